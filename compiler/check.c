@@ -1,0 +1,118 @@
+/* check.c: the parsed Model -> a consistent one: shapes inferred layer by layer, kernels checked
+ * against them, activations checked in context, reuse factors resolved, names unique.
+ *
+ * Shapes: the model input is a sequence of timesteps x features. Recurrent layers need a
+ * sequence and return one (return_sequences) or a vector; dense maps the features (per
+ * timestep on a sequence); flatten turns a sequence into one vector, timestep-major; dropout
+ * and activation keep the shape. A vector has in_steps/out_steps = 1. Flatten and dropout pass
+ * the input type through as their result type, so the last layer's ty.result is the output's. */
+#include "rnnc.h"
+
+#include <string.h>
+
+#define MAX_DIM 4096
+
+static bool recurrent(LayerKind k) { return k == L_LSTM || k == L_GRU || k == L_SIMPLE_RNN; }
+
+/* Multiplications per timestep, the upper bound of the reuse factor: every weight of the
+ * larger of the layer's two matrices (they run in parallel). */
+static long long layer_mults(const Layer *l)
+{
+    long long in = (long long)l->in_feat * l->gates * l->units;
+    long long rec = recurrent(l->kind) ? (long long)l->units * l->gates * l->units : 0;
+    return in > rec ? in : rec;
+}
+
+void check_model(Model *m)
+{
+    const char *f = m->path;
+    if (m->n_layers < 1) user_error(f, "layers: expected at least one layer");
+    bool seq = true;
+    int steps = m->timesteps, feat = m->features;
+    FxType ty = m->input_type;
+    int vec_from = -1; /* the layer that turned the sequence into a vector */
+    for (int i = 0; i < m->n_layers; i++) {
+        Layer *l = &m->layers[i];
+        bool last = i == m->n_layers - 1;
+        int ix = l->json_index;
+        for (int j = 0; j < i; j++)
+            if (!strcmp(m->layers[j].name, l->name))
+                user_error(f, "layers[%d].name: \"%s\" is already the name of layers[%d]%s", ix, l->name,
+                           m->layers[j].json_index,
+                           l->name[strlen(l->name) - 1] >= '0' && l->name[strlen(l->name) - 1] <= '9'
+                               ? " (unnamed layers are called <type>_<index>)" : "");
+
+        l->in_seq = seq;
+        l->in_steps = seq ? steps : 1;
+        l->in_feat = feat;
+        switch (l->kind) {
+        case L_LSTM:
+        case L_GRU:
+        case L_SIMPLE_RNN:
+            if (!seq) {
+                if (vec_from < 0) BUG("model input is always a sequence");
+                const Layer *v = &m->layers[vec_from];
+                user_error(f, "layers[%d]: a %s layer needs a sequence input, but its input is a vector "
+                           "since layers[%d] (%s)%s", ix, layer_kind_name(l->kind), v->json_index, v->name,
+                           v->kind == L_FLATTEN ? ", a flatten" : ", which has return_sequences false");
+            }
+            if (!l->return_sequences) vec_from = i;
+            seq = l->return_sequences;
+            feat = l->units;
+            if (!seq) steps = 1;
+            break;
+        case L_DENSE:
+            feat = l->units;
+            break;
+        case L_FLATTEN:
+            if (seq && (long long)steps * feat > (long long)MAX_DIM * MAX_DIM)
+                user_error(f, "layers[%d]: flatten of %d x %d is too large", ix, steps, feat);
+            if (seq) vec_from = i;
+            feat = seq ? steps * feat : feat;
+            steps = 1;
+            seq = false;
+            break;
+        case L_DROPOUT:
+        case L_ACTIVATION:
+            break;
+        }
+        l->out_seq = seq;
+        l->out_steps = seq ? steps : 1;
+        l->out_feat = feat;
+
+        /* Types: shape-only layers pass their input type through. */
+        if (l->kind == L_FLATTEN || l->kind == L_DROPOUT)
+            l->ty.result = ty;
+        ty = l->ty.result;
+
+        /* Weights against the inferred shape (parse.c checked the columns). */
+        if (l->kind == L_DENSE || recurrent(l->kind)) {
+            if (!l->kernel) BUG("layer %d without kernel", i);
+            if (l->kernel_rows != l->in_feat)
+                user_error(f, "layers[%d].kernel: expected %d rows (the layer's input features), got %d", ix,
+                           l->in_feat, l->kernel_rows);
+            long long mults = layer_mults(l);
+            int max_rf = mults > (1 << 24) ? (1 << 24) : (int)mults;
+            if (l->reuse == 0)
+                l->reuse = m->reuse < max_rf ? m->reuse : max_rf; /* the model default, capped */
+            else if (l->reuse > max_rf)
+                user_error(f, "layers[%d].reuse_factor: %d is more than the layer's %d multiplications per "
+                           "%s (the maximum reuse factor here)", ix, l->reuse, max_rf,
+                           l->in_seq ? "timestep" : "input");
+        } else if (l->reuse < 1) {
+            l->reuse = 1;
+        }
+
+        /* Activations in context. */
+        if (l->act == ACT_SOFTMAX && (l->kind != L_DENSE || !last))
+            user_error(f, "layers[%d].activation: softmax is only supported on the last layer, and only "
+                       "when that is a dense layer", ix);
+        if (recurrent(l->kind) && l->ract == ACT_SOFTMAX)
+            user_error(f, "layers[%d].recurrent_activation: softmax is not supported here (use sigmoid, "
+                       "hard_sigmoid, tanh, linear or relu)", ix);
+    }
+    m->out_seq = seq;
+    m->out_steps = seq ? steps : 1;
+    m->out_feat = feat;
+    m->out_type = ty;
+}

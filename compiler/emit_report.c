@@ -1,0 +1,70 @@
+/* emit_report.c: Netlist + Schedule -> DIR/report.json and the short summary on stdout. */
+#include "rnnc.h"
+
+#include <cjson/cJSON.h>
+#include <stdlib.h>
+
+static const char *kind_str(EngineKind k)
+{
+    static const char *s[] = {"dense", "cell", "flatten", "reverse", "activation", "softmax"};
+    return s[k];
+}
+
+void emit_report(const Netlist *n, const Schedule *s, const char *dir)
+{
+    const Model *m = n->model;
+    cJSON *root = cJSON_CreateObject();
+    cJSON_AddStringToObject(root, "generator", "rnnc " RNNC_VERSION);
+    cJSON_AddStringToObject(root, "model", m->name);
+    cJSON_AddStringToObject(root, "top", m->name);
+    cJSON_AddNumberToObject(root, "adder_fanin", n->fanin);
+    cJSON *engines = cJSON_AddArrayToObject(root, "engines");
+    long mults = 0, elem = 0, wbits = 0;
+    for (int i = 0; i < n->n; i++) {
+        const Engine *e = &n->eng[i];
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "module", e->name);
+        cJSON_AddStringToObject(o, "layer", e->layer->name);
+        cJSON_AddStringToObject(o, "kind", kind_str(e->kind));
+        cJSON_AddStringToObject(o, "role", e->role);
+        cJSON_AddNumberToObject(o, "multipliers", e->n_mult);
+        cJSON_AddNumberToObject(o, "elementwise_multipliers", e->n_elem_mult);
+        cJSON_AddNumberToObject(o, "products_per_job", e->mvm.n_products + e->mvm2.n_products);
+        cJSON_AddNumberToObject(o, "reuse_factor", e->mvm.outs ? e->mvm.rf : 0);
+        cJSON_AddNumberToObject(o, "weight_bits", (double)e->weight_bits);
+        cJSON_AddNumberToObject(o, "adder_tree_depth", e->mvm.outs ? e->mvm.depth : 0);
+        cJSON_AddNumberToObject(o, "cycles_per_job", e->latency);
+        cJSON_AddItemToArray(engines, o);
+        mults += e->n_mult;
+        elem += e->n_elem_mult;
+        wbits += e->weight_bits;
+    }
+    cJSON *t = cJSON_AddObjectToObject(root, "totals");
+    cJSON_AddNumberToObject(t, "latency_cycles", (double)s->latency_cycles);
+    cJSON_AddNumberToObject(t, "ii_cycles", (double)s->ii_cycles);
+    cJSON_AddNumberToObject(t, "multipliers", (double)mults);
+    cJSON_AddNumberToObject(t, "elementwise_multipliers", (double)elem);
+    cJSON_AddNumberToObject(t, "weight_bits", (double)wbits);
+    char *text = cJSON_Print(root);
+    FILE *f = xfopen_w(dir, "report.json");
+    fprintf(f, "%s\n", text);
+    fclose(f);
+    free(text);
+    cJSON_Delete(root);
+}
+
+void print_summary(FILE *f, const Netlist *n, const Schedule *s)
+{
+    const Model *m = n->model;
+    fprintf(f, "rnnc: %s: %d engines\n", m->name, n->n);
+    fprintf(f, "  %-32s %-10s %6s %5s %7s\n", "module", "kind", "mults", "rf", "cycles");
+    long mults = 0;
+    for (int i = 0; i < n->n; i++) {
+        const Engine *e = &n->eng[i];
+        fprintf(f, "  %-32s %-10s %6d %5d %7d\n", e->name, kind_str(e->kind), e->n_mult, e->mvm.outs ? e->mvm.rf : 0,
+                e->latency);
+        mults += e->n_mult;
+    }
+    fprintf(f, "  latency %ld cycles, initiation interval %ld cycles, %ld multipliers\n", s->latency_cycles,
+            s->ii_cycles, mults);
+}

@@ -1,0 +1,761 @@
+/* emit_verilog.c: Netlist -> the Verilog modules in DIR/rtl and the tables in DIR/mem.
+ *
+ * One module per engine, named <model>_<layer>_<role>, plus the top module <model>. Engines
+ * instantiate the hand-written rtl_lib modules (products, MACs, adder-tree stages,
+ * activations, cells) and hold only the glue: the job counter every internal strobe is
+ * decoded from, operand alignment, and the per-multiplier schedule of RF > 1 products
+ * (stored in a ROM next to the weights). Timing here is the contract lower.c computes:
+ *   job accepted in cycle c (start); matrix product i started at c + off
+ *   rf == 1: products registered at c+off+1, tree output at c+off+1+depth
+ *   rf > 1:  ROM address = slot s at c+off+1+s, fields at +2, operands at +3, accumulated at +5;
+ *            every partial sum valid at c+off+4+rf, tree output at c+off+4+rf+depth
+ *   result written at the end of cycle c+L-1 (cnt == 1), visible from c+L. */
+#include "rnnc.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_EXPR 512
+
+typedef struct {
+    FILE *f;
+    const Netlist *n;
+    const Engine *e;
+    const char *dir;
+} Out;
+
+static void w(Out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void w(Out *o, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vfprintf(o->f, fmt, ap);
+    va_end(ap);
+}
+
+/* A constant of `width` bits holding v (two's complement), as a Verilog literal. */
+static void lit(char *buf, size_t len, int width, wide_t v)
+{
+    unsigned __int128 bits = (unsigned __int128)v;
+    if (width < 128) bits &= (((unsigned __int128)1) << width) - 1;
+    char hex[40];
+    int n = 0;
+    do {
+        hex[n++] = "0123456789abcdef"[(int)(bits & 15)];
+        bits >>= 4;
+    } while (bits);
+    char rev[40];
+    for (int i = 0; i < n; i++) rev[i] = hex[n - 1 - i];
+    rev[n] = 0;
+    snprintf(buf, len, "%d'h%s", width, rev);
+}
+
+/* Expression `expr` (a value of type t) sign- or zero-extended to `width` bits. */
+static void extend(char *buf, size_t len, const char *expr, int from_w, bool sgn, int width)
+{
+    if (width == from_w)
+        snprintf(buf, len, "%s", expr);
+    else if (sgn)
+        snprintf(buf, len, "{{%d{%s[%d]}}, %s}", width - from_w, expr, from_w - 1, expr);
+    else
+        snprintf(buf, len, "{%d'd0, %s}", width - from_w, expr);
+}
+
+/* Expression of type t aligned exactly to the common signed type c. */
+static void align(char *buf, size_t len, const char *expr, FxType t, FxType c)
+{
+    int sh = fx_frac(c) - fx_frac(t);
+    char ext[MAX_EXPR];
+    extend(ext, sizeof ext, expr, t.w, t.sgn, c.w - sh);
+    int k = sh > 0 ? snprintf(buf, len, "{%s, %d'd0}", ext, sh) : snprintf(buf, len, "%s", ext);
+    if (k < 0 || (size_t)k >= len) BUG("expression too long: %s", expr);
+}
+
+static void fx_params(Out *o, const char *pfx, FxType t, bool with_q)
+{
+    w(o, ".%sW(%d), .%sF(%d), .%sSIGNED(%d)", pfx, t.w, pfx, fx_frac(t), pfx, t.sgn);
+    if (with_q) w(o, ", .ROUND(%d), .SATURATE(%d)", t.q, t.o);
+}
+
+/* ---- mem files ---- */
+
+static char *table_file(const Netlist *n, const Layer *l, const char *what)
+{
+    char *s = xcalloc(200, 1);
+    snprintf(s, 200, "%s_%s_%s.mem", n->model->name, l->name, what);
+    return s;
+}
+
+static void write_table(const char *dir, const char *file, const Table *t)
+{
+    char rel[256];
+    snprintf(rel, sizeof rel, "mem/%s", file);
+    FILE *f = xfopen_w(dir, rel);
+    int digits = (t->out.w + 3) / 4;
+    for (int k = 0; k < t->n; k++) {
+        uint64_t bits = (uint64_t)t->entries[k] & (t->out.w == 64 ? ~0ull : ((1ull << t->out.w) - 1));
+        fprintf(f, "%0*llx\n", digits, (unsigned long long)bits);
+    }
+    fclose(f);
+}
+
+/* Activation parameters for rnnc_activation / the cells (prefix "" or "RACT_" ...). */
+typedef struct {
+    int kind, bits, shift, offset;
+    char file[200];
+} ActParams;
+
+static ActParams act_params(Out *o, const Layer *l, ActKind a)
+{
+    ActParams p = {.kind = a == ACT_LINEAR ? 0 : a == ACT_RELU ? 1 : 2, .bits = 1};
+    snprintf(p.file, sizeof p.file, "none.mem");
+    if (p.kind == 2) {
+        Table *t = table_for(l, a);
+        p.bits = clog2i(t->n);
+        p.shift = t->scale_shift;
+        p.offset = t->offset;
+        char *fn = table_file(o->n, l, act_name(a));
+        snprintf(p.file, sizeof p.file, "%s", fn);
+        write_table(o->dir, fn, t);
+        free(fn);
+    }
+    return p;
+}
+
+static void act_inst_params(Out *o, const char *pfx, const ActParams *p)
+{
+    w(o, ".%sKIND(%d), .%sTABLE_BITS(%d), .%sSCALE_SHIFT(%d), .%sOFFSET(%d), .%s%s({MEM_PATH, \"%s\"})",
+      pfx, p->kind, pfx, p->bits, pfx, p->shift, pfx, p->offset, pfx,
+      *pfx ? "FILE" : "INIT_FILE", p->file);
+}
+
+/* ---- matrix-vector products ---- */
+
+typedef struct {
+    const char *pfx;        /* signal prefix, e.g. "mv" */
+    char **op;              /* operand expressions [n_in] */
+    char **extra;           /* extra-input expressions, indexed by MvmOut.extra */
+    int off;                /* start cycle offset within the job */
+} MvmCtx;
+
+typedef struct { int m, idx, n; } PartRef;
+
+/* Emit the products and trees; defines <pfx>_acc_<j> (accum type) for every output. */
+static void emit_mvm(Out *o, const Mvm *v, const MvmCtx *c)
+{
+    const char *p = c->pfx;
+    FxType ot = v->op_t, wt = v->w_t, at = v->accum;
+    int G = v->guard_w;
+    char buf[MAX_EXPR], buf2[MAX_EXPR];
+
+    w(o, "\n    // ---- %s: %d outputs, %d products on %d multipliers (reuse %d), tree depth %d\n",
+      p, v->n_out, v->n_products, v->n_mult, v->rf, v->depth);
+    for (int k = 0; k < v->n_in; k++) {
+        align(buf, sizeof buf, c->op[k], k < v->n_a ? v->ta : v->tb, ot);
+        w(o, "    wire [%d:0] %s_op_%d = %s;\n", ot.w - 1, p, k, buf);
+    }
+
+    /* items per output: expressions of width G */
+    char ***items = xcalloc((size_t)v->n_out, sizeof(char **));
+    int *n_items = xcalloc((size_t)v->n_out, sizeof(int));
+    for (int j = 0; j < v->n_out; j++)
+        items[j] = xcalloc((size_t)v->outs[j].n_terms + 2, sizeof(char *));
+
+    if (v->rf == 1) {
+        for (int j = 0; j < v->n_out; j++) {
+            const MvmOut *mo = &v->outs[j];
+            for (int t = 0; t < mo->n_terms; t++) {
+                FxType tw = mo->terms[t].k < v->n_a ? v->wa : v->wb;
+                wide_t wv = (wide_t)mo->terms[t].w * ((wide_t)1 << (fx_frac(wt) - fx_frac(tw)));
+                lit(buf, sizeof buf, wt.w, wv);
+                w(o, "    wire [%d:0] %s_p_%d_%d;\n", at.w - 1, p, j, t);
+                w(o, "    rnnc_product #(.A_W(%d), .A_F(%d), .A_SIGNED(1), .B_W(%d), .B_F(%d), .B_SIGNED(1), "
+                     ".OUT_W(%d), .OUT_F(%d), .ROUND(%d), .SATURATE(%d)) u_%s_p_%d_%d (.clk(clk), .a(%s_op_%d), "
+                     ".b(%s), .q(%s_p_%d_%d));\n",
+                  ot.w, fx_frac(ot), wt.w, fx_frac(wt), at.w, fx_frac(at), at.q, at.o, p, j, t, p,
+                  mo->terms[t].k, buf, p, j, t);
+                snprintf(buf2, sizeof buf2, "%s_p_%d_%d", p, j, t);
+                extend(buf, sizeof buf, buf2, at.w, true, G);
+                items[j][n_items[j]++] = xstrdup(buf);
+            }
+        }
+    } else {
+        int P = v->n_mult, R = v->rf;
+        int kb = clog2i(v->n_in) < 1 ? 1 : clog2i(v->n_in);
+        int fw = 3 + kb + wt.w; /* {valid, first, last, k, w} */
+        int sb = clog2i(R) < 1 ? 1 : clog2i(R);
+        int L = o->e->latency;
+        /* schedule: product q (output-major) on multiplier q / R at slot q % R */
+        PartRef **parts = xcalloc((size_t)v->n_out, sizeof(PartRef *));
+        int *n_parts_out = xcalloc((size_t)v->n_out, sizeof(int));
+        int *n_parts_m = xcalloc((size_t)P, sizeof(int));
+        for (int j = 0; j < v->n_out; j++) parts[j] = xcalloc((size_t)v->outs[j].n_terms + 1, sizeof(PartRef));
+        int words = R;
+        int rowbytes = P * fw;
+        unsigned char *rom = xcalloc((size_t)words * (size_t)rowbytes, 1); /* one char per bit */
+        long q = 0;
+        for (int j = 0; j < v->n_out; j++) {
+            const MvmOut *mo = &v->outs[j];
+            for (int t = 0; t < mo->n_terms; t++, q++) {
+                int m = (int)(q / R), s = (int)(q % R);
+                bool first = t == 0 || s == 0, lastp = t == mo->n_terms - 1 || s == R - 1;
+                FxType tw = mo->terms[t].k < v->n_a ? v->wa : v->wb;
+                wide_t wv = (wide_t)mo->terms[t].w * ((wide_t)1 << (fx_frac(wt) - fx_frac(tw)));
+                unsigned char *bits = rom + (size_t)s * (size_t)rowbytes + (size_t)m * (size_t)fw;
+                for (int b = 0; b < wt.w; b++) bits[b] = (unsigned char)((wv >> b) & 1);
+                for (int b = 0; b < kb; b++) bits[wt.w + b] = (unsigned char)((mo->terms[t].k >> b) & 1);
+                bits[wt.w + kb] = lastp;
+                bits[wt.w + kb + 1] = first;
+                bits[wt.w + kb + 2] = 1;
+                if (first) {
+                    PartRef *r = &parts[j][n_parts_out[j]++];
+                    r->m = m;
+                    r->idx = n_parts_m[m]++;
+                }
+            }
+        }
+        for (int j = 0; j < v->n_out; j++)
+            for (int i = 0; i < n_parts_out[j]; i++) parts[j][i].n = n_parts_m[parts[j][i].m];
+        /* the ROM file: hex, one word per line, exactly R lines */
+        char rel[300], fname[240];
+        snprintf(fname, sizeof fname, "%s_%s.mem", o->e->name, p);
+        snprintf(rel, sizeof rel, "mem/%s", fname);
+        FILE *mf = xfopen_w(o->dir, rel);
+        int width = P * fw, digits = (width + 3) / 4;
+        for (int s = 0; s < words; s++) {
+            const unsigned char *bits = rom + (size_t)s * (size_t)rowbytes;
+            for (int d = digits - 1; d >= 0; d--) {
+                int nib = 0;
+                for (int b = 0; b < 4; b++)
+                    if (d * 4 + b < width && bits[d * 4 + b]) nib |= 1 << b;
+                fputc("0123456789abcdef"[nib], mf);
+            }
+            fputc('\n', mf);
+        }
+        fclose(mf);
+        free(rom);
+
+        int top = L - c->off - 1; /* cnt value at slot 0 */
+        int cw = clog2i(L + 1);
+        w(o, "    // slot s of this product is addressed when cnt == %d - s\n", top);
+        w(o, "    wire %s_on = (cnt <= %d'd%d) && (cnt >= %d'd%d);\n", p, cw, top, cw, top - R + 1);
+        w(o, "    wire [%d:0] %s_slot_full = %d'd%d - cnt;\n", cw - 1, p, cw, top);
+        if (sb < cw) {
+            w(o, "    wire [%d:0] %s_slot = %s_slot_full[%d:0];\n", sb - 1, p, p, sb - 1);
+            w(o, "    /* verilator lint_off UNUSEDSIGNAL */\n    wire unused_%s_slot = &{1'b0, %s_slot_full};\n"
+                 "    /* verilator lint_on UNUSEDSIGNAL */\n", p, p);
+        } else {
+            w(o, "    wire [%d:0] %s_slot = %s_slot_full;\n", sb - 1, p, p);
+        }
+        w(o, "    wire [%d:0] %s_word;\n", width - 1, p);
+        w(o, "    rnnc_rom #(.WIDTH(%d), .DEPTH(%d), .ADDR_W(%d), .INIT_FILE({MEM_PATH, \"%s\"})) u_%s_rom "
+             "(.clk(clk), .addr(%s_slot), .data(%s_word));\n", width, R, sb, fname, p, p, p);
+        w(o, "    reg %s_on_1;\n    always @(posedge clk) %s_on_1 <= %s_on;\n", p, p, p);
+        w(o, "    wire [%d:0] %s_opv [0:%d];\n", ot.w - 1, p, v->n_in - 1);
+        for (int k = 0; k < v->n_in; k++) w(o, "    assign %s_opv[%d] = %s_op_%d;\n", p, k, p, k);
+        int accw = G;
+        for (int m = 0; m < P; m++) {
+            int base = m * fw;
+            w(o, "    // multiplier %d: %d partial sums\n", m, n_parts_m[m]);
+            w(o, "    wire [%d:0] %s_f_%d = %s_word[%d:%d];\n", fw - 1, p, m, p, base + fw - 1, base);
+            w(o, "    reg [%d:0] %s_a_%d;\n    reg [%d:0] %s_b_%d;\n", ot.w - 1, p, m, wt.w - 1, p, m);
+            w(o, "    reg %s_en_%d, %s_first_%d, %s_last_%d, %s_last_%d_d1, %s_last_%d_d2;\n", p, m, p, m, p, m, p, m, p, m);
+            w(o, "    always @(posedge clk) begin\n");
+            w(o, "        %s_a_%d <= %s_opv[%s_f_%d[%d:%d]];\n", p, m, p, p, m, wt.w + kb - 1, wt.w);
+            w(o, "        %s_b_%d <= %s_f_%d[%d:0];\n", p, m, p, m, wt.w - 1);
+            w(o, "        %s_en_%d <= %s_on_1 & %s_f_%d[%d];\n", p, m, p, p, m, fw - 1);
+            w(o, "        %s_first_%d <= %s_f_%d[%d];\n", p, m, p, m, fw - 2);
+            w(o, "        %s_last_%d <= %s_on_1 & %s_f_%d[%d];\n", p, m, p, p, m, fw - 3);
+            w(o, "        %s_last_%d_d1 <= %s_last_%d;\n", p, m, p, m);
+            w(o, "        %s_last_%d_d2 <= %s_last_%d_d1;\n", p, m, p, m);
+            w(o, "    end\n");
+            w(o, "    wire [%d:0] %s_acc_m%d;\n", accw - 1, p, m);
+            w(o, "    rnnc_mac #(.A_W(%d), .A_F(%d), .A_SIGNED(1), .B_W(%d), .B_F(%d), .B_SIGNED(1), .Q_W(%d), "
+                 ".Q_F(%d), .ROUND(%d), .SATURATE(%d), .ACC_W(%d)) u_%s_mac_%d (.clk(clk), .en(%s_en_%d), "
+                 ".first(%s_first_%d), .a(%s_a_%d), .b(%s_b_%d), .acc(%s_acc_m%d));\n",
+              ot.w, fx_frac(ot), wt.w, fx_frac(wt), at.w, fx_frac(at), at.q, at.o, accw, p, m, p, m, p,
+              m, p, m, p, m, p, m);
+            if (n_parts_m[m] > 1) {
+                int pcw = clog2i(n_parts_m[m]) < 1 ? 1 : clog2i(n_parts_m[m]);
+                w(o, "    reg [%d:0] %s_pc_%d;\n", pcw - 1, p, m);
+                for (int i = 0; i < n_parts_m[m] - 1; i++) w(o, "    reg [%d:0] %s_part_%d_%d;\n", accw - 1, p, m, i);
+                w(o, "    always @(posedge clk) begin\n");
+                w(o, "        if (start) %s_pc_%d <= %d'd0;\n", p, m, pcw);
+                w(o, "        else if (%s_last_%d_d2) begin\n", p, m);
+                w(o, "            %s_pc_%d <= %s_pc_%d + %d'd1;\n", p, m, p, m, pcw);
+                for (int i = 0; i < n_parts_m[m] - 1; i++)
+                    w(o, "            if (%s_pc_%d == %d'd%d) %s_part_%d_%d <= %s_acc_m%d;\n", p, m, pcw, i, p, m, i, p, m);
+                w(o, "        end\n    end\n");
+            }
+        }
+        for (int j = 0; j < v->n_out; j++) {
+            for (int i = 0; i < n_parts_out[j]; i++) {
+                PartRef *r = &parts[j][i];
+                if (r->idx == r->n - 1) snprintf(buf, sizeof buf, "%s_acc_m%d", p, r->m);
+                else snprintf(buf, sizeof buf, "%s_part_%d_%d", p, r->m, r->idx);
+                items[j][n_items[j]++] = xstrdup(buf);
+            }
+            free(parts[j]);
+        }
+        free(parts);
+        free(n_parts_out);
+        free(n_parts_m);
+    }
+
+    for (int j = 0; j < v->n_out; j++) {
+        const MvmOut *mo = &v->outs[j];
+        if (mo->bias != 0) {
+            lit(buf, sizeof buf, G, mo->bias);
+            items[j][n_items[j]++] = xstrdup(buf);
+        }
+        if (mo->extra >= 0) {
+            extend(buf, sizeof buf, c->extra[mo->extra], at.w, true, G);
+            items[j][n_items[j]++] = xstrdup(buf);
+        }
+        if (n_items[j] == 0) {
+            lit(buf, sizeof buf, G, 0);
+            items[j][n_items[j]++] = xstrdup(buf);
+        }
+        /* adder tree: depth stages, the last one cast to the accumulator type */
+        int n_in = n_items[j];
+        w(o, "    wire [%d:0] %s_t_%d_0 = {", n_in * G - 1, p, j);
+        for (int i = n_in - 1; i >= 0; i--) w(o, "%s%s", items[j][i], i ? ", " : "};\n");
+        for (int d = 0; d < v->depth; d++) {
+            int n_out = (n_in + RNNC_FANIN - 1) / RNNC_FANIN;
+            w(o, "    wire [%d:0] %s_t_%d_%d;\n", n_out * G - 1, p, j, d + 1);
+            w(o, "    rnnc_sum_stage #(.N_IN(%d), .FANIN(%d), .W(%d)) u_%s_t_%d_%d (.clk(clk), .in_flat(%s_t_%d_%d), "
+                 ".out_flat(%s_t_%d_%d));\n", n_in, RNNC_FANIN, G, p, j, d, p, j, d, p, j, d + 1);
+            n_in = n_out;
+        }
+        if (n_in != 1) BUG("tree of output %d ends with %d values", j, n_in);
+        w(o, "    wire [%d:0] %s_acc_%d;\n", at.w - 1, p, j);
+        w(o, "    rnnc_quant #(.IN_W(%d), .IN_F(%d), .IN_SIGNED(1), ", G, fx_frac(at));
+        fx_params(o, "OUT_", at, true);
+        w(o, ") u_%s_q_%d (.in_data(%s_t_%d_%d), .out_data(%s_acc_%d));\n", p, j, p, j, v->depth, p, j);
+        for (int i = 0; i < n_items[j]; i++) free(items[j][i]);
+        free(items[j]);
+    }
+    free(items);
+    free(n_items);
+}
+
+/* ---- engine modules ---- */
+
+static void header(Out *o, const char *what)
+{
+    const Model *m = o->n->model;
+    const char *base = strrchr(m->path, '/');
+    w(o, "// Generated by rnnc %s from %s (model \"%s\"). Do not edit: re-run rnnc.\n", RNNC_VERSION,
+      base ? base + 1 : m->path, m->name);
+    w(o, "// %s\n", what);
+}
+
+static void module_open(Out *o, const Engine *e)
+{
+    int inb = e->in_n * e->in_t.w, outb = e->out_n * e->out_t.w;
+    char ti[64], to[64];
+    fx_format(e->in_t, ti, sizeof ti);
+    fx_format(e->out_t, to, sizeof to);
+    w(o, "//\n// s_axis: %d x %s (element 0 in the low bits); m_axis: %d x %s\n", e->in_n, ti, e->out_n, to);
+    if (e->latency) w(o, "// A job accepted in cycle c has its result on m_axis from cycle c+%d.\n", e->latency);
+    w(o, "`resetall\n`timescale 1ns / 1ps\n`default_nettype none\n\n");
+    w(o, "module %s #(\n    parameter MEM_PATH = \"mem/\"  // where the $readmemh tables are\n) (\n", e->name);
+    w(o, "    input  wire clk,\n    input  wire rst,\n");
+    w(o, "    input  wire s_axis_tvalid,\n    output wire s_axis_tready,\n");
+    w(o, "    input  wire [%d:0] s_axis_tdata,\n    input  wire s_axis_tlast,\n", inb - 1);
+    w(o, "    output reg  m_axis_tvalid,\n    input  wire m_axis_tready,\n");
+    w(o, "    output wire [%d:0] m_axis_tdata,\n    output reg  m_axis_tlast\n);\n", outb - 1);
+}
+
+static void module_close(Out *o) { w(o, "\nendmodule\n\n`resetall\n"); }
+
+/* The job counter: every MAP engine. `emits` says whether this job produces an output beat. */
+static void map_control(Out *o, const Engine *e, const char *emits_expr, const char *last_out_expr)
+{
+    int L = e->latency, cw = clog2i(L + 1) < 1 ? 1 : clog2i(L + 1);
+    w(o, "\n    // ---- control: one job at a time, result after %d cycles\n", L);
+    w(o, "    localparam LATENCY = %d;\n", L);
+    w(o, "    reg [%d:0] cnt;\n", cw - 1);
+    w(o, "    wire busy = cnt != %d'd0;\n", cw);
+    w(o, "    wire emits = %s;\n", emits_expr);
+    w(o, "    assign s_axis_tready = !busy && !(m_axis_tvalid && emits);\n");
+    w(o, "    wire start = s_axis_tvalid && s_axis_tready;\n");
+    w(o, "    reg job_emit, job_last;\n");
+    w(o, "    always @(posedge clk) begin\n");
+    w(o, "        if (rst) cnt <= %d'd0;\n", cw);
+    w(o, "        else if (start) cnt <= %d'd%d;\n", cw, L - 1);
+    w(o, "        else if (busy) cnt <= cnt - %d'd1;\n", cw);
+    w(o, "        if (start) begin\n            job_emit <= emits;\n            job_last <= s_axis_tlast;\n        end\n");
+    w(o, "    end\n");
+    if (L == 1) w(o, "    wire done = start;\n    wire done_emit = emits;\n    wire done_last = %s;\n", last_out_expr);
+    else w(o, "    wire done = cnt == %d'd1;\n    wire done_emit = job_emit;\n    wire done_last = %s;\n", cw, last_out_expr);
+    w(o, "    always @(posedge clk) begin\n");
+    w(o, "        if (rst) m_axis_tvalid <= 1'b0;\n");
+    w(o, "        else if (done && done_emit) m_axis_tvalid <= 1'b1;\n");
+    w(o, "        else if (m_axis_tvalid && m_axis_tready) m_axis_tvalid <= 1'b0;\n");
+    w(o, "        if (done && done_emit) m_axis_tlast <= done_last;\n");
+    w(o, "    end\n");
+}
+
+static char *elem(const char *vec, int i, int width)
+{
+    char *s = xcalloc(MAX_EXPR, 1);
+    snprintf(s, MAX_EXPR, "%s[%d:%d]", vec, (i + 1) * width - 1, i * width);
+    return s;
+}
+
+static void emit_dense(Out *o, const Engine *e)
+{
+    const Mvm *v = &e->mvm;
+    map_control(o, e, "1'b1", "job_last");
+    const char *src = "s_axis_tdata";
+    if (v->rf > 1) {
+        w(o, "    reg [%d:0] x_reg;\n    always @(posedge clk) if (start) x_reg <= s_axis_tdata;\n", e->in_n * e->in_t.w - 1);
+        src = "x_reg";
+    }
+    MvmCtx c = {.pfx = "mv", .off = 0};
+    c.op = xcalloc((size_t)v->n_in, sizeof(char *));
+    for (int k = 0; k < v->n_in; k++) c.op[k] = elem(src, k, e->in_t.w);
+    emit_mvm(o, v, &c);
+    ActParams ap = {0};
+    if (!e->act_none) ap = act_params(o, e->layer, e->act);
+    w(o, "\n    // ---- activation, loaded when the sums are ready (done)\n");
+    for (int j = 0; j < e->out_n; j++) {
+        w(o, "    rnnc_activation #(.IN_W(%d), .IN_F(%d), .IN_SIGNED(1), ", v->accum.w, fx_frac(v->accum));
+        fx_params(o, "OUT_", e->out_t, true);
+        w(o, ", ");
+        if (e->act_none) w(o, ".KIND(0), .TABLE_BITS(1), .SCALE_SHIFT(0), .OFFSET(0), .INIT_FILE({MEM_PATH, \"none.mem\"})");
+        else act_inst_params(o, "", &ap);
+        w(o, ") u_act_%d (.clk(clk), .en(done), .in_data(mv_acc_%d), .out_data(m_axis_tdata[%d:%d]));\n", j, j,
+          (j + 1) * e->out_t.w - 1, j * e->out_t.w);
+    }
+    for (int k = 0; k < v->n_in; k++) free(c.op[k]);
+    free(c.op);
+}
+
+static void emit_act_engine(Out *o, const Engine *e)
+{
+    map_control(o, e, "1'b1", "s_axis_tlast");
+    ActParams ap = act_params(o, e->layer, e->act);
+    for (int j = 0; j < e->out_n; j++) {
+        w(o, "    rnnc_activation #(");
+        fx_params(o, "IN_", e->in_t, false);
+        w(o, ", ");
+        fx_params(o, "OUT_", e->out_t, true);
+        w(o, ", ");
+        act_inst_params(o, "", &ap);
+        w(o, ") u_act_%d (.clk(clk), .en(start), .in_data(s_axis_tdata[%d:%d]), .out_data(m_axis_tdata[%d:%d]));\n",
+          j, (j + 1) * e->in_t.w - 1, j * e->in_t.w, (j + 1) * e->out_t.w - 1, j * e->out_t.w);
+    }
+    /* busy/job registers are unused with latency 1 */
+    w(o, "    /* verilator lint_off UNUSEDSIGNAL */\n    wire unused_ok = &{1'b0, job_emit, job_last, done_emit};\n"
+         "    /* verilator lint_on UNUSEDSIGNAL */\n");
+}
+
+static void emit_cell(Out *o, const Engine *e)
+{
+    const Layer *l = e->layer;
+    const Mvm *v = &e->mvm;
+    int u = l->units, L = e->latency;
+    FxType R = l->ty.result, A = l->ty.accum, S = l->ty.state;
+    map_control(o, e, e->emit_all ? "1'b1" : "s_axis_tlast", e->emit_all ? "job_last" : "1'b1");
+    int inb = e->in_n * e->in_t.w;
+    w(o, "    reg [%d:0] x_reg;\n    always @(posedge clk) if (start) x_reg <= s_axis_tdata;\n", inb - 1);
+    w(o, "    wire [%d:0] h_state;\n    wire [%d:0] h_new;\n    wire [%d:0] h_new_valid;\n", u * R.w - 1, u * R.w - 1, u - 1);
+
+    MvmCtx c = {.pfx = "mv", .off = 0};
+    c.op = xcalloc((size_t)v->n_in, sizeof(char *));
+    int nx = v->n_a;
+    for (int k = 0; k < nx; k++) c.op[k] = elem("x_reg", k, e->in_t.w);
+    for (int k = 0; k < u; k++) c.op[nx + k] = elem("h_state", k, R.w);
+    int n_extra = l->gates * u;
+    c.extra = xcalloc((size_t)n_extra, sizeof(char *));
+    for (int k = 0; k < n_extra; k++) {
+        if (e->split) c.extra[k] = elem("x_reg", k, A.w);
+        else {
+            c.extra[k] = xcalloc(MAX_EXPR, 1);
+            snprintf(c.extra[k], MAX_EXPR, "mv_acc_%d", k);
+        }
+    }
+    emit_mvm(o, v, &c);
+
+    int tm = v->latency;
+    w(o, "\n    // ---- elementwise update, one cell per unit; sums ready when cnt == %d\n", L - tm);
+    w(o, "    wire cell_in = cnt == %d'd%d;\n", clog2i(L + 1), L - tm);
+    ActParams ra_p = {0}, aa = act_params(o, l, l->act);
+    if (l->kind != L_SIMPLE_RNN) ra_p = act_params(o, l, l->ract);
+    bool gru = l->kind == L_GRU, ra = l->reset_after;
+    if (gru) {
+        for (int j = 0; j < u; j++) w(o, "    wire [%d:0] rh_%d;\n    wire rh_valid_%d;\n", R.w - 1, j, j);
+        w(o, "    /* verilator lint_off UNUSEDSIGNAL */\n    wire unused_rh = &{1'b0");
+        for (int j = 0; j < u; j++) w(o, ra ? ", rh_%d, rh_valid_%d" : ", rh_valid_%d", j, j);
+        w(o, "};\n    /* verilator lint_on UNUSEDSIGNAL */\n");
+    }
+    if (gru && !ra) {
+        const Mvm *v2 = &e->mvm2;
+        w(o, "    wire cand_in = cnt == %d'd%d;\n", clog2i(L + 1), L - e->mvm2_start - v2->latency);
+        MvmCtx c2 = {.pfx = "mw", .off = e->mvm2_start, .extra = c.extra};
+        c2.op = xcalloc((size_t)u, sizeof(char *));
+        for (int k = 0; k < u; k++) {
+            c2.op[k] = xcalloc(MAX_EXPR, 1);
+            snprintf(c2.op[k], MAX_EXPR, "rh_%d", k);
+        }
+        emit_mvm(o, v2, &c2);
+        for (int k = 0; k < u; k++) free(c2.op[k]);
+        free(c2.op);
+    }
+    for (int j = 0; j < u; j++) {
+        char hs[64], hn[64];
+        snprintf(hs, sizeof hs, "h_state[%d:%d]", (j + 1) * R.w - 1, j * R.w);
+        snprintf(hn, sizeof hn, "h_new[%d:%d]", (j + 1) * R.w - 1, j * R.w);
+        if (l->kind == L_SIMPLE_RNN) {
+            w(o, "    rnnc_activation #(.IN_W(%d), .IN_F(%d), .IN_SIGNED(1), ", A.w, fx_frac(A));
+            fx_params(o, "OUT_", R, true);
+            w(o, ", ");
+            act_inst_params(o, "", &aa);
+            w(o, ") u_act_%d (.clk(clk), .en(cell_in), .in_data(mv_acc_%d), .out_data(%s));\n", j, j, hn);
+            w(o, "    reg [%d:0] h_state_%d;\n    assign %s = h_state_%d;\n", R.w - 1, j, hs, j);
+            w(o, "    assign h_new_valid[%d] = done;\n", j);
+            w(o, "    always @(posedge clk) if (rst) h_state_%d <= %d'd0; else if (done) h_state_%d <= job_last ? %d'd0 : %s;\n",
+              j, R.w, j, R.w, hn);
+            continue;
+        }
+        if (l->kind == L_LSTM) {
+            w(o, "    rnnc_lstm_cell #(.ACC_W(%d), .ACC_F(%d), .R_W(%d), .R_F(%d), .R_SIGNED(%d), .R_ROUND(%d), "
+                 ".R_SATURATE(%d), .S_W(%d), .S_F(%d), .S_ROUND(%d), .S_SATURATE(%d), ",
+              A.w, fx_frac(A), R.w, fx_frac(R), R.sgn, R.q, R.o, S.w, fx_frac(S), S.q, S.o);
+            act_inst_params(o, "RACT_", &ra_p);
+            w(o, ", ");
+            act_inst_params(o, "ACT_", &aa);
+            w(o, ", .CACT_TABLE_BITS(%d), .CACT_SCALE_SHIFT(%d), .CACT_OFFSET(%d), .CACT_FILE({MEM_PATH, \"%s\"})",
+              aa.bits, aa.shift, aa.offset, aa.file);
+            w(o, ") u_cell_%d (.clk(clk), .rst(rst), .in_valid(cell_in), .in_clear(job_last), .pre_i(mv_acc_%d), "
+                 ".pre_f(mv_acc_%d), .pre_g(mv_acc_%d), .pre_o(mv_acc_%d), .h_state(%s), .h_new(%s), "
+                 ".h_new_valid(h_new_valid[%d]));\n", j, j, u + j, 2 * u + j, 3 * u + j, hs, hn, j);
+            continue;
+        }
+        /* GRU */
+        char xwh[MAX_EXPR], huh[MAX_EXPR], cand[MAX_EXPR], zero[32];
+        snprintf(zero, sizeof zero, "%d'd0", A.w);
+        if (e->split) snprintf(xwh, sizeof xwh, "x_reg[%d:%d]", (2 * u + j + 1) * A.w - 1, (2 * u + j) * A.w);
+        else snprintf(xwh, sizeof xwh, "mv_acc_%d", 2 * u + j);
+        snprintf(huh, sizeof huh, "mv_acc_%d", (e->split ? 2 : 3) * u + j);
+        snprintf(cand, sizeof cand, "mw_acc_%d", j);
+        w(o, "    rnnc_gru_cell #(.RESET_AFTER(%d), .ACC_W(%d), .ACC_F(%d), .R_W(%d), .R_F(%d), .R_SIGNED(%d), "
+             ".R_ROUND(%d), .R_SATURATE(%d), .A_ROUND(%d), .A_SATURATE(%d), ",
+          ra, A.w, fx_frac(A), R.w, fx_frac(R), R.sgn, R.q, R.o, A.q, A.o);
+        act_inst_params(o, "RACT_", &ra_p);
+        w(o, ", ");
+        act_inst_params(o, "ACT_", &aa);
+        w(o, ") u_cell_%d (.clk(clk), .rst(rst), .in_valid(cell_in), .in_clear(job_last), .pre_z(mv_acc_%d), "
+             ".pre_r(mv_acc_%d), .xw_h(%s), .hu_h(%s), .rh(rh_%d), .rh_valid(rh_valid_%d), .cand_valid(%s), "
+             ".pre_hh(%s), .h_state(%s), .h_new(%s), .h_new_valid(h_new_valid[%d]));\n",
+          j, j, u + j, ra ? xwh : zero, ra ? huh : zero, j, j, ra ? "1'b0" : "cand_in", ra ? zero : cand, hs, hn, j);
+    }
+    w(o, "    reg [%d:0] out_reg;\n    assign m_axis_tdata = out_reg;\n", u * R.w - 1);
+    w(o, "    always @(posedge clk) if (done && done_emit) out_reg <= h_new;\n");
+    w(o, "    /* verilator lint_off UNUSEDSIGNAL */\n    wire unused_hv = &{1'b0, h_new_valid};\n    /* verilator lint_on UNUSEDSIGNAL */\n");
+    for (int k = 0; k < v->n_in; k++) free(c.op[k]);
+    free(c.op);
+    for (int k = 0; k < n_extra; k++) free(c.extra[k]);
+    free(c.extra);
+}
+
+static void emit_flatten(Out *o, const Engine *e)
+{
+    int bw = e->in_n * e->in_t.w, T = e->steps;
+    w(o, "\n    // ---- collect %d beats; the last one releases the whole sequence\n", T);
+    w(o, "    assign s_axis_tready = !(m_axis_tvalid && s_axis_tlast);\n");
+    w(o, "    wire start = s_axis_tvalid && s_axis_tready;\n");
+    w(o, "    reg [%d:0] buffer;\n    reg [%d:0] out_reg;\n    assign m_axis_tdata = out_reg;\n", (T - 1) * bw - 1, T * bw - 1);
+    w(o, "    always @(posedge clk) begin\n");
+    if (T > 2) w(o, "        if (start) buffer <= {s_axis_tdata, buffer[%d:%d]};\n", (T - 1) * bw - 1, bw);
+    else w(o, "        if (start) buffer <= s_axis_tdata;\n");
+    w(o, "        if (start && s_axis_tlast) out_reg <= {s_axis_tdata, buffer};\n");
+    w(o, "        if (rst) m_axis_tvalid <= 1'b0;\n");
+    w(o, "        else if (start && s_axis_tlast) m_axis_tvalid <= 1'b1;\n");
+    w(o, "        else if (m_axis_tvalid && m_axis_tready) m_axis_tvalid <= 1'b0;\n");
+    w(o, "        m_axis_tlast <= 1'b1;\n");
+    w(o, "    end\n");
+}
+
+static void emit_reverse(Out *o, const Engine *e)
+{
+    int bw = e->in_n * e->in_t.w, T = e->steps, iw = clog2i(T) < 1 ? 1 : clog2i(T);
+    w(o, "\n    // ---- fill %d beats, then send them last-first\n", T);
+    w(o, "    reg draining;\n    reg [%d:0] wr_idx, rd_idx;\n", iw - 1);
+    w(o, "    reg [%d:0] mem [0:%d];\n    reg [%d:0] out_reg;\n    assign m_axis_tdata = out_reg;\n", bw - 1, T - 1, bw - 1);
+    w(o, "    assign s_axis_tready = !draining;\n    wire start = s_axis_tvalid && s_axis_tready;\n");
+    w(o, "    wire sent = m_axis_tvalid && m_axis_tready;\n");
+    w(o, "    always @(posedge clk) begin\n");
+    w(o, "        if (start) mem[wr_idx] <= s_axis_tdata;\n");
+    w(o, "        if (rst) begin\n            draining <= 1'b0;\n            m_axis_tvalid <= 1'b0;\n            wr_idx <= %d'd0;\n        end else begin\n", iw);
+    w(o, "            if (sent) begin\n");
+    w(o, "                if (rd_idx != %d'd0) begin\n", iw);
+    w(o, "                    out_reg <= mem[rd_idx - %d'd1];\n                    m_axis_tlast <= rd_idx == %d'd1;\n", iw, iw);
+    w(o, "                    rd_idx <= rd_idx - %d'd1;\n", iw);
+    w(o, "                end else begin\n                    m_axis_tvalid <= 1'b0;\n                    draining <= 1'b0;\n                end\n            end\n");
+    w(o, "            if (start) begin\n");
+    w(o, "                if (s_axis_tlast) begin\n");
+    w(o, "                    draining <= 1'b1;\n                    m_axis_tvalid <= 1'b1;\n                    out_reg <= s_axis_tdata;\n");
+    w(o, "                    m_axis_tlast <= %d;\n                    rd_idx <= %d'd%d;\n                    wr_idx <= %d'd0;\n", T == 1, iw, T - 1, iw);
+    w(o, "                end else wr_idx <= wr_idx + %d'd1;\n            end\n", iw);
+    w(o, "        end\n    end\n");
+}
+
+static void emit_softmax(Out *o, const Engine *e)
+{
+    const Layer *l = e->layer;
+    int N = e->out_n, L = e->latency, cw = clog2i(L + 1);
+    FxType A = e->in_t, R = e->out_t, T = l->ty.table;
+    map_control(o, e, "1'b1", "job_last");
+    Table *te = table_exp(l), *ti = table_inv(l);
+    char *fe = table_file(o->n, l, "exp"), *fi = table_file(o->n, l, "inv");
+    write_table(o->dir, fe, te);
+    write_table(o->dir, fi, ti);
+    int dm = e->sm_max_depth, ds = e->sm_sum_depth;
+    int DW = A.w + 1;                        /* d = x - max needs one more bit */
+    int SW = T.w + clog2i(N + 1) + 1;        /* exact sum of the exp entries */
+    w(o, "    // stages: latch (c+1), max tree (+%d), d = x - max, exp lookup, sum tree (+%d), 1/sum lookup,\n", dm, ds);
+    w(o, "    // product; result written when cnt == 1\n");
+    w(o, "    reg [%d:0] x_reg;\n    always @(posedge clk) if (start) x_reg <= s_axis_tdata;\n", N * A.w - 1);
+    int n_in = N;
+    w(o, "    wire [%d:0] mx_0 = x_reg;\n", N * A.w - 1);
+    for (int d = 0; d < dm; d++) {
+        int n_out = (n_in + RNNC_FANIN - 1) / RNNC_FANIN;
+        w(o, "    wire [%d:0] mx_%d;\n", n_out * A.w - 1, d + 1);
+        w(o, "    rnnc_max_stage #(.N_IN(%d), .FANIN(%d), .W(%d)) u_mx_%d (.clk(clk), .in_flat(mx_%d), .out_flat(mx_%d));\n",
+          n_in, RNNC_FANIN, A.w, d, d, d + 1);
+        n_in = n_out;
+    }
+    w(o, "    wire exp_en = cnt == %d'd%d;\n", cw, L - 3 - dm);
+    w(o, "    wire inv_en = cnt == %d'd%d;\n", cw, L - 4 - dm - ds);
+    w(o, "    wire [%d:0] e_flat;\n", N * T.w - 1);
+    for (int j = 0; j < N; j++) {
+        w(o, "    reg [%d:0] d_%d;\n", DW - 1, j);
+        w(o, "    always @(posedge clk) d_%d <= {x_reg[%d], x_reg[%d:%d]} - {mx_%d[%d], mx_%d};\n", j, (j + 1) * A.w - 1,
+          (j + 1) * A.w - 1, j * A.w, dm, A.w - 1, dm);
+        w(o, "    rnnc_activation #(.IN_W(%d), .IN_F(%d), .IN_SIGNED(1), ", DW, fx_frac(A));
+        fx_params(o, "OUT_", T, true);
+        w(o, ", .KIND(2), .TABLE_BITS(%d), .SCALE_SHIFT(%d), .OFFSET(%d), .INIT_FILE({MEM_PATH, \"%s\"})) "
+             "u_exp_%d (.clk(clk), .en(exp_en), .in_data(d_%d), .out_data(e_flat[%d:%d]));\n",
+          clog2i(te->n), te->scale_shift, te->offset, fe, j, j, (j + 1) * T.w - 1, j * T.w);
+    }
+    w(o, "    wire [%d:0] s_0 = {", N * SW - 1);
+    for (int j = N - 1; j >= 0; j--) {
+        char ex[64], b[MAX_EXPR];
+        snprintf(ex, sizeof ex, "e_flat[%d:%d]", (j + 1) * T.w - 1, j * T.w);
+        extend(b, sizeof b, ex, T.w, T.sgn, SW);
+        w(o, "%s%s", b, j ? ", " : "};\n");
+    }
+    n_in = N;
+    for (int d = 0; d < ds; d++) {
+        int n_out = (n_in + RNNC_FANIN - 1) / RNNC_FANIN;
+        w(o, "    wire [%d:0] s_%d;\n", n_out * SW - 1, d + 1);
+        w(o, "    rnnc_sum_stage #(.N_IN(%d), .FANIN(%d), .W(%d)) u_s_%d (.clk(clk), .in_flat(s_%d), .out_flat(s_%d));\n",
+          n_in, RNNC_FANIN, SW, d, d, d + 1);
+        n_in = n_out;
+    }
+    w(o, "    wire [%d:0] inv;\n", T.w - 1);
+    w(o, "    rnnc_activation #(.IN_W(%d), .IN_F(%d), .IN_SIGNED(1), ", SW, fx_frac(T));
+    fx_params(o, "OUT_", T, true);
+    w(o, ", .KIND(2), .TABLE_BITS(%d), .SCALE_SHIFT(%d), .OFFSET(%d), .INIT_FILE({MEM_PATH, \"%s\"})) "
+         "u_inv (.clk(clk), .en(inv_en), .in_data(s_%d), .out_data(inv));\n", clog2i(ti->n), ti->scale_shift, ti->offset, fi, ds);
+    w(o, "    reg [%d:0] out_reg;\n    assign m_axis_tdata = out_reg;\n", N * R.w - 1);
+    for (int j = 0; j < N; j++) {
+        w(o, "    wire [%d:0] y_%d;\n", R.w - 1, j);
+        w(o, "    rnnc_product #(.A_W(%d), .A_F(%d), .A_SIGNED(%d), .B_W(%d), .B_F(%d), .B_SIGNED(%d), .OUT_W(%d), "
+             ".OUT_F(%d), .ROUND(%d), .SATURATE(%d)) u_y_%d (.clk(clk), .a(e_flat[%d:%d]), .b(inv), .q(y_%d));\n",
+          T.w, fx_frac(T), T.sgn, T.w, fx_frac(T), T.sgn, R.w + 1, fx_frac(R), R.q, R.o, j, (j + 1) * T.w - 1, j * T.w, j);
+        w(o, "    always @(posedge clk) if (done) out_reg[%d:%d] <= y_%d[%d:0];\n", (j + 1) * R.w - 1, j * R.w, j, R.w - 1);
+    }
+    free(fe);
+    free(fi);
+}
+
+static void emit_engine(const Netlist *n, const Engine *e, const char *dir)
+{
+    char rel[300];
+    snprintf(rel, sizeof rel, "rtl/%s.v", e->name);
+    Out o = {.f = xfopen_w(dir, rel), .n = n, .e = e, .dir = dir};
+    char what[400];
+    snprintf(what, sizeof what, "Engine %s: %s of layer %s (%s).", e->name, e->role, e->layer->name,
+             layer_kind_name(e->layer->kind));
+    header(&o, what);
+    module_open(&o, e);
+    switch (e->kind) {
+    case ENG_DENSE: emit_dense(&o, e); break;
+    case ENG_CELL: emit_cell(&o, e); break;
+    case ENG_FLATTEN: emit_flatten(&o, e); break;
+    case ENG_REVERSE: emit_reverse(&o, e); break;
+    case ENG_ACT: emit_act_engine(&o, e); break;
+    case ENG_SOFTMAX: emit_softmax(&o, e); break;
+    }
+    module_close(&o);
+    fclose(o.f);
+}
+
+static void emit_top(const Netlist *n, const Schedule *s, const char *dir)
+{
+    const Model *m = n->model;
+    char rel[300];
+    snprintf(rel, sizeof rel, "rtl/%s.v", m->name);
+    Out o = {.f = xfopen_w(dir, rel), .n = n, .dir = dir};
+    header(&o, "Top module: AXI-Stream in (one beat per timestep), AXI-Stream out.");
+    int inb = m->features * m->input_type.w, outb = m->out_feat * m->out_type.w;
+    char ti[64], to[64];
+    fx_format(m->input_type, ti, sizeof ti);
+    fx_format(m->out_type, to, sizeof to);
+    w(&o, "//\n// port            dir  width  meaning\n");
+    w(&o, "// clk             in   1      clock\n// rst             in   1      synchronous reset, active high\n");
+    w(&o, "// s_axis_tvalid   in   1      a timestep is offered\n// s_axis_tready   out  1      it is taken this cycle\n");
+    w(&o, "// s_axis_tdata    in   %-6d %d features x %s, feature 0 in the low bits\n", inb, m->features, ti);
+    w(&o, "// s_axis_tlast    in   1      last timestep (the design counts %d timesteps itself)\n", m->timesteps);
+    w(&o, "// m_axis_tvalid   out  1      an output beat is offered\n// m_axis_tready   in   1      it is taken this cycle\n");
+    w(&o, "// m_axis_tdata    out  %-6d %d outputs x %s, output 0 in the low bits\n", outb, m->out_feat, to);
+    w(&o, "// m_axis_tlast    out  1      last output beat of a sequence\n//\n");
+    w(&o, "// latency_cycles %ld (first input beat taken -> last output beat, inputs back to back)\n", s->latency_cycles);
+    w(&o, "// ii_cycles      %ld (cycles between sequence starts when streaming)\n", s->ii_cycles);
+    w(&o, "`resetall\n`timescale 1ns / 1ps\n`default_nettype none\n\n");
+    w(&o, "module %s #(\n    parameter MEM_PATH = \"mem/\"  // where the $readmemh tables are\n) (\n", m->name);
+    w(&o, "    input  wire clk,\n    input  wire rst,\n    input  wire s_axis_tvalid,\n    output wire s_axis_tready,\n");
+    w(&o, "    input  wire [%d:0] s_axis_tdata,\n    input  wire s_axis_tlast,\n", inb - 1);
+    w(&o, "    output wire m_axis_tvalid,\n    input  wire m_axis_tready,\n");
+    w(&o, "    output wire [%d:0] m_axis_tdata,\n    output wire m_axis_tlast\n);\n", outb - 1);
+    int iw = clog2i(m->timesteps) < 1 ? 1 : clog2i(m->timesteps);
+    w(&o, "    // sequence boundaries come from counting timesteps\n");
+    w(&o, "    reg [%d:0] in_step;\n    wire in_last = in_step == %d'd%d;\n", iw - 1, iw, m->timesteps - 1);
+    w(&o, "    always @(posedge clk)\n        if (rst) in_step <= %d'd0;\n", iw);
+    w(&o, "        else if (s_axis_tvalid && s_axis_tready) in_step <= in_last ? %d'd0 : in_step + %d'd1;\n", iw, iw);
+    w(&o, "    /* verilator lint_off UNUSEDSIGNAL */\n    wire unused_tlast = s_axis_tlast;\n    /* verilator lint_on UNUSEDSIGNAL */\n");
+    for (int i = 0; i <= n->n; i++) {
+        int bits = i == 0 ? inb : n->eng[i - 1].out_n * n->eng[i - 1].out_t.w;
+        w(&o, "    wire st%d_valid, st%d_ready, st%d_last;\n    wire [%d:0] st%d_data;\n", i, i, i, bits - 1, i);
+    }
+    w(&o, "    assign st0_valid = s_axis_tvalid;\n    assign s_axis_tready = st0_ready;\n");
+    w(&o, "    assign st0_data = s_axis_tdata;\n    assign st0_last = in_last;\n");
+    for (int i = 0; i < n->n; i++) {
+        const Engine *e = &n->eng[i];
+        w(&o, "    %s #(.MEM_PATH(MEM_PATH)) u_%s_%s (\n", e->name, e->layer->name, e->role);
+        w(&o, "        .clk(clk), .rst(rst),\n");
+        w(&o, "        .s_axis_tvalid(st%d_valid), .s_axis_tready(st%d_ready), .s_axis_tdata(st%d_data), .s_axis_tlast(st%d_last),\n", i, i, i, i);
+        w(&o, "        .m_axis_tvalid(st%d_valid), .m_axis_tready(st%d_ready), .m_axis_tdata(st%d_data), .m_axis_tlast(st%d_last));\n",
+          i + 1, i + 1, i + 1, i + 1);
+    }
+    int k = n->n;
+    w(&o, "    assign m_axis_tvalid = st%d_valid;\n    assign st%d_ready = m_axis_tready;\n", k, k);
+    w(&o, "    assign m_axis_tdata = st%d_data;\n    assign m_axis_tlast = st%d_last;\n", k, k);
+    w(&o, "\nendmodule\n\n`resetall\n");
+    fclose(o.f);
+}
+
+void emit_verilog(const Netlist *n, const Schedule *s, const char *dir)
+{
+    /* the placeholder table for linear/relu activations (never read) */
+    FILE *f = xfopen_w(dir, "mem/none.mem");
+    fprintf(f, "0\n0\n");
+    fclose(f);
+    for (int i = 0; i < n->n; i++) emit_engine(n, &n->eng[i], dir);
+    emit_top(n, s, dir);
+}

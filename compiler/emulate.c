@@ -1,0 +1,419 @@
+/* emulate.c: runs a checked, quantized Model on one input sequence, two ways.
+ *
+ * emulate_fixed is the bit-exact model of the emitted RTL: every value is an integer raw of
+ * a known FxType, all arithmetic is exact in wide_t, and fx_cast happens exactly where
+ * docs/numerics.md puts a cast_T. emulate_float runs the same graph in double precision
+ * with the exact functions (the quantization-error reference). Both walk the layers in
+ * order, carrying the current activation as a (possibly one-step) sequence. */
+#include "rnnc.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- the value flowing between layers ---- */
+
+typedef struct {
+    bool seq;
+    int steps, feat;    /* steps is 1 when !seq */
+    FxType t;           /* fixed mode: the type of every element */
+    int64_t *q;         /* fixed mode: [steps][feat] raw values */
+    double *d;          /* float mode: [steps][feat] */
+} Act;
+
+static void check_shape(const Layer *l, const Act *x)
+{
+    if (x->seq != l->in_seq || x->feat != l->in_feat || (x->seq && x->steps != l->in_steps))
+        BUG("layer %s: input shape %s%dx%d does not match check.c's %s%dx%d", l->name,
+            x->seq ? "seq " : "", x->steps, x->feat, l->in_seq ? "seq " : "", l->in_steps,
+            l->in_feat);
+}
+
+static Act new_act(bool seq, int steps, int feat, bool fixed)
+{
+    Act a = {.seq = seq, .steps = seq ? steps : 1, .feat = feat};
+    size_t n = (size_t)a.steps * (size_t)feat;
+    if (fixed) a.q = xcalloc(n, sizeof *a.q);
+    else a.d = xcalloc(n, sizeof *a.d);
+    return a;
+}
+
+static void free_act(Act *a)
+{
+    free(a->q);
+    free(a->d);
+    a->q = NULL;
+    a->d = NULL;
+}
+
+static int64_t qget(const int64_t *v, size_t i) { return v ? v[i] : 0; }
+static double dget(const double *v, size_t i) { return v ? v[i] : 0.0; }
+
+/* ---- fixed point ---- */
+
+/* act(v) for an elementwise activation, v = raw * 2^-frac; returns a raw of ty.result. */
+static int64_t act_q(const Layer *l, ActKind a, wide_t raw, int frac)
+{
+    switch (a) {
+    case ACT_LINEAR: return fx_cast(raw, frac, l->ty.result);
+    case ACT_RELU: return fx_cast(raw > 0 ? raw : 0, frac, l->ty.result);
+    case ACT_SIGMOID:
+    case ACT_TANH:
+    case ACT_HARD_SIGMOID: return table_lookup(table_for(l, a), raw, frac);
+    case ACT_SOFTMAX: break;
+    }
+    BUG("layer %s: %s is not an elementwise activation", l->name, act_name(a));
+}
+
+/* sum_k cast_A(x_k * w[k][col]): products exact, each cast to accum, the sum exact. */
+static wide_t dot_q(const Layer *l, const int64_t *x, int n, int xfrac, const int64_t *w,
+                    int stride, int col, int wfrac)
+{
+    wide_t s = 0;
+    for (int k = 0; k < n; k++)
+        s += fx_cast((wide_t)x[k] * w[(size_t)k * (size_t)stride + (size_t)col], xfrac + wfrac,
+                     l->ty.accum);
+    return s;
+}
+
+/* cast_A(b' + sum_k cast_A(x_k * w[k][col])) with b' = cast_A(bias[col]). */
+static int64_t affine_q(const Layer *l, const int64_t *bias, const int64_t *x, int n,
+                        int xfrac, const int64_t *w, int stride, int col, int wfrac)
+{
+    wide_t b = fx_cast(qget(bias, (size_t)col), fx_frac(l->ty.bias), l->ty.accum);
+    return fx_cast(b + dot_q(l, x, n, xfrac, w, stride, col, wfrac), fx_frac(l->ty.accum),
+                   l->ty.accum);
+}
+
+/* Softmax of n values v (raw, frac) into raws of ty.result (numerics.md, softmax). */
+static void softmax_q(const Layer *l, const int64_t *v, int n, int frac, int64_t *y)
+{
+    const Table *te = table_exp(l), *ti = table_inv(l);
+    int ft = fx_frac(te->out);
+    int64_t mx = v[0];
+    for (int j = 1; j < n; j++)
+        if (v[j] > mx) mx = v[j];
+    int64_t *e = xcalloc((size_t)n, sizeof *e);
+    wide_t s = 0;
+    for (int j = 0; j < n; j++) {
+        e[j] = table_lookup(te, (wide_t)v[j] - mx, frac);
+        s += e[j];
+    }
+    int64_t inv = table_lookup(ti, s, ft);
+    for (int j = 0; j < n; j++)
+        y[j] = fx_cast((wide_t)e[j] * inv, ft + fx_frac(ti->out), l->ty.result);
+    free(e);
+}
+
+static Act dense_q(const Layer *l, const Act *x)
+{
+    int u = l->units;
+    Act y = new_act(x->seq, x->steps, u, true);
+    y.t = l->ty.result;
+    int fx = fx_frac(x->t), fw = fx_frac(l->ty.weight), fa = fx_frac(l->ty.accum);
+    int64_t *acc = xcalloc((size_t)u, sizeof *acc);
+    for (int s = 0; s < x->steps; s++) {
+        const int64_t *in = x->q + (size_t)s * (size_t)x->feat;
+        int64_t *out = y.q + (size_t)s * (size_t)u;
+        for (int j = 0; j < u; j++)
+            acc[j] = affine_q(l, l->qbias, in, x->feat, fx, l->qkernel, u, j, fw);
+        if (l->act == ACT_SOFTMAX)
+            softmax_q(l, acc, u, fa, out);
+        else
+            for (int j = 0; j < u; j++) out[j] = act_q(l, l->act, acc[j], fa);
+    }
+    free(acc);
+    return y;
+}
+
+static Act activation_q(const Layer *l, const Act *x)
+{
+    Act y = new_act(x->seq, x->steps, x->feat, true);
+    y.t = l->ty.result;
+    int fx = fx_frac(x->t);
+    for (int s = 0; s < x->steps; s++) {
+        size_t o = (size_t)s * (size_t)x->feat;
+        if (l->act == ACT_SOFTMAX)
+            softmax_q(l, x->q + o, x->feat, fx, y.q + o);
+        else
+            for (int j = 0; j < x->feat; j++) y.q[o + (size_t)j] = act_q(l, l->act, x->q[o + (size_t)j], fx);
+    }
+    return y;
+}
+
+/* a * 2^(to - from), to >= from: brings an exact value to more fractional bits. */
+static wide_t align(wide_t v, int from, int to) { return v * ((wide_t)1 << (to - from)); }
+
+static Act recurrent_q(const Layer *l, const Act *x)
+{
+    int u = l->units, g = l->gates, gu = g * u, nf = x->feat, T = x->steps;
+    FxType A = l->ty.accum, R = l->ty.result, S = l->ty.state;
+    int fx = fx_frac(x->t), fw = fx_frac(l->ty.weight), fu = fx_frac(l->ty.rweight);
+    int fa = fx_frac(A), fr = fx_frac(R), fs = fx_frac(S), fb = fx_frac(l->ty.bias);
+    Act y = new_act(l->return_sequences, T, u, true);
+    y.t = R;
+    int64_t *h = xcalloc((size_t)u, sizeof *h), *c = xcalloc((size_t)u, sizeof *c);
+    int64_t *xw = xcalloc((size_t)gu, sizeof *xw), *pre = xcalloc((size_t)gu, sizeof *pre);
+    int64_t *gate = xcalloc((size_t)gu, sizeof *gate), *rh = xcalloc((size_t)u, sizeof *rh);
+    for (int s = 0; s < T; s++) {
+        int t = l->go_backwards ? T - 1 - s : s;
+        const int64_t *in = x->q + (size_t)t * (size_t)nf;
+        for (int k = 0; k < gu; k++)
+            xw[k] = affine_q(l, l->qbias, in, nf, fx, l->qkernel, gu, k, fw);
+        switch (l->kind) {
+        case L_SIMPLE_RNN:
+            for (int j = 0; j < u; j++)
+                pre[j] = fx_cast(xw[j] + dot_q(l, h, u, fr, l->qrkernel, u, j, fu), fa, A);
+            for (int j = 0; j < u; j++) h[j] = act_q(l, l->act, pre[j], fa);
+            break;
+        case L_LSTM: /* gates i, f, c, o */
+            for (int k = 0; k < gu; k++)
+                pre[k] = fx_cast(xw[k] + dot_q(l, h, u, fr, l->qrkernel, gu, k, fu), fa, A);
+            for (int j = 0; j < u; j++) {
+                int64_t i = act_q(l, l->ract, pre[j], fa);
+                int64_t f = act_q(l, l->ract, pre[u + j], fa);
+                int64_t cc = act_q(l, l->act, pre[2 * u + j], fa);
+                int64_t o = act_q(l, l->ract, pre[3 * u + j], fa);
+                int fm = fr + fs > 2 * fr ? fr + fs : 2 * fr;
+                wide_t sum = align((wide_t)f * c[j], fr + fs, fm) + align((wide_t)i * cc, 2 * fr, fm);
+                c[j] = fx_cast(sum, fm, S);
+                h[j] = fx_cast((wide_t)o * act_q(l, l->act, c[j], fs), 2 * fr, R);
+            }
+            break;
+        case L_GRU: /* gates z, r, h */
+            if (l->reset_after) {
+                for (int k = 0; k < gu; k++) {
+                    wide_t rb = fx_cast(qget(l->qrbias, (size_t)k), fb, A);
+                    wide_t hu = rb + dot_q(l, h, u, fr, l->qrkernel, gu, k, fu);
+                    /* z, r: pre-activations; h block: hu */
+                    pre[k] = fx_cast(k < 2 * u ? xw[k] + hu : hu, fa, A);
+                }
+                for (int j = 0; j < 2 * u; j++) gate[j] = act_q(l, l->ract, pre[j], fa);
+                for (int j = 0; j < u; j++) {
+                    int64_t rhu = fx_cast((wide_t)gate[u + j] * pre[2 * u + j], fr + fa, A);
+                    int64_t phh = fx_cast((wide_t)xw[2 * u + j] + rhu, fa, A);
+                    gate[2 * u + j] = act_q(l, l->act, phh, fa);
+                }
+            } else {
+                for (int k = 0; k < 2 * u; k++)
+                    pre[k] = fx_cast(xw[k] + dot_q(l, h, u, fr, l->qrkernel, gu, k, fu), fa, A);
+                for (int j = 0; j < 2 * u; j++) gate[j] = act_q(l, l->ract, pre[j], fa);
+                for (int j = 0; j < u; j++) rh[j] = fx_cast((wide_t)gate[u + j] * h[j], 2 * fr, R);
+                for (int j = 0; j < u; j++) {
+                    int64_t phh = fx_cast(xw[2 * u + j] + dot_q(l, rh, u, fr, l->qrkernel, gu, 2 * u + j, fu), fa, A);
+                    gate[2 * u + j] = act_q(l, l->act, phh, fa);
+                }
+            }
+            for (int j = 0; j < u; j++) {
+                wide_t z = gate[j], one = (wide_t)1 << fr;
+                h[j] = fx_cast(z * h[j] + (one - z) * gate[2 * u + j], 2 * fr, R);
+            }
+            break;
+        default: BUG("layer %s is not recurrent", l->name);
+        }
+        if (l->return_sequences)
+            memcpy(y.q + (size_t)s * (size_t)u, h, (size_t)u * sizeof *h);
+    }
+    if (!l->return_sequences) memcpy(y.q, h, (size_t)u * sizeof *h);
+    free(h);
+    free(c);
+    free(xw);
+    free(pre);
+    free(gate);
+    free(rh);
+    return y;
+}
+
+/* ---- float ---- */
+
+static double act_d(ActKind a, double v)
+{
+    switch (a) {
+    case ACT_LINEAR: return v;
+    case ACT_RELU: return v > 0 ? v : 0;
+    case ACT_SIGMOID: return 1.0 / (1.0 + exp(-v));
+    case ACT_TANH: return tanh(v);
+    case ACT_HARD_SIGMOID: {
+        double y = 0.2 * v + 0.5;
+        return y < 0 ? 0 : y > 1 ? 1 : y;
+    }
+    case ACT_SOFTMAX: break;
+    }
+    BUG("%s is not an elementwise activation", act_name(a));
+}
+
+static double affine_d(const double *bias, const double *x, int n, const double *w, int stride,
+                       int col)
+{
+    double s = dget(bias, (size_t)col);
+    for (int k = 0; k < n; k++) s += x[k] * w[(size_t)k * (size_t)stride + (size_t)col];
+    return s;
+}
+
+static void softmax_d(const double *v, int n, double *y)
+{
+    double mx = v[0], s = 0;
+    for (int j = 1; j < n; j++)
+        if (v[j] > mx) mx = v[j];
+    for (int j = 0; j < n; j++) s += y[j] = exp(v[j] - mx);
+    for (int j = 0; j < n; j++) y[j] /= s;
+}
+
+static Act dense_d(const Layer *l, const Act *x)
+{
+    int u = l->units;
+    Act y = new_act(x->seq, x->steps, u, false);
+    for (int s = 0; s < x->steps; s++) {
+        const double *in = x->d + (size_t)s * (size_t)x->feat;
+        double *out = y.d + (size_t)s * (size_t)u;
+        for (int j = 0; j < u; j++) out[j] = affine_d(l->bias, in, x->feat, l->kernel, u, j);
+        if (l->act == ACT_SOFTMAX) softmax_d(out, u, out);
+        else
+            for (int j = 0; j < u; j++) out[j] = act_d(l->act, out[j]);
+    }
+    return y;
+}
+
+static Act activation_d(const Layer *l, const Act *x)
+{
+    Act y = new_act(x->seq, x->steps, x->feat, false);
+    for (int s = 0; s < x->steps; s++) {
+        size_t o = (size_t)s * (size_t)x->feat;
+        if (l->act == ACT_SOFTMAX) softmax_d(x->d + o, x->feat, y.d + o);
+        else
+            for (int j = 0; j < x->feat; j++) y.d[o + (size_t)j] = act_d(l->act, x->d[o + (size_t)j]);
+    }
+    return y;
+}
+
+static Act recurrent_d(const Layer *l, const Act *x)
+{
+    int u = l->units, gu = l->gates * u, nf = x->feat, T = x->steps;
+    Act y = new_act(l->return_sequences, T, u, false);
+    double *h = xcalloc((size_t)u, sizeof *h), *c = xcalloc((size_t)u, sizeof *c);
+    double *xw = xcalloc((size_t)gu, sizeof *xw), *pre = xcalloc((size_t)gu, sizeof *pre);
+    double *rh = xcalloc((size_t)u, sizeof *rh);
+    for (int s = 0; s < T; s++) {
+        int t = l->go_backwards ? T - 1 - s : s;
+        const double *in = x->d + (size_t)t * (size_t)nf;
+        for (int k = 0; k < gu; k++) xw[k] = affine_d(l->bias, in, nf, l->kernel, gu, k);
+        switch (l->kind) {
+        case L_SIMPLE_RNN:
+            for (int j = 0; j < u; j++) pre[j] = xw[j] + affine_d(NULL, h, u, l->rkernel, u, j);
+            for (int j = 0; j < u; j++) h[j] = act_d(l->act, pre[j]);
+            break;
+        case L_LSTM:
+            for (int k = 0; k < gu; k++) pre[k] = xw[k] + affine_d(NULL, h, u, l->rkernel, gu, k);
+            for (int j = 0; j < u; j++) {
+                double i = act_d(l->ract, pre[j]), f = act_d(l->ract, pre[u + j]);
+                double g = act_d(l->act, pre[2 * u + j]), o = act_d(l->ract, pre[3 * u + j]);
+                c[j] = f * c[j] + i * g;
+                h[j] = o * act_d(l->act, c[j]);
+            }
+            break;
+        case L_GRU:
+            if (l->reset_after) {
+                for (int k = 0; k < gu; k++) {
+                    double hu = affine_d(l->rbias, h, u, l->rkernel, gu, k);
+                    pre[k] = k < 2 * u ? xw[k] + hu : hu;
+                }
+                for (int j = 0; j < 2 * u; j++) pre[j] = act_d(l->ract, pre[j]);
+                for (int j = 0; j < u; j++)
+                    pre[2 * u + j] = act_d(l->act, xw[2 * u + j] + pre[u + j] * pre[2 * u + j]);
+            } else {
+                for (int k = 0; k < 2 * u; k++)
+                    pre[k] = act_d(l->ract, xw[k] + affine_d(NULL, h, u, l->rkernel, gu, k));
+                for (int j = 0; j < u; j++) rh[j] = pre[u + j] * h[j];
+                for (int j = 0; j < u; j++)
+                    pre[2 * u + j] =
+                        act_d(l->act, xw[2 * u + j] + affine_d(NULL, rh, u, l->rkernel, gu, 2 * u + j));
+            }
+            for (int j = 0; j < u; j++) h[j] = pre[j] * h[j] + (1 - pre[j]) * pre[2 * u + j];
+            break;
+        default: BUG("layer %s is not recurrent", l->name);
+        }
+        if (l->return_sequences) memcpy(y.d + (size_t)s * (size_t)u, h, (size_t)u * sizeof *h);
+    }
+    if (!l->return_sequences) memcpy(y.d, h, (size_t)u * sizeof *h);
+    free(h);
+    free(c);
+    free(xw);
+    free(pre);
+    free(rh);
+    return y;
+}
+
+/* ---- the layer walk ---- */
+
+static Act run_layers(const Model *m, Act x, bool fixed)
+{
+    for (int i = 0; i < m->n_layers; i++) {
+        const Layer *l = &m->layers[i];
+        check_shape(l, &x);
+        Act y;
+        switch (l->kind) {
+        case L_DENSE: y = fixed ? dense_q(l, &x) : dense_d(l, &x); break;
+        case L_ACTIVATION: y = fixed ? activation_q(l, &x) : activation_d(l, &x); break;
+        case L_LSTM:
+        case L_GRU:
+        case L_SIMPLE_RNN:
+            if (!x.seq) BUG("layer %s: recurrent layer on a non-sequence", l->name);
+            y = fixed ? recurrent_q(l, &x) : recurrent_d(l, &x);
+            break;
+        case L_FLATTEN: /* timestep-major: the buffer is already in that order */
+            x.feat *= x.steps;
+            x.steps = 1;
+            x.seq = false;
+            continue;
+        case L_DROPOUT: continue;
+        default: BUG("layer %s: unknown kind %d", l->name, (int)l->kind);
+        }
+        free_act(&x);
+        x = y;
+    }
+    int n = m->out_seq ? m->out_steps * m->out_feat : m->out_feat;
+    if (x.seq != m->out_seq || x.steps * x.feat != n)
+        BUG("model output %dx%d does not match check.c's %d values", x.steps, x.feat, n);
+    return x;
+}
+
+static Act input_act(const Model *m, bool fixed)
+{
+    if (m->n_layers < 1) BUG("model with no layers");
+    const Layer *l0 = &m->layers[0];
+    int need = l0->in_seq ? l0->in_steps * l0->in_feat : l0->in_feat;
+    if (need != m->timesteps * m->features)
+        BUG("input %dx%d does not match the first layer's %d values", m->timesteps, m->features,
+            need);
+    Act x = new_act(l0->in_seq, l0->in_steps, l0->in_feat, fixed);
+    x.t = m->input_type;
+    return x;
+}
+
+void quantize_input(const Model *m, const double *in, int64_t *raw)
+{
+    size_t n = (size_t)m->timesteps * (size_t)m->features;
+    for (size_t i = 0; i < n; i++) raw[i] = fx_from_double(in[i], m->input_type);
+}
+
+void emulate_fixed(const Model *m, const double *in, int64_t *out_raw)
+{
+    Act x = input_act(m, true);
+    quantize_input(m, in, x.q);
+    x = run_layers(m, x, true);
+    size_t n = (size_t)x.steps * (size_t)x.feat;
+    /* A model ending in flatten/dropout passes its input type through; out_type should be
+     * that type, so this cast is the identity (and exact if check.c chose a wider type). */
+    for (size_t i = 0; i < n; i++)
+        out_raw[i] = fx_equal(x.t, m->out_type) ? x.q[i] : fx_cast(x.q[i], fx_frac(x.t), m->out_type);
+    free_act(&x);
+}
+
+void emulate_float(const Model *m, const double *in, double *out_real)
+{
+    Act x = input_act(m, false);
+    memcpy(x.d, in, (size_t)m->timesteps * (size_t)m->features * sizeof *in);
+    x = run_layers(m, x, false);
+    memcpy(out_real, x.d, (size_t)x.steps * (size_t)x.feat * sizeof *out_real);
+    free_act(&x);
+}

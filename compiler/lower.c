@@ -1,0 +1,313 @@
+/* lower.c: Model -> Netlist.
+ *
+ * Each layer becomes one or two engines joined by valid/ready streams:
+ *   dense               -> DENSE (matrix-vector multiply + activation)
+ *   lstm/gru/simple_rnn -> [REVERSE if go_backwards] + CELL, and with reuse factor 1 a PROJ
+ *                          (a DENSE computing x*W + b) in front, so that the recurrent loop
+ *                          only waits for h*U ("split" form); with RF > 1 the cell multiplies
+ *                          [x; h] itself ("fused" form), which uses the multipliers best.
+ *   flatten -> FLATTEN, activation -> ACT, dropout -> nothing, softmax -> DENSE + SOFTMAX.
+ * Matrix products are lists of terms per output; lower assigns them to multipliers and
+ * derives the adder-tree depth and latency (the timing contract of emit_verilog.c). */
+#include "rnnc.h"
+
+#include <string.h>
+
+int clog2i(long v)
+{
+    int b = 0;
+    while ((1L << b) < v) b++;
+    return b;
+}
+
+/* Smallest signed type holding a and b exactly (same real values). */
+static FxType common_type(FxType a, FxType b)
+{
+    int fa = fx_frac(a), fb = fx_frac(b);
+    int ia = (a.sgn ? a.w : a.w + 1) - fa, ib = (b.sgn ? b.w : b.w + 1) - fb;
+    int f = fa > fb ? fa : fb, in = ia > ib ? ia : ib;
+    FxType t = {.w = in + f, .i = in, .sgn = true, .q = Q_TRN, .o = O_WRAP};
+    return t;
+}
+
+static int tree_levels(int n, int fanin)
+{
+    int d = 0;
+    while (n > 1) {
+        n = (n + fanin - 1) / fanin;
+        d++;
+    }
+    return d < 1 ? 1 : d;
+}
+
+/* Items summed for output j: its partial products plus bias and extra when present. */
+static void finish_mvm(Mvm *v, int fanin)
+{
+    v->op_t = v->n_a == v->n_in ? common_type(v->ta, v->ta)
+            : v->n_a == 0       ? common_type(v->tb, v->tb)
+                                : common_type(v->ta, v->tb);
+    v->w_t = v->n_a == v->n_in ? common_type(v->wa, v->wa)
+           : v->n_a == 0       ? common_type(v->wb, v->wb)
+                               : common_type(v->wa, v->wb);
+    v->n_products = 0;
+    int max_terms = 0;
+    for (int j = 0; j < v->n_out; j++) {
+        v->n_products += v->outs[j].n_terms;
+        if (v->outs[j].n_terms > max_terms) max_terms = v->outs[j].n_terms;
+    }
+    if (v->rf < 1) v->rf = 1;
+    if (v->rf > v->n_products) v->rf = v->n_products > 0 ? v->n_products : 1;
+    v->n_mult = (v->n_products + v->rf - 1) / v->rf;
+
+    /* partials per output: with rf == 1 every term; otherwise the number of multipliers
+     * whose contiguous run of products touches the output */
+    int depth = 1, q = 0;
+    for (int j = 0; j < v->n_out; j++) {
+        const MvmOut *o = &v->outs[j];
+        int parts;
+        if (v->rf == 1 || o->n_terms == 0)
+            parts = o->n_terms;
+        else
+            parts = (q + o->n_terms - 1) / v->rf - q / v->rf + 1;
+        q += o->n_terms;
+        int items = parts + (o->bias != 0) + (o->extra >= 0);
+        int d = tree_levels(items, fanin);
+        if (d > depth) depth = d;
+    }
+    v->depth = depth;
+    v->latency = (v->rf == 1 ? 1 : 4 + v->rf) + depth;
+    /* guard: every item fits accum width + 1 (bias sums); the sum of n items needs clog2(n) */
+    v->guard_w = v->accum.w + 2 + clog2i(max_terms + 3);
+}
+
+static MvmOut *alloc_outs(int n)
+{
+    MvmOut *o = xcalloc((size_t)n, sizeof *o);
+    for (int j = 0; j < n; j++) o[j].extra = -1;
+    return o;
+}
+
+/* Append terms operand[base + k] * mat[k][col] for k < rows. */
+static void add_terms(MvmOut *o, int base, const int64_t *mat, int rows, int cols, int col)
+{
+    Term *t = xcalloc((size_t)(o->n_terms + rows), sizeof *t);
+    if (o->n_terms) memcpy(t, o->terms, (size_t)o->n_terms * sizeof *t);
+    for (int k = 0; k < rows; k++) {
+        t[o->n_terms + k].k = base + k;
+        t[o->n_terms + k].w = mat[(size_t)k * (size_t)cols + (size_t)col];
+    }
+    o->terms = t;
+    o->n_terms += rows;
+}
+
+static wide_t bias_acc(const Layer *l, const int64_t *b, int j)
+{
+    if (!b) return 0;
+    return fx_cast(b[j], fx_frac(l->ty.bias), l->ty.accum);
+}
+
+static Engine *new_engine(Netlist *n, EngineKind kind, const Layer *l, const char *role)
+{
+    Engine *e = &n->eng[n->n++];
+    memset(e, 0, sizeof *e);
+    e->kind = kind;
+    e->layer = l;
+    snprintf(e->role, sizeof e->role, "%s", role);
+    snprintf(e->name, sizeof e->name, "%s_%s_%s", n->model->name, l->name, role);
+    return e;
+}
+
+/* x*W + b over the whole kernel: a dense projection whose output is the accum value. */
+static void lower_dense_mvm(Mvm *v, const Layer *l, FxType in_t, const int64_t *bias, int rf)
+{
+    int cols = l->gates * l->units;
+    v->n_in = v->n_a = l->in_feat;
+    v->ta = in_t;
+    v->tb = in_t;
+    v->wa = v->wb = l->ty.weight;
+    v->accum = l->ty.accum;
+    v->n_out = cols;
+    v->outs = alloc_outs(cols);
+    v->rf = rf;
+    for (int j = 0; j < cols; j++) {
+        add_terms(&v->outs[j], 0, l->qkernel, l->in_feat, cols, j);
+        v->outs[j].bias = bias_acc(l, bias, j);
+    }
+}
+
+static void lower_cell(Netlist *n, const Layer *l, FxType in_t, FxType *cur_t)
+{
+    int u = l->units, cols = l->gates * u;
+    bool split = l->reuse == 1;
+    bool gru = l->kind == L_GRU;
+    const int64_t *b_in = l->qbias, *b_rec = gru && l->reset_after ? l->qrbias : NULL;
+
+    if (split) {
+        Engine *p = new_engine(n, ENG_DENSE, l, "proj");
+        lower_dense_mvm(&p->mvm, l, in_t, b_in, 1);
+        p->act_none = true;
+        p->in_n = l->in_feat;
+        p->in_t = in_t;
+        p->out_n = cols;
+        p->out_t = l->ty.accum;
+        finish_mvm(&p->mvm, n->fanin);
+        p->latency = p->mvm.latency + 1;
+    }
+    Engine *e = new_engine(n, ENG_CELL, l, "cell");
+    e->split = split;
+    e->emit_all = l->return_sequences;
+    e->in_n = split ? cols : l->in_feat;
+    e->in_t = split ? l->ty.accum : in_t;
+    e->out_n = u;
+    e->out_t = l->ty.result;
+
+    Mvm *v = &e->mvm;
+    int nx = split ? 0 : l->in_feat;
+    v->n_a = nx;
+    v->n_in = nx + u;
+    v->ta = in_t;
+    v->wa = l->ty.weight;
+    v->tb = l->ty.result;
+    v->wb = l->ty.rweight;
+    v->accum = l->ty.accum;
+    v->rf = l->reuse;
+
+    /* outputs: the gate blocks that need h (all but GRU's candidate when reset_after=0) */
+    int mvm_gates = gru && !l->reset_after ? 2 : l->gates;
+    /* fused GRU also computes xh = x*W_h + b_in_h (at 2u..3u) and, with reset_after, hu at
+     * 3u..4u; split GRU with reset_after has hu at 2u..3u */
+    v->n_out = split || !gru ? mvm_gates * u : l->reset_after ? 4 * u : 3 * u;
+    v->outs = alloc_outs(v->n_out);
+    for (int g = 0; g < mvm_gates; g++) {
+        for (int j = 0; j < u; j++) {
+            int col = g * u + j;
+            bool cand_ra = gru && l->reset_after && g == 2;
+            int out = cand_ra && !split ? 3 * u + j : col;
+            MvmOut *o = &v->outs[out];
+            if (!split && !cand_ra) add_terms(o, 0, l->qkernel, l->in_feat, cols, col);
+            add_terms(o, nx, l->qrkernel, u, cols, col);
+            if (cand_ra) {
+                o->bias = bias_acc(l, b_rec, col);           /* hu = h*U_h + b_rec_h */
+            } else if (split) {
+                o->extra = col;                              /* xw from the proj engine */
+                o->bias = bias_acc(l, b_rec, col);
+            } else {
+                o->bias = bias_acc(l, b_in, col) + bias_acc(l, b_rec, col);
+            }
+        }
+    }
+    if (gru && !split) {                                   /* xh = x*W_h + b_in_h */
+        for (int j = 0; j < u; j++) {
+            MvmOut *o = &v->outs[2 * u + j];
+            add_terms(o, 0, l->qkernel, l->in_feat, cols, 2 * u + j);
+            o->bias = bias_acc(l, b_in, 2 * u + j);
+        }
+    }
+    finish_mvm(v, n->fanin);
+
+    int tm = v->latency;
+    switch (l->kind) {
+    case L_LSTM: e->cell_lat = 4; e->n_elem_mult = 3 * u; break;
+    case L_SIMPLE_RNN: e->cell_lat = 1; break;
+    default:
+        e->n_elem_mult = 3 * u;
+        if (l->reset_after) {
+            e->cell_lat = 5;
+        } else {
+            /* second product: rh * U_h + xw_h, started when rh is valid */
+            Mvm *w = &e->mvm2;
+            w->n_a = 0;
+            w->n_in = u;
+            w->ta = w->tb = l->ty.result;
+            w->wa = w->wb = l->ty.rweight;
+            w->accum = l->ty.accum;
+            w->rf = l->reuse;
+            w->n_out = u;
+            w->outs = alloc_outs(u);
+            for (int j = 0; j < u; j++) {
+                add_terms(&w->outs[j], 0, l->qrkernel, u, cols, 2 * u + j);
+                w->outs[j].extra = 2 * u + j; /* split: x_reg element; fused: mvm output */
+            }
+            finish_mvm(w, n->fanin);
+            e->mvm2_start = tm + 2;
+            e->cell_lat = 2 + w->latency + 2;
+        }
+        break;
+    }
+    e->latency = tm + e->cell_lat + 1;
+    *cur_t = l->ty.result;
+}
+
+Netlist *lower_model(const Model *m)
+{
+    Netlist *n = xcalloc(1, sizeof *n);
+    n->model = m;
+    n->fanin = RNNC_FANIN;
+    n->eng = xcalloc((size_t)(3 * m->n_layers + 2), sizeof(Engine));
+    FxType cur_t = m->input_type;
+    for (int i = 0; i < m->n_layers; i++) {
+        const Layer *l = &m->layers[i];
+        Engine *e;
+        switch (l->kind) {
+        case L_DROPOUT:
+            break;
+        case L_FLATTEN:
+            if (!l->in_seq || l->in_steps == 1) break; /* a vector (or one step) stays as is */
+            e = new_engine(n, ENG_FLATTEN, l, "flat");
+            e->steps = l->in_steps;
+            e->in_n = l->in_feat;
+            e->out_n = l->out_feat;
+            e->in_t = e->out_t = cur_t;
+            break;
+        case L_ACTIVATION:
+            e = new_engine(n, ENG_ACT, l, "act");
+            e->act = l->act;
+            e->in_n = e->out_n = l->in_feat;
+            e->in_t = cur_t;
+            e->out_t = l->ty.result;
+            e->latency = 1;
+            cur_t = l->ty.result;
+            break;
+        case L_DENSE:
+            e = new_engine(n, ENG_DENSE, l, "dense");
+            lower_dense_mvm(&e->mvm, l, cur_t, l->qbias, l->reuse);
+            finish_mvm(&e->mvm, n->fanin);
+            e->in_n = l->in_feat;
+            e->in_t = cur_t;
+            e->out_n = l->units;
+            e->latency = e->mvm.latency + 1;
+            if (l->act == ACT_SOFTMAX) {
+                e->act_none = true;
+                e->out_t = l->ty.accum;
+                Engine *s = new_engine(n, ENG_SOFTMAX, l, "softmax");
+                s->in_n = s->out_n = l->units;
+                s->in_t = l->ty.accum;
+                s->out_t = l->ty.result;
+                s->sm_max_depth = tree_levels(l->units, n->fanin);
+                s->sm_sum_depth = tree_levels(l->units, n->fanin);
+                s->latency = 6 + s->sm_max_depth + s->sm_sum_depth;
+                s->n_elem_mult = l->units;
+            } else {
+                e->act = l->act;
+                e->out_t = l->ty.result;
+            }
+            cur_t = l->ty.result;
+            break;
+        default: /* recurrent */
+            if (l->go_backwards) {
+                e = new_engine(n, ENG_REVERSE, l, "rev");
+                e->steps = l->in_steps;
+                e->in_n = e->out_n = l->in_feat;
+                e->in_t = e->out_t = cur_t;
+            }
+            lower_cell(n, l, cur_t, &cur_t);
+            break;
+        }
+    }
+    for (int i = 0; i < n->n; i++) {
+        Engine *e = &n->eng[i];
+        e->n_mult = e->mvm.n_mult + e->mvm2.n_mult;
+        e->weight_bits = (long)e->mvm.n_products * e->mvm.w_t.w + (long)e->mvm2.n_products * e->mvm2.w_t.w;
+    }
+    return n;
+}

@@ -1,0 +1,534 @@
+/* parse.c: model.json (rnnc-model/1, docs/model-format.md) -> Model.
+ *
+ * Everything the JSON alone can tell is checked here: the keys (unknown or misplaced keys are
+ * errors, so typos never pass silently), JSON types, ranges, precision strings, names, and the
+ * weight arrays: rectangular, finite numbers, with the column counts the layer's own units fix.
+ * What needs the shapes of earlier layers (kernel rows, activations in context, reuse limits)
+ * is check.c's. cJSON keeps no line numbers, so every message names the JSON path instead
+ * (`layers[1].kernel[3][2]`); syntax errors get line:col from the parse end pointer. */
+#include "rnnc.h"
+
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_DIM 4096            /* timesteps, features, units */
+#define MAX_RF (1 << 24)
+#define PATH_MAX_LEN 160
+
+typedef struct {
+    const char *file;
+} Parser;
+
+static _Noreturn void jerr(const Parser *p, const char *path, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void jerr(const Parser *p, const char *path, const char *fmt, ...)
+{
+    char msg[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    if (path && *path)
+        user_error(p->file, "%s: %s", path, msg);
+    user_error(p->file, "%s", msg);
+}
+
+/* User text made safe to print: printable ASCII, at most 48 characters. */
+static const char *show(const char *s, char *buf, size_t len)
+{
+    size_t n = 0;
+    for (; *s && n + 4 < len && n < 48; s++)
+        buf[n++] = (*s >= 32 && *s < 127) ? *s : '?';
+    if (*s) {
+        buf[n++] = '.';
+        buf[n++] = '.';
+        buf[n++] = '.';
+    }
+    buf[n] = 0;
+    return buf;
+}
+
+/* What a value is, for "got ..." (one static buffer: used right before exiting). */
+static const char *describe(const cJSON *it)
+{
+    static char buf[96];
+    char tmp[64];
+    if (!it) return "nothing";
+    if (cJSON_IsNumber(it)) {
+        if (!isfinite(it->valuedouble)) return "a number out of range";
+        snprintf(buf, sizeof buf, "%.15g", it->valuedouble);
+        return buf;
+    }
+    if (cJSON_IsString(it) && it->valuestring) {
+        snprintf(buf, sizeof buf, "the string \"%s\"", show(it->valuestring, tmp, sizeof tmp));
+        return buf;
+    }
+    if (cJSON_IsArray(it)) return "an array";
+    if (cJSON_IsObject(it)) return "an object";
+    if (cJSON_IsBool(it)) return cJSON_IsTrue(it) ? "true" : "false";
+    if (cJSON_IsNull(it)) return "null";
+    return "an invalid value";
+}
+
+/* Paths are built by hand (not snprintf) so that truncation, which cannot happen with the
+ * short fixed keys used, needs no -Wformat-truncation workaround. */
+static void append(char *out, const char *s)
+{
+    size_t n = strlen(out), k = strlen(s);
+    if (n + k >= PATH_MAX_LEN) k = PATH_MAX_LEN - 1 - n;
+    memcpy(out + n, s, k);
+    out[n + k] = 0;
+}
+
+static void key_path(char *out, const char *base, const char *key)
+{
+    char tmp[PATH_MAX_LEN];
+    tmp[0] = 0;
+    if (base && *base) {
+        append(tmp, base);
+        append(tmp, ".");
+    }
+    append(tmp, key);
+    memcpy(out, tmp, PATH_MAX_LEN);
+}
+
+static void index_path(char *out, const char *base, int i)
+{
+    char tmp[PATH_MAX_LEN], num[16];
+    tmp[0] = 0;
+    snprintf(num, sizeof num, "[%d]", i);
+    append(tmp, base);
+    append(tmp, num);
+    memcpy(out, tmp, PATH_MAX_LEN);
+}
+
+static bool in_list(const char *const *list, const char *s)
+{
+    for (int i = 0; list[i]; i++)
+        if (!strcmp(list[i], s)) return true;
+    return false;
+}
+
+static void join_list(char *out, size_t len, const char *const *list)
+{
+    size_t n = 0;
+    out[0] = 0;
+    for (int i = 0; list[i] && n < len; i++)
+        n += (size_t)snprintf(out + n, len - n, "%s%s", i ? ", " : "", list[i]);
+}
+
+/* Every key of obj must be in allowed, once. `known` (may be NULL) lists keys valid elsewhere,
+ * for a better message when a key is real but does not apply here. */
+static void check_keys(const Parser *p, const cJSON *obj, const char *path,
+                       const char *const *allowed, const char *const *known, const char *where)
+{
+    char list[512], kp[PATH_MAX_LEN], tmp[64];
+    for (const cJSON *c = obj->child; c; c = c->next) {
+        const char *k = c->string ? c->string : "";
+        key_path(kp, path, show(k, tmp, sizeof tmp));
+        if (!in_list(allowed, k)) {
+            join_list(list, sizeof list, allowed);
+            if (known && in_list(known, k))
+                jerr(p, kp, "does not apply here (allowed %s: %s)", where, list);
+            jerr(p, kp, "unknown key (allowed %s: %s)", where, list);
+        }
+        for (const cJSON *d = obj->child; d != c; d = d->next)
+            if (d->string && !strcmp(d->string, k))
+                jerr(p, kp, "duplicate key");
+    }
+}
+
+static const cJSON *get(const cJSON *obj, const char *key)
+{
+    return cJSON_GetObjectItemCaseSensitive(obj, key);
+}
+
+static int want_int(const Parser *p, const cJSON *it, const char *path, int lo, int hi)
+{
+    if (!cJSON_IsNumber(it) || !isfinite(it->valuedouble) || it->valuedouble != floor(it->valuedouble) ||
+        it->valuedouble < lo || it->valuedouble > hi)
+        jerr(p, path, "expected an integer in %d..%d, got %s", lo, hi, describe(it));
+    return (int)it->valuedouble;
+}
+
+static bool want_bool(const Parser *p, const cJSON *it, const char *path)
+{
+    if (!cJSON_IsBool(it)) jerr(p, path, "expected true or false, got %s", describe(it));
+    return cJSON_IsTrue(it);
+}
+
+static const char *want_string(const Parser *p, const cJSON *it, const char *path, const char *what)
+{
+    if (!cJSON_IsString(it) || !it->valuestring)
+        jerr(p, path, "expected %s (a string), got %s", what, describe(it));
+    return it->valuestring;
+}
+
+static FxType want_type(const Parser *p, const cJSON *it, const char *path)
+{
+    char err[160], tmp[64];
+    FxType t;
+    const char *s = want_string(p, it, path, "a fixed-point type like \"ap_fixed<16,6>\"");
+    if (!fx_parse(s, &t, err, sizeof err))
+        jerr(p, path, "invalid type \"%s\": %s", show(s, tmp, sizeof tmp), err);
+    return t;
+}
+
+static void want_name(const Parser *p, const cJSON *it, const char *path, char *out)
+{
+    char tmp[64];
+    const char *s = want_string(p, it, path, "a name");
+    if (!is_safe_identifier(s))
+        jerr(p, path,
+             "\"%s\" is not a safe identifier (a letter, then letters, digits and single "
+             "underscores, at most 40 characters, not a Verilog keyword, not starting with rnnc_)",
+             show(s, tmp, sizeof tmp));
+    snprintf(out, RNNC_NAME_MAX, "%s", s);
+}
+
+static const char *const act_names[] = {"linear", "relu", "sigmoid", "tanh", "hard_sigmoid", "softmax", NULL};
+
+static ActKind want_act(const Parser *p, const cJSON *it, const char *path)
+{
+    char tmp[64], list[128];
+    const char *s = want_string(p, it, path, "an activation name");
+    for (int i = 0; act_names[i]; i++)
+        if (!strcmp(s, act_names[i])) return (ActKind)i;
+    join_list(list, sizeof list, act_names);
+    jerr(p, path, "unknown activation \"%s\" (supported: %s)", show(s, tmp, sizeof tmp), list);
+}
+
+/* n finite numbers from a JSON array of exactly n numbers into out. */
+static void read_numbers(const Parser *p, const cJSON *arr, const char *path, int n, const char *why,
+                         double *out)
+{
+    char ep[PATH_MAX_LEN];
+    if (!cJSON_IsArray(arr)) jerr(p, path, "expected an array of %d numbers (%s), got %s", n, why, describe(arr));
+    if (arr->child && cJSON_IsArray(arr->child))
+        jerr(p, path, "expected %d numbers (%s), got an array of arrays", n, why);
+    int got = cJSON_GetArraySize(arr);
+    if (got != n) jerr(p, path, "expected %d numbers (%s), got %d", n, why, got);
+    int i = 0;
+    for (const cJSON *c = arr->child; c; c = c->next, i++) {
+        if (!cJSON_IsNumber(c) || !isfinite(c->valuedouble)) {
+            index_path(ep, path, i);
+            jerr(p, ep, "expected a finite number, got %s", describe(c));
+        }
+        out[i] = c->valuedouble;
+    }
+}
+
+/* A 2-D array whose rows are `cols` finite numbers each; the row count is returned in *rows
+ * (checked by the caller or by check.c). */
+static double *read_matrix(const Parser *p, const cJSON *arr, const char *path, int cols, const char *why,
+                           int *rows)
+{
+    char rp[PATH_MAX_LEN];
+    if (!cJSON_IsArray(arr))
+        jerr(p, path, "expected a 2-D array (rows of %d numbers: %s), got %s", cols, why, describe(arr));
+    int n = cJSON_GetArraySize(arr);
+    double *v = xcalloc((size_t)n * (size_t)cols, sizeof *v);
+    int r = 0;
+    for (const cJSON *row = arr->child; row; row = row->next, r++) {
+        index_path(rp, path, r);
+        if (!cJSON_IsArray(row))
+            jerr(p, rp, "expected a row of %d numbers (%s), got %s", cols, why, describe(row));
+        read_numbers(p, row, rp, cols, why, v + (size_t)r * (size_t)cols);
+    }
+    *rows = n;
+    return v;
+}
+
+/* ---- layers ---- */
+
+static const char *const kind_names[] = {"dense", "lstm", "gru", "simple_rnn", "flatten", "dropout", "activation", NULL};
+
+#define COMMON "type", "name"
+#define WEIGHTED "units", "activation", "use_bias", "kernel", "bias", "precision", "reuse_factor", "table_size"
+#define RECURRENT "recurrent_kernel", "return_sequences", "go_backwards"
+static const char *const keys_dense[] = {COMMON, WEIGHTED, NULL};
+static const char *const keys_lstm[] = {COMMON, WEIGHTED, RECURRENT, "recurrent_activation", NULL};
+static const char *const keys_gru[] = {COMMON, WEIGHTED, RECURRENT, "recurrent_activation", "reset_after", NULL};
+static const char *const keys_rnn[] = {COMMON, WEIGHTED, RECURRENT, NULL};
+static const char *const keys_flatten[] = {COMMON, NULL};
+static const char *const keys_dropout[] = {COMMON, "rate", NULL};
+static const char *const keys_activation[] = {COMMON, "activation", "precision", "table_size", NULL};
+static const char *const keys_any_layer[] = {COMMON, WEIGHTED, RECURRENT, "recurrent_activation",
+                                             "reset_after", "rate", NULL};
+static const char *const *const layer_keys[] = {keys_dense, keys_lstm, keys_gru, keys_rnn,
+                                                keys_flatten, keys_dropout, keys_activation};
+
+static const char *const precision_keys[] = {"weight", "bias", "recurrent_weight", "accum", "state",
+                                             "result", "table", NULL};
+
+static void parse_layer_precision(const Parser *p, const cJSON *it, const char *path, LayerTypes *ty)
+{
+    char kp[PATH_MAX_LEN];
+    if (cJSON_IsString(it)) {
+        FxType t = want_type(p, it, path);
+        FxType table = ty->table;
+        *ty = (LayerTypes){t, t, t, t, t, t, table};
+        return;
+    }
+    if (!cJSON_IsObject(it))
+        jerr(p, path, "expected a type string or an object of types (keys: weight, bias, "
+                      "recurrent_weight, accum, state, result, table), got %s", describe(it));
+    check_keys(p, it, path, precision_keys, NULL, "in a layer precision");
+    FxType *slot[] = {&ty->weight, &ty->bias, &ty->rweight, &ty->accum, &ty->state, &ty->result, &ty->table};
+    for (int i = 0; precision_keys[i]; i++) {
+        const cJSON *v = get(it, precision_keys[i]);
+        if (!v) continue;
+        key_path(kp, path, precision_keys[i]);
+        *slot[i] = want_type(p, v, kp);
+    }
+}
+
+static bool is_recurrent(LayerKind k) { return k == L_LSTM || k == L_GRU || k == L_SIMPLE_RNN; }
+
+static void parse_layer(const Parser *p, const Model *m, const cJSON *obj, int index, Layer *l)
+{
+    char path[PATH_MAX_LEN], kp[PATH_MAX_LEN], tmp[64], list[160], why[64];
+    index_path(path, "layers", index);
+    if (!cJSON_IsObject(obj)) jerr(p, path, "expected a layer (an object), got %s", describe(obj));
+
+    key_path(kp, path, "type");
+    const cJSON *it = get(obj, "type");
+    if (!it) {
+        join_list(list, sizeof list, kind_names);
+        jerr(p, kp, "missing (one of: %s)", list);
+    }
+    const char *type = want_string(p, it, kp, "a layer type");
+    int kind = -1;
+    for (int i = 0; kind_names[i]; i++)
+        if (!strcmp(type, kind_names[i])) kind = i;
+    if (kind < 0) {
+        join_list(list, sizeof list, kind_names);
+        jerr(p, kp, "unknown layer type \"%s\" (supported: %s)", show(type, tmp, sizeof tmp), list);
+    }
+    l->kind = (LayerKind)kind;
+    l->json_index = index;
+    char where[48];
+    snprintf(where, sizeof where, "in a %s layer", kind_names[kind]);
+    check_keys(p, obj, path, layer_keys[kind], keys_any_layer, where);
+
+    if ((it = get(obj, "name"))) {
+        key_path(kp, path, "name");
+        want_name(p, it, kp, l->name);
+    } else {
+        snprintf(l->name, sizeof l->name, "%s_%d", kind_names[kind], index);
+    }
+
+    bool weighted = l->kind == L_DENSE || is_recurrent(l->kind);
+    bool rec = is_recurrent(l->kind);
+    l->gates = l->kind == L_LSTM ? 4 : l->kind == L_GRU ? 3 : 1;
+    l->act = rec ? ACT_TANH : ACT_LINEAR;
+    l->ract = ACT_SIGMOID;
+    l->reset_after = l->kind == L_GRU;
+    l->reuse = weighted ? 0 : 1;
+    l->table_size = 1024;
+    FxType d = m->precision, table;
+    char err[128];
+    if (!fx_parse("ap_fixed<18,8>", &table, err, sizeof err)) BUG("default table type: %s", err);
+    l->ty = (LayerTypes){d, d, d, d, d, d, table};
+
+    if (weighted) {
+        key_path(kp, path, "units");
+        if (!(it = get(obj, "units"))) jerr(p, kp, "missing (the number of output features, 1..%d)", MAX_DIM);
+        l->units = want_int(p, it, kp, 1, MAX_DIM);
+    }
+    key_path(kp, path, "activation");
+    if ((it = get(obj, "activation"))) l->act = want_act(p, it, kp);
+    else if (l->kind == L_ACTIVATION) jerr(p, kp, "missing (an activation layer needs one)");
+    key_path(kp, path, "recurrent_activation");
+    if ((it = get(obj, "recurrent_activation"))) l->ract = want_act(p, it, kp);
+    key_path(kp, path, "return_sequences");
+    if ((it = get(obj, "return_sequences"))) l->return_sequences = want_bool(p, it, kp);
+    key_path(kp, path, "go_backwards");
+    if ((it = get(obj, "go_backwards"))) l->go_backwards = want_bool(p, it, kp);
+    key_path(kp, path, "reset_after");
+    if ((it = get(obj, "reset_after"))) l->reset_after = want_bool(p, it, kp);
+    key_path(kp, path, "rate");
+    if ((it = get(obj, "rate")) &&
+        (!cJSON_IsNumber(it) || !(it->valuedouble >= 0 && it->valuedouble < 1)))
+        jerr(p, kp, "expected a number in [0, 1), got %s", describe(it));
+    key_path(kp, path, "reuse_factor");
+    if ((it = get(obj, "reuse_factor"))) l->reuse = want_int(p, it, kp, 1, MAX_RF);
+    key_path(kp, path, "table_size");
+    if ((it = get(obj, "table_size"))) {
+        int n = want_int(p, it, kp, 2, 65536);
+        if (n & (n - 1)) jerr(p, kp, "expected a power of two in 2..65536, got %d", n);
+        l->table_size = n;
+    }
+    key_path(kp, path, "precision");
+    if ((it = get(obj, "precision"))) parse_layer_precision(p, it, kp, &l->ty);
+
+    if (!weighted) return;
+
+    /* Weights, Keras layout. */
+    int cols = l->gates * l->units;
+    if (l->gates > 1) snprintf(why, sizeof why, "%d gates x %d units", l->gates, l->units);
+    else snprintf(why, sizeof why, "the layer's units");
+    key_path(kp, path, "kernel");
+    if (!(it = get(obj, "kernel"))) jerr(p, kp, "missing (the input weights, [input features][%d])", cols);
+    l->kernel = read_matrix(p, it, kp, cols, why, &l->kernel_rows);
+
+    if (rec) {
+        int rows;
+        key_path(kp, path, "recurrent_kernel");
+        if (!(it = get(obj, "recurrent_kernel")))
+            jerr(p, kp, "missing (the recurrent weights, [%d][%d])", l->units, cols);
+        l->rkernel = read_matrix(p, it, kp, cols, why, &rows);
+        if (rows != l->units)
+            jerr(p, kp, "expected %d rows (the layer's units), got %d", l->units, rows);
+    }
+
+    bool use_bias = true;
+    key_path(kp, path, "use_bias");
+    if ((it = get(obj, "use_bias"))) use_bias = want_bool(p, it, kp);
+    bool two_rows = l->kind == L_GRU && l->reset_after;
+    key_path(kp, path, "bias");
+    it = get(obj, "bias");
+    l->bias = xcalloc((size_t)cols, sizeof *l->bias);
+    if (two_rows) l->rbias = xcalloc((size_t)cols, sizeof *l->rbias);
+    if (!use_bias) {
+        if (it) jerr(p, kp, "present, but use_bias is false");
+        return;
+    }
+    if (!it) {
+        if (two_rows)
+            jerr(p, kp, "missing (a GRU with reset_after has a 2 x %d bias: input and recurrent rows; "
+                        "or set use_bias to false)", cols);
+        jerr(p, kp, "missing (%d numbers; or set use_bias to false)", cols);
+    }
+    if (!two_rows) {
+        if (l->kind == L_GRU && cJSON_IsArray(it) && it->child && cJSON_IsArray(it->child))
+            jerr(p, kp, "expected %d numbers (reset_after is false: one bias row), got an array of arrays", cols);
+        read_numbers(p, it, kp, cols, why, l->bias);
+        return;
+    }
+    if (cJSON_IsArray(it) && it->child && cJSON_IsNumber(it->child))
+        jerr(p, kp, "expected a 2 x %d array (reset_after is true: an input and a recurrent bias row), "
+                    "got a 1-D array of %d", cols, cJSON_GetArraySize(it));
+    int rows;
+    double *b = read_matrix(p, it, kp, cols, why, &rows);
+    if (rows != 2)
+        jerr(p, kp, "expected 2 rows (reset_after is true: an input and a recurrent bias row), got %d", rows);
+    memcpy(l->bias, b, (size_t)cols * sizeof *b);
+    memcpy(l->rbias, b + cols, (size_t)cols * sizeof *b);
+    free(b);
+}
+
+/* ---- the file ---- */
+
+static char *read_file(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) user_error(path, "cannot read: %s", strerror(errno));
+    size_t cap = 1 << 16, n = 0;
+    char *buf = xcalloc(cap + 1, 1);
+    for (;;) {
+        size_t got = fread(buf + n, 1, cap - n, f);
+        n += got;
+        if (n < cap) break;
+        char *nb = realloc(buf, cap * 2 + 1);
+        if (!nb) user_error(path, "out of memory reading the file");
+        buf = nb;
+        cap *= 2;
+    }
+    if (ferror(f)) {
+        int e = errno;
+        fclose(f);
+        user_error(path, "cannot read: %s", e ? strerror(e) : "read error");
+    }
+    fclose(f);
+    buf[n] = 0;
+    *len = n;
+    return buf;
+}
+
+static _Noreturn void syntax_error(const Parser *p, const char *buf, size_t len, const char *at)
+{
+    if (!at || at < buf || at > buf + len) at = buf + len;
+    int line = 1, col = 1;
+    for (const char *c = buf; c < at; c++) {
+        if (*c == '\n') {
+            line++;
+            col = 1;
+        } else {
+            col++;
+        }
+    }
+    char loc[4200];
+    snprintf(loc, sizeof loc, "%s:%d:%d", p->file, line, col);
+    if (at < buf + len && *at == 0) user_error(loc, "invalid JSON (a NUL byte)");
+    if (at == buf + len) user_error(loc, "invalid JSON (unexpected end of file)");
+    user_error(loc, "invalid JSON");
+}
+
+static const char *const top_keys[] = {"rnnc", "name", "input", "precision", "reuse_factor", "layers", NULL};
+static const char *const input_keys[] = {"timesteps", "features", "precision", NULL};
+
+Model *parse_model(const char *path)
+{
+    Parser ps = {.file = path}, *p = &ps;
+    size_t len;
+    char *buf = read_file(path, &len);
+    const char *nul = memchr(buf, 0, len);
+    if (nul) syntax_error(p, buf, len, nul);
+    /* The length includes the terminating NUL: cJSON then rejects trailing garbage. */
+    const char *end = NULL;
+    cJSON *root = cJSON_ParseWithLengthOpts(buf, len + 1, &end, true);
+    if (!root) syntax_error(p, buf, len, end ? end : cJSON_GetErrorPtr());
+    if (!cJSON_IsObject(root)) jerr(p, NULL, "expected a JSON object at the top level, got %s", describe(root));
+    check_keys(p, root, "", top_keys, NULL, "at the top level");
+
+    Model *m = xcalloc(1, sizeof *m);
+    m->path = xstrdup(path);
+    const cJSON *it = get(root, "rnnc");
+    if (!it) jerr(p, "rnnc", "missing (the format version: \"rnnc\": 1)");
+    if (!cJSON_IsNumber(it) || it->valuedouble != 1) {
+        if (cJSON_IsNumber(it))
+            jerr(p, "rnnc", "unsupported format version %s (this rnnc reads version 1)", describe(it));
+        jerr(p, "rnnc", "expected the format version 1, got %s", describe(it));
+    }
+
+    snprintf(m->name, sizeof m->name, "model");
+    if ((it = get(root, "name"))) want_name(p, it, "name", m->name);
+
+    char err[128];
+    if (!fx_parse("ap_fixed<16,6>", &m->precision, err, sizeof err)) BUG("default type: %s", err);
+    if ((it = get(root, "precision"))) m->precision = want_type(p, it, "precision");
+    m->input_type = m->precision;
+    m->reuse = 1;
+    if ((it = get(root, "reuse_factor"))) m->reuse = want_int(p, it, "reuse_factor", 1, MAX_RF);
+
+    const cJSON *in = get(root, "input");
+    if (!in) jerr(p, "input", "missing (e.g. \"input\": {\"timesteps\": 20, \"features\": 6})");
+    if (!cJSON_IsObject(in))
+        jerr(p, "input", "expected an object like {\"timesteps\": 20, \"features\": 6}, got %s", describe(in));
+    check_keys(p, in, "input", input_keys, NULL, "in input");
+    if (!(it = get(in, "timesteps"))) jerr(p, "input.timesteps", "missing (the sequence length, 1..%d)", MAX_DIM);
+    m->timesteps = want_int(p, it, "input.timesteps", 1, MAX_DIM);
+    if (!(it = get(in, "features"))) jerr(p, "input.features", "missing (features per timestep, 1..%d)", MAX_DIM);
+    m->features = want_int(p, it, "input.features", 1, MAX_DIM);
+    if ((it = get(in, "precision"))) m->input_type = want_type(p, it, "input.precision");
+
+    const cJSON *layers = get(root, "layers");
+    if (!layers) jerr(p, "layers", "missing (the list of layers)");
+    if (!cJSON_IsArray(layers)) jerr(p, "layers", "expected an array of layers, got %s", describe(layers));
+    m->n_layers = cJSON_GetArraySize(layers);
+    if (m->n_layers < 1) jerr(p, "layers", "expected at least one layer");
+    m->layers = xcalloc((size_t)m->n_layers, sizeof *m->layers);
+    int i = 0;
+    for (const cJSON *c = layers->child; c; c = c->next, i++)
+        parse_layer(p, m, c, i, &m->layers[i]);
+
+    cJSON_Delete(root);
+    free(buf);
+    return m;
+}

@@ -1,0 +1,259 @@
+/* rnnc.h: the one header of the rnnc compiler.
+ *
+ * The pipeline (main.c) is  parse -> check -> quantize -> lower -> schedule -> emit,
+ * with emulate beside the emitters; every stage works on the Model below (and lower's
+ * Netlist). Sections follow the files that implement them. */
+#ifndef RNNC_H
+#define RNNC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define RNNC_VERSION "0.1.0"
+#define RNNC_NAME_MAX 64
+
+/* ---- fixed.c: fixed-point types and exact casts (docs/numerics.md) ---- */
+
+typedef enum { Q_TRN, Q_RND, Q_RND_CONV } QMode;
+typedef enum { O_WRAP, O_SAT } OMode;
+
+typedef struct {
+    int w;          /* total bits, 1..32 */
+    int i;          /* integer bits (may be negative or > w) */
+    bool sgn;       /* ap_fixed (true) or ap_ufixed (false) */
+    QMode q;
+    OMode o;
+} FxType;
+
+typedef __int128 wide_t; /* exact intermediate: products and sums never overflow it */
+
+static inline int fx_frac(FxType t) { return t.w - t.i; }
+int64_t fx_min_raw(FxType t);
+int64_t fx_max_raw(FxType t);
+/* Cast an exact value raw * 2^-from_frac to type t (Q then O). */
+int64_t fx_cast(wide_t raw, int from_frac, FxType t);
+/* Quantize a real number to type t (Q then O). */
+int64_t fx_from_double(double x, FxType t);
+double fx_to_double(int64_t raw, FxType t);
+double fx_raw_to_double(wide_t raw, int frac);
+/* Parse "ap_fixed<16,6>", "ap_ufixed<8,0,AP_RND,AP_SAT>", "fixed<W,I>"; returns false and
+ * fills err (a short reason) when the text is not a valid, supported type. */
+bool fx_parse(const char *text, FxType *out, char *err, size_t errlen);
+/* Canonical text of a type, e.g. "ap_fixed<16,6>" (Q/O only when not default). */
+void fx_format(FxType t, char *buf, size_t len);
+bool fx_equal(FxType a, FxType b);
+/* Integer division truncating toward zero of v by 2^shift (shift may be negative: multiply). */
+wide_t fx_trunc0_shift(wide_t v, int shift);
+
+/* ---- model: the IR every stage shares ---- */
+
+typedef enum { ACT_LINEAR, ACT_RELU, ACT_SIGMOID, ACT_TANH, ACT_HARD_SIGMOID, ACT_SOFTMAX } ActKind;
+typedef enum { L_DENSE, L_LSTM, L_GRU, L_SIMPLE_RNN, L_FLATTEN, L_DROPOUT, L_ACTIVATION } LayerKind;
+
+typedef struct {
+    FxType weight, rweight, bias, accum, state, result, table;
+} LayerTypes;
+
+typedef struct {
+    LayerKind kind;
+    char name[RNNC_NAME_MAX];   /* safe identifier (parse.c), unique (check.c) */
+    int json_index;             /* position in layers[] for messages */
+    int units;                  /* output features (dense/recurrent); 0 for shape-only layers */
+    ActKind act;                /* activation (dense, recurrent candidate/output, activation layer) */
+    ActKind ract;               /* recurrent_activation (LSTM, GRU gates) */
+    bool return_sequences, go_backwards, reset_after;
+    int reuse;                  /* reuse factor (parse.c: 0 = model default; check.c resolves) */
+    int table_size;
+    LayerTypes ty;
+
+    /* Shapes, filled by check.c: input is a sequence of in_steps x in_feat when in_seq,
+     * else a vector of in_feat; likewise the output. */
+    bool in_seq, out_seq;
+    int in_steps, in_feat, out_steps, out_feat;
+
+    /* Weights in Keras layout, as read (parse.c). gates = 4 (LSTM), 3 (GRU), 1 otherwise. */
+    int gates;
+    int kernel_rows;    /* rows of kernel as read (parse.c); check.c requires == in_feat */
+    double *kernel;     /* [in_feat][gates*units] */
+    double *rkernel;    /* [units][gates*units], recurrent layers */
+    double *bias;       /* [gates*units] (GRU reset_after: the input bias row) */
+    double *rbias;      /* [gates*units], GRU reset_after only: the recurrent bias row */
+
+    /* Quantized weights (quantize stage, fixed.c): raw integers of ty.weight etc. */
+    int64_t *qkernel, *qrkernel, *qbias, *qrbias;
+} Layer;
+
+typedef struct {
+    const char *path;           /* the model file, for messages */
+    char name[RNNC_NAME_MAX];
+    int timesteps, features;
+    FxType precision;           /* model default */
+    FxType input_type;
+    int reuse;                  /* model default reuse factor */
+    Layer *layers;
+    int n_layers;
+    /* Output shape of the whole model (= last layer's). */
+    bool out_seq;
+    int out_steps, out_feat;
+    FxType out_type;
+} Model;
+
+/* ---- util.c: memory, errors ---- */
+
+void *xcalloc(size_t n, size_t size);
+char *xstrdup(const char *s);
+/* User error: "rnnc: FILE: msg" on stderr, exit status 2. */
+_Noreturn void user_error(const char *file, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* Internal bug: file:line and abort. */
+_Noreturn void die_internal(const char *file, int line, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+#define BUG(...) die_internal(__FILE__, __LINE__, __VA_ARGS__)
+bool is_safe_identifier(const char *s);
+const char *act_name(ActKind a);
+const char *layer_kind_name(LayerKind k);
+
+/* ---- parse.c: model.json -> Model (weights as doubles, types resolved) ---- */
+Model *parse_model(const char *path);
+
+/* ---- check.c: shapes, activations, names; fills the shape fields ---- */
+void check_model(Model *m);
+
+/* ---- quantize.c: weights to fixed point ---- */
+void quantize_model(Model *m);
+
+/* ---- vectors.c: input vector files ---- */
+typedef struct {
+    int n_seq, timesteps, features;
+    double *values;             /* [n_seq][timesteps][features] */
+} Vectors;
+Vectors *read_vectors(const char *path, const Model *m);
+
+/* ---- tables.c: activation lookup tables (shared by emulator and emitter) ---- */
+typedef struct {
+    int n;              /* entries (power of two) */
+    int scale_shift;    /* log2(N / (hi - lo)): index = trunc0(v * 2^scale_shift) + offset */
+    int offset;
+    FxType out;         /* entries are raw values of this type */
+    int64_t *entries;
+} Table;
+/* The table for activation a (sigmoid, tanh, hard_sigmoid) of layer l; NULL for linear/relu. */
+Table *table_for(const Layer *l, ActKind a);
+Table *table_exp(const Layer *l);       /* softmax numerator */
+Table *table_inv(const Layer *l);       /* softmax reciprocal */
+int64_t table_lookup(const Table *t, wide_t raw, int frac);
+
+/* ---- emulate.c: the fixed-point and float models of the network ---- */
+/* Runs one sequence; in: [timesteps][features] reals. out gets out_steps*out_feat values
+ * (fixed: raw integers of m->out_type in out_raw; float: doubles in out_real). */
+void emulate_fixed(const Model *m, const double *in, int64_t *out_raw);
+void emulate_float(const Model *m, const double *in, double *out_real);
+/* Quantized input raw values for one sequence (what the RTL is fed). */
+void quantize_input(const Model *m, const double *in, int64_t *raw);
+/* Print a raw value of type t so that it parses back exactly. */
+void print_fixed(FILE *f, int64_t raw, FxType t);
+
+
+/* ---- lower.c: Model -> Netlist of engines joined by valid/ready streams ---- */
+
+/* One product of a matrix-vector multiply: operand k times a weight. */
+typedef struct { int k; int64_t w; } Term;
+
+typedef struct {
+    int n_terms;
+    Term *terms;
+    wide_t bias;        /* constant added before the final cast, raw at fx_frac(accum) */
+    int extra;          /* index of an accum-typed extra input added in the tree, or -1 */
+} MvmOut;
+
+/* A matrix-vector multiply over operands [0, n_in): operands [0, n_a) have type ta and use
+ * weights of type wa, operands [n_a, n_in) type tb with weights of type wb. */
+typedef struct {
+    int n_in, n_a;
+    FxType ta, tb, wa, wb;
+    FxType accum;
+    int n_out;
+    MvmOut *outs;
+    int rf;             /* reuse factor: each multiplier does up to rf products per job */
+    /* derived by lower.c */
+    int n_mult;         /* ceil(products / rf) */
+    int n_products;
+    int depth;          /* adder-tree stages */
+    int latency;        /* start cycle -> cycle the accum values are available */
+    int guard_w;        /* adder-tree width */
+    FxType op_t, w_t;   /* common operand and weight types (exact alignment) */
+} Mvm;
+
+typedef enum { ENG_DENSE, ENG_CELL, ENG_FLATTEN, ENG_REVERSE, ENG_ACT, ENG_SOFTMAX } EngineKind;
+
+typedef struct {
+    EngineKind kind;
+    char name[2 * RNNC_NAME_MAX + 16];   /* Verilog module name */
+    char role[16];                       /* "proj", "cell", "dense", ... */
+    const Layer *layer;
+    int in_n, out_n;                     /* elements per input / output beat */
+    FxType in_t, out_t;
+    ActKind act;                         /* DENSE/ACT: activation; DENSE with linear on accum = proj */
+    bool act_none;                       /* DENSE: output cast_A(acc) (projection, pre-softmax) */
+    Mvm mvm, mvm2;                       /* CELL GRU reset_after=false uses mvm2 */
+    bool split;                          /* CELL: takes xw (accum) beats from a proj engine */
+    bool emit_all;                       /* CELL: return_sequences */
+    int steps;                           /* FLATTEN / REVERSE: beats per sequence */
+    int latency;                         /* MAP engines: handshake -> output valid */
+    int cell_lat;                        /* CELL: cell in_valid -> h_new_valid */
+    int mvm2_start;                      /* CELL GRU ra=0: cycle offset of mvm2's start */
+    int sm_max_depth, sm_sum_depth;      /* SOFTMAX tree depths */
+    int n_mult;                          /* multipliers in the matrix products */
+    int n_elem_mult;                     /* multipliers in the elementwise part */
+    long weight_bits;
+} Engine;
+
+typedef struct {
+    const Model *model;
+    Engine *eng;
+    int n;
+    int fanin;
+} Netlist;
+
+#define RNNC_FANIN 5   /* adder-tree stage: at most this many operands between registers */
+
+Netlist *lower_model(const Model *m);
+int clog2i(long v);
+
+/* ---- schedule.c: latency and initiation interval by a cycle-accurate model of the
+ * engines' handshakes (the same control the RTL implements) ---- */
+typedef struct {
+    long latency_cycles;        /* first input beat accepted -> last output beat of sequence 0 */
+    long ii_cycles;             /* steady-state cycles between sequence starts */
+    long *seq_start, *seq_end;  /* per simulated sequence */
+    int n_seq;
+} Schedule;
+#define RNNC_II_SEQ 8           /* sequences streamed to measure the II */
+Schedule *schedule_netlist(const Netlist *n, int n_seq);
+void dump_schedule(FILE *f, const Netlist *n, const Schedule *s);
+
+/* ---- emit_verilog.c, emit_sim.c, emit_report.c ---- */
+typedef struct {
+    const char *dir;            /* output directory (staging) */
+    const char *model_path;
+} EmitCtx;
+void emit_verilog(const Netlist *n, const Schedule *s, const char *dir);
+void emit_sim(const Netlist *n, const Schedule *s, const char *dir);
+void emit_report(const Netlist *n, const Schedule *s, const char *dir);
+void print_summary(FILE *f, const Netlist *n, const Schedule *s);
+
+/* ---- files.c: output directories written atomically (staging dir, then rename) ---- */
+char *stage_begin(const char *dir);             /* returns the staging path */
+void stage_commit(const char *stage, const char *dir);
+void stage_abort(const char *stage);
+FILE *xfopen_w(const char *dir, const char *rel); /* creates parent dirs */
+void copy_file(const char *from, const char *dir, const char *rel);
+const char *rnnc_datadir(void);                 /* where rtl_lib/ and sim/ live */
+
+/* ---- simulate.c: build and run the emitted design, compare with the emulator ---- */
+int run_simulation(const Netlist *n, const Schedule *s, const Vectors *v, const char *dir,
+                   const char *tool);
+
+#endif

@@ -1,0 +1,100 @@
+/* util.c: checked allocation, the two error paths (user input vs internal bug), names. */
+#include "rnnc.h"
+
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+void *xcalloc(size_t n, size_t size)
+{
+    void *p = calloc(n ? n : 1, size ? size : 1);
+    if (!p) {
+        fprintf(stderr, "rnnc: out of memory\n");
+        exit(1);
+    }
+    return p;
+}
+
+char *xstrdup(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *p = xcalloc(n, 1);
+    memcpy(p, s, n);
+    return p;
+}
+
+void user_error(const char *file, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "rnnc: ");
+    if (file) fprintf(stderr, "%s: ", file);
+    vfprintf(stderr, fmt, ap);
+    fprintf(stderr, "\n");
+    va_end(ap);
+    exit(2);
+}
+
+void die_internal(const char *file, int line, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "rnnc: internal error at %s:%d: ", file, line);
+    vfprintf(stderr, fmt, ap);
+    fprintf(stderr, "\n");
+    va_end(ap);
+    abort();
+}
+
+/* Verilog-2005 and SystemVerilog keywords a model name could collide with. */
+static const char *const reserved[] = {
+    "always", "and", "assign", "automatic", "begin", "buf", "bufif0", "bufif1", "case", "casex",
+    "casez", "cell", "cmos", "config", "deassign", "default", "defparam", "design", "disable",
+    "edge", "else", "end", "endcase", "endconfig", "endfunction", "endgenerate", "endmodule",
+    "endprimitive", "endspecify", "endtable", "endtask", "event", "for", "force", "forever",
+    "fork", "function", "generate", "genvar", "highz0", "highz1", "if", "ifnone", "incdir",
+    "include", "initial", "inout", "input", "instance", "integer", "join", "large", "liblist",
+    "library", "localparam", "macromodule", "medium", "module", "nand", "negedge", "nmos",
+    "nor", "noshowcancelled", "not", "notif0", "notif1", "or", "output", "parameter", "pmos",
+    "posedge", "primitive", "pull0", "pull1", "pulldown", "pullup", "pulsestyle_onevent",
+    "pulsestyle_ondetect", "rcmos", "real", "realtime", "reg", "release", "repeat", "rnmos",
+    "rpmos", "rtran", "rtranif0", "rtranif1", "scalared", "showcancelled", "signed", "small",
+    "specify", "specparam", "strong0", "strong1", "supply0", "supply1", "table", "task", "time",
+    "tran", "tranif0", "tranif1", "tri", "tri0", "tri1", "triand", "trior", "trireg", "unsigned",
+    "use", "uwire", "vectored", "wait", "wand", "weak0", "weak1", "while", "wire", "wor", "xnor",
+    "xor", "logic", "bit", "byte", "int", "shortint", "longint", "string", "class", "interface",
+    "package", "program", "property", "sequence", "struct", "union", "typedef", "enum", "void",
+    "return", "break", "continue", "do", "final", "import", "export", "extends", "static",
+    "const", "new", "null", "this", "super", "var", "virtual", "local", "protected", "rand",
+    "constraint", "covergroup", "assert", "assume", "cover", "alias", "bind", "chandle",
+    "clocking", "context", "dist", "expect", "foreach", "forkjoin", "iff", "inside", "modport",
+    "priority", "pure", "ref", "solve", "tagged", "timeprecision", "timeunit", "type", "unique",
+    "wait_order", "wildcard", "with", "within", NULL};
+
+/* Safe: [A-Za-z][A-Za-z0-9_]*, at most 40 characters, not a keyword, not our reserved
+ * prefix "rnnc_", no double underscore (reserved for compiler temporaries). */
+bool is_safe_identifier(const char *s)
+{
+    size_t n = strlen(s);
+    if (n == 0 || n > 40 || !isalpha((unsigned char)s[0])) return false;
+    for (size_t i = 0; i < n; i++)
+        if (!(isalnum((unsigned char)s[i]) || s[i] == '_') || (s[i] == '_' && s[i + 1] == '_'))
+            return false;
+    if (!strncmp(s, "rnnc_", 5)) return false;
+    for (int i = 0; reserved[i]; i++)
+        if (!strcmp(s, reserved[i])) return false;
+    return true;
+}
+
+const char *act_name(ActKind a)
+{
+    static const char *n[] = {"linear", "relu", "sigmoid", "tanh", "hard_sigmoid", "softmax"};
+    return n[a];
+}
+
+const char *layer_kind_name(LayerKind k)
+{
+    static const char *n[] = {"dense", "lstm", "gru", "simple_rnn", "flatten", "dropout", "activation"};
+    return n[k];
+}

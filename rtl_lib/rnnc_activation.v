@@ -1,0 +1,102 @@
+// rnnc_activation: one activation with an output register that loads when en.
+//
+// KIND 0 linear: out <= cast(in); 1 relu: out <= cast(in < 0 ? 0 : in) (cast = rnnc_quant to
+// OUT_W/OUT_F/OUT_SIGNED with ROUND/SATURATE); 2 table: out <= mem[idx] with
+//   idx = clamp(trunc0(in * 2^(SCALE_SHIFT - IN_F)) + OFFSET, 0, 2^TABLE_BITS - 1)
+// (in as a raw integer, trunc0 rounding toward zero; SCALE_SHIFT may be negative). The table
+// holds 2^TABLE_BITS entries of OUT_W bits already in the output format, loaded from INIT_FILE
+// by $readmemh; OUT_F, OUT_SIGNED, ROUND and SATURATE do not apply to it.
+// Same index as numerics.md: index = clamp(trunc0(v * S) - lo * S, 0, N - 1) with
+// S = 2^SCALE_SHIFT, OFFSET = -lo * S.
+`resetall
+`timescale 1ns / 1ps
+`default_nettype none
+
+module rnnc_activation #(
+    parameter integer IN_W = 16,        // input width, 1..128
+    parameter integer IN_F = 10,        // input fractional bits, >= 0
+    parameter integer IN_SIGNED = 1,    // 1: input is two's complement, 0: unsigned
+    parameter integer OUT_W = 16,       // output width, 1..32
+    parameter integer OUT_F = 10,       // output fractional bits (KIND 0, 1)
+    parameter integer OUT_SIGNED = 1,   // 1: output is two's complement (KIND 0, 1)
+    parameter integer ROUND = 0,        // output quantization (KIND 0, 1): 0 AP_TRN, 1 AP_RND, 2 AP_RND_CONV
+    parameter integer SATURATE = 0,     // output overflow (KIND 0, 1): 0 AP_WRAP, 1 AP_SAT
+    parameter integer KIND = 0,         // 0 linear, 1 relu, 2 table lookup
+    parameter integer TABLE_BITS = 10,  // log2 of the number of table entries, 1..24 (KIND 2)
+    parameter integer SCALE_SHIFT = 6,  // log2 of the table's entries per unit of input (KIND 2)
+    parameter integer OFFSET = 512,     // index of input 0 (-lo * 2^SCALE_SHIFT), >= 0 (KIND 2)
+    parameter INIT_FILE = ""            // table file for $readmemh: 2^TABLE_BITS hex lines (KIND 2)
+) (
+    input wire clk,
+    input wire en,
+    input wire [IN_W-1:0] in_data,
+    output reg [OUT_W-1:0] out_data
+);
+    initial begin
+        if (KIND < 0 || KIND > 2 || (KIND == 2 && (TABLE_BITS < 1 || TABLE_BITS > 24 || OFFSET < 0))) begin
+            $display("ERROR: rnnc_activation: invalid parameters KIND=%0d TABLE_BITS=%0d OFFSET=%0d (instance %m)",
+                     KIND, TABLE_BITS, OFFSET);
+            $finish;
+        end
+    end
+
+    generate
+        if (KIND == 2) begin : g_table
+            localparam integer X_W = IN_W + 1;
+            // in * 2^(SCALE_SHIFT - IN_F): a right shift by RSH rounding toward zero, or an
+            // exact left shift by LSH.
+            localparam integer RSH = IN_F > SCALE_SHIFT ? IN_F - SCALE_SHIFT : 0;
+            localparam integer LSH = SCALE_SHIFT > IN_F ? SCALE_SHIFT - IN_F : 0;
+            localparam integer T0_W = (X_W > RSH + 1 ? X_W : RSH + 1) + 1 + LSH;
+            localparam integer T1_W = T0_W > TABLE_BITS + 1 ? T0_W : TABLE_BITS + 1;
+            localparam integer T_W = (T1_W > 33 ? T1_W : 33) + 1; // also holds OFFSET + carry
+            localparam integer N = 1 << TABLE_BITS;
+
+            wire [X_W-1:0] xs = IN_SIGNED != 0 ? {in_data[IN_W-1], in_data} : {1'b0, in_data};
+            wire signed [T_W-1:0] xe = $signed({{(T_W - X_W){xs[X_W-1]}}, xs});
+            wire signed [T_W-1:0] t;
+            if (RSH > 0) begin : g_right
+                // trunc0(x / 2^RSH) = floor((x + (x < 0 ? 2^RSH - 1 : 0)) / 2^RSH)
+                wire [T_W-1:0] bias = xe[T_W-1] ? {{(T_W - RSH){1'b0}}, {RSH{1'b1}}} : {T_W{1'b0}};
+                assign t = (xe + $signed(bias)) >>> RSH;
+            end else begin : g_left
+                assign t = xe <<< LSH;
+            end
+            wire [T_W-1:0] off = {{(T_W - 32){1'b0}}, OFFSET};
+            wire [T_W-1:0] u = t + off;
+            wire neg = u[T_W-1];
+            wire over = |u[T_W-2:TABLE_BITS];
+            wire [TABLE_BITS-1:0] idx = neg ? {TABLE_BITS{1'b0}} :
+                                        over ? {TABLE_BITS{1'b1}} : u[TABLE_BITS-1:0];
+
+            reg [OUT_W-1:0] mem [0:N-1];
+            initial $readmemh(INIT_FILE, mem);
+            always @(posedge clk) if (en) out_data <= mem[idx];
+        end else begin : g_cast
+            wire [IN_W-1:0] x;
+            if (KIND == 1 && IN_SIGNED != 0) begin : g_relu
+                assign x = in_data[IN_W-1] ? {IN_W{1'b0}} : in_data;
+            end else begin : g_linear
+                assign x = in_data;
+            end
+            wire [OUT_W-1:0] y;
+            rnnc_quant #(
+                .IN_W(IN_W),
+                .IN_F(IN_F),
+                .IN_SIGNED(IN_SIGNED),
+                .OUT_W(OUT_W),
+                .OUT_F(OUT_F),
+                .OUT_SIGNED(OUT_SIGNED),
+                .ROUND(ROUND),
+                .SATURATE(SATURATE)
+            ) u_quant (
+                .in_data(x),
+                .out_data(y)
+            );
+            always @(posedge clk) if (en) out_data <= y;
+        end
+    endgenerate
+
+endmodule
+
+`resetall

@@ -1,0 +1,200 @@
+// rnnc_lstm_cell: one LSTM unit's elementwise update (docs/numerics.md, docs/rtl_lib.md).
+//
+// Accumulator-typed (signed ACC_W/ACC_F) pre-activations are presented at cycle t with in_valid:
+//   t:   i, f, o = ract(pre), g = act(pre)            (rnnc_activation registers, type R)
+//   t+1: fc = f * c_state, ig = i * g                 (registered exact products)
+//   t+2: c_new = cast_S(fc + ig) registered;  c_state <= in_clear ? 0 : c_new
+//   t+3: a = act(c_new)                               (rnnc_activation indexed from type S)
+//   t+4: h_new = cast_R(o * a) combinational, h_new_valid = 1;
+//        at the end of t+4 h_state <= in_clear ? 0 : h_new.
+// rst clears c_state, h_state and the valid pipeline.
+//
+// Spec readings (docs/rtl_lib.md leaves these open):
+// - The state type S is signed (there is no S_SIGNED parameter).
+// - One step at a time: the next in_valid comes no earlier than the cycle after h_new_valid
+//   (the next step needs h_state anyway). The gate registers hold o and in_clear (sampled with
+//   in_valid) until they are used, instead of a delay line per stage.
+// - The activation of c uses ACT_KIND with the CACT_* table parameters; for ACT_KIND 0/1 it is
+//   the linear/relu cast from S to R (R_ROUND, R_SATURATE) and CACT_* are ignored.
+`resetall
+`timescale 1ns / 1ps
+`default_nettype none
+
+module rnnc_lstm_cell #(
+    parameter integer ACC_W = 16,           // accumulator (pre-activation) width, signed, 1..32
+    parameter integer ACC_F = 10,           // accumulator fractional bits
+    parameter integer R_W = 16,             // result type R width (gates, h), 1..32
+    parameter integer R_F = 10,             // result fractional bits
+    parameter integer R_SIGNED = 1,         // 1: R is ap_fixed, 0: ap_ufixed
+    parameter integer R_ROUND = 0,          // R quantization: 0 AP_TRN, 1 AP_RND, 2 AP_RND_CONV
+    parameter integer R_SATURATE = 0,       // R overflow: 0 AP_WRAP, 1 AP_SAT
+    parameter integer S_W = 16,             // state type S width (c, signed), 1..32
+    parameter integer S_F = 10,             // state fractional bits
+    parameter integer S_ROUND = 0,          // S quantization: 0 AP_TRN, 1 AP_RND, 2 AP_RND_CONV
+    parameter integer S_SATURATE = 0,       // S overflow: 0 AP_WRAP, 1 AP_SAT
+    parameter integer RACT_KIND = 2,        // recurrent activation (i, f, o): 0 linear, 1 relu, 2 table
+    parameter integer RACT_TABLE_BITS = 10, // its table: log2 of the entries
+    parameter integer RACT_SCALE_SHIFT = 6, // its table: log2 of entries per unit
+    parameter integer RACT_OFFSET = 512,    // its table: index of input 0
+    parameter RACT_FILE = "",               // its table: $readmemh file
+    parameter integer ACT_KIND = 2,         // activation (g, and of c): 0 linear, 1 relu, 2 table
+    parameter integer ACT_TABLE_BITS = 10,  // table of act(pre_g): log2 of the entries
+    parameter integer ACT_SCALE_SHIFT = 7,  // table of act(pre_g): log2 of entries per unit
+    parameter integer ACT_OFFSET = 512,     // table of act(pre_g): index of input 0
+    parameter ACT_FILE = "",                // table of act(pre_g): $readmemh file
+    parameter integer CACT_TABLE_BITS = 10, // table of act(c) (indexed from S): log2 of the entries
+    parameter integer CACT_SCALE_SHIFT = 7, // table of act(c): log2 of entries per unit
+    parameter integer CACT_OFFSET = 512,    // table of act(c): index of input 0
+    parameter CACT_FILE = ""                // table of act(c): $readmemh file
+) (
+    input wire clk,
+    input wire rst,
+    input wire in_valid,
+    input wire in_clear,
+    input wire [ACC_W-1:0] pre_i,
+    input wire [ACC_W-1:0] pre_f,
+    input wire [ACC_W-1:0] pre_g,
+    input wire [ACC_W-1:0] pre_o,
+    output reg [R_W-1:0] h_state,
+    output wire [R_W-1:0] h_new,
+    output wire h_new_valid
+);
+    // R values as signed multiplier operands (one zero bit more when R is unsigned).
+    localparam integer FR_W = R_SIGNED != 0 ? R_W : R_W + 1;
+    // f * c and i * g, and their sum aligned to SUM_F fractional bits.
+    localparam integer FC_W = FR_W + S_W;
+    localparam integer IG_W = 2 * FR_W;
+    localparam integer MAX_SR_F = S_F > R_F ? S_F : R_F;
+    localparam integer SUM_F = R_F + MAX_SR_F;
+    localparam integer FC_SH = MAX_SR_F - S_F;
+    localparam integer IG_SH = MAX_SR_F - R_F;
+    localparam integer FCA_W = FC_W + FC_SH;
+    localparam integer IGA_W = IG_W + IG_SH;
+    localparam integer SUM_W = (FCA_W > IGA_W ? FCA_W : IGA_W) + 1;
+    localparam integer OA_W = 2 * FR_W;
+
+    initial begin
+        if (ACC_W < 1 || ACC_W > 32 || R_W < 1 || R_W > 32 || S_W < 1 || S_W > 32 ||
+            ACC_F < 0 || R_F < 0 || S_F < 0 || SUM_W > 128) begin
+            $display("ERROR: rnnc_lstm_cell: invalid parameters ACC_W=%0d R_W=%0d R_F=%0d S_W=%0d S_F=%0d (instance %m)",
+                     ACC_W, R_W, R_F, S_W, S_F);
+            $finish;
+        end
+    end
+
+    // ---- control: valid pipeline, in_clear of the step in flight ----
+    reg v1, v2, v3, v4;
+    reg clear_q;
+    always @(posedge clk) begin
+        if (rst) begin
+            v1 <= 1'b0;
+            v2 <= 1'b0;
+            v3 <= 1'b0;
+            v4 <= 1'b0;
+        end else begin
+            v1 <= in_valid;
+            v2 <= v1;
+            v3 <= v2;
+            v4 <= v3;
+        end
+    end
+    always @(posedge clk) if (in_valid) clear_q <= in_clear;
+    assign h_new_valid = v4;
+
+    // ---- t: gate activations ----
+    wire [R_W-1:0] gi, gf, gg, go;
+    rnnc_activation #(
+        .IN_W(ACC_W), .IN_F(ACC_F), .IN_SIGNED(1),
+        .OUT_W(R_W), .OUT_F(R_F), .OUT_SIGNED(R_SIGNED), .ROUND(R_ROUND), .SATURATE(R_SATURATE),
+        .KIND(RACT_KIND), .TABLE_BITS(RACT_TABLE_BITS), .SCALE_SHIFT(RACT_SCALE_SHIFT),
+        .OFFSET(RACT_OFFSET), .INIT_FILE(RACT_FILE)
+    ) u_act_i (.clk(clk), .en(in_valid), .in_data(pre_i), .out_data(gi));
+    rnnc_activation #(
+        .IN_W(ACC_W), .IN_F(ACC_F), .IN_SIGNED(1),
+        .OUT_W(R_W), .OUT_F(R_F), .OUT_SIGNED(R_SIGNED), .ROUND(R_ROUND), .SATURATE(R_SATURATE),
+        .KIND(RACT_KIND), .TABLE_BITS(RACT_TABLE_BITS), .SCALE_SHIFT(RACT_SCALE_SHIFT),
+        .OFFSET(RACT_OFFSET), .INIT_FILE(RACT_FILE)
+    ) u_act_f (.clk(clk), .en(in_valid), .in_data(pre_f), .out_data(gf));
+    rnnc_activation #(
+        .IN_W(ACC_W), .IN_F(ACC_F), .IN_SIGNED(1),
+        .OUT_W(R_W), .OUT_F(R_F), .OUT_SIGNED(R_SIGNED), .ROUND(R_ROUND), .SATURATE(R_SATURATE),
+        .KIND(ACT_KIND), .TABLE_BITS(ACT_TABLE_BITS), .SCALE_SHIFT(ACT_SCALE_SHIFT),
+        .OFFSET(ACT_OFFSET), .INIT_FILE(ACT_FILE)
+    ) u_act_g (.clk(clk), .en(in_valid), .in_data(pre_g), .out_data(gg));
+    rnnc_activation #(
+        .IN_W(ACC_W), .IN_F(ACC_F), .IN_SIGNED(1),
+        .OUT_W(R_W), .OUT_F(R_F), .OUT_SIGNED(R_SIGNED), .ROUND(R_ROUND), .SATURATE(R_SATURATE),
+        .KIND(RACT_KIND), .TABLE_BITS(RACT_TABLE_BITS), .SCALE_SHIFT(RACT_SCALE_SHIFT),
+        .OFFSET(RACT_OFFSET), .INIT_FILE(RACT_FILE)
+    ) u_act_o (.clk(clk), .en(in_valid), .in_data(pre_o), .out_data(go));
+
+    // R-typed values as signed operands.
+    wire [FR_W-1:0] ei, ef, eg, eo, ea;
+    wire [R_W-1:0] ga;
+    generate
+        if (R_SIGNED != 0) begin : g_rs
+            assign ei = gi;
+            assign ef = gf;
+            assign eg = gg;
+            assign eo = go;
+            assign ea = ga;
+        end else begin : g_ru
+            assign ei = {1'b0, gi};
+            assign ef = {1'b0, gf};
+            assign eg = {1'b0, gg};
+            assign eo = {1'b0, go};
+            assign ea = {1'b0, ga};
+        end
+    endgenerate
+
+    // ---- t+1: exact products ----
+    reg [S_W-1:0] c_state;
+    reg [FC_W-1:0] fc;
+    reg [IG_W-1:0] ig;
+    always @(posedge clk) begin
+        if (v1) begin
+            fc <= $signed(ef) * $signed(c_state);
+            ig <= $signed(ei) * $signed(eg);
+        end
+    end
+
+    // ---- t+2: c_new = cast_S(fc + ig) ----
+    wire signed [SUM_W-1:0] fc_a = $signed({{(SUM_W - FC_W){fc[FC_W-1]}}, fc}) <<< FC_SH;
+    wire signed [SUM_W-1:0] ig_a = $signed({{(SUM_W - IG_W){ig[IG_W-1]}}, ig}) <<< IG_SH;
+    wire [SUM_W-1:0] c_sum = fc_a + ig_a;
+    wire [S_W-1:0] c_cast;
+    rnnc_quant #(
+        .IN_W(SUM_W), .IN_F(SUM_F), .IN_SIGNED(1),
+        .OUT_W(S_W), .OUT_F(S_F), .OUT_SIGNED(1), .ROUND(S_ROUND), .SATURATE(S_SATURATE)
+    ) u_quant_c (.in_data(c_sum), .out_data(c_cast));
+
+    reg [S_W-1:0] c_new;
+    always @(posedge clk) begin
+        if (v2) c_new <= c_cast;
+        if (rst) c_state <= {S_W{1'b0}};
+        else if (v2) c_state <= clear_q ? {S_W{1'b0}} : c_cast;
+    end
+
+    // ---- t+3: a = act(c_new) ----
+    rnnc_activation #(
+        .IN_W(S_W), .IN_F(S_F), .IN_SIGNED(1),
+        .OUT_W(R_W), .OUT_F(R_F), .OUT_SIGNED(R_SIGNED), .ROUND(R_ROUND), .SATURATE(R_SATURATE),
+        .KIND(ACT_KIND), .TABLE_BITS(CACT_TABLE_BITS), .SCALE_SHIFT(CACT_SCALE_SHIFT),
+        .OFFSET(CACT_OFFSET), .INIT_FILE(CACT_FILE)
+    ) u_act_c (.clk(clk), .en(v3), .in_data(c_new), .out_data(ga));
+
+    // ---- t+4: h_new = cast_R(o * a) ----
+    wire [OA_W-1:0] oa = $signed(eo) * $signed(ea);
+    rnnc_quant #(
+        .IN_W(OA_W), .IN_F(2 * R_F), .IN_SIGNED(1),
+        .OUT_W(R_W), .OUT_F(R_F), .OUT_SIGNED(R_SIGNED), .ROUND(R_ROUND), .SATURATE(R_SATURATE)
+    ) u_quant_h (.in_data(oa), .out_data(h_new));
+
+    always @(posedge clk) begin
+        if (rst) h_state <= {R_W{1'b0}};
+        else if (v4) h_state <= clear_q ? {R_W{1'b0}} : h_new;
+    end
+
+endmodule
+
+`resetall

@@ -1,0 +1,82 @@
+// rnnc_product: registered exact product a * b, then rnnc_quant to a signed OUT_W/OUT_F value.
+//
+// p <= a * b has A_F + B_F fractional bits and no reset, so the register can be absorbed into
+// a DSP block (SB_MAC16, DSP48). When both operands are signed the multiplier is exactly
+// A_W x B_W; an unsigned operand is zero-extended by one bit (signed x unsigned); two unsigned
+// operands use an unsigned A_W x B_W multiplier. a, b presented in cycle t give q in cycle t+1.
+`resetall
+`timescale 1ns / 1ps
+`default_nettype none
+
+module rnnc_product #(
+    parameter integer A_W = 16,         // width of a, 1..33
+    parameter integer A_F = 10,         // fractional bits of a
+    parameter integer A_SIGNED = 1,     // 1: a is two's complement, 0: unsigned
+    parameter integer B_W = 16,         // width of b, 1..33
+    parameter integer B_F = 10,         // fractional bits of b
+    parameter integer B_SIGNED = 1,     // 1: b is two's complement, 0: unsigned
+    parameter integer OUT_W = 16,       // width of q (signed), 1..32
+    parameter integer OUT_F = 10,       // fractional bits of q
+    parameter integer ROUND = 0,        // q's quantization: 0 AP_TRN, 1 AP_RND, 2 AP_RND_CONV
+    parameter integer SATURATE = 0      // q's overflow: 0 AP_WRAP, 1 AP_SAT
+) (
+    input wire clk,
+    input wire [A_W-1:0] a,
+    input wire [B_W-1:0] b,
+    output wire [OUT_W-1:0] q
+);
+    localparam integer BOTH_U = (A_SIGNED == 0 && B_SIGNED == 0) ? 1 : 0;
+    // Operand widths as seen by the multiplier (one extra zero bit for an unsigned operand
+    // multiplied by a signed one).
+    localparam integer EA_W = (A_SIGNED != 0 || BOTH_U != 0) ? A_W : A_W + 1;
+    localparam integer EB_W = (B_SIGNED != 0 || BOTH_U != 0) ? B_W : B_W + 1;
+    localparam integer P_W = EA_W + EB_W;
+
+    initial begin
+        if (A_W < 1 || A_W > 33 || B_W < 1 || B_W > 33 || A_F < 0 || B_F < 0 ||
+            A_SIGNED < 0 || A_SIGNED > 1 || B_SIGNED < 0 || B_SIGNED > 1) begin
+            $display("ERROR: rnnc_product: invalid parameters A_W=%0d A_F=%0d B_W=%0d B_F=%0d (instance %m)",
+                     A_W, A_F, B_W, B_F);
+            $finish;
+        end
+    end
+
+    reg [P_W-1:0] p;
+
+    generate
+        if (BOTH_U != 0) begin : g_unsigned
+            always @(posedge clk) p <= a * b;
+        end else begin : g_signed
+            wire [EA_W-1:0] ae;
+            wire [EB_W-1:0] be;
+            if (A_SIGNED != 0) begin : g_as
+                assign ae = a;
+            end else begin : g_au
+                assign ae = {1'b0, a};
+            end
+            if (B_SIGNED != 0) begin : g_bs
+                assign be = b;
+            end else begin : g_bu
+                assign be = {1'b0, b};
+            end
+            always @(posedge clk) p <= $signed(ae) * $signed(be);
+        end
+    endgenerate
+
+    rnnc_quant #(
+        .IN_W(P_W),
+        .IN_F(A_F + B_F),
+        .IN_SIGNED(1 - BOTH_U),
+        .OUT_W(OUT_W),
+        .OUT_F(OUT_F),
+        .OUT_SIGNED(1),
+        .ROUND(ROUND),
+        .SATURATE(SATURATE)
+    ) u_quant (
+        .in_data(p),
+        .out_data(q)
+    );
+
+endmodule
+
+`resetall

@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# tests/errors/run.sh: malformed inputs must fail cleanly.
+#
+# Each NAME.json here is a bad model and NAME.err holds a substring its message must contain
+# (with the JSON path); each NAME.txt is a bad input vector file for ok/tiny.json (3 timesteps
+# x 2 features), likewise with NAME.err. A few cases without a file (missing files, an
+# unwritable output directory) are listed below. For every case rnnc must exit with exactly 2,
+# print the expected text on stderr, print nothing that looks like a crash (internal error,
+# sanitizer report), and not create the -o directory.
+#
+# usage: tests/errors/run.sh [-v]     (RNNC=path/to/rnnc to test another build, e.g. ASan)
+set -u
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+RNNC=${RNNC:-$ROOT/build/rnnc}
+case $RNNC in /*) ;; *) RNNC=$PWD/$RNNC ;; esac
+VERBOSE=0
+[ "${1:-}" = "-v" ] && VERBOSE=1
+# The compiler frees nothing on purpose (short-lived), so leak reports are noise.
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1}
+
+if [ ! -x "$RNNC" ]; then
+    echo "run.sh: $RNNC is not built (run make)" >&2
+    echo "errors: 0 passed, 1 failed"
+    exit 1
+fi
+
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+pass=0
+fail=0
+
+# check NAME EXPECTED OUTDIR -- ARGS...   (run from $HERE so messages name the file as given)
+check() {
+    local name=$1 expected=$2 outdir=$3
+    shift 4
+    local status why=""
+    (cd "$HERE" && "$RNNC" "$@") >"$TMP/stdout" 2>"$TMP/stderr"
+    status=$?
+    if [ "$status" -ne 2 ]; then
+        why="exit status $status, expected 2"
+    elif ! grep -qF -- "$expected" "$TMP/stderr"; then
+        why="message does not contain: $expected"
+    elif ! grep -q '^rnnc: ' "$TMP/stderr"; then
+        why="message does not start with 'rnnc: '"
+    elif grep -qE 'internal error|AddressSanitizer|LeakSanitizer|runtime error:|Segmentation|Aborted' "$TMP/stderr"; then
+        why="crash or sanitizer report"
+    elif [ -n "$outdir" ] && [ -e "$outdir" ]; then
+        why="output directory $outdir was created"
+    fi
+    if [ -z "$why" ]; then
+        pass=$((pass + 1))
+        [ "$VERBOSE" = 1 ] && echo "ok   $name: $(head -n 1 "$TMP/stderr")"
+    else
+        fail=$((fail + 1))
+        echo "FAIL $name: $why"
+        sed 's/^/     | /' "$TMP/stderr" | head -n 20
+    fi
+    rm -rf "$outdir"
+}
+
+expect() { head -n 1 "$1" | tr -d '\r'; }
+
+for f in "$HERE"/*.json; do
+    name=$(basename "$f" .json)
+    [ -f "$HERE/$name.err" ] || { echo "FAIL $name: no $name.err"; fail=$((fail + 1)); continue; }
+    check "$name" "$(expect "$HERE/$name.err")" "$TMP/out_$name" -- "$name.json" -o "$TMP/out_$name"
+done
+
+for f in "$HERE"/*.txt; do
+    name=$(basename "$f" .txt)
+    [ -f "$HERE/$name.err" ] || { echo "FAIL $name: no $name.err"; fail=$((fail + 1)); continue; }
+    exp=$(expect "$HERE/$name.err")
+    check "$name (--emulate)" "$exp" "" -- ok/tiny.json --emulate "$name.txt"
+    check "$name (--sim)" "$exp" "$TMP/out_$name" -- ok/tiny.json --sim "$name.txt" -o "$TMP/out_$name"
+done
+
+# Cases without an input file of their own.
+check "model_file_missing" "rnnc: no_such_model.json: cannot read" "$TMP/out_missing" -- \
+    no_such_model.json -o "$TMP/out_missing"
+check "model_file_is_directory" "rnnc: ok: cannot read" "$TMP/out_dir" -- ok -o "$TMP/out_dir"
+check "vectors_file_missing" "rnnc: no_such_input.txt: cannot read" "" -- \
+    ok/tiny.json --emulate no_such_input.txt
+check "output_dir_unwritable" "/proc/nope/x" "" -- ok/tiny.json -o /proc/nope/x
+
+echo "errors: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]

@@ -1,0 +1,747 @@
+/* gen_vectors.c: test vectors and lookup tables for the rtl_lib testbenches.
+ *
+ *   gen_vectors OUTDIR
+ *
+ * writes one vector file per test case (and the .mem tables) into OUTDIR and prints the
+ * manifest on stdout, one case a line:
+ *
+ *   CASE MODULE PARAM=VALUE ... TB_N=<vectors> TB_FILE="<vector file>"
+ *
+ * PARAM=VALUE are the module's parameters (string values in double quotes); TB_* are the
+ * testbench's own. Expected outputs come from compiler/fixed.c (fx_cast, fx_from_double,
+ * fx_trunc0_shift) following docs/numerics.md; the cycle timing modelled here is the one of
+ * docs/rtl_lib.md. Everything is seeded: the same binary writes the same files. */
+#include "rnnc.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef unsigned __int128 u128;
+
+static const char *outdir;
+
+/* ---- random numbers (xorshift64*, reseeded per case) ---- */
+
+static uint64_t rng_state;
+
+static void seed_from(const char *name)
+{
+    uint64_t h = 1469598103934665603ULL;
+    for (const char *p = name; *p; p++) h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+    rng_state = h | 1;
+}
+
+static uint64_t rnd64(void)
+{
+    rng_state ^= rng_state >> 12;
+    rng_state ^= rng_state << 25;
+    rng_state ^= rng_state >> 27;
+    return rng_state * 2685821657736338717ULL;
+}
+
+static u128 rnd128(void) { return ((u128)rnd64() << 64) | rnd64(); }
+static int rndint(int n) { return (int)(rnd64() % (uint64_t)n); }
+
+static void *zalloc(size_t n, size_t size)
+{
+    void *p = calloc(n ? n : 1, size);
+    if (!p) {
+        fprintf(stderr, "gen_vectors: out of memory\n");
+        exit(1);
+    }
+    return p;
+}
+
+/* ---- bit-level helpers ---- */
+
+static u128 maskw(int w) { return w >= 128 ? ~(u128)0 : (((u128)1 << w) - 1); }
+
+/* The value of the low w bits of b, two's complement when sgn. */
+static wide_t from_bits(u128 b, int w, bool sgn)
+{
+    b &= maskw(w);
+    if (sgn && w < 128 && ((b >> (w - 1)) & 1)) b |= ~maskw(w);
+    return (wide_t)b;
+}
+
+static void phex(FILE *f, wide_t v, int w)
+{
+    u128 b = (u128)v & maskw(w);
+    for (int i = (w + 3) / 4 - 1; i >= 0; i--) fputc("0123456789abcdef"[(int)((b >> (4 * i)) & 15)], f);
+}
+
+static wide_t wmin(int w, bool sgn) { return sgn ? -((wide_t)1 << (w - 1)) : 0; }
+static wide_t wmax(int w, bool sgn)
+{
+    if (w >= 128) return (wide_t)(maskw(127));
+    return sgn ? ((wide_t)1 << (w - 1)) - 1 : ((wide_t)1 << w) - 1;
+}
+
+/* A random value of a w-bit type: uniform, small, extreme, or of random magnitude. */
+static wide_t rnd_val(int w, bool sgn)
+{
+    int c = rndint(100);
+    if (c < 35) return from_bits(rnd128(), w, sgn);
+    if (c < 50) return from_bits((u128)(wide_t)(rndint(129) - 64), w, sgn);
+    if (c < 62) {
+        wide_t e[] = {wmin(w, sgn), wmax(w, sgn), 0, -1, 1, wmin(w, sgn) + 1, wmax(w, sgn) - 1};
+        return from_bits((u128)e[rndint(7)], w, sgn);
+    }
+    int k = 1 + rndint(w);
+    return from_bits((u128)from_bits(rnd128(), k, true), w, sgn);
+}
+
+static FxType mk(int w, int f, bool sgn, int round, int sat)
+{
+    FxType t = {.w = w, .i = w - f, .sgn = sgn, .q = (QMode)round, .o = sat ? O_SAT : O_WRAP};
+    return t;
+}
+
+/* ---- output files ---- */
+
+static FILE *open_out(const char *name, char *path, size_t len)
+{
+    snprintf(path, len, "%s/%s", outdir, name);
+    FILE *f = fopen(path, "w");
+    if (!f) {
+        perror(path);
+        exit(1);
+    }
+    return f;
+}
+
+static void manifest(const char *name, const char *module, const char *params, int n, const char *vec)
+{
+    printf("%s %s %s TB_N=%d TB_FILE=\"%s\"\n", name, module, params, n, vec);
+}
+
+/* ---- activation tables (numerics.md) ---- */
+
+enum { FN_SIGMOID, FN_TANH, FN_HARD_SIGMOID, FN_RAMP };
+
+typedef struct {
+    int kind;           /* 0 linear, 1 relu, 2 table */
+    int bits, ss, off;  /* table: log2 N, SCALE_SHIFT, OFFSET */
+    FxType out;
+    int64_t *tab;
+    char file[512];
+} Act;
+
+static double act_fn(int fn, double x)
+{
+    switch (fn) {
+    case FN_SIGMOID: return 1.0 / (1.0 + exp(-x));
+    case FN_TANH: return tanh(x);
+    default: { double y = 0.2 * x + 0.5; return y < 0 ? 0 : y > 1 ? 1 : y; }
+    }
+}
+
+/* A table of 2^bits entries of type out: sigmoid/hard_sigmoid over [-8, 8), tanh over [-4, 4)
+ * (entry k = cast_R(cast_table(f(lo + k / S)))), or for FN_RAMP distinct pseudo-random
+ * entries with the given ss/off (to catch any index error). Written as NAME.mem. */
+static Act table_act(const char *name, int fn, int bits, FxType out, FxType ttype, int ss, int off)
+{
+    Act a = {.kind = 2, .bits = bits, .out = out};
+    int n = 1 << bits;
+    a.tab = zalloc((size_t)n, sizeof *a.tab);
+    if (fn == FN_RAMP) {
+        a.ss = ss;
+        a.off = off;
+    } else { /* S = N / (hi - lo): [-8, 8) or [-4, 4); OFFSET = -lo * S = N / 2 */
+        a.ss = bits - (fn == FN_TANH ? 3 : 4);
+        a.off = n / 2;
+    }
+    char fname[256];
+    snprintf(fname, sizeof fname, "%s.mem", name);
+    FILE *f = open_out(fname, a.file, sizeof a.file);
+    for (int k = 0; k < n; k++) {
+        int64_t e;
+        if (fn == FN_RAMP) {
+            e = (int64_t)(((uint64_t)k * 2654435761u + 12345u) & (uint64_t)maskw(out.w));
+            e = (int64_t)from_bits((u128)e, out.w, out.sgn);
+        } else {
+            double lo = fn == FN_TANH ? -4.0 : -8.0;
+            double x = lo + ldexp((double)k, -a.ss);
+            int64_t traw = fx_from_double(act_fn(fn, x), ttype);
+            e = fx_cast(traw, fx_frac(ttype), out);
+        }
+        a.tab[k] = e;
+        phex(f, e, out.w);
+        fputc('\n', f);
+    }
+    fclose(f);
+    return a;
+}
+
+static Act cast_act(int kind, FxType out)
+{
+    Act a = {.kind = kind, .bits = 10, .ss = 0, .off = 0, .out = out};
+    return a;
+}
+
+static int64_t act_eval(const Act *a, wide_t raw, int frac)
+{
+    if (a->kind == 0) return fx_cast(raw, frac, a->out);
+    if (a->kind == 1) return fx_cast(raw < 0 ? 0 : raw, frac, a->out);
+    wide_t t = fx_trunc0_shift(raw, frac - a->ss) + a->off;
+    wide_t n = (wide_t)1 << a->bits;
+    if (t < 0) t = 0;
+    if (t > n - 1) t = n - 1;
+    return a->tab[(long)t];
+}
+
+/* ---- rnnc_quant ---- */
+
+static wide_t quant_input(int in_w, int in_f, bool in_s, int out_w, int out_f, bool out_s)
+{
+    if (rndint(100) < 50) return rnd_val(in_w, in_s);
+    /* near the output range limits and the rounding ties */
+    wide_t e[] = {wmin(out_w, out_s), wmax(out_w, out_s), wmin(out_w, out_s) - 1, wmax(out_w, out_s) + 1,
+                  0, -1, 1, 2, -2, (wide_t)from_bits(rnd128(), out_w, out_s)};
+    wide_t q = e[rndint(10)];
+    u128 v;
+    if (in_f > out_f) { /* the shifts of the tested shapes stay below 127 */
+        int s = in_f - out_f;
+        u128 half = (u128)1 << (s - 1);
+        u128 fr[] = {0, half, half - 1, half + 1, maskw(s), rnd128() & maskw(s)};
+        v = ((u128)q << s) + fr[rndint(6)];
+    } else {
+        int s = out_f - in_f;
+        v = (u128)(q >> s) + (u128)(wide_t)(rndint(3) - 1);
+    }
+    return from_bits(v, in_w, in_s);
+}
+
+static void quant_case(const char *name, int in_w, int in_f, bool in_s, int out_w, int out_f, bool out_s,
+                       int round, int sat)
+{
+    seed_from(name);
+    char vname[256], path[512], params[1024];
+    snprintf(vname, sizeof vname, "%s.vec", name);
+    FILE *f = open_out(vname, path, sizeof path);
+    FxType t = mk(out_w, out_f, out_s, round, sat);
+    int n = 600;
+    for (int k = 0; k < n; k++) {
+        wide_t x = quant_input(in_w, in_f, in_s, out_w, out_f, out_s);
+        phex(f, x, in_w);
+        fputc(' ', f);
+        phex(f, fx_cast(x, in_f, t), out_w);
+        fputc('\n', f);
+    }
+    fclose(f);
+    snprintf(params, sizeof params,
+             "IN_W=%d IN_F=%d IN_SIGNED=%d OUT_W=%d OUT_F=%d OUT_SIGNED=%d ROUND=%d SATURATE=%d",
+             in_w, in_f, in_s, out_w, out_f, out_s, round, sat);
+    manifest(name, "rnnc_quant", params, n, path);
+}
+
+/* ---- rnnc_product, rnnc_mac ---- */
+
+static void product_case(const char *name, int a_w, int a_f, bool a_s, int b_w, int b_f, bool b_s,
+                         int out_w, int out_f, int round, int sat)
+{
+    seed_from(name);
+    char vname[256], path[512], params[1024];
+    snprintf(vname, sizeof vname, "%s.vec", name);
+    FILE *f = open_out(vname, path, sizeof path);
+    FxType t = mk(out_w, out_f, true, round, sat);
+    int n = 600;
+    for (int k = 0; k < n; k++) {
+        wide_t a = rnd_val(a_w, a_s), b = rnd_val(b_w, b_s);
+        phex(f, a, a_w);
+        fputc(' ', f);
+        phex(f, b, b_w);
+        fputc(' ', f);
+        phex(f, fx_cast(a * b, a_f + b_f, t), out_w);
+        fputc('\n', f);
+    }
+    fclose(f);
+    snprintf(params, sizeof params,
+             "A_W=%d A_F=%d A_SIGNED=%d B_W=%d B_F=%d B_SIGNED=%d OUT_W=%d OUT_F=%d ROUND=%d SATURATE=%d",
+             a_w, a_f, a_s, b_w, b_f, b_s, out_w, out_f, round, sat);
+    manifest(name, "rnnc_product", params, n, path);
+}
+
+static void mac_case(const char *name, int a_w, int a_f, bool a_s, int b_w, int b_f, bool b_s,
+                     int q_w, int q_f, int round, int sat, int acc_w)
+{
+    seed_from(name);
+    char vname[256], path[512], params[1024];
+    snprintf(vname, sizeof vname, "%s.vec", name);
+    FILE *f = open_out(vname, path, sizeof path);
+    FxType t = mk(q_w, q_f, true, round, sat);
+    int n = 800;
+    /* cycle model: after edge k, acc uses en/first/product of cycle k-1 */
+    int prev_en = 0, prev_first = 0, known = 0;
+    int64_t prev_q = 0;
+    wide_t acc = 0;
+    for (int k = 0; k < n; k++) {
+        int en = rndint(100) < 75, first = rndint(100) < 20;
+        wide_t a = rnd_val(a_w, a_s), b = rnd_val(b_w, b_s);
+        if (k > 0 && prev_en) {
+            acc = from_bits((u128)((prev_first ? 0 : acc) + prev_q), acc_w, true);
+            if (prev_first) known = 1;
+        }
+        fprintf(f, "%d %d ", en, first);
+        phex(f, a, a_w);
+        fputc(' ', f);
+        phex(f, b, b_w);
+        fprintf(f, " %d ", known);
+        phex(f, acc, acc_w);
+        fputc('\n', f);
+        prev_en = en;
+        prev_first = first;
+        prev_q = fx_cast(a * b, a_f + b_f, t);
+    }
+    fclose(f);
+    snprintf(params, sizeof params,
+             "A_W=%d A_F=%d A_SIGNED=%d B_W=%d B_F=%d B_SIGNED=%d Q_W=%d Q_F=%d ROUND=%d SATURATE=%d ACC_W=%d",
+             a_w, a_f, a_s, b_w, b_f, b_s, q_w, q_f, round, sat, acc_w);
+    manifest(name, "rnnc_mac", params, n, path);
+}
+
+/* ---- rnnc_sum_stage, rnnc_max_stage ---- */
+
+static void stage_case(const char *name, bool is_max, int n_in, int fanin, int w)
+{
+    seed_from(name);
+    char vname[256], path[512], params[256];
+    snprintf(vname, sizeof vname, "%s.vec", name);
+    FILE *f = open_out(vname, path, sizeof path);
+    int n_out = (n_in + fanin - 1) / fanin, n = 400;
+    wide_t *x = zalloc((size_t)n_in, sizeof *x);
+    for (int k = 0; k < n; k++) {
+        int mode = rndint(10); /* sometimes every lane at one extreme, or equal lanes */
+        wide_t same = rnd_val(w, true);
+        for (int j = 0; j < n_in; j++)
+            x[j] = mode == 0 ? wmin(w, true) : mode == 1 ? wmax(w, true) : mode == 2 ? same : rnd_val(w, true);
+        for (int j = n_in - 1; j >= 0; j--) phex(f, x[j], w);
+        fputc(' ', f);
+        for (int g = n_out - 1; g >= 0; g--) {
+            wide_t r = x[g * fanin];
+            for (int j = g * fanin + 1; j < n_in && j < (g + 1) * fanin; j++)
+                r = is_max ? (x[j] > r ? x[j] : r) : r + x[j];
+            phex(f, from_bits((u128)r, w, true), w);
+        }
+        fputc('\n', f);
+    }
+    free(x);
+    fclose(f);
+    snprintf(params, sizeof params, "N_IN=%d FANIN=%d W=%d", n_in, fanin, w);
+    manifest(name, is_max ? "rnnc_max_stage" : "rnnc_sum_stage", params, n, path);
+}
+
+/* ---- rnnc_rom ---- */
+
+static void rom_case(const char *name, int width, int depth, int addr_w)
+{
+    seed_from(name);
+    char mname[256], mpath[512], vname[256], path[512], params[1024];
+    snprintf(mname, sizeof mname, "%s.mem", name);
+    FILE *m = open_out(mname, mpath, sizeof mpath);
+    wide_t *mem = zalloc((size_t)depth, sizeof *mem);
+    for (int k = 0; k < depth; k++) {
+        mem[k] = rnd_val(width, false);
+        phex(m, mem[k], width);
+        fputc('\n', m);
+    }
+    fclose(m);
+    snprintf(vname, sizeof vname, "%s.vec", name);
+    FILE *f = open_out(vname, path, sizeof path);
+    int n = 300;
+    for (int k = 0; k < n; k++) {
+        int addr = rndint(1 << addr_w);
+        if (rndint(4) == 0) addr = rndint(depth);
+        phex(f, addr, addr_w);
+        fputc(' ', f);
+        phex(f, addr < depth ? mem[addr] : 0, width);
+        fputc('\n', f);
+    }
+    fclose(f);
+    free(mem);
+    snprintf(params, sizeof params, "WIDTH=%d DEPTH=%d ADDR_W=%d INIT_FILE=\"%s\"", width, depth, addr_w, mpath);
+    manifest(name, "rnnc_rom", params, n, path);
+}
+
+/* ---- rnnc_activation ---- */
+
+static wide_t act_input(const Act *a, int in_w, int in_f, bool in_s)
+{
+    if (a->kind != 2 || rndint(100) < 50) return rnd_val(in_w, in_s);
+    /* around a bin edge: (k - OFFSET) / 2^SCALE_SHIFT, +-1 LSB */
+    int n = 1 << a->bits;
+    wide_t k = (wide_t)(rndint(n + 4) - 2) - a->off;
+    int sh = in_f - a->ss;
+    wide_t v = sh >= 0 ? (sh < 120 ? k * ((wide_t)1 << sh) : 0) : fx_trunc0_shift(k, -sh);
+    v += rndint(3) - 1;
+    return from_bits((u128)v, in_w, in_s);
+}
+
+static void activation_case(const char *name, int in_w, int in_f, bool in_s, Act a)
+{
+    seed_from(name);
+    char vname[256], path[512], params[2048], ap[1024];
+    snprintf(vname, sizeof vname, "%s.vec", name);
+    FILE *f = open_out(vname, path, sizeof path);
+    int n = 600, known = 0;
+    int64_t out = 0;
+    for (int k = 0; k < n; k++) {
+        int en = rndint(100) < 80;
+        wide_t x = act_input(&a, in_w, in_f, in_s);
+        if (en) {
+            out = act_eval(&a, x, in_f);
+            known = 1;
+        }
+        fprintf(f, "%d ", en);
+        phex(f, x, in_w);
+        fprintf(f, " %d ", known);
+        phex(f, out, a.out.w);
+        fputc('\n', f);
+    }
+    fclose(f);
+    if (a.kind == 2)
+        snprintf(ap, sizeof ap, "KIND=2 TABLE_BITS=%d SCALE_SHIFT=%d OFFSET=%d INIT_FILE=\"%s\"", a.bits, a.ss,
+                 a.off, a.file);
+    else
+        snprintf(ap, sizeof ap, "KIND=%d", a.kind);
+    snprintf(params, sizeof params,
+             "IN_W=%d IN_F=%d IN_SIGNED=%d OUT_W=%d OUT_F=%d OUT_SIGNED=%d ROUND=%d SATURATE=%d %s", in_w, in_f,
+             in_s, a.out.w, fx_frac(a.out), a.out.sgn, a.out.q, a.out.o == O_SAT, ap);
+    manifest(name, "rnnc_activation", params, n, path);
+}
+
+/* ---- cells ---- */
+
+static void cell_act_params(char *buf, size_t len, const char *prefix, const Act *a, bool kind)
+{
+    if (a->kind != 2) {
+        if (kind) snprintf(buf, len, " %sKIND=%d", prefix, a->kind);
+        else buf[0] = 0;
+        return;
+    }
+    char k[64] = "";
+    if (kind) snprintf(k, sizeof k, " %sKIND=2", prefix);
+    snprintf(buf, len, "%s %sTABLE_BITS=%d %sSCALE_SHIFT=%d %sOFFSET=%d %sFILE=\"%s\"", k, prefix, a->bits,
+             prefix, a->ss, prefix, a->off, prefix, a->file);
+}
+
+/* A pre-activation: mostly within +-8 (where the tables are not flat), sometimes anything. */
+static wide_t pre_val(FxType acc)
+{
+    if (rndint(100) < 25) return rnd_val(acc.w, true);
+    double x = (rnd64() % 2000000) / 1000000.0 * 16.0 - 16.0;
+    x *= rndint(2) ? 0.5 : 1.0;
+    return fx_from_double(x, mk(acc.w, fx_frac(acc), true, 0, 0));
+}
+
+typedef struct {
+    FxType acc, r, s;
+    Act ract, act, cact;
+} LstmCfg;
+
+static void lstm_case(const char *name, LstmCfg c)
+{
+    seed_from(name);
+    char vname[256], path[512], params[4096], p1[1024], p2[1024], p3[1024];
+    snprintf(vname, sizeof vname, "%s.vec", name);
+    FILE *f = open_out(vname, path, sizeof path);
+    int n = 250, rf = fx_frac(c.r), sf = fx_frac(c.s), af = fx_frac(c.acc);
+    int64_t cs = 0; /* c_state; h does not enter the LSTM cell's own arithmetic */
+    for (int k = 0; k < n; k++) {
+        int rst = rndint(100) < 3, clear = rndint(100) < 12, gap = rndint(100) < 60 ? 0 : rndint(4);
+        if (rst) cs = 0;
+        wide_t pre[4];
+        for (int j = 0; j < 4; j++) pre[j] = pre_val(c.acc);
+        int64_t gi = act_eval(&c.ract, pre[0], af), gf = act_eval(&c.ract, pre[1], af);
+        int64_t gg = act_eval(&c.act, pre[2], af), go = act_eval(&c.ract, pre[3], af);
+        int mx = sf > rf ? sf : rf;
+        wide_t sum = (wide_t)gf * cs * ((wide_t)1 << (mx - sf)) + (wide_t)gi * gg * ((wide_t)1 << (mx - rf));
+        int64_t cn = fx_cast(sum, rf + mx, c.s);
+        int64_t a = act_eval(&c.cact, cn, sf);
+        int64_t hn = fx_cast((wide_t)go * a, 2 * rf, c.r);
+        fprintf(f, "%d %d %d", rst, clear, gap);
+        for (int j = 0; j < 4; j++) {
+            fputc(' ', f);
+            phex(f, pre[j], c.acc.w);
+        }
+        fputc(' ', f);
+        phex(f, hn, c.r.w);
+        fputc('\n', f);
+        cs = clear ? 0 : cn;
+    }
+    fclose(f);
+    cell_act_params(p1, sizeof p1, "RACT_", &c.ract, true);
+    cell_act_params(p2, sizeof p2, "ACT_", &c.act, true);
+    cell_act_params(p3, sizeof p3, "CACT_", &c.cact, false);
+    snprintf(params, sizeof params,
+             "ACC_W=%d ACC_F=%d R_W=%d R_F=%d R_SIGNED=%d R_ROUND=%d R_SATURATE=%d S_W=%d S_F=%d S_ROUND=%d "
+             "S_SATURATE=%d%s%s%s",
+             c.acc.w, af, c.r.w, rf, c.r.sgn, c.r.q, c.r.o == O_SAT, c.s.w, sf, c.s.q, c.s.o == O_SAT, p1, p2, p3);
+    manifest(name, "rnnc_lstm_cell", params, n, path);
+}
+
+typedef struct {
+    int reset_after;
+    FxType acc, r;
+    Act ract, act;
+} GruCfg;
+
+static void gru_case(const char *name, GruCfg c)
+{
+    seed_from(name);
+    char vname[256], path[512], params[4096], p1[1024], p2[1024];
+    snprintf(vname, sizeof vname, "%s.vec", name);
+    FILE *f = open_out(vname, path, sizeof path);
+    int n = 250, rf = fx_frac(c.r), af = fx_frac(c.acc);
+    int64_t h = 0;
+    for (int k = 0; k < n; k++) {
+        int rst = rndint(100) < 3, clear = rndint(100) < 12, gap = rndint(100) < 60 ? 0 : rndint(4);
+        int cgap = rndint(100) < 50 ? 0 : rndint(5);
+        if (rst) h = 0;
+        wide_t pz = pre_val(c.acc), pr = pre_val(c.acc), xw = pre_val(c.acc), hu = pre_val(c.acc);
+        wide_t phh = pre_val(c.acc);
+        int64_t z = act_eval(&c.ract, pz, af), r = act_eval(&c.ract, pr, af);
+        int64_t rh = 0, pre_hh;
+        if (c.reset_after) {
+            int64_t rhu = fx_cast((wide_t)r * hu, rf + af, c.acc);
+            pre_hh = fx_cast(xw + rhu, af, c.acc);
+            cgap = 0;
+            phh = 0;
+        } else {
+            rh = fx_cast((wide_t)r * h, 2 * rf, c.r);
+            pre_hh = (int64_t)phh;
+            xw = hu = 0;
+        }
+        int64_t hh = act_eval(&c.act, pre_hh, af);
+        wide_t one = (wide_t)1 << rf;
+        int64_t hn = fx_cast((wide_t)z * h + (one - z) * hh, 2 * rf, c.r);
+        fprintf(f, "%d %d %d ", rst, clear, gap);
+        phex(f, pz, c.acc.w);
+        fputc(' ', f);
+        phex(f, pr, c.acc.w);
+        fputc(' ', f);
+        phex(f, xw, c.acc.w);
+        fputc(' ', f);
+        phex(f, hu, c.acc.w);
+        fputc(' ', f);
+        phex(f, rh, c.r.w);
+        fprintf(f, " %d ", cgap);
+        phex(f, phh, c.acc.w);
+        fputc(' ', f);
+        phex(f, hn, c.r.w);
+        fputc('\n', f);
+        h = clear ? 0 : hn;
+    }
+    fclose(f);
+    cell_act_params(p1, sizeof p1, "RACT_", &c.ract, true);
+    cell_act_params(p2, sizeof p2, "ACT_", &c.act, true);
+    snprintf(params, sizeof params,
+             "RESET_AFTER=%d ACC_W=%d ACC_F=%d R_W=%d R_F=%d R_SIGNED=%d R_ROUND=%d R_SATURATE=%d A_ROUND=%d "
+             "A_SATURATE=%d%s%s",
+             c.reset_after, c.acc.w, af, c.r.w, rf, c.r.sgn, c.r.q, c.r.o == O_SAT, c.acc.q, c.acc.o == O_SAT, p1,
+             p2);
+    manifest(name, "rnnc_gru_cell", params, n, path);
+}
+
+/* ---- the parameter sets ---- */
+
+static void quant_cases(void)
+{
+    static const int shapes[][6] = {
+        /* in_w, in_f, in_s, out_w, out_f, out_s */
+        {16, 10, 1, 16, 10, 1}, {32, 20, 1, 16, 10, 1}, {24, 12, 1, 8, 4, 0},  {8, 2, 0, 16, 10, 1},
+        {40, 30, 1, 12, 6, 1},  {128, 100, 1, 32, 40, 1}, {16, 0, 1, 8, 12, 1}, {12, 20, 1, 4, 0, 1},
+        {66, 20, 1, 32, 8, 0},  {5, 3, 0, 3, 1, 0},     {1, 0, 1, 1, 0, 1},    {20, 0, 1, 1, 0, 0},
+        {100, 48, 0, 32, 0, 1}, {33, 1, 1, 2, 0, 1},
+    };
+    int ns = (int)(sizeof shapes / sizeof shapes[0]);
+    char name[64];
+    for (int s = 0; s < ns; s++) {
+        for (int m = 0; m < 2; m++) {
+            int mode = (2 * s + m + s / 3) % 6;
+            snprintf(name, sizeof name, "quant_%02d_r%d_s%d", s, mode % 3, mode / 3);
+            const int *p = shapes[s];
+            quant_case(name, p[0], p[1], p[2], p[3], p[4], p[5], mode % 3, mode / 3);
+        }
+    }
+}
+
+static void product_cases(void)
+{
+    product_case("product_16x16", 16, 10, 1, 16, 10, 1, 16, 10, 0, 0);
+    product_case("product_s16_u8_rnd_sat", 16, 6, 1, 8, 7, 0, 24, 12, 1, 1);
+    product_case("product_u8_u8_conv", 8, 8, 0, 8, 0, 0, 12, 4, 2, 0);
+    product_case("product_33x33_conv_sat", 33, 20, 1, 33, 16, 1, 32, 30, 2, 1);
+    product_case("product_1x5u_sat", 1, 0, 1, 5, 2, 0, 4, 3, 0, 1);
+    product_case("product_18x18_rnd", 18, 8, 1, 18, 8, 1, 18, 8, 1, 0);
+    product_case("product_u16_s16_left_sat", 16, 10, 0, 16, 10, 1, 16, 24, 0, 1);
+    mac_case("mac_16x16", 16, 10, 1, 16, 10, 1, 16, 10, 0, 0, 24);
+    mac_case("mac_q_eq_acc_rnd_sat", 12, 6, 1, 10, 4, 0, 14, 6, 1, 1, 14);
+    mac_case("mac_u_u_conv", 9, 3, 0, 7, 7, 0, 10, 2, 2, 0, 13);
+    mac_case("mac_33x33_sat", 33, 16, 1, 33, 16, 1, 32, 16, 2, 1, 40);
+}
+
+static void stage_cases(void)
+{
+    static const int sets[][3] = {{4, 2, 16}, {7, 3, 12}, {5, 5, 8}, {9, 4, 20}, {6, 1, 10}, {2, 3, 16},
+                                  {11, 2, 33}, {13, 5, 7}, {1, 2, 9}};
+    char name[64];
+    for (size_t i = 0; i < sizeof sets / sizeof sets[0]; i++) {
+        snprintf(name, sizeof name, "sum_%d_%d_%d", sets[i][0], sets[i][1], sets[i][2]);
+        stage_case(name, false, sets[i][0], sets[i][1], sets[i][2]);
+        if (i % 2 == 0 || i == 1) {
+            snprintf(name, sizeof name, "max_%d_%d_%d", sets[i][0], sets[i][1], sets[i][2]);
+            stage_case(name, true, sets[i][0], sets[i][1], sets[i][2]);
+        }
+    }
+    rom_case("rom_16x16", 16, 16, 4);
+    rom_case("rom_8x5_a3", 8, 5, 3);
+    rom_case("rom_12x5_a6", 12, 5, 6);
+    rom_case("rom_33x64", 33, 64, 6);
+    rom_case("rom_1x2", 1, 2, 1);
+}
+
+static const FxType *table_type(int which)
+{
+    static FxType t[3];
+    t[0] = mk(18, 10, true, 0, 0);          /* ap_fixed<18,8> (the default) */
+    t[1] = mk(12, 8, true, 1, 1);           /* ap_fixed<12,4,AP_RND,AP_SAT> */
+    t[2] = mk(32, 28, true, 2, 0);          /* ap_fixed<32,4,AP_RND_CONV> */
+    return &t[which];
+}
+
+static void activation_cases(void)
+{
+    const FxType *t18 = table_type(0), *t12 = table_type(1), *t32 = table_type(2);
+    activation_case("act_linear_16", 16, 10, true, cast_act(0, mk(16, 10, true, 0, 0)));
+    activation_case("act_linear_rnd_sat", 24, 12, true, cast_act(0, mk(8, 6, true, 1, 1)));
+    activation_case("act_linear_u_left_conv", 6, 1, false, cast_act(0, mk(12, 4, false, 2, 0)));
+    activation_case("act_relu_u_out_conv_sat", 16, 10, true, cast_act(1, mk(16, 10, false, 2, 1)));
+    activation_case("act_relu_u_in_rnd", 12, 4, false, cast_act(1, mk(8, 2, false, 1, 0)));
+    activation_case("act_relu_sat", 20, 15, true, cast_act(1, mk(10, 4, true, 0, 1)));
+    Act a;
+    a = table_act("act_sigmoid_1024", FN_SIGMOID, 10, mk(16, 10, true, 0, 0), *t18, 0, 0);
+    activation_case("act_sigmoid_1024", 16, 10, true, a);
+    a = table_act("act_tanh_8", FN_TANH, 3, mk(8, 6, true, 1, 1), *t12, 0, 0);
+    activation_case("act_tanh_8", 18, 8, true, a);
+    a = table_act("act_sigmoid_8", FN_SIGMOID, 3, mk(16, 10, true, 0, 0), *t18, 0, 0);
+    activation_case("act_sigmoid_8_negshift", 16, 10, true, a);
+    a = table_act("act_hsig_1024_u", FN_HARD_SIGMOID, 10, mk(16, 10, false, 0, 1), *t32, 0, 0);
+    activation_case("act_hsig_1024_u", 16, 10, true, a);
+    a = table_act("act_ramp_64", FN_RAMP, 6, mk(12, 0, true, 0, 0), *t18, 3, 32);
+    activation_case("act_ramp_64_leftshift", 12, 0, true, a);
+    a = table_act("act_ramp_2", FN_RAMP, 1, mk(5, 0, true, 0, 0), *t18, -3, 1);
+    activation_case("act_ramp_2_negshift", 32, 20, true, a);
+    a = table_act("act_ramp_256", FN_RAMP, 8, mk(9, 0, false, 0, 0), *t18, 2, 0);
+    activation_case("act_ramp_256_uin_off0", 10, 4, false, a);
+    a = table_act("act_ramp_4096", FN_RAMP, 12, mk(32, 0, true, 0, 0), *t18, 10, 100);
+    activation_case("act_ramp_4096_in40", 40, 30, true, a);
+}
+
+static void cell_cases(void)
+{
+    const FxType *t18 = table_type(0), *t12 = table_type(1), *t32 = table_type(2);
+    LstmCfg l;
+    FxType r;
+
+    r = mk(16, 10, true, 0, 0);
+    l = (LstmCfg){.acc = mk(16, 10, true, 0, 0), .r = r, .s = mk(16, 10, true, 0, 0)};
+    l.ract = table_act("lstm_default_sig", FN_SIGMOID, 10, r, *t18, 0, 0);
+    l.act = table_act("lstm_default_tanh", FN_TANH, 10, r, *t18, 0, 0);
+    l.cact = l.act;
+    lstm_case("lstm_default", l);
+
+    r = mk(8, 6, true, 1, 1);
+    l = (LstmCfg){.acc = mk(14, 8, true, 0, 0), .r = r, .s = mk(12, 8, true, 2, 1)};
+    l.ract = table_act("lstm_small_sig", FN_SIGMOID, 6, r, *t12, 0, 0);
+    l.act = table_act("lstm_small_tanh16", FN_TANH, 4, r, *t12, 0, 0);
+    l.cact = table_act("lstm_small_tanh8", FN_TANH, 3, r, *t12, 0, 0);
+    lstm_case("lstm_small_rnd_sat_conv", l);
+
+    r = mk(12, 10, false, 1, 1);
+    l = (LstmCfg){.acc = mk(16, 11, true, 0, 0), .r = r, .s = mk(16, 12, true, 0, 1)};
+    l.ract = table_act("lstm_u_hsig", FN_HARD_SIGMOID, 8, r, *t18, 0, 0);
+    l.act = table_act("lstm_u_tanh", FN_TANH, 9, r, *t18, 0, 0);
+    l.cact = table_act("lstm_u_ctanh", FN_TANH, 7, r, *t18, 0, 0);
+    lstm_case("lstm_ufixed_result", l);
+
+    r = mk(8, 12, true, 0, 0);
+    l = (LstmCfg){.acc = mk(16, 12, true, 0, 0), .r = r, .s = mk(10, 14, true, 1, 0)};
+    l.ract = table_act("lstm_frac_sig", FN_SIGMOID, 5, r, *t32, 0, 0);
+    l.act = table_act("lstm_frac_tanh", FN_TANH, 5, r, *t32, 0, 0);
+    l.cact = l.act;
+    lstm_case("lstm_frac_gt_width", l);
+
+    r = mk(16, 8, true, 1, 1);
+    l = (LstmCfg){.acc = mk(18, 8, true, 0, 0), .r = r, .s = mk(20, 10, true, 1, 0)};
+    l.ract = cast_act(0, r);
+    l.act = cast_act(1, r);
+    l.cact = l.act;
+    lstm_case("lstm_linear_relu", l);
+
+    r = mk(32, 24, true, 0, 1);
+    l = (LstmCfg){.acc = mk(32, 20, true, 0, 0), .r = r, .s = mk(32, 16, true, 0, 1)};
+    l.ract = table_act("lstm_w32_hsig", FN_HARD_SIGMOID, 10, r, *t32, 0, 0);
+    l.act = table_act("lstm_w32_tanh", FN_TANH, 10, r, *t32, 0, 0);
+    l.cact = l.act;
+    lstm_case("lstm_w32_sat", l);
+
+    GruCfg g;
+    r = mk(16, 10, true, 0, 0);
+    g = (GruCfg){.reset_after = 1, .acc = mk(16, 10, true, 0, 0), .r = r};
+    g.ract = table_act("gru_default_sig", FN_SIGMOID, 10, r, *t18, 0, 0);
+    g.act = table_act("gru_default_tanh", FN_TANH, 10, r, *t18, 0, 0);
+    gru_case("gru_after_default", g);
+    g.reset_after = 0;
+    gru_case("gru_before_default", g);
+
+    r = mk(8, 6, true, 1, 1);
+    g = (GruCfg){.reset_after = 1, .acc = mk(12, 6, true, 2, 1), .r = r};
+    g.ract = table_act("gru_small_sig", FN_SIGMOID, 5, r, *t12, 0, 0);
+    g.act = table_act("gru_small_tanh", FN_TANH, 4, r, *t12, 0, 0);
+    gru_case("gru_after_small_rnd_sat", g);
+
+    r = mk(12, 11, false, 2, 1);
+    g = (GruCfg){.reset_after = 0, .acc = mk(16, 10, true, 1, 1), .r = r};
+    g.ract = table_act("gru_u_sig", FN_SIGMOID, 8, r, *t18, 0, 0);
+    g.act = table_act("gru_u_tanh", FN_TANH, 8, r, *t18, 0, 0);
+    gru_case("gru_before_ufixed_conv_sat", g);
+
+    r = mk(10, 12, true, 0, 0);
+    g = (GruCfg){.reset_after = 1, .acc = mk(20, 14, true, 0, 1), .r = r};
+    g.ract = cast_act(0, r);
+    g.act = cast_act(1, r);
+    gru_case("gru_after_linear_relu_frac", g);
+
+    r = mk(10, 4, false, 0, 0);
+    g = (GruCfg){.reset_after = 1, .acc = mk(16, 8, true, 1, 0), .r = r};
+    g.ract = cast_act(0, r);
+    g.act = cast_act(0, r);
+    gru_case("gru_after_ufixed_linear_wrap", g);
+    g.reset_after = 0;
+    gru_case("gru_before_ufixed_linear_wrap", g);
+
+    r = mk(32, 30, true, 0, 1);
+    g = (GruCfg){.reset_after = 0, .acc = mk(32, 16, true, 0, 1), .r = r};
+    g.ract = table_act("gru_w32_hsig", FN_HARD_SIGMOID, 9, r, *t32, 0, 0);
+    g.act = table_act("gru_w32_tanh", FN_TANH, 11, r, *t32, 0, 0);
+    gru_case("gru_before_w32_sat", g);
+    g.reset_after = 1;
+    gru_case("gru_after_w32_sat", g);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc != 2) {
+        fprintf(stderr, "usage: gen_vectors OUTDIR\n");
+        return 2;
+    }
+    outdir = argv[1];
+    quant_cases();
+    product_cases();
+    stage_cases();
+    activation_cases();
+    cell_cases();
+    return 0;
+}

@@ -1,0 +1,54 @@
+#!/bin/sh
+# run.sh: builds tests/unit/test_numerics.c against the numerics sources (fixed.c, tables.c,
+# emulate.c, util.c), runs it, then runs it again built with ASan and UBSan.
+# Usage: tests/unit/run.sh [-v]   (-v prints the measured fixed-vs-float errors)
+# Ends with "unit: N passed, M failed"; exits non-zero on any failure.
+set -u
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+CC=${CC:-cc}
+OUT=${BUILD:-$ROOT/build}/unit
+mkdir -p "$OUT"
+SRCS="$ROOT/tests/unit/test_numerics.c $ROOT/compiler/fixed.c $ROOT/compiler/tables.c
+      $ROOT/compiler/emulate.c $ROOT/compiler/util.c"
+FLAGS="-std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -I$ROOT/compiler"
+
+pass=0
+fail=0
+run() { # name, extra flags...
+    name=$1
+    shift
+    # shellcheck disable=SC2086
+    if ! $CC $FLAGS "$@" $SRCS -lm -o "$OUT/$name"; then
+        echo "FAIL: $name does not build"
+        fail=$((fail + 1))
+        return
+    fi
+    "$OUT/$name" ${VERBOSE:-} >"$OUT/$name.log" 2>&1
+    rc=$?
+    grep -v '^unit:' "$OUT/$name.log"
+    p=$(sed -n 's/^unit: \([0-9]*\) passed, \([0-9]*\) failed$/\1/p' "$OUT/$name.log")
+    f=$(sed -n 's/^unit: \([0-9]*\) passed, \([0-9]*\) failed$/\2/p' "$OUT/$name.log")
+    if [ -z "$p" ]; then
+        echo "FAIL: $name did not finish (exit $rc)"
+        fail=$((fail + 1))
+        return
+    fi
+    echo "$name: $p passed, $f failed"
+    pass=$((pass + p))
+    fail=$((fail + f))
+    if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+        echo "FAIL: $name exited $rc"
+        fail=$((fail + 1))
+    fi
+}
+
+VERBOSE=
+[ "${1:-}" = "-v" ] && VERBOSE=-v
+run test_numerics -O2 -g
+VERBOSE=
+ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+    run test_numerics_asan -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
+    -fno-sanitize-recover=undefined
+
+echo "unit: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
