@@ -375,7 +375,7 @@ static void map_control(Out *o, const Engine *e, const char *emits_expr, const c
 {
     int L = e->latency, cw = clog2i(L + 1) < 1 ? 1 : clog2i(L + 1);
     w(o, "\n    // ---- control: one job at a time, result after %d cycles\n", L);
-    w(o, "    localparam LATENCY = %d;\n", L);
+
     w(o, "    reg [%d:0] cnt;\n", cw - 1);
     w(o, "    wire busy = cnt != %d'd0;\n", cw);
     w(o, "    wire emits = %s;\n", emits_expr);

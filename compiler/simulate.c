@@ -100,7 +100,7 @@ int run_simulation(const Netlist *n, const Schedule *sched, const Vectors *v, co
     } else {
         snprintf(cmd, sizeof cmd,
                  "verilator --cc --exe --build -j 2 -Wno-fatal -Wno-lint -Wno-style --top-module %s -f files.f "
-                 "-CFLAGS -I../../sim -Mdir sim/obj_dir -o V%s sim/main.cpp",
+                 "-CFLAGS \"-I$PWD/sim -O1\" -Mdir sim/obj_dir -o V%s \"$PWD/sim/main.cpp\"",
                  m->name, m->name);
         if (run(dir, cmd, "sim/build.log") != 0) {
             fprintf(stderr, "rnnc: verilator failed; the end of %s/sim/build.log:\n", dir);

@@ -1,0 +1,71 @@
+// tb_rnnc_activation: rnnc_activation against the vectors of gen_vectors.c, one line per
+// cycle: "en in_data check expected" (out_data after this cycle's edge, compared when check).
+`resetall
+`timescale 1ns / 1ps
+`default_nettype none
+
+module tb_rnnc_activation #(
+    parameter integer IN_W = 16,        // as rnnc_activation
+    parameter integer IN_F = 10,        // as rnnc_activation
+    parameter integer IN_SIGNED = 1,    // as rnnc_activation
+    parameter integer OUT_W = 16,       // as rnnc_activation
+    parameter integer OUT_F = 10,       // as rnnc_activation
+    parameter integer OUT_SIGNED = 1,   // as rnnc_activation
+    parameter integer ROUND = 0,        // as rnnc_activation
+    parameter integer SATURATE = 0,     // as rnnc_activation
+    parameter integer KIND = 0,         // as rnnc_activation
+    parameter integer TABLE_BITS = 10,  // as rnnc_activation
+    parameter integer SCALE_SHIFT = 6,  // as rnnc_activation
+    parameter integer OFFSET = 512,     // as rnnc_activation
+    parameter INIT_FILE = "",           // as rnnc_activation
+    parameter integer TB_N = 1,         // number of vectors
+    parameter TB_FILE = "",             // vector file
+    parameter TB_CASE = ""              // case name for messages
+);
+    reg clk = 1'b0;
+    reg en = 1'b0;
+    reg [IN_W-1:0] in_data;
+    wire [OUT_W-1:0] out_data;
+    reg [OUT_W-1:0] expected;
+    reg check;
+    integer fd, k, errors, r;
+
+    always #5 clk = ~clk;
+
+    rnnc_activation #(
+        .IN_W(IN_W), .IN_F(IN_F), .IN_SIGNED(IN_SIGNED), .OUT_W(OUT_W), .OUT_F(OUT_F),
+        .OUT_SIGNED(OUT_SIGNED), .ROUND(ROUND), .SATURATE(SATURATE), .KIND(KIND),
+        .TABLE_BITS(TABLE_BITS), .SCALE_SHIFT(SCALE_SHIFT), .OFFSET(OFFSET), .INIT_FILE(INIT_FILE)
+    ) dut (.clk(clk), .en(en), .in_data(in_data), .out_data(out_data));
+
+    initial begin
+        errors = 0;
+        fd = $fopen(TB_FILE, "r");
+        if (fd == 0) begin
+            $display("RESULT FAIL cannot open %0s", TB_FILE);
+            $finish;
+        end
+        #1;
+        for (k = 0; k < TB_N; k = k + 1) begin
+            r = $fscanf(fd, "%h %h %h %h\n", en, in_data, check, expected);
+            if (r != 4) begin
+                $display("RESULT FAIL short vector file at %0d", k);
+                $finish;
+            end
+            @(posedge clk);
+            #1;
+            if (check && out_data !== expected) begin
+                errors = errors + 1;
+                if (errors <= 10)
+                    $display("MISMATCH rnnc_activation %0s (IN_W=%0d IN_F=%0d IN_SIGNED=%0d OUT_W=%0d OUT_F=%0d OUT_SIGNED=%0d ROUND=%0d SATURATE=%0d KIND=%0d TABLE_BITS=%0d SCALE_SHIFT=%0d OFFSET=%0d) cycle %0d: en=%b in_data=%h expected %h got %h",
+                             TB_CASE, IN_W, IN_F, IN_SIGNED, OUT_W, OUT_F, OUT_SIGNED, ROUND, SATURATE, KIND,
+                             TABLE_BITS, SCALE_SHIFT, OFFSET, k, en, in_data, expected, out_data);
+            end
+        end
+        if (errors == 0) $display("RESULT PASS %0d vectors", TB_N);
+        else $display("RESULT FAIL %0d of %0d vectors", errors, TB_N);
+        $finish;
+    end
+endmodule
+
+`resetall
