@@ -152,7 +152,10 @@ static void emit_mvm(Out *o, const Mvm *v, const MvmCtx *c)
     w(o, "\n    // ---- %s: %d outputs, %d products on %d multipliers (reuse %d), tree depth %d\n",
       p, v->n_out, v->n_products, v->n_mult, v->rf, v->depth);
     for (int k = 0; k < v->n_in; k++) {
-        align(buf, sizeof buf, c->op[k], k < v->n_a ? v->ta : v->tb, ot);
+        FxType tk = k < v->n_a ? v->ta : v->tb;
+        snprintf(buf2, sizeof buf2, "%s_in_%d", p, k);
+        align(buf, sizeof buf, buf2, tk, ot);
+        w(o, "    wire [%d:0] %s_in_%d = %s;\n", tk.w - 1, p, k, c->op[k]);
         w(o, "    wire [%d:0] %s_op_%d = %s;\n", ot.w - 1, p, k, buf);
     }
 
@@ -260,15 +263,21 @@ static void emit_mvm(Out *o, const Mvm *v, const MvmCtx *c)
             w(o, "    // multiplier %d: %d partial sums\n", m, n_parts_m[m]);
             w(o, "    wire [%d:0] %s_f_%d = %s_word[%d:%d];\n", fw - 1, p, m, p, base + fw - 1, base);
             w(o, "    reg [%d:0] %s_a_%d;\n    reg [%d:0] %s_b_%d;\n", ot.w - 1, p, m, wt.w - 1, p, m);
-            w(o, "    reg %s_en_%d, %s_first_%d, %s_last_%d, %s_last_%d_d1, %s_last_%d_d2;\n", p, m, p, m, p, m, p, m, p, m);
+            bool track = n_parts_m[m] > 1; /* partial sums to capture before the last one */
+            w(o, "    reg %s_en_%d, %s_first_%d;\n", p, m, p, m);
+            if (track) w(o, "    reg %s_last_%d, %s_last_%d_d1, %s_last_%d_d2;\n", p, m, p, m, p, m);
+            else w(o, "    /* verilator lint_off UNUSEDSIGNAL */\n    wire unused_%s_last_%d = %s_f_%d[%d];\n"
+                      "    /* verilator lint_on UNUSEDSIGNAL */\n", p, m, p, m, fw - 3);
             w(o, "    always @(posedge clk) begin\n");
             w(o, "        %s_a_%d <= %s_opv[%s_f_%d[%d:%d]];\n", p, m, p, p, m, wt.w + kb - 1, wt.w);
             w(o, "        %s_b_%d <= %s_f_%d[%d:0];\n", p, m, p, m, wt.w - 1);
             w(o, "        %s_en_%d <= %s_on_1 & %s_f_%d[%d];\n", p, m, p, p, m, fw - 1);
             w(o, "        %s_first_%d <= %s_f_%d[%d];\n", p, m, p, m, fw - 2);
-            w(o, "        %s_last_%d <= %s_on_1 & %s_f_%d[%d];\n", p, m, p, p, m, fw - 3);
-            w(o, "        %s_last_%d_d1 <= %s_last_%d;\n", p, m, p, m);
-            w(o, "        %s_last_%d_d2 <= %s_last_%d_d1;\n", p, m, p, m);
+            if (track) {
+                w(o, "        %s_last_%d <= %s_on_1 & %s_f_%d[%d];\n", p, m, p, p, m, fw - 3);
+                w(o, "        %s_last_%d_d1 <= %s_last_%d;\n", p, m, p, m);
+                w(o, "        %s_last_%d_d2 <= %s_last_%d_d1;\n", p, m, p, m);
+            }
             w(o, "    end\n");
             w(o, "    wire [%d:0] %s_acc_m%d;\n", accw - 1, p, m);
             w(o, "    rnnc_mac #(.A_W(%d), .A_F(%d), .A_SIGNED(1), .B_W(%d), .B_F(%d), .B_SIGNED(1), .Q_W(%d), "
@@ -310,7 +319,9 @@ static void emit_mvm(Out *o, const Mvm *v, const MvmCtx *c)
             items[j][n_items[j]++] = xstrdup(buf);
         }
         if (mo->extra >= 0) {
-            extend(buf, sizeof buf, c->extra[mo->extra], at.w, true, G);
+            w(o, "    wire [%d:0] %s_x_%d = %s;\n", at.w - 1, p, j, c->extra[mo->extra]);
+            snprintf(buf2, sizeof buf2, "%s_x_%d", p, j);
+            extend(buf, sizeof buf, buf2, at.w, true, G);
             items[j][n_items[j]++] = xstrdup(buf);
         }
         if (n_items[j] == 0) {

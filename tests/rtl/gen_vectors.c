@@ -71,6 +71,21 @@ static void phex(FILE *f, wide_t v, int w)
     for (int i = (w + 3) / 4 - 1; i >= 0; i--) fputc("0123456789abcdef"[(int)((b >> (4 * i)) & 15)], f);
 }
 
+/* Print values v[0..n-1] of w bits each as one hex number, v[0] in the low bits (a Verilog
+ * flat bus). */
+static void phex_flat(FILE *f, const wide_t *v, int n, int w)
+{
+    int total = n * w, nd = (total + 3) / 4;
+    unsigned char *bits = zalloc((size_t)nd * 4, 1);
+    for (int j = 0; j < n; j++)
+        for (int b = 0; b < w; b++) bits[j * w + b] = (unsigned char)(((u128)v[j] >> b) & 1);
+    for (int d = nd - 1; d >= 0; d--) {
+        int x = bits[4 * d] | bits[4 * d + 1] << 1 | bits[4 * d + 2] << 2 | bits[4 * d + 3] << 3;
+        fputc("0123456789abcdef"[x], f);
+    }
+    free(bits);
+}
+
 static wide_t wmin(int w, bool sgn) { return sgn ? -((wide_t)1 << (w - 1)) : 0; }
 static wide_t wmax(int w, bool sgn)
 {
@@ -310,23 +325,25 @@ static void stage_case(const char *name, bool is_max, int n_in, int fanin, int w
     snprintf(vname, sizeof vname, "%s.vec", name);
     FILE *f = open_out(vname, path, sizeof path);
     int n_out = (n_in + fanin - 1) / fanin, n = 400;
-    wide_t *x = zalloc((size_t)n_in, sizeof *x);
+    wide_t *x = zalloc((size_t)n_in, sizeof *x), *y = zalloc((size_t)n_out, sizeof *y);
     for (int k = 0; k < n; k++) {
         int mode = rndint(10); /* sometimes every lane at one extreme, or equal lanes */
         wide_t same = rnd_val(w, true);
         for (int j = 0; j < n_in; j++)
             x[j] = mode == 0 ? wmin(w, true) : mode == 1 ? wmax(w, true) : mode == 2 ? same : rnd_val(w, true);
-        for (int j = n_in - 1; j >= 0; j--) phex(f, x[j], w);
+        phex_flat(f, x, n_in, w);
         fputc(' ', f);
-        for (int g = n_out - 1; g >= 0; g--) {
+        for (int g = 0; g < n_out; g++) {
             wide_t r = x[g * fanin];
             for (int j = g * fanin + 1; j < n_in && j < (g + 1) * fanin; j++)
                 r = is_max ? (x[j] > r ? x[j] : r) : r + x[j];
-            phex(f, from_bits((u128)r, w, true), w);
+            y[g] = from_bits((u128)r, w, true);
         }
+        phex_flat(f, y, n_out, w);
         fputc('\n', f);
     }
     free(x);
+    free(y);
     fclose(f);
     snprintf(params, sizeof params, "N_IN=%d FANIN=%d W=%d", n_in, fanin, w);
     manifest(name, is_max ? "rnnc_max_stage" : "rnnc_sum_stage", params, n, path);
