@@ -371,7 +371,12 @@ static void module_open(Out *o, const Engine *e)
     w(o, "//\n// s_axis: %d x %s (element 0 in the low bits); m_axis: %d x %s\n", e->in_n, ti, e->out_n, to);
     if (e->latency) w(o, "// A job accepted in cycle c has its result on m_axis from cycle c+%d.\n", e->latency);
     w(o, "`resetall\n`timescale 1ns / 1ps\n`default_nettype none\n\n");
-    w(o, "module %s #(\n    parameter MEM_PATH = \"mem/\"  // where the $readmemh tables are\n) (\n", e->name);
+    bool tables = e->kind != ENG_FLATTEN && e->kind != ENG_REVERSE;
+    w(o, "module %s #(\n", e->name);
+    if (!tables) w(o, "    /* verilator lint_off UNUSEDPARAM */\n");
+    w(o, "    parameter MEM_PATH = \"mem/\"  // where the $readmemh tables are%s\n", tables ? "" : " (none here)");
+    if (!tables) w(o, "    /* verilator lint_on UNUSEDPARAM */\n");
+    w(o, ") (\n");
     w(o, "    input  wire clk,\n    input  wire rst,\n");
     w(o, "    input  wire s_axis_tvalid,\n    output wire s_axis_tready,\n");
     w(o, "    input  wire [%d:0] s_axis_tdata,\n    input  wire s_axis_tlast,\n", inb - 1);
@@ -640,8 +645,8 @@ static void emit_softmax(Out *o, const Engine *e)
           n_in, RNNC_FANIN, A.w, d, d, d + 1);
         n_in = n_out;
     }
-    w(o, "    wire exp_en = cnt == %d'd%d;\n", cw, L - 3 - dm);
-    w(o, "    wire inv_en = cnt == %d'd%d;\n", cw, L - 4 - dm - ds);
+    w(o, "    wire exp_en = cnt == %d'd%d;\n", cw, L - 2 - dm);
+    w(o, "    wire inv_en = cnt == %d'd%d;\n", cw, L - 3 - dm - ds);
     w(o, "    wire [%d:0] e_flat;\n", N * T.w - 1);
     for (int j = 0; j < N; j++) {
         w(o, "    reg [%d:0] d_%d;\n", DW - 1, j);
@@ -653,10 +658,11 @@ static void emit_softmax(Out *o, const Engine *e)
              "u_exp_%d (.clk(clk), .en(exp_en), .in_data(d_%d), .out_data(e_flat[%d:%d]));\n",
           clog2i(te->n), te->scale_shift, te->offset, fe, j, j, (j + 1) * T.w - 1, j * T.w);
     }
+    for (int j = 0; j < N; j++) w(o, "    wire [%d:0] e_%d = e_flat[%d:%d];\n", T.w - 1, j, (j + 1) * T.w - 1, j * T.w);
     w(o, "    wire [%d:0] s_0 = {", N * SW - 1);
     for (int j = N - 1; j >= 0; j--) {
         char ex[64], b[MAX_EXPR];
-        snprintf(ex, sizeof ex, "e_flat[%d:%d]", (j + 1) * T.w - 1, j * T.w);
+        snprintf(ex, sizeof ex, "e_%d", j);
         extend(b, sizeof b, ex, T.w, T.sgn, SW);
         w(o, "%s%s", b, j ? ", " : "};\n");
     }
@@ -675,11 +681,16 @@ static void emit_softmax(Out *o, const Engine *e)
          "u_inv (.clk(clk), .en(inv_en), .in_data(s_%d), .out_data(inv));\n", clog2i(ti->n), ti->scale_shift, ti->offset, fi, ds);
     w(o, "    reg [%d:0] out_reg;\n    assign m_axis_tdata = out_reg;\n", N * R.w - 1);
     for (int j = 0; j < N; j++) {
-        w(o, "    wire [%d:0] y_%d;\n", R.w - 1, j);
+        /* e * inv >= 0: an unsigned R is reached through a signed type one bit wider */
+        int yw = R.sgn ? R.w : R.w + 1;
+        w(o, "    wire [%d:0] y_%d;\n", yw - 1, j);
         w(o, "    rnnc_product #(.A_W(%d), .A_F(%d), .A_SIGNED(%d), .B_W(%d), .B_F(%d), .B_SIGNED(%d), .OUT_W(%d), "
              ".OUT_F(%d), .ROUND(%d), .SATURATE(%d)) u_y_%d (.clk(clk), .a(e_flat[%d:%d]), .b(inv), .q(y_%d));\n",
-          T.w, fx_frac(T), T.sgn, T.w, fx_frac(T), T.sgn, R.w + 1, fx_frac(R), R.q, R.o, j, (j + 1) * T.w - 1, j * T.w, j);
+          T.w, fx_frac(T), T.sgn, T.w, fx_frac(T), T.sgn, yw, fx_frac(R), R.q, R.o, j, (j + 1) * T.w - 1, j * T.w, j);
         w(o, "    always @(posedge clk) if (done) out_reg[%d:%d] <= y_%d[%d:0];\n", (j + 1) * R.w - 1, j * R.w, j, R.w - 1);
+        if (yw > R.w)
+            w(o, "    /* verilator lint_off UNUSEDSIGNAL */\n    wire unused_y_%d = y_%d[%d];\n    /* verilator lint_on UNUSEDSIGNAL */\n",
+              j, j, yw - 1);
     }
     free(fe);
     free(fi);
