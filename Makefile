@@ -13,7 +13,7 @@ LIBS    := -lcjson -lm
 SRCS := $(wildcard $(ROOT)/compiler/*.c)
 OBJS := $(patsubst $(ROOT)/compiler/%.c,$(BUILD)/obj/%.o,$(SRCS))
 
-.PHONY: all deps test test-unit test-rtl test-errors test-e2e test-asan install clean lint-rtl
+.PHONY: all deps test test-unit test-rtl test-errors test-e2e asan install clean
 
 all: $(BUILD)/rnnc
 
@@ -26,6 +26,30 @@ $(BUILD)/rnnc: $(OBJS)
 
 deps:
 	$(ROOT)/tools/install-deps.sh
+
+# Every suite; each prints "NAME: N passed, M failed", the runner adds them up.
+test: all
+	$(ROOT)/tests/run_all.sh
+
+test-unit:
+	$(ROOT)/tests/unit/run.sh
+test-rtl:
+	$(ROOT)/tests/rtl/run.sh
+test-errors: all
+	$(ROOT)/tests/errors/run.sh
+test-e2e: all
+	$(ROOT)/tests/e2e/run.sh
+
+# The compiler built with AddressSanitizer and UndefinedBehaviorSanitizer.
+asan:
+	$(MAKE) -f $(ROOT)/Makefile BUILD=$(BUILD)/asan CFLAGS="-O1 -g -fno-omit-frame-pointer" \
+		SAN="-fsanitize=address,undefined -fno-sanitize-recover=all"
+
+install:
+	$(MAKE) -f $(ROOT)/Makefile BUILD=$(BUILD)/install RNNC_DATADIR=$(PREFIX)/share/rnnc
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/rnnc/rtl_lib
+	install -m 755 $(BUILD)/install/rnnc $(DESTDIR)$(PREFIX)/bin/rnnc
+	install -m 644 $(ROOT)/rtl_lib/*.v $(DESTDIR)$(PREFIX)/share/rnnc/rtl_lib/
 
 clean:
 	rm -rf $(BUILD)

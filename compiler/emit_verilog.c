@@ -165,23 +165,39 @@ static void emit_mvm(Out *o, const Mvm *v, const MvmCtx *c)
     for (int j = 0; j < v->n_out; j++)
         items[j] = xcalloc((size_t)v->outs[j].n_terms + 2, sizeof(char *));
 
+    int *elems = xcalloc((size_t)v->n_out, sizeof(int)); /* tree inputs per output */
     if (v->rf == 1) {
+        /* Every output's terms are a contiguous run of operands (lower.c builds them so):
+         * one generate loop of constant-weight products per output. */
+        w(o, "    wire [%d:0] %s_ops = {", v->n_in * ot.w - 1, p);
+        for (int k = v->n_in - 1; k >= 0; k--) w(o, "%s_op_%d%s", p, k, k ? ", " : "};\n");
+        w(o, "    genvar %s_i;\n", p);
         for (int j = 0; j < v->n_out; j++) {
             const MvmOut *mo = &v->outs[j];
-            for (int t = 0; t < mo->n_terms; t++) {
+            int nt = mo->n_terms, k0 = nt ? mo->terms[0].k : 0;
+            if (nt == 0) continue;
+            for (int t = 0; t < nt; t++)
+                if (mo->terms[t].k != k0 + t) BUG("terms of output %d are not contiguous", j);
+            w(o, "    localparam [%d:0] %s_w_%d = {", nt * wt.w - 1, p, j);
+            for (int t = nt - 1; t >= 0; t--) {
                 FxType tw = mo->terms[t].k < v->n_a ? v->wa : v->wb;
                 wide_t wv = (wide_t)mo->terms[t].w * ((wide_t)1 << (fx_frac(wt) - fx_frac(tw)));
                 lit(buf, sizeof buf, wt.w, wv);
-                w(o, "    wire [%d:0] %s_p_%d_%d;\n", at.w - 1, p, j, t);
-                w(o, "    rnnc_product #(.A_W(%d), .A_F(%d), .A_SIGNED(1), .B_W(%d), .B_F(%d), .B_SIGNED(1), "
-                     ".OUT_W(%d), .OUT_F(%d), .ROUND(%d), .SATURATE(%d)) u_%s_p_%d_%d (.clk(clk), .a(%s_op_%d), "
-                     ".b(%s), .q(%s_p_%d_%d));\n",
-                  ot.w, fx_frac(ot), wt.w, fx_frac(wt), at.w, fx_frac(at), at.q, at.o, p, j, t, p,
-                  mo->terms[t].k, buf, p, j, t);
-                snprintf(buf2, sizeof buf2, "%s_p_%d_%d", p, j, t);
-                extend(buf, sizeof buf, buf2, at.w, true, G);
-                items[j][n_items[j]++] = xstrdup(buf);
+                w(o, "%s%s", buf, t ? ", " : "};\n");
             }
+            w(o, "    wire [%d:0] %s_p_%d;\n    wire [%d:0] %s_pe_%d;\n", nt * at.w - 1, p, j, nt * G - 1, p, j);
+            w(o, "    generate for (%s_i = 0; %s_i < %d; %s_i = %s_i + 1) begin : g_%s_%d\n", p, p, nt, p, p, p, j);
+            w(o, "        rnnc_product #(.A_W(%d), .A_F(%d), .A_SIGNED(1), .B_W(%d), .B_F(%d), .B_SIGNED(1), "
+                 ".OUT_W(%d), .OUT_F(%d), .ROUND(%d), .SATURATE(%d)) u_p (.clk(clk), .a(%s_ops[(%d + %s_i) * %d +: %d]), "
+                 ".b(%s_w_%d[%s_i * %d +: %d]), .q(%s_p_%d[%s_i * %d +: %d]));\n",
+              ot.w, fx_frac(ot), wt.w, fx_frac(wt), at.w, fx_frac(at), at.q, at.o, p, k0, p, ot.w, ot.w, p, j, p,
+              wt.w, wt.w, p, j, p, at.w, at.w);
+            w(o, "        assign %s_pe_%d[%s_i * %d +: %d] = {{%d{%s_p_%d[%s_i * %d + %d]}}, %s_p_%d[%s_i * %d +: %d]};\n",
+              p, j, p, G, G, G - at.w, p, j, p, at.w, at.w - 1, p, j, p, at.w, at.w);
+            w(o, "    end endgenerate\n");
+            snprintf(buf, sizeof buf, "%s_pe_%d", p, j);
+            items[j][n_items[j]++] = xstrdup(buf);
+            elems[j] = nt;
         }
     } else {
         int P = v->n_mult, R = v->rf;
@@ -304,6 +320,7 @@ static void emit_mvm(Out *o, const Mvm *v, const MvmCtx *c)
                 if (r->idx == r->n - 1) snprintf(buf, sizeof buf, "%s_acc_m%d", p, r->m);
                 else snprintf(buf, sizeof buf, "%s_part_%d_%d", p, r->m, r->idx);
                 items[j][n_items[j]++] = xstrdup(buf);
+                elems[j]++;
             }
             free(parts[j]);
         }
@@ -317,21 +334,24 @@ static void emit_mvm(Out *o, const Mvm *v, const MvmCtx *c)
         if (mo->bias != 0) {
             lit(buf, sizeof buf, G, mo->bias);
             items[j][n_items[j]++] = xstrdup(buf);
+            elems[j]++;
         }
         if (mo->extra >= 0) {
             w(o, "    wire [%d:0] %s_x_%d = %s;\n", at.w - 1, p, j, c->extra[mo->extra]);
             snprintf(buf2, sizeof buf2, "%s_x_%d", p, j);
             extend(buf, sizeof buf, buf2, at.w, true, G);
             items[j][n_items[j]++] = xstrdup(buf);
+            elems[j]++;
         }
         if (n_items[j] == 0) {
             lit(buf, sizeof buf, G, 0);
             items[j][n_items[j]++] = xstrdup(buf);
+            elems[j]++;
         }
         /* adder tree: depth stages, the last one cast to the accumulator type */
-        int n_in = n_items[j];
+        int n_in = elems[j];
         w(o, "    wire [%d:0] %s_t_%d_0 = {", n_in * G - 1, p, j);
-        for (int i = n_in - 1; i >= 0; i--) w(o, "%s%s", items[j][i], i ? ", " : "};\n");
+        for (int i = n_items[j] - 1; i >= 0; i--) w(o, "%s%s", items[j][i], i ? ", " : "};\n");
         for (int d = 0; d < v->depth; d++) {
             int n_out = (n_in + RNNC_FANIN - 1) / RNNC_FANIN;
             w(o, "    wire [%d:0] %s_t_%d_%d;\n", n_out * G - 1, p, j, d + 1);
@@ -349,6 +369,7 @@ static void emit_mvm(Out *o, const Mvm *v, const MvmCtx *c)
     }
     free(items);
     free(n_items);
+    free(elems);
 }
 
 /* ---- engine modules ---- */

@@ -34,17 +34,19 @@ static bool exists(const char *p)
     return lstat(p, &st) == 0;
 }
 
-static void mkdirs(const char *path)
+/* Create path and its parents; errors name `what` (the user's output directory). */
+static void mkdirs(const char *path, const char *what)
 {
     char buf[4096];
     snprintf(buf, sizeof buf, "%s", path);
     for (char *p = buf + 1; *p; p++) {
         if (*p != '/') continue;
         *p = 0;
-        if (mkdir(buf, 0777) != 0 && errno != EEXIST) user_error(buf, "cannot create directory: %s", strerror(errno));
+        if (mkdir(buf, 0777) != 0 && errno != EEXIST)
+            user_error(what, "cannot create directory %s: %s", buf, strerror(errno));
         *p = '/';
     }
-    if (mkdir(buf, 0777) != 0 && errno != EEXIST) user_error(buf, "cannot create directory: %s", strerror(errno));
+    if (mkdir(buf, 0777) != 0 && errno != EEXIST) user_error(what, "cannot create directory %s: %s", buf, strerror(errno));
 }
 
 static bool is_rnnc_output(const char *dir)
@@ -71,7 +73,7 @@ char *stage_begin(const char *dir)
     char *slash = strrchr(parent, '/');
     if (slash && slash != parent) {
         *slash = 0;
-        mkdirs(parent);
+        mkdirs(parent, dir);
     }
     if (mkdir(stage, 0777) != 0) user_error(dir, "cannot create output directory: %s", strerror(errno));
     return stage;
@@ -103,7 +105,7 @@ FILE *xfopen_w(const char *dir, const char *rel)
     snprintf(path, sizeof path, "%s/%s", dir, rel);
     char *slash = strrchr(path, '/');
     *slash = 0;
-    mkdirs(path);
+    mkdirs(path, path);
     *slash = '/';
     FILE *f = fopen(path, "w");
     if (!f) user_error(path, "cannot write: %s", strerror(errno));

@@ -70,7 +70,13 @@ module rnnc_activation #(
                                         over ? {TABLE_BITS{1'b1}} : u[TABLE_BITS-1:0];
 
             reg [OUT_W-1:0] mem [0:N-1];
-            initial $readmemh(INIT_FILE, mem);
+            // No file (the default): still elaborates, e.g. yosys reading every file.
+            if (INIT_FILE != "") begin : g_init
+                initial $readmemh(INIT_FILE, mem);
+            end else begin : g_zero
+                integer k;
+                initial for (k = 0; k < N; k = k + 1) mem[k] = {OUT_W{1'b0}};
+            end
             always @(posedge clk) if (en) out_data <= mem[idx];
         end else begin : g_cast
             wire [IN_W-1:0] x;

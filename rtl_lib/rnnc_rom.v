@@ -26,7 +26,16 @@ module rnnc_rom #(
     end
 
     reg [WIDTH-1:0] mem [0:DEPTH-1];
-    initial $readmemh(INIT_FILE, mem);
+    generate
+        // No file (the default): the module can still be read and elaborated, e.g. by yosys
+        // reading every file with default parameters.
+        if (INIT_FILE != "") begin : g_init
+            initial $readmemh(INIT_FILE, mem);
+        end else begin : g_zero
+            integer k;
+            initial for (k = 0; k < DEPTH; k = k + 1) mem[k] = {WIDTH{1'b0}};
+        end
+    endgenerate
 
     generate
         if (DEPTH == (1 << ADDR_W)) begin : g_full

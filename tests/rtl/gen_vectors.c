@@ -739,6 +739,15 @@ static void cell_cases(void)
     g.reset_after = 0;
     gru_case("gru_before_ufixed_linear_wrap", g);
 
+    /* R_F = R_W - 1 with a linear ract: z reaches -1.0, the extreme of 1 - z (= 2.0) */
+    r = mk(8, 7, true, 0, 1);
+    g = (GruCfg){.reset_after = 1, .acc = mk(12, 7, true, 0, 1), .r = r};
+    g.ract = cast_act(0, r);
+    g.act = cast_act(0, r);
+    gru_case("gru_after_omz_extreme", g);
+    g.reset_after = 0;
+    gru_case("gru_before_omz_extreme", g);
+
     r = mk(32, 30, true, 0, 1);
     g = (GruCfg){.reset_after = 0, .acc = mk(32, 16, true, 0, 1), .r = r};
     g.ract = table_act("gru_w32_hsig", FN_HARD_SIGMOID, 9, r, *t32, 0, 0);

@@ -95,9 +95,22 @@ synth_case() {
     echo "$status" > "$OUT/res/$name"
     printf '%s %-34s %-16s %s\n' "$status" "$name" "$module" "$detail"
 }
+# Every module must also read and elaborate in yosys with its default parameters.
+read_all_case() {
+    local name="yosys_read_all" dir="$OUT/case/yosys_read_all" status=PASS detail="every module elaborates"
+    mkdir -p "$dir"
+    if ! yosys -q -l "$dir/yosys.log" -p "read_verilog $(printf '%s ' "$ROOT"/rtl_lib/*.v); hierarchy -check; proc; check -assert" \
+            > /dev/null 2>&1; then
+        status=FAIL
+        detail="yosys: $(grep -m1 -iE 'error|warning' "$dir/yosys.log" || true)"
+    fi
+    echo "$status" > "$OUT/res/$name"
+    printf '%s %-34s %-16s %s\n' "$status" "$name" "(all)" "$detail"
+}
 if [ -z "$FILTER" ] || [[ "yosys" == *"$FILTER"* ]]; then
     synth_case rnnc_product
     synth_case rnnc_mac
+    read_all_case
 fi
 
 passed=0

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# asan/run.sh: the compiler built with AddressSanitizer + UndefinedBehaviorSanitizer, run over
+# the malformed-input suite and over every pass (emit, emulate, --float, --sim with Icarus) of
+# the shipped examples and the end-to-end cases. Any sanitizer report fails the run.
+set -uo pipefail
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+make -s -C "$ROOT" asan >/dev/null || { echo "asan: 0 passed, 1 failed"; exit 1; }
+RNNC=$ROOT/build/asan/rnnc
+export ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+W=$ROOT/build/asan-work
+rm -rf "$W"
+mkdir -p "$W"
+pass=0
+fail=0
+check() { # name, command...
+    local name=$1
+    shift
+    if "$@" >"$W/$name.out" 2>"$W/$name.err" && ! grep -q "Sanitizer\|runtime error" "$W/$name.err"; then
+        pass=$((pass + 1))
+    else
+        fail=$((fail + 1))
+        echo "FAIL $name"
+        tail -n 20 "$W/$name.err"
+    fi
+}
+RNNC=$RNNC "$ROOT/tests/errors/run.sh" >"$W/errors.log" 2>&1
+if grep -q "^errors: [0-9]* passed, 0 failed" "$W/errors.log"; then pass=$((pass + 1)); else
+    fail=$((fail + 1))
+    echo "FAIL errors suite under ASan"
+    tail -n 20 "$W/errors.log"
+fi
+models=("$ROOT/examples/toptag_gru.json:$ROOT/examples/toptag_gru_in.txt")
+for m in "$ROOT"/tests/e2e/cases/*.json; do
+    [ -f "$m" ] || continue
+    models+=("$m:${m%.json}.txt")
+    [ ${#models[@]} -lt 7 ] || break
+done
+for pair in "${models[@]}"; do
+    m=${pair%%:*}
+    in=${pair#*:}
+    [ -f "$in" ] || continue
+    n=$(basename "$m" .json)
+    check "$n-emulate" "$RNNC" "$m" --emulate "$in"
+    check "$n-float" "$RNNC" "$m" --emulate "$in" --float
+    check "$n-sim" "$RNNC" "$m" --sim "$in" -o "$W/$n" --simulator icarus
+done
+echo "asan: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]

@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# Regenerates tests/e2e/cases/*.json and *.txt (the hand-specified end-to-end cases) with
+# tests/gen_model.c's --spec mode: the structure and options below are chosen by hand, the
+# weights and inputs are drawn from the case's seed. The generated files are committed; rerun
+# this only to change or add a case (the output is deterministic).
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+OUT="$ROOT/tests/e2e/cases"
+mkdir -p "$ROOT/build" "$OUT"
+cc -std=c11 -Wall -Wextra -Werror -O2 "$ROOT/tests/gen_model.c" -lm -o "$ROOT/build/gen_model"
+
+seed=100
+gen() { # NAME SPEC
+    seed=$((seed + 1))
+    "$ROOT/build/gen_model" "$seed" "$OUT/$1.json" "$OUT/$1.txt" --spec "NAME=$1 $2"
+}
+
+# --- each recurrent kind, plain, go_backwards, return_sequences as the final output ---
+gen lstm_basic      "T=4 F=3; lstm u=3; dense u=1 act=sigmoid"
+gen lstm_seq_out    "T=3 F=2; lstm u=3 rs=1"
+gen lstm_backwards  "T=4 F=2; lstm u=2 gb=1 rs=1; dense u=2"
+gen gru_ra1         "T=4 F=3; gru u=3; dense u=2 act=tanh"
+gen gru_ra1_back    "T=3 F=2; gru u=3 ra=1 gb=1 rs=1"
+gen gru_ra0         "T=4 F=3; gru u=3 ra=0; dense u=1 act=sigmoid"
+gen gru_ra0_back    "T=5 F=2; gru u=2 ra=0 gb=1"
+gen rnn_basic       "T=4 F=2; simple_rnn u=4; dense u=3 act=relu"
+gen rnn_backwards   "T=4 F=3; simple_rnn u=3 gb=1 rs=1; dense u=2 act=linear"
+# --- stacking ---
+gen stack_three     "T=4 F=2; lstm u=3 rs=1; gru u=2 rs=1 ra=0 gb=1; simple_rnn u=2"
+gen stack_seq_out   "T=3 F=3; gru u=2 rs=1; lstm u=3 rs=1 gb=1; dense u=2 act=tanh"
+gen stack_dense_mid "T=4 F=2; simple_rnn u=3 rs=1; dense u=4 act=relu; gru u=2 ra=1"
+# --- flatten, dropout, activation layers ---
+gen flatten_td      "T=3 F=2; dense u=3 act=relu; flatten; dense u=2 act=softmax"
+gen flatten_rnn     "T=4 F=2; simple_rnn u=3 rs=1; flatten; dropout rate=0.5; dense u=5 act=softmax"
+gen flatten_last    "T=3 F=2; lstm u=2 rs=1; flatten"
+gen dropout_last    "T=3 F=3; gru u=3; dropout rate=0.25"
+gen act_layers      "T=3 F=2; lstm u=3 rs=1; activation act=relu; gru u=2; activation act=tanh ts=256; activation act=sigmoid ts=4096"
+# --- activations ---
+gen hard_sigmoid    "T=4 F=2; lstm u=3 ract=hard_sigmoid; dense u=2 act=hard_sigmoid; activation act=hard_sigmoid"
+gen gate_acts       "T=3 F=2; gru u=2 ract=tanh act=sigmoid rs=1; lstm u=2 ract=linear act=hard_sigmoid rs=1; simple_rnn u=2 act=relu"
+gen rnn_linear      "T=5 F=1; simple_rnn u=2 act=linear; dense u=1 act=linear"
+gen softmax_seq     "T=3 F=2; lstm u=3 rs=1; dense u=3 act=softmax"
+gen softmax_wide    "T=2 F=3; gru u=4; dense u=7 act=softmax ts=4096"
+gen softmax_two     "T=1 F=4; dense u=5 act=tanh; dense u=2 act=softmax ts=256"
+# --- precisions ---
+gen prec_sat_rnd    "T=4 F=3 P=ap_fixed<10,3,AP_RND,AP_SAT> IN=sym; lstm u=3; dense u=2 act=tanh"
+gen prec_rnd_conv   "T=4 F=2 P=ap_fixed<16,6,AP_RND_CONV,AP_WRAP>; gru u=3 ra=0; dense u=1"
+gen prec_12_4       "T=3 F=3 P=ap_fixed<12,4> IP=ap_fixed<8,2>; simple_rnn u=3 gb=1; dense u=2 act=sigmoid"
+gen prec_18_8       "T=3 F=2 P=ap_fixed<18,8>; gru u=2 ra=1 rs=1; dense u=3 act=relu"
+gen prec_objects    "T=4 F=3; lstm u=3 rs=1 pw=ap_fixed<8,2> pr=ap_fixed<10,3,AP_RND,AP_SAT> pa=ap_fixed<24,10> ps=ap_fixed<18,8> pt=ap_fixed<16,4>; dense u=3 act=relu po=ap_ufixed<16,6>; flatten; dense u=2 pb=ap_fixed<8,3>"
+gen prec_ufixed_in  "T=3 F=2; dense u=3 act=sigmoid po=ap_ufixed<16,6>; gru u=2 ra=0; dense u=2 act=relu po=ap_ufixed<16,6>"
+gen prec_accum_sat  "T=4 F=4 IN=sym; simple_rnn u=3 act=linear pa=ap_fixed<8,1,AP_RND,AP_SAT> po=ap_fixed<8,1,AP_TRN,AP_SAT>; dense u=2 act=linear pa=ap_fixed<6,1,AP_TRN,AP_SAT>"
+gen prec_accum_wrap "T=4 F=4 IN=sym; lstm u=2 pa=ap_fixed<8,1> ps=ap_fixed<8,1>; dense u=2 pa=ap_fixed<6,1>"
+gen prec_neg_int    "T=2 F=2; dense u=3 pw=ap_fixed<8,0> pa=ap_fixed<20,4> act=relu; gru u=2 ra=1 pt=ap_fixed<12,2>"
+gen prec_input      "T=3 F=3 IP=ap_fixed<16,6,AP_RND,AP_SAT> IN=sym; lstm u=2 gb=1; dense u=1 act=sigmoid"
+# --- reuse factors: 1, 2, non-divisors, primes, the maximum, the model default capped ---
+gen rf_lstm         "T=3 F=2; lstm u=3 rf=2 rs=1; lstm u=2 rf=5; dense u=3 rf=4"
+gen rf_gru_nondiv   "T=3 F=3; gru u=3 ra=1 rf=7; dense u=2 rf=5"
+gen rf_gru0_nondiv  "T=3 F=2; gru u=3 ra=0 rf=11; dense u=1 rf=3"
+gen rf_rnn          "T=4 F=3; simple_rnn u=4 rf=5; dense u=3 rf=7"
+gen rf_max_all      "T=3 F=2; lstm u=2 rf=max rs=1; gru u=3 ra=0 rf=max rs=1; simple_rnn u=2 rf=max rs=1; dense u=3 rf=max"
+gen rf_max_gru1     "T=2 F=4; gru u=2 ra=1 rf=max; dense u=2 rf=max act=softmax"
+gen rf_model_big    "T=3 F=2 RF=1000; lstm u=2; dense u=2 act=relu"
+gen rf_model_4      "T=3 F=3 RF=4; gru u=3 ra=0 rs=1; simple_rnn u=2 rf=1; dense u=2"
+# --- odd sizes and edge shapes ---
+gen tiny            "T=1 F=1; simple_rnn u=1; dense u=1"
+gen t1_lstm         "T=1 F=3; lstm u=2 gb=1 rs=1"
+gen wide_odd        "T=5 F=5; gru u=5 ra=0 rf=7; dense u=7 act=hard_sigmoid"
+gen dense_only      "T=2 F=5; dense u=7 act=tanh; dense u=3"
+gen dense_vector    "T=1 F=3; flatten; dense u=4 act=relu rf=max; dense u=1 act=sigmoid"
+gen no_bias         "T=3 F=2; lstm u=2 bias=0 rs=1; gru u=2 ra=1 bias=0 rs=1; gru u=2 ra=0 bias=0 rs=1; simple_rnn u=2 bias=0; dense u=2 bias=0"
+gen named_layers    "T=3 F=2; lstm u=2 name=enc rs=1; dense u=2 name=head act=softmax"
+echo "wrote $((seed - 100)) cases to $OUT"

@@ -1,0 +1,454 @@
+/* gen_model: a seeded random model generator for rnnc's end-to-end tests.
+ *
+ *   gen_model SEED OUT.json OUT_IN.txt [--kind K] [--spec SPEC]
+ *
+ * Without --spec it draws a small random model (rnnc-model/1, see docs/model-format.md):
+ * timesteps 1..6, features 1..5, 1..3 weighted layers (lstm, gru with reset_after true/false,
+ * simple_rnn, dense) with flatten, dropout and activation layers sprinkled in, random
+ * return_sequences / go_backwards, random precisions (model-wide, per layer, per tensor), reuse
+ * factors (1, 2, 3, a prime, a non-divisor, the maximum) and table sizes. --kind forces the
+ * first layer's kind: lstm, gru, gru_ra0 (reset_after false), simple_rnn, dense.
+ *
+ * With --spec the structure is given explicitly and only the weights and inputs are random:
+ *
+ *   "T=4 F=3 P=ap_fixed<16,6> RF=2 IP=ap_fixed<12,4> IN=sym N=3 NAME=foo;
+ *    lstm u=3 rs=1 gb=1 rf=max; gru u=2 ra=0 act=tanh ract=hard_sigmoid;
+ *    dense u=4 act=softmax ts=256 p=ap_fixed<18,8> pw=ap_fixed<8,2> pa=ap_fixed<24,10>"
+ *
+ * Layer kinds: lstm gru simple_rnn dense flatten dropout activation. Layer keys: u (units),
+ * act, ract, rs, gb, ra (0/1), bias=0 (use_bias false), rf (number or "max"), ts (table
+ * size), p (precision string), pw pr pb pa ps po pt (precision object keys weight,
+ * recurrent_weight, bias, accum, state, result, table), rate, name.
+ * Global keys: T, F, P (model precision), RF (model reuse factor), IP (input precision),
+ * IN=sym (inputs in [-1,1], default [0,1]), N (sequences, default 3), NAME.
+ *
+ * Everything printed depends only on SEED and the arguments (own PRNG, fixed formats).
+ */
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { K_DENSE, K_LSTM, K_GRU, K_RNN, K_FLATTEN, K_DROPOUT, K_ACT };
+static const char *const kind_names[] = {"dense", "lstm", "gru", "simple_rnn", "flatten", "dropout",
+                                         "activation"};
+enum { P_WEIGHT, P_RWEIGHT, P_BIAS, P_ACCUM, P_STATE, P_RESULT, P_TABLE, P_COUNT };
+static const char *const pkey_names[P_COUNT] = {"weight", "recurrent_weight", "bias", "accum",
+                                                "state", "result", "table"};
+
+#define MAXL 16
+#define STR 64
+
+typedef struct {
+    int kind;
+    int units;
+    int in;     /* input features */
+    int in_seq; /* input is a sequence */
+    char act[STR], ract[STR];
+    int rs, gb, ra; /* -1: omit the key */
+    int use_bias;
+    int rf;    /* 0: omit; -1: the maximum */
+    int ts;    /* 0: omit */
+    char prec[STR];
+    char pk[P_COUNT][STR];
+    double rate;
+    char name[STR];
+} Layer;
+
+typedef struct {
+    int T, F, nseq, sym;
+    char prec[STR], in_prec[STR], name[STR];
+    int rf; /* 0: omit */
+    int nl;
+    Layer l[MAXL];
+} Model;
+
+/* ---- PRNG: splitmix64 ---- */
+static uint64_t rng_state;
+static uint64_t rnd64(void) {
+    uint64_t z = (rng_state += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+}
+static int rnd(int n) { return (int)(rnd64() % (uint64_t)n); } /* 0..n-1 */
+static double rndu(void) { return (double)(rnd64() >> 11) * (1.0 / 9007199254740992.0); }
+static int chance(double p) { return rndu() < p; }
+static const char *pick(const char *const *list, int n) { return list[rnd(n)]; }
+
+static void die(const char *msg, const char *arg) {
+    fprintf(stderr, "gen_model: %s%s%s\n", msg, arg ? ": " : "", arg ? arg : "");
+    exit(2);
+}
+
+static void copy(char *dst, const char *src) {
+    if (strlen(src) >= STR) die("string too long", src);
+    strcpy(dst, src);
+}
+
+static int gates(int kind) { return kind == K_LSTM ? 4 : kind == K_GRU ? 3 : 1; }
+static int is_rec(int kind) { return kind == K_LSTM || kind == K_GRU || kind == K_RNN; }
+static int has_weights(int kind) { return kind == K_DENSE || is_rec(kind); }
+
+static int max_rf(const Layer *L) {
+    if (L->kind == K_DENSE) return L->in * L->units;
+    int m = L->in > L->units ? L->in : L->units;
+    return m * gates(L->kind) * L->units;
+}
+
+/* ---- random drawing ---- */
+static const char *const model_precs[] = {"ap_fixed<16,6>", "ap_fixed<16,6>", "ap_fixed<12,4>",
+                                          "ap_fixed<18,8>", "ap_fixed<10,3,AP_RND,AP_SAT>",
+                                          "ap_fixed<16,6,AP_RND_CONV,AP_WRAP>"};
+#define NMP ((int)(sizeof model_precs / sizeof model_precs[0]))
+static const char *const dense_acts[] = {"linear", "relu", "sigmoid", "tanh", "hard_sigmoid"};
+static const char *const gate_acts[] = {"sigmoid", "sigmoid", "sigmoid", "hard_sigmoid",
+                                        "hard_sigmoid", "tanh"};
+static const char *const rec_acts[] = {"tanh", "tanh", "tanh", "tanh", "sigmoid", "hard_sigmoid",
+                                       "relu", "linear"};
+static const int table_sizes[] = {256, 1024, 4096};
+
+static int draw_rf(int max) {
+    static const int primes[] = {5, 7, 11, 13, 17, 19, 23, 29, 31};
+    int r;
+    switch (rnd(7)) {
+    case 0: r = 1; break;
+    case 1: r = 2; break;
+    case 2: r = 3; break;
+    case 3: r = primes[rnd(9)]; break;
+    case 4: /* a non-divisor of max, if there is one */
+        r = 1;
+        for (int tries = 0; tries < 20 && max > 2; tries++) {
+            int c = 2 + rnd(max - 1);
+            if (max % c != 0) { r = c; break; }
+        }
+        break;
+    case 5: r = -1; break; /* the maximum */
+    default: return 0;     /* omit: the model default */
+    }
+    if (r > max) r = -1;
+    return r;
+}
+
+static void draw_precision(Layer *L, int ufixed_ok) {
+    static const char *const weights[] = {"ap_fixed<8,2>", "ap_fixed<12,4>", "ap_fixed<16,6>",
+                                          "ap_fixed<10,3,AP_RND,AP_SAT>"};
+    static const char *const accums[] = {"ap_fixed<24,10>", "ap_fixed<20,8>", "ap_fixed<16,6>",
+                                         "ap_fixed<16,6,AP_RND,AP_SAT>"};
+    static const char *const biases[] = {"ap_fixed<8,3>", "ap_fixed<10,3,AP_RND,AP_SAT>",
+                                         "ap_fixed<16,6>"};
+    static const char *const states[] = {"ap_fixed<18,8>", "ap_fixed<20,6>", "ap_fixed<16,6>"};
+    static const char *const results[] = {"ap_fixed<16,6>", "ap_fixed<12,4>", "ap_fixed<18,8>"};
+    static const char *const tables[] = {"ap_fixed<18,8>", "ap_fixed<16,4>", "ap_fixed<12,2>"};
+    int u = rnd(100);
+    if (ufixed_ok && u < 25) {
+        copy(L->pk[P_RESULT], "ap_ufixed<16,6>");
+        return;
+    }
+    if (u < 50) return;
+    if (u < 70) {
+        copy(L->prec, pick(model_precs, NMP));
+        return;
+    }
+    if (chance(0.5)) copy(L->pk[P_WEIGHT], pick(weights, 4));
+    if (is_rec(L->kind) && chance(0.4)) copy(L->pk[P_RWEIGHT], pick(weights, 4));
+    if (chance(0.3)) copy(L->pk[P_BIAS], pick(biases, 3));
+    if (chance(0.5)) copy(L->pk[P_ACCUM], pick(accums, 4));
+    if (L->kind == K_LSTM && chance(0.5)) copy(L->pk[P_STATE], pick(states, 3));
+    if (chance(0.3)) copy(L->pk[P_RESULT], ufixed_ok && chance(0.5) ? "ap_ufixed<16,6>"
+                                                                       : pick(results, 3));
+    if (chance(0.3)) copy(L->pk[P_TABLE], pick(tables, 3));
+}
+
+static void init_layer(Layer *L, int kind) {
+    memset(L, 0, sizeof *L);
+    L->kind = kind;
+    L->rs = L->gb = L->ra = -1;
+    L->use_bias = 1;
+}
+
+static void random_model(Model *M, uint64_t seed, const char *force) {
+    M->T = 1 + rnd(6);
+    M->F = 1 + rnd(5);
+    M->nseq = 3;
+    M->sym = chance(0.4);
+    snprintf(M->name, STR, "gen_s%llu", (unsigned long long)seed);
+    copy(M->prec, pick(model_precs, NMP));
+    if (chance(0.2)) copy(M->in_prec, chance(0.5) ? "ap_fixed<12,4>" : "ap_fixed<16,6,AP_RND,AP_SAT>");
+    M->rf = chance(0.25) ? (chance(0.5) ? 4 : 1000) : 0;
+    int nmain = 1 + rnd(3), trail = chance(0.2);
+    int seq = 1, feat = M->F;
+    M->nl = 0;
+    for (int i = 0; i < nmain; i++) {
+        /* an optional filler layer before this one */
+        if (i > 0 && chance(0.3)) {
+            Layer *L = &M->l[M->nl++];
+            int k = rnd(3);
+            init_layer(L, k == 0 ? K_DROPOUT : k == 1 ? K_ACT : (seq ? K_FLATTEN : K_DROPOUT));
+            if (L->kind == K_DROPOUT) L->rate = rnd(4) * 0.25;
+            if (L->kind == K_ACT) {
+                copy(L->act, pick(dense_acts, 5));
+                if (chance(0.3)) L->ts = table_sizes[rnd(3)];
+                draw_precision(L, !strcmp(L->act, "relu") || !strcmp(L->act, "sigmoid"));
+            }
+            if (L->kind == K_FLATTEN) { feat *= M->T; seq = 0; }
+        }
+        Layer *L = &M->l[M->nl++];
+        int kind, ra = -1;
+        const char *k = NULL;
+        if (i == 0 && force) k = force;
+        else if (seq) {
+            static const char *const ks[] = {"lstm", "gru", "gru_ra0", "simple_rnn", "dense"};
+            k = ks[rnd(5)];
+        } else k = "dense";
+        if (!strcmp(k, "lstm")) kind = K_LSTM;
+        else if (!strcmp(k, "gru")) { kind = K_GRU; ra = chance(0.5) ? 1 : -1; }
+        else if (!strcmp(k, "gru_ra0")) { kind = K_GRU; ra = 0; }
+        else if (!strcmp(k, "simple_rnn")) kind = K_RNN;
+        else if (!strcmp(k, "dense")) kind = K_DENSE;
+        else die("unknown --kind (lstm, gru, gru_ra0, simple_rnn, dense)", k);
+        init_layer(L, kind);
+        L->ra = ra;
+        int last = (i == nmain - 1) && !trail;
+        if (kind == K_DENSE) {
+            L->units = 1 + rnd(7);
+            if (last && L->units >= 2 && chance(0.35)) copy(L->act, "softmax");
+            else if (chance(0.85)) copy(L->act, pick(dense_acts, 5));
+            draw_precision(L, !strcmp(L->act, "relu") || !strcmp(L->act, "sigmoid"));
+        } else {
+            L->units = 1 + rnd(6);
+            if (chance(0.6)) copy(L->act, pick(rec_acts, 8));
+            if (kind != K_RNN && chance(0.6)) copy(L->ract, pick(gate_acts, 6));
+            L->rs = (i < nmain - 1) ? chance(0.65) : chance(0.35);
+            if (chance(0.5)) L->gb = chance(0.5);
+            draw_precision(L, 0);
+            seq = L->rs;
+        }
+        if (chance(0.1)) L->use_bias = 0;
+        if (chance(0.6)) L->ts = table_sizes[rnd(3)];
+        if (chance(0.2)) snprintf(L->name, STR, "%s%d", kind == K_DENSE ? "fc" : "rec", i);
+        L->in = feat;
+        L->rf = draw_rf(max_rf(L));
+        feat = L->units; /* a dense keeps seq as it is */
+    }
+    if (trail) {
+        Layer *L = &M->l[M->nl++];
+        int k = rnd(3);
+        init_layer(L, k == 0 ? K_DROPOUT : k == 1 ? K_ACT : (seq ? K_FLATTEN : K_ACT));
+        if (L->kind == K_DROPOUT) L->rate = 0.5;
+        if (L->kind == K_ACT) {
+            copy(L->act, pick(dense_acts, 5));
+            draw_precision(L, !strcmp(L->act, "relu") || !strcmp(L->act, "sigmoid"));
+        }
+    }
+}
+
+/* ---- the --spec parser ---- */
+/* strtok_r-like splitting in plain C11: returns the next token of *p delimited by delims. */
+static char *next_token(char **p, const char *delims) {
+    char *s = *p + strspn(*p, delims);
+    if (*s == '\0') { *p = s; return NULL; }
+    char *e = s + strcspn(s, delims);
+    if (*e) *e++ = '\0';
+    *p = e;
+    return s;
+}
+
+static int parse_int(const char *v, const char *what) {
+    char *end;
+    long x = strtol(v, &end, 10);
+    if (*v == '\0' || *end != '\0' || x < 0 || x > 1000000) die("bad number in --spec", what);
+    return (int)x;
+}
+
+static void spec_model(Model *M, char *spec, uint64_t seed) {
+    M->T = 3;
+    M->F = 2;
+    M->nseq = 3;
+    snprintf(M->name, STR, "spec_s%llu", (unsigned long long)seed);
+    char *p1 = spec;
+    int first = 1;
+    for (char *seg; (seg = next_token(&p1, ";"));) {
+        char *p2 = seg;
+        Layer *L = NULL;
+        for (char *tok; (tok = next_token(&p2, " \t\n"));) {
+            char *eq = strchr(tok, '=');
+            if (!first && !L) { /* the kind */
+                if (M->nl >= MAXL) die("too many layers", NULL);
+                int kind = -1;
+                for (int k = 0; k < 7; k++)
+                    if (!strcmp(tok, kind_names[k])) kind = k;
+                if (kind < 0) die("unknown layer kind in --spec", tok);
+                L = &M->l[M->nl++];
+                init_layer(L, kind);
+                if (kind == K_DROPOUT) L->rate = 0.25;
+                continue;
+            }
+            if (!eq) die("expected key=value in --spec", tok);
+            *eq = '\0';
+            const char *k = tok, *v = eq + 1;
+            if (first) {
+                if (!strcmp(k, "T")) M->T = parse_int(v, k);
+                else if (!strcmp(k, "F")) M->F = parse_int(v, k);
+                else if (!strcmp(k, "N")) M->nseq = parse_int(v, k);
+                else if (!strcmp(k, "P")) copy(M->prec, v);
+                else if (!strcmp(k, "IP")) copy(M->in_prec, v);
+                else if (!strcmp(k, "RF")) M->rf = parse_int(v, k);
+                else if (!strcmp(k, "IN")) M->sym = !strcmp(v, "sym");
+                else if (!strcmp(k, "NAME")) copy(M->name, v);
+                else die("unknown global key in --spec", k);
+                continue;
+            }
+            if (!strcmp(k, "u")) L->units = parse_int(v, k);
+            else if (!strcmp(k, "act")) copy(L->act, v);
+            else if (!strcmp(k, "ract")) copy(L->ract, v);
+            else if (!strcmp(k, "rs")) L->rs = parse_int(v, k);
+            else if (!strcmp(k, "gb")) L->gb = parse_int(v, k);
+            else if (!strcmp(k, "ra")) L->ra = parse_int(v, k);
+            else if (!strcmp(k, "bias")) L->use_bias = parse_int(v, k);
+            else if (!strcmp(k, "rf")) L->rf = !strcmp(v, "max") ? -1 : parse_int(v, k);
+            else if (!strcmp(k, "ts")) L->ts = parse_int(v, k);
+            else if (!strcmp(k, "p")) copy(L->prec, v);
+            else if (!strcmp(k, "pw")) copy(L->pk[P_WEIGHT], v);
+            else if (!strcmp(k, "pr")) copy(L->pk[P_RWEIGHT], v);
+            else if (!strcmp(k, "pb")) copy(L->pk[P_BIAS], v);
+            else if (!strcmp(k, "pa")) copy(L->pk[P_ACCUM], v);
+            else if (!strcmp(k, "ps")) copy(L->pk[P_STATE], v);
+            else if (!strcmp(k, "po")) copy(L->pk[P_RESULT], v);
+            else if (!strcmp(k, "pt")) copy(L->pk[P_TABLE], v);
+            else if (!strcmp(k, "rate")) L->rate = atof(v);
+            else if (!strcmp(k, "name")) copy(L->name, v);
+            else die("unknown layer key in --spec", k);
+        }
+        first = 0;
+    }
+    if (M->nl == 0) die("--spec has no layers", NULL);
+}
+
+/* ---- shapes and output ---- */
+static void infer_shapes(Model *M) {
+    int seq = 1, feat = M->F;
+    for (int i = 0; i < M->nl; i++) {
+        Layer *L = &M->l[i];
+        L->in = feat;
+        L->in_seq = seq;
+        if (has_weights(L->kind) && L->units < 1) die("layer without units", kind_names[L->kind]);
+        if (is_rec(L->kind)) {
+            if (!seq) die("recurrent layer on a vector", kind_names[L->kind]);
+            feat = L->units;
+            seq = L->rs == 1;
+        } else if (L->kind == K_DENSE) feat = L->units;
+        else if (L->kind == K_FLATTEN && seq) { feat *= M->T; seq = 0; }
+    }
+}
+
+static void print_weights(FILE *f, int rows, int cols, double bound) {
+    fputs("[", f);
+    for (int r = 0; r < rows; r++) {
+        fputs(r ? ",\n      [" : "\n      [", f);
+        for (int c = 0; c < cols; c++) fprintf(f, "%s%.6f", c ? ", " : "", (2 * rndu() - 1) * bound);
+        fputs("]", f);
+    }
+    fputs("]", f);
+}
+
+static void print_vector(FILE *f, int n, double bound) {
+    fputs("[", f);
+    for (int c = 0; c < n; c++) fprintf(f, "%s%.6f", c ? ", " : "", (2 * rndu() - 1) * bound);
+    fputs("]", f);
+}
+
+static void print_model(FILE *f, const Model *M) {
+    fprintf(f, "{\n  \"rnnc\": 1,\n  \"name\": \"%s\",\n", M->name);
+    fprintf(f, "  \"input\": {\"timesteps\": %d, \"features\": %d", M->T, M->F);
+    if (M->in_prec[0]) fprintf(f, ", \"precision\": \"%s\"", M->in_prec);
+    fputs("},\n", f);
+    if (M->prec[0]) fprintf(f, "  \"precision\": \"%s\",\n", M->prec);
+    if (M->rf) fprintf(f, "  \"reuse_factor\": %d,\n", M->rf);
+    fputs("  \"layers\": [", f);
+    for (int i = 0; i < M->nl; i++) {
+        const Layer *L = &M->l[i];
+        fprintf(f, "%s\n    {\"type\": \"%s\"", i ? "," : "", kind_names[L->kind]);
+        if (L->name[0]) fprintf(f, ", \"name\": \"%s\"", L->name);
+        if (has_weights(L->kind)) fprintf(f, ", \"units\": %d", L->units);
+        if (L->act[0]) fprintf(f, ", \"activation\": \"%s\"", L->act);
+        if (L->ract[0]) fprintf(f, ", \"recurrent_activation\": \"%s\"", L->ract);
+        if (L->rs >= 0) fprintf(f, ", \"return_sequences\": %s", L->rs ? "true" : "false");
+        if (L->gb >= 0) fprintf(f, ", \"go_backwards\": %s", L->gb ? "true" : "false");
+        if (L->ra >= 0) fprintf(f, ", \"reset_after\": %s", L->ra ? "true" : "false");
+        if (L->kind == K_DROPOUT) fprintf(f, ", \"rate\": %g", L->rate);
+        if (L->rf) fprintf(f, ", \"reuse_factor\": %d", L->rf < 0 ? max_rf(L) : L->rf);
+        if (L->ts) fprintf(f, ", \"table_size\": %d", L->ts);
+        if (L->prec[0]) fprintf(f, ", \"precision\": \"%s\"", L->prec);
+        int any = 0;
+        for (int k = 0; k < P_COUNT; k++)
+            if (L->pk[k][0]) {
+                fprintf(f, "%s\"%s\": \"%s\"", any ? ", " : ", \"precision\": {", pkey_names[k], L->pk[k]);
+                any = 1;
+            }
+        if (any) fputs("}", f);
+        if (has_weights(L->kind)) {
+            int g = gates(L->kind), cols = g * L->units;
+            if (!L->use_bias) fputs(", \"use_bias\": false", f);
+            fputs(",\n     \"kernel\": ", f);
+            print_weights(f, L->in, cols, 1.0 / sqrt((double)L->in));
+            if (is_rec(L->kind)) {
+                fputs(",\n     \"recurrent_kernel\": ", f);
+                print_weights(f, L->units, cols, 1.0 / sqrt((double)L->units));
+            }
+            if (L->use_bias) {
+                fputs(",\n     \"bias\": ", f);
+                if (L->kind == K_GRU && L->ra != 0) print_weights(f, 2, cols, 0.2);
+                else print_vector(f, cols, 0.2);
+            }
+        }
+        fputs("}", f);
+    }
+    fputs("\n  ]\n}\n", f);
+}
+
+static void print_inputs(FILE *f, const Model *M) {
+    fprintf(f, "# %d sequences of %d timesteps x %d features, values in [%s, 1]\n", M->nseq, M->T,
+            M->F, M->sym ? "-1" : "0");
+    for (int s = 0; s < M->nseq; s++) {
+        for (int i = 0; i < M->T * M->F; i++) {
+            double u = rndu();
+            fprintf(f, "%s%.4f", i ? " " : "", M->sym ? 2 * u - 1 : u);
+        }
+        fputs("\n", f);
+    }
+}
+
+int main(int argc, char **argv) {
+    if (argc < 4) {
+        fprintf(stderr, "usage: gen_model SEED OUT.json OUT_IN.txt [--kind K] [--spec SPEC]\n");
+        return 2;
+    }
+    char *end;
+    unsigned long long seed = strtoull(argv[1], &end, 10);
+    if (*argv[1] == '\0' || *end != '\0') die("bad SEED", argv[1]);
+    const char *force = NULL;
+    char *spec = NULL;
+    for (int i = 4; i < argc; i++) {
+        if (!strcmp(argv[i], "--kind") && i + 1 < argc) force = argv[++i];
+        else if (!strcmp(argv[i], "--spec") && i + 1 < argc) spec = argv[++i];
+        else die("unknown argument", argv[i]);
+    }
+    static Model M;
+    rng_state = seed * 0x2545F4914F6CDD1Dull + 12345;
+    if (spec) spec_model(&M, spec, seed);
+    else random_model(&M, seed, force);
+    infer_shapes(&M);
+    for (int i = 0; i < M.nl; i++) /* clamp explicit reuse factors to the layer's maximum */
+        if (M.l[i].rf > 0 && has_weights(M.l[i].kind) && M.l[i].rf > max_rf(&M.l[i])) M.l[i].rf = -1;
+    FILE *f = fopen(argv[2], "w");
+    if (!f) die("cannot write", argv[2]);
+    print_model(f, &M);
+    if (fclose(f)) die("write failed", argv[2]);
+    f = fopen(argv[3], "w");
+    if (!f) die("cannot write", argv[3]);
+    print_inputs(f, &M);
+    if (fclose(f)) die("write failed", argv[3]);
+    return 0;
+}

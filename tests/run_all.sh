@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# run_all.sh: every test suite of rnnc, in order, then the totals.
+#   unit    C unit tests of the numerics and the emulator (also under ASan/UBSan)
+#   rtl     rtl_lib modules, each swept over parameters, against the C numerics
+#   errors  malformed inputs: exit status 2 and a message naming the file and JSON path
+#   asan    the error suite and a few end-to-end models with the sanitized compiler
+#   e2e     emitted designs simulated bit-exact and cycle-exact (fixed cases + random models)
+# Each suite ends with "NAME: N passed, M failed"; this prints "tests: N passed, M failed".
+set -uo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+LOG=$ROOT/build/test-logs
+mkdir -p "$LOG"
+total_pass=0
+total_fail=0
+suite() { # name, command...
+    local name=$1
+    shift
+    echo "== $name"
+    "$@" 2>&1 | tee "$LOG/$name.log"
+    local rc=${PIPESTATUS[0]}
+    local line p f
+    line=$(grep -E '^[a-z0-9-]+: [0-9]+ passed, [0-9]+ failed' "$LOG/$name.log" | tail -n 1)
+    p=$(echo "$line" | sed -E 's/^[^:]*: ([0-9]+) passed.*/\1/')
+    f=$(echo "$line" | sed -E 's/.* ([0-9]+) failed.*/\1/')
+    [ -n "$line" ] || { p=0; f=1; echo "$name: no result line"; }
+    [ "$rc" -eq 0 ] || [ "$f" -gt 0 ] || f=1
+    total_pass=$((total_pass + p))
+    total_fail=$((total_fail + f))
+}
+suite unit "$ROOT/tests/unit/run.sh"
+suite rtl "$ROOT/tests/rtl/run.sh"
+suite errors "$ROOT/tests/errors/run.sh"
+suite asan "$ROOT/tests/asan/run.sh"
+suite e2e "$ROOT/tests/e2e/run.sh"
+echo
+echo "tests: $total_pass passed, $total_fail failed"
+[ "$total_fail" -eq 0 ]
