@@ -11,6 +11,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
 
 static int run(const char *dir, const char *cmd, const char *log)
 {
@@ -89,6 +97,7 @@ int run_simulation(const Netlist *n, const Schedule *sched, const Vectors *v, co
     free(raw);
 
     char cmd[8192], outfile[64];
+    double t0 = now();
     if (!strcmp(tool, "icarus")) {
         snprintf(cmd, sizeof cmd, "iverilog -g2005 -o sim/tb.vvp -s tb_%s -f files.f sim/tb_%s.v", m->name, m->name);
         if (run(dir, cmd, "sim/build.log") != 0) {
@@ -100,7 +109,8 @@ int run_simulation(const Netlist *n, const Schedule *sched, const Vectors *v, co
     } else {
         snprintf(cmd, sizeof cmd,
                  "verilator --cc --exe --build -j 2 -Wno-fatal -Wno-lint -Wno-style --top-module %s -f files.f "
-                 "-CFLAGS \"-I$PWD/sim -O1\" -Mdir sim/obj_dir -o V%s \"$PWD/sim/main.cpp\"",
+                 "-CFLAGS \"-I$PWD/sim\" -MAKEFLAGS \"OPT_FAST=-O1 OPT_SLOW=-O0 OPT_GLOBAL=-O1\" --output-split 20000 "
+                 "-Mdir sim/obj_dir -o V%s \"$PWD/sim/main.cpp\"",
                  m->name, m->name);
         if (run(dir, cmd, "sim/build.log") != 0) {
             fprintf(stderr, "rnnc: verilator failed; the end of %s/sim/build.log:\n", dir);
@@ -110,7 +120,10 @@ int run_simulation(const Netlist *n, const Schedule *sched, const Vectors *v, co
         snprintf(cmd, sizeof cmd, "sim/obj_dir/V%s sim/stim.hex sim/rtl_out.txt %d", m->name, n_seq * ops);
     }
     snprintf(outfile, sizeof outfile, "sim/run.log");
-    if (run(dir, cmd, outfile) != 0) {
+    double t1 = now();
+    int rc = run(dir, cmd, outfile);
+    double t2 = now();
+    if (rc != 0) {
         fprintf(stderr, "rnnc: simulation failed; the end of %s/sim/run.log:\n", dir);
         tail_log(dir, "sim/run.log");
         return 1;
@@ -180,7 +193,10 @@ int run_simulation(const Netlist *n, const Schedule *sched, const Vectors *v, co
     fprintf(f, "  \"bit_exact\": %s,\n  \"mismatches\": %ld,\n", mismatches == 0 && bad_beats == 0 ? "true" : "false", mismatches);
     fprintf(f, "  \"latency_cycles\": %ld,\n  \"predicted_latency_cycles\": %ld,\n", lat, s->latency_cycles);
     fprintf(f, "  \"ii_cycles\": %ld,\n  \"predicted_ii_cycles\": %ld,\n", ii, s->ii_cycles);
-    fprintf(f, "  \"max_abs_error_vs_float\": %.17g,\n  \"pass\": %s\n}\n", max_err, ok ? "true" : "false");
+    fprintf(f, "  \"max_abs_error_vs_float\": %.17g,\n", max_err);
+    fprintf(f, "  \"build_seconds\": %.2f,\n  \"run_seconds\": %.3f,\n  \"sequences_per_second\": %.0f,\n",
+            t1 - t0, t2 - t1, (double)n_seq / (t2 - t1 > 1e-9 ? t2 - t1 : 1e-9));
+    fprintf(f, "  \"pass\": %s\n}\n", ok ? "true" : "false");
     fclose(f);
 
     if (!ok) {

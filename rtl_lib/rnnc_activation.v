@@ -7,7 +7,8 @@
 // holds 2^TABLE_BITS entries of OUT_W bits already in the output format, loaded from INIT_FILE
 // by $readmemh; OUT_F, OUT_SIGNED, ROUND and SATURATE do not apply to it.
 // Same index as numerics.md: index = clamp(trunc0(v * S) - lo * S, 0, N - 1) with
-// S = 2^SCALE_SHIFT, OFFSET = -lo * S.
+// S = 2^SCALE_SHIFT, OFFSET = -lo * S. With the default INIT_FILE = "" the table holds zeros
+// (so every tool can elaborate the defaults; the compiler always passes a file).
 `resetall
 `timescale 1ns / 1ps
 `default_nettype none

@@ -2,7 +2,8 @@
 // (hex, DEPTH lines).
 //
 // Spec reading: ADDR_W must be at least clog2(DEPTH). When DEPTH is not 2^ADDR_W, an address
-// at or beyond DEPTH reads 0 (the plain mem[addr] would read X in simulation).
+// at or beyond DEPTH reads 0 (the plain mem[addr] would read X in simulation). With the
+// default INIT_FILE = "" the ROM holds zeros (so every tool can elaborate the defaults).
 `resetall
 `timescale 1ns / 1ps
 `default_nettype none
