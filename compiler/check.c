@@ -15,12 +15,13 @@
 static bool recurrent(LayerKind k) { return k == L_LSTM || k == L_GRU || k == L_SIMPLE_RNN; }
 
 /* Multiplications per timestep, the upper bound of the reuse factor: every weight of the
- * larger of the layer's two matrices (they run in parallel). */
+ * kernel and, for recurrent layers, of the recurrent kernel (lower.c: with reuse factor > 1
+ * one set of multipliers serves both). */
 static long long layer_mults(const Layer *l)
 {
     long long in = (long long)l->in_feat * l->gates * l->units;
     long long rec = recurrent(l->kind) ? (long long)l->units * l->gates * l->units : 0;
-    return in > rec ? in : rec;
+    return in + rec;
 }
 
 void check_model(Model *m)
