@@ -490,16 +490,62 @@ static void emit_act_engine(Out *o, const Engine *e)
          "    /* verilator lint_on UNUSEDSIGNAL */\n");
 }
 
+/* A lane input: unit s*E+l's value at slot s. `fmt` names the per-unit signal (one %d). */
+static void lane_mux(Out *o, const Engine *e, const char *sel, const char *dst, int width, int lane, const char *fmt)
+{
+    int S = e->slots, E = e->lanes, u = e->layer->units;
+    char src[MAX_EXPR];
+    w(o, "    reg [%d:0] %s;\n", width - 1, dst);
+    if (S == 1) {
+        snprintf(src, sizeof src, fmt, lane);
+        w(o, "    always @* %s = %s;\n", dst, src);
+        return;
+    }
+    w(o, "    always @* begin\n        case (%s)\n", sel);
+    for (int s = 0; s < S; s++) {
+        int j = s * E + lane;
+        if (j >= u) continue;
+        snprintf(src, sizeof src, fmt, j);
+        w(o, "        %d'd%d: %s = %s;\n", clog2i(S), s, dst, src);
+    }
+    snprintf(src, sizeof src, fmt, lane);
+    w(o, "        default: %s = %s;\n        endcase\n    end\n", dst, src);
+}
+
+/* The cycle decode "slot s of a phase that starts (slot 0) at job cycle t0": cnt == L - t0 - s. */
+static void slot_decode(Out *o, const Engine *e, const char *name, int t0)
+{
+    int L = e->latency, cw = clog2i(L + 1), S = e->slots, sw = clog2i(S) < 1 ? 1 : clog2i(S);
+    w(o, "    wire %s_on = (cnt <= %d'd%d) && (cnt >= %d'd%d);\n", name, cw, L - t0, cw, L - t0 - S + 1);
+    w(o, "    wire [%d:0] %s_full = %d'd%d - cnt;\n", cw - 1, name, cw, L - t0);
+    if (sw < cw) w(o, "    wire [%d:0] %s = %s_full[%d:0];\n", sw - 1, name, name, sw - 1);
+    else w(o, "    wire [%d:0] %s = %s_full;\n", sw - 1, name, name);
+    /* with one slot per lane the decode has no reader */
+    w(o, "    /* verilator lint_off UNUSEDSIGNAL */\n    wire unused_%s = &{1'b0, %s_on, %s, %s_full};\n"
+         "    /* verilator lint_on UNUSEDSIGNAL */\n", name, name, name, name);
+}
+
 static void emit_cell(Out *o, const Engine *e)
 {
     const Layer *l = e->layer;
     const Mvm *v = &e->mvm;
-    int u = l->units, L = e->latency;
-    FxType R = l->ty.result, A = l->ty.accum, S = l->ty.state;
+    int u = l->units, E = e->lanes, S = e->slots;
+    FxType R = l->ty.result, A = l->ty.accum, St = l->ty.state;
+    bool gru = l->kind == L_GRU, ra = l->reset_after, lstm = l->kind == L_LSTM;
     map_control(o, e, e->emit_all ? "1'b1" : "s_axis_tlast", e->emit_all ? "job_last" : "1'b1");
     int inb = e->in_n * e->in_t.w;
     w(o, "    reg [%d:0] x_reg;\n    always @(posedge clk) if (start) x_reg <= s_axis_tdata;\n", inb - 1);
-    w(o, "    wire [%d:0] h_state;\n    wire [%d:0] h_new;\n    wire [%d:0] h_new_valid;\n", u * R.w - 1, u * R.w - 1, u - 1);
+
+    /* state banks: h (and c) per unit, cleared after the last timestep of a sequence */
+    w(o, "\n    // ---- state: h%s per unit; %d lanes x %d slots of elementwise cells\n", lstm ? " and c" : "", E, S);
+    for (int j = 0; j < u; j++) {
+        w(o, "    reg [%d:0] h_state_%d;\n", R.w - 1, j);
+        if (lstm) w(o, "    reg [%d:0] c_state_%d;\n", St.w - 1, j);
+        if (j / E < S - 1) w(o, "    reg [%d:0] h_next_%d;\n", R.w - 1, j); /* last slot: straight from the lane */
+        if (gru && !ra) w(o, "    reg [%d:0] rh_%d;\n", R.w - 1, j);
+    }
+    w(o, "    wire [%d:0] h_state = {", u * R.w - 1);
+    for (int j = u - 1; j >= 0; j--) w(o, "h_state_%d%s", j, j ? ", " : "};\n");
 
     MvmCtx c = {.pfx = "mv", .off = 0};
     c.op = xcalloc((size_t)v->n_in, sizeof(char *));
@@ -517,82 +563,150 @@ static void emit_cell(Out *o, const Engine *e)
     }
     emit_mvm(o, v, &c);
 
-    int tm = v->latency;
-    w(o, "\n    // ---- elementwise update, one cell per unit; sums ready when cnt == %d\n", L - tm);
-    w(o, "    wire cell_in = cnt == %d'd%d;\n", clog2i(L + 1), L - tm);
+    /* per-unit names of the products' outputs */
+    for (int j = 0; j < u; j++) {
+        if (lstm)
+            for (int g = 0; g < 4; g++) w(o, "    wire [%d:0] mv_acc_%d_%c = mv_acc_%d;\n", A.w - 1, j, "ifgo"[g], g * u + j);
+        if (gru) {
+            w(o, "    wire [%d:0] mv_acc_%d_z = mv_acc_%d;\n    wire [%d:0] mv_acc_%d_r = mv_acc_%d;\n", A.w - 1, j, j,
+              A.w - 1, j, u + j);
+        }
+        if (gru && ra) {
+            if (e->split) w(o, "    wire [%d:0] xw_h_%d = x_reg[%d:%d];\n", A.w - 1, j, (2 * u + j + 1) * A.w - 1, (2 * u + j) * A.w);
+            else w(o, "    wire [%d:0] xw_h_%d = mv_acc_%d;\n", A.w - 1, j, 2 * u + j);
+            w(o, "    wire [%d:0] hu_h_%d = mv_acc_%d;\n", A.w - 1, j, (e->split ? 2 : 3) * u + j);
+        }
+    }
+
     ActParams ra_p = {0}, aa = act_params(o, l, l->act);
     if (l->kind != L_SIMPLE_RNN) ra_p = act_params(o, l, l->ract);
-    bool gru = l->kind == L_GRU, ra = l->reset_after;
-    if (gru) {
-        for (int j = 0; j < u; j++) w(o, "    wire [%d:0] rh_%d;\n    wire rh_valid_%d;\n", R.w - 1, j, j);
-        w(o, "    /* verilator lint_off UNUSEDSIGNAL */\n    wire unused_rh = &{1'b0");
-        for (int j = 0; j < u; j++) w(o, ra ? ", rh_%d, rh_valid_%d" : ", rh_valid_%d", j, j);
-        w(o, "};\n    /* verilator lint_on UNUSEDSIGNAL */\n");
-    }
+    char dst[64];
+
     if (gru && !ra) {
-        const Mvm *v2 = &e->mvm2;
-        w(o, "    wire cand_in = cnt == %d'd%d;\n", clog2i(L + 1), L - e->mvm2_start - v2->latency);
+        /* part 1: rh = r * h into the rh bank, then the second product over it */
+        w(o, "\n    // ---- reset lanes: rh = cast_R(ract(pre_r) * h), slots from job cycle %d\n", v->latency);
+        slot_decode(o, e, "rslot", v->latency);
+        for (int ln = 0; ln < E; ln++) {
+            snprintf(dst, sizeof dst, "r_pre_%d", ln);
+            w(o, "    // lane %d\n", ln);
+            lane_mux(o, e, "rslot", dst, A.w, ln, "mv_acc_%d_r");
+            snprintf(dst, sizeof dst, "r_h_%d", ln);
+            lane_mux(o, e, "rslot", dst, R.w, ln, "h_state_%d");
+            w(o, "    wire [%d:0] rh_lane_%d;\n", R.w - 1, ln);
+            w(o, "    rnnc_gru_reset #(.ACC_W(%d), .ACC_F(%d), .R_W(%d), .R_F(%d), .R_SIGNED(%d), .R_ROUND(%d), "
+                 ".R_SATURATE(%d), ", A.w, fx_frac(A), R.w, fx_frac(R), R.sgn, R.q, R.o);
+            act_inst_params(o, "RACT_", &ra_p);
+            w(o, ") u_reset_%d (.clk(clk), .pre_r(r_pre_%d), .h_prev(r_h_%d), .rh(rh_lane_%d));\n", ln, ln, ln, ln);
+        }
+        slot_decode(o, e, "rwslot", v->latency + 2);
+        for (int j = 0; j < u; j++)
+            w(o, "    always @(posedge clk) if (rwslot_on && rwslot == %d'd%d) rh_%d <= rh_lane_%d;\n",
+              clog2i(S) < 1 ? 1 : clog2i(S), j / E, j, j % E);
         MvmCtx c2 = {.pfx = "mw", .off = e->mvm2_start, .extra = c.extra};
         c2.op = xcalloc((size_t)u, sizeof(char *));
         for (int k = 0; k < u; k++) {
             c2.op[k] = xcalloc(MAX_EXPR, 1);
             snprintf(c2.op[k], MAX_EXPR, "rh_%d", k);
         }
-        emit_mvm(o, v2, &c2);
+        emit_mvm(o, &e->mvm2, &c2);
         for (int k = 0; k < u; k++) free(c2.op[k]);
         free(c2.op);
     }
-    for (int j = 0; j < u; j++) {
-        char hs[64], hn[64];
-        snprintf(hs, sizeof hs, "h_state[%d:%d]", (j + 1) * R.w - 1, j * R.w);
-        snprintf(hn, sizeof hn, "h_new[%d:%d]", (j + 1) * R.w - 1, j * R.w);
+
+    w(o, "\n    // ---- update lanes: slots from job cycle %d, h_new %d cycles later\n", e->cell_start, e->cell_lat);
+    slot_decode(o, e, "cslot", e->cell_start);
+    const char *sel = "cslot";
+    for (int ln = 0; ln < E; ln++) {
+        w(o, "    // lane %d: units %d, %d, ...\n", ln, ln, ln + E);
+        char f1[64], f2[64], f3[64], f4[64];
+        w(o, "    wire [%d:0] h_new_%d;\n", R.w - 1, ln);
         if (l->kind == L_SIMPLE_RNN) {
+            snprintf(dst, sizeof dst, "l%d_pre", ln);
+            lane_mux(o, e, sel, dst, A.w, ln, "mv_acc_%d");
             w(o, "    rnnc_activation #(.IN_W(%d), .IN_F(%d), .IN_SIGNED(1), ", A.w, fx_frac(A));
             fx_params(o, "OUT_", R, true);
             w(o, ", ");
             act_inst_params(o, "", &aa);
-            w(o, ") u_act_%d (.clk(clk), .en(cell_in), .in_data(mv_acc_%d), .out_data(%s));\n", j, j, hn);
-            w(o, "    reg [%d:0] h_state_%d;\n    assign %s = h_state_%d;\n", R.w - 1, j, hs, j);
-            w(o, "    assign h_new_valid[%d] = done;\n", j);
-            w(o, "    always @(posedge clk) if (rst) h_state_%d <= %d'd0; else if (done) h_state_%d <= job_last ? %d'd0 : %s;\n",
-              j, R.w, j, R.w, hn);
-            continue;
-        }
-        if (l->kind == L_LSTM) {
+            w(o, ") u_act_%d (.clk(clk), .en(1'b1), .in_data(l%d_pre), .out_data(h_new_%d));\n", ln, ln, ln);
+        } else if (lstm) {
+            for (int g = 0; g < 4; g++) {
+                snprintf(dst, sizeof dst, "l%d_pre_%c", ln, "ifgo"[g]);
+                snprintf(f1, sizeof f1, "mv_acc_%%d_%c", "ifgo"[g]);
+                lane_mux(o, e, sel, dst, A.w, ln, f1);
+            }
+            snprintf(dst, sizeof dst, "l%d_c_prev", ln);
+            lane_mux(o, e, sel, dst, St.w, ln, "c_state_%d");
+            w(o, "    wire [%d:0] c_new_%d;\n", St.w - 1, ln);
             w(o, "    rnnc_lstm_cell #(.ACC_W(%d), .ACC_F(%d), .R_W(%d), .R_F(%d), .R_SIGNED(%d), .R_ROUND(%d), "
                  ".R_SATURATE(%d), .S_W(%d), .S_F(%d), .S_ROUND(%d), .S_SATURATE(%d), ",
-              A.w, fx_frac(A), R.w, fx_frac(R), R.sgn, R.q, R.o, S.w, fx_frac(S), S.q, S.o);
+              A.w, fx_frac(A), R.w, fx_frac(R), R.sgn, R.q, R.o, St.w, fx_frac(St), St.q, St.o);
             act_inst_params(o, "RACT_", &ra_p);
             w(o, ", ");
             act_inst_params(o, "ACT_", &aa);
-            w(o, ", .CACT_TABLE_BITS(%d), .CACT_SCALE_SHIFT(%d), .CACT_OFFSET(%d), .CACT_FILE({MEM_PATH, \"%s\"})",
-              aa.bits, aa.shift, aa.offset, aa.file);
-            w(o, ") u_cell_%d (.clk(clk), .rst(rst), .in_valid(cell_in), .in_clear(job_last), .pre_i(mv_acc_%d), "
-                 ".pre_f(mv_acc_%d), .pre_g(mv_acc_%d), .pre_o(mv_acc_%d), .h_state(%s), .h_new(%s), "
-                 ".h_new_valid(h_new_valid[%d]));\n", j, j, u + j, 2 * u + j, 3 * u + j, hs, hn, j);
-            continue;
+            w(o, ") u_cell_%d (.clk(clk), .pre_i(l%d_pre_i), .pre_f(l%d_pre_f), .pre_g(l%d_pre_g), .pre_o(l%d_pre_o), "
+                 ".c_prev(l%d_c_prev), .c_new(c_new_%d), .h_new(h_new_%d));\n", ln, ln, ln, ln, ln, ln, ln, ln);
+        } else if (ra) {
+            snprintf(f1, sizeof f1, "mv_acc_%%d_z");
+            snprintf(f2, sizeof f2, "mv_acc_%%d_r");
+            snprintf(f3, sizeof f3, "xw_h_%%d");
+            snprintf(f4, sizeof f4, "hu_h_%%d");
+            const char *fs[4] = {f1, f2, f3, f4}, *nm[4] = {"z", "r", "xw", "hu"};
+            for (int k = 0; k < 4; k++) {
+                snprintf(dst, sizeof dst, "l%d_%s", ln, nm[k]);
+                lane_mux(o, e, sel, dst, A.w, ln, fs[k]);
+            }
+            snprintf(dst, sizeof dst, "l%d_h_prev", ln);
+            lane_mux(o, e, sel, dst, R.w, ln, "h_state_%d");
+            w(o, "    rnnc_gru_cell #(.ACC_W(%d), .ACC_F(%d), .R_W(%d), .R_F(%d), .R_SIGNED(%d), .R_ROUND(%d), "
+                 ".R_SATURATE(%d), .A_ROUND(%d), .A_SATURATE(%d), ",
+              A.w, fx_frac(A), R.w, fx_frac(R), R.sgn, R.q, R.o, A.q, A.o);
+            act_inst_params(o, "RACT_", &ra_p);
+            w(o, ", ");
+            act_inst_params(o, "ACT_", &aa);
+            w(o, ") u_cell_%d (.clk(clk), .pre_z(l%d_z), .pre_r(l%d_r), .xw_h(l%d_xw), .hu_h(l%d_hu), "
+                 ".h_prev(l%d_h_prev), .h_new(h_new_%d));\n", ln, ln, ln, ln, ln, ln, ln);
+        } else {
+            snprintf(dst, sizeof dst, "l%d_z", ln);
+            lane_mux(o, e, sel, dst, A.w, ln, "mv_acc_%d_z");
+            snprintf(dst, sizeof dst, "l%d_hh", ln);
+            lane_mux(o, e, sel, dst, A.w, ln, "mw_acc_%d");
+            snprintf(dst, sizeof dst, "l%d_h_prev", ln);
+            lane_mux(o, e, sel, dst, R.w, ln, "h_state_%d");
+            w(o, "    rnnc_gru_update #(.ACC_W(%d), .ACC_F(%d), .R_W(%d), .R_F(%d), .R_SIGNED(%d), .R_ROUND(%d), "
+                 ".R_SATURATE(%d), ", A.w, fx_frac(A), R.w, fx_frac(R), R.sgn, R.q, R.o);
+            act_inst_params(o, "RACT_", &ra_p);
+            w(o, ", ");
+            act_inst_params(o, "ACT_", &aa);
+            w(o, ") u_update_%d (.clk(clk), .pre_z(l%d_z), .pre_hh(l%d_hh), .h_prev(l%d_h_prev), .h_new(h_new_%d));\n",
+              ln, ln, ln, ln, ln);
         }
-        /* GRU */
-        char xwh[MAX_EXPR], huh[MAX_EXPR], cand[MAX_EXPR], zero[32];
-        snprintf(zero, sizeof zero, "%d'd0", A.w);
-        if (e->split) snprintf(xwh, sizeof xwh, "x_reg[%d:%d]", (2 * u + j + 1) * A.w - 1, (2 * u + j) * A.w);
-        else snprintf(xwh, sizeof xwh, "mv_acc_%d", 2 * u + j);
-        snprintf(huh, sizeof huh, "mv_acc_%d", (e->split ? 2 : 3) * u + j);
-        snprintf(cand, sizeof cand, "mw_acc_%d", j);
-        w(o, "    rnnc_gru_cell #(.RESET_AFTER(%d), .ACC_W(%d), .ACC_F(%d), .R_W(%d), .R_F(%d), .R_SIGNED(%d), "
-             ".R_ROUND(%d), .R_SATURATE(%d), .A_ROUND(%d), .A_SATURATE(%d), ",
-          ra, A.w, fx_frac(A), R.w, fx_frac(R), R.sgn, R.q, R.o, A.q, A.o);
-        act_inst_params(o, "RACT_", &ra_p);
-        w(o, ", ");
-        act_inst_params(o, "ACT_", &aa);
-        w(o, ") u_cell_%d (.clk(clk), .rst(rst), .in_valid(cell_in), .in_clear(job_last), .pre_z(mv_acc_%d), "
-             ".pre_r(mv_acc_%d), .xw_h(%s), .hu_h(%s), .rh(rh_%d), .rh_valid(rh_valid_%d), .cand_valid(%s), "
-             ".pre_hh(%s), .h_state(%s), .h_new(%s), .h_new_valid(h_new_valid[%d]));\n",
-          j, j, u + j, ra ? xwh : zero, ra ? huh : zero, j, j, ra ? "1'b0" : "cand_in", ra ? zero : cand, hs, hn, j);
     }
+
+    /* write-back: h_new of slot s is valid cell_lat cycles after the slot entered */
+    int sw = clog2i(S) < 1 ? 1 : clog2i(S);
+    w(o, "\n    // ---- write-back\n");
+    if (lstm) {
+        slot_decode(o, e, "cwslot", e->cell_start + 3);
+        for (int j = 0; j < u; j++)
+            w(o, "    always @(posedge clk) if (rst) c_state_%d <= %d'd0; else if (cwslot_on && cwslot == %d'd%d) "
+                 "c_state_%d <= job_last ? %d'd0 : c_new_%d;\n", j, St.w, sw, j / E, j, St.w, j % E);
+    }
+    if (S > 1) {
+        slot_decode(o, e, "hwslot", e->cell_start + e->cell_lat);
+        for (int j = 0; j < u; j++)
+            if (j / E < S - 1)
+                w(o, "    always @(posedge clk) if (hwslot_on && hwslot == %d'd%d) h_next_%d <= h_new_%d;\n", sw, j / E, j, j % E);
+    }
+    w(o, "    wire [%d:0] h_final = {", u * R.w - 1);
+    for (int j = u - 1; j >= 0; j--) {
+        if (j / E == S - 1) w(o, "h_new_%d%s", j % E, j ? ", " : "};\n");
+        else w(o, "h_next_%d%s", j, j ? ", " : "};\n");
+    }
+    for (int j = 0; j < u; j++)
+        w(o, "    always @(posedge clk) if (rst) h_state_%d <= %d'd0; else if (done) h_state_%d <= job_last ? %d'd0 : h_final[%d:%d];\n",
+          j, R.w, j, R.w, (j + 1) * R.w - 1, j * R.w);
     w(o, "    reg [%d:0] out_reg;\n    assign m_axis_tdata = out_reg;\n", u * R.w - 1);
-    w(o, "    always @(posedge clk) if (done && done_emit) out_reg <= h_new;\n");
-    w(o, "    /* verilator lint_off UNUSEDSIGNAL */\n    wire unused_hv = &{1'b0, h_new_valid};\n    /* verilator lint_on UNUSEDSIGNAL */\n");
+    w(o, "    always @(posedge clk) if (done && done_emit) out_reg <= h_final;\n");
     for (int k = 0; k < v->n_in; k++) free(c.op[k]);
     free(c.op);
     for (int k = 0; k < n_extra; k++) free(c.extra[k]);

@@ -205,16 +205,22 @@ static void lower_cell(Netlist *n, const Layer *l, FxType in_t, FxType *cur_t)
     }
     finish_mvm(v, n->fanin);
 
+    /* Elementwise lanes: with reuse factor R each of E cells serves S = ceil(u/E) units in
+     * turn, E = ceil(16u/R) (so the elementwise phase stays near 1/16 of the product phase);
+     * R = 1 gives one cell per unit. */
+    long want = ((long)u * 16 + l->reuse - 1) / l->reuse;
+    e->lanes = (int)(want < 1 ? 1 : want > u ? u : want);
+    e->slots = (u + e->lanes - 1) / e->lanes;
     int tm = v->latency;
     switch (l->kind) {
-    case L_LSTM: e->cell_lat = 4; e->n_elem_mult = 3 * u; break;
+    case L_LSTM: e->cell_lat = 4; e->n_elem_mult = 3 * e->lanes; break;
     case L_SIMPLE_RNN: e->cell_lat = 1; break;
     default:
-        e->n_elem_mult = 3 * u;
+        e->n_elem_mult = 3 * e->lanes;
         if (l->reset_after) {
             e->cell_lat = 5;
         } else {
-            /* second product: rh * U_h + xw_h, started when rh is valid */
+            /* second product: rh * U_h + xw_h, started when the rh bank is full */
             Mvm *w = &e->mvm2;
             w->n_a = 0;
             w->n_in = u;
@@ -229,12 +235,14 @@ static void lower_cell(Netlist *n, const Layer *l, FxType in_t, FxType *cur_t)
                 w->outs[j].extra = 2 * u + j; /* split: x_reg element; fused: mvm output */
             }
             finish_mvm(w, n->fanin);
-            e->mvm2_start = tm + 2;
-            e->cell_lat = 2 + w->latency + 2;
+            e->mvm2_start = tm + e->slots + 2;   /* rh of the last slot written at +S+1 */
+            e->cell_lat = 2;                      /* rnnc_gru_update */
+            tm = e->mvm2_start + w->latency;      /* the update lanes start here */
         }
         break;
     }
-    e->latency = tm + e->cell_lat + 1;
+    e->cell_start = tm;
+    e->latency = tm + e->slots + e->cell_lat;
     *cur_t = l->ty.result;
 }
 

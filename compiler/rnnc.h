@@ -202,7 +202,9 @@ typedef struct {
     bool emit_all;                       /* CELL: return_sequences */
     int steps;                           /* FLATTEN / REVERSE: beats per sequence */
     int latency;                         /* MAP engines: handshake -> output valid */
-    int cell_lat;                        /* CELL: cell in_valid -> h_new_valid */
+    int cell_lat;                        /* CELL: unit in (cycle t) -> h_new valid (t+cell_lat) */
+    int cell_start;                      /* CELL: job cycle the first slot enters the cells */
+    int lanes, slots;                    /* CELL: elementwise cells, units per cell */
     int mvm2_start;                      /* CELL GRU ra=0: cycle offset of mvm2's start */
     int sm_max_depth, sm_sum_depth;      /* SOFTMAX tree depths */
     int n_mult;                          /* multipliers in the matrix products */

@@ -1,21 +1,20 @@
 // rnnc_lstm_cell: one LSTM unit's elementwise update (docs/numerics.md, docs/rtl_lib.md).
 //
-// Accumulator-typed (signed ACC_W/ACC_F) pre-activations are presented at cycle t with in_valid:
-//   t:   i, f, o = ract(pre), g = act(pre)            (rnnc_activation registers, type R)
-//   t+1: fc = f * c_state, ig = i * g                 (registered exact products)
-//   t+2: c_new = cast_S(fc + ig) registered;  c_state <= in_clear ? 0 : c_new
-//   t+3: a = act(c_new)                               (rnnc_activation indexed from type S)
-//   t+4: h_new = cast_R(o * a) combinational, h_new_valid = 1;
-//        at the end of t+4 h_state <= in_clear ? 0 : h_new.
-// rst clears c_state, h_state and the valid pipeline.
-//
-// Spec readings (docs/rtl_lib.md leaves these open):
-// - The state type S is signed (there is no S_SIGNED parameter).
-// - One step at a time: the next in_valid comes no earlier than the cycle after h_new_valid
-//   (the next step needs h_state anyway). The gate registers hold o and in_clear (sampled with
-//   in_valid) until they are used, instead of a delay line per stage.
-// - The activation of c uses ACT_KIND with the CACT_* table parameters; for ACT_KIND 0/1 it is
-//   the linear/relu cast from S to R (R_ROUND, R_SATURATE) and CACT_* are ignored.
+// Stateless and fully pipelined: a new unit's values may enter every cycle; c lives in the
+// engine's state banks and comes in as c_prev. Everything a later stage needs travels down its
+// own delay registers. Accumulator-typed (signed ACC_W/ACC_F) pre-activations and c_prev
+// (type S) presented in cycle t:
+//   t:   i, f, o = ract(pre), g = act(pre)           (rnnc_activation registers, type R);
+//        c_prev delayed
+//   t+1: fc = f * c_prev, ig = i * g                  (registered exact products); o delayed
+//   t+2: c_new = cast_S(fc + ig) registered           -> c_new valid in cycle t+3; o delayed
+//   t+3: a = act(c_new)                               (rnnc_activation with the ACT_* table,
+//                                                      indexed from type S); o delayed
+//   t+4: h_new = cast_R(o * a) combinational          -> h_new valid in cycle t+4
+// Widths: every product is exact (R operands are signed, zero-extended by one bit when R is
+// unsigned); fc (R_F + S_F fractional bits) and ig (2 R_F) are aligned to R_F + max(R_F, S_F)
+// fractional bits and added with one bit of headroom, so the only rounding is cast_S.
+// The state type S is signed (there is no S_SIGNED parameter).
 `resetall
 `timescale 1ns / 1ps
 `default_nettype none
@@ -38,26 +37,19 @@ module rnnc_lstm_cell #(
     parameter integer RACT_OFFSET = 512,    // its table: index of input 0
     parameter RACT_FILE = "",               // its table: $readmemh file
     parameter integer ACT_KIND = 2,         // activation (g, and of c): 0 linear, 1 relu, 2 table
-    parameter integer ACT_TABLE_BITS = 10,  // table of act(pre_g): log2 of the entries
-    parameter integer ACT_SCALE_SHIFT = 7,  // table of act(pre_g): log2 of entries per unit
-    parameter integer ACT_OFFSET = 512,     // table of act(pre_g): index of input 0
-    parameter ACT_FILE = "",                // table of act(pre_g): $readmemh file
-    parameter integer CACT_TABLE_BITS = 10, // table of act(c) (indexed from S): log2 of the entries
-    parameter integer CACT_SCALE_SHIFT = 7, // table of act(c): log2 of entries per unit
-    parameter integer CACT_OFFSET = 512,    // table of act(c): index of input 0
-    parameter CACT_FILE = ""                // table of act(c): $readmemh file
+    parameter integer ACT_TABLE_BITS = 10,  // its table (for g and for c): log2 of the entries
+    parameter integer ACT_SCALE_SHIFT = 7,  // its table: log2 of entries per unit
+    parameter integer ACT_OFFSET = 512,     // its table: index of input 0
+    parameter ACT_FILE = ""                 // its table: $readmemh file
 ) (
     input wire clk,
-    input wire rst,
-    input wire in_valid,
-    input wire in_clear,
-    input wire [ACC_W-1:0] pre_i,
-    input wire [ACC_W-1:0] pre_f,
-    input wire [ACC_W-1:0] pre_g,
-    input wire [ACC_W-1:0] pre_o,
-    output reg [R_W-1:0] h_state,
-    output wire [R_W-1:0] h_new,
-    output wire h_new_valid
+    input wire [ACC_W-1:0] pre_i,           // input gate pre-activation (cycle t)
+    input wire [ACC_W-1:0] pre_f,           // forget gate pre-activation (cycle t)
+    input wire [ACC_W-1:0] pre_g,           // cell candidate pre-activation (cycle t)
+    input wire [ACC_W-1:0] pre_o,           // output gate pre-activation (cycle t)
+    input wire [S_W-1:0] c_prev,            // the unit's previous c, type S (cycle t)
+    output reg [S_W-1:0] c_new,             // the unit's new c, type S (cycle t+3)
+    output wire [R_W-1:0] h_new             // the unit's new h, type R (cycle t+4)
 );
     // R values as signed multiplier operands (one zero bit more when R is unsigned).
     localparam integer FR_W = R_SIGNED != 0 ? R_W : R_W + 1;
@@ -75,58 +67,48 @@ module rnnc_lstm_cell #(
 
     initial begin
         if (ACC_W < 1 || ACC_W > 32 || R_W < 1 || R_W > 32 || S_W < 1 || S_W > 32 ||
-            ACC_F < 0 || R_F < 0 || S_F < 0 || SUM_W > 128) begin
-            $display("ERROR: rnnc_lstm_cell: invalid parameters ACC_W=%0d R_W=%0d R_F=%0d S_W=%0d S_F=%0d (instance %m)",
-                     ACC_W, R_W, R_F, S_W, S_F);
+            ACC_F < 0 || R_F < 0 || S_F < 0 || R_SIGNED < 0 || R_SIGNED > 1 || SUM_W > 128) begin
+            $display("ERROR: rnnc_lstm_cell: invalid parameters ACC_W=%0d R_W=%0d R_F=%0d R_SIGNED=%0d S_W=%0d S_F=%0d (instance %m)",
+                     ACC_W, R_W, R_F, R_SIGNED, S_W, S_F);
             $finish;
         end
     end
 
-    // ---- control: valid pipeline, in_clear of the step in flight ----
-    reg v1, v2, v3, v4;
-    reg clear_q;
-    always @(posedge clk) begin
-        if (rst) begin
-            v1 <= 1'b0;
-            v2 <= 1'b0;
-            v3 <= 1'b0;
-            v4 <= 1'b0;
-        end else begin
-            v1 <= in_valid;
-            v2 <= v1;
-            v3 <= v2;
-            v4 <= v3;
-        end
-    end
-    always @(posedge clk) if (in_valid) clear_q <= in_clear;
-    assign h_new_valid = v4;
-
-    // ---- t: gate activations ----
-    wire [R_W-1:0] gi, gf, gg, go;
+    // ---- t: gate activations (registered), c_prev delayed ----
+    wire [R_W-1:0] gi, gf, gg, go1;
     rnnc_activation #(
         .IN_W(ACC_W), .IN_F(ACC_F), .IN_SIGNED(1),
         .OUT_W(R_W), .OUT_F(R_F), .OUT_SIGNED(R_SIGNED), .ROUND(R_ROUND), .SATURATE(R_SATURATE),
         .KIND(RACT_KIND), .TABLE_BITS(RACT_TABLE_BITS), .SCALE_SHIFT(RACT_SCALE_SHIFT),
         .OFFSET(RACT_OFFSET), .INIT_FILE(RACT_FILE)
-    ) u_act_i (.clk(clk), .en(in_valid), .in_data(pre_i), .out_data(gi));
+    ) u_act_i (.clk(clk), .en(1'b1), .in_data(pre_i), .out_data(gi));
     rnnc_activation #(
         .IN_W(ACC_W), .IN_F(ACC_F), .IN_SIGNED(1),
         .OUT_W(R_W), .OUT_F(R_F), .OUT_SIGNED(R_SIGNED), .ROUND(R_ROUND), .SATURATE(R_SATURATE),
         .KIND(RACT_KIND), .TABLE_BITS(RACT_TABLE_BITS), .SCALE_SHIFT(RACT_SCALE_SHIFT),
         .OFFSET(RACT_OFFSET), .INIT_FILE(RACT_FILE)
-    ) u_act_f (.clk(clk), .en(in_valid), .in_data(pre_f), .out_data(gf));
+    ) u_act_f (.clk(clk), .en(1'b1), .in_data(pre_f), .out_data(gf));
     rnnc_activation #(
         .IN_W(ACC_W), .IN_F(ACC_F), .IN_SIGNED(1),
         .OUT_W(R_W), .OUT_F(R_F), .OUT_SIGNED(R_SIGNED), .ROUND(R_ROUND), .SATURATE(R_SATURATE),
         .KIND(ACT_KIND), .TABLE_BITS(ACT_TABLE_BITS), .SCALE_SHIFT(ACT_SCALE_SHIFT),
         .OFFSET(ACT_OFFSET), .INIT_FILE(ACT_FILE)
-    ) u_act_g (.clk(clk), .en(in_valid), .in_data(pre_g), .out_data(gg));
+    ) u_act_g (.clk(clk), .en(1'b1), .in_data(pre_g), .out_data(gg));
     rnnc_activation #(
         .IN_W(ACC_W), .IN_F(ACC_F), .IN_SIGNED(1),
         .OUT_W(R_W), .OUT_F(R_F), .OUT_SIGNED(R_SIGNED), .ROUND(R_ROUND), .SATURATE(R_SATURATE),
         .KIND(RACT_KIND), .TABLE_BITS(RACT_TABLE_BITS), .SCALE_SHIFT(RACT_SCALE_SHIFT),
         .OFFSET(RACT_OFFSET), .INIT_FILE(RACT_FILE)
-    ) u_act_o (.clk(clk), .en(in_valid), .in_data(pre_o), .out_data(go));
+    ) u_act_o (.clk(clk), .en(1'b1), .in_data(pre_o), .out_data(go1));
+
+    reg [S_W-1:0] c_prev1;                  // c_prev, cycle t+1
+    reg [R_W-1:0] go2, go3, go4;            // o, cycles t+2 .. t+4
+    always @(posedge clk) begin
+        c_prev1 <= c_prev;
+        go2 <= go1;
+        go3 <= go2;
+        go4 <= go3;
+    end
 
     // R-typed values as signed operands.
     wire [FR_W-1:0] ei, ef, eg, eo, ea;
@@ -136,29 +118,26 @@ module rnnc_lstm_cell #(
             assign ei = gi;
             assign ef = gf;
             assign eg = gg;
-            assign eo = go;
+            assign eo = go4;
             assign ea = ga;
         end else begin : g_ru
             assign ei = {1'b0, gi};
             assign ef = {1'b0, gf};
             assign eg = {1'b0, gg};
-            assign eo = {1'b0, go};
+            assign eo = {1'b0, go4};
             assign ea = {1'b0, ga};
         end
     endgenerate
 
     // ---- t+1: exact products ----
-    reg [S_W-1:0] c_state;
     reg [FC_W-1:0] fc;
     reg [IG_W-1:0] ig;
     always @(posedge clk) begin
-        if (v1) begin
-            fc <= $signed(ef) * $signed(c_state);
-            ig <= $signed(ei) * $signed(eg);
-        end
+        fc <= $signed(ef) * $signed(c_prev1);
+        ig <= $signed(ei) * $signed(eg);
     end
 
-    // ---- t+2: c_new = cast_S(fc + ig) ----
+    // ---- t+2: c_new = cast_S(fc + ig), registered ----
     wire signed [SUM_W-1:0] fc_a = $signed({{(SUM_W - FC_W){fc[FC_W-1]}}, fc}) <<< FC_SH;
     wire signed [SUM_W-1:0] ig_a = $signed({{(SUM_W - IG_W){ig[IG_W-1]}}, ig}) <<< IG_SH;
     wire [SUM_W-1:0] c_sum = fc_a + ig_a;
@@ -168,32 +147,22 @@ module rnnc_lstm_cell #(
         .OUT_W(S_W), .OUT_F(S_F), .OUT_SIGNED(1), .ROUND(S_ROUND), .SATURATE(S_SATURATE)
     ) u_quant_c (.in_data(c_sum), .out_data(c_cast));
 
-    reg [S_W-1:0] c_new;
-    always @(posedge clk) begin
-        if (v2) c_new <= c_cast;
-        if (rst) c_state <= {S_W{1'b0}};
-        else if (v2) c_state <= clear_q ? {S_W{1'b0}} : c_cast;
-    end
+    always @(posedge clk) c_new <= c_cast;
 
-    // ---- t+3: a = act(c_new) ----
+    // ---- t+3: a = act(c_new), the ACT table indexed from type S ----
     rnnc_activation #(
         .IN_W(S_W), .IN_F(S_F), .IN_SIGNED(1),
         .OUT_W(R_W), .OUT_F(R_F), .OUT_SIGNED(R_SIGNED), .ROUND(R_ROUND), .SATURATE(R_SATURATE),
-        .KIND(ACT_KIND), .TABLE_BITS(CACT_TABLE_BITS), .SCALE_SHIFT(CACT_SCALE_SHIFT),
-        .OFFSET(CACT_OFFSET), .INIT_FILE(CACT_FILE)
-    ) u_act_c (.clk(clk), .en(v3), .in_data(c_new), .out_data(ga));
+        .KIND(ACT_KIND), .TABLE_BITS(ACT_TABLE_BITS), .SCALE_SHIFT(ACT_SCALE_SHIFT),
+        .OFFSET(ACT_OFFSET), .INIT_FILE(ACT_FILE)
+    ) u_act_c (.clk(clk), .en(1'b1), .in_data(c_new), .out_data(ga));
 
-    // ---- t+4: h_new = cast_R(o * a) ----
+    // ---- t+4: h_new = cast_R(o * a), combinational ----
     wire [OA_W-1:0] oa = $signed(eo) * $signed(ea);
     rnnc_quant #(
         .IN_W(OA_W), .IN_F(2 * R_F), .IN_SIGNED(1),
         .OUT_W(R_W), .OUT_F(R_F), .OUT_SIGNED(R_SIGNED), .ROUND(R_ROUND), .SATURATE(R_SATURATE)
     ) u_quant_h (.in_data(oa), .out_data(h_new));
-
-    always @(posedge clk) begin
-        if (rst) h_state <= {R_W{1'b0}};
-        else if (v4) h_state <= clear_q ? {R_W{1'b0}} : h_new;
-    end
 
 endmodule
 

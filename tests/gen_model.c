@@ -258,7 +258,7 @@ static char *next_token(char **p, const char *delims) {
 static int parse_int(const char *v, const char *what) {
     char *end;
     long x = strtol(v, &end, 10);
-    if (*v == '\0' || *end != '\0' || x < 0 || x > 1000000) die("bad number in --spec", what);
+    if (*v == '\0' || *end != '\0' || x < 0 || x > 16777216) die("bad number in --spec", what);
     return (int)x;
 }
 

@@ -1,0 +1,115 @@
+// rnnc_gru_update: GRU reset_after = false, part 2: h_new = cast_R(z * h_prev + (1 - z) * hh)
+// (docs/numerics.md, docs/rtl_lib.md).
+//
+// Stateless and fully pipelined: a new unit's values may enter every cycle. pre_z, pre_hh
+// (signed ACC_W/ACC_F) and h_prev (type R) presented in cycle t:
+//   t:   z = ract(pre_z), hh = act(pre_hh) (rnnc_activation registers); h_prev delayed
+//   t+1: zh = z * h_prev, p = (1 - z) * hh registered (exact)
+//   t+2: h_new = cast_R(zh + p) combinational            -> h_new valid in cycle t+2
+// R = (R_W, R_F, R_SIGNED, R_ROUND, R_SATURATE). Widths: products exact (R operands signed,
+// zero-extended by one bit when R is unsigned); 1 - z = 2^R_F - z exactly in
+// max(R_W, R_F + 1) + 2 signed bits; zh + p with one bit of headroom, so the only rounding is
+// cast_R.
+`resetall
+`timescale 1ns / 1ps
+`default_nettype none
+
+module rnnc_gru_update #(
+    parameter integer ACC_W = 16,           // accumulator type A width, signed, 1..32
+    parameter integer ACC_F = 10,           // accumulator fractional bits
+    parameter integer R_W = 16,             // result type R width (gates, h), 1..32
+    parameter integer R_F = 10,             // result fractional bits
+    parameter integer R_SIGNED = 1,         // 1: R is ap_fixed, 0: ap_ufixed
+    parameter integer R_ROUND = 0,          // R quantization: 0 AP_TRN, 1 AP_RND, 2 AP_RND_CONV
+    parameter integer R_SATURATE = 0,       // R overflow: 0 AP_WRAP, 1 AP_SAT
+    parameter integer RACT_KIND = 2,        // recurrent activation (z): 0 linear, 1 relu, 2 table
+    parameter integer RACT_TABLE_BITS = 10, // its table: log2 of the entries
+    parameter integer RACT_SCALE_SHIFT = 6, // its table: log2 of entries per unit
+    parameter integer RACT_OFFSET = 512,    // its table: index of input 0
+    parameter RACT_FILE = "",               // its table: $readmemh file
+    parameter integer ACT_KIND = 2,         // candidate activation: 0 linear, 1 relu, 2 table
+    parameter integer ACT_TABLE_BITS = 10,  // its table: log2 of the entries
+    parameter integer ACT_SCALE_SHIFT = 7,  // its table: log2 of entries per unit
+    parameter integer ACT_OFFSET = 512,     // its table: index of input 0
+    parameter ACT_FILE = ""                 // its table: $readmemh file
+) (
+    input wire clk,
+    input wire [ACC_W-1:0] pre_z,           // update gate pre-activation (cycle t)
+    input wire [ACC_W-1:0] pre_hh,          // candidate pre-activation (cycle t)
+    input wire [R_W-1:0] h_prev,            // the unit's previous h, type R (cycle t)
+    output wire [R_W-1:0] h_new             // the unit's new h, type R (cycle t+2)
+);
+    // R values as signed multiplier operands (one zero bit more when R is unsigned).
+    localparam integer FR_W = R_SIGNED != 0 ? R_W : R_W + 1;
+    // 1 - z, exact.
+    localparam integer OMZ_W = (R_W > R_F + 1 ? R_W : R_F + 1) + 2;
+    localparam integer ZH_W = 2 * FR_W;         // z * h, 2 R_F fractional bits
+    localparam integer P_W = OMZ_W + FR_W;      // (1 - z) * hh, 2 R_F fractional bits
+    localparam integer HS_W = (ZH_W > P_W ? ZH_W : P_W) + 1;
+
+    initial begin
+        if (ACC_W < 1 || ACC_W > 32 || R_W < 1 || R_W > 32 || ACC_F < 0 || R_F < 0 ||
+            R_SIGNED < 0 || R_SIGNED > 1 || HS_W > 128) begin
+            $display("ERROR: rnnc_gru_update: invalid parameters ACC_W=%0d ACC_F=%0d R_W=%0d R_F=%0d R_SIGNED=%0d (instance %m)",
+                     ACC_W, ACC_F, R_W, R_F, R_SIGNED);
+            $finish;
+        end
+    end
+
+    // ---- t: z = ract(pre_z), hh = act(pre_hh) (registered); h_prev delayed ----
+    wire [R_W-1:0] gz, ghh;
+    rnnc_activation #(
+        .IN_W(ACC_W), .IN_F(ACC_F), .IN_SIGNED(1),
+        .OUT_W(R_W), .OUT_F(R_F), .OUT_SIGNED(R_SIGNED), .ROUND(R_ROUND), .SATURATE(R_SATURATE),
+        .KIND(RACT_KIND), .TABLE_BITS(RACT_TABLE_BITS), .SCALE_SHIFT(RACT_SCALE_SHIFT),
+        .OFFSET(RACT_OFFSET), .INIT_FILE(RACT_FILE)
+    ) u_act_z (.clk(clk), .en(1'b1), .in_data(pre_z), .out_data(gz));
+    rnnc_activation #(
+        .IN_W(ACC_W), .IN_F(ACC_F), .IN_SIGNED(1),
+        .OUT_W(R_W), .OUT_F(R_F), .OUT_SIGNED(R_SIGNED), .ROUND(R_ROUND), .SATURATE(R_SATURATE),
+        .KIND(ACT_KIND), .TABLE_BITS(ACT_TABLE_BITS), .SCALE_SHIFT(ACT_SCALE_SHIFT),
+        .OFFSET(ACT_OFFSET), .INIT_FILE(ACT_FILE)
+    ) u_act_hh (.clk(clk), .en(1'b1), .in_data(pre_hh), .out_data(ghh));
+
+    reg [R_W-1:0] h1;                           // h_prev, cycle t+1
+    always @(posedge clk) h1 <= h_prev;
+
+    // R-typed values as signed operands.
+    wire [FR_W-1:0] ez, eh, ehh;
+    wire [OMZ_W-1:0] z_omz;                     // z extended to OMZ_W bits
+    generate
+        if (R_SIGNED != 0) begin : g_rs
+            assign ez = gz;
+            assign eh = h1;
+            assign ehh = ghh;
+            assign z_omz = {{(OMZ_W - R_W){gz[R_W-1]}}, gz};
+        end else begin : g_ru
+            assign ez = {1'b0, gz};
+            assign eh = {1'b0, h1};
+            assign ehh = {1'b0, ghh};
+            assign z_omz = {{(OMZ_W - R_W){1'b0}}, gz};
+        end
+    endgenerate
+
+    // ---- t+1: zh = z * h_prev, p = (1 - z) * hh (exact, registered) ----
+    localparam [OMZ_W-1:0] ONE = {{(OMZ_W - 1){1'b0}}, 1'b1} << R_F;
+    wire [OMZ_W-1:0] omz = ONE - z_omz;
+    reg [ZH_W-1:0] zh2;                         // z * h_prev, cycle t+2
+    reg [P_W-1:0] p2;                           // (1 - z) * hh, cycle t+2
+    always @(posedge clk) begin
+        zh2 <= $signed(ez) * $signed(eh);
+        p2 <= $signed(omz) * $signed(ehh);
+    end
+
+    // ---- t+2: h_new = cast_R(zh + p), combinational ----
+    wire signed [HS_W-1:0] zh_x = $signed({{(HS_W - ZH_W){zh2[ZH_W-1]}}, zh2});
+    wire signed [HS_W-1:0] p_x = $signed({{(HS_W - P_W){p2[P_W-1]}}, p2});
+    wire [HS_W-1:0] h_sum = zh_x + p_x;
+    rnnc_quant #(
+        .IN_W(HS_W), .IN_F(2 * R_F), .IN_SIGNED(1),
+        .OUT_W(R_W), .OUT_F(R_F), .OUT_SIGNED(R_SIGNED), .ROUND(R_ROUND), .SATURATE(R_SATURATE)
+    ) u_quant_h (.in_data(h_sum), .out_data(h_new));
+
+endmodule
+
+`resetall
