@@ -501,27 +501,30 @@ static void lane_mux(Out *o, const Engine *e, const char *sel, const char *dst, 
         w(o, "    always @* %s = %s;\n", dst, src);
         return;
     }
-    w(o, "    always @* begin\n        case (%s)\n", sel);
+    w(o, "    always @(posedge clk) begin\n        case (%s)\n", sel);
     for (int s = 0; s < S; s++) {
         int j = s * E + lane;
         if (j >= u) continue;
         snprintf(src, sizeof src, fmt, j);
-        w(o, "        %d'd%d: %s = %s;\n", clog2i(S), s, dst, src);
+        w(o, "        %d'd%d: %s <= %s;\n", clog2i(S), s, dst, src);
     }
     snprintf(src, sizeof src, fmt, lane);
-    w(o, "        default: %s = %s;\n        endcase\n    end\n", dst, src);
+    w(o, "        default: %s <= %s;\n        endcase\n    end\n", dst, src);
 }
 
-/* The cycle decode "slot s of a phase that starts (slot 0) at job cycle t0": cnt == L - t0 - s. */
+/* The decode "slot s of a phase whose slot 0 is at job cycle t0" (cnt == L - t0 - s), registered:
+ * computed a cycle early from cnt + 1 (cnt counts down by one every busy cycle, t0 >= 2). */
 static void slot_decode(Out *o, const Engine *e, const char *name, int t0)
 {
     int L = e->latency, cw = clog2i(L + 1), S = e->slots, sw = clog2i(S) < 1 ? 1 : clog2i(S);
-    w(o, "    wire %s_on = (cnt <= %d'd%d) && (cnt >= %d'd%d);\n", name, cw, L - t0, cw, L - t0 - S + 1);
-    w(o, "    wire [%d:0] %s_full = %d'd%d - cnt;\n", cw - 1, name, cw, L - t0);
-    if (sw < cw) w(o, "    wire [%d:0] %s = %s_full[%d:0];\n", sw - 1, name, name, sw - 1);
-    else w(o, "    wire [%d:0] %s = %s_full;\n", sw - 1, name, name);
+    if (t0 < 2) BUG("slot phase starts at job cycle %d", t0);
+    w(o, "    reg %s_on;\n    reg [%d:0] %s;\n", name, sw - 1, name);
+    w(o, "    wire [%d:0] %s_next = %d'd%d - cnt;\n", cw - 1, name, cw, L - t0 + 1);
+    w(o, "    always @(posedge clk) begin\n        %s_on <= (cnt <= %d'd%d) && (cnt >= %d'd%d);\n", name, cw, L - t0 + 1, cw,
+      L - t0 - S + 2);
+    w(o, "        %s <= %s_next[%d:0];\n    end\n", name, name, sw - 1);
     /* with one slot per lane the decode has no reader */
-    w(o, "    /* verilator lint_off UNUSEDSIGNAL */\n    wire unused_%s = &{1'b0, %s_on, %s, %s_full};\n"
+    w(o, "    /* verilator lint_off UNUSEDSIGNAL */\n    wire unused_%s = &{1'b0, %s_on, %s, %s_next};\n"
          "    /* verilator lint_on UNUSEDSIGNAL */\n", name, name, name, name);
 }
 
@@ -598,7 +601,7 @@ static void emit_cell(Out *o, const Engine *e)
             act_inst_params(o, "RACT_", &ra_p);
             w(o, ") u_reset_%d (.clk(clk), .pre_r(r_pre_%d), .h_prev(r_h_%d), .rh(rh_lane_%d));\n", ln, ln, ln, ln);
         }
-        slot_decode(o, e, "rwslot", v->latency + 2);
+        slot_decode(o, e, "rwslot", v->latency + e->lane_reg + 2);
         for (int j = 0; j < u; j++)
             w(o, "    always @(posedge clk) if (rwslot_on && rwslot == %d'd%d) rh_%d <= rh_lane_%d;\n",
               clog2i(S) < 1 ? 1 : clog2i(S), j / E, j, j % E);
@@ -686,13 +689,13 @@ static void emit_cell(Out *o, const Engine *e)
     int sw = clog2i(S) < 1 ? 1 : clog2i(S);
     w(o, "\n    // ---- write-back\n");
     if (lstm) {
-        slot_decode(o, e, "cwslot", e->cell_start + 3);
+        slot_decode(o, e, "cwslot", e->cell_start + e->lane_reg + 3);
         for (int j = 0; j < u; j++)
             w(o, "    always @(posedge clk) if (rst) c_state_%d <= %d'd0; else if (cwslot_on && cwslot == %d'd%d) "
                  "c_state_%d <= job_last ? %d'd0 : c_new_%d;\n", j, St.w, sw, j / E, j, St.w, j % E);
     }
     if (S > 1) {
-        slot_decode(o, e, "hwslot", e->cell_start + e->cell_lat);
+        slot_decode(o, e, "hwslot", e->cell_start + e->lane_reg + e->cell_lat);
         for (int j = 0; j < u; j++)
             if (j / E < S - 1)
                 w(o, "    always @(posedge clk) if (hwslot_on && hwslot == %d'd%d) h_next_%d <= h_new_%d;\n", sw, j / E, j, j % E);

@@ -211,6 +211,8 @@ static void lower_cell(Netlist *n, const Layer *l, FxType in_t, FxType *cur_t)
     long want = ((long)u * 16 + l->reuse - 1) / l->reuse;
     e->lanes = (int)(want < 1 ? 1 : want > u ? u : want);
     e->slots = (u + e->lanes - 1) / e->lanes;
+    /* with several slots the lane inputs pass a multiplexer: registered, one cycle */
+    e->lane_reg = e->slots > 1 ? 1 : 0;
     int tm = v->latency;
     switch (l->kind) {
     case L_LSTM: e->cell_lat = 4; e->n_elem_mult = 3 * e->lanes; break;
@@ -235,14 +237,14 @@ static void lower_cell(Netlist *n, const Layer *l, FxType in_t, FxType *cur_t)
                 w->outs[j].extra = 2 * u + j; /* split: x_reg element; fused: mvm output */
             }
             finish_mvm(w, n->fanin);
-            e->mvm2_start = tm + e->slots + 2;   /* rh of the last slot written at +S+1 */
+            e->mvm2_start = tm + e->lane_reg + e->slots + 2; /* rh of the last slot banked */
             e->cell_lat = 2;                      /* rnnc_gru_update */
             tm = e->mvm2_start + w->latency;      /* the update lanes start here */
         }
         break;
     }
     e->cell_start = tm;
-    e->latency = tm + e->slots + e->cell_lat;
+    e->latency = tm + e->lane_reg + e->slots + e->cell_lat;
     *cur_t = l->ty.result;
 }
 

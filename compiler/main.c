@@ -20,7 +20,20 @@ static void usage(FILE *f)
             "                                   emit, simulate every sequence, compare bit for bit with the\n"
             "                                   emulator and cycle for cycle with the predicted timing\n"
             "        [--simulator verilator|icarus]  (default verilator)\n"
+            "  rnnc MODEL.json --target ice40 -o DIR [--device up5k|hx8k|hx1k|lp8k] [--package P] [--clock MHZ]\n"
+            "                                   emit, synthesize (Yosys), place and route (nextpnr) the UART\n"
+            "                                   board top, pack the bitstream (icepack); report cells, Fmax,\n"
+            "                                   latency in us (defaults: up5k, sg48, 48 MHz)\n"
+            "        --target generic|xilinx|ecp5  synthesis estimates (xilinx: [--family xc7|xcup])\n"
+            "        [--post-synth IN.txt]      also simulate Yosys's netlist of the core against the emulator\n"
             "  --dump schedule                  print the engines and the predicted timing\n"
+            "  rnnc import MODEL [-o OUT.json]  write the rnnc model.json of MODEL (with the options below)\n"
+            "\n"
+            "MODEL: an rnnc model.json, a Keras .h5 or .keras file, or a Keras architecture JSON with\n"
+            "  --weights W.h5                   its weights (save_weights)\n"
+            "  --config C.json                  hls4ml-style configuration (Model, LayerName; docs/keras.md)\n"
+            "  --precision P, --reuse N         model default type and reuse factor (default ap_fixed<16,6>, 1)\n"
+            "  --timesteps N                    for a Keras model whose timesteps are None\n"
             "  --help, --version\n"
             "\n"
             "IN.txt: one sequence per line, timesteps x features numbers, timestep-major; '#' comments.\n"
@@ -30,7 +43,21 @@ static void usage(FILE *f)
 typedef struct {
     const char *model, *out_dir, *emulate, *sim, *simulator, *dump;
     bool use_float;
+    FlowOptions flow;           /* --target and its switches */
+    const char *clock;
+    bool import;                /* rnnc import MODEL [-o OUT.json] */
+    KerasOptions keras;         /* --weights, --config, --precision, --reuse, --timesteps */
 } Options;
+
+static int int_arg(const char *opt, const char *v, int lo, int hi)
+{
+    char *end;
+    long n = strtol(v, &end, 10);
+    if (!*v || *end || n < lo || n > hi) user_error(NULL, "%s: expected an integer in %d..%d, got '%s'", opt, lo, hi, v);
+    return (int)n;
+}
+
+static void check_flow_options(Options *o);
 
 static Options parse_args(int argc, char **argv)
 {
@@ -54,8 +81,32 @@ static Options parse_args(int argc, char **argv)
             o.simulator = argv[++i];
         } else if (!strcmp(a, "--dump") && has_next) {
             o.dump = argv[++i];
+        } else if (!strcmp(a, "--target") && has_next) {
+            o.flow.target = argv[++i];
+        } else if (!strcmp(a, "--device") && has_next) {
+            o.flow.device = argv[++i];
+        } else if (!strcmp(a, "--package") && has_next) {
+            o.flow.package = argv[++i];
+        } else if (!strcmp(a, "--family") && has_next) {
+            o.flow.family = argv[++i];
+        } else if (!strcmp(a, "--clock") && has_next) {
+            o.clock = argv[++i];
+        } else if (!strcmp(a, "--post-synth") && has_next) {
+            o.flow.post_synth = argv[++i];
         } else if (!strcmp(a, "--float")) {
             o.use_float = true;
+        } else if (!strcmp(a, "--weights") && has_next) {
+            o.keras.weights = argv[++i];
+        } else if (!strcmp(a, "--config") && has_next) {
+            o.keras.config = argv[++i];
+        } else if (!strcmp(a, "--precision") && has_next) {
+            o.keras.precision = argv[++i];
+        } else if (!strcmp(a, "--reuse") && has_next) {
+            o.keras.reuse = int_arg(a, argv[++i], 1, 1 << 24);
+        } else if (!strcmp(a, "--timesteps") && has_next) {
+            o.keras.timesteps = int_arg(a, argv[++i], 1, 4096);
+        } else if (i == 1 && !strcmp(a, "import")) {
+            o.import = true;
         } else if (a[0] == '-') {
             user_error(NULL, "unknown option or missing argument: %s (see rnnc --help)", a);
         } else if (!o.model) {
@@ -68,13 +119,54 @@ static Options parse_args(int argc, char **argv)
         usage(stderr);
         exit(2);
     }
+    if (o.import && (o.sim || o.emulate || o.dump || o.flow.target))
+        user_error(NULL, "rnnc import writes a model.json; --sim, --emulate, --dump and --target go with a normal run");
     if (o.sim && !o.out_dir) user_error(NULL, "--sim needs -o DIR (where the design and the simulation go)");
     if (o.sim && o.emulate) user_error(NULL, "--sim and --emulate are separate runs; give one");
     if (o.use_float && !o.emulate) user_error(NULL, "--float goes with --emulate");
     if (strcmp(o.simulator, "verilator") && strcmp(o.simulator, "icarus"))
         user_error(NULL, "--simulator: expected verilator or icarus, got '%s'", o.simulator);
     if (o.dump && strcmp(o.dump, "schedule")) user_error(NULL, "--dump: expected 'schedule', got '%s'", o.dump);
+    check_flow_options(&o);
     return o;
+}
+
+/* --target and friends: defaults and the combinations that make sense */
+static void check_flow_options(Options *o)
+{
+    FlowOptions *f = &o->flow;
+    if (!f->target) {
+        if (f->device || f->package || f->family || o->clock || f->post_synth)
+            user_error(NULL, "--device, --package, --family, --clock and --post-synth go with --target");
+        return;
+    }
+    if (strcmp(f->target, "ice40") && strcmp(f->target, "generic") && strcmp(f->target, "xilinx") && strcmp(f->target, "ecp5"))
+        user_error(NULL, "--target: expected ice40, generic, xilinx or ecp5, got '%s'", f->target);
+    if (!o->out_dir) user_error(NULL, "--target needs -o DIR (where the design, the logs and the bitstream go)");
+    if (o->sim || o->emulate) user_error(NULL, "--target and --sim/--emulate are separate runs; give one");
+    if (strcmp(f->target, "ice40") && (f->device || f->package))
+        user_error(NULL, "--device and --package are for --target ice40");
+    if (f->family && strcmp(f->target, "xilinx")) user_error(NULL, "--family is for --target xilinx");
+    if (!f->family) f->family = "xc7";
+    if (strcmp(f->family, "xc7") && strcmp(f->family, "xcup"))
+        user_error(NULL, "--family: expected xc7 or xcup, got '%s'", f->family);
+    if (!f->device) f->device = "up5k";
+    static const char *const devs[][2] = {{"up5k", "sg48"}, {"hx8k", "ct256"}, {"hx1k", "tq144"}, {"lp8k", "cm81"}};
+    int d = -1;
+    for (int i = 0; i < 4; i++)
+        if (!strcmp(f->device, devs[i][0])) d = i;
+    if (d < 0) user_error(NULL, "--device: expected up5k, hx8k, hx1k or lp8k, got '%s'", f->device);
+    if (!f->package) f->package = devs[d][1];
+    for (const char *p = f->package; *p; p++)
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9')))
+            user_error(NULL, "--package: expected a package name like sg48 or ct256, got '%s'", f->package);
+    f->clock_mhz = 48.0;
+    if (o->clock) {
+        char *end;
+        f->clock_mhz = strtod(o->clock, &end);
+        if (*end || !(f->clock_mhz >= 1.0 && f->clock_mhz <= 1000.0))
+            user_error(NULL, "--clock: expected a frequency in MHz between 1 and 1000, got '%s'", o->clock);
+    }
 }
 
 static void print_emulation(const Model *m, const Vectors *v, bool use_float)
@@ -102,10 +194,14 @@ int main(int argc, char **argv)
 {
     Options opt = parse_args(argc, argv);
 
-    Model *m = parse_model(opt.model);
+    if (opt.import) {
+        import_model(opt.model, &opt.keras, opt.out_dir);
+        return 0;
+    }
+    Model *m = load_model(opt.model, &opt.keras);
     check_model(m);
     quantize_model(m);
-    const char *vec_path = opt.emulate ? opt.emulate : opt.sim;
+    const char *vec_path = opt.emulate ? opt.emulate : opt.sim ? opt.sim : opt.flow.post_synth;
     Vectors *v = vec_path ? read_vectors(vec_path, m) : NULL;
 
     if (opt.emulate) {
@@ -122,10 +218,16 @@ int main(int argc, char **argv)
         emit_verilog(n, s, stage);
         emit_sim(n, s, stage);
         emit_report(n, s, stage);
+        if (opt.flow.target) emit_flow(n, &opt.flow, stage);
         stage_commit(stage, opt.out_dir);
         free(stage);
     }
     if (!opt.dump) print_summary(opt.sim ? stderr : stdout, n, s);
     if (opt.sim) return run_simulation(n, s, v, opt.out_dir, opt.simulator);
+    if (opt.flow.target) {
+        int rc = run_flow(n, s, &opt.flow, opt.out_dir);
+        if (rc == 0 && opt.flow.post_synth) rc = run_simulation(n, s, v, opt.out_dir, "post-synth");
+        return rc;
+    }
     return 0;
 }

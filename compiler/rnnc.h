@@ -205,6 +205,7 @@ typedef struct {
     int cell_lat;                        /* CELL: unit in (cycle t) -> h_new valid (t+cell_lat) */
     int cell_start;                      /* CELL: job cycle the first slot enters the cells */
     int lanes, slots;                    /* CELL: elementwise cells, units per cell */
+    int lane_reg;                        /* CELL: 1 when the lane inputs are registered (slots > 1) */
     int mvm2_start;                      /* CELL GRU ra=0: cycle offset of mvm2's start */
     int sm_max_depth, sm_sum_depth;      /* SOFTMAX tree depths */
     int n_mult;                          /* multipliers in the matrix products */
@@ -254,8 +255,45 @@ FILE *xfopen_w(const char *dir, const char *rel); /* creates parent dirs */
 void copy_file(const char *from, const char *dir, const char *rel);
 const char *rnnc_datadir(void);                 /* where rtl_lib/ and sim/ live */
 
+/* ---- emit_flow.c, flow.c: synthesis, place and route, reports (--target) ---- */
+typedef struct {
+    const char *target;         /* ice40, generic, xilinx, ecp5 */
+    const char *device;         /* ice40: up5k, hx8k, hx1k, lp8k */
+    const char *package;
+    const char *family;         /* xilinx: xc7, xcup */
+    double clock_mhz;
+    const char *post_synth;     /* vector file for the post-synthesis simulation, or NULL */
+} FlowOptions;
+void emit_flow(const Netlist *n, const FlowOptions *fo, const char *dir);
+int run_flow(const Netlist *n, const Schedule *s, const FlowOptions *fo, const char *dir);
+
 /* ---- simulate.c: build and run the emitted design, compare with the emulator ---- */
 int run_simulation(const Netlist *n, const Schedule *s, const Vectors *v, const char *dir,
                    const char *tool);
+
+/* ---- keras.c, keras_config.c: Keras models (.h5, architecture JSON + weights .h5, .keras)
+ * and hls4ml-style configuration (docs/keras.md). A Keras model becomes an rnnc-model/1 JSON
+ * tree, which parse_model reads: the Model is exactly what the same model.json gives. ---- */
+typedef struct {
+    const char *weights;        /* --weights W.h5 (with an architecture JSON) */
+    const char *config;         /* --config C.json, hls4ml-style */
+    const char *precision;      /* --precision P: the model default type */
+    int reuse;                  /* --reuse N: the model default reuse factor (0: not given) */
+    int timesteps;              /* --timesteps N (0: not given) */
+} KerasOptions;
+/* A .h5/.hdf5/.keras file, HDF5 or zip content, or a JSON with "class_name" at the top. */
+bool is_keras_model(const char *path);
+Model *load_keras(const char *path, const KerasOptions *opt);
+/* Any model file: Keras through load_keras, else parse_model with the options applied. */
+Model *load_model(const char *path, const KerasOptions *opt);
+/* rnnc import: the rnnc-model/1 JSON of any model file, to out (NULL or "-": stdout). */
+void import_model(const char *path, const KerasOptions *opt, const char *out);
+/* keras_config.c (used by keras.c). refs: per rnnc layer, its Keras name and class (NULL
+ * for a model.json); input_name: the Keras InputLayer's name or NULL. */
+struct cJSON;
+typedef struct { const char *name, *cls; } KerasLayerRef;
+void keras_apply_options(struct cJSON *tree, const KerasOptions *opt, const KerasLayerRef *refs,
+                         const char *input_name, const char *file);
+char *rnnc_json_print(const struct cJSON *tree);       /* numbers exact (%.17g at most) */
 
 #endif

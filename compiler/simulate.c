@@ -98,7 +98,16 @@ int run_simulation(const Netlist *n, const Schedule *sched, const Vectors *v, co
 
     char cmd[8192], outfile[64];
     double t0 = now();
-    if (!strcmp(tool, "icarus")) {
+    if (!strcmp(tool, "post-synth")) {
+        /* the same testbench on Yosys's netlist of the core (DIR/Makefile's post-synth) */
+        snprintf(cmd, sizeof cmd, "make -s post-synth NOUT=%d", n_seq * T);
+        if (run(dir, cmd, "logs/post_synth.log") != 0) {
+            fprintf(stderr, "rnnc: post-synthesis simulation failed; the end of %s/logs/post_synth.log:\n", dir);
+            tail_log(dir, "logs/post_synth.log");
+            return 1;
+        }
+        snprintf(cmd, sizeof cmd, "cp sim/post_out.txt sim/rtl_out.txt");
+    } else if (!strcmp(tool, "icarus")) {
         snprintf(cmd, sizeof cmd, "iverilog -g2005 -o sim/tb.vvp -s tb_%s -f files.f sim/tb_%s.v", m->name, m->name);
         if (run(dir, cmd, "sim/build.log") != 0) {
             fprintf(stderr, "rnnc: iverilog failed; the end of %s/sim/build.log:\n", dir);

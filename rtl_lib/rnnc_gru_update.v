@@ -94,7 +94,9 @@ module rnnc_gru_update #(
     // ---- t+1: zh = z * h_prev, p = (1 - z) * hh (exact, registered) ----
     localparam [OMZ_W-1:0] ONE = {{(OMZ_W - 1){1'b0}}, 1'b1} << R_F;
     wire [OMZ_W-1:0] omz = ONE - z_omz;
-    reg [ZH_W-1:0] zh2;                         // z * h_prev, cycle t+2
+    // keep: stops yosys 0.23 synth_ice40 -dsp from packing zh2 both as a product's output
+    // register and as the addend register of the other SB_MAC16 (see rnnc_lstm_cell).
+    (* keep *) reg [ZH_W-1:0] zh2;              // z * h_prev, cycle t+2
     reg [P_W-1:0] p2;                           // (1 - z) * hh, cycle t+2
     always @(posedge clk) begin
         zh2 <= $signed(ez) * $signed(eh);

@@ -130,7 +130,10 @@ module rnnc_lstm_cell #(
     endgenerate
 
     // ---- t+1: exact products ----
-    reg [FC_W-1:0] fc;
+    // keep: without it yosys 0.23 synth_ice40 -dsp packs the fc register both as the output
+    // register of the f * c SB_MAC16 and as the addend register of the i * g SB_MAC16 (which
+    // absorbs fc + ig), leaving f * c undriven (wrong netlist). keep stops the double packing.
+    (* keep *) reg [FC_W-1:0] fc;
     reg [IG_W-1:0] ig;
     always @(posedge clk) begin
         fc <= $signed(ef) * $signed(c_prev1);

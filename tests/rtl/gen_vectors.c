@@ -428,19 +428,23 @@ static void activation_case(const char *name, int in_w, int in_f, bool in_s, Act
     manifest(name, "rnnc_activation", params, n, path);
 }
 
-/* ---- cells ---- */
+/* ---- cells ----
+ *
+ * The cells are stateless and fully pipelined (docs/rtl_lib.md): the testbench presents one
+ * vector line per cycle, "valid inputs... expected outputs". A line with valid = 0 is a bubble:
+ * the testbench drives x on every input in that cycle and checks nothing for it (a value held
+ * across cycles, or mixed from a neighbouring unit, shows up as x or as a mismatch). Every valid
+ * unit is new: random pre-activations and a random previous state (extremes included, and
+ * sometimes an earlier unit's new state, as in a real sequence). */
 
-static void cell_act_params(char *buf, size_t len, const char *prefix, const Act *a, bool kind)
+static void cell_act_params(char *buf, size_t len, const char *prefix, const Act *a)
 {
     if (a->kind != 2) {
-        if (kind) snprintf(buf, len, " %sKIND=%d", prefix, a->kind);
-        else buf[0] = 0;
+        snprintf(buf, len, " %sKIND=%d", prefix, a->kind);
         return;
     }
-    char k[64] = "";
-    if (kind) snprintf(k, sizeof k, " %sKIND=2", prefix);
-    snprintf(buf, len, "%s %sTABLE_BITS=%d %sSCALE_SHIFT=%d %sOFFSET=%d %sFILE=\"%s\"", k, prefix, a->bits,
-             prefix, a->ss, prefix, a->off, prefix, a->file);
+    snprintf(buf, len, " %sKIND=2 %sTABLE_BITS=%d %sSCALE_SHIFT=%d %sOFFSET=%d %sFILE=\"%s\"", prefix, prefix,
+             a->bits, prefix, a->ss, prefix, a->off, prefix, a->file);
 }
 
 /* A pre-activation: mostly within +-8 (where the tables are not flat), sometimes anything. */
@@ -452,115 +456,205 @@ static wide_t pre_val(FxType acc)
     return fx_from_double(x, mk(acc.w, fx_frac(acc), true, 0, 0));
 }
 
+/* Whether this cycle is a bubble: about 15% of the cycles, partly in runs. */
+static int bubble_run;
+static bool bubble(void)
+{
+    if (bubble_run > 0) {
+        bubble_run--;
+        return true;
+    }
+    int c = rndint(100);
+    if (c < 3) bubble_run = 1 + rndint(4);
+    return c < 13;
+}
+
+/* A previous state of type t: random (extremes included), or an earlier unit's new state. */
+static wide_t state_val(FxType t, const int64_t *hist, int nhist)
+{
+    if (nhist > 0 && rndint(100) < 30) return hist[rndint(nhist < 16 ? nhist : 16)];
+    return rnd_val(t.w, t.sgn);
+}
+
+static void hist_push(int64_t *hist, int *nhist, int64_t v)
+{
+    memmove(hist + 1, hist, 15 * sizeof *hist);
+    hist[0] = v;
+    if (*nhist < 16) (*nhist)++;
+}
+
+/* One vector line: valid, then n values of the given widths (zeros in a bubble). */
+static void cell_line(FILE *f, bool valid, const wide_t *v, const int *w, int n)
+{
+    fprintf(f, "%d", valid);
+    for (int j = 0; j < n; j++) {
+        fputc(' ', f);
+        phex(f, valid ? v[j] : 0, w[j]);
+    }
+    fputc('\n', f);
+}
+
+enum { CELL_N = 400 };
+
 typedef struct {
     FxType acc, r, s;
-    Act ract, act, cact;
+    Act ract, act; /* act is also the table of act(c), indexed from S */
 } LstmCfg;
 
 static void lstm_case(const char *name, LstmCfg c)
 {
     seed_from(name);
-    char vname[256], path[512], params[4096], p1[1024], p2[1024], p3[1024];
+    bubble_run = 0;
+    char vname[256], path[512], params[4096], p1[1024], p2[1024];
     snprintf(vname, sizeof vname, "%s.vec", name);
     FILE *f = open_out(vname, path, sizeof path);
-    int n = 250, rf = fx_frac(c.r), sf = fx_frac(c.s), af = fx_frac(c.acc);
-    int64_t cs = 0; /* c_state; h does not enter the LSTM cell's own arithmetic */
-    for (int k = 0; k < n; k++) {
-        int rst = rndint(100) < 3, clear = rndint(100) < 12, gap = rndint(100) < 60 ? 0 : rndint(4);
-        if (rst) cs = 0;
-        wide_t pre[4];
-        for (int j = 0; j < 4; j++) pre[j] = pre_val(c.acc);
-        int64_t gi = act_eval(&c.ract, pre[0], af), gf = act_eval(&c.ract, pre[1], af);
-        int64_t gg = act_eval(&c.act, pre[2], af), go = act_eval(&c.ract, pre[3], af);
-        int mx = sf > rf ? sf : rf;
-        wide_t sum = (wide_t)gf * cs * ((wide_t)1 << (mx - sf)) + (wide_t)gi * gg * ((wide_t)1 << (mx - rf));
+    int rf = fx_frac(c.r), sf = fx_frac(c.s), af = fx_frac(c.acc), mx = sf > rf ? sf : rf;
+    int64_t hist[16];
+    int nhist = 0;
+    const int w[] = {c.acc.w, c.acc.w, c.acc.w, c.acc.w, c.s.w, c.s.w, c.r.w};
+    for (int k = 0; k < CELL_N; k++) {
+        wide_t v[7];
+        bool valid = !bubble();
+        for (int j = 0; j < 4; j++) v[j] = pre_val(c.acc);
+        v[4] = state_val(c.s, hist, nhist);
+        int64_t gi = act_eval(&c.ract, v[0], af), gf = act_eval(&c.ract, v[1], af);
+        int64_t gg = act_eval(&c.act, v[2], af), go = act_eval(&c.ract, v[3], af);
+        wide_t sum = (wide_t)gf * v[4] * ((wide_t)1 << (mx - sf)) + (wide_t)gi * gg * ((wide_t)1 << (mx - rf));
         int64_t cn = fx_cast(sum, rf + mx, c.s);
-        int64_t a = act_eval(&c.cact, cn, sf);
+        int64_t a = act_eval(&c.act, cn, sf);
         int64_t hn = fx_cast((wide_t)go * a, 2 * rf, c.r);
-        fprintf(f, "%d %d %d", rst, clear, gap);
-        for (int j = 0; j < 4; j++) {
-            fputc(' ', f);
-            phex(f, pre[j], c.acc.w);
-        }
-        fputc(' ', f);
-        phex(f, hn, c.r.w);
-        fputc('\n', f);
-        cs = clear ? 0 : cn;
+        v[5] = cn;
+        v[6] = hn;
+        cell_line(f, valid, v, w, 7);
+        if (valid) hist_push(hist, &nhist, cn);
     }
     fclose(f);
-    cell_act_params(p1, sizeof p1, "RACT_", &c.ract, true);
-    cell_act_params(p2, sizeof p2, "ACT_", &c.act, true);
-    cell_act_params(p3, sizeof p3, "CACT_", &c.cact, false);
+    cell_act_params(p1, sizeof p1, "RACT_", &c.ract);
+    cell_act_params(p2, sizeof p2, "ACT_", &c.act);
     snprintf(params, sizeof params,
              "ACC_W=%d ACC_F=%d R_W=%d R_F=%d R_SIGNED=%d R_ROUND=%d R_SATURATE=%d S_W=%d S_F=%d S_ROUND=%d "
-             "S_SATURATE=%d%s%s%s",
-             c.acc.w, af, c.r.w, rf, c.r.sgn, c.r.q, c.r.o == O_SAT, c.s.w, sf, c.s.q, c.s.o == O_SAT, p1, p2, p3);
-    manifest(name, "rnnc_lstm_cell", params, n, path);
+             "S_SATURATE=%d%s%s",
+             c.acc.w, af, c.r.w, rf, c.r.sgn, c.r.q, c.r.o == O_SAT, c.s.w, sf, c.s.q, c.s.o == O_SAT, p1, p2);
+    manifest(name, "rnnc_lstm_cell", params, CELL_N, path);
 }
 
 typedef struct {
-    int reset_after;
     FxType acc, r;
     Act ract, act;
 } GruCfg;
 
-static void gru_case(const char *name, GruCfg c)
+static void gru_params(char *buf, size_t len, const GruCfg *c, bool a_type, bool act)
 {
-    seed_from(name);
-    char vname[256], path[512], params[4096], p1[1024], p2[1024];
-    snprintf(vname, sizeof vname, "%s.vec", name);
-    FILE *f = open_out(vname, path, sizeof path);
-    int n = 250, rf = fx_frac(c.r), af = fx_frac(c.acc);
-    int64_t h = 0;
-    for (int k = 0; k < n; k++) {
-        int rst = rndint(100) < 3, clear = rndint(100) < 12, gap = rndint(100) < 60 ? 0 : rndint(4);
-        int cgap = rndint(100) < 50 ? 0 : rndint(5);
-        if (rst) h = 0;
-        wide_t pz = pre_val(c.acc), pr = pre_val(c.acc), xw = pre_val(c.acc), hu = pre_val(c.acc);
-        wide_t phh = pre_val(c.acc);
-        int64_t z = act_eval(&c.ract, pz, af), r = act_eval(&c.ract, pr, af);
-        int64_t rh = 0, pre_hh;
-        if (c.reset_after) {
-            int64_t rhu = fx_cast((wide_t)r * hu, rf + af, c.acc);
-            pre_hh = fx_cast(xw + rhu, af, c.acc);
-            cgap = 0;
-            phh = 0;
-        } else {
-            rh = fx_cast((wide_t)r * h, 2 * rf, c.r);
-            pre_hh = (int64_t)phh;
-            xw = hu = 0;
-        }
-        int64_t hh = act_eval(&c.act, pre_hh, af);
-        wide_t one = (wide_t)1 << rf;
-        int64_t hn = fx_cast((wide_t)z * h + (one - z) * hh, 2 * rf, c.r);
-        fprintf(f, "%d %d %d ", rst, clear, gap);
-        phex(f, pz, c.acc.w);
-        fputc(' ', f);
-        phex(f, pr, c.acc.w);
-        fputc(' ', f);
-        phex(f, xw, c.acc.w);
-        fputc(' ', f);
-        phex(f, hu, c.acc.w);
-        fputc(' ', f);
-        phex(f, rh, c.r.w);
-        fprintf(f, " %d ", cgap);
-        phex(f, phh, c.acc.w);
-        fputc(' ', f);
-        phex(f, hn, c.r.w);
-        fputc('\n', f);
-        h = clear ? 0 : hn;
-    }
-    fclose(f);
-    cell_act_params(p1, sizeof p1, "RACT_", &c.ract, true);
-    cell_act_params(p2, sizeof p2, "ACT_", &c.act, true);
-    snprintf(params, sizeof params,
-             "RESET_AFTER=%d ACC_W=%d ACC_F=%d R_W=%d R_F=%d R_SIGNED=%d R_ROUND=%d R_SATURATE=%d A_ROUND=%d "
-             "A_SATURATE=%d%s%s",
-             c.reset_after, c.acc.w, af, c.r.w, rf, c.r.sgn, c.r.q, c.r.o == O_SAT, c.acc.q, c.acc.o == O_SAT, p1,
-             p2);
-    manifest(name, "rnnc_gru_cell", params, n, path);
+    char p1[1024], p2[1024] = "", at[128] = "";
+    cell_act_params(p1, sizeof p1, "RACT_", &c->ract);
+    if (act) cell_act_params(p2, sizeof p2, "ACT_", &c->act);
+    if (a_type) snprintf(at, sizeof at, " A_ROUND=%d A_SATURATE=%d", c->acc.q, c->acc.o == O_SAT);
+    snprintf(buf, len, "ACC_W=%d ACC_F=%d R_W=%d R_F=%d R_SIGNED=%d R_ROUND=%d R_SATURATE=%d%s%s%s", c->acc.w,
+             fx_frac(c->acc), c->r.w, fx_frac(c->r), c->r.sgn, c->r.q, c->r.o == O_SAT, at, p1, p2);
 }
 
+/* h = cast_R(z * h_prev + (1 - z) * hh), exact inside */
+static int64_t gru_mix(const GruCfg *c, int64_t z, wide_t h, int64_t hh)
+{
+    int rf = fx_frac(c->r);
+    wide_t one = (wide_t)1 << rf;
+    return fx_cast((wide_t)z * h + (one - z) * hh, 2 * rf, c->r);
+}
+
+/* rnnc_gru_cell (reset_after = true): "valid pre_z pre_r xw_h hu_h h_prev expected_h_new" */
+static void gru_cell_case(const char *name, GruCfg c)
+{
+    seed_from(name);
+    bubble_run = 0;
+    char vname[256], path[512], params[4096];
+    snprintf(vname, sizeof vname, "%s.vec", name);
+    FILE *f = open_out(vname, path, sizeof path);
+    int rf = fx_frac(c.r), af = fx_frac(c.acc);
+    int64_t hist[16];
+    int nhist = 0;
+    const int w[] = {c.acc.w, c.acc.w, c.acc.w, c.acc.w, c.r.w, c.r.w};
+    for (int k = 0; k < CELL_N; k++) {
+        wide_t v[6];
+        bool valid = !bubble();
+        for (int j = 0; j < 4; j++) v[j] = pre_val(c.acc);
+        v[4] = state_val(c.r, hist, nhist);
+        int64_t z = act_eval(&c.ract, v[0], af), r = act_eval(&c.ract, v[1], af);
+        int64_t rhu = fx_cast((wide_t)r * v[3], rf + af, c.acc);
+        int64_t pre_hh = fx_cast(v[2] + rhu, af, c.acc);
+        int64_t hh = act_eval(&c.act, pre_hh, af);
+        v[5] = gru_mix(&c, z, v[4], hh);
+        cell_line(f, valid, v, w, 6);
+        if (valid) hist_push(hist, &nhist, v[5]);
+    }
+    fclose(f);
+    gru_params(params, sizeof params, &c, true, true);
+    manifest(name, "rnnc_gru_cell", params, CELL_N, path);
+}
+
+/* rnnc_gru_reset: "valid pre_r h_prev expected_rh" */
+static void gru_reset_case(const char *name, GruCfg c)
+{
+    seed_from(name);
+    bubble_run = 0;
+    char vname[256], path[512], params[4096];
+    snprintf(vname, sizeof vname, "%s.vec", name);
+    FILE *f = open_out(vname, path, sizeof path);
+    int rf = fx_frac(c.r), af = fx_frac(c.acc);
+    int64_t hist[16];
+    int nhist = 0;
+    const int w[] = {c.acc.w, c.r.w, c.r.w};
+    for (int k = 0; k < CELL_N; k++) {
+        wide_t v[3];
+        bool valid = !bubble();
+        v[0] = pre_val(c.acc);
+        v[1] = state_val(c.r, hist, nhist);
+        int64_t r = act_eval(&c.ract, v[0], af);
+        v[2] = fx_cast((wide_t)r * v[1], 2 * rf, c.r);
+        cell_line(f, valid, v, w, 3);
+        if (valid) hist_push(hist, &nhist, v[2]);
+    }
+    fclose(f);
+    gru_params(params, sizeof params, &c, false, false);
+    manifest(name, "rnnc_gru_reset", params, CELL_N, path);
+}
+
+/* rnnc_gru_update: "valid pre_z pre_hh h_prev expected_h_new" */
+static void gru_update_case(const char *name, GruCfg c)
+{
+    seed_from(name);
+    bubble_run = 0;
+    char vname[256], path[512], params[4096];
+    snprintf(vname, sizeof vname, "%s.vec", name);
+    FILE *f = open_out(vname, path, sizeof path);
+    int af = fx_frac(c.acc);
+    int64_t hist[16];
+    int nhist = 0;
+    const int w[] = {c.acc.w, c.acc.w, c.r.w, c.r.w};
+    for (int k = 0; k < CELL_N; k++) {
+        wide_t v[4];
+        bool valid = !bubble();
+        v[0] = pre_val(c.acc);
+        v[1] = pre_val(c.acc);
+        v[2] = state_val(c.r, hist, nhist);
+        int64_t z = act_eval(&c.ract, v[0], af), hh = act_eval(&c.act, v[1], af);
+        v[3] = gru_mix(&c, z, v[2], hh);
+        cell_line(f, valid, v, w, 4);
+        if (valid) hist_push(hist, &nhist, v[3]);
+    }
+    fclose(f);
+    gru_params(params, sizeof params, &c, false, true);
+    manifest(name, "rnnc_gru_update", params, CELL_N, path);
+}
+
+/* Both halves of the reset_after = false form with one configuration. */
+static void gru_before_cases(const char *name, GruCfg c)
+{
+    char n[256];
+    snprintf(n, sizeof n, "%s_reset", name);
+    gru_reset_case(n, c);
+    snprintf(n, sizeof n, "%s_update", name);
+    gru_update_case(n, c);
+}
 /* ---- the parameter sets ---- */
 
 static void quant_cases(void)
@@ -666,97 +760,110 @@ static void cell_cases(void)
     l = (LstmCfg){.acc = mk(16, 10, true, 0, 0), .r = r, .s = mk(16, 10, true, 0, 0)};
     l.ract = table_act("lstm_default_sig", FN_SIGMOID, 10, r, *t18, 0, 0);
     l.act = table_act("lstm_default_tanh", FN_TANH, 10, r, *t18, 0, 0);
-    l.cact = l.act;
     lstm_case("lstm_default", l);
 
     r = mk(8, 6, true, 1, 1);
     l = (LstmCfg){.acc = mk(14, 8, true, 0, 0), .r = r, .s = mk(12, 8, true, 2, 1)};
     l.ract = table_act("lstm_small_sig", FN_SIGMOID, 6, r, *t12, 0, 0);
     l.act = table_act("lstm_small_tanh16", FN_TANH, 4, r, *t12, 0, 0);
-    l.cact = table_act("lstm_small_tanh8", FN_TANH, 3, r, *t12, 0, 0);
     lstm_case("lstm_small_rnd_sat_conv", l);
 
     r = mk(12, 10, false, 1, 1);
     l = (LstmCfg){.acc = mk(16, 11, true, 0, 0), .r = r, .s = mk(16, 12, true, 0, 1)};
     l.ract = table_act("lstm_u_hsig", FN_HARD_SIGMOID, 8, r, *t18, 0, 0);
     l.act = table_act("lstm_u_tanh", FN_TANH, 9, r, *t18, 0, 0);
-    l.cact = table_act("lstm_u_ctanh", FN_TANH, 7, r, *t18, 0, 0);
     lstm_case("lstm_ufixed_result", l);
 
     r = mk(8, 12, true, 0, 0);
     l = (LstmCfg){.acc = mk(16, 12, true, 0, 0), .r = r, .s = mk(10, 14, true, 1, 0)};
     l.ract = table_act("lstm_frac_sig", FN_SIGMOID, 5, r, *t32, 0, 0);
     l.act = table_act("lstm_frac_tanh", FN_TANH, 5, r, *t32, 0, 0);
-    l.cact = l.act;
     lstm_case("lstm_frac_gt_width", l);
+
+    /* S coarser than R (S_F < R_F): fc is shifted to R_F + R_F fractional bits */
+    r = mk(12, 10, true, 2, 0);
+    l = (LstmCfg){.acc = mk(16, 10, true, 0, 0), .r = r, .s = mk(9, 3, true, 2, 0)};
+    l.ract = table_act("lstm_scoarse_sig", FN_SIGMOID, 7, r, *t18, 0, 0);
+    l.act = table_act("lstm_scoarse_tanh", FN_TANH, 6, r, *t18, 0, 0);
+    lstm_case("lstm_s_coarse_conv_wrap", l);
 
     r = mk(16, 8, true, 1, 1);
     l = (LstmCfg){.acc = mk(18, 8, true, 0, 0), .r = r, .s = mk(20, 10, true, 1, 0)};
     l.ract = cast_act(0, r);
     l.act = cast_act(1, r);
-    l.cact = l.act;
     lstm_case("lstm_linear_relu", l);
+
+    r = mk(10, 4, false, 2, 0);
+    l = (LstmCfg){.acc = mk(14, 6, true, 0, 0), .r = r, .s = mk(12, 5, true, 0, 0)};
+    l.ract = cast_act(1, r);
+    l.act = cast_act(0, r);
+    lstm_case("lstm_ufixed_relu_linear_wrap", l);
 
     r = mk(32, 24, true, 0, 1);
     l = (LstmCfg){.acc = mk(32, 20, true, 0, 0), .r = r, .s = mk(32, 16, true, 0, 1)};
     l.ract = table_act("lstm_w32_hsig", FN_HARD_SIGMOID, 10, r, *t32, 0, 0);
     l.act = table_act("lstm_w32_tanh", FN_TANH, 10, r, *t32, 0, 0);
-    l.cact = l.act;
     lstm_case("lstm_w32_sat", l);
 
     GruCfg g;
     r = mk(16, 10, true, 0, 0);
-    g = (GruCfg){.reset_after = 1, .acc = mk(16, 10, true, 0, 0), .r = r};
+    g = (GruCfg){.acc = mk(16, 10, true, 0, 0), .r = r};
     g.ract = table_act("gru_default_sig", FN_SIGMOID, 10, r, *t18, 0, 0);
     g.act = table_act("gru_default_tanh", FN_TANH, 10, r, *t18, 0, 0);
-    gru_case("gru_after_default", g);
-    g.reset_after = 0;
-    gru_case("gru_before_default", g);
+    gru_cell_case("gru_after_default", g);
+    gru_before_cases("gru_before_default", g);
 
     r = mk(8, 6, true, 1, 1);
-    g = (GruCfg){.reset_after = 1, .acc = mk(12, 6, true, 2, 1), .r = r};
+    g = (GruCfg){.acc = mk(12, 6, true, 2, 1), .r = r};
     g.ract = table_act("gru_small_sig", FN_SIGMOID, 5, r, *t12, 0, 0);
     g.act = table_act("gru_small_tanh", FN_TANH, 4, r, *t12, 0, 0);
-    gru_case("gru_after_small_rnd_sat", g);
+    gru_cell_case("gru_after_small_rnd_sat", g);
+    gru_before_cases("gru_before_small_rnd_sat", g);
 
     r = mk(12, 11, false, 2, 1);
-    g = (GruCfg){.reset_after = 0, .acc = mk(16, 10, true, 1, 1), .r = r};
+    g = (GruCfg){.acc = mk(16, 10, true, 1, 1), .r = r};
     g.ract = table_act("gru_u_sig", FN_SIGMOID, 8, r, *t18, 0, 0);
     g.act = table_act("gru_u_tanh", FN_TANH, 8, r, *t18, 0, 0);
-    gru_case("gru_before_ufixed_conv_sat", g);
+    gru_cell_case("gru_after_ufixed_conv_sat", g);
+    gru_before_cases("gru_before_ufixed_conv_sat", g);
 
     r = mk(10, 12, true, 0, 0);
-    g = (GruCfg){.reset_after = 1, .acc = mk(20, 14, true, 0, 1), .r = r};
+    g = (GruCfg){.acc = mk(20, 14, true, 0, 1), .r = r};
     g.ract = cast_act(0, r);
     g.act = cast_act(1, r);
-    gru_case("gru_after_linear_relu_frac", g);
+    gru_cell_case("gru_after_linear_relu_frac", g);
+    gru_before_cases("gru_before_linear_relu_frac", g);
 
     r = mk(10, 4, false, 0, 0);
-    g = (GruCfg){.reset_after = 1, .acc = mk(16, 8, true, 1, 0), .r = r};
+    g = (GruCfg){.acc = mk(16, 8, true, 1, 0), .r = r};
     g.ract = cast_act(0, r);
     g.act = cast_act(0, r);
-    gru_case("gru_after_ufixed_linear_wrap", g);
-    g.reset_after = 0;
-    gru_case("gru_before_ufixed_linear_wrap", g);
+    gru_cell_case("gru_after_ufixed_linear_wrap", g);
+    gru_before_cases("gru_before_ufixed_linear_wrap", g);
 
     /* R_F = R_W - 1 with a linear ract: z reaches -1.0, the extreme of 1 - z (= 2.0) */
     r = mk(8, 7, true, 0, 1);
-    g = (GruCfg){.reset_after = 1, .acc = mk(12, 7, true, 0, 1), .r = r};
+    g = (GruCfg){.acc = mk(12, 7, true, 0, 1), .r = r};
     g.ract = cast_act(0, r);
     g.act = cast_act(0, r);
-    gru_case("gru_after_omz_extreme", g);
-    g.reset_after = 0;
-    gru_case("gru_before_omz_extreme", g);
+    gru_cell_case("gru_after_omz_extreme", g);
+    gru_before_cases("gru_before_omz_extreme", g);
+
+    /* unsigned R with R_F = R_W: z up to 1 - 2^-R_F, 1 - z down to 2^-R_F */
+    r = mk(6, 6, false, 1, 0);
+    g = (GruCfg){.acc = mk(10, 6, true, 2, 0), .r = r};
+    g.ract = cast_act(1, r);
+    g.act = table_act("gru_u6_hsig", FN_HARD_SIGMOID, 3, r, *t12, 0, 0);
+    gru_cell_case("gru_after_u6_relu_hsig8", g);
+    gru_before_cases("gru_before_u6_relu_hsig8", g);
 
     r = mk(32, 30, true, 0, 1);
-    g = (GruCfg){.reset_after = 0, .acc = mk(32, 16, true, 0, 1), .r = r};
+    g = (GruCfg){.acc = mk(32, 16, true, 0, 1), .r = r};
     g.ract = table_act("gru_w32_hsig", FN_HARD_SIGMOID, 9, r, *t32, 0, 0);
     g.act = table_act("gru_w32_tanh", FN_TANH, 11, r, *t32, 0, 0);
-    gru_case("gru_before_w32_sat", g);
-    g.reset_after = 1;
-    gru_case("gru_after_w32_sat", g);
+    gru_before_cases("gru_before_w32_sat", g);
+    gru_cell_case("gru_after_w32_sat", g);
 }
-
 int main(int argc, char **argv)
 {
     if (argc != 2) {

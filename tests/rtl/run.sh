@@ -2,7 +2,8 @@
 # tests/rtl/run.sh: the rtl_lib tests. For every case of gen_vectors.c (module x parameter
 # set): verilator --lint-only -Wall of the module with those parameters, then the module's
 # testbench under iverilog -g2005 against the C-computed vectors (compiler/fixed.c). Then a
-# yosys synth_ice40 -dsp check that 16x16 products map to SB_MAC16.
+# yosys synth_ice40 -dsp check that 16x16 products map to SB_MAC16 (rnnc_product, rnnc_mac,
+# rnnc_lstm_cell).
 # One line per case; the last line is "rtl: N passed, M failed"; exit status 1 on any failure.
 # Environment: RTL_TEST_DIR (build directory, default build/rtl-tests), RTL_JOBS (parallel
 # jobs, default nproc), RTL_FILTER (only cases whose name contains it).
@@ -95,6 +96,32 @@ synth_case() {
     echo "$status" > "$OUT/res/$name"
     printf '%s %-34s %-16s %s\n' "$status" "$name" "$module" "$detail"
 }
+# The LSTM cell (default types, the lstm_default tables) must synthesize with its three 16x16
+# products in SB_MAC16 and no undriven net (yosys's check after DSP packing).
+synth_lstm_case() {
+    local name="yosys_rnnc_lstm_cell" dir="$OUT/case/yosys_rnnc_lstm_cell" status=FAIL detail
+    mkdir -p "$dir"
+    if yosys -q -l "$dir/yosys.log" -p "read_verilog $(printf '%s ' "$ROOT"/rtl_lib/rnnc_quant.v \
+            "$ROOT"/rtl_lib/rnnc_activation.v "$ROOT"/rtl_lib/rnnc_lstm_cell.v); \
+            chparam -set RACT_FILE \"$OUT/vec/lstm_default_sig.mem\" -set ACT_FILE \"$OUT/vec/lstm_default_tanh.mem\" rnnc_lstm_cell; \
+            synth_ice40 -dsp -top rnnc_lstm_cell -run begin:map_ram; check; \
+            synth_ice40 -dsp -top rnnc_lstm_cell -run map_ram:; stat" > /dev/null 2>&1; then
+        local n
+        n="$(grep -E '^ +SB_MAC16 +[0-9]+' "$dir/yosys.log" | tail -n1 | awk '{print $2}')"
+        if grep -q 'has no driver' "$dir/yosys.log"; then
+            detail="undriven net after DSP packing: $(grep -m1 'has no driver' "$dir/yosys.log")"
+        elif [ "${n:-0}" -eq 3 ]; then
+            status=PASS
+            detail="3 SB_MAC16, no undriven net"
+        else
+            detail="expected 3 SB_MAC16, got ${n:-0}"
+        fi
+    else
+        detail="yosys failed: $(grep -m1 -i error "$dir/yosys.log" || true)"
+    fi
+    echo "$status" > "$OUT/res/$name"
+    printf '%s %-34s %-16s %s\n' "$status" "$name" "rnnc_lstm_cell" "$detail"
+}
 # Every module must also read and elaborate in yosys with its default parameters.
 read_all_case() {
     local name="yosys_read_all" dir="$OUT/case/yosys_read_all" status=PASS detail="every module elaborates"
@@ -110,6 +137,7 @@ read_all_case() {
 if [ -z "$FILTER" ] || [[ "yosys" == *"$FILTER"* ]]; then
     synth_case rnnc_product
     synth_case rnnc_mac
+    if [ -z "$FILTER" ]; then synth_lstm_case; fi
     read_all_case
 fi
 

