@@ -41,32 +41,58 @@ module rnnc_activation #(
         end
     end
 
+    // OFFSET as a U_W-bit vector (zero-extended; OFFSET < 2^(TABLE_BITS+1) <= 2^25)
+    function [63:0] offset_bits64;
+        input integer v;
+        integer k;
+        begin
+            offset_bits64 = 64'd0;
+            for (k = 0; k < 31; k = k + 1) offset_bits64[k] = v[k];
+        end
+    endfunction
+
     generate
         if (KIND == 2) begin : g_table
             localparam integer X_W = IN_W + 1;
             // in * 2^(SCALE_SHIFT - IN_F): a right shift by RSH rounding toward zero, or an
-            // exact left shift by LSH.
+            // exact left shift by LSH; then + OFFSET and the clamp. Kept as narrow as the index
+            // needs, with the round-toward-zero increment as the adder's carry-in, so the whole
+            // index is one short carry chain ahead of the table (this path sets Fmax).
             localparam integer RSH = IN_F > SCALE_SHIFT ? IN_F - SCALE_SHIFT : 0;
             localparam integer LSH = SCALE_SHIFT > IN_F ? SCALE_SHIFT - IN_F : 0;
-            localparam integer T0_W = (X_W > RSH + 1 ? X_W : RSH + 1) + 1 + LSH;
-            localparam integer T1_W = T0_W > TABLE_BITS + 1 ? T0_W : TABLE_BITS + 1;
-            localparam integer T_W = (T1_W > 33 ? T1_W : 33) + 1; // also holds OFFSET + carry
+            localparam integer F_W = (X_W > RSH ? X_W - RSH : 1) + LSH; // the shifted value
+            localparam integer O_W = TABLE_BITS + 2;                    // OFFSET < 2^(TABLE_BITS+1)
+            localparam integer U_W = (F_W > O_W ? F_W : O_W) + 1;       // + sign of the sum
             localparam integer N = 1 << TABLE_BITS;
 
             wire [X_W-1:0] xs = IN_SIGNED != 0 ? {in_data[IN_W-1], in_data} : {1'b0, in_data};
-            wire signed [T_W-1:0] xe = $signed({{(T_W - X_W){xs[X_W-1]}}, xs});
-            wire signed [T_W-1:0] t;
+            wire [F_W-1:0] fl;   // floor of the shifted value (exact when shifting left)
+            wire inc;            // 1 when a negative value had nonzero bits shifted out
             if (RSH > 0) begin : g_right
-                // trunc0(x / 2^RSH) = floor((x + (x < 0 ? 2^RSH - 1 : 0)) / 2^RSH)
-                wire [T_W-1:0] bias = xe[T_W-1] ? {{(T_W - RSH){1'b0}}, {RSH{1'b1}}} : {T_W{1'b0}};
-                assign t = (xe + $signed(bias)) >>> RSH;
+                if (X_W > RSH) begin : g_keep
+                    assign fl = xs[X_W-1:RSH];
+                end else begin : g_sign
+                    assign fl = xs[X_W-1];
+                end
+                assign inc = xs[X_W-1] & (|xs[(RSH < X_W ? RSH : X_W)-1:0]);
             end else begin : g_left
-                assign t = xe <<< LSH;
+                if (LSH > 0) begin : g_shift
+                    assign fl = {xs, {LSH{1'b0}}};
+                end else begin : g_none
+                    assign fl = xs;
+                end
+                assign inc = 1'b0;
             end
-            wire [T_W-1:0] off = {{(T_W - 32){1'b0}}, OFFSET};
-            wire [T_W-1:0] u = t + off;
-            wire neg = u[T_W-1];
-            wire over = |u[T_W-2:TABLE_BITS];
+            wire [U_W:0] fl_x = {{(U_W - F_W){fl[F_W-1]}}, fl, inc};
+            localparam [63:0] OFF_64 = offset_bits64(OFFSET);
+            wire [U_W:0] off_x = {OFF_64[U_W-1:0], inc};
+            wire [U_W:0] sum = fl_x + off_x;   // 2 * (fl + OFFSET + inc): one adder, inc as carry
+            wire [U_W-1:0] u = sum[U_W:1];
+            /* verilator lint_off UNUSEDSIGNAL */
+            wire unused_sum_lsb = sum[0];  // always 0: both addends carry inc in bit 0
+            /* verilator lint_on UNUSEDSIGNAL */
+            wire neg = u[U_W-1];
+            wire over = |u[U_W-2:TABLE_BITS];
             wire [TABLE_BITS-1:0] idx = neg ? {TABLE_BITS{1'b0}} :
                                         over ? {TABLE_BITS{1'b1}} : u[TABLE_BITS-1:0];
 
