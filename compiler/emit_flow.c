@@ -296,22 +296,32 @@ static void emit_vendor(const Netlist *n, const FlowOptions *fo, const char *dir
     fclose(f);
 }
 
-void emit_flow(const Netlist *n, const FlowOptions *fo, const char *dir)
+/* The UART front end: its library modules, the generated top, and files_uart.f. */
+void emit_uart(const Netlist *n, const char *dir)
 {
-    const Model *m = n->model;
     char from[4096], rel[300];
     static const char *const uart_mods[] = {"rnnc_uart_rx", "rnnc_uart_tx", "rnnc_beat_deserializer",
                                             "rnnc_beat_serializer", NULL};
+    FILE *f = xfopen_w(dir, "files_uart.f");
     for (int i = 0; uart_mods[i]; i++) {
         snprintf(from, sizeof from, "%s/rtl_lib/%s.v", rnnc_datadir(), uart_mods[i]);
         snprintf(rel, sizeof rel, "rtl/%s.v", uart_mods[i]);
         copy_file(from, dir, rel);
+        fprintf(f, "%s\n", rel);
     }
+    fprintf(f, "rtl/%s_uart.v\n", n->model->name);
+    fclose(f);
+    emit_uart_top(n, dir);
+}
+
+void emit_flow(const Netlist *n, const FlowOptions *fo, const char *dir)
+{
+    const Model *m = n->model;
+    char from[4096];
     snprintf(from, sizeof from, "%s/constraints/icebreaker.pcf", rnnc_datadir());
     copy_file(from, dir, "constraints/icebreaker.pcf");
     snprintf(from, sizeof from, "%s/constraints/hx8k_breakout.pcf", rnnc_datadir());
     copy_file(from, dir, "constraints/hx8k_breakout.pcf");
-    emit_uart_top(n, dir);
     if (!strcmp(fo->target, "ice40")) emit_ice40_top(n, fo, dir);
     emit_scripts(n, fo, dir);
     emit_makefile(n, fo, dir);

@@ -44,7 +44,7 @@ static FileKind sniff(const char *path, char *what, size_t len)
     unsigned char b[16] = {0};
     FILE *f = fopen(path, "rb");
     if (!f) {
-        snprintf(what, len, "cannot be read: %s", strerror(errno));
+        SNPRINTF(what, len, "cannot be read: %s", strerror(errno));
         return K_MISSING;
     }
     size_t n = fread(b, 1, sizeof b, f);
@@ -64,7 +64,7 @@ static FileKind sniff(const char *path, char *what, size_t len)
     if (n >= 8 && !memcmp(b, "\211HDF\r\n\032\n", 8)) return K_HDF5;
     if (n >= 4 && (!memcmp(b, "PK\003\004", 4) || !memcmp(b, "PK\005\006", 4))) return K_ZIP;
     if (c == '{' || c == '[') return K_JSON;
-    if (n == 0) snprintf(what, len, "an empty file");
+    if (n == 0) SNPRINTF(what, len, "an empty file");
     else if (n >= 8 && !memcmp(b, "\211PNG", 4)) snprintf(what, len, "a PNG image");
     else if (n >= 4 && !memcmp(b, "\177ELF", 4)) snprintf(what, len, "an executable");
     else if (n >= 2 && b[0] == 0x1f && b[1] == 0x8b) snprintf(what, len, "gzip data");
@@ -72,7 +72,7 @@ static FileKind sniff(const char *path, char *what, size_t len)
         bool text = true;
         for (size_t k = 0; k < n; k++)
             if (b[k] < 9 || (b[k] > 13 && b[k] < 32)) text = false;
-        snprintf(what, len, text ? "text that is not JSON" : "binary data of an unknown kind");
+        SNPRINTF(what, len, text ? "text that is not JSON" : "binary data of an unknown kind");
     }
     return K_OTHER;
 }
@@ -227,7 +227,9 @@ static char **attr_strings(const Ctx *c, hid_t obj, const char *name, int *count
     } else if (np > 0) {
         htri_t var = H5Tis_variable_str(t);
         hid_t mt = H5Tcopy(H5T_C_S1);
-        if (var < 0 || mt < 0) werr(c, NULL, "the attribute '%s' is unreadable", name);
+        H5T_cset_t cs = H5Tget_cset(t); /* ASCII and UTF-8 do not convert into each other */
+        if (var < 0 || mt < 0 || cs < 0 || H5Tset_cset(mt, cs) < 0)
+            werr(c, NULL, "the attribute '%s' is unreadable", name);
         if (var) {
             char **tmp = xcalloc((size_t)np, sizeof *tmp);
             if (H5Tset_size(mt, H5T_VARIABLE) < 0 || H5Aread(a, mt, tmp) < 0)
@@ -265,12 +267,12 @@ static char **attr_list(const Ctx *c, hid_t obj, const char *name, int *count)
     char **v = attr_strings(c, obj, name, count);
     if (v) return v;
     char chunk[160];
-    snprintf(chunk, sizeof chunk, "%s0", name);
+    SNPRINTF(chunk, sizeof chunk, "%s0", name);
     if (!attr_has(obj, chunk)) return NULL;
     char **all = NULL;
     int n = 0;
     for (int k = 0;; k++) {
-        snprintf(chunk, sizeof chunk, "%s%d", name, k);
+        SNPRINTF(chunk, sizeof chunk, "%s%d", name, k);
         int m;
         char **part = attr_strings(c, obj, chunk, &m);
         if (!part) break;
@@ -306,7 +308,7 @@ typedef struct {
 
 static void read_arr(const Ctx *c, const KLayer *l, hid_t loc, const char *name, Arr *a)
 {
-    snprintf(a->name, sizeof a->name, "%s", name);
+    SNPRINTF(a->name, sizeof a->name, "%s", name);
     hid_t d = h5_has(loc, name) ? H5Dopen2(loc, name, H5P_DEFAULT) : -1;
     if (d < 0) werr(c, l, "the weight dataset '%s' is missing", name);
     hid_t t = H5Dget_type(d), s = H5Dget_space(d);
@@ -365,7 +367,7 @@ static int layer_weights(const Ctx *c, const KLayer *l, bool recurrent, Arr *out
         char **kids = group_children(c, c->v3, &nk);
         for (int i = 0; i < nk && !key; i++) {
             char vp[4200];
-            snprintf(vp, sizeof vp, "%s/vars", kids[i]);
+            SNPRINTF(vp, sizeof vp, "%s/vars", kids[i]);
             if (!h5_has(c->v3, vp)) continue;
             hid_t g = H5Gopen2(c->v3, vp, H5P_DEFAULT);
             if (g < 0) continue;
@@ -376,7 +378,7 @@ static int layer_weights(const Ctx *c, const KLayer *l, bool recurrent, Arr *out
         }
         if (!key) key = l->v3key;
         char vp[4200];
-        snprintf(vp, sizeof vp, "%s/%svars", key, recurrent ? "cell/" : "");
+        SNPRINTF(vp, sizeof vp, "%s/%svars", key, recurrent ? "cell/" : "");
         if (!h5_has(c->v3, vp))
             werr(c, l, "no weights found (expected the group layers/%s, or a layers/*/vars group named '%s')",
                  vp, l->kname);
@@ -384,7 +386,7 @@ static int layer_weights(const Ctx *c, const KLayer *l, bool recurrent, Arr *out
         if (g < 0) werr(c, l, "cannot open layers/%s (file corrupt?)", vp);
         for (;; n++) {
             char nm[32];
-            snprintf(nm, sizeof nm, "%d", n);
+            SNPRINTF(nm, sizeof nm, "%d", n);
             if (!h5_has(g, nm)) break;
             if (n >= max) werr(c, l, "more weight arrays than expected (%d)", max);
             read_arr(c, l, g, nm, &out[n]);
@@ -676,8 +678,8 @@ static void arch_layers(Ctx *c, const cJSON *root, ArchInfo *ai)
             if (seq && !strcmp(order[j]->cls, "InputLayer")) continue;
             if (!strcmp(order[j]->cls, l->cls)) rep++;
         }
-        if (rep) snprintf(l->v3key, sizeof l->v3key, "%s_%d", base, rep);
-        else snprintf(l->v3key, sizeof l->v3key, "%s", base);
+        if (rep) SNPRINTF(l->v3key, sizeof l->v3key, "%s_%d", base, rep);
+        else SNPRINTF(l->v3key, sizeof l->v3key, "%s", base);
     }
     free(order);
 }
@@ -709,7 +711,7 @@ static void safe_name(const char *in, const char *fallback, char *out)
     }
     n = strlen(b);
     while (n && b[n - 1] == '_') b[--n] = 0;
-    if (!is_safe_identifier(b)) snprintf(b, sizeof b, "%s", fallback);
+    if (!is_safe_identifier(b)) SNPRINTF(b, sizeof b, "%s", fallback);
     memcpy(out, b, RNNC_NAME_MAX);
 }
 
@@ -724,9 +726,9 @@ static cJSON *matrix(const double *v, long rows, long cols)
 
 static const char *dims_text(const Arr *a, char *buf, size_t len)
 {
-    if (a->rank == 1) snprintf(buf, len, "(%ld)", a->d[0]);
+    if (a->rank == 1) SNPRINTF(buf, len, "(%ld)", a->d[0]);
     else if (a->rank == 2) snprintf(buf, len, "(%ld, %ld)", a->d[0], a->d[1]);
-    else snprintf(buf, len, "a scalar");
+    else SNPRINTF(buf, len, "a scalar");
     return buf;
 }
 
@@ -735,8 +737,8 @@ static void want_shape(const Ctx *c, const KLayer *l, const Arr *a, const char *
 {
     char got[48], exp[48];
     if (a->rank == rank && a->d[0] == d0 && (rank == 1 || a->d[1] == d1)) return;
-    if (rank == 1) snprintf(exp, sizeof exp, "(%ld)", d0);
-    else snprintf(exp, sizeof exp, "(%ld, %ld)", d0, d1);
+    if (rank == 1) SNPRINTF(exp, sizeof exp, "(%ld)", d0);
+    else SNPRINTF(exp, sizeof exp, "(%ld, %ld)", d0, d1);
     werr(c, l, "%s '%s' has shape %s, expected %s (%s)", what, a->name, dims_text(a, got, sizeof got), exp, why);
 }
 
@@ -749,7 +751,7 @@ static void assign_weights(Arr *w, int n, bool recurrent, Arr **k, Arr **rk, Arr
     for (int i = 0; i < n; i++) {
         char base[200];
         const char *s = strrchr(w[i].name, '/');
-        snprintf(base, sizeof base, "%s", s ? s + 1 : w[i].name);
+        SNPRINTF(base, sizeof base, "%s", s ? s + 1 : w[i].name);
         char *colon = strchr(base, ':');
         if (colon) *colon = 0;
         if (!strcmp(base, "kernel") && !*k) *k = &w[i], got++;
@@ -821,11 +823,11 @@ static cJSON *build_layer(Ctx *c, KLayer *l, const char *name, int *feat, int *s
         assign_weights(w, n, rec, &k, &rk, &b);
         long cols = (long)gates * units;
         char why[160];
-        snprintf(why, sizeof why, "%d input features x %s%d units", *feat, gates > 1 ? (gates == 4 ? "4 gates x " : "3 gates x ") : "", units);
+        SNPRINTF(why, sizeof why, "%d input features x %s%d units", *feat, gates > 1 ? (gates == 4 ? "4 gates x " : "3 gates x ") : "", units);
         want_shape(c, l, k, "kernel", 2, *feat, cols, why);
         cJSON_AddItemToObject(o, "kernel", matrix(k->v, k->d[0], k->d[1]));
         if (rec) {
-            snprintf(why, sizeof why, "%d units x %s%d units", units, gates > 1 ? (gates == 4 ? "4 gates x " : "3 gates x ") : "", units);
+            SNPRINTF(why, sizeof why, "%d units x %s%d units", units, gates > 1 ? (gates == 4 ? "4 gates x " : "3 gates x ") : "", units);
             want_shape(c, l, rk, "recurrent_kernel", 2, units, cols, why);
             cJSON_AddItemToObject(o, "recurrent_kernel", matrix(rk->v, rk->d[0], rk->d[1]));
         }
@@ -976,7 +978,7 @@ static KerasTree keras_tree(const char *path, const KerasOptions *opt)
 {
     H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
     Ctx cx = {.file = path, .h5 = -1, .wroot = -1, .v3 = -1}, *c = &cx;
-    snprintf(c->wfile, sizeof c->wfile, "%s", path);
+    SNPRINTF(c->wfile, sizeof c->wfile, "%s", path);
     char what[128];
     FileKind kind = sniff(path, what, sizeof what);
     cJSON *root = NULL;
@@ -1029,7 +1031,7 @@ static KerasTree keras_tree(const char *path, const KerasOptions *opt)
                              "max_shard_size");
         char *img = zip_entry(path, z, "model.weights.h5", &len, true);
         zip_discard(z);
-        snprintf(c->wfile, sizeof c->wfile, "%s: model.weights.h5", path);
+        SNPRINTF(c->wfile, sizeof c->wfile, "%s: model.weights.h5", path);
         hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
         if (fapl < 0 || H5Pset_fapl_core(fapl, 1 << 16, 0) < 0 || H5Pset_file_image(fapl, img, len) < 0)
             user_error(path, "cannot set up reading model.weights.h5 from memory (HDF5)");
@@ -1054,7 +1056,7 @@ static KerasTree keras_tree(const char *path, const KerasOptions *opt)
         if (wk == K_MISSING) user_error(opt->weights, "%s", wwhat);
         if (wk != K_HDF5) user_error(opt->weights, "--weights: not an HDF5 weights file (this is %s)",
                                      wk == K_ZIP ? "a zip archive" : wk == K_JSON ? "JSON" : wwhat);
-        snprintf(c->wfile, sizeof c->wfile, "%s", opt->weights);
+        SNPRINTF(c->wfile, sizeof c->wfile, "%s", opt->weights);
         c->h5 = open_h5(opt->weights);
         break;
     }
@@ -1094,7 +1096,7 @@ static KerasTree keras_tree(const char *path, const KerasOptions *opt)
         bool fold = i + 2 == c->n && !strcmp(l->cls, "Dense") && is_softmax_layer(c, &c->kl[i + 1]) &&
                     act_of(c, l, "activation", ACT_LINEAR) == ACT_LINEAR;
         char base[RNNC_NAME_MAX], fb[32];
-        snprintf(fb, sizeof fb, "%s_%d", rnnc_type(l->cls), nl);
+        SNPRINTF(fb, sizeof fb, "%s_%d", rnnc_type(l->cls), nl);
         safe_name(l->kname, fb, base);
         memcpy(names[nl], base, RNNC_NAME_MAX);
         for (int k = 2;; k++) {
@@ -1138,7 +1140,7 @@ static Model *parse_tree(const cJSON *tree, const char *path)
     static bool registered;
     const char *dir = getenv("TMPDIR");
     if (!dir || !*dir) dir = "/tmp";
-    snprintf(tmp_path, sizeof tmp_path, "%s/rnnc-import-XXXXXX", dir);
+    SNPRINTF(tmp_path, sizeof tmp_path, "%s/rnnc-import-XXXXXX", dir);
     int fd = mkstemp(tmp_path);
     if (fd < 0) {
         tmp_path[0] = 0;
@@ -1164,11 +1166,11 @@ static bool any_option(const KerasOptions *opt)
 
 static cJSON *rnnc_tree(const char *path, const KerasOptions *opt)
 {
+    Model *m = parse_model(path); /* every error in the file itself, named as usual */
+    (void)m;
     if (opt->weights)
         user_error(path, "--weights goes with a Keras architecture JSON; this is an rnnc model.json (its weights "
                          "are inside)");
-    Model *m = parse_model(path); /* every error in the file itself, named as usual */
-    (void)m;
     size_t len;
     char *text = read_all(path, &len);
     cJSON *tree = cJSON_Parse(text);
@@ -1210,7 +1212,7 @@ void import_model(const char *path, const KerasOptions *opt, const char *out)
         if (fflush(stdout) != 0) user_error(NULL, "cannot write the model to standard output");
     } else {
         char tmp[4300];
-        snprintf(tmp, sizeof tmp, "%s.tmp%ld", out, (long)getpid());
+        SNPRINTF(tmp, sizeof tmp, "%s.tmp%ld", out, (long)getpid());
         FILE *f = fopen(tmp, "w");
         if (!f) user_error(out, "cannot write: %s", strerror(errno));
         bool ok = fputs(text, f) >= 0;

@@ -59,10 +59,10 @@ static void print_number(Sb *s, double d)
     char b[64];
     if (!isfinite(d)) BUG("non-finite number in a model tree");
     if (d == floor(d) && fabs(d) < 1e15) {
-        snprintf(b, sizeof b, "%.0f", d);
+        SNPRINTF(b, sizeof b, "%.0f", d);
     } else {
         for (int p = 15; p <= 17; p++) {
-            snprintf(b, sizeof b, "%.*g", p, d);
+            SNPRINTF(b, sizeof b, "%.*g", p, d);
             if (strtod(b, NULL) == d) break;
         }
     }
@@ -80,7 +80,7 @@ static void print_string(Sb *s, const char *p)
             b[1] = (char)c;
             sb_put(s, b, 2);
         } else if (c < 32) {
-            snprintf(b, sizeof b, "\\u%04x", c);
+            SNPRINTF(b, sizeof b, "\\u%04x", c);
             sb_str(s, b);
         } else {
             sb_put(s, (const char *)&c, 1);
@@ -272,7 +272,7 @@ static void apply_entry(const Cfg *c, cJSON *layer, const cJSON *e, const char *
             for (const cJSON *q = k->child; q; q = q->next) {
                 const char *qk = q->string ? q->string : "";
                 char raw[64], nq[64];
-                snprintf(raw, sizeof raw, "%s", qk);
+                SNPRINTF(raw, sizeof raw, "%s", qk);
                 size_t rl = strlen(raw);
                 if (rl > 2 && !strcmp(raw + rl - 2, "_t")) raw[rl - 2] = 0; /* weight_t -> weight */
                 norm(raw, nq, sizeof nq);
@@ -318,7 +318,7 @@ static const char *tree_name(const cJSON *layer, int i, char *buf, size_t len)
 {
     const cJSON *n = cJSON_GetObjectItemCaseSensitive(layer, "name");
     if (cJSON_IsString(n)) return n->valuestring;
-    snprintf(buf, len, "%s_%d", ltype(layer), i);
+    SNPRINTF(buf, len, "%s_%d", ltype(layer), i);
     return buf;
 }
 
@@ -422,7 +422,7 @@ static void apply_config_file(Cfg *c, const KerasOptions *opt, int n_layers)
         else if (key_is(key, "LayerType")) ltypes = k;
         else if (project_key(key)) {
             size_t n = strlen(ignored);
-            snprintf(ignored + n, sizeof ignored - n, "%s%s", n ? ", " : "", key);
+            SNPRINTF(ignored + n, sizeof ignored - n, "%s%s", n ? ", " : "", key);
         } else
             cerr(c, key, "unknown key (known: Model, LayerName, LayerType, HLSConfig, and hls4ml's project "
                          "keys such as OutputDir, which rnnc ignores)");

@@ -19,7 +19,7 @@ static void usage(FILE *f)
             "  rnnc MODEL.json --sim IN.txt -o DIR\n"
             "                                   emit, simulate every sequence, compare bit for bit with the\n"
             "                                   emulator and cycle for cycle with the predicted timing\n"
-            "        [--simulator verilator|icarus]  (default verilator)\n"
+            "        [--simulator verilator|icarus|uart]  (default verilator; uart: the serial board front end)\n"
             "  rnnc MODEL.json --target ice40 -o DIR [--device up5k|hx8k|hx1k|lp8k] [--package P] [--clock MHZ]\n"
             "                                   emit, synthesize (Yosys), place and route (nextpnr) the UART\n"
             "                                   board top, pack the bitstream (icepack); report cells, Fmax,\n"
@@ -124,8 +124,8 @@ static Options parse_args(int argc, char **argv)
     if (o.sim && !o.out_dir) user_error(NULL, "--sim needs -o DIR (where the design and the simulation go)");
     if (o.sim && o.emulate) user_error(NULL, "--sim and --emulate are separate runs; give one");
     if (o.use_float && !o.emulate) user_error(NULL, "--float goes with --emulate");
-    if (strcmp(o.simulator, "verilator") && strcmp(o.simulator, "icarus"))
-        user_error(NULL, "--simulator: expected verilator or icarus, got '%s'", o.simulator);
+    if (strcmp(o.simulator, "verilator") && strcmp(o.simulator, "icarus") && strcmp(o.simulator, "uart"))
+        user_error(NULL, "--simulator: expected verilator, icarus or uart, got '%s'", o.simulator);
     if (o.dump && strcmp(o.dump, "schedule")) user_error(NULL, "--dump: expected 'schedule', got '%s'", o.dump);
     check_flow_options(&o);
     return o;
@@ -218,6 +218,7 @@ int main(int argc, char **argv)
         emit_verilog(n, s, stage);
         emit_sim(n, s, stage);
         emit_report(n, s, stage);
+        emit_uart(n, stage);
         if (opt.flow.target) emit_flow(n, &opt.flow, stage);
         stage_commit(stage, opt.out_dir);
         free(stage);

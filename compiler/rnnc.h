@@ -265,6 +265,8 @@ typedef struct {
     const char *post_synth;     /* vector file for the post-synthesis simulation, or NULL */
 } FlowOptions;
 void emit_flow(const Netlist *n, const FlowOptions *fo, const char *dir);
+void emit_uart(const Netlist *n, const char *dir);    /* the portable UART front end (always) */
+#define RNNC_UART_SIM_CPB 8                            /* clocks per bit in the UART simulation */
 int run_flow(const Netlist *n, const Schedule *s, const FlowOptions *fo, const char *dir);
 
 /* ---- simulate.c: build and run the emitted design, compare with the emulator ---- */
