@@ -24,6 +24,19 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* snprintf whose truncation is intended (long names are cut): the result is "used" so that
+ * -Wformat-truncation, which varies with the optimization level, stays quiet. */
+#define SNPRINTF(...) ((void)(snprintf(__VA_ARGS__) < 0))
+
+/* Copy src into dst[len], cut to fit. */
+static void copy_str(char *dst, size_t len, const char *src)
+{
+    size_t n = strlen(src);
+    if (n >= len) n = len - 1;
+    memcpy(dst, src, n);
+    dst[n] = 0;
+}
 #include <unistd.h>
 #include <zip.h>
 
@@ -308,7 +321,7 @@ typedef struct {
 
 static void read_arr(const Ctx *c, const KLayer *l, hid_t loc, const char *name, Arr *a)
 {
-    SNPRINTF(a->name, sizeof a->name, "%s", name);
+    copy_str(a->name, sizeof a->name, name);
     hid_t d = h5_has(loc, name) ? H5Dopen2(loc, name, H5P_DEFAULT) : -1;
     if (d < 0) werr(c, l, "the weight dataset '%s' is missing", name);
     hid_t t = H5Dget_type(d), s = H5Dget_space(d);
@@ -679,7 +692,7 @@ static void arch_layers(Ctx *c, const cJSON *root, ArchInfo *ai)
             if (!strcmp(order[j]->cls, l->cls)) rep++;
         }
         if (rep) SNPRINTF(l->v3key, sizeof l->v3key, "%s_%d", base, rep);
-        else SNPRINTF(l->v3key, sizeof l->v3key, "%s", base);
+        else copy_str(l->v3key, sizeof l->v3key, base);
     }
     free(order);
 }
@@ -711,7 +724,7 @@ static void safe_name(const char *in, const char *fallback, char *out)
     }
     n = strlen(b);
     while (n && b[n - 1] == '_') b[--n] = 0;
-    if (!is_safe_identifier(b)) SNPRINTF(b, sizeof b, "%s", fallback);
+    if (!is_safe_identifier(b)) copy_str(b, sizeof b, fallback);
     memcpy(out, b, RNNC_NAME_MAX);
 }
 
@@ -751,7 +764,7 @@ static void assign_weights(Arr *w, int n, bool recurrent, Arr **k, Arr **rk, Arr
     for (int i = 0; i < n; i++) {
         char base[200];
         const char *s = strrchr(w[i].name, '/');
-        SNPRINTF(base, sizeof base, "%s", s ? s + 1 : w[i].name);
+        copy_str(base, sizeof base, s ? s + 1 : w[i].name);
         char *colon = strchr(base, ':');
         if (colon) *colon = 0;
         if (!strcmp(base, "kernel") && !*k) *k = &w[i], got++;
@@ -978,7 +991,7 @@ static KerasTree keras_tree(const char *path, const KerasOptions *opt)
 {
     H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
     Ctx cx = {.file = path, .h5 = -1, .wroot = -1, .v3 = -1}, *c = &cx;
-    SNPRINTF(c->wfile, sizeof c->wfile, "%s", path);
+    copy_str(c->wfile, sizeof c->wfile, path);
     char what[128];
     FileKind kind = sniff(path, what, sizeof what);
     cJSON *root = NULL;
@@ -1056,7 +1069,7 @@ static KerasTree keras_tree(const char *path, const KerasOptions *opt)
         if (wk == K_MISSING) user_error(opt->weights, "%s", wwhat);
         if (wk != K_HDF5) user_error(opt->weights, "--weights: not an HDF5 weights file (this is %s)",
                                      wk == K_ZIP ? "a zip archive" : wk == K_JSON ? "JSON" : wwhat);
-        SNPRINTF(c->wfile, sizeof c->wfile, "%s", opt->weights);
+        copy_str(c->wfile, sizeof c->wfile, opt->weights);
         c->h5 = open_h5(opt->weights);
         break;
     }

@@ -21,6 +21,19 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* snprintf whose truncation is intended (long names are cut): the result is "used" so that
+ * -Wformat-truncation, which varies with the optimization level, stays quiet. */
+#define SNPRINTF(...) ((void)(snprintf(__VA_ARGS__) < 0))
+
+/* Copy src into dst[len], cut to fit. */
+static void copy_str(char *dst, size_t len, const char *src)
+{
+    size_t n = strlen(src);
+    if (n >= len) n = len - 1;
+    memcpy(dst, src, n);
+    dst[n] = 0;
+}
+
 /* ---- the printer: 2-space indentation, number arrays on one line, exact numbers ---- */
 
 typedef struct {
@@ -272,7 +285,7 @@ static void apply_entry(const Cfg *c, cJSON *layer, const cJSON *e, const char *
             for (const cJSON *q = k->child; q; q = q->next) {
                 const char *qk = q->string ? q->string : "";
                 char raw[64], nq[64];
-                SNPRINTF(raw, sizeof raw, "%s", qk);
+                copy_str(raw, sizeof raw, qk);
                 size_t rl = strlen(raw);
                 if (rl > 2 && !strcmp(raw + rl - 2, "_t")) raw[rl - 2] = 0; /* weight_t -> weight */
                 norm(raw, nq, sizeof nq);

@@ -26,6 +26,8 @@ static void usage(FILE *f)
             "                                   latency in us (defaults: up5k, sg48, 48 MHz)\n"
             "        --target generic|xilinx|ecp5  synthesis estimates (xilinx: [--family xc7|xcup])\n"
             "        [--post-synth IN.txt]      also simulate Yosys's netlist of the core against the emulator\n"
+            "  rnnc MODEL.json --board PORT IN.txt  stream IN.txt through a board running the UART top\n"
+            "                                   (115200 8N1) and print its outputs like --emulate\n"
             "  --dump schedule                  print the engines and the predicted timing\n"
             "  rnnc import MODEL [-o OUT.json]  write the rnnc model.json of MODEL (with the options below)\n"
             "\n"
@@ -42,6 +44,7 @@ static void usage(FILE *f)
 
 typedef struct {
     const char *model, *out_dir, *emulate, *sim, *simulator, *dump;
+    const char *board, *board_in;   /* --board PORT IN.txt */
     bool use_float;
     FlowOptions flow;           /* --target and its switches */
     const char *clock;
@@ -81,6 +84,9 @@ static Options parse_args(int argc, char **argv)
             o.simulator = argv[++i];
         } else if (!strcmp(a, "--dump") && has_next) {
             o.dump = argv[++i];
+        } else if (!strcmp(a, "--board") && i + 2 < argc) {
+            o.board = argv[++i];
+            o.board_in = argv[++i];
         } else if (!strcmp(a, "--target") && has_next) {
             o.flow.target = argv[++i];
         } else if (!strcmp(a, "--device") && has_next) {
@@ -201,8 +207,9 @@ int main(int argc, char **argv)
     Model *m = load_model(opt.model, &opt.keras);
     check_model(m);
     quantize_model(m);
-    const char *vec_path = opt.emulate ? opt.emulate : opt.sim ? opt.sim : opt.flow.post_synth;
+    const char *vec_path = opt.emulate ? opt.emulate : opt.sim ? opt.sim : opt.board ? opt.board_in : opt.flow.post_synth;
     Vectors *v = vec_path ? read_vectors(vec_path, m) : NULL;
+    if (opt.board) return run_board(m, v, opt.board);
 
     if (opt.emulate) {
         print_emulation(m, v, opt.use_float);

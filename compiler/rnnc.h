@@ -269,6 +269,9 @@ void emit_uart(const Netlist *n, const char *dir);    /* the portable UART front
 #define RNNC_UART_SIM_CPB 8                            /* clocks per bit in the UART simulation */
 int run_flow(const Netlist *n, const Schedule *s, const FlowOptions *fo, const char *dir);
 
+/* ---- board.c: stream vectors through a board's UART front end (--board PORT) ---- */
+int run_board(const Model *m, const Vectors *v, const char *port);
+
 /* ---- simulate.c: build and run the emitted design, compare with the emulator ---- */
 int run_simulation(const Netlist *n, const Schedule *s, const Vectors *v, const char *dir,
                    const char *tool);

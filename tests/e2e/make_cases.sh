@@ -83,4 +83,13 @@ gen ext_table_big   "T=2 F=2; lstm u=2 pt=ap_fixed<32,2> ts=65536; dense u=2 act
 gen ext_table_two   "T=2 F=2; gru u=2 ts=2; dense u=3 act=softmax ts=2"
 gen ext_state_sat   "T=4 F=2; lstm u=2 ps=ap_fixed<6,2,AP_RND_CONV,AP_SAT> po=ap_fixed<6,1,AP_RND,AP_SAT>"
 gen ext_int_only    "T=2 F=2 P=ap_fixed<8,8>; simple_rnn u=2 act=relu; dense u=1"
+# --- regressions: random models that once exposed a bug (gen_model SEED --kind K) ---
+reg() { # NAME SEED KIND
+    "$ROOT/build/gen_model" "$2" "$OUT/$1.json" "$OUT/$1.txt" --kind "$3"
+    seed=$((seed + 1))
+}
+# simple_rnn with reuse 28 (model default RF 1000 capped): an intermediate build (before
+# cb72398) left `reg h_next_3` undriven,
+# verilator --lint-only -Wall UNDRIVEN (emit_verilog.c)
+reg reg_seed25_rnn_undriven 25 dense
 echo "wrote $((seed - 100)) cases to $OUT"
