@@ -51,6 +51,23 @@ def vec(n, lim):
     return [round(rng.uniform(-lim, lim), 5) for _ in range(n)]
 
 
+# GRU(20) top-tagging: GRU(20) on 20x6, Dense(64, relu), Dense(1, sigmoid)
+def gru_layer(units, fan_in):
+    return {"type": "gru", "name": "gru1", "units": units, "reset_after": True,
+            "kernel": mat(fan_in, 3 * units, 1 / math.sqrt(fan_in)),
+            "recurrent_kernel": mat(units, 3 * units, 1 / math.sqrt(units)),
+            "bias": [vec(3 * units, 0.1), vec(3 * units, 0.1)]}
+
+
+gru20 = {"rnnc": 1, "name": "toptag_gru20", "input": {"timesteps": 20, "features": 6},
+         "precision": "ap_fixed<16,6>", "layers": [
+             gru_layer(20, 6),
+             {"type": "dense", "name": "dense1", "units": 64, "activation": "relu",
+              "kernel": mat(20, 64, 1 / math.sqrt(20)), "bias": vec(64, 0.1)},
+             {"type": "dense", "name": "out", "units": 1, "activation": "sigmoid",
+              "kernel": mat(64, 1, 1 / 8), "bias": vec(1, 0.1)}]}
+json.dump(gru20, open(os.path.join(out, "toptag_gru20.json"), "w"))
+
 big = {"rnnc": 1, "name": "big134k", "input": {"timesteps": 100, "features": 3},
        "precision": "ap_fixed<16,6>", "layers": [
            {"type": "lstm", "name": "lstm", "units": 128, "kernel": mat(3, 512, 0.5),

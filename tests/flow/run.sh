@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# flow/run.sh: the implementation flow end to end on a small GRU model, for every target whose
+# tools are installed (a missing tool is a visible SKIP, never a silent pass):
+#   ice40   synth + place and route + bitstream; report.json checked against the tools' logs;
+#           the post-synthesis netlist simulated bit-exact; the Makefile re-runs a step alone
+#   generic/xilinx/ecp5  synthesis estimates; ecp5 says plainly that it has no place and route
+#   uart    the UART front end simulated in Verilator, bit-exact against the emulator
+#   errors  an impossible device/package (nextpnr fails: status 1, the log's tail), bad switches (2)
+# Ends with "flow: N passed, M failed".
+set -uo pipefail
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+RNNC=${RNNC:-$ROOT/build/rnnc}
+[ -x "$RNNC" ] || make -s -C "$ROOT" >/dev/null
+M=$ROOT/tests/flow/tiny.json
+IN=$ROOT/tests/flow/tiny_in.txt
+W=$ROOT/build/flow-tests
+rm -rf "$W"
+mkdir -p "$W"
+pass=0
+fail=0
+ok() { pass=$((pass + 1)); echo "PASS $1"; }
+bad() { fail=$((fail + 1)); echo "FAIL $1: $2"; }
+skip() { echo "SKIP $1: $2"; }
+has() { command -v "$1" >/dev/null 2>&1; }
+jget() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print(eval('d'+sys.argv[2]))" "$1" "$2" 2>/dev/null; }
+
+if has yosys && has nextpnr-ice40 && has icepack && has iverilog; then
+    if "$RNNC" "$M" --target ice40 -o "$W/ice40" --post-synth "$IN" >"$W/ice40.out" 2>"$W/ice40.err"; then
+        ok "ice40 flow + post-synthesis simulation"
+        R=$W/ice40/report.json
+        [ -s "$W/ice40/pnr/board.bin" ] && ok "ice40 bitstream written" || bad "ice40 bitstream" "pnr/board.bin missing"
+        a=$(jget "$R" "['implementation']['core_cells']['SB_LUT4']")
+        b=$(jget "$W/ice40/logs/core_stat.json" "['design']['num_cells_by_type']['SB_LUT4']")
+        [ -n "$a" ] && [ "$a" = "$b" ] && ok "report LUT4 count = yosys stat ($a)" || bad "report LUT4" "$a vs $b"
+        a=$(jget "$R" "['implementation']['board_utilization']['ICESTORM_LC']['used']")
+        b=$(jget "$W/ice40/logs/pnr_report.json" "['utilization']['ICESTORM_LC']['used']")
+        [ -n "$a" ] && [ "$a" = "$b" ] && ok "report LC count = nextpnr report ($a)" || bad "report LC" "$a vs $b"
+        f=$(jget "$R" "['implementation']['fmax_mhz']")
+        g=$(grep -o "Max frequency for clock[^:]*: [0-9.]* MHz" "$W/ice40/logs/pnr.log" | tail -n 1 | sed 's/.*: \([0-9.]*\) MHz/\1/')
+        python3 -c "import sys; sys.exit(0 if abs(float('$f') - float('$g')) < 0.01 else 1)" 2>/dev/null &&
+            ok "report Fmax = nextpnr log ($f MHz)" || bad "report Fmax" "$f vs log $g"
+        lat=$(jget "$R" "['implementation']['latency_cycles']")
+        us=$(jget "$R" "['implementation']['latency_us']")
+        clk=$(jget "$R" "['implementation']['clock_mhz']")
+        python3 -c "import sys; sys.exit(0 if abs($lat / $clk - $us) < 1e-9 else 1)" 2>/dev/null &&
+            ok "latency_us = cycles / clock" || bad "latency_us" "$lat / $clk != $us"
+        [ "$(jget "$W/ice40/sim.json" "['pass']")" = "True" ] && ok "post-synthesis netlist bit-exact and cycle-exact" ||
+            bad "post-synth" "$(cat "$W/ice40/sim.json" 2>/dev/null | head -c 300)"
+        make -s -C "$W/ice40" clean && make -s -C "$W/ice40" synth >/dev/null 2>&1 && [ -s "$W/ice40/logs/core_stat.json" ] &&
+            ok "DIR/Makefile re-runs synthesis without rnnc" || bad "Makefile" "make synth failed"
+    else
+        bad "ice40 flow" "$(tail -n 5 "$W/ice40.err")"
+    fi
+    if "$RNNC" "$M" --target ice40 --device up5k --package ct256 -o "$W/badpkg" >"$W/badpkg.out" 2>"$W/badpkg.err"; then
+        bad "impossible package" "exit 0"
+    else
+        rc=$?
+        [ "$rc" -eq 1 ] && grep -q "failed" "$W/badpkg.err" && ok "impossible package: status 1 with the log's tail" ||
+            bad "impossible package" "status $rc: $(tail -n 3 "$W/badpkg.err")"
+    fi
+else
+    skip "ice40" "yosys, nextpnr-ice40, icepack or iverilog not installed (make deps)"
+fi
+
+for t in generic xilinx ecp5; do
+    if ! has yosys; then skip "$t" "yosys not installed"; continue; fi
+    if "$RNNC" "$M" --target "$t" -o "$W/$t" >"$W/$t.out" 2>"$W/$t.err"; then
+        n=$(jget "$W/$t/report.json" "sum(d['implementation']['core_cells'].values())")
+        [ -n "$n" ] && [ "$n" -gt 0 ] && ok "$t synthesis ($n cells)" || bad "$t" "no cells in report.json"
+        if [ "$t" = ecp5 ] && ! has nextpnr-ecp5; then
+            grep -q "nextpnr-ecp5 is not installed" "$W/$t.err" && ok "ecp5 says it has no place and route" ||
+                bad "ecp5 warning" "missing"
+        fi
+    else
+        bad "$t" "$(tail -n 5 "$W/$t.err")"
+    fi
+done
+
+if has verilator; then
+    if "$RNNC" "$M" --sim "$IN" -o "$W/uart" --simulator uart >"$W/uart.out" 2>"$W/uart.err"; then
+        ok "UART front end bit-exact in Verilator"
+    else
+        bad "uart" "$(tail -n 5 "$W/uart.err")"
+    fi
+else
+    skip "uart" "verilator not installed"
+fi
+
+for args in "--target ice40 --device foo" "--target ice40 --clock 0" "--target nope" "--device up5k" "--target ice40"; do
+    # shellcheck disable=SC2046,SC2086
+    "$RNNC" "$M" $args $( [ "$args" = "--target ice40" ] || echo "-o $W/usage" ) >/dev/null 2>"$W/usage.err"
+    rc=$?
+    [ "$rc" -eq 2 ] && [ ! -e "$W/usage" ] && ok "usage error: $args" || bad "usage error: $args" "status $rc"
+done
+
+echo "flow: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
