@@ -90,7 +90,12 @@ static cJSON *core_cells(const char *dir)
     if (!text) return NULL;
     cJSON *root = cJSON_Parse(text);
     free(text);
+    /* a hierarchical design has totals under "design"; a flat one only its top module */
     cJSON *design = cJSON_GetObjectItemCaseSensitive(root, "design");
+    if (!design) {
+        cJSON *mods = cJSON_GetObjectItemCaseSensitive(root, "modules");
+        design = mods ? mods->child : NULL;
+    }
     cJSON *by_type = cJSON_DetachItemFromObjectCaseSensitive(design, "num_cells_by_type");
     cJSON_Delete(root);
     return by_type;

@@ -21,6 +21,7 @@
 #include <errno.h>
 #include <hdf5.h>
 #include <math.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -150,6 +151,37 @@ bool is_keras_model(const char *path)
     cJSON_Delete(root);
     free(text);
     return keras;
+}
+
+/* ---- a guard around libhdf5 ----
+ * libhdf5 (1.10) does not validate everything it reads: some corruptions of a file's global
+ * heap (where variable-length strings such as model_config live) crash it inside H5HG_read.
+ * While HDF5 reads a file, a crash becomes a clean status-2 message naming the file. */
+
+static char crash_msg[512];
+static size_t crash_len;
+
+static void on_crash(int sig)
+{
+    (void)sig;
+    if (write(2, crash_msg, crash_len) < 0) _exit(2);
+    _exit(2);
+}
+
+static void hdf5_guard(const char *file, bool on)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sigemptyset(&sa.sa_mask);
+    sa.sa_handler = on ? on_crash : SIG_DFL;
+    if (on) {
+        int n = snprintf(crash_msg, sizeof crash_msg,
+                         "rnnc: %s: the HDF5 library failed reading this file (it is corrupt)\n", file);
+        crash_len = n < 0 ? 0 : (size_t)n < sizeof crash_msg ? (size_t)n : sizeof crash_msg - 1;
+    }
+    sigaction(SIGSEGV, &sa, NULL);
+    sigaction(SIGBUS, &sa, NULL);
+    sigaction(SIGFPE, &sa, NULL);
 }
 
 /* ---- the reading context ---- */
@@ -990,6 +1022,7 @@ static char *zip_entry(const char *path, zip_t *z, const char *name, size_t *len
 static KerasTree keras_tree(const char *path, const KerasOptions *opt)
 {
     H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+    hdf5_guard(opt->weights ? opt->weights : path, true);
     Ctx cx = {.file = path, .h5 = -1, .wroot = -1, .v3 = -1}, *c = &cx;
     copy_str(c->wfile, sizeof c->wfile, path);
     char what[128];
@@ -1133,6 +1166,7 @@ static KerasTree keras_tree(const char *path, const KerasOptions *opt)
     if (c->v3 >= 0) H5Gclose(c->v3);
     if (c->wroot >= 0 && c->wroot != c->h5) H5Gclose(c->wroot);
     H5Fclose(c->h5);
+    hdf5_guard(path, false);
     /* root stays allocated: refs point into it. */
     return kt;
 }

@@ -4,7 +4,10 @@
 #   rtl     rtl_lib modules, each swept over parameters, against the C numerics
 #   errors  malformed inputs: exit status 2 and a message naming the file and JSON path
 #   asan    the error suite and a few end-to-end models with the sanitized compiler
+#   keras   Keras models (.h5, JSON + weights, .keras) against Keras's predictions; bad files
 #   e2e     emitted designs simulated bit-exact and cycle-exact (fixed cases + random models)
+#   uart    the UART front-end modules (rx, tx, beat (de)serializers), swept and in loopback
+#   flow    synthesis, place and route, bitstream, reports, post-synthesis and UART simulation
 # Each suite ends with "NAME: N passed, M failed"; this prints "tests: N passed, M failed".
 set -uo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -31,7 +34,10 @@ suite unit "$ROOT/tests/unit/run.sh"
 suite rtl "$ROOT/tests/rtl/run.sh"
 suite errors "$ROOT/tests/errors/run.sh"
 suite asan "$ROOT/tests/asan/run.sh"
+suite keras "$ROOT/tests/keras/run.sh"
 suite e2e "$ROOT/tests/e2e/run.sh"
+suite uart "$ROOT/tests/rtl/run_uart.sh"
+suite flow "$ROOT/tests/flow/run.sh"
 echo
 echo "tests: $total_pass passed, $total_fail failed"
 [ "$total_fail" -eq 0 ]

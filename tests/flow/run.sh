@@ -65,7 +65,8 @@ fi
 for t in generic xilinx ecp5; do
     if ! has yosys; then skip "$t" "yosys not installed"; continue; fi
     if "$RNNC" "$M" --target "$t" -o "$W/$t" >"$W/$t.out" 2>"$W/$t.err"; then
-        n=$(jget "$W/$t/report.json" "sum(d['implementation']['core_cells'].values())")
+        n=$(python3 -c "import json,sys; print(sum(json.load(open(sys.argv[1]))['implementation']['core_cells'].values()))" \
+            "$W/$t/report.json" 2>/dev/null)
         [ -n "$n" ] && [ "$n" -gt 0 ] && ok "$t synthesis ($n cells)" || bad "$t" "no cells in report.json"
         if [ "$t" = ecp5 ] && ! has nextpnr-ecp5; then
             grep -q "nextpnr-ecp5 is not installed" "$W/$t.err" && ok "ecp5 says it has no place and route" ||
