@@ -9,11 +9,16 @@ SAN     ?=
 RNNC_DATADIR ?= $(ROOT)
 DEFS    = -DRNNC_DATADIR='"$(RNNC_DATADIR)"' 
 LIBS    := -lcjson -lm
+# Keras import (compiler/keras.c): HDF5 (Debian: the serial flavour) and libzip.
+HDF5_CFLAGS := $(shell pkg-config --cflags hdf5 2>/dev/null || echo -I/usr/include/hdf5/serial)
+HDF5_LIBS   := $(shell pkg-config --libs hdf5 2>/dev/null || echo -lhdf5_serial)
+DEFS    += $(HDF5_CFLAGS)
+LIBS    += $(HDF5_LIBS) $(shell pkg-config --libs libzip 2>/dev/null || echo -lzip)
 
 SRCS := $(wildcard $(ROOT)/compiler/*.c)
 OBJS := $(patsubst $(ROOT)/compiler/%.c,$(BUILD)/obj/%.o,$(SRCS))
 
-.PHONY: all deps test test-unit test-rtl test-errors test-e2e asan install clean
+.PHONY: all deps test test-unit test-rtl test-errors test-e2e test-keras asan install clean
 
 all: $(BUILD)/rnnc
 
@@ -39,6 +44,8 @@ test-errors: all
 	$(ROOT)/tests/errors/run.sh
 test-e2e: all
 	$(ROOT)/tests/e2e/run.sh
+test-keras: all
+	$(ROOT)/tests/keras/run.sh
 
 # The compiler built with AddressSanitizer and UndefinedBehaviorSanitizer.
 asan:

@@ -174,6 +174,15 @@ def make(major):
         import zipfile
         with zipfile.ZipFile(os.path.join(OUT, "bad_not_keras.keras"), "w") as z:
             z.writestr("readme.txt", "not a model\n")
+        # functional.k3.h5 with 64 bytes overwritten where its global heap (model_config) is:
+        # found by a corruption sweep, it crashes libhdf5 1.10's H5HG_read (rnnc must still exit
+        # with status 2 and a message); the offset fits the file as Keras 3.15 writes it
+        bad_heap = bytes.fromhex(
+            "8e1198f53116edb86279d6bcdf679fb57e3d2f0725e6af4d509bf45031d31ce9"
+            "b5d6fabd2afda6be1784edf6c7986b07e07f97f6f6bb205f09891a489c884ea5")
+        data = bytearray(open(os.path.join(OUT, "functional.k3.h5"), "rb").read())
+        data[11821:11821 + 64] = bad_heap
+        open(os.path.join(OUT, "bad_corrupt_heap.k3.h5"), "wb").write(bytes(data))
         # mismatched weight shapes: one kernel replaced by a wrong-shaped one
         src = os.path.join(OUT, "lstm_basic.k3.h5")
         dst = os.path.join(OUT, "bad_shape.k3.h5")
