@@ -54,12 +54,14 @@ static void lit(char *buf, size_t len, int width, wide_t v)
 /* Expression `expr` (a value of type t) sign- or zero-extended to `width` bits. */
 static void extend(char *buf, size_t len, const char *expr, int from_w, bool sgn, int width)
 {
+    int k;
     if (width == from_w)
-        snprintf(buf, len, "%s", expr);
+        k = snprintf(buf, len, "%s", expr);
     else if (sgn)
-        snprintf(buf, len, "{{%d{%s[%d]}}, %s}", width - from_w, expr, from_w - 1, expr);
+        k = snprintf(buf, len, "{{%d{%s[%d]}}, %s}", width - from_w, expr, from_w - 1, expr);
     else
-        snprintf(buf, len, "{%d'd0, %s}", width - from_w, expr);
+        k = snprintf(buf, len, "{%d'd0, %s}", width - from_w, expr);
+    if (k < 0 || (size_t)k >= len) BUG("expression too long: %s", expr);
 }
 
 /* Expression of type t aligned exactly to the common signed type c. */

@@ -40,16 +40,7 @@ static char *read_text(const char *dir, const char *rel)
 {
     char path[4096];
     snprintf(path, sizeof path, "%s/%s", dir, rel);
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *buf = xcalloc((size_t)n + 1, 1);
-    if (fread(buf, 1, (size_t)n, f) != (size_t)n) n = 0;
-    buf[n] = 0;
-    fclose(f);
-    return buf;
+    return try_read_whole_file(path, NULL);
 }
 
 /* One Makefile step; on failure the end of its log and exit status 1. */

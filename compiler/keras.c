@@ -100,27 +100,7 @@ static bool has_ext(const char *path, const char *ext)
     return true;
 }
 
-static char *read_all(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) user_error(path, "cannot read: %s", strerror(errno));
-    size_t cap = 1 << 16, n = 0;
-    char *buf = xcalloc(cap + 1, 1);
-    for (;;) {
-        n += fread(buf + n, 1, cap - n, f);
-        if (n < cap) break;
-        char *nb = realloc(buf, cap * 2 + 1);
-        if (!nb) user_error(path, "out of memory reading the file");
-        buf = nb;
-        cap *= 2;
-    }
-    bool bad = ferror(f);
-    fclose(f);
-    if (bad) user_error(path, "cannot read: read error");
-    buf[n] = 0;
-    *len = n;
-    return buf;
-}
+static char *read_all(const char *path, size_t *len) { return read_whole_file(path, len); }
 
 static cJSON *parse_json_text(const char *file, const char *text, size_t len, const char *what)
 {

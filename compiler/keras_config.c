@@ -381,22 +381,8 @@ static void apply_input(const Cfg *c, const cJSON *e, const char *path)
 
 static char *read_text(const char *path)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) user_error(path, "cannot read: %s", strerror(errno));
-    size_t cap = 1 << 14, n = 0;
-    char *buf = xcalloc(cap + 1, 1);
-    for (;;) {
-        n += fread(buf + n, 1, cap - n, f);
-        if (n < cap) break;
-        char *nb = realloc(buf, cap * 2 + 1);
-        if (!nb) user_error(path, "out of memory reading the file");
-        buf = nb;
-        cap *= 2;
-    }
-    bool bad = ferror(f);
-    fclose(f);
-    if (bad) user_error(path, "cannot read: read error");
-    buf[n] = 0;
+    size_t n;
+    char *buf = read_whole_file(path, &n);
     if (strlen(buf) != n) user_error(path, "not a JSON text (contains a NUL byte)");
     return buf;
 }

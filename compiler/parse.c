@@ -425,31 +425,7 @@ static void parse_layer(const Parser *p, const Model *m, const cJSON *obj, int i
 
 /* ---- the file ---- */
 
-static char *read_file(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) user_error(path, "cannot read: %s", strerror(errno));
-    size_t cap = 1 << 16, n = 0;
-    char *buf = xcalloc(cap + 1, 1);
-    for (;;) {
-        size_t got = fread(buf + n, 1, cap - n, f);
-        n += got;
-        if (n < cap) break;
-        char *nb = realloc(buf, cap * 2 + 1);
-        if (!nb) user_error(path, "out of memory reading the file");
-        buf = nb;
-        cap *= 2;
-    }
-    if (ferror(f)) {
-        int e = errno;
-        fclose(f);
-        user_error(path, "cannot read: %s", e ? strerror(e) : "read error");
-    }
-    fclose(f);
-    buf[n] = 0;
-    *len = n;
-    return buf;
-}
+static char *read_file(const char *path, size_t *len) { return read_whole_file(path, len); }
 
 static _Noreturn void syntax_error(const Parser *p, const char *buf, size_t len, const char *at)
 {

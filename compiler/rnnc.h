@@ -112,6 +112,10 @@ _Noreturn void die_internal(const char *file, int line, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 #define BUG(...) die_internal(__FILE__, __LINE__, __VA_ARGS__)
 bool is_safe_identifier(const char *s);
+/* The whole file, NUL-terminated (len without the NUL); a user error naming it when it cannot
+ * be read. try_: NULL when it cannot be opened. */
+char *read_whole_file(const char *path, size_t *len);
+char *try_read_whole_file(const char *path, size_t *len);
 const char *act_name(ActKind a);
 const char *layer_kind_name(LayerKind k);
 

@@ -2,6 +2,7 @@
 #include "rnnc.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -97,4 +98,40 @@ const char *layer_kind_name(LayerKind k)
 {
     static const char *n[] = {"dense", "lstm", "gru", "simple_rnn", "flatten", "dropout", "activation"};
     return n[k];
+}
+
+static char *read_stream(FILE *f, const char *path, size_t *len)
+{
+    size_t cap = 1 << 16, n = 0;
+    char *buf = xcalloc(cap + 1, 1);
+    for (;;) {
+        n += fread(buf + n, 1, cap - n, f);
+        if (n < cap) break;
+        char *nb = realloc(buf, cap * 2 + 1);
+        if (!nb) user_error(path, "out of memory reading the file");
+        buf = nb;
+        cap *= 2;
+    }
+    if (ferror(f)) {
+        int e = errno;
+        fclose(f);
+        user_error(path, "cannot read: %s", e ? strerror(e) : "read error");
+    }
+    fclose(f);
+    buf[n] = 0;
+    if (len) *len = n;
+    return buf;
+}
+
+char *read_whole_file(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) user_error(path, "cannot read: %s", strerror(errno));
+    return read_stream(f, path, len);
+}
+
+char *try_read_whole_file(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    return f ? read_stream(f, path, len) : NULL;
 }

@@ -14,30 +14,7 @@
 
 static bool is_sep(char c) { return c == ' ' || c == '\t' || c == ',' || c == '\r' || c == '\v' || c == '\f'; }
 
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) user_error(path, "cannot read: %s", strerror(errno));
-    size_t cap = 1 << 16, n = 0;
-    char *buf = xcalloc(cap + 1, 1);
-    for (;;) {
-        n += fread(buf + n, 1, cap - n, f);
-        if (n < cap) break;
-        char *nb = realloc(buf, cap * 2 + 1);
-        if (!nb) user_error(path, "out of memory reading the file");
-        buf = nb;
-        cap *= 2;
-    }
-    if (ferror(f)) {
-        int e = errno;
-        fclose(f);
-        user_error(path, "cannot read: %s", e ? strerror(e) : "read error");
-    }
-    fclose(f);
-    buf[n] = 0;
-    *len = n;
-    return buf;
-}
+static char *slurp(const char *path, size_t *len) { return read_whole_file(path, len); }
 
 Vectors *read_vectors(const char *path, const Model *m)
 {
