@@ -168,6 +168,7 @@ static void emit_mvm(Out *o, const Mvm *v, const MvmCtx *c)
         items[j] = xcalloc((size_t)v->outs[j].n_terms + 2, sizeof(char *));
 
     int *elems = xcalloc((size_t)v->n_out, sizeof(int)); /* tree inputs per output */
+    bool direct = false;
     if (v->rf == 1) {
         /* Every output's terms are a contiguous run of operands (lower.c builds them so):
          * one generate loop of constant-weight products per output. */
@@ -276,12 +277,22 @@ static void emit_mvm(Out *o, const Mvm *v, const MvmCtx *c)
         w(o, "    wire [%d:0] %s_opv [0:%d];\n", ot.w - 1, p, v->n_in - 1);
         for (int k = 0; k < v->n_in; k++) w(o, "    assign %s_opv[%d] = %s_op_%d;\n", p, k, p, k);
         int accw = G;
+        /* Direct form: every output is one multiplier's single run and has no extra input, so
+         * the bias joins at the capture, cast to the accumulator type there, and no adder tree
+         * (or its registers) is needed; same timing as a one-stage tree. */
+        direct = true;
+        for (int j = 0; j < v->n_out; j++)
+            if (n_parts_out[j] != 1 || v->outs[j].extra >= 0) direct = false;
+        int **part_out = xcalloc((size_t)P, sizeof(int *)); /* (m, i) -> output */
+        for (int m = 0; m < P; m++) part_out[m] = xcalloc((size_t)n_parts_m[m] + 1, sizeof(int));
+        for (int j = 0; j < v->n_out; j++)
+            for (int i = 0; i < n_parts_out[j]; i++) part_out[parts[j][i].m][parts[j][i].idx] = j;
         for (int m = 0; m < P; m++) {
             int base = m * fw;
             w(o, "    // multiplier %d: %d partial sums\n", m, n_parts_m[m]);
             w(o, "    wire [%d:0] %s_f_%d = %s_word[%d:%d];\n", fw - 1, p, m, p, base + fw - 1, base);
             w(o, "    reg [%d:0] %s_a_%d;\n    reg [%d:0] %s_b_%d;\n", ot.w - 1, p, m, wt.w - 1, p, m);
-            bool track = n_parts_m[m] > 1; /* partial sums to capture before the last one */
+            bool track = direct || n_parts_m[m] > 1; /* partial sums to capture */
             w(o, "    reg %s_en_%d, %s_first_%d;\n", p, m, p, m);
             if (track) w(o, "    reg %s_last_%d, %s_last_%d_d1, %s_last_%d_d2;\n", p, m, p, m, p, m);
             else w(o, "    /* verilator lint_off UNUSEDSIGNAL */\n    wire unused_%s_last_%d = %s_f_%d[%d];\n"
@@ -303,23 +314,43 @@ static void emit_mvm(Out *o, const Mvm *v, const MvmCtx *c)
                  ".first(%s_first_%d), .a(%s_a_%d), .b(%s_b_%d), .acc(%s_acc_m%d));\n",
               ot.w, fx_frac(ot), wt.w, fx_frac(wt), at.w, fx_frac(at), at.q, at.o, accw, p, m, p, m, p,
               m, p, m, p, m, p, m);
-            if (n_parts_m[m] > 1) {
+            if (track) {
                 int pcw = clog2i(n_parts_m[m]) < 1 ? 1 : clog2i(n_parts_m[m]);
+                int ncap = direct ? n_parts_m[m] : n_parts_m[m] - 1, capw = direct ? at.w : accw;
                 w(o, "    reg [%d:0] %s_pc_%d;\n", pcw - 1, p, m);
-                for (int i = 0; i < n_parts_m[m] - 1; i++) w(o, "    reg [%d:0] %s_part_%d_%d;\n", accw - 1, p, m, i);
+                for (int i = 0; i < ncap; i++) w(o, "    reg [%d:0] %s_part_%d_%d;\n", capw - 1, p, m, i);
+                char cap[64];
+                snprintf(cap, sizeof cap, "%s_acc_m%d", p, m);
+                if (direct) {
+                    w(o, "    reg [%d:0] %s_bias_%d;\n    always @* begin\n        case (%s_pc_%d)\n", G - 1, p, m, p, m);
+                    for (int i = 0; i < n_parts_m[m]; i++) {
+                        lit(buf, sizeof buf, G, v->outs[part_out[m][i]].bias);
+                        w(o, "        %d'd%d: %s_bias_%d = %s;\n", pcw, i, p, m, buf);
+                    }
+                    w(o, "        default: %s_bias_%d = %d'd0;\n        endcase\n    end\n", p, m, G);
+                    w(o, "    wire [%d:0] %s_sum_%d = %s_acc_m%d + %s_bias_%d;\n    wire [%d:0] %s_cap_%d;\n", G - 1, p, m, p,
+                      m, p, m, at.w - 1, p, m);
+                    w(o, "    rnnc_quant #(.IN_W(%d), .IN_F(%d), .IN_SIGNED(1), ", G, fx_frac(at));
+                    fx_params(o, "OUT_", at, true);
+                    w(o, ") u_%s_cq_%d (.in_data(%s_sum_%d), .out_data(%s_cap_%d));\n", p, m, p, m, p, m);
+                    snprintf(cap, sizeof cap, "%s_cap_%d", p, m);
+                }
                 w(o, "    always @(posedge clk) begin\n");
                 w(o, "        if (start) %s_pc_%d <= %d'd0;\n", p, m, pcw);
                 w(o, "        else if (%s_last_%d_d2) begin\n", p, m);
                 w(o, "            %s_pc_%d <= %s_pc_%d + %d'd1;\n", p, m, p, m, pcw);
-                for (int i = 0; i < n_parts_m[m] - 1; i++)
-                    w(o, "            if (%s_pc_%d == %d'd%d) %s_part_%d_%d <= %s_acc_m%d;\n", p, m, pcw, i, p, m, i, p, m);
+                for (int i = 0; i < ncap; i++)
+                    w(o, "            if (%s_pc_%d == %d'd%d) %s_part_%d_%d <= %s;\n", p, m, pcw, i, p, m, i, cap);
                 w(o, "        end\n    end\n");
             }
         }
+        for (int m = 0; m < P; m++) free(part_out[m]);
+        free(part_out);
         for (int j = 0; j < v->n_out; j++) {
             for (int i = 0; i < n_parts_out[j]; i++) {
                 PartRef *r = &parts[j][i];
-                if (r->idx == r->n - 1) snprintf(buf, sizeof buf, "%s_acc_m%d", p, r->m);
+                if (direct) snprintf(buf, sizeof buf, "%s_part_%d_%d", p, r->m, r->idx);
+                else if (r->idx == r->n - 1) snprintf(buf, sizeof buf, "%s_acc_m%d", p, r->m);
                 else snprintf(buf, sizeof buf, "%s_part_%d_%d", p, r->m, r->idx);
                 items[j][n_items[j]++] = xstrdup(buf);
                 elems[j]++;
@@ -333,6 +364,12 @@ static void emit_mvm(Out *o, const Mvm *v, const MvmCtx *c)
 
     for (int j = 0; j < v->n_out; j++) {
         const MvmOut *mo = &v->outs[j];
+        if (direct) { /* the captured, biased, cast sum */
+            w(o, "    wire [%d:0] %s_acc_%d = %s;\n", at.w - 1, p, j, items[j][0]);
+            free(items[j][0]);
+            free(items[j]);
+            continue;
+        }
         if (mo->bias != 0) {
             lit(buf, sizeof buf, G, mo->bias);
             items[j][n_items[j]++] = xstrdup(buf);
