@@ -455,8 +455,14 @@ static void map_control(Out *o, const Engine *e, const char *emits_expr, const c
     w(o, "    reg [%d:0] cnt;\n", cw - 1);
     w(o, "    wire busy = cnt != %d'd0;\n", cw);
     w(o, "    wire emits = %s;\n", emits_expr);
-    w(o, "    assign s_axis_tready = !busy && !(m_axis_tvalid && emits);\n");
-    w(o, "    wire start = s_axis_tvalid && s_axis_tready;\n");
+    if (e->ack_off) {
+        /* the input is read in place during the job; the beat is taken after the last read */
+        w(o, "    wire start = s_axis_tvalid && !busy && !(m_axis_tvalid && emits);\n");
+        w(o, "    assign s_axis_tready = cnt == %d'd%d;\n", cw, L - e->ack_off);
+    } else {
+        w(o, "    assign s_axis_tready = !busy && !(m_axis_tvalid && emits);\n");
+        w(o, "    wire start = s_axis_tvalid && s_axis_tready;\n");
+    }
     w(o, "    reg job_emit, job_last;\n");
     w(o, "    always @(posedge clk) begin\n");
     w(o, "        if (rst) cnt <= %d'd0;\n", cw);
@@ -485,11 +491,7 @@ static void emit_dense(Out *o, const Engine *e)
 {
     const Mvm *v = &e->mvm;
     map_control(o, e, "1'b1", "job_last");
-    const char *src = "s_axis_tdata";
-    if (v->rf > 1) {
-        w(o, "    reg [%d:0] x_reg;\n    always @(posedge clk) if (start) x_reg <= s_axis_tdata;\n", e->in_n * e->in_t.w - 1);
-        src = "x_reg";
-    }
+    const char *src = "s_axis_tdata"; /* rf 1: read in the start cycle; rf > 1: held until taken */
     MvmCtx c = {.pfx = "mv", .off = 0};
     c.op = xcalloc((size_t)v->n_in, sizeof(char *));
     for (int k = 0; k < v->n_in; k++) c.op[k] = elem(src, k, e->in_t.w);
@@ -576,7 +578,7 @@ static void emit_cell(Out *o, const Engine *e)
     bool gru = l->kind == L_GRU, ra = l->reset_after, lstm = l->kind == L_LSTM;
     map_control(o, e, e->emit_all ? "1'b1" : "s_axis_tlast", e->emit_all ? "job_last" : "1'b1");
     int inb = e->in_n * e->in_t.w;
-    w(o, "    reg [%d:0] x_reg;\n    always @(posedge clk) if (start) x_reg <= s_axis_tdata;\n", inb - 1);
+    if (e->split) w(o, "    reg [%d:0] x_reg;\n    always @(posedge clk) if (start) x_reg <= s_axis_tdata;\n", inb - 1);
 
     /* state banks: h (and c) per unit, cleared after the last timestep of a sequence */
     w(o, "\n    // ---- state: h%s per unit; %d lanes x %d slots of elementwise cells\n", lstm ? " and c" : "", E, S);
@@ -592,7 +594,7 @@ static void emit_cell(Out *o, const Engine *e)
     MvmCtx c = {.pfx = "mv", .off = 0};
     c.op = xcalloc((size_t)v->n_in, sizeof(char *));
     int nx = v->n_a;
-    for (int k = 0; k < nx; k++) c.op[k] = elem("x_reg", k, e->in_t.w);
+    for (int k = 0; k < nx; k++) c.op[k] = elem("s_axis_tdata", k, e->in_t.w); /* fused: in place */
     for (int k = 0; k < u; k++) c.op[nx + k] = elem("h_state", k, R.w);
     int n_extra = l->gates * u;
     c.extra = xcalloc((size_t)n_extra, sizeof(char *));

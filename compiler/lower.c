@@ -245,6 +245,8 @@ static void lower_cell(Netlist *n, const Layer *l, FxType in_t, FxType *cur_t)
     }
     e->cell_start = tm;
     e->latency = tm + e->lane_reg + e->slots + e->cell_lat;
+    /* fused: x is read in place over the slots (no copy), the beat taken after the last read */
+    if (!split && v->rf > 1) e->ack_off = v->rf + 1;
     *cur_t = l->ty.result;
 }
 
@@ -286,6 +288,7 @@ Netlist *lower_model(const Model *m)
             e->in_t = cur_t;
             e->out_n = l->units;
             e->latency = e->mvm.latency + 1;
+            if (e->mvm.rf > 1) e->ack_off = e->mvm.rf + 1; /* reads its input in place */
             if (l->act == ACT_SOFTMAX) {
                 e->act_none = true;
                 e->out_t = l->ty.accum;

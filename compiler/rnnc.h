@@ -205,7 +205,9 @@ typedef struct {
     bool split;                          /* CELL: takes xw (accum) beats from a proj engine */
     bool emit_all;                       /* CELL: return_sequences */
     int steps;                           /* FLATTEN / REVERSE: beats per sequence */
-    int latency;                         /* MAP engines: handshake -> output valid */
+    int latency;                         /* MAP engines: job start -> output valid */
+    int ack_off;                         /* >0: reads s_axis_tdata in place and takes the beat
+                                          * (tready) this many cycles after the job starts */
     int cell_lat;                        /* CELL: unit in (cycle t) -> h_new valid (t+cell_lat) */
     int cell_start;                      /* CELL: job cycle the first slot enters the cells */
     int lanes, slots;                    /* CELL: elementwise cells, units per cell */

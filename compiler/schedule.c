@@ -6,9 +6,11 @@
  * emitted RTL must measure the same numbers (tests check it for every design).
  *
  * Rules per engine (registered state; s_ready never depends on m_ready):
- *   MAP (dense, proj, cell, act, softmax): one job at a time. s_ready = !busy &&
- *     !(m_valid && emits). A job accepted in cycle c writes its result at the end of cycle
- *     c+L-1, so m_valid is high from c+L; busy until c+L.
+ *   MAP (dense, proj, cell, act, softmax): one job at a time, started when the input is valid
+ *     and !busy && !(m_valid && emits); a job started in cycle c writes its result at the end
+ *     of cycle c+L-1, so m_valid is high from c+L; busy until c+L. The beat is taken (s_ready)
+ *     in the start cycle, or, for engines that read it in place over several cycles (reuse
+ *     factor > 1), ack_off cycles later.
  *   FLATTEN: s_ready = !(m_valid && s_last); the last beat sets m_valid.
  *   REVERSE: fills T beats, then drains them last-first one per cycle, then fills again. */
 #include "rnnc.h"
@@ -28,16 +30,25 @@ static bool emits(const Engine *e, bool in_last)
     return e->kind == ENG_CELL && !e->emit_all ? in_last : true;
 }
 
+/* A MAP engine may start a job (its input valid and this true). */
+static bool can_start(const Engine *e, const EngState *s, bool in_last)
+{
+    return s->cnt == 0 && !(s->m_valid && emits(e, in_last));
+}
+
 static bool eng_ready(const Engine *e, const EngState *s, bool in_last)
 {
     switch (e->kind) {
     case ENG_FLATTEN: return !(s->m_valid && in_last);
     case ENG_REVERSE: return !s->draining;
-    default: return s->cnt == 0 && !(s->m_valid && emits(e, in_last));
+    default:
+        /* in-place readers take the beat when they are done reading it */
+        if (e->ack_off) return s->cnt == e->latency - e->ack_off;
+        return can_start(e, s, in_last);
     }
 }
 
-static void eng_step(const Engine *e, EngState *s, bool hs_in, bool in_last, bool hs_out)
+static void eng_step(const Engine *e, EngState *s, bool hs_in, bool valid_in, bool in_last, bool hs_out)
 {
     switch (e->kind) {
     case ENG_FLATTEN:
@@ -62,12 +73,13 @@ static void eng_step(const Engine *e, EngState *s, bool hs_in, bool in_last, boo
         }
         return;
     default: {
-        bool done = e->latency == 1 ? hs_in : s->cnt == 1;
+        bool start = e->ack_off ? valid_in && can_start(e, s, in_last) : hs_in;
+        bool done = e->latency == 1 ? start : s->cnt == 1;
         bool emit_now = e->latency == 1 ? emits(e, in_last) : s->job_emit;
         bool last_now = e->latency == 1 ? in_last : s->job_last;
         if (done && emit_now) { s->m_valid = true; s->m_last = e->kind == ENG_CELL && !e->emit_all ? true : last_now; }
         else if (hs_out) s->m_valid = false;
-        if (hs_in) {
+        if (start) {
             s->cnt = e->latency - 1;
             s->job_emit = emits(e, in_last);
             s->job_last = in_last;
@@ -107,7 +119,7 @@ Schedule *schedule_netlist(const Netlist *n, int n_seq)
         ready[n->n] = true;
         for (int i = 0; i < n->n; i++) {
             bool hs_in = valid[i] && ready[i], hs_out = valid[i + 1] && ready[i + 1];
-            eng_step(&n->eng[i], &st[i], hs_in, last[i], hs_out);
+            eng_step(&n->eng[i], &st[i], hs_in, valid[i], last[i], hs_out);
         }
         if (valid[0] && ready[0]) {
             if (beats_in % m->timesteps == 0) sc->seq_start[beats_in / m->timesteps] = cyc;
@@ -118,7 +130,9 @@ Schedule *schedule_netlist(const Netlist *n, int n_seq)
             if (beats_out % out_per_seq == 0) sc->seq_end[beats_out / out_per_seq - 1] = cyc;
         }
     }
-    sc->latency_cycles = sc->seq_end[0] - sc->seq_start[0];
+    /* from the cycle the first beat is offered (cycle 0, the design idle) to the last output
+     * beat of that sequence; for most designs that cycle is also the beat's handshake */
+    sc->latency_cycles = sc->seq_end[0];
     sc->ii_cycles = n_seq >= 2 ? sc->seq_start[n_seq - 1] - sc->seq_start[n_seq - 2] : 0;
     free(st);
     free(valid);

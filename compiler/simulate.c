@@ -205,7 +205,7 @@ int run_simulation(const Netlist *n, const Schedule *sched, const Vectors *v, co
             fputc('\n', stdout);
         }
     }
-    long lat = end[0] - start[0];
+    long lat = end[0]; /* cycle 0: the first beat offered (schedule.c's definition) */
     long ii = n_seq >= 2 ? start[n_seq - 1] - start[n_seq - 2] : 0;
     bool timed = strcmp(tool, "uart") != 0; /* the serial line sets the pace there */
     if (!timed) lat = s->latency_cycles, ii = s->ii_cycles;
