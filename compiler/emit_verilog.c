@@ -127,6 +127,7 @@ static ActParams act_params(Out *o, const Layer *l, ActKind a)
 
 static void act_inst_params(Out *o, const char *pfx, const ActParams *p)
 {
+    if (!*pfx) w(o, ".TABLE_REG(%d), ", o->n->table_reg);
     w(o, ".%sKIND(%d), .%sTABLE_BITS(%d), .%sSCALE_SHIFT(%d), .%sOFFSET(%d), .%s%s({MEM_PATH, \"%s\"})",
       pfx, p->kind, pfx, p->bits, pfx, p->shift, pfx, p->offset, pfx,
       *pfx ? "FILE" : "INIT_FILE", p->file);
@@ -498,14 +499,17 @@ static void emit_dense(Out *o, const Engine *e)
     emit_mvm(o, v, &c);
     ActParams ap = {0};
     if (!e->act_none) ap = act_params(o, e->layer, e->act);
-    w(o, "\n    // ---- activation, loaded when the sums are ready (done)\n");
+    w(o, "\n    // ---- activation, entered when the sums are ready\n");
+    w(o, "    wire act_en = cnt == %d'd%d;\n", clog2i(e->latency + 1), e->latency - v->latency);
     for (int j = 0; j < e->out_n; j++) {
         w(o, "    rnnc_activation #(.IN_W(%d), .IN_F(%d), .IN_SIGNED(1), ", v->accum.w, fx_frac(v->accum));
         fx_params(o, "OUT_", e->out_t, true);
         w(o, ", ");
-        if (e->act_none) w(o, ".KIND(0), .TABLE_BITS(1), .SCALE_SHIFT(0), .OFFSET(0), .INIT_FILE({MEM_PATH, \"none.mem\"})");
+        if (e->act_none)
+            w(o, ".TABLE_REG(%d), .KIND(0), .TABLE_BITS(1), .SCALE_SHIFT(0), .OFFSET(0), .INIT_FILE({MEM_PATH, \"none.mem\"})",
+              o->n->table_reg);
         else act_inst_params(o, "", &ap);
-        w(o, ") u_act_%d (.clk(clk), .en(done), .in_data(mv_acc_%d), .out_data(m_axis_tdata[%d:%d]));\n", j, j,
+        w(o, ") u_act_%d (.clk(clk), .en(act_en), .in_data(mv_acc_%d), .out_data(m_axis_tdata[%d:%d]));\n", j, j,
           (j + 1) * e->out_t.w - 1, j * e->out_t.w);
     }
     for (int k = 0; k < v->n_in; k++) free(c.op[k]);
@@ -637,12 +641,12 @@ static void emit_cell(Out *o, const Engine *e)
             snprintf(dst, sizeof dst, "r_h_%d", ln);
             lane_mux(o, e, "rslot", dst, R.w, ln, "h_state_%d");
             w(o, "    wire [%d:0] rh_lane_%d;\n", R.w - 1, ln);
-            w(o, "    rnnc_gru_reset #(.ACC_W(%d), .ACC_F(%d), .R_W(%d), .R_F(%d), .R_SIGNED(%d), .R_ROUND(%d), "
-                 ".R_SATURATE(%d), ", A.w, fx_frac(A), R.w, fx_frac(R), R.sgn, R.q, R.o);
+            w(o, "    rnnc_gru_reset #(.TABLE_REG(%d), .ACC_W(%d), .ACC_F(%d), .R_W(%d), .R_F(%d), .R_SIGNED(%d), .R_ROUND(%d), "
+                 ".R_SATURATE(%d), ", o->n->table_reg, A.w, fx_frac(A), R.w, fx_frac(R), R.sgn, R.q, R.o);
             act_inst_params(o, "RACT_", &ra_p);
             w(o, ") u_reset_%d (.clk(clk), .pre_r(r_pre_%d), .h_prev(r_h_%d), .rh(rh_lane_%d));\n", ln, ln, ln, ln);
         }
-        slot_decode(o, e, "rwslot", v->latency + e->lane_reg + 2);
+        slot_decode(o, e, "rwslot", v->latency + e->lane_reg + o->n->act_lat + 1);
         for (int j = 0; j < u; j++)
             w(o, "    always @(posedge clk) if (rwslot_on && rwslot == %d'd%d) rh_%d <= rh_lane_%d;\n",
               clog2i(S) < 1 ? 1 : clog2i(S), j / E, j, j % E);
@@ -681,9 +685,9 @@ static void emit_cell(Out *o, const Engine *e)
             snprintf(dst, sizeof dst, "l%d_c_prev", ln);
             lane_mux(o, e, sel, dst, St.w, ln, "c_state_%d");
             w(o, "    wire [%d:0] c_new_%d;\n", St.w - 1, ln);
-            w(o, "    rnnc_lstm_cell #(.ACC_W(%d), .ACC_F(%d), .R_W(%d), .R_F(%d), .R_SIGNED(%d), .R_ROUND(%d), "
+            w(o, "    rnnc_lstm_cell #(.TABLE_REG(%d), .ACC_W(%d), .ACC_F(%d), .R_W(%d), .R_F(%d), .R_SIGNED(%d), .R_ROUND(%d), "
                  ".R_SATURATE(%d), .S_W(%d), .S_F(%d), .S_ROUND(%d), .S_SATURATE(%d), ",
-              A.w, fx_frac(A), R.w, fx_frac(R), R.sgn, R.q, R.o, St.w, fx_frac(St), St.q, St.o);
+              o->n->table_reg, A.w, fx_frac(A), R.w, fx_frac(R), R.sgn, R.q, R.o, St.w, fx_frac(St), St.q, St.o);
             act_inst_params(o, "RACT_", &ra_p);
             w(o, ", ");
             act_inst_params(o, "ACT_", &aa);
@@ -701,9 +705,9 @@ static void emit_cell(Out *o, const Engine *e)
             }
             snprintf(dst, sizeof dst, "l%d_h_prev", ln);
             lane_mux(o, e, sel, dst, R.w, ln, "h_state_%d");
-            w(o, "    rnnc_gru_cell #(.ACC_W(%d), .ACC_F(%d), .R_W(%d), .R_F(%d), .R_SIGNED(%d), .R_ROUND(%d), "
+            w(o, "    rnnc_gru_cell #(.TABLE_REG(%d), .ACC_W(%d), .ACC_F(%d), .R_W(%d), .R_F(%d), .R_SIGNED(%d), .R_ROUND(%d), "
                  ".R_SATURATE(%d), .A_ROUND(%d), .A_SATURATE(%d), ",
-              A.w, fx_frac(A), R.w, fx_frac(R), R.sgn, R.q, R.o, A.q, A.o);
+              o->n->table_reg, A.w, fx_frac(A), R.w, fx_frac(R), R.sgn, R.q, R.o, A.q, A.o);
             act_inst_params(o, "RACT_", &ra_p);
             w(o, ", ");
             act_inst_params(o, "ACT_", &aa);
@@ -716,8 +720,8 @@ static void emit_cell(Out *o, const Engine *e)
             lane_mux(o, e, sel, dst, A.w, ln, "mw_acc_%d");
             snprintf(dst, sizeof dst, "l%d_h_prev", ln);
             lane_mux(o, e, sel, dst, R.w, ln, "h_state_%d");
-            w(o, "    rnnc_gru_update #(.ACC_W(%d), .ACC_F(%d), .R_W(%d), .R_F(%d), .R_SIGNED(%d), .R_ROUND(%d), "
-                 ".R_SATURATE(%d), ", A.w, fx_frac(A), R.w, fx_frac(R), R.sgn, R.q, R.o);
+            w(o, "    rnnc_gru_update #(.TABLE_REG(%d), .ACC_W(%d), .ACC_F(%d), .R_W(%d), .R_F(%d), .R_SIGNED(%d), .R_ROUND(%d), "
+                 ".R_SATURATE(%d), ", o->n->table_reg, A.w, fx_frac(A), R.w, fx_frac(R), R.sgn, R.q, R.o);
             act_inst_params(o, "RACT_", &ra_p);
             w(o, ", ");
             act_inst_params(o, "ACT_", &aa);
@@ -730,7 +734,7 @@ static void emit_cell(Out *o, const Engine *e)
     int sw = clog2i(S) < 1 ? 1 : clog2i(S);
     w(o, "\n    // ---- write-back\n");
     if (lstm) {
-        slot_decode(o, e, "cwslot", e->cell_start + e->lane_reg + 3);
+        slot_decode(o, e, "cwslot", e->cell_start + e->lane_reg + o->n->act_lat + 2);
         for (int j = 0; j < u; j++)
             w(o, "    always @(posedge clk) if (rst) c_state_%d <= %d'd0; else if (cwslot_on && cwslot == %d'd%d) "
                  "c_state_%d <= job_last ? %d'd0 : c_new_%d;\n", j, St.w, sw, j / E, j, St.w, j % E);
@@ -824,8 +828,9 @@ static void emit_softmax(Out *o, const Engine *e)
           n_in, RNNC_FANIN, A.w, d, d, d + 1);
         n_in = n_out;
     }
+    int A_lat = o->n->act_lat;
     w(o, "    wire exp_en = cnt == %d'd%d;\n", cw, L - 2 - dm);
-    w(o, "    wire inv_en = cnt == %d'd%d;\n", cw, L - 3 - dm - ds);
+    w(o, "    wire inv_en = cnt == %d'd%d;\n", cw, L - 2 - dm - A_lat - ds);
     w(o, "    wire [%d:0] e_flat;\n", N * T.w - 1);
     for (int j = 0; j < N; j++) {
         w(o, "    reg [%d:0] d_%d;\n", DW - 1, j);

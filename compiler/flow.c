@@ -43,7 +43,16 @@ static char *read_text(const char *dir, const char *rel)
     return try_read_whole_file(path, NULL);
 }
 
-/* One Makefile step; on failure the end of its log and exit status 1. */
+static bool log_says(const char *dir, const char *rel, const char *needle)
+{
+    char *text = read_text(dir, rel);
+    bool yes = text && strstr(text, needle);
+    free(text);
+    return yes;
+}
+
+/* One Makefile step; on failure the end of its log and exit status 1, except that place and
+ * route running out of room is an answer (the design does not fit), not a tool failure. */
 static double step(const char *dir, const char *target, const char *what, const char *log)
 {
     fprintf(stderr, "rnnc: [%s] %s ...\n", target, what);
@@ -52,6 +61,11 @@ static double step(const char *dir, const char *target, const char *what, const 
     snprintf(cmd, sizeof cmd, "make -s -C '%s' %s > '%s/logs/make_%s.log' 2>&1", dir, target, dir, target);
     int st = system(cmd);
     double dt = now_s() - t0;
+    if ((!WIFEXITED(st) || WEXITSTATUS(st) != 0) && !strcmp(target, "pnr") &&
+        (log_says(dir, log, "no BELs remaining") || log_says(dir, log, "Design uses more"))) {
+        fprintf(stderr, "rnnc: [%s] the design does not fit the device (%.1f s)\n", target, dt);
+        return -1;
+    }
     if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
         fprintf(stderr, "rnnc: [%s] failed after %.1f s; the end of %s/%s:\n", target, dt, dir, log);
         snprintf(cmd, sizeof cmd, "tail -n 20 '%s/%s' >&2 2>/dev/null || tail -n 20 '%s/logs/make_%s.log' >&2", dir, log,
@@ -177,6 +191,14 @@ int run_flow(const Netlist *n, const Schedule *s, const FlowOptions *fo, const c
             tool_version("nextpnr-ice40 --version 2>&1", ver, sizeof ver);
             cJSON_AddStringToObject(tools, "nextpnr-ice40", ver);
             t = step(dir, "pnr", "placing and routing the board top (UART + core)", "logs/pnr.log");
+            if (t < 0) {
+                fits = false;
+                cJSON_AddItemToArray(warnings, cJSON_CreateString(
+                    "place and route ran out of logic cells (see logs/pnr.log): the flip-flops and LUTs "
+                    "do not pack into the device; try a larger device or a smaller model"));
+            }
+        }
+        if (fits) {
             cJSON_AddNumberToObject(secs, "pnr", t);
             t = step(dir, "bit", "packing the bitstream", "logs/make_bit.log");
             cJSON_AddNumberToObject(secs, "bit", t);

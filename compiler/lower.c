@@ -137,6 +137,7 @@ static void lower_dense_mvm(Mvm *v, const Layer *l, FxType in_t, const int64_t *
 
 static void lower_cell(Netlist *n, const Layer *l, FxType in_t, FxType *cur_t)
 {
+    int A = n->act_lat; /* cycles per activation */
     int u = l->units, cols = l->gates * u;
     bool split = l->reuse == 1;
     bool gru = l->kind == L_GRU;
@@ -151,7 +152,7 @@ static void lower_cell(Netlist *n, const Layer *l, FxType in_t, FxType *cur_t)
         p->out_n = cols;
         p->out_t = l->ty.accum;
         finish_mvm(&p->mvm, n->fanin);
-        p->latency = p->mvm.latency + 1;
+        p->latency = p->mvm.latency + n->act_lat;
     }
     Engine *e = new_engine(n, ENG_CELL, l, "cell");
     e->split = split;
@@ -215,12 +216,12 @@ static void lower_cell(Netlist *n, const Layer *l, FxType in_t, FxType *cur_t)
     e->lane_reg = e->slots > 1 ? 1 : 0;
     int tm = v->latency;
     switch (l->kind) {
-    case L_LSTM: e->cell_lat = 4; e->n_elem_mult = 3 * e->lanes; break;
-    case L_SIMPLE_RNN: e->cell_lat = 1; break;
+    case L_LSTM: e->cell_lat = 2 * A + 2; e->n_elem_mult = 3 * e->lanes; break; /* rtl_lib.md */
+    case L_SIMPLE_RNN: e->cell_lat = A; break;
     default:
         e->n_elem_mult = 3 * e->lanes;
         if (l->reset_after) {
-            e->cell_lat = 5;
+            e->cell_lat = 2 * A + 3;
         } else {
             /* second product: rh * U_h + xw_h, started when the rh bank is full */
             Mvm *w = &e->mvm2;
@@ -237,8 +238,8 @@ static void lower_cell(Netlist *n, const Layer *l, FxType in_t, FxType *cur_t)
                 w->outs[j].extra = 2 * u + j; /* split: x_reg element; fused: mvm output */
             }
             finish_mvm(w, n->fanin);
-            e->mvm2_start = tm + e->lane_reg + e->slots + 2; /* rh of the last slot banked */
-            e->cell_lat = 2;                      /* rnnc_gru_update */
+            e->mvm2_start = tm + e->lane_reg + e->slots + A + 1; /* rh of the last slot banked */
+            e->cell_lat = A + 1;                  /* rnnc_gru_update */
             tm = e->mvm2_start + w->latency;      /* the update lanes start here */
         }
         break;
@@ -250,10 +251,12 @@ static void lower_cell(Netlist *n, const Layer *l, FxType in_t, FxType *cur_t)
     *cur_t = l->ty.result;
 }
 
-Netlist *lower_model(const Model *m)
+Netlist *lower_model(const Model *m, int table_reg)
 {
     Netlist *n = xcalloc(1, sizeof *n);
     n->model = m;
+    n->table_reg = table_reg;
+    n->act_lat = 1 + table_reg;
     n->fanin = RNNC_FANIN;
     n->eng = xcalloc((size_t)(3 * m->n_layers + 2), sizeof(Engine));
     FxType cur_t = m->input_type;
@@ -277,7 +280,7 @@ Netlist *lower_model(const Model *m)
             e->in_n = e->out_n = l->in_feat;
             e->in_t = cur_t;
             e->out_t = l->ty.result;
-            e->latency = 1;
+            e->latency = n->act_lat;
             cur_t = l->ty.result;
             break;
         case L_DENSE:
@@ -287,7 +290,7 @@ Netlist *lower_model(const Model *m)
             e->in_n = l->in_feat;
             e->in_t = cur_t;
             e->out_n = l->units;
-            e->latency = e->mvm.latency + 1;
+            e->latency = e->mvm.latency + n->act_lat;
             if (e->mvm.rf > 1) e->ack_off = e->mvm.rf + 1; /* reads its input in place */
             if (l->act == ACT_SOFTMAX) {
                 e->act_none = true;
@@ -298,7 +301,7 @@ Netlist *lower_model(const Model *m)
                 s->out_t = l->ty.result;
                 s->sm_max_depth = tree_levels(l->units, n->fanin);
                 s->sm_sum_depth = tree_levels(l->units, n->fanin);
-                s->latency = 6 + s->sm_max_depth + s->sm_sum_depth;
+                s->latency = 4 + s->sm_max_depth + s->sm_sum_depth + 2 * n->act_lat;
                 s->n_elem_mult = l->units;
             } else {
                 e->act = l->act;

@@ -28,6 +28,8 @@ static void usage(FILE *f)
             "        [--post-synth IN.txt]      also simulate Yosys's netlist of the core against the emulator\n"
             "  rnnc MODEL.json --board PORT IN.txt  stream IN.txt through a board running the UART top\n"
             "                                   (115200 8N1) and print its outputs like --emulate\n"
+            "  --table-reg                      register every table index (one more cycle per activation,\n"
+            "                                   a shorter clock period; on by default with --target ice40)\n"
             "  --dump schedule                  print the engines and the predicted timing\n"
             "  rnnc import MODEL [-o OUT.json]  write the rnnc model.json of MODEL (with the options below)\n"
             "\n"
@@ -45,6 +47,7 @@ static void usage(FILE *f)
 typedef struct {
     const char *model, *out_dir, *emulate, *sim, *simulator, *dump;
     const char *board, *board_in;   /* --board PORT IN.txt */
+    bool table_reg;                 /* --table-reg */
     bool use_float;
     FlowOptions flow;           /* --target and its switches */
     const char *clock;
@@ -99,6 +102,8 @@ static Options parse_args(int argc, char **argv)
             o.clock = argv[++i];
         } else if (!strcmp(a, "--post-synth") && has_next) {
             o.flow.post_synth = argv[++i];
+        } else if (!strcmp(a, "--table-reg")) {
+            o.table_reg = true;
         } else if (!strcmp(a, "--float")) {
             o.use_float = true;
         } else if (!strcmp(a, "--weights") && has_next) {
@@ -216,7 +221,8 @@ int main(int argc, char **argv)
         return 0;
     }
 
-    Netlist *n = lower_model(m);
+    /* iCE40 is slow: there every activation registers its table index (docs/flow.md) */
+    Netlist *n = lower_model(m, opt.table_reg || (opt.flow.target && !strcmp(opt.flow.target, "ice40")));
     Schedule *s = schedule_netlist(n, RNNC_II_SEQ);
     if (opt.dump) dump_schedule(stdout, n, s);
 

@@ -224,11 +224,13 @@ typedef struct {
     Engine *eng;
     int n;
     int fanin;
+    int table_reg;      /* 1: activations register their table index (slow parts, e.g. iCE40) */
+    int act_lat;        /* cycles per activation: 1 + table_reg */
 } Netlist;
 
 #define RNNC_FANIN 5   /* adder-tree stage: at most this many operands between registers */
 
-Netlist *lower_model(const Model *m);
+Netlist *lower_model(const Model *m, int table_reg);
 int clog2i(long v);
 
 /* ---- schedule.c: latency and initiation interval by a cycle-accurate model of the

@@ -9,6 +9,10 @@
 // Same index as numerics.md: index = clamp(trunc0(v * S) - lo * S, 0, N - 1) with
 // S = 2^SCALE_SHIFT, OFFSET = -lo * S. With the default INIT_FILE = "" the table holds zeros
 // (so every tool can elaborate the defaults; the compiler always passes a file).
+// TABLE_REG = 0: one cycle (in_data and en in cycle t, out_data loaded at the end of cycle t).
+// TABLE_REG = 1: two cycles, for slow parts: the table index (KIND 2) or the input (KIND 0, 1)
+// is registered first, together with en, and the table read (or the cast) follows in the next
+// cycle (in_data and en in cycle t, out_data loaded at the end of cycle t+1).
 `resetall
 `timescale 1ns / 1ps
 `default_nettype none
@@ -26,7 +30,8 @@ module rnnc_activation #(
     parameter integer TABLE_BITS = 10,  // log2 of the number of table entries, 1..24 (KIND 2)
     parameter integer SCALE_SHIFT = 6,  // log2 of the table's entries per unit of input (KIND 2)
     parameter integer OFFSET = 512,     // index of input 0 (-lo * 2^SCALE_SHIFT), >= 0 (KIND 2)
-    parameter INIT_FILE = ""            // table file for $readmemh: 2^TABLE_BITS hex lines (KIND 2)
+    parameter INIT_FILE = "",           // table file for $readmemh: 2^TABLE_BITS hex lines (KIND 2)
+    parameter integer TABLE_REG = 0     // 1: index (or input) registered first, latency 2; 0: latency 1
 ) (
     input wire clk,
     input wire en,
@@ -34,9 +39,10 @@ module rnnc_activation #(
     output reg [OUT_W-1:0] out_data
 );
     initial begin
-        if (KIND < 0 || KIND > 2 || (KIND == 2 && (TABLE_BITS < 1 || TABLE_BITS > 24 || OFFSET < 0))) begin
-            $display("ERROR: rnnc_activation: invalid parameters KIND=%0d TABLE_BITS=%0d OFFSET=%0d (instance %m)",
-                     KIND, TABLE_BITS, OFFSET);
+        if (KIND < 0 || KIND > 2 || (KIND == 2 && (TABLE_BITS < 1 || TABLE_BITS > 24 || OFFSET < 0)) ||
+            TABLE_REG < 0 || TABLE_REG > 1) begin
+            $display("ERROR: rnnc_activation: invalid parameters KIND=%0d TABLE_BITS=%0d OFFSET=%0d TABLE_REG=%0d (instance %m)",
+                     KIND, TABLE_BITS, OFFSET, TABLE_REG);
             $finish;
         end
     end
@@ -57,7 +63,8 @@ module rnnc_activation #(
             // in * 2^(SCALE_SHIFT - IN_F): a right shift by RSH rounding toward zero, or an
             // exact left shift by LSH; then + OFFSET and the clamp. Kept as narrow as the index
             // needs, with the round-toward-zero increment as the adder's carry-in, so the whole
-            // index is one short carry chain ahead of the table (this path sets Fmax).
+            // index is one short carry chain ahead of the table (this path sets Fmax; TABLE_REG = 1
+            // puts a register between the two).
             localparam integer RSH = IN_F > SCALE_SHIFT ? IN_F - SCALE_SHIFT : 0;
             localparam integer LSH = SCALE_SHIFT > IN_F ? SCALE_SHIFT - IN_F : 0;
             localparam integer F_W = (X_W > RSH ? X_W - RSH : 1) + LSH; // the shifted value
@@ -104,13 +111,39 @@ module rnnc_activation #(
                 integer k;
                 initial for (k = 0; k < N; k = k + 1) mem[k] = {OUT_W{1'b0}};
             end
-            always @(posedge clk) if (en) out_data <= mem[idx];
+            if (TABLE_REG != 0) begin : g_idx_reg
+                // the index and en registered: the table read gets a cycle of its own
+                reg [TABLE_BITS-1:0] idx_r;
+                reg en_r;
+                always @(posedge clk) begin
+                    idx_r <= idx;
+                    en_r <= en;
+                end
+                always @(posedge clk) if (en_r) out_data <= mem[idx_r];
+            end else begin : g_idx_comb
+                always @(posedge clk) if (en) out_data <= mem[idx];
+            end
         end else begin : g_cast
+            wire [IN_W-1:0] xi;     // in_data, registered first when TABLE_REG
+            wire en_x;              // en, aligned with xi
+            if (TABLE_REG != 0) begin : g_in_reg
+                reg [IN_W-1:0] in_r;
+                reg en_r;
+                always @(posedge clk) begin
+                    in_r <= in_data;
+                    en_r <= en;
+                end
+                assign xi = in_r;
+                assign en_x = en_r;
+            end else begin : g_in_comb
+                assign xi = in_data;
+                assign en_x = en;
+            end
             wire [IN_W-1:0] x;
             if (KIND == 1 && IN_SIGNED != 0) begin : g_relu
-                assign x = in_data[IN_W-1] ? {IN_W{1'b0}} : in_data;
+                assign x = xi[IN_W-1] ? {IN_W{1'b0}} : xi;
             end else begin : g_linear
-                assign x = in_data;
+                assign x = xi;
             end
             wire [OUT_W-1:0] y;
             rnnc_quant #(
@@ -126,7 +159,7 @@ module rnnc_activation #(
                 .in_data(x),
                 .out_data(y)
             );
-            always @(posedge clk) if (en) out_data <= y;
+            always @(posedge clk) if (en_x) out_data <= y;
         end
     endgenerate
 

@@ -2,16 +2,17 @@
 //
 // Stateless and fully pipelined: a new unit's values may enter every cycle; h lives in the
 // engine's state banks and comes in as h_prev. Everything a later stage needs travels down its
-// own delay registers. pre_z, pre_r, xw_h, hu_h (signed ACC_W/ACC_F) and h_prev (type R)
-// presented in cycle t:
-//   t:   z = ract(pre_z), r = ract(pre_r)                (rnnc_activation registers);
-//        xw_h, hu_h, h_prev delayed
-//   t+1: zh = z * h_prev, omz = 1 - z, rhu = r * hu_h    (exact, registered); xw_h delayed
-//   t+2: pre_hh = cast_A(xw_h + cast_A(rhu))             (registered); zh, omz delayed
-//   t+3: hh = act(pre_hh)                                (rnnc_activation register);
-//        zh, omz delayed
-//   t+4: p = omz * hh                                    (exact, registered); zh delayed
-//   t+5: h_new = cast_R(zh + p) combinational            -> h_new valid in cycle t+5
+// own delay registers. Every activation takes A = 1 + TABLE_REG cycles (rnnc_activation).
+// pre_z, pre_r, xw_h, hu_h (signed ACC_W/ACC_F) and h_prev (type R) presented in cycle t:
+//   t .. t+A-1:      z = ract(pre_z), r = ract(pre_r)      (rnnc_activation);
+//                    xw_h, hu_h, h_prev delayed
+//   t+A:             zh = z * h_prev, omz = 1 - z, rhu = r * hu_h (exact, registered);
+//                    xw_h delayed
+//   t+A+1:           pre_hh = cast_A(xw_h + cast_A(rhu))   (registered); zh, omz delayed
+//   t+A+2 .. t+2A+1: hh = act(pre_hh)                      (rnnc_activation); zh, omz delayed
+//   t+2A+2:          p = omz * hh                          (exact, registered); zh delayed
+//   t+2A+3:          h_new = cast_R(zh + p) combinational  -> h_new valid in cycle t+2A+3
+// (TABLE_REG = 0: h_new valid in cycle t+5.)
 // A = (ACC_W, ACC_F, signed, A_ROUND, A_SATURATE); R = (R_W, R_F, R_SIGNED, R_ROUND, R_SATURATE).
 // Widths: products exact (R operands signed, zero-extended by one bit when R is unsigned);
 // 1 - z = 2^R_F - z exactly in max(R_W, R_F + 1) + 2 signed bits; zh + p with one bit of
@@ -39,7 +40,8 @@ module rnnc_gru_cell #(
     parameter integer ACT_TABLE_BITS = 10,  // its table: log2 of the entries
     parameter integer ACT_SCALE_SHIFT = 7,  // its table: log2 of entries per unit
     parameter integer ACT_OFFSET = 512,     // its table: index of input 0
-    parameter ACT_FILE = ""                 // its table: $readmemh file
+    parameter ACT_FILE = "",                // its table: $readmemh file
+    parameter integer TABLE_REG = 0         // activation latency A = 1 + TABLE_REG (rnnc_activation), 0 or 1
 ) (
     input wire clk,
     input wire [ACC_W-1:0] pre_z,           // update gate pre-activation (cycle t)
@@ -47,7 +49,7 @@ module rnnc_gru_cell #(
     input wire [ACC_W-1:0] xw_h,            // candidate input projection xw_h (cycle t)
     input wire [ACC_W-1:0] hu_h,            // candidate recurrent projection hu_h (cycle t)
     input wire [R_W-1:0] h_prev,            // the unit's previous h, type R (cycle t)
-    output wire [R_W-1:0] h_new             // the unit's new h, type R (cycle t+5)
+    output wire [R_W-1:0] h_new             // the unit's new h, type R (cycle t+2A+3, A = 1 + TABLE_REG)
 );
     // R values as signed multiplier operands (one zero bit more when R is unsigned).
     localparam integer FR_W = R_SIGNED != 0 ? R_W : R_W + 1;
@@ -60,36 +62,59 @@ module rnnc_gru_cell #(
 
     initial begin
         if (ACC_W < 1 || ACC_W > 32 || R_W < 1 || R_W > 32 || ACC_F < 0 || R_F < 0 ||
-            R_SIGNED < 0 || R_SIGNED > 1 || HS_W > 128) begin
-            $display("ERROR: rnnc_gru_cell: invalid parameters ACC_W=%0d ACC_F=%0d R_W=%0d R_F=%0d R_SIGNED=%0d (instance %m)",
-                     ACC_W, ACC_F, R_W, R_F, R_SIGNED);
+            R_SIGNED < 0 || R_SIGNED > 1 || HS_W > 128 || TABLE_REG < 0 || TABLE_REG > 1) begin
+            $display("ERROR: rnnc_gru_cell: invalid parameters ACC_W=%0d ACC_F=%0d R_W=%0d R_F=%0d R_SIGNED=%0d TABLE_REG=%0d (instance %m)",
+                     ACC_W, ACC_F, R_W, R_F, R_SIGNED, TABLE_REG);
             $finish;
         end
     end
 
-    // ---- t: gate activations (registered); xw_h, hu_h, h_prev delayed ----
+    // ---- t .. t+A-1: gate activations (registered); xw_h, hu_h, h_prev delayed ----
     wire [R_W-1:0] gz, gr, ghh;
     rnnc_activation #(
         .IN_W(ACC_W), .IN_F(ACC_F), .IN_SIGNED(1),
         .OUT_W(R_W), .OUT_F(R_F), .OUT_SIGNED(R_SIGNED), .ROUND(R_ROUND), .SATURATE(R_SATURATE),
         .KIND(RACT_KIND), .TABLE_BITS(RACT_TABLE_BITS), .SCALE_SHIFT(RACT_SCALE_SHIFT),
-        .OFFSET(RACT_OFFSET), .INIT_FILE(RACT_FILE)
+        .OFFSET(RACT_OFFSET), .INIT_FILE(RACT_FILE), .TABLE_REG(TABLE_REG)
     ) u_act_z (.clk(clk), .en(1'b1), .in_data(pre_z), .out_data(gz));
     rnnc_activation #(
         .IN_W(ACC_W), .IN_F(ACC_F), .IN_SIGNED(1),
         .OUT_W(R_W), .OUT_F(R_F), .OUT_SIGNED(R_SIGNED), .ROUND(R_ROUND), .SATURATE(R_SATURATE),
         .KIND(RACT_KIND), .TABLE_BITS(RACT_TABLE_BITS), .SCALE_SHIFT(RACT_SCALE_SHIFT),
-        .OFFSET(RACT_OFFSET), .INIT_FILE(RACT_FILE)
+        .OFFSET(RACT_OFFSET), .INIT_FILE(RACT_FILE), .TABLE_REG(TABLE_REG)
     ) u_act_r (.clk(clk), .en(1'b1), .in_data(pre_r), .out_data(gr));
 
-    reg [ACC_W-1:0] xw1, xw2;                   // xw_h, cycles t+1, t+2
-    reg [ACC_W-1:0] hu1;                        // hu_h, cycle t+1
-    reg [R_W-1:0] h1;                           // h_prev, cycle t+1
+    // TABLE_REG = 1: one more delay register for xw_h, hu_h, h_prev (ahead of xw1, hu1, h1)
+    // and, further down, for omz (omz4) and zh (zh6), as the activations take one more cycle.
+    wire [ACC_W-1:0] xw0, hu0;                  // xw_h, hu_h, cycle t+A-1
+    wire [R_W-1:0] h0;                          // h_prev, cycle t+A-1
+    generate
+        if (TABLE_REG != 0) begin : g_treg_in
+            reg [ACC_W-1:0] xw_r, hu_r;
+            reg [R_W-1:0] h_r;
+            always @(posedge clk) begin
+                xw_r <= xw_h;
+                hu_r <= hu_h;
+                h_r <= h_prev;
+            end
+            assign xw0 = xw_r;
+            assign hu0 = hu_r;
+            assign h0 = h_r;
+        end else begin : g_no_treg_in
+            assign xw0 = xw_h;
+            assign hu0 = hu_h;
+            assign h0 = h_prev;
+        end
+    endgenerate
+
+    reg [ACC_W-1:0] xw1, xw2;                   // xw_h, cycles t+A, t+A+1
+    reg [ACC_W-1:0] hu1;                        // hu_h, cycle t+A
+    reg [R_W-1:0] h1;                           // h_prev, cycle t+A
     always @(posedge clk) begin
-        xw1 <= xw_h;
+        xw1 <= xw0;
         xw2 <= xw1;
-        hu1 <= hu_h;
-        h1 <= h_prev;
+        hu1 <= hu0;
+        h1 <= h0;
     end
 
     // R-typed values as signed operands.
@@ -111,11 +136,12 @@ module rnnc_gru_cell #(
         end
     endgenerate
 
-    // ---- t+1: zh = z * h_prev, omz = 1 - z, rhu = r * hu_h (exact, registered) ----
+    // ---- t+A: zh = z * h_prev, omz = 1 - z, rhu = r * hu_h (exact, registered) ----
+    // (the register names count the cycles for TABLE_REG = 0)
     localparam [OMZ_W-1:0] ONE = {{(OMZ_W - 1){1'b0}}, 1'b1} << R_F;
-    reg [ZH_W-1:0] zh2, zh3, zh4, zh5;          // z * h_prev, cycles t+2 .. t+5
-    reg [OMZ_W-1:0] omz2, omz3, omz4;           // 1 - z, cycles t+2 .. t+4
-    reg [RHU_W-1:0] rhu2;                       // r * hu_h, cycle t+2
+    reg [ZH_W-1:0] zh2, zh3, zh4, zh5;          // z * h_prev, cycles t+A+1 .. t+A+4
+    reg [OMZ_W-1:0] omz2, omz3, omz4;           // 1 - z, cycles t+A+1 .. t+A+3
+    reg [RHU_W-1:0] rhu2;                       // r * hu_h, cycle t+A+1
     always @(posedge clk) begin
         zh2 <= $signed(ez) * $signed(eh);
         omz2 <= ONE - z_omz;
@@ -126,8 +152,25 @@ module rnnc_gru_cell #(
         omz3 <= omz2;
         omz4 <= omz3;
     end
+    wire [ZH_W-1:0] zh_h;                       // z * h_prev, cycle t+2A+3 (at h_new)
+    wire [OMZ_W-1:0] omz_p;                     // 1 - z, cycle t+2A+2 (at p)
+    generate
+        if (TABLE_REG != 0) begin : g_treg_mid
+            reg [ZH_W-1:0] zh6;
+            reg [OMZ_W-1:0] omz5;
+            always @(posedge clk) begin
+                zh6 <= zh5;
+                omz5 <= omz4;
+            end
+            assign zh_h = zh6;
+            assign omz_p = omz5;
+        end else begin : g_no_treg_mid
+            assign zh_h = zh5;
+            assign omz_p = omz4;
+        end
+    endgenerate
 
-    // ---- t+2: pre_hh = cast_A(xw_h + cast_A(rhu)), registered ----
+    // ---- t+A+1: pre_hh = cast_A(xw_h + cast_A(rhu)), registered ----
     wire [ACC_W-1:0] rhu_a;
     rnnc_quant #(
         .IN_W(RHU_W), .IN_F(R_F + ACC_F), .IN_SIGNED(1),
@@ -139,23 +182,23 @@ module rnnc_gru_cell #(
         .IN_W(ACC_W + 1), .IN_F(ACC_F), .IN_SIGNED(1),
         .OUT_W(ACC_W), .OUT_F(ACC_F), .OUT_SIGNED(1), .ROUND(A_ROUND), .SATURATE(A_SATURATE)
     ) u_quant_hh (.in_data(hh_sum), .out_data(hh_cast));
-    reg [ACC_W-1:0] pre_hh3;                    // pre_hh, cycle t+3
+    reg [ACC_W-1:0] pre_hh3;                    // pre_hh, cycle t+A+2
     always @(posedge clk) pre_hh3 <= hh_cast;
 
-    // ---- t+3: hh = act(pre_hh), registered ----
+    // ---- t+A+2 .. t+2A+1: hh = act(pre_hh), registered ----
     rnnc_activation #(
         .IN_W(ACC_W), .IN_F(ACC_F), .IN_SIGNED(1),
         .OUT_W(R_W), .OUT_F(R_F), .OUT_SIGNED(R_SIGNED), .ROUND(R_ROUND), .SATURATE(R_SATURATE),
         .KIND(ACT_KIND), .TABLE_BITS(ACT_TABLE_BITS), .SCALE_SHIFT(ACT_SCALE_SHIFT),
-        .OFFSET(ACT_OFFSET), .INIT_FILE(ACT_FILE)
+        .OFFSET(ACT_OFFSET), .INIT_FILE(ACT_FILE), .TABLE_REG(TABLE_REG)
     ) u_act_hh (.clk(clk), .en(1'b1), .in_data(pre_hh3), .out_data(ghh));
 
-    // ---- t+4: p = omz * hh (exact, registered) ----
-    reg [P_W-1:0] p5;                           // (1 - z) * hh, cycle t+5
-    always @(posedge clk) p5 <= $signed(omz4) * $signed(ehh);
+    // ---- t+2A+2: p = omz * hh (exact, registered) ----
+    reg [P_W-1:0] p5;                           // (1 - z) * hh, cycle t+2A+3
+    always @(posedge clk) p5 <= $signed(omz_p) * $signed(ehh);
 
-    // ---- t+5: h_new = cast_R(zh + p), combinational ----
-    wire signed [HS_W-1:0] zh_x = $signed({{(HS_W - ZH_W){zh5[ZH_W-1]}}, zh5});
+    // ---- t+2A+3: h_new = cast_R(zh + p), combinational ----
+    wire signed [HS_W-1:0] zh_x = $signed({{(HS_W - ZH_W){zh_h[ZH_W-1]}}, zh_h});
     wire signed [HS_W-1:0] p_x = $signed({{(HS_W - P_W){p5[P_W-1]}}, p5});
     wire [HS_W-1:0] h_sum = zh_x + p_x;
     rnnc_quant #(

@@ -1,11 +1,13 @@
 // rnnc_gru_update: GRU reset_after = false, part 2: h_new = cast_R(z * h_prev + (1 - z) * hh)
 // (docs/numerics.md, docs/rtl_lib.md).
 //
-// Stateless and fully pipelined: a new unit's values may enter every cycle. pre_z, pre_hh
-// (signed ACC_W/ACC_F) and h_prev (type R) presented in cycle t:
-//   t:   z = ract(pre_z), hh = act(pre_hh) (rnnc_activation registers); h_prev delayed
-//   t+1: zh = z * h_prev, p = (1 - z) * hh registered (exact)
-//   t+2: h_new = cast_R(zh + p) combinational            -> h_new valid in cycle t+2
+// Stateless and fully pipelined: a new unit's values may enter every cycle. The activations
+// take A = 1 + TABLE_REG cycles (rnnc_activation). pre_z, pre_hh (signed ACC_W/ACC_F) and
+// h_prev (type R) presented in cycle t:
+//   t .. t+A-1: z = ract(pre_z), hh = act(pre_hh) (rnnc_activation); h_prev delayed
+//   t+A:        zh = z * h_prev, p = (1 - z) * hh registered (exact)
+//   t+A+1:      h_new = cast_R(zh + p) combinational     -> h_new valid in cycle t+A+1
+// (TABLE_REG = 0: h_new valid in cycle t+2.)
 // R = (R_W, R_F, R_SIGNED, R_ROUND, R_SATURATE). Widths: products exact (R operands signed,
 // zero-extended by one bit when R is unsigned); 1 - z = 2^R_F - z exactly in
 // max(R_W, R_F + 1) + 2 signed bits; zh + p with one bit of headroom, so the only rounding is
@@ -31,13 +33,14 @@ module rnnc_gru_update #(
     parameter integer ACT_TABLE_BITS = 10,  // its table: log2 of the entries
     parameter integer ACT_SCALE_SHIFT = 7,  // its table: log2 of entries per unit
     parameter integer ACT_OFFSET = 512,     // its table: index of input 0
-    parameter ACT_FILE = ""                 // its table: $readmemh file
+    parameter ACT_FILE = "",                // its table: $readmemh file
+    parameter integer TABLE_REG = 0         // activation latency A = 1 + TABLE_REG (rnnc_activation), 0 or 1
 ) (
     input wire clk,
     input wire [ACC_W-1:0] pre_z,           // update gate pre-activation (cycle t)
     input wire [ACC_W-1:0] pre_hh,          // candidate pre-activation (cycle t)
     input wire [R_W-1:0] h_prev,            // the unit's previous h, type R (cycle t)
-    output wire [R_W-1:0] h_new             // the unit's new h, type R (cycle t+2)
+    output wire [R_W-1:0] h_new             // the unit's new h, type R (cycle t+A+1, A = 1 + TABLE_REG)
 );
     // R values as signed multiplier operands (one zero bit more when R is unsigned).
     localparam integer FR_W = R_SIGNED != 0 ? R_W : R_W + 1;
@@ -49,30 +52,41 @@ module rnnc_gru_update #(
 
     initial begin
         if (ACC_W < 1 || ACC_W > 32 || R_W < 1 || R_W > 32 || ACC_F < 0 || R_F < 0 ||
-            R_SIGNED < 0 || R_SIGNED > 1 || HS_W > 128) begin
-            $display("ERROR: rnnc_gru_update: invalid parameters ACC_W=%0d ACC_F=%0d R_W=%0d R_F=%0d R_SIGNED=%0d (instance %m)",
-                     ACC_W, ACC_F, R_W, R_F, R_SIGNED);
+            R_SIGNED < 0 || R_SIGNED > 1 || TABLE_REG < 0 || TABLE_REG > 1 || HS_W > 128) begin
+            $display("ERROR: rnnc_gru_update: invalid parameters ACC_W=%0d ACC_F=%0d R_W=%0d R_F=%0d R_SIGNED=%0d TABLE_REG=%0d (instance %m)",
+                     ACC_W, ACC_F, R_W, R_F, R_SIGNED, TABLE_REG);
             $finish;
         end
     end
 
-    // ---- t: z = ract(pre_z), hh = act(pre_hh) (registered); h_prev delayed ----
+    // ---- t .. t+A-1: z = ract(pre_z), hh = act(pre_hh) (registered); h_prev delayed ----
     wire [R_W-1:0] gz, ghh;
     rnnc_activation #(
         .IN_W(ACC_W), .IN_F(ACC_F), .IN_SIGNED(1),
         .OUT_W(R_W), .OUT_F(R_F), .OUT_SIGNED(R_SIGNED), .ROUND(R_ROUND), .SATURATE(R_SATURATE),
         .KIND(RACT_KIND), .TABLE_BITS(RACT_TABLE_BITS), .SCALE_SHIFT(RACT_SCALE_SHIFT),
-        .OFFSET(RACT_OFFSET), .INIT_FILE(RACT_FILE)
+        .OFFSET(RACT_OFFSET), .INIT_FILE(RACT_FILE), .TABLE_REG(TABLE_REG)
     ) u_act_z (.clk(clk), .en(1'b1), .in_data(pre_z), .out_data(gz));
     rnnc_activation #(
         .IN_W(ACC_W), .IN_F(ACC_F), .IN_SIGNED(1),
         .OUT_W(R_W), .OUT_F(R_F), .OUT_SIGNED(R_SIGNED), .ROUND(R_ROUND), .SATURATE(R_SATURATE),
         .KIND(ACT_KIND), .TABLE_BITS(ACT_TABLE_BITS), .SCALE_SHIFT(ACT_SCALE_SHIFT),
-        .OFFSET(ACT_OFFSET), .INIT_FILE(ACT_FILE)
+        .OFFSET(ACT_OFFSET), .INIT_FILE(ACT_FILE), .TABLE_REG(TABLE_REG)
     ) u_act_hh (.clk(clk), .en(1'b1), .in_data(pre_hh), .out_data(ghh));
 
-    reg [R_W-1:0] h1;                           // h_prev, cycle t+1
-    always @(posedge clk) h1 <= h_prev;
+    // TABLE_REG = 1: one more delay register for h_prev, as the activation takes one more cycle.
+    wire [R_W-1:0] h0;                          // h_prev, cycle t+A-1
+    generate
+        if (TABLE_REG != 0) begin : g_treg
+            reg [R_W-1:0] h_r;
+            always @(posedge clk) h_r <= h_prev;
+            assign h0 = h_r;
+        end else begin : g_no_treg
+            assign h0 = h_prev;
+        end
+    endgenerate
+    reg [R_W-1:0] h1;                           // h_prev, cycle t+A
+    always @(posedge clk) h1 <= h0;
 
     // R-typed values as signed operands.
     wire [FR_W-1:0] ez, eh, ehh;
@@ -91,19 +105,19 @@ module rnnc_gru_update #(
         end
     endgenerate
 
-    // ---- t+1: zh = z * h_prev, p = (1 - z) * hh (exact, registered) ----
+    // ---- t+A: zh = z * h_prev, p = (1 - z) * hh (exact, registered) ----
     localparam [OMZ_W-1:0] ONE = {{(OMZ_W - 1){1'b0}}, 1'b1} << R_F;
     wire [OMZ_W-1:0] omz = ONE - z_omz;
     // keep: stops yosys 0.23 synth_ice40 -dsp from packing zh2 both as a product's output
     // register and as the addend register of the other SB_MAC16 (see rnnc_lstm_cell).
-    (* keep *) reg [ZH_W-1:0] zh2;              // z * h_prev, cycle t+2
-    reg [P_W-1:0] p2;                           // (1 - z) * hh, cycle t+2
+    (* keep *) reg [ZH_W-1:0] zh2;              // z * h_prev, cycle t+A+1
+    reg [P_W-1:0] p2;                           // (1 - z) * hh, cycle t+A+1
     always @(posedge clk) begin
         zh2 <= $signed(ez) * $signed(eh);
         p2 <= $signed(omz) * $signed(ehh);
     end
 
-    // ---- t+2: h_new = cast_R(zh + p), combinational ----
+    // ---- t+A+1: h_new = cast_R(zh + p), combinational ----
     wire signed [HS_W-1:0] zh_x = $signed({{(HS_W - ZH_W){zh2[ZH_W-1]}}, zh2});
     wire signed [HS_W-1:0] p_x = $signed({{(HS_W - P_W){p2[P_W-1]}}, p2});
     wire [HS_W-1:0] h_sum = zh_x + p_x;

@@ -2,15 +2,17 @@
 //
 // Stateless and fully pipelined: a new unit's values may enter every cycle; c lives in the
 // engine's state banks and comes in as c_prev. Everything a later stage needs travels down its
-// own delay registers. Accumulator-typed (signed ACC_W/ACC_F) pre-activations and c_prev
-// (type S) presented in cycle t:
-//   t:   i, f, o = ract(pre), g = act(pre)           (rnnc_activation registers, type R);
-//        c_prev delayed
-//   t+1: fc = f * c_prev, ig = i * g                  (registered exact products); o delayed
-//   t+2: c_new = cast_S(fc + ig) registered           -> c_new valid in cycle t+3; o delayed
-//   t+3: a = act(c_new)                               (rnnc_activation with the ACT_* table,
-//                                                      indexed from type S); o delayed
-//   t+4: h_new = cast_R(o * a) combinational          -> h_new valid in cycle t+4
+// own delay registers. Every activation takes A = 1 + TABLE_REG cycles (rnnc_activation).
+// Accumulator-typed (signed ACC_W/ACC_F) pre-activations and c_prev (type S) presented in
+// cycle t:
+//   t .. t+A-1:     i, f, o = ract(pre), g = act(pre)   (rnnc_activation, type R);
+//                   c_prev delayed
+//   t+A:            fc = f * c_prev, ig = i * g          (registered exact products); o delayed
+//   t+A+1:          c_new = cast_S(fc + ig) registered   -> c_new valid in cycle t+A+2; o delayed
+//   t+A+2 .. t+2A+1: a = act(c_new)                      (rnnc_activation with the ACT_* table,
+//                                                         indexed from type S); o delayed
+//   t+2A+2:         h_new = cast_R(o * a) combinational  -> h_new valid in cycle t+2A+2
+// (TABLE_REG = 0: c_new valid in cycle t+3, h_new in cycle t+4.)
 // Widths: every product is exact (R operands are signed, zero-extended by one bit when R is
 // unsigned); fc (R_F + S_F fractional bits) and ig (2 R_F) are aligned to R_F + max(R_F, S_F)
 // fractional bits and added with one bit of headroom, so the only rounding is cast_S.
@@ -40,7 +42,8 @@ module rnnc_lstm_cell #(
     parameter integer ACT_TABLE_BITS = 10,  // its table (for g and for c): log2 of the entries
     parameter integer ACT_SCALE_SHIFT = 7,  // its table: log2 of entries per unit
     parameter integer ACT_OFFSET = 512,     // its table: index of input 0
-    parameter ACT_FILE = ""                 // its table: $readmemh file
+    parameter ACT_FILE = "",                // its table: $readmemh file
+    parameter integer TABLE_REG = 0         // activation latency A = 1 + TABLE_REG (rnnc_activation), 0 or 1
 ) (
     input wire clk,
     input wire [ACC_W-1:0] pre_i,           // input gate pre-activation (cycle t)
@@ -48,8 +51,8 @@ module rnnc_lstm_cell #(
     input wire [ACC_W-1:0] pre_g,           // cell candidate pre-activation (cycle t)
     input wire [ACC_W-1:0] pre_o,           // output gate pre-activation (cycle t)
     input wire [S_W-1:0] c_prev,            // the unit's previous c, type S (cycle t)
-    output reg [S_W-1:0] c_new,             // the unit's new c, type S (cycle t+3)
-    output wire [R_W-1:0] h_new             // the unit's new h, type R (cycle t+4)
+    output reg [S_W-1:0] c_new,             // the unit's new c, type S (cycle t+A+2, A = 1 + TABLE_REG)
+    output wire [R_W-1:0] h_new             // the unit's new h, type R (cycle t+2A+2)
 );
     // R values as signed multiplier operands (one zero bit more when R is unsigned).
     localparam integer FR_W = R_SIGNED != 0 ? R_W : R_W + 1;
@@ -67,45 +70,66 @@ module rnnc_lstm_cell #(
 
     initial begin
         if (ACC_W < 1 || ACC_W > 32 || R_W < 1 || R_W > 32 || S_W < 1 || S_W > 32 ||
-            ACC_F < 0 || R_F < 0 || S_F < 0 || R_SIGNED < 0 || R_SIGNED > 1 || SUM_W > 128) begin
-            $display("ERROR: rnnc_lstm_cell: invalid parameters ACC_W=%0d R_W=%0d R_F=%0d R_SIGNED=%0d S_W=%0d S_F=%0d (instance %m)",
-                     ACC_W, R_W, R_F, R_SIGNED, S_W, S_F);
+            ACC_F < 0 || R_F < 0 || S_F < 0 || R_SIGNED < 0 || R_SIGNED > 1 || SUM_W > 128 ||
+            TABLE_REG < 0 || TABLE_REG > 1) begin
+            $display("ERROR: rnnc_lstm_cell: invalid parameters ACC_W=%0d R_W=%0d R_F=%0d R_SIGNED=%0d S_W=%0d S_F=%0d TABLE_REG=%0d (instance %m)",
+                     ACC_W, R_W, R_F, R_SIGNED, S_W, S_F, TABLE_REG);
             $finish;
         end
     end
 
-    // ---- t: gate activations (registered), c_prev delayed ----
+    // ---- t .. t+A-1: gate activations (registered), c_prev delayed ----
     wire [R_W-1:0] gi, gf, gg, go1;
     rnnc_activation #(
         .IN_W(ACC_W), .IN_F(ACC_F), .IN_SIGNED(1),
         .OUT_W(R_W), .OUT_F(R_F), .OUT_SIGNED(R_SIGNED), .ROUND(R_ROUND), .SATURATE(R_SATURATE),
         .KIND(RACT_KIND), .TABLE_BITS(RACT_TABLE_BITS), .SCALE_SHIFT(RACT_SCALE_SHIFT),
-        .OFFSET(RACT_OFFSET), .INIT_FILE(RACT_FILE)
+        .OFFSET(RACT_OFFSET), .INIT_FILE(RACT_FILE), .TABLE_REG(TABLE_REG)
     ) u_act_i (.clk(clk), .en(1'b1), .in_data(pre_i), .out_data(gi));
     rnnc_activation #(
         .IN_W(ACC_W), .IN_F(ACC_F), .IN_SIGNED(1),
         .OUT_W(R_W), .OUT_F(R_F), .OUT_SIGNED(R_SIGNED), .ROUND(R_ROUND), .SATURATE(R_SATURATE),
         .KIND(RACT_KIND), .TABLE_BITS(RACT_TABLE_BITS), .SCALE_SHIFT(RACT_SCALE_SHIFT),
-        .OFFSET(RACT_OFFSET), .INIT_FILE(RACT_FILE)
+        .OFFSET(RACT_OFFSET), .INIT_FILE(RACT_FILE), .TABLE_REG(TABLE_REG)
     ) u_act_f (.clk(clk), .en(1'b1), .in_data(pre_f), .out_data(gf));
     rnnc_activation #(
         .IN_W(ACC_W), .IN_F(ACC_F), .IN_SIGNED(1),
         .OUT_W(R_W), .OUT_F(R_F), .OUT_SIGNED(R_SIGNED), .ROUND(R_ROUND), .SATURATE(R_SATURATE),
         .KIND(ACT_KIND), .TABLE_BITS(ACT_TABLE_BITS), .SCALE_SHIFT(ACT_SCALE_SHIFT),
-        .OFFSET(ACT_OFFSET), .INIT_FILE(ACT_FILE)
+        .OFFSET(ACT_OFFSET), .INIT_FILE(ACT_FILE), .TABLE_REG(TABLE_REG)
     ) u_act_g (.clk(clk), .en(1'b1), .in_data(pre_g), .out_data(gg));
     rnnc_activation #(
         .IN_W(ACC_W), .IN_F(ACC_F), .IN_SIGNED(1),
         .OUT_W(R_W), .OUT_F(R_F), .OUT_SIGNED(R_SIGNED), .ROUND(R_ROUND), .SATURATE(R_SATURATE),
         .KIND(RACT_KIND), .TABLE_BITS(RACT_TABLE_BITS), .SCALE_SHIFT(RACT_SCALE_SHIFT),
-        .OFFSET(RACT_OFFSET), .INIT_FILE(RACT_FILE)
+        .OFFSET(RACT_OFFSET), .INIT_FILE(RACT_FILE), .TABLE_REG(TABLE_REG)
     ) u_act_o (.clk(clk), .en(1'b1), .in_data(pre_o), .out_data(go1));
 
-    reg [S_W-1:0] c_prev1;                  // c_prev, cycle t+1
-    reg [R_W-1:0] go2, go3, go4;            // o, cycles t+2 .. t+4
+    // TABLE_REG = 1: one more delay register for c_prev (ahead of c_prev1) and for o (between
+    // go1 and go2), as each activation on their paths takes one more cycle.
+    wire [S_W-1:0] c_prev0;                 // c_prev, cycle t+A-1
+    wire [R_W-1:0] go1d;                    // o, cycle t+A+TABLE_REG
+    generate
+        if (TABLE_REG != 0) begin : g_treg
+            reg [S_W-1:0] c_prev_r;
+            reg [R_W-1:0] go_r;
+            always @(posedge clk) begin
+                c_prev_r <= c_prev;
+                go_r <= go1;
+            end
+            assign c_prev0 = c_prev_r;
+            assign go1d = go_r;
+        end else begin : g_no_treg
+            assign c_prev0 = c_prev;
+            assign go1d = go1;
+        end
+    endgenerate
+
+    reg [S_W-1:0] c_prev1;                  // c_prev, cycle t+A
+    reg [R_W-1:0] go2, go3, go4;            // o, cycles t+2A .. t+2A+2 (go1 is cycle t+A)
     always @(posedge clk) begin
-        c_prev1 <= c_prev;
-        go2 <= go1;
+        c_prev1 <= c_prev0;
+        go2 <= go1d;
         go3 <= go2;
         go4 <= go3;
     end
@@ -129,7 +153,7 @@ module rnnc_lstm_cell #(
         end
     endgenerate
 
-    // ---- t+1: exact products ----
+    // ---- t+A: exact products ----
     // keep: without it yosys 0.23 synth_ice40 -dsp packs the fc register both as the output
     // register of the f * c SB_MAC16 and as the addend register of the i * g SB_MAC16 (which
     // absorbs fc + ig), leaving f * c undriven (wrong netlist). keep stops the double packing.
@@ -140,7 +164,7 @@ module rnnc_lstm_cell #(
         ig <= $signed(ei) * $signed(eg);
     end
 
-    // ---- t+2: c_new = cast_S(fc + ig), registered ----
+    // ---- t+A+1: c_new = cast_S(fc + ig), registered ----
     wire signed [SUM_W-1:0] fc_a = $signed({{(SUM_W - FC_W){fc[FC_W-1]}}, fc}) <<< FC_SH;
     wire signed [SUM_W-1:0] ig_a = $signed({{(SUM_W - IG_W){ig[IG_W-1]}}, ig}) <<< IG_SH;
     wire [SUM_W-1:0] c_sum = fc_a + ig_a;
@@ -152,15 +176,15 @@ module rnnc_lstm_cell #(
 
     always @(posedge clk) c_new <= c_cast;
 
-    // ---- t+3: a = act(c_new), the ACT table indexed from type S ----
+    // ---- t+A+2 .. t+2A+1: a = act(c_new), the ACT table indexed from type S ----
     rnnc_activation #(
         .IN_W(S_W), .IN_F(S_F), .IN_SIGNED(1),
         .OUT_W(R_W), .OUT_F(R_F), .OUT_SIGNED(R_SIGNED), .ROUND(R_ROUND), .SATURATE(R_SATURATE),
         .KIND(ACT_KIND), .TABLE_BITS(ACT_TABLE_BITS), .SCALE_SHIFT(ACT_SCALE_SHIFT),
-        .OFFSET(ACT_OFFSET), .INIT_FILE(ACT_FILE)
+        .OFFSET(ACT_OFFSET), .INIT_FILE(ACT_FILE), .TABLE_REG(TABLE_REG)
     ) u_act_c (.clk(clk), .en(1'b1), .in_data(c_new), .out_data(ga));
 
-    // ---- t+4: h_new = cast_R(o * a), combinational ----
+    // ---- t+2A+2: h_new = cast_R(o * a), combinational ----
     wire [OA_W-1:0] oa = $signed(eo) * $signed(ea);
     rnnc_quant #(
         .IN_W(OA_W), .IN_F(2 * R_F), .IN_SIGNED(1),

@@ -10,7 +10,9 @@
  * PARAM=VALUE are the module's parameters (string values in double quotes); TB_* are the
  * testbench's own. Expected outputs come from compiler/fixed.c (fx_cast, fx_from_double,
  * fx_trunc0_shift) following docs/numerics.md; the cycle timing modelled here is the one of
- * docs/rtl_lib.md. Everything is seeded: the same binary writes the same files. */
+ * docs/rtl_lib.md with TABLE_REG = 0. Every rnnc_activation and cell case is listed twice, with
+ * TABLE_REG=0 and (as CASE_tr1) TABLE_REG=1, on the same vector file (see manifest_tr).
+ * Everything is seeded: the same binary writes the same files. */
 #include "rnnc.h"
 
 #include <math.h>
@@ -129,6 +131,15 @@ static FILE *open_out(const char *name, char *path, size_t len)
 static void manifest(const char *name, const char *module, const char *params, int n, const char *vec)
 {
     printf("%s %s %s TB_N=%d TB_FILE=\"%s\"\n", name, module, params, n, vec);
+}
+
+/* A module with TABLE_REG (rnnc_activation, the cells): the case with TABLE_REG=0 and, as
+ * NAME_tr1, with TABLE_REG=1. Both read the same vector file: the testbench checks each line's
+ * expected values TABLE_REG cycles (once per activation on the path) later. */
+static void manifest_tr(const char *name, const char *module, const char *params, int n, const char *vec)
+{
+    printf("%s %s %s TABLE_REG=0 TB_N=%d TB_FILE=\"%s\"\n", name, module, params, n, vec);
+    printf("%s_tr1 %s %s TABLE_REG=1 TB_N=%d TB_FILE=\"%s\"\n", name, module, params, n, vec);
 }
 
 /* ---- activation tables (numerics.md) ---- */
@@ -425,7 +436,7 @@ static void activation_case(const char *name, int in_w, int in_f, bool in_s, Act
     snprintf(params, sizeof params,
              "IN_W=%d IN_F=%d IN_SIGNED=%d OUT_W=%d OUT_F=%d OUT_SIGNED=%d ROUND=%d SATURATE=%d %s", in_w, in_f,
              in_s, a.out.w, fx_frac(a.out), a.out.sgn, a.out.q, a.out.o == O_SAT, ap);
-    manifest(name, "rnnc_activation", params, n, path);
+    manifest_tr(name, "rnnc_activation", params, n, path);
 }
 
 /* ---- cells ----
@@ -535,7 +546,7 @@ static void lstm_case(const char *name, LstmCfg c)
              "ACC_W=%d ACC_F=%d R_W=%d R_F=%d R_SIGNED=%d R_ROUND=%d R_SATURATE=%d S_W=%d S_F=%d S_ROUND=%d "
              "S_SATURATE=%d%s%s",
              c.acc.w, af, c.r.w, rf, c.r.sgn, c.r.q, c.r.o == O_SAT, c.s.w, sf, c.s.q, c.s.o == O_SAT, p1, p2);
-    manifest(name, "rnnc_lstm_cell", params, CELL_N, path);
+    manifest_tr(name, "rnnc_lstm_cell", params, CELL_N, path);
 }
 
 typedef struct {
@@ -588,7 +599,7 @@ static void gru_cell_case(const char *name, GruCfg c)
     }
     fclose(f);
     gru_params(params, sizeof params, &c, true, true);
-    manifest(name, "rnnc_gru_cell", params, CELL_N, path);
+    manifest_tr(name, "rnnc_gru_cell", params, CELL_N, path);
 }
 
 /* rnnc_gru_reset: "valid pre_r h_prev expected_rh" */
@@ -615,7 +626,7 @@ static void gru_reset_case(const char *name, GruCfg c)
     }
     fclose(f);
     gru_params(params, sizeof params, &c, false, false);
-    manifest(name, "rnnc_gru_reset", params, CELL_N, path);
+    manifest_tr(name, "rnnc_gru_reset", params, CELL_N, path);
 }
 
 /* rnnc_gru_update: "valid pre_z pre_hh h_prev expected_h_new" */
@@ -643,7 +654,7 @@ static void gru_update_case(const char *name, GruCfg c)
     }
     fclose(f);
     gru_params(params, sizeof params, &c, false, true);
-    manifest(name, "rnnc_gru_update", params, CELL_N, path);
+    manifest_tr(name, "rnnc_gru_update", params, CELL_N, path);
 }
 
 /* Both halves of the reset_after = false form with one configuration. */

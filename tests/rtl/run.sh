@@ -3,7 +3,7 @@
 # set): verilator --lint-only -Wall of the module with those parameters, then the module's
 # testbench under iverilog -g2005 against the C-computed vectors (compiler/fixed.c). Then a
 # yosys synth_ice40 -dsp check that 16x16 products map to SB_MAC16 (rnnc_product, rnnc_mac,
-# rnnc_lstm_cell).
+# rnnc_lstm_cell, rnnc_gru_cell; the cells with TABLE_REG=0 and 1, with no undriven net).
 # One line per case; the last line is "rtl: N passed, M failed"; exit status 1 on any failure.
 # Environment: RTL_TEST_DIR (build directory, default build/rtl-tests), RTL_JOBS (parallel
 # jobs, default nproc), RTL_FILTER (only cases whose name contains it).
@@ -38,11 +38,12 @@ run_case() {
         case "$p" in TB_*) ;; *) vlg+=("-G${p}") ;; esac
     done
     ivp+=("-Ptb_${module}.TB_CASE=\"${name}\"")
-    local status=PASS detail=""
+    local status=PASS detail="" lint="lint clean"
     if ! verilator --lint-only -Wall --top-module "$module" "${vlg[@]}" "$ROOT"/rtl_lib/*.v \
             > "$dir/lint.log" 2>&1; then
         status=FAIL
-        detail="lint: $(grep -m1 -E '%(Warning|Error)' "$dir/lint.log" || head -n1 "$dir/lint.log")"
+        lint="lint FAILED"
+        detail=" lint: $(grep -m1 -E '%(Warning|Error)' "$dir/lint.log" || head -n1 "$dir/lint.log")"
     fi
     if ! iverilog -g2005 -Wall -Wno-timescale -o "$dir/sim.vvp" -s "tb_${module}" "${ivp[@]}" \
             "$ROOT/tests/rtl/tb_${module}.v" "$ROOT"/rtl_lib/*.v > "$dir/iverilog.log" 2>&1; then
@@ -58,7 +59,7 @@ run_case() {
             status=FAIL
             detail="$detail sim: $(grep -m1 -E '^(MISMATCH|RESULT|ERROR)' "$dir/sim.log" || tail -n1 "$dir/sim.log")"
         else
-            detail="$(sed -n 's/^RESULT PASS //p' "$dir/sim.log"), lint clean$detail"
+            detail="$(sed -n 's/^RESULT PASS //p' "$dir/sim.log"), $lint$detail"
         fi
     fi
     echo "$status" > "$OUT/res/$name"
@@ -96,31 +97,35 @@ synth_case() {
     echo "$status" > "$OUT/res/$name"
     printf '%s %-34s %-16s %s\n' "$status" "$name" "$module" "$detail"
 }
-# The LSTM cell (default types, the lstm_default tables) must synthesize with its three 16x16
-# products in SB_MAC16 and no undriven net (yosys's check after DSP packing).
-synth_lstm_case() {
-    local name="yosys_rnnc_lstm_cell" dir="$OUT/case/yosys_rnnc_lstm_cell" status=FAIL detail
+# The recurrent cells (default types, the *_default tables), with TABLE_REG=0 and 1, must
+# synthesize with their 16x16 products in SB_MAC16 and no undriven net (yosys's check, with
+# -assert, right after DSP packing and at the end of synth_ice40 -dsp).
+# $1 module, $2 table prefix (lstm_default, gru_default), $3 TABLE_REG, $4 expected SB_MAC16.
+synth_cell_case() {
+    local module="$1" tabs="$2" tr="$3" want="$4" name="yosys_$1" status=FAIL detail
+    [ "$tr" -eq 0 ] || name="${name}_tr${tr}"
+    local dir="$OUT/case/$name"
     mkdir -p "$dir"
     if yosys -q -l "$dir/yosys.log" -p "read_verilog $(printf '%s ' "$ROOT"/rtl_lib/rnnc_quant.v \
-            "$ROOT"/rtl_lib/rnnc_activation.v "$ROOT"/rtl_lib/rnnc_lstm_cell.v); \
-            chparam -set RACT_FILE \"$OUT/vec/lstm_default_sig.mem\" -set ACT_FILE \"$OUT/vec/lstm_default_tanh.mem\" rnnc_lstm_cell; \
-            synth_ice40 -dsp -top rnnc_lstm_cell -run begin:map_ram; check; \
-            synth_ice40 -dsp -top rnnc_lstm_cell -run map_ram:; stat" > /dev/null 2>&1; then
+            "$ROOT"/rtl_lib/rnnc_activation.v "$ROOT/rtl_lib/$module.v"); \
+            chparam -set RACT_FILE \"$OUT/vec/${tabs}_sig.mem\" -set ACT_FILE \"$OUT/vec/${tabs}_tanh.mem\" -set TABLE_REG $tr $module; \
+            synth_ice40 -dsp -top $module -run begin:map_ram; check -assert; \
+            synth_ice40 -dsp -top $module -run map_ram:; check -assert; stat" > /dev/null 2>&1; then
         local n
         n="$(grep -E '^ +SB_MAC16 +[0-9]+' "$dir/yosys.log" | tail -n1 | awk '{print $2}')"
-        if grep -q 'has no driver' "$dir/yosys.log"; then
-            detail="undriven net after DSP packing: $(grep -m1 'has no driver' "$dir/yosys.log")"
-        elif [ "${n:-0}" -eq 3 ]; then
+        if [ "${n:-0}" -eq "$want" ]; then
             status=PASS
-            detail="3 SB_MAC16, no undriven net"
+            detail="TABLE_REG=$tr: $want SB_MAC16, no undriven net"
         else
-            detail="expected 3 SB_MAC16, got ${n:-0}"
+            detail="TABLE_REG=$tr: expected $want SB_MAC16, got ${n:-0}"
         fi
+    elif grep -q 'has no driver' "$dir/yosys.log"; then
+        detail="TABLE_REG=$tr: undriven net: $(grep -m1 'has no driver' "$dir/yosys.log")"
     else
-        detail="yosys failed: $(grep -m1 -i error "$dir/yosys.log" || true)"
+        detail="TABLE_REG=$tr: yosys failed: $(grep -m1 -iE 'error|warning' "$dir/yosys.log" || true)"
     fi
     echo "$status" > "$OUT/res/$name"
-    printf '%s %-34s %-16s %s\n' "$status" "$name" "rnnc_lstm_cell" "$detail"
+    printf '%s %-34s %-16s %s\n' "$status" "$name" "$module" "$detail"
 }
 # Every module must also read and elaborate in yosys with its default parameters.
 read_all_case() {
@@ -137,7 +142,12 @@ read_all_case() {
 if [ -z "$FILTER" ] || [[ "yosys" == *"$FILTER"* ]]; then
     synth_case rnnc_product
     synth_case rnnc_mac
-    if [ -z "$FILTER" ]; then synth_lstm_case; fi
+    if [ -z "$FILTER" ]; then
+        for tr in 0 1; do
+            synth_cell_case rnnc_lstm_cell lstm_default "$tr" 3
+            synth_cell_case rnnc_gru_cell gru_default "$tr" 4
+        done
+    fi
     read_all_case
 fi
 

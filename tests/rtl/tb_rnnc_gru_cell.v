@@ -1,7 +1,8 @@
 // tb_rnnc_gru_cell: rnnc_gru_cell (reset_after = true) against the vectors of gen_vectors.c,
 // one line per cycle: "valid pre_z pre_r xw_h hu_h h_prev expected_h_new". Line k is presented
 // in cycle k (a new unit every cycle; valid = 0 is a bubble: every input is x in that cycle).
-// For every valid line, h_new must match in cycle k+5.
+// For every valid line, h_new must match in cycle k+2A+3 (A = 1 + TABLE_REG: k+5 with
+// TABLE_REG = 0).
 `resetall
 `timescale 1ns / 1ps
 `default_nettype none
@@ -26,11 +27,13 @@ module tb_rnnc_gru_cell #(
     parameter integer ACT_SCALE_SHIFT = 7,  // as rnnc_gru_cell
     parameter integer ACT_OFFSET = 512,     // as rnnc_gru_cell
     parameter ACT_FILE = "",                // as rnnc_gru_cell
+    parameter integer TABLE_REG = 0,        // as rnnc_gru_cell
     parameter integer TB_N = 1,             // number of cycles (vector lines)
     parameter TB_FILE = "",                 // vector file
     parameter TB_CASE = ""                  // case name for messages
 );
-    localparam integer LAT = 5;             // h_new latency
+    localparam integer A = 1 + TABLE_REG;   // activation latency
+    localparam integer LAT = 2 * A + 3;     // h_new latency
 
     reg clk = 1'b0;
     reg [ACC_W-1:0] pre_z, pre_r, xw_h, hu_h;
@@ -56,7 +59,7 @@ module tb_rnnc_gru_cell #(
         .RACT_KIND(RACT_KIND), .RACT_TABLE_BITS(RACT_TABLE_BITS), .RACT_SCALE_SHIFT(RACT_SCALE_SHIFT),
         .RACT_OFFSET(RACT_OFFSET), .RACT_FILE(RACT_FILE),
         .ACT_KIND(ACT_KIND), .ACT_TABLE_BITS(ACT_TABLE_BITS), .ACT_SCALE_SHIFT(ACT_SCALE_SHIFT),
-        .ACT_OFFSET(ACT_OFFSET), .ACT_FILE(ACT_FILE)
+        .ACT_OFFSET(ACT_OFFSET), .ACT_FILE(ACT_FILE), .TABLE_REG(TABLE_REG)
     ) dut (
         .clk(clk), .pre_z(pre_z), .pre_r(pre_r), .xw_h(xw_h), .hu_h(hu_h), .h_prev(h_prev),
         .h_new(h_new)
@@ -66,10 +69,10 @@ module tb_rnnc_gru_cell #(
         begin
             errors = errors + 1;
             if (errors <= 10)
-                $display("MISMATCH rnnc_gru_cell %0s (ACC_W=%0d ACC_F=%0d R_W=%0d R_F=%0d R_SIGNED=%0d R_ROUND=%0d R_SATURATE=%0d A_ROUND=%0d A_SATURATE=%0d RACT_KIND=%0d ACT_KIND=%0d) unit %0d (pre_z=%h pre_r=%h xw_h=%h hu_h=%h h_prev=%h): %0s expected %h got %h",
+                $display("MISMATCH rnnc_gru_cell %0s (ACC_W=%0d ACC_F=%0d R_W=%0d R_F=%0d R_SIGNED=%0d R_ROUND=%0d R_SATURATE=%0d A_ROUND=%0d A_SATURATE=%0d RACT_KIND=%0d ACT_KIND=%0d TABLE_REG=%0d) unit %0d (pre_z=%h pre_r=%h xw_h=%h hu_h=%h h_prev=%h): %0s expected %h got %h",
                          TB_CASE, ACC_W, ACC_F, R_W, R_F, R_SIGNED, R_ROUND, R_SATURATE, A_ROUND, A_SATURATE,
-                         RACT_KIND, ACT_KIND, unit, v_z[unit], v_r[unit], v_xw[unit], v_hu[unit], v_h[unit],
-                         what, expected, got);
+                         RACT_KIND, ACT_KIND, TABLE_REG, unit, v_z[unit], v_r[unit], v_xw[unit], v_hu[unit],
+                         v_h[unit], what, expected, got);
         end
     endtask
 
@@ -114,7 +117,7 @@ module tb_rnnc_gru_cell #(
             u = k - LAT;
             if (u >= 0 && valid[u]) begin
                 checks = checks + 1;
-                if (h_new !== e_h[u]) fail("h_new at t+5", u, e_h[u], h_new);
+                if (h_new !== e_h[u]) fail("h_new at t+2A+3", u, e_h[u], h_new);
             end
             @(posedge clk);
             #1;

@@ -1,7 +1,7 @@
 // tb_rnnc_gru_reset: rnnc_gru_reset against the vectors of gen_vectors.c, one line per cycle:
 // "valid pre_r h_prev expected_rh". Line k is presented in cycle k (a new unit every cycle;
 // valid = 0 is a bubble: every input is x in that cycle). For every valid line, rh must match
-// in cycle k+2.
+// in cycle k+A+1 (A = 1 + TABLE_REG: k+2 with TABLE_REG = 0).
 `resetall
 `timescale 1ns / 1ps
 `default_nettype none
@@ -19,11 +19,13 @@ module tb_rnnc_gru_reset #(
     parameter integer RACT_SCALE_SHIFT = 6, // as rnnc_gru_reset
     parameter integer RACT_OFFSET = 512,    // as rnnc_gru_reset
     parameter RACT_FILE = "",               // as rnnc_gru_reset
+    parameter integer TABLE_REG = 0,        // as rnnc_gru_reset
     parameter integer TB_N = 1,             // number of cycles (vector lines)
     parameter TB_FILE = "",                 // vector file
     parameter TB_CASE = ""                  // case name for messages
 );
-    localparam integer LAT = 2;             // rh latency
+    localparam integer A = 1 + TABLE_REG;   // activation latency
+    localparam integer LAT = A + 1;         // rh latency
 
     reg clk = 1'b0;
     reg [ACC_W-1:0] pre_r;
@@ -44,16 +46,16 @@ module tb_rnnc_gru_reset #(
         .ACC_W(ACC_W), .ACC_F(ACC_F), .R_W(R_W), .R_F(R_F), .R_SIGNED(R_SIGNED), .R_ROUND(R_ROUND),
         .R_SATURATE(R_SATURATE),
         .RACT_KIND(RACT_KIND), .RACT_TABLE_BITS(RACT_TABLE_BITS), .RACT_SCALE_SHIFT(RACT_SCALE_SHIFT),
-        .RACT_OFFSET(RACT_OFFSET), .RACT_FILE(RACT_FILE)
+        .RACT_OFFSET(RACT_OFFSET), .RACT_FILE(RACT_FILE), .TABLE_REG(TABLE_REG)
     ) dut (.clk(clk), .pre_r(pre_r), .h_prev(h_prev), .rh(rh));
 
     task fail(input [8*16-1:0] what, input integer unit, input [31:0] expected, input [31:0] got);
         begin
             errors = errors + 1;
             if (errors <= 10)
-                $display("MISMATCH rnnc_gru_reset %0s (ACC_W=%0d ACC_F=%0d R_W=%0d R_F=%0d R_SIGNED=%0d R_ROUND=%0d R_SATURATE=%0d RACT_KIND=%0d) unit %0d (pre_r=%h h_prev=%h): %0s expected %h got %h",
-                         TB_CASE, ACC_W, ACC_F, R_W, R_F, R_SIGNED, R_ROUND, R_SATURATE, RACT_KIND, unit,
-                         v_r[unit], v_h[unit], what, expected, got);
+                $display("MISMATCH rnnc_gru_reset %0s (ACC_W=%0d ACC_F=%0d R_W=%0d R_F=%0d R_SIGNED=%0d R_ROUND=%0d R_SATURATE=%0d RACT_KIND=%0d TABLE_REG=%0d) unit %0d (pre_r=%h h_prev=%h): %0s expected %h got %h",
+                         TB_CASE, ACC_W, ACC_F, R_W, R_F, R_SIGNED, R_ROUND, R_SATURATE, RACT_KIND, TABLE_REG,
+                         unit, v_r[unit], v_h[unit], what, expected, got);
         end
     endtask
 
@@ -89,7 +91,7 @@ module tb_rnnc_gru_reset #(
             u = k - LAT;
             if (u >= 0 && valid[u]) begin
                 checks = checks + 1;
-                if (rh !== e_rh[u]) fail("rh at t+2", u, e_rh[u], rh);
+                if (rh !== e_rh[u]) fail("rh at t+A+1", u, e_rh[u], rh);
             end
             @(posedge clk);
             #1;
