@@ -72,7 +72,11 @@ run_job() {
     local dir="$WORK/work/$name" res="$WORK/results/$name" top reason="" info=""
     rm -rf "$dir" "$dir.a" "$dir.b"
     fail() { echo "FAIL $name: $1" | tee "$res"; }
-    if ! "$RNNC" "$model" --sim "$input" -o "$dir" --simulator "$sim" >"$dir.out" 2>"$dir.log"; then
+    local extra=""
+    # "icarus-tr": the same with --table-reg (every table index registered, as on iCE40)
+    if [ "$sim" = icarus-tr ]; then sim=icarus; extra=--table-reg; fi
+    # shellcheck disable=SC2086
+    if ! "$RNNC" "$model" --sim "$input" -o "$dir" --simulator "$sim" $extra >"$dir.out" 2>"$dir.log"; then
         # the summary: rnnc's last message, plus the first error of a tool's build log
         # the summary: rnnc's messages after its engine table, plus the first error of a tool's
         # build log
@@ -169,6 +173,7 @@ for ((s = FIRST; s < FIRST + SEEDS; s++)); do
     k="${KINDS[$(((s - 1) % ${#KINDS[@]}))]}"
     "$GEN" "$s" "$WORK/models/seed$s.json" "$WORK/models/seed$s.txt" --kind "$k"
     job "seed${s}_$k" "$WORK/models/seed$s.json" "$WORK/models/seed$s.txt" icarus
+    job "seed${s}_${k}_tr" "$WORK/models/seed$s.json" "$WORK/models/seed$s.txt" icarus-tr
 done
 
 xargs -d '\n' -n 1 -P "$JOBS" bash -c 'run_line "$1"' _ <"$JOBLIST" || true
