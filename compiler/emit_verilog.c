@@ -336,10 +336,12 @@ static void emit_mvm(Out *o, const Mvm *v, const MvmCtx *c)
                     w(o, ") u_%s_cq_%d (.in_data(%s_sum_%d), .out_data(%s_cap_%d));\n", p, m, p, m, p, m);
                     snprintf(cap, sizeof cap, "%s_cap_%d", p, m);
                 }
+                /* pc counts this multiplier's partial sums, n per job: back to 0 after the last */
                 w(o, "    always @(posedge clk) begin\n");
-                w(o, "        if (start) %s_pc_%d <= %d'd0;\n", p, m, pcw);
+                w(o, "        if (rst) %s_pc_%d <= %d'd0;\n", p, m, pcw);
                 w(o, "        else if (%s_last_%d_d2) begin\n", p, m);
-                w(o, "            %s_pc_%d <= %s_pc_%d + %d'd1;\n", p, m, p, m, pcw);
+                w(o, "            %s_pc_%d <= %s_pc_%d == %d'd%d ? %d'd0 : %s_pc_%d + %d'd1;\n", p, m, p, m, pcw,
+                  n_parts_m[m] - 1, pcw, p, m, pcw);
                 for (int i = 0; i < ncap; i++)
                     w(o, "            if (%s_pc_%d == %d'd%d) %s_part_%d_%d <= %s;\n", p, m, pcw, i, p, m, i, cap);
                 w(o, "        end\n    end\n");
@@ -931,9 +933,13 @@ static void emit_top(const Netlist *n, const Schedule *s, const char *dir)
     w(&o, "    output wire [%d:0] m_axis_tdata,\n    output wire m_axis_tlast\n);\n", outb - 1);
     int iw = clog2i(m->timesteps) < 1 ? 1 : clog2i(m->timesteps);
     w(&o, "    // sequence boundaries come from counting timesteps\n");
-    w(&o, "    reg [%d:0] in_step;\n    wire in_last = in_step == %d'd%d;\n", iw - 1, iw, m->timesteps - 1);
-    w(&o, "    always @(posedge clk)\n        if (rst) in_step <= %d'd0;\n", iw);
-    w(&o, "        else if (s_axis_tvalid && s_axis_tready) in_step <= in_last ? %d'd0 : in_step + %d'd1;\n", iw, iw);
+    w(&o, "    reg [%d:0] in_step;\n    reg in_last;  // registered: in_step == %d\n", iw - 1, m->timesteps - 1);
+    w(&o, "    always @(posedge clk)\n        if (rst) begin\n            in_step <= %d'd0;\n            in_last <= 1'b%d;\n"
+          "        end else if (s_axis_tvalid && s_axis_tready) begin\n", iw, m->timesteps == 1);
+    w(&o, "            in_step <= in_last ? %d'd0 : in_step + %d'd1;\n", iw, iw);
+    if (m->timesteps == 1) w(&o, "            in_last <= 1'b1;\n        end\n");
+    else w(&o, "            in_last <= !in_last && in_step == %d'd%d;\n        end\n", iw, m->timesteps - 2);
+
     w(&o, "    /* verilator lint_off UNUSEDSIGNAL */\n    wire unused_tlast = s_axis_tlast;\n    /* verilator lint_on UNUSEDSIGNAL */\n");
     for (int i = 0; i <= n->n; i++) {
         int bits = i == 0 ? inb : n->eng[i - 1].out_n * n->eng[i - 1].out_t.w;
