@@ -274,7 +274,14 @@ static void emit_mvm(Out *o, const Mvm *v, const MvmCtx *c)
         w(o, "    wire [%d:0] %s_word;\n", width - 1, p);
         w(o, "    rnnc_rom #(.WIDTH(%d), .DEPTH(%d), .ADDR_W(%d), .INIT_FILE({MEM_PATH, \"%s\"})) u_%s_rom "
              "(.clk(clk), .addr(%s_slot), .data(%s_word));\n", width, R, sb, fname, p, p, p);
-        w(o, "    reg %s_on_1;\n    always @(posedge clk) %s_on_1 <= %s_on;\n", p, p, p);
+        if (o->n->table_reg) {
+            /* slow parts: the ROM's output gets a register of its own before the operand mux */
+            w(o, "    reg [%d:0] %s_word_r;\n    reg %s_on_0;\n    reg %s_on_1;\n", width - 1, p, p, p);
+            w(o, "    always @(posedge clk) begin\n        %s_on_0 <= %s_on;\n        %s_on_1 <= %s_on_0;\n"
+                 "        %s_word_r <= %s_word;\n    end\n", p, p, p, p, p, p);
+        } else {
+            w(o, "    reg %s_on_1;\n    always @(posedge clk) %s_on_1 <= %s_on;\n", p, p, p);
+        }
         w(o, "    wire [%d:0] %s_opv [0:%d];\n", ot.w - 1, p, v->n_in - 1);
         for (int k = 0; k < v->n_in; k++) w(o, "    assign %s_opv[%d] = %s_op_%d;\n", p, k, p, k);
         int accw = G;
@@ -291,7 +298,8 @@ static void emit_mvm(Out *o, const Mvm *v, const MvmCtx *c)
         for (int m = 0; m < P; m++) {
             int base = m * fw;
             w(o, "    // multiplier %d: %d partial sums\n", m, n_parts_m[m]);
-            w(o, "    wire [%d:0] %s_f_%d = %s_word[%d:%d];\n", fw - 1, p, m, p, base + fw - 1, base);
+            w(o, "    wire [%d:0] %s_f_%d = %s_word%s[%d:%d];\n", fw - 1, p, m, p, o->n->table_reg ? "_r" : "", base + fw - 1,
+              base);
             w(o, "    reg [%d:0] %s_a_%d;\n    reg [%d:0] %s_b_%d;\n", ot.w - 1, p, m, wt.w - 1, p, m);
             bool track = direct || n_parts_m[m] > 1; /* partial sums to capture */
             w(o, "    reg %s_en_%d, %s_first_%d;\n", p, m, p, m);

@@ -41,7 +41,7 @@ static int tree_levels(int n, int fanin)
 }
 
 /* Items summed for output j: its partial products plus bias and extra when present. */
-static void finish_mvm(Mvm *v, int fanin)
+static void finish_mvm(Mvm *v, int fanin, int rom_reg)
 {
     v->op_t = v->n_a == v->n_in ? common_type(v->ta, v->ta)
             : v->n_a == 0       ? common_type(v->tb, v->tb)
@@ -75,7 +75,8 @@ static void finish_mvm(Mvm *v, int fanin)
         if (d > depth) depth = d;
     }
     v->depth = depth;
-    v->latency = (v->rf == 1 ? 1 : 4 + v->rf) + depth;
+    v->rom_reg = v->rf > 1 ? rom_reg : 0;
+    v->latency = (v->rf == 1 ? 1 : 4 + v->rf + v->rom_reg) + depth;
     /* guard: every item fits accum width + 1 (bias sums); the sum of n items needs clog2(n) */
     v->guard_w = v->accum.w + 2 + clog2i(max_terms + 3);
 }
@@ -151,7 +152,7 @@ static void lower_cell(Netlist *n, const Layer *l, FxType in_t, FxType *cur_t)
         p->in_t = in_t;
         p->out_n = cols;
         p->out_t = l->ty.accum;
-        finish_mvm(&p->mvm, n->fanin);
+        finish_mvm(&p->mvm, n->fanin, n->table_reg);
         p->latency = p->mvm.latency + n->act_lat;
     }
     Engine *e = new_engine(n, ENG_CELL, l, "cell");
@@ -204,7 +205,7 @@ static void lower_cell(Netlist *n, const Layer *l, FxType in_t, FxType *cur_t)
             o->bias = bias_acc(l, b_in, 2 * u + j);
         }
     }
-    finish_mvm(v, n->fanin);
+    finish_mvm(v, n->fanin, n->table_reg);
 
     /* Elementwise lanes: with reuse factor R each of E cells serves S = ceil(u/E) units in
      * turn, E = ceil(16u/R) (so the elementwise phase stays near 1/16 of the product phase);
@@ -237,7 +238,7 @@ static void lower_cell(Netlist *n, const Layer *l, FxType in_t, FxType *cur_t)
                 add_terms(&w->outs[j], 0, l->qrkernel, u, cols, 2 * u + j);
                 w->outs[j].extra = 2 * u + j; /* split: x_reg element; fused: mvm output */
             }
-            finish_mvm(w, n->fanin);
+            finish_mvm(w, n->fanin, n->table_reg);
             e->mvm2_start = tm + e->lane_reg + e->slots + A + 1; /* rh of the last slot banked */
             e->cell_lat = A + 1;                  /* rnnc_gru_update */
             tm = e->mvm2_start + w->latency;      /* the update lanes start here */
@@ -247,7 +248,7 @@ static void lower_cell(Netlist *n, const Layer *l, FxType in_t, FxType *cur_t)
     e->cell_start = tm;
     e->latency = tm + e->lane_reg + e->slots + e->cell_lat;
     /* fused: x is read in place over the slots (no copy), the beat taken after the last read */
-    if (!split && v->rf > 1) e->ack_off = v->rf + 1;
+    if (!split && v->rf > 1) e->ack_off = v->rf + 1 + v->rom_reg;
     *cur_t = l->ty.result;
 }
 
@@ -286,12 +287,12 @@ Netlist *lower_model(const Model *m, int table_reg)
         case L_DENSE:
             e = new_engine(n, ENG_DENSE, l, "dense");
             lower_dense_mvm(&e->mvm, l, cur_t, l->qbias, l->reuse);
-            finish_mvm(&e->mvm, n->fanin);
+            finish_mvm(&e->mvm, n->fanin, n->table_reg);
             e->in_n = l->in_feat;
             e->in_t = cur_t;
             e->out_n = l->units;
             e->latency = e->mvm.latency + n->act_lat;
-            if (e->mvm.rf > 1) e->ack_off = e->mvm.rf + 1; /* reads its input in place */
+            if (e->mvm.rf > 1) e->ack_off = e->mvm.rf + 1 + e->mvm.rom_reg; /* reads its input in place */
             if (l->act == ACT_SOFTMAX) {
                 e->act_none = true;
                 e->out_t = l->ty.accum;
