@@ -599,7 +599,7 @@ static void emit_cell(Out *o, const Engine *e)
     for (int j = 0; j < u; j++) {
         w(o, "    reg [%d:0] h_state_%d;\n", R.w - 1, j);
         if (lstm) w(o, "    reg [%d:0] c_state_%d;\n", St.w - 1, j);
-        if (j / E < S - 1) w(o, "    reg [%d:0] h_next_%d;\n", R.w - 1, j); /* last slot: straight from the lane */
+        if (e->split && j / E < S - 1) w(o, "    reg [%d:0] h_next_%d;\n", R.w - 1, j);
         if (gru && !ra) w(o, "    reg [%d:0] rh_%d;\n", R.w - 1, j);
     }
     w(o, "    wire [%d:0] h_state = {", u * R.w - 1);
@@ -749,12 +749,26 @@ static void emit_cell(Out *o, const Engine *e)
             w(o, "    always @(posedge clk) if (rst) c_state_%d <= %d'd0; else if (cwslot_on && cwslot == %d'd%d) "
                  "c_state_%d <= job_last ? %d'd0 : c_new_%d;\n", j, St.w, sw, j / E, j, St.w, j % E);
     }
-    if (S > 1) {
+    if (!e->split) {
+        /* fused: the product has read h long before the write-back, so each unit's h goes
+         * straight to the state (and, for an emitting step, to the output) in its slot */
         slot_decode(o, e, "hwslot", e->cell_start + e->lane_reg + e->cell_lat);
-        for (int j = 0; j < u; j++)
-            if (j / E < S - 1)
-                w(o, "    always @(posedge clk) if (hwslot_on && hwslot == %d'd%d) h_next_%d <= h_new_%d;\n", sw, j / E, j, j % E);
+        for (int j = 0; j < u; j++) {
+            w(o, "    reg [%d:0] out_%d;\n", R.w - 1, j);
+            w(o, "    always @(posedge clk) begin\n        if (rst) h_state_%d <= %d'd0;\n"
+                 "        else if (hwslot_on && hwslot == %d'd%d) h_state_%d <= job_last ? %d'd0 : h_new_%d;\n",
+              j, R.w, sw, j / E, j, R.w, j % E);
+            w(o, "        if (hwslot_on && hwslot == %d'd%d && job_emit) out_%d <= h_new_%d;\n    end\n", sw, j / E, j, j % E);
+        }
+        w(o, "    assign m_axis_tdata = {");
+        for (int j = u - 1; j >= 0; j--) w(o, "out_%d%s", j, j ? ", " : "};\n");
+        for (int k = 0; k < v->n_in; k++) free(c.op[k]);
+        free(c.op);
+        for (int k = 0; k < n_extra; k++) free(c.extra[k]);
+        free(c.extra);
+        return;
     }
+    if (S > 1) BUG("split cells have one slot");
     w(o, "    wire [%d:0] h_final = {", u * R.w - 1);
     for (int j = u - 1; j >= 0; j--) {
         if (j / E == S - 1) w(o, "h_new_%d%s", j % E, j ? ", " : "};\n");
