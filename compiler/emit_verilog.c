@@ -140,12 +140,17 @@ typedef struct {
     char **op;              /* operand expressions [n_in] */
     char **extra;           /* extra-input expressions, indexed by MvmOut.extra */
     int off;                /* start cycle offset within the job */
+    bool serial;            /* in: the caller consumes direct-form captures one by one */
+    /* out, when serial and direct: per multiplier its captured sum <pfx>_cap_<m>, strobe
+     * <pfx>_last_<m>_d2 and index <pfx>_pc_<m>; part_out[m][i] is the output of capture i */
+    bool direct;
+    int n_mult, *n_caps, **part_out;
 } MvmCtx;
 
 typedef struct { int m, idx, n; } PartRef;
 
 /* Emit the products and trees; defines <pfx>_acc_<j> (accum type) for every output. */
-static void emit_mvm(Out *o, const Mvm *v, const MvmCtx *c)
+static void emit_mvm(Out *o, const Mvm *v, MvmCtx *c)
 {
     const char *p = c->pfx;
     FxType ot = v->op_t, wt = v->w_t, at = v->accum;
@@ -326,6 +331,7 @@ static void emit_mvm(Out *o, const Mvm *v, const MvmCtx *c)
             if (track) {
                 int pcw = clog2i(n_parts_m[m]) < 1 ? 1 : clog2i(n_parts_m[m]);
                 int ncap = direct ? n_parts_m[m] : n_parts_m[m] - 1, capw = direct ? at.w : accw;
+                if (direct && c->serial) ncap = 0; /* the caller takes the captures as they come */
                 w(o, "    reg [%d:0] %s_pc_%d;\n", pcw - 1, p, m);
                 for (int i = 0; i < ncap; i++) w(o, "    reg [%d:0] %s_part_%d_%d;\n", capw - 1, p, m, i);
                 char cap[64];
@@ -355,8 +361,16 @@ static void emit_mvm(Out *o, const Mvm *v, const MvmCtx *c)
                 w(o, "        end\n    end\n");
             }
         }
-        for (int m = 0; m < P; m++) free(part_out[m]);
-        free(part_out);
+        c->direct = direct;
+        if (direct && c->serial) {
+            c->n_mult = P;
+            c->n_caps = xcalloc((size_t)P, sizeof(int));
+            for (int m = 0; m < P; m++) c->n_caps[m] = n_parts_m[m];
+            c->part_out = part_out;
+        } else {
+            for (int m = 0; m < P; m++) free(part_out[m]);
+            free(part_out);
+        }
         for (int j = 0; j < v->n_out; j++) {
             for (int i = 0; i < n_parts_out[j]; i++) {
                 PartRef *r = &parts[j][i];
@@ -375,6 +389,11 @@ static void emit_mvm(Out *o, const Mvm *v, const MvmCtx *c)
 
     for (int j = 0; j < v->n_out; j++) {
         const MvmOut *mo = &v->outs[j];
+        if (direct && c->serial) {
+            free(items[j][0]);
+            free(items[j]);
+            continue;
+        }
         if (direct) { /* the captured, biased, cast sum */
             w(o, "    wire [%d:0] %s_acc_%d = %s;\n", at.w - 1, p, j, items[j][0]);
             free(items[j][0]);
@@ -503,12 +522,52 @@ static void emit_dense(Out *o, const Engine *e)
     const Mvm *v = &e->mvm;
     map_control(o, e, "1'b1", "job_last");
     const char *src = "s_axis_tdata"; /* rf 1: read in the start cycle; rf > 1: held until taken */
-    MvmCtx c = {.pfx = "mv", .off = 0};
+    MvmCtx c = {.pfx = "mv", .off = 0, .serial = true};
     c.op = xcalloc((size_t)v->n_in, sizeof(char *));
     for (int k = 0; k < v->n_in; k++) c.op[k] = elem(src, k, e->in_t.w);
     emit_mvm(o, v, &c);
     ActParams ap = {0};
     if (!e->act_none) ap = act_params(o, e->layer, e->act);
+    if (c.direct) {
+        /* one activation per multiplier, applied to each sum as it is captured; the result
+         * goes to its output register act_lat cycles later (same timing as the tree form) */
+        int A_lat = o->n->act_lat;
+        w(o, "\n    // ---- activation per multiplier, on each captured sum\n");
+        for (int m = 0; m < c.n_mult; m++) {
+            int pcw = clog2i(c.n_caps[m]) < 1 ? 1 : clog2i(c.n_caps[m]);
+            w(o, "    wire [%d:0] y_%d;\n", e->out_t.w - 1, m);
+            w(o, "    rnnc_activation #(.IN_W(%d), .IN_F(%d), .IN_SIGNED(1), ", v->accum.w, fx_frac(v->accum));
+            fx_params(o, "OUT_", e->out_t, true);
+            w(o, ", ");
+            if (e->act_none)
+                w(o, ".TABLE_REG(%d), .KIND(0), .TABLE_BITS(1), .SCALE_SHIFT(0), .OFFSET(0), .INIT_FILE({MEM_PATH, \"none.mem\"})",
+                  o->n->table_reg);
+            else act_inst_params(o, "", &ap);
+            w(o, ") u_act_%d (.clk(clk), .en(mv_last_%d_d2), .in_data(mv_cap_%d), .out_data(y_%d));\n", m, m, m, m);
+            /* the strobe and the index, delayed to the activation's output */
+            w(o, "    reg [%d:0] wv_%d;\n    reg [%d:0] wi_%d [0:%d];\n", A_lat - 1, m, pcw - 1, m, A_lat - 1);
+            w(o, "    always @(posedge clk) begin\n        wv_%d[0] <= mv_last_%d_d2;\n        wi_%d[0] <= mv_pc_%d;\n", m, m, m, m);
+            for (int d = 1; d < A_lat; d++)
+                w(o, "        wv_%d[%d] <= wv_%d[%d];\n        wi_%d[%d] <= wi_%d[%d];\n", m, d, m, d - 1, m, d, m, d - 1);
+            w(o, "    end\n");
+        }
+        for (int m = 0; m < c.n_mult; m++) {
+            int pcw = clog2i(c.n_caps[m]) < 1 ? 1 : clog2i(c.n_caps[m]);
+            for (int i = 0; i < c.n_caps[m]; i++) {
+                int j = c.part_out[m][i];
+                w(o, "    reg [%d:0] out_%d;\n    always @(posedge clk) if (wv_%d[%d] && wi_%d[%d] == %d'd%d) out_%d <= y_%d;\n",
+                  e->out_t.w - 1, j, m, A_lat - 1, m, A_lat - 1, pcw, i, j, m);
+            }
+        }
+        w(o, "    assign m_axis_tdata = {");
+        for (int j = e->out_n - 1; j >= 0; j--) w(o, "out_%d%s", j, j ? ", " : "};\n");
+        for (int m = 0; m < c.n_mult; m++) free(c.part_out[m]);
+        free(c.part_out);
+        free(c.n_caps);
+        for (int k = 0; k < v->n_in; k++) free(c.op[k]);
+        free(c.op);
+        return;
+    }
     w(o, "\n    // ---- activation, entered when the sums are ready\n");
     w(o, "    wire act_en = cnt == %d'd%d;\n", clog2i(e->latency + 1), e->latency - v->latency);
     for (int j = 0; j < e->out_n; j++) {
