@@ -293,9 +293,9 @@ static void emit_mvm(Out *o, const Mvm *v, MvmCtx *c)
         /* Direct form: every output is one multiplier's single run and has no extra input, so
          * the bias joins at the capture, cast to the accumulator type there, and no adder tree
          * (or its registers) is needed; same timing as a one-stage tree. */
-        direct = true;
+        direct = v->direct;
         for (int j = 0; j < v->n_out; j++)
-            if (n_parts_out[j] != 1 || v->outs[j].extra >= 0) direct = false;
+            if (direct && (n_parts_out[j] != 1 || v->outs[j].extra >= 0)) BUG("direct form of output %d", j);
         int **part_out = xcalloc((size_t)P, sizeof(int *)); /* (m, i) -> output */
         for (int m = 0; m < P; m++) part_out[m] = xcalloc((size_t)n_parts_m[m] + 1, sizeof(int));
         for (int j = 0; j < v->n_out; j++)
@@ -543,11 +543,13 @@ static void emit_dense(Out *o, const Engine *e)
                 w(o, ".TABLE_REG(%d), .KIND(0), .TABLE_BITS(1), .SCALE_SHIFT(0), .OFFSET(0), .INIT_FILE({MEM_PATH, \"none.mem\"})",
                   o->n->table_reg);
             else act_inst_params(o, "", &ap);
-            w(o, ") u_act_%d (.clk(clk), .en(mv_last_%d_d2), .in_data(mv_cap_%d), .out_data(y_%d));\n", m, m, m, m);
-            /* the strobe and the index, delayed to the activation's output */
-            w(o, "    reg [%d:0] wv_%d;\n    reg [%d:0] wi_%d [0:%d];\n", A_lat - 1, m, pcw - 1, m, A_lat - 1);
-            w(o, "    always @(posedge clk) begin\n        wv_%d[0] <= mv_last_%d_d2;\n        wi_%d[0] <= mv_pc_%d;\n", m, m, m, m);
-            for (int d = 1; d < A_lat; d++)
+            w(o, ") u_act_%d (.clk(clk), .en(wv_%d[0]), .in_data(cap_r_%d), .out_data(y_%d));\n", m, m, m, m);
+            /* the captured sum registered, then its strobe and index delayed to the activation's output */
+            w(o, "    reg [%d:0] cap_r_%d;\n    reg [%d:0] wv_%d;\n    reg [%d:0] wi_%d [0:%d];\n", v->accum.w - 1, m, A_lat, m,
+              pcw - 1, m, A_lat);
+            w(o, "    always @(posedge clk) begin\n        cap_r_%d <= mv_cap_%d;\n        wv_%d[0] <= mv_last_%d_d2;\n"
+                 "        wi_%d[0] <= mv_pc_%d;\n", m, m, m, m, m, m);
+            for (int d = 1; d <= A_lat; d++)
                 w(o, "        wv_%d[%d] <= wv_%d[%d];\n        wi_%d[%d] <= wi_%d[%d];\n", m, d, m, d - 1, m, d, m, d - 1);
             w(o, "    end\n");
         }
@@ -556,7 +558,7 @@ static void emit_dense(Out *o, const Engine *e)
             for (int i = 0; i < c.n_caps[m]; i++) {
                 int j = c.part_out[m][i];
                 w(o, "    reg [%d:0] out_%d;\n    always @(posedge clk) if (wv_%d[%d] && wi_%d[%d] == %d'd%d) out_%d <= y_%d;\n",
-                  e->out_t.w - 1, j, m, A_lat - 1, m, A_lat - 1, pcw, i, j, m);
+                  e->out_t.w - 1, j, m, A_lat, m, A_lat, pcw, i, j, m);
             }
         }
         w(o, "    assign m_axis_tdata = {");

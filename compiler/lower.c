@@ -62,6 +62,7 @@ static void finish_mvm(Mvm *v, int fanin, int rom_reg)
     /* partials per output: with rf == 1 every term; otherwise the number of multipliers
      * whose contiguous run of products touches the output */
     int depth = 1, q = 0;
+    bool direct = v->rf > 1; /* every output one multiplier's single run, no extra input */
     for (int j = 0; j < v->n_out; j++) {
         const MvmOut *o = &v->outs[j];
         int parts;
@@ -70,11 +71,13 @@ static void finish_mvm(Mvm *v, int fanin, int rom_reg)
         else
             parts = (q + o->n_terms - 1) / v->rf - q / v->rf + 1;
         q += o->n_terms;
+        if (parts != 1 || o->extra >= 0) direct = false;
         int items = parts + (o->bias != 0) + (o->extra >= 0);
         int d = tree_levels(items, fanin);
         if (d > depth) depth = d;
     }
     v->depth = depth;
+    v->direct = direct;
     v->rom_reg = v->rf > 1 ? rom_reg : 0;
     v->latency = (v->rf == 1 ? 1 : 4 + v->rf + v->rom_reg) + depth;
     /* guard: every item fits accum width + 1 (bias sums); the sum of n items needs clog2(n) */
@@ -291,7 +294,8 @@ Netlist *lower_model(const Model *m, int table_reg)
             e->in_n = l->in_feat;
             e->in_t = cur_t;
             e->out_n = l->units;
-            e->latency = e->mvm.latency + n->act_lat;
+            /* direct form: each captured sum is registered, then activated (emit_dense) */
+            e->latency = e->mvm.latency + n->act_lat + (e->mvm.direct ? 1 : 0);
             if (e->mvm.rf > 1) e->ack_off = e->mvm.rf + 1 + e->mvm.rom_reg; /* reads its input in place */
             if (l->act == ACT_SOFTMAX) {
                 e->act_none = true;
