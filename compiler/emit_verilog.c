@@ -264,18 +264,15 @@ static void emit_mvm(Out *o, const Mvm *v, MvmCtx *c)
         fclose(mf);
         free(rom);
 
-        int top = L - c->off - 1; /* cnt value at slot 0 */
+        /* slot s is addressed in job cycle off+1+s: a slot counter started the cycle before */
         int cw = clog2i(L + 1);
-        w(o, "    // slot s of this product is addressed when cnt == %d - s\n", top);
-        w(o, "    wire %s_on = (cnt <= %d'd%d) && (cnt >= %d'd%d);\n", p, cw, top, cw, top - R + 1);
-        w(o, "    wire [%d:0] %s_slot_full = %d'd%d - cnt;\n", cw - 1, p, cw, top);
-        if (sb < cw) {
-            w(o, "    wire [%d:0] %s_slot = %s_slot_full[%d:0];\n", sb - 1, p, p, sb - 1);
-            w(o, "    /* verilator lint_off UNUSEDSIGNAL */\n    wire unused_%s_slot = &{1'b0, %s_slot_full};\n"
-                 "    /* verilator lint_on UNUSEDSIGNAL */\n", p, p);
-        } else {
-            w(o, "    wire [%d:0] %s_slot = %s_slot_full;\n", sb - 1, p, p);
-        }
+        if (c->off == 0) w(o, "    wire %s_go = start;\n", p);
+        else w(o, "    wire %s_go = cnt == %d'd%d;\n", p, cw, L - c->off);
+        w(o, "    reg %s_on;\n    reg [%d:0] %s_slot;\n", p, sb - 1, p);
+        w(o, "    always @(posedge clk) begin\n        if (rst) %s_on <= 1'b0;\n", p);
+        w(o, "        else if (%s_go) %s_on <= 1'b1;\n        else if (%s_slot == %d'd%d) %s_on <= 1'b0;\n", p, p, p, sb, R - 1, p);
+        w(o, "        if (%s_go) %s_slot <= %d'd0;\n        else if (%s_on) %s_slot <= %s_slot + %d'd1;\n    end\n", p, p, sb, p,
+          p, p, sb);
         w(o, "    wire [%d:0] %s_word;\n", width - 1, p);
         w(o, "    rnnc_rom #(.WIDTH(%d), .DEPTH(%d), .ADDR_W(%d), .INIT_FILE({MEM_PATH, \"%s\"})) u_%s_rom "
              "(.clk(clk), .addr(%s_slot), .data(%s_word));\n", width, R, sb, fname, p, p, p);
