@@ -104,14 +104,15 @@ static void emit_ice40_top(const Netlist *n, const FlowOptions *fo, const char *
     if (pll)
         fprintf(f, "// PLL: 12 MHz * %d / (%d * 2^%d) = %.3f MHz (requested %.3f MHz).\n", p.divf + 1, p.divr + 1, p.divq,
                 p.fout, fo->clock_mhz);
-    fprintf(f, "// iCE40-specific (SB_PLL40_CORE); the portable design is %s_uart / %s.\n", m->name, m->name);
+    fprintf(f, "// iCE40-specific (a PLL primitive); the portable design is %s_uart / %s.\n", m->name, m->name);
     fprintf(f, "`resetall\n`timescale 1ns / 1ps\n`default_nettype none\n\n");
     fprintf(f, "module %s_ice40 (\n    input  wire clk_12mhz,\n    input  wire uart_rx,\n    output wire uart_tx,\n"
                "    output wire led_n\n);\n", m->name);
     fprintf(f, "    wire clk, locked;\n");
     if (pll) {
-        /* the boards' oscillators sit on PLL pads: SB_PLL40_PAD there, SB_PLL40_CORE elsewhere */
-        bool pad = !strcmp(fo->device, "up5k") || !strcmp(fo->device, "hx8k");
+        /* the iCEBreaker's oscillator pin (35) feeds the PLL pad: SB_PLL40_PAD there; the HX8K
+         * breakout's (J3) is a global-buffer pin: SB_PLL40_CORE, as on other packages */
+        bool pad = !strcmp(fo->device, "up5k");
         fprintf(f, "    SB_PLL40_%s #(.FEEDBACK_PATH(\"SIMPLE\"), .DIVR(4'd%d), .DIVF(7'd%d), .DIVQ(3'd%d), "
                    ".FILTER_RANGE(3'd%d)) u_pll (.%s(clk_12mhz), .PLLOUT%s(clk), .LOCK(locked), "
                    ".RESETB(1'b1), .BYPASS(1'b0));\n", pad ? "PAD" : "CORE", p.divr, p.divf, p.divq, p.filter,
