@@ -90,18 +90,38 @@ module rnnc_activation #(
                 end
                 assign inc = 1'b0;
             end
-            wire [U_W:0] fl_x = {{(U_W - F_W){fl[F_W-1]}}, fl, inc};
-            localparam [63:0] OFF_64 = offset_bits64(OFFSET);
-            wire [U_W:0] off_x = {OFF_64[U_W-1:0], inc};
-            wire [U_W:0] sum = fl_x + off_x;   // 2 * (fl + OFFSET + inc): one adder, inc as carry
-            wire [U_W-1:0] u = sum[U_W:1];
-            /* verilator lint_off UNUSEDSIGNAL */
-            wire unused_sum_lsb = sum[0];  // always 0: both addends carry inc in bit 0
-            /* verilator lint_on UNUSEDSIGNAL */
-            wire neg = u[U_W-1];
-            wire over = |u[U_W-2:TABLE_BITS];
-            wire [TABLE_BITS-1:0] idx = neg ? {TABLE_BITS{1'b0}} :
-                                        over ? {TABLE_BITS{1'b1}} : u[TABLE_BITS-1:0];
+            wire [TABLE_BITS-1:0] idx;
+            if (OFFSET == N / 2 && TABLE_BITS >= 2) begin : g_centered
+                // Tables centred on 0 (sigmoid, tanh, hard_sigmoid): t = fl + inc lies in
+                // [-N/2, N/2) exactly when fl does (inc is 1 only for negative values, and
+                // fl = -N/2 - 1 with inc gives index 0 like the clamp), so the range test reads
+                // fl's high bits, and the index is t's low bits with the top one flipped
+                // (+ N/2): a TABLE_BITS-wide increment instead of a full-width add.
+                localparam integer FE_W = F_W > TABLE_BITS ? F_W : TABLE_BITS;
+                wire [FE_W-1:0] fle;  // fl, sign-extended to at least the index width
+                if (FE_W > F_W) begin : g_ext
+                    assign fle = {{(FE_W - F_W){fl[F_W-1]}}, fl};
+                end else begin : g_same
+                    assign fle = fl;
+                end
+                wire [TABLE_BITS-1:0] t = fle[TABLE_BITS-1:0] + {{(TABLE_BITS - 1){1'b0}}, inc};
+                wire [FE_W-TABLE_BITS:0] hi = fle[FE_W-1:TABLE_BITS-1];
+                wire in_range = (&hi) | ~(|hi);
+                assign idx = in_range ? {~t[TABLE_BITS-1], t[TABLE_BITS-2:0]} :
+                             fle[FE_W-1] ? {TABLE_BITS{1'b0}} : {TABLE_BITS{1'b1}};
+            end else begin : g_general
+                wire [U_W:0] fl_x = {{(U_W - F_W){fl[F_W-1]}}, fl, inc};
+                localparam [63:0] OFF_64 = offset_bits64(OFFSET);
+                wire [U_W:0] off_x = {OFF_64[U_W-1:0], inc};
+                wire [U_W:0] sum = fl_x + off_x;   // 2 * (fl + OFFSET + inc): one adder, inc as carry
+                wire [U_W-1:0] u = sum[U_W:1];
+                /* verilator lint_off UNUSEDSIGNAL */
+                wire unused_sum_lsb = sum[0];  // always 0: both addends carry inc in bit 0
+                /* verilator lint_on UNUSEDSIGNAL */
+                wire neg = u[U_W-1];
+                wire over = |u[U_W-2:TABLE_BITS];
+                assign idx = neg ? {TABLE_BITS{1'b0}} : over ? {TABLE_BITS{1'b1}} : u[TABLE_BITS-1:0];
+            end
 
             reg [OUT_W-1:0] mem [0:N-1];
             // No file (the default): still elaborates, e.g. yosys reading every file.

@@ -759,6 +759,12 @@ static void activation_cases(void)
     activation_case("act_ramp_256_uin_off0", 10, 4, false, a);
     a = table_act("act_ramp_4096", FN_RAMP, 12, mk(32, 0, true, 0, 0), *t18, 10, 100);
     activation_case("act_ramp_4096_in40", 40, 30, true, a);
+    /* centred table (OFFSET = N/2) on an input narrower than the index: every value in range */
+    a = table_act("act_ramp_256_narrow", FN_RAMP, 8, mk(9, 0, false, 0, 0), *t18, 2, 128);
+    activation_case("act_ramp_256_narrow", 4, 0, true, a);
+    /* centred table, right shift, signed input reaching both clamps */
+    a = table_act("act_ramp_16_centred", FN_RAMP, 4, mk(9, 0, false, 0, 0), *t18, 1, 8);
+    activation_case("act_ramp_16_centred", 10, 3, true, a);
 }
 
 static void cell_cases(void)
