@@ -220,12 +220,12 @@ static void lower_cell(Netlist *n, const Layer *l, FxType in_t, FxType *cur_t)
     e->lane_reg = e->slots > 1 ? 1 : 0;
     int tm = v->latency;
     switch (l->kind) {
-    case L_LSTM: e->cell_lat = 2 * A + 2; e->n_elem_mult = 3 * e->lanes; break; /* rtl_lib.md */
+    case L_LSTM: e->cell_lat = 2 * A + 2 + n->table_reg; e->n_elem_mult = 3 * e->lanes; break; /* rtl_lib.md */
     case L_SIMPLE_RNN: e->cell_lat = A; break;
     default:
         e->n_elem_mult = 3 * e->lanes;
         if (l->reset_after) {
-            e->cell_lat = 2 * A + 3;
+            e->cell_lat = 2 * A + 3 + n->table_reg;
         } else {
             /* second product: rh * U_h + xw_h, started when the rh bank is full */
             Mvm *w = &e->mvm2;
@@ -243,7 +243,7 @@ static void lower_cell(Netlist *n, const Layer *l, FxType in_t, FxType *cur_t)
             }
             finish_mvm(w, n->fanin, n->table_reg);
             e->mvm2_start = tm + e->lane_reg + e->slots + A + 1; /* rh of the last slot banked */
-            e->cell_lat = A + 1;                  /* rnnc_gru_update */
+            e->cell_lat = A + 1 + n->table_reg;   /* rnnc_gru_update */
             tm = e->mvm2_start + w->latency;      /* the update lanes start here */
         }
         break;

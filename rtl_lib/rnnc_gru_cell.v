@@ -11,7 +11,8 @@
 //   t+A+1:           pre_hh = cast_A(xw_h + cast_A(rhu))   (registered); zh, omz delayed
 //   t+A+2 .. t+2A+1: hh = act(pre_hh)                      (rnnc_activation); zh, omz delayed
 //   t+2A+2:          p = omz * hh                          (exact, registered); zh delayed
-//   t+2A+3:          h_new = cast_R(zh + p) combinational  -> h_new valid in cycle t+2A+3
+//   t+2A+3(+1):      h_new = cast_R(zh + p) combinational  -> h_new valid in cycle t+2A+3+TABLE_REG
+//                    (with TABLE_REG, p and zh are registered once more before the sum)
 // (TABLE_REG = 0: h_new valid in cycle t+5.)
 // A = (ACC_W, ACC_F, signed, A_ROUND, A_SATURATE); R = (R_W, R_F, R_SIGNED, R_ROUND, R_SATURATE).
 // Widths: products exact (R operands signed, zero-extended by one bit when R is unsigned);
@@ -49,7 +50,7 @@ module rnnc_gru_cell #(
     input wire [ACC_W-1:0] xw_h,            // candidate input projection xw_h (cycle t)
     input wire [ACC_W-1:0] hu_h,            // candidate recurrent projection hu_h (cycle t)
     input wire [R_W-1:0] h_prev,            // the unit's previous h, type R (cycle t)
-    output wire [R_W-1:0] h_new             // the unit's new h, type R (cycle t+2A+3, A = 1 + TABLE_REG)
+    output wire [R_W-1:0] h_new             // the unit's new h, type R (cycle t+2A+3+TABLE_REG, A = 1 + TABLE_REG)
 );
     // R values as signed multiplier operands (one zero bit more when R is unsigned).
     localparam integer FR_W = R_SIGNED != 0 ? R_W : R_W + 1;
@@ -197,9 +198,29 @@ module rnnc_gru_cell #(
     reg [P_W-1:0] p5;                           // (1 - z) * hh, cycle t+2A+3
     always @(posedge clk) p5 <= $signed(omz_p) * $signed(ehh);
 
-    // ---- t+2A+3: h_new = cast_R(zh + p), combinational ----
-    wire signed [HS_W-1:0] zh_x = $signed({{(HS_W - ZH_W){zh_h[ZH_W-1]}}, zh_h});
-    wire signed [HS_W-1:0] p_x = $signed({{(HS_W - P_W){p5[P_W-1]}}, p5});
+    // ---- TABLE_REG: the product (assembled from several DSPs when wide) and zh registered once
+    // more, so the sum below is the stage's only carry chain; h_new one cycle later ----
+    wire [P_W-1:0] p_h;
+    wire [ZH_W-1:0] zh_hh;
+    generate
+        if (TABLE_REG != 0) begin : g_sum_reg
+            reg [P_W-1:0] p6;
+            reg [ZH_W-1:0] zh_r;
+            always @(posedge clk) begin
+                p6 <= p5;
+                zh_r <= zh_h;
+            end
+            assign p_h = p6;
+            assign zh_hh = zh_r;
+        end else begin : g_sum_comb
+            assign p_h = p5;
+            assign zh_hh = zh_h;
+        end
+    endgenerate
+
+    // ---- t+2A+3+TABLE_REG: h_new = cast_R(zh + p), combinational ----
+    wire signed [HS_W-1:0] zh_x = $signed({{(HS_W - ZH_W){zh_hh[ZH_W-1]}}, zh_hh});
+    wire signed [HS_W-1:0] p_x = $signed({{(HS_W - P_W){p_h[P_W-1]}}, p_h});
     wire [HS_W-1:0] h_sum = zh_x + p_x;
     rnnc_quant #(
         .IN_W(HS_W), .IN_F(2 * R_F), .IN_SIGNED(1),

@@ -11,7 +11,8 @@
 //   t+A+1:          c_new = cast_S(fc + ig) registered   -> c_new valid in cycle t+A+2; o delayed
 //   t+A+2 .. t+2A+1: a = act(c_new)                      (rnnc_activation with the ACT_* table,
 //                                                         indexed from type S); o delayed
-//   t+2A+2:         h_new = cast_R(o * a) combinational  -> h_new valid in cycle t+2A+2
+//   t+2A+2:         h_new = cast_R(o * a) combinational  -> h_new valid in cycle t+2A+2+TABLE_REG
+//                   (with TABLE_REG the product o * a is registered before the cast)
 // (TABLE_REG = 0: c_new valid in cycle t+3, h_new in cycle t+4.)
 // Widths: every product is exact (R operands are signed, zero-extended by one bit when R is
 // unsigned); fc (R_F + S_F fractional bits) and ig (2 R_F) are aligned to R_F + max(R_F, S_F)
@@ -52,7 +53,7 @@ module rnnc_lstm_cell #(
     input wire [ACC_W-1:0] pre_o,           // output gate pre-activation (cycle t)
     input wire [S_W-1:0] c_prev,            // the unit's previous c, type S (cycle t)
     output reg [S_W-1:0] c_new,             // the unit's new c, type S (cycle t+A+2, A = 1 + TABLE_REG)
-    output wire [R_W-1:0] h_new             // the unit's new h, type R (cycle t+2A+2)
+    output wire [R_W-1:0] h_new             // the unit's new h, type R (cycle t+2A+2+TABLE_REG)
 );
     // R values as signed multiplier operands (one zero bit more when R is unsigned).
     localparam integer FR_W = R_SIGNED != 0 ? R_W : R_W + 1;
@@ -184,12 +185,23 @@ module rnnc_lstm_cell #(
         .OFFSET(ACT_OFFSET), .INIT_FILE(ACT_FILE), .TABLE_REG(TABLE_REG)
     ) u_act_c (.clk(clk), .en(1'b1), .in_data(c_new), .out_data(ga));
 
-    // ---- t+2A+2: h_new = cast_R(o * a), combinational ----
+    // ---- t+2A+2: h_new = cast_R(o * a), combinational; with TABLE_REG the product is
+    // registered first (h_new one cycle later) so the multiplier has a stage of its own ----
     wire [OA_W-1:0] oa = $signed(eo) * $signed(ea);
+    wire [OA_W-1:0] oa_h;
+    generate
+        if (TABLE_REG != 0) begin : g_oa_reg
+            reg [OA_W-1:0] oa_r;
+            always @(posedge clk) oa_r <= oa;
+            assign oa_h = oa_r;
+        end else begin : g_oa_comb
+            assign oa_h = oa;
+        end
+    endgenerate
     rnnc_quant #(
         .IN_W(OA_W), .IN_F(2 * R_F), .IN_SIGNED(1),
         .OUT_W(R_W), .OUT_F(R_F), .OUT_SIGNED(R_SIGNED), .ROUND(R_ROUND), .SATURATE(R_SATURATE)
-    ) u_quant_h (.in_data(oa), .out_data(h_new));
+    ) u_quant_h (.in_data(oa_h), .out_data(h_new));
 
 endmodule
 

@@ -36,7 +36,7 @@ module tb_rnnc_lstm_cell #(
 );
     localparam integer A = 1 + TABLE_REG;   // activation latency
     localparam integer LAT_C = A + 2;       // c_new latency
-    localparam integer LAT_H = 2 * A + 2;   // h_new latency
+    localparam integer LAT_H = 2 * A + 2 + TABLE_REG;   // h_new latency
 
     reg clk = 1'b0;
     reg [ACC_W-1:0] pre_i, pre_f, pre_g, pre_o;
