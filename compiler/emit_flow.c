@@ -67,20 +67,34 @@ static void emit_uart_top(const Netlist *n, const char *dir)
     fprintf(f, "    input  wire clk,\n    input  wire rst,\n    input  wire uart_rx,\n    output wire uart_tx,\n"
                "    output reg  activity\n);\n");
     fprintf(f, "    wire [7:0] rx_byte;\n    wire rx_valid, rx_ready;\n");
-    fprintf(f, "    wire [%d:0] in_beat;\n    wire in_valid, in_ready;\n", ib - 1);
-    fprintf(f, "    wire [%d:0] out_beat;\n    wire out_valid, out_ready, out_last;\n", ob - 1);
+    fprintf(f, "    wire out_valid, out_ready, out_last;\n");
     fprintf(f, "    wire [7:0] tx_byte;\n    wire tx_valid, tx_ready;\n");
     fprintf(f, "    rnnc_uart_rx #(.CLKS_PER_BIT(CLKS_PER_BIT)) u_rx (.clk(clk), .rst(rst), .rx(uart_rx), "
                ".m_axis_tdata(rx_byte), .m_axis_tvalid(rx_valid), .m_axis_tready(rx_ready));\n");
+    /* register slices around the core: no ready path runs from the core into the UART logic */
+    fprintf(f, "    wire [%d:0] rx_beat, core_in;\n    wire [%d:0] core_out, tx_beat;\n", ib - 1, ob - 1);
+    fprintf(f, "    wire rx_beat_valid, rx_beat_ready, core_in_valid, core_in_ready, core_out_valid, core_out_ready;\n");
+    fprintf(f, "    wire core_out_last, tx_beat_valid, tx_beat_ready, slice_in_last, slice_out_last;\n");
     fprintf(f, "    rnnc_beat_deserializer #(.WIDTH(%d)) u_deser (.clk(clk), .rst(rst), .s_axis_tdata(rx_byte), "
-               ".s_axis_tvalid(rx_valid), .s_axis_tready(rx_ready), .m_axis_tdata(in_beat), .m_axis_tvalid(in_valid), "
-               ".m_axis_tready(in_ready));\n", ib);
-    fprintf(f, "    %s #(.MEM_PATH(MEM_PATH)) u_core (.clk(clk), .rst(rst), .s_axis_tvalid(in_valid), "
-               ".s_axis_tready(in_ready), .s_axis_tdata(in_beat), .s_axis_tlast(1'b0), .m_axis_tvalid(out_valid), "
-               ".m_axis_tready(out_ready), .m_axis_tdata(out_beat), .m_axis_tlast(out_last));\n", m->name);
-    fprintf(f, "    rnnc_beat_serializer #(.WIDTH(%d)) u_ser (.clk(clk), .rst(rst), .s_axis_tdata(out_beat), "
-               ".s_axis_tvalid(out_valid), .s_axis_tready(out_ready), .m_axis_tdata(tx_byte), .m_axis_tvalid(tx_valid), "
-               ".m_axis_tready(tx_ready));\n", ob);
+               ".s_axis_tvalid(rx_valid), .s_axis_tready(rx_ready), .m_axis_tdata(rx_beat[%d:0]), "
+               ".m_axis_tvalid(rx_beat_valid), .m_axis_tready(rx_beat_ready));\n", ib, ib - 1);
+    fprintf(f, "    rnnc_skid_buffer #(.WIDTH(%d)) u_slice_in (.clk(clk), .rst(rst), .s_axis_tdata(rx_beat[%d:0]), "
+               ".s_axis_tlast(1'b0), .s_axis_tvalid(rx_beat_valid), .s_axis_tready(rx_beat_ready), "
+               ".m_axis_tdata(core_in[%d:0]), .m_axis_tlast(slice_in_last), .m_axis_tvalid(core_in_valid), "
+               ".m_axis_tready(core_in_ready));\n", ib, ib - 1, ib - 1);
+    fprintf(f, "    %s #(.MEM_PATH(MEM_PATH)) u_core (.clk(clk), .rst(rst), .s_axis_tvalid(core_in_valid), "
+               ".s_axis_tready(core_in_ready), .s_axis_tdata(core_in[%d:0]), .s_axis_tlast(slice_in_last), "
+               ".m_axis_tvalid(core_out_valid), .m_axis_tready(core_out_ready), .m_axis_tdata(core_out[%d:0]), "
+               ".m_axis_tlast(core_out_last));\n", m->name, ib - 1, ob - 1);
+    fprintf(f, "    rnnc_skid_buffer #(.WIDTH(%d)) u_slice_out (.clk(clk), .rst(rst), .s_axis_tdata(core_out[%d:0]), "
+               ".s_axis_tlast(core_out_last), .s_axis_tvalid(core_out_valid), .s_axis_tready(core_out_ready), "
+               ".m_axis_tdata(tx_beat[%d:0]), .m_axis_tlast(slice_out_last), .m_axis_tvalid(tx_beat_valid), "
+               ".m_axis_tready(tx_beat_ready));\n", ob, ob - 1, ob - 1);
+    fprintf(f, "    rnnc_beat_serializer #(.WIDTH(%d)) u_ser (.clk(clk), .rst(rst), .s_axis_tdata(tx_beat[%d:0]), "
+               ".s_axis_tvalid(tx_beat_valid), .s_axis_tready(tx_beat_ready), .m_axis_tdata(tx_byte), "
+               ".m_axis_tvalid(tx_valid), .m_axis_tready(tx_ready));\n", ob, ob - 1);
+    fprintf(f, "    assign out_valid = tx_beat_valid;\n    assign out_ready = tx_beat_ready;\n    assign out_last = slice_out_last;\n");
+
     fprintf(f, "    rnnc_uart_tx #(.CLKS_PER_BIT(CLKS_PER_BIT)) u_tx (.clk(clk), .rst(rst), .s_axis_tdata(tx_byte), "
                ".s_axis_tvalid(tx_valid), .s_axis_tready(tx_ready), .tx(uart_tx));\n");
     fprintf(f, "    always @(posedge clk)\n        if (rst) activity <= 1'b0;\n"
@@ -122,7 +136,8 @@ static void emit_ice40_top(const Netlist *n, const FlowOptions *fo, const char *
     }
     fprintf(f, "    // power-on reset: held until the PLL locks and 1024 cycles more\n");
     fprintf(f, "    reg [10:0] por = 11'd0;\n    always @(posedge clk) if (!locked) por <= 11'd0; else if (!por[10]) por <= por + 11'd1;\n");
-    fprintf(f, "    wire rst = !por[10];\n    wire activity;\n");
+    /* registered: the reset reaches every control register, so it starts at a flip-flop */
+    fprintf(f, "    reg rst = 1'b1;\n    always @(posedge clk) rst <= !por[10];\n    wire activity;\n");
     fprintf(f, "    %s_uart #(.CLKS_PER_BIT(%d)) u_uart (.clk(clk), .rst(rst), .uart_rx(uart_rx), .uart_tx(uart_tx), "
                ".activity(activity));\n", m->name, cpb);
     fprintf(f, "    assign led_n = ~activity;\nendmodule\n\n`resetall\n");
@@ -167,8 +182,8 @@ static void emit_scripts(const Netlist *n, const FlowOptions *fo, const char *di
     f = xfopen_w(dir, "synth/board.ys");
     fprintf(f, "# Generated by rnnc: synthesize the board top (UART front end + core).\nread_verilog -defer");
     core_files(f, dir);
-    fprintf(f, " rtl/rnnc_uart_rx.v rtl/rnnc_uart_tx.v rtl/rnnc_beat_deserializer.v rtl/rnnc_beat_serializer.v rtl/%s_uart.v",
-            m->name);
+    fprintf(f, " rtl/rnnc_uart_rx.v rtl/rnnc_uart_tx.v rtl/rnnc_beat_deserializer.v rtl/rnnc_beat_serializer.v "
+               "rtl/rnnc_skid_buffer.v rtl/%s_uart.v", m->name);
     if (!strcmp(fo->target, "ice40")) fprintf(f, " rtl/%s_ice40.v", m->name);
     const char *top_suffix = !strcmp(fo->target, "ice40") ? "ice40" : "uart";
     fprintf(f, "\nhierarchy -top %s_%s\n%s -top %s_%s -json synth/board.json\nflatten\n", m->name, top_suffix,
@@ -302,7 +317,7 @@ void emit_uart(const Netlist *n, const char *dir)
 {
     char from[4096], rel[300];
     static const char *const uart_mods[] = {"rnnc_uart_rx", "rnnc_uart_tx", "rnnc_beat_deserializer",
-                                            "rnnc_beat_serializer", NULL};
+                                            "rnnc_beat_serializer", "rnnc_skid_buffer", NULL};
     FILE *f = xfopen_w(dir, "files_uart.f");
     for (int i = 0; uart_mods[i]; i++) {
         snprintf(from, sizeof from, "%s/rtl_lib/%s.v", rnnc_datadir(), uart_mods[i]);

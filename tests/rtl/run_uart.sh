@@ -22,7 +22,7 @@ done
 rm -rf "$OUT"
 mkdir -p "$OUT/case" "$OUT/res"
 
-RTL="rnnc_uart_rx rnnc_uart_tx rnnc_beat_deserializer rnnc_beat_serializer"
+RTL="rnnc_uart_rx rnnc_uart_tx rnnc_beat_deserializer rnnc_beat_serializer rnnc_skid_buffer"
 
 # Cases: "NAME TESTBENCH LINT_MODULE PARAM=VALUE ...". LINT_MODULE "-" lints nothing (the
 # modules of the loopback are linted by their own cases); TB_* parameters go to the testbench
@@ -40,6 +40,9 @@ RTL="rnnc_uart_rx rnnc_uart_tx rnnc_beat_deserializer rnnc_beat_serializer"
     for w in 1 8 9 16 96 131; do
         echo "beat_deser_w$w tb_rnnc_beat_deserializer rnnc_beat_deserializer WIDTH=$w TB_SEED=$w"
         echo "beat_ser_w$w tb_rnnc_beat_serializer rnnc_beat_serializer WIDTH=$w TB_SEED=$w"
+    done
+    for w in 1 16 97; do
+        echo "skid_w$w tb_rnnc_skid_buffer rnnc_skid_buffer WIDTH=$w TB_SEED=$((w + 3))"
     done
     for cw in 4:1 4:96 5:8 5:9 16:16 16:131 104:16 104:131; do
         c="${cw%:*}"
