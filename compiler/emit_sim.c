@@ -11,8 +11,8 @@
 
 static const char *const lib_modules[] = {"rnnc_quant", "rnnc_product", "rnnc_mac", "rnnc_sum_stage",
                                           "rnnc_max_stage", "rnnc_rom", "rnnc_activation",
-                                          "rnnc_lstm_cell", "rnnc_gru_cell", "rnnc_gru_reset",
-                                          "rnnc_gru_update", NULL};
+                                          "rnnc_lstm_cell", "rnnc_gru_blend", "rnnc_gru_cell",
+                                          "rnnc_gru_reset", "rnnc_gru_update", NULL};
 
 static bool lib_needed(const Netlist *n, const char *mod)
 {
@@ -27,6 +27,7 @@ static bool lib_needed(const Netlist *n, const char *mod)
         if (!strcmp(mod, "rnnc_lstm_cell") && e->kind == ENG_CELL && e->layer->kind == L_LSTM) return true;
         bool gru = e->kind == ENG_CELL && e->layer->kind == L_GRU;
         if (!strcmp(mod, "rnnc_gru_cell") && gru && e->layer->reset_after) return true;
+        if (!strcmp(mod, "rnnc_gru_blend") && gru) return true;
         if ((!strcmp(mod, "rnnc_gru_reset") || !strcmp(mod, "rnnc_gru_update")) && gru && !e->layer->reset_after)
             return true;
     }

@@ -198,34 +198,11 @@ module rnnc_gru_cell #(
     reg [P_W-1:0] p5;                           // (1 - z) * hh, cycle t+2A+3
     always @(posedge clk) p5 <= $signed(omz_p) * $signed(ehh);
 
-    // ---- TABLE_REG: the product (assembled from several DSPs when wide) and zh registered once
-    // more, so the sum below is the stage's only carry chain; h_new one cycle later ----
-    wire [P_W-1:0] p_h;
-    wire [ZH_W-1:0] zh_hh;
-    generate
-        if (TABLE_REG != 0) begin : g_sum_reg
-            reg [P_W-1:0] p6;
-            reg [ZH_W-1:0] zh_r;
-            always @(posedge clk) begin
-                p6 <= p5;
-                zh_r <= zh_h;
-            end
-            assign p_h = p6;
-            assign zh_hh = zh_r;
-        end else begin : g_sum_comb
-            assign p_h = p5;
-            assign zh_hh = zh_h;
-        end
-    endgenerate
-
-    // ---- t+2A+3+TABLE_REG: h_new = cast_R(zh + p), combinational ----
-    wire signed [HS_W-1:0] zh_x = $signed({{(HS_W - ZH_W){zh_hh[ZH_W-1]}}, zh_hh});
-    wire signed [HS_W-1:0] p_x = $signed({{(HS_W - P_W){p_h[P_W-1]}}, p_h});
-    wire [HS_W-1:0] h_sum = zh_x + p_x;
-    rnnc_quant #(
-        .IN_W(HS_W), .IN_F(2 * R_F), .IN_SIGNED(1),
-        .OUT_W(R_W), .OUT_F(R_F), .OUT_SIGNED(R_SIGNED), .ROUND(R_ROUND), .SATURATE(R_SATURATE)
-    ) u_quant_h (.in_data(h_sum), .out_data(h_new));
+    // ---- h_new = cast_R(zh + p) (rnnc_gru_blend; with TABLE_REG both registered first) ----
+    rnnc_gru_blend #(
+        .ZH_W(ZH_W), .P_W(P_W), .R_W(R_W), .R_F(R_F), .R_SIGNED(R_SIGNED), .R_ROUND(R_ROUND),
+        .R_SATURATE(R_SATURATE), .REG(TABLE_REG)
+    ) u_blend (.clk(clk), .zh(zh_h), .p(p5), .h_new(h_new));
 
 endmodule
 

@@ -117,34 +117,11 @@ module rnnc_gru_update #(
         p2 <= $signed(omz) * $signed(ehh);
     end
 
-    // ---- TABLE_REG: the products registered once more, so the sum below is the stage's
-    // only carry chain; h_new one cycle later ----
-    wire [P_W-1:0] p_h;
-    wire [ZH_W-1:0] zh_h;
-    generate
-        if (TABLE_REG != 0) begin : g_sum_reg
-            reg [P_W-1:0] p3;
-            reg [ZH_W-1:0] zh3;
-            always @(posedge clk) begin
-                p3 <= p2;
-                zh3 <= zh2;
-            end
-            assign p_h = p3;
-            assign zh_h = zh3;
-        end else begin : g_sum_comb
-            assign p_h = p2;
-            assign zh_h = zh2;
-        end
-    endgenerate
-
-    // ---- t+A+1+TABLE_REG: h_new = cast_R(zh + p), combinational ----
-    wire signed [HS_W-1:0] zh_x = $signed({{(HS_W - ZH_W){zh_h[ZH_W-1]}}, zh_h});
-    wire signed [HS_W-1:0] p_x = $signed({{(HS_W - P_W){p_h[P_W-1]}}, p_h});
-    wire [HS_W-1:0] h_sum = zh_x + p_x;
-    rnnc_quant #(
-        .IN_W(HS_W), .IN_F(2 * R_F), .IN_SIGNED(1),
-        .OUT_W(R_W), .OUT_F(R_F), .OUT_SIGNED(R_SIGNED), .ROUND(R_ROUND), .SATURATE(R_SATURATE)
-    ) u_quant_h (.in_data(h_sum), .out_data(h_new));
+    // ---- h_new = cast_R(zh + p) (rnnc_gru_blend; with TABLE_REG both registered first) ----
+    rnnc_gru_blend #(
+        .ZH_W(ZH_W), .P_W(P_W), .R_W(R_W), .R_F(R_F), .R_SIGNED(R_SIGNED), .R_ROUND(R_ROUND),
+        .R_SATURATE(R_SATURATE), .REG(TABLE_REG)
+    ) u_blend (.clk(clk), .zh(zh2), .p(p2), .h_new(h_new));
 
 endmodule
 

@@ -107,7 +107,7 @@ synth_cell_case() {
     local dir="$OUT/case/$name"
     mkdir -p "$dir"
     if yosys -q -l "$dir/yosys.log" -p "read_verilog $(printf '%s ' "$ROOT"/rtl_lib/rnnc_quant.v \
-            "$ROOT"/rtl_lib/rnnc_activation.v "$ROOT/rtl_lib/$module.v"); \
+            "$ROOT"/rtl_lib/rnnc_activation.v "$ROOT"/rtl_lib/rnnc_gru_blend.v "$ROOT/rtl_lib/$module.v"); \
             chparam -set RACT_FILE \"$OUT/vec/${tabs}_sig.mem\" -set ACT_FILE \"$OUT/vec/${tabs}_tanh.mem\" -set TABLE_REG $tr $module; \
             synth_ice40 -dsp -top $module -run begin:map_ram; check -assert; \
             synth_ice40 -dsp -top $module -run map_ram:; check -assert; stat" > /dev/null 2>&1; then
