@@ -7,7 +7,7 @@ import math
 import sys
 
 rows = list(csv.DictReader(open(sys.argv[1])))
-W, H, L, R, T, B = 760, 480, 80, 200, 30, 60
+W, H, L, R, T, B = 900, 480, 80, 300, 30, 60
 pts = [(float(r["lut"]), float(r["latency_us"])) for r in rows if float(r["lut"]) > 0]
 if not pts:
     sys.exit("no points")
@@ -52,8 +52,10 @@ for name, rs in sorted(series.items()):
     for r in rs:
         out.append(f'<circle cx="{px(float(r["lut"])):.1f}" cy="{py(float(r["latency_us"])):.1f}" r="4" fill="{c}">'
                    f'<title>RF {r["rf"]}: {r["lut"]} LUT, {r["dsp"]} DSP, {r["latency_us"]} us</title></circle>')
-    clock = "200 MHz" if name.endswith("xilinx") else "iCE40 clock"
-    out.append(f'<text x="{W-R+10}" y="{ly}" fill="{c}">{name} ({clock})</text>')
+    model, target = name.split("/")
+    label = {"toptag_lstm_rf1": "LSTM(20)", "toptag_gru20": "GRU(20)"}.get(model, model)
+    where = "Xilinx 7 estimate, 200 MHz" if target == "xilinx" else "iCE40 UP5K, 48 MHz (does not fit)"
+    out.append(f'<text x="{W-R+10}" y="{ly}" fill="{c}">{label}: {where}</text>')
     ly += 18
 out.append(f'<line x1="{L}" y1="{py(1.65)}" x2="{W-R}" y2="{py(1.65)}" stroke="purple" stroke-dasharray="4"/>')
 out.append(f'<text x="{W-R+10}" y="{ly}" fill="purple">hls4ml LSTM: ~1.65 us @ 200 MHz</text>')
