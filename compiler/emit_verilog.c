@@ -514,6 +514,19 @@ static char *elem(const char *vec, int i, int width)
     return s;
 }
 
+/* "rnnc_activation #(...params...": a dense engine's activation on the accumulator; the
+ * projections and pre-softmax sums only cast (KIND 0). */
+static void dense_act_open(Out *o, const Engine *e, const ActParams *ap)
+{
+    w(o, "    rnnc_activation #(.IN_W(%d), .IN_F(%d), .IN_SIGNED(1), ", e->mvm.accum.w, fx_frac(e->mvm.accum));
+    fx_params(o, "OUT_", e->out_t, true);
+    w(o, ", ");
+    if (e->act_none)
+        w(o, ".TABLE_REG(%d), .KIND(0), .TABLE_BITS(1), .SCALE_SHIFT(0), .OFFSET(0), .INIT_FILE({MEM_PATH, \"none.mem\"})",
+          o->n->table_reg);
+    else act_inst_params(o, "", ap);
+}
+
 static void emit_dense(Out *o, const Engine *e)
 {
     const Mvm *v = &e->mvm;
@@ -533,13 +546,7 @@ static void emit_dense(Out *o, const Engine *e)
         for (int m = 0; m < c.n_mult; m++) {
             int pcw = clog2i(c.n_caps[m]) < 1 ? 1 : clog2i(c.n_caps[m]);
             w(o, "    wire [%d:0] y_%d;\n", e->out_t.w - 1, m);
-            w(o, "    rnnc_activation #(.IN_W(%d), .IN_F(%d), .IN_SIGNED(1), ", v->accum.w, fx_frac(v->accum));
-            fx_params(o, "OUT_", e->out_t, true);
-            w(o, ", ");
-            if (e->act_none)
-                w(o, ".TABLE_REG(%d), .KIND(0), .TABLE_BITS(1), .SCALE_SHIFT(0), .OFFSET(0), .INIT_FILE({MEM_PATH, \"none.mem\"})",
-                  o->n->table_reg);
-            else act_inst_params(o, "", &ap);
+            dense_act_open(o, e, &ap);
             w(o, ") u_act_%d (.clk(clk), .en(wv_%d[0]), .in_data(cap_r_%d), .out_data(y_%d));\n", m, m, m, m);
             /* the captured sum registered, then its strobe and index delayed to the activation's output */
             w(o, "    reg [%d:0] cap_r_%d;\n    reg [%d:0] wv_%d;\n    reg [%d:0] wi_%d [0:%d];\n", v->accum.w - 1, m, A_lat, m,
@@ -570,13 +577,7 @@ static void emit_dense(Out *o, const Engine *e)
     w(o, "\n    // ---- activation, entered when the sums are ready\n");
     w(o, "    wire act_en = cnt == %d'd%d;\n", clog2i(e->latency + 1), e->latency - v->latency);
     for (int j = 0; j < e->out_n; j++) {
-        w(o, "    rnnc_activation #(.IN_W(%d), .IN_F(%d), .IN_SIGNED(1), ", v->accum.w, fx_frac(v->accum));
-        fx_params(o, "OUT_", e->out_t, true);
-        w(o, ", ");
-        if (e->act_none)
-            w(o, ".TABLE_REG(%d), .KIND(0), .TABLE_BITS(1), .SCALE_SHIFT(0), .OFFSET(0), .INIT_FILE({MEM_PATH, \"none.mem\"})",
-              o->n->table_reg);
-        else act_inst_params(o, "", &ap);
+        dense_act_open(o, e, &ap);
         w(o, ") u_act_%d (.clk(clk), .en(act_en), .in_data(mv_acc_%d), .out_data(m_axis_tdata[%d:%d]));\n", j, j,
           (j + 1) * e->out_t.w - 1, j * e->out_t.w);
     }
@@ -657,7 +658,6 @@ static void emit_cell(Out *o, const Engine *e)
     for (int j = 0; j < u; j++) {
         w(o, "    reg [%d:0] h_state_%d;\n", R.w - 1, j);
         if (lstm) w(o, "    reg [%d:0] c_state_%d;\n", St.w - 1, j);
-        if (e->split && j / E < S - 1) w(o, "    reg [%d:0] h_next_%d;\n", R.w - 1, j);
         if (gru && !ra) w(o, "    reg [%d:0] rh_%d;\n", R.w - 1, j);
     }
     w(o, "    wire [%d:0] h_state = {", u * R.w - 1);
@@ -826,12 +826,10 @@ static void emit_cell(Out *o, const Engine *e)
         free(c.extra);
         return;
     }
-    if (S > 1) BUG("split cells have one slot");
+    /* split (reuse factor 1): one cell per unit, all units finish together */
+    if (S > 1 || E != u) BUG("split cells have one slot");
     w(o, "    wire [%d:0] h_final = {", u * R.w - 1);
-    for (int j = u - 1; j >= 0; j--) {
-        if (j / E == S - 1) w(o, "h_new_%d%s", j % E, j ? ", " : "};\n");
-        else w(o, "h_next_%d%s", j, j ? ", " : "};\n");
-    }
+    for (int j = u - 1; j >= 0; j--) w(o, "h_new_%d%s", j, j ? ", " : "};\n");
     for (int j = 0; j < u; j++)
         w(o, "    always @(posedge clk) if (rst) h_state_%d <= %d'd0; else if (done) h_state_%d <= job_last ? %d'd0 : h_final[%d:%d];\n",
           j, R.w, j, R.w, (j + 1) * R.w - 1, j * R.w);
