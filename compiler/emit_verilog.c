@@ -308,13 +308,27 @@ static void emit_mvm(Out *o, const Mvm *v, MvmCtx *c)
             if (track) w(o, "    reg %s_last_%d, %s_last_%d_d1, %s_last_%d_d2;\n", p, m, p, m, p, m);
             else w(o, "    /* verilator lint_off UNUSEDSIGNAL */\n    wire unused_%s_last_%d = %s_f_%d[%d];\n"
                       "    /* verilator lint_on UNUSEDSIGNAL */\n", p, m, p, m, fw - 3);
+            /* slow parts: the MAC's inputs pass one more register stage (<name>_p) after the
+             * operand multiplexer, so the multiplexer does not share a cycle with the routing
+             * into the DSP */
+            const char *ps = o->n->table_reg ? "_p" : "";
+            if (o->n->table_reg) {
+                w(o, "    reg [%d:0] %s_a_%d_p;\n    reg [%d:0] %s_b_%d_p;\n    reg %s_en_%d_p, %s_first_%d_p;\n", ot.w - 1,
+                  p, m, wt.w - 1, p, m, p, m, p, m);
+                if (track) w(o, "    reg %s_last_%d_p;\n", p, m);
+            }
             w(o, "    always @(posedge clk) begin\n");
-            w(o, "        %s_a_%d <= %s_opv[%s_f_%d[%d:%d]];\n", p, m, p, p, m, wt.w + kb - 1, wt.w);
-            w(o, "        %s_b_%d <= %s_f_%d[%d:0];\n", p, m, p, m, wt.w - 1);
-            w(o, "        %s_en_%d <= %s_on_1 & %s_f_%d[%d];\n", p, m, p, p, m, fw - 1);
-            w(o, "        %s_first_%d <= %s_f_%d[%d];\n", p, m, p, m, fw - 2);
+            w(o, "        %s_a_%d%s <= %s_opv[%s_f_%d[%d:%d]];\n", p, m, ps, p, p, m, wt.w + kb - 1, wt.w);
+            w(o, "        %s_b_%d%s <= %s_f_%d[%d:0];\n", p, m, ps, p, m, wt.w - 1);
+            w(o, "        %s_en_%d%s <= %s_on_1 & %s_f_%d[%d];\n", p, m, ps, p, p, m, fw - 1);
+            w(o, "        %s_first_%d%s <= %s_f_%d[%d];\n", p, m, ps, p, m, fw - 2);
+            if (track) w(o, "        %s_last_%d%s <= %s_on_1 & %s_f_%d[%d];\n", p, m, ps, p, p, m, fw - 3);
+            if (o->n->table_reg) {
+                w(o, "        %s_a_%d <= %s_a_%d_p;\n        %s_b_%d <= %s_b_%d_p;\n", p, m, p, m, p, m, p, m);
+                w(o, "        %s_en_%d <= %s_en_%d_p;\n        %s_first_%d <= %s_first_%d_p;\n", p, m, p, m, p, m, p, m);
+                if (track) w(o, "        %s_last_%d <= %s_last_%d_p;\n", p, m, p, m);
+            }
             if (track) {
-                w(o, "        %s_last_%d <= %s_on_1 & %s_f_%d[%d];\n", p, m, p, p, m, fw - 3);
                 w(o, "        %s_last_%d_d1 <= %s_last_%d;\n", p, m, p, m);
                 w(o, "        %s_last_%d_d2 <= %s_last_%d_d1;\n", p, m, p, m);
             }
@@ -334,12 +348,21 @@ static void emit_mvm(Out *o, const Mvm *v, MvmCtx *c)
                 char cap[64];
                 snprintf(cap, sizeof cap, "%s_acc_m%d", p, m);
                 if (direct) {
-                    w(o, "    reg [%d:0] %s_bias_%d;\n    always @* begin\n        case (%s_pc_%d)\n", G - 1, p, m, p, m);
-                    for (int i = 0; i < n_parts_m[m]; i++) {
-                        lit(buf, sizeof buf, G, v->outs[part_out[m][i]].bias);
-                        w(o, "        %d'd%d: %s_bias_%d = %s;\n", pcw, i, p, m, buf);
+                    /* bias_<m> == the bias of capture pc, kept in a register (the table lookup
+                     * stays off the capture's carry chain): loaded with the next capture's
+                     * bias whenever pc advances */
+                    int nc = n_parts_m[m];
+                    w(o, "    reg [%d:0] %s_bias_%d, %s_bias_next_%d;\n    always @* begin\n        case (%s_pc_%d)\n",
+                      G - 1, p, m, p, m, p, m);
+                    for (int i = 0; i < nc; i++) {
+                        lit(buf, sizeof buf, G, v->outs[part_out[m][(i + 1) % nc]].bias);
+                        w(o, "        %d'd%d: %s_bias_next_%d = %s;\n", pcw, i, p, m, buf);
                     }
-                    w(o, "        default: %s_bias_%d = %d'd0;\n        endcase\n    end\n", p, m, G);
+                    w(o, "        default: %s_bias_next_%d = %d'd0;\n        endcase\n    end\n", p, m, G);
+                    lit(buf, sizeof buf, G, v->outs[part_out[m][0]].bias);
+                    w(o, "    always @(posedge clk) begin\n        if (rst) %s_bias_%d <= %s;\n"
+                         "        else if (%s_last_%d_d2) %s_bias_%d <= %s_bias_next_%d;\n    end\n",
+                      p, m, buf, p, m, p, m, p, m);
                     w(o, "    wire [%d:0] %s_sum_%d = %s_acc_m%d + %s_bias_%d;\n    wire [%d:0] %s_cap_%d;\n", G - 1, p, m, p,
                       m, p, m, at.w - 1, p, m);
                     w(o, "    rnnc_quant #(.IN_W(%d), .IN_F(%d), .IN_SIGNED(1), ", G, fx_frac(at));
@@ -480,12 +503,18 @@ static void map_control(Out *o, const Engine *e, const char *emits_expr, const c
     w(o, "\n    // ---- control: one job at a time, result after %d cycles\n", L);
 
     w(o, "    reg [%d:0] cnt;\n", cw - 1);
-    w(o, "    wire busy = cnt != %d'd0;\n", cw);
+    /* busy == (cnt != 0), kept in a register of its own: `start` is then one LUT deep */
+    if (L > 1) w(o, "    reg busy;\n");
+    else w(o, "    wire busy = 1'b0;\n");
     w(o, "    wire emits = %s;\n", emits_expr);
     if (e->ack_off) {
-        /* the input is read in place during the job; the beat is taken after the last read */
+        /* the input is read in place during the job; the beat is taken after the last read
+         * (cnt == L - ack_off). tready is that decode made a cycle early into a register: it
+         * drives the upstream buffer's enables, so it starts at a flip-flop. ack_off >= 3
+         * keeps the decoded count (L - ack_off + 1) below the start value L - 1. */
         w(o, "    wire start = s_axis_tvalid && !busy && !(m_axis_tvalid && emits);\n");
-        w(o, "    assign s_axis_tready = cnt == %d'd%d;\n", cw, L - e->ack_off);
+        w(o, "    reg in_ack;\n    assign s_axis_tready = in_ack;\n");
+        w(o, "    always @(posedge clk) in_ack <= !rst && cnt == %d'd%d;\n", cw, L - e->ack_off + 1);
     } else {
         w(o, "    assign s_axis_tready = !busy && !(m_axis_tvalid && emits);\n");
         w(o, "    wire start = s_axis_tvalid && s_axis_tready;\n");
@@ -495,6 +524,11 @@ static void map_control(Out *o, const Engine *e, const char *emits_expr, const c
     w(o, "        if (rst) cnt <= %d'd0;\n", cw);
     w(o, "        else if (start) cnt <= %d'd%d;\n", cw, L - 1);
     w(o, "        else if (busy) cnt <= cnt - %d'd1;\n", cw);
+    if (L > 1) {
+        w(o, "        if (rst) busy <= 1'b0;\n");
+        w(o, "        else if (start) busy <= 1'b1;\n");
+        w(o, "        else if (cnt == %d'd1) busy <= 1'b0;\n", cw);
+    }
     w(o, "        if (start) begin\n            job_emit <= emits;\n            job_last <= s_axis_tlast;\n        end\n");
     w(o, "    end\n");
     if (L == 1) w(o, "    wire done = start;\n    wire done_emit = emits;\n    wire done_last = %s;\n", last_out_expr);

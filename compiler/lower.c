@@ -79,7 +79,7 @@ static void finish_mvm(Mvm *v, int fanin, int rom_reg)
     v->depth = depth;
     v->direct = direct;
     v->rom_reg = v->rf > 1 ? rom_reg : 0;
-    v->latency = (v->rf == 1 ? 1 : 4 + v->rf + v->rom_reg) + depth;
+    v->latency = (v->rf == 1 ? 1 : 4 + v->rf + 2 * v->rom_reg) + depth;
     /* guard: every item fits accum width + 1 (bias sums); the sum of n items needs clog2(n) */
     v->guard_w = v->accum.w + 2 + clog2i(max_terms + 3);
 }
@@ -225,7 +225,7 @@ static void lower_cell(Netlist *n, const Layer *l, FxType in_t, FxType *cur_t)
     default:
         e->n_elem_mult = 3 * e->lanes;
         if (l->reset_after) {
-            e->cell_lat = 2 * A + 3 + n->table_reg;
+            e->cell_lat = 2 * A + 3 + 2 * n->table_reg;
         } else {
             /* second product: rh * U_h + xw_h, started when the rh bank is full */
             Mvm *w = &e->mvm2;
@@ -243,7 +243,7 @@ static void lower_cell(Netlist *n, const Layer *l, FxType in_t, FxType *cur_t)
             }
             finish_mvm(w, n->fanin, n->table_reg);
             e->mvm2_start = tm + e->lane_reg + e->slots + A + 1; /* rh of the last slot banked */
-            e->cell_lat = A + 1 + n->table_reg;   /* rnnc_gru_update */
+            e->cell_lat = A + 1 + 2 * n->table_reg;   /* rnnc_gru_update */
             tm = e->mvm2_start + w->latency;      /* the update lanes start here */
         }
         break;

@@ -186,7 +186,8 @@ typedef struct {
     int n_products;
     int depth;          /* adder-tree stages */
     int latency;        /* start cycle -> cycle the accum values are available */
-    int rom_reg;        /* rf > 1 on slow parts: a register after the schedule ROM */
+    int rom_reg;        /* rf > 1 on slow parts: a register after the schedule ROM, and one
+                         * more between the operand multiplexer and the MAC */
     bool direct;        /* rf > 1, each output a single run without extra: no adder tree */
     int guard_w;        /* adder-tree width */
     FxType op_t, w_t;   /* common operand and weight types (exact alignment) */

@@ -61,7 +61,9 @@ module rnnc_beat_deserializer #(
             localparam [IDX_W-1:0] IDX_LAST = LAST[IDX_W-1:0];
             reg [IDX_W-1:0] idx;                // control: position of the next byte
             reg [8*LAST-1:0] asm_q;             // datapath: bytes 0..LAST-1, shifted in from the top
-            wire at_last = idx == IDX_LAST;
+            // idx == IDX_LAST kept as a register: the enables of the output register (often
+            // hundreds of flops) are then one LUT from flip-flops
+            reg at_last;
             wire [8*NBYTES-1:0] full = {s_axis_tdata, asm_q};
             assign s_axis_tready = !at_last || out_free;
             always @(posedge clk) begin
@@ -71,13 +73,16 @@ module rnnc_beat_deserializer #(
                         m_axis_tdata <= full[WIDTH-1:0];
                         m_axis_tvalid <= 1'b1;
                         idx <= {IDX_W{1'b0}};
+                        at_last <= 1'b0;
                     end else begin
                         asm_q <= full[8*NBYTES-1:8];
                         idx <= idx + 1'b1;
+                        at_last <= idx + 1'b1 == IDX_LAST;
                     end
                 end
                 if (rst) begin
                     idx <= {IDX_W{1'b0}};
+                    at_last <= 1'b0;
                     m_axis_tvalid <= 1'b0;
                 end
             end

@@ -1,7 +1,8 @@
 // rnnc_gru_blend: the last step of a GRU unit, h_new = cast_R(zh + p) with zh = z * h_prev and
 // p = (1 - z) * hh, both exact products with 2 * R_F fractional bits (signed). With REG = 1
-// both products are registered once more first (slow parts: the sum is then the stage's only
-// carry chain), so h_new follows its inputs by REG cycles; with REG = 0 it is combinational.
+// both products are registered once more first and the exact sum is registered before the
+// cast (slow parts: the sum is then a stage of its own, one carry chain between registers), so
+// h_new follows its inputs by 2 * REG cycles; with REG = 0 it is combinational.
 // Shared by rnnc_gru_cell and rnnc_gru_update.
 `resetall
 `timescale 1ns / 1ps
@@ -15,7 +16,7 @@ module rnnc_gru_blend #(
     parameter integer R_SIGNED = 1,     // result signedness
     parameter integer R_ROUND = 0,      // result quantization: 0 AP_TRN, 1 AP_RND, 2 AP_RND_CONV
     parameter integer R_SATURATE = 0,   // result overflow: 0 AP_WRAP, 1 AP_SAT
-    parameter integer REG = 0           // 1: register zh and p before the sum
+    parameter integer REG = 0           // 1: register zh and p, then their sum (2 cycles)
 ) (
     input  wire clk,
     input  wire [ZH_W-1:0] zh,
@@ -55,7 +56,17 @@ module rnnc_gru_blend #(
 
     wire signed [HS_W-1:0] zh_x = $signed({{(HS_W - ZH_W){zh_h[ZH_W-1]}}, zh_h});
     wire signed [HS_W-1:0] p_x = $signed({{(HS_W - P_W){p_h[P_W-1]}}, p_h});
-    wire [HS_W-1:0] h_sum = zh_x + p_x;
+    wire [HS_W-1:0] h_sum_c = zh_x + p_x;
+    wire [HS_W-1:0] h_sum;
+    generate
+        if (REG != 0) begin : g_reg_sum
+            reg [HS_W-1:0] h_sum_r;
+            always @(posedge clk) h_sum_r <= h_sum_c;
+            assign h_sum = h_sum_r;
+        end else begin : g_comb_sum
+            assign h_sum = h_sum_c;
+        end
+    endgenerate
     rnnc_quant #(
         .IN_W(HS_W), .IN_F(2 * R_F), .IN_SIGNED(1),
         .OUT_W(R_W), .OUT_F(R_F), .OUT_SIGNED(R_SIGNED), .ROUND(R_ROUND), .SATURATE(R_SATURATE)

@@ -11,8 +11,9 @@
 //   t+A+1:           pre_hh = cast_A(xw_h + cast_A(rhu))   (registered); zh, omz delayed
 //   t+A+2 .. t+2A+1: hh = act(pre_hh)                      (rnnc_activation); zh, omz delayed
 //   t+2A+2:          p = omz * hh                          (exact, registered); zh delayed
-//   t+2A+3(+1):      h_new = cast_R(zh + p) combinational  -> h_new valid in cycle t+2A+3+TABLE_REG
-//                    (with TABLE_REG, p and zh are registered once more before the sum)
+//   t+2A+3(+2):      h_new = cast_R(zh + p) combinational  -> h_new valid in cycle t+2A+3+2*TABLE_REG
+//                    (with TABLE_REG, p and zh are registered once more before the sum, and
+//                    the sum before the cast: rnnc_gru_blend)
 // (TABLE_REG = 0: h_new valid in cycle t+5.)
 // A = (ACC_W, ACC_F, signed, A_ROUND, A_SATURATE); R = (R_W, R_F, R_SIGNED, R_ROUND, R_SATURATE).
 // Widths: products exact (R operands signed, zero-extended by one bit when R is unsigned);
@@ -50,7 +51,7 @@ module rnnc_gru_cell #(
     input wire [ACC_W-1:0] xw_h,            // candidate input projection xw_h (cycle t)
     input wire [ACC_W-1:0] hu_h,            // candidate recurrent projection hu_h (cycle t)
     input wire [R_W-1:0] h_prev,            // the unit's previous h, type R (cycle t)
-    output wire [R_W-1:0] h_new             // the unit's new h, type R (cycle t+2A+3+TABLE_REG, A = 1 + TABLE_REG)
+    output wire [R_W-1:0] h_new             // the unit's new h, type R (cycle t+2A+3+2*TABLE_REG, A = 1 + TABLE_REG)
 );
     // R values as signed multiplier operands (one zero bit more when R is unsigned).
     localparam integer FR_W = R_SIGNED != 0 ? R_W : R_W + 1;
@@ -198,7 +199,7 @@ module rnnc_gru_cell #(
     reg [P_W-1:0] p5;                           // (1 - z) * hh, cycle t+2A+3
     always @(posedge clk) p5 <= $signed(omz_p) * $signed(ehh);
 
-    // ---- h_new = cast_R(zh + p) (rnnc_gru_blend; with TABLE_REG both registered first) ----
+    // ---- h_new = cast_R(zh + p) (rnnc_gru_blend; with TABLE_REG both registered, then the sum) ----
     rnnc_gru_blend #(
         .ZH_W(ZH_W), .P_W(P_W), .R_W(R_W), .R_F(R_F), .R_SIGNED(R_SIGNED), .R_ROUND(R_ROUND),
         .R_SATURATE(R_SATURATE), .REG(TABLE_REG)

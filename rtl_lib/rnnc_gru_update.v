@@ -6,7 +6,8 @@
 // h_prev (type R) presented in cycle t:
 //   t .. t+A-1: z = ract(pre_z), hh = act(pre_hh) (rnnc_activation); h_prev delayed
 //   t+A:        zh = z * h_prev, p = (1 - z) * hh registered (exact)
-//   t+A+1:      h_new = cast_R(zh + p) combinational     -> h_new valid in cycle t+A+1
+//   t+A+1:      h_new = cast_R(zh + p) combinational     -> h_new valid in cycle t+A+1+2*TABLE_REG
+//               (with TABLE_REG, zh and p are registered once more, then the sum: rnnc_gru_blend)
 // (TABLE_REG = 0: h_new valid in cycle t+2.)
 // R = (R_W, R_F, R_SIGNED, R_ROUND, R_SATURATE). Widths: products exact (R operands signed,
 // zero-extended by one bit when R is unsigned); 1 - z = 2^R_F - z exactly in
@@ -40,7 +41,7 @@ module rnnc_gru_update #(
     input wire [ACC_W-1:0] pre_z,           // update gate pre-activation (cycle t)
     input wire [ACC_W-1:0] pre_hh,          // candidate pre-activation (cycle t)
     input wire [R_W-1:0] h_prev,            // the unit's previous h, type R (cycle t)
-    output wire [R_W-1:0] h_new             // the unit's new h, type R (cycle t+A+1, A = 1 + TABLE_REG)
+    output wire [R_W-1:0] h_new             // the unit's new h, type R (cycle t+A+1+2*TABLE_REG, A = 1 + TABLE_REG)
 );
     // R values as signed multiplier operands (one zero bit more when R is unsigned).
     localparam integer FR_W = R_SIGNED != 0 ? R_W : R_W + 1;
@@ -117,7 +118,7 @@ module rnnc_gru_update #(
         p2 <= $signed(omz) * $signed(ehh);
     end
 
-    // ---- h_new = cast_R(zh + p) (rnnc_gru_blend; with TABLE_REG both registered first) ----
+    // ---- h_new = cast_R(zh + p) (rnnc_gru_blend; with TABLE_REG both registered, then the sum) ----
     rnnc_gru_blend #(
         .ZH_W(ZH_W), .P_W(P_W), .R_W(R_W), .R_F(R_F), .R_SIGNED(R_SIGNED), .R_ROUND(R_ROUND),
         .R_SATURATE(R_SATURATE), .REG(TABLE_REG)

@@ -53,6 +53,7 @@ module rnnc_uart_rx #(
     reg rx_meta, rx_sync;   // synchronizer (reset to idle high: no false start after reset)
     reg [1:0] state;
     reg [CNT_W-1:0] cnt;    // cycles left to the next sample point
+    reg at_sample;          // cnt == 0, kept as a register: keeps the compare off the control path
     reg [2:0] nbit;         // data bits received so far (mod 8)
     reg brk;                // in S_STOP after a framing error: wait for rx high
     // Datapath.
@@ -68,31 +69,40 @@ module rnnc_uart_rx #(
                 if (!rx_sync) begin
                     state <= S_START;
                     cnt <= CNT_HALF;
+                    at_sample <= 1'b0;
                 end
             end
             S_START: begin
-                if (cnt != 0) cnt <= cnt - 1'b1;
-                else if (rx_sync) state <= S_IDLE;     // glitch, not a start bit
+                if (!at_sample) begin
+                    cnt <= cnt - 1'b1;
+                    at_sample <= cnt == 1;
+                end else if (rx_sync) state <= S_IDLE;     // glitch, not a start bit
                 else begin
                     state <= S_DATA;
                     cnt <= CNT_BIT;
+                    at_sample <= 1'b0;
                     nbit <= 3'd0;
                 end
             end
             S_DATA: begin
-                if (cnt != 0) cnt <= cnt - 1'b1;
-                else begin
+                if (!at_sample) begin
+                    cnt <= cnt - 1'b1;
+                    at_sample <= cnt == 1;
+                end else begin
                     shift <= {rx_sync, shift[7:1]};
                     nbit <= nbit + 1'b1;
                     cnt <= CNT_BIT;
+                    at_sample <= 1'b0;
                     if (nbit == 3'd7) state <= S_STOP;
                 end
             end
             default: begin  // S_STOP
                 if (brk) begin
                     if (rx_sync) state <= S_IDLE;
-                end else if (cnt != 0) cnt <= cnt - 1'b1;
-                else if (rx_sync) begin
+                end else if (!at_sample) begin
+                    cnt <= cnt - 1'b1;
+                    at_sample <= cnt == 1;
+                end else if (rx_sync) begin
                     state <= S_IDLE;
                     // Deliver unless the previous byte is still held (then drop the new one).
                     if (!m_axis_tvalid || m_axis_tready) begin
@@ -107,6 +117,7 @@ module rnnc_uart_rx #(
             rx_sync <= 1'b1;
             state <= S_IDLE;
             cnt <= {CNT_W{1'b0}};
+            at_sample <= 1'b0;
             nbit <= 3'd0;
             brk <= 1'b0;
             m_axis_tvalid <= 1'b0;

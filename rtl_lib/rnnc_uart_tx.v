@@ -37,10 +37,13 @@ module rnnc_uart_tx #(
     reg busy;
     reg [CNT_W-1:0] cnt;    // cycles left in the current bit
     reg [3:0] nbit;         // bits still to send after the current one
+    // cnt == 0 and nbit == 0 kept as registers: s_axis_tready is then one LUT from flip-flops
+    // (it drives the enables of the buffer in front).
+    reg bit_end, nbit_zero;
     // Datapath: the data bits still to send, then the stop bit (shifted in from the top).
     reg [8:0] frame;
 
-    wire last = busy && cnt == {CNT_W{1'b0}} && nbit == 4'd0;
+    wire last = busy && bit_end && nbit_zero;
     assign s_axis_tready = !busy || last;
 
     always @(posedge clk) begin
@@ -49,21 +52,29 @@ module rnnc_uart_tx #(
             tx <= 1'b0;     // start bit
             frame <= {1'b1, s_axis_tdata};
             nbit <= 4'd9;
+            nbit_zero <= 1'b0;
             cnt <= CNT_BIT;
+            bit_end <= 1'b0;
         end else if (busy) begin
-            if (cnt != {CNT_W{1'b0}}) cnt <= cnt - 1'b1;
-            else if (nbit == 4'd0) busy <= 1'b0;   // end of the stop bit; tx stays high
+            if (!bit_end) begin
+                cnt <= cnt - 1'b1;
+                bit_end <= cnt == 1;
+            end else if (nbit_zero) busy <= 1'b0;   // end of the stop bit; tx stays high
             else begin
                 tx <= frame[0];
                 frame <= {1'b1, frame[8:1]};
                 nbit <= nbit - 1'b1;
+                nbit_zero <= nbit == 4'd1;
                 cnt <= CNT_BIT;
+                bit_end <= 1'b0;
             end
         end
         if (rst) begin
             busy <= 1'b0;
             cnt <= {CNT_W{1'b0}};
+            bit_end <= 1'b1;
             nbit <= 4'd0;
+            nbit_zero <= 1'b1;
             tx <= 1'b1;
         end
     end

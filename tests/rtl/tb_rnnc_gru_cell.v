@@ -33,7 +33,7 @@ module tb_rnnc_gru_cell #(
     parameter TB_CASE = ""                  // case name for messages
 );
     localparam integer A = 1 + TABLE_REG;   // activation latency
-    localparam integer LAT = 2 * A + 3 + TABLE_REG;     // h_new latency
+    localparam integer LAT = 2 * A + 3 + 2 * TABLE_REG;     // h_new latency
 
     reg clk = 1'b0;
     reg [ACC_W-1:0] pre_z, pre_r, xw_h, hu_h;

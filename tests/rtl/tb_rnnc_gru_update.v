@@ -30,7 +30,7 @@ module tb_rnnc_gru_update #(
     parameter TB_CASE = ""                  // case name for messages
 );
     localparam integer A = 1 + TABLE_REG;   // activation latency
-    localparam integer LAT = A + 1 + TABLE_REG;         // h_new latency
+    localparam integer LAT = A + 1 + 2 * TABLE_REG;         // h_new latency
 
     reg clk = 1'b0;
     reg [ACC_W-1:0] pre_z, pre_hh;
