@@ -9,7 +9,9 @@
  *   rf == 1: products registered at c+off+1, tree output at c+off+1+depth
  *   rf > 1:  ROM address = slot s at c+off+1+s, fields at +2, operands at +3, accumulated at +5;
  *            every partial sum valid at c+off+4+rf, tree output at c+off+4+rf+depth
- *   result written at the end of cycle c+L-1 (cnt == 1), visible from c+L. */
+ *   result written at the end of cycle c+L-1, visible from c+L.
+ * Every strobe is an equality decode of the job counter `cnt`, which counts the job's cycles
+ * up (job_at()); see map_control() for why it counts up. */
 #include "rnnc.h"
 
 #include <stdarg.h>
@@ -32,6 +34,18 @@ static void w(Out *o, const char *fmt, ...)
     va_start(ap, fmt);
     vfprintf(o->f, fmt, ap);
     va_end(ap);
+}
+
+/* The expression "this is job cycle jc" (1 <= jc <= L - 1; the start cycle is job cycle 0):
+ * cnt == jc - 1 while busy. cnt rests at 0 after reset and at L - 1 after a job, so only the
+ * value 0 needs busy beside it. */
+static const char *job_at(char *buf, size_t n, const Engine *e, int jc)
+{
+    int L = e->latency, cw = clog2i(L + 1) < 1 ? 1 : clog2i(L + 1);
+    if (jc < 1 || jc > L - 1) BUG("job cycle %d of a %d-cycle job", jc, L);
+    if (jc == 1) snprintf(buf, n, "(busy && cnt == %d'd0)", cw);
+    else snprintf(buf, n, "cnt == %d'd%d", cw, jc - 1);
+    return buf;
 }
 
 /* A constant of `width` bits holding v (two's complement), as a Verilog literal. */
@@ -213,7 +227,6 @@ static void emit_mvm(Out *o, const Mvm *v, MvmCtx *c)
         int kb = clog2i(v->n_in) < 1 ? 1 : clog2i(v->n_in);
         int fw = 3 + kb + wt.w; /* {valid, first, last, k, w} */
         int sb = clog2i(R) < 1 ? 1 : clog2i(R);
-        int L = o->e->latency;
         /* schedule: product q (output-major) on multiplier q / R at slot q % R */
         PartRef **parts = xcalloc((size_t)v->n_out, sizeof(PartRef *));
         int *n_parts_out = xcalloc((size_t)v->n_out, sizeof(int));
@@ -265,9 +278,8 @@ static void emit_mvm(Out *o, const Mvm *v, MvmCtx *c)
         free(rom);
 
         /* slot s is addressed in job cycle off+1+s: a slot counter started the cycle before */
-        int cw = clog2i(L + 1);
         if (c->off == 0) w(o, "    wire %s_go = start;\n", p);
-        else w(o, "    wire %s_go = cnt == %d'd%d;\n", p, cw, L - c->off);
+        else w(o, "    wire %s_go = %s;\n", p, job_at(buf, sizeof buf, o->e, c->off));
         w(o, "    reg %s_on;\n    reg [%d:0] %s_slot;\n", p, sb - 1, p);
         w(o, "    always @(posedge clk) begin\n        if (rst) %s_on <= 1'b0;\n", p);
         w(o, "        else if (%s_go) %s_on <= 1'b1;\n        else if (%s_slot == %d'd%d) %s_on <= 1'b0;\n", p, p, p, sb, R - 1, p);
@@ -502,37 +514,40 @@ static void map_control(Out *o, const Engine *e, const char *emits_expr, const c
     int L = e->latency, cw = clog2i(L + 1) < 1 ? 1 : clog2i(L + 1);
     w(o, "\n    // ---- control: one job at a time, result after %d cycles\n", L);
 
+    char at[64];
+    /* cnt counts the job's cycles up from 0 (job cycle 1) and is cleared by start: on iCE40 a
+     * counter loaded with anything but 0 gets the load merged into its carry chain's LUTs,
+     * which the packer then splits into slow pieces. busy is a register of its own, so
+     * `start` is one LUT deep. */
     w(o, "    reg [%d:0] cnt;\n", cw - 1);
-    /* busy == (cnt != 0), kept in a register of its own: `start` is then one LUT deep */
     if (L > 1) w(o, "    reg busy;\n");
     else w(o, "    wire busy = 1'b0;\n");
     w(o, "    wire emits = %s;\n", emits_expr);
     if (e->ack_off) {
-        /* the input is read in place during the job; the beat is taken after the last read
-         * (cnt == L - ack_off). tready is that decode made a cycle early into a register: it
-         * drives the upstream buffer's enables, so it starts at a flip-flop. ack_off >= 3
-         * keeps the decoded count (L - ack_off + 1) below the start value L - 1. */
+        /* the input is read in place during the job; the beat is taken after the last read,
+         * in job cycle ack_off. tready is that decode made a cycle early into a register: it
+         * drives the upstream buffer's enables, so it starts at a flip-flop (ack_off >= 3). */
         w(o, "    wire start = s_axis_tvalid && !busy && !(m_axis_tvalid && emits);\n");
         w(o, "    reg in_ack;\n    assign s_axis_tready = in_ack;\n");
-        w(o, "    always @(posedge clk) in_ack <= !rst && cnt == %d'd%d;\n", cw, L - e->ack_off + 1);
+        w(o, "    always @(posedge clk) in_ack <= !rst && %s;\n", job_at(at, sizeof at, e, e->ack_off - 1));
     } else {
         w(o, "    assign s_axis_tready = !busy && !(m_axis_tvalid && emits);\n");
         w(o, "    wire start = s_axis_tvalid && s_axis_tready;\n");
     }
     w(o, "    reg job_emit, job_last;\n");
     w(o, "    always @(posedge clk) begin\n");
-    w(o, "        if (rst) cnt <= %d'd0;\n", cw);
-    w(o, "        else if (start) cnt <= %d'd%d;\n", cw, L - 1);
-    w(o, "        else if (busy) cnt <= cnt - %d'd1;\n", cw);
+    w(o, "        if (rst || start) cnt <= %d'd0;\n", cw);
+    w(o, "        else if (busy) cnt <= cnt + %d'd1;\n", cw);
     if (L > 1) {
         w(o, "        if (rst) busy <= 1'b0;\n");
         w(o, "        else if (start) busy <= 1'b1;\n");
-        w(o, "        else if (cnt == %d'd1) busy <= 1'b0;\n", cw);
+        w(o, "        else if (%s) busy <= 1'b0;\n", job_at(at, sizeof at, e, L - 1));
     }
     w(o, "        if (start) begin\n            job_emit <= emits;\n            job_last <= s_axis_tlast;\n        end\n");
     w(o, "    end\n");
     if (L == 1) w(o, "    wire done = start;\n    wire done_emit = emits;\n    wire done_last = %s;\n", last_out_expr);
-    else w(o, "    wire done = cnt == %d'd1;\n    wire done_emit = job_emit;\n    wire done_last = %s;\n", cw, last_out_expr);
+    else w(o, "    wire done = %s;\n    wire done_emit = job_emit;\n    wire done_last = %s;\n", job_at(at, sizeof at, e, L - 1),
+           last_out_expr);
     w(o, "    always @(posedge clk) begin\n");
     w(o, "        if (rst) m_axis_tvalid <= 1'b0;\n");
     w(o, "        else if (done && done_emit) m_axis_tvalid <= 1'b1;\n");
@@ -609,7 +624,8 @@ static void emit_dense(Out *o, const Engine *e)
         return;
     }
     w(o, "\n    // ---- activation, entered when the sums are ready\n");
-    w(o, "    wire act_en = cnt == %d'd%d;\n", clog2i(e->latency + 1), e->latency - v->latency);
+    char at[64];
+    w(o, "    wire act_en = %s;\n", job_at(at, sizeof at, e, v->latency));
     for (int j = 0; j < e->out_n; j++) {
         dense_act_open(o, e, &ap);
         w(o, ") u_act_%d (.clk(clk), .en(act_en), .in_data(mv_acc_%d), .out_data(m_axis_tdata[%d:%d]));\n", j, j,
@@ -660,20 +676,26 @@ static void lane_mux(Out *o, const Engine *e, const char *sel, const char *dst, 
     w(o, "        default: %s <= %s;\n        endcase\n    end\n", dst, src);
 }
 
-/* The decode "slot s of a phase whose slot 0 is at job cycle t0" (cnt == L - t0 - s), registered:
- * computed a cycle early from cnt + 1 (cnt counts down by one every busy cycle, t0 >= 2). */
+/* The decode "slot s of a phase whose slot 0 is at job cycle t0" (job cycle t0 + s), as
+ * registers: a slot counter started a cycle early by the decode of job cycle t0 - 1 (t0 >= 2),
+ * stopped after slot S - 1. No comparison or subtraction on cnt: on iCE40 those share carry
+ * chains with the job counter, which the packer then splits into slow pieces. */
 static void slot_decode(Out *o, const Engine *e, const char *name, int t0)
 {
-    int L = e->latency, cw = clog2i(L + 1), S = e->slots, sw = clog2i(S) < 1 ? 1 : clog2i(S);
-    if (t0 < 2) BUG("slot phase starts at job cycle %d", t0);
+    int L = e->latency, S = e->slots, sw = clog2i(S) < 1 ? 1 : clog2i(S);
+    char at[64];
+    if (t0 < 2 || t0 + S > L) BUG("slot phase at job cycle %d, %d slots, latency %d", t0, S, L);
     w(o, "    reg %s_on;\n    reg [%d:0] %s;\n", name, sw - 1, name);
-    w(o, "    wire [%d:0] %s_next = %d'd%d - cnt;\n", cw - 1, name, cw, L - t0 + 1);
-    w(o, "    always @(posedge clk) begin\n        %s_on <= (cnt <= %d'd%d) && (cnt >= %d'd%d);\n", name, cw, L - t0 + 1, cw,
-      L - t0 - S + 2);
-    w(o, "        %s <= %s_next[%d:0];\n    end\n", name, name, sw - 1);
+    w(o, "    always @(posedge clk) begin\n");
+    w(o, "        if (%s) begin\n            %s_on <= 1'b1;\n            %s <= %d'd0;\n", job_at(at, sizeof at, e, t0 - 1), name,
+      name, sw);
+    w(o, "        end else if (%s_on) begin\n", name);
+    if (S > 1) w(o, "            %s <= %s + %d'd1;\n", name, name, sw);
+    w(o, "            if (%s == %d'd%d) %s_on <= 1'b0;\n        end\n", name, sw, S - 1, name);
+    w(o, "        if (rst) %s_on <= 1'b0;\n    end\n", name);
     /* with one slot per lane the decode has no reader */
-    w(o, "    /* verilator lint_off UNUSEDSIGNAL */\n    wire unused_%s = &{1'b0, %s_on, %s, %s_next};\n"
-         "    /* verilator lint_on UNUSEDSIGNAL */\n", name, name, name, name);
+    w(o, "    /* verilator lint_off UNUSEDSIGNAL */\n    wire unused_%s = &{1'b0, %s_on, %s};\n"
+         "    /* verilator lint_on UNUSEDSIGNAL */\n", name, name, name);
 }
 
 static void emit_cell(Out *o, const Engine *e)
@@ -920,7 +942,7 @@ static void emit_reverse(Out *o, const Engine *e)
 static void emit_softmax(Out *o, const Engine *e)
 {
     const Layer *l = e->layer;
-    int N = e->out_n, L = e->latency, cw = clog2i(L + 1);
+    int N = e->out_n, L = e->latency;
     FxType A = e->in_t, R = e->out_t, T = l->ty.table;
     map_control(o, e, "1'b1", "job_last");
     Table *te = table_exp(l), *ti = table_inv(l);
@@ -931,7 +953,7 @@ static void emit_softmax(Out *o, const Engine *e)
     int DW = A.w + 1;                        /* d = x - max needs one more bit */
     int SW = T.w + clog2i(N + 1) + 1;        /* exact sum of the exp entries */
     w(o, "    // stages: latch (c+1), max tree (+%d), d = x - max, exp lookup, sum tree (+%d), 1/sum lookup,\n", dm, ds);
-    w(o, "    // product; result written when cnt == 1\n");
+    w(o, "    // product; result written in job cycle %d\n", L - 1);
     w(o, "    reg [%d:0] x_reg;\n    always @(posedge clk) if (start) x_reg <= s_axis_tdata;\n", N * A.w - 1);
     int n_in = N;
     w(o, "    wire [%d:0] mx_0 = x_reg;\n", N * A.w - 1);
@@ -943,8 +965,9 @@ static void emit_softmax(Out *o, const Engine *e)
         n_in = n_out;
     }
     int A_lat = o->n->act_lat;
-    w(o, "    wire exp_en = cnt == %d'd%d;\n", cw, L - 2 - dm);
-    w(o, "    wire inv_en = cnt == %d'd%d;\n", cw, L - 2 - dm - A_lat - ds);
+    char at[64];
+    w(o, "    wire exp_en = %s;\n", job_at(at, sizeof at, e, 2 + dm));
+    w(o, "    wire inv_en = %s;\n", job_at(at, sizeof at, e, 2 + dm + A_lat + ds));
     w(o, "    wire [%d:0] e_flat;\n", N * T.w - 1);
     for (int j = 0; j < N; j++) {
         w(o, "    reg [%d:0] d_%d;\n", DW - 1, j);
