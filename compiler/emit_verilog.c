@@ -155,6 +155,10 @@ typedef struct {
     char **extra;           /* extra-input expressions, indexed by MvmOut.extra */
     int off;                /* start cycle offset within the job */
     bool serial;            /* in: the caller consumes direct-form captures one by one */
+    int banks, bank_n;      /* in: direct form on one multiplier: the captures go to `banks`
+                             * memories <pfx>_bank_<b> of bank_n words (output j to bank
+                             * j / bank_n, address j % bank_n), read by the caller; no
+                             * <pfx>_acc_<j> */
     /* out, when serial and direct: per multiplier its captured sum <pfx>_cap_<m>, strobe
      * <pfx>_last_<m>_d2 and index <pfx>_pc_<m>; part_out[m][i] is the output of capture i */
     bool direct;
@@ -162,6 +166,23 @@ typedef struct {
 } MvmCtx;
 
 typedef struct { int m, idx, n; } PartRef;
+
+/* A regular schedule: every output takes all operands in order (0 .. n_in-1) and every
+ * multiplier does exactly R products starting at an output boundary (R a multiple of n_in, the
+ * product count a multiple of R). Then operand index and first/last/valid flags are the same
+ * for all multipliers and follow the slot, so counters make them and the ROM holds only the
+ * weights (on iCE40 a 16-bit word fits one block RAM's width; with the fields it took two). */
+static bool mvm_regular(const Mvm *v)
+{
+    if (v->rf < 2 || v->n_in < 2 || v->rf % v->n_in || v->n_products % v->rf) return false;
+    for (int j = 0; j < v->n_out; j++) {
+        const MvmOut *mo = &v->outs[j];
+        if (mo->n_terms != v->n_in) return false;
+        for (int t = 0; t < mo->n_terms; t++)
+            if (mo->terms[t].k != t) return false;
+    }
+    return true;
+}
 
 /* Emit the products and trees; defines <pfx>_acc_<j> (accum type) for every output. */
 static void emit_mvm(Out *o, const Mvm *v, MvmCtx *c)
@@ -258,18 +279,23 @@ static void emit_mvm(Out *o, const Mvm *v, MvmCtx *c)
         }
         for (int j = 0; j < v->n_out; j++)
             for (int i = 0; i < n_parts_out[j]; i++) parts[j][i].n = n_parts_m[parts[j][i].m];
-        /* the ROM file: hex, one word per line, exactly R lines */
+        /* the ROM file: hex, one word per line, exactly R lines; a regular schedule stores
+         * only the weights (rw bits per multiplier) */
+        bool regular = mvm_regular(v);
+        int rw = regular ? wt.w : fw;
         char rel[300], fname[240];
         snprintf(fname, sizeof fname, "%s_%s.mem", o->e->name, p);
         snprintf(rel, sizeof rel, "mem/%s", fname);
         FILE *mf = xfopen_w(o->dir, rel);
-        int width = P * fw, digits = (width + 3) / 4;
+        int width = P * rw, digits = (width + 3) / 4;
         for (int s = 0; s < words; s++) {
             const unsigned char *bits = rom + (size_t)s * (size_t)rowbytes;
             for (int d = digits - 1; d >= 0; d--) {
                 int nib = 0;
-                for (int b = 0; b < 4; b++)
-                    if (d * 4 + b < width && bits[d * 4 + b]) nib |= 1 << b;
+                for (int b = 0; b < 4; b++) {
+                    int bit = d * 4 + b;
+                    if (bit < width && bits[(bit / rw) * fw + bit % rw]) nib |= 1 << b;
+                }
                 fputc("0123456789abcdef"[nib], mf);
             }
             fputc('\n', mf);
@@ -296,6 +322,20 @@ static void emit_mvm(Out *o, const Mvm *v, MvmCtx *c)
         } else {
             w(o, "    reg %s_on_1;\n    always @(posedge clk) %s_on_1 <= %s_on;\n", p, p, p);
         }
+        if (regular) {
+            /* the operand index follows the slot (k = slot mod n_in), delayed like the word */
+            int nd = 1 + o->n->table_reg;
+            w(o, "    // regular schedule: operand index and flags from a counter, the ROM holds the weights\n");
+            w(o, "    reg [%d:0] %s_k;\n", kb - 1, p);
+            for (int d = 1; d <= nd; d++) w(o, "    reg [%d:0] %s_k_d%d;\n", kb - 1, p, d);
+            w(o, "    always @(posedge clk) begin\n        if (%s_go) %s_k <= %d'd0;\n", p, p, kb);
+            w(o, "        else if (%s_on) %s_k <= %s_k == %d'd%d ? %d'd0 : %s_k + %d'd1;\n", p, p, p, kb, v->n_in - 1, kb, p, kb);
+            w(o, "        %s_k_d1 <= %s_k;\n", p, p);
+            for (int d = 2; d <= nd; d++) w(o, "        %s_k_d%d <= %s_k_d%d;\n", p, d, p, d - 1);
+            w(o, "    end\n");
+            w(o, "    wire %s_kfirst = %s_k_d%d == %d'd0;\n    wire %s_klast = %s_k_d%d == %d'd%d;\n", p, p, nd, kb, p, p, nd,
+              kb, v->n_in - 1);
+        }
         w(o, "    wire [%d:0] %s_opv [0:%d];\n", ot.w - 1, p, v->n_in - 1);
         for (int k = 0; k < v->n_in; k++) w(o, "    assign %s_opv[%d] = %s_op_%d;\n", p, k, p, k);
         int accw = G;
@@ -312,8 +352,12 @@ static void emit_mvm(Out *o, const Mvm *v, MvmCtx *c)
         for (int m = 0; m < P; m++) {
             int base = m * fw;
             w(o, "    // multiplier %d: %d partial sums\n", m, n_parts_m[m]);
-            w(o, "    wire [%d:0] %s_f_%d = %s_word%s[%d:%d];\n", fw - 1, p, m, p, o->n->table_reg ? "_r" : "", base + fw - 1,
-              base);
+            if (regular)
+                w(o, "    wire [%d:0] %s_f_%d = {1'b1, %s_kfirst, %s_klast, %s_k_d%d, %s_word%s[%d:%d]};\n", fw - 1, p, m, p,
+                  p, p, 1 + o->n->table_reg, p, o->n->table_reg ? "_r" : "", m * rw + rw - 1, m * rw);
+            else
+                w(o, "    wire [%d:0] %s_f_%d = %s_word%s[%d:%d];\n", fw - 1, p, m, p, o->n->table_reg ? "_r" : "",
+                  base + fw - 1, base);
             w(o, "    reg [%d:0] %s_a_%d;\n    reg [%d:0] %s_b_%d;\n", ot.w - 1, p, m, wt.w - 1, p, m);
             bool track = direct || n_parts_m[m] > 1; /* partial sums to capture */
             w(o, "    reg %s_en_%d, %s_first_%d;\n", p, m, p, m);
@@ -354,7 +398,7 @@ static void emit_mvm(Out *o, const Mvm *v, MvmCtx *c)
             if (track) {
                 int pcw = clog2i(n_parts_m[m]) < 1 ? 1 : clog2i(n_parts_m[m]);
                 int ncap = direct ? n_parts_m[m] : n_parts_m[m] - 1, capw = direct ? at.w : accw;
-                if (direct && c->serial) ncap = 0; /* the caller takes the captures as they come */
+                if (direct && (c->serial || c->banks)) ncap = 0; /* the caller takes the captures */
                 w(o, "    reg [%d:0] %s_pc_%d;\n", pcw - 1, p, m);
                 for (int i = 0; i < ncap; i++) w(o, "    reg [%d:0] %s_part_%d_%d;\n", capw - 1, p, m, i);
                 char cap[64];
@@ -393,6 +437,25 @@ static void emit_mvm(Out *o, const Mvm *v, MvmCtx *c)
                 w(o, "        end\n    end\n");
             }
         }
+        if (c->banks) {
+            if (!direct || P != 1 || v->n_out != c->banks * c->bank_n) BUG("banked captures of a %d-output product", v->n_out);
+            /* memories rather than registers: on FPGAs with block RAM the vectors leave the
+             * flip-flops, and the read port replaces the lane multiplexer */
+            int bw = clog2i(c->banks) < 1 ? 1 : clog2i(c->banks), aw = clog2i(c->bank_n) < 1 ? 1 : clog2i(c->bank_n);
+            w(o, "    // captures into %d banks of %d words: output j to bank j / %d, address j %% %d\n", c->banks, c->bank_n,
+              c->bank_n, c->bank_n);
+            w(o, "    reg [%d:0] %s_wb;\n    reg [%d:0] %s_wa;\n", bw - 1, p, aw - 1, p);
+            w(o, "    always @(posedge clk) begin\n        if (rst) begin\n            %s_wb <= %d'd0;\n            %s_wa <= %d'd0;\n"
+                 "        end else if (%s_last_0_d2) begin\n", p, bw, p, aw, p);
+            w(o, "            if (%s_wa == %d'd%d) begin\n                %s_wa <= %d'd0;\n", p, aw, c->bank_n - 1, p, aw);
+            w(o, "                %s_wb <= %s_wb == %d'd%d ? %d'd0 : %s_wb + %d'd1;\n", p, p, bw, c->banks - 1, bw, p, bw);
+            w(o, "            end else %s_wa <= %s_wa + %d'd1;\n        end\n    end\n", p, p, aw);
+            for (int b = 0; b < c->banks; b++) {
+                w(o, "    reg [%d:0] %s_bank_%d [0:%d];\n", at.w - 1, p, b, c->bank_n - 1);
+                w(o, "    always @(posedge clk) if (%s_last_0_d2 && %s_wb == %d'd%d) %s_bank_%d[%s_wa] <= %s_cap_0;\n", p, p, bw, b,
+                  p, b, p, p);
+            }
+        }
         c->direct = direct;
         if (direct && c->serial) {
             c->n_mult = P;
@@ -421,7 +484,7 @@ static void emit_mvm(Out *o, const Mvm *v, MvmCtx *c)
 
     for (int j = 0; j < v->n_out; j++) {
         const MvmOut *mo = &v->outs[j];
-        if (direct && c->serial) {
+        if (direct && (c->serial || c->banks)) {
             free(items[j][0]);
             free(items[j]);
             continue;
@@ -676,6 +739,12 @@ static void lane_mux(Out *o, const Engine *e, const char *sel, const char *dst, 
     w(o, "        default: %s <= %s;\n        endcase\n    end\n", dst, src);
 }
 
+/* A lane input read from a bank (memory) at the slot: registered like lane_mux's. */
+static void bank_read(Out *o, const char *sel, const char *dst, int width, const char *mem)
+{
+    w(o, "    reg [%d:0] %s;\n    always @(posedge clk) %s <= %s[%s];\n", width - 1, dst, dst, mem, sel);
+}
+
 /* The decode "slot s of a phase whose slot 0 is at job cycle t0" (job cycle t0 + s), as
  * registers: a slot counter started a cycle early by the decode of job cycle t0 - 1 (t0 >= 2),
  * stopped after slot S - 1. No comparison or subtraction on cnt: on iCE40 those share carry
@@ -709,17 +778,30 @@ static void emit_cell(Out *o, const Engine *e)
     int inb = e->in_n * e->in_t.w;
     if (e->split) w(o, "    reg [%d:0] x_reg;\n    always @(posedge clk) if (start) x_reg <= s_axis_tdata;\n", inb - 1);
 
+    /* Banked form (one multiplier, one lane, direct captures): the gate sums and the LSTM's
+     * c live in memories (block RAM on FPGAs) instead of per-unit registers; the lane reads
+     * them at its slot with the same one-cycle latency as the lane multiplexer. */
+    bool banked = !e->split && v->direct && v->n_mult == 1 && E == 1 && S > 1 && (lstm || (gru && ra));
+
     /* state banks: h (and c) per unit, cleared after the last timestep of a sequence */
     w(o, "\n    // ---- state: h%s per unit; %d lanes x %d slots of elementwise cells\n", lstm ? " and c" : "", E, S);
     for (int j = 0; j < u; j++) {
         w(o, "    reg [%d:0] h_state_%d;\n", R.w - 1, j);
-        if (lstm) w(o, "    reg [%d:0] c_state_%d;\n", St.w - 1, j);
+        if (lstm && !banked) w(o, "    reg [%d:0] c_state_%d;\n", St.w - 1, j);
         if (gru && !ra) w(o, "    reg [%d:0] rh_%d;\n", R.w - 1, j);
+    }
+    if (lstm && banked) {
+        /* c in a memory: it cannot be cleared by rst, so the first step of a sequence (after
+         * rst or after a last step) reads c_prev as 0 instead */
+        w(o, "    reg [%d:0] c_mem [0:%d];\n", St.w - 1, u - 1);
+        w(o, "    reg next_first, job_first;\n    always @(posedge clk) begin\n");
+        w(o, "        if (rst) next_first <= 1'b1;\n        else if (start) next_first <= s_axis_tlast;\n");
+        w(o, "        if (start) job_first <= next_first;\n    end\n");
     }
     w(o, "    wire [%d:0] h_state = {", u * R.w - 1);
     for (int j = u - 1; j >= 0; j--) w(o, "h_state_%d%s", j, j ? ", " : "};\n");
 
-    MvmCtx c = {.pfx = "mv", .off = 0};
+    MvmCtx c = {.pfx = "mv", .off = 0, .banks = banked ? 4 : 0, .bank_n = u};
     c.op = xcalloc((size_t)v->n_in, sizeof(char *));
     int nx = v->n_a;
     for (int k = 0; k < nx; k++) c.op[k] = elem("s_axis_tdata", k, e->in_t.w); /* fused: in place */
@@ -736,7 +818,7 @@ static void emit_cell(Out *o, const Engine *e)
     emit_mvm(o, v, &c);
 
     /* per-unit names of the products' outputs */
-    for (int j = 0; j < u; j++) {
+    for (int j = 0; j < u && !banked; j++) {
         if (lstm)
             for (int g = 0; g < 4; g++) w(o, "    wire [%d:0] mv_acc_%d_%c = mv_acc_%d;\n", A.w - 1, j, "ifgo"[g], g * u + j);
         if (gru) {
@@ -803,11 +885,15 @@ static void emit_cell(Out *o, const Engine *e)
         } else if (lstm) {
             for (int g = 0; g < 4; g++) {
                 snprintf(dst, sizeof dst, "l%d_pre_%c", ln, "ifgo"[g]);
-                snprintf(f1, sizeof f1, "mv_acc_%%d_%c", "ifgo"[g]);
-                lane_mux(o, e, sel, dst, A.w, ln, f1);
+                snprintf(f1, sizeof f1, banked ? "mv_bank_%d" : "mv_acc_%%d_%c", banked ? g : "ifgo"[g]);
+                if (banked) bank_read(o, sel, dst, A.w, f1);
+                else lane_mux(o, e, sel, dst, A.w, ln, f1);
             }
             snprintf(dst, sizeof dst, "l%d_c_prev", ln);
-            lane_mux(o, e, sel, dst, St.w, ln, "c_state_%d");
+            if (banked) {
+                bank_read(o, sel, "l0_c_rd", St.w, "c_mem");
+                w(o, "    wire [%d:0] %s = job_first ? %d'd0 : l0_c_rd;\n", St.w - 1, dst, St.w);
+            } else lane_mux(o, e, sel, dst, St.w, ln, "c_state_%d");
             w(o, "    wire [%d:0] c_new_%d;\n", St.w - 1, ln);
             w(o, "    rnnc_lstm_cell #(.TABLE_REG(%d), .ACC_W(%d), .ACC_F(%d), .R_W(%d), .R_F(%d), .R_SIGNED(%d), .R_ROUND(%d), "
                  ".R_SATURATE(%d), .S_W(%d), .S_F(%d), .S_ROUND(%d), .S_SATURATE(%d), ",
@@ -825,7 +911,10 @@ static void emit_cell(Out *o, const Engine *e)
             const char *fs[4] = {f1, f2, f3, f4}, *nm[4] = {"z", "r", "xw", "hu"};
             for (int k = 0; k < 4; k++) {
                 snprintf(dst, sizeof dst, "l%d_%s", ln, nm[k]);
-                lane_mux(o, e, sel, dst, A.w, ln, fs[k]);
+                if (banked) {
+                    snprintf(f1, sizeof f1, "mv_bank_%d", k);
+                    bank_read(o, sel, dst, A.w, f1);
+                } else lane_mux(o, e, sel, dst, A.w, ln, fs[k]);
             }
             snprintf(dst, sizeof dst, "l%d_h_prev", ln);
             lane_mux(o, e, sel, dst, R.w, ln, "h_state_%d");
@@ -859,7 +948,8 @@ static void emit_cell(Out *o, const Engine *e)
     w(o, "\n    // ---- write-back\n");
     if (lstm) {
         slot_decode(o, e, "cwslot", e->cell_start + e->lane_reg + o->n->act_lat + 2);
-        for (int j = 0; j < u; j++)
+        if (banked) w(o, "    always @(posedge clk) if (cwslot_on) c_mem[cwslot] <= c_new_0;\n");
+        for (int j = 0; j < u && !banked; j++)
             w(o, "    always @(posedge clk) if (rst) c_state_%d <= %d'd0; else if (cwslot_on && cwslot == %d'd%d) "
                  "c_state_%d <= job_last ? %d'd0 : c_new_%d;\n", j, St.w, sw, j / E, j, St.w, j % E);
     }

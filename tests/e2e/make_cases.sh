@@ -92,4 +92,8 @@ reg() { # NAME SEED KIND
 # cb72398) left `reg h_next_3` undriven,
 # verilator --lint-only -Wall UNDRIVEN (emit_verilog.c)
 reg reg_seed25_rnn_undriven 25 dense
+# --- one multiplier and one elementwise lane (the largest reuse factor): gate sums and the LSTM's
+#     c in memories (banked form); regular schedules (ROM of weights only), also on 3 multipliers ---
+gen bank_lstm       "T=4 F=2 RF=100000; lstm u=3 rs=1; lstm u=4; dense u=6 rf=8 act=relu; dense u=1 act=sigmoid"
+gen bank_gru        "T=4 F=3 RF=100000; gru u=3 ra=1 rs=1; gru u=4 ra=1; dense u=2 act=tanh"
 echo "wrote $((seed - 100)) cases to $OUT"

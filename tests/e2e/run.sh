@@ -166,6 +166,10 @@ if [ "${E2E_CASES:-1}" != 0 ]; then
     for m in "$ROOT"/tests/e2e/cases/*.json; do
         job "case_$(basename "$m" .json)" "$m" "${m%.json}.txt" icarus
     done
+    # the banked and regular forms also with --table-reg (their extra pipeline registers)
+    for m in "$ROOT"/tests/e2e/cases/bank_*.json; do
+        job "case_$(basename "$m" .json)_tr" "$m" "${m%.json}.txt" icarus-tr
+    done
 fi
 # (b) random models, kinds cycled
 KINDS=(lstm gru gru_ra0 simple_rnn dense)
