@@ -155,6 +155,8 @@ typedef struct {
     char **extra;           /* extra-input expressions, indexed by MvmOut.extra */
     int off;                /* start cycle offset within the job */
     bool serial;            /* in: the caller consumes direct-form captures one by one */
+    const char *op_mem;     /* in (rf > 1): operands are read from this memory (already of the
+                             * operand type) instead of the op expressions */
     int banks, bank_n;      /* in: direct form on one multiplier: the captures go to `banks`
                              * memories <pfx>_bank_<b> of bank_n words (output j to bank
                              * j / bank_n, address j % bank_n), read by the caller; no
@@ -194,7 +196,7 @@ static void emit_mvm(Out *o, const Mvm *v, MvmCtx *c)
 
     w(o, "\n    // ---- %s: %d outputs, %d products on %d multipliers (reuse %d), tree depth %d\n",
       p, v->n_out, v->n_products, v->n_mult, v->rf, v->depth);
-    for (int k = 0; k < v->n_in; k++) {
+    for (int k = 0; k < v->n_in && !c->op_mem; k++) {
         FxType tk = k < v->n_a ? v->ta : v->tb;
         snprintf(buf2, sizeof buf2, "%s_in_%d", p, k);
         align(buf, sizeof buf, buf2, tk, ot);
@@ -336,8 +338,13 @@ static void emit_mvm(Out *o, const Mvm *v, MvmCtx *c)
             w(o, "    wire %s_kfirst = %s_k_d%d == %d'd0;\n    wire %s_klast = %s_k_d%d == %d'd%d;\n", p, p, nd, kb, p, p, nd,
               kb, v->n_in - 1);
         }
-        w(o, "    wire [%d:0] %s_opv [0:%d];\n", ot.w - 1, p, v->n_in - 1);
-        for (int k = 0; k < v->n_in; k++) w(o, "    assign %s_opv[%d] = %s_op_%d;\n", p, k, p, k);
+        char opv[64];
+        snprintf(opv, sizeof opv, "%s_opv", p);
+        if (c->op_mem) snprintf(opv, sizeof opv, "%s", c->op_mem);
+        else {
+            w(o, "    wire [%d:0] %s_opv [0:%d];\n", ot.w - 1, p, v->n_in - 1);
+            for (int k = 0; k < v->n_in; k++) w(o, "    assign %s_opv[%d] = %s_op_%d;\n", p, k, p, k);
+        }
         int accw = G;
         /* Direct form: every output is one multiplier's single run and has no extra input, so
          * the bias joins at the capture, cast to the accumulator type there, and no adder tree
@@ -374,7 +381,7 @@ static void emit_mvm(Out *o, const Mvm *v, MvmCtx *c)
                 if (track) w(o, "    reg %s_last_%d_p;\n", p, m);
             }
             w(o, "    always @(posedge clk) begin\n");
-            w(o, "        %s_a_%d%s <= %s_opv[%s_f_%d[%d:%d]];\n", p, m, ps, p, p, m, wt.w + kb - 1, wt.w);
+            w(o, "        %s_a_%d%s <= %s[%s_f_%d[%d:%d]];\n", p, m, ps, opv, p, m, wt.w + kb - 1, wt.w);
             w(o, "        %s_b_%d%s <= %s_f_%d[%d:0];\n", p, m, ps, p, m, wt.w - 1);
             w(o, "        %s_en_%d%s <= %s_on_1 & %s_f_%d[%d];\n", p, m, ps, p, p, m, fw - 1);
             w(o, "        %s_first_%d%s <= %s_f_%d[%d];\n", p, m, ps, p, m, fw - 2);
@@ -547,6 +554,9 @@ static void header(Out *o, const char *what)
     w(o, "// %s\n", what);
 }
 
+/* Address width of a memory link's vector of n elements. */
+static int vec_addr_w(int n) { return clog2i(n) < 1 ? 1 : clog2i(n); }
+
 static void module_open(Out *o, const Engine *e)
 {
     int inb = e->in_n * e->in_t.w, outb = e->out_n * e->out_t.w;
@@ -554,6 +564,10 @@ static void module_open(Out *o, const Engine *e)
     fx_format(e->in_t, ti, sizeof ti);
     fx_format(e->out_t, to, sizeof to);
     w(o, "//\n// s_axis: %d x %s (element 0 in the low bits); m_axis: %d x %s\n", e->in_n, ti, e->out_n, to);
+    if (e->vec_in || e->vec_out)
+        w(o, "// %s%s%s: the vector passes element by element (write enable, index, element) into a\n"
+             "// memory in the consuming engine; the beat's valid/ready/last are as for tdata.\n",
+          e->vec_in ? "s_vec" : "", e->vec_in && e->vec_out ? " and " : "", e->vec_out ? "m_vec" : "");
     if (e->latency) w(o, "// A job accepted in cycle c has its result on m_axis from cycle c+%d.\n", e->latency);
     w(o, "`resetall\n`timescale 1ns / 1ps\n`default_nettype none\n\n");
     bool tables = e->kind != ENG_FLATTEN && e->kind != ENG_REVERSE;
@@ -564,9 +578,17 @@ static void module_open(Out *o, const Engine *e)
     w(o, ") (\n");
     w(o, "    input  wire clk,\n    input  wire rst,\n");
     w(o, "    input  wire s_axis_tvalid,\n    output wire s_axis_tready,\n");
-    w(o, "    input  wire [%d:0] s_axis_tdata,\n    input  wire s_axis_tlast,\n", inb - 1);
+    if (e->vec_in)
+        w(o, "    input  wire s_vec_we,\n    input  wire [%d:0] s_vec_addr,\n    input  wire [%d:0] s_vec_data,\n",
+          vec_addr_w(e->in_n) - 1, e->in_t.w - 1);
+    else w(o, "    input  wire [%d:0] s_axis_tdata,\n", inb - 1);
+    w(o, "    input  wire s_axis_tlast,\n");
     w(o, "    output reg  m_axis_tvalid,\n    input  wire m_axis_tready,\n");
-    w(o, "    output wire [%d:0] m_axis_tdata,\n    output reg  m_axis_tlast\n);\n", outb - 1);
+    if (e->vec_out)
+        w(o, "    output wire m_vec_we,\n    output wire [%d:0] m_vec_addr,\n    output wire [%d:0] m_vec_data,\n",
+          vec_addr_w(e->out_n) - 1, e->out_t.w - 1);
+    else w(o, "    output wire [%d:0] m_axis_tdata,\n", outb - 1);
+    w(o, "    output reg  m_axis_tlast\n);\n");
 }
 
 static void module_close(Out *o) { w(o, "\nendmodule\n\n`resetall\n"); }
@@ -647,6 +669,15 @@ static void emit_dense(Out *o, const Engine *e)
     MvmCtx c = {.pfx = "mv", .off = 0, .serial = true};
     c.op = xcalloc((size_t)v->n_in, sizeof(char *));
     for (int k = 0; k < v->n_in; k++) c.op[k] = elem(src, k, e->in_t.w);
+    if (e->vec_in) {
+        /* the input vector arrives in this memory, converted to the operand type as written */
+        char al[MAX_EXPR];
+        align(al, sizeof al, "s_vec_data", e->in_t, v->op_t);
+        w(o, "\n    // ---- the input vector, written element by element by the previous engine\n");
+        w(o, "    reg [%d:0] in_mem [0:%d];\n    always @(posedge clk) if (s_vec_we) in_mem[s_vec_addr] <= %s;\n",
+          v->op_t.w - 1, e->in_n - 1, al);
+        c.op_mem = "in_mem";
+    }
     emit_mvm(o, v, &c);
     ActParams ap = {0};
     if (!e->act_none) ap = act_params(o, e->layer, e->act);
@@ -669,16 +700,26 @@ static void emit_dense(Out *o, const Engine *e)
                 w(o, "        wv_%d[%d] <= wv_%d[%d];\n        wi_%d[%d] <= wi_%d[%d];\n", m, d, m, d - 1, m, d, m, d - 1);
             w(o, "    end\n");
         }
-        for (int m = 0; m < c.n_mult; m++) {
-            int pcw = clog2i(c.n_caps[m]) < 1 ? 1 : clog2i(c.n_caps[m]);
-            for (int i = 0; i < c.n_caps[m]; i++) {
-                int j = c.part_out[m][i];
-                w(o, "    reg [%d:0] out_%d;\n    always @(posedge clk) if (wv_%d[%d] && wi_%d[%d] == %d'd%d) out_%d <= y_%d;\n",
-                  e->out_t.w - 1, j, m, A_lat, m, A_lat, pcw, i, j, m);
+        if (e->vec_out) {
+            /* one multiplier, captures in output order: the activated sums go out as writes */
+            if (c.n_mult != 1 || c.n_caps[0] != e->out_n || vec_addr_w(e->out_n) != (clog2i(e->out_n) < 1 ? 1 : clog2i(e->out_n)))
+                BUG("memory link from a %d-multiplier dense", c.n_mult);
+            for (int i = 0; i < c.n_caps[0]; i++)
+                if (c.part_out[0][i] != i) BUG("capture %d is output %d", i, c.part_out[0][i]);
+            w(o, "    assign m_vec_we = wv_0[%d];\n    assign m_vec_addr = wi_0[%d];\n    assign m_vec_data = y_0;\n", A_lat,
+              A_lat);
+        } else {
+            for (int m = 0; m < c.n_mult; m++) {
+                int pcw = clog2i(c.n_caps[m]) < 1 ? 1 : clog2i(c.n_caps[m]);
+                for (int i = 0; i < c.n_caps[m]; i++) {
+                    int j = c.part_out[m][i];
+                    w(o, "    reg [%d:0] out_%d;\n    always @(posedge clk) if (wv_%d[%d] && wi_%d[%d] == %d'd%d) out_%d <= y_%d;\n",
+                      e->out_t.w - 1, j, m, A_lat, m, A_lat, pcw, i, j, m);
+                }
             }
+            w(o, "    assign m_axis_tdata = {");
+            for (int j = e->out_n - 1; j >= 0; j--) w(o, "out_%d%s", j, j ? ", " : "};\n");
         }
-        w(o, "    assign m_axis_tdata = {");
-        for (int j = e->out_n - 1; j >= 0; j--) w(o, "out_%d%s", j, j ? ", " : "};\n");
         for (int m = 0; m < c.n_mult; m++) free(c.part_out[m]);
         free(c.part_out);
         free(c.n_caps);
@@ -1168,7 +1209,12 @@ static void emit_top(const Netlist *n, const Schedule *s, const char *dir)
     w(&o, "    /* verilator lint_off UNUSEDSIGNAL */\n    wire unused_tlast = s_axis_tlast;\n    /* verilator lint_on UNUSEDSIGNAL */\n");
     for (int i = 0; i <= n->n; i++) {
         int bits = i == 0 ? inb : n->eng[i - 1].out_n * n->eng[i - 1].out_t.w;
-        w(&o, "    wire st%d_valid, st%d_ready, st%d_last;\n    wire [%d:0] st%d_data;\n", i, i, i, bits - 1, i);
+        if (i > 0 && n->eng[i - 1].vec_out) {
+            const Engine *pe = &n->eng[i - 1];
+            w(&o, "    wire st%d_valid, st%d_ready, st%d_last;\n    wire st%d_we;\n    wire [%d:0] st%d_addr;\n    wire [%d:0] st%d_data;\n",
+              i, i, i, i, vec_addr_w(pe->out_n) - 1, i, pe->out_t.w - 1, i);
+        } else
+            w(&o, "    wire st%d_valid, st%d_ready, st%d_last;\n    wire [%d:0] st%d_data;\n", i, i, i, bits - 1, i);
     }
     w(&o, "    assign st0_valid = s_axis_tvalid;\n    assign s_axis_tready = st0_ready;\n");
     w(&o, "    assign st0_data = s_axis_tdata;\n    assign st0_last = in_last;\n");
@@ -1176,9 +1222,18 @@ static void emit_top(const Netlist *n, const Schedule *s, const char *dir)
         const Engine *e = &n->eng[i];
         w(&o, "    %s #(.MEM_PATH(MEM_PATH)) u_%s_%s (\n", e->name, e->layer->name, e->role);
         w(&o, "        .clk(clk), .rst(rst),\n");
-        w(&o, "        .s_axis_tvalid(st%d_valid), .s_axis_tready(st%d_ready), .s_axis_tdata(st%d_data), .s_axis_tlast(st%d_last),\n", i, i, i, i);
-        w(&o, "        .m_axis_tvalid(st%d_valid), .m_axis_tready(st%d_ready), .m_axis_tdata(st%d_data), .m_axis_tlast(st%d_last));\n",
-          i + 1, i + 1, i + 1, i + 1);
+        if (e->vec_in)
+            w(&o, "        .s_axis_tvalid(st%d_valid), .s_axis_tready(st%d_ready), .s_vec_we(st%d_we), .s_vec_addr(st%d_addr), "
+                  ".s_vec_data(st%d_data), .s_axis_tlast(st%d_last),\n", i, i, i, i, i, i);
+        else
+            w(&o, "        .s_axis_tvalid(st%d_valid), .s_axis_tready(st%d_ready), .s_axis_tdata(st%d_data), .s_axis_tlast(st%d_last),\n",
+              i, i, i, i);
+        if (e->vec_out)
+            w(&o, "        .m_axis_tvalid(st%d_valid), .m_axis_tready(st%d_ready), .m_vec_we(st%d_we), .m_vec_addr(st%d_addr), "
+                  ".m_vec_data(st%d_data), .m_axis_tlast(st%d_last));\n", i + 1, i + 1, i + 1, i + 1, i + 1, i + 1);
+        else
+            w(&o, "        .m_axis_tvalid(st%d_valid), .m_axis_tready(st%d_ready), .m_axis_tdata(st%d_data), .m_axis_tlast(st%d_last));\n",
+              i + 1, i + 1, i + 1, i + 1);
     }
     int k = n->n;
     w(&o, "    assign m_axis_tvalid = st%d_valid;\n    assign st%d_ready = m_axis_tready;\n", k, k);

@@ -325,6 +325,18 @@ Netlist *lower_model(const Model *m, int table_reg)
             break;
         }
     }
+    /* Memory links: a dense that produces its outputs one at a time (one multiplier, direct
+     * form) feeding a dense that reads its input in place (reuse factor > 1) passes the vector
+     * through a memory in the consumer (block RAM on FPGAs) instead of an output register of
+     * out_n elements and an out_n-way operand multiplexer. Same cycles: each element is written
+     * when its register would have been, and the consumer's operand register becomes the
+     * memory's read register. */
+    for (int i = 0; i + 1 < n->n; i++) {
+        Engine *e = &n->eng[i], *nx = &n->eng[i + 1];
+        if (e->kind == ENG_DENSE && !e->act_none && e->mvm.direct && e->mvm.n_mult == 1 && nx->kind == ENG_DENSE &&
+            nx->mvm.rf > 1 && nx->in_n > 1)
+            e->vec_out = nx->vec_in = true;
+    }
     for (int i = 0; i < n->n; i++) {
         Engine *e = &n->eng[i];
         e->n_mult = e->mvm.n_mult + e->mvm2.n_mult;

@@ -211,6 +211,9 @@ typedef struct {
     int latency;                         /* MAP engines: job start -> output valid */
     int ack_off;                         /* >0: reads s_axis_tdata in place and takes the beat
                                           * (tready) this many cycles after the job starts */
+    bool vec_out, vec_in;                /* the output vector goes to the next engine through a
+                                          * memory it owns, written element by element (m_vec_*
+                                          * / s_vec_* ports instead of tdata); see lower.c */
     int cell_lat;                        /* CELL: unit in (cycle t) -> h_new valid (t+cell_lat) */
     int cell_start;                      /* CELL: job cycle the first slot enters the cells */
     int lanes, slots;                    /* CELL: elementwise cells, units per cell */

@@ -96,4 +96,7 @@ reg reg_seed25_rnn_undriven 25 dense
 #     c in memories (banked form); regular schedules (ROM of weights only), also on 3 multipliers ---
 gen bank_lstm       "T=4 F=2 RF=100000; lstm u=3 rs=1; lstm u=4; dense u=6 rf=8 act=relu; dense u=1 act=sigmoid"
 gen bank_gru        "T=4 F=3 RF=100000; gru u=3 ra=1 rs=1; gru u=4 ra=1; dense u=2 act=tanh"
+# --- memory links: a one-multiplier dense writes its outputs into the next dense's input memory
+#     (relu's unsigned result widened to the consumer's operand type on the way) ---
+gen bank_vec_link   "T=3 F=2; dense u=5 rf=max act=relu po=ap_ufixed<16,6>; dense u=4 rf=max act=tanh; dense u=3 rf=2; dense u=2 rf=max"
 echo "wrote $((seed - 100)) cases to $OUT"
