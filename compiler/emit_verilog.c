@@ -103,14 +103,15 @@ static char *table_file(const Netlist *n, const Layer *l, const char *what)
     return s;
 }
 
-static void write_table(const char *dir, const char *file, const Table *t)
+/* The table file: one hex entry per line, the low `width` bits of each raw entry. */
+static void write_table(const char *dir, const char *file, const Table *t, int width)
 {
     char rel[256];
     snprintf(rel, sizeof rel, "mem/%s", file);
     FILE *f = xfopen_w(dir, rel);
-    int digits = (t->out.w + 3) / 4;
+    int digits = (width + 3) / 4;
     for (int k = 0; k < t->n; k++) {
-        uint64_t bits = (uint64_t)t->entries[k] & (t->out.w == 64 ? ~0ull : ((1ull << t->out.w) - 1));
+        uint64_t bits = (uint64_t)t->entries[k] & (width == 64 ? ~0ull : ((1ull << width) - 1));
         fprintf(f, "%0*llx\n", digits, (unsigned long long)bits);
     }
     fclose(f);
@@ -119,8 +120,29 @@ static void write_table(const char *dir, const char *file, const Table *t)
 /* Activation parameters for rnnc_activation / the cells (prefix "" or "RACT_" ...). */
 typedef struct {
     int kind, bits, shift, offset;
+    int tw, tsigned;    /* stored entry width and extension (rnnc_activation TABLE_W, TABLE_SIGNED) */
     char file[200];
 } ActParams;
+
+/* The narrowest storage of a table's raw entries: unsigned when none is negative, else signed;
+ * rnnc_activation extends them back to the output width. */
+static void table_storage(const Table *t, int *tw, int *tsigned)
+{
+    int64_t lo = 0, hi = 0;
+    for (int k = 0; k < t->n; k++) {
+        if (t->entries[k] < lo) lo = t->entries[k];
+        if (t->entries[k] > hi) hi = t->entries[k];
+    }
+    int w = 1;
+    if (lo >= 0) {
+        while (w < t->out.w && hi >= ((int64_t)1 << w)) w++;
+        *tsigned = 0;
+    } else {
+        while (w < t->out.w && (lo < -((int64_t)1 << (w - 1)) || hi >= ((int64_t)1 << (w - 1)))) w++;
+        *tsigned = 1;
+    }
+    *tw = w;
+}
 
 static ActParams act_params(Out *o, const Layer *l, ActKind a)
 {
@@ -131,9 +153,10 @@ static ActParams act_params(Out *o, const Layer *l, ActKind a)
         p.bits = clog2i(t->n);
         p.shift = t->scale_shift;
         p.offset = t->offset;
+        table_storage(t, &p.tw, &p.tsigned);
         char *fn = table_file(o->n, l, act_name(a));
         snprintf(p.file, sizeof p.file, "%s", fn);
-        write_table(o->dir, fn, t);
+        write_table(o->dir, fn, t, p.tw);
         free(fn);
     }
     return p;
@@ -145,6 +168,7 @@ static void act_inst_params(Out *o, const char *pfx, const ActParams *p)
     w(o, ".%sKIND(%d), .%sTABLE_BITS(%d), .%sSCALE_SHIFT(%d), .%sOFFSET(%d), .%s%s({MEM_PATH, \"%s\"})",
       pfx, p->kind, pfx, p->bits, pfx, p->shift, pfx, p->offset, pfx,
       *pfx ? "FILE" : "INIT_FILE", p->file);
+    if (p->kind == 2) w(o, ", .%sTABLE_W(%d), .%sTABLE_SIGNED(%d)", pfx, p->tw, pfx, p->tsigned);
 }
 
 /* ---- matrix-vector products ---- */
@@ -414,18 +438,25 @@ static void emit_mvm(Out *o, const Mvm *v, MvmCtx *c)
                     /* bias_<m> == the bias of capture pc, kept in a register (the table lookup
                      * stays off the capture's carry chain): loaded with the next capture's
                      * bias whenever pc advances */
-                    int nc = n_parts_m[m];
-                    w(o, "    reg [%d:0] %s_bias_%d, %s_bias_next_%d;\n    always @* begin\n        case (%s_pc_%d)\n",
-                      G - 1, p, m, p, m, p, m);
+                    int nc = n_parts_m[m], nb = 1; /* the table holds nb-bit signed values */
                     for (int i = 0; i < nc; i++) {
-                        lit(buf, sizeof buf, G, v->outs[part_out[m][(i + 1) % nc]].bias);
+                        wide_t b = v->outs[part_out[m][i]].bias;
+                        while (nb < G && (b < -((wide_t)1 << (nb - 1)) || b >= ((wide_t)1 << (nb - 1)))) nb++;
+                    }
+                    w(o, "    reg [%d:0] %s_bias_%d;\n    reg [%d:0] %s_bias_next_%d;\n    always @* begin\n        case (%s_pc_%d)\n",
+                      G - 1, p, m, nb - 1, p, m, p, m);
+                    for (int i = 0; i < nc; i++) {
+                        lit(buf, sizeof buf, nb, v->outs[part_out[m][(i + 1) % nc]].bias);
                         w(o, "        %d'd%d: %s_bias_next_%d = %s;\n", pcw, i, p, m, buf);
                     }
-                    w(o, "        default: %s_bias_next_%d = %d'd0;\n        endcase\n    end\n", p, m, G);
+                    w(o, "        default: %s_bias_next_%d = %d'd0;\n        endcase\n    end\n", p, m, nb);
                     lit(buf, sizeof buf, G, v->outs[part_out[m][0]].bias);
+                    snprintf(buf2, sizeof buf2, "%s_bias_next_%d", p, m);
+                    char ext[MAX_EXPR];
+                    extend(ext, sizeof ext, buf2, nb, true, G);
                     w(o, "    always @(posedge clk) begin\n        if (rst) %s_bias_%d <= %s;\n"
-                         "        else if (%s_last_%d_d2) %s_bias_%d <= %s_bias_next_%d;\n    end\n",
-                      p, m, buf, p, m, p, m, p, m);
+                         "        else if (%s_last_%d_d2) %s_bias_%d <= %s;\n    end\n",
+                      p, m, buf, p, m, p, m, ext);
                     w(o, "    wire [%d:0] %s_sum_%d = %s_acc_m%d + %s_bias_%d;\n    wire [%d:0] %s_cap_%d;\n", G - 1, p, m, p,
                       m, p, m, at.w - 1, p, m);
                     w(o, "    rnnc_quant #(.IN_W(%d), .IN_F(%d), .IN_SIGNED(1), ", G, fx_frac(at));
@@ -1078,8 +1109,8 @@ static void emit_softmax(Out *o, const Engine *e)
     map_control(o, e, "1'b1", "job_last");
     Table *te = table_exp(l), *ti = table_inv(l);
     char *fe = table_file(o->n, l, "exp"), *fi = table_file(o->n, l, "inv");
-    write_table(o->dir, fe, te);
-    write_table(o->dir, fi, ti);
+    write_table(o->dir, fe, te, te->out.w);
+    write_table(o->dir, fi, ti, ti->out.w);
     int dm = e->sm_max_depth, ds = e->sm_sum_depth;
     int DW = A.w + 1;                        /* d = x - max needs one more bit */
     int SW = T.w + clog2i(N + 1) + 1;        /* exact sum of the exp entries */

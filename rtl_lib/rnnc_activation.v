@@ -4,8 +4,10 @@
 // OUT_W/OUT_F/OUT_SIGNED with ROUND/SATURATE); 2 table: out <= mem[idx] with
 //   idx = clamp(trunc0(in * 2^(SCALE_SHIFT - IN_F)) + OFFSET, 0, 2^TABLE_BITS - 1)
 // (in as a raw integer, trunc0 rounding toward zero; SCALE_SHIFT may be negative). The table
-// holds 2^TABLE_BITS entries of OUT_W bits already in the output format, loaded from INIT_FILE
-// by $readmemh; OUT_F, OUT_SIGNED, ROUND and SATURATE do not apply to it.
+// holds 2^TABLE_BITS entries already in the output format, loaded from INIT_FILE by $readmemh;
+// OUT_F, OUT_SIGNED, ROUND and SATURATE do not apply to it. The entries are stored TABLE_W bits
+// wide (0: OUT_W) and extended to OUT_W on the way out, by sign when TABLE_SIGNED: a sigmoid
+// table needs 11 bits of ap_fixed<16,6>, which on iCE40 is 3 block RAMs instead of 4.
 // Same index as numerics.md: index = clamp(trunc0(v * S) - lo * S, 0, N - 1) with
 // S = 2^SCALE_SHIFT, OFFSET = -lo * S. With the default INIT_FILE = "" the table holds zeros
 // (so every tool can elaborate the defaults; the compiler always passes a file).
@@ -31,6 +33,8 @@ module rnnc_activation #(
     parameter integer SCALE_SHIFT = 6,  // log2 of the table's entries per unit of input (KIND 2)
     parameter integer OFFSET = 512,     // index of input 0 (-lo * 2^SCALE_SHIFT), >= 0 (KIND 2)
     parameter INIT_FILE = "",           // table file for $readmemh: 2^TABLE_BITS hex lines (KIND 2)
+    parameter integer TABLE_W = 0,      // stored entry width, 1..OUT_W (0: OUT_W) (KIND 2)
+    parameter integer TABLE_SIGNED = 0, // 1: stored entries are sign-extended, 0: zero-extended (KIND 2)
     parameter integer TABLE_REG = 0     // 1: index (or input) registered first, latency 2; 0: latency 1
 ) (
     input wire clk,
@@ -38,11 +42,13 @@ module rnnc_activation #(
     input wire [IN_W-1:0] in_data,
     output reg [OUT_W-1:0] out_data
 );
+    localparam integer TW = TABLE_W == 0 ? OUT_W : TABLE_W;    // stored table entry width
+
     initial begin
         if (KIND < 0 || KIND > 2 || (KIND == 2 && (TABLE_BITS < 1 || TABLE_BITS > 24 || OFFSET < 0)) ||
-            TABLE_REG < 0 || TABLE_REG > 1) begin
-            $display("ERROR: rnnc_activation: invalid parameters KIND=%0d TABLE_BITS=%0d OFFSET=%0d TABLE_REG=%0d (instance %m)",
-                     KIND, TABLE_BITS, OFFSET, TABLE_REG);
+            TABLE_REG < 0 || TABLE_REG > 1 || TABLE_W < 0 || TABLE_W > OUT_W) begin
+            $display("ERROR: rnnc_activation: invalid parameters KIND=%0d TABLE_BITS=%0d OFFSET=%0d TABLE_REG=%0d TABLE_W=%0d (instance %m)",
+                     KIND, TABLE_BITS, OFFSET, TABLE_REG, TABLE_W);
             $finish;
         end
     end
@@ -123,14 +129,16 @@ module rnnc_activation #(
                 assign idx = neg ? {TABLE_BITS{1'b0}} : over ? {TABLE_BITS{1'b1}} : u[TABLE_BITS-1:0];
             end
 
-            reg [OUT_W-1:0] mem [0:N-1];
+            reg [TW-1:0] mem [0:N-1];
             // No file (the default): still elaborates, e.g. yosys reading every file.
             if (INIT_FILE != "") begin : g_init
                 initial $readmemh(INIT_FILE, mem);
             end else begin : g_zero
                 integer k;
-                initial for (k = 0; k < N; k = k + 1) mem[k] = {OUT_W{1'b0}};
+                initial for (k = 0; k < N; k = k + 1) mem[k] = {TW{1'b0}};
             end
+            wire [TABLE_BITS-1:0] rd_idx;   // the read address, in the cycle the read happens
+            wire rd_en;
             if (TABLE_REG != 0) begin : g_idx_reg
                 // the index and en registered: the table read gets a cycle of its own
                 reg [TABLE_BITS-1:0] idx_r;
@@ -139,9 +147,19 @@ module rnnc_activation #(
                     idx_r <= idx;
                     en_r <= en;
                 end
-                always @(posedge clk) if (en_r) out_data <= mem[idx_r];
+                assign rd_idx = idx_r;
+                assign rd_en = en_r;
             end else begin : g_idx_comb
-                always @(posedge clk) if (en) out_data <= mem[idx];
+                assign rd_idx = idx;
+                assign rd_en = en;
+            end
+            if (TW < OUT_W) begin : g_narrow
+                // the read register holds the stored bits; the extension is wiring
+                reg [TW-1:0] rd_q;
+                always @(posedge clk) if (rd_en) rd_q <= mem[rd_idx];
+                always @* out_data = {{(OUT_W - TW){TABLE_SIGNED != 0 ? rd_q[TW-1] : 1'b0}}, rd_q};
+            end else begin : g_full
+                always @(posedge clk) if (rd_en) out_data <= mem[rd_idx];
             end
         end else begin : g_cast
             wire [IN_W-1:0] xi;     // in_data, registered first when TABLE_REG
