@@ -443,13 +443,15 @@ static void emit_mvm(Out *o, const Mvm *v, MvmCtx *c)
                         wide_t b = v->outs[part_out[m][i]].bias;
                         while (nb < G && (b < -((wide_t)1 << (nb - 1)) || b >= ((wide_t)1 << (nb - 1)))) nb++;
                     }
-                    w(o, "    reg [%d:0] %s_bias_%d;\n    reg [%d:0] %s_bias_next_%d;\n    always @* begin\n        case (%s_pc_%d)\n",
-                      G - 1, p, m, nb - 1, p, m, p, m);
-                    for (int i = 0; i < nc; i++) {
+                    /* a chain of conditionals, not a case: synthesis keeps it in logic (a case
+                     * this size becomes a ROM, and block RAM is what small parts run out of) */
+                    w(o, "    reg [%d:0] %s_bias_%d;\n    wire [%d:0] %s_bias_next_%d =\n", G - 1, p, m, nb - 1, p, m);
+                    for (int i = 0; i < nc - 1; i++) {
                         lit(buf, sizeof buf, nb, v->outs[part_out[m][(i + 1) % nc]].bias);
-                        w(o, "        %d'd%d: %s_bias_next_%d = %s;\n", pcw, i, p, m, buf);
+                        w(o, "        %s_pc_%d == %d'd%d ? %s :\n", p, m, pcw, i, buf);
                     }
-                    w(o, "        default: %s_bias_next_%d = %d'd0;\n        endcase\n    end\n", p, m, nb);
+                    lit(buf, sizeof buf, nb, v->outs[part_out[m][0]].bias);
+                    w(o, "        %s;\n", buf);
                     lit(buf, sizeof buf, G, v->outs[part_out[m][0]].bias);
                     snprintf(buf2, sizeof buf2, "%s_bias_next_%d", p, m);
                     char ext[MAX_EXPR];
