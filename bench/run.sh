@@ -47,3 +47,25 @@ printf "   build %s s, %s sequences/s simulated, bit_exact %s, latency %s (predi
     "$(field "$B/sim/sim.json" build_seconds)" "$(field "$B/sim/sim.json" sequences_per_second)" \
     "$(grep -o '"bit_exact": [a-z]*' "$B/sim/sim.json" | sed 's/.*: //')" \
     "$(field "$B/sim/sim.json" latency_cycles)" "$(field "$B/sim/sim.json" predicted_latency_cycles)"
+
+echo "== 5. iCE40 UP5K: the whole flow (emit, Yosys, nextpnr, icepack) on the two top-tagging models"
+up5k() { # NAME MODEL ARGS...
+    local name=$1 model=$2
+    shift 2
+    local s e
+    s=$(date +%s.%N)
+    "$RNNC" "$model" --target ice40 "$@" -o "$B/$name" >"$B/$name.log" 2>&1 || { tail -n 20 "$B/$name.log"; exit 1; }
+    e=$(date +%s.%N)
+    python3 - "$B/$name/report.json" "$name" "$(echo "$e - $s" | bc -l)" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+i = r["implementation"]
+b = i["board_utilization"]
+u = lambda k: f'{b[k]["used"]}/{b[k]["available"]}'
+print(f'   {sys.argv[2]}: {u("ICESTORM_LC")} LC, {u("ICESTORM_DSP")} DSP, {u("ICESTORM_RAM")} BRAM, fits {i["fits"]}; '
+      f'Fmax {i["fmax_mhz"]:.2f} MHz for {i["clock_mhz_requested"]} MHz (met {i["timing_met"]}); '
+      f'latency {i["latency_cycles"]} cycles = {i["latency_us"]:.1f} us; flow {float(sys.argv[3]):.1f} s')
+PY
+}
+up5k up5k_gru5 "$ROOT/examples/toptag_gru_small.json"
+up5k up5k_lstm20 "$ROOT/examples/toptag_lstm_up5k.json" --clock 40

@@ -124,8 +124,12 @@ typedef struct {
     char file[200];
 } ActParams;
 
-/* The narrowest storage of a table's raw entries: unsigned when none is negative, else signed;
- * rnnc_activation extends them back to the output width. */
+/* The narrowest storage of a table's raw entries when some are negative: stored signed,
+ * rnnc_activation sign-extends them back to the output width (a tanh table's copies of the
+ * sign bit are not constant, so synthesis cannot drop them itself). Tables with no negative
+ * entry stay full width: their constant-zero upper bits are dropped by synthesis anyway, and
+ * Yosys 0.23's ice40_dsp pass crashes when a multiplier operand has zero bits it can see
+ * before memory mapping (a narrow sigmoid feeding the GRU cell's z * h). */
 static void table_storage(const Table *t, int *tw, int *tsigned)
 {
     int64_t lo = 0, hi = 0;
@@ -135,7 +139,7 @@ static void table_storage(const Table *t, int *tw, int *tsigned)
     }
     int w = 1;
     if (lo >= 0) {
-        while (w < t->out.w && hi >= ((int64_t)1 << w)) w++;
+        w = t->out.w;
         *tsigned = 0;
     } else {
         while (w < t->out.w && (lo < -((int64_t)1 << (w - 1)) || hi >= ((int64_t)1 << (w - 1)))) w++;
@@ -491,7 +495,7 @@ static void emit_mvm(Out *o, const Mvm *v, MvmCtx *c)
             w(o, "                %s_wb <= %s_wb == %d'd%d ? %d'd0 : %s_wb + %d'd1;\n", p, p, bw, c->banks - 1, bw, p, bw);
             w(o, "            end else %s_wa <= %s_wa + %d'd1;\n        end\n    end\n", p, p, aw);
             for (int b = 0; b < c->banks; b++) {
-                w(o, "    reg [%d:0] %s_bank_%d [0:%d];\n", at.w - 1, p, b, c->bank_n - 1);
+                w(o, "    (* no_rw_check *) reg [%d:0] %s_bank_%d [0:%d];\n", at.w - 1, p, b, c->bank_n - 1);
                 w(o, "    always @(posedge clk) if (%s_last_0_d2 && %s_wb == %d'd%d) %s_bank_%d[%s_wa] <= %s_cap_0;\n", p, p, bw, b,
                   p, b, p, p);
             }
@@ -707,7 +711,7 @@ static void emit_dense(Out *o, const Engine *e)
         char al[MAX_EXPR];
         align(al, sizeof al, "s_vec_data", e->in_t, v->op_t);
         w(o, "\n    // ---- the input vector, written element by element by the previous engine\n");
-        w(o, "    reg [%d:0] in_mem [0:%d];\n    always @(posedge clk) if (s_vec_we) in_mem[s_vec_addr] <= %s;\n",
+        w(o, "    (* no_rw_check *) reg [%d:0] in_mem [0:%d];\n    always @(posedge clk) if (s_vec_we) in_mem[s_vec_addr] <= %s;\n",
           v->op_t.w - 1, e->in_n - 1, al);
         c.op_mem = "in_mem";
     }
@@ -867,7 +871,7 @@ static void emit_cell(Out *o, const Engine *e)
     if (lstm && banked) {
         /* c in a memory: it cannot be cleared by rst, so the first step of a sequence (after
          * rst or after a last step) reads c_prev as 0 instead */
-        w(o, "    reg [%d:0] c_mem [0:%d];\n", St.w - 1, u - 1);
+        w(o, "    (* no_rw_check *) reg [%d:0] c_mem [0:%d];\n", St.w - 1, u - 1);
         w(o, "    reg next_first, job_first;\n    always @(posedge clk) begin\n");
         w(o, "        if (rst) next_first <= 1'b1;\n        else if (start) next_first <= s_axis_tlast;\n");
         w(o, "        if (start) job_first <= next_first;\n    end\n");

@@ -6,7 +6,7 @@
 // (in as a raw integer, trunc0 rounding toward zero; SCALE_SHIFT may be negative). The table
 // holds 2^TABLE_BITS entries already in the output format, loaded from INIT_FILE by $readmemh;
 // OUT_F, OUT_SIGNED, ROUND and SATURATE do not apply to it. The entries are stored TABLE_W bits
-// wide (0: OUT_W) and extended to OUT_W on the way out, by sign when TABLE_SIGNED: a sigmoid
+// wide (0: OUT_W) and extended to OUT_W on the way out, by sign when TABLE_SIGNED: a tanh
 // table needs 11 bits of ap_fixed<16,6>, which on iCE40 is 3 block RAMs instead of 4.
 // Same index as numerics.md: index = clamp(trunc0(v * S) - lo * S, 0, N - 1) with
 // S = 2^SCALE_SHIFT, OFFSET = -lo * S. With the default INIT_FILE = "" the table holds zeros

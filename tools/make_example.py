@@ -7,6 +7,8 @@ reproduces the committed files byte for byte:
   examples/toptag_lstm.json   the seed paper's top-tagging LSTM: LSTM(20) on 20x6,
                               Dense(64, relu), Dense(1, sigmoid), ap_fixed<16,6>, RF 1
   examples/toptag_gru.json    GRU(5, reset_after) on 20x6, Dense(5, relu), Dense(1, sigmoid)
+  examples/toptag_lstm_up5k.json  the LSTM with reuse factor 2080 (every layer at its largest,
+                              one multiplier each): the configuration that fits the iCE40 UP5K
   examples/*_in.txt           8 input sequences each, values in [0, 1]
 
 Weights are uniform in +-1/sqrt(fan_in) (biases +-0.1, LSTM forget-gate bias 1 as Keras's
@@ -104,6 +106,11 @@ def main():
                 [lstm(rng, "lstm1", F, 20), dense(rng, "dense1", 20, 64, "relu"),
                  dense(rng, "out", 64, 1, "sigmoid")])
     write_inputs(os.path.join(outdir, "toptag_lstm_in.txt"), 1)
+    with open(os.path.join(outdir, "toptag_lstm.json")) as f:
+        text = f.read()
+    with open(os.path.join(outdir, "toptag_lstm_up5k.json"), "w") as f:
+        f.write(text.replace('"name": "toptag_lstm",', '"name": "toptag_lstm_up5k",', 1)
+                .replace('"reuse_factor": 1,', '"reuse_factor": 2080,', 1))
 
     rng = random.Random(20240612)
     write_model(os.path.join(outdir, "toptag_gru.json"), "toptag_gru",

@@ -152,6 +152,7 @@ typedef struct {
     FxType out;
     int64_t *tab;
     char file[512];
+    int tw, tsigned;    /* table stored tw bits wide (0: out.w), sign-extended when tsigned */
 } Act;
 
 static double act_fn(int fn, double x)
@@ -406,6 +407,32 @@ static wide_t act_input(const Act *a, int in_w, int in_f, bool in_s)
     return from_bits((u128)v, in_w, in_s);
 }
 
+/* The same table stored at its narrowest width (unsigned when no entry is negative), written
+ * as NAME.mem: rnnc_activation's TABLE_W / TABLE_SIGNED must extend it back exactly. */
+static Act narrow_act(const char *name, Act a)
+{
+    int64_t lo = 0, hi = 0;
+    int n = 1 << a.bits;
+    for (int k = 0; k < n; k++) {
+        if (a.tab[k] < lo) lo = a.tab[k];
+        if (a.tab[k] > hi) hi = a.tab[k];
+    }
+    a.tsigned = lo < 0;
+    a.tw = 1;
+    while (a.tw < a.out.w && (a.tsigned ? lo < -((int64_t)1 << (a.tw - 1)) || hi >= ((int64_t)1 << (a.tw - 1))
+                                          : hi >= ((int64_t)1 << a.tw)))
+        a.tw++;
+    char fname[256];
+    snprintf(fname, sizeof fname, "%s.mem", name);
+    FILE *f = open_out(fname, a.file, sizeof a.file);
+    for (int k = 0; k < n; k++) {
+        phex(f, a.tab[k], a.tw);
+        fputc('\n', f);
+    }
+    fclose(f);
+    return a;
+}
+
 static void activation_case(const char *name, int in_w, int in_f, bool in_s, Act a)
 {
     seed_from(name);
@@ -429,8 +456,8 @@ static void activation_case(const char *name, int in_w, int in_f, bool in_s, Act
     }
     fclose(f);
     if (a.kind == 2)
-        snprintf(ap, sizeof ap, "KIND=2 TABLE_BITS=%d SCALE_SHIFT=%d OFFSET=%d INIT_FILE=\"%s\"", a.bits, a.ss,
-                 a.off, a.file);
+        snprintf(ap, sizeof ap, "KIND=2 TABLE_BITS=%d SCALE_SHIFT=%d OFFSET=%d INIT_FILE=\"%s\" TABLE_W=%d TABLE_SIGNED=%d",
+                 a.bits, a.ss, a.off, a.file, a.tw, a.tsigned);
     else
         snprintf(ap, sizeof ap, "KIND=%d", a.kind);
     snprintf(params, sizeof params,
@@ -765,6 +792,14 @@ static void activation_cases(void)
     /* centred table, right shift, signed input reaching both clamps */
     a = table_act("act_ramp_16_centred", FN_RAMP, 4, mk(9, 0, false, 0, 0), *t18, 1, 8);
     activation_case("act_ramp_16_centred", 10, 3, true, a);
+    /* tables stored narrow (TABLE_W < OUT_W): zero-extended sigmoid (10 of 16 bits),
+     * sign-extended tanh, a signed ramp whose entries span a few bits only */
+    a = narrow_act("act_sigmoid_1024_tw", table_act("act_sigmoid_1024_w", FN_SIGMOID, 10, mk(16, 10, true, 0, 0), *t18, 0, 0));
+    activation_case("act_sigmoid_1024_tw", 16, 10, true, a);
+    a = narrow_act("act_tanh_256_tw", table_act("act_tanh_256_w", FN_TANH, 8, mk(16, 10, true, 0, 0), *t18, 0, 0));
+    activation_case("act_tanh_256_tw", 16, 10, true, a);
+    a = narrow_act("act_tanh_8_tw", table_act("act_tanh_8_w", FN_TANH, 3, mk(8, 6, true, 1, 1), *t12, 0, 0));
+    activation_case("act_tanh_8_tw", 18, 8, true, a);
 }
 
 static void cell_cases(void)
