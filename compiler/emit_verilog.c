@@ -447,15 +447,44 @@ static void emit_mvm(Out *o, const Mvm *v, MvmCtx *c)
                         wide_t b = v->outs[part_out[m][i]].bias;
                         while (nb < G && (b < -((wide_t)1 << (nb - 1)) || b >= ((wide_t)1 << (nb - 1)))) nb++;
                     }
-                    /* a chain of conditionals, not a case: synthesis keeps it in logic (a case
-                     * this size becomes a ROM, and block RAM is what small parts run out of) */
-                    w(o, "    reg [%d:0] %s_bias_%d;\n    wire [%d:0] %s_bias_next_%d =\n", G - 1, p, m, nb - 1, p, m);
-                    for (int i = 0; i < nc - 1; i++) {
-                        lit(buf, sizeof buf, nb, v->outs[part_out[m][(i + 1) % nc]].bias);
-                        w(o, "        %s_pc_%d == %d'd%d ? %s :\n", p, m, pcw, i, buf);
+                    /* Chains of conditionals, not a case: synthesis keeps them in logic (a case
+                     * this size becomes a ROM, and block RAM is what small parts run out of).
+                     * bias_next_<m> = the bias of capture pc + 1. With more than 16 captures
+                     * and at least 3 cycles between them it is looked up in two registered
+                     * stages (16-entry groups on pc's low bits, then the group), ready 2 cycles
+                     * after pc moves: a 7-bit lookup is 4 LUT levels, too many for one cycle. */
+                    int min_run = 1 << 30;
+                    for (int i = 0; i < nc; i++)
+                        if (v->outs[part_out[m][i]].n_terms < min_run) min_run = v->outs[part_out[m][i]].n_terms;
+                    w(o, "    reg [%d:0] %s_bias_%d;\n", G - 1, p, m);
+                    if (nc > 16 && min_run >= 3) {
+                        int ng = (nc + 15) / 16;
+                        for (int g = 0; g < ng; g++) {
+                            w(o, "    reg [%d:0] %s_bg_%d_%d;\n", nb - 1, p, m, g);
+                            w(o, "    always @(posedge clk) %s_bg_%d_%d <=\n", p, m, g);
+                            int last = g * 16 + 15 < nc - 1 ? g * 16 + 15 : nc - 1;
+                            for (int i = g * 16; i < last; i++) {
+                                lit(buf, sizeof buf, nb, v->outs[part_out[m][(i + 1) % nc]].bias);
+                                w(o, "        %s_pc_%d[3:0] == 4'd%d ? %s :\n", p, m, i - g * 16, buf);
+                            }
+                            lit(buf, sizeof buf, nb, v->outs[part_out[m][(last + 1) % nc]].bias);
+                            w(o, "        %s;\n", buf);
+                        }
+                        w(o, "    reg [%d:0] %s_bsel_%d;\n    reg [%d:0] %s_bias_next_%d;\n", pcw - 5, p, m, nb - 1, p, m);
+                        w(o, "    always @(posedge clk) begin\n        %s_bsel_%d <= %s_pc_%d[%d:4];\n", p, m, p, m, pcw - 1);
+                        w(o, "        %s_bias_next_%d <=\n", p, m);
+                        for (int g = 0; g < ng - 1; g++)
+                            w(o, "            %s_bsel_%d == %d'd%d ? %s_bg_%d_%d :\n", p, m, pcw - 4, g, p, m, g);
+                        w(o, "            %s_bg_%d_%d;\n    end\n", p, m, ng - 1);
+                    } else {
+                        w(o, "    wire [%d:0] %s_bias_next_%d =\n", nb - 1, p, m);
+                        for (int i = 0; i < nc - 1; i++) {
+                            lit(buf, sizeof buf, nb, v->outs[part_out[m][(i + 1) % nc]].bias);
+                            w(o, "        %s_pc_%d == %d'd%d ? %s :\n", p, m, pcw, i, buf);
+                        }
+                        lit(buf, sizeof buf, nb, v->outs[part_out[m][0]].bias);
+                        w(o, "        %s;\n", buf);
                     }
-                    lit(buf, sizeof buf, nb, v->outs[part_out[m][0]].bias);
-                    w(o, "        %s;\n", buf);
                     lit(buf, sizeof buf, G, v->outs[part_out[m][0]].bias);
                     snprintf(buf2, sizeof buf2, "%s_bias_next_%d", p, m);
                     char ext[MAX_EXPR];

@@ -99,4 +99,8 @@ gen bank_gru        "T=4 F=3 RF=100000; gru u=3 ra=1 rs=1; gru u=4 ra=1; dense u
 # --- memory links: a one-multiplier dense writes its outputs into the next dense's input memory
 #     (relu's unsigned result widened to the consumer's operand type on the way) ---
 gen bank_vec_link   "T=3 F=2; dense u=5 rf=max act=relu po=ap_ufixed<16,6>; dense u=4 rf=max act=tanh; dense u=3 rf=2; dense u=2 rf=max"
+# --- more than 16 captures on one multiplier: the bias looked up in two stages (runs >= 3) or
+#     in one (runs of 2) ---
+gen bank_bias_pipe  "T=3 F=3 RF=100000; lstm u=5 rs=1; dense u=20 act=relu; dense u=2"
+gen bank_bias_short "T=2 F=2 RF=100000; dense u=20 act=tanh; dense u=3"
 echo "wrote $((seed - 100)) cases to $OUT"
