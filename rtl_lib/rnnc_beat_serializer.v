@@ -26,7 +26,7 @@ module rnnc_beat_serializer #(
     localparam integer NBYTES = WIDTH < 1 ? 1 : (WIDTH + 7) / 8;  // bytes per beat
     localparam integer LEFT_W = $clog2(NBYTES + 1);                // holds 0..NBYTES
     localparam [LEFT_W-1:0] LEFT_FULL = NBYTES[LEFT_W-1:0];
-    localparam [LEFT_W-1:0] LEFT_ONE = 1;
+    localparam [LEFT_W:0] LEFT_TWO = 2;         // one bit wider: 2 may not fit LEFT_W
 
     initial begin
         if (WIDTH < 1) begin
@@ -37,6 +37,9 @@ module rnnc_beat_serializer #(
     end
 
     reg [LEFT_W-1:0] left;          // control: bytes of the current beat not yet taken
+    // left != 0 and left == 1 kept as registers: both handshake outputs are then one LUT from
+    // flip-flops (m_axis_tvalid drives the UART transmitter's enables)
+    reg any_left, one_left;
     reg [8*NBYTES-1:0] sh;          // datapath: those bytes, the next one in [7:0]
     reg [8*NBYTES-1:0] padded;      // the incoming beat, zero-extended to whole bytes
 
@@ -46,19 +49,27 @@ module rnnc_beat_serializer #(
         for (i = 0; i < WIDTH; i = i + 1) padded[i] = s_axis_tdata[i];
     end
 
-    assign m_axis_tvalid = left != {LEFT_W{1'b0}};
+    assign m_axis_tvalid = any_left;
     assign m_axis_tdata = sh[7:0];
-    assign s_axis_tready = !m_axis_tvalid || (left == LEFT_ONE && m_axis_tready);
+    assign s_axis_tready = !any_left || (one_left && m_axis_tready);
 
     always @(posedge clk) begin
         if (s_axis_tvalid && s_axis_tready) begin
             sh <= padded;
             left <= LEFT_FULL;
+            any_left <= 1'b1;
+            one_left <= NBYTES == 1;
         end else if (m_axis_tvalid && m_axis_tready) begin
             sh <= sh >> 8;
             left <= left - 1'b1;
+            any_left <= !one_left;
+            one_left <= {1'b0, left} == LEFT_TWO;
         end
-        if (rst) left <= {LEFT_W{1'b0}};
+        if (rst) begin
+            left <= {LEFT_W{1'b0}};
+            any_left <= 1'b0;
+            one_left <= 1'b0;
+        end
     end
 
 endmodule
