@@ -214,6 +214,40 @@ static bool mvm_regular(const Mvm *v)
     return true;
 }
 
+/* A run schedule generalizes the regular one: every multiplier sees the same operand sequence,
+ * made of runs k0, k0+1, .., k0+len-1 (first flag on k0, last flag on the run's end), and the
+ * runs form a few segments of identical runs (a GRU with reset_after: the z and r outputs take
+ * all operands, the candidate's input and recurrent parts their own ranges). Counters then make
+ * the index and flags, and the ROM holds only the weights. Returns the number of segments
+ * (0: not a run schedule, or a single segment). rom holds one char per bit, fields {valid, first, last, k, w}. */
+typedef struct { int k0, len, cnt; } RunSeg;
+enum { MAX_RUN_SEGS = 4 };
+
+static int mvm_run_segments(const unsigned char *rom, int rowbytes, int fw, int P, int R, int ww, int kb,
+                            RunSeg *seg)
+{
+    int nseg = 0, run_k0 = 0, run_len = 0;
+    for (int s = 0; s < R; s++) {
+        const unsigned char *b0 = rom + (size_t)s * (size_t)rowbytes;
+        for (int m = 1; m < P; m++)
+            if (memcmp(b0 + ww, b0 + (size_t)m * (size_t)fw + ww, (size_t)(kb + 3))) return 0;
+        int k = 0;
+        for (int b = 0; b < kb; b++) k |= b0[ww + b] << b;
+        bool lastp = b0[ww + kb], first = b0[ww + kb + 1], valid = b0[ww + kb + 2];
+        if (!valid || first != (run_len == 0)) return 0;
+        if (first) run_k0 = k;
+        else if (k != run_k0 + run_len) return 0;
+        run_len++;
+        if (lastp) {
+            if (nseg > 0 && seg[nseg - 1].k0 == run_k0 && seg[nseg - 1].len == run_len) seg[nseg - 1].cnt++;
+            else if (nseg == MAX_RUN_SEGS) return 0;
+            else seg[nseg++] = (RunSeg){run_k0, run_len, 1};
+            run_len = 0;
+        }
+    }
+    return run_len == 0 && nseg >= 2 ? nseg : 0; /* one segment: regular, or not worth it */
+}
+
 /* Emit the products and trees; defines <pfx>_acc_<j> (accum type) for every output. */
 static void emit_mvm(Out *o, const Mvm *v, MvmCtx *c)
 {
@@ -312,7 +346,10 @@ static void emit_mvm(Out *o, const Mvm *v, MvmCtx *c)
         /* the ROM file: hex, one word per line, exactly R lines; a regular schedule stores
          * only the weights (rw bits per multiplier) */
         bool regular = mvm_regular(v);
-        int rw = regular ? wt.w : fw;
+        RunSeg segs[MAX_RUN_SEGS];
+        int nseg = regular ? 0 : mvm_run_segments(rom, rowbytes, fw, P, R, wt.w, kb, segs);
+        bool counted = regular || nseg > 0; /* index and flags from counters */
+        int rw = counted ? wt.w : fw;
         char rel[300], fname[240];
         snprintf(fname, sizeof fname, "%s_%s.mem", o->e->name, p);
         snprintf(rel, sizeof rel, "mem/%s", fname);
@@ -366,6 +403,60 @@ static void emit_mvm(Out *o, const Mvm *v, MvmCtx *c)
             w(o, "    wire %s_kfirst = %s_k_d%d == %d'd0;\n    wire %s_klast = %s_k_d%d == %d'd%d;\n", p, p, nd, kb, p, p, nd,
               kb, v->n_in - 1);
         }
+        if (nseg > 0) {
+            /* run schedule: k walks each run; at a run's end it restarts the run (p_rep more
+             * times) or enters the next segment; kf/kl are the first/last flags of slot k */
+            int nd = 1 + o->n->table_reg, sw = clog2i(nseg) < 1 ? 1 : clog2i(nseg), maxc = 1;
+            for (int i = 0; i < nseg; i++)
+                if (segs[i].cnt > maxc) maxc = segs[i].cnt;
+            int cw = clog2i(maxc) < 1 ? 1 : clog2i(maxc);
+            w(o, "    // run schedule, %d segments (first operand x run length x runs):", nseg);
+            for (int i = 0; i < nseg; i++) w(o, " %d x %d x %d", segs[i].k0, segs[i].len, segs[i].cnt);
+            w(o, ";\n    // operand index and flags from counters, the ROM holds the weights\n");
+            w(o, "    reg [%d:0] %s_k;\n    reg [%d:0] %s_klim;\n    reg %s_kf, %s_kl;\n", kb - 1, p, kb - 1, p, p, p);
+            w(o, "    reg [%d:0] %s_seg;\n    reg [%d:0] %s_rep;\n", sw - 1, p, cw - 1, p);
+            for (int d = 1; d <= nd; d++)
+                w(o, "    reg [%d:0] %s_k_d%d;\n    reg %s_kf_d%d, %s_kl_d%d;\n", kb - 1, p, d, p, d, p, d);
+            /* the fields of segment i: a chain on p_seg (next: segment p_seg + 1) */
+            const char *fld[4] = {"k0", "klim", "kl", "rep"};
+            int fwid[4] = {kb, kb, 1, cw};
+            for (int f = 0; f < 4; f++)
+                for (int nx = 0; nx < 2; nx++) {
+                    if (!nx && (f == 1 || f == 3)) continue; /* a run restart keeps klim and rep */
+                    w(o, "    wire [%d:0] %s_%s_%s = ", fwid[f] - 1, p, nx ? "next" : "this", fld[f]);
+                    for (int i = 0; i < nseg; i++) {
+                        const RunSeg *g = &segs[(i + nx) % nseg];
+                        int val = f == 0 ? g->k0 : f == 1 ? (g->len >= 2 ? g->k0 + g->len - 2 : 0)
+                                : f == 2 ? g->len == 1 : g->cnt - 1;
+                        if (i < nseg - 1) w(o, "%s_seg == %d'd%d ? %d'd%d : ", p, sw, i, fwid[f], val);
+                        else w(o, "%d'd%d;\n", fwid[f], val);
+                    }
+                }
+            w(o, "    always @(posedge clk) begin\n");
+            w(o, "        if (%s_go) begin\n", p);
+            w(o, "            %s_seg <= %d'd0;\n            %s_k <= %d'd%d;\n", p, sw, p, kb, segs[0].k0);
+            w(o, "            %s_klim <= %d'd%d;\n", p, kb, segs[0].len >= 2 ? segs[0].k0 + segs[0].len - 2 : 0);
+            w(o, "            %s_kf <= 1'b1;\n            %s_kl <= 1'b%d;\n", p, p, segs[0].len == 1);
+            w(o, "            %s_rep <= %d'd%d;\n", p, cw, segs[0].cnt - 1);
+            w(o, "        end else if (%s_on) begin\n", p);
+            w(o, "            %s_kf <= %s_kl;\n", p, p);
+            w(o, "            if (!%s_kl) begin\n", p);
+            w(o, "                %s_k <= %s_k + %d'd1;\n                %s_kl <= %s_k == %s_klim;\n", p, p, kb, p, p, p);
+            w(o, "            end else if (%s_rep != %d'd0) begin\n", p, cw);
+            w(o, "                %s_rep <= %s_rep - %d'd1;\n", p, p, cw);
+            w(o, "                %s_k <= %s_this_k0;\n                %s_kl <= %s_this_kl;\n", p, p, p, p);
+            w(o, "            end else begin\n");
+            w(o, "                %s_seg <= %s_seg == %d'd%d ? %d'd0 : %s_seg + %d'd1;\n", p, p, sw, nseg - 1, sw, p, sw);
+            w(o, "                %s_rep <= %s_next_rep;\n                %s_k <= %s_next_k0;\n", p, p, p, p);
+            w(o, "                %s_kl <= %s_next_kl;\n                %s_klim <= %s_next_klim;\n", p, p, p, p);
+            w(o, "            end\n        end\n");
+            w(o, "        %s_k_d1 <= %s_k;\n        %s_kf_d1 <= %s_kf;\n        %s_kl_d1 <= %s_kl;\n", p, p, p, p, p, p);
+            for (int d = 2; d <= nd; d++)
+                w(o, "        %s_k_d%d <= %s_k_d%d;\n        %s_kf_d%d <= %s_kf_d%d;\n        %s_kl_d%d <= %s_kl_d%d;\n", p, d, p,
+                  d - 1, p, d, p, d - 1, p, d, p, d - 1);
+            w(o, "    end\n");
+            w(o, "    wire %s_kfirst = %s_kf_d%d;\n    wire %s_klast = %s_kl_d%d;\n", p, p, nd, p, p, nd);
+        }
         char opv[64];
         snprintf(opv, sizeof opv, "%s_opv", p);
         if (c->op_mem) snprintf(opv, sizeof opv, "%s", c->op_mem);
@@ -387,7 +478,7 @@ static void emit_mvm(Out *o, const Mvm *v, MvmCtx *c)
         for (int m = 0; m < P; m++) {
             int base = m * fw;
             w(o, "    // multiplier %d: %d partial sums\n", m, n_parts_m[m]);
-            if (regular)
+            if (counted)
                 w(o, "    wire [%d:0] %s_f_%d = {1'b1, %s_kfirst, %s_klast, %s_k_d%d, %s_word%s[%d:%d]};\n", fw - 1, p, m, p,
                   p, p, 1 + o->n->table_reg, p, o->n->table_reg ? "_r" : "", m * rw + rw - 1, m * rw);
             else

@@ -103,4 +103,8 @@ gen bank_vec_link   "T=3 F=2; dense u=5 rf=max act=relu po=ap_ufixed<16,6>; dens
 #     in one (runs of 2) ---
 gen bank_bias_pipe  "T=3 F=3 RF=100000; lstm u=5 rs=1; dense u=20 act=relu; dense u=2"
 gen bank_bias_short "T=2 F=2 RF=100000; dense u=20 act=tanh; dense u=3"
+# --- run schedules: a GRU (reset_after) on one multiplier takes z and r over all operands, then
+#     the candidate's input and recurrent parts: index and flags from counters; runs of one
+#     operand (one feature, one unit) ---
+gen bank_gru_runs   "T=3 F=1 RF=100000; gru u=3 ra=1 rs=1; gru u=2 ra=1 rs=1; gru u=1 ra=1 rs=1"
 echo "wrote $((seed - 100)) cases to $OUT"
