@@ -68,7 +68,7 @@ static void emit_uart_top(const Netlist *n, const char *dir)
                "    output reg  activity\n);\n");
     fprintf(f, "    wire [7:0] rx_byte;\n    wire rx_valid, rx_ready;\n");
     fprintf(f, "    wire out_valid, out_ready, out_last;\n");
-    fprintf(f, "    wire [7:0] tx_byte;\n    wire tx_valid, tx_ready;\n");
+    fprintf(f, "    wire [7:0] ser_byte, tx_byte;\n    wire ser_valid, ser_ready, tx_valid, tx_ready, slice_tx_last;\n");
     fprintf(f, "    rnnc_uart_rx #(.CLKS_PER_BIT(CLKS_PER_BIT)) u_rx (.clk(clk), .rst(rst), .rx(uart_rx), "
                ".m_axis_tdata(rx_byte), .m_axis_tvalid(rx_valid), .m_axis_tready(rx_ready));\n");
     /* register slices around the core: no ready path runs from the core into the UART logic */
@@ -91,15 +91,20 @@ static void emit_uart_top(const Netlist *n, const char *dir)
                ".m_axis_tdata(tx_beat[%d:0]), .m_axis_tlast(slice_out_last), .m_axis_tvalid(tx_beat_valid), "
                ".m_axis_tready(tx_beat_ready));\n", ob, ob - 1, ob - 1);
     fprintf(f, "    rnnc_beat_serializer #(.WIDTH(%d)) u_ser (.clk(clk), .rst(rst), .s_axis_tdata(tx_beat[%d:0]), "
-               ".s_axis_tvalid(tx_beat_valid), .s_axis_tready(tx_beat_ready), .m_axis_tdata(tx_byte), "
-               ".m_axis_tvalid(tx_valid), .m_axis_tready(tx_ready));\n", ob, ob - 1);
+               ".s_axis_tvalid(tx_beat_valid), .s_axis_tready(tx_beat_ready), .m_axis_tdata(ser_byte), "
+               ".m_axis_tvalid(ser_valid), .m_axis_tready(ser_ready));\n", ob, ob - 1);
+    /* and one between the serializer and the transmitter: the transmitter's ready would
+     * otherwise run through the serializer and the output slice's handshake in one cycle */
+    fprintf(f, "    rnnc_skid_buffer #(.WIDTH(8)) u_slice_tx (.clk(clk), .rst(rst), .s_axis_tdata(ser_byte), "
+               ".s_axis_tlast(1'b0), .s_axis_tvalid(ser_valid), .s_axis_tready(ser_ready), .m_axis_tdata(tx_byte), "
+               ".m_axis_tlast(slice_tx_last), .m_axis_tvalid(tx_valid), .m_axis_tready(tx_ready));\n");
     fprintf(f, "    assign out_valid = tx_beat_valid;\n    assign out_ready = tx_beat_ready;\n    assign out_last = slice_out_last;\n");
 
     fprintf(f, "    rnnc_uart_tx #(.CLKS_PER_BIT(CLKS_PER_BIT)) u_tx (.clk(clk), .rst(rst), .s_axis_tdata(tx_byte), "
                ".s_axis_tvalid(tx_valid), .s_axis_tready(tx_ready), .tx(uart_tx));\n");
     fprintf(f, "    always @(posedge clk)\n        if (rst) activity <= 1'b0;\n"
                "        else if (out_valid && out_ready) activity <= ~activity;\n");
-    fprintf(f, "    /* verilator lint_off UNUSEDSIGNAL */\n    wire unused_last = out_last;\n    /* verilator lint_on UNUSEDSIGNAL */\n");
+    fprintf(f, "    /* verilator lint_off UNUSEDSIGNAL */\n    wire unused_last = &{1'b0, out_last, slice_tx_last};\n    /* verilator lint_on UNUSEDSIGNAL */\n");
     fprintf(f, "endmodule\n\n`resetall\n");
     fclose(f);
 }
