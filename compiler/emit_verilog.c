@@ -494,19 +494,44 @@ static void emit_mvm(Out *o, const Mvm *v, MvmCtx *c)
              * operand multiplexer, so the multiplexer does not share a cycle with the routing
              * into the DSP */
             const char *ps = o->n->table_reg ? "_p" : "";
+            /* With that stage and more than 4 operands the multiplexer is split across it: groups
+             * of 4 by the index's low bits into _g<i>, then the group by its high bits (a
+             * 26-way multiplexer is 5 LUT levels, too many for 48 MHz on iCE40). Registers
+             * only: the values and the timing are those of the one-stage multiplexer. */
+            bool split = o->n->table_reg && !c->op_mem && v->n_in > 4;
+            int n_grp = (v->n_in + 3) / 4;
+            if (split) {
+                for (int g = 0; g < n_grp; g++) w(o, "    reg [%d:0] %s_a_%d_g%d;\n", ot.w - 1, p, m, g);
+                w(o, "    wire [%d:0] %s_a_%d_gv [0:%d];\n", ot.w - 1, p, m, n_grp - 1);
+                for (int g = 0; g < n_grp; g++) w(o, "    assign %s_a_%d_gv[%d] = %s_a_%d_g%d;\n", p, m, g, p, m, g);
+                w(o, "    reg [%d:0] %s_a_%d_gsel;\n", kb - 3, p, m);
+            }
             if (o->n->table_reg) {
-                w(o, "    reg [%d:0] %s_a_%d_p;\n    reg [%d:0] %s_b_%d_p;\n    reg %s_en_%d_p, %s_first_%d_p;\n", ot.w - 1,
-                  p, m, wt.w - 1, p, m, p, m, p, m);
+                if (!split) w(o, "    reg [%d:0] %s_a_%d_p;\n", ot.w - 1, p, m);
+                w(o, "    reg [%d:0] %s_b_%d_p;\n    reg %s_en_%d_p, %s_first_%d_p;\n", wt.w - 1, p, m, p, m, p, m);
                 if (track) w(o, "    reg %s_last_%d_p;\n", p, m);
             }
             w(o, "    always @(posedge clk) begin\n");
-            w(o, "        %s_a_%d%s <= %s[%s_f_%d[%d:%d]];\n", p, m, ps, opv, p, m, wt.w + kb - 1, wt.w);
+            if (split) {
+                for (int g = 0; g < n_grp; g++) {
+                    w(o, "        %s_a_%d_g%d <= ", p, m, g);
+                    int nmem = v->n_in - 4 * g < 4 ? v->n_in - 4 * g : 4;
+                    for (int i = 1; i < nmem; i++)
+                        w(o, "%s_f_%d[%d:%d] == 2'd%d ? %s[%d] : ", p, m, wt.w + 1, wt.w, i, opv, 4 * g + i);
+                    w(o, "%s[%d];\n", opv, 4 * g);
+                }
+                w(o, "        %s_a_%d_gsel <= %s_f_%d[%d:%d];\n", p, m, p, m, wt.w + kb - 1, wt.w + 2);
+            } else {
+                w(o, "        %s_a_%d%s <= %s[%s_f_%d[%d:%d]];\n", p, m, ps, opv, p, m, wt.w + kb - 1, wt.w);
+            }
             w(o, "        %s_b_%d%s <= %s_f_%d[%d:0];\n", p, m, ps, p, m, wt.w - 1);
             w(o, "        %s_en_%d%s <= %s_on_1 & %s_f_%d[%d];\n", p, m, ps, p, p, m, fw - 1);
             w(o, "        %s_first_%d%s <= %s_f_%d[%d];\n", p, m, ps, p, m, fw - 2);
             if (track) w(o, "        %s_last_%d%s <= %s_on_1 & %s_f_%d[%d];\n", p, m, ps, p, p, m, fw - 3);
             if (o->n->table_reg) {
-                w(o, "        %s_a_%d <= %s_a_%d_p;\n        %s_b_%d <= %s_b_%d_p;\n", p, m, p, m, p, m, p, m);
+                if (split) w(o, "        %s_a_%d <= %s_a_%d_gv[%s_a_%d_gsel];\n", p, m, p, m, p, m);
+                else w(o, "        %s_a_%d <= %s_a_%d_p;\n", p, m, p, m);
+                w(o, "        %s_b_%d <= %s_b_%d_p;\n", p, m, p, m);
                 w(o, "        %s_en_%d <= %s_en_%d_p;\n        %s_first_%d <= %s_first_%d_p;\n", p, m, p, m, p, m, p, m);
                 if (track) w(o, "        %s_last_%d <= %s_last_%d_p;\n", p, m, p, m);
             }
