@@ -68,4 +68,4 @@ print(f'   {sys.argv[2]}: {u("ICESTORM_LC")} LC, {u("ICESTORM_DSP")} DSP, {u("IC
 PY
 }
 up5k up5k_gru5 "$ROOT/examples/toptag_gru_small.json"
-up5k up5k_lstm20 "$ROOT/examples/toptag_lstm_up5k.json" --clock 40
+up5k up5k_lstm20 "$ROOT/examples/toptag_lstm_up5k.json"
