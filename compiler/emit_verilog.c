@@ -802,19 +802,24 @@ static void map_control(Out *o, const Engine *e, const char *emits_expr, const c
         w(o, "    wire start = s_axis_tvalid && s_axis_tready;\n");
     }
     w(o, "    reg job_emit, job_last;\n");
+    if (L > 1) {
+        /* done (job cycle L - 1) decoded a cycle early into a register: it enables the state
+         * and output registers and ends the job, so it starts at a flip-flop */
+        w(o, "    reg done;\n    always @(posedge clk) done <= !rst && %s;\n",
+          L == 2 ? "start" : job_at(at, sizeof at, e, L - 2));
+    }
     w(o, "    always @(posedge clk) begin\n");
     w(o, "        if (rst || start) cnt <= %d'd0;\n", cw);
     w(o, "        else if (busy) cnt <= cnt + %d'd1;\n", cw);
     if (L > 1) {
         w(o, "        if (rst) busy <= 1'b0;\n");
         w(o, "        else if (start) busy <= 1'b1;\n");
-        w(o, "        else if (%s) busy <= 1'b0;\n", job_at(at, sizeof at, e, L - 1));
+        w(o, "        else if (done) busy <= 1'b0;\n");
     }
     w(o, "        if (start) begin\n            job_emit <= emits;\n            job_last <= s_axis_tlast;\n        end\n");
     w(o, "    end\n");
     if (L == 1) w(o, "    wire done = start;\n    wire done_emit = emits;\n    wire done_last = %s;\n", last_out_expr);
-    else w(o, "    wire done = %s;\n    wire done_emit = job_emit;\n    wire done_last = %s;\n", job_at(at, sizeof at, e, L - 1),
-           last_out_expr);
+    else w(o, "    wire done_emit = job_emit;\n    wire done_last = %s;\n", last_out_expr);
     w(o, "    always @(posedge clk) begin\n");
     w(o, "        if (rst) m_axis_tvalid <= 1'b0;\n");
     w(o, "        else if (done && done_emit) m_axis_tvalid <= 1'b1;\n");
