@@ -57,7 +57,7 @@ install:
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/rnnc/rtl_lib $(DESTDIR)$(PREFIX)/share/rnnc/constraints
 	install -m 755 $(BUILD)/install/rnnc $(DESTDIR)$(PREFIX)/bin/rnnc
 	install -m 644 $(ROOT)/rtl_lib/*.v $(DESTDIR)$(PREFIX)/share/rnnc/rtl_lib/
-	install -m 644 $(ROOT)/constraints/*.pcf $(DESTDIR)$(PREFIX)/share/rnnc/constraints/
+	install -m 644 $(ROOT)/constraints/*.pcf $(ROOT)/constraints/*.lpf $(DESTDIR)$(PREFIX)/share/rnnc/constraints/
 
 clean:
 	rm -rf $(BUILD)

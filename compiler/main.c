@@ -24,7 +24,10 @@ static void usage(FILE *f)
             "                                   emit, synthesize (Yosys), place and route (nextpnr) the UART\n"
             "                                   board top, pack the bitstream (icepack); report cells, Fmax,\n"
             "                                   latency in us (defaults: up5k, sg48, 48 MHz)\n"
-            "        --target generic|xilinx|ecp5  synthesis estimates (xilinx: [--family xc7|xcup])\n"
+            "        --target ecp5 [--device 85k|45k|25k|12k] [--package P] [--clock MHZ]\n"
+            "                                   the same for ECP5 (ULX3S board top; place and route where\n"
+            "                                   nextpnr-ecp5 is installed; defaults: 85k, CABGA381, 50 MHz)\n"
+            "        --target generic|xilinx    synthesis estimates (xilinx: [--family xc7|xcup])\n"
             "        [--post-synth IN.txt]      also simulate Yosys's netlist of the core against the emulator\n"
             "  rnnc MODEL.json --board PORT IN.txt  stream IN.txt through a board running the UART top\n"
             "                                   (115200 8N1) and print its outputs like --emulate\n"
@@ -155,23 +158,34 @@ static void check_flow_options(Options *o)
         user_error(NULL, "--target: expected ice40, generic, xilinx or ecp5, got '%s'", f->target);
     if (!o->out_dir) user_error(NULL, "--target needs -o DIR (where the design, the logs and the bitstream go)");
     if (o->sim || o->emulate) user_error(NULL, "--target and --sim/--emulate are separate runs; give one");
-    if (strcmp(f->target, "ice40") && (f->device || f->package))
-        user_error(NULL, "--device and --package are for --target ice40");
+    bool ice40 = !strcmp(f->target, "ice40"), ecp5 = !strcmp(f->target, "ecp5");
+    /* Yosys 0.23's cell models: ECP5's have no MULT18X18D, Xilinx's netlist does not simulate */
+    if (f->post_synth && !ice40 && strcmp(f->target, "generic"))
+        user_error(NULL, "--post-synth: expected --target ice40 or generic (Yosys's %s cell models cannot simulate "
+                   "the netlist), got --target %s", f->target, f->target);
+    if (!ice40 && !ecp5 && (f->device || f->package))
+        user_error(NULL, "--device and --package are for --target ice40 or ecp5");
     if (f->family && strcmp(f->target, "xilinx")) user_error(NULL, "--family is for --target xilinx");
     if (!f->family) f->family = "xc7";
     if (strcmp(f->family, "xc7") && strcmp(f->family, "xcup"))
         user_error(NULL, "--family: expected xc7 or xcup, got '%s'", f->family);
-    if (!f->device) f->device = "up5k";
-    static const char *const devs[][2] = {{"up5k", "sg48"}, {"hx8k", "ct256"}, {"hx1k", "tq144"}, {"lp8k", "cm81"}};
+    /* device and its default package: the boards rnnc has pin files for (docs/flow.md) */
+    static const char *const ice40_devs[][2] = {{"up5k", "sg48"}, {"hx8k", "ct256"}, {"hx1k", "tq144"}, {"lp8k", "cm81"}, {NULL, NULL}};
+    static const char *const ecp5_devs[][2] = {{"85k", "CABGA381"}, {"45k", "CABGA381"}, {"25k", "CABGA381"}, {"12k", "CABGA381"}, {NULL, NULL}};
+    const char *const (*devs)[2] = ecp5 ? ecp5_devs : ice40_devs;
+    if (!f->device) f->device = devs[0][0];
     int d = -1;
-    for (int i = 0; i < 4; i++)
+    for (int i = 0; devs[i][0]; i++)
         if (!strcmp(f->device, devs[i][0])) d = i;
-    if (d < 0) user_error(NULL, "--device: expected up5k, hx8k, hx1k or lp8k, got '%s'", f->device);
+    if (d < 0)
+        user_error(NULL, "--device: expected %s, got '%s'", ecp5 ? "85k, 45k, 25k or 12k (ECP5 LFE5U)" : "up5k, hx8k, hx1k or lp8k",
+                   f->device);
     if (!f->package) f->package = devs[d][1];
     for (const char *p = f->package; *p; p++)
-        if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9')))
-            user_error(NULL, "--package: expected a package name like sg48 or ct256, got '%s'", f->package);
-    f->clock_mhz = 48.0;
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9')))
+            user_error(NULL, "--package: expected a package name like sg48, ct256 or CABGA381, got '%s'", f->package);
+    /* iCEBreaker: its 12 MHz oscillator times 4; ULX3S: its 25 MHz oscillator times 2 */
+    f->clock_mhz = ecp5 ? 50.0 : 48.0;
     if (o->clock) {
         char *end;
         f->clock_mhz = strtod(o->clock, &end);

