@@ -163,9 +163,11 @@ static void place_and_route(const char *dir, const FlowOptions *fo, const char *
     cJSON *util = cJSON_GetObjectItemCaseSensitive(rep, "utilization");
     if (util) cJSON_AddItemToObject(impl, "board_utilization", cJSON_Duplicate(util, true));
     cJSON *fm = cJSON_GetObjectItemCaseSensitive(rep, "fmax"), *c;
+    cJSON *per_clock = cJSON_AddObjectToObject(impl, "fmax_mhz_per_clock");
     cJSON_ArrayForEach(c, fm) {
         cJSON *a = cJSON_GetObjectItemCaseSensitive(c, "achieved");
         if (!cJSON_IsNumber(a)) continue;
+        cJSON_AddNumberToObject(per_clock, c->string, a->valuedouble);
         if (!r->have_fmax || a->valuedouble < r->fmax) r->fmax = a->valuedouble;
         r->have_fmax = true;
     }
@@ -228,14 +230,16 @@ int run_flow(const Netlist *n, const Schedule *s, const FlowOptions *fo, const c
         const Ice40Device *d = ice40_device(fo->device);
         int lut = cell_count(cells, "SB_LUT4"), ff = cells_with_prefix(cells, "SB_DFF");
         int bram = cell_count(cells, "SB_RAM40_4K"), dsp = cell_count(cells, "SB_MAC16");
-        int carry = cell_count(cells, "SB_CARRY");
+        int carry = cell_count(cells, "SB_CARRY"), spram = cell_count(cells, "SB_SPRAM256KA");
         cJSON *cu = cJSON_AddObjectToObject(impl, "core_utilization");
         cJSON_AddNumberToObject(cu, "lut4", lut);
         cJSON_AddNumberToObject(cu, "ff", ff);
         cJSON_AddNumberToObject(cu, "carry", carry);
         cJSON_AddNumberToObject(cu, "dsp", dsp);
         cJSON_AddNumberToObject(cu, "bram", bram);
+        cJSON_AddNumberToObject(cu, "spram", spram);
         cJSON_AddNumberToObject(cu, "lc_available", d->lc);
+        cJSON_AddNumberToObject(cu, "spram_available", d->spram);
         cJSON_AddNumberToObject(cu, "dsp_available", d->dsp);
         cJSON_AddNumberToObject(cu, "bram_available", d->bram);
         /* LUTs without a DSP are also used for multiplications the DSPs cannot take */
@@ -307,6 +311,22 @@ int run_flow(const Netlist *n, const Schedule *s, const FlowOptions *fo, const c
     printf("  core cells:");
     cJSON_ArrayForEach(c, cells) printf(" %s %d", c->string, c->valueint);
     printf("\n");
+    /* the core's use of the device, where rnnc knows the device's size */
+    const cJSON *cu = cJSON_GetObjectItemCaseSensitive(impl, "core_utilization");
+    bool sized = false;
+    cJSON_ArrayForEach(c, cu) {
+        char avail[64];
+        snprintf(avail, sizeof avail, "%s_available", !strcmp(c->string, "lut4") || !strcmp(c->string, "ff") ? "lc"
+                                                    : !strcmp(c->string, "lut") ? "lut" : c->string);
+        if (ecp5 && !strcmp(c->string, "ff")) snprintf(avail, sizeof avail, "lut_available");
+        const cJSON *a = cJSON_GetObjectItemCaseSensitive(cu, avail);
+        if (!cJSON_IsNumber(a) || strstr(c->string, "_available")) continue;
+        if (!sized) printf("  core alone:");
+        sized = true;
+        printf(" %s %d/%d (%.1f%%)", c->string, c->valueint, a->valueint,
+               100.0 * c->valuedouble / (a->valuedouble > 0 ? a->valuedouble : 1));
+    }
+    if (sized) printf("\n");
     cJSON *bu = cJSON_GetObjectItemCaseSensitive(impl, "board_utilization");
     if (bu) {
         printf("  board top (UART + core) utilization:\n");
