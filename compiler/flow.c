@@ -62,7 +62,8 @@ static double step(const char *dir, const char *target, const char *what, const 
     int st = system(cmd);
     double dt = now_s() - t0;
     if ((!WIFEXITED(st) || WEXITSTATUS(st) != 0) && !strcmp(target, "pnr") &&
-        (log_says(dir, log, "no BELs remaining") || log_says(dir, log, "Design uses more"))) {
+        (log_says(dir, log, "no BELs remaining") || log_says(dir, log, "Design uses more") ||
+         log_says(dir, log, "Unable to find legal placement"))) {
         fprintf(stderr, "rnnc: [%s] the design does not fit the device (%.1f s)\n", target, dt);
         return -1;
     }
