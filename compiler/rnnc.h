@@ -272,7 +272,7 @@ const char *rnnc_datadir(void);                 /* where rtl_lib/ and sim/ live 
 /* ---- emit_flow.c, flow.c: synthesis, place and route, reports (--target) ---- */
 typedef struct {
     const char *target;         /* ice40, generic, xilinx, ecp5 */
-    const char *device;         /* ice40: up5k, hx8k, hx1k, lp8k */
+    const char *device;         /* ice40: up5k, hx8k, hx1k, lp8k; ecp5: 85k, 45k, 25k, 12k */
     const char *package;
     const char *family;         /* xilinx: xc7, xcup */
     double clock_mhz;

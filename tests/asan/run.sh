@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # asan/run.sh: the compiler built with AddressSanitizer + UndefinedBehaviorSanitizer, run over
 # the malformed-input suite and over every pass (emit, emulate, --float, --sim with Icarus) of
-# the shipped examples and the end-to-end cases. Any sanitizer report fails the run.
+# the shipped examples and the end-to-end cases, and the --target flows on a small model. Any
+# sanitizer report fails the run.
 set -uo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 make -s -C "$ROOT" asan >/dev/null || { echo "asan: 0 passed, 1 failed"; exit 1; }
@@ -44,5 +45,14 @@ for pair in "${models[@]}"; do
     check "$n-float" "$RNNC" "$m" --emulate "$in" --float
     check "$n-sim" "$RNNC" "$m" --sim "$in" -o "$W/$n" --simulator icarus
 done
+# the flow's own code (Makefile steps, the tools' reports read back, report.json) on the small
+# flow model: iCE40 end to end with the post-synthesis simulation, ECP5 as far as its tools go
+if command -v yosys >/dev/null && command -v nextpnr-ice40 >/dev/null; then
+    check "flow-ice40" "$RNNC" "$ROOT/tests/flow/tiny.json" --target ice40 -o "$W/flow_ice40" \
+        --post-synth "$ROOT/tests/flow/tiny_in.txt"
+    check "flow-ecp5" "$RNNC" "$ROOT/tests/flow/tiny.json" --target ecp5 -o "$W/flow_ecp5"
+else
+    echo "SKIP flow under ASan: yosys or nextpnr-ice40 not installed (make deps)"
+fi
 echo "asan: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
