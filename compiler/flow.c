@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 
 static double now_s(void)
 {
@@ -51,6 +52,38 @@ static bool log_says(const char *dir, const char *rel, const char *needle)
     return yes;
 }
 
+/* Runs cmd through sh and waits, saying how long it has been running: on a terminal a line
+ * rewritten every second, elsewhere (logs, CI) a line a minute. Returns the wait status. */
+static int run_with_progress(const char *cmd, const char *target, double t0)
+{
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid < 0) return system(cmd);
+    if (pid == 0) {
+        execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+        _exit(127);
+    }
+    bool tty = isatty(STDERR_FILENO);
+    int st = 0, shown = 0;
+    for (;;) {
+        pid_t r = waitpid(pid, &st, WNOHANG);
+        if (r == pid) break;
+        if (r < 0) return -1;
+        struct timespec nap = {0, 200000000L};
+        nanosleep(&nap, NULL);
+        int secs = (int)(now_s() - t0);
+        if (tty && secs > shown) {
+            fprintf(stderr, "\rrnnc: [%s] %d s", target, secs);
+            shown = secs;
+        } else if (!tty && secs >= shown + 60) {
+            shown = secs - secs % 60;
+            fprintf(stderr, "rnnc: [%s] still running, %d s\n", target, shown);
+        }
+    }
+    if (tty && shown) fprintf(stderr, "\r");
+    return st;
+}
+
 /* One Makefile step; on failure the end of its log and exit status 1, except that place and
  * route running out of room is an answer (the design does not fit), not a tool failure. */
 static double step(const char *dir, const char *target, const char *what, const char *log)
@@ -59,7 +92,7 @@ static double step(const char *dir, const char *target, const char *what, const 
     double t0 = now_s();
     char cmd[4400];
     snprintf(cmd, sizeof cmd, "make -s -C '%s' %s > '%s/logs/make_%s.log' 2>&1", dir, target, dir, target);
-    int st = system(cmd);
+    int st = run_with_progress(cmd, target, t0);
     double dt = now_s() - t0;
     if ((!WIFEXITED(st) || WEXITSTATUS(st) != 0) && !strcmp(target, "pnr") &&
         (log_says(dir, log, "no BELs remaining") || log_says(dir, log, "Design uses more") ||
