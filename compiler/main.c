@@ -169,18 +169,18 @@ static void check_flow_options(Options *o)
     if (!f->family) f->family = "xc7";
     if (strcmp(f->family, "xc7") && strcmp(f->family, "xcup"))
         user_error(NULL, "--family: expected xc7 or xcup, got '%s'", f->family);
-    /* device and its default package: the boards rnnc has pin files for (docs/flow.md) */
-    static const char *const ice40_devs[][2] = {{"up5k", "sg48"}, {"hx8k", "ct256"}, {"hx1k", "tq144"}, {"lp8k", "cm81"}, {NULL, NULL}};
-    static const char *const ecp5_devs[][2] = {{"85k", "CABGA381"}, {"45k", "CABGA381"}, {"25k", "CABGA381"}, {"12k", "CABGA381"}, {NULL, NULL}};
-    const char *const (*devs)[2] = ecp5 ? ecp5_devs : ice40_devs;
-    if (!f->device) f->device = devs[0][0];
-    int d = -1;
-    for (int i = 0; devs[i][0]; i++)
-        if (!strcmp(f->device, devs[i][0])) d = i;
-    if (d < 0)
-        user_error(NULL, "--device: expected %s, got '%s'", ecp5 ? "85k, 45k, 25k or 12k (ECP5 LFE5U)" : "up5k, hx8k, hx1k or lp8k",
-                   f->device);
-    if (!f->package) f->package = devs[d][1];
+    /* device and its default package (the boards rnnc has pin files for): flow_devices */
+    const char *family = ecp5 ? "ecp5" : "ice40"; /* generic and xilinx keep the iCE40 defaults */
+    const Device *dev = flow_device(family, f->device);
+    if (!dev) {
+        char names[200] = "";
+        for (const Device *d = flow_devices; d->target; d++)
+            if (!strcmp(d->target, family))
+                snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s", *names ? ", " : "", d->name);
+        user_error(NULL, "--device: expected one of %s (%s), got '%s'", names, family, f->device);
+    }
+    f->device = dev->name;
+    if (!f->package) f->package = dev->package;
     for (const char *p = f->package; *p; p++)
         if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9')))
             user_error(NULL, "--package: expected a package name like sg48, ct256 or CABGA381, got '%s'", f->package);

@@ -278,6 +278,15 @@ typedef struct {
     double clock_mhz;
     const char *post_synth;     /* vector file for the post-synthesis simulation, or NULL */
 } FlowOptions;
+/* The devices --target ice40/ecp5 know: sizes for the fit check, the default package (the
+ * board rnnc has pin files for). The first of a target is its default (flow.c). */
+typedef struct {
+    const char *target, *name, *package;
+    int lut, bram, dsp, spram;  /* LUT4s (as many flip-flops), block RAMs, multipliers, SPRAMs */
+} Device;
+extern const Device flow_devices[];
+/* name NULL: the target's default device; returns NULL for a name that is not the target's */
+const Device *flow_device(const char *target, const char *name);
 void emit_flow(const Netlist *n, const FlowOptions *fo, const char *dir);
 void emit_uart(const Netlist *n, const char *dir);    /* the portable UART front end (always) */
 #define RNNC_UART_SIM_CPB 8                            /* clocks per bit in the UART simulation */
