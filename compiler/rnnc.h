@@ -14,6 +14,19 @@
 #define RNNC_VERSION "0.1.0"
 #define RNNC_NAME_MAX 64
 
+/* ---- limits: the model sizes rnnc supports (docs/model-format.md, "Limits"). Each is checked
+ * before anything of its size is allocated, computed or written, with a message naming it;
+ * every valid model within them compiles (tests/limits). ---- */
+#define RNNC_MAX_DIM 4096               /* timesteps, input features, units of a layer */
+#define RNNC_MAX_VECTOR 16384           /* elements of one vector: a flatten's output, a layer's input */
+#define RNNC_MAX_LAYERS 1024            /* layers of a model (engines: at most 3 per layer) */
+#define RNNC_MAX_WEIGHTS (1L << 22)     /* weights of a model: kernels, recurrent kernels, biases */
+#define RNNC_MAX_RF (1 << 24)           /* reuse factor */
+#define RNNC_MAX_TABLE 65536            /* entries of an activation table (a power of two, >= 2) */
+#define RNNC_MAX_OUTPUT_BYTES (1L << 30) /* text written into one output directory */
+#define RNNC_READ_SECONDS 60            /* CPU seconds to read a Keras file (keras.c; wall clock: twice) */
+#define RNNC_READ_MEMORY (4L << 30)     /* address space of the process reading a Keras file */
+
 /* ---- fixed.c: fixed-point types and exact casts (docs/numerics.md) ---- */
 
 typedef enum { Q_TRN, Q_RND, Q_RND_CONV } QMode;
@@ -103,6 +116,7 @@ typedef struct {
 /* ---- util.c: memory, errors ---- */
 
 void *xcalloc(size_t n, size_t size);
+extern int xalloc_fail_status;  /* exit status when an allocation fails (1; keras.c's reader: its own) */
 char *xstrdup(const char *s);
 /* User error: "rnnc: FILE: msg" on stderr, exit status 2. */
 _Noreturn void user_error(const char *file, const char *fmt, ...)
@@ -121,6 +135,8 @@ const char *layer_kind_name(LayerKind k);
 
 /* ---- parse.c: model.json -> Model (weights as doubles, types resolved) ---- */
 Model *parse_model(const char *path);
+/* The same from text in memory (buf[len] == 0; freed); messages name path. */
+Model *parse_model_text(const char *path, char *buf, size_t len);
 
 /* ---- check.c: shapes, activations, names; fills the shape fields ---- */
 void check_model(Model *m);

@@ -7,12 +7,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+int xalloc_fail_status = 1;
+
 void *xcalloc(size_t n, size_t size)
 {
     void *p = calloc(n ? n : 1, size ? size : 1);
     if (!p) {
         fprintf(stderr, "rnnc: out of memory\n");
-        exit(1);
+        exit(xalloc_fail_status);
     }
     return p;
 }
