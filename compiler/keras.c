@@ -1248,7 +1248,7 @@ static char *read_from_child(int fd, pid_t pid, const char *file, const char *li
         if (r <= 0) {
             kill(pid, SIGKILL);
             waitpid(pid, NULL, 0);
-            user_error(file, "%s did not finish reading this file in %d s (timed out; the file is corrupt?)", lib,
+            user_error(file, "%s timed out reading this file (no answer in %d s; the file is corrupt?)", lib,
                        2 * read_seconds());
         }
         if (n == cap) {

@@ -121,6 +121,8 @@ char *xstrdup(const char *s);
 /* User error: "rnnc: FILE: msg" on stderr, exit status 2. */
 _Noreturn void user_error(const char *file, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+/* fn runs once before user_error exits (files.c: remove the staging directory). */
+void on_user_error(void (*fn)(void));
 /* Internal bug: file:line and abort. */
 _Noreturn void die_internal(const char *file, int line, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -282,8 +284,22 @@ char *stage_begin(const char *dir);             /* returns the staging path */
 void stage_commit(const char *stage, const char *dir);
 void stage_abort(const char *stage);
 FILE *xfopen_w(const char *dir, const char *rel); /* creates parent dirs */
+/* Closes a file of xfopen_w; a user error naming it when any write or the close failed, or when
+ * the output passes RNNC_MAX_OUTPUT_BYTES. */
+void xfclose(FILE *f);
 void copy_file(const char *from, const char *dir, const char *rel);
 const char *rnnc_datadir(void);                 /* where rtl_lib/ and sim/ live */
+
+/* ---- spawn.c: external tools, started with an argument vector (never a shell) ---- */
+/* Runs argv (argv[0] found on PATH) in dir (NULL: here) with stdout and stderr into log (a path
+ * relative to dir); label: show the elapsed time on stderr while it runs. Returns its exit
+ * status (128 + signal when killed, 127 when it cannot start). */
+int run_tool(const char *const *argv, const char *dir, const char *log, const char *label);
+bool tool_on_path(const char *name);
+/* The last non-empty line of what argv prints (stdout and stderr), "" when none. */
+void tool_output_line(const char *const *argv, char *out, size_t len);
+/* The last lines of dir/rel on stderr ("(no log)" when it cannot be read). */
+void tail_file(const char *dir, const char *rel, int lines);
 
 /* ---- emit_flow.c, flow.c: synthesis, place and route, reports (--target) ---- */
 typedef struct {

@@ -27,8 +27,17 @@ char *xstrdup(const char *s)
     return p;
 }
 
+static void (*error_cleanup)(void);
+
+void on_user_error(void (*fn)(void)) { error_cleanup = fn; }
+
 void user_error(const char *file, const char *fmt, ...)
 {
+    if (error_cleanup) {
+        void (*fn)(void) = error_cleanup;
+        error_cleanup = NULL; /* once, even if it fails with a user error itself */
+        fn();
+    }
     va_list ap;
     va_start(ap, fmt);
     fprintf(stderr, "rnnc: ");

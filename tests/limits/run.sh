@@ -87,6 +87,36 @@ run "Keras LSTM use_bias false, weights kernel + bias" 2 "are not kernel, recurr
 run "Keras .h5 declaring a 4096 x 4096 LSTM" 2 "more than rnnc supports in a model (RNNC_MAX_WEIGHTS" 2 -- \
     "$RNNC" "$TMP/lstm_huge.h5"
 
+# Tools started without a shell: an output folder whose name holds a quote and a space.
+printf '0.1 0.2 0.3 0.4 0.5 0.6\n0.5 -0.2 0.3 0.1 0 1\n' >"$TMP/in.txt"
+TINY=$ROOT/tests/errors/ok/tiny.json
+for sim in icarus verilator; do
+    run "--sim --simulator $sim into \"q'dir x/out\"" 0 "bit-exact" 120 -- \
+        env -C "$TMP" "$RNNC" "$TINY" -o "q'dir x/out" --sim in.txt --simulator $sim
+done
+# Errors during emission leave no staging folder and no output.
+gone() { # name, folder
+    if [ -e "$2" ] || [ -e "$2.rnnc-tmp" ]; then
+        fail=$((fail + 1))
+        echo "FAIL $1: $2 or $2.rnnc-tmp left behind"
+    fi
+}
+run "RNNC_HOME pointing nowhere" 2 "is RNNC_HOME set right?" 5 -- env RNNC_HOME=/nowhere "$RNNC" "$TINY" -o "$TMP/home/out"
+gone "RNNC_HOME pointing nowhere" "$TMP/home/out"
+# Files larger than 4 KB cannot be written (RLIMIT_FSIZE, SIGXFSZ ignored): a full disk.
+run "a file size limit (full disk)" 2 "cannot write" 5 -- \
+    bash -c 'trap "" XFSZ; ulimit -f 4; exec "$@"' sh "$RNNC" "$ROOT/tests/e2e/cases/ext_w32.json" -o "$TMP/full/out"
+gone "a file size limit (full disk)" "$TMP/full/out"
+# A real full disk where a small tmpfs can be mounted (root): ENOSPC at some file's close.
+mkdir -p "$TMP/tmpfs"
+if [ "$(id -u)" = 0 ] && mount -t tmpfs -o size=64k tmpfs "$TMP/tmpfs" 2>/dev/null; then
+    run "a full tmpfs" 2 "No space left on device" 5 -- "$RNNC" "$ROOT/tests/e2e/cases/ext_w32.json" -o "$TMP/tmpfs/out"
+    gone "a full tmpfs" "$TMP/tmpfs/out"
+    umount "$TMP/tmpfs"
+else
+    echo "SKIP a full tmpfs: cannot mount one here"
+fi
+
 # The Keras reader's isolation, with the test hooks build.
 HOOKS=${RNNC_HOOKS:-$ROOT/build/hooks/rnnc}
 if [ -z "${RNNC_HOOKS:-}" ]; then
@@ -96,7 +126,7 @@ if [ -x "$HOOKS" ]; then
     M=(lstm_basic.k3.h5 --emulate lstm_basic.k3.in.txt)
     for fault in segv:"the HDF5 library crashed reading this file (SIGSEGV" \
         spin:"the HDF5 library timed out reading this file" \
-        hang:"the HDF5 library did not finish reading this file in 2 s" \
+        hang:"the HDF5 library timed out reading this file (no answer in 2 s" \
         oom:"the HDF5 library ran out of memory reading this file"; do
         run "reader child fault ${fault%%:*}" 2 "lstm_basic.k3.h5: ${fault#*:}" 5 -- \
             env -C "$FIX" RNNC_TEST_CHILD_FAULT="${fault%%:*}" RNNC_TEST_READ_SECONDS=1 "$HOOKS" "${M[@]}"
