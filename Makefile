@@ -19,7 +19,7 @@ LIBS    += $(HDF5_LIBS) $(shell pkg-config --libs libzip 2>/dev/null || echo -lz
 SRCS := $(wildcard $(ROOT)/compiler/*.c)
 OBJS := $(patsubst $(ROOT)/compiler/%.c,$(BUILD)/obj/%.o,$(SRCS))
 
-.PHONY: all deps test test-unit test-rtl test-errors test-e2e test-keras asan hooks install clean
+.PHONY: all deps test test-unit test-rtl test-errors test-e2e test-keras asan hooks fuzz install clean
 
 all: $(BUILD)/rnnc
 
@@ -56,6 +56,10 @@ asan:
 # The compiler with its test hooks (RNNC_TEST_CHILD_FAULT, RNNC_TEST_READ_SECONDS: tests/limits).
 hooks:
 	$(MAKE) -f $(ROOT)/Makefile BUILD=$(BUILD)/hooks CFLAGS="-O1 -g" HOOKS=-DRNNC_TEST_HOOKS
+
+# AFL++ over every input format, FUZZ_SECONDS (default 60) each: tools/fuzz.sh.
+fuzz:
+	$(ROOT)/tools/fuzz.sh $(FUZZ_FORMATS)
 
 install:
 	$(MAKE) -f $(ROOT)/Makefile BUILD=$(BUILD)/install RNNC_DATADIR=$(PREFIX)/share/rnnc

@@ -773,6 +773,56 @@ static void assign_weights(Arr *w, int n, bool recurrent, Arr **k, Arr **rk, Arr
 
 static void add_bool(cJSON *o, const char *k, bool v) { cJSON_AddItemToObject(o, k, cJSON_CreateBool(v)); }
 
+/* The layer's weights, read and checked against its shape (feat inputs), into o. */
+static void add_weights(Ctx *c, KLayer *l, cJSON *o, bool rec, int gates, int units, bool use_bias, int feat)
+{
+    const char *type = rnnc_type(l->cls);
+    bool reset_after = false;
+    long nw = ((long)feat + (rec ? units : 0) + 2) * gates * units;
+    if (nw > MAX_WEIGHTS - c->weights)
+        kerr(c, l, "%ld weights, more than rnnc supports in a model (RNNC_MAX_WEIGHTS = %ld)", nw, MAX_WEIGHTS);
+    c->weights += nw;
+    Arr w[4] = {0};
+    int n = layer_weights(c, l, rec, w, 4);
+    int want = (rec ? 2 : 1) + (use_bias ? 1 : 0);
+    if (n != want)
+        werr(c, l, "%d weight arrays, expected %d (kernel%s%s)", n, want, rec ? ", recurrent_kernel" : "",
+             use_bias ? ", bias" : "");
+    Arr *k, *rk, *b;
+    assign_weights(w, n, rec, &k, &rk, &b);
+    if (!k || (rec && !rk) || (use_bias && !b))
+        werr(c, l, "its weights (%s%s%s) are not kernel%s%s", n ? w[0].name : "none", n > 1 ? ", " : "",
+             n > 1 ? w[1].name : "", rec ? ", recurrent_kernel" : "", use_bias ? ", bias" : "");
+    long cols = (long)gates * units;
+    char why[160];
+    SNPRINTF(why, sizeof why, "%d input features x %s%d units", feat, gates > 1 ? (gates == 4 ? "4 gates x " : "3 gates x ") : "", units);
+    want_shape(c, l, k, "kernel", 2, feat, cols, why);
+    cJSON_AddItemToObject(o, "kernel", matrix(k->v, k->d[0], k->d[1]));
+    if (rec) {
+        SNPRINTF(why, sizeof why, "%d units x %s%d units", units, gates > 1 ? (gates == 4 ? "4 gates x " : "3 gates x ") : "", units);
+        want_shape(c, l, rk, "recurrent_kernel", 2, units, cols, why);
+        cJSON_AddItemToObject(o, "recurrent_kernel", matrix(rk->v, rk->d[0], rk->d[1]));
+    }
+    if (!strcmp(type, "gru")) {
+        const cJSON *ra = get(l->cfg, "reset_after");
+        if (ra && !cJSON_IsNull(ra)) reset_after = bool_of(c, l, "reset_after", true);
+        else reset_after = use_bias ? b->rank == 2 : c->major >= 3; /* older Keras: from the bias */
+        add_bool(o, "reset_after", reset_after);
+    }
+    if (use_bias) {
+        if (reset_after) {
+            want_shape(c, l, b, "bias", 2, 2, cols, "reset_after: an input and a recurrent bias row");
+            cJSON_AddItemToObject(o, "bias", matrix(b->v, 2, cols));
+        } else {
+            want_shape(c, l, b, "bias", 1, cols, 0, gates > 1 ? "gates x units" : "units");
+            cJSON_AddItemToObject(o, "bias", cJSON_CreateDoubleArray(b->v, (int)cols));
+        }
+    } else {
+        add_bool(o, "use_bias", false);
+    }
+    for (int i = 0; i < n; i++) free(w[i].v);
+}
+
 /* One Keras layer as an rnnc layer (or NULL when it folds away). feat/seq: the input shape,
  * updated to the output's. */
 static cJSON *build_layer(Ctx *c, KLayer *l, const char *name, int *feat, int *steps, bool *seq, bool last,
@@ -803,7 +853,6 @@ static cJSON *build_layer(Ctx *c, KLayer *l, const char *name, int *feat, int *s
         cJSON_AddStringToObject(o, "activation", act_name(act));
         bool use_bias = bool_of(c, l, "use_bias", true);
         int gates = 1;
-        bool reset_after = false;
         if (rec) {
             if (bool_of(c, l, "stateful", false)) kerr(c, l, "stateful=True is not supported");
             if (bool_of(c, l, "return_state", false)) kerr(c, l, "return_state=True is not supported");
@@ -820,49 +869,7 @@ static cJSON *build_layer(Ctx *c, KLayer *l, const char *name, int *feat, int *s
             add_bool(o, "go_backwards", bool_of(c, l, "go_backwards", false));
             gates = !strcmp(type, "lstm") ? 4 : !strcmp(type, "gru") ? 3 : 1;
         }
-        long nw = ((long)*feat + (rec ? units : 0) + 2) * gates * units;
-        if (nw > MAX_WEIGHTS - c->weights)
-            kerr(c, l, "%ld weights, more than rnnc supports in a model (RNNC_MAX_WEIGHTS = %ld)", nw, MAX_WEIGHTS);
-        c->weights += nw;
-        Arr w[4] = {0};
-        int n = layer_weights(c, l, rec, w, 4);
-        int want = (rec ? 2 : 1) + (use_bias ? 1 : 0);
-        if (n != want)
-            werr(c, l, "%d weight arrays, expected %d (kernel%s%s)", n, want, rec ? ", recurrent_kernel" : "",
-                 use_bias ? ", bias" : "");
-        Arr *k, *rk, *b;
-        assign_weights(w, n, rec, &k, &rk, &b);
-        if (!k || (rec && !rk) || (use_bias && !b))
-            werr(c, l, "its weights (%s%s%s) are not kernel%s%s", n ? w[0].name : "none", n > 1 ? ", " : "",
-                 n > 1 ? w[1].name : "", rec ? ", recurrent_kernel" : "", use_bias ? ", bias" : "");
-        long cols = (long)gates * units;
-        char why[160];
-        SNPRINTF(why, sizeof why, "%d input features x %s%d units", *feat, gates > 1 ? (gates == 4 ? "4 gates x " : "3 gates x ") : "", units);
-        want_shape(c, l, k, "kernel", 2, *feat, cols, why);
-        cJSON_AddItemToObject(o, "kernel", matrix(k->v, k->d[0], k->d[1]));
-        if (rec) {
-            SNPRINTF(why, sizeof why, "%d units x %s%d units", units, gates > 1 ? (gates == 4 ? "4 gates x " : "3 gates x ") : "", units);
-            want_shape(c, l, rk, "recurrent_kernel", 2, units, cols, why);
-            cJSON_AddItemToObject(o, "recurrent_kernel", matrix(rk->v, rk->d[0], rk->d[1]));
-        }
-        if (!strcmp(type, "gru")) {
-            const cJSON *ra = get(l->cfg, "reset_after");
-            if (ra && !cJSON_IsNull(ra)) reset_after = bool_of(c, l, "reset_after", true);
-            else reset_after = use_bias ? b->rank == 2 : c->major >= 3; /* older Keras: from the bias */
-            add_bool(o, "reset_after", reset_after);
-        }
-        if (use_bias) {
-            if (reset_after) {
-                want_shape(c, l, b, "bias", 2, 2, cols, "reset_after: an input and a recurrent bias row");
-                cJSON_AddItemToObject(o, "bias", matrix(b->v, 2, cols));
-            } else {
-                want_shape(c, l, b, "bias", 1, cols, 0, gates > 1 ? "gates x units" : "units");
-                cJSON_AddItemToObject(o, "bias", cJSON_CreateDoubleArray(b->v, (int)cols));
-            }
-        } else {
-            add_bool(o, "use_bias", false);
-        }
-        for (int i = 0; i < n; i++) free(w[i].v);
+        add_weights(c, l, o, rec, gates, units, use_bias, *feat);
         *feat = units;
         if (rec) {
             *seq = cJSON_IsTrue(get(o, "return_sequences"));

@@ -297,9 +297,73 @@ static void parse_layer_precision(const Parser *p, const cJSON *it, const char *
 
 static bool is_recurrent(LayerKind k) { return k == L_LSTM || k == L_GRU || k == L_SIMPLE_RNN; }
 
+/* The weights of a dense or recurrent layer (obj at path), Keras layout. */
+static void parse_weights(const Parser *p, const cJSON *obj, const char *path, Layer *l)
+{
+    char kp[PATH_MAX_LEN], why[64];
+    const cJSON *it;
+    bool rec = is_recurrent(l->kind);
+    int cols = l->gates * l->units;
+    long known = (rec ? (long)l->units * cols : 0) + 2L * cols; /* before any kernel row is read */
+    key_path(kp, path, "units");
+    if (*p->weights + known > RNNC_MAX_WEIGHTS)
+        jerr(p, kp, "%d units give the model more weights than rnnc supports (RNNC_MAX_WEIGHTS = %ld)", l->units,
+             RNNC_MAX_WEIGHTS);
+    if (l->gates > 1) snprintf(why, sizeof why, "%d gates x %d units", l->gates, l->units);
+    else snprintf(why, sizeof why, "the layer's units");
+    key_path(kp, path, "kernel");
+    if (!(it = get(obj, "kernel"))) jerr(p, kp, "missing (the input weights, [input features][%d])", cols);
+    l->kernel = read_matrix(p, it, kp, cols, why, &l->kernel_rows);
+
+    if (rec) {
+        int rows;
+        key_path(kp, path, "recurrent_kernel");
+        if (!(it = get(obj, "recurrent_kernel")))
+            jerr(p, kp, "missing (the recurrent weights, [%d][%d])", l->units, cols);
+        l->rkernel = read_matrix(p, it, kp, cols, why, &rows);
+        if (rows != l->units)
+            jerr(p, kp, "expected %d rows (the layer's units), got %d", l->units, rows);
+    }
+
+    bool use_bias = true;
+    key_path(kp, path, "use_bias");
+    if ((it = get(obj, "use_bias"))) use_bias = want_bool(p, it, kp);
+    bool two_rows = l->kind == L_GRU && l->reset_after;
+    key_path(kp, path, "bias");
+    it = get(obj, "bias");
+    l->bias = xcalloc((size_t)cols, sizeof *l->bias);
+    if (two_rows) l->rbias = xcalloc((size_t)cols, sizeof *l->rbias);
+    if (!use_bias) {
+        if (it) jerr(p, kp, "present, but use_bias is false");
+        return;
+    }
+    if (!it) {
+        if (two_rows)
+            jerr(p, kp, "missing (a GRU with reset_after has a 2 x %d bias: input and recurrent rows; "
+                        "or set use_bias to false)", cols);
+        jerr(p, kp, "missing (%d numbers; or set use_bias to false)", cols);
+    }
+    if (!two_rows) {
+        if (l->kind == L_GRU && cJSON_IsArray(it) && it->child && cJSON_IsArray(it->child))
+            jerr(p, kp, "expected %d numbers (reset_after is false: one bias row), got an array of arrays", cols);
+        read_numbers(p, it, kp, cols, why, l->bias);
+        return;
+    }
+    if (cJSON_IsArray(it) && it->child && cJSON_IsNumber(it->child))
+        jerr(p, kp, "expected a 2 x %d array (reset_after is true: an input and a recurrent bias row), "
+                    "got a 1-D array of %d", cols, cJSON_GetArraySize(it));
+    int rows;
+    double *b = read_matrix(p, it, kp, cols, why, &rows);
+    if (rows != 2)
+        jerr(p, kp, "expected 2 rows (reset_after is true: an input and a recurrent bias row), got %d", rows);
+    memcpy(l->bias, b, (size_t)cols * sizeof *b);
+    memcpy(l->rbias, b + cols, (size_t)cols * sizeof *b);
+    free(b);
+}
+
 static void parse_layer(const Parser *p, const Model *m, const cJSON *obj, int index, Layer *l)
 {
-    char path[PATH_MAX_LEN], kp[PATH_MAX_LEN], tmp[64], list[160], why[64];
+    char path[PATH_MAX_LEN], kp[PATH_MAX_LEN], tmp[64], list[160];
     index_path(path, "layers", index);
     if (!cJSON_IsObject(obj)) jerr(p, path, "expected a layer (an object), got %s", describe(obj));
 
@@ -376,63 +440,7 @@ static void parse_layer(const Parser *p, const Model *m, const cJSON *obj, int i
 
     if (!weighted) return;
 
-    /* Weights, Keras layout. */
-    int cols = l->gates * l->units;
-    long known = (rec ? (long)l->units * cols : 0) + 2L * cols; /* before any kernel row is read */
-    key_path(kp, path, "units");
-    if (*p->weights + known > RNNC_MAX_WEIGHTS)
-        jerr(p, kp, "%d units give the model more weights than rnnc supports (RNNC_MAX_WEIGHTS = %ld)", l->units,
-             RNNC_MAX_WEIGHTS);
-    if (l->gates > 1) snprintf(why, sizeof why, "%d gates x %d units", l->gates, l->units);
-    else snprintf(why, sizeof why, "the layer's units");
-    key_path(kp, path, "kernel");
-    if (!(it = get(obj, "kernel"))) jerr(p, kp, "missing (the input weights, [input features][%d])", cols);
-    l->kernel = read_matrix(p, it, kp, cols, why, &l->kernel_rows);
-
-    if (rec) {
-        int rows;
-        key_path(kp, path, "recurrent_kernel");
-        if (!(it = get(obj, "recurrent_kernel")))
-            jerr(p, kp, "missing (the recurrent weights, [%d][%d])", l->units, cols);
-        l->rkernel = read_matrix(p, it, kp, cols, why, &rows);
-        if (rows != l->units)
-            jerr(p, kp, "expected %d rows (the layer's units), got %d", l->units, rows);
-    }
-
-    bool use_bias = true;
-    key_path(kp, path, "use_bias");
-    if ((it = get(obj, "use_bias"))) use_bias = want_bool(p, it, kp);
-    bool two_rows = l->kind == L_GRU && l->reset_after;
-    key_path(kp, path, "bias");
-    it = get(obj, "bias");
-    l->bias = xcalloc((size_t)cols, sizeof *l->bias);
-    if (two_rows) l->rbias = xcalloc((size_t)cols, sizeof *l->rbias);
-    if (!use_bias) {
-        if (it) jerr(p, kp, "present, but use_bias is false");
-        return;
-    }
-    if (!it) {
-        if (two_rows)
-            jerr(p, kp, "missing (a GRU with reset_after has a 2 x %d bias: input and recurrent rows; "
-                        "or set use_bias to false)", cols);
-        jerr(p, kp, "missing (%d numbers; or set use_bias to false)", cols);
-    }
-    if (!two_rows) {
-        if (l->kind == L_GRU && cJSON_IsArray(it) && it->child && cJSON_IsArray(it->child))
-            jerr(p, kp, "expected %d numbers (reset_after is false: one bias row), got an array of arrays", cols);
-        read_numbers(p, it, kp, cols, why, l->bias);
-        return;
-    }
-    if (cJSON_IsArray(it) && it->child && cJSON_IsNumber(it->child))
-        jerr(p, kp, "expected a 2 x %d array (reset_after is true: an input and a recurrent bias row), "
-                    "got a 1-D array of %d", cols, cJSON_GetArraySize(it));
-    int rows;
-    double *b = read_matrix(p, it, kp, cols, why, &rows);
-    if (rows != 2)
-        jerr(p, kp, "expected 2 rows (reset_after is true: an input and a recurrent bias row), got %d", rows);
-    memcpy(l->bias, b, (size_t)cols * sizeof *b);
-    memcpy(l->rbias, b + cols, (size_t)cols * sizeof *b);
-    free(b);
+    parse_weights(p, obj, path, l);
 }
 
 /* ---- the file ---- */

@@ -182,6 +182,20 @@ static bool build_and_run(const char *name, const char *dir, const char *tool, i
     return true;
 }
 
+/* DIR/sim/stim.hex: n_seq sequences of v (repeated as needed), one input beat per line. */
+static void write_stimulus(const Model *m, const Vectors *v, int n_seq, const char *dir)
+{
+    int T = m->timesteps, F = m->features;
+    FILE *f = xfopen_w(dir, "sim/stim.hex");
+    int64_t *raw = xcalloc((size_t)T * (size_t)F, sizeof(int64_t));
+    for (int k = 0; k < n_seq; k++) {
+        quantize_input(m, v->values + (size_t)(k % v->n_seq) * (size_t)T * (size_t)F, raw);
+        for (int t = 0; t < T; t++) write_beat(f, raw + (size_t)t * (size_t)F, F, m->input_type);
+    }
+    xfclose(f);
+    free(raw);
+}
+
 int run_simulation(const Netlist *n, const Schedule *sched, const Vectors *v, const char *dir, const char *tool)
 {
     const Model *m = n->model;
@@ -191,14 +205,8 @@ int run_simulation(const Netlist *n, const Schedule *sched, const Vectors *v, co
     int ops = m->out_seq ? m->out_steps : 1, outs = ops * m->out_feat;
     Schedule *s = n_seq == sched->n_seq ? (Schedule *)sched : schedule_netlist(n, n_seq);
 
-    FILE *f = xfopen_w(dir, "sim/stim.hex");
-    int64_t *raw = xcalloc((size_t)T * (size_t)F, sizeof(int64_t));
-    for (int k = 0; k < n_seq; k++) {
-        quantize_input(m, v->values + (size_t)(k % v->n_seq) * (size_t)T * (size_t)F, raw);
-        for (int t = 0; t < T; t++) write_beat(f, raw + (size_t)t * (size_t)F, F, m->input_type);
-    }
-    xfclose(f);
-    free(raw);
+    write_stimulus(m, v, n_seq, dir);
+    FILE *f;
 
     double t0 = now(), run_secs = 0;
     if (!build_and_run(m->name, dir, tool, n_seq * (!strcmp(tool, "post-synth") ? T : ops), &run_secs)) return 1;
