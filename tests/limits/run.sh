@@ -36,14 +36,14 @@ run() {
     rc=$?
     t1=$(date +%s.%N)
     local el
-    el=$(echo "$t1 - $t0" | bc)
+    el=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')
     if [ "$rc" -ne "$want" ]; then
         why="exit status $rc, expected $want"
     elif [ -n "$expected" ] && ! grep -qF -- "$expected" "$TMP/stderr" "$TMP/stdout"; then
         why="output does not contain: $expected"
     elif grep -qE 'internal error|AddressSanitizer|LeakSanitizer|runtime error:|Segmentation|Aborted' "$TMP/stderr"; then
         why="crash or sanitizer report"
-    elif [ "$(echo "$el > $secs * $SLOW" | bc)" = 1 ]; then
+    elif awk -v e="$el" -v s="$secs" -v k="$SLOW" 'BEGIN { exit !(e > s * k) }'; then
         why="took $el s, more than $secs s"
     fi
     if [ -z "$why" ]; then
