@@ -4,12 +4,6 @@
 #include <cjson/cJSON.h>
 #include <stdlib.h>
 
-static const char *kind_str(EngineKind k)
-{
-    static const char *s[] = {"dense", "cell", "flatten", "reverse", "activation", "softmax"};
-    return s[k];
-}
-
 void emit_report(const Netlist *n, const Schedule *s, const char *dir)
 {
     const Model *m = n->model;
@@ -25,7 +19,7 @@ void emit_report(const Netlist *n, const Schedule *s, const char *dir)
         cJSON *o = cJSON_CreateObject();
         cJSON_AddStringToObject(o, "module", e->name);
         cJSON_AddStringToObject(o, "layer", e->layer->name);
-        cJSON_AddStringToObject(o, "kind", kind_str(e->kind));
+        cJSON_AddStringToObject(o, "kind", engine_kind_name(e->kind));
         cJSON_AddStringToObject(o, "role", e->role);
         cJSON_AddNumberToObject(o, "multipliers", e->n_mult);
         cJSON_AddNumberToObject(o, "elementwise_multipliers", e->n_elem_mult);
@@ -61,7 +55,7 @@ void print_summary(FILE *f, const Netlist *n, const Schedule *s)
     long mults = 0;
     for (int i = 0; i < n->n; i++) {
         const Engine *e = &n->eng[i];
-        fprintf(f, "  %-32s %-10s %6d %5d %7d\n", e->name, kind_str(e->kind), e->n_mult, e->mvm.outs ? e->mvm.rf : 0,
+        fprintf(f, "  %-32s %-10s %6d %5d %7d\n", e->name, engine_kind_name(e->kind), e->n_mult, e->mvm.outs ? e->mvm.rf : 0,
                 e->latency);
         mults += e->n_mult;
     }

@@ -51,6 +51,7 @@ wide_t fx_trunc0_shift(wide_t v, int shift);
 
 typedef enum { ACT_LINEAR, ACT_RELU, ACT_SIGMOID, ACT_TANH, ACT_HARD_SIGMOID, ACT_SOFTMAX } ActKind;
 typedef enum { L_DENSE, L_LSTM, L_GRU, L_SIMPLE_RNN, L_FLATTEN, L_DROPOUT, L_ACTIVATION } LayerKind;
+#define L_KIND_COUNT (L_ACTIVATION + 1)     /* the last kind + 1 */
 
 typedef struct {
     FxType weight, rweight, bias, accum, state, result, table;
@@ -117,7 +118,36 @@ bool is_safe_identifier(const char *s);
 char *read_whole_file(const char *path, size_t *len);
 char *try_read_whole_file(const char *path, size_t *len);
 const char *act_name(ActKind a);
+
+/* ---- kinds.c: what a layer kind is, one row per kind (adding a kind: docs/architecture.md) ---- */
+typedef enum {
+    SHAPE_KEEP,         /* output shape = input shape */
+    SHAPE_FEATURES,     /* features -> units, per timestep on a sequence */
+    SHAPE_RECURRENT,    /* a sequence in; a sequence (return_sequences) or a vector of units out */
+    SHAPE_FLATTEN,      /* a sequence -> one vector, timestep-major */
+} ShapeRule;
+#define RNNC_KERAS_MAX 6
+typedef struct {
+    const char *name;                   /* model.json "type"; messages; default layer names */
+    const char *keras[RNNC_KERAS_MAX];  /* Keras classes imported as this kind; [0] the usual one */
+    const char *const *keys;            /* model.json keys besides type and name (NULL-ended) */
+    int gates;                          /* weight blocks: LSTM 4 (i f c o), GRU 3 (z r h), else 1 */
+    bool weighted;                      /* units, kernel, bias, reuse_factor */
+    bool recurrent;                     /* recurrent_kernel, state; needs a sequence input */
+    bool needs_act;                     /* "activation" is required */
+    bool pass_type;                     /* shape-only: the result type is the input's */
+    ShapeRule shape;
+    const char *engines;                /* what lower.c makes of it (docs/architecture.md) */
+} LayerKindInfo;
+extern const LayerKindInfo layer_kinds[L_KIND_COUNT];
+const LayerKindInfo *layer_kind(LayerKind k);
 const char *layer_kind_name(LayerKind k);
+bool layer_kind_by_name(const char *name, LayerKind *k);   /* model.json type */
+bool layer_kind_by_keras(const char *cls, LayerKind *k);   /* Keras class_name */
+bool layer_kind_takes(LayerKind k, const char *key);       /* a model.json key of this kind */
+bool layer_key_known(const char *key);                     /* ... of any kind */
+void layer_kind_list(char *out, size_t len);               /* "dense, lstm, ..." */
+void keras_class_list(char *out, size_t len);              /* "InputLayer, Dense, ... (also ...)" */
 
 /* ---- parse.c: model.json -> Model (weights as doubles, types resolved) ---- */
 Model *parse_model(const char *path);
@@ -194,6 +224,9 @@ typedef struct {
 } Mvm;
 
 typedef enum { ENG_DENSE, ENG_CELL, ENG_FLATTEN, ENG_REVERSE, ENG_ACT, ENG_SOFTMAX } EngineKind;
+#define ENG_KIND_COUNT (ENG_SOFTMAX + 1)    /* the last kind + 1 */
+extern const char *const engine_kind_names[ENG_KIND_COUNT];     /* kinds.c: report, --dump */
+const char *engine_kind_name(EngineKind k);
 
 typedef struct {
     EngineKind kind;

@@ -141,18 +141,12 @@ Schedule *schedule_netlist(const Netlist *n, int n_seq)
     return sc;
 }
 
-static const char *kind_name(EngineKind k)
-{
-    static const char *names[] = {"dense", "cell", "flatten", "reverse", "act", "softmax"};
-    return names[k];
-}
-
 void dump_schedule(FILE *f, const Netlist *n, const Schedule *s)
 {
-    fprintf(f, "# engine                          kind     mult  rf  depth  mvm_lat  latency\n");
+    fprintf(f, "# engine                          kind       mult  rf  depth  mvm_lat  latency\n");
     for (int i = 0; i < n->n; i++) {
         const Engine *e = &n->eng[i];
-        fprintf(f, "%-34s %-8s %5d %4d %5d %7d %8d\n", e->name, kind_name(e->kind), e->n_mult,
+        fprintf(f, "%-34s %-10s %5d %4d %5d %7d %8d\n", e->name, engine_kind_name(e->kind), e->n_mult,
                 e->mvm.rf, e->mvm.depth, e->mvm.latency, e->latency);
     }
     fprintf(f, "latency_cycles %ld\nii_cycles %ld\n", s->latency_cycles, s->ii_cycles);
