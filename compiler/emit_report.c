@@ -21,6 +21,9 @@ void emit_report(const Netlist *n, const Schedule *s, const char *dir)
         cJSON_AddStringToObject(o, "layer", e->layer->name);
         cJSON_AddStringToObject(o, "kind", engine_kind_name(e->kind));
         cJSON_AddStringToObject(o, "role", e->role);
+        cJSON *in = cJSON_AddArrayToObject(o, "inputs"); /* the producers' modules; "input": the design's */
+        for (int j = 0; j < e->n_in; j++)
+            cJSON_AddItemToArray(in, cJSON_CreateString(e->in[j].eng == RNNC_INPUT ? "input" : n->eng[e->in[j].eng].name));
         cJSON_AddNumberToObject(o, "multipliers", e->n_mult);
         cJSON_AddNumberToObject(o, "elementwise_multipliers", e->n_elem_mult);
         cJSON_AddNumberToObject(o, "products_per_job", e->mvm.n_products + e->mvm2.n_products);
@@ -33,6 +36,7 @@ void emit_report(const Netlist *n, const Schedule *s, const char *dir)
         elem += e->n_elem_mult;
         wbits += e->weight_bits;
     }
+    cJSON_AddStringToObject(root, "output", n->out.eng == RNNC_INPUT ? "input" : n->eng[n->out.eng].name);
     cJSON *t = cJSON_AddObjectToObject(root, "totals");
     cJSON_AddNumberToObject(t, "latency_cycles", (double)s->latency_cycles);
     cJSON_AddNumberToObject(t, "ii_cycles", (double)s->ii_cycles);

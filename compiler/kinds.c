@@ -18,28 +18,31 @@ static const char *const keys_none[] = {NULL};
 static const char *const keys_dropout[] = {"rate", NULL};
 static const char *const keys_activation[] = {"activation", "precision", "table_size", NULL};
 
+#define RECURRENT_ENGINES "[REVERSE when go_backwards] + [PROJ (a DENSE) when reuse factor 1] + CELL"
+
 const LayerKindInfo layer_kinds[L_KIND_COUNT] = {
     [L_DENSE] = {.name = "dense", .keras = {"Dense"}, .keys = keys_dense, .gates = 1, .weighted = true,
-                 .shape = SHAPE_FEATURES, .engines = "DENSE (+ SOFTMAX with a softmax activation)"},
+                 .shape = SHAPE_FEATURES, .max_engines = 2, .engines = "DENSE [+ SOFTMAX with softmax]"},
     [L_LSTM] = {.name = "lstm", .keras = {"LSTM"}, .keys = keys_lstm, .gates = 4, .weighted = true,
-                .recurrent = true, .shape = SHAPE_RECURRENT, .engines = "[REVERSE] + [PROJ (a DENSE)] + CELL"},
-    [L_GRU] = {.name = "gru", .keras = {"GRU"}, .keys = keys_gru, .gates = 3, .weighted = true, .recurrent = true,
-               .shape = SHAPE_RECURRENT, .engines = "[REVERSE] + [PROJ (a DENSE)] + CELL"},
-    [L_SIMPLE_RNN] = {.name = "simple_rnn", .keras = {"SimpleRNN"}, .keys = keys_rnn, .gates = 1,
-                      .weighted = true, .recurrent = true, .shape = SHAPE_RECURRENT,
-                      .engines = "[REVERSE] + [PROJ (a DENSE)] + CELL"},
+                .recurrent = true, .shape = SHAPE_RECURRENT, .max_engines = 3, .engines = RECURRENT_ENGINES},
+    [L_GRU] = {.name = "gru", .keras = {"GRU"}, .keys = keys_gru, .gates = 3, .weighted = true,
+               .recurrent = true, .shape = SHAPE_RECURRENT, .max_engines = 3, .engines = RECURRENT_ENGINES},
+    [L_SIMPLE_RNN] = {.name = "simple_rnn", .keras = {"SimpleRNN"}, .keys = keys_rnn, .gates = 1, .weighted = true,
+                      .recurrent = true, .shape = SHAPE_RECURRENT, .max_engines = 3, .engines = RECURRENT_ENGINES},
     [L_FLATTEN] = {.name = "flatten", .keras = {"Flatten"}, .keys = keys_none, .gates = 1, .pass_type = true,
-                   .shape = SHAPE_FLATTEN, .engines = "FLATTEN (nothing on a vector)"},
+                   .shape = SHAPE_FLATTEN, .max_engines = 1, .engines = "FLATTEN (nothing on a vector)"},
     [L_DROPOUT] = {.name = "dropout",
                    .keras = {"Dropout", "SpatialDropout1D", "GaussianNoise", "GaussianDropout", "AlphaDropout"},
-                   .keys = keys_dropout, .gates = 1, .pass_type = true, .shape = SHAPE_KEEP, .engines = "nothing"},
+                   .keys = keys_dropout, .gates = 1, .pass_type = true, .shape = SHAPE_KEEP, .max_engines = 0,
+                   .engines = "nothing"},
     [L_ACTIVATION] = {.name = "activation", .keras = {"Activation", "ReLU", "Softmax"}, .keys = keys_activation,
-                      .gates = 1, .needs_act = true, .shape = SHAPE_KEEP, .engines = "ACT"},
+                      .gates = 1, .needs_act = true, .shape = SHAPE_KEEP, .max_engines = 1, .engines = "ACT"},
 };
 
 const char *const engine_kind_names[ENG_KIND_COUNT] = {
     [ENG_DENSE] = "dense",     [ENG_CELL] = "cell",         [ENG_FLATTEN] = "flatten",
     [ENG_REVERSE] = "reverse", [ENG_ACT] = "activation",    [ENG_SOFTMAX] = "softmax",
+    [ENG_MERGE] = "merge",
 };
 
 const LayerKindInfo *layer_kind(LayerKind k)
