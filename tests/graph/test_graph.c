@@ -4,12 +4,14 @@
  *
  * From SEED: a random model.json in DIR (input T x F; dense "a" and dense "b" of F units with
  * random activations, reuse factors and types; an activation layer "sum" whose type is the
- * merge's). Parsed, checked and quantized as usual, but lowered by hand into a graph: the
- * model input forks to DENSE a and DENSE b, both join in a MERGE (a + b, cast to sum's type),
- * which is the design's output. The design is emitted, linted (verilator -Wall) and simulated
- * with Icarus by run_simulation against this file's C emulation of the same graph (the
- * emulator's dense layers, then the exact sum and cast), and its measured latency and II
- * against schedule.c's. --mutants: the check must also fail with a wrong reference (a - b)
+ * merge's). Parsed, checked and quantized as usual, but lowered by hand into a graph, on odd
+ * seeds "parallel": the model input forks to DENSE a and DENSE b, both join in a MERGE
+ * (a + b, cast to sum's type), the design's output; on even seeds "residual": a's output
+ * forks to DENSE b and the MERGE, which adds a + b(a). The design is emitted, linted
+ * (verilator -Wall) and simulated with Icarus by run_simulation against this file's C
+ * emulation of the same graph (the emulator's dense layers, then the exact sum and cast), and
+ * its measured latency and II against schedule.c's (run_simulation's float error is against
+ * the model as a chain, so meaningless here). --mutants: the check must also fail with a wrong reference (a - b)
  * and with a predicted latency one cycle off. Prints "PASS ..." or "FAIL ..."; exit 0/1. */
 #include "rnnc.h"
 
@@ -75,12 +77,13 @@ static char *write_model(const char *dir, int seed, int T, int F)
 
 /* The C emulation of the graph: each dense layer alone on the input, then the exact sum. */
 static int sign_b = 1; /* -1: the wrong reference of --mutants */
-static void one_layer(const Model *m, int k, const double *in, int64_t *out)
+static bool residual;   /* the topology (even seeds) */
+static void some_layers(const Model *m, int first, int count, const double *in, int64_t *out)
 {
     Model s = *m;
-    s.layers = &m->layers[k];
-    s.n_layers = 1;
-    s.out_type = s.layers->ty.result;
+    s.layers = &m->layers[first];
+    s.n_layers = count;
+    s.out_type = s.layers[count - 1].ty.result;
     emulate_fixed(&s, in, out);
 }
 
@@ -89,8 +92,9 @@ static void graph_reference(const Netlist *n, const double *in, int64_t *out)
     const Model *m = n->model;
     int len = m->out_steps * m->out_feat;
     int64_t *ya = xcalloc((size_t)len, sizeof *ya), *yb = xcalloc((size_t)len, sizeof *yb);
-    one_layer(m, 0, in, ya);
-    one_layer(m, 1, in, yb);
+    some_layers(m, 0, 1, in, ya);
+    if (residual) some_layers(m, 0, 2, in, yb); /* b(a(x)) */
+    else some_layers(m, 1, 1, in, yb);
     FxType ta = m->layers[0].ty.result, tb = m->layers[1].ty.result;
     int fa = fx_frac(ta), fb = fx_frac(tb), f = fa > fb ? fa : fb;
     for (int i = 0; i < len; i++) {
@@ -106,7 +110,8 @@ static Netlist *build(const Model *m, int table_reg)
     Netlist *n = netlist_new(m, table_reg, 3);
     PortRef in = {RNNC_INPUT, 0};
     PortRef a = lower_dense(n, &m->layers[0], m->input_type, in);
-    PortRef b = lower_dense(n, &m->layers[1], m->input_type, in);
+    PortRef b = residual ? lower_dense(n, &m->layers[1], m->layers[0].ty.result, a)
+                         : lower_dense(n, &m->layers[1], m->input_type, in);
     n->out = lower_merge(n, &m->layers[2], a, b, m->layers[2].ty.result);
     n->reference = graph_reference;
     netlist_finish(n);
@@ -132,6 +137,7 @@ int main(int argc, char **argv)
     bool mutants = argc > 3 && !strcmp(argv[3], "--mutants");
     rng = 0x9E3779B97F4A7C15ULL * (unsigned long long)(seed + 1);
     int T = 1 + (int)rnd(5), F = 2 + (int)rnd(4), table_reg = (int)rnd(2);
+    residual = seed % 2 == 0;
     Model *m = parse_model(write_model(dir, seed, T, F));
     check_model(m);
     quantize_model(m);
@@ -146,7 +152,8 @@ int main(int argc, char **argv)
     emit_sim(n, s, dir);
     emit_report(n, s, dir);
     char what[200];
-    snprintf(what, sizeof what, "seed %d: T=%d F=%d rf a=%d b=%d table_reg=%d, latency %ld II %ld", seed, T, F,
+    snprintf(what, sizeof what, "seed %d (%s): T=%d F=%d rf a=%d b=%d table_reg=%d, latency %ld II %ld", seed,
+             residual ? "residual" : "parallel", T, F,
              n->eng[0].mvm.rf, n->eng[1].mvm.rf, table_reg, s->latency_cycles, s->ii_cycles);
     if (lint(dir, m->name) != 0) {
         printf("FAIL %s: verilator --lint-only -Wall (%s/lint.log)\n", what, dir);
