@@ -215,12 +215,16 @@ Schedule *schedule_netlist(const Netlist *n, int n_seq)
 
 void dump_schedule(FILE *f, const Netlist *n, const Schedule *s)
 {
-    fprintf(f, "# engine                          kind       mult  rf  depth  mvm_lat  latency\n");
+    fprintf(f, "# engine                          kind       mult  rf  depth  mvm_lat  latency  inputs\n");
     for (int i = 0; i < n->n; i++) {
         const Engine *e = &n->eng[i];
-        fprintf(f, "%-34s %-10s %5d %4d %5d %7d %8d\n", e->name, engine_kind_name(e->kind), e->n_mult,
+        fprintf(f, "%-34s %-10s %5d %4d %5d %7d %8d ", e->name, engine_kind_name(e->kind), e->n_mult,
                 e->mvm.rf, e->mvm.depth, e->mvm.latency, e->latency);
+        for (int j = 0; j < e->n_in; j++)
+            fprintf(f, " %s", e->in[j].eng == RNNC_INPUT ? "input" : n->eng[e->in[j].eng].name);
+        fprintf(f, "\n");
     }
+    fprintf(f, "output %s\n", n->out.eng == RNNC_INPUT ? "input" : n->eng[n->out.eng].name);
     fprintf(f, "latency_cycles %ld\nii_cycles %ld\n", s->latency_cycles, s->ii_cycles);
     for (int k = 0; k < s->n_seq; k++)
         fprintf(f, "seq %d: start %ld end %ld\n", k, s->seq_start[k], s->seq_end[k]);
