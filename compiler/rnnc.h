@@ -272,14 +272,14 @@ typedef struct {
     long weight_bits;
 } Engine;
 
-typedef struct Netlist_ {
+typedef struct Netlist {
     const Model *model;
     Engine *eng;
     int n, cap;         /* engines, in topological order; room for cap (netlist_add checks) */
     PortRef out;        /* the stream that leaves the design (m_axis) */
     /* the reference outputs of one sequence for --sim (NULL: emulate_fixed of the model; a
      * hand-built netlist brings its own, tests/graph) */
-    void (*reference)(const struct Netlist_ *n, const double *in, int64_t *out_raw);
+    void (*reference)(const struct Netlist *n, const double *in, int64_t *out_raw);
     int fanin;
     int table_reg;      /* 1: activations register their table index (slow parts, e.g. iCE40) */
     int act_lat;        /* cycles per activation: 1 + table_reg */
