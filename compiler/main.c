@@ -246,6 +246,7 @@ int main(int argc, char **argv)
         emit_sim(n, s, stage);
         emit_report(n, s, stage);
         emit_uart(n, stage);
+        emit_ref(m, stage);
         if (opt.flow.target) emit_flow(n, &opt.flow, stage);
         stage_commit(stage, opt.out_dir);
         free(stage);

@@ -261,6 +261,10 @@ void emit_sim(const Netlist *n, const Schedule *s, const char *dir);
 void emit_report(const Netlist *n, const Schedule *s, const char *dir);
 void print_summary(FILE *f, const Netlist *n, const Schedule *s);
 
+/* ---- emit_ref.c: DIR/model/<name>_ref.h, .c, _ref_main.c: a bit-exact C99 reference model of
+ * the design (emulate_fixed specialised to the model), for users' own benches ---- */
+void emit_ref(const Model *m, const char *dir);
+
 /* ---- files.c: output directories written atomically (staging dir, then rename) ---- */
 char *stage_begin(const char *dir);             /* returns the staging path */
 void stage_commit(const char *stage, const char *dir);
