@@ -112,9 +112,8 @@ static const char *const arith_text =
     "/* Wrap: the low W bits of an integer (given modulo 2^64), sign-extended when signed. */\n"
     "static inline rnnc_raw rnnc_wrap(uint64_t v, rnnc_type t)\n"
     "{\n"
-    "    uint64_t bits = v & (((uint64_t)1 << t.w) - 1);\n"
-    "    if (t.sgn && (bits >> (t.w - 1)) & 1) return (rnnc_raw)((int64_t)bits - ((int64_t)1 << t.w));\n"
-    "    return (rnnc_raw)bits;\n"
+    "    int64_t bits = (int64_t)(v & (((uint64_t)1 << t.w) - 1)), sign = t.sgn ? (int64_t)1 << (t.w - 1) : 0;\n"
+    "    return (rnnc_raw)((bits ^ sign) - sign); /* sign-extended from bit W-1 when signed */\n"
     "}\n"
     "\n"
     "/* The overflow mode on an exact integer v. */\n"
@@ -124,10 +123,30 @@ static const char *const arith_text =
     "    return rnnc_wrap((uint64_t)v, t);\n"
     "}\n"
     "\n"
-    "/* floor(v / 2^s), 0 < s < RNNC_WIDE_BITS, without shifting a negative value */\n"
+    "/* floor(v / 2^s), 0 < s < RNNC_WIDE_BITS: an arithmetic shift where >> is one (C leaves >> of a\n"
+    " * negative value to the implementation; GCC, Clang and MSVC shift arithmetically) */\n"
     "static inline rnnc_wide rnnc_floor_shift(rnnc_wide v, int s)\n"
     "{\n"
-    "    return v >= 0 ? v >> s : -((-(v + 1)) >> s) - 1;\n"
+    "#if (-1 >> 1) == -1 && (-7 >> 1) == -4\n"
+    "    return v >> s;\n"
+    "#else\n"
+    "    rnnc_wide m = -(rnnc_wide)(v < 0); /* all ones when negative: m ^ v >= 0, ~v for v < 0 */\n"
+    "    return m ^ ((m ^ v) >> s);\n"
+    "#endif\n"
+    "}\n"
+    "\n"
+    "/* The quantization step alone: round v * 2^-from to t's fractional bits, for from > t.frac. */\n"
+    "static inline rnnc_wide rnnc_quantize(rnnc_wide v, int from, rnnc_type t)\n"
+    "{\n"
+    "    int s = from - t.frac;\n"
+    "    if (s >= RNNC_WIDE_BITS) /* |v| < 2^s: floor is 0 or -1, and every rounding gives 0 */\n"
+    "        return t.q == RNNC_TRN && v < 0 ? -1 : 0;\n"
+    "    rnnc_wide q = rnnc_floor_shift(v, s);\n"
+    "    if (t.q != RNNC_TRN) {\n"
+    "        rnnc_uwide rem = (rnnc_uwide)v & (((rnnc_uwide)1 << s) - 1), half = (rnnc_uwide)1 << (s - 1);\n"
+    "        if (rem > half || (rem == half && (t.q == RNNC_RND || q % 2 != 0))) q += 1;\n"
+    "    }\n"
+    "    return q;\n"
     "}\n"
     "\n"
     "/* Cast the exact value v * 2^-from to type t: the quantization mode, then the overflow mode.\n"
@@ -135,26 +154,23 @@ static const char *const arith_text =
     "static inline rnnc_raw rnnc_cast(rnnc_wide v, int from, rnnc_type t)\n"
     "{\n"
     "    int d = t.frac - from;\n"
-    "    if (d >= 0) { /* exact: v * 2^d, computed only where it fits */\n"
-    "        if (t.o == RNNC_SAT) {\n"
-    "            if (v > (rnnc_max(t) >> d)) return (rnnc_raw)rnnc_max(t);\n"
-    "            if (v < -((-rnnc_min(t)) >> d)) return (rnnc_raw)rnnc_min(t);\n"
-    "            return (rnnc_raw)(v * ((rnnc_wide)1 << d));\n"
-    "        }\n"
-    "        return rnnc_wrap((uint64_t)v << d, t); /* the low W bits are exact modulo 2^64 */\n"
+    "    if (d < 0) return rnnc_overflow(rnnc_quantize(v, from, t), t);\n"
+    "    /* exact: v * 2^d, computed only where it fits */\n"
+    "    if (t.o == RNNC_SAT) {\n"
+    "        if (v > (rnnc_max(t) >> d)) return (rnnc_raw)rnnc_max(t);\n"
+    "        if (v < -((-rnnc_min(t)) >> d)) return (rnnc_raw)rnnc_min(t);\n"
+    "        return (rnnc_raw)(v * ((rnnc_wide)1 << d));\n"
     "    }\n"
-    "    int s = -d;\n"
-    "    if (s >= RNNC_WIDE_BITS) /* |v| < 2^s: floor is 0 or -1, and every rounding gives 0 */\n"
-    "        return rnnc_overflow(t.q == RNNC_TRN && v < 0 ? -1 : 0, t);\n"
-    "    rnnc_wide q = rnnc_floor_shift(v, s);\n"
-    "    if (t.q != RNNC_TRN) {\n"
-    "        rnnc_uwide rem = (rnnc_uwide)v & (((rnnc_uwide)1 << s) - 1), half = (rnnc_uwide)1 << (s - 1);\n"
-    "        if (rem > half || (rem == half && (t.q == RNNC_RND || q % 2 != 0))) q += 1;\n"
-    "    }\n"
-    "    return rnnc_overflow(q, t);\n"
+    "    return rnnc_wrap((uint64_t)v << d, t); /* the low W bits are exact modulo 2^64 */\n"
     "}\n"
     "\n"
-    "/* Quantize a real number to type t, as rnnc does with input files (NaN gives 0). */\n"
+    "/* rnnc_cast where rnnc has proved that the result is in t's range (the overflow mode would\n"
+    " * change nothing) */\n"
+    "static inline rnnc_wide rnnc_cast_in_range(rnnc_wide v, int from, rnnc_type t)\n"
+    "{\n"
+    "    return t.frac >= from ? v * ((rnnc_wide)1 << (t.frac - from)) : rnnc_quantize(v, from, t);\n"
+    "}\n"
+    "\n"    "/* Quantize a real number to type t, as rnnc does with input files (NaN gives 0). */\n"
     "static inline rnnc_raw rnnc_from_double(double x, rnnc_type t)\n"
     "{\n"
     "    if (x != x) return 0;\n"
@@ -189,21 +205,33 @@ static const char *const arith_text =
     "    return entries[i < 0 ? 0 : i > t.n - 1 ? t.n - 1 : (int)i];\n"
     "}\n"
     "\n"
-    "/* sum_k cast_accum(x[k] * w[k]): each product exact, cast to the accumulator, the sum exact */\n"
+    "/* sum_k cast_accum(x[k] * w[k]): each product exact, cast to the accumulator, the sum exact.\n"
+    " * in_range: rnnc proved from the weights and x's type that every cast product is in the\n"
+    " * accumulator's range (the faster rnnc_cast_in_range gives the same result). */\n"
     "static inline rnnc_wide rnnc_dot(const rnnc_raw *x, int n, int xfrac, const rnnc_raw *w, int wfrac,\n"
-    "                                 rnnc_type accum)\n"
+    "                                 rnnc_type accum, int in_range)\n"
     "{\n"
     "    rnnc_wide s = 0;\n"
-    "    for (int k = 0; k < n; k++) s += rnnc_cast((rnnc_wide)x[k] * w[k], xfrac + wfrac, accum);\n"
+    "    int k = 0, f = xfrac + wfrac;\n"
+    "    if (in_range) {\n"
+    "        for (; k + 4 <= n; k += 4) /* four at a time: the sum is exact in any order */\n"
+    "            s += rnnc_cast_in_range((rnnc_wide)x[k] * w[k], f, accum) +\n"
+    "                 rnnc_cast_in_range((rnnc_wide)x[k + 1] * w[k + 1], f, accum) +\n"
+    "                 rnnc_cast_in_range((rnnc_wide)x[k + 2] * w[k + 2], f, accum) +\n"
+    "                 rnnc_cast_in_range((rnnc_wide)x[k + 3] * w[k + 3], f, accum);\n"
+    "        for (; k < n; k++) s += rnnc_cast_in_range((rnnc_wide)x[k] * w[k], f, accum);\n"
+    "    } else {\n"
+    "        for (; k < n; k++) s += rnnc_cast((rnnc_wide)x[k] * w[k], f, accum);\n"
+    "    }\n"
     "    return s;\n"
     "}\n"
     "\n"
     "/* cast_accum(cast_accum(bias) + rnnc_dot(...)) */\n"
     "static inline rnnc_raw rnnc_affine(rnnc_raw bias, int bfrac, const rnnc_raw *x, int n, int xfrac,\n"
-    "                                   const rnnc_raw *w, int wfrac, rnnc_type accum)\n"
+    "                                   const rnnc_raw *w, int wfrac, rnnc_type accum, int in_range)\n"
     "{\n"
     "    rnnc_wide b = rnnc_cast(bias, bfrac, accum);\n"
-    "    return rnnc_cast(b + rnnc_dot(x, n, xfrac, w, wfrac, accum), accum.frac, accum);\n"
+    "    return rnnc_cast(b + rnnc_dot(x, n, xfrac, w, wfrac, accum, in_range), accum.frac, accum);\n"
     "}\n"
     "\n"
     "/* Softmax of n values v (frac fractional bits): exp table on v - max, the reciprocal table on\n"
@@ -349,6 +377,22 @@ static void emit_params(FILE *f, const Layer *l)
     fprintf(f, "};\n\n");
 }
 
+/* 1 when cast_accum(x * w) is in the accumulator's range for every weight w of the matrix (n raw
+ * values) and every raw x of type xt: then the overflow step of the cast changes nothing. */
+static int products_in_range(const int64_t *w, size_t n, FxType xt, FxType wt, FxType accum)
+{
+    if (!accum.sgn) return 0;
+    wide_t wmax = 0, xmax = xt.sgn ? (wide_t)1 << (xt.w - 1) : ((wide_t)1 << xt.w) - 1;
+    for (size_t i = 0; w && i < n; i++) {
+        wide_t a = w[i] < 0 ? -(wide_t)w[i] : (wide_t)w[i];
+        if (a > wmax) wmax = a;
+    }
+    int d = fx_frac(accum) - fx_frac(xt) - fx_frac(wt);
+    wide_t p = xmax * wmax; /* < 2^64 */
+    wide_t q = d >= 0 ? p * ((wide_t)1 << d) : (p >> -d) + 1; /* + 1: any rounding up */
+    return q <= fx_max_raw(accum) && -q >= fx_min_raw(accum);
+}
+
 /* The C expression of activation a of the current layer (p: its params) on variable v with
  * `frac` fractional bits. */
 static void act_expr(char *buf, size_t len, ActKind a, const char *v, const char *frac)
@@ -376,11 +420,11 @@ static void fn_open(FILE *f, const Layer *l, const char *what, int xfrac)
 
 static const char *softmax_call = "rnnc_softmax(%s, %d, %s, p->exp, p->exp_table, p->inv, p->inv_table, p->result_type, e, %s);\n";
 
-static void emit_dense_fn(FILE *f, const Layer *l, int steps, int xfrac)
+static void emit_dense_fn(FILE *f, const Layer *l, int steps, FxType xt)
 {
     char what[160], a[200];
     snprintf(what, sizeof what, "Dense(%d, %s) on %d step(s) of %d", l->units, act_name(l->act), steps, l->in_feat);
-    fn_open(f, l, what, xfrac);
+    fn_open(f, l, what, fx_frac(xt));
     int u = l->units, nf = l->in_feat;
     fprintf(f, "    for (int s = 0; s < %d; s++) {\n", steps);
     fprintf(f, "        const rnnc_raw *in = x + s * %d;\n        rnnc_raw *out = y + s * %d;\n", nf, u);
@@ -388,7 +432,8 @@ static void emit_dense_fn(FILE *f, const Layer *l, int steps, int xfrac)
     if (sm) fprintf(f, "        rnnc_raw acc[%d], e[%d];\n", u, u);
     fprintf(f, "        for (int j = 0; j < %d; j++) {\n", u);
     fprintf(f, "            %s = rnnc_affine(p->bias[j], p->bias_type.frac, in, %d, fx, p->kernel[j], "
-               "p->weight_type.frac,\n                                 p->accum_type);\n", sm ? "acc[j]" : "rnnc_raw acc", nf);
+               "p->weight_type.frac,\n                                 p->accum_type, %d);\n", sm ? "acc[j]" : "rnnc_raw acc", nf,
+            products_in_range(l->qkernel, (size_t)nf * (size_t)u, xt, l->ty.weight, l->ty.accum));
     if (!sm) {
         act_expr(a, sizeof a, l->act, "acc", "fa");
         fprintf(f, "            out[j] = %s;\n", a);
@@ -423,7 +468,8 @@ static void emit_activation_fn(FILE *f, const Layer *l, int steps, int feat, int
 static void emit_pre(FILE *f, int from, int to, int u, const char *hv)
 {
     fprintf(f, "        for (int k = %d; k < %d; k++)\n", from, to);
-    fprintf(f, "            pre[k] = rnnc_cast(xw[k] + rnnc_dot(%s, %d, fr, p->rkernel[k], p->rweight_type.frac, p->accum_type), fa,\n"
+    fprintf(f, "            pre[k] = rnnc_cast(xw[k] + rnnc_dot(%s, %d, fr, p->rkernel[k], p->rweight_type.frac, p->accum_type,\n"
+               "                                                     rkernel_in_range), fa,\n"
                "                               p->accum_type);\n", hv, u);
 }
 
@@ -454,7 +500,7 @@ static void emit_gru_body(FILE *f, const Layer *l)
     if (l->reset_after) {
         fprintf(f, "        for (int k = 0; k < %d; k++) { /* z, r: pre-activations; h block: the recurrent part alone */\n", 3 * u);
         fprintf(f, "            rnnc_wide hu = rnnc_cast(p->rbias[k], p->bias_type.frac, p->accum_type) +\n"
-                   "                           rnnc_dot(h, U, fr, p->rkernel[k], p->rweight_type.frac, p->accum_type);\n");
+                   "                           rnnc_dot(h, U, fr, p->rkernel[k], p->rweight_type.frac, p->accum_type, rkernel_in_range);\n");
         fprintf(f, "            pre[k] = rnnc_cast(k < %d ? xw[k] + hu : hu, fa, p->accum_type);\n        }\n", 2 * u);
     } else {
         emit_pre(f, 0, 2 * u, u, "h");
@@ -470,7 +516,7 @@ static void emit_gru_body(FILE *f, const Layer *l)
         fprintf(f, "        for (int j = 0; j < U; j++) rh[j] = rnnc_cast((rnnc_wide)gate[U + j] * h[j], 2 * fr, p->result_type);\n");
         fprintf(f, "        for (int j = 0; j < U; j++) {\n");
         fprintf(f, "            rnnc_raw phh = rnnc_cast(xw[2 * U + j] + rnnc_dot(rh, U, fr, p->rkernel[2 * U + j], p->rweight_type.frac,\n"
-                   "                                                               p->accum_type), fa, p->accum_type);\n");
+                   "                                                               p->accum_type, rkernel_in_range), fa, p->accum_type);\n");
     }
     fprintf(f, "            gate[2 * U + j] = %s;\n        }\n", a);
     fprintf(f, "        for (int j = 0; j < U; j++) { /* h = cast_result(z * h + (1 - z) * hh) */\n");
@@ -478,7 +524,7 @@ static void emit_gru_body(FILE *f, const Layer *l)
     fprintf(f, "            h[j] = rnnc_cast(z * h[j] + (one - z) * gate[2 * U + j], 2 * fr, p->result_type);\n        }\n");
 }
 
-static void emit_recurrent_fn(FILE *f, const Layer *l, int xfrac)
+static void emit_recurrent_fn(FILE *f, const Layer *l, FxType xt)
 {
     static const char *const kinds[] = {[L_LSTM] = "LSTM", [L_GRU] = "GRU", [L_SIMPLE_RNN] = "SimpleRNN"};
     char what[200], a[200];
@@ -487,8 +533,11 @@ static void emit_recurrent_fn(FILE *f, const Layer *l, int xfrac)
              l->kind == L_SIMPLE_RNN ? "" : ", ", l->kind == L_SIMPLE_RNN ? "" : act_name(l->ract),
              l->kind == L_GRU ? (l->reset_after ? ", reset_after" : ", reset_after=False") : "", T, nf,
              l->go_backwards ? ", backwards" : "", l->return_sequences ? ", returns the sequence" : "");
-    fn_open(f, l, what, xfrac);
+    fn_open(f, l, what, fx_frac(xt));
     fprintf(f, "    enum { U = %d };\n", u);
+    fprintf(f, "    const int kernel_in_range = %d, rkernel_in_range = %d; /* see rnnc_dot */\n",
+            products_in_range(l->qkernel, (size_t)nf * (size_t)gu, xt, l->ty.weight, l->ty.accum),
+            products_in_range(l->qrkernel, (size_t)u * (size_t)gu, l->ty.result, l->ty.rweight, l->ty.accum));
     fprintf(f, "    const int fr = p->result_type.frac, fs = p->state_type.frac;\n    (void)fs;\n");
     fprintf(f, "    rnnc_raw h[U] = {0}, c[U] = {0}, xw[%d], pre[%d], gate[%d], rh[U];\n", gu, gu, gu);
     fprintf(f, "    (void)c;\n    (void)gate;\n    (void)rh;\n");
@@ -497,7 +546,7 @@ static void emit_recurrent_fn(FILE *f, const Layer *l, int xfrac)
     else fprintf(f, "        const rnnc_raw *in = x + s * %d;\n", nf);
     fprintf(f, "        for (int k = 0; k < %d; k++)\n", gu);
     fprintf(f, "            xw[k] = rnnc_affine(p->bias[k], p->bias_type.frac, in, %d, fx, p->kernel[k], p->weight_type.frac,\n"
-               "                                p->accum_type);\n", nf);
+               "                                p->accum_type, kernel_in_range);\n", nf);
     switch (l->kind) {
     case L_SIMPLE_RNN:
         emit_pre(f, 0, u, u, "h");
@@ -535,10 +584,10 @@ static void emit_layers(FILE *f, const Model *m, RefShape *sh)
         if (l->kind == L_DROPOUT) continue;
         emit_params(f, l);
         switch (l->kind) {
-        case L_DENSE: emit_dense_fn(f, l, steps, fx_frac(t)); feat = l->units; break;
+        case L_DENSE: emit_dense_fn(f, l, steps, t); feat = l->units; break;
         case L_ACTIVATION: emit_activation_fn(f, l, steps, feat, fx_frac(t)); break;
         default:
-            emit_recurrent_fn(f, l, fx_frac(t));
+            emit_recurrent_fn(f, l, t);
             feat = l->units;
             seq = l->return_sequences;
             if (!seq) steps = 1;
