@@ -255,7 +255,53 @@ static const char *const arith_text =
     "/* a * 2^(to - from), to >= from */\n"
     "static inline rnnc_wide rnnc_align(rnnc_wide v, int from, int to) { return v * ((rnnc_wide)1 << (to - from)); }\n";
 
-static void emit_arith(FILE *f, const Model *m)
+/* The chunks of arith_text (split at blank lines) that define no function, and the functions
+ * `text` calls, directly or through other functions (clang warns of unused static ones). */
+static void emit_used_arith(FILE *f, const char *text)
+{
+    enum { MAXC = 40 };
+    const char *start[MAXC];
+    size_t len[MAXC];
+    char name[MAXC][40];
+    bool used[MAXC] = {false};
+    int n = 0;
+    for (const char *p = arith_text; *p && n < MAXC; n++) {
+        const char *e = strstr(p, "\n\n");
+        start[n] = p;
+        len[n] = e ? (size_t)(e - p) + 2 : strlen(p);
+        p += len[n];
+        /* "static inline TYPE rnnc_NAME(": the name, with its "(" */
+        const char *d = strstr(start[n], "static inline "), *paren = d ? strchr(d, '(') : NULL;
+        name[n][0] = 0;
+        if (d && d < start[n] + len[n] && paren) {
+            const char *b = paren;
+            while (b > d && b[-1] != ' ') b--;
+            snprintf(name[n], sizeof name[n], "%.*s(", (int)(paren - b), b);
+        } else {
+            used[n] = true;
+        }
+    }
+    for (bool changed = true; changed;) { /* fixpoint: a used chunk's calls are used */
+        changed = false;
+        for (int i = 0; i < n; i++) {
+            if (used[i]) continue;
+            bool call = strstr(text, name[i]) != NULL;
+            for (int j = 0; j < n && !call; j++) {
+                if (!used[j] || j == i || !name[j][0]) continue;
+                char *chunk = xcalloc(len[j] + 1, 1);
+                memcpy(chunk, start[j], len[j]);
+                call = strstr(chunk, name[i]) != NULL;
+                free(chunk);
+            }
+            if (call) used[i] = changed = true;
+        }
+    }
+    for (int i = 0; i < n; i++)
+        if (used[i]) fwrite(start[i], 1, len[i], f);
+    fputs("\n", f);
+}
+
+static void emit_arith(FILE *f, const Model *m, const char *model_text)
 {
     bool wide = needs_wide(m);
     fprintf(f, "/* rnnc_raw holds every raw value; rnnc_wide the exact intermediate values. */\n");
@@ -274,7 +320,7 @@ static void emit_arith(FILE *f, const Model *m)
                "typedef uint64_t rnnc_uwide;\n"
                "#define RNNC_WIDE_BITS 64\n"
                "#endif\n\n");
-    fputs(arith_text, f);
+    emit_used_arith(f, model_text);
 }
 
 /* ---- the model part ---- */
@@ -762,11 +808,21 @@ void emit_ref(const Model *m, const char *dir)
                " * model: every value a raw integer of a fixed-point type, every cast where the RTL casts. */\n",
             RNNC_VERSION, from);
     fprintf(f, "#include \"%s_ref.h\"\n\n#include <math.h>\n#include <stdint.h>\n\n", m->name);
-    emit_arith(f, m);
-    fprintf(f, "\n/* ---- the layers of %s ---- */\n\n", m->name);
-    emit_layers(f, m, &sh);
-    emit_run(f, m, &sh);
-    emit_conversions(f, m, &sh);
+    /* the model's code first (into memory), so that only the helpers it calls are written */
+    FILE *mt = tmpfile();
+    if (!mt) user_error(dir, "cannot create a temporary file");
+    emit_layers(mt, m, &sh);
+    emit_run(mt, m, &sh);
+    emit_conversions(mt, m, &sh);
+    long n = ftell(mt);
+    char *text = xcalloc((size_t)n + 1, 1);
+    rewind(mt);
+    if (n < 0 || fread(text, 1, (size_t)n, mt) != (size_t)n) BUG("tmpfile read back");
+    fclose(mt);
+    emit_arith(f, m, text);
+    fprintf(f, "/* ---- the layers of %s ---- */\n\n", m->name);
+    fputs(text, f);
+    free(text);
     fclose(f);
     emit_header_file(m, &sh, dir, from);
     emit_main_file(m, &sh, dir);
