@@ -347,7 +347,7 @@ static void emit_values(FILE *f, const char *indent, const int64_t *v, int n, si
 /* a Keras-layout matrix [in][out] as C rows [out][in] */
 static void emit_transposed(FILE *f, const int64_t *v, int in, int out)
 {
-    fprintf(f, "    {\n");
+    fprintf(f, " {\n");
     for (int r = 0; r < out; r++) {
         emit_values(f, "        ", v + r, in, (size_t)out);
         fprintf(f, "%s\n", r + 1 < out ? "," : "");
@@ -391,34 +391,35 @@ static void emit_params(FILE *f, const Layer *l)
     for (int i = 0; i < nt; i++) fprintf(f, "    rnnc_raw %s[%d];\n    rnnc_table %s_table;\n", tabs[i].field, tabs[i].t->n, tabs[i].field);
     fprintf(f, "} %s_params = {\n", l->name);
     const FxType *ty[] = {&l->ty.weight, &l->ty.rweight, &l->ty.bias, &l->ty.accum, &l->ty.state, &l->ty.result, &l->ty.table};
+    static const char *const tyname[] = {"weight", "rweight", "bias", "accum", "state", "result", "table"};
     for (int i = 0; i < 7; i++) {
-        fprintf(f, "    ");
+        fprintf(f, "    .%s_type = ", tyname[i]);
         type_init(f, *ty[i]);
         fprintf(f, ",\n");
     }
     int64_t *zeros = xcalloc((size_t)gu + 1, sizeof *zeros);
     const char *rows = l->gates == 4 ? "gates i, f, c, o" : l->gates == 3 ? "gates z, r, h" : "outputs";
     if (weighted) {
-        fprintf(f, "    /* kernel: one row per output (%s, %d each), one column per input */\n", rows, l->units);
+        fprintf(f, "    /* kernel: one row per output (%s, %d each), one column per input */\n    .kernel =", rows, l->units);
         emit_transposed(f, l->qkernel, l->in_feat, gu);
-        fprintf(f, "    /* bias */\n");
+        fprintf(f, "    .bias =\n");
         emit_values(f, "    ", l->qbias ? l->qbias : zeros, gu, 1);
         fprintf(f, ",\n");
     }
     if (rec) {
-        fprintf(f, "    /* rkernel: the recurrent kernel, one row per output, one column per unit */\n");
+        fprintf(f, "    /* rkernel: the recurrent kernel, one row per output, one column per unit */\n    .rkernel =");
         emit_transposed(f, l->qrkernel, l->units, gu);
-        fprintf(f, "    /* rbias: the recurrent bias (GRU reset_after; else zeros) */\n");
+        fprintf(f, "    /* rbias: the recurrent bias (GRU reset_after; else zeros) */\n    .rbias =\n");
         emit_values(f, "    ", l->qrbias ? l->qrbias : zeros, gu, 1);
         fprintf(f, ",\n");
     }
     free(zeros);
     for (int i = 0; i < nt; i++) {
         const Table *t = tabs[i].t;
-        fprintf(f, "    /* %s table: %d entries, index = trunc0(x * 2^%d) + %d */\n", tabs[i].field, t->n,
-                t->scale_shift, t->offset);
+        fprintf(f, "    /* %s table: %d entries, index = trunc0(x * 2^%d) + %d */\n    .%s =\n", tabs[i].field, t->n,
+                t->scale_shift, t->offset, tabs[i].field);
         emit_values(f, "    ", t->entries, t->n, 1);
-        fprintf(f, ",\n    {%d, %d, %d, %d},\n", t->n, t->scale_shift, t->offset, fx_frac(t->out));
+        fprintf(f, ",\n    .%s_table = {%d, %d, %d, %d},\n", tabs[i].field, t->n, t->scale_shift, t->offset, fx_frac(t->out));
     }
     fprintf(f, "};\n\n");
 }

@@ -18,7 +18,9 @@
 # (e) models whose every type is ap_fixed<16,6> or wider (>= 6 integer and >= 10 fractional
 #     bits, tables included) must be within FLOAT_TOL of `--float` (sim.json's
 #     max_abs_error_vs_float);
-# (f) every model is emitted twice (plain -o) into two directories that must be byte-identical.
+# (f) every model is emitted twice (plain -o) into two directories that must be byte-identical;
+# (g) every design's C reference model (DIR/model/<name>_ref.c) compiles with `cc -std=c99 -Wall
+#     -Wextra -Werror` and prints exactly --emulate's outputs (so reference == emulator == RTL).
 #
 # Prints one PASS/FAIL line per case and ends with `e2e: N passed, M failed`; exits 1 on any
 # failure. Work directories: build/e2e/.
@@ -66,6 +68,27 @@ wide16() {
 }
 export -f wide16
 
+# ref_model_check DIR INPUT (inside run_job): compile DIR/model/<name>_ref.c and its driver with
+# `cc -std=c99 -Wall -Wextra -Werror`, run it on INPUT, compare with DIR.emu text for text.
+ref_model_check() {
+    local dir="$1" input="$2" src
+    src="$(ls "$dir"/model/*_ref.c 2>/dev/null | head -n 1)"
+    if [ -z "$src" ]; then fail "no reference model in $dir/model"; return 1; fi
+    if ! cc -std=c99 -Wall -Wextra -Werror -O1 "$src" "${src%.c}_main.c" -lm -o "$dir.ref" >"$dir.ref.cc" 2>&1; then
+        fail "reference model: cc -std=c99 -Wall -Wextra -Werror: $(head -n 1 "$dir.ref.cc" | cut -c1-160)"
+        return 1
+    fi
+    if ! "$dir.ref" "$input" >"$dir.refout" 2>"$dir.ref.err"; then
+        fail "reference model failed: $(head -n 1 "$dir.ref.err" | cut -c1-160)"
+        return 1
+    fi
+    if ! cmp -s "$dir.refout" "$dir.emu"; then
+        fail "reference model outputs differ from --emulate's (see $dir.refout, $dir.emu)"
+        return 1
+    fi
+}
+export -f ref_model_check
+
 # run_job NAME MODEL INPUT SIMULATOR: appends one line to results/NAME and prints it.
 run_job() {
     local name="$1" model="$2" input="$3" sim="$4"
@@ -107,6 +130,9 @@ run_job() {
         fail "--sim's printed outputs differ from --emulate's (see $dir.out, $dir.emu)"
         return 0
     fi
+    # (g) the emitted C reference model (DIR/model/): strict C99, and its outputs equal
+    # --emulate's (and so the RTL's) on every test input
+    if ! ref_model_check "$dir" "$input"; then return 0; fi
     if ! (cd "$dir" && verilator --lint-only -Wall --top-module "$top" -f files.f) >"$dir.lint" 2>&1; then
         fail "verilator --lint-only -Wall: $(grep -m1 -E '%(Warning|Error)' "$dir.lint" | cut -c1-160)"
         return 0
