@@ -302,6 +302,8 @@ int run_board(const Model *m, const Vectors *v, const char *port);
 /* ---- simulate.c: build and run the emitted design, compare with the emulator ---- */
 int run_simulation(const Netlist *n, const Schedule *s, const Vectors *v, const char *dir,
                    const char *tool);
+/* --waves: later runs also write DIR/sim/waves.fst (Verilator) or waves.vcd (Icarus) */
+void sim_set_waves(bool on);
 
 /* ---- keras.c, keras_config.c: Keras models (.h5, architecture JSON + weights .h5, .keras)
  * and hls4ml-style configuration (docs/keras.md). A Keras model becomes an rnnc-model/1 JSON

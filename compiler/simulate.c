@@ -13,6 +13,10 @@
 #include <sys/wait.h>
 #include <time.h>
 
+/* --waves: the run also writes DIR/sim/waves.fst (Verilator) or waves.vcd (Icarus) */
+static bool waves_on;
+void sim_set_waves(bool on) { waves_on = on; }
+
 static double now(void)
 {
     struct timespec ts;
@@ -127,19 +131,21 @@ int run_simulation(const Netlist *n, const Schedule *sched, const Vectors *v, co
             tail_log(dir, "sim/build.log");
             return 1;
         }
-        snprintf(cmd, sizeof cmd, "vvp -n sim/tb.vvp +stim=sim/stim.hex +out=sim/rtl_out.txt +nout=%d", n_seq * ops);
+        snprintf(cmd, sizeof cmd, "vvp -n sim/tb.vvp +stim=sim/stim.hex +out=sim/rtl_out.txt +nout=%d%s", n_seq * ops,
+                 waves_on ? " +waves=sim/waves.vcd" : "");
     } else {
         snprintf(cmd, sizeof cmd,
-                 "verilator --cc --exe --build -j 2 -Wno-fatal -Wno-lint -Wno-style --top-module %s -f files.f "
+                 "verilator --cc --exe --build -j 2 -Wno-fatal -Wno-lint -Wno-style --top-module %s -f files.f%s "
                  "-CFLAGS \"-I$PWD/sim\" -MAKEFLAGS \"OPT_FAST=-O1 OPT_SLOW=-O0 OPT_GLOBAL=-O1\" --output-split 20000 "
                  "-Mdir sim/obj_dir -o V%s \"$PWD/sim/main.cpp\"",
-                 m->name, m->name);
+                 m->name, waves_on ? " --trace-fst" : "", m->name);
         if (run(dir, cmd, "sim/build.log") != 0) {
             fprintf(stderr, "rnnc: verilator failed; the end of %s/sim/build.log:\n", dir);
             tail_log(dir, "sim/build.log");
             return 1;
         }
-        snprintf(cmd, sizeof cmd, "sim/obj_dir/V%s sim/stim.hex sim/rtl_out.txt %d", m->name, n_seq * ops);
+        snprintf(cmd, sizeof cmd, "sim/obj_dir/V%s sim/stim.hex sim/rtl_out.txt %d%s", m->name, n_seq * ops,
+                 waves_on ? " +waves=sim/waves.fst" : "");
     }
     snprintf(outfile, sizeof outfile, "sim/run.log");
     double t1 = now();
@@ -243,6 +249,9 @@ int run_simulation(const Netlist *n, const Schedule *sched, const Vectors *v, co
         fprintf(stderr, "rnnc: %s: %d sequences bit-exact; latency %ld cycles, II %ld cycles (as predicted); max |rtl-float| %.3g\n",
                 m->name, n_seq, lat, ii, max_err);
     }
+    if (waves_on)
+        fprintf(stderr, "rnnc: waveforms in %s/sim/waves.%s (gtkwave or surfer opens them)\n", dir,
+                !strcmp(tool, "icarus") ? "vcd" : "fst");
     free(rtl);
     free(start);
     free(end);
