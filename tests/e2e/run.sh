@@ -21,6 +21,8 @@
 # (f) every model is emitted twice (plain -o) into two directories that must be byte-identical;
 # (g) every design's C reference model (DIR/model/<name>_ref.c) compiles with `cc -std=c99 -Wall
 #     -Wextra -Werror` and prints exactly --emulate's outputs (so reference == emulator == RTL).
+# (h) one Verilator and one Icarus run with --waves: the FST / VCD names the streams and the
+#     engines' handshakes (tests/e2e/wave_names.py).
 #
 # Prints one PASS/FAIL line per case and ends with `e2e: N passed, M failed`; exits 1 on any
 # failure. Work directories: build/e2e/.
@@ -46,7 +48,7 @@ JOBS="${E2E_JOBS:-2}"
 # gate order or cast shows up as errors of 0.2 and more).
 FLOAT_TOL="${E2E_FLOAT_TOL:-0.15}"
 
-export RNNC GEN WORK FLOAT_TOL
+export RNNC GEN WORK FLOAT_TOL ROOT
 
 [ -x "$RNNC" ] || make -s -C "$ROOT"
 [ -x "$RNNC" ] || { echo "e2e: $RNNC missing"; echo "e2e: 0 passed, 1 failed"; exit 1; }
@@ -98,6 +100,10 @@ run_job() {
     local extra=""
     # "icarus-tr": the same with --table-reg (every table index registered, as on iCE40)
     if [ "$sim" = icarus-tr ]; then sim=icarus; extra=--table-reg; fi
+    # "...-waves": the same with --waves (the waveform file checked after the run)
+    local waves=""
+    case "$sim" in *-waves) sim="${sim%-waves}"; extra=--waves; waves="$dir/sim/waves.fst" ;; esac
+    if [ -n "$waves" ] && [ "$sim" = icarus ]; then waves="$dir/sim/waves.vcd"; fi
     # shellcheck disable=SC2086
     if ! "$RNNC" "$model" --sim "$input" -o "$dir" --simulator "$sim" $extra >"$dir.out" 2>"$dir.log"; then
         # the summary: rnnc's last message, plus the first error of a tool's build log
@@ -133,6 +139,12 @@ run_job() {
     # (g) the emitted C reference model (DIR/model/): strict C99, and its outputs equal
     # --emulate's (and so the RTL's) on every test input
     if ! ref_model_check "$dir" "$input"; then return 0; fi
+    # (h) --waves: the waveform file declares the streams and the engines' handshakes
+    if [ -n "$waves" ] && command -v python3 >/dev/null && ! python3 "$ROOT/tests/e2e/wave_names.py" "$waves" s_axis_tready m_axis_tvalid st0_valid \
+        st0_ready >"$dir.waves" 2>&1; then
+        fail "--waves: $(head -n 1 "$dir.waves" | cut -c1-160)"
+        return 0
+    fi
     if ! (cd "$dir" && verilator --lint-only -Wall --top-module "$top" -f files.f) >"$dir.lint" 2>&1; then
         fail "verilator --lint-only -Wall: $(grep -m1 -E '%(Warning|Error)' "$dir.lint" | cut -c1-160)"
         return 0
@@ -185,12 +197,14 @@ job() { printf '%s\t%s\t%s\t%s\n' "$@" >>"$JOBLIST"; }
 if [ "${E2E_VERILATOR:-1}" != 0 ]; then
     job vl_toptag_lstm "$ROOT/examples/toptag_lstm.json" "$ROOT/examples/toptag_lstm_in.txt" verilator
     job vl_stack_three "$ROOT/tests/e2e/cases/stack_three.json" "$ROOT/tests/e2e/cases/stack_three.txt" verilator
-    job vl_softmax_seq "$ROOT/tests/e2e/cases/softmax_seq.json" "$ROOT/tests/e2e/cases/softmax_seq.txt" verilator
+    job vl_softmax_seq "$ROOT/tests/e2e/cases/softmax_seq.json" "$ROOT/tests/e2e/cases/softmax_seq.txt" verilator-waves
 fi
 # (a) the hand-specified cases (E2E_CASES=0 skips them)
 if [ "${E2E_CASES:-1}" != 0 ]; then
     for m in "$ROOT"/tests/e2e/cases/*.json; do
-        job "case_$(basename "$m" .json)" "$m" "${m%.json}.txt" icarus
+        sim=icarus
+        [ "$(basename "$m")" = lstm_basic.json ] && sim=icarus-waves # one VCD (h)
+        job "case_$(basename "$m" .json)" "$m" "${m%.json}.txt" "$sim"
     done
     # the banked and regular forms also with --table-reg (their extra pipeline registers)
     for m in "$ROOT"/tests/e2e/cases/bank_*.json; do
