@@ -461,8 +461,10 @@ static void fn_open(FILE *f, const Layer *l, const char *what, int xfrac)
 {
     fprintf(f, "/* %s: %s */\nstatic void %s_layer(const rnnc_raw *x, rnnc_raw *y)\n{\n", l->name, what, l->name);
     fprintf(f, "    const struct %s_params *p = &%s_params;\n", l->name, l->name);
-    fprintf(f, "    const int fx = %d, fa = p->accum_type.frac; /* fx: the input's fractional bits */\n", xfrac);
-    fprintf(f, "    (void)fx;\n    (void)fa;\n");
+    if (l->kind == L_ACTIVATION)
+        fprintf(f, "    const int fx = %d; /* the input's fractional bits */\n", xfrac);
+    else
+        fprintf(f, "    const int fx = %d, fa = p->accum_type.frac; /* fx: the input's fractional bits */\n", xfrac);
 }
 
 static const char *softmax_call = "rnnc_softmax(%s, %d, %s, p->exp, p->exp_table, p->inv, p->inv_table, p->result_type, e, %s);\n";
@@ -585,9 +587,11 @@ static void emit_recurrent_fn(FILE *f, const Layer *l, FxType xt)
     fprintf(f, "    const int kernel_in_range = %d, rkernel_in_range = %d; /* see rnnc_dot */\n",
             products_in_range(l->qkernel, (size_t)nf * (size_t)gu, xt, l->ty.weight, l->ty.accum),
             products_in_range(l->qrkernel, (size_t)u * (size_t)gu, l->ty.result, l->ty.rweight, l->ty.accum));
-    fprintf(f, "    const int fr = p->result_type.frac, fs = p->state_type.frac;\n    (void)fs;\n");
-    fprintf(f, "    rnnc_raw h[U] = {0}, c[U] = {0}, xw[%d], pre[%d], gate[%d], rh[U];\n", gu, gu, gu);
-    fprintf(f, "    (void)c;\n    (void)gate;\n    (void)rh;\n");
+    fprintf(f, "    const int fr = p->result_type.frac;\n");
+    fprintf(f, "    rnnc_raw h[U] = {0}, xw[%d], pre[%d];\n", gu, gu);
+    if (l->kind == L_LSTM) fprintf(f, "    const int fs = p->state_type.frac;\n    rnnc_raw c[U] = {0};\n");
+    if (l->kind == L_GRU) fprintf(f, "    rnnc_raw gate[%d];\n", gu);
+    if (l->kind == L_GRU && !l->reset_after) fprintf(f, "    rnnc_raw rh[U];\n");
     fprintf(f, "    for (int s = 0; s < %d; s++) {\n", T);
     if (l->go_backwards) fprintf(f, "        const rnnc_raw *in = x + (%d - s) * %d;\n", T - 1, nf);
     else fprintf(f, "        const rnnc_raw *in = x + s * %d;\n", nf);
@@ -613,7 +617,6 @@ static void emit_recurrent_fn(FILE *f, const Layer *l, FxType xt)
 /* ---- the walk over the layers (emulate.c's run_layers), the public functions ---- */
 
 typedef struct {
-    const char *name;
     char up[RNNC_NAME_MAX];     /* NAME in upper case, for macros */
     int in_n, out_n, out_steps;
     int max_n;                  /* the largest activation, elements */
@@ -623,11 +626,10 @@ static void emit_layers(FILE *f, const Model *m, RefShape *sh)
 {
     FxType t = m->input_type;
     int steps = m->timesteps, feat = m->features;
-    bool seq = true;
     sh->max_n = steps * feat;
     for (int i = 0; i < m->n_layers; i++) {
         const Layer *l = &m->layers[i];
-        if (l->kind == L_FLATTEN) { feat *= steps; steps = 1; seq = false; continue; }
+        if (l->kind == L_FLATTEN) { feat *= steps; steps = 1; continue; }
         if (l->kind == L_DROPOUT) continue;
         emit_params(f, l);
         switch (l->kind) {
@@ -636,14 +638,12 @@ static void emit_layers(FILE *f, const Model *m, RefShape *sh)
         default:
             emit_recurrent_fn(f, l, t);
             feat = l->units;
-            seq = l->return_sequences;
-            if (!seq) steps = 1;
+            if (!l->return_sequences) steps = 1;
             break;
         }
         t = l->ty.result;
         if (steps * feat > sh->max_n) sh->max_n = steps * feat;
     }
-    (void)seq;
     if (steps * feat != sh->out_n * sh->out_steps)
         BUG("reference model: %d x %d outputs, the model has %d x %d", steps, feat, sh->out_steps, sh->out_n);
 }
@@ -800,7 +800,7 @@ static void emit_cocotb(const Model *m, const RefShape *sh, const char *dir);
 
 void emit_ref(const Model *m, const char *dir)
 {
-    RefShape sh = {.name = m->name, .out_n = m->out_feat, .out_steps = m->out_seq ? m->out_steps : 1};
+    RefShape sh = {.out_n = m->out_feat, .out_steps = m->out_seq ? m->out_steps : 1};
     upper(sh.up, m->name, sizeof sh.up);
     char from[200], rel[300];
     comment_safe(from, base_name(m->path), sizeof from);
