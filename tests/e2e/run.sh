@@ -20,7 +20,8 @@
 #     max_abs_error_vs_float);
 # (f) every model is emitted twice (plain -o) into two directories that must be byte-identical;
 # (g) every design's C reference model (DIR/model/<name>_ref.c) compiles with `cc -std=c99 -Wall
-#     -Wextra -Werror` and prints exactly --emulate's outputs (so reference == emulator == RTL).
+#     -Wextra -Werror` and prints exactly --emulate's outputs (so reference == emulator == RTL);
+#     the ext_*/prec_* cases also with its 128-bit path (-DRNNC_REF_INT128);
 # (h) one Verilator and one Icarus run with --waves: the FST / VCD names the streams and the
 #     engines' handshakes (tests/e2e/wave_names.py).
 #
@@ -86,6 +87,13 @@ ref_model_check() {
     fi
     if ! cmp -s "$dir.refout" "$dir.emu"; then
         fail "reference model outputs differ from --emulate's (see $dir.refout, $dir.emu)"
+        return 1
+    fi
+    # the precision cases also with 128-bit intermediates (RNNC_REF_INT128): both paths agree
+    case "$name" in case_ext_* | case_prec_*) ;; *) return 0 ;; esac
+    if ! cc -std=c99 -Wall -Wextra -Werror -O1 -DRNNC_REF_INT128 "$src" "${src%.c}_main.c" -lm -o "$dir.ref128" \
+        >"$dir.ref.cc" 2>&1 || ! "$dir.ref128" "$input" | cmp -s - "$dir.emu"; then
+        fail "reference model with -DRNNC_REF_INT128: does not build or differs from --emulate"
         return 1
     fi
 }
