@@ -2,8 +2,9 @@
 # bench/refmodel.sh [MODEL.json [IN.txt]]: how long the emitted C reference model takes per
 # sequence (default: the paper's top-tagging LSTM(20), examples/toptag_lstm.json). Compiles
 # DIR/model/<name>_ref.c with `cc -std=c99 -Wall -Wextra -Werror -O2`, runs every sequence of
-# IN.txt over and over for about a second, five times, and prints the best time per sequence.
-# A measurement, not a test: nothing here fails on a slow machine.
+# IN.txt over and over for about a second of CPU time, five times, and prints the best time per
+# sequence. CPU time (CLOCK_PROCESS_CPUTIME_ID), not wall time: on a shared machine the wall
+# clock also counts other jobs' turns. A measurement, not a test: nothing here fails.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 MODEL=${1:-$ROOT/examples/toptag_lstm.json}
