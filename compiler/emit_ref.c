@@ -1,6 +1,6 @@
 /* emit_ref.c: Model -> DIR/model/<name>_ref.h, <name>_ref.c and <name>_ref_main.c, a bit-exact
  * reference model of the design in plain C99 for users' own benches (C++, SystemVerilog DPI-C,
- * Python ctypes).
+ * Python ctypes), and DIR/sim/cocotb/, a cocotb testbench that checks the core against it.
  *
  * The generated code is emulate.c's fixed-point path specialised to one model: the weights,
  * types and tables are constant data, each layer a function that walks the same casts in the
