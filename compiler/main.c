@@ -20,6 +20,7 @@ static void usage(FILE *f)
             "                                   emit, simulate every sequence, compare bit for bit with the\n"
             "                                   emulator and cycle for cycle with the predicted timing\n"
             "        [--simulator verilator|icarus|uart]  (default verilator; uart: the serial board front end)\n"
+            "        [--waves]                  also write DIR/sim/waves.fst (Verilator) or waves.vcd (Icarus)\n"
             "  rnnc MODEL.json --target ice40 -o DIR [--device up5k|hx8k|hx1k|lp8k] [--package P] [--clock MHZ]\n"
             "                                   emit, synthesize (Yosys), place and route (nextpnr) the UART\n"
             "                                   board top, pack the bitstream (icepack); report cells, Fmax,\n"
@@ -52,6 +53,7 @@ typedef struct {
     const char *board, *board_in;   /* --board PORT IN.txt */
     bool table_reg;                 /* --table-reg */
     bool use_float;
+    bool waves;                     /* --waves (with --sim) */
     FlowOptions flow;           /* --target and its switches */
     const char *clock;
     bool import;                /* rnnc import MODEL [-o OUT.json] */
@@ -109,6 +111,8 @@ static Options parse_args(int argc, char **argv)
             o.table_reg = true;
         } else if (!strcmp(a, "--float")) {
             o.use_float = true;
+        } else if (!strcmp(a, "--waves")) {
+            o.waves = true;
         } else if (!strcmp(a, "--weights") && has_next) {
             o.keras.weights = argv[++i];
         } else if (!strcmp(a, "--config") && has_next) {
@@ -138,6 +142,8 @@ static Options parse_args(int argc, char **argv)
     if (o.sim && !o.out_dir) user_error(NULL, "--sim needs -o DIR (where the design and the simulation go)");
     if (o.sim && o.emulate) user_error(NULL, "--sim and --emulate are separate runs; give one");
     if (o.use_float && !o.emulate) user_error(NULL, "--float goes with --emulate");
+    if (o.waves && (!o.sim || !strcmp(o.simulator, "uart")))
+        user_error(NULL, "--waves goes with --sim (--simulator verilator or icarus)");
     if (strcmp(o.simulator, "verilator") && strcmp(o.simulator, "icarus") && strcmp(o.simulator, "uart"))
         user_error(NULL, "--simulator: expected verilator, icarus or uart, got '%s'", o.simulator);
     if (o.dump && strcmp(o.dump, "schedule")) user_error(NULL, "--dump: expected 'schedule', got '%s'", o.dump);
@@ -246,11 +252,13 @@ int main(int argc, char **argv)
         emit_sim(n, s, stage);
         emit_report(n, s, stage);
         emit_uart(n, stage);
+        emit_ref(m, stage);
         if (opt.flow.target) emit_flow(n, &opt.flow, stage);
         stage_commit(stage, opt.out_dir);
         free(stage);
     }
     if (!opt.dump) print_summary(opt.sim ? stderr : stdout, n, s);
+    sim_set_waves(opt.waves);
     if (opt.sim) return run_simulation(n, s, v, opt.out_dir, opt.simulator);
     if (opt.flow.target) {
         int rc = run_flow(n, s, &opt.flow, opt.out_dir);

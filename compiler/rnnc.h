@@ -344,6 +344,10 @@ void emit_sim(const Netlist *n, const Schedule *s, const char *dir);
 void emit_report(const Netlist *n, const Schedule *s, const char *dir);
 void print_summary(FILE *f, const Netlist *n, const Schedule *s);
 
+/* ---- emit_ref.c: DIR/model/<name>_ref.h, .c, _ref_main.c: a bit-exact C99 reference model of
+ * the design (emulate_fixed specialised to the model), for users' own benches ---- */
+void emit_ref(const Model *m, const char *dir);
+
 /* ---- files.c: output directories written atomically (staging dir, then rename) ---- */
 char *stage_begin(const char *dir);             /* returns the staging path */
 void stage_commit(const char *stage, const char *dir);
@@ -395,6 +399,8 @@ int run_board(const Model *m, const Vectors *v, const char *port);
 /* ---- simulate.c: build and run the emitted design, compare with the emulator ---- */
 int run_simulation(const Netlist *n, const Schedule *s, const Vectors *v, const char *dir,
                    const char *tool);
+/* --waves: later runs also write DIR/sim/waves.fst (Verilator) or waves.vcd (Icarus) */
+void sim_set_waves(bool on);
 
 /* ---- keras.c, keras_config.c: Keras models (.h5, architecture JSON + weights .h5, .keras)
  * and hls4ml-style configuration (docs/keras.md). A Keras model becomes an rnnc-model/1 JSON

@@ -14,6 +14,10 @@
 #include <sys/stat.h>
 #include <time.h>
 
+/* --waves: the run also writes DIR/sim/waves.fst (Verilator) or waves.vcd (Icarus) */
+static bool waves_on;
+void sim_set_waves(bool on) { waves_on = on; }
+
 static double now(void)
 {
     struct timespec ts;
@@ -121,7 +125,9 @@ static bool verilate(const char *dir, const char *top, const char *exe, bool uar
     snprintf(cflags, sizeof cflags, "-I%s", src);
     snprintf(cpb, sizeof cpb, "-GCLKS_PER_BIT=%d", RNNC_UART_SIM_CPB);
     /* the UART bench's arguments after the NULL that ends the core bench's */
-    const char *vl[] = {VERILATOR_FLAGS, "--top-module", top, "-f", "files.f", "-CFLAGS", cflags, VERILATOR_MAKE,
+    /* --waves: the core bench traces to FST (the option slot repeats -Wno-fatal otherwise) */
+    const char *trace = waves_on && !uart ? "--trace-fst" : "-Wno-fatal";
+    const char *vl[] = {VERILATOR_FLAGS, trace, "--top-module", top, "-f", "files.f", "-CFLAGS", cflags, VERILATOR_MAKE,
                         "-Mdir", mdir, "-o", exe, main_cpp, uart ? cpb : NULL, "-f", "files_uart.f", NULL};
     bool ok = step(dir, vl, log, "verilator");
     if (ok && away) {
@@ -171,11 +177,12 @@ static bool build_and_run(const char *name, const char *dir, const char *tool, i
         if (!verilate(dir, name, exe, false, "sim/build.log")) return false;
         snprintf(exe, sizeof exe, "sim/obj_dir/V%s", name);
     }
-    const char *vvp[] = {"vvp", "-n", "sim/tb.vvp", "+stim=sim/stim.hex", "+out=sim/rtl_out.txt", NULL, NULL};
+    const char *vvp[] = {"vvp", "-n", "sim/tb.vvp", "+stim=sim/stim.hex", "+out=sim/rtl_out.txt", NULL, NULL, NULL};
     char plus_nout[48];
     snprintf(plus_nout, sizeof plus_nout, "+nout=%d", nout);
     vvp[5] = plus_nout;
-    const char *bench[] = {exe, "sim/stim.hex", "sim/rtl_out.txt", nout_arg, NULL};
+    if (waves_on) vvp[6] = "+waves=sim/waves.vcd";
+    const char *bench[] = {exe, "sim/stim.hex", "sim/rtl_out.txt", nout_arg, waves_on ? "+waves=sim/waves.fst" : NULL, NULL};
     double t0 = now();
     if (!step(dir, !strcmp(tool, "icarus") ? vvp : bench, "sim/run.log", "simulation")) return false;
     *secs = now() - t0;
@@ -307,6 +314,9 @@ int run_simulation(const Netlist *n, const Schedule *sched, const Vectors *v, co
         fprintf(stderr, "rnnc: %s: %d sequences bit-exact; latency %ld cycles, II %ld cycles (as predicted); max |rtl-float| %.3g\n",
                 m->name, n_seq, lat, ii, max_err);
     }
+    if (waves_on)
+        fprintf(stderr, "rnnc: waveforms in %s/sim/waves.%s (gtkwave or surfer opens them)\n", dir,
+                !strcmp(tool, "icarus") ? "vcd" : "fst");
     free(rtl);
     free(start);
     free(end);

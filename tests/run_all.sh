@@ -11,6 +11,7 @@
 #   graph   hand-built fork/join netlists (tests/graph) simulated bit-exact and cycle-exact
 #   uart    the UART front-end modules (rx, tx, beat (de)serializers), swept and in loopback
 #   flow    synthesis, place and route, bitstream, reports, post-synthesis and UART simulation
+#   cocotb  the emitted cocotb testbench against the C reference model (SKIP without cocotb)
 # Each suite ends with "NAME: N passed, M failed"; this prints "tests: N passed, M failed".
 set -uo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -43,6 +44,7 @@ suite e2e "$ROOT/tests/e2e/run.sh"
 suite graph "$ROOT/tests/graph/run.sh"
 suite uart "$ROOT/tests/rtl/run_uart.sh"
 suite flow "$ROOT/tests/flow/run.sh"
+suite cocotb "$ROOT/tests/cocotb/run.sh"
 echo
 echo "tests: $total_pass passed, $total_fail failed"
 [ "$total_fail" -eq 0 ]

@@ -44,3 +44,17 @@ if [ "${FUZZ_DEPS:-0}" = 1 ]; then
         DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${fuzz[@]}"
     fi
 fi
+
+# Optional, for the emitted cocotb testbench (DIR/sim/cocotb/) and its suite (tests/cocotb): cocotb
+# and cocotbext-axi from PyPI. cocotb 2.x runs it under Icarus 11 (its Verilator support needs
+# Verilator 5.036 or later). Without them the suite says SKIP; a failing pip fails nothing here.
+if python3 -c 'import cocotb, cocotbext.axi' >/dev/null 2>&1; then
+    echo "deps: cocotb and cocotbext-axi are present"
+elif command -v python3 >/dev/null 2>&1 && python3 -m pip --version >/dev/null 2>&1; then
+    echo "deps: installing cocotb and cocotbext-axi (PyPI) for the cocotb testbench"
+    python3 -m pip install -q --disable-pip-version-check --root-user-action=ignore cocotb cocotbext-axi ||
+        echo "deps: warning: cocotb did not install; tests/cocotb will say SKIP"
+    hash -r
+else
+    echo "deps: no pip: tests/cocotb will say SKIP (pip install cocotb cocotbext-axi adds it)"
+fi
