@@ -44,6 +44,10 @@ bool fx_parse(const char *text, FxType *out, char *err, size_t errlen);
 /* Canonical text of a type, e.g. "ap_fixed<16,6>" (Q/O only when not default). */
 void fx_format(FxType t, char *buf, size_t len);
 bool fx_equal(FxType a, FxType b);
+/* Whether fx_cast(raw, from_frac, t) / fx_from_double(x, t) keep the value in t's range (no wrap
+ * or saturation in the O step). */
+bool fx_cast_fits(wide_t raw, int from_frac, FxType t);
+bool fx_fits_double(double x, FxType t);
 /* Integer division truncating toward zero of v by 2^shift (shift may be negative: multiply). */
 wide_t fx_trunc0_shift(wide_t v, int shift);
 
@@ -158,6 +162,20 @@ void emulate_float(const Model *m, const double *in, double *out_real);
 void quantize_input(const Model *m, const double *in, int64_t *raw);
 /* Print a raw value of type t so that it parses back exactly. */
 void print_fixed(FILE *f, int64_t raw, FxType t);
+/* Observing the emulators (precision.c): both runs report every value they compute, by the
+ * layer (index in m->layers) and the tensor whose type holds it, at the same points in the
+ * same order (so the n-th fixed value of a tensor pairs with its n-th float value). Product:
+ * x * w before its cast to accum; accum: xw, pre-activations, GRU's r * hu; state: LSTM c;
+ * result: gates, activations, h, layer outputs; input: the model input (layer 0 only).
+ * emulate_observe(NULL, m) turns it off (the default). */
+typedef enum { TN_INPUT, TN_PRODUCT, TN_ACCUM, TN_STATE, TN_RESULT, TN_COUNT } Tensor;
+typedef struct EmuObserver EmuObserver;
+struct EmuObserver {
+    void (*on_float)(EmuObserver *o, int layer, Tensor t, double v);
+    /* the value after its cast, and whether that cast overflowed (wrapped or saturated) */
+    void (*on_fixed)(EmuObserver *o, int layer, Tensor t, double v, bool overflow);
+};
+void emulate_observe(EmuObserver *o, const Model *m);
 
 
 /* ---- lower.c: Model -> Netlist of engines joined by valid/ready streams ---- */
