@@ -266,13 +266,15 @@ static const char *const *const layer_keys[] = {keys_dense, keys_lstm, keys_gru,
 static const char *const precision_keys[] = {"weight", "bias", "recurrent_weight", "accum", "state",
                                              "result", "table", NULL};
 
-static void parse_layer_precision(const Parser *p, const cJSON *it, const char *path, LayerTypes *ty)
+static void parse_layer_precision(const Parser *p, const cJSON *it, const char *path, LayerTypes *ty,
+                                  unsigned *explicit_ty)
 {
     char kp[PATH_MAX_LEN];
     if (cJSON_IsString(it)) {
         FxType t = want_type(p, it, path);
         FxType table = ty->table;
         *ty = (LayerTypes){t, t, t, t, t, t, table};
+        *explicit_ty = 63; /* all but table */
         return;
     }
     if (!cJSON_IsObject(it))
@@ -280,11 +282,13 @@ static void parse_layer_precision(const Parser *p, const cJSON *it, const char *
                       "recurrent_weight, accum, state, result, table), got %s", describe(it));
     check_keys(p, it, path, precision_keys, NULL, "in a layer precision");
     FxType *slot[] = {&ty->weight, &ty->bias, &ty->rweight, &ty->accum, &ty->state, &ty->result, &ty->table};
+    static const unsigned bit[] = {1, 4, 2, 8, 16, 32, 64};
     for (int i = 0; precision_keys[i]; i++) {
         const cJSON *v = get(it, precision_keys[i]);
         if (!v) continue;
         key_path(kp, path, precision_keys[i]);
         *slot[i] = want_type(p, v, kp);
+        *explicit_ty |= bit[i];
     }
 }
 
@@ -365,7 +369,7 @@ static void parse_layer(const Parser *p, const Model *m, const cJSON *obj, int i
         l->table_size = n;
     }
     key_path(kp, path, "precision");
-    if ((it = get(obj, "precision"))) parse_layer_precision(p, it, kp, &l->ty);
+    if ((it = get(obj, "precision"))) parse_layer_precision(p, it, kp, &l->ty, &l->explicit_ty);
 
     if (!weighted) return;
 
@@ -492,7 +496,10 @@ Model *parse_model(const char *path)
     m->timesteps = want_int(p, it, "input.timesteps", 1, MAX_DIM);
     if (!(it = get(in, "features"))) jerr(p, "input.features", "missing (features per timestep, 1..%d)", MAX_DIM);
     m->features = want_int(p, it, "input.features", 1, MAX_DIM);
-    if ((it = get(in, "precision"))) m->input_type = want_type(p, it, "input.precision");
+    if ((it = get(in, "precision"))) {
+        m->input_type = want_type(p, it, "input.precision");
+        m->explicit_input = true;
+    }
 
     const cJSON *layers = get(root, "layers");
     if (!layers) jerr(p, "layers", "missing (the list of layers)");

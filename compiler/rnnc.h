@@ -71,6 +71,9 @@ typedef struct {
     int reuse;                  /* reuse factor (parse.c: 0 = model default; check.c resolves) */
     int table_size;
     LayerTypes ty;
+    unsigned explicit_ty;       /* types the model set for this layer (precision.c keeps them):
+                                 * bits weight 1, rweight 2, bias 4, accum 8, state 16, result 32,
+                                 * table 64 (parse.c) */
 
     /* Shapes, filled by check.c: input is a sequence of in_steps x in_feat when in_seq,
      * else a vector of in_feat; likewise the output. */
@@ -95,6 +98,7 @@ typedef struct {
     int timesteps, features;
     FxType precision;           /* model default */
     FxType input_type;
+    bool explicit_input;        /* input.precision given */
     int reuse;                  /* model default reuse factor */
     Layer *layers;
     int n_layers;
@@ -177,6 +181,26 @@ struct EmuObserver {
 };
 void emulate_observe(EmuObserver *o, const Model *m);
 
+
+/* ---- precision.c: types from ranges (--precision auto), the per-tensor trace ---- */
+typedef struct {
+    int width;                  /* auto:W, the width budget of weights, biases, results (0: no auto) */
+    const char *calibrate;      /* --calibrate CAL.txt, or NULL: ranges bounded from the weights */
+    double max_error;           /* --max-error E (> 0), or 0 */
+    const char *write_config;   /* --write-config C.json, or NULL */
+} PrecisionOptions;
+/* m checked and quantized; sets every type the model did not set explicitly, re-checks and
+ * re-quantizes m. */
+void precision_choose(Model *m, const PrecisionOptions *po);
+/* --trace: per layer and tensor, float and fixed ranges, max |fixed - float|, overflows. */
+void precision_trace(FILE *f, const Model *m, const Vectors *v);
+/* One warning on stderr when a cast overflows on v; returns the number of overflows. */
+long precision_warn_overflow(const Model *m, const Vectors *v, const char *vec_path);
+/* The types of m as an hls4ml-style configuration (--write-config), and into a model.json
+ * tree (rnnc import with --precision auto). */
+void precision_write_config(const Model *m, const char *path);
+struct cJSON;
+void precision_to_tree(const Model *m, struct cJSON *tree);
 
 /* ---- lower.c: Model -> Netlist of engines joined by valid/ready streams ---- */
 
@@ -326,6 +350,7 @@ typedef struct {
     const char *precision;      /* --precision P: the model default type */
     int reuse;                  /* --reuse N: the model default reuse factor (0: not given) */
     int timesteps;              /* --timesteps N (0: not given) */
+    const PrecisionOptions *prec; /* rnnc import: --precision auto, --write-config (or NULL) */
 } KerasOptions;
 /* A .h5/.hdf5/.keras file, HDF5 or zip content, or a JSON with "class_name" at the top. */
 bool is_keras_model(const char *path);
