@@ -1234,7 +1234,6 @@ void import_model(const char *path, const KerasOptions *opt, const char *out)
     Model *m = parse_tree(tree, path);
     check_model(m); /* only a model rnnc compiles is written */
     if (opt->prec && opt->prec->width) {
-        quantize_model(m);
         precision_choose(m, opt->prec);
         precision_to_tree(m, tree);
     }

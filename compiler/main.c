@@ -255,8 +255,8 @@ int main(int argc, char **argv)
     }
     Model *m = load_model(opt.model, &opt.keras);
     check_model(m);
-    quantize_model(m);
-    if (opt.prec.width) precision_choose(m, &opt.prec);
+    if (opt.prec.width) precision_choose(m, &opt.prec); /* quantizes with the chosen types */
+    else quantize_model(m);
     if (opt.prec.write_config) precision_write_config(m, opt.prec.write_config);
     const char *vec_path = opt.emulate ? opt.emulate : opt.sim ? opt.sim : opt.board ? opt.board_in : opt.flow.post_synth;
     Vectors *v = vec_path ? read_vectors(vec_path, m) : NULL;

@@ -16,7 +16,8 @@
 #include <string.h>
 
 #define AUTO_ACCUM_MAX_W 32     /* accum and state are widened up to this many bits */
-#define SEARCH_SEQ 256          /* --max-error: sequences per trial (all of CAL at the end) */
+#define SEARCH_SEQ 128          /* --max-error: sequences per trial (all of CAL at the end) */
+#define SEARCH_TARGET 0.75      /* --max-error E: each trial must stay within 0.75 E */
 
 /* ---- the probe: per layer and tensor, float and fixed ranges, errors, overflows ---- */
 
@@ -310,7 +311,7 @@ typedef struct {
     double *ref;            /* float outputs [n_seq][outs] */
     int64_t *raw;
     int outs;
-    double e;
+    double e;               /* the trials' target */
     long trials;
 } Search;
 
@@ -377,7 +378,7 @@ static void search_widths(Model *m, Search *s)
 
 static void choose_max_error(Model *m, Probe *p, const Vectors *cal, double e)
 {
-    Search s = {.cal = cal, .e = e, .n_seq = cal->n_seq < SEARCH_SEQ ? cal->n_seq : SEARCH_SEQ};
+    Search s = {.cal = cal, .e = SEARCH_TARGET * e, .n_seq = cal->n_seq < SEARCH_SEQ ? cal->n_seq : SEARCH_SEQ};
     s.outs = (m->out_seq ? m->out_steps : 1) * m->out_feat;
     s.ref = xcalloc((size_t)cal->n_seq * (size_t)s.outs, sizeof *s.ref);
     s.raw = xcalloc((size_t)s.outs, sizeof *s.raw);
@@ -386,7 +387,7 @@ static void choose_max_error(Model *m, Probe *p, const Vectors *cal, double e)
     int W = 16;
     for (;; W += 4) {
         choose_all(m, p, W);
-        if (max_error(m, &s, s.n_seq, e) <= e || W >= 32) break;
+        if (max_error(m, &s, s.n_seq, s.e) <= s.e || W >= 32) break;
     }
     search_widths(m, &s);
     double all = max_error(m, &s, cal->n_seq, INFINITY);
