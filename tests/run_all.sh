@@ -5,6 +5,7 @@
 #   errors  malformed inputs: exit status 2 and a message naming the file and JSON path
 #   asan    the error suite and a few end-to-end models with the sanitized compiler
 #   keras   Keras models (.h5, JSON + weights, .keras) against Keras's predictions; bad files
+#   precision  --precision auto, --trace, overflow warnings; auto-typed designs bit-exact
 #   e2e     emitted designs simulated bit-exact and cycle-exact (fixed cases + random models)
 #   uart    the UART front-end modules (rx, tx, beat (de)serializers), swept and in loopback
 #   flow    synthesis, place and route, bitstream, reports, post-synthesis and UART simulation
@@ -35,6 +36,7 @@ suite rtl "$ROOT/tests/rtl/run.sh"
 suite errors "$ROOT/tests/errors/run.sh"
 suite asan "$ROOT/tests/asan/run.sh"
 suite keras "$ROOT/tests/keras/run.sh"
+suite precision "$ROOT/tests/precision/run.sh"
 suite e2e "$ROOT/tests/e2e/run.sh"
 suite uart "$ROOT/tests/rtl/run_uart.sh"
 suite flow "$ROOT/tests/flow/run.sh"
