@@ -482,7 +482,7 @@ static cJSON *type_str(FxType t)
 }
 
 /* {"weight": ..., ...}: the types layer l uses (shape-only layers: none) */
-static cJSON *layer_types(const Layer *l)
+cJSON *precision_layer_types(const Layer *l)
 {
     cJSON *o = cJSON_CreateObject();
     bool weighted = l->kernel != NULL;
@@ -513,7 +513,7 @@ void precision_to_tree(const Model *m, cJSON *tree)
         cJSON *t = cJSON_GetArrayItem(layers, l->json_index);
         if (!t || !has_types(l)) continue;
         cJSON_DeleteItemFromObjectCaseSensitive(t, "precision");
-        cJSON_AddItemToObject(t, "precision", layer_types(l));
+        cJSON_AddItemToObject(t, "precision", precision_layer_types(l));
     }
 }
 
@@ -529,7 +529,7 @@ void precision_write_config(const Model *m, const char *path)
         const Layer *l = &m->layers[i];
         if (!has_types(l)) continue;
         cJSON *o = cJSON_AddObjectToObject(names, l->name);
-        cJSON_AddItemToObject(o, "Precision", layer_types(l));
+        cJSON_AddItemToObject(o, "Precision", precision_layer_types(l));
         if (l->kernel) cJSON_AddNumberToObject(o, "ReuseFactor", l->reuse);
     }
     char *text = cJSON_Print(root);
@@ -544,4 +544,20 @@ void precision_write_config(const Model *m, const char *path)
     }
     free(text);
     cJSON_Delete(root);
+}
+
+void print_types(FILE *f, const Model *m)
+{
+    char t[64];
+    fx_format(m->input_type, t, sizeof t);
+    fprintf(f, "  types: input %s\n", t);
+    for (int i = 0; i < m->n_layers; i++) {
+        const Layer *l = &m->layers[i];
+        if (!has_types(l)) continue;
+        cJSON *o = precision_layer_types(l);
+        fprintf(f, "    %-16s", l->name);
+        for (const cJSON *k = o->child; k; k = k->next) fprintf(f, " %s %s", k->string, k->valuestring);
+        fputc('\n', f);
+        cJSON_Delete(o);
+    }
 }

@@ -201,6 +201,9 @@ long precision_warn_overflow(const Model *m, const Vectors *v, const char *vec_p
 void precision_write_config(const Model *m, const char *path);
 struct cJSON;
 void precision_to_tree(const Model *m, struct cJSON *tree);
+/* {"weight": ..., "result": ...}: the types layer l uses (report.json); the summary's lines */
+struct cJSON *precision_layer_types(const Layer *l);
+void print_types(FILE *f, const Model *m);
 
 /* ---- lower.c: Model -> Netlist of engines joined by valid/ready streams ---- */
 
