@@ -10,11 +10,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-int64_t fx_min_raw(FxType t) { return t.sgn ? -((int64_t)1 << (t.w - 1)) : 0; }
+int64_t fx_min_raw(FxType t) { return t.sgn ? (int64_t)-((wide_t)1 << (t.w - 1)) : 0; }
 
 int64_t fx_max_raw(FxType t)
 {
-    return t.sgn ? ((int64_t)1 << (t.w - 1)) - 1 : ((int64_t)1 << t.w) - 1;
+    return t.sgn ? (int64_t)(((uint64_t)1 << (t.w - 1)) - 1) : (int64_t)(((uint64_t)1 << t.w) - 1);
 }
 
 /* floor(v / 2^s) for s > 0 (arithmetic shift of a two's complement value floors). */
@@ -194,8 +194,8 @@ bool fx_parse(const char *text, FxType *out, char *err, size_t errlen)
         }
     }
     if (*p++ != '>' || *skip_ws(p) != 0) goto syntax;
-    if (t.w < 1 || t.w > 32) {
-        snprintf(err, errlen, "width %d out of range (1..32)", t.w);
+    if (t.w < 1 || t.w > (t.sgn ? 64 : 63)) {
+        snprintf(err, errlen, "width %d out of range (1..%d)", t.w, t.sgn ? 64 : 63);
         return false;
     }
     if (t.w - t.i < 0 || t.w - t.i > 48) {

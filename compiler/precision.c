@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define AUTO_ACCUM_MAX_W 32     /* accum and state are widened up to this many bits */
+#define AUTO_ACCUM_MAX_W 64     /* accum and state are widened up to this many bits */
 #define SEARCH_SEQ 128          /* --max-error: sequences per trial (all of CAL at the end) */
 #define SEARCH_TARGET 0.75      /* --max-error E: each trial must stay within 0.75 E */
 
