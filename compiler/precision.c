@@ -309,6 +309,7 @@ typedef struct {
     const Vectors *cal;
     int n_seq;              /* sequences per trial */
     double *ref;            /* float outputs [n_seq][outs] */
+    Vectors *hard;          /* CAL reordered, hardest first (owned) */
     int64_t *raw;
     int outs;
     double e;               /* the trials' target */
@@ -359,21 +360,93 @@ static void narrow(Model *m, Search *s, FxType *t)
     *t = make_type(keep, hi, keep.i);
 }
 
+/* The tensors --max-error narrows in layer l (those it uses and the model does not set). */
+static int search_slots(Layer *l, FxType **slot)
+{
+    FxType *all[] = {&l->ty.weight, &l->ty.rweight, &l->ty.bias, &l->ty.result, &l->ty.accum, &l->ty.state};
+    static const int bit[] = {EX_WEIGHT, EX_RWEIGHT, EX_BIAS, EX_RESULT, EX_ACCUM, EX_STATE};
+    bool used[] = {l->kernel != NULL, l->rkernel != NULL, l->bias || l->rbias, true, l->kernel != NULL,
+                   l->kind == L_LSTM};
+    int n = 0;
+    if (l->kind == L_FLATTEN || l->kind == L_DROPOUT) return 0;
+    for (int k = 0; k < 6; k++)
+        if (used[k] && !(l->explicit_ty & bit[k])) slot[n++] = all[k];
+    return n;
+}
+
+static void table_follows_result(Layer *l)
+{
+    if (uses_table(l)) set_ty(l, &l->ty.table, EX_TABLE, make_type(l->ty.table, fx_frac(l->ty.result) + 2, 2));
+}
+
 static void search_widths(Model *m, Search *s)
 {
     for (int i = 0; i < m->n_layers; i++) {
         Layer *l = &m->layers[i];
-        if (l->kind == L_FLATTEN || l->kind == L_DROPOUT) continue;
-        FxType *slot[] = {&l->ty.weight, &l->ty.rweight, &l->ty.bias, &l->ty.result, &l->ty.accum, &l->ty.state};
-        int bit[] = {EX_WEIGHT, EX_RWEIGHT, EX_BIAS, EX_RESULT, EX_ACCUM, EX_STATE};
-        bool used[] = {l->kernel != NULL, l->rkernel != NULL, l->bias || l->rbias, true, l->kernel != NULL,
-                       l->kind == L_LSTM};
-        for (int k = 0; k < 6; k++) {
-            if (!used[k] || (l->explicit_ty & bit[k])) continue;
+        FxType *slot[6];
+        int n = search_slots(l, slot);
+        for (int k = 0; k < n; k++) {
             narrow(m, s, slot[k]);
-            if (k == 3 && uses_table(l)) set_ty(l, &l->ty.table, EX_TABLE, make_type(l->ty.table, fx_frac(l->ty.result) + 2, 2));
+            if (slot[k] == &l->ty.result) table_follows_result(l);
         }
     }
+}
+
+/* One bit more for every tensor narrower than at the start of the search; false when none. */
+static bool widen_narrowed(Model *m, const LayerTypes *start)
+{
+    bool any = false;
+    for (int i = 0; i < m->n_layers; i++) {
+        Layer *l = &m->layers[i];
+        FxType *slot[6];
+        int n = search_slots(l, slot);
+        for (int k = 0; k < n; k++) {
+            const FxType *s0 = (const FxType *)((const char *)&start[i] + ((char *)slot[k] - (char *)&l->ty));
+            if (slot[k]->w >= s0->w) continue;
+            *slot[k] = make_type(*slot[k], slot[k]->w + 1, slot[k]->i);
+            any = true;
+        }
+        table_follows_result(l);
+    }
+    return any;
+}
+
+/* Reorders CAL (and the float outputs) by decreasing error at the current types, so that
+ * the search's trials run on the sequences hardest to get right. */
+typedef struct { double err; int k; } SeqErr;
+
+static int by_err_desc(const void *a, const void *b)
+{
+    const SeqErr *x = a, *y = b;
+    return x->err < y->err ? 1 : x->err > y->err ? -1 : x->k - y->k;
+}
+
+static void hardest_first(Model *m, Search *s)
+{
+    const Vectors *cal = s->cal;
+    int n = cal->n_seq;
+    size_t per = (size_t)cal->timesteps * (size_t)cal->features, outs = (size_t)s->outs;
+    SeqErr *e = xcalloc((size_t)n, sizeof *e);
+    requantize(m);
+    for (int k = 0; k < n; k++) {
+        emulate_fixed(m, seq_of(cal, k), s->raw);
+        e[k].k = k;
+        for (size_t j = 0; j < outs; j++)
+            e[k].err = fmax(e[k].err, fabs(fx_to_double(s->raw[j], m->out_type) - s->ref[(size_t)k * outs + j]));
+    }
+    qsort(e, (size_t)n, sizeof *e, by_err_desc);
+    Vectors *v = xcalloc(1, sizeof *v);
+    *v = *cal;
+    v->values = xcalloc((size_t)n * per, sizeof *v->values);
+    double *ref = xcalloc((size_t)n * outs, sizeof *ref);
+    for (int k = 0; k < n; k++) {
+        memcpy(v->values + (size_t)k * per, seq_of(cal, e[k].k), per * sizeof *v->values);
+        memcpy(ref + (size_t)k * outs, s->ref + (size_t)e[k].k * outs, outs * sizeof *ref);
+    }
+    free(s->ref);
+    s->ref = ref;
+    s->cal = s->hard = v;
+    free(e);
 }
 
 static void choose_max_error(Model *m, Probe *p, const Vectors *cal, double e)
@@ -383,19 +456,38 @@ static void choose_max_error(Model *m, Probe *p, const Vectors *cal, double e)
     s.ref = xcalloc((size_t)cal->n_seq * (size_t)s.outs, sizeof *s.ref);
     s.raw = xcalloc((size_t)s.outs, sizeof *s.raw);
     for (int k = 0; k < cal->n_seq; k++) emulate_float(m, seq_of(cal, k), s.ref + (size_t)k * (size_t)s.outs);
-    /* a start that meets E: the budget widened until it does (or 32 bits) */
+    /* a start that meets E (with headroom) on the search's sequences: the budget widened
+     * until it does, up to 32 bits (with no headroom left there, E itself) */
+    choose_all(m, p, 16);
+    hardest_first(m, &s);
     int W = 16;
+    double err = 0;
     for (;; W += 4) {
         choose_all(m, p, W);
-        if (max_error(m, &s, s.n_seq, s.e) <= s.e || W >= 32) break;
+        if ((err = max_error(m, &s, s.n_seq, INFINITY)) <= s.e || W >= 32) break;
     }
-    search_widths(m, &s);
-    double all = max_error(m, &s, cal->n_seq, INFINITY);
-    if (all > e)
-        fprintf(stderr, "rnnc: warning: %s: --max-error %g: the chosen types reach %g on all of the calibration "
-                "set (%d sequences; the search used the first %d)\n", m->path, e, all, cal->n_seq, s.n_seq);
+    if (err > s.e && err <= e) s.e = e;
+    double all = INFINITY;
+    if (err <= s.e) {
+        LayerTypes *start = xcalloc((size_t)m->n_layers, sizeof *start);
+        for (int i = 0; i < m->n_layers; i++) start[i] = m->layers[i].ty;
+        search_widths(m, &s);
+        /* the search saw s.n_seq sequences: widen until all of CAL is within E */
+        while ((all = max_error(m, &s, cal->n_seq, e)) > e && widen_narrowed(m, start)) {}
+        free(start);
+    }
+    if (all > e) { /* the tables' resolution, not the types, sets the error */
+        choose_all(m, p, 16);
+        fprintf(stderr, "rnnc: warning: %s: --max-error %g: no types up to 32 bits reach it on the calibration "
+                "set (the activation tables' resolution? a larger table_size helps); using the auto:16 types "
+                "(%g)\n", m->path, e, max_error(m, &s, cal->n_seq, INFINITY));
+    }
     free(s.ref);
     free(s.raw);
+    if (s.hard) {
+        free(s.hard->values);
+        free(s.hard);
+    }
 }
 
 void precision_choose(Model *m, const PrecisionOptions *po)
