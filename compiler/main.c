@@ -167,7 +167,6 @@ static Options parse_args(int argc, char **argv)
         user_error(NULL, "--calibrate and --max-error go with --precision auto");
     if (o.prec.max_error > 0 && !o.prec.calibrate)
         user_error(NULL, "--max-error needs --calibrate CAL.txt (the inputs the error is measured on)");
-    o.keras.prec = &o.prec;
     if (strcmp(o.simulator, "verilator") && strcmp(o.simulator, "icarus") && strcmp(o.simulator, "uart"))
         user_error(NULL, "--simulator: expected verilator, icarus or uart, got '%s'", o.simulator);
     if (o.dump && strcmp(o.dump, "schedule")) user_error(NULL, "--dump: expected 'schedule', got '%s'", o.dump);
@@ -248,6 +247,7 @@ static void print_emulation(const Model *m, const Vectors *v, bool use_float)
 int main(int argc, char **argv)
 {
     Options opt = parse_args(argc, argv);
+    opt.keras.prec = &opt.prec;
 
     if (opt.import) {
         import_model(opt.model, &opt.keras, opt.out_dir);
