@@ -361,9 +361,9 @@ static void narrow(Model *m, Search *s, FxType *t)
 }
 
 /* The tensors --max-error narrows in layer l (those it uses and the model does not set). */
-static int search_slots(Layer *l, FxType **slot)
+static int search_slots(const Layer *l, LayerTypes *ty, FxType **slot)
 {
-    FxType *all[] = {&l->ty.weight, &l->ty.rweight, &l->ty.bias, &l->ty.result, &l->ty.accum, &l->ty.state};
+    FxType *all[] = {&ty->weight, &ty->rweight, &ty->bias, &ty->result, &ty->accum, &ty->state};
     static const int bit[] = {EX_WEIGHT, EX_RWEIGHT, EX_BIAS, EX_RESULT, EX_ACCUM, EX_STATE};
     bool used[] = {l->kernel != NULL, l->rkernel != NULL, l->bias || l->rbias, true, l->kernel != NULL,
                    l->kind == L_LSTM};
@@ -384,7 +384,7 @@ static void search_widths(Model *m, Search *s)
     for (int i = 0; i < m->n_layers; i++) {
         Layer *l = &m->layers[i];
         FxType *slot[6];
-        int n = search_slots(l, slot);
+        int n = search_slots(l, &l->ty, slot);
         for (int k = 0; k < n; k++) {
             narrow(m, s, slot[k]);
             if (slot[k] == &l->ty.result) table_follows_result(l);
@@ -393,16 +393,16 @@ static void search_widths(Model *m, Search *s)
 }
 
 /* One bit more for every tensor narrower than at the start of the search; false when none. */
-static bool widen_narrowed(Model *m, const LayerTypes *start)
+static bool widen_narrowed(Model *m, LayerTypes *start)
 {
     bool any = false;
     for (int i = 0; i < m->n_layers; i++) {
         Layer *l = &m->layers[i];
-        FxType *slot[6];
-        int n = search_slots(l, slot);
+        FxType *slot[6], *s0[6];
+        int n = search_slots(l, &l->ty, slot);
+        search_slots(l, &start[i], s0);
         for (int k = 0; k < n; k++) {
-            const FxType *s0 = (const FxType *)((const char *)&start[i] + ((char *)slot[k] - (char *)&l->ty));
-            if (slot[k]->w >= s0->w) continue;
+            if (slot[k]->w >= s0[k]->w) continue;
             *slot[k] = make_type(*slot[k], slot[k]->w + 1, slot[k]->i);
             any = true;
         }
