@@ -1,6 +1,7 @@
 /* main.c: the rnnc driver. The passes, in order:
  *
- *   parse -> check -> quantize -> lower -> schedule -> { emulate | emit (verilog, sim, report) }
+ *   parse -> check -> [precision: --precision auto chooses the types] -> quantize -> lower -> schedule
+ *        -> { emulate | emit (verilog, sim, report) }
  *                                                       -> simulate (with --sim)
  */
 #include "rnnc.h"

@@ -1,6 +1,6 @@
 /* rnnc.h: the one header of the rnnc compiler.
  *
- * The pipeline (main.c) is  parse -> check -> quantize -> lower -> schedule -> emit,
+ * The pipeline (main.c) is  parse -> check -> [precision] -> quantize -> lower -> schedule -> emit,
  * with emulate beside the emitters; every stage works on the Model below (and lower's
  * Netlist). Sections follow the files that implement them. */
 #ifndef RNNC_H
