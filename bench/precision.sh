@@ -9,6 +9,8 @@
 # --precision auto:16 --calibrate CAL, and auto with --max-error 0.01. Columns: max |fixed -
 # float| on test inputs NOT in CAL, the widest weight type, the total weight bits and the
 # multipliers (report.json), and the seconds rnnc took to choose the types (and emit).
+# BENCH_SYNTH=xilinx adds LUT and DSP columns from `--target xilinx` (Yosys synth_xilinx;
+# minutes per design); BENCH_MODELS="toptag_gru wrapnet" runs only those models.
 set -uo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 RNNC="${RNNC:-$ROOT/build/rnnc}"
@@ -29,9 +31,11 @@ uniform tt_test.txt 120 300 6
 models=("toptag_lstm:$ROOT/examples/toptag_lstm.json:tt" "toptag_gru:$ROOT/examples/toptag_gru.json:tt"
         "wrapnet:wrapnet.json:wrapnet" "lstmwrap:lstmwrap.json:lstmwrap")
 [ -f "$ROOT/../shared/models/model_toptag_gru.h5" ] && models+=("toptag_gru.h5:$ROOT/../shared/models/model_toptag_gru.h5:tt")
-printf "%-14s %-26s %10s %8s %12s %8s %8s\n" model setting "max|err|" "max w" "weight bits" mults seconds
+printf "%-14s %-26s %10s %8s %12s %8s %8s%s\n" model setting "max|err|" "max w" "weight bits" mults seconds \
+    "${BENCH_SYNTH:+      LUT      DSP}"
 for entry in "${models[@]}"; do
     IFS=: read -r name model data <<<"$entry"
+    [ -n "${BENCH_MODELS:-}" ] && [[ " $BENCH_MODELS " != *" $name "* ]] && continue
     cal=${data}_cal.txt
     test=${data}_test.txt
     "$RNNC" "$model" --emulate "$test" --float >"$name.f" 2>/dev/null || continue
@@ -43,9 +47,16 @@ for entry in "${models[@]}"; do
         t1=$(date +%s%N)
         "$RNNC" "$model" --config "$name.cfg" --emulate "$test" >"$name.q" 2>/dev/null
         wmax=$(grep -E '"(weight|recurrent_weight)":' "$name.cfg" | sed 's/.*<\([0-9]*\),.*/\1/' | sort -n | tail -1)
-        printf "%-14s %-26s %10s %8s %12s %8s %8.2f\n" "$name" "$setting" "$(maxerr "$name.f" "$name.q")" "$wmax" \
+        synth=""
+        if [ -n "${BENCH_SYNTH:-}" ]; then
+            rm -rf "$name.s"
+            "$RNNC" "$model" --config "$name.cfg" --target "$BENCH_SYNTH" -o "$name.s" >"$name.s.log" 2>&1
+            synth=$(printf " %8s %8s" "$(grep -m1 '"lut"' "$name.s/report.json" 2>/dev/null | sed 's/[^0-9]//g')" \
+                "$(grep -m1 '"dsp"' "$name.s/report.json" 2>/dev/null | sed 's/[^0-9]//g')")
+        fi
+        printf "%-14s %-26s %10s %8s %12s %8s %8.2f%s\n" "$name" "$setting" "$(maxerr "$name.f" "$name.q")" "$wmax" \
             "$(grep -A8 '"totals"' "$name.d/report.json" | grep -m1 weight_bits | sed 's/[^0-9]//g')" \
             "$(grep -A8 '"totals"' "$name.d/report.json" | grep -m1 '"multipliers"' | sed 's/[^0-9]//g')" \
-            "$(awk -v a="$t0" -v b="$t1" 'BEGIN{print (b-a)/1e9}')"
+            "$(awk -v a="$t0" -v b="$t1" 'BEGIN{print (b-a)/1e9}')" "$synth"
     done
 done

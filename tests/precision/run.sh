@@ -104,6 +104,14 @@ check "toptag_lstm: choice under 2 s (${ms} ms)" '[ "$ms" -lt 2000 ]'
 "$RNNC" "$M" --precision auto --calibrate tt_cal.txt --emulate tt_test.txt >tt.qa2
 check "--write-config round trip: --config gives the same outputs" 'cmp -s tt.qa tt.qa2'
 
+# a Keras model: the config names its layers as Keras does, and reads back
+K="$ROOT/tests/keras/fixtures/backwards.k3"
+"$RNNC" "$K.h5" --precision auto --calibrate "$K.in.txt" --write-config k.cfg --emulate "$K.in.txt" >k.qa
+"$RNNC" "$K.h5" --config k.cfg --emulate "$K.in.txt" >k.qb
+"$RNNC" import "$K.h5" --precision auto --calibrate "$K.in.txt" -o k.json
+"$RNNC" k.json --emulate "$K.in.txt" >k.qc
+check "Keras model: --write-config and import give the same outputs as auto" 'cmp -s k.qa k.qb && cmp -s k.qa k.qc'
+
 # (e) bit-exact
 kinds=(lstm gru gru_ra0 simple_rnn dense)
 GEN="$ROOT/build/gen_model"
