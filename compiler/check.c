@@ -21,6 +21,47 @@ static long long layer_mults(const Layer *l)
     return in + rec;
 }
 
+typedef struct { int bits, limit; const char *what; } Need;
+
+/* Bits of an exact value of type t held as a signed integer. */
+static int sbits(FxType t) { return t.sgn ? t.w : t.w + 1; }
+static int lsh(int from_frac, int to_frac) { return to_frac > from_frac ? to_frac - from_frac : 0; }
+
+/* The emulator computes every product and sum exactly in 128-bit integers (wide_t), and a
+ * product of an a-bit and a b-bit signed value shifted left by s fits when a + b + s <= 128
+ * (one bit less for the sum of two such products). Types wider than 32 bits can break that;
+ * say which. */
+static void check_exact(const Model *m, const Layer *l, FxType x)
+{
+    FxType A = l->ty.accum, R = l->ty.result, S = l->ty.state;
+    int fa = fx_frac(A), fr = fx_frac(R), fs = fx_frac(S), fx = fx_frac(x);
+    Need need[8];
+    int n = 0;
+    bool rec = layer_kind(l->kind)->recurrent;
+    if (l->kind == L_DENSE || rec) {
+        need[n++] = (Need){sbits(x) + sbits(l->ty.weight) + lsh(fx + fx_frac(l->ty.weight), fa), 128,
+                                      "input x weight, aligned to accum"};
+        need[n++] = (Need){sbits(l->ty.bias) + lsh(fx_frac(l->ty.bias), fa), 128, "bias aligned to accum"};
+        need[n++] = (Need){sbits(A) + lsh(fa, fr) + 16, 128, "accum aligned to result or a table index"};
+    }
+    if (rec)
+        need[n++] = (Need){sbits(R) + sbits(l->ty.rweight) + lsh(fr + fx_frac(l->ty.rweight), fa), 128,
+                                      "h x recurrent weight, aligned to accum"};
+    if (l->kind == L_LSTM) {
+        int fm = fr + fs > 2 * fr ? fr + fs : 2 * fr;
+        int a = sbits(R) + sbits(S) + fm - fr - fs, b = 2 * sbits(R) + fm - 2 * fr;
+        need[n++] = (Need){(a > b ? a : b) + 1, 128, "f * c + i * g"};
+    }
+    if (l->kind == L_GRU) need[n++] = (Need){2 * sbits(R) + 3, 128, "z * h + (1 - z) * hh"};
+    if (l->kind == L_GRU && l->reset_after) need[n++] = (Need){sbits(R) + sbits(A), 128, "r * hu"};
+    if (l->act == ACT_SOFTMAX) need[n++] = (Need){2 * sbits(l->ty.table), 128, "softmax e * inv"};
+    for (int k = 0; k < n; k++)
+        if (need[k].bits > need[k].limit)
+            user_error(m->path, "layers[%d].precision: the types are too wide for exact arithmetic: %s needs %d "
+                       "bits (at most %d); use narrower types or fewer fractional bits", l->json_index,
+                       need[k].what, need[k].bits, need[k].limit);
+}
+
 void check_model(Model *m)
 {
     const char *f = m->path;
@@ -76,6 +117,7 @@ void check_model(Model *m)
         l->out_steps = seq ? steps : 1;
         l->out_feat = feat;
 
+        check_exact(m, l, ty);
         /* Types: shape-only layers pass their input type through. */
         if (layer_kind(l->kind)->pass_type)
             l->ty.result = ty;

@@ -1376,6 +1376,11 @@ void import_model(const char *path, const KerasOptions *opt, const char *out)
     }
     Model *m = parse_tree(tree, path);
     check_model(m); /* only a model rnnc compiles is written */
+    if (opt->prec && opt->prec->width) {
+        precision_choose(m, opt->prec);
+        precision_to_tree(m, tree);
+    }
+    if (opt->prec && opt->prec->write_config) precision_write_config(m, opt->prec->write_config);
     char *text = rnnc_json_print(tree);
     if (!out || !strcmp(out, "-")) {
         fputs(text, stdout);

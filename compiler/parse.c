@@ -256,13 +256,15 @@ static double *read_matrix(const Parser *p, const cJSON *arr, const char *path, 
 static const char *const precision_keys[] = {"weight", "bias", "recurrent_weight", "accum", "state",
                                              "result", "table", NULL};
 
-static void parse_layer_precision(const Parser *p, const cJSON *it, const char *path, LayerTypes *ty)
+static void parse_layer_precision(const Parser *p, const cJSON *it, const char *path, LayerTypes *ty,
+                                  unsigned *explicit_ty)
 {
     char kp[PATH_MAX_LEN];
     if (cJSON_IsString(it)) {
         FxType t = want_type(p, it, path);
         FxType table = ty->table;
         *ty = (LayerTypes){t, t, t, t, t, t, table};
+        *explicit_ty = 63; /* all but table */
         return;
     }
     if (!cJSON_IsObject(it))
@@ -270,11 +272,13 @@ static void parse_layer_precision(const Parser *p, const cJSON *it, const char *
                       "recurrent_weight, accum, state, result, table), got %s", describe(it));
     check_keys(p, it, path, precision_keys, NULL, "in a layer precision");
     FxType *slot[] = {&ty->weight, &ty->bias, &ty->rweight, &ty->accum, &ty->state, &ty->result, &ty->table};
+    static const unsigned bit[] = {1, 4, 2, 8, 16, 32, 64};
     for (int i = 0; precision_keys[i]; i++) {
         const cJSON *v = get(it, precision_keys[i]);
         if (!v) continue;
         key_path(kp, path, precision_keys[i]);
         *slot[i] = want_type(p, v, kp);
+        *explicit_ty |= bit[i];
     }
 }
 
@@ -358,7 +362,7 @@ static void parse_layer_options(const Parser *p, const Model *m, const cJSON *ob
         l->table_size = n;
     }
     key_path(kp, path, "precision");
-    if ((it = get(obj, "precision"))) parse_layer_precision(p, it, kp, &l->ty);
+    if ((it = get(obj, "precision"))) parse_layer_precision(p, it, kp, &l->ty, &l->explicit_ty);
 }
 
 /* bias: one row of cols numbers, or two (input and recurrent) when reset_after is true. */
@@ -523,7 +527,10 @@ Model *parse_model_text(const char *path, char *buf, size_t len)
     m->timesteps = want_int(p, it, "input.timesteps", 1, MAX_DIM);
     if (!(it = get(in, "features"))) jerr(p, "input.features", "missing (features per timestep, 1..%d)", MAX_DIM);
     m->features = want_int(p, it, "input.features", 1, MAX_DIM);
-    if ((it = get(in, "precision"))) m->input_type = want_type(p, it, "input.precision");
+    if ((it = get(in, "precision"))) {
+        m->input_type = want_type(p, it, "input.precision");
+        m->explicit_input = true;
+    }
 
     const cJSON *layers = get(root, "layers");
     if (!layers) jerr(p, "layers", "missing (the list of layers)");

@@ -1,6 +1,6 @@
 /* rnnc.h: the one header of the rnnc compiler.
  *
- * The pipeline (main.c) is  parse -> check -> quantize -> lower -> schedule -> emit,
+ * The pipeline (main.c) is  parse -> check -> [precision] -> quantize -> lower -> schedule -> emit,
  * with emulate beside the emitters; every stage works on the Model below (and lower's
  * Netlist). Sections follow the files that implement them. */
 #ifndef RNNC_H
@@ -57,6 +57,10 @@ bool fx_parse(const char *text, FxType *out, char *err, size_t errlen);
 /* Canonical text of a type, e.g. "ap_fixed<16,6>" (Q/O only when not default). */
 void fx_format(FxType t, char *buf, size_t len);
 bool fx_equal(FxType a, FxType b);
+/* Whether fx_cast(raw, from_frac, t) / fx_from_double(x, t) keep the value in t's range (no wrap
+ * or saturation in the O step). */
+bool fx_cast_fits(wide_t raw, int from_frac, FxType t);
+bool fx_fits_double(double x, FxType t);
 /* Integer division truncating toward zero of v by 2^shift (shift may be negative: multiply). */
 wide_t fx_trunc0_shift(wide_t v, int shift);
 
@@ -81,6 +85,9 @@ typedef struct {
     int reuse;                  /* reuse factor (parse.c: 0 = model default; check.c resolves) */
     int table_size;
     LayerTypes ty;
+    unsigned explicit_ty;       /* types the model set for this layer (precision.c keeps them):
+                                 * bits weight 1, rweight 2, bias 4, accum 8, state 16, result 32,
+                                 * table 64 (parse.c) */
 
     /* Shapes, filled by check.c: input is a sequence of in_steps x in_feat when in_seq,
      * else a vector of in_feat; likewise the output. */
@@ -105,6 +112,7 @@ typedef struct {
     int timesteps, features;
     FxType precision;           /* model default */
     FxType input_type;
+    bool explicit_input;        /* input.precision given */
     int reuse;                  /* model default reuse factor */
     Layer *layers;
     int n_layers;
@@ -207,7 +215,44 @@ void emulate_float(const Model *m, const double *in, double *out_real);
 void quantize_input(const Model *m, const double *in, int64_t *raw);
 /* Print a raw value of type t so that it parses back exactly. */
 void print_fixed(FILE *f, int64_t raw, FxType t);
+/* Observing the emulators (precision.c): both runs report every value they compute, by the
+ * layer (index in m->layers) and the tensor whose type holds it, at the same points in the
+ * same order (so the n-th fixed value of a tensor pairs with its n-th float value). Product:
+ * x * w before its cast to accum; accum: xw, pre-activations, GRU's r * hu; state: LSTM c;
+ * result: gates, activations, h, layer outputs; input: the model input (layer 0 only).
+ * emulate_observe(NULL, m) turns it off (the default). */
+typedef enum { TN_INPUT, TN_PRODUCT, TN_ACCUM, TN_STATE, TN_RESULT, TN_COUNT } Tensor;
+typedef struct EmuObserver EmuObserver;
+struct EmuObserver {
+    void (*on_float)(EmuObserver *o, int layer, Tensor t, double v);
+    /* the value after its cast, and whether that cast overflowed (wrapped or saturated) */
+    void (*on_fixed)(EmuObserver *o, int layer, Tensor t, double v, bool overflow);
+};
+void emulate_observe(EmuObserver *o, const Model *m);
 
+
+/* ---- precision.c: types from ranges (--precision auto), the per-tensor trace ---- */
+typedef struct {
+    int width;                  /* auto:W, the width budget of weights, biases, results (0: no auto) */
+    const char *calibrate;      /* --calibrate CAL.txt, or NULL: ranges bounded from the weights */
+    double max_error;           /* --max-error E (> 0), or 0 */
+    const char *write_config;   /* --write-config C.json, or NULL */
+} PrecisionOptions;
+/* m checked and quantized; sets every type the model did not set explicitly, re-checks and
+ * re-quantizes m. */
+void precision_choose(Model *m, const PrecisionOptions *po);
+/* --trace: per layer and tensor, float and fixed ranges, max |fixed - float|, overflows. */
+void precision_trace(FILE *f, const Model *m, const Vectors *v);
+/* One warning on stderr when a cast overflows on v; returns the number of overflows. */
+long precision_warn_overflow(const Model *m, const Vectors *v, const char *vec_path);
+/* The types of m as an hls4ml-style configuration (--write-config), and into a model.json
+ * tree (rnnc import with --precision auto). */
+void precision_write_config(const Model *m, const char *path);
+struct cJSON;
+void precision_to_tree(const Model *m, struct cJSON *tree);
+/* {"weight": ..., "result": ...}: the types layer l uses (report.json); the summary's lines */
+struct cJSON *precision_layer_types(const Layer *l);
+void print_types(FILE *f, const Model *m);
 
 /* ---- lower.c: Model -> Netlist of engines joined by valid/ready streams ---- */
 
@@ -411,6 +456,7 @@ typedef struct {
     const char *precision;      /* --precision P: the model default type */
     int reuse;                  /* --reuse N: the model default reuse factor (0: not given) */
     int timesteps;              /* --timesteps N (0: not given) */
+    const PrecisionOptions *prec; /* rnnc import: --precision auto, --write-config (or NULL) */
 } KerasOptions;
 /* A .h5/.hdf5/.keras file, HDF5 or zip content, or a JSON with "class_name" at the top. */
 bool is_keras_model(const char *path);

@@ -59,11 +59,11 @@ static bool read_beat(const char *hex, int64_t *raw, int n, FxType t)
         for (int b = 0; b < 4; b++) {
             int bit = i * 4 + b;
             if (bit >= n * t.w || !((v >> b) & 1)) continue;
-            raw[bit / t.w] |= (int64_t)1 << (bit % t.w);
+            raw[bit / t.w] = (int64_t)((uint64_t)raw[bit / t.w] | (uint64_t)1 << (bit % t.w));
         }
     }
     for (int e = 0; e < n; e++)
-        if (t.sgn && (raw[e] >> (t.w - 1)) & 1) raw[e] -= (int64_t)1 << t.w;
+        if (t.sgn && t.w < 64 && ((uint64_t)raw[e] >> (t.w - 1)) & 1) raw[e] = (int64_t)((uint64_t)raw[e] | ~(((uint64_t)1 << t.w) - 1));
     return true;
 }
 
