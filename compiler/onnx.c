@@ -355,12 +355,21 @@ static void const_slice(Ox *o, const Val *x)
 {
     Sl s[MAXR];
     int cnt = slice_args(o, x->rank, x->d, s);
-    if (x->rank != 1 || cnt != 1) oerr(o, "slicing a constant of rank %d is not supported (rank 1 only)", x->rank);
+    long lo[MAXR], d[MAXR];
+    for (int i = 0; i < x->rank; i++) lo[i] = 0, d[i] = x->d[i];
+    for (int k = 0; k < cnt; k++) lo[s[k].axis] = s[k].start, d[s[k].axis] = s[k].end - s[k].start;
     Val *r = out_val(o, 0);
     if (!r) return;
-    long d = s[0].end - s[0].start;
-    new_const(r, 1, &d);
-    for (long i = 0; i < d; i++) r->v[i] = x->v[s[0].start + i];
+    new_const(r, x->rank, d);
+    for (long i = 0; i < r->n; i++) {
+        long rem = i, src = 0, stride = 1;
+        for (int a = x->rank - 1; a >= 0; a--) {
+            src += (lo[a] + rem % d[a]) * stride;
+            rem /= d[a];
+            stride *= x->d[a];
+        }
+        r->v[i] = x->v[src];
+    }
 }
 
 static void const_concat(Ox *o)
