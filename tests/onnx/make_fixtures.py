@@ -17,6 +17,7 @@ Writes fixtures/NAME.onnx, NAME.in.txt (rnnc's vector format, one sequence a row
 NAME.out.txt (onnxruntime's float outputs), and fixtures/bad_*.onnx for the error tests.
 usage: python3 tests/onnx/make_fixtures.py     (needs numpy, onnx, onnxruntime)
 """
+import json
 import os
 
 import numpy as np
@@ -305,6 +306,57 @@ def bad_models(rng):
     return out
 
 
+# ---- the rnnc-model/1 JSON expected of the bidirectional models (the layer kind comes with
+# another branch: until then tests/onnx compares rnnc's import with these trees) ----
+
+GATES = {"LSTM": ("lstm", [0, 2, 3, 1]), "GRU": ("gru", [0, 1, 2]), "RNN": ("simple_rnn", [0])}
+
+
+def keras_dir(kind, W, R, B, d, lbr):
+    """ONNX W [D][G*H][F], R, B [D][2*G*H] -> Keras kernel [F][G*H] (gates i,f,c,o / z,r,h)."""
+    typ, order = GATES[kind]
+    H = R.shape[2]
+    rows = np.concatenate([np.arange(g * H, (g + 1) * H) for g in order])
+    GH = len(order) * H
+    k, rk = W[d][rows].T, R[d][rows].T
+    wb, rb = B[d][:GH][rows], B[d][GH:][rows]
+    o = {"type": typ, "units": int(H), "activation": "tanh"}
+    if typ != "simple_rnn":
+        o["recurrent_activation"] = "sigmoid"
+    if typ == "gru":
+        o["reset_after"] = bool(lbr)
+    o["kernel"] = k.astype(np.float64).tolist()
+    o["recurrent_kernel"] = rk.astype(np.float64).tolist()
+    if lbr:
+        o["bias"] = [wb.astype(np.float64).tolist(), rb.astype(np.float64).tolist()]
+    else:
+        o["bias"] = (wb.astype(np.float64) + rb.astype(np.float64)).tolist()
+    return o
+
+
+def expected_tree(name, m, flatten_after=False):
+    inits = {t.name: numpy_helper.to_array(t) for t in m.graph.initializer}
+    dim = m.graph.input[0].type.tensor_type.shape.dim
+    layers = []
+    for n in m.graph.node:
+        if n.op_type in GATES:
+            W, R, B = (inits[i] for i in n.input[1:4])
+            lbr = any(a.name == "linear_before_reset" and a.i for a in n.attribute)
+            layers.append({"type": "bidirectional", "name": n.name.split("/")[1], "merge_mode": "concat",
+                           "return_sequences": flatten_after,
+                           "forward": keras_dir(n.op_type, W, R, B, 0, lbr),
+                           "backward": keras_dir(n.op_type, W, R, B, 1, lbr)})
+            if flatten_after:
+                layers.append({"type": "flatten", "name": "Flatten"})
+        elif n.op_type == "Gemm":
+            W, b = inits[n.input[1]], inits[n.input[2]]
+            layers.append({"type": "dense", "name": n.name.split("/")[1], "units": int(W.shape[0]),
+                           "activation": "linear", "kernel": W.T.astype(np.float64).tolist(),
+                           "bias": b.astype(np.float64).tolist()})
+    return {"rnnc": 1, "name": name, "input": {"timesteps": dim[1].dim_value, "features": dim[2].dim_value},
+            "precision": "ap_fixed<16,6>", "reuse_factor": 1, "layers": layers}
+
+
 def fmt(v):
     return "%.17g" % float(v)
 
@@ -332,6 +384,10 @@ def main():
         y = np.concatenate([sess.run(None, {"input": x[i:i + 1]})[0].reshape(1, -1) for i in range(N_SEQ)])
         write_vectors(os.path.join(OUT, name + ".in.txt"), x.reshape(N_SEQ, -1))
         write_vectors(os.path.join(OUT, name + ".out.txt"), y)
+    for name in ("bilstm_hn", "bigru_seq"):
+        m = onnx.load(os.path.join(OUT, name + ".onnx"))
+        with open(os.path.join(OUT, name + ".expected.json"), "w") as f:
+            json.dump(expected_tree(name, m, flatten_after=name == "bigru_seq"), f, indent=1)
     for name, m in bad_models(rng).items():
         onnx.save(m, os.path.join(OUT, name + ".onnx"))
     good = open(os.path.join(OUT, "lstm_last.onnx"), "rb").read()
