@@ -653,7 +653,10 @@ static void layer_name(Ox *o, char *out, const char *type)
         bool dup = false;
         for (int j = 0; j < o->nl; j++) dup |= !strcmp(o->L[j].name, out);
         if (!dup) break;
-        SNPRINTF(out, RNNC_NAME_MAX, "%s_%d", stem, k);
+        char t[RNNC_NAME_MAX + 16];
+        SNPRINTF(t, sizeof t, "%s_%d", stem, k);
+        t[RNNC_NAME_MAX - 1] = 0;
+        memcpy(out, t, RNNC_NAME_MAX);
     }
 }
 
