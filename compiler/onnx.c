@@ -374,21 +374,50 @@ static void const_slice(Ox *o, const Val *x)
 
 static void const_concat(Ox *o)
 {
-    long total = 0;
-    int rank = -1;
-    for (int i = 0; i < (int)o->node->n_input; i++) {
-        const Val *v = in_const(o, i, "a Concat input");
-        if (v->rank > 1 || (rank >= 0 && v->rank != rank)) oerr(o, "concatenating constants of rank > 1 is not supported");
-        rank = v->rank;
-        total += v->n;
+    const Val *x = in_const(o, 0, "a Concat input");
+    int a = norm_axis(o, attr_int(o->node, "axis", 0), x->rank > 0 ? x->rank : 1);
+    long d[MAXR], outer = 1, inner = 1;
+    for (int i = 0; i < x->rank; i++) d[i] = x->d[i];
+    if (x->rank == 0) oerr(o, "concatenates scalars");
+    d[a] = 0;
+    for (int k = 0; k < (int)o->node->n_input; k++) {
+        const Val *v = in_const(o, k, "a Concat input");
+        bool same = v->rank == x->rank;
+        for (int i = 0; same && i < x->rank; i++) same = i == a || v->d[i] == x->d[i];
+        if (!same) oerr(o, "concatenates constants of different shapes");
+        d[a] += v->d[a];
     }
+    for (int i = 0; i < a; i++) outer *= x->d[i];
+    for (int i = a + 1; i < x->rank; i++) inner *= x->d[i];
     Val *r = out_val(o, 0);
     if (!r) return;
-    new_const(r, 1, &total);
-    long k = 0;
-    for (int i = 0; i < (int)o->node->n_input; i++) {
-        const Val *v = find(o, o->node->input[i]);
-        for (long j = 0; j < v->n; j++) r->v[k++] = v->v[j];
+    new_const(r, x->rank, d);
+    long at = 0;
+    for (long b = 0; b < outer; b++)
+        for (int k = 0; k < (int)o->node->n_input; k++) {
+            const Val *v = find(o, o->node->input[k]);
+            long chunk = v->d[a] * inner;
+            memcpy(r->v + at, v->v + b * chunk, (size_t)chunk * sizeof *r->v);
+            at += chunk;
+        }
+}
+
+static void const_transpose(Ox *o, const Val *x, const int *perm)
+{
+    long d[MAXR], stride[MAXR];
+    for (int i = 0; i < x->rank; i++) d[i] = x->d[perm[i]];
+    stride[x->rank - 1] = 1;
+    for (int i = x->rank - 2; i >= 0; i--) stride[i] = stride[i + 1] * x->d[i + 1];
+    Val *r = out_val(o, 0);
+    if (!r) return;
+    new_const(r, x->rank, d);
+    for (long i = 0; i < r->n; i++) {
+        long rem = i, src = 0;
+        for (int a = x->rank - 1; a >= 0; a--) {
+            src += (rem % d[a]) * stride[perm[a]];
+            rem /= d[a];
+        }
+        r->v[i] = x->v[src];
     }
 }
 
@@ -506,12 +535,7 @@ static void op_transpose(Ox *o)
         seen[perm[i]] = true;
     }
     if (x->kind == V_CONST) {
-        int big = 0;
-        for (int i = 0; i < rank; i++) big += x->d[i] > 1;
-        long d[MAXR];
-        for (int i = 0; i < rank; i++) d[i] = x->d[perm[i]];
-        if (big > 1) oerr(o, "transposing a constant matrix is not supported");
-        const_reshaped(o, x, rank, d);
+        const_transpose(o, x, perm);
         return;
     }
     Val *r = data_out(o, x);
@@ -743,7 +767,8 @@ static void op_add(Ox *o)
     int di = in_val(o, 0)->kind == V_DATA ? 0 : 1;
     const Val *x = in_data(o, di), *c = in_const(o, 1 - di, "the addend");
     OLayer *L = latest(o);
-    if (!x->direct || !L || strcmp(L->type, "dense") || L->has_bias || L->act != ACT_LINEAR)
+    if (!x->direct || !L || x->part[0].prod != o->nl - 1 || strcmp(L->type, "dense") || L->has_bias ||
+        L->act != ACT_LINEAR)
         oerr(o, "Add is supported only as the bias right after a MatMul (or on constants)");
     if (c->n != L->units && c->n != 1) oerr(o, "the bias has %ld values, expected %d", c->n, L->units);
     for (int j = 0; j < L->units; j++) L->b[j] = c->v[c->n == 1 ? 0 : j];
@@ -756,7 +781,7 @@ static void op_activation(Ox *o, ActKind a)
 {
     const Val *x = in_data(o, 0);
     OLayer *L = latest(o);
-    if (x->direct && L && !strcmp(L->type, "dense") && L->act == ACT_LINEAR) {
+    if (x->direct && L && x->part[0].prod == o->nl - 1 && !strcmp(L->type, "dense") && L->act == ACT_LINEAR) {
         L->act = a;
         Val *r = data_out(o, x);
         if (r) r->direct = false;

@@ -19,6 +19,7 @@ usage: python3 tests/onnx/make_fixtures.py     (needs numpy, onnx, onnxruntime)
 """
 import json
 import os
+import zlib
 
 import numpy as np
 import onnx
@@ -247,7 +248,38 @@ def m_bigru_seq(rng):
     return g.model(gemm(g, rng, y, 2, "/fc/Gemm"))
 
 
+def m_lstm_nofold(rng):
+    """do_constant_folding=False, static batch 1: PyTorch's parameters (gates i,f,g,o) sliced and
+    concatenated into ONNX's order (i,o,f,c) in the graph; zero states as an initializer;
+    nn.Linear on the 2-D state as MatMul of weight.t() plus Add."""
+    g = G(20, 6, 3, batch=1)
+    H, F = 5, 3
+    wih, whh = g.init("lstm.weight_ih_l0", rnd(rng, 4 * H, F)), g.init("lstm.weight_hh_l0", rnd(rng, 4 * H, H))
+    bih, bhh = g.init("lstm.bias_ih_l0", rnd(rng, 4 * H)), g.init("lstm.bias_hh_l0", rnd(rng, 4 * H))
+
+    def reorder(p, name):
+        parts = [g.op("Slice", [p, g.axes(name + "/Constant_%d" % (2 * k), [k * H]),
+                                g.axes(name + "/Constant_%d" % (2 * k + 1), [(k + 1) * H]),
+                                g.axes(name + "/Constant_a%d" % k, [0])], name + "/Slice_%d" % k)
+                 for k in range(4)]  # i f g o
+        return g.op("Concat", [parts[0], parts[3], parts[1], parts[2]], name + "/Concat", axis=0)
+
+    W = g.unsqueeze(reorder(wih, "/lstm/w"), [0], "/lstm/Unsqueeze")
+    R = g.unsqueeze(reorder(whh, "/lstm/r"), [0], "/lstm/Unsqueeze_1")
+    B = g.op("Concat", [reorder(bih, "/lstm/bi"), reorder(bhh, "/lstm/bh")], "/lstm/Concat", axis=0)
+    B = g.unsqueeze(B, [0], "/lstm/Unsqueeze_2")
+    z = g.init("/lstm/zeros", np.zeros((1, 1, H), np.float32))
+    xt = g.op("Transpose", ["input"], "/lstm/Transpose", perm=[1, 0, 2])
+    _, yh, _ = g.op("LSTM", [xt, W, R, B, "", z, z], "/lstm/LSTM", n_out=3, hidden_size=H)
+    y = g.squeeze(yh, [0], "/Squeeze")
+    wt = g.op("Transpose", [g.init("fc.weight", rnd(rng, 2, H))], "/fc/Transpose", perm=[1, 0])
+    y = g.op("MatMul", [y, wt], "/fc/MatMul")
+    y = g.op("Add", [y, g.init("fc.bias", rnd(rng, 2))], "/fc/Add")
+    return g.model(g.op("Sigmoid", [y], "/Sigmoid"))
+
+
 MODELS = {
+    "lstm_nofold": (m_lstm_nofold, True),
     "lstm_last": (m_lstm_last, True),
     "gru_stack": (m_gru_stack, True),
     "gru_lbr0": (m_gru_lbr0, True),
@@ -371,12 +403,13 @@ def main():
     os.makedirs(OUT, exist_ok=True)
     rng = np.random.default_rng(20261202)
     for name, (build, _) in MODELS.items():
-        m = build(rng)
+        mrng = np.random.default_rng(zlib.crc32(name.encode()))  # per model: adding one changes no other
+        m = build(mrng)
         path = os.path.join(OUT, name + ".onnx")
         onnx.save(m, path)
         inp = m.graph.input[0].type.tensor_type.shape.dim
         T, F = inp[1].dim_value, inp[2].dim_value
-        x = rng.uniform(-1.0, 1.0, (N_SEQ, T, F)).astype(np.float32)
+        x = mrng.uniform(-1.0, 1.0, (N_SEQ, T, F)).astype(np.float32)
         try:
             sess = ort.InferenceSession(path, providers=["CPUExecutionProvider"])
         except Exception:  # onnxruntime has no layout=1: the onnx package's reference evaluator
