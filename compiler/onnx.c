@@ -293,7 +293,7 @@ static void const_gather(Ox *o, const Val *x, const Val *idx, int axis)
 {
     Val *r = out_val(o, 0);
     if (!r) return;
-    long d[MAXR];
+    long d[MAXR] = {0};
     int rank = 0;
     for (int i = 0; i < axis; i++) d[rank++] = x->d[i];
     for (int i = 0; i < idx->rank; i++) d[rank++] = idx->d[i];
@@ -506,7 +506,7 @@ static void drop_axis(Ox *o, Val *v, int a)
 static void op_shape(Ox *o)
 {
     const Val *x = in_val(o, 0);
-    long d[MAXR];
+    long d[MAXR] = {0};
     int rank = x->rank;
     for (int i = 0; i < rank; i++) d[i] = x->kind == V_CONST ? x->d[i] : dim_size(o, x, i);
     long s = attr_int(o->node, "start", 0), e = attr_int(o->node, "end", rank);
@@ -594,7 +594,7 @@ static void op_unsqueeze(Ox *o)
     if (rank > MAXR) oerr(o, "the result has too many dimensions");
     bool ins[MAXR] = {0};
     for (int i = 0; i < na; i++) ins[norm_axis(o, axes[i], rank)] = true;
-    long d[MAXR];
+    long d[MAXR] = {0};
     char ax[MAXR];
     for (int i = 0, j = 0; i < rank; i++) {
         d[i] = ins[i] ? 1 : x->d[j];
@@ -1216,7 +1216,7 @@ static void op_pass(Ox *o)
 static void op_constant_of_shape(Ox *o)
 {
     const Val *s = in_const(o, 0, "the shape");
-    long d[MAXR];
+    long d[MAXR] = {0};
     if (s->n > MAXR) oerr(o, "a shape of rank %ld", s->n);
     for (long i = 0; i < s->n; i++) d[i] = ci(s, i);
     Val one = {0};
@@ -1232,7 +1232,7 @@ static void op_expand(Ox *o)
     const Val *x = in_val(o, 0), *s = in_const(o, 1, "the shape");
     if (x->kind != V_CONST) oerr(o, "expanding the data is not supported");
     if (s->n > MAXR) oerr(o, "a shape of rank %ld", s->n);
-    long d[MAXR];
+    long d[MAXR] = {0};
     int rank = (int)s->n > x->rank ? (int)s->n : x->rank;
     for (int i = 0; i < rank; i++) {
         int si = i - (rank - (int)s->n), xi = i - (rank - x->rank);
@@ -1275,6 +1275,10 @@ static void run_node(Ox *o)
     else if (!strcmp(op, "LSTM")) op_recurrent(o, &rec_lstm);
     else if (!strcmp(op, "GRU")) op_recurrent(o, &rec_gru);
     else if (!strcmp(op, "RNN")) op_recurrent(o, &rec_rnn);
+    else if ((!strcmp(op, "Split") || !strcmp(op, "SplitToSequence") || !strcmp(op, "Scan") || !strcmp(op, "Loop")) &&
+             nin(o->node, 0) && find(o, o->node->input[0]) && find(o, o->node->input[0])->kind == V_DATA)
+        oerr(o, "splits or loops over the data: an unrolled recurrence (as the dynamo exporter writes nn.RNN) is "
+                "not supported; export with torch.onnx.export(..., dynamo=False) for the RNN operator");
     else oerr(o, "the operator %.40s is not supported; supported: %s", op, supported_ops);
 }
 

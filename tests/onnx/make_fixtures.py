@@ -426,6 +426,9 @@ def main():
     good = open(os.path.join(OUT, "lstm_last.onnx"), "rb").read()
     with open(os.path.join(OUT, "bad_truncated.onnx"), "wb") as f:
         f.write(good[: len(good) // 2])
+    m = onnx.load(os.path.join(OUT, "lstm_last.onnx"))  # timesteps not fixed: needs --timesteps 6
+    m.graph.input[0].type.tensor_type.shape.dim[1].dim_param = "seq"
+    onnx.save(m, os.path.join(OUT, "bad_dynt.onnx"))
     with open(os.path.join(OUT, "bad_text.onnx"), "w") as f:
         f.write("this is not an ONNX model\n")
 

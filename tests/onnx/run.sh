@@ -132,6 +132,12 @@ done
 cp "$FIX/lstm_last.onnx" "$TMP/model.bin"
 run "content" "$TMP/model.bin" --emulate lstm_last.in.txt --float && ok "a .onnx named model.bin"
 
+# ---- timesteps not fixed in the model: --timesteps ----
+if run "timesteps" bad_dynt.onnx --timesteps 6 --emulate lstm_last.in.txt --float; then
+    d=$(maxdiff "$TMP/stdout" "$FIX/lstm_last.out.txt")
+    if [ "$d" != shape ] && awk -v d="$d" -v t="$TOL" 'BEGIN { exit !(d <= t) }'; then ok "--timesteps"; else bad "--timesteps" "|float - onnxruntime| = $d"; fi
+fi
+
 # ---- bad files: exit status 2 and the golden message ----
 for f in "$FIX"/bad_*.onnx; do
     name=$(basename "$f" .onnx)
