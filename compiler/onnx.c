@@ -1413,7 +1413,9 @@ static void free_layer(OLayer *L)
 bool is_onnx_model(const char *path)
 {
     size_t n = strlen(path);
-    if (n >= 5 && tolower((unsigned char)path[n - 4]) == 'o' && !strcmp(path + n - 5, ".onnx")) return true;
+    bool ext = n >= 5;
+    for (size_t i = 0; ext && i < 5; i++) ext = tolower((unsigned char)path[n - 5 + i]) == ".onnx"[i];
+    if (ext) return true;
     FILE *f = fopen(path, "rb");
     if (!f) return false;
     unsigned char b[12] = {0};

@@ -132,6 +132,22 @@ done
 cp "$FIX/lstm_last.onnx" "$TMP/model.bin"
 run "content" "$TMP/model.bin" --emulate lstm_last.in.txt --float && ok "a .onnx named model.bin"
 
+# ---- hls4ml-style options apply to the layers by their ONNX-derived names ----
+cat >"$TMP/cfg.json" <<'CFG'
+{"Model": {"Precision": "ap_fixed<18,8>", "ReuseFactor": 2},
+ "LayerName": {"lstm": {"ReuseFactor": 4}, "fc": {"Precision": {"weight": "ap_fixed<10,3>"}}}}
+CFG
+if run "config" import lstm_last.onnx --config "$TMP/cfg.json"; then
+    tr -d ' \n' <"$TMP/stdout" >"$TMP/flat.json"
+    if grep -q '"precision":"ap_fixed<18,8>","reuse_factor":2' "$TMP/flat.json" &&
+        grep -q '"name":"lstm".*"reuse_factor":4}' "$TMP/flat.json" &&
+        grep -q '"name":"fc".*"precision":{"weight":"ap_fixed<10,3>"}' "$TMP/flat.json"; then
+        ok "--config on an ONNX model"
+    else
+        bad "config" "the imported model does not carry the configuration"
+    fi
+fi
+
 # ---- timesteps not fixed in the model: --timesteps ----
 if run "timesteps" bad_dynt.onnx --timesteps 6 --emulate lstm_last.in.txt --float; then
     d=$(maxdiff "$TMP/stdout" "$FIX/lstm_last.out.txt")
