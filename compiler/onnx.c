@@ -58,6 +58,7 @@ typedef struct OLayer {
     bool reset_after, back, rs, rs_set, has_bias;
     double *k, *rk, *b, *rb;
     struct OLayer *fw, *bw;     /* bidirectional: the two directions */
+    const Node *node, *act_node; /* the node it comes from; the Softmax folded into it */
 } OLayer;
 
 typedef struct {
@@ -693,6 +694,7 @@ static OLayer *new_layer(Ox *o, const char *type, int in_feat)
     L->type = type;
     L->in_feat = in_feat;
     L->act = ACT_LINEAR;
+    L->node = o->node;
     layer_name(o, L->name, type);
     o->nl++;
     return L;
@@ -783,6 +785,7 @@ static void op_activation(Ox *o, ActKind a)
     OLayer *L = latest(o);
     if (x->direct && L && x->part[0].prod == o->nl - 1 && !strcmp(L->type, "dense") && L->act == ACT_LINEAR) {
         L->act = a;
+        L->act_node = o->node;
         Val *r = data_out(o, x);
         if (r) r->direct = false;
         return;
@@ -1410,6 +1413,31 @@ static void free_layer(OLayer *L)
     if (L->bw) free_layer(L->bw), free(L->bw);
 }
 
+/* The nodes the graph output depends on (the others, e.g. an unused Y_c path, are skipped). */
+static bool *live_nodes(const RnncOnnx__GraphProto *g)
+{
+    size_t cap = 16, n = 0;
+    const char **need = xcalloc(cap, sizeof *need);
+    need[n++] = g->output[0]->name ? g->output[0]->name : "";
+    bool *live = xcalloc(g->n_node + 1, sizeof *live);
+    for (size_t i = g->n_node; i-- > 0;) {
+        const Node *nd = g->node[i];
+        for (size_t k = 0; k < nd->n_output && !live[i]; k++)
+            for (size_t j = 0; j < n && !live[i]; j++) live[i] = nd->output[k][0] && !strcmp(nd->output[k], need[j]);
+        if (!live[i]) continue;
+        for (size_t k = 0; k < nd->n_input; k++) {
+            if (n == cap) {
+                cap *= 2;
+                need = realloc(need, cap * sizeof *need);
+                if (!need) BUG("out of memory");
+            }
+            need[n++] = nd->input[k];
+        }
+    }
+    free(need);
+    return live;
+}
+
 bool is_onnx_model(const char *path)
 {
     size_t n = strlen(path);
@@ -1452,12 +1480,19 @@ cJSON *onnx_tree(const char *path, const KerasOptions *opt)
     }
     int feat;
     graph_input(&o, opt, &feat);
+    if (o.g->n_output != 1) user_error(path, "the graph has %d outputs; rnnc supports one", (int)o.g->n_output);
+    bool *live = live_nodes(o.g);
     for (size_t i = 0; i < o.g->n_node; i++) {
         o.node = o.g->node[i];
-        run_node(&o);
+        if (live[i]) run_node(&o);
     }
+    free(live);
+    for (int i = 0; i + 1 < o.nl; i++)
+        if (o.L[i].act == ACT_SOFTMAX) {
+            o.node = o.L[i].act_node;
+            oerr(&o, "Softmax is supported only at the end of the model (as the last dense layer's activation)");
+        }
     o.node = NULL;
-    if (o.g->n_output != 1) user_error(path, "the graph has %d outputs; rnnc supports one", (int)o.g->n_output);
     const Val *out = find(&o, o.g->output[0]->name ? o.g->output[0]->name : "");
     if (!out || out->kind != V_DATA)
         user_error(path, "the graph output '%.60s' is not computed from the input", o.g->output[0]->name);

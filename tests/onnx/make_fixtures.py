@@ -217,7 +217,8 @@ def m_lstm_stack_hn(rng):
     y, h0, _ = rec(g, rng, "LSTM", xt, 5, "/lstm/LSTM")
     y = g.squeeze(y, [1], "/lstm/Squeeze")
     y = g.op("Identity", [y], "/lstm/Identity")
-    _, h1, _ = rec(g, rng, "LSTM", y, 5, "/lstm/LSTM_1")
+    _, h1, c1 = rec(g, rng, "LSTM", y, 5, "/lstm/LSTM_1")
+    g.op("Relu", [c1], "/unused/Relu")  # a dead node on the cell state: skipped
     hn = g.op("Concat", [h0, h1], "/lstm/Concat", axis=0)
     y = g.op("Gather", [hn, g.const("/Constant", np.array(-1, dtype=np.int64))], "/Gather", axis=0)
     return g.model(gemm(g, rng, y, 2, "/fc/Gemm"))
@@ -335,6 +336,14 @@ def bad_models(rng):
     y = g.op("Reshape", [y, g.const("/Constant", np.array([1, 4, 4], dtype=np.int64))], "/Reshape")
     g.batch = 1
     out["bad_reverse_seq"] = g.model(linear3d(g, rng, y, 2, "/fc"), rank=3)
+    # a Softmax before the last layer
+    g = G(17, 4, 3)
+    g.cur_feat = 3
+    xt = g.op("Transpose", ["input"], "/rnn/Transpose", perm=[1, 0, 2])
+    _, yh = rec(g, rng, "RNN", xt, 4, "/rnn/RNN")
+    y = gemm(g, rng, g.squeeze(yh, [0], "/Squeeze"), 3, "/fc1/Gemm")
+    y = g.op("Softmax", [y], "/Softmax", axis=-1)
+    out["bad_softmax_mid"] = g.model(gemm(g, rng, y, 2, "/fc2/Gemm"))
     return out
 
 
