@@ -35,7 +35,9 @@ typedef RnncOnnx__AttributeProto Attr;
 typedef struct { int prod, dir; } Part;   /* prod: the rnnc layer (-1: the model input); dir 1: backward */
 
 typedef enum { V_UNSET, V_CONST, V_DATA, V_CELL } VKind;
-typedef struct {
+enum { ST_NONE, ST_INPUT, ST_REC, ST_PRE, ST_STATE }; /* stages of an unrolled recurrence */
+
+typedef struct Val {
     VKind kind;
     /* constants */
     double *v;
@@ -48,6 +50,10 @@ typedef struct {
     Part part[2];
     Part dent[MAXR];
     bool direct;        /* the unchanged output of the last layer (a dense: activations fold in) */
+    /* an unrolled recurrence (the dynamo exporter's nn.RNN): one timestep's value, its stage, the
+     * pending bias in v[0..n) and the recurrent weights */
+    int step, stage;
+    const struct Val *w;
 } Val;
 
 typedef struct OLayer {
@@ -58,6 +64,8 @@ typedef struct OLayer {
     bool reset_after, back, rs, rs_set, has_bias;
     double *k, *rk, *b, *rb;
     struct OLayer *fw, *bw;     /* bidirectional: the two directions */
+    bool unrolled;              /* a simple_rnn recognised from an unrolled recurrence ... */
+    double *ubias;              /* ... and the bias its timesteps add (the same in each) */
     const Node *node, *act_node; /* the node it comes from; the Softmax folded into it */
 } OLayer;
 
@@ -264,6 +272,14 @@ static bool all_zero(const Val *v)
 }
 
 static OLayer *latest(Ox *o) { return o->nl ? &o->L[o->nl - 1] : NULL; }
+
+/* unrolled recurrences (their section below) */
+static void const_matmul(Ox *o, const Val *a, const Val *b);
+static bool unroll_step(Ox *o, Val *v, long idx);
+static void unroll_matmul(Ox *o, const Val *h, const Val *U);
+static void unroll_add(Ox *o);
+static void unroll_state(Ox *o, const Val *x, ActKind act);
+static void unroll_concat(Ox *o, const Val *x, int a);
 
 /* ---- constants: what exporters compute from shapes (batch size 1) ---- */
 
@@ -479,12 +495,22 @@ static const char *axes_text(const Val *v, char *buf, size_t len)
     return buf;
 }
 
+/* A copy of x's pending bias (unrolled recurrences), else NULL. */
+static double *dup_v(const Val *x)
+{
+    if (x->kind != V_DATA || !x->v) return NULL;
+    double *v = calloc((size_t)x->n, sizeof *v);
+    if (!v) BUG("out of memory");
+    memcpy(v, x->v, (size_t)x->n * sizeof *v);
+    return v;
+}
+
 static Val *data_out(Ox *o, const Val *x)
 {
     Val *r = out_val(o, 0);
     if (r) {
         *r = *x;
-        r->v = NULL;
+        r->v = dup_v(x);
     }
     return r;
 }
@@ -622,6 +648,9 @@ static bool is_rec(const OLayer *L) { return L->rk || L->fw; }
 static bool consume(Ox *o, const Val *v)
 {
     char b[40];
+    if (v->stage && (v->stage != ST_STATE || v->step != o->steps))
+        oerr(o, "uses a value inside an unrolled recurrence (timestep %d) rnnc cannot follow; supported: the "
+                "concatenated states or the final one", v->step - 1);
     Val w = *v;
     for (int i = w.rank - 1; i >= 0; i--)
         if (w.ax[i] == 'D' && w.nd == 1) drop_axis(o, &w, i);
@@ -755,7 +784,15 @@ static void op_gemm(Ox *o)
 
 static void op_matmul(Ox *o)
 {
+    if (in_val(o, 0)->kind == V_CONST && in_val(o, 1)->kind == V_CONST) {
+        const_matmul(o, in_val(o, 0), in_val(o, 1));
+        return;
+    }
     if (in_val(o, 0)->kind != V_DATA) oerr(o, "the constant is the left operand; rnnc supports data x weights");
+    if (in_val(o, 0)->stage) {
+        unroll_matmul(o, in_val(o, 0), in_const(o, 1, "the recurrent weights"));
+        return;
+    }
     dense(o, in_data(o, 0), in_const(o, 1, "the weights"), false, 1, NULL, 1);
 }
 
@@ -764,6 +801,10 @@ static void op_add(Ox *o)
 {
     if (in_val(o, 0)->kind == V_CONST && in_val(o, 1)->kind == V_CONST) {
         const_binary(o, "Add");
+        return;
+    }
+    if (in_val(o, 0)->stage || in_val(o, 1)->stage) {
+        unroll_add(o);
         return;
     }
     int di = in_val(o, 0)->kind == V_DATA ? 0 : 1;
@@ -782,6 +823,10 @@ static void op_add(Ox *o)
 static void op_activation(Ox *o, ActKind a)
 {
     const Val *x = in_data(o, 0);
+    if (x->stage) {
+        unroll_state(o, x, a);
+        return;
+    }
     OLayer *L = latest(o);
     if (x->direct && L && x->part[0].prod == o->nl - 1 && !strcmp(L->type, "dense") && L->act == ACT_LINEAR) {
         L->act = a;
@@ -820,15 +865,23 @@ static void select_time(Ox *o, Val *v, int a, long idx, bool remove)
 {
     long T = o->steps;
     if (idx < 0) idx += T;
+    if (unroll_step(o, v, idx)) {
+        if (remove) {
+            memmove(v->ax + a, v->ax + a + 1, (size_t)(v->rank - a - 1));
+            v->rank--;
+        } else {
+            v->ax[a] = '1';
+        }
+        return;
+    }
     bool hasd = false;
     for (int i = 0; i < v->rank; i++) hasd |= v->ax[i] == 'D';
     const Part *ps = hasd ? v->dent : v->part;
     int n = hasd ? v->nd : v->np;
     for (int k = 0; k < n; k++) {
         if (ps[k].prod < 0 || !is_rec(&o->L[ps[k].prod]))
-            oerr(o, "selects timestep %ld of a sequence that is not a recurrent operator's output: not supported "
-                    "(rnnc reads the LSTM, GRU and RNN operators; an unrolled recurrence, as the dynamo exporter "
-                    "writes nn.RNN, is not supported: export with torch.onnx.export(..., dynamo=False))", idx);
+            oerr(o, "selects timestep %ld of a sequence that is neither a recurrent operator's output nor a "
+                    "projection of the input (the start of an unrolled nn.RNN): not supported", idx);
         long want = ps[k].dir ? 0 : T - 1;
         if (idx != want)
             oerr(o, "selects timestep %ld of the %s direction; supported: its final state (timestep %ld)%s", idx,
@@ -914,9 +967,14 @@ static void op_concat(Ox *o)
     }
     const Val *x = in_data(o, 0);
     int a = norm_axis(o, attr_int(n, "axis", 0), x->rank);
+    if (x->stage) {
+        unroll_concat(o, x, a);
+        return;
+    }
     if (x->ax[a] != 'D' && x->ax[a] != 'F')
         oerr(o, "concatenates along an axis that is not the directions or the features");
     Val r = *x;
+    r.v = NULL;
     for (int i = 1; i < (int)n->n_input; i++) {
         const Val *y = in_data(o, i);
         if (y->rank != x->rank || memcmp(y->ax, x->ax, (size_t)x->rank))
@@ -954,6 +1012,7 @@ static void reshape_data(Ox *o, const Val *x0, int rank, const long *d)
     for (int i = 0; i < x->rank; i++)
         if (dim_size(o, x, i) > 1) old[no++] = i;
     Val r = *x;
+    r.v = dup_v(x);
     r.rank = rank;
     r.direct = false;
     bool flat = false, dmerge = false;
@@ -1202,6 +1261,177 @@ static void op_recurrent(Ox *o, const RecInfo *ri)
     if (yc) yc->kind = V_CELL;
 }
 
+/* ---- unrolled recurrences ----
+ * The dynamo exporter writes nn.RNN as torch's decomposition: the input projection as one
+ * MatMul (+ Add) over the whole sequence (a dense layer here, at first), the sequence split
+ * into timesteps, then per timestep t: h_t = act(i_t + h_{t-1} U + b) with the same U and b,
+ * h_{-1} the zeros (folded as constants), and the states concatenated along time. The dense
+ * layer becomes a simple_rnn: kernel and bias from it, recurrent_kernel U, bias + b. */
+
+
+static void const_matmul(Ox *o, const Val *a, const Val *b)
+{
+    if (b->rank != 2 || a->rank < 1 || a->d[a->rank - 1] != b->d[0])
+        oerr(o, "multiplies constants of shapes rnnc does not evaluate");
+    long K = b->d[0], N = b->d[1], M = a->n / (K ? K : 1), d[MAXR] = {0};
+    for (int i = 0; i < a->rank; i++) d[i] = a->d[i];
+    d[a->rank - 1] = N;
+    Val *r = out_val(o, 0);
+    if (!r) return;
+    new_const(r, a->rank, d);
+    for (long m = 0; m < M; m++)
+        for (long n = 0; n < N; n++) {
+            double acc = 0;
+            for (long k = 0; k < K; k++) acc += a->v[m * K + k] * b->v[k * N + n];
+            r->v[m * N + n] = acc;
+        }
+}
+
+/* Timestep idx of the sequence the last (dense) layer computes: the input term of that step. */
+static bool unroll_step(Ox *o, Val *v, long idx)
+{
+    OLayer *L = latest(o);
+    if (!L || !v->direct || v->np != 1 || v->part[0].prod != o->nl - 1) return false;
+    if (!(L->unrolled || (!strcmp(L->type, "dense") && L->act == ACT_LINEAR))) return false;
+    v->step = (int)idx + 1;
+    v->stage = ST_INPUT;
+    v->direct = false;
+    free(v->v);
+    v->v = NULL;
+    v->n = 0;
+    return true;
+}
+
+static void op_split(Ox *o)
+{
+    const Val *x = in_data(o, 0);
+    int a = norm_axis(o, attr_int(o->node, "axis", 0), x->rank);
+    if (x->ax[a] != 'T' || (int)o->node->n_output != o->steps)
+        oerr(o, "splits the data other than into its timesteps; not supported");
+    for (int t = 0; t < o->steps; t++) {
+        Val *r = out_val(o, t);
+        if (!r) continue;
+        *r = *x;
+        r->v = NULL;
+        if (!unroll_step(o, r, t))
+            oerr(o, "splits a sequence into timesteps that is not a projection of the input: an unrolled "
+                    "recurrence rnnc cannot follow");
+        r->ax[a] = '1';
+    }
+}
+
+/* ONNX broadcasting: size-one axes in front up to rank. */
+static void broadcast_rank(Val *r, int rank)
+{
+    if (rank <= r->rank || rank > MAXR) return;
+    int k = rank - r->rank;
+    memmove(r->ax + k, r->ax, (size_t)r->rank);
+    memset(r->ax, '1', (size_t)k);
+    r->rank = rank;
+}
+
+/* The pending bias of a step value, plus the constant c (broadcast over the units). */
+static void add_bias(Ox *o, Val *r, const Val *c, int units)
+{
+    if (c->n != units && c->n != 1) oerr(o, "adds %ld values to %d units", c->n, units);
+    if (!r->v) {
+        r->v = dalloc(units);
+        r->n = units;
+    }
+    for (int j = 0; j < units; j++) r->v[j] += c->v[c->n == 1 ? 0 : j];
+}
+
+static void unroll_matmul(Ox *o, const Val *h, const Val *U)
+{
+    if (h->stage != ST_STATE) oerr(o, "an unrolled recurrence rnnc cannot follow (a product of a partial sum)");
+    if (U->rank != 2 || U->d[0] != h->feat || U->d[1] != h->feat)
+        oerr(o, "the recurrent weights have shape (%ld, %ld), expected (%d, %d)", U->d[0], U->rank > 1 ? U->d[1] : 0,
+             h->feat, h->feat);
+    Val *r = data_out(o, h);
+    if (!r) return;
+    r->stage = ST_REC;
+    r->w = U;
+}
+
+static void unroll_add(Ox *o)
+{
+    Val *a = in_val(o, 0), *b = in_val(o, 1);
+    if (a->kind == V_CONST || b->kind == V_CONST) {
+        const Val *x = a->kind == V_CONST ? b : a, *c = a->kind == V_CONST ? a : b;
+        if (x->stage == ST_STATE) oerr(o, "adds a constant to a state of an unrolled recurrence");
+        Val *r = data_out(o, x);
+        if (!r) return;
+        add_bias(o, r, c, x->feat);
+        broadcast_rank(r, c->rank);
+        return;
+    }
+    const Val *in = a->stage == ST_INPUT ? a : b, *rec = a->stage == ST_INPUT ? b : a;
+    if (in->stage != ST_INPUT || rec->stage != ST_REC || rec->step + 1 != in->step)
+        oerr(o, "adds values of an unrolled recurrence rnnc cannot follow (expected timestep t's input term and "
+                "the state of timestep t-1 times the recurrent weights)");
+    Val *r = data_out(o, in);
+    if (!r) return;
+    broadcast_rank(r, rec->rank);
+    r->stage = ST_PRE;
+    r->w = rec->w;
+    Val cv = {.kind = V_CONST, .n = rec->n, .v = rec->v};
+    if (rec->v) add_bias(o, r, &cv, in->feat);
+}
+
+/* The first state turns the dense layer into a simple_rnn; each later one must repeat it. */
+static void unroll_state(Ox *o, const Val *x, ActKind act)
+{
+    OLayer *L = latest(o);
+    int H = x->feat;
+    if (x->stage != ST_PRE && !(x->stage == ST_INPUT && x->step == 1))
+        oerr(o, "an activation inside an unrolled recurrence rnnc cannot follow");
+    double *bias = dalloc(H);
+    for (int j = 0; x->v && j < H; j++) bias[j] = x->v[j];
+    if (x->step == 1) {
+        if (L->unrolled) oerr(o, "a second unrolled recurrence on the same input projection");
+        L->type = "simple_rnn";
+        L->unrolled = true;
+        L->act = act;
+        L->rk = dalloc((long)H * H);
+        for (int j = 0; j < H; j++) L->b[j] += bias[j];
+        L->ubias = bias;
+    } else {
+        if (!L->unrolled || act != L->act) oerr(o, "the timesteps of an unrolled recurrence differ (activation)");
+        for (int j = 0; j < H; j++)
+            if (bias[j] != L->ubias[j]) oerr(o, "the timesteps of an unrolled recurrence differ (bias)");
+        free(bias);
+        const Val *U = x->w;
+        if (x->step == 2) memcpy(L->rk, U->v, (size_t)H * (size_t)H * sizeof *L->rk);
+        else if (memcmp(L->rk, U->v, (size_t)H * (size_t)H * sizeof *L->rk))
+            oerr(o, "the timesteps of an unrolled recurrence use different recurrent weights");
+    }
+    Val *r = data_out(o, x);
+    if (!r) return;
+    r->stage = ST_STATE;
+    free(r->v);
+    r->v = NULL;
+    r->n = 0;
+}
+
+/* The states of timesteps 0..T-1 concatenated along time: the layer's output sequence. */
+static void unroll_concat(Ox *o, const Val *x, int a)
+{
+    const Node *n = o->node;
+    if ((int)n->n_input != o->steps || x->ax[a] != '1')
+        oerr(o, "concatenates values of an unrolled recurrence rnnc cannot follow (expected the %d states along "
+                "time)", o->steps);
+    for (int i = 0; i < (int)n->n_input; i++) {
+        const Val *y = in_data(o, i);
+        if (y->stage != ST_STATE || y->step != i + 1)
+            oerr(o, "input %d is not the state of timestep %d of the unrolled recurrence", i, i);
+    }
+    Val *r = data_out(o, x);
+    if (!r) return;
+    r->stage = ST_NONE;
+    r->step = 0;
+    r->ax[a] = 'T';
+}
+
 /* ---- the graph ---- */
 
 static void op_pass(Ox *o)
@@ -1213,6 +1443,8 @@ static void op_pass(Ox *o)
     if (x->kind == V_CONST) {
         r->v = dalloc(x->n);
         memcpy(r->v, x->v, (size_t)x->n * sizeof *r->v);
+    } else {
+        r->v = dup_v(x);
     }
 }
 
@@ -1278,10 +1510,13 @@ static void run_node(Ox *o)
     else if (!strcmp(op, "LSTM")) op_recurrent(o, &rec_lstm);
     else if (!strcmp(op, "GRU")) op_recurrent(o, &rec_gru);
     else if (!strcmp(op, "RNN")) op_recurrent(o, &rec_rnn);
-    else if ((!strcmp(op, "Split") || !strcmp(op, "SplitToSequence") || !strcmp(op, "Scan") || !strcmp(op, "Loop")) &&
+    else if (!strcmp(op, "Split") && nin(o->node, 0) && find(o, o->node->input[0]) &&
+             find(o, o->node->input[0])->kind == V_DATA)
+        op_split(o);
+    else if ((!strcmp(op, "SplitToSequence") || !strcmp(op, "Scan") || !strcmp(op, "Loop")) &&
              nin(o->node, 0) && find(o, o->node->input[0]) && find(o, o->node->input[0])->kind == V_DATA)
-        oerr(o, "splits or loops over the data: an unrolled recurrence (as the dynamo exporter writes nn.RNN) is "
-                "not supported; export with torch.onnx.export(..., dynamo=False) for the RNN operator");
+        oerr(o, "loops over the data (%s): not supported; rnnc reads the LSTM, GRU and RNN operators "
+                "(torch.onnx.export(..., dynamo=False)) and nn.RNN unrolled into timesteps", op);
     else oerr(o, "the operator %.40s is not supported; supported: %s", op, supported_ops);
 }
 
@@ -1409,6 +1644,7 @@ static void free_layer(OLayer *L)
     free(L->rk);
     free(L->b);
     free(L->rb);
+    free(L->ubias);
     if (L->fw) free_layer(L->fw), free(L->fw);
     if (L->bw) free_layer(L->bw), free(L->bw);
 }

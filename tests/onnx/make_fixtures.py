@@ -10,7 +10,8 @@ from Shape/Gather/Unsqueeze/Concat/ConstantOfShape (or Expand) of the dynamic ba
 the direction axis, Transpose back, out[:, -1, :] as Gather or Slice+Squeeze, h_n[-1] as Gather,
 nn.Linear as Gemm(transB=1) on 2-D and MatMul+Add on 3-D inputs, torch.flatten as Flatten.
 A few forms torch never writes (direction reverse, layout 1, GRU linear_before_reset=0) are
-built by hand. onnxruntime computes the reference outputs, one sequence at a time (the onnx
+built by hand; rnn_unrolled follows torch's decomposition of aten.rnn_tanh (what the dynamo
+exporter writes for nn.RNN), read from its code, not from an export. onnxruntime computes the reference outputs, one sequence at a time (the onnx
 package's reference evaluator where onnxruntime lacks the form: layout=1).
 
 Writes fixtures/NAME.onnx, NAME.in.txt (rnnc's vector format, one sequence a row) and
@@ -279,7 +280,40 @@ def m_lstm_nofold(rng):
     return g.model(g.op("Sigmoid", [y], "/Sigmoid"))
 
 
+def m_rnn_unrolled(rng, bad=False):
+    """The dynamo exporter's nn.RNN (torch 2.x, opset 18), as torch's decomposition of
+    aten.rnn_tanh writes it (one_layer_rnn): the input projection over the whole sequence, the
+    timesteps split apart, per timestep tanh(h W_hh^T + b_hh + i_t) from zero states expanded
+    from the batch, the states concatenated along time. (Made without torch: see above.)"""
+    g = G(18, 4, 3)
+    g.cur_feat = 3
+    H, T = 5, 4
+    xt = g.op("Transpose", ["input"], "node_transpose", perm=[1, 0, 2])
+    wih = g.op("Transpose", [g.init("rnn.weight_ih_l0", rnd(rng, H, 3))], "node_t", perm=[1, 0])
+    pre = g.op("Add", [g.op("MatMul", [xt, wih], "node_matmul"), g.init("rnn.bias_ih_l0", rnd(rng, H))], "node_add")
+    whh = g.op("Transpose", [g.init("rnn.weight_hh_l0", rnd(rng, H, H))], "node_t_1", perm=[1, 0])
+    bhh = g.init("rnn.bias_hh_l0", rnd(rng, H))
+    h = g.zeros_state("node_zeros", "input", 1, H, expand=True)
+    h = g.op("Gather", [h, g.const("node_select_c", np.array(0, dtype=np.int64))], "node_select", axis=0)
+    h = g.unsqueeze(h, [0], "node_unsqueeze")
+    steps = g.op("Split", [pre], "node_unbind", n_out=T, axis=0, num_outputs=T)
+    outs = []
+    for t in range(T):
+        i_t = g.squeeze(steps[t], [0], "node_getitem_%d" % t)
+        if bad and t == 2:  # not a recurrence: other weights at one timestep
+            whh = g.op("Transpose", [g.init("other.weight", rnd(rng, H, H))], "node_t_2", perm=[1, 0])
+        lin = g.op("Add", [g.op("MatMul", [h, whh], "node_matmul_%d" % (t + 1)), bhh], "node_linear_%d" % t)
+        h = g.op("Tanh", [g.op("Add", [lin, i_t], "node_add_%d" % (t + 1))], "node_tanh_%d" % t)
+        outs.append(h)
+    y = g.op("Concat", outs, "node_cat", axis=0)
+    y = g.op("Transpose", [y], "node_transpose_1", perm=[1, 0, 2])
+    y = g.op("Gather", [y, g.const("node_select_1_c", np.array(-1, dtype=np.int64))], "node_select_1", axis=1)
+    g.cur_feat = H
+    return g.model(gemm(g, rng, y, 2, "node_linear"))
+
+
 MODELS = {
+    "rnn_unrolled": (m_rnn_unrolled, True),
     "lstm_nofold": (m_lstm_nofold, True),
     "lstm_last": (m_lstm_last, True),
     "gru_stack": (m_gru_stack, True),
@@ -336,6 +370,7 @@ def bad_models(rng):
     y = g.op("Reshape", [y, g.const("/Constant", np.array([1, 4, 4], dtype=np.int64))], "/Reshape")
     g.batch = 1
     out["bad_reverse_seq"] = g.model(linear3d(g, rng, y, 2, "/fc"), rank=3)
+    out["bad_unrolled_weights"] = m_rnn_unrolled(rng, bad=True)
     # a Softmax before the last layer
     g = G(17, 4, 3)
     g.cur_feat = 3

@@ -10,7 +10,7 @@
 # Checks: `rnnc M.onnx --emulate IN --float` within 1e-5 of onnxruntime; `rnnc import` round
 # trips (the same fixed-point outputs from the model.json); the import of bidirectional models
 # equals the expected tree (and, once this build has the bidirectional layer kind, their float
-# outputs match too); `--sim` (Icarus) bit-exact and cycle-exact for two models; a model named
+# outputs match too); `--sim` (Icarus) bit-exact and cycle-exact for three models; a model named
 # without .onnx is recognised by its content; bad files exit 2 with the golden message.
 # Ends with "onnx: N passed, M failed".
 # usage: tests/onnx/run.sh [-v]     (RNNC=build/asan/rnnc tests/onnx/run.sh for the sanitized build)
@@ -112,7 +112,7 @@ else
 fi
 
 # ---- simulation: bit-exact and cycle-exact ----
-for name in lstm_last gru_stack; do
+for name in lstm_last gru_stack rnn_unrolled; do
     dir=$TMP/sim_$name
     run "$name sim" "$name.onnx" --sim "$name.in.txt" -o "$dir" --simulator icarus || continue
     cp "$TMP/stdout" "$TMP/sim.out"
