@@ -162,12 +162,25 @@ static long dim_size(const Ox *o, const Val *v, int a)
     }
 }
 
-static void new_const(Val *v, int rank, const long *d)
+/* The number of elements of dimensions d, each checked (a user error when out of range). */
+static long elems(const Ox *o, int rank, const long *d)
+{
+    long n = 1;
+    if (rank < 0 || rank > MAXR) oerr(o, "a tensor of rank %d; at most %d supported", rank, MAXR);
+    for (int i = 0; i < rank; i++) {
+        if (d[i] < 0 || d[i] > MAX_ELEMS) oerr(o, "a dimension of %ld", d[i]);
+        n *= d[i];
+        if (n > MAX_ELEMS) oerr(o, "a tensor of more than %ld values", MAX_ELEMS);
+    }
+    return n;
+}
+
+static void new_const(const Ox *o, Val *v, int rank, const long *d)
 {
     v->kind = V_CONST;
     v->rank = rank;
-    v->n = 1;
-    for (int i = 0; i < rank; i++) v->d[i] = d[i], v->n *= d[i];
+    v->n = elems(o, rank, d);
+    for (int i = 0; i < rank; i++) v->d[i] = d[i];
     v->v = calloc((size_t)(v->n ? v->n : 1), sizeof *v->v);
     if (!v->v) BUG("out of memory");
 }
@@ -225,7 +238,7 @@ static void tensor_val(const Ox *o, const Tensor *t, Val *v, const char *what)
         n *= d[i];
         if (n > MAX_ELEMS) oerr(o, "%s '%.80s' is too large", what, t->name ? t->name : "");
     }
-    new_const(v, (int)t->n_dims, d);
+    new_const(o, v, (int)t->n_dims, d);
     int dt = t->data_type, size;
     switch (dt) {
     case 1: case 6: case 12: size = 4; break;   /* float, int32, uint32 */
@@ -262,7 +275,11 @@ static void tensor_val(const Ox *o, const Tensor *t, Val *v, const char *what)
 }
 
 /* A constant's values as integers (shapes, axes, indices). */
-static long ci(const Val *v, long i) { return (long)v->v[i]; }
+static long ci(const Val *v, long i)
+{
+    double x = v->v[i];
+    return x >= 9e18 ? (long)9e18 : x <= -9e18 ? -(long)9e18 : (long)x;
+}
 
 static bool all_zero(const Val *v)
 {
@@ -298,7 +315,7 @@ static void const_binary(Ox *o, const char *op)
     if (a->n != b->n && a->n != 1 && b->n != 1) oerr(o, "broadcasting between shapes is not supported on constants");
     Val *r = out_val(o, 0);
     if (!r) return;
-    new_const(r, big->rank, big->d);
+    new_const(o, r, big->rank, big->d);
     for (long i = 0; i < r->n; i++) {
         double x = a->v[a->n == 1 ? 0 : i], y = b->v[b->n == 1 ? 0 : i];
         r->v[i] = op[0] == 'A' ? x + y : op[0] == 'S' ? x - y : op[0] == 'M' ? x * y : y != 0 ? x / y : 0;
@@ -316,7 +333,7 @@ static void const_gather(Ox *o, const Val *x, const Val *idx, int axis)
     for (int i = 0; i < idx->rank; i++) d[rank++] = idx->d[i];
     for (int i = axis + 1; i < x->rank; i++) d[rank++] = x->d[i];
     if (rank > MAXR) oerr(o, "the result has too many dimensions");
-    new_const(r, rank, d);
+    new_const(o, r, rank, d);
     long outer = 1, inner = 1;
     for (int i = 0; i < axis; i++) outer *= x->d[i];
     for (int i = axis + 1; i < x->rank; i++) inner *= x->d[i];
@@ -377,7 +394,7 @@ static void const_slice(Ox *o, const Val *x)
     for (int k = 0; k < cnt; k++) lo[s[k].axis] = s[k].start, d[s[k].axis] = s[k].end - s[k].start;
     Val *r = out_val(o, 0);
     if (!r) return;
-    new_const(r, x->rank, d);
+    new_const(o, r, x->rank, d);
     for (long i = 0; i < r->n; i++) {
         long rem = i, src = 0, stride = 1;
         for (int a = x->rank - 1; a >= 0; a--) {
@@ -408,7 +425,7 @@ static void const_concat(Ox *o)
     for (int i = a + 1; i < x->rank; i++) inner *= x->d[i];
     Val *r = out_val(o, 0);
     if (!r) return;
-    new_const(r, x->rank, d);
+    new_const(o, r, x->rank, d);
     long at = 0;
     for (long b = 0; b < outer; b++)
         for (int k = 0; k < (int)o->node->n_input; k++) {
@@ -427,7 +444,7 @@ static void const_transpose(Ox *o, const Val *x, const int *perm)
     for (int i = x->rank - 2; i >= 0; i--) stride[i] = stride[i + 1] * x->d[i + 1];
     Val *r = out_val(o, 0);
     if (!r) return;
-    new_const(r, x->rank, d);
+    new_const(o, r, x->rank, d);
     for (long i = 0; i < r->n; i++) {
         long rem = i, src = 0;
         for (int a = x->rank - 1; a >= 0; a--) {
@@ -441,19 +458,18 @@ static void const_transpose(Ox *o, const Val *x, const int *perm)
 /* Reshape/Squeeze/Unsqueeze/Expand/Flatten of a constant: the values kept, new dimensions. */
 static void const_reshaped(Ox *o, const Val *x, int rank, const long *d)
 {
-    long n = 1;
-    for (int i = 0; i < rank; i++) n *= d[i];
+    long n = elems(o, rank, d);
     Val *r = out_val(o, 0);
     if (!r) return;
     if (n == x->n) {
-        new_const(r, rank, d);
+        new_const(o, r, rank, d);
         memcpy(r->v, x->v, (size_t)n * sizeof *r->v);
         return;
     }
     for (long i = 1; i < x->n; i++)
         if (x->v[i] != x->v[0]) oerr(o, "expanding a constant that is not one repeated value is not supported");
     if (n > MAX_ELEMS) oerr(o, "the result is too large");
-    new_const(r, rank, d);
+    new_const(o, r, rank, d);
     for (long i = 0; i < n; i++) r->v[i] = x->n ? x->v[0] : 0;
 }
 
@@ -466,14 +482,14 @@ static void op_constant(Ox *o)
     if ((a = attr(n, "value")) && a->t) {
         tensor_val(o, a->t, r, "the value");
     } else if ((a = attr(n, "value_float")) && a->has_f) {
-        new_const(r, 0, NULL);
+        new_const(o, r, 0, NULL);
         r->v[0] = a->f;
     } else if ((a = attr(n, "value_int")) && a->has_i) {
-        new_const(r, 0, NULL);
+        new_const(o, r, 0, NULL);
         r->v[0] = (double)a->i;
     } else if ((a = attr(n, "value_ints")) || (a = attr(n, "value_floats"))) {
         long k = a->n_ints ? (long)a->n_ints : (long)a->n_floats;
-        new_const(r, 1, &k);
+        new_const(o, r, 1, &k);
         for (long i = 0; i < k; i++) r->v[i] = a->n_ints ? (double)a->ints[i] : a->floats[i];
     } else {
         oerr(o, "a Constant without a supported value (value, value_float(s), value_int(s))");
@@ -525,7 +541,7 @@ static void drop_axis(Ox *o, Val *v, int a)
         v->part[0] = v->dent[0];
         v->nd = 0;
     }
-    if (v->ax[a] == 'T') BUG("dropping T");
+    if (v->ax[a] == 'T') oerr(o, "removes the time axis of a one-timestep sequence; not supported");
     memmove(v->ax + a, v->ax + a + 1, (size_t)(v->rank - a - 1));
     v->rank--;
 }
@@ -544,7 +560,7 @@ static void op_shape(Ox *o)
     Val *r = out_val(o, 0);
     if (!r) return;
     long k = e - s;
-    new_const(r, 1, &k);
+    new_const(o, r, 1, &k);
     for (long i = 0; i < k; i++) r->v[i] = (double)d[s + i];
 }
 
@@ -1074,6 +1090,7 @@ static void op_reshape(Ox *o)
             if (i >= x->rank) oerr(o, "shape entry %d copies a dimension the input lacks", i);
             d[i] = x->kind == V_CONST ? x->d[i] : dim_size(o, x, i);
         }
+        if (d[i] > MAX_ELEMS) oerr(o, "shape entry %ld", d[i]);
         if (d[i] == -1) {
             if (infer >= 0) oerr(o, "two -1 entries in the shape");
             infer = i;
@@ -1278,7 +1295,7 @@ static void const_matmul(Ox *o, const Val *a, const Val *b)
     d[a->rank - 1] = N;
     Val *r = out_val(o, 0);
     if (!r) return;
-    new_const(r, a->rank, d);
+    new_const(o, r, a->rank, d);
     for (long m = 0; m < M; m++)
         for (long n = 0; n < N; n++) {
             double acc = 0;
@@ -1457,7 +1474,7 @@ static void op_constant_of_shape(Ox *o)
     Val one = {0};
     const Attr *a = attr(o->node, "value");
     if (a && a->t) tensor_val(o, a->t, &one, "the value");
-    else new_const(&one, 0, NULL);
+    else new_const(o, &one, 0, NULL);
     const_reshaped(o, &one, (int)s->n, d);
     free(one.v);
 }
