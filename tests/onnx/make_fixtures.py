@@ -280,40 +280,48 @@ def m_lstm_nofold(rng):
     return g.model(g.op("Sigmoid", [y], "/Sigmoid"))
 
 
-def m_rnn_unrolled(rng, bad=False):
+def m_rnn_unrolled(rng, bad=False, layers=1, act="Tanh"):
     """The dynamo exporter's nn.RNN (torch 2.x, opset 18), as torch's decomposition of
-    aten.rnn_tanh writes it (one_layer_rnn): the input projection over the whole sequence, the
-    timesteps split apart, per timestep tanh(h W_hh^T + b_hh + i_t) from zero states expanded
-    from the batch, the states concatenated along time. (Made without torch: see above.)"""
+    aten.rnn_tanh/rnn_relu writes it (one_layer_rnn per layer): the input projection over the
+    whole sequence, the timesteps split apart, per timestep act(h W_hh^T + b_hh + i_t) from zero
+    states expanded from the batch, the states concatenated along time. (Made without torch.)"""
     g = G(18, 4, 3)
-    g.cur_feat = 3
-    H, T = 5, 4
-    xt = g.op("Transpose", ["input"], "node_transpose", perm=[1, 0, 2])
-    wih = g.op("Transpose", [g.init("rnn.weight_ih_l0", rnd(rng, H, 3))], "node_t", perm=[1, 0])
-    pre = g.op("Add", [g.op("MatMul", [xt, wih], "node_matmul"), g.init("rnn.bias_ih_l0", rnd(rng, H))], "node_add")
-    whh = g.op("Transpose", [g.init("rnn.weight_hh_l0", rnd(rng, H, H))], "node_t_1", perm=[1, 0])
-    bhh = g.init("rnn.bias_hh_l0", rnd(rng, H))
-    h = g.zeros_state("node_zeros", "input", 1, H, expand=True)
-    h = g.op("Gather", [h, g.const("node_select_c", np.array(0, dtype=np.int64))], "node_select", axis=0)
-    h = g.unsqueeze(h, [0], "node_unsqueeze")
-    steps = g.op("Split", [pre], "node_unbind", n_out=T, axis=0, num_outputs=T)
-    outs = []
-    for t in range(T):
-        i_t = g.squeeze(steps[t], [0], "node_getitem_%d" % t)
-        if bad and t == 2:  # not a recurrence: other weights at one timestep
-            whh = g.op("Transpose", [g.init("other.weight", rnd(rng, H, H))], "node_t_2", perm=[1, 0])
-        lin = g.op("Add", [g.op("MatMul", [h, whh], "node_matmul_%d" % (t + 1)), bhh], "node_linear_%d" % t)
-        h = g.op("Tanh", [g.op("Add", [lin, i_t], "node_add_%d" % (t + 1))], "node_tanh_%d" % t)
-        outs.append(h)
-    y = g.op("Concat", outs, "node_cat", axis=0)
+    H, T, feat = 5, 4, 3
+    y = g.op("Transpose", ["input"], "node_transpose", perm=[1, 0, 2])
+    hx = g.zeros_state("node_zeros", "input", layers, H, expand=True)
+    for l in range(layers):
+        p = "_l%d" % l
+        wih = g.op("Transpose", [g.init("rnn.weight_ih" + p, rnd(rng, H, feat))], "node_t" + p, perm=[1, 0])
+        pre = g.op("Add", [g.op("MatMul", [y, wih], "node_matmul" + p), g.init("rnn.bias_ih" + p, rnd(rng, H))],
+                   "node_add" + p)
+        whh = g.op("Transpose", [g.init("rnn.weight_hh" + p, rnd(rng, H, H))], "node_th" + p, perm=[1, 0])
+        bhh = g.init("rnn.bias_hh" + p, rnd(rng, H))
+        h = g.op("Gather", [hx, g.const("node_select_c" + p, np.array(l, dtype=np.int64))], "node_select" + p, axis=0)
+        h = g.unsqueeze(h, [0], "node_unsqueeze" + p)
+        steps = g.op("Split", [pre], "node_unbind" + p, n_out=T, axis=0, num_outputs=T)
+        outs = []
+        for t in range(T):
+            i_t = g.squeeze(steps[t], [0], "node_getitem_%d%s" % (t, p))
+            if bad and t == 2:  # not a recurrence: other weights at one timestep
+                whh = g.op("Transpose", [g.init("other.weight", rnd(rng, H, H))], "node_t_2", perm=[1, 0])
+            lin = g.op("Add", [g.op("MatMul", [h, whh], "node_mm_%d%s" % (t, p)), bhh], "node_linear_%d%s" % (t, p))
+            h = g.op(act, [g.op("Add", [lin, i_t], "node_add_%d%s" % (t, p))], "node_act_%d%s" % (t, p))
+            outs.append(h)
+        y = g.op("Concat", outs, "node_cat" + p, axis=0)
+        feat = H
     y = g.op("Transpose", [y], "node_transpose_1", perm=[1, 0, 2])
     y = g.op("Gather", [y, g.const("node_select_1_c", np.array(-1, dtype=np.int64))], "node_select_1", axis=1)
     g.cur_feat = H
     return g.model(gemm(g, rng, y, 2, "node_linear"))
 
 
+def m_rnn_unrolled_relu2(rng):
+    return m_rnn_unrolled(rng, layers=2, act="Relu")
+
+
 MODELS = {
     "rnn_unrolled": (m_rnn_unrolled, True),
+    "rnn_unrolled_relu2": (m_rnn_unrolled_relu2, True),
     "lstm_nofold": (m_lstm_nofold, True),
     "lstm_last": (m_lstm_last, True),
     "gru_stack": (m_gru_stack, True),
