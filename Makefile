@@ -6,6 +6,7 @@ CC      ?= cc
 CFLAGS  ?= -O2 -g
 WARN    := -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 SAN     ?=
+HOOKS   ?=
 RNNC_DATADIR ?= $(ROOT)
 DEFS    = -DRNNC_DATADIR='"$(RNNC_DATADIR)"' 
 LIBS    := -lcjson -lm
@@ -24,13 +25,13 @@ LIBS    += -lprotobuf-c
 DEFS    += -I$(BUILD)/onnx
 OBJS    += $(BUILD)/obj/onnx.pb-c.o
 
-.PHONY: all deps test test-unit test-rtl test-errors test-e2e test-keras asan install clean
+.PHONY: all deps test test-unit test-rtl test-errors test-e2e test-keras asan hooks fuzz install clean
 
 all: $(BUILD)/rnnc
 
 $(BUILD)/obj/%.o: $(ROOT)/compiler/%.c $(ROOT)/compiler/rnnc.h
 	@mkdir -p $(dir $@)
-	$(CC) $(WARN) $(CFLAGS) $(SAN) $(DEFS) -c $< -o $@
+	$(CC) $(WARN) $(CFLAGS) $(SAN) $(HOOKS) $(DEFS) -c $< -o $@
 
 $(BUILD)/onnx/onnx.pb-c.c: $(ROOT)/compiler/onnx.proto
 	@mkdir -p $(dir $@)
@@ -66,6 +67,14 @@ test-keras: all
 asan:
 	$(MAKE) -f $(ROOT)/Makefile BUILD=$(BUILD)/asan CFLAGS="-O1 -g -fno-omit-frame-pointer" \
 		SAN="-fsanitize=address,undefined -fno-sanitize-recover=all"
+
+# The compiler with its test hooks (RNNC_TEST_CHILD_FAULT, RNNC_TEST_READ_SECONDS: tests/limits).
+hooks:
+	$(MAKE) -f $(ROOT)/Makefile BUILD=$(BUILD)/hooks CFLAGS="-O1 -g" HOOKS=-DRNNC_TEST_HOOKS
+
+# AFL++ over every input format, FUZZ_SECONDS (default 60) each: tools/fuzz.sh.
+fuzz:
+	$(ROOT)/tools/fuzz.sh $(FUZZ_FORMATS)
 
 install:
 	$(MAKE) -f $(ROOT)/Makefile BUILD=$(BUILD)/install RNNC_DATADIR=$(PREFIX)/share/rnnc

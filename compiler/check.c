@@ -10,7 +10,6 @@
 
 #include <string.h>
 
-#define MAX_DIM 4096
 
 /* Multiplications per timestep, the upper bound of the reuse factor: every weight of the
  * kernel and, for recurrent layers, of the recurrent kernel (lower.c: with reuse factor > 1
@@ -62,8 +61,9 @@ void check_model(Model *m)
             feat = l->units;
             break;
         case SHAPE_FLATTEN:
-            if (seq && (long long)steps * feat > (long long)MAX_DIM * MAX_DIM)
-                user_error(f, "layers[%d]: flatten of %d x %d is too large", ix, steps, feat);
+            if (seq && (long long)steps * feat > RNNC_MAX_VECTOR)
+                user_error(f, "layers[%d]: flatten of %d x %d gives %lld values, more than rnnc supports in one "
+                           "vector (RNNC_MAX_VECTOR = %d)", ix, steps, feat, (long long)steps * feat, RNNC_MAX_VECTOR);
             if (seq) vec_from = i;
             feat = seq ? steps * feat : feat;
             steps = 1;
@@ -88,7 +88,7 @@ void check_model(Model *m)
                 user_error(f, "layers[%d].kernel: expected %d rows (the layer's input features), got %d", ix,
                            l->in_feat, l->kernel_rows);
             long long mults = layer_mults(l);
-            int max_rf = mults > (1 << 24) ? (1 << 24) : (int)mults;
+            int max_rf = mults > RNNC_MAX_RF ? RNNC_MAX_RF : (int)mults;
             if (l->reuse == 0)
                 l->reuse = m->reuse < max_rf ? m->reuse : max_rf; /* the model default, capped */
             else if (l->reuse > max_rf)

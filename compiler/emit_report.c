@@ -46,7 +46,7 @@ void emit_report(const Netlist *n, const Schedule *s, const char *dir)
     char *text = cJSON_Print(root);
     FILE *f = xfopen_w(dir, "report.json");
     fprintf(f, "%s\n", text);
-    fclose(f);
+    xfclose(f);
     free(text);
     cJSON_Delete(root);
 }

@@ -53,7 +53,7 @@ static void emit_files_f(const Netlist *n, const char *dir)
     }
     for (int i = 0; i < n->n; i++) fprintf(f, "rtl/%s.v\n", n->eng[i].name);
     fprintf(f, "rtl/%s.v\n", n->model->name);
-    fclose(f);
+    xfclose(f);
 }
 
 static int in_bits(const Model *m) { return m->features * m->input_type.w; }
@@ -74,7 +74,7 @@ static void emit_header(const Netlist *n, const Schedule *s, const char *dir)
     fprintf(f, "#define RNNC_OUT_BEATS_PER_SEQ %d\n", m->out_seq ? m->out_steps : 1);
     fprintf(f, "#define RNNC_LATENCY_CYCLES %ld\n#define RNNC_II_CYCLES %ld\n", s->latency_cycles, s->ii_cycles);
     fprintf(f, "#endif\n");
-    fclose(f);
+    xfclose(f);
 }
 
 /* Verilator port access: CData/SData/IData/QData for up to 64 bits, VlWide beyond. */
@@ -170,7 +170,7 @@ static void emit_verilator_main(const Netlist *n, const char *dir)
                "    std::fclose(out);\n"
                "    if (got < n_out) { std::fprintf(stderr, \"timeout after %%ld cycles: %%ld of %%ld output beats\\n\", cyc, got, n_out); return 1; }\n"
                "    return 0;\n}\n", nm, nm);
-    fclose(f);
+    xfclose(f);
 }
 
 static void emit_icarus_tb(const Netlist *n, const char *dir)
@@ -212,7 +212,7 @@ static void emit_icarus_tb(const Netlist *n, const char *dir)
     fprintf(f, "        $fclose(fd);\n        $fclose(fo);\n        $finish;\n    end\n");
     fprintf(f, "    // m_last is checked by the compiler's comparison through the beat count\n");
     fprintf(f, "    wire unused_last = m_last;\nendmodule\n");
-    fclose(f);
+    xfclose(f);
 }
 
 /* Verilator harness for the UART front end (<model>_uart): the host's side of the serial line.
@@ -322,7 +322,7 @@ static void emit_uart_main(const Netlist *n, const char *dir)
                "        for (int k = OUT_BYTES - 1; k >= 0; k--) std::fprintf(out, \"%%02x\", rx_bytes[b + k]);\n"
                "        std::fprintf(out, \"\\n\");\n    }\n"
                "    std::fclose(out);\n    t->final();\n    delete t;\n    return 0;\n}\n", nm, nm);
-    fclose(f);
+    xfclose(f);
 }
 
 void emit_sim(const Netlist *n, const Schedule *s, const char *dir)

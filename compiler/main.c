@@ -117,9 +117,9 @@ static Options parse_args(int argc, char **argv)
         } else if (!strcmp(a, "--precision") && has_next) {
             o.keras.precision = argv[++i];
         } else if (!strcmp(a, "--reuse") && has_next) {
-            o.keras.reuse = int_arg(a, argv[++i], 1, 1 << 24);
+            o.keras.reuse = int_arg(a, argv[++i], 1, RNNC_MAX_RF);
         } else if (!strcmp(a, "--timesteps") && has_next) {
-            o.keras.timesteps = int_arg(a, argv[++i], 1, 4096);
+            o.keras.timesteps = int_arg(a, argv[++i], 1, RNNC_MAX_DIM);
         } else if (i == 1 && !strcmp(a, "import")) {
             o.import = true;
         } else if (a[0] == '-') {

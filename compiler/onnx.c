@@ -25,8 +25,8 @@
 
 #define SNPRINTF(...) ((void)(snprintf(__VA_ARGS__) < 0))
 #define MAXR 8
-#define MAX_DIM 4096
-#define MAX_ELEMS (1L << 26)
+#define MAX_DIM RNNC_MAX_DIM
+#define MAX_ELEMS (4 * RNNC_MAX_WEIGHTS)    /* values of one constant */
 
 typedef RnncOnnx__NodeProto Node;
 typedef RnncOnnx__TensorProto Tensor;
@@ -732,6 +732,7 @@ static void layer_name(Ox *o, char *out, const char *type)
 
 static OLayer *new_layer(Ox *o, const char *type, int in_feat)
 {
+    if (o->nl >= RNNC_MAX_LAYERS) oerr(o, "more than %d layers", RNNC_MAX_LAYERS);
     o->L = realloc(o->L, (size_t)(o->nl + 1) * sizeof *o->L);
     if (!o->L) BUG("out of memory");
     OLayer *L = &o->L[o->nl];
@@ -1069,7 +1070,7 @@ static void reshape_data(Ox *o, const Val *x0, int rank, const long *d)
         consume(o, &seq);
         new_layer(o, "flatten", r.feat);
         r.feat *= o->steps;
-        if (r.feat > 4 * MAX_DIM) oerr(o, "flattens to %d values, too many", r.feat);
+        if (r.feat > RNNC_MAX_VECTOR) oerr(o, "flattens to %d values, more than %d", r.feat, RNNC_MAX_VECTOR);
         r.np = 1;
         r.part[0] = (Part){o->nl - 1, 0};
     }

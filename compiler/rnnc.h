@@ -14,6 +14,19 @@
 #define RNNC_VERSION "0.1.0"
 #define RNNC_NAME_MAX 64
 
+/* ---- limits: the model sizes rnnc supports (docs/model-format.md, "Limits"). Each is checked
+ * before anything of its size is allocated, computed or written, with a message naming it;
+ * every valid model within them compiles (tests/limits). ---- */
+#define RNNC_MAX_DIM 4096               /* timesteps, input features, units of a layer */
+#define RNNC_MAX_VECTOR 16384           /* elements of one vector: a flatten's output, a layer's input */
+#define RNNC_MAX_LAYERS 1024            /* layers of a model (engines: at most 3 per layer) */
+#define RNNC_MAX_WEIGHTS (1L << 22)     /* weights of a model: kernels, recurrent kernels, biases */
+#define RNNC_MAX_RF (1 << 24)           /* reuse factor */
+#define RNNC_MAX_TABLE 65536            /* entries of an activation table (a power of two, >= 2) */
+#define RNNC_MAX_OUTPUT_BYTES (1L << 30) /* text written into one output directory */
+#define RNNC_READ_SECONDS 60            /* CPU seconds to read a Keras file (keras.c; wall clock: twice) */
+#define RNNC_READ_MEMORY (4L << 30)     /* address space of the process reading a Keras file */
+
 /* ---- fixed.c: fixed-point types and exact casts (docs/numerics.md) ---- */
 
 typedef enum { Q_TRN, Q_RND, Q_RND_CONV } QMode;
@@ -104,10 +117,13 @@ typedef struct {
 /* ---- util.c: memory, errors ---- */
 
 void *xcalloc(size_t n, size_t size);
+extern int xalloc_fail_status;  /* exit status when an allocation fails (1; keras.c's reader: its own) */
 char *xstrdup(const char *s);
 /* User error: "rnnc: FILE: msg" on stderr, exit status 2. */
 _Noreturn void user_error(const char *file, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+/* fn runs once before user_error exits (files.c: remove the staging directory). */
+void on_user_error(void (*fn)(void));
 /* Internal bug: file:line and abort. */
 _Noreturn void die_internal(const char *file, int line, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -152,6 +168,8 @@ void keras_class_list(char *out, size_t len);              /* "InputLayer, Dense
 
 /* ---- parse.c: model.json -> Model (weights as doubles, types resolved) ---- */
 Model *parse_model(const char *path);
+/* The same from text in memory (buf[len] == 0; freed); messages name path. */
+Model *parse_model_text(const char *path, char *buf, size_t len);
 
 /* ---- check.c: shapes, activations, names; fills the shape fields ---- */
 void check_model(Model *m);
@@ -331,8 +349,22 @@ char *stage_begin(const char *dir);             /* returns the staging path */
 void stage_commit(const char *stage, const char *dir);
 void stage_abort(const char *stage);
 FILE *xfopen_w(const char *dir, const char *rel); /* creates parent dirs */
+/* Closes a file of xfopen_w; a user error naming it when any write or the close failed, or when
+ * the output passes RNNC_MAX_OUTPUT_BYTES. */
+void xfclose(FILE *f);
 void copy_file(const char *from, const char *dir, const char *rel);
 const char *rnnc_datadir(void);                 /* where rtl_lib/ and sim/ live */
+
+/* ---- spawn.c: external tools, started with an argument vector (never a shell) ---- */
+/* Runs argv (argv[0] found on PATH) in dir (NULL: here) with stdout and stderr into log (a path
+ * relative to dir); label: show the elapsed time on stderr while it runs. Returns its exit
+ * status (128 + signal when killed, 127 when it cannot start). */
+int run_tool(const char *const *argv, const char *dir, const char *log, const char *label);
+bool tool_on_path(const char *name);
+/* The last non-empty line of what argv prints (stdout and stderr), "" when none. */
+void tool_output_line(const char *const *argv, char *out, size_t len);
+/* The last lines of dir/rel on stderr ("(no log)" when it cannot be read). */
+void tail_file(const char *dir, const char *rel, int lines);
 
 /* ---- emit_flow.c, flow.c: synthesis, place and route, reports (--target) ---- */
 typedef struct {

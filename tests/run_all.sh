@@ -6,6 +6,8 @@
 #   asan    the error suite and a few end-to-end models with the sanitized compiler
 #   keras   Keras models (.h5, JSON + weights, .keras) against Keras's predictions; bad files
 #   onnx    ONNX models (torch.onnx.export's form) against onnxruntime; --sim; bad files
+#   limits  huge and hostile inputs: refused naming the limit, or compiled, quickly; the Keras
+#           reader's child process (crash, hang, runaway allocation)
 #   e2e     emitted designs simulated bit-exact and cycle-exact (fixed cases + random models)
 #   graph   hand-built fork/join netlists (tests/graph) simulated bit-exact and cycle-exact
 #   uart    the UART front-end modules (rx, tx, beat (de)serializers), swept and in loopback
@@ -38,6 +40,7 @@ suite errors "$ROOT/tests/errors/run.sh"
 suite asan "$ROOT/tests/asan/run.sh"
 suite keras "$ROOT/tests/keras/run.sh"
 suite onnx "$ROOT/tests/onnx/run.sh"
+suite limits "$ROOT/tests/limits/run.sh"
 suite e2e "$ROOT/tests/e2e/run.sh"
 suite graph "$ROOT/tests/graph/run.sh"
 suite uart "$ROOT/tests/rtl/run_uart.sh"

