@@ -1396,6 +1396,26 @@ static void unroll_add(Ox *o)
     if (rec->v) add_bias(o, r, &cv, in->feat);
 }
 
+/* The unrolled layer's name from its input weights' (torch's "rnn.weight_ih_l0" gives rnn_l0),
+ * through a Transpose; else the name it has. */
+static void unroll_name(Ox *o, OLayer *L)
+{
+    const char *w = L->node && L->node->n_input > 1 ? L->node->input[1] : "";
+    for (size_t i = 0; i < o->g->n_node; i++) {
+        const Node *n = o->g->node[i];
+        if (n->n_output && !strcmp(n->output[0], w) && n->op_type && !strcmp(n->op_type, "Transpose") && n->n_input)
+            w = n->input[0];
+    }
+    const char *k = strstr(w, ".weight_ih_l");
+    if (!k) return;
+    char base[160], name[RNNC_NAME_MAX];
+    SNPRINTF(base, sizeof base, "%.*s_l%s", (int)(k - w), w, k + strlen(".weight_ih_l"));
+    safe_name(base, L->name, name);
+    for (int j = 0; j < o->nl; j++)
+        if (&o->L[j] != L && !strcmp(o->L[j].name, name)) return;
+    memcpy(L->name, name, RNNC_NAME_MAX);
+}
+
 /* The first state turns the dense layer into a simple_rnn; each later one must repeat it. */
 static void unroll_state(Ox *o, const Val *x, ActKind act)
 {
@@ -1409,6 +1429,7 @@ static void unroll_state(Ox *o, const Val *x, ActKind act)
         if (L->unrolled) oerr(o, "a second unrolled recurrence on the same input projection");
         L->type = "simple_rnn";
         L->unrolled = true;
+        unroll_name(o, L);
         L->act = act;
         L->rk = dalloc((long)H * H);
         for (int j = 0; j < H; j++) L->b[j] += bias[j];
