@@ -18,6 +18,12 @@ LIBS    += $(HDF5_LIBS) $(shell pkg-config --libs libzip 2>/dev/null || echo -lz
 
 SRCS := $(wildcard $(ROOT)/compiler/*.c)
 OBJS := $(patsubst $(ROOT)/compiler/%.c,$(BUILD)/obj/%.o,$(SRCS))
+# ONNX import (compiler/onnx.c): libprotobuf-c; protoc-c generates the C of the schema subset
+# compiler/onnx.proto into $(BUILD)/onnx at build time.
+PROTOC_C ?= protoc-c
+LIBS    += -lprotobuf-c
+DEFS    += -I$(BUILD)/onnx
+OBJS    += $(BUILD)/obj/onnx.pb-c.o
 
 .PHONY: all deps test test-unit test-rtl test-errors test-e2e test-keras asan hooks fuzz install clean
 
@@ -26,6 +32,15 @@ all: $(BUILD)/rnnc
 $(BUILD)/obj/%.o: $(ROOT)/compiler/%.c $(ROOT)/compiler/rnnc.h
 	@mkdir -p $(dir $@)
 	$(CC) $(WARN) $(CFLAGS) $(SAN) $(HOOKS) $(DEFS) -c $< -o $@
+
+$(BUILD)/onnx/onnx.pb-c.c: $(ROOT)/compiler/onnx.proto
+	@mkdir -p $(dir $@)
+	$(PROTOC_C) --c_out=$(BUILD)/onnx --proto_path=$(ROOT)/compiler $<
+$(BUILD)/onnx/onnx.pb-c.h: $(BUILD)/onnx/onnx.pb-c.c
+$(BUILD)/obj/onnx.pb-c.o: $(BUILD)/onnx/onnx.pb-c.c
+	@mkdir -p $(dir $@)
+	$(CC) $(WARN) $(CFLAGS) $(SAN) $(DEFS) -c $< -o $@
+$(BUILD)/obj/onnx.o: $(BUILD)/onnx/onnx.pb-c.h
 
 $(BUILD)/rnnc: $(OBJS)
 	$(CC) $(CFLAGS) $(SAN) $(OBJS) $(LIBS) -o $@

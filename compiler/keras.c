@@ -679,7 +679,7 @@ static void arch_layers(Ctx *c, const cJSON *root, ArchInfo *ai)
 
 /* ---- names ---- */
 
-static void safe_name(const char *in, const char *fallback, char *out)
+void safe_name(const char *in, const char *fallback, char *out)
 {
     char b[RNNC_NAME_MAX];
     size_t n = 0;
@@ -1357,8 +1357,16 @@ Model *load_keras(const char *path, const KerasOptions *opt)
     return parse_tree(kt.tree, path);
 }
 
+static cJSON *onnx_options(const char *path, const KerasOptions *opt)
+{
+    cJSON *tree = onnx_tree(path, opt);
+    keras_apply_options(tree, opt, NULL, NULL, path);
+    return tree;
+}
+
 Model *load_model(const char *path, const KerasOptions *opt)
 {
+    if (is_onnx_model(path)) return parse_tree(onnx_options(path, opt), path);
     if (is_keras_model(path)) return load_keras(path, opt);
     if (!any_option(opt) && !opt->weights) return parse_model(path);
     return parse_tree(rnnc_tree(path, opt), path);
@@ -1367,7 +1375,9 @@ Model *load_model(const char *path, const KerasOptions *opt)
 void import_model(const char *path, const KerasOptions *opt, const char *out)
 {
     cJSON *tree;
-    if (is_keras_model(path)) {
+    if (is_onnx_model(path)) {
+        tree = onnx_options(path, opt);
+    } else if (is_keras_model(path)) {
         KerasTree kt = keras_tree(path, opt);
         keras_apply_options(kt.tree, opt, kt.refs, kt.input_name, path);
         tree = kt.tree;

@@ -472,5 +472,13 @@ typedef struct { const char *name, *cls; } KerasLayerRef;
 void keras_apply_options(struct cJSON *tree, const KerasOptions *opt, const KerasLayerRef *refs,
                          const char *input_name, const char *file);
 char *rnnc_json_print(const struct cJSON *tree);       /* numbers exact (%.17g at most) */
+/* A model's name made a safe identifier (fallback when nothing is left); out[RNNC_NAME_MAX]. */
+void safe_name(const char *in, const char *fallback, char *out);
+
+/* ---- onnx.c: ONNX models (PyTorch's torch.onnx.export; docs/pytorch.md), read with
+ * libprotobuf-c (schema subset compiler/onnx.proto). The graph, followed from its input as one
+ * chain of layers, becomes an rnnc-model/1 JSON tree like a Keras model's. ---- */
+bool is_onnx_model(const char *path);   /* .onnx, or content that starts like a ModelProto */
+struct cJSON *onnx_tree(const char *path, const KerasOptions *opt);
 
 #endif

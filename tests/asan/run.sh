@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # asan/run.sh: the compiler built with AddressSanitizer + UndefinedBehaviorSanitizer, run over
-# the malformed-input suite and over every pass (emit, emulate, --float, --sim with Icarus) of
+# the malformed-input and ONNX suites and over every pass (emit, emulate, --float, --sim with Icarus) of
 # the shipped examples and the end-to-end cases, and the --target flows on a small model. Any
 # sanitizer report fails the run.
 set -uo pipefail
@@ -29,6 +29,12 @@ if grep -q "^errors: [0-9]* passed, 0 failed" "$W/errors.log"; then pass=$((pass
     fail=$((fail + 1))
     echo "FAIL errors suite under ASan"
     tail -n 20 "$W/errors.log"
+fi
+RNNC=$RNNC "$ROOT/tests/onnx/run.sh" >"$W/onnx.log" 2>&1 # the ONNX import's every path
+if grep -q "^onnx: [0-9]* passed, 0 failed" "$W/onnx.log"; then pass=$((pass + 1)); else
+    fail=$((fail + 1))
+    echo "FAIL onnx suite under ASan"
+    tail -n 20 "$W/onnx.log"
 fi
 models=("$ROOT/examples/toptag_gru.json:$ROOT/examples/toptag_gru_in.txt")
 for m in "$ROOT"/tests/e2e/cases/*.json; do
