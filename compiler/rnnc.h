@@ -296,8 +296,9 @@ int run_flow(const Netlist *n, const Schedule *s, const FlowOptions *fo, const c
 int run_board(const Model *m, const Vectors *v, const char *port);
 
 /* ---- simulate.c: build and run the emitted design, compare with the emulator ---- */
+/* stall: a seed for random stalls on both streams (--stall), or -1 for none */
 int run_simulation(const Netlist *n, const Schedule *s, const Vectors *v, const char *dir,
-                   const char *tool);
+                   const char *tool, long stall);
 
 /* ---- keras.c, keras_config.c: Keras models (.h5, architecture JSON + weights .h5, .keras)
  * and hls4ml-style configuration (docs/keras.md). A Keras model becomes an rnnc-model/1 JSON

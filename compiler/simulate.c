@@ -3,7 +3,11 @@
  *
  * Writes DIR/sim/stim.hex, builds the bench (Verilator by default, Icarus on request), runs it
  * from DIR, prints the RTL outputs in --emulate's format and writes DIR/sim.json. Returns the
- * exit status: 0 all equal, 1 any mismatch or tool failure. */
+ * exit status: 0 all equal, 1 any mismatch or tool failure.
+ *
+ * With a stall seed (>= 0, --stall) the bench stalls both streams at random (emit_sim.c): the
+ * outputs must still be the emulator's, in order, none lost or repeated, and the design must keep
+ * AXI-Stream's rules on its output; latency and II are measured but only checked without stalls. */
 #define _POSIX_C_SOURCE 200809L
 #include "rnnc.h"
 
@@ -78,7 +82,8 @@ static bool read_beat(const char *hex, int64_t *raw, int n, FxType t)
     return true;
 }
 
-int run_simulation(const Netlist *n, const Schedule *sched, const Vectors *v, const char *dir, const char *tool)
+int run_simulation(const Netlist *n, const Schedule *sched, const Vectors *v, const char *dir, const char *tool,
+                   long stall)
 {
     const Model *m = n->model;
     /* at least RNNC_II_SEQ sequences, so the initiation interval is measured */
@@ -96,11 +101,12 @@ int run_simulation(const Netlist *n, const Schedule *sched, const Vectors *v, co
     fclose(f);
     free(raw);
 
-    char cmd[8192], outfile[64];
+    char cmd[8192], outfile[64], stall_arg[48] = "";
+    if (stall >= 0) snprintf(stall_arg, sizeof stall_arg, " %s%ld", !strcmp(tool, "post-synth") ? "STALL=" : "+stall=", stall);
     double t0 = now();
     if (!strcmp(tool, "post-synth")) {
         /* the same testbench on Yosys's netlist of the core (DIR/Makefile's post-synth) */
-        snprintf(cmd, sizeof cmd, "make -s post-synth NOUT=%d", n_seq * T);
+        snprintf(cmd, sizeof cmd, "make -s post-synth NOUT=%d%s", n_seq * T, stall_arg);
         if (run(dir, cmd, "logs/post_synth.log") != 0) {
             fprintf(stderr, "rnnc: post-synthesis simulation failed; the end of %s/logs/post_synth.log:\n", dir);
             tail_log(dir, "logs/post_synth.log");
@@ -127,7 +133,7 @@ int run_simulation(const Netlist *n, const Schedule *sched, const Vectors *v, co
             tail_log(dir, "sim/build.log");
             return 1;
         }
-        snprintf(cmd, sizeof cmd, "vvp -n sim/tb.vvp +stim=sim/stim.hex +out=sim/rtl_out.txt +nout=%d", n_seq * ops);
+        snprintf(cmd, sizeof cmd, "vvp -n sim/tb.vvp +stim=sim/stim.hex +out=sim/rtl_out.txt +nout=%d%s", n_seq * ops, stall_arg);
     } else {
         snprintf(cmd, sizeof cmd,
                  "verilator --cc --exe --build -j 2 -Wno-fatal -Wno-lint -Wno-style --top-module %s -f files.f "
@@ -139,7 +145,7 @@ int run_simulation(const Netlist *n, const Schedule *sched, const Vectors *v, co
             tail_log(dir, "sim/build.log");
             return 1;
         }
-        snprintf(cmd, sizeof cmd, "sim/obj_dir/V%s sim/stim.hex sim/rtl_out.txt %d", m->name, n_seq * ops);
+        snprintf(cmd, sizeof cmd, "sim/obj_dir/V%s sim/stim.hex sim/rtl_out.txt %d%s", m->name, n_seq * ops, stall_arg);
     }
     snprintf(outfile, sizeof outfile, "sim/run.log");
     double t1 = now();
@@ -162,7 +168,8 @@ int run_simulation(const Netlist *n, const Schedule *sched, const Vectors *v, co
     int64_t *rtl = xcalloc((size_t)n_seq * (size_t)outs, sizeof(int64_t));
     long *start = xcalloc((size_t)n_seq, sizeof(long)), *end = xcalloc((size_t)n_seq, sizeof(long));
     int beats = 0, bad_beats = 0;
-    char line[1 << 16];
+    long protocol = 0, in_gaps = 0, out_waits = 0;
+    char line[1 << 16], first_protocol[256] = "";
     while (fgets(line, sizeof line, f)) {
         long k, c;
         if (!strncmp(line, "out ", 4)) {
@@ -174,6 +181,10 @@ int run_simulation(const Netlist *n, const Schedule *sched, const Vectors *v, co
             start[k] = c;
         } else if (sscanf(line, "end %ld %ld", &k, &c) == 2 && k >= 0 && k < n_seq) {
             end[k] = c;
+        } else if (!strncmp(line, "protocol ", 9)) {
+            if (!protocol++) snprintf(first_protocol, sizeof first_protocol, "%.200s", line + 9);
+        } else if (sscanf(line, "stalls %ld %ld", &k, &c) == 2) {
+            in_gaps = k, out_waits = c;
         }
     }
     fclose(f);
@@ -209,11 +220,20 @@ int run_simulation(const Netlist *n, const Schedule *sched, const Vectors *v, co
     long ii = n_seq >= 2 ? start[n_seq - 1] - start[n_seq - 2] : 0;
     bool timed = strcmp(tool, "uart") != 0; /* the serial line sets the pace there */
     if (!timed) lat = s->latency_cycles, ii = s->ii_cycles;
-    bool ok = mismatches == 0 && bad_beats == 0 && beats == n_seq * ops && lat == s->latency_cycles &&
-              ii == s->ii_cycles;
+    bool timing_checked = timed && stall < 0; /* stalls stretch both */
+    bool timing_ok = !timing_checked || (lat == s->latency_cycles && ii == s->ii_cycles);
+    bool ok = mismatches == 0 && bad_beats == 0 && beats == n_seq * ops && protocol == 0 && timing_ok;
 
     f = xfopen_w(dir, "sim.json");
-    fprintf(f, "{\n  \"simulator\": \"%s\",\n  \"sequences\": %d,\n  \"output_beats\": %d,\n", tool, n_seq, beats);
+    fprintf(f, "{\n  \"simulator\": \"%s\",\n", tool);
+    if (stall >= 0)
+        fprintf(f, "  \"stall_seed\": %ld,\n  \"stall_input_gap_cycles\": %ld,\n  \"stall_output_wait_cycles\": %ld,\n", stall,
+                in_gaps, out_waits);
+    else
+        fprintf(f, "  \"stall_seed\": null,\n");
+    fprintf(f, "  \"timing_checked\": %s,\n", timing_checked ? "true" : "false");
+    fprintf(f, "  \"protocol_errors\": %ld,\n", protocol);
+    fprintf(f, "  \"sequences\": %d,\n  \"output_beats\": %d,\n", n_seq, beats);
     fprintf(f, "  \"bit_exact\": %s,\n  \"mismatches\": %ld,\n", mismatches == 0 && bad_beats == 0 ? "true" : "false", mismatches);
     fprintf(f, "  \"latency_cycles\": %ld,\n  \"predicted_latency_cycles\": %ld,\n", lat, s->latency_cycles);
     fprintf(f, "  \"ii_cycles\": %ld,\n  \"predicted_ii_cycles\": %ld,\n", ii, s->ii_cycles);
@@ -234,8 +254,14 @@ int run_simulation(const Netlist *n, const Schedule *sched, const Vectors *v, co
                     mismatches, (long)n_seq * outs, k, i, fx_to_double(rtl[(size_t)k * (size_t)outs + (size_t)i], m->out_type),
                     fx_to_double(exp_raw[i], m->out_type));
         }
-        if (lat != s->latency_cycles) fprintf(stderr, "  latency %ld cycles measured, %ld predicted\n", lat, s->latency_cycles);
-        if (ii != s->ii_cycles) fprintf(stderr, "  initiation interval %ld cycles measured, %ld predicted\n", ii, s->ii_cycles);
+        if (protocol)
+            fprintf(stderr, "  %ld AXI-Stream violations on m_axis; first at cycle %s", protocol, first_protocol);
+        if (timing_checked && lat != s->latency_cycles)
+            fprintf(stderr, "  latency %ld cycles measured, %ld predicted\n", lat, s->latency_cycles);
+        if (timing_checked && ii != s->ii_cycles) fprintf(stderr, "  initiation interval %ld cycles measured, %ld predicted\n", ii, s->ii_cycles);
+    } else if (stall >= 0) {
+        fprintf(stderr, "rnnc: %s: %d sequences bit-exact under random stalls (seed %ld: %ld input gap cycles, %ld output "
+                "wait cycles; timing not checked); max |rtl-float| %.3g\n", m->name, n_seq, stall, in_gaps, out_waits, max_err);
     } else if (!timed) {
         fprintf(stderr, "rnnc: %s_uart: %d sequences bit-exact through the serial front end; max |rtl-float| %.3g\n",
                 m->name, n_seq, max_err);
