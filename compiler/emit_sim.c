@@ -12,8 +12,10 @@
  * and long stalls both occur. The bench keeps AXI-Stream's rules itself: once s_axis_tvalid is
  * high it stays high with the same tdata until taken; while it is low, tdata carries garbage.
  * Both benches check the design's output side in every mode: a beat offered and not taken must
- * stay offered with the same tdata/tlast ("protocol CYCLE ..." lines), and they end with
- * "stalls IN_GAPS OUT_WAITS" (cycles an input beat was held back, cycles an output beat waited). */
+ * stay offered with the same tdata/tlast ("protocol CYCLE ..." lines; the run stops there), and
+ * they end with "stalls IN_GAPS OUT_WAITS" (cycles an input beat was held back, cycles an output
+ * beat waited). A run with no transfer on either side for RNNC_WATCHDOG_CYCLES stops (a design
+ * that lost a beat would otherwise wait for it until the cycle limit). */
 #include "rnnc.h"
 
 #include <string.h>
@@ -62,6 +64,9 @@ static void emit_files_f(const Netlist *n, const char *dir)
 static int in_bits(const Model *m) { return m->features * m->input_type.w; }
 static int out_bits(const Model *m) { return m->out_feat * m->out_type.w; }
 
+/* cycles with no transfer after which a bench gives up: far beyond any wait of a working design */
+static long watchdog_cycles(const Schedule *s) { return 16 * (s->latency_cycles + s->ii_cycles) + 1000; }
+
 static void emit_header(const Netlist *n, const Schedule *s, const char *dir)
 {
     const Model *m = n->model;
@@ -76,6 +81,7 @@ static void emit_header(const Netlist *n, const Schedule *s, const char *dir)
             m->out_type.w, m->out_feat);
     fprintf(f, "#define RNNC_OUT_BEATS_PER_SEQ %d\n", m->out_seq ? m->out_steps : 1);
     fprintf(f, "#define RNNC_LATENCY_CYCLES %ld\n#define RNNC_II_CYCLES %ld\n", s->latency_cycles, s->ii_cycles);
+    fprintf(f, "#define RNNC_WATCHDOG_CYCLES %ldL\n", watchdog_cycles(s));
     fprintf(f, "#endif\n");
     fclose(f);
 }
@@ -149,13 +155,14 @@ static void emit_verilator_main(const Netlist *n, const char *dir)
                "    for (int i = 0; i < 4; i++) { t->clk = 0; t->eval(); t->clk = 1; t->eval(); }\n"
                "    t->rst = 0;\n"
                "    size_t bi = 0;\n"
-               "    long got = 0, cyc = 0, limit = 2000000000L, in_gaps = 0, out_waits = 0;\n"
+               "    long got = 0, cyc = 0, limit = 2000000000L, in_gaps = 0, out_waits = 0, idle = 0;\n"
                "    uint32_t in_level = 7, out_level = 7;\n"
                "    bool offer = false, waiting = false;  // waiting: an output beat was offered and not taken\n"
                "    std::vector<uint32_t> ow(OUT_WORDS), held(OUT_WORDS), junk(IN_WORDS);\n"
                "    int held_last = 0;\n"
                "    const uint32_t top_mask = RNNC_IN_BITS %% 32 ? (1u << (RNNC_IN_BITS %% 32)) - 1 : ~0u;\n"
-               "    while (got < n_out && cyc < limit) {\n"
+               "    bool broken = false;\n"
+               "    while (got < n_out && cyc < limit && !broken && idle < RNNC_WATCHDOG_CYCLES) {\n"
                "        t->clk = 0;\n"
                "        if (stall >= 0 && cyc %% 32 == 0) { in_level = rnd() %% 8; out_level = rnd() %% 8; }\n"
                "        // AXI-Stream: once offered, a beat stays offered (same data) until taken\n"
@@ -173,8 +180,11 @@ static void emit_verilator_main(const Netlist *n, const char *dir)
                "        t->m_axis_tready = stall < 0 || rnd() %% 9 <= out_level;\n"
                "        t->eval();\n"
                "        get_out(t, ow.data());\n"
-               "        if (waiting && (!t->m_axis_tvalid || ow != held || t->m_axis_tlast != held_last))\n"
+               "        if (waiting && (!t->m_axis_tvalid || ow != held || t->m_axis_tlast != held_last)) {\n"
                "            std::fprintf(out, \"protocol %%ld m_axis_tvalid dropped or m_axis_tdata/tlast changed before m_axis_tready\\n\", cyc);\n"
+               "            broken = true;\n"
+               "        }\n"
+               "        idle = (t->m_axis_tvalid && t->m_axis_tready) || (t->s_axis_tvalid && t->s_axis_tready) ? 0 : idle + 1;\n"
                "        waiting = t->m_axis_tvalid && !t->m_axis_tready;\n"
                "        if (waiting) { held = ow; held_last = t->m_axis_tlast; out_waits++; }\n"
                "        if (t->m_axis_tvalid && t->m_axis_tready) {\n"
@@ -197,12 +207,15 @@ static void emit_verilator_main(const Netlist *n, const char *dir)
                "    t->final();\n"
                "    delete t;\n"
                "    std::fclose(out);\n"
-               "    if (got < n_out) { std::fprintf(stderr, \"timeout after %%ld cycles: %%ld of %%ld output beats\\n\", cyc, got, n_out); return 1; }\n"
+               "    if (got < n_out) {\n"
+               "        std::fprintf(stderr, \"%%s after %%ld cycles: %%ld of %%ld output beats\\n\", broken ? \"AXI-Stream violation on m_axis\" :\n"
+               "                     idle >= RNNC_WATCHDOG_CYCLES ? \"no transfer for RNNC_WATCHDOG_CYCLES cycles\" : \"timeout\", cyc, got, n_out);\n"
+               "        return 1;\n    }\n"
                "    return 0;\n}\n", nm, nm);
     fclose(f);
 }
 
-static void emit_icarus_tb(const Netlist *n, const char *dir)
+static void emit_icarus_tb(const Netlist *n, const Schedule *s, const char *dir)
 {
     const Model *m = n->model;
     char rel[300];
@@ -212,15 +225,15 @@ static void emit_icarus_tb(const Netlist *n, const char *dir)
     fprintf(f, "// Generated by rnnc %s: Icarus Verilog testbench for %s.\n", RNNC_VERSION, m->name);
     fprintf(f, "// usage: vvp tb.vvp +stim=sim/stim.hex +out=OUT.txt +nout=N [+stall=SEED]   (from the output directory)\n");
     fprintf(f, "`timescale 1ns / 1ps\n`default_nettype none\n\nmodule tb_%s;\n", m->name);
-    fprintf(f, "    localparam TIMESTEPS = %d, OUT_BEATS_PER_SEQ = %d;\n", T, ops);
+    fprintf(f, "    localparam TIMESTEPS = %d, OUT_BEATS_PER_SEQ = %d, WATCHDOG_CYCLES = %ld;\n", T, ops, watchdog_cycles(s));
     fprintf(f, "    reg clk = 1'b0, rst = 1'b1;\n    reg s_valid = 1'b0, s_last = 1'b0, m_ready = 1'b1;\n");
     fprintf(f, "    reg [%d:0] s_data = %d'd0;\n    wire s_ready, m_valid, m_last;\n    wire [%d:0] m_data;\n", ib - 1, ib, ob - 1);
     fprintf(f, "    %s #(.MEM_PATH(\"mem/\")) dut (.clk(clk), .rst(rst), .s_axis_tvalid(s_valid), .s_axis_tready(s_ready), "
                ".s_axis_tdata(s_data), .s_axis_tlast(s_last), .m_axis_tvalid(m_valid), .m_axis_tready(m_ready), "
                ".m_axis_tdata(m_data), .m_axis_tlast(m_last));\n", m->name);
     fprintf(f, "    always #5 clk = ~clk;\n");
-    fprintf(f, "    reg [8*1024-1:0] stim_path, out_path;\n    integer fd, fo, r, nout, got, bi, cyc, stall, in_gaps, out_waits;\n"
-               "    reg have, offer, waiting, held_last;\n    reg [%d:0] cur;\n    reg [%d:0] held;\n", ib - 1, ob - 1);
+    fprintf(f, "    reg [8*1024-1:0] stim_path, out_path;\n    integer fd, fo, r, nout, got, bi, cyc, stall, in_gaps, out_waits, idle;\n"
+               "    reg have, offer, waiting, held_last, broken;\n    reg [%d:0] cur;\n    reg [%d:0] held;\n", ib - 1, ob - 1);
     /* the stall pattern: xorshift32, the same draws in the same order as main.cpp */
     fprintf(f, "    reg [31:0] rng, in_level, out_level;\n");
     fprintf(f, "    task draw;\n        begin\n            rng = rng ^ (rng << 13);\n            rng = rng ^ (rng >> 17);\n"
@@ -234,9 +247,9 @@ static void emit_icarus_tb(const Netlist *n, const char *dir)
     fprintf(f, "        fd = $fopen(stim_path, \"r\");\n        fo = $fopen(out_path, \"w\");\n");
     fprintf(f, "        r = $fscanf(fd, \"%%h\\n\", cur);\n        have = r == 1;\n");
     fprintf(f, "        got = 0; bi = 0; cyc = 0; in_gaps = 0; out_waits = 0;\n"
-               "        in_level = 7; out_level = 7; offer = 1'b0; waiting = 1'b0; held_last = 1'b0;\n");
+               "        in_level = 7; out_level = 7; offer = 1'b0; waiting = 1'b0; held_last = 1'b0; broken = 1'b0; idle = 0;\n");
     fprintf(f, "        repeat (4) @(posedge clk);\n        @(negedge clk) rst = 1'b0;\n");
-    fprintf(f, "        while (got < nout && cyc < 100000000) begin\n");
+    fprintf(f, "        while (got < nout && cyc < 100000000 && !broken && idle < WATCHDOG_CYCLES) begin\n");
     fprintf(f, "            if (stall >= 0 && cyc %% 32 == 0) begin\n                draw;\n                in_level = rng %% 8;\n"
                "                draw;\n                out_level = rng %% 8;\n            end\n");
     fprintf(f, "            // AXI-Stream: once offered, a beat stays offered (same data) until taken\n");
@@ -251,8 +264,10 @@ static void emit_icarus_tb(const Netlist *n, const char *dir)
     fprintf(f, "            if (stall < 0) m_ready = 1'b1;\n            else begin\n                draw;\n"
                "                m_ready = rng %% 9 <= out_level;\n            end\n");
     fprintf(f, "            #1;\n");
-    fprintf(f, "            if (waiting && (!m_valid || m_data !== held || m_last !== held_last))\n"
-               "                $fdisplay(fo, \"protocol %%0d m_axis_tvalid dropped or m_axis_tdata/tlast changed before m_axis_tready\", cyc);\n");
+    fprintf(f, "            if (waiting && (!m_valid || m_data !== held || m_last !== held_last)) begin\n"
+               "                $fdisplay(fo, \"protocol %%0d m_axis_tvalid dropped or m_axis_tdata/tlast changed before m_axis_tready\", cyc);\n"
+               "                broken = 1'b1;\n            end\n");
+    fprintf(f, "            idle = (m_valid && m_ready) || (s_valid && s_ready) ? 0 : idle + 1;\n");
     fprintf(f, "            waiting = m_valid && !m_ready;\n");
     fprintf(f, "            if (waiting) begin\n                held = m_data;\n                held_last = m_last;\n"
                "                out_waits = out_waits + 1;\n            end\n");
@@ -263,7 +278,8 @@ static void emit_icarus_tb(const Netlist *n, const char *dir)
     fprintf(f, "                bi = bi + 1;\n                offer = 1'b0;\n                r = $fscanf(fd, \"%%h\\n\", cur);\n                have = r == 1;\n            end\n");
     fprintf(f, "            @(negedge clk);\n            cyc = cyc + 1;\n        end\n");
     fprintf(f, "        $fdisplay(fo, \"stalls %%0d %%0d\", in_gaps, out_waits);\n");
-    fprintf(f, "        if (got < nout) $display(\"timeout after %%0d cycles: %%0d of %%0d output beats\", cyc, got, nout);\n");
+    fprintf(f, "        if (got < nout) $display(\"%%0s after %%0d cycles: %%0d of %%0d output beats\", broken ? \"AXI-Stream violation on m_axis\" :\n"
+               "                                 idle >= WATCHDOG_CYCLES ? \"no transfer for WATCHDOG_CYCLES cycles\" : \"timeout\", cyc, got, nout);\n");
     fprintf(f, "        $fclose(fd);\n        $fclose(fo);\n        $finish;\n    end\n");
     fprintf(f, "    // m_last is checked by the compiler's comparison through the beat count\n");
     fprintf(f, "    wire unused_last = m_last;\nendmodule\n");
@@ -386,5 +402,5 @@ void emit_sim(const Netlist *n, const Schedule *s, const char *dir)
     emit_uart_main(n, dir);
     emit_header(n, s, dir);
     emit_verilator_main(n, dir);
-    emit_icarus_tb(n, dir);
+    emit_icarus_tb(n, s, dir);
 }
