@@ -18,7 +18,7 @@ LIBS    += $(HDF5_LIBS) $(shell pkg-config --libs libzip 2>/dev/null || echo -lz
 SRCS := $(wildcard $(ROOT)/compiler/*.c)
 OBJS := $(patsubst $(ROOT)/compiler/%.c,$(BUILD)/obj/%.o,$(SRCS))
 
-.PHONY: all deps test test-unit test-rtl test-errors test-e2e test-keras asan install clean
+.PHONY: all deps test test-unit test-rtl test-errors test-e2e test-keras formal asan install clean
 
 all: $(BUILD)/rnnc
 
@@ -46,6 +46,9 @@ test-e2e: all
 	$(ROOT)/tests/e2e/run.sh
 test-keras: all
 	$(ROOT)/tests/keras/run.sh
+# Formal proofs of rtl_lib's handshake/control modules and of emitted tops (docs/formal.md).
+formal: all
+	$(ROOT)/tests/formal/run.sh
 
 # The compiler built with AddressSanitizer and UndefinedBehaviorSanitizer.
 asan:

@@ -8,6 +8,7 @@
 #   e2e     emitted designs simulated bit-exact and cycle-exact (fixed cases + random models)
 #   uart    the UART front-end modules (rx, tx, beat (de)serializers), swept and in loopback
 #   flow    synthesis, place and route, bitstream, reports, post-synthesis and UART simulation
+#   formal  rtl_lib handshake/control modules proved by induction, emitted tops by BMC (yosys-smtbmc)
 # Each suite ends with "NAME: N passed, M failed"; this prints "tests: N passed, M failed".
 set -uo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -38,6 +39,7 @@ suite keras "$ROOT/tests/keras/run.sh"
 suite e2e "$ROOT/tests/e2e/run.sh"
 suite uart "$ROOT/tests/rtl/run_uart.sh"
 suite flow "$ROOT/tests/flow/run.sh"
+suite formal "$ROOT/tests/formal/run.sh"
 echo
 echo "tests: $total_pass passed, $total_fail failed"
 [ "$total_fail" -eq 0 ]
