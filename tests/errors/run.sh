@@ -83,6 +83,11 @@ check "model_file_is_directory" "rnnc: ok: cannot read" "$TMP/out_dir" -- ok -o 
 check "vectors_file_missing" "rnnc: no_such_input.txt: cannot read" "" -- \
     ok/tiny.json --emulate no_such_input.txt
 check "output_dir_unwritable" "/proc/nope/x" "" -- ok/tiny.json -o /proc/nope/x
+check "stall_without_sim" "--stall goes with --sim" "" -- ok/tiny.json --emulate vectors_empty.txt --stall 3
+check "stall_negative" "--stall: expected an integer in 0..2147483647, got '-1'" "$TMP/out_stall" -- \
+    ok/tiny.json --sim vectors_empty.txt -o "$TMP/out_stall" --stall -1
+check "stall_uart" "--stall: the uart simulator has no AXI-Stream ports" "$TMP/out_stall" -- \
+    ok/tiny.json --sim vectors_empty.txt -o "$TMP/out_stall" --simulator uart --stall 3
 
 echo "errors: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
