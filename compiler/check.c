@@ -12,15 +12,13 @@
 
 #define MAX_DIM 4096
 
-static bool recurrent(LayerKind k) { return k == L_LSTM || k == L_GRU || k == L_SIMPLE_RNN; }
-
 /* Multiplications per timestep, the upper bound of the reuse factor: every weight of the
  * kernel and, for recurrent layers, of the recurrent kernel (lower.c: with reuse factor > 1
  * one set of multipliers serves both). */
 static long long layer_mults(const Layer *l)
 {
     long long in = (long long)l->in_feat * l->gates * l->units;
-    long long rec = recurrent(l->kind) ? (long long)l->units * l->gates * l->units : 0;
+    long long rec = layer_kind(l->kind)->recurrent ? (long long)l->units * l->gates * l->units : 0;
     return in + rec;
 }
 
@@ -46,26 +44,24 @@ void check_model(Model *m)
         l->in_seq = seq;
         l->in_steps = seq ? steps : 1;
         l->in_feat = feat;
-        switch (l->kind) {
-        case L_LSTM:
-        case L_GRU:
-        case L_SIMPLE_RNN:
+        switch (layer_kind(l->kind)->shape) {
+        case SHAPE_RECURRENT:
             if (!seq) {
                 if (vec_from < 0) BUG("model input is always a sequence");
                 const Layer *v = &m->layers[vec_from];
                 user_error(f, "layers[%d]: a %s layer needs a sequence input, but its input is a vector "
                            "since layers[%d] (%s)%s", ix, layer_kind_name(l->kind), v->json_index, v->name,
-                           v->kind == L_FLATTEN ? ", a flatten" : ", which has return_sequences false");
+                           layer_kind(v->kind)->shape == SHAPE_FLATTEN ? ", a flatten" : ", which has return_sequences false");
             }
             if (!l->return_sequences) vec_from = i;
             seq = l->return_sequences;
             feat = l->units;
             if (!seq) steps = 1;
             break;
-        case L_DENSE:
+        case SHAPE_FEATURES:
             feat = l->units;
             break;
-        case L_FLATTEN:
+        case SHAPE_FLATTEN:
             if (seq && (long long)steps * feat > (long long)MAX_DIM * MAX_DIM)
                 user_error(f, "layers[%d]: flatten of %d x %d is too large", ix, steps, feat);
             if (seq) vec_from = i;
@@ -73,8 +69,7 @@ void check_model(Model *m)
             steps = 1;
             seq = false;
             break;
-        case L_DROPOUT:
-        case L_ACTIVATION:
+        case SHAPE_KEEP:
             break;
         }
         l->out_seq = seq;
@@ -82,12 +77,12 @@ void check_model(Model *m)
         l->out_feat = feat;
 
         /* Types: shape-only layers pass their input type through. */
-        if (l->kind == L_FLATTEN || l->kind == L_DROPOUT)
+        if (layer_kind(l->kind)->pass_type)
             l->ty.result = ty;
         ty = l->ty.result;
 
         /* Weights against the inferred shape (parse.c checked the columns). */
-        if (l->kind == L_DENSE || recurrent(l->kind)) {
+        if (layer_kind(l->kind)->weighted) {
             if (!l->kernel) BUG("layer %d without kernel", i);
             if (l->kernel_rows != l->in_feat)
                 user_error(f, "layers[%d].kernel: expected %d rows (the layer's input features), got %d", ix,
@@ -108,7 +103,7 @@ void check_model(Model *m)
         if (l->act == ACT_SOFTMAX && (l->kind != L_DENSE || !last))
             user_error(f, "layers[%d].activation: softmax is only supported on the last layer, and only "
                        "when that is a dense layer", ix);
-        if (recurrent(l->kind) && l->ract == ACT_SOFTMAX)
+        if (layer_kind(l->kind)->recurrent && l->ract == ACT_SOFTMAX)
             user_error(f, "layers[%d].recurrent_activation: softmax is not supported here (use sigmoid, "
                        "hard_sigmoid, tanh, linear or relu)", ix);
     }

@@ -4,12 +4,6 @@
 #include <cjson/cJSON.h>
 #include <stdlib.h>
 
-static const char *kind_str(EngineKind k)
-{
-    static const char *s[] = {"dense", "cell", "flatten", "reverse", "activation", "softmax"};
-    return s[k];
-}
-
 void emit_report(const Netlist *n, const Schedule *s, const char *dir)
 {
     const Model *m = n->model;
@@ -25,8 +19,11 @@ void emit_report(const Netlist *n, const Schedule *s, const char *dir)
         cJSON *o = cJSON_CreateObject();
         cJSON_AddStringToObject(o, "module", e->name);
         cJSON_AddStringToObject(o, "layer", e->layer->name);
-        cJSON_AddStringToObject(o, "kind", kind_str(e->kind));
+        cJSON_AddStringToObject(o, "kind", engine_kind_name(e->kind));
         cJSON_AddStringToObject(o, "role", e->role);
+        cJSON *in = cJSON_AddArrayToObject(o, "inputs"); /* the producers' modules; "input": the design's */
+        for (int j = 0; j < e->n_in; j++)
+            cJSON_AddItemToArray(in, cJSON_CreateString(e->in[j].eng == RNNC_INPUT ? "input" : n->eng[e->in[j].eng].name));
         cJSON_AddNumberToObject(o, "multipliers", e->n_mult);
         cJSON_AddNumberToObject(o, "elementwise_multipliers", e->n_elem_mult);
         cJSON_AddNumberToObject(o, "products_per_job", e->mvm.n_products + e->mvm2.n_products);
@@ -39,6 +36,7 @@ void emit_report(const Netlist *n, const Schedule *s, const char *dir)
         elem += e->n_elem_mult;
         wbits += e->weight_bits;
     }
+    cJSON_AddStringToObject(root, "output", n->out.eng == RNNC_INPUT ? "input" : n->eng[n->out.eng].name);
     cJSON *t = cJSON_AddObjectToObject(root, "totals");
     cJSON_AddNumberToObject(t, "latency_cycles", (double)s->latency_cycles);
     cJSON_AddNumberToObject(t, "ii_cycles", (double)s->ii_cycles);
@@ -61,7 +59,7 @@ void print_summary(FILE *f, const Netlist *n, const Schedule *s)
     long mults = 0;
     for (int i = 0; i < n->n; i++) {
         const Engine *e = &n->eng[i];
-        fprintf(f, "  %-32s %-10s %6d %5d %7d\n", e->name, kind_str(e->kind), e->n_mult, e->mvm.outs ? e->mvm.rf : 0,
+        fprintf(f, "  %-32s %-10s %6d %5d %7d\n", e->name, engine_kind_name(e->kind), e->n_mult, e->mvm.outs ? e->mvm.rf : 0,
                 e->latency);
         mults += e->n_mult;
     }

@@ -23,15 +23,21 @@
 static const char *const lib_modules[] = {"rnnc_quant", "rnnc_product", "rnnc_mac", "rnnc_sum_stage",
                                           "rnnc_max_stage", "rnnc_rom", "rnnc_activation",
                                           "rnnc_lstm_cell", "rnnc_gru_blend", "rnnc_gru_cell",
-                                          "rnnc_gru_reset", "rnnc_gru_update", NULL};
+                                          "rnnc_gru_reset", "rnnc_gru_update", "rnnc_stream_fork",
+                                          "rnnc_merge_add", NULL};
 
 static bool lib_needed(const Netlist *n, const char *mod)
 {
     if (!strcmp(mod, "rnnc_quant") || !strcmp(mod, "rnnc_product") || !strcmp(mod, "rnnc_sum_stage") ||
         !strcmp(mod, "rnnc_activation"))
         return true;
+    for (int i = RNNC_INPUT; i < n->n; i++) {
+        Sink sk[2];
+        if (!strcmp(mod, "rnnc_stream_fork") && stream_sinks(n, i, sk, 2) > 1) return true;
+    }
     for (int i = 0; i < n->n; i++) {
         const Engine *e = &n->eng[i];
+        if (!strcmp(mod, "rnnc_merge_add") && e->kind == ENG_MERGE) return true;
         bool rf = (e->mvm.outs && e->mvm.rf > 1) || (e->mvm2.outs && e->mvm2.rf > 1);
         if ((!strcmp(mod, "rnnc_mac") || !strcmp(mod, "rnnc_rom")) && rf) return true;
         if (!strcmp(mod, "rnnc_max_stage") && e->kind == ENG_SOFTMAX) return true;

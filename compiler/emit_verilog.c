@@ -1335,6 +1335,43 @@ static void emit_softmax(Out *o, const Engine *e)
     free(fi);
 }
 
+/* A MERGE engine's module: the two inputs s_axis_* and s1_axis_* into rnnc_merge_add. */
+static void merge_open(Out *o, const Engine *e)
+{
+    char ta[64], tb[64], to[64];
+    fx_format(e->in_t, ta, sizeof ta);
+    fx_format(e->in1_t, tb, sizeof tb);
+    fx_format(e->out_t, to, sizeof to);
+    w(o, "//\n// s_axis: %d x %s; s1_axis: %d x %s; m_axis: %d x %s, the elementwise sum\n", e->in_n, ta,
+      e->in_n, tb, e->out_n, to);
+    w(o, "// A job accepted in cycle c (both inputs taken) has its result on m_axis from cycle c+%d.\n", e->latency);
+    w(o, "`resetall\n`timescale 1ns / 1ps\n`default_nettype none\n\n");
+    w(o, "module %s #(\n    /* verilator lint_off UNUSEDPARAM */\n", e->name);
+    w(o, "    parameter MEM_PATH = \"mem/\"  // where the $readmemh tables are (none here)\n");
+    w(o, "    /* verilator lint_on UNUSEDPARAM */\n) (\n    input  wire clk,\n    input  wire rst,\n");
+    w(o, "    input  wire s_axis_tvalid,\n    output wire s_axis_tready,\n    input  wire [%d:0] s_axis_tdata,\n"
+         "    input  wire s_axis_tlast,\n", e->in_n * e->in_t.w - 1);
+    w(o, "    input  wire s1_axis_tvalid,\n    output wire s1_axis_tready,\n    input  wire [%d:0] s1_axis_tdata,\n"
+         "    input  wire s1_axis_tlast,\n", e->in_n * e->in1_t.w - 1);
+    w(o, "    output wire m_axis_tvalid,\n    input  wire m_axis_tready,\n    output wire [%d:0] m_axis_tdata,\n"
+         "    output wire m_axis_tlast\n);\n", e->out_n * e->out_t.w - 1);
+}
+
+static void emit_merge(Out *o, const Engine *e)
+{
+    FxType a = e->in_t, b = e->in1_t, y = e->out_t;
+    w(o, "    rnnc_merge_add #(.N(%d), .A_W(%d), .A_F(%d), .A_SIGNED(%d), .B_W(%d), .B_F(%d), .B_SIGNED(%d), "
+         ".OUT_W(%d), .OUT_F(%d), .OUT_SIGNED(%d), .ROUND(%d), .SATURATE(%d)) u_add (\n",
+      e->in_n, a.w, fx_frac(a), a.sgn, b.w, fx_frac(b), b.sgn, y.w, fx_frac(y), y.sgn, y.q, y.o);
+    w(o, "        .clk(clk), .rst(rst),\n");
+    w(o, "        .s0_axis_tvalid(s_axis_tvalid), .s0_axis_tready(s_axis_tready), .s0_axis_tdata(s_axis_tdata), "
+         ".s0_axis_tlast(s_axis_tlast),\n");
+    w(o, "        .s1_axis_tvalid(s1_axis_tvalid), .s1_axis_tready(s1_axis_tready), .s1_axis_tdata(s1_axis_tdata), "
+         ".s1_axis_tlast(s1_axis_tlast),\n");
+    w(o, "        .m_axis_tvalid(m_axis_tvalid), .m_axis_tready(m_axis_tready), .m_axis_tdata(m_axis_tdata), "
+         ".m_axis_tlast(m_axis_tlast));\n");
+}
+
 static void emit_engine(const Netlist *n, const Engine *e, const char *dir)
 {
     char rel[300];
@@ -1344,7 +1381,8 @@ static void emit_engine(const Netlist *n, const Engine *e, const char *dir)
     snprintf(what, sizeof what, "Engine %s: %s of layer %s (%s).", e->name, e->role, e->layer->name,
              layer_kind_name(e->layer->kind));
     header(&o, what);
-    module_open(&o, e);
+    if (e->kind == ENG_MERGE) merge_open(&o, e);
+    else module_open(&o, e);
     switch (e->kind) {
     case ENG_DENSE: emit_dense(&o, e); break;
     case ENG_CELL: emit_cell(&o, e); break;
@@ -1352,50 +1390,135 @@ static void emit_engine(const Netlist *n, const Engine *e, const char *dir)
     case ENG_REVERSE: emit_reverse(&o, e); break;
     case ENG_ACT: emit_act_engine(&o, e); break;
     case ENG_SOFTMAX: emit_softmax(&o, e); break;
+    case ENG_MERGE: emit_merge(&o, e); break;
     }
     module_close(&o);
     fclose(o.f);
 }
 
-static void emit_top(const Netlist *n, const Schedule *s, const char *dir)
+/* ---- the top: the netlist graph as wires ----
+ * Stream k is the model input (k = 0) or engine k-1's output: wires st<k>_*. A stream with
+ * several readers (the design's output counts as one) forks through rnnc_stream_fork into
+ * branches st<k>b<j>_*, one per reader, each with its own valid/ready. */
+
+/* The wires a reader (engine eng's input slot, or eng == n->n: the design's output) sees of
+ * the stream of producer src. */
+static void reader_wires(const Netlist *n, int src, int eng, int slot, char *buf, size_t len)
+{
+    Sink *sk = xcalloc((size_t)n->n * RNNC_IN_MAX + 1, sizeof *sk);
+    int c = stream_sinks(n, src, sk, n->n * RNNC_IN_MAX + 1);
+    snprintf(buf, len, "st%d", src + 1);
+    for (int k = 0; c > 1 && k < c; k++)
+        if (sk[k].eng == eng && sk[k].slot == slot) snprintf(buf, len, "st%db%d", src + 1, k);
+    free(sk);
+}
+
+static int stream_bits(const Netlist *n, int src)
 {
     const Model *m = n->model;
-    char rel[300];
-    snprintf(rel, sizeof rel, "rtl/%s.v", m->name);
-    Out o = {.f = xfopen_w(dir, rel), .n = n, .dir = dir};
-    header(&o, "Top module: AXI-Stream in (one beat per timestep), AXI-Stream out.");
+    return src == RNNC_INPUT ? m->features * m->input_type.w : n->eng[src].out_n * n->eng[src].out_t.w;
+}
+
+/* Concatenation {st<k>b<c-1>_<sig>, ..., st<k>b0_<sig>} of a fork's branches. */
+static void branch_cat(Out *o, int k, int c, const char *sig)
+{
+    w(o, "{");
+    for (int j = c - 1; j >= 0; j--) w(o, "st%db%d_%s%s", k, j, sig, j ? ", " : "}");
+}
+
+static void top_forks(Out *o, const Netlist *n)
+{
+    Sink *sk = xcalloc((size_t)n->n * RNNC_IN_MAX + 1, sizeof *sk);
+    for (int src = RNNC_INPUT; src < n->n; src++) {
+        int c = stream_sinks(n, src, sk, n->n * RNNC_IN_MAX + 1), k = src + 1, bits = stream_bits(n, src);
+        if (c < 2) continue;
+        if (src >= 0 && n->eng[src].vec_out) BUG("a memory link cannot fork");
+        w(o, "    // stream %d forks to %d readers\n", k, c);
+        for (int j = 0; j < c; j++)
+            w(o, "    wire st%db%d_valid, st%db%d_ready, st%db%d_last;\n    wire [%d:0] st%db%d_data;\n", k, j, k, j, k, j,
+              bits - 1, k, j);
+        w(o, "    rnnc_stream_fork #(.N(%d), .WIDTH(%d)) u_fork_st%d (\n        .clk(clk), .rst(rst),\n", c, bits, k);
+        w(o, "        .s_axis_tvalid(st%d_valid), .s_axis_tready(st%d_ready), .s_axis_tdata(st%d_data), "
+             ".s_axis_tlast(st%d_last),\n        .m_axis_tvalid(", k, k, k, k);
+        branch_cat(o, k, c, "valid");
+        w(o, "), .m_axis_tready(");
+        branch_cat(o, k, c, "ready");
+        w(o, "),\n        .m_axis_tdata(");
+        branch_cat(o, k, c, "data");
+        w(o, "), .m_axis_tlast(");
+        branch_cat(o, k, c, "last");
+        w(o, "));\n");
+    }
+    free(sk);
+}
+
+static void top_engine(Out *o, const Netlist *n, int i)
+{
+    const Engine *e = &n->eng[i];
+    char s[2][32];
+    for (int j = 0; j < e->n_in; j++) reader_wires(n, e->in[j].eng, i, j, s[j], sizeof s[j]);
+    w(o, "    %s #(.MEM_PATH(MEM_PATH)) u_%s_%s (\n", e->name, e->layer->name, e->role);
+    w(o, "        .clk(clk), .rst(rst),\n");
+    if (e->vec_in)
+        w(o, "        .s_axis_tvalid(%s_valid), .s_axis_tready(%s_ready), .s_vec_we(%s_we), .s_vec_addr(%s_addr), "
+             ".s_vec_data(%s_data), .s_axis_tlast(%s_last),\n", s[0], s[0], s[0], s[0], s[0], s[0]);
+    else
+        w(o, "        .s_axis_tvalid(%s_valid), .s_axis_tready(%s_ready), .s_axis_tdata(%s_data), .s_axis_tlast(%s_last),\n",
+          s[0], s[0], s[0], s[0]);
+    if (e->n_in > 1)
+        w(o, "        .s1_axis_tvalid(%s_valid), .s1_axis_tready(%s_ready), .s1_axis_tdata(%s_data), .s1_axis_tlast(%s_last),\n",
+          s[1], s[1], s[1], s[1]);
+    if (e->vec_out)
+        w(o, "        .m_axis_tvalid(st%d_valid), .m_axis_tready(st%d_ready), .m_vec_we(st%d_we), .m_vec_addr(st%d_addr), "
+             ".m_vec_data(st%d_data), .m_axis_tlast(st%d_last));\n", i + 1, i + 1, i + 1, i + 1, i + 1, i + 1);
+    else
+        w(o, "        .m_axis_tvalid(st%d_valid), .m_axis_tready(st%d_ready), .m_axis_tdata(st%d_data), .m_axis_tlast(st%d_last));\n",
+          i + 1, i + 1, i + 1, i + 1);
+}
+
+static void top_header(Out *o, const Netlist *n, const Schedule *s)
+{
+    const Model *m = n->model;
+    header(o, "Top module: AXI-Stream in (one beat per timestep), AXI-Stream out.");
     int inb = m->features * m->input_type.w, outb = m->out_feat * m->out_type.w;
     char ti[64], to[64];
     fx_format(m->input_type, ti, sizeof ti);
     fx_format(m->out_type, to, sizeof to);
-    w(&o, "//\n// port            dir  width  meaning\n");
-    w(&o, "// clk             in   1      clock\n// rst             in   1      synchronous reset, active high\n");
-    w(&o, "// s_axis_tvalid   in   1      a timestep is offered\n// s_axis_tready   out  1      it is taken this cycle\n");
-    w(&o, "// s_axis_tdata    in   %-6d %d features x %s, feature 0 in the low bits\n", inb, m->features, ti);
-    w(&o, "// s_axis_tlast    in   1      last timestep (the design counts %d timesteps itself)\n", m->timesteps);
-    w(&o, "// m_axis_tvalid   out  1      an output beat is offered\n// m_axis_tready   in   1      it is taken this cycle\n");
-    w(&o, "// m_axis_tdata    out  %-6d %d outputs x %s, output 0 in the low bits\n", outb, m->out_feat, to);
-    w(&o, "// m_axis_tlast    out  1      last output beat of a sequence\n//\n");
-    w(&o, "// latency_cycles %ld (first input beat taken -> last output beat, inputs back to back)\n", s->latency_cycles);
-    w(&o, "// ii_cycles      %ld (cycles between sequence starts when streaming)\n", s->ii_cycles);
-    w(&o, "`resetall\n`timescale 1ns / 1ps\n`default_nettype none\n\n");
-    w(&o, "module %s #(\n    parameter MEM_PATH = \"mem/\"  // where the $readmemh tables are\n) (\n", m->name);
-    w(&o, "    input  wire clk,\n    input  wire rst,\n    input  wire s_axis_tvalid,\n    output wire s_axis_tready,\n");
-    w(&o, "    input  wire [%d:0] s_axis_tdata,\n    input  wire s_axis_tlast,\n", inb - 1);
-    w(&o, "    output wire m_axis_tvalid,\n    input  wire m_axis_tready,\n");
-    w(&o, "    output wire [%d:0] m_axis_tdata,\n    output wire m_axis_tlast\n);\n", outb - 1);
+    w(o, "//\n// port            dir  width  meaning\n");
+    w(o, "// clk             in   1      clock\n// rst             in   1      synchronous reset, active high\n");
+    w(o, "// s_axis_tvalid   in   1      a timestep is offered\n// s_axis_tready   out  1      it is taken this cycle\n");
+    w(o, "// s_axis_tdata    in   %-6d %d features x %s, feature 0 in the low bits\n", inb, m->features, ti);
+    w(o, "// s_axis_tlast    in   1      last timestep (the design counts %d timesteps itself)\n", m->timesteps);
+    w(o, "// m_axis_tvalid   out  1      an output beat is offered\n// m_axis_tready   in   1      it is taken this cycle\n");
+    w(o, "// m_axis_tdata    out  %-6d %d outputs x %s, output 0 in the low bits\n", outb, m->out_feat, to);
+    w(o, "// m_axis_tlast    out  1      last output beat of a sequence\n//\n");
+    w(o, "// latency_cycles %ld (first input beat taken -> last output beat, inputs back to back)\n", s->latency_cycles);
+    w(o, "// ii_cycles      %ld (cycles between sequence starts when streaming)\n", s->ii_cycles);
+    w(o, "`resetall\n`timescale 1ns / 1ps\n`default_nettype none\n\n");
+    w(o, "module %s #(\n    parameter MEM_PATH = \"mem/\"  // where the $readmemh tables are\n) (\n", m->name);
+    w(o, "    input  wire clk,\n    input  wire rst,\n    input  wire s_axis_tvalid,\n    output wire s_axis_tready,\n");
+    w(o, "    input  wire [%d:0] s_axis_tdata,\n    input  wire s_axis_tlast,\n", inb - 1);
+    w(o, "    output wire m_axis_tvalid,\n    input  wire m_axis_tready,\n");
+    w(o, "    output wire [%d:0] m_axis_tdata,\n    output wire m_axis_tlast\n);\n", outb - 1);
     int iw = clog2i(m->timesteps) < 1 ? 1 : clog2i(m->timesteps);
-    w(&o, "    // sequence boundaries come from counting timesteps\n");
-    w(&o, "    reg [%d:0] in_step;\n    reg in_last;  // registered: in_step == %d\n", iw - 1, m->timesteps - 1);
-    w(&o, "    always @(posedge clk)\n        if (rst) begin\n            in_step <= %d'd0;\n            in_last <= 1'b%d;\n"
+    w(o, "    // sequence boundaries come from counting timesteps\n");
+    w(o, "    reg [%d:0] in_step;\n    reg in_last;  // registered: in_step == %d\n", iw - 1, m->timesteps - 1);
+    w(o, "    always @(posedge clk)\n        if (rst) begin\n            in_step <= %d'd0;\n            in_last <= 1'b%d;\n"
           "        end else if (s_axis_tvalid && s_axis_tready) begin\n", iw, m->timesteps == 1);
-    w(&o, "            in_step <= in_last ? %d'd0 : in_step + %d'd1;\n", iw, iw);
-    if (m->timesteps == 1) w(&o, "            in_last <= 1'b1;\n        end\n");
-    else w(&o, "            in_last <= !in_last && in_step == %d'd%d;\n        end\n", iw, m->timesteps - 2);
+    w(o, "            in_step <= in_last ? %d'd0 : in_step + %d'd1;\n", iw, iw);
+    if (m->timesteps == 1) w(o, "            in_last <= 1'b1;\n        end\n");
+    else w(o, "            in_last <= !in_last && in_step == %d'd%d;\n        end\n", iw, m->timesteps - 2);
+    w(o, "    /* verilator lint_off UNUSEDSIGNAL */\n    wire unused_tlast = s_axis_tlast;\n    /* verilator lint_on UNUSEDSIGNAL */\n");
+}
 
-    w(&o, "    /* verilator lint_off UNUSEDSIGNAL */\n    wire unused_tlast = s_axis_tlast;\n    /* verilator lint_on UNUSEDSIGNAL */\n");
+static void emit_top(const Netlist *n, const Schedule *s, const char *dir)
+{
+    char rel[300], out[32];
+    snprintf(rel, sizeof rel, "rtl/%s.v", n->model->name);
+    Out o = {.f = xfopen_w(dir, rel), .n = n, .dir = dir};
+    top_header(&o, n, s);
     for (int i = 0; i <= n->n; i++) {
-        int bits = i == 0 ? inb : n->eng[i - 1].out_n * n->eng[i - 1].out_t.w;
+        int bits = stream_bits(n, i - 1);
         if (i > 0 && n->eng[i - 1].vec_out) {
             const Engine *pe = &n->eng[i - 1];
             w(&o, "    wire st%d_valid, st%d_ready, st%d_last;\n    wire st%d_we;\n    wire [%d:0] st%d_addr;\n    wire [%d:0] st%d_data;\n",
@@ -1405,26 +1528,11 @@ static void emit_top(const Netlist *n, const Schedule *s, const char *dir)
     }
     w(&o, "    assign st0_valid = s_axis_tvalid;\n    assign s_axis_tready = st0_ready;\n");
     w(&o, "    assign st0_data = s_axis_tdata;\n    assign st0_last = in_last;\n");
-    for (int i = 0; i < n->n; i++) {
-        const Engine *e = &n->eng[i];
-        w(&o, "    %s #(.MEM_PATH(MEM_PATH)) u_%s_%s (\n", e->name, e->layer->name, e->role);
-        w(&o, "        .clk(clk), .rst(rst),\n");
-        if (e->vec_in)
-            w(&o, "        .s_axis_tvalid(st%d_valid), .s_axis_tready(st%d_ready), .s_vec_we(st%d_we), .s_vec_addr(st%d_addr), "
-                  ".s_vec_data(st%d_data), .s_axis_tlast(st%d_last),\n", i, i, i, i, i, i);
-        else
-            w(&o, "        .s_axis_tvalid(st%d_valid), .s_axis_tready(st%d_ready), .s_axis_tdata(st%d_data), .s_axis_tlast(st%d_last),\n",
-              i, i, i, i);
-        if (e->vec_out)
-            w(&o, "        .m_axis_tvalid(st%d_valid), .m_axis_tready(st%d_ready), .m_vec_we(st%d_we), .m_vec_addr(st%d_addr), "
-                  ".m_vec_data(st%d_data), .m_axis_tlast(st%d_last));\n", i + 1, i + 1, i + 1, i + 1, i + 1, i + 1);
-        else
-            w(&o, "        .m_axis_tvalid(st%d_valid), .m_axis_tready(st%d_ready), .m_axis_tdata(st%d_data), .m_axis_tlast(st%d_last));\n",
-              i + 1, i + 1, i + 1, i + 1);
-    }
-    int k = n->n;
-    w(&o, "    assign m_axis_tvalid = st%d_valid;\n    assign st%d_ready = m_axis_tready;\n", k, k);
-    w(&o, "    assign m_axis_tdata = st%d_data;\n    assign m_axis_tlast = st%d_last;\n", k, k);
+    top_forks(&o, n);
+    for (int i = 0; i < n->n; i++) top_engine(&o, n, i);
+    reader_wires(n, n->out.eng, n->n, 0, out, sizeof out);
+    w(&o, "    assign m_axis_tvalid = %s_valid;\n    assign %s_ready = m_axis_tready;\n", out, out);
+    w(&o, "    assign m_axis_tdata = %s_data;\n    assign m_axis_tlast = %s_last;\n", out, out);
     w(&o, "\nendmodule\n\n`resetall\n");
     fclose(o.f);
 }

@@ -44,9 +44,6 @@ static void copy_str(char *dst, size_t len, const char *src)
 #define MAX_DIM 4096
 #define MAX_WEIGHTS (1L << 26)
 
-static const char supported_layers[] =
-    "InputLayer, Dense, LSTM, GRU, SimpleRNN, Flatten, Dropout, Activation (also ReLU, Softmax, "
-    "SpatialDropout1D, GaussianNoise, GaussianDropout, AlphaDropout)";
 static const char supported_acts[] = "linear, relu, sigmoid, tanh, hard_sigmoid (Keras 2's), softmax";
 
 /* ---- what a file is ---- */
@@ -472,24 +469,11 @@ static ActKind act_of(const Ctx *c, const KLayer *l, const char *key, ActKind df
     kerr(c, l, "%s '%.40s' is not supported (supported: %s)", key, s, supported_acts);
 }
 
-typedef struct {
-    const char *cls, *type;
-} ClassMap;
-
-static const ClassMap class_map[] = {
-    {"Dense", "dense"},           {"LSTM", "lstm"},
-    {"GRU", "gru"},               {"SimpleRNN", "simple_rnn"},
-    {"Flatten", "flatten"},       {"Dropout", "dropout"},
-    {"Activation", "activation"}, {"ReLU", "activation"},
-    {"Softmax", "activation"},    {"SpatialDropout1D", "dropout"},
-    {"GaussianNoise", "dropout"}, {"GaussianDropout", "dropout"},
-    {"AlphaDropout", "dropout"},  {NULL, NULL}};
-
+/* The rnnc layer type of a Keras class (layer_kinds, kinds.c), NULL when rnnc has none. */
 static const char *rnnc_type(const char *cls)
 {
-    for (int i = 0; class_map[i].cls; i++)
-        if (!strcmp(class_map[i].cls, cls)) return class_map[i].type;
-    return NULL;
+    LayerKind k;
+    return layer_kind_by_keras(cls, &k) ? layer_kind_name(k) : NULL;
 }
 
 /* Keras 3's key for a layer under layers/: the class in snake case, _1, _2 ... on repeats. */
@@ -679,8 +663,10 @@ static void arch_layers(Ctx *c, const cJSON *root, ArchInfo *ai)
         if (!rnnc_type(l->cls)) {
             const cJSON *inner = get(l->cfg, "layer");
             const char *icls = cJSON_IsObject(inner) ? str_of(inner, "class_name") : NULL;
+            char supported[300];
+            keras_class_list(supported, sizeof supported);
             kerr(c, l, "not supported%s%s%s; rnnc reads %s", icls ? " (wrapping " : "", icls ? icls : "",
-                 icls ? ")" : "", supported_layers);
+                 icls ? ")" : "", supported);
         }
         c->kl[c->n++] = *l;
     }
@@ -800,8 +786,10 @@ static cJSON *build_layer(Ctx *c, KLayer *l, const char *name, int *feat, int *s
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "type", type);
     cJSON_AddStringToObject(o, "name", name);
-    bool rec = !strcmp(type, "lstm") || !strcmp(type, "gru") || !strcmp(type, "simple_rnn");
-    if (!strcmp(type, "dense") || rec) {
+    LayerKind kind;
+    if (!layer_kind_by_name(type, &kind)) BUG("class %s", l->cls);
+    bool rec = layer_kind(kind)->recurrent;
+    if (layer_kind(kind)->weighted) {
         const cJSON *u = get(l->cfg, "units");
         if (!cJSON_IsNumber(u) || u->valuedouble < 1 || u->valuedouble > MAX_DIM || u->valuedouble != floor(u->valuedouble))
             kerr(c, l, "units is not a number in 1..%d", MAX_DIM);
@@ -828,7 +816,7 @@ static cJSON *build_layer(Ctx *c, KLayer *l, const char *name, int *feat, int *s
             if (bool_of(c, l, "time_major", false)) kerr(c, l, "time_major=True is not supported");
             if (!*seq)
                 kerr(c, l, "needs a sequence input, but its input is a vector (an earlier layer returns one vector)");
-            if (strcmp(type, "simple_rnn")) {
+            if (layer_kind_takes(kind, "recurrent_activation")) {
                 ActKind ra = act_of(c, l, "recurrent_activation", ACT_SIGMOID);
                 if (ra == ACT_SOFTMAX) kerr(c, l, "recurrent_activation softmax is not supported");
                 cJSON_AddStringToObject(o, "recurrent_activation", act_name(ra));
@@ -836,7 +824,7 @@ static cJSON *build_layer(Ctx *c, KLayer *l, const char *name, int *feat, int *s
             bool rs = bool_of(c, l, "return_sequences", false);
             add_bool(o, "return_sequences", rs);
             add_bool(o, "go_backwards", bool_of(c, l, "go_backwards", false));
-            gates = !strcmp(type, "lstm") ? 4 : !strcmp(type, "gru") ? 3 : 1;
+            gates = layer_kind(kind)->gates;
         }
         Arr w[4] = {0};
         int n = layer_weights(c, l, rec, w, 4);
@@ -856,7 +844,7 @@ static cJSON *build_layer(Ctx *c, KLayer *l, const char *name, int *feat, int *s
             want_shape(c, l, rk, "recurrent_kernel", 2, units, cols, why);
             cJSON_AddItemToObject(o, "recurrent_kernel", matrix(rk->v, rk->d[0], rk->d[1]));
         }
-        if (!strcmp(type, "gru")) {
+        if (layer_kind_takes(kind, "reset_after")) {
             const cJSON *ra = get(l->cfg, "reset_after");
             if (ra && !cJSON_IsNull(ra)) reset_after = bool_of(c, l, "reset_after", true);
             else reset_after = use_bias ? b->rank == 2 : c->major >= 3; /* older Keras: from the bias */

@@ -255,13 +255,14 @@ static const char *ltype(const cJSON *layer)
 
 static bool weighted(const cJSON *layer)
 {
-    const char *t = ltype(layer);
-    return !strcmp(t, "dense") || !strcmp(t, "lstm") || !strcmp(t, "gru") || !strcmp(t, "simple_rnn");
+    LayerKind k;
+    return layer_kind_by_name(ltype(layer), &k) && layer_kind(k)->weighted;
 }
 
 static bool has_types(const cJSON *layer)
 {
-    return weighted(layer) || !strcmp(ltype(layer), "activation");
+    LayerKind k;
+    return layer_kind_by_name(ltype(layer), &k) && layer_kind_takes(k, "precision");
 }
 
 /* One LayerName/LayerType entry applied to a tree layer. act_only: an hls4ml split-off
@@ -339,12 +340,8 @@ static const char *class_of(const Cfg *c, const cJSON *layer, int i)
 {
     if (c->refs && c->refs[i].cls) return c->refs[i].cls;
     const char *t = ltype(layer);
-    static const char *const map[][2] = {{"dense", "Dense"}, {"lstm", "LSTM"}, {"gru", "GRU"},
-                                         {"simple_rnn", "SimpleRNN"}, {"flatten", "Flatten"},
-                                         {"dropout", "Dropout"}, {"activation", "Activation"}};
-    for (size_t k = 0; k < sizeof map / sizeof map[0]; k++)
-        if (!strcmp(map[k][0], t)) return map[k][1];
-    return t;
+    LayerKind k;
+    return layer_kind_by_name(t, &k) ? layer_kind(k)->keras[0] : t;
 }
 
 static void apply_input(const Cfg *c, const cJSON *e, const char *path)

@@ -8,7 +8,10 @@
  *                          [x; h] itself ("fused" form), which uses the multipliers best.
  *   flatten -> FLATTEN, activation -> ACT, dropout -> nothing, softmax -> DENSE + SOFTMAX.
  * Matrix products are lists of terms per output; lower assigns them to multipliers and
- * derives the adder-tree depth and latency (the timing contract of emit_verilog.c). */
+ * derives the adder-tree depth and latency (the timing contract of emit_verilog.c).
+ * The netlist is a graph (netlist_add: every engine names its inputs); lower_model appends
+ * each layer's engines to the design's output stream, a chain. A hand-built netlist may fork
+ * a stream and join two (MERGE); netlist_finish checks the graph. */
 #include "rnnc.h"
 
 #include <string.h>
@@ -110,14 +113,44 @@ static wide_t bias_acc(const Layer *l, const int64_t *b, int j)
     return fx_cast(b[j], fx_frac(l->ty.bias), l->ty.accum);
 }
 
-static Engine *new_engine(Netlist *n, EngineKind kind, const Layer *l, const char *role)
+Netlist *netlist_new(const Model *m, int table_reg, int cap)
 {
-    Engine *e = &n->eng[n->n++];
+    Netlist *n = xcalloc(1, sizeof *n);
+    n->model = m;
+    n->table_reg = table_reg;
+    n->act_lat = 1 + table_reg;
+    n->fanin = RNNC_FANIN;
+    n->cap = cap;
+    n->eng = xcalloc((size_t)cap, sizeof(Engine));
+    n->out = (PortRef){RNNC_INPUT, 0};
+    return n;
+}
+
+Engine *netlist_add(Netlist *n, EngineKind kind, const Layer *l, const char *role, int n_in, const PortRef *in)
+{
+    if (n->n >= n->cap) BUG("netlist: more than %d engines", n->cap);
+    if (n_in < 1 || n_in > RNNC_IN_MAX) BUG("netlist: %d inputs", n_in);
+    Engine *e = &n->eng[n->n];
     memset(e, 0, sizeof *e);
+    for (int j = 0; j < n_in; j++) {
+        if (in[j].eng < RNNC_INPUT || in[j].eng >= n->n || in[j].port != 0)
+            BUG("netlist: engine %d input %d from engine %d port %d", n->n, j, in[j].eng, in[j].port);
+        e->in[j] = in[j];
+    }
+    n->n++;
+    e->n_in = n_in;
     e->kind = kind;
     e->layer = l;
     snprintf(e->role, sizeof e->role, "%s", role);
     snprintf(e->name, sizeof e->name, "%s_%s_%s", n->model->name, l->name, role);
+    return e;
+}
+
+/* An engine appended to the design's output stream, which it then produces (a chain). */
+static Engine *new_engine(Netlist *n, EngineKind kind, const Layer *l, const char *role)
+{
+    Engine *e = netlist_add(n, kind, l, role, 1, &n->out);
+    n->out = (PortRef){n->n - 1, 0};
     return e;
 }
 
@@ -255,84 +288,144 @@ static void lower_cell(Netlist *n, const Layer *l, FxType in_t, FxType *cur_t)
     *cur_t = l->ty.result;
 }
 
-Netlist *lower_model(const Model *m, int table_reg)
+PortRef lower_dense(Netlist *n, const Layer *l, FxType in_t, PortRef in)
 {
-    Netlist *n = xcalloc(1, sizeof *n);
-    n->model = m;
-    n->table_reg = table_reg;
-    n->act_lat = 1 + table_reg;
-    n->fanin = RNNC_FANIN;
-    n->eng = xcalloc((size_t)(3 * m->n_layers + 2), sizeof(Engine));
-    FxType cur_t = m->input_type;
-    for (int i = 0; i < m->n_layers; i++) {
-        const Layer *l = &m->layers[i];
-        Engine *e;
-        switch (l->kind) {
-        case L_DROPOUT:
-            break;
-        case L_FLATTEN:
-            if (!l->in_seq || l->in_steps == 1) break; /* a vector (or one step) stays as is */
-            e = new_engine(n, ENG_FLATTEN, l, "flat");
-            e->steps = l->in_steps;
-            e->in_n = l->in_feat;
-            e->out_n = l->out_feat;
-            e->in_t = e->out_t = cur_t;
-            break;
-        case L_ACTIVATION:
-            e = new_engine(n, ENG_ACT, l, "act");
-            e->act = l->act;
-            e->in_n = e->out_n = l->in_feat;
-            e->in_t = cur_t;
-            e->out_t = l->ty.result;
-            e->latency = n->act_lat;
-            cur_t = l->ty.result;
-            break;
-        case L_DENSE:
-            e = new_engine(n, ENG_DENSE, l, "dense");
-            lower_dense_mvm(&e->mvm, l, cur_t, l->qbias, l->reuse);
-            finish_mvm(&e->mvm, n->fanin, n->table_reg);
-            e->in_n = l->in_feat;
-            e->in_t = cur_t;
-            e->out_n = l->units;
-            /* direct form: each captured sum is registered, then activated (emit_dense) */
-            e->latency = e->mvm.latency + n->act_lat + (e->mvm.direct ? 1 : 0);
-            if (e->mvm.rf > 1) e->ack_off = e->mvm.rf + 1 + e->mvm.rom_reg; /* reads its input in place */
-            if (l->act == ACT_SOFTMAX) {
-                e->act_none = true;
-                e->out_t = l->ty.accum;
-                Engine *s = new_engine(n, ENG_SOFTMAX, l, "softmax");
-                s->in_n = s->out_n = l->units;
-                s->in_t = l->ty.accum;
-                s->out_t = l->ty.result;
-                s->sm_max_depth = tree_levels(l->units, n->fanin);
-                s->sm_sum_depth = tree_levels(l->units, n->fanin);
-                s->latency = 4 + s->sm_max_depth + s->sm_sum_depth + 2 * n->act_lat;
-                s->n_elem_mult = l->units;
-            } else {
-                e->act = l->act;
-                e->out_t = l->ty.result;
-            }
-            cur_t = l->ty.result;
-            break;
-        default: /* recurrent */
-            if (l->go_backwards) {
-                e = new_engine(n, ENG_REVERSE, l, "rev");
-                e->steps = l->in_steps;
-                e->in_n = e->out_n = l->in_feat;
-                e->in_t = e->out_t = cur_t;
-            }
-            lower_cell(n, l, cur_t, &cur_t);
-            break;
-        }
+    Engine *e = netlist_add(n, ENG_DENSE, l, "dense", 1, &in);
+    lower_dense_mvm(&e->mvm, l, in_t, l->qbias, l->reuse);
+    finish_mvm(&e->mvm, n->fanin, n->table_reg);
+    e->in_n = l->in_feat;
+    e->in_t = in_t;
+    e->out_n = l->units;
+    /* direct form: each captured sum is registered, then activated (emit_dense) */
+    e->latency = e->mvm.latency + n->act_lat + (e->mvm.direct ? 1 : 0);
+    if (e->mvm.rf > 1) e->ack_off = e->mvm.rf + 1 + e->mvm.rom_reg; /* reads its input in place */
+    PortRef out = {n->n - 1, 0};
+    if (l->act != ACT_SOFTMAX) {
+        e->act = l->act;
+        e->out_t = l->ty.result;
+        return out;
     }
+    e->act_none = true;
+    e->out_t = l->ty.accum;
+    Engine *s = netlist_add(n, ENG_SOFTMAX, l, "softmax", 1, &out);
+    s->in_n = s->out_n = l->units;
+    s->in_t = l->ty.accum;
+    s->out_t = l->ty.result;
+    s->sm_max_depth = tree_levels(l->units, n->fanin);
+    s->sm_sum_depth = tree_levels(l->units, n->fanin);
+    s->latency = 4 + s->sm_max_depth + s->sm_sum_depth + 2 * n->act_lat;
+    s->n_elem_mult = l->units;
+    return (PortRef){n->n - 1, 0};
+}
+
+PortRef lower_merge(Netlist *n, const Layer *l, PortRef a, PortRef b, FxType out_t)
+{
+    const PortRef in[2] = {a, b};
+    Engine *e = netlist_add(n, ENG_MERGE, l, "merge", 2, in);
+    const Engine *pa = a.eng == RNNC_INPUT ? NULL : &n->eng[a.eng];
+    const Engine *pb = b.eng == RNNC_INPUT ? NULL : &n->eng[b.eng];
+    const Model *m = n->model;
+    e->in_n = pa ? pa->out_n : m->features;
+    e->in_t = pa ? pa->out_t : m->input_type;
+    e->in1_t = pb ? pb->out_t : m->input_type;
+    e->out_n = e->in_n;
+    e->out_t = out_t;
+    e->latency = 1; /* the sum, cast, registered (rnnc_merge_add) */
+    return (PortRef){n->n - 1, 0};
+}
+
+/* One layer's engines on the design's output stream; cur_t: the stream's type. */
+static void lower_layer(Netlist *n, const Layer *l, FxType *cur_t)
+{
+    Engine *e;
+    switch (l->kind) {
+    case L_DROPOUT:
+        break;
+    case L_FLATTEN:
+        if (!l->in_seq || l->in_steps == 1) break; /* a vector (or one step) stays as is */
+        e = new_engine(n, ENG_FLATTEN, l, "flat");
+        e->steps = l->in_steps;
+        e->in_n = l->in_feat;
+        e->out_n = l->out_feat;
+        e->in_t = e->out_t = *cur_t;
+        break;
+    case L_ACTIVATION:
+        e = new_engine(n, ENG_ACT, l, "act");
+        e->act = l->act;
+        e->in_n = e->out_n = l->in_feat;
+        e->in_t = *cur_t;
+        e->out_t = l->ty.result;
+        e->latency = n->act_lat;
+        *cur_t = l->ty.result;
+        break;
+    case L_DENSE:
+        n->out = lower_dense(n, l, *cur_t, n->out);
+        *cur_t = l->ty.result;
+        break;
+    case L_LSTM:
+    case L_GRU:
+    case L_SIMPLE_RNN:
+        if (l->go_backwards) {
+            e = new_engine(n, ENG_REVERSE, l, "rev");
+            e->steps = l->in_steps;
+            e->in_n = e->out_n = l->in_feat;
+            e->in_t = e->out_t = *cur_t;
+        }
+        lower_cell(n, l, *cur_t, cur_t);
+        break;
+    }
+}
+
+int stream_sinks(const Netlist *n, int src, Sink *out, int max)
+{
+    int k = 0;
+    for (int i = 0; i < n->n; i++)
+        for (int j = 0; j < n->eng[i].n_in; j++)
+            if (n->eng[i].in[j].eng == src) {
+                if (k < max) out[k] = (Sink){i, j};
+                k++;
+            }
+    if (n->out.eng == src) {
+        if (k < max) out[k] = (Sink){n->n, 0};
+        k++;
+    }
+    return k;
+}
+
+/* Every stream's width and type as its consumers expect, every output consumed. */
+static void check_graph(const Netlist *n)
+{
+    const Model *m = n->model;
+    for (int i = 0; i < n->n; i++) {
+        const Engine *e = &n->eng[i];
+        for (int j = 0; j < e->n_in; j++) {
+            int p = e->in[j].eng;
+            int w = p == RNNC_INPUT ? m->features : n->eng[p].out_n;
+            FxType t = p == RNNC_INPUT ? m->input_type : n->eng[p].out_t;
+            if (w != e->in_n || !fx_equal(t, j ? e->in1_t : e->in_t))
+                BUG("netlist: %s input %d does not match its producer", e->name, j);
+        }
+        Sink sk;
+        if (stream_sinks(n, i, &sk, 1) == 0) BUG("netlist: the output of %s goes nowhere", e->name);
+    }
+    int p = n->out.eng;
+    if (p != RNNC_INPUT && (n->eng[p].out_n != m->out_feat || !fx_equal(n->eng[p].out_t, m->out_type)))
+        BUG("netlist: the output stream is not the model's output");
+}
+
+void netlist_finish(Netlist *n)
+{
     /* Memory links: a dense that produces its outputs one at a time (one multiplier, direct
-     * form) feeding a dense that reads its input in place (reuse factor > 1) passes the vector
-     * through a memory in the consumer (block RAM on FPGAs) instead of an output register of
-     * out_n elements and an out_n-way operand multiplexer. Same cycles: each element is written
-     * when its register would have been, and the consumer's operand register becomes the
-     * memory's read register. */
-    for (int i = 0; i + 1 < n->n; i++) {
-        Engine *e = &n->eng[i], *nx = &n->eng[i + 1];
+     * form) feeding only a dense that reads its input in place (reuse factor > 1) passes the
+     * vector through a memory in the consumer (block RAM on FPGAs) instead of an output
+     * register of out_n elements and an out_n-way operand multiplexer. Same cycles: each
+     * element is written when its register would have been, and the consumer's operand
+     * register becomes the memory's read register. */
+    for (int i = 0; i < n->n; i++) {
+        Engine *e = &n->eng[i];
+        Sink sk[2];
+        if (stream_sinks(n, i, sk, 2) != 1 || sk[0].eng == n->n) continue;
+        Engine *nx = &n->eng[sk[0].eng];
         if (e->kind == ENG_DENSE && !e->act_none && e->mvm.direct && e->mvm.n_mult == 1 && nx->kind == ENG_DENSE &&
             nx->mvm.rf > 1 && nx->in_n > 1)
             e->vec_out = nx->vec_in = true;
@@ -342,5 +435,16 @@ Netlist *lower_model(const Model *m, int table_reg)
         e->n_mult = e->mvm.n_mult + e->mvm2.n_mult;
         e->weight_bits = (long)e->mvm.n_products * e->mvm.w_t.w + (long)e->mvm2.n_products * e->mvm2.w_t.w;
     }
+    check_graph(n);
+}
+
+Netlist *lower_model(const Model *m, int table_reg)
+{
+    int cap = 0;
+    for (int i = 0; i < m->n_layers; i++) cap += layer_kind(m->layers[i].kind)->max_engines;
+    Netlist *n = netlist_new(m, table_reg, cap);
+    FxType cur_t = m->input_type;
+    for (int i = 0; i < m->n_layers; i++) lower_layer(n, &m->layers[i], &cur_t);
+    netlist_finish(n);
     return n;
 }

@@ -122,10 +122,10 @@ static void join_list(char *out, size_t len, const char *const *list)
         n += (size_t)snprintf(out + n, len - n, "%s%s", i ? ", " : "", list[i]);
 }
 
-/* Every key of obj must be in allowed, once. `known` (may be NULL) lists keys valid elsewhere,
+/* Every key of obj must be in allowed, once. `known` (may be NULL) tells keys valid elsewhere,
  * for a better message when a key is real but does not apply here. */
 static void check_keys(const Parser *p, const cJSON *obj, const char *path,
-                       const char *const *allowed, const char *const *known, const char *where)
+                       const char *const *allowed, bool (*known)(const char *), const char *where)
 {
     char list[512], kp[PATH_MAX_LEN], tmp[64];
     for (const cJSON *c = obj->child; c; c = c->next) {
@@ -133,7 +133,7 @@ static void check_keys(const Parser *p, const cJSON *obj, const char *path,
         key_path(kp, path, show(k, tmp, sizeof tmp));
         if (!in_list(allowed, k)) {
             join_list(list, sizeof list, allowed);
-            if (known && in_list(known, k))
+            if (known && known(k))
                 jerr(p, kp, "does not apply here (allowed %s: %s)", where, list);
             jerr(p, kp, "unknown key (allowed %s: %s)", where, list);
         }
@@ -244,24 +244,7 @@ static double *read_matrix(const Parser *p, const cJSON *arr, const char *path, 
     return v;
 }
 
-/* ---- layers ---- */
-
-static const char *const kind_names[] = {"dense", "lstm", "gru", "simple_rnn", "flatten", "dropout", "activation", NULL};
-
-#define COMMON "type", "name"
-#define WEIGHTED "units", "activation", "use_bias", "kernel", "bias", "precision", "reuse_factor", "table_size"
-#define RECURRENT "recurrent_kernel", "return_sequences", "go_backwards"
-static const char *const keys_dense[] = {COMMON, WEIGHTED, NULL};
-static const char *const keys_lstm[] = {COMMON, WEIGHTED, RECURRENT, "recurrent_activation", NULL};
-static const char *const keys_gru[] = {COMMON, WEIGHTED, RECURRENT, "recurrent_activation", "reset_after", NULL};
-static const char *const keys_rnn[] = {COMMON, WEIGHTED, RECURRENT, NULL};
-static const char *const keys_flatten[] = {COMMON, NULL};
-static const char *const keys_dropout[] = {COMMON, "rate", NULL};
-static const char *const keys_activation[] = {COMMON, "activation", "precision", "table_size", NULL};
-static const char *const keys_any_layer[] = {COMMON, WEIGHTED, RECURRENT, "recurrent_activation",
-                                             "reset_after", "rate", NULL};
-static const char *const *const layer_keys[] = {keys_dense, keys_lstm, keys_gru, keys_rnn,
-                                                keys_flatten, keys_dropout, keys_activation};
+/* ---- layers (the keys and weights each kind takes: layer_kinds, kinds.c) ---- */
 
 static const char *const precision_keys[] = {"weight", "bias", "recurrent_weight", "accum", "state",
                                              "result", "table", NULL};
@@ -288,70 +271,73 @@ static void parse_layer_precision(const Parser *p, const cJSON *it, const char *
     }
 }
 
-static bool is_recurrent(LayerKind k) { return k == L_LSTM || k == L_GRU || k == L_SIMPLE_RNN; }
-
-static void parse_layer(const Parser *p, const Model *m, const cJSON *obj, int index, Layer *l)
+/* The layer's "type", and its keys checked against the kind's. */
+static LayerKind want_kind(const Parser *p, const cJSON *obj, const char *path)
 {
-    char path[PATH_MAX_LEN], kp[PATH_MAX_LEN], tmp[64], list[160], why[64];
-    index_path(path, "layers", index);
-    if (!cJSON_IsObject(obj)) jerr(p, path, "expected a layer (an object), got %s", describe(obj));
-
+    char kp[PATH_MAX_LEN], tmp[64], list[160], where[48];
     key_path(kp, path, "type");
     const cJSON *it = get(obj, "type");
-    if (!it) {
-        join_list(list, sizeof list, kind_names);
-        jerr(p, kp, "missing (one of: %s)", list);
-    }
+    layer_kind_list(list, sizeof list);
+    if (!it) jerr(p, kp, "missing (one of: %s)", list);
     const char *type = want_string(p, it, kp, "a layer type");
-    int kind = -1;
-    for (int i = 0; kind_names[i]; i++)
-        if (!strcmp(type, kind_names[i])) kind = i;
-    if (kind < 0) {
-        join_list(list, sizeof list, kind_names);
+    LayerKind kind;
+    if (!layer_kind_by_name(type, &kind))
         jerr(p, kp, "unknown layer type \"%s\" (supported: %s)", show(type, tmp, sizeof tmp), list);
+    const char *allowed[32] = {"type", "name"};
+    int n = 2;
+    for (const char *const *k = layer_kind(kind)->keys; *k; k++) {
+        if (n + 1 >= (int)(sizeof allowed / sizeof allowed[0])) BUG("too many keys");
+        allowed[n++] = *k;
     }
-    l->kind = (LayerKind)kind;
-    l->json_index = index;
-    char where[48];
-    snprintf(where, sizeof where, "in a %s layer", kind_names[kind]);
-    check_keys(p, obj, path, layer_keys[kind], keys_any_layer, where);
+    snprintf(where, sizeof where, "in a %s layer", layer_kind_name(kind));
+    check_keys(p, obj, path, allowed, layer_key_known, where);
+    return kind;
+}
 
-    if ((it = get(obj, "name"))) {
-        key_path(kp, path, "name");
-        want_name(p, it, kp, l->name);
-    } else {
-        snprintf(l->name, sizeof l->name, "%s_%d", kind_names[kind], index);
-    }
+static void opt_bool(const Parser *p, const cJSON *obj, const char *path, const char *key, bool *out)
+{
+    char kp[PATH_MAX_LEN];
+    const cJSON *it = get(obj, key);
+    key_path(kp, path, key);
+    if (it) *out = want_bool(p, it, kp);
+}
 
-    bool weighted = l->kind == L_DENSE || is_recurrent(l->kind);
-    bool rec = is_recurrent(l->kind);
-    l->gates = l->kind == L_LSTM ? 4 : l->kind == L_GRU ? 3 : 1;
-    l->act = rec ? ACT_TANH : ACT_LINEAR;
+static void opt_act(const Parser *p, const cJSON *obj, const char *path, const char *key, ActKind *out)
+{
+    char kp[PATH_MAX_LEN];
+    const cJSON *it = get(obj, key);
+    key_path(kp, path, key);
+    if (it) *out = want_act(p, it, kp);
+}
+
+/* The scalar keys; every kind's defaults first (check_keys let through only the kind's keys). */
+static void parse_layer_options(const Parser *p, const Model *m, const cJSON *obj, const char *path, Layer *l)
+{
+    char kp[PATH_MAX_LEN], err[128];
+    const LayerKindInfo *k = layer_kind(l->kind);
+    const cJSON *it;
+    l->gates = k->gates;
+    l->act = k->recurrent ? ACT_TANH : ACT_LINEAR;
     l->ract = ACT_SIGMOID;
-    l->reset_after = l->kind == L_GRU;
-    l->reuse = weighted ? 0 : 1;
+    l->reset_after = layer_kind_takes(l->kind, "reset_after");
+    l->reuse = k->weighted ? 0 : 1;
     l->table_size = 1024;
     FxType d = m->precision, table;
-    char err[128];
     if (!fx_parse("ap_fixed<18,8>", &table, err, sizeof err)) BUG("default table type: %s", err);
     l->ty = (LayerTypes){d, d, d, d, d, d, table};
 
-    if (weighted) {
+    if (k->weighted) {
         key_path(kp, path, "units");
         if (!(it = get(obj, "units"))) jerr(p, kp, "missing (the number of output features, 1..%d)", MAX_DIM);
         l->units = want_int(p, it, kp, 1, MAX_DIM);
     }
     key_path(kp, path, "activation");
-    if ((it = get(obj, "activation"))) l->act = want_act(p, it, kp);
-    else if (l->kind == L_ACTIVATION) jerr(p, kp, "missing (an activation layer needs one)");
-    key_path(kp, path, "recurrent_activation");
-    if ((it = get(obj, "recurrent_activation"))) l->ract = want_act(p, it, kp);
-    key_path(kp, path, "return_sequences");
-    if ((it = get(obj, "return_sequences"))) l->return_sequences = want_bool(p, it, kp);
-    key_path(kp, path, "go_backwards");
-    if ((it = get(obj, "go_backwards"))) l->go_backwards = want_bool(p, it, kp);
-    key_path(kp, path, "reset_after");
-    if ((it = get(obj, "reset_after"))) l->reset_after = want_bool(p, it, kp);
+    if (k->needs_act && !get(obj, "activation")) jerr(p, kp, "missing (an activation layer needs one)");
+    opt_act(p, obj, path, "activation", &l->act);
+    opt_act(p, obj, path, "recurrent_activation", &l->ract);
+    opt_bool(p, obj, path, "return_sequences", &l->return_sequences);
+    opt_bool(p, obj, path, "go_backwards", &l->go_backwards);
+    opt_bool(p, obj, path, "reset_after", &l->reset_after);
     key_path(kp, path, "rate");
     if ((it = get(obj, "rate")) &&
         (!cJSON_IsNumber(it) || !(it->valuedouble >= 0 && it->valuedouble < 1)))
@@ -366,31 +352,16 @@ static void parse_layer(const Parser *p, const Model *m, const cJSON *obj, int i
     }
     key_path(kp, path, "precision");
     if ((it = get(obj, "precision"))) parse_layer_precision(p, it, kp, &l->ty);
+}
 
-    if (!weighted) return;
-
-    /* Weights, Keras layout. */
-    int cols = l->gates * l->units;
-    if (l->gates > 1) snprintf(why, sizeof why, "%d gates x %d units", l->gates, l->units);
-    else snprintf(why, sizeof why, "the layer's units");
-    key_path(kp, path, "kernel");
-    if (!(it = get(obj, "kernel"))) jerr(p, kp, "missing (the input weights, [input features][%d])", cols);
-    l->kernel = read_matrix(p, it, kp, cols, why, &l->kernel_rows);
-
-    if (rec) {
-        int rows;
-        key_path(kp, path, "recurrent_kernel");
-        if (!(it = get(obj, "recurrent_kernel")))
-            jerr(p, kp, "missing (the recurrent weights, [%d][%d])", l->units, cols);
-        l->rkernel = read_matrix(p, it, kp, cols, why, &rows);
-        if (rows != l->units)
-            jerr(p, kp, "expected %d rows (the layer's units), got %d", l->units, rows);
-    }
-
+/* bias: one row of cols numbers, or two (input and recurrent) when reset_after is true. */
+static void parse_bias(const Parser *p, const cJSON *obj, const char *path, Layer *l, int cols, const char *why)
+{
+    char kp[PATH_MAX_LEN];
+    const cJSON *it;
     bool use_bias = true;
-    key_path(kp, path, "use_bias");
-    if ((it = get(obj, "use_bias"))) use_bias = want_bool(p, it, kp);
-    bool two_rows = l->kind == L_GRU && l->reset_after;
+    opt_bool(p, obj, path, "use_bias", &use_bias);
+    bool has_ra = layer_kind_takes(l->kind, "reset_after"), two_rows = has_ra && l->reset_after;
     key_path(kp, path, "bias");
     it = get(obj, "bias");
     l->bias = xcalloc((size_t)cols, sizeof *l->bias);
@@ -406,7 +377,7 @@ static void parse_layer(const Parser *p, const Model *m, const cJSON *obj, int i
         jerr(p, kp, "missing (%d numbers; or set use_bias to false)", cols);
     }
     if (!two_rows) {
-        if (l->kind == L_GRU && cJSON_IsArray(it) && it->child && cJSON_IsArray(it->child))
+        if (has_ra && cJSON_IsArray(it) && it->child && cJSON_IsArray(it->child))
             jerr(p, kp, "expected %d numbers (reset_after is false: one bias row), got an array of arrays", cols);
         read_numbers(p, it, kp, cols, why, l->bias);
         return;
@@ -421,6 +392,48 @@ static void parse_layer(const Parser *p, const Model *m, const cJSON *obj, int i
     memcpy(l->bias, b, (size_t)cols * sizeof *b);
     memcpy(l->rbias, b + cols, (size_t)cols * sizeof *b);
     free(b);
+}
+
+/* Weights, Keras layout: kernel [in][gates*units], recurrent_kernel [units][gates*units], bias. */
+static void parse_weights(const Parser *p, const cJSON *obj, const char *path, Layer *l)
+{
+    char kp[PATH_MAX_LEN], why[64];
+    const cJSON *it;
+    int cols = l->gates * l->units;
+    if (l->gates > 1) snprintf(why, sizeof why, "%d gates x %d units", l->gates, l->units);
+    else snprintf(why, sizeof why, "the layer's units");
+    key_path(kp, path, "kernel");
+    if (!(it = get(obj, "kernel"))) jerr(p, kp, "missing (the input weights, [input features][%d])", cols);
+    l->kernel = read_matrix(p, it, kp, cols, why, &l->kernel_rows);
+
+    if (layer_kind(l->kind)->recurrent) {
+        int rows;
+        key_path(kp, path, "recurrent_kernel");
+        if (!(it = get(obj, "recurrent_kernel")))
+            jerr(p, kp, "missing (the recurrent weights, [%d][%d])", l->units, cols);
+        l->rkernel = read_matrix(p, it, kp, cols, why, &rows);
+        if (rows != l->units)
+            jerr(p, kp, "expected %d rows (the layer's units), got %d", l->units, rows);
+    }
+    parse_bias(p, obj, path, l, cols, why);
+}
+
+static void parse_layer(const Parser *p, const Model *m, const cJSON *obj, int index, Layer *l)
+{
+    char path[PATH_MAX_LEN], kp[PATH_MAX_LEN];
+    index_path(path, "layers", index);
+    if (!cJSON_IsObject(obj)) jerr(p, path, "expected a layer (an object), got %s", describe(obj));
+    l->kind = want_kind(p, obj, path);
+    l->json_index = index;
+    const cJSON *it = get(obj, "name");
+    if (it) {
+        key_path(kp, path, "name");
+        want_name(p, it, kp, l->name);
+    } else {
+        snprintf(l->name, sizeof l->name, "%s_%d", layer_kind_name(l->kind), index);
+    }
+    parse_layer_options(p, m, obj, path, l);
+    if (layer_kind(l->kind)->weighted) parse_weights(p, obj, path, l);
 }
 
 /* ---- the file ---- */

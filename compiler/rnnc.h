@@ -51,6 +51,7 @@ wide_t fx_trunc0_shift(wide_t v, int shift);
 
 typedef enum { ACT_LINEAR, ACT_RELU, ACT_SIGMOID, ACT_TANH, ACT_HARD_SIGMOID, ACT_SOFTMAX } ActKind;
 typedef enum { L_DENSE, L_LSTM, L_GRU, L_SIMPLE_RNN, L_FLATTEN, L_DROPOUT, L_ACTIVATION } LayerKind;
+#define L_KIND_COUNT (L_ACTIVATION + 1)     /* the last kind + 1 */
 
 typedef struct {
     FxType weight, rweight, bias, accum, state, result, table;
@@ -117,7 +118,37 @@ bool is_safe_identifier(const char *s);
 char *read_whole_file(const char *path, size_t *len);
 char *try_read_whole_file(const char *path, size_t *len);
 const char *act_name(ActKind a);
+
+/* ---- kinds.c: what a layer kind is, one row per kind (adding a kind: docs/architecture.md) ---- */
+typedef enum {
+    SHAPE_KEEP,         /* output shape = input shape */
+    SHAPE_FEATURES,     /* features -> units, per timestep on a sequence */
+    SHAPE_RECURRENT,    /* a sequence in; a sequence (return_sequences) or a vector of units out */
+    SHAPE_FLATTEN,      /* a sequence -> one vector, timestep-major */
+} ShapeRule;
+#define RNNC_KERAS_MAX 6
+typedef struct {
+    const char *name;                   /* model.json "type"; messages; default layer names */
+    const char *keras[RNNC_KERAS_MAX];  /* Keras classes imported as this kind; [0] the usual one */
+    const char *const *keys;            /* model.json keys besides type and name (NULL-ended) */
+    int gates;                          /* weight blocks: LSTM 4 (i f c o), GRU 3 (z r h), else 1 */
+    bool weighted;                      /* units, kernel, bias, reuse_factor */
+    bool recurrent;                     /* recurrent_kernel, state; needs a sequence input */
+    bool needs_act;                     /* "activation" is required */
+    bool pass_type;                     /* shape-only: the result type is the input's */
+    ShapeRule shape;
+    int max_engines;                    /* engines lower.c makes of one layer, at most */
+    const char *engines;                /* which (docs/architecture.md) */
+} LayerKindInfo;
+extern const LayerKindInfo layer_kinds[L_KIND_COUNT];
+const LayerKindInfo *layer_kind(LayerKind k);
 const char *layer_kind_name(LayerKind k);
+bool layer_kind_by_name(const char *name, LayerKind *k);   /* model.json type */
+bool layer_kind_by_keras(const char *cls, LayerKind *k);   /* Keras class_name */
+bool layer_kind_takes(LayerKind k, const char *key);       /* a model.json key of this kind */
+bool layer_key_known(const char *key);                     /* ... of any kind */
+void layer_kind_list(char *out, size_t len);               /* "dense, lstm, ..." */
+void keras_class_list(char *out, size_t len);              /* "InputLayer, Dense, ... (also ...)" */
 
 /* ---- parse.c: model.json -> Model (weights as doubles, types resolved) ---- */
 Model *parse_model(const char *path);
@@ -193,10 +224,26 @@ typedef struct {
     FxType op_t, w_t;   /* common operand and weight types (exact alignment) */
 } Mvm;
 
-typedef enum { ENG_DENSE, ENG_CELL, ENG_FLATTEN, ENG_REVERSE, ENG_ACT, ENG_SOFTMAX } EngineKind;
+typedef enum { ENG_DENSE, ENG_CELL, ENG_FLATTEN, ENG_REVERSE, ENG_ACT, ENG_SOFTMAX, ENG_MERGE } EngineKind;
+#define ENG_KIND_COUNT (ENG_MERGE + 1)      /* the last kind + 1 */
+
+/* The netlist is a graph: every engine names the stream each of its inputs comes from, a
+ * producer's output port. A stream may feed several inputs (a fork: the top gives each its
+ * own handshake, rnnc_stream_fork); an engine may take several streams (a join: MERGE). */
+#define RNNC_IN_MAX 2           /* inputs per engine (MERGE: 2) */
+#define RNNC_INPUT (-1)         /* PortRef.eng of the model input */
+typedef struct {
+    int eng;                    /* producer engine index, or RNNC_INPUT */
+    int port;                   /* its output port (every engine has one: 0) */
+} PortRef;
+extern const char *const engine_kind_names[ENG_KIND_COUNT];     /* kinds.c: report, --dump */
+const char *engine_kind_name(EngineKind k);
 
 typedef struct {
     EngineKind kind;
+    int n_in;                            /* inputs: 1, MERGE 2 */
+    PortRef in[RNNC_IN_MAX];             /* where each input comes from (producers come first) */
+    FxType in1_t;                        /* MERGE: the second input's type (in_n elements) */
     char name[2 * RNNC_NAME_MAX + 16];   /* Verilog module name */
     char role[16];                       /* "proj", "cell", "dense", ... */
     const Layer *layer;
@@ -225,10 +272,14 @@ typedef struct {
     long weight_bits;
 } Engine;
 
-typedef struct {
+typedef struct Netlist {
     const Model *model;
     Engine *eng;
-    int n;
+    int n, cap;         /* engines, in topological order; room for cap (netlist_add checks) */
+    PortRef out;        /* the stream that leaves the design (m_axis) */
+    /* the reference outputs of one sequence for --sim (NULL: emulate_fixed of the model; a
+     * hand-built netlist brings its own, tests/graph) */
+    void (*reference)(const struct Netlist *n, const double *in, int64_t *out_raw);
     int fanin;
     int table_reg;      /* 1: activations register their table index (slow parts, e.g. iCE40) */
     int act_lat;        /* cycles per activation: 1 + table_reg */
@@ -237,6 +288,20 @@ typedef struct {
 #define RNNC_FANIN 5   /* adder-tree stage: at most this many operands between registers */
 
 Netlist *lower_model(const Model *m, int table_reg);
+/* Building blocks of lower_model, also for netlists built by hand (tests/graph): an empty
+ * netlist with room for cap engines; an engine appended with its inputs (a bug past cap or
+ * with an input that is not an earlier engine); a layer's DENSE (+ SOFTMAX) on stream in; a
+ * MERGE adding streams a and b elementwise, cast to out_t; the finishing pass (memory links,
+ * totals, the graph checked: widths and types of every stream, every output consumed). */
+Netlist *netlist_new(const Model *m, int table_reg, int cap);
+Engine *netlist_add(Netlist *n, EngineKind kind, const Layer *l, const char *role, int n_in, const PortRef *in);
+PortRef lower_dense(Netlist *n, const Layer *l, FxType in_t, PortRef in);
+PortRef lower_merge(Netlist *n, const Layer *l, PortRef a, PortRef b, FxType out_t);
+void netlist_finish(Netlist *n);
+/* The inputs a stream feeds (consumer engine and input slot; eng == n->n: the design's
+ * output), at most max of them; returns how many there are. src: producer index or RNNC_INPUT. */
+typedef struct { int eng, slot; } Sink;
+int stream_sinks(const Netlist *n, int src, Sink *out, int max);
 int clog2i(long v);
 
 /* ---- schedule.c: latency and initiation interval by a cycle-accurate model of the

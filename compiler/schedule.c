@@ -12,7 +12,12 @@
  *     in the start cycle, or, for engines that read it in place over several cycles (reuse
  *     factor > 1), ack_off cycles later.
  *   FLATTEN: s_ready = !(m_valid && s_last); the last beat sets m_valid.
- *   REVERSE: fills T beats, then drains them last-first one per cycle, then fills again. */
+ *   REVERSE: fills T beats, then drains them last-first one per cycle, then fills again.
+ *   MERGE (a join): a MAP engine of latency 1 whose job starts when both inputs are valid;
+ *     each input is ready when the engine can start and the other input is valid.
+ * Streams follow the netlist graph: a stream read by several inputs forks (rnnc_stream_fork):
+ * each branch is valid until it takes the beat, the producer sees ready when every branch has
+ * taken it or takes it now. */
 #include "rnnc.h"
 
 #include <stdlib.h>
@@ -91,6 +96,86 @@ static void eng_step(const Engine *e, EngState *s, bool hs_in, bool valid_in, bo
     }
 }
 
+/* One input of an engine, or the design's output: the stream it reads (0: the model input,
+ * i + 1: engine i's output) and, when that stream forks, whether this branch has taken the
+ * current beat (rnnc_stream_fork's `taken`). v, l, r: this cycle's valid, last, ready. */
+typedef struct {
+    int src;
+    bool fork, taken;
+    bool v, l, r;
+} Edge;
+
+typedef struct {
+    const Netlist *n;
+    EngState *st;
+    Edge *ed;           /* engine i's inputs at base[i].., then the design's output */
+    int *base, n_ed;
+    bool *pv, *pl, *pr; /* per stream: the producer's valid, last; ready (all branches) */
+} SchedGraph;
+
+static void graph_init(SchedGraph *g, const Netlist *n)
+{
+    g->n = n;
+    g->st = xcalloc((size_t)n->n, sizeof *g->st);
+    g->base = xcalloc((size_t)n->n + 1, sizeof *g->base);
+    for (int i = 0; i < n->n; i++) g->base[i + 1] = g->base[i] + n->eng[i].n_in;
+    g->n_ed = g->base[n->n] + 1;
+    g->ed = xcalloc((size_t)g->n_ed, sizeof *g->ed);
+    for (int i = 0; i < n->n; i++)
+        for (int j = 0; j < n->eng[i].n_in; j++) g->ed[g->base[i] + j].src = n->eng[i].in[j].eng + 1;
+    g->ed[g->n_ed - 1].src = n->out.eng + 1;
+    Sink sk[2];
+    for (int k = 0; k < g->n_ed; k++) g->ed[k].fork = stream_sinks(n, g->ed[k].src - 1, sk, 2) > 1;
+    g->pv = xcalloc((size_t)n->n + 1, sizeof(bool));
+    g->pl = xcalloc((size_t)n->n + 1, sizeof(bool));
+    g->pr = xcalloc((size_t)n->n + 1, sizeof(bool));
+}
+
+static void graph_free(SchedGraph *g)
+{
+    free(g->st);
+    free(g->base);
+    free(g->ed);
+    free(g->pv);
+    free(g->pl);
+    free(g->pr);
+}
+
+/* One clock cycle: pv/pl[0] (the model input) set by the caller. Returns the output edge. */
+static const Edge *graph_cycle(SchedGraph *g)
+{
+    const Netlist *n = g->n;
+    for (int i = 0; i < n->n; i++) {
+        g->pv[i + 1] = g->st[i].m_valid;
+        g->pl[i + 1] = g->st[i].m_last;
+    }
+    for (int k = 0; k < g->n_ed; k++) {
+        Edge *d = &g->ed[k];
+        d->v = g->pv[d->src] && !d->taken;
+        d->l = g->pl[d->src];
+    }
+    for (int i = 0; i < n->n; i++) {
+        Edge *d = &g->ed[g->base[i]];
+        bool r = eng_ready(&n->eng[i], &g->st[i], d[0].l);
+        for (int j = 0; j < n->eng[i].n_in; j++) /* a join takes its beats together */
+            d[j].r = r && (n->eng[i].n_in == 1 || d[1 - j].v);
+    }
+    g->ed[g->n_ed - 1].r = true; /* the output is always ready */
+    for (int s = 0; s <= n->n; s++) g->pr[s] = true;
+    for (int k = 0; k < g->n_ed; k++) g->pr[g->ed[k].src] &= g->ed[k].r || g->ed[k].taken;
+    for (int i = 0; i < n->n; i++) {
+        const Edge *d = &g->ed[g->base[i]];
+        bool valid_in = d[0].v && (n->eng[i].n_in == 1 || d[1].v);
+        eng_step(&n->eng[i], &g->st[i], d[0].v && d[0].r, valid_in, d[0].l, g->pv[i + 1] && g->pr[i + 1]);
+    }
+    for (int k = 0; k < g->n_ed; k++) {
+        Edge *d = &g->ed[k];
+        if (g->pv[d->src] && g->pr[d->src]) d->taken = false;
+        else if (d->fork && d->v && d->r) d->taken = true;
+    }
+    return &g->ed[g->n_ed - 1];
+}
+
 Schedule *schedule_netlist(const Netlist *n, int n_seq)
 {
     const Model *m = n->model;
@@ -98,10 +183,8 @@ Schedule *schedule_netlist(const Netlist *n, int n_seq)
     sc->n_seq = n_seq;
     sc->seq_start = xcalloc((size_t)n_seq, sizeof(long));
     sc->seq_end = xcalloc((size_t)n_seq, sizeof(long));
-    EngState *st = xcalloc((size_t)n->n, sizeof *st);
-    bool *valid = xcalloc((size_t)n->n + 1, sizeof(bool));
-    bool *last = xcalloc((size_t)n->n + 1, sizeof(bool));
-    bool *ready = xcalloc((size_t)n->n + 1, sizeof(bool));
+    SchedGraph g;
+    graph_init(&g, n);
     long beats_in = 0, total_in = (long)n_seq * m->timesteps;
     long beats_out = 0, out_per_seq = m->out_seq ? m->out_steps : 1;
     long total_out = out_per_seq * n_seq;
@@ -109,23 +192,15 @@ Schedule *schedule_netlist(const Netlist *n, int n_seq)
 
     for (long cyc = 0; beats_out < total_out; cyc++) {
         if (cyc > limit) BUG("schedule did not converge");
-        valid[0] = beats_in < total_in;
-        last[0] = beats_in % m->timesteps == m->timesteps - 1;
-        for (int i = 0; i < n->n; i++) {
-            valid[i + 1] = st[i].m_valid;
-            last[i + 1] = st[i].m_last;
-        }
-        for (int i = 0; i < n->n; i++) ready[i] = eng_ready(&n->eng[i], &st[i], last[i]);
-        ready[n->n] = true;
-        for (int i = 0; i < n->n; i++) {
-            bool hs_in = valid[i] && ready[i], hs_out = valid[i + 1] && ready[i + 1];
-            eng_step(&n->eng[i], &st[i], hs_in, valid[i], last[i], hs_out);
-        }
-        if (valid[0] && ready[0]) {
+        g.pv[0] = beats_in < total_in;
+        g.pl[0] = beats_in % m->timesteps == m->timesteps - 1;
+        bool in_valid = g.pv[0];
+        const Edge *out = graph_cycle(&g);
+        if (in_valid && g.pr[0]) {
             if (beats_in % m->timesteps == 0) sc->seq_start[beats_in / m->timesteps] = cyc;
             beats_in++;
         }
-        if (valid[n->n]) {
+        if (out->v && out->r) {
             beats_out++;
             if (beats_out % out_per_seq == 0) sc->seq_end[beats_out / out_per_seq - 1] = cyc;
         }
@@ -134,27 +209,22 @@ Schedule *schedule_netlist(const Netlist *n, int n_seq)
      * beat of that sequence; for most designs that cycle is also the beat's handshake */
     sc->latency_cycles = sc->seq_end[0];
     sc->ii_cycles = n_seq >= 2 ? sc->seq_start[n_seq - 1] - sc->seq_start[n_seq - 2] : 0;
-    free(st);
-    free(valid);
-    free(last);
-    free(ready);
+    graph_free(&g);
     return sc;
-}
-
-static const char *kind_name(EngineKind k)
-{
-    static const char *names[] = {"dense", "cell", "flatten", "reverse", "act", "softmax"};
-    return names[k];
 }
 
 void dump_schedule(FILE *f, const Netlist *n, const Schedule *s)
 {
-    fprintf(f, "# engine                          kind     mult  rf  depth  mvm_lat  latency\n");
+    fprintf(f, "# engine                          kind       mult  rf  depth  mvm_lat  latency  inputs\n");
     for (int i = 0; i < n->n; i++) {
         const Engine *e = &n->eng[i];
-        fprintf(f, "%-34s %-8s %5d %4d %5d %7d %8d\n", e->name, kind_name(e->kind), e->n_mult,
+        fprintf(f, "%-34s %-10s %5d %4d %5d %7d %8d ", e->name, engine_kind_name(e->kind), e->n_mult,
                 e->mvm.rf, e->mvm.depth, e->mvm.latency, e->latency);
+        for (int j = 0; j < e->n_in; j++)
+            fprintf(f, " %s", e->in[j].eng == RNNC_INPUT ? "input" : n->eng[e->in[j].eng].name);
+        fprintf(f, "\n");
     }
+    fprintf(f, "output %s\n", n->out.eng == RNNC_INPUT ? "input" : n->eng[n->out.eng].name);
     fprintf(f, "latency_cycles %ld\nii_cycles %ld\n", s->latency_cycles, s->ii_cycles);
     for (int k = 0; k < s->n_seq; k++)
         fprintf(f, "seq %d: start %ld end %ld\n", k, s->seq_start[k], s->seq_end[k]);

@@ -197,7 +197,8 @@ int run_simulation(const Netlist *n, const Schedule *sched, const Vectors *v, co
     int first_bad_seq = -1, first_bad_idx = -1;
     for (int k = 0; k < n_seq; k++) {
         const double *in = v->values + (size_t)(k % v->n_seq) * (size_t)T * (size_t)F;
-        emulate_fixed(m, in, exp_raw);
+        if (n->reference) n->reference(n, in, exp_raw);
+        else emulate_fixed(m, in, exp_raw);
         emulate_float(m, in, fl);
         for (int i = 0; i < outs; i++) {
             int64_t r = rtl[(size_t)k * (size_t)outs + (size_t)i];
@@ -249,7 +250,9 @@ int run_simulation(const Netlist *n, const Schedule *sched, const Vectors *v, co
         if (bad_beats) fprintf(stderr, "  %d output beats had x/z bits\n", bad_beats);
         if (mismatches) {
             int k = first_bad_seq, i = first_bad_idx;
-            emulate_fixed(m, v->values + (size_t)(k % v->n_seq) * (size_t)T * (size_t)F, exp_raw);
+            const double *in = v->values + (size_t)(k % v->n_seq) * (size_t)T * (size_t)F;
+            if (n->reference) n->reference(n, in, exp_raw);
+            else emulate_fixed(m, in, exp_raw);
             fprintf(stderr, "  %ld of %ld output values differ from the emulator; first: sequence %d output %d: rtl %.17g, emulator %.17g\n",
                     mismatches, (long)n_seq * outs, k, i, fx_to_double(rtl[(size_t)k * (size_t)outs + (size_t)i], m->out_type),
                     fx_to_double(exp_raw[i], m->out_type));

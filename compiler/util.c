@@ -94,12 +94,6 @@ const char *act_name(ActKind a)
     return n[a];
 }
 
-const char *layer_kind_name(LayerKind k)
-{
-    static const char *n[] = {"dense", "lstm", "gru", "simple_rnn", "flatten", "dropout", "activation"};
-    return n[k];
-}
-
 static char *read_stream(FILE *f, const char *path, size_t *len)
 {
     size_t cap = 1 << 16, n = 0;

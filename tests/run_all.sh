@@ -6,6 +6,7 @@
 #   asan    the error suite and a few end-to-end models with the sanitized compiler
 #   keras   Keras models (.h5, JSON + weights, .keras) against Keras's predictions; bad files
 #   e2e     emitted designs simulated bit-exact and cycle-exact (fixed cases + random models)
+#   graph   hand-built fork/join netlists (tests/graph) simulated bit-exact and cycle-exact
 #   uart    the UART front-end modules (rx, tx, beat (de)serializers), swept and in loopback
 #   flow    synthesis, place and route, bitstream, reports, post-synthesis and UART simulation
 #   formal  rtl_lib handshake/control modules proved by induction, emitted tops by BMC (yosys-smtbmc)
@@ -37,6 +38,7 @@ suite errors "$ROOT/tests/errors/run.sh"
 suite asan "$ROOT/tests/asan/run.sh"
 suite keras "$ROOT/tests/keras/run.sh"
 suite e2e "$ROOT/tests/e2e/run.sh"
+suite graph "$ROOT/tests/graph/run.sh"
 suite uart "$ROOT/tests/rtl/run_uart.sh"
 suite flow "$ROOT/tests/flow/run.sh"
 suite formal "$ROOT/tests/formal/run.sh"

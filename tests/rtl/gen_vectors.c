@@ -916,6 +916,56 @@ static void cell_cases(void)
     gru_before_cases("gru_before_w32_sat", g);
     gru_cell_case("gru_after_w32_sat", g);
 }
+/* ---- streams: rnnc_stream_fork (self-checking), rnnc_merge_add (a + b, cast) ---- */
+
+static void fork_cases(void)
+{
+    static const int shapes[][2] = {{2, 16}, {3, 1}, {4, 37}};
+    for (int i = 0; i < 3; i++)
+        printf("fork_n%d_w%d rnnc_stream_fork N=%d WIDTH=%d TB_SEED=%d\n", shapes[i][0], shapes[i][1], shapes[i][0],
+               shapes[i][1], i + 1);
+}
+
+static void merge_case(const char *name, int n, FxType a, FxType b, FxType out)
+{
+    seed_from(name);
+    char vname[256], path[512], params[1024];
+    snprintf(vname, sizeof vname, "%s.vec", name);
+    FILE *f = open_out(vname, path, sizeof path);
+    int nv = 300, fa = a.w - a.i, fb = b.w - b.i, fm = fa > fb ? fa : fb;
+    wide_t *va = zalloc((size_t)n, sizeof *va), *vb = zalloc((size_t)n, sizeof *vb), *vy = zalloc((size_t)n, sizeof *vy);
+    for (int k = 0; k < nv; k++) {
+        for (int j = 0; j < n; j++) {
+            va[j] = rnd_val(a.w, a.sgn);
+            vb[j] = rnd_val(b.w, b.sgn);
+            wide_t sum = va[j] * ((wide_t)1 << (fm - fa)) + vb[j] * ((wide_t)1 << (fm - fb));
+            vy[j] = fx_cast(sum, fm, out);
+        }
+        phex_flat(f, va, n, a.w);
+        fputc(' ', f);
+        phex_flat(f, vb, n, b.w);
+        fputc(' ', f);
+        phex_flat(f, vy, n, out.w);
+        fputc('\n', f);
+    }
+    fclose(f);
+    free(va);
+    free(vb);
+    free(vy);
+    snprintf(params, sizeof params,
+             "N=%d A_W=%d A_F=%d A_SIGNED=%d B_W=%d B_F=%d B_SIGNED=%d OUT_W=%d OUT_F=%d OUT_SIGNED=%d ROUND=%d "
+             "SATURATE=%d TB_SEED=%d", n, a.w, fa, a.sgn, b.w, fb, b.sgn, out.w, out.w - out.i, out.sgn, out.q, out.o,
+             (int)(rnd64() % 1000) + 1);
+    manifest(name, "rnnc_merge_add", params, nv, path);
+}
+
+static void merge_cases(void)
+{
+    merge_case("merge_n3_same", 3, mk(16, 6, true, 0, 0), mk(16, 6, true, 0, 0), mk(16, 6, true, 0, 0));
+    merge_case("merge_n2_mixed_rnd_sat", 2, mk(12, 4, true, 0, 0), mk(10, 7, false, 0, 0), mk(8, 3, true, 1, 1));
+    merge_case("merge_n1_wide_conv", 1, mk(24, 10, true, 0, 0), mk(18, 2, true, 0, 0), mk(20, 12, true, 2, 0));
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 2) {
@@ -928,5 +978,7 @@ int main(int argc, char **argv)
     stage_cases();
     activation_cases();
     cell_cases();
+    fork_cases();
+    merge_cases();
     return 0;
 }

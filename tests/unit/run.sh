@@ -1,6 +1,6 @@
 #!/bin/sh
 # run.sh: builds tests/unit/test_numerics.c against the numerics sources (fixed.c, tables.c,
-# emulate.c, util.c), runs it, then runs it again built with ASan and UBSan.
+# emulate.c, util.c, kinds.c), runs it, then runs it again built with ASan and UBSan.
 # Usage: tests/unit/run.sh [-v]   (-v prints the measured fixed-vs-float errors)
 # Ends with "unit: N passed, M failed"; exits non-zero on any failure.
 set -u
@@ -9,7 +9,7 @@ CC=${CC:-cc}
 OUT=${BUILD:-$ROOT/build}/unit
 mkdir -p "$OUT"
 SRCS="$ROOT/tests/unit/test_numerics.c $ROOT/compiler/fixed.c $ROOT/compiler/tables.c
-      $ROOT/compiler/emulate.c $ROOT/compiler/util.c"
+      $ROOT/compiler/emulate.c $ROOT/compiler/util.c $ROOT/compiler/kinds.c"
 FLAGS="-std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -I$ROOT/compiler"
 
 pass=0

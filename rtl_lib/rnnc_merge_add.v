@@ -1,0 +1,94 @@
+// rnnc_merge_add: a join of two streams of N elements, y[i] = cast(a[i] + b[i]). The sum is
+// exact (both aligned to max(A_F, B_F) fractional bits), then cast to OUT (rnnc_quant) and
+// registered. Handshake, the MAP timing contract with latency 1 (docs/architecture.md): a job
+// starts when both inputs are valid and the output register is free (!m_axis_tvalid); both
+// beats are taken in that cycle (each input's tready also needs the other's tvalid, so neither
+// is taken alone); the result is on m_axis from the next cycle. m_axis_tlast = a's tlast.
+`resetall
+`timescale 1ns / 1ps
+`default_nettype none
+
+module rnnc_merge_add #(
+    parameter integer N = 1,            // elements per beat
+    parameter integer A_W = 16,         // input a: element width
+    parameter integer A_F = 10,         // input a: fractional bits, >= 0
+    parameter integer A_SIGNED = 1,     // input a: 1 two's complement, 0 unsigned
+    parameter integer B_W = 16,         // input b: element width
+    parameter integer B_F = 10,         // input b: fractional bits, >= 0
+    parameter integer B_SIGNED = 1,     // input b: 1 two's complement, 0 unsigned
+    parameter integer OUT_W = 16,       // output element width, 1..32
+    parameter integer OUT_F = 10,       // output fractional bits, >= 0
+    parameter integer OUT_SIGNED = 1,   // output: 1 two's complement, 0 unsigned
+    parameter integer ROUND = 0,        // 0 AP_TRN, 1 AP_RND, 2 AP_RND_CONV
+    parameter integer SATURATE = 0      // 0 AP_WRAP, 1 AP_SAT
+) (
+    input  wire clk,
+    input  wire rst,
+    input  wire s0_axis_tvalid,
+    output wire s0_axis_tready,
+    input  wire [N*A_W-1:0] s0_axis_tdata,
+    input  wire s0_axis_tlast,
+    input  wire s1_axis_tvalid,
+    output wire s1_axis_tready,
+    input  wire [N*B_W-1:0] s1_axis_tdata,
+    /* verilator lint_off UNUSEDSIGNAL */
+    input  wire s1_axis_tlast,          // the same as s0's in an rnnc design
+    /* verilator lint_on UNUSEDSIGNAL */
+    output reg  m_axis_tvalid,
+    input  wire m_axis_tready,
+    output reg  [N*OUT_W-1:0] m_axis_tdata,
+    output reg  m_axis_tlast
+);
+    localparam integer F = A_F > B_F ? A_F : B_F;
+    // each operand as a signed value with F fractional bits, then one more bit for the sum
+    localparam integer AX_W = A_W + (A_SIGNED != 0 ? 0 : 1) + (F - A_F);
+    localparam integer BX_W = B_W + (B_SIGNED != 0 ? 0 : 1) + (F - B_F);
+    localparam integer S_W = (AX_W > BX_W ? AX_W : BX_W) + 1;
+
+    initial begin
+        if (N < 1 || A_W < 1 || B_W < 1 || A_F < 0 || B_F < 0 || OUT_F < 0 || OUT_W < 1 || OUT_W > 32 ||
+            S_W > 128) begin
+            $display("ERROR: rnnc_merge_add: invalid parameters N=%0d A_W=%0d A_F=%0d B_W=%0d B_F=%0d OUT_W=%0d OUT_F=%0d (instance %m)",
+                     N, A_W, A_F, B_W, B_F, OUT_W, OUT_F);
+            $finish;
+        end
+    end
+
+    wire start = s0_axis_tvalid && s1_axis_tvalid && !m_axis_tvalid;
+    assign s0_axis_tready = s1_axis_tvalid && !m_axis_tvalid;
+    assign s1_axis_tready = s0_axis_tvalid && !m_axis_tvalid;
+
+    genvar i;
+    generate
+        for (i = 0; i < N; i = i + 1) begin : g_elem
+            wire [A_W-1:0] a = s0_axis_tdata[i*A_W +: A_W];
+            wire [B_W-1:0] b = s1_axis_tdata[i*B_W +: B_W];
+            wire signed [S_W-1:0] ax, bx;
+            if (A_SIGNED != 0) begin : g_as
+                assign ax = $signed({{(S_W - A_W){a[A_W-1]}}, a}) <<< (F - A_F);
+            end else begin : g_au
+                assign ax = $signed({{(S_W - A_W){1'b0}}, a}) <<< (F - A_F);
+            end
+            if (B_SIGNED != 0) begin : g_bs
+                assign bx = $signed({{(S_W - B_W){b[B_W-1]}}, b}) <<< (F - B_F);
+            end else begin : g_bu
+                assign bx = $signed({{(S_W - B_W){1'b0}}, b}) <<< (F - B_F);
+            end
+            wire signed [S_W-1:0] sum = ax + bx;
+            wire [OUT_W-1:0] y;
+            rnnc_quant #(.IN_W(S_W), .IN_F(F), .IN_SIGNED(1), .OUT_W(OUT_W), .OUT_F(OUT_F),
+                         .OUT_SIGNED(OUT_SIGNED), .ROUND(ROUND), .SATURATE(SATURATE))
+                u_cast (.in_data(sum), .out_data(y));
+            always @(posedge clk) if (start) m_axis_tdata[i*OUT_W +: OUT_W] <= y;
+        end
+    endgenerate
+
+    always @(posedge clk) begin
+        if (rst) m_axis_tvalid <= 1'b0;
+        else if (start) m_axis_tvalid <= 1'b1;
+        else if (m_axis_tready) m_axis_tvalid <= 1'b0;
+        if (start) m_axis_tlast <= s0_axis_tlast;
+    end
+endmodule
+
+`resetall
