@@ -42,6 +42,10 @@ PROOFS=(
     "uart_tx_cpb5|rnnc_uart_tx|rnnc_uart_tx|CLKS_PER_BIT=5|prove|4"
     "uart_rx_cpb4|rnnc_uart_rx|rnnc_uart_rx|CLKS_PER_BIT=4|prove|4"
     "uart_rx_cpb7|rnnc_uart_rx|rnnc_uart_rx|CLKS_PER_BIT=7|prove|4"
+    "fork_n2_w3|rnnc_stream_fork|rnnc_stream_fork|N=2 WIDTH=3|prove|6"
+    "fork_n3_w1|rnnc_stream_fork|rnnc_stream_fork|N=3 WIDTH=1|prove|6"
+    "merge_n2|rnnc_merge_add|rnnc_merge_add rnnc_quant|N=2 A_W=4 A_F=2 B_W=3 B_F=1 OUT_W=4 OUT_F=1|prove|6"
+    "merge_u_sat|rnnc_merge_add|rnnc_merge_add rnnc_quant|N=1 A_W=3 A_F=0 A_SIGNED=0 B_W=4 B_F=2 OUT_W=3 OUT_F=1 SATURATE=1 ROUND=1|prove|6"
     "mac_s4|rnnc_mac|rnnc_mac rnnc_product rnnc_quant|A_W=4 A_F=2 B_W=4 B_F=2 Q_W=6 Q_F=3 ACC_W=8|prove|4"
     "mac_u5_sat|rnnc_mac|rnnc_mac rnnc_product rnnc_quant|A_W=5 A_F=1 A_SIGNED=0 B_W=3 B_F=0 Q_W=4 Q_F=1 SATURATE=1 ROUND=1 ACC_W=6|prove|4"
 )
@@ -51,6 +55,8 @@ MUTANTS=(
     "skid_drops_valid|rnnc_skid_buffer|rnnc_skid_buffer|WIDTH=4|s/wire out_free = !m_axis_tvalid .. m_axis_tready;/wire out_free = 1'b1;/|12"
     "ser_byte_order|rnnc_beat_serializer|rnnc_beat_serializer|WIDTH=16|s/sh <= sh >> 8;/sh <= sh << 8;/|12"
     "deser_ignores_ready|rnnc_beat_deserializer|rnnc_beat_deserializer|WIDTH=16|s/assign s_axis_tready = !at_last .. out_free;/assign s_axis_tready = 1'b1;/|12"
+    "fork_any_ready|rnnc_stream_fork|rnnc_stream_fork|N=2 WIDTH=2|s/assign s_axis_tready = &(/assign s_axis_tready = |(/|12"
+    "merge_one_sided|rnnc_merge_add|rnnc_merge_add rnnc_quant|N=1 A_W=3 A_F=0 B_W=3 B_F=0 OUT_W=4 OUT_F=0|s/assign s1_axis_tready = s0_axis_tvalid \&\& !m_axis_tvalid;/assign s1_axis_tready = !m_axis_tvalid;/|12"
     "uart_tx_short_stop|rnnc_uart_tx|rnnc_uart_tx|CLKS_PER_BIT=4|s/nbit <= 4'd9;/nbit <= 4'd8;/|12"
 )
 # e2e cases whose emitted top gets the bounded AXI-Stream proof: CASE | DEPTH | COVER (output
