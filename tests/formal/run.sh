@@ -18,12 +18,14 @@
 # and keeps z3 fast; a control counter is narrower and stays exact.
 #
 # To add a module: one line in PROOFS (and MUTANTS). Environment: RNNC (build/rnnc),
+# FORMAL_ONLY (an extended regex: run only the proofs whose name matches, e.g. 'fork|top_'),
 # Prints PASS/FAIL per proof, ends `formal: N passed, M failed`.
 set -uo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 RNNC="${RNNC:-$ROOT/build/rnnc}"
 WORK="$ROOT/build/formal"
 LIB="$ROOT/rtl_lib"
+ONLY="${FORMAL_ONLY:-}"
 rm -rf "$WORK"
 mkdir -p "$WORK"
 
@@ -49,13 +51,13 @@ PROOFS=(
     "mac_s4|rnnc_mac|rnnc_mac rnnc_product rnnc_quant|A_W=4 A_F=2 B_W=4 B_F=2 Q_W=6 Q_F=3 ACC_W=8|prove|4"
     "mac_u5_sat|rnnc_mac|rnnc_mac rnnc_product rnnc_quant|A_W=5 A_F=1 A_SIGNED=0 B_W=3 B_F=0 Q_W=4 Q_F=1 SATURATE=1 ROUND=1 ACC_W=6|prove|4"
 )
-# NAME | MODULE | FILES | PARAMETERS | MUTATION (sed expression on MODULE's file) | DEPTH
+# NAME | MODULE | FILES | PARAMETERS | MUTATION (sed expression on MODULE's file, no '|') | DEPTH
 MUTANTS=(
     "skid_loses_beat|rnnc_skid_buffer|rnnc_skid_buffer|WIDTH=4|s/skid_valid <= 1'b1; /skid_valid <= 1'b0; /|12"
     "skid_drops_valid|rnnc_skid_buffer|rnnc_skid_buffer|WIDTH=4|s/wire out_free = !m_axis_tvalid .. m_axis_tready;/wire out_free = 1'b1;/|12"
     "ser_byte_order|rnnc_beat_serializer|rnnc_beat_serializer|WIDTH=16|s/sh <= sh >> 8;/sh <= sh << 8;/|12"
     "deser_ignores_ready|rnnc_beat_deserializer|rnnc_beat_deserializer|WIDTH=16|s/assign s_axis_tready = !at_last .. out_free;/assign s_axis_tready = 1'b1;/|12"
-    "fork_any_ready|rnnc_stream_fork|rnnc_stream_fork|N=2 WIDTH=2|s/assign s_axis_tready = &(/assign s_axis_tready = |(/|12"
+    "fork_offers_twice|rnnc_stream_fork|rnnc_stream_fork|N=2 WIDTH=2|s/assign m_axis_tvalid = {N{s_axis_tvalid}} \& ~taken;/assign m_axis_tvalid = {N{s_axis_tvalid}};/|12"
     "merge_one_sided|rnnc_merge_add|rnnc_merge_add rnnc_quant|N=1 A_W=3 A_F=0 B_W=3 B_F=0 OUT_W=4 OUT_F=0|s/assign s1_axis_tready = s0_axis_tvalid \&\& !m_axis_tvalid;/assign s1_axis_tready = !m_axis_tvalid;/|12"
     "uart_tx_short_stop|rnnc_uart_tx|rnnc_uart_tx|CLKS_PER_BIT=4|s/nbit <= 4'd9;/nbit <= 4'd8;/|12"
 )
@@ -85,7 +87,7 @@ smt2() {
 }
 
 # why LOG: the first failed assertion (or status line) of a yosys-smtbmc log
-why() { { grep -m1 'Assert failed' "$1" || grep -m1 -E 'failed|FAILED|ERROR' "$1"; } | sed 's/^## *[0-9:]* *//' | cut -c1-160; }
+why() { { grep -m1 'Assert failed' "$1" || grep -m1 -E 'failed|FAILED|ERROR' "$1"; } | sed "s/^## *[0-9:]* *//; s|$WORK/||g; s| (\$assert.*||" | cut -c1-160; }
 
 # smtbmc LOG ARGS...: 0 when yosys-smtbmc says PASSED
 smtbmc() {
@@ -118,6 +120,7 @@ prove_entry() { # NAME MODULE FILES PARAMS MODE DEPTH [DIR-OF-FILES]
 # (1) rtl_lib modules, proved
 for e in "${PROOFS[@]}"; do
     IFS='|' read -r name mod files params mode depth <<<"$e"
+    [[ -z "$ONLY" || "$name" =~ $ONLY ]] || continue
     if msg="$(prove_entry "$name" "$mod" "$files" "$params" "$mode" "$depth")"; then
         result PASS "$name" "$mod $params: ${msg#ok }"
     else
@@ -128,6 +131,7 @@ done
 # (2) broken copies must fail
 for e in "${MUTANTS[@]}"; do
     IFS='|' read -r name mod files params mutation depth <<<"$e"
+    [[ -z "$ONLY" || "mutant_$name" =~ $ONLY ]] || continue
     mdir="$WORK/mutant_$name"
     mkdir -p "$mdir"
     for f in $files; do cp "$LIB/$f.v" "$mdir/"; done
@@ -145,6 +149,7 @@ done
 [ -x "$RNNC" ] || make -s -C "$ROOT" >/dev/null
 for e in "${TOPS[@]}"; do
     IFS='|' read -r c depth cover <<<"$e"
+    [[ -z "$ONLY" || "top_$c" =~ $ONLY ]] || continue
     d="$WORK/top_$c"
     if ! "$RNNC" "$ROOT/tests/e2e/cases/$c.json" -o "$d" >"$d.log" 2>&1; then
         result FAIL "top_$c" "rnnc failed: $(head -n 1 "$d.log")"
