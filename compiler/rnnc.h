@@ -442,8 +442,9 @@ int run_flow(const Netlist *n, const Schedule *s, const FlowOptions *fo, const c
 int run_board(const Model *m, const Vectors *v, const char *port);
 
 /* ---- simulate.c: build and run the emitted design, compare with the emulator ---- */
+/* stall: a seed for random stalls on both streams (--stall), or -1 for none */
 int run_simulation(const Netlist *n, const Schedule *s, const Vectors *v, const char *dir,
-                   const char *tool);
+                   const char *tool, long stall);
 /* --waves: later runs also write DIR/sim/waves.fst (Verilator) or waves.vcd (Icarus) */
 void sim_set_waves(bool on);
 

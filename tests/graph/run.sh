@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # tests/graph/run.sh: netlists built by hand as graphs (a fork and a join), simulated bit- and
-# cycle-exact (test_graph.c): GRAPH_SEEDS random models (default 8), odd seeds the two dense
+# cycle-exact and again under random stalls (test_graph.c): GRAPH_SEEDS random models (default 8), odd seeds the two dense
 # layers side by side on the input, even seeds a residual (a + b(a)). Seeds 1 and 2 also check
 # that a wrong reference and a wrong latency are caught. Ends with "graph: N passed, M failed".
 set -uo pipefail
