@@ -11,6 +11,7 @@
  * derives the adder-tree depth and latency (the timing contract of emit_verilog.c). */
 #include "rnnc.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 int clog2i(long v)
@@ -96,6 +97,7 @@ static void add_terms(MvmOut *o, int base, const int64_t *mat, int rows, int col
 {
     Term *t = xcalloc((size_t)(o->n_terms + rows), sizeof *t);
     if (o->n_terms) memcpy(t, o->terms, (size_t)o->n_terms * sizeof *t);
+    free(o->terms);
     for (int k = 0; k < rows; k++) {
         t[o->n_terms + k].k = base + k;
         t[o->n_terms + k].w = mat[(size_t)k * (size_t)cols + (size_t)col];
