@@ -937,32 +937,41 @@ static void emit_act_engine(Out *o, const Engine *e)
          "    /* verilator lint_on UNUSEDSIGNAL */\n");
 }
 
-/* A lane input: unit s*E+l's value at slot s. `fmt` names the per-unit signal (one %d). */
-static void lane_mux(Out *o, const Engine *e, const char *sel, const char *dst, int width, int lane, const char *fmt)
+/* Where a lane input comes from: a signal per unit (through the lane multiplexer) or a
+ * bank (memory) read at the slot. */
+typedef struct {
+    Sig *unit;              /* [units], or NULL */
+    Sig bank;               /* when unit is NULL */
+} LaneSrc;
+
+/* A lane input: unit s*E+l's value at slot s. */
+static void lane_mux(Out *o, const Engine *e, const char *sel, const char *dst, int width, int lane, const Sig *src)
 {
     int S = e->slots, E = e->lanes, u = e->layer->units;
-    char src[MAX_EXPR];
     w(o, "    reg [%d:0] %s;\n", width - 1, dst);
     if (S == 1) {
-        snprintf(src, sizeof src, fmt, lane);
-        w(o, "    always @* %s = %s;\n", dst, src);
+        w(o, "    always @* %s = %s;\n", dst, src[lane].s);
         return;
     }
     w(o, "    always @(posedge clk) begin\n        case (%s)\n", sel);
     for (int s = 0; s < S; s++) {
         int j = s * E + lane;
         if (j >= u) continue;
-        snprintf(src, sizeof src, fmt, j);
-        w(o, "        %d'd%d: %s <= %s;\n", clog2i(S), s, dst, src);
+        w(o, "        %d'd%d: %s <= %s;\n", clog2i(S), s, dst, src[j].s);
     }
-    snprintf(src, sizeof src, fmt, lane);
-    w(o, "        default: %s <= %s;\n        endcase\n    end\n", dst, src);
+    w(o, "        default: %s <= %s;\n        endcase\n    end\n", dst, src[lane].s);
 }
 
 /* A lane input read from a bank (memory) at the slot: registered like lane_mux's. */
 static void bank_read(Out *o, const char *sel, const char *dst, int width, const char *mem)
 {
     w(o, "    reg [%d:0] %s;\n    always @(posedge clk) %s <= %s[%s];\n", width - 1, dst, dst, mem, sel);
+}
+
+static void lane_input(Out *o, const Engine *e, const char *sel, const char *dst, int width, int lane, const LaneSrc *src)
+{
+    if (src->unit) lane_mux(o, e, sel, dst, width, lane, src->unit);
+    else bank_read(o, sel, dst, width, src->bank.s);
 }
 
 /* The decode "slot s of a phase whose slot 0 is at job cycle t0" (job cycle t0 + s), as
@@ -987,30 +996,41 @@ static void slot_decode(Out *o, const Engine *e, const char *name, int t0)
          "    /* verilator lint_on UNUSEDSIGNAL */\n", name, name, name);
 }
 
-static void emit_cell(Out *o, const Engine *e)
+/* ---- recurrent cells ---- */
+
+/* The signals of a cell engine. */
+typedef struct {
+    bool banked;            /* plan_cell_banked */
+    Sig *h, *c, *rh;        /* [units]: h state, c state (LSTM, not banked), r*h (GRU ra=0) */
+    LaneSrc pre[4];         /* lane inputs from the products: LSTM i f g o; GRU z r (xw hu with
+                             * reset_after); GRU reset_after=0 z, then hh; SimpleRNN the sum */
+    ActParams act, ract;    /* the tables of the activation and the recurrent activation */
+} CellSigs;
+
+static Sig *new_sigs(int n) { return xcalloc((size_t)n + 1, sizeof(Sig)); }
+
+/* State: h (and c) per unit, cleared after the last timestep of a sequence. */
+static void cell_state(Out *o, const Engine *e, CellSigs *cs)
 {
     const Layer *l = e->layer;
-    const Mvm *v = &e->mvm;
-    int u = l->units, E = e->lanes, S = e->slots;
-    FxType R = l->ty.result, A = l->ty.accum, St = l->ty.state;
-    bool gru = l->kind == L_GRU, ra = l->reset_after, lstm = l->kind == L_LSTM;
-    map_control(o, e, e->emit_all ? "1'b1" : "s_axis_tlast", e->emit_all ? "job_last" : "1'b1");
-    int inb = e->in_n * e->in_t.w;
-    if (e->split) w(o, "    reg [%d:0] x_reg;\n    always @(posedge clk) if (start) x_reg <= s_axis_tdata;\n", inb - 1);
-
-    /* Banked form (one multiplier, one lane, direct captures): the gate sums and the LSTM's
-     * c live in memories (block RAM on FPGAs) instead of per-unit registers; the lane reads
-     * them at its slot with the same one-cycle latency as the lane multiplexer. */
-    bool banked = !e->split && v->direct && v->n_mult == 1 && E == 1 && S > 1 && (lstm || (gru && ra));
-
-    /* state banks: h (and c) per unit, cleared after the last timestep of a sequence */
-    w(o, "\n    // ---- state: h%s per unit; %d lanes x %d slots of elementwise cells\n", lstm ? " and c" : "", E, S);
+    int u = l->units;
+    FxType R = l->ty.result, St = l->ty.state;
+    bool lstm = l->kind == L_LSTM, gru_ra0 = l->kind == L_GRU && !l->reset_after;
+    w(o, "\n    // ---- state: h%s per unit; %d lanes x %d slots of elementwise cells\n", lstm ? " and c" : "", e->lanes,
+      e->slots);
     for (int j = 0; j < u; j++) {
-        w(o, "    reg [%d:0] h_state_%d;\n", R.w - 1, j);
-        if (lstm && !banked) w(o, "    reg [%d:0] c_state_%d;\n", St.w - 1, j);
-        if (gru && !ra) w(o, "    reg [%d:0] rh_%d;\n", R.w - 1, j);
+        cs->h[j] = sig("h_state_%d", j);
+        w(o, "    reg [%d:0] %s;\n", R.w - 1, cs->h[j].s);
+        if (lstm && !cs->banked) {
+            cs->c[j] = sig("c_state_%d", j);
+            w(o, "    reg [%d:0] %s;\n", St.w - 1, cs->c[j].s);
+        }
+        if (gru_ra0) {
+            cs->rh[j] = sig("rh_%d", j);
+            w(o, "    reg [%d:0] %s;\n", R.w - 1, cs->rh[j].s);
+        }
     }
-    if (lstm && banked) {
+    if (lstm && cs->banked) {
         /* c in a memory: it cannot be cleared by rst, so the first step of a sequence (after
          * rst or after a last step) reads c_prev as 0 instead */
         w(o, "    (* no_rw_check *) reg [%d:0] c_mem [0:%d];\n", St.w - 1, u - 1);
@@ -1019,195 +1039,220 @@ static void emit_cell(Out *o, const Engine *e)
         w(o, "        if (start) job_first <= next_first;\n    end\n");
     }
     w(o, "    wire [%d:0] h_state = {", u * R.w - 1);
-    for (int j = u - 1; j >= 0; j--) w(o, "h_state_%d%s", j, j ? ", " : "};\n");
+    for (int j = u - 1; j >= 0; j--) w(o, "%s%s", cs->h[j].s, j ? ", " : "};\n");
+}
 
-    MvmIn c = {.pfx = "mv", .off = 0, .banks = banked ? 4 : 0, .bank_n = u};
-    c.op = xcalloc((size_t)v->n_in, sizeof(char *));
-    int nx = v->n_a;
-    for (int k = 0; k < nx; k++) c.op[k] = elem("s_axis_tdata", k, e->in_t.w); /* fused: in place */
-    for (int k = 0; k < u; k++) c.op[nx + k] = elem("h_state", k, R.w);
-    int n_extra = l->gates * u;
-    c.extra = xcalloc((size_t)n_extra, sizeof(char *));
-    for (int k = 0; k < n_extra; k++) {
-        if (e->split) c.extra[k] = elem("x_reg", k, A.w);
-        else {
-            c.extra[k] = xcalloc(MAX_EXPR, 1);
-            snprintf(c.extra[k], MAX_EXPR, "mv_acc_%d", k);
-        }
+/* Per-unit names of the products' outputs, as lane sources. */
+static void cell_unit_names(Out *o, const Engine *e, const MvmSigs *sg, CellSigs *cs)
+{
+    const Layer *l = e->layer;
+    int u = l->units, A_w = l->ty.accum.w, n_src = l->kind == L_LSTM ? 4 : l->kind == L_GRU ? 2 + 2 * l->reset_after : 1;
+    bool lstm = l->kind == L_LSTM, gru = l->kind == L_GRU;
+    for (int g = 0; g < n_src; g++) {
+        if (cs->banked) cs->pre[g].bank = sg->bank[g];
+        else cs->pre[g].unit = new_sigs(u);
     }
-    MvmSigs sg1 = emit_mvm(o, v, &c);
-
-    /* per-unit names of the products' outputs */
-    for (int j = 0; j < u && !banked; j++) {
-        if (lstm)
-            for (int g = 0; g < 4; g++) w(o, "    wire [%d:0] mv_acc_%d_%c = mv_acc_%d;\n", A.w - 1, j, "ifgo"[g], g * u + j);
+    for (int j = 0; j < u && !cs->banked; j++) {
+        if (l->kind == L_SIMPLE_RNN) cs->pre[0].unit[j] = sg->acc[j];
+        for (int g = 0; g < 4 && lstm; g++) {
+            cs->pre[g].unit[j] = sig("mv_acc_%d_%c", j, "ifgo"[g]);
+            w(o, "    wire [%d:0] %s = %s;\n", A_w - 1, cs->pre[g].unit[j].s, sg->acc[g * u + j].s);
+        }
         if (gru) {
-            w(o, "    wire [%d:0] mv_acc_%d_z = mv_acc_%d;\n    wire [%d:0] mv_acc_%d_r = mv_acc_%d;\n", A.w - 1, j, j,
-              A.w - 1, j, u + j);
+            cs->pre[0].unit[j] = sig("mv_acc_%d_z", j);
+            cs->pre[1].unit[j] = sig("mv_acc_%d_r", j);
+            w(o, "    wire [%d:0] %s = %s;\n    wire [%d:0] %s = %s;\n", A_w - 1, cs->pre[0].unit[j].s, sg->acc[j].s,
+              A_w - 1, cs->pre[1].unit[j].s, sg->acc[u + j].s);
         }
-        if (gru && ra) {
-            if (e->split) w(o, "    wire [%d:0] xw_h_%d = x_reg[%d:%d];\n", A.w - 1, j, (2 * u + j + 1) * A.w - 1, (2 * u + j) * A.w);
-            else w(o, "    wire [%d:0] xw_h_%d = mv_acc_%d;\n", A.w - 1, j, 2 * u + j);
-            w(o, "    wire [%d:0] hu_h_%d = mv_acc_%d;\n", A.w - 1, j, (e->split ? 2 : 3) * u + j);
+        if (gru && l->reset_after) {
+            cs->pre[2].unit[j] = sig("xw_h_%d", j);
+            cs->pre[3].unit[j] = sig("hu_h_%d", j);
+            if (e->split) w(o, "    wire [%d:0] %s = x_reg[%d:%d];\n", A_w - 1, cs->pre[2].unit[j].s, (2 * u + j + 1) * A_w - 1, (2 * u + j) * A_w);
+            else w(o, "    wire [%d:0] %s = %s;\n", A_w - 1, cs->pre[2].unit[j].s, sg->acc[2 * u + j].s);
+            w(o, "    wire [%d:0] %s = %s;\n", A_w - 1, cs->pre[3].unit[j].s, sg->acc[(e->split ? 2 : 3) * u + j].s);
         }
     }
+}
 
-    ActParams ra_p = {0}, aa = act_params(o, l, l->act);
-    if (l->kind != L_SIMPLE_RNN) ra_p = act_params(o, l, l->ract);
+/* "<module> #(<the parameters every cell has><more>, <RACT_ table>[, <ACT_ table>]" */
+static void cell_open(Out *o, const Engine *e, const char *module, const char *more, const CellSigs *cs, bool with_act)
+{
+    FxType R = e->layer->ty.result, A = e->layer->ty.accum;
+    w(o, "    %s #(.TABLE_REG(%d), .ACC_W(%d), .ACC_F(%d), .R_W(%d), .R_F(%d), .R_SIGNED(%d), .R_ROUND(%d), "
+         ".R_SATURATE(%d)%s, ", module, o->n->table_reg, A.w, fx_frac(A), R.w, fx_frac(R), R.sgn, R.q, R.o, more);
+    act_inst_params(o, "RACT_", &cs->ract);
+    if (with_act) {
+        w(o, ", ");
+        act_inst_params(o, "ACT_", &cs->act);
+    }
+}
+
+/* GRU reset_after=0, part 1: rh = r * h into the rh bank, then the second product over it
+ * (rh * U_h + xw_h); its sums become the lanes' hh source. */
+static void cell_reset_phase(Out *o, const Engine *e, CellSigs *cs, char **extra)
+{
+    const Layer *l = e->layer;
+    int u = l->units, E = e->lanes, lat = e->mvm.latency;
+    FxType R = l->ty.result, A = l->ty.accum;
     char dst[64];
-
-    if (gru && !ra) {
-        /* part 1: rh = r * h into the rh bank, then the second product over it */
-        w(o, "\n    // ---- reset lanes: rh = cast_R(ract(pre_r) * h), slots from job cycle %d\n", v->latency);
-        slot_decode(o, e, "rslot", v->latency);
-        for (int ln = 0; ln < E; ln++) {
-            snprintf(dst, sizeof dst, "r_pre_%d", ln);
-            w(o, "    // lane %d\n", ln);
-            lane_mux(o, e, "rslot", dst, A.w, ln, "mv_acc_%d_r");
-            snprintf(dst, sizeof dst, "r_h_%d", ln);
-            lane_mux(o, e, "rslot", dst, R.w, ln, "h_state_%d");
-            w(o, "    wire [%d:0] rh_lane_%d;\n", R.w - 1, ln);
-            w(o, "    rnnc_gru_reset #(.TABLE_REG(%d), .ACC_W(%d), .ACC_F(%d), .R_W(%d), .R_F(%d), .R_SIGNED(%d), .R_ROUND(%d), "
-                 ".R_SATURATE(%d), ", o->n->table_reg, A.w, fx_frac(A), R.w, fx_frac(R), R.sgn, R.q, R.o);
-            act_inst_params(o, "RACT_", &ra_p);
-            w(o, ") u_reset_%d (.clk(clk), .pre_r(r_pre_%d), .h_prev(r_h_%d), .rh(rh_lane_%d));\n", ln, ln, ln, ln);
-        }
-        slot_decode(o, e, "rwslot", v->latency + e->lane_reg + o->n->act_lat + 1);
-        for (int j = 0; j < u; j++)
-            w(o, "    always @(posedge clk) if (rwslot_on && rwslot == %d'd%d) rh_%d <= rh_lane_%d;\n",
-              clog2i(S) < 1 ? 1 : clog2i(S), j / E, j, j % E);
-        MvmIn c2 = {.pfx = "mw", .off = e->mvm2_start, .extra = c.extra};
-        c2.op = xcalloc((size_t)u, sizeof(char *));
-        for (int k = 0; k < u; k++) {
-            c2.op[k] = xcalloc(MAX_EXPR, 1);
-            snprintf(c2.op[k], MAX_EXPR, "rh_%d", k);
-        }
-        MvmSigs sg2 = emit_mvm(o, &e->mvm2, &c2);
-        mvm_sigs_free(&sg2);
-        for (int k = 0; k < u; k++) free(c2.op[k]);
-        free(c2.op);
-    }
-
-    w(o, "\n    // ---- update lanes: slots from job cycle %d, h_new %d cycles later\n", e->cell_start, e->cell_lat);
-    slot_decode(o, e, "cslot", e->cell_start);
-    const char *sel = "cslot";
+    w(o, "\n    // ---- reset lanes: rh = cast_R(ract(pre_r) * h), slots from job cycle %d\n", lat);
+    slot_decode(o, e, "rslot", lat);
     for (int ln = 0; ln < E; ln++) {
-        w(o, "    // lane %d: units %d, %d, ...\n", ln, ln, ln + E);
-        char f1[64], f2[64], f3[64], f4[64];
-        w(o, "    wire [%d:0] h_new_%d;\n", R.w - 1, ln);
-        if (l->kind == L_SIMPLE_RNN) {
-            snprintf(dst, sizeof dst, "l%d_pre", ln);
-            lane_mux(o, e, sel, dst, A.w, ln, "mv_acc_%d");
-            w(o, "    rnnc_activation #(.IN_W(%d), .IN_F(%d), .IN_SIGNED(1), ", A.w, fx_frac(A));
-            fx_params(o, "OUT_", R, true);
-            w(o, ", ");
-            act_inst_params(o, "", &aa);
-            w(o, ") u_act_%d (.clk(clk), .en(1'b1), .in_data(l%d_pre), .out_data(h_new_%d));\n", ln, ln, ln);
-        } else if (lstm) {
-            for (int g = 0; g < 4; g++) {
-                snprintf(dst, sizeof dst, "l%d_pre_%c", ln, "ifgo"[g]);
-                snprintf(f1, sizeof f1, banked ? "mv_bank_%d" : "mv_acc_%%d_%c", banked ? g : "ifgo"[g]);
-                if (banked) bank_read(o, sel, dst, A.w, f1);
-                else lane_mux(o, e, sel, dst, A.w, ln, f1);
-            }
-            snprintf(dst, sizeof dst, "l%d_c_prev", ln);
-            if (banked) {
-                bank_read(o, sel, "l0_c_rd", St.w, "c_mem");
-                w(o, "    wire [%d:0] %s = job_first ? %d'd0 : l0_c_rd;\n", St.w - 1, dst, St.w);
-            } else lane_mux(o, e, sel, dst, St.w, ln, "c_state_%d");
-            w(o, "    wire [%d:0] c_new_%d;\n", St.w - 1, ln);
-            w(o, "    rnnc_lstm_cell #(.TABLE_REG(%d), .ACC_W(%d), .ACC_F(%d), .R_W(%d), .R_F(%d), .R_SIGNED(%d), .R_ROUND(%d), "
-                 ".R_SATURATE(%d), .S_W(%d), .S_F(%d), .S_ROUND(%d), .S_SATURATE(%d), ",
-              o->n->table_reg, A.w, fx_frac(A), R.w, fx_frac(R), R.sgn, R.q, R.o, St.w, fx_frac(St), St.q, St.o);
-            act_inst_params(o, "RACT_", &ra_p);
-            w(o, ", ");
-            act_inst_params(o, "ACT_", &aa);
-            w(o, ") u_cell_%d (.clk(clk), .pre_i(l%d_pre_i), .pre_f(l%d_pre_f), .pre_g(l%d_pre_g), .pre_o(l%d_pre_o), "
-                 ".c_prev(l%d_c_prev), .c_new(c_new_%d), .h_new(h_new_%d));\n", ln, ln, ln, ln, ln, ln, ln, ln);
-        } else if (ra) {
-            snprintf(f1, sizeof f1, "mv_acc_%%d_z");
-            snprintf(f2, sizeof f2, "mv_acc_%%d_r");
-            snprintf(f3, sizeof f3, "xw_h_%%d");
-            snprintf(f4, sizeof f4, "hu_h_%%d");
-            const char *fs[4] = {f1, f2, f3, f4}, *nm[4] = {"z", "r", "xw", "hu"};
-            for (int k = 0; k < 4; k++) {
-                snprintf(dst, sizeof dst, "l%d_%s", ln, nm[k]);
-                if (banked) {
-                    snprintf(f1, sizeof f1, "mv_bank_%d", k);
-                    bank_read(o, sel, dst, A.w, f1);
-                } else lane_mux(o, e, sel, dst, A.w, ln, fs[k]);
-            }
-            snprintf(dst, sizeof dst, "l%d_h_prev", ln);
-            lane_mux(o, e, sel, dst, R.w, ln, "h_state_%d");
-            w(o, "    rnnc_gru_cell #(.TABLE_REG(%d), .ACC_W(%d), .ACC_F(%d), .R_W(%d), .R_F(%d), .R_SIGNED(%d), .R_ROUND(%d), "
-                 ".R_SATURATE(%d), .A_ROUND(%d), .A_SATURATE(%d), ",
-              o->n->table_reg, A.w, fx_frac(A), R.w, fx_frac(R), R.sgn, R.q, R.o, A.q, A.o);
-            act_inst_params(o, "RACT_", &ra_p);
-            w(o, ", ");
-            act_inst_params(o, "ACT_", &aa);
+        w(o, "    // lane %d\n", ln);
+        snprintf(dst, sizeof dst, "r_pre_%d", ln);
+        lane_mux(o, e, "rslot", dst, A.w, ln, cs->pre[1].unit);
+        snprintf(dst, sizeof dst, "r_h_%d", ln);
+        lane_mux(o, e, "rslot", dst, R.w, ln, cs->h);
+        w(o, "    wire [%d:0] rh_lane_%d;\n", R.w - 1, ln);
+        cell_open(o, e, "rnnc_gru_reset", "", cs, false);
+        w(o, ") u_reset_%d (.clk(clk), .pre_r(r_pre_%d), .h_prev(r_h_%d), .rh(rh_lane_%d));\n", ln, ln, ln, ln);
+    }
+    slot_decode(o, e, "rwslot", lat + e->lane_reg + o->n->act_lat + 1);
+    for (int j = 0; j < u; j++)
+        w(o, "    always @(posedge clk) if (rwslot_on && rwslot == %d'd%d) %s <= rh_lane_%d;\n",
+          clog2i(e->slots) < 1 ? 1 : clog2i(e->slots), j / E, cs->rh[j].s, j % E);
+    char **ops = xcalloc((size_t)u + 1, sizeof *ops);
+    for (int k = 0; k < u; k++) ops[k] = xstrdup(cs->rh[k].s);
+    MvmIn in = {.pfx = "mw", .off = e->mvm2_start, .extra = extra, .op = ops};
+    MvmSigs sg = emit_mvm(o, &e->mvm2, &in);
+    cs->pre[1].unit = new_sigs(u); /* the update lanes take z and hh */
+    for (int j = 0; j < u; j++) cs->pre[1].unit[j] = sg.acc[j];
+    mvm_sigs_free(&sg);
+    free_strs(ops, u);
+}
+
+/* One lane's cell: h_new_<ln> from the lane inputs at slot `sel`. */
+static void cell_lane(Out *o, const Engine *e, const CellSigs *cs, int ln, const char *sel)
+{
+    const Layer *l = e->layer;
+    FxType R = l->ty.result, A = l->ty.accum, St = l->ty.state;
+    char dst[64], more[160];
+    static const char *const gru_in[4] = {"z", "r", "xw", "hu"};
+    w(o, "    // lane %d: units %d, %d, ...\n", ln, ln, ln + e->lanes);
+    w(o, "    wire [%d:0] h_new_%d;\n", R.w - 1, ln);
+    switch (l->kind) {
+    case L_SIMPLE_RNN:
+        snprintf(dst, sizeof dst, "l%d_pre", ln);
+        lane_input(o, e, sel, dst, A.w, ln, &cs->pre[0]);
+        w(o, "    rnnc_activation #(.IN_W(%d), .IN_F(%d), .IN_SIGNED(1), ", A.w, fx_frac(A));
+        fx_params(o, "OUT_", R, true);
+        w(o, ", ");
+        act_inst_params(o, "", &cs->act);
+        w(o, ") u_act_%d (.clk(clk), .en(1'b1), .in_data(l%d_pre), .out_data(h_new_%d));\n", ln, ln, ln);
+        break;
+    case L_LSTM:
+        for (int g = 0; g < 4; g++) {
+            snprintf(dst, sizeof dst, "l%d_pre_%c", ln, "ifgo"[g]);
+            lane_input(o, e, sel, dst, A.w, ln, &cs->pre[g]);
+        }
+        snprintf(dst, sizeof dst, "l%d_c_prev", ln);
+        if (cs->banked) {
+            bank_read(o, sel, "l0_c_rd", St.w, "c_mem");
+            w(o, "    wire [%d:0] %s = job_first ? %d'd0 : l0_c_rd;\n", St.w - 1, dst, St.w);
+        } else lane_mux(o, e, sel, dst, St.w, ln, cs->c);
+        w(o, "    wire [%d:0] c_new_%d;\n", St.w - 1, ln);
+        snprintf(more, sizeof more, ", .S_W(%d), .S_F(%d), .S_ROUND(%d), .S_SATURATE(%d)", St.w, fx_frac(St), St.q, St.o);
+        cell_open(o, e, "rnnc_lstm_cell", more, cs, true);
+        w(o, ") u_cell_%d (.clk(clk), .pre_i(l%d_pre_i), .pre_f(l%d_pre_f), .pre_g(l%d_pre_g), .pre_o(l%d_pre_o), "
+             ".c_prev(l%d_c_prev), .c_new(c_new_%d), .h_new(h_new_%d));\n", ln, ln, ln, ln, ln, ln, ln, ln);
+        break;
+    default: /* GRU */
+        for (int k = 0; k < (l->reset_after ? 4 : 2); k++) {
+            snprintf(dst, sizeof dst, "l%d_%s", ln, l->reset_after ? gru_in[k] : k ? "hh" : "z");
+            lane_input(o, e, sel, dst, A.w, ln, &cs->pre[k]);
+        }
+        snprintf(dst, sizeof dst, "l%d_h_prev", ln);
+        lane_mux(o, e, sel, dst, R.w, ln, cs->h);
+        if (l->reset_after) {
+            snprintf(more, sizeof more, ", .A_ROUND(%d), .A_SATURATE(%d)", A.q, A.o);
+            cell_open(o, e, "rnnc_gru_cell", more, cs, true);
             w(o, ") u_cell_%d (.clk(clk), .pre_z(l%d_z), .pre_r(l%d_r), .xw_h(l%d_xw), .hu_h(l%d_hu), "
                  ".h_prev(l%d_h_prev), .h_new(h_new_%d));\n", ln, ln, ln, ln, ln, ln, ln);
         } else {
-            snprintf(dst, sizeof dst, "l%d_z", ln);
-            lane_mux(o, e, sel, dst, A.w, ln, "mv_acc_%d_z");
-            snprintf(dst, sizeof dst, "l%d_hh", ln);
-            lane_mux(o, e, sel, dst, A.w, ln, "mw_acc_%d");
-            snprintf(dst, sizeof dst, "l%d_h_prev", ln);
-            lane_mux(o, e, sel, dst, R.w, ln, "h_state_%d");
-            w(o, "    rnnc_gru_update #(.TABLE_REG(%d), .ACC_W(%d), .ACC_F(%d), .R_W(%d), .R_F(%d), .R_SIGNED(%d), .R_ROUND(%d), "
-                 ".R_SATURATE(%d), ", o->n->table_reg, A.w, fx_frac(A), R.w, fx_frac(R), R.sgn, R.q, R.o);
-            act_inst_params(o, "RACT_", &ra_p);
-            w(o, ", ");
-            act_inst_params(o, "ACT_", &aa);
+            cell_open(o, e, "rnnc_gru_update", "", cs, true);
             w(o, ") u_update_%d (.clk(clk), .pre_z(l%d_z), .pre_hh(l%d_hh), .h_prev(l%d_h_prev), .h_new(h_new_%d));\n",
               ln, ln, ln, ln, ln);
         }
+        break;
     }
+}
 
-    /* write-back: h_new of slot s is valid cell_lat cycles after the slot entered */
-    int sw = clog2i(S) < 1 ? 1 : clog2i(S);
+/* Write-back: h_new (and c_new) of slot s is valid cell_lat cycles after the slot entered.
+ * Fused: the product has read h long before the write-back, so each unit's h goes straight to
+ * the state (and, for an emitting step, to the output) in its slot. Split (reuse factor 1):
+ * one cell per unit, all units finish together. */
+static void cell_writeback(Out *o, const Engine *e, const CellSigs *cs)
+{
+    int u = e->layer->units, E = e->lanes, S = e->slots, sw = clog2i(S) < 1 ? 1 : clog2i(S);
+    FxType R = e->layer->ty.result, St = e->layer->ty.state;
     w(o, "\n    // ---- write-back\n");
-    if (lstm) {
+    if (e->layer->kind == L_LSTM) {
         slot_decode(o, e, "cwslot", e->cell_start + e->lane_reg + o->n->act_lat + 2);
-        if (banked) w(o, "    always @(posedge clk) if (cwslot_on) c_mem[cwslot] <= c_new_0;\n");
-        for (int j = 0; j < u && !banked; j++)
-            w(o, "    always @(posedge clk) if (rst) c_state_%d <= %d'd0; else if (cwslot_on && cwslot == %d'd%d) "
-                 "c_state_%d <= job_last ? %d'd0 : c_new_%d;\n", j, St.w, sw, j / E, j, St.w, j % E);
+        if (cs->banked) w(o, "    always @(posedge clk) if (cwslot_on) c_mem[cwslot] <= c_new_0;\n");
+        for (int j = 0; j < u && !cs->banked; j++)
+            w(o, "    always @(posedge clk) if (rst) %s <= %d'd0; else if (cwslot_on && cwslot == %d'd%d) "
+                 "%s <= job_last ? %d'd0 : c_new_%d;\n", cs->c[j].s, St.w, sw, j / E, cs->c[j].s, St.w, j % E);
     }
     if (!e->split) {
-        /* fused: the product has read h long before the write-back, so each unit's h goes
-         * straight to the state (and, for an emitting step, to the output) in its slot */
         slot_decode(o, e, "hwslot", e->cell_start + e->lane_reg + e->cell_lat);
         for (int j = 0; j < u; j++) {
             w(o, "    reg [%d:0] out_%d;\n", R.w - 1, j);
-            w(o, "    always @(posedge clk) begin\n        if (rst) h_state_%d <= %d'd0;\n"
-                 "        else if (hwslot_on && hwslot == %d'd%d) h_state_%d <= job_last ? %d'd0 : h_new_%d;\n",
-              j, R.w, sw, j / E, j, R.w, j % E);
+            w(o, "    always @(posedge clk) begin\n        if (rst) %s <= %d'd0;\n"
+                 "        else if (hwslot_on && hwslot == %d'd%d) %s <= job_last ? %d'd0 : h_new_%d;\n",
+              cs->h[j].s, R.w, sw, j / E, cs->h[j].s, R.w, j % E);
             w(o, "        if (hwslot_on && hwslot == %d'd%d && job_emit) out_%d <= h_new_%d;\n    end\n", sw, j / E, j, j % E);
         }
         w(o, "    assign m_axis_tdata = {");
         for (int j = u - 1; j >= 0; j--) w(o, "out_%d%s", j, j ? ", " : "};\n");
-        mvm_sigs_free(&sg1);
-        for (int k = 0; k < v->n_in; k++) free(c.op[k]);
-        free(c.op);
-        for (int k = 0; k < n_extra; k++) free(c.extra[k]);
-        free(c.extra);
         return;
     }
-    /* split (reuse factor 1): one cell per unit, all units finish together */
     if (S > 1 || E != u) BUG("split cells have one slot");
     w(o, "    wire [%d:0] h_final = {", u * R.w - 1);
     for (int j = u - 1; j >= 0; j--) w(o, "h_new_%d%s", j, j ? ", " : "};\n");
     for (int j = 0; j < u; j++)
-        w(o, "    always @(posedge clk) if (rst) h_state_%d <= %d'd0; else if (done) h_state_%d <= job_last ? %d'd0 : h_final[%d:%d];\n",
-          j, R.w, j, R.w, (j + 1) * R.w - 1, j * R.w);
+        w(o, "    always @(posedge clk) if (rst) %s <= %d'd0; else if (done) %s <= job_last ? %d'd0 : h_final[%d:%d];\n",
+          cs->h[j].s, R.w, cs->h[j].s, R.w, (j + 1) * R.w - 1, j * R.w);
     w(o, "    reg [%d:0] out_reg;\n    assign m_axis_tdata = out_reg;\n", u * R.w - 1);
     w(o, "    always @(posedge clk) if (done && done_emit) out_reg <= h_final;\n");
-    mvm_sigs_free(&sg1);
-    for (int k = 0; k < v->n_in; k++) free(c.op[k]);
-    free(c.op);
-    for (int k = 0; k < n_extra; k++) free(c.extra[k]);
-    free(c.extra);
+}
+
+static void emit_cell(Out *o, const Engine *e)
+{
+    const Layer *l = e->layer;
+    const Mvm *v = &e->mvm;
+    int u = l->units, n_extra = l->gates * u;
+    map_control(o, e, e->emit_all ? "1'b1" : "s_axis_tlast", e->emit_all ? "job_last" : "1'b1");
+    if (e->split)
+        w(o, "    reg [%d:0] x_reg;\n    always @(posedge clk) if (start) x_reg <= s_axis_tdata;\n", e->in_n * e->in_t.w - 1);
+    CellSigs cs = {.banked = plan_cell_banked(e), .h = new_sigs(u), .c = new_sigs(u), .rh = new_sigs(u)};
+    cell_state(o, e, &cs);
+
+    /* the products: x (fused: read in place) and h; split: the extras are the proj engine's xw */
+    char **ops = xcalloc((size_t)v->n_in + 1, sizeof *ops), **extra = xcalloc((size_t)n_extra + 1, sizeof *extra);
+    for (int k = 0; k < v->n_a; k++) ops[k] = elem("s_axis_tdata", k, e->in_t.w);
+    for (int k = 0; k < u; k++) ops[v->n_a + k] = elem("h_state", k, l->ty.result.w);
+    for (int k = 0; k < n_extra && e->split; k++) extra[k] = elem("x_reg", k, l->ty.accum.w);
+    MvmIn in = {.pfx = "mv", .off = 0, .banks = cs.banked ? 4 : 0, .bank_n = u, .op = ops, .extra = extra};
+    MvmSigs sg = emit_mvm(o, v, &in);
+    for (int k = 0; k < n_extra && !e->split && sg.acc[k].s[0]; k++) extra[k] = xstrdup(sg.acc[k].s); /* for mvm2 */
+    cell_unit_names(o, e, &sg, &cs);
+
+    cs.act = act_params(o, l, l->act);
+    if (l->kind != L_SIMPLE_RNN) cs.ract = act_params(o, l, l->ract);
+    if (l->kind == L_GRU && !l->reset_after) cell_reset_phase(o, e, &cs, extra);
+
+    w(o, "\n    // ---- update lanes: slots from job cycle %d, h_new %d cycles later\n", e->cell_start, e->cell_lat);
+    slot_decode(o, e, "cslot", e->cell_start);
+    for (int ln = 0; ln < e->lanes; ln++) cell_lane(o, e, &cs, ln, "cslot");
+    cell_writeback(o, e, &cs);
+
+    mvm_sigs_free(&sg);
+    free_strs(ops, v->n_in);
+    free_strs(extra, n_extra);
+    for (int g = 0; g < 4; g++) free(cs.pre[g].unit);
+    free(cs.h);
+    free(cs.c);
+    free(cs.rh);
 }
 
 static void emit_flatten(Out *o, const Engine *e)

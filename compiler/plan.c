@@ -298,3 +298,14 @@ void plan_rom_bits(const MvmPlan *p, int s, int m, unsigned char *bits)
     rom_pack(&p->lay, plan_word(p, s, m), word);
     memcpy(bits, word + (p->form == MVM_ROM ? 0 : p->lay.w_lo), (size_t)p->rom_w);
 }
+
+/* Banked form of a cell (one multiplier, one lane, direct captures): the gate sums and the
+ * LSTM's c live in memories (block RAM on FPGAs) instead of per-unit registers; the lane reads
+ * them at its slot with the same one-cycle latency as the lane multiplexer. */
+bool plan_cell_banked(const Engine *e)
+{
+    const Layer *l = e->layer;
+    const Mvm *v = &e->mvm;
+    bool lstm = l->kind == L_LSTM, gru_ra = l->kind == L_GRU && l->reset_after;
+    return !e->split && v->direct && v->n_mult == 1 && e->lanes == 1 && e->slots > 1 && (lstm || gru_ra);
+}

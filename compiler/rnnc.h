@@ -301,6 +301,8 @@ typedef struct {
     long weight_bits;
 } Engine;
 
+bool plan_cell_banked(const Engine *e);  /* plan.c: a cell's gate sums and c in memories */
+
 typedef struct {
     const Model *model;
     Engine *eng;
