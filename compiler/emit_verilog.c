@@ -295,18 +295,18 @@ static void mvm_rom_file(Out *o, const MvmPlan *pl, const char *fname)
 static void mvm_slots(Out *o, const MvmPlan *pl, const MvmIn *in, const char *fname)
 {
     const char *p = in->pfx;
-    int sb = pl->slot_w, R = pl->rf, width = pl->n_mult * pl->rom_w;
+    int sb = pl->slot_w, rf = pl->rf, width = pl->n_mult * pl->rom_w;
     char buf[MAX_EXPR];
     if (in->off == 0) w(o, "    wire %s_go = start;\n", p);
     else w(o, "    wire %s_go = %s;\n", p, job_at(buf, sizeof buf, o->e, in->off));
     w(o, "    reg %s_on;\n    reg [%d:0] %s_slot;\n", p, sb - 1, p);
     w(o, "    always @(posedge clk) begin\n        if (rst) %s_on <= 1'b0;\n", p);
-    w(o, "        else if (%s_go) %s_on <= 1'b1;\n        else if (%s_slot == %d'd%d) %s_on <= 1'b0;\n", p, p, p, sb, R - 1, p);
+    w(o, "        else if (%s_go) %s_on <= 1'b1;\n        else if (%s_slot == %d'd%d) %s_on <= 1'b0;\n", p, p, p, sb, rf - 1, p);
     w(o, "        if (%s_go) %s_slot <= %d'd0;\n        else if (%s_on) %s_slot <= %s_slot + %d'd1;\n    end\n", p, p, sb, p,
       p, p, sb);
     w(o, "    wire [%d:0] %s_word;\n", width - 1, p);
     w(o, "    rnnc_rom #(.WIDTH(%d), .DEPTH(%d), .ADDR_W(%d), .INIT_FILE({MEM_PATH, \"%s\"})) u_%s_rom "
-         "(.clk(clk), .addr(%s_slot), .data(%s_word));\n", width, R, sb, fname, p, p, p);
+         "(.clk(clk), .addr(%s_slot), .data(%s_word));\n", width, rf, sb, fname, p, p, p);
     if (pl->rom_reg) {
         /* slow parts: the ROM's output gets a register of its own before the operand mux */
         w(o, "    reg [%d:0] %s_word_r;\n    reg %s_on_0;\n    reg %s_on_1;\n", width - 1, p, p, p);

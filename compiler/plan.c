@@ -141,10 +141,10 @@ static void plan_parallel(MvmPlan *p)
 static void plan_rom(MvmPlan *p)
 {
     const Mvm *v = p->v;
-    int R = p->rf;
-    p->rom = xcalloc((size_t)R * (size_t)p->n_mult, sizeof *p->rom);
+    int rf = p->rf;
+    p->rom = xcalloc((size_t)rf * (size_t)p->n_mult, sizeof *p->rom);
     int **caps = xcalloc((size_t)p->n_mult, sizeof *caps);
-    for (int m = 0; m < p->n_mult; m++) caps[m] = xcalloc((size_t)R + 1, sizeof **caps);
+    for (int m = 0; m < p->n_mult; m++) caps[m] = xcalloc((size_t)rf + 1, sizeof **caps);
     long q = 0;
     for (int j = 0; j < v->n_out; j++) {
         const MvmOut *mo = &v->outs[j];
@@ -152,11 +152,11 @@ static void plan_rom(MvmPlan *p)
         op->part_m = xcalloc((size_t)mo->n_terms + 1, sizeof *op->part_m);
         op->part_idx = xcalloc((size_t)mo->n_terms + 1, sizeof *op->part_idx);
         for (int t = 0; t < mo->n_terms; t++, q++) {
-            int m = (int)(q / R), s = (int)(q % R);
+            int m = (int)(q / rf), s = (int)(q % rf);
             RomWord *wd = &p->rom[(size_t)s * (size_t)p->n_mult + (size_t)m];
             wd->valid = true;
             wd->first = t == 0 || s == 0;
-            wd->last = t == mo->n_terms - 1 || s == R - 1;
+            wd->last = t == mo->n_terms - 1 || s == rf - 1;
             wd->k = mo->terms[t].k;
             wd->w = aligned_weight(v, &mo->terms[t]);
             if (wd->first) {

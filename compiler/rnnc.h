@@ -330,10 +330,6 @@ Schedule *schedule_netlist(const Netlist *n, int n_seq);
 void dump_schedule(FILE *f, const Netlist *n, const Schedule *s);
 
 /* ---- emit_verilog.c, emit_sim.c, emit_report.c ---- */
-typedef struct {
-    const char *dir;            /* output directory (staging) */
-    const char *model_path;
-} EmitCtx;
 void emit_verilog(const Netlist *n, const Schedule *s, const char *dir);
 void emit_sim(const Netlist *n, const Schedule *s, const char *dir);
 void emit_report(const Netlist *n, const Schedule *s, const char *dir);
