@@ -11,7 +11,7 @@
  *            every partial sum valid at c+off+4+rf, tree output at c+off+4+rf+depth
  *   result written at the end of cycle c+L-1, visible from c+L.
  * Every strobe is an equality decode of the job counter `cnt`, which counts the job's cycles
- * up (job_at()); see map_control() for why it counts up. */
+ * up (job_at()); rtl_lib/rnnc_job_ctrl.v holds that contract. */
 #include "rnnc.h"
 
 #include <stdarg.h>
@@ -94,6 +94,14 @@ static void fx_params(Out *o, const char *pfx, FxType t, bool with_q)
     if (with_q) w(o, ", .ROUND(%d), .SATURATE(%d)", t.q, t.o);
 }
 
+/* An rnnc_adder_tree reducing n_in values of `width` bits (`in`) to `out` in depth stages
+ * (max: the signed maximum instead of the sum). */
+static void tree_inst(Out *o, const char *inst, int n_in, int width, int depth, bool max, const char *in, const char *out)
+{
+    w(o, "    rnnc_adder_tree #(.N_IN(%d), .FANIN(%d), .W(%d), .DEPTH(%d), .OP(%d)) %s (.clk(clk), .in_flat(%s), "
+         ".out_data(%s));\n", n_in, RNNC_FANIN, width, depth, max, inst, in, out);
+}
+
 /* ---- mem files ---- */
 
 static char *table_file(const Netlist *n, const Layer *l, const char *what)
@@ -148,21 +156,23 @@ static void table_storage(const Table *t, int *tw, int *tsigned)
     *tw = w;
 }
 
+/* The parameters of a table activation over table t, written to <model>_<layer>_<what>.mem. */
+static ActParams table_act_params(Out *o, const Layer *l, const char *what, const Table *t)
+{
+    ActParams p = {.kind = 2, .bits = clog2i(t->n), .shift = t->scale_shift, .offset = t->offset};
+    table_storage(t, &p.tw, &p.tsigned);
+    char *fn = table_file(o->n, l, what);
+    snprintf(p.file, sizeof p.file, "%s", fn);
+    write_table(o->dir, fn, t, p.tw);
+    free(fn);
+    return p;
+}
+
 static ActParams act_params(Out *o, const Layer *l, ActKind a)
 {
-    ActParams p = {.kind = a == ACT_LINEAR ? 0 : a == ACT_RELU ? 1 : 2, .bits = 1};
+    if (a != ACT_LINEAR && a != ACT_RELU) return table_act_params(o, l, act_name(a), table_for(l, a));
+    ActParams p = {.kind = a == ACT_LINEAR ? 0 : 1, .bits = 1};
     snprintf(p.file, sizeof p.file, "none.mem");
-    if (p.kind == 2) {
-        Table *t = table_for(l, a);
-        p.bits = clog2i(t->n);
-        p.shift = t->scale_shift;
-        p.offset = t->offset;
-        table_storage(t, &p.tw, &p.tsigned);
-        char *fn = table_file(o->n, l, act_name(a));
-        snprintf(p.file, sizeof p.file, "%s", fn);
-        write_table(o->dir, fn, t, p.tw);
-        free(fn);
-    }
     return p;
 }
 
@@ -173,6 +183,27 @@ static void act_inst_params(Out *o, const char *pfx, const ActParams *p)
       pfx, p->kind, pfx, p->bits, pfx, p->shift, pfx, p->offset, pfx,
       *pfx ? "FILE" : "INIT_FILE", p->file);
     if (p->kind == 2) w(o, ", .%sTABLE_W(%d), .%sTABLE_SIGNED(%d)", pfx, p->tw, pfx, p->tsigned);
+}
+
+/* An rnnc_activation instance (the only writer of one): input of type in (raw bits), output
+ * of type out, the table (or cast) p, loaded when en. */
+static void act_inst(Out *o, const ActParams *p, FxType in, FxType out, const char *inst, const char *en,
+                     const char *in_data, const char *out_data)
+{
+    w(o, "    rnnc_activation #(");
+    fx_params(o, "IN_", in, false);
+    w(o, ", ");
+    fx_params(o, "OUT_", out, true);
+    w(o, ", ");
+    act_inst_params(o, "", p);
+    w(o, ") %s (.clk(clk), .en(%s), .in_data(%s), .out_data(%s));\n", inst, en, in_data, out_data);
+}
+
+/* A signed type of w bits with frac fractional bits (an accumulator or a difference). */
+static FxType signed_of(int width, int frac)
+{
+    FxType t = {.w = width, .i = width - frac, .sgn = true};
+    return t;
 }
 
 /* ---- matrix-vector products: print a plan (plan.c decides) ---- */
@@ -654,22 +685,19 @@ static Sig mvm_tree(Out *o, const MvmPlan *pl, const MvmIn *in, int j)
     }
     char (*items)[MAX_EXPR] = xcalloc((size_t)op->n_items, sizeof *items);
     for (int i = 0; i < op->n_items; i++) mvm_item(o, pl, in, j, &op->items[i], items[i], MAX_EXPR);
-    int n_in = op->n_elems;
-    w(o, "    wire [%d:0] %s_t_%d_0 = {", n_in * G - 1, p, j);
+    w(o, "    wire [%d:0] %s_t_%d_0 = {", op->n_elems * G - 1, p, j);
     for (int i = op->n_items - 1; i >= 0; i--) w(o, "%s%s", items[i], i ? ", " : "};\n");
     free(items);
-    for (int d = 0; d < pl->depth; d++) {
-        int n_out = (n_in + pl->fanin - 1) / pl->fanin;
-        w(o, "    wire [%d:0] %s_t_%d_%d;\n", n_out * G - 1, p, j, d + 1);
-        w(o, "    rnnc_sum_stage #(.N_IN(%d), .FANIN(%d), .W(%d)) u_%s_t_%d_%d (.clk(clk), .in_flat(%s_t_%d_%d), "
-             ".out_flat(%s_t_%d_%d));\n", n_in, pl->fanin, G, p, j, d, p, j, d, p, j, d + 1);
-        n_in = n_out;
-    }
-    if (n_in != 1) BUG("tree of output %d ends with %d values", j, n_in);
+    char inst[64], tin[64], tout[64];
+    snprintf(inst, sizeof inst, "u_%s_t_%d", p, j);
+    snprintf(tin, sizeof tin, "%s_t_%d_0", p, j);
+    snprintf(tout, sizeof tout, "%s_t_%d", p, j);
+    w(o, "    wire [%d:0] %s;\n", G - 1, tout);
+    tree_inst(o, inst, op->n_elems, G, pl->depth, false, tin, tout);
     w(o, "    wire [%d:0] %s;\n", at.w - 1, acc.s);
     w(o, "    rnnc_quant #(.IN_W(%d), .IN_F(%d), .IN_SIGNED(1), ", G, fx_frac(at));
     fx_params(o, "OUT_", at, true);
-    w(o, ") u_%s_q_%d (.in_data(%s_t_%d_%d), .out_data(%s));\n", p, j, p, j, pl->depth, acc.s);
+    w(o, ") u_%s_q_%d (.in_data(%s), .out_data(%s));\n", p, j, tout, acc.s);
     return acc;
 }
 
@@ -737,67 +765,33 @@ static void module_open(Out *o, const Engine *e)
           vec_addr_w(e->in_n) - 1, e->in_t.w - 1);
     else w(o, "    input  wire [%d:0] s_axis_tdata,\n", inb - 1);
     w(o, "    input  wire s_axis_tlast,\n");
-    w(o, "    output reg  m_axis_tvalid,\n    input  wire m_axis_tready,\n");
+    const char *mk = e->kind == ENG_FLATTEN || e->kind == ENG_REVERSE ? "reg " : "wire"; /* rnnc_job_ctrl's */
+    w(o, "    output %s m_axis_tvalid,\n    input  wire m_axis_tready,\n", mk);
     if (e->vec_out)
         w(o, "    output wire m_vec_we,\n    output wire [%d:0] m_vec_addr,\n    output wire [%d:0] m_vec_data,\n",
           vec_addr_w(e->out_n) - 1, e->out_t.w - 1);
     else w(o, "    output wire [%d:0] m_axis_tdata,\n", outb - 1);
-    w(o, "    output reg  m_axis_tlast\n);\n");
+    w(o, "    output %s m_axis_tlast\n);\n", mk);
 }
 
 static void module_close(Out *o) { w(o, "\nendmodule\n\n`resetall\n"); }
 
-/* The job counter: every MAP engine. `emits` says whether this job produces an output beat. */
-static void map_control(Out *o, const Engine *e, const char *emits_expr, const char *last_out_expr)
+/* The job controller of every engine that maps one beat to one result (rnnc_job_ctrl, the
+ * timing contract): `emits` says whether this job produces an output beat; last_one: every
+ * output beat is a last one. Defines start, busy, cnt, done, job_emit, job_last, done_emit. */
+static void map_control(Out *o, const Engine *e, const char *emits, bool last_one)
 {
     int L = e->latency, cw = clog2i(L + 1) < 1 ? 1 : clog2i(L + 1);
     w(o, "\n    // ---- control: one job at a time, result after %d cycles\n", L);
-
-    char at[64];
-    /* cnt counts the job's cycles up from 0 (job cycle 1) and is cleared by start: on iCE40 a
-     * counter loaded with anything but 0 gets the load merged into its carry chain's LUTs,
-     * which the packer then splits into slow pieces. busy is a register of its own, so
-     * `start` is one LUT deep. */
-    w(o, "    reg [%d:0] cnt;\n", cw - 1);
-    if (L > 1) w(o, "    reg busy;\n");
-    else w(o, "    wire busy = 1'b0;\n");
-    w(o, "    wire emits = %s;\n", emits_expr);
-    if (e->ack_off) {
-        /* the input is read in place during the job; the beat is taken after the last read,
-         * in job cycle ack_off. tready is that decode made a cycle early into a register: it
-         * drives the upstream buffer's enables, so it starts at a flip-flop (ack_off >= 3). */
-        w(o, "    wire start = s_axis_tvalid && !busy && !(m_axis_tvalid && emits);\n");
-        w(o, "    reg in_ack;\n    assign s_axis_tready = in_ack;\n");
-        w(o, "    always @(posedge clk) in_ack <= !rst && %s;\n", job_at(at, sizeof at, e, e->ack_off - 1));
-    } else {
-        w(o, "    assign s_axis_tready = !busy && !(m_axis_tvalid && emits);\n");
-        w(o, "    wire start = s_axis_tvalid && s_axis_tready;\n");
-    }
-    w(o, "    reg job_emit, job_last;\n");
-    if (L > 1) {
-        /* done (job cycle L - 1) decoded a cycle early into a register: it enables the state
-         * and output registers and ends the job, so it starts at a flip-flop */
-        w(o, "    reg done;\n    always @(posedge clk) done <= !rst && %s;\n",
-          L == 2 ? "start" : job_at(at, sizeof at, e, L - 2));
-    }
-    w(o, "    always @(posedge clk) begin\n");
-    w(o, "        if (rst || start) cnt <= %d'd0;\n", cw);
-    w(o, "        else if (busy) cnt <= cnt + %d'd1;\n", cw);
-    if (L > 1) {
-        w(o, "        if (rst) busy <= 1'b0;\n");
-        w(o, "        else if (start) busy <= 1'b1;\n");
-        w(o, "        else if (done) busy <= 1'b0;\n");
-    }
-    w(o, "        if (start) begin\n            job_emit <= emits;\n            job_last <= s_axis_tlast;\n        end\n");
-    w(o, "    end\n");
-    if (L == 1) w(o, "    wire done = start;\n    wire done_emit = emits;\n    wire done_last = %s;\n", last_out_expr);
-    else w(o, "    wire done_emit = job_emit;\n    wire done_last = %s;\n", last_out_expr);
-    w(o, "    always @(posedge clk) begin\n");
-    w(o, "        if (rst) m_axis_tvalid <= 1'b0;\n");
-    w(o, "        else if (done && done_emit) m_axis_tvalid <= 1'b1;\n");
-    w(o, "        else if (m_axis_tvalid && m_axis_tready) m_axis_tvalid <= 1'b0;\n");
-    w(o, "        if (done && done_emit) m_axis_tlast <= done_last;\n");
-    w(o, "    end\n");
+    w(o, "    wire start, busy, done, job_emit, job_last, done_emit;\n    wire [%d:0] cnt;\n", cw - 1);
+    w(o, "    rnnc_job_ctrl #(.LATENCY(%d), .ACK_OFF(%d), .LAST_ONE(%d), .CNT_W(%d)) u_ctrl (.clk(clk), .rst(rst),\n"
+         "        .s_valid(s_axis_tvalid), .s_ready(s_axis_tready), .s_last(s_axis_tlast), .emits(%s),\n"
+         "        .m_valid(m_axis_tvalid), .m_ready(m_axis_tready), .m_last(m_axis_tlast), .start(start), .busy(busy),\n"
+         "        .cnt(cnt), .done(done), .job_emit(job_emit), .job_last(job_last), .done_emit(done_emit));\n",
+      L, e->ack_off, last_one, cw, emits);
+    /* not every engine reads every one */
+    w(o, "    /* verilator lint_off UNUSEDSIGNAL */\n    wire unused_ctrl = &{1'b0, start, busy, cnt, done, job_emit, job_last, done_emit};\n"
+         "    /* verilator lint_on UNUSEDSIGNAL */\n");
 }
 
 static char *elem(const char *vec, int i, int width)
@@ -805,19 +799,6 @@ static char *elem(const char *vec, int i, int width)
     char *s = xcalloc(MAX_EXPR, 1);
     snprintf(s, MAX_EXPR, "%s[%d:%d]", vec, (i + 1) * width - 1, i * width);
     return s;
-}
-
-/* "rnnc_activation #(...params...": a dense engine's activation on the accumulator; the
- * projections and pre-softmax sums only cast (KIND 0). */
-static void dense_act_open(Out *o, const Engine *e, const ActParams *ap)
-{
-    w(o, "    rnnc_activation #(.IN_W(%d), .IN_F(%d), .IN_SIGNED(1), ", e->mvm.accum.w, fx_frac(e->mvm.accum));
-    fx_params(o, "OUT_", e->out_t, true);
-    w(o, ", ");
-    if (e->act_none)
-        w(o, ".TABLE_REG(%d), .KIND(0), .TABLE_BITS(1), .SCALE_SHIFT(0), .OFFSET(0), .INIT_FILE({MEM_PATH, \"none.mem\"})",
-          o->n->table_reg);
-    else act_inst_params(o, "", ap);
 }
 
 static char **elems_of(const char *vec, int n, int width)
@@ -843,9 +824,13 @@ static void dense_direct_act(Out *o, const Engine *e, const MvmSigs *sg, const A
     w(o, "\n    // ---- activation per multiplier, on each captured sum\n");
     for (int m = 0; m < pl->n_mult; m++) {
         int pcw = pl->mult[m].cap_w;
-        w(o, "    wire [%d:0] y_%d;\n", e->out_t.w - 1, m);
-        dense_act_open(o, e, ap);
-        w(o, ") u_act_%d (.clk(clk), .en(wv_%d[0]), .in_data(cap_r_%d), .out_data(y_%d));\n", m, m, m, m);
+        char inst[32], en[32], in[32], y[32];
+        snprintf(inst, sizeof inst, "u_act_%d", m);
+        snprintf(en, sizeof en, "wv_%d[0]", m);
+        snprintf(in, sizeof in, "cap_r_%d", m);
+        snprintf(y, sizeof y, "y_%d", m);
+        w(o, "    wire [%d:0] %s;\n", e->out_t.w - 1, y);
+        act_inst(o, ap, signed_of(e->mvm.accum.w, fx_frac(e->mvm.accum)), e->out_t, inst, en, in, y);
         /* the captured sum registered, then its strobe and index delayed to the activation's output */
         w(o, "    reg [%d:0] cap_r_%d;\n    reg [%d:0] wv_%d;\n    reg [%d:0] wi_%d [0:%d];\n", e->mvm.accum.w - 1, m, A_lat,
           m, pcw - 1, m, A_lat);
@@ -886,7 +871,7 @@ static void dense_direct_out(Out *o, const Engine *e, const MvmPlan *pl)
 static void emit_dense(Out *o, const Engine *e)
 {
     const Mvm *v = &e->mvm;
-    map_control(o, e, "1'b1", "job_last");
+    map_control(o, e, "1'b1", false);
     /* rf 1: s_axis_tdata read in the start cycle; rf > 1: held until taken */
     MvmIn in = {.pfx = "mv", .off = 0, .serial = true, .op = elems_of("s_axis_tdata", v->n_in, e->in_t.w)};
     if (e->vec_in) {
@@ -899,8 +884,8 @@ static void emit_dense(Out *o, const Engine *e)
         in.op_mem = "in_mem";
     }
     MvmSigs sg = emit_mvm(o, v, &in);
-    ActParams ap = {0};
-    if (!e->act_none) ap = act_params(o, e->layer, e->act);
+    /* the projections and pre-softmax sums only cast (KIND 0) */
+    ActParams ap = act_params(o, e->layer, e->act_none ? ACT_LINEAR : e->act);
     if (sg.plan->direct) {
         dense_direct_act(o, e, &sg, &ap);
         dense_direct_out(o, e, sg.plan);
@@ -909,9 +894,10 @@ static void emit_dense(Out *o, const Engine *e)
         char at[64];
         w(o, "    wire act_en = %s;\n", job_at(at, sizeof at, e, v->latency));
         for (int j = 0; j < e->out_n; j++) {
-            dense_act_open(o, e, &ap);
-            w(o, ") u_act_%d (.clk(clk), .en(act_en), .in_data(%s), .out_data(m_axis_tdata[%d:%d]));\n", j, sg.acc[j].s,
-              (j + 1) * e->out_t.w - 1, j * e->out_t.w);
+            char inst[32], out[64];
+            snprintf(inst, sizeof inst, "u_act_%d", j);
+            snprintf(out, sizeof out, "m_axis_tdata[%d:%d]", (j + 1) * e->out_t.w - 1, j * e->out_t.w);
+            act_inst(o, &ap, signed_of(v->accum.w, fx_frac(v->accum)), e->out_t, inst, "act_en", sg.acc[j].s, out);
         }
     }
     mvm_sigs_free(&sg);
@@ -920,21 +906,15 @@ static void emit_dense(Out *o, const Engine *e)
 
 static void emit_act_engine(Out *o, const Engine *e)
 {
-    map_control(o, e, "1'b1", "s_axis_tlast");
+    map_control(o, e, "1'b1", false);
     ActParams ap = act_params(o, e->layer, e->act);
     for (int j = 0; j < e->out_n; j++) {
-        w(o, "    rnnc_activation #(");
-        fx_params(o, "IN_", e->in_t, false);
-        w(o, ", ");
-        fx_params(o, "OUT_", e->out_t, true);
-        w(o, ", ");
-        act_inst_params(o, "", &ap);
-        w(o, ") u_act_%d (.clk(clk), .en(start), .in_data(s_axis_tdata[%d:%d]), .out_data(m_axis_tdata[%d:%d]));\n",
-          j, (j + 1) * e->in_t.w - 1, j * e->in_t.w, (j + 1) * e->out_t.w - 1, j * e->out_t.w);
+        char inst[32], in[64], out[64];
+        snprintf(inst, sizeof inst, "u_act_%d", j);
+        snprintf(in, sizeof in, "s_axis_tdata[%d:%d]", (j + 1) * e->in_t.w - 1, j * e->in_t.w);
+        snprintf(out, sizeof out, "m_axis_tdata[%d:%d]", (j + 1) * e->out_t.w - 1, j * e->out_t.w);
+        act_inst(o, &ap, e->in_t, e->out_t, inst, "start", in, out);
     }
-    /* busy/job registers are unused with latency 1 */
-    w(o, "    /* verilator lint_off UNUSEDSIGNAL */\n    wire unused_ok = &{1'b0, job_emit, job_last, done_emit};\n"
-         "    /* verilator lint_on UNUSEDSIGNAL */\n");
 }
 
 /* Where a lane input comes from: a signal per unit (through the lane multiplexer) or a
@@ -1134,11 +1114,10 @@ static void cell_lane(Out *o, const Engine *e, const CellSigs *cs, int ln, const
     case L_SIMPLE_RNN:
         snprintf(dst, sizeof dst, "l%d_pre", ln);
         lane_input(o, e, sel, dst, A.w, ln, &cs->pre[0]);
-        w(o, "    rnnc_activation #(.IN_W(%d), .IN_F(%d), .IN_SIGNED(1), ", A.w, fx_frac(A));
-        fx_params(o, "OUT_", R, true);
-        w(o, ", ");
-        act_inst_params(o, "", &cs->act);
-        w(o, ") u_act_%d (.clk(clk), .en(1'b1), .in_data(l%d_pre), .out_data(h_new_%d));\n", ln, ln, ln);
+        char inst[32], h[32];
+        snprintf(inst, sizeof inst, "u_act_%d", ln);
+        snprintf(h, sizeof h, "h_new_%d", ln);
+        act_inst(o, &cs->act, signed_of(A.w, fx_frac(A)), R, inst, "1'b1", dst, h);
         break;
     case L_LSTM:
         for (int g = 0; g < 4; g++) {
@@ -1221,7 +1200,7 @@ static void emit_cell(Out *o, const Engine *e)
     const Layer *l = e->layer;
     const Mvm *v = &e->mvm;
     int u = l->units, n_extra = l->gates * u;
-    map_control(o, e, e->emit_all ? "1'b1" : "s_axis_tlast", e->emit_all ? "job_last" : "1'b1");
+    map_control(o, e, e->emit_all ? "1'b1" : "s_axis_tlast", !e->emit_all);
     if (e->split)
         w(o, "    reg [%d:0] x_reg;\n    always @(posedge clk) if (start) x_reg <= s_axis_tdata;\n", e->in_n * e->in_t.w - 1);
     CellSigs cs = {.banked = plan_cell_banked(e), .h = new_sigs(u), .c = new_sigs(u), .rh = new_sigs(u)};
@@ -1297,67 +1276,11 @@ static void emit_reverse(Out *o, const Engine *e)
     w(o, "        end\n    end\n");
 }
 
-static void emit_softmax(Out *o, const Engine *e)
+/* Softmax's outputs: e_j * inv, cast to the result type, written when the job is done. */
+static void softmax_products(Out *o, const Engine *e)
 {
-    const Layer *l = e->layer;
-    int N = e->out_n, L = e->latency;
-    FxType A = e->in_t, R = e->out_t, T = l->ty.table;
-    map_control(o, e, "1'b1", "job_last");
-    Table *te = table_exp(l), *ti = table_inv(l);
-    char *fe = table_file(o->n, l, "exp"), *fi = table_file(o->n, l, "inv");
-    write_table(o->dir, fe, te, te->out.w);
-    write_table(o->dir, fi, ti, ti->out.w);
-    int dm = e->sm_max_depth, ds = e->sm_sum_depth;
-    int DW = A.w + 1;                        /* d = x - max needs one more bit */
-    int SW = T.w + clog2i(N + 1) + 1;        /* exact sum of the exp entries */
-    w(o, "    // stages: latch (c+1), max tree (+%d), d = x - max, exp lookup, sum tree (+%d), 1/sum lookup,\n", dm, ds);
-    w(o, "    // product; result written in job cycle %d\n", L - 1);
-    w(o, "    reg [%d:0] x_reg;\n    always @(posedge clk) if (start) x_reg <= s_axis_tdata;\n", N * A.w - 1);
-    int n_in = N;
-    w(o, "    wire [%d:0] mx_0 = x_reg;\n", N * A.w - 1);
-    for (int d = 0; d < dm; d++) {
-        int n_out = (n_in + RNNC_FANIN - 1) / RNNC_FANIN;
-        w(o, "    wire [%d:0] mx_%d;\n", n_out * A.w - 1, d + 1);
-        w(o, "    rnnc_max_stage #(.N_IN(%d), .FANIN(%d), .W(%d)) u_mx_%d (.clk(clk), .in_flat(mx_%d), .out_flat(mx_%d));\n",
-          n_in, RNNC_FANIN, A.w, d, d, d + 1);
-        n_in = n_out;
-    }
-    int A_lat = o->n->act_lat;
-    char at[64];
-    w(o, "    wire exp_en = %s;\n", job_at(at, sizeof at, e, 2 + dm));
-    w(o, "    wire inv_en = %s;\n", job_at(at, sizeof at, e, 2 + dm + A_lat + ds));
-    w(o, "    wire [%d:0] e_flat;\n", N * T.w - 1);
-    for (int j = 0; j < N; j++) {
-        w(o, "    reg [%d:0] d_%d;\n", DW - 1, j);
-        w(o, "    always @(posedge clk) d_%d <= {x_reg[%d], x_reg[%d:%d]} - {mx_%d[%d], mx_%d};\n", j, (j + 1) * A.w - 1,
-          (j + 1) * A.w - 1, j * A.w, dm, A.w - 1, dm);
-        w(o, "    rnnc_activation #(.IN_W(%d), .IN_F(%d), .IN_SIGNED(1), ", DW, fx_frac(A));
-        fx_params(o, "OUT_", T, true);
-        w(o, ", .KIND(2), .TABLE_BITS(%d), .SCALE_SHIFT(%d), .OFFSET(%d), .INIT_FILE({MEM_PATH, \"%s\"})) "
-             "u_exp_%d (.clk(clk), .en(exp_en), .in_data(d_%d), .out_data(e_flat[%d:%d]));\n",
-          clog2i(te->n), te->scale_shift, te->offset, fe, j, j, (j + 1) * T.w - 1, j * T.w);
-    }
-    for (int j = 0; j < N; j++) w(o, "    wire [%d:0] e_%d = e_flat[%d:%d];\n", T.w - 1, j, (j + 1) * T.w - 1, j * T.w);
-    w(o, "    wire [%d:0] s_0 = {", N * SW - 1);
-    for (int j = N - 1; j >= 0; j--) {
-        char ex[64], b[MAX_EXPR];
-        snprintf(ex, sizeof ex, "e_%d", j);
-        extend(b, sizeof b, ex, T.w, T.sgn, SW);
-        w(o, "%s%s", b, j ? ", " : "};\n");
-    }
-    n_in = N;
-    for (int d = 0; d < ds; d++) {
-        int n_out = (n_in + RNNC_FANIN - 1) / RNNC_FANIN;
-        w(o, "    wire [%d:0] s_%d;\n", n_out * SW - 1, d + 1);
-        w(o, "    rnnc_sum_stage #(.N_IN(%d), .FANIN(%d), .W(%d)) u_s_%d (.clk(clk), .in_flat(s_%d), .out_flat(s_%d));\n",
-          n_in, RNNC_FANIN, SW, d, d, d + 1);
-        n_in = n_out;
-    }
-    w(o, "    wire [%d:0] inv;\n", T.w - 1);
-    w(o, "    rnnc_activation #(.IN_W(%d), .IN_F(%d), .IN_SIGNED(1), ", SW, fx_frac(T));
-    fx_params(o, "OUT_", T, true);
-    w(o, ", .KIND(2), .TABLE_BITS(%d), .SCALE_SHIFT(%d), .OFFSET(%d), .INIT_FILE({MEM_PATH, \"%s\"})) "
-         "u_inv (.clk(clk), .en(inv_en), .in_data(s_%d), .out_data(inv));\n", clog2i(ti->n), ti->scale_shift, ti->offset, fi, ds);
+    int N = e->out_n;
+    FxType R = e->out_t, T = e->layer->ty.table;
     w(o, "    reg [%d:0] out_reg;\n    assign m_axis_tdata = out_reg;\n", N * R.w - 1);
     for (int j = 0; j < N; j++) {
         /* e * inv >= 0: an unsigned R is reached through a signed type one bit wider */
@@ -1371,8 +1294,51 @@ static void emit_softmax(Out *o, const Engine *e)
             w(o, "    /* verilator lint_off UNUSEDSIGNAL */\n    wire unused_y_%d = y_%d[%d];\n    /* verilator lint_on UNUSEDSIGNAL */\n",
               j, j, yw - 1);
     }
-    free(fe);
-    free(fi);
+}
+
+/* Softmax, stage by stage: latch (c+1), max tree, d = x - max, exp lookup, sum tree, 1/sum
+ * lookup, product. The lookups are ordinary activations (act_inst): with --table-reg they
+ * register their index like every other table, the cycle lower.c budgets. */
+static void emit_softmax(Out *o, const Engine *e)
+{
+    const Layer *l = e->layer;
+    int N = e->out_n, dm = e->sm_max_depth, ds = e->sm_sum_depth, al = o->n->act_lat;
+    FxType A = e->in_t, T = l->ty.table;
+    map_control(o, e, "1'b1", false);
+    ActParams pe = table_act_params(o, l, "exp", table_exp(l)), pi = table_act_params(o, l, "inv", table_inv(l));
+    int DW = A.w + 1;                        /* d = x - max needs one more bit */
+    int SW = T.w + clog2i(N + 1) + 1;        /* exact sum of the exp entries */
+    w(o, "    // stages: latch (c+1), max tree (+%d), d = x - max, exp lookup, sum tree (+%d), 1/sum lookup,\n", dm, ds);
+    w(o, "    // product; result written in job cycle %d\n", e->latency - 1);
+    w(o, "    reg [%d:0] x_reg;\n    always @(posedge clk) if (start) x_reg <= s_axis_tdata;\n", N * A.w - 1);
+    w(o, "    wire [%d:0] mx;\n", A.w - 1);
+    tree_inst(o, "u_mx", N, A.w, dm, true, "x_reg", "mx");
+    char at[64], inst[32], in[32], out[64];
+    w(o, "    wire exp_en = %s;\n", job_at(at, sizeof at, e, 2 + dm));
+    w(o, "    wire inv_en = %s;\n", job_at(at, sizeof at, e, 2 + dm + al + ds));
+    w(o, "    wire [%d:0] e_flat;\n", N * T.w - 1);
+    for (int j = 0; j < N; j++) {
+        w(o, "    reg [%d:0] d_%d;\n", DW - 1, j);
+        w(o, "    always @(posedge clk) d_%d <= {x_reg[%d], x_reg[%d:%d]} - {mx[%d], mx};\n", j, (j + 1) * A.w - 1,
+          (j + 1) * A.w - 1, j * A.w, A.w - 1);
+        snprintf(inst, sizeof inst, "u_exp_%d", j);
+        snprintf(in, sizeof in, "d_%d", j);
+        snprintf(out, sizeof out, "e_flat[%d:%d]", (j + 1) * T.w - 1, j * T.w);
+        act_inst(o, &pe, signed_of(DW, fx_frac(A)), T, inst, "exp_en", in, out);
+    }
+    for (int j = 0; j < N; j++) w(o, "    wire [%d:0] e_%d = e_flat[%d:%d];\n", T.w - 1, j, (j + 1) * T.w - 1, j * T.w);
+    w(o, "    wire [%d:0] s_0 = {", N * SW - 1);
+    for (int j = N - 1; j >= 0; j--) {
+        char ex[64], b[MAX_EXPR];
+        snprintf(ex, sizeof ex, "e_%d", j);
+        extend(b, sizeof b, ex, T.w, T.sgn, SW);
+        w(o, "%s%s", b, j ? ", " : "};\n");
+    }
+    w(o, "    wire [%d:0] s_sum;\n", SW - 1);
+    tree_inst(o, "u_s", N, SW, ds, false, "s_0", "s_sum");
+    w(o, "    wire [%d:0] inv;\n", T.w - 1);
+    act_inst(o, &pi, signed_of(SW, fx_frac(T)), T, "u_inv", "inv_en", "s_sum", "inv");
+    softmax_products(o, e);
 }
 
 static void emit_engine(const Netlist *n, const Engine *e, const char *dir)
