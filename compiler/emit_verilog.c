@@ -1,10 +1,10 @@
 /* emit_verilog.c: Netlist -> the Verilog modules in DIR/rtl and the tables in DIR/mem.
  *
  * One module per engine, named <model>_<layer>_<role>, plus the top module <model>. Engines
- * instantiate the hand-written rtl_lib modules (products, MACs, adder-tree stages,
- * activations, cells) and hold only the glue: the job counter every internal strobe is
- * decoded from, operand alignment, and the per-multiplier schedule of RF > 1 products
- * (stored in a ROM next to the weights). Timing here is the contract lower.c computes:
+ * instantiate the hand-written rtl_lib modules (job controller, products, MACs, adder trees,
+ * activations, cells) and hold only the glue: decodes of the job counter, operand alignment,
+ * and the printed plan (plan.c) of every matrix product: its ROM, counters, captures and
+ * trees. Nothing here decides how a product is built. Timing is the contract lower.c computes:
  *   job accepted in cycle c (start); matrix product i started at c + off
  *   rf == 1: products registered at c+off+1, tree output at c+off+1+depth
  *   rf > 1:  ROM address = slot s at c+off+1+s, fields at +2, operands at +3, accumulated at +5;
