@@ -11,7 +11,7 @@
 
 static const char *const lib_modules[] = {"rnnc_quant", "rnnc_product", "rnnc_mac", "rnnc_sum_stage",
                                           "rnnc_max_stage", "rnnc_adder_tree", "rnnc_job_ctrl",
-                                          "rnnc_rom", "rnnc_activation",
+                                          "rnnc_flatten", "rnnc_reverse", "rnnc_rom", "rnnc_activation",
                                           "rnnc_lstm_cell", "rnnc_gru_blend", "rnnc_gru_cell",
                                           "rnnc_gru_reset", "rnnc_gru_update", NULL};
 
@@ -26,6 +26,8 @@ static bool lib_needed(const Netlist *n, const char *mod)
         const Engine *e = &n->eng[i];
         bool rf = (e->mvm.outs && e->mvm.rf > 1) || (e->mvm2.outs && e->mvm2.rf > 1);
         if ((!strcmp(mod, "rnnc_mac") || !strcmp(mod, "rnnc_rom")) && rf) return true;
+        if (!strcmp(mod, "rnnc_flatten") && e->kind == ENG_FLATTEN) return true;
+        if (!strcmp(mod, "rnnc_reverse") && e->kind == ENG_REVERSE) return true;
         if (!strcmp(mod, "rnnc_lstm_cell") && e->kind == ENG_CELL && e->layer->kind == L_LSTM) return true;
         bool gru = e->kind == ENG_CELL && e->layer->kind == L_GRU;
         if (!strcmp(mod, "rnnc_gru_cell") && gru && e->layer->reset_after) return true;

@@ -765,13 +765,12 @@ static void module_open(Out *o, const Engine *e)
           vec_addr_w(e->in_n) - 1, e->in_t.w - 1);
     else w(o, "    input  wire [%d:0] s_axis_tdata,\n", inb - 1);
     w(o, "    input  wire s_axis_tlast,\n");
-    const char *mk = e->kind == ENG_FLATTEN || e->kind == ENG_REVERSE ? "reg " : "wire"; /* rnnc_job_ctrl's */
-    w(o, "    output %s m_axis_tvalid,\n    input  wire m_axis_tready,\n", mk);
+    w(o, "    output wire m_axis_tvalid,\n    input  wire m_axis_tready,\n");
     if (e->vec_out)
         w(o, "    output wire m_vec_we,\n    output wire [%d:0] m_vec_addr,\n    output wire [%d:0] m_vec_data,\n",
           vec_addr_w(e->out_n) - 1, e->out_t.w - 1);
     else w(o, "    output wire [%d:0] m_axis_tdata,\n", outb - 1);
-    w(o, "    output %s m_axis_tlast\n);\n", mk);
+    w(o, "    output wire m_axis_tlast\n);\n");
 }
 
 static void module_close(Out *o) { w(o, "\nendmodule\n\n`resetall\n"); }
@@ -1234,46 +1233,26 @@ static void emit_cell(Out *o, const Engine *e)
     free(cs.rh);
 }
 
+/* A stream engine that is one rtl_lib module with the engine's own ports. */
+static void stream_inst(Out *o, const char *module, const Engine *e)
+{
+    w(o, "    %s #(.T(%d), .BW(%d)) u_%s (.clk(clk), .rst(rst),\n", module, e->steps, e->in_n * e->in_t.w, module + 5);
+    w(o, "        .s_axis_tvalid(s_axis_tvalid), .s_axis_tready(s_axis_tready), .s_axis_tdata(s_axis_tdata), "
+         ".s_axis_tlast(s_axis_tlast),\n");
+    w(o, "        .m_axis_tvalid(m_axis_tvalid), .m_axis_tready(m_axis_tready), .m_axis_tdata(m_axis_tdata), "
+         ".m_axis_tlast(m_axis_tlast));\n");
+}
+
 static void emit_flatten(Out *o, const Engine *e)
 {
-    int bw = e->in_n * e->in_t.w, T = e->steps;
-    w(o, "\n    // ---- collect %d beats; the last one releases the whole sequence\n", T);
-    w(o, "    assign s_axis_tready = !(m_axis_tvalid && s_axis_tlast);\n");
-    w(o, "    wire start = s_axis_tvalid && s_axis_tready;\n");
-    w(o, "    reg [%d:0] buffer;\n    reg [%d:0] out_reg;\n    assign m_axis_tdata = out_reg;\n", (T - 1) * bw - 1, T * bw - 1);
-    w(o, "    always @(posedge clk) begin\n");
-    if (T > 2) w(o, "        if (start) buffer <= {s_axis_tdata, buffer[%d:%d]};\n", (T - 1) * bw - 1, bw);
-    else w(o, "        if (start) buffer <= s_axis_tdata;\n");
-    w(o, "        if (start && s_axis_tlast) out_reg <= {s_axis_tdata, buffer};\n");
-    w(o, "        if (rst) m_axis_tvalid <= 1'b0;\n");
-    w(o, "        else if (start && s_axis_tlast) m_axis_tvalid <= 1'b1;\n");
-    w(o, "        else if (m_axis_tvalid && m_axis_tready) m_axis_tvalid <= 1'b0;\n");
-    w(o, "        m_axis_tlast <= 1'b1;\n");
-    w(o, "    end\n");
+    w(o, "\n    // ---- collect %d beats; the last one releases the whole sequence\n", e->steps);
+    stream_inst(o, "rnnc_flatten", e);
 }
 
 static void emit_reverse(Out *o, const Engine *e)
 {
-    int bw = e->in_n * e->in_t.w, T = e->steps, iw = clog2i(T) < 1 ? 1 : clog2i(T);
-    w(o, "\n    // ---- fill %d beats, then send them last-first\n", T);
-    w(o, "    reg draining;\n    reg [%d:0] wr_idx, rd_idx;\n", iw - 1);
-    w(o, "    reg [%d:0] mem [0:%d];\n    reg [%d:0] out_reg;\n    assign m_axis_tdata = out_reg;\n", bw - 1, T - 1, bw - 1);
-    w(o, "    assign s_axis_tready = !draining;\n    wire start = s_axis_tvalid && s_axis_tready;\n");
-    w(o, "    wire sent = m_axis_tvalid && m_axis_tready;\n");
-    w(o, "    always @(posedge clk) begin\n");
-    w(o, "        if (start) mem[wr_idx] <= s_axis_tdata;\n");
-    w(o, "        if (rst) begin\n            draining <= 1'b0;\n            m_axis_tvalid <= 1'b0;\n            wr_idx <= %d'd0;\n        end else begin\n", iw);
-    w(o, "            if (sent) begin\n");
-    w(o, "                if (rd_idx != %d'd0) begin\n", iw);
-    w(o, "                    out_reg <= mem[rd_idx - %d'd1];\n                    m_axis_tlast <= rd_idx == %d'd1;\n", iw, iw);
-    w(o, "                    rd_idx <= rd_idx - %d'd1;\n", iw);
-    w(o, "                end else begin\n                    m_axis_tvalid <= 1'b0;\n                    draining <= 1'b0;\n                end\n            end\n");
-    w(o, "            if (start) begin\n");
-    w(o, "                if (s_axis_tlast) begin\n");
-    w(o, "                    draining <= 1'b1;\n                    m_axis_tvalid <= 1'b1;\n                    out_reg <= s_axis_tdata;\n");
-    w(o, "                    m_axis_tlast <= %d;\n                    rd_idx <= %d'd%d;\n                    wr_idx <= %d'd0;\n", T == 1, iw, T - 1, iw);
-    w(o, "                end else wr_idx <= wr_idx + %d'd1;\n            end\n", iw);
-    w(o, "        end\n    end\n");
+    w(o, "\n    // ---- fill %d beats, then send them last-first\n", e->steps);
+    stream_inst(o, "rnnc_reverse", e);
 }
 
 /* Softmax's outputs: e_j * inv, cast to the result type, written when the job is done. */

@@ -774,7 +774,8 @@ static void tree_cases(void)
         }
 }
 
-/* ---- rnnc_job_ctrl: no vectors, the testbench models the contract (TB_N cycles) ---- */
+/* ---- rnnc_job_ctrl, rnnc_flatten, rnnc_reverse: no vectors, the testbenches model the
+ * contract (TB_N cycles or sequences) ---- */
 
 static int clog2_int(long v)
 {
@@ -787,6 +788,14 @@ static void job_ctrl_cases(void)
 {
     static const int sets[][3] = {{1, 0, 0}, {2, 0, 0}, {2, 0, 1}, {3, 0, 0}, {3, 2, 0}, {5, 3, 0}, {7, 3, 1},
                                   {12, 6, 0}, {40, 9, 0}, {9, 8, 1}, {16, 0, 1}};
+    static const int seqs[][2] = {{1, 8}, {2, 5}, {3, 16}, {7, 33}, {8, 1}, {20, 12}};
+    for (size_t i = 0; i < sizeof seqs / sizeof seqs[0]; i++) {
+        if (seqs[i][0] > 1)
+            printf("flatten_t%d_w%d rnnc_flatten T=%d BW=%d TB_N=150 TB_FILE=\"\"\n", seqs[i][0], seqs[i][1], seqs[i][0],
+                   seqs[i][1]);
+        printf("reverse_t%d_w%d rnnc_reverse T=%d BW=%d TB_N=150 TB_FILE=\"\"\n", seqs[i][0], seqs[i][1], seqs[i][0],
+               seqs[i][1]);
+    }
     for (size_t i = 0; i < sizeof sets / sizeof sets[0]; i++) {
         int lat = sets[i][0], cw = clog2_int(lat + 1) < 1 ? 1 : clog2_int(lat + 1);
         char name[64], params[128];
