@@ -21,16 +21,19 @@
 #include <string.h>
 
 static const char *const lib_modules[] = {"rnnc_quant", "rnnc_product", "rnnc_mac", "rnnc_sum_stage",
-                                          "rnnc_max_stage", "rnnc_rom", "rnnc_activation",
+                                          "rnnc_max_stage", "rnnc_adder_tree", "rnnc_job_ctrl",
+                                          "rnnc_flatten", "rnnc_reverse", "rnnc_rom", "rnnc_activation",
                                           "rnnc_lstm_cell", "rnnc_gru_blend", "rnnc_gru_cell",
                                           "rnnc_gru_reset", "rnnc_gru_update", "rnnc_stream_fork",
                                           "rnnc_merge_add", NULL};
 
 static bool lib_needed(const Netlist *n, const char *mod)
 {
-    if (!strcmp(mod, "rnnc_quant") || !strcmp(mod, "rnnc_product") || !strcmp(mod, "rnnc_sum_stage") ||
-        !strcmp(mod, "rnnc_activation"))
-        return true;
+    /* every design: rnnc_adder_tree instantiates both stages (one in a branch it does not take) */
+    static const char *const always[] = {"rnnc_quant", "rnnc_product", "rnnc_sum_stage", "rnnc_max_stage",
+                                         "rnnc_adder_tree", "rnnc_job_ctrl", "rnnc_activation", NULL};
+    for (int i = 0; always[i]; i++)
+        if (!strcmp(mod, always[i])) return true;
     for (int i = RNNC_INPUT; i < n->n; i++) {
         Sink sk[2];
         if (!strcmp(mod, "rnnc_stream_fork") && stream_sinks(n, i, sk, 2) > 1) return true;
@@ -40,7 +43,8 @@ static bool lib_needed(const Netlist *n, const char *mod)
         if (!strcmp(mod, "rnnc_merge_add") && e->kind == ENG_MERGE) return true;
         bool rf = (e->mvm.outs && e->mvm.rf > 1) || (e->mvm2.outs && e->mvm2.rf > 1);
         if ((!strcmp(mod, "rnnc_mac") || !strcmp(mod, "rnnc_rom")) && rf) return true;
-        if (!strcmp(mod, "rnnc_max_stage") && e->kind == ENG_SOFTMAX) return true;
+        if (!strcmp(mod, "rnnc_flatten") && e->kind == ENG_FLATTEN) return true;
+        if (!strcmp(mod, "rnnc_reverse") && e->kind == ENG_REVERSE) return true;
         if (!strcmp(mod, "rnnc_lstm_cell") && e->kind == ENG_CELL && e->layer->kind == L_LSTM) return true;
         bool gru = e->kind == ENG_CELL && e->layer->kind == L_GRU;
         if (!strcmp(mod, "rnnc_gru_cell") && gru && e->layer->reset_after) return true;

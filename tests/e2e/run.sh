@@ -206,6 +206,16 @@ run_job() {
         fail "--waves: $(head -n 1 "$dir.waves" | cut -c1-160)"
         return 0
     fi
+    # --table-reg: every activation of the emitted engines registers its table index (the
+    # cycle lower.c budgets for it), the softmax tables included
+    if [ -n "$extra" ]; then
+        local f missing=0
+        for f in "$dir"/rtl/*.v; do
+            case "$(basename "$f")" in rnnc_*) continue ;; esac
+            missing=$((missing + $(grep 'rnnc_activation #(' "$f" | grep -vc 'TABLE_REG(1)' || true)))
+        done
+        if [ "$missing" != 0 ]; then fail "--table-reg: $missing rnnc_activation instances without TABLE_REG(1)"; return 0; fi
+    fi
     if ! (cd "$dir" && verilator --lint-only -Wall --top-module "$top" -f files.f) >"$dir.lint" 2>&1; then
         fail "verilator --lint-only -Wall: $(grep -m1 -E '%(Warning|Error)' "$dir.lint" | cut -c1-160)"
         return 0
@@ -302,8 +312,9 @@ if [ "${E2E_CASES:-1}" != 0 ]; then
         [ "$(basename "$m")" = lstm_basic.json ] && sim=icarus-waves # one VCD (h)
         job "case_$(basename "$m" .json)" "$m" "${m%.json}.txt" "$sim"
     done
-    # the banked and regular forms also with --table-reg (their extra pipeline registers)
-    for m in "$ROOT"/tests/e2e/cases/bank_*.json; do
+    # the banked and regular forms also with --table-reg (their extra pipeline registers), and
+    # softmax (its exp and 1/sum tables register their index like every other table)
+    for m in "$ROOT"/tests/e2e/cases/bank_*.json "$ROOT"/tests/e2e/cases/softmax_*.json; do
         job "case_$(basename "$m" .json)_tr" "$m" "${m%.json}.txt" icarus-tr
     done
     # rnnc --sim --stall itself, and a broken design that the stall pass must catch
