@@ -159,15 +159,20 @@ typedef struct {
 static _Noreturn void kerr(const Ctx *c, const KLayer *l, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* "layer 'NAME' (CLASS)", the place of a Keras error, or "" without a layer */
+static const char *layer_where(const KLayer *l, char *buf, size_t len)
+{
+    if (l) snprintf(buf, len, "layer '%.60s' (%.40s)", l->kname, l->cls);
+    else snprintf(buf, len, "%s", "");
+    return buf;
+}
+
 static void kerr(const Ctx *c, const KLayer *l, const char *fmt, ...)
 {
-    char msg[1024];
+    char where[128];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    if (l) user_error(c->file, "layer '%.60s' (%.40s): %s", l->kname, l->cls, msg);
-    user_error(c->file, "%s", msg);
+    user_verror(c->file, layer_where(l, where, sizeof where), fmt, ap);
 }
 
 static _Noreturn void werr(const Ctx *c, const KLayer *l, const char *fmt, ...)
@@ -175,13 +180,10 @@ static _Noreturn void werr(const Ctx *c, const KLayer *l, const char *fmt, ...)
 
 static void werr(const Ctx *c, const KLayer *l, const char *fmt, ...)
 {
-    char msg[1024];
+    char where[128];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    if (l) user_error(c->wfile, "layer '%.60s' (%.40s): %s", l->kname, l->cls, msg);
-    user_error(c->wfile, "%s", msg);
+    user_verror(c->wfile, layer_where(l, where, sizeof where), fmt, ap);
 }
 
 /* ---- HDF5 helpers ---- */

@@ -167,12 +167,9 @@ static _Noreturn void cerr(const Cfg *c, const char *path, const char *fmt, ...)
 
 static void cerr(const Cfg *c, const char *path, const char *fmt, ...)
 {
-    char msg[1024];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    user_error(c->file, "%s%s%s", path ? path : "", path ? ": " : "", msg);
+    user_verror(c->file, path, fmt, ap);
 }
 
 /* Key spelling without case, underscores, dashes, spaces. */

@@ -29,14 +29,9 @@ static _Noreturn void jerr(const Parser *p, const char *path, const char *fmt, .
 
 static void jerr(const Parser *p, const char *path, const char *fmt, ...)
 {
-    char msg[1024];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    if (path && *path)
-        user_error(p->file, "%s: %s", path, msg);
-    user_error(p->file, "%s", msg);
+    user_verror(p->file, path, fmt, ap);
 }
 
 /* User text made safe to print: printable ASCII, at most 48 characters. */

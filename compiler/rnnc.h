@@ -6,6 +6,7 @@
 #ifndef RNNC_H
 #define RNNC_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -128,6 +129,10 @@ void *xcalloc(size_t n, size_t size);
 extern int xalloc_fail_status;  /* exit status when an allocation fails (1; keras.c's reader: its own) */
 char *xstrdup(const char *s);
 /* User error: "rnnc: FILE: msg" on stderr, exit status 2. */
+/* The same with a va_list and a place inside the file ("where: " before the message when not
+ * NULL or empty): the JSON path, the layer. The error wrappers of the readers use it. */
+_Noreturn void user_verror(const char *file, const char *where, const char *fmt, va_list ap)
+    __attribute__((format(printf, 3, 0)));
 _Noreturn void user_error(const char *file, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 /* fn runs once before user_error exits (files.c: remove the staging directory). */

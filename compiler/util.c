@@ -31,21 +31,26 @@ static void (*error_cleanup)(void);
 
 void on_user_error(void (*fn)(void)) { error_cleanup = fn; }
 
-void user_error(const char *file, const char *fmt, ...)
+void user_verror(const char *file, const char *where, const char *fmt, va_list ap)
 {
     if (error_cleanup) {
         void (*fn)(void) = error_cleanup;
         error_cleanup = NULL; /* once, even if it fails with a user error itself */
         fn();
     }
-    va_list ap;
-    va_start(ap, fmt);
     fprintf(stderr, "rnnc: ");
     if (file) fprintf(stderr, "%s: ", file);
+    if (where && *where) fprintf(stderr, "%s: ", where);
     vfprintf(stderr, fmt, ap);
     fprintf(stderr, "\n");
-    va_end(ap);
     exit(2);
+}
+
+void user_error(const char *file, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    user_verror(file, NULL, fmt, ap);
 }
 
 void die_internal(const char *file, int line, const char *fmt, ...)
