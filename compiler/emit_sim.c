@@ -111,6 +111,8 @@ static void port_get(FILE *f, const char *port, int bits)
     else fprintf(f, "    for (int i = 0; i < %d; i++) w[i] = t->%s[i];\n", (bits + 31) / 32, port);
 }
 
+static void verilator_main_fn(FILE *f, const char *nm);
+
 static void emit_verilator_main(const Netlist *n, const char *dir)
 {
     const Model *m = n->model;
@@ -144,6 +146,14 @@ static void emit_verilator_main(const Netlist *n, const char *dir)
                "    return true;\n}\n\n");
     fprintf(f, "static uint32_t rng = 1;  // xorshift32: the stall pattern (the Icarus bench draws the same)\n"
                "static uint32_t rnd() { rng ^= rng << 13; rng ^= rng >> 17; rng ^= rng << 5; return rng; }\n\n");
+    verilator_main_fn(f, nm);
+    xfclose(f);
+}
+
+/* main.cpp's main(): reads the stimulus, drives s_axis (with +stall=SEED: random gaps), takes
+ * m_axis (random backpressure), checks m_axis's AXI-Stream rules, writes out/start/end lines. */
+static void verilator_main_fn(FILE *f, const char *nm)
+{
     fprintf(f, "int main(int argc, char **argv) {\n"
                "    if (argc < 4) { std::fprintf(stderr, \"usage: %%s STIM OUT N_OUT_BEATS [+stall=SEED]\\n\", argv[0]); return 2; }\n"
                "    long stall = -1;  // +stall=SEED: random input gaps and output backpressure\n"
@@ -235,7 +245,6 @@ static void emit_verilator_main(const Netlist *n, const char *dir)
                "                     idle >= RNNC_WATCHDOG_CYCLES ? \"no transfer for RNNC_WATCHDOG_CYCLES cycles\" : \"timeout\", cyc, got, n_out);\n"
                "        return 1;\n    }\n"
                "    return 0;\n}\n", nm, nm);
-    xfclose(f);
 }
 
 static void emit_icarus_tb(const Netlist *n, const Schedule *s, const char *dir)

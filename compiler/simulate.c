@@ -216,145 +216,196 @@ static void write_stimulus(const Model *m, const Vectors *v, int n_seq, const ch
     free(raw);
 }
 
+/* What a run of the bench gave and how it compares (run_simulation's working state). */
+typedef struct {
+    const Netlist *n;
+    const Vectors *v;
+    const char *dir, *tool;
+    long stall;
+    int n_seq, ops, outs;
+    int64_t *rtl;               /* [n_seq][outs] the RTL's raw outputs */
+    long *start, *end;          /* per sequence: first input taken, last output given */
+    int beats, bad_beats;       /* output beats read; those with x/z bits */
+    long protocol, in_gaps, out_waits;
+    char first_protocol[256];
+    long mismatches;
+    int first_bad_seq, first_bad_idx;
+    double max_err;             /* max |rtl - float| */
+    long lat, ii;               /* measured (uart: the predicted ones) */
+    bool timed, timing_checked, ok;
+    double build_secs, run_secs;
+} SimRun;
+
+/* DIR/sim/rtl_out.txt: "out HEX", "start K C", "end K C", "protocol ...", "stalls G W" lines. */
+static bool read_rtl_out(SimRun *r)
+{
+    const Model *m = r->n->model;
+    char path[4096], line[1 << 16];
+    snprintf(path, sizeof path, "%s/sim/rtl_out.txt", r->dir);
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        fprintf(stderr, "rnnc: %s: missing\n", path);
+        return false;
+    }
+    while (fgets(line, sizeof line, f)) {
+        long k, c;
+        if (!strncmp(line, "out ", 4)) {
+            if (r->beats < r->n_seq * r->ops &&
+                !read_beat(line + 4, r->rtl + (size_t)r->beats * (size_t)m->out_feat, m->out_feat, m->out_type))
+                r->bad_beats++;
+            r->beats++;
+        } else if (sscanf(line, "start %ld %ld", &k, &c) == 2 && k >= 0 && k < r->n_seq) {
+            r->start[k] = c;
+        } else if (sscanf(line, "end %ld %ld", &k, &c) == 2 && k >= 0 && k < r->n_seq) {
+            r->end[k] = c;
+        } else if (!strncmp(line, "protocol ", 9)) {
+            if (!r->protocol++) snprintf(r->first_protocol, sizeof r->first_protocol, "%.200s", line + 9);
+        } else if (sscanf(line, "stalls %ld %ld", &k, &c) == 2) {
+            r->in_gaps = k, r->out_waits = c;
+        }
+    }
+    fclose(f);
+    return true;
+}
+
+/* The expected raw outputs of sequence k (the emulator, or a hand-built netlist's reference). */
+static const double *expected(const SimRun *r, int k, int64_t *exp_raw)
+{
+    const Model *m = r->n->model;
+    const double *in = r->v->values + (size_t)(k % r->v->n_seq) * (size_t)m->timesteps * (size_t)m->features;
+    if (r->n->reference) r->n->reference(r->n, in, exp_raw);
+    else emulate_fixed(m, in, exp_raw);
+    return in;
+}
+
+/* Compares every output with the emulator (and the float model: max_err); prints the RTL's
+ * outputs of the given sequences like --emulate. */
+static void compare(SimRun *r)
+{
+    const Model *m = r->n->model;
+    int64_t *exp_raw = xcalloc((size_t)r->outs, sizeof(int64_t));
+    double *fl = xcalloc((size_t)r->outs, sizeof(double));
+    for (int k = 0; k < r->n_seq; k++) {
+        emulate_float(m, expected(r, k, exp_raw), fl);
+        const int64_t *got = r->rtl + (size_t)k * (size_t)r->outs;
+        for (int i = 0; i < r->outs; i++) {
+            if (got[i] != exp_raw[i] && !r->mismatches++) r->first_bad_seq = k, r->first_bad_idx = i;
+            double err = fabs(fx_to_double(got[i], m->out_type) - fl[i]);
+            if (err > r->max_err) r->max_err = err;
+        }
+        for (int i = 0; k < r->v->n_seq && i < r->outs; i++) {
+            if (i) fputc(' ', stdout);
+            print_fixed(stdout, got[i], m->out_type);
+        }
+        if (k < r->v->n_seq) fputc('\n', stdout);
+    }
+    free(exp_raw);
+    free(fl);
+}
+
+static void write_sim_json(const SimRun *r, const Schedule *s)
+{
+    FILE *f = xfopen_w(r->dir, "sim.json");
+    fprintf(f, "{\n  \"simulator\": \"%s\",\n", r->tool);
+    if (r->stall >= 0)
+        fprintf(f, "  \"stall_seed\": %ld,\n  \"stall_input_gap_cycles\": %ld,\n  \"stall_output_wait_cycles\": %ld,\n",
+                r->stall, r->in_gaps, r->out_waits);
+    else
+        fprintf(f, "  \"stall_seed\": null,\n");
+    fprintf(f, "  \"timing_checked\": %s,\n", r->timing_checked ? "true" : "false");
+    fprintf(f, "  \"protocol_errors\": %ld,\n", r->protocol);
+    fprintf(f, "  \"sequences\": %d,\n  \"output_beats\": %d,\n", r->n_seq, r->beats);
+    fprintf(f, "  \"bit_exact\": %s,\n  \"mismatches\": %ld,\n", r->mismatches == 0 && r->bad_beats == 0 ? "true" : "false",
+            r->mismatches);
+    fprintf(f, "  \"latency_cycles\": %ld,\n  \"predicted_latency_cycles\": %ld,\n", r->lat, s->latency_cycles);
+    fprintf(f, "  \"ii_cycles\": %ld,\n  \"predicted_ii_cycles\": %ld,\n", r->ii, s->ii_cycles);
+    fprintf(f, "  \"max_abs_error_vs_float\": %.17g,\n", r->max_err);
+    fprintf(f, "  \"build_seconds\": %.2f,\n  \"run_seconds\": %.3f,\n  \"sequences_per_second\": %.0f,\n", r->build_secs,
+            r->run_secs, (double)r->n_seq / (r->run_secs > 1e-9 ? r->run_secs : 1e-9));
+    fprintf(f, "  \"pass\": %s\n}\n", r->ok ? "true" : "false");
+    xfclose(f);
+}
+
+/* What differs, on stderr. */
+static void report_failure(const SimRun *r, const Schedule *s)
+{
+    const Model *m = r->n->model;
+    int expect = r->n_seq * r->ops;
+    fprintf(stderr, "rnnc: simulation of %s does not match:\n", m->name);
+    if (r->beats != expect) fprintf(stderr, "  %d output beats, expected %d\n", r->beats, expect);
+    if (r->bad_beats) fprintf(stderr, "  %d output beats had x/z bits\n", r->bad_beats);
+    if (r->mismatches) {
+        int k = r->first_bad_seq, i = r->first_bad_idx;
+        int64_t *exp_raw = xcalloc((size_t)r->outs, sizeof(int64_t));
+        expected(r, k, exp_raw);
+        fprintf(stderr, "  %ld of %ld output values differ from the emulator; first: sequence %d output %d: rtl %.17g, emulator %.17g\n",
+                r->mismatches, (long)r->n_seq * r->outs, k, i,
+                fx_to_double(r->rtl[(size_t)k * (size_t)r->outs + (size_t)i], m->out_type), fx_to_double(exp_raw[i], m->out_type));
+        free(exp_raw);
+    }
+    if (r->protocol)
+        fprintf(stderr, "  %ld AXI-Stream violations on m_axis; first at cycle %s", r->protocol, r->first_protocol);
+    if (r->timing_checked && r->lat != s->latency_cycles)
+        fprintf(stderr, "  latency %ld cycles measured, %ld predicted\n", r->lat, s->latency_cycles);
+    if (r->timing_checked && r->ii != s->ii_cycles)
+        fprintf(stderr, "  initiation interval %ld cycles measured, %ld predicted\n", r->ii, s->ii_cycles);
+}
+
+static void report(const SimRun *r, const Schedule *s)
+{
+    const char *nm = r->n->model->name;
+    if (!r->ok)
+        report_failure(r, s);
+    else if (r->stall >= 0)
+        fprintf(stderr, "rnnc: %s: %d sequences bit-exact under random stalls (seed %ld: %ld input gap cycles, %ld output "
+                "wait cycles; timing not checked); max |rtl-float| %.3g\n", nm, r->n_seq, r->stall, r->in_gaps, r->out_waits,
+                r->max_err);
+    else if (!r->timed)
+        fprintf(stderr, "rnnc: %s_uart: %d sequences bit-exact through the serial front end; max |rtl-float| %.3g\n", nm,
+                r->n_seq, r->max_err);
+    else
+        fprintf(stderr, "rnnc: %s: %d sequences bit-exact; latency %ld cycles, II %ld cycles (as predicted); max |rtl-float| %.3g\n",
+                nm, r->n_seq, r->lat, r->ii, r->max_err);
+    if (waves_on)
+        fprintf(stderr, "rnnc: waveforms in %s/sim/waves.%s (gtkwave or surfer opens them)\n", r->dir,
+                !strcmp(r->tool, "icarus") ? "vcd" : "fst");
+}
+
 int run_simulation(const Netlist *n, const Schedule *sched, const Vectors *v, const char *dir, const char *tool,
                    long stall)
 {
     const Model *m = n->model;
+    SimRun r = {.n = n, .v = v, .dir = dir, .tool = tool, .stall = stall, .first_bad_seq = -1, .first_bad_idx = -1};
     /* at least RNNC_II_SEQ sequences, so the initiation interval is measured */
-    int n_seq = v->n_seq < RNNC_II_SEQ ? RNNC_II_SEQ : v->n_seq;
-    int T = m->timesteps, F = m->features;
-    int ops = m->out_seq ? m->out_steps : 1, outs = ops * m->out_feat;
-    Schedule *s = n_seq == sched->n_seq ? (Schedule *)sched : schedule_netlist(n, n_seq);
+    r.n_seq = v->n_seq < RNNC_II_SEQ ? RNNC_II_SEQ : v->n_seq;
+    r.ops = m->out_seq ? m->out_steps : 1;
+    r.outs = r.ops * m->out_feat;
+    Schedule *s = r.n_seq == sched->n_seq ? (Schedule *)sched : schedule_netlist(n, r.n_seq);
 
-    write_stimulus(m, v, n_seq, dir);
-    FILE *f;
+    write_stimulus(m, v, r.n_seq, dir);
+    double t0 = now();
+    int nout = r.n_seq * (!strcmp(tool, "post-synth") ? m->timesteps : r.ops);
+    if (!build_and_run(m->name, dir, tool, nout, stall, &r.run_secs)) return 1;
+    r.build_secs = now() - t0 - r.run_secs;
 
-    double t0 = now(), run_secs = 0;
-    if (!build_and_run(m->name, dir, tool, n_seq * (!strcmp(tool, "post-synth") ? T : ops), stall, &run_secs)) return 1;
-    double t2 = now(), t1 = t2 - run_secs;
-
-    /* read the RTL's outputs and timing */
-    char path[4096];
-    snprintf(path, sizeof path, "%s/sim/rtl_out.txt", dir);
-    f = fopen(path, "r");
-    if (!f) {
-        fprintf(stderr, "rnnc: %s: missing\n", path);
-        return 1;
+    r.rtl = xcalloc((size_t)r.n_seq * (size_t)r.outs, sizeof(int64_t));
+    r.start = xcalloc((size_t)r.n_seq, sizeof(long));
+    r.end = xcalloc((size_t)r.n_seq, sizeof(long));
+    bool read = read_rtl_out(&r);
+    if (read) compare(&r);
+    r.lat = r.end[0]; /* cycle 0: the first beat offered (schedule.c's definition) */
+    r.ii = r.n_seq >= 2 ? r.start[r.n_seq - 1] - r.start[r.n_seq - 2] : 0;
+    r.timed = strcmp(tool, "uart") != 0; /* the serial line sets the pace there */
+    if (!r.timed) r.lat = s->latency_cycles, r.ii = s->ii_cycles;
+    r.timing_checked = r.timed && stall < 0; /* stalls stretch both */
+    bool timing_ok = !r.timing_checked || (r.lat == s->latency_cycles && r.ii == s->ii_cycles);
+    r.ok = r.mismatches == 0 && r.bad_beats == 0 && r.beats == r.n_seq * r.ops && r.protocol == 0 && timing_ok;
+    if (read) {
+        write_sim_json(&r, s);
+        report(&r, s);
     }
-    int64_t *rtl = xcalloc((size_t)n_seq * (size_t)outs, sizeof(int64_t));
-    long *start = xcalloc((size_t)n_seq, sizeof(long)), *end = xcalloc((size_t)n_seq, sizeof(long));
-    int beats = 0, bad_beats = 0;
-    long protocol = 0, in_gaps = 0, out_waits = 0;
-    char line[1 << 16], first_protocol[256] = "";
-    while (fgets(line, sizeof line, f)) {
-        long k, c;
-        if (!strncmp(line, "out ", 4)) {
-            if (beats < n_seq * ops &&
-                !read_beat(line + 4, rtl + (size_t)beats * (size_t)m->out_feat, m->out_feat, m->out_type))
-                bad_beats++;
-            beats++;
-        } else if (sscanf(line, "start %ld %ld", &k, &c) == 2 && k >= 0 && k < n_seq) {
-            start[k] = c;
-        } else if (sscanf(line, "end %ld %ld", &k, &c) == 2 && k >= 0 && k < n_seq) {
-            end[k] = c;
-        } else if (!strncmp(line, "protocol ", 9)) {
-            if (!protocol++) snprintf(first_protocol, sizeof first_protocol, "%.200s", line + 9);
-        } else if (sscanf(line, "stalls %ld %ld", &k, &c) == 2) {
-            in_gaps = k, out_waits = c;
-        }
-    }
-    fclose(f);
-
-    /* compare with the emulator; the float model gives the quantization error */
-    int64_t *exp_raw = xcalloc((size_t)outs, sizeof(int64_t));
-    double *fl = xcalloc((size_t)outs, sizeof(double));
-    long mismatches = 0;
-    double max_err = 0;
-    int first_bad_seq = -1, first_bad_idx = -1;
-    for (int k = 0; k < n_seq; k++) {
-        const double *in = v->values + (size_t)(k % v->n_seq) * (size_t)T * (size_t)F;
-        if (n->reference) n->reference(n, in, exp_raw);
-        else emulate_fixed(m, in, exp_raw);
-        emulate_float(m, in, fl);
-        for (int i = 0; i < outs; i++) {
-            int64_t r = rtl[(size_t)k * (size_t)outs + (size_t)i];
-            if (r != exp_raw[i]) {
-                if (first_bad_seq < 0) { first_bad_seq = k; first_bad_idx = i; }
-                mismatches++;
-            }
-            double err = fabs(fx_to_double(r, m->out_type) - fl[i]);
-            if (err > max_err) max_err = err;
-        }
-        if (k < v->n_seq) {
-            for (int i = 0; i < outs; i++) {
-                if (i) fputc(' ', stdout);
-                print_fixed(stdout, rtl[(size_t)k * (size_t)outs + (size_t)i], m->out_type);
-            }
-            fputc('\n', stdout);
-        }
-    }
-    long lat = end[0]; /* cycle 0: the first beat offered (schedule.c's definition) */
-    long ii = n_seq >= 2 ? start[n_seq - 1] - start[n_seq - 2] : 0;
-    bool timed = strcmp(tool, "uart") != 0; /* the serial line sets the pace there */
-    if (!timed) lat = s->latency_cycles, ii = s->ii_cycles;
-    bool timing_checked = timed && stall < 0; /* stalls stretch both */
-    bool timing_ok = !timing_checked || (lat == s->latency_cycles && ii == s->ii_cycles);
-    bool ok = mismatches == 0 && bad_beats == 0 && beats == n_seq * ops && protocol == 0 && timing_ok;
-
-    f = xfopen_w(dir, "sim.json");
-    fprintf(f, "{\n  \"simulator\": \"%s\",\n", tool);
-    if (stall >= 0)
-        fprintf(f, "  \"stall_seed\": %ld,\n  \"stall_input_gap_cycles\": %ld,\n  \"stall_output_wait_cycles\": %ld,\n", stall,
-                in_gaps, out_waits);
-    else
-        fprintf(f, "  \"stall_seed\": null,\n");
-    fprintf(f, "  \"timing_checked\": %s,\n", timing_checked ? "true" : "false");
-    fprintf(f, "  \"protocol_errors\": %ld,\n", protocol);
-    fprintf(f, "  \"sequences\": %d,\n  \"output_beats\": %d,\n", n_seq, beats);
-    fprintf(f, "  \"bit_exact\": %s,\n  \"mismatches\": %ld,\n", mismatches == 0 && bad_beats == 0 ? "true" : "false", mismatches);
-    fprintf(f, "  \"latency_cycles\": %ld,\n  \"predicted_latency_cycles\": %ld,\n", lat, s->latency_cycles);
-    fprintf(f, "  \"ii_cycles\": %ld,\n  \"predicted_ii_cycles\": %ld,\n", ii, s->ii_cycles);
-    fprintf(f, "  \"max_abs_error_vs_float\": %.17g,\n", max_err);
-    fprintf(f, "  \"build_seconds\": %.2f,\n  \"run_seconds\": %.3f,\n  \"sequences_per_second\": %.0f,\n",
-            t1 - t0, t2 - t1, (double)n_seq / (t2 - t1 > 1e-9 ? t2 - t1 : 1e-9));
-    fprintf(f, "  \"pass\": %s\n}\n", ok ? "true" : "false");
-    xfclose(f);
-
-    if (!ok) {
-        fprintf(stderr, "rnnc: simulation of %s does not match:\n", m->name);
-        if (beats != n_seq * ops) fprintf(stderr, "  %d output beats, expected %d\n", beats, n_seq * ops);
-        if (bad_beats) fprintf(stderr, "  %d output beats had x/z bits\n", bad_beats);
-        if (mismatches) {
-            int k = first_bad_seq, i = first_bad_idx;
-            const double *in = v->values + (size_t)(k % v->n_seq) * (size_t)T * (size_t)F;
-            if (n->reference) n->reference(n, in, exp_raw);
-            else emulate_fixed(m, in, exp_raw);
-            fprintf(stderr, "  %ld of %ld output values differ from the emulator; first: sequence %d output %d: rtl %.17g, emulator %.17g\n",
-                    mismatches, (long)n_seq * outs, k, i, fx_to_double(rtl[(size_t)k * (size_t)outs + (size_t)i], m->out_type),
-                    fx_to_double(exp_raw[i], m->out_type));
-        }
-        if (protocol)
-            fprintf(stderr, "  %ld AXI-Stream violations on m_axis; first at cycle %s", protocol, first_protocol);
-        if (timing_checked && lat != s->latency_cycles)
-            fprintf(stderr, "  latency %ld cycles measured, %ld predicted\n", lat, s->latency_cycles);
-        if (timing_checked && ii != s->ii_cycles) fprintf(stderr, "  initiation interval %ld cycles measured, %ld predicted\n", ii, s->ii_cycles);
-    } else if (stall >= 0) {
-        fprintf(stderr, "rnnc: %s: %d sequences bit-exact under random stalls (seed %ld: %ld input gap cycles, %ld output "
-                "wait cycles; timing not checked); max |rtl-float| %.3g\n", m->name, n_seq, stall, in_gaps, out_waits, max_err);
-    } else if (!timed) {
-        fprintf(stderr, "rnnc: %s_uart: %d sequences bit-exact through the serial front end; max |rtl-float| %.3g\n",
-                m->name, n_seq, max_err);
-    } else {
-        fprintf(stderr, "rnnc: %s: %d sequences bit-exact; latency %ld cycles, II %ld cycles (as predicted); max |rtl-float| %.3g\n",
-                m->name, n_seq, lat, ii, max_err);
-    }
-    if (waves_on)
-        fprintf(stderr, "rnnc: waveforms in %s/sim/waves.%s (gtkwave or surfer opens them)\n", dir,
-                !strcmp(tool, "icarus") ? "vcd" : "fst");
-    free(rtl);
-    free(start);
-    free(end);
-    free(exp_raw);
-    free(fl);
-    return ok ? 0 : 1;
+    free(r.rtl);
+    free(r.start);
+    free(r.end);
+    return read && r.ok ? 0 : 1;
 }
