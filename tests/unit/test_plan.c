@@ -76,6 +76,12 @@ static Model *rand_model(int seed)
     const int picks[] = {1, 2, 3, 5, 7, l->in_feat, l->in_feat + l->units, products / 2 + 1, products};
     l->reuse = picks[rnd(0, 8)];
     if (l->reuse < 1) l->reuse = 1;
+    /* the model's ends, which lower.c's graph check holds the first and last engines to */
+    m->timesteps = l->in_steps;
+    m->features = l->in_feat;
+    m->out_feat = l->out_feat;
+    m->out_steps = 1;
+    m->out_type = l->ty.result;
     return m;
 }
 
