@@ -360,7 +360,7 @@ static Act bidirectional_q(const Layer *l, const Act *x)
         int64_t *out = y.q + (size_t)s * (size_t)l->units;
         const int64_t *a = f.q + (size_t)s * (size_t)f.feat;
         for (int j = 0; j < f.feat; j++) {
-            int64_t c = b.q[bwd_index(&b, s, j)];
+            int64_t c = l->merge == MERGE_CONCAT ? 0 : b.q[bwd_index(&b, s, j)]; /* concat: b may be narrower */
             wide_t sum = align(a[j], ff, fm) + align(c, fb, fm);
             switch (l->merge) {
             case MERGE_SUM: out[j] = fx_cast(sum, fm, R); break;
@@ -385,7 +385,7 @@ static Act bidirectional_d(const Layer *l, const Act *x)
         double *out = y.d + (size_t)s * (size_t)l->units;
         const double *a = f.d + (size_t)s * (size_t)f.feat;
         for (int j = 0; j < f.feat; j++) {
-            double c = b.d[bwd_index(&b, s, j)];
+            double c = l->merge == MERGE_CONCAT ? 0 : b.d[bwd_index(&b, s, j)];
             out[j] = l->merge == MERGE_SUM ? a[j] + c : l->merge == MERGE_AVE ? (a[j] + c) * 0.5
                    : l->merge == MERGE_MUL ? a[j] * c : a[j];
         }

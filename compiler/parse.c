@@ -442,7 +442,7 @@ static Layer *parse_direction(const Parser *p, const Model *m, const cJSON *obj,
                  i == 0 ? "name, with _fwd/_bwd," : i == 1 ? "return_sequences" : "direction");
         }
     l->json_index = bi->json_index;
-    snprintf(l->name, sizeof l->name, "%s_%s", bi->name, suffix[d]);
+    snprintf(l->name, sizeof l->name, "%.*s_%s", RNNC_NAME_MAX - 5, bi->name, suffix[d]); /* checked: fits */
     parse_layer_options(p, m, it, kp, l);
     parse_weights(p, it, kp, l);
     l->return_sequences = bi->return_sequences;
