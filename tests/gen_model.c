@@ -7,7 +7,8 @@
  * simple_rnn, dense) with flatten, dropout and activation layers sprinkled in, random
  * return_sequences / go_backwards, random precisions (model-wide, per layer, per tensor), reuse
  * factors (1, 2, 3, a prime, a non-divisor, the maximum) and table sizes. --kind forces the
- * first layer's kind: lstm, gru, gru_ra0 (reset_after false), simple_rnn, dense.
+ * first layer's kind: lstm, gru, gru_ra0 (reset_after false), simple_rnn, dense, bidirectional
+ * (two random recurrent directions, a random merge mode).
  *
  * With --spec the structure is given explicitly and only the weights and inputs are random:
  *
@@ -15,7 +16,9 @@
  *    lstm u=3 rs=1 gb=1 rf=max; gru u=2 ra=0 act=tanh ract=hard_sigmoid;
  *    dense u=4 act=softmax ts=256 p=ap_fixed<18,8> pw=ap_fixed<8,2> pa=ap_fixed<24,10>"
  *
- * Layer kinds: lstm gru simple_rnn dense flatten dropout activation. Layer keys: u (units),
+ * Layer kinds: lstm gru simple_rnn dense flatten dropout activation bidirectional (its
+ * forward and backward directions are the next two layers, recurrent; its keys rs, mm
+ * (merge mode concat, sum, mul, ave), name, po/p (the merged result type)). Layer keys: u (units),
  * act, ract, rs, gb, ra (0/1), bias=0 (use_bias false), rf (number or "max"), ts (table
  * size), p (precision string), pw pr pb pa ps po pt (precision object keys weight,
  * recurrent_weight, bias, accum, state, result, table), rate, name.
