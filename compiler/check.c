@@ -10,7 +10,6 @@
 
 #include <string.h>
 
-#define MAX_DIM 4096
 
 /* Multiplications per timestep, the upper bound of the reuse factor: every weight of the
  * kernel and, for recurrent layers, of the recurrent kernel (lower.c: with reuse factor > 1
@@ -32,7 +31,7 @@ static void check_weights(const Model *m, Layer *l, const char *where)
         user_error(f, "%s.kernel: expected %d rows (the layer's input features), got %d", where, l->in_feat,
                    l->kernel_rows);
     long long mults = layer_mults(l);
-    int max_rf = mults > (1 << 24) ? (1 << 24) : (int)mults;
+    int max_rf = mults > RNNC_MAX_RF ? RNNC_MAX_RF : (int)mults;
     if (l->reuse == 0)
         l->reuse = m->reuse < max_rf ? m->reuse : max_rf; /* the model default, capped */
     else if (l->reuse > max_rf)
@@ -60,10 +59,55 @@ static void check_bidirectional(const Model *m, Layer *l, const char *where)
         s->out_steps = l->out_steps;
         s->out_feat = s->units;
         check_weights(m, s, sw);
+        FxType a = l->dir[0]->ty.result, b = l->dir[1]->ty.result;
+        if (l->merge == MERGE_MUL && (a.sgn ? a.w : a.w + 1) + (b.sgn ? b.w : b.w + 1) > 128)
+            user_error(m->path, "%s.precision: merge_mode mul of a %d-bit and a %d-bit result is too wide for exact "
+                       "arithmetic (at most 128 bits); use narrower result types", where, a.w, b.w);
         if (s->ract == ACT_SOFTMAX || s->act == ACT_SOFTMAX)
             user_error(m->path, "%s.%s: softmax is not supported here (use sigmoid, hard_sigmoid, tanh, "
                        "linear or relu)", sw, s->act == ACT_SOFTMAX ? "activation" : "recurrent_activation");
     }
+}
+
+typedef struct { int bits, limit; const char *what; } Need;
+
+/* Bits of an exact value of type t held as a signed integer. */
+static int sbits(FxType t) { return t.sgn ? t.w : t.w + 1; }
+static int lsh(int from_frac, int to_frac) { return to_frac > from_frac ? to_frac - from_frac : 0; }
+
+/* The emulator computes every product and sum exactly in 128-bit integers (wide_t), and a
+ * product of an a-bit and a b-bit signed value shifted left by s fits when a + b + s <= 128
+ * (one bit less for the sum of two such products). Types wider than 32 bits can break that;
+ * say which. */
+static void check_exact(const Model *m, const Layer *l, FxType x)
+{
+    FxType A = l->ty.accum, R = l->ty.result, S = l->ty.state;
+    int fa = fx_frac(A), fr = fx_frac(R), fs = fx_frac(S), fx = fx_frac(x);
+    Need need[8];
+    int n = 0;
+    bool rec = layer_kind(l->kind)->recurrent;
+    if (l->kind == L_DENSE || rec) {
+        need[n++] = (Need){sbits(x) + sbits(l->ty.weight) + lsh(fx + fx_frac(l->ty.weight), fa), 128,
+                                      "input x weight, aligned to accum"};
+        need[n++] = (Need){sbits(l->ty.bias) + lsh(fx_frac(l->ty.bias), fa), 128, "bias aligned to accum"};
+        need[n++] = (Need){sbits(A) + lsh(fa, fr) + 16, 128, "accum aligned to result or a table index"};
+    }
+    if (rec)
+        need[n++] = (Need){sbits(R) + sbits(l->ty.rweight) + lsh(fr + fx_frac(l->ty.rweight), fa), 128,
+                                      "h x recurrent weight, aligned to accum"};
+    if (l->kind == L_LSTM) {
+        int fm = fr + fs > 2 * fr ? fr + fs : 2 * fr;
+        int a = sbits(R) + sbits(S) + fm - fr - fs, b = 2 * sbits(R) + fm - 2 * fr;
+        need[n++] = (Need){(a > b ? a : b) + 1, 128, "f * c + i * g"};
+    }
+    if (l->kind == L_GRU) need[n++] = (Need){2 * sbits(R) + 3, 128, "z * h + (1 - z) * hh"};
+    if (l->kind == L_GRU && l->reset_after) need[n++] = (Need){sbits(R) + sbits(A), 128, "r * hu"};
+    if (l->act == ACT_SOFTMAX) need[n++] = (Need){2 * sbits(l->ty.table), 128, "softmax e * inv"};
+    for (int k = 0; k < n; k++)
+        if (need[k].bits > need[k].limit)
+            user_error(m->path, "layers[%d].precision: the types are too wide for exact arithmetic: %s needs %d "
+                       "bits (at most %d); use narrower types or fewer fractional bits", l->json_index,
+                       need[k].what, need[k].bits, need[k].limit);
 }
 
 void check_model(Model *m)
@@ -106,8 +150,9 @@ void check_model(Model *m)
             feat = l->units;
             break;
         case SHAPE_FLATTEN:
-            if (seq && (long long)steps * feat > (long long)MAX_DIM * MAX_DIM)
-                user_error(f, "layers[%d]: flatten of %d x %d is too large", ix, steps, feat);
+            if (seq && (long long)steps * feat > RNNC_MAX_VECTOR)
+                user_error(f, "layers[%d]: flatten of %d x %d gives %lld values, more than rnnc supports in one "
+                           "vector (RNNC_MAX_VECTOR = %d)", ix, steps, feat, (long long)steps * feat, RNNC_MAX_VECTOR);
             if (seq) vec_from = i;
             feat = seq ? steps * feat : feat;
             steps = 1;
@@ -120,6 +165,9 @@ void check_model(Model *m)
         l->out_steps = seq ? steps : 1;
         l->out_feat = feat;
 
+        check_exact(m, l, ty);
+        if (l->kind == L_BIDIRECTIONAL)
+            for (int d = 0; d < 2; d++) check_exact(m, l->dir[d], ty);
         /* Types: shape-only layers pass their input type through. */
         if (layer_kind(l->kind)->pass_type)
             l->ty.result = ty;

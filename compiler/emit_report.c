@@ -37,6 +37,13 @@ void emit_report(const Netlist *n, const Schedule *s, const char *dir)
         wbits += e->weight_bits;
     }
     cJSON_AddStringToObject(root, "output", n->out.eng == RNNC_INPUT ? "input" : n->eng[n->out.eng].name);
+    cJSON *types = cJSON_AddObjectToObject(root, "types"); /* per layer, as --write-config */
+    char in_t[64];
+    fx_format(m->input_type, in_t, sizeof in_t);
+    cJSON_AddStringToObject(types, "input", in_t);
+    for (int i = 0; i < m->n_layers; i++)
+        if (m->layers[i].kind != L_FLATTEN && m->layers[i].kind != L_DROPOUT)
+            cJSON_AddItemToObject(types, m->layers[i].name, precision_layer_types(&m->layers[i]));
     cJSON *t = cJSON_AddObjectToObject(root, "totals");
     cJSON_AddNumberToObject(t, "latency_cycles", (double)s->latency_cycles);
     cJSON_AddNumberToObject(t, "ii_cycles", (double)s->ii_cycles);
@@ -46,7 +53,7 @@ void emit_report(const Netlist *n, const Schedule *s, const char *dir)
     char *text = cJSON_Print(root);
     FILE *f = xfopen_w(dir, "report.json");
     fprintf(f, "%s\n", text);
-    fclose(f);
+    xfclose(f);
     free(text);
     cJSON_Delete(root);
 }
@@ -65,4 +72,5 @@ void print_summary(FILE *f, const Netlist *n, const Schedule *s)
     }
     fprintf(f, "  latency %ld cycles, initiation interval %ld cycles, %ld multipliers\n", s->latency_cycles,
             s->ii_cycles, mults);
+    print_types(f, m);
 }

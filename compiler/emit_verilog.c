@@ -114,7 +114,7 @@ static void write_table(const char *dir, const char *file, const Table *t, int w
         uint64_t bits = (uint64_t)t->entries[k] & (width == 64 ? ~0ull : ((1ull << width) - 1));
         fprintf(f, "%0*llx\n", digits, (unsigned long long)bits);
     }
-    fclose(f);
+    xfclose(f);
 }
 
 /* Activation parameters for rnnc_activation / the cells (prefix "" or "RACT_" ...). */
@@ -367,7 +367,7 @@ static void emit_mvm(Out *o, const Mvm *v, MvmCtx *c)
             }
             fputc('\n', mf);
         }
-        fclose(mf);
+        xfclose(mf);
         free(rom);
 
         /* slot s is addressed in job cycle off+1+s: a slot counter started the cycle before */
@@ -1424,7 +1424,7 @@ static void emit_engine(const Netlist *n, const Engine *e, const char *dir)
     case ENG_BUFFER: emit_buffer(&o, e); break;
     }
     module_close(&o);
-    fclose(o.f);
+    xfclose(o.f);
 }
 
 /* ---- the top: the netlist graph as wires ----
@@ -1565,7 +1565,7 @@ static void emit_top(const Netlist *n, const Schedule *s, const char *dir)
     w(&o, "    assign m_axis_tvalid = %s_valid;\n    assign %s_ready = m_axis_tready;\n", out, out);
     w(&o, "    assign m_axis_tdata = %s_data;\n    assign m_axis_tlast = %s_last;\n", out, out);
     w(&o, "\nendmodule\n\n`resetall\n");
-    fclose(o.f);
+    xfclose(o.f);
 }
 
 void emit_verilog(const Netlist *n, const Schedule *s, const char *dir)
@@ -1573,7 +1573,7 @@ void emit_verilog(const Netlist *n, const Schedule *s, const char *dir)
     /* the placeholder table for linear/relu activations (never read) */
     FILE *f = xfopen_w(dir, "mem/none.mem");
     fprintf(f, "0\n0\n");
-    fclose(f);
+    xfclose(f);
     for (int i = 0; i < n->n; i++) emit_engine(n, &n->eng[i], dir);
     emit_top(n, s, dir);
 }

@@ -49,17 +49,51 @@ static void free_act(Act *a)
 static int64_t qget(const int64_t *v, size_t i) { return v ? v[i] : 0; }
 static double dget(const double *v, size_t i) { return v ? v[i] : 0.0; }
 
+/* ---- the observer (emulate_observe): both runs report each value at the same points, in
+ * the same order, so an observer can pair the fixed value with its float counterpart ---- */
+
+static EmuObserver *obs;
+static const Layer *obs_layers;
+
+void emulate_observe(EmuObserver *o, const Model *m)
+{
+    obs = o;
+    obs_layers = o ? m->layers : NULL;
+}
+
+static void see_d(const Layer *l, Tensor tn, double v)
+{
+    if (obs && obs->on_float) obs->on_float(obs, (int)(l - obs_layers), tn, v);
+}
+
+static void see_q(const Layer *l, Tensor tn, int64_t raw, FxType t, bool overflow)
+{
+    if (obs && obs->on_fixed) obs->on_fixed(obs, (int)(l - obs_layers), tn, fx_to_double(raw, t), overflow);
+}
+
+/* fx_cast, reported to the observer as a value of tensor tn (with whether it overflowed) */
+static int64_t cast_o(const Layer *l, Tensor tn, wide_t raw, int frac, FxType t)
+{
+    int64_t r = fx_cast(raw, frac, t);
+    if (obs && obs->on_fixed) see_q(l, tn, r, t, !fx_cast_fits(raw, frac, t));
+    return r;
+}
+
 /* ---- fixed point ---- */
 
 /* act(v) for an elementwise activation, v = raw * 2^-frac; returns a raw of ty.result. */
 static int64_t act_q(const Layer *l, ActKind a, wide_t raw, int frac)
 {
     switch (a) {
-    case ACT_LINEAR: return fx_cast(raw, frac, l->ty.result);
-    case ACT_RELU: return fx_cast(raw > 0 ? raw : 0, frac, l->ty.result);
+    case ACT_LINEAR: return cast_o(l, TN_RESULT, raw, frac, l->ty.result);
+    case ACT_RELU: return cast_o(l, TN_RESULT, raw > 0 ? raw : 0, frac, l->ty.result);
     case ACT_SIGMOID:
     case ACT_TANH:
-    case ACT_HARD_SIGMOID: return table_lookup(table_for(l, a), raw, frac);
+    case ACT_HARD_SIGMOID: {
+        int64_t r = table_lookup(table_for(l, a), raw, frac);
+        see_q(l, TN_RESULT, r, l->ty.result, false);
+        return r;
+    }
     case ACT_SOFTMAX: break;
     }
     BUG("layer %s: %s is not an elementwise activation", l->name, act_name(a));
@@ -71,8 +105,8 @@ static wide_t dot_q(const Layer *l, const int64_t *x, int n, int xfrac, const in
 {
     wide_t s = 0;
     for (int k = 0; k < n; k++)
-        s += fx_cast((wide_t)x[k] * w[(size_t)k * (size_t)stride + (size_t)col], xfrac + wfrac,
-                     l->ty.accum);
+        s += cast_o(l, TN_PRODUCT, (wide_t)x[k] * w[(size_t)k * (size_t)stride + (size_t)col], xfrac + wfrac,
+                    l->ty.accum);
     return s;
 }
 
@@ -81,8 +115,8 @@ static int64_t affine_q(const Layer *l, const int64_t *bias, const int64_t *x, i
                         int xfrac, const int64_t *w, int stride, int col, int wfrac)
 {
     wide_t b = fx_cast(qget(bias, (size_t)col), fx_frac(l->ty.bias), l->ty.accum);
-    return fx_cast(b + dot_q(l, x, n, xfrac, w, stride, col, wfrac), fx_frac(l->ty.accum),
-                   l->ty.accum);
+    return cast_o(l, TN_ACCUM, b + dot_q(l, x, n, xfrac, w, stride, col, wfrac), fx_frac(l->ty.accum),
+                  l->ty.accum);
 }
 
 /* Softmax of n values v (raw, frac) into raws of ty.result (numerics.md, softmax). */
@@ -101,7 +135,7 @@ static void softmax_q(const Layer *l, const int64_t *v, int n, int frac, int64_t
     }
     int64_t inv = table_lookup(ti, s, ft);
     for (int j = 0; j < n; j++)
-        y[j] = fx_cast((wide_t)e[j] * inv, ft + fx_frac(ti->out), l->ty.result);
+        y[j] = cast_o(l, TN_RESULT, (wide_t)e[j] * inv, ft + fx_frac(ti->out), l->ty.result);
     free(e);
 }
 
@@ -163,12 +197,12 @@ static Act recurrent_q(const Layer *l, const Act *x)
         switch (l->kind) {
         case L_SIMPLE_RNN:
             for (int j = 0; j < u; j++)
-                pre[j] = fx_cast(xw[j] + dot_q(l, h, u, fr, l->qrkernel, u, j, fu), fa, A);
+                pre[j] = cast_o(l, TN_ACCUM, xw[j] + dot_q(l, h, u, fr, l->qrkernel, u, j, fu), fa, A);
             for (int j = 0; j < u; j++) h[j] = act_q(l, l->act, pre[j], fa);
             break;
         case L_LSTM: /* gates i, f, c, o */
             for (int k = 0; k < gu; k++)
-                pre[k] = fx_cast(xw[k] + dot_q(l, h, u, fr, l->qrkernel, gu, k, fu), fa, A);
+                pre[k] = cast_o(l, TN_ACCUM, xw[k] + dot_q(l, h, u, fr, l->qrkernel, gu, k, fu), fa, A);
             for (int j = 0; j < u; j++) {
                 int64_t i = act_q(l, l->ract, pre[j], fa);
                 int64_t f = act_q(l, l->ract, pre[u + j], fa);
@@ -176,8 +210,8 @@ static Act recurrent_q(const Layer *l, const Act *x)
                 int64_t o = act_q(l, l->ract, pre[3 * u + j], fa);
                 int fm = fr + fs > 2 * fr ? fr + fs : 2 * fr;
                 wide_t sum = align((wide_t)f * c[j], fr + fs, fm) + align((wide_t)i * cc, 2 * fr, fm);
-                c[j] = fx_cast(sum, fm, S);
-                h[j] = fx_cast((wide_t)o * act_q(l, l->act, c[j], fs), 2 * fr, R);
+                c[j] = cast_o(l, TN_STATE, sum, fm, S);
+                h[j] = cast_o(l, TN_RESULT, (wide_t)o * act_q(l, l->act, c[j], fs), 2 * fr, R);
             }
             break;
         case L_GRU: /* gates z, r, h */
@@ -186,27 +220,27 @@ static Act recurrent_q(const Layer *l, const Act *x)
                     wide_t rb = fx_cast(qget(l->qrbias, (size_t)k), fb, A);
                     wide_t hu = rb + dot_q(l, h, u, fr, l->qrkernel, gu, k, fu);
                     /* z, r: pre-activations; h block: hu */
-                    pre[k] = fx_cast(k < 2 * u ? xw[k] + hu : hu, fa, A);
+                    pre[k] = cast_o(l, TN_ACCUM, k < 2 * u ? xw[k] + hu : hu, fa, A);
                 }
                 for (int j = 0; j < 2 * u; j++) gate[j] = act_q(l, l->ract, pre[j], fa);
                 for (int j = 0; j < u; j++) {
-                    int64_t rhu = fx_cast((wide_t)gate[u + j] * pre[2 * u + j], fr + fa, A);
-                    int64_t phh = fx_cast((wide_t)xw[2 * u + j] + rhu, fa, A);
+                    int64_t rhu = cast_o(l, TN_ACCUM, (wide_t)gate[u + j] * pre[2 * u + j], fr + fa, A);
+                    int64_t phh = cast_o(l, TN_ACCUM, (wide_t)xw[2 * u + j] + rhu, fa, A);
                     gate[2 * u + j] = act_q(l, l->act, phh, fa);
                 }
             } else {
                 for (int k = 0; k < 2 * u; k++)
-                    pre[k] = fx_cast(xw[k] + dot_q(l, h, u, fr, l->qrkernel, gu, k, fu), fa, A);
+                    pre[k] = cast_o(l, TN_ACCUM, xw[k] + dot_q(l, h, u, fr, l->qrkernel, gu, k, fu), fa, A);
                 for (int j = 0; j < 2 * u; j++) gate[j] = act_q(l, l->ract, pre[j], fa);
-                for (int j = 0; j < u; j++) rh[j] = fx_cast((wide_t)gate[u + j] * h[j], 2 * fr, R);
+                for (int j = 0; j < u; j++) rh[j] = cast_o(l, TN_RESULT, (wide_t)gate[u + j] * h[j], 2 * fr, R);
                 for (int j = 0; j < u; j++) {
-                    int64_t phh = fx_cast(xw[2 * u + j] + dot_q(l, rh, u, fr, l->qrkernel, gu, 2 * u + j, fu), fa, A);
+                    int64_t phh = cast_o(l, TN_ACCUM, xw[2 * u + j] + dot_q(l, rh, u, fr, l->qrkernel, gu, 2 * u + j, fu), fa, A);
                     gate[2 * u + j] = act_q(l, l->act, phh, fa);
                 }
             }
             for (int j = 0; j < u; j++) {
                 wide_t z = gate[j], one = (wide_t)1 << fr;
-                h[j] = fx_cast(z * h[j] + (one - z) * gate[2 * u + j], 2 * fr, R);
+                h[j] = cast_o(l, TN_RESULT, z * h[j] + (one - z) * gate[2 * u + j], 2 * fr, R);
             }
             break;
         default: BUG("layer %s is not recurrent", l->name);
@@ -242,13 +276,28 @@ static double act_d(ActKind a, double v)
     BUG("%s is not an elementwise activation", act_name(a));
 }
 
-static double affine_d(const double *bias, const double *x, int n, const double *w, int stride,
-                       int col)
+/* bias[col] + sum_k x_k * w[k][col]; each product reported as the fixed run's dot_q does */
+static double affine_d(const Layer *l, const double *bias, const double *x, int n, const double *w,
+                       int stride, int col)
 {
     double s = dget(bias, (size_t)col);
-    for (int k = 0; k < n; k++) s += x[k] * w[(size_t)k * (size_t)stride + (size_t)col];
+    for (int k = 0; k < n; k++) {
+        double p = x[k] * w[(size_t)k * (size_t)stride + (size_t)col];
+        see_d(l, TN_PRODUCT, p);
+        s += p;
+    }
     return s;
 }
+
+/* a value of tensor tn, reported */
+static double acc_d(const Layer *l, Tensor tn, double v)
+{
+    see_d(l, tn, v);
+    return v;
+}
+
+/* act(v) for an elementwise activation, reported as a result like act_q */
+static double act_dl(const Layer *l, ActKind a, double v) { return acc_d(l, TN_RESULT, act_d(a, v)); }
 
 static void softmax_d(const double *v, int n, double *y)
 {
@@ -266,10 +315,13 @@ static Act dense_d(const Layer *l, const Act *x)
     for (int s = 0; s < x->steps; s++) {
         const double *in = x->d + (size_t)s * (size_t)x->feat;
         double *out = y.d + (size_t)s * (size_t)u;
-        for (int j = 0; j < u; j++) out[j] = affine_d(l->bias, in, x->feat, l->kernel, u, j);
-        if (l->act == ACT_SOFTMAX) softmax_d(out, u, out);
-        else
-            for (int j = 0; j < u; j++) out[j] = act_d(l->act, out[j]);
+        for (int j = 0; j < u; j++) out[j] = acc_d(l, TN_ACCUM, affine_d(l, l->bias, in, x->feat, l->kernel, u, j));
+        if (l->act == ACT_SOFTMAX) {
+            softmax_d(out, u, out);
+            for (int j = 0; j < u; j++) see_d(l, TN_RESULT, out[j]);
+        } else {
+            for (int j = 0; j < u; j++) out[j] = act_dl(l, l->act, out[j]);
+        }
     }
     return y;
 }
@@ -279,9 +331,12 @@ static Act activation_d(const Layer *l, const Act *x)
     Act y = new_act(x->seq, x->steps, x->feat, false);
     for (int s = 0; s < x->steps; s++) {
         size_t o = (size_t)s * (size_t)x->feat;
-        if (l->act == ACT_SOFTMAX) softmax_d(x->d + o, x->feat, y.d + o);
-        else
-            for (int j = 0; j < x->feat; j++) y.d[o + (size_t)j] = act_d(l->act, x->d[o + (size_t)j]);
+        if (l->act == ACT_SOFTMAX) {
+            softmax_d(x->d + o, x->feat, y.d + o);
+            for (int j = 0; j < x->feat; j++) see_d(l, TN_RESULT, y.d[o + (size_t)j]);
+        } else {
+            for (int j = 0; j < x->feat; j++) y.d[o + (size_t)j] = act_dl(l, l->act, x->d[o + (size_t)j]);
+        }
     }
     return y;
 }
@@ -296,39 +351,43 @@ static Act recurrent_d(const Layer *l, const Act *x)
     for (int s = 0; s < T; s++) {
         int t = l->go_backwards ? T - 1 - s : s;
         const double *in = x->d + (size_t)t * (size_t)nf;
-        for (int k = 0; k < gu; k++) xw[k] = affine_d(l->bias, in, nf, l->kernel, gu, k);
+        for (int k = 0; k < gu; k++) xw[k] = acc_d(l, TN_ACCUM, affine_d(l, l->bias, in, nf, l->kernel, gu, k));
         switch (l->kind) {
         case L_SIMPLE_RNN:
-            for (int j = 0; j < u; j++) pre[j] = xw[j] + affine_d(NULL, h, u, l->rkernel, u, j);
-            for (int j = 0; j < u; j++) h[j] = act_d(l->act, pre[j]);
+            for (int j = 0; j < u; j++)
+                pre[j] = acc_d(l, TN_ACCUM, xw[j] + affine_d(l, NULL, h, u, l->rkernel, u, j));
+            for (int j = 0; j < u; j++) h[j] = act_dl(l, l->act, pre[j]);
             break;
         case L_LSTM:
-            for (int k = 0; k < gu; k++) pre[k] = xw[k] + affine_d(NULL, h, u, l->rkernel, gu, k);
+            for (int k = 0; k < gu; k++) pre[k] = acc_d(l, TN_ACCUM, xw[k] + affine_d(l, NULL, h, u, l->rkernel, gu, k));
             for (int j = 0; j < u; j++) {
-                double i = act_d(l->ract, pre[j]), f = act_d(l->ract, pre[u + j]);
-                double g = act_d(l->act, pre[2 * u + j]), o = act_d(l->ract, pre[3 * u + j]);
-                c[j] = f * c[j] + i * g;
-                h[j] = o * act_d(l->act, c[j]);
+                double i = act_dl(l, l->ract, pre[j]), f = act_dl(l, l->ract, pre[u + j]);
+                double g = act_dl(l, l->act, pre[2 * u + j]), o = act_dl(l, l->ract, pre[3 * u + j]);
+                c[j] = acc_d(l, TN_STATE, f * c[j] + i * g);
+                h[j] = acc_d(l, TN_RESULT, o * act_dl(l, l->act, c[j]));
             }
             break;
-        case L_GRU:
+        case L_GRU: /* pre: pre-activations, then (in place) the gates z, r, hh */
             if (l->reset_after) {
                 for (int k = 0; k < gu; k++) {
-                    double hu = affine_d(l->rbias, h, u, l->rkernel, gu, k);
-                    pre[k] = k < 2 * u ? xw[k] + hu : hu;
+                    double hu = affine_d(l, l->rbias, h, u, l->rkernel, gu, k);
+                    pre[k] = acc_d(l, TN_ACCUM, k < 2 * u ? xw[k] + hu : hu);
                 }
-                for (int j = 0; j < 2 * u; j++) pre[j] = act_d(l->ract, pre[j]);
-                for (int j = 0; j < u; j++)
-                    pre[2 * u + j] = act_d(l->act, xw[2 * u + j] + pre[u + j] * pre[2 * u + j]);
+                for (int j = 0; j < 2 * u; j++) pre[j] = act_dl(l, l->ract, pre[j]);
+                for (int j = 0; j < u; j++) {
+                    double rhu = acc_d(l, TN_ACCUM, pre[u + j] * pre[2 * u + j]);
+                    pre[2 * u + j] = act_dl(l, l->act, acc_d(l, TN_ACCUM, xw[2 * u + j] + rhu));
+                }
             } else {
                 for (int k = 0; k < 2 * u; k++)
-                    pre[k] = act_d(l->ract, xw[k] + affine_d(NULL, h, u, l->rkernel, gu, k));
-                for (int j = 0; j < u; j++) rh[j] = pre[u + j] * h[j];
+                    pre[k] = acc_d(l, TN_ACCUM, xw[k] + affine_d(l, NULL, h, u, l->rkernel, gu, k));
+                for (int j = 0; j < 2 * u; j++) pre[j] = act_dl(l, l->ract, pre[j]);
+                for (int j = 0; j < u; j++) rh[j] = acc_d(l, TN_RESULT, pre[u + j] * h[j]);
                 for (int j = 0; j < u; j++)
-                    pre[2 * u + j] =
-                        act_d(l->act, xw[2 * u + j] + affine_d(NULL, rh, u, l->rkernel, gu, 2 * u + j));
+                    pre[2 * u + j] = act_dl(l, l->act, acc_d(l, TN_ACCUM, xw[2 * u + j] +
+                                                          affine_d(l, NULL, rh, u, l->rkernel, gu, 2 * u + j)));
             }
-            for (int j = 0; j < u; j++) h[j] = pre[j] * h[j] + (1 - pre[j]) * pre[2 * u + j];
+            for (int j = 0; j < u; j++) h[j] = acc_d(l, TN_RESULT, pre[j] * h[j] + (1 - pre[j]) * pre[2 * u + j]);
             break;
         default: BUG("layer %s is not recurrent", l->name);
         }
@@ -454,10 +513,21 @@ void quantize_input(const Model *m, const double *in, int64_t *raw)
     for (size_t i = 0; i < n; i++) raw[i] = fx_from_double(in[i], m->input_type);
 }
 
+/* the model input, reported as layer 0's TN_INPUT */
+static void see_input(const Model *m, const double *in, const int64_t *raw)
+{
+    size_t n = (size_t)m->timesteps * (size_t)m->features;
+    for (size_t i = 0; i < n && obs; i++) {
+        if (raw) see_q(&m->layers[0], TN_INPUT, raw[i], m->input_type, !fx_fits_double(in[i], m->input_type));
+        else see_d(&m->layers[0], TN_INPUT, in[i]);
+    }
+}
+
 void emulate_fixed(const Model *m, const double *in, int64_t *out_raw)
 {
     Act x = input_act(m, true);
     quantize_input(m, in, x.q);
+    see_input(m, in, x.q);
     x = run_layers(m, x, true);
     size_t n = (size_t)x.steps * (size_t)x.feat;
     /* A model ending in flatten/dropout passes its input type through; out_type should be
@@ -471,6 +541,7 @@ void emulate_float(const Model *m, const double *in, double *out_real)
 {
     Act x = input_act(m, false);
     memcpy(x.d, in, (size_t)m->timesteps * (size_t)m->features * sizeof *in);
+    see_input(m, in, NULL);
     x = run_layers(m, x, false);
     memcpy(out_real, x.d, (size_t)x.steps * (size_t)x.feat * sizeof *out_real);
     free_act(&x);

@@ -56,6 +56,15 @@ static bool is_rnnc_output(const char *dir)
     return exists(p);
 }
 
+/* The staging directory being written: removed when rnnc stops on an error. */
+static char *active_stage;
+
+static void remove_active_stage(void)
+{
+    if (active_stage) rm_tree(active_stage);
+    active_stage = NULL;
+}
+
 char *stage_begin(const char *dir)
 {
     size_t n = strlen(dir);
@@ -76,11 +85,14 @@ char *stage_begin(const char *dir)
         mkdirs(parent, dir);
     }
     if (mkdir(stage, 0777) != 0) user_error(dir, "cannot create output directory: %s", strerror(errno));
+    active_stage = stage;
+    on_user_error(remove_active_stage);
     return stage;
 }
 
 void stage_commit(const char *stage, const char *dir)
 {
+    active_stage = NULL;
     char old[4200];
     snprintf(old, sizeof old, "%s.rnnc-old", dir);
     if (exists(old)) rm_tree(old);
@@ -97,7 +109,16 @@ void stage_commit(const char *stage, const char *dir)
     if (exists(old)) rm_tree(old);
 }
 
-void stage_abort(const char *stage) { rm_tree(stage); }
+void stage_abort(const char *stage)
+{
+    active_stage = NULL;
+    rm_tree(stage);
+}
+
+/* Files open for writing, by FILE, for xfclose's messages; the bytes written so far. */
+#define MAX_OPEN 16
+static struct { FILE *f; char path[4096]; } open_files[MAX_OPEN];
+static long bytes_written;
 
 FILE *xfopen_w(const char *dir, const char *rel)
 {
@@ -109,7 +130,36 @@ FILE *xfopen_w(const char *dir, const char *rel)
     *slash = '/';
     FILE *f = fopen(path, "w");
     if (!f) user_error(path, "cannot write: %s", strerror(errno));
+    for (int i = 0; i < MAX_OPEN; i++)
+        if (!open_files[i].f) {
+            open_files[i].f = f;
+            memcpy(open_files[i].path, path, sizeof path);
+            break;
+        }
     return f;
+}
+
+void xfclose(FILE *f)
+{
+    const char *path = "an output file";
+    for (int i = 0; i < MAX_OPEN; i++)
+        if (open_files[i].f == f) {
+            path = open_files[i].path;
+            open_files[i].f = NULL;
+        }
+    long size = ftell(f);
+    bool earlier = ferror(f) != 0; /* a write failed before: errno is long gone */
+    errno = 0;
+    bool bad = fflush(f) != 0;
+    int e = errno;
+    bad = fclose(f) != 0 || bad;
+    if (!e) e = errno;
+    if (earlier) user_error(path, "cannot write (disk full?)");
+    if (bad) user_error(path, "cannot write: %s", e ? strerror(e) : "write error");
+    if (size > 0) bytes_written += size;
+    if (bytes_written > RNNC_MAX_OUTPUT_BYTES)
+        user_error(path, "rnnc has written more than it supports in one output directory (RNNC_MAX_OUTPUT_BYTES = %ld)",
+                   RNNC_MAX_OUTPUT_BYTES);
 }
 
 void copy_file(const char *from, const char *dir, const char *rel)
@@ -119,9 +169,12 @@ void copy_file(const char *from, const char *dir, const char *rel)
     FILE *out = xfopen_w(dir, rel);
     char buf[65536];
     size_t k;
-    while ((k = fread(buf, 1, sizeof buf, in)) > 0) fwrite(buf, 1, k, out);
+    while ((k = fread(buf, 1, sizeof buf, in)) > 0)
+        if (fwrite(buf, 1, k, out) != k) break;
+    bool bad = ferror(in) != 0;
     fclose(in);
-    if (fclose(out) != 0) user_error(rel, "write failed");
+    if (bad) user_error(from, "cannot read: %s", strerror(errno));
+    xfclose(out);
 }
 
 #ifndef RNNC_DATADIR

@@ -10,11 +10,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-int64_t fx_min_raw(FxType t) { return t.sgn ? -((int64_t)1 << (t.w - 1)) : 0; }
+int64_t fx_min_raw(FxType t) { return t.sgn ? (int64_t)-((wide_t)1 << (t.w - 1)) : 0; }
 
 int64_t fx_max_raw(FxType t)
 {
-    return t.sgn ? ((int64_t)1 << (t.w - 1)) - 1 : ((int64_t)1 << t.w) - 1;
+    return t.sgn ? (int64_t)(((uint64_t)1 << (t.w - 1)) - 1) : (int64_t)(((uint64_t)1 << t.w) - 1);
 }
 
 /* floor(v / 2^s) for s > 0 (arithmetic shift of a two's complement value floors). */
@@ -43,7 +43,8 @@ static wide_t apply_overflow(wide_t v, FxType t)
     return (wide_t)bits;
 }
 
-int64_t fx_cast(wide_t raw, int from_frac, FxType t)
+/* raw * 2^-from_frac shifted to t's fractional bits with t's Q mode (no O step). */
+static wide_t quantize_step(wide_t raw, int from_frac, FxType t)
 {
     int d = fx_frac(t) - from_frac;
     wide_t v;
@@ -62,13 +63,23 @@ int64_t fx_cast(wide_t raw, int from_frac, FxType t)
             v = q;
         }
     }
-    return (int64_t)apply_overflow(v, t);
+    return v;
 }
 
-int64_t fx_from_double(double x, FxType t)
+int64_t fx_cast(wide_t raw, int from_frac, FxType t)
 {
-    if (isnan(x))
-        return 0;
+    return (int64_t)apply_overflow(quantize_step(raw, from_frac, t), t);
+}
+
+bool fx_cast_fits(wide_t raw, int from_frac, FxType t)
+{
+    wide_t v = quantize_step(raw, from_frac, t);
+    return v >= fx_min_raw(t) && v <= fx_max_raw(t);
+}
+
+/* Q(x * 2^F) as an integer-valued double (no O step). */
+static double quantize_double(double x, FxType t)
+{
     double v = ldexp(x, fx_frac(t)); /* exact: scaling by a power of two */
     double r;
     switch (t.q) {
@@ -83,6 +94,21 @@ int64_t fx_from_double(double x, FxType t)
         break;
     }
     }
+    return r;
+}
+
+bool fx_fits_double(double x, FxType t)
+{
+    if (isnan(x)) return true;
+    double r = quantize_double(x, t);
+    return t.sgn ? r >= -ldexp(1.0, t.w - 1) && r < ldexp(1.0, t.w - 1) : r >= 0 && r < ldexp(1.0, t.w);
+}
+
+int64_t fx_from_double(double x, FxType t)
+{
+    if (isnan(x))
+        return 0;
+    double r = quantize_double(x, t);
     /* r is an integer-valued double; bring it into range before converting. */
     double lim = ldexp(1.0, 100);
     if (r > lim) r = lim;
@@ -168,8 +194,8 @@ bool fx_parse(const char *text, FxType *out, char *err, size_t errlen)
         }
     }
     if (*p++ != '>' || *skip_ws(p) != 0) goto syntax;
-    if (t.w < 1 || t.w > 32) {
-        snprintf(err, errlen, "width %d out of range (1..32)", t.w);
+    if (t.w < 1 || t.w > (t.sgn ? 64 : 63)) {
+        snprintf(err, errlen, "width %d out of range (1..%d)", t.w, t.sgn ? 64 : 63);
         return false;
     }
     if (t.w - t.i < 0 || t.w - t.i > 48) {

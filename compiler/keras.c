@@ -21,7 +21,6 @@
 #include <errno.h>
 #include <hdf5.h>
 #include <math.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,11 +37,16 @@ static void copy_str(char *dst, size_t len, const char *src)
     memcpy(dst, src, n);
     dst[n] = 0;
 }
+#include <poll.h>
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 #include <zip.h>
 
-#define MAX_DIM 4096
-#define MAX_WEIGHTS (1L << 26)
+#define MAX_DIM RNNC_MAX_DIM
+#define MAX_WEIGHTS RNNC_MAX_WEIGHTS
 
 static const char supported_acts[] = "linear, relu, sigmoid, tanh, hard_sigmoid (Keras 2's), softmax";
 
@@ -130,37 +134,6 @@ bool is_keras_model(const char *path)
     return keras;
 }
 
-/* ---- a guard around libhdf5 ----
- * libhdf5 (1.10) does not validate everything it reads: some corruptions of a file's global
- * heap (where variable-length strings such as model_config live) crash it inside H5HG_read.
- * While HDF5 reads a file, a crash becomes a clean status-2 message naming the file. */
-
-static char crash_msg[512];
-static size_t crash_len;
-
-static void on_crash(int sig)
-{
-    (void)sig;
-    if (write(2, crash_msg, crash_len) < 0) _exit(2);
-    _exit(2);
-}
-
-static void hdf5_guard(const char *file, bool on)
-{
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sigemptyset(&sa.sa_mask);
-    sa.sa_handler = on ? on_crash : SIG_DFL;
-    if (on) {
-        int n = snprintf(crash_msg, sizeof crash_msg,
-                         "rnnc: %s: the HDF5 library failed reading this file (it is corrupt)\n", file);
-        crash_len = n < 0 ? 0 : (size_t)n < sizeof crash_msg ? (size_t)n : sizeof crash_msg - 1;
-    }
-    sigaction(SIGSEGV, &sa, NULL);
-    sigaction(SIGBUS, &sa, NULL);
-    sigaction(SIGFPE, &sa, NULL);
-}
-
 /* ---- the reading context ---- */
 
 typedef struct {
@@ -183,6 +156,7 @@ typedef struct {
     hid_t v3;                   /* Keras 3 layout: the layers/ group; -1 for legacy */
     KLayer *kl;
     int n;
+    long weights;               /* declared by the layers so far (limit RNNC_MAX_WEIGHTS) */
 } Ctx;
 
 static _Noreturn void kerr(const Ctx *c, const KLayer *l, const char *fmt, ...)
@@ -573,6 +547,58 @@ typedef struct {
     bool have_shape;
 } ArchInfo;
 
+/* A Functional model's layers in chain order (from its InputLayer, each feeding the next) into
+ * order[total]; returns the count. Names must be unique: a chain that comes back to a layer
+ * (two layers of one name) is refused, never followed around. */
+static int chain_order(Ctx *c, const cJSON *layers, KLayer *all, int total, KLayer **order)
+{
+    const char **in = xcalloc((size_t)total + 1, sizeof *in);
+    int start = -1, n = 0, i = 0;
+    for (const cJSON *L = layers->child; L; L = L->next, i++) {
+        for (int j = 0; j < i; j++)
+            if (!strcmp(all[j].kname, all[i].kname))
+                kerr(c, &all[i], "has the name of layers[%d] of the model configuration; layer names must be unique", j);
+        const cJSON *nodes = get(L, "inbound_nodes");
+        int nn = cJSON_IsArray(nodes) ? cJSON_GetArraySize(nodes) : 0;
+        const char *names[4];
+        int k = 0;
+        if (nn > 1) kerr(c, &all[i], "is called %d times (a shared layer); rnnc reads models that are one chain", nn);
+        if (nn == 1) inbound_names(nodes->child, names, &k, 4);
+        if (k > 1) kerr(c, &all[i], "takes %d inputs; rnnc reads models that are one chain of layers", k);
+        if (k == 1) {
+            in[i] = names[0];
+            continue;
+        }
+        if (strcmp(all[i].cls, "InputLayer"))
+            kerr(c, &all[i], "has no input; rnnc reads models that are one chain of layers");
+        if (start >= 0) kerr(c, &all[i], "is a second model input; rnnc reads models with one input");
+        start = i;
+    }
+    if (start < 0) kerr(c, NULL, "the functional model has no InputLayer");
+    for (int cur = start; cur >= 0;) {
+        if (n >= total) kerr(c, &all[cur], "its chain of inbound layers comes back to it (a loop)");
+        order[n++] = &all[cur];
+        int next = -1;
+        for (i = 0; i < total; i++) {
+            if (!in[i] || strcmp(in[i], all[cur].kname)) continue;
+            if (next >= 0)
+                kerr(c, &all[cur], "feeds two layers ('%.60s' and '%.60s'); rnnc reads models that are one chain",
+                     all[next].kname, all[i].kname);
+            next = i;
+        }
+        cur = next;
+    }
+    for (i = 0; i < total; i++) {
+        bool seen = false;
+        for (int k = 0; k < n; k++) seen |= order[k] == &all[i];
+        if (!seen)
+            kerr(c, &all[i], "is not on the chain from the input (its input is '%.60s'); rnnc reads models that "
+                             "are one chain of layers", in[i] ? in[i] : "none");
+    }
+    free(in);
+    return n;
+}
+
 static void arch_layers(Ctx *c, const cJSON *root, ArchInfo *ai)
 {
     if (!cJSON_IsObject(root)) kerr(c, NULL, "the model configuration is not a JSON object");
@@ -587,6 +613,8 @@ static void arch_layers(Ctx *c, const cJSON *root, ArchInfo *ai)
     if (!cJSON_IsArray(layers)) kerr(c, NULL, "the model configuration has no list of layers");
     ai->model_name = cJSON_IsObject(cfg) ? str_of(cfg, "name") : NULL;
     int total = cJSON_GetArraySize(layers);
+    if (total > RNNC_MAX_LAYERS + 1)
+        kerr(c, NULL, "%d layers, more than rnnc supports (RNNC_MAX_LAYERS = %d)", total, RNNC_MAX_LAYERS);
     KLayer *all = xcalloc((size_t)total + 1, sizeof *all);
     int i = 0;
     for (const cJSON *L = layers->child; L; L = L->next, i++) {
@@ -606,53 +634,7 @@ static void arch_layers(Ctx *c, const cJSON *root, ArchInfo *ai)
     if (seq) {
         for (i = 0; i < total; i++) order[n++] = &all[i];
     } else {
-        const char **in = xcalloc((size_t)total, sizeof *in);
-        int start = -1;
-        for (i = 0; i < total; i++) {
-            const cJSON *L = cJSON_GetArrayItem(layers, i);
-            const cJSON *nodes = get(L, "inbound_nodes");
-            int nn = cJSON_IsArray(nodes) ? cJSON_GetArraySize(nodes) : 0;
-            const char *names[4];
-            int k = 0;
-            if (nn > 1)
-                kerr(c, &all[i], "is called %d times (a shared layer); rnnc reads models that are one chain", nn);
-            if (nn == 1) inbound_names(nodes->child, names, &k, 4);
-            if (k > 1)
-                kerr(c, &all[i], "takes %d inputs; rnnc reads models that are one chain of layers", k);
-            if (k == 1) {
-                in[i] = names[0];
-            } else {
-                if (strcmp(all[i].cls, "InputLayer"))
-                    kerr(c, &all[i], "has no input; rnnc reads models that are one chain of layers");
-                if (start >= 0)
-                    kerr(c, &all[i], "is a second model input; rnnc reads models with one input");
-                start = i;
-            }
-        }
-        if (start < 0) kerr(c, NULL, "the functional model has no InputLayer");
-        int cur = start;
-        order[n++] = &all[cur];
-        for (;;) {
-            int next = -1;
-            for (i = 0; i < total; i++) {
-                if (!in[i] || strcmp(in[i], all[cur].kname)) continue;
-                if (next >= 0)
-                    kerr(c, &all[cur], "feeds two layers ('%.60s' and '%.60s'); rnnc reads models that are one chain",
-                         all[next].kname, all[i].kname);
-                next = i;
-            }
-            if (next < 0) break;
-            order[n++] = &all[next];
-            cur = next;
-        }
-        for (i = 0; i < total; i++) {
-            bool seen = false;
-            for (int k = 0; k < n; k++) seen |= order[k] == &all[i];
-            if (!seen)
-                kerr(c, &all[i], "is not on the chain from the input (its input is '%.60s'); rnnc reads models that "
-                                 "are one chain of layers", in[i] ? in[i] : "none");
-        }
-        free(in);
+        n = chain_order(c, layers, all, total, order);
     }
 
     /* The input shape, then the layers rnnc builds. */
@@ -707,7 +689,7 @@ static void arch_layers(Ctx *c, const cJSON *root, ArchInfo *ai)
 
 /* ---- names ---- */
 
-static void safe_name(const char *in, const char *fallback, char *out)
+void safe_name(const char *in, const char *fallback, char *out)
 {
     char b[RNNC_NAME_MAX];
     size_t n = 0;
@@ -787,6 +769,57 @@ static void assign_weights(Arr *w, int n, bool recurrent, Arr **k, Arr **rk, Arr
 
 static void add_bool(cJSON *o, const char *k, bool v) { cJSON_AddItemToObject(o, k, cJSON_CreateBool(v)); }
 
+/* The layer's weights, read and checked against its shape (feat inputs), into o. */
+static void add_weights(Ctx *c, KLayer *l, cJSON *o, bool rec, int gates, int units, bool use_bias, int feat)
+{
+    LayerKind kind;
+    if (!layer_kind_by_name(rnnc_type(l->cls), &kind)) BUG("class %s", l->cls);
+    bool reset_after = false;
+    long nw = ((long)feat + (rec ? units : 0) + 2) * gates * units;
+    if (nw > MAX_WEIGHTS - c->weights)
+        kerr(c, l, "%ld weights, more than rnnc supports in a model (RNNC_MAX_WEIGHTS = %ld)", nw, MAX_WEIGHTS);
+    c->weights += nw;
+    Arr w[4] = {0};
+    int n = layer_weights(c, l, rec, w, 4);
+    int want = (rec ? 2 : 1) + (use_bias ? 1 : 0);
+    if (n != want)
+        werr(c, l, "%d weight arrays, expected %d (kernel%s%s)", n, want, rec ? ", recurrent_kernel" : "",
+             use_bias ? ", bias" : "");
+    Arr *k, *rk, *b;
+    assign_weights(w, n, rec, &k, &rk, &b);
+    if (!k || (rec && !rk) || (use_bias && !b))
+        werr(c, l, "its weights (%s%s%s) are not kernel%s%s", n ? w[0].name : "none", n > 1 ? ", " : "",
+             n > 1 ? w[1].name : "", rec ? ", recurrent_kernel" : "", use_bias ? ", bias" : "");
+    long cols = (long)gates * units;
+    char why[160];
+    SNPRINTF(why, sizeof why, "%d input features x %s%d units", feat, gates > 1 ? (gates == 4 ? "4 gates x " : "3 gates x ") : "", units);
+    want_shape(c, l, k, "kernel", 2, feat, cols, why);
+    cJSON_AddItemToObject(o, "kernel", matrix(k->v, k->d[0], k->d[1]));
+    if (rec) {
+        SNPRINTF(why, sizeof why, "%d units x %s%d units", units, gates > 1 ? (gates == 4 ? "4 gates x " : "3 gates x ") : "", units);
+        want_shape(c, l, rk, "recurrent_kernel", 2, units, cols, why);
+        cJSON_AddItemToObject(o, "recurrent_kernel", matrix(rk->v, rk->d[0], rk->d[1]));
+    }
+    if (layer_kind_takes(kind, "reset_after")) {
+        const cJSON *ra = get(l->cfg, "reset_after");
+        if (ra && !cJSON_IsNull(ra)) reset_after = bool_of(c, l, "reset_after", true);
+        else reset_after = use_bias ? b->rank == 2 : c->major >= 3; /* older Keras: from the bias */
+        add_bool(o, "reset_after", reset_after);
+    }
+    if (use_bias) {
+        if (reset_after) {
+            want_shape(c, l, b, "bias", 2, 2, cols, "reset_after: an input and a recurrent bias row");
+            cJSON_AddItemToObject(o, "bias", matrix(b->v, 2, cols));
+        } else {
+            want_shape(c, l, b, "bias", 1, cols, 0, gates > 1 ? "gates x units" : "units");
+            cJSON_AddItemToObject(o, "bias", cJSON_CreateDoubleArray(b->v, (int)cols));
+        }
+    } else {
+        add_bool(o, "use_bias", false);
+    }
+    for (int i = 0; i < n; i++) free(w[i].v);
+}
+
 static cJSON *build_bidirectional(Ctx *c, KLayer *l, cJSON *o, int *feat, int *steps, bool *seq);
 
 /* One Keras layer as an rnnc layer (or NULL when it folds away). feat/seq: the input shape,
@@ -822,7 +855,6 @@ static cJSON *build_layer(Ctx *c, KLayer *l, const char *name, int *feat, int *s
         cJSON_AddStringToObject(o, "activation", act_name(act));
         bool use_bias = bool_of(c, l, "use_bias", true);
         int gates = 1;
-        bool reset_after = false;
         if (rec) {
             if (bool_of(c, l, "stateful", false)) kerr(c, l, "stateful=True is not supported");
             if (bool_of(c, l, "return_state", false)) kerr(c, l, "return_state=True is not supported");
@@ -839,42 +871,7 @@ static cJSON *build_layer(Ctx *c, KLayer *l, const char *name, int *feat, int *s
             add_bool(o, "go_backwards", bool_of(c, l, "go_backwards", false));
             gates = layer_kind(kind)->gates;
         }
-        Arr w[4] = {0};
-        int n = layer_weights(c, l, rec, w, 4);
-        int want = (rec ? 2 : 1) + (use_bias ? 1 : 0);
-        if (n != want)
-            werr(c, l, "%d weight arrays, expected %d (kernel%s%s)", n, want, rec ? ", recurrent_kernel" : "",
-                 use_bias ? ", bias" : "");
-        Arr *k, *rk, *b;
-        assign_weights(w, n, rec, &k, &rk, &b);
-        long cols = (long)gates * units;
-        char why[160];
-        SNPRINTF(why, sizeof why, "%d input features x %s%d units", *feat, gates > 1 ? (gates == 4 ? "4 gates x " : "3 gates x ") : "", units);
-        want_shape(c, l, k, "kernel", 2, *feat, cols, why);
-        cJSON_AddItemToObject(o, "kernel", matrix(k->v, k->d[0], k->d[1]));
-        if (rec) {
-            SNPRINTF(why, sizeof why, "%d units x %s%d units", units, gates > 1 ? (gates == 4 ? "4 gates x " : "3 gates x ") : "", units);
-            want_shape(c, l, rk, "recurrent_kernel", 2, units, cols, why);
-            cJSON_AddItemToObject(o, "recurrent_kernel", matrix(rk->v, rk->d[0], rk->d[1]));
-        }
-        if (layer_kind_takes(kind, "reset_after")) {
-            const cJSON *ra = get(l->cfg, "reset_after");
-            if (ra && !cJSON_IsNull(ra)) reset_after = bool_of(c, l, "reset_after", true);
-            else reset_after = use_bias ? b->rank == 2 : c->major >= 3; /* older Keras: from the bias */
-            add_bool(o, "reset_after", reset_after);
-        }
-        if (use_bias) {
-            if (reset_after) {
-                want_shape(c, l, b, "bias", 2, 2, cols, "reset_after: an input and a recurrent bias row");
-                cJSON_AddItemToObject(o, "bias", matrix(b->v, 2, cols));
-            } else {
-                want_shape(c, l, b, "bias", 1, cols, 0, gates > 1 ? "gates x units" : "units");
-                cJSON_AddItemToObject(o, "bias", cJSON_CreateDoubleArray(b->v, (int)cols));
-            }
-        } else {
-            add_bool(o, "use_bias", false);
-        }
-        for (int i = 0; i < n; i++) free(w[i].v);
+        add_weights(c, l, o, rec, gates, units, use_bias, *feat);
         *feat = units;
         if (rec) {
             *seq = cJSON_IsTrue(get(o, "return_sequences"));
@@ -890,7 +887,9 @@ static cJSON *build_layer(Ctx *c, KLayer *l, const char *name, int *feat, int *s
         if (*seq) *feat *= *steps;
         *steps = 1;
         *seq = false;
-        if ((long)*feat > (long)MAX_DIM * 4) kerr(c, l, "flattens to %d values, too many", *feat);
+        if (*feat > RNNC_MAX_VECTOR)
+            kerr(c, l, "flattens to %d values, more than rnnc supports in one vector (RNNC_MAX_VECTOR = %d)", *feat,
+                 RNNC_MAX_VECTOR);
         return o;
     }
     if (!strcmp(type, "dropout")) {
@@ -1063,12 +1062,49 @@ static char *zip_entry(const char *path, zip_t *z, const char *name, size_t *len
     return buf;
 }
 
-static KerasTree keras_tree(const char *path, const KerasOptions *opt)
+/* A .keras archive: config.json (returned) and model.weights.h5, opened from memory in c. */
+static cJSON *open_keras_zip(Ctx *c, const char *path)
 {
-    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
-    hdf5_guard(opt->weights ? opt->weights : path, true);
-    Ctx cx = {.file = path, .h5 = -1, .wroot = -1, .v3 = -1}, *c = &cx;
-    copy_str(c->wfile, sizeof c->wfile, path);
+    size_t len;
+    cJSON *root;
+    int zerr = 0;
+    zip_t *z = zip_open(path, ZIP_RDONLY | ZIP_CHECKCONS, &zerr);
+    if (!z) {
+        zip_error_t e;
+        zip_error_init_with_code(&e, zerr);
+        user_error(path, "cannot open as a .keras archive (zip): %s", zip_error_strerror(&e));
+    }
+    char *text = zip_entry(path, z, "config.json", &len, true);
+    root = parse_json_text(path, text, len, "config.json in the archive");
+    free(text);
+    c->major = 3;
+    char *meta = zip_entry(path, z, "metadata.json", &len, false);
+    if (meta) {
+        cJSON *mj = strlen(meta) == len ? cJSON_Parse(meta) : NULL;
+        int mv = major_of(str_of(mj, "keras_version"));
+        if (mv) c->major = mv;
+        cJSON_Delete(mj);
+        free(meta);
+    }
+    if (zip_name_locate(z, "model.weights.h5", 0) < 0 && zip_name_locate(z, "model.weights.json", 0) >= 0)
+        user_error(path, "a sharded .keras archive (model.weights.json) is not supported yet; save without "
+                         "max_shard_size");
+    char *img = zip_entry(path, z, "model.weights.h5", &len, true);
+    zip_discard(z);
+    SNPRINTF(c->wfile, sizeof c->wfile, "%s: model.weights.h5", path);
+    hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
+    if (fapl < 0 || H5Pset_fapl_core(fapl, 1 << 16, 0) < 0 || H5Pset_file_image(fapl, img, len) < 0)
+        user_error(path, "cannot set up reading model.weights.h5 from memory (HDF5)");
+    c->h5 = H5Fopen("model.weights.h5", H5F_ACC_RDONLY, fapl);
+    if (c->h5 < 0) user_error(path, "model.weights.h5 in the archive is not a readable HDF5 file (corrupt?)");
+    H5Pclose(fapl);
+    free(img);
+    return root;
+}
+
+/* The file's architecture JSON (returned) and its weights (opened in c). */
+static cJSON *open_container(Ctx *c, const char *path, const KerasOptions *opt)
+{
     char what[128];
     FileKind kind = sniff(path, what, sizeof what);
     cJSON *root = NULL;
@@ -1095,42 +1131,10 @@ static KerasTree keras_tree(const char *path, const KerasOptions *opt)
         free(mc);
         break;
     }
-    case K_ZIP: {
+    case K_ZIP:
         if (opt->weights) user_error(path, "--weights goes with an architecture JSON, and this is a .keras archive");
-        int zerr = 0;
-        zip_t *z = zip_open(path, ZIP_RDONLY | ZIP_CHECKCONS, &zerr);
-        if (!z) {
-            zip_error_t e;
-            zip_error_init_with_code(&e, zerr);
-            user_error(path, "cannot open as a .keras archive (zip): %s", zip_error_strerror(&e));
-        }
-        char *text = zip_entry(path, z, "config.json", &len, true);
-        root = parse_json_text(path, text, len, "config.json in the archive");
-        free(text);
-        c->major = 3;
-        char *meta = zip_entry(path, z, "metadata.json", &len, false);
-        if (meta) {
-            cJSON *mj = strlen(meta) == len ? cJSON_Parse(meta) : NULL;
-            int mv = major_of(str_of(mj, "keras_version"));
-            if (mv) c->major = mv;
-            cJSON_Delete(mj);
-            free(meta);
-        }
-        if (zip_name_locate(z, "model.weights.h5", 0) < 0 && zip_name_locate(z, "model.weights.json", 0) >= 0)
-            user_error(path, "a sharded .keras archive (model.weights.json) is not supported yet; save without "
-                             "max_shard_size");
-        char *img = zip_entry(path, z, "model.weights.h5", &len, true);
-        zip_discard(z);
-        SNPRINTF(c->wfile, sizeof c->wfile, "%s: model.weights.h5", path);
-        hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
-        if (fapl < 0 || H5Pset_fapl_core(fapl, 1 << 16, 0) < 0 || H5Pset_file_image(fapl, img, len) < 0)
-            user_error(path, "cannot set up reading model.weights.h5 from memory (HDF5)");
-        c->h5 = H5Fopen("model.weights.h5", H5F_ACC_RDONLY, fapl);
-        if (c->h5 < 0) user_error(path, "model.weights.h5 in the archive is not a readable HDF5 file (corrupt?)");
-        H5Pclose(fapl);
-        free(img);
+        root = open_keras_zip(c, path);
         break;
-    }
     case K_JSON: {
         char *text = read_all(path, &len);
         root = parse_json_text(path, text, len, "the architecture");
@@ -1152,6 +1156,16 @@ static KerasTree keras_tree(const char *path, const KerasOptions *opt)
     }
     }
     if (!c->major) c->major = get(root, "module") ? 3 : 2;
+    return root;
+}
+
+/* The rnnc tree of a Keras model file (run in the reading child: see keras_tree). */
+static KerasTree keras_tree_read(const char *path, const KerasOptions *opt)
+{
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+    Ctx cx = {.file = path, .h5 = -1, .wroot = -1, .v3 = -1}, *c = &cx;
+    copy_str(c->wfile, sizeof c->wfile, path);
+    cJSON *root = open_container(c, path, opt);
     open_weights_root(c);
 
     ArchInfo ai = {0};
@@ -1210,44 +1224,185 @@ static KerasTree keras_tree(const char *path, const KerasOptions *opt)
     if (c->v3 >= 0) H5Gclose(c->v3);
     if (c->wroot >= 0 && c->wroot != c->h5) H5Gclose(c->wroot);
     H5Fclose(c->h5);
-    hdf5_guard(path, false);
     /* root stays allocated: refs point into it. */
     return kt;
 }
 
-/* ---- into a Model ---- */
+/* ---- reading in a child process ----
+ * libhdf5 (1.10) does not validate all it reads: corrupt files overflow its heap buffers, make
+ * it loop forever or allocate gigabytes (issue 16); libzip makes no stronger promise. So a Keras
+ * file is read in a child process under CPU-time, memory and wall-clock limits; the child sends
+ * the rnnc tree back through a pipe as JSON text, or prints its own error and exits 2. A crash,
+ * a limit or a hang in the child becomes a status-2 error naming the file. The compiler's own
+ * passes run in the parent, where a crash stays a crash that tests and sanitizers see (in the
+ * child too, a sanitizer report ends in a non-2 status the parent treats as an internal error). */
 
-static char tmp_path[4200];
+#if defined(__SANITIZE_ADDRESS__)
+#define RNNC_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define RNNC_ASAN 1
+#endif
+#endif
 
-static void remove_tmp(void)
+#define READ_OOM_STATUS 97      /* the child's exit status when an allocation failed */
+
+static int read_seconds(void)
 {
-    if (tmp_path[0]) unlink(tmp_path);
-    tmp_path[0] = 0;
+#ifdef RNNC_TEST_HOOKS
+    const char *t = getenv("RNNC_TEST_READ_SECONDS");
+    if (t && atoi(t) > 0) return atoi(t);
+#endif
+    return RNNC_READ_SECONDS;
 }
 
-/* parse_model on the tree's text (a temporary file), messages then naming `path`. */
+static void child_limits(void)
+{
+    rlim_t cpu = (rlim_t)read_seconds();
+    struct rlimit r = {cpu, cpu + 1};
+    setrlimit(RLIMIT_CPU, &r);
+#ifndef RNNC_ASAN /* ASan reserves terabytes of address space: no RLIMIT_AS under it */
+    r.rlim_cur = r.rlim_max = (rlim_t)RNNC_READ_MEMORY;
+    setrlimit(RLIMIT_AS, &r);
+#endif
+    xalloc_fail_status = READ_OOM_STATUS;
+#ifdef RNNC_TEST_HOOKS
+    /* tests/limits: simulate what a corrupt file does to the library */
+    const char *f = getenv("RNNC_TEST_CHILD_FAULT");
+    if (f && !strcmp(f, "segv")) raise(SIGSEGV);
+    if (f && !strcmp(f, "hang")) for (;;) pause();
+    if (f && !strcmp(f, "spin")) for (volatile unsigned long i = 0;; i++) {}
+    if (f && !strcmp(f, "oom")) for (;;) (void)xcalloc(1 << 26, 1);
+#endif
+}
+
+static void write_all(int fd, const char *text, size_t len)
+{
+    while (len > 0) {
+        ssize_t k = write(fd, text, len);
+        if (k < 0 && errno == EINTR) continue;
+        if (k <= 0) _exit(3);
+        text += k;
+        len -= (size_t)k;
+    }
+}
+
+/* In the child: read the file, send {"tree", "refs": [[name, class]...], "input"}. */
+static _Noreturn void read_in_child(int fd, const char *path, const KerasOptions *opt)
+{
+    child_limits();
+    KerasTree kt = keras_tree_read(path, opt);
+    cJSON *msg = cJSON_CreateObject();
+    cJSON_AddItemToObject(msg, "tree", kt.tree);
+    cJSON *refs = cJSON_AddArrayToObject(msg, "refs");
+    for (const cJSON *l = get(kt.tree, "layers")->child; l; l = l->next) {
+        int i = cJSON_GetArraySize(refs);
+        const char *pair[2] = {kt.refs[i].name, kt.refs[i].cls};
+        cJSON_AddItemToArray(refs, cJSON_CreateStringArray(pair, 2));
+    }
+    if (kt.input_name) cJSON_AddStringToObject(msg, "input", kt.input_name);
+    char *text = rnnc_json_print(msg);
+    write_all(fd, text, strlen(text));
+    _exit(0);
+}
+
+/* In the parent: the child's text, within the wall-clock limit (twice the CPU limit). */
+static char *read_from_child(int fd, pid_t pid, const char *file, const char *lib, size_t *len)
+{
+    size_t cap = 1 << 16, n = 0;
+    char *buf = xcalloc(cap + 1, 1);
+    time_t deadline = time(NULL) + 2 * read_seconds();
+    for (;;) {
+        struct pollfd pf = {.fd = fd, .events = POLLIN};
+        int left = (int)(deadline - time(NULL));
+        int r = left > 0 ? poll(&pf, 1, left * 1000) : 0;
+        if (r < 0 && errno == EINTR) continue;
+        if (r <= 0) {
+            kill(pid, SIGKILL);
+            waitpid(pid, NULL, 0);
+            user_error(file, "%s timed out reading this file (no answer in %d s; the file is corrupt?)", lib,
+                       2 * read_seconds());
+        }
+        if (n == cap) {
+            buf = realloc(buf, 2 * cap + 1);
+            if (!buf) user_error(file, "out of memory reading the model");
+            cap *= 2;
+        }
+        ssize_t k = read(fd, buf + n, cap - n);
+        if (k < 0 && errno == EINTR) continue;
+        if (k <= 0) break;
+        n += (size_t)k;
+    }
+    buf[n] = 0;
+    *len = n;
+    return buf;
+}
+
+static void child_status(int st, const char *file, const char *lib)
+{
+    if (WIFEXITED(st) && WEXITSTATUS(st) == 0) return;
+    if (WIFEXITED(st) && WEXITSTATUS(st) == 2) exit(2); /* its message is out */
+    if (WIFEXITED(st) && WEXITSTATUS(st) == READ_OOM_STATUS)
+        user_error(file, "%s ran out of memory reading this file (limit %ld MB; the file is corrupt?)", lib,
+                   (long)(RNNC_READ_MEMORY >> 20));
+    if (WIFSIGNALED(st) && (WTERMSIG(st) == SIGXCPU || WTERMSIG(st) == SIGKILL))
+        user_error(file, "%s timed out reading this file (more than %d s; the file is corrupt?)", lib, read_seconds());
+    if (WIFSIGNALED(st)) {
+        int sig = WTERMSIG(st);
+        const char *name = sig == SIGSEGV ? "SIGSEGV" : sig == SIGBUS ? "SIGBUS" : sig == SIGABRT ? "SIGABRT"
+                         : sig == SIGFPE ? "SIGFPE" : sig == SIGILL ? "SIGILL" : "a signal";
+        user_error(file, "%s crashed reading this file (%s, %d; the file is corrupt)", lib, name, sig);
+    }
+    BUG("the Keras reading process ended with status %d (a sanitizer report above?)", WEXITSTATUS(st));
+}
+
+/* The rnnc tree of a Keras model file, read in a child process (above). */
+static KerasTree keras_tree(const char *path, const KerasOptions *opt)
+{
+    const char *file = opt->weights ? opt->weights : path;
+    char what[128];
+    const char *lib = sniff(path, what, sizeof what) == K_ZIP ? "the zip or HDF5 library" : "the HDF5 library";
+    int fds[2];
+    fflush(stdout);
+    fflush(stderr);
+    if (pipe(fds) != 0) user_error(file, "cannot start reading: %s", strerror(errno));
+    pid_t pid = fork();
+    if (pid < 0) user_error(file, "cannot start reading: %s", strerror(errno));
+    if (pid == 0) {
+        close(fds[0]);
+        read_in_child(fds[1], path, opt);
+    }
+    close(fds[1]);
+    size_t len;
+    char *text = read_from_child(fds[0], pid, file, lib, &len);
+    close(fds[0]);
+    int st;
+    while (waitpid(pid, &st, 0) < 0)
+        if (errno != EINTR) BUG("waitpid: %s", strerror(errno));
+    child_status(st, file, lib);
+    cJSON *msg = cJSON_ParseWithLength(text, len);
+    if (!msg || !cJSON_IsObject(get(msg, "tree"))) BUG("the Keras reading process sent no tree");
+    free(text);
+    KerasTree kt = {.tree = cJSON_DetachItemFromObjectCaseSensitive(msg, "tree")};
+    const cJSON *refs = get(msg, "refs");
+    kt.refs = xcalloc((size_t)cJSON_GetArraySize(refs) + 1, sizeof *kt.refs);
+    int i = 0;
+    for (const cJSON *r = refs->child; r; r = r->next, i++) {
+        kt.refs[i].name = cJSON_GetArrayItem(r, 0)->valuestring;
+        kt.refs[i].cls = cJSON_GetArrayItem(r, 1)->valuestring;
+    }
+    const cJSON *in = get(msg, "input");
+    kt.input_name = cJSON_IsString(in) ? in->valuestring : NULL;
+    return kt; /* msg stays allocated: refs point into it */
+}
+
+/* ---- into a Model ---- */
+
+/* parse_model on the tree's text, messages naming `path`. */
 static Model *parse_tree(const cJSON *tree, const char *path)
 {
-    static bool registered;
-    const char *dir = getenv("TMPDIR");
-    if (!dir || !*dir) dir = "/tmp";
-    SNPRINTF(tmp_path, sizeof tmp_path, "%s/rnnc-import-XXXXXX", dir);
-    int fd = mkstemp(tmp_path);
-    if (fd < 0) {
-        tmp_path[0] = 0;
-        user_error(path, "cannot create a temporary file in %s: %s", dir, strerror(errno));
-    }
-    if (!registered) atexit(remove_tmp);
-    registered = true;
     char *text = rnnc_json_print(tree);
-    FILE *f = fdopen(fd, "w");
-    if (!f || fputs(text, f) < 0 || fclose(f) != 0)
-        user_error(path, "cannot write the temporary file %s: %s", tmp_path, strerror(errno));
-    free(text);
-    Model *m = parse_model(tmp_path);
-    remove_tmp();
-    m->path = xstrdup(path);
-    return m;
+    return parse_model_text(path, text, strlen(text));
 }
 
 static bool any_option(const KerasOptions *opt)
@@ -1278,8 +1433,16 @@ Model *load_keras(const char *path, const KerasOptions *opt)
     return parse_tree(kt.tree, path);
 }
 
+static cJSON *onnx_options(const char *path, const KerasOptions *opt)
+{
+    cJSON *tree = onnx_tree(path, opt);
+    keras_apply_options(tree, opt, NULL, NULL, path);
+    return tree;
+}
+
 Model *load_model(const char *path, const KerasOptions *opt)
 {
+    if (is_onnx_model(path)) return parse_tree(onnx_options(path, opt), path);
     if (is_keras_model(path)) return load_keras(path, opt);
     if (!any_option(opt) && !opt->weights) return parse_model(path);
     return parse_tree(rnnc_tree(path, opt), path);
@@ -1288,7 +1451,9 @@ Model *load_model(const char *path, const KerasOptions *opt)
 void import_model(const char *path, const KerasOptions *opt, const char *out)
 {
     cJSON *tree;
-    if (is_keras_model(path)) {
+    if (is_onnx_model(path)) {
+        tree = onnx_options(path, opt);
+    } else if (is_keras_model(path)) {
         KerasTree kt = keras_tree(path, opt);
         keras_apply_options(kt.tree, opt, kt.refs, kt.input_name, path);
         tree = kt.tree;
@@ -1297,6 +1462,11 @@ void import_model(const char *path, const KerasOptions *opt, const char *out)
     }
     Model *m = parse_tree(tree, path);
     check_model(m); /* only a model rnnc compiles is written */
+    if (opt->prec && opt->prec->width) {
+        precision_choose(m, opt->prec);
+        precision_to_tree(m, tree);
+    }
+    if (opt->prec && opt->prec->write_config) precision_write_config(m, opt->prec->write_config);
     char *text = rnnc_json_print(tree);
     if (!out || !strcmp(out, "-")) {
         fputs(text, stdout);

@@ -318,11 +318,11 @@ static void apply_entry(const Cfg *c, cJSON *layer, const cJSON *e, const char *
                 set_precision(layer, !strcmp(slot, "*") ? NULL : slot, t);
             }
         } else if (key_is(key, "ReuseFactor")) {
-            int rf = want_int_cfg(c, k, kp, 1, 1 << 24);
+            int rf = want_int_cfg(c, k, kp, 1, RNNC_MAX_RF);
             if (weighted(layer) && !act_only) set_item(layer, "reuse_factor", cJSON_CreateNumber(rf));
         } else if (key_is(key, "table_size")) {
-            int n = want_int_cfg(c, k, kp, 2, 65536);
-            if (n & (n - 1)) cerr(c, kp, "expected a power of two in 2..65536, got %d", n);
+            int n = want_int_cfg(c, k, kp, 2, RNNC_MAX_TABLE);
+            if (n & (n - 1)) cerr(c, kp, "expected a power of two in 2..%d, got %d", RNNC_MAX_TABLE, n);
             if (has_types(layer)) set_item(layer, "table_size", cJSON_CreateNumber(n));
         } else if (key_is(key, "table_t") || key_is(key, "TableType")) {
             const char *t = want_type_text(c, k, kp);
@@ -404,8 +404,92 @@ static bool project_key(const char *k)
     return false;
 }
 
+/* The Model section: the model default precision and reuse factor. */
+static void apply_model_section(Cfg *c, const cJSON *model)
+{
+    if (!cJSON_IsObject(model)) cerr(c, "Model", "expected an object (Precision, ReuseFactor, Strategy)");
+    for (const cJSON *k = model->child; k; k = k->next) {
+        const char *key = k->string ? k->string : "";
+        char kp[128];
+        pjoin(kp, sizeof kp, "Model", key);
+        if (key_is(key, "Precision")) {
+            const cJSON *v = k;
+            if (cJSON_IsObject(k)) { /* hls4ml 0.8+: {"default": ..., "maximum": ...} */
+                v = NULL;
+                for (const cJSON *q = k->child; q; q = q->next) {
+                    char pp[200];
+                    pjoin(pp, sizeof pp, kp, q->string ? q->string : "");
+                    if (key_is(q->string ? q->string : "", "default")) v = q;
+                    else if (!key_is(q->string ? q->string : "", "maximum"))
+                        cerr(c, pp, "unknown key (known: default, maximum)");
+                }
+                if (!v) continue;
+            }
+            const char *t = want_type_text(c, v, kp);
+            if (t) set_item(c->tree, "precision", cJSON_CreateString(t));
+        } else if (key_is(key, "ReuseFactor")) {
+            set_item(c->tree, "reuse_factor", cJSON_CreateNumber(want_int_cfg(c, k, kp, 1, RNNC_MAX_RF)));
+        } else if (key_is(key, "Strategy")) {
+            if (!cJSON_IsString(k)) cerr(c, kp, "expected a string (Latency or Resource)");
+        } else if (key_is(key, "BramFactor") || key_is(key, "TraceOutput") || key_is(key, "Trace")) {
+            /* implementation hints hls4ml uses; nothing to do in rnnc */
+        } else {
+            cerr(c, kp, "unknown key (known: Precision, ReuseFactor, Strategy, BramFactor, TraceOutput)");
+        }
+    }
+}
+
+/* The LayerName section: each entry to the layer of that name (Keras or rnnc), or to the
+ * activation hls4ml splits off a layer ("<layer>_<activation>"), or to the input. */
+static void apply_layer_names(Cfg *c, const cJSON *lname, cJSON *layers)
+{
+    if (!cJSON_IsObject(lname)) cerr(c, "LayerName", "expected an object of layer names");
+    for (const cJSON *k = lname->child; k; k = k->next) {
+        const char *key = k->string ? k->string : "";
+        char kp[160], nb[80], list[1024] = "";
+        pjoin(kp, sizeof kp, "LayerName", key);
+        bool found = false;
+        if ((c->input_name && !strcmp(key, c->input_name)) || !strcmp(key, "input")) {
+            apply_input(c, k, kp);
+            continue;
+        }
+        int i = 0;
+        for (cJSON *l = layers ? layers->child : NULL; l; l = l->next, i++) {
+            const char *tn = tree_name(l, i, nb, sizeof nb);
+            if (!strcmp(tn, key) || (c->refs && c->refs[i].name && !strcmp(c->refs[i].name, key))) {
+                apply_entry(c, l, k, kp, false);
+                found = true;
+            }
+        }
+        /* hls4ml's split-off activation of a layer: "<layer>_<activation>" */
+        i = 0;
+        for (cJSON *l = layers ? layers->child : NULL; l && !found; l = l->next, i++) {
+            const cJSON *a = cJSON_GetObjectItemCaseSensitive(l, "activation");
+            if (!cJSON_IsString(a) || !weighted(l)) continue;
+            const char *names[2] = {tree_name(l, i, nb, sizeof nb), c->refs ? c->refs[i].name : NULL};
+            for (int j = 0; j < 2 && !found; j++) {
+                if (!names[j]) continue;
+                size_t nl = strlen(names[j]);
+                if (!strncmp(key, names[j], nl) && key[nl] == '_' && !strcmp(key + nl + 1, a->valuestring)) {
+                    apply_entry(c, l, k, kp, true);
+                    found = true;
+                }
+            }
+        }
+        if (found) continue;
+        size_t n = 0;
+        i = 0;
+        for (cJSON *l = layers ? layers->child : NULL; l && n < sizeof list - 80; l = l->next, i++)
+            n += (size_t)snprintf(list + n, sizeof list - n, "%s%s", i ? ", " : "",
+                                  c->refs && c->refs[i].name ? c->refs[i].name : tree_name(l, i, nb, sizeof nb));
+        cerr(c, kp, "no layer of this name in the model (its layers: %s%s%s)", list,
+             c->input_name ? ", and the input " : "", c->input_name ? c->input_name : "");
+    }
+}
+
 static void apply_config_file(Cfg *c, const KerasOptions *opt, int n_layers)
 {
+    (void)n_layers;
     char *text = read_text(opt->config);
     const char *end = NULL;
     cJSON *root = cJSON_ParseWithOpts(text, &end, true);
@@ -449,38 +533,7 @@ static void apply_config_file(Cfg *c, const KerasOptions *opt, int n_layers)
     if (ignored[0]) fprintf(stderr, "rnnc: %s: note: ignoring hls4ml project keys: %s\n", opt->config, ignored);
 
     cJSON *layers = cJSON_GetObjectItemCaseSensitive(c->tree, "layers");
-    if (model) {
-        if (!cJSON_IsObject(model)) cerr(c, "Model", "expected an object (Precision, ReuseFactor, Strategy)");
-        for (const cJSON *k = model->child; k; k = k->next) {
-            const char *key = k->string ? k->string : "";
-            char kp[128];
-            pjoin(kp, sizeof kp, "Model", key);
-            if (key_is(key, "Precision")) {
-                const cJSON *v = k;
-                if (cJSON_IsObject(k)) { /* hls4ml 0.8+: {"default": ..., "maximum": ...} */
-                    v = NULL;
-                    for (const cJSON *q = k->child; q; q = q->next) {
-                        char pp[200];
-                        pjoin(pp, sizeof pp, kp, q->string ? q->string : "");
-                        if (key_is(q->string ? q->string : "", "default")) v = q;
-                        else if (!key_is(q->string ? q->string : "", "maximum"))
-                            cerr(c, pp, "unknown key (known: default, maximum)");
-                    }
-                    if (!v) continue;
-                }
-                const char *t = want_type_text(c, v, kp);
-                if (t) set_item(c->tree, "precision", cJSON_CreateString(t));
-            } else if (key_is(key, "ReuseFactor")) {
-                set_item(c->tree, "reuse_factor", cJSON_CreateNumber(want_int_cfg(c, k, kp, 1, 1 << 24)));
-            } else if (key_is(key, "Strategy")) {
-                if (!cJSON_IsString(k)) cerr(c, kp, "expected a string (Latency or Resource)");
-            } else if (key_is(key, "BramFactor") || key_is(key, "TraceOutput") || key_is(key, "Trace")) {
-                /* implementation hints hls4ml uses; nothing to do in rnnc */
-            } else {
-                cerr(c, kp, "unknown key (known: Precision, ReuseFactor, Strategy, BramFactor, TraceOutput)");
-            }
-        }
-    }
+    if (model) apply_model_section(c, model);
     /* The switches win over the file's Model section. */
     if (opt->precision) {
         Cfg sw = *c;
@@ -507,51 +560,7 @@ static void apply_config_file(Cfg *c, const KerasOptions *opt, int n_layers)
                 if (key_is(class_of(c, l, i), key)) apply_entry(c, l, k, kp, false);
         }
     }
-    if (lname) {
-        if (!cJSON_IsObject(lname)) cerr(c, "LayerName", "expected an object of layer names");
-        for (const cJSON *k = lname->child; k; k = k->next) {
-            const char *key = k->string ? k->string : "";
-            char kp[160], nb[80], list[1024] = "";
-            pjoin(kp, sizeof kp, "LayerName", key);
-            bool found = false;
-            if ((c->input_name && !strcmp(key, c->input_name)) || !strcmp(key, "input")) {
-                apply_input(c, k, kp);
-                continue;
-            }
-            int i = 0;
-            for (cJSON *l = layers ? layers->child : NULL; l; l = l->next, i++) {
-                const char *tn = tree_name(l, i, nb, sizeof nb);
-                if (!strcmp(tn, key) || (c->refs && c->refs[i].name && !strcmp(c->refs[i].name, key))) {
-                    apply_entry(c, l, k, kp, false);
-                    found = true;
-                }
-            }
-            /* hls4ml's split-off activation of a layer: "<layer>_<activation>" */
-            i = 0;
-            for (cJSON *l = layers ? layers->child : NULL; l && !found; l = l->next, i++) {
-                const cJSON *a = cJSON_GetObjectItemCaseSensitive(l, "activation");
-                if (!cJSON_IsString(a) || !weighted(l)) continue;
-                const char *names[2] = {tree_name(l, i, nb, sizeof nb), c->refs ? c->refs[i].name : NULL};
-                for (int j = 0; j < 2 && !found; j++) {
-                    if (!names[j]) continue;
-                    size_t nl = strlen(names[j]);
-                    if (!strncmp(key, names[j], nl) && key[nl] == '_' && !strcmp(key + nl + 1, a->valuestring)) {
-                        apply_entry(c, l, k, kp, true);
-                        found = true;
-                    }
-                }
-            }
-            if (found) continue;
-            size_t n = 0;
-            i = 0;
-            for (cJSON *l = layers ? layers->child : NULL; l && n < sizeof list - 80; l = l->next, i++)
-                n += (size_t)snprintf(list + n, sizeof list - n, "%s%s", i ? ", " : "",
-                                      c->refs && c->refs[i].name ? c->refs[i].name : tree_name(l, i, nb, sizeof nb));
-            (void)n_layers;
-            cerr(c, kp, "no layer of this name in the model (its layers: %s%s%s)", list,
-                 c->input_name ? ", and the input " : "", c->input_name ? c->input_name : "");
-        }
-    }
+    if (lname) apply_layer_names(c, lname, layers);
     cJSON_Delete(root);
     free(text);
 }

@@ -1,6 +1,7 @@
 /* main.c: the rnnc driver. The passes, in order:
  *
- *   parse -> check -> quantize -> lower -> schedule -> { emulate | emit (verilog, sim, report) }
+ *   parse -> check -> [precision: --precision auto chooses the types] -> quantize -> lower -> schedule
+ *        -> { emulate | emit (verilog, sim, report) }
  *                                                       -> simulate (with --sim)
  */
 #include "rnnc.h"
@@ -20,6 +21,7 @@ static void usage(FILE *f)
             "                                   emit, simulate every sequence, compare bit for bit with the\n"
             "                                   emulator and cycle for cycle with the predicted timing\n"
             "        [--simulator verilator|icarus|uart]  (default verilator; uart: the serial board front end)\n"
+            "        [--waves]                  also write DIR/sim/waves.fst (Verilator) or waves.vcd (Icarus)\n"
             "  rnnc MODEL.json --target ice40 -o DIR [--device up5k|hx8k|hx1k|lp8k] [--package P] [--clock MHZ]\n"
             "                                   emit, synthesize (Yosys), place and route (nextpnr) the UART\n"
             "                                   board top, pack the bitstream (icepack); report cells, Fmax,\n"
@@ -36,11 +38,19 @@ static void usage(FILE *f)
             "  --dump schedule                  print the engines and the predicted timing\n"
             "  rnnc import MODEL [-o OUT.json]  write the rnnc model.json of MODEL (with the options below)\n"
             "\n"
-            "MODEL: an rnnc model.json, a Keras .h5 or .keras file, or a Keras architecture JSON with\n"
+            "MODEL: an rnnc model.json, a Keras .h5 or .keras file, an ONNX .onnx file (PyTorch's\n"
+            "  torch.onnx.export; docs/pytorch.md), or a Keras architecture JSON with\n"
             "  --weights W.h5                   its weights (save_weights)\n"
             "  --config C.json                  hls4ml-style configuration (Model, LayerName; docs/keras.md)\n"
             "  --precision P, --reuse N         model default type and reuse factor (default ap_fixed<16,6>, 1)\n"
-            "  --timesteps N                    for a Keras model whose timesteps are None\n"
+            "  --precision auto[:W]             choose every type the model does not set from the ranges\n"
+            "                                   (W: width of weights, biases, results, default 16; docs/numerics.md)\n"
+            "        [--calibrate CAL.txt]      ... measured by the float emulator on CAL (else bounded from the weights)\n"
+            "        [--max-error E]            ... the narrowest types whose outputs on CAL stay within E of float\n"
+            "  --write-config C.json            write the types as an hls4ml-style configuration\n"
+            "  --trace (with --emulate IN.txt)  per layer and tensor: float and fixed ranges, max |fixed - float|,\n"
+            "                                   overflowing casts (a table instead of the outputs)\n"
+            "  --timesteps N                    for a Keras or ONNX model whose timesteps are not fixed\n"
             "  --help, --version\n"
             "\n"
             "IN.txt: one sequence per line, timesteps x features numbers, timestep-major; '#' comments.\n"
@@ -52,10 +62,13 @@ typedef struct {
     const char *board, *board_in;   /* --board PORT IN.txt */
     bool table_reg;                 /* --table-reg */
     bool use_float;
+    bool waves;                     /* --waves (with --sim) */
     FlowOptions flow;           /* --target and its switches */
     const char *clock;
     bool import;                /* rnnc import MODEL [-o OUT.json] */
     KerasOptions keras;         /* --weights, --config, --precision, --reuse, --timesteps */
+    PrecisionOptions prec;      /* --precision auto, --calibrate, --max-error, --write-config */
+    bool trace;                 /* --trace */
 } Options;
 
 static int int_arg(const char *opt, const char *v, int lo, int hi)
@@ -109,16 +122,33 @@ static Options parse_args(int argc, char **argv)
             o.table_reg = true;
         } else if (!strcmp(a, "--float")) {
             o.use_float = true;
+        } else if (!strcmp(a, "--waves")) {
+            o.waves = true;
         } else if (!strcmp(a, "--weights") && has_next) {
             o.keras.weights = argv[++i];
         } else if (!strcmp(a, "--config") && has_next) {
             o.keras.config = argv[++i];
         } else if (!strcmp(a, "--precision") && has_next) {
-            o.keras.precision = argv[++i];
+            const char *v = argv[++i];
+            if (!strcmp(v, "auto")) o.prec.width = 16;
+            else if (!strncmp(v, "auto:", 5)) o.prec.width = int_arg("--precision auto:W", v + 5, 2, 32);
+            else o.keras.precision = v;
+        } else if (!strcmp(a, "--calibrate") && has_next) {
+            o.prec.calibrate = argv[++i];
+        } else if (!strcmp(a, "--max-error") && has_next) {
+            char *end;
+            const char *v = argv[++i];
+            o.prec.max_error = strtod(v, &end);
+            if (!*v || *end || !(o.prec.max_error > 0 && o.prec.max_error < 1e6))
+                user_error(NULL, "--max-error: expected a positive number, got '%s'", v);
+        } else if (!strcmp(a, "--write-config") && has_next) {
+            o.prec.write_config = argv[++i];
+        } else if (!strcmp(a, "--trace")) {
+            o.trace = true;
         } else if (!strcmp(a, "--reuse") && has_next) {
-            o.keras.reuse = int_arg(a, argv[++i], 1, 1 << 24);
+            o.keras.reuse = int_arg(a, argv[++i], 1, RNNC_MAX_RF);
         } else if (!strcmp(a, "--timesteps") && has_next) {
-            o.keras.timesteps = int_arg(a, argv[++i], 1, 4096);
+            o.keras.timesteps = int_arg(a, argv[++i], 1, RNNC_MAX_DIM);
         } else if (i == 1 && !strcmp(a, "import")) {
             o.import = true;
         } else if (a[0] == '-') {
@@ -138,6 +168,13 @@ static Options parse_args(int argc, char **argv)
     if (o.sim && !o.out_dir) user_error(NULL, "--sim needs -o DIR (where the design and the simulation go)");
     if (o.sim && o.emulate) user_error(NULL, "--sim and --emulate are separate runs; give one");
     if (o.use_float && !o.emulate) user_error(NULL, "--float goes with --emulate");
+    if (o.waves && (!o.sim || !strcmp(o.simulator, "uart")))
+        user_error(NULL, "--waves goes with --sim (--simulator verilator or icarus)");
+    if (o.trace && (!o.emulate || o.use_float)) user_error(NULL, "--trace goes with --emulate IN.txt (and prints both runs)");
+    if ((o.prec.calibrate || o.prec.max_error > 0) && !o.prec.width)
+        user_error(NULL, "--calibrate and --max-error go with --precision auto");
+    if (o.prec.max_error > 0 && !o.prec.calibrate)
+        user_error(NULL, "--max-error needs --calibrate CAL.txt (the inputs the error is measured on)");
     if (strcmp(o.simulator, "verilator") && strcmp(o.simulator, "icarus") && strcmp(o.simulator, "uart"))
         user_error(NULL, "--simulator: expected verilator, icarus or uart, got '%s'", o.simulator);
     if (o.dump && strcmp(o.dump, "schedule")) user_error(NULL, "--dump: expected 'schedule', got '%s'", o.dump);
@@ -218,6 +255,7 @@ static void print_emulation(const Model *m, const Vectors *v, bool use_float)
 int main(int argc, char **argv)
 {
     Options opt = parse_args(argc, argv);
+    opt.keras.prec = &opt.prec;
 
     if (opt.import) {
         import_model(opt.model, &opt.keras, opt.out_dir);
@@ -225,11 +263,18 @@ int main(int argc, char **argv)
     }
     Model *m = load_model(opt.model, &opt.keras);
     check_model(m);
-    quantize_model(m);
+    if (opt.prec.width) precision_choose(m, &opt.prec); /* quantizes with the chosen types */
+    else quantize_model(m);
+    if (opt.prec.write_config) precision_write_config(m, opt.prec.write_config);
     const char *vec_path = opt.emulate ? opt.emulate : opt.sim ? opt.sim : opt.board ? opt.board_in : opt.flow.post_synth;
     Vectors *v = vec_path ? read_vectors(vec_path, m) : NULL;
     if (opt.board) return run_board(m, v, opt.board);
 
+    if (opt.emulate && opt.trace) {
+        precision_trace(stdout, m, v);
+        return 0;
+    }
+    if ((opt.emulate && !opt.use_float) || opt.sim) precision_warn_overflow(m, v, vec_path);
     if (opt.emulate) {
         print_emulation(m, v, opt.use_float);
         return 0;
@@ -246,11 +291,13 @@ int main(int argc, char **argv)
         emit_sim(n, s, stage);
         emit_report(n, s, stage);
         emit_uart(n, stage);
+        emit_ref(m, stage);
         if (opt.flow.target) emit_flow(n, &opt.flow, stage);
         stage_commit(stage, opt.out_dir);
         free(stage);
     }
     if (!opt.dump) print_summary(opt.sim ? stderr : stdout, n, s);
+    sim_set_waves(opt.waves);
     if (opt.sim) return run_simulation(n, s, v, opt.out_dir, opt.simulator);
     if (opt.flow.target) {
         int rc = run_flow(n, s, &opt.flow, opt.out_dir);

@@ -15,12 +15,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_DIM 4096            /* timesteps, features, units */
-#define MAX_RF (1 << 24)
+#define MAX_DIM RNNC_MAX_DIM     /* timesteps, features, units */
+#define MAX_RF RNNC_MAX_RF
 #define PATH_MAX_LEN 160
 
 typedef struct {
     const char *file;
+    long *weights;              /* weights read so far (limit RNNC_MAX_WEIGHTS) */
 } Parser;
 
 static _Noreturn void jerr(const Parser *p, const char *path, const char *fmt, ...)
@@ -232,6 +233,12 @@ static double *read_matrix(const Parser *p, const cJSON *arr, const char *path, 
     if (!cJSON_IsArray(arr))
         jerr(p, path, "expected a 2-D array (rows of %d numbers: %s), got %s", cols, why, describe(arr));
     int n = cJSON_GetArraySize(arr);
+    /* limits first: rows are a vector's elements, and the model's weights are bounded */
+    if (n > RNNC_MAX_VECTOR)
+        jerr(p, path, "%d rows, more than rnnc supports (RNNC_MAX_VECTOR = %d input elements)", n, RNNC_MAX_VECTOR);
+    *p->weights += (long)n * cols;
+    if (*p->weights > RNNC_MAX_WEIGHTS)
+        jerr(p, path, "the model has more weights than rnnc supports (RNNC_MAX_WEIGHTS = %ld)", RNNC_MAX_WEIGHTS);
     double *v = xcalloc((size_t)n * (size_t)cols, sizeof *v);
     int r = 0;
     for (const cJSON *row = arr->child; row; row = row->next, r++) {
@@ -249,13 +256,15 @@ static double *read_matrix(const Parser *p, const cJSON *arr, const char *path, 
 static const char *const precision_keys[] = {"weight", "bias", "recurrent_weight", "accum", "state",
                                              "result", "table", NULL};
 
-static void parse_layer_precision(const Parser *p, const cJSON *it, const char *path, LayerTypes *ty)
+static void parse_layer_precision(const Parser *p, const cJSON *it, const char *path, LayerTypes *ty,
+                                  unsigned *explicit_ty)
 {
     char kp[PATH_MAX_LEN];
     if (cJSON_IsString(it)) {
         FxType t = want_type(p, it, path);
         FxType table = ty->table;
         *ty = (LayerTypes){t, t, t, t, t, t, table};
+        *explicit_ty = 63; /* all but table */
         return;
     }
     if (!cJSON_IsObject(it))
@@ -263,11 +272,13 @@ static void parse_layer_precision(const Parser *p, const cJSON *it, const char *
                       "recurrent_weight, accum, state, result, table), got %s", describe(it));
     check_keys(p, it, path, precision_keys, NULL, "in a layer precision");
     FxType *slot[] = {&ty->weight, &ty->bias, &ty->rweight, &ty->accum, &ty->state, &ty->result, &ty->table};
+    static const unsigned bit[] = {1, 4, 2, 8, 16, 32, 64};
     for (int i = 0; precision_keys[i]; i++) {
         const cJSON *v = get(it, precision_keys[i]);
         if (!v) continue;
         key_path(kp, path, precision_keys[i]);
         *slot[i] = want_type(p, v, kp);
+        *explicit_ty |= bit[i];
     }
 }
 
@@ -346,12 +357,12 @@ static void parse_layer_options(const Parser *p, const Model *m, const cJSON *ob
     if ((it = get(obj, "reuse_factor"))) l->reuse = want_int(p, it, kp, 1, MAX_RF);
     key_path(kp, path, "table_size");
     if ((it = get(obj, "table_size"))) {
-        int n = want_int(p, it, kp, 2, 65536);
-        if (n & (n - 1)) jerr(p, kp, "expected a power of two in 2..65536, got %d", n);
+        int n = want_int(p, it, kp, 2, RNNC_MAX_TABLE);
+        if (n & (n - 1)) jerr(p, kp, "expected a power of two in 2..%d, got %d", RNNC_MAX_TABLE, n);
         l->table_size = n;
     }
     key_path(kp, path, "precision");
-    if ((it = get(obj, "precision"))) parse_layer_precision(p, it, kp, &l->ty);
+    if ((it = get(obj, "precision"))) parse_layer_precision(p, it, kp, &l->ty, &l->explicit_ty);
 }
 
 /* bias: one row of cols numbers, or two (input and recurrent) when reset_after is true. */
@@ -400,6 +411,11 @@ static void parse_weights(const Parser *p, const cJSON *obj, const char *path, L
     char kp[PATH_MAX_LEN], why[64];
     const cJSON *it;
     int cols = l->gates * l->units;
+    long known = (layer_kind(l->kind)->recurrent ? (long)l->units * cols : 0) + 2L * cols; /* before any row */
+    key_path(kp, path, "units");
+    if (*p->weights + known > RNNC_MAX_WEIGHTS)
+        jerr(p, kp, "%d units give the model more weights than rnnc supports (RNNC_MAX_WEIGHTS = %ld)", l->units,
+             RNNC_MAX_WEIGHTS);
     if (l->gates > 1) snprintf(why, sizeof why, "%d gates x %d units", l->gates, l->units);
     else snprintf(why, sizeof why, "the layer's units");
     key_path(kp, path, "kernel");
@@ -524,9 +540,15 @@ static const char *const input_keys[] = {"timesteps", "features", "precision", N
 
 Model *parse_model(const char *path)
 {
-    Parser ps = {.file = path}, *p = &ps;
     size_t len;
     char *buf = read_file(path, &len);
+    return parse_model_text(path, buf, len);
+}
+
+Model *parse_model_text(const char *path, char *buf, size_t len)
+{
+    long weights = 0;
+    Parser ps = {.file = path, .weights = &weights}, *p = &ps;
     const char *nul = memchr(buf, 0, len);
     if (nul) syntax_error(p, buf, len, nul);
     /* The length includes the terminating NUL: cJSON then rejects trailing garbage. */
@@ -565,13 +587,18 @@ Model *parse_model(const char *path)
     m->timesteps = want_int(p, it, "input.timesteps", 1, MAX_DIM);
     if (!(it = get(in, "features"))) jerr(p, "input.features", "missing (features per timestep, 1..%d)", MAX_DIM);
     m->features = want_int(p, it, "input.features", 1, MAX_DIM);
-    if ((it = get(in, "precision"))) m->input_type = want_type(p, it, "input.precision");
+    if ((it = get(in, "precision"))) {
+        m->input_type = want_type(p, it, "input.precision");
+        m->explicit_input = true;
+    }
 
     const cJSON *layers = get(root, "layers");
     if (!layers) jerr(p, "layers", "missing (the list of layers)");
     if (!cJSON_IsArray(layers)) jerr(p, "layers", "expected an array of layers, got %s", describe(layers));
     m->n_layers = cJSON_GetArraySize(layers);
     if (m->n_layers < 1) jerr(p, "layers", "expected at least one layer");
+    if (m->n_layers > RNNC_MAX_LAYERS)
+        jerr(p, "layers", "%d layers, more than rnnc supports (RNNC_MAX_LAYERS = %d)", m->n_layers, RNNC_MAX_LAYERS);
     m->layers = xcalloc((size_t)m->n_layers, sizeof *m->layers);
     int i = 0;
     for (const cJSON *c = layers->child; c; c = c->next, i++)

@@ -1,6 +1,6 @@
 /* rnnc.h: the one header of the rnnc compiler.
  *
- * The pipeline (main.c) is  parse -> check -> quantize -> lower -> schedule -> emit,
+ * The pipeline (main.c) is  parse -> check -> [precision] -> quantize -> lower -> schedule -> emit,
  * with emulate beside the emitters; every stage works on the Model below (and lower's
  * Netlist). Sections follow the files that implement them. */
 #ifndef RNNC_H
@@ -13,6 +13,19 @@
 
 #define RNNC_VERSION "0.1.0"
 #define RNNC_NAME_MAX 64
+
+/* ---- limits: the model sizes rnnc supports (docs/model-format.md, "Limits"). Each is checked
+ * before anything of its size is allocated, computed or written, with a message naming it;
+ * every valid model within them compiles (tests/limits). ---- */
+#define RNNC_MAX_DIM 4096               /* timesteps, input features, units of a layer */
+#define RNNC_MAX_VECTOR 16384           /* elements of one vector: a flatten's output, a layer's input */
+#define RNNC_MAX_LAYERS 1024            /* layers of a model (engines: at most 3 per layer) */
+#define RNNC_MAX_WEIGHTS (1L << 22)     /* weights of a model: kernels, recurrent kernels, biases */
+#define RNNC_MAX_RF (1 << 24)           /* reuse factor */
+#define RNNC_MAX_TABLE 65536            /* entries of an activation table (a power of two, >= 2) */
+#define RNNC_MAX_OUTPUT_BYTES (1L << 30) /* text written into one output directory */
+#define RNNC_READ_SECONDS 60            /* CPU seconds to read a Keras file (keras.c; wall clock: twice) */
+#define RNNC_READ_MEMORY (4L << 30)     /* address space of the process reading a Keras file */
 
 /* ---- fixed.c: fixed-point types and exact casts (docs/numerics.md) ---- */
 
@@ -44,6 +57,10 @@ bool fx_parse(const char *text, FxType *out, char *err, size_t errlen);
 /* Canonical text of a type, e.g. "ap_fixed<16,6>" (Q/O only when not default). */
 void fx_format(FxType t, char *buf, size_t len);
 bool fx_equal(FxType a, FxType b);
+/* Whether fx_cast(raw, from_frac, t) / fx_from_double(x, t) keep the value in t's range (no wrap
+ * or saturation in the O step). */
+bool fx_cast_fits(wide_t raw, int from_frac, FxType t);
+bool fx_fits_double(double x, FxType t);
 /* Integer division truncating toward zero of v by 2^shift (shift may be negative: multiply). */
 wide_t fx_trunc0_shift(wide_t v, int shift);
 
@@ -70,6 +87,9 @@ typedef struct Layer {
     int reuse;                  /* reuse factor (parse.c: 0 = model default; check.c resolves) */
     int table_size;
     LayerTypes ty;
+    unsigned explicit_ty;       /* types the model set for this layer (precision.c keeps them):
+                                 * bits weight 1, rweight 2, bias 4, accum 8, state 16, result 32,
+                                 * table 64 (parse.c) */
 
     /* Shapes, filled by check.c: input is a sequence of in_steps x in_feat when in_seq,
      * else a vector of in_feat; likewise the output. */
@@ -100,6 +120,7 @@ typedef struct {
     int timesteps, features;
     FxType precision;           /* model default */
     FxType input_type;
+    bool explicit_input;        /* input.precision given */
     int reuse;                  /* model default reuse factor */
     Layer *layers;
     int n_layers;
@@ -112,10 +133,13 @@ typedef struct {
 /* ---- util.c: memory, errors ---- */
 
 void *xcalloc(size_t n, size_t size);
+extern int xalloc_fail_status;  /* exit status when an allocation fails (1; keras.c's reader: its own) */
 char *xstrdup(const char *s);
 /* User error: "rnnc: FILE: msg" on stderr, exit status 2. */
 _Noreturn void user_error(const char *file, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+/* fn runs once before user_error exits (files.c: remove the staging directory). */
+void on_user_error(void (*fn)(void));
 /* Internal bug: file:line and abort. */
 _Noreturn void die_internal(const char *file, int line, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -160,6 +184,8 @@ void keras_class_list(char *out, size_t len);              /* "InputLayer, Dense
 
 /* ---- parse.c: model.json -> Model (weights as doubles, types resolved) ---- */
 Model *parse_model(const char *path);
+/* The same from text in memory (buf[len] == 0; freed); messages name path. */
+Model *parse_model_text(const char *path, char *buf, size_t len);
 
 /* ---- check.c: shapes, activations, names; fills the shape fields ---- */
 void check_model(Model *m);
@@ -197,7 +223,44 @@ void emulate_float(const Model *m, const double *in, double *out_real);
 void quantize_input(const Model *m, const double *in, int64_t *raw);
 /* Print a raw value of type t so that it parses back exactly. */
 void print_fixed(FILE *f, int64_t raw, FxType t);
+/* Observing the emulators (precision.c): both runs report every value they compute, by the
+ * layer (index in m->layers) and the tensor whose type holds it, at the same points in the
+ * same order (so the n-th fixed value of a tensor pairs with its n-th float value). Product:
+ * x * w before its cast to accum; accum: xw, pre-activations, GRU's r * hu; state: LSTM c;
+ * result: gates, activations, h, layer outputs; input: the model input (layer 0 only).
+ * emulate_observe(NULL, m) turns it off (the default). */
+typedef enum { TN_INPUT, TN_PRODUCT, TN_ACCUM, TN_STATE, TN_RESULT, TN_COUNT } Tensor;
+typedef struct EmuObserver EmuObserver;
+struct EmuObserver {
+    void (*on_float)(EmuObserver *o, int layer, Tensor t, double v);
+    /* the value after its cast, and whether that cast overflowed (wrapped or saturated) */
+    void (*on_fixed)(EmuObserver *o, int layer, Tensor t, double v, bool overflow);
+};
+void emulate_observe(EmuObserver *o, const Model *m);
 
+
+/* ---- precision.c: types from ranges (--precision auto), the per-tensor trace ---- */
+typedef struct {
+    int width;                  /* auto:W, the width budget of weights, biases, results (0: no auto) */
+    const char *calibrate;      /* --calibrate CAL.txt, or NULL: ranges bounded from the weights */
+    double max_error;           /* --max-error E (> 0), or 0 */
+    const char *write_config;   /* --write-config C.json, or NULL */
+} PrecisionOptions;
+/* m checked and quantized; sets every type the model did not set explicitly, re-checks and
+ * re-quantizes m. */
+void precision_choose(Model *m, const PrecisionOptions *po);
+/* --trace: per layer and tensor, float and fixed ranges, max |fixed - float|, overflows. */
+void precision_trace(FILE *f, const Model *m, const Vectors *v);
+/* One warning on stderr when a cast overflows on v; returns the number of overflows. */
+long precision_warn_overflow(const Model *m, const Vectors *v, const char *vec_path);
+/* The types of m as an hls4ml-style configuration (--write-config), and into a model.json
+ * tree (rnnc import with --precision auto). */
+void precision_write_config(const Model *m, const char *path);
+struct cJSON;
+void precision_to_tree(const Model *m, struct cJSON *tree);
+/* {"weight": ..., "result": ...}: the types layer l uses (report.json); the summary's lines */
+struct cJSON *precision_layer_types(const Layer *l);
+void print_types(FILE *f, const Model *m);
 
 /* ---- lower.c: Model -> Netlist of engines joined by valid/ready streams ---- */
 
@@ -336,13 +399,31 @@ void emit_sim(const Netlist *n, const Schedule *s, const char *dir);
 void emit_report(const Netlist *n, const Schedule *s, const char *dir);
 void print_summary(FILE *f, const Netlist *n, const Schedule *s);
 
+/* ---- emit_ref.c: DIR/model/<name>_ref.h, .c, _ref_main.c: a bit-exact C99 reference model of
+ * the design (emulate_fixed specialised to the model), for users' own benches ---- */
+void emit_ref(const Model *m, const char *dir);
+
 /* ---- files.c: output directories written atomically (staging dir, then rename) ---- */
 char *stage_begin(const char *dir);             /* returns the staging path */
 void stage_commit(const char *stage, const char *dir);
 void stage_abort(const char *stage);
 FILE *xfopen_w(const char *dir, const char *rel); /* creates parent dirs */
+/* Closes a file of xfopen_w; a user error naming it when any write or the close failed, or when
+ * the output passes RNNC_MAX_OUTPUT_BYTES. */
+void xfclose(FILE *f);
 void copy_file(const char *from, const char *dir, const char *rel);
 const char *rnnc_datadir(void);                 /* where rtl_lib/ and sim/ live */
+
+/* ---- spawn.c: external tools, started with an argument vector (never a shell) ---- */
+/* Runs argv (argv[0] found on PATH) in dir (NULL: here) with stdout and stderr into log (a path
+ * relative to dir); label: show the elapsed time on stderr while it runs. Returns its exit
+ * status (128 + signal when killed, 127 when it cannot start). */
+int run_tool(const char *const *argv, const char *dir, const char *log, const char *label);
+bool tool_on_path(const char *name);
+/* The last non-empty line of what argv prints (stdout and stderr), "" when none. */
+void tool_output_line(const char *const *argv, char *out, size_t len);
+/* The last lines of dir/rel on stderr ("(no log)" when it cannot be read). */
+void tail_file(const char *dir, const char *rel, int lines);
 
 /* ---- emit_flow.c, flow.c: synthesis, place and route, reports (--target) ---- */
 typedef struct {
@@ -373,6 +454,8 @@ int run_board(const Model *m, const Vectors *v, const char *port);
 /* ---- simulate.c: build and run the emitted design, compare with the emulator ---- */
 int run_simulation(const Netlist *n, const Schedule *s, const Vectors *v, const char *dir,
                    const char *tool);
+/* --waves: later runs also write DIR/sim/waves.fst (Verilator) or waves.vcd (Icarus) */
+void sim_set_waves(bool on);
 
 /* ---- keras.c, keras_config.c: Keras models (.h5, architecture JSON + weights .h5, .keras)
  * and hls4ml-style configuration (docs/keras.md). A Keras model becomes an rnnc-model/1 JSON
@@ -383,6 +466,7 @@ typedef struct {
     const char *precision;      /* --precision P: the model default type */
     int reuse;                  /* --reuse N: the model default reuse factor (0: not given) */
     int timesteps;              /* --timesteps N (0: not given) */
+    const PrecisionOptions *prec; /* rnnc import: --precision auto, --write-config (or NULL) */
 } KerasOptions;
 /* A .h5/.hdf5/.keras file, HDF5 or zip content, or a JSON with "class_name" at the top. */
 bool is_keras_model(const char *path);
@@ -398,5 +482,13 @@ typedef struct { const char *name, *cls; } KerasLayerRef;
 void keras_apply_options(struct cJSON *tree, const KerasOptions *opt, const KerasLayerRef *refs,
                          const char *input_name, const char *file);
 char *rnnc_json_print(const struct cJSON *tree);       /* numbers exact (%.17g at most) */
+/* A model's name made a safe identifier (fallback when nothing is left); out[RNNC_NAME_MAX]. */
+void safe_name(const char *in, const char *fallback, char *out);
+
+/* ---- onnx.c: ONNX models (PyTorch's torch.onnx.export; docs/pytorch.md), read with
+ * libprotobuf-c (schema subset compiler/onnx.proto). The graph, followed from its input as one
+ * chain of layers, becomes an rnnc-model/1 JSON tree like a Keras model's. ---- */
+bool is_onnx_model(const char *path);   /* .onnx, or content that starts like a ModelProto */
+struct cJSON *onnx_tree(const char *path, const KerasOptions *opt);
 
 #endif

@@ -4,36 +4,25 @@
  * Writes DIR/sim/stim.hex, builds the bench (Verilator by default, Icarus on request), runs it
  * from DIR, prints the RTL outputs in --emulate's format and writes DIR/sim.json. Returns the
  * exit status: 0 all equal, 1 any mismatch or tool failure. */
-#define _POSIX_C_SOURCE 200809L
+#define _XOPEN_SOURCE 700
 #include "rnnc.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
+#include <sys/stat.h>
 #include <time.h>
+
+/* --waves: the run also writes DIR/sim/waves.fst (Verilator) or waves.vcd (Icarus) */
+static bool waves_on;
+void sim_set_waves(bool on) { waves_on = on; }
 
 static double now(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-static int run(const char *dir, const char *cmd, const char *log)
-{
-    char full[16384];
-    int k = snprintf(full, sizeof full, "cd '%s' && %s > '%s' 2>&1", dir, cmd, log);
-    if (k < 0 || (size_t)k >= sizeof full) return 1;
-    int st = system(full);
-    return WIFEXITED(st) ? WEXITSTATUS(st) : 1;
-}
-
-static void tail_log(const char *dir, const char *log)
-{
-    char cmd[4400];
-    snprintf(cmd, sizeof cmd, "tail -n 25 '%s/%s' >&2", dir, log);
-    if (system(cmd) != 0) fprintf(stderr, "(no log)\n");
 }
 
 /* hex beat of n elements of type t from raw values */
@@ -70,12 +59,148 @@ static bool read_beat(const char *hex, int64_t *raw, int n, FxType t)
         for (int b = 0; b < 4; b++) {
             int bit = i * 4 + b;
             if (bit >= n * t.w || !((v >> b) & 1)) continue;
-            raw[bit / t.w] |= (int64_t)1 << (bit % t.w);
+            raw[bit / t.w] = (int64_t)((uint64_t)raw[bit / t.w] | (uint64_t)1 << (bit % t.w));
         }
     }
     for (int e = 0; e < n; e++)
-        if (t.sgn && (raw[e] >> (t.w - 1)) & 1) raw[e] -= (int64_t)1 << t.w;
+        if (t.sgn && t.w < 64 && ((uint64_t)raw[e] >> (t.w - 1)) & 1) raw[e] = (int64_t)((uint64_t)raw[e] | ~(((uint64_t)1 << t.w) - 1));
     return true;
+}
+
+#define VERILATOR_FLAGS "verilator", "--cc", "--exe", "--build", "-j", "2", "-Wno-fatal", "-Wno-lint", "-Wno-style"
+#define VERILATOR_MAKE "-MAKEFLAGS", "OPT_FAST=-O1 OPT_SLOW=-O0 OPT_GLOBAL=-O1", "--output-split", "20000"
+
+/* One tool in dir; on failure the end of its log on stderr and false. */
+static bool step(const char *dir, const char *const *argv, const char *log, const char *what)
+{
+    if (run_tool(argv, dir, log, NULL) == 0) return true;
+    fprintf(stderr, "rnnc: %s failed; the end of %s/%s:\n", what, dir, log);
+    tail_file(dir, log, 25);
+    return false;
+}
+
+/* Verilator's --build runs GNU Make, which cannot work in a folder whose path has a space, and
+ * whose recipes go through a shell (quotes, $). In such a folder the bench is built in a
+ * temporary folder with copies of the C++ sources (main, its header), and the executable is
+ * copied back to DIR/OBJ/EXE. *mdir: the folder to build in; *src: where the sources are. */
+static bool build_elsewhere(const char *dir, const char *obj, const char *main_cpp, const char *header,
+                            char *mdir, size_t len, char *src, size_t srclen)
+{
+    char abs[4096];
+    if (!realpath(dir, abs)) user_error(dir, "cannot resolve the path: %s", strerror(errno));
+    if (abs[strspn(abs, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_./+-")] == 0) {
+        snprintf(mdir, len, "%s", obj);
+        snprintf(src, srclen, "%s/sim", abs);
+        return false;
+    }
+    const char *tmp = getenv("TMPDIR");
+    snprintf(mdir, len, "%s/rnnc-verilator-XXXXXX", tmp && *tmp && !strpbrk(tmp, " \t") ? tmp : "/tmp");
+    if (!mkdtemp(mdir)) user_error(dir, "cannot create a temporary build folder %s: %s", mdir, strerror(errno));
+    snprintf(src, srclen, "%s", mdir);
+    const char *files[] = {main_cpp, header};
+    for (int i = 0; i < 2 && files[i]; i++) {
+        char from[4300];
+        snprintf(from, sizeof from, "%s/sim/%s", dir, files[i]);
+        copy_file(from, mdir, files[i]);
+    }
+    return true;
+}
+
+static void remove_tree(const char *path)
+{
+    const char *argv[] = {"rm", "-rf", path, NULL};
+    run_tool(argv, NULL, "/dev/null", NULL);
+}
+
+/* Verilator's build of the bench (top: the design's top module; the executable exe). */
+static bool verilate(const char *dir, const char *top, const char *exe, bool uart, const char *log)
+{
+    char mdir[4200], main_cpp[4400], header[2 * RNNC_NAME_MAX + 16], cflags[4300], cpb[40], built[4500];
+    snprintf(header, sizeof header, "%s_tb.h", top);
+    const char *main_name = uart ? "uart_main.cpp" : "main.cpp";
+    const char *obj = uart ? "sim/uart_obj" : "sim/obj_dir";
+    char src[4200];
+    bool away = build_elsewhere(dir, obj, main_name, uart ? NULL : header, mdir, sizeof mdir, src, sizeof src);
+    snprintf(main_cpp, sizeof main_cpp, "%s/%s", src, main_name);
+    snprintf(cflags, sizeof cflags, "-I%s", src);
+    snprintf(cpb, sizeof cpb, "-GCLKS_PER_BIT=%d", RNNC_UART_SIM_CPB);
+    /* the UART bench's arguments after the NULL that ends the core bench's */
+    /* --waves: the core bench traces to FST (the option slot repeats -Wno-fatal otherwise) */
+    const char *trace = waves_on && !uart ? "--trace-fst" : "-Wno-fatal";
+    const char *vl[] = {VERILATOR_FLAGS, trace, "--top-module", top, "-f", "files.f", "-CFLAGS", cflags, VERILATOR_MAKE,
+                        "-Mdir", mdir, "-o", exe, main_cpp, uart ? cpb : NULL, "-f", "files_uart.f", NULL};
+    bool ok = step(dir, vl, log, "verilator");
+    if (ok && away) {
+        snprintf(built, sizeof built, "%s/%s", mdir, exe);
+        char rel[300];
+        snprintf(rel, sizeof rel, "%s/%s", obj, exe);
+        copy_file(built, dir, rel);
+        snprintf(built, sizeof built, "%s/%s", dir, rel);
+        chmod(built, 0755);
+    }
+    if (away) remove_tree(mdir);
+    return ok;
+}
+
+/* Builds the bench with `tool` and runs it in dir (sim/stim.hex -> sim/rtl_out.txt, nout beats);
+ * the seconds the run took in *secs. */
+static bool build_and_run(const char *name, const char *dir, const char *tool, int nout, double *secs)
+{
+    char top[2 * RNNC_NAME_MAX], exe[2 * RNNC_NAME_MAX + 32], tb[2 * RNNC_NAME_MAX + 32], nout_arg[40];
+    snprintf(nout_arg, sizeof nout_arg, "%d", nout);
+    if (!strcmp(tool, "post-synth")) {
+        /* the same testbench on Yosys's netlist of the core (DIR/Makefile's post-synth) */
+        char mk_nout[48];
+        snprintf(mk_nout, sizeof mk_nout, "NOUT=%d", nout);
+        const char *argv[] = {"make", "-s", "post-synth", mk_nout, NULL};
+        double t0 = now();
+        if (!step(dir, argv, "logs/post_synth.log", "post-synthesis simulation")) return false;
+        *secs = now() - t0;
+        char from[4200];
+        snprintf(from, sizeof from, "%s/sim/post_out.txt", dir);
+        copy_file(from, dir, "sim/rtl_out.txt");
+        return true;
+    }
+    if (!strcmp(tool, "uart")) {
+        /* the UART front end around the core, driven bit by bit from the host's side */
+        snprintf(top, sizeof top, "%s_uart", name);
+        snprintf(exe, sizeof exe, "V%s_uart", name);
+        if (!verilate(dir, top, exe, true, "sim/build_uart.log")) return false;
+        snprintf(exe, sizeof exe, "sim/uart_obj/V%s_uart", name);
+    } else if (!strcmp(tool, "icarus")) {
+        snprintf(top, sizeof top, "tb_%s", name);
+        snprintf(tb, sizeof tb, "sim/tb_%s.v", name);
+        const char *build[] = {"iverilog", "-g2005", "-o", "sim/tb.vvp", "-s", top, "-f", "files.f", tb, NULL};
+        if (!step(dir, build, "sim/build.log", "iverilog")) return false;
+    } else {
+        snprintf(exe, sizeof exe, "V%s", name);
+        if (!verilate(dir, name, exe, false, "sim/build.log")) return false;
+        snprintf(exe, sizeof exe, "sim/obj_dir/V%s", name);
+    }
+    const char *vvp[] = {"vvp", "-n", "sim/tb.vvp", "+stim=sim/stim.hex", "+out=sim/rtl_out.txt", NULL, NULL, NULL};
+    char plus_nout[48];
+    snprintf(plus_nout, sizeof plus_nout, "+nout=%d", nout);
+    vvp[5] = plus_nout;
+    if (waves_on) vvp[6] = "+waves=sim/waves.vcd";
+    const char *bench[] = {exe, "sim/stim.hex", "sim/rtl_out.txt", nout_arg, waves_on ? "+waves=sim/waves.fst" : NULL, NULL};
+    double t0 = now();
+    if (!step(dir, !strcmp(tool, "icarus") ? vvp : bench, "sim/run.log", "simulation")) return false;
+    *secs = now() - t0;
+    return true;
+}
+
+/* DIR/sim/stim.hex: n_seq sequences of v (repeated as needed), one input beat per line. */
+static void write_stimulus(const Model *m, const Vectors *v, int n_seq, const char *dir)
+{
+    int T = m->timesteps, F = m->features;
+    FILE *f = xfopen_w(dir, "sim/stim.hex");
+    int64_t *raw = xcalloc((size_t)T * (size_t)F, sizeof(int64_t));
+    for (int k = 0; k < n_seq; k++) {
+        quantize_input(m, v->values + (size_t)(k % v->n_seq) * (size_t)T * (size_t)F, raw);
+        for (int t = 0; t < T; t++) write_beat(f, raw + (size_t)t * (size_t)F, F, m->input_type);
+    }
+    xfclose(f);
+    free(raw);
 }
 
 int run_simulation(const Netlist *n, const Schedule *sched, const Vectors *v, const char *dir, const char *tool)
@@ -87,69 +212,12 @@ int run_simulation(const Netlist *n, const Schedule *sched, const Vectors *v, co
     int ops = m->out_seq ? m->out_steps : 1, outs = ops * m->out_feat;
     Schedule *s = n_seq == sched->n_seq ? (Schedule *)sched : schedule_netlist(n, n_seq);
 
-    FILE *f = xfopen_w(dir, "sim/stim.hex");
-    int64_t *raw = xcalloc((size_t)T * (size_t)F, sizeof(int64_t));
-    for (int k = 0; k < n_seq; k++) {
-        quantize_input(m, v->values + (size_t)(k % v->n_seq) * (size_t)T * (size_t)F, raw);
-        for (int t = 0; t < T; t++) write_beat(f, raw + (size_t)t * (size_t)F, F, m->input_type);
-    }
-    fclose(f);
-    free(raw);
+    write_stimulus(m, v, n_seq, dir);
+    FILE *f;
 
-    char cmd[8192], outfile[64];
-    double t0 = now();
-    if (!strcmp(tool, "post-synth")) {
-        /* the same testbench on Yosys's netlist of the core (DIR/Makefile's post-synth) */
-        snprintf(cmd, sizeof cmd, "make -s post-synth NOUT=%d", n_seq * T);
-        if (run(dir, cmd, "logs/post_synth.log") != 0) {
-            fprintf(stderr, "rnnc: post-synthesis simulation failed; the end of %s/logs/post_synth.log:\n", dir);
-            tail_log(dir, "logs/post_synth.log");
-            return 1;
-        }
-        snprintf(cmd, sizeof cmd, "cp sim/post_out.txt sim/rtl_out.txt");
-    } else if (!strcmp(tool, "uart")) {
-        /* the UART front end around the core, driven bit by bit from the host's side */
-        snprintf(cmd, sizeof cmd,
-                 "verilator --cc --exe --build -j 2 -Wno-fatal -Wno-lint -Wno-style --top-module %s_uart -GCLKS_PER_BIT=%d "
-                 "-f files.f -f files_uart.f -MAKEFLAGS \"OPT_FAST=-O1 OPT_SLOW=-O0 OPT_GLOBAL=-O1\" --output-split 20000 "
-                 "-Mdir sim/uart_obj -o V%s_uart \"$PWD/sim/uart_main.cpp\"",
-                 m->name, RNNC_UART_SIM_CPB, m->name);
-        if (run(dir, cmd, "sim/build_uart.log") != 0) {
-            fprintf(stderr, "rnnc: verilator failed; the end of %s/sim/build_uart.log:\n", dir);
-            tail_log(dir, "sim/build_uart.log");
-            return 1;
-        }
-        snprintf(cmd, sizeof cmd, "sim/uart_obj/V%s_uart sim/stim.hex sim/rtl_out.txt %d", m->name, n_seq * ops);
-    } else if (!strcmp(tool, "icarus")) {
-        snprintf(cmd, sizeof cmd, "iverilog -g2005 -o sim/tb.vvp -s tb_%s -f files.f sim/tb_%s.v", m->name, m->name);
-        if (run(dir, cmd, "sim/build.log") != 0) {
-            fprintf(stderr, "rnnc: iverilog failed; the end of %s/sim/build.log:\n", dir);
-            tail_log(dir, "sim/build.log");
-            return 1;
-        }
-        snprintf(cmd, sizeof cmd, "vvp -n sim/tb.vvp +stim=sim/stim.hex +out=sim/rtl_out.txt +nout=%d", n_seq * ops);
-    } else {
-        snprintf(cmd, sizeof cmd,
-                 "verilator --cc --exe --build -j 2 -Wno-fatal -Wno-lint -Wno-style --top-module %s -f files.f "
-                 "-CFLAGS \"-I$PWD/sim\" -MAKEFLAGS \"OPT_FAST=-O1 OPT_SLOW=-O0 OPT_GLOBAL=-O1\" --output-split 20000 "
-                 "-Mdir sim/obj_dir -o V%s \"$PWD/sim/main.cpp\"",
-                 m->name, m->name);
-        if (run(dir, cmd, "sim/build.log") != 0) {
-            fprintf(stderr, "rnnc: verilator failed; the end of %s/sim/build.log:\n", dir);
-            tail_log(dir, "sim/build.log");
-            return 1;
-        }
-        snprintf(cmd, sizeof cmd, "sim/obj_dir/V%s sim/stim.hex sim/rtl_out.txt %d", m->name, n_seq * ops);
-    }
-    snprintf(outfile, sizeof outfile, "sim/run.log");
-    double t1 = now();
-    int rc = run(dir, cmd, outfile);
-    double t2 = now();
-    if (rc != 0) {
-        fprintf(stderr, "rnnc: simulation failed; the end of %s/sim/run.log:\n", dir);
-        tail_log(dir, "sim/run.log");
-        return 1;
-    }
+    double t0 = now(), run_secs = 0;
+    if (!build_and_run(m->name, dir, tool, n_seq * (!strcmp(tool, "post-synth") ? T : ops), &run_secs)) return 1;
+    double t2 = now(), t1 = t2 - run_secs;
 
     /* read the RTL's outputs and timing */
     char path[4096];
@@ -222,7 +290,7 @@ int run_simulation(const Netlist *n, const Schedule *sched, const Vectors *v, co
     fprintf(f, "  \"build_seconds\": %.2f,\n  \"run_seconds\": %.3f,\n  \"sequences_per_second\": %.0f,\n",
             t1 - t0, t2 - t1, (double)n_seq / (t2 - t1 > 1e-9 ? t2 - t1 : 1e-9));
     fprintf(f, "  \"pass\": %s\n}\n", ok ? "true" : "false");
-    fclose(f);
+    xfclose(f);
 
     if (!ok) {
         fprintf(stderr, "rnnc: simulation of %s does not match:\n", m->name);
@@ -246,6 +314,9 @@ int run_simulation(const Netlist *n, const Schedule *sched, const Vectors *v, co
         fprintf(stderr, "rnnc: %s: %d sequences bit-exact; latency %ld cycles, II %ld cycles (as predicted); max |rtl-float| %.3g\n",
                 m->name, n_seq, lat, ii, max_err);
     }
+    if (waves_on)
+        fprintf(stderr, "rnnc: waveforms in %s/sim/waves.%s (gtkwave or surfer opens them)\n", dir,
+                !strcmp(tool, "icarus") ? "vcd" : "fst");
     free(rtl);
     free(start);
     free(end);

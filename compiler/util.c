@@ -7,12 +7,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+int xalloc_fail_status = 1;
+
 void *xcalloc(size_t n, size_t size)
 {
     void *p = calloc(n ? n : 1, size ? size : 1);
     if (!p) {
         fprintf(stderr, "rnnc: out of memory\n");
-        exit(1);
+        exit(xalloc_fail_status);
     }
     return p;
 }
@@ -25,8 +27,17 @@ char *xstrdup(const char *s)
     return p;
 }
 
+static void (*error_cleanup)(void);
+
+void on_user_error(void (*fn)(void)) { error_cleanup = fn; }
+
 void user_error(const char *file, const char *fmt, ...)
 {
+    if (error_cleanup) {
+        void (*fn)(void) = error_cleanup;
+        error_cleanup = NULL; /* once, even if it fails with a user error itself */
+        fn();
+    }
     va_list ap;
     va_start(ap, fmt);
     fprintf(stderr, "rnnc: ");

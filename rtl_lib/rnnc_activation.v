@@ -20,10 +20,10 @@
 `default_nettype none
 
 module rnnc_activation #(
-    parameter integer IN_W = 16,        // input width, 1..128
+    parameter integer IN_W = 16,        // input width, 1..256
     parameter integer IN_F = 10,        // input fractional bits, >= 0
     parameter integer IN_SIGNED = 1,    // 1: input is two's complement, 0: unsigned
-    parameter integer OUT_W = 16,       // output width, 1..32
+    parameter integer OUT_W = 16,       // output width, 1..64
     parameter integer OUT_F = 10,       // output fractional bits (KIND 0, 1)
     parameter integer OUT_SIGNED = 1,   // 1: output is two's complement (KIND 0, 1)
     parameter integer ROUND = 0,        // output quantization (KIND 0, 1): 0 AP_TRN, 1 AP_RND, 2 AP_RND_CONV
@@ -54,12 +54,12 @@ module rnnc_activation #(
     end
 
     // OFFSET as a U_W-bit vector (zero-extended; OFFSET < 2^(TABLE_BITS+1) <= 2^25)
-    function [63:0] offset_bits64;
+    function [255:0] offset_bits;
         input integer v;
         integer k;
         begin
-            offset_bits64 = 64'd0;
-            for (k = 0; k < 31; k = k + 1) offset_bits64[k] = v[k];
+            offset_bits = 256'd0;
+            for (k = 0; k < 31; k = k + 1) offset_bits[k] = v[k];
         end
     endfunction
 
@@ -117,8 +117,8 @@ module rnnc_activation #(
                              fle[FE_W-1] ? {TABLE_BITS{1'b0}} : {TABLE_BITS{1'b1}};
             end else begin : g_general
                 wire [U_W:0] fl_x = {{(U_W - F_W){fl[F_W-1]}}, fl, inc};
-                localparam [63:0] OFF_64 = offset_bits64(OFFSET);
-                wire [U_W:0] off_x = {OFF_64[U_W-1:0], inc};
+                localparam [255:0] OFF_V = offset_bits(OFFSET);
+                wire [U_W:0] off_x = {OFF_V[U_W-1:0], inc};
                 wire [U_W:0] sum = fl_x + off_x;   // 2 * (fl + OFFSET + inc): one adder, inc as carry
                 wire [U_W-1:0] u = sum[U_W:1];
                 /* verilator lint_off UNUSEDSIGNAL */

@@ -14,9 +14,9 @@
 `default_nettype none
 
 module rnnc_gru_reset #(
-    parameter integer ACC_W = 16,           // accumulator type A width, signed, 1..32
+    parameter integer ACC_W = 16,           // accumulator type A width, signed, 1..64
     parameter integer ACC_F = 10,           // accumulator fractional bits
-    parameter integer R_W = 16,             // result type R width (gates, h), 1..32
+    parameter integer R_W = 16,             // result type R width (gates, h), 1..64
     parameter integer R_F = 10,             // result fractional bits
     parameter integer R_SIGNED = 1,         // 1: R is ap_fixed, 0: ap_ufixed
     parameter integer R_ROUND = 0,          // R quantization: 0 AP_TRN, 1 AP_RND, 2 AP_RND_CONV
@@ -40,7 +40,7 @@ module rnnc_gru_reset #(
     localparam integer RH_W = 2 * FR_W;     // r * h, 2 R_F fractional bits
 
     initial begin
-        if (ACC_W < 1 || ACC_W > 32 || R_W < 1 || R_W > 32 || ACC_F < 0 || R_F < 0 ||
+        if (ACC_W < 1 || ACC_W > 64 || R_W < 1 || R_W > 64 || ACC_F < 0 || R_F < 0 ||
             R_SIGNED < 0 || R_SIGNED > 1 || TABLE_REG < 0 || TABLE_REG > 1) begin
             $display("ERROR: rnnc_gru_reset: invalid parameters ACC_W=%0d ACC_F=%0d R_W=%0d R_F=%0d R_SIGNED=%0d TABLE_REG=%0d (instance %m)",
                      ACC_W, ACC_F, R_W, R_F, R_SIGNED, TABLE_REG);

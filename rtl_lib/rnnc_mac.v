@@ -10,13 +10,13 @@
 `default_nettype none
 
 module rnnc_mac #(
-    parameter integer A_W = 16,         // width of a, 1..33
+    parameter integer A_W = 16,         // width of a, 1..128
     parameter integer A_F = 10,         // fractional bits of a
     parameter integer A_SIGNED = 1,     // 1: a is two's complement, 0: unsigned
-    parameter integer B_W = 16,         // width of b, 1..33
+    parameter integer B_W = 16,         // width of b, 1..128
     parameter integer B_F = 10,         // fractional bits of b
     parameter integer B_SIGNED = 1,     // 1: b is two's complement, 0: unsigned
-    parameter integer Q_W = 16,         // width of each product after its cast (signed), 1..32
+    parameter integer Q_W = 16,         // width of each product after its cast (signed), 1..64
     parameter integer Q_F = 10,         // fractional bits of the cast product (and of acc)
     parameter integer ROUND = 0,        // product cast quantization: 0 AP_TRN, 1 AP_RND, 2 AP_RND_CONV
     parameter integer SATURATE = 0,     // product cast overflow: 0 AP_WRAP, 1 AP_SAT

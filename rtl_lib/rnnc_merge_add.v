@@ -22,7 +22,7 @@ module rnnc_merge_add #(
     parameter integer B_W = 16,         // input b: element width
     parameter integer B_F = 10,         // input b: fractional bits, >= 0
     parameter integer B_SIGNED = 1,     // input b: 1 two's complement, 0 unsigned
-    parameter integer OUT_W = 16,       // output element width, 1..32
+    parameter integer OUT_W = 16,       // output element width, 1..64
     parameter integer OUT_F = 10,       // output fractional bits, >= 0
     parameter integer OUT_SIGNED = 1,   // output: 1 two's complement, 0 unsigned
     parameter integer ROUND = 0,        // 0 AP_TRN, 1 AP_RND, 2 AP_RND_CONV
@@ -54,8 +54,8 @@ module rnnc_merge_add #(
     localparam integer P_W = A_W + B_W + 1;     // the exact product of (sign-extended) a and b
 
     initial begin
-        if (N < 1 || NB < 1 || A_W < 1 || B_W < 1 || A_F < 0 || B_F < 0 || OUT_F < 0 || OUT_W < 1 || OUT_W > 32 ||
-            S_W > 128 || OP < 0 || OP > 3 || (OP != 3 && NB != N) || NY != (OP == 3 ? N + NB : N)) begin
+        if (N < 1 || NB < 1 || A_W < 1 || B_W < 1 || A_F < 0 || B_F < 0 || OUT_F < 0 || OUT_W < 1 || OUT_W > 64 ||
+            S_W > 256 || P_W > 256 || OP < 0 || OP > 3 || (OP != 3 && NB != N) || NY != (OP == 3 ? N + NB : N)) begin
             $display("ERROR: rnnc_merge_add: invalid parameters OP=%0d N=%0d NB=%0d NY=%0d A_W=%0d A_F=%0d B_W=%0d B_F=%0d OUT_W=%0d OUT_F=%0d (instance %m)",
                      OP, N, NB, NY, A_W, A_F, B_W, B_F, OUT_W, OUT_F);
             $finish;

@@ -9,13 +9,13 @@
 `default_nettype none
 
 module rnnc_product #(
-    parameter integer A_W = 16,         // width of a, 1..33
+    parameter integer A_W = 16,         // width of a, 1..128
     parameter integer A_F = 10,         // fractional bits of a
     parameter integer A_SIGNED = 1,     // 1: a is two's complement, 0: unsigned
-    parameter integer B_W = 16,         // width of b, 1..33
+    parameter integer B_W = 16,         // width of b, 1..128
     parameter integer B_F = 10,         // fractional bits of b
     parameter integer B_SIGNED = 1,     // 1: b is two's complement, 0: unsigned
-    parameter integer OUT_W = 16,       // width of q (signed), 1..32
+    parameter integer OUT_W = 16,       // width of q (signed), 1..64
     parameter integer OUT_F = 10,       // fractional bits of q
     parameter integer ROUND = 0,        // q's quantization: 0 AP_TRN, 1 AP_RND, 2 AP_RND_CONV
     parameter integer SATURATE = 0      // q's overflow: 0 AP_WRAP, 1 AP_SAT
@@ -33,7 +33,7 @@ module rnnc_product #(
     localparam integer P_W = EA_W + EB_W;
 
     initial begin
-        if (A_W < 1 || A_W > 33 || B_W < 1 || B_W > 33 || A_F < 0 || B_F < 0 ||
+        if (A_W < 1 || A_W > 128 || B_W < 1 || B_W > 128 || A_F < 0 || B_F < 0 ||
             A_SIGNED < 0 || A_SIGNED > 1 || B_SIGNED < 0 || B_SIGNED > 1) begin
             $display("ERROR: rnnc_product: invalid parameters A_W=%0d A_F=%0d B_W=%0d B_F=%0d (instance %m)",
                      A_W, A_F, B_W, B_F);

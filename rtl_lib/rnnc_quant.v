@@ -6,17 +6,17 @@
 // output range (1) or keeps the low OUT_W bits (0). A shift to more fractional bits is exact.
 // Same arithmetic as fx_cast in compiler/fixed.c.
 //
-// Spec reading: OUT_W is 1..32 and IN_W 1..128 as documented; IN_F and OUT_F may be any
+// Spec reading: OUT_W is 1..64 and IN_W 1..256 as documented; IN_F and OUT_F may be any
 // non-negative integers (there is no upper limit on the shift).
 `resetall
 `timescale 1ns / 1ps
 `default_nettype none
 
 module rnnc_quant #(
-    parameter integer IN_W = 16,        // input width, 1..128
+    parameter integer IN_W = 16,        // input width, 1..256
     parameter integer IN_F = 10,        // input fractional bits, >= 0
     parameter integer IN_SIGNED = 1,    // 1: input is two's complement, 0: unsigned
-    parameter integer OUT_W = 16,       // output width, 1..32
+    parameter integer OUT_W = 16,       // output width, 1..64
     parameter integer OUT_F = 10,       // output fractional bits, >= 0
     parameter integer OUT_SIGNED = 1,   // 1: output is two's complement, 0: unsigned
     parameter integer ROUND = 0,        // 0 AP_TRN, 1 AP_RND, 2 AP_RND_CONV
@@ -36,7 +36,7 @@ module rnnc_quant #(
     localparam integer V_W = (B_W > OUT_W ? B_W : OUT_W) + 1;
 
     initial begin
-        if (IN_W < 1 || IN_W > 128 || OUT_W < 1 || OUT_W > 32 || IN_F < 0 || OUT_F < 0 ||
+        if (IN_W < 1 || IN_W > 256 || OUT_W < 1 || OUT_W > 64 || IN_F < 0 || OUT_F < 0 ||
             IN_SIGNED < 0 || IN_SIGNED > 1 || OUT_SIGNED < 0 || OUT_SIGNED > 1 ||
             ROUND < 0 || ROUND > 2 || SATURATE < 0 || SATURATE > 1) begin
             $display("ERROR: rnnc_quant: invalid parameters IN_W=%0d IN_F=%0d OUT_W=%0d OUT_F=%0d ROUND=%0d SATURATE=%0d (instance %m)",

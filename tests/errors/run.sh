@@ -83,6 +83,20 @@ check "model_file_is_directory" "rnnc: ok: cannot read" "$TMP/out_dir" -- ok -o 
 check "vectors_file_missing" "rnnc: no_such_input.txt: cannot read" "" -- \
     ok/tiny.json --emulate no_such_input.txt
 check "output_dir_unwritable" "/proc/nope/x" "" -- ok/tiny.json -o /proc/nope/x
+# --precision auto and its options
+check "calibrate_without_auto" "--calibrate and --max-error go with --precision auto" "" -- \
+    ok/tiny.json --calibrate vectors_empty.txt --emulate vectors_empty.txt
+check "max_error_without_calibrate" "--max-error needs --calibrate CAL.txt" "" -- \
+    ok/tiny.json --precision auto --max-error 0.01 --emulate vectors_empty.txt
+check "max_error_not_positive" "--max-error: expected a positive number, got '-1'" "" -- \
+    ok/tiny.json --precision auto --calibrate vectors_empty.txt --max-error -1
+check "auto_width_out_of_range" "--precision auto:W: expected an integer in 2..32, got '40'" "" -- \
+    ok/tiny.json --precision auto:40
+check "trace_without_emulate" "--trace goes with --emulate IN.txt" "" -- ok/tiny.json --trace -o "$TMP/out_trace"
+check "calibrate_file_missing" "rnnc: no_such_cal.txt: cannot read" "" -- \
+    ok/tiny.json --precision auto --calibrate no_such_cal.txt -o "$TMP/out_cal"
+check "calibrate_wrong_shape" "vectors_too_many.txt:1: expected 6 numbers" "" -- \
+    ok/tiny.json --precision auto --calibrate vectors_too_many.txt -o "$TMP/out_cal2"
 
 echo "errors: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -703,6 +703,8 @@ static void quant_cases(void)
         {40, 30, 1, 12, 6, 1},  {128, 100, 1, 32, 40, 1}, {16, 0, 1, 8, 12, 1}, {12, 20, 1, 4, 0, 1},
         {66, 20, 1, 32, 8, 0},  {5, 3, 0, 3, 1, 0},     {1, 0, 1, 1, 0, 1},    {20, 0, 1, 1, 0, 0},
         {100, 48, 0, 32, 0, 1}, {33, 1, 1, 2, 0, 1},
+        /* wide types (issue 13): 64-bit outputs, 128-bit products */
+        {128, 70, 1, 64, 40, 1}, {64, 10, 1, 64, 30, 1}, {96, 60, 0, 63, 40, 0}, {127, 48, 1, 64, 16, 1},
     };
     int ns = (int)(sizeof shapes / sizeof shapes[0]);
     char name[64];
@@ -729,6 +731,9 @@ static void product_cases(void)
     mac_case("mac_q_eq_acc_rnd_sat", 12, 6, 1, 10, 4, 0, 14, 6, 1, 1, 14);
     mac_case("mac_u_u_conv", 9, 3, 0, 7, 7, 0, 10, 2, 2, 0, 13);
     mac_case("mac_33x33_sat", 33, 16, 1, 33, 16, 1, 32, 16, 2, 1, 40);
+    product_case("product_64x64_rnd_sat", 64, 40, 1, 64, 30, 1, 64, 40, 1, 1);
+    product_case("product_64x16_conv", 64, 20, 1, 16, 10, 1, 48, 24, 2, 0);
+    mac_case("mac_64x64", 64, 40, 1, 64, 30, 1, 64, 40, 0, 0, 72);
 }
 
 static void stage_cases(void)
@@ -857,6 +862,12 @@ static void cell_cases(void)
     l.act = table_act("lstm_w32_tanh", FN_TANH, 10, r, *t32, 0, 0);
     lstm_case("lstm_w32_sat", l);
 
+    r = mk(40, 36, true, 0, 1);
+    l = (LstmCfg){.acc = mk(64, 44, true, 0, 0), .r = r, .s = mk(48, 40, true, 1, 1)};
+    l.ract = table_act("lstm_w64_sig", FN_SIGMOID, 10, r, *t32, 0, 0);
+    l.act = table_act("lstm_w64_tanh", FN_TANH, 10, r, *t32, 0, 0);
+    lstm_case("lstm_w64_sat", l);
+
     GruCfg g;
     r = mk(16, 10, true, 0, 0);
     g = (GruCfg){.acc = mk(16, 10, true, 0, 0), .r = r};
@@ -915,6 +926,13 @@ static void cell_cases(void)
     g.act = table_act("gru_w32_tanh", FN_TANH, 11, r, *t32, 0, 0);
     gru_before_cases("gru_before_w32_sat", g);
     gru_cell_case("gru_after_w32_sat", g);
+
+    r = mk(48, 44, true, 0, 1);
+    g = (GruCfg){.acc = mk(64, 40, true, 0, 0), .r = r};
+    g.ract = table_act("gru_w64_sig", FN_SIGMOID, 10, r, *t32, 0, 0);
+    g.act = table_act("gru_w64_tanh", FN_TANH, 10, r, *t32, 0, 0);
+    gru_before_cases("gru_before_w64", g);
+    gru_cell_case("gru_after_w64", g);
 }
 /* ---- streams: rnnc_stream_fork (self-checking), rnnc_merge_add (a + b, cast) ---- */
 

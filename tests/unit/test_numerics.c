@@ -108,6 +108,21 @@ static void test_cast(void)
     CHECK_EQ(fx_cast((wide_t)1 << 31, 0, fix(32, 32)), INT32_MIN, "wrap s32");
     CHECK_EQ(fx_cast(((wide_t)1 << 32) + 5, 0, ty(32, 32, false, Q_TRN, O_WRAP)), 5, "wrap u32");
     CHECK_EQ(fx_cast((wide_t)1 << 40, 0, ty(32, 32, false, Q_TRN, O_SAT)), UINT32_MAX, "sat u32");
+    /* 64-bit (and 63-bit unsigned) types: raw values fill int64_t */
+    CHECK_EQ(fx_cast((wide_t)1 << 63, 0, fix(64, 64)), INT64_MIN, "wrap s64");
+    CHECK_EQ(fx_cast(((wide_t)1 << 64) + 7, 0, fix(64, 64)), 7, "wrap s64 high bits");
+    CHECK_EQ(fx_cast((wide_t)1 << 100, 0, ty(64, 64, true, Q_TRN, O_SAT)), INT64_MAX, "sat s64");
+    CHECK_EQ(fx_cast(-((wide_t)1 << 100), 0, ty(64, 64, true, Q_TRN, O_SAT)), INT64_MIN, "sat s64 negative");
+    CHECK_EQ(fx_cast((wide_t)1 << 70, 0, ty(63, 63, false, Q_TRN, O_SAT)), INT64_MAX, "sat u63");
+    CHECK_EQ(fx_min_raw(fix(64, 16)), INT64_MIN, "min s64");
+    CHECK_EQ(fx_max_raw(fix(64, 16)), INT64_MAX, "max s64");
+    /* a 64 x 64-bit product, exact in wide_t, cast down with rounding */
+    CHECK_EQ(fx_cast((wide_t)INT64_MIN * INT64_MIN, 96, ty(64, 40, true, Q_RND, O_WRAP)),
+             (int64_t)1 << 54, "(-2^63)^2 * 2^-96 = 2^30 in ap_fixed<64,40>");
+    check(fx_cast_fits((wide_t)1 << 62, 0, fix(64, 64)) && !fx_cast_fits((wide_t)1 << 63, 0, fix(64, 64)),
+          "fx_cast_fits at 64 bits");
+    CHECK_EQ(fx_from_double(-32768.0, fix(64, 16)), INT64_MIN, "from_double -2^15 in ap_fixed<64,16>");
+    check(!fx_fits_double(32768.0, fix(64, 16)) && fx_fits_double(32767.5, fix(64, 16)), "fx_fits_double s64");
     CHECK_EQ(fx_cast(1, 0, fix(1, 1)), -1, "s1 wrap 1");
     CHECK_EQ(fx_cast(1, 0, ty(1, 1, true, Q_TRN, O_SAT)), 0, "s1 sat 1");
     CHECK_EQ(fx_cast(-5, 0, ty(1, 1, true, Q_TRN, O_SAT)), -1, "s1 sat -5");
@@ -198,6 +213,8 @@ static void test_parse(void)
         {"ap_fixed<4,-44>", 4, -44, true, Q_TRN, O_WRAP},
         {"ap_fixed<1,1>", 1, 1, true, Q_TRN, O_WRAP},
         {"ap_fixed<32,32,AP_RND,AP_SAT>", 32, 32, true, Q_RND, O_SAT},
+        {"ap_fixed<64,16>", 64, 16, true, Q_TRN, O_WRAP},
+        {"ap_ufixed<63,15,AP_RND,AP_SAT>", 63, 15, false, Q_RND, O_SAT},
     };
     for (size_t k = 0; k < sizeof ok / sizeof ok[0]; k++) {
         FxType t;
@@ -217,7 +234,7 @@ static void test_parse(void)
     static const char *const bad[] = {
         "", "ap_fixed", "ap_fixed<", "ap_fixed<16>", "ap_fixed<16,6", "ap_fixed<16,6>x",
         "ap_fixed<16,6>>", "ap_int<16>", "ap_fix<16,6>", "AP_FIXED<16,6>", "ap_fixed<0,0>",
-        "ap_fixed<33,1>", "ap_fixed<-1,0>", "ap_fixed<16,17>", "ap_fixed<8,-41>",
+        "ap_fixed<65,17>", "ap_ufixed<64,16>", "ap_fixed<-1,0>", "ap_fixed<16,17>", "ap_fixed<8,-41>",
         "ap_fixed<16,6,AP_RND_ZERO>", "ap_fixed<16,6,AP_RND,AP_SAT_SYM>",
         "ap_fixed<16,6,AP_RND,AP_SAT,3>", "ap_fixed<16.5,6>", "ap_fixed<16,6,>",
         "ap_fixed<16,,6>", "ap_fixed[16,6]", "ap_fixed<a,6>", "ap_fixed<99999999999999999999,6>",
