@@ -54,21 +54,33 @@ static double dget(const double *v, size_t i) { return v ? v[i] : 0.0; }
 
 static EmuObserver *obs;
 static const Layer *obs_layers;
+static int obs_n;
 
 void emulate_observe(EmuObserver *o, const Model *m)
 {
     obs = o;
     obs_layers = o ? m->layers : NULL;
+    obs_n = o ? m->n_layers : 0;
+}
+
+/* The model layer a value belongs to: a bidirectional's directions report as the wrapper. */
+static int obs_index(const Layer *l)
+{
+    for (int i = 0; i < obs_n; i++)
+        if (l == &obs_layers[i] || (obs_layers[i].kind == L_BIDIRECTIONAL &&
+                                    (l == obs_layers[i].dir[0] || l == obs_layers[i].dir[1])))
+            return i;
+    BUG("observer: layer %s is not the model's", l->name);
 }
 
 static void see_d(const Layer *l, Tensor tn, double v)
 {
-    if (obs && obs->on_float) obs->on_float(obs, (int)(l - obs_layers), tn, v);
+    if (obs && obs->on_float) obs->on_float(obs, obs_index(l), tn, v);
 }
 
 static void see_q(const Layer *l, Tensor tn, int64_t raw, FxType t, bool overflow)
 {
-    if (obs && obs->on_fixed) obs->on_fixed(obs, (int)(l - obs_layers), tn, fx_to_double(raw, t), overflow);
+    if (obs && obs->on_fixed) obs->on_fixed(obs, obs_index(l), tn, fx_to_double(raw, t), overflow);
 }
 
 /* fx_cast, reported to the observer as a value of tensor tn (with whether it overflowed) */
