@@ -25,7 +25,7 @@ LIBS    += -lprotobuf-c
 DEFS    += -I$(BUILD)/onnx
 OBJS    += $(BUILD)/obj/onnx.pb-c.o
 
-.PHONY: all deps test test-unit test-rtl test-errors test-e2e test-keras asan hooks fuzz install clean
+.PHONY: all deps test test-unit test-rtl test-errors test-e2e test-keras formal asan hooks fuzz install clean
 
 all: $(BUILD)/rnnc
 
@@ -62,6 +62,9 @@ test-e2e: all
 	$(ROOT)/tests/e2e/run.sh
 test-keras: all
 	$(ROOT)/tests/keras/run.sh
+# Formal proofs of rtl_lib's handshake/control modules and of emitted tops (docs/formal.md).
+formal: all
+	$(ROOT)/tests/formal/run.sh
 
 # The compiler built with AddressSanitizer and UndefinedBehaviorSanitizer.
 asan:

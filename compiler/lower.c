@@ -14,6 +14,7 @@
  * a stream and join two (MERGE); netlist_finish checks the graph. */
 #include "rnnc.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 int clog2i(long v)
@@ -99,6 +100,7 @@ static void add_terms(MvmOut *o, int base, const int64_t *mat, int rows, int col
 {
     Term *t = xcalloc((size_t)(o->n_terms + rows), sizeof *t);
     if (o->n_terms) memcpy(t, o->terms, (size_t)o->n_terms * sizeof *t);
+    free(o->terms);
     for (int k = 0; k < rows; k++) {
         t[o->n_terms + k].k = base + k;
         t[o->n_terms + k].w = mat[(size_t)k * (size_t)cols + (size_t)col];
@@ -172,56 +174,39 @@ static void lower_dense_mvm(Mvm *v, const Layer *l, FxType in_t, const int64_t *
     }
 }
 
-static void lower_cell(Netlist *n, const Layer *l, FxType in_t, FxType *cur_t)
+/* The proj engine of the split form: x*W + b_in, its output the accum values. */
+static void lower_proj(Netlist *n, const Layer *l, FxType in_t)
 {
-    int A = n->act_lat; /* cycles per activation */
-    int u = l->units, cols = l->gates * u;
-    bool split = l->reuse == 1;
+    Engine *p = new_engine(n, ENG_DENSE, l, "proj");
+    lower_dense_mvm(&p->mvm, l, in_t, l->qbias, 1);
+    p->act_none = true;
+    p->in_n = l->in_feat;
+    p->in_t = in_t;
+    p->out_n = l->gates * l->units;
+    p->out_t = l->ty.accum;
+    finish_mvm(&p->mvm, n->fanin, n->table_reg);
+    p->latency = p->mvm.latency + n->act_lat;
+}
+
+/* The cell's product over [x; h] (fused) or h (split, xw added as the extra input). Outputs:
+ * the gate blocks that need h (all but GRU's candidate when reset_after=0); fused GRU also
+ * computes xh = x*W_h + b_in_h (at 2u..3u) and, with reset_after, hu at 3u..4u; split GRU with
+ * reset_after has hu at 2u..3u. */
+static void lower_cell_mvm(Mvm *v, const Layer *l, FxType in_t, bool split)
+{
+    int u = l->units, cols = l->gates * u, nx = split ? 0 : l->in_feat;
     bool gru = l->kind == L_GRU;
     const int64_t *b_in = l->qbias, *b_rec = gru && l->reset_after ? l->qrbias : NULL;
-
-    if (split) {
-        Engine *p = new_engine(n, ENG_DENSE, l, "proj");
-        lower_dense_mvm(&p->mvm, l, in_t, b_in, 1);
-        p->act_none = true;
-        p->in_n = l->in_feat;
-        p->in_t = in_t;
-        p->out_n = cols;
-        p->out_t = l->ty.accum;
-        finish_mvm(&p->mvm, n->fanin, n->table_reg);
-        p->latency = p->mvm.latency + n->act_lat;
-    }
-    Engine *e = new_engine(n, ENG_CELL, l, "cell");
-    e->split = split;
-    e->emit_all = l->return_sequences;
-    e->in_n = split ? cols : l->in_feat;
-    e->in_t = split ? l->ty.accum : in_t;
-    e->out_n = u;
-    e->out_t = l->ty.result;
-
-    Mvm *v = &e->mvm;
-    int nx = split ? 0 : l->in_feat;
-    v->n_a = nx;
-    v->n_in = nx + u;
-    v->ta = in_t;
-    v->wa = l->ty.weight;
-    v->tb = l->ty.result;
-    v->wb = l->ty.rweight;
-    v->accum = l->ty.accum;
-    v->rf = l->reuse;
-
-    /* outputs: the gate blocks that need h (all but GRU's candidate when reset_after=0) */
+    *v = (Mvm){.n_a = nx, .n_in = nx + u, .ta = in_t, .wa = l->ty.weight, .tb = l->ty.result, .wb = l->ty.rweight,
+               .accum = l->ty.accum, .rf = l->reuse};
     int mvm_gates = gru && !l->reset_after ? 2 : l->gates;
-    /* fused GRU also computes xh = x*W_h + b_in_h (at 2u..3u) and, with reset_after, hu at
-     * 3u..4u; split GRU with reset_after has hu at 2u..3u */
     v->n_out = split || !gru ? mvm_gates * u : l->reset_after ? 4 * u : 3 * u;
     v->outs = alloc_outs(v->n_out);
     for (int g = 0; g < mvm_gates; g++) {
         for (int j = 0; j < u; j++) {
             int col = g * u + j;
             bool cand_ra = gru && l->reset_after && g == 2;
-            int out = cand_ra && !split ? 3 * u + j : col;
-            MvmOut *o = &v->outs[out];
+            MvmOut *o = &v->outs[cand_ra && !split ? 3 * u + j : col];
             if (!split && !cand_ra) add_terms(o, 0, l->qkernel, l->in_feat, cols, col);
             add_terms(o, nx, l->qrkernel, u, cols, col);
             if (cand_ra) {
@@ -234,57 +219,79 @@ static void lower_cell(Netlist *n, const Layer *l, FxType in_t, FxType *cur_t)
             }
         }
     }
-    if (gru && !split) {                                   /* xh = x*W_h + b_in_h */
-        for (int j = 0; j < u; j++) {
-            MvmOut *o = &v->outs[2 * u + j];
-            add_terms(o, 0, l->qkernel, l->in_feat, cols, 2 * u + j);
-            o->bias = bias_acc(l, b_in, 2 * u + j);
-        }
+    for (int j = 0; j < u && gru && !split; j++) {        /* xh = x*W_h + b_in_h */
+        MvmOut *o = &v->outs[2 * u + j];
+        add_terms(o, 0, l->qkernel, l->in_feat, cols, 2 * u + j);
+        o->bias = bias_acc(l, b_in, 2 * u + j);
     }
-    finish_mvm(v, n->fanin, n->table_reg);
+}
 
-    /* Elementwise lanes: with reuse factor R each of E cells serves S = ceil(u/E) units in
-     * turn, E = ceil(16u/R) (so the elementwise phase stays near 1/16 of the product phase);
-     * R = 1 gives one cell per unit. */
+/* GRU reset_after=0's second product: rh * U_h + xw_h (the extra: split, an x_reg element;
+ * fused, an output of the first product). */
+static void lower_gru_mvm2(Mvm *w, const Layer *l)
+{
+    int u = l->units;
+    *w = (Mvm){.n_a = 0, .n_in = u, .ta = l->ty.result, .tb = l->ty.result, .wa = l->ty.rweight,
+               .wb = l->ty.rweight, .accum = l->ty.accum, .rf = l->reuse, .n_out = u};
+    w->outs = alloc_outs(u);
+    for (int j = 0; j < u; j++) {
+        add_terms(&w->outs[j], 0, l->qrkernel, u, l->gates * u, 2 * u + j);
+        w->outs[j].extra = 2 * u + j;
+    }
+}
+
+/* The elementwise part's timing: the cells' latency (rtl_lib.md), the second GRU product's
+ * start, the job cycle the lanes start and the engine's latency. */
+static void cell_timing(Netlist *n, Engine *e, const Layer *l)
+{
+    int al = n->act_lat; /* cycles per activation */
+    int tm = e->mvm.latency;
+    switch (l->kind) {
+    case L_LSTM: e->cell_lat = 2 * al + 2 + n->table_reg; e->n_elem_mult = 3 * e->lanes; break;
+    case L_SIMPLE_RNN: e->cell_lat = al; break;
+    default:
+        e->n_elem_mult = 3 * e->lanes;
+        if (l->reset_after) {
+            e->cell_lat = 2 * al + 3 + 2 * n->table_reg;
+            break;
+        }
+        lower_gru_mvm2(&e->mvm2, l);
+        finish_mvm(&e->mvm2, n->fanin, n->table_reg);
+        e->mvm2_start = tm + e->lane_reg + e->slots + al + 1; /* rh of the last slot banked */
+        e->cell_lat = al + 1 + 2 * n->table_reg;           /* rnnc_gru_update */
+        tm = e->mvm2_start + e->mvm2.latency;                /* the update lanes start here */
+        break;
+    }
+    e->cell_start = tm;
+    e->latency = tm + e->lane_reg + e->slots + e->cell_lat;
+}
+
+static void lower_cell(Netlist *n, const Layer *l, FxType in_t, FxType *cur_t)
+{
+    int u = l->units, cols = l->gates * u;
+    bool split = l->reuse == 1;
+    if (split) lower_proj(n, l, in_t);
+    Engine *e = new_engine(n, ENG_CELL, l, "cell");
+    e->split = split;
+    e->emit_all = l->return_sequences;
+    e->in_n = split ? cols : l->in_feat;
+    e->in_t = split ? l->ty.accum : in_t;
+    e->out_n = u;
+    e->out_t = l->ty.result;
+    lower_cell_mvm(&e->mvm, l, in_t, split);
+    finish_mvm(&e->mvm, n->fanin, n->table_reg);
+
+    /* Elementwise lanes: with reuse factor RF each of E cells serves S = ceil(u/E) units in
+     * turn, E = ceil(16u/RF) (so the elementwise phase stays near 1/16 of the product phase);
+     * RF = 1 gives one cell per unit. */
     long want = ((long)u * 16 + l->reuse - 1) / l->reuse;
     e->lanes = (int)(want < 1 ? 1 : want > u ? u : want);
     e->slots = (u + e->lanes - 1) / e->lanes;
     /* with several slots the lane inputs pass a multiplexer: registered, one cycle */
     e->lane_reg = e->slots > 1 ? 1 : 0;
-    int tm = v->latency;
-    switch (l->kind) {
-    case L_LSTM: e->cell_lat = 2 * A + 2 + n->table_reg; e->n_elem_mult = 3 * e->lanes; break; /* rtl_lib.md */
-    case L_SIMPLE_RNN: e->cell_lat = A; break;
-    default:
-        e->n_elem_mult = 3 * e->lanes;
-        if (l->reset_after) {
-            e->cell_lat = 2 * A + 3 + 2 * n->table_reg;
-        } else {
-            /* second product: rh * U_h + xw_h, started when the rh bank is full */
-            Mvm *w = &e->mvm2;
-            w->n_a = 0;
-            w->n_in = u;
-            w->ta = w->tb = l->ty.result;
-            w->wa = w->wb = l->ty.rweight;
-            w->accum = l->ty.accum;
-            w->rf = l->reuse;
-            w->n_out = u;
-            w->outs = alloc_outs(u);
-            for (int j = 0; j < u; j++) {
-                add_terms(&w->outs[j], 0, l->qrkernel, u, cols, 2 * u + j);
-                w->outs[j].extra = 2 * u + j; /* split: x_reg element; fused: mvm output */
-            }
-            finish_mvm(w, n->fanin, n->table_reg);
-            e->mvm2_start = tm + e->lane_reg + e->slots + A + 1; /* rh of the last slot banked */
-            e->cell_lat = A + 1 + 2 * n->table_reg;   /* rnnc_gru_update */
-            tm = e->mvm2_start + w->latency;      /* the update lanes start here */
-        }
-        break;
-    }
-    e->cell_start = tm;
-    e->latency = tm + e->lane_reg + e->slots + e->cell_lat;
+    cell_timing(n, e, l);
     /* fused: x is read in place over the slots (no copy), the beat taken after the last read */
-    if (!split && v->rf > 1) e->ack_off = v->rf + 1 + v->rom_reg;
+    if (!split && e->mvm.rf > 1) e->ack_off = e->mvm.rf + 1 + e->mvm.rom_reg;
     *cur_t = l->ty.result;
 }
 

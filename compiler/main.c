@@ -22,6 +22,9 @@ static void usage(FILE *f)
             "                                   emulator and cycle for cycle with the predicted timing\n"
             "        [--simulator verilator|icarus|uart]  (default verilator; uart: the serial board front end)\n"
             "        [--waves]                  also write DIR/sim/waves.fst (Verilator) or waves.vcd (Icarus)\n"
+            "        [--stall SEED]             stall both streams at random (seeded gaps in s_axis_tvalid,\n"
+            "                                   random m_axis_tready): outputs still bit-exact, in order;\n"
+            "                                   timing not checked (also with --post-synth)\n"
             "  rnnc MODEL.json --target ice40 -o DIR [--device up5k|hx8k|hx1k|lp8k] [--package P] [--clock MHZ]\n"
             "                                   emit, synthesize (Yosys), place and route (nextpnr) the UART\n"
             "                                   board top, pack the bitstream (icepack); report cells, Fmax,\n"
@@ -63,6 +66,7 @@ typedef struct {
     bool table_reg;                 /* --table-reg */
     bool use_float;
     bool waves;                     /* --waves (with --sim) */
+    long stall;                     /* --stall SEED, -1 without */
     FlowOptions flow;           /* --target and its switches */
     const char *clock;
     bool import;                /* rnnc import MODEL [-o OUT.json] */
@@ -83,7 +87,7 @@ static void check_flow_options(Options *o);
 
 static Options parse_args(int argc, char **argv)
 {
-    Options o = {.simulator = "verilator"};
+    Options o = {.simulator = "verilator", .stall = -1};
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         bool has_next = i + 1 < argc;
@@ -101,6 +105,8 @@ static Options parse_args(int argc, char **argv)
             o.sim = argv[++i];
         } else if (!strcmp(a, "--simulator") && has_next) {
             o.simulator = argv[++i];
+        } else if (!strcmp(a, "--stall") && has_next) {
+            o.stall = int_arg(a, argv[++i], 0, 2147483647);
         } else if (!strcmp(a, "--dump") && has_next) {
             o.dump = argv[++i];
         } else if (!strcmp(a, "--board") && i + 2 < argc) {
@@ -175,6 +181,9 @@ static Options parse_args(int argc, char **argv)
         user_error(NULL, "--calibrate and --max-error go with --precision auto");
     if (o.prec.max_error > 0 && !o.prec.calibrate)
         user_error(NULL, "--max-error needs --calibrate CAL.txt (the inputs the error is measured on)");
+    if (o.stall >= 0 && !o.sim && !o.flow.post_synth) user_error(NULL, "--stall goes with --sim (or --post-synth)");
+    if (o.stall >= 0 && o.sim && !strcmp(o.simulator, "uart"))
+        user_error(NULL, "--stall: the uart simulator has no AXI-Stream ports to stall; use verilator or icarus");
     if (strcmp(o.simulator, "verilator") && strcmp(o.simulator, "icarus") && strcmp(o.simulator, "uart"))
         user_error(NULL, "--simulator: expected verilator, icarus or uart, got '%s'", o.simulator);
     if (o.dump && strcmp(o.dump, "schedule")) user_error(NULL, "--dump: expected 'schedule', got '%s'", o.dump);
@@ -298,10 +307,10 @@ int main(int argc, char **argv)
     }
     if (!opt.dump) print_summary(opt.sim ? stderr : stdout, n, s);
     sim_set_waves(opt.waves);
-    if (opt.sim) return run_simulation(n, s, v, opt.out_dir, opt.simulator);
+    if (opt.sim) return run_simulation(n, s, v, opt.out_dir, opt.simulator, opt.stall);
     if (opt.flow.target) {
         int rc = run_flow(n, s, &opt.flow, opt.out_dir);
-        if (rc == 0 && opt.flow.post_synth) rc = run_simulation(n, s, v, opt.out_dir, "post-synth");
+        if (rc == 0 && opt.flow.post_synth) rc = run_simulation(n, s, v, opt.out_dir, "post-synth", opt.stall);
         return rc;
     }
     return 0;

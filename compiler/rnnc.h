@@ -295,6 +295,82 @@ typedef struct {
     FxType op_t, w_t;   /* common operand and weight types (exact alignment) */
 } Mvm;
 
+/* ---- plan.c: how one Mvm is built (which multiplier does which product in which slot, the
+ * schedule ROM's words, the captures, the adder trees); emit_verilog.c prints it ---- */
+
+/* One multiplier's schedule-ROM word in one slot. The bit layout is RomLayout's alone. */
+typedef struct {
+    bool valid, first, last;    /* a product this slot; it starts / ends a partial sum */
+    int k;                      /* operand index */
+    wide_t w;                   /* weight, raw at the common weight type w_t */
+} RomWord;
+/* Bit positions of a word's fields: w in [w_lo, w_lo + w_w), k in [k_lo, k_lo + k_w). */
+typedef struct { int w_lo, w_w, k_lo, k_w, last, first, valid, width; } RomLayout;
+RomLayout rom_layout(int k_w, int w_w);
+void rom_pack(const RomLayout *l, const RomWord *wd, unsigned char *bits); /* one char a bit */
+RomWord rom_unpack(const RomLayout *l, const unsigned char *bits);
+
+typedef enum {
+    MVM_PARALLEL,   /* rf == 1: one constant-weight product per term */
+    MVM_ROM,        /* rf > 1: the ROM holds whole words */
+    MVM_REGULAR,    /* rf > 1: counters make k (= slot mod n_in) and the flags; ROM: weights */
+    MVM_RUNS,       /* rf > 1: counters walk a few segments of identical runs; ROM: weights */
+} MvmForm;
+typedef struct { int k0, len, cnt; } RunSeg;   /* cnt runs k0, k0+1, .., k0+len-1 */
+#define MVM_MAX_RUN_SEGS 4
+
+/* An adder-tree item: all products of the output (PARALLEL), capture idx of multiplier m
+ * (PART: a register; MAC: the last one, still in the MAC), the bias, extra input idx, or 0. */
+typedef enum { ITEM_PRODUCTS, ITEM_PART, ITEM_MAC, ITEM_BIAS, ITEM_EXTRA, ITEM_ZERO } TreeItemKind;
+typedef struct { TreeItemKind kind; int m, idx; } TreeItem;
+
+typedef struct {
+    int n_parts, *part_m, *part_idx;   /* rf > 1: its partial sums: multiplier, capture index */
+    int k0, n_terms;                    /* PARALLEL: operands k0 .. k0+n_terms-1 ... */
+    wide_t *w;                          /* ... times these weights (at w_t) */
+    int n_items, cap_items, n_elems;    /* tree items; n_elems: tree inputs (products count) */
+    TreeItem *items;
+} OutPlan;
+
+typedef struct {
+    int n_caps, *cap_out;   /* partial sums per job; capture i belongs to output cap_out[i] */
+    int cap_w;              /* bits of the capture index pc */
+    bool track;             /* captures are counted (direct, or more than one) */
+    int n_regs;             /* capture registers in the product (the rest: MAC or caller) */
+    int bias_w;             /* direct: the bias table's signed width */
+    bool bias_staged;       /* direct: the bias looked up in two registered stages */
+} MultPlan;
+
+typedef struct {
+    bool table_reg;         /* slow part: a ROM output register and a MAC input stage */
+    bool op_mem;            /* rf > 1: the operands are read from a memory */
+    bool serial;            /* the caller takes direct captures one at a time */
+    int banks, bank_n;      /* the caller takes direct captures through banks of memories */
+} MvmPlanOpts;
+
+typedef struct {
+    const Mvm *v;
+    MvmPlanOpts opt;
+    MvmForm form;
+    bool direct;            /* no adder trees: each output one multiplier's capture */
+    bool mux_split;         /* the operand multiplexer split in groups of 4 across the extra stage */
+    int fanin, n_mult, rf, slot_w, rom_reg;
+    RomLayout lay;
+    int rom_w;              /* bits per multiplier in the ROM file */
+    RomWord *rom;           /* rf > 1: [slot][multiplier], plan_word() */
+    int n_seg;              /* MVM_RUNS */
+    RunSeg seg[MVM_MAX_RUN_SEGS];
+    MultPlan *mult;         /* [n_mult] */
+    OutPlan *out;           /* [n_out] */
+    int depth;              /* adder-tree stages, from the items */
+    int last_read;          /* rf > 1: job cycle (from the product's start) of the last operand read */
+    int latency;            /* start -> accum values available, from the pipeline */
+} MvmPlan;
+MvmPlan *plan_mvm(const Mvm *v, const MvmPlanOpts *opt);
+void plan_free(MvmPlan *p);
+const RomWord *plan_word(const MvmPlan *p, int slot, int m);
+void plan_rom_bits(const MvmPlan *p, int s, int m, unsigned char *bits); /* rom_w bits */
+
 typedef enum { ENG_DENSE, ENG_CELL, ENG_FLATTEN, ENG_REVERSE, ENG_ACT, ENG_SOFTMAX, ENG_MERGE, ENG_BUFFER } EngineKind;
 #define ENG_KIND_COUNT (ENG_BUFFER + 1)      /* the last kind + 1 */
 
@@ -345,6 +421,8 @@ typedef struct {
     long weight_bits;
 } Engine;
 
+bool plan_cell_banked(const Engine *e);  /* plan.c: a cell's gate sums and c in memories */
+
 typedef struct Netlist {
     const Model *model;
     Engine *eng;
@@ -390,10 +468,6 @@ Schedule *schedule_netlist(const Netlist *n, int n_seq);
 void dump_schedule(FILE *f, const Netlist *n, const Schedule *s);
 
 /* ---- emit_verilog.c, emit_sim.c, emit_report.c ---- */
-typedef struct {
-    const char *dir;            /* output directory (staging) */
-    const char *model_path;
-} EmitCtx;
 void emit_verilog(const Netlist *n, const Schedule *s, const char *dir);
 void emit_sim(const Netlist *n, const Schedule *s, const char *dir);
 void emit_report(const Netlist *n, const Schedule *s, const char *dir);
@@ -452,8 +526,9 @@ int run_flow(const Netlist *n, const Schedule *s, const FlowOptions *fo, const c
 int run_board(const Model *m, const Vectors *v, const char *port);
 
 /* ---- simulate.c: build and run the emitted design, compare with the emulator ---- */
+/* stall: a seed for random stalls on both streams (--stall), or -1 for none */
 int run_simulation(const Netlist *n, const Schedule *s, const Vectors *v, const char *dir,
-                   const char *tool);
+                   const char *tool, long stall);
 /* --waves: later runs also write DIR/sim/waves.fst (Verilator) or waves.vcd (Icarus) */
 void sim_set_waves(bool on);
 

@@ -190,14 +190,15 @@ static long quiet_skip(const Netlist *n, EngState *st)
     for (int i = 0; i < n->n; i++) {
         const Engine *e = &n->eng[i];
         long c = st[i].cnt;
-        if (e->kind == ENG_FLATTEN || e->kind == ENG_REVERSE || c == 0) continue;
+        if (e->kind == ENG_FLATTEN || e->kind == ENG_REVERSE || e->kind == ENG_BUFFER || c == 0) continue;
         long k = 1; /* the largest count <= c with a behaviour of its own */
         if (e->ack_off && e->latency - e->ack_off <= c && e->latency - e->ack_off > k) k = e->latency - e->ack_off;
         if (skip < 0 || c - k < skip) skip = c - k;
     }
     if (skip <= 0) return 0;
     for (int i = 0; i < n->n; i++)
-        if (n->eng[i].kind != ENG_FLATTEN && n->eng[i].kind != ENG_REVERSE && st[i].cnt > 0) st[i].cnt -= skip;
+        if (n->eng[i].kind != ENG_FLATTEN && n->eng[i].kind != ENG_REVERSE && n->eng[i].kind != ENG_BUFFER && st[i].cnt > 0)
+            st[i].cnt -= skip;
     return skip;
 }
 

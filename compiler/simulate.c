@@ -3,7 +3,11 @@
  *
  * Writes DIR/sim/stim.hex, builds the bench (Verilator by default, Icarus on request), runs it
  * from DIR, prints the RTL outputs in --emulate's format and writes DIR/sim.json. Returns the
- * exit status: 0 all equal, 1 any mismatch or tool failure. */
+ * exit status: 0 all equal, 1 any mismatch or tool failure.
+ *
+ * With a stall seed (>= 0, --stall) the bench stalls both streams at random (emit_sim.c): the
+ * outputs must still be the emulator's, in order, none lost or repeated, and the design must keep
+ * AXI-Stream's rules on its output; latency and II are measured but only checked without stalls. */
 #define _XOPEN_SOURCE 700
 #include "rnnc.h"
 
@@ -142,17 +146,21 @@ static bool verilate(const char *dir, const char *top, const char *exe, bool uar
     return ok;
 }
 
-/* Builds the bench with `tool` and runs it in dir (sim/stim.hex -> sim/rtl_out.txt, nout beats);
- * the seconds the run took in *secs. */
-static bool build_and_run(const char *name, const char *dir, const char *tool, int nout, double *secs)
+/* Builds the bench with `tool` and runs it in dir (sim/stim.hex -> sim/rtl_out.txt, nout beats;
+ * stall >= 0: the seed of random stalls); the seconds the run took in *secs. */
+static bool build_and_run(const char *name, const char *dir, const char *tool, int nout, long stall, double *secs)
 {
     char top[2 * RNNC_NAME_MAX], exe[2 * RNNC_NAME_MAX + 32], tb[2 * RNNC_NAME_MAX + 32], nout_arg[40];
     snprintf(nout_arg, sizeof nout_arg, "%d", nout);
+    char mk_stall[48], plus_stall[48];
+    snprintf(mk_stall, sizeof mk_stall, "STALL=%ld", stall);
+    snprintf(plus_stall, sizeof plus_stall, "+stall=%ld", stall);
+    const char *stall_opt = stall >= 0 ? plus_stall : NULL;
     if (!strcmp(tool, "post-synth")) {
         /* the same testbench on Yosys's netlist of the core (DIR/Makefile's post-synth) */
         char mk_nout[48];
         snprintf(mk_nout, sizeof mk_nout, "NOUT=%d", nout);
-        const char *argv[] = {"make", "-s", "post-synth", mk_nout, NULL};
+        const char *argv[] = {"make", "-s", "post-synth", mk_nout, stall >= 0 ? mk_stall : NULL, NULL};
         double t0 = now();
         if (!step(dir, argv, "logs/post_synth.log", "post-synthesis simulation")) return false;
         *secs = now() - t0;
@@ -177,12 +185,17 @@ static bool build_and_run(const char *name, const char *dir, const char *tool, i
         if (!verilate(dir, name, exe, false, "sim/build.log")) return false;
         snprintf(exe, sizeof exe, "sim/obj_dir/V%s", name);
     }
-    const char *vvp[] = {"vvp", "-n", "sim/tb.vvp", "+stim=sim/stim.hex", "+out=sim/rtl_out.txt", NULL, NULL, NULL};
     char plus_nout[48];
     snprintf(plus_nout, sizeof plus_nout, "+nout=%d", nout);
-    vvp[5] = plus_nout;
-    if (waves_on) vvp[6] = "+waves=sim/waves.vcd";
-    const char *bench[] = {exe, "sim/stim.hex", "sim/rtl_out.txt", nout_arg, waves_on ? "+waves=sim/waves.fst" : NULL, NULL};
+    /* optional plusargs fill the slots from the first NULL on */
+    const char *vvp[] = {"vvp", "-n", "sim/tb.vvp", "+stim=sim/stim.hex", "+out=sim/rtl_out.txt", plus_nout, NULL, NULL, NULL};
+    const char *bench[] = {exe, "sim/stim.hex", "sim/rtl_out.txt", nout_arg, NULL, NULL, NULL};
+    int nv = 6, nb = 4;
+    if (stall_opt) vvp[nv++] = bench[nb++] = stall_opt;
+    if (waves_on) {
+        vvp[nv++] = "+waves=sim/waves.vcd";
+        bench[nb++] = "+waves=sim/waves.fst";
+    }
     double t0 = now();
     if (!step(dir, !strcmp(tool, "icarus") ? vvp : bench, "sim/run.log", "simulation")) return false;
     *secs = now() - t0;
@@ -203,7 +216,8 @@ static void write_stimulus(const Model *m, const Vectors *v, int n_seq, const ch
     free(raw);
 }
 
-int run_simulation(const Netlist *n, const Schedule *sched, const Vectors *v, const char *dir, const char *tool)
+int run_simulation(const Netlist *n, const Schedule *sched, const Vectors *v, const char *dir, const char *tool,
+                   long stall)
 {
     const Model *m = n->model;
     /* at least RNNC_II_SEQ sequences, so the initiation interval is measured */
@@ -216,7 +230,7 @@ int run_simulation(const Netlist *n, const Schedule *sched, const Vectors *v, co
     FILE *f;
 
     double t0 = now(), run_secs = 0;
-    if (!build_and_run(m->name, dir, tool, n_seq * (!strcmp(tool, "post-synth") ? T : ops), &run_secs)) return 1;
+    if (!build_and_run(m->name, dir, tool, n_seq * (!strcmp(tool, "post-synth") ? T : ops), stall, &run_secs)) return 1;
     double t2 = now(), t1 = t2 - run_secs;
 
     /* read the RTL's outputs and timing */
@@ -230,7 +244,8 @@ int run_simulation(const Netlist *n, const Schedule *sched, const Vectors *v, co
     int64_t *rtl = xcalloc((size_t)n_seq * (size_t)outs, sizeof(int64_t));
     long *start = xcalloc((size_t)n_seq, sizeof(long)), *end = xcalloc((size_t)n_seq, sizeof(long));
     int beats = 0, bad_beats = 0;
-    char line[1 << 16];
+    long protocol = 0, in_gaps = 0, out_waits = 0;
+    char line[1 << 16], first_protocol[256] = "";
     while (fgets(line, sizeof line, f)) {
         long k, c;
         if (!strncmp(line, "out ", 4)) {
@@ -242,6 +257,10 @@ int run_simulation(const Netlist *n, const Schedule *sched, const Vectors *v, co
             start[k] = c;
         } else if (sscanf(line, "end %ld %ld", &k, &c) == 2 && k >= 0 && k < n_seq) {
             end[k] = c;
+        } else if (!strncmp(line, "protocol ", 9)) {
+            if (!protocol++) snprintf(first_protocol, sizeof first_protocol, "%.200s", line + 9);
+        } else if (sscanf(line, "stalls %ld %ld", &k, &c) == 2) {
+            in_gaps = k, out_waits = c;
         }
     }
     fclose(f);
@@ -278,11 +297,20 @@ int run_simulation(const Netlist *n, const Schedule *sched, const Vectors *v, co
     long ii = n_seq >= 2 ? start[n_seq - 1] - start[n_seq - 2] : 0;
     bool timed = strcmp(tool, "uart") != 0; /* the serial line sets the pace there */
     if (!timed) lat = s->latency_cycles, ii = s->ii_cycles;
-    bool ok = mismatches == 0 && bad_beats == 0 && beats == n_seq * ops && lat == s->latency_cycles &&
-              ii == s->ii_cycles;
+    bool timing_checked = timed && stall < 0; /* stalls stretch both */
+    bool timing_ok = !timing_checked || (lat == s->latency_cycles && ii == s->ii_cycles);
+    bool ok = mismatches == 0 && bad_beats == 0 && beats == n_seq * ops && protocol == 0 && timing_ok;
 
     f = xfopen_w(dir, "sim.json");
-    fprintf(f, "{\n  \"simulator\": \"%s\",\n  \"sequences\": %d,\n  \"output_beats\": %d,\n", tool, n_seq, beats);
+    fprintf(f, "{\n  \"simulator\": \"%s\",\n", tool);
+    if (stall >= 0)
+        fprintf(f, "  \"stall_seed\": %ld,\n  \"stall_input_gap_cycles\": %ld,\n  \"stall_output_wait_cycles\": %ld,\n", stall,
+                in_gaps, out_waits);
+    else
+        fprintf(f, "  \"stall_seed\": null,\n");
+    fprintf(f, "  \"timing_checked\": %s,\n", timing_checked ? "true" : "false");
+    fprintf(f, "  \"protocol_errors\": %ld,\n", protocol);
+    fprintf(f, "  \"sequences\": %d,\n  \"output_beats\": %d,\n", n_seq, beats);
     fprintf(f, "  \"bit_exact\": %s,\n  \"mismatches\": %ld,\n", mismatches == 0 && bad_beats == 0 ? "true" : "false", mismatches);
     fprintf(f, "  \"latency_cycles\": %ld,\n  \"predicted_latency_cycles\": %ld,\n", lat, s->latency_cycles);
     fprintf(f, "  \"ii_cycles\": %ld,\n  \"predicted_ii_cycles\": %ld,\n", ii, s->ii_cycles);
@@ -305,8 +333,14 @@ int run_simulation(const Netlist *n, const Schedule *sched, const Vectors *v, co
                     mismatches, (long)n_seq * outs, k, i, fx_to_double(rtl[(size_t)k * (size_t)outs + (size_t)i], m->out_type),
                     fx_to_double(exp_raw[i], m->out_type));
         }
-        if (lat != s->latency_cycles) fprintf(stderr, "  latency %ld cycles measured, %ld predicted\n", lat, s->latency_cycles);
-        if (ii != s->ii_cycles) fprintf(stderr, "  initiation interval %ld cycles measured, %ld predicted\n", ii, s->ii_cycles);
+        if (protocol)
+            fprintf(stderr, "  %ld AXI-Stream violations on m_axis; first at cycle %s", protocol, first_protocol);
+        if (timing_checked && lat != s->latency_cycles)
+            fprintf(stderr, "  latency %ld cycles measured, %ld predicted\n", lat, s->latency_cycles);
+        if (timing_checked && ii != s->ii_cycles) fprintf(stderr, "  initiation interval %ld cycles measured, %ld predicted\n", ii, s->ii_cycles);
+    } else if (stall >= 0) {
+        fprintf(stderr, "rnnc: %s: %d sequences bit-exact under random stalls (seed %ld: %ld input gap cycles, %ld output "
+                "wait cycles; timing not checked); max |rtl-float| %.3g\n", m->name, n_seq, stall, in_gaps, out_waits, max_err);
     } else if (!timed) {
         fprintf(stderr, "rnnc: %s_uart: %d sequences bit-exact through the serial front end; max |rtl-float| %.3g\n",
                 m->name, n_seq, max_err);

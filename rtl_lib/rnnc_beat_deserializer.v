@@ -94,6 +94,61 @@ module rnnc_beat_deserializer #(
         end
     endgenerate
 
+`ifdef FORMAL
+    // Properties (tests/formal/run.sh). The input rules are assumed when this module is the top
+    // of the proof (RNNC_FORMAL_rnnc_beat_deserializer) and asserted when it sits inside another.
+`ifdef RNNC_FORMAL_rnnc_beat_deserializer
+`define RNNC_ASSUME assume
+`else
+`define RNNC_ASSUME assert
+`endif
+    reg f_past_valid = 1'b0;
+    always @(posedge clk) f_past_valid <= 1'b1;
+    always @(*) if (!f_past_valid) `RNNC_ASSUME(rst);
+    // upstream: a beat offered stays offered, unchanged, until taken
+    always @(posedge clk)
+        if (f_past_valid && !$past(rst) && $past(s_axis_tvalid && !s_axis_tready))
+            `RNNC_ASSUME(s_axis_tvalid && s_axis_tdata == $past(s_axis_tdata));
+    // reset: nothing offered in the next cycle
+    always @(posedge clk)
+        if (f_past_valid && $past(rst)) assert(!m_axis_tvalid);
+    // downstream: our beat stays offered, unchanged, until taken
+    always @(posedge clk)
+        if (f_past_valid && !$past(rst) && $past(m_axis_tvalid && !m_axis_tready))
+            assert(m_axis_tvalid && m_axis_tdata == $past(m_axis_tdata));
+    // no byte created or lost, in order and with its data: a shadow beat collects each byte taken
+    // at its position; the beat offered is the shadow of the last NBYTES bytes
+    reg [8*NBYTES-1:0] f_asm;
+    reg [WIDTH-1:0] f_expect;
+    reg [IDX_W:0] f_idx = 0;
+    reg [8*NBYTES-1:0] f_full;  // the shadow with this cycle's byte in place
+    always @(*) begin
+        f_full = f_asm;
+        f_full[8*f_idx +: 8] = s_axis_tdata;
+    end
+    always @(posedge clk) begin
+        if (s_axis_tvalid && s_axis_tready) begin
+            f_asm <= f_full;
+            f_idx <= f_idx == NBYTES - 1 ? 0 : f_idx + 1'b1;
+            if (f_idx == NBYTES - 1) f_expect <= f_full[WIDTH-1:0];
+        end
+        if (rst) f_idx <= 0;
+    end
+    always @(*)
+        if (f_past_valid) begin
+            if (m_axis_tvalid) assert(m_axis_tdata == f_expect);
+            if (NBYTES == 1) assert(f_idx == 0);
+            else begin
+                assert(f_idx == {1'b0, g_multi.idx} && f_idx < NBYTES);
+                assert(g_multi.at_last == (f_idx == NBYTES - 1));
+                if (NBYTES > 2 && f_idx != 0)
+                    assert(g_multi.asm_q >> (8 * (NBYTES - 1 - f_idx)) == (f_asm & ((1 << (8 * f_idx)) - 1)));
+                if (NBYTES == 2 && f_idx == 1) assert(g_multi.asm_q == f_asm[7:0]);
+            end
+        end
+`undef RNNC_ASSUME
+`endif
+
 endmodule
 
 `resetall

@@ -72,6 +72,46 @@ module rnnc_beat_serializer #(
         end
     end
 
+`ifdef FORMAL
+    // Properties (tests/formal/run.sh). The input rules are assumed when this module is the top
+    // of the proof (RNNC_FORMAL_rnnc_beat_serializer) and asserted when it sits inside another.
+`ifdef RNNC_FORMAL_rnnc_beat_serializer
+`define RNNC_ASSUME assume
+`else
+`define RNNC_ASSUME assert
+`endif
+    reg f_past_valid = 1'b0;
+    always @(posedge clk) f_past_valid <= 1'b1;
+    always @(*) if (!f_past_valid) `RNNC_ASSUME(rst);
+    // upstream: a beat offered stays offered, unchanged, until taken
+    always @(posedge clk)
+        if (f_past_valid && !$past(rst) && $past(s_axis_tvalid && !s_axis_tready))
+            `RNNC_ASSUME(s_axis_tvalid && s_axis_tdata == $past(s_axis_tdata));
+    // reset: nothing offered in the next cycle
+    always @(posedge clk)
+        if (f_past_valid && $past(rst)) assert(!m_axis_tvalid);
+    // downstream: our beat stays offered, unchanged, until taken
+    always @(posedge clk)
+        if (f_past_valid && !$past(rst) && $past(m_axis_tvalid && !m_axis_tready))
+            assert(m_axis_tvalid && m_axis_tdata == $past(m_axis_tdata));
+    // no byte created or lost, in order and with its data: every beat taken adds NBYTES bytes to
+    // the count of bytes to send, every byte sent removes one; the bytes left are the last beat's
+    // top ones, the next in m_axis_tdata
+    reg [LEFT_W:0] f_left = 0;
+    reg [8*NBYTES-1:0] f_beat;
+    always @(posedge clk)
+        if (rst) f_left <= 0;
+        else f_left <= f_left + (s_axis_tvalid && s_axis_tready ? NBYTES : 0) - (m_axis_tvalid && m_axis_tready);
+    always @(posedge clk) if (s_axis_tvalid && s_axis_tready) f_beat <= padded;
+    always @(*)
+        if (f_past_valid) begin
+            assert(f_left == {1'b0, left} && left <= LEFT_FULL);
+            assert(any_left == (left != 0) && one_left == (left == 1));
+            if (any_left) assert(sh == f_beat >> (8 * (NBYTES - left)));
+        end
+`undef RNNC_ASSUME
+`endif
+
 endmodule
 
 `resetall

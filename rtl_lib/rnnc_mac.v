@@ -73,6 +73,21 @@ module rnnc_mac #(
         if (en_d) acc <= (first_d ? {ACC_W{1'b0}} : acc) + q_ext;
     end
 
+`ifdef FORMAL
+    // Properties (tests/formal/run.sh): the fixed latency of the control. en/first reach the
+    // accumulator one cycle after the product register: operands presented in cycle t are in acc
+    // from cycle t+2; without en_d, acc holds.
+    reg f_past_valid = 1'b0;
+    always @(posedge clk) f_past_valid <= 1'b1;
+    always @(posedge clk)
+        if (f_past_valid) begin
+            assert(en_d == $past(en) && first_d == $past(first));
+            if (!$past(en_d)) assert(acc == $past(acc));
+            else if ($past(first_d)) assert(acc == $past(q_ext));
+            else assert(acc == $past(acc) + $past(q_ext));
+        end
+`endif
+
 endmodule
 
 `resetall

@@ -126,6 +126,50 @@ module rnnc_merge_add #(
         else if (m_axis_tready) m_axis_tvalid <= 1'b0;
         if (start) m_axis_tlast <= s0_axis_tlast;
     end
+
+`ifdef FORMAL
+    // Properties (tests/formal/run.sh). The input rules are assumed when this module is the top
+    // of the proof (RNNC_FORMAL_rnnc_merge_add) and asserted when it sits inside another.
+`ifdef RNNC_FORMAL_rnnc_merge_add
+`define RNNC_ASSUME assume
+`else
+`define RNNC_ASSUME assert
+`endif
+    reg f_past_valid = 1'b0;
+    always @(posedge clk) f_past_valid <= 1'b1;
+    always @(*) if (!f_past_valid) `RNNC_ASSUME(rst);
+    // upstream (both inputs): a beat offered stays offered, unchanged, until taken
+    always @(posedge clk)
+        if (f_past_valid && !$past(rst)) begin
+            if ($past(s0_axis_tvalid && !s0_axis_tready))
+                `RNNC_ASSUME(s0_axis_tvalid && s0_axis_tdata == $past(s0_axis_tdata) && s0_axis_tlast == $past(s0_axis_tlast));
+            if ($past(s1_axis_tvalid && !s1_axis_tready))
+                `RNNC_ASSUME(s1_axis_tvalid && s1_axis_tdata == $past(s1_axis_tdata) && s1_axis_tlast == $past(s1_axis_tlast));
+        end
+    // reset: nothing offered in the next cycle
+    always @(posedge clk)
+        if (f_past_valid && $past(rst)) assert(!m_axis_tvalid);
+    // downstream: the sum stays offered, unchanged, until taken
+    always @(posedge clk)
+        if (f_past_valid && !$past(rst) && $past(m_axis_tvalid && !m_axis_tready))
+            assert(m_axis_tvalid && m_axis_tdata == $past(m_axis_tdata) && m_axis_tlast == $past(m_axis_tlast));
+    // fixed latency 1: a job (both beats taken, in the same cycle) is on m_axis the next cycle,
+    // with s0's tlast; pairs in - sums out = the sum held (0 or 1)
+    always @(posedge clk)
+        if (f_past_valid && !$past(rst) && $past(s0_axis_tvalid && s0_axis_tready))
+            assert(m_axis_tvalid && m_axis_tlast == $past(s0_axis_tlast));
+    reg [1:0] f_held = 2'd0;
+    always @(posedge clk)
+        if (rst) f_held <= 2'd0;
+        else f_held <= f_held + (s0_axis_tvalid && s0_axis_tready) - (m_axis_tvalid && m_axis_tready);
+    always @(*)
+        if (f_past_valid) begin
+            assert((s0_axis_tvalid && s0_axis_tready) == (s1_axis_tvalid && s1_axis_tready));
+            assert((s0_axis_tvalid && s0_axis_tready) == start);
+            if (!rst) assert(f_held == {1'b0, m_axis_tvalid});
+        end
+`undef RNNC_ASSUME
+`endif
 endmodule
 
 `resetall

@@ -40,6 +40,48 @@ module rnnc_stream_fork #(
     always @(posedge clk)
         if (rst || (s_axis_tvalid && s_axis_tready)) taken <= {N{1'b0}};
         else taken <= taken | (m_axis_tvalid & m_axis_tready);
+
+`ifdef FORMAL
+    // Properties (tests/formal/run.sh). The input rules are assumed when this module is the top
+    // of the proof (RNNC_FORMAL_rnnc_stream_fork) and asserted when it sits inside another.
+`ifdef RNNC_FORMAL_rnnc_stream_fork
+`define RNNC_ASSUME assume
+`else
+`define RNNC_ASSUME assert
+`endif
+    reg f_past_valid = 1'b0;
+    always @(posedge clk) f_past_valid <= 1'b1;
+    always @(*) if (!f_past_valid) `RNNC_ASSUME(rst);
+    // upstream: a beat offered stays offered, unchanged, until taken
+    always @(posedge clk)
+        if (f_past_valid && !$past(rst) && $past(s_axis_tvalid && !s_axis_tready))
+            `RNNC_ASSUME(s_axis_tvalid && s_axis_tdata == $past(s_axis_tdata) && s_axis_tlast == $past(s_axis_tlast));
+    // each branch: a beat offered stays offered, unchanged, until that branch takes it; and
+    // every branch takes every input beat exactly once: f_owed[k] = beats branch k took - beats
+    // the input gave = taken[k] (0 or 1), and the input is taken only when all have it
+    reg [1:0] f_owed [0:N-1];
+    genvar f_k;
+    generate
+        for (f_k = 0; f_k < N; f_k = f_k + 1) begin : g_f
+            always @(posedge clk)
+                if (rst) f_owed[f_k] <= 2'd0;
+                else f_owed[f_k] <= f_owed[f_k] + (m_axis_tvalid[f_k] && m_axis_tready[f_k]) - (s_axis_tvalid && s_axis_tready);
+            always @(posedge clk)
+                if (f_past_valid && !$past(rst) && $past(m_axis_tvalid[f_k] && !m_axis_tready[f_k]))
+                    assert(m_axis_tvalid[f_k] && m_axis_tdata[f_k*WIDTH +: WIDTH] == $past(m_axis_tdata[f_k*WIDTH +: WIDTH]) &&
+                           m_axis_tlast[f_k] == $past(m_axis_tlast[f_k]));
+            always @(*)
+                if (f_past_valid) begin
+                    assert(f_owed[f_k] == {1'b0, taken[f_k]});
+                    if (s_axis_tvalid && s_axis_tready) assert(taken[f_k] || m_axis_tready[f_k]);
+                end
+        end
+    endgenerate
+    // reset: no branch has taken anything
+    always @(posedge clk)
+        if (f_past_valid && $past(rst)) assert(taken == {N{1'b0}});
+`undef RNNC_ASSUME
+`endif
 endmodule
 
 `resetall

@@ -124,6 +124,35 @@ module rnnc_uart_rx #(
         end
     end
 
+`ifdef FORMAL
+    // Properties (tests/formal/run.sh). The input rules are assumed when this module is the top
+    // of the proof (RNNC_FORMAL_rnnc_uart_rx) and asserted when it sits inside another.
+`ifdef RNNC_FORMAL_rnnc_uart_rx
+`define RNNC_ASSUME assume
+`else
+`define RNNC_ASSUME assert
+`endif
+    reg f_past_valid = 1'b0;
+    always @(posedge clk) f_past_valid <= 1'b1;
+    always @(*) if (!f_past_valid) `RNNC_ASSUME(rst);
+    // reset: nothing offered in the next cycle
+    always @(posedge clk)
+        if (f_past_valid && $past(rst)) assert(!m_axis_tvalid);
+    // downstream: our byte stays offered, unchanged, until taken (a byte completed meanwhile is
+    // dropped, as documented)
+    always @(posedge clk)
+        if (f_past_valid && !$past(rst) && $past(m_axis_tvalid && !m_axis_tready))
+            assert(m_axis_tvalid && m_axis_tdata == $past(m_axis_tdata));
+    // no byte created: a byte appears only at the middle of a stop bit read as 1, and it is the
+    // 8 bits shifted in
+    always @(posedge clk)
+        if (f_past_valid && !$past(rst) && m_axis_tvalid && !($past(m_axis_tvalid && !m_axis_tready)) &&
+            (!$past(m_axis_tvalid) || m_axis_tdata != $past(m_axis_tdata)))
+            assert($past(state) == S_STOP && $past(at_sample) && !$past(brk) && $past(rx_sync) &&
+                   m_axis_tdata == $past(shift));
+`undef RNNC_ASSUME
+`endif
+
 endmodule
 
 `resetall

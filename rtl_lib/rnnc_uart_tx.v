@@ -79,6 +79,54 @@ module rnnc_uart_tx #(
         end
     end
 
+`ifdef FORMAL
+    // Properties (tests/formal/run.sh). The input rules are assumed when this module is the top
+    // of the proof (RNNC_FORMAL_rnnc_uart_tx) and asserted when it sits inside another.
+`ifdef RNNC_FORMAL_rnnc_uart_tx
+`define RNNC_ASSUME assume
+`else
+`define RNNC_ASSUME assert
+`endif
+    reg f_past_valid = 1'b0;
+    always @(posedge clk) f_past_valid <= 1'b1;
+    always @(*) if (!f_past_valid) `RNNC_ASSUME(rst);
+    // upstream: a byte offered stays offered, unchanged, until taken
+    always @(posedge clk)
+        if (f_past_valid && !$past(rst) && $past(s_axis_tvalid && !s_axis_tready))
+            `RNNC_ASSUME(s_axis_tvalid && s_axis_tdata == $past(s_axis_tdata));
+    // fixed timing: f_t counts the cycles since a byte was taken (0: idle). Bit k of the frame
+    // (start 0, data LSB first, stop 1) is on tx in cycles f_t = k*CLKS_PER_BIT+1 ..
+    // (k+1)*CLKS_PER_BIT; the next byte is taken at the earliest in the frame's last cycle.
+    localparam integer F_FRAME = 10 * CLKS_PER_BIT;
+    reg [15:0] f_t = 16'd0;
+    reg [7:0] f_data;
+    always @(posedge clk) begin
+        if (s_axis_tvalid && s_axis_tready) begin
+            f_t <= 16'd1;
+            f_data <= s_axis_tdata;
+        end else if (f_t == F_FRAME) f_t <= 16'd0;
+        else if (f_t != 16'd0) f_t <= f_t + 16'd1;
+        if (rst) f_t <= 16'd0;
+    end
+    wire [15:0] f_bit = (f_t - 16'd1) / CLKS_PER_BIT;         // bit of the frame on the line
+    wire [15:0] f_left = CPB_M1 - (f_t - 16'd1) % CLKS_PER_BIT;  // cycles left in that bit
+    wire [9:0] f_frame = {1'b1, f_data, 1'b0};
+    wire [17:0] f_rest = {9'h1ff, 1'b1, f_data} >> f_bit;       // what frame holds at bit f_bit
+    always @(*)
+        if (f_past_valid) begin
+            assert(f_t <= F_FRAME && busy == (f_t != 16'd0));
+            assert(s_axis_tready == (f_t == 16'd0 || f_t == F_FRAME));
+            if (f_t == 16'd0) assert(tx);
+            else begin
+                assert(tx == f_frame[f_bit]);
+                assert(cnt == f_left[CNT_W-1:0] && bit_end == (cnt == 0));
+                assert(nbit == 4'd9 - f_bit[3:0] && nbit_zero == (nbit == 4'd0));
+                assert(frame == f_rest[8:0]);
+            end
+        end
+`undef RNNC_ASSUME
+`endif
+
 endmodule
 
 `resetall

@@ -14,6 +14,7 @@
 #   uart    the UART front-end modules (rx, tx, beat (de)serializers), swept and in loopback
 #   flow    synthesis, place and route, bitstream, reports, post-synthesis and UART simulation
 #   cocotb  the emitted cocotb testbench against the C reference model (SKIP without cocotb)
+#   formal  rtl_lib handshake/control modules proved by induction, emitted tops by BMC (yosys-smtbmc)
 # Each suite ends with "NAME: N passed, M failed"; this prints "tests: N passed, M failed".
 set -uo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -49,6 +50,7 @@ suite graph "$ROOT/tests/graph/run.sh"
 suite uart "$ROOT/tests/rtl/run_uart.sh"
 suite flow "$ROOT/tests/flow/run.sh"
 suite cocotb "$ROOT/tests/cocotb/run.sh"
+suite formal "$ROOT/tests/formal/run.sh"
 echo
 echo "tests: $total_pass passed, $total_fail failed"
 [ "$total_fail" -eq 0 ]

@@ -24,6 +24,12 @@
 #     the ext_*/prec_* cases also with its 128-bit path (-DRNNC_REF_INT128);
 # (h) one Verilator and one Icarus run with --waves: the FST / VCD names the streams and the
 #     engines' handshakes (tests/e2e/wave_names.py).
+# (i) every design runs a second time under random stalls: the bench --sim built is re-run (no
+#     rebuild) with +stall=SEED, SEED derived from the case name; the outputs must be the
+#     no-stall run's, in order, none lost or repeated, no AXI-Stream violation on m_axis, and the
+#     pattern must really have stalled both sides. A few cases go through `rnnc --sim --stall`
+#     itself (simulator names ending in -stall), and one deliberately broken design (its top
+#     ignores m_axis_tready) must fail under stalls;
 #
 # Prints one PASS/FAIL line per case and ends with `e2e: N passed, M failed`; exits 1 on any
 # failure. Work directories: build/e2e/.
@@ -99,6 +105,42 @@ ref_model_check() {
 }
 export -f ref_model_check
 
+# stall_seed NAME: the stall seed of a case, derived from its name
+stall_seed() { echo $(($(printf '%s' "$1" | cksum | cut -d' ' -f1) % 1000000)); }
+export -f stall_seed
+
+# stall_check DIR TOP SIM SEED: re-runs DIR's built bench (verilator or icarus) with random
+# stalls; prints "IN_GAPS OUT_WAITS", or "FAIL: why" (and returns 1).
+stall_check() {
+    local dir="$1" top="$2" sim="$3" seed="$4" n gaps waits rc=0
+    n="$(grep -c '^out ' "$dir/sim/rtl_out.txt")"
+    if [ "$sim" = verilator ]; then
+        (cd "$dir" && "sim/obj_dir/V$top" sim/stim.hex sim/stall_out.txt "$n" "+stall=$seed") >"$dir/sim/stall_run.log" 2>&1 || rc=$?
+    else
+        (cd "$dir" && vvp -n sim/tb.vvp +stim=sim/stim.hex +out=sim/stall_out.txt "+nout=$n" "+stall=$seed") \
+            >"$dir/sim/stall_run.log" 2>&1 || rc=$?
+    fi
+    if [ "$rc" -ne 0 ] || [ ! -f "$dir/sim/stall_out.txt" ]; then
+        echo "FAIL: the run under stalls (seed $seed) failed: $(tail -n 1 "$dir/sim/stall_run.log" | cut -c1-160)"
+        return 1
+    fi
+    if grep -q '^protocol ' "$dir/sim/stall_out.txt"; then
+        echo "FAIL: AXI-Stream violation under stalls (seed $seed): $(grep -m1 '^protocol ' "$dir/sim/stall_out.txt" | cut -c1-160)"
+        return 1
+    fi
+    if ! cmp -s <(grep '^out ' "$dir/sim/rtl_out.txt") <(grep '^out ' "$dir/sim/stall_out.txt"); then
+        echo "FAIL: outputs under stalls (seed $seed) differ from the run without: $(grep -c '^out ' "$dir/sim/stall_out.txt") of $n beats; $(head -n 1 "$dir/sim/stall_run.log" | cut -c1-120)"
+        return 1
+    fi
+    read -r gaps waits <<<"$(sed -n 's/^stalls //p' "$dir/sim/stall_out.txt")"
+    if [ "${gaps:-0}" -eq 0 ] || [ "${waits:-0}" -eq 0 ]; then
+        echo "FAIL: seed $seed did not stall both sides (input gaps ${gaps:-?}, output waits ${waits:-?})"
+        return 1
+    fi
+    echo "$gaps $waits"
+}
+export -f stall_check
+
 # run_job NAME MODEL INPUT SIMULATOR: appends one line to results/NAME and prints it.
 run_job() {
     local name="$1" model="$2" input="$3" sim="$4"
@@ -112,6 +154,10 @@ run_job() {
     local waves=""
     case "$sim" in *-waves) sim="${sim%-waves}"; extra=--waves; waves="$dir/sim/waves.fst" ;; esac
     if [ -n "$waves" ] && [ "$sim" = icarus ]; then waves="$dir/sim/waves.vcd"; fi
+    # "...-stall": rnnc --sim --stall itself (timing then unchecked, and no second pass)
+    local stalled="" seed
+    seed="$(stall_seed "$name")"
+    case "$sim" in *-stall) sim="${sim%-stall}"; stalled=1; extra="--stall $seed" ;; esac
     # shellcheck disable=SC2086
     if ! "$RNNC" "$model" --sim "$input" -o "$dir" --simulator "$sim" $extra >"$dir.out" 2>"$dir.log"; then
         # the summary: rnnc's last message, plus the first error of a tool's build log
@@ -131,7 +177,14 @@ run_job() {
     # independent cross-checks of what --sim claims: measured timing equals predicted, and the
     # RTL outputs it prints equal `--emulate`'s, text for text
     local k v p
+    if [ -n "$stalled" ]; then
+        if ! grep -qE "\"stall_seed\":[[:space:]]*$seed," "$dir/sim.json" || ! grep -qE '"timing_checked":[[:space:]]*false' "$dir/sim.json"; then
+            fail "sim.json does not give stall_seed $seed and timing_checked false"
+            return 0
+        fi
+    fi
     for k in latency_cycles ii_cycles; do
+        [ -z "$stalled" ] || break
         v="$(sed -n "s/^[[:space:]]*\"$k\":[[:space:]]*\([0-9]*\).*/\1/p" "$dir/sim.json")"
         p="$(sed -n "s/^[[:space:]]*\"predicted_$k\":[[:space:]]*\([0-9]*\).*/\1/p" "$dir/sim.json")"
         if [ -z "$v" ] || [ "$v" != "$p" ]; then fail "sim.json: $k ${v:-missing} != predicted ${p:-missing}"; return 0; fi
@@ -152,6 +205,16 @@ run_job() {
         st0_ready >"$dir.waves" 2>&1; then
         fail "--waves: $(head -n 1 "$dir.waves" | cut -c1-160)"
         return 0
+    fi
+    # --table-reg: every activation of the emitted engines registers its table index (the
+    # cycle lower.c budgets for it), the softmax tables included
+    if [ -n "$extra" ]; then
+        local f missing=0
+        for f in "$dir"/rtl/*.v; do
+            case "$(basename "$f")" in rnnc_*) continue ;; esac
+            missing=$((missing + $(grep 'rnnc_activation #(' "$f" | grep -vc 'TABLE_REG(1)' || true)))
+        done
+        if [ "$missing" != 0 ]; then fail "--table-reg: $missing rnnc_activation instances without TABLE_REG(1)"; return 0; fi
     fi
     if ! (cd "$dir" && verilator --lint-only -Wall --top-module "$top" -f files.f) >"$dir.lint" 2>&1; then
         fail "verilator --lint-only -Wall: $(grep -m1 -E '%(Warning|Error)' "$dir.lint" | cut -c1-160)"
@@ -182,6 +245,13 @@ run_job() {
         return 0
     fi
     rm -rf "$dir.a" "$dir.b"
+    local st
+    if [ -z "$stalled" ]; then
+        if ! st="$(stall_check "$dir" "$top" "$sim" "$seed")"; then fail "${st#FAIL: }"; return 0; fi
+        info="$info; stalls seed $seed: $st"
+    else
+        info="$info; rnnc --stall $seed"
+    fi
     local lat ii
     lat="$(sed -n 's/.*"latency_cycles":[[:space:]]*\([0-9]*\).*/\1/p' "$dir/sim.json" | head -n 1)"
     ii="$(sed -n 's/.*"ii_cycles":[[:space:]]*\([0-9]*\).*/\1/p' "$dir/sim.json" | head -n 1)"
@@ -189,11 +259,38 @@ run_job() {
 }
 export -f run_job
 
+# stall_broken NAME MODEL INPUT: the check must be able to fail. The design's top is edited to
+# ignore m_axis_tready (it drops its output beat after one cycle, taken or not); it still passes
+# without stalls, and must fail under them.
+stall_broken() {
+    local name="$1" model="$2" input="$3" dir="$WORK/work/$1" res="$WORK/results/$1" top st
+    rm -rf "$dir"
+    if ! "$RNNC" "$model" --sim "$input" -o "$dir" --simulator icarus >"$dir.out" 2>"$dir.log"; then
+        echo "FAIL $name: rnnc --sim failed on the unbroken design" | tee "$res"
+        return 0
+    fi
+    top="$(basename "$model" .json)"
+    sed -i 's/^\(    assign st[0-9]*_ready = \)m_axis_tready;/\11'"'"'b1;/' "$dir/rtl/$top.v"
+    if ! grep -q "_ready = 1'b1;" "$dir/rtl/$top.v" ||
+        ! (cd "$dir" && iverilog -g2005 -o sim/tb.vvp -s "tb_$top" -f files.f "sim/tb_$top.v") >"$dir.iverilog" 2>&1; then
+        echo "FAIL $name: could not break $top (m_axis_tready)" | tee "$res"
+        return 0
+    fi
+    if st="$(stall_check "$dir" "$top" icarus "$(stall_seed "$name")")"; then
+        echo "FAIL $name: a top that ignores m_axis_tready passed under stalls ($st)" | tee "$res"
+    elif ! [[ "$st" =~ violation ]]; then
+        echo "FAIL $name: the broken top failed for another reason: $st" | tee "$res"
+    else
+        echo "PASS $name (broken top caught: ${st#FAIL: })" | tee "$res"
+    fi
+}
+export -f stall_broken
+
 # run_line "NAME<TAB>MODEL<TAB>INPUT<TAB>SIMULATOR": one job of the list (paths may hold spaces).
 run_line() {
     local a b c d
     IFS=$'\t' read -r a b c d <<<"$1"
-    run_job "$a" "$b" "$c" "$d"
+    if [ "$d" = broken ]; then stall_broken "$a" "$b" "$c"; else run_job "$a" "$b" "$c" "$d"; fi
 }
 export -f run_line
 
@@ -206,6 +303,7 @@ if [ "${E2E_VERILATOR:-1}" != 0 ]; then
     job vl_toptag_lstm "$ROOT/examples/toptag_lstm.json" "$ROOT/examples/toptag_lstm_in.txt" verilator
     job vl_stack_three "$ROOT/tests/e2e/cases/stack_three.json" "$ROOT/tests/e2e/cases/stack_three.txt" verilator
     job vl_softmax_seq "$ROOT/tests/e2e/cases/softmax_seq.json" "$ROOT/tests/e2e/cases/softmax_seq.txt" verilator-waves
+    job vl_dense_only_stall "$ROOT/tests/e2e/cases/dense_only.json" "$ROOT/tests/e2e/cases/dense_only.txt" verilator-stall
     job vl_bidi_gru_ave_seq "$ROOT/tests/e2e/cases/bidi_gru_ave_seq.json" "$ROOT/tests/e2e/cases/bidi_gru_ave_seq.txt" verilator
 fi
 # (a) the hand-specified cases (E2E_CASES=0 skips them)
@@ -215,10 +313,16 @@ if [ "${E2E_CASES:-1}" != 0 ]; then
         [ "$(basename "$m")" = lstm_basic.json ] && sim=icarus-waves # one VCD (h)
         job "case_$(basename "$m" .json)" "$m" "${m%.json}.txt" "$sim"
     done
-    # the banked and regular forms also with --table-reg (their extra pipeline registers)
-    for m in "$ROOT"/tests/e2e/cases/bank_*.json; do
+    # the banked and regular forms also with --table-reg (their extra pipeline registers), and
+    # softmax (its exp and 1/sum tables register their index like every other table)
+    for m in "$ROOT"/tests/e2e/cases/bank_*.json "$ROOT"/tests/e2e/cases/softmax_*.json; do
         job "case_$(basename "$m" .json)_tr" "$m" "${m%.json}.txt" icarus-tr
     done
+    # rnnc --sim --stall itself, and a broken design that the stall pass must catch
+    for c in stack_three bank_gru; do
+        job "case_${c}_stall" "$ROOT/tests/e2e/cases/$c.json" "$ROOT/tests/e2e/cases/$c.txt" icarus-stall
+    done
+    job stall_broken_dense_only "$ROOT/tests/e2e/cases/dense_only.json" "$ROOT/tests/e2e/cases/dense_only.txt" broken
 fi
 # (b) random models, kinds cycled
 KINDS=(lstm gru gru_ra0 simple_rnn dense bidirectional)

@@ -97,6 +97,11 @@ check "calibrate_file_missing" "rnnc: no_such_cal.txt: cannot read" "" -- \
     ok/tiny.json --precision auto --calibrate no_such_cal.txt -o "$TMP/out_cal"
 check "calibrate_wrong_shape" "vectors_too_many.txt:1: expected 6 numbers" "" -- \
     ok/tiny.json --precision auto --calibrate vectors_too_many.txt -o "$TMP/out_cal2"
+check "stall_without_sim" "--stall goes with --sim" "" -- ok/tiny.json --emulate vectors_empty.txt --stall 3
+check "stall_negative" "--stall: expected an integer in 0..2147483647, got '-1'" "$TMP/out_stall" -- \
+    ok/tiny.json --sim vectors_empty.txt -o "$TMP/out_stall" --stall -1
+check "stall_uart" "--stall: the uart simulator has no AXI-Stream ports" "$TMP/out_stall" -- \
+    ok/tiny.json --sim vectors_empty.txt -o "$TMP/out_stall" --simulator uart --stall 3
 
 echo "errors: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

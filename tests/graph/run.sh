@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # tests/graph/run.sh: netlists built by hand as graphs (a fork and a join), simulated bit- and
-# cycle-exact (test_graph.c): GRAPH_SEEDS random models (default 8), odd seeds the two dense
+# cycle-exact and again under random stalls (test_graph.c): GRAPH_SEEDS random models (default 8), odd seeds the two dense
 # layers side by side on the input, even seeds a residual (a + b(a)). Seeds 1 and 2 also check
 # that a wrong reference and a wrong latency are caught. Ends with "graph: N passed, M failed".
 set -uo pipefail
@@ -15,7 +15,7 @@ HDF5_LIBS=$(pkg-config --libs hdf5 2>/dev/null || echo -lhdf5_serial)
 ZIP_LIBS=$(pkg-config --libs libzip 2>/dev/null || echo -lzip)
 # shellcheck disable=SC2086
 if ! cc -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -O1 -g \
-        -I"$ROOT/compiler" "$ROOT/tests/graph/test_graph.c" $OBJS -lcjson -lm $HDF5_LIBS $ZIP_LIBS \
+        -I"$ROOT/compiler" "$ROOT/tests/graph/test_graph.c" $OBJS -lcjson -lm $HDF5_LIBS $ZIP_LIBS -lprotobuf-c \
         -o "$OUT/test_graph"; then
     echo "graph: 0 passed, 1 failed"
     exit 1

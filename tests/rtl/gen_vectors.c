@@ -736,6 +736,80 @@ static void product_cases(void)
     mac_case("mac_64x64", 64, 40, 1, 64, 30, 1, 64, 40, 0, 0, 72);
 }
 
+/* ---- rnnc_adder_tree ---- */
+
+static void tree_case(const char *name, int op, int n_in, int fanin, int w, int depth)
+{
+    seed_from(name);
+    char vname[256], path[512], params[256];
+    snprintf(vname, sizeof vname, "%s.vec", name);
+    FILE *f = open_out(vname, path, sizeof path);
+    int n = 300;
+    wide_t *x = zalloc((size_t)n_in, sizeof *x);
+    for (int k = 0; k < n; k++) {
+        int mode = rndint(10); /* sometimes every value at one extreme, or all equal */
+        wide_t same = rnd_val(w, true);
+        for (int j = 0; j < n_in; j++)
+            x[j] = mode == 0 ? wmin(w, true) : mode == 1 ? wmax(w, true) : mode == 2 ? same : rnd_val(w, true);
+        phex_flat(f, x, n_in, w);
+        fputc(' ', f);
+        wide_t r = x[0]; /* a wrapping sum (or the maximum) is the same in any grouping */
+        for (int j = 1; j < n_in; j++) r = op ? (x[j] > r ? x[j] : r) : r + x[j];
+        phex(f, from_bits((u128)r, w, true), w);
+        fputc('\n', f);
+    }
+    free(x);
+    fclose(f);
+    snprintf(params, sizeof params, "N_IN=%d FANIN=%d W=%d DEPTH=%d OP=%d", n_in, fanin, w, depth, op);
+    manifest(name, "rnnc_adder_tree", params, n, path);
+}
+
+/* N_IN x FANIN x W x DEPTH (the least depth and padded ones), sums and maxima */
+static void tree_cases(void)
+{
+    static const int sets[][4] = {{1, 5, 9, 1}, {2, 5, 16, 1}, {5, 5, 12, 1}, {6, 5, 20, 2}, {26, 5, 24, 3},
+                                  {26, 5, 24, 5}, {7, 2, 8, 3}, {13, 3, 33, 4}, {3, 5, 16, 3}, {126, 5, 18, 4}};
+    char name[64];
+    for (size_t i = 0; i < sizeof sets / sizeof sets[0]; i++)
+        for (int op = 0; op < 2; op++) {
+            if (op && i % 3 == 1) continue;
+            snprintf(name, sizeof name, "tree_%s_%d_%d_%d_d%d", op ? "max" : "sum", sets[i][0], sets[i][1], sets[i][2],
+                     sets[i][3]);
+            tree_case(name, op, sets[i][0], sets[i][1], sets[i][2], sets[i][3]);
+        }
+}
+
+/* ---- rnnc_job_ctrl, rnnc_flatten, rnnc_reverse: no vectors, the testbenches model the
+ * contract (TB_N cycles or sequences) ---- */
+
+static int clog2_int(long v)
+{
+    int b = 0;
+    while ((1L << b) < v) b++;
+    return b;
+}
+
+static void job_ctrl_cases(void)
+{
+    static const int sets[][3] = {{1, 0, 0}, {2, 0, 0}, {2, 0, 1}, {3, 0, 0}, {3, 2, 0}, {5, 3, 0}, {7, 3, 1},
+                                  {12, 6, 0}, {40, 9, 0}, {9, 8, 1}, {16, 0, 1}};
+    static const int seqs[][2] = {{1, 8}, {2, 5}, {3, 16}, {7, 33}, {8, 1}, {20, 12}};
+    for (size_t i = 0; i < sizeof seqs / sizeof seqs[0]; i++) {
+        if (seqs[i][0] > 1)
+            printf("flatten_t%d_w%d rnnc_flatten T=%d BW=%d TB_N=150 TB_FILE=\"\"\n", seqs[i][0], seqs[i][1], seqs[i][0],
+                   seqs[i][1]);
+        printf("reverse_t%d_w%d rnnc_reverse T=%d BW=%d TB_N=150 TB_FILE=\"\"\n", seqs[i][0], seqs[i][1], seqs[i][0],
+               seqs[i][1]);
+    }
+    for (size_t i = 0; i < sizeof sets / sizeof sets[0]; i++) {
+        int lat = sets[i][0], cw = clog2_int(lat + 1) < 1 ? 1 : clog2_int(lat + 1);
+        char name[64], params[128];
+        snprintf(name, sizeof name, "job_ctrl_l%d_a%d_o%d", lat, sets[i][1], sets[i][2]);
+        snprintf(params, sizeof params, "LATENCY=%d ACK_OFF=%d LAST_ONE=%d CNT_W=%d", lat, sets[i][1], sets[i][2], cw);
+        printf("%s rnnc_job_ctrl %s TB_N=3000 TB_FILE=\"\"\n", name, params);
+    }
+}
+
 static void stage_cases(void)
 {
     static const int sets[][3] = {{4, 2, 16}, {7, 3, 12}, {5, 5, 8}, {9, 4, 20}, {6, 1, 10}, {2, 3, 16},
@@ -1003,6 +1077,8 @@ int main(int argc, char **argv)
     quant_cases();
     product_cases();
     stage_cases();
+    tree_cases();
+    job_ctrl_cases();
     activation_cases();
     cell_cases();
     fork_cases();

@@ -1,6 +1,7 @@
 #!/bin/sh
 # run.sh: builds tests/unit/test_numerics.c against the numerics sources (fixed.c, tables.c,
-# emulate.c, util.c, kinds.c), runs it, then runs it again built with ASan and UBSan.
+# emulate.c, util.c, kinds.c) and tests/unit/test_plan.c against the product plan (plan.c, lower.c,
+# fixed.c, util.c, kinds.c), runs each, then runs each again built with ASan and UBSan.
 # Usage: tests/unit/run.sh [-v]   (-v prints the measured fixed-vs-float errors)
 # Ends with "unit: N passed, M failed"; exits non-zero on any failure.
 set -u
@@ -8,15 +9,18 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 CC=${CC:-cc}
 OUT=${BUILD:-$ROOT/build}/unit
 mkdir -p "$OUT"
-SRCS="$ROOT/tests/unit/test_numerics.c $ROOT/compiler/fixed.c $ROOT/compiler/tables.c
+NUMERICS="$ROOT/tests/unit/test_numerics.c $ROOT/compiler/fixed.c $ROOT/compiler/tables.c
       $ROOT/compiler/emulate.c $ROOT/compiler/util.c $ROOT/compiler/kinds.c"
+PLAN="$ROOT/tests/unit/test_plan.c $ROOT/compiler/plan.c $ROOT/compiler/lower.c
+      $ROOT/compiler/fixed.c $ROOT/compiler/util.c $ROOT/compiler/kinds.c"
 FLAGS="-std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -I$ROOT/compiler"
 
 pass=0
 fail=0
-run() { # name, extra flags...
+run() { # name, sources, extra flags...
     name=$1
-    shift
+    SRCS=$2
+    shift 2
     # shellcheck disable=SC2086
     if ! $CC $FLAGS "$@" $SRCS -lm -o "$OUT/$name"; then
         echo "FAIL: $name does not build"
@@ -44,11 +48,15 @@ run() { # name, extra flags...
 
 VERBOSE=
 [ "${1:-}" = "-v" ] && VERBOSE=-v
-run test_numerics -O2 -g
+run test_numerics "$NUMERICS" -O2 -g
 VERBOSE=
-ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
-    run test_numerics_asan -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
-    -fno-sanitize-recover=undefined
+run test_plan "$PLAN" -O2 -g
+SAN="-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined"
+export ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+# shellcheck disable=SC2086
+run test_numerics_asan "$NUMERICS" $SAN
+# shellcheck disable=SC2086
+run test_plan_asan "$PLAN" $SAN
 
 echo "unit: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

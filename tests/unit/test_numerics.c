@@ -4,29 +4,13 @@
  * expectation below is derived from. Prints one line per failure and ends with
  * "unit: N passed, M failed". */
 #include "rnnc.h"
+#include "unit_check.h"
 
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
-static int n_pass, n_fail;
-
-static void check(bool ok, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void check(bool ok, const char *fmt, ...)
-{
-    if (ok) {
-        n_pass++;
-        return;
-    }
-    n_fail++;
-    va_list ap;
-    va_start(ap, fmt);
-    printf("FAIL: ");
-    vprintf(fmt, ap);
-    printf("\n");
-    va_end(ap);
-}
 
 #define CHECK_EQ(got, want, what)                                                            \
     do {                                                                                     \

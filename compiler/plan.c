@@ -1,0 +1,311 @@
+/* plan.c: Mvm -> MvmPlan, the hardware plan of one matrix-vector product.
+ *
+ * lower.c says what a product computes (terms per output, reuse factor) and predicts its
+ * timing; the plan decides how: which multiplier does which product in which slot, what each
+ * schedule-ROM word holds ({valid, first, last, k, w}, the only place that knows the bit
+ * layout), which partial sums each multiplier captures and which output they belong to, the
+ * form of the schedule (parallel, ROM, regular, runs; direct or through adder trees) and the
+ * items every adder tree sums. emit_verilog.c prints a plan and decides nothing;
+ * tests/unit/test_plan.c checks it (every product once, words round-trip, the depth and
+ * latency derived here equal lower.c's prediction). */
+#include "rnnc.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static int bits_for(long n) { return clog2i(n) < 1 ? 1 : clog2i(n); }
+
+/* ---- ROM words ---- */
+
+RomLayout rom_layout(int k_w, int w_w)
+{
+    RomLayout l = {.w_lo = 0, .w_w = w_w, .k_lo = w_w, .k_w = k_w};
+    l.last = w_w + k_w;
+    l.first = l.last + 1;
+    l.valid = l.last + 2;
+    l.width = l.last + 3;
+    return l;
+}
+
+void rom_pack(const RomLayout *l, const RomWord *wd, unsigned char *bits)
+{
+    for (int b = 0; b < l->w_w; b++) bits[l->w_lo + b] = (unsigned char)((wd->w >> b) & 1);
+    for (int b = 0; b < l->k_w; b++) bits[l->k_lo + b] = (unsigned char)((wd->k >> b) & 1);
+    bits[l->last] = wd->last;
+    bits[l->first] = wd->first;
+    bits[l->valid] = wd->valid;
+}
+
+RomWord rom_unpack(const RomLayout *l, const unsigned char *bits)
+{
+    RomWord wd = {.valid = bits[l->valid], .first = bits[l->first], .last = bits[l->last]};
+    for (int b = 0; b < l->k_w; b++) wd.k |= bits[l->k_lo + b] << b;
+    unsigned __int128 u = 0;
+    for (int b = 0; b < l->w_w; b++) u |= (unsigned __int128)(bits[l->w_lo + b] & 1) << b;
+    if (l->w_w < 128 && bits[l->w_lo + l->w_w - 1]) u |= ~(unsigned __int128)0 << l->w_w; /* sign */
+    wd.w = (wide_t)u;
+    return wd;
+}
+
+const RomWord *plan_word(const MvmPlan *p, int slot, int m) { return &p->rom[(size_t)slot * (size_t)p->n_mult + (size_t)m]; }
+
+/* ---- schedule forms ---- */
+
+/* A regular schedule: every output takes all operands in order (0 .. n_in-1) and every
+ * multiplier does exactly rf products starting at an output boundary (rf a multiple of n_in,
+ * the product count a multiple of rf). Then operand index and first/last/valid flags are the
+ * same for all multipliers and follow the slot, so counters make them and the ROM holds only
+ * the weights (on iCE40 a 16-bit word fits one block RAM's width; with the fields it took two). */
+static bool is_regular(const Mvm *v)
+{
+    if (v->rf < 2 || v->n_in < 2 || v->rf % v->n_in || v->n_products % v->rf) return false;
+    for (int j = 0; j < v->n_out; j++) {
+        const MvmOut *mo = &v->outs[j];
+        if (mo->n_terms != v->n_in) return false;
+        for (int t = 0; t < mo->n_terms; t++)
+            if (mo->terms[t].k != t) return false;
+    }
+    return true;
+}
+
+static bool same_fields(const RomWord *a, const RomWord *b)
+{
+    return a->valid == b->valid && a->first == b->first && a->last == b->last && a->k == b->k;
+}
+
+/* A run schedule generalizes the regular one: every multiplier sees the same operand sequence,
+ * made of runs k0, k0+1, .., k0+len-1 (first flag on k0, last flag on the run's end), and the
+ * runs form a few segments of identical runs (a GRU with reset_after: the z and r outputs take
+ * all operands, the candidate's input and recurrent parts their own ranges). Counters then make
+ * the index and flags, and the ROM holds only the weights. Returns the number of segments
+ * (0: not a run schedule, or a single segment). */
+static int run_segments(const MvmPlan *p, RunSeg *seg)
+{
+    int nseg = 0, run_k0 = 0, run_len = 0;
+    for (int s = 0; s < p->rf; s++) {
+        const RomWord *w0 = plan_word(p, s, 0);
+        for (int m = 1; m < p->n_mult; m++)
+            if (!same_fields(w0, plan_word(p, s, m))) return 0;
+        if (!w0->valid || w0->first != (run_len == 0)) return 0;
+        if (w0->first) run_k0 = w0->k;
+        else if (w0->k != run_k0 + run_len) return 0;
+        run_len++;
+        if (w0->last) {
+            if (nseg > 0 && seg[nseg - 1].k0 == run_k0 && seg[nseg - 1].len == run_len) seg[nseg - 1].cnt++;
+            else if (nseg == MVM_MAX_RUN_SEGS) return 0;
+            else seg[nseg++] = (RunSeg){run_k0, run_len, 1};
+            run_len = 0;
+        }
+    }
+    return run_len == 0 && nseg >= 2 ? nseg : 0; /* one segment: regular, or not worth it */
+}
+
+/* Term t of output j's weight at the common weight type w_t (exact). */
+static wide_t aligned_weight(const Mvm *v, const Term *t)
+{
+    FxType tw = t->k < v->n_a ? v->wa : v->wb;
+    return (wide_t)t->w * ((wide_t)1 << (fx_frac(v->w_t) - fx_frac(tw)));
+}
+
+/* ---- the plan ---- */
+
+static void add_item(OutPlan *op, TreeItemKind kind, int m, int idx, int elems)
+{
+    if (op->n_items == op->cap_items) BUG("tree of %d items", op->n_items);
+    op->items[op->n_items++] = (TreeItem){.kind = kind, .m = m, .idx = idx};
+    op->n_elems += elems;
+}
+
+/* rf == 1: every output's terms are a contiguous run of operands (lower.c builds them so),
+ * one constant-weight product per term. */
+static void plan_parallel(MvmPlan *p)
+{
+    const Mvm *v = p->v;
+    p->form = MVM_PARALLEL;
+    for (int j = 0; j < v->n_out; j++) {
+        const MvmOut *mo = &v->outs[j];
+        OutPlan *op = &p->out[j];
+        op->n_terms = mo->n_terms;
+        op->k0 = mo->n_terms ? mo->terms[0].k : 0;
+        op->w = xcalloc((size_t)mo->n_terms + 1, sizeof *op->w);
+        for (int t = 0; t < mo->n_terms; t++) {
+            if (mo->terms[t].k != op->k0 + t) BUG("terms of output %d are not contiguous", j);
+            op->w[t] = aligned_weight(v, &mo->terms[t]);
+        }
+        if (mo->n_terms) add_item(op, ITEM_PRODUCTS, 0, 0, mo->n_terms);
+    }
+}
+
+/* rf > 1: product q (output-major) on multiplier q / rf in slot q % rf. A multiplier's run
+ * of products for one output is one partial sum, captured (counted by pc) when it ends. */
+static void plan_rom(MvmPlan *p)
+{
+    const Mvm *v = p->v;
+    int rf = p->rf;
+    p->rom = xcalloc((size_t)rf * (size_t)p->n_mult, sizeof *p->rom);
+    int **caps = xcalloc((size_t)p->n_mult, sizeof *caps);
+    for (int m = 0; m < p->n_mult; m++) caps[m] = xcalloc((size_t)rf + 1, sizeof **caps);
+    long q = 0;
+    for (int j = 0; j < v->n_out; j++) {
+        const MvmOut *mo = &v->outs[j];
+        OutPlan *op = &p->out[j];
+        op->part_m = xcalloc((size_t)mo->n_terms + 1, sizeof *op->part_m);
+        op->part_idx = xcalloc((size_t)mo->n_terms + 1, sizeof *op->part_idx);
+        for (int t = 0; t < mo->n_terms; t++, q++) {
+            int m = (int)(q / rf), s = (int)(q % rf);
+            RomWord *wd = &p->rom[(size_t)s * (size_t)p->n_mult + (size_t)m];
+            wd->valid = true;
+            wd->first = t == 0 || s == 0;
+            wd->last = t == mo->n_terms - 1 || s == rf - 1;
+            wd->k = mo->terms[t].k;
+            wd->w = aligned_weight(v, &mo->terms[t]);
+            if (wd->first) {
+                op->part_m[op->n_parts] = m;
+                op->part_idx[op->n_parts++] = p->mult[m].n_caps;
+                caps[m][p->mult[m].n_caps++] = j;
+            }
+        }
+    }
+    for (int m = 0; m < p->n_mult; m++) p->mult[m].cap_out = caps[m];
+    free(caps);
+    p->n_seg = 0;
+    if (is_regular(v)) p->form = MVM_REGULAR;
+    else if ((p->n_seg = run_segments(p, p->seg)) > 0) p->form = MVM_RUNS;
+    else p->form = MVM_ROM;
+    p->rom_w = p->form == MVM_ROM ? p->lay.width : p->lay.w_w;
+}
+
+/* Direct form: the bias of each capture, in a register loaded as pc advances; its table of
+ * bias_w-bit values is looked up in two registered stages when it is long and the captures
+ * are at least 3 cycles apart (a 7-bit lookup is 4 LUT levels, too many for one cycle). */
+static void plan_direct_bias(MvmPlan *p, MultPlan *mp)
+{
+    const Mvm *v = p->v;
+    int G = v->guard_w, nb = 1, min_run = 1 << 30;
+    for (int i = 0; i < mp->n_caps; i++) {
+        const MvmOut *mo = &v->outs[mp->cap_out[i]];
+        while (nb < G && (mo->bias < -((wide_t)1 << (nb - 1)) || mo->bias >= ((wide_t)1 << (nb - 1)))) nb++;
+        if (mo->n_terms < min_run) min_run = mo->n_terms;
+    }
+    mp->bias_w = nb;
+    mp->bias_staged = mp->n_caps > 16 && min_run >= 3;
+}
+
+/* The items each output's adder tree sums, the registers of captured partial sums, and the
+ * tree depth that follows from them. */
+static void plan_trees(MvmPlan *p)
+{
+    const Mvm *v = p->v;
+    for (int m = 0; m < p->n_mult && p->form != MVM_PARALLEL; m++) {
+        MultPlan *mp = &p->mult[m];
+        mp->cap_w = bits_for(mp->n_caps);
+        mp->track = p->direct || mp->n_caps > 1;
+        if (!mp->track) continue;
+        mp->n_regs = p->direct ? mp->n_caps : mp->n_caps - 1; /* the last one stays in the MAC */
+        if (p->direct && (p->opt.serial || p->opt.banks)) mp->n_regs = 0; /* the caller takes them */
+        if (p->direct) plan_direct_bias(p, mp);
+    }
+    p->depth = 1;
+    for (int j = 0; j < v->n_out; j++) {
+        const MvmOut *mo = &v->outs[j];
+        OutPlan *op = &p->out[j];
+        for (int i = 0; i < op->n_parts && p->form != MVM_PARALLEL; i++) {
+            int m = op->part_m[i], idx = op->part_idx[i];
+            bool in_mac = !p->direct && idx == p->mult[m].n_caps - 1;
+            add_item(op, in_mac ? ITEM_MAC : ITEM_PART, m, idx, 1);
+        }
+        if (p->direct) continue; /* the bias joins at the capture, no tree */
+        if (mo->bias != 0) add_item(op, ITEM_BIAS, 0, 0, 1);
+        if (mo->extra >= 0) add_item(op, ITEM_EXTRA, 0, mo->extra, 1);
+        if (op->n_items == 0) add_item(op, ITEM_ZERO, 0, 0, 1);
+        int n = op->n_elems, d = 0;
+        while (n > 1) {
+            n = (n + p->fanin - 1) / p->fanin;
+            d++;
+        }
+        if (d > p->depth) p->depth = d;
+    }
+}
+
+/* Pipeline stages of a product with rf > 1 (the timing contract, docs/architecture.md):
+ * job cycle 0 starts the slot counter, slot s addresses the ROM in cycle 1 + s, the word is
+ * read (ROM_READ), optionally registered again (rom_reg), the operand multiplexer and weight
+ * are registered (OPERAND), optionally once more (rom_reg), then rnnc_mac multiplies and
+ * accumulates (MAC). With rf == 1 one registered product per term (PRODUCT). */
+enum { PIPE_SLOT = 1, PIPE_ROM_READ = 1, PIPE_OPERAND = 1, PIPE_MAC = 2, PIPE_PRODUCT = 1 };
+
+MvmPlan *plan_mvm(const Mvm *v, const MvmPlanOpts *opt)
+{
+    MvmPlan *p = xcalloc(1, sizeof *p);
+    p->v = v;
+    p->opt = *opt;
+    p->fanin = RNNC_FANIN;
+    p->n_mult = v->n_mult;
+    p->rf = v->rf;
+    p->slot_w = bits_for(v->rf);
+    p->lay = rom_layout(bits_for(v->n_in), v->w_t.w);
+    p->rom_reg = v->rf > 1 && opt->table_reg;
+    p->mult = xcalloc((size_t)p->n_mult + 1, sizeof *p->mult);
+    p->out = xcalloc((size_t)v->n_out + 1, sizeof *p->out);
+    for (int j = 0; j < v->n_out; j++) {
+        p->out[j].cap_items = v->outs[j].n_terms + 4;
+        p->out[j].items = xcalloc((size_t)p->out[j].cap_items, sizeof *p->out[j].items);
+    }
+    if (v->rf == 1) plan_parallel(p);
+    else plan_rom(p);
+    /* Direct form: every output is one multiplier's single run and has no extra input, so the
+     * bias joins at the capture, cast to the accumulator type there, and no adder tree (or its
+     * registers) is needed; same timing as a one-stage tree. */
+    p->direct = v->rf > 1;
+    for (int j = 0; j < v->n_out; j++)
+        if (p->out[j].n_parts != 1 || v->outs[j].extra >= 0) p->direct = false;
+    if (opt->banks && (!p->direct || p->n_mult != 1 || v->n_out != opt->banks * opt->bank_n))
+        BUG("banked captures of a %d-output product", v->n_out);
+    plan_trees(p);
+    /* with the extra stage and more than 4 operands the operand multiplexer is split across it */
+    p->mux_split = p->rom_reg && !opt->op_mem && v->n_in > 4;
+    if (v->rf == 1) {
+        p->latency = PIPE_PRODUCT + p->depth;
+    } else {
+        p->last_read = PIPE_SLOT + (p->rf - 1) + PIPE_ROM_READ + p->rom_reg;
+        p->latency = p->last_read + PIPE_OPERAND + p->rom_reg + PIPE_MAC + p->depth;
+    }
+    return p;
+}
+
+void plan_free(MvmPlan *p)
+{
+    if (!p) return;
+    for (int j = 0; j < p->v->n_out; j++) {
+        free(p->out[j].items);
+        free(p->out[j].w);
+        free(p->out[j].part_m);
+        free(p->out[j].part_idx);
+    }
+    for (int m = 0; m < p->n_mult; m++) free(p->mult[m].cap_out);
+    free(p->out);
+    free(p->mult);
+    free(p->rom);
+    free(p);
+}
+
+/* The bits the ROM file stores for multiplier m in slot s (rom_w of them): the whole word,
+ * or only the weight when counters make the index and flags. */
+void plan_rom_bits(const MvmPlan *p, int s, int m, unsigned char *bits)
+{
+    unsigned char word[256];
+    if (p->lay.width > (int)sizeof word) BUG("ROM word of %d bits", p->lay.width);
+    rom_pack(&p->lay, plan_word(p, s, m), word);
+    memcpy(bits, word + (p->form == MVM_ROM ? 0 : p->lay.w_lo), (size_t)p->rom_w);
+}
+
+/* Banked form of a cell (one multiplier, one lane, direct captures): the gate sums and the
+ * LSTM's c live in memories (block RAM on FPGAs) instead of per-unit registers; the lane reads
+ * them at its slot with the same one-cycle latency as the lane multiplexer. */
+bool plan_cell_banked(const Engine *e)
+{
+    const Layer *l = e->layer;
+    const Mvm *v = &e->mvm;
+    bool lstm = l->kind == L_LSTM, gru_ra = l->kind == L_GRU && l->reset_after;
+    return !e->split && v->direct && v->n_mult == 1 && e->lanes == 1 && e->slots > 1 && (lstm || gru_ra);
+}

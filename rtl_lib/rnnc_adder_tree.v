@@ -1,0 +1,72 @@
+// rnnc_adder_tree: a registered tree that reduces N_IN values to one, DEPTH stages deep.
+//
+// Stage d is an rnnc_sum_stage (OP = 0: sums wrapping at W bits; the compiler sizes W so
+// nothing wraps) or an rnnc_max_stage (OP = 1: signed maximum) over the values of stage d - 1,
+// in groups of FANIN consecutive values. out is the one value left after DEPTH stages: it
+// reflects in_flat DEPTH cycles earlier. DEPTH may exceed the stages needed (the tree is
+// padded with one-value stages, which only register), so every tree of a product can have
+// the product's common depth.
+`resetall
+`timescale 1ns / 1ps
+`default_nettype none
+
+module rnnc_adder_tree #(
+    parameter integer N_IN = 4,     // number of input values, >= 1
+    parameter integer FANIN = 5,    // values reduced per group in each stage, >= 2
+    parameter integer W = 16,       // width of every value (signed), >= 1
+    parameter integer DEPTH = 1,    // registered stages, >= 1; ceil(N_IN / FANIN^DEPTH) == 1
+    parameter integer OP = 0        // 0: sum, 1: signed maximum
+) (
+    input wire clk,
+    input wire [N_IN*W-1:0] in_flat,
+    output wire [W-1:0] out_data
+);
+    // values left after d stages
+    function integer n_at(input integer d);
+        integer i, n;
+        begin
+            n = N_IN;
+            for (i = 0; i < d; i = i + 1) n = (n + FANIN - 1) / FANIN;
+            n_at = n;
+        end
+    endfunction
+
+    // bit offset of stage d's values in `level` (stage 0: in_flat)
+    function integer off_at(input integer d);
+        integer i, o;
+        begin
+            o = 0;
+            for (i = 0; i < d; i = i + 1) o = o + n_at(i) * W;
+            off_at = o;
+        end
+    endfunction
+
+    initial begin
+        if (N_IN < 1 || FANIN < 2 || W < 1 || DEPTH < 1 || OP < 0 || OP > 1 || n_at(DEPTH) != 1) begin
+            $display("ERROR: rnnc_adder_tree: invalid parameters N_IN=%0d FANIN=%0d W=%0d DEPTH=%0d OP=%0d (instance %m)",
+                     N_IN, FANIN, W, DEPTH, OP);
+            $finish;
+        end
+    end
+
+    wire [off_at(DEPTH + 1)-1:0] level;
+    assign level[N_IN*W-1:0] = in_flat;
+
+    genvar d;
+    generate
+        for (d = 0; d < DEPTH; d = d + 1) begin : g_stage
+            if (OP == 1) begin : g_max
+                rnnc_max_stage #(.N_IN(n_at(d)), .FANIN(FANIN), .W(W)) u_stage (
+                    .clk(clk), .in_flat(level[off_at(d) +: n_at(d)*W]), .out_flat(level[off_at(d + 1) +: n_at(d + 1)*W]));
+            end else begin : g_sum
+                rnnc_sum_stage #(.N_IN(n_at(d)), .FANIN(FANIN), .W(W)) u_stage (
+                    .clk(clk), .in_flat(level[off_at(d) +: n_at(d)*W]), .out_flat(level[off_at(d + 1) +: n_at(d + 1)*W]));
+            end
+        end
+    endgenerate
+
+    assign out_data = level[off_at(DEPTH) +: W];
+
+endmodule
+
+`resetall

@@ -1,0 +1,291 @@
+/* test_plan.c: unit tests of plan.c, the plan of every matrix-vector product, without
+ * printing Verilog. Seeded random layers (dense, LSTM, GRU with reset_after true and false,
+ * SimpleRNN; random sizes, types, reuse factors, slow and fast parts) go through lower.c, and
+ * the plan of each of their products must
+ *   - do every product (output, term) exactly once, on the multiplier and in the partial sum
+ *     the plan says, with the right operand index and weight;
+ *   - have ROM words that round-trip (pack -> unpack gives the same fields), as must random
+ *     words of random layouts;
+ *   - in the counted forms (regular, runs), have counters that reproduce every word's fields;
+ *   - have the direct form, adder-tree depth, latency and last operand read that lower.c
+ *     predicted (Mvm.direct/depth/latency, Engine.ack_off).
+ * Prints one line per failure and ends with "unit: N passed, M failed". */
+#include "rnnc.h"
+#include "unit_check.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static bool quiet; /* the mutation checks expect problems: do not list them */
+
+static uint64_t rng_state;
+static uint64_t rng(void)
+{
+    rng_state ^= rng_state >> 12;
+    rng_state ^= rng_state << 25;
+    rng_state ^= rng_state >> 27;
+    return rng_state * 2685821657736338717ULL;
+}
+static int rnd(int lo, int hi) { return lo + (int)(rng() % (uint64_t)(hi - lo + 1)); }
+
+static FxType fix(int w, int i)
+{
+    FxType t = {.w = w, .i = i, .sgn = true, .q = Q_TRN, .o = O_WRAP};
+    return t;
+}
+
+static int64_t *rand_raw(int n, int w, int zero_pct)
+{
+    int64_t *v = xcalloc((size_t)n + 1, sizeof *v);
+    for (int i = 0; i < n; i++)
+        v[i] = rnd(0, 99) < zero_pct ? 0 : (int64_t)(rng() % (1ull << w)) - ((int64_t)1 << (w - 1));
+    return v;
+}
+
+/* A one-layer model with random shape, types and reuse factor. */
+static Model *rand_model(int seed)
+{
+    static const LayerKind kinds[] = {L_DENSE, L_LSTM, L_GRU, L_GRU, L_SIMPLE_RNN};
+    Model *m = xcalloc(1, sizeof *m);
+    Layer *l = xcalloc(1, sizeof *l);
+    snprintf(m->name, sizeof m->name, "m%d", seed);
+    snprintf(l->name, sizeof l->name, "l");
+    m->layers = l;
+    m->n_layers = 1;
+    m->input_type = fix(rnd(4, 16), rnd(1, 6));
+    l->kind = kinds[seed % 5];
+    l->reset_after = seed % 5 == 2;
+    l->gates = l->kind == L_LSTM ? 4 : l->kind == L_GRU ? 3 : 1;
+    l->units = rnd(1, 12);
+    l->in_feat = rnd(1, 10);
+    l->in_seq = l->kind != L_DENSE;
+    l->in_steps = 3;
+    l->out_feat = l->units;
+    l->act = ACT_TANH;
+    l->ract = ACT_SIGMOID;
+    int wb = rnd(2, 18);
+    l->ty = (LayerTypes){.weight = fix(wb, rnd(-2, 4)), .rweight = fix(rnd(2, 18), rnd(-2, 4)),
+                         .bias = fix(rnd(4, 16), 4), .accum = fix(rnd(16, 32), 10), .state = fix(16, 6),
+                         .result = fix(rnd(6, 16), rnd(1, 6)), .table = fix(18, 8)};
+    int cols = l->gates * l->units, zero_pct = rnd(0, 2) * 20;
+    l->qkernel = rand_raw(l->in_feat * cols, l->ty.weight.w, zero_pct);
+    l->qrkernel = rand_raw(l->units * cols, l->ty.rweight.w, zero_pct);
+    l->qbias = rnd(0, 3) ? rand_raw(cols, l->ty.bias.w, zero_pct) : NULL;
+    l->qrbias = l->reset_after ? rand_raw(cols, l->ty.bias.w, zero_pct) : NULL;
+    int products = (l->in_feat + l->units) * cols;
+    const int picks[] = {1, 2, 3, 5, 7, l->in_feat, l->in_feat + l->units, products / 2 + 1, products};
+    l->reuse = picks[rnd(0, 8)];
+    if (l->reuse < 1) l->reuse = 1;
+    return m;
+}
+
+/* Every product once: walk each multiplier's slots, follow its partial sums, tick off terms.
+ * Returns the number of problems found (and reports them). */
+static int check_coverage(const char *id, const Mvm *v, const MvmPlan *p)
+{
+    char **used = xcalloc((size_t)v->n_out, sizeof *used);
+    for (int j = 0; j < v->n_out; j++) used[j] = xcalloc((size_t)v->outs[j].n_terms + 1, 1);
+    int bad = 0, done = 0;
+    if (p->form == MVM_PARALLEL) {
+        for (int j = 0; j < v->n_out; j++)
+            for (int t = 0; t < p->out[j].n_terms; t++)
+                for (int u = 0; u < v->outs[j].n_terms; u++) {
+                    const Term *tm = &v->outs[j].terms[u];
+                    FxType tw = tm->k < v->n_a ? v->wa : v->wb;
+                    wide_t wv = (wide_t)tm->w * ((wide_t)1 << (fx_frac(v->w_t) - fx_frac(tw)));
+                    if (!used[j][u] && tm->k == p->out[j].k0 + t && wv == p->out[j].w[t]) {
+                        used[j][u] = 1;
+                        done++;
+                        break;
+                    }
+                }
+    }
+    for (int m = 0; m < p->n_mult && p->form != MVM_PARALLEL; m++) {
+        int cap = -1;
+        bool open = false;
+        for (int s = 0; s < p->rf; s++) {
+            const RomWord *wd = plan_word(p, s, m);
+            if (!wd->valid) continue;
+            if (wd->first != !open) bad++;
+            if (wd->first) cap++;
+            open = !wd->last;
+            if (cap < 0 || cap >= p->mult[m].n_caps) { bad++; continue; }
+            int j = p->mult[m].cap_out[cap];
+            FxType tw = wd->k < v->n_a ? v->wa : v->wb;
+            for (int u = 0; u < v->outs[j].n_terms; u++) {
+                const Term *tm = &v->outs[j].terms[u];
+                wide_t wv = (wide_t)tm->w * ((wide_t)1 << (fx_frac(v->w_t) - fx_frac(tw)));
+                if (!used[j][u] && tm->k == wd->k && wv == wd->w) {
+                    used[j][u] = 1;
+                    done++;
+                    break;
+                }
+            }
+        }
+        if (open || cap + 1 != p->mult[m].n_caps) bad++;
+    }
+    int problems = bad + (done != v->n_products);
+    for (int j = 0; j < v->n_out; j++) free(used[j]);
+    free(used);
+    /* the output -> capture map and the capture -> output map agree */
+    int wrong = 0;
+    for (int j = 0; j < v->n_out; j++)
+        for (int i = 0; i < p->out[j].n_parts; i++)
+            if (p->mult[p->out[j].part_m[i]].cap_out[p->out[j].part_idx[i]] != j) wrong++;
+    if ((problems || wrong) && !quiet)
+        printf("  %s: %d products covered of %d, %d flag errors, %d partial sums mapped to the wrong output\n", id,
+               done, v->n_products, bad, wrong);
+    return problems + wrong;
+}
+
+/* Pack -> unpack of every word gives the same fields. */
+static void check_roundtrip(const char *id, const MvmPlan *p)
+{
+    int bad = 0;
+    unsigned char bits[256];
+    for (int s = 0; s < p->rf && p->form != MVM_PARALLEL; s++)
+        for (int m = 0; m < p->n_mult; m++) {
+            const RomWord *a = plan_word(p, s, m);
+            rom_pack(&p->lay, a, bits);
+            RomWord b = rom_unpack(&p->lay, bits);
+            if (a->valid != b.valid || a->first != b.first || a->last != b.last || a->k != b.k || a->w != b.w) bad++;
+        }
+    check(bad == 0, "%s: %d ROM words do not round-trip", id, bad);
+}
+
+/* The counted forms: what the counters emit_verilog.c prints make equals every word. */
+static void check_counters(const char *id, const Mvm *v, const MvmPlan *p)
+{
+    if (p->form != MVM_REGULAR && p->form != MVM_RUNS) return;
+    int bad = 0, seg = 0, rep = 0, k = p->form == MVM_RUNS ? p->seg[0].k0 : 0, pos = 0;
+    for (int s = 0; s < p->rf; s++) {
+        int len = p->form == MVM_RUNS ? p->seg[seg].len : v->n_in, k0 = p->form == MVM_RUNS ? p->seg[seg].k0 : 0;
+        RomWord c = {.valid = true, .first = pos == 0, .last = pos == len - 1, .k = k};
+        for (int m = 0; m < p->n_mult; m++) {
+            const RomWord *wd = plan_word(p, s, m);
+            if (wd->valid != c.valid || wd->first != c.first || wd->last != c.last || wd->k != c.k) bad++;
+        }
+        if (++pos < len) { k++; continue; }
+        pos = 0;
+        if (p->form == MVM_RUNS && ++rep == p->seg[seg].cnt) {
+            rep = 0;
+            seg = (seg + 1) % p->n_seg;
+        }
+        k = p->form == MVM_RUNS ? p->seg[seg].k0 : k0;
+    }
+    check(bad == 0, "%s: counters differ from %d ROM words (form %d)", id, bad, p->form);
+}
+
+static void check_timing(const char *id, const Engine *e, const Mvm *v, const MvmPlan *p, bool first)
+{
+    check(p->direct == v->direct, "%s: plan direct %d, lower.c %d", id, p->direct, v->direct);
+    check(p->depth == v->depth, "%s: plan depth %d, lower.c %d", id, p->depth, v->depth);
+    check(p->latency == v->latency, "%s: plan latency %d, lower.c %d", id, p->latency, v->latency);
+    if (first && e->ack_off) /* the input is taken in the cycle after its last read */
+        check(p->last_read == e->ack_off, "%s: last operand read in job cycle %d, ack_off %d", id, p->last_read,
+              e->ack_off);
+    int items = 0, caps = 0;
+    for (int j = 0; j < v->n_out; j++)
+        for (int i = 0; i < p->out[j].n_items; i++) items += p->out[j].items[i].kind == ITEM_PART || p->out[j].items[i].kind == ITEM_MAC;
+    for (int m = 0; m < p->n_mult && p->form != MVM_PARALLEL; m++) caps += p->mult[m].n_caps;
+    check(items == caps, "%s: %d partial sums in the trees, %d captured", id, items, caps);
+}
+
+static int forms[4];
+
+/* The compiler never frees a netlist (it exits); the test does, for LeakSanitizer. */
+static void free_mvm(Mvm *v)
+{
+    for (int j = 0; j < v->n_out; j++) free(v->outs[j].terms);
+    free(v->outs);
+}
+
+static void free_model(Model *m, Netlist *n)
+{
+    for (int i = 0; i < n->n; i++) {
+        free_mvm(&n->eng[i].mvm);
+        free_mvm(&n->eng[i].mvm2);
+    }
+    free(n->eng);
+    free(n);
+    Layer *l = m->layers;
+    free(l->qkernel);
+    free(l->qrkernel);
+    free(l->qbias);
+    free(l->qrbias);
+    free(l);
+    free(m);
+}
+
+static void test_lowered(int n_models)
+{
+    bool mutated = false;
+    for (int seed = 1; seed <= n_models; seed++) {
+        rng_state = 0x9e3779b97f4a7c15ULL * (uint64_t)seed;
+        Model *m = rand_model(seed);
+        int table_reg = seed & 1;
+        Netlist *n = lower_model(m, table_reg);
+        for (int i = 0; i < n->n; i++) {
+            const Engine *e = &n->eng[i];
+            for (int h = 0; h < 2; h++) {
+                const Mvm *v = h ? &e->mvm2 : &e->mvm;
+                if (v->n_out == 0) continue;
+                char id[256];
+                snprintf(id, sizeof id, "seed %d %s %s rf %d", seed, e->name, h ? "mvm2" : "mvm", v->rf);
+                MvmPlanOpts opt = {.table_reg = table_reg, .serial = e->kind == ENG_DENSE};
+                MvmPlan *p = plan_mvm(v, &opt);
+                forms[p->form]++;
+                check(check_coverage(id, v, p) == 0, "%s: products not covered exactly once", id);
+                if (p->form != MVM_PARALLEL && !mutated) { /* the check can fail: break one word */
+                    RomWord *wd = (RomWord *)plan_word(p, 0, 0), keep = *wd;
+                    wd->w += 1;
+                    quiet = true;
+                    check(check_coverage("mutated weight", v, p) > 0, "a wrong weight goes unnoticed");
+                    *wd = keep;
+                    wd->valid = !wd->valid;
+                    check(check_coverage("mutated valid flag", v, p) > 0, "a missing product goes unnoticed");
+                    quiet = false;
+                    *wd = keep;
+                    mutated = true;
+                }
+                check_roundtrip(id, p);
+                check_counters(id, v, p);
+                check_timing(id, e, v, p, !h);
+                plan_free(p);
+            }
+        }
+        free_model(m, n);
+    }
+}
+
+/* Random words of random layouts round-trip. */
+static void test_words(void)
+{
+    int bad = 0;
+    unsigned char bits[256];
+    rng_state = 12345;
+    for (int i = 0; i < 20000; i++) {
+        RomLayout l = rom_layout(rnd(1, 12), rnd(1, 64));
+        RomWord a = {.valid = rnd(0, 1), .first = rnd(0, 1), .last = rnd(0, 1), .k = rnd(0, (1 << l.k_w) - 1)};
+        a.w = l.w_w == 64 ? (wide_t)(int64_t)rng() : (wide_t)(int64_t)(rng() % (1ull << l.w_w)) - ((wide_t)1 << (l.w_w - 1));
+        memset(bits, 2, sizeof bits);
+        rom_pack(&l, &a, bits);
+        RomWord b = rom_unpack(&l, bits);
+        if (a.valid != b.valid || a.first != b.first || a.last != b.last || a.k != b.k || a.w != b.w) bad++;
+        for (int k = 0; k < l.width; k++)
+            if (bits[k] > 1) bad++; /* every bit of the layout written, nothing beyond */
+        if (bits[l.width] != 2) bad++;
+    }
+    check(bad == 0, "random ROM words: %d do not round-trip", bad);
+}
+
+int main(void)
+{
+    test_words();
+    test_lowered(400);
+    /* the seeds must reach every form, or the test proves less than it says */
+    for (int f = 0; f < 4; f++) check(forms[f] > 0, "no product planned in form %d", f);
+    printf("plan forms: parallel %d, rom %d, regular %d, runs %d\n", forms[0], forms[1], forms[2], forms[3]);
+    printf("unit: %d passed, %d failed\n", n_pass, n_fail);
+    return n_fail ? 1 : 0;
+}
