@@ -21,6 +21,54 @@ static long long layer_mults(const Layer *l)
     return in + rec;
 }
 
+/* A weighted layer's kernel rows against its input, its reuse factor resolved and bounded;
+ * where: its JSON path for messages. */
+static void check_weights(const Model *m, Layer *l, const char *where)
+{
+    const char *f = m->path;
+    if (!l->kernel) BUG("layer %s without kernel", l->name);
+    if (l->kernel_rows != l->in_feat)
+        user_error(f, "%s.kernel: expected %d rows (the layer's input features), got %d", where, l->in_feat,
+                   l->kernel_rows);
+    long long mults = layer_mults(l);
+    int max_rf = mults > RNNC_MAX_RF ? RNNC_MAX_RF : (int)mults;
+    if (l->reuse == 0)
+        l->reuse = m->reuse < max_rf ? m->reuse : max_rf; /* the model default, capped */
+    else if (l->reuse > max_rf)
+        user_error(f, "%s.reuse_factor: %d is more than the layer's %d multiplications per %s (the maximum "
+                   "reuse factor here)", where, l->reuse, max_rf, l->in_seq ? "timestep" : "input");
+}
+
+/* The two directions of a bidirectional: the wrapper's input, their own outputs, weights and
+ * reuse factors; their names (<name>_fwd, <name>_bwd) unique among the layers. */
+static void check_bidirectional(const Model *m, Layer *l, const char *where)
+{
+    static const char *const which[2] = {"forward", "backward"};
+    for (int d = 0; d < 2; d++) {
+        Layer *s = l->dir[d];
+        char sw[64];
+        snprintf(sw, sizeof sw, "%s.%s", where, which[d]);
+        for (int j = 0; j < m->n_layers; j++)
+            if (!strcmp(m->layers[j].name, s->name))
+                user_error(m->path, "layers[%d].name: \"%s\" is already the name of the %s direction of "
+                           "layers[%d]", m->layers[j].json_index, s->name, which[d], l->json_index);
+        s->in_seq = true;
+        s->in_steps = l->in_steps;
+        s->in_feat = l->in_feat;
+        s->out_seq = l->out_seq;
+        s->out_steps = l->out_steps;
+        s->out_feat = s->units;
+        check_weights(m, s, sw);
+        FxType a = l->dir[0]->ty.result, b = l->dir[1]->ty.result;
+        if (l->merge == MERGE_MUL && (a.sgn ? a.w : a.w + 1) + (b.sgn ? b.w : b.w + 1) > 128)
+            user_error(m->path, "%s.precision: merge_mode mul of a %d-bit and a %d-bit result is too wide for exact "
+                       "arithmetic (at most 128 bits); use narrower result types", where, a.w, b.w);
+        if (s->ract == ACT_SOFTMAX || s->act == ACT_SOFTMAX)
+            user_error(m->path, "%s.%s: softmax is not supported here (use sigmoid, hard_sigmoid, tanh, "
+                       "linear or relu)", sw, s->act == ACT_SOFTMAX ? "activation" : "recurrent_activation");
+    }
+}
+
 typedef struct { int bits, limit; const char *what; } Need;
 
 /* Bits of an exact value of type t held as a signed integer. */
@@ -118,28 +166,22 @@ void check_model(Model *m)
         l->out_feat = feat;
 
         check_exact(m, l, ty);
+        if (l->kind == L_BIDIRECTIONAL)
+            for (int d = 0; d < 2; d++) check_exact(m, l->dir[d], ty);
         /* Types: shape-only layers pass their input type through. */
         if (layer_kind(l->kind)->pass_type)
             l->ty.result = ty;
         ty = l->ty.result;
 
         /* Weights against the inferred shape (parse.c checked the columns). */
+        char where[48];
+        snprintf(where, sizeof where, "layers[%d]", ix);
         if (layer_kind(l->kind)->weighted) {
-            if (!l->kernel) BUG("layer %d without kernel", i);
-            if (l->kernel_rows != l->in_feat)
-                user_error(f, "layers[%d].kernel: expected %d rows (the layer's input features), got %d", ix,
-                           l->in_feat, l->kernel_rows);
-            long long mults = layer_mults(l);
-            int max_rf = mults > RNNC_MAX_RF ? RNNC_MAX_RF : (int)mults;
-            if (l->reuse == 0)
-                l->reuse = m->reuse < max_rf ? m->reuse : max_rf; /* the model default, capped */
-            else if (l->reuse > max_rf)
-                user_error(f, "layers[%d].reuse_factor: %d is more than the layer's %d multiplications per "
-                           "%s (the maximum reuse factor here)", ix, l->reuse, max_rf,
-                           l->in_seq ? "timestep" : "input");
+            check_weights(m, l, where);
         } else if (l->reuse < 1) {
             l->reuse = 1;
         }
+        if (l->kind == L_BIDIRECTIONAL) check_bidirectional(m, l, where);
 
         /* Activations in context. */
         if (l->act == ACT_SOFTMAX && (l->kind != L_DENSE || !last))

@@ -51,7 +51,14 @@ static bool needs_wide(const Model *m)
     for (int i = 0; i < m->n_layers; i++) {
         const Layer *l = &m->layers[i];
         if (l->kind == L_FLATTEN || l->kind == L_DROPOUT) continue;
-        if (layer_bits(l, x) > 62) return true;
+        if (l->kind == L_BIDIRECTIONAL) { /* both directions, and the merge's product or sum */
+            FxType a = l->dir[0]->ty.result, b = l->dir[1]->ty.result;
+            if (layer_bits(l->dir[0], x) > 62 || layer_bits(l->dir[1], x) > 62 ||
+                mag_bits(a) + mag_bits(b) + 1 > 62 || imax(mag_bits(a), mag_bits(b)) + 2 + abs(fx_frac(a) - fx_frac(b)) > 62)
+                return true;
+        } else if (layer_bits(l, x) > 62) {
+            return true;
+        }
         x = l->ty.result;
     }
     return false;
@@ -63,12 +70,15 @@ static bool wide_raw(FxType t) { return !t.sgn && t.w >= 32; }
 static bool needs_raw64(const Model *m)
 {
     if (wide_raw(m->input_type) || wide_raw(m->out_type)) return true;
-    for (int i = 0; i < m->n_layers; i++) {
-        const LayerTypes *t = &m->layers[i].ty;
-        FxType all[] = {t->weight, t->rweight, t->bias, t->accum, t->state, t->result, t->table};
-        for (size_t k = 0; k < sizeof all / sizeof all[0]; k++)
-            if (wide_raw(all[k])) return true;
-    }
+    for (int i = 0; i < m->n_layers; i++)
+        for (int d = -1; d < 2; d++) { /* the layer, and a bidirectional's directions */
+            const Layer *l = d < 0 ? &m->layers[i] : m->layers[i].dir[d];
+            if (!l) continue;
+            const LayerTypes *t = &l->ty;
+            FxType all[] = {t->weight, t->rweight, t->bias, t->accum, t->state, t->result, t->table};
+            for (size_t k = 0; k < sizeof all / sizeof all[0]; k++)
+                if (wide_raw(all[k])) return true;
+        }
     return false;
 }
 
@@ -614,6 +624,44 @@ static void emit_recurrent_fn(FILE *f, const Layer *l, FxType xt)
     fprintf(f, "}\n\n");
 }
 
+/* A bidirectional: both directions' functions, then its own, which runs them on the same input
+ * and merges (docs/numerics.md; the backward outputs of a sequence back in timestep order). */
+static void emit_bidirectional_fn(FILE *f, const Layer *l, FxType xt)
+{
+    static const char *const modes[] = {"sum", "mul", "ave", "concat"};
+    const Layer *fw = l->dir[0], *bw = l->dir[1];
+    for (int d = 0; d < 2; d++) {
+        emit_params(f, l->dir[d]);
+        emit_recurrent_fn(f, l->dir[d], xt);
+    }
+    int S = l->return_sequences ? l->in_steps : 1, uf = fw->units, ub = bw->units;
+    int ff = fx_frac(fw->ty.result), fb = fx_frac(bw->ty.result), fm = imax(ff, fb);
+    fprintf(f, "/* %s: Bidirectional(%s) of %s_fwd and %s_bwd */\nstatic void %s_layer(const rnnc_raw *x, rnnc_raw *y)\n{\n",
+            l->name, modes[l->merge], l->name, l->name, l->name);
+    fprintf(f, "    const struct %s_params *p = &%s_params;\n", l->name, l->name);
+    fprintf(f, "    rnnc_raw fo[%d], bo[%d];\n    %s_fwd_layer(x, fo);\n    %s_bwd_layer(x, bo);\n", S * uf, S * ub,
+            l->name, l->name);
+    fprintf(f, "    for (int s = 0; s < %d; s++) {\n", S);
+    fprintf(f, "        const rnnc_raw *a = fo + s * %d, *b = bo + (%d - s) * %d;\n", uf, S - 1, ub);
+    fprintf(f, "        rnnc_raw *out = y + s * %d;\n", l->units);
+    switch (l->merge) {
+    case MERGE_CONCAT:
+        fprintf(f, "        for (int j = 0; j < %d; j++) out[j] = rnnc_cast(a[j], %d, p->result_type);\n", uf, ff);
+        fprintf(f, "        for (int j = 0; j < %d; j++) out[%d + j] = rnnc_cast(b[j], %d, p->result_type);\n", ub, uf, fb);
+        break;
+    case MERGE_MUL:
+        fprintf(f, "        for (int j = 0; j < %d; j++) out[j] = rnnc_cast((rnnc_wide)a[j] * b[j], %d, p->result_type);\n",
+                uf, ff + fb);
+        break;
+    default: /* sum; ave: the same sum read with one more fractional bit */
+        fprintf(f, "        for (int j = 0; j < %d; j++)\n", uf);
+        fprintf(f, "            out[j] = rnnc_cast(rnnc_align(a[j], %d, %d) + rnnc_align(b[j], %d, %d), %d, p->result_type);\n",
+                ff, fm, fb, fm, l->merge == MERGE_AVE ? fm + 1 : fm);
+        break;
+    }
+    fprintf(f, "    }\n}\n\n");
+}
+
 /* ---- the walk over the layers (emulate.c's run_layers), the public functions ---- */
 
 typedef struct {
@@ -635,6 +683,11 @@ static void emit_layers(FILE *f, const Model *m, RefShape *sh)
         switch (l->kind) {
         case L_DENSE: emit_dense_fn(f, l, steps, t); feat = l->units; break;
         case L_ACTIVATION: emit_activation_fn(f, l, steps, feat, fx_frac(t)); break;
+        case L_BIDIRECTIONAL:
+            emit_bidirectional_fn(f, l, t);
+            feat = l->units;
+            if (!l->return_sequences) steps = 1;
+            break;
         default:
             emit_recurrent_fn(f, l, t);
             feat = l->units;

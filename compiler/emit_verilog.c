@@ -752,7 +752,7 @@ static void module_open(Out *o, const Engine *e)
           e->vec_in ? "s_vec" : "", e->vec_in && e->vec_out ? " and " : "", e->vec_out ? "m_vec" : "");
     if (e->latency) w(o, "// A job accepted in cycle c has its result on m_axis from cycle c+%d.\n", e->latency);
     w(o, "`resetall\n`timescale 1ns / 1ps\n`default_nettype none\n\n");
-    bool tables = e->kind != ENG_FLATTEN && e->kind != ENG_REVERSE;
+    bool tables = e->kind != ENG_FLATTEN && e->kind != ENG_REVERSE && e->kind != ENG_BUFFER;
     w(o, "module %s #(\n", e->name);
     if (!tables) w(o, "    /* verilator lint_off UNUSEDPARAM */\n");
     w(o, "    parameter MEM_PATH = \"mem/\"  // where the $readmemh tables are%s\n", tables ? "" : " (none here)");
@@ -1255,6 +1255,34 @@ static void emit_reverse(Out *o, const Engine *e)
     stream_inst(o, "rnnc_reverse", e);
 }
 
+/* BUFFER: REVERSE's timing, in order (a bidirectional's forward branch keeps pace with the
+ * backward one's REVERSE) */
+static void emit_buffer(Out *o, const Engine *e)
+{
+    int bw = e->in_n * e->in_t.w, T = e->steps, iw = clog2i(T + 1), aw = clog2i(T) < 1 ? 1 : clog2i(T);
+    w(o, "\n    // ---- fill %d beats, then send them in order\n", T);
+    w(o, "    reg draining, valid_r, last_r;\n    reg [%d:0] wr_idx;\n    reg [%d:0] rd_idx;\n", aw - 1, iw - 1);
+    w(o, "    assign m_axis_tvalid = valid_r;\n    assign m_axis_tlast = last_r;\n");
+    w(o, "    reg [%d:0] mem [0:%d];\n    reg [%d:0] out_reg;\n    assign m_axis_tdata = out_reg;\n", bw - 1, T - 1, bw - 1);
+    w(o, "    assign s_axis_tready = !draining;\n    wire start = s_axis_tvalid && s_axis_tready;\n");
+    w(o, "    wire sent = m_axis_tvalid && m_axis_tready;\n");
+    w(o, "    always @(posedge clk) begin\n");
+    w(o, "        if (start) mem[wr_idx] <= s_axis_tdata;\n");
+    w(o, "        if (rst) begin\n            draining <= 1'b0;\n            valid_r <= 1'b0;\n            wr_idx <= %d'd0;\n        end else begin\n", aw);
+    w(o, "            if (sent) begin\n");
+    w(o, "                if (rd_idx != %d'd%d) begin\n", iw, T);
+    w(o, "                    out_reg <= mem[rd_idx[%d:0]];\n                    last_r <= rd_idx == %d'd%d;\n", aw - 1, iw, T - 1);
+    w(o, "                    rd_idx <= rd_idx + %d'd1;\n", iw);
+    w(o, "                end else begin\n                    valid_r <= 1'b0;\n                    draining <= 1'b0;\n                end\n            end\n");
+    w(o, "            if (start) begin\n");
+    w(o, "                if (s_axis_tlast) begin\n");
+    w(o, "                    draining <= 1'b1;\n                    valid_r <= 1'b1;\n");
+    w(o, "                    out_reg <= %s;\n", T == 1 ? "s_axis_tdata" : "mem[0]");
+    w(o, "                    last_r <= %d;\n                    rd_idx <= %d'd1;\n                    wr_idx <= %d'd0;\n", T == 1, iw, aw);
+    w(o, "                end else wr_idx <= wr_idx + %d'd1;\n            end\n", aw);
+    w(o, "        end\n    end\n");
+}
+
 /* Softmax's outputs: e_j * inv, cast to the result type, written when the job is done. */
 static void softmax_products(Out *o, const Engine *e)
 {
@@ -1327,8 +1355,10 @@ static void merge_open(Out *o, const Engine *e)
     fx_format(e->in_t, ta, sizeof ta);
     fx_format(e->in1_t, tb, sizeof tb);
     fx_format(e->out_t, to, sizeof to);
-    w(o, "//\n// s_axis: %d x %s; s1_axis: %d x %s; m_axis: %d x %s, the elementwise sum\n", e->in_n, ta,
-      e->in_n, tb, e->out_n, to);
+    static const char *const what[] = {"the elementwise sum", "the elementwise product", "the elementwise mean",
+                                       "s_axis then s1_axis"};
+    w(o, "//\n// s_axis: %d x %s; s1_axis: %d x %s; m_axis: %d x %s, %s\n", e->in_n, ta, e->in1_n, tb, e->out_n, to,
+      what[e->merge]);
     w(o, "// A job accepted in cycle c (both inputs taken) has its result on m_axis from cycle c+%d.\n", e->latency);
     w(o, "`resetall\n`timescale 1ns / 1ps\n`default_nettype none\n\n");
     w(o, "module %s #(\n    /* verilator lint_off UNUSEDPARAM */\n", e->name);
@@ -1337,7 +1367,7 @@ static void merge_open(Out *o, const Engine *e)
     w(o, "    input  wire s_axis_tvalid,\n    output wire s_axis_tready,\n    input  wire [%d:0] s_axis_tdata,\n"
          "    input  wire s_axis_tlast,\n", e->in_n * e->in_t.w - 1);
     w(o, "    input  wire s1_axis_tvalid,\n    output wire s1_axis_tready,\n    input  wire [%d:0] s1_axis_tdata,\n"
-         "    input  wire s1_axis_tlast,\n", e->in_n * e->in1_t.w - 1);
+         "    input  wire s1_axis_tlast,\n", e->in1_n * e->in1_t.w - 1);
     w(o, "    output wire m_axis_tvalid,\n    input  wire m_axis_tready,\n    output wire [%d:0] m_axis_tdata,\n"
          "    output wire m_axis_tlast\n);\n", e->out_n * e->out_t.w - 1);
 }
@@ -1345,9 +1375,10 @@ static void merge_open(Out *o, const Engine *e)
 static void emit_merge(Out *o, const Engine *e)
 {
     FxType a = e->in_t, b = e->in1_t, y = e->out_t;
-    w(o, "    rnnc_merge_add #(.N(%d), .A_W(%d), .A_F(%d), .A_SIGNED(%d), .B_W(%d), .B_F(%d), .B_SIGNED(%d), "
-         ".OUT_W(%d), .OUT_F(%d), .OUT_SIGNED(%d), .ROUND(%d), .SATURATE(%d)) u_add (\n",
-      e->in_n, a.w, fx_frac(a), a.sgn, b.w, fx_frac(b), b.sgn, y.w, fx_frac(y), y.sgn, y.q, y.o);
+    w(o, "    rnnc_merge_add #(.OP(%d), .N(%d), .NB(%d), .A_W(%d), .A_F(%d), .A_SIGNED(%d), .B_W(%d), .B_F(%d), "
+         ".B_SIGNED(%d), .OUT_W(%d), .OUT_F(%d), .OUT_SIGNED(%d), .ROUND(%d), .SATURATE(%d)) u_add (\n",
+      (int)e->merge, e->in_n, e->in1_n, a.w, fx_frac(a), a.sgn, b.w, fx_frac(b), b.sgn, y.w, fx_frac(y), y.sgn, y.q,
+      y.o);
     w(o, "        .clk(clk), .rst(rst),\n");
     w(o, "        .s0_axis_tvalid(s_axis_tvalid), .s0_axis_tready(s_axis_tready), .s0_axis_tdata(s_axis_tdata), "
          ".s0_axis_tlast(s_axis_tlast),\n");
@@ -1376,6 +1407,7 @@ static void emit_engine(const Netlist *n, const Engine *e, const char *dir)
     case ENG_ACT: emit_act_engine(&o, e); break;
     case ENG_SOFTMAX: emit_softmax(&o, e); break;
     case ENG_MERGE: emit_merge(&o, e); break;
+    case ENG_BUFFER: emit_buffer(&o, e); break;
     }
     module_close(&o);
     xfclose(o.f);

@@ -54,21 +54,33 @@ static double dget(const double *v, size_t i) { return v ? v[i] : 0.0; }
 
 static EmuObserver *obs;
 static const Layer *obs_layers;
+static int obs_n;
 
 void emulate_observe(EmuObserver *o, const Model *m)
 {
     obs = o;
     obs_layers = o ? m->layers : NULL;
+    obs_n = o ? m->n_layers : 0;
+}
+
+/* The model layer a value belongs to: a bidirectional's directions report as the wrapper. */
+static int obs_index(const Layer *l)
+{
+    for (int i = 0; i < obs_n; i++)
+        if (l == &obs_layers[i] || (obs_layers[i].kind == L_BIDIRECTIONAL &&
+                                    (l == obs_layers[i].dir[0] || l == obs_layers[i].dir[1])))
+            return i;
+    BUG("observer: layer %s is not the model's", l->name);
 }
 
 static void see_d(const Layer *l, Tensor tn, double v)
 {
-    if (obs && obs->on_float) obs->on_float(obs, (int)(l - obs_layers), tn, v);
+    if (obs && obs->on_float) obs->on_float(obs, obs_index(l), tn, v);
 }
 
 static void see_q(const Layer *l, Tensor tn, int64_t raw, FxType t, bool overflow)
 {
-    if (obs && obs->on_fixed) obs->on_fixed(obs, (int)(l - obs_layers), tn, fx_to_double(raw, t), overflow);
+    if (obs && obs->on_fixed) obs->on_fixed(obs, obs_index(l), tn, fx_to_double(raw, t), overflow);
 }
 
 /* fx_cast, reported to the observer as a value of tensor tn (with whether it overflowed) */
@@ -402,6 +414,60 @@ static Act recurrent_d(const Layer *l, const Act *x)
     return y;
 }
 
+/* ---- bidirectional: both directions on the same input, merged (docs/numerics.md) ---- */
+
+/* The backward direction's outputs with return_sequences come last step first: element i of
+ * step s of the merged sequence is at step T-1-s. */
+static size_t bwd_index(const Act *b, int s, int j) { return (size_t)(b->steps - 1 - s) * (size_t)b->feat + (size_t)j; }
+
+static Act bidirectional_q(const Layer *l, const Act *x)
+{
+    Act f = recurrent_q(l->dir[0], x), b = recurrent_q(l->dir[1], x);
+    Act y = new_act(f.seq, f.steps, l->units, true);
+    FxType R = l->ty.result;
+    y.t = R;
+    int ff = fx_frac(f.t), fb = fx_frac(b.t), fm = ff > fb ? ff : fb;
+    for (int s = 0; s < f.steps; s++) {
+        int64_t *out = y.q + (size_t)s * (size_t)l->units;
+        const int64_t *a = f.q + (size_t)s * (size_t)f.feat;
+        for (int j = 0; j < f.feat; j++) {
+            int64_t c = l->merge == MERGE_CONCAT ? 0 : b.q[bwd_index(&b, s, j)]; /* concat: b may be narrower */
+            wide_t sum = align(a[j], ff, fm) + align(c, fb, fm);
+            switch (l->merge) {
+            case MERGE_SUM: out[j] = fx_cast(sum, fm, R); break;
+            case MERGE_AVE: out[j] = fx_cast(sum, fm + 1, R); break;  /* (a + b) * 0.5, exact */
+            case MERGE_MUL: out[j] = fx_cast((wide_t)a[j] * c, ff + fb, R); break;
+            case MERGE_CONCAT: out[j] = fx_cast(a[j], ff, R); break;
+            }
+        }
+        if (l->merge == MERGE_CONCAT)
+            for (int j = 0; j < b.feat; j++) out[f.feat + j] = fx_cast(b.q[bwd_index(&b, s, j)], fb, R);
+    }
+    free_act(&f);
+    free_act(&b);
+    return y;
+}
+
+static Act bidirectional_d(const Layer *l, const Act *x)
+{
+    Act f = recurrent_d(l->dir[0], x), b = recurrent_d(l->dir[1], x);
+    Act y = new_act(f.seq, f.steps, l->units, false);
+    for (int s = 0; s < f.steps; s++) {
+        double *out = y.d + (size_t)s * (size_t)l->units;
+        const double *a = f.d + (size_t)s * (size_t)f.feat;
+        for (int j = 0; j < f.feat; j++) {
+            double c = l->merge == MERGE_CONCAT ? 0 : b.d[bwd_index(&b, s, j)];
+            out[j] = l->merge == MERGE_SUM ? a[j] + c : l->merge == MERGE_AVE ? (a[j] + c) * 0.5
+                   : l->merge == MERGE_MUL ? a[j] * c : a[j];
+        }
+        if (l->merge == MERGE_CONCAT)
+            for (int j = 0; j < b.feat; j++) out[f.feat + j] = b.d[bwd_index(&b, s, j)];
+    }
+    free_act(&f);
+    free_act(&b);
+    return y;
+}
+
 /* ---- the layer walk ---- */
 
 static Act run_layers(const Model *m, Act x, bool fixed)
@@ -418,6 +484,10 @@ static Act run_layers(const Model *m, Act x, bool fixed)
         case L_SIMPLE_RNN:
             if (!x.seq) BUG("layer %s: recurrent layer on a non-sequence", l->name);
             y = fixed ? recurrent_q(l, &x) : recurrent_d(l, &x);
+            break;
+        case L_BIDIRECTIONAL:
+            if (!x.seq) BUG("layer %s: recurrent layer on a non-sequence", l->name);
+            y = fixed ? bidirectional_q(l, &x) : bidirectional_d(l, &x);
             break;
         case L_FLATTEN: /* timestep-major: the buffer is already in that order */
             x.feat *= x.steps;

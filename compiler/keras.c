@@ -142,6 +142,9 @@ typedef struct {
     const cJSON *cfg;           /* its config object */
     int index;                  /* position in the config's layer list */
     char v3key[96];             /* its group under layers/ in the Keras 3 weights layout (by class) */
+    int half;                   /* a Bidirectional's direction: 1 forward, 2 backward (the first or
+                                 * second half of the legacy layout's weight_names); else 0 */
+    const char *wgroup;         /* legacy layout: the weight group when not kname (the wrapper's) */
 } KLayer;
 
 typedef struct {
@@ -393,14 +396,21 @@ static int layer_weights(const Ctx *c, const KLayer *l, bool recurrent, Arr *out
         H5Gclose(g);
         return n;
     }
-    if (!h5_has(c->wroot, l->kname))
-        werr(c, l, "no weights found (no group '%s'%s)", l->kname, c->wroot != c->h5 ? " in model_weights" : "");
-    hid_t g = H5Gopen2(c->wroot, l->kname, H5P_DEFAULT);
+    const char *gname = l->wgroup ? l->wgroup : l->kname;
+    if (!h5_has(c->wroot, gname))
+        werr(c, l, "no weights found (no group '%s'%s)", gname, c->wroot != c->h5 ? " in model_weights" : "");
+    hid_t g = H5Gopen2(c->wroot, gname, H5P_DEFAULT);
     if (g < 0) werr(c, l, "cannot open its weight group (file corrupt?)");
     char **names = attr_list(c, g, "weight_names", &n);
     if (!names) werr(c, l, "its weight group has no weight_names attribute");
+    int first = 0;
+    if (l->half) { /* a Bidirectional's arrays: the forward layer's, then the backward one's */
+        if (n % 2) werr(c, l, "the Bidirectional '%s' has %d weight arrays, expected two equal halves", gname, n);
+        n /= 2;
+        first = l->half == 2 ? n : 0;
+    }
     if (n > max) werr(c, l, "%d weight arrays, expected at most %d", n, max);
-    for (int i = 0; i < n; i++) read_arr(c, l, g, names[i], &out[i]);
+    for (int i = 0; i < n; i++) read_arr(c, l, g, names[first + i], &out[i]);
     H5Gclose(g);
     return n;
 }
@@ -812,6 +822,8 @@ static void add_weights(Ctx *c, KLayer *l, cJSON *o, bool rec, int gates, int un
     for (int i = 0; i < n; i++) free(w[i].v);
 }
 
+static cJSON *build_bidirectional(Ctx *c, KLayer *l, cJSON *o, int *feat, int *steps, bool *seq);
+
 /* One Keras layer as an rnnc layer (or NULL when it folds away). feat/seq: the input shape,
  * updated to the output's. */
 static cJSON *build_layer(Ctx *c, KLayer *l, const char *name, int *feat, int *steps, bool *seq, bool last,
@@ -823,6 +835,7 @@ static cJSON *build_layer(Ctx *c, KLayer *l, const char *name, int *feat, int *s
     cJSON_AddStringToObject(o, "name", name);
     LayerKind kind;
     if (!layer_kind_by_name(type, &kind)) BUG("class %s", l->cls);
+    if (kind == L_BIDIRECTIONAL) return build_bidirectional(c, l, o, feat, steps, seq);
     bool rec = layer_kind(kind)->recurrent;
     if (layer_kind(kind)->weighted) {
         const cJSON *u = get(l->cfg, "units");
@@ -911,6 +924,69 @@ static cJSON *build_layer(Ctx *c, KLayer *l, const char *name, int *feat, int *s
         kerr(c, l, "softmax is supported only as the activation of the last layer, a Dense (a Dense with a linear "
                    "activation followed by this as the last layer is folded into one)");
     cJSON_AddStringToObject(o, "activation", act_name(a));
+    return o;
+}
+
+/* A Bidirectional's direction d (0 forward, 1 backward) as a KLayer: its class and config from
+ * "layer" (the forward one; the backward one is its copy with go_backwards flipped unless
+ * "backward_layer" is given), its weights in the wrapper's (docs/keras.md). */
+static KLayer direction_of(Ctx *c, const KLayer *l, int d)
+{
+    const cJSON *in = get(l->cfg, d ? "backward_layer" : "layer");
+    if (d && !in) in = get(l->cfg, "layer");
+    const char *icls = cJSON_IsObject(in) ? str_of(in, "class_name") : NULL;
+    const cJSON *icfg = cJSON_IsObject(in) ? get(in, "config") : NULL;
+    if (!icls || !cJSON_IsObject(icfg)) kerr(c, l, "has no %s layer configuration", d ? "backward" : "forward");
+    LayerKind k;
+    if (!layer_kind_by_keras(icls, &k) || !layer_kind(k)->recurrent)
+        kerr(c, l, "wraps %.40s; rnnc reads a Bidirectional around LSTM, GRU or SimpleRNN", icls);
+    KLayer s = *l;
+    s.cls = icls;
+    s.cfg = icfg;
+    const char *nm = str_of(icfg, "name");
+    s.kname = nm ? nm : l->kname;
+    SNPRINTF(s.v3key, sizeof s.v3key, "%.80s/%s", l->v3key, d ? "backward_layer" : "forward_layer");
+    s.half = d + 1;
+    s.wgroup = l->kname;
+    bool gb = bool_of(c, &s, "go_backwards", false);
+    /* the forward layer's go_backwards is False, an explicit backward layer's True */
+    if ((d == 0 || get(l->cfg, "backward_layer")) && gb != (d == 1))
+        kerr(c, l, "its %s layer has go_backwards=%s, which rnnc does not read (wrap a layer without "
+                   "go_backwards)", d ? "backward" : "forward", gb ? "True" : "False");
+    return s;
+}
+
+static cJSON *build_bidirectional(Ctx *c, KLayer *l, cJSON *o, int *feat, int *steps, bool *seq)
+{
+    static const char *const modes[] = {"concat", "sum", "mul", "ave", NULL};
+    const cJSON *mm = get(l->cfg, "merge_mode");
+    if (!cJSON_IsString(mm)) kerr(c, l, "merge_mode None (two outputs) is not supported; use concat, sum, mul or ave");
+    int mode = 0;
+    while (modes[mode] && strcmp(modes[mode], mm->valuestring)) mode++;
+    if (!modes[mode]) kerr(c, l, "merge_mode '%.40s' is not supported (concat, sum, mul, ave)", mm->valuestring);
+    cJSON_AddStringToObject(o, "merge_mode", modes[mode]);
+    int units[2] = {0, 0};
+    bool rs[2] = {false, false};
+    for (int d = 0; d < 2; d++) {
+        KLayer s = direction_of(c, l, d);
+        int f = *feat, st = *steps;
+        bool sq = *seq;
+        cJSON *sub = build_layer(c, &s, "direction", &f, &st, &sq, false, false);
+        units[d] = f;
+        rs[d] = sq;
+        cJSON_DeleteItemFromObjectCaseSensitive(sub, "name");
+        cJSON_DeleteItemFromObjectCaseSensitive(sub, "return_sequences");
+        cJSON_DeleteItemFromObjectCaseSensitive(sub, "go_backwards");
+        cJSON_AddItemToObject(o, d ? "backward" : "forward", sub);
+    }
+    if (rs[0] != rs[1]) kerr(c, l, "its forward and backward layers differ in return_sequences");
+    if (mode && units[0] != units[1])
+        kerr(c, l, "merge_mode %s with forward units %d and backward units %d (they must be equal)", modes[mode],
+             units[0], units[1]);
+    add_bool(o, "return_sequences", rs[0]);
+    *feat = mode ? units[0] : units[0] + units[1];
+    *seq = rs[0];
+    if (!*seq) *steps = 1;
     return o;
 }
 

@@ -266,6 +266,14 @@ static bool has_types(const cJSON *layer)
  * activation ("<layer>_<activation>"): only its output and table types apply. */
 static void apply_entry(const Cfg *c, cJSON *layer, const cJSON *e, const char *path, bool act_only)
 {
+    if (!strcmp(ltype(layer), "bidirectional")) { /* an entry for a Bidirectional: both directions */
+        static const char *const dirs[] = {"forward", "backward"};
+        for (int d = 0; d < 2; d++) {
+            cJSON *sub = cJSON_GetObjectItemCaseSensitive(layer, dirs[d]);
+            if (cJSON_IsObject(sub)) apply_entry(c, sub, e, path, act_only);
+        }
+        return;
+    }
     char kp[256], pp[256];
     if (!cJSON_IsObject(e)) cerr(c, path, "expected an object (keys Precision, ReuseFactor, table_size, table_t)");
     for (const cJSON *k = e->child; k; k = k->next) {

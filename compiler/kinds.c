@@ -17,6 +17,7 @@ static const char *const keys_rnn[] = {WEIGHTED, RECURRENT, NULL};
 static const char *const keys_none[] = {NULL};
 static const char *const keys_dropout[] = {"rate", NULL};
 static const char *const keys_activation[] = {"activation", "precision", "table_size", NULL};
+static const char *const keys_bidirectional[] = {"merge_mode", "return_sequences", "forward", "backward", "precision", NULL};
 
 #define RECURRENT_ENGINES "[REVERSE when go_backwards] + [PROJ (a DENSE) when reuse factor 1] + CELL"
 
@@ -37,12 +38,17 @@ const LayerKindInfo layer_kinds[L_KIND_COUNT] = {
                    .engines = "nothing"},
     [L_ACTIVATION] = {.name = "activation", .keras = {"Activation", "ReLU", "Softmax"}, .keys = keys_activation,
                       .gates = 1, .needs_act = true, .shape = SHAPE_KEEP, .max_engines = 1, .engines = "ACT"},
+    /* units = the merged width (parse.c); the two directions are layers of their own (dir[]) */
+    [L_BIDIRECTIONAL] = {.name = "bidirectional", .keras = {"Bidirectional"}, .keys = keys_bidirectional, .gates = 1,
+                         .shape = SHAPE_RECURRENT, .max_engines = 9,
+                         .engines = "BUFFER + [PROJ] + CELL [+ BUFFER] beside REVERSE + [PROJ] + CELL [+ REVERSE], "
+                                    "joined by a MERGE"},
 };
 
 const char *const engine_kind_names[ENG_KIND_COUNT] = {
     [ENG_DENSE] = "dense",     [ENG_CELL] = "cell",         [ENG_FLATTEN] = "flatten",
     [ENG_REVERSE] = "reverse", [ENG_ACT] = "activation",    [ENG_SOFTMAX] = "softmax",
-    [ENG_MERGE] = "merge",
+    [ENG_MERGE] = "merge",     [ENG_BUFFER] = "buffer",
 };
 
 const LayerKindInfo *layer_kind(LayerKind k)

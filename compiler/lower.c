@@ -335,10 +335,49 @@ PortRef lower_merge(Netlist *n, const Layer *l, PortRef a, PortRef b, FxType out
     e->in_n = pa ? pa->out_n : m->features;
     e->in_t = pa ? pa->out_t : m->input_type;
     e->in1_t = pb ? pb->out_t : m->input_type;
+    e->in1_n = pb ? pb->out_n : m->features;
     e->out_n = e->in_n;
     e->out_t = out_t;
     e->latency = 1; /* the sum, cast, registered (rnnc_merge_add) */
     return (PortRef){n->n - 1, 0};
+}
+
+/* A whole sequence held and sent again (REVERSE: last first; BUFFER: in order) */
+static Engine *lower_seq_store(Netlist *n, EngineKind kind, const Layer *l, const char *role, int steps, int feat,
+                               FxType t)
+{
+    Engine *e = new_engine(n, kind, l, role);
+    e->steps = steps;
+    e->in_n = e->out_n = feat;
+    e->in_t = e->out_t = t;
+    return e;
+}
+
+/* Bidirectional: the input stream forks to the two directions, side by side, and a MERGE
+ * joins them. A fork has no buffer and the backward cell cannot start before the last
+ * timestep has arrived (its REVERSE holds the sequence), so the forward branch holds the
+ * sequence too (BUFFER, in order): both take the input at full rate and their cells overlap.
+ * With return_sequences the backward outputs come last first; a second REVERSE turns them
+ * back, and a second BUFFER holds the forward outputs as long. */
+static void lower_bidirectional(Netlist *n, const Layer *l, FxType *cur_t)
+{
+    PortRef in = n->out, side[2];
+    const char *role[2][2] = {{"fbuf", "fobuf"}, {"rev", "orev"}};
+    for (int d = 0; d < 2; d++) {
+        const Layer *s = l->dir[d];
+        EngineKind store = d ? ENG_REVERSE : ENG_BUFFER;
+        FxType t;
+        n->out = in;
+        lower_seq_store(n, store, s, role[d][0], l->in_steps, l->in_feat, *cur_t);
+        lower_cell(n, s, *cur_t, &t);
+        if (l->return_sequences) lower_seq_store(n, store, s, role[d][1], l->in_steps, s->units, t);
+        side[d] = n->out;
+    }
+    n->out = lower_merge(n, l, side[0], side[1], l->ty.result);
+    Engine *e = &n->eng[n->out.eng];
+    e->merge = l->merge;
+    e->out_n = l->units;
+    *cur_t = l->ty.result;
 }
 
 /* One layer's engines on the design's output stream; cur_t: the stream's type. */
@@ -380,6 +419,9 @@ static void lower_layer(Netlist *n, const Layer *l, FxType *cur_t)
         }
         lower_cell(n, l, *cur_t, cur_t);
         break;
+    case L_BIDIRECTIONAL:
+        lower_bidirectional(n, l, cur_t);
+        break;
     }
 }
 
@@ -409,7 +451,7 @@ static void check_graph(const Netlist *n)
             int p = e->in[j].eng;
             int w = p == RNNC_INPUT ? m->features : n->eng[p].out_n;
             FxType t = p == RNNC_INPUT ? m->input_type : n->eng[p].out_t;
-            if (w != e->in_n || !fx_equal(t, j ? e->in1_t : e->in_t))
+            if (w != (j ? e->in1_n : e->in_n) || !fx_equal(t, j ? e->in1_t : e->in_t))
                 BUG("netlist: %s input %d does not match its producer", e->name, j);
         }
         Sink sk;

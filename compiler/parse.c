@@ -429,6 +429,65 @@ static void parse_weights(const Parser *p, const cJSON *obj, const char *path, L
     parse_bias(p, obj, path, l, cols, why);
 }
 
+/* One direction of a bidirectional: a recurrent layer object without name, return_sequences
+ * (the wrapper's) or go_backwards (the direction's). */
+static Layer *parse_direction(const Parser *p, const Model *m, const cJSON *obj, const char *path, Layer *bi, int d)
+{
+    static const char *const which[2] = {"forward", "backward"}, *const suffix[2] = {"fwd", "bwd"};
+    static const char *const own[] = {"name", "return_sequences", "go_backwards", NULL};
+    char kp[PATH_MAX_LEN], tp[PATH_MAX_LEN];
+    key_path(kp, path, which[d]);
+    const cJSON *it = get(obj, which[d]);
+    if (!it) jerr(p, kp, "missing (the %s layer: an lstm, gru or simple_rnn object)", which[d]);
+    if (!cJSON_IsObject(it)) jerr(p, kp, "expected a layer object (lstm, gru or simple_rnn), got %s", describe(it));
+    Layer *l = xcalloc(1, sizeof *l);
+    l->kind = want_kind(p, it, kp);
+    key_path(tp, kp, "type");
+    if (!layer_kind(l->kind)->recurrent)
+        jerr(p, tp, "a %s layer cannot be a direction of a bidirectional (expected lstm, gru or simple_rnn)",
+             layer_kind_name(l->kind));
+    for (int i = 0; own[i]; i++)
+        if (get(it, own[i])) {
+            key_path(tp, kp, own[i]);
+            jerr(p, tp, "not allowed here (the bidirectional layer's %s applies)",
+                 i == 0 ? "name, with _fwd/_bwd," : i == 1 ? "return_sequences" : "direction");
+        }
+    l->json_index = bi->json_index;
+    snprintf(l->name, sizeof l->name, "%.*s_%s", RNNC_NAME_MAX - 5, bi->name, suffix[d]); /* checked: fits */
+    parse_layer_options(p, m, it, kp, l);
+    parse_weights(p, it, kp, l);
+    l->return_sequences = bi->return_sequences;
+    l->go_backwards = d == 1;
+    return l;
+}
+
+static void parse_bidirectional(const Parser *p, const Model *m, const cJSON *obj, const char *path, Layer *l)
+{
+    static const char *const modes[] = {"sum", "mul", "ave", "concat", NULL};
+    char kp[PATH_MAX_LEN], tmp[64];
+    if (strlen(l->name) > RNNC_NAME_MAX - 5) {
+        key_path(kp, path, "name");
+        jerr(p, kp, "too long for a bidirectional layer (at most %d characters: its directions are named "
+                    "<name>_fwd and <name>_bwd)", RNNC_NAME_MAX - 5);
+    }
+    l->merge = MERGE_CONCAT;
+    key_path(kp, path, "merge_mode");
+    const cJSON *it = get(obj, "merge_mode");
+    if (it) {
+        const char *s = want_string(p, it, kp, "a merge mode");
+        int i = 0;
+        while (modes[i] && strcmp(modes[i], s)) i++;
+        if (!modes[i]) jerr(p, kp, "unknown merge mode \"%s\" (supported: concat, sum, mul, ave)", show(s, tmp, sizeof tmp));
+        l->merge = (MergeMode)i;
+    }
+    for (int d = 0; d < 2; d++) l->dir[d] = parse_direction(p, m, obj, path, l, d);
+    int uf = l->dir[0]->units, ub = l->dir[1]->units;
+    if (l->merge != MERGE_CONCAT && uf != ub)
+        jerr(p, kp, "%s needs both directions with the same units, got forward %d and backward %d (concat "
+                    "takes any)", modes[l->merge], uf, ub);
+    l->units = l->merge == MERGE_CONCAT ? uf + ub : uf;
+}
+
 static void parse_layer(const Parser *p, const Model *m, const cJSON *obj, int index, Layer *l)
 {
     char path[PATH_MAX_LEN], kp[PATH_MAX_LEN];
@@ -445,6 +504,7 @@ static void parse_layer(const Parser *p, const Model *m, const cJSON *obj, int i
     }
     parse_layer_options(p, m, obj, path, l);
     if (layer_kind(l->kind)->weighted) parse_weights(p, obj, path, l);
+    if (l->kind == L_BIDIRECTIONAL) parse_bidirectional(p, m, obj, path, l);
 }
 
 /* ---- the file ---- */

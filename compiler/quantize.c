@@ -39,14 +39,27 @@ static int64_t *quantize_array(const Model *m, const Layer *l, const char *what,
     return q;
 }
 
+/* pfx: "" or the direction of a bidirectional ("forward.") for messages */
+static void quantize_layer(const Model *m, Layer *l, const char *pfx)
+{
+    static const char *const what[] = {"kernel", "recurrent_kernel", "bias", "bias[1]"};
+    char wn[4][40];
+    for (int k = 0; k < 4; k++) snprintf(wn[k], sizeof wn[k], "%s%s", pfx, what[k]);
+    size_t cols = (size_t)l->gates * (size_t)l->units;
+    l->qkernel = quantize_array(m, l, wn[0], l->kernel, (size_t)l->in_feat * cols, l->ty.weight);
+    l->qrkernel = quantize_array(m, l, wn[1], l->rkernel, (size_t)l->units * cols, l->ty.rweight);
+    l->qbias = quantize_array(m, l, wn[2], l->bias, cols, l->ty.bias);
+    l->qrbias = quantize_array(m, l, wn[3], l->rbias, cols, l->ty.bias);
+}
+
 void quantize_model(Model *m)
 {
     for (int i = 0; i < m->n_layers; i++) {
         Layer *l = &m->layers[i];
-        size_t cols = (size_t)l->gates * (size_t)l->units;
-        l->qkernel = quantize_array(m, l, "kernel", l->kernel, (size_t)l->in_feat * cols, l->ty.weight);
-        l->qrkernel = quantize_array(m, l, "recurrent_kernel", l->rkernel, (size_t)l->units * cols, l->ty.rweight);
-        l->qbias = quantize_array(m, l, "bias", l->bias, cols, l->ty.bias);
-        l->qrbias = quantize_array(m, l, "bias[1]", l->rbias, cols, l->ty.bias);
+        quantize_layer(m, l, "");
+        if (l->kind == L_BIDIRECTIONAL) {
+            quantize_layer(m, l->dir[0], "forward.");
+            quantize_layer(m, l->dir[1], "backward.");
+        }
     }
 }

@@ -68,14 +68,16 @@ wide_t fx_trunc0_shift(wide_t v, int shift);
 /* ---- model: the IR every stage shares ---- */
 
 typedef enum { ACT_LINEAR, ACT_RELU, ACT_SIGMOID, ACT_TANH, ACT_HARD_SIGMOID, ACT_SOFTMAX } ActKind;
-typedef enum { L_DENSE, L_LSTM, L_GRU, L_SIMPLE_RNN, L_FLATTEN, L_DROPOUT, L_ACTIVATION } LayerKind;
-#define L_KIND_COUNT (L_ACTIVATION + 1)     /* the last kind + 1 */
+typedef enum { L_DENSE, L_LSTM, L_GRU, L_SIMPLE_RNN, L_FLATTEN, L_DROPOUT, L_ACTIVATION, L_BIDIRECTIONAL } LayerKind;
+#define L_KIND_COUNT (L_BIDIRECTIONAL + 1)  /* the last kind + 1 */
+/* How a bidirectional layer joins its two directions (docs/numerics.md) */
+typedef enum { MERGE_SUM, MERGE_MUL, MERGE_AVE, MERGE_CONCAT } MergeMode;
 
 typedef struct {
     FxType weight, rweight, bias, accum, state, result, table;
 } LayerTypes;
 
-typedef struct {
+typedef struct Layer {
     LayerKind kind;
     char name[RNNC_NAME_MAX];   /* safe identifier (parse.c), unique (check.c) */
     int json_index;             /* position in layers[] for messages */
@@ -105,6 +107,12 @@ typedef struct {
 
     /* Quantized weights (quantize stage, fixed.c): raw integers of ty.weight etc. */
     int64_t *qkernel, *qrkernel, *qbias, *qrbias;
+
+    /* bidirectional: its two recurrent layers (forward, backward: go_backwards, named
+     * <name>_fwd and <name>_bwd, return_sequences the wrapper's) and how they are merged
+     * into ty.result; units is the merged width */
+    struct Layer *dir[2];
+    MergeMode merge;
 } Layer;
 
 typedef struct {
@@ -368,8 +376,8 @@ void plan_free(MvmPlan *p);
 const RomWord *plan_word(const MvmPlan *p, int slot, int m);
 void plan_rom_bits(const MvmPlan *p, int s, int m, unsigned char *bits); /* rom_w bits */
 
-typedef enum { ENG_DENSE, ENG_CELL, ENG_FLATTEN, ENG_REVERSE, ENG_ACT, ENG_SOFTMAX, ENG_MERGE } EngineKind;
-#define ENG_KIND_COUNT (ENG_MERGE + 1)      /* the last kind + 1 */
+typedef enum { ENG_DENSE, ENG_CELL, ENG_FLATTEN, ENG_REVERSE, ENG_ACT, ENG_SOFTMAX, ENG_MERGE, ENG_BUFFER } EngineKind;
+#define ENG_KIND_COUNT (ENG_BUFFER + 1)      /* the last kind + 1 */
 
 /* The netlist is a graph: every engine names the stream each of its inputs comes from, a
  * producer's output port. A stream may feed several inputs (a fork: the top gives each its
@@ -387,7 +395,9 @@ typedef struct {
     EngineKind kind;
     int n_in;                            /* inputs: 1, MERGE 2 */
     PortRef in[RNNC_IN_MAX];             /* where each input comes from (producers come first) */
-    FxType in1_t;                        /* MERGE: the second input's type (in_n elements) */
+    FxType in1_t;                        /* MERGE: the second input's type (in1_n elements) */
+    int in1_n;                           /* MERGE: elements of the second input */
+    MergeMode merge;                     /* MERGE: sum (the default), mul, ave or concat */
     char name[2 * RNNC_NAME_MAX + 16];   /* Verilog module name */
     char role[16];                       /* "proj", "cell", "dense", ... */
     const Layer *layer;
@@ -398,7 +408,7 @@ typedef struct {
     Mvm mvm, mvm2;                       /* CELL GRU reset_after=false uses mvm2 */
     bool split;                          /* CELL: takes xw (accum) beats from a proj engine */
     bool emit_all;                       /* CELL: return_sequences */
-    int steps;                           /* FLATTEN / REVERSE: beats per sequence */
+    int steps;                           /* FLATTEN / REVERSE / BUFFER: beats per sequence */
     int latency;                         /* MAP engines: job start -> output valid */
     int ack_off;                         /* >0: reads s_axis_tdata in place and takes the beat
                                           * (tready) this many cycles after the job starts */

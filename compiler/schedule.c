@@ -13,6 +13,7 @@
  *     factor > 1), ack_off cycles later.
  *   FLATTEN: s_ready = !(m_valid && s_last); the last beat sets m_valid.
  *   REVERSE: fills T beats, then drains them last-first one per cycle, then fills again.
+ *   BUFFER: the same, draining them in order.
  *   MERGE (a join): a MAP engine of latency 1 whose job starts when both inputs are valid;
  *     each input is ready when the engine can start and the other input is valid.
  * Streams follow the netlist graph: a stream read by several inputs forks (rnnc_stream_fork):
@@ -46,7 +47,8 @@ static bool eng_ready(const Engine *e, const EngState *s, bool in_last)
 {
     switch (e->kind) {
     case ENG_FLATTEN: return !(s->m_valid && in_last);
-    case ENG_REVERSE: return !s->draining;
+    case ENG_REVERSE:
+    case ENG_BUFFER: return !s->draining;
     default:
         /* in-place readers take the beat when they are done reading it */
         if (e->ack_off) return s->cnt == e->latency - e->ack_off;
@@ -62,6 +64,7 @@ static void eng_step(const Engine *e, EngState *s, bool hs_in, bool valid_in, bo
         else if (hs_out) s->m_valid = false;
         return;
     case ENG_REVERSE:
+    case ENG_BUFFER: /* the same timing, only the order differs */
         if (hs_out) {
             if (s->remaining > 0) {
                 s->remaining--;
@@ -187,14 +190,15 @@ static long quiet_skip(const Netlist *n, EngState *st)
     for (int i = 0; i < n->n; i++) {
         const Engine *e = &n->eng[i];
         long c = st[i].cnt;
-        if (e->kind == ENG_FLATTEN || e->kind == ENG_REVERSE || c == 0) continue;
+        if (e->kind == ENG_FLATTEN || e->kind == ENG_REVERSE || e->kind == ENG_BUFFER || c == 0) continue;
         long k = 1; /* the largest count <= c with a behaviour of its own */
         if (e->ack_off && e->latency - e->ack_off <= c && e->latency - e->ack_off > k) k = e->latency - e->ack_off;
         if (skip < 0 || c - k < skip) skip = c - k;
     }
     if (skip <= 0) return 0;
     for (int i = 0; i < n->n; i++)
-        if (n->eng[i].kind != ENG_FLATTEN && n->eng[i].kind != ENG_REVERSE && st[i].cnt > 0) st[i].cnt -= skip;
+        if (n->eng[i].kind != ENG_FLATTEN && n->eng[i].kind != ENG_REVERSE && n->eng[i].kind != ENG_BUFFER && st[i].cnt > 0)
+            st[i].cnt -= skip;
     return skip;
 }
 

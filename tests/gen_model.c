@@ -7,7 +7,8 @@
  * simple_rnn, dense) with flatten, dropout and activation layers sprinkled in, random
  * return_sequences / go_backwards, random precisions (model-wide, per layer, per tensor), reuse
  * factors (1, 2, 3, a prime, a non-divisor, the maximum) and table sizes. --kind forces the
- * first layer's kind: lstm, gru, gru_ra0 (reset_after false), simple_rnn, dense.
+ * first layer's kind: lstm, gru, gru_ra0 (reset_after false), simple_rnn, dense, bidirectional
+ * (two random recurrent directions, a random merge mode).
  *
  * With --spec the structure is given explicitly and only the weights and inputs are random:
  *
@@ -15,7 +16,9 @@
  *    lstm u=3 rs=1 gb=1 rf=max; gru u=2 ra=0 act=tanh ract=hard_sigmoid;
  *    dense u=4 act=softmax ts=256 p=ap_fixed<18,8> pw=ap_fixed<8,2> pa=ap_fixed<24,10>"
  *
- * Layer kinds: lstm gru simple_rnn dense flatten dropout activation. Layer keys: u (units),
+ * Layer kinds: lstm gru simple_rnn dense flatten dropout activation bidirectional (its
+ * forward and backward directions are the next two layers, recurrent; its keys rs, mm
+ * (merge mode concat, sum, mul, ave), name, po/p (the merged result type)). Layer keys: u (units),
  * act, ract, rs, gb, ra (0/1), bias=0 (use_bias false), rf (number or "max"), ts (table
  * size), p (precision string), pw pr pb pa ps po pt (precision object keys weight,
  * recurrent_weight, bias, accum, state, result, table), rate, name.
@@ -30,9 +33,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { K_DENSE, K_LSTM, K_GRU, K_RNN, K_FLATTEN, K_DROPOUT, K_ACT };
+enum { K_DENSE, K_LSTM, K_GRU, K_RNN, K_FLATTEN, K_DROPOUT, K_ACT, K_BIDIR };
 static const char *const kind_names[] = {"dense", "lstm", "gru", "simple_rnn", "flatten", "dropout",
-                                         "activation"};
+                                         "activation", "bidirectional"};
+static const char *const merge_names[] = {"concat", "sum", "mul", "ave"};
 enum { P_WEIGHT, P_RWEIGHT, P_BIAS, P_ACCUM, P_STATE, P_RESULT, P_TABLE, P_COUNT };
 static const char *const pkey_names[P_COUNT] = {"weight", "recurrent_weight", "bias", "accum",
                                                 "state", "result", "table"};
@@ -54,6 +58,8 @@ typedef struct {
     char pk[P_COUNT][STR];
     double rate;
     char name[STR];
+    int merge; /* bidirectional: merge_names index, -1: omit; its directions are the next two layers */
+    int sub;   /* 1: a direction of the bidirectional before it (forward, then backward) */
 } Layer;
 
 typedef struct {
@@ -164,8 +170,32 @@ static void draw_precision(Layer *L, int ufixed_ok) {
 static void init_layer(Layer *L, int kind) {
     memset(L, 0, sizeof *L);
     L->kind = kind;
-    L->rs = L->gb = L->ra = -1;
+    L->rs = L->gb = L->ra = L->merge = -1;
     L->use_bias = 1;
+}
+
+/* A bidirectional (L, just added) and its two directions after it, of any recurrent kinds. */
+static void random_bidirectional(Model *M, Layer *L, int more, int feat) {
+    static const int kinds[] = {K_LSTM, K_GRU, K_GRU, K_RNN};
+    L->merge = rnd(4);
+    L->rs = more ? chance(0.65) : chance(0.35);
+    if (chance(0.3)) copy(L->prec, pick(model_precs, NMP));
+    if (chance(0.2)) copy(L->name, "bidi");
+    int u = 1 + rnd(5);
+    for (int d = 0; d < 2; d++) {
+        Layer *S = &M->l[M->nl++];
+        init_layer(S, kinds[rnd(4)]);
+        if (S->kind == K_GRU) S->ra = rnd(2);
+        S->sub = 1;
+        S->rs = L->rs;
+        S->units = L->merge == 0 ? 1 + rnd(5) : u;
+        if (chance(0.6)) copy(S->act, pick(rec_acts, 8));
+        if (S->kind != K_RNN && chance(0.6)) copy(S->ract, pick(gate_acts, 6));
+        draw_precision(S, 0);
+        if (chance(0.5)) S->ts = table_sizes[rnd(3)];
+        S->in = feat;
+        S->rf = draw_rf(max_rf(S));
+    }
 }
 
 static void random_model(Model *M, uint64_t seed, const char *force) {
@@ -207,8 +237,15 @@ static void random_model(Model *M, uint64_t seed, const char *force) {
         else if (!strcmp(k, "gru_ra0")) { kind = K_GRU; ra = 0; }
         else if (!strcmp(k, "simple_rnn")) kind = K_RNN;
         else if (!strcmp(k, "dense")) kind = K_DENSE;
-        else die("unknown --kind (lstm, gru, gru_ra0, simple_rnn, dense)", k);
+        else if (!strcmp(k, "bidirectional")) kind = K_BIDIR;
+        else die("unknown --kind (lstm, gru, gru_ra0, simple_rnn, dense, bidirectional)", k);
         init_layer(L, kind);
+        if (kind == K_BIDIR) {
+            random_bidirectional(M, L, i < nmain - 1, feat);
+            seq = L->rs;
+            feat = M->l[M->nl - 2].units + (L->merge == 0 ? M->l[M->nl - 1].units : 0);
+            continue;
+        }
         L->ra = ra;
         int last = (i == nmain - 1) && !trail;
         if (kind == K_DENSE) {
@@ -262,6 +299,22 @@ static int parse_int(const char *v, const char *what) {
     return (int)x;
 }
 
+/* The two layers after a bidirectional are its directions: recurrent, its return_sequences. */
+static void mark_directions(Model *M) {
+    for (int i = 0; i < M->nl; i++) {
+        if (M->l[i].kind != K_BIDIR) continue;
+        if (i + 2 >= M->nl || !is_rec(M->l[i + 1].kind) || !is_rec(M->l[i + 2].kind))
+            die("a bidirectional needs two recurrent layers after it (forward, backward)", NULL);
+        for (int d = 1; d <= 2; d++) {
+            M->l[i + d].sub = 1;
+            M->l[i + d].rs = M->l[i].rs == 1;
+            M->l[i + d].gb = -1;
+            M->l[i + d].name[0] = 0;
+        }
+        i += 2;
+    }
+}
+
 static void spec_model(Model *M, char *spec, uint64_t seed) {
     M->T = 3;
     M->F = 2;
@@ -277,7 +330,7 @@ static void spec_model(Model *M, char *spec, uint64_t seed) {
             if (!first && !L) { /* the kind */
                 if (M->nl >= MAXL) die("too many layers", NULL);
                 int kind = -1;
-                for (int k = 0; k < 7; k++)
+                for (int k = 0; k < 8; k++)
                     if (!strcmp(tok, kind_names[k])) kind = k;
                 if (kind < 0) die("unknown layer kind in --spec", tok);
                 L = &M->l[M->nl++];
@@ -319,11 +372,16 @@ static void spec_model(Model *M, char *spec, uint64_t seed) {
             else if (!strcmp(k, "pt")) copy(L->pk[P_TABLE], v);
             else if (!strcmp(k, "rate")) L->rate = atof(v);
             else if (!strcmp(k, "name")) copy(L->name, v);
+            else if (!strcmp(k, "mm")) {
+                for (L->merge = 3; L->merge >= 0 && strcmp(merge_names[L->merge], v); L->merge--) {}
+                if (L->merge < 0) die("unknown merge mode in --spec", v);
+            }
             else die("unknown layer key in --spec", k);
         }
         first = 0;
     }
     if (M->nl == 0) die("--spec has no layers", NULL);
+    mark_directions(M);
 }
 
 /* ---- shapes and output ---- */
@@ -334,7 +392,16 @@ static void infer_shapes(Model *M) {
         L->in = feat;
         L->in_seq = seq;
         if (has_weights(L->kind) && L->units < 1) die("layer without units", kind_names[L->kind]);
-        if (is_rec(L->kind)) {
+        if (L->kind == K_BIDIR) {
+            if (!seq) die("bidirectional layer on a vector", NULL);
+            const Layer *f = &M->l[i + 1], *b = &M->l[i + 2];
+            if (L->merge > 0 && f->units != b->units) die("bidirectional sum/mul/ave with unequal units", NULL);
+            M->l[i + 1].in = M->l[i + 2].in = feat;
+            M->l[i + 1].in_seq = M->l[i + 2].in_seq = 1;
+            feat = L->merge > 0 ? f->units : f->units + b->units;
+            seq = L->rs == 1;
+            i += 2;
+        } else if (is_rec(L->kind)) {
             if (!seq) die("recurrent layer on a vector", kind_names[L->kind]);
             feat = L->units;
             seq = L->rs == 1;
@@ -369,12 +436,17 @@ static void print_model(FILE *f, const Model *M) {
     fputs("  \"layers\": [", f);
     for (int i = 0; i < M->nl; i++) {
         const Layer *L = &M->l[i];
-        fprintf(f, "%s\n    {\"type\": \"%s\"", i ? "," : "", kind_names[L->kind]);
+        if (L->sub) {
+            fprintf(f, ",\n     \"%s\": {\"type\": \"%s\"", M->l[i - 1].sub ? "backward" : "forward", kind_names[L->kind]);
+        } else {
+            fprintf(f, "%s\n    {\"type\": \"%s\"", i ? "," : "", kind_names[L->kind]);
+        }
+        if (L->merge >= 0) fprintf(f, ", \"merge_mode\": \"%s\"", merge_names[L->merge]);
         if (L->name[0]) fprintf(f, ", \"name\": \"%s\"", L->name);
         if (has_weights(L->kind)) fprintf(f, ", \"units\": %d", L->units);
         if (L->act[0]) fprintf(f, ", \"activation\": \"%s\"", L->act);
         if (L->ract[0]) fprintf(f, ", \"recurrent_activation\": \"%s\"", L->ract);
-        if (L->rs >= 0) fprintf(f, ", \"return_sequences\": %s", L->rs ? "true" : "false");
+        if (L->rs >= 0 && !L->sub) fprintf(f, ", \"return_sequences\": %s", L->rs ? "true" : "false");
         if (L->gb >= 0) fprintf(f, ", \"go_backwards\": %s", L->gb ? "true" : "false");
         if (L->ra >= 0) fprintf(f, ", \"reset_after\": %s", L->ra ? "true" : "false");
         if (L->kind == K_DROPOUT) fprintf(f, ", \"rate\": %g", L->rate);
@@ -403,7 +475,8 @@ static void print_model(FILE *f, const Model *M) {
                 else print_vector(f, cols, 0.2);
             }
         }
-        fputs("}", f);
+        if (L->kind != K_BIDIR) fputs("}", f);          /* a bidirectional: its directions follow */
+        if (L->sub && M->l[i - 1].sub) fputs("}", f);   /* the backward closes the bidirectional */
     }
     fputs("\n  ]\n}\n", f);
 }

@@ -112,4 +112,18 @@ gen wide_lstm       "T=4 F=3 P=ap_fixed<40,12> IP=ap_fixed<36,8>; lstm u=3 rs=1 
 gen wide_gru_rf     "T=3 F=2 P=ap_fixed<48,10,AP_RND,AP_SAT> RF=3; gru u=3 ra=1 rs=1 pa=ap_fixed<64,16>; gru u=2 ra=0 rf=max pw=ap_fixed<64,16> pr=ap_fixed<60,12> pa=ap_fixed<64,24>"
 gen wide_rnn_relu   "T=4 F=2 P=ap_fixed<34,14> IP=ap_fixed<64,16>; simple_rnn u=3 act=relu rs=1 pa=ap_fixed<62,30>; dense u=3 act=softmax pa=ap_fixed<56,20> pt=ap_fixed<40,8>"
 gen wide_dense_bank "T=2 F=3 RF=100000 P=ap_fixed<64,20>; dense u=4 act=relu; dense u=3 act=tanh po=ap_fixed<40,4>; dense u=2"
+# --- bidirectional: the input forks to a forward BUFFER and a backward REVERSE, each direction's
+#     cell with its own kind, units and reuse factor, joined by a MERGE (concat, sum, mul, ave);
+#     with return_sequences the backward outputs reversed back (the layer's next two are its
+#     forward and backward directions) ---
+gen bidi_lstm_concat "T=4 F=3; bidirectional mm=concat; lstm u=3; lstm u=2 rf=3; dense u=2 act=sigmoid"
+gen bidi_lstm_sum_seq "T=4 F=2; bidirectional mm=sum rs=1; lstm u=3; lstm u=3 rf=4"
+gen bidi_gru_mul     "T=5 F=2; bidirectional mm=mul; gru u=2 ra=0; gru u=2 ra=1 rf=2"
+gen bidi_gru_ave_seq "T=3 F=3; bidirectional mm=ave rs=1; gru u=3 ra=1; gru u=3 ra=0 rf=5; dense u=2"
+gen bidi_rnn_concat_seq "T=4 F=2; bidirectional mm=concat rs=1; simple_rnn u=3 rf=2; simple_rnn u=2; flatten; dense u=2 act=softmax"
+gen bidi_rnn_sum     "T=3 F=2; bidirectional mm=sum; simple_rnn u=2; simple_rnn u=2 act=relu"
+gen bidi_mixed_mul_seq "T=3 F=2; bidirectional mm=mul rs=1 po=ap_fixed<12,4,AP_RND,AP_SAT>; lstm u=2; gru u=2 ra=1; gru u=2"
+gen bidi_mixed_ave   "T=4 F=3 P=ap_fixed<12,4,AP_RND,AP_SAT>; bidirectional mm=ave; simple_rnn u=2 rf=3; lstm u=2"
+gen bidi_one_step    "T=1 F=2; bidirectional mm=concat rs=1; gru u=2; lstm u=1"
+gen bidi_stacked     "T=3 F=2; bidirectional mm=concat rs=1; gru u=2; gru u=2; bidirectional mm=sum name=bi2; lstm u=2 rf=2; simple_rnn u=2"
 echo "wrote $((seed - 100)) cases to $OUT"

@@ -304,6 +304,7 @@ if [ "${E2E_VERILATOR:-1}" != 0 ]; then
     job vl_stack_three "$ROOT/tests/e2e/cases/stack_three.json" "$ROOT/tests/e2e/cases/stack_three.txt" verilator
     job vl_softmax_seq "$ROOT/tests/e2e/cases/softmax_seq.json" "$ROOT/tests/e2e/cases/softmax_seq.txt" verilator-waves
     job vl_dense_only_stall "$ROOT/tests/e2e/cases/dense_only.json" "$ROOT/tests/e2e/cases/dense_only.txt" verilator-stall
+    job vl_bidi_gru_ave_seq "$ROOT/tests/e2e/cases/bidi_gru_ave_seq.json" "$ROOT/tests/e2e/cases/bidi_gru_ave_seq.txt" verilator
 fi
 # (a) the hand-specified cases (E2E_CASES=0 skips them)
 if [ "${E2E_CASES:-1}" != 0 ]; then
@@ -324,7 +325,7 @@ if [ "${E2E_CASES:-1}" != 0 ]; then
     job stall_broken_dense_only "$ROOT/tests/e2e/cases/dense_only.json" "$ROOT/tests/e2e/cases/dense_only.txt" broken
 fi
 # (b) random models, kinds cycled
-KINDS=(lstm gru gru_ra0 simple_rnn dense)
+KINDS=(lstm gru gru_ra0 simple_rnn dense bidirectional)
 for ((s = FIRST; s < FIRST + SEEDS; s++)); do
     k="${KINDS[$(((s - 1) % ${#KINDS[@]}))]}"
     "$GEN" "$s" "$WORK/models/seed$s.json" "$WORK/models/seed$s.txt" --kind "$k"

@@ -11,11 +11,13 @@ plus NAME.in.txt (seeded inputs, rnnc's vector format, exact float32 values) and
 ../shared/models/model_toptag_gru.h5 on inputs in [0, 1], and bad models for the error tests.
 
 usage: pip install tensorflow-cpu tf_keras h5py; python3 tests/keras/make_fixtures.py
+       (FIXTURES_ONLY=bidi_ python3 tests/keras/make_fixtures.py: only the fixtures named so)
 """
 import json
 import os
 import subprocess
 import sys
+import zlib
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 OUT = os.path.join(HERE, "fixtures")
@@ -70,6 +72,23 @@ def models(keras, major):
                                                       L.Activation("softmax", name="softmax")]), 4, 3),
     }
 
+    # Bidirectional: each wrapped kind, every merge mode, with and without return_sequences, a
+    # backward layer of another kind and size (backward_layer=)
+    out["bidi_lstm_concat"] = (seq("bidi_lstm_concat", (6, 3), [L.Bidirectional(L.LSTM(4), name="bidi"),
+                                                                L.Dense(2, activation="sigmoid", name="out")]), 6, 3)
+    out["bidi_gru_sum_ave"] = (seq("bidi_gru_sum_ave", (5, 2), [
+        L.Bidirectional(L.GRU(3, return_sequences=True), merge_mode="sum", name="bi_gru"),
+        L.Bidirectional(L.SimpleRNN(2), merge_mode="ave", name="bi_rnn"), L.Dense(1, name="out")]), 5, 2)
+    out["bidi_mixed_mul_seq"] = (seq("bidi_mixed_mul_seq", (4, 3), [
+        L.Bidirectional(L.GRU(3, reset_after=False, return_sequences=True, name="fwd_gru"), merge_mode="mul",
+                        backward_layer=L.LSTM(3, return_sequences=True, go_backwards=True, name="bwd_lstm"),
+                        name="bi_mul"),
+        L.Dense(2, activation="tanh", name="td")]), 4, 3)
+    out["bidi_concat_seq_diff"] = (seq("bidi_concat_seq_diff", (5, 2), [
+        L.Bidirectional(L.LSTM(3, return_sequences=True, name="fwd_lstm"),
+                        backward_layer=L.SimpleRNN(2, return_sequences=True, go_backwards=True, name="bwd_rnn"),
+                        name="bi_cat")]), 5, 2)  # last: Keras 3 infers concat's width as 2x the forward's
+
     def functional():
         x = I((6, 3), name="seq_in")
         h = L.GRU(4, return_sequences=True, name="gru")(x)
@@ -111,10 +130,15 @@ def make(major):
     np, keras = setup(major)
     rng = np.random.default_rng(20240 + major)
     tag = "k%d" % major
+    only = os.environ.get("FIXTURES_ONLY")  # a name prefix: only those fixtures (e.g. bidi_)
     for name, (build, t, feat) in models(keras, major).items():
+        if only and not name.startswith(only):
+            continue
         m = build()
-        randomize(np, m, rng)
-        x = rng.uniform(-1.0, 1.0, (N_SEQ, t, feat)).astype("float32")
+        # the bidi_ fixtures draw from their own generator (the same when made alone or with all)
+        r = np.random.default_rng(zlib.crc32(name.encode()) + major) if name.startswith("bidi_") else rng
+        randomize(np, m, r)
+        x = r.uniform(-1.0, 1.0, (N_SEQ, t, feat)).astype("float32")
         y = m.predict(x, verbose=0).reshape(N_SEQ, -1)
         base = os.path.join(OUT, name)
         write_vectors("%s.%s.in.txt" % (base, tag), x.reshape(N_SEQ, -1))
@@ -126,6 +150,15 @@ def make(major):
         if major == 3:
             m.save(base + ".keras")
     L = keras.layers
+    if major == 3 and (not only or "bidi_".startswith(only) or only.startswith("bidi_")):
+        # a Bidirectional with merge_mode None (two outputs), read with bidi_lstm_concat's weights
+        arch = json.load(open(os.path.join(OUT, "bidi_lstm_concat.k3.json")))
+        for layer in arch["config"]["layers"]:
+            if layer["class_name"] == "Bidirectional":
+                layer["config"]["merge_mode"] = None
+        json.dump(arch, open(os.path.join(OUT, "bad_bidi_merge_none.k3.json"), "w"))
+    if only:
+        return
     if major == 3:
         # unsupported models, for the error tests
         bad = {

@@ -140,7 +140,8 @@ fi
 # a few fixtures simulated bit-exact (Icarus), one per format
 for spec in "functional.keras functional.k3.in.txt" "backwards.k2.h5 backwards.k2.in.txt" \
     "gru_classic.k3.json --weights gru_classic.k3.weights.h5 gru_classic.k3.in.txt" \
-    "rnn_flatten.k2.json --weights rnn_flatten.k2.weights.h5 rnn_flatten.k2.in.txt"; do
+    "rnn_flatten.k2.json --weights rnn_flatten.k2.weights.h5 rnn_flatten.k2.in.txt" \
+    "bidi_mixed_mul_seq.keras bidi_mixed_mul_seq.k3.in.txt"; do
     read -r -a args <<<"$spec"
     vin=${args[${#args[@]} - 1]}
     unset 'args[${#args[@]}-1]'
@@ -247,9 +248,18 @@ expect "--weights with a full model" "--weights goes with an architecture JSON" 
 expect "--weights not HDF5" "--weights: not an HDF5 weights file" lstm_basic.k3.json --weights lstm_basic.keras "${E[@]}"
 expect "Conv1D (.keras)" "layer 'conv' (Conv1D): not supported; rnnc reads InputLayer, Dense, LSTM" bad_conv1d.keras "${E[@]}"
 expect "Conv1D (.h5)" "layer 'conv' (Conv1D): not supported" bad_conv1d.h5 "${E[@]}"
-expect "Bidirectional (.h5)" "layer 'bidi' (Bidirectional): not supported (wrapping LSTM)" bad_bidirectional.h5 "${E[@]}"
-expect "Bidirectional (.keras)" "layer 'bidi' (Bidirectional): not supported" bad_bidirectional.keras "${E[@]}"
+# bad_bidirectional.* date from before rnnc read Bidirectional: both formats now import alike
+if run "Bidirectional (.h5)" import bad_bidirectional.h5 -o "$TMP/bidi_h5.json" &&
+    run "Bidirectional (.keras)" import bad_bidirectional.keras -o "$TMP/bidi_keras.json"; then
+    if cmp -s "$TMP/bidi_h5.json" "$TMP/bidi_keras.json" && grep -q '"type": "bidirectional"' "$TMP/bidi_h5.json"; then
+        ok "Bidirectional (.h5 and .keras alike)"
+    else
+        bad "Bidirectional" ".h5 and .keras import differently"
+    fi
+fi
 expect "Masking" "layer 'mask' (Masking): not supported" bad_masking.keras "${E[@]}"
+expect "Bidirectional merge_mode None" "layer 'bidi' (Bidirectional): merge_mode None (two outputs) is not supported" \
+    bad_bidi_merge_none.k3.json --weights bidi_lstm_concat.k3.weights.h5 "${E[@]}"
 expect "stateful" "layer 'lstm1' (LSTM): stateful=True is not supported" bad_stateful.k3.json --weights lstm_basic.k3.weights.h5 "${E[@]}"
 expect "return_state" "layer 'lstm1' (LSTM): return_state=True is not supported" bad_return_state.k3.json --weights lstm_basic.k3.weights.h5 "${E[@]}"
 expect "Keras 3 hard_sigmoid" "Keras 3's hard_sigmoid is relu6(x + 3) / 6" bad_hard_sigmoid3.keras "${E[@]}"

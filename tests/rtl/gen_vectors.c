@@ -1018,26 +1018,29 @@ static void fork_cases(void)
                shapes[i][1], i + 1);
 }
 
-static void merge_case(const char *name, int n, FxType a, FxType b, FxType out)
+/* op: 0 sum, 1 mul, 2 ave, 3 concat (nb elements of b; else nb = n) */
+static void merge_case(const char *name, int op, int n, int nb, FxType a, FxType b, FxType out)
 {
     seed_from(name);
     char vname[256], path[512], params[1024];
     snprintf(vname, sizeof vname, "%s.vec", name);
     FILE *f = open_out(vname, path, sizeof path);
-    int nv = 300, fa = a.w - a.i, fb = b.w - b.i, fm = fa > fb ? fa : fb;
-    wide_t *va = zalloc((size_t)n, sizeof *va), *vb = zalloc((size_t)n, sizeof *vb), *vy = zalloc((size_t)n, sizeof *vy);
+    int nv = 300, fa = a.w - a.i, fb = b.w - b.i, fm = fa > fb ? fa : fb, ny = op == 3 ? n + nb : n;
+    wide_t *va = zalloc((size_t)n, sizeof *va), *vb = zalloc((size_t)nb, sizeof *vb), *vy = zalloc((size_t)ny, sizeof *vy);
     for (int k = 0; k < nv; k++) {
-        for (int j = 0; j < n; j++) {
-            va[j] = rnd_val(a.w, a.sgn);
-            vb[j] = rnd_val(b.w, b.sgn);
+        for (int j = 0; j < n; j++) va[j] = rnd_val(a.w, a.sgn);
+        for (int j = 0; j < nb; j++) vb[j] = rnd_val(b.w, b.sgn);
+        for (int j = 0; j < n && op != 3; j++) {
             wide_t sum = va[j] * ((wide_t)1 << (fm - fa)) + vb[j] * ((wide_t)1 << (fm - fb));
-            vy[j] = fx_cast(sum, fm, out);
+            vy[j] = op == 1 ? fx_cast(va[j] * vb[j], fa + fb, out) : fx_cast(sum, op == 2 ? fm + 1 : fm, out);
         }
+        for (int j = 0; j < n && op == 3; j++) vy[j] = fx_cast(va[j], fa, out);
+        for (int j = 0; j < nb && op == 3; j++) vy[n + j] = fx_cast(vb[j], fb, out);
         phex_flat(f, va, n, a.w);
         fputc(' ', f);
-        phex_flat(f, vb, n, b.w);
+        phex_flat(f, vb, nb, b.w);
         fputc(' ', f);
-        phex_flat(f, vy, n, out.w);
+        phex_flat(f, vy, ny, out.w);
         fputc('\n', f);
     }
     fclose(f);
@@ -1045,17 +1048,23 @@ static void merge_case(const char *name, int n, FxType a, FxType b, FxType out)
     free(vb);
     free(vy);
     snprintf(params, sizeof params,
-             "N=%d A_W=%d A_F=%d A_SIGNED=%d B_W=%d B_F=%d B_SIGNED=%d OUT_W=%d OUT_F=%d OUT_SIGNED=%d ROUND=%d "
-             "SATURATE=%d TB_SEED=%d", n, a.w, fa, a.sgn, b.w, fb, b.sgn, out.w, out.w - out.i, out.sgn, out.q, out.o,
-             (int)(rnd64() % 1000) + 1);
+             "OP=%d N=%d NB=%d A_W=%d A_F=%d A_SIGNED=%d B_W=%d B_F=%d B_SIGNED=%d OUT_W=%d OUT_F=%d OUT_SIGNED=%d "
+             "ROUND=%d SATURATE=%d TB_SEED=%d", op, n, nb, a.w, fa, a.sgn, b.w, fb, b.sgn, out.w, out.w - out.i, out.sgn,
+             out.q, out.o, (int)(rnd64() % 1000) + 1);
     manifest(name, "rnnc_merge_add", params, nv, path);
 }
 
 static void merge_cases(void)
 {
-    merge_case("merge_n3_same", 3, mk(16, 6, true, 0, 0), mk(16, 6, true, 0, 0), mk(16, 6, true, 0, 0));
-    merge_case("merge_n2_mixed_rnd_sat", 2, mk(12, 4, true, 0, 0), mk(10, 7, false, 0, 0), mk(8, 3, true, 1, 1));
-    merge_case("merge_n1_wide_conv", 1, mk(24, 10, true, 0, 0), mk(18, 2, true, 0, 0), mk(20, 12, true, 2, 0));
+    merge_case("merge_n3_same", 0, 3, 3, mk(16, 6, true, 0, 0), mk(16, 6, true, 0, 0), mk(16, 6, true, 0, 0));
+    merge_case("merge_n2_mixed_rnd_sat", 0, 2, 2, mk(12, 4, true, 0, 0), mk(10, 7, false, 0, 0), mk(8, 3, true, 1, 1));
+    merge_case("merge_n1_wide_conv", 0, 1, 1, mk(24, 10, true, 0, 0), mk(18, 2, true, 0, 0), mk(20, 12, true, 2, 0));
+    merge_case("merge_mul_n3_mixed_rnd", 1, 3, 3, mk(12, 4, true, 0, 0), mk(10, 3, true, 0, 0), mk(12, 5, true, 1, 1));
+    merge_case("merge_mul_n2_unsigned", 1, 2, 2, mk(8, 2, false, 0, 0), mk(16, 6, true, 0, 0), mk(16, 6, true, 0, 0));
+    merge_case("merge_ave_n3_rnd_sat", 2, 3, 3, mk(16, 6, true, 0, 0), mk(16, 6, true, 0, 0), mk(10, 4, true, 1, 1));
+    merge_case("merge_ave_n2_conv", 2, 2, 2, mk(12, 3, true, 0, 0), mk(14, 6, false, 0, 0), mk(16, 7, true, 2, 0));
+    merge_case("merge_concat_n2_nb3", 3, 2, 3, mk(16, 6, true, 0, 0), mk(12, 4, true, 0, 0), mk(10, 4, true, 1, 1));
+    merge_case("merge_concat_n3_nb1", 3, 3, 1, mk(16, 6, true, 0, 0), mk(16, 6, true, 0, 0), mk(16, 6, true, 0, 0));
 }
 
 int main(int argc, char **argv)

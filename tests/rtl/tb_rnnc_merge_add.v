@@ -1,5 +1,5 @@
 // tb_rnnc_merge_add: rnnc_merge_add against the vectors of gen_vectors.c (lines "a b y", each
-// N elements packed, element 0 in the low bits). Streams a and b are offered with their own
+// packed, element 0 in the low bits: N, NB and NY elements; OP the merge mode). Streams a and b are offered with their own
 // random valid, the output drained with random ready, in three phases (probabilities in %:
 // 100/100/100, 50/70/50, 90/40/30). Checks every output beat in order (y, tlast = a's), that
 // both inputs are taken together and only then, that a held output does not change, and that
@@ -9,7 +9,9 @@
 `default_nettype none
 
 module tb_rnnc_merge_add #(
+    parameter integer OP = 0,           // as rnnc_merge_add
     parameter integer N = 1,            // as rnnc_merge_add
+    parameter integer NB = N,           // as rnnc_merge_add
     parameter integer A_W = 16,         // as rnnc_merge_add
     parameter integer A_F = 10,         // as rnnc_merge_add
     parameter integer A_SIGNED = 1,     // as rnnc_merge_add
@@ -21,6 +23,7 @@ module tb_rnnc_merge_add #(
     parameter integer OUT_SIGNED = 1,   // as rnnc_merge_add
     parameter integer ROUND = 0,        // as rnnc_merge_add
     parameter integer SATURATE = 0,     // as rnnc_merge_add
+    parameter integer NY = OP == 3 ? N + NB : N,  // output elements
     parameter integer TB_N = 1,         // vectors (a multiple of 3: one third per phase)
     parameter TB_FILE = "",             // vector file
     parameter integer TB_SEED = 1,      // random seed
@@ -29,17 +32,17 @@ module tb_rnnc_merge_add #(
     reg clk = 1'b0;
     reg rst = 1'b1;
     reg [N*A_W-1:0] va [0:TB_N-1];
-    reg [N*B_W-1:0] vb [0:TB_N-1];
-    reg [N*OUT_W-1:0] vy [0:TB_N-1];
+    reg [NB*B_W-1:0] vb [0:TB_N-1];
+    reg [NY*OUT_W-1:0] vy [0:TB_N-1];
     reg a_valid = 1'b0, b_valid = 1'b0, m_ready = 1'b0;
     reg [N*A_W-1:0] a_data = {N*A_W{1'b0}};
-    reg [N*B_W-1:0] b_data = {N*B_W{1'b0}};
+    reg [NB*B_W-1:0] b_data = {NB*B_W{1'b0}};
     reg a_last = 1'b0;
     wire a_ready, b_ready, m_valid, m_last;
-    wire [N*OUT_W-1:0] m_data;
+    wire [NY*OUT_W-1:0] m_data;
     always #5 clk = ~clk;
 
-    rnnc_merge_add #(.N(N), .A_W(A_W), .A_F(A_F), .A_SIGNED(A_SIGNED), .B_W(B_W), .B_F(B_F), .B_SIGNED(B_SIGNED),
+    rnnc_merge_add #(.OP(OP), .N(N), .NB(NB), .A_W(A_W), .A_F(A_F), .A_SIGNED(A_SIGNED), .B_W(B_W), .B_F(B_F), .B_SIGNED(B_SIGNED),
                      .OUT_W(OUT_W), .OUT_F(OUT_F), .OUT_SIGNED(OUT_SIGNED), .ROUND(ROUND), .SATURATE(SATURATE)) dut (
         .clk(clk), .rst(rst), .s0_axis_tvalid(a_valid), .s0_axis_tready(a_ready), .s0_axis_tdata(a_data),
         .s0_axis_tlast(a_last), .s1_axis_tvalid(b_valid), .s1_axis_tready(b_ready), .s1_axis_tdata(b_data),
@@ -51,7 +54,7 @@ module tb_rnnc_merge_add #(
     integer pb [0:2];
     integer pr [0:2];
     reg held, a_keep, b_keep;
-    reg [N*OUT_W-1:0] held_data;
+    reg [NY*OUT_W-1:0] held_data;
     initial begin
         pa[0] = 100; pb[0] = 100; pr[0] = 100; pa[1] = 50; pb[1] = 70; pr[1] = 50; pa[2] = 90; pb[2] = 40; pr[2] = 30;
         fd = $fopen(TB_FILE, "r");
