@@ -208,7 +208,7 @@ run_job() {
     fi
     # --table-reg: every activation of the emitted engines registers its table index (the
     # cycle lower.c budgets for it), the softmax tables included
-    if [ -n "$extra" ]; then
+    if [ "$extra" = --table-reg ]; then
         local f missing=0
         for f in "$dir"/rtl/*.v; do
             case "$(basename "$f")" in rnnc_*) continue ;; esac
