@@ -64,9 +64,10 @@ static bool needs_wide(const Model *m)
     return false;
 }
 
-static bool wide_raw(FxType t) { return !t.sgn && t.w >= 32; }
+/* raw values of t that do not fit int32_t: wider than 32 bits, or 32-bit unsigned */
+static bool wide_raw(FxType t) { return t.w > 32 || (!t.sgn && t.w >= 32); }
 
-/* rnnc_raw holds every raw value of the model: int32_t unless a 32-bit unsigned type occurs */
+/* rnnc_raw holds every raw value of the model: int32_t unless a wider type occurs */
 static bool needs_raw64(const Model *m)
 {
     if (wide_raw(m->input_type) || wide_raw(m->out_type)) return true;
@@ -85,8 +86,8 @@ static bool needs_raw64(const Model *m)
 /* The smallest <stdint.h> type holding raw values of t. */
 static const char *c_int_type(FxType t)
 {
-    if (t.sgn) return t.w <= 8 ? "int8_t" : t.w <= 16 ? "int16_t" : "int32_t";
-    return t.w <= 8 ? "uint8_t" : t.w <= 16 ? "uint16_t" : "uint32_t";
+    if (t.sgn) return t.w <= 8 ? "int8_t" : t.w <= 16 ? "int16_t" : t.w <= 32 ? "int32_t" : "int64_t";
+    return t.w <= 8 ? "uint8_t" : t.w <= 16 ? "uint16_t" : t.w <= 32 ? "uint32_t" : "uint64_t";
 }
 
 static void upper(char *dst, const char *src, size_t len)
