@@ -117,14 +117,17 @@ static const char *const arith_text =
     "/* A fixed-point type: a raw integer r of W bits means r * 2^-frac. */\n"
     "typedef struct { int w, frac, sgn, q, o; } rnnc_type;\n"
     "\n"
-    "static inline rnnc_wide rnnc_min(rnnc_type t) { return t.sgn ? -((rnnc_wide)1 << (t.w - 1)) : 0; }\n"
-    "static inline rnnc_wide rnnc_max(rnnc_type t) { return ((rnnc_wide)1 << (t.w - t.sgn)) - 1; }\n"
+    "/* the range of t's raw values, formed without a signed overflow (W - sgn <= 63) */\n"
+    "static inline rnnc_wide rnnc_max(rnnc_type t) { return (rnnc_wide)(((rnnc_uwide)1 << (t.w - t.sgn)) - 1); }\n"
+    "static inline rnnc_wide rnnc_min(rnnc_type t) { return t.sgn ? -rnnc_max(t) - 1 : 0; }\n"
     "\n"
-    "/* Wrap: the low W bits of an integer (given modulo 2^64), sign-extended when signed. */\n"
+    "/* Wrap: the low W bits of an integer (given modulo 2^64), sign-extended when signed. W may be\n"
+    " * 64: no shift by 64, and no signed overflow (a negative result is -(2^W - bits)). */\n"
     "static inline rnnc_raw rnnc_wrap(uint64_t v, rnnc_type t)\n"
     "{\n"
-    "    int64_t bits = (int64_t)(v & (((uint64_t)1 << t.w) - 1)), sign = t.sgn ? (int64_t)1 << (t.w - 1) : 0;\n"
-    "    return (rnnc_raw)((bits ^ sign) - sign); /* sign-extended from bit W-1 when signed */\n"
+    "    uint64_t mask = t.w >= 64 ? ~(uint64_t)0 : ((uint64_t)1 << t.w) - 1, bits = v & mask;\n"
+    "    if (t.sgn && (bits >> (t.w - 1)) & 1) return (rnnc_raw)(-(int64_t)(mask - bits) - 1);\n"
+    "    return (rnnc_raw)bits;\n"
     "}\n"
     "\n"
     "/* The overflow mode on an exact integer v. */\n"
@@ -169,7 +172,7 @@ static const char *const arith_text =
     "    /* exact: v * 2^d, computed only where it fits */\n"
     "    if (t.o == RNNC_SAT) {\n"
     "        if (v > (rnnc_max(t) >> d)) return (rnnc_raw)rnnc_max(t);\n"
-    "        if (v < -((-rnnc_min(t)) >> d)) return (rnnc_raw)rnnc_min(t);\n"
+    "        if (v < rnnc_min(t) / ((rnnc_wide)1 << d)) return (rnnc_raw)rnnc_min(t); /* exact, or 0 */\n"
     "        return (rnnc_raw)(v * ((rnnc_wide)1 << d));\n"
     "    }\n"
     "    return rnnc_wrap((uint64_t)v << d, t); /* the low W bits are exact modulo 2^64 */\n"
@@ -189,13 +192,13 @@ static const char *const arith_text =
     "    if (t.q == RNNC_RND && v - r >= 0.5) r += 1;\n"
     "    if (t.q == RNNC_RND_CONV && (v - r > 0.5 || (v - r == 0.5 && fmod(r, 2.0) != 0))) r += 1;\n"
     "    r = r > lim ? lim : r < -lim ? -lim : r;\n"
-    "    if (t.o == RNNC_SAT) { /* clamp first: the range is exact in a double */\n"
+    "    if (t.o == RNNC_SAT) { /* clamp first (a 64-bit maximum rounds up to 2^63 in a double) */\n"
     "        double lo = (double)rnnc_min(t), hi = (double)rnnc_max(t);\n"
-    "        return (rnnc_raw)(r < lo ? lo : r > hi ? hi : r);\n"
+    "        return r <= lo ? (rnnc_raw)rnnc_min(t) : r >= hi ? (rnnc_raw)rnnc_max(t) : (rnnc_raw)r;\n"
     "    }\n"
     "    r = fmod(r, ldexp(1.0, t.w));\n"
-    "    if (r < 0) r += ldexp(1.0, t.w);\n"
-    "    return rnnc_overflow((rnnc_wide)r, t);\n"
+    "    if (r < 0) r += ldexp(1.0, t.w); /* may round up to 2^W, which wraps to 0 */\n"
+    "    return rnnc_wrap(r >= ldexp(1.0, 64) ? 0 : (uint64_t)r, t);\n"
     "}\n"
     "\n"
     "/* A lookup table of N entries over [lo, hi): index = trunc0(v * 2^scale_shift) + offset,\n"
@@ -210,7 +213,8 @@ static const char *const arith_text =
     "        v = v > lim ? lim : v < -lim ? -lim : v;\n"
     "        i = v * ((rnnc_wide)1 << -shift);\n"
     "    } else {\n"
-    "        i = v >= 0 ? v >> shift : -((-v) >> shift); /* toward zero */\n"
+    "        /* toward zero; -v in unsigned arithmetic (v may be the most negative value) */\n"
+    "        i = v >= 0 ? v >> shift : -(rnnc_wide)(((rnnc_uwide)0 - (rnnc_uwide)v) >> shift);\n"
     "    }\n"
     "    i += t.offset;\n"
     "    return entries[i < 0 ? 0 : i > t.n - 1 ? t.n - 1 : (int)i];\n"
@@ -343,7 +347,9 @@ static void emit_values(FILE *f, const char *indent, const int64_t *v, int n, si
     fprintf(f, "%s{", indent);
     for (int c = 0; c < n; c++) {
         char num[32];
-        int k = snprintf(num, sizeof num, "%lld", (long long)v[(size_t)c * stride]);
+        /* INT64_MIN as an expression: the literal 9223372036854775808 has no signed type */
+        int k = v[(size_t)c * stride] == INT64_MIN ? snprintf(num, sizeof num, "(-9223372036854775807 - 1)")
+                                                   : snprintf(num, sizeof num, "%lld", (long long)v[(size_t)c * stride]);
         if (c && col + k + 2 > 100) {
             fprintf(f, ",\n%s %s", indent, num);
             col = (int)strlen(indent) + 1 + k;
@@ -446,7 +452,8 @@ static int products_in_range(const int64_t *w, size_t n, FxType xt, FxType wt, F
         if (a > wmax) wmax = a;
     }
     int d = fx_frac(accum) - fx_frac(xt) - fx_frac(wt);
-    wide_t p = xmax * wmax; /* < 2^64 */
+    wide_t p = xmax * wmax; /* <= 2^126 */
+    if (d > 0 && p >= ((wide_t)1 << (126 - d))) return 0; /* p * 2^d would overflow wide_t */
     wide_t q = d >= 0 ? p * ((wide_t)1 << d) : (p >> -d) + 1; /* + 1: any rounding up */
     return q <= fx_max_raw(accum) && -q >= fx_min_raw(accum);
 }
@@ -890,8 +897,9 @@ void emit_ref(const Model *m, const char *dir)
 
 static const char *ctype_of(FxType t)
 {
-    if (t.sgn) return t.w <= 8 ? "c_int8" : t.w <= 16 ? "c_int16" : "c_int32";
-    return t.w <= 8 ? "c_uint8" : t.w <= 16 ? "c_uint16" : "c_uint32";
+    /* the ctypes twin of c_int_type (the header's NAME_in_t, NAME_out_t) */
+    if (t.sgn) return t.w <= 8 ? "c_int8" : t.w <= 16 ? "c_int16" : t.w <= 32 ? "c_int32" : "c_int64";
+    return t.w <= 8 ? "c_uint8" : t.w <= 16 ? "c_uint16" : t.w <= 32 ? "c_uint32" : "c_uint64";
 }
 
 static const char *const cocotb_test_text =
