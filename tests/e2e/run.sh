@@ -23,7 +23,7 @@
 #     -Wextra -Werror` and prints exactly --emulate's outputs (so reference == emulator == RTL);
 #     the ext_*/prec_* cases also with its 128-bit path (-DRNNC_REF_INT128);
 # (h) one Verilator and one Icarus run with --waves: the FST / VCD names the streams and the
-#     engines' handshakes (tests/e2e/wave_names.py).
+#     engines' handshakes (tests/e2e/wave_names.c).
 # (i) every design runs a second time under random stalls: the bench --sim built is re-run (no
 #     rebuild) with +stall=SEED, SEED derived from the case name; the outputs must be the
 #     no-stall run's, in order, none lost or repeated, no AXI-Stream violation on m_axis, and the
@@ -61,6 +61,7 @@ export RNNC GEN WORK FLOAT_TOL ROOT
 [ -x "$RNNC" ] || { echo "e2e: $RNNC missing"; echo "e2e: 0 passed, 1 failed"; exit 1; }
 mkdir -p "$WORK"
 cc -std=c11 -Wall -Wextra -Werror -O2 "$ROOT/tests/gen_model.c" -lm -o "$GEN"
+cc -std=c11 -Wall -Wextra -Werror -O2 "$ROOT/tests/e2e/wave_names.c" -lz -o "$ROOT/build/wave_names"
 rm -rf "$WORK/work" "$WORK/models" "$WORK/results"
 mkdir -p "$WORK/work" "$WORK/models" "$WORK/results"
 
@@ -201,7 +202,7 @@ run_job() {
     # --emulate's (and so the RTL's) on every test input
     if ! ref_model_check "$dir" "$input"; then return 0; fi
     # (h) --waves: the waveform file declares the streams and the engines' handshakes
-    if [ -n "$waves" ] && command -v python3 >/dev/null && ! python3 "$ROOT/tests/e2e/wave_names.py" "$waves" s_axis_tready m_axis_tvalid st0_valid \
+    if [ -n "$waves" ] && ! "$ROOT/build/wave_names" "$waves" s_axis_tready m_axis_tvalid st0_valid \
         st0_ready >"$dir.waves" 2>&1; then
         fail "--waves: $(head -n 1 "$dir.waves" | cut -c1-160)"
         return 0

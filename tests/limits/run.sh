@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # tests/limits/run.sh: huge and hostile inputs (issue 16) fail cleanly and quickly, or compile.
 #
-# Generated here (gen_models.py, gen_h5.c) or kept small in this folder; for each: the exit
+# Generated here (gen_models.sh, gen_h5.c) or kept small in this folder; for each: the exit
 # status, a message naming the limit or the problem, no crash or sanitizer report, and a time
 # bound. The Keras reader's isolation (compiler/keras.c: a child process under CPU, memory and
 # wall-clock limits) is tested with build/hooks/rnnc (make hooks), whose child simulates a
@@ -57,7 +57,7 @@ run() {
     return 0
 }
 
-python3 "$HERE/gen_models.py" "$TMP" || { echo "limits: 0 passed, 1 failed"; exit 1; }
+sh "$HERE/gen_models.sh" "$TMP" || { echo "limits: 0 passed, 1 failed"; exit 1; }
 HDF5_CFLAGS=$(pkg-config --cflags hdf5 2>/dev/null || echo -I/usr/include/hdf5/serial)
 HDF5_LIBS=$(pkg-config --libs hdf5 2>/dev/null || echo -lhdf5_serial)
 # shellcheck disable=SC2086
