@@ -1,15 +1,20 @@
 #!/usr/bin/env bash
 # tools/fuzz.sh: fuzz rnnc's input formats with AFL++ (make fuzz runs it).
 #
-#   tools/fuzz.sh [FORMAT...]      FORMAT: json emit arch h5 keras vectors config (default: all)
+#   tools/fuzz.sh [FORMAT...]   FORMAT: json emit vectors config onnx arch h5 keras (default: all)
 #
-# Each format is one way rnnc reads a file (the harness is rnnc itself, built by afl-clang-fast
-# with ASan and UBSan into build/fuzz/rnnc), fuzzed for FUZZ_SECONDS (default 60) from the seeds
-# in tests/fuzz/seeds/FORMAT with tests/fuzz/rnnc.dict, one format after the other, niced.
+# json, emit, vectors, config, onnx and arch run in-process: tests/fuzz/harness.c calls rnnc's
+# passes in AFL++ persistent mode (test cases in shared memory, 1000 per process), built by
+# afl-clang-fast with ASan and UBSan into build/fuzz/harness from the compiler's objects (all but
+# main.c; keras.c is included by the harness). h5 and keras read through libhdf5/libzip in
+# rnnc's reading child, so they stay fork-server runs of rnnc itself (build/fuzz/rnnc).
+# Each format is fuzzed for FUZZ_SECONDS (default 60) from the seeds in tests/fuzz/seeds/FORMAT
+# with tests/fuzz/rnnc.dict, one format after the other, niced.
 # Findings land in build/fuzz/out/FORMAT/default/{crashes,hangs}; each line of the summary is
-# "FORMAT: N executions, C crashes, H hangs". Every crash found becomes a regression test
-# (tests/limits, tests/errors, tests/keras). Needs afl++ (Debian: apt-get install afl++
-# libclang-rt-14-dev; make deps installs it when FUZZ_DEPS=1).
+# "FORMAT: N executions, C crashes, H hangs, R exec/s (KIND)". Reproduce an in-process finding
+# with RNNC_FUZZ_FORMAT=FORMAT RNNC_FUZZ_VERBOSE=1 build/fuzz/harness [FIXED] < CASE. Every crash
+# found becomes a regression test (tests/limits, tests/errors, tests/keras, tests/onnx). Needs
+# afl++ (Debian: apt-get install afl++ libclang-rt-14-dev; make deps installs it when FUZZ_DEPS=1).
 set -u
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 SECS=${FUZZ_SECONDS:-60}
@@ -23,21 +28,32 @@ if [ ! -x "$BIN" ] || [ -n "$(find "$ROOT/compiler" -newer "$BIN" -name '*.[ch]'
     AFL_USE_ASAN=1 AFL_USE_UBSAN=1 make -s -C "$ROOT" -f "$ROOT/Makefile" BUILD="$ROOT/build/fuzz" CC=afl-clang-fast \
         CFLAGS="-O1 -g" >/dev/null || exit 1
 fi
-# The harness of each format: rnnc's arguments, @@ the fuzzed file.
+HARNESS=$ROOT/build/fuzz/harness
+if [ ! -x "$HARNESS" ] || [ "$BIN" -nt "$HARNESS" ] || [ "$FZ/harness.c" -nt "$HARNESS" ]; then
+    objs=()
+    for o in "$ROOT"/build/fuzz/obj/*.o; do
+        case $o in */main.o | */keras.o) ;; *) objs+=("$o") ;; esac
+    done
+    # shellcheck disable=SC2046
+    AFL_USE_ASAN=1 AFL_USE_UBSAN=1 afl-clang-fast -std=c11 -O1 -g -Wall -Wextra -Werror -Wno-unused-function \
+        -D_GNU_SOURCE $(pkg-config --cflags hdf5 2>/dev/null || echo -I/usr/include/hdf5/serial) \
+        -I"$ROOT/build/fuzz/onnx" -DRNNC_DATADIR="\"$ROOT\"" "$FZ/harness.c" "${objs[@]}" -lcjson -lm \
+        $(pkg-config --libs hdf5 2>/dev/null || echo -lhdf5_serial) -lzip -lprotobuf-c -o "$HARNESS" \
+        2> >(grep -v '^afl-' >&2) >/dev/null || exit 1
+fi
+# The harness of each format: in-process (the harness's fixed file, if any) or rnnc's
+# arguments (@@ the fuzzed file).
 harness() {
     case $1 in
-    json) echo "@@ --dump schedule" ;;
-    emit) echo "@@ -o $OUT/emit-out" ;;
-    arch) echo "@@ --weights $FIX/lstm_basic.k3.weights.h5 --dump schedule" ;;
-    h5) echo "@@ --dump schedule" ;;
-    keras) echo "@@ --dump schedule" ;;
-    vectors) echo "$FZ/model.json --emulate @@" ;;
-    config) echo "$FZ/model.json --config @@ --dump schedule" ;;
+    json | emit | onnx) echo "$HARNESS" ;;
+    arch) echo "$HARNESS $FIX/lstm_basic.k3.weights.h5" ;;
+    vectors | config) echo "$HARNESS $FZ/model.json" ;;
+    h5 | keras) echo "$BIN @@ --dump schedule" ;;
     *) echo "fuzz.sh: unknown format $1" >&2; exit 2 ;;
     esac
 }
 formats=("$@")
-[ ${#formats[@]} -gt 0 ] || formats=(json emit arch h5 keras vectors config)
+[ ${#formats[@]} -gt 0 ] || formats=(json emit vectors config onnx arch h5 keras)
 export AFL_SKIP_CPUFREQ=1 AFL_NO_UI=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 AFL_NO_AFFINITY=1
 export ASAN_OPTIONS=detect_leaks=0:abort_on_error=1:symbolize=0 UBSAN_OPTIONS=halt_on_error=1:abort_on_error=1
 mkdir -p "$OUT"
@@ -45,11 +61,14 @@ for f in "${formats[@]}"; do
     args=$(harness "$f") || exit 2
     rm -rf "$OUT/$f"
     # shellcheck disable=SC2086
-    nice -n 19 afl-fuzz -V "$SECS" -t 2000 -m none -i "$FZ/seeds/$f" -o "$OUT/$f" -x "$FZ/rnnc.dict" -- "$BIN" $args \
-        >"$OUT/$f.log" 2>&1
+    RNNC_FUZZ_FORMAT=$f nice -n 19 afl-fuzz -V "$SECS" -t 2000 -m none -i "$FZ/seeds/$f" -o "$OUT/$f" \
+        -x "$FZ/rnnc.dict" -- $args >"$OUT/$f.log" 2>&1
+    rm -rf /dev/shm/rnnc-fuzz-*
     st=$OUT/$f/default/fuzzer_stats
     execs=$(awk -F': *' '/^execs_done/ {print $2}' "$st" 2>/dev/null)
     crashes=$(find "$OUT/$f/default/crashes" -type f -name 'id:*' 2>/dev/null | wc -l)
     hangs=$(find "$OUT/$f/default/hangs" -type f -name 'id:*' 2>/dev/null | wc -l)
-    echo "$f: ${execs:-0} executions, $crashes crashes, $hangs hangs"
+    rate=$(awk -F': *' '/^execs_per_sec/ {print $2}' "$st" 2>/dev/null)
+    kind=in-process; case $f in h5 | keras) kind=fork-server ;; esac
+    echo "$f: ${execs:-0} executions, $crashes crashes, $hangs hangs, ${rate:-0} exec/s ($kind)"
 done
