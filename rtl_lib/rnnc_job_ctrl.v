@@ -111,7 +111,10 @@ module rnnc_job_ctrl #(
     reg f_past_valid = 1'b0;
     always @(posedge clk) f_past_valid <= 1'b1;
     always @(*) if (!f_past_valid) `RNNC_ASSUME(rst);
-    // upstream: a beat offered stays offered, with its s_last, until taken (emits is free)
+    // upstream: a beat offered stays offered, with its s_last, until taken (emits is free).
+    // Stated combinationally: in the clocked form (`always @(posedge clk) ... assume`) the BMC
+    // failed an assertion on s_valid in job cycle ACK_OFF with s_valid dropped, as if the
+    // assumption were not yet in force in that step
     reg f_held_in = 1'b0, f_held_last = 1'b0;
     always @(posedge clk) begin
         f_held_in <= !rst && s_valid && !s_ready;
