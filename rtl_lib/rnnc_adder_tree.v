@@ -67,6 +67,41 @@ module rnnc_adder_tree #(
 
     assign out_data = level[off_at(DEPTH) +: W];
 
+`ifdef FORMAL
+`ifdef RNNC_FORMAL_rnnc_adder_tree
+    // Active only when this module is the proof's top: inside an emitted top (tests/formal's
+    // TOPS) these properties made the bounded proofs fail (the wrapper's clocked input
+    // assumptions lag the combinational checks here by a step) and run minutes longer.
+    // Properties (tests/formal/run.sh). A pure pipeline: no valid, no reset, no control state.
+    // Fixed latency: out_data is in_flat's sum (wrapping at W bits) or signed maximum exactly
+    // DEPTH cycles earlier (f_pipe: the expected values, f_age: cycles since the start, up to DEPTH).
+    function [W-1:0] f_reduce(input [N_IN*W-1:0] v);
+        integer i;
+        reg [W-1:0] a;
+        begin
+            a = v[W-1:0];
+            for (i = 1; i < N_IN; i = i + 1)
+                if (OP == 1) begin
+                    if ($signed(v[i*W +: W]) > $signed(a)) a = v[i*W +: W];
+                end else begin
+                    a = a + v[i*W +: W];
+                end
+            f_reduce = a;
+        end
+    endfunction
+    reg [DEPTH*W-1:0] f_pipe;
+    reg [7:0] f_age = 8'd0;
+    generate
+        if (DEPTH > 1) begin : g_f_pipe
+            always @(posedge clk) f_pipe <= {f_pipe[(DEPTH-1)*W-1:0], f_reduce(in_flat)};
+        end else begin : g_f_one
+            always @(posedge clk) f_pipe <= f_reduce(in_flat);
+        end
+    endgenerate
+    always @(posedge clk) if (f_age < DEPTH) f_age <= f_age + 8'd1;
+    always @(*) if (f_age == DEPTH) assert(out_data == f_pipe[(DEPTH-1)*W +: W]);
+`endif
+`endif
 endmodule
 
 `resetall

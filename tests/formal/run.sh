@@ -50,6 +50,15 @@ PROOFS=(
     "merge_u_sat|rnnc_merge_add|rnnc_merge_add rnnc_quant|N=1 A_W=3 A_F=0 A_SIGNED=0 B_W=4 B_F=2 OUT_W=3 OUT_F=1 SATURATE=1 ROUND=1|prove|6"
     "mac_s4|rnnc_mac|rnnc_mac rnnc_product rnnc_quant|A_W=4 A_F=2 B_W=4 B_F=2 Q_W=6 Q_F=3 ACC_W=8|prove|4"
     "mac_u5_sat|rnnc_mac|rnnc_mac rnnc_product rnnc_quant|A_W=5 A_F=1 A_SIGNED=0 B_W=3 B_F=0 Q_W=4 Q_F=1 SATURATE=1 ROUND=1 ACC_W=6|prove|4"
+    "flatten_t2_w3|rnnc_flatten|rnnc_flatten|T=2 BW=3|prove|6"
+    "flatten_t3_w2|rnnc_flatten|rnnc_flatten|T=3 BW=2|prove|6"
+    "reverse_t3_w2|rnnc_reverse|rnnc_reverse|T=3 BW=2|prove|8"
+    "reverse_t4_w1|rnnc_reverse|rnnc_reverse|T=4 BW=1|prove|8"
+    "job_l1|rnnc_job_ctrl|rnnc_job_ctrl|LATENCY=1 CNT_W=1|prove|6"
+    "job_l3|rnnc_job_ctrl|rnnc_job_ctrl|LATENCY=3 CNT_W=2|prove|6"
+    "job_l5_ack3_last1|rnnc_job_ctrl|rnnc_job_ctrl|LATENCY=5 ACK_OFF=3 LAST_ONE=1 CNT_W=3|prove|8"
+    "tree_sum_n3_f2_d2|rnnc_adder_tree|rnnc_adder_tree rnnc_sum_stage rnnc_max_stage|N_IN=3 FANIN=2 W=3 DEPTH=2 OP=0|prove|4"
+    "tree_max_n4_f3_d3|rnnc_adder_tree|rnnc_adder_tree rnnc_sum_stage rnnc_max_stage|N_IN=4 FANIN=3 W=2 DEPTH=3 OP=1|prove|5"
 )
 # NAME | MODULE | FILES | PARAMETERS | MUTATION (sed expression on MODULE's file, no '|') | DEPTH
 MUTANTS=(
@@ -60,6 +69,10 @@ MUTANTS=(
     "fork_offers_twice|rnnc_stream_fork|rnnc_stream_fork|N=2 WIDTH=2|s/assign m_axis_tvalid = {N{s_axis_tvalid}} \& ~taken;/assign m_axis_tvalid = {N{s_axis_tvalid}};/|12"
     "merge_one_sided|rnnc_merge_add|rnnc_merge_add rnnc_quant|N=1 A_W=3 A_F=0 B_W=3 B_F=0 OUT_W=4 OUT_F=0|s/assign s1_axis_tready = s0_axis_tvalid \&\& !m_axis_tvalid;/assign s1_axis_tready = !m_axis_tvalid;/|12"
     "uart_tx_short_stop|rnnc_uart_tx|rnnc_uart_tx|CLKS_PER_BIT=4|s/nbit <= 4'd9;/nbit <= 4'd8;/|12"
+    "flatten_ignores_ready|rnnc_flatten|rnnc_flatten|T=3 BW=2|s/assign s_axis_tready = !(m_axis_tvalid .. s_axis_tlast);/assign s_axis_tready = 1'b1;/|12"
+    "reverse_off_by_one|rnnc_reverse|rnnc_reverse|T=3 BW=2|s/out_reg <= mem\[rd_idx - 1'b1\];/out_reg <= mem[rd_idx];/|12"
+    "job_late_done|rnnc_job_ctrl|rnnc_job_ctrl|LATENCY=4 CNT_W=3|s/at_jc(LATENCY - 2)/at_jc(LATENCY - 1)/|12"
+    "tree_short|rnnc_adder_tree|rnnc_adder_tree rnnc_sum_stage rnnc_max_stage|N_IN=3 FANIN=2 W=3 DEPTH=2 OP=0|s/assign out_data = level\[off_at(DEPTH) +: W\];/assign out_data = level[off_at(DEPTH - 1) +: W];/|12"
 )
 # e2e cases whose emitted top gets the bounded AXI-Stream proof: CASE | DEPTH | COVER (output
 # beats that must be reachable within DEPTH)
