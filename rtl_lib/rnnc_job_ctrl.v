@@ -105,13 +105,8 @@ module rnnc_job_ctrl #(
     // Active only when this module is the proof's top: inside an emitted top (tests/formal's
     // TOPS) these properties made the bounded proofs fail (the wrapper's clocked input
     // assumptions lag the combinational checks here by a step) and run minutes longer.
-    // Properties (tests/formal/run.sh). The input rules are assumed when this module is the top
-    // of the proof (RNNC_FORMAL_rnnc_job_ctrl) and asserted when it sits inside another.
-`ifdef RNNC_FORMAL_rnnc_job_ctrl
+    // Properties (tests/formal/run.sh); the input rules are assumptions (this module is the top).
 `define RNNC_ASSUME assume
-`else
-`define RNNC_ASSUME assert
-`endif
     reg f_past_valid = 1'b0;
     always @(posedge clk) f_past_valid <= 1'b1;
     always @(*) if (!f_past_valid) `RNNC_ASSUME(rst);
