@@ -65,21 +65,6 @@ static double step(const char *dir, const char *target, const char *what, const 
     return dt;
 }
 
-const Device flow_devices[] = {
-    {"ice40", "up5k", "sg48", 5280, 30, 8, 4},   {"ice40", "hx8k", "ct256", 7680, 32, 0, 0},
-    {"ice40", "hx1k", "tq144", 1280, 16, 0, 0},  {"ice40", "lp8k", "cm81", 7680, 32, 0, 0},
-    /* ECP5 LFE5U in the ULX3S's package: LUT4s, DP16KD, MULT18X18D */
-    {"ecp5", "85k", "CABGA381", 83640, 208, 156, 0}, {"ecp5", "45k", "CABGA381", 43848, 108, 72, 0},
-    {"ecp5", "25k", "CABGA381", 24288, 56, 28, 0},   {"ecp5", "12k", "CABGA381", 12288, 32, 28, 0},
-    {NULL, NULL, NULL, 0, 0, 0, 0}};
-
-const Device *flow_device(const char *target, const char *name)
-{
-    for (const Device *d = flow_devices; d->target; d++)
-        if (!strcmp(d->target, target) && (!name || !strcmp(d->name, name))) return d;
-    return NULL;
-}
-
 /* The core alone against the device: its "core alone" line for the table and, where it does not
  * fit, a warning saying what to try. LUTs without a DSP are also used for multiplications the
  * DSPs cannot take, so any multiplier beyond the device's does not fit. */
@@ -180,6 +165,74 @@ static void place_and_route(const char *dir, const FlowOptions *fo, const char *
     }
 }
 
+/* --target xilinx: LUTs counting the LUT RAMs and shift registers (as Vivado's "CLB LUTs"),
+ * block RAM in RAMB18 halves, UltraRAM; against --part where one is given (else fits). */
+static bool xilinx_fits(const FlowOptions *fo, const cJSON *cells, cJSON *cu, cJSON *warnings, char *line, size_t n)
+{
+    static const struct { const char *type; int luts; } mem[] = {
+        {"RAM32M", 4},    {"RAM64M", 4},    {"RAM32M16", 8},  {"RAM64M8", 8},   {"RAM32X1D", 2},
+        {"RAM64X1D", 2},  {"RAM128X1D", 4}, {"RAM32X1S", 1},  {"RAM64X1S", 1},  {"RAM128X1S", 2},
+        {"RAM256X1S", 4}, {"SRL16E", 1},    {"SRLC32E", 1},   {"SRLC16E", 1},   {NULL, 0}};
+    int lutram = 0;
+    for (int i = 0; mem[i].type; i++) lutram += mem[i].luts * cell_count(cells, mem[i].type);
+    int lut = cells_with_prefix(cells, "LUT") + lutram, ff = cells_with_prefix(cells, "FD");
+    int dsp = cells_with_prefix(cells, "DSP48");
+    int bram18 = 2 * cells_with_prefix(cells, "RAMB36") + cells_with_prefix(cells, "RAMB18");
+    int uram = cells_with_prefix(cells, "URAM288");
+    cJSON_AddNumberToObject(cu, "lut_as_memory", lutram);
+    cJSON_AddNumberToObject(cu, "bram18", bram18);
+    cJSON_AddNumberToObject(cu, "uram", uram);
+    if (!fo->part) return true;
+    const Device *d = flow_device("xilinx", fo->part);
+    cJSON_AddNumberToObject(cu, "lut_available", d->lut);
+    cJSON_AddNumberToObject(cu, "ff_available", d->ff);
+    cJSON_AddNumberToObject(cu, "dsp_available", d->dsp);
+    cJSON_AddNumberToObject(cu, "bram18_available", 2 * d->bram);
+    cJSON_AddNumberToObject(cu, "uram_available", d->uram);
+    snprintf(line, n, "LUT %d/%d (%.1f%%) FF %d/%d (%.1f%%) DSP48 %d/%d BRAM18 %d/%d URAM %d/%d", lut, d->lut,
+             100.0 * lut / d->lut, ff, d->ff, 100.0 * ff / d->ff, dsp, d->dsp, bram18, 2 * d->bram, uram, d->uram);
+    if (lut <= d->lut && ff <= d->ff && dsp <= d->dsp && bram18 <= 2 * d->bram && uram <= d->uram) return true;
+    char w[400];
+    snprintf(w, sizeof w, "the core does not fit the %s (%s): try a larger reuse_factor (fewer multipliers and "
+             "lanes), a smaller table_size, or a larger part", d->name, line);
+    cJSON_AddItemToArray(warnings, cJSON_CreateString(w));
+    return false;
+}
+
+/* --target xilinx: rnnc's static timing estimate of the mapped core (timing.c) as its Fmax. */
+static void xilinx_timing(const Model *m, const FlowOptions *fo, const char *dir, cJSON *impl, cJSON *warnings,
+                          PnrResult *r)
+{
+    char rel[300];
+    snprintf(rel, sizeof rel, "synth/%s_netlist.json", m->name);
+    TimingEstimate t;
+    if (!timing_estimate(dir, rel, m->name, fo->family, &t)) {
+        cJSON_AddItemToArray(warnings, cJSON_CreateString("no timing estimate: the netlist has no timed path"));
+        return;
+    }
+    cJSON *te = cJSON_AddObjectToObject(impl, "timing_estimate");
+    cJSON_AddStringToObject(te, "method", "rnnc static timing of the Yosys netlist: Project X-Ray Artix-7 -1 "
+                                          "cell delays, modelled routing, no placement (docs/flow.md)");
+    cJSON_AddStringToObject(te, "family", fo->family);
+    cJSON_AddNumberToObject(te, "critical_path_ns", t.period_ns);
+    cJSON_AddNumberToObject(te, "fmax_mhz", t.fmax_mhz);
+    cJSON_AddNumberToObject(te, "logic_levels", t.levels);
+    cJSON_AddStringToObject(te, "from", t.from);
+    cJSON_AddStringToObject(te, "to", t.to);
+    cJSON_AddNumberToObject(te, "untimed_cells", t.untimed_cells);
+    cJSON_AddNumberToObject(te, "loops_cut", t.loops);
+    r->have_fmax = true;
+    r->fmax = t.fmax_mhz;
+    r->timing_met = t.fmax_mhz >= fo->clock_mhz;
+    if (!r->timing_met) {
+        char w[300];
+        snprintf(w, sizeof w, "timing missed (estimate): Fmax %.2f MHz < %.2f MHz requested: try --clock %.0f, "
+                 "or --table-reg; the path is in logs/timing.txt", t.fmax_mhz, fo->clock_mhz,
+                 t.fmax_mhz > 1 ? t.fmax_mhz - 0.5 : 1.0);
+        cJSON_AddItemToArray(warnings, cJSON_CreateString(w));
+    }
+}
+
 /* The table on stdout, the warnings on stderr. */
 static void print_flow_table(const Model *m, const FlowOptions *fo, const Schedule *s, const cJSON *impl,
                              const PnrResult *pr, const char *core_line)
@@ -189,7 +242,8 @@ static void print_flow_table(const Model *m, const FlowOptions *fo, const Schedu
     const cJSON *cells = cJSON_GetObjectItemCaseSensitive(impl, "core_cells");
     const cJSON *secs = cJSON_GetObjectItemCaseSensitive(impl, "seconds");
     const cJSON *warnings = cJSON_GetObjectItemCaseSensitive(impl, "warnings");
-    printf("rnnc: %s on %s%s%s\n", m->name, fo->target, ice40 || ecp5 ? " " : "", ice40 || ecp5 ? fo->device : "");
+    printf("rnnc: %s on %s%s%s\n", m->name, fo->target, ice40 || ecp5 || fo->part ? " " : "",
+           ice40 || ecp5 ? fo->device : fo->part ? fo->part : "");
     const cJSON *c;
     printf("  core cells:");
     cJSON_ArrayForEach(c, cells) printf(" %s %d", c->string, c->valueint);
@@ -206,7 +260,14 @@ static void print_flow_table(const Model *m, const FlowOptions *fo, const Schedu
         }
     }
     printf("  fits: %s", pr->fits ? "yes" : "no");
-    if (pr->have_fmax) printf("; Fmax %.2f MHz (%s %.2f MHz)", pr->fmax, pr->timing_met ? "meets" : "MISSES", fo->clock_mhz);
+    const cJSON *te = cJSON_GetObjectItemCaseSensitive(impl, "timing_estimate");
+    if (pr->have_fmax) printf("; Fmax %s%.2f MHz (%s %.2f MHz)", te ? "estimate " : "", pr->fmax,
+                              pr->timing_met ? "meets" : "MISSES", fo->clock_mhz);
+    if (te) printf("\n  critical path %.3f ns, %d logic levels: %s -> %s (logs/timing.txt)",
+                   cJSON_GetObjectItemCaseSensitive(te, "critical_path_ns")->valuedouble,
+                   cJSON_GetObjectItemCaseSensitive(te, "logic_levels")->valueint,
+                   cJSON_GetObjectItemCaseSensitive(te, "from")->valuestring,
+                   cJSON_GetObjectItemCaseSensitive(te, "to")->valuestring);
     printf("\n  latency %ld cycles = %.3f us at %.2f MHz; II %ld cycles = %.0f sequences/s\n", s->latency_cycles,
            (double)s->latency_cycles / clock, clock, s->ii_cycles, clock * 1e6 / (double)(s->ii_cycles ? s->ii_cycles : 1));
     printf("  seconds:");
@@ -257,6 +318,7 @@ int run_flow(const Netlist *n, const Schedule *s, const FlowOptions *fo, const c
         cJSON_AddStringToObject(impl, "package", fo->package);
     }
     if (!strcmp(fo->target, "xilinx")) cJSON_AddStringToObject(impl, "family", fo->family);
+    if (fo->part) cJSON_AddStringToObject(impl, "part", fo->part);
     cJSON_AddNumberToObject(impl, "clock_mhz_requested", fo->clock_mhz);
     cJSON *secs = cJSON_AddObjectToObject(impl, "seconds");
     cJSON *tools = cJSON_AddObjectToObject(impl, "tools");
@@ -305,10 +367,10 @@ int run_flow(const Netlist *n, const Schedule *s, const FlowOptions *fo, const c
         cJSON_AddNumberToObject(cu, "ff", ff);
         cJSON_AddNumberToObject(cu, "dsp", dsp);
         cJSON_AddNumberToObject(cu, "bram", bram);
-        char *ltp = read_text(dir, "logs/core_ltp.txt");
-        const char *p = ltp ? strstr(ltp, "(length=") : NULL;
-        if (p) cJSON_AddNumberToObject(impl, "longest_path_cells", atoi(p + 8));
-        free(ltp);
+        if (!strcmp(fo->target, "xilinx")) {
+            pr.fits = xilinx_fits(fo, cells, cu, warnings, core_line, sizeof core_line);
+            xilinx_timing(n->model, fo, dir, impl, warnings, &pr);
+        }
         if (ecp5) {
             const Device *d = flow_device("ecp5", fo->device);
             cJSON_AddNumberToObject(cu, "lut_available", d->lut);

@@ -32,7 +32,10 @@ static void usage(FILE *f)
             "        --target ecp5 [--device 85k|45k|25k|12k] [--package P] [--clock MHZ]\n"
             "                                   the same for ECP5 (ULX3S board top; place and route where\n"
             "                                   nextpnr-ecp5 is installed; defaults: 85k, CABGA381, 50 MHz)\n"
-            "        --target generic|xilinx    synthesis estimates (xilinx: [--family xc7|xcup])\n"
+            "        --target generic           synthesis estimates\n"
+            "        --target xilinx [--part P | --family xc7|xcup] [--clock MHZ]\n"
+            "                                   synthesis, the fit against part P (xc7a35t, xc7a100t, xczu9eg,\n"
+            "                                   xcu250, xcvu9p ...) and an Fmax estimate (default 200 MHz)\n"
             "        [--post-synth IN.txt]      also simulate Yosys's netlist of the core against the emulator\n"
             "  rnnc MODEL.json --board PORT IN.txt  stream IN.txt through a board running the UART top\n"
             "                                   (115200 8N1) and print its outputs like --emulate\n"
@@ -118,6 +121,8 @@ static Options parse_args(int argc, char **argv)
             o.flow.device = argv[++i];
         } else if (!strcmp(a, "--package") && has_next) {
             o.flow.package = argv[++i];
+        } else if (!strcmp(a, "--part") && has_next) {
+            o.flow.part = argv[++i];
         } else if (!strcmp(a, "--family") && has_next) {
             o.flow.family = argv[++i];
         } else if (!strcmp(a, "--clock") && has_next) {
@@ -191,13 +196,33 @@ static Options parse_args(int argc, char **argv)
     return o;
 }
 
+/* --part: a Xilinx part of flow_devices; it sets the family (which --family may repeat) */
+static void check_xilinx_part(FlowOptions *f)
+{
+    if (!f->part) return;
+    char names[400];
+    if (strcmp(f->target, "xilinx")) {
+        part_names("xilinx", names, sizeof names);
+        user_error(NULL, "--part is for --target xilinx (%s); --target %s takes --device", names, f->target);
+    }
+    const Device *d = flow_device("xilinx", f->part);
+    if (!d) {
+        part_names("xilinx", names, sizeof names);
+        user_error(NULL, "--part: expected one of %s, got '%s'", names, f->part);
+    }
+    if (f->family && strcmp(f->family, d->family))
+        user_error(NULL, "--family %s contradicts --part %s (an %s part)", f->family, d->name, d->family);
+    f->part = d->name;
+    f->family = d->family;
+}
+
 /* --target and friends: defaults and the combinations that make sense */
 static void check_flow_options(Options *o)
 {
     FlowOptions *f = &o->flow;
     if (!f->target) {
-        if (f->device || f->package || f->family || o->clock || f->post_synth)
-            user_error(NULL, "--device, --package, --family, --clock and --post-synth go with --target");
+        if (f->device || f->package || f->family || f->part || o->clock || f->post_synth)
+            user_error(NULL, "--device, --package, --part, --family, --clock and --post-synth go with --target");
         return;
     }
     if (strcmp(f->target, "ice40") && strcmp(f->target, "generic") && strcmp(f->target, "xilinx") && strcmp(f->target, "ecp5"))
@@ -212,6 +237,7 @@ static void check_flow_options(Options *o)
     if (!ice40 && !ecp5 && (f->device || f->package))
         user_error(NULL, "--device and --package are for --target ice40 or ecp5");
     if (f->family && strcmp(f->target, "xilinx")) user_error(NULL, "--family is for --target xilinx");
+    check_xilinx_part(f);
     if (!f->family) f->family = "xc7";
     if (strcmp(f->family, "xc7") && strcmp(f->family, "xcup"))
         user_error(NULL, "--family: expected xc7 or xcup, got '%s'", f->family);
@@ -231,7 +257,8 @@ static void check_flow_options(Options *o)
         if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9')))
             user_error(NULL, "--package: expected a package name like sg48, ct256 or CABGA381, got '%s'", f->package);
     /* iCEBreaker: its 12 MHz oscillator times 4; ULX3S: its 25 MHz oscillator times 2 */
-    f->clock_mhz = ecp5 ? 50.0 : 48.0;
+    /* Xilinx: 200 MHz, the rate the schedule's one-operation stages are built for (flow_devices) */
+    f->clock_mhz = ecp5 ? 50.0 : !strcmp(f->target, "xilinx") ? flow_device("xilinx", f->part)->clock_mhz : 48.0;
     if (o->clock) {
         char *end;
         f->clock_mhz = strtod(o->clock, &end);

@@ -510,18 +510,42 @@ typedef struct {
     const char *device;         /* ice40: up5k, hx8k, hx1k, lp8k; ecp5: 85k, 45k, 25k, 12k */
     const char *package;
     const char *family;         /* xilinx: xc7, xcup */
+    const char *part;           /* xilinx: --part (flow_devices), or NULL: no fit check */
     double clock_mhz;
     const char *post_synth;     /* vector file for the post-synthesis simulation, or NULL */
 } FlowOptions;
-/* The devices --target ice40/ecp5 know: sizes for the fit check, the default package (the
- * board rnnc has pin files for). The first of a target is its default (flow.c). */
+/* ---- parts.c: the devices and parts --target knows, in one table ----
+ * iCE40/ECP5 devices (--device): sizes for the fit check and the default package (the board rnnc
+ * has pin files for); Xilinx parts (--part): LUT6, flip-flops, DSP48, block RAM, UltraRAM, the
+ * synth_xilinx family and the default clock. The first row of a target is its default. */
 typedef struct {
     const char *target, *name, *package;
-    int lut, bram, dsp, spram;  /* LUT4s (as many flip-flops), block RAMs, multipliers, SPRAMs */
+    int lut, bram, dsp, spram;  /* LUTs (iCE40/ECP5: LUT4s, as many flip-flops; Xilinx: LUT6), block
+                                 * RAMs (iCE40: 4 kbit, ECP5: DP16KD, Xilinx: 36 kbit), multipliers
+                                 * (SB_MAC16, MULT18X18D, DSP48E1/E2), iCE40 SPRAMs */
+    int ff, uram;               /* Xilinx: flip-flops, UltraRAMs (0 elsewhere: ff as many as lut) */
+    const char *family;         /* Xilinx: synth_xilinx -family (xc7, xcup); NULL elsewhere */
+    double clock_mhz;           /* default --clock */
 } Device;
 extern const Device flow_devices[];
 /* name NULL: the target's default device; returns NULL for a name that is not the target's */
 const Device *flow_device(const char *target, const char *name);
+/* A device or part of any target by name (xc7a35t, xcu250, up5k, 85k ...), or NULL. */
+const Device *part_find(const char *name);
+/* The names of a target's devices, ", "-separated, into buf. */
+void part_names(const char *target, char *buf, size_t len);
+/* A device's flip-flops: Device.ff, or as many as LUTs (iCE40, ECP5). */
+int part_ff(const Device *d);
+/* ---- timing.c: the Fmax estimate of --target xilinx (static timing of Yosys's netlist) ---- */
+typedef struct {
+    double period_ns, fmax_mhz;  /* the critical path, setup included, and 1 / it */
+    int levels;                  /* cells between its start and its end */
+    char from[200], to[240];     /* its start and end: cell (type) [pin] */
+    int untimed_cells, loops;    /* cells of a type without timing; combinational loops cut */
+} TimingEstimate;
+/* dir/rel: Yosys's JSON netlist of module top, mapped for family (xc7, xcup); writes the path to
+ * dir/logs/timing.txt. false when the netlist cannot be read or has no timed end. */
+bool timing_estimate(const char *dir, const char *rel, const char *top, const char *family, TimingEstimate *t);
 void emit_flow(const Netlist *n, const FlowOptions *fo, const char *dir);
 void emit_uart(const Netlist *n, const char *dir);    /* the portable UART front end (always) */
 #define RNNC_UART_SIM_CPB 8                            /* clocks per bit in the UART simulation */
