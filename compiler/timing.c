@@ -462,7 +462,7 @@ static int write_path(Sta *s, const End *e, const char *dir, TimingEstimate *t)
     fprintf(f, "%9.3f  end   %s (%s) pin %s, setup included\n", e->at / 1000, readable(s->cells[e->cell].name),
             s->cells[e->cell].type, e->pin);
     int levels = 0, bit = e->bit, first = bit;
-    for (int guard = 0; bit >= 0 && guard < 1000000; guard++) {
+    for (int guard = 0; bit >= 0 && guard <= s->ncells; guard++) { /* a cut loop can make pred circular */
         const char *type = s->drv[bit] >= 0 ? s->cells[s->drv[bit]].type : "port";
         fprintf(f, "%9.3f  %-5s %s (%s), net fanout %d\n", s->arr[bit] / 1000, s->pred[bit] < 0 ? "start" : "",
                 bit_source(s, bit), type, s->fanout[bit]);

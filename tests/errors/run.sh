@@ -102,6 +102,16 @@ check "stall_negative" "--stall: expected an integer in 0..2147483647, got '-1'"
     ok/tiny.json --sim vectors_empty.txt -o "$TMP/out_stall" --stall -1
 check "stall_uart" "--stall: the uart simulator has no AXI-Stream ports" "$TMP/out_stall" -- \
     ok/tiny.json --sim vectors_empty.txt -o "$TMP/out_stall" --simulator uart --stall 3
+# --part: Xilinx parts only, from the table (compiler/parts.c); an unknown one names the known ones
+check "part_unknown" "--part: expected one of xc7a35t, xc7a100t" "$TMP/out_part" -- \
+    ok/tiny.json --target xilinx --part xc7k999t -o "$TMP/out_part"
+check "part_unknown_lists_xcu250" "xcu250" "$TMP/out_part" -- ok/tiny.json --target xilinx --part xc9 -o "$TMP/out_part"
+check "part_not_xilinx" "--part is for --target xilinx" "$TMP/out_part" -- \
+    ok/tiny.json --target ice40 --part xc7a35t -o "$TMP/out_part"
+check "part_family_contradiction" "--family xc7 contradicts --part xcu250" "$TMP/out_part" -- \
+    ok/tiny.json --target xilinx --part xcu250 --family xc7 -o "$TMP/out_part"
+check "part_without_target" "--part, --family, --clock and --post-synth go with --target" "$TMP/out_part" -- \
+    ok/tiny.json --part xcu250 -o "$TMP/out_part"
 
 echo "errors: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -8,6 +8,8 @@
 #           and says plainly that it has no place and route where neither is
 #   uart    the UART front end simulated in Verilator, bit-exact against the emulator; the host
 #           program (--board) talking to that simulation through a pseudo-terminal
+#   xilinx  the default 200 MHz clock, --part (fits, does not fit), the Fmax estimate: present,
+#           consistent with logs/timing.txt, deterministic, no slower with --table-reg
 #   errors  an impossible device/package (nextpnr fails: status 1, the log's tail), bad switches (2)
 # Ends with "flow: N passed, M failed".
 set -uo pipefail
@@ -103,6 +105,54 @@ for t in generic xilinx ecp5; do
     fi
 done
 
+# Xilinx: the default 200 MHz, --part's fit check both ways, the Fmax estimate (timing.c) present,
+# consistent with its own path log, deterministic, --clock honoured, --table-reg no slower
+if has yosys && [ -s "$W/xilinx/report.json" ]; then
+    X="$W/xilinx/report.json"
+    [ "$(jget "$X" implementation clock_mhz_requested)" = 200 ] && ok "xilinx default clock 200 MHz" ||
+        bad "xilinx clock" "$(jget "$X" implementation clock_mhz_requested)"
+    f=$(jget "$X" implementation timing_estimate fmax_mhz)
+    cp=$(jget "$X" implementation timing_estimate critical_path_ns)
+    lv=$(jget "$X" implementation timing_estimate logic_levels)
+    awk -v f="$f" -v c="$cp" -v l="$lv" 'BEGIN { exit !(f > 50 && f < 1000 && (f * c - 1000)^2 < 1e-6 && l >= 1) }' &&
+        ok "xilinx Fmax estimate $f MHz = 1 / $cp ns, $lv logic levels" || bad "xilinx Fmax estimate" "$f MHz, $cp ns, $lv levels"
+    [ "$(jget "$X" implementation fmax_mhz)" = "$f" ] && [ "$(jget "$X" implementation timing_estimate untimed_cells)" = 0 ] &&
+        ok "xilinx fmax_mhz is the estimate, every cell timed" || bad "xilinx fmax_mhz" "$(jget "$X" implementation fmax_mhz) vs $f"
+    head -n 2 "$W/xilinx/logs/timing.txt" | tail -n 1 | grep -q "^ *$(printf %.3f "$cp")  end " &&
+        ok "logs/timing.txt ends the path at the critical path's arrival" || bad "timing.txt" "$(head -n 2 "$W/xilinx/logs/timing.txt")"
+    grep -q "Fmax estimate .* MHz (\(meets\|MISSES\) 200.00 MHz)" "$W/xilinx.out" &&
+        grep -q "critical path .* ns, .* logic levels" "$W/xilinx.out" && ok "xilinx stdout: Fmax estimate, meets/misses" ||
+        bad "xilinx stdout" "$(grep -i fmax "$W/xilinx.out")"
+    "$RNNC" "$M" --target xilinx --part xc7a35t --table-reg -o "$W/xpart" >"$W/xpart.out" 2>"$W/xpart.err" ||
+        bad "xilinx --part" "status $?"
+    "$RNNC" "$M" --target xilinx --part xc7a35t --table-reg --clock 100 -o "$W/xpart2" >"$W/xpart2.out" 2>"$W/xpart2.err" ||
+        bad "xilinx --part --clock 100" "status $?"
+    P="$W/xpart/report.json"
+    [ "$(jget "$P" implementation fits)" = true ] && [ "$(jget "$P" implementation part)" = xc7a35t ] &&
+        [ "$(jget "$P" implementation core_utilization lut_available)" = 20800 ] && grep -q "^  fits: yes" "$W/xpart.out" &&
+        ok "--part xc7a35t: the tiny GRU fits" || bad "--part fits" "$(grep -i fits "$W/xpart.out")"
+    cmp -s "$W/xpart/logs/timing.txt" "$W/xpart2/logs/timing.txt" &&
+        [ "$(jget "$P" implementation timing_estimate fmax_mhz)" = "$(jget "$W/xpart2/report.json" implementation timing_estimate fmax_mhz)" ] &&
+        ok "timing estimate deterministic (same path, same figure)" || bad "timing determinism" "two runs differ"
+    ft=$(jget "$P" implementation timing_estimate fmax_mhz)
+    met=$(awk -v a="$ft" 'BEGIN { print (a >= 100) ? "true" : "false" }')
+    [ "$(jget "$W/xpart2/report.json" implementation clock_mhz_requested)" = 100 ] &&
+        [ "$(jget "$W/xpart2/report.json" implementation timing_met)" = "$met" ] &&
+        ok "--clock 100 overrides 200 MHz; timing_met = (estimate >= 100)" || bad "--clock 100" "timing_met vs $ft MHz"
+    # --table-reg only adds registers: never a longer critical path
+    awk -v a="$ft" -v b="$f" 'BEGIN { exit !(a >= b) }' && ok "--table-reg estimated no slower ($ft >= $f MHz)" ||
+        bad "--table-reg" "$ft MHz, without $f MHz"
+    # 96 multipliers: more DSP48s than the xc7a35t's 90
+    if "$RNNC" "$ROOT/tests/flow/wide.json" --target xilinx --part xc7a35t -o "$W/xwide" >"$W/xwide.out" 2>"$W/xwide.err"; then
+        [ "$(jget "$W/xwide/report.json" implementation fits)" = false ] && grep -q "^  fits: no" "$W/xwide.out" &&
+            grep -q "does not fit the xc7a35t (.*DSP48 96/90" "$W/xwide.err" &&
+            ok "--part xc7a35t: 96 multipliers do not fit, the warning names the part" ||
+            bad "--part does not fit" "$(grep -i fit "$W/xwide.out" "$W/xwide.err")"
+    else
+        bad "xilinx wide" "$(tail -n 3 "$W/xwide.err")"
+    fi
+fi
+
 if has verilator; then
     if "$RNNC" "$M" --sim "$IN" -o "$W/uart" --simulator uart >"$W/uart.out" 2>"$W/uart.err"; then
         ok "UART front end bit-exact in Verilator"
@@ -131,7 +181,8 @@ else
 fi
 
 for args in "--target ice40 --device foo" "--target ice40 --clock 0" "--target nope" "--device up5k" "--target ice40" \
-    "--target ecp5 --device up5k" "--target xilinx --device 85k" "--target ecp5 --post-synth $IN"; do
+    "--target ecp5 --device up5k" "--target xilinx --device 85k" "--target ecp5 --post-synth $IN" \
+    "--target xilinx --part xc7k70t" "--target ecp5 --part 85k"; do
     # shellcheck disable=SC2046,SC2086
     "$RNNC" "$M" $args $( [ "$args" = "--target ice40" ] || echo "-o $W/usage" ) >/dev/null 2>"$W/usage.err"
     rc=$?

@@ -1,7 +1,8 @@
 #!/bin/sh
 # run.sh: builds tests/unit/test_numerics.c against the numerics sources (fixed.c, tables.c,
-# emulate.c, util.c, kinds.c) and tests/unit/test_plan.c against the product plan (plan.c, lower.c,
-# fixed.c, util.c, kinds.c), runs each, then runs each again built with ASan and UBSan.
+# emulate.c, util.c, kinds.c), tests/unit/test_plan.c against the product plan (plan.c, lower.c,
+# fixed.c, util.c, kinds.c) and tests/unit/test_timing.c against the Xilinx timing estimate
+# (timing.c, util.c, files.c; cJSON), runs each, then runs each again built with ASan and UBSan.
 # Usage: tests/unit/run.sh [-v]   (-v prints the measured fixed-vs-float errors)
 # Ends with "unit: N passed, M failed"; exits non-zero on any failure.
 set -u
@@ -13,6 +14,7 @@ NUMERICS="$ROOT/tests/unit/test_numerics.c $ROOT/compiler/fixed.c $ROOT/compiler
       $ROOT/compiler/emulate.c $ROOT/compiler/util.c $ROOT/compiler/kinds.c"
 PLAN="$ROOT/tests/unit/test_plan.c $ROOT/compiler/plan.c $ROOT/compiler/lower.c
       $ROOT/compiler/fixed.c $ROOT/compiler/util.c $ROOT/compiler/kinds.c"
+TIMING="$ROOT/tests/unit/test_timing.c $ROOT/compiler/timing.c $ROOT/compiler/util.c $ROOT/compiler/files.c -lcjson"
 FLAGS="-std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -I$ROOT/compiler"
 
 pass=0
@@ -51,12 +53,15 @@ VERBOSE=
 run test_numerics "$NUMERICS" -O2 -g
 VERBOSE=
 run test_plan "$PLAN" -O2 -g
+run test_timing "$TIMING" -O2 -g
 SAN="-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined"
 export ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 # shellcheck disable=SC2086
 run test_numerics_asan "$NUMERICS" $SAN
 # shellcheck disable=SC2086
 run test_plan_asan "$PLAN" $SAN
+# shellcheck disable=SC2086
+run test_timing_asan "$TIMING" $SAN
 
 echo "unit: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
