@@ -22,14 +22,16 @@ const Device flow_devices[] = {
     {"ecp5", "45k", "CABGA381", 43848, 108, 72, 0, 0, 0, NULL, 50.0},
     {"ecp5", "25k", "CABGA381", 24288, 56, 28, 0, 0, 0, NULL, 50.0},
     {"ecp5", "12k", "CABGA381", 12288, 32, 28, 0, 0, 0, NULL, 50.0},
-    /* Xilinx: LUT6, 36 kbit block RAMs, DSP48E1/E2, flip-flops, UltraRAMs */
-    {"xilinx", "xc7a35t", "", 20800, 50, 90, 0, 41600, 0, "xc7", 200.0},
-    {"xilinx", "xc7a100t", "", 63400, 135, 240, 0, 126800, 0, "xc7", 200.0},
-    {"xilinx", "xc7a200t", "", 134600, 365, 740, 0, 269200, 0, "xc7", 200.0},
-    {"xilinx", "xc7z020", "", 53200, 140, 220, 0, 106400, 0, "xc7", 200.0},
-    {"xilinx", "xczu9eg", "", 274080, 912, 2520, 0, 548160, 0, "xcup", 200.0},
-    {"xilinx", "xcvu9p", "", 1182240, 2160, 6840, 0, 2364480, 960, "xcup", 200.0},
-    {"xilinx", "xcu250", "", 1728000, 2688, 12288, 0, 3456000, 1280, "xcup", 200.0},
+    /* Xilinx: LUT6, 36 kbit block RAMs, DSP48E1/E2, flip-flops, UltraRAMs; the package and speed
+     * grade of a common board (Basys 3, Arty A7, Nexys Video, PYNQ-Z2, ZCU102, VCU118, Alveo U250)
+     * name the part in vivado/create_project.tcl */
+    {"xilinx", "xc7a35t", "cpg236-1", 20800, 50, 90, 0, 41600, 0, "xc7", 200.0},
+    {"xilinx", "xc7a100t", "csg324-1", 63400, 135, 240, 0, 126800, 0, "xc7", 200.0},
+    {"xilinx", "xc7a200t", "sbg484-1", 134600, 365, 740, 0, 269200, 0, "xc7", 200.0},
+    {"xilinx", "xc7z020", "clg400-1", 53200, 140, 220, 0, 106400, 0, "xc7", 200.0},
+    {"xilinx", "xczu9eg", "ffvb1156-2-e", 274080, 912, 2520, 0, 548160, 0, "xcup", 200.0},
+    {"xilinx", "xcvu9p", "flga2104-2L-e", 1182240, 2160, 6840, 0, 2364480, 960, "xcup", 200.0},
+    {"xilinx", "xcu250", "figd2104-2L-e", 1728000, 2688, 12288, 0, 3456000, 1280, "xcup", 200.0},
     {NULL, NULL, NULL, 0, 0, 0, 0, 0, 0, NULL, 0.0}};
 
 const Device *flow_device(const char *target, const char *name)

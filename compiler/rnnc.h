@@ -517,7 +517,8 @@ typedef struct {
 /* ---- parts.c: the devices and parts --target knows, in one table ----
  * iCE40/ECP5 devices (--device): sizes for the fit check and the default package (the board rnnc
  * has pin files for); Xilinx parts (--part): LUT6, flip-flops, DSP48, block RAM, UltraRAM, the
- * synth_xilinx family and the default clock. The first row of a target is its default. */
+ * synth_xilinx family, the default clock, and as package a package and speed grade (Vivado's part
+ * is name + package). The first row of a target is its default. */
 typedef struct {
     const char *target, *name, *package;
     int lut, bram, dsp, spram;  /* LUTs (iCE40/ECP5: LUT4s, as many flip-flops; Xilinx: LUT6), block
