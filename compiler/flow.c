@@ -263,9 +263,9 @@ static void print_flow_table(const Model *m, const FlowOptions *fo, const Schedu
     const cJSON *te = cJSON_GetObjectItemCaseSensitive(impl, "timing_estimate");
     if (pr->have_fmax) printf("; Fmax %s%.2f MHz (%s %.2f MHz)", te ? "estimate " : "", pr->fmax,
                               pr->timing_met ? "meets" : "MISSES", fo->clock_mhz);
-    if (te) printf("\n  critical path %.3f ns, %d logic levels: %s -> %s (logs/timing.txt)",
-                   cJSON_GetObjectItemCaseSensitive(te, "critical_path_ns")->valuedouble,
-                   cJSON_GetObjectItemCaseSensitive(te, "logic_levels")->valueint,
+    int levels = te ? cJSON_GetObjectItemCaseSensitive(te, "logic_levels")->valueint : 0;
+    if (te) printf("\n  critical path %.3f ns, %d logic level%s: %s -> %s (logs/timing.txt)",
+                   cJSON_GetObjectItemCaseSensitive(te, "critical_path_ns")->valuedouble, levels, levels == 1 ? "" : "s",
                    cJSON_GetObjectItemCaseSensitive(te, "from")->valuestring,
                    cJSON_GetObjectItemCaseSensitive(te, "to")->valuestring);
     printf("\n  latency %ld cycles = %.3f us at %.2f MHz; II %ld cycles = %.0f sequences/s\n", s->latency_cycles,
