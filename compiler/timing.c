@@ -15,7 +15,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef enum { K_UNKNOWN, K_FF, K_LUT, K_MUXF, K_CARRY, K_DSP, K_BRAM, K_URAM, K_LUTRAM, K_SRL, K_IBUF, K_OBUF, K_IGNORE } Kind;
+typedef enum {
+    K_UNKNOWN, K_FF, K_LUT, K_MUXF, K_CARRY, K_DSP, K_BRAM, K_URAM, K_LUTRAM, K_SRL, K_IBUF, K_OBUF, K_IGNORE
+} Kind;
 
 /* One family's delays in ps: cells (X-Ray's Artix-7 -1 figures, times scale) and routing. */
 typedef struct {
@@ -263,8 +265,9 @@ static void eval_addressed(Sta *s, const Cell *c, const char *out_port, int out)
     const cJSON *p;
     cJSON_ArrayForEach(p, c->conn) {
         const char *n = p->string;
-        bool addr = c->kind == K_SRL ? n[0] == 'A' : (!strncmp(n, "ADDR", 4) || !strcmp(n, "A") || !strncmp(n, "DPRA", 4)
-                                                        || (n[0] == 'A' && n[1] >= '0' && n[1] <= '9'));
+        bool addr = c->kind == K_SRL ? n[0] == 'A'
+                                     : !strncmp(n, "ADDR", 4) || !strcmp(n, "A") || !strncmp(n, "DPRA", 4) ||
+                                           (n[0] == 'A' && n[1] >= '0' && n[1] <= '9');
         if (!addr) continue;
         for (int i = 0; i < cJSON_GetArraySize(p); i++) through(s, c, n, port_bit(c, n, i), lut_pin[5], out);
     }
@@ -361,7 +364,8 @@ static int max_bit(const cJSON *conns, int m)
 static bool sta_load(Sta *s, const cJSON *root, const char *top)
 {
     const cJSON *mod = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(root, "modules"), top);
-    const cJSON *cells = cJSON_GetObjectItemCaseSensitive(mod, "cells"), *ports = cJSON_GetObjectItemCaseSensitive(mod, "ports");
+    const cJSON *cells = cJSON_GetObjectItemCaseSensitive(mod, "cells");
+    const cJSON *ports = cJSON_GetObjectItemCaseSensitive(mod, "ports");
     if (!cells || !ports) return false;
     int m = 0;
     const cJSON *c, *p, *b;
