@@ -277,6 +277,28 @@ static void parse_layer_precision(const Parser *p, const cJSON *it, const char *
     }
 }
 
+/* "softmax": {"implementation": "stable" | "latency" | "legacy", "exp_table": T, "inv_table": T,
+ * "inv_inp": T, "accum": T}: hls4ml's softmax (used by --numerics hls4ml only). */
+static void parse_softmax(const Parser *p, const cJSON *it, const char *path, Layer *l)
+{
+    static const char *const keys[] = {"implementation", "exp_table", "inv_table", "inv_inp", "accum", NULL};
+    char kp[PATH_MAX_LEN];
+    if (!cJSON_IsObject(it))
+        jerr(p, path, "expected an object (keys: implementation, exp_table, inv_table, inv_inp, accum), got %s",
+             describe(it));
+    check_keys(p, it, path, keys, NULL, "in a layer's softmax");
+    const cJSON *v;
+    key_path(kp, path, "implementation");
+    if ((v = get(it, "implementation")) &&
+        !softmax_impl_by_name(want_string(p, v, kp, "a softmax implementation"), &l->softmax_impl))
+        jerr(p, kp, "expected stable, latency or legacy");
+    FxType *slot[] = {&l->sm.exp_table, &l->sm.inv_table, &l->sm.inv_inp, &l->sm.accum};
+    for (int i = 1; keys[i]; i++) {
+        key_path(kp, path, keys[i]);
+        if ((v = get(it, keys[i]))) *slot[i - 1] = want_type(p, v, kp);
+    }
+}
+
 /* The layer's "type", and its keys checked against the kind's. */
 static LayerKind want_kind(const Parser *p, const cJSON *obj, const char *path)
 {
@@ -331,6 +353,11 @@ static void parse_layer_options(const Parser *p, const Model *m, const cJSON *ob
     FxType d = m->precision, table;
     if (!fx_parse("ap_fixed<18,8>", &table, err, sizeof err)) BUG("default table type: %s", err);
     l->ty = (LayerTypes){d, d, d, d, d, d, table};
+    FxType smt = table;
+    smt.q = Q_RND;
+    smt.o = O_SAT;
+    l->sm.exp_table = l->sm.inv_table = l->sm.inv_inp = smt; /* hls4ml's ap_fixed<18,8,AP_RND,AP_SAT> */
+    l->sm.accum = d;
 
     if (k->weighted) {
         key_path(kp, path, "units");
@@ -358,6 +385,8 @@ static void parse_layer_options(const Parser *p, const Model *m, const cJSON *ob
     }
     key_path(kp, path, "precision");
     if ((it = get(obj, "precision"))) parse_layer_precision(p, it, kp, &l->ty, &l->explicit_ty);
+    key_path(kp, path, "softmax");
+    if ((it = get(obj, "softmax"))) parse_softmax(p, it, kp, l);
 }
 
 /* bias: one row of cols numbers, or two (input and recurrent) when reset_after is true. */

@@ -77,6 +77,13 @@ typedef struct {
     FxType weight, rweight, bias, accum, state, result, table;
 } LayerTypes;
 
+/* Whose numerics the emulator and the RTL follow (--numerics; docs/numerics.md): rnnc's own
+ * (the default), or hls4ml's templates exactly (gates in accum, the LSTM state in result,
+ * hls4ml's softmax designs, running accumulation). */
+typedef enum { NUM_RNNC, NUM_HLS4ML } Numerics;
+/* hls4ml's softmax implementations (the layer's softmax_implementation; hls4ml numerics only) */
+typedef enum { SM_STABLE, SM_LATENCY, SM_LEGACY } SoftmaxImpl;
+
 typedef struct Layer {
     LayerKind kind;
     char name[RNNC_NAME_MAX];   /* safe identifier (parse.c), unique (check.c) */
@@ -87,6 +94,11 @@ typedef struct Layer {
     bool return_sequences, go_backwards, reset_after;
     int reuse;                  /* reuse factor (parse.c: 0 = model default; check.c resolves) */
     int table_size;
+    SoftmaxImpl softmax_impl;   /* softmax.implementation (hls4ml numerics; default stable) */
+    struct {                    /* softmax's types under hls4ml numerics (model.json "softmax") */
+        FxType exp_table, inv_table, inv_inp, accum;
+    } sm;
+    Numerics numerics;          /* the model's (set_numerics) */
     LayerTypes ty;
     unsigned explicit_ty;       /* types the model set for this layer (precision.c keeps them):
                                  * bits weight 1, rweight 2, bias 4, accum 8, state 16, result 32,
@@ -129,6 +141,7 @@ typedef struct {
     bool out_seq;
     int out_steps, out_feat;
     FxType out_type;
+    Numerics numerics;          /* --numerics (main.c); NUM_RNNC unless asked */
 } Model;
 
 /* ---- util.c: memory, errors ---- */
@@ -205,6 +218,15 @@ typedef struct {
 } Vectors;
 Vectors *read_vectors(const char *path, const Model *m);
 
+/* ---- hls4ml.c: --numerics hls4ml's own designs (docs/numerics.md) ---- */
+void set_numerics(Model *m, Numerics n);       /* the model's and every layer's */
+const char *softmax_impl_name(SoftmaxImpl s);
+bool softmax_impl_by_name(const char *name, SoftmaxImpl *out);
+/* hls4ml's softmax (the layer's softmax_impl) of n values v of type in, into raws of ty.result */
+void hls4ml_softmax(const Layer *l, const int64_t *v, int n, FxType in, int64_t *y);
+void hls4ml_check(const Model *m);     /* layers the profile models; a user error otherwise */
+void hls4ml_check_rtl(const Model *m); /* ... and those whose RTL is bit-exact to it */
+
 /* ---- tables.c: activation lookup tables (shared by emulator and emitter) ---- */
 typedef struct {
     int n;              /* entries (power of two) */
@@ -215,6 +237,8 @@ typedef struct {
 } Table;
 /* The table for activation a (sigmoid, tanh, hard_sigmoid) of layer l; NULL for linear/relu. */
 Table *table_for(const Layer *l, ActKind a);
+/* The same with entries cast to out (hls4ml numerics: a recurrent layer's gates in accum) */
+Table *table_for_out(const Layer *l, ActKind a, FxType out);
 Table *table_exp(const Layer *l);       /* softmax numerator */
 Table *table_inv(const Layer *l);       /* softmax reciprocal */
 int64_t table_lookup(const Table *t, wide_t raw, int frac);
