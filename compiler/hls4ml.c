@@ -206,6 +206,13 @@ void hls4ml_check(const Model *m)
         if (l->act == ACT_HARD_SIGMOID || l->ract == ACT_HARD_SIGMOID)
             hls_unsupported(m, l, "hls4ml's hard_sigmoid is not a table; not modelled (use rnnc's numerics)");
         if (l->go_backwards) hls_unsupported(m, l, "go_backwards is not modelled (use rnnc's numerics)");
+        if (l->kind == L_SIMPLE_RNN)
+            hls_unsupported(m, l, "hls4ml 1.3's Vivado/Vitis backend writes no code for a SimpleRNN (its output is "
+                                  "left unset), so there is nothing to match (use rnnc's numerics)");
+        if (l->kind == L_GRU && !l->reset_after)
+            hls_unsupported(m, l, "hls4ml 1.3 converts a GRU with reset_after false wrongly (bias[0] and bias[1], "
+                                  "two numbers, as its two bias rows, read past their end), so there is nothing "
+                                  "to match (use rnnc's numerics)");
     }
 }
 
@@ -213,19 +220,19 @@ void hls4ml_check(const Model *m)
  * bit-exact where the two coincide (docs/numerics.md, "hls4ml numerics in RTL"): accum types
  * that wrap (running and one-cast sums agree), a recurrent layer whose accum and result types
  * are equal (hls4ml's gates are in accum, rnnc's in result) and an LSTM whose state type is
- * its result type, GRU reset_after, no softmax. Anything else: a clear error. */
+ * its result type, no softmax. Anything else: a clear error. */
 void hls4ml_check_rtl(const Model *m)
 {
     char a[64], r[64];
     for (int i = 0; i < m->n_layers; i++) {
         const Layer *l = &m->layers[i];
-        bool rec = l->kind == L_LSTM || l->kind == L_GRU || l->kind == L_SIMPLE_RNN;
+        bool rec = l->kind == L_LSTM || l->kind == L_GRU;
         if (l->act == ACT_SOFTMAX)
             hls_unsupported(m, l, "hls4ml's softmax is not implemented in RTL yet (--emulate models it)");
         if ((l->kind == L_DENSE || rec) && l->ty.accum.o != O_WRAP)
             hls_unsupported(m, l, "a saturating accum type sums in hls4ml's order, not implemented in RTL yet "
                                   "(--emulate models it)");
-        if (rec && l->kind != L_SIMPLE_RNN && !fx_equal(l->ty.accum, l->ty.result)) {
+        if (rec && !fx_equal(l->ty.accum, l->ty.result)) {
             fx_format(l->ty.accum, a, sizeof a);
             fx_format(l->ty.result, r, sizeof r);
             user_error(m->path, "layer %s: --numerics hls4ml: accum %s differs from result %s: hls4ml's gates "
@@ -234,7 +241,5 @@ void hls4ml_check_rtl(const Model *m)
         if (l->kind == L_LSTM && !fx_equal(l->ty.state, l->ty.result))
             hls_unsupported(m, l, "hls4ml keeps the LSTM state in the result type; give state the result's type "
                                   "for RTL (--emulate models it)");
-        if (l->kind == L_GRU && !l->reset_after)
-            hls_unsupported(m, l, "hls4ml's GRU with reset_after false is not implemented in RTL (--emulate models it)");
     }
 }
