@@ -83,6 +83,11 @@ check "model_file_is_directory" "rnnc: ok: cannot read" "$TMP/out_dir" -- ok -o 
 check "vectors_file_missing" "rnnc: no_such_input.txt: cannot read" "" -- \
     ok/tiny.json --emulate no_such_input.txt
 check "output_dir_unwritable" "/proc/nope/x" "" -- ok/tiny.json -o /proc/nope/x
+# --numerics
+check "numerics_unknown" "--numerics: expected rnnc or hls4ml, got 'vivado'" "$TMP/out_num" -- \
+    ok/tiny.json --numerics vivado -o "$TMP/out_num"
+check "numerics_hls4ml_softmax_rtl" "--numerics hls4ml: hls4ml's softmax is not implemented in RTL yet" \
+    "$TMP/out_num2" -- ../e2e/cases/softmax_seq.json --numerics hls4ml -o "$TMP/out_num2"
 # --precision auto and its options
 check "calibrate_without_auto" "--calibrate and --max-error go with --precision auto" "" -- \
     ok/tiny.json --calibrate vectors_empty.txt --emulate vectors_empty.txt
