@@ -402,14 +402,16 @@ static void emit_params(FILE *f, const Layer *l)
     bool rec = weighted && l->kind != L_DENSE;
     fprintf(f, "/* %s: types, weights (one row per output, raw integers) and tables */\n", l->name);
     fprintf(f, "static const struct %s_params {\n", l->name);
-    fprintf(f, "    rnnc_type weight_type, rweight_type, bias_type, accum_type, state_type, result_type, table_type;\n");
+    fprintf(f, "    rnnc_type weight_type, rweight_type, bias_type, accum_type, state_type, result_type, table_type,\n"
+               "        rbias_type;\n");
     if (weighted) fprintf(f, "    rnnc_raw kernel[%d][%d], bias[%d];\n", gu, l->in_feat, gu);
     if (rec) fprintf(f, "    rnnc_raw rkernel[%d][%d], rbias[%d];\n", gu, l->units, gu);
     for (int i = 0; i < nt; i++) fprintf(f, "    rnnc_raw %s[%d];\n    rnnc_table %s_table;\n", tabs[i].field, tabs[i].t->n, tabs[i].field);
     fprintf(f, "} %s_params = {\n", l->name);
-    const FxType *ty[] = {&l->ty.weight, &l->ty.rweight, &l->ty.bias, &l->ty.accum, &l->ty.state, &l->ty.result, &l->ty.table};
-    static const char *const tyname[] = {"weight", "rweight", "bias", "accum", "state", "result", "table"};
-    for (int i = 0; i < 7; i++) {
+    FxType rbt = layer_rbias_type(l);
+    const FxType *ty[] = {&l->ty.weight, &l->ty.rweight, &l->ty.bias, &l->ty.accum, &l->ty.state, &l->ty.result, &l->ty.table, &rbt};
+    static const char *const tyname[] = {"weight", "rweight", "bias", "accum", "state", "result", "table", "rbias"};
+    for (int i = 0; i < 8; i++) {
         fprintf(f, "    .%s_type = ", tyname[i]);
         type_init(f, *ty[i]);
         fprintf(f, ",\n");
@@ -566,7 +568,7 @@ static void emit_gru_body(FILE *f, const Layer *l)
     char a[200];
     if (l->reset_after) {
         fprintf(f, "        for (int k = 0; k < %d; k++) { /* z, r: pre-activations; h block: the recurrent part alone */\n", 3 * u);
-        fprintf(f, "            rnnc_wide hu = rnnc_cast(p->rbias[k], p->bias_type.frac, p->accum_type) +\n"
+        fprintf(f, "            rnnc_wide hu = rnnc_cast(p->rbias[k], p->rbias_type.frac, p->accum_type) +\n"
                    "                           rnnc_dot(h, U, fr, p->rkernel[k], p->rweight_type.frac, p->accum_type, rkernel_in_range);\n");
         fprintf(f, "            pre[k] = rnnc_cast(k < %d ? xw[k] + hu : hu, fa, p->accum_type);\n        }\n", 2 * u);
     } else {

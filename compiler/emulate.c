@@ -230,7 +230,7 @@ static void step_hls4ml(const Layer *l, const int64_t *in, int nf, int fx, int64
     int fw = fx_frac(l->ty.weight), fu = fx_frac(l->ty.rweight);
     for (int k = 0; k < gu; k++) {
         xw[k] = affine_run_q(l, l->qbias, fb, in, nf, fx, l->qkernel, gu, k, fw);
-        hu[k] = affine_run_q(l, l->qrbias, fb, h, u, fr, l->qrkernel, gu, k, fu);
+        hu[k] = affine_run_q(l, l->qrbias, fx_frac(layer_rbias_type(l)), h, u, fr, l->qrkernel, gu, k, fu);
     }
     if (l->kind == L_LSTM) { /* gates i, f, c, o */
         for (int k = 0; k < gu; k++)
@@ -263,7 +263,7 @@ static Act recurrent_q(const Layer *l, const Act *x)
     int u = l->units, g = l->gates, gu = g * u, nf = x->feat, T = x->steps;
     FxType A = l->ty.accum, R = l->ty.result, S = l->ty.state;
     int fx = fx_frac(x->t), fw = fx_frac(l->ty.weight), fu = fx_frac(l->ty.rweight);
-    int fa = fx_frac(A), fr = fx_frac(R), fs = fx_frac(S), fb = fx_frac(l->ty.bias);
+    int fa = fx_frac(A), fr = fx_frac(R), fs = fx_frac(S);
     Act y = new_act(l->return_sequences, T, u, true);
     y.t = R;
     int64_t *h = xcalloc((size_t)u, sizeof *h), *c = xcalloc((size_t)u, sizeof *c);
@@ -302,7 +302,7 @@ static Act recurrent_q(const Layer *l, const Act *x)
         case L_GRU: /* gates z, r, h */
             if (l->reset_after) {
                 for (int k = 0; k < gu; k++) {
-                    wide_t rb = fx_cast(qget(l->qrbias, (size_t)k), fb, A);
+                    wide_t rb = fx_cast(qget(l->qrbias, (size_t)k), fx_frac(layer_rbias_type(l)), A);
                     wide_t hu = rb + dot_q(l, h, u, fr, l->qrkernel, gu, k, fu);
                     /* z, r: pre-activations; h block: hu */
                     pre[k] = cast_o(l, TN_ACCUM, k < 2 * u ? xw[k] + hu : hu, fa, A);

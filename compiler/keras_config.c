@@ -316,7 +316,7 @@ static void apply_entry(const Cfg *c, cJSON *layer, const cJSON *e, const char *
                 const char *slot = !strcmp(nq, "weight")            ? "weight"
                                    : !strcmp(nq, "bias")            ? "bias"
                                    : !strcmp(nq, "recurrentweight") ? "recurrent_weight"
-                                   : !strcmp(nq, "recurrentbias")   ? "bias"
+                                   : !strcmp(nq, "recurrentbias")   ? "recurrent_bias"
                                    : !strcmp(nq, "accum")           ? "accum"
                                    : !strcmp(nq, "state")           ? "state"
                                    : !strcmp(nq, "result")          ? "result"

@@ -252,7 +252,7 @@ static const char *const precision_keys[] = {"weight", "bias", "recurrent_weight
                                              "result", "table", NULL};
 
 static void parse_layer_precision(const Parser *p, const cJSON *it, const char *path, LayerTypes *ty,
-                                  unsigned *explicit_ty)
+                                  unsigned *explicit_ty, Layer *l)
 {
     char kp[PATH_MAX_LEN];
     if (cJSON_IsString(it)) {
@@ -265,7 +265,15 @@ static void parse_layer_precision(const Parser *p, const cJSON *it, const char *
     if (!cJSON_IsObject(it))
         jerr(p, path, "expected a type string or an object of types (keys: weight, bias, "
                       "recurrent_weight, accum, state, result, table), got %s", describe(it));
-    check_keys(p, it, path, precision_keys, NULL, "in a layer precision");
+    static const char *const all_keys[] = {"weight", "bias", "recurrent_weight", "recurrent_bias", "accum",
+                                           "state", "result", "table", NULL};
+    check_keys(p, it, path, all_keys, NULL, "in a layer precision");
+    const cJSON *rb = get(it, "recurrent_bias");
+    if (rb) { /* the recurrent bias's own type (hls4ml's recurrent_bias) */
+        key_path(kp, path, "recurrent_bias");
+        l->rbias_ty = want_type(p, rb, kp);
+        l->rbias_set = true;
+    }
     FxType *slot[] = {&ty->weight, &ty->bias, &ty->rweight, &ty->accum, &ty->state, &ty->result, &ty->table};
     static const unsigned bit[] = {1, 4, 2, 8, 16, 32, 64};
     for (int i = 0; precision_keys[i]; i++) {
@@ -384,7 +392,7 @@ static void parse_layer_options(const Parser *p, const Model *m, const cJSON *ob
         l->table_size = n;
     }
     key_path(kp, path, "precision");
-    if ((it = get(obj, "precision"))) parse_layer_precision(p, it, kp, &l->ty, &l->explicit_ty);
+    if ((it = get(obj, "precision"))) parse_layer_precision(p, it, kp, &l->ty, &l->explicit_ty, l);
     key_path(kp, path, "softmax");
     if ((it = get(obj, "softmax"))) parse_softmax(p, it, kp, l);
 }

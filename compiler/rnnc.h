@@ -100,6 +100,8 @@ typedef struct Layer {
     } sm;
     Numerics numerics;          /* the model's (set_numerics) */
     LayerTypes ty;
+    FxType rbias_ty;            /* the recurrent bias's type (GRU reset_after's second row) when */
+    bool rbias_set;             /* precision.recurrent_bias is given; else ty.bias (layer_rbias_type) */
     unsigned explicit_ty;       /* types the model set for this layer (precision.c keeps them):
                                  * bits weight 1, rweight 2, bias 4, accum 8, state 16, result 32,
                                  * table 64 (parse.c) */
@@ -143,6 +145,9 @@ typedef struct {
     FxType out_type;
     Numerics numerics;          /* --numerics (main.c); NUM_RNNC unless asked */
 } Model;
+
+/* the type of a layer's recurrent bias row (qrbias) */
+static inline FxType layer_rbias_type(const Layer *l) { return l->rbias_set ? l->rbias_ty : l->ty.bias; }
 
 /* ---- util.c: memory, errors ---- */
 
