@@ -209,6 +209,10 @@ void hls4ml_check(const Model *m)
         if (l->kind == L_SIMPLE_RNN)
             hls_unsupported(m, l, "hls4ml 1.3's Vivado/Vitis backend writes no code for a SimpleRNN (its output is "
                                   "left unset), so there is nothing to match (use rnnc's numerics)");
+        if (l->kind == L_LSTM && !fx_equal(l->ty.accum, l->ty.result))
+            hls_unsupported(m, l, "hls4ml 1.3 does not compile an LSTM whose accum type differs from its result "
+                                  "type (its non-static lstm template), so there is nothing to match; give both "
+                                  "one type (or use rnnc's numerics)");
         if (l->kind == L_GRU && !l->reset_after)
             hls_unsupported(m, l, "hls4ml 1.3 converts a GRU with reset_after false wrongly (bias[0] and bias[1], "
                                   "two numbers, as its two bias rows, read past their end), so there is nothing "
