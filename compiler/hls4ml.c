@@ -119,11 +119,55 @@ static SmCache *sm_tables(const Layer *l, FxType in)
     return c;
 }
 
-/* The top n bits of a w-bit raw value, as an unsigned index (ap_fixed's range(w-1, w-n)). */
-static long top_bits(int64_t raw, int w, int n)
+/* stable and latency's tables as Tables (tables.c's lookup, the RTL's rnnc_activation): indexed
+ * by the unsigned bit pattern u of the uw-bit value hls4ml slices its index from (stable: the
+ * wrapped difference, uw = W_D - 1; latency: the input itself, uw = W_D), u * 2^-frac with frac
+ * the input's: index = trunc0(u * 2^(log2 N - uw)) = the top log2 N bits. The exp entries are
+ * already cast to the softmax accum (hls4ml's exp_res). */
+static Table *sm_table(int n, int scale_shift, FxType out, const int64_t *raw, FxType raw_t)
 {
-    uint64_t mask = w >= 64 ? ~(uint64_t)0 : (((uint64_t)1 << w) - 1);
-    return (long)(((uint64_t)raw & mask) >> (w - n));
+    Table *t = xcalloc(1, sizeof *t);
+    t->n = n;
+    t->scale_shift = scale_shift;
+    t->offset = 0;
+    t->out = out;
+    t->entries = xcalloc((size_t)n, sizeof *t->entries);
+    for (int i = 0; i < n; i++) t->entries[i] = fx_cast(raw[i], fx_frac(raw_t), out);
+    return t;
+}
+
+typedef struct SmTables {
+    const Layer *l;
+    Table *exp, *inv;
+    struct SmTables *next;
+} SmTables;
+
+static SmTables *smt_cache;
+
+static SmTables *hls_tables(const Layer *l, FxType in)
+{
+    for (SmTables *c = smt_cache; c; c = c->next)
+        if (c->l == l) return c;
+    if (l->softmax_impl == SM_LEGACY) BUG("layer %s: legacy softmax has no index tables", l->name);
+    const SmCache *c = sm_tables(l, in);
+    SmTables *t = xcalloc(1, sizeof *t);
+    t->l = l;
+    int uw = l->softmax_impl == SM_STABLE ? in.w - 1 : in.w;
+    t->exp = sm_table(c->n_exp, ilog2(c->n_exp) - uw + fx_frac(in), l->sm.accum, c->exp, l->sm.exp_table);
+    t->inv = sm_table(c->n_inv, ilog2(c->n_inv) - l->sm.inv_inp.w + fx_frac(l->sm.inv_inp), l->sm.inv_table, c->inv,
+                      l->sm.inv_table);
+    t->next = smt_cache;
+    smt_cache = t;
+    return t;
+}
+
+Table *table_hls_exp(const Layer *l, FxType in) { return hls_tables(l, in)->exp; }
+Table *table_hls_inv(const Layer *l, FxType in) { return hls_tables(l, in)->inv; }
+
+/* The w-bit two's complement pattern of raw, as an unsigned number */
+static wide_t pattern(wide_t raw, int w)
+{
+    return w >= 64 ? (wide_t)(uint64_t)raw : (wide_t)((uint64_t)raw & (((uint64_t)1 << w) - 1));
 }
 
 /* nnet::reduce with Op_add in type t: a balanced tree, left part the largest power of two
@@ -167,24 +211,18 @@ void hls4ml_softmax(const Layer *l, const int64_t *v, int n, FxType in, int64_t 
         softmax_legacy(l, c, v, n, in, y);
         return;
     }
-    FxType A = l->sm.accum, et = l->sm.exp_table, it = l->sm.inv_inp, iv = l->sm.inv_table;
-    int ne = ilog2(c->n_exp), ni = ilog2(c->n_inv);
+    FxType A = l->sm.accum, it = l->sm.inv_inp, iv = l->sm.inv_table;
+    const SmTables *t = hls_tables(l, in);
     int64_t *e = xcalloc((size_t)n, sizeof *e);
     int64_t mx = v[0];
     for (int j = 1; j < n; j++) /* Op_max over the tree: the maximum, whatever the order */
         if (v[j] > mx) mx = v[j];
-    for (int j = 0; j < n; j++) {
-        long idx;
-        if (l->softmax_impl == SM_STABLE) { /* x_max - x in ap_ufixed<W-1, I-1>: wraps */
-            FxType nt = {.w = in.w - 1, .i = in.i - 1, .sgn = false, .q = Q_TRN, .o = O_WRAP};
-            idx = top_bits(fx_cast((wide_t)mx - v[j], fx_frac(in), nt), nt.w, ne);
-        } else {
-            idx = top_bits(v[j], in.w, ne);
-        }
-        e[j] = fx_cast(c->exp[idx], fx_frac(et), A);
+    for (int j = 0; j < n; j++) { /* stable: x_max - x in ap_ufixed<W-1, I-1>, which wraps */
+        wide_t u = l->softmax_impl == SM_STABLE ? pattern((wide_t)mx - v[j], in.w - 1) : pattern(v[j], in.w);
+        e[j] = table_lookup(t->exp, u, fx_frac(in));
     }
     int64_t s = fx_cast(reduce_add(e, n, A), fx_frac(A), it);
-    int64_t inv = c->inv[top_bits(s, it.w, ni)];
+    int64_t inv = table_lookup(t->inv, pattern(s, it.w), fx_frac(it));
     for (int j = 0; j < n; j++) y[j] = fx_cast((wide_t)e[j] * inv, fx_frac(A) + fx_frac(iv), l->ty.result);
     free(e);
 }

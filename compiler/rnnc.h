@@ -244,6 +244,10 @@ typedef struct {
 Table *table_for(const Layer *l, ActKind a);
 /* The same with entries cast to out (hls4ml numerics: a recurrent layer's gates in accum) */
 Table *table_for_out(const Layer *l, ActKind a, FxType out);
+/* hls4ml numerics, softmax stable/latency (hls4ml.c): its exp table (entries cast to the softmax
+ * accum) and reciprocal table, indexed by an unsigned bit pattern; in: the softmax's input type */
+Table *table_hls_exp(const Layer *l, FxType in);
+Table *table_hls_inv(const Layer *l, FxType in);
 Table *table_exp(const Layer *l);       /* softmax numerator */
 Table *table_inv(const Layer *l);       /* softmax reciprocal */
 int64_t table_lookup(const Table *t, wide_t raw, int frac);

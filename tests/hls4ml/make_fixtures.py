@@ -12,8 +12,9 @@ into fixtures/:
   NAME.CASE.out.txt          hls4ml's predictions (%.17g), one line per sequence
 CASE is model, type, name, model_<impl> (granularity model plus a LayerType Softmax entry
 choosing the softmax implementation), model_mixed (one recurrent layer's accum wider than its
-result) or model_sat (one dense's accum saturating). Each model is seeded on its own (any subset regenerates
-the same files); hls4ml's C++ is built with -O1 instead of its -O3 (same results, faster).
+result) or model_sat (one dense's accum saturating). A model whose NAME.h5 and NAME.in.txt
+exist is loaded from them (delete both to remake it): cases are added, the model never remade.
+hls4ml's C++ is built with -O1 instead of its -O3 (the same results, faster).
 
 usage: pip install 'hls4ml==1.3.*' tensorflow; python3 tests/hls4ml/make_fixtures.py [NAME...]
        (CASES=model_mixed,model_sat python3 tests/hls4ml/make_fixtures.py: only those cases)
@@ -115,16 +116,23 @@ def main():
     for name, (build, shape) in models(keras).items():
         if only and name not in only:
             continue
-        seed = zlib.crc32(name.encode())  # each model seeded on its own: any subset regenerates the same
-        keras.utils.set_random_seed(seed % 2**31)
-        rng = np.random.default_rng(seed)
-        m = build()
-        # weights a little larger than Keras's initializers, so sums reach the tables' edges
-        for w in m.weights:
-            w.assign(np.asarray(w.numpy()) * 1.5 + rng.normal(0, 0.1, w.shape).astype("float32"))
-        m.save(os.path.join(OUT, name + ".h5"))
-        x = rng.uniform(-2, 2, (N_SEQ,) + shape).astype("float32")
-        write_rows(os.path.join(OUT, name + ".in.txt"), x.reshape(N_SEQ, -1))
+        h5, inp = os.path.join(OUT, name + ".h5"), os.path.join(OUT, name + ".in.txt")
+        if os.path.exists(h5) and os.path.exists(inp):
+            # a model made before: its cases are added to, never remade (Keras's initializers
+            # do not give the same weights in every process)
+            m = keras.models.load_model(h5, compile=False)
+            x = np.loadtxt(inp, dtype="float64", ndmin=2).astype("float32").reshape((-1,) + shape)
+        else:
+            seed = zlib.crc32(name.encode())
+            keras.utils.set_random_seed(seed % 2**31)
+            rng = np.random.default_rng(seed)
+            m = build()
+            # weights a little larger than Keras's initializers, so sums reach the tables' edges
+            for w in m.weights:
+                w.assign(np.asarray(w.numpy()) * 1.5 + rng.normal(0, 0.1, w.shape).astype("float32"))
+            m.save(h5)
+            x = rng.uniform(-2, 2, (N_SEQ,) + shape).astype("float32")
+            write_rows(inp, x.reshape(N_SEQ, -1))
         has_sm = any(getattr(l, "activation", None) is keras.activations.softmax for l in m.layers)
         want = os.environ.get("CASES", "").split(",") if os.environ.get("CASES") else None
         for case, cfg in cases(hls4ml, m, has_sm).items():
