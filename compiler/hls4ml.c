@@ -258,19 +258,36 @@ void hls4ml_check(const Model *m)
     }
 }
 
+/* hls4ml's softmax in RTL (emit_verilog.c, emit_softmax_hls): stable or latency; the exact sum
+ * cast once equals hls4ml's tree of accum sums when the accum wraps (modular) or when no exp
+ * entry is negative (then a saturated partial sum saturates the total too). */
+static void check_softmax_rtl(const Model *m, const Layer *l)
+{
+    if (l->softmax_impl == SM_LEGACY)
+        hls_unsupported(m, l, "hls4ml's legacy softmax is not implemented in RTL (stable and latency are; "
+                              "--emulate models all three)");
+    if (l->ty.accum.w < 2) hls_unsupported(m, l, "a softmax input of 1 bit is not implemented in RTL");
+    const Table *t = table_hls_exp(l, l->ty.accum);
+    bool neg = false;
+    for (int k = 0; k < t->n; k++) neg |= t->entries[k] < 0;
+    if (l->sm.accum.o == O_SAT && neg)
+        hls_unsupported(m, l, "a saturating softmax accum with negative exp entries sums in hls4ml's order, "
+                              "not implemented in RTL (--emulate models it)");
+}
+
 /* The RTL (rtl_lib's cells, rnnc's softmax) computes rnnc's numerics; under hls4ml's it is
  * bit-exact where the two coincide (docs/numerics.md, "hls4ml numerics in RTL"): accum types
  * that wrap (running and one-cast sums agree), a recurrent layer whose accum and result types
  * are equal (hls4ml's gates are in accum, rnnc's in result) and an LSTM whose state type is
- * its result type, no softmax. Anything else: a clear error. */
+ * its result type, a softmax stable or latency (check_softmax_rtl). Anything else: a clear
+ * error. */
 void hls4ml_check_rtl(const Model *m)
 {
     char a[64], r[64];
     for (int i = 0; i < m->n_layers; i++) {
         const Layer *l = &m->layers[i];
         bool rec = l->kind == L_LSTM || l->kind == L_GRU;
-        if (l->act == ACT_SOFTMAX)
-            hls_unsupported(m, l, "hls4ml's softmax is not implemented in RTL yet (--emulate models it)");
+        if (l->act == ACT_SOFTMAX) check_softmax_rtl(m, l);
         if ((l->kind == L_DENSE || rec) && l->ty.accum.o != O_WRAP)
             hls_unsupported(m, l, "a saturating accum type sums in hls4ml's order, not implemented in RTL yet "
                                   "(--emulate models it)");

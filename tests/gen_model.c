@@ -54,6 +54,7 @@ typedef struct {
     int use_bias;
     int rf;    /* 0: omit; -1: the maximum */
     int ts;    /* 0: omit */
+    char sm[128]; /* "softmax" object (--hls4ml), "" to omit */
     char prec[STR];
     char pk[P_COUNT][STR];
     double rate;
@@ -117,8 +118,8 @@ static const int table_sizes[] = {256, 1024, 4096};
 
 /* --hls4ml: only models whose RTL is bit-exact to --numerics hls4ml (compiler/hls4ml.c,
  * hls4ml_check_rtl): wrapping accum types, recurrent accum = result and LSTM state = result
- * (the layer's one type), no softmax, hard_sigmoid, go_backwards, simple_rnn, GRU reset_after
- * false or bidirectional */
+ * (the layer's one type), softmax stable or latency (with its own softmax object), no
+ * hard_sigmoid, go_backwards, simple_rnn, GRU reset_after false or bidirectional */
 static int hls;
 static const char *const hls_precs[] = {"ap_fixed<16,6>", "ap_fixed<12,4>", "ap_fixed<18,8>",
                                         "ap_fixed<16,6,AP_RND_CONV,AP_WRAP>"};
@@ -281,7 +282,15 @@ static void random_model(Model *M, uint64_t seed, const char *force) {
         int last = (i == nmain - 1) && !trail;
         if (kind == K_DENSE) {
             L->units = 1 + rnd(7);
-            if (last && L->units >= 2 && chance(0.35) && !hls) copy(L->act, "softmax");
+            if (last && L->units >= 2 && chance(hls ? 0.6 : 0.35)) {
+                copy(L->act, "softmax");
+                if (hls) { /* hls4ml's stable or latency, its accum the default, wrapping or saturating */
+                    static const char *const acc[] = {"", ", \"accum\": \"ap_fixed<18,8,AP_RND,AP_SAT>\"",
+                                                      ", \"accum\": \"ap_fixed<16,6>\""};
+                    snprintf(L->sm, sizeof L->sm, "{\"implementation\": \"%s\"%s}", chance(0.5) ? "stable" : "latency",
+                             pick(acc, 3));
+                }
+            }
             else if (chance(0.85)) copy(L->act, pick_act(dense_acts, 5));
             draw_precision(L, !strcmp(L->act, "relu") || !strcmp(L->act, "sigmoid"));
         } else {
@@ -483,6 +492,7 @@ static void print_model(FILE *f, const Model *M) {
         if (L->kind == K_DROPOUT) fprintf(f, ", \"rate\": %g", L->rate);
         if (L->rf) fprintf(f, ", \"reuse_factor\": %d", L->rf < 0 ? max_rf(L) : L->rf);
         if (L->ts) fprintf(f, ", \"table_size\": %d", L->ts);
+        if (L->sm[0]) fprintf(f, ", \"softmax\": %s", L->sm);
         if (L->prec[0]) fprintf(f, ", \"precision\": \"%s\"", L->prec);
         int any = 0;
         for (int k = 0; k < P_COUNT; k++)

@@ -24,9 +24,9 @@
 #     the ext_*/prec_* cases also with its 128-bit path (-DRNNC_REF_INT128);
 # (h) one Verilator and one Icarus run with --waves: the FST / VCD names the streams and the
 #     engines' handshakes (tests/e2e/wave_names.c).
-# (j) E2E_HLS_SEEDS (default 6) random models of `gen_model --hls4ml` (lstm, gru, dense cycled)
-#     with `--numerics hls4ml` (its emulator and RTL, every output bit), a third of them in
-#     Verilator, the rest in Icarus;
+# (j) E2E_HLS_SEEDS (default 6) random models of `gen_model --hls4ml` (lstm, gru, dense cycled),
+#     and six seeds ending in hls4ml's softmax, with `--numerics hls4ml` (its emulator, RTL and C
+#     reference, every output bit), a third of them in Verilator, the rest in Icarus;
 # (i) every design runs a second time under random stalls: the bench --sim built is re-run (no
 #     rebuild) with +stall=SEED, SEED derived from the case name; the outputs must be the
 #     no-stall run's, in order, none lost or repeated, no AXI-Stream violation on m_axis, and the
@@ -341,9 +341,10 @@ for ((s = FIRST; s < FIRST + SEEDS; s++)); do
     job "seed${s}_${k}_tr" "$WORK/models/seed$s.json" "$WORK/models/seed$s.txt" icarus-tr
 done
 
-# (j) random models under --numerics hls4ml
+# (j) random models under --numerics hls4ml: seeds 1..E2E_HLS_SEEDS, and seeds whose model ends
+# in hls4ml's softmax (stable and latency, wrapping and saturating accum)
 HLS_KINDS=(lstm gru dense)
-for ((s = FIRST; s < FIRST + ${E2E_HLS_SEEDS:-6}; s++)); do
+for s in $(seq "$FIRST" $((FIRST + ${E2E_HLS_SEEDS:-6} - 1))) 14 15 18 34 50 51; do
     k="${HLS_KINDS[$(((s - 1) % 3))]}"
     "$GEN" "$s" "$WORK/models/hls$s.json" "$WORK/models/hls$s.txt" --kind "$k" --hls4ml
     hsim=icarus-hls
