@@ -495,6 +495,13 @@ static void apply_layer_names(Cfg *c, const cJSON *lname, cJSON *layers)
                 found = true;
             }
         }
+        /* a Keras Activation folded into the layer before it (Dense + Activation softmax) */
+        i = 0;
+        for (cJSON *l = layers ? layers->child : NULL; l && !found && c->refs; l = l->next, i++)
+            if (c->refs[i].act && !strcmp(c->refs[i].act, key)) {
+                apply_entry(c, l, k, kp, true);
+                found = true;
+            }
         /* hls4ml's split-off activation of a layer: "<layer>_<activation>" */
         i = 0;
         for (cJSON *l = layers ? layers->child : NULL; l && !found; l = l->next, i++) {

@@ -591,7 +591,8 @@ void import_model(const char *path, const KerasOptions *opt, const char *out);
 /* keras_config.c (used by keras.c). refs: per rnnc layer, its Keras name and class (NULL
  * for a model.json); input_name: the Keras InputLayer's name or NULL. */
 struct cJSON;
-typedef struct { const char *name, *cls; } KerasLayerRef;
+/* act: the Keras name of an Activation folded into this layer (a Dense + softmax), or NULL */
+typedef struct { const char *name, *cls, *act; } KerasLayerRef;
 void keras_apply_options(struct cJSON *tree, const KerasOptions *opt, const KerasLayerRef *refs,
                          const char *input_name, const char *file);
 char *rnnc_json_print(const struct cJSON *tree);       /* numbers exact (%.17g at most) */
