@@ -417,8 +417,8 @@ static int layer_tables(const Layer *l, TableRef *out)
         out[n++] = (TableRef){field, table_for(l, acts[i])};
     }
     if (l->act == ACT_SOFTMAX && l->numerics == NUM_HLS4ML) { /* a dense's: its input is the accum */
-        out[n++] = (TableRef){"exp", table_hls_exp(l, l->ty.accum)};
-        out[n++] = (TableRef){"inv", table_hls_inv(l, l->ty.accum)};
+        out[n++] = (TableRef){"exp", table_hls_exp(l, l->sm.input)};
+        out[n++] = (TableRef){"inv", table_hls_inv(l, l->sm.input)};
     } else if (l->act == ACT_SOFTMAX) {
         out[n++] = (TableRef){"exp", table_exp(l)};
         out[n++] = (TableRef){"inv", table_inv(l)};
@@ -436,17 +436,17 @@ static void emit_params(FILE *f, const Layer *l)
     fprintf(f, "/* %s: types, weights (one row per output, raw integers) and tables */\n", l->name);
     fprintf(f, "static const struct %s_params {\n", l->name);
     fprintf(f, "    rnnc_type weight_type, rweight_type, bias_type, accum_type, state_type, result_type, table_type,\n"
-               "        rbias_type, sm_accum_type, sm_inv_inp_type;\n");
+               "        rbias_type, sm_accum_type, sm_inv_inp_type, sm_input_type;\n");
     if (weighted) fprintf(f, "    rnnc_raw kernel[%d][%d], bias[%d];\n", gu, l->in_feat, gu);
     if (rec) fprintf(f, "    rnnc_raw rkernel[%d][%d], rbias[%d];\n", gu, l->units, gu);
     for (int i = 0; i < nt; i++) fprintf(f, "    rnnc_raw %s[%d];\n    rnnc_table %s_table;\n", tabs[i].field, tabs[i].t->n, tabs[i].field);
     fprintf(f, "} %s_params = {\n", l->name);
     FxType rbt = layer_rbias_type(l);
     const FxType *ty[] = {&l->ty.weight, &l->ty.rweight, &l->ty.bias, &l->ty.accum, &l->ty.state, &l->ty.result,
-                          &l->ty.table, &rbt, &l->sm.accum, &l->sm.inv_inp};
+                          &l->ty.table, &rbt, &l->sm.accum, &l->sm.inv_inp, &l->sm.input};
     static const char *const tyname[] = {"weight", "rweight", "bias", "accum", "state", "result", "table", "rbias",
-                                         "sm_accum", "sm_inv_inp"};
-    for (int i = 0; i < 10; i++) {
+                                         "sm_accum", "sm_inv_inp", "sm_input"};
+    for (int i = 0; i < 11; i++) {
         fprintf(f, "    .%s_type = ", tyname[i]);
         type_init(f, *ty[i]);
         fprintf(f, ",\n");
@@ -544,9 +544,10 @@ static void emit_dense_fn(FILE *f, const Layer *l, int steps, FxType xt)
     }
     fprintf(f, "        }\n");
     if (sm && l->numerics == NUM_HLS4ML) {
-        fprintf(f, "        rnnc_softmax_hls(acc, %d, fa, %d, %d, p->exp, p->exp_table, p->inv, p->inv_table, "
-                   "p->sm_accum_type,\n                         p->sm_inv_inp_type, p->result_type, e, out);\n",
-                u, l->ty.accum.w, l->softmax_impl == SM_STABLE);
+        fprintf(f, "        for (int j = 0; j < %d; j++) acc[j] = rnnc_cast(acc[j], fa, p->sm_input_type);\n", u);
+        fprintf(f, "        rnnc_softmax_hls(acc, %d, p->sm_input_type.frac, %d, %d, p->exp, p->exp_table, p->inv, "
+                   "p->inv_table,\n                         p->sm_accum_type, p->sm_inv_inp_type, p->result_type, e, out);\n",
+                u, l->sm.input.w, l->softmax_impl == SM_STABLE);
     } else if (sm) {
         fprintf(f, "        ");
         fprintf(f, softmax_call, "acc", u, "fa", "out");

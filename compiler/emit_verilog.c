@@ -1365,7 +1365,7 @@ static void emit_softmax_hls(Out *o, const Engine *e)
 {
     const Layer *l = e->layer;
     int N = e->out_n, dm = e->sm_max_depth, ds = e->sm_sum_depth, al = o->n->act_lat;
-    FxType A = e->in_t, SA = l->sm.accum, II = l->sm.inv_inp, IV = l->sm.inv_table;
+    FxType X = e->in_t, A = l->sm.input, SA = l->sm.accum, II = l->sm.inv_inp, IV = l->sm.inv_table;
     bool stable = l->softmax_impl == SM_STABLE;
     map_control(o, e, "1'b1", false);
     ActParams pe = table_act_params(o, l, "exp", table_hls_exp(l, A));
@@ -1375,7 +1375,21 @@ static void emit_softmax_hls(Out *o, const Engine *e)
     w(o, "    // hls4ml's softmax (%s): latch (c+1), max tree (+%d), index pattern, exp lookup, sum tree (+%d),\n",
       softmax_impl_name(l->softmax_impl), dm, ds);
     w(o, "    // casts to accum and inv_inp, 1/sum lookup, product; result written in job cycle %d\n", e->latency - 1);
-    w(o, "    reg [%d:0] x_reg;\n    always @(posedge clk) if (start) x_reg <= s_axis_tdata;\n", N * A.w - 1);
+    /* the input (the dense's accum X) cast to hls4ml's Dense result type A first */
+    w(o, "    wire [%d:0] xq;\n", N * A.w - 1);
+    for (int j = 0; j < N; j++) {
+        if (fx_equal(X, A)) {
+            w(o, "    assign xq[%d:%d] = s_axis_tdata[%d:%d];\n", (j + 1) * A.w - 1, j * A.w, (j + 1) * X.w - 1, j * X.w);
+            continue;
+        }
+        w(o, "    rnnc_quant #(");
+        fx_params(o, "IN_", X, false);
+        w(o, ", ");
+        fx_params(o, "OUT_", A, true);
+        w(o, ") u_xq_%d (.in_data(s_axis_tdata[%d:%d]), .out_data(xq[%d:%d]));\n", j, (j + 1) * X.w - 1, j * X.w,
+          (j + 1) * A.w - 1, j * A.w);
+    }
+    w(o, "    reg [%d:0] x_reg;\n    always @(posedge clk) if (start) x_reg <= xq;\n", N * A.w - 1);
     w(o, "    wire [%d:0] mx;\n", A.w - 1);
     tree_inst(o, "u_mx", N, A.w, dm, true, "x_reg", "mx");
     char at[64], inst[32], in[32], out[64];

@@ -187,9 +187,10 @@ static Act dense_q(const Layer *l, const Act *x)
         int64_t *out = y.q + (size_t)s * (size_t)u;
         for (int j = 0; j < u; j++)
             acc[j] = affine_q(l, l->qbias, in, x->feat, fx, l->qkernel, u, j, fw);
-        if (l->act == ACT_SOFTMAX && l->numerics == NUM_HLS4ML)
-            hls4ml_softmax(l, acc, u, l->ty.accum, out);
-        else if (l->act == ACT_SOFTMAX)
+        if (l->act == ACT_SOFTMAX && l->numerics == NUM_HLS4ML) { /* hls4ml: the Dense's result first */
+            for (int j = 0; j < u; j++) acc[j] = fx_cast(acc[j], fa, l->sm.input);
+            hls4ml_softmax(l, acc, u, l->sm.input, out);
+        } else if (l->act == ACT_SOFTMAX)
             softmax_q(l, acc, u, fa, out);
         else
             for (int j = 0; j < u; j++) out[j] = act_q(l, l->act, acc[j], fa);

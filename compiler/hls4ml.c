@@ -5,8 +5,8 @@
  *
  * Softmax types: the layer's sm (model.json "softmax"; defaults hls4ml's: exp_table_t,
  * inv_table_t and inv_inp_t ap_fixed<18,8,AP_RND,AP_SAT>, accum_t the model's default type);
- * the input (data_T) is the layer's accum type (the Dense in front of hls4ml's split-off
- * softmax outputs that type) or, for an activation layer, its input type; legacy uses the
+ * the input (data_T) is the layer's sm.input (the result type of the Dense in front of hls4ml's
+ * split-off softmax; the dense's accum is cast to it) or, for an activation layer, its input type; legacy uses the
  * layer's table type for both of its tables and its sums. */
 #include "rnnc.h"
 
@@ -266,8 +266,8 @@ static void check_softmax_rtl(const Model *m, const Layer *l)
     if (l->softmax_impl == SM_LEGACY)
         hls_unsupported(m, l, "hls4ml's legacy softmax is not implemented in RTL (stable and latency are; "
                               "--emulate models all three)");
-    if (l->ty.accum.w < 2) hls_unsupported(m, l, "a softmax input of 1 bit is not implemented in RTL");
-    const Table *t = table_hls_exp(l, l->ty.accum);
+    if (l->sm.input.w < 2) hls_unsupported(m, l, "a softmax input of 1 bit is not implemented in RTL");
+    const Table *t = table_hls_exp(l, l->sm.input);
     bool neg = false;
     for (int k = 0; k < t->n; k++) neg |= t->entries[k] < 0;
     if (l->sm.accum.o == O_SAT && neg)

@@ -300,6 +300,7 @@ static void apply_entry(const Cfg *c, cJSON *layer, const cJSON *e, const char *
             if (cJSON_IsString(k)) {
                 const char *t = want_type_text(c, k, kp);
                 if (t && has_types(layer)) set_precision(layer, act_only ? "result" : NULL, t);
+                if (t && has_types(layer) && is_softmax(layer) && !act_only) set_softmax(layer, "input", t);
                 continue;
             }
             if (!cJSON_IsObject(k))
@@ -336,6 +337,9 @@ static void apply_entry(const Cfg *c, cJSON *layer, const cJSON *e, const char *
                     set_softmax(layer, slot, t); /* the softmax's own types (hls4ml numerics) */
                     continue;
                 }
+                /* the Dense's own result is the softmax's input under hls4ml numerics */
+                if (is_softmax(layer) && !act_only && (!strcmp(slot, "result") || !strcmp(slot, "*")))
+                    set_softmax(layer, "input", t);
                 if (sm_slot) continue;
                 if (act_only && strcmp(slot, "result") && strcmp(slot, "table")) continue;
                 set_precision(layer, !strcmp(slot, "*") ? NULL : slot, t);

@@ -286,13 +286,13 @@ static void parse_layer_precision(const Parser *p, const cJSON *it, const char *
 }
 
 /* "softmax": {"implementation": "stable" | "latency" | "legacy", "exp_table": T, "inv_table": T,
- * "inv_inp": T, "accum": T}: hls4ml's softmax (used by --numerics hls4ml only). */
+ * "inv_inp": T, "accum": T, "input": T}: hls4ml's softmax (used by --numerics hls4ml only). */
 static void parse_softmax(const Parser *p, const cJSON *it, const char *path, Layer *l)
 {
-    static const char *const keys[] = {"implementation", "exp_table", "inv_table", "inv_inp", "accum", NULL};
+    static const char *const keys[] = {"implementation", "exp_table", "inv_table", "inv_inp", "accum", "input", NULL};
     char kp[PATH_MAX_LEN];
     if (!cJSON_IsObject(it))
-        jerr(p, path, "expected an object (keys: implementation, exp_table, inv_table, inv_inp, accum), got %s",
+        jerr(p, path, "expected an object (keys: implementation, exp_table, inv_table, inv_inp, accum, input), got %s",
              describe(it));
     check_keys(p, it, path, keys, NULL, "in a layer's softmax");
     const cJSON *v;
@@ -300,7 +300,7 @@ static void parse_softmax(const Parser *p, const cJSON *it, const char *path, La
     if ((v = get(it, "implementation")) &&
         !softmax_impl_by_name(want_string(p, v, kp, "a softmax implementation"), &l->softmax_impl))
         jerr(p, kp, "expected stable, latency or legacy");
-    FxType *slot[] = {&l->sm.exp_table, &l->sm.inv_table, &l->sm.inv_inp, &l->sm.accum};
+    FxType *slot[] = {&l->sm.exp_table, &l->sm.inv_table, &l->sm.inv_inp, &l->sm.accum, &l->sm.input};
     for (int i = 1; keys[i]; i++) {
         key_path(kp, path, keys[i]);
         if ((v = get(it, keys[i]))) *slot[i - 1] = want_type(p, v, kp);
@@ -365,7 +365,7 @@ static void parse_layer_options(const Parser *p, const Model *m, const cJSON *ob
     smt.q = Q_RND;
     smt.o = O_SAT;
     l->sm.exp_table = l->sm.inv_table = l->sm.inv_inp = smt; /* hls4ml's ap_fixed<18,8,AP_RND,AP_SAT> */
-    l->sm.accum = d;
+    l->sm.accum = l->sm.input = d;
 
     if (k->weighted) {
         key_path(kp, path, "units");

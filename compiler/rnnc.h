@@ -97,6 +97,7 @@ typedef struct Layer {
     SoftmaxImpl softmax_impl;   /* softmax.implementation (hls4ml numerics; default stable) */
     struct {                    /* softmax's types under hls4ml numerics (model.json "softmax") */
         FxType exp_table, inv_table, inv_inp, accum;
+        FxType input;           /* a dense's output before the softmax (hls4ml's Dense result) */
     } sm;
     Numerics numerics;          /* the model's (set_numerics) */
     LayerTypes ty;
