@@ -83,13 +83,15 @@ static void check_exact(const Model *m, const Layer *l, FxType x)
 {
     FxType A = l->ty.accum, R = l->ty.result, S = l->ty.state;
     int fa = fx_frac(A), fr = fx_frac(R), fs = fx_frac(S), fx = fx_frac(x);
-    Need need[8];
+    Need need[12];
     int n = 0;
     bool rec = layer_kind(l->kind)->recurrent;
     if (l->kind == L_DENSE || rec) {
         need[n++] = (Need){sbits(x) + sbits(l->ty.weight) + lsh(fx + fx_frac(l->ty.weight), fa), 128,
                                       "input x weight, aligned to accum"};
         need[n++] = (Need){sbits(l->ty.bias) + lsh(fx_frac(l->ty.bias), fa), 128, "bias aligned to accum"};
+        FxType rb = layer_rbias_type(l);
+        need[n++] = (Need){sbits(rb) + lsh(fx_frac(rb), fa), 128, "recurrent bias aligned to accum"};
         need[n++] = (Need){sbits(A) + lsh(fa, fr) + 16, 128, "accum aligned to result or a table index"};
     }
     if (rec)

@@ -267,6 +267,36 @@ static const char *const arith_text =
     "        y[j] = rnnc_cast((rnnc_wide)e[j] * inv, exp_table.frac + inv_table.frac, result);\n"
     "}\n"
     "\n"
+    "/* hls4ml's softmax, stable (stable = 1) or latency (--numerics hls4ml): the exp index from the\n"
+    " * bit pattern of max - v (wrapped to in_w - 1 bits) or of v (in_w bits), read as an unsigned\n"
+    " * number; exp entries in accum; the sum cast to accum, then to inv_inp, whose bit pattern\n"
+    " * indexes the reciprocal table (the exact sum cast once: what hls4ml's tree of accum sums\n"
+    " * gives for the designs rnnc emits, docs/numerics.md). e: scratch of n values. */\n"
+    "static inline rnnc_wide rnnc_pattern(rnnc_wide v, int w)\n"
+    "{\n"
+    "    rnnc_uwide m = w >= (int)(8 * sizeof(rnnc_uwide)) ? ~(rnnc_uwide)0 : ((rnnc_uwide)1 << w) - 1;\n"
+    "    return (rnnc_wide)((rnnc_uwide)v & m);\n"
+    "}\n"
+    "\n"
+    "static inline void rnnc_softmax_hls(const rnnc_raw *v, int n, int frac, int in_w, int stable,\n"
+    "                                    const rnnc_raw *exp_entries, rnnc_table exp_table,\n"
+    "                                    const rnnc_raw *inv_entries, rnnc_table inv_table, rnnc_type accum,\n"
+    "                                    rnnc_type inv_inp, rnnc_type result, rnnc_raw *e, rnnc_raw *y)\n"
+    "{\n"
+    "    rnnc_raw mx = v[0];\n"
+    "    rnnc_wide s = 0;\n"
+    "    for (int j = 1; j < n; j++) mx = v[j] > mx ? v[j] : mx;\n"
+    "    for (int j = 0; j < n; j++) {\n"
+    "        rnnc_wide u = stable ? rnnc_pattern((rnnc_wide)mx - v[j], in_w - 1) : rnnc_pattern(v[j], in_w);\n"
+    "        e[j] = rnnc_lookup(exp_entries, exp_table, u, frac);\n"
+    "        s += e[j];\n"
+    "    }\n"
+    "    rnnc_raw si = rnnc_cast(rnnc_cast(s, accum.frac, accum), accum.frac, inv_inp);\n"
+    "    rnnc_raw inv = rnnc_lookup(inv_entries, inv_table, rnnc_pattern(si, inv_inp.w), inv_inp.frac);\n"
+    "    for (int j = 0; j < n; j++)\n"
+    "        y[j] = rnnc_cast((rnnc_wide)e[j] * inv, exp_table.frac + inv_table.frac, result);\n"
+    "}\n"
+    "\n"
     "/* a * 2^(to - from), to >= from */\n"
     "static inline rnnc_wide rnnc_align(rnnc_wide v, int from, int to) { return v * ((rnnc_wide)1 << (to - from)); }\n";
 
@@ -386,7 +416,10 @@ static int layer_tables(const Layer *l, TableRef *out)
         if (!field || (n && !strcmp(out[0].field, field))) continue;
         out[n++] = (TableRef){field, table_for(l, acts[i])};
     }
-    if (l->act == ACT_SOFTMAX) {
+    if (l->act == ACT_SOFTMAX && l->numerics == NUM_HLS4ML) { /* a dense's: its input is the accum */
+        out[n++] = (TableRef){"exp", table_hls_exp(l, l->sm.input)};
+        out[n++] = (TableRef){"inv", table_hls_inv(l, l->sm.input)};
+    } else if (l->act == ACT_SOFTMAX) {
         out[n++] = (TableRef){"exp", table_exp(l)};
         out[n++] = (TableRef){"inv", table_inv(l)};
     }
@@ -402,14 +435,18 @@ static void emit_params(FILE *f, const Layer *l)
     bool rec = weighted && l->kind != L_DENSE;
     fprintf(f, "/* %s: types, weights (one row per output, raw integers) and tables */\n", l->name);
     fprintf(f, "static const struct %s_params {\n", l->name);
-    fprintf(f, "    rnnc_type weight_type, rweight_type, bias_type, accum_type, state_type, result_type, table_type;\n");
+    fprintf(f, "    rnnc_type weight_type, rweight_type, bias_type, accum_type, state_type, result_type, table_type,\n"
+               "        rbias_type, sm_accum_type, sm_inv_inp_type, sm_input_type;\n");
     if (weighted) fprintf(f, "    rnnc_raw kernel[%d][%d], bias[%d];\n", gu, l->in_feat, gu);
     if (rec) fprintf(f, "    rnnc_raw rkernel[%d][%d], rbias[%d];\n", gu, l->units, gu);
     for (int i = 0; i < nt; i++) fprintf(f, "    rnnc_raw %s[%d];\n    rnnc_table %s_table;\n", tabs[i].field, tabs[i].t->n, tabs[i].field);
     fprintf(f, "} %s_params = {\n", l->name);
-    const FxType *ty[] = {&l->ty.weight, &l->ty.rweight, &l->ty.bias, &l->ty.accum, &l->ty.state, &l->ty.result, &l->ty.table};
-    static const char *const tyname[] = {"weight", "rweight", "bias", "accum", "state", "result", "table"};
-    for (int i = 0; i < 7; i++) {
+    FxType rbt = layer_rbias_type(l);
+    const FxType *ty[] = {&l->ty.weight, &l->ty.rweight, &l->ty.bias, &l->ty.accum, &l->ty.state, &l->ty.result,
+                          &l->ty.table, &rbt, &l->sm.accum, &l->sm.inv_inp, &l->sm.input};
+    static const char *const tyname[] = {"weight", "rweight", "bias", "accum", "state", "result", "table", "rbias",
+                                         "sm_accum", "sm_inv_inp", "sm_input"};
+    for (int i = 0; i < 11; i++) {
         fprintf(f, "    .%s_type = ", tyname[i]);
         type_init(f, *ty[i]);
         fprintf(f, ",\n");
@@ -506,7 +543,12 @@ static void emit_dense_fn(FILE *f, const Layer *l, int steps, FxType xt)
         fprintf(f, "            out[j] = %s;\n", a);
     }
     fprintf(f, "        }\n");
-    if (sm) {
+    if (sm && l->numerics == NUM_HLS4ML) {
+        fprintf(f, "        for (int j = 0; j < %d; j++) acc[j] = rnnc_cast(acc[j], fa, p->sm_input_type);\n", u);
+        fprintf(f, "        rnnc_softmax_hls(acc, %d, p->sm_input_type.frac, %d, %d, p->exp, p->exp_table, p->inv, "
+                   "p->inv_table,\n                         p->sm_accum_type, p->sm_inv_inp_type, p->result_type, e, out);\n",
+                u, l->sm.input.w, l->softmax_impl == SM_STABLE);
+    } else if (sm) {
         fprintf(f, "        ");
         fprintf(f, softmax_call, "acc", u, "fa", "out");
     }
@@ -566,7 +608,7 @@ static void emit_gru_body(FILE *f, const Layer *l)
     char a[200];
     if (l->reset_after) {
         fprintf(f, "        for (int k = 0; k < %d; k++) { /* z, r: pre-activations; h block: the recurrent part alone */\n", 3 * u);
-        fprintf(f, "            rnnc_wide hu = rnnc_cast(p->rbias[k], p->bias_type.frac, p->accum_type) +\n"
+        fprintf(f, "            rnnc_wide hu = rnnc_cast(p->rbias[k], p->rbias_type.frac, p->accum_type) +\n"
                    "                           rnnc_dot(h, U, fr, p->rkernel[k], p->rweight_type.frac, p->accum_type, rkernel_in_range);\n");
         fprintf(f, "            pre[k] = rnnc_cast(k < %d ? xw[k] + hu : hu, fa, p->accum_type);\n        }\n", 2 * u);
     } else {

@@ -1283,11 +1283,12 @@ static void emit_buffer(Out *o, const Engine *e)
     w(o, "        end\n    end\n");
 }
 
-/* Softmax's outputs: e_j * inv, cast to the result type, written when the job is done. */
-static void softmax_products(Out *o, const Engine *e)
+/* Softmax's outputs: e_j * inv, cast to the result type, written when the job is done. e_j of
+ * type T (e_flat), inv of type T2. */
+static void softmax_products(Out *o, const Engine *e, FxType T, FxType T2)
 {
     int N = e->out_n;
-    FxType R = e->out_t, T = e->layer->ty.table;
+    FxType R = e->out_t;
     w(o, "    reg [%d:0] out_reg;\n    assign m_axis_tdata = out_reg;\n", N * R.w - 1);
     for (int j = 0; j < N; j++) {
         /* e * inv >= 0: an unsigned R is reached through a signed type one bit wider */
@@ -1295,7 +1296,7 @@ static void softmax_products(Out *o, const Engine *e)
         w(o, "    wire [%d:0] y_%d;\n", yw - 1, j);
         w(o, "    rnnc_product #(.A_W(%d), .A_F(%d), .A_SIGNED(%d), .B_W(%d), .B_F(%d), .B_SIGNED(%d), .OUT_W(%d), "
              ".OUT_F(%d), .ROUND(%d), .SATURATE(%d)) u_y_%d (.clk(clk), .a(e_flat[%d:%d]), .b(inv), .q(y_%d));\n",
-          T.w, fx_frac(T), T.sgn, T.w, fx_frac(T), T.sgn, yw, fx_frac(R), R.q, R.o, j, (j + 1) * T.w - 1, j * T.w, j);
+          T.w, fx_frac(T), T.sgn, T2.w, fx_frac(T2), T2.sgn, yw, fx_frac(R), R.q, R.o, j, (j + 1) * T.w - 1, j * T.w, j);
         w(o, "    always @(posedge clk) if (done) out_reg[%d:%d] <= y_%d[%d:0];\n", (j + 1) * R.w - 1, j * R.w, j, R.w - 1);
         if (yw > R.w)
             w(o, "    /* verilator lint_off UNUSEDSIGNAL */\n    wire unused_y_%d = y_%d[%d];\n    /* verilator lint_on UNUSEDSIGNAL */\n",
@@ -1306,9 +1307,15 @@ static void softmax_products(Out *o, const Engine *e)
 /* Softmax, stage by stage: latch (c+1), max tree, d = x - max, exp lookup, sum tree, 1/sum
  * lookup, product. The lookups are ordinary activations (act_inst): with --table-reg they
  * register their index like every other table, the cycle lower.c budgets. */
+static void emit_softmax_hls(Out *o, const Engine *e);
+
 static void emit_softmax(Out *o, const Engine *e)
 {
     const Layer *l = e->layer;
+    if (l->numerics == NUM_HLS4ML) {
+        emit_softmax_hls(o, e);
+        return;
+    }
     int N = e->out_n, dm = e->sm_max_depth, ds = e->sm_sum_depth, al = o->n->act_lat;
     FxType A = e->in_t, T = l->ty.table;
     map_control(o, e, "1'b1", false);
@@ -1345,7 +1352,90 @@ static void emit_softmax(Out *o, const Engine *e)
     tree_inst(o, "u_s", N, SW, ds, false, "s_0", "s_sum");
     w(o, "    wire [%d:0] inv;\n", T.w - 1);
     act_inst(o, &pi, signed_of(SW, fx_frac(T)), T, "u_inv", "inv_en", "s_sum", "inv");
-    softmax_products(o, e);
+    softmax_products(o, e, T, T);
+}
+
+/* hls4ml's softmax, stable or latency (--numerics hls4ml; docs/numerics.md), in emit_softmax's
+ * stages and cycles: the exp index is the top bits of an unsigned bit pattern (stable: max - x
+ * wrapped to W-1 bits; latency: x's own W bits), given to rnnc_activation zero-extended; the
+ * exp entries are already in the softmax accum SA; the sum is exact, then cast to SA (hls4ml's
+ * tree of SA sums gives the same: hls4ml_check_rtl), then to inv_inp II, whose bit pattern
+ * indexes the reciprocal table. */
+static void emit_softmax_hls(Out *o, const Engine *e)
+{
+    const Layer *l = e->layer;
+    int N = e->out_n, dm = e->sm_max_depth, ds = e->sm_sum_depth, al = o->n->act_lat;
+    FxType X = e->in_t, A = l->sm.input, SA = l->sm.accum, II = l->sm.inv_inp, IV = l->sm.inv_table;
+    bool stable = l->softmax_impl == SM_STABLE;
+    map_control(o, e, "1'b1", false);
+    ActParams pe = table_act_params(o, l, "exp", table_hls_exp(l, A));
+    ActParams pi = table_act_params(o, l, "inv", table_hls_inv(l, A));
+    int UW = stable ? A.w : A.w + 1;         /* the exp index's bit pattern, zero-extended */
+    int SW = SA.w + clog2i(N + 1) + 1;       /* exact sum of the exp entries */
+    w(o, "    // hls4ml's softmax (%s): latch (c+1), max tree (+%d), index pattern, exp lookup, sum tree (+%d),\n",
+      softmax_impl_name(l->softmax_impl), dm, ds);
+    w(o, "    // casts to accum and inv_inp, 1/sum lookup, product; result written in job cycle %d\n", e->latency - 1);
+    /* the input (the dense's accum X) cast to hls4ml's Dense result type A first */
+    w(o, "    wire [%d:0] xq;\n", N * A.w - 1);
+    for (int j = 0; j < N; j++) {
+        if (fx_equal(X, A)) {
+            w(o, "    assign xq[%d:%d] = s_axis_tdata[%d:%d];\n", (j + 1) * A.w - 1, j * A.w, (j + 1) * X.w - 1, j * X.w);
+            continue;
+        }
+        w(o, "    rnnc_quant #(");
+        fx_params(o, "IN_", X, false);
+        w(o, ", ");
+        fx_params(o, "OUT_", A, true);
+        w(o, ") u_xq_%d (.in_data(s_axis_tdata[%d:%d]), .out_data(xq[%d:%d]));\n", j, (j + 1) * X.w - 1, j * X.w,
+          (j + 1) * A.w - 1, j * A.w);
+    }
+    w(o, "    reg [%d:0] x_reg;\n    always @(posedge clk) if (start) x_reg <= xq;\n", N * A.w - 1);
+    w(o, "    wire [%d:0] mx;\n", A.w - 1);
+    tree_inst(o, "u_mx", N, A.w, dm, true, "x_reg", "mx");
+    char at[64], inst[32], in[32], out[64];
+    w(o, "    wire exp_en = %s;\n", job_at(at, sizeof at, e, 2 + dm));
+    w(o, "    wire inv_en = %s;\n", job_at(at, sizeof at, e, 2 + dm + al + ds));
+    w(o, "    wire [%d:0] e_flat;\n", N * SA.w - 1);
+    for (int j = 0; j < N; j++) {
+        int hi = (j + 1) * A.w - 1, lo = j * A.w;
+        w(o, "    reg [%d:0] u_%d;\n", UW - 1, j);
+        if (stable) {
+            w(o, "    wire [%d:0] df_%d = {mx[%d], mx} - {x_reg[%d], x_reg[%d:%d]};\n", A.w, j, A.w - 1, hi, hi, lo);
+            w(o, "    always @(posedge clk) u_%d <= {1'b0, df_%d[%d:0]};\n", j, j, A.w - 2);
+            w(o, "    /* verilator lint_off UNUSEDSIGNAL */\n    wire unused_df_%d = ^df_%d[%d:%d];\n"
+                 "    /* verilator lint_on UNUSEDSIGNAL */\n", j, j, A.w, A.w - 1);
+        } else {
+            w(o, "    always @(posedge clk) u_%d <= {1'b0, x_reg[%d:%d]};\n", j, hi, lo);
+        }
+        snprintf(inst, sizeof inst, "u_exp_%d", j);
+        snprintf(in, sizeof in, "u_%d", j);
+        snprintf(out, sizeof out, "e_flat[%d:%d]", (j + 1) * SA.w - 1, j * SA.w);
+        act_inst(o, &pe, signed_of(UW, fx_frac(A)), SA, inst, "exp_en", in, out);
+    }
+    if (!stable) w(o, "    /* verilator lint_off UNUSEDSIGNAL */\n    wire unused_mx = ^mx;\n    /* verilator lint_on UNUSEDSIGNAL */\n");
+    for (int j = 0; j < N; j++) w(o, "    wire [%d:0] e_%d = e_flat[%d:%d];\n", SA.w - 1, j, (j + 1) * SA.w - 1, j * SA.w);
+    w(o, "    wire [%d:0] s_0 = {", N * SW - 1);
+    for (int j = N - 1; j >= 0; j--) {
+        char ex[64], b[MAX_EXPR];
+        snprintf(ex, sizeof ex, "e_%d", j);
+        extend(b, sizeof b, ex, SA.w, SA.sgn, SW);
+        w(o, "%s%s", b, j ? ", " : "};\n");
+    }
+    w(o, "    wire [%d:0] s_sum;\n", SW - 1);
+    tree_inst(o, "u_s", N, SW, ds, false, "s_0", "s_sum");
+    w(o, "    wire [%d:0] s_a;\n    wire [%d:0] s_ii;\n", SA.w - 1, II.w - 1);
+    w(o, "    rnnc_quant #(.IN_W(%d), .IN_F(%d), .IN_SIGNED(1), ", SW, fx_frac(SA));
+    fx_params(o, "OUT_", SA, true);
+    w(o, ") u_s_a (.in_data(s_sum), .out_data(s_a));\n");
+    w(o, "    rnnc_quant #(");
+    fx_params(o, "IN_", SA, false);
+    w(o, ", ");
+    fx_params(o, "OUT_", II, true);
+    w(o, ") u_s_ii (.in_data(s_a), .out_data(s_ii));\n");
+    w(o, "    wire [%d:0] u_sum = {1'b0, s_ii};\n", II.w);
+    w(o, "    wire [%d:0] inv;\n", IV.w - 1);
+    act_inst(o, &pi, signed_of(II.w + 1, fx_frac(II)), IV, "u_inv", "inv_en", "u_sum", "inv");
+    softmax_products(o, e, SA, IV);
 }
 
 /* A MERGE engine's module: the two inputs s_axis_* and s1_axis_* into rnnc_merge_add. */

@@ -93,23 +93,26 @@ static int64_t cast_o(const Layer *l, Tensor tn, wide_t raw, int frac, FxType t)
 
 /* ---- fixed point ---- */
 
-/* act(v) for an elementwise activation, v = raw * 2^-frac; returns a raw of ty.result. */
-static int64_t act_q(const Layer *l, ActKind a, wide_t raw, int frac)
+/* act(v) for an elementwise activation, v = raw * 2^-frac; returns a raw of type out. */
+static int64_t act_qt(const Layer *l, ActKind a, wide_t raw, int frac, FxType out)
 {
     switch (a) {
-    case ACT_LINEAR: return cast_o(l, TN_RESULT, raw, frac, l->ty.result);
-    case ACT_RELU: return cast_o(l, TN_RESULT, raw > 0 ? raw : 0, frac, l->ty.result);
+    case ACT_LINEAR: return cast_o(l, TN_RESULT, raw, frac, out);
+    case ACT_RELU: return cast_o(l, TN_RESULT, raw > 0 ? raw : 0, frac, out);
     case ACT_SIGMOID:
     case ACT_TANH:
     case ACT_HARD_SIGMOID: {
-        int64_t r = table_lookup(table_for(l, a), raw, frac);
-        see_q(l, TN_RESULT, r, l->ty.result, false);
+        int64_t r = table_lookup(table_for_out(l, a, out), raw, frac);
+        see_q(l, TN_RESULT, r, out, false);
         return r;
     }
     case ACT_SOFTMAX: break;
     }
     BUG("layer %s: %s is not an elementwise activation", l->name, act_name(a));
 }
+
+/* act(v) into ty.result */
+static int64_t act_q(const Layer *l, ActKind a, wide_t raw, int frac) { return act_qt(l, a, raw, frac, l->ty.result); }
 
 /* sum_k cast_A(x_k * w[k][col]): products exact, each cast to accum, the sum exact. */
 static wide_t dot_q(const Layer *l, const int64_t *x, int n, int xfrac, const int64_t *w,
@@ -122,10 +125,31 @@ static wide_t dot_q(const Layer *l, const int64_t *x, int n, int xfrac, const in
     return s;
 }
 
+/* a * 2^(to - from), to >= from: brings an exact value to more fractional bits. */
+static wide_t align(wide_t v, int from, int to) { return v * ((wide_t)1 << (to - from)); }
+
+/* hls4ml's dense (nnet_dense_latency.h): acc = cast_A(bias[col]) (bias of frac bfrac), then
+ * acc = cast_A(acc + cast_A(x_k * w[k][col])) for k = 0, 1, ...: with a saturating accum the
+ * order matters. */
+static int64_t affine_run_q(const Layer *l, const int64_t *bias, int bfrac, const int64_t *x, int n,
+                            int xfrac, const int64_t *w, int stride, int col, int wfrac)
+{
+    FxType A = l->ty.accum;
+    int fa = fx_frac(A);
+    int64_t acc = fx_cast(qget(bias, (size_t)col), bfrac, A);
+    for (int k = 0; k < n; k++) {
+        int64_t p = cast_o(l, TN_PRODUCT, (wide_t)x[k] * w[(size_t)k * (size_t)stride + (size_t)col], xfrac + wfrac, A);
+        acc = cast_o(l, TN_ACCUM, (wide_t)acc + p, fa, A);
+    }
+    return acc;
+}
+
 /* cast_A(b' + sum_k cast_A(x_k * w[k][col])) with b' = cast_A(bias[col]). */
 static int64_t affine_q(const Layer *l, const int64_t *bias, const int64_t *x, int n,
                         int xfrac, const int64_t *w, int stride, int col, int wfrac)
 {
+    if (l->numerics == NUM_HLS4ML)
+        return affine_run_q(l, bias, fx_frac(l->ty.bias), x, n, xfrac, w, stride, col, wfrac);
     wide_t b = fx_cast(qget(bias, (size_t)col), fx_frac(l->ty.bias), l->ty.accum);
     return cast_o(l, TN_ACCUM, b + dot_q(l, x, n, xfrac, w, stride, col, wfrac), fx_frac(l->ty.accum),
                   l->ty.accum);
@@ -163,7 +187,10 @@ static Act dense_q(const Layer *l, const Act *x)
         int64_t *out = y.q + (size_t)s * (size_t)u;
         for (int j = 0; j < u; j++)
             acc[j] = affine_q(l, l->qbias, in, x->feat, fx, l->qkernel, u, j, fw);
-        if (l->act == ACT_SOFTMAX)
+        if (l->act == ACT_SOFTMAX && l->numerics == NUM_HLS4ML) { /* hls4ml: the Dense's result first */
+            for (int j = 0; j < u; j++) acc[j] = fx_cast(acc[j], fa, l->sm.input);
+            hls4ml_softmax(l, acc, u, l->sm.input, out);
+        } else if (l->act == ACT_SOFTMAX)
             softmax_q(l, acc, u, fa, out);
         else
             for (int j = 0; j < u; j++) out[j] = act_q(l, l->act, acc[j], fa);
@@ -179,7 +206,9 @@ static Act activation_q(const Layer *l, const Act *x)
     int fx = fx_frac(x->t);
     for (int s = 0; s < x->steps; s++) {
         size_t o = (size_t)s * (size_t)x->feat;
-        if (l->act == ACT_SOFTMAX)
+        if (l->act == ACT_SOFTMAX && l->numerics == NUM_HLS4ML)
+            hls4ml_softmax(l, x->q + o, x->feat, x->t, y.q + o);
+        else if (l->act == ACT_SOFTMAX)
             softmax_q(l, x->q + o, x->feat, fx, y.q + o);
         else
             for (int j = 0; j < x->feat; j++) y.q[o + (size_t)j] = act_q(l, l->act, x->q[o + (size_t)j], fx);
@@ -187,15 +216,55 @@ static Act activation_q(const Layer *l, const Act *x)
     return y;
 }
 
-/* a * 2^(to - from), to >= from: brings an exact value to more fractional bits. */
-static wide_t align(wide_t v, int from, int to) { return v * ((wide_t)1 << (to - from)); }
+
+/* One timestep of an LSTM or GRU as hls4ml's lstm_static / gru_static compute it (the
+ * hls4ml numerics; docs/numerics.md): xw = dense(x) and hu = dense(h, recurrent bias) each
+ * cast to accum, their sum cast again; the gates and the activation of the LSTM's c in accum;
+ * the LSTM's c and every h in result. h, c: the state (raws of R); the work arrays as
+ * recurrent_q's. */
+static void step_hls4ml(const Layer *l, const int64_t *in, int nf, int fx, int64_t *h, int64_t *c,
+                        int64_t *xw, int64_t *hu, int64_t *gate)
+{
+    int u = l->units, gu = l->gates * u;
+    FxType A = l->ty.accum, R = l->ty.result;
+    int fa = fx_frac(A), fr = fx_frac(R), fb = fx_frac(l->ty.bias);
+    int fw = fx_frac(l->ty.weight), fu = fx_frac(l->ty.rweight);
+    for (int k = 0; k < gu; k++) {
+        xw[k] = affine_run_q(l, l->qbias, fb, in, nf, fx, l->qkernel, gu, k, fw);
+        hu[k] = affine_run_q(l, l->qrbias, fx_frac(layer_rbias_type(l)), h, u, fr, l->qrkernel, gu, k, fu);
+    }
+    if (l->kind == L_LSTM) { /* gates i, f, c, o */
+        for (int k = 0; k < gu; k++)
+            gate[k] = act_qt(l, k / u == 2 ? l->act : l->ract, cast_o(l, TN_ACCUM, (wide_t)xw[k] + hu[k], fa, A), fa, A);
+        for (int j = 0; j < u; j++) {
+            int fm = 2 * fa > fr + fa ? 2 * fa : fr + fa;
+            wide_t s = align((wide_t)gate[2 * u + j] * gate[j], 2 * fa, fm) + align((wide_t)c[j] * gate[u + j], fr + fa, fm);
+            c[j] = cast_o(l, TN_STATE, s, fm, R);
+            int64_t tc = act_qt(l, l->act, c[j], fr, A);
+            h[j] = cast_o(l, TN_RESULT, (wide_t)gate[3 * u + j] * tc, 2 * fa, R);
+        }
+        return;
+    }
+    /* GRU, gates z, r, h: hls4ml computes reset_after's form */
+    for (int k = 0; k < 2 * u; k++) gate[k] = act_qt(l, l->ract, cast_o(l, TN_ACCUM, (wide_t)xw[k] + hu[k], fa, A), fa, A);
+    for (int j = 0; j < u; j++) {
+        int64_t rhu = cast_o(l, TN_ACCUM, (wide_t)gate[u + j] * hu[2 * u + j], 2 * fa, A);
+        gate[2 * u + j] = act_qt(l, l->act, cast_o(l, TN_ACCUM, (wide_t)xw[2 * u + j] + rhu, fa, A), fa, A);
+    }
+    for (int j = 0; j < u; j++) { /* hh * (1 - z) + h * z */
+        wide_t z = gate[j], one = (wide_t)1 << fa;
+        int fm = 2 * fa > fr + fa ? 2 * fa : fr + fa;
+        wide_t s = align((wide_t)gate[2 * u + j] * (one - z), 2 * fa, fm) + align((wide_t)h[j] * z, fr + fa, fm);
+        h[j] = cast_o(l, TN_RESULT, s, fm, R);
+    }
+}
 
 static Act recurrent_q(const Layer *l, const Act *x)
 {
     int u = l->units, g = l->gates, gu = g * u, nf = x->feat, T = x->steps;
     FxType A = l->ty.accum, R = l->ty.result, S = l->ty.state;
     int fx = fx_frac(x->t), fw = fx_frac(l->ty.weight), fu = fx_frac(l->ty.rweight);
-    int fa = fx_frac(A), fr = fx_frac(R), fs = fx_frac(S), fb = fx_frac(l->ty.bias);
+    int fa = fx_frac(A), fr = fx_frac(R), fs = fx_frac(S);
     Act y = new_act(l->return_sequences, T, u, true);
     y.t = R;
     int64_t *h = xcalloc((size_t)u, sizeof *h), *c = xcalloc((size_t)u, sizeof *c);
@@ -204,6 +273,11 @@ static Act recurrent_q(const Layer *l, const Act *x)
     for (int s = 0; s < T; s++) {
         int t = l->go_backwards ? T - 1 - s : s;
         const int64_t *in = x->q + (size_t)t * (size_t)nf;
+        if (l->numerics == NUM_HLS4ML && l->kind != L_SIMPLE_RNN) {
+            step_hls4ml(l, in, nf, fx, h, c, xw, pre, gate);
+            if (l->return_sequences) memcpy(y.q + (size_t)s * (size_t)u, h, (size_t)u * sizeof *h);
+            continue;
+        }
         for (int k = 0; k < gu; k++)
             xw[k] = affine_q(l, l->qbias, in, nf, fx, l->qkernel, gu, k, fw);
         switch (l->kind) {
@@ -229,7 +303,7 @@ static Act recurrent_q(const Layer *l, const Act *x)
         case L_GRU: /* gates z, r, h */
             if (l->reset_after) {
                 for (int k = 0; k < gu; k++) {
-                    wide_t rb = fx_cast(qget(l->qrbias, (size_t)k), fb, A);
+                    wide_t rb = fx_cast(qget(l->qrbias, (size_t)k), fx_frac(layer_rbias_type(l)), A);
                     wide_t hu = rb + dot_q(l, h, u, fr, l->qrkernel, gu, k, fu);
                     /* z, r: pre-activations; h block: hu */
                     pre[k] = cast_o(l, TN_ACCUM, k < 2 * u ? xw[k] + hu : hu, fa, A);

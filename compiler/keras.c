@@ -1218,6 +1218,7 @@ static KerasTree keras_tree_read(const char *path, const KerasOptions *opt)
         cJSON_AddItemToArray(layers, o);
         kt.refs[nl].name = l->kname;
         kt.refs[nl].cls = l->cls;
+        kt.refs[nl].act = fold ? c->kl[i + 1].kname : NULL;
         nl++;
         if (fold) i++;
     }
@@ -1299,8 +1300,8 @@ static _Noreturn void read_in_child(int fd, const char *path, const KerasOptions
     cJSON *refs = cJSON_AddArrayToObject(msg, "refs");
     for (const cJSON *l = get(kt.tree, "layers")->child; l; l = l->next) {
         int i = cJSON_GetArraySize(refs);
-        const char *pair[2] = {kt.refs[i].name, kt.refs[i].cls};
-        cJSON_AddItemToArray(refs, cJSON_CreateStringArray(pair, 2));
+        const char *ref[3] = {kt.refs[i].name, kt.refs[i].cls, kt.refs[i].act ? kt.refs[i].act : ""};
+        cJSON_AddItemToArray(refs, cJSON_CreateStringArray(ref, 3));
     }
     if (kt.input_name) cJSON_AddStringToObject(msg, "input", kt.input_name);
     char *text = rnnc_json_print(msg);
@@ -1392,6 +1393,8 @@ static KerasTree keras_tree(const char *path, const KerasOptions *opt)
     for (const cJSON *r = refs->child; r; r = r->next, i++) {
         kt.refs[i].name = cJSON_GetArrayItem(r, 0)->valuestring;
         kt.refs[i].cls = cJSON_GetArrayItem(r, 1)->valuestring;
+        const char *act = cJSON_GetArrayItem(r, 2)->valuestring;
+        kt.refs[i].act = act && *act ? act : NULL;
     }
     const cJSON *in = get(msg, "input");
     kt.input_name = cJSON_IsString(in) ? in->valuestring : NULL;

@@ -244,6 +244,23 @@ static void set_precision(cJSON *layer, const char *key, const char *type)
     }
 }
 
+/* Set one key of the tree layer's "softmax" object (hls4ml's softmax; --numerics hls4ml). */
+static void set_softmax(cJSON *layer, const char *key, const char *value)
+{
+    cJSON *s = cJSON_GetObjectItemCaseSensitive(layer, "softmax");
+    if (!cJSON_IsObject(s)) {
+        s = cJSON_CreateObject();
+        set_item(layer, "softmax", s);
+    }
+    set_item(s, key, cJSON_CreateString(value));
+}
+
+static bool is_softmax(const cJSON *layer)
+{
+    const cJSON *a = cJSON_GetObjectItemCaseSensitive(layer, "activation");
+    return cJSON_IsString(a) && !strcmp(a->valuestring, "softmax");
+}
+
 static const char *ltype(const cJSON *layer)
 {
     const cJSON *t = cJSON_GetObjectItemCaseSensitive(layer, "type");
@@ -283,6 +300,7 @@ static void apply_entry(const Cfg *c, cJSON *layer, const cJSON *e, const char *
             if (cJSON_IsString(k)) {
                 const char *t = want_type_text(c, k, kp);
                 if (t && has_types(layer)) set_precision(layer, act_only ? "result" : NULL, t);
+                if (t && has_types(layer) && is_softmax(layer) && !act_only) set_softmax(layer, "input", t);
                 continue;
             }
             if (!cJSON_IsObject(k))
@@ -299,18 +317,30 @@ static void apply_entry(const Cfg *c, cJSON *layer, const cJSON *e, const char *
                 const char *slot = !strcmp(nq, "weight")            ? "weight"
                                    : !strcmp(nq, "bias")            ? "bias"
                                    : !strcmp(nq, "recurrentweight") ? "recurrent_weight"
-                                   : !strcmp(nq, "recurrentbias")   ? "bias"
+                                   : !strcmp(nq, "recurrentbias")   ? "recurrent_bias"
                                    : !strcmp(nq, "accum")           ? "accum"
                                    : !strcmp(nq, "state")           ? "state"
                                    : !strcmp(nq, "result")          ? "result"
                                    : !strcmp(nq, "table")           ? "table"
                                    : !strcmp(nq, "default")         ? "*"
+                                   : !strcmp(nq, "exptable")        ? "exp_table"
+                                   : !strcmp(nq, "invtable")        ? "inv_table"
+                                   : !strcmp(nq, "invinp")          ? "inv_inp"
                                                                     : NULL;
                 if (!slot)
                     cerr(c, pp, "unknown precision key (known: weight, bias, recurrent_weight, recurrent_bias, "
-                                "accum, state, result, table, default)");
+                                "accum, state, result, table, default, exp_table, inv_table, inv_inp)");
                 const char *t = want_type_text(c, q, pp);
                 if (!t || !has_types(layer)) continue;
+                bool sm_slot = !strcmp(slot, "exp_table") || !strcmp(slot, "inv_table") || !strcmp(slot, "inv_inp");
+                if (is_softmax(layer) && (sm_slot || (act_only && !strcmp(slot, "accum")))) {
+                    set_softmax(layer, slot, t); /* the softmax's own types (hls4ml numerics) */
+                    continue;
+                }
+                /* the Dense's own result is the softmax's input under hls4ml numerics */
+                if (is_softmax(layer) && !act_only && (!strcmp(slot, "result") || !strcmp(slot, "*")))
+                    set_softmax(layer, "input", t);
+                if (sm_slot) continue;
                 if (act_only && strcmp(slot, "result") && strcmp(slot, "table")) continue;
                 set_precision(layer, !strcmp(slot, "*") ? NULL : slot, t);
             }
@@ -324,6 +354,14 @@ static void apply_entry(const Cfg *c, cJSON *layer, const cJSON *e, const char *
         } else if (key_is(key, "table_t") || key_is(key, "TableType")) {
             const char *t = want_type_text(c, k, kp);
             if (t && has_types(layer)) set_precision(layer, "table", t);
+        } else if (key_is(key, "Implementation")) { /* hls4ml's softmax implementation */
+            SoftmaxImpl si;
+            if (!cJSON_IsString(k) || !softmax_impl_by_name(k->valuestring, &si))
+                cerr(c, kp, "expected \"stable\", \"latency\" or \"legacy\" (the softmax implementations rnnc models)");
+            if (is_softmax(layer)) set_softmax(layer, "implementation", k->valuestring);
+        } else if (key_is(key, "Skip")) {
+            if (!cJSON_IsBool(k) || cJSON_IsTrue(k))
+                cerr(c, kp, "only false is supported (rnnc does not skip a softmax)");
         } else if (key_is(key, "Strategy") || key_is(key, "Trace") || key_is(key, "accum_t") ||
                    key_is(key, "BramFactor")) {
             /* hls4ml implementation hints: rnnc has one architecture per reuse factor */
@@ -428,6 +466,9 @@ static void apply_model_section(Cfg *c, const cJSON *model)
             set_item(c->tree, "reuse_factor", cJSON_CreateNumber(want_int_cfg(c, k, kp, 1, RNNC_MAX_RF)));
         } else if (key_is(key, "Strategy")) {
             if (!cJSON_IsString(k)) cerr(c, kp, "expected a string (Latency or Resource)");
+        } else if (key_is(key, "BitExact")) { /* hls4ml's bit-exact type inference: only off */
+            if (!cJSON_IsNull(k) && !cJSON_IsFalse(k))
+                cerr(c, kp, "only null or false is supported (hls4ml's BitExact type inference is not modelled)");
         } else if (key_is(key, "BramFactor") || key_is(key, "TraceOutput") || key_is(key, "Trace")) {
             /* implementation hints hls4ml uses; nothing to do in rnnc */
         } else {
@@ -458,6 +499,13 @@ static void apply_layer_names(Cfg *c, const cJSON *lname, cJSON *layers)
                 found = true;
             }
         }
+        /* a Keras Activation folded into the layer before it (Dense + Activation softmax) */
+        i = 0;
+        for (cJSON *l = layers ? layers->child : NULL; l && !found && c->refs; l = l->next, i++)
+            if (c->refs[i].act && !strcmp(c->refs[i].act, key)) {
+                apply_entry(c, l, k, kp, true);
+                found = true;
+            }
         /* hls4ml's split-off activation of a layer: "<layer>_<activation>" */
         i = 0;
         for (cJSON *l = layers ? layers->child : NULL; l && !found; l = l->next, i++) {
@@ -553,8 +601,10 @@ static void apply_config_file(Cfg *c, const KerasOptions *opt, int n_layers)
                 continue;
             }
             int i = 0;
-            for (cJSON *l = layers ? layers->child : NULL; l; l = l->next, i++)
+            for (cJSON *l = layers ? layers->child : NULL; l; l = l->next, i++) {
                 if (key_is(class_of(c, l, i), key)) apply_entry(c, l, k, kp, false);
+                else if (key_is(key, "Softmax") && is_softmax(l)) apply_entry(c, l, k, kp, true); /* hls4ml's split-off softmax */
+            }
         }
     }
     if (lname) apply_layer_names(c, lname, layers);

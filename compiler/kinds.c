@@ -10,13 +10,13 @@
 #define WEIGHTED "units", "activation", "use_bias", "kernel", "bias", "precision", "reuse_factor", "table_size"
 #define RECURRENT "recurrent_kernel", "return_sequences", "go_backwards"
 
-static const char *const keys_dense[] = {WEIGHTED, NULL};
+static const char *const keys_dense[] = {WEIGHTED, "softmax", NULL};
 static const char *const keys_lstm[] = {WEIGHTED, RECURRENT, "recurrent_activation", NULL};
 static const char *const keys_gru[] = {WEIGHTED, RECURRENT, "recurrent_activation", "reset_after", NULL};
 static const char *const keys_rnn[] = {WEIGHTED, RECURRENT, NULL};
 static const char *const keys_none[] = {NULL};
 static const char *const keys_dropout[] = {"rate", NULL};
-static const char *const keys_activation[] = {"activation", "precision", "table_size", NULL};
+static const char *const keys_activation[] = {"activation", "precision", "table_size", "softmax", NULL};
 static const char *const keys_bidirectional[] = {"merge_mode", "return_sequences", "forward", "backward", "precision", NULL};
 
 #define RECURRENT_ENGINES "[REVERSE when go_backwards] + [PROJ (a DENSE) when reuse factor 1] + CELL"

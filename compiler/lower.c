@@ -112,7 +112,7 @@ static void add_terms(MvmOut *o, int base, const int64_t *mat, int rows, int col
 static wide_t bias_acc(const Layer *l, const int64_t *b, int j)
 {
     if (!b) return 0;
-    return fx_cast(b[j], fx_frac(l->ty.bias), l->ty.accum);
+    return fx_cast(b[j], fx_frac(b == l->qrbias ? layer_rbias_type(l) : l->ty.bias), l->ty.accum);
 }
 
 Netlist *netlist_new(const Model *m, int table_reg, int cap)

@@ -57,6 +57,8 @@ static void usage(FILE *f)
             "  --trace (with --emulate IN.txt)  per layer and tensor: float and fixed ranges, max |fixed - float|,\n"
             "                                   overflowing casts (a table instead of the outputs)\n"
             "  --timesteps N                    for a Keras or ONNX model whose timesteps are not fixed\n"
+            "  --numerics rnnc|hls4ml           whose casts and tables (default rnnc; hls4ml: bit-exact with\n"
+            "                                   hls4ml 1.3's io_parallel C++, docs/numerics.md)\n"
             "  --help, --version\n"
             "\n"
             "IN.txt: one sequence per line, timesteps x features numbers, timestep-major; '#' comments.\n"
@@ -76,6 +78,7 @@ typedef struct {
     KerasOptions keras;         /* --weights, --config, --precision, --reuse, --timesteps */
     PrecisionOptions prec;      /* --precision auto, --calibrate, --max-error, --write-config */
     bool trace;                 /* --trace */
+    Numerics numerics;          /* --numerics */
 } Options;
 
 static int int_arg(const char *opt, const char *v, int lo, int hi)
@@ -154,6 +157,10 @@ static Options parse_args(int argc, char **argv)
                 user_error(NULL, "--max-error: expected a positive number, got '%s'", v);
         } else if (!strcmp(a, "--write-config") && has_next) {
             o.prec.write_config = argv[++i];
+        } else if (!strcmp(a, "--numerics") && has_next) {
+            const char *v = argv[++i];
+            if (!strcmp(v, "hls4ml")) o.numerics = NUM_HLS4ML;
+            else if (strcmp(v, "rnnc")) user_error(NULL, "--numerics: expected rnnc or hls4ml, got '%s'", v);
         } else if (!strcmp(a, "--trace")) {
             o.trace = true;
         } else if (!strcmp(a, "--reuse") && has_next) {
@@ -299,6 +306,8 @@ int main(int argc, char **argv)
     }
     Model *m = load_model(opt.model, &opt.keras);
     check_model(m);
+    set_numerics(m, opt.numerics);
+    if (opt.numerics == NUM_HLS4ML) hls4ml_check(m);
     if (opt.prec.width) precision_choose(m, &opt.prec); /* quantizes with the chosen types */
     else quantize_model(m);
     if (opt.prec.write_config) precision_write_config(m, opt.prec.write_config);
@@ -316,6 +325,7 @@ int main(int argc, char **argv)
         return 0;
     }
 
+    if (opt.numerics == NUM_HLS4ML) hls4ml_check_rtl(m);
     /* iCE40 is slow: there every activation registers its table index (docs/flow.md) */
     Netlist *n = lower_model(m, opt.table_reg || (opt.flow.target && !strcmp(opt.flow.target, "ice40")));
     Schedule *s = schedule_netlist(n, RNNC_II_SEQ);

@@ -252,7 +252,7 @@ static const char *const precision_keys[] = {"weight", "bias", "recurrent_weight
                                              "result", "table", NULL};
 
 static void parse_layer_precision(const Parser *p, const cJSON *it, const char *path, LayerTypes *ty,
-                                  unsigned *explicit_ty)
+                                  unsigned *explicit_ty, Layer *l)
 {
     char kp[PATH_MAX_LEN];
     if (cJSON_IsString(it)) {
@@ -265,7 +265,15 @@ static void parse_layer_precision(const Parser *p, const cJSON *it, const char *
     if (!cJSON_IsObject(it))
         jerr(p, path, "expected a type string or an object of types (keys: weight, bias, "
                       "recurrent_weight, accum, state, result, table), got %s", describe(it));
-    check_keys(p, it, path, precision_keys, NULL, "in a layer precision");
+    static const char *const all_keys[] = {"weight", "bias", "recurrent_weight", "recurrent_bias", "accum",
+                                           "state", "result", "table", NULL};
+    check_keys(p, it, path, all_keys, NULL, "in a layer precision");
+    const cJSON *rb = get(it, "recurrent_bias");
+    if (rb) { /* the recurrent bias's own type (hls4ml's recurrent_bias) */
+        key_path(kp, path, "recurrent_bias");
+        l->rbias_ty = want_type(p, rb, kp);
+        l->rbias_set = true;
+    }
     FxType *slot[] = {&ty->weight, &ty->bias, &ty->rweight, &ty->accum, &ty->state, &ty->result, &ty->table};
     static const unsigned bit[] = {1, 4, 2, 8, 16, 32, 64};
     for (int i = 0; precision_keys[i]; i++) {
@@ -274,6 +282,28 @@ static void parse_layer_precision(const Parser *p, const cJSON *it, const char *
         key_path(kp, path, precision_keys[i]);
         *slot[i] = want_type(p, v, kp);
         *explicit_ty |= bit[i];
+    }
+}
+
+/* "softmax": {"implementation": "stable" | "latency" | "legacy", "exp_table": T, "inv_table": T,
+ * "inv_inp": T, "accum": T, "input": T}: hls4ml's softmax (used by --numerics hls4ml only). */
+static void parse_softmax(const Parser *p, const cJSON *it, const char *path, Layer *l)
+{
+    static const char *const keys[] = {"implementation", "exp_table", "inv_table", "inv_inp", "accum", "input", NULL};
+    char kp[PATH_MAX_LEN];
+    if (!cJSON_IsObject(it))
+        jerr(p, path, "expected an object (keys: implementation, exp_table, inv_table, inv_inp, accum, input), got %s",
+             describe(it));
+    check_keys(p, it, path, keys, NULL, "in a layer's softmax");
+    const cJSON *v;
+    key_path(kp, path, "implementation");
+    if ((v = get(it, "implementation")) &&
+        !softmax_impl_by_name(want_string(p, v, kp, "a softmax implementation"), &l->softmax_impl))
+        jerr(p, kp, "expected stable, latency or legacy");
+    FxType *slot[] = {&l->sm.exp_table, &l->sm.inv_table, &l->sm.inv_inp, &l->sm.accum, &l->sm.input};
+    for (int i = 1; keys[i]; i++) {
+        key_path(kp, path, keys[i]);
+        if ((v = get(it, keys[i]))) *slot[i - 1] = want_type(p, v, kp);
     }
 }
 
@@ -331,6 +361,11 @@ static void parse_layer_options(const Parser *p, const Model *m, const cJSON *ob
     FxType d = m->precision, table;
     if (!fx_parse("ap_fixed<18,8>", &table, err, sizeof err)) BUG("default table type: %s", err);
     l->ty = (LayerTypes){d, d, d, d, d, d, table};
+    FxType smt = table;
+    smt.q = Q_RND;
+    smt.o = O_SAT;
+    l->sm.exp_table = l->sm.inv_table = l->sm.inv_inp = smt; /* hls4ml's ap_fixed<18,8,AP_RND,AP_SAT> */
+    l->sm.accum = l->sm.input = d;
 
     if (k->weighted) {
         key_path(kp, path, "units");
@@ -357,7 +392,9 @@ static void parse_layer_options(const Parser *p, const Model *m, const cJSON *ob
         l->table_size = n;
     }
     key_path(kp, path, "precision");
-    if ((it = get(obj, "precision"))) parse_layer_precision(p, it, kp, &l->ty, &l->explicit_ty);
+    if ((it = get(obj, "precision"))) parse_layer_precision(p, it, kp, &l->ty, &l->explicit_ty, l);
+    key_path(kp, path, "softmax");
+    if ((it = get(obj, "softmax"))) parse_softmax(p, it, kp, l);
 }
 
 /* bias: one row of cols numbers, or two (input and recurrent) when reset_after is true. */

@@ -49,7 +49,7 @@ static void quantize_layer(const Model *m, Layer *l, const char *pfx)
     l->qkernel = quantize_array(m, l, wn[0], l->kernel, (size_t)l->in_feat * cols, l->ty.weight);
     l->qrkernel = quantize_array(m, l, wn[1], l->rkernel, (size_t)l->units * cols, l->ty.rweight);
     l->qbias = quantize_array(m, l, wn[2], l->bias, cols, l->ty.bias);
-    l->qrbias = quantize_array(m, l, wn[3], l->rbias, cols, l->ty.bias);
+    l->qrbias = quantize_array(m, l, wn[3], l->rbias, cols, layer_rbias_type(l));
 }
 
 void quantize_model(Model *m)

@@ -77,6 +77,13 @@ typedef struct {
     FxType weight, rweight, bias, accum, state, result, table;
 } LayerTypes;
 
+/* Whose numerics the emulator and the RTL follow (--numerics; docs/numerics.md): rnnc's own
+ * (the default), or hls4ml's templates exactly (gates in accum, the LSTM state in result,
+ * hls4ml's softmax designs, running accumulation). */
+typedef enum { NUM_RNNC, NUM_HLS4ML } Numerics;
+/* hls4ml's softmax implementations (the layer's softmax_implementation; hls4ml numerics only) */
+typedef enum { SM_STABLE, SM_LATENCY, SM_LEGACY } SoftmaxImpl;
+
 typedef struct Layer {
     LayerKind kind;
     char name[RNNC_NAME_MAX];   /* safe identifier (parse.c), unique (check.c) */
@@ -87,7 +94,15 @@ typedef struct Layer {
     bool return_sequences, go_backwards, reset_after;
     int reuse;                  /* reuse factor (parse.c: 0 = model default; check.c resolves) */
     int table_size;
+    SoftmaxImpl softmax_impl;   /* softmax.implementation (hls4ml numerics; default stable) */
+    struct {                    /* softmax's types under hls4ml numerics (model.json "softmax") */
+        FxType exp_table, inv_table, inv_inp, accum;
+        FxType input;           /* a dense's output before the softmax (hls4ml's Dense result) */
+    } sm;
+    Numerics numerics;          /* the model's (set_numerics) */
     LayerTypes ty;
+    FxType rbias_ty;            /* the recurrent bias's type (GRU reset_after's second row) when */
+    bool rbias_set;             /* precision.recurrent_bias is given; else ty.bias (layer_rbias_type) */
     unsigned explicit_ty;       /* types the model set for this layer (precision.c keeps them):
                                  * bits weight 1, rweight 2, bias 4, accum 8, state 16, result 32,
                                  * table 64 (parse.c) */
@@ -129,7 +144,11 @@ typedef struct {
     bool out_seq;
     int out_steps, out_feat;
     FxType out_type;
+    Numerics numerics;          /* --numerics (main.c); NUM_RNNC unless asked */
 } Model;
+
+/* the type of a layer's recurrent bias row (qrbias) */
+static inline FxType layer_rbias_type(const Layer *l) { return l->rbias_set ? l->rbias_ty : l->ty.bias; }
 
 /* ---- util.c: memory, errors ---- */
 
@@ -205,6 +224,15 @@ typedef struct {
 } Vectors;
 Vectors *read_vectors(const char *path, const Model *m);
 
+/* ---- hls4ml.c: --numerics hls4ml's own designs (docs/numerics.md) ---- */
+void set_numerics(Model *m, Numerics n);       /* the model's and every layer's */
+const char *softmax_impl_name(SoftmaxImpl s);
+bool softmax_impl_by_name(const char *name, SoftmaxImpl *out);
+/* hls4ml's softmax (the layer's softmax_impl) of n values v of type in, into raws of ty.result */
+void hls4ml_softmax(const Layer *l, const int64_t *v, int n, FxType in, int64_t *y);
+void hls4ml_check(const Model *m);     /* layers the profile models; a user error otherwise */
+void hls4ml_check_rtl(const Model *m); /* ... and those whose RTL is bit-exact to it */
+
 /* ---- tables.c: activation lookup tables (shared by emulator and emitter) ---- */
 typedef struct {
     int n;              /* entries (power of two) */
@@ -215,6 +243,12 @@ typedef struct {
 } Table;
 /* The table for activation a (sigmoid, tanh, hard_sigmoid) of layer l; NULL for linear/relu. */
 Table *table_for(const Layer *l, ActKind a);
+/* The same with entries cast to out (hls4ml numerics: a recurrent layer's gates in accum) */
+Table *table_for_out(const Layer *l, ActKind a, FxType out);
+/* hls4ml numerics, softmax stable/latency (hls4ml.c): its exp table (entries cast to the softmax
+ * accum) and reciprocal table, indexed by an unsigned bit pattern; in: the softmax's input type */
+Table *table_hls_exp(const Layer *l, FxType in);
+Table *table_hls_inv(const Layer *l, FxType in);
 Table *table_exp(const Layer *l);       /* softmax numerator */
 Table *table_inv(const Layer *l);       /* softmax reciprocal */
 int64_t table_lookup(const Table *t, wide_t raw, int frac);
@@ -583,7 +617,8 @@ void import_model(const char *path, const KerasOptions *opt, const char *out);
 /* keras_config.c (used by keras.c). refs: per rnnc layer, its Keras name and class (NULL
  * for a model.json); input_name: the Keras InputLayer's name or NULL. */
 struct cJSON;
-typedef struct { const char *name, *cls; } KerasLayerRef;
+/* act: the Keras name of an Activation folded into this layer (a Dense + softmax), or NULL */
+typedef struct { const char *name, *cls, *act; } KerasLayerRef;
 void keras_apply_options(struct cJSON *tree, const KerasOptions *opt, const KerasLayerRef *refs,
                          const char *input_name, const char *file);
 char *rnnc_json_print(const struct cJSON *tree);       /* numbers exact (%.17g at most) */

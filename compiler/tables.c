@@ -14,6 +14,7 @@ typedef enum { T_SIGMOID, T_TANH, T_HARD_SIGMOID, T_EXP, T_INV } TableKind;
 typedef struct CacheEntry {
     TableKind kind;
     int n, range;           /* range: R of the reciprocal table, 0 otherwise */
+    bool hls;               /* hls4ml numerics: entries computed as hls4ml does, in float */
     FxType table, out;
     Table t;
     struct CacheEntry *next;
@@ -54,15 +55,28 @@ static double eval(TableKind kind, double x)
     BUG("bad table kind %d", (int)kind);
 }
 
+/* f(x) as hls4ml's init_*_table computes it: x a float, sigmoid 1.0 / (1 + expf(-x)) with the
+ * sum in float and the quotient in double, tanh in double; the value stored as a float. */
+static double eval_hls4ml(TableKind kind, double x)
+{
+    float xf = (float)x;
+    switch (kind) {
+    case T_SIGMOID: return (float)(1.0 / (double)(1.0f + expf(-xf)));
+    case T_TANH: return (float)tanh((double)xf);
+    default: return (float)eval(kind, (double)xf);
+    }
+}
+
 /* Find or build the table. Entry k is f(x_k) quantized to `table`, then cast to `out`. */
-static Table *get_table(TableKind kind, int bits, int range, FxType table, FxType out)
+static Table *get_table(TableKind kind, int bits, int range, FxType table, FxType out, bool hls)
 {
     int n = 1 << bits;
     for (CacheEntry *e = cache; e; e = e->next)
         if (e->kind == kind && e->n == n && e->range == range && fx_equal(e->table, table) &&
-            fx_equal(e->out, out))
+            fx_equal(e->out, out) && e->hls == hls)
             return &e->t;
     CacheEntry *e = xcalloc(1, sizeof *e);
+    e->hls = hls;
     e->kind = kind;
     e->n = n;
     e->range = range;
@@ -98,7 +112,7 @@ static Table *get_table(TableKind kind, int bits, int range, FxType table, FxTyp
         case T_INV: x = ldexp(k + 0.5, -t->scale_shift); break;
         default: x = ldexp((double)(k - t->offset), -t->scale_shift); break;
         }
-        int64_t q = fx_from_double(eval(kind, x), table);
+        int64_t q = fx_from_double(hls ? eval_hls4ml(kind, x) : eval(kind, x), table);
         t->entries[k] = fx_cast(q, fx_frac(table), out);
     }
     e->next = cache;
@@ -106,7 +120,9 @@ static Table *get_table(TableKind kind, int bits, int range, FxType table, FxTyp
     return t;
 }
 
-Table *table_for(const Layer *l, ActKind a)
+Table *table_for(const Layer *l, ActKind a) { return table_for_out(l, a, l->ty.result); }
+
+Table *table_for_out(const Layer *l, ActKind a, FxType out)
 {
     TableKind kind;
     switch (a) {
@@ -115,12 +131,12 @@ Table *table_for(const Layer *l, ActKind a)
     case ACT_HARD_SIGMOID: kind = T_HARD_SIGMOID; break;
     default: return NULL;
     }
-    return get_table(kind, table_bits(l), 0, l->ty.table, l->ty.result);
+    return get_table(kind, table_bits(l), 0, l->ty.table, out, l->numerics == NUM_HLS4ML);
 }
 
 Table *table_exp(const Layer *l)
 {
-    return get_table(T_EXP, table_bits(l), 0, l->ty.table, l->ty.table);
+    return get_table(T_EXP, table_bits(l), 0, l->ty.table, l->ty.table, false);
 }
 
 /* R: the smallest power of two strictly above the number of outputs (s = sum e_j <= n < R). */
@@ -130,7 +146,7 @@ Table *table_inv(const Layer *l)
     if (n_out < 1) BUG("layer %s: softmax over %d outputs", l->name, n_out);
     int r = 1;
     while (r <= n_out) r *= 2;
-    return get_table(T_INV, table_bits(l), r, l->ty.table, l->ty.table);
+    return get_table(T_INV, table_bits(l), r, l->ty.table, l->ty.table, false);
 }
 
 int64_t table_lookup(const Table *t, wide_t raw, int frac)

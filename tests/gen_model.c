@@ -1,6 +1,6 @@
 /* gen_model: a seeded random model generator for rnnc's end-to-end tests.
  *
- *   gen_model SEED OUT.json OUT_IN.txt [--kind K] [--spec SPEC]
+ *   gen_model SEED OUT.json OUT_IN.txt [--kind K] [--spec SPEC] [--hls4ml]
  *
  * Without --spec it draws a small random model (rnnc-model/1, see docs/model-format.md):
  * timesteps 1..6, features 1..5, 1..3 weighted layers (lstm, gru with reset_after true/false,
@@ -54,6 +54,7 @@ typedef struct {
     int use_bias;
     int rf;    /* 0: omit; -1: the maximum */
     int ts;    /* 0: omit */
+    char sm[128]; /* "softmax" object (--hls4ml), "" to omit */
     char prec[STR];
     char pk[P_COUNT][STR];
     double rate;
@@ -115,6 +116,24 @@ static const char *const rec_acts[] = {"tanh", "tanh", "tanh", "tanh", "sigmoid"
                                        "relu", "linear"};
 static const int table_sizes[] = {256, 1024, 4096};
 
+/* --hls4ml: only models whose RTL is bit-exact to --numerics hls4ml (compiler/hls4ml.c,
+ * hls4ml_check_rtl): wrapping accum types, recurrent accum = result and LSTM state = result
+ * (the layer's one type), softmax stable or latency (with its own softmax object), no
+ * hard_sigmoid, go_backwards, simple_rnn, GRU reset_after false or bidirectional */
+static int hls;
+static const char *const hls_precs[] = {"ap_fixed<16,6>", "ap_fixed<12,4>", "ap_fixed<18,8>",
+                                        "ap_fixed<16,6,AP_RND_CONV,AP_WRAP>"};
+
+static const char *model_prec(void) { return hls ? pick(hls_precs, 4) : pick(model_precs, NMP); }
+
+/* an activation of list a (n entries); with --hls4ml never hard_sigmoid */
+static const char *pick_act(const char *const *a, int n) {
+    const char *v;
+    do v = pick(a, n);
+    while (hls && !strcmp(v, "hard_sigmoid"));
+    return v;
+}
+
 static int draw_rf(int max) {
     static const int primes[] = {5, 7, 11, 13, 17, 19, 23, 29, 31};
     int r;
@@ -154,13 +173,23 @@ static void draw_precision(Layer *L, int ufixed_ok) {
     }
     if (u < 50) return;
     if (u < 70) {
-        copy(L->prec, pick(model_precs, NMP));
+        copy(L->prec, model_prec());
         return;
     }
     if (chance(0.5)) copy(L->pk[P_WEIGHT], pick(weights, 4));
     if (is_rec(L->kind) && chance(0.4)) copy(L->pk[P_RWEIGHT], pick(weights, 4));
     if (chance(0.3)) copy(L->pk[P_BIAS], pick(biases, 3));
-    if (chance(0.5)) copy(L->pk[P_ACCUM], pick(accums, 4));
+    if (hls && is_rec(L->kind)) { /* accum, state and result one type */
+        if (chance(0.5)) {
+            const char *t = pick(hls_precs, 4);
+            copy(L->pk[P_ACCUM], t);
+            copy(L->pk[P_RESULT], t);
+            if (L->kind == K_LSTM) copy(L->pk[P_STATE], t);
+        }
+        if (chance(0.3)) copy(L->pk[P_TABLE], pick(tables, 3));
+        return;
+    }
+    if (chance(0.5)) copy(L->pk[P_ACCUM], pick(accums, hls ? 3 : 4));
     if (L->kind == K_LSTM && chance(0.5)) copy(L->pk[P_STATE], pick(states, 3));
     if (chance(0.3)) copy(L->pk[P_RESULT], ufixed_ok && chance(0.5) ? "ap_ufixed<16,6>"
                                                                        : pick(results, 3));
@@ -179,7 +208,7 @@ static void random_bidirectional(Model *M, Layer *L, int more, int feat) {
     static const int kinds[] = {K_LSTM, K_GRU, K_GRU, K_RNN};
     L->merge = rnd(4);
     L->rs = more ? chance(0.65) : chance(0.35);
-    if (chance(0.3)) copy(L->prec, pick(model_precs, NMP));
+    if (chance(0.3)) copy(L->prec, model_prec());
     if (chance(0.2)) copy(L->name, "bidi");
     int u = 1 + rnd(5);
     for (int d = 0; d < 2; d++) {
@@ -204,7 +233,7 @@ static void random_model(Model *M, uint64_t seed, const char *force) {
     M->nseq = 3;
     M->sym = chance(0.4);
     snprintf(M->name, STR, "gen_s%llu", (unsigned long long)seed);
-    copy(M->prec, pick(model_precs, NMP));
+    copy(M->prec, model_prec());
     if (chance(0.2)) copy(M->in_prec, chance(0.5) ? "ap_fixed<12,4>" : "ap_fixed<16,6,AP_RND,AP_SAT>");
     M->rf = chance(0.25) ? (chance(0.5) ? 4 : 1000) : 0;
     int nmain = 1 + rnd(3), trail = chance(0.2);
@@ -218,7 +247,7 @@ static void random_model(Model *M, uint64_t seed, const char *force) {
             init_layer(L, k == 0 ? K_DROPOUT : k == 1 ? K_ACT : (seq ? K_FLATTEN : K_DROPOUT));
             if (L->kind == K_DROPOUT) L->rate = rnd(4) * 0.25;
             if (L->kind == K_ACT) {
-                copy(L->act, pick(dense_acts, 5));
+                copy(L->act, pick_act(dense_acts, 5));
                 if (chance(0.3)) L->ts = table_sizes[rnd(3)];
                 draw_precision(L, !strcmp(L->act, "relu") || !strcmp(L->act, "sigmoid"));
             }
@@ -231,9 +260,12 @@ static void random_model(Model *M, uint64_t seed, const char *force) {
         else if (seq) {
             static const char *const ks[] = {"lstm", "gru", "gru_ra0", "simple_rnn", "dense"};
             k = ks[rnd(5)];
+            if (hls && !strcmp(k, "gru_ra0")) k = "gru";
+            if (hls && !strcmp(k, "simple_rnn")) k = "lstm";
         } else k = "dense";
         if (!strcmp(k, "lstm")) kind = K_LSTM;
         else if (!strcmp(k, "gru")) { kind = K_GRU; ra = chance(0.5) ? 1 : -1; }
+        else if (hls && strcmp(k, "dense")) die("--hls4ml: --kind must be lstm, gru or dense", k);
         else if (!strcmp(k, "gru_ra0")) { kind = K_GRU; ra = 0; }
         else if (!strcmp(k, "simple_rnn")) kind = K_RNN;
         else if (!strcmp(k, "dense")) kind = K_DENSE;
@@ -250,15 +282,23 @@ static void random_model(Model *M, uint64_t seed, const char *force) {
         int last = (i == nmain - 1) && !trail;
         if (kind == K_DENSE) {
             L->units = 1 + rnd(7);
-            if (last && L->units >= 2 && chance(0.35)) copy(L->act, "softmax");
-            else if (chance(0.85)) copy(L->act, pick(dense_acts, 5));
+            if (last && L->units >= 2 && chance(hls ? 0.6 : 0.35)) {
+                copy(L->act, "softmax");
+                if (hls) { /* hls4ml's stable or latency, its accum the default, wrapping or saturating */
+                    static const char *const acc[] = {"", ", \"accum\": \"ap_fixed<18,8,AP_RND,AP_SAT>\"",
+                                                      ", \"accum\": \"ap_fixed<16,6>\""};
+                    snprintf(L->sm, sizeof L->sm, "{\"implementation\": \"%s\"%s}", chance(0.5) ? "stable" : "latency",
+                             pick(acc, 3));
+                }
+            }
+            else if (chance(0.85)) copy(L->act, pick_act(dense_acts, 5));
             draw_precision(L, !strcmp(L->act, "relu") || !strcmp(L->act, "sigmoid"));
         } else {
             L->units = 1 + rnd(6);
-            if (chance(0.6)) copy(L->act, pick(rec_acts, 8));
-            if (kind != K_RNN && chance(0.6)) copy(L->ract, pick(gate_acts, 6));
+            if (chance(0.6)) copy(L->act, pick_act(rec_acts, 8));
+            if (kind != K_RNN && chance(0.6)) copy(L->ract, pick_act(gate_acts, 6));
             L->rs = (i < nmain - 1) ? chance(0.65) : chance(0.35);
-            if (chance(0.5)) L->gb = chance(0.5);
+            if (chance(0.5) && !hls) L->gb = chance(0.5);
             draw_precision(L, 0);
             seq = L->rs;
         }
@@ -275,7 +315,7 @@ static void random_model(Model *M, uint64_t seed, const char *force) {
         init_layer(L, k == 0 ? K_DROPOUT : k == 1 ? K_ACT : (seq ? K_FLATTEN : K_ACT));
         if (L->kind == K_DROPOUT) L->rate = 0.5;
         if (L->kind == K_ACT) {
-            copy(L->act, pick(dense_acts, 5));
+            copy(L->act, pick_act(dense_acts, 5));
             draw_precision(L, !strcmp(L->act, "relu") || !strcmp(L->act, "sigmoid"));
         }
     }
@@ -452,6 +492,7 @@ static void print_model(FILE *f, const Model *M) {
         if (L->kind == K_DROPOUT) fprintf(f, ", \"rate\": %g", L->rate);
         if (L->rf) fprintf(f, ", \"reuse_factor\": %d", L->rf < 0 ? max_rf(L) : L->rf);
         if (L->ts) fprintf(f, ", \"table_size\": %d", L->ts);
+        if (L->sm[0]) fprintf(f, ", \"softmax\": %s", L->sm);
         if (L->prec[0]) fprintf(f, ", \"precision\": \"%s\"", L->prec);
         int any = 0;
         for (int k = 0; k < P_COUNT; k++)
@@ -506,6 +547,7 @@ int main(int argc, char **argv) {
     for (int i = 4; i < argc; i++) {
         if (!strcmp(argv[i], "--kind") && i + 1 < argc) force = argv[++i];
         else if (!strcmp(argv[i], "--spec") && i + 1 < argc) spec = argv[++i];
+        else if (!strcmp(argv[i], "--hls4ml")) hls = 1;
         else die("unknown argument", argv[i]);
     }
     static Model M;

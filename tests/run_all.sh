@@ -9,6 +9,7 @@
 #   limits  huge and hostile inputs: refused naming the limit, or compiled, quickly; the Keras
 #           reader's child process (crash, hang, runaway allocation)
 #   precision  --precision auto, --trace, overflow warnings; auto-typed designs bit-exact
+#   hls4ml  --numerics hls4ml against hls4ml 1.3's own predictions (fixtures made by hls4ml)
 #   e2e     emitted designs simulated bit-exact and cycle-exact (fixed cases + random models)
 #   graph   hand-built fork/join netlists (tests/graph) simulated bit-exact and cycle-exact
 #   uart    the UART front-end modules (rx, tx, beat (de)serializers), swept and in loopback
@@ -45,6 +46,7 @@ suite keras "$ROOT/tests/keras/run.sh"
 suite onnx "$ROOT/tests/onnx/run.sh"
 suite limits "$ROOT/tests/limits/run.sh"
 suite precision "$ROOT/tests/precision/run.sh"
+suite hls4ml "$ROOT/tests/hls4ml/run.sh"
 suite e2e "$ROOT/tests/e2e/run.sh"
 suite graph "$ROOT/tests/graph/run.sh"
 suite uart "$ROOT/tests/rtl/run_uart.sh"

@@ -126,4 +126,6 @@ gen bidi_mixed_mul_seq "T=3 F=2; bidirectional mm=mul rs=1 po=ap_fixed<12,4,AP_R
 gen bidi_mixed_ave   "T=4 F=3 P=ap_fixed<12,4,AP_RND,AP_SAT>; bidirectional mm=ave; simple_rnn u=2 rf=3; lstm u=2"
 gen bidi_one_step    "T=1 F=2; bidirectional mm=concat rs=1; gru u=2; lstm u=1"
 gen bidi_stacked     "T=3 F=2; bidirectional mm=concat rs=1; gru u=2; gru u=2; bidirectional mm=sum name=bi2; lstm u=2 rf=2; simple_rnn u=2"
+# (gru_rbias.json/.txt are written by hand, not here: a GRU whose recurrent bias has its own
+# type, precision.recurrent_bias)
 echo "wrote $((seed - 100)) cases to $OUT"

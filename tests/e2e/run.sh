@@ -24,6 +24,9 @@
 #     the ext_*/prec_* cases also with its 128-bit path (-DRNNC_REF_INT128);
 # (h) one Verilator and one Icarus run with --waves: the FST / VCD names the streams and the
 #     engines' handshakes (tests/e2e/wave_names.c).
+# (j) E2E_HLS_SEEDS (default 6) random models of `gen_model --hls4ml` (lstm, gru, dense cycled),
+#     and six seeds ending in hls4ml's softmax, with `--numerics hls4ml` (its emulator, RTL and C
+#     reference, every output bit), a third of them in Verilator, the rest in Icarus;
 # (i) every design runs a second time under random stalls: the bench --sim built is re-run (no
 #     rebuild) with +stall=SEED, SEED derived from the case name; the outputs must be the
 #     no-stall run's, in order, none lost or repeated, no AXI-Stream violation on m_axis, and the
@@ -148,7 +151,9 @@ run_job() {
     local dir="$WORK/work/$name" res="$WORK/results/$name" top reason="" info=""
     rm -rf "$dir" "$dir.a" "$dir.b"
     fail() { echo "FAIL $name: $1" | tee "$res"; }
-    local extra=""
+    local extra="" numerics=""
+    # "...-hls": --numerics hls4ml (for --sim and --emulate alike)
+    case "$sim" in *-hls) sim="${sim%-hls}"; numerics="--numerics hls4ml" ;; esac
     # "icarus-tr": the same with --table-reg (every table index registered, as on iCE40)
     if [ "$sim" = icarus-tr ]; then sim=icarus; extra=--table-reg; fi
     # "...-waves": the same with --waves (the waveform file checked after the run)
@@ -160,7 +165,7 @@ run_job() {
     seed="$(stall_seed "$name")"
     case "$sim" in *-stall) sim="${sim%-stall}"; stalled=1; extra="--stall $seed" ;; esac
     # shellcheck disable=SC2086
-    if ! "$RNNC" "$model" --sim "$input" -o "$dir" --simulator "$sim" $extra >"$dir.out" 2>"$dir.log"; then
+    if ! "$RNNC" "$model" --sim "$input" -o "$dir" --simulator "$sim" $extra $numerics >"$dir.out" 2>"$dir.log"; then
         # the summary: rnnc's last message, plus the first error of a tool's build log
         # the summary: rnnc's messages after its engine table, plus the first error of a tool's
         # build log
@@ -190,7 +195,8 @@ run_job() {
         p="$(sed -n "s/^[[:space:]]*\"predicted_$k\":[[:space:]]*\([0-9]*\).*/\1/p" "$dir/sim.json")"
         if [ -z "$v" ] || [ "$v" != "$p" ]; then fail "sim.json: $k ${v:-missing} != predicted ${p:-missing}"; return 0; fi
     done
-    if ! "$RNNC" "$model" --emulate "$input" >"$dir.emu" 2>"$dir.emu.err"; then
+    # shellcheck disable=SC2086
+    if ! "$RNNC" "$model" --emulate "$input" $numerics >"$dir.emu" 2>"$dir.emu.err"; then
         fail "rnnc --emulate failed: $(head -n 1 "$dir.emu.err" | cut -c1-160)"
         return 0
     fi
@@ -237,7 +243,8 @@ run_job() {
         info="$info <= $FLOAT_TOL"
     fi
     # determinism: two plain emissions must be byte-identical
-    if ! "$RNNC" "$model" -o "$dir.a" >/dev/null 2>&1 || ! "$RNNC" "$model" -o "$dir.b" >/dev/null 2>&1; then
+    # shellcheck disable=SC2086
+    if ! "$RNNC" "$model" -o "$dir.a" $numerics >/dev/null 2>&1 || ! "$RNNC" "$model" -o "$dir.b" $numerics >/dev/null 2>&1; then
         fail "plain emission (-o) failed"
         return 0
     fi
@@ -332,6 +339,17 @@ for ((s = FIRST; s < FIRST + SEEDS; s++)); do
     "$GEN" "$s" "$WORK/models/seed$s.json" "$WORK/models/seed$s.txt" --kind "$k"
     job "seed${s}_$k" "$WORK/models/seed$s.json" "$WORK/models/seed$s.txt" icarus
     job "seed${s}_${k}_tr" "$WORK/models/seed$s.json" "$WORK/models/seed$s.txt" icarus-tr
+done
+
+# (j) random models under --numerics hls4ml: seeds 1..E2E_HLS_SEEDS, and seeds whose model ends
+# in hls4ml's softmax (stable and latency, wrapping and saturating accum)
+HLS_KINDS=(lstm gru dense)
+for s in $(seq "$FIRST" $((FIRST + ${E2E_HLS_SEEDS:-6} - 1))) 14 15 18 34 50 51; do
+    k="${HLS_KINDS[$(((s - 1) % 3))]}"
+    "$GEN" "$s" "$WORK/models/hls$s.json" "$WORK/models/hls$s.txt" --kind "$k" --hls4ml
+    hsim=icarus-hls
+    [ $((s % 3)) = 1 ] && [ "${E2E_VERILATOR:-1}" != 0 ] && hsim=verilator-hls
+    job "hls${s}_$k" "$WORK/models/hls$s.json" "$WORK/models/hls$s.txt" "$hsim"
 done
 
 xargs -d '\n' -n 1 -P "$JOBS" bash -c 'run_line "$1"' _ <"$JOBLIST" || true

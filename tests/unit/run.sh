@@ -1,5 +1,5 @@
 #!/bin/sh
-# run.sh: builds tests/unit/test_numerics.c against the numerics sources (fixed.c, tables.c,
+# run.sh: builds tests/unit/test_numerics.c against the numerics sources (fixed.c, tables.c, hls4ml.c,
 # emulate.c, util.c, kinds.c), tests/unit/test_plan.c against the product plan (plan.c, lower.c,
 # fixed.c, util.c, kinds.c) and tests/unit/test_timing.c against the Xilinx timing estimate
 # (timing.c, util.c, files.c; cJSON), runs each, then runs each again built with ASan and UBSan.
@@ -11,7 +11,7 @@ CC=${CC:-cc}
 OUT=${BUILD:-$ROOT/build}/unit
 mkdir -p "$OUT"
 NUMERICS="$ROOT/tests/unit/test_numerics.c $ROOT/compiler/fixed.c $ROOT/compiler/tables.c
-      $ROOT/compiler/emulate.c $ROOT/compiler/util.c $ROOT/compiler/kinds.c"
+      $ROOT/compiler/emulate.c $ROOT/compiler/hls4ml.c $ROOT/compiler/util.c $ROOT/compiler/kinds.c"
 PLAN="$ROOT/tests/unit/test_plan.c $ROOT/compiler/plan.c $ROOT/compiler/lower.c
       $ROOT/compiler/fixed.c $ROOT/compiler/util.c $ROOT/compiler/kinds.c"
 TIMING="$ROOT/tests/unit/test_timing.c $ROOT/compiler/timing.c $ROOT/compiler/util.c $ROOT/compiler/files.c -lcjson"
