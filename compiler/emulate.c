@@ -78,15 +78,15 @@ static void see_d(const Layer *l, Tensor tn, double v)
     if (obs && obs->on_float) obs->on_float(obs, obs_index(l), tn, v);
 }
 
-static void see_q(const Layer *l, Tensor tn, int64_t raw, FxType t, bool overflow)
+static void see_q(const Layer *l, Tensor tn, wide_t raw, FxType t, bool overflow)
 {
     if (obs && obs->on_fixed) obs->on_fixed(obs, obs_index(l), tn, fx_to_double(raw, t), overflow);
 }
 
 /* fx_cast, reported to the observer as a value of tensor tn (with whether it overflowed) */
-static int64_t cast_o(const Layer *l, Tensor tn, wide_t raw, int frac, FxType t)
+static wide_t cast_o(const Layer *l, Tensor tn, wide_t raw, int frac, FxType t)
 {
-    int64_t r = fx_cast(raw, frac, t);
+    wide_t r = fx_cast(raw, frac, t);
     if (obs && obs->on_fixed) see_q(l, tn, r, t, !fx_cast_fits(raw, frac, t));
     return r;
 }
@@ -123,7 +123,7 @@ static wide_t dot_q(const Layer *l, const int64_t *x, int n, int xfrac, const in
 }
 
 /* cast_A(b' + sum_k cast_A(x_k * w[k][col])) with b' = cast_A(bias[col]). */
-static int64_t affine_q(const Layer *l, const int64_t *bias, const int64_t *x, int n,
+static wide_t affine_q(const Layer *l, const int64_t *bias, const int64_t *x, int n,
                         int xfrac, const int64_t *w, int stride, int col, int wfrac)
 {
     wide_t b = fx_cast(qget(bias, (size_t)col), fx_frac(l->ty.bias), l->ty.accum);
@@ -132,17 +132,17 @@ static int64_t affine_q(const Layer *l, const int64_t *bias, const int64_t *x, i
 }
 
 /* Softmax of n values v (raw, frac) into raws of ty.result (numerics.md, softmax). */
-static void softmax_q(const Layer *l, const int64_t *v, int n, int frac, int64_t *y)
+static void softmax_q(const Layer *l, const wide_t *v, int n, int frac, int64_t *y)
 {
     const Table *te = table_exp(l), *ti = table_inv(l);
     int ft = fx_frac(te->out);
-    int64_t mx = v[0];
+    wide_t mx = v[0];
     for (int j = 1; j < n; j++)
         if (v[j] > mx) mx = v[j];
     int64_t *e = xcalloc((size_t)n, sizeof *e);
     wide_t s = 0;
     for (int j = 0; j < n; j++) {
-        e[j] = table_lookup(te, (wide_t)v[j] - mx, frac);
+        e[j] = table_lookup(te, v[j] - mx, frac);
         s += e[j];
     }
     int64_t inv = table_lookup(ti, s, ft);
@@ -157,7 +157,7 @@ static Act dense_q(const Layer *l, const Act *x)
     Act y = new_act(x->seq, x->steps, u, true);
     y.t = l->ty.result;
     int fx = fx_frac(x->t), fw = fx_frac(l->ty.weight), fa = fx_frac(l->ty.accum);
-    int64_t *acc = xcalloc((size_t)u, sizeof *acc);
+    wide_t *acc = xcalloc((size_t)u, sizeof *acc); /* accum values: up to FX_MAX_ACCUM_W bits */
     for (int s = 0; s < x->steps; s++) {
         const int64_t *in = x->q + (size_t)s * (size_t)x->feat;
         int64_t *out = y.q + (size_t)s * (size_t)u;
@@ -177,13 +177,16 @@ static Act activation_q(const Layer *l, const Act *x)
     Act y = new_act(x->seq, x->steps, x->feat, true);
     y.t = l->ty.result;
     int fx = fx_frac(x->t);
+    wide_t *v = xcalloc((size_t)x->feat, sizeof *v);
     for (int s = 0; s < x->steps; s++) {
         size_t o = (size_t)s * (size_t)x->feat;
+        for (int j = 0; j < x->feat; j++) v[j] = x->q[o + (size_t)j];
         if (l->act == ACT_SOFTMAX)
-            softmax_q(l, x->q + o, x->feat, fx, y.q + o);
+            softmax_q(l, v, x->feat, fx, y.q + o);
         else
             for (int j = 0; j < x->feat; j++) y.q[o + (size_t)j] = act_q(l, l->act, x->q[o + (size_t)j], fx);
     }
+    free(v);
     return y;
 }
 
@@ -199,7 +202,7 @@ static Act recurrent_q(const Layer *l, const Act *x)
     Act y = new_act(l->return_sequences, T, u, true);
     y.t = R;
     int64_t *h = xcalloc((size_t)u, sizeof *h), *c = xcalloc((size_t)u, sizeof *c);
-    int64_t *xw = xcalloc((size_t)gu, sizeof *xw), *pre = xcalloc((size_t)gu, sizeof *pre);
+    wide_t *xw = xcalloc((size_t)gu, sizeof *xw), *pre = xcalloc((size_t)gu, sizeof *pre); /* accum */
     int64_t *gate = xcalloc((size_t)gu, sizeof *gate), *rh = xcalloc((size_t)u, sizeof *rh);
     for (int s = 0; s < T; s++) {
         int t = l->go_backwards ? T - 1 - s : s;
@@ -236,8 +239,8 @@ static Act recurrent_q(const Layer *l, const Act *x)
                 }
                 for (int j = 0; j < 2 * u; j++) gate[j] = act_q(l, l->ract, pre[j], fa);
                 for (int j = 0; j < u; j++) {
-                    int64_t rhu = cast_o(l, TN_ACCUM, (wide_t)gate[u + j] * pre[2 * u + j], fr + fa, A);
-                    int64_t phh = cast_o(l, TN_ACCUM, (wide_t)xw[2 * u + j] + rhu, fa, A);
+                    wide_t rhu = cast_o(l, TN_ACCUM, (wide_t)gate[u + j] * pre[2 * u + j], fr + fa, A);
+                    wide_t phh = cast_o(l, TN_ACCUM, xw[2 * u + j] + rhu, fa, A);
                     gate[2 * u + j] = act_q(l, l->act, phh, fa);
                 }
             } else {
@@ -246,7 +249,7 @@ static Act recurrent_q(const Layer *l, const Act *x)
                 for (int j = 0; j < 2 * u; j++) gate[j] = act_q(l, l->ract, pre[j], fa);
                 for (int j = 0; j < u; j++) rh[j] = cast_o(l, TN_RESULT, (wide_t)gate[u + j] * h[j], 2 * fr, R);
                 for (int j = 0; j < u; j++) {
-                    int64_t phh = cast_o(l, TN_ACCUM, xw[2 * u + j] + dot_q(l, rh, u, fr, l->qrkernel, gu, 2 * u + j, fu), fa, A);
+                    wide_t phh = cast_o(l, TN_ACCUM, xw[2 * u + j] + dot_q(l, rh, u, fr, l->qrkernel, gu, 2 * u + j, fu), fa, A);
                     gate[2 * u + j] = act_q(l, l->act, phh, fa);
                 }
             }
