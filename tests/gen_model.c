@@ -137,11 +137,37 @@ static int draw_rf(int max) {
     return r;
 }
 
+/* Sometimes rewrite a drawn type with random ap_fixed modes, in hls4ml's or ap_fixed's spelling:
+ * every Q mode, every O mode, AP_WRAP with saturation bits. */
+static void draw_modes(char *type) {
+    static const char *const q[] = {"TRN", "TRN_ZERO", "RND", "RND_ZERO", "RND_INF", "RND_MIN_INF", "RND_CONV"};
+    static const char *const o[] = {"WRAP", "SAT", "SAT_ZERO", "SAT_SYM"};
+    int w, i;
+    if (!type[0] || !chance(0.35) || sscanf(strchr(type, '<'), "<%d,%d", &w, &i) != 2) return;
+    int u = strstr(type, "ufixed") != NULL, oi = rnd(4), n = oi == 0 && chance(0.5) ? 1 + rnd(3) : 0;
+    char buf[STR];
+    if (chance(0.5))
+        snprintf(buf, sizeof buf, "%sfixed<%d,%d,%s,%s,%d>", u ? "u" : "", w, i, q[rnd(7)], o[oi], n);
+    else
+        snprintf(buf, sizeof buf, "ap_%sfixed<%d,%d,AP_%s,AP_%s,%d>", u ? "u" : "", w, i, q[rnd(7)], o[oi], n);
+    copy(type, buf);
+}
+
+static void draw_precision_types(Layer *L, int ufixed_ok);
+
 static void draw_precision(Layer *L, int ufixed_ok) {
+    draw_precision_types(L, ufixed_ok);
+    draw_modes(L->prec);
+    for (int k = 0; k < P_COUNT; k++) draw_modes(L->pk[k]);
+}
+
+static void draw_precision_types(Layer *L, int ufixed_ok) {
     static const char *const weights[] = {"ap_fixed<8,2>", "ap_fixed<12,4>", "ap_fixed<16,6>",
                                           "ap_fixed<10,3,AP_RND,AP_SAT>"};
     static const char *const accums[] = {"ap_fixed<24,10>", "ap_fixed<20,8>", "ap_fixed<16,6>",
-                                         "ap_fixed<16,6,AP_RND,AP_SAT>"};
+                                         "ap_fixed<16,6,AP_RND,AP_SAT>",
+                                         /* wide, as hls4ml infers by bit growth */
+                                         "fixed<89,49,TRN,WRAP,0>", "ap_fixed<70,30,AP_RND_CONV,AP_SAT_SYM>"};
     static const char *const biases[] = {"ap_fixed<8,3>", "ap_fixed<10,3,AP_RND,AP_SAT>",
                                          "ap_fixed<16,6>"};
     static const char *const states[] = {"ap_fixed<18,8>", "ap_fixed<20,6>", "ap_fixed<16,6>"};
@@ -160,7 +186,7 @@ static void draw_precision(Layer *L, int ufixed_ok) {
     if (chance(0.5)) copy(L->pk[P_WEIGHT], pick(weights, 4));
     if (is_rec(L->kind) && chance(0.4)) copy(L->pk[P_RWEIGHT], pick(weights, 4));
     if (chance(0.3)) copy(L->pk[P_BIAS], pick(biases, 3));
-    if (chance(0.5)) copy(L->pk[P_ACCUM], pick(accums, 4));
+    if (chance(0.5)) copy(L->pk[P_ACCUM], pick(accums, 6));
     if (L->kind == K_LSTM && chance(0.5)) copy(L->pk[P_STATE], pick(states, 3));
     if (chance(0.3)) copy(L->pk[P_RESULT], ufixed_ok && chance(0.5) ? "ap_ufixed<16,6>"
                                                                        : pick(results, 3));
@@ -206,6 +232,8 @@ static void random_model(Model *M, uint64_t seed, const char *force) {
     snprintf(M->name, STR, "gen_s%llu", (unsigned long long)seed);
     copy(M->prec, pick(model_precs, NMP));
     if (chance(0.2)) copy(M->in_prec, chance(0.5) ? "ap_fixed<12,4>" : "ap_fixed<16,6,AP_RND,AP_SAT>");
+    draw_modes(M->prec);
+    draw_modes(M->in_prec);
     M->rf = chance(0.25) ? (chance(0.5) ? 4 : 1000) : 0;
     int nmain = 1 + rnd(3), trail = chance(0.2);
     int seq = 1, feat = M->F;
