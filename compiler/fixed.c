@@ -11,6 +11,11 @@
 #include <string.h>
 #include <strings.h>
 
+typedef unsigned __int128 uwide;
+
+/* The low w bits set. */
+static uwide low_mask(int w) { return w >= 128 ? ~(uwide)0 : ((uwide)1 << w) - 1; }
+
 wide_t fx_max_raw(FxType t) { return ((wide_t)1 << (t.w - (t.sgn ? 1 : 0))) - 1; }
 
 wide_t fx_min_raw(FxType t) { return t.sgn ? -fx_max_raw(t) - 1 : 0; }
@@ -30,9 +35,7 @@ wide_t fx_trunc0_shift(wide_t v, int shift)
 /* The low w bits of v, sign-extended when t is signed (AP_WRAP). */
 static wide_t wrap_bits(wide_t v, FxType t)
 {
-    typedef unsigned __int128 uwide;
-    uwide mask = t.w >= 128 ? ~(uwide)0 : ((uwide)1 << t.w) - 1;
-    uwide bits = (uwide)v & mask;
+    uwide mask = low_mask(t.w), bits = (uwide)v & mask;
     if (t.sgn && (bits >> (t.w - 1)) & 1)
         return -(wide_t)(mask - bits) - 1;
     return (wide_t)bits;
@@ -55,9 +58,8 @@ static wide_t overflow_step(wide_t v, bool over, bool under, FxType t)
         return r;
     /* N saturation bits: signed, the sign bit becomes the true sign and the N-1 bits below it
      * its complement; unsigned, the top N bits become ones (overflow and underflow alike). */
-    typedef unsigned __int128 uwide;
-    uwide bits = (uwide)r & (t.w >= 128 ? ~(uwide)0 : ((uwide)1 << t.w) - 1);
-    uwide top = (((uwide)1 << t.n) - 1) << (t.w - t.n);   /* bits w-n .. w-1 */
+    uwide bits = (uwide)r & low_mask(t.w);
+    uwide top = low_mask(t.n) << (t.w - t.n);   /* bits w-n .. w-1 */
     if (!t.sgn) {
         bits |= top;
     } else {
