@@ -157,7 +157,7 @@ static void draw_modes(char *type) {
     static const char *const q[] = {"TRN", "TRN_ZERO", "RND", "RND_ZERO", "RND_INF", "RND_MIN_INF", "RND_CONV"};
     static const char *const o[] = {"WRAP", "SAT", "SAT_ZERO", "SAT_SYM"};
     int w, i;
-    if (!modes_on || !type[0] || rnd_m(100) >= 35 || sscanf(strchr(type, '<'), "<%d,%d", &w, &i) != 2) return;
+    if (!modes_on || !type[0] || rnd_m(100) >= 50 || sscanf(strchr(type, '<'), "<%d,%d", &w, &i) != 2) return;
     int u = strstr(type, "ufixed") != NULL, oi = rnd_m(4), n = oi == 0 && rnd_m(2) ? 1 + rnd_m(3) : 0;
     char buf[STR];
     if (rnd_m(2))
@@ -172,7 +172,7 @@ static void draw_precision_types(Layer *L, int ufixed_ok);
 static void draw_precision(Layer *L, int ufixed_ok) {
     static const char *const wide[] = {"fixed<89,49,TRN,WRAP,0>", "ap_fixed<70,30,AP_RND_CONV,AP_SAT_SYM>"};
     draw_precision_types(L, ufixed_ok);
-    if (modes_on && L->pk[P_ACCUM][0] && rnd_m(3) == 0) /* wide, as hls4ml infers by bit growth */
+    if (modes_on && rnd_m(5) == 0) /* wide, as hls4ml infers by bit growth */
         copy(L->pk[P_ACCUM], wide[rnd_m(2)]);
     draw_modes(L->prec);
     for (int k = 0; k < P_COUNT; k++) draw_modes(L->pk[k]);
