@@ -172,7 +172,7 @@ static void draw_precision_types(Layer *L, int ufixed_ok);
 static void draw_precision(Layer *L, int ufixed_ok) {
     static const char *const wide[] = {"fixed<89,49,TRN,WRAP,0>", "ap_fixed<70,30,AP_RND_CONV,AP_SAT_SYM>"};
     draw_precision_types(L, ufixed_ok);
-    if (modes_on && rnd_m(5) == 0) /* wide, as hls4ml infers by bit growth */
+    if (modes_on && !L->prec[0] && rnd_m(5) == 0) /* wide, as hls4ml infers by bit growth */
         copy(L->pk[P_ACCUM], wide[rnd_m(2)]);
     draw_modes(L->prec);
     for (int k = 0; k < P_COUNT; k++) draw_modes(L->pk[k]);
