@@ -79,8 +79,32 @@ static int lsh(int from_frac, int to_frac) { return to_frac > from_frac ? to_fra
  * product of an a-bit and a b-bit signed value shifted left by s fits when a + b + s <= 128
  * (one bit less for the sum of two such products). Types wider than 32 bits can break that;
  * say which. */
+/* Weights, biases, results, states and tables are held in at most 64 bits (63 unsigned; the
+ * emulator's int64_t raws, the harness's and the C reference's values); only accum may be wider
+ * (FX_MAX_ACCUM_W, the bit growth hls4ml infers), and its sums need guard bits within wide_t. */
+static void check_widths(const Model *m, const Layer *l)
+{
+    const LayerTypes *t = &l->ty;
+    struct { const char *key; FxType ty; bool used; } st[] = {
+        {"weight", t->weight, l->kernel != NULL}, {"recurrent_weight", t->rweight, l->rkernel != NULL},
+        {"bias", t->bias, l->bias != NULL || l->rbias != NULL}, {"state", t->state, l->kind == L_LSTM},
+        {"result", t->result, !layer_kind(l->kind)->pass_type}, {"table", t->table, true},
+    };
+    for (size_t k = 0; k < sizeof st / sizeof st[0]; k++)
+        if (st[k].used && st[k].ty.w > (st[k].ty.sgn ? FX_MAX_W : FX_MAX_W - 1))
+            user_error(m->path, "layers[%d].precision.%s: %d bits is too wide: rnnc holds weights, biases, "
+                       "results, states and tables in at most %d bits (%d unsigned); only accum may be wider "
+                       "(up to %d)", l->json_index, st[k].key, st[k].ty.w, FX_MAX_W, FX_MAX_W - 1, FX_MAX_ACCUM_W);
+    int terms = l->in_feat + (layer_kind(l->kind)->recurrent ? l->units : 0) + 3;
+    int bits = (t->accum.sgn ? t->accum.w : t->accum.w + 1) + 2 + clog2i(terms);
+    if ((l->kernel || l->rkernel) && bits > 128)
+        user_error(m->path, "layers[%d].precision.accum: a %d-bit accumulator summing %d terms needs %d bits "
+                   "for exact sums (at most 128); use a narrower accum", l->json_index, t->accum.w, terms - 3, bits);
+}
+
 static void check_exact(const Model *m, const Layer *l, FxType x)
 {
+    check_widths(m, l);
     FxType A = l->ty.accum, R = l->ty.result, S = l->ty.state;
     int fa = fx_frac(A), fr = fx_frac(R), fs = fx_frac(S), fx = fx_frac(x);
     Need need[12];
@@ -116,6 +140,9 @@ void check_model(Model *m)
 {
     const char *f = m->path;
     if (m->n_layers < 1) user_error(f, "layers: expected at least one layer");
+    if (m->input_type.w > (m->input_type.sgn ? FX_MAX_W : FX_MAX_W - 1))
+        user_error(f, "input.precision: %d bits is too wide (at most %d, %d unsigned)", m->input_type.w, FX_MAX_W,
+                   FX_MAX_W - 1);
     bool seq = true;
     int steps = m->timesteps, feat = m->features;
     FxType ty = m->input_type;

@@ -67,6 +67,17 @@ static bool needs_wide(const Model *m)
 /* raw values of t that do not fit int32_t: wider than 32 bits, or 32-bit unsigned */
 static bool wide_raw(FxType t) { return t.w > 32 || (!t.sgn && t.w >= 32); }
 
+/* some type of the model is wider than 64 bits (an accumulator: check.c) */
+static bool needs_raw128(const Model *m)
+{
+    for (int i = 0; i < m->n_layers; i++)
+        for (int d = -1; d < 2; d++) {
+            const Layer *l = d < 0 ? &m->layers[i] : m->layers[i].dir[d];
+            if (l && l->ty.accum.w > (l->ty.accum.sgn ? 64 : 63)) return true;
+        }
+    return false;
+}
+
 /* rnnc_raw holds every raw value of the model: int32_t unless a wider type occurs */
 static bool needs_raw64(const Model *m)
 {
@@ -99,11 +110,12 @@ static void upper(char *dst, const char *src, size_t len)
 
 static void type_init(FILE *f, FxType t)
 {
-    static const char *qn[] = {"RNNC_TRN", "RNNC_RND", "RNNC_RND_CONV"};
+    static const char *qn[] = {"RNNC_TRN", "RNNC_RND", "RNNC_RND_CONV", "RNNC_TRN_ZERO", "RNNC_RND_ZERO",
+                               "RNNC_RND_INF", "RNNC_RND_MIN_INF"};
+    static const char *on[] = {"RNNC_WRAP", "RNNC_SAT", "RNNC_SAT_ZERO", "RNNC_SAT_SYM"};
     char txt[64];
     fx_format(t, txt, sizeof txt);
-    fprintf(f, "{%d, %d, %d, %s, %s} /* %s */", t.w, fx_frac(t), t.sgn ? 1 : 0, qn[t.q],
-            t.o == O_SAT ? "RNNC_SAT" : "RNNC_WRAP", txt);
+    fprintf(f, "{%d, %d, %d, %s, %s, %d} /* %s */", t.w, fx_frac(t), t.sgn ? 1 : 0, qn[t.q], on[t.o], t.n, txt);
 }
 
 /* ---- the fixed part: the same text in every reference model ---- */
@@ -111,30 +123,51 @@ static void type_init(FILE *f, FxType t)
 static const char *const arith_text =
     "/* ---- fixed-point arithmetic (docs/numerics.md); the same in every rnnc reference model ---- */\n"
     "\n"
-    "enum { RNNC_TRN, RNNC_RND, RNNC_RND_CONV };  /* quantization: truncate, round half up, half even */\n"
-    "enum { RNNC_WRAP, RNNC_SAT };                /* overflow: keep the low bits, or saturate */\n"
+    "/* quantization (ap_fixed's AP_ modes): floor, ties up, ties to even, toward zero, ties toward\n"
+    " * zero, ties away from zero, ties down */\n"
+    "enum { RNNC_TRN, RNNC_RND, RNNC_RND_CONV, RNNC_TRN_ZERO, RNNC_RND_ZERO, RNNC_RND_INF, RNNC_RND_MIN_INF };\n"
+    "/* overflow: keep the low bits (n: saturate the n MSBs), clamp, zero, clamp to [-max, max] */\n"
+    "enum { RNNC_WRAP, RNNC_SAT, RNNC_SAT_ZERO, RNNC_SAT_SYM };\n"
     "\n"
     "/* A fixed-point type: a raw integer r of W bits means r * 2^-frac. */\n"
-    "typedef struct { int w, frac, sgn, q, o; } rnnc_type;\n"
+    "typedef struct { int w, frac, sgn, q, o, n; } rnnc_type;\n"
     "\n"
-    "/* the range of t's raw values, formed without a signed overflow (W - sgn <= 63) */\n"
+    "/* the range of t's raw values, formed without a signed overflow (W - sgn < RNNC_WIDE_BITS) */\n"
     "static inline rnnc_wide rnnc_max(rnnc_type t) { return (rnnc_wide)(((rnnc_uwide)1 << (t.w - t.sgn)) - 1); }\n"
     "static inline rnnc_wide rnnc_min(rnnc_type t) { return t.sgn ? -rnnc_max(t) - 1 : 0; }\n"
+    "/* the lowest value the overflow mode keeps: RNNC_SAT_SYM's range is symmetric */\n"
+    "static inline rnnc_wide rnnc_low(rnnc_type t) { return rnnc_min(t) + (t.o == RNNC_SAT_SYM && t.sgn && t.w > 1); }\n"
     "\n"
-    "/* Wrap: the low W bits of an integer (given modulo 2^64), sign-extended when signed. W may be\n"
-    " * 64: no shift by 64, and no signed overflow (a negative result is -(2^W - bits)). */\n"
-    "static inline rnnc_raw rnnc_wrap(uint64_t v, rnnc_type t)\n"
+    "/* Wrap: the low W bits of an integer (given modulo 2^RNNC_WIDE_BITS), sign-extended when\n"
+    " * signed; no shift by the full width, and no signed overflow. */\n"
+    "static inline rnnc_raw rnnc_wrap(rnnc_uwide v, rnnc_type t)\n"
     "{\n"
-    "    uint64_t mask = t.w >= 64 ? ~(uint64_t)0 : ((uint64_t)1 << t.w) - 1, bits = v & mask;\n"
-    "    if (t.sgn && (bits >> (t.w - 1)) & 1) return (rnnc_raw)(-(int64_t)(mask - bits) - 1);\n"
+    "    rnnc_uwide mask = t.w >= RNNC_WIDE_BITS ? ~(rnnc_uwide)0 : ((rnnc_uwide)1 << t.w) - 1, bits = v & mask;\n"
+    "    if (t.sgn && (bits >> (t.w - 1)) & 1) return (rnnc_raw)(-(rnnc_wide)(mask - bits) - 1);\n"
     "    return (rnnc_raw)bits;\n"
+    "}\n"
+    "\n"
+    "/* The overflow mode on an integer whose low bits are v, above t's range (over), below it\n"
+    " * (under), or in it. */\n"
+    "static inline rnnc_raw rnnc_overflow_side(rnnc_wide v, int over, int under, rnnc_type t)\n"
+    "{\n"
+    "    if (!over && !under) return (rnnc_raw)v;\n"
+    "    if (t.o == RNNC_SAT) return (rnnc_raw)(over ? rnnc_max(t) : rnnc_min(t));\n"
+    "    if (t.o == RNNC_SAT_ZERO) return 0;\n"
+    "    if (t.o == RNNC_SAT_SYM) return (rnnc_raw)(over ? rnnc_max(t) : rnnc_low(t));\n"
+    "    if (t.n == 0) return rnnc_wrap((rnnc_uwide)v, t);\n"
+    "    { /* the n MSBs: ones (unsigned); signed, the sign bit the true sign, the others its complement */\n"
+    "        rnnc_uwide mask = t.w >= RNNC_WIDE_BITS ? ~(rnnc_uwide)0 : ((rnnc_uwide)1 << t.w) - 1;\n"
+    "        rnnc_uwide top = mask & ~(mask >> t.n), msb = (rnnc_uwide)1 << (t.w - 1), b = (rnnc_uwide)v;\n"
+    "        b = !t.sgn ? b | top : under ? (b & ~top) | msb : (b | top) & ~msb;\n"
+    "        return rnnc_wrap(b, t);\n"
+    "    }\n"
     "}\n"
     "\n"
     "/* The overflow mode on an exact integer v. */\n"
     "static inline rnnc_raw rnnc_overflow(rnnc_wide v, rnnc_type t)\n"
     "{\n"
-    "    if (t.o == RNNC_SAT) return (rnnc_raw)(v < rnnc_min(t) ? rnnc_min(t) : v > rnnc_max(t) ? rnnc_max(t) : v);\n"
-    "    return rnnc_wrap((uint64_t)v, t);\n"
+    "    return rnnc_overflow_side(v, v > rnnc_max(t), v < rnnc_low(t), t);\n"
     "}\n"
     "\n"
     "/* floor(v / 2^s), 0 < s < RNNC_WIDE_BITS: an arithmetic shift where >> is one (C leaves >> of a\n"
@@ -149,16 +182,31 @@ static const char *const arith_text =
     "#endif\n"
     "}\n"
     "\n"
+    "/* Whether the quantization mode adds one to the floor: qb the first dropped bit, r any bit\n"
+    " * below it, neg the value's sign, lsb the floor's lowest bit. */\n"
+    "static inline int rnnc_round_up(int q, int qb, int r, int neg, int lsb)\n"
+    "{\n"
+    "    switch (q) {\n"
+    "    case RNNC_TRN_ZERO: return neg && (qb || r);\n"
+    "    case RNNC_RND: return qb;\n"
+    "    case RNNC_RND_ZERO: return qb && (neg || r);\n"
+    "    case RNNC_RND_INF: return qb && (!neg || r);\n"
+    "    case RNNC_RND_MIN_INF: return qb && r;\n"
+    "    case RNNC_RND_CONV: return qb && (lsb || r);\n"
+    "    default: return 0;\n"
+    "    }\n"
+    "}\n"
+    "\n"
     "/* The quantization step alone: round v * 2^-from to t's fractional bits, for from > t.frac. */\n"
     "static inline rnnc_wide rnnc_quantize(rnnc_wide v, int from, rnnc_type t)\n"
     "{\n"
     "    int s = from - t.frac;\n"
-    "    if (s >= RNNC_WIDE_BITS) /* |v| < 2^s: floor is 0 or -1, and every rounding gives 0 */\n"
-    "        return t.q == RNNC_TRN && v < 0 ? -1 : 0;\n"
+    "    if (s >= RNNC_WIDE_BITS) /* |v| < 2^s / 2: floor 0 or -1, the half bit the sign */\n"
+    "        return v < 0 ? -1 + rnnc_round_up(t.q, 1, 1, 1, 1) : 0; /* (v > -2^(s-1) strictly) */\n"
     "    rnnc_wide q = rnnc_floor_shift(v, s);\n"
     "    if (t.q != RNNC_TRN) {\n"
     "        rnnc_uwide rem = (rnnc_uwide)v & (((rnnc_uwide)1 << s) - 1), half = (rnnc_uwide)1 << (s - 1);\n"
-    "        if (rem > half || (rem == half && (t.q == RNNC_RND || q % 2 != 0))) q += 1;\n"
+    "        q += rnnc_round_up(t.q, rem >= half, (rem & (half - 1)) != 0, v < 0, (int)(q & 1));\n"
     "    }\n"
     "    return q;\n"
     "}\n"
@@ -169,13 +217,12 @@ static const char *const arith_text =
     "{\n"
     "    int d = t.frac - from;\n"
     "    if (d < 0) return rnnc_overflow(rnnc_quantize(v, from, t), t);\n"
-    "    /* exact: v * 2^d, computed only where it fits */\n"
-    "    if (t.o == RNNC_SAT) {\n"
-    "        if (v > (rnnc_max(t) >> d)) return (rnnc_raw)rnnc_max(t);\n"
-    "        if (v < rnnc_min(t) / ((rnnc_wide)1 << d)) return (rnnc_raw)rnnc_min(t); /* exact, or 0 */\n"
-    "        return (rnnc_raw)(v * ((rnnc_wide)1 << d));\n"
+    "    /* exact: v * 2^d; its side computed without forming it, its low W bits modulo 2^RNNC_WIDE_BITS */\n"
+    "    {\n"
+    "        int over = v > (rnnc_max(t) >> d), under = v < 0 && (v < rnnc_min(t) / ((rnnc_wide)1 << d) ||\n"
+    "                                                            v * ((rnnc_wide)1 << d) < rnnc_low(t));\n"
+    "        return rnnc_overflow_side((rnnc_wide)((rnnc_uwide)v << d), over, under, t);\n"
     "    }\n"
-    "    return rnnc_wrap((uint64_t)v << d, t); /* the low W bits are exact modulo 2^64 */\n"
     "}\n"
     "\n"
     "/* rnnc_cast where rnnc has proved that the result is in t's range (the overflow mode would\n"
@@ -184,21 +231,32 @@ static const char *const arith_text =
     "{\n"
     "    return t.frac >= from ? v * ((rnnc_wide)1 << (t.frac - from)) : rnnc_quantize(v, from, t);\n"
     "}\n"
-    "\n"    "/* Quantize a real number to type t, as rnnc does with input files (NaN gives 0). */\n"
+    "\n"
+    "/* The low W bits of an integer-valued double r (two's complement), 32 bits at a time. */\n"
+    "static inline rnnc_wide rnnc_low_bits(double r, rnnc_type t)\n"
+    "{\n"
+    "    double a = fabs(fmod(r, ldexp(1.0, t.w)));\n"
+    "    rnnc_uwide b = 0;\n"
+    "    for (int k = 0; k * 32 < RNNC_WIDE_BITS && a > 0; k++) {\n"
+    "        double d = fmod(a, 4294967296.0);\n"
+    "        b |= (rnnc_uwide)(uint32_t)d << (32 * k);\n"
+    "        a = (a - d) / 4294967296.0;\n"
+    "    }\n"
+    "    return (rnnc_wide)(r < 0 ? ~b + 1 : b);\n"
+    "}\n"
+    "\n"
+    "/* Quantize a real number to type t, as rnnc does with input files (NaN gives 0). */\n"
     "static inline rnnc_raw rnnc_from_double(double x, rnnc_type t)\n"
     "{\n"
     "    if (x != x) return 0;\n"
-    "    double v = ldexp(x, t.frac), r = floor(v), lim = ldexp(1.0, 100);\n"
-    "    if (t.q == RNNC_RND && v - r >= 0.5) r += 1;\n"
-    "    if (t.q == RNNC_RND_CONV && (v - r > 0.5 || (v - r == 0.5 && fmod(r, 2.0) != 0))) r += 1;\n"
-    "    r = r > lim ? lim : r < -lim ? -lim : r;\n"
-    "    if (t.o == RNNC_SAT) { /* clamp first (a 64-bit maximum rounds up to 2^63 in a double) */\n"
-    "        double lo = (double)rnnc_min(t), hi = (double)rnnc_max(t);\n"
-    "        return r <= lo ? (rnnc_raw)rnnc_min(t) : r >= hi ? (rnnc_raw)rnnc_max(t) : (rnnc_raw)r;\n"
+    "    {\n"
+    "        double v = ldexp(x, t.frac), r = floor(v), rem = v - r, lim = ldexp(1.0, t.w - t.sgn);\n"
+    "        int over, under;\n"
+    "        r += rnnc_round_up(t.q, rem >= 0.5, rem != 0 && rem != 0.5, v < 0, fmod(r, 2.0) != 0);\n"
+    "        over = r >= lim;\n"
+    "        under = r < -lim * t.sgn || (r == -lim && t.o == RNNC_SAT_SYM && t.w > 1); /* below rnnc_low */\n"
+    "        return rnnc_overflow_side(over || under ? rnnc_low_bits(r, t) : (rnnc_wide)r, over, under, t);\n"
     "    }\n"
-    "    r = fmod(r, ldexp(1.0, t.w));\n"
-    "    if (r < 0) r += ldexp(1.0, t.w); /* may round up to 2^W, which wraps to 0 */\n"
-    "    return rnnc_wrap(r >= ldexp(1.0, 64) ? 0 : (uint64_t)r, t);\n"
     "}\n"
     "\n"
     "/* A lookup table of N entries over [lo, hi): index = trunc0(v * 2^scale_shift) + offset,\n"
@@ -348,9 +406,8 @@ static void emit_used_arith(FILE *f, const char *text)
 
 static void emit_arith(FILE *f, const Model *m, const char *model_text)
 {
-    bool wide = needs_wide(m);
+    bool wide = needs_wide(m) || needs_raw128(m);
     fprintf(f, "/* rnnc_raw holds every raw value; rnnc_wide the exact intermediate values. */\n");
-    fprintf(f, "typedef %s rnnc_raw;\n\n", needs_raw64(m) ? "int64_t" : "int32_t");
     fprintf(f, "#define RNNC_NEEDS_INT128 %d /* 1: some intermediate value of this model may exceed int64_t */\n",
             wide ? 1 : 0);
     fprintf(f, "#if RNNC_NEEDS_INT128 || defined(RNNC_REF_INT128)\n"
@@ -365,6 +422,8 @@ static void emit_arith(FILE *f, const Model *m, const char *model_text)
                "typedef uint64_t rnnc_uwide;\n"
                "#define RNNC_WIDE_BITS 64\n"
                "#endif\n\n");
+    /* accumulators wider than 64 bits (FX_MAX_ACCUM_W) are held in rnnc_wide */
+    fprintf(f, "typedef %s rnnc_raw;\n\n", needs_raw128(m) ? "rnnc_wide" : needs_raw64(m) ? "int64_t" : "int32_t");
     emit_used_arith(f, model_text);
 }
 
@@ -492,7 +551,7 @@ static int products_in_range(const int64_t *w, size_t n, FxType xt, FxType wt, F
     wide_t p = xmax * wmax; /* <= 2^126 */
     if (d > 0 && p >= ((wide_t)1 << (126 - d))) return 0; /* p * 2^d would overflow wide_t */
     wide_t q = d >= 0 ? p * ((wide_t)1 << d) : (p >> -d) + 1; /* + 1: any rounding up */
-    return q <= fx_max_raw(accum) && -q >= fx_min_raw(accum);
+    return q <= fx_max_raw(accum) && -q > fx_min_raw(accum); /* > : AP_SAT_SYM keeps -max */
 }
 
 /* The C expression of activation a of the current layer (p: its params) on variable v with

@@ -91,7 +91,7 @@ static void align(char *buf, size_t len, const char *expr, FxType t, FxType c)
 static void fx_params(Out *o, const char *pfx, FxType t, bool with_q)
 {
     w(o, ".%sW(%d), .%sF(%d), .%sSIGNED(%d)", pfx, t.w, pfx, fx_frac(t), pfx, t.sgn);
-    if (with_q) w(o, ", .ROUND(%d), .SATURATE(%d)", t.q, t.o);
+    if (with_q) w(o, ", .ROUND(%d), .SATURATE(%d)", t.q, fx_rtl_sat(t));
 }
 
 /* An rnnc_adder_tree reducing n_in values of `width` bits (`in`) to `out` in depth stages
@@ -292,7 +292,7 @@ static void mvm_parallel(Out *o, const MvmPlan *pl, const char *p)
         w(o, "        rnnc_product #(.A_W(%d), .A_F(%d), .A_SIGNED(1), .B_W(%d), .B_F(%d), .B_SIGNED(1), "
              ".OUT_W(%d), .OUT_F(%d), .ROUND(%d), .SATURATE(%d)) u_p (.clk(clk), .a(%s_ops[(%d + %s_i) * %d +: %d]), "
              ".b(%s_w_%d[%s_i * %d +: %d]), .q(%s_p_%d[%s_i * %d +: %d]));\n",
-          ot.w, fx_frac(ot), wt.w, fx_frac(wt), at.w, fx_frac(at), at.q, at.o, p, k0, p, ot.w, ot.w, p, j, p,
+          ot.w, fx_frac(ot), wt.w, fx_frac(wt), at.w, fx_frac(at), at.q, fx_rtl_sat(at), p, k0, p, ot.w, ot.w, p, j, p,
           wt.w, wt.w, p, j, p, at.w, at.w);
         w(o, "        assign %s_pe_%d[%s_i * %d +: %d] = {{%d{%s_p_%d[%s_i * %d + %d]}}, %s_p_%d[%s_i * %d +: %d]};\n",
           p, j, p, G, G, G - at.w, p, j, p, at.w, at.w - 1, p, j, p, at.w, at.w);
@@ -505,7 +505,7 @@ static void mvm_mult_pipe(Out *o, const MvmPlan *pl, const char *p, int m, const
     w(o, "    rnnc_mac #(.A_W(%d), .A_F(%d), .A_SIGNED(1), .B_W(%d), .B_F(%d), .B_SIGNED(1), .Q_W(%d), "
          ".Q_F(%d), .ROUND(%d), .SATURATE(%d), .ACC_W(%d)) u_%s_mac_%d (.clk(clk), .en(%s_en_%d), "
          ".first(%s_first_%d), .a(%s_a_%d), .b(%s_b_%d), .acc(%s_acc_m%d));\n",
-      ot.w, fx_frac(ot), wt.w, fx_frac(wt), at.w, fx_frac(at), at.q, at.o, pl->v->guard_w, p, m, p, m, p,
+      ot.w, fx_frac(ot), wt.w, fx_frac(wt), at.w, fx_frac(at), at.q, fx_rtl_sat(at), pl->v->guard_w, p, m, p, m, p,
       m, p, m, p, m, p, m);
 }
 
@@ -1058,7 +1058,7 @@ static void cell_open(Out *o, const Engine *e, const char *module, const char *m
 {
     FxType R = e->layer->ty.result, A = e->layer->ty.accum;
     w(o, "    %s #(.TABLE_REG(%d), .ACC_W(%d), .ACC_F(%d), .R_W(%d), .R_F(%d), .R_SIGNED(%d), .R_ROUND(%d), "
-         ".R_SATURATE(%d)%s, ", module, o->n->table_reg, A.w, fx_frac(A), R.w, fx_frac(R), R.sgn, R.q, R.o, more);
+         ".R_SATURATE(%d)%s, ", module, o->n->table_reg, A.w, fx_frac(A), R.w, fx_frac(R), R.sgn, R.q, fx_rtl_sat(R), more);
     act_inst_params(o, "RACT_", &cs->ract);
     if (with_act) {
         w(o, ", ");
@@ -1129,7 +1129,7 @@ static void cell_lane(Out *o, const Engine *e, const CellSigs *cs, int ln, const
             w(o, "    wire [%d:0] %s = job_first ? %d'd0 : l0_c_rd;\n", St.w - 1, dst, St.w);
         } else lane_mux(o, e, sel, dst, St.w, ln, cs->c);
         w(o, "    wire [%d:0] c_new_%d;\n", St.w - 1, ln);
-        snprintf(more, sizeof more, ", .S_W(%d), .S_F(%d), .S_ROUND(%d), .S_SATURATE(%d)", St.w, fx_frac(St), St.q, St.o);
+        snprintf(more, sizeof more, ", .S_W(%d), .S_F(%d), .S_ROUND(%d), .S_SATURATE(%d)", St.w, fx_frac(St), St.q, fx_rtl_sat(St));
         cell_open(o, e, "rnnc_lstm_cell", more, cs, true);
         w(o, ") u_cell_%d (.clk(clk), .pre_i(l%d_pre_i), .pre_f(l%d_pre_f), .pre_g(l%d_pre_g), .pre_o(l%d_pre_o), "
              ".c_prev(l%d_c_prev), .c_new(c_new_%d), .h_new(h_new_%d));\n", ln, ln, ln, ln, ln, ln, ln, ln);
@@ -1142,7 +1142,7 @@ static void cell_lane(Out *o, const Engine *e, const CellSigs *cs, int ln, const
         snprintf(dst, sizeof dst, "l%d_h_prev", ln);
         lane_mux(o, e, sel, dst, R.w, ln, cs->h);
         if (l->reset_after) {
-            snprintf(more, sizeof more, ", .A_ROUND(%d), .A_SATURATE(%d)", A.q, A.o);
+            snprintf(more, sizeof more, ", .A_ROUND(%d), .A_SATURATE(%d)", A.q, fx_rtl_sat(A));
             cell_open(o, e, "rnnc_gru_cell", more, cs, true);
             w(o, ") u_cell_%d (.clk(clk), .pre_z(l%d_z), .pre_r(l%d_r), .xw_h(l%d_xw), .hu_h(l%d_hu), "
                  ".h_prev(l%d_h_prev), .h_new(h_new_%d));\n", ln, ln, ln, ln, ln, ln, ln);
@@ -1296,7 +1296,7 @@ static void softmax_products(Out *o, const Engine *e, FxType T, FxType T2)
         w(o, "    wire [%d:0] y_%d;\n", yw - 1, j);
         w(o, "    rnnc_product #(.A_W(%d), .A_F(%d), .A_SIGNED(%d), .B_W(%d), .B_F(%d), .B_SIGNED(%d), .OUT_W(%d), "
              ".OUT_F(%d), .ROUND(%d), .SATURATE(%d)) u_y_%d (.clk(clk), .a(e_flat[%d:%d]), .b(inv), .q(y_%d));\n",
-          T.w, fx_frac(T), T.sgn, T2.w, fx_frac(T2), T2.sgn, yw, fx_frac(R), R.q, R.o, j, (j + 1) * T.w - 1, j * T.w, j);
+          T.w, fx_frac(T), T.sgn, T2.w, fx_frac(T2), T2.sgn, yw, fx_frac(R), R.q, fx_rtl_sat(R), j, (j + 1) * T.w - 1, j * T.w, j);
         w(o, "    always @(posedge clk) if (done) out_reg[%d:%d] <= y_%d[%d:0];\n", (j + 1) * R.w - 1, j * R.w, j, R.w - 1);
         if (yw > R.w)
             w(o, "    /* verilator lint_off UNUSEDSIGNAL */\n    wire unused_y_%d = y_%d[%d];\n    /* verilator lint_on UNUSEDSIGNAL */\n",
@@ -1468,7 +1468,7 @@ static void emit_merge(Out *o, const Engine *e)
     w(o, "    rnnc_merge_add #(.OP(%d), .N(%d), .NB(%d), .A_W(%d), .A_F(%d), .A_SIGNED(%d), .B_W(%d), .B_F(%d), "
          ".B_SIGNED(%d), .OUT_W(%d), .OUT_F(%d), .OUT_SIGNED(%d), .ROUND(%d), .SATURATE(%d)) u_add (\n",
       (int)e->merge, e->in_n, e->in1_n, a.w, fx_frac(a), a.sgn, b.w, fx_frac(b), b.sgn, y.w, fx_frac(y), y.sgn, y.q,
-      y.o);
+      fx_rtl_sat(y));
     w(o, "        .clk(clk), .rst(rst),\n");
     w(o, "        .s0_axis_tvalid(s_axis_tvalid), .s0_axis_tready(s_axis_tready), .s0_axis_tdata(s_axis_tdata), "
          ".s0_axis_tlast(s_axis_tlast),\n");

@@ -78,15 +78,15 @@ static void see_d(const Layer *l, Tensor tn, double v)
     if (obs && obs->on_float) obs->on_float(obs, obs_index(l), tn, v);
 }
 
-static void see_q(const Layer *l, Tensor tn, int64_t raw, FxType t, bool overflow)
+static void see_q(const Layer *l, Tensor tn, wide_t raw, FxType t, bool overflow)
 {
     if (obs && obs->on_fixed) obs->on_fixed(obs, obs_index(l), tn, fx_to_double(raw, t), overflow);
 }
 
 /* fx_cast, reported to the observer as a value of tensor tn (with whether it overflowed) */
-static int64_t cast_o(const Layer *l, Tensor tn, wide_t raw, int frac, FxType t)
+static wide_t cast_o(const Layer *l, Tensor tn, wide_t raw, int frac, FxType t)
 {
-    int64_t r = fx_cast(raw, frac, t);
+    wide_t r = fx_cast(raw, frac, t);
     if (obs && obs->on_fixed) see_q(l, tn, r, t, !fx_cast_fits(raw, frac, t));
     return r;
 }
@@ -131,21 +131,21 @@ static wide_t align(wide_t v, int from, int to) { return v * ((wide_t)1 << (to -
 /* hls4ml's dense (nnet_dense_latency.h): acc = cast_A(bias[col]) (bias of frac bfrac), then
  * acc = cast_A(acc + cast_A(x_k * w[k][col])) for k = 0, 1, ...: with a saturating accum the
  * order matters. */
-static int64_t affine_run_q(const Layer *l, const int64_t *bias, int bfrac, const int64_t *x, int n,
+static wide_t affine_run_q(const Layer *l, const int64_t *bias, int bfrac, const int64_t *x, int n,
                             int xfrac, const int64_t *w, int stride, int col, int wfrac)
 {
     FxType A = l->ty.accum;
     int fa = fx_frac(A);
-    int64_t acc = fx_cast(qget(bias, (size_t)col), bfrac, A);
+    wide_t acc = fx_cast(qget(bias, (size_t)col), bfrac, A);
     for (int k = 0; k < n; k++) {
-        int64_t p = cast_o(l, TN_PRODUCT, (wide_t)x[k] * w[(size_t)k * (size_t)stride + (size_t)col], xfrac + wfrac, A);
+        wide_t p = cast_o(l, TN_PRODUCT, (wide_t)x[k] * w[(size_t)k * (size_t)stride + (size_t)col], xfrac + wfrac, A);
         acc = cast_o(l, TN_ACCUM, (wide_t)acc + p, fa, A);
     }
     return acc;
 }
 
 /* cast_A(b' + sum_k cast_A(x_k * w[k][col])) with b' = cast_A(bias[col]). */
-static int64_t affine_q(const Layer *l, const int64_t *bias, const int64_t *x, int n,
+static wide_t affine_q(const Layer *l, const int64_t *bias, const int64_t *x, int n,
                         int xfrac, const int64_t *w, int stride, int col, int wfrac)
 {
     if (l->numerics == NUM_HLS4ML)
@@ -156,17 +156,17 @@ static int64_t affine_q(const Layer *l, const int64_t *bias, const int64_t *x, i
 }
 
 /* Softmax of n values v (raw, frac) into raws of ty.result (numerics.md, softmax). */
-static void softmax_q(const Layer *l, const int64_t *v, int n, int frac, int64_t *y)
+static void softmax_q(const Layer *l, const wide_t *v, int n, int frac, int64_t *y)
 {
     const Table *te = table_exp(l), *ti = table_inv(l);
     int ft = fx_frac(te->out);
-    int64_t mx = v[0];
+    wide_t mx = v[0];
     for (int j = 1; j < n; j++)
         if (v[j] > mx) mx = v[j];
     int64_t *e = xcalloc((size_t)n, sizeof *e);
     wide_t s = 0;
     for (int j = 0; j < n; j++) {
-        e[j] = table_lookup(te, (wide_t)v[j] - mx, frac);
+        e[j] = table_lookup(te, v[j] - mx, frac);
         s += e[j];
     }
     int64_t inv = table_lookup(ti, s, ft);
@@ -181,21 +181,23 @@ static Act dense_q(const Layer *l, const Act *x)
     Act y = new_act(x->seq, x->steps, u, true);
     y.t = l->ty.result;
     int fx = fx_frac(x->t), fw = fx_frac(l->ty.weight), fa = fx_frac(l->ty.accum);
-    int64_t *acc = xcalloc((size_t)u, sizeof *acc);
+    wide_t *acc = xcalloc((size_t)u, sizeof *acc); /* accum values: up to FX_MAX_ACCUM_W bits */
+    int64_t *sm_in = xcalloc((size_t)u, sizeof *sm_in); /* hls4ml's softmax input (<= 64 bits) */
     for (int s = 0; s < x->steps; s++) {
         const int64_t *in = x->q + (size_t)s * (size_t)x->feat;
         int64_t *out = y.q + (size_t)s * (size_t)u;
         for (int j = 0; j < u; j++)
             acc[j] = affine_q(l, l->qbias, in, x->feat, fx, l->qkernel, u, j, fw);
         if (l->act == ACT_SOFTMAX && l->numerics == NUM_HLS4ML) { /* hls4ml: the Dense's result first */
-            for (int j = 0; j < u; j++) acc[j] = fx_cast(acc[j], fa, l->sm.input);
-            hls4ml_softmax(l, acc, u, l->sm.input, out);
+            for (int j = 0; j < u; j++) sm_in[j] = (int64_t)fx_cast(acc[j], fa, l->sm.input);
+            hls4ml_softmax(l, sm_in, u, l->sm.input, out);
         } else if (l->act == ACT_SOFTMAX)
             softmax_q(l, acc, u, fa, out);
         else
             for (int j = 0; j < u; j++) out[j] = act_q(l, l->act, acc[j], fa);
     }
     free(acc);
+    free(sm_in);
     return y;
 }
 
@@ -204,15 +206,19 @@ static Act activation_q(const Layer *l, const Act *x)
     Act y = new_act(x->seq, x->steps, x->feat, true);
     y.t = l->ty.result;
     int fx = fx_frac(x->t);
+    wide_t *v = xcalloc((size_t)x->feat, sizeof *v);
     for (int s = 0; s < x->steps; s++) {
         size_t o = (size_t)s * (size_t)x->feat;
-        if (l->act == ACT_SOFTMAX && l->numerics == NUM_HLS4ML)
+        if (l->act == ACT_SOFTMAX && l->numerics == NUM_HLS4ML) {
             hls4ml_softmax(l, x->q + o, x->feat, x->t, y.q + o);
-        else if (l->act == ACT_SOFTMAX)
-            softmax_q(l, x->q + o, x->feat, fx, y.q + o);
+        } else if (l->act == ACT_SOFTMAX) {
+            for (int j = 0; j < x->feat; j++) v[j] = x->q[o + (size_t)j];
+            softmax_q(l, v, x->feat, fx, y.q + o);
+        }
         else
             for (int j = 0; j < x->feat; j++) y.q[o + (size_t)j] = act_q(l, l->act, x->q[o + (size_t)j], fx);
     }
+    free(v);
     return y;
 }
 
@@ -223,7 +229,7 @@ static Act activation_q(const Layer *l, const Act *x)
  * the LSTM's c and every h in result. h, c: the state (raws of R); the work arrays as
  * recurrent_q's. */
 static void step_hls4ml(const Layer *l, const int64_t *in, int nf, int fx, int64_t *h, int64_t *c,
-                        int64_t *xw, int64_t *hu, int64_t *gate)
+                        wide_t *xw, wide_t *hu, int64_t *gate)
 {
     int u = l->units, gu = l->gates * u;
     FxType A = l->ty.accum, R = l->ty.result;
@@ -248,7 +254,7 @@ static void step_hls4ml(const Layer *l, const int64_t *in, int nf, int fx, int64
     /* GRU, gates z, r, h: hls4ml computes reset_after's form */
     for (int k = 0; k < 2 * u; k++) gate[k] = act_qt(l, l->ract, cast_o(l, TN_ACCUM, (wide_t)xw[k] + hu[k], fa, A), fa, A);
     for (int j = 0; j < u; j++) {
-        int64_t rhu = cast_o(l, TN_ACCUM, (wide_t)gate[u + j] * hu[2 * u + j], 2 * fa, A);
+        wide_t rhu = cast_o(l, TN_ACCUM, (wide_t)gate[u + j] * hu[2 * u + j], 2 * fa, A);
         gate[2 * u + j] = act_qt(l, l->act, cast_o(l, TN_ACCUM, (wide_t)xw[2 * u + j] + rhu, fa, A), fa, A);
     }
     for (int j = 0; j < u; j++) { /* hh * (1 - z) + h * z */
@@ -268,7 +274,7 @@ static Act recurrent_q(const Layer *l, const Act *x)
     Act y = new_act(l->return_sequences, T, u, true);
     y.t = R;
     int64_t *h = xcalloc((size_t)u, sizeof *h), *c = xcalloc((size_t)u, sizeof *c);
-    int64_t *xw = xcalloc((size_t)gu, sizeof *xw), *pre = xcalloc((size_t)gu, sizeof *pre);
+    wide_t *xw = xcalloc((size_t)gu, sizeof *xw), *pre = xcalloc((size_t)gu, sizeof *pre); /* accum */
     int64_t *gate = xcalloc((size_t)gu, sizeof *gate), *rh = xcalloc((size_t)u, sizeof *rh);
     for (int s = 0; s < T; s++) {
         int t = l->go_backwards ? T - 1 - s : s;
@@ -310,8 +316,8 @@ static Act recurrent_q(const Layer *l, const Act *x)
                 }
                 for (int j = 0; j < 2 * u; j++) gate[j] = act_q(l, l->ract, pre[j], fa);
                 for (int j = 0; j < u; j++) {
-                    int64_t rhu = cast_o(l, TN_ACCUM, (wide_t)gate[u + j] * pre[2 * u + j], fr + fa, A);
-                    int64_t phh = cast_o(l, TN_ACCUM, (wide_t)xw[2 * u + j] + rhu, fa, A);
+                    wide_t rhu = cast_o(l, TN_ACCUM, (wide_t)gate[u + j] * pre[2 * u + j], fr + fa, A);
+                    wide_t phh = cast_o(l, TN_ACCUM, xw[2 * u + j] + rhu, fa, A);
                     gate[2 * u + j] = act_q(l, l->act, phh, fa);
                 }
             } else {
@@ -320,7 +326,7 @@ static Act recurrent_q(const Layer *l, const Act *x)
                 for (int j = 0; j < 2 * u; j++) gate[j] = act_q(l, l->ract, pre[j], fa);
                 for (int j = 0; j < u; j++) rh[j] = cast_o(l, TN_RESULT, (wide_t)gate[u + j] * h[j], 2 * fr, R);
                 for (int j = 0; j < u; j++) {
-                    int64_t phh = cast_o(l, TN_ACCUM, xw[2 * u + j] + dot_q(l, rh, u, fr, l->qrkernel, gu, 2 * u + j, fu), fa, A);
+                    wide_t phh = cast_o(l, TN_ACCUM, xw[2 * u + j] + dot_q(l, rh, u, fr, l->qrkernel, gu, 2 * u + j, fu), fa, A);
                     gate[2 * u + j] = act_q(l, l->act, phh, fa);
                 }
             }

@@ -225,7 +225,7 @@ static FxType make_type(FxType base, int w, int i)
     if (w - i > 48) w = i + 48;
     if (w - i < 0) w = i;
     if (w < 1) w = 1;
-    FxType t = {.w = w, .i = i, .sgn = true, .q = base.q, .o = base.o};
+    FxType t = {.w = w, .i = i, .sgn = true, .q = base.q, .o = base.o, .n = base.n < w ? base.n : w};
     return t;
 }
 

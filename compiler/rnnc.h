@@ -30,32 +30,41 @@
 
 /* ---- fixed.c: fixed-point types and exact casts (docs/numerics.md) ---- */
 
-typedef enum { Q_TRN, Q_RND, Q_RND_CONV } QMode;
-typedef enum { O_WRAP, O_SAT } OMode;
+/* ap_fixed's quantization and overflow modes (docs/numerics.md). The values are the RTL's
+ * ROUND parameter and the low two bits of its SATURATE parameter (fx_rtl_sat), keep them. */
+typedef enum { Q_TRN, Q_RND, Q_RND_CONV, Q_TRN_ZERO, Q_RND_ZERO, Q_RND_INF, Q_RND_MIN_INF } QMode;
+typedef enum { O_WRAP, O_SAT, O_SAT_ZERO, O_SAT_SYM } OMode;
+#define FX_MAX_W 64         /* stored types: weights, results, states, tables, inputs */
+#define FX_MAX_ACCUM_W 126  /* accumulators (check.c): products and sums stay within wide_t */
 
 typedef struct {
-    int w;          /* total bits, 1..32 */
+    int w;          /* total bits, 1..FX_MAX_ACCUM_W (stored types 1..FX_MAX_W, check.c) */
     int i;          /* integer bits (may be negative or > w) */
     bool sgn;       /* ap_fixed (true) or ap_ufixed (false) */
     QMode q;
     OMode o;
+    int n;          /* saturation bits of AP_WRAP (ap_fixed's N), 0..w; 0 for the other modes */
 } FxType;
 
 typedef __int128 wide_t; /* exact intermediate: products and sums never overflow it */
 
+/* The RTL's SATURATE parameter (rnnc_quant): the O mode plus 4 * N. */
+static inline int fx_rtl_sat(FxType t) { return (int)t.o + 4 * t.n; }
 static inline int fx_frac(FxType t) { return t.w - t.i; }
-int64_t fx_min_raw(FxType t);
-int64_t fx_max_raw(FxType t);
-/* Cast an exact value raw * 2^-from_frac to type t (Q then O). */
-int64_t fx_cast(wide_t raw, int from_frac, FxType t);
+wide_t fx_min_raw(FxType t);
+wide_t fx_max_raw(FxType t);
+/* Cast an exact value raw * 2^-from_frac to type t (Q then O), as ap_fixed's conversion does.
+ * The result fits int64_t when t.w <= 64. */
+wide_t fx_cast(wide_t raw, int from_frac, FxType t);
 /* Quantize a real number to type t (Q then O). */
-int64_t fx_from_double(double x, FxType t);
-double fx_to_double(int64_t raw, FxType t);
+wide_t fx_from_double(double x, FxType t);
+double fx_to_double(wide_t raw, FxType t);
 double fx_raw_to_double(wide_t raw, int frac);
-/* Parse "ap_fixed<16,6>", "ap_ufixed<8,0,AP_RND,AP_SAT>", "fixed<W,I>"; returns false and
- * fills err (a short reason) when the text is not a valid, supported type. */
+/* Parse every form hls4ml writes: "ap_fixed<16,6>", "ap_ufixed<8,0,AP_RND,AP_SAT>",
+ * "fixed<18,8,TRN,WRAP,0>", "ufixed<W,I,...>", "ap_int<W>", "int<W>", "uint<W>", ...; returns
+ * false and fills err (a short reason) when the text is not a valid, supported type. */
 bool fx_parse(const char *text, FxType *out, char *err, size_t errlen);
-/* Canonical text of a type, e.g. "ap_fixed<16,6>" (Q/O only when not default). */
+/* Canonical text of a type, e.g. "ap_fixed<16,6>" (Q/O only when not default, N when not 0). */
 void fx_format(FxType t, char *buf, size_t len);
 bool fx_equal(FxType a, FxType b);
 /* Whether fx_cast(raw, from_frac, t) / fx_from_double(x, t) keep the value in t's range (no wrap

@@ -26,8 +26,8 @@ module rnnc_activation #(
     parameter integer OUT_W = 16,       // output width, 1..64
     parameter integer OUT_F = 10,       // output fractional bits (KIND 0, 1)
     parameter integer OUT_SIGNED = 1,   // 1: output is two's complement (KIND 0, 1)
-    parameter integer ROUND = 0,        // output quantization (KIND 0, 1): 0 AP_TRN, 1 AP_RND, 2 AP_RND_CONV
-    parameter integer SATURATE = 0,     // output overflow (KIND 0, 1): 0 AP_WRAP, 1 AP_SAT
+    parameter integer ROUND = 0,        // output quantization (KIND 0, 1): 0..6, as rnnc_quant
+    parameter integer SATURATE = 0,     // output overflow (KIND 0, 1): O + 4 * N, as rnnc_quant
     parameter integer KIND = 0,         // 0 linear, 1 relu, 2 table lookup
     parameter integer TABLE_BITS = 10,  // log2 of the number of table entries, 1..24 (KIND 2)
     parameter integer SCALE_SHIFT = 6,  // log2 of the table's entries per unit of input (KIND 2)

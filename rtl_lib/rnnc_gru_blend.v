@@ -14,8 +14,8 @@ module rnnc_gru_blend #(
     parameter integer R_W = 16,         // result width
     parameter integer R_F = 10,         // result fractional bits (the products have 2 * R_F)
     parameter integer R_SIGNED = 1,     // result signedness
-    parameter integer R_ROUND = 0,      // result quantization: 0 AP_TRN, 1 AP_RND, 2 AP_RND_CONV
-    parameter integer R_SATURATE = 0,   // result overflow: 0 AP_WRAP, 1 AP_SAT
+    parameter integer R_ROUND = 0,      // result quantization: 0..6, as rnnc_quant
+    parameter integer R_SATURATE = 0,   // result overflow: O + 4 * N, as rnnc_quant
     parameter integer REG = 0           // 1: register zh and p, then their sum (2 cycles)
 ) (
     input  wire clk,

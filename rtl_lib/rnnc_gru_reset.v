@@ -14,13 +14,13 @@
 `default_nettype none
 
 module rnnc_gru_reset #(
-    parameter integer ACC_W = 16,           // accumulator type A width, signed, 1..64
+    parameter integer ACC_W = 16,           // accumulator type A width, signed, 1..128
     parameter integer ACC_F = 10,           // accumulator fractional bits
     parameter integer R_W = 16,             // result type R width (gates, h), 1..64
     parameter integer R_F = 10,             // result fractional bits
     parameter integer R_SIGNED = 1,         // 1: R is ap_fixed, 0: ap_ufixed
-    parameter integer R_ROUND = 0,          // R quantization: 0 AP_TRN, 1 AP_RND, 2 AP_RND_CONV
-    parameter integer R_SATURATE = 0,       // R overflow: 0 AP_WRAP, 1 AP_SAT
+    parameter integer R_ROUND = 0,          // R quantization: 0..6, as rnnc_quant
+    parameter integer R_SATURATE = 0,       // R overflow: O + 4 * N, as rnnc_quant
     parameter integer RACT_KIND = 2,        // recurrent activation (r): 0 linear, 1 relu, 2 table
     parameter integer RACT_TABLE_BITS = 10, // its table: log2 of the entries
     parameter integer RACT_SCALE_SHIFT = 6, // its table: log2 of entries per unit
@@ -40,7 +40,7 @@ module rnnc_gru_reset #(
     localparam integer RH_W = 2 * FR_W;     // r * h, 2 R_F fractional bits
 
     initial begin
-        if (ACC_W < 1 || ACC_W > 64 || R_W < 1 || R_W > 64 || ACC_F < 0 || R_F < 0 ||
+        if (ACC_W < 1 || ACC_W > 128 || R_W < 1 || R_W > 64 || ACC_F < 0 || R_F < 0 ||
             R_SIGNED < 0 || R_SIGNED > 1 || TABLE_REG < 0 || TABLE_REG > 1) begin
             $display("ERROR: rnnc_gru_reset: invalid parameters ACC_W=%0d ACC_F=%0d R_W=%0d R_F=%0d R_SIGNED=%0d TABLE_REG=%0d (instance %m)",
                      ACC_W, ACC_F, R_W, R_F, R_SIGNED, TABLE_REG);

@@ -16,10 +16,10 @@ module rnnc_mac #(
     parameter integer B_W = 16,         // width of b, 1..128
     parameter integer B_F = 10,         // fractional bits of b
     parameter integer B_SIGNED = 1,     // 1: b is two's complement, 0: unsigned
-    parameter integer Q_W = 16,         // width of each product after its cast (signed), 1..64
+    parameter integer Q_W = 16,         // width of each product after its cast (signed), 1..128
     parameter integer Q_F = 10,         // fractional bits of the cast product (and of acc)
-    parameter integer ROUND = 0,        // product cast quantization: 0 AP_TRN, 1 AP_RND, 2 AP_RND_CONV
-    parameter integer SATURATE = 0,     // product cast overflow: 0 AP_WRAP, 1 AP_SAT
+    parameter integer ROUND = 0,        // product cast quantization: 0..6, as rnnc_quant
+    parameter integer SATURATE = 0,     // product cast overflow: O + 4 * N, as rnnc_quant
     parameter integer ACC_W = 24        // accumulator width, >= Q_W
 ) (
     input wire clk,

@@ -25,8 +25,8 @@ module rnnc_merge_add #(
     parameter integer OUT_W = 16,       // output element width, 1..64
     parameter integer OUT_F = 10,       // output fractional bits, >= 0
     parameter integer OUT_SIGNED = 1,   // output: 1 two's complement, 0 unsigned
-    parameter integer ROUND = 0,        // 0 AP_TRN, 1 AP_RND, 2 AP_RND_CONV
-    parameter integer SATURATE = 0,     // 0 AP_WRAP, 1 AP_SAT
+    parameter integer ROUND = 0,        // 0..6, as rnnc_quant
+    parameter integer SATURATE = 0,     // O + 4 * N, as rnnc_quant
     parameter integer NY = OP == 3 ? N + NB : N   // output elements: leave at its default
 ) (
     input  wire clk,

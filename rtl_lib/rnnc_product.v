@@ -15,10 +15,10 @@ module rnnc_product #(
     parameter integer B_W = 16,         // width of b, 1..128
     parameter integer B_F = 10,         // fractional bits of b
     parameter integer B_SIGNED = 1,     // 1: b is two's complement, 0: unsigned
-    parameter integer OUT_W = 16,       // width of q (signed), 1..64
+    parameter integer OUT_W = 16,       // width of q (signed), 1..128
     parameter integer OUT_F = 10,       // fractional bits of q
-    parameter integer ROUND = 0,        // q's quantization: 0 AP_TRN, 1 AP_RND, 2 AP_RND_CONV
-    parameter integer SATURATE = 0      // q's overflow: 0 AP_WRAP, 1 AP_SAT
+    parameter integer ROUND = 0,        // q's quantization: 0..6, as rnnc_quant
+    parameter integer SATURATE = 0      // q's overflow: O + 4 * N, as rnnc_quant
 ) (
     input wire clk,
     input wire [A_W-1:0] a,

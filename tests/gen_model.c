@@ -1,12 +1,14 @@
 /* gen_model: a seeded random model generator for rnnc's end-to-end tests.
  *
- *   gen_model SEED OUT.json OUT_IN.txt [--kind K] [--spec SPEC] [--hls4ml]
+ *   gen_model SEED OUT.json OUT_IN.txt [--kind K] [--spec SPEC] [--hls4ml] [--plain-types]
  *
  * Without --spec it draws a small random model (rnnc-model/1, see docs/model-format.md):
  * timesteps 1..6, features 1..5, 1..3 weighted layers (lstm, gru with reset_after true/false,
  * simple_rnn, dense) with flatten, dropout and activation layers sprinkled in, random
  * return_sequences / go_backwards, random precisions (model-wide, per layer, per tensor), reuse
- * factors (1, 2, 3, a prime, a non-divisor, the maximum) and table sizes. --kind forces the
+ * factors (1, 2, 3, a prime, a non-divisor, the maximum) and table sizes, random ap_fixed modes
+ * (every Q and O mode, AP_WRAP with saturation bits; --plain-types: none) and sometimes
+ * accumulators wider than 64 bits. --kind forces the
  * first layer's kind: lstm, gru, gru_ra0 (reset_after false), simple_rnn, dense, bidirectional
  * (two random recurrent directions, a random merge mode).
  *
@@ -80,6 +82,18 @@ static uint64_t rnd64(void) {
     return z ^ (z >> 31);
 }
 static int rnd(int n) { return (int)(rnd64() % (uint64_t)n); } /* 0..n-1 */
+/* The modes of the types (draw_modes) come from a stream of their own, so the rest of a seed's
+ * model is what it was before modes were drawn; --plain-types turns them off. */
+static uint64_t mode_state;
+static int modes_on = 1;
+static int rnd_m(int n) {
+    uint64_t save = rng_state;
+    rng_state = mode_state;
+    int r = rnd(n);
+    mode_state = rng_state;
+    rng_state = save;
+    return r;
+}
 static double rndu(void) { return (double)(rnd64() >> 11) * (1.0 / 9007199254740992.0); }
 static int chance(double p) { return rndu() < p; }
 static const char *pick(const char *const *list, int n) { return list[rnd(n)]; }
@@ -156,7 +170,34 @@ static int draw_rf(int max) {
     return r;
 }
 
+/* Sometimes rewrite a drawn type with random ap_fixed modes, in hls4ml's or ap_fixed's spelling:
+ * every Q mode, every O mode, AP_WRAP with saturation bits. */
+static void draw_modes(char *type) {
+    static const char *const q[] = {"TRN", "TRN_ZERO", "RND", "RND_ZERO", "RND_INF", "RND_MIN_INF", "RND_CONV"};
+    static const char *const o[] = {"WRAP", "SAT", "SAT_ZERO", "SAT_SYM"};
+    int w, i;
+    if (!modes_on || !type[0] || rnd_m(100) >= 50 || sscanf(strchr(type, '<'), "<%d,%d", &w, &i) != 2) return;
+    int u = strstr(type, "ufixed") != NULL, oi = rnd_m(4), n = oi == 0 && rnd_m(2) ? 1 + rnd_m(3) : 0;
+    char buf[STR];
+    if (rnd_m(2))
+        snprintf(buf, sizeof buf, "%sfixed<%d,%d,%s,%s,%d>", u ? "u" : "", w, i, q[rnd_m(7)], o[oi], n);
+    else
+        snprintf(buf, sizeof buf, "ap_%sfixed<%d,%d,AP_%s,AP_%s,%d>", u ? "u" : "", w, i, q[rnd_m(7)], o[oi], n);
+    copy(type, buf);
+}
+
+static void draw_precision_types(Layer *L, int ufixed_ok);
+
 static void draw_precision(Layer *L, int ufixed_ok) {
+    static const char *const wide[] = {"fixed<89,49,TRN,WRAP,0>", "ap_fixed<70,30,AP_RND_CONV,AP_SAT_SYM>"};
+    draw_precision_types(L, ufixed_ok);
+    if (modes_on && !L->prec[0] && rnd_m(5) == 0) /* wide, as hls4ml infers by bit growth */
+        copy(L->pk[P_ACCUM], wide[rnd_m(2)]);
+    draw_modes(L->prec);
+    for (int k = 0; k < P_COUNT; k++) draw_modes(L->pk[k]);
+}
+
+static void draw_precision_types(Layer *L, int ufixed_ok) {
     static const char *const weights[] = {"ap_fixed<8,2>", "ap_fixed<12,4>", "ap_fixed<16,6>",
                                           "ap_fixed<10,3,AP_RND,AP_SAT>"};
     static const char *const accums[] = {"ap_fixed<24,10>", "ap_fixed<20,8>", "ap_fixed<16,6>",
@@ -235,6 +276,8 @@ static void random_model(Model *M, uint64_t seed, const char *force) {
     snprintf(M->name, STR, "gen_s%llu", (unsigned long long)seed);
     copy(M->prec, model_prec());
     if (chance(0.2)) copy(M->in_prec, chance(0.5) ? "ap_fixed<12,4>" : "ap_fixed<16,6,AP_RND,AP_SAT>");
+    draw_modes(M->prec);
+    draw_modes(M->in_prec);
     M->rf = chance(0.25) ? (chance(0.5) ? 4 : 1000) : 0;
     int nmain = 1 + rnd(3), trail = chance(0.2);
     int seq = 1, feat = M->F;
@@ -536,7 +579,7 @@ static void print_inputs(FILE *f, const Model *M) {
 
 int main(int argc, char **argv) {
     if (argc < 4) {
-        fprintf(stderr, "usage: gen_model SEED OUT.json OUT_IN.txt [--kind K] [--spec SPEC]\n");
+        fprintf(stderr, "usage: gen_model SEED OUT.json OUT_IN.txt [--kind K] [--spec SPEC] [--plain-types]\n");
         return 2;
     }
     char *end;
@@ -547,11 +590,13 @@ int main(int argc, char **argv) {
     for (int i = 4; i < argc; i++) {
         if (!strcmp(argv[i], "--kind") && i + 1 < argc) force = argv[++i];
         else if (!strcmp(argv[i], "--spec") && i + 1 < argc) spec = argv[++i];
-        else if (!strcmp(argv[i], "--hls4ml")) hls = 1;
+        else if (!strcmp(argv[i], "--hls4ml")) hls = 1, modes_on = 0; /* hls4ml numerics: its own modes */
+        else if (!strcmp(argv[i], "--plain-types")) modes_on = 0;
         else die("unknown argument", argv[i]);
     }
     static Model M;
     rng_state = seed * 0x2545F4914F6CDD1Dull + 12345;
+    mode_state = seed * 0x9E3779B97F4A7C15ull + 777;
     if (spec) spec_model(&M, spec, seed);
     else random_model(&M, seed, force);
     infer_shapes(&M);

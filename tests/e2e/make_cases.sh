@@ -85,7 +85,7 @@ gen ext_state_sat   "T=4 F=2; lstm u=2 ps=ap_fixed<6,2,AP_RND_CONV,AP_SAT> po=ap
 gen ext_int_only    "T=2 F=2 P=ap_fixed<8,8>; simple_rnn u=2 act=relu; dense u=1"
 # --- regressions: random models that once exposed a bug (gen_model SEED --kind K) ---
 reg() { # NAME SEED KIND
-    "$ROOT/build/gen_model" "$2" "$OUT/$1.json" "$OUT/$1.txt" --kind "$3"
+    "$ROOT/build/gen_model" "$2" "$OUT/$1.json" "$OUT/$1.txt" --kind "$3" --plain-types
     seed=$((seed + 1))
 }
 # simple_rnn with reuse 28 (model default RF 1000 capped): an intermediate build (before
@@ -128,4 +128,9 @@ gen bidi_one_step    "T=1 F=2; bidirectional mm=concat rs=1; gru u=2; lstm u=1"
 gen bidi_stacked     "T=3 F=2; bidirectional mm=concat rs=1; gru u=2; gru u=2; bidirectional mm=sum name=bi2; lstm u=2 rf=2; simple_rnn u=2"
 # (gru_rbias.json/.txt are written by hand, not here: a GRU whose recurrent bias has its own
 # type, precision.recurrent_bias)
+# --- every ap_fixed mode (hls4ml's spellings), narrow types that overflow (every O mode acts) and
+#     accumulators wider than 64 bits, as hls4ml infers them by bit growth ---
+gen modes_lstm_wide  "T=4 F=3 IN=sym; lstm u=3 rs=1 pa=fixed<89,49,RND_CONV,SAT_SYM,0> ps=fixed<9,-2,RND_ZERO,WRAP,2> po=ap_fixed<9,1,AP_RND_INF,AP_SAT_ZERO>; dense u=2 act=softmax pa=ap_fixed<70,30,AP_TRN_ZERO,AP_SAT> pt=fixed<18,8,RND_MIN_INF,SAT,0>"
+gen modes_gru_wide   "T=3 F=2 IN=sym P=fixed<14,5,RND,WRAP,1>; gru u=3 ra=1 rs=1 rf=2 pa=fixed<100,60,RND_INF,WRAP,3> po=fixed<6,-1,TRN_ZERO,SAT_SYM,0>; gru u=2 ra=0 pw=ap_fixed<8,2,AP_TRN_ZERO,AP_SAT_SYM> pa=ap_fixed<7,-1,AP_RND_ZERO,AP_SAT_SYM> po=ufixed<6,-1,RND_MIN_INF,WRAP,2>; dense u=2 pa=fixed<7,-1,RND_MIN_INF,SAT_ZERO,0> po=fixed<8,-1,RND_ZERO,WRAP,1>"
+gen modes_dense_wrapn "T=2 F=4 IN=sym; dense u=4 act=relu pa=fixed<6,-1,RND_INF,WRAP,2> po=ufixed<5,-1,RND_CONV,WRAP,1>; simple_rnn u=3 pa=fixed<5,-2,TRN_ZERO,WRAP,1> po=fixed<6,-1,RND_ZERO,SAT_SYM,0> rf=2; dense u=3 act=linear pa=fixed<100,60,RND,SAT,0> po=fixed<5,-1,RND_INF,WRAP,3>"
 echo "wrote $((seed - 100)) cases to $OUT"

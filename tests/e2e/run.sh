@@ -12,8 +12,9 @@
 #     make_cases.sh) through `rnnc --sim --simulator icarus` (iverilog -g2005 compile included);
 # (b) E2E_SEEDS random models from tests/gen_model.c, seeds 1..N, the first layer's kind cycled
 #     over lstm, gru, gru_ra0, simple_rnn, dense, also through Icarus;
-# (c) three models through Verilator (rnnc's default simulator): examples/toptag_lstm.json and
-#     two small cases; these designs are also compiled by `iverilog -g2005`;
+# (c) a few models through Verilator (rnnc's default simulator): examples/toptag_lstm.json and
+#     small cases (among them the modes_* cases: every ap_fixed mode, accumulators wider than 64
+#     bits); these designs are also compiled by `iverilog -g2005`;
 # (d) every simulated design must pass `verilator --lint-only -Wall` cleanly;
 # (e) models whose every type is ap_fixed<16,6> or wider (>= 6 integer and >= 10 fractional
 #     bits, tables included) must be within FLOAT_TOL of `--float` (sim.json's
@@ -100,7 +101,7 @@ ref_model_check() {
         return 1
     fi
     # the precision cases also with 128-bit intermediates (RNNC_REF_INT128): both paths agree
-    case "$name" in case_ext_* | case_prec_*) ;; *) return 0 ;; esac
+    case "$name" in case_ext_* | case_prec_* | case_modes_*) ;; *) return 0 ;; esac
     if ! cc -std=c99 -Wall -Wextra -Werror -O1 -DRNNC_REF_INT128 "$src" "${src%.c}_main.c" -lm -o "$dir.ref128" \
         >"$dir.ref.cc" 2>&1 || ! "$dir.ref128" "$input" | cmp -s - "$dir.emu"; then
         fail "reference model with -DRNNC_REF_INT128: does not build or differs from --emulate"
@@ -313,6 +314,8 @@ if [ "${E2E_VERILATOR:-1}" != 0 ]; then
     job vl_softmax_seq "$ROOT/tests/e2e/cases/softmax_seq.json" "$ROOT/tests/e2e/cases/softmax_seq.txt" verilator-waves
     job vl_dense_only_stall "$ROOT/tests/e2e/cases/dense_only.json" "$ROOT/tests/e2e/cases/dense_only.txt" verilator-stall
     job vl_bidi_gru_ave_seq "$ROOT/tests/e2e/cases/bidi_gru_ave_seq.json" "$ROOT/tests/e2e/cases/bidi_gru_ave_seq.txt" verilator
+    job vl_modes_lstm_wide "$ROOT/tests/e2e/cases/modes_lstm_wide.json" "$ROOT/tests/e2e/cases/modes_lstm_wide.txt" verilator
+    job vl_modes_gru_wide "$ROOT/tests/e2e/cases/modes_gru_wide.json" "$ROOT/tests/e2e/cases/modes_gru_wide.txt" verilator
 fi
 # (a) the hand-specified cases (E2E_CASES=0 skips them)
 if [ "${E2E_CASES:-1}" != 0 ]; then

@@ -111,7 +111,8 @@ static wide_t rnd_val(int w, bool sgn)
 
 static FxType mk(int w, int f, bool sgn, int round, int sat)
 {
-    FxType t = {.w = w, .i = w - f, .sgn = sgn, .q = (QMode)round, .o = sat ? O_SAT : O_WRAP};
+    /* sat: the RTL's SATURATE (fx_rtl_sat): O mode + 4 * N */
+    FxType t = {.w = w, .i = w - f, .sgn = sgn, .q = (QMode)round, .o = (OMode)(sat % 4), .n = sat / 4};
     return t;
 }
 
@@ -716,6 +717,19 @@ static void quant_cases(void)
             quant_case(name, p[0], p[1], p[2], p[3], p[4], p[5], mode % 3, mode / 3);
         }
     }
+    /* every Q mode with every O mode (AP_WRAP with 0 to 3 saturation bits), on shapes that
+     * drop fractional and integer bits, up to 126-bit outputs (wide accumulators) */
+    static const int mshapes[][6] = {
+        {16, 10, 1, 6, 3, 1}, {14, 8, 0, 5, 2, 0}, {12, 6, 1, 7, 2, 0}, {20, 9, 1, 4, 1, 1},
+        {128, 60, 1, 89, 40, 1}, {127, 50, 1, 126, 48, 1}, {100, 30, 1, 70, 20, 0},
+    };
+    for (int q = 0; q < 7; q++)
+        for (int o = 0; o < 4; o++) {
+            const int *p = mshapes[(q * 4 + o) % 7];
+            int sat = o + (o == 0 ? 4 * ((q + 1) % 4) : 0);
+            snprintf(name, sizeof name, "quant_mode_q%d_o%d", q, sat);
+            quant_case(name, p[0], p[1], p[2], p[3], p[4], p[5], q, sat);
+        }
 }
 
 static void product_cases(void)

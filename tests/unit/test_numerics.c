@@ -18,6 +18,8 @@
         check(g_ == w_, "%s:%d: %s: got %lld, want %lld", __FILE__, __LINE__, what, g_, w_); \
     } while (0)
 
+static bool verbose; /* -v: also print measurements */
+
 static FxType ty(int w, int i, bool sgn, QMode q, OMode o)
 {
     FxType t = {.w = w, .i = i, .sgn = sgn, .q = q, .o = o};
@@ -199,6 +201,22 @@ static void test_parse(void)
         {"ap_fixed<32,32,AP_RND,AP_SAT>", 32, 32, true, Q_RND, O_SAT},
         {"ap_fixed<64,16>", 64, 16, true, Q_TRN, O_WRAP},
         {"ap_ufixed<63,15,AP_RND,AP_SAT>", 63, 15, false, Q_RND, O_SAT},
+        /* every form hls4ml writes */
+        {"fixed<18,8,TRN,WRAP,0>", 18, 8, true, Q_TRN, O_WRAP},
+        {"ufixed<10,2,RND_CONV,SAT,0>", 10, 2, false, Q_RND_CONV, O_SAT},
+        {"fixed<16,6,TRN_ZERO,SAT_ZERO>", 16, 6, true, Q_TRN_ZERO, O_SAT_ZERO},
+        {"ap_fixed<16,6,AP_RND_ZERO,AP_SAT_SYM>", 16, 6, true, Q_RND_ZERO, O_SAT_SYM},
+        {"ap_fixed<16,6,AP_RND_INF,AP_WRAP,2>", 16, 6, true, Q_RND_INF, O_WRAP},
+        {"ap_ufixed<16,6,RND_MIN_INF>", 16, 6, false, Q_RND_MIN_INF, O_WRAP},
+        {"fixed<16,6,AP_RND,SAT,3>", 16, 6, true, Q_RND, O_SAT},
+        {"fixed<16,6,rnd,sat>", 16, 6, true, Q_RND, O_SAT},
+        {"ap_int<8>", 8, 8, true, Q_TRN, O_WRAP},
+        {"ap_uint<1>", 1, 1, false, Q_TRN, O_WRAP},
+        {"int<32>", 32, 32, true, Q_TRN, O_WRAP},
+        {"uint<5>", 5, 5, false, Q_TRN, O_WRAP},
+        {"fixed<89,49>", 89, 49, true, Q_TRN, O_WRAP},
+        {"ap_fixed<126,80,AP_RND,AP_SAT>", 126, 80, true, Q_RND, O_SAT},
+        {"ap_ufixed<125,80>", 125, 80, false, Q_TRN, O_WRAP},
     };
     for (size_t k = 0; k < sizeof ok / sizeof ok[0]; k++) {
         FxType t;
@@ -217,12 +235,13 @@ static void test_parse(void)
     }
     static const char *const bad[] = {
         "", "ap_fixed", "ap_fixed<", "ap_fixed<16>", "ap_fixed<16,6", "ap_fixed<16,6>x",
-        "ap_fixed<16,6>>", "ap_int<16>", "ap_fix<16,6>", "AP_FIXED<16,6>", "ap_fixed<0,0>",
-        "ap_fixed<65,17>", "ap_ufixed<64,16>", "ap_fixed<-1,0>", "ap_fixed<16,17>", "ap_fixed<8,-41>",
-        "ap_fixed<16,6,AP_RND_ZERO>", "ap_fixed<16,6,AP_RND,AP_SAT_SYM>",
-        "ap_fixed<16,6,AP_RND,AP_SAT,3>", "ap_fixed<16.5,6>", "ap_fixed<16,6,>",
+        "ap_fixed<16,6>>", "ap_int<16,2>", "ap_fix<16,6>", "AP_FIXED<16,6>", "ap_fixed<0,0>",
+        "ap_fixed<127,17>", "ap_ufixed<126,16>", "ap_fixed<-1,0>", "ap_fixed<16,17>", "ap_fixed<8,-41>",
+        "ap_fixed<16,6,AP_RND_TRN>", "ap_fixed<16,6,AP_RND,AP_WRAP_SM>", "ap_fixed<16,6,AP_RND,AP_SAT,",
+        "ap_fixed<16,6,TRN,WRAP,17>", "ap_fixed<16,6,TRN,WRAP,-1>", "ap_fixed<16,6,TRN,WRAP,1,2>",
+        "ap_fixed<16.5,6>", "ap_fixed<16,6,>", "int<>", "uint<0>", "ap_int<127>", "ac_fixed<16,6,true>",
         "ap_fixed<16,,6>", "ap_fixed[16,6]", "ap_fixed<a,6>", "ap_fixed<99999999999999999999,6>",
-        "16,6", "ap_fixed<16,6,ap_rnd>",
+        "16,6", "ap_fixed<16,6,AP_>",
     };
     for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
         FxType t = fix(5, 5);
@@ -230,6 +249,177 @@ static void test_parse(void)
         bool r = fx_parse(bad[k], &t, err, sizeof err);
         check(!r && err[0] != 0, "fx_parse(\"%s\") should fail with a message", bad[k]);
     }
+}
+
+/* ---------------------------------------------------------------- every Q and O mode */
+
+/* An independent reference of cast_T: the modes by their definitions (docs/numerics.md,
+ * Xilinx UG1399) on the exact rational raw / 2^s, then the overflow mode. */
+static wide_t ref_cast(wide_t raw, int from, FxType t)
+{
+    int s = from - fx_frac(t);
+    wide_t v;
+    if (s <= 0) {
+        v = raw * ((wide_t)1 << -s);
+    } else {
+        wide_t den = (wide_t)1 << s, fl = raw / den;
+        if (fl * den > raw) fl -= 1;            /* floor */
+        wide_t rem2 = 2 * (raw - fl * den);    /* 2 * remainder, compared with den */
+        bool exact = rem2 == 0, tie = rem2 == den, above = rem2 > den, neg = raw < 0;
+        bool up;
+        switch (t.q) {
+        case Q_TRN: up = false; break;
+        case Q_TRN_ZERO: up = neg && !exact; break;
+        case Q_RND: up = above || tie; break;
+        case Q_RND_ZERO: up = above || (tie && neg); break;
+        case Q_RND_INF: up = above || (tie && !neg); break;
+        case Q_RND_MIN_INF: up = above; break;
+        default: up = above || (tie && (fl % 2 != 0)); break;
+        }
+        v = fl + (up ? 1 : 0);
+    }
+    wide_t mx = t.sgn ? ((wide_t)1 << (t.w - 1)) - 1 : ((wide_t)1 << t.w) - 1, mn = t.sgn ? -mx - 1 : 0;
+    wide_t lo = t.o == O_SAT_SYM && t.sgn && t.w > 1 ? mn + 1 : mn; /* SAT_SYM: [-max, max] */
+    if (v >= lo && v <= mx) return v;
+    wide_t m = (wide_t)1 << t.w, low = ((v % m) + m) % m; /* the low w bits, unsigned */
+    switch (t.o) {
+    case O_SAT: return v > mx ? mx : mn;
+    case O_SAT_ZERO: return 0;
+    case O_SAT_SYM: return v > mx ? mx : lo | (t.sgn ? 1 : 0); /* -max; ap_fixed<1,..>: -1 */
+    default: break;
+    }
+    /* AP_WRAP with N saturation bits: the N MSBs are set to ones (positive overflow, unsigned)
+     * or, signed, the MSB to the true sign and the next N-1 bits to its complement */
+    for (int b = t.w - t.n; b < t.w; b++) {
+        wide_t bit = (wide_t)1 << b;
+        bool one = !t.sgn ? true : b == t.w - 1 ? v < 0 : v > 0;
+        low = one ? (low | bit) : (low & ~bit);
+    }
+    return t.sgn && low > mx ? low - m : low;
+}
+
+static unsigned long long mode_rng = 88172645463325252ull;
+static unsigned long long rnd64(void)
+{
+    mode_rng ^= mode_rng << 13;
+    mode_rng ^= mode_rng >> 7;
+    mode_rng ^= mode_rng << 17;
+    return mode_rng;
+}
+
+/* fx_cast against ref_cast on random values and types, every Q, O and N */
+static void test_modes_vs_reference(void)
+{
+    long bad = 0, n = 0;
+    for (int it = 0; it < 200000; it++) {
+        FxType t = ty(1 + (int)(rnd64() % 20), 0, rnd64() & 1, (QMode)(rnd64() % 7), (OMode)(rnd64() % 4));
+        t.i = t.w - (int)(rnd64() % 12);
+        t.n = t.o == O_WRAP && rnd64() % 2 ? (int)(rnd64() % (unsigned)(t.w + 1)) : 0;
+        int from = (int)(rnd64() % 24);
+        wide_t raw = (wide_t)(int64_t)rnd64() >> (rnd64() % 63);
+        wide_t got = fx_cast(raw, from, t), want = ref_cast(raw, from, t);
+        n++;
+        if (got != want && bad++ < 5) {
+            char txt[64];
+            fx_format(t, txt, sizeof txt);
+            printf("FAIL: fx_cast(%lld, %d, %s) = %lld, reference %lld\n", (long long)raw, from, txt,
+                   (long long)got, (long long)want);
+        }
+    }
+    check(bad == 0, "fx_cast: %ld of %ld random casts differ from the reference", bad, n);
+    /* wide types (up to FX_MAX_ACCUM_W bits): values past 64 bits */
+    bad = 0;
+    for (int it = 0; it < 50000; it++) {
+        FxType t = ty(60 + (int)(rnd64() % 67), 0, true, (QMode)(rnd64() % 7), (OMode)(rnd64() % 4));
+        t.i = t.w - (int)(rnd64() % 40);
+        t.n = t.o == O_WRAP ? (int)(rnd64() % 4) : 0;
+        wide_t raw = ((wide_t)(int64_t)rnd64() * ((wide_t)1 << 63) + (wide_t)(rnd64() >> 1)) >> (rnd64() % 126);
+        int from = (int)(rnd64() % 90);
+        if (fx_cast(raw, from, t) != ref_cast(raw, from, t)) bad++;
+    }
+    check(bad == 0, "fx_cast: %ld of 50000 random wide casts differ from the reference", bad);
+}
+
+/* A two's complement bit string (MSB first) as a raw value. */
+static wide_t bits_value(const char *b, bool sgn)
+{
+    size_t n = strlen(b);
+    wide_t v = 0;
+    for (size_t k = 0; k < n; k++) v = v * 2 + (b[k] == '1');
+    if (sgn && b[0] == '1') v -= (wide_t)1 << n;
+    return v;
+}
+
+/* The destination type of a line of cases.txt, parsed from hls4ml-style text (fx_parse too). */
+static bool case_type(int w, int i, int sgn, const char *q, const char *o, int n, FxType *t)
+{
+    char txt[96], err[128];
+    snprintf(txt, sizeof txt, "%s<%d,%d,%s,%s,%d>", sgn ? "fixed" : "ufixed", w, i, q, o, n);
+    bool ok = fx_parse(txt, t, err, sizeof err);
+    if (w < i) { /* rnnc has no types with fewer than 0 fractional bits: a clear error */
+        check(!ok && strstr(err, "fractional bits"), "fx_parse(%s) should fail", txt);
+        return false;
+    }
+    check(ok, "fx_parse(%s): %s", txt, err);
+    return ok;
+}
+
+/* fx_cast and fx_from_double against tests/unit/ap_fixed/cases.txt, what the Xilinx headers
+ * compute (tests/unit/ap_fixed/gen.py) */
+static void test_ap_fixed_table(void)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s", __FILE__);
+    char *slash = strrchr(path, '/');
+    snprintf(slash ? slash + 1 : path, sizeof path - (size_t)(slash ? slash + 1 - path : 0), "ap_fixed/cases.txt");
+    FILE *f = fopen(path, "r");
+    check(f != NULL, "cannot open %s", path);
+    if (!f) return;
+    static char line[1 << 16];
+    double xs[64];
+    int nx = 0, lines = 0;
+    long values = 0, bad = 0;
+    while (fgets(line, sizeof line, f)) {
+        char kind, q[16], o[16], *p = line + 1;
+        int sw, si, ss, dw, di, ds, n, used;
+        FxType t;
+        if (line[0] == 'X') {
+            for (nx = 0; nx < 64 && sscanf(p, " %la%n", &xs[nx], &used) == 1; nx++) p += used;
+            continue;
+        }
+        kind = line[0];
+        if (kind == 'D') {
+            if (sscanf(p, "%d %d %d %15s %15s %d%n", &dw, &di, &ds, q, o, &n, &used) != 6) continue;
+        } else if (kind == 'C' || kind == 'W') {
+            if (sscanf(p, "%d %d %d %d %d %d %15s %15s %d%n", &sw, &si, &ss, &dw, &di, &ds, q, o, &n, &used) != 9) continue;
+        } else {
+            continue;
+        }
+        p += used;
+        if (!case_type(dw, di, ds, q, o, n, &t)) continue;
+        lines++;
+        if (kind == 'C' || kind == 'D') {
+            long long want;
+            wide_t lo = ss ? -((wide_t)1 << (sw - 1)) : 0;
+            for (int k = 0; sscanf(p, " %lld%n", &want, &used) == 1; k++, p += used) {
+                wide_t got = kind == 'C' ? fx_cast(lo + k, sw - si, t) : k < nx ? fx_from_double(xs[k], t) : want + 1;
+                values++;
+                if (got != want && bad++ < 5)
+                    printf("FAIL: ap_fixed table %c %s %s %s %d: value %d: got %lld, want %lld\n", kind, line + 2 - 1, q, o,
+                           n, k, (long long)got, want);
+            }
+        } else {
+            char in[160], out[160];
+            if (sscanf(p, " %159s %159s", in, out) != 2) continue;
+            values++;
+            if (fx_cast(bits_value(in, ss), sw - si, t) != bits_value(out, true) && bad++ < 5)
+                printf("FAIL: ap_fixed table wide %s", line);
+        }
+    }
+    fclose(f);
+    check(lines > 1000 && values > 50000, "ap_fixed table: only %d lines, %ld values", lines, values);
+    check(bad == 0, "ap_fixed table: %ld of %ld values differ from the Xilinx headers", bad, values);
+    if (verbose) printf("ap_fixed table: %d types, %ld values\n", lines, values);
 }
 
 /* ---------------------------------------------------------------- trunc0 */
@@ -366,7 +556,7 @@ static double urand(void) /* uniform [0, 1), xorshift64* */
 }
 
 /* Types and table size add() gives new layers (the defaults unless a test changes them). */
-static FxType g_prec = {16, 6, true, Q_TRN, O_WRAP}, g_table = {18, 8, true, Q_TRN, O_WRAP};
+static FxType g_prec = {16, 6, true, Q_TRN, O_WRAP, 0}, g_table = {18, 8, true, Q_TRN, O_WRAP, 0};
 static int g_table_size = 1024;
 
 static void net_init(Net *n, int timesteps, int features)
@@ -890,6 +1080,8 @@ int main(int argc, char **argv)
     test_cast();
     test_from_double();
     test_parse();
+    test_modes_vs_reference();
+    test_ap_fixed_table();
     test_trunc0();
     test_tables();
     test_dense_exact();
