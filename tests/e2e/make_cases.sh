@@ -126,4 +126,7 @@ gen bidi_mixed_mul_seq "T=3 F=2; bidirectional mm=mul rs=1 po=ap_fixed<12,4,AP_R
 gen bidi_mixed_ave   "T=4 F=3 P=ap_fixed<12,4,AP_RND,AP_SAT>; bidirectional mm=ave; simple_rnn u=2 rf=3; lstm u=2"
 gen bidi_one_step    "T=1 F=2; bidirectional mm=concat rs=1; gru u=2; lstm u=1"
 gen bidi_stacked     "T=3 F=2; bidirectional mm=concat rs=1; gru u=2; gru u=2; bidirectional mm=sum name=bi2; lstm u=2 rf=2; simple_rnn u=2"
+# --- the split form at reuse factors > 1 (recurrent_reuse_factor): the proj engine at rf (in
+#     place, direct when rf is a multiple of the inputs), h*U at rrf, the xw extra in the trees ---
+gen split_rrf        "T=4 F=3; lstm u=3 rf=3 rrf=5 rs=1; gru u=3 ra=0 rf=2 rrf=4 rs=1; gru u=2 ra=1 rf=7 rrf=3 rs=1; simple_rnn u=3 rf=1 rrf=2; dense u=2"
 echo "wrote $((seed - 100)) cases to $OUT"
