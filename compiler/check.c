@@ -36,8 +36,9 @@ static void check_weights(const Model *m, Layer *l, const char *where)
     if (l->reuse == 0)
         l->reuse = m->reuse < max_rf ? m->reuse : max_rf; /* the model default, capped */
     else if (l->reuse > max_rf)
-        user_error(f, "%s.reuse_factor: %d is more than the layer's %d multiplications per %s (the maximum "
-                   "reuse factor here)", where, l->reuse, max_rf, l->in_seq ? "timestep" : "input");
+        user_error(f, "%s.reuse_factor: %d is more than the layer's %d %smultiplications per %s (the maximum "
+                   "reuse factor here)", where, l->reuse, max_rf, l->rreuse ? "input (x*W: recurrent_reuse_factor is "
+                   "given) " : "", l->in_seq ? "timestep" : "input");
     long long rmults = (long long)l->units * l->gates * l->units;
     if (l->rreuse > rmults)
         user_error(f, "%s.recurrent_reuse_factor: %d is more than the layer's %lld recurrent multiplications per "
