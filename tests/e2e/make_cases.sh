@@ -129,4 +129,6 @@ gen bidi_stacked     "T=3 F=2; bidirectional mm=concat rs=1; gru u=2; gru u=2; b
 # --- the split form at reuse factors > 1 (recurrent_reuse_factor): the proj engine at rf (in
 #     place, direct when rf is a multiple of the inputs), h*U at rrf, the xw extra in the trees ---
 gen split_rrf        "T=4 F=3; lstm u=3 rf=3 rrf=5 rs=1; gru u=3 ra=0 rf=2 rrf=4 rs=1; gru u=2 ra=1 rf=7 rrf=3 rs=1; simple_rnn u=3 rf=1 rrf=2; dense u=2"
+# (a one-multiplier dense before it: the memory link goes into the proj engine)
+gen split_link       "T=3 F=2; dense u=4 rf=max act=relu; lstm u=2 rf=2 rrf=3; dense u=1"
 echo "wrote $((seed - 100)) cases to $OUT"
