@@ -30,13 +30,19 @@ static void check_weights(const Model *m, Layer *l, const char *where)
     if (l->kernel_rows != l->in_feat)
         user_error(f, "%s.kernel: expected %d rows (the layer's input features), got %d", where, l->in_feat,
                    l->kernel_rows);
-    long long mults = layer_mults(l);
+    /* with recurrent_reuse_factor (split form) reuse_factor is x*W's alone */
+    long long mults = l->rreuse ? (long long)l->in_feat * l->gates * l->units : layer_mults(l);
     int max_rf = mults > RNNC_MAX_RF ? RNNC_MAX_RF : (int)mults;
     if (l->reuse == 0)
         l->reuse = m->reuse < max_rf ? m->reuse : max_rf; /* the model default, capped */
     else if (l->reuse > max_rf)
-        user_error(f, "%s.reuse_factor: %d is more than the layer's %d multiplications per %s (the maximum "
-                   "reuse factor here)", where, l->reuse, max_rf, l->in_seq ? "timestep" : "input");
+        user_error(f, "%s.reuse_factor: %d is more than the layer's %d %smultiplications per %s (the maximum "
+                   "reuse factor here)", where, l->reuse, max_rf, l->rreuse ? "input (x*W: recurrent_reuse_factor is "
+                   "given) " : "", l->in_seq ? "timestep" : "input");
+    long long rmults = (long long)l->units * l->gates * l->units;
+    if (l->rreuse > rmults)
+        user_error(f, "%s.recurrent_reuse_factor: %d is more than the layer's %lld recurrent multiplications per "
+                   "timestep (units x gates x units, the maximum here)", where, l->rreuse, rmults);
 }
 
 /* The two directions of a bidirectional: the wrapper's input, their own outputs, weights and

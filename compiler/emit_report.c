@@ -28,6 +28,13 @@ void emit_report(const Netlist *n, const Schedule *s, const char *dir)
         cJSON_AddNumberToObject(o, "elementwise_multipliers", e->n_elem_mult);
         cJSON_AddNumberToObject(o, "products_per_job", e->mvm.n_products + e->mvm2.n_products);
         cJSON_AddNumberToObject(o, "reuse_factor", e->mvm.outs ? e->mvm.rf : 0);
+        if (e->kind == ENG_CELL) {
+            /* the cell's form; split: x*W is the proj engine's (its input), h*U the cell's */
+            const Engine *p = e->split ? &n->eng[e->in[0].eng] : e;
+            cJSON_AddStringToObject(o, "form", e->split ? "split" : "fused");
+            cJSON_AddNumberToObject(o, "input_reuse_factor", p->mvm.rf);
+            cJSON_AddNumberToObject(o, "recurrent_reuse_factor", e->mvm.rf);
+        }
         cJSON_AddNumberToObject(o, "weight_bits", (double)e->weight_bits);
         cJSON_AddNumberToObject(o, "adder_tree_depth", e->mvm.outs ? e->mvm.depth : 0);
         cJSON_AddNumberToObject(o, "cycles_per_job", e->latency);

@@ -1156,9 +1156,9 @@ static void cell_lane(Out *o, const Engine *e, const CellSigs *cs, int ln, const
 }
 
 /* Write-back: h_new (and c_new) of slot s is valid cell_lat cycles after the slot entered.
- * Fused: the product has read h long before the write-back, so each unit's h goes straight to
- * the state (and, for an emitting step, to the output) in its slot. Split (reuse factor 1):
- * one cell per unit, all units finish together. */
+ * Reuse factor > 1 (fused or split): the product has read h long before the write-back, so
+ * each unit's h goes straight to the state (and, for an emitting step, to the output) in its
+ * slot. Split at reuse factor 1: one cell per unit, all units finish together. */
 static void cell_writeback(Out *o, const Engine *e, const CellSigs *cs)
 {
     int u = e->layer->units, E = e->lanes, S = e->slots, sw = clog2i(S) < 1 ? 1 : clog2i(S);
@@ -1171,7 +1171,7 @@ static void cell_writeback(Out *o, const Engine *e, const CellSigs *cs)
             w(o, "    always @(posedge clk) if (rst) %s <= %d'd0; else if (cwslot_on && cwslot == %d'd%d) "
                  "%s <= job_last ? %d'd0 : c_new_%d;\n", cs->c[j].s, St.w, sw, j / E, cs->c[j].s, St.w, j % E);
     }
-    if (!e->split) {
+    if (!e->split || e->mvm.rf > 1) {
         slot_decode(o, e, "hwslot", e->cell_start + e->lane_reg + e->cell_lat);
         for (int j = 0; j < u; j++) {
             w(o, "    reg [%d:0] out_%d;\n", R.w - 1, j);

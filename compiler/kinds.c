@@ -8,7 +8,7 @@
 #include <string.h>
 
 #define WEIGHTED "units", "activation", "use_bias", "kernel", "bias", "precision", "reuse_factor", "table_size"
-#define RECURRENT "recurrent_kernel", "return_sequences", "go_backwards"
+#define RECURRENT "recurrent_kernel", "return_sequences", "go_backwards", "recurrent_reuse_factor"
 
 static const char *const keys_dense[] = {WEIGHTED, "softmax", NULL};
 static const char *const keys_lstm[] = {WEIGHTED, RECURRENT, "recurrent_activation", NULL};
@@ -19,7 +19,7 @@ static const char *const keys_dropout[] = {"rate", NULL};
 static const char *const keys_activation[] = {"activation", "precision", "table_size", "softmax", NULL};
 static const char *const keys_bidirectional[] = {"merge_mode", "return_sequences", "forward", "backward", "precision", NULL};
 
-#define RECURRENT_ENGINES "[REVERSE when go_backwards] + [PROJ (a DENSE) when reuse factor 1] + CELL"
+#define RECURRENT_ENGINES "[REVERSE when go_backwards] + [PROJ (a DENSE) in the split form] + CELL"
 
 const LayerKindInfo layer_kinds[L_KIND_COUNT] = {
     [L_DENSE] = {.name = "dense", .keras = {"Dense"}, .keys = keys_dense, .gates = 1, .weighted = true,

@@ -174,31 +174,33 @@ static void lower_dense_mvm(Mvm *v, const Layer *l, FxType in_t, const int64_t *
     }
 }
 
-/* The proj engine of the split form: x*W + b_in, its output the accum values. */
-static void lower_proj(Netlist *n, const Layer *l, FxType in_t)
+/* The proj engine of the split form: x*W + b_in at reuse factor rf, its output the accum
+ * values (a DENSE: with rf > 1 it reads x in place; direct form: one cycle more). */
+static void lower_proj(Netlist *n, const Layer *l, FxType in_t, int rf)
 {
     Engine *p = new_engine(n, ENG_DENSE, l, "proj");
-    lower_dense_mvm(&p->mvm, l, in_t, l->qbias, 1);
+    lower_dense_mvm(&p->mvm, l, in_t, l->qbias, rf);
     p->act_none = true;
     p->in_n = l->in_feat;
     p->in_t = in_t;
     p->out_n = l->gates * l->units;
     p->out_t = l->ty.accum;
     finish_mvm(&p->mvm, n->fanin, n->table_reg);
-    p->latency = p->mvm.latency + n->act_lat;
+    p->latency = p->mvm.latency + n->act_lat + (p->mvm.direct ? 1 : 0);
+    if (p->mvm.rf > 1) p->ack_off = p->mvm.rf + 1 + p->mvm.rom_reg;
 }
 
 /* The cell's product over [x; h] (fused) or h (split, xw added as the extra input). Outputs:
  * the gate blocks that need h (all but GRU's candidate when reset_after=0); fused GRU also
  * computes xh = x*W_h + b_in_h (at 2u..3u) and, with reset_after, hu at 3u..4u; split GRU with
  * reset_after has hu at 2u..3u. */
-static void lower_cell_mvm(Mvm *v, const Layer *l, FxType in_t, bool split)
+static void lower_cell_mvm(Mvm *v, const Layer *l, FxType in_t, bool split, int rf)
 {
     int u = l->units, cols = l->gates * u, nx = split ? 0 : l->in_feat;
     bool gru = l->kind == L_GRU;
     const int64_t *b_in = l->qbias, *b_rec = gru && l->reset_after ? l->qrbias : NULL;
     *v = (Mvm){.n_a = nx, .n_in = nx + u, .ta = in_t, .wa = l->ty.weight, .tb = l->ty.result, .wb = l->ty.rweight,
-               .accum = l->ty.accum, .rf = l->reuse};
+               .accum = l->ty.accum, .rf = rf};
     int mvm_gates = gru && !l->reset_after ? 2 : l->gates;
     v->n_out = split || !gru ? mvm_gates * u : l->reset_after ? 4 * u : 3 * u;
     v->outs = alloc_outs(v->n_out);
@@ -228,11 +230,11 @@ static void lower_cell_mvm(Mvm *v, const Layer *l, FxType in_t, bool split)
 
 /* GRU reset_after=0's second product: rh * U_h + xw_h (the extra: split, an x_reg element;
  * fused, an output of the first product). */
-static void lower_gru_mvm2(Mvm *w, const Layer *l)
+static void lower_gru_mvm2(Mvm *w, const Layer *l, int rf)
 {
     int u = l->units;
     *w = (Mvm){.n_a = 0, .n_in = u, .ta = l->ty.result, .tb = l->ty.result, .wa = l->ty.rweight,
-               .wb = l->ty.rweight, .accum = l->ty.accum, .rf = l->reuse, .n_out = u};
+               .wb = l->ty.rweight, .accum = l->ty.accum, .rf = rf, .n_out = u};
     w->outs = alloc_outs(u);
     for (int j = 0; j < u; j++) {
         add_terms(&w->outs[j], 0, l->qrkernel, u, l->gates * u, 2 * u + j);
@@ -255,7 +257,7 @@ static void cell_timing(Netlist *n, Engine *e, const Layer *l)
             e->cell_lat = 2 * al + 3 + 2 * n->table_reg;
             break;
         }
-        lower_gru_mvm2(&e->mvm2, l);
+        lower_gru_mvm2(&e->mvm2, l, e->mvm.rf);
         finish_mvm(&e->mvm2, n->fanin, n->table_reg);
         e->mvm2_start = tm + e->lane_reg + e->slots + al + 1; /* rh of the last slot banked */
         e->cell_lat = al + 1 + 2 * n->table_reg;           /* rnnc_gru_update */
@@ -266,31 +268,116 @@ static void cell_timing(Netlist *n, Engine *e, const Layer *l)
     e->latency = tm + e->lane_reg + e->slots + e->cell_lat;
 }
 
+/* ---- split or fused: the form of a recurrent cell (docs/architecture.md) ---- */
+
+/* Elementwise lanes at reuse factor rf: E = ceil(16u/rf) cells, at most one per unit. */
+static int cell_lanes(int u, int rf)
+{
+    long want = ((long)u * 16 + rf - 1) / rf;
+    return (int)(want < 1 ? 1 : want > u ? u : want);
+}
+
+/* finish_mvm's latency for n_out outputs of nt terms each at reuse rf, every output with a
+ * bias and, with extra, the extra input (an estimate for choosing the form: the real
+ * products are built and timed afterwards). direct: finish_mvm's direct form. */
+static int est_mvm_latency(const Netlist *n, long n_out, int nt, long rf, bool extra, bool *direct)
+{
+    long prods = n_out * nt, q = 0;
+    rf = rf > prods ? prods : rf < 1 ? 1 : rf;
+    int depth = 1;
+    bool dir = rf > 1 && !extra;
+    for (long j = 0; j < n_out; j++) {
+        long parts = rf == 1 ? nt : (q + nt - 1) / rf - q / rf + 1;
+        q += nt;
+        if (parts != 1) dir = false;
+        int d = tree_levels((int)parts + 1 + extra, n->fanin);
+        if (d > depth) depth = d;
+    }
+    *direct = dir;
+    return (int)(rf == 1 ? 1 : 4 + rf + 2 * n->table_reg) + depth;
+}
+
+/* A cell's estimated cycles per timestep (cell_timing's rule) and multipliers (matrix and
+ * elementwise), fused at reuse rf (x and h in one product) or split (h only, xw the extra). */
+static int est_cell_step(const Netlist *n, const Layer *l, bool split, long rf, long *mults)
+{
+    int u = l->units, in = split ? 0 : l->in_feat, al = n->act_lat, T = n->table_reg;
+    bool dir, gru0 = l->kind == L_GRU && !l->reset_after;
+    int lanes = cell_lanes(u, (int)rf), S = (u + lanes - 1) / lanes, lreg = S > 1;
+    long outs = (long)(gru0 ? 2 : l->gates) * u, prods = outs * (in + u) + (gru0 ? (long)in * u : 0);
+    int tm = est_mvm_latency(n, outs, in + u, rf, split, &dir), cl;
+    *mults = (prods + rf - 1) / rf + (l->kind == L_SIMPLE_RNN ? 0 : 3L * lanes);
+    switch (l->kind) {
+    case L_LSTM: cl = 2 * al + 2 + T; break;
+    case L_SIMPLE_RNN: cl = al; break;
+    default:
+        if (l->reset_after) {
+            cl = 2 * al + 3 + 2 * T;
+            break;
+        }
+        tm += lreg + S + al + 1 + est_mvm_latency(n, u, u, rf, true, &dir);
+        *mults += ((long)u * u + rf - 1) / rf;
+        cl = al + 1 + 2 * T;
+        break;
+    }
+    return tm + lreg + S + cl;
+}
+
+/* Split or fused, and the reuse factors of x*W (rx, the proj engine) and h*U (rh, the cell).
+ * recurrent_reuse_factor given: split at reuse_factor / recurrent_reuse_factor. Reuse factor
+ * 1: split (each product its own multiplier). Otherwise the split form with at most the fused
+ * form's multipliers (matrix and elementwise) whose proj keeps pace with the cell, at the
+ * smallest rh; chosen when its step is at least 10% shorter than the fused one's. */
+static bool cell_form(const Netlist *n, const Layer *l, int *rx, int *rh)
+{
+    *rx = *rh = l->reuse;
+    if (l->rreuse) *rh = l->rreuse;
+    if (l->rreuse || l->reuse == 1) return true;
+    long budget, m_h, m_e, px = (long)l->in_feat * l->gates * l->units;
+    int step_f = est_cell_step(n, l, false, l->reuse, &budget);
+    bool dir, gru0 = l->kind == L_GRU && !l->reset_after;
+    long p_h = (long)(gru0 ? 3 : l->gates) * l->units * l->units, r0 = (p_h + budget - 1) / budget;
+    for (long r = r0 < 1 ? 1 : r0; r < l->reuse && r < r0 + 64; r++) {
+        int step = est_cell_step(n, l, true, r, &m_h);
+        if (step * 10 > step_f * 9) break;
+        m_e = budget - m_h; /* multipliers left for the proj */
+        if (m_e < 1) continue;
+        long r_x = (px + m_e - 1) / m_e;
+        if (est_mvm_latency(n, (long)l->gates * l->units, l->in_feat, r_x, false, &dir) + n->act_lat + dir + 1 > step)
+            continue;
+        *rx = (int)r_x;
+        *rh = (int)r;
+        return true;
+    }
+    return false;
+}
+
 static void lower_cell(Netlist *n, const Layer *l, FxType in_t, FxType *cur_t)
 {
-    int u = l->units, cols = l->gates * u;
-    bool split = l->reuse == 1;
-    if (split) lower_proj(n, l, in_t);
+    int u = l->units, cols = l->gates * u, rx, rh;
+    bool split = cell_form(n, l, &rx, &rh);
+    if (split) lower_proj(n, l, in_t, rx);
     Engine *e = new_engine(n, ENG_CELL, l, "cell");
     e->split = split;
+    e->split_auto = split && !l->rreuse;
     e->emit_all = l->return_sequences;
     e->in_n = split ? cols : l->in_feat;
     e->in_t = split ? l->ty.accum : in_t;
     e->out_n = u;
     e->out_t = l->ty.result;
-    lower_cell_mvm(&e->mvm, l, in_t, split);
+    lower_cell_mvm(&e->mvm, l, in_t, split, rh);
     finish_mvm(&e->mvm, n->fanin, n->table_reg);
 
-    /* Elementwise lanes: with reuse factor RF each of E cells serves S = ceil(u/E) units in
-     * turn, E = ceil(16u/RF) (so the elementwise phase stays near 1/16 of the product phase);
-     * RF = 1 gives one cell per unit. */
-    long want = ((long)u * 16 + l->reuse - 1) / l->reuse;
-    e->lanes = (int)(want < 1 ? 1 : want > u ? u : want);
+    /* Elementwise lanes: with reuse factor RF (h*U's in the split form) each of E cells
+     * serves S = ceil(u/E) units in turn, E = ceil(16u/RF) (so the elementwise phase stays
+     * near 1/16 of the product phase); RF = 1 gives one cell per unit. */
+    e->lanes = cell_lanes(u, rh);
     e->slots = (u + e->lanes - 1) / e->lanes;
     /* with several slots the lane inputs pass a multiplexer: registered, one cycle */
     e->lane_reg = e->slots > 1 ? 1 : 0;
     cell_timing(n, e, l);
-    /* fused: x is read in place over the slots (no copy), the beat taken after the last read */
+    /* fused: x is read in place over the slots (no copy), the beat taken after the last read;
+     * split: the xw beat is copied at the start (it is added at the end of the product) */
     if (!split && e->mvm.rf > 1) e->ack_off = e->mvm.rf + 1 + e->mvm.rom_reg;
     *cur_t = l->ty.result;
 }

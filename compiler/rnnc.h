@@ -102,6 +102,9 @@ typedef struct Layer {
     ActKind ract;               /* recurrent_activation (LSTM, GRU gates) */
     bool return_sequences, go_backwards, reset_after;
     int reuse;                  /* reuse factor (parse.c: 0 = model default; check.c resolves) */
+    int rreuse;                 /* recurrent layers: recurrent_reuse_factor, h*U's reuse factor in
+                                 * the split form (reuse then is x*W's); 0 = not given: lower.c
+                                 * chooses the form and the factors (lower_cell) */
     int table_size;
     SoftmaxImpl softmax_impl;   /* softmax.implementation (hls4ml numerics; default stable) */
     struct {                    /* softmax's types under hls4ml numerics (model.json "softmax") */
@@ -450,6 +453,7 @@ typedef struct {
     bool act_none;                       /* DENSE: output cast_A(acc) (projection, pre-softmax) */
     Mvm mvm, mvm2;                       /* CELL GRU reset_after=false uses mvm2 */
     bool split;                          /* CELL: takes xw (accum) beats from a proj engine */
+    bool split_auto;                     /* CELL: split chosen by lower.c (no recurrent_reuse_factor) */
     bool emit_all;                       /* CELL: return_sequences */
     int steps;                           /* FLATTEN / REVERSE / BUFFER: beats per sequence */
     int latency;                         /* MAP engines: job start -> output valid */

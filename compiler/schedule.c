@@ -276,6 +276,13 @@ void dump_schedule(FILE *f, const Netlist *n, const Schedule *s)
             fprintf(f, " %s", e->in[j].eng == RNNC_INPUT ? "input" : n->eng[e->in[j].eng].name);
         fprintf(f, "\n");
     }
+    for (int i = 0; i < n->n; i++) {
+        const Engine *e = &n->eng[i];
+        if (e->kind != ENG_CELL) continue;
+        const Engine *p = e->split ? &n->eng[e->in[0].eng] : e; /* split: the proj computes x*W */
+        fprintf(f, "form %s %s x_rf %d h_rf %d (%s)\n", e->name, e->split ? "split" : "fused", p->mvm.rf, e->mvm.rf,
+                e->layer->rreuse ? "recurrent_reuse_factor" : e->split_auto && e->layer->reuse > 1 ? "chosen" : "reuse_factor");
+    }
     fprintf(f, "output %s\n", n->out.eng == RNNC_INPUT ? "input" : n->eng[n->out.eng].name);
     fprintf(f, "latency_cycles %ld\nii_cycles %ld\n", s->latency_cycles, s->ii_cycles);
     for (int k = 0; k < s->n_seq; k++)

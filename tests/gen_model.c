@@ -21,7 +21,7 @@
  * Layer kinds: lstm gru simple_rnn dense flatten dropout activation bidirectional (its
  * forward and backward directions are the next two layers, recurrent; its keys rs, mm
  * (merge mode concat, sum, mul, ave), name, po/p (the merged result type)). Layer keys: u (units),
- * act, ract, rs, gb, ra (0/1), bias=0 (use_bias false), rf (number or "max"), ts (table
+ * act, ract, rs, gb, ra (0/1), bias=0 (use_bias false), rf (number or "max"), rrf (recurrent_reuse_factor), ts (table
  * size), p (precision string), pw pr pb pa ps po pt (precision object keys weight,
  * recurrent_weight, bias, accum, state, result, table), rate, name.
  * Global keys: T, F, P (model precision), RF (model reuse factor), IP (input precision),
@@ -55,6 +55,7 @@ typedef struct {
     int rs, gb, ra; /* -1: omit the key */
     int use_bias;
     int rf;    /* 0: omit; -1: the maximum */
+    int rrf;   /* recurrent_reuse_factor, 0: omit */
     int ts;    /* 0: omit */
     char sm[128]; /* "softmax" object (--hls4ml), "" to omit */
     char prec[STR];
@@ -444,6 +445,7 @@ static void spec_model(Model *M, char *spec, uint64_t seed) {
             else if (!strcmp(k, "ra")) L->ra = parse_int(v, k);
             else if (!strcmp(k, "bias")) L->use_bias = parse_int(v, k);
             else if (!strcmp(k, "rf")) L->rf = !strcmp(v, "max") ? -1 : parse_int(v, k);
+            else if (!strcmp(k, "rrf")) L->rrf = parse_int(v, k);
             else if (!strcmp(k, "ts")) L->ts = parse_int(v, k);
             else if (!strcmp(k, "p")) copy(L->prec, v);
             else if (!strcmp(k, "pw")) copy(L->pk[P_WEIGHT], v);
@@ -534,6 +536,7 @@ static void print_model(FILE *f, const Model *M) {
         if (L->ra >= 0) fprintf(f, ", \"reset_after\": %s", L->ra ? "true" : "false");
         if (L->kind == K_DROPOUT) fprintf(f, ", \"rate\": %g", L->rate);
         if (L->rf) fprintf(f, ", \"reuse_factor\": %d", L->rf < 0 ? max_rf(L) : L->rf);
+        if (L->rrf) fprintf(f, ", \"recurrent_reuse_factor\": %d", L->rrf);
         if (L->ts) fprintf(f, ", \"table_size\": %d", L->ts);
         if (L->sm[0]) fprintf(f, ", \"softmax\": %s", L->sm);
         if (L->prec[0]) fprintf(f, ", \"precision\": \"%s\"", L->prec);
@@ -577,6 +580,24 @@ static void print_inputs(FILE *f, const Model *M) {
     }
 }
 
+/* A third of the recurrent layers (and directions) get a recurrent_reuse_factor (the split
+ * form at any reuse factor), drawn from a generator of their own so that every other draw of
+ * the seed stays as it was; their reuse_factor (x*W's alone then) is clamped to in*gates*units. */
+static void draw_recurrent_rf(Model *M, uint64_t seed) {
+    uint64_t keep = rng_state;
+    rng_state = seed * 0x9E3779B97F4A7C15ull + 777;
+    for (int i = 0; i < M->nl; i++) {
+        Layer *L = &M->l[i];
+        if (!is_rec(L->kind) || L->rrf || rnd(3)) continue;
+        int rmax = L->units * gates(L->kind) * L->units, xmax = L->in * gates(L->kind) * L->units;
+        const int picks[] = {1, 2, 3, 5, L->units, rmax / 2 + 1, rmax};
+        L->rrf = picks[rnd(7)];
+        if (L->rrf > rmax) L->rrf = rmax;
+        if (L->rf < 0 || L->rf > xmax) L->rf = xmax;
+    }
+    rng_state = keep;
+}
+
 int main(int argc, char **argv) {
     if (argc < 4) {
         fprintf(stderr, "usage: gen_model SEED OUT.json OUT_IN.txt [--kind K] [--spec SPEC] [--plain-types]\n");
@@ -602,6 +623,7 @@ int main(int argc, char **argv) {
     infer_shapes(&M);
     for (int i = 0; i < M.nl; i++) /* clamp explicit reuse factors to the layer's maximum */
         if (M.l[i].rf > 0 && has_weights(M.l[i].kind) && M.l[i].rf > max_rf(&M.l[i])) M.l[i].rf = -1;
+    if (!spec) draw_recurrent_rf(&M, seed);
     FILE *f = fopen(argv[2], "w");
     if (!f) die("cannot write", argv[2]);
     print_model(f, &M);

@@ -133,4 +133,9 @@ gen bidi_stacked     "T=3 F=2; bidirectional mm=concat rs=1; gru u=2; gru u=2; b
 gen modes_lstm_wide  "T=4 F=3 IN=sym; lstm u=3 rs=1 pa=fixed<89,49,RND_CONV,SAT_SYM,0> ps=fixed<9,-2,RND_ZERO,WRAP,2> po=ap_fixed<9,1,AP_RND_INF,AP_SAT_ZERO>; dense u=2 act=softmax pa=ap_fixed<70,30,AP_TRN_ZERO,AP_SAT> pt=fixed<18,8,RND_MIN_INF,SAT,0>"
 gen modes_gru_wide   "T=3 F=2 IN=sym P=fixed<14,5,RND,WRAP,1>; gru u=3 ra=1 rs=1 rf=2 pa=fixed<100,60,RND_INF,WRAP,3> po=fixed<6,-1,TRN_ZERO,SAT_SYM,0>; gru u=2 ra=0 pw=ap_fixed<8,2,AP_TRN_ZERO,AP_SAT_SYM> pa=ap_fixed<7,-1,AP_RND_ZERO,AP_SAT_SYM> po=ufixed<6,-1,RND_MIN_INF,WRAP,2>; dense u=2 pa=fixed<7,-1,RND_MIN_INF,SAT_ZERO,0> po=fixed<8,-1,RND_ZERO,WRAP,1>"
 gen modes_dense_wrapn "T=2 F=4 IN=sym; dense u=4 act=relu pa=fixed<6,-1,RND_INF,WRAP,2> po=ufixed<5,-1,RND_CONV,WRAP,1>; simple_rnn u=3 pa=fixed<5,-2,TRN_ZERO,WRAP,1> po=fixed<6,-1,RND_ZERO,SAT_SYM,0> rf=2; dense u=3 act=linear pa=fixed<100,60,RND,SAT,0> po=fixed<5,-1,RND_INF,WRAP,3>"
+# --- the split form at reuse factors > 1 (recurrent_reuse_factor): the proj engine at rf (in
+#     place, direct when rf is a multiple of the inputs), h*U at rrf, the xw extra in the trees ---
+gen split_rrf        "T=4 F=3; lstm u=3 rf=3 rrf=5 rs=1; gru u=3 ra=0 rf=2 rrf=4 rs=1; gru u=2 ra=1 rf=7 rrf=3 rs=1; simple_rnn u=3 rf=1 rrf=2; dense u=2"
+# (a one-multiplier dense before it: the memory link goes into the proj engine)
+gen split_link       "T=3 F=2; dense u=4 rf=max act=relu; lstm u=2 rf=2 rrf=3; dense u=1"
 echo "wrote $((seed - 100)) cases to $OUT"

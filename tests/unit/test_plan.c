@@ -76,6 +76,10 @@ static Model *rand_model(int seed)
     const int picks[] = {1, 2, 3, 5, 7, l->in_feat, l->in_feat + l->units, products / 2 + 1, products};
     l->reuse = picks[rnd(0, 8)];
     if (l->reuse < 1) l->reuse = 1;
+    /* a recurrent layer: a third given recurrent_reuse_factor (split form, reuse x*W's) */
+    int rprod = l->units * cols;
+    const int rpicks[] = {1, 2, 3, l->units, rprod / 3 + 1, rprod};
+    if (l->kind != L_DENSE && rnd(0, 2) == 0) l->rreuse = rpicks[rnd(0, 5)];
     /* the model's ends, which lower.c's graph check holds the first and last engines to */
     m->timesteps = l->in_steps;
     m->features = l->in_feat;
@@ -197,7 +201,25 @@ static void check_timing(const char *id, const Engine *e, const Mvm *v, const Mv
     check(items == caps, "%s: %d partial sums in the trees, %d captured", id, items, caps);
 }
 
-static int forms[4];
+/* The extra inputs (a split cell's xw, GRU ra=0's second product): each output that has one
+ * sums it exactly once in its tree, and a split cell's outputs take distinct xw elements. */
+static void check_extras(const char *id, const Engine *e, const Mvm *v, const MvmPlan *p)
+{
+    int n_x = e->layer->gates * e->layer->units, bad = 0;
+    char *seen = xcalloc((size_t)n_x + 1, 1);
+    for (int j = 0; j < v->n_out; j++) {
+        int x = v->outs[j].extra, found = 0;
+        for (int i = 0; i < p->out[j].n_items; i++)
+            if (p->out[j].items[i].kind == ITEM_EXTRA) found += p->out[j].items[i].idx == x ? 1 : 100;
+        if (found != (x >= 0) || x >= n_x) bad++;
+        else if (x >= 0 && e->split && v == &e->mvm && seen[x]++) bad++;
+    }
+    if (e->kind == ENG_CELL && e->split && v == &e->mvm && v->n_out && v->outs[0].extra < 0) bad++;
+    check(bad == 0, "%s: %d outputs with a wrong extra input", id, bad);
+    free(seen);
+}
+
+static int forms[4], split_rf, split_auto;
 
 /* The compiler never frees a netlist (it exits); the test does, for LeakSanitizer. */
 static void free_mvm(Mvm *v)
@@ -257,6 +279,14 @@ static void test_lowered(int n_models)
                 check_roundtrip(id, p);
                 check_counters(id, v, p);
                 check_timing(id, e, v, p, !h);
+                check_extras(id, e, v, p);
+                if (e->kind == ENG_CELL && e->split && v->rf > 1) {
+                    split_rf++;
+                    split_auto += e->split_auto;
+                    /* the xw beat is copied at the start (ack_off 0); the proj is its producer */
+                    check(e->ack_off == 0 && e->in[0].eng == i - 1 && !strcmp(n->eng[i - 1].role, "proj"),
+                          "%s: split cell without its proj or reading in place", id);
+                }
                 plan_free(p);
             }
         }
@@ -291,7 +321,9 @@ int main(void)
     test_lowered(400);
     /* the seeds must reach every form, or the test proves less than it says */
     for (int f = 0; f < 4; f++) check(forms[f] > 0, "no product planned in form %d", f);
-    printf("plan forms: parallel %d, rom %d, regular %d, runs %d\n", forms[0], forms[1], forms[2], forms[3]);
+    check(split_rf > 0 && split_auto > 0, "split cells with reuse > 1: %d (%d chosen automatically)", split_rf, split_auto);
+    printf("plan forms: parallel %d, rom %d, regular %d, runs %d; split cells at reuse > 1: %d (%d automatic)\n", forms[0],
+           forms[1], forms[2], forms[3], split_rf, split_auto);
     printf("unit: %d passed, %d failed\n", n_pass, n_fail);
     return n_fail ? 1 : 0;
 }
