@@ -15,6 +15,8 @@ HDF5_CFLAGS := $(shell pkg-config --cflags hdf5 2>/dev/null || echo -I/usr/inclu
 HDF5_LIBS   := $(shell pkg-config --libs hdf5 2>/dev/null || echo -lhdf5_serial)
 DEFS    += $(HDF5_CFLAGS)
 LIBS    += $(HDF5_LIBS) $(shell pkg-config --libs libzip 2>/dev/null || echo -lzip)
+# hls4ml's project YAML (compiler/yaml.c): libyaml
+LIBS    += $(shell pkg-config --libs yaml-0.1 2>/dev/null || echo -lyaml)
 
 SRCS := $(wildcard $(ROOT)/compiler/*.c)
 OBJS := $(patsubst $(ROOT)/compiler/%.c,$(BUILD)/obj/%.o,$(SRCS))

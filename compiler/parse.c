@@ -350,6 +350,8 @@ static void parse_layer_options(const Parser *p, const Model *m, const cJSON *ob
         jerr(p, kp, "expected a number in [0, 1), got %s", describe(it));
     key_path(kp, path, "reuse_factor");
     if ((it = get(obj, "reuse_factor"))) l->reuse = want_int(p, it, kp, 1, MAX_RF);
+    key_path(kp, path, "recurrent_reuse_factor");
+    if ((it = get(obj, "recurrent_reuse_factor"))) l->recurrent_reuse = want_int(p, it, kp, 1, MAX_RF);
     key_path(kp, path, "table_size");
     if ((it = get(obj, "table_size"))) {
         int n = want_int(p, it, kp, 2, RNNC_MAX_TABLE);

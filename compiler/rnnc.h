@@ -86,6 +86,7 @@ typedef struct Layer {
     ActKind ract;               /* recurrent_activation (LSTM, GRU gates) */
     bool return_sequences, go_backwards, reset_after;
     int reuse;                  /* reuse factor (parse.c: 0 = model default; check.c resolves) */
+    int recurrent_reuse;        /* recurrent_reuse_factor as read (0: not given; not used yet) */
     int table_size;
     LayerTypes ty;
     unsigned explicit_ty;       /* types the model set for this layer (precision.c keeps them):
@@ -561,7 +562,13 @@ struct cJSON;
 typedef struct { const char *name, *cls; } KerasLayerRef;
 void keras_apply_options(struct cJSON *tree, const KerasOptions *opt, const KerasLayerRef *refs,
                          const char *input_name, const char *file);
-char *rnnc_json_print(const struct cJSON *tree);       /* numbers exact (%.17g at most) */
+char *rnnc_json_print(const struct cJSON *tree);
+/* hls4ml's project YAML: where the model is (KerasH5, KerasModel, or KerasJson + KerasWeights,
+ * relative to the YAML's folder) and ClockPeriod; NULL/0 when the file does not say. */
+typedef struct { char *model, *weights; double clock_ns; } ConfigProject;
+void keras_config_project(const char *config, ConfigProject *out);
+/* yaml.c: a YAML file as the cJSON tree of the same JSON. */
+struct cJSON *yaml_read_file(const char *path);       /* numbers exact (%.17g at most) */
 /* A model's name made a safe identifier (fallback when nothing is left); out[RNNC_NAME_MAX]. */
 void safe_name(const char *in, const char *fallback, char *out);
 
