@@ -155,12 +155,35 @@ char *rnnc_json_print(const cJSON *tree)
 
 /* ---- the configuration ---- */
 
+/* What hls4ml's entries say of a Dense's accumulator and result, and of its split-off
+ * activation's result ("" not given, "auto", or a type): resolved at the end (hls_finish),
+ * when the layer's input type is known. A Dropout's result likewise. */
+typedef struct {
+    char accum[96], result[96], act_result[96];
+} HlsSlots;
+
 typedef struct {
     const char *file;           /* the config file, or "--precision" etc. for switches */
     cJSON *tree;
     const KerasLayerRef *refs;  /* per tree layer, or NULL */
     const char *input_name;
+    HlsSlots *hls;              /* per tree layer (config files only) */
+    char maximum[96];           /* Model.Precision.maximum ("" without) */
+    bool rnnc_auto;             /* --precision auto: "auto" leaves the type to rnnc's choice */
+    char ignored[1024];         /* keys accepted that change nothing in rnnc, listed once */
 } Cfg;
+
+/* Remember a key that changes nothing in rnnc (listed once on stderr at the end). */
+static void note_ignored(Cfg *c, const char *key, const char *why)
+{
+    char item[160];
+    snprintf(item, sizeof item, "%s%s%s%s", key, why ? " (" : "", why ? why : "", why ? ")" : "");
+    size_t n = strlen(c->ignored);
+    for (const char *p = c->ignored; (p = strstr(p, item)); p++)
+        if ((p == c->ignored || p[-2] == ',') && (p[strlen(item)] == ',' || !p[strlen(item)])) return;
+    if (n + strlen(item) + 3 < sizeof c->ignored)
+        snprintf(c->ignored + n, sizeof c->ignored - n, "%s%s", n ? ", " : "", item);
+}
 
 static _Noreturn void cerr(const Cfg *c, const char *path, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -194,16 +217,57 @@ static void pjoin(char *out, size_t len, const char *a, const char *b)
     if (snprintf(out, len, "%s%s%s", a, *a ? "." : "", b) < 0) out[0] = 0;
 }
 
+/* hls4ml's spellings of the modes rnnc's ap_fixed syntax names: "fixed<18,8,TRN,WRAP,0>" ->
+ * "ap_fixed<18,8>", "fixed<12,4,RND,SAT>" -> "ap_fixed<12,4,AP_RND,AP_SAT>". Anything else
+ * (other modes, saturation bits) is left as written for fx_parse to take or reject. */
+static void hls_type_text(const char *in, char *out, size_t len)
+{
+    char base[16], q[16] = "TRN", o[16] = "WRAP";
+    int w, i, n = 0, nbits = 0, got;
+    copy_str(out, len, in);
+    got = sscanf(in, " %15[a-z_]<%d ,%d %n", base, &w, &i, &n);
+    if (got != 3 || (strcmp(base, "fixed") && strcmp(base, "ufixed") && strcmp(base, "ap_fixed") &&
+                     strcmp(base, "ap_ufixed")))
+        return;
+    const char *p = in + n;
+    if (*p == ',') {
+        int m = 0;
+        if (sscanf(p, ", %15[A-Z_] %n", q, &m) != 1) return;
+        p += m;
+        if (*p == ',') {
+            m = 0;
+            if (sscanf(p, ", %15[A-Z_] %n", o, &m) != 1) return;
+            p += m;
+            if (*p == ',') {
+                m = 0;
+                if (sscanf(p, ", %d %n", &nbits, &m) != 1 || !m) return;
+                p += m;
+            }
+        }
+    }
+    if (strcmp(p, ">") || nbits != 0) return;
+    const char *qq = !strncmp(q, "AP_", 3) ? q + 3 : q, *oo = !strncmp(o, "AP_", 3) ? o + 3 : o;
+    if (strcmp(qq, "TRN") && strcmp(qq, "RND") && strcmp(qq, "RND_CONV")) return;
+    if (strcmp(oo, "WRAP") && strcmp(oo, "SAT")) return;
+    const char *b = base[0] == 'a' ? base + 3 : base;
+    if (!strcmp(qq, "TRN") && !strcmp(oo, "WRAP")) SNPRINTF(out, len, "ap_%s<%d,%d>", b, w, i);
+    else SNPRINTF(out, len, "ap_%s<%d,%d,AP_%s,AP_%s>", b, w, i, qq, oo);
+}
+
+/* A type string of the configuration in rnnc's spelling (a static buffer: use it at once),
+ * or NULL for hls4ml's "auto". */
 static const char *want_type_text(const Cfg *c, const cJSON *v, const char *path)
 {
+    static char buf[128];
     char err[160];
     FxType t;
     if (!cJSON_IsString(v) || !v->valuestring)
         cerr(c, path, "expected a fixed-point type like \"ap_fixed<16,6>\" (a string)");
-    if (!strcmp(v->valuestring, "auto")) return NULL; /* hls4ml's inferred type: keep rnnc's default */
-    if (!fx_parse(v->valuestring, &t, err, sizeof err))
+    if (!strcmp(v->valuestring, "auto")) return NULL; /* hls4ml's inferred type (hls_finish) */
+    hls_type_text(v->valuestring, buf, sizeof buf);
+    if (!fx_parse(buf, &t, err, sizeof err))
         cerr(c, path, "invalid type \"%.60s\": %s", v->valuestring, err);
-    return v->valuestring;
+    return buf;
 }
 
 static int want_int_cfg(const Cfg *c, const cJSON *v, const char *path, int lo, int hi)
@@ -262,75 +326,221 @@ static bool has_types(const cJSON *layer)
     return layer_kind_by_name(ltype(layer), &k) && layer_kind_takes(k, "precision");
 }
 
-/* One LayerName/LayerType entry applied to a tree layer. act_only: an hls4ml split-off
- * activation ("<layer>_<activation>"): only its output and table types apply. */
-static void apply_entry(const Cfg *c, cJSON *layer, const cJSON *e, const char *path, bool act_only)
+static bool is_dense(const cJSON *layer) { return !strcmp(ltype(layer), "dense"); }
+
+static bool is_lstm(const cJSON *layer) { return !strcmp(ltype(layer), "lstm"); }
+
+static bool recurrent(const cJSON *layer)
 {
-    if (!strcmp(ltype(layer), "bidirectional")) { /* an entry for a Bidirectional: both directions */
-        static const char *const dirs[] = {"forward", "backward"};
-        for (int d = 0; d < 2; d++) {
-            cJSON *sub = cJSON_GetObjectItemCaseSensitive(layer, dirs[d]);
-            if (cJSON_IsObject(sub)) apply_entry(c, sub, e, path, act_only);
+    LayerKind k;
+    return layer_kind_by_name(ltype(layer), &k) && layer_kind(k)->recurrent;
+}
+
+/* One type of an hls4ml entry, for a tree layer. Dense accumulators and results, and the
+ * results of split-off activations, wait for hls_finish; an LSTM's state is its result type
+ * (hls4ml keeps the cell state in the result type); "auto" (t NULL) elsewhere is the model
+ * default: the key is removed. */
+static void put_type(const Cfg *c, cJSON *layer, int li, const char *slot, const char *t, bool act_only)
+{
+    HlsSlots *h = c->hls && li >= 0 ? &c->hls[li] : NULL;
+    if (h && is_dense(layer) && (act_only ? !strcmp(slot, "result") : !strcmp(slot, "accum") || !strcmp(slot, "result"))) {
+        char *dst = act_only ? h->act_result : !strcmp(slot, "accum") ? h->accum : h->result;
+        copy_str(dst, sizeof h->accum, t ? t : "auto");
+        return;
+    }
+    if (!strcmp(ltype(layer), "dropout") && h) {
+        if (strcmp(slot, "result")) return;
+        copy_str(h->result, sizeof h->result, t ? t : "auto");
+        return;
+    }
+    if (!has_types(layer)) return;
+    if (!t) {
+        cJSON *p = cJSON_GetObjectItemCaseSensitive(layer, "precision");
+        if (cJSON_IsObject(p)) cJSON_DeleteItemFromObjectCaseSensitive(p, slot);
+        else if (p && !c->rnnc_auto) {
+            set_precision(layer, NULL, p->valuestring); /* one string: keep the others */
+            cJSON_DeleteItemFromObjectCaseSensitive(cJSON_GetObjectItemCaseSensitive(layer, "precision"), slot);
         }
         return;
     }
-    char kp[256], pp[256];
-    if (!cJSON_IsObject(e)) cerr(c, path, "expected an object (keys Precision, ReuseFactor, table_size, table_t)");
+    set_precision(layer, slot, t);
+    if (!strcmp(slot, "result") && is_lstm(layer)) set_precision(layer, "state", t);
+}
+
+/* The rnnc slot of a Precision key ("weight_t" and "weight" alike), or NULL. *dir: -1, or 0/1
+ * for a Bidirectional's forward_/backward_ keys. */
+static const char *precision_slot(const char *qk, int *dir)
+{
+    char raw[64], nq[64];
+    copy_str(raw, sizeof raw, qk);
+    size_t rl = strlen(raw);
+    if (rl > 2 && !strcmp(raw + rl - 2, "_t")) raw[rl - 2] = 0; /* weight_t -> weight */
+    norm(raw, nq, sizeof nq);
+    *dir = -1;
+    const char *q = nq;
+    if (!strncmp(q, "forward", 7)) *dir = 0, q += 7;
+    else if (!strncmp(q, "backward", 8)) *dir = 1, q += 8;
+    static const char *const names[][2] = {
+        {"weight", "weight"}, {"bias", "bias"}, {"recurrentweight", "recurrent_weight"},
+        {"recurrentbias", "recurrent_bias"}, {"accum", "accum"}, {"state", "state"}, {"result", "result"},
+        {"table", "table"}, {"default", "*"}, {"exptable", "exp_table"}, {"invtable", "inv_table"},
+        {"invinp", "inv_inp"}};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (!strcmp(q, names[i][0])) return *dir >= 0 && i >= 4 ? NULL : names[i][1];
+    return NULL;
+}
+
+/* The Precision object of an entry. dir: -1, or the direction of a Bidirectional this is. */
+static void apply_precision_object(Cfg *c, cJSON *layer, int li, const cJSON *k, const char *kp, bool act_only,
+                                   int dir)
+{
+    char pp[300];
+    for (const cJSON *q = k->child; q; q = q->next) {
+        const char *qk = q->string ? q->string : "";
+        pjoin(pp, sizeof pp, kp, qk);
+        int qdir;
+        const char *slot = precision_slot(qk, &qdir);
+        if (!slot)
+            cerr(c, pp, "unknown precision key (known: weight, bias, recurrent_weight, recurrent_bias, accum, "
+                        "state, result, table, default; a softmax's exp_table, inv_table, inv_inp; a "
+                        "Bidirectional's forward_/backward_ weight, bias, recurrent_weight, recurrent_bias)");
+        const char *t = want_type_text(c, q, pp);
+        if (qdir >= 0 && qdir != dir) continue;      /* the other direction's */
+        if (!strcmp(slot, "exp_table") || !strcmp(slot, "inv_table") || !strcmp(slot, "inv_inp") ||
+            (act_only && !strcmp(slot, "accum"))) {
+            note_ignored(c, "Precision.exp_table/inv_table/inv_inp/accum of a softmax", "rnnc's own softmax");
+            continue;
+        }
+        if (!strcmp(slot, "recurrent_bias")) {
+            /* Keras has a recurrent bias only in a GRU with reset_after; rnnc gives both rows
+             * the bias type, so it must be the same (checked in hls_finish) */
+            cJSON *ra = cJSON_GetObjectItemCaseSensitive(layer, "reset_after");
+            if (!strcmp(ltype(layer), "gru") && !cJSON_IsFalse(ra)) {
+                if (t) set_item(layer, "_hls_rbias", cJSON_CreateString(t));
+            } else {
+                note_ignored(c, "Precision.recurrent_bias", "no recurrent bias in this Keras layer");
+            }
+            continue;
+        }
+        if (!strcmp(slot, "table")) { /* hls4ml 1.3 keeps every table at fixed<18,8> whatever this says */
+            note_ignored(c, "Precision.table", "hls4ml 1.3 does not apply it either; table_t does");
+            continue;
+        }
+        if (act_only && strcmp(slot, "result")) continue;
+        if (!strcmp(slot, "*")) {
+            for (int i = 0; all_types[i]; i++) put_type(c, layer, li, all_types[i], t, act_only);
+        } else {
+            put_type(c, layer, li, slot, t, act_only);
+        }
+    }
+}
+
+static bool want_bool_cfg(const Cfg *c, const cJSON *v, const char *path)
+{
+    if (!cJSON_IsBool(v)) cerr(c, path, "expected true or false");
+    return cJSON_IsTrue(v);
+}
+
+/* hls4ml's keys beside Precision, for a layer (dir: -1, or a Bidirectional's direction). */
+static void apply_other_key(Cfg *c, cJSON *layer, const cJSON *k, const char *key, const char *kp, bool act_only,
+                            int dir)
+{
+    static const char *const prefix[] = {"Forward", "Backward"};
+    bool mine = dir < 0 || !strncmp(key, prefix[dir], strlen(prefix[dir]));
+    const char *bare = dir >= 0 && mine ? key + strlen(prefix[dir]) : key;
+    if (dir >= 0 && !mine && (!strncmp(key, prefix[1 - dir], strlen(prefix[1 - dir])))) return;
+    if (key_is(bare, "ReuseFactor")) {
+        int rf = want_int_cfg(c, k, kp, 1, RNNC_MAX_RF);
+        if (weighted(layer) && !act_only) set_item(layer, "reuse_factor", cJSON_CreateNumber(rf));
+        else if (act_only) note_ignored(c, "ReuseFactor of an activation", NULL);
+    } else if (key_is(bare, "RecurrentReuseFactor")) {
+        int rf = want_int_cfg(c, k, kp, 1, RNNC_MAX_RF);
+        if (recurrent(layer) && !act_only) set_item(layer, "recurrent_reuse_factor", cJSON_CreateNumber(rf));
+    } else if (key_is(key, "table_size")) {
+        int n = want_int_cfg(c, k, kp, 2, RNNC_MAX_TABLE);
+        if (n & (n - 1)) cerr(c, kp, "expected a power of two in 2..%d, got %d", RNNC_MAX_TABLE, n);
+        if (has_types(layer)) set_item(layer, "table_size", cJSON_CreateNumber(n));
+    } else if (key_is(key, "table_t") || key_is(key, "TableType")) {
+        const char *t = want_type_text(c, k, kp);
+        if (t && has_types(layer)) set_precision(layer, "table", t);
+    } else if (key_is(key, "Strategy")) {
+        if (!cJSON_IsString(k) || !(key_is(k->valuestring, "Latency") || key_is(k->valuestring, "Resource") ||
+                                    key_is(k->valuestring, "resource_unrolled")))
+            cerr(c, kp, "expected \"Latency\" or \"Resource\" (rnnc's architecture follows the reuse factor)");
+        note_ignored(c, "Strategy", "the reuse factor decides rnnc's architecture");
+    } else if (key_is(key, "Static") || key_is(key, "Trace")) {
+        want_bool_cfg(c, k, kp);
+        note_ignored(c, key_is(key, "Static") ? "Static" : "Trace", NULL);
+    } else if (key_is(key, "ParallelizationFactor") || key_is(key, "BramFactor")) {
+        want_int_cfg(c, k, kp, 1, 2000000000);
+        note_ignored(c, key_is(key, "BramFactor") ? "BramFactor" : "ParallelizationFactor", NULL);
+    } else if (key_is(key, "Implementation")) {
+        if (!cJSON_IsString(k) || !(key_is(k->valuestring, "stable") || key_is(k->valuestring, "latency") ||
+                                    key_is(k->valuestring, "legacy")))
+            cerr(c, kp, "expected \"stable\", \"latency\" or \"legacy\" (rnnc has no argmax softmax)");
+        note_ignored(c, "Implementation", "rnnc's own softmax");
+    } else if (key_is(key, "Skip")) {
+        if (want_bool_cfg(c, k, kp) && act_only && is_dense(layer)) /* hls4ml drops the softmax */
+            set_item(layer, "activation", cJSON_CreateString("linear"));
+    } else if (key_is(key, "Direction")) {
+        const cJSON *gb = cJSON_GetObjectItemCaseSensitive(layer, "go_backwards");
+        if (!cJSON_IsString(k) || !(key_is(k->valuestring, "forward") || key_is(k->valuestring, "backward")))
+            cerr(c, kp, "expected \"forward\" or \"backward\"");
+        if (key_is(k->valuestring, "backward")) set_item(layer, "go_backwards", cJSON_CreateTrue());
+        else if (cJSON_IsTrue(gb)) note_ignored(c, "Direction forward", "the layer runs backwards, as in Keras");
+    } else {
+        cerr(c, kp, "unknown key (known: Precision, ReuseFactor, RecurrentReuseFactor, TableSize, table_t, "
+                    "Strategy, Static, Trace, ParallelizationFactor, Implementation, Skip, Direction)");
+    }
+}
+
+/* One LayerName/LayerType entry applied to tree layer li. act_only: an hls4ml split-off
+ * activation ("<layer>_<activation>"): only its output and table types apply. dir: -1, or
+ * which direction of a Bidirectional layer is. */
+static void apply_entry_dir(Cfg *c, cJSON *layer, int li, const cJSON *e, const char *path, bool act_only, int dir)
+{
+    char kp[256];
+    if (!cJSON_IsObject(e)) cerr(c, path, "expected an object (keys Precision, ReuseFactor, TableSize, ...)");
     for (const cJSON *k = e->child; k; k = k->next) {
         const char *key = k->string ? k->string : "";
         pjoin(kp, sizeof kp, path, key);
         if (key_is(key, "Precision")) {
             if (cJSON_IsString(k)) {
                 const char *t = want_type_text(c, k, kp);
-                if (t && has_types(layer)) set_precision(layer, act_only ? "result" : NULL, t);
+                if (act_only) put_type(c, layer, li, "result", t, true);
+                else
+                    for (int i = 0; all_types[i]; i++) put_type(c, layer, li, all_types[i], t, false);
                 continue;
             }
             if (!cJSON_IsObject(k))
                 cerr(c, kp, "expected a type string or an object of types (weight, bias, recurrent_weight, "
                             "recurrent_bias, accum, state, result, table)");
-            for (const cJSON *q = k->child; q; q = q->next) {
-                const char *qk = q->string ? q->string : "";
-                char raw[64], nq[64];
-                copy_str(raw, sizeof raw, qk);
-                size_t rl = strlen(raw);
-                if (rl > 2 && !strcmp(raw + rl - 2, "_t")) raw[rl - 2] = 0; /* weight_t -> weight */
-                norm(raw, nq, sizeof nq);
-                pjoin(pp, sizeof pp, kp, qk);
-                const char *slot = !strcmp(nq, "weight")            ? "weight"
-                                   : !strcmp(nq, "bias")            ? "bias"
-                                   : !strcmp(nq, "recurrentweight") ? "recurrent_weight"
-                                   : !strcmp(nq, "recurrentbias")   ? "bias"
-                                   : !strcmp(nq, "accum")           ? "accum"
-                                   : !strcmp(nq, "state")           ? "state"
-                                   : !strcmp(nq, "result")          ? "result"
-                                   : !strcmp(nq, "table")           ? "table"
-                                   : !strcmp(nq, "default")         ? "*"
-                                                                    : NULL;
-                if (!slot)
-                    cerr(c, pp, "unknown precision key (known: weight, bias, recurrent_weight, recurrent_bias, "
-                                "accum, state, result, table, default)");
-                const char *t = want_type_text(c, q, pp);
-                if (!t || !has_types(layer)) continue;
-                if (act_only && strcmp(slot, "result") && strcmp(slot, "table")) continue;
-                set_precision(layer, !strcmp(slot, "*") ? NULL : slot, t);
-            }
-        } else if (key_is(key, "ReuseFactor")) {
-            int rf = want_int_cfg(c, k, kp, 1, RNNC_MAX_RF);
-            if (weighted(layer) && !act_only) set_item(layer, "reuse_factor", cJSON_CreateNumber(rf));
-        } else if (key_is(key, "table_size")) {
-            int n = want_int_cfg(c, k, kp, 2, RNNC_MAX_TABLE);
-            if (n & (n - 1)) cerr(c, kp, "expected a power of two in 2..%d, got %d", RNNC_MAX_TABLE, n);
-            if (has_types(layer)) set_item(layer, "table_size", cJSON_CreateNumber(n));
-        } else if (key_is(key, "table_t") || key_is(key, "TableType")) {
-            const char *t = want_type_text(c, k, kp);
-            if (t && has_types(layer)) set_precision(layer, "table", t);
-        } else if (key_is(key, "Strategy") || key_is(key, "Trace") || key_is(key, "accum_t") ||
-                   key_is(key, "BramFactor")) {
-            /* hls4ml implementation hints: rnnc has one architecture per reuse factor */
+            apply_precision_object(c, layer, li, k, kp, act_only, dir);
         } else {
-            cerr(c, kp, "unknown key (known: Precision, ReuseFactor, table_size, table_t, Strategy, Trace)");
+            apply_other_key(c, layer, k, key, kp, act_only, dir);
         }
     }
+}
+
+static void apply_entry(Cfg *c, cJSON *layer, int li, const cJSON *e, const char *path, bool act_only)
+{
+    if (!strcmp(ltype(layer), "bidirectional")) { /* an entry for a Bidirectional: both directions */
+        static const char *const dirs[] = {"forward", "backward"};
+        for (int d = 0; d < 2; d++) {
+            cJSON *sub = cJSON_GetObjectItemCaseSensitive(layer, dirs[d]);
+            if (cJSON_IsObject(sub)) apply_entry_dir(c, sub, -1, e, path, act_only, d);
+        }
+        /* its result: the merged output's type (also each direction's, above) */
+        const cJSON *p = cJSON_GetObjectItemCaseSensitive(e, "Precision");
+        const cJSON *r = cJSON_IsObject(p) ? cJSON_GetObjectItemCaseSensitive(p, "result") : p;
+        if (r) {
+            const char *t = want_type_text(c, r, path);
+            if (t) set_item(layer, "precision", cJSON_CreateString(t));
+            else cJSON_DeleteItemFromObjectCaseSensitive(layer, "precision");
+        }
+        return;
+    }
+    apply_entry_dir(c, layer, li, e, path, act_only, -1);
 }
 
 static const char *tree_name(const cJSON *layer, int i, char *buf, size_t len)
@@ -349,7 +559,7 @@ static const char *class_of(const Cfg *c, const cJSON *layer, int i)
     return layer_kind_by_name(t, &k) ? layer_kind(k)->keras[0] : t;
 }
 
-static void apply_input(const Cfg *c, const cJSON *e, const char *path)
+static void apply_input(Cfg *c, const cJSON *e, const char *path)
 {
     char kp[256];
     cJSON *in = cJSON_GetObjectItemCaseSensitive(c->tree, "input");
@@ -373,8 +583,9 @@ static void apply_input(const Cfg *c, const cJSON *e, const char *path)
             }
             const char *t = want_type_text(c, v, kp);
             if (t && in) set_item(in, "precision", cJSON_CreateString(t));
+            else if (in) cJSON_DeleteItemFromObjectCaseSensitive(in, "precision");
         } else if (key_is(key, "ReuseFactor") || key_is(key, "Trace") || key_is(key, "Strategy")) {
-            /* nothing to reuse in an input */
+            note_ignored(c, "ReuseFactor/Trace/Strategy of the input", NULL);
         } else {
             cerr(c, kp, "unknown key (an input layer takes Precision)");
         }
@@ -401,6 +612,14 @@ static bool project_key(const char *k)
     return false;
 }
 
+/* The hls4ml class of the activation hls4ml splits off a Dense, or NULL (linear). */
+static const char *split_class(const cJSON *layer)
+{
+    const cJSON *a = cJSON_GetObjectItemCaseSensitive(layer, "activation");
+    if (!cJSON_IsString(a) || !strcmp(a->valuestring, "linear")) return NULL;
+    return !strcmp(a->valuestring, "softmax") ? "Softmax" : "Activation";
+}
+
 /* The Model section: the model default precision and reuse factor. */
 static void apply_model_section(Cfg *c, const cJSON *model)
 {
@@ -416,9 +635,14 @@ static void apply_model_section(Cfg *c, const cJSON *model)
                 for (const cJSON *q = k->child; q; q = q->next) {
                     char pp[200];
                     pjoin(pp, sizeof pp, kp, q->string ? q->string : "");
-                    if (key_is(q->string ? q->string : "", "default")) v = q;
-                    else if (!key_is(q->string ? q->string : "", "maximum"))
+                    if (key_is(q->string ? q->string : "", "default")) {
+                        v = q;
+                    } else if (key_is(q->string ? q->string : "", "maximum")) {
+                        const char *t = want_type_text(c, q, pp); /* caps the widths "auto" infers */
+                        copy_str(c->maximum, sizeof c->maximum, t ? t : "");
+                    } else {
                         cerr(c, pp, "unknown key (known: default, maximum)");
+                    }
                 }
                 if (!v) continue;
             }
@@ -426,10 +650,11 @@ static void apply_model_section(Cfg *c, const cJSON *model)
             if (t) set_item(c->tree, "precision", cJSON_CreateString(t));
         } else if (key_is(key, "ReuseFactor")) {
             set_item(c->tree, "reuse_factor", cJSON_CreateNumber(want_int_cfg(c, k, kp, 1, RNNC_MAX_RF)));
-        } else if (key_is(key, "Strategy")) {
-            if (!cJSON_IsString(k)) cerr(c, kp, "expected a string (Latency or Resource)");
-        } else if (key_is(key, "BramFactor") || key_is(key, "TraceOutput") || key_is(key, "Trace")) {
-            /* implementation hints hls4ml uses; nothing to do in rnnc */
+        } else if (key_is(key, "Strategy") || key_is(key, "BramFactor") || key_is(key, "Trace")) {
+            apply_other_key(c, c->tree, k, key, kp, false, -1); /* checked, changes nothing */
+        } else if (key_is(key, "TraceOutput")) {
+            want_bool_cfg(c, k, kp);
+            note_ignored(c, "TraceOutput", NULL);
         } else {
             cerr(c, kp, "unknown key (known: Precision, ReuseFactor, Strategy, BramFactor, TraceOutput)");
         }
@@ -454,7 +679,7 @@ static void apply_layer_names(Cfg *c, const cJSON *lname, cJSON *layers)
         for (cJSON *l = layers ? layers->child : NULL; l; l = l->next, i++) {
             const char *tn = tree_name(l, i, nb, sizeof nb);
             if (!strcmp(tn, key) || (c->refs && c->refs[i].name && !strcmp(c->refs[i].name, key))) {
-                apply_entry(c, l, k, kp, false);
+                apply_entry(c, l, i, k, kp, false);
                 found = true;
             }
         }
@@ -468,7 +693,7 @@ static void apply_layer_names(Cfg *c, const cJSON *lname, cJSON *layers)
                 if (!names[j]) continue;
                 size_t nl = strlen(names[j]);
                 if (!strncmp(key, names[j], nl) && key[nl] == '_' && !strcmp(key + nl + 1, a->valuestring)) {
-                    apply_entry(c, l, k, kp, true);
+                    apply_entry(c, l, i, k, kp, true);
                     found = true;
                 }
             }
@@ -484,31 +709,238 @@ static void apply_layer_names(Cfg *c, const cJSON *lname, cJSON *layers)
     }
 }
 
-static void apply_config_file(Cfg *c, const KerasOptions *opt, int n_layers)
+static bool is_yaml(const char *path)
 {
-    (void)n_layers;
-    char *text = read_text(opt->config);
+    size_t n = strlen(path);
+    return (n > 4 && !strcmp(path + n - 4, ".yml")) || (n > 5 && !strcmp(path + n - 5, ".yaml"));
+}
+
+/* The configuration file as a cJSON tree: JSON, or hls4ml's project YAML (.yml, .yaml). */
+static cJSON *read_config_tree(const char *path)
+{
+    if (is_yaml(path)) return yaml_read_file(path);
+    char *text = read_text(path);
     const char *end = NULL;
     cJSON *root = cJSON_ParseWithOpts(text, &end, true);
     if (!root) {
         int line = 1;
         for (const char *p = text; end && p < end && *p; p++) line += *p == '\n';
-        user_error(opt->config, "line %d: invalid JSON (an hls4ml-style configuration is a JSON object; "
-                   "see docs/keras.md)", line);
+        user_error(path, "line %d: invalid JSON (an hls4ml-style configuration is a JSON object, or "
+                   "hls4ml's project YAML named .yml; see docs/keras.md)", line);
     }
+    free(text);
+    return root;
+}
+
+/* The type a layer slot has in the tree (its precision, else the model default). */
+static FxType tree_type(const cJSON *tree, const cJSON *layer, const char *slot)
+{
+    const cJSON *p = layer ? cJSON_GetObjectItemCaseSensitive(layer, "precision") : NULL;
+    const cJSON *v = cJSON_IsObject(p) ? cJSON_GetObjectItemCaseSensitive(p, slot) : p;
+    if (!cJSON_IsString(v)) v = cJSON_GetObjectItemCaseSensitive(tree, "precision");
+    FxType t;
+    char err[160];
+    if (!cJSON_IsString(v) || !fx_parse(v->valuestring, &t, err, sizeof err))
+        if (!fx_parse("ap_fixed<16,6>", &t, err, sizeof err)) BUG("default type");
+    return t;
+}
+
+static void type_text(FxType t, char *buf, size_t len)
+{
+    if (t.q == Q_TRN && t.o == O_WRAP) SNPRINTF(buf, len, "%s<%d,%d>", t.sgn ? "ap_fixed" : "ap_ufixed", t.w, t.i);
+    else fx_format(t, buf, len);
+}
+
+/* hls4ml's "auto" accumulator of a Dense (InferPrecisionTypes._infer_common_precision): the
+ * product's bits plus log2 of the inputs summed, plus the bias, capped by Model.maximum. */
+static FxType infer_dense(const Cfg *c, FxType in, FxType w, FxType b, int n_in)
+{
+    int lg = 0;
+    while ((1L << lg) < n_in) lg++;
+    int width = w.w + in.w + lg, integers = w.i + in.i + lg;
+    bool sgn = w.sgn || in.sgn;
+    int frac = width - integers;
+    int a = integers + (b.sgn && !sgn), bb = b.i + (sgn && !b.sgn);
+    integers = (a > bb ? a : bb) + 1;
+    width = integers + (frac > b.w - b.i ? frac : b.w - b.i);
+    sgn = sgn || b.sgn;
+    FxType mx, t = {.w = width, .i = integers, .sgn = sgn, .q = Q_TRN, .o = O_WRAP};
+    char err[160];
+    if (c->maximum[0] && fx_parse(c->maximum, &mx, err, sizeof err)) {
+        if (t.w > mx.w) t.w = mx.w;
+        if (t.i > mx.i) t.i = mx.i;
+    }
+    return t;
+}
+
+/* A Dense's accumulator and result as hls4ml sets them (the slots its entries recorded). */
+static void finish_dense(Cfg *c, cJSON *l, int i, FxType in, int n_in)
+{
+    HlsSlots *h = &c->hls[i];
+    char buf[96], kp[200], nb[80];
+    FxType acc = infer_dense(c, in, tree_type(c->tree, l, "weight"), tree_type(c->tree, l, "bias"), n_in);
+    type_text(acc, buf, sizeof buf);
+    bool act = split_class(l) != NULL;
+    if (!strcmp(h->accum, "auto") && !c->rnnc_auto) set_precision(l, "accum", buf);
+    else if (h->accum[0] && strcmp(h->accum, "auto")) set_precision(l, "accum", h->accum);
+    const char *res = act ? h->act_result : h->result;
+    if (!strcmp(res, "auto") && !c->rnnc_auto) {
+        const cJSON *d = cJSON_GetObjectItemCaseSensitive(c->tree, "precision");
+        set_precision(l, "result", act ? (cJSON_IsString(d) ? d->valuestring : "ap_fixed<16,6>") : buf);
+    } else if (res[0] && strcmp(res, "auto")) {
+        set_precision(l, "result", res);
+    }
+    if (act && h->result[0] && strcmp(h->result, "auto")) {
+        FxType r, a = tree_type(c->tree, l, "accum");
+        char err[160];
+        if (fx_parse(h->result, &r, err, sizeof err) && !fx_equal(r, a)) {
+            SNPRINTF(kp, sizeof kp, "%s.Precision.result", c->refs && c->refs[i].name ? c->refs[i].name
+                                                                                   : tree_name(l, i, nb, sizeof nb));
+            cerr(c, kp, "rnnc applies this Dense's activation to its accumulator: a result type between the "
+                        "two (hls4ml's Dense result before its split-off activation) must be \"auto\" or the "
+                        "accumulator's type");
+        }
+    }
+}
+
+/* A Dropout is hls4ml's linear activation: a cast to its result type (the default unless set),
+ * which rnnc makes an activation layer where the type differs from the input's. */
+static void finish_dropout(Cfg *c, cJSON *l, int i, FxType *in)
+{
+    const cJSON *d = cJSON_GetObjectItemCaseSensitive(c->tree, "precision");
+    const char *want = c->hls[i].result[0] && strcmp(c->hls[i].result, "auto") ? c->hls[i].result
+                       : cJSON_IsString(d)                                       ? d->valuestring
+                                                                                 : "ap_fixed<16,6>";
+    FxType t;
+    char err[160];
+    if (c->rnnc_auto || !fx_parse(want, &t, err, sizeof err) || fx_equal(t, *in)) return;
+    set_item(l, "type", cJSON_CreateString("activation"));
+    set_item(l, "activation", cJSON_CreateString("linear"));
+    cJSON_DeleteItemFromObjectCaseSensitive(l, "rate");
+    set_item(l, "precision", cJSON_CreateObject());
+    set_precision(l, "result", want);
+    *in = t;
+}
+
+/* A GRU's recurrent bias type must be its bias type (rnnc has one type for both rows). */
+static void finish_rbias(const Cfg *c, cJSON *l, int i)
+{
+    cJSON *rb = cJSON_DetachItemFromObjectCaseSensitive(l, "_hls_rbias");
+    if (!rb) return;
+    FxType r, b = tree_type(c->tree, l, "bias");
+    char err[160], kp[200], nb[80], bt[64];
+    if (fx_parse(rb->valuestring, &r, err, sizeof err) && !fx_equal(r, b)) {
+        fx_format(b, bt, sizeof bt);
+        SNPRINTF(kp, sizeof kp, "%s.Precision.recurrent_bias",
+                 c->refs && c->refs[i].name ? c->refs[i].name : tree_name(l, i, nb, sizeof nb));
+        cerr(c, kp, "a recurrent bias type other than the bias type (%s) is not supported: rnnc quantizes "
+                    "both GRU bias rows to the bias type", bt);
+    }
+    cJSON_Delete(rb);
+}
+
+static int json_int(const cJSON *o, const char *key, int dflt)
+{
+    const cJSON *v = o ? cJSON_GetObjectItemCaseSensitive(o, key) : NULL;
+    return cJSON_IsNumber(v) ? (int)v->valuedouble : dflt;
+}
+
+/* The types hls4ml resolves only in its graph, layer by layer with each input's type. */
+static void hls_finish(Cfg *c, cJSON *layers)
+{
+    cJSON *in = cJSON_GetObjectItemCaseSensitive(c->tree, "input");
+    FxType cur = tree_type(c->tree, NULL, "result");
+    const cJSON *ip = in ? cJSON_GetObjectItemCaseSensitive(in, "precision") : NULL;
+    char err[160];
+    if (cJSON_IsString(ip) && !fx_parse(ip->valuestring, &cur, err, sizeof err)) cur = tree_type(c->tree, NULL, "x");
+    int steps = json_int(in, "timesteps", 1), feat = json_int(in, "features", 1);
+    bool seq = true;
+    int i = 0;
+    for (cJSON *l = layers ? layers->child : NULL; l; l = l->next, i++) {
+        const char *t = ltype(l);
+        if (!strcmp(t, "gru")) finish_rbias(c, l, i);
+        if (is_dense(l)) {
+            finish_dense(c, l, i, cur, feat);
+            feat = json_int(l, "units", feat);
+        } else if (!strcmp(t, "dropout")) {
+            finish_dropout(c, l, i, &cur);
+            continue;
+        } else if (!strcmp(t, "flatten")) {
+            if (seq) feat *= steps;
+            seq = false;
+            continue;
+        } else if (recurrent(l) || !strcmp(t, "bidirectional")) {
+            const cJSON *f = cJSON_GetObjectItemCaseSensitive(l, "forward");
+            int u = json_int(f ? f : l, "units", feat);
+            const cJSON *mm = cJSON_GetObjectItemCaseSensitive(l, "merge_mode");
+            feat = f && (!cJSON_IsString(mm) || !strcmp(mm->valuestring, "concat")) ? 2 * u : u;
+            seq = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(l, "return_sequences"));
+        }
+        if (has_types(l) || !strcmp(t, "bidirectional")) cur = tree_type(c->tree, l, "result");
+    }
+}
+
+static void apply_sections(Cfg *c, const KerasOptions *opt, const cJSON *model, const cJSON *ltypes,
+                           const cJSON *lname);
+
+/* Where the model of an hls4ml project configuration is, resolved against the file's folder. */
+static char *project_path(const char *config, const cJSON *root, const char *key)
+{
+    const cJSON *v = NULL;
+    for (const cJSON *k = root->child; k; k = k->next)
+        if (k->string && key_is(k->string, key)) v = k;
+    if (!v) return NULL;
+    if (!cJSON_IsString(v) || !v->valuestring[0]) user_error(config, "%s: expected a file name (a string)", key);
+    const char *p = v->valuestring, *slash = strrchr(config, '/');
+    size_t dl = p[0] != '/' && slash ? (size_t)(slash - config) + 1 : 0;
+    char *out = xcalloc(dl + strlen(p) + 1, 1);
+    memcpy(out, config, dl);
+    strcpy(out + dl, p);
+    FILE *f = fopen(out, "rb");
+    if (!f) user_error(config, "%s: cannot open '%.200s' (%s; relative names are read from the "
+                       "configuration's folder)", key, out, strerror(errno));
+    fclose(f);
+    return out;
+}
+
+void keras_config_project(const char *config, ConfigProject *out)
+{
+    *out = (ConfigProject){0};
+    cJSON *root = read_config_tree(config);
+    if (!cJSON_IsObject(root)) user_error(config, "expected an object with Model and LayerName keys, or "
+                                          "hls4ml's project keys (KerasH5, HLSConfig, ...)");
+    out->model = project_path(config, root, "KerasH5");
+    if (!out->model) out->model = project_path(config, root, "KerasModel");
+    if (!out->model) {
+        out->model = project_path(config, root, "KerasJson");
+        if (out->model) out->weights = project_path(config, root, "KerasWeights");
+        if (out->model && !out->weights) user_error(config, "KerasJson: needs KerasWeights (the weights file)");
+    }
+    for (const cJSON *k = root->child; k; k = k->next)
+        if (k->string && key_is(k->string, "ClockPeriod")) {
+            if (!cJSON_IsNumber(k) || !(k->valuedouble >= 1.0 && k->valuedouble <= 1000.0))
+                user_error(config, "ClockPeriod: expected a clock period in ns between 1 and 1000");
+            out->clock_ns = k->valuedouble;
+        }
+    cJSON_Delete(root);
+}
+
+static void apply_config_file(Cfg *c, const KerasOptions *opt, int n_layers)
+{
+    cJSON *root = read_config_tree(opt->config);
     if (!cJSON_IsObject(root)) cerr(c, NULL, "expected a JSON object with Model and LayerName keys");
     const cJSON *hls = NULL, *model = NULL, *lname = NULL, *ltypes = NULL;
-    char ignored[512] = "";
     for (const cJSON *k = root->child; k; k = k->next) {
         const char *key = k->string ? k->string : "";
         if (key_is(key, "HLSConfig")) hls = k;
         else if (key_is(key, "Model")) model = k;
         else if (key_is(key, "LayerName")) lname = k;
         else if (key_is(key, "LayerType")) ltypes = k;
-        else if (project_key(key)) {
-            size_t n = strlen(ignored);
-            SNPRINTF(ignored + n, sizeof ignored - n, "%s%s", n ? ", " : "", key);
-        } else
+        else if (key_is(key, "ClockPeriod")) continue; /* the clock of --target (main.c) */
+        else if (key_is(key, "KerasH5") || key_is(key, "KerasJson") || key_is(key, "KerasWeights") ||
+                 key_is(key, "KerasModel")) continue;  /* the model (main.c) */
+        else if (project_key(key)) note_ignored(c, key, NULL);
+        else
             cerr(c, key, "unknown key (known: Model, LayerName, LayerType, HLSConfig, and hls4ml's project "
                          "keys such as OutputDir, which rnnc ignores)");
     }
@@ -523,12 +955,23 @@ static void apply_config_file(Cfg *c, const KerasOptions *opt, int n_layers)
             else if (key_is(key, "LayerName")) lname = k;
             else if (key_is(key, "LayerType")) ltypes = k;
             else if (key_is(key, "Flows") || key_is(key, "Optimizers") || key_is(key, "SkipOptimizers"))
-                continue;
+                note_ignored(c, key, NULL);
             else cerr(c, kp, "unknown key (known: Model, LayerName, LayerType)");
         }
     }
-    if (ignored[0]) fprintf(stderr, "rnnc: %s: note: ignoring hls4ml project keys: %s\n", opt->config, ignored);
+    c->hls = xcalloc((size_t)(n_layers > 0 ? n_layers : 1), sizeof *c->hls);
+    apply_sections(c, opt, model, ltypes, lname);
+    hls_finish(c, cJSON_GetObjectItemCaseSensitive(c->tree, "layers"));
+    if (c->ignored[0]) fprintf(stderr, "rnnc: %s: note: ignoring hls4ml keys that change nothing in rnnc: %s\n",
+                               opt->config, c->ignored);
+    free(c->hls);
+    c->hls = NULL;
+    cJSON_Delete(root);
+}
 
+static void apply_sections(Cfg *c, const KerasOptions *opt, const cJSON *model, const cJSON *ltypes,
+                           const cJSON *lname)
+{
     cJSON *layers = cJSON_GetObjectItemCaseSensitive(c->tree, "layers");
     if (model) apply_model_section(c, model);
     /* The switches win over the file's Model section. */
@@ -553,19 +996,21 @@ static void apply_config_file(Cfg *c, const KerasOptions *opt, int n_layers)
                 continue;
             }
             int i = 0;
-            for (cJSON *l = layers ? layers->child : NULL; l; l = l->next, i++)
-                if (key_is(class_of(c, l, i), key)) apply_entry(c, l, k, kp, false);
+            for (cJSON *l = layers ? layers->child : NULL; l; l = l->next, i++) {
+                if (key_is(class_of(c, l, i), key)) apply_entry(c, l, i, k, kp, false);
+                else if (is_dense(l) && split_class(l) && key_is(split_class(l), key))
+                    apply_entry(c, l, i, k, kp, true); /* hls4ml's split-off activation of a Dense */
+            }
         }
     }
     if (lname) apply_layer_names(c, lname, layers);
-    cJSON_Delete(root);
-    free(text);
 }
 
 void keras_apply_options(cJSON *tree, const KerasOptions *opt, const KerasLayerRef *refs,
                          const char *input_name, const char *file)
 {
-    Cfg c = {.file = opt->config ? opt->config : file, .tree = tree, .refs = refs, .input_name = input_name};
+    Cfg c = {.file = opt->config ? opt->config : file, .tree = tree, .refs = refs, .input_name = input_name,
+             .rnnc_auto = opt->prec && opt->prec->width};
     cJSON *layers = cJSON_GetObjectItemCaseSensitive(tree, "layers");
     int n_layers = cJSON_GetArraySize(layers);
     if (opt->config) {
