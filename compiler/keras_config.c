@@ -603,7 +603,8 @@ static char *read_text(const char *path)
 static const char *const hls4ml_project_keys[] = {
     "KerasJson", "KerasH5", "KerasModel", "OnnxModel", "PytorchModel", "OutputDir", "ProjectName",
     "Part", "XilinxPart", "Board", "ClockPeriod", "ClockUncertainty", "Backend", "IOType", "Version",
-    "InputData", "OutputPredictions", "Stamp", "WriterConfig", "Namespace", "InputShape", NULL};
+    "InputData", "OutputPredictions", "Stamp", "WriterConfig", "Namespace", "InputShape", "InputShapes",
+    "OutputShapes", NULL};
 
 static bool project_key(const char *k)
 {
@@ -652,11 +653,16 @@ static void apply_model_section(Cfg *c, const cJSON *model)
             set_item(c->tree, "reuse_factor", cJSON_CreateNumber(want_int_cfg(c, k, kp, 1, RNNC_MAX_RF)));
         } else if (key_is(key, "Strategy") || key_is(key, "BramFactor") || key_is(key, "Trace")) {
             apply_other_key(c, c->tree, k, key, kp, false, -1); /* checked, changes nothing */
+        } else if (key_is(key, "BitExact")) { /* hls4ml's type re-inference for quantized (HGQ) models */
+            if (cJSON_IsTrue(k)) cerr(c, kp, "true is not supported (rnnc does not re-infer types the way "
+                                              "hls4ml's bit-exact flow does); use null or false");
+            if (!cJSON_IsFalse(k) && !cJSON_IsNull(k)) cerr(c, kp, "expected null, false or true");
+            note_ignored(c, "BitExact", NULL);
         } else if (key_is(key, "TraceOutput")) {
             want_bool_cfg(c, k, kp);
             note_ignored(c, "TraceOutput", NULL);
         } else {
-            cerr(c, kp, "unknown key (known: Precision, ReuseFactor, Strategy, BramFactor, TraceOutput)");
+            cerr(c, kp, "unknown key (known: Precision, ReuseFactor, Strategy, BramFactor, TraceOutput, BitExact)");
         }
     }
 }
@@ -925,6 +931,24 @@ void keras_config_project(const char *config, ConfigProject *out)
     cJSON_Delete(root);
 }
 
+/* Backend and IOType: the values whose results rnnc reproduces (the Vivado/Vitis templates;
+ * both I/O types compute the same numbers). */
+static void check_choice(Cfg *c, const cJSON *k, const char *key)
+{
+    static const char *const backends[] = {"Vivado", "Vitis", "VivadoAccelerator", "VitisAccelerator", NULL};
+    static const char *const io[] = {"io_parallel", "io_stream", NULL};
+    const char *const *ok = key_is(key, "Backend") ? backends : io;
+    for (int i = 0; cJSON_IsString(k) && ok[i]; i++)
+        if (key_is(k->valuestring, ok[i])) {
+            note_ignored(c, key, NULL);
+            return;
+        }
+    if (ok == backends)
+        cerr(c, key, "expected Vivado or Vitis (rnnc computes as hls4ml's Vivado and Vitis templates do; "
+                     "other backends round and tabulate differently)");
+    cerr(c, key, "expected io_parallel or io_stream");
+}
+
 static void apply_config_file(Cfg *c, const KerasOptions *opt, int n_layers)
 {
     cJSON *root = read_config_tree(opt->config);
@@ -939,6 +963,7 @@ static void apply_config_file(Cfg *c, const KerasOptions *opt, int n_layers)
         else if (key_is(key, "ClockPeriod")) continue; /* the clock of --target (main.c) */
         else if (key_is(key, "KerasH5") || key_is(key, "KerasJson") || key_is(key, "KerasWeights") ||
                  key_is(key, "KerasModel")) continue;  /* the model (main.c) */
+        else if (key_is(key, "Backend") || key_is(key, "IOType")) check_choice(c, k, key);
         else if (project_key(key)) note_ignored(c, key, NULL);
         else
             cerr(c, key, "unknown key (known: Model, LayerName, LayerType, HLSConfig, and hls4ml's project "
