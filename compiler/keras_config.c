@@ -507,9 +507,17 @@ static void apply_entry_dir(Cfg *c, cJSON *layer, int li, const cJSON *e, const 
         if (key_is(key, "Precision")) {
             if (cJSON_IsString(k)) {
                 const char *t = want_type_text(c, k, kp);
-                if (act_only) put_type(c, layer, li, "result", t, true);
-                else
+                if (act_only) {
+                    put_type(c, layer, li, "result", t, true);
+                } else if (t && has_types(layer)) { /* one string: every type (hls4ml: but the table) */
+                    set_precision(layer, NULL, t);
+                    if (is_dense(layer)) put_type(c, layer, li, "accum", t, false);
+                    if (is_dense(layer) || !strcmp(ltype(layer), "dropout")) put_type(c, layer, li, "result", t, false);
+                } else if (t) {
+                    put_type(c, layer, li, "result", t, false); /* a Dropout's cast */
+                } else {
                     for (int i = 0; all_types[i]; i++) put_type(c, layer, li, all_types[i], t, false);
+                }
                 continue;
             }
             if (!cJSON_IsObject(k))
@@ -779,11 +787,45 @@ static FxType infer_dense(const Cfg *c, FxType in, FxType w, FxType b, int n_in)
     return t;
 }
 
-/* A Dense's accumulator and result as hls4ml sets them (the slots its entries recorded). */
-static void finish_dense(Cfg *c, cJSON *l, int i, FxType in, int n_in)
+/* hls4ml's Dense result before its split-off activation, where it is a cast of its own: the
+ * Dense becomes linear with that result, followed by an activation layer "<name>_<act>" with
+ * the activation's result, table type and table size. Returns that layer (to insert). */
+static cJSON *split_activation(Cfg *c, cJSON *l, int i, const char *mid)
+{
+    char nb[80], name[RNNC_NAME_MAX], kp[200];
+    const char *act = cJSON_GetObjectItemCaseSensitive(l, "activation")->valuestring;
+    const char *dn = tree_name(l, i, nb, sizeof nb);
+    if (!strcmp(act, "softmax")) {
+        SNPRINTF(kp, sizeof kp, "%s.Precision.result", c->refs && c->refs[i].name ? c->refs[i].name : dn);
+        cerr(c, kp, "a Dense result type before its softmax must be \"auto\" or the accumulator's type (rnnc's "
+                    "softmax reads the accumulator)");
+    }
+    int keep = (int)(sizeof name) - 2 - (int)strlen(act) - 24; /* room for check.c's _2, _3 */
+    SNPRINTF(name, sizeof name, "%.*s_%s", keep, dn, act);
+    cJSON *n = cJSON_CreateObject();
+    cJSON_AddStringToObject(n, "type", "activation");
+    cJSON_AddStringToObject(n, "name", name);
+    cJSON_AddStringToObject(n, "activation", act);
+    cJSON *o = cJSON_AddObjectToObject(n, "precision");
+    char t[96];
+    type_text(tree_type(c->tree, l, "result"), t, sizeof t);
+    cJSON_AddStringToObject(o, "result", t);
+    cJSON *p = cJSON_GetObjectItemCaseSensitive(l, "precision");
+    if (cJSON_IsObject(p) && cJSON_GetObjectItemCaseSensitive(p, "table"))
+        cJSON_AddItemToObject(o, "table", cJSON_DetachItemFromObjectCaseSensitive(p, "table"));
+    cJSON *ts = cJSON_DetachItemFromObjectCaseSensitive(l, "table_size");
+    if (ts) cJSON_AddItemToObject(n, "table_size", ts);
+    set_item(l, "activation", cJSON_CreateString("linear"));
+    set_precision(l, "result", mid);
+    return n;
+}
+
+/* A Dense's accumulator and result as hls4ml sets them (the slots its entries recorded);
+ * returns an activation layer to insert after it, or NULL. */
+static cJSON *finish_dense(Cfg *c, cJSON *l, int i, FxType in, int n_in)
 {
     HlsSlots *h = &c->hls[i];
-    char buf[96], kp[200], nb[80];
+    char buf[96];
     FxType acc = infer_dense(c, in, tree_type(c->tree, l, "weight"), tree_type(c->tree, l, "bias"), n_in);
     type_text(acc, buf, sizeof buf);
     bool act = split_class(l) != NULL;
@@ -799,14 +841,9 @@ static void finish_dense(Cfg *c, cJSON *l, int i, FxType in, int n_in)
     if (act && h->result[0] && strcmp(h->result, "auto")) {
         FxType r, a = tree_type(c->tree, l, "accum");
         char err[160];
-        if (fx_parse(h->result, &r, err, sizeof err) && !fx_equal(r, a)) {
-            SNPRINTF(kp, sizeof kp, "%s.Precision.result", c->refs && c->refs[i].name ? c->refs[i].name
-                                                                                   : tree_name(l, i, nb, sizeof nb));
-            cerr(c, kp, "rnnc applies this Dense's activation to its accumulator: a result type between the "
-                        "two (hls4ml's Dense result before its split-off activation) must be \"auto\" or the "
-                        "accumulator's type");
-        }
+        if (fx_parse(h->result, &r, err, sizeof err) && !fx_equal(r, a)) return split_activation(c, l, i, h->result);
     }
+    return NULL;
 }
 
 /* A Dropout is hls4ml's linear activation: a cast to its result type (the default unless set),
@@ -851,6 +888,19 @@ static int json_int(const cJSON *o, const char *key, int dflt)
     return cJSON_IsNumber(v) ? (int)v->valuedouble : dflt;
 }
 
+#define HLS_MAX_SPLITS 64
+
+/* item into arr after index i (public calls only: cJSON_InsertItemInArray of Debian's cJSON
+ * 1.7.15-1+deb12u4 refuses every insertion) */
+static void insert_after(cJSON *arr, int i, cJSON *item)
+{
+    cJSON *rest = cJSON_CreateArray();
+    while (cJSON_GetArraySize(arr) > i + 1) cJSON_AddItemToArray(rest, cJSON_DetachItemFromArray(arr, i + 1));
+    cJSON_AddItemToArray(arr, item);
+    while (cJSON_GetArraySize(rest) > 0) cJSON_AddItemToArray(arr, cJSON_DetachItemFromArray(rest, 0));
+    cJSON_Delete(rest);
+}
+
 /* The types hls4ml resolves only in its graph, layer by layer with each input's type. */
 static void hls_finish(Cfg *c, cJSON *layers)
 {
@@ -861,12 +911,19 @@ static void hls_finish(Cfg *c, cJSON *layers)
     if (cJSON_IsString(ip) && !fx_parse(ip->valuestring, &cur, err, sizeof err)) cur = tree_type(c->tree, NULL, "x");
     int steps = json_int(in, "timesteps", 1), feat = json_int(in, "features", 1);
     bool seq = true;
-    int i = 0;
+    int i = 0, n_split = 0, split_after[HLS_MAX_SPLITS];
+    cJSON *splits[HLS_MAX_SPLITS];
     for (cJSON *l = layers ? layers->child : NULL; l; l = l->next, i++) {
         const char *t = ltype(l);
         if (!strcmp(t, "gru")) finish_rbias(c, l, i);
         if (is_dense(l)) {
-            finish_dense(c, l, i, cur, feat);
+            cJSON *split = finish_dense(c, l, i, cur, feat);
+            if (split && n_split < HLS_MAX_SPLITS) {
+                split_after[n_split] = i;
+                splits[n_split++] = split;
+            } else if (split) {
+                cerr(c, NULL, "more than %d Dense results before their activations", HLS_MAX_SPLITS);
+            }
             feat = json_int(l, "units", feat);
         } else if (!strcmp(t, "dropout")) {
             finish_dropout(c, l, i, &cur);
@@ -883,7 +940,9 @@ static void hls_finish(Cfg *c, cJSON *layers)
             seq = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(l, "return_sequences"));
         }
         if (has_types(l) || !strcmp(t, "bidirectional")) cur = tree_type(c->tree, l, "result");
+        if (n_split && split_after[n_split - 1] == i) cur = tree_type(c->tree, splits[n_split - 1], "result");
     }
+    for (int k = n_split - 1; k >= 0; k--) insert_after(layers, split_after[k], splits[k]);
 }
 
 static void apply_sections(Cfg *c, const KerasOptions *opt, const cJSON *model, const cJSON *ltypes,
