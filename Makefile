@@ -27,7 +27,7 @@ LIBS    += -lprotobuf-c
 DEFS    += -I$(BUILD)/onnx
 OBJS    += $(BUILD)/obj/onnx.pb-c.o
 
-.PHONY: all deps test test-unit test-rtl test-errors test-e2e test-keras formal asan hooks fuzz install clean
+.PHONY: all deps test test-unit test-rtl test-errors test-e2e test-keras test-hls4ml formal asan hooks fuzz install clean
 
 all: $(BUILD)/rnnc
 
@@ -64,6 +64,8 @@ test-e2e: all
 	$(ROOT)/tests/e2e/run.sh
 test-keras: all
 	$(ROOT)/tests/keras/run.sh
+test-hls4ml: all
+	$(ROOT)/tests/hls4ml/run.sh
 # Formal proofs of rtl_lib's handshake/control modules and of emitted tops (docs/formal.md).
 formal: all
 	$(ROOT)/tests/formal/run.sh

@@ -178,10 +178,14 @@ static void note_ignored(Cfg *c, const char *key, const char *why)
 {
     char item[160];
     snprintf(item, sizeof item, "%s%s%s%s", key, why ? " (" : "", why ? why : "", why ? ")" : "");
-    size_t n = strlen(c->ignored);
-    for (const char *p = c->ignored; (p = strstr(p, item)); p++)
-        if ((p == c->ignored || p[-2] == ',') && (p[strlen(item)] == ',' || !p[strlen(item)])) return;
-    if (n + strlen(item) + 3 < sizeof c->ignored)
+    size_t n = strlen(c->ignored), k = strlen(item);
+    for (const char *p = c->ignored; *p;) { /* items are separated by ", " and contain none */
+        const char *e = strstr(p, ", ");
+        size_t len = e ? (size_t)(e - p) : strlen(p);
+        if (len == k && !strncmp(p, item, k)) return;
+        p += len + (e ? 2 : 0);
+    }
+    if (n + k + 3 < sizeof c->ignored)
         snprintf(c->ignored + n, sizeof c->ignored - n, "%s%s", n ? ", " : "", item);
 }
 
@@ -225,6 +229,12 @@ static void hls_type_text(const char *in, char *out, size_t len)
     char base[16], q[16] = "TRN", o[16] = "WRAP";
     int w, i, n = 0, nbits = 0, got;
     copy_str(out, len, in);
+    if (sscanf(in, " %15[a-z_]<%d >%n", base, &w, &n) == 2 && n && !in[n] &&
+        (!strcmp(base, "int") || !strcmp(base, "uint") || !strcmp(base, "ap_int") || !strcmp(base, "ap_uint"))) {
+        SNPRINTF(out, len, "ap_%sfixed<%d,%d>", strstr(base, "uint") ? "u" : "", w, w); /* an integer type */
+        return;
+    }
+    n = 0;
     got = sscanf(in, " %15[a-z_]<%d ,%d %n", base, &w, &i, &n);
     if (got != 3 || (strcmp(base, "fixed") && strcmp(base, "ufixed") && strcmp(base, "ap_fixed") &&
                      strcmp(base, "ap_ufixed")))
@@ -348,7 +358,7 @@ static void put_type(const Cfg *c, cJSON *layer, int li, const char *slot, const
         copy_str(dst, sizeof h->accum, t ? t : "auto");
         return;
     }
-    if (!strcmp(ltype(layer), "dropout") && h) {
+    if ((!strcmp(ltype(layer), "dropout") || !strcmp(ltype(layer), "flatten")) && h) {
         if (strcmp(slot, "result")) return;
         copy_str(h->result, sizeof h->result, t ? t : "auto");
         return;
@@ -356,10 +366,13 @@ static void put_type(const Cfg *c, cJSON *layer, int li, const char *slot, const
     if (!has_types(layer)) return;
     if (!t) {
         cJSON *p = cJSON_GetObjectItemCaseSensitive(layer, "precision");
-        if (cJSON_IsObject(p)) cJSON_DeleteItemFromObjectCaseSensitive(p, slot);
-        else if (p && !c->rnnc_auto) {
-            set_precision(layer, NULL, p->valuestring); /* one string: keep the others */
-            cJSON_DeleteItemFromObjectCaseSensitive(cJSON_GetObjectItemCaseSensitive(layer, "precision"), slot);
+        if (cJSON_IsString(p)) { /* one string: keep the others */
+            set_precision(layer, slot, p->valuestring);
+            p = cJSON_GetObjectItemCaseSensitive(layer, "precision");
+        }
+        if (cJSON_IsObject(p)) {
+            cJSON_DeleteItemFromObjectCaseSensitive(p, slot);
+            if (!strcmp(slot, "result") && is_lstm(layer)) cJSON_DeleteItemFromObjectCaseSensitive(p, "state");
         }
         return;
     }
@@ -416,7 +429,7 @@ static void apply_precision_object(Cfg *c, cJSON *layer, int li, const cJSON *k,
              * the bias type, so it must be the same (checked in hls_finish) */
             cJSON *ra = cJSON_GetObjectItemCaseSensitive(layer, "reset_after");
             if (!strcmp(ltype(layer), "gru") && !cJSON_IsFalse(ra)) {
-                if (t) set_item(layer, "_hls_rbias", cJSON_CreateString(t));
+                set_item(layer, "_hls_rbias", cJSON_CreateString(t ? t : "auto"));
             } else {
                 note_ignored(c, "Precision.recurrent_bias", "no recurrent bias in this Keras layer");
             }
@@ -872,7 +885,9 @@ static void finish_rbias(const Cfg *c, cJSON *l, int i)
     if (!rb) return;
     FxType r, b = tree_type(c->tree, l, "bias");
     char err[160], kp[200], nb[80], bt[64];
-    if (fx_parse(rb->valuestring, &r, err, sizeof err) && !fx_equal(r, b)) {
+    if (!strcmp(rb->valuestring, "auto")) r = tree_type(c->tree, NULL, "bias"); /* hls4ml: the default */
+    else if (!fx_parse(rb->valuestring, &r, err, sizeof err)) BUG("checked type");
+    if (!fx_equal(r, b) && !c->rnnc_auto) {
         fx_format(b, bt, sizeof bt);
         SNPRINTF(kp, sizeof kp, "%s.Precision.recurrent_bias",
                  c->refs && c->refs[i].name ? c->refs[i].name : tree_name(l, i, nb, sizeof nb));
@@ -886,6 +901,18 @@ static int json_int(const cJSON *o, const char *key, int dflt)
 {
     const cJSON *v = o ? cJSON_GetObjectItemCaseSensitive(o, key) : NULL;
     return cJSON_IsNumber(v) ? (int)v->valuedouble : dflt;
+}
+
+/* hls4ml 1.3's Vivado/Vitis backends replace RecurrentReuseFactor by ReuseFactor; rnnc keeps it
+ * as written, and says so where the two differ. */
+static void note_recurrent_reuse(Cfg *c, const cJSON *l, const char *name)
+{
+    const cJSON *rr = cJSON_GetObjectItemCaseSensitive(l, "recurrent_reuse_factor");
+    int rf = json_int(l, "reuse_factor", json_int(c->tree, "reuse_factor", 1));
+    if (cJSON_IsNumber(rr) && (int)rr->valuedouble != rf)
+        fprintf(stderr, "rnnc: %s: note: layer %s: recurrent reuse factor %d as RecurrentReuseFactor says "
+                "(hls4ml 1.3 would use its ReuseFactor, %d, for the recurrent kernel too)\n",
+                c->file, name, (int)rr->valuedouble, rf);
 }
 
 #define HLS_MAX_SPLITS 64
@@ -916,6 +943,12 @@ static void hls_finish(Cfg *c, cJSON *layers)
     for (cJSON *l = layers ? layers->child : NULL; l; l = l->next, i++) {
         const char *t = ltype(l);
         if (!strcmp(t, "gru")) finish_rbias(c, l, i);
+        char nb[80];
+        if (recurrent(l)) note_recurrent_reuse(c, l, tree_name(l, i, nb, sizeof nb));
+        for (int d = 0; d < 2 && !strcmp(t, "bidirectional"); d++) {
+            const cJSON *sub = cJSON_GetObjectItemCaseSensitive(l, d ? "backward" : "forward");
+            if (sub) note_recurrent_reuse(c, sub, d ? "backward" : "forward");
+        }
         if (is_dense(l)) {
             cJSON *split = finish_dense(c, l, i, cur, feat);
             if (split && n_split < HLS_MAX_SPLITS) {
@@ -931,6 +964,14 @@ static void hls_finish(Cfg *c, cJSON *layers)
         } else if (!strcmp(t, "flatten")) {
             if (seq) feat *= steps;
             seq = false;
+            /* hls4ml's io_parallel Flatten passes its input's values on unchanged, but a result type
+             * set for it is what the next layer's "auto" types are inferred from */
+            FxType ft;
+            if (c->hls[i].result[0] && strcmp(c->hls[i].result, "auto") &&
+                fx_parse(c->hls[i].result, &ft, err, sizeof err)) {
+                cur = ft;
+                note_ignored(c, "Precision.result of a Flatten", "its values keep their type; as in hls4ml");
+            }
             continue;
         } else if (recurrent(l) || !strcmp(t, "bidirectional")) {
             const cJSON *f = cJSON_GetObjectItemCaseSensitive(l, "forward");
@@ -1097,6 +1138,10 @@ void keras_apply_options(cJSON *tree, const KerasOptions *opt, const KerasLayerR
              .rnnc_auto = opt->prec && opt->prec->width};
     cJSON *layers = cJSON_GetObjectItemCaseSensitive(tree, "layers");
     int n_layers = cJSON_GetArraySize(layers);
+    if (opt->timesteps > 0) { /* first: hls4ml's inferred types need the shapes */
+        cJSON *in = cJSON_GetObjectItemCaseSensitive(tree, "input");
+        if (cJSON_IsObject(in)) set_item(in, "timesteps", cJSON_CreateNumber(opt->timesteps));
+    }
     if (opt->config) {
         apply_config_file(&c, opt, n_layers);
     } else {
@@ -1108,9 +1153,5 @@ void keras_apply_options(cJSON *tree, const KerasOptions *opt, const KerasLayerR
             else cJSON_Delete(v);
         }
         if (opt->reuse > 0) set_item(tree, "reuse_factor", cJSON_CreateNumber(opt->reuse));
-    }
-    if (opt->timesteps > 0) {
-        cJSON *in = cJSON_GetObjectItemCaseSensitive(tree, "input");
-        if (cJSON_IsObject(in)) set_item(in, "timesteps", cJSON_CreateNumber(opt->timesteps));
     }
 }

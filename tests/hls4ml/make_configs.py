@@ -8,6 +8,8 @@ Activation, Flatten, Dropout, Bidirectional), saved as NAME.h5 and NAME.json + N
                            backend=BACKEND), GRAN model/type/name, BACKEND Vivado/Vitis, as JSON
   NAME.edit.json           the name-granularity config with every key a user edits changed
                            (types in hls4ml's spellings, reuse factors, table sizes)
+  NAME.name16.Vivado.json  hls4ml's default fixed<16,6> (35..41-bit inferred accumulators)
+  NAME.max.json            with a maximum precision (Model.Precision.maximum caps "auto")
   NAME.project.yml         hls4ml's project YAML (create_config + HLSConfig, KerasH5)
   NAME.project_json.yml    the same with KerasJson + KerasWeights
   NAME.written/hls4ml_config.yml  hls4ml's own write_yml (KerasModel: !keras_model ...)
@@ -107,8 +109,13 @@ def expect(hm, path):
             for d, sub in (("forward", l.name + "_fwd"), ("backward", l.name + "_bwd")):
                 for s in ("weight", "bias", "recurrent_weight"):
                     t(sub, s, ty[d + "_" + s])
+                for s in ("accum", "result", "table"):  # one accumulator, result and table type for both
+                    t(sub, s, ty[s])
+                if l.get_attr(d + "_class_name") == "LSTM":
+                    t(sub, "state", ty["result"])
                 i(sub, "reuse_factor", l.get_attr(d + "_reuse_factor"))
                 i(sub, "recurrent_reuse_factor", l.get_attr(d + "_recurrent_reuse_factor"))
+                i(sub, "table_size", l.get_attr("table_size"))
             t(l.name, "result", ty["result"])
         elif cls == "Activation" and not any(l.name == n + "_" + l.get_attr("activation") for n in by_name):
             t(l.name, "result", ty["result"])
@@ -130,11 +137,13 @@ def edit(cfg):
     names = cfg["LayerName"]
     types = ["fixed<12,4,RND,SAT,0>", "fixed<14,5>", "ap_fixed<10,3,AP_RND_CONV,AP_WRAP>", "ufixed<12,2,TRN,SAT>",
              "fixed<13,6,RND_CONV,WRAP,0>"]
+    weights = ("weight", "bias", "recurrent_weight", "recurrent_bias")
+    weights += tuple(d + "_" + w for d in ("forward", "backward") for w in weights)
     k = 0
     for name, e in names.items():
         p = e.get("Precision", {})
         for slot in list(p):
-            if slot in ("weight", "bias", "recurrent_weight", "recurrent_bias") or \
+            if slot in weights or \
                (slot in ("result", "accum") and "table" in p and "exp_table" not in p) or \
                (slot == "table" and "exp_table" not in p):
                 v = types[k % len(types)]
@@ -142,14 +151,19 @@ def edit(cfg):
                     v = "fixed<16,6,RND,SAT>"
                 p[slot] = v
                 k += 1
-        if "RecurrentReuseFactor" in e:
-            e["RecurrentReuseFactor"] = 2
-        if "ReuseFactor" in e and "weight" in p:
-            e["ReuseFactor"] = 2
+        for key in ("ReuseFactor", "RecurrentReuseFactor", "ForwardReuseFactor", "BackwardReuseFactor",
+                    "ForwardRecurrentReuseFactor", "BackwardRecurrentReuseFactor"):
+            # hls4ml 1.3 (Vivado, Vitis) uses ReuseFactor for the recurrent kernel and for both
+            # directions of a Bidirectional whatever the others say: keep them equal
+            if key in e and (key != "ReuseFactor" or any(w in p for w in weights)):
+                e[key] = 2
         if "TableSize" in e and "exp_table" not in p:
             e["TableSize"] = 512
-        if "recurrent_bias" in p:
-            p["recurrent_bias"] = p["bias"]
+        for d in ("", "forward_", "backward_"):
+            if d + "recurrent_bias" in p:
+                p[d + "recurrent_bias"] = p[d + "bias"]
+        if name == "fl":  # a Flatten's type: kept by hls4ml's io_parallel, but the next "auto" infers from it
+            p["result"] = "fixed<9,3>"
     names["inp"]["Precision"]["result"] = "fixed<12,5,RND,SAT,0>"
     return cfg
 
@@ -170,6 +184,9 @@ def main():
                 made["%s.%s" % (gran, backend)] = (cfg, backend)
         # hls4ml's own default (fixed<16,6>): the Dense accumulators it infers are 33 to 41 bits wide
         made["name16.Vivado"] = (hls4ml.utils.config_from_keras_model(m, granularity="name", backend="Vivado"), "Vivado")
+        made["max"] = (hls4ml.utils.config_from_keras_model(m, granularity="name", backend="Vivado",
+                                                            default_precision="fixed<10,4>", max_precision="fixed<20,8>"),
+                       "Vivado")
         made["edit"] = (edit(hls4ml.utils.config_from_keras_model(m, granularity="name", backend="Vivado",
                                                                   default_precision="fixed<10,4>")), "Vivado")
         for tag, (cfg, backend) in made.items():
