@@ -50,7 +50,8 @@ crashed() { grep -qE 'internal error|AddressSanitizer|runtime error:|Segmentatio
 
 # What rnnc uses, one line each: "type LAYER SLOT TYPE" from --write-config (the resolved types)
 # and, for the directions of a Bidirectional, from the model.json ("mtype"; absent: the model's
-# default, "dtype"), "int LAYER KEY N" from the model.json.
+# default, "dtype", and for tables ap_fixed<18,8>: docs/model-format.md), "int LAYER KEY N" from
+# the model.json.
 flatten() {
     jq -r '.LayerName | to_entries[] | .key as $l | .value.Precision |
            if type == "object" then (to_entries[] | "type \($l) \(.key) \(.value)") else "type \($l) result \(.)" end' \
@@ -79,7 +80,8 @@ compare() {
     {
         k = $2 " " $3
         if ($1 == "type") {
-            got = (k in ty) ? ty[k] : (k in mt) ? mt[k] : (($2 " all") in mt) ? mt[$2 " all"] : dflt
+            got = (k in ty) ? ty[k] : (k in mt) ? mt[k] : ($3 == "table") ? "ap_fixed<18,8>" : dflt
+            if (!(k in ty) && !(k in mt) && $3 != "table" && (($2 " all") in mt)) got = mt[$2 " all"]
             got = canon(got)
         } else {
             got = (k in iv) ? iv[k] : ($3 == "table_size") ? 1024 : ($3 == "reuse_factor") ? rf : 1
