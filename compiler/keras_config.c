@@ -399,7 +399,7 @@ static const char *precision_slot(const char *qk, int *dir)
         {"table", "table"}, {"default", "*"}, {"exptable", "exp_table"}, {"invtable", "inv_table"},
         {"invinp", "inv_inp"}};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-        if (!strcmp(q, names[i][0])) return *dir >= 0 && i >= 4 ? NULL : names[i][1];
+        if (!strcmp(q, names[i][0])) return *dir >= 0 && i >= 8 ? NULL : names[i][1];
     return NULL;
 }
 
