@@ -408,6 +408,7 @@ static void apply_precision_object(Cfg *c, cJSON *layer, int li, const cJSON *k,
                                    int dir)
 {
     char pp[300];
+    const cJSON *state = NULL;
     for (const cJSON *q = k->child; q; q = q->next) {
         const char *qk = q->string ? q->string : "";
         pjoin(pp, sizeof pp, kp, qk);
@@ -444,8 +445,11 @@ static void apply_precision_object(Cfg *c, cJSON *layer, int li, const cJSON *k,
             for (int i = 0; all_types[i]; i++) put_type(c, layer, li, all_types[i], t, act_only);
         } else {
             put_type(c, layer, li, slot, t, act_only);
+            if (!strcmp(slot, "state")) state = q;
         }
     }
+    /* an LSTM's state follows its result (hls4ml), unless given too (rnnc's own key) */
+    if (state) put_type(c, layer, li, "state", want_type_text(c, state, kp), act_only);
 }
 
 static bool want_bool_cfg(const Cfg *c, const cJSON *v, const char *path)

@@ -619,6 +619,10 @@ void precision_write_config(const Model *m, const char *path)
     cJSON_AddItemToObject(in, "Precision", type_str(m->input_type));
     for (int i = 0; i < m->n_layers; i++) {
         const Layer *l = &m->layers[i];
+        if (l->kind == L_DROPOUT) { /* hls4ml casts at a Dropout: to its input's type, no change */
+            cJSON *dp = cJSON_AddObjectToObject(cJSON_AddObjectToObject(names, l->name), "Precision");
+            cJSON_AddItemToObject(dp, "result", type_str(l->ty.result));
+        }
         if (!has_types(l)) continue;
         cJSON *o = cJSON_AddObjectToObject(names, l->name);
         cJSON *p = precision_layer_types(l);
