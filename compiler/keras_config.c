@@ -7,10 +7,15 @@
  *    "LayerType": {"LSTM": {...}},
  *    "LayerName": {"layer1": {"Precision": {"weight": ..., "result": ...} or "ap_fixed<..>",
  *                             "ReuseFactor": 4, "table_size": 1024, "table_t": ...}}}
- * optionally inside "HLSConfig" next to hls4ml's project keys (OutputDir, Part, ...), which
- * are ignored with a note. Key spellings are compared without case and underscores
- * ("ReuseFactor", "reuse_factor"). Unknown keys are errors naming the key. Order: Model,
- * then the command-line switches (they win over Model), then LayerType, then LayerName. */
+ * optionally inside "HLSConfig" next to hls4ml's project keys (KerasH5, OutputDir, Part, ...),
+ * as JSON or as hls4ml's project YAML (yaml.c). Everything hls4ml 1.3's config_from_keras_model
+ * writes is read with hls4ml's meaning (docs/keras.md, "Coming from hls4ml"): "auto" types as
+ * hls4ml infers them, a Dense's split-off activation "<dense>_<act>", a Dropout's cast; what
+ * hls4ml resolves only in its graph is settled at the end (hls_finish). Keys that change
+ * nothing in rnnc are listed once on stderr; unknown keys are errors naming the key. Key
+ * spellings are compared without case and underscores ("ReuseFactor", "reuse_factor").
+ * Order: Model, then the command-line switches (they win over Model), then LayerType, then
+ * LayerName. */
 #include "rnnc.h"
 
 #include <cjson/cJSON.h>
