@@ -185,6 +185,9 @@ static Options parse_args(int argc, char **argv)
         }
     }
     config_project(&o);
+    if (!o.model && o.keras.config)
+        user_error(o.keras.config, "names no model (KerasH5, KerasModel, or KerasJson and KerasWeights): give MODEL "
+                   "on the command line");
     if (!o.model) {
         usage(stderr);
         exit(2);

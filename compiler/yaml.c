@@ -103,10 +103,33 @@ static cJSON *to_json(Ycx *y, yaml_node_t *n, int depth)
     yerr(y, n, "empty YAML node");
 }
 
+/* The deepest nesting of flow collections ([ {) outside quotes and comments: libyaml's scanner
+ * takes time quadratic in it, so a deep file is refused before libyaml sees it. */
+static int flow_depth(const char *t, size_t len)
+{
+    int depth = 0, max = 0;
+    char quote = 0;
+    bool comment = false;
+    for (size_t i = 0; i < len; i++) {
+        char ch = t[i];
+        if (comment) comment = ch != '\n';
+        else if (quote) quote = ch == quote ? 0 : quote; /* '' and \" only re-enter the quote */
+        else if (ch == '"' || ch == '\'') quote = ch;
+        else if (ch == '#' && (i == 0 || isspace((unsigned char)t[i - 1]))) comment = true;
+        else if (ch == '[' || ch == '{') max = ++depth > max ? depth : max;
+        else if ((ch == ']' || ch == '}') && depth > 0) depth--;
+    }
+    return max;
+}
+
 cJSON *yaml_read_file(const char *path)
 {
     size_t len;
     char *text = read_whole_file(path, &len);
+    if (flow_depth(text, len) > YAML_MAX_DEPTH) {
+        free(text);
+        user_error(path, "YAML nested deeper than %d levels", YAML_MAX_DEPTH);
+    }
     yaml_parser_t parser;
     yaml_document_t doc;
     if (!yaml_parser_initialize(&parser)) user_error(path, "cannot start the YAML parser (out of memory)");

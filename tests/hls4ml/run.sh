@@ -137,6 +137,39 @@ for f in "$CFG"/*.project.yml; do
         ok "$(basename "$f") from /" || bad "$(basename "$f") from /" "relative model path"
 done
 
+# keys beside the types: what each does to the model (docs/keras.md, "Coming from hls4ml")
+# key_effect NAME MODEL CONFIG JQ EXPECTED [STDERR-PATTERN]
+key_effect() {
+    local name=$1 model=$2 config=$3 query=$4 want=$5 pattern=${6:-}
+    printf '%s\n' "$config" >"$TMP/key.json"
+    if ! (cd "$CFG" && "$RNNC" import "$model" --config "$TMP/key.json" -o "$TMP/key.model.json") 2>"$TMP/stderr"; then
+        bad "key $name" "rnnc import failed"
+        return 0
+    fi
+    local got
+    got=$(jq -c "$query" "$TMP/key.model.json")
+    if [ "$got" != "$want" ]; then bad "key $name" "got $got, expected $want"
+    elif [ -n "$pattern" ] && ! grep -q -- "$pattern" "$TMP/stderr"; then bad "key $name" "no '$pattern' on stderr"
+    else ok "key $name"; fi
+}
+key_effect skip lstm_gru.h5 '{"LayerName": {"out_softmax": {"Skip": true}}}' '.layers[-1].activation' '"linear"'
+key_effect direction rnn_flat.h5 '{"LayerName": {"rnn1": {"Direction": "backward"}}}' '.layers[0].go_backwards' 'true'
+key_effect rrf lstm_gru.h5 '{"LayerName": {"lstm1": {"ReuseFactor": 2, "RecurrentReuseFactor": 5}}}' \
+    '[.layers[0].reuse_factor, .layers[0].recurrent_reuse_factor]' '[2,5]' 'hls4ml 1.3 would use its ReuseFactor, 2'
+key_effect int_type lstm_gru.h5 '{"LayerName": {"inp": {"Precision": {"result": "int<8>"}}}}' '.input.precision' \
+    '"ap_fixed<8,8>"'
+key_effect ignored lstm_gru.h5 '{"Model": {"Strategy": "Resource"}, "LayerName": {"d1": {"Strategy": "resource",
+    "ParallelizationFactor": 4}, "lstm1": {"Static": false, "Trace": true}, "out_softmax": {"Implementation": "latency"}}}' \
+    '.layers[2].reuse_factor' 'null' 'ignoring hls4ml keys that change nothing in rnnc: Strategy.*ParallelizationFactor.*Static.*Trace.*Implementation'
+key_effect layertype_act lstm_gru.h5 '{"LayerType": {"Activation": {"Precision": {"result": "fixed<9,4>"}}, "Dense": {"ReuseFactor": 3}}}' \
+    '[.layers[2].precision.result, .layers[2].reuse_factor, .layers[3].reuse_factor]' '["ap_fixed<9,4>",3,3]'
+key_effect maximum rnn_flat.h5 '{"Model": {"Precision": {"default": "fixed<10,4>", "maximum": "fixed<18,7>"}},
+    "LayerName": {"d1": {"Precision": {"accum": "auto", "result": "auto"}}}}' '.layers[2].precision | [.accum, .result]' \
+    '["ap_fixed<18,7>","ap_fixed<18,7>"]'
+key_effect dropout bidi.h5 '{"LayerName": {"drop": {"Precision": {"result": "fixed<7,2,RND,SAT>"}}}}' \
+    '.layers[1] | [.type, .activation, .precision.result]' '["activation","linear","ap_fixed<7,2,AP_RND,AP_SAT>"]'
+key_effect dropout_same bidi.h5 '{"LayerName": {"drop": {"Precision": {"result": "fixed<16,6>"}}}}' '.layers[1].type' '"dropout"'
+
 # --write-config writes an hls4ml configuration that gives the same design back: the same
 # outputs on seeded inputs (also with a Dense result split from its activation)
 for base in lstm_gru.edit rnn_flat.edit bidi.edit lstm_gru.type.Vivado; do
@@ -210,6 +243,16 @@ bad_config yaml_key 'HLSConfig.Modle: unknown key' $'HLSConfig:\n  Modle: {}\n' 
 bad_config yaml_missing "KerasH5: cannot open" $'KerasH5: nosuch.h5\nHLSConfig: {}\n' yml
 bad_config clock 'ClockPeriod: expected a clock period' $'ClockPeriod: fast\n' yml
 bad_config weights_missing 'KerasJson: needs KerasWeights' "KerasJson: $CFG/lstm_gru.json" yml
+bad_config backend 'Backend: expected Vivado or Vitis' $'Backend: Quartus\n' yml
+bad_config iotype 'IOType: expected io_parallel or io_stream' '{"IOType": "io_serial"}'
+bad_config bitexact 'Model.BitExact: true is not supported' '{"Model": {"BitExact": true}}'
+bad_config rbias_auto 'gru1.Precision.recurrent_bias: a recurrent bias type other than the bias type' \
+    '{"LayerName": {"gru1": {"Precision": {"bias": "fixed<8,3>", "recurrent_bias": "auto"}}}}'
+bad_config yaml_deep 'YAML nested deeper than 64 levels' "a: $(printf '%0.s[' $(seq 100000))" yml
+printf 'HLSConfig: {}\n' >"$TMP/nomodel.yml"
+"$RNNC" --config "$TMP/nomodel.yml" >/dev/null 2>"$TMP/stderr"
+if [ $? -eq 2 ] && grep -q 'names no model (KerasH5' "$TMP/stderr"; then ok "error no model"
+else bad "error no model" "expected status 2 and 'names no model'"; fi
 # a YAML bomb (nested aliases) is refused, not expanded
 bomb='a: &a [x, x, x, x, x, x, x, x, x, x]'
 prev=a
