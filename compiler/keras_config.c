@@ -888,18 +888,17 @@ static void finish_dropout(Cfg *c, cJSON *l, int i, FxType *in)
 }
 
 /* A GRU's recurrent bias type must be its bias type (rnnc has one type for both rows). */
-static void finish_rbias(const Cfg *c, cJSON *l, int i)
+static void finish_rbias(const Cfg *c, cJSON *l, const char *name)
 {
     cJSON *rb = cJSON_DetachItemFromObjectCaseSensitive(l, "_hls_rbias");
     if (!rb) return;
     FxType r, b = tree_type(c->tree, l, "bias");
-    char err[160], kp[200], nb[80], bt[64];
+    char err[160], kp[200], bt[64];
     if (!strcmp(rb->valuestring, "auto")) r = tree_type(c->tree, NULL, "bias"); /* hls4ml: the default */
     else if (!fx_parse(rb->valuestring, &r, err, sizeof err)) BUG("checked type");
     if (!fx_equal(r, b) && !c->rnnc_auto) {
         fx_format(b, bt, sizeof bt);
-        SNPRINTF(kp, sizeof kp, "%s.Precision.recurrent_bias",
-                 c->refs && c->refs[i].name ? c->refs[i].name : tree_name(l, i, nb, sizeof nb));
+        SNPRINTF(kp, sizeof kp, "%s.Precision.recurrent_bias", name);
         cerr(c, kp, "a recurrent bias type other than the bias type (%s) is not supported: rnnc quantizes "
                     "both GRU bias rows to the bias type", bt);
     }
@@ -951,12 +950,17 @@ static void hls_finish(Cfg *c, cJSON *layers)
     cJSON *splits[HLS_MAX_SPLITS];
     for (cJSON *l = layers ? layers->child : NULL; l; l = l->next, i++) {
         const char *t = ltype(l);
-        if (!strcmp(t, "gru")) finish_rbias(c, l, i);
         char nb[80];
+        if (!strcmp(t, "gru"))
+            finish_rbias(c, l, c->refs && c->refs[i].name ? c->refs[i].name : tree_name(l, i, nb, sizeof nb));
         if (recurrent(l)) note_recurrent_reuse(c, l, tree_name(l, i, nb, sizeof nb));
         for (int d = 0; d < 2 && !strcmp(t, "bidirectional"); d++) {
-            const cJSON *sub = cJSON_GetObjectItemCaseSensitive(l, d ? "backward" : "forward");
-            if (sub) note_recurrent_reuse(c, sub, d ? "backward" : "forward");
+            cJSON *sub = cJSON_GetObjectItemCaseSensitive(l, d ? "backward" : "forward");
+            char dn[100];
+            SNPRINTF(dn, sizeof dn, "%s_%s", tree_name(l, i, nb, sizeof nb), d ? "bwd" : "fwd");
+            if (!sub) continue;
+            if (!strcmp(ltype(sub), "gru")) finish_rbias(c, sub, dn);
+            note_recurrent_reuse(c, sub, dn);
         }
         if (is_dense(l)) {
             cJSON *split = finish_dense(c, l, i, cur, feat);
@@ -1018,15 +1022,15 @@ static char *project_path(const char *config, const cJSON *root, const char *key
     return out;
 }
 
-void keras_config_project(const char *config, ConfigProject *out)
+void keras_config_project(const char *config, bool find_model, ConfigProject *out)
 {
     *out = (ConfigProject){0};
     cJSON *root = read_config_tree(config);
     if (!cJSON_IsObject(root)) user_error(config, "expected an object with Model and LayerName keys, or "
                                           "hls4ml's project keys (KerasH5, HLSConfig, ...)");
-    out->model = project_path(config, root, "KerasH5");
-    if (!out->model) out->model = project_path(config, root, "KerasModel");
-    if (!out->model) {
+    if (find_model) out->model = project_path(config, root, "KerasH5");
+    if (find_model && !out->model) out->model = project_path(config, root, "KerasModel");
+    if (find_model && !out->model) {
         out->model = project_path(config, root, "KerasJson");
         if (out->model) out->weights = project_path(config, root, "KerasWeights");
         if (out->model && !out->weights) user_error(config, "KerasJson: needs KerasWeights (the weights file)");

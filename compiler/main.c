@@ -93,7 +93,7 @@ static void config_project(Options *o)
     if (!o->keras.config) return;
     static ConfigProject pr;
     static char clock[32];
-    keras_config_project(o->keras.config, &pr);
+    keras_config_project(o->keras.config, !o->model, &pr);
     if (!o->model && pr.model) {
         o->model = pr.model;
         if (pr.weights && !o->keras.weights) o->keras.weights = pr.weights;

@@ -170,6 +170,24 @@ key_effect dropout bidi.h5 '{"LayerName": {"drop": {"Precision": {"result": "fix
     '.layers[1] | [.type, .activation, .precision.result]' '["activation","linear","ap_fixed<7,2,AP_RND,AP_SAT>"]'
 key_effect dropout_same bidi.h5 '{"LayerName": {"drop": {"Precision": {"result": "fixed<16,6>"}}}}' '.layers[1].type' '"dropout"'
 
+# a Bidirectional GRU's recurrent bias, per direction (tests/keras's fixture)
+printf '%s\n' '{"LayerName": {"bi_gru": {"Precision": {"forward_recurrent_bias": "auto", "backward_bias": "fixed<8,3>",
+    "backward_recurrent_bias": "fixed<8,3>"}}}}' >"$TMP/bg.json"
+if "$RNNC" import "$ROOT/tests/keras/fixtures/bidi_gru_sum_ave.k3.h5" --config "$TMP/bg.json" -o "$TMP/bg.model.json" \
+        2>"$TMP/stderr" && [ "$(jq -c '.layers[0].backward.precision.bias' "$TMP/bg.model.json")" = '"ap_fixed<8,3>"' ]; then
+    ok "bidirectional GRU recurrent_bias"
+else
+    bad "bidirectional GRU recurrent_bias" "not accepted or bias not set"
+fi
+printf '%s\n' '{"LayerName": {"bi_gru": {"Precision": {"backward_bias": "fixed<8,3>", "backward_recurrent_bias": "auto"}}}}' \
+    >"$TMP/bg.json"
+"$RNNC" import "$ROOT/tests/keras/fixtures/bidi_gru_sum_ave.k3.h5" --config "$TMP/bg.json" -o "$TMP/bg.model.json" 2>"$TMP/stderr"
+if [ $? -eq 2 ] && grep -q 'bi_gru_bwd.Precision.recurrent_bias: a recurrent bias type other' "$TMP/stderr"; then
+    ok "error bidirectional GRU recurrent_bias"
+else
+    bad "error bidirectional GRU recurrent_bias" "expected status 2 naming bi_gru_bwd"
+fi
+
 # --write-config writes an hls4ml configuration that gives the same design back: the same
 # outputs on seeded inputs (also with a Dense result split from its activation)
 for base in lstm_gru.edit rnn_flat.edit bidi.edit lstm_gru.type.Vivado; do
@@ -240,9 +258,21 @@ bad_config no_layer 'LayerName.nosuch: no layer of this name' '{"LayerName": {"n
 bad_config table_size 'LayerName.lstm1.TableSize: expected a power of two' '{"LayerName": {"lstm1": {"TableSize": 1000}}}'
 bad_config yaml_syntax 'invalid YAML: did not find expected' $'HLSConfig:\n  Model: [1, 2\n' yml
 bad_config yaml_key 'HLSConfig.Modle: unknown key' $'HLSConfig:\n  Modle: {}\n' yml
-bad_config yaml_missing "KerasH5: cannot open" $'KerasH5: nosuch.h5\nHLSConfig: {}\n' yml
+printf 'KerasH5: nosuch.h5\nHLSConfig: {}\n' >"$TMP/missing.yml"
+"$RNNC" --config "$TMP/missing.yml" >/dev/null 2>"$TMP/stderr"
+if [ $? -eq 2 ] && grep -q "missing.yml: KerasH5: cannot open '$TMP/nosuch.h5'" "$TMP/stderr"; then ok "error yaml_missing"
+else bad "error yaml_missing" "expected status 2 and KerasH5: cannot open"; fi
+# MODEL on the command line wins: the file's KerasH5 is not even opened
+if (cd "$CFG" && "$RNNC" import lstm_gru.h5 --config "$TMP/missing.yml" -o "$TMP/m.json") 2>"$TMP/stderr"; then
+    ok "MODEL given: the YAML's KerasH5 unused"
+else
+    bad "MODEL given: the YAML's KerasH5 unused" "rnnc failed"
+fi
 bad_config clock 'ClockPeriod: expected a clock period' $'ClockPeriod: fast\n' yml
-bad_config weights_missing 'KerasJson: needs KerasWeights' "KerasJson: $CFG/lstm_gru.json" yml
+printf 'KerasJson: %s\n' "$CFG/lstm_gru.json" >"$TMP/noweights.yml"
+"$RNNC" --config "$TMP/noweights.yml" >/dev/null 2>"$TMP/stderr"
+if [ $? -eq 2 ] && grep -q 'KerasJson: needs KerasWeights' "$TMP/stderr"; then ok "error weights_missing"
+else bad "error weights_missing" "expected status 2 and 'KerasJson: needs KerasWeights'"; fi
 bad_config backend 'Backend: expected Vivado or Vitis' $'Backend: Quartus\n' yml
 bad_config iotype 'IOType: expected io_parallel or io_stream' '{"IOType": "io_serial"}'
 bad_config bitexact 'Model.BitExact: true is not supported' '{"Model": {"BitExact": true}}'
