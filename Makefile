@@ -15,6 +15,8 @@ HDF5_CFLAGS := $(shell pkg-config --cflags hdf5 2>/dev/null || echo -I/usr/inclu
 HDF5_LIBS   := $(shell pkg-config --libs hdf5 2>/dev/null || echo -lhdf5_serial)
 DEFS    += $(HDF5_CFLAGS)
 LIBS    += $(HDF5_LIBS) $(shell pkg-config --libs libzip 2>/dev/null || echo -lzip)
+# hls4ml's project YAML (compiler/yaml.c): libyaml
+LIBS    += $(shell pkg-config --libs yaml-0.1 2>/dev/null || echo -lyaml)
 
 SRCS := $(wildcard $(ROOT)/compiler/*.c)
 OBJS := $(patsubst $(ROOT)/compiler/%.c,$(BUILD)/obj/%.o,$(SRCS))
@@ -25,7 +27,7 @@ LIBS    += -lprotobuf-c
 DEFS    += -I$(BUILD)/onnx
 OBJS    += $(BUILD)/obj/onnx.pb-c.o
 
-.PHONY: all deps test test-unit test-rtl test-errors test-e2e test-keras formal asan hooks fuzz install clean
+.PHONY: all deps test test-unit test-rtl test-errors test-e2e test-keras test-hls4ml formal asan hooks fuzz install clean
 
 all: $(BUILD)/rnnc
 
@@ -62,6 +64,8 @@ test-e2e: all
 	$(ROOT)/tests/e2e/run.sh
 test-keras: all
 	$(ROOT)/tests/keras/run.sh
+test-hls4ml: all
+	$(ROOT)/tests/hls4ml/run.sh
 # Formal proofs of rtl_lib's handshake/control modules and of emitted tops (docs/formal.md).
 formal: all
 	$(ROOT)/tests/formal/run.sh

@@ -48,6 +48,7 @@ static void usage(FILE *f)
             "  torch.onnx.export; docs/pytorch.md), or a Keras architecture JSON with\n"
             "  --weights W.h5                   its weights (save_weights)\n"
             "  --config C.json                  hls4ml-style configuration (Model, LayerName; docs/keras.md)\n"
+            "  --config project.yml             hls4ml's project YAML; MODEL may be omitted when it names one\n"
             "  --precision P, --reuse N         model default type and reuse factor (default ap_fixed<16,6>, 1)\n"
             "  --precision auto[:W]             choose every type the model does not set from the ranges\n"
             "                                   (W: width of weights, biases, results, default 16; docs/numerics.md)\n"
@@ -90,6 +91,24 @@ static int int_arg(const char *opt, const char *v, int lo, int hi)
 }
 
 static void check_flow_options(Options *o);
+
+/* --config with hls4ml's project keys: the model it names when MODEL is not given (KerasH5,
+ * KerasModel, KerasJson + KerasWeights), its ClockPeriod as --target's clock unless --clock. */
+static void config_project(Options *o)
+{
+    if (!o->keras.config) return;
+    static ConfigProject pr;
+    static char clock[32];
+    keras_config_project(o->keras.config, !o->model, &pr);
+    if (!o->model && pr.model) {
+        o->model = pr.model;
+        if (pr.weights && !o->keras.weights) o->keras.weights = pr.weights;
+    }
+    if (pr.clock_ns > 0 && !o->clock && o->flow.target) {
+        snprintf(clock, sizeof clock, "%.6g", 1000.0 / pr.clock_ns);
+        o->clock = clock;
+    }
+}
 
 static Options parse_args(int argc, char **argv)
 {
@@ -177,6 +196,10 @@ static Options parse_args(int argc, char **argv)
             user_error(NULL, "more than one model given: %s and %s", o.model, a);
         }
     }
+    config_project(&o);
+    if (!o.model && o.keras.config)
+        user_error(o.keras.config, "names no model (KerasH5, KerasModel, or KerasJson and KerasWeights): give MODEL "
+                   "on the command line");
     if (!o.model) {
         usage(stderr);
         exit(2);

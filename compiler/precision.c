@@ -609,6 +609,57 @@ void precision_to_tree(const Model *m, cJSON *tree)
     }
 }
 
+/* A Bidirectional's directions as hls4ml's forward_/backward_ keys (one table_t for both). */
+static void config_directions(cJSON *o, cJSON *p, const Layer *l)
+{
+    static const char *const dir[] = {"forward_", "backward_"}, *const rf[] = {"ForwardReuseFactor",
+                                                                              "BackwardReuseFactor"};
+    cJSON_ReplaceItemInObjectCaseSensitive(o, "table_t", type_str(l->dir[0]->ty.table));
+    cJSON_ReplaceItemInObjectCaseSensitive(o, "TableSize", cJSON_CreateNumber(l->dir[0]->table_size));
+    for (int d = 0; d < 2; d++) {
+        cJSON *dp = precision_layer_types(l->dir[d]);
+        cJSON_DeleteItemFromObjectCaseSensitive(dp, "table");
+        for (cJSON *k = dp->child; k; k = k->next) {
+            char key[64];
+            snprintf(key, sizeof key, "%s%s", dir[d], k->string);
+            cJSON_AddItemToObject(p, key, cJSON_CreateString(k->valuestring));
+        }
+        cJSON_Delete(dp);
+        cJSON_AddNumberToObject(o, rf[d], l->dir[d]->reuse);
+    }
+}
+
+/* The LayerName entries of one layer. hls4ml 1.3 reads table types as table_t only, and a
+ * Dense's activation as a layer of its own, "<name>_<activation>", whose result is rnnc's; the
+ * Dense's own result (before the activation) is then "auto": hls4ml's exact type of the sum, a
+ * cast that changes nothing. At a Dropout hls4ml casts: to its input's type, no change. */
+static void config_entry(cJSON *names, const Layer *l)
+{
+    static const char *const act_name[] = {[ACT_RELU] = "relu", [ACT_SIGMOID] = "sigmoid", [ACT_TANH] = "tanh",
+                                           [ACT_HARD_SIGMOID] = "hard_sigmoid", [ACT_SOFTMAX] = "softmax"};
+    if (l->kind == L_DROPOUT) {
+        cJSON *dp = cJSON_AddObjectToObject(cJSON_AddObjectToObject(names, l->name), "Precision");
+        cJSON_AddItemToObject(dp, "result", type_str(l->ty.result));
+    }
+    if (!has_types(l)) return;
+    cJSON *o = cJSON_AddObjectToObject(names, l->name);
+    cJSON *p = precision_layer_types(l);
+    cJSON_AddItemToObject(o, "Precision", p);
+    cJSON *table = cJSON_DetachItemFromObjectCaseSensitive(p, "table"), *t = o;
+    if (l->kind == L_DENSE && l->act != ACT_LINEAR) {
+        char an[RNNC_NAME_MAX + 16];
+        snprintf(an, sizeof an, "%s_%s", l->name, act_name[l->act]);
+        t = cJSON_AddObjectToObject(names, an);
+        cJSON_AddItemToObject(cJSON_AddObjectToObject(t, "Precision"), "result",
+                              cJSON_DetachItemFromObjectCaseSensitive(p, "result"));
+        cJSON_AddStringToObject(p, "result", "auto");
+    }
+    cJSON_AddItemToObject(t, "table_t", table);
+    cJSON_AddNumberToObject(t, "TableSize", l->table_size);
+    if (l->kernel) cJSON_AddNumberToObject(o, "ReuseFactor", l->reuse);
+    if (l->kind == L_BIDIRECTIONAL) config_directions(o, p, l);
+}
+
 void precision_write_config(const Model *m, const char *path)
 {
     cJSON *root = cJSON_CreateObject(), *model = cJSON_AddObjectToObject(root, "Model");
@@ -617,13 +668,7 @@ void precision_write_config(const Model *m, const char *path)
     cJSON *names = cJSON_AddObjectToObject(root, "LayerName");
     cJSON *in = cJSON_AddObjectToObject(names, "input");
     cJSON_AddItemToObject(in, "Precision", type_str(m->input_type));
-    for (int i = 0; i < m->n_layers; i++) {
-        const Layer *l = &m->layers[i];
-        if (!has_types(l)) continue;
-        cJSON *o = cJSON_AddObjectToObject(names, l->name);
-        cJSON_AddItemToObject(o, "Precision", precision_layer_types(l));
-        if (l->kernel) cJSON_AddNumberToObject(o, "ReuseFactor", l->reuse);
-    }
+    for (int i = 0; i < m->n_layers; i++) config_entry(names, &m->layers[i]);
     char *text = cJSON_Print(root);
     char tmp[4200];
     snprintf(tmp, sizeof tmp, "%s.tmp", path);

@@ -635,6 +635,13 @@ typedef struct { const char *name, *cls, *act; } KerasLayerRef;
 void keras_apply_options(struct cJSON *tree, const KerasOptions *opt, const KerasLayerRef *refs,
                          const char *input_name, const char *file);
 char *rnnc_json_print(const struct cJSON *tree);       /* numbers exact (%.17g at most) */
+/* hls4ml's project configuration: ClockPeriod, and with find_model where the model is
+ * (KerasH5, KerasModel, or KerasJson + KerasWeights, relative to the file's folder, checked to
+ * open); NULL/0 when the file does not say. */
+typedef struct { char *model, *weights; double clock_ns; } ConfigProject;
+void keras_config_project(const char *config, bool find_model, ConfigProject *out);
+/* yaml.c: a YAML file as the cJSON tree of the same JSON. */
+struct cJSON *yaml_read_file(const char *path);
 /* A model's name made a safe identifier (fallback when nothing is left); out[RNNC_NAME_MAX]. */
 void safe_name(const char *in, const char *fallback, char *out);
 

@@ -5,6 +5,8 @@
 #   errors  malformed inputs: exit status 2 and a message naming the file and JSON path
 #   asan    the error suite and a few end-to-end models with the sanitized compiler
 #   keras   Keras models (.h5, JSON + weights, .keras) against Keras's predictions; bad files
+#   hls4ml-config  hls4ml 1.3's own configurations and project YAMLs: the types, reuse factors and table
+#           sizes hls4ml resolves are rnnc's; bad configurations
 #   onnx    ONNX models (torch.onnx.export's form) against onnxruntime; --sim; bad files
 #   limits  huge and hostile inputs: refused naming the limit, or compiled, quickly; the Keras
 #           reader's child process (crash, hang, runaway allocation)
@@ -43,10 +45,11 @@ suite rtl "$ROOT/tests/rtl/run.sh"
 suite errors "$ROOT/tests/errors/run.sh"
 suite asan "$ROOT/tests/asan/run.sh"
 suite keras "$ROOT/tests/keras/run.sh"
+suite hls4ml-config "$ROOT/tests/hls4ml/configs.sh"
 suite onnx "$ROOT/tests/onnx/run.sh"
 suite limits "$ROOT/tests/limits/run.sh"
 suite precision "$ROOT/tests/precision/run.sh"
-suite hls4ml "$ROOT/tests/hls4ml/run.sh"
+suite hls4ml "$ROOT/tests/hls4ml/numerics.sh"
 suite e2e "$ROOT/tests/e2e/run.sh"
 suite graph "$ROOT/tests/graph/run.sh"
 suite uart "$ROOT/tests/rtl/run_uart.sh"

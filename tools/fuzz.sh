@@ -38,7 +38,7 @@ if [ ! -x "$HARNESS" ] || [ "$BIN" -nt "$HARNESS" ] || [ "$FZ/harness.c" -nt "$H
     AFL_USE_ASAN=1 AFL_USE_UBSAN=1 afl-clang-fast -std=c11 -O1 -g -Wall -Wextra -Werror -Wno-unused-function \
         -D_GNU_SOURCE $(pkg-config --cflags hdf5 2>/dev/null || echo -I/usr/include/hdf5/serial) \
         -I"$ROOT/build/fuzz/onnx" -DRNNC_DATADIR="\"$ROOT\"" "$FZ/harness.c" "${objs[@]}" -lcjson -lm \
-        $(pkg-config --libs hdf5 2>/dev/null || echo -lhdf5_serial) -lzip -lprotobuf-c -o "$HARNESS" \
+        $(pkg-config --libs hdf5 2>/dev/null || echo -lhdf5_serial) -lzip -lprotobuf-c -lyaml -o "$HARNESS" \
         2> >(grep -v '^afl-' >&2) >/dev/null || exit 1
 fi
 # The harness of each format: in-process (the harness's fixed file, if any) or rnnc's

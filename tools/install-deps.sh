@@ -3,7 +3,7 @@
 # Idempotent: packages already present are left alone. Needs root (or sudo) for apt-get.
 set -euo pipefail
 # yosys brings yosys-smtbmc; z3 is its solver (make formal)
-pkgs=(build-essential libcjson-dev libhdf5-dev libzip-dev zlib1g-dev libprotobuf-c-dev protobuf-c-compiler pkg-config verilator iverilog yosys nextpnr-ice40 fpga-icestorm z3)
+pkgs=(build-essential libcjson-dev libhdf5-dev libzip-dev libyaml-dev jq zlib1g-dev libprotobuf-c-dev protobuf-c-compiler pkg-config verilator iverilog yosys nextpnr-ice40 fpga-icestorm z3)
 missing=()
 for p in "${pkgs[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

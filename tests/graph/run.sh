@@ -13,9 +13,10 @@ mkdir -p "$OUT"
 OBJS=$(ls "$ROOT"/build/obj/*.o | grep -v '/main\.o$')
 HDF5_LIBS=$(pkg-config --libs hdf5 2>/dev/null || echo -lhdf5_serial)
 ZIP_LIBS=$(pkg-config --libs libzip 2>/dev/null || echo -lzip)
+YAML_LIBS=$(pkg-config --libs yaml-0.1 2>/dev/null || echo -lyaml)
 # shellcheck disable=SC2086
 if ! cc -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -O1 -g \
-        -I"$ROOT/compiler" "$ROOT/tests/graph/test_graph.c" $OBJS -lcjson -lm $HDF5_LIBS $ZIP_LIBS -lprotobuf-c \
+        -I"$ROOT/compiler" "$ROOT/tests/graph/test_graph.c" $OBJS -lcjson -lm $HDF5_LIBS $ZIP_LIBS -lprotobuf-c $YAML_LIBS \
         -o "$OUT/test_graph"; then
     echo "graph: 0 passed, 1 failed"
     exit 1

@@ -189,8 +189,8 @@ if [ -f "$TOPTAG" ]; then
     fi
     run "toptag --config --emulate" "$TOPTAG" --config ../hls4ml_config.json --emulate toptag.in.txt && ok "toptag --config --emulate"
     if run "toptag --config (hls4ml project file)" import "$TOPTAG" --config ../hls4ml_project.json; then
-        if grep -q '"reuse_factor": 3' "$TMP/stdout" && grep -q '"precision": "fixed<16,6>"' "$TMP/stdout" &&
-            grep -q 'ignoring hls4ml project keys' "$TMP/stderr"; then
+        if grep -q '"reuse_factor": 3' "$TMP/stdout" && grep -q '"precision": "ap_fixed<16,6>"' "$TMP/stdout" &&
+            grep -q "ignoring hls4ml keys that change nothing in rnnc: .*OutputDir" "$TMP/stderr"; then
             ok "toptag --config (hls4ml project file)"
         else
             bad "toptag --config (hls4ml project file)" "HLSConfig/LayerType not applied"

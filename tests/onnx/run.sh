@@ -95,7 +95,7 @@ for in in "$FIX"/*.in.txt; do
 done
 
 # ---- the import of the bidirectional models, against the trees make_fixtures.py computed ----
-LIBS="-lcjson -lm $(pkg-config --libs hdf5 2>/dev/null || echo -lhdf5_serial) -lzip -lprotobuf-c"
+LIBS="-lcjson -lm $(pkg-config --libs hdf5 2>/dev/null || echo -lhdf5_serial) -lzip -lprotobuf-c $(pkg-config --libs yaml-0.1 2>/dev/null || echo -lyaml)"
 objs=$(ls "$OBJ"/*.o | grep -v '/main\.o$')
 # shellcheck disable=SC2086
 if ! cc -std=c11 -Wall -Wextra -Werror -I"$ROOT/compiler" "$HERE/tree.c" $objs $LIBS $( [ "$(basename "$(dirname "$RNNC")")" = asan ] && echo -fsanitize=address,undefined) -o "$TMP/tree" 2>"$TMP/stderr"; then

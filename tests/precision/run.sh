@@ -62,7 +62,7 @@ check "sum of 100 on CAL: accum and result 9 integer bits (8 + margin)" \
     '[ "$(cfg s9c.json d accum | sed "s/.*,//")" = "9>" ] && [ "$(cfg s9c.json d result)" = "ap_fixed<16,9>" ]'
 check "input of 25 on CAL: ap_fixed<16,7>" '[ "$(cfg s9c.json input Precision)" = "ap_fixed<16,7>" ]'
 check "explicit weight type kept, sigmoid result ap_fixed<16,2>" \
-    '[ "$(cfg s9c.json e weight)" = "ap_fixed<12,4>" ] && [ "$(cfg s9c.json e result)" = "ap_fixed<16,2>" ]'
+    '[ "$(cfg s9c.json e weight)" = "ap_fixed<12,4>" ] && [ "$(cfg s9c.json e_sigmoid result)" = "ap_fixed<16,2>" ]'
 "$RNNC" import "$HERE/sum9.json" --precision auto --calibrate "$HERE/sum9_cal.txt" -o s9i.json
 "$RNNC" s9i.json --write-config s9i_cfg.json >/dev/null
 check "rnnc import writes the chosen types" 'cmp -s <(sed 1,/LayerName/d s9c.json) <(sed 1,/LayerName/d s9i_cfg.json)'
