@@ -12,6 +12,8 @@ exports. Writes into tests/onnx/torch/:
   NAME_dynamo.onnx       the dynamo export (when it succeeds and rnnc reads it: see DYNAMO.txt)
   NAME_*.ort.txt         onnxruntime's outputs of each file (checked here within 1e-5 of PyTorch's)
   VERSIONS.txt           the versions of torch, onnx, onnxruntime, onnxscript used
+and fixtures/bad_external.onnx: gru_hn's dynamo export with its weights in an external file (what
+dynamo=True writes unless external_data=False), without the file.
 tests/onnx/run.sh checks rnnc's --float within 1e-5 of NAME.out.txt for every file, and --sim
 bit-exact and cycle-exact. usage: python3 tests/onnx/export_torch.py   (needs torch, onnx,
 onnxruntime, onnxscript; the CPU wheels suffice)
@@ -174,6 +176,11 @@ def main():
             f.write(n + "\n")
     for n in dyn_notes:
         print(n)
+    from onnx.external_data_helper import convert_model_to_external_data
+    m = onnx.load(os.path.join(OUT, "gru_hn_dynamo.onnx"))
+    convert_model_to_external_data(m, location="bad_external.onnx.data", size_threshold=0)
+    onnx.save(m, os.path.join(HERE, "fixtures", "bad_external.onnx"))
+    os.remove(os.path.join(HERE, "fixtures", "bad_external.onnx.data"))
 
 
 if __name__ == "__main__":
