@@ -12,7 +12,8 @@ exports. Writes into tests/onnx/torch/:
   NAME_dynamo.onnx       the dynamo export (when it succeeds and rnnc reads it: see DYNAMO.txt)
   NAME_*.ort.txt         onnxruntime's outputs of each file (checked here within 1e-5 of PyTorch's)
   VERSIONS.txt           the versions of torch, onnx, onnxruntime, onnxscript used
-and fixtures/bad_external.onnx: gru_hn's dynamo export with its weights in an external file (what
+examples/pytorch_gru.onnx (and its inputs examples/pytorch_gru_in.txt): the Tagger of docs/pytorch.md's
+recipe with two stacked GRUs, exported with the recipe's call. And fixtures/bad_external.onnx: gru_hn's dynamo export with its weights in an external file (what
 dynamo=True writes unless external_data=False), without the file.
 tests/onnx/run.sh checks rnnc's --float within 1e-5 of NAME.out.txt for every file, and --sim
 bit-exact and cycle-exact. usage: python3 tests/onnx/export_torch.py   (needs torch, onnx,
@@ -138,7 +139,35 @@ def export(model, x, path, **kw):
         torch.onnx.export(model, (x,), path, input_names=["input"], output_names=["output"], **kw)
 
 
+class Tagger(nn.Module):
+    """examples/pytorch_gru.onnx: docs/pytorch.md's recipe with two stacked GRUs and a deeper head."""
+
+    def __init__(self):
+        super().__init__()
+        self.gru = nn.GRU(4, 6, num_layers=2, batch_first=True)
+        self.fc1 = nn.Linear(6, 10)
+        self.fc2 = nn.Linear(10, 4)
+
+    def forward(self, x):  # x: [batch, timesteps, features]
+        out, h_n = self.gru(x)
+        return torch.softmax(self.fc2(torch.relu(self.fc1(out[:, -1, :]))), dim=1)
+
+
+def example():
+    torch.manual_seed(16)
+    model = Tagger().eval()
+    ex = os.path.join(HERE, "..", "..", "examples")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        torch.onnx.export(model, (torch.randn(1, 7, 4),), os.path.join(ex, "pytorch_gru.onnx"), opset_version=17,
+                          input_names=["input"], output_names=["output"],
+                          dynamic_axes={"input": {0: "batch"}, "output": {0: "batch"}}, dynamo=False)
+    rng = np.random.default_rng(16)
+    write_rows(os.path.join(ex, "pytorch_gru_in.txt"), rng.uniform(-1, 1, size=(10, 7, 4)))
+
+
 def main():
+    example()
     os.makedirs(OUT, exist_ok=True)
     dyn_notes = []
     for name, model, steps, feat in models():
