@@ -105,6 +105,7 @@ def models():
         ("bigru", BothStates(nn.GRU(3, 4, bidirectional=True, batch_first=True),
                              nn.Sequential(nn.Linear(8, 3), nn.Softmax(dim=1))), 5, 3),
         ("bilstm_seq", Sequence(nn.LSTM(2, 3, bidirectional=True, batch_first=True), nn.Linear(6, 1)), 4, 2),
+        ("rnn2_last", LastStep(nn.RNN(3, 4, num_layers=2, batch_first=True), nn.Linear(4, 1)), 5, 3),
     ]
 
 
