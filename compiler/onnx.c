@@ -228,7 +228,8 @@ static uint64_t le_bytes(const uint8_t *p, int n)
 static void tensor_val(const Ox *o, const OxTensor *t, Val *v, const char *what)
 {
     if (t->has_data_location && t->data_location == 1)
-        oerr(o, "%s '%.80s' keeps its data in an external file; export with the weights inside the .onnx", what,
+        oerr(o, "%s '%.80s' keeps its data in an external file; export with the weights inside the .onnx "
+                "(torch.onnx.export(..., external_data=False))", what,
              t->name ? t->name : "");
     if ((int)t->n_dims > MAXR) oerr(o, "%s '%.80s' has rank %d, at most %d supported", what, t->name ? t->name : "", (int)t->n_dims, MAXR);
     long d[MAXR], n = 1;

@@ -1,6 +1,6 @@
 /* tests/fuzz/harness.c: rnnc's passes in-process under AFL++ persistent mode (tools/fuzz.sh).
  *
- *   RNNC_FUZZ_FORMAT=F harness [FIXED]     F: json emit vectors config onnx arch
+ *   RNNC_FUZZ_FORMAT=F harness [FIXED]     F: json emit vectors config onnx arch h5 keras
  *
  * Each test case comes from AFL's shared memory (__AFL_FUZZ_TESTCASE_BUF) and runs the passes
  * main.c runs for that format, without a new process:
@@ -11,7 +11,23 @@
  *   onnx     an ONNX ModelProto -> onnx_tree, then as json
  *   arch     a Keras architecture JSON with the fixed weights file FIXED -> the Keras reader
  *            (in-process: this file includes keras.c to call its reader without the child)
- * A rejected input ends in user_error, whose on_user_error hook jumps back here. rnnc never frees
+ *   h5       a Keras model described as text (below), written as an HDF5 file -> the Keras reader
+ *   keras    the same as a .keras zip (config.json, metadata.json, model.weights.h5) -> the reader
+ * h5 and keras are structure-aware: the case is the model's JSON (the model_config attribute, or
+ * config.json), then a line "%%", then one line per HDF5 object:
+ *   a PATH NAME V1|V2|...   a variable-length string attribute (one value: a scalar string; no
+ *                           values: an empty float64 array, as Keras 3 writes weight_names = [])
+ *   s PATH NAME V1|V2|...   the same with fixed-length strings
+ *   d PATH D0xD1... SEED    a float32 dataset of that shape (at most 65536 values, rank <= 3),
+ *   e PATH D0xD1... SEED    float64, i: int32; the values follow from SEED in [-1, 1] (SEED nan:
+ *   i PATH D0xD1... SEED    all NaN)
+ *   m TEXT                  metadata.json (keras)
+ * PATH is a slash-separated path from the root ("/" the root); missing groups are created. The
+ * harness builds the file with the HDF5 library in memory (core driver, H5Fget_file_image), and
+ * the .keras zip with libzip, writes it to /dev/shm and runs rnnc's reading code on it in this
+ * process. Byte-level corruption of HDF5 and zip files stays with the fork-server run of rnnc
+ * itself, where the reading child isolates libhdf5 (tests/limits checks that isolation); these
+ * formats fuzz rnnc's own Keras reader on every structure libhdf5 can write. * A rejected input ends in user_error, whose on_user_error hook jumps back here. rnnc never frees
  * (a short-lived compiler), so each process runs 1000 cases (__AFL_LOOP) with leak detection off.
  * Files the formats need as paths go to /dev/shm. Not part of rnnc: built only by tools/fuzz.sh. */
 #include "../../compiler/keras.c"
@@ -121,6 +137,195 @@ static Model *arch_model(const char *path, const char *weights)
     return from_tree(kt.tree, path);
 }
 
+/* ---- h5 and keras: a described Keras model, built as a file ---- */
+
+#define CASE_MAX_LINES 256
+#define CASE_MAX_VALUES 65536
+
+/* the group at the slash path p (created as needed); -1 when HDF5 refuses a name */
+static hid_t case_group(hid_t f, const char *p)
+{
+    hid_t g = H5Gopen2(f, "/", H5P_DEFAULT);
+    char part[256];
+    while (g >= 0 && *p) {
+        while (*p == '/') p++;
+        size_t n = strcspn(p, "/");
+        if (!n) break;
+        if (n >= sizeof part) n = sizeof part - 1;
+        memcpy(part, p, n);
+        part[n] = 0;
+        p += strcspn(p, "/");
+        htri_t has = H5Lexists(g, part, H5P_DEFAULT);
+        hid_t k = has > 0 ? H5Gopen2(g, part, H5P_DEFAULT) : has == 0 ? H5Gcreate2(g, part, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT) : -1;
+        H5Gclose(g);
+        g = k;
+    }
+    return g;
+}
+
+/* split "dir/name" at its last slash: the group's path in dir, the last part returned */
+static const char *case_leaf(char *path)
+{
+    char *s = strrchr(path, '/');
+    if (!s) {
+        memmove(path + 1, path, strlen(path) + 1);
+        path[0] = 0;
+        return path + 1;
+    }
+    *s = 0;
+    return s + 1;
+}
+
+static void case_attr(hid_t f, char *path, char *name, char *vals, bool fixed, bool split)
+{
+    hid_t g = case_group(f, path);
+    if (g < 0) return;
+    if (!vals) { /* an empty float64 array */
+        hsize_t zero = 0;
+        hid_t sp = H5Screate_simple(1, &zero, NULL);
+        hid_t a = H5Acreate2(g, name, H5T_IEEE_F64LE, sp, H5P_DEFAULT, H5P_DEFAULT);
+        if (a >= 0) H5Aclose(a);
+        H5Sclose(sp);
+        H5Gclose(g);
+        return;
+    }
+    const char *v[256];
+    size_t n = 0, longest = 1;
+    for (char *rest = vals; rest && n < 256;) {
+        char *tok = split ? strsep(&rest, "|") : (rest += strlen(rest), vals);
+        v[n++] = tok;
+        if (strlen(tok) > longest) longest = strlen(tok);
+        if (!split) break;
+    }
+    hsize_t dim = n;
+    hid_t sp = n == 1 ? H5Screate(H5S_SCALAR) : H5Screate_simple(1, &dim, NULL);
+    hid_t t = H5Tcopy(H5T_C_S1);
+    H5Tset_cset(t, H5T_CSET_UTF8);
+    char *buf = NULL;
+    if (fixed) {
+        H5Tset_size(t, longest);
+        buf = xcalloc(n * longest + 1, 1);
+        for (size_t i = 0; i < n; i++) memcpy(buf + i * longest, v[i], strlen(v[i]));
+    } else {
+        H5Tset_size(t, H5T_VARIABLE);
+    }
+    hid_t a = H5Acreate2(g, name, t, sp, H5P_DEFAULT, H5P_DEFAULT);
+    if (a >= 0) {
+        H5Awrite(a, t, fixed ? (const void *)buf : (const void *)v);
+        H5Aclose(a);
+    }
+    free(buf);
+    H5Tclose(t);
+    H5Sclose(sp);
+    H5Gclose(g);
+}
+
+static void case_data(hid_t f, char *path, const char *shape, const char *seed, char kind)
+{
+    hsize_t dims[3];
+    int rank = 0;
+    long total = 1;
+    for (const char *p = shape; *p && rank < 3; rank++) {
+        char *end;
+        long d = strtol(p, &end, 10);
+        if (end == p || d < 0 || d > CASE_MAX_VALUES) return;
+        dims[rank] = (hsize_t)d;
+        total *= d;
+        if (total > CASE_MAX_VALUES) return;
+        p = *end == 'x' ? end + 1 : end + strlen(end);
+    }
+    const char *leaf = case_leaf(path);
+    hid_t g = case_group(f, path);
+    if (g < 0) return;
+    double *v = xcalloc((size_t)total + 1, sizeof *v);
+    unsigned long s = strtoul(seed, NULL, 10);
+    for (long k = 0; k < total; k++) {
+        unsigned long h = (s * 2654435761UL + (unsigned long)k * 40503UL) >> 7;
+        v[k] = !strcmp(seed, "nan") ? NAN : (double)((long)(h % 2001) - 1000) / 1000.0;
+        if (kind == 'i') v[k] = (double)((long)(h % 7) - 3);
+    }
+    hid_t sp = rank ? H5Screate_simple(rank, dims, NULL) : H5Screate(H5S_SCALAR);
+    hid_t ft = kind == 'e' ? H5T_IEEE_F64LE : kind == 'i' ? H5T_STD_I32LE : H5T_IEEE_F32LE;
+    hid_t d = H5Dcreate2(g, leaf, ft, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    if (d >= 0) {
+        H5Dwrite(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v);
+        H5Dclose(d);
+    }
+    free(v);
+    H5Sclose(sp);
+    H5Gclose(g);
+}
+
+/* the HDF5 file the lines after "%%" describe, as an image in memory; *meta: the m line */
+static void *case_h5(char *lines, const char *model_config, char **meta, size_t *len)
+{
+    hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
+    H5Pset_fapl_core(fapl, 1 << 16, 0);
+    hid_t f = H5Fcreate("case.h5", H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
+    H5Pclose(fapl);
+    if (f < 0) abort();
+    if (model_config) {
+        char *mc = xstrdup(model_config), root[2] = "/", name[] = "model_config";
+        case_attr(f, root, name, mc, false, false);
+        free(mc);
+    }
+    char *save = NULL;
+    int n = 0;
+    for (char *ln = strtok_r(lines, "\n", &save); ln && n < CASE_MAX_LINES; ln = strtok_r(NULL, "\n", &save), n++) {
+        char kind = ln[0], *rest = ln[0] && ln[1] == ' ' ? ln + 2 : NULL, *sp = NULL;
+        if (!rest) continue;
+        if (kind == 'm') {
+            *meta = xstrdup(rest);
+            continue;
+        }
+        char *path = strtok_r(rest, " ", &sp), *b = strtok_r(NULL, " ", &sp), *c = strtok_r(NULL, "", &sp);
+        if (!path || !b) continue;
+        if (kind == 'a' || kind == 's') case_attr(f, path, b, c, kind == 's', true);
+        else if ((kind == 'd' || kind == 'e' || kind == 'i') && c) case_data(f, path, b, c, kind);
+    }
+    H5Fflush(f, H5F_SCOPE_GLOBAL);
+    ssize_t size = H5Fget_file_image(f, NULL, 0);
+    if (size <= 0) abort();
+    void *img = xcalloc((size_t)size, 1);
+    if (H5Fget_file_image(f, img, (size_t)size) != size) abort();
+    H5Fclose(f);
+    *len = (size_t)size;
+    return img;
+}
+
+static void case_zip_add(zip_t *z, const char *name, const void *data, size_t len)
+{
+    zip_source_t *src = zip_source_buffer(z, data, len, 0);
+    if (!src || zip_file_add(z, name, src, ZIP_FL_OVERWRITE) < 0) abort();
+}
+
+/* the case's model as path: an .h5 file, or a .keras zip of config.json, metadata.json and
+ * model.weights.h5 */
+static void case_model(const char *fmt, const unsigned char *buf, size_t len, const char *path)
+{
+    char *text = xcalloc(len + 1, 1), *meta = NULL;
+    memcpy(text, buf, len);
+    char *sep = strstr(text, "\n%%\n"), *lines = sep ? sep + 4 : text + len;
+    if (sep) *sep = 0;
+    bool keras = !strcmp(fmt, "keras");
+    size_t ilen;
+    void *img = case_h5(lines, keras ? NULL : text, &meta, &ilen);
+    if (!keras) {
+        write_case(path, img, ilen);
+    } else {
+        int err;
+        zip_t *z = zip_open(path, ZIP_CREATE | ZIP_TRUNCATE, &err);
+        if (!z) abort();
+        if (meta) case_zip_add(z, "metadata.json", meta, strlen(meta));
+        case_zip_add(z, "config.json", text, strlen(text));
+        case_zip_add(z, "model.weights.h5", img, ilen);
+        if (zip_close(z) < 0) abort();
+    }
+    free(img);
+    free(meta);
+    free(text);
+}
+
 static void one_case(const char *fmt, const unsigned char *buf, size_t len, const char *file,
                      const char *fixed, Model *fixed_model, FILE *null, const char *out_dir)
 {
@@ -128,6 +333,11 @@ static void one_case(const char *fmt, const unsigned char *buf, size_t len, cons
         char *text = xcalloc(len + 1, 1);
         memcpy(text, buf, len);
         compile(parse_model_text("case.json", text, len), !strcmp(fmt, "emit"), out_dir, null);
+        return;
+    }
+    if (!strcmp(fmt, "h5") || !strcmp(fmt, "keras")) {
+        case_model(fmt, buf, len, file);
+        compile(arch_model(file, NULL), false, NULL, null);
         return;
     }
     write_case(file, buf, len);
@@ -151,8 +361,8 @@ int main(int argc, char **argv)
     const char *fmt = getenv("RNNC_FUZZ_FORMAT");
     const char *fixed = argc > 1 ? argv[1] : NULL;
     if (!fmt || (strcmp(fmt, "json") && strcmp(fmt, "emit") && strcmp(fmt, "vectors") && strcmp(fmt, "config") &&
-                 strcmp(fmt, "onnx") && strcmp(fmt, "arch"))) {
-        fprintf(stderr, "harness: RNNC_FUZZ_FORMAT: json emit vectors config onnx arch\n");
+                 strcmp(fmt, "onnx") && strcmp(fmt, "arch") && strcmp(fmt, "h5") && strcmp(fmt, "keras"))) {
+        fprintf(stderr, "harness: RNNC_FUZZ_FORMAT: json emit vectors config onnx arch h5 keras\n");
         return 2;
     }
     if (!fixed && (!strcmp(fmt, "vectors") || !strcmp(fmt, "config") || !strcmp(fmt, "arch"))) {
@@ -161,6 +371,10 @@ int main(int argc, char **argv)
     }
     bool verbose = getenv("RNNC_FUZZ_VERBOSE") != NULL;
     H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+    /* HDF5 frees blocks over its free lists' default limits (64 KiB a list) to the system: each
+     * file's metadata cache (megabytes) was a fresh mmap, page faults and memset under ASan, most
+     * of an h5 case's time. Unlimited lists reuse them. */
+    H5set_free_list_limits(-1, -1, -1, -1, -1, -1);
     FILE *null = fopen("/dev/null", "w");
     Model *fixed_model = NULL;
     if (!strcmp(fmt, "vectors")) {
@@ -170,7 +384,8 @@ int main(int argc, char **argv)
     }
     char file[96], out_dir[96];
     /* arch: sniff wants a JSON's name or content; onnx: is_onnx_model is not needed here */
-    snprintf(file, sizeof file, "/dev/shm/rnnc-fuzz-%ld.%s", (long)getpid(), !strcmp(fmt, "onnx") ? "onnx" : "json");
+    const char *ext = !strcmp(fmt, "onnx") || !strcmp(fmt, "h5") || !strcmp(fmt, "keras") ? fmt : "json";
+    snprintf(file, sizeof file, "/dev/shm/rnnc-fuzz-%ld.%s", (long)getpid(), ext);
     snprintf(out_dir, sizeof out_dir, "/dev/shm/rnnc-fuzz-%ld-out", (long)getpid());
     __AFL_INIT();
     unsigned char *buf = __AFL_FUZZ_TESTCASE_BUF;
@@ -184,7 +399,7 @@ int main(int argc, char **argv)
             fprintf(stderr, "harness: rejected (user_error)\n");
         }
         on_user_error(NULL);
-        if (!strcmp(fmt, "arch")) close_h5_objects();
+        if (!strcmp(fmt, "arch") || !strcmp(fmt, "h5") || !strcmp(fmt, "keras")) close_h5_objects();
     }
     unlink(file);
     return 0;

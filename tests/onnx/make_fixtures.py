@@ -1,6 +1,9 @@
 #!/usr/bin/env python3
 """make_fixtures.py: the ONNX fixtures of tests/onnx (run once; its outputs are committed).
 
+(Fixtures exported by PyTorch itself, once it could be installed, are made by export_torch.py
+into tests/onnx/torch/; the ones here keep the hand-built forms and the malformed files.)
+
 PyTorch could not be installed on the machine that made them (download.pytorch.org unreachable;
 PyPI's torch pulls gigabytes of CUDA), so the graphs are built with the `onnx` package's helper
 API in the form torch.onnx.export (the TorchScript exporter, dynamo=False) writes for

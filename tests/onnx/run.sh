@@ -51,7 +51,7 @@ crashed() { grep -qE 'internal error|AddressSanitizer|runtime error:|Segmentatio
 run() { # NAME ARGS...: rnnc (in fixtures/) must succeed; stdout in $TMP/stdout
     local name=$1
     shift
-    (cd "$FIX" && "$RNNC" "$@") >"$TMP/stdout" 2>"$TMP/stderr"
+    (cd "${RUNDIR:-$FIX}" && "$RNNC" "$@") >"$TMP/stdout" 2>"$TMP/stderr"
     local rc=$?
     if [ $rc -ne 0 ] || crashed; then
         bad "$name" "exit status $rc"
@@ -126,6 +126,56 @@ for name in lstm_last gru_stack rnn_unrolled; do
     [ $good = 1 ] || continue
     run "$name emulate" "$name.onnx" --emulate "$name.in.txt" || continue
     if cmp -s "$TMP/sim.out" "$TMP/stdout"; then ok "$name sim (bit-exact, cycle-exact)"; else bad "$name sim" "outputs differ from --emulate"; fi
+done
+
+# ---- exported by PyTorch itself (torch/, made by export_torch.py): every opset and dynamo ----
+# --float within 1e-5 of PyTorch's outputs for every file; the TorchScript exports at opsets 14 to
+# 20 import to the same model.json; --sim bit-exact and cycle-exact for opset 17's and dynamo's.
+TD=$HERE/torch
+simcheck() { # NAME DIR: sim.json passes with the predicted latency and II, outputs = --emulate's
+    local name=$1 dir=$2 k v p
+    grep -qE '"pass":[[:space:]]*true' "$dir/sim.json" || { bad "$name sim" "sim.json does not say pass"; return 1; }
+    for k in latency_cycles ii_cycles; do
+        v=$(sed -n "s/^[[:space:]]*\"$k\":[[:space:]]*\([0-9]*\).*/\1/p" "$dir/sim.json")
+        p=$(sed -n "s/^[[:space:]]*\"predicted_$k\":[[:space:]]*\([0-9]*\).*/\1/p" "$dir/sim.json")
+        [ -n "$v" ] && [ "$v" = "$p" ] || { bad "$name sim" "$k ${v:-missing} != predicted ${p:-missing}"; return 1; }
+    done
+    return 0
+}
+for in in "$TD"/*.in.txt; do
+    base=$(basename "$in" .in.txt)
+    for f in "$TD/$base"_o*.onnx "$TD/${base}_dynamo.onnx"; do
+        [ -f "$f" ] || continue
+        name=$(basename "$f" .onnx)
+        RUNDIR=$TD run "$name float" "$name.onnx" --emulate "$base.in.txt" --float || continue
+        d=$(maxdiff "$TMP/stdout" "$TD/$base.out.txt")
+        if [ "$d" = shape ]; then
+            bad "$name float" "output shape differs from PyTorch's"
+        elif awk -v d="$d" -v t="$TOL" 'BEGIN { exit !(d <= t) }'; then
+            ok "$name float (|float - torch| <= $d)"
+        else
+            bad "$name float" "|float - torch| = $d > $TOL"
+        fi
+    done
+    RUNDIR=$TD run "${base}_o17 import" import "${base}_o17.onnx" -o "$TMP/ref.json" || continue
+    for f in "$TD/$base"_o*.onnx; do
+        name=$(basename "$f" .onnx)
+        [ "$name" = "${base}_o17" ] && continue
+        RUNDIR=$TD run "$name import" import "$name.onnx" -o "$TMP/m.json" || continue
+        # the model is named after its file
+        sed "1,3s/\"${base}_o[0-9]*\"/\"$base\"/" "$TMP/ref.json" >"$TMP/ref.n.json"
+        sed "1,3s/\"${base}_o[0-9]*\"/\"$base\"/" "$TMP/m.json" >"$TMP/m.n.json"
+        if cmp -s "$TMP/ref.n.json" "$TMP/m.n.json"; then ok "$name import = opset 17's"; else bad "$name import" "differs from ${base}_o17's"; fi
+    done
+    for name in "${base}_o17" "${base}_dynamo"; do
+        [ -f "$TD/$name.onnx" ] || continue
+        dir=$TMP/sim_$name
+        RUNDIR=$TD run "$name sim" "$name.onnx" --sim "$base.in.txt" -o "$dir" --simulator icarus || continue
+        cp "$TMP/stdout" "$TMP/sim.out"
+        simcheck "$name" "$dir" || continue
+        RUNDIR=$TD run "$name emulate" "$name.onnx" --emulate "$base.in.txt" || continue
+        if cmp -s "$TMP/sim.out" "$TMP/stdout"; then ok "$name sim (bit-exact, cycle-exact)"; else bad "$name sim" "outputs differ from --emulate"; fi
+    done
 done
 
 # ---- recognised by content ----
