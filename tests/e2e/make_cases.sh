@@ -126,4 +126,9 @@ gen bidi_mixed_mul_seq "T=3 F=2; bidirectional mm=mul rs=1 po=ap_fixed<12,4,AP_R
 gen bidi_mixed_ave   "T=4 F=3 P=ap_fixed<12,4,AP_RND,AP_SAT>; bidirectional mm=ave; simple_rnn u=2 rf=3; lstm u=2"
 gen bidi_one_step    "T=1 F=2; bidirectional mm=concat rs=1; gru u=2; lstm u=1"
 gen bidi_stacked     "T=3 F=2; bidirectional mm=concat rs=1; gru u=2; gru u=2; bidirectional mm=sum name=bi2; lstm u=2 rf=2; simple_rnn u=2"
+# --- banked cells on several multipliers (issue 11): the captures of 2, 3 and 4 multipliers go
+#     to the gate banks, each written by one multiplier at a time (plan_banks_ok) ---
+gen bank_multi_lstm  "T=4 F=8; lstm u=4 rf=72 rs=1; lstm u=4 rf=64; dense u=2 rf=max"
+gen bank_multi_lstm4 "T=3 F=14; lstm u=2 rf=32 rs=1; dense u=2 act=sigmoid"
+gen bank_multi_gru   "T=3 F=14; gru u=2 ra=1 rf=32 rs=1; gru u=2 ra=1 rf=16"
 echo "wrote $((seed - 100)) cases to $OUT"
