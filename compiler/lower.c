@@ -283,8 +283,9 @@ static void lower_cell(Netlist *n, const Layer *l, FxType in_t, FxType *cur_t)
 
     /* Elementwise lanes: with reuse factor RF each of E cells serves S = ceil(u/E) units in
      * turn, E = ceil(16u/RF) (so the elementwise phase stays near 1/16 of the product phase);
-     * RF = 1 gives one cell per unit. */
-    long want = ((long)u * 16 + l->reuse - 1) / l->reuse;
+     * RF = 1 gives one cell per unit. On slow small parts (table_reg: iCE40) a lane costs 3 of
+     * 8 SB_MAC16 and its tables several block RAMs: E = ceil(4u/RF) (at most 1/4). */
+    long want = ((long)u * (n->table_reg ? 4 : 16) + l->reuse - 1) / l->reuse;
     e->lanes = (int)(want < 1 ? 1 : want > u ? u : want);
     e->slots = (u + e->lanes - 1) / e->lanes;
     /* with several slots the lane inputs pass a multiplexer: registered, one cycle */
