@@ -231,7 +231,7 @@ typedef struct {
     const char *op_mem;     /* rf > 1: operands are read from this memory (already of the
                              * operand type) instead of the op expressions */
     bool serial;            /* the caller consumes direct-form captures one by one */
-    int banks, bank_n;      /* direct form on one multiplier: the captures go to `banks`
+    int banks, bank_n;      /* direct form (plan_banks_ok): the captures go to `banks`
                              * memories of bank_n words (output j to bank j / bank_n, address
                              * j % bank_n), read by the caller */
 } MvmIn;
@@ -599,14 +599,61 @@ static void mvm_captures(Out *o, const MvmPlan *pl, const char *p, int m, MvmSig
     w(o, "        end\n    end\n");
 }
 
-/* Banked: the captures of the one multiplier go to memories rather than registers: on FPGAs
- * with block RAM the vectors leave the flip-flops, and the read port replaces the lane
- * multiplexer. */
+/* Banked on several multipliers: each multiplier's capture index names the bank and address
+ * of the output it captures (a small constant table); at most one multiplier writes a bank in
+ * a cycle (plan_banks_ok), so each bank has one write port, its address and data chosen by
+ * which multiplier writes it. */
+static void mvm_banks_multi(Out *o, const MvmPlan *pl, const MvmIn *in, MvmSigs *sg, int bw, int aw)
+{
+    const char *p = in->pfx;
+    int nbk = in->banks, bn = in->bank_n, M = pl->n_mult;
+    w(o, "    // captures of %d multipliers into %d banks of %d words: output j to bank j / %d, address j %% %d\n",
+      M, nbk, bn, bn, bn);
+    for (int m = 0; m < M; m++) {
+        const MultPlan *mp = &pl->mult[m];
+        w(o, "    reg [%d:0] %s_wb_%d;\n    reg [%d:0] %s_wa_%d;\n", bw - 1, p, m, aw - 1, p, m);
+        w(o, "    always @* begin\n        case (%s)\n", sg->cap_idx[m].s);
+        for (int i = 0; i < mp->n_caps; i++)
+            w(o, "            %d'd%d: begin %s_wb_%d = %d'd%d; %s_wa_%d = %d'd%d; end\n", mp->cap_w, i, p, m, bw,
+              mp->cap_out[i] / bn, p, m, aw, mp->cap_out[i] % bn);
+        w(o, "            default: begin %s_wb_%d = %d'd0; %s_wa_%d = %d'd0; end\n        endcase\n    end\n", p, m, bw, p,
+          m, aw);
+    }
+    for (int b = 0; b < nbk; b++) {
+        sg->bank[b] = sig("%s_bank_%d", p, b);
+        w(o, "    (* no_rw_check *) reg [%d:0] %s [0:%d];\n", pl->v->accum.w - 1, sg->bank[b].s, bn - 1);
+        char we[64];
+        snprintf(we, sizeof we, "%s_we_%d", p, b);
+        w(o, "    reg [%d:0] %s_wa_b%d;\n    reg [%d:0] %s_wd_b%d;\n", aw - 1, p, b, pl->v->accum.w - 1, p, b);
+        w(o, "    always @* begin\n        %s_wa_b%d = %d'd0;\n        %s_wd_b%d = %d'd0;\n", p, b, aw, p, b,
+          pl->v->accum.w);
+        bool *wr = xcalloc((size_t)M, sizeof *wr); /* multiplier m captures an output of bank b */
+        for (int m = 0; m < M; m++)
+            for (int i = 0; i < pl->mult[m].n_caps; i++) wr[m] |= pl->mult[m].cap_out[i] / bn == b;
+        for (int m = M - 1; m >= 0; m--)
+            if (wr[m])
+                w(o, "        if (%s && %s_wb_%d == %d'd%d) begin %s_wa_b%d = %s_wa_%d; %s_wd_b%d = %s; end\n",
+                  sg->cap_valid[m].s, p, m, bw, b, p, b, p, m, p, b, sg->cap[m].s);
+        w(o, "    end\n    wire %s = 1'b0", we);
+        for (int m = 0; m < M; m++)
+            if (wr[m]) w(o, " || (%s && %s_wb_%d == %d'd%d)", sg->cap_valid[m].s, p, m, bw, b);
+        free(wr);
+        w(o, ";\n    always @(posedge clk) if (%s) %s[%s_wa_b%d] <= %s_wd_b%d;\n", we, sg->bank[b].s, p, b, p, b);
+    }
+}
+
+/* Banked: the captures go to memories rather than registers: on FPGAs with block RAM the
+ * vectors leave the flip-flops, and the read port replaces the lane multiplexer. */
 static void mvm_banks(Out *o, const MvmPlan *pl, const MvmIn *in, MvmSigs *sg)
 {
     const char *p = in->pfx;
     int nbk = in->banks, bn = in->bank_n;
     if (nbk > (int)(sizeof sg->bank / sizeof sg->bank[0])) BUG("%d banks", nbk);
+    int bw0 = clog2i(nbk) < 1 ? 1 : clog2i(nbk), aw0 = clog2i(bn) < 1 ? 1 : clog2i(bn);
+    if (pl->n_mult > 1) {
+        mvm_banks_multi(o, pl, in, sg, bw0, aw0);
+        return;
+    }
     int bw = clog2i(nbk) < 1 ? 1 : clog2i(nbk), aw = clog2i(bn) < 1 ? 1 : clog2i(bn);
     w(o, "    // captures into %d banks of %d words: output j to bank j / %d, address j %% %d\n", nbk, bn, bn, bn);
     w(o, "    reg [%d:0] %s_wb;\n    reg [%d:0] %s_wa;\n", bw - 1, p, aw - 1, p);

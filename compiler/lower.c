@@ -271,9 +271,9 @@ static void cell_timing(Netlist *n, Engine *e, const Layer *l)
 /* ---- split or fused: the form of a recurrent cell (docs/architecture.md) ---- */
 
 /* Elementwise lanes at reuse factor rf: E = ceil(16u/rf) cells, at most one per unit. */
-static int cell_lanes(int u, int rf)
+static int cell_lanes(int u, int rf, int table_reg)
 {
-    long want = ((long)u * 16 + rf - 1) / rf;
+    long want = ((long)u * (table_reg ? 4 : 16) + rf - 1) / rf;
     return (int)(want < 1 ? 1 : want > u ? u : want);
 }
 
@@ -303,7 +303,7 @@ static int est_cell_step(const Netlist *n, const Layer *l, bool split, long rf, 
 {
     int u = l->units, in = split ? 0 : l->in_feat, al = n->act_lat, T = n->table_reg;
     bool dir, gru0 = l->kind == L_GRU && !l->reset_after;
-    int lanes = cell_lanes(u, (int)rf), S = (u + lanes - 1) / lanes, lreg = S > 1;
+    int lanes = cell_lanes(u, (int)rf, n->table_reg), S = (u + lanes - 1) / lanes, lreg = S > 1;
     long outs = (long)(gru0 ? 2 : l->gates) * u, prods = outs * (in + u) + (gru0 ? (long)in * u : 0);
     int tm = est_mvm_latency(n, outs, in + u, rf, split, &dir), cl;
     *mults = (prods + rf - 1) / rf + (l->kind == L_SIMPLE_RNN ? 0 : 3L * lanes);
@@ -370,8 +370,10 @@ static void lower_cell(Netlist *n, const Layer *l, FxType in_t, FxType *cur_t)
 
     /* Elementwise lanes: with reuse factor RF (h*U's in the split form) each of E cells
      * serves S = ceil(u/E) units in turn, E = ceil(16u/RF) (so the elementwise phase stays
-     * near 1/16 of the product phase); RF = 1 gives one cell per unit. */
-    e->lanes = cell_lanes(u, rh);
+     * near 1/16 of the product phase); RF = 1 gives one cell per unit. On slow small parts
+     * (table_reg: iCE40) a lane costs 3 of 8 SB_MAC16 and its tables several block RAMs:
+     * E = ceil(4u/RF) (at most 1/4). */
+    e->lanes = cell_lanes(u, rh, n->table_reg);
     e->slots = (u + e->lanes - 1) / e->lanes;
     /* with several slots the lane inputs pass a multiplexer: registered, one cycle */
     e->lane_reg = e->slots > 1 ? 1 : 0;

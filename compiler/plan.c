@@ -259,7 +259,7 @@ MvmPlan *plan_mvm(const Mvm *v, const MvmPlanOpts *opt)
     p->direct = v->rf > 1;
     for (int j = 0; j < v->n_out; j++)
         if (p->out[j].n_parts != 1 || v->outs[j].extra >= 0) p->direct = false;
-    if (opt->banks && (!p->direct || p->n_mult != 1 || v->n_out != opt->banks * opt->bank_n))
+    if (opt->banks && (!p->direct || !plan_banks_ok(v, opt->bank_n) || v->n_out != opt->banks * opt->bank_n))
         BUG("banked captures of a %d-output product", v->n_out);
     plan_trees(p);
     /* with the extra stage and more than 4 operands the operand multiplexer is split across it */
@@ -299,7 +299,29 @@ void plan_rom_bits(const MvmPlan *p, int s, int m, unsigned char *bits)
     memcpy(bits, word + (p->form == MVM_ROM ? 0 : p->lay.w_lo), (size_t)p->rom_w);
 }
 
-/* Banked form of a cell (one multiplier, one lane, direct captures): the gate sums and the
+/* Captures into banks of bank_n words (output j to bank j / bank_n), one write port each: in
+ * the direct form every output is captured two cycles after the slot of its last product, so
+ * no two outputs of one bank may end in the same slot (on different multipliers). One
+ * multiplier always qualifies; several do when each holds at least bank_n outputs (a gate's
+ * units, so the outputs ending together are a gate apart), or as it happens. */
+bool plan_banks_ok(const Mvm *v, int bank_n)
+{
+    if (!v->direct || bank_n < 1 || v->n_out % bank_n) return false;
+    int nb = v->n_out / bank_n;
+    char *seen = xcalloc((size_t)v->rf * (size_t)nb, 1); /* [slot][bank]: a capture there */
+    long q = 0;
+    bool ok = true;
+    for (int j = 0; j < v->n_out && ok; j++) {
+        q += v->outs[j].n_terms;
+        char *c = &seen[(size_t)((q - 1) % v->rf) * (size_t)nb + (size_t)(j / bank_n)];
+        ok = !*c;
+        *c = 1;
+    }
+    free(seen);
+    return ok;
+}
+
+/* Banked form of a cell (one lane, direct captures, plan_banks_ok): the gate sums and the
  * LSTM's c live in memories (block RAM on FPGAs) instead of per-unit registers; the lane reads
  * them at its slot with the same one-cycle latency as the lane multiplexer. */
 bool plan_cell_banked(const Engine *e)
@@ -307,5 +329,5 @@ bool plan_cell_banked(const Engine *e)
     const Layer *l = e->layer;
     const Mvm *v = &e->mvm;
     bool lstm = l->kind == L_LSTM, gru_ra = l->kind == L_GRU && l->reset_after;
-    return !e->split && v->direct && v->n_mult == 1 && e->lanes == 1 && e->slots > 1 && (lstm || gru_ra);
+    return !e->split && v->direct && plan_banks_ok(v, l->units) && e->lanes == 1 && e->slots > 1 && (lstm || gru_ra);
 }

@@ -474,6 +474,7 @@ typedef struct {
 } Engine;
 
 bool plan_cell_banked(const Engine *e);  /* plan.c: a cell's gate sums and c in memories */
+bool plan_banks_ok(const Mvm *v, int bank_n); /* plan.c: captures into banks, one write each a cycle */
 
 typedef struct Netlist {
     const Model *model;

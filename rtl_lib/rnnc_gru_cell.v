@@ -11,6 +11,9 @@
 //   t+A+1:           pre_hh = cast_A(xw_h + cast_A(rhu))   (registered); zh, omz delayed
 //   t+A+2 .. t+2A+1: hh = act(pre_hh)                      (rnnc_activation); zh, omz delayed
 //   t+2A+2:          p = omz * hh                          (exact, registered); zh delayed
+//                    (with TABLE_REG, for parts whose multipliers are 16x16 such as iCE40's
+//                    SB_MAC16, as hh * 2^R_F - z * hh: the same value from one R x R product
+//                    instead of an (R+2) x R one, which takes two; z instead of omz delayed)
 //   t+2A+3(+2):      h_new = cast_R(zh + p) combinational  -> h_new valid in cycle t+2A+3+2*TABLE_REG
 //                    (with TABLE_REG, p and zh are registered once more before the sum, and
 //                    the sum before the cast: rnnc_gru_blend)
@@ -125,32 +128,39 @@ module rnnc_gru_cell #(
 
     // R-typed values as signed operands.
     wire [FR_W-1:0] ez, er, eh, ehh;
-    wire [OMZ_W-1:0] z_omz;                     // z extended to OMZ_W bits
     generate
         if (R_SIGNED != 0) begin : g_rs
             assign ez = gz;
             assign er = gr;
             assign eh = h1;
             assign ehh = ghh;
-            assign z_omz = {{(OMZ_W - R_W){gz[R_W-1]}}, gz};
         end else begin : g_ru
             assign ez = {1'b0, gz};
             assign er = {1'b0, gr};
             assign eh = {1'b0, h1};
             assign ehh = {1'b0, ghh};
-            assign z_omz = {{(OMZ_W - R_W){1'b0}}, gz};
         end
     endgenerate
 
     // ---- t+A: zh = z * h_prev, omz = 1 - z, rhu = r * hu_h (exact, registered) ----
-    // (the register names count the cycles for TABLE_REG = 0)
-    localparam [OMZ_W-1:0] ONE = {{(OMZ_W - 1){1'b0}}, 1'b1} << R_F;
+    // (the register names count the cycles for TABLE_REG = 0; with TABLE_REG the omz registers
+    // hold z, Q_W = FR_W bits, for the split product below)
+    localparam integer Q_W = TABLE_REG != 0 ? FR_W : OMZ_W;
+    wire [Q_W-1:0] q1;                          // omz (or z), cycle t+A
+    generate
+        if (TABLE_REG != 0) begin : g_q_z
+            assign q1 = ez;
+        end else begin : g_q_omz
+            localparam [OMZ_W-1:0] ONE = {{(OMZ_W - 1){1'b0}}, 1'b1} << R_F;
+            assign q1 = ONE - {{(OMZ_W - FR_W){ez[FR_W-1]}}, ez};
+        end
+    endgenerate
     reg [ZH_W-1:0] zh2, zh3, zh4, zh5;          // z * h_prev, cycles t+A+1 .. t+A+4
-    reg [OMZ_W-1:0] omz2, omz3, omz4;           // 1 - z, cycles t+A+1 .. t+A+3
+    reg [Q_W-1:0] omz2, omz3, omz4;             // 1 - z (or z), cycles t+A+1 .. t+A+3
     reg [RHU_W-1:0] rhu2;                       // r * hu_h, cycle t+A+1
     always @(posedge clk) begin
         zh2 <= $signed(ez) * $signed(eh);
-        omz2 <= ONE - z_omz;
+        omz2 <= q1;
         rhu2 <= $signed(er) * $signed(hu1);
         zh3 <= zh2;
         zh4 <= zh3;
@@ -159,11 +169,11 @@ module rnnc_gru_cell #(
         omz4 <= omz3;
     end
     wire [ZH_W-1:0] zh_h;                       // z * h_prev, cycle t+2A+3 (at h_new)
-    wire [OMZ_W-1:0] omz_p;                     // 1 - z, cycle t+2A+2 (at p)
+    wire [Q_W-1:0] omz_p;                       // 1 - z (or z), cycle t+2A+2 (at p)
     generate
         if (TABLE_REG != 0) begin : g_treg_mid
             reg [ZH_W-1:0] zh6;
-            reg [OMZ_W-1:0] omz5;
+            reg [Q_W-1:0] omz5;
             always @(posedge clk) begin
                 zh6 <= zh5;
                 omz5 <= omz4;
@@ -200,8 +210,24 @@ module rnnc_gru_cell #(
     ) u_act_hh (.clk(clk), .en(1'b1), .in_data(pre_hh3), .out_data(ghh));
 
     // ---- t+2A+2: p = omz * hh (exact, registered) ----
-    reg [P_W-1:0] p5;                           // (1 - z) * hh, cycle t+2A+3
-    always @(posedge clk) p5 <= $signed(omz_p) * $signed(ehh);
+    wire [P_W-1:0] p5;                          // (1 - z) * hh, cycle t+2A+3
+    generate
+        if (TABLE_REG != 0) begin : g_p_split
+            // hh * 2^R_F - z * hh from registered z * hh and hh (exact in P_W bits)
+            reg [2*FR_W-1:0] zhh5;
+            reg [FR_W-1:0] hh5;
+            always @(posedge clk) begin
+                zhh5 <= $signed(omz_p) * $signed(ehh);
+                hh5 <= ehh;
+            end
+            wire [P_W-1:0] hh_x = {{(P_W - FR_W){hh5[FR_W-1]}}, hh5};
+            assign p5 = (hh_x << R_F) - {{(P_W - 2 * FR_W){zhh5[2*FR_W-1]}}, zhh5};
+        end else begin : g_p_mul
+            reg [P_W-1:0] p_r;
+            always @(posedge clk) p_r <= $signed(omz_p) * $signed(ehh);
+            assign p5 = p_r;
+        end
+    endgenerate
 
     // ---- h_new = cast_R(zh + p) (rnnc_gru_blend; with TABLE_REG both registered, then the sum) ----
     rnnc_gru_blend #(

@@ -95,32 +95,44 @@ module rnnc_gru_update #(
 
     // R-typed values as signed operands.
     wire [FR_W-1:0] ez, eh, ehh;
-    wire [OMZ_W-1:0] z_omz;                     // z extended to OMZ_W bits
     generate
         if (R_SIGNED != 0) begin : g_rs
             assign ez = gz;
             assign eh = h1;
             assign ehh = ghh;
-            assign z_omz = {{(OMZ_W - R_W){gz[R_W-1]}}, gz};
         end else begin : g_ru
             assign ez = {1'b0, gz};
             assign eh = {1'b0, h1};
             assign ehh = {1'b0, ghh};
-            assign z_omz = {{(OMZ_W - R_W){1'b0}}, gz};
         end
     endgenerate
 
     // ---- t+A: zh = z * h_prev, p = (1 - z) * hh (exact, registered) ----
-    localparam [OMZ_W-1:0] ONE = {{(OMZ_W - 1){1'b0}}, 1'b1} << R_F;
-    wire [OMZ_W-1:0] omz = ONE - z_omz;
     // keep: stops yosys 0.23 synth_ice40 -dsp from packing zh2 both as a product's output
     // register and as the addend register of the other SB_MAC16 (see rnnc_lstm_cell).
     (* keep *) reg [ZH_W-1:0] zh2;              // z * h_prev, cycle t+A+1
-    reg [P_W-1:0] p2;                           // (1 - z) * hh, cycle t+A+1
-    always @(posedge clk) begin
-        zh2 <= $signed(ez) * $signed(eh);
-        p2 <= $signed(omz) * $signed(ehh);
-    end
+    always @(posedge clk) zh2 <= $signed(ez) * $signed(eh);
+    wire [P_W-1:0] p2;                          // (1 - z) * hh, cycle t+A+1
+    generate
+        if (TABLE_REG != 0) begin : g_p_split
+            // parts with 16x16 multipliers (iCE40): hh * 2^R_F - z * hh, the same value from
+            // one R x R product (registered, with hh) instead of an (R+2) x R one
+            (* keep *) reg [2*FR_W-1:0] zhh2;
+            reg [FR_W-1:0] hh2;
+            always @(posedge clk) begin
+                zhh2 <= $signed(ez) * $signed(ehh);
+                hh2 <= ehh;
+            end
+            wire [P_W-1:0] hh_x = {{(P_W - FR_W){hh2[FR_W-1]}}, hh2};
+            assign p2 = (hh_x << R_F) - {{(P_W - 2 * FR_W){zhh2[2*FR_W-1]}}, zhh2};
+        end else begin : g_p_mul
+            localparam [OMZ_W-1:0] ONE = {{(OMZ_W - 1){1'b0}}, 1'b1} << R_F;
+            wire [OMZ_W-1:0] omz = ONE - {{(OMZ_W - FR_W){ez[FR_W-1]}}, ez};
+            reg [P_W-1:0] p_r;
+            always @(posedge clk) p_r <= $signed(omz) * $signed(ehh);
+            assign p2 = p_r;
+        end
+    endgenerate
 
     // ---- h_new = cast_R(zh + p) (rnnc_gru_blend; with TABLE_REG both registered, then the sum) ----
     rnnc_gru_blend #(

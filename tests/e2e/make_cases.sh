@@ -138,4 +138,9 @@ gen modes_dense_wrapn "T=2 F=4 IN=sym; dense u=4 act=relu pa=fixed<6,-1,RND_INF,
 gen split_rrf        "T=4 F=3; lstm u=3 rf=3 rrf=5 rs=1; gru u=3 ra=0 rf=2 rrf=4 rs=1; gru u=2 ra=1 rf=7 rrf=3 rs=1; simple_rnn u=3 rf=1 rrf=2; dense u=2"
 # (a one-multiplier dense before it: the memory link goes into the proj engine)
 gen split_link       "T=3 F=2; dense u=4 rf=max act=relu; lstm u=2 rf=2 rrf=3; dense u=1"
+# --- banked cells on several multipliers (issue 11): the captures of 2, 3 and 4 multipliers go
+#     to the gate banks, each written by one multiplier at a time (plan_banks_ok) ---
+gen bank_multi_lstm  "T=4 F=8; lstm u=4 rf=72 rs=1; lstm u=4 rf=64; dense u=2 rf=max"
+gen bank_multi_lstm4 "T=3 F=14; lstm u=2 rf=32 rs=1; dense u=2 act=sigmoid"
+gen bank_multi_gru   "T=3 F=14; gru u=2 ra=1 rf=32 rs=1; gru u=2 ra=1 rf=16"
 echo "wrote $((seed - 100)) cases to $OUT"

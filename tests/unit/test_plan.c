@@ -8,7 +8,9 @@
  *     words of random layouts;
  *   - in the counted forms (regular, runs), have counters that reproduce every word's fields;
  *   - have the direct form, adder-tree depth, latency and last operand read that lower.c
- *     predicted (Mvm.direct/depth/latency, Engine.ack_off).
+ *     predicted (Mvm.direct/depth/latency, Engine.ack_off);
+ *   - when a cell is banked (plan_cell_banked, one or several multipliers), capture every gate
+ *     sum once and never two into one bank in the same slot (one write port per bank).
  * Prints one line per failure and ends with "unit: N passed, M failed". */
 #include "rnnc.h"
 #include "unit_check.h"
@@ -294,6 +296,66 @@ static void test_lowered(int n_models)
     }
 }
 
+/* A banked cell's captures, walked from the plan's words: capture i of multiplier m is its
+ * i-th word with the last flag, output cap_out[i], bank cap_out[i] / u; no (slot, bank) twice
+ * and every output once. Returns the number of problems. */
+static int check_banks(const char *id, const MvmPlan *p, int u)
+{
+    int nb = p->v->n_out / u, bad = 0;
+    char *seen = xcalloc((size_t)p->rf * (size_t)nb, 1), *out = xcalloc((size_t)p->v->n_out, 1);
+    for (int m = 0; m < p->n_mult; m++)
+        for (int s = 0, i = 0; s < p->rf; s++) {
+            if (!plan_word(p, s, m)->last) continue;
+            int j = p->mult[m].cap_out[i++];
+            char *c = &seen[(size_t)s * (size_t)nb + (size_t)(j / u)];
+            if (*c || out[j]) bad++;
+            *c = out[j] = 1;
+        }
+    for (int j = 0; j < p->v->n_out; j++) bad += !out[j];
+    if (bad && !quiet) printf("FAIL %s: %d bank write conflicts or missing captures\n", id, bad);
+    free(seen);
+    free(out);
+    return bad;
+}
+
+/* Cells at reuse factors that are multiples of their operand count (direct form on one or
+ * several multipliers): where plan_cell_banked says banked, the captures must fit the banks;
+ * the seeds must reach several multipliers banked. */
+static void test_banked(int n_models)
+{
+    int banked_multi = 0, mutated = 0;
+    for (int seed = 1; seed <= n_models; seed++) {
+        rng_state = 0x51afd7ed558ccd6dULL * (uint64_t)seed;
+        Model *m = rand_model(seed % 5 == 1 || seed % 5 == 2 ? seed : seed - seed % 5 + 1);
+        Layer *l = m->layers;
+        int n_in = l->in_feat + l->units;
+        l->reuse = n_in * rnd(1, l->gates * l->units);
+        Netlist *n = lower_model(m, seed & 1);
+        const Engine *e = &n->eng[n->n - 1];
+        if (e->kind == ENG_CELL && plan_cell_banked(e)) {
+            char id[256];
+            snprintf(id, sizeof id, "seed %d %s rf %d banked on %d", seed, e->name, l->reuse, e->mvm.n_mult);
+            MvmPlanOpts opt = {.table_reg = seed & 1, .banks = 4, .bank_n = l->units};
+            MvmPlan *p = plan_mvm(&e->mvm, &opt);
+            check(check_banks(id, p, l->units) == 0, "%s: captures do not fit the banks", id);
+            if (p->n_mult > 1 && !mutated) { /* the check can fail: two captures in one slot */
+                MvmPlan *q = plan_mvm(&e->mvm, &opt);
+                q->mult[1].cap_out[0] = q->mult[0].cap_out[0];
+                quiet = true;
+                check(check_banks("mutated bank", q, l->units) > 0, "a bank write conflict goes unnoticed");
+                quiet = false;
+                plan_free(q);
+                mutated = 1;
+            }
+            banked_multi += p->n_mult > 1;
+            plan_free(p);
+        }
+        free_model(m, n);
+    }
+    check(banked_multi > 0, "no cell banked on several multipliers among %d seeds", n_models);
+    printf("plan banked cells on several multipliers: %d\n", banked_multi);
+}
+
 /* Random words of random layouts round-trip. */
 static void test_words(void)
 {
@@ -319,6 +381,7 @@ int main(void)
 {
     test_words();
     test_lowered(400);
+    test_banked(400);
     /* the seeds must reach every form, or the test proves less than it says */
     for (int f = 0; f < 4; f++) check(forms[f] > 0, "no product planned in form %d", f);
     check(split_rf > 0 && split_auto > 0, "split cells with reuse > 1: %d (%d chosen automatically)", split_rf, split_auto);
