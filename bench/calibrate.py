@@ -1,0 +1,86 @@
+#!/usr/bin/env python3
+"""calibrate.py FAMILY DESIGNS.txt: fit the resource model's LUT and FF costs per feature.
+
+Each line of DESIGNS.txt is a design directory D synthesized by rnnc --target FAMILY (its
+report.json has "implementation") beside D.emit, the same design emitted without the flow (its
+report.json "resources" has the features and the predicted DSP and block RAM). The per-feature
+costs are fitted by non-negative least squares on the relative error (every design weighs the
+same), printed as the rows of compiler/resources.c's cost table, and the table of predicted
+against measured is printed (and written to bench/results/resources_FAMILY.txt).
+Standard library and numpy only."""
+import json
+import os
+import sys
+
+import numpy as np
+
+
+def nnls(a, b, iters=20000):
+    """min |a x - b|, x >= 0 (projected gradient; small problems)."""
+    x = np.maximum(np.linalg.lstsq(a, b, rcond=None)[0], 0)
+    step = 1.0 / (np.linalg.norm(a, 2) ** 2 + 1e-12)
+    for _ in range(iters):
+        x = np.maximum(x - step * (a.T @ (a @ x - b)), 0)
+    return x
+
+
+def load(path):
+    try:
+        return json.load(open(path))
+    except (OSError, ValueError):
+        return None
+
+
+def main():
+    family, listing = sys.argv[1], sys.argv[2]
+    rows = []
+    for d in open(listing).read().split():
+        flow, emit = load(os.path.join(d, "report.json")), load(os.path.join(d + ".emit", "report.json"))
+        if not flow or not emit or "implementation" not in flow or "resources" not in emit:
+            print(f"skip {d}: no flow or no features", file=sys.stderr)
+            continue
+        u = flow["implementation"]["core_utilization"]
+        meas = {"lut": u.get("lut4", u.get("lut", 0)), "ff": u["ff"], "dsp": u["dsp"], "bram": u["bram"]}
+        res = emit["resources"]
+        rows.append((os.path.basename(d), res["features"], res["predicted"], meas))
+    if not rows:
+        sys.exit("no designs")
+    names = list(rows[0][1].keys())
+    a = np.array([[r[1][k] for k in names] for r in rows], dtype=float)
+    out = []
+    coef = {}
+    for what in ("lut", "ff"):
+        b = np.array([r[3][what] for r in rows], dtype=float)
+        w = 1.0 / np.maximum(b, 1.0)  # relative error
+        coef[what] = nnls(a * w[:, None], b * w)
+    out.append(f"cost table for {family} (compiler/resources.c), features {', '.join(names)}:")
+    for what in ("lut", "ff"):
+        out.append(f"     .{what} = {{" + ", ".join(f"{c:.4g}" for c in coef[what]) + "},")
+    out.append("")
+    out.append(f"{'design':28s} {'DSP p/m':>9s} {'BRAM p/m':>9s} {'LUT p/m':>13s} {'err':>6s} {'FF p/m':>13s} {'err':>6s}")
+    worst = {"lut": 0.0, "ff": 0.0}
+    exact = {"dsp": 0, "bram": 0}
+    for name, feat, pred, meas in rows:
+        x = np.array([feat[k] for k in names], dtype=float)
+        p = {"lut": float(x @ coef["lut"]), "ff": float(x @ coef["ff"])}
+        err = {k: (p[k] - meas[k]) / max(meas[k], 1) for k in ("lut", "ff")}
+        for k in err:
+            worst[k] = max(worst[k], abs(err[k]))
+        for k in exact:
+            exact[k] += pred[k] == meas[k]
+        out.append(f"{name:28s} {pred['dsp']:4d}/{meas['dsp']:<4d} {pred['bram']:4d}/{meas['bram']:<4d} "
+                   f"{p['lut']:6.0f}/{meas['lut']:<6d} {100 * err['lut']:+5.1f}% {p['ff']:6.0f}/{meas['ff']:<6d} "
+                   f"{100 * err['ff']:+5.1f}%")
+    out.append("")
+    out.append(f"{len(rows)} designs: DSP exact {exact['dsp']}/{len(rows)}, BRAM exact {exact['bram']}/{len(rows)}, "
+               f"worst LUT error {100 * worst['lut']:.1f}%, worst FF error {100 * worst['ff']:.1f}%")
+    text = "\n".join(out)
+    print(text)
+    here = os.path.dirname(os.path.abspath(__file__))
+    os.makedirs(os.path.join(here, "results"), exist_ok=True)
+    with open(os.path.join(here, "results", f"resources_{family}.txt"), "w") as f:
+        f.write(text + "\n")
+
+
+if __name__ == "__main__":
+    main()
