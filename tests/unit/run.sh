@@ -1,7 +1,8 @@
 #!/bin/sh
 # run.sh: builds tests/unit/test_numerics.c against the numerics sources (fixed.c, tables.c,
 # emulate.c, util.c, kinds.c) and tests/unit/test_plan.c against the product plan (plan.c, lower.c,
-# fixed.c, util.c, kinds.c), runs each, then runs each again built with ASan and UBSan.
+# fixed.c, util.c, kinds.c) and tests/unit/test_auto.c against the reuse-factor search (autoreuse.c,
+# resources.c and the stages they run), runs each, then runs each again built with ASan and UBSan.
 # Usage: tests/unit/run.sh [-v]   (-v prints the measured fixed-vs-float errors)
 # Ends with "unit: N passed, M failed"; exits non-zero on any failure.
 set -u
@@ -13,6 +14,10 @@ NUMERICS="$ROOT/tests/unit/test_numerics.c $ROOT/compiler/fixed.c $ROOT/compiler
       $ROOT/compiler/emulate.c $ROOT/compiler/util.c $ROOT/compiler/kinds.c"
 PLAN="$ROOT/tests/unit/test_plan.c $ROOT/compiler/plan.c $ROOT/compiler/lower.c
       $ROOT/compiler/fixed.c $ROOT/compiler/util.c $ROOT/compiler/kinds.c"
+AUTO="$ROOT/tests/unit/test_auto.c $ROOT/compiler/autoreuse.c $ROOT/compiler/resources.c $ROOT/compiler/plan.c
+      $ROOT/compiler/lower.c $ROOT/compiler/schedule.c $ROOT/compiler/parse.c $ROOT/compiler/check.c
+      $ROOT/compiler/quantize.c $ROOT/compiler/tables.c $ROOT/compiler/fixed.c $ROOT/compiler/util.c
+      $ROOT/compiler/kinds.c"
 FLAGS="-std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -I$ROOT/compiler"
 
 pass=0
@@ -22,7 +27,7 @@ run() { # name, sources, extra flags...
     SRCS=$2
     shift 2
     # shellcheck disable=SC2086
-    if ! $CC $FLAGS "$@" $SRCS -lm -o "$OUT/$name"; then
+    if ! $CC $FLAGS "$@" $SRCS -lcjson -lm -o "$OUT/$name"; then
         echo "FAIL: $name does not build"
         fail=$((fail + 1))
         return
@@ -51,12 +56,15 @@ VERBOSE=
 run test_numerics "$NUMERICS" -O2 -g
 VERBOSE=
 run test_plan "$PLAN" -O2 -g
+run test_auto "$AUTO" -O2 -g
 SAN="-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined"
 export ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 # shellcheck disable=SC2086
 run test_numerics_asan "$NUMERICS" $SAN
 # shellcheck disable=SC2086
 run test_plan_asan "$PLAN" $SAN
+# shellcheck disable=SC2086
+run test_auto_asan "$AUTO" $SAN
 
 echo "unit: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
