@@ -7,6 +7,7 @@
 # least squares (bench/calibrate.py) and prints the C table plus predicted against measured.
 # Slow (tens of minutes on a busy machine): not part of make test. Results: build/calib/.
 set -euo pipefail
+shopt -s extglob
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 FAMILY=${1:-ice40}
 B=$ROOT/build/calib/$FAMILY
@@ -16,8 +17,8 @@ RNNC=$ROOT/build/rnnc
 python3 "$ROOT/bench/models.py" "$B" >/dev/null
 GRU5=$ROOT/../shared/models/model_toptag_gru.h5
 # model reuse-factors... (the largest: one multiplier per layer)
-CONFIGS=${CONFIGS:-"toptag_lstm_rf1:520,1040,2080 toptag_gru20:312,780,1560"}
-[ -f "$GRU5" ] && CONFIGS="gru5:2,8,16,33,55,83,165 $CONFIGS"
+CONFIGS=${CONFIGS:-"gru5:165,83,16 toptag_lstm_rf1:2080,1040 toptag_gru20:1560,780 gru5:2,33"}
+[ -f "$GRU5" ] || CONFIGS=${CONFIGS//gru5:*([0-9,]) /}
 : >"$B/designs.txt"
 for c in $CONFIGS; do
     model=${c%%:*}
