@@ -301,12 +301,17 @@ int run_explore(Model *m, AutoSearch *a, const AutoOptions *o, const FlowOptions
     int *fr = xcalloc((size_t)a->n_cand + 1, sizeof(int));
     int k = front(a, fr);
     double mhz = fo->clock_mhz > 0 ? fo->clock_mhz : 100.0;
+    bool dev = !strcmp(fo->target, "ice40") || !strcmp(fo->target, "ecp5");
     printf("rnnc explore: %s on %s%s%s: %d candidates evaluated, %d on the Pareto front (* = the choice of --reuse auto, "
-           "%s)\n", m->name, fo->target, fo->device ? " " : "", fo->device ? fo->device : "", a->n_cand, k,
-           objective_names[o->objective]);
+           "%s; latency in us at %.0f MHz)\n", m->name, fo->target, dev ? " " : "", dev ? fo->device : "", a->n_cand, k,
+           objective_names[o->objective], mhz);
     printf("  %8s %8s %10s %5s %7s %7s %5s %6s %-4s %s\n", "latency", "ii", "us", "dsp", "lut", "ff", "bram", "area",
            "fits", "reuse factors");
-    for (int j = 0; j < k; j++) print_row(a, fr[j], mhz);
+    /* at most RNNC_EXPLORE_ROWS rows, spread evenly over the front, the choice always */
+    enum { RNNC_EXPLORE_ROWS = 24 };
+    for (int j = 0; j < k; j++)
+        if (k <= RNNC_EXPLORE_ROWS || fr[j] == a->chosen || j % ((k + RNNC_EXPLORE_ROWS - 1) / RNNC_EXPLORE_ROWS) == 0)
+            print_row(a, fr[j], mhz);
     int rc = 0;
     if (dir) {
         struct stat st;
