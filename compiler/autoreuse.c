@@ -213,17 +213,34 @@ void auto_apply(AutoSearch *a, int c)
     a->chosen = c;
 }
 
-/* After candidate c failed on the part: the best remaining candidate (by the objective) that
- * is predicted smaller in every resource and in area; -1 when none is left. */
-int auto_next(const AutoSearch *a, const AutoOptions *o, int c)
+/* After candidate c failed on the part (meas: what synthesis counted, avail: the part's; NULL
+ * when unknown): the budgets tightened where the measurement overflowed (scaled by the
+ * prediction's error), else, for a design that did not pack or missed timing, to 90% of c's
+ * LUTs; then the best untried candidate that fits them, or -1. */
+int auto_next(AutoSearch *a, AutoOptions *o, int c, const Resources *meas, const Resources *avail)
 {
-    const Resources *f = &a->cand[c].res;
+    const Resources *p = &a->cand[c].res;
+    bool tightened = false;
+    if (meas && avail) {
+        if (meas->dsp > avail->dsp && avail->dsp >= 0) o->max_dsp = avail->dsp * p->dsp / (meas->dsp ? meas->dsp : 1), tightened = true;
+        if (meas->bram > avail->bram && avail->bram >= 0) o->max_bram = avail->bram * p->bram / (meas->bram ? meas->bram : 1), tightened = true;
+        if (avail->lut > 0 && (meas->lut > avail->lut || meas->ff > avail->lut)) {
+            long worst = meas->lut > meas->ff ? meas->lut : meas->ff, pw = p->lut > p->ff ? p->lut : p->ff;
+            o->max_lut = (long)((double)avail->lut * (double)pw / (double)worst);
+            o->lut_margin = 1.0;
+            tightened = true;
+        }
+    }
+    if (!tightened) {
+        long pw = p->lut > p->ff ? p->lut : p->ff;
+        o->max_lut = (long)(0.9 * (double)pw);
+        o->lut_margin = 1.0;
+    }
     int best = -1;
     for (int i = 0; i < a->n_cand; i++) {
-        const Candidate *x = &a->cand[i];
-        if (!x->fits || x->tried || x->area >= a->cand[c].area || x->res.dsp > f->dsp || x->res.bram > f->bram ||
-            x->res.lut > f->lut)
-            continue;
+        Candidate *x = &a->cand[i];
+        x->fits = fits(o, &x->res);
+        if (!x->fits || x->tried) continue;
         if (best < 0 || objective(o, x) < objective(o, &a->cand[best])) best = i;
     }
     return best;

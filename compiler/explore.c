@@ -123,7 +123,14 @@ static Netlist *relower(Model *m, const AutoOptions *o, Schedule **s)
 }
 
 /* What the flow found for the design in dir: fits, timing met, Fmax, the core's cells. */
-static cJSON *flow_outcome(const char *dir, bool *ok)
+static long num(const cJSON *o, const char *key, long dflt)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+    return cJSON_IsNumber(v) ? (long)v->valuedouble : dflt;
+}
+
+/* have: the core's counts were found (meas, and the part's avail: -1 where unknown) */
+static cJSON *flow_outcome(const char *dir, bool *ok, bool *have, Resources *meas, Resources *avail)
 {
     char path[4200];
     snprintf(path, sizeof path, "%s/report.json", dir);
@@ -141,19 +148,26 @@ static cJSON *flow_outcome(const char *dir, bool *ok)
     if (cJSON_IsNumber(fmax)) cJSON_AddNumberToObject(out, "fmax_mhz", fmax->valuedouble);
     if (cu) cJSON_AddItemToObject(out, "measured", cJSON_Duplicate(cu, true));
     *ok = cJSON_IsTrue(fits) && (!met || cJSON_IsTrue(met));
+    *have = cu != NULL;
+    const char *lk = cJSON_GetObjectItemCaseSensitive(cu, "lut4") ? "lut4" : "lut";
+    const char *lav = cJSON_GetObjectItemCaseSensitive(cu, "lc_available") ? "lc_available" : "lut_available";
+    *meas = (Resources){.dsp = num(cu, "dsp", 0), .lut = num(cu, lk, 0), .ff = num(cu, "ff", 0), .bram = num(cu, "bram", 0)};
+    *avail = (Resources){.dsp = num(cu, "dsp_available", -1), .lut = num(cu, lav, -1), .ff = num(cu, lav, -1),
+                         .bram = num(cu, "bram_available", -1)};
     cJSON_Delete(root);
     return out;
 }
 
-int auto_flow(Model *m, AutoSearch *a, const AutoOptions *o, const FlowOptions *fo, const char *dir, Netlist **n,
+int auto_flow(Model *m, AutoSearch *a, AutoOptions *o, const FlowOptions *fo, const char *dir, Netlist **n,
               Schedule **s)
 {
     cJSON *attempts = cJSON_CreateArray();
     int c = a->chosen, rc = 0;
     for (int attempt = 1;; attempt++) {
         rc = run_flow(*n, *s, fo, dir);
-        bool ok = false;
-        cJSON *at = flow_outcome(dir, &ok);
+        bool ok = false, have = false;
+        Resources meas, avail;
+        cJSON *at = flow_outcome(dir, &ok, &have, &meas, &avail);
         char f[2048];
         auto_describe(a, c, f, sizeof f);
         cJSON_AddStringToObject(at, "reuse_factors", f);
@@ -162,7 +176,7 @@ int auto_flow(Model *m, AutoSearch *a, const AutoOptions *o, const FlowOptions *
         cJSON_AddItemToArray(attempts, at);
         a->cand[c].tried = true;
         if (rc != 0 || ok || a->n_knobs == 0) break;
-        int nx = attempt < RNNC_AUTO_ATTEMPTS ? auto_next(a, o, c) : -1;
+        int nx = attempt < RNNC_AUTO_ATTEMPTS ? auto_next(a, o, c, have ? &meas : NULL, have ? &avail : NULL) : -1;
         if (nx < 0) {
             fprintf(stderr, "rnnc: warning: the chosen design (%s) does not fit or misses timing, and no smaller "
                     "candidate is left to try (%d attempts)\n", f, attempt);
@@ -170,8 +184,8 @@ int auto_flow(Model *m, AutoSearch *a, const AutoOptions *o, const FlowOptions *
         }
         char g[2048];
         auto_describe(a, nx, g, sizeof g);
-        fprintf(stderr, "rnnc: attempt %d (%s) does not fit or misses timing; trying the next smaller candidate: %s\n",
-                attempt, f, g);
+        fprintf(stderr, "rnnc: attempt %d (%s) does not fit or misses timing; budgets tightened from the measurement, "
+                "trying the next candidate: %s\n", attempt, f, g);
         auto_apply(a, nx);
         c = nx;
         netlist_free(*n);
@@ -277,8 +291,9 @@ static int synth_best(Model *m, AutoSearch *a, const AutoOptions *o, const FlowO
         emit_design(n, s, fo, sub, a);
         int r = run_flow(n, s, fo, sub);
         if (r) rc = r;
-        bool ok;
-        cJSON *oc = flow_outcome(sub, &ok);
+        bool ok, have;
+        Resources meas, avail;
+        cJSON *oc = flow_outcome(sub, &ok, &have, &meas, &avail);
         const cJSON *mu = cJSON_GetObjectItemCaseSensitive(oc, "measured"), *fm = cJSON_GetObjectItemCaseSensitive(oc, "fmax_mhz");
         const cJSON *lut = cJSON_GetObjectItemCaseSensitive(mu, "lut4");
         if (!lut) lut = cJSON_GetObjectItemCaseSensitive(mu, "lut");

@@ -618,7 +618,7 @@ AutoSearch *auto_prepare(Model *m);
 /* After quantize: search; the chosen candidate's factors are left set in the model. */
 void auto_search(AutoSearch *a, Model *m, const AutoOptions *o);
 void auto_apply(AutoSearch *a, int c);
-int auto_next(const AutoSearch *a, const AutoOptions *o, int c);
+int auto_next(AutoSearch *a, AutoOptions *o, int c, const Resources *meas, const Resources *avail);
 bool auto_pareto(const AutoSearch *a, int i);
 void auto_describe(const AutoSearch *a, int c, char *out, size_t len);
 int auto_value(const AutoSearch *a, int c, int k);
@@ -631,7 +631,7 @@ void netlist_free(Netlist *n);
 void auto_budgets(AutoOptions *o, const FlowOptions *fo, int table_reg, double latency_us);
 void auto_announce(const AutoSearch *a, const AutoOptions *o);
 void emit_design(const Netlist *n, const Schedule *s, const FlowOptions *fo, const char *dir, const AutoSearch *a);
-int auto_flow(Model *m, AutoSearch *a, const AutoOptions *o, const FlowOptions *fo, const char *dir, Netlist **n,
+int auto_flow(Model *m, AutoSearch *a, AutoOptions *o, const FlowOptions *fo, const char *dir, Netlist **n,
               Schedule **s);
 int run_explore(Model *m, AutoSearch *a, const AutoOptions *o, const FlowOptions *fo, const char *dir, int synth_k);
 
