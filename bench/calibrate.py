@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """calibrate.py FAMILY DESIGNS.txt: fit the resource model's LUT and FF costs per feature.
 
-Each line of DESIGNS.txt is a design directory D synthesized by rnnc --target FAMILY (its
-report.json has "implementation") beside D.emit, the same design emitted without the flow (its
-report.json "resources" has the features and the predicted DSP and block RAM). The per-feature
+Each line of DESIGNS.txt is a design directory D emitted by rnnc (its report.json "resources" has
+the features and the predicted DSP and block RAM) with D.stat.json, Yosys's stat -json of its
+core synthesized for FAMILY (bench/calibrate.sh). The per-feature
 costs are fitted by non-negative least squares on the relative error (every design weighs the
 same), printed as the rows of compiler/resources.c's cost table, and the table of predicted
 against measured is printed (and written to bench/results/resources_FAMILY.txt).
@@ -31,18 +31,33 @@ def load(path):
         return None
 
 
+# Yosys cell names per family: LUT, FF, DSP, block RAM (prefixes)
+CELLS = {
+    "ice40": (("SB_LUT4",), ("SB_DFF",), ("SB_MAC16",), ("SB_RAM40_4K",)),
+    "ecp5": (("LUT4",), ("TRELLIS_FF",), ("MULT18X18D",), ("DP16KD",)),
+    "xilinx": (("LUT",), ("FD",), ("DSP48",), ("RAMB",)),
+}
+
+
+def measured(stat, family):
+    """Cell counts of Yosys's stat -json (flat design: its top module)."""
+    design = stat.get("design") or next(iter(stat["modules"].values()))
+    cells = design["num_cells_by_type"]
+    count = lambda prefixes: sum(n for c, n in cells.items() if c.startswith(prefixes))
+    lut, ff, dsp, bram = (count(p) for p in CELLS[family])
+    return {"lut": lut, "ff": ff, "dsp": dsp, "bram": bram}
+
+
 def main():
     family, listing = sys.argv[1], sys.argv[2]
     rows = []
     for d in open(listing).read().split():
-        flow, emit = load(os.path.join(d, "report.json")), load(os.path.join(d + ".emit", "report.json"))
-        if not flow or not emit or "implementation" not in flow or "resources" not in emit:
-            print(f"skip {d}: no flow or no features", file=sys.stderr)
+        stat, emit = load(d + ".stat.json"), load(os.path.join(d, "report.json"))
+        if not stat or not emit or "resources" not in emit:
+            print(f"skip {d}: no synthesis or no features", file=sys.stderr)
             continue
-        u = flow["implementation"]["core_utilization"]
-        meas = {"lut": u.get("lut4", u.get("lut", 0)), "ff": u["ff"], "dsp": u["dsp"], "bram": u["bram"]}
         res = emit["resources"]
-        rows.append((os.path.basename(d), res["features"], res["predicted"], meas))
+        rows.append((os.path.basename(d), res["features"], res["predicted"], measured(stat, family)))
     if not rows:
         sys.exit("no designs")
     names = list(rows[0][1].keys())

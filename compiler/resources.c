@@ -40,22 +40,23 @@ static const CostTable cost_tables[] = {
     {.family = "ice40", .bram_cost = 64, .rom_bit_cost = 1.0 / 16, .ram_bit_cost = 1.0,
      .shape = {{256, 16}, {512, 8}, {1024, 4}, {2048, 2}},
      .dsp_lane = {[L_LSTM] = 2, [L_GRU] = 4, [L_SIMPLE_RNN] = 0, [L_DENSE] = -1},
-     .lut = {60, 0.5, 0.6, 0.5, 1.0, 0.5, 1.0}, .ff = {40, 1.0, 0, 1.0, 1.0, 0.5, 0},
+     .lut = {60, 0.3, 1.0, 0.6, 0.5, 1.0, 0.5, 1.0 / 16, 0, 1.0}, .ff = {40, 1.0, 1.0, 0, 1.0, 1.0, 0.5, 0, 1.0, 1.0},
      .lut_margin = 0.85},
     {.family = "ecp5", .bram_cost = 64, .rom_bit_cost = 1.0 / 16, .ram_bit_cost = 1.0,
      .shape = {{512, 36}, {1024, 18}, {2048, 9}, {4096, 4}, {8192, 2}, {16384, 1}},
      .dsp_lane = {[L_LSTM] = 3, [L_GRU] = 3, [L_SIMPLE_RNN] = 0, [L_DENSE] = -1},
-     .lut = {60, 0.5, 0.6, 0.5, 1.0, 0.5, 1.0}, .ff = {40, 1.0, 0, 1.0, 1.0, 0.5, 0},
+     .lut = {60, 0.3, 1.0, 0.6, 0.5, 1.0, 0.5, 1.0 / 16, 0, 1.0}, .ff = {40, 1.0, 1.0, 0, 1.0, 1.0, 0.5, 0, 1.0, 1.0},
      .lut_margin = 0.85},
     {.family = "xilinx", .bram_cost = 64, .rom_bit_cost = 1.0 / 64, .ram_bit_cost = 1.0 / 16,
      .shape = {{512, 36}, {1024, 18}, {2048, 9}, {4096, 4}, {8192, 2}, {16384, 1}},
      .dsp_lane = {[L_LSTM] = 3, [L_GRU] = 3, [L_SIMPLE_RNN] = 0, [L_DENSE] = -1},
-     .lut = {40, 0.4, 0.3, 0.4, 0.8, 0.4, 0.5}, .ff = {40, 1.0, 0, 1.0, 1.0, 0.5, 0},
+     .lut = {40, 0.2, 0.8, 0.3, 0.4, 0.8, 0.4, 1.0 / 32, 0, 0.8}, .ff = {40, 1.0, 1.0, 0, 1.0, 1.0, 0.5, 0, 1.0, 1.0},
      .lut_margin = 0.9},
 };
 
 const char *const res_feature_names[RES_FEATURES] = {
-    "engine", "datapath_bits", "operand_mux_bits", "vector_bits", "lane_bits", "lane_mux_bits", "rom_logic_bits",
+    "engine", "mult_reg_bits", "acc_bits", "operand_mux_bits", "vector_bits", "lane_bits", "lane_mux_bits",
+    "rom_logic_bits", "rom_word_bits", "activation_bits",
 };
 
 static const CostTable *cost_table(const char *family)
@@ -120,6 +121,7 @@ static void add_tables(const CostTable *c, EngineResources *r, const Layer *l, A
     Table *t = a == ACT_SOFTMAX ? table_exp(l) : table_for(l, a);
     if (!t) return;
     int w = table_width(t);
+    r->feat[RES_ACT] += (double)count * (clog2i(t->n) + t->out.w);
     for (int i = 0; i < count; i++) add_memory(c, r, t->n, w, true); /* t: tables.c's cache */
 }
 
@@ -130,10 +132,15 @@ static void add_mvm(const CostTable *c, EngineResources *r, const Netlist *n, co
     MvmPlanOpts opt = {.table_reg = n->table_reg != 0, .op_mem = e->vec_in};
     MvmPlan *p = plan_mvm(v, &opt);
     r->dsp += p->n_mult;
-    r->feat[RES_DATAPATH] += (double)p->n_mult * (v->op_t.w + v->w_t.w + v->guard_w);
+    r->feat[RES_MULT_REGS] += (double)p->n_mult * (v->op_t.w + v->w_t.w) * (1 + p->rom_reg);
+    r->feat[RES_ACC] += (double)p->n_mult * v->guard_w;
+    for (int m = 0; p->rf > 1 && m < p->n_mult; m++) r->feat[RES_ACC] += (double)p->mult[m].n_regs * v->accum.w;
     if (p->rf > 1 && !opt.op_mem) r->feat[RES_OPMUX] += (double)p->n_mult * v->n_in * v->op_t.w;
     for (int j = 0; j < v->n_out; j++) r->feat[RES_VECTOR] += (double)p->out[j].n_items * v->guard_w;
-    if (p->rf > 1) add_memory(c, r, p->rf, (long)p->n_mult * p->rom_w, true);
+    if (p->rf > 1) {
+        add_memory(c, r, p->rf, (long)p->n_mult * p->rom_w, true);
+        r->feat[RES_ROM_WORD] += (double)p->n_mult * p->rom_w * (1 + p->rom_reg);
+    }
     plan_free(p);
 }
 
