@@ -53,11 +53,14 @@ PY
         "$RNNC" "$m" --config "$cfg" --table-reg -o "$d" >/dev/null
         top=$(python3 -c "import json; print(json.load(open('$d/report.json'))['top'])")
         if [ ! -s "$d.stat.json" ]; then
-            (cd "$d" && nice yosys -q -p "read_verilog -defer $(tr '\n' ' ' <files.f); hierarchy -top $top; $SYNTH -top $top; flatten; tee -q -o stat.json stat -json" >/dev/null 2>&1) &&
-                cp "$d/stat.json" "$d.stat.json" || echo "calibrate: $d: yosys failed" >&2
+            # JOBS syntheses at a time
+            while [ "$(jobs -rp | wc -l)" -ge "${JOBS:-3}" ]; do sleep 2; done
+            (cd "$d" && nice yosys -q -p "read_verilog -defer $(tr '\n' ' ' <files.f); hierarchy -top $top; $SYNTH -top $top; flatten; tee -q -o stat.json stat -json" >/dev/null 2>&1 &&
+                cp stat.json "$d.stat.json" && echo "calibrate: $(basename "$d") synthesized" >&2 ||
+                echo "calibrate: $d: yosys failed" >&2) &
         fi
         echo "$d" >>"$B/designs.txt"
-        echo "calibrate: $(basename "$d") done" >&2
     done
 done
+wait
 python3 "$ROOT/bench/calibrate.py" "$FAMILY" "$B/designs.txt"
