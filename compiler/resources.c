@@ -85,12 +85,13 @@ static long bram_blocks(const CostTable *c, long depth, long width)
     return best;
 }
 
-/* One memory: to block RAM or soft logic, whichever memory_libmap finds cheaper. */
-static void add_memory(const CostTable *c, EngineResources *r, long depth, long width, bool rom)
+/* One memory with `ports` read ports: to block RAM (a copy per read port) or soft logic,
+ * whichever memory_libmap finds cheaper (it compares with the logic cost truncated). */
+static void add_memory_ports(const CostTable *c, EngineResources *r, long depth, long width, bool rom, int ports)
 {
     if (depth <= 0 || width <= 0) return;
-    long blocks = bram_blocks(c, depth, width);
-    double logic = (double)depth * (double)width * (rom ? c->rom_bit_cost : c->ram_bit_cost);
+    long blocks = bram_blocks(c, depth, width) * (ports > 1 ? ports : 1);
+    double logic = floor((double)depth * (double)width * (rom ? c->rom_bit_cost : c->ram_bit_cost));
     if ((double)(blocks * c->bram_cost) < logic) {
         r->bram += blocks;
     } else if (rom) {
@@ -98,6 +99,11 @@ static void add_memory(const CostTable *c, EngineResources *r, long depth, long 
     } else {
         r->feat[RES_VECTOR] += (double)depth * (double)width;
     }
+}
+
+static void add_memory(const CostTable *c, EngineResources *r, long depth, long width, bool rom)
+{
+    add_memory_ports(c, r, depth, width, rom, 1);
 }
 
 /* The bits of a table's entries that vary (synthesis drops the constant ones). */
@@ -173,7 +179,7 @@ EngineResources res_engine(const Netlist *n, int i, const char *family)
     add_mvm(c, &r, n, e, &e->mvm);
     add_mvm(c, &r, n, e, &e->mvm2);
     if (!e->vec_out) r.feat[RES_VECTOR] += (double)e->out_n * e->out_t.w;
-    if (e->vec_in) add_memory(c, &r, e->in_n, e->in_t.w, false);
+    if (e->vec_in) add_memory_ports(c, &r, e->in_n, e->in_t.w, false, e->mvm.n_mult); /* a read port per multiplier */
     switch (e->kind) {
     case ENG_CELL: add_cell(c, &r, e); break;
     case ENG_DENSE: add_tables(c, &r, e->layer, e->act_none ? ACT_LINEAR : e->act, e->mvm.direct ? e->mvm.n_mult : e->out_n); break;
