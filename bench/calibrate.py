@@ -15,13 +15,29 @@ import sys
 import numpy as np
 
 
-def nnls(a, b, iters=20000):
-    """min |a x - b|, x >= 0 (projected gradient; small problems)."""
-    x = np.maximum(np.linalg.lstsq(a, b, rcond=None)[0], 0)
-    step = 1.0 / (np.linalg.norm(a, 2) ** 2 + 1e-12)
-    for _ in range(iters):
-        x = np.maximum(x - step * (a.T @ (a @ x - b)), 0)
-    return x
+def nnls(a, b):
+    """min |a x - b| with x >= 0 (Lawson-Hanson active set; columns scaled to unit norm)."""
+    scale = np.linalg.norm(a, axis=0)
+    scale[scale == 0] = 1
+    a = a / scale
+    n = a.shape[1]
+    x, passive = np.zeros(n), np.zeros(n, dtype=bool)
+    for _ in range(10 * n):
+        w = a.T @ (b - a @ x)
+        if passive.all() or w[~passive].max() <= 1e-10:
+            break
+        passive[np.argmax(np.where(passive, -np.inf, w))] = True
+        while True:
+            z = np.zeros(n)
+            z[passive] = np.linalg.lstsq(a[:, passive], b, rcond=None)[0]
+            if (z[passive] > 0).all():
+                x = z
+                break
+            neg = passive & (z <= 0)
+            alpha = np.min(x[neg] / (x[neg] - z[neg]))
+            x = x + alpha * (z - x)
+            passive &= x > 1e-12
+    return x / scale
 
 
 def load(path):

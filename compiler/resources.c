@@ -30,6 +30,7 @@ typedef struct {
     double ram_bit_cost;        /* ... of one RAM bit in soft logic */
     BramShape shape[6];         /* the block's configurations (0-terminated) */
     double dsp_lane[L_KIND_COUNT]; /* DSPs per elementwise lane of a cell of this kind (<0: the netlist's count) */
+    double dsp_banked[L_KIND_COUNT]; /* ... of the banked form's one lane (0: as dsp_lane) */
     double lut[RES_FEATURES], ff[RES_FEATURES];
     double lut_margin;          /* the fraction of the part's LUTs a candidate may use */
 } CostTable;
@@ -39,8 +40,9 @@ typedef struct {
 static const CostTable cost_tables[] = {
     {.family = "ice40", .bram_cost = 64, .rom_bit_cost = 1.0 / 16, .ram_bit_cost = 1.0,
      .shape = {{256, 16}, {512, 8}, {1024, 4}, {2048, 2}},
-     .dsp_lane = {[L_LSTM] = 2, [L_GRU] = 4, [L_SIMPLE_RNN] = 0, [L_DENSE] = -1},
-     .lut = {60, 0.3, 1.0, 0.6, 0.5, 1.0, 0.5, 1.0 / 16, 0, 1.0}, .ff = {40, 1.0, 1.0, 0, 1.0, 1.0, 0.5, 0, 1.0, 1.0},
+     .dsp_lane = {[L_LSTM] = 3, [L_GRU] = 4, [L_SIMPLE_RNN] = 0, [L_DENSE] = -1}, .dsp_banked = {[L_LSTM] = 2},
+     .lut = {83.3, 0, 0, 0.4796, 0, 0, 3.743, 0, 0.2628, 0.2463, 0, 0.3909},
+     .ff = {66.41, 0, 0, 0, 0, 0, 8.713, 0, 0.3706, 0.2402, 0, 1.694},
      .lut_margin = 0.85},
     {.family = "ecp5", .bram_cost = 64, .rom_bit_cost = 1.0 / 16, .ram_bit_cost = 1.0,
      .shape = {{512, 36}, {1024, 18}, {2048, 9}, {4096, 4}, {8192, 2}, {16384, 1}},
@@ -55,8 +57,8 @@ static const CostTable cost_tables[] = {
 };
 
 const char *const res_feature_names[RES_FEATURES] = {
-    "engine", "mult_reg_bits", "acc_bits", "operand_mux_bits", "vector_bits", "lane_bits", "lane_mux_bits",
-    "rom_logic_bits", "rom_word_bits", "activation_bits",
+    "engine", "mult_reg_bits", "acc_bits", "operand_mux_bits", "vector_bits", "lstm_lane_bits", "gru_lane_bits",
+    "rnn_lane_bits", "lane_mux_bits", "rom_logic_bits", "rom_word_bits", "activation_bits",
 };
 
 static const CostTable *cost_table(const char *family)
@@ -154,10 +156,11 @@ static void add_mvm(const CostTable *c, EngineResources *r, const Netlist *n, co
 static void add_cell(const CostTable *c, EngineResources *r, const Engine *e)
 {
     const Layer *l = e->layer;
-    double per_lane = c->dsp_lane[l->kind];
+    double per_lane = plan_cell_banked(e) && c->dsp_banked[l->kind] > 0 ? c->dsp_banked[l->kind] : c->dsp_lane[l->kind];
     r->dsp += per_lane < 0 ? e->n_elem_mult : (long)(per_lane * e->lanes + 0.5);
     int gates = l->gates, aw = e->mvm.accum.w;
-    r->feat[RES_LANE] += (double)e->lanes * gates * aw;
+    int lane = l->kind == L_LSTM ? RES_LANE_LSTM : l->kind == L_GRU ? RES_LANE_GRU : RES_LANE_RNN;
+    r->feat[lane] += (double)e->lanes * gates * aw;
     if (e->slots > 1) r->feat[RES_LANE_MUX] += (double)e->lanes * e->slots * gates * aw;
     r->feat[RES_LANE_MUX] += (double)l->units * (l->ty.result.w + (l->kind == L_LSTM ? l->ty.state.w : 0));
     int ract = l->kind == L_LSTM ? 3 : l->kind == L_GRU ? 2 : 0;
