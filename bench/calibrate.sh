@@ -50,7 +50,7 @@ for i, r in enumerate(dict.fromkeys(id(p) for p in pick)):
 PY
     for cfg in "$B/${name}"_c*.config.json; do
         d=${cfg%.config.json}
-        "$RNNC" "$m" --config "$cfg" --table-reg -o "$d" >/dev/null
+        "$RNNC" "$m" --config "$cfg" --table-reg --resources "$FAMILY" -o "$d" >/dev/null
         top=$(python3 -c "import json; print(json.load(open('$d/report.json'))['top'])")
         if [ ! -s "$d.stat.json" ]; then
             # JOBS syntheses at a time

@@ -12,7 +12,7 @@ for cfg in "$B"/*_c*.config.json; do
         model_toptag_gru_*) m=$ROOT/../shared/models/model_toptag_gru.h5 ;;
         *) m=${d%_c*}.json ;;
     esac
-    "$ROOT/build/rnnc" "$m" --config "$cfg" --table-reg -o "$d.tmp" >/dev/null
+    "$ROOT/build/rnnc" "$m" --config "$cfg" --table-reg --resources "${1:-ice40}" -o "$d.tmp" >/dev/null
     cp "$d.tmp/report.json" "$d/report.json"
     rm -rf "$d.tmp"
 done

@@ -50,6 +50,7 @@ static void usage(FILE *f)
             "(a smaller candidate when place and route finds otherwise).\n"
             "  --reuse auto                     the same search for any command\n"
             "  --max-dsp N, --max-lut N, --max-bram N  budgets (default: the --target part's)\n"
+            "  --resources ice40|ecp5|xilinx    the resource model's family in report.json without --target\n"
             "  --optimize latency|throughput|area  the objective (area: the smallest design meeting\n"
             "                                   --latency-cycles N or --latency-us X)\n"
             "\n"
@@ -89,6 +90,7 @@ typedef struct {
     AutoOptions autoo;          /* --max-dsp/--max-lut/--max-bram, --optimize, --latency-cycles */
     double latency_us;          /* --latency-us X (cycles at the clock) */
     bool autoo_set;             /* one of the search's switches given */
+    const char *res_family;     /* --resources F: the resource model's family without --target */
     bool explore;               /* rnnc explore MODEL */
     int synth_k;                /* explore --synth K */
 } Options;
@@ -115,6 +117,11 @@ static bool parse_auto_arg(Options *o, int argc, char **argv, int *i)
     else if (!strcmp(a, "--max-bram")) o->autoo.max_bram = int_arg(a, v, 0, 1000000000);
     else if (!strcmp(a, "--latency-cycles")) o->autoo.max_latency_cycles = int_arg(a, v, 1, 2000000000);
     else if (!strcmp(a, "--synth")) o->synth_k = int_arg(a, v, 0, 100);
+    else if (!strcmp(a, "--resources")) {
+        if (strcmp(v, "ice40") && strcmp(v, "ecp5") && strcmp(v, "xilinx"))
+            user_error(NULL, "--resources: expected ice40, ecp5 or xilinx, got '%s'", v);
+        o->res_family = v;
+    }
     else if (!strcmp(a, "--latency-us")) {
         char *end;
         o->latency_us = strtod(v, &end);
@@ -129,7 +136,7 @@ static bool parse_auto_arg(Options *o, int argc, char **argv, int *i)
     } else {
         return false;
     }
-    if (strcmp(a, "--optimize") && strcmp(a, "--synth")) o->autoo_set = true;
+    if (strcmp(a, "--optimize") && strcmp(a, "--synth") && strcmp(a, "--resources")) o->autoo_set = true;
     (*i)++;
     return true;
 }
@@ -371,12 +378,13 @@ int main(int argc, char **argv)
     bool searching = opt.explore || opt.reuse_auto || (opt.flow.target && as->n_knobs > 0);
     if (searching) {
         auto_budgets(ao, &opt.flow, table_reg, opt.latency_us);
+        if (opt.res_family && !opt.flow.target) ao->family = opt.res_family;
         auto_search(as, m, ao);
         if (opt.explore) return run_explore(m, as, ao, &opt.flow, opt.out_dir, opt.synth_k);
         auto_announce(as, ao);
     }
     Netlist *n = lower_model(m, table_reg);
-    n->family = res_family(opt.flow.target);
+    n->family = opt.res_family && !opt.flow.target ? opt.res_family : res_family(opt.flow.target);
     Schedule *s = schedule_netlist(n, RNNC_II_SEQ);
     if (opt.dump) dump_schedule(stdout, n, s);
 

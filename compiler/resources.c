@@ -49,7 +49,7 @@ static const CostTable cost_tables[] = {
      .dsp_lane = {[L_LSTM] = 3, [L_GRU] = 3, [L_SIMPLE_RNN] = 0, [L_DENSE] = -1},
      .lut = {60, 0.3, 1.0, 0.6, 0.5, 1.0, 0.5, 1.0 / 16, 0, 1.0}, .ff = {40, 1.0, 1.0, 0, 1.0, 1.0, 0.5, 0, 1.0, 1.0},
      .lut_margin = 0.85},
-    {.family = "xilinx", .bram_cost = 64, .rom_bit_cost = 1.0 / 64, .ram_bit_cost = 1.0 / 16,
+    {.family = "xilinx", .bram_cost = 64, .rom_bit_cost = 1.0 / 16, .ram_bit_cost = 1.0,
      .shape = {{512, 36}, {1024, 18}, {2048, 9}, {4096, 4}, {8192, 2}, {16384, 1}},
      .dsp_lane = {[L_LSTM] = 3, [L_GRU] = 3, [L_SIMPLE_RNN] = 0, [L_DENSE] = -1},
      .lut = {40, 0.2, 0.8, 0.3, 0.4, 0.8, 0.4, 1.0 / 32, 0, 0.8}, .ff = {40, 1.0, 1.0, 0, 1.0, 1.0, 0.5, 0, 1.0, 1.0},
