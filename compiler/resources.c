@@ -47,12 +47,16 @@ static const CostTable cost_tables[] = {
     {.family = "ecp5", .bram_cost = 64, .rom_bit_cost = 1.0 / 16, .ram_bit_cost = 1.0,
      .shape = {{512, 36}, {1024, 18}, {2048, 9}, {4096, 4}, {8192, 2}, {16384, 1}},
      .dsp_lane = {[L_LSTM] = 3, [L_GRU] = 3, [L_SIMPLE_RNN] = 0, [L_DENSE] = -1},
-     .lut = {60, 0.3, 1.0, 0.6, 0.5, 1.0, 0.5, 1.0 / 16, 0, 1.0}, .ff = {40, 1.0, 1.0, 0, 1.0, 1.0, 0.5, 0, 1.0, 1.0},
+     /* not calibrated on ECP5 yet: iCE40's LUT4 and FF rows */
+     .lut = {83.3, 0, 0, 0.4796, 0, 0, 3.743, 0, 0.2628, 0.2463, 0, 0.3909},
+     .ff = {66.41, 0, 0, 0, 0, 0, 8.713, 0, 0.3706, 0.2402, 0, 1.694},
      .lut_margin = 0.85},
     {.family = "xilinx", .bram_cost = 64, .rom_bit_cost = 1.0 / 16, .ram_bit_cost = 1.0,
      .shape = {{512, 36}, {1024, 18}, {2048, 9}, {4096, 4}, {8192, 2}, {16384, 1}},
      .dsp_lane = {[L_LSTM] = 3, [L_GRU] = 3, [L_SIMPLE_RNN] = 0, [L_DENSE] = -1},
-     .lut = {40, 0.2, 0.8, 0.3, 0.4, 0.8, 0.4, 1.0 / 32, 0, 0.8}, .ff = {40, 1.0, 1.0, 0, 1.0, 1.0, 0.5, 0, 1.0, 1.0},
+     /* one Xilinx design synthesized so far: the iCE40 rows scaled to it (LUT6 x1.228, FF x1.643) */
+     .lut = {102.3, 0, 0, 0.5891, 0, 0, 4.598, 0, 0.3228, 0.3025, 0, 0.4802},
+     .ff = {109.1, 0, 0, 0, 0, 0, 14.32, 0, 0.6089, 0.3946, 0, 2.783},
      .lut_margin = 0.9},
 };
 
