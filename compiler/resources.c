@@ -41,22 +41,22 @@ static const CostTable cost_tables[] = {
     {.family = "ice40", .bram_cost = 64, .rom_bit_cost = 1.0 / 16, .ram_bit_cost = 1.0,
      .shape = {{256, 16}, {512, 8}, {1024, 4}, {2048, 2}},
      .dsp_lane = {[L_LSTM] = 3, [L_GRU] = 4, [L_SIMPLE_RNN] = 0, [L_DENSE] = -1}, .dsp_banked = {[L_LSTM] = 2},
-     .lut = {83.3, 0, 0, 0.4796, 0, 0, 3.743, 0, 0.2628, 0.2463, 0, 0.3909},
-     .ff = {66.41, 0, 0, 0, 0, 0, 8.713, 0, 0.3706, 0.2402, 0, 1.694},
+     .lut = {0, 0, 0, 0.4076, 0.6718, 0, 3.387, 0, 0, 0.1822, 0, 0},
+     .ff = {0, 0, 0, 0, 0.6903, 1.569, 9.04, 0, 0.1846, 0.1887, 0, 0},
      .lut_margin = 0.85},
     {.family = "ecp5", .bram_cost = 64, .rom_bit_cost = 1.0 / 16, .ram_bit_cost = 1.0,
      .shape = {{512, 36}, {1024, 18}, {2048, 9}, {4096, 4}, {8192, 2}, {16384, 1}},
      .dsp_lane = {[L_LSTM] = 3, [L_GRU] = 3, [L_SIMPLE_RNN] = 0, [L_DENSE] = -1},
      /* not calibrated on ECP5 yet: iCE40's LUT4 and FF rows */
-     .lut = {83.3, 0, 0, 0.4796, 0, 0, 3.743, 0, 0.2628, 0.2463, 0, 0.3909},
-     .ff = {66.41, 0, 0, 0, 0, 0, 8.713, 0, 0.3706, 0.2402, 0, 1.694},
+     .lut = {0, 0, 0, 0.4076, 0.6718, 0, 3.387, 0, 0, 0.1822, 0, 0},
+     .ff = {0, 0, 0, 0, 0.6903, 1.569, 9.04, 0, 0.1846, 0.1887, 0, 0},
      .lut_margin = 0.85},
     {.family = "xilinx", .bram_cost = 64, .rom_bit_cost = 1.0 / 16, .ram_bit_cost = 1.0,
      .shape = {{512, 36}, {1024, 18}, {2048, 9}, {4096, 4}, {8192, 2}, {16384, 1}},
      .dsp_lane = {[L_LSTM] = 3, [L_GRU] = 3, [L_SIMPLE_RNN] = 0, [L_DENSE] = -1},
-     /* one Xilinx design synthesized so far: the iCE40 rows scaled to it (LUT6 x1.228, FF x1.643) */
-     .lut = {102.3, 0, 0, 0.5891, 0, 0, 4.598, 0, 0.3228, 0.3025, 0, 0.4802},
-     .ff = {109.1, 0, 0, 0, 0, 0, 14.32, 0, 0.6089, 0.3946, 0, 2.783},
+     /* one Xilinx design synthesized so far: the iCE40 rows scaled to it (LUT6 x1.219, FF x1.502) */
+     .lut = {0, 0, 0, 0.4967, 0.8187, 0, 4.128, 0, 0, 0.222, 0, 0},
+     .ff = {0, 0, 0, 0, 1.037, 2.357, 13.58, 0, 0.2774, 0.2835, 0, 0},
      .lut_margin = 0.9},
 };
 
