@@ -42,7 +42,10 @@ static void budget_text(const AutoOptions *o, const Resources *r, char *out, siz
 
 void auto_announce(const AutoSearch *a, const AutoOptions *o)
 {
-    if (a->n_knobs == 0) return;
+    if (a->n_knobs == 0) {
+        fprintf(stderr, "rnnc: --reuse auto: the model (or --reuse/--config) sets every reuse factor; nothing to choose\n");
+        return;
+    }
     const Candidate *c = &a->cand[a->chosen];
     char f[2048], b[256];
     auto_describe(a, a->chosen, f, sizeof f);
