@@ -8,7 +8,8 @@
  *
  * The search starts from the smallest design (every knob at its largest factor) and moves one
  * knob at a time one or two values down the list, taking the move that improves the objective
- * most per unit of resources added, while the predicted resources fit the budget (the part,
+ * most per unit of resources added (a second descent: most outright), while the predicted
+ * resources fit the budget (the part,
  * with a margin on LUT/FF, or --max-dsp/--max-lut/--max-bram). Objectives: latency (lowest
  * latency, then II), throughput (lowest II, then latency), area (the first design on that path
  * whose latency meets --latency-cycles). Every evaluated candidate is kept: explore prints the
@@ -173,15 +174,13 @@ static int best_candidate(const AutoSearch *a, const AutoOptions *o)
     return best < 0 ? 0 : best;
 }
 
-/* The greedy descent from the smallest design; then the best of all evaluated candidates. */
-void auto_search(AutoSearch *a, Model *m, const AutoOptions *o)
+/* One greedy descent from the smallest design: per step the move (one knob one or two values
+ * down) that improves the objective most, per resource added (per_area) or outright, among
+ * those that fit; until none does or the area goal is met. */
+static void descend(AutoSearch *a, Model *m, const AutoOptions *o, bool per_area)
 {
-    a->opts = o;
-    for (int k = 0; k < a->n_knobs; k++) knob_values(&a->knob[k]);
     int *idx = xcalloc((size_t)a->n_knobs + 1, sizeof(int));
     int cur = evaluate(a, m, o, idx);
-    a->chosen = cur;
-    a->path_len = 0;
     while (a->cand[cur].fits && !goal_met(o, &a->cand[cur])) {
         int best = -1;
         double best_gain = 0;
@@ -194,15 +193,25 @@ void auto_search(AutoSearch *a, Model *m, const AutoOptions *o)
                 const Candidate *cc = &a->cand[c], *cu = &a->cand[cur];
                 double d_obj = objective(o, cu) - objective(o, cc);
                 if (!cc->fits || d_obj <= 0) continue;
-                double gain = d_obj / fmax(cc->area - cu->area, 1e-9);
+                double gain = per_area ? d_obj / fmax(cc->area - cu->area, 1e-9) : d_obj;
                 if (best < 0 || gain > best_gain) best = c, best_gain = gain;
             }
         if (best < 0) break;
         cur = best;
-        a->chosen = cur;
         a->path_len++;
     }
     free(idx);
+}
+
+/* Two descents (best gain per resource, best gain outright); then the best of all evaluated
+ * candidates. */
+void auto_search(AutoSearch *a, Model *m, const AutoOptions *o)
+{
+    a->opts = o;
+    for (int k = 0; k < a->n_knobs; k++) knob_values(&a->knob[k]);
+    a->path_len = 0;
+    descend(a, m, o, true);
+    descend(a, m, o, false);
     a->chosen = best_candidate(a, o);
     auto_apply(a, a->chosen);
 }

@@ -219,7 +219,7 @@ const char *__lsan_default_options(void) { return "detect_leaks=0"; }
 
 int main(void)
 {
-    for (int seed = 1; seed <= 12; seed++) {
+    for (int seed = 1; seed <= 24; seed++) {
         test_budgets_and_latency(seed);
         test_explicit(seed);
     }
