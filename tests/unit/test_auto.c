@@ -88,6 +88,25 @@ static Model *random_model(int seed, bool explicit_layer, bool model_rf)
     return m;
 }
 
+/* What parse_model_text and quantize_model allocated (rnnc itself never frees a model). */
+static void free_model(Model *m)
+{
+    for (int i = 0; i < m->n_layers; i++) {
+        Layer *l = &m->layers[i];
+        free(l->kernel);
+        free(l->rkernel);
+        free(l->bias);
+        free(l->rbias);
+        free(l->qkernel);
+        free(l->qrkernel);
+        free(l->qbias);
+        free(l->qrbias);
+    }
+    free(m->layers);
+    free((char *)m->path);
+    free(m);
+}
+
 static AutoOptions options(long dsp, long bram, Objective obj)
 {
     return (AutoOptions){.family = "ice40", .max_dsp = dsp, .max_lut = -1, .max_bram = bram, .objective = obj,
@@ -138,6 +157,7 @@ static void test_budgets_and_latency(int seed)
     Resources top = a->cand[a->chosen].res, small = a->cand[0].res;
     long dsp = small.dsp + irand(0, (int)(top.dsp - small.dsp)), bram = small.bram + irand(0, (int)(top.bram - small.bram));
     auto_free(a);
+    free_model(m);
 
     Model *m2 = random_model(seed, false, false);
     a = auto_prepare(m2);
@@ -163,6 +183,7 @@ static void test_budgets_and_latency(int seed)
 
     /* throughput: no evaluated candidate that fits has a lower II */
     auto_free(a);
+    free_model(m2);
     Model *m3 = random_model(seed, false, false);
     a = auto_prepare(m3);
     check_model(m3);
@@ -177,6 +198,7 @@ static void test_budgets_and_latency(int seed)
     /* area: the smallest evaluated design meeting a latency between the extremes */
     long goal = (a->cand[0].latency + chosen_latency) / 2;
     auto_free(a);
+    free_model(m3);
     Model *m4 = random_model(seed, false, false);
     a = auto_prepare(m4);
     check_model(m4);
@@ -191,6 +213,7 @@ static void test_budgets_and_latency(int seed)
     check(x->latency <= goal && !smaller, "seed %d: area objective: latency %ld (goal %ld), smaller meeting it: %d", seed,
           x->latency, goal, smaller);
     auto_free(a);
+    free_model(m4);
 }
 
 static void test_explicit(int seed)
@@ -207,15 +230,13 @@ static void test_explicit(int seed)
     check(!knob_on_explicit && m->layers[1].reuse == 2, "seed %d: explicit reuse_factor 2 of layer 1 became %d (knob %d)",
           seed, m->layers[1].reuse, knob_on_explicit);
     auto_free(a);
+    free_model(m);
     Model *m2 = random_model(seed, false, true);
     a = auto_prepare(m2);
     check(a->n_knobs == 0, "seed %d: model default reuse_factor, yet %d knobs", seed, a->n_knobs);
     auto_free(a);
+    free_model(m2);
 }
-
-/* Models are never freed (rnnc has no need to): leaks of the models are expected here. */
-const char *__lsan_default_options(void);
-const char *__lsan_default_options(void) { return "detect_leaks=0"; }
 
 int main(void)
 {
