@@ -41,28 +41,28 @@ static const CostTable cost_tables[] = {
     {.family = "ice40", .bram_cost = 64, .rom_bit_cost = 1.0 / 16, .ram_bit_cost = 1.0,
      .shape = {{256, 16}, {512, 8}, {1024, 4}, {2048, 2}},
      .dsp_lane = {[L_LSTM] = 3, [L_GRU] = 4, [L_SIMPLE_RNN] = 0, [L_DENSE] = -1}, .dsp_banked = {[L_LSTM] = 2},
-     .lut = {0, 0, 0, 0.4076, 0.6718, 0, 3.387, 0, 0, 0.1822, 0, 0},
-     .ff = {0, 0, 0, 0, 0.6903, 1.569, 9.04, 0, 0.1846, 0.1887, 0, 0},
+     .lut = {93.61, 0, 0, 0.2682, 0.1488, 0, 4.229, 0, 0.0317, 0.1272, 0.4323, 0.5613, 1.059},
+     .ff = {105.3, 0, 0, 0, 0.0971, 1.402, 9.643, 0, 0.246, 0.1217, 0, 0.7258, 1.358},
      .lut_margin = 0.85},
     {.family = "ecp5", .bram_cost = 64, .rom_bit_cost = 1.0 / 16, .ram_bit_cost = 1.0,
      .shape = {{512, 36}, {1024, 18}, {2048, 9}, {4096, 4}, {8192, 2}, {16384, 1}},
      .dsp_lane = {[L_LSTM] = 3, [L_GRU] = 3, [L_SIMPLE_RNN] = 0, [L_DENSE] = -1},
      /* not calibrated on ECP5 yet: iCE40's LUT4 and FF rows */
-     .lut = {0, 0, 0, 0.4076, 0.6718, 0, 3.387, 0, 0, 0.1822, 0, 0},
-     .ff = {0, 0, 0, 0, 0.6903, 1.569, 9.04, 0, 0.1846, 0.1887, 0, 0},
+     .lut = {93.61, 0, 0, 0.2682, 0.1488, 0, 4.229, 0, 0.0317, 0.1272, 0.4323, 0.5613, 1.059},
+     .ff = {105.3, 0, 0, 0, 0.0971, 1.402, 9.643, 0, 0.246, 0.1217, 0, 0.7258, 1.358},
      .lut_margin = 0.85},
     {.family = "xilinx", .bram_cost = 64, .rom_bit_cost = 1.0 / 16, .ram_bit_cost = 1.0,
      .shape = {{512, 36}, {1024, 18}, {2048, 9}, {4096, 4}, {8192, 2}, {16384, 1}},
      .dsp_lane = {[L_LSTM] = 3, [L_GRU] = 3, [L_SIMPLE_RNN] = 0, [L_DENSE] = -1},
-     /* one Xilinx design synthesized so far: the iCE40 rows scaled to it (LUT6 x1.219, FF x1.502) */
-     .lut = {0, 0, 0, 0.4967, 0.8187, 0, 4.128, 0, 0, 0.222, 0, 0},
-     .ff = {0, 0, 0, 0, 1.037, 2.357, 13.58, 0, 0.2774, 0.2835, 0, 0},
+     /* one Xilinx design synthesized so far: the iCE40 rows scaled to it (LUT6 x1.315, FF x1.634) */
+     .lut = {123.1, 0, 0, 0.3527, 0.1957, 0, 5.562, 0, 0.04169, 0.1673, 0.5686, 0.7382, 1.393},
+     .ff = {172, 0, 0, 0, 0.1586, 2.29, 15.75, 0, 0.4019, 0.1988, 0, 1.186, 2.219},
      .lut_margin = 0.9},
 };
 
 const char *const res_feature_names[RES_FEATURES] = {
     "engine", "mult_reg_bits", "acc_bits", "operand_mux_bits", "vector_bits", "lstm_lane_bits", "gru_lane_bits",
-    "rnn_lane_bits", "lane_mux_bits", "rom_logic_bits", "rom_word_bits", "activation_bits",
+    "rnn_lane_bits", "lane_mux_bits", "rom_logic_bits", "rom_word_bits", "activation_bits", "cell_sum_bits",
 };
 
 static const CostTable *cost_table(const char *family)
@@ -171,6 +171,8 @@ static void add_cell(const CostTable *c, EngineResources *r, const Engine *e)
     int act = l->kind == L_LSTM ? 2 : 1;
     add_tables(c, r, l, l->ract, ract * e->lanes);
     add_tables(c, r, l, l->act, act * e->lanes);
+    /* the gate sums wait for the lanes in registers, or in the banks of the banked form */
+    if (!plan_cell_banked(e)) r->feat[RES_SUM_REGS] += (double)(e->mvm.n_out + e->mvm2.n_out) * aw;
     if (plan_cell_banked(e)) {
         for (int g = 0; g < 4; g++) add_memory(c, r, l->units, aw, false);
         if (l->kind == L_LSTM) add_memory(c, r, l->units, l->ty.state.w, false);
