@@ -87,6 +87,13 @@ AutoSearch *auto_prepare(Model *m)
     return a;
 }
 
+/* The logic the LUT budget bounds: LUT and FF each, or their sum where they share the cells. */
+static double logic_of(const AutoOptions *o, const Resources *r)
+{
+    bool pack = o->family && res_lc_pack(o->family);
+    return pack ? (double)(r->lut + r->ff) : (double)(r->lut > r->ff ? r->lut : r->ff);
+}
+
 /* The sum of the used fractions of each budgeted resource; without budgets LUT equivalents
  * (a DSP as 50 LUTs, a block RAM as 100) per 5280 (a UP5K). */
 static double area_of(const AutoOptions *o, const Resources *r)
@@ -95,8 +102,7 @@ static double area_of(const AutoOptions *o, const Resources *r)
     int n = 0;
     if (o->max_dsp > 0) s += (double)r->dsp / (double)o->max_dsp, n++;
     if (o->max_bram > 0) s += (double)r->bram / (double)o->max_bram, n++;
-    if (o->max_lut > 0) s += (double)r->lut / (double)o->max_lut, n++;
-    if (o->max_lut > 0) s += (double)r->ff / (double)o->max_lut, n++;
+    if (o->max_lut > 0) s += logic_of(o, r) / (double)o->max_lut, n++;
     if (n) return s;
     return ((double)r->lut + 50.0 * (double)r->dsp + 100.0 * (double)r->bram) / 5280.0;
 }
@@ -105,7 +111,7 @@ static bool fits(const AutoOptions *o, const Resources *r)
 {
     double lut_cap = (double)o->max_lut * (o->lut_margin > 0 ? o->lut_margin : 1.0);
     return (o->max_dsp < 0 || r->dsp <= o->max_dsp) && (o->max_bram < 0 || r->bram <= o->max_bram) &&
-           (o->max_lut < 0 || ((double)r->lut <= lut_cap && (double)r->ff <= lut_cap));
+           (o->max_lut < 0 || logic_of(o, r) <= lut_cap);
 }
 
 /* The candidate with these knob values (evaluated once: lower, schedule, resources). */
@@ -233,16 +239,15 @@ int auto_next(AutoSearch *a, AutoOptions *o, int c, const Resources *meas, const
     if (meas && avail) {
         if (meas->dsp > avail->dsp && avail->dsp >= 0) o->max_dsp = avail->dsp * p->dsp / (meas->dsp ? meas->dsp : 1), tightened = true;
         if (meas->bram > avail->bram && avail->bram >= 0) o->max_bram = avail->bram * p->bram / (meas->bram ? meas->bram : 1), tightened = true;
-        if (avail->lut > 0 && (meas->lut > avail->lut || meas->ff > avail->lut)) {
-            long worst = meas->lut > meas->ff ? meas->lut : meas->ff, pw = p->lut > p->ff ? p->lut : p->ff;
-            o->max_lut = (long)((double)avail->lut * (double)pw / (double)worst);
+        double worst = logic_of(o, meas), pw = logic_of(o, p);
+        if (avail->lut > 0 && worst > (double)avail->lut) {
+            o->max_lut = (long)((double)avail->lut * pw / worst);
             o->lut_margin = 1.0;
             tightened = true;
         }
     }
-    if (!tightened) {
-        long pw = p->lut > p->ff ? p->lut : p->ff;
-        o->max_lut = (long)(0.9 * (double)pw);
+    if (!tightened) { /* it did not pack or missed timing: 10% less logic than c's prediction */
+        o->max_lut = (long)(0.9 * logic_of(o, p));
         o->lut_margin = 1.0;
     }
     int best = -1;

@@ -33,6 +33,8 @@ typedef struct {
     double dsp_banked[L_KIND_COUNT]; /* ... of the banked form's one lane (0: as dsp_lane) */
     double lut[RES_FEATURES], ff[RES_FEATURES];
     double lut_margin;          /* the fraction of the part's LUTs a candidate may use */
+    bool lc_pack;               /* a logic cell holds a LUT and a flip-flop that Yosys/nextpnr seldom pair
+                                 * (iCE40): LUT + FF must fit the cells */
 } CostTable;
 
 /* The cost tables. LUT/FF rows: bench/calibrate.sh FAMILY prints them (least squares over the
@@ -43,7 +45,7 @@ static const CostTable cost_tables[] = {
      .dsp_lane = {[L_LSTM] = 3, [L_GRU] = 4, [L_SIMPLE_RNN] = 0, [L_DENSE] = -1}, .dsp_banked = {[L_LSTM] = 2},
      .lut = {93.61, 0, 0, 0.2682, 0.1488, 0, 4.229, 0, 0.0317, 0.1272, 0.4323, 0.5613, 1.059},
      .ff = {105.3, 0, 0, 0, 0.0971, 1.402, 9.643, 0, 0.246, 0.1217, 0, 0.7258, 1.358},
-     .lut_margin = 0.85},
+     .lut_margin = 0.85, .lc_pack = true},
     {.family = "ecp5", .bram_cost = 64, .rom_bit_cost = 1.0 / 16, .ram_bit_cost = 1.0,
      .shape = {{512, 36}, {1024, 18}, {2048, 9}, {4096, 4}, {8192, 2}, {16384, 1}},
      .dsp_lane = {[L_LSTM] = 3, [L_GRU] = 3, [L_SIMPLE_RNN] = 0, [L_DENSE] = -1},
@@ -224,6 +226,11 @@ Resources res_netlist(const Netlist *n, const char *family)
 double res_lut_margin(const char *family)
 {
     return cost_table(family)->lut_margin;
+}
+
+bool res_lc_pack(const char *family)
+{
+    return cost_table(family)->lc_pack;
 }
 
 /* report.json's "resources": the family, the predicted totals and per engine its prediction

@@ -584,6 +584,7 @@ const char *res_family(const char *target);             /* --target -> cost-tabl
 EngineResources res_engine(const Netlist *n, int i, const char *family);
 Resources res_netlist(const Netlist *n, const char *family);
 double res_lut_margin(const char *family);              /* fraction of a part's LUTs to plan for */
+bool res_lc_pack(const char *family);                   /* LUT + FF share the logic cells (iCE40) */
 struct cJSON *res_json(const Netlist *n);                /* report.json "resources" (n->family) */
 struct cJSON *res_totals_json(const Resources *r);      /* {"dsp", "lut", "ff", "bram"} */
 
