@@ -2,6 +2,7 @@
 """models.py OUTDIR: the benchmark models (deterministic; standard library only).
 
   toptag_lstm_rf1.json  the shipped example: LSTM(20) on 20x6, Dense(64, relu), Dense(1, sigmoid)
+  toptag_lstm20.json    the same with no reuse factor (rnnc chooses: bench/auto.sh)
   toptag_lstm_m8.json   the same with reuse factors giving 8 multipliers per layer
   toptag_gru.json       GRU(5) on 20x6, Dense(5, relu), Dense(1, sigmoid)
   big134k.json          LSTM(128) on 100x3, Dense(256), Dense(128), Dense(5): 134,149 parameters
@@ -20,6 +21,13 @@ os.makedirs(out, exist_ok=True)
 
 lstm = json.load(open(os.path.join(root, "examples", "toptag_lstm.json")))
 json.dump(lstm, open(os.path.join(out, "toptag_lstm_rf1.json"), "w"))
+# the same with no reuse factor anywhere: rnnc chooses them (--target, --reuse auto)
+lstm20 = json.loads(json.dumps(lstm))
+lstm20["name"] = "toptag_lstm20"
+lstm20.pop("reuse_factor", None)
+for layer in lstm20["layers"]:
+    layer.pop("reuse_factor", None)
+json.dump(lstm20, open(os.path.join(out, "toptag_lstm20.json"), "w"))
 
 
 def mults(layer, fan_in):

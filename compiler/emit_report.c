@@ -51,6 +51,7 @@ void emit_report(const Netlist *n, const Schedule *s, const char *dir)
     for (int i = 0; i < m->n_layers; i++)
         if (m->layers[i].kind != L_FLATTEN && m->layers[i].kind != L_DROPOUT)
             cJSON_AddItemToObject(types, m->layers[i].name, precision_layer_types(&m->layers[i]));
+    cJSON_AddItemToObject(root, "resources", res_json(n)); /* resources.c: predicted */
     cJSON *t = cJSON_AddObjectToObject(root, "totals");
     cJSON_AddNumberToObject(t, "latency_cycles", (double)s->latency_cycles);
     cJSON_AddNumberToObject(t, "ii_cycles", (double)s->ii_cycles);

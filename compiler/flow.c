@@ -398,7 +398,11 @@ int run_flow(const Netlist *n, const Schedule *s, const FlowOptions *fo, const c
     cJSON_AddNumberToObject(impl, "ii_cycles", (double)s->ii_cycles);
     cJSON_AddNumberToObject(impl, "sequences_per_second", clock * 1e6 / (double)(s->ii_cycles ? s->ii_cycles : 1));
     cJSON_AddItemToObject(impl, "warnings", warnings);
+    /* the resource model's prediction beside the measurement (resources.c) */
+    Resources pred = res_netlist(n, res_family(fo->target));
+    cJSON_AddItemToObject(impl, "predicted_utilization", res_totals_json(&pred));
 
     print_flow_table(n->model, fo, s, impl, &pr, core_line);
+    printf("  predicted (resources.c): LUT %ld FF %ld DSP %ld BRAM %ld\n", pred.lut, pred.ff, pred.dsp, pred.bram);
     return merge_report(dir, impl);
 }

@@ -1191,7 +1191,6 @@ static KerasTree keras_tree_read(const char *path, const KerasOptions *opt)
     cJSON_AddNumberToObject(in, "timesteps", ai.steps);
     cJSON_AddNumberToObject(in, "features", ai.feat);
     cJSON_AddStringToObject(tree, "precision", "ap_fixed<16,6>");
-    cJSON_AddNumberToObject(tree, "reuse_factor", 1);
     cJSON *layers = cJSON_AddArrayToObject(tree, "layers");
     kt.refs = xcalloc((size_t)c->n + 1, sizeof *kt.refs);
     char (*names)[RNNC_NAME_MAX] = xcalloc((size_t)c->n + 1, sizeof *names);

@@ -43,6 +43,19 @@ static void usage(FILE *f)
             "                                   a shorter clock period; on by default with --target ice40)\n"
             "  --dump schedule                  print the engines and the predicted timing\n"
             "  rnnc import MODEL [-o OUT.json]  write the rnnc model.json of MODEL (with the options below)\n"
+            "  rnnc explore MODEL --target T [--device D] [-o DIR] [--synth K]\n"
+            "                                   the reuse-factor candidates on the latency/resource Pareto front,\n"
+            "                                   predicted (a table; DIR/explore.csv, DIR/explore.svg); --synth K:\n"
+            "                                   the flow on the best K, measured beside predicted\n"
+            "\n"
+            "Reuse factors (docs/resources.md): with --target and no reuse factor in the model, --reuse or\n"
+            "--config, rnnc picks them per layer: the lowest latency whose predicted resources fit the part\n"
+            "(a smaller candidate when place and route finds otherwise).\n"
+            "  --reuse auto                     the same search for any command\n"
+            "  --max-dsp N, --max-lut N, --max-bram N  budgets (default: the --target part's)\n"
+            "  --resources ice40|ecp5|xilinx    the resource model's family in report.json without --target\n"
+            "  --optimize latency|throughput|area  the objective (area: the smallest design meeting\n"
+            "                                   --latency-cycles N or --latency-us X)\n"
             "\n"
             "MODEL: an rnnc model.json, a Keras .h5 or .keras file, an ONNX .onnx file (PyTorch's\n"
             "  torch.onnx.export; docs/pytorch.md), or a Keras architecture JSON with\n"
@@ -80,6 +93,13 @@ typedef struct {
     PrecisionOptions prec;      /* --precision auto, --calibrate, --max-error, --write-config */
     bool trace;                 /* --trace */
     Numerics numerics;          /* --numerics */
+    bool reuse_auto;            /* --reuse auto */
+    AutoOptions autoo;          /* --max-dsp/--max-lut/--max-bram, --optimize, --latency-cycles */
+    double latency_us;          /* --latency-us X (cycles at the clock) */
+    bool autoo_set;             /* one of the search's switches given */
+    const char *res_family;     /* --resources F: the resource model's family without --target */
+    bool explore;               /* rnnc explore MODEL */
+    int synth_k;                /* explore --synth K */
 } Options;
 
 static int int_arg(const char *opt, const char *v, int lo, int hi)
@@ -91,6 +111,42 @@ static int int_arg(const char *opt, const char *v, int lo, int hi)
 }
 
 static void check_flow_options(Options *o);
+static void check_auto_options(Options *o);
+
+/* The switches of the reuse-factor search (autoreuse.c); true when argv[*i] was one. */
+static bool parse_auto_arg(Options *o, int argc, char **argv, int *i)
+{
+    const char *a = argv[*i];
+    if (*i + 1 >= argc) return false;
+    const char *v = argv[*i + 1];
+    if (!strcmp(a, "--max-dsp")) o->autoo.max_dsp = int_arg(a, v, 0, 1000000000);
+    else if (!strcmp(a, "--max-lut")) o->autoo.max_lut = int_arg(a, v, 0, 1000000000);
+    else if (!strcmp(a, "--max-bram")) o->autoo.max_bram = int_arg(a, v, 0, 1000000000);
+    else if (!strcmp(a, "--latency-cycles")) o->autoo.max_latency_cycles = int_arg(a, v, 1, 2000000000);
+    else if (!strcmp(a, "--synth")) o->synth_k = int_arg(a, v, 0, 100);
+    else if (!strcmp(a, "--resources")) {
+        if (strcmp(v, "ice40") && strcmp(v, "ecp5") && strcmp(v, "xilinx"))
+            user_error(NULL, "--resources: expected ice40, ecp5 or xilinx, got '%s'", v);
+        o->res_family = v;
+    }
+    else if (!strcmp(a, "--latency-us")) {
+        char *end;
+        o->latency_us = strtod(v, &end);
+        if (!*v || *end || !(o->latency_us > 0 && o->latency_us < 1e9))
+            user_error(NULL, "--latency-us: expected a positive number of microseconds, got '%s'", v);
+    } else if (!strcmp(a, "--optimize")) {
+        if (!strcmp(v, "latency")) o->autoo.objective = OPT_LATENCY;
+        else if (!strcmp(v, "throughput")) o->autoo.objective = OPT_THROUGHPUT;
+        else if (!strcmp(v, "area")) o->autoo.objective = OPT_AREA;
+        else user_error(NULL, "--optimize: expected latency, throughput or area, got '%s'", v);
+        o->autoo_set = true;
+    } else {
+        return false;
+    }
+    if (strcmp(a, "--optimize") && strcmp(a, "--synth") && strcmp(a, "--resources")) o->autoo_set = true;
+    (*i)++;
+    return true;
+}
 
 /* --config with hls4ml's project keys: the model it names when MODEL is not given (KerasH5,
  * KerasModel, KerasJson + KerasWeights), its ClockPeriod as --target's clock unless --clock. */
@@ -112,7 +168,7 @@ static void config_project(Options *o)
 
 static Options parse_args(int argc, char **argv)
 {
-    Options o = {.simulator = "verilator", .stall = -1};
+    Options o = {.simulator = "verilator", .stall = -1, .autoo = {.max_dsp = -1, .max_lut = -1, .max_bram = -1}};
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         bool has_next = i + 1 < argc;
@@ -182,12 +238,19 @@ static Options parse_args(int argc, char **argv)
             else if (strcmp(v, "rnnc")) user_error(NULL, "--numerics: expected rnnc or hls4ml, got '%s'", v);
         } else if (!strcmp(a, "--trace")) {
             o.trace = true;
+        } else if (!strcmp(a, "--reuse") && has_next && !strcmp(argv[i + 1], "auto")) {
+            o.reuse_auto = true;
+            i++;
         } else if (!strcmp(a, "--reuse") && has_next) {
             o.keras.reuse = int_arg(a, argv[++i], 1, RNNC_MAX_RF);
+        } else if (parse_auto_arg(&o, argc, argv, &i)) {
+            continue;
         } else if (!strcmp(a, "--timesteps") && has_next) {
             o.keras.timesteps = int_arg(a, argv[++i], 1, RNNC_MAX_DIM);
         } else if (i == 1 && !strcmp(a, "import")) {
             o.import = true;
+        } else if (i == 1 && !strcmp(a, "explore")) {
+            o.explore = true;
         } else if (a[0] == '-') {
             user_error(NULL, "unknown option or missing argument: %s (see rnnc --help)", a);
         } else if (!o.model) {
@@ -222,6 +285,7 @@ static Options parse_args(int argc, char **argv)
     if (strcmp(o.simulator, "verilator") && strcmp(o.simulator, "icarus") && strcmp(o.simulator, "uart"))
         user_error(NULL, "--simulator: expected verilator, icarus or uart, got '%s'", o.simulator);
     if (o.dump && strcmp(o.dump, "schedule")) user_error(NULL, "--dump: expected 'schedule', got '%s'", o.dump);
+    check_auto_options(&o);
     check_flow_options(&o);
     return o;
 }
@@ -246,6 +310,24 @@ static void check_xilinx_part(FlowOptions *f)
     f->family = d->family;
 }
 
+/* --reuse auto, the budgets and the objective; rnnc explore */
+static void check_auto_options(Options *o)
+{
+    if (o->reuse_auto && o->keras.reuse)
+        user_error(NULL, "--reuse: give a number or auto, not both");
+    if (o->explore && (o->import || o->sim || o->emulate || o->dump || o->board))
+        user_error(NULL, "rnnc explore prints the candidates; --sim, --emulate, --dump and --board go with a normal run");
+    if (o->explore && !o->flow.target) user_error(NULL, "rnnc explore needs --target (the part the candidates must fit)");
+    if (o->explore && o->synth_k > 0 && !o->out_dir) user_error(NULL, "explore --synth K needs -o DIR");
+    if (o->synth_k && !o->explore) user_error(NULL, "--synth K goes with rnnc explore");
+    if ((o->autoo_set || o->latency_us > 0) && !o->reuse_auto && !o->flow.target && !o->explore)
+        user_error(NULL, "--max-dsp, --max-lut, --max-bram, --optimize and --latency-cycles/--latency-us go with "
+                   "--reuse auto, --target or rnnc explore");
+    if (o->autoo.objective == OPT_AREA && !o->autoo.max_latency_cycles && !(o->latency_us > 0))
+        user_error(NULL, "--optimize area needs --latency-cycles N or --latency-us X (the latency to meet)");
+    if (o->autoo.max_latency_cycles && o->latency_us > 0) user_error(NULL, "give --latency-cycles or --latency-us, not both");
+}
+
 /* --target and friends: defaults and the combinations that make sense */
 static void check_flow_options(Options *o)
 {
@@ -257,7 +339,7 @@ static void check_flow_options(Options *o)
     }
     if (strcmp(f->target, "ice40") && strcmp(f->target, "generic") && strcmp(f->target, "xilinx") && strcmp(f->target, "ecp5"))
         user_error(NULL, "--target: expected ice40, generic, xilinx or ecp5, got '%s'", f->target);
-    if (!o->out_dir) user_error(NULL, "--target needs -o DIR (where the design, the logs and the bitstream go)");
+    if (!o->out_dir && !o->explore) user_error(NULL, "--target needs -o DIR (where the design, the logs and the bitstream go)");
     if (o->sim || o->emulate) user_error(NULL, "--target and --sim/--emulate are separate runs; give one");
     bool ice40 = !strcmp(f->target, "ice40"), ecp5 = !strcmp(f->target, "ecp5");
     /* Yosys 0.23's cell models: ECP5's have no MULT18X18D, Xilinx's netlist does not simulate */
@@ -328,6 +410,7 @@ int main(int argc, char **argv)
         return 0;
     }
     Model *m = load_model(opt.model, &opt.keras);
+    AutoSearch *as = auto_prepare(m);
     check_model(m);
     set_numerics(m, opt.numerics);
     if (opt.numerics == NUM_HLS4ML) hls4ml_check(m);
@@ -350,26 +433,27 @@ int main(int argc, char **argv)
 
     if (opt.numerics == NUM_HLS4ML) hls4ml_check_rtl(m);
     /* iCE40 is slow: there every activation registers its table index (docs/flow.md) */
-    Netlist *n = lower_model(m, opt.table_reg || (opt.flow.target && !strcmp(opt.flow.target, "ice40")));
+    int table_reg = opt.table_reg || (opt.flow.target && !strcmp(opt.flow.target, "ice40"));
+    AutoOptions *ao = &opt.autoo;
+    bool searching = opt.explore || opt.reuse_auto || (opt.flow.target && as->n_knobs > 0);
+    if (searching) {
+        auto_budgets(ao, &opt.flow, table_reg, opt.latency_us);
+        if (opt.res_family && !opt.flow.target) ao->family = opt.res_family;
+        auto_search(as, m, ao);
+        if (opt.explore) return run_explore(m, as, ao, &opt.flow, opt.out_dir, opt.synth_k);
+        auto_announce(as, ao);
+    }
+    Netlist *n = lower_model(m, table_reg);
+    n->family = opt.res_family && !opt.flow.target ? opt.res_family : res_family(opt.flow.target);
     Schedule *s = schedule_netlist(n, RNNC_II_SEQ);
     if (opt.dump) dump_schedule(stdout, n, s);
 
-    if (opt.out_dir) {
-        char *stage = stage_begin(opt.out_dir);
-        emit_verilog(n, s, stage);
-        emit_sim(n, s, stage);
-        emit_report(n, s, stage);
-        emit_uart(n, stage);
-        emit_ref(m, stage);
-        if (opt.flow.target) emit_flow(n, &opt.flow, stage);
-        stage_commit(stage, opt.out_dir);
-        free(stage);
-    }
+    if (opt.out_dir) emit_design(n, s, &opt.flow, opt.out_dir, searching ? as : NULL);
     if (!opt.dump) print_summary(opt.sim ? stderr : stdout, n, s);
     sim_set_waves(opt.waves);
     if (opt.sim) return run_simulation(n, s, v, opt.out_dir, opt.simulator, opt.stall);
     if (opt.flow.target) {
-        int rc = run_flow(n, s, &opt.flow, opt.out_dir);
+        int rc = searching ? auto_flow(m, as, ao, &opt.flow, opt.out_dir, &n, &s) : run_flow(n, s, &opt.flow, opt.out_dir);
         if (rc == 0 && opt.flow.post_synth) rc = run_simulation(n, s, v, opt.out_dir, "post-synth", opt.stall);
         return rc;
     }

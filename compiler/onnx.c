@@ -1672,7 +1672,6 @@ static cJSON *build_tree(const Ox *o, int feat)
     cJSON_AddNumberToObject(in, "timesteps", o->steps);
     cJSON_AddNumberToObject(in, "features", feat);
     cJSON_AddStringToObject(tree, "precision", "ap_fixed<16,6>");
-    cJSON_AddNumberToObject(tree, "reuse_factor", 1);
     cJSON *layers = cJSON_AddArrayToObject(tree, "layers");
     for (int i = 0; i < o->nl; i++) cJSON_AddItemToArray(layers, layer_json(&o->L[i], false));
     return tree;

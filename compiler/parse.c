@@ -610,7 +610,10 @@ Model *parse_model_text(const char *path, char *buf, size_t len)
     if ((it = get(root, "precision"))) m->precision = want_type(p, it, "precision");
     m->input_type = m->precision;
     m->reuse = 1;
-    if ((it = get(root, "reuse_factor"))) m->reuse = want_int(p, it, "reuse_factor", 1, MAX_RF);
+    if ((it = get(root, "reuse_factor"))) {
+        m->reuse = want_int(p, it, "reuse_factor", 1, MAX_RF);
+        m->reuse_given = true;
+    }
 
     const cJSON *in = get(root, "input");
     if (!in) jerr(p, "input", "missing (e.g. \"input\": {\"timesteps\": 20, \"features\": 6})");

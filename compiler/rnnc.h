@@ -150,6 +150,7 @@ typedef struct {
     FxType input_type;
     bool explicit_input;        /* input.precision given */
     int reuse;                  /* model default reuse factor */
+    bool reuse_given;           /* the model (or --reuse, --config) set that default (autoreuse.c) */
     Layer *layers;
     int n_layers;
     /* Output shape of the whole model (= last layer's). */
@@ -487,6 +488,7 @@ typedef struct Netlist {
     int fanin;
     int table_reg;      /* 1: activations register their table index (slow parts, e.g. iCE40) */
     int act_lat;        /* cycles per activation: 1 + table_reg */
+    const char *family; /* the resource model's device family (resources.c; NULL: ice40) */
 } Netlist;
 
 #define RNNC_FANIN 5   /* adder-tree stage: at most this many operands between registers */
@@ -651,5 +653,69 @@ void safe_name(const char *in, const char *fallback, char *out);
  * chain of layers, becomes an rnnc-model/1 JSON tree like a Keras model's. ---- */
 bool is_onnx_model(const char *path);   /* .onnx, or content that starts like a ModelProto */
 struct cJSON *onnx_tree(const char *path, const KerasOptions *opt);
+
+/* ---- resources.c: predicted DSP, LUT, FF and block RAM per engine for a device family
+ * (ice40, ecp5, xilinx), from the netlist and each product's plan (docs/resources.md) ---- */
+enum { RES_ENGINE, RES_MULT_REGS, RES_ACC, RES_OPMUX, RES_VECTOR, RES_LANE_LSTM, RES_LANE_GRU, RES_LANE_RNN, RES_LANE_MUX,
+       RES_ROM_LOGIC, RES_ROM_WORD, RES_ACT, RES_SUM_REGS, RES_FEATURES };
+extern const char *const res_feature_names[RES_FEATURES];
+typedef struct { long dsp, bram; double lut, ff; double feat[RES_FEATURES]; } EngineResources;
+typedef struct { long dsp, lut, ff, bram; } Resources;
+const char *res_family(const char *target);             /* --target -> cost-table family */
+EngineResources res_engine(const Netlist *n, int i, const char *family);
+Resources res_netlist(const Netlist *n, const char *family);
+double res_lut_margin(const char *family);              /* fraction of a part's LUTs to plan for */
+bool res_lc_pack(const char *family);                   /* LUT + FF share the logic cells (iCE40) */
+struct cJSON *res_json(const Netlist *n);                /* report.json "resources" (n->family) */
+struct cJSON *res_totals_json(const Resources *r);      /* {"dsp", "lut", "ff", "bram"} */
+
+/* ---- autoreuse.c: rnnc picks the reuse factors the model and command line leave open ---- */
+typedef enum { KNOB_REUSE } KnobWhich;         /* which per-layer factor a knob sets */
+typedef struct { Layer *layer; KnobWhich which; int n_vals, *vals; } Knob;  /* vals: largest first */
+typedef enum { OPT_LATENCY, OPT_THROUGHPUT, OPT_AREA } Objective;
+typedef struct {
+    const char *family;                 /* resources.c */
+    long max_dsp, max_lut, max_bram;    /* budgets (-1: none); LUT also bounds FF */
+    double lut_margin;                  /* the fraction of max_lut planned for (0: all) */
+    Objective objective;
+    long max_latency_cycles;            /* OPT_AREA: the latency to meet */
+    int table_reg;
+} AutoOptions;
+typedef struct {
+    int *idx;                           /* per knob, an index into its vals */
+    long latency, ii;
+    Resources res;
+    double area;                        /* used fractions of the budgets, summed */
+    bool fits, tried;
+} Candidate;
+typedef struct {
+    int n_knobs, cap_knobs;
+    Knob *knob;
+    int n_cand, cap_cand;
+    Candidate *cand;
+    int chosen, path_len;
+    const AutoOptions *opts;            /* the search's (auto_search) */
+} AutoSearch;
+/* Before check_model: the layers whose factor is open (none when the model default is set). */
+AutoSearch *auto_prepare(Model *m);
+/* After quantize: search; the chosen candidate's factors are left set in the model. */
+void auto_search(AutoSearch *a, Model *m, const AutoOptions *o);
+void auto_apply(AutoSearch *a, int c);
+int auto_next(AutoSearch *a, AutoOptions *o, int c, const Resources *meas, const Resources *avail);
+bool auto_pareto(const AutoSearch *a, int i);
+void auto_describe(const AutoSearch *a, int c, char *out, size_t len);
+int auto_value(const AutoSearch *a, int c, int k);
+void auto_free(AutoSearch *a);
+void netlist_free(Netlist *n);
+/* explore.c: the search's front ends. Budgets from the part (--target, --device) where not
+ * given; the design emitted into dir (with the search's record when a != NULL); the flow with
+ * up to RNNC_AUTO_ATTEMPTS candidates; rnnc explore. */
+#define RNNC_AUTO_ATTEMPTS 3
+void auto_budgets(AutoOptions *o, const FlowOptions *fo, int table_reg, double latency_us);
+void auto_announce(const AutoSearch *a, const AutoOptions *o);
+void emit_design(const Netlist *n, const Schedule *s, const FlowOptions *fo, const char *dir, const AutoSearch *a);
+int auto_flow(Model *m, AutoSearch *a, AutoOptions *o, const FlowOptions *fo, const char *dir, Netlist **n,
+              Schedule **s);
+int run_explore(Model *m, AutoSearch *a, const AutoOptions *o, const FlowOptions *fo, const char *dir, int synth_k);
 
 #endif

@@ -104,6 +104,20 @@ check "calibrate_file_missing" "rnnc: no_such_cal.txt: cannot read" "" -- \
     ok/tiny.json --precision auto --calibrate no_such_cal.txt -o "$TMP/out_cal"
 check "calibrate_wrong_shape" "vectors_too_many.txt:1: expected 6 numbers" "" -- \
     ok/tiny.json --precision auto --calibrate vectors_too_many.txt -o "$TMP/out_cal2"
+# the reuse-factor search and rnnc explore (docs/resources.md)
+check "optimize_unknown" "--optimize: expected latency, throughput or area, got 'speed'" "" -- \
+    ok/tiny.json --reuse auto --optimize speed -o "$TMP/out_opt"
+check "optimize_area_no_goal" "--optimize area needs --latency-cycles N or --latency-us X" "$TMP/out_opt" -- \
+    ok/tiny.json --reuse auto --optimize area -o "$TMP/out_opt"
+check "budget_without_search" "go with --reuse auto, --target or rnnc explore" "$TMP/out_opt" -- \
+    ok/tiny.json --max-dsp 4 -o "$TMP/out_opt"
+check "max_dsp_negative" "--max-dsp: expected an integer in 0..1000000000, got '-3'" "$TMP/out_opt" -- \
+    ok/tiny.json --reuse auto --max-dsp -3 -o "$TMP/out_opt"
+check "explore_without_target" "rnnc explore needs --target" "" -- explore ok/tiny.json
+check "explore_synth_without_dir" "explore --synth K needs -o DIR" "" -- explore ok/tiny.json --target ice40 --synth 2
+check "synth_without_explore" "--synth K goes with rnnc explore" "$TMP/out_opt" -- ok/tiny.json --synth 2 -o "$TMP/out_opt"
+check "latency_us_bad" "--latency-us: expected a positive number of microseconds, got 'x'" "" -- \
+    ok/tiny.json --reuse auto --latency-us x
 check "stall_without_sim" "--stall goes with --sim" "" -- ok/tiny.json --emulate vectors_empty.txt --stall 3
 check "stall_negative" "--stall: expected an integer in 0..2147483647, got '-1'" "$TMP/out_stall" -- \
     ok/tiny.json --sim vectors_empty.txt -o "$TMP/out_stall" --stall -1

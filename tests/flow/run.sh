@@ -85,6 +85,49 @@ if has yosys && has nextpnr-ice40 && has icepack && has iverilog; then
     else
         bad "ice40 banked flow" "$(tail -n 5 "$B.err")"
     fi
+    # reuse factors chosen by rnnc (tiny_auto.json: tiny.json without its reuse_factor): the
+    # design fits and meets the clock, the prediction's DSP and block RAM are the synthesized
+    # counts, and rnnc explore's choice (its CSV) is the one the flow made
+    A=$ROOT/tests/flow/tiny_auto.json
+    if "$RNNC" "$A" --target ice40 -o "$W/auto" >"$W/auto.out" 2>"$W/auto.err"; then
+        R=$W/auto/report.json
+        [ "$(jget "$R" implementation fits)" = "true" ] && [ "$(jget "$R" implementation timing_met)" = "true" ] &&
+            grep -q "reuse factors chosen" "$W/auto.err" &&
+            ok "auto reuse factors: the design fits the UP5K and meets 48 MHz" ||
+            bad "auto reuse" "fits $(jget "$R" implementation fits), timing $(jget "$R" implementation timing_met)"
+        for k in dsp bram; do
+            a=$(jget "$R" implementation predicted_utilization $k)
+            b=$(jget "$R" implementation core_utilization $k)
+            [ -n "$a" ] && [ "$a" = "$b" ] && ok "predicted $k = synthesized ($a)" || bad "predicted $k" "$a vs $b"
+        done
+        if "$RNNC" explore "$A" --target ice40 -o "$W/explore" >"$W/explore.out" 2>"$W/explore.err"; then
+            C=$W/explore/explore.csv
+            cols=$(head -n 1 "$C" | awk -F, '{ print NF }')
+            rows=$(awk -F, -v n="$cols" 'NR > 1 && NF == n && $3 ~ /^[0-9]+$/ { k++ } END { print k + 0 }' "$C")
+            [ "$rows" -gt 0 ] && [ "$rows" -eq "$(($(wc -l <"$C") - 1))" ] && ok "explore.csv parses ($rows candidates)" ||
+                bad "explore.csv" "$rows rows of $cols columns"
+            want=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) h[i] = $i }
+                NR > 1 && $1 == 1 { for (i = 12; i <= NF; i++) printf "%s%s=%s", (i > 12 ? " " : ""), substr(h[i], 4), $i }' "$C")
+            got=$(jget "$R" auto_reuse attempts 0 reuse_factors)
+            [ -n "$want" ] && [ "$want" = "$got" ] && ok "explore's best candidate = the flow's choice ($got)" ||
+                bad "explore vs auto" "'$want' vs '$got'"
+        else
+            bad "explore" "$(tail -n 3 "$W/explore.err")"
+        fi
+    else
+        bad "auto reuse flow" "$(tail -n 5 "$W/auto.err")"
+    fi
+    # a budget above the part's 8 DSPs: the first choice does not fit, the flow says so, tightens
+    # the budget from the synthesized counts and takes a candidate that fits; both attempts recorded
+    if "$RNNC" "$A" --target ice40 --max-dsp 12 -o "$W/retry" >"$W/retry.out" 2>"$W/retry.err"; then
+        R=$W/retry/report.json
+        [ "$(jget "$R" auto_reuse attempts 0 fits)" = "false" ] && [ "$(jget "$R" auto_reuse attempts 1 fits)" = "true" ] &&
+            [ "$(jget "$R" implementation fits)" = "true" ] && grep -q "attempt 1 .* does not fit" "$W/retry.err" &&
+            ok "auto reuse: a design that does not fit is followed by one that does (2 attempts recorded)" ||
+            bad "auto reuse retry" "$(grep attempt "$W/retry.err" | head -n 2)"
+    else
+        bad "auto reuse retry flow" "$(tail -n 5 "$W/retry.err")"
+    fi
     if "$RNNC" "$M" --target ice40 --device up5k --package ct256 -o "$W/badpkg" >"$W/badpkg.out" 2>"$W/badpkg.err"; then
         bad "impossible package" "exit 0"
     else

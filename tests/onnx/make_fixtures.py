@@ -441,7 +441,7 @@ def expected_tree(name, m, flatten_after=False):
                            "activation": "linear", "kernel": W.T.astype(np.float64).tolist(),
                            "bias": b.astype(np.float64).tolist()})
     return {"rnnc": 1, "name": name, "input": {"timesteps": dim[1].dim_value, "features": dim[2].dim_value},
-            "precision": "ap_fixed<16,6>", "reuse_factor": 1, "layers": layers}
+            "precision": "ap_fixed<16,6>", "layers": layers}
 
 
 def fmt(v):

@@ -1,8 +1,10 @@
 #!/bin/sh
 # run.sh: builds tests/unit/test_numerics.c against the numerics sources (fixed.c, tables.c, hls4ml.c,
 # emulate.c, util.c, kinds.c), tests/unit/test_plan.c against the product plan (plan.c, lower.c,
-# fixed.c, util.c, kinds.c) and tests/unit/test_timing.c against the Xilinx timing estimate
-# (timing.c, util.c, files.c; cJSON), runs each, then runs each again built with ASan and UBSan.
+# fixed.c, util.c, kinds.c), tests/unit/test_timing.c against the Xilinx timing estimate
+# (timing.c, util.c, files.c; cJSON) and tests/unit/test_auto.c against the reuse-factor search
+# (autoreuse.c, resources.c and the stages they run), runs each, then runs each again built with
+# ASan and UBSan.
 # Usage: tests/unit/run.sh [-v]   (-v prints the measured fixed-vs-float errors)
 # Ends with "unit: N passed, M failed"; exits non-zero on any failure.
 set -u
@@ -15,6 +17,10 @@ NUMERICS="$ROOT/tests/unit/test_numerics.c $ROOT/compiler/fixed.c $ROOT/compiler
 PLAN="$ROOT/tests/unit/test_plan.c $ROOT/compiler/plan.c $ROOT/compiler/lower.c
       $ROOT/compiler/fixed.c $ROOT/compiler/util.c $ROOT/compiler/kinds.c"
 TIMING="$ROOT/tests/unit/test_timing.c $ROOT/compiler/timing.c $ROOT/compiler/util.c $ROOT/compiler/files.c -lcjson"
+AUTO="$ROOT/tests/unit/test_auto.c $ROOT/compiler/autoreuse.c $ROOT/compiler/resources.c $ROOT/compiler/plan.c
+      $ROOT/compiler/lower.c $ROOT/compiler/schedule.c $ROOT/compiler/parse.c $ROOT/compiler/check.c
+      $ROOT/compiler/quantize.c $ROOT/compiler/tables.c $ROOT/compiler/fixed.c $ROOT/compiler/util.c
+      $ROOT/compiler/kinds.c $ROOT/compiler/hls4ml.c"
 FLAGS="-std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -I$ROOT/compiler"
 
 pass=0
@@ -24,7 +30,7 @@ run() { # name, sources, extra flags...
     SRCS=$2
     shift 2
     # shellcheck disable=SC2086
-    if ! $CC $FLAGS "$@" $SRCS -lm -o "$OUT/$name"; then
+    if ! $CC $FLAGS "$@" $SRCS -lcjson -lm -o "$OUT/$name"; then
         echo "FAIL: $name does not build"
         fail=$((fail + 1))
         return
@@ -54,6 +60,7 @@ run test_numerics "$NUMERICS" -O2 -g
 VERBOSE=
 run test_plan "$PLAN" -O2 -g
 run test_timing "$TIMING" -O2 -g
+run test_auto "$AUTO" -O2 -g
 SAN="-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined"
 export ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 # shellcheck disable=SC2086
@@ -62,6 +69,7 @@ run test_numerics_asan "$NUMERICS" $SAN
 run test_plan_asan "$PLAN" $SAN
 # shellcheck disable=SC2086
 run test_timing_asan "$TIMING" $SAN
+run test_auto_asan "$AUTO" $SAN
 
 echo "unit: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

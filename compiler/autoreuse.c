@@ -1,0 +1,312 @@
+/* autoreuse.c: rnnc picks the reuse factors (--reuse auto, or a --target with none given).
+ *
+ * The knobs are the per-layer factors the model and the command line left open (a layer's own
+ * reuse_factor, the model default, --reuse and --config are kept). Each knob takes values from
+ * a short list giving distinct multiplier counts (1..8 multipliers, then about 25% more each
+ * step, and reuse factor 1). A candidate is one value per knob; it is lowered and scheduled
+ * (lower.c, plan.c, schedule.c: its latency and II exactly) and costed (resources.c).
+ *
+ * The search starts from the smallest design (every knob at its largest factor) and moves one
+ * knob at a time one or two values down the list, taking the move that improves the objective
+ * most per unit of resources added (a second descent: most outright), while the predicted
+ * resources fit the budget (the part,
+ * with a margin on LUT/FF, or --max-dsp/--max-lut/--max-bram). Objectives: latency (lowest
+ * latency, then II), throughput (lowest II, then latency), area (the first design on that path
+ * whose latency meets --latency-cycles). Every evaluated candidate is kept: explore prints the
+ * Pareto front of latency against resources, and a flow that does not fit or misses timing
+ * takes the next smaller candidate (auto_next).
+ *
+ * Adding a second per-layer factor (e.g. the recurrent product's): a knob kind in KnobWhich,
+ * its bound in knob_max and its setter in knob_set, its collection in auto_prepare. */
+#include "rnnc.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void knob_set(Knob *k, int v)
+{
+    k->layer->reuse = v;
+}
+
+/* The largest useful value: one multiplier for the layer's products per timestep. */
+static int knob_max(const Knob *k)
+{
+    const Layer *l = k->layer;
+    long long p = (long long)l->in_feat * l->gates * l->units;
+    if (layer_kind(l->kind)->recurrent) p += (long long)l->units * l->gates * l->units;
+    return p > RNNC_MAX_RF ? RNNC_MAX_RF : p < 1 ? 1 : (int)p;
+}
+
+/* Values from the largest factor down: multiplier counts 1..8, then ~25% more per step; the
+ * factor is ceil(P / M), each distinct multiplier count once; 1 last. */
+static void knob_values(Knob *k)
+{
+    int p = knob_max(k);
+    k->vals = xcalloc(64, sizeof(int));
+    k->n_vals = 0;
+    int last_m = 0;
+    for (double md = 1; k->n_vals < 63; md = md < 8 ? md + 1 : ceil(md * 1.25)) {
+        int m = md > p ? p : (int)md;
+        int r = (p + m - 1) / m;
+        int real_m = (p + r - 1) / r;
+        if (real_m > last_m && r > 1) {
+            k->vals[k->n_vals++] = r;
+            last_m = real_m;
+        }
+        if (m >= p) break;
+    }
+    k->vals[k->n_vals++] = 1;
+}
+
+static void add_knob(AutoSearch *a, Layer *l)
+{
+    if (a->n_knobs >= a->cap_knobs) {
+        a->cap_knobs = a->cap_knobs ? 2 * a->cap_knobs : 8;
+        Knob *nk = xcalloc((size_t)a->cap_knobs, sizeof *nk);
+        if (a->n_knobs) memcpy(nk, a->knob, (size_t)a->n_knobs * sizeof *nk);
+        free(a->knob);
+        a->knob = nk;
+    }
+    a->knob[a->n_knobs++] = (Knob){.layer = l, .which = KNOB_REUSE};
+}
+
+AutoSearch *auto_prepare(Model *m)
+{
+    AutoSearch *a = xcalloc(1, sizeof *a);
+    if (m->reuse_given) return a;
+    for (int i = 0; i < m->n_layers; i++) {
+        Layer *l = &m->layers[i];
+        if (l->kind == L_BIDIRECTIONAL) {
+            for (int d = 0; d < 2; d++)
+                if (l->dir[d]->reuse == 0) add_knob(a, l->dir[d]);
+        } else if (layer_kind(l->kind)->weighted && l->reuse == 0) {
+            add_knob(a, l);
+        }
+    }
+    return a;
+}
+
+/* The logic the LUT budget bounds: LUT and FF each, or their sum where they share the cells. */
+static double logic_of(const AutoOptions *o, const Resources *r)
+{
+    bool pack = o->family && res_lc_pack(o->family);
+    return pack ? (double)(r->lut + r->ff) : (double)(r->lut > r->ff ? r->lut : r->ff);
+}
+
+/* The sum of the used fractions of each budgeted resource; without budgets LUT equivalents
+ * (a DSP as 50 LUTs, a block RAM as 100) per 5280 (a UP5K). */
+static double area_of(const AutoOptions *o, const Resources *r)
+{
+    double s = 0;
+    int n = 0;
+    if (o->max_dsp > 0) s += (double)r->dsp / (double)o->max_dsp, n++;
+    if (o->max_bram > 0) s += (double)r->bram / (double)o->max_bram, n++;
+    if (o->max_lut > 0) s += logic_of(o, r) / (double)o->max_lut, n++;
+    if (n) return s;
+    return ((double)r->lut + 50.0 * (double)r->dsp + 100.0 * (double)r->bram) / 5280.0;
+}
+
+static bool fits(const AutoOptions *o, const Resources *r)
+{
+    double lut_cap = (double)o->max_lut * (o->lut_margin > 0 ? o->lut_margin : 1.0);
+    return (o->max_dsp < 0 || r->dsp <= o->max_dsp) && (o->max_bram < 0 || r->bram <= o->max_bram) &&
+           (o->max_lut < 0 || logic_of(o, r) <= lut_cap);
+}
+
+/* The candidate with these knob values (evaluated once: lower, schedule, resources). */
+static int evaluate(AutoSearch *a, Model *m, const AutoOptions *o, const int *idx)
+{
+    for (int c = 0; c < a->n_cand; c++)
+        if (!memcmp(a->cand[c].idx, idx, (size_t)a->n_knobs * sizeof(int))) return c;
+    if (a->n_cand >= a->cap_cand) {
+        a->cap_cand = a->cap_cand ? 2 * a->cap_cand : 64;
+        Candidate *nc = xcalloc((size_t)a->cap_cand, sizeof *nc);
+        if (a->n_cand) memcpy(nc, a->cand, (size_t)a->n_cand * sizeof *nc);
+        free(a->cand);
+        a->cand = nc;
+    }
+    Candidate *c = &a->cand[a->n_cand];
+    c->idx = xcalloc((size_t)a->n_knobs + 1, sizeof(int));
+    memcpy(c->idx, idx, (size_t)a->n_knobs * sizeof(int));
+    for (int k = 0; k < a->n_knobs; k++) knob_set(&a->knob[k], a->knob[k].vals[idx[k]]);
+    Netlist *n = lower_model(m, o->table_reg);
+    n->family = o->family;
+    Schedule *s = schedule_netlist(n, RNNC_II_SEQ);
+    c->latency = s->latency_cycles;
+    c->ii = s->ii_cycles;
+    c->res = res_netlist(n, o->family);
+    c->area = area_of(o, &c->res);
+    c->fits = fits(o, &c->res);
+    netlist_free(n);
+    free(s->seq_start);
+    free(s->seq_end);
+    free(s);
+    return a->n_cand++;
+}
+
+/* The objective (lower is better): latency or II, the other breaking ties. */
+static double objective(const AutoOptions *o, const Candidate *c)
+{
+    if (o->objective == OPT_THROUGHPUT) return (double)c->ii + 1e-6 * (double)c->latency;
+    return (double)c->latency + 1e-6 * (double)c->ii;
+}
+
+static bool goal_met(const AutoOptions *o, const Candidate *c)
+{
+    return o->objective == OPT_AREA && o->max_latency_cycles > 0 && c->latency <= o->max_latency_cycles;
+}
+
+/* The best of every evaluated candidate: the objective's among those that fit (area: the
+ * smallest meeting the latency goal, if any does); the smallest design when none fits. */
+static int best_candidate(const AutoSearch *a, const AutoOptions *o)
+{
+    int best = -1;
+    bool goal = false;
+    for (int i = 0; i < a->n_cand; i++)
+        if (a->cand[i].fits && goal_met(o, &a->cand[i])) goal = true;
+    for (int i = 0; i < a->n_cand; i++) {
+        const Candidate *x = &a->cand[i];
+        if (!x->fits || (goal && !goal_met(o, x))) continue;
+        if (best < 0) {
+            best = i;
+            continue;
+        }
+        const Candidate *b = &a->cand[best];
+        bool better = goal ? x->area < b->area || (x->area == b->area && objective(o, x) < objective(o, b))
+                           : objective(o, x) < objective(o, b) || (objective(o, x) == objective(o, b) && x->area < b->area);
+        if (better) best = i;
+    }
+    return best < 0 ? 0 : best;
+}
+
+/* One greedy descent from the smallest design: per step the move (one knob one or two values
+ * down) that improves the objective most, per resource added (per_area) or outright, among
+ * those that fit; until none does or the area goal is met. */
+static void descend(AutoSearch *a, Model *m, const AutoOptions *o, bool per_area)
+{
+    int *idx = xcalloc((size_t)a->n_knobs + 1, sizeof(int));
+    int cur = evaluate(a, m, o, idx);
+    while (a->cand[cur].fits && !goal_met(o, &a->cand[cur])) {
+        int best = -1;
+        double best_gain = 0;
+        for (int k = 0; k < a->n_knobs; k++)
+            for (int step = 1; step <= 2; step++) {
+                if (a->cand[cur].idx[k] + step >= a->knob[k].n_vals) break;
+                memcpy(idx, a->cand[cur].idx, (size_t)a->n_knobs * sizeof(int));
+                idx[k] += step;
+                int c = evaluate(a, m, o, idx);
+                const Candidate *cc = &a->cand[c], *cu = &a->cand[cur];
+                double d_obj = objective(o, cu) - objective(o, cc);
+                if (!cc->fits || d_obj <= 0) continue;
+                double gain = per_area ? d_obj / fmax(cc->area - cu->area, 1e-9) : d_obj;
+                if (best < 0 || gain > best_gain) best = c, best_gain = gain;
+            }
+        if (best < 0) break;
+        cur = best;
+        a->path_len++;
+    }
+    free(idx);
+}
+
+/* Two descents (best gain per resource, best gain outright); then the best of all evaluated
+ * candidates. */
+void auto_search(AutoSearch *a, Model *m, const AutoOptions *o)
+{
+    a->opts = o;
+    for (int k = 0; k < a->n_knobs; k++) knob_values(&a->knob[k]);
+    a->path_len = 0;
+    descend(a, m, o, true);
+    descend(a, m, o, false);
+    a->chosen = best_candidate(a, o);
+    auto_apply(a, a->chosen);
+}
+
+void auto_apply(AutoSearch *a, int c)
+{
+    for (int k = 0; k < a->n_knobs; k++) knob_set(&a->knob[k], a->knob[k].vals[a->cand[c].idx[k]]);
+    a->chosen = c;
+}
+
+/* After candidate c failed on the part (meas: what synthesis counted, avail: the part's; NULL
+ * when unknown): the budgets tightened where the measurement overflowed (scaled by the
+ * prediction's error), else, for a design that did not pack or missed timing, to 90% of c's
+ * LUTs; then the best untried candidate that fits them, or -1. */
+int auto_next(AutoSearch *a, AutoOptions *o, int c, const Resources *meas, const Resources *avail)
+{
+    const Resources *p = &a->cand[c].res;
+    bool tightened = false;
+    if (meas && avail) {
+        if (meas->dsp > avail->dsp && avail->dsp >= 0) o->max_dsp = avail->dsp * p->dsp / (meas->dsp ? meas->dsp : 1), tightened = true;
+        if (meas->bram > avail->bram && avail->bram >= 0) o->max_bram = avail->bram * p->bram / (meas->bram ? meas->bram : 1), tightened = true;
+        double worst = logic_of(o, meas), pw = logic_of(o, p);
+        if (avail->lut > 0 && worst > (double)avail->lut) {
+            o->max_lut = (long)((double)avail->lut * pw / worst);
+            o->lut_margin = 1.0;
+            tightened = true;
+        }
+    }
+    if (!tightened) { /* it did not pack or missed timing: 10% less logic than c's prediction */
+        o->max_lut = (long)(0.9 * logic_of(o, p));
+        o->lut_margin = 1.0;
+    }
+    int best = -1;
+    for (int i = 0; i < a->n_cand; i++) {
+        Candidate *x = &a->cand[i];
+        x->fits = fits(o, &x->res);
+        if (!x->fits || x->tried) continue;
+        if (best < 0 || objective(o, x) < objective(o, &a->cand[best])) best = i;
+    }
+    return best;
+}
+
+/* Whether candidate i is on the Pareto front of (latency, area). */
+bool auto_pareto(const AutoSearch *a, int i)
+{
+    const Candidate *x = &a->cand[i];
+    for (int j = 0; j < a->n_cand; j++) {
+        const Candidate *y = &a->cand[j];
+        if (j == i || !y->fits) continue;
+        if (y->latency <= x->latency && y->area <= x->area && (y->latency < x->latency || y->area < x->area)) return false;
+        if (y->latency == x->latency && y->area == x->area && j < i) return false;
+    }
+    return x->fits;
+}
+
+/* "layer=rf layer=rf" of candidate c */
+void auto_describe(const AutoSearch *a, int c, char *out, size_t len)
+{
+    out[0] = 0;
+    for (int k = 0; k < a->n_knobs; k++) {
+        size_t u = strlen(out);
+        snprintf(out + u, len - u, "%s%s=%d", k ? " " : "", a->knob[k].layer->name, a->knob[k].vals[a->cand[c].idx[k]]);
+    }
+}
+
+int auto_value(const AutoSearch *a, int c, int k)
+{
+    return a->knob[k].vals[a->cand[c].idx[k]];
+}
+
+void auto_free(AutoSearch *a)
+{
+    for (int c = 0; c < a->n_cand; c++) free(a->cand[c].idx);
+    for (int k = 0; k < a->n_knobs; k++) free(a->knob[k].vals);
+    free(a->cand);
+    free(a->knob);
+    free(a);
+}
+
+/* A netlist and what lower_model allocated for it. */
+void netlist_free(Netlist *n)
+{
+    for (int i = 0; i < n->n; i++) {
+        Mvm *v[2] = {&n->eng[i].mvm, &n->eng[i].mvm2};
+        for (int j = 0; j < 2; j++) {
+            for (int o = 0; v[j]->outs && o < v[j]->n_out; o++) free(v[j]->outs[o].terms);
+            free(v[j]->outs);
+        }
+    }
+    free(n->eng);
+    free(n);
+}
