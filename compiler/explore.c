@@ -22,9 +22,12 @@ void auto_budgets(AutoOptions *o, const FlowOptions *fo, int table_reg, double l
     const Device *d = NULL;
     if (fo->target && (!strcmp(fo->target, "ice40") || !strcmp(fo->target, "ecp5")))
         d = flow_device(fo->target, fo->device);
+    else if (fo->target && !strcmp(fo->target, "xilinx") && fo->part) /* --part: its capacities */
+        d = flow_device("xilinx", fo->part);
+    bool xilinx = d && !strcmp(d->target, "xilinx");
     o->lut_margin = o->max_lut >= 0 ? 1.0 : res_lut_margin(o->family);
     if (d && o->max_dsp < 0) o->max_dsp = d->dsp;
-    if (d && o->max_bram < 0) o->max_bram = d->bram;
+    if (d && o->max_bram < 0) o->max_bram = xilinx ? 2L * d->bram : d->bram; /* Xilinx: RAMB18 (36 kbit halves) */
     if (d && o->max_lut < 0) o->max_lut = d->lut;
     if (latency_us > 0) o->max_latency_cycles = (long)(latency_us * (fo->clock_mhz > 0 ? fo->clock_mhz : 100.0));
 }
