@@ -58,12 +58,7 @@ void emit_report(const Netlist *n, const Schedule *s, const char *dir)
     cJSON_AddNumberToObject(t, "multipliers", (double)mults);
     cJSON_AddNumberToObject(t, "elementwise_multipliers", (double)elem);
     cJSON_AddNumberToObject(t, "weight_bits", (double)wbits);
-    char *text = cJSON_Print(root);
-    FILE *f = xfopen_w(dir, "report.json");
-    fprintf(f, "%s\n", text);
-    xfclose(f);
-    free(text);
-    cJSON_Delete(root);
+    write_json_tree(dir, "report.json", root);
 }
 
 void print_summary(FILE *f, const Netlist *n, const Schedule *s)

@@ -1332,6 +1332,22 @@ static void emit_buffer(Out *o, const Engine *e)
 
 /* Softmax's outputs: e_j * inv, cast to the result type, written when the job is done. e_j of
  * type T (e_flat), inv of type T2. */
+/* The softmax's exponentials e_j (E each, from e_flat) and their sum s_sum (SW bits, an adder
+ * tree of depth ds). */
+static void softmax_exp_sum(Out *o, int N, FxType E, int SW, int ds)
+{
+    for (int j = 0; j < N; j++) w(o, "    wire [%d:0] e_%d = e_flat[%d:%d];\n", E.w - 1, j, (j + 1) * E.w - 1, j * E.w);
+    w(o, "    wire [%d:0] s_0 = {", N * SW - 1);
+    for (int j = N - 1; j >= 0; j--) {
+        char ex[64], b[MAX_EXPR];
+        snprintf(ex, sizeof ex, "e_%d", j);
+        extend(b, sizeof b, ex, E.w, E.sgn, SW);
+        w(o, "%s%s", b, j ? ", " : "};\n");
+    }
+    w(o, "    wire [%d:0] s_sum;\n", SW - 1);
+    tree_inst(o, "u_s", N, SW, ds, false, "s_0", "s_sum");
+}
+
 static void softmax_products(Out *o, const Engine *e, FxType T, FxType T2)
 {
     int N = e->out_n;
@@ -1387,16 +1403,7 @@ static void emit_softmax(Out *o, const Engine *e)
         snprintf(out, sizeof out, "e_flat[%d:%d]", (j + 1) * T.w - 1, j * T.w);
         act_inst(o, &pe, signed_of(DW, fx_frac(A)), T, inst, "exp_en", in, out);
     }
-    for (int j = 0; j < N; j++) w(o, "    wire [%d:0] e_%d = e_flat[%d:%d];\n", T.w - 1, j, (j + 1) * T.w - 1, j * T.w);
-    w(o, "    wire [%d:0] s_0 = {", N * SW - 1);
-    for (int j = N - 1; j >= 0; j--) {
-        char ex[64], b[MAX_EXPR];
-        snprintf(ex, sizeof ex, "e_%d", j);
-        extend(b, sizeof b, ex, T.w, T.sgn, SW);
-        w(o, "%s%s", b, j ? ", " : "};\n");
-    }
-    w(o, "    wire [%d:0] s_sum;\n", SW - 1);
-    tree_inst(o, "u_s", N, SW, ds, false, "s_0", "s_sum");
+    softmax_exp_sum(o, N, T, SW, ds);
     w(o, "    wire [%d:0] inv;\n", T.w - 1);
     act_inst(o, &pi, signed_of(SW, fx_frac(T)), T, "u_inv", "inv_en", "s_sum", "inv");
     softmax_products(o, e, T, T);
@@ -1460,16 +1467,7 @@ static void emit_softmax_hls(Out *o, const Engine *e)
         act_inst(o, &pe, signed_of(UW, fx_frac(A)), SA, inst, "exp_en", in, out);
     }
     if (!stable) w(o, "    /* verilator lint_off UNUSEDSIGNAL */\n    wire unused_mx = ^mx;\n    /* verilator lint_on UNUSEDSIGNAL */\n");
-    for (int j = 0; j < N; j++) w(o, "    wire [%d:0] e_%d = e_flat[%d:%d];\n", SA.w - 1, j, (j + 1) * SA.w - 1, j * SA.w);
-    w(o, "    wire [%d:0] s_0 = {", N * SW - 1);
-    for (int j = N - 1; j >= 0; j--) {
-        char ex[64], b[MAX_EXPR];
-        snprintf(ex, sizeof ex, "e_%d", j);
-        extend(b, sizeof b, ex, SA.w, SA.sgn, SW);
-        w(o, "%s%s", b, j ? ", " : "};\n");
-    }
-    w(o, "    wire [%d:0] s_sum;\n", SW - 1);
-    tree_inst(o, "u_s", N, SW, ds, false, "s_0", "s_sum");
+    softmax_exp_sum(o, N, SA, SW, ds);
     w(o, "    wire [%d:0] s_a;\n    wire [%d:0] s_ii;\n", SA.w - 1, II.w - 1);
     w(o, "    rnnc_quant #(.IN_W(%d), .IN_F(%d), .IN_SIGNED(1), ", SW, fx_frac(SA));
     fx_params(o, "OUT_", SA, true);

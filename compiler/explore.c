@@ -94,12 +94,7 @@ static void report_put(const char *dir, const char *key, cJSON *item)
     if (!root) root = cJSON_CreateObject();
     cJSON_DeleteItemFromObjectCaseSensitive(root, key);
     cJSON_AddItemToObject(root, key, item);
-    char *out = cJSON_Print(root);
-    FILE *f = xfopen_w(dir, "report.json");
-    fprintf(f, "%s\n", out);
-    xfclose(f);
-    free(out);
-    cJSON_Delete(root);
+    write_json_tree(dir, "report.json", root);
 }
 
 void emit_design(const Netlist *n, const Schedule *s, const FlowOptions *fo, const char *dir, const AutoSearch *a)

@@ -5,6 +5,8 @@
 #define _XOPEN_SOURCE 700
 #include "rnnc.h"
 
+#include <cjson/cJSON.h>
+
 #include <errno.h>
 #include <ftw.h>
 #include <stdlib.h>
@@ -185,4 +187,15 @@ const char *rnnc_datadir(void)
 {
     const char *env = getenv("RNNC_HOME");
     return env && *env ? env : RNNC_DATADIR;
+}
+
+/* Print a JSON tree to dir/rel (report.json) and free the tree. */
+void write_json_tree(const char *dir, const char *rel, struct cJSON *root)
+{
+    char *text = cJSON_Print(root);
+    FILE *f = xfopen_w(dir, rel);
+    fprintf(f, "%s\n", text);
+    xfclose(f);
+    free(text);
+    cJSON_Delete(root);
 }

@@ -284,12 +284,7 @@ static int merge_report(const char *dir, cJSON *impl)
     free(text);
     cJSON_DeleteItemFromObjectCaseSensitive(root, "implementation");
     cJSON_AddItemToObject(root, "implementation", impl);
-    char *out = cJSON_Print(root);
-    FILE *f = xfopen_w(dir, "report.json");
-    fprintf(f, "%s\n", out);
-    xfclose(f);
-    free(out);
-    cJSON_Delete(root);
+    write_json_tree(dir, "report.json", root);
     return 0;
 }
 

@@ -540,6 +540,8 @@ FILE *xfopen_w(const char *dir, const char *rel); /* creates parent dirs */
 /* Closes a file of xfopen_w; a user error naming it when any write or the close failed, or when
  * the output passes RNNC_MAX_OUTPUT_BYTES. */
 void xfclose(FILE *f);
+struct cJSON;
+void write_json_tree(const char *dir, const char *rel, struct cJSON *root); /* prints, then frees root */
 void copy_file(const char *from, const char *dir, const char *rel);
 const char *rnnc_datadir(void);                 /* where rtl_lib/ and sim/ live */
 
