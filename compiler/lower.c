@@ -333,6 +333,11 @@ static bool cell_form(const Netlist *n, const Layer *l, int *rx, int *rh)
     *rx = *rh = l->reuse;
     if (l->rreuse) *rh = l->rreuse;
     if (l->rreuse || l->reuse == 1) return true;
+    /* Small slow parts (table_reg: iCE40): the fused form keeps its gate sums banked in block
+     * RAM on several multipliers, where the split form's second engine and vectors in registers
+     * cost the logic cells such parts lack (bench/results/ice40_fit.txt); recurrent_reuse_factor
+     * asks for the split form there. */
+    if (n->table_reg) return false;
     long budget, m_h, m_e, px = (long)l->in_feat * l->gates * l->units;
     int step_f = est_cell_step(n, l, false, l->reuse, &budget);
     bool dir, gru0 = l->kind == L_GRU && !l->reset_after;
