@@ -258,7 +258,9 @@ static void emit_scripts(const Netlist *n, const FlowOptions *fo, const char *di
     /* flat before stat: Yosys 0.23's stat -json breaks its JSON with a hierarchy listing */
     fprintf(f, "\nhierarchy -top %s\n%s -top %s\nflatten\n", m->name, yosys_synth(fo), m->name);
     fprintf(f, "tee -q -o logs/core_stat.json stat -json\n");
-    fprintf(f, "write_verilog -noattr synth/%s_netlist.v\n", m->name);
+    /* undefined constants (Yosys leaves SB_MAC16's cascade inputs and unused RAM bits at x) as
+     * the device has them, 0, so that the post-synthesis simulation sees what the part computes */
+    fprintf(f, "setundef -zero -params\nwrite_verilog -noattr synth/%s_netlist.v\n", m->name);
     /* the mapped netlist for rnnc's timing estimate (timing.c), a third smaller without source
      * locations and unused wire names */
     if (!strcmp(fo->target, "xilinx"))
