@@ -166,6 +166,29 @@ static void config_project(Options *o)
     }
 }
 
+/* The combinations of the run's switches that make sense (--sim, --emulate, --precision ...) */
+static void check_run_options(const Options *o)
+{
+    if (o->import && (o->sim || o->emulate || o->dump || o->flow.target))
+        user_error(NULL, "rnnc import writes a model.json; --sim, --emulate, --dump and --target go with a normal run");
+    if (o->sim && !o->out_dir) user_error(NULL, "--sim needs -o DIR (where the design and the simulation go)");
+    if (o->sim && o->emulate) user_error(NULL, "--sim and --emulate are separate runs; give one");
+    if (o->use_float && !o->emulate) user_error(NULL, "--float goes with --emulate");
+    if (o->waves && (!o->sim || !strcmp(o->simulator, "uart")))
+        user_error(NULL, "--waves goes with --sim (--simulator verilator or icarus)");
+    if (o->trace && (!o->emulate || o->use_float)) user_error(NULL, "--trace goes with --emulate IN.txt (and prints both runs)");
+    if ((o->prec.calibrate || o->prec.max_error > 0) && !o->prec.width)
+        user_error(NULL, "--calibrate and --max-error go with --precision auto");
+    if (o->prec.max_error > 0 && !o->prec.calibrate)
+        user_error(NULL, "--max-error needs --calibrate CAL.txt (the inputs the error is measured on)");
+    if (o->stall >= 0 && !o->sim && !o->flow.post_synth) user_error(NULL, "--stall goes with --sim (or --post-synth)");
+    if (o->stall >= 0 && o->sim && !strcmp(o->simulator, "uart"))
+        user_error(NULL, "--stall: the uart simulator has no AXI-Stream ports to stall; use verilator or icarus");
+    if (strcmp(o->simulator, "verilator") && strcmp(o->simulator, "icarus") && strcmp(o->simulator, "uart"))
+        user_error(NULL, "--simulator: expected verilator, icarus or uart, got '%s'", o->simulator);
+    if (o->dump && strcmp(o->dump, "schedule")) user_error(NULL, "--dump: expected 'schedule', got '%s'", o->dump);
+}
+
 static Options parse_args(int argc, char **argv)
 {
     Options o = {.simulator = "verilator", .stall = -1, .autoo = {.max_dsp = -1, .max_lut = -1, .max_bram = -1}};
@@ -267,24 +290,7 @@ static Options parse_args(int argc, char **argv)
         usage(stderr);
         exit(2);
     }
-    if (o.import && (o.sim || o.emulate || o.dump || o.flow.target))
-        user_error(NULL, "rnnc import writes a model.json; --sim, --emulate, --dump and --target go with a normal run");
-    if (o.sim && !o.out_dir) user_error(NULL, "--sim needs -o DIR (where the design and the simulation go)");
-    if (o.sim && o.emulate) user_error(NULL, "--sim and --emulate are separate runs; give one");
-    if (o.use_float && !o.emulate) user_error(NULL, "--float goes with --emulate");
-    if (o.waves && (!o.sim || !strcmp(o.simulator, "uart")))
-        user_error(NULL, "--waves goes with --sim (--simulator verilator or icarus)");
-    if (o.trace && (!o.emulate || o.use_float)) user_error(NULL, "--trace goes with --emulate IN.txt (and prints both runs)");
-    if ((o.prec.calibrate || o.prec.max_error > 0) && !o.prec.width)
-        user_error(NULL, "--calibrate and --max-error go with --precision auto");
-    if (o.prec.max_error > 0 && !o.prec.calibrate)
-        user_error(NULL, "--max-error needs --calibrate CAL.txt (the inputs the error is measured on)");
-    if (o.stall >= 0 && !o.sim && !o.flow.post_synth) user_error(NULL, "--stall goes with --sim (or --post-synth)");
-    if (o.stall >= 0 && o.sim && !strcmp(o.simulator, "uart"))
-        user_error(NULL, "--stall: the uart simulator has no AXI-Stream ports to stall; use verilator or icarus");
-    if (strcmp(o.simulator, "verilator") && strcmp(o.simulator, "icarus") && strcmp(o.simulator, "uart"))
-        user_error(NULL, "--simulator: expected verilator, icarus or uart, got '%s'", o.simulator);
-    if (o.dump && strcmp(o.dump, "schedule")) user_error(NULL, "--dump: expected 'schedule', got '%s'", o.dump);
+    check_run_options(&o);
     check_auto_options(&o);
     check_flow_options(&o);
     return o;
