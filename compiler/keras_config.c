@@ -226,49 +226,6 @@ static void pjoin(char *out, size_t len, const char *a, const char *b)
     if (snprintf(out, len, "%s%s%s", a, *a ? "." : "", b) < 0) out[0] = 0;
 }
 
-/* hls4ml's spellings of the modes rnnc's ap_fixed syntax names: "fixed<18,8,TRN,WRAP,0>" ->
- * "ap_fixed<18,8>", "fixed<12,4,RND,SAT>" -> "ap_fixed<12,4,AP_RND,AP_SAT>". Anything else
- * (other modes, saturation bits) is left as written for fx_parse to take or reject. */
-static void hls_type_text(const char *in, char *out, size_t len)
-{
-    char base[16], q[16] = "TRN", o[16] = "WRAP";
-    int w, i, n = 0, nbits = 0, got;
-    copy_str(out, len, in);
-    if (sscanf(in, " %15[a-z_]<%d >%n", base, &w, &n) == 2 && n && !in[n] &&
-        (!strcmp(base, "int") || !strcmp(base, "uint") || !strcmp(base, "ap_int") || !strcmp(base, "ap_uint"))) {
-        SNPRINTF(out, len, "ap_%sfixed<%d,%d>", strstr(base, "uint") ? "u" : "", w, w); /* an integer type */
-        return;
-    }
-    n = 0;
-    got = sscanf(in, " %15[a-z_]<%d ,%d %n", base, &w, &i, &n);
-    if (got != 3 || (strcmp(base, "fixed") && strcmp(base, "ufixed") && strcmp(base, "ap_fixed") &&
-                     strcmp(base, "ap_ufixed")))
-        return;
-    const char *p = in + n;
-    if (*p == ',') {
-        int m = 0;
-        if (sscanf(p, ", %15[A-Z_] %n", q, &m) != 1) return;
-        p += m;
-        if (*p == ',') {
-            m = 0;
-            if (sscanf(p, ", %15[A-Z_] %n", o, &m) != 1) return;
-            p += m;
-            if (*p == ',') {
-                m = 0;
-                if (sscanf(p, ", %d %n", &nbits, &m) != 1 || !m) return;
-                p += m;
-            }
-        }
-    }
-    if (strcmp(p, ">") || nbits != 0) return;
-    const char *qq = !strncmp(q, "AP_", 3) ? q + 3 : q, *oo = !strncmp(o, "AP_", 3) ? o + 3 : o;
-    if (strcmp(qq, "TRN") && strcmp(qq, "RND") && strcmp(qq, "RND_CONV")) return;
-    if (strcmp(oo, "WRAP") && strcmp(oo, "SAT")) return;
-    const char *b = base[0] == 'a' ? base + 3 : base;
-    if (!strcmp(qq, "TRN") && !strcmp(oo, "WRAP")) SNPRINTF(out, len, "ap_%s<%d,%d>", b, w, i);
-    else SNPRINTF(out, len, "ap_%s<%d,%d,AP_%s,AP_%s>", b, w, i, qq, oo);
-}
-
 /* A type string of the configuration in rnnc's spelling (a static buffer: use it at once),
  * or NULL for hls4ml's "auto". */
 static const char *want_type_text(const Cfg *c, const cJSON *v, const char *path)
@@ -279,9 +236,9 @@ static const char *want_type_text(const Cfg *c, const cJSON *v, const char *path
     if (!cJSON_IsString(v) || !v->valuestring)
         cerr(c, path, "expected a fixed-point type like \"ap_fixed<16,6>\" (a string)");
     if (!strcmp(v->valuestring, "auto")) return NULL; /* hls4ml's inferred type (hls_finish) */
-    hls_type_text(v->valuestring, buf, sizeof buf);
-    if (!fx_parse(buf, &t, err, sizeof err))
+    if (!fx_parse(v->valuestring, &t, err, sizeof err)) /* every spelling hls4ml writes */
         cerr(c, path, "invalid type \"%.60s\": %s", v->valuestring, err);
+    fx_format(t, buf, sizeof buf); /* rnnc's canonical spelling */
     return buf;
 }
 
