@@ -793,6 +793,80 @@ static void tree_cases(void)
         }
 }
 
+/* ---- rnnc_sat_sum: hls4ml's order, a cast to the accumulator after every addition ---- */
+
+/* values near the accumulator's ends, so partial sums overflow now and then */
+static wide_t sat_sum_val(int out_w, bool out_s)
+{
+    wide_t lo = wmin(out_w, out_s), hi = wmax(out_w, out_s);
+    switch (rndint(4)) {
+    case 0: return hi - rndint(4);
+    case 1: return lo + rndint(4);
+    default: return from_bits((u128)rnd_val(out_w, true), out_w, true) / 2;
+    }
+}
+
+static wide_t sat_reduce(const wide_t *x, int n, FxType t)
+{
+    if (n == 1) return x[0];
+    int left = 1;
+    while (left * 2 <= n - 1) left *= 2;
+    return fx_cast(sat_reduce(x, left, t) + sat_reduce(x + left, n - left, t), 0, t);
+}
+
+static void sat_sum_case(const char *name, int n_in, int w, int out_w, bool out_s, OMode o, int order, int adds,
+                         int depth)
+{
+    seed_from(name);
+    char vname[256], path[512], params[256];
+    snprintf(vname, sizeof vname, "%s.vec", name);
+    FILE *f = open_out(vname, path, sizeof path);
+    FxType t = {.w = out_w, .i = out_w, .sgn = out_s, .q = Q_TRN, .o = o};
+    int n = 300;
+    wide_t *x = zalloc((size_t)n_in, sizeof *x);
+    for (int k = 0; k < n; k++) {
+        for (int j = 0; j < n_in; j++) x[j] = sat_sum_val(out_w, out_s);
+        if (!out_s) /* unsigned: mostly non-negative, some negative terms */
+            for (int j = 0; j < n_in; j++) x[j] = rndint(3) ? (x[j] < 0 ? -x[j] : x[j]) : -(x[j] < 0 ? -x[j] : x[j]) / 2;
+        phex_flat(f, x, n_in, w);
+        fputc(' ', f);
+        wide_t r;
+        if (order == 0) {
+            r = x[0];
+            for (int j = 1; j < n_in; j++) r = fx_cast(r + x[j], 0, t);
+        } else {
+            r = sat_reduce(x, n_in, t);
+        }
+        phex(f, fx_cast(r, 0, t), out_w);
+        fputc('\n', f);
+    }
+    free(x);
+    fclose(f);
+    snprintf(params, sizeof params, "N_IN=%d W=%d OUT_W=%d OUT_SIGNED=%d SATURATE=%d ORDER=%d ADDS=%d DEPTH=%d", n_in, w,
+             out_w, out_s, (int)o, order, adds, depth);
+    manifest(name, "rnnc_sat_sum", params, n, path);
+}
+
+/* N_IN x W x OUT_W x signed x mode x ORDER x ADDS x DEPTH: chains of 1, 2 and several stages
+ * (padded too), trees of odd and power-of-two sizes, the three saturating modes */
+static void sat_sum_cases(void)
+{
+    static const int sets[][8] = {
+        {1, 10, 8, 1, O_SAT, 0, 4, 1},      {2, 10, 8, 1, O_SAT, 0, 4, 1},     {9, 12, 8, 1, O_SAT, 0, 4, 2},
+        {17, 14, 10, 1, O_SAT, 0, 4, 4},    {17, 14, 10, 1, O_SAT_SYM, 0, 4, 6}, {7, 9, 8, 1, O_SAT_ZERO, 0, 1, 6},
+        {6, 12, 8, 0, O_SAT, 0, 2, 3},      {40, 40, 36, 1, O_SAT, 0, 4, 10},  {1, 10, 8, 1, O_SAT, 1, 4, 1},
+        {2, 10, 8, 1, O_SAT, 1, 4, 1},      {5, 12, 8, 1, O_SAT, 1, 4, 3},     {8, 12, 8, 1, O_SAT_SYM, 1, 4, 4},
+        {13, 14, 10, 1, O_SAT, 1, 4, 4},
+    };
+    char name[96];
+    for (size_t i = 0; i < sizeof sets / sizeof sets[0]; i++) {
+        const int *s = sets[i];
+        snprintf(name, sizeof name, "satsum_%s_%d_%d_%d%s_o%d_a%d_d%d", s[5] ? "tree" : "chain", s[0], s[1], s[2],
+                 s[3] ? "" : "u", s[4], s[6], s[7]);
+        sat_sum_case(name, s[0], s[1], s[2], s[3], (OMode)s[4], s[5], s[6], s[7]);
+    }
+}
+
 /* ---- rnnc_job_ctrl, rnnc_flatten, rnnc_reverse: no vectors, the testbenches model the
  * contract (TB_N cycles or sequences) ---- */
 
@@ -1092,6 +1166,7 @@ int main(int argc, char **argv)
     product_cases();
     stage_cases();
     tree_cases();
+    sat_sum_cases();
     job_ctrl_cases();
     activation_cases();
     cell_cases();
