@@ -104,6 +104,16 @@ static void tree_inst(Out *o, const char *inst, int n_in, int width, int depth, 
 
 /* ---- mem files ---- */
 
+/* An rnnc_sat_sum over n_in values of `width` bits (`in`) into `out` of type acc: order 0 a
+ * chain, 1 nnet::reduce's pairwise tree. */
+static void sat_sum_inst(Out *o, const char *inst, int n_in, int width, FxType acc, int order, int depth,
+                         const char *in, const char *out)
+{
+    w(o, "    rnnc_sat_sum #(.N_IN(%d), .W(%d), .OUT_W(%d), .OUT_SIGNED(%d), .SATURATE(%d), .ORDER(%d), .ADDS(%d), "
+         ".DEPTH(%d)) %s (.clk(clk), .in_flat(%s), .out_data(%s));\n", n_in, width, acc.w, acc.sgn, fx_rtl_sat(acc),
+      order, RNNC_SAT_ADDS, depth, inst, in, out);
+}
+
 static char *table_file(const Netlist *n, const Layer *l, const char *what)
 {
     char *s = xcalloc(200, 1);
@@ -739,6 +749,11 @@ static Sig mvm_tree(Out *o, const MvmPlan *pl, const MvmIn *in, int j)
     snprintf(inst, sizeof inst, "u_%s_t_%d", p, j);
     snprintf(tin, sizeof tin, "%s_t_%d_0", p, j);
     snprintf(tout, sizeof tout, "%s_t_%d", p, j);
+    if (pl->v->sat_order) { /* hls4ml's order, each sum cast (the items in that order: plan.c) */
+        w(o, "    wire [%d:0] %s;\n", at.w - 1, acc.s);
+        sat_sum_inst(o, inst, op->n_elems, G, at, 0, pl->depth, tin, acc.s);
+        return acc;
+    }
     w(o, "    wire [%d:0] %s;\n", G - 1, tout);
     tree_inst(o, inst, op->n_elems, G, pl->depth, false, tin, tout);
     w(o, "    wire [%d:0] %s;\n", at.w - 1, acc.s);
@@ -1413,8 +1428,8 @@ static void emit_softmax(Out *o, const Engine *e)
  * stages and cycles: the exp index is the top bits of an unsigned bit pattern (stable: max - x
  * wrapped to W-1 bits; latency: x's own W bits), given to rnnc_activation zero-extended; the
  * exp entries are already in the softmax accum SA; the sum is exact, then cast to SA (hls4ml's
- * tree of SA sums gives the same: hls4ml_check_rtl), then to inv_inp II, whose bit pattern
- * indexes the reciprocal table. */
+ * tree of SA sums gives the same unless hls4ml_softmax_sat_order: then rnnc_sat_sum follows
+ * that tree), then to inv_inp II, whose bit pattern indexes the reciprocal table. */
 static void emit_softmax_hls(Out *o, const Engine *e)
 {
     const Layer *l = e->layer;
@@ -1467,11 +1482,23 @@ static void emit_softmax_hls(Out *o, const Engine *e)
         act_inst(o, &pe, signed_of(UW, fx_frac(A)), SA, inst, "exp_en", in, out);
     }
     if (!stable) w(o, "    /* verilator lint_off UNUSEDSIGNAL */\n    wire unused_mx = ^mx;\n    /* verilator lint_on UNUSEDSIGNAL */\n");
-    softmax_exp_sum(o, N, SA, SW, ds);
     w(o, "    wire [%d:0] s_a;\n    wire [%d:0] s_ii;\n", SA.w - 1, II.w - 1);
-    w(o, "    rnnc_quant #(.IN_W(%d), .IN_F(%d), .IN_SIGNED(1), ", SW, fx_frac(SA));
-    fx_params(o, "OUT_", SA, true);
-    w(o, ") u_s_a (.in_data(s_sum), .out_data(s_a));\n");
+    if (e->sm_sat_order) { /* nnet::reduce's tree of accum sums, each cast (hls4ml_softmax_sat_order) */
+        for (int j = 0; j < N; j++) w(o, "    wire [%d:0] e_%d = e_flat[%d:%d];\n", SA.w - 1, j, (j + 1) * SA.w - 1, j * SA.w);
+        w(o, "    wire [%d:0] s_0 = {", N * SW - 1);
+        for (int j = N - 1; j >= 0; j--) {
+            char ex[64], b[MAX_EXPR];
+            snprintf(ex, sizeof ex, "e_%d", j);
+            extend(b, sizeof b, ex, SA.w, SA.sgn, SW);
+            w(o, "%s%s", b, j ? ", " : "};\n");
+        }
+        sat_sum_inst(o, "u_s", N, SW, SA, 1, ds, "s_0", "s_a");
+    } else { /* the exact sum cast once: the same (hls4ml_softmax_sat_order) */
+        softmax_exp_sum(o, N, SA, SW, ds);
+        w(o, "    rnnc_quant #(.IN_W(%d), .IN_F(%d), .IN_SIGNED(1), ", SW, fx_frac(SA));
+        fx_params(o, "OUT_", SA, true);
+        w(o, ") u_s_a (.in_data(s_sum), .out_data(s_a));\n");
+    }
     w(o, "    rnnc_quant #(");
     fx_params(o, "IN_", SA, false);
     w(o, ", ");

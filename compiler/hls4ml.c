@@ -227,6 +227,30 @@ void hls4ml_softmax(const Layer *l, const int64_t *v, int n, FxType in, int64_t 
     free(e);
 }
 
+/* ---- where hls4ml's order of a sum matters ---- */
+
+/* An accum type whose casts are modular (AP_WRAP without saturation bits): then every order
+ * of a sum, and one cast of the exact sum, give the same. */
+static bool fx_wraps(FxType t) { return t.o == O_WRAP && t.n == 0; }
+
+/* A dense or recurrent layer whose matrix products must add their terms in hls4ml's order
+ * (the emulator's affine_run_q: bias, products by input, each sum cast to accum): lower.c
+ * then builds rnnc_sat_sum's chain instead of an adder tree. */
+bool hls4ml_sat_order(const Layer *l) { return l->numerics == NUM_HLS4ML && !fx_wraps(l->ty.accum); }
+
+/* A softmax (stable or latency) whose exp sum must follow nnet::reduce's tree (reduce_add):
+ * AP_SAT and AP_SAT_SYM over entries that are never negative give the exact sum's cast in any
+ * order (a saturated partial sum stays saturated); anything else may not. */
+bool hls4ml_softmax_sat_order(const Layer *l)
+{
+    if (l->numerics != NUM_HLS4ML || l->softmax_impl == SM_LEGACY || fx_wraps(l->sm.accum)) return false;
+    if (l->sm.accum.o != O_SAT && l->sm.accum.o != O_SAT_SYM) return true;
+    const Table *t = table_hls_exp(l, l->sm.input);
+    for (int k = 0; k < t->n; k++)
+        if (t->entries[k] < 0) return true;
+    return false;
+}
+
 /* ---- what --numerics hls4ml supports ---- */
 
 static _Noreturn void hls_unsupported(const Model *m, const Layer *l, const char *what)
@@ -267,12 +291,22 @@ static void check_softmax_rtl(const Model *m, const Layer *l)
         hls_unsupported(m, l, "hls4ml's legacy softmax is not implemented in RTL (stable and latency are; "
                               "--emulate models all three)");
     if (l->sm.input.w < 2) hls_unsupported(m, l, "a softmax input of 1 bit is not implemented in RTL");
-    const Table *t = table_hls_exp(l, l->sm.input);
-    bool neg = false;
-    for (int k = 0; k < t->n; k++) neg |= t->entries[k] < 0;
-    if (l->sm.accum.o == O_SAT && neg)
-        hls_unsupported(m, l, "a saturating softmax accum with negative exp entries sums in hls4ml's order, "
-                              "not implemented in RTL (--emulate models it)");
+}
+
+/* A saturating accum (hls4ml_sat_order): rnnc_sat_sum keeps hls4ml's order where every
+ * output's sum is one chain: reuse factor 1 (a recurrent layer: recurrent_reuse_factor 1 too,
+ * split form). */
+static void check_sat_order_rtl(const Model *m, const Layer *l)
+{
+    if (!hls4ml_sat_order(l)) return;
+    bool rec = l->kind == L_LSTM || l->kind == L_GRU;
+    int rh = rec && l->rreuse ? l->rreuse : l->reuse;
+    char rr[48] = "";
+    if (rec) snprintf(rr, sizeof rr, ", recurrent_reuse_factor %d", rh);
+    if (l->reuse > 1 || rh > 1)
+        user_error(m->path, "layer %s: --numerics hls4ml: a saturating accum sums in hls4ml's order, built in RTL "
+                   "at reuse factor 1 only (this layer: reuse_factor %d%s); use reuse factor 1 or an accum that "
+                   "wraps (--emulate models every reuse factor)", l->name, l->reuse, rr);
 }
 
 /* The RTL (rtl_lib's cells, rnnc's softmax) computes rnnc's numerics; under hls4ml's it is
@@ -288,9 +322,7 @@ void hls4ml_check_rtl(const Model *m)
         const Layer *l = &m->layers[i];
         bool rec = l->kind == L_LSTM || l->kind == L_GRU;
         if (l->act == ACT_SOFTMAX) check_softmax_rtl(m, l);
-        if ((l->kind == L_DENSE || rec) && l->ty.accum.o != O_WRAP)
-            hls_unsupported(m, l, "a saturating accum type sums in hls4ml's order, not implemented in RTL yet "
-                                  "(--emulate models it)");
+        if (l->kind == L_DENSE || rec) check_sat_order_rtl(m, l);
         if (rec && !fx_equal(l->ty.accum, l->ty.result)) {
             fx_format(l->ty.accum, a, sizeof a);
             fx_format(l->ty.result, r, sizeof r);

@@ -218,11 +218,12 @@ static void plan_trees(MvmPlan *p)
         if (mo->bias != 0) add_item(op, ITEM_BIAS, 0, 0, 1);
         if (mo->extra >= 0) add_item(op, ITEM_EXTRA, 0, mo->extra, 1);
         if (op->n_items == 0) add_item(op, ITEM_ZERO, 0, 0, 1);
-        int n = op->n_elems, d = 0;
-        while (n > 1) {
-            n = (n + p->fanin - 1) / p->fanin;
-            d++;
+        if (v->sat_order && mo->bias != 0) { /* hls4ml's order: the bias first (acc = bias) */
+            TreeItem b = op->items[op->n_items - 1 - (mo->extra >= 0)];
+            memmove(op->items + 1, op->items, (size_t)(op->n_items - 1 - (mo->extra >= 0)) * sizeof *op->items);
+            op->items[0] = b;
         }
+        int d = mvm_sum_depth(op->n_elems, p->fanin, v->sat_order);
         if (d > p->depth) p->depth = d;
     }
 }
