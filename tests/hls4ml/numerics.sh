@@ -14,7 +14,8 @@
 # Models hls4ml 1.3 mistranslates (a GRU with reset_after=False, a SimpleRNN: see
 # make_fixtures.py) must be refused under --numerics hls4ml with exit status 2 and a message.
 # A sanity check that the comparison can fail: rnnc's own numerics must differ from hls4ml's on
-# the softmax models. Ends with "hls4ml: N passed, M failed".
+# the softmax models. The saturating-accum cases (NAME.model_sat) also in RTL (rnnc --sim in
+# Icarus): bit-exact to hls4ml's values. Ends with "hls4ml: N passed, M failed".
 #
 # usage: tests/hls4ml/numerics.sh [-v]     (RNNC=build/asan/rnnc for the sanitized build)
 set -u
@@ -126,6 +127,29 @@ for name in gru_softmax seq_flat lstm_seq; do
         echo "FAIL  $name: rnnc --emulate (rnnc numerics) failed: $(head -n 1 "$TMP/err")"
     fi
 done
+
+# the RTL of the saturating-accum cases (hls4ml's order: rnnc_sat_sum): simulated in Icarus,
+# bit-exact to the emulator (rnnc --sim checks it, cycles too) and so to hls4ml's own values
+if command -v iverilog >/dev/null; then
+    for cfg in "$FIX"/*.model_sat.json; do
+        [ -e "$cfg" ] || continue
+        b=$(basename "$cfg" .json)
+        name=${b%%.*}
+        if "$RNNC" "$FIX/$name.h5" --config "$cfg" --numerics hls4ml --sim "$FIX/$name.in.txt" -o "$TMP/$b" \
+            --simulator icarus >"$TMP/out" 2>"$TMP/err"; then
+            set -- $(identical "$FIX/$b.out.txt" "$TMP/out")
+        else
+            set -- "rnnc --sim failed: $(grep -v 'note:' "$TMP/err" | head -n 1 | cut -c1-200)"
+        fi
+        if [ "$#" = 2 ] && [ "$1" = "$2" ]; then
+            pass=$((pass + 1))
+            [ "$VERBOSE" = 1 ] && echo "ok    $name ${b#*.} in RTL: $1/$2 values identical to hls4ml's"
+        else
+            fail=$((fail + 1))
+            echo "FAIL  $name ${b#*.} in RTL: $*"
+        fi
+    done
+fi
 
 [ "$xfail" -gt 0 ] && echo "($xfail cases listed, not gated: granularity type/name need branches hcfg and hq)"
 echo "hls4ml: $pass passed, $fail failed"
