@@ -329,6 +329,44 @@ static void mac_case(const char *name, int a_w, int a_f, bool a_s, int b_w, int 
     manifest(name, "rnnc_mac", params, n, path);
 }
 
+/* rnnc_mac_sat: one line per cycle "en first init a b check expected_acc"; acc after the edge
+ * of cycle k is cast((first_{k-1} ? init_k : acc) + q_{k-1}) when en_{k-1} */
+static void mac_sat_case(const char *name, int a_w, int a_f, int b_w, int b_f, int q_w, int q_f, int sat, int acc_w)
+{
+    seed_from(name);
+    char vname[256], path[512], params[1024];
+    snprintf(vname, sizeof vname, "%s.vec", name);
+    FILE *f = open_out(vname, path, sizeof path);
+    FxType t = mk(q_w, q_f, true, 0, sat);
+    int n = 800, prev_en = 0, prev_first = 0, known = 0;
+    wide_t acc = 0, prev_q = 0;
+    for (int k = 0; k < n; k++) {
+        int en = rndint(100) < 80, first = rndint(100) < 15;
+        wide_t a = rnd_val(a_w, true), b = rnd_val(b_w, true);
+        wide_t init = from_bits((u128)rnd_val(q_w, true), q_w, true);
+        if (k > 0 && prev_en) {
+            acc = fx_cast((prev_first ? init : acc) + prev_q, q_f, t);
+            if (prev_first) known = 1;
+        }
+        fprintf(f, "%d %d ", en, first);
+        phex(f, init, acc_w);
+        fputc(' ', f);
+        phex(f, a, a_w);
+        fputc(' ', f);
+        phex(f, b, b_w);
+        fprintf(f, " %d ", known);
+        phex(f, acc, acc_w);
+        fputc('\n', f);
+        prev_en = en;
+        prev_first = first;
+        prev_q = fx_cast(a * b, a_f + b_f, t);
+    }
+    fclose(f);
+    snprintf(params, sizeof params, "A_W=%d A_F=%d B_W=%d B_F=%d Q_W=%d Q_F=%d SATURATE=%d ACC_W=%d", a_w, a_f, b_w,
+             b_f, q_w, q_f, sat, acc_w);
+    manifest(name, "rnnc_mac_sat", params, n, path);
+}
+
 /* ---- rnnc_sum_stage, rnnc_max_stage ---- */
 
 static void stage_case(const char *name, bool is_max, int n_in, int fanin, int w)
@@ -742,6 +780,10 @@ static void product_cases(void)
     product_case("product_18x18_rnd", 18, 8, 1, 18, 8, 1, 18, 8, 1, 0);
     product_case("product_u16_s16_left_sat", 16, 10, 0, 16, 10, 1, 16, 24, 0, 1);
     mac_case("mac_16x16", 16, 10, 1, 16, 10, 1, 16, 10, 0, 0, 24);
+    mac_sat_case("macsat_8x8_sat", 8, 4, 8, 5, 8, 4, O_SAT, 12);     /* products and sums saturate often */
+    mac_sat_case("macsat_10x8_sym", 10, 6, 8, 6, 9, 5, O_SAT_SYM, 9);
+    mac_sat_case("macsat_12x12_zero", 12, 8, 12, 8, 10, 6, O_SAT_ZERO, 16);
+    mac_sat_case("macsat_16x16_wrapn", 16, 10, 16, 10, 12, 8, O_WRAP + 4 * 2, 20);
     mac_case("mac_q_eq_acc_rnd_sat", 12, 6, 1, 10, 4, 0, 14, 6, 1, 1, 14);
     mac_case("mac_u_u_conv", 9, 3, 0, 7, 7, 0, 10, 2, 2, 0, 13);
     mac_case("mac_33x33_sat", 33, 16, 1, 33, 16, 1, 32, 16, 2, 1, 40);
