@@ -293,20 +293,33 @@ static void check_softmax_rtl(const Model *m, const Layer *l)
     if (l->sm.input.w < 2) hls_unsupported(m, l, "a softmax input of 1 bit is not implemented in RTL");
 }
 
-/* A saturating accum (hls4ml_sat_order): rnnc_sat_sum keeps hls4ml's order where every
- * output's sum is one chain: reuse factor 1 (a recurrent layer: recurrent_reuse_factor 1 too,
- * split form). */
+/* One product of a saturating accum in hls4ml's order: n_out outputs of nt terms at reuse rf
+ * (what: its name in the message) keep the order when every output stays on one multiplier
+ * (rnnc_mac_sat then starts each run from its bias): reuse factor 1, a multiple of nt, or all
+ * products on one multiplier. */
+static void check_sat_product(const Model *m, const Layer *l, const char *what, long n_out, int nt, int rf)
+{
+    if (mvm_whole_runs(n_out, nt, rf)) return;
+    user_error(m->path, "layer %s: --numerics hls4ml: %s %d splits an output's sum across multipliers, which "
+               "breaks hls4ml's order under the saturating accum; use 1, a multiple of %d (the terms per "
+               "output), or %ld (one multiplier) (--emulate models every reuse factor)", l->name, what, rf, nt,
+               n_out * nt);
+}
+
+/* A saturating accum (hls4ml_sat_order): rnnc_sat_sum and rnnc_mac_sat keep hls4ml's order
+ * where every output's sum is one multiplier's run (a recurrent layer is built split: x*W at
+ * reuse_factor, h*U at recurrent_reuse_factor, lower.c's cell_form). */
 static void check_sat_order_rtl(const Model *m, const Layer *l)
 {
     if (!hls4ml_sat_order(l)) return;
-    bool rec = l->kind == L_LSTM || l->kind == L_GRU;
-    int rh = rec && l->rreuse ? l->rreuse : l->reuse;
-    char rr[48] = "";
-    if (rec) snprintf(rr, sizeof rr, ", recurrent_reuse_factor %d", rh);
-    if (l->reuse > 1 || rh > 1)
-        user_error(m->path, "layer %s: --numerics hls4ml: a saturating accum sums in hls4ml's order, built in RTL "
-                   "at reuse factor 1 only (this layer: reuse_factor %d%s); use reuse factor 1 or an accum that "
-                   "wraps (--emulate models every reuse factor)", l->name, l->reuse, rr);
+    int u = l->units;
+    if (l->kind == L_DENSE) {
+        check_sat_product(m, l, "reuse_factor", u, l->in_feat, l->reuse);
+        return;
+    }
+    check_sat_product(m, l, "reuse_factor", (long)l->gates * u, l->in_feat, l->reuse);
+    check_sat_product(m, l, l->rreuse ? "recurrent_reuse_factor" : "reuse_factor (h*U's too)", (long)l->gates * u, u,
+                      l->rreuse ? l->rreuse : l->reuse);
 }
 
 /* The RTL (rtl_lib's cells, rnnc's softmax) computes rnnc's numerics; under hls4ml's it is

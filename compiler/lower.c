@@ -53,6 +53,19 @@ int mvm_sum_depth(int n, int fanin, bool sat_order)
     return d < 1 ? 1 : d;
 }
 
+/* Whether every one of n_out outputs of nt terms each stays on one multiplier at reuse rf
+ * (finish_mvm's partial sums, one per output; rf == 1: every term its own product). hls4ml's
+ * order under a saturating accum needs it (hls4ml_check_rtl). */
+bool mvm_whole_runs(long n_out, int nt, long rf)
+{
+    long prods = n_out * nt, q = 0;
+    rf = rf > prods ? prods : rf;
+    if (rf <= 1) return true;
+    for (long j = 0; j < n_out; j++, q += nt)
+        if ((q + nt - 1) / rf - q / rf != 0) return false;
+    return true;
+}
+
 /* Items summed for output j: its partial products plus bias and extra when present. */
 static void finish_mvm(Mvm *v, int fanin, int rom_reg)
 {
@@ -85,7 +98,8 @@ static void finish_mvm(Mvm *v, int fanin, int rom_reg)
             parts = (q + o->n_terms - 1) / v->rf - q / v->rf + 1;
         q += o->n_terms;
         if (parts != 1 || o->extra >= 0) direct = false;
-        int items = parts + (o->bias != 0) + (o->extra >= 0);
+        /* in hls4ml's order with rf > 1 the bias starts the MAC's run (rnnc_mac_sat) */
+        int items = parts + (o->bias != 0 && !(v->sat_order && v->rf > 1)) + (o->extra >= 0);
         int d = mvm_sum_depth(items, fanin, v->sat_order);
         if (d > depth) depth = d;
     }

@@ -518,6 +518,7 @@ typedef struct { int eng, slot; } Sink;
 int stream_sinks(const Netlist *n, int src, Sink *out, int max);
 int clog2i(long v);
 int mvm_sum_depth(int n, int fanin, bool sat_order); /* stages summing n items */
+bool mvm_whole_runs(long n_out, int nt, long rf);     /* every output on one multiplier */
 
 /* ---- schedule.c: latency and initiation interval by a cycle-accurate model of the
  * engines' handshakes (the same control the RTL implements) ---- */

@@ -111,3 +111,43 @@ write("hls_sat_softmax", {
                      "accum": "ap_fixed<10,4,AP_TRN,AP_SAT>", "input": "ap_fixed<8,4>"},
          "kernel": small(4, 5, 4.0), "bias": vec(5, 2.0)},
     ]}, 1, 4, n_seq=24)
+
+# reuse factors > 1: rnnc_mac_sat starts every run from its bias. Dense: two outputs per
+# multiplier (the bias switches between runs), then one per multiplier.
+write("hls_sat_dense_r", {
+    "input": {"timesteps": 3, "features": 6, "precision": "ap_fixed<16,6>"},
+    "precision": "ap_fixed<16,6>",
+    "layers": [
+        {"type": "dense", "name": "d0", "units": 4, "activation": "linear", "reuse_factor": 12,
+         "precision": {"accum": SAT, "result": "ap_fixed<10,3>"},
+         "kernel": ordered_matrix(6, 4, 1.5), "bias": vec(4, 0.5)},
+        {"type": "dense", "name": "d1", "units": 3, "activation": "tanh", "reuse_factor": 4,
+         "precision": {"accum": "ap_fixed<9,2,AP_RND,AP_SAT_SYM>", "result": "ap_fixed<12,4>"},
+         "kernel": ordered_matrix(4, 3, 0.9), "bias": vec(3, 0.3)},
+    ]}, 3, 6)
+
+# LSTM: x*W at reuse 12 (two gate rows per multiplier), h*U at 3 (one per multiplier, + xw)
+write("hls_sat_lstm_r", {
+    "input": {"timesteps": 4, "features": 6, "precision": "ap_fixed<16,6>"},
+    "precision": "ap_fixed<16,6>",
+    "layers": [
+        {"type": "lstm", "name": "lstm", "units": U, "activation": "tanh", "recurrent_activation": "sigmoid",
+         "return_sequences": True, "reuse_factor": 12, "recurrent_reuse_factor": 3,
+         "precision": {"accum": "ap_fixed<10,3,AP_RND,AP_SAT>", "result": "ap_fixed<10,3,AP_RND,AP_SAT>",
+                       "state": "ap_fixed<10,3,AP_RND,AP_SAT>"},
+         "kernel": ordered_matrix(6, 4 * U, 2.0), "recurrent_kernel": ordered_matrix(U, 4 * U, 2.5),
+         "bias": vec(4 * U, 0.5)},
+    ]}, 4, 6)
+
+# GRU: x*W at reuse 5 (one row per multiplier), h*U and its recurrent bias at 6 (two rows per
+# multiplier: the recurrent bias switches between runs)
+write("hls_sat_gru_r", {
+    "input": {"timesteps": 4, "features": 5, "precision": "ap_fixed<16,6>"},
+    "precision": "ap_fixed<16,6>",
+    "layers": [
+        {"type": "gru", "name": "gru", "units": U, "activation": "tanh", "recurrent_activation": "sigmoid",
+         "reset_after": True, "return_sequences": True, "reuse_factor": 5, "recurrent_reuse_factor": 6,
+         "precision": {"accum": SAT, "result": SAT},
+         "kernel": ordered_matrix(5, 3 * U, 1.8), "recurrent_kernel": ordered_matrix(U, 3 * U, 2.5),
+         "bias": [vec(3 * U, 0.5), vec(3 * U, 0.5)]},
+    ]}, 4, 5)
