@@ -323,8 +323,8 @@ static void check_sat_order_rtl(const Model *m, const Layer *l)
 }
 
 /* The RTL (rtl_lib's cells, rnnc's softmax) computes rnnc's numerics; under hls4ml's it is
- * bit-exact where the two coincide (docs/numerics.md, "hls4ml numerics in RTL"): accum types
- * that wrap (running and one-cast sums agree), a recurrent layer whose accum and result types
+ * bit-exact where the two coincide (docs/numerics.md, "hls4ml numerics", In RTL): sums in
+ * hls4ml's order where an accum saturates (check_sat_order_rtl), a recurrent layer whose accum and result types
  * are equal (hls4ml's gates are in accum, rnnc's in result) and an LSTM whose state type is
  * its result type, a softmax stable or latency (check_softmax_rtl). Anything else: a clear
  * error. */

@@ -1,6 +1,6 @@
 // rnnc_mac_sat: rnnc_product (to Q_W/Q_F) followed by an accumulator that casts after every
-// addition: hls4ml's order under a saturating accumulator (docs/numerics.md, "hls4ml numerics
-// in RTL"), where a run of products must start from the bias and each sum is cast.
+// addition: hls4ml's order under a saturating accumulator (docs/numerics.md, "hls4ml
+// numerics", In RTL), where a run of products must start from the bias and each sum is cast.
 //
 // One cycle after the product register: if (en_d) acc <= cast((first_d ? init : acc) + q),
 // en_d/first_d being en/first delayed one cycle, and init read in that cycle (the cycle after

@@ -1,6 +1,6 @@
 // rnnc_sat_sum: a registered sum of N_IN values in a fixed order, cast to the accumulator type
 // after every addition, DEPTH stages deep (hls4ml's order under a saturating accumulator,
-// where the order changes the result; docs/numerics.md, "hls4ml numerics in RTL").
+// where the order changes the result; docs/numerics.md, "hls4ml numerics", In RTL).
 //
 // Every value of in_flat (value k in bits [k*W +: W], signed) is the raw of a number at the
 // accumulator's fractional bits. A cast is rnnc_quant to OUT_W bits (OUT_SIGNED) with overflow
