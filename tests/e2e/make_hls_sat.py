@@ -151,3 +151,14 @@ write("hls_sat_gru_r", {
          "kernel": ordered_matrix(5, 3 * U, 1.8), "recurrent_kernel": ordered_matrix(U, 3 * U, 2.5),
          "bias": [vec(3 * U, 0.5), vec(3 * U, 0.5)]},
     ]}, 4, 5)
+
+# one multiplier for 20 outputs of 3 terms (reuse 60): more than 16 captures, so the bias of
+# the next run comes from plan.c's staged (registered) lookup
+write("hls_sat_dense_staged", {
+    "input": {"timesteps": 2, "features": 3, "precision": "ap_fixed<16,6>"},
+    "precision": "ap_fixed<16,6>",
+    "layers": [
+        {"type": "dense", "name": "d0", "units": 20, "activation": "linear", "reuse_factor": 60,
+         "precision": {"accum": SAT, "result": "ap_fixed<10,3>"},
+         "kernel": ordered_matrix(3, 20, 2.2), "bias": vec(20, 1.5)},
+    ]}, 2, 3)
