@@ -306,6 +306,16 @@ static void check_sat_product(const Model *m, const Layer *l, const char *what, 
                n_out * nt);
 }
 
+/* Whether reuse factor r (recurrent_reuse_factor as given, else r too) keeps hls4ml's order in
+ * layer l's products (always, unless hls4ml_sat_order): the reuse-factor search keeps to these. */
+bool hls4ml_reuse_keeps_order(const Layer *l, int r)
+{
+    if (!hls4ml_sat_order(l)) return true;
+    long outs = (long)l->gates * l->units;
+    if (l->kind == L_DENSE) return mvm_whole_runs(outs, l->in_feat, r);
+    return mvm_whole_runs(outs, l->in_feat, r) && mvm_whole_runs(outs, l->units, l->rreuse ? l->rreuse : r);
+}
+
 /* A saturating accum (hls4ml_sat_order): rnnc_sat_sum and rnnc_mac_sat keep hls4ml's order
  * where every output's sum is one multiplier's run (a recurrent layer is built split: x*W at
  * reuse_factor, h*U at recurrent_reuse_factor, lower.c's cell_form). */

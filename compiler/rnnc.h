@@ -247,6 +247,7 @@ void hls4ml_check(const Model *m);     /* layers the profile models; a user erro
 void hls4ml_check_rtl(const Model *m); /* ... and those whose RTL is bit-exact to it */
 bool hls4ml_sat_order(const Layer *l);  /* its products sum in hls4ml's order (rnnc_sat_sum) */
 bool hls4ml_softmax_sat_order(const Layer *l); /* its softmax sums in nnet::reduce's order */
+bool hls4ml_reuse_keeps_order(const Layer *l, int r); /* reuse factor r keeps hls4ml's order */
 
 /* ---- tables.c: activation lookup tables (shared by emulator and emitter) ---- */
 typedef struct {
