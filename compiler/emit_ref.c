@@ -355,6 +355,23 @@ static const char *const arith_text =
     "        y[j] = rnnc_cast((rnnc_wide)e[j] * inv, exp_table.frac + inv_table.frac, result);\n"
     "}\n"
     "\n"
+    "/* hls4ml's legacy softmax (--numerics hls4ml): y_i = the reciprocal table (entries in the\n"
+    " * result type) at s_i, the sum over j = 0, 1, ..., n - 1 in this order, each sum cast to the\n"
+    " * table type, of one (j == i: 1 in the table type) or the exp table at v_j - v_i. */\n"
+    "static inline void rnnc_softmax_hls_legacy(const rnnc_raw *v, int n, int frac, const rnnc_raw *exp_entries,\n"
+    "                                           rnnc_table exp_table, const rnnc_raw *inv_entries,\n"
+    "                                           rnnc_table inv_table, rnnc_type table, rnnc_raw one, rnnc_raw *y)\n"
+    "{\n"
+    "    for (int i = 0; i < n; i++) {\n"
+    "        rnnc_raw s = 0;\n"
+    "        for (int j = 0; j < n; j++) {\n"
+    "            rnnc_raw e = j == i ? one : rnnc_lookup(exp_entries, exp_table, (rnnc_wide)v[j] - v[i], frac);\n"
+    "            s = rnnc_cast((rnnc_wide)s + e, table.frac, table);\n"
+    "        }\n"
+    "        y[i] = rnnc_lookup(inv_entries, inv_table, s, table.frac);\n"
+    "    }\n"
+    "}\n"
+    "\n"
     "/* a * 2^(to - from), to >= from */\n"
     "static inline rnnc_wide rnnc_align(rnnc_wide v, int from, int to) { return v * ((rnnc_wide)1 << (to - from)); }\n";
 
@@ -475,7 +492,10 @@ static int layer_tables(const Layer *l, TableRef *out)
         if (!field || (n && !strcmp(out[0].field, field))) continue;
         out[n++] = (TableRef){field, table_for(l, acts[i])};
     }
-    if (l->act == ACT_SOFTMAX && l->numerics == NUM_HLS4ML) { /* a dense's: its input is the accum */
+    if (l->act == ACT_SOFTMAX && l->numerics == NUM_HLS4ML && l->softmax_impl == SM_LEGACY) {
+        out[n++] = (TableRef){"exp", table_hls_legacy_exp(l)};
+        out[n++] = (TableRef){"inv", table_hls_legacy_inv(l)};
+    } else if (l->act == ACT_SOFTMAX && l->numerics == NUM_HLS4ML) { /* a dense's: its input is the accum */
         out[n++] = (TableRef){"exp", table_hls_exp(l, l->sm.input)};
         out[n++] = (TableRef){"inv", table_hls_inv(l, l->sm.input)};
     } else if (l->act == ACT_SOFTMAX) {
@@ -592,7 +612,10 @@ static void emit_dense_fn(FILE *f, const Layer *l, int steps, FxType xt)
     fprintf(f, "    for (int s = 0; s < %d; s++) {\n", steps);
     fprintf(f, "        const rnnc_raw *in = x + s * %d;\n        rnnc_raw *out = y + s * %d;\n", nf, u);
     bool sm = l->act == ACT_SOFTMAX;
-    if (sm) fprintf(f, "        rnnc_raw acc[%d], e[%d];\n", u, u);
+    if (sm && l->numerics == NUM_HLS4ML && l->softmax_impl == SM_LEGACY) /* no scratch */
+        fprintf(f, "        rnnc_raw acc[%d];\n", u);
+    else if (sm)
+        fprintf(f, "        rnnc_raw acc[%d], e[%d];\n", u, u);
     fprintf(f, "        for (int j = 0; j < %d; j++) {\n", u);
     fprintf(f, "            %s = rnnc_affine(p->bias[j], p->bias_type.frac, in, %d, fx, p->kernel[j], "
                "p->weight_type.frac,\n                                 p->accum_type, %d);\n", sm ? "acc[j]" : "rnnc_raw acc", nf,
@@ -604,9 +627,14 @@ static void emit_dense_fn(FILE *f, const Layer *l, int steps, FxType xt)
     fprintf(f, "        }\n");
     if (sm && l->numerics == NUM_HLS4ML) {
         fprintf(f, "        for (int j = 0; j < %d; j++) acc[j] = rnnc_cast(acc[j], fa, p->sm_input_type);\n", u);
-        fprintf(f, "        rnnc_softmax_hls(acc, %d, p->sm_input_type.frac, %d, %d, p->exp, p->exp_table, p->inv, "
-                   "p->inv_table,\n                         p->sm_accum_type, p->sm_inv_inp_type, p->result_type, e, out);\n",
-                u, l->sm.input.w, l->softmax_impl == SM_STABLE);
+        if (l->softmax_impl == SM_LEGACY)
+            fprintf(f, "        rnnc_softmax_hls_legacy(acc, %d, p->sm_input_type.frac, p->exp, p->exp_table, p->inv, "
+                       "p->inv_table,\n                                p->table_type, %lld, out);\n",
+                    u, (long long)hls_legacy_one(l));
+        else
+            fprintf(f, "        rnnc_softmax_hls(acc, %d, p->sm_input_type.frac, %d, %d, p->exp, p->exp_table, p->inv, "
+                       "p->inv_table,\n                         p->sm_accum_type, p->sm_inv_inp_type, p->result_type, e, out);\n",
+                    u, l->sm.input.w, l->softmax_impl == SM_STABLE);
     } else if (sm) {
         fprintf(f, "        ");
         fprintf(f, softmax_call, "acc", u, "fa", "out");

@@ -23,7 +23,8 @@
  * (merge mode concat, sum, mul, ave), name, po/p (the merged result type)). Layer keys: u (units),
  * act, ract, rs, gb, ra (0/1), bias=0 (use_bias false), rf (number or "max"), rrf (recurrent_reuse_factor), ts (table
  * size), p (precision string), pw pr pb pa ps po pt (precision object keys weight,
- * recurrent_weight, bias, accum, state, result, table), rate, name.
+ * recurrent_weight, bias, accum, state, result, table), rate, name, sm (the "softmax" object's
+ * implementation: stable, latency or legacy), smi (its input type).
  * Global keys: T, F, P (model precision), RF (model reuse factor), IP (input precision),
  * IN=sym (inputs in [-1,1], default [0,1]), N (sequences, default 3), NAME.
  *
@@ -456,6 +457,16 @@ static void spec_model(Model *M, char *spec, uint64_t seed) {
             else if (!strcmp(k, "po")) copy(L->pk[P_RESULT], v);
             else if (!strcmp(k, "pt")) copy(L->pk[P_TABLE], v);
             else if (!strcmp(k, "rate")) L->rate = atof(v);
+            else if (!strcmp(k, "sm") || !strcmp(k, "smi")) { /* the "softmax" object: implementation, input */
+                char *o = L->sm, add[80];
+                snprintf(add, sizeof add, "\"%s\": \"%s\"", k[2] ? "input" : "implementation", v);
+                size_t len = strlen(o);
+                if (len) o[len - 1] = '\0'; /* reopen the object */
+                if (strlen(o) + strlen(add) + 4 >= sizeof L->sm) die("--spec: softmax object too long", v);
+                strcat(o, len ? ", " : "{");
+                strcat(o, add);
+                strcat(o, "}");
+            }
             else if (!strcmp(k, "name")) copy(L->name, v);
             else if (!strcmp(k, "mm")) {
                 for (L->merge = 3; L->merge >= 0 && strcmp(merge_names[L->merge], v); L->merge--) {}

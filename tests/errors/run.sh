@@ -86,8 +86,6 @@ check "output_dir_unwritable" "/proc/nope/x" "" -- ok/tiny.json -o /proc/nope/x
 # --numerics
 check "numerics_unknown" "--numerics: expected rnnc or hls4ml, got 'vivado'" "$TMP/out_num" -- \
     ok/tiny.json --numerics vivado -o "$TMP/out_num"
-check "numerics_hls4ml_legacy_rtl" "--numerics hls4ml: hls4ml's legacy softmax is not implemented in RTL" \
-    "$TMP/out_num2" -- ok/softmax_legacy.json --numerics hls4ml -o "$TMP/out_num2"
 check "numerics_hls4ml_simple_rnn" "--numerics hls4ml: hls4ml 1.3's Vivado/Vitis backend writes no code for a SimpleRNN" \
     "" -- ../e2e/cases/rnn_basic.json --numerics hls4ml --emulate vectors_empty.txt
 # --precision auto and its options

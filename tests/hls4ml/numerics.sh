@@ -13,6 +13,7 @@
 #   - NAME.CASE.skip: hls4ml failed on it (the reason inside); nothing to compare.
 # Models hls4ml 1.3 mistranslates (a GRU with reset_after=False, a SimpleRNN: see
 # make_fixtures.py) must be refused under --numerics hls4ml with exit status 2 and a message.
+# The legacy-softmax cases also in RTL (--sim with Icarus): hls4ml's values, bit-exact and cycle-exact.
 # A sanity check that the comparison can fail: rnnc's own numerics must differ from hls4ml's on
 # the softmax models. Ends with "hls4ml: N passed, M failed".
 #
@@ -106,6 +107,27 @@ for name in gru_classic simple_rnn; do
     else
         fail=$((fail + 1))
         echo "FAIL  $name: expected exit 2 and a message under --numerics hls4ml, got $rc: $(head -n 1 "$TMP/err")"
+    fi
+done
+
+# hls4ml's legacy softmax in RTL: the model_legacy cases through --sim (Icarus), which checks the
+# RTL against the emulator bit for bit and the latency as predicted; its printed outputs must be
+# hls4ml's own values
+for cfg in "$FIX"/*.model_legacy.json; do
+    [ -e "$cfg" ] || continue
+    name=$(basename "$cfg" .model_legacy.json)
+    res="rnnc --sim failed"
+    if "$RNNC" "$FIX/$name.h5" --config "$cfg" --numerics hls4ml --sim "$FIX/$name.in.txt" -o "$TMP/sim_$name" \
+        --simulator icarus >"$TMP/out" 2>"$TMP/err"; then
+        res=$(identical "$FIX/$name.model_legacy.out.txt" "$TMP/out")
+    fi
+    set -- $res
+    if [ "$#" = 2 ] && [ "$1" = "$2" ] && grep -q 'bit-exact; .*(as predicted)' "$TMP/err"; then
+        pass=$((pass + 1))
+        [ "$VERBOSE" = 1 ] && echo "ok    $name model_legacy in RTL: $1/$2 values identical, $(tail -n 1 "$TMP/err")"
+    else
+        fail=$((fail + 1))
+        echo "FAIL  $name model_legacy in RTL: $res: $(tail -n 1 "$TMP/err" | cut -c1-200)"
     fi
 done
 
