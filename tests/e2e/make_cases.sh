@@ -143,4 +143,12 @@ gen split_link       "T=3 F=2; dense u=4 rf=max act=relu; lstm u=2 rf=2 rrf=3; d
 gen bank_multi_lstm  "T=4 F=8; lstm u=4 rf=72 rs=1; lstm u=4 rf=64; dense u=2 rf=max"
 gen bank_multi_lstm4 "T=3 F=14; lstm u=2 rf=32 rs=1; dense u=2 act=sigmoid"
 gen bank_multi_gru   "T=3 F=14; gru u=2 ra=1 rf=32 rs=1; gru u=2 ra=1 rf=16"
+# --- --numerics hls4ml (run.sh runs hls_* cases with it): a GRU whose accum differs from its
+#     result keeps its gates in accum, as hls4ml's gru_static does (rnnc_gru_cell's G type): the
+#     split form at reuse 1, fused at rf > 1, split at rrf, banked; accum with fewer fractional
+#     bits than result; linear/relu gates (cast to accum with its rounding) ---
+gen hls_gru_mixed      "T=4 F=3 IN=sym; gru u=3 ra=1 rs=1 pa=ap_fixed<24,8> po=ap_fixed<12,4>"
+gen hls_gru_mixed_rf   "T=4 F=3 IN=sym; gru u=4 ra=1 rf=5 rs=1 pa=ap_fixed<22,8,AP_RND> po=ap_fixed<10,3>; gru u=2 ra=1 rf=3 rrf=2 rs=1 pa=ap_fixed<16,8> po=ap_fixed<16,4>"
+gen hls_gru_mixed_acts "T=3 F=2 IN=sym; gru u=3 ra=1 ract=linear act=relu rf=2 rs=1 pa=ap_fixed<18,6,AP_RND_CONV> po=ap_fixed<10,3>"
+gen hls_gru_bank       "T=4 F=3 RF=100000 IN=sym; gru u=3 ra=1 rs=1 pa=ap_fixed<20,8> po=ap_fixed<12,4>; gru u=2 ra=1 rs=1 pa=ap_fixed<18,6> po=ap_fixed<14,4>"
 echo "wrote $((seed - 100)) cases to $OUT"
