@@ -24,6 +24,10 @@ static int log2_ceil(long n)
     return k;
 }
 
+/* true when layer l's activations output its accum type rather than its result type (hls4ml
+ * numerics, a GRU's gates: layer_gate_type) */
+static bool gates_in_accum(const Layer *l) { return !fx_equal(layer_gate_type(l), l->ty.result); }
+
 /* The largest magnitude (in bits) any intermediate value of layer l reaches, its input of type
  * x: products before their cast, sums of cast products, the cell-state and blend sums. */
 static int layer_bits(const Layer *l, FxType x)
@@ -39,7 +43,12 @@ static int layer_bits(const Layer *l, FxType x)
         int fc = r + mag_bits(ty->state) + fm - (fr + fs), ig = 2 * r + fm - 2 * fr;
         bits = imax(bits, imax(fc, ig) + 1);
     }
-    if (l->kind == L_GRU) bits = imax(bits, imax(r + a, r + imax(r, fr) + 2));
+    if (l->kind == L_GRU && gates_in_accum(l)) { /* r * hu; hh (1 - z) + h z aligned to fm */
+        int fa = fx_frac(ty->accum), fm = imax(2 * fa, fr + fa);
+        bits = imax(bits, imax(2 * a, imax(a + r + fm - fr - fa, 2 * a + 2 + fm - 2 * fa) + 1));
+    } else if (l->kind == L_GRU) {
+        bits = imax(bits, imax(r + a, r + imax(r, fr) + 2));
+    }
     if (l->act == ACT_SOFTMAX) bits = imax(bits, 2 * mag_bits(ty->table));
     return bits;
 }
@@ -574,13 +583,14 @@ static int products_in_range(const int64_t *w, size_t n, FxType xt, FxType wt, F
     return q <= fx_max_raw(accum) && -q > fx_min_raw(accum); /* > : AP_SAT_SYM keeps -max */
 }
 
-/* The C expression of activation a of the current layer (p: its params) on variable v with
- * `frac` fractional bits. */
-static void act_expr(char *buf, size_t len, ActKind a, const char *v, const char *frac)
+/* The C expression of activation a of layer l (p: its params) on variable v with `frac`
+ * fractional bits, a raw of layer_gate_type(l). */
+static void act_expr(char *buf, size_t len, const Layer *l, ActKind a, const char *v, const char *frac)
 {
+    const char *out = gates_in_accum(l) ? "p->accum_type" : "p->result_type";
     switch (a) {
-    case ACT_LINEAR: snprintf(buf, len, "rnnc_cast(%s, %s, p->result_type)", v, frac); return;
-    case ACT_RELU: snprintf(buf, len, "rnnc_cast(%s > 0 ? %s : 0, %s, p->result_type)", v, v, frac); return;
+    case ACT_LINEAR: snprintf(buf, len, "rnnc_cast(%s, %s, %s)", v, frac, out); return;
+    case ACT_RELU: snprintf(buf, len, "rnnc_cast(%s > 0 ? %s : 0, %s, %s)", v, v, frac, out); return;
     case ACT_SIGMOID: snprintf(buf, len, "rnnc_lookup(p->sigmoid, p->sigmoid_table, %s, %s)", v, frac); return;
     case ACT_TANH: snprintf(buf, len, "rnnc_lookup(p->tanh, p->tanh_table, %s, %s)", v, frac); return;
     case ACT_HARD_SIGMOID:
@@ -621,7 +631,7 @@ static void emit_dense_fn(FILE *f, const Layer *l, int steps, FxType xt)
                "p->weight_type.frac,\n                                 p->accum_type, %d);\n", sm ? "acc[j]" : "rnnc_raw acc", nf,
             products_in_range(l->qkernel, (size_t)nf * (size_t)u, xt, l->ty.weight, l->ty.accum));
     if (!sm) {
-        act_expr(a, sizeof a, l->act, "acc", "fa");
+        act_expr(a, sizeof a, l, l->act, "acc", "fa");
         fprintf(f, "            out[j] = %s;\n", a);
     }
     fprintf(f, "        }\n");
@@ -654,7 +664,7 @@ static void emit_activation_fn(FILE *f, const Layer *l, int steps, int feat, int
         fprintf(f, "    rnnc_raw e[%d];\n    for (int s = 0; s < %d; s++)\n        ", feat, steps);
         fprintf(f, softmax_call, xs, feat, "fx", ys);
     } else {
-        act_expr(a, sizeof a, l->act, "x[k]", "fx");
+        act_expr(a, sizeof a, l, l->act, "x[k]", "fx");
         fprintf(f, "    for (int k = 0; k < %d; k++) y[k] = %s;\n", steps * feat, a);
     }
     fprintf(f, "}\n\n");
@@ -674,11 +684,11 @@ static void emit_lstm_body(FILE *f, const Layer *l)
     int u = l->units, fr = fx_frac(l->ty.result), fs = fx_frac(l->ty.state);
     int fm = fr + fs > 2 * fr ? fr + fs : 2 * fr;
     char ig[200], fg[200], cg[200], og[200], hc[200];
-    act_expr(ig, sizeof ig, l->ract, "pre[j]", "fa");
-    act_expr(fg, sizeof fg, l->ract, "pre[j + U]", "fa");
-    act_expr(cg, sizeof cg, l->act, "pre[j + 2 * U]", "fa");
-    act_expr(og, sizeof og, l->ract, "pre[j + 3 * U]", "fa");
-    act_expr(hc, sizeof hc, l->act, "c[j]", "fs");
+    act_expr(ig, sizeof ig, l, l->ract, "pre[j]", "fa");
+    act_expr(fg, sizeof fg, l, l->ract, "pre[j + U]", "fa");
+    act_expr(cg, sizeof cg, l, l->act, "pre[j + 2 * U]", "fa");
+    act_expr(og, sizeof og, l, l->ract, "pre[j + 3 * U]", "fa");
+    act_expr(hc, sizeof hc, l, l->act, "c[j]", "fs");
     emit_pre(f, 0, 4 * u, u, "h");
     fprintf(f, "        for (int j = 0; j < U; j++) {\n");
     fprintf(f, "            rnnc_raw i = %s;\n            rnnc_raw fg = %s;\n", ig, fg);
@@ -701,12 +711,13 @@ static void emit_gru_body(FILE *f, const Layer *l)
     } else {
         emit_pre(f, 0, 2 * u, u, "h");
     }
-    act_expr(a, sizeof a, l->ract, "pre[j]", "fa");
+    act_expr(a, sizeof a, l, l->ract, "pre[j]", "fa");
     fprintf(f, "        for (int j = 0; j < %d; j++) gate[j] = %s;\n", 2 * u, a);
-    act_expr(a, sizeof a, l->act, "phh", "fa");
+    act_expr(a, sizeof a, l, l->act, "phh", "fa");
     if (l->reset_after) {
         fprintf(f, "        for (int j = 0; j < U; j++) {\n");
-        fprintf(f, "            rnnc_raw rhu = rnnc_cast((rnnc_wide)gate[U + j] * pre[2 * U + j], fr + fa, p->accum_type);\n");
+        fprintf(f, "            rnnc_raw rhu = rnnc_cast((rnnc_wide)gate[U + j] * pre[2 * U + j], %s + fa, p->accum_type);\n",
+                gates_in_accum(l) ? "fa" : "fr");
         fprintf(f, "            rnnc_raw phh = rnnc_cast((rnnc_wide)xw[2 * U + j] + rhu, fa, p->accum_type);\n");
     } else {
         fprintf(f, "        for (int j = 0; j < U; j++) rh[j] = rnnc_cast((rnnc_wide)gate[U + j] * h[j], 2 * fr, p->result_type);\n");
@@ -715,6 +726,14 @@ static void emit_gru_body(FILE *f, const Layer *l)
                    "                                                               p->accum_type, rkernel_in_range), fa, p->accum_type);\n");
     }
     fprintf(f, "            gate[2 * U + j] = %s;\n        }\n", a);
+    if (gates_in_accum(l)) { /* hls4ml: z and hh in accum, both products aligned to fm bits */
+        int fa = fx_frac(l->ty.accum), fr = fx_frac(l->ty.result), fm = imax(2 * fa, fr + fa);
+        fprintf(f, "        for (int j = 0; j < U; j++) { /* h = cast_result(hh * (1 - z) + h * z), gates in accum */\n");
+        fprintf(f, "            rnnc_wide z = gate[j], one = (rnnc_wide)1 << fa;\n");
+        fprintf(f, "            h[j] = rnnc_cast(rnnc_align((one - z) * gate[2 * U + j], 2 * fa, %d) + rnnc_align(z * h[j], fr + fa, %d),\n"
+                   "                             %d, p->result_type);\n        }\n", fm, fm, fm);
+        return;
+    }
     fprintf(f, "        for (int j = 0; j < U; j++) { /* h = cast_result(z * h + (1 - z) * hh) */\n");
     fprintf(f, "            rnnc_wide z = gate[j], one = (rnnc_wide)1 << fr;\n");
     fprintf(f, "            h[j] = rnnc_cast(z * h[j] + (one - z) * gate[2 * U + j], 2 * fr, p->result_type);\n        }\n");
@@ -748,7 +767,7 @@ static void emit_recurrent_fn(FILE *f, const Layer *l, FxType xt)
     switch (l->kind) {
     case L_SIMPLE_RNN:
         emit_pre(f, 0, u, u, "h");
-        act_expr(a, sizeof a, l->act, "pre[j]", "fa");
+        act_expr(a, sizeof a, l, l->act, "pre[j]", "fa");
         fprintf(f, "        for (int j = 0; j < U; j++) h[j] = %s;\n", a);
         break;
     case L_LSTM: emit_lstm_body(f, l); break;

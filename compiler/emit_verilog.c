@@ -1152,7 +1152,7 @@ static void cell_lane(Out *o, const Engine *e, const CellSigs *cs, int ln, const
 {
     const Layer *l = e->layer;
     FxType R = l->ty.result, A = l->ty.accum, St = l->ty.state;
-    char dst[64], more[160];
+    char dst[64], more[256];
     static const char *const gru_in[4] = {"z", "r", "xw", "hu"};
     w(o, "    // lane %d: units %d, %d, ...\n", ln, ln, ln + e->lanes);
     w(o, "    wire [%d:0] h_new_%d;\n", R.w - 1, ln);
@@ -1189,7 +1189,11 @@ static void cell_lane(Out *o, const Engine *e, const CellSigs *cs, int ln, const
         snprintf(dst, sizeof dst, "l%d_h_prev", ln);
         lane_mux(o, e, sel, dst, R.w, ln, cs->h);
         if (l->reset_after) {
-            snprintf(more, sizeof more, ", .A_ROUND(%d), .A_SATURATE(%d)", A.q, fx_rtl_sat(A));
+            FxType G = layer_gate_type(l);
+            int k = snprintf(more, sizeof more, ", .A_ROUND(%d), .A_SATURATE(%d)", A.q, fx_rtl_sat(A));
+            if (!fx_equal(G, R)) /* hls4ml numerics: the gates in accum (else the cell's default, R) */
+                snprintf(more + k, sizeof more - (size_t)k, ", .G_W(%d), .G_F(%d), .G_SIGNED(%d), .G_ROUND(%d), "
+                         ".G_SATURATE(%d)", G.w, fx_frac(G), G.sgn, G.q, fx_rtl_sat(G));
             cell_open(o, e, "rnnc_gru_cell", more, cs, true);
             w(o, ") u_cell_%d (.clk(clk), .pre_z(l%d_z), .pre_r(l%d_r), .xw_h(l%d_xw), .hu_h(l%d_hu), "
                  ".h_prev(l%d_h_prev), .h_new(h_new_%d));\n", ln, ln, ln, ln, ln, ln, ln);

@@ -307,13 +307,13 @@ static void check_softmax_rtl(const Model *m, const Layer *l)
 
 /* The RTL (rtl_lib's cells, rnnc's softmax) computes rnnc's numerics; under hls4ml's it is
  * bit-exact where the two coincide (docs/numerics.md, "hls4ml numerics in RTL"): accum types
- * that wrap (running and one-cast sums agree), a recurrent layer whose accum and result types
- * are equal (hls4ml's gates are in accum, rnnc's in result) and an LSTM whose state type is
- * its result type, a softmax as check_softmax_rtl allows. Anything else: a clear
+ * that wrap (running and one-cast sums agree), a GRU's gates in accum (rnnc_gru_cell's G type,
+ * at most 64 bits) and an LSTM whose state type is its result type, a softmax as
+ * check_softmax_rtl allows. Anything else: a clear
  * error. */
 void hls4ml_check_rtl(const Model *m)
 {
-    char a[64], r[64];
+    char a[64];
     for (int i = 0; i < m->n_layers; i++) {
         const Layer *l = &m->layers[i];
         bool rec = l->kind == L_LSTM || l->kind == L_GRU;
@@ -321,11 +321,11 @@ void hls4ml_check_rtl(const Model *m)
         if ((l->kind == L_DENSE || rec) && l->ty.accum.o != O_WRAP)
             hls_unsupported(m, l, "a saturating accum type sums in hls4ml's order, not implemented in RTL yet "
                                   "(--emulate models it)");
-        if (rec && !fx_equal(l->ty.accum, l->ty.result)) {
+        if (rec && layer_gate_type(l).w > FX_MAX_W) { /* rnnc_gru_cell's gates: at most 64 bits */
             fx_format(l->ty.accum, a, sizeof a);
-            fx_format(l->ty.result, r, sizeof r);
-            user_error(m->path, "layer %s: --numerics hls4ml: accum %s differs from result %s: hls4ml's gates "
-                       "in accum are not implemented in RTL yet (--emulate models them)", l->name, a, r);
+            user_error(m->path, "layer %s: --numerics hls4ml: hls4ml keeps the gates in the accum type, %s, and "
+                       "the RTL's gates are at most %d bits wide; use a narrower accum for RTL (--emulate models "
+                       "it)", l->name, a, FX_MAX_W);
         }
         if (l->kind == L_LSTM && !fx_equal(l->ty.state, l->ty.result))
             hls_unsupported(m, l, "hls4ml keeps the LSTM state in the result type; give state the result's type "

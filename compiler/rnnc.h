@@ -254,7 +254,11 @@ typedef struct {
     FxType out;         /* entries are raw values of this type */
     int64_t *entries;
 } Table;
-/* The table for activation a (sigmoid, tanh, hard_sigmoid) of layer l; NULL for linear/relu. */
+/* The type of layer l's activation outputs: result, except the gates (and the LSTM's tanh(c)) of
+ * a recurrent layer under hls4ml numerics, which hls4ml's lstm_static/gru_static keep in accum. */
+FxType layer_gate_type(const Layer *l);
+/* The table for activation a (sigmoid, tanh, hard_sigmoid) of layer l, entries of
+ * layer_gate_type(l); NULL for linear/relu. */
 Table *table_for(const Layer *l, ActKind a);
 /* The same with entries cast to out (hls4ml numerics: a recurrent layer's gates in accum) */
 Table *table_for_out(const Layer *l, ActKind a, FxType out);

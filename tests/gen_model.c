@@ -133,8 +133,8 @@ static const char *const rec_acts[] = {"tanh", "tanh", "tanh", "tanh", "sigmoid"
 static const int table_sizes[] = {256, 1024, 4096};
 
 /* --hls4ml: only models whose RTL is bit-exact to --numerics hls4ml (compiler/hls4ml.c,
- * hls4ml_check_rtl): wrapping accum types, recurrent accum = result and LSTM state = result
- * (the layer's one type), softmax stable or latency (with its own softmax object), no
+ * hls4ml_check_rtl): wrapping accum types, LSTM accum = state = result (the layer's one type;
+ * a GRU's accum sometimes wider than its result: its gates in accum), softmax stable or latency (with its own softmax object), no
  * hard_sigmoid, go_backwards, simple_rnn, GRU reset_after false or bidirectional */
 static int hls;
 static const char *const hls_precs[] = {"ap_fixed<16,6>", "ap_fixed<12,4>", "ap_fixed<18,8>",
@@ -228,6 +228,9 @@ static void draw_precision_types(Layer *L, int ufixed_ok) {
             copy(L->pk[P_ACCUM], t);
             copy(L->pk[P_RESULT], t);
             if (L->kind == K_LSTM) copy(L->pk[P_STATE], t);
+            int w, i, n = 0;
+            if (L->kind == K_GRU && sscanf(t, "ap_fixed<%d,%d%n", &w, &i, &n) == 2) /* no draw: seeds keep their models */
+                snprintf(L->pk[P_ACCUM], STR, "ap_fixed<%d,%d%s", w + 4, i + 2, t + n);
         }
         if (chance(0.3)) copy(L->pk[P_TABLE], pick(tables, 3));
         return;

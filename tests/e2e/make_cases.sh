@@ -154,4 +154,12 @@ gen hls_legacy_sat   "T=1 F=3 IN=sym; dense u=7 act=softmax sm=legacy ts=128 pt=
 gen hls_legacy_satz  "T=2 F=3 IN=sym; dense u=4 act=softmax sm=legacy ts=256 pt=ap_fixed<8,2,AP_RND,AP_SAT_ZERO> po=ap_ufixed<8,0,AP_RND,AP_SAT>"
 gen hls_legacy_wrap  "T=2 F=3 IN=sym; dense u=3 act=relu rf=2; dense u=6 act=softmax sm=legacy ts=512 pt=ap_ufixed<9,3> smi=ap_fixed<8,3>"
 gen hls_legacy_one   "T=1 F=2; dense u=1 act=softmax sm=legacy ts=2 pt=ap_fixed<12,4>"
+# --- --numerics hls4ml (run.sh runs hls_* cases with it): a GRU whose accum differs from its
+#     result keeps its gates in accum, as hls4ml's gru_static does (rnnc_gru_cell's G type): the
+#     split form at reuse 1, fused at rf > 1, split at rrf, banked; accum with fewer fractional
+#     bits than result; linear/relu gates (cast to accum with its rounding) ---
+gen hls_gru_mixed      "T=4 F=3 IN=sym; gru u=3 ra=1 rs=1 pa=ap_fixed<24,8> po=ap_fixed<12,4>"
+gen hls_gru_mixed_rf   "T=4 F=3 IN=sym; gru u=4 ra=1 rf=5 rs=1 pa=ap_fixed<22,8,AP_RND> po=ap_fixed<10,3>; gru u=2 ra=1 rf=3 rrf=2 rs=1 pa=ap_fixed<16,8> po=ap_fixed<16,4>"
+gen hls_gru_mixed_acts "T=3 F=2 IN=sym; gru u=3 ra=1 ract=linear act=relu rf=2 rs=1 pa=ap_fixed<18,6,AP_RND_CONV> po=ap_fixed<10,3>"
+gen hls_gru_bank       "T=4 F=3 RF=100000 IN=sym; gru u=3 ra=1 rs=1 pa=ap_fixed<20,8> po=ap_fixed<12,4>; gru u=2 ra=1 rs=1 pa=ap_fixed<18,6> po=ap_fixed<14,4>"
 echo "wrote $((seed - 100)) cases to $OUT"
