@@ -5,6 +5,8 @@
   toptag_lstm20.json    the same with no reuse factor (rnnc chooses: bench/auto.sh)
   toptag_lstm_m8.json   the same with reuse factors giving 8 multipliers per layer
   toptag_gru.json       GRU(5) on 20x6, Dense(5, relu), Dense(1, sigmoid)
+  toptag_gru20.json     GRU(20) on 20x6, Dense(64, relu), Dense(1, sigmoid), no reuse factor
+  toptag_gru20_r10.json the same at hls4ml's reuse factors 10 / 40 / 8 (docs/keras.md, rnnc vs hls4ml)
   big134k.json          LSTM(128) on 100x3, Dense(256), Dense(128), Dense(5): 134,149 parameters
   big134k_in.txt, toptag_lstm_in1000.txt  inputs
 """
@@ -75,6 +77,12 @@ gru20 = {"rnnc": 1, "name": "toptag_gru20", "input": {"timesteps": 20, "features
              {"type": "dense", "name": "out", "units": 1, "activation": "sigmoid",
               "kernel": mat(64, 1, 1 / 8), "bias": vec(1, 0.1)}]}
 json.dump(gru20, open(os.path.join(out, "toptag_gru20.json"), "w"))
+# the same at the reuse factors of hls4ml's reported GRU(20) design (GRU 10, Dense(64) 40, Dense(1) 8)
+gru20_r10 = json.loads(json.dumps(gru20))
+gru20_r10["name"] = "toptag_gru20_r10"
+for layer, rf in zip(gru20_r10["layers"], (10, 40, 8)):
+    layer["reuse_factor"] = rf
+json.dump(gru20_r10, open(os.path.join(out, "toptag_gru20_r10.json"), "w"))
 
 big = {"rnnc": 1, "name": "big134k", "input": {"timesteps": 100, "features": 3},
        "precision": "ap_fixed<16,6>", "layers": [

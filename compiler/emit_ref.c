@@ -24,6 +24,10 @@ static int log2_ceil(long n)
     return k;
 }
 
+/* true when layer l's activations output its accum type rather than its result type (hls4ml
+ * numerics, a GRU's gates: layer_gate_type) */
+static bool gates_in_accum(const Layer *l) { return !fx_equal(layer_gate_type(l), l->ty.result); }
+
 /* The largest magnitude (in bits) any intermediate value of layer l reaches, its input of type
  * x: products before their cast, sums of cast products, the cell-state and blend sums. */
 static int layer_bits(const Layer *l, FxType x)
@@ -39,7 +43,12 @@ static int layer_bits(const Layer *l, FxType x)
         int fc = r + mag_bits(ty->state) + fm - (fr + fs), ig = 2 * r + fm - 2 * fr;
         bits = imax(bits, imax(fc, ig) + 1);
     }
-    if (l->kind == L_GRU) bits = imax(bits, imax(r + a, r + imax(r, fr) + 2));
+    if (l->kind == L_GRU && gates_in_accum(l)) { /* r * hu; hh (1 - z) + h z aligned to fm */
+        int fa = fx_frac(ty->accum), fm = imax(2 * fa, fr + fa);
+        bits = imax(bits, imax(2 * a, imax(a + r + fm - fr - fa, 2 * a + 2 + fm - 2 * fa) + 1));
+    } else if (l->kind == L_GRU) {
+        bits = imax(bits, imax(r + a, r + imax(r, fr) + 2));
+    }
     if (l->act == ACT_SOFTMAX) bits = imax(bits, 2 * mag_bits(ty->table));
     return bits;
 }
@@ -378,6 +387,23 @@ static const char *const arith_text =
     "        y[j] = rnnc_cast((rnnc_wide)e[j] * inv, exp_table.frac + inv_table.frac, result);\n"
     "}\n"
     "\n"
+    "/* hls4ml's legacy softmax (--numerics hls4ml): y_i = the reciprocal table (entries in the\n"
+    " * result type) at s_i, the sum over j = 0, 1, ..., n - 1 in this order, each sum cast to the\n"
+    " * table type, of one (j == i: 1 in the table type) or the exp table at v_j - v_i. */\n"
+    "static inline void rnnc_softmax_hls_legacy(const rnnc_raw *v, int n, int frac, const rnnc_raw *exp_entries,\n"
+    "                                           rnnc_table exp_table, const rnnc_raw *inv_entries,\n"
+    "                                           rnnc_table inv_table, rnnc_type table, rnnc_raw one, rnnc_raw *y)\n"
+    "{\n"
+    "    for (int i = 0; i < n; i++) {\n"
+    "        rnnc_raw s = 0;\n"
+    "        for (int j = 0; j < n; j++) {\n"
+    "            rnnc_raw e = j == i ? one : rnnc_lookup(exp_entries, exp_table, (rnnc_wide)v[j] - v[i], frac);\n"
+    "            s = rnnc_cast((rnnc_wide)s + e, table.frac, table);\n"
+    "        }\n"
+    "        y[i] = rnnc_lookup(inv_entries, inv_table, s, table.frac);\n"
+    "    }\n"
+    "}\n"
+    "\n"
     "/* a * 2^(to - from), to >= from */\n"
     "static inline rnnc_wide rnnc_align(rnnc_wide v, int from, int to) { return v * ((rnnc_wide)1 << (to - from)); }\n";
 
@@ -498,7 +524,10 @@ static int layer_tables(const Layer *l, TableRef *out)
         if (!field || (n && !strcmp(out[0].field, field))) continue;
         out[n++] = (TableRef){field, table_for(l, acts[i])};
     }
-    if (l->act == ACT_SOFTMAX && l->numerics == NUM_HLS4ML) { /* a dense's: its input is the accum */
+    if (l->act == ACT_SOFTMAX && l->numerics == NUM_HLS4ML && l->softmax_impl == SM_LEGACY) {
+        out[n++] = (TableRef){"exp", table_hls_legacy_exp(l)};
+        out[n++] = (TableRef){"inv", table_hls_legacy_inv(l)};
+    } else if (l->act == ACT_SOFTMAX && l->numerics == NUM_HLS4ML) { /* a dense's: its input is the accum */
         out[n++] = (TableRef){"exp", table_hls_exp(l, l->sm.input)};
         out[n++] = (TableRef){"inv", table_hls_inv(l, l->sm.input)};
     } else if (l->act == ACT_SOFTMAX) {
@@ -577,13 +606,14 @@ static int products_in_range(const int64_t *w, size_t n, FxType xt, FxType wt, F
     return q <= fx_max_raw(accum) && -q > fx_min_raw(accum); /* > : AP_SAT_SYM keeps -max */
 }
 
-/* The C expression of activation a of the current layer (p: its params) on variable v with
- * `frac` fractional bits. */
-static void act_expr(char *buf, size_t len, ActKind a, const char *v, const char *frac)
+/* The C expression of activation a of layer l (p: its params) on variable v with `frac`
+ * fractional bits, a raw of layer_gate_type(l). */
+static void act_expr(char *buf, size_t len, const Layer *l, ActKind a, const char *v, const char *frac)
 {
+    const char *out = gates_in_accum(l) ? "p->accum_type" : "p->result_type";
     switch (a) {
-    case ACT_LINEAR: snprintf(buf, len, "rnnc_cast(%s, %s, p->result_type)", v, frac); return;
-    case ACT_RELU: snprintf(buf, len, "rnnc_cast(%s > 0 ? %s : 0, %s, p->result_type)", v, v, frac); return;
+    case ACT_LINEAR: snprintf(buf, len, "rnnc_cast(%s, %s, %s)", v, frac, out); return;
+    case ACT_RELU: snprintf(buf, len, "rnnc_cast(%s > 0 ? %s : 0, %s, %s)", v, v, frac, out); return;
     case ACT_SIGMOID: snprintf(buf, len, "rnnc_lookup(p->sigmoid, p->sigmoid_table, %s, %s)", v, frac); return;
     case ACT_TANH: snprintf(buf, len, "rnnc_lookup(p->tanh, p->tanh_table, %s, %s)", v, frac); return;
     case ACT_HARD_SIGMOID:
@@ -615,7 +645,10 @@ static void emit_dense_fn(FILE *f, const Layer *l, int steps, FxType xt)
     fprintf(f, "    for (int s = 0; s < %d; s++) {\n", steps);
     fprintf(f, "        const rnnc_raw *in = x + s * %d;\n        rnnc_raw *out = y + s * %d;\n", nf, u);
     bool sm = l->act == ACT_SOFTMAX;
-    if (sm) fprintf(f, "        rnnc_raw acc[%d], e[%d];\n", u, u);
+    if (sm && l->numerics == NUM_HLS4ML && l->softmax_impl == SM_LEGACY) /* no scratch */
+        fprintf(f, "        rnnc_raw acc[%d];\n", u);
+    else if (sm)
+        fprintf(f, "        rnnc_raw acc[%d], e[%d];\n", u, u);
     fprintf(f, "        for (int j = 0; j < %d; j++) {\n", u);
     if (hls4ml_sat_order(l))
         fprintf(f, "            %s = rnnc_affine_hls(p->bias[j], p->bias_type.frac, in, %d, fx, p->kernel[j], "
@@ -625,15 +658,21 @@ static void emit_dense_fn(FILE *f, const Layer *l, int steps, FxType xt)
                    "p->weight_type.frac,\n                                 p->accum_type, %d);\n", sm ? "acc[j]" : "rnnc_raw acc", nf,
                 products_in_range(l->qkernel, (size_t)nf * (size_t)u, xt, l->ty.weight, l->ty.accum));
     if (!sm) {
-        act_expr(a, sizeof a, l->act, "acc", "fa");
+        act_expr(a, sizeof a, l, l->act, "acc", "fa");
         fprintf(f, "            out[j] = %s;\n", a);
     }
     fprintf(f, "        }\n");
     if (sm && l->numerics == NUM_HLS4ML) {
         fprintf(f, "        for (int j = 0; j < %d; j++) acc[j] = rnnc_cast(acc[j], fa, p->sm_input_type);\n", u);
-        fprintf(f, "        rnnc_softmax_hls(acc, %d, p->sm_input_type.frac, %d, %d, p->exp, p->exp_table, p->inv, "
-                   "p->inv_table,\n                         p->sm_accum_type, p->sm_inv_inp_type, p->result_type, %d, e, out);\n",
-                u, l->sm.input.w, l->softmax_impl == SM_STABLE, hls4ml_softmax_sat_order(l));
+        if (l->softmax_impl == SM_LEGACY)
+            fprintf(f, "        rnnc_softmax_hls_legacy(acc, %d, p->sm_input_type.frac, p->exp, p->exp_table, p->inv, "
+                       "p->inv_table,\n                                p->table_type, %lld, out);\n",
+                    u, (long long)hls_legacy_one(l));
+        else
+            fprintf(f, "        rnnc_softmax_hls(acc, %d, p->sm_input_type.frac, %d, %d, p->exp, p->exp_table, p->inv, "
+                       "p->inv_table,\n                         p->sm_accum_type, p->sm_inv_inp_type, p->result_type, %d, e, "
+                       "out);\n",
+                    u, l->sm.input.w, l->softmax_impl == SM_STABLE, hls4ml_softmax_sat_order(l));
     } else if (sm) {
         fprintf(f, "        ");
         fprintf(f, softmax_call, "acc", u, "fa", "out");
@@ -653,7 +692,7 @@ static void emit_activation_fn(FILE *f, const Layer *l, int steps, int feat, int
         fprintf(f, "    rnnc_raw e[%d];\n    for (int s = 0; s < %d; s++)\n        ", feat, steps);
         fprintf(f, softmax_call, xs, feat, "fx", ys);
     } else {
-        act_expr(a, sizeof a, l->act, "x[k]", "fx");
+        act_expr(a, sizeof a, l, l->act, "x[k]", "fx");
         fprintf(f, "    for (int k = 0; k < %d; k++) y[k] = %s;\n", steps * feat, a);
     }
     fprintf(f, "}\n\n");
@@ -679,11 +718,11 @@ static void emit_lstm_body(FILE *f, const Layer *l)
     int u = l->units, fr = fx_frac(l->ty.result), fs = fx_frac(l->ty.state);
     int fm = fr + fs > 2 * fr ? fr + fs : 2 * fr;
     char ig[200], fg[200], cg[200], og[200], hc[200];
-    act_expr(ig, sizeof ig, l->ract, "pre[j]", "fa");
-    act_expr(fg, sizeof fg, l->ract, "pre[j + U]", "fa");
-    act_expr(cg, sizeof cg, l->act, "pre[j + 2 * U]", "fa");
-    act_expr(og, sizeof og, l->ract, "pre[j + 3 * U]", "fa");
-    act_expr(hc, sizeof hc, l->act, "c[j]", "fs");
+    act_expr(ig, sizeof ig, l, l->ract, "pre[j]", "fa");
+    act_expr(fg, sizeof fg, l, l->ract, "pre[j + U]", "fa");
+    act_expr(cg, sizeof cg, l, l->act, "pre[j + 2 * U]", "fa");
+    act_expr(og, sizeof og, l, l->ract, "pre[j + 3 * U]", "fa");
+    act_expr(hc, sizeof hc, l, l->act, "c[j]", "fs");
     emit_pre(f, 0, 4 * u, u, "h", hls4ml_sat_order(l));
     fprintf(f, "        for (int j = 0; j < U; j++) {\n");
     fprintf(f, "            rnnc_raw i = %s;\n            rnnc_raw fg = %s;\n", ig, fg);
@@ -710,12 +749,13 @@ static void emit_gru_body(FILE *f, const Layer *l)
     } else {
         emit_pre(f, 0, 2 * u, u, "h", hls4ml_sat_order(l));
     }
-    act_expr(a, sizeof a, l->ract, "pre[j]", "fa");
+    act_expr(a, sizeof a, l, l->ract, "pre[j]", "fa");
     fprintf(f, "        for (int j = 0; j < %d; j++) gate[j] = %s;\n", 2 * u, a);
-    act_expr(a, sizeof a, l->act, "phh", "fa");
+    act_expr(a, sizeof a, l, l->act, "phh", "fa");
     if (l->reset_after) {
         fprintf(f, "        for (int j = 0; j < U; j++) {\n");
-        fprintf(f, "            rnnc_raw rhu = rnnc_cast((rnnc_wide)gate[U + j] * pre[2 * U + j], fr + fa, p->accum_type);\n");
+        fprintf(f, "            rnnc_raw rhu = rnnc_cast((rnnc_wide)gate[U + j] * pre[2 * U + j], %s + fa, p->accum_type);\n",
+                gates_in_accum(l) ? "fa" : "fr");
         fprintf(f, "            rnnc_raw phh = rnnc_cast((rnnc_wide)xw[2 * U + j] + rhu, fa, p->accum_type);\n");
     } else {
         fprintf(f, "        for (int j = 0; j < U; j++) rh[j] = rnnc_cast((rnnc_wide)gate[U + j] * h[j], 2 * fr, p->result_type);\n");
@@ -724,6 +764,14 @@ static void emit_gru_body(FILE *f, const Layer *l)
                    "                                                               p->accum_type, rkernel_in_range), fa, p->accum_type);\n");
     }
     fprintf(f, "            gate[2 * U + j] = %s;\n        }\n", a);
+    if (gates_in_accum(l)) { /* hls4ml: z and hh in accum, both products aligned to fm bits */
+        int fa = fx_frac(l->ty.accum), fr = fx_frac(l->ty.result), fm = imax(2 * fa, fr + fa);
+        fprintf(f, "        for (int j = 0; j < U; j++) { /* h = cast_result(hh * (1 - z) + h * z), gates in accum */\n");
+        fprintf(f, "            rnnc_wide z = gate[j], one = (rnnc_wide)1 << fa;\n");
+        fprintf(f, "            h[j] = rnnc_cast(rnnc_align((one - z) * gate[2 * U + j], 2 * fa, %d) + rnnc_align(z * h[j], fr + fa, %d),\n"
+                   "                             %d, p->result_type);\n        }\n", fm, fm, fm);
+        return;
+    }
     fprintf(f, "        for (int j = 0; j < U; j++) { /* h = cast_result(z * h + (1 - z) * hh) */\n");
     fprintf(f, "            rnnc_wide z = gate[j], one = (rnnc_wide)1 << fr;\n");
     fprintf(f, "            h[j] = rnnc_cast(z * h[j] + (one - z) * gate[2 * U + j], 2 * fr, p->result_type);\n        }\n");
@@ -762,7 +810,7 @@ static void emit_recurrent_fn(FILE *f, const Layer *l, FxType xt)
     switch (l->kind) {
     case L_SIMPLE_RNN:
         emit_pre(f, 0, u, u, "h", false);
-        act_expr(a, sizeof a, l->act, "pre[j]", "fa");
+        act_expr(a, sizeof a, l, l->act, "pre[j]", "fa");
         fprintf(f, "        for (int j = 0; j < U; j++) h[j] = %s;\n", a);
         break;
     case L_LSTM: emit_lstm_body(f, l); break;

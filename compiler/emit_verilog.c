@@ -1196,7 +1196,7 @@ static void cell_lane(Out *o, const Engine *e, const CellSigs *cs, int ln, const
 {
     const Layer *l = e->layer;
     FxType R = l->ty.result, A = l->ty.accum, St = l->ty.state;
-    char dst[64], more[160];
+    char dst[64], more[256];
     static const char *const gru_in[4] = {"z", "r", "xw", "hu"};
     w(o, "    // lane %d: units %d, %d, ...\n", ln, ln, ln + e->lanes);
     w(o, "    wire [%d:0] h_new_%d;\n", R.w - 1, ln);
@@ -1233,7 +1233,11 @@ static void cell_lane(Out *o, const Engine *e, const CellSigs *cs, int ln, const
         snprintf(dst, sizeof dst, "l%d_h_prev", ln);
         lane_mux(o, e, sel, dst, R.w, ln, cs->h);
         if (l->reset_after) {
-            snprintf(more, sizeof more, ", .A_ROUND(%d), .A_SATURATE(%d)", A.q, fx_rtl_sat(A));
+            FxType G = layer_gate_type(l);
+            int k = snprintf(more, sizeof more, ", .A_ROUND(%d), .A_SATURATE(%d)", A.q, fx_rtl_sat(A));
+            if (!fx_equal(G, R)) /* hls4ml numerics: the gates in accum (else the cell's default, R) */
+                snprintf(more + k, sizeof more - (size_t)k, ", .G_W(%d), .G_F(%d), .G_SIGNED(%d), .G_ROUND(%d), "
+                         ".G_SATURATE(%d)", G.w, fx_frac(G), G.sgn, G.q, fx_rtl_sat(G));
             cell_open(o, e, "rnnc_gru_cell", more, cs, true);
             w(o, ") u_cell_%d (.clk(clk), .pre_z(l%d_z), .pre_r(l%d_r), .xw_h(l%d_xw), .hu_h(l%d_hu), "
                  ".h_prev(l%d_h_prev), .h_new(h_new_%d));\n", ln, ln, ln, ln, ln, ln, ln);
@@ -1415,12 +1419,14 @@ static void softmax_products(Out *o, const Engine *e, FxType T, FxType T2)
  * lookup, product. The lookups are ordinary activations (act_inst): with --table-reg they
  * register their index like every other table, the cycle lower.c budgets. */
 static void emit_softmax_hls(Out *o, const Engine *e);
+static void emit_softmax_legacy(Out *o, const Engine *e);
 
 static void emit_softmax(Out *o, const Engine *e)
 {
     const Layer *l = e->layer;
     if (l->numerics == NUM_HLS4ML) {
-        emit_softmax_hls(o, e);
+        if (l->softmax_impl == SM_LEGACY) emit_softmax_legacy(o, e);
+        else emit_softmax_hls(o, e);
         return;
     }
     int N = e->out_n, dm = e->sm_max_depth, ds = e->sm_sum_depth, al = o->n->act_lat;
@@ -1453,27 +1459,12 @@ static void emit_softmax(Out *o, const Engine *e)
     softmax_products(o, e, T, T);
 }
 
-/* hls4ml's softmax, stable or latency (--numerics hls4ml; docs/numerics.md), in emit_softmax's
- * stages and cycles: the exp index is the top bits of an unsigned bit pattern (stable: max - x
- * wrapped to W-1 bits; latency: x's own W bits), given to rnnc_activation zero-extended; the
- * exp entries are already in the softmax accum SA; the sum is exact, then cast to SA (hls4ml's
- * tree of SA sums gives the same unless hls4ml_softmax_sat_order: then rnnc_sat_sum follows
- * that tree), then to inv_inp II, whose bit pattern indexes the reciprocal table. */
-static void emit_softmax_hls(Out *o, const Engine *e)
+/* The softmax input (the dense's accum X) cast to hls4ml's Dense result type A = sm.input,
+ * latched at start into x_reg. */
+static void softmax_hls_input(Out *o, const Engine *e)
 {
-    const Layer *l = e->layer;
-    int N = e->out_n, dm = e->sm_max_depth, ds = e->sm_sum_depth, al = o->n->act_lat;
-    FxType X = e->in_t, A = l->sm.input, SA = l->sm.accum, II = l->sm.inv_inp, IV = l->sm.inv_table;
-    bool stable = l->softmax_impl == SM_STABLE;
-    map_control(o, e, "1'b1", false);
-    ActParams pe = table_act_params(o, l, "exp", table_hls_exp(l, A));
-    ActParams pi = table_act_params(o, l, "inv", table_hls_inv(l, A));
-    int UW = stable ? A.w : A.w + 1;         /* the exp index's bit pattern, zero-extended */
-    int SW = SA.w + clog2i(N + 1) + 1;       /* exact sum of the exp entries */
-    w(o, "    // hls4ml's softmax (%s): latch (c+1), max tree (+%d), index pattern, exp lookup, sum tree (+%d),\n",
-      softmax_impl_name(l->softmax_impl), dm, ds);
-    w(o, "    // casts to accum and inv_inp, 1/sum lookup, product; result written in job cycle %d\n", e->latency - 1);
-    /* the input (the dense's accum X) cast to hls4ml's Dense result type A first */
+    int N = e->out_n;
+    FxType X = e->in_t, A = e->layer->sm.input;
     w(o, "    wire [%d:0] xq;\n", N * A.w - 1);
     for (int j = 0; j < N; j++) {
         if (fx_equal(X, A)) {
@@ -1488,6 +1479,91 @@ static void emit_softmax_hls(Out *o, const Engine *e)
           (j + 1) * A.w - 1, j * A.w);
     }
     w(o, "    reg [%d:0] x_reg;\n    always @(posedge clk) if (start) x_reg <= xq;\n", N * A.w - 1);
+}
+
+/* hls4ml's legacy softmax (docs/numerics.md), as the emulator's softmax_legacy: output i sums,
+ * in the order j = 0..N-1, each sum cast to the table type T, the term 1 (j == i) or
+ * exp_table[x_j - x_i]; then y_i = the reciprocal table (entries in the result type) at the
+ * sum. One j per cycle, every i at once: in job cycle 1 + j the difference d_i = x_j - x_i is
+ * registered, looked up from 2 + j (its own exp table per output), summed at 2 + act_lat + j
+ * (sum_i holds it from 3 + act_lat + j), so the last sum is there in job cycle N + 2 + act_lat
+ * (the 1/sum lookup) and the result is written in N + 2 + 2 act_lat, the last cycle. The sums
+ * run in hls4ml's order, so a saturating T saturates where hls4ml's does. */
+static void emit_softmax_legacy(Out *o, const Engine *e)
+{
+    const Layer *l = e->layer;
+    int N = e->out_n, al = o->n->act_lat, L = e->latency, cw = clog2i(L + 1) < 1 ? 1 : clog2i(L + 1);
+    FxType A = l->sm.input, T = l->ty.table, R = e->out_t;
+    int DW = A.w + 1, SW = T.w + 2;         /* x_j - x_i; acc + term, signed */
+    if (L != N + 3 + 2 * al) BUG("legacy softmax %s: latency %d, expected %d", e->name, L, N + 3 + 2 * al);
+    map_control(o, e, "1'b1", false);
+    ActParams pe = table_act_params(o, l, "exp", table_hls_legacy_exp(l));
+    ActParams pi = table_act_params(o, l, "inv", table_hls_legacy_inv(l));
+    w(o, "    // hls4ml's softmax (legacy): latch (c+1), x_j - x_i for j = cnt in job cycles 1..%d, exp lookups,\n", N);
+    w(o, "    // sums in order j = 0..%d cast to the table type, 1/sum lookup; result written in job cycle %d\n", N - 1,
+      L - 1);
+    softmax_hls_input(o, e);
+    /* x_j: in job cycle 1 + j, cnt == j */
+    w(o, "    reg [%d:0] xj;\n    always @* begin\n        case (cnt)\n", A.w - 1);
+    for (int j = 0; j < N; j++) w(o, "            %d'd%d: xj = x_reg[%d:%d];\n", cw, j, (j + 1) * A.w - 1, j * A.w);
+    w(o, "            default: xj = %d'd0;\n        endcase\n    end\n", A.w);
+    char at[64], one[64], inst[32], in[32], out[32], b1[MAX_EXPR], b2[MAX_EXPR];
+    lit(one, sizeof one, T.w, hls_legacy_one(l));
+    w(o, "    wire sum_first = %s;\n", job_at(at, sizeof at, e, 2 + al));
+    w(o, "    wire inv_en = %s;\n", job_at(at, sizeof at, e, N + 2 + al));
+    w(o, "    wire [%d:0] inv_flat;\n", N * R.w - 1);
+    for (int i = 0; i < N; i++) {
+        w(o, "    wire [%d:0] xi_%d = x_reg[%d:%d];\n", A.w - 1, i, (i + 1) * A.w - 1, i * A.w);
+        snprintf(in, sizeof in, "xi_%d", i);
+        extend(b1, sizeof b1, "xj", A.w, A.sgn, DW);
+        extend(b2, sizeof b2, in, A.w, A.sgn, DW);
+        w(o, "    reg [%d:0] d_%d;\n    always @(posedge clk) d_%d <= %s - %s;\n", DW - 1, i, i, b1, b2);
+        snprintf(inst, sizeof inst, "u_exp_%d", i);
+        snprintf(in, sizeof in, "d_%d", i);
+        snprintf(out, sizeof out, "e_%d", i);
+        w(o, "    wire [%d:0] e_%d;\n", T.w - 1, i);
+        act_inst(o, &pe, signed_of(DW, fx_frac(A)), T, inst, "1'b1", in, out);
+        /* the term of job cycle 2 + act_lat + j: 1 when j == i */
+        w(o, "    wire [%d:0] t_%d = %s ? %s : e_%d;\n", T.w - 1, i, job_at(at, sizeof at, e, 2 + al + i), one, i);
+        snprintf(in, sizeof in, "sum_%d", i);
+        extend(b1, sizeof b1, in, T.w, T.sgn, SW);
+        snprintf(in, sizeof in, "t_%d", i);
+        extend(b2, sizeof b2, in, T.w, T.sgn, SW);
+        w(o, "    reg [%d:0] sum_%d;\n    wire [%d:0] sum_%d_next;\n", T.w - 1, i, T.w - 1, i);
+        w(o, "    rnnc_quant #(.IN_W(%d), .IN_F(%d), .IN_SIGNED(1), ", SW, fx_frac(T));
+        fx_params(o, "OUT_", T, true);
+        w(o, ") u_sum_%d (.in_data(%s + %s), .out_data(sum_%d_next));\n", i, b1, b2, i);
+        w(o, "    always @(posedge clk) sum_%d <= sum_first ? t_%d : sum_%d_next;\n", i, i, i);
+        snprintf(inst, sizeof inst, "u_inv_%d", i);
+        snprintf(in, sizeof in, "sum_%d", i);
+        snprintf(out, sizeof out, "inv_flat[%d:%d]", (i + 1) * R.w - 1, i * R.w);
+        act_inst(o, &pi, T, R, inst, "inv_en", in, out);
+    }
+    w(o, "    reg [%d:0] out_reg;\n    assign m_axis_tdata = out_reg;\n", N * R.w - 1);
+    w(o, "    always @(posedge clk) if (done) out_reg <= inv_flat;\n");
+}
+
+/* hls4ml's softmax, stable or latency (--numerics hls4ml; docs/numerics.md), in emit_softmax's
+ * stages and cycles: the exp index is the top bits of an unsigned bit pattern (stable: max - x
+ * wrapped to W-1 bits; latency: x's own W bits), given to rnnc_activation zero-extended; the
+ * exp entries are already in the softmax accum SA; the sum is exact, then cast to SA (hls4ml's
+ * tree of SA sums gives the same unless hls4ml_softmax_sat_order: then rnnc_sat_sum follows
+ * that tree), then to inv_inp II, whose bit pattern indexes the reciprocal table. */
+static void emit_softmax_hls(Out *o, const Engine *e)
+{
+    const Layer *l = e->layer;
+    int N = e->out_n, dm = e->sm_max_depth, ds = e->sm_sum_depth, al = o->n->act_lat;
+    FxType A = l->sm.input, SA = l->sm.accum, II = l->sm.inv_inp, IV = l->sm.inv_table;
+    bool stable = l->softmax_impl == SM_STABLE;
+    map_control(o, e, "1'b1", false);
+    ActParams pe = table_act_params(o, l, "exp", table_hls_exp(l, A));
+    ActParams pi = table_act_params(o, l, "inv", table_hls_inv(l, A));
+    int UW = stable ? A.w : A.w + 1;         /* the exp index's bit pattern, zero-extended */
+    int SW = SA.w + clog2i(N + 1) + 1;       /* exact sum of the exp entries */
+    w(o, "    // hls4ml's softmax (%s): latch (c+1), max tree (+%d), index pattern, exp lookup, sum tree (+%d),\n",
+      softmax_impl_name(l->softmax_impl), dm, ds);
+    w(o, "    // casts to accum and inv_inp, 1/sum lookup, product; result written in job cycle %d\n", e->latency - 1);
+    softmax_hls_input(o, e);
     w(o, "    wire [%d:0] mx;\n", A.w - 1);
     tree_inst(o, "u_mx", N, A.w, dm, true, "x_reg", "mx");
     char at[64], inst[32], in[32], out[64];

@@ -164,6 +164,37 @@ static SmTables *hls_tables(const Layer *l, FxType in)
 Table *table_hls_exp(const Layer *l, FxType in) { return hls_tables(l, in)->exp; }
 Table *table_hls_inv(const Layer *l, FxType in) { return hls_tables(l, in)->inv; }
 
+/* legacy's tables as Tables (the RTL, emit_ref.c), indexed as softmax_legacy indexes them:
+ * exp by d = x_j - x_i of the input's frac F, trunc0(d N / 2^(F+4)) + N/2, which is
+ * table_lookup's trunc0(d 2^(log2 N - 4 - F)) + N/2, entries of the table type T; the
+ * reciprocal by the T-typed sum s, trunc0(s N / 2^(F_T+6)), entries cast to the result type
+ * (legacy's last cast). The emulator keeps its own formulas: e2e compares the two. */
+static Table *legacy_table(const Layer *l, bool inv)
+{
+    static struct LegacyTables { const Layer *l; Table *t[2]; struct LegacyTables *next; } *cache;
+    struct LegacyTables *c = cache;
+    while (c && c->l != l) c = c->next;
+    if (!c) {
+        if (l->softmax_impl != SM_LEGACY) BUG("layer %s: not a legacy softmax", l->name);
+        const SmCache *raw = sm_tables(l, l->sm.input); /* legacy's tables do not depend on the input */
+        FxType tt = l->ty.table;
+        c = xcalloc(1, sizeof *c);
+        c->l = l;
+        c->t[0] = sm_table(raw->n_exp, ilog2(raw->n_exp) - 4, tt, raw->exp, tt);
+        c->t[0]->offset = raw->n_exp / 2;
+        c->t[1] = sm_table(raw->n_inv, ilog2(raw->n_inv) - 6, l->ty.result, raw->inv, tt);
+        c->next = cache;
+        cache = c;
+    }
+    return c->t[inv];
+}
+
+Table *table_hls_legacy_exp(const Layer *l) { return legacy_table(l, false); }
+Table *table_hls_legacy_inv(const Layer *l) { return legacy_table(l, true); }
+
+/* the table type's 1, legacy's term for j == i */
+int64_t hls_legacy_one(const Layer *l) { return fx_cast((wide_t)1, 0, l->ty.table); }
+
 /* The w-bit two's complement pattern of raw, as an unsigned number */
 static wide_t pattern(wide_t raw, int w)
 {
@@ -282,14 +313,13 @@ void hls4ml_check(const Model *m)
     }
 }
 
-/* hls4ml's softmax in RTL (emit_verilog.c, emit_softmax_hls): stable or latency; the exact sum
- * cast once equals hls4ml's tree of accum sums when the accum wraps (modular) or when no exp
- * entry is negative (then a saturated partial sum saturates the total too). */
+/* hls4ml's softmax in RTL (emit_verilog.c): legacy always (emit_softmax_legacy sums in
+ * hls4ml's order); stable or latency (emit_softmax_hls), its exp sum along hls4ml's tree of
+ * accum sums where the order can matter (hls4ml_softmax_sat_order), else the exact sum cast
+ * once, which is the same. */
 static void check_softmax_rtl(const Model *m, const Layer *l)
 {
-    if (l->softmax_impl == SM_LEGACY)
-        hls_unsupported(m, l, "hls4ml's legacy softmax is not implemented in RTL (stable and latency are; "
-                              "--emulate models all three)");
+    if (l->softmax_impl == SM_LEGACY) return; /* its sums in hls4ml's order (emit_softmax_legacy) */
     if (l->sm.input.w < 2) hls_unsupported(m, l, "a softmax input of 1 bit is not implemented in RTL");
 }
 
@@ -334,23 +364,23 @@ static void check_sat_order_rtl(const Model *m, const Layer *l)
 
 /* The RTL (rtl_lib's cells, rnnc's softmax) computes rnnc's numerics; under hls4ml's it is
  * bit-exact where the two coincide (docs/numerics.md, "hls4ml numerics", In RTL): sums in
- * hls4ml's order where an accum saturates (check_sat_order_rtl), a recurrent layer whose accum and result types
- * are equal (hls4ml's gates are in accum, rnnc's in result) and an LSTM whose state type is
- * its result type, a softmax stable or latency (check_softmax_rtl). Anything else: a clear
+ * hls4ml's order where an accum saturates (check_sat_order_rtl), a GRU's gates in accum
+ * (rnnc_gru_cell's G type, at most 64 bits) and an LSTM whose state type is its result type,
+ * a softmax as check_softmax_rtl allows. Anything else: a clear
  * error. */
 void hls4ml_check_rtl(const Model *m)
 {
-    char a[64], r[64];
+    char a[64];
     for (int i = 0; i < m->n_layers; i++) {
         const Layer *l = &m->layers[i];
         bool rec = l->kind == L_LSTM || l->kind == L_GRU;
         if (l->act == ACT_SOFTMAX) check_softmax_rtl(m, l);
         if (l->kind == L_DENSE || rec) check_sat_order_rtl(m, l);
-        if (rec && !fx_equal(l->ty.accum, l->ty.result)) {
+        if (rec && layer_gate_type(l).w > FX_MAX_W) { /* rnnc_gru_cell's gates: at most 64 bits */
             fx_format(l->ty.accum, a, sizeof a);
-            fx_format(l->ty.result, r, sizeof r);
-            user_error(m->path, "layer %s: --numerics hls4ml: accum %s differs from result %s: hls4ml's gates "
-                       "in accum are not implemented in RTL yet (--emulate models them)", l->name, a, r);
+            user_error(m->path, "layer %s: --numerics hls4ml: hls4ml keeps the gates in the accum type, %s, and "
+                       "the RTL's gates are at most %d bits wide; use a narrower accum for RTL (--emulate models "
+                       "it)", l->name, a, FX_MAX_W);
         }
         if (l->kind == L_LSTM && !fx_equal(l->ty.state, l->ty.result))
             hls_unsupported(m, l, "hls4ml keeps the LSTM state in the result type; give state the result's type "

@@ -442,6 +442,15 @@ PortRef lower_dense(Netlist *n, const Layer *l, FxType in_t, PortRef in)
     s->sm_sum_depth = s->sm_sat_order ? (clog2i(l->units) < 1 ? 1 : clog2i(l->units)) : tree_levels(l->units, n->fanin);
     s->latency = 4 + s->sm_max_depth + s->sm_sum_depth + 2 * n->act_lat;
     s->n_elem_mult = l->units;
+    if (l->numerics == NUM_HLS4ML && l->softmax_impl == SM_LEGACY) {
+        /* hls4ml's legacy (emit_softmax_legacy): x latched in job cycle 0; x_j - x_i in cycle
+         * 1 + j, looked up from 2 + j, summed in 2 + act_lat + j (j = 0..N-1), so the sums are
+         * there in N + 2 + act_lat for the 1/sum lookup, whose entry is written in the last
+         * cycle, N + 2 + 2 act_lat. No multiplier: the reciprocal entries are the result. */
+        s->sm_max_depth = s->sm_sum_depth = 0;
+        s->latency = l->units + 3 + 2 * n->act_lat;
+        s->n_elem_mult = 0;
+    }
     return (PortRef){n->n - 1, 0};
 }
 

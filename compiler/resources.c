@@ -196,10 +196,13 @@ EngineResources res_engine(const Netlist *n, int i, const char *family)
     case ENG_CELL: add_cell(c, &r, e); break;
     case ENG_DENSE: add_tables(c, &r, e->layer, e->act_none ? ACT_LINEAR : e->act, e->mvm.direct ? e->mvm.n_mult : e->out_n); break;
     case ENG_ACT: add_tables(c, &r, e->layer, e->act, e->in_n); break;
-    case ENG_SOFTMAX:
+    case ENG_SOFTMAX: {
+        /* hls4ml's legacy: an exp and a reciprocal table per output, both table_size entries */
+        bool legacy = e->layer->numerics == NUM_HLS4ML && e->layer->softmax_impl == SM_LEGACY;
         r.dsp += e->n_elem_mult;
-        add_tables(c, &r, e->layer, ACT_SOFTMAX, e->in_n);
+        add_tables(c, &r, e->layer, ACT_SOFTMAX, legacy ? 2 * e->in_n : e->in_n);
         break;
+    }
     case ENG_REVERSE:
     case ENG_BUFFER: add_memory(c, &r, e->steps, (long)e->in_n * e->in_t.w, false); break;
     default: r.dsp += e->n_elem_mult; break;

@@ -257,7 +257,11 @@ typedef struct {
     FxType out;         /* entries are raw values of this type */
     int64_t *entries;
 } Table;
-/* The table for activation a (sigmoid, tanh, hard_sigmoid) of layer l; NULL for linear/relu. */
+/* The type of layer l's activation outputs: result, except the gates (and the LSTM's tanh(c)) of
+ * a recurrent layer under hls4ml numerics, which hls4ml's lstm_static/gru_static keep in accum. */
+FxType layer_gate_type(const Layer *l);
+/* The table for activation a (sigmoid, tanh, hard_sigmoid) of layer l, entries of
+ * layer_gate_type(l); NULL for linear/relu. */
 Table *table_for(const Layer *l, ActKind a);
 /* The same with entries cast to out (hls4ml numerics: a recurrent layer's gates in accum) */
 Table *table_for_out(const Layer *l, ActKind a, FxType out);
@@ -265,6 +269,12 @@ Table *table_for_out(const Layer *l, ActKind a, FxType out);
  * accum) and reciprocal table, indexed by an unsigned bit pattern; in: the softmax's input type */
 Table *table_hls_exp(const Layer *l, FxType in);
 Table *table_hls_inv(const Layer *l, FxType in);
+/* hls4ml numerics, softmax legacy (hls4ml.c): its exp table (entries of the table type, indexed
+ * by x_j - x_i of the softmax input's type) and reciprocal table (indexed by the table-typed sum,
+ * entries cast to the result type); the table type's 1 (the term j == i) */
+Table *table_hls_legacy_exp(const Layer *l);
+Table *table_hls_legacy_inv(const Layer *l);
+int64_t hls_legacy_one(const Layer *l);
 Table *table_exp(const Layer *l);       /* softmax numerator */
 Table *table_inv(const Layer *l);       /* softmax reciprocal */
 int64_t table_lookup(const Table *t, wide_t raw, int frac);

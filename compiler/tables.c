@@ -120,7 +120,13 @@ static Table *get_table(TableKind kind, int bits, int range, FxType table, FxTyp
     return t;
 }
 
-Table *table_for(const Layer *l, ActKind a) { return table_for_out(l, a, l->ty.result); }
+FxType layer_gate_type(const Layer *l)
+{
+    bool rec = l->kind == L_LSTM || l->kind == L_GRU;
+    return rec && l->numerics == NUM_HLS4ML ? l->ty.accum : l->ty.result;
+}
+
+Table *table_for(const Layer *l, ActKind a) { return table_for_out(l, a, layer_gate_type(l)); }
 
 Table *table_for_out(const Layer *l, ActKind a, FxType out)
 {

@@ -1,5 +1,6 @@
 // rnnc_gru_blend: the last step of a GRU unit, h_new = cast_R(zh + p) with zh = z * h_prev and
-// p = (1 - z) * hh, both exact products with 2 * R_F fractional bits (signed). With REG = 1
+// p = (1 - z) * hh, both exact products (signed) with ZH_F and P_F fractional bits (2 * R_F
+// each when the gates are in R; the sum is aligned to the larger, exactly). With REG = 1
 // both products are registered once more first and the exact sum is registered before the
 // cast (slow parts: the sum is then a stage of its own, one carry chain between registers), so
 // h_new follows its inputs by 2 * REG cycles; with REG = 0 it is combinational.
@@ -16,19 +17,23 @@ module rnnc_gru_blend #(
     parameter integer R_SIGNED = 1,     // result signedness
     parameter integer R_ROUND = 0,      // result quantization: 0..6, as rnnc_quant
     parameter integer R_SATURATE = 0,   // result overflow: O + 4 * N, as rnnc_quant
-    parameter integer REG = 0           // 1: register zh and p, then their sum (2 cycles)
+    parameter integer REG = 0,          // 1: register zh and p, then their sum (2 cycles)
+    parameter integer ZH_F = 2 * R_F,   // fractional bits of zh
+    parameter integer P_F = 2 * R_F     // fractional bits of p
 ) (
     input  wire clk,
     input  wire [ZH_W-1:0] zh,
     input  wire [P_W-1:0] p,
     output wire [R_W-1:0] h_new
 );
-    localparam integer HS_W = (ZH_W > P_W ? ZH_W : P_W) + 1;  // the exact sum
+    localparam integer HS_F = ZH_F > P_F ? ZH_F : P_F;         // the sum's fractional bits
+    localparam integer ZH_S = HS_F - ZH_F, P_S = HS_F - P_F;   // the alignment shifts
+    localparam integer HS_W = (ZH_W + ZH_S > P_W + P_S ? ZH_W + ZH_S : P_W + P_S) + 1;  // the exact sum
 
     initial begin
-        if (REG < 0 || REG > 1 || ZH_W < 2 || P_W < 2) begin
-            $display("ERROR: rnnc_gru_blend: invalid parameters REG=%0d ZH_W=%0d P_W=%0d (instance %m)",
-                     REG, ZH_W, P_W);
+        if (REG < 0 || REG > 1 || ZH_W < 2 || P_W < 2 || ZH_F < 0 || P_F < 0) begin
+            $display("ERROR: rnnc_gru_blend: invalid parameters REG=%0d ZH_W=%0d P_W=%0d ZH_F=%0d P_F=%0d (instance %m)",
+                     REG, ZH_W, P_W, ZH_F, P_F);
             $finish;
         end
     end
@@ -54,8 +59,8 @@ module rnnc_gru_blend #(
         end
     endgenerate
 
-    wire signed [HS_W-1:0] zh_x = $signed({{(HS_W - ZH_W){zh_h[ZH_W-1]}}, zh_h});
-    wire signed [HS_W-1:0] p_x = $signed({{(HS_W - P_W){p_h[P_W-1]}}, p_h});
+    wire signed [HS_W-1:0] zh_x = $signed({{(HS_W - ZH_W){zh_h[ZH_W-1]}}, zh_h}) <<< ZH_S;
+    wire signed [HS_W-1:0] p_x = $signed({{(HS_W - P_W){p_h[P_W-1]}}, p_h}) <<< P_S;
     wire [HS_W-1:0] h_sum_c = zh_x + p_x;
     wire [HS_W-1:0] h_sum;
     generate
@@ -68,7 +73,7 @@ module rnnc_gru_blend #(
         end
     endgenerate
     rnnc_quant #(
-        .IN_W(HS_W), .IN_F(2 * R_F), .IN_SIGNED(1),
+        .IN_W(HS_W), .IN_F(HS_F), .IN_SIGNED(1),
         .OUT_W(R_W), .OUT_F(R_F), .OUT_SIGNED(R_SIGNED), .ROUND(R_ROUND), .SATURATE(R_SATURATE)
     ) u_quant_h (.in_data(h_sum), .out_data(h_new));
 endmodule

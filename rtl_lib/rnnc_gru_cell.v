@@ -18,10 +18,12 @@
 //                    (with TABLE_REG, p and zh are registered once more before the sum, and
 //                    the sum before the cast: rnnc_gru_blend)
 // (TABLE_REG = 0: h_new valid in cycle t+5.)
-// A = (ACC_W, ACC_F, signed, A_ROUND, A_SATURATE); R = (R_W, R_F, R_SIGNED, R_ROUND, R_SATURATE).
-// Widths: products exact (R operands signed, zero-extended by one bit when R is unsigned);
-// 1 - z = 2^R_F - z exactly in max(R_W, R_F + 1) + 2 signed bits; zh + p with one bit of
-// headroom, so the only rounding of h is cast_R.
+// A = (ACC_W, ACC_F, signed, A_ROUND, A_SATURATE); R = (R_W, R_F, R_SIGNED, R_ROUND, R_SATURATE);
+// G = (G_W, G_F, G_SIGNED, G_ROUND, G_SATURATE), the gates' type (z, r, hh: the activations'
+// outputs), R by default (rnnc's numerics); hls4ml's gru_static keeps them in A (docs/numerics.md).
+// Widths: products exact (R and G operands signed, zero-extended by one bit when unsigned);
+// 1 - z = 2^G_F - z exactly in max(G_W, G_F + 1) + 2 signed bits; zh (G_F + R_F fractional
+// bits) + p (2 G_F) aligned, with one bit of headroom, so the only rounding of h is cast_R.
 `resetall
 `timescale 1ns / 1ps
 `default_nettype none
@@ -36,6 +38,11 @@ module rnnc_gru_cell #(
     parameter integer R_SATURATE = 0,       // R overflow: O + 4 * N, as rnnc_quant
     parameter integer A_ROUND = 0,          // A quantization: 0..6, as rnnc_quant
     parameter integer A_SATURATE = 0,       // A overflow: O + 4 * N, as rnnc_quant
+    parameter integer G_W = R_W,            // gate type G width (z, r, hh), 1..64
+    parameter integer G_F = R_F,            // gate fractional bits
+    parameter integer G_SIGNED = R_SIGNED,  // 1: G is ap_fixed, 0: ap_ufixed
+    parameter integer G_ROUND = R_ROUND,    // G quantization (linear/relu activations): 0..6, as rnnc_quant
+    parameter integer G_SATURATE = R_SATURATE, // G overflow: O + 4 * N, as rnnc_quant
     parameter integer RACT_KIND = 2,        // recurrent activation (z, r): 0 linear, 1 relu, 2 table
     parameter integer RACT_TABLE_BITS = 10, // its table: log2 of the entries
     parameter integer RACT_SCALE_SHIFT = 6, // its table: log2 of entries per unit
@@ -60,35 +67,39 @@ module rnnc_gru_cell #(
     input wire [R_W-1:0] h_prev,            // the unit's previous h, type R (cycle t)
     output wire [R_W-1:0] h_new             // the unit's new h, type R (cycle t+2A+3+2*TABLE_REG, A = 1 + TABLE_REG)
 );
-    // R values as signed multiplier operands (one zero bit more when R is unsigned).
+    // R and G values as signed multiplier operands (one zero bit more when unsigned).
     localparam integer FR_W = R_SIGNED != 0 ? R_W : R_W + 1;
+    localparam integer FG_W = G_SIGNED != 0 ? G_W : G_W + 1;
     // 1 - z, exact.
-    localparam integer OMZ_W = (R_W > R_F + 1 ? R_W : R_F + 1) + 2;
-    localparam integer ZH_W = 2 * FR_W;         // z * h, 2 R_F fractional bits
-    localparam integer P_W = OMZ_W + FR_W;      // (1 - z) * hh, 2 R_F fractional bits
-    localparam integer HS_W = (ZH_W > P_W ? ZH_W : P_W) + 1;
-    localparam integer RHU_W = FR_W + ACC_W;    // r * hu, R_F + ACC_F fractional bits
+    localparam integer OMZ_W = (G_W > G_F + 1 ? G_W : G_F + 1) + 2;
+    localparam integer ZH_W = FG_W + FR_W;      // z * h, G_F + R_F fractional bits
+    localparam integer P_W = OMZ_W + FG_W;      // (1 - z) * hh, 2 G_F fractional bits
+    localparam integer HS_F = G_F > R_F ? 2 * G_F : G_F + R_F;  // the sum's fractional bits
+    localparam integer HS_W = (ZH_W + HS_F - G_F - R_F > P_W + HS_F - 2 * G_F ?
+                               ZH_W + HS_F - G_F - R_F : P_W + HS_F - 2 * G_F) + 1;
+    localparam integer RHU_W = FG_W + ACC_W;    // r * hu, G_F + ACC_F fractional bits
 
     initial begin
         if (ACC_W < 1 || ACC_W > 128 || R_W < 1 || R_W > 64 || ACC_F < 0 || R_F < 0 ||
-            R_SIGNED < 0 || R_SIGNED > 1 || HS_W > 256 || TABLE_REG < 0 || TABLE_REG > 1) begin
-            $display("ERROR: rnnc_gru_cell: invalid parameters ACC_W=%0d ACC_F=%0d R_W=%0d R_F=%0d R_SIGNED=%0d TABLE_REG=%0d (instance %m)",
-                     ACC_W, ACC_F, R_W, R_F, R_SIGNED, TABLE_REG);
+            R_SIGNED < 0 || R_SIGNED > 1 || G_W < 1 || G_W > 64 || G_F < 0 || G_SIGNED < 0 || G_SIGNED > 1 ||
+            HS_W > 256 || TABLE_REG < 0 || TABLE_REG > 1) begin
+            $display("ERROR: rnnc_gru_cell: invalid parameters ACC_W=%0d ACC_F=%0d R_W=%0d R_F=%0d R_SIGNED=%0d G_W=%0d G_F=%0d G_SIGNED=%0d TABLE_REG=%0d (instance %m)",
+                     ACC_W, ACC_F, R_W, R_F, R_SIGNED, G_W, G_F, G_SIGNED, TABLE_REG);
             $finish;
         end
     end
 
     // ---- t .. t+A-1: gate activations (registered); xw_h, hu_h, h_prev delayed ----
-    wire [R_W-1:0] gz, gr, ghh;
+    wire [G_W-1:0] gz, gr, ghh;
     rnnc_activation #(
         .IN_W(ACC_W), .IN_F(ACC_F), .IN_SIGNED(1),
-        .OUT_W(R_W), .OUT_F(R_F), .OUT_SIGNED(R_SIGNED), .ROUND(R_ROUND), .SATURATE(R_SATURATE),
+        .OUT_W(G_W), .OUT_F(G_F), .OUT_SIGNED(G_SIGNED), .ROUND(G_ROUND), .SATURATE(G_SATURATE),
         .KIND(RACT_KIND), .TABLE_BITS(RACT_TABLE_BITS), .SCALE_SHIFT(RACT_SCALE_SHIFT),
         .OFFSET(RACT_OFFSET), .INIT_FILE(RACT_FILE), .TABLE_W(RACT_TABLE_W), .TABLE_SIGNED(RACT_TABLE_SIGNED), .TABLE_REG(TABLE_REG)
     ) u_act_z (.clk(clk), .en(1'b1), .in_data(pre_z), .out_data(gz));
     rnnc_activation #(
         .IN_W(ACC_W), .IN_F(ACC_F), .IN_SIGNED(1),
-        .OUT_W(R_W), .OUT_F(R_F), .OUT_SIGNED(R_SIGNED), .ROUND(R_ROUND), .SATURATE(R_SATURATE),
+        .OUT_W(G_W), .OUT_F(G_F), .OUT_SIGNED(G_SIGNED), .ROUND(G_ROUND), .SATURATE(G_SATURATE),
         .KIND(RACT_KIND), .TABLE_BITS(RACT_TABLE_BITS), .SCALE_SHIFT(RACT_SCALE_SHIFT),
         .OFFSET(RACT_OFFSET), .INIT_FILE(RACT_FILE), .TABLE_W(RACT_TABLE_W), .TABLE_SIGNED(RACT_TABLE_SIGNED), .TABLE_REG(TABLE_REG)
     ) u_act_r (.clk(clk), .en(1'b1), .in_data(pre_r), .out_data(gr));
@@ -126,33 +137,37 @@ module rnnc_gru_cell #(
         h1 <= h0;
     end
 
-    // R-typed values as signed operands.
-    wire [FR_W-1:0] ez, er, eh, ehh;
+    // R- and G-typed values as signed operands.
+    wire [FG_W-1:0] ez, er, ehh;
+    wire [FR_W-1:0] eh;
     generate
         if (R_SIGNED != 0) begin : g_rs
+            assign eh = h1;
+        end else begin : g_ru
+            assign eh = {1'b0, h1};
+        end
+        if (G_SIGNED != 0) begin : g_gs
             assign ez = gz;
             assign er = gr;
-            assign eh = h1;
             assign ehh = ghh;
-        end else begin : g_ru
+        end else begin : g_gu
             assign ez = {1'b0, gz};
             assign er = {1'b0, gr};
-            assign eh = {1'b0, h1};
             assign ehh = {1'b0, ghh};
         end
     endgenerate
 
     // ---- t+A: zh = z * h_prev, omz = 1 - z, rhu = r * hu_h (exact, registered) ----
     // (the register names count the cycles for TABLE_REG = 0; with TABLE_REG the omz registers
-    // hold z, Q_W = FR_W bits, for the split product below)
-    localparam integer Q_W = TABLE_REG != 0 ? FR_W : OMZ_W;
+    // hold z, Q_W = FG_W bits, for the split product below)
+    localparam integer Q_W = TABLE_REG != 0 ? FG_W : OMZ_W;
     wire [Q_W-1:0] q1;                          // omz (or z), cycle t+A
     generate
         if (TABLE_REG != 0) begin : g_q_z
             assign q1 = ez;
         end else begin : g_q_omz
-            localparam [OMZ_W-1:0] ONE = {{(OMZ_W - 1){1'b0}}, 1'b1} << R_F;
-            assign q1 = ONE - {{(OMZ_W - FR_W){ez[FR_W-1]}}, ez};
+            localparam [OMZ_W-1:0] ONE = {{(OMZ_W - 1){1'b0}}, 1'b1} << G_F;
+            assign q1 = ONE - {{(OMZ_W - FG_W){ez[FG_W-1]}}, ez};
         end
     endgenerate
     reg [ZH_W-1:0] zh2, zh3, zh4, zh5;          // z * h_prev, cycles t+A+1 .. t+A+4
@@ -189,7 +204,7 @@ module rnnc_gru_cell #(
     // ---- t+A+1: pre_hh = cast_A(xw_h + cast_A(rhu)), registered ----
     wire [ACC_W-1:0] rhu_a;
     rnnc_quant #(
-        .IN_W(RHU_W), .IN_F(R_F + ACC_F), .IN_SIGNED(1),
+        .IN_W(RHU_W), .IN_F(G_F + ACC_F), .IN_SIGNED(1),
         .OUT_W(ACC_W), .OUT_F(ACC_F), .OUT_SIGNED(1), .ROUND(A_ROUND), .SATURATE(A_SATURATE)
     ) u_quant_rhu (.in_data(rhu2), .out_data(rhu_a));
     wire [ACC_W:0] hh_sum = {xw2[ACC_W-1], xw2} + {rhu_a[ACC_W-1], rhu_a};
@@ -204,7 +219,7 @@ module rnnc_gru_cell #(
     // ---- t+A+2 .. t+2A+1: hh = act(pre_hh), registered ----
     rnnc_activation #(
         .IN_W(ACC_W), .IN_F(ACC_F), .IN_SIGNED(1),
-        .OUT_W(R_W), .OUT_F(R_F), .OUT_SIGNED(R_SIGNED), .ROUND(R_ROUND), .SATURATE(R_SATURATE),
+        .OUT_W(G_W), .OUT_F(G_F), .OUT_SIGNED(G_SIGNED), .ROUND(G_ROUND), .SATURATE(G_SATURATE),
         .KIND(ACT_KIND), .TABLE_BITS(ACT_TABLE_BITS), .SCALE_SHIFT(ACT_SCALE_SHIFT),
         .OFFSET(ACT_OFFSET), .INIT_FILE(ACT_FILE), .TABLE_W(ACT_TABLE_W), .TABLE_SIGNED(ACT_TABLE_SIGNED), .TABLE_REG(TABLE_REG)
     ) u_act_hh (.clk(clk), .en(1'b1), .in_data(pre_hh3), .out_data(ghh));
@@ -213,15 +228,15 @@ module rnnc_gru_cell #(
     wire [P_W-1:0] p5;                          // (1 - z) * hh, cycle t+2A+3
     generate
         if (TABLE_REG != 0) begin : g_p_split
-            // hh * 2^R_F - z * hh from registered z * hh and hh (exact in P_W bits)
-            reg [2*FR_W-1:0] zhh5;
-            reg [FR_W-1:0] hh5;
+            // hh * 2^G_F - z * hh from registered z * hh and hh (exact in P_W bits)
+            reg [2*FG_W-1:0] zhh5;
+            reg [FG_W-1:0] hh5;
             always @(posedge clk) begin
                 zhh5 <= $signed(omz_p) * $signed(ehh);
                 hh5 <= ehh;
             end
-            wire [P_W-1:0] hh_x = {{(P_W - FR_W){hh5[FR_W-1]}}, hh5};
-            assign p5 = (hh_x << R_F) - {{(P_W - 2 * FR_W){zhh5[2*FR_W-1]}}, zhh5};
+            wire [P_W-1:0] hh_x = {{(P_W - FG_W){hh5[FG_W-1]}}, hh5};
+            assign p5 = (hh_x << G_F) - {{(P_W - 2 * FG_W){zhh5[2*FG_W-1]}}, zhh5};
         end else begin : g_p_mul
             reg [P_W-1:0] p_r;
             always @(posedge clk) p_r <= $signed(omz_p) * $signed(ehh);
@@ -232,7 +247,7 @@ module rnnc_gru_cell #(
     // ---- h_new = cast_R(zh + p) (rnnc_gru_blend; with TABLE_REG both registered, then the sum) ----
     rnnc_gru_blend #(
         .ZH_W(ZH_W), .P_W(P_W), .R_W(R_W), .R_F(R_F), .R_SIGNED(R_SIGNED), .R_ROUND(R_ROUND),
-        .R_SATURATE(R_SATURATE), .REG(TABLE_REG)
+        .R_SATURATE(R_SATURATE), .REG(TABLE_REG), .ZH_F(G_F + R_F), .P_F(2 * G_F)
     ) u_blend (.clk(clk), .zh(zh_h), .p(p5), .h_new(h_new));
 
 endmodule

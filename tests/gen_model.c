@@ -23,7 +23,8 @@
  * (merge mode concat, sum, mul, ave), name, po/p (the merged result type)). Layer keys: u (units),
  * act, ract, rs, gb, ra (0/1), bias=0 (use_bias false), rf (number or "max"), rrf (recurrent_reuse_factor), ts (table
  * size), p (precision string), pw pr pb pa ps po pt (precision object keys weight,
- * recurrent_weight, bias, accum, state, result, table), rate, name.
+ * recurrent_weight, bias, accum, state, result, table), rate, name, sm (the "softmax" object's
+ * implementation: stable, latency or legacy), smi (its input type).
  * Global keys: T, F, P (model precision), RF (model reuse factor), IP (input precision),
  * IN=sym (inputs in [-1,1], default [0,1]), N (sequences, default 3), NAME.
  *
@@ -132,8 +133,8 @@ static const char *const rec_acts[] = {"tanh", "tanh", "tanh", "tanh", "sigmoid"
 static const int table_sizes[] = {256, 1024, 4096};
 
 /* --hls4ml: only models whose RTL is bit-exact to --numerics hls4ml (compiler/hls4ml.c,
- * hls4ml_check_rtl): wrapping accum types, recurrent accum = result and LSTM state = result
- * (the layer's one type), softmax stable or latency (with its own softmax object), no
+ * hls4ml_check_rtl): wrapping accum types, LSTM accum = state = result (the layer's one type;
+ * a GRU's accum sometimes wider than its result: its gates in accum), softmax stable or latency (with its own softmax object), no
  * hard_sigmoid, go_backwards, simple_rnn, GRU reset_after false or bidirectional */
 static int hls;
 static const char *const hls_precs[] = {"ap_fixed<16,6>", "ap_fixed<12,4>", "ap_fixed<18,8>",
@@ -227,6 +228,9 @@ static void draw_precision_types(Layer *L, int ufixed_ok) {
             copy(L->pk[P_ACCUM], t);
             copy(L->pk[P_RESULT], t);
             if (L->kind == K_LSTM) copy(L->pk[P_STATE], t);
+            int w, i, n = 0;
+            if (L->kind == K_GRU && sscanf(t, "ap_fixed<%d,%d%n", &w, &i, &n) == 2) /* no draw: seeds keep their models */
+                snprintf(L->pk[P_ACCUM], STR, "ap_fixed<%d,%d%s", w + 4, i + 2, t + n);
         }
         if (chance(0.3)) copy(L->pk[P_TABLE], pick(tables, 3));
         return;
@@ -456,6 +460,16 @@ static void spec_model(Model *M, char *spec, uint64_t seed) {
             else if (!strcmp(k, "po")) copy(L->pk[P_RESULT], v);
             else if (!strcmp(k, "pt")) copy(L->pk[P_TABLE], v);
             else if (!strcmp(k, "rate")) L->rate = atof(v);
+            else if (!strcmp(k, "sm") || !strcmp(k, "smi")) { /* the "softmax" object: implementation, input */
+                char *o = L->sm, add[80];
+                snprintf(add, sizeof add, "\"%s\": \"%s\"", k[2] ? "input" : "implementation", v);
+                size_t len = strlen(o);
+                if (len) o[len - 1] = '\0'; /* reopen the object */
+                if (strlen(o) + strlen(add) + 4 >= sizeof L->sm) die("--spec: softmax object too long", v);
+                strcat(o, len ? ", " : "{");
+                strcat(o, add);
+                strcat(o, "}");
+            }
             else if (!strcmp(k, "name")) copy(L->name, v);
             else if (!strcmp(k, "mm")) {
                 for (L->merge = 3; L->merge >= 0 && strcmp(merge_names[L->merge], v); L->merge--) {}

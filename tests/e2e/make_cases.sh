@@ -143,4 +143,23 @@ gen split_link       "T=3 F=2; dense u=4 rf=max act=relu; lstm u=2 rf=2 rrf=3; d
 gen bank_multi_lstm  "T=4 F=8; lstm u=4 rf=72 rs=1; lstm u=4 rf=64; dense u=2 rf=max"
 gen bank_multi_lstm4 "T=3 F=14; lstm u=2 rf=32 rs=1; dense u=2 act=sigmoid"
 gen bank_multi_gru   "T=3 F=14; gru u=2 ra=1 rf=32 rs=1; gru u=2 ra=1 rf=16"
+# --- hls4ml's legacy softmax (run with --numerics hls4ml: tests/e2e/run.sh runs every hls_* case
+#     so): 1, 2, 5, 6, 7 classes; hls4ml's default types (its table type ap_fixed<18,8> wraps);
+#     a saturating table type (exp and reciprocal entries and the in-order sums saturate), one
+#     that saturates to zero (the order of the sums matters), an unsigned wrapping one; two-entry
+#     tables (1 class: its sum 1 indexes the reciprocal entry 0, which is 0, as in hls4ml) ---
+gen hls_legacy_two   "T=1 F=4; dense u=5 act=tanh; dense u=2 act=softmax sm=legacy ts=256"
+gen hls_legacy_seq   "T=3 F=2; gru u=3 ra=1 rs=1; dense u=5 act=softmax sm=legacy"
+gen hls_legacy_sat   "T=1 F=3 IN=sym; dense u=7 act=softmax sm=legacy ts=128 pt=ap_fixed<8,2,AP_RND,AP_SAT> smi=ap_fixed<10,4,AP_RND,AP_SAT>"
+gen hls_legacy_satz  "T=2 F=3 IN=sym; dense u=4 act=softmax sm=legacy ts=256 pt=ap_fixed<8,2,AP_RND,AP_SAT_ZERO> po=ap_ufixed<8,0,AP_RND,AP_SAT>"
+gen hls_legacy_wrap  "T=2 F=3 IN=sym; dense u=3 act=relu rf=2; dense u=6 act=softmax sm=legacy ts=512 pt=ap_ufixed<9,3> smi=ap_fixed<8,3>"
+gen hls_legacy_one   "T=1 F=2; dense u=1 act=softmax sm=legacy ts=2 pt=ap_fixed<12,4>"
+# --- --numerics hls4ml (run.sh runs hls_* cases with it): a GRU whose accum differs from its
+#     result keeps its gates in accum, as hls4ml's gru_static does (rnnc_gru_cell's G type): the
+#     split form at reuse 1, fused at rf > 1, split at rrf, banked; accum with fewer fractional
+#     bits than result; linear/relu gates (cast to accum with its rounding) ---
+gen hls_gru_mixed      "T=4 F=3 IN=sym; gru u=3 ra=1 rs=1 pa=ap_fixed<24,8> po=ap_fixed<12,4>"
+gen hls_gru_mixed_rf   "T=4 F=3 IN=sym; gru u=4 ra=1 rf=5 rs=1 pa=ap_fixed<22,8,AP_RND> po=ap_fixed<10,3>; gru u=2 ra=1 rf=3 rrf=2 rs=1 pa=ap_fixed<16,8> po=ap_fixed<16,4>"
+gen hls_gru_mixed_acts "T=3 F=2 IN=sym; gru u=3 ra=1 ract=linear act=relu rf=2 rs=1 pa=ap_fixed<18,6,AP_RND_CONV> po=ap_fixed<10,3>"
+gen hls_gru_bank       "T=4 F=3 RF=100000 IN=sym; gru u=3 ra=1 rs=1 pa=ap_fixed<20,8> po=ap_fixed<12,4>; gru u=2 ra=1 rs=1 pa=ap_fixed<18,6> po=ap_fixed<14,4>"
 echo "wrote $((seed - 100)) cases to $OUT"

@@ -618,7 +618,10 @@ static void lstm_case(const char *name, LstmCfg c)
 typedef struct {
     FxType acc, r;
     Act ract, act;
+    FxType g; /* rnnc_gru_cell's gate type G (hls4ml numerics: the accum); .w = 0: R, the default */
 } GruCfg;
+
+static FxType gate_type(const GruCfg *c) { return c->g.w ? c->g : c->r; }
 
 static void gru_params(char *buf, size_t len, const GruCfg *c, bool a_type, bool act)
 {
@@ -626,16 +629,20 @@ static void gru_params(char *buf, size_t len, const GruCfg *c, bool a_type, bool
     cell_act_params(p1, sizeof p1, "RACT_", &c->ract);
     if (act) cell_act_params(p2, sizeof p2, "ACT_", &c->act);
     if (a_type) snprintf(at, sizeof at, " A_ROUND=%d A_SATURATE=%d", c->acc.q, c->acc.o == O_SAT);
+    if (c->g.w) /* after A_*: only rnnc_gru_cell has G */
+        snprintf(at + strlen(at), sizeof at - strlen(at), " G_W=%d G_F=%d G_SIGNED=%d G_ROUND=%d G_SATURATE=%d", c->g.w,
+                 fx_frac(c->g), c->g.sgn, c->g.q, c->g.o == O_SAT);
     snprintf(buf, len, "ACC_W=%d ACC_F=%d R_W=%d R_F=%d R_SIGNED=%d R_ROUND=%d R_SATURATE=%d%s%s%s", c->acc.w,
              fx_frac(c->acc), c->r.w, fx_frac(c->r), c->r.sgn, c->r.q, c->r.o == O_SAT, at, p1, p2);
 }
 
-/* h = cast_R(z * h_prev + (1 - z) * hh), exact inside */
+/* h = cast_R(z * h_prev + (1 - z) * hh), exact inside (z, hh of the gate type: both products
+ * aligned to the larger fractional count) */
 static int64_t gru_mix(const GruCfg *c, int64_t z, wide_t h, int64_t hh)
 {
-    int rf = fx_frac(c->r);
-    wide_t one = (wide_t)1 << rf;
-    return fx_cast((wide_t)z * h + (one - z) * hh, 2 * rf, c->r);
+    int rf = fx_frac(c->r), gf = fx_frac(gate_type(c)), fm = gf > rf ? 2 * gf : gf + rf;
+    wide_t one = (wide_t)1 << gf;
+    return fx_cast((wide_t)z * h * ((wide_t)1 << (fm - gf - rf)) + (one - z) * hh * ((wide_t)1 << (fm - 2 * gf)), fm, c->r);
 }
 
 /* rnnc_gru_cell (reset_after = true): "valid pre_z pre_r xw_h hu_h h_prev expected_h_new" */
@@ -646,7 +653,7 @@ static void gru_cell_case(const char *name, GruCfg c)
     char vname[256], path[512], params[4096];
     snprintf(vname, sizeof vname, "%s.vec", name);
     FILE *f = open_out(vname, path, sizeof path);
-    int rf = fx_frac(c.r), af = fx_frac(c.acc);
+    int af = fx_frac(c.acc);
     int64_t hist[16];
     int nhist = 0;
     const int w[] = {c.acc.w, c.acc.w, c.acc.w, c.acc.w, c.r.w, c.r.w};
@@ -656,7 +663,7 @@ static void gru_cell_case(const char *name, GruCfg c)
         for (int j = 0; j < 4; j++) v[j] = pre_val(c.acc);
         v[4] = state_val(c.r, hist, nhist);
         int64_t z = act_eval(&c.ract, v[0], af), r = act_eval(&c.ract, v[1], af);
-        int64_t rhu = fx_cast((wide_t)r * v[3], rf + af, c.acc);
+        int64_t rhu = fx_cast((wide_t)r * v[3], fx_frac(gate_type(&c)) + af, c.acc);
         int64_t pre_hh = fx_cast(v[2] + rhu, af, c.acc);
         int64_t hh = act_eval(&c.act, pre_hh, af);
         v[5] = gru_mix(&c, z, v[4], hh);
@@ -1137,6 +1144,19 @@ static void cell_cases(void)
     g.act = table_act("gru_w64_tanh", FN_TANH, 10, r, *t32, 0, 0);
     gru_before_cases("gru_before_w64", g);
     gru_cell_case("gru_after_w64", g);
+
+    /* hls4ml numerics: the gates in accum (G = A), wider than R, then with fewer fractional
+     * bits than R and linear/relu gates cast with A's rounding */
+    r = mk(12, 8, true, 0, 0);
+    g = (GruCfg){.acc = mk(24, 16, true, 0, 0), .r = r, .g = mk(24, 16, true, 0, 0)};
+    g.ract = table_act("gru_g_sig", FN_SIGMOID, 10, g.g, *t18, 0, 0);
+    g.act = table_act("gru_g_tanh", FN_TANH, 10, g.g, *t18, 0, 0);
+    gru_cell_case("gru_after_gates_acc", g);
+    r = mk(12, 9, true, 1, 1);
+    g = (GruCfg){.acc = mk(16, 6, true, 2, 0), .r = r, .g = mk(16, 6, true, 2, 0)};
+    g.ract = cast_act(0, g.g);
+    g.act = cast_act(1, g.g);
+    gru_cell_case("gru_after_gates_acc_lin", g);
 }
 /* ---- streams: rnnc_stream_fork (self-checking), rnnc_merge_add (a + b, cast) ---- */
 

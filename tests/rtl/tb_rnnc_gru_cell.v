@@ -17,6 +17,11 @@ module tb_rnnc_gru_cell #(
     parameter integer R_SATURATE = 0,       // as rnnc_gru_cell
     parameter integer A_ROUND = 0,          // as rnnc_gru_cell
     parameter integer A_SATURATE = 0,       // as rnnc_gru_cell
+    parameter integer G_W = R_W,            // as rnnc_gru_cell (the gates' type)
+    parameter integer G_F = R_F,
+    parameter integer G_SIGNED = R_SIGNED,
+    parameter integer G_ROUND = R_ROUND,
+    parameter integer G_SATURATE = R_SATURATE,
     parameter integer RACT_KIND = 2,        // as rnnc_gru_cell
     parameter integer RACT_TABLE_BITS = 10, // as rnnc_gru_cell
     parameter integer RACT_SCALE_SHIFT = 6, // as rnnc_gru_cell
@@ -56,6 +61,7 @@ module tb_rnnc_gru_cell #(
     rnnc_gru_cell #(
         .ACC_W(ACC_W), .ACC_F(ACC_F), .R_W(R_W), .R_F(R_F), .R_SIGNED(R_SIGNED), .R_ROUND(R_ROUND),
         .R_SATURATE(R_SATURATE), .A_ROUND(A_ROUND), .A_SATURATE(A_SATURATE),
+        .G_W(G_W), .G_F(G_F), .G_SIGNED(G_SIGNED), .G_ROUND(G_ROUND), .G_SATURATE(G_SATURATE),
         .RACT_KIND(RACT_KIND), .RACT_TABLE_BITS(RACT_TABLE_BITS), .RACT_SCALE_SHIFT(RACT_SCALE_SHIFT),
         .RACT_OFFSET(RACT_OFFSET), .RACT_FILE(RACT_FILE),
         .ACT_KIND(ACT_KIND), .ACT_TABLE_BITS(ACT_TABLE_BITS), .ACT_SCALE_SHIFT(ACT_SCALE_SHIFT),
@@ -69,8 +75,8 @@ module tb_rnnc_gru_cell #(
         begin
             errors = errors + 1;
             if (errors <= 10)
-                $display("MISMATCH rnnc_gru_cell %0s (ACC_W=%0d ACC_F=%0d R_W=%0d R_F=%0d R_SIGNED=%0d R_ROUND=%0d R_SATURATE=%0d A_ROUND=%0d A_SATURATE=%0d RACT_KIND=%0d ACT_KIND=%0d TABLE_REG=%0d) unit %0d (pre_z=%h pre_r=%h xw_h=%h hu_h=%h h_prev=%h): %0s expected %h got %h",
-                         TB_CASE, ACC_W, ACC_F, R_W, R_F, R_SIGNED, R_ROUND, R_SATURATE, A_ROUND, A_SATURATE,
+                $display("MISMATCH rnnc_gru_cell %0s (ACC_W=%0d ACC_F=%0d R_W=%0d R_F=%0d R_SIGNED=%0d R_ROUND=%0d R_SATURATE=%0d A_ROUND=%0d A_SATURATE=%0d G_W=%0d G_F=%0d RACT_KIND=%0d ACT_KIND=%0d TABLE_REG=%0d) unit %0d (pre_z=%h pre_r=%h xw_h=%h hu_h=%h h_prev=%h): %0s expected %h got %h",
+                         TB_CASE, ACC_W, ACC_F, R_W, R_F, R_SIGNED, R_ROUND, R_SATURATE, A_ROUND, A_SATURATE, G_W, G_F,
                          RACT_KIND, ACT_KIND, TABLE_REG, unit, v_z[unit], v_r[unit], v_xw[unit], v_hu[unit],
                          v_h[unit], what, expected, got);
         end
