@@ -50,7 +50,8 @@ static void knob_values(Knob *k)
         int m = md > p ? p : (int)md;
         int r = (p + m - 1) / m;
         int real_m = (p + r - 1) / r;
-        if (real_m > last_m && r > 1) {
+        /* hls4ml numerics with a saturating accum: only factors that keep hls4ml's order */
+        if (real_m > last_m && r > 1 && hls4ml_reuse_keeps_order(k->layer, r)) {
             k->vals[k->n_vals++] = r;
             last_m = real_m;
         }

@@ -316,6 +316,28 @@ static const char *const arith_text =
     "    return rnnc_cast(b + rnnc_dot(x, n, xfrac, w, wfrac, accum, in_range), accum.frac, accum);\n"
     "}\n"
     "\n"
+    "/* hls4ml's order under a saturating accumulator (--numerics hls4ml): acc = cast_accum(bias),\n"
+    " * then acc = cast_accum(acc + cast_accum(x[k] * w[k])) for k = 0, 1, ... */\n"
+    "static inline rnnc_raw rnnc_affine_hls(rnnc_raw bias, int bfrac, const rnnc_raw *x, int n, int xfrac,\n"
+    "                                       const rnnc_raw *w, int wfrac, rnnc_type accum)\n"
+    "{\n"
+    "    rnnc_raw acc = rnnc_cast(bias, bfrac, accum);\n"
+    "    for (int k = 0; k < n; k++)\n"
+    "        acc = rnnc_cast((rnnc_wide)acc + rnnc_cast((rnnc_wide)x[k] * w[k], xfrac + wfrac, accum), accum.frac, accum);\n"
+    "    return acc;\n"
+    "}\n"
+    "\n"
+    "/* hls4ml's nnet::reduce of n accum values: the left part the largest power of two below n,\n"
+    " * every sum cast to accum */\n"
+    "static inline rnnc_raw rnnc_reduce_add(const rnnc_raw *v, int n, rnnc_type accum)\n"
+    "{\n"
+    "    int left = 1;\n"
+    "    if (n == 1) return v[0];\n"
+    "    while (left * 2 <= n - 1) left *= 2;\n"
+    "    return rnnc_cast((rnnc_wide)rnnc_reduce_add(v, left, accum) + rnnc_reduce_add(v + left, n - left, accum),\n"
+    "                     accum.frac, accum);\n"
+    "}\n"
+    "\n"
     "/* Softmax of n values v (frac fractional bits): exp table on v - max, the reciprocal table on\n"
     " * the sum, products cast to the result type. e: scratch of n values. */\n"
     "static inline void rnnc_softmax(const rnnc_raw *v, int n, int frac, const rnnc_raw *exp_entries,\n"
@@ -337,8 +359,8 @@ static const char *const arith_text =
     "/* hls4ml's softmax, stable (stable = 1) or latency (--numerics hls4ml): the exp index from the\n"
     " * bit pattern of max - v (wrapped to in_w - 1 bits) or of v (in_w bits), read as an unsigned\n"
     " * number; exp entries in accum; the sum cast to accum, then to inv_inp, whose bit pattern\n"
-    " * indexes the reciprocal table (the exact sum cast once: what hls4ml's tree of accum sums\n"
-    " * gives for the designs rnnc emits, docs/numerics.md). e: scratch of n values. */\n"
+    " * indexes the reciprocal table (ordered: hls4ml's tree of accum sums, rnnc_reduce_add; else the\n"
+    " * exact sum cast once, which gives the same there, docs/numerics.md). e: scratch of n values. */\n"
     "static inline rnnc_wide rnnc_pattern(rnnc_wide v, int w)\n"
     "{\n"
     "    rnnc_uwide m = w >= (int)(8 * sizeof(rnnc_uwide)) ? ~(rnnc_uwide)0 : ((rnnc_uwide)1 << w) - 1;\n"
@@ -348,7 +370,7 @@ static const char *const arith_text =
     "static inline void rnnc_softmax_hls(const rnnc_raw *v, int n, int frac, int in_w, int stable,\n"
     "                                    const rnnc_raw *exp_entries, rnnc_table exp_table,\n"
     "                                    const rnnc_raw *inv_entries, rnnc_table inv_table, rnnc_type accum,\n"
-    "                                    rnnc_type inv_inp, rnnc_type result, rnnc_raw *e, rnnc_raw *y)\n"
+    "                                    rnnc_type inv_inp, rnnc_type result, int ordered, rnnc_raw *e, rnnc_raw *y)\n"
     "{\n"
     "    rnnc_raw mx = v[0];\n"
     "    rnnc_wide s = 0;\n"
@@ -358,7 +380,8 @@ static const char *const arith_text =
     "        e[j] = rnnc_lookup(exp_entries, exp_table, u, frac);\n"
     "        s += e[j];\n"
     "    }\n"
-    "    rnnc_raw si = rnnc_cast(rnnc_cast(s, accum.frac, accum), accum.frac, inv_inp);\n"
+    "    rnnc_raw sa = ordered ? rnnc_reduce_add(e, n, accum) : rnnc_cast(s, accum.frac, accum);\n"
+    "    rnnc_raw si = rnnc_cast(sa, accum.frac, inv_inp);\n"
     "    rnnc_raw inv = rnnc_lookup(inv_entries, inv_table, rnnc_pattern(si, inv_inp.w), inv_inp.frac);\n"
     "    for (int j = 0; j < n; j++)\n"
     "        y[j] = rnnc_cast((rnnc_wide)e[j] * inv, exp_table.frac + inv_table.frac, result);\n"
@@ -627,9 +650,13 @@ static void emit_dense_fn(FILE *f, const Layer *l, int steps, FxType xt)
     else if (sm)
         fprintf(f, "        rnnc_raw acc[%d], e[%d];\n", u, u);
     fprintf(f, "        for (int j = 0; j < %d; j++) {\n", u);
-    fprintf(f, "            %s = rnnc_affine(p->bias[j], p->bias_type.frac, in, %d, fx, p->kernel[j], "
-               "p->weight_type.frac,\n                                 p->accum_type, %d);\n", sm ? "acc[j]" : "rnnc_raw acc", nf,
-            products_in_range(l->qkernel, (size_t)nf * (size_t)u, xt, l->ty.weight, l->ty.accum));
+    if (hls4ml_sat_order(l))
+        fprintf(f, "            %s = rnnc_affine_hls(p->bias[j], p->bias_type.frac, in, %d, fx, p->kernel[j], "
+                   "p->weight_type.frac,\n                                     p->accum_type);\n", sm ? "acc[j]" : "rnnc_raw acc", nf);
+    else
+        fprintf(f, "            %s = rnnc_affine(p->bias[j], p->bias_type.frac, in, %d, fx, p->kernel[j], "
+                   "p->weight_type.frac,\n                                 p->accum_type, %d);\n", sm ? "acc[j]" : "rnnc_raw acc", nf,
+                products_in_range(l->qkernel, (size_t)nf * (size_t)u, xt, l->ty.weight, l->ty.accum));
     if (!sm) {
         act_expr(a, sizeof a, l, l->act, "acc", "fa");
         fprintf(f, "            out[j] = %s;\n", a);
@@ -643,8 +670,9 @@ static void emit_dense_fn(FILE *f, const Layer *l, int steps, FxType xt)
                     u, (long long)hls_legacy_one(l));
         else
             fprintf(f, "        rnnc_softmax_hls(acc, %d, p->sm_input_type.frac, %d, %d, p->exp, p->exp_table, p->inv, "
-                       "p->inv_table,\n                         p->sm_accum_type, p->sm_inv_inp_type, p->result_type, e, out);\n",
-                    u, l->sm.input.w, l->softmax_impl == SM_STABLE);
+                       "p->inv_table,\n                         p->sm_accum_type, p->sm_inv_inp_type, p->result_type, %d, e, "
+                       "out);\n",
+                    u, l->sm.input.w, l->softmax_impl == SM_STABLE, hls4ml_softmax_sat_order(l));
     } else if (sm) {
         fprintf(f, "        ");
         fprintf(f, softmax_call, "acc", u, "fa", "out");
@@ -670,10 +698,16 @@ static void emit_activation_fn(FILE *f, const Layer *l, int steps, int feat, int
     fprintf(f, "}\n\n");
 }
 
-/* pre[k] = cast_A(xw + h . rkernel[k]) for k in [from, to) */
-static void emit_pre(FILE *f, int from, int to, int u, const char *hv)
+/* pre[k] = cast_A(xw + h . rkernel[k]) for k in [from, to); hls4ml's order (sat): h . rkernel[k]
+ * summed as its dense does, then added to xw */
+static void emit_pre(FILE *f, int from, int to, int u, const char *hv, bool sat)
 {
     fprintf(f, "        for (int k = %d; k < %d; k++)\n", from, to);
+    if (sat) {
+        fprintf(f, "            pre[k] = rnnc_cast((rnnc_wide)xw[k] + rnnc_affine_hls(0, 0, %s, %d, fr, p->rkernel[k], "
+                   "p->rweight_type.frac, p->accum_type),\n                               fa, p->accum_type);\n", hv, u);
+        return;
+    }
     fprintf(f, "            pre[k] = rnnc_cast(xw[k] + rnnc_dot(%s, %d, fr, p->rkernel[k], p->rweight_type.frac, p->accum_type,\n"
                "                                                     rkernel_in_range), fa,\n"
                "                               p->accum_type);\n", hv, u);
@@ -689,7 +723,7 @@ static void emit_lstm_body(FILE *f, const Layer *l)
     act_expr(cg, sizeof cg, l, l->act, "pre[j + 2 * U]", "fa");
     act_expr(og, sizeof og, l, l->ract, "pre[j + 3 * U]", "fa");
     act_expr(hc, sizeof hc, l, l->act, "c[j]", "fs");
-    emit_pre(f, 0, 4 * u, u, "h");
+    emit_pre(f, 0, 4 * u, u, "h", hls4ml_sat_order(l));
     fprintf(f, "        for (int j = 0; j < U; j++) {\n");
     fprintf(f, "            rnnc_raw i = %s;\n            rnnc_raw fg = %s;\n", ig, fg);
     fprintf(f, "            rnnc_raw cc = %s;\n            rnnc_raw o = %s;\n", cg, og);
@@ -705,11 +739,15 @@ static void emit_gru_body(FILE *f, const Layer *l)
     char a[200];
     if (l->reset_after) {
         fprintf(f, "        for (int k = 0; k < %d; k++) { /* z, r: pre-activations; h block: the recurrent part alone */\n", 3 * u);
-        fprintf(f, "            rnnc_wide hu = rnnc_cast(p->rbias[k], p->rbias_type.frac, p->accum_type) +\n"
-                   "                           rnnc_dot(h, U, fr, p->rkernel[k], p->rweight_type.frac, p->accum_type, rkernel_in_range);\n");
+        if (hls4ml_sat_order(l))
+            fprintf(f, "            rnnc_wide hu = rnnc_affine_hls(p->rbias[k], p->rbias_type.frac, h, U, fr, p->rkernel[k],\n"
+                       "                                           p->rweight_type.frac, p->accum_type);\n");
+        else
+            fprintf(f, "            rnnc_wide hu = rnnc_cast(p->rbias[k], p->rbias_type.frac, p->accum_type) +\n"
+                       "                           rnnc_dot(h, U, fr, p->rkernel[k], p->rweight_type.frac, p->accum_type, rkernel_in_range);\n");
         fprintf(f, "            pre[k] = rnnc_cast(k < %d ? xw[k] + hu : hu, fa, p->accum_type);\n        }\n", 2 * u);
     } else {
-        emit_pre(f, 0, 2 * u, u, "h");
+        emit_pre(f, 0, 2 * u, u, "h", hls4ml_sat_order(l));
     }
     act_expr(a, sizeof a, l, l->ract, "pre[j]", "fa");
     fprintf(f, "        for (int j = 0; j < %d; j++) gate[j] = %s;\n", 2 * u, a);
@@ -754,6 +792,7 @@ static void emit_recurrent_fn(FILE *f, const Layer *l, FxType xt)
             products_in_range(l->qkernel, (size_t)nf * (size_t)gu, xt, l->ty.weight, l->ty.accum),
             products_in_range(l->qrkernel, (size_t)u * (size_t)gu, l->ty.result, l->ty.rweight, l->ty.accum));
     fprintf(f, "    const int fr = p->result_type.frac;\n");
+    if (hls4ml_sat_order(l)) fprintf(f, "    (void)kernel_in_range; /* hls4ml's order sums without rnnc_dot */\n    (void)rkernel_in_range;\n");
     fprintf(f, "    rnnc_raw h[U] = {0}, xw[%d], pre[%d];\n", gu, gu);
     if (l->kind == L_LSTM) fprintf(f, "    const int fs = p->state_type.frac;\n    rnnc_raw c[U] = {0};\n");
     if (l->kind == L_GRU) fprintf(f, "    rnnc_raw gate[%d];\n", gu);
@@ -762,11 +801,15 @@ static void emit_recurrent_fn(FILE *f, const Layer *l, FxType xt)
     if (l->go_backwards) fprintf(f, "        const rnnc_raw *in = x + (%d - s) * %d;\n", T - 1, nf);
     else fprintf(f, "        const rnnc_raw *in = x + s * %d;\n", nf);
     fprintf(f, "        for (int k = 0; k < %d; k++)\n", gu);
-    fprintf(f, "            xw[k] = rnnc_affine(p->bias[k], p->bias_type.frac, in, %d, fx, p->kernel[k], p->weight_type.frac,\n"
-               "                                p->accum_type, kernel_in_range);\n", nf);
+    if (hls4ml_sat_order(l))
+        fprintf(f, "            xw[k] = rnnc_affine_hls(p->bias[k], p->bias_type.frac, in, %d, fx, p->kernel[k], "
+                   "p->weight_type.frac,\n                                    p->accum_type);\n", nf);
+    else
+        fprintf(f, "            xw[k] = rnnc_affine(p->bias[k], p->bias_type.frac, in, %d, fx, p->kernel[k], p->weight_type.frac,\n"
+                   "                                p->accum_type, kernel_in_range);\n", nf);
     switch (l->kind) {
     case L_SIMPLE_RNN:
-        emit_pre(f, 0, u, u, "h");
+        emit_pre(f, 0, u, u, "h", false);
         act_expr(a, sizeof a, l, l->act, "pre[j]", "fa");
         fprintf(f, "        for (int j = 0; j < U; j++) h[j] = %s;\n", a);
         break;

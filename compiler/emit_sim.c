@@ -25,7 +25,7 @@ static const char *const lib_modules[] = {"rnnc_quant", "rnnc_product", "rnnc_ma
                                           "rnnc_flatten", "rnnc_reverse", "rnnc_rom", "rnnc_activation",
                                           "rnnc_lstm_cell", "rnnc_gru_blend", "rnnc_gru_cell",
                                           "rnnc_gru_reset", "rnnc_gru_update", "rnnc_stream_fork",
-                                          "rnnc_merge_add", NULL};
+                                          "rnnc_merge_add", "rnnc_sat_sum", "rnnc_mac_sat", NULL};
 
 static bool lib_needed(const Netlist *n, const char *mod)
 {
@@ -41,8 +41,12 @@ static bool lib_needed(const Netlist *n, const char *mod)
     for (int i = 0; i < n->n; i++) {
         const Engine *e = &n->eng[i];
         if (!strcmp(mod, "rnnc_merge_add") && e->kind == ENG_MERGE) return true;
+        if (!strcmp(mod, "rnnc_sat_sum") && (e->mvm.sat_order || e->mvm2.sat_order || e->sm_sat_order)) return true;
         bool rf = (e->mvm.outs && e->mvm.rf > 1) || (e->mvm2.outs && e->mvm2.rf > 1);
-        if ((!strcmp(mod, "rnnc_mac") || !strcmp(mod, "rnnc_rom")) && rf) return true;
+        bool sat = e->mvm.sat_order || e->mvm2.sat_order;
+        if (!strcmp(mod, "rnnc_mac") && rf && !sat) return true;
+        if (!strcmp(mod, "rnnc_mac_sat") && rf && sat) return true;
+        if (!strcmp(mod, "rnnc_rom") && rf) return true;
         if (!strcmp(mod, "rnnc_flatten") && e->kind == ENG_FLATTEN) return true;
         if (!strcmp(mod, "rnnc_reverse") && e->kind == ENG_REVERSE) return true;
         if (!strcmp(mod, "rnnc_lstm_cell") && e->kind == ENG_CELL && e->layer->kind == L_LSTM) return true;

@@ -104,6 +104,16 @@ static void tree_inst(Out *o, const char *inst, int n_in, int width, int depth, 
 
 /* ---- mem files ---- */
 
+/* An rnnc_sat_sum over n_in values of `width` bits (`in`) into `out` of type acc: order 0 a
+ * chain, 1 nnet::reduce's pairwise tree. */
+static void sat_sum_inst(Out *o, const char *inst, int n_in, int width, FxType acc, int order, int depth,
+                         const char *in, const char *out)
+{
+    w(o, "    rnnc_sat_sum #(.N_IN(%d), .W(%d), .OUT_W(%d), .OUT_SIGNED(%d), .SATURATE(%d), .ORDER(%d), .ADDS(%d), "
+         ".DEPTH(%d)) %s (.clk(clk), .in_flat(%s), .out_data(%s));\n", n_in, width, acc.w, acc.sgn, fx_rtl_sat(acc),
+      order, RNNC_SAT_ADDS, depth, inst, in, out);
+}
+
 static char *table_file(const Netlist *n, const Layer *l, const char *what)
 {
     char *s = xcalloc(200, 1);
@@ -442,6 +452,8 @@ static void mvm_mult_decl(Out *o, const MvmPlan *pl, const char *p, int m)
         w(o, "    wire [%d:0] %s_f_%d = %s_word%s[%d:%d];\n", fw - 1, p, m, p, rr ? "_r" : "", m * rw + fw - 1, m * rw);
     w(o, "    reg [%d:0] %s_a_%d;\n    reg [%d:0] %s_b_%d;\n", ot.w - 1, p, m, wt.w - 1, p, m);
     w(o, "    reg %s_en_%d, %s_first_%d;\n", p, m, p, m);
+    if (pl->v->sat_order) w(o, "    wire [%d:0] %s_init_%d; /* the bias of the run that starts (rnnc_mac_sat) */\n",
+                            pl->v->guard_w - 1, p, m);
     if (mp->track) w(o, "    reg %s_last_%d, %s_last_%d_d1, %s_last_%d_d2;\n", p, m, p, m, p, m);
     else w(o, "    /* verilator lint_off UNUSEDSIGNAL */\n    wire unused_%s_last_%d = %s_f_%d[%d];\n"
               "    /* verilator lint_on UNUSEDSIGNAL */\n", p, m, p, m, ly->last);
@@ -502,6 +514,14 @@ static void mvm_mult_pipe(Out *o, const MvmPlan *pl, const char *p, int m, const
     w(o, "    end\n");
     FxType ot = pl->v->op_t, wt = pl->v->w_t, at = pl->v->accum;
     w(o, "    wire [%d:0] %s_acc_m%d;\n", pl->v->guard_w - 1, p, m);
+    if (pl->v->sat_order) { /* hls4ml's order: the run starts from its bias, every sum cast */
+        w(o, "    rnnc_mac_sat #(.A_W(%d), .A_F(%d), .A_SIGNED(1), .B_W(%d), .B_F(%d), .B_SIGNED(1), .Q_W(%d), "
+             ".Q_F(%d), .ROUND(%d), .SATURATE(%d), .ACC_W(%d)) u_%s_mac_%d (.clk(clk), .en(%s_en_%d), "
+             ".first(%s_first_%d), .init(%s_init_%d), .a(%s_a_%d), .b(%s_b_%d), .acc(%s_acc_m%d));\n",
+          ot.w, fx_frac(ot), wt.w, fx_frac(wt), at.w, fx_frac(at), at.q, fx_rtl_sat(at), pl->v->guard_w, p, m, p, m,
+          p, m, p, m, p, m, p, m, p, m);
+        return;
+    }
     w(o, "    rnnc_mac #(.A_W(%d), .A_F(%d), .A_SIGNED(1), .B_W(%d), .B_F(%d), .B_SIGNED(1), .Q_W(%d), "
          ".Q_F(%d), .ROUND(%d), .SATURATE(%d), .ACC_W(%d)) u_%s_mac_%d (.clk(clk), .en(%s_en_%d), "
          ".first(%s_first_%d), .a(%s_a_%d), .b(%s_b_%d), .acc(%s_acc_m%d));\n",
@@ -552,10 +572,9 @@ static void mvm_bias_next(Out *o, const MvmPlan *pl, const char *p, int m)
 /* Direct form: bias_<m> == the bias of capture pc, kept in a register (the table lookup stays
  * off the capture's carry chain), loaded with the next capture's bias whenever pc advances;
  * the biased sum cast to the accumulator type is <p>_cap_<m>. */
-static Sig mvm_direct_cap(Out *o, const MvmPlan *pl, const char *p, int m)
+static void mvm_bias_reg(Out *o, const MvmPlan *pl, const char *p, int m)
 {
     const MultPlan *mp = &pl->mult[m];
-    FxType at = pl->v->accum;
     int G = pl->v->guard_w;
     char buf[MAX_EXPR], buf2[MAX_EXPR], ext[MAX_EXPR];
     w(o, "    reg [%d:0] %s_bias_%d;\n", G - 1, p, m);
@@ -566,8 +585,22 @@ static Sig mvm_direct_cap(Out *o, const MvmPlan *pl, const char *p, int m)
     w(o, "    always @(posedge clk) begin\n        if (rst) %s_bias_%d <= %s;\n"
          "        else if (%s_last_%d_d2) %s_bias_%d <= %s;\n    end\n",
       p, m, buf, p, m, p, m, ext);
-    w(o, "    wire [%d:0] %s_sum_%d = %s_acc_m%d + %s_bias_%d;\n    wire [%d:0] %s_cap_%d;\n", G - 1, p, m, p,
-      m, p, m, at.w - 1, p, m);
+    /* hls4ml's order (rnnc_mac_sat): a run starts in the cycle its predecessor on this multiplier
+     * is captured (runs are back to back), when bias_<m> still holds the captured one's bias */
+    if (pl->v->sat_order)
+        w(o, "    assign %s_init_%d = %s_last_%d_d2 ? %s : %s_bias_%d;\n", p, m, p, m, ext, p, m);
+}
+
+static Sig mvm_direct_cap(Out *o, const MvmPlan *pl, const char *p, int m)
+{
+    FxType at = pl->v->accum;
+    int G = pl->v->guard_w;
+    mvm_bias_reg(o, pl, p, m);
+    if (pl->v->sat_order) /* the bias is in the MAC's sum already */
+        w(o, "    wire [%d:0] %s_sum_%d = %s_acc_m%d;\n    wire [%d:0] %s_cap_%d;\n", G - 1, p, m, p, m, at.w - 1, p, m);
+    else
+        w(o, "    wire [%d:0] %s_sum_%d = %s_acc_m%d + %s_bias_%d;\n    wire [%d:0] %s_cap_%d;\n", G - 1, p, m, p,
+          m, p, m, at.w - 1, p, m);
     w(o, "    rnnc_quant #(.IN_W(%d), .IN_F(%d), .IN_SIGNED(1), ", G, fx_frac(at));
     fx_params(o, "OUT_", at, true);
     w(o, ") u_%s_cq_%d (.in_data(%s_sum_%d), .out_data(%s_cap_%d));\n", p, m, p, m, p, m);
@@ -691,6 +724,12 @@ static void mvm_serial(Out *o, const MvmPlan *pl, const MvmIn *in, MvmSigs *sg)
         mvm_mult_decl(o, pl, p, m);
         mvm_mult_pipe(o, pl, p, m, opv.s);
         if (pl->mult[m].track) mvm_captures(o, pl, p, m, sg);
+        if (pl->v->sat_order && pl->mult[m].track && !pl->direct) mvm_bias_reg(o, pl, p, m);
+        if (pl->v->sat_order && !pl->mult[m].track) {
+            char b[MAX_EXPR];
+            lit(b, sizeof b, pl->v->guard_w, pl->v->outs[pl->mult[m].cap_out[0]].bias);
+            w(o, "    assign %s_init_%d = %s;\n", p, m, b);
+        }
     }
     if (in->banks) mvm_banks(o, pl, in, sg);
 }
@@ -739,6 +778,11 @@ static Sig mvm_tree(Out *o, const MvmPlan *pl, const MvmIn *in, int j)
     snprintf(inst, sizeof inst, "u_%s_t_%d", p, j);
     snprintf(tin, sizeof tin, "%s_t_%d_0", p, j);
     snprintf(tout, sizeof tout, "%s_t_%d", p, j);
+    if (pl->v->sat_order) { /* hls4ml's order, each sum cast (the items in that order: plan.c) */
+        w(o, "    wire [%d:0] %s;\n", at.w - 1, acc.s);
+        sat_sum_inst(o, inst, op->n_elems, G, at, 0, pl->depth, tin, acc.s);
+        return acc;
+    }
     w(o, "    wire [%d:0] %s;\n", G - 1, tout);
     tree_inst(o, inst, op->n_elems, G, pl->depth, false, tin, tout);
     w(o, "    wire [%d:0] %s;\n", at.w - 1, acc.s);
@@ -1503,8 +1547,8 @@ static void emit_softmax_legacy(Out *o, const Engine *e)
  * stages and cycles: the exp index is the top bits of an unsigned bit pattern (stable: max - x
  * wrapped to W-1 bits; latency: x's own W bits), given to rnnc_activation zero-extended; the
  * exp entries are already in the softmax accum SA; the sum is exact, then cast to SA (hls4ml's
- * tree of SA sums gives the same: hls4ml_check_rtl), then to inv_inp II, whose bit pattern
- * indexes the reciprocal table. */
+ * tree of SA sums gives the same unless hls4ml_softmax_sat_order: then rnnc_sat_sum follows
+ * that tree), then to inv_inp II, whose bit pattern indexes the reciprocal table. */
 static void emit_softmax_hls(Out *o, const Engine *e)
 {
     const Layer *l = e->layer;
@@ -1543,11 +1587,23 @@ static void emit_softmax_hls(Out *o, const Engine *e)
         act_inst(o, &pe, signed_of(UW, fx_frac(A)), SA, inst, "exp_en", in, out);
     }
     if (!stable) w(o, "    /* verilator lint_off UNUSEDSIGNAL */\n    wire unused_mx = ^mx;\n    /* verilator lint_on UNUSEDSIGNAL */\n");
-    softmax_exp_sum(o, N, SA, SW, ds);
     w(o, "    wire [%d:0] s_a;\n    wire [%d:0] s_ii;\n", SA.w - 1, II.w - 1);
-    w(o, "    rnnc_quant #(.IN_W(%d), .IN_F(%d), .IN_SIGNED(1), ", SW, fx_frac(SA));
-    fx_params(o, "OUT_", SA, true);
-    w(o, ") u_s_a (.in_data(s_sum), .out_data(s_a));\n");
+    if (e->sm_sat_order) { /* nnet::reduce's tree of accum sums, each cast (hls4ml_softmax_sat_order) */
+        for (int j = 0; j < N; j++) w(o, "    wire [%d:0] e_%d = e_flat[%d:%d];\n", SA.w - 1, j, (j + 1) * SA.w - 1, j * SA.w);
+        w(o, "    wire [%d:0] s_0 = {", N * SW - 1);
+        for (int j = N - 1; j >= 0; j--) {
+            char ex[64], b[MAX_EXPR];
+            snprintf(ex, sizeof ex, "e_%d", j);
+            extend(b, sizeof b, ex, SA.w, SA.sgn, SW);
+            w(o, "%s%s", b, j ? ", " : "};\n");
+        }
+        sat_sum_inst(o, "u_s", N, SW, SA, 1, ds, "s_0", "s_a");
+    } else { /* the exact sum cast once: the same (hls4ml_softmax_sat_order) */
+        softmax_exp_sum(o, N, SA, SW, ds);
+        w(o, "    rnnc_quant #(.IN_W(%d), .IN_F(%d), .IN_SIGNED(1), ", SW, fx_frac(SA));
+        fx_params(o, "OUT_", SA, true);
+        w(o, ") u_s_a (.in_data(s_sum), .out_data(s_a));\n");
+    }
     w(o, "    rnnc_quant #(");
     fx_params(o, "IN_", SA, false);
     w(o, ", ");

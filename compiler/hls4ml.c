@@ -258,6 +258,30 @@ void hls4ml_softmax(const Layer *l, const int64_t *v, int n, FxType in, int64_t 
     free(e);
 }
 
+/* ---- where hls4ml's order of a sum matters ---- */
+
+/* An accum type whose casts are modular (AP_WRAP without saturation bits): then every order
+ * of a sum, and one cast of the exact sum, give the same. */
+static bool fx_wraps(FxType t) { return t.o == O_WRAP && t.n == 0; }
+
+/* A dense or recurrent layer whose matrix products must add their terms in hls4ml's order
+ * (the emulator's affine_run_q: bias, products by input, each sum cast to accum): lower.c
+ * then builds rnnc_sat_sum's chain instead of an adder tree. */
+bool hls4ml_sat_order(const Layer *l) { return l->numerics == NUM_HLS4ML && !fx_wraps(l->ty.accum); }
+
+/* A softmax (stable or latency) whose exp sum must follow nnet::reduce's tree (reduce_add):
+ * AP_SAT and AP_SAT_SYM over entries that are never negative give the exact sum's cast in any
+ * order (a saturated partial sum stays saturated); anything else may not. */
+bool hls4ml_softmax_sat_order(const Layer *l)
+{
+    if (l->numerics != NUM_HLS4ML || l->softmax_impl == SM_LEGACY || fx_wraps(l->sm.accum)) return false;
+    if (l->sm.accum.o != O_SAT && l->sm.accum.o != O_SAT_SYM) return true;
+    const Table *t = table_hls_exp(l, l->sm.input);
+    for (int k = 0; k < t->n; k++)
+        if (t->entries[k] < 0) return true;
+    return false;
+}
+
 /* ---- what --numerics hls4ml supports ---- */
 
 static _Noreturn void hls_unsupported(const Model *m, const Layer *l, const char *what)
@@ -290,26 +314,59 @@ void hls4ml_check(const Model *m)
 }
 
 /* hls4ml's softmax in RTL (emit_verilog.c): legacy always (emit_softmax_legacy sums in
- * hls4ml's order); stable or latency (emit_softmax_hls) when the exact sum cast once equals
- * hls4ml's tree of accum sums: the accum wraps (modular) or no exp entry is negative (then a
- * saturated partial sum saturates the total too). */
+ * hls4ml's order); stable or latency (emit_softmax_hls), its exp sum along hls4ml's tree of
+ * accum sums where the order can matter (hls4ml_softmax_sat_order), else the exact sum cast
+ * once, which is the same. */
 static void check_softmax_rtl(const Model *m, const Layer *l)
 {
     if (l->softmax_impl == SM_LEGACY) return; /* its sums in hls4ml's order (emit_softmax_legacy) */
     if (l->sm.input.w < 2) hls_unsupported(m, l, "a softmax input of 1 bit is not implemented in RTL");
-    const Table *t = table_hls_exp(l, l->sm.input);
-    bool neg = false;
-    for (int k = 0; k < t->n; k++) neg |= t->entries[k] < 0;
-    if (l->sm.accum.o == O_SAT && neg)
-        hls_unsupported(m, l, "a saturating softmax accum with negative exp entries sums in hls4ml's order, "
-                              "not implemented in RTL (--emulate models it)");
+}
+
+/* One product of a saturating accum in hls4ml's order: n_out outputs of nt terms at reuse rf
+ * (what: its name in the message) keep the order when every output stays on one multiplier
+ * (rnnc_mac_sat then starts each run from its bias): reuse factor 1, a multiple of nt, or all
+ * products on one multiplier. */
+static void check_sat_product(const Model *m, const Layer *l, const char *what, long n_out, int nt, int rf)
+{
+    if (mvm_whole_runs(n_out, nt, rf)) return;
+    user_error(m->path, "layer %s: --numerics hls4ml: %s %d splits an output's sum across multipliers, which "
+               "breaks hls4ml's order under the saturating accum; use 1, a multiple of %d (the terms per "
+               "output), or %ld (one multiplier) (--emulate models every reuse factor)", l->name, what, rf, nt,
+               n_out * nt);
+}
+
+/* Whether reuse factor r (recurrent_reuse_factor as given, else r too) keeps hls4ml's order in
+ * layer l's products (always, unless hls4ml_sat_order): the reuse-factor search keeps to these. */
+bool hls4ml_reuse_keeps_order(const Layer *l, int r)
+{
+    if (!hls4ml_sat_order(l)) return true;
+    long outs = (long)l->gates * l->units;
+    if (l->kind == L_DENSE) return mvm_whole_runs(outs, l->in_feat, r);
+    return mvm_whole_runs(outs, l->in_feat, r) && mvm_whole_runs(outs, l->units, l->rreuse ? l->rreuse : r);
+}
+
+/* A saturating accum (hls4ml_sat_order): rnnc_sat_sum and rnnc_mac_sat keep hls4ml's order
+ * where every output's sum is one multiplier's run (a recurrent layer is built split: x*W at
+ * reuse_factor, h*U at recurrent_reuse_factor, lower.c's cell_form). */
+static void check_sat_order_rtl(const Model *m, const Layer *l)
+{
+    if (!hls4ml_sat_order(l)) return;
+    int u = l->units;
+    if (l->kind == L_DENSE) {
+        check_sat_product(m, l, "reuse_factor", u, l->in_feat, l->reuse);
+        return;
+    }
+    check_sat_product(m, l, "reuse_factor", (long)l->gates * u, l->in_feat, l->reuse);
+    check_sat_product(m, l, l->rreuse ? "recurrent_reuse_factor" : "reuse_factor (h*U's too)", (long)l->gates * u, u,
+                      l->rreuse ? l->rreuse : l->reuse);
 }
 
 /* The RTL (rtl_lib's cells, rnnc's softmax) computes rnnc's numerics; under hls4ml's it is
- * bit-exact where the two coincide (docs/numerics.md, "hls4ml numerics in RTL"): accum types
- * that wrap (running and one-cast sums agree), a GRU's gates in accum (rnnc_gru_cell's G type,
- * at most 64 bits) and an LSTM whose state type is its result type, a softmax as
- * check_softmax_rtl allows. Anything else: a clear
+ * bit-exact where the two coincide (docs/numerics.md, "hls4ml numerics", In RTL): sums in
+ * hls4ml's order where an accum saturates (check_sat_order_rtl), a GRU's gates in accum
+ * (rnnc_gru_cell's G type, at most 64 bits) and an LSTM whose state type is its result type,
+ * a softmax as check_softmax_rtl allows. Anything else: a clear
  * error. */
 void hls4ml_check_rtl(const Model *m)
 {
@@ -318,9 +375,7 @@ void hls4ml_check_rtl(const Model *m)
         const Layer *l = &m->layers[i];
         bool rec = l->kind == L_LSTM || l->kind == L_GRU;
         if (l->act == ACT_SOFTMAX) check_softmax_rtl(m, l);
-        if ((l->kind == L_DENSE || rec) && l->ty.accum.o != O_WRAP)
-            hls_unsupported(m, l, "a saturating accum type sums in hls4ml's order, not implemented in RTL yet "
-                                  "(--emulate models it)");
+        if (l->kind == L_DENSE || rec) check_sat_order_rtl(m, l);
         if (rec && layer_gate_type(l).w > FX_MAX_W) { /* rnnc_gru_cell's gates: at most 64 bits */
             fx_format(l->ty.accum, a, sizeof a);
             user_error(m->path, "layer %s: --numerics hls4ml: hls4ml keeps the gates in the accum type, %s, and "

@@ -44,6 +44,28 @@ static int tree_levels(int n, int fanin)
     return d < 1 ? 1 : d;
 }
 
+/* Registered stages that sum n items: an adder tree of the given fan-in, or with sat_order
+ * rnnc_sat_sum's chain (RNNC_SAT_ADDS additions per stage, each cast to the accum). */
+int mvm_sum_depth(int n, int fanin, bool sat_order)
+{
+    if (!sat_order) return tree_levels(n, fanin);
+    int d = (n - 1 + RNNC_SAT_ADDS - 1) / RNNC_SAT_ADDS;
+    return d < 1 ? 1 : d;
+}
+
+/* Whether every one of n_out outputs of nt terms each stays on one multiplier at reuse rf
+ * (finish_mvm's partial sums, one per output; rf == 1: every term its own product). hls4ml's
+ * order under a saturating accum needs it (hls4ml_check_rtl). */
+bool mvm_whole_runs(long n_out, int nt, long rf)
+{
+    long prods = n_out * nt, q = 0;
+    rf = rf > prods ? prods : rf;
+    if (rf <= 1) return true;
+    for (long j = 0; j < n_out; j++, q += nt)
+        if ((q + nt - 1) / rf - q / rf != 0) return false;
+    return true;
+}
+
 /* Items summed for output j: its partial products plus bias and extra when present. */
 static void finish_mvm(Mvm *v, int fanin, int rom_reg)
 {
@@ -76,8 +98,9 @@ static void finish_mvm(Mvm *v, int fanin, int rom_reg)
             parts = (q + o->n_terms - 1) / v->rf - q / v->rf + 1;
         q += o->n_terms;
         if (parts != 1 || o->extra >= 0) direct = false;
-        int items = parts + (o->bias != 0) + (o->extra >= 0);
-        int d = tree_levels(items, fanin);
+        /* in hls4ml's order with rf > 1 the bias starts the MAC's run (rnnc_mac_sat) */
+        int items = parts + (o->bias != 0 && !(v->sat_order && v->rf > 1)) + (o->extra >= 0);
+        int d = mvm_sum_depth(items, fanin, v->sat_order);
         if (d > depth) depth = d;
     }
     v->depth = depth;
@@ -165,6 +188,7 @@ static void lower_dense_mvm(Mvm *v, const Layer *l, FxType in_t, const int64_t *
     v->tb = in_t;
     v->wa = v->wb = l->ty.weight;
     v->accum = l->ty.accum;
+    v->sat_order = hls4ml_sat_order(l);
     v->n_out = cols;
     v->outs = alloc_outs(cols);
     v->rf = rf;
@@ -200,7 +224,7 @@ static void lower_cell_mvm(Mvm *v, const Layer *l, FxType in_t, bool split, int 
     bool gru = l->kind == L_GRU;
     const int64_t *b_in = l->qbias, *b_rec = gru && l->reset_after ? l->qrbias : NULL;
     *v = (Mvm){.n_a = nx, .n_in = nx + u, .ta = in_t, .wa = l->ty.weight, .tb = l->ty.result, .wb = l->ty.rweight,
-               .accum = l->ty.accum, .rf = rf};
+               .accum = l->ty.accum, .rf = rf, .sat_order = hls4ml_sat_order(l)};
     int mvm_gates = gru && !l->reset_after ? 2 : l->gates;
     v->n_out = split || !gru ? mvm_gates * u : l->reset_after ? 4 * u : 3 * u;
     v->outs = alloc_outs(v->n_out);
@@ -234,7 +258,7 @@ static void lower_gru_mvm2(Mvm *w, const Layer *l, int rf)
 {
     int u = l->units;
     *w = (Mvm){.n_a = 0, .n_in = u, .ta = l->ty.result, .tb = l->ty.result, .wa = l->ty.rweight,
-               .wb = l->ty.rweight, .accum = l->ty.accum, .rf = rf, .n_out = u};
+               .wb = l->ty.rweight, .accum = l->ty.accum, .rf = rf, .n_out = u, .sat_order = hls4ml_sat_order(l)};
     w->outs = alloc_outs(u);
     for (int j = 0; j < u; j++) {
         add_terms(&w->outs[j], 0, l->qrkernel, u, l->gates * u, 2 * u + j);
@@ -332,7 +356,8 @@ static bool cell_form(const Netlist *n, const Layer *l, int *rx, int *rh)
 {
     *rx = *rh = l->reuse;
     if (l->rreuse) *rh = l->rreuse;
-    if (l->rreuse || l->reuse == 1) return true;
+    /* hls4ml's order under a saturating accum is its own split: xw and hu summed apart */
+    if (l->rreuse || l->reuse == 1 || hls4ml_sat_order(l)) return true;
     /* Small slow parts (table_reg: iCE40): the fused form keeps its gate sums banked in block
      * RAM on several multipliers, where the split form's second engine and vectors in registers
      * cost the logic cells such parts lack (bench/results/ice40_fit.txt); recurrent_reuse_factor
@@ -413,7 +438,8 @@ PortRef lower_dense(Netlist *n, const Layer *l, FxType in_t, PortRef in)
     s->in_t = l->ty.accum;
     s->out_t = l->ty.result;
     s->sm_max_depth = tree_levels(l->units, n->fanin);
-    s->sm_sum_depth = tree_levels(l->units, n->fanin);
+    s->sm_sat_order = hls4ml_softmax_sat_order(l);
+    s->sm_sum_depth = s->sm_sat_order ? (clog2i(l->units) < 1 ? 1 : clog2i(l->units)) : tree_levels(l->units, n->fanin);
     s->latency = 4 + s->sm_max_depth + s->sm_sum_depth + 2 * n->act_lat;
     s->n_elem_mult = l->units;
     if (l->numerics == NUM_HLS4ML && l->softmax_impl == SM_LEGACY) {

@@ -203,7 +203,7 @@ static void plan_trees(MvmPlan *p)
         if (!mp->track) continue;
         mp->n_regs = p->direct ? mp->n_caps : mp->n_caps - 1; /* the last one stays in the MAC */
         if (p->direct && (p->opt.serial || p->opt.banks)) mp->n_regs = 0; /* the caller takes them */
-        if (p->direct) plan_direct_bias(p, mp);
+        if (p->direct || v->sat_order) plan_direct_bias(p, mp); /* sat_order: the bias starts each run */
     }
     p->depth = 1;
     for (int j = 0; j < v->n_out; j++) {
@@ -214,15 +214,19 @@ static void plan_trees(MvmPlan *p)
             bool in_mac = !p->direct && idx == p->mult[m].n_caps - 1;
             add_item(op, in_mac ? ITEM_MAC : ITEM_PART, m, idx, 1);
         }
+        if (v->sat_order && p->form != MVM_PARALLEL && op->n_parts != 1)
+            BUG("output %d of a product in hls4ml's order has %d partial sums (hls4ml_check_rtl)", j, op->n_parts);
         if (p->direct) continue; /* the bias joins at the capture, no tree */
-        if (mo->bias != 0) add_item(op, ITEM_BIAS, 0, 0, 1);
+        bool mac_bias = v->sat_order && p->form != MVM_PARALLEL; /* rnnc_mac_sat starts from it */
+        if (mo->bias != 0 && !mac_bias) add_item(op, ITEM_BIAS, 0, 0, 1);
         if (mo->extra >= 0) add_item(op, ITEM_EXTRA, 0, mo->extra, 1);
         if (op->n_items == 0) add_item(op, ITEM_ZERO, 0, 0, 1);
-        int n = op->n_elems, d = 0;
-        while (n > 1) {
-            n = (n + p->fanin - 1) / p->fanin;
-            d++;
+        if (v->sat_order && mo->bias != 0 && !mac_bias) { /* hls4ml's order: the bias first (acc = bias) */
+            TreeItem b = op->items[op->n_items - 1 - (mo->extra >= 0)];
+            memmove(op->items + 1, op->items, (size_t)(op->n_items - 1 - (mo->extra >= 0)) * sizeof *op->items);
+            op->items[0] = b;
         }
+        int d = mvm_sum_depth(op->n_elems, p->fanin, v->sat_order);
         if (d > p->depth) p->depth = d;
     }
 }

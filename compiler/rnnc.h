@@ -245,6 +245,9 @@ bool softmax_impl_by_name(const char *name, SoftmaxImpl *out);
 void hls4ml_softmax(const Layer *l, const int64_t *v, int n, FxType in, int64_t *y);
 void hls4ml_check(const Model *m);     /* layers the profile models; a user error otherwise */
 void hls4ml_check_rtl(const Model *m); /* ... and those whose RTL is bit-exact to it */
+bool hls4ml_sat_order(const Layer *l);  /* its products sum in hls4ml's order (rnnc_sat_sum) */
+bool hls4ml_softmax_sat_order(const Layer *l); /* its softmax sums in nnet::reduce's order */
+bool hls4ml_reuse_keeps_order(const Layer *l, int r); /* reuse factor r keeps hls4ml's order */
 
 /* ---- tables.c: activation lookup tables (shared by emulator and emitter) ---- */
 typedef struct {
@@ -353,6 +356,9 @@ typedef struct {
     int rom_reg;        /* rf > 1 on slow parts: a register after the schedule ROM, and one
                          * more between the operand multiplexer and the MAC */
     bool direct;        /* rf > 1, each output a single run without extra: no adder tree */
+    bool sat_order;     /* hls4ml numerics, saturating accum: each output summed in hls4ml's
+                         * order (bias, products, extra), cast after every addition
+                         * (rnnc_sat_sum's chain) instead of an adder tree */
     int guard_w;        /* adder-tree width */
     FxType op_t, w_t;   /* common operand and weight types (exact alignment) */
 } Mvm;
@@ -479,6 +485,8 @@ typedef struct {
     int lane_reg;                        /* CELL: 1 when the lane inputs are registered (slots > 1) */
     int mvm2_start;                      /* CELL GRU ra=0: cycle offset of mvm2's start */
     int sm_max_depth, sm_sum_depth;      /* SOFTMAX tree depths */
+    bool sm_sat_order;                   /* SOFTMAX, hls4ml: the exp sum in nnet::reduce's order
+                                          * (rnnc_sat_sum's pairwise tree, sm_sum_depth levels) */
     int n_mult;                          /* multipliers in the matrix products */
     int n_elem_mult;                     /* multipliers in the elementwise part */
     long weight_bits;
@@ -502,6 +510,7 @@ typedef struct Netlist {
 } Netlist;
 
 #define RNNC_FANIN 5   /* adder-tree stage: at most this many operands between registers */
+#define RNNC_SAT_ADDS 4 /* rnnc_sat_sum's chain: additions (each cast) between registers */
 
 Netlist *lower_model(const Model *m, int table_reg);
 /* Building blocks of lower_model, also for netlists built by hand (tests/graph): an empty
@@ -519,6 +528,8 @@ void netlist_finish(Netlist *n);
 typedef struct { int eng, slot; } Sink;
 int stream_sinks(const Netlist *n, int src, Sink *out, int max);
 int clog2i(long v);
+int mvm_sum_depth(int n, int fanin, bool sat_order); /* stages summing n items */
+bool mvm_whole_runs(long n_out, int nt, long rf);     /* every output on one multiplier */
 
 /* ---- schedule.c: latency and initiation interval by a cycle-accurate model of the
  * engines' handshakes (the same control the RTL implements) ---- */

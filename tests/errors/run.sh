@@ -86,6 +86,8 @@ check "output_dir_unwritable" "/proc/nope/x" "" -- ok/tiny.json -o /proc/nope/x
 # --numerics
 check "numerics_unknown" "--numerics: expected rnnc or hls4ml, got 'vivado'" "$TMP/out_num" -- \
     ok/tiny.json --numerics vivado -o "$TMP/out_num"
+check "numerics_hls4ml_sat_straddle" "layer d0: --numerics hls4ml: reuse_factor 2 splits an output's sum across multipliers" \
+    "$TMP/out_num3" -- ok/hls_sat_straddle.json --numerics hls4ml -o "$TMP/out_num3"
 check "numerics_hls4ml_simple_rnn" "--numerics hls4ml: hls4ml 1.3's Vivado/Vitis backend writes no code for a SimpleRNN" \
     "" -- ../e2e/cases/rnn_basic.json --numerics hls4ml --emulate vectors_empty.txt
 check "numerics_hls4ml_gru_gates_wide_rtl" "the RTL's gates are at most 64 bits wide" \

@@ -19,7 +19,9 @@
 # The RTL: the cases in RTL_CASES, once refused for -o/--sim (a GRU whose accum differs from its
 # result: hls4ml's gates in accum), are simulated (`--sim --simulator icarus`; rnnc itself checks
 # the RTL against its emulator bit for bit and cycle for cycle) and the RTL's outputs must be
-# hls4ml's, every one. Ends with "hls4ml: N passed, M failed".
+# hls4ml's, every one. The saturating-accum cases (NAME.model_sat) likewise (rnnc_sat_sum,
+# hls4ml's order), without the check that rnnc's numerics differ (they need not on them).
+# Ends with "hls4ml: N passed, M failed".
 #
 # usage: tests/hls4ml/numerics.sh [-v]     (RNNC=build/asan/rnnc for the sanitized build)
 set -u
@@ -188,6 +190,29 @@ for b in $RTL_CASES; do
         echo "FAIL  $b: rnnc --emulate (rnnc numerics) failed: $(head -n 1 "$TMP/err")"
     fi
 done
+
+# the RTL of the saturating-accum cases (hls4ml's order: rnnc_sat_sum): simulated in Icarus,
+# bit-exact to the emulator (rnnc --sim checks it, cycles too) and so to hls4ml's own values
+if command -v iverilog >/dev/null; then
+    for cfg in "$FIX"/*.model_sat.json; do
+        [ -e "$cfg" ] || continue
+        b=$(basename "$cfg" .json)
+        name=${b%%.*}
+        if "$RNNC" "$FIX/$name.h5" --config "$cfg" --numerics hls4ml --sim "$FIX/$name.in.txt" -o "$TMP/$b" \
+            --simulator icarus >"$TMP/out" 2>"$TMP/err"; then
+            set -- $(identical "$FIX/$b.out.txt" "$TMP/out")
+        else
+            set -- "rnnc --sim failed: $(grep -v 'note:' "$TMP/err" | head -n 1 | cut -c1-200)"
+        fi
+        if [ "$#" = 2 ] && [ "$1" = "$2" ]; then
+            pass=$((pass + 1))
+            [ "$VERBOSE" = 1 ] && echo "ok    $name ${b#*.} in RTL: $1/$2 values identical to hls4ml's"
+        else
+            fail=$((fail + 1))
+            echo "FAIL  $name ${b#*.} in RTL: $*"
+        fi
+    done
+fi
 
 [ "$xfail" -gt 0 ] && echo "($xfail cases listed, not gated: granularity type/name need branches hcfg and hq)"
 echo "hls4ml: $pass passed, $fail failed"

@@ -329,6 +329,44 @@ static void mac_case(const char *name, int a_w, int a_f, bool a_s, int b_w, int 
     manifest(name, "rnnc_mac", params, n, path);
 }
 
+/* rnnc_mac_sat: one line per cycle "en first init a b check expected_acc"; acc after the edge
+ * of cycle k is cast((first_{k-1} ? init_k : acc) + q_{k-1}) when en_{k-1} */
+static void mac_sat_case(const char *name, int a_w, int a_f, int b_w, int b_f, int q_w, int q_f, int sat, int acc_w)
+{
+    seed_from(name);
+    char vname[256], path[512], params[1024];
+    snprintf(vname, sizeof vname, "%s.vec", name);
+    FILE *f = open_out(vname, path, sizeof path);
+    FxType t = mk(q_w, q_f, true, 0, sat);
+    int n = 800, prev_en = 0, prev_first = 0, known = 0;
+    wide_t acc = 0, prev_q = 0;
+    for (int k = 0; k < n; k++) {
+        int en = rndint(100) < 80, first = rndint(100) < 15;
+        wide_t a = rnd_val(a_w, true), b = rnd_val(b_w, true);
+        wide_t init = from_bits((u128)rnd_val(q_w, true), q_w, true);
+        if (k > 0 && prev_en) {
+            acc = fx_cast((prev_first ? init : acc) + prev_q, q_f, t);
+            if (prev_first) known = 1;
+        }
+        fprintf(f, "%d %d ", en, first);
+        phex(f, init, acc_w);
+        fputc(' ', f);
+        phex(f, a, a_w);
+        fputc(' ', f);
+        phex(f, b, b_w);
+        fprintf(f, " %d ", known);
+        phex(f, acc, acc_w);
+        fputc('\n', f);
+        prev_en = en;
+        prev_first = first;
+        prev_q = fx_cast(a * b, a_f + b_f, t);
+    }
+    fclose(f);
+    snprintf(params, sizeof params, "A_W=%d A_F=%d B_W=%d B_F=%d Q_W=%d Q_F=%d SATURATE=%d ACC_W=%d", a_w, a_f, b_w,
+             b_f, q_w, q_f, sat, acc_w);
+    manifest(name, "rnnc_mac_sat", params, n, path);
+}
+
 /* ---- rnnc_sum_stage, rnnc_max_stage ---- */
 
 static void stage_case(const char *name, bool is_max, int n_in, int fanin, int w)
@@ -749,6 +787,10 @@ static void product_cases(void)
     product_case("product_18x18_rnd", 18, 8, 1, 18, 8, 1, 18, 8, 1, 0);
     product_case("product_u16_s16_left_sat", 16, 10, 0, 16, 10, 1, 16, 24, 0, 1);
     mac_case("mac_16x16", 16, 10, 1, 16, 10, 1, 16, 10, 0, 0, 24);
+    mac_sat_case("macsat_8x8_sat", 8, 4, 8, 5, 8, 4, O_SAT, 12);     /* products and sums saturate often */
+    mac_sat_case("macsat_10x8_sym", 10, 6, 8, 6, 9, 5, O_SAT_SYM, 9);
+    mac_sat_case("macsat_12x12_zero", 12, 8, 12, 8, 10, 6, O_SAT_ZERO, 16);
+    mac_sat_case("macsat_16x16_wrapn", 16, 10, 16, 10, 12, 8, O_WRAP + 4 * 2, 20);
     mac_case("mac_q_eq_acc_rnd_sat", 12, 6, 1, 10, 4, 0, 14, 6, 1, 1, 14);
     mac_case("mac_u_u_conv", 9, 3, 0, 7, 7, 0, 10, 2, 2, 0, 13);
     mac_case("mac_33x33_sat", 33, 16, 1, 33, 16, 1, 32, 16, 2, 1, 40);
@@ -798,6 +840,80 @@ static void tree_cases(void)
                      sets[i][3]);
             tree_case(name, op, sets[i][0], sets[i][1], sets[i][2], sets[i][3]);
         }
+}
+
+/* ---- rnnc_sat_sum: hls4ml's order, a cast to the accumulator after every addition ---- */
+
+/* values near the accumulator's ends, so partial sums overflow now and then */
+static wide_t sat_sum_val(int out_w, bool out_s)
+{
+    wide_t lo = wmin(out_w, out_s), hi = wmax(out_w, out_s);
+    switch (rndint(4)) {
+    case 0: return hi - rndint(4);
+    case 1: return lo + rndint(4);
+    default: return from_bits((u128)rnd_val(out_w, true), out_w, true) / 2;
+    }
+}
+
+static wide_t sat_reduce(const wide_t *x, int n, FxType t)
+{
+    if (n == 1) return x[0];
+    int left = 1;
+    while (left * 2 <= n - 1) left *= 2;
+    return fx_cast(sat_reduce(x, left, t) + sat_reduce(x + left, n - left, t), 0, t);
+}
+
+static void sat_sum_case(const char *name, int n_in, int w, int out_w, bool out_s, OMode o, int order, int adds,
+                         int depth)
+{
+    seed_from(name);
+    char vname[256], path[512], params[256];
+    snprintf(vname, sizeof vname, "%s.vec", name);
+    FILE *f = open_out(vname, path, sizeof path);
+    FxType t = {.w = out_w, .i = out_w, .sgn = out_s, .q = Q_TRN, .o = o};
+    int n = 300;
+    wide_t *x = zalloc((size_t)n_in, sizeof *x);
+    for (int k = 0; k < n; k++) {
+        for (int j = 0; j < n_in; j++) x[j] = sat_sum_val(out_w, out_s);
+        if (!out_s) /* unsigned: mostly non-negative, some negative terms */
+            for (int j = 0; j < n_in; j++) x[j] = rndint(3) ? (x[j] < 0 ? -x[j] : x[j]) : -(x[j] < 0 ? -x[j] : x[j]) / 2;
+        phex_flat(f, x, n_in, w);
+        fputc(' ', f);
+        wide_t r;
+        if (order == 0) {
+            r = x[0];
+            for (int j = 1; j < n_in; j++) r = fx_cast(r + x[j], 0, t);
+        } else {
+            r = sat_reduce(x, n_in, t);
+        }
+        phex(f, fx_cast(r, 0, t), out_w);
+        fputc('\n', f);
+    }
+    free(x);
+    fclose(f);
+    snprintf(params, sizeof params, "N_IN=%d W=%d OUT_W=%d OUT_SIGNED=%d SATURATE=%d ORDER=%d ADDS=%d DEPTH=%d", n_in, w,
+             out_w, out_s, (int)o, order, adds, depth);
+    manifest(name, "rnnc_sat_sum", params, n, path);
+}
+
+/* N_IN x W x OUT_W x signed x mode x ORDER x ADDS x DEPTH: chains of 1, 2 and several stages
+ * (padded too), trees of odd and power-of-two sizes, the three saturating modes */
+static void sat_sum_cases(void)
+{
+    static const int sets[][8] = {
+        {1, 10, 8, 1, O_SAT, 0, 4, 1},      {2, 10, 8, 1, O_SAT, 0, 4, 1},     {9, 12, 8, 1, O_SAT, 0, 4, 2},
+        {17, 14, 10, 1, O_SAT, 0, 4, 4},    {17, 14, 10, 1, O_SAT_SYM, 0, 4, 6}, {7, 9, 8, 1, O_SAT_ZERO, 0, 1, 6},
+        {6, 12, 8, 0, O_SAT, 0, 2, 3},      {20, 70, 66, 1, O_SAT, 0, 4, 6},  {1, 10, 8, 1, O_SAT, 1, 4, 1},
+        {2, 10, 8, 1, O_SAT, 1, 4, 1},      {5, 12, 8, 1, O_SAT, 1, 4, 3},     {8, 12, 8, 1, O_SAT_SYM, 1, 4, 4},
+        {13, 14, 10, 1, O_SAT, 1, 4, 4},
+    };
+    char name[96];
+    for (size_t i = 0; i < sizeof sets / sizeof sets[0]; i++) {
+        const int *s = sets[i];
+        snprintf(name, sizeof name, "satsum_%s_%d_%d_%d%s_o%d_a%d_d%d", s[5] ? "tree" : "chain", s[0], s[1], s[2],
+                 s[3] ? "" : "u", s[4], s[6], s[7]);
+        sat_sum_case(name, s[0], s[1], s[2], s[3], (OMode)s[4], s[5], s[6], s[7]);
+    }
 }
 
 /* ---- rnnc_job_ctrl, rnnc_flatten, rnnc_reverse: no vectors, the testbenches model the
@@ -1112,6 +1228,7 @@ int main(int argc, char **argv)
     product_cases();
     stage_cases();
     tree_cases();
+    sat_sum_cases();
     job_ctrl_cases();
     activation_cases();
     cell_cases();

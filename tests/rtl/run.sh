@@ -3,7 +3,8 @@
 # set): verilator --lint-only -Wall of the module with those parameters, then the module's
 # testbench under iverilog -g2005 against the C-computed vectors (compiler/fixed.c). Then a
 # yosys synth_ice40 -dsp check that 16x16 products map to SB_MAC16 (rnnc_product, rnnc_mac,
-# rnnc_lstm_cell, rnnc_gru_cell; the cells with TABLE_REG=0 and 1, with no undriven net).
+# rnnc_mac_sat, rnnc_lstm_cell, rnnc_gru_cell; the cells with TABLE_REG=0 and 1, with no
+# undriven net).
 # One line per case; the last line is "rtl: N passed, M failed"; exit status 1 on any failure.
 # Environment: RTL_TEST_DIR (build directory, default build/rtl-tests), RTL_JOBS (parallel
 # jobs, default nproc), RTL_FILTER (only cases whose name contains it).
@@ -74,13 +75,13 @@ export OUT ROOT
 grep -F -- "$FILTER" "$OUT/manifest" > "$OUT/manifest.run" || true
 xargs -d '\n' -P "$JOBS" -I{} bash -c 'run_case "$1"' _ {} < "$OUT/manifest.run"
 
-# Synthesis: 16x16 signed products must land in SB_MAC16 (rnnc_product, rnnc_mac).
+# Synthesis: 16x16 signed products must land in SB_MAC16 (rnnc_product, rnnc_mac, rnnc_mac_sat).
 synth_case() {
     local module="$1" name="yosys_${1}_16x16" dir="$OUT/case/yosys_$1"
     mkdir -p "$dir"
     local status=FAIL detail
     if yosys -q -l "$dir/yosys.log" -p "read_verilog $(printf '%s ' "$ROOT"/rtl_lib/rnnc_quant.v \
-            "$ROOT"/rtl_lib/rnnc_product.v "$ROOT"/rtl_lib/rnnc_mac.v); \
+            "$ROOT"/rtl_lib/rnnc_product.v "$ROOT"/rtl_lib/rnnc_mac.v "$ROOT"/rtl_lib/rnnc_mac_sat.v); \
             chparam -set A_W 16 -set B_W 16 $module; synth_ice40 -dsp -top $module; stat" \
             > /dev/null 2>&1; then
         local n
@@ -143,6 +144,7 @@ read_all_case() {
 if [ -z "$FILTER" ] || [[ "yosys" == *"$FILTER"* ]]; then
     synth_case rnnc_product
     synth_case rnnc_mac
+    synth_case rnnc_mac_sat
     if [ -z "$FILTER" ]; then
         for tr in 0 1; do
             synth_cell_case rnnc_lstm_cell lstm_default "$tr" 3

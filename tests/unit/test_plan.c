@@ -10,7 +10,8 @@
  *   - have the direct form, adder-tree depth, latency and last operand read that lower.c
  *     predicted (Mvm.direct/depth/latency, Engine.ack_off);
  *   - when a cell is banked (plan_cell_banked, one or several multipliers), capture every gate
- *     sum once and never two into one bank in the same slot (one write port per bank).
+ *     sum once and never two into one bank in the same slot (one write port per bank);
+ *   - under hls4ml numerics with a saturating accum, sum in hls4ml's order (test_sat_order).
  * Prints one line per failure and ends with "unit: N passed, M failed". */
 #include "rnnc.h"
 #include "unit_check.h"
@@ -377,16 +378,86 @@ static void test_words(void)
     check(bad == 0, "random ROM words: %d do not round-trip", bad);
 }
 
+/* hls4ml's order under a saturating accum (Mvm.sat_order): random dense, LSTM and GRU
+ * (reset_after) layers at reuse factors that keep it (mvm_whole_runs, as hls4ml_check_rtl
+ * demands). Every product: sat_order set, the usual coverage and timing checks; reuse 1: the
+ * bias the first item and xw the last (rnnc_sat_sum's chain order); reuse > 1: each output one
+ * run and no bias item (rnnc_mac_sat starts from it); cells split. */
+static int sat_forms[2];
+
+static void sat_product(const char *id, const Engine *e, const Mvm *v, const MvmPlan *p)
+{
+    int bad = 0;
+    check(v->sat_order, "%s: a saturating accum under hls4ml numerics without sat_order", id);
+    for (int j = 0; j < v->n_out; j++) {
+        const OutPlan *op = &p->out[j];
+        const TreeItem *it = op->items;
+        for (int i = 0; i < op->n_items; i++) {
+            if (it[i].kind == ITEM_BIAS) bad += p->form != MVM_PARALLEL || i != 0;
+            if (it[i].kind == ITEM_EXTRA) bad += i != op->n_items - 1;
+        }
+        if (p->form == MVM_PARALLEL && v->outs[j].bias != 0) bad += it[0].kind != ITEM_BIAS;
+        if (p->form != MVM_PARALLEL) bad += op->n_parts != 1;
+    }
+    check(bad == 0, "%s: %d items out of hls4ml's order", id, bad);
+    check(e->kind != ENG_CELL || e->split, "%s: a fused cell in hls4ml's order", id);
+    sat_forms[p->form != MVM_PARALLEL]++;
+}
+
+static void test_sat_order(int n_models)
+{
+    for (int seed = 1; seed <= n_models; seed++) {
+        rng_state = 0x51ed27f1c0ffee11ULL * (uint64_t)seed;
+        Model *m = rand_model(seed);
+        Layer *l = m->layers;
+        if (l->kind == L_SIMPLE_RNN || (l->kind == L_GRU && !l->reset_after)) { /* refused under hls4ml */
+            free_model(m, netlist_new(m, 0, 1));
+            continue;
+        }
+        l->ty.accum.o = (OMode)rnd(1, 3);
+        set_numerics(m, NUM_HLS4ML);
+        int cols = l->gates * l->units, px = l->in_feat * cols, ph = l->units * cols;
+        const int rx[] = {1, l->in_feat, 2 * l->in_feat, px}, rh[] = {0, l->units, 3 * l->units, ph};
+        l->reuse = rx[rnd(0, 3)];
+        l->rreuse = l->kind == L_DENSE ? 0 : rh[rnd(0, 3)];
+        if (l->kind != L_DENSE && !mvm_whole_runs(cols, l->units, l->rreuse ? l->rreuse : l->reuse))
+            l->rreuse = l->units;
+        int table_reg = seed & 1;
+        Netlist *n = lower_model(m, table_reg);
+        for (int i = 0; i < n->n; i++) {
+            const Engine *e = &n->eng[i];
+            for (int h = 0; h < 2; h++) {
+                const Mvm *v = h ? &e->mvm2 : &e->mvm;
+                if (v->n_out == 0) continue;
+                char id[256];
+                snprintf(id, sizeof id, "sat seed %d %s %s rf %d", seed, e->name, h ? "mvm2" : "mvm", v->rf);
+                MvmPlanOpts opt = {.table_reg = table_reg, .serial = e->kind == ENG_DENSE};
+                MvmPlan *p = plan_mvm(v, &opt);
+                check(check_coverage(id, v, p) == 0, "%s: products not covered exactly once", id);
+                check_timing(id, e, v, p, !h);
+                check_extras(id, e, v, p);
+                sat_product(id, e, v, p);
+                plan_free(p);
+            }
+        }
+        free_model(m, n);
+    }
+    check(sat_forms[0] > 0 && sat_forms[1] > 0, "products in hls4ml's order: %d at reuse 1, %d above", sat_forms[0],
+          sat_forms[1]);
+}
+
 int main(void)
 {
     test_words();
     test_lowered(400);
     test_banked(400);
+    test_sat_order(300);
     /* the seeds must reach every form, or the test proves less than it says */
     for (int f = 0; f < 4; f++) check(forms[f] > 0, "no product planned in form %d", f);
     check(split_rf > 0 && split_auto > 0, "split cells with reuse > 1: %d (%d chosen automatically)", split_rf, split_auto);
     printf("plan forms: parallel %d, rom %d, regular %d, runs %d; split cells at reuse > 1: %d (%d automatic)\n", forms[0],
            forms[1], forms[2], forms[3], split_rf, split_auto);
+    printf("hls4ml's order: %d products at reuse 1, %d above\n", sat_forms[0], sat_forms[1]);
     printf("unit: %d passed, %d failed\n", n_pass, n_fail);
     return n_fail ? 1 : 0;
 }
