@@ -368,16 +368,80 @@ static const void *case_lines_image(const char *lines, const char **meta, size_t
 }
 
 /* the lines' image with the model_config attribute (the case's JSON) added at the root, as the
- * JSON: replacing a model_config a line wrote */
-static void *case_h5_model(const void *img, size_t ilen, const char *model_config, size_t *len)
+ * JSON: replacing a model_config a line wrote. fixed: a fixed-length string of that size (the
+ * JSON NUL-padded), else a variable-length one. */
+static void *case_h5_model(const void *img, size_t ilen, const char *model_config, size_t fixed, size_t *len)
 {
     hid_t f = case_file(img, ilen);
     if (H5Aexists(f, "model_config") > 0) H5Adelete(f, "model_config");
-    char *mc = xstrdup(model_config), root[2] = "/", name[] = "model_config";
-    case_attr(f, root, name, mc, false, false);
-    case_groups_close();
-    free(mc);
+    if (fixed) {
+        hid_t sp = H5Screate(H5S_SCALAR), t = H5Tcopy(H5T_C_S1);
+        H5Tset_cset(t, H5T_CSET_UTF8);
+        H5Tset_size(t, fixed);
+        hid_t a = H5Acreate2(f, "model_config", t, sp, H5P_DEFAULT, H5P_DEFAULT);
+        if (a >= 0) {
+            H5Awrite(a, t, model_config);
+            H5Aclose(a);
+        }
+        H5Tclose(t);
+        H5Sclose(sp);
+    } else {
+        char *mc = xstrdup(model_config), root[2] = "/", name[] = "model_config";
+        case_attr(f, root, name, mc, false, false);
+        case_groups_close();
+        free(mc);
+    }
     return case_image(f, len);
+}
+
+/* h5: the JSON goes in as a fixed-length string attribute (as Keras 2 wrote model_config; other
+ * attributes of the lines stay variable-length) of a padded size, 1-32 KiB. The image with a
+ * placeholder of that size is built once for the lines; each case copies it and writes its JSON
+ * over the placeholder, without HDF5 (the attribute's data lies in the root's object header, and
+ * HDF5 1.10's default format keeps no checksum over it). Longer JSON: built each time. */
+#define MC_MIN 1024
+#define MC_MAX 32768
+static struct {
+    char *lines;
+    size_t size, len, at; /* the attribute's size; the image's length; the placeholder's offset */
+    void *img;
+} mc_cache;
+
+static void *case_h5_file(const char *lines, const void *img, size_t ilen, const char *json, size_t *len)
+{
+    size_t jlen = strlen(json), size = MC_MIN;
+    while (size < jlen + 1) size *= 2;
+    if (size > MC_MAX) return case_h5_model(img, ilen, json, 0, len);
+    if (!mc_cache.img || mc_cache.size != size || strcmp(mc_cache.lines, lines)) {
+        free(mc_cache.lines);
+        free(mc_cache.img);
+        mc_cache.lines = NULL;
+        mc_cache.img = NULL;
+        char *mark = xcalloc(size, 1);
+        unsigned x = 12345;
+        for (size_t i = 0; i + 1 < size; i++) mark[i] = (char)(1 + (x = x * 1103515245u + 12345u) % 255);
+        size_t mlen;
+        void *m = case_h5_model(img, ilen, mark, size, &mlen);
+        char *at = memmem(m, mlen, mark, size - 1);
+        /* the placeholder exactly once, or this case built the slow way */
+        if (!at || memmem(at + 1, mlen - (size_t)(at + 1 - (char *)m), mark, size - 1)) {
+            free(m);
+            free(mark);
+            return case_h5_model(img, ilen, json, 0, len);
+        }
+        free(mark);
+        mc_cache.lines = xstrdup(lines);
+        mc_cache.size = size;
+        mc_cache.img = m;
+        mc_cache.len = mlen;
+        mc_cache.at = (size_t)(at - (char *)m);
+    }
+    char *out = xcalloc(mc_cache.len, 1);
+    memcpy(out, mc_cache.img, mc_cache.len);
+    memset(out + mc_cache.at, 0, size);
+    memcpy(out + mc_cache.at, json, jlen);
+    *len = mc_cache.len;
+    return out;
 }
 
 static void case_zip_add(zip_t *z, const char *name, const void *data, size_t len)
@@ -400,7 +464,7 @@ static void case_model(const char *fmt, const unsigned char *buf, size_t len, co
     const void *img = case_lines_image(lines, &meta, &ilen);
     if (strcmp(fmt, "keras")) {
         size_t flen;
-        void *file = case_h5_model(img, ilen, text, &flen);
+        void *file = case_h5_file(lines, img, ilen, text, &flen);
         write_case(path, file, flen);
         free(file);
     } else {
