@@ -330,8 +330,18 @@ static void read_arr(const Ctx *c, const KLayer *l, hid_t loc, const char *name,
         if (total > MAX_WEIGHTS) werr(c, l, "the weight '%s' is too large", name);
     }
     a->v = xcalloc((size_t)total, sizeof *a->v);
-    if (total > 0 && H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, a->v) < 0)
+    /* HDF5 converts through a buffer of 1 MiB (H5D_TEMP_BUF_SIZE), calloc'ed for every read;
+     * for the small datasets of most models, one that holds just this one is enough */
+    hid_t xfer = H5P_DEFAULT;
+    size_t elem = H5Tget_size(t) > sizeof(double) ? H5Tget_size(t) : sizeof(double);
+    if (total > 0 && (size_t)total <= ((size_t)1 << 20) / elem) {
+        xfer = H5Pcreate(H5P_DATASET_XFER);
+        if (xfer < 0 || H5Pset_buffer(xfer, (size_t)total * elem, NULL, NULL) < 0)
+            werr(c, l, "cannot set up reading the weight '%s' (HDF5)", name);
+    }
+    if (total > 0 && H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, xfer, a->v) < 0)
         werr(c, l, "cannot read the weight '%s' (file truncated or corrupt?)", name);
+    if (xfer != H5P_DEFAULT) H5Pclose(xfer);
     for (long i = 0; i < total; i++)
         if (!isfinite(a->v[i])) werr(c, l, "the weight '%s' has a non-finite value (NaN or infinity)", name);
     H5Sclose(s);

@@ -2,6 +2,7 @@
 # tools/fuzz.sh: fuzz rnnc's input formats with AFL++ (make fuzz runs it).
 #
 #   tools/fuzz.sh [FORMAT...]   FORMAT: json emit vectors config onnx arch h5 keras h5raw kerasraw
+#   tools/fuzz.sh --build       only build build/fuzz/harness and build/fuzz/rnnc
 #                               (default: all)
 #
 # json, emit, vectors, config, onnx, arch, h5 and keras run in-process: tests/fuzz/harness.c
@@ -13,11 +14,16 @@
 # files' bytes, fork-server runs of rnnc itself (build/fuzz/rnnc): corrupt HDF5 reaches libhdf5
 # only there, in rnnc's reading child, which turns libhdf5's crashes and hangs into exit 2.
 # Each format is fuzzed for FUZZ_SECONDS (default 60), or up to FUZZ_EXECS executions when that is
-# set, from the seeds in tests/fuzz/seeds/FORMAT with tests/fuzz/rnnc.dict, one format after the
-# other, niced. ASan records no allocation stacks (malloc_context_size=0): in these AFL++ builds
-# it took them with the slow DWARF unwinder on every malloc and free, 85% of a config case's CPU
-# time (3 ms instead of 0.5 ms, measured with perf); detection is the same, and the full report
-# comes from reproducing the case (below).
+# set (both: whichever comes first), from the seeds in tests/fuzz/seeds/FORMAT with
+# tests/fuzz/rnnc.dict, one format after the other, niced; FUZZ_RESUME=1 continues the queue and
+# counts of an earlier run in build/fuzz/out/FORMAT instead. ASan records no allocation stacks
+# (malloc_context_size=0): in these AFL++ builds it took them with the slow DWARF unwinder on every
+# malloc and free, 85% of a config case's CPU time (3 ms instead of 0.5 ms, measured with perf);
+# detection is the same, and the full report comes from reproducing the case (below). Its
+# quarantine of freed memory is 16 MiB instead of 256: a harness process runs 1000 cases, so with
+# the default nearly every allocation took fresh pages (page faults and zeroing, a third of an h5
+# case's system time, 430 MB resident per process); a use after free is still caught while the
+# last 16 MiB freed (many cases' worth) are held back.
 # Findings land in build/fuzz/out/FORMAT/default/{crashes,hangs}; each line of the summary is
 # "FORMAT: N executions, C crashes, H hangs, R exec/s (KIND)". Reproduce an in-process finding
 # with RNNC_FUZZ_FORMAT=FORMAT RNNC_FUZZ_VERBOSE=1 build/fuzz/harness [FIXED] < CASE. Every crash
@@ -49,6 +55,7 @@ if [ ! -x "$HARNESS" ] || [ "$BIN" -nt "$HARNESS" ] || [ "$FZ/harness.c" -nt "$H
         $(pkg-config --libs hdf5 2>/dev/null || echo -lhdf5_serial) -lzip -lprotobuf-c -lyaml -o "$HARNESS" \
         2> >(grep -v '^afl-' >&2) >/dev/null || exit 1
 fi
+[ "${1:-}" = --build ] && exit 0 # build only (timing: RNNC_FUZZ_REPEAT=N build/fuzz/harness < CASE)
 # The harness of each format: in-process (the harness's fixed file, if any) or rnnc's
 # arguments (@@ the fuzzed file).
 harness() {
@@ -64,17 +71,27 @@ harness() {
 formats=("$@")
 [ ${#formats[@]} -gt 0 ] || formats=(json emit vectors config onnx arch h5 keras h5raw kerasraw)
 export AFL_SKIP_CPUFREQ=1 AFL_NO_UI=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 AFL_NO_AFFINITY=1
-export ASAN_OPTIONS=detect_leaks=0:abort_on_error=1:symbolize=0:malloc_context_size=0 UBSAN_OPTIONS=halt_on_error=1:abort_on_error=1
+export ASAN_OPTIONS=detect_leaks=0:abort_on_error=1:symbolize=0:malloc_context_size=0:quarantine_size_mb=16 UBSAN_OPTIONS=halt_on_error=1:abort_on_error=1
 mkdir -p "$OUT"
 for f in "${formats[@]}"; do
     args=$(harness "$f") || exit 2
-    rm -rf "$OUT/$f"
+    seeds=$FZ/seeds/$f
+    if [ "${FUZZ_RESUME:-0}" = 1 ] && [ -f "$OUT/$f/default/fuzzer_stats" ]; then
+        seeds=- # AFL++ resumes the queue and the counts in OUT/FORMAT
+    else
+        rm -rf "$OUT/$f"
+    fi
     limit="-V $SECS"
-    [ -n "${FUZZ_EXECS:-}" ] && limit="-E $FUZZ_EXECS"
+    [ -n "${FUZZ_EXECS:-}" ] && limit="-E $FUZZ_EXECS" && [ -n "${FUZZ_SECONDS:-}" ] && limit="$limit -V $SECS"
     # shellcheck disable=SC2086
-    RNNC_FUZZ_FORMAT=$f nice -n 19 afl-fuzz $limit -t 2000 -m none -i "$FZ/seeds/$f" -o "$OUT/$f" \
+    RNNC_FUZZ_FORMAT=$f nice -n 19 afl-fuzz $limit -t 2000 -m none -i "$seeds" -o "$OUT/$f" \
         -x "$FZ/rnnc.dict" -- $args >"$OUT/$f.log" 2>&1
-    rm -rf /dev/shm/rnnc-fuzz-*
+    # files of harness processes AFL killed (another format's run may be going on beside this one)
+    for p in /dev/shm/rnnc-fuzz-*; do
+        pid=${p#/dev/shm/rnnc-fuzz-}
+        pid=${pid%%[.-]*}
+        [ -e "$p" ] && ! kill -0 "$pid" 2>/dev/null && rm -rf "$p"
+    done
     st=$OUT/$f/default/fuzzer_stats
     execs=$(awk -F': *' '/^execs_done/ {print $2}' "$st" 2>/dev/null)
     crashes=$(find "$OUT/$f/default/crashes" -type f -name 'id:*' 2>/dev/null | wc -l)
