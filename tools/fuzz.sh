@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # tools/fuzz.sh: fuzz rnnc's input formats with AFL++ (make fuzz runs it).
 #
-#   tools/fuzz.sh [FORMAT...]   FORMAT: json emit vectors config onnx arch h5 keras h5raw kerasraw
+#   tools/fuzz.sh [FORMAT...]   FORMAT: json emit vectors config yaml onnx arch h5 keras h5raw kerasraw
 #   tools/fuzz.sh --build       only build build/fuzz/harness and build/fuzz/rnnc
 #                               (default: all)
 #
-# json, emit, vectors, config, onnx, arch, h5 and keras run in-process: tests/fuzz/harness.c
+# json, emit, vectors, config, yaml, onnx, arch, h5 and keras run in-process: tests/fuzz/harness.c
 # calls rnnc's passes in AFL++ persistent mode (test cases in shared memory, 1000 per process),
 # built by afl-clang-fast with ASan and UBSan into build/fuzz/harness from the compiler's objects
 # (all but main.c; keras.c is included by the harness). h5 and keras are structure-aware: a case
@@ -62,14 +62,14 @@ harness() {
     case $1 in
     json | emit | onnx) echo "$HARNESS" ;;
     arch) echo "$HARNESS $FIX/lstm_basic.k3.weights.h5" ;;
-    vectors | config) echo "$HARNESS $FZ/model.json" ;;
+    vectors | config | yaml) echo "$HARNESS $FZ/model.json" ;;
     h5 | keras) echo "$HARNESS" ;;
     h5raw | kerasraw) echo "$BIN @@ --dump schedule" ;;
     *) echo "fuzz.sh: unknown format $1" >&2; exit 2 ;;
     esac
 }
 formats=("$@")
-[ ${#formats[@]} -gt 0 ] || formats=(json emit vectors config onnx arch h5 keras h5raw kerasraw)
+[ ${#formats[@]} -gt 0 ] || formats=(json emit vectors config yaml onnx arch h5 keras h5raw kerasraw)
 export AFL_SKIP_CPUFREQ=1 AFL_NO_UI=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 AFL_NO_AFFINITY=1
 export ASAN_OPTIONS=detect_leaks=0:abort_on_error=1:symbolize=0:malloc_context_size=0:quarantine_size_mb=16 UBSAN_OPTIONS=halt_on_error=1:abort_on_error=1
 mkdir -p "$OUT"

@@ -1,6 +1,6 @@
 /* tests/fuzz/harness.c: rnnc's passes in-process under AFL++ persistent mode (tools/fuzz.sh).
  *
- *   RNNC_FUZZ_FORMAT=F harness [FIXED]     F: json emit vectors config onnx arch h5 keras
+ *   RNNC_FUZZ_FORMAT=F harness [FIXED]     F: json emit vectors config yaml onnx arch h5 keras
  *   RNNC_FUZZ_REPEAT=N ...  < CASE         outside AFL: the case from stdin, N times (timing)
  *
  * Each test case comes from AFL's shared memory (__AFL_FUZZ_TESTCASE_BUF) and runs the passes
@@ -9,6 +9,7 @@
  *   emit     the same, and every 10th case emits the design into a tmpfs directory
  *   vectors  an IN.txt for the fixed model FIXED -> read_vectors, emulate (fixed and float)
  *   config   an hls4ml configuration for the fixed model FIXED -> apply, then as json
+ *   yaml     the same as hls4ml's project YAML (a .yml file: libyaml, then the same path)
  *   onnx     an ONNX ModelProto -> onnx_tree, then as json
  *   arch     a Keras architecture JSON with the fixed weights file FIXED -> the Keras reader
  *            (in-process: this file includes keras.c to call its reader without the child)
@@ -510,7 +511,7 @@ static void one_case(const char *fmt, const unsigned char *buf, size_t len, cons
         Vectors *v = read_vectors(file, fixed_model);
         precision_warn_overflow(fixed_model, v, file);
         emulate(fixed_model, v);
-    } else if (!strcmp(fmt, "config")) {
+    } else if (!strcmp(fmt, "config") || !strcmp(fmt, "yaml")) {
         KerasOptions ko = {.config = file};
         compile(parse_tree(rnnc_tree(fixed, &ko), fixed), false, NULL, null);
     } else if (!strcmp(fmt, "onnx")) {
@@ -541,11 +542,12 @@ int main(int argc, char **argv)
     const char *fmt = getenv("RNNC_FUZZ_FORMAT");
     const char *fixed = argc > 1 ? argv[1] : NULL;
     if (!fmt || (strcmp(fmt, "json") && strcmp(fmt, "emit") && strcmp(fmt, "vectors") && strcmp(fmt, "config") &&
-                 strcmp(fmt, "onnx") && strcmp(fmt, "arch") && strcmp(fmt, "h5") && strcmp(fmt, "keras"))) {
-        fprintf(stderr, "harness: RNNC_FUZZ_FORMAT: json emit vectors config onnx arch h5 keras\n");
+                 strcmp(fmt, "yaml") && strcmp(fmt, "onnx") && strcmp(fmt, "arch") && strcmp(fmt, "h5") && strcmp(fmt, "keras"))) {
+        fprintf(stderr, "harness: RNNC_FUZZ_FORMAT: json emit vectors config yaml onnx arch h5 keras\n");
         return 2;
     }
-    if (!fixed && (!strcmp(fmt, "vectors") || !strcmp(fmt, "config") || !strcmp(fmt, "arch"))) {
+    if (!fixed && (!strcmp(fmt, "vectors") || !strcmp(fmt, "config") || !strcmp(fmt, "yaml") ||
+                   !strcmp(fmt, "arch"))) {
         fprintf(stderr, "harness: %s needs the fixed model (or weights) file as its argument\n", fmt);
         return 2;
     }
@@ -564,7 +566,9 @@ int main(int argc, char **argv)
     }
     char file[96], out_dir[96];
     /* arch: sniff wants a JSON's name or content; onnx: is_onnx_model is not needed here */
-    const char *ext = !strcmp(fmt, "onnx") || !strcmp(fmt, "h5") || !strcmp(fmt, "keras") ? fmt : "json";
+    const char *ext = !strcmp(fmt, "onnx") || !strcmp(fmt, "h5") || !strcmp(fmt, "keras") ? fmt
+                    : !strcmp(fmt, "yaml")                                                ? "yml"
+                                                                                          : "json";
     snprintf(file, sizeof file, "/dev/shm/rnnc-fuzz-%ld.%s", (long)getpid(), ext);
     snprintf(out_dir, sizeof out_dir, "/dev/shm/rnnc-fuzz-%ld-out", (long)getpid());
     __AFL_INIT();
