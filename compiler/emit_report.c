@@ -38,6 +38,8 @@ void emit_report(const Netlist *n, const Schedule *s, const char *dir)
         cJSON_AddNumberToObject(o, "weight_bits", (double)e->weight_bits);
         cJSON_AddNumberToObject(o, "adder_tree_depth", e->mvm.outs ? e->mvm.depth : 0);
         cJSON_AddNumberToObject(o, "cycles_per_job", e->latency);
+        /* job start -> the earliest next start (a cell whose steps overlap: less than a job) */
+        cJSON_AddNumberToObject(o, "cycles_between_jobs", eng_period(e));
         cJSON_AddItemToArray(engines, o);
         mults += e->n_mult;
         elem += e->n_elem_mult;

@@ -41,11 +41,22 @@ static void w(Out *o, const char *fmt, ...)
  * value 0 needs busy beside it. */
 static const char *job_at(char *buf, size_t n, const Engine *e, int jc)
 {
-    int L = e->latency, cw = clog2i(L + 1) < 1 ? 1 : clog2i(L + 1);
+    int L = e->latency, P = eng_period(e), cw = clog2i(L + 1) < 1 ? 1 : clog2i(L + 1);
     if (jc < 1 || jc > L - 1) BUG("job cycle %d of a %d-cycle job", jc, L);
-    if (jc == 1) snprintf(buf, n, "(busy && cnt == %d'd0)", cw);
+    /* overlapped jobs: the tail (job cycles P..L-1) has a counter of its own, tcnt == jc - P */
+    if (jc >= P) snprintf(buf, n, jc == P ? "(tail_on && tcnt == %d'd%d)" : "tcnt == %d'd%d", cw, jc - P);
+    else if (jc == 1) snprintf(buf, n, "(busy && cnt == %d'd0)", cw);
     else snprintf(buf, n, "cnt == %d'd%d", cw, jc - 1);
     return buf;
+}
+
+/* The job's emits / s_last ("emit", "last") as sampled at start, valid in job cycle jc: the
+ * head's copy before the period, the tail's from it on (the next job may start at P). */
+static const char *job_flag(const Engine *e, int jc, const char *which)
+{
+    bool tail = jc >= eng_period(e);
+    if (!strcmp(which, "emit")) return tail ? "tail_emit" : "job_emit";
+    return tail ? "tail_last" : "job_last";
 }
 
 /* A constant of `width` bits holding v (two's complement), as a Verilog literal. */
@@ -872,15 +883,22 @@ static void module_close(Out *o) { w(o, "\nendmodule\n\n`resetall\n"); }
 static void map_control(Out *o, const Engine *e, const char *emits, bool last_one)
 {
     int L = e->latency, cw = clog2i(L + 1) < 1 ? 1 : clog2i(L + 1);
-    w(o, "\n    // ---- control: one job at a time, result after %d cycles\n", L);
+    if (eng_period(e) < L)
+        w(o, "\n    // ---- control: result after %d cycles; the next job may start %d cycles after this one\n", L,
+          eng_period(e));
+    else w(o, "\n    // ---- control: one job at a time, result after %d cycles\n", L);
     w(o, "    wire start, busy, done, job_emit, job_last, done_emit;\n    wire [%d:0] cnt;\n", cw - 1);
-    w(o, "    rnnc_job_ctrl #(.LATENCY(%d), .ACK_OFF(%d), .LAST_ONE(%d), .CNT_W(%d)) u_ctrl (.clk(clk), .rst(rst),\n"
+    char period[32] = "";
+    if (eng_period(e) < L) snprintf(period, sizeof period, ", .PERIOD(%d)", eng_period(e));
+    w(o, "    wire tail_on, tail_emit, tail_last;\n    wire [%d:0] tcnt;\n", cw - 1);
+    w(o, "    rnnc_job_ctrl #(.LATENCY(%d), .ACK_OFF(%d), .LAST_ONE(%d), .CNT_W(%d)%s) u_ctrl (.clk(clk), .rst(rst),\n"
          "        .s_valid(s_axis_tvalid), .s_ready(s_axis_tready), .s_last(s_axis_tlast), .emits(%s),\n"
          "        .m_valid(m_axis_tvalid), .m_ready(m_axis_tready), .m_last(m_axis_tlast), .start(start), .busy(busy),\n"
-         "        .cnt(cnt), .done(done), .job_emit(job_emit), .job_last(job_last), .done_emit(done_emit));\n",
-      L, e->ack_off, last_one, cw, emits);
+         "        .cnt(cnt), .done(done), .job_emit(job_emit), .job_last(job_last), .done_emit(done_emit)",
+      L, e->ack_off, last_one, cw, period, emits);
+    w(o, ",\n        .tail_on(tail_on), .tcnt(tcnt), .tail_emit(tail_emit), .tail_last(tail_last));\n");
     /* not every engine reads every one */
-    w(o, "    /* verilator lint_off UNUSEDSIGNAL */\n    wire unused_ctrl = &{1'b0, start, busy, cnt, done, job_emit, job_last, done_emit};\n"
+    w(o, "    /* verilator lint_off UNUSEDSIGNAL */\n    wire unused_ctrl = &{1'b0, start, busy, cnt, done, job_emit, job_last, done_emit, tail_on, tcnt, tail_emit, tail_last};\n"
          "    /* verilator lint_on UNUSEDSIGNAL */\n");
 }
 
@@ -1107,6 +1125,14 @@ static void cell_state(Out *o, const Engine *e, CellSigs *cs)
         w(o, "    reg next_first, job_first;\n    always @(posedge clk) begin\n");
         w(o, "        if (rst) next_first <= 1'b1;\n        else if (start) next_first <= s_axis_tlast;\n");
         w(o, "        if (start) job_first <= next_first;\n    end\n");
+        if (eng_period(e) < e->latency) {
+            /* overlapped steps: the next start (from the period on) overwrites job_first while
+             * the lanes still read c; a copy taken in the head holds it for them */
+            char at[64];
+            int jc = e->cell_start < eng_period(e) - 1 ? e->cell_start : eng_period(e) - 1;
+            w(o, "    reg lane_first;\n    always @(posedge clk) if (%s) lane_first <= job_first;\n",
+              job_at(at, sizeof at, e, jc));
+        }
     }
     w(o, "    wire [%d:0] h_state = {", u * R.w - 1);
     for (int j = u - 1; j >= 0; j--) w(o, "%s%s", cs->h[j].s, j ? ", " : "};\n");
@@ -1217,7 +1243,8 @@ static void cell_lane(Out *o, const Engine *e, const CellSigs *cs, int ln, const
         snprintf(dst, sizeof dst, "l%d_c_prev", ln);
         if (cs->banked) {
             bank_read(o, sel, "l0_c_rd", St.w, "c_mem");
-            w(o, "    wire [%d:0] %s = job_first ? %d'd0 : l0_c_rd;\n", St.w - 1, dst, St.w);
+            w(o, "    wire [%d:0] %s = %s ? %d'd0 : l0_c_rd;\n", St.w - 1, dst,
+              eng_period(e) < e->latency ? "lane_first" : "job_first", St.w);
         } else lane_mux(o, e, sel, dst, St.w, ln, cs->c);
         w(o, "    wire [%d:0] c_new_%d;\n", St.w - 1, ln);
         snprintf(more, sizeof more, ", .S_W(%d), .S_F(%d), .S_ROUND(%d), .S_SATURATE(%d)", St.w, fx_frac(St), St.q, fx_rtl_sat(St));
@@ -1259,21 +1286,27 @@ static void cell_writeback(Out *o, const Engine *e, const CellSigs *cs)
     int u = e->layer->units, E = e->lanes, S = e->slots, sw = clog2i(S) < 1 ? 1 : clog2i(S);
     FxType R = e->layer->ty.result, St = e->layer->ty.state;
     w(o, "\n    // ---- write-back\n");
+    /* each unit's write happens in a known job cycle: its job flags are the head's or, from
+     * the period on (overlapped steps), the tail's (job_flag) */
     if (e->layer->kind == L_LSTM) {
-        slot_decode(o, e, "cwslot", e->cell_start + e->lane_reg + o->n->act_lat + 2);
+        int c0 = e->cell_start + e->lane_reg + o->n->act_lat + 2;
+        slot_decode(o, e, "cwslot", c0);
         if (cs->banked) w(o, "    always @(posedge clk) if (cwslot_on) c_mem[cwslot] <= c_new_0;\n");
         for (int j = 0; j < u && !cs->banked; j++)
             w(o, "    always @(posedge clk) if (rst) %s <= %d'd0; else if (cwslot_on && cwslot == %d'd%d) "
-                 "%s <= job_last ? %d'd0 : c_new_%d;\n", cs->c[j].s, St.w, sw, j / E, cs->c[j].s, St.w, j % E);
+                 "%s <= %s ? %d'd0 : c_new_%d;\n", cs->c[j].s, St.w, sw, j / E, cs->c[j].s,
+              job_flag(e, c0 + j / E, "last"), St.w, j % E);
     }
     if (!e->split || e->mvm.rf > 1) {
-        slot_decode(o, e, "hwslot", e->cell_start + e->lane_reg + e->cell_lat);
+        int h0 = e->cell_start + e->lane_reg + e->cell_lat;
+        slot_decode(o, e, "hwslot", h0);
         for (int j = 0; j < u; j++) {
             w(o, "    reg [%d:0] out_%d;\n", R.w - 1, j);
             w(o, "    always @(posedge clk) begin\n        if (rst) %s <= %d'd0;\n"
-                 "        else if (hwslot_on && hwslot == %d'd%d) %s <= job_last ? %d'd0 : h_new_%d;\n",
-              cs->h[j].s, R.w, sw, j / E, cs->h[j].s, R.w, j % E);
-            w(o, "        if (hwslot_on && hwslot == %d'd%d && job_emit) out_%d <= h_new_%d;\n    end\n", sw, j / E, j, j % E);
+                 "        else if (hwslot_on && hwslot == %d'd%d) %s <= %s ? %d'd0 : h_new_%d;\n",
+              cs->h[j].s, R.w, sw, j / E, cs->h[j].s, job_flag(e, h0 + j / E, "last"), R.w, j % E);
+            w(o, "        if (hwslot_on && hwslot == %d'd%d && %s) out_%d <= h_new_%d;\n    end\n", sw, j / E,
+              job_flag(e, h0 + j / E, "emit"), j, j % E);
         }
         w(o, "    assign m_axis_tdata = {");
         for (int j = u - 1; j >= 0; j--) w(o, "out_%d%s", j, j ? ", " : "};\n");
@@ -1307,6 +1340,8 @@ static void emit_cell(Out *o, const Engine *e)
     for (int k = 0; k < n_extra && e->split; k++) extra[k] = elem("x_reg", k, l->ty.accum.w);
     MvmIn in = {.pfx = "mv", .off = 0, .banks = cs.banked ? 4 : 0, .bank_n = u, .op = ops, .extra = extra};
     MvmSigs sg = emit_mvm(o, v, &in);
+    if (e->period && plan_cell_period(e, sg.plan) != e->period)
+        BUG("plan of %s: period %d, lower.c predicted %d", e->name, plan_cell_period(e, sg.plan), e->period);
     for (int k = 0; k < n_extra && !e->split && sg.acc[k].s[0]; k++) extra[k] = xstrdup(sg.acc[k].s); /* for mvm2 */
     cell_unit_names(o, e, &sg, &cs);
 

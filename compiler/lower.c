@@ -382,6 +382,19 @@ static bool cell_form(const Netlist *n, const Layer *l, int *rx, int *rh)
     return false;
 }
 
+/* The fused cell's next step may start before this one has written all of h: its period
+ * from the products' plan (plan_cell_period), 0 when the steps do not overlap. */
+static int cell_period(const Netlist *n, const Engine *e)
+{
+    if (e->split || e->mvm.rf < 2) return 0;
+    bool banked = plan_cell_banked(e);
+    MvmPlanOpts opt = {.table_reg = n->table_reg, .banks = banked ? 4 : 0, .bank_n = e->layer->units};
+    MvmPlan *pl = plan_mvm(&e->mvm, &opt);
+    int p = plan_cell_period(e, pl);
+    plan_free(pl);
+    return p < e->latency ? p : 0;
+}
+
 static void lower_cell(Netlist *n, const Layer *l, FxType in_t, FxType *cur_t)
 {
     int u = l->units, cols = l->gates * u, rx, rh;
@@ -411,6 +424,7 @@ static void lower_cell(Netlist *n, const Layer *l, FxType in_t, FxType *cur_t)
     /* fused: x is read in place over the slots (no copy), the beat taken after the last read;
      * split: the xw beat is copied at the start (it is added at the end of the product) */
     if (!split && e->mvm.rf > 1) e->ack_off = e->mvm.rf + 1 + e->mvm.rom_reg;
+    e->period = cell_period(n, e);
     *cur_t = l->ty.result;
 }
 

@@ -335,3 +335,49 @@ bool plan_cell_banked(const Engine *e)
     bool lstm = l->kind == L_LSTM, gru_ra = l->kind == L_GRU && l->reset_after;
     return !e->split && v->direct && plan_banks_ok(v, l->units) && e->lanes == 1 && e->slots > 1 && (lstm || gru_ra);
 }
+
+static int max_i(int a, int b) { return a > b ? a : b; }
+
+/* The period of a fused cell whose next step starts while this one drains (docs/architecture.md,
+ * "Overlapped steps"): step t+1 starts P cycles after step t, the smallest P at which every
+ * resource the two steps share is used in order:
+ *   - the multipliers do one step's slots at a time (P >= rf), the lanes' slot phases too (S);
+ *   - the x beat is taken (ack_off) before the next job starts;
+ *   - each read of h[k] by a product of step t+1 comes after step t wrote h[k] (units are
+ *     written in lane-slot order, so outputs reading early units may start first);
+ *   - the next step's lanes read h (GRU) and c (LSTM) after this step wrote them;
+ *   - direct form: a gate sum captured by step t+1 overwrites its register (or bank word) only
+ *     after step t's lanes read it (a bank: not in the same cycle);
+ *   - one tail at a time (P >= latency / 2).
+ * Returns the engine's latency when the steps cannot overlap: the split form, return_sequences
+ * (every step emits: the output register would be written while the last beat waits), GRU with
+ * reset_after false (its second product), reuse factor 1. */
+int plan_cell_period(const Engine *e, const MvmPlan *pl)
+{
+    const Layer *l = e->layer;
+    int L = e->latency, R = pl->rf, E = e->lanes, u = l->units, n_a = pl->v->n_a;
+    if (e->split || e->emit_all || R < 2 || (l->kind == L_GRU && !l->reset_after)) return L;
+    int P = max_i(R, max_i(e->ack_off + 1, e->slots));
+    P = max_i(P, max_i(e->lane_reg + e->cell_lat + 1, (L + 1) / 2));
+    int h_wr0 = e->cell_start + e->lane_reg + e->cell_lat; /* job cycle unit 0's h is written */
+    for (int s = 0; s < R; s++) {
+        int rd = PIPE_SLOT + s + PIPE_ROM_READ + pl->rom_reg; /* job cycle slot s's operand is read */
+        for (int m = 0; m < pl->n_mult; m++) {
+            const RomWord *wd = plan_word(pl, s, m);
+            if (wd->valid && wd->k >= n_a) P = max_i(P, h_wr0 + (wd->k - n_a) / E - rd + 1);
+        }
+    }
+    bool banked = pl->opt.banks > 0;
+    for (int m = 0; m < pl->n_mult && pl->direct; m++) {
+        int i = 0;
+        for (int s = 0; s < R; s++) {
+            const RomWord *wd = plan_word(pl, s, m);
+            if (!wd->valid || !wd->last) continue;
+            int j = pl->mult[m].cap_out[i++];
+            int cap = pl->latency - R + s;              /* the capture is written at its end */
+            int rd = e->cell_start + (j % u) / E;       /* the lanes read it at its end */
+            P = max_i(P, rd - cap + (banked ? 1 : 0));
+        }
+    }
+    return P < L ? P : L;
+}

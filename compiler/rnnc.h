@@ -474,6 +474,9 @@ typedef struct {
     bool emit_all;                       /* CELL: return_sequences */
     int steps;                           /* FLATTEN / REVERSE / BUFFER: beats per sequence */
     int latency;                         /* MAP engines: job start -> output valid */
+    int period;                          /* CELL: job start -> the earliest next start when the
+                                          * next step overlaps this one's drain (< latency;
+                                          * plan_cell_period), else 0: one job at a time */
     int ack_off;                         /* >0: reads s_axis_tdata in place and takes the beat
                                           * (tready) this many cycles after the job starts */
     bool vec_out, vec_in;                /* the output vector goes to the next engine through a
@@ -493,6 +496,9 @@ typedef struct {
 } Engine;
 
 bool plan_cell_banked(const Engine *e);  /* plan.c: a cell's gate sums and c in memories */
+int plan_cell_period(const Engine *e, const MvmPlan *pl); /* plan.c: the overlapped step period */
+/* Job start -> the earliest next start of a MAP engine (its latency unless jobs overlap). */
+static inline int eng_period(const Engine *e) { return e->period ? e->period : e->latency; }
 bool plan_banks_ok(const Mvm *v, int bank_n); /* plan.c: captures into banks, one write each a cycle */
 
 typedef struct Netlist {

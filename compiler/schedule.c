@@ -25,9 +25,11 @@
 #include <string.h>
 
 typedef struct {
-    long cnt;               /* MAP: cycles until idle */
+    long cnt;               /* MAP: cycles until the newest job's result (0: none running) */
+    long tcnt;              /* overlapped MAP: the same for the older job, in its tail */
     bool m_valid, m_last;
     bool job_emit, job_last;
+    bool t_emit, t_last;    /* the older job's */
     bool draining;          /* REVERSE */
     int remaining;          /* REVERSE: beats still to send after the current one */
 } EngState;
@@ -37,10 +39,13 @@ static bool emits(const Engine *e, bool in_last)
     return e->kind == ENG_CELL && !e->emit_all ? in_last : true;
 }
 
-/* A MAP engine may start a job (its input valid and this true). */
+/* A MAP engine may start a job (its input valid and this true): the newest job is past its
+ * head (job cycle P on; P = L: done), and an emitting job finds the output register free and
+ * no emitting job in its tail. */
 static bool can_start(const Engine *e, const EngState *s, bool in_last)
 {
-    return s->cnt == 0 && !(s->m_valid && emits(e, in_last));
+    bool tail_emits = s->cnt > 0 && s->job_emit;
+    return s->cnt <= e->latency - eng_period(e) && !(emits(e, in_last) && (s->m_valid || tail_emits));
 }
 
 static bool eng_ready(const Engine *e, const EngState *s, bool in_last)
@@ -86,9 +91,21 @@ static void eng_step(const Engine *e, EngState *s, bool hs_in, bool valid_in, bo
         bool done = e->latency == 1 ? start : s->cnt == 1;
         bool emit_now = e->latency == 1 ? emits(e, in_last) : s->job_emit;
         bool last_now = e->latency == 1 ? in_last : s->job_last;
+        if (s->tcnt == 1) { /* the older job ends (overlapped jobs: it always ends first) */
+            done = true;
+            emit_now = s->t_emit;
+            last_now = s->t_last;
+        }
         if (done && emit_now) { s->m_valid = true; s->m_last = e->kind == ENG_CELL && !e->emit_all ? true : last_now; }
         else if (hs_out) s->m_valid = false;
+        if (s->tcnt > 0) s->tcnt--;
         if (start) {
+            if (s->cnt > 1) { /* the running job goes on in its tail */
+                if (s->tcnt > 0) BUG("%s: two jobs in their tails", e->name);
+                s->tcnt = s->cnt - 1;
+                s->t_emit = s->job_emit;
+                s->t_last = s->job_last;
+            }
             s->cnt = e->latency - 1;
             s->job_emit = emits(e, in_last);
             s->job_last = in_last;
@@ -189,16 +206,20 @@ static long quiet_skip(const Netlist *n, EngState *st)
     long skip = -1;
     for (int i = 0; i < n->n; i++) {
         const Engine *e = &n->eng[i];
-        long c = st[i].cnt;
+        long c = st[i].cnt, head = e->latency - eng_period(e);
         if (e->kind == ENG_FLATTEN || e->kind == ENG_REVERSE || e->kind == ENG_BUFFER || c == 0) continue;
         long k = 1; /* the largest count <= c with a behaviour of its own */
         if (e->ack_off && e->latency - e->ack_off <= c && e->latency - e->ack_off > k) k = e->latency - e->ack_off;
+        if (head > k && head <= c) k = head; /* the head ends: the next job may start */
         if (skip < 0 || c - k < skip) skip = c - k;
+        if (st[i].tcnt > 0 && st[i].tcnt - 1 < skip) skip = st[i].tcnt - 1;
     }
     if (skip <= 0) return 0;
     for (int i = 0; i < n->n; i++)
-        if (n->eng[i].kind != ENG_FLATTEN && n->eng[i].kind != ENG_REVERSE && n->eng[i].kind != ENG_BUFFER && st[i].cnt > 0)
+        if (n->eng[i].kind != ENG_FLATTEN && n->eng[i].kind != ENG_REVERSE && n->eng[i].kind != ENG_BUFFER && st[i].cnt > 0) {
             st[i].cnt -= skip;
+            if (st[i].tcnt > 0) st[i].tcnt -= skip;
+        }
     return skip;
 }
 
@@ -211,10 +232,12 @@ static bool quiet_cycle(const SchedGraph *g, const EngState *before, const bool 
     for (int i = 0; i < g->n->n; i++) {
         EngState b = before[i];
         const EngState *a = &g->st[i];
-        if (b.cnt == 1) return false; /* a job ended: the engine may start one next cycle */
+        if (b.cnt == 1 || b.tcnt == 1) return false; /* a job ended: the engine may start one next cycle */
         if (b.cnt > 0) b.cnt--;
-        if (b.cnt != a->cnt || b.m_valid != a->m_valid || b.m_last != a->m_last || b.job_emit != a->job_emit ||
-            b.job_last != a->job_last || b.draining != a->draining || b.remaining != a->remaining)
+        if (b.tcnt > 0) b.tcnt--;
+        if (b.cnt != a->cnt || b.tcnt != a->tcnt || b.m_valid != a->m_valid || b.m_last != a->m_last ||
+            b.job_emit != a->job_emit || b.job_last != a->job_last || b.draining != a->draining ||
+            b.remaining != a->remaining)
             return false;
     }
     return true;
@@ -282,6 +305,8 @@ void dump_schedule(FILE *f, const Netlist *n, const Schedule *s)
         const Engine *p = e->split ? &n->eng[e->in[0].eng] : e; /* split: the proj computes x*W */
         fprintf(f, "form %s %s x_rf %d h_rf %d (%s)\n", e->name, e->split ? "split" : "fused", p->mvm.rf, e->mvm.rf,
                 e->layer->rreuse ? "recurrent_reuse_factor" : e->split_auto && e->layer->reuse > 1 ? "chosen" : "reuse_factor");
+        if (e->period) fprintf(f, "overlap %s: next step %d cycles after a step's start (step latency %d)\n", e->name,
+                               e->period, e->latency);
     }
     fprintf(f, "output %s\n", n->out.eng == RNNC_INPUT ? "input" : n->eng[n->out.eng].name);
     fprintf(f, "latency_cycles %ld\nii_cycles %ld\n", s->latency_cycles, s->ii_cycles);

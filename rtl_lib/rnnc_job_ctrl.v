@@ -15,6 +15,13 @@
 // the load merged into its carry chain's LUTs, which the packer splits into slow pieces.
 // done and the in-place s_ready are decoded a cycle early into registers: they enable the
 // engine's state and output registers and the upstream buffer, so they start at flip-flops.
+// Overlapped jobs (PERIOD < LATENCY, a recurrent cell whose next step starts while this one
+// drains): the job's head, job cycles 0..PERIOD-1, is counted by cnt as above (busy in 1..
+// PERIOD-1, cnt rests at PERIOD-1), so the next job may start from job cycle PERIOD on; its
+// tail, job cycles PERIOD..LATENCY-1, by tcnt (tcnt == jc - PERIOD while tail_on), with the
+// job's emits and s_last copied to tail_emit and tail_last when the head ends. One tail at a
+// time (LATENCY <= 2 * PERIOD). An emitting job starts only when the output register is free
+// and no emitting job is in its tail (it would write the output the other has not yet sent).
 `resetall
 `timescale 1ns / 1ps
 `default_nettype none
@@ -23,7 +30,8 @@ module rnnc_job_ctrl #(
     parameter integer LATENCY = 2,  // job start -> result on m_*, >= 1
     parameter integer ACK_OFF = 0,  // 0: input taken at start; else the job cycle it is taken, 2..LATENCY-1
     parameter integer LAST_ONE = 0, // 1: every output beat is a last one
-    parameter integer CNT_W = 2     // cnt width: >= clog2(LATENCY + 1), <= 31
+    parameter integer CNT_W = 2,    // cnt width: >= clog2(LATENCY + 1), <= 31
+    parameter integer PERIOD = 0    // 0: LATENCY; else job start -> earliest next start, overlapped
 ) (
     input wire clk,
     input wire rst,
@@ -40,19 +48,27 @@ module rnnc_job_ctrl #(
     output wire done,
     output reg job_emit,
     output reg job_last,
-    output wire done_emit
+    output wire done_emit,
+    output wire tail_on,            // PERIOD < LATENCY: a job is in job cycles PERIOD..LATENCY-1
+    output wire [CNT_W-1:0] tcnt,   // its job cycle - PERIOD
+    output wire tail_emit,          // its emits and s_last
+    output wire tail_last
 );
+    localparam integer P = PERIOD == 0 ? LATENCY : PERIOD;
+    localparam integer OVERLAP = P < LATENCY ? 1 : 0;
     initial begin
         if (LATENCY < 1 || CNT_W < 1 || CNT_W > 31 || (1 << CNT_W) < LATENCY + 1 ||
-            (ACK_OFF != 0 && (ACK_OFF < 2 || ACK_OFF > LATENCY - 1)) || LAST_ONE < 0 || LAST_ONE > 1) begin
-            $display("ERROR: rnnc_job_ctrl: invalid parameters LATENCY=%0d ACK_OFF=%0d LAST_ONE=%0d CNT_W=%0d (instance %m)",
-                     LATENCY, ACK_OFF, LAST_ONE, CNT_W);
+            (ACK_OFF != 0 && (ACK_OFF < 2 || ACK_OFF > LATENCY - 1)) || LAST_ONE < 0 || LAST_ONE > 1 ||
+            P > LATENCY || (OVERLAP != 0 && (P < 2 || 2 * P < LATENCY || ACK_OFF > P - 1))) begin
+            $display("ERROR: rnnc_job_ctrl: invalid parameters LATENCY=%0d ACK_OFF=%0d LAST_ONE=%0d CNT_W=%0d PERIOD=%0d (instance %m)",
+                     LATENCY, ACK_OFF, LAST_ONE, CNT_W, PERIOD);
             $finish;
         end
     end
 
     wire [31:0] cnt32 = {{(32 - CNT_W){1'b0}}, cnt};
-    wire free = !(m_valid && emits);
+    wire free;
+    wire head_done;     // the head's last job cycle (the whole job's without overlap)
     reg busy_r;
     assign busy = LATENCY > 1 ? busy_r : 1'b0;
 
@@ -71,25 +87,61 @@ module rnnc_job_ctrl #(
             assign s_ready = !busy && free;
             assign start = s_valid && s_ready;
         end
-        if (LATENCY > 1) begin : g_done
+        if (OVERLAP != 0) begin : g_overlap
+            // head_end: job cycle P-1 (the head's last); done: job cycle LATENCY-1 of the tail
+            reg head_end, done_r, tail_on_r, tail_emit_r, tail_last_r;
+            reg [CNT_W-1:0] tcnt_r;
+            wire [31:0] tcnt32 = {{(32 - CNT_W){1'b0}}, tcnt_r};
+            assign done = done_r;
+            assign done_emit = tail_emit_r;
+            assign tail_on = tail_on_r;
+            assign tcnt = tcnt_r;
+            assign tail_emit = tail_emit_r;
+            assign tail_last = tail_last_r;
+            assign head_done = head_end;
+            assign free = !(emits && (m_valid || (tail_on_r && tail_emit_r)));
+            always @(posedge clk) begin
+                head_end <= !rst && (P == 2 ? start : at_jc(P - 2));
+                done_r <= !rst && (LATENCY - 1 == P ? head_end : tail_on_r && tcnt32 == LATENCY - 2 - P);
+                if (rst) tail_on_r <= 1'b0;
+                else if (head_end) tail_on_r <= 1'b1;
+                else if (done_r) tail_on_r <= 1'b0;
+                if (rst || head_end) tcnt_r <= {CNT_W{1'b0}};
+                else if (tail_on_r) tcnt_r <= tcnt_r + 1'b1;
+                if (head_end) begin
+                    tail_emit_r <= job_emit;
+                    tail_last_r <= job_last;
+                end
+            end
+        end else if (LATENCY > 1) begin : g_done
             reg done_r;
             assign done = done_r;
             always @(posedge clk) done_r <= !rst && (LATENCY == 2 ? start : at_jc(LATENCY - 2));
             assign done_emit = job_emit;
+            assign head_done = done_r;
+            assign free = !(m_valid && emits);
         end else begin : g_done_start
             assign done = start;
             assign done_emit = emits;
+            assign head_done = start;
+            assign free = !(m_valid && emits);
+        end
+        if (OVERLAP == 0) begin : g_no_tail
+            assign tail_on = 1'b0;
+            assign tcnt = {CNT_W{1'b0}};
+            assign tail_emit = 1'b0;
+            assign tail_last = 1'b0;
         end
     endgenerate
 
-    wire done_last = LAST_ONE != 0 ? 1'b1 : LATENCY == 1 ? s_last : job_last;
+    wire done_last = LAST_ONE != 0 ? 1'b1 : LATENCY == 1 ? s_last : OVERLAP != 0 ? tail_last : job_last;
 
     always @(posedge clk) begin
         if (rst || start) cnt <= {CNT_W{1'b0}};
         else if (busy) cnt <= cnt + 1'b1;
         if (rst) busy_r <= 1'b0;
         else if (start) busy_r <= 1'b1;
-        else if (done) busy_r <= 1'b0;
+        else if (head_done) busy_r <= 1'b0;
         if (start) begin
             job_emit <= emits;
             job_last <= s_last;

@@ -945,6 +945,16 @@ static void job_ctrl_cases(void)
         snprintf(params, sizeof params, "LATENCY=%d ACK_OFF=%d LAST_ONE=%d CNT_W=%d", lat, sets[i][1], sets[i][2], cw);
         printf("%s rnnc_job_ctrl %s TB_N=3000 TB_FILE=\"\"\n", name, params);
     }
+    /* overlapped jobs (a recurrent cell's steps): latency, ack, last_one, period */
+    static const int over[][4] = {{3, 0, 0, 2}, {7, 3, 1, 4}, {12, 6, 0, 7}, {40, 9, 0, 20}, {9, 0, 0, 5}, {16, 0, 1, 15}};
+    for (size_t i = 0; i < sizeof over / sizeof over[0]; i++) {
+        int lat = over[i][0], cw = clog2_int(lat + 1) < 1 ? 1 : clog2_int(lat + 1);
+        char name[64], params[128];
+        snprintf(name, sizeof name, "job_ctrl_l%d_a%d_o%d_p%d", lat, over[i][1], over[i][2], over[i][3]);
+        snprintf(params, sizeof params, "LATENCY=%d ACK_OFF=%d LAST_ONE=%d CNT_W=%d PERIOD=%d", lat, over[i][1],
+                 over[i][2], cw, over[i][3]);
+        printf("%s rnnc_job_ctrl %s TB_N=3000 TB_FILE=\"\"\n", name, params);
+    }
 }
 
 static void stage_cases(void)

@@ -1,7 +1,9 @@
 // tb_rnnc_job_ctrl: rnnc_job_ctrl against a model of its timing contract, written here
 // independently of the module: TB_N cycles of random input beats (held until taken, as on
 // AXI-Stream), random "emits" per beat and random m_ready; every cycle start, busy, cnt, done,
-// s_ready, m_valid and m_last must equal the model's, and jobs must keep flowing.
+// s_ready, m_valid and m_last must equal the model's, and jobs must keep flowing. With PERIOD <
+// LATENCY the model keeps two jobs (the newest, and the older in its tail: tail_on, tcnt,
+// tail_emit checked too).
 `resetall
 `timescale 1ns / 1ps
 `default_nettype none
@@ -11,6 +13,7 @@ module tb_rnnc_job_ctrl #(
     parameter integer ACK_OFF = 0,      // as rnnc_job_ctrl
     parameter integer LAST_ONE = 0,     // as rnnc_job_ctrl
     parameter integer CNT_W = 2,        // as rnnc_job_ctrl
+    parameter integer PERIOD = 0,       // as rnnc_job_ctrl
     parameter integer TB_N = 1000,      // cycles
     parameter TB_FILE = "",             // (no vector file)
     parameter TB_CASE = ""              // case name for messages
@@ -18,17 +21,24 @@ module tb_rnnc_job_ctrl #(
     reg clk = 1'b0, rst = 1'b1;
     reg s_valid = 1'b0, s_last = 1'b0, emits = 1'b0, m_ready = 1'b0;
     wire s_ready, m_valid, m_last, start, busy, done, job_emit, job_last, done_emit;
-    wire [CNT_W-1:0] cnt;
+    wire [CNT_W-1:0] cnt, tcnt;
+    wire tail_on, tail_emit, tail_last;
+    localparam integer P = PERIOD == 0 ? LATENCY : PERIOD;
+    integer tage, tl_age;
+    reg t_emit, t_last, x_tail_emits, x_free, tl_emit;
     integer age, k, errors, jobs, outs, seed;
     reg e_emit, e_last, e_mvalid, e_mlast;
     reg x_start, x_busy, x_done, x_ready;
 
     always #5 clk = ~clk;
 
-    rnnc_job_ctrl #(.LATENCY(LATENCY), .ACK_OFF(ACK_OFF), .LAST_ONE(LAST_ONE), .CNT_W(CNT_W)) dut (
+    rnnc_job_ctrl #(.LATENCY(LATENCY), .ACK_OFF(ACK_OFF), .LAST_ONE(LAST_ONE), .CNT_W(CNT_W), .PERIOD(PERIOD)) dut (
         .clk(clk), .rst(rst), .s_valid(s_valid), .s_ready(s_ready), .s_last(s_last), .emits(emits),
         .m_valid(m_valid), .m_ready(m_ready), .m_last(m_last), .start(start), .busy(busy), .cnt(cnt),
-        .done(done), .job_emit(job_emit), .job_last(job_last), .done_emit(done_emit));
+        .done(done), .job_emit(job_emit), .job_last(job_last), .done_emit(done_emit), .tail_on(tail_on),
+        .tcnt(tcnt), .tail_emit(tail_emit), .tail_last(tail_last));
+    // (tail_last is checked through m_last)
+    wire unused_tb = &{1'b0, tail_last, job_emit, job_last, done_emit};
 
     task fail(input [8*16-1:0] what);
         begin
@@ -45,6 +55,9 @@ module tb_rnnc_job_ctrl #(
         outs = 0;
         seed = LATENCY * 7919 + ACK_OFF * 31 + LAST_ONE;
         age = 1 << 20;          // idle
+        tage = 1 << 20;
+        t_emit = 1'b0;
+        t_last = 1'b0;
         e_mvalid = 1'b0;
         e_mlast = 1'b0;
         e_emit = 1'b0;
@@ -55,10 +68,20 @@ module tb_rnnc_job_ctrl #(
             m_ready = ($random(seed) & 3) != 0;
             #1;
             // the model
-            x_busy = age >= 1 && age <= LATENCY - 1;
-            x_start = s_valid && !x_busy && !(e_mvalid && emits);
-            x_done = LATENCY == 1 ? x_start : age == LATENCY - 1;
-            x_ready = ACK_OFF == 0 ? !x_busy && !(e_mvalid && emits) : age == ACK_OFF;
+            x_busy = age >= 1 && age <= P - 1;
+            x_tail_emits = age >= P && age <= LATENCY - 1 && e_emit;
+            x_free = !(emits && (e_mvalid || x_tail_emits));
+            x_start = s_valid && !x_busy && x_free;
+            x_done = LATENCY == 1 ? x_start : age == LATENCY - 1 || tage == LATENCY - 1;
+            x_ready = ACK_OFF == 0 ? !x_busy && x_free : age == ACK_OFF;
+            // the job in its tail (overlapped jobs), if any
+            tl_age = age >= P && age <= LATENCY - 1 ? age : tage >= P && tage <= LATENCY - 1 ? tage : 0;
+            tl_emit = age >= P && age <= LATENCY - 1 ? e_emit : t_emit;
+            if (P < LATENCY) begin
+                if (tail_on !== (tl_age != 0)) fail("tail_on");
+                if (tl_age != 0 && tcnt !== tl_age - P) fail("tcnt");
+                if (tl_age != 0 && tail_emit !== tl_emit) fail("tail_emit");
+            end
             if (start !== x_start) fail("start");
             if (busy !== x_busy) fail("busy");
             if (x_busy && cnt !== age - 1) fail("cnt");
@@ -68,12 +91,17 @@ module tb_rnnc_job_ctrl #(
             if (e_mvalid && m_last !== e_mlast) fail("m_last");
             @(posedge clk);
             // the model's registers
-            if (x_done && (LATENCY == 1 ? emits : e_emit)) begin
-                e_mlast = LAST_ONE ? 1'b1 : LATENCY == 1 ? s_last : e_last;
+            if (x_done && (LATENCY == 1 ? emits : tage == LATENCY - 1 ? t_emit : e_emit)) begin
+                e_mlast = LAST_ONE ? 1'b1 : LATENCY == 1 ? s_last : tage == LATENCY - 1 ? t_last : e_last;
                 outs = outs + 1;
+                e_mvalid = 1'b1;
+            end else if (e_mvalid && m_ready) e_mvalid = 1'b0;
+            if (tage < (1 << 20)) tage = tage + 1;
+            if (x_start && age >= P && age <= LATENCY - 1) begin // the running job goes on in its tail
+                tage = age + 1;
+                t_emit = e_emit;
+                t_last = e_last;
             end
-            if (x_done && (LATENCY == 1 ? emits : e_emit)) e_mvalid = 1'b1;
-            else if (e_mvalid && m_ready) e_mvalid = 1'b0;
             if (x_start) begin
                 e_emit = emits;
                 e_last = s_last;

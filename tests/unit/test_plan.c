@@ -9,6 +9,8 @@
  *   - in the counted forms (regular, runs), have counters that reproduce every word's fields;
  *   - have the direct form, adder-tree depth, latency and last operand read that lower.c
  *     predicted (Mvm.direct/depth/latency, Engine.ack_off);
+ *   - when a cell's steps overlap (Engine.period), have the period the plan gives, every h
+ *     read of the next step after this step's write of it;
  *   - when a cell is banked (plan_cell_banked, one or several multipliers), capture every gate
  *     sum once and never two into one bank in the same slot (one write port per bank);
  *   - under hls4ml numerics with a saturating accum, sum in hls4ml's order (test_sat_order).
@@ -222,7 +224,31 @@ static void check_extras(const char *id, const Engine *e, const Mvm *v, const Mv
     free(seen);
 }
 
-static int forms[4], split_rf, split_auto;
+static int forms[4], split_rf, split_auto, overlapped;
+
+/* An overlapped cell (Engine.period): the period is plan_cell_period's on the plan the emitter
+ * builds, the next step's slots follow this one's and its beat is taken first, one tail at a
+ * time, and every h read of the next step (job cycle P + slot + 2 + rom_reg) comes after this
+ * step wrote that unit (job cycle L - S + unit / lanes). */
+static void check_period(const char *id, const Engine *e, const MvmPlan *p)
+{
+    int P = e->period, L = e->latency, late = 0;
+    if (!P) return;
+    overlapped++;
+    MvmPlanOpts opt = {.table_reg = p->opt.table_reg, .banks = plan_cell_banked(e) ? 4 : 0, .bank_n = e->layer->units};
+    MvmPlan *pb = plan_mvm(p->v, &opt);
+    check(plan_cell_period(e, pb) == P, "%s: period %d, the plan's %d", id, P, plan_cell_period(e, pb));
+    plan_free(pb);
+    check(P < L && P >= p->rf && P > e->ack_off && 2 * P >= L, "%s: period %d, latency %d, rf %d, ack %d", id, P, L,
+          p->rf, e->ack_off);
+    for (int s = 0; s < p->rf; s++)
+        for (int m = 0; m < p->n_mult; m++) {
+            const RomWord *wd = plan_word(p, s, m);
+            if (wd->valid && wd->k >= p->v->n_a && P + s + 2 + p->rom_reg <= L - e->slots + (wd->k - p->v->n_a) / e->lanes)
+                late++;
+        }
+    check(late == 0, "%s: %d reads of h before it is written", id, late);
+}
 
 /* The compiler never frees a netlist (it exits); the test does, for LeakSanitizer. */
 static void free_mvm(Mvm *v)
@@ -283,6 +309,7 @@ static void test_lowered(int n_models)
                 check_counters(id, v, p);
                 check_timing(id, e, v, p, !h);
                 check_extras(id, e, v, p);
+                if (e->kind == ENG_CELL && !h) check_period(id, e, p);
                 if (e->kind == ENG_CELL && e->split && v->rf > 1) {
                     split_rf++;
                     split_auto += e->split_auto;
@@ -455,8 +482,9 @@ int main(void)
     /* the seeds must reach every form, or the test proves less than it says */
     for (int f = 0; f < 4; f++) check(forms[f] > 0, "no product planned in form %d", f);
     check(split_rf > 0 && split_auto > 0, "split cells with reuse > 1: %d (%d chosen automatically)", split_rf, split_auto);
-    printf("plan forms: parallel %d, rom %d, regular %d, runs %d; split cells at reuse > 1: %d (%d automatic)\n", forms[0],
-           forms[1], forms[2], forms[3], split_rf, split_auto);
+    check(overlapped > 0, "no cell with overlapped steps");
+    printf("plan forms: parallel %d, rom %d, regular %d, runs %d; split cells at reuse > 1: %d (%d automatic); "
+           "overlapped cells %d\n", forms[0], forms[1], forms[2], forms[3], split_rf, split_auto, overlapped);
     printf("hls4ml's order: %d products at reuse 1, %d above\n", sat_forms[0], sat_forms[1]);
     printf("unit: %d passed, %d failed\n", n_pass, n_fail);
     return n_fail ? 1 : 0;
