@@ -5,7 +5,7 @@ Each line of DESIGNS.txt is a design directory D emitted by rnnc (its report.jso
 the features and the predicted DSP and block RAM) with D.stat.json, Yosys's stat -json of its
 core synthesized for FAMILY (bench/calibrate.sh). The per-feature
 costs are fitted by non-negative least squares on the relative error (every design weighs the
-same), printed as the rows of compiler/resources.c's cost table, and the table of predicted
+same), refined to make the largest relative error small, printed as the rows of compiler/resources.c's cost table, and the table of predicted
 against measured is printed (and written to bench/results/resources_FAMILY.txt).
 Standard library and numpy only."""
 import json
@@ -40,6 +40,23 @@ def nnls(a, b):
     return x / scale
 
 
+def minimax_nnls(a, b):
+    """Non-negative x with the largest |a x - b| small: NNLS, then iteratively reweighted NNLS
+    that weighs the worst rows up (damped; the best iterate is kept)."""
+    x = nnls(a, b)
+    best, best_err = x, np.abs(a @ x - b).max()
+    v = np.ones(len(b))
+    for _ in range(200):
+        r = np.abs(a @ x - b)
+        v = 0.7 * v + 0.3 * (r / max(r.max(), 1e-12)) ** 2
+        v /= v.max()
+        x = nnls(a * np.sqrt(v)[:, None], b * np.sqrt(v))
+        err = np.abs(a @ x - b).max()
+        if err < best_err:
+            best, best_err = x, err
+    return best
+
+
 def load(path):
     try:
         return json.load(open(path))
@@ -51,16 +68,30 @@ def load(path):
 CELLS = {
     "ice40": (("SB_LUT4",), ("SB_DFF",), ("SB_MAC16",), ("SB_RAM40_4K",)),
     "ecp5": (("LUT4",), ("TRELLIS_FF",), ("MULT18X18D",), ("DP16KD",)),
-    "xilinx": (("LUT",), ("FD",), ("DSP48",), ("RAMB",)),
+    "xilinx": (("LUT",), ("FD",), ("DSP48",), ("RAMB18",)),
 }
+# Xilinx: LUTs of the LUT RAMs and shift registers, counted as LUTs (compiler/flow.c's
+# xilinx_fits, as Vivado's "CLB LUTs"); a RAMB36 is two RAMB18 (the model's unit)
+XILINX_LUTRAM = {"RAM32M": 4, "RAM64M": 4, "RAM32M16": 8, "RAM64M8": 8, "RAM32X1D": 2, "RAM64X1D": 2,
+                 "RAM128X1D": 4, "RAM32X1S": 1, "RAM64X1S": 1, "RAM128X1S": 2, "RAM256X1S": 4,
+                 "SRL16E": 1, "SRLC32E": 1, "SRLC16E": 1}
+
+
+# ROM and table bits kept in logic are LUTs (their read register is rom_word_bits), LUT RAMs are LUTs
+NO_COST = {"lut": (), "ff": ("rom_logic_bits", "lutram_luts", "table_logic_bits")}
+# a LUT RAM's LUTs are counted as LUTs as they are
+FIXED = {"lut": {"lutram_luts": 1.0}, "ff": {}}
 
 
 def measured(stat, family):
-    """Cell counts of Yosys's stat -json (flat design: its top module)."""
+    """Cell counts of Yosys's stat -json (flat design: its top module), as the flow counts them."""
     design = stat.get("design") or next(iter(stat["modules"].values()))
     cells = design["num_cells_by_type"]
     count = lambda prefixes: sum(n for c, n in cells.items() if c.startswith(prefixes))
     lut, ff, dsp, bram = (count(p) for p in CELLS[family])
+    if family == "xilinx":
+        lut += sum(k * cells.get(c, 0) for c, k in XILINX_LUTRAM.items())
+        bram += 2 * count(("RAMB36",))
     return {"lut": lut, "ff": ff, "dsp": dsp, "bram": bram}
 
 
@@ -83,7 +114,12 @@ def main():
     for what in ("lut", "ff"):
         b = np.array([r[3][what] for r in rows], dtype=float)
         w = 1.0 / np.maximum(b, 1.0)  # relative error
-        coef[what] = nnls(a * w[:, None], b * w)
+        # features that cannot cost this resource are left out of its fit (cost 0), features of
+        # a known cost (FIXED) too, their part taken off the measurement first
+        fixed = np.array([FIXED[what].get(k, 0.0) for k in names])
+        use = np.array([k not in NO_COST[what] and k not in FIXED[what] for k in names])
+        coef[what] = fixed.copy()
+        coef[what][use] = minimax_nnls((a * w[:, None])[:, use], (b - a @ fixed) * w)
     out.append(f"cost table for {family} (compiler/resources.c), features {', '.join(names)}:")
     for what in ("lut", "ff"):
         out.append(f"     .{what} = {{" + ", ".join(f"{c:.4g}" for c in coef[what]) + "},")
@@ -105,6 +141,14 @@ def main():
     out.append("")
     out.append(f"{len(rows)} designs: DSP exact {exact['dsp']}/{len(rows)}, BRAM exact {exact['bram']}/{len(rows)}, "
                f"worst LUT error {100 * worst['lut']:.1f}%, worst FF error {100 * worst['ff']:.1f}%")
+    out.append("")
+    out.append(f"Designs: bench/calibrate_sweep.txt (bench/calibrate.sh {family}), each core synthesized alone by "
+               f"{os.environ.get('CALIB_SYNTH', 'Yosys')}. Predicted: DSP and block RAM as resources.c "
+               "counts them, LUT and FF with the rows above.")
+    if family == "xilinx":
+        out.append("Xilinx counts as the flow's (compiler/flow.c): LUT = LUT1..LUT6 plus the LUTs of LUT RAMs and "
+                   "shift registers (MUXF7/MUXF8 not counted), FF = FD*, DSP = DSP48E1, BRAM in RAMB18 "
+                   "(a RAMB36 is two).")
     text = "\n".join(out)
     print(text)
     here = os.path.dirname(os.path.abspath(__file__))

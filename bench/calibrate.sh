@@ -3,64 +3,69 @@
 # (compiler/resources.c) for FAMILY (ice40, default; xilinx; ecp5) from Yosys, and measures
 # how well the whole model (DSP, block RAM, LUT, FF) predicts.
 #
-# Designs: for the trained top-tagging GRU(5) (../shared/models, when present), the paper-size
-# GRU(20) and LSTM(20) of bench/models.py and a few small seeded models (tests/gen_model.c),
-# `rnnc explore` lists candidates; up to PER_MODEL of them, spread over each front, are
-# emitted with their per-layer reuse factors (--config) and synthesized by Yosys alone (the
-# flow's core synthesis script, no place and route). bench/calibrate.py then fits the
-# per-feature costs (features from each design's report.json) and prints the table of
-# predicted against measured (bench/results/resources_FAMILY.txt).
-# Slow (minutes per design on a busy machine): not part of make test. Work: build/calib/FAMILY.
+# Designs: bench/calibrate_sweep.txt (GRU, LSTM, SimpleRNN and dense models, reuse 1 .. max,
+# fused, split and banked cells, table_reg on and off; on iCE40 every design has table_reg, as
+# the flow builds them). Each is emitted with --resources FAMILY and its core synthesized by
+# Yosys alone, as the flow's core synthesis runs it (synth_ice40 -dsp, synth_xilinx -family xc7,
+# synth_ecp5; no place and route), one at a time under nice. bench/calibrate.py then fits the
+# per-feature costs (features from each design's report.json), prints the rows for resources.c
+# and the table of predicted against measured (bench/results/resources_FAMILY.txt).
+# A synthesis already done (build/calib/FAMILY/NAME.stat.json) is kept: after a change to
+# resources.c, re-running re-emits the designs and refits without synthesizing (delete the
+# .stat.json files after a change to the RTL). ONLY="name1 name2" restricts the sweep; CACHED=1
+# takes only the designs already synthesized. Slow (Xilinx: 29 minutes on this 2-core machine
+# under a load of about 10): not part of make test.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 FAMILY=${1:-ice40}
-PER_MODEL=${PER_MODEL:-4}
 B=$ROOT/build/calib/$FAMILY
 mkdir -p "$B"
 make -s -C "$ROOT"
 RNNC=$ROOT/build/rnnc
 python3 "$ROOT/bench/models.py" "$B" >/dev/null
 cc -std=c11 -O2 -o "$B/gen_model" "$ROOT/tests/gen_model.c" -lm
-"$B/gen_model" 1 "$B/small_gru.json" "$B/small_in.txt" --spec "T=8 F=4 NAME=small_gru; gru u=6; dense u=4 act=relu; dense u=1 act=sigmoid"
-"$B/gen_model" 2 "$B/small_lstm.json" "$B/small_in.txt" --spec "T=8 F=3 NAME=small_lstm; lstm u=5; dense u=1 act=sigmoid"
-MODELS="$B/small_gru.json $B/small_lstm.json $B/toptag_lstm20.json $B/toptag_gru20.json"
-GRU5=$ROOT/../shared/models/model_toptag_gru.h5
-[ -f "$GRU5" ] && MODELS="$GRU5 $MODELS"
 case $FAMILY in
-    ice40) SYNTH="synth_ice40 -dsp" ;;
-    xilinx) SYNTH="synth_xilinx -family xc7" ;;
-    ecp5) SYNTH="synth_ecp5" ;;
+    ice40) SYNTH="synth_ice40 -dsp"; EXTRA=--table-reg ;;
+    xilinx) SYNTH="synth_xilinx -family xc7"; EXTRA= ;;
+    ecp5) SYNTH="synth_ecp5"; EXTRA= ;;
     *) echo "calibrate.sh: FAMILY is ice40, xilinx or ecp5" >&2; exit 2 ;;
 esac
+YOSYS=${YOSYS:-yosys}
 : >"$B/designs.txt"
-for m in $MODELS; do
-    name=$(basename "$m" | sed 's/\.[a-z0-9]*$//')
-    "$RNNC" explore "$m" --target "$FAMILY" --max-dsp "${MAX_DSP:-48}" --max-bram 1000 --max-lut "${MAX_LUT:-12000}" -o "$B/$name.explore" >/dev/null
-    # PER_MODEL candidates spread over the front: hls4ml-style configurations of their factors
-    python3 - "$B/$name.explore/explore.csv" "$B/$name" "$PER_MODEL" <<'PY'
-import csv, json, sys
-path, base, k = sys.argv[1], sys.argv[2], int(sys.argv[3])
-rows = [r for r in csv.DictReader(open(path)) if r["pareto"] == "1"]
-rows.sort(key=lambda r: int(r["latency_cycles"]))
-pick = [rows[round(i * (len(rows) - 1) / max(k - 1, 1))] for i in range(min(k, len(rows)))]
-for i, r in enumerate(dict.fromkeys(id(p) for p in pick)):
-    p = next(x for x in pick if id(x) == r)
-    cfg = {"LayerName": {c[3:]: {"ReuseFactor": int(v)} for c, v in p.items() if c.startswith("rf_")}}
-    json.dump(cfg, open(f"{base}_c{i}.config.json", "w"))
-PY
-    for cfg in "$B/${name}"_c*.config.json; do
-        d=${cfg%.config.json}
-        "$RNNC" "$m" --config "$cfg" --table-reg --resources "$FAMILY" -o "$d" >/dev/null
-        top=$(python3 -c "import json; print(json.load(open('$d/report.json'))['top'])")
-        if [ ! -s "$d.stat.json" ]; then
-            # JOBS syntheses at a time
-            while [ "$(jobs -rp | wc -l)" -ge "${JOBS:-3}" ]; do sleep 2; done
-            (cd "$d" && nice yosys -q -p "read_verilog -defer $(tr '\n' ' ' <files.f); hierarchy -top $top; $SYNTH -top $top; flatten; tee -q -o stat.json stat -json" >/dev/null 2>&1 &&
-                cp stat.json "$d.stat.json" && echo "calibrate: $(basename "$d") synthesized" >&2 ||
-                echo "calibrate: $d: yosys failed" >&2) &
+while IFS='|' read -r name model flags skip; do
+    name=${name//[[:space:]]/}
+    case $name in ''|'#'*) continue ;; esac
+    # NAME_tr is NAME with --table-reg: the same design on iCE40
+    if [ "$FAMILY" = ice40 ] && [ "${name%_tr}" != "$name" ]; then continue; fi
+    # a fourth column "skip FAMILY ...: why" leaves the design out on those families
+    case " ${skip%%:*} " in *" $FAMILY "*) echo "calibrate: $name: left out on $FAMILY:${skip#*:}" >&2; continue ;; esac
+    if [ -n "${ONLY:-}" ] && ! echo " $ONLY " | grep -q " $name "; then continue; fi
+    read -r kind arg spec <<<"$model"
+    case $kind in
+        gen) m=$B/$name.json; "$B/gen_model" "$arg" "$m" "$B/$name.in.txt" --spec "$spec" >/dev/null ;;
+        bench) m=$B/$arg ;;
+        file) m=$ROOT/$arg ;;
+        h5) m=$ROOT/$arg; [ -f "$m" ] || { echo "calibrate: $name: no $arg, skipped" >&2; continue; } ;;
+        *) echo "calibrate: $name: unknown model kind $kind" >&2; exit 2 ;;
+    esac
+    d=$B/$name
+    rm -rf "$d"
+    # shellcheck disable=SC2086
+    "$RNNC" "$m" $flags $EXTRA --resources "$FAMILY" -o "$d" >/dev/null
+    top=$(python3 -c "import json; print(json.load(open('$d/report.json'))['top'])")
+    if [ ! -s "$d.stat.json" ]; then
+        [ -z "${CACHED:-}" ] || continue
+        t0=$(date +%s)
+        if (cd "$d" && nice -n 10 timeout 900 "$YOSYS" -q -p "read_verilog -defer $(tr '\n' ' ' <files.f); hierarchy -top $top; $SYNTH -top $top; flatten; tee -q -o stat.json stat -json" >/dev/null 2>&1); then
+            cp "$d/stat.json" "$d.stat.json"
+            echo "calibrate: $name synthesized ($(($(date +%s) - t0)) s)" >&2
+        else
+            echo "calibrate: $name: yosys failed" >&2
+            continue
         fi
-        echo "$d" >>"$B/designs.txt"
-    done
-done
-wait
-python3 "$ROOT/bench/calibrate.py" "$FAMILY" "$B/designs.txt"
+    fi
+    echo "$d" >>"$B/designs.txt"
+done <"$ROOT/bench/calibrate_sweep.txt"
+# calibrate.py needs numpy: the first python3 that has it
+for PY in ${PYTHON:-} python3 /usr/bin/python3; do "$PY" -c "import numpy" 2>/dev/null && break; done
+CALIB_SYNTH="$($YOSYS -V | cut -d' ' -f1,2) $SYNTH" "$PY" "$ROOT/bench/calibrate.py" "$FAMILY" "$B/designs.txt"

@@ -5,14 +5,15 @@
  * is costed from what it builds:
  *   DSP    the matrix multipliers, plus per elementwise lane the multipliers the family's
  *          synthesis keeps in DSPs (a cost-table entry per cell kind);
- *   BRAM   every memory the design holds (schedule ROMs, activation tables at the width that
- *          varies, banks, operand memories, REVERSE/BUFFER storage) mapped as Yosys's
- *          memory_libmap does: the cheapest of block RAM (cost per block) and soft logic
- *          (cost per bit: ROMs 1/16, RAMs 1);
+ *   BRAM   every memory the design holds (schedule ROMs, activation and softmax tables at
+ *          the width that varies, banks, operand memories, REVERSE/BUFFER storage) mapped as
+ *          Yosys's memory_libmap does with the family's costs: the cheapest of block RAM (cost
+ *          per block), LUT RAM (Xilinx, RAMs only) and soft logic (cost per bit);
  *   LUT/FF a linear model over a few features of each engine (datapath bits, operand
  *          multiplexers, vector registers and adder trees, lanes and their multiplexers, ROM
- *          bits kept in logic), the per-feature costs fitted against Yosys by
- *          bench/calibrate.py (bench/calibrate.sh re-derives the table below). */
+ *          and table bits kept in logic, LUT RAMs), the per-feature costs fitted against Yosys
+ *          by bench/calibrate.py (bench/calibrate.sh FAMILY re-derives the rows below).
+ * The costs are data, one CostTable per family; the code is the same for every family. */
 #include "rnnc.h"
 
 #include <cjson/cJSON.h>
@@ -29,43 +30,53 @@ typedef struct {
     double rom_bit_cost;        /* ... of one ROM bit in soft logic */
     double ram_bit_cost;        /* ... of one RAM bit in soft logic */
     BramShape shape[6];         /* the block's configurations (0-terminated) */
+    BramShape lutram[2];        /* LUT RAM (one write, one read port) of 4 LUTs: its configurations (none: 0) */
+    int lutram_cost;            /* memory_libmap's cost of one */
     double dsp_lane[L_KIND_COUNT]; /* DSPs per elementwise lane of a cell of this kind (<0: the netlist's count) */
-    double dsp_banked[L_KIND_COUNT]; /* ... of the banked form's one lane (0: as dsp_lane) */
+    int dsp_a, dsp_b, dsp_y_min;  /* Yosys mul2dsp: the DSP's operand widths, the smallest product kept in one */
     double lut[RES_FEATURES], ff[RES_FEATURES];
     double lut_margin;          /* the fraction of the part's LUTs a candidate may use */
     bool lc_pack;               /* a logic cell holds a LUT and a flip-flop that Yosys/nextpnr seldom pair
                                  * (iCE40): LUT + FF must fit the cells */
 } CostTable;
 
-/* The cost tables. LUT/FF rows: bench/calibrate.sh FAMILY prints them (least squares over the
- * calibration designs); see bench/results/resources.txt for predicted against measured. */
+/* The cost tables. LUT/FF rows: bench/calibrate.sh FAMILY prints them (fitted over the designs
+ * of bench/calibrate_sweep.txt); bench/results/resources_FAMILY.txt: predicted against measured. */
 static const CostTable cost_tables[] = {
     {.family = "ice40", .bram_cost = 64, .rom_bit_cost = 1.0 / 16, .ram_bit_cost = 1.0,
      .shape = {{256, 16}, {512, 8}, {1024, 4}, {2048, 2}},
-     /* GRU: 3 with TABLE_REG, which iCE40 designs always have ((1 - z) * hh as hh * 2^F - z * hh) */
-     .dsp_lane = {[L_LSTM] = 3, [L_GRU] = 3, [L_SIMPLE_RNN] = 0, [L_DENSE] = -1}, .dsp_banked = {[L_LSTM] = 2},
-     .lut = {93.61, 0, 0, 0.2682, 0.1488, 0, 4.229, 0, 0.0317, 0.1272, 0.4323, 0.5613, 1.059},
-     .ff = {105.3, 0, 0, 0, 0.0971, 1.402, 9.643, 0, 0.246, 0.1217, 0, 0.7258, 1.358},
+     /* GRU: 3 with TABLE_REG, which iCE40 designs always have ((1 - z) * hh as hh * 2^F - z * hh);
+      * LSTM: f * c, i * g, o * a */
+     .dsp_lane = {[L_LSTM] = 3, [L_GRU] = 3, [L_SIMPLE_RNN] = 0, [L_DENSE] = -1},
+     .dsp_a = 16, .dsp_b = 16, .dsp_y_min = 11,
+     .lut = {60.79, 0, 0, 0, 0.4271, 0, 4.671, 1.063, 0, 0.09427, 0.4879, 1.376, 0.9369, 1, 0},
+     .ff = {104.4, 0.04987, 0.3408, 0, 0.7172, 0, 4.681, 0, 0, 0, 0, 0.1239, 1.399, 0, 0},
      .lut_margin = 0.85, .lc_pack = true},
     {.family = "ecp5", .bram_cost = 64, .rom_bit_cost = 1.0 / 16, .ram_bit_cost = 1.0,
      .shape = {{512, 36}, {1024, 18}, {2048, 9}, {4096, 4}, {8192, 2}, {16384, 1}},
      .dsp_lane = {[L_LSTM] = 3, [L_GRU] = 3, [L_SIMPLE_RNN] = 0, [L_DENSE] = -1},
-     /* not calibrated on ECP5 yet: iCE40's LUT4 and FF rows */
-     .lut = {93.61, 0, 0, 0.2682, 0.1488, 0, 4.229, 0, 0.0317, 0.1272, 0.4323, 0.5613, 1.059},
-     .ff = {105.3, 0, 0, 0, 0.0971, 1.402, 9.643, 0, 0.246, 0.1217, 0, 0.7258, 1.358},
+     .dsp_a = 18, .dsp_b = 18, .dsp_y_min = 1,
+     /* not calibrated on ECP5 yet: iCE40's memory costs, LUT4 and FF rows */
+     .lut = {60.79, 0, 0, 0, 0.4271, 0, 4.671, 1.063, 0, 0.09427, 0.4879, 1.376, 0.9369, 1, 0},
+     .ff = {104.4, 0.04987, 0.3408, 0, 0.7172, 0, 4.681, 0, 0, 0, 0, 0.1239, 1.399, 0, 0},
      .lut_margin = 0.85},
-    {.family = "xilinx", .bram_cost = 64, .rom_bit_cost = 1.0 / 16, .ram_bit_cost = 1.0,
+    /* block RAM in RAMB18 (a RAMB36 is two, at about their cost): synth_xilinx's memory_libmap
+     * costs (brams_xc4v.txt, lutrams_xc5v.txt, -logic-cost-rom 1/64) */
+    {.family = "xilinx", .bram_cost = 129, .rom_bit_cost = 1.0 / 64, .ram_bit_cost = 1.0,
      .shape = {{512, 36}, {1024, 18}, {2048, 9}, {4096, 4}, {8192, 2}, {16384, 1}},
+     .lutram = {{32, 6}, {64, 3}}, .lutram_cost = 8,
      .dsp_lane = {[L_LSTM] = 3, [L_GRU] = 3, [L_SIMPLE_RNN] = 0, [L_DENSE] = -1},
-     /* one Xilinx design synthesized so far: the iCE40 rows scaled to it (LUT6 x1.315, FF x1.634) */
-     .lut = {123.1, 0, 0, 0.3527, 0.1957, 0, 5.562, 0, 0.04169, 0.1673, 0.5686, 0.7382, 1.393},
-     .ff = {172, 0, 0, 0, 0.1586, 2.29, 15.75, 0, 0.4019, 0.1988, 0, 1.186, 2.219},
+     .dsp_a = 25, .dsp_b = 18, .dsp_y_min = 9,
+     /* bench/calibrate.sh xilinx: 24 designs (bench/results/resources_xilinx.txt) */
+     .lut = {18.47, 0.8712, 0, 0.4567, 0.6564, 0.04356, 2.442, 0.8466, 0, 0, 0, 0, 0.2328, 1, 0},
+     .ff = {20.03, 0.02284, 0, 0, 0.9967, 0, 1.029, 0.1943, 0, 0, 1.646, 0, 1.38, 0, 0},
      .lut_margin = 0.9},
 };
 
 const char *const res_feature_names[RES_FEATURES] = {
     "engine", "mult_reg_bits", "acc_bits", "operand_mux_bits", "vector_bits", "lstm_lane_bits", "gru_lane_bits",
     "rnn_lane_bits", "lane_mux_bits", "rom_logic_bits", "rom_word_bits", "activation_bits", "cell_sum_bits",
+    "lutram_luts", "table_logic_bits",
 };
 
 static const CostTable *cost_table(const char *family)
@@ -94,20 +105,43 @@ static long bram_blocks(const CostTable *c, long depth, long width)
     return best;
 }
 
-/* One memory with `ports` read ports: to block RAM (a copy per read port) or soft logic,
- * whichever memory_libmap finds cheaper (it compares with the logic cost truncated). */
-static void add_memory_ports(const CostTable *c, EngineResources *r, long depth, long width, bool rom, int ports)
+/* LUT RAMs (Xilinx RAM32M/RAM64M) for a RAM of depth x width, the cheapest configuration; 0: none fits. */
+static long lutram_units(const CostTable *c, long depth, long width)
+{
+    long best = 0;
+    for (int i = 0; i < 2 && c->lutram[i].depth; i++) {
+        const BramShape *cfg = &c->lutram[i];
+        long u = ((depth + cfg->depth - 1) / cfg->depth) * ((width + cfg->width - 1) / cfg->width);
+        if (!best || u < best) best = u;
+    }
+    return best;
+}
+
+/* One memory with `ports` read ports: to block RAM (a copy per read port), LUT RAM (a RAM, a
+ * copy per read port) or soft logic, whichever memory_libmap finds cheapest (it compares with
+ * the logic cost truncated). A ROM kept in logic counts as feature rom_feat. */
+static void add_memory_as(const CostTable *c, EngineResources *r, long depth, long width, bool rom, int ports,
+                          int rom_feat)
 {
     if (depth <= 0 || width <= 0) return;
-    long blocks = bram_blocks(c, depth, width) * (ports > 1 ? ports : 1);
+    long copies = ports > 1 ? ports : 1;
+    long blocks = bram_blocks(c, depth, width) * copies;
+    long luts = rom ? 0 : lutram_units(c, depth, width) * copies;
     double logic = floor((double)depth * (double)width * (rom ? c->rom_bit_cost : c->ram_bit_cost));
-    if ((double)(blocks * c->bram_cost) < logic) {
+    if (luts && luts * c->lutram_cost < logic && luts * c->lutram_cost <= blocks * c->bram_cost) {
+        r->feat[RES_LUTRAM] += 4.0 * (double)luts;
+    } else if ((double)(blocks * c->bram_cost) < logic) {
         r->bram += blocks;
     } else if (rom) {
-        r->feat[RES_ROM_LOGIC] += (double)depth * (double)width;
+        r->feat[rom_feat] += (double)depth * (double)width;
     } else {
         r->feat[RES_VECTOR] += (double)depth * (double)width;
     }
+}
+
+static void add_memory_ports(const CostTable *c, EngineResources *r, long depth, long width, bool rom, int ports)
+{
+    add_memory_as(c, r, depth, width, rom, ports, RES_ROM_LOGIC);
 }
 
 static void add_memory(const CostTable *c, EngineResources *r, long depth, long width, bool rom)
@@ -129,15 +163,33 @@ static int table_width(const Table *t)
     return w;
 }
 
-/* count activation tables of activation a of layer l */
+/* DSPs of an a x b bit product: Yosys's mul2dsp splits the operands into the DSP's widths and
+ * keeps a partial product in a DSP when it has at least 2 x 2 bits and dsp_y_min result bits. */
+static long product_dsps(const CostTable *c, int a, int b)
+{
+    long n = 0;
+    for (int i = 0; i < a; i += c->dsp_a)
+        for (int j = 0; j < b; j += c->dsp_b) {
+            int wa = a - i < c->dsp_a ? a - i : c->dsp_a, wb = b - j < c->dsp_b ? b - j : c->dsp_b;
+            n += wa >= 2 && wb >= 2 && wa + wb >= c->dsp_y_min;
+        }
+    return n;
+}
+
+/* count copies of table t (tables.c's cache) */
+static void add_table(const CostTable *c, EngineResources *r, const Table *t, int count)
+{
+    if (!t || count <= 0) return;
+    int w = table_width(t);
+    r->feat[RES_ACT] += (double)count * (clog2i(t->n) + t->out.w);
+    for (int i = 0; i < count; i++) add_memory_as(c, r, t->n, w, true, 1, RES_TABLE_LOGIC);
+}
+
+/* count activation tables of activation a of layer l (softmax: its exp table) */
 static void add_tables(const CostTable *c, EngineResources *r, const Layer *l, ActKind a, int count)
 {
     if (a == ACT_LINEAR || a == ACT_RELU || count <= 0) return;
-    Table *t = a == ACT_SOFTMAX ? table_exp(l) : table_for(l, a);
-    if (!t) return;
-    int w = table_width(t);
-    r->feat[RES_ACT] += (double)count * (clog2i(t->n) + t->out.w);
-    for (int i = 0; i < count; i++) add_memory(c, r, t->n, w, true); /* t: tables.c's cache */
+    add_table(c, r, a == ACT_SOFTMAX ? table_exp(l) : table_for(l, a), count);
 }
 
 /* A product: its multipliers, datapath, operand multiplexer, adder tree and schedule ROM. */
@@ -163,7 +215,7 @@ static void add_mvm(const CostTable *c, EngineResources *r, const Netlist *n, co
 static void add_cell(const CostTable *c, EngineResources *r, const Engine *e)
 {
     const Layer *l = e->layer;
-    double per_lane = plan_cell_banked(e) && c->dsp_banked[l->kind] > 0 ? c->dsp_banked[l->kind] : c->dsp_lane[l->kind];
+    double per_lane = c->dsp_lane[l->kind];
     r->dsp += per_lane < 0 ? e->n_elem_mult : (long)(per_lane * e->lanes + 0.5);
     int gates = l->gates, aw = e->mvm.accum.w;
     int lane = l->kind == L_LSTM ? RES_LANE_LSTM : l->kind == L_GRU ? RES_LANE_GRU : RES_LANE_RNN;
@@ -197,10 +249,16 @@ EngineResources res_engine(const Netlist *n, int i, const char *family)
     case ENG_DENSE: add_tables(c, &r, e->layer, e->act_none ? ACT_LINEAR : e->act, e->mvm.direct ? e->mvm.n_mult : e->out_n); break;
     case ENG_ACT: add_tables(c, &r, e->layer, e->act, e->in_n); break;
     case ENG_SOFTMAX: {
-        /* hls4ml's legacy: an exp and a reciprocal table per output, both table_size entries */
+        /* hls4ml's legacy: an exp and a reciprocal table per output, both table_size entries,
+         * no multiplier; otherwise exp(x_i) * (1 / sum): products of the two tables' entries */
         bool legacy = e->layer->numerics == NUM_HLS4ML && e->layer->softmax_impl == SM_LEGACY;
-        r.dsp += e->n_elem_mult;
-        add_tables(c, &r, e->layer, ACT_SOFTMAX, legacy ? 2 * e->in_n : e->in_n);
+        if (legacy) {
+            add_tables(c, &r, e->layer, ACT_SOFTMAX, 2 * e->in_n);
+            break;
+        }
+        r.dsp += e->n_elem_mult * product_dsps(c, table_exp(e->layer)->out.w, table_inv(e->layer)->out.w);
+        add_tables(c, &r, e->layer, ACT_SOFTMAX, e->in_n);
+        add_table(c, &r, table_inv(e->layer), 1); /* 1 / sum */
         break;
     }
     case ENG_REVERSE:

@@ -159,11 +159,12 @@ module rnnc_lstm_cell #(
     endgenerate
 
     // ---- t+A: exact products ----
-    // keep: without it yosys 0.23 synth_ice40 -dsp packs the fc register both as the output
-    // register of the f * c SB_MAC16 and as the addend register of the i * g SB_MAC16 (which
-    // absorbs fc + ig), leaving f * c undriven (wrong netlist). keep stops the double packing.
+    // keep (both): without it yosys 0.23 synth_ice40 -dsp packs one product register both as
+    // the output register of its SB_MAC16 and as the addend register of the other product's
+    // SB_MAC16 (which absorbs fc + ig), leaving the first product undriven (wrong netlist). With
+    // keep on fc only it packed ig so: i * g, the i and g tables were dropped and c_new lost ig.
     (* keep *) reg [FC_W-1:0] fc;
-    reg [IG_W-1:0] ig;
+    (* keep *) reg [IG_W-1:0] ig;
     always @(posedge clk) begin
         fc <= $signed(ef) * $signed(c_prev1);
         ig <= $signed(ei) * $signed(eg);
