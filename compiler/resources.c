@@ -30,7 +30,6 @@ typedef struct {
     double ram_bit_cost;        /* ... of one RAM bit in soft logic */
     BramShape shape[6];         /* the block's configurations (0-terminated) */
     double dsp_lane[L_KIND_COUNT]; /* DSPs per elementwise lane of a cell of this kind (<0: the netlist's count) */
-    double dsp_banked[L_KIND_COUNT]; /* ... of the banked form's one lane (0: as dsp_lane) */
     double lut[RES_FEATURES], ff[RES_FEATURES];
     double lut_margin;          /* the fraction of the part's LUTs a candidate may use */
     bool lc_pack;               /* a logic cell holds a LUT and a flip-flop that Yosys/nextpnr seldom pair
@@ -42,8 +41,10 @@ typedef struct {
 static const CostTable cost_tables[] = {
     {.family = "ice40", .bram_cost = 64, .rom_bit_cost = 1.0 / 16, .ram_bit_cost = 1.0,
      .shape = {{256, 16}, {512, 8}, {1024, 4}, {2048, 2}},
-     /* GRU: 3 with TABLE_REG, which iCE40 designs always have ((1 - z) * hh as hh * 2^F - z * hh) */
-     .dsp_lane = {[L_LSTM] = 3, [L_GRU] = 3, [L_SIMPLE_RNN] = 0, [L_DENSE] = -1}, .dsp_banked = {[L_LSTM] = 2},
+     /* GRU: 3 with TABLE_REG, which iCE40 designs always have ((1 - z) * hh as hh * 2^F - z * hh);
+      * LSTM: f * c, i * g, o * a, banked or not (a banked lane once measured 2: a Yosys packing
+      * bug that dropped i * g, see rnnc_lstm_cell) */
+     .dsp_lane = {[L_LSTM] = 3, [L_GRU] = 3, [L_SIMPLE_RNN] = 0, [L_DENSE] = -1},
      .lut = {93.61, 0, 0, 0.2682, 0.1488, 0, 4.229, 0, 0.0317, 0.1272, 0.4323, 0.5613, 1.059},
      .ff = {105.3, 0, 0, 0, 0.0971, 1.402, 9.643, 0, 0.246, 0.1217, 0, 0.7258, 1.358},
      .lut_margin = 0.85, .lc_pack = true},
@@ -163,7 +164,7 @@ static void add_mvm(const CostTable *c, EngineResources *r, const Netlist *n, co
 static void add_cell(const CostTable *c, EngineResources *r, const Engine *e)
 {
     const Layer *l = e->layer;
-    double per_lane = plan_cell_banked(e) && c->dsp_banked[l->kind] > 0 ? c->dsp_banked[l->kind] : c->dsp_lane[l->kind];
+    double per_lane = c->dsp_lane[l->kind];
     r->dsp += per_lane < 0 ? e->n_elem_mult : (long)(per_lane * e->lanes + 0.5);
     int gates = l->gates, aw = e->mvm.accum.w;
     int lane = l->kind == L_LSTM ? RES_LANE_LSTM : l->kind == L_GRU ? RES_LANE_GRU : RES_LANE_RNN;
