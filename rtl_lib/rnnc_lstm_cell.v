@@ -159,10 +159,14 @@ module rnnc_lstm_cell #(
     endgenerate
 
     // ---- t+A: exact products ----
-    // keep (both): without it yosys 0.23 synth_ice40 -dsp packs one product register both as
-    // the output register of its SB_MAC16 and as the addend register of the other product's
-    // SB_MAC16 (which absorbs fc + ig), leaving the first product undriven (wrong netlist). With
-    // keep on fc only it packed ig so: i * g, the i and g tables were dropped and c_new lost ig.
+    // keep, on both products: yosys 0.23 synth_ice40 -dsp (ice40_dsp) lets the SB_MAC16 that
+    // absorbs fc + ig take the other product's register as its addend (C/D input) register
+    // while that product's own SB_MAC16 takes the same register as its output register: the
+    // addend then reads the raw product wire, which nothing drives any more, and the packed
+    // product is removed as unused (x, or 0 after setundef: c and h stuck at 0). ice40_dsp
+    // never takes a register whose output is kept as an input register, so with both kept the
+    // adder still goes into one SB_MAC16, fed by the other's output. With fc alone kept, ig
+    // was the one packed twice (the LSTM's post-synthesis netlist had h = 0; tests/flow).
     (* keep *) reg [FC_W-1:0] fc;
     (* keep *) reg [IG_W-1:0] ig;
     always @(posedge clk) begin

