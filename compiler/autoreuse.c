@@ -278,7 +278,7 @@ void auto_apply(AutoSearch *a, int c)
 
 /* After candidate c failed on the part (meas: what synthesis counted, avail: the part's; NULL
  * when unknown): the budgets tightened where the measurement overflowed (scaled by the
- * prediction's error), else, for a design that did not pack or missed timing, to 90% of c's
+ * prediction's error; logic to 95% of the part), else, for a design that did not pack or missed timing, to 90% of c's
  * LUTs; then the best untried candidate that fits them, or -1. */
 int auto_next(AutoSearch *a, AutoOptions *o, int c, const Resources *meas, const Resources *avail)
 {
@@ -289,7 +289,8 @@ int auto_next(AutoSearch *a, AutoOptions *o, int c, const Resources *meas, const
         if (meas->bram > avail->bram && avail->bram >= 0) o->max_bram = avail->bram * p->bram / (meas->bram ? meas->bram : 1), tightened = true;
         double worst = logic_of(o, meas), pw = logic_of(o, p);
         if (avail->lut > 0 && worst > (double)avail->lut) {
-            o->max_lut = (long)((double)avail->lut * pw / worst);
+            /* 95% of the part: placing a design within a few cells of full is slow and often fails */
+            o->max_lut = (long)(0.95 * (double)avail->lut * pw / worst);
             o->lut_margin = 1.0;
             tightened = true;
         }

@@ -46,7 +46,10 @@ static const CostTable cost_tables[] = {
      .dsp_lane = {[L_LSTM] = 3, [L_GRU] = 3, [L_SIMPLE_RNN] = 0, [L_DENSE] = -1}, .dsp_banked = {[L_LSTM] = 2},
      .lut = {93.61, 0, 0, 0.2682, 0.1488, 0, 4.229, 0, 0.0317, 0.1272, 0.4323, 0.5613, 1.059},
      .ff = {105.3, 0, 0, 0, 0.0971, 1.402, 9.643, 0, 0.246, 0.1217, 0, 0.7258, 1.358},
-     .lut_margin = 0.85, .lc_pack = true},
+     /* 70% of the cells: LUT + FF is under-predicted by up to 46% where vectors sit in flip-flops
+      * and operand multiplexers are wide (the trained GRU(20): 3775 predicted, 5507 synthesized,
+      * 5253 / 5280 cells placed; bench/results/auto_ice40.txt) */
+     .lut_margin = 0.70, .lc_pack = true},
     {.family = "ecp5", .bram_cost = 64, .rom_bit_cost = 1.0 / 16, .ram_bit_cost = 1.0,
      .shape = {{512, 36}, {1024, 18}, {2048, 9}, {4096, 4}, {8192, 2}, {16384, 1}},
      .dsp_lane = {[L_LSTM] = 3, [L_GRU] = 3, [L_SIMPLE_RNN] = 0, [L_DENSE] = -1},
