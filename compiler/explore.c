@@ -185,7 +185,8 @@ int auto_flow(Model *m, AutoSearch *a, AutoOptions *o, const FlowOptions *fo, co
         cJSON_AddItemToArray(attempts, at);
         a->cand[c].tried = true;
         if (rc != 0 || ok || a->n_knobs == 0) break;
-        int nx = attempt < RNNC_AUTO_ATTEMPTS ? auto_next(a, o, c, have ? &meas : NULL, have ? &avail : NULL) : -1;
+        bool slow = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(at, "fits")); /* fitted: missed the clock */
+        int nx = attempt < RNNC_AUTO_ATTEMPTS ? auto_next(a, o, c, have ? &meas : NULL, have ? &avail : NULL, slow) : -1;
         if (nx < 0) {
             fprintf(stderr, "rnnc: warning: the chosen design (%s) does not fit or misses timing, and no smaller "
                     "candidate is left to try (%d attempts)\n", f, attempt);
@@ -193,8 +194,8 @@ int auto_flow(Model *m, AutoSearch *a, AutoOptions *o, const FlowOptions *fo, co
         }
         char g[2048];
         auto_describe(a, nx, g, sizeof g);
-        fprintf(stderr, "rnnc: attempt %d (%s) does not fit or misses timing; budgets tightened from the measurement, "
-                "trying the next candidate: %s\n", attempt, f, g);
+        fprintf(stderr, "rnnc: attempt %d (%s) %s; trying the next candidate: %s\n", attempt, f,
+                slow ? "misses the clock, so a smaller design" : "does not fit: budgets tightened from the measurement", g);
         auto_apply(a, nx);
         c = nx;
         netlist_free(*n);

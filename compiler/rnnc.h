@@ -712,7 +712,7 @@ AutoSearch *auto_prepare(Model *m);
 void auto_search(AutoSearch *a, Model *m, const AutoOptions *o);
 void auto_apply(AutoSearch *a, int c);
 void auto_set(AutoSearch *a, const int *idx);        /* every knob's factor at knob indices idx */
-int auto_next(AutoSearch *a, AutoOptions *o, int c, const Resources *meas, const Resources *avail);
+int auto_next(AutoSearch *a, AutoOptions *o, int c, const Resources *meas, const Resources *avail, bool slow);
 bool auto_pareto(const AutoSearch *a, int i);
 void auto_describe(const AutoSearch *a, int c, char *out, size_t len);
 int auto_value(const AutoSearch *a, int c, int k);     /* the factor knob k gives candidate c */
