@@ -15,7 +15,9 @@
  *   - the recurrent knob: every recurrent layer whose factor is open has one; a split candidate
  *     (recurrent_reuse_factor chosen) wins where x*W dominates (16 features, 2 units) under a
  *     budget of 40 multipliers on an iCE40-class part, with a lower latency than every fused
- *     design that fits, and its factors lower to the latency the search predicted.
+ *     design that fits, and its factors lower to the latency the search predicted;
+ *   - the retry after place and route (auto_next): after a missed clock the best untried
+ *     candidate with less logic, after overflowing logic a budget scaled to 95% of the part.
  * Ends with "unit: N passed, M failed". */
 #include "rnnc.h"
 #include "unit_check.h"
@@ -299,6 +301,39 @@ static void test_split_wins(int seed)
     free_model(m);
 }
 
+/* The retry after place and route (auto_next): a design that missed the clock is followed by
+ * an untried candidate with less predicted logic (LUT + FF on iCE40) and the best latency
+ * among those; one whose synthesized logic overflowed the part by one scaled to 95% of it. */
+static void test_retry(int seed)
+{
+    Model *m = random_model(seed, (ModelOpts){0});
+    AutoSearch *a = auto_prepare(m);
+    check_model(m);
+    quantize_model(m);
+    AutoOptions o = options(-1, -1, OPT_LATENCY);
+    auto_search(a, m, &o);
+    int c = a->chosen;
+    a->cand[c].tried = true;
+    double lc = (double)(a->cand[c].res.lut + a->cand[c].res.ff);
+    int nx = auto_next(a, &o, c, NULL, NULL, true);
+    bool ok = nx < 0 || (nx != c && !a->cand[nx].tried && (double)(a->cand[nx].res.lut + a->cand[nx].res.ff) < lc);
+    for (int i = 0; ok && nx >= 0 && i < a->n_cand; i++)
+        if (!a->cand[i].tried && a->cand[i].res.lut + a->cand[i].res.ff < lc && a->cand[i].latency < a->cand[nx].latency)
+            ok = false;
+    check(ok && (nx >= 0 || a->n_cand == 1), "seed %d: after a missed clock, candidate %d (logic %ld) after %d (logic %.0f)",
+          seed, nx, nx >= 0 ? a->cand[nx].res.lut + a->cand[nx].res.ff : -1, c, lc);
+    /* synthesized at twice the predicted logic, on a part of exactly the predicted logic */
+    Resources meas = a->cand[c].res, avail = {.dsp = -1, .lut = (long)lc, .ff = (long)lc, .bram = -1};
+    meas.lut *= 2;
+    meas.ff *= 2;
+    AutoOptions o2 = options(-1, -1, OPT_LATENCY);
+    nx = auto_next(a, &o2, c, &meas, &avail, false);
+    check(o2.max_lut == (long)(0.95 * lc / 2) && (nx < 0 || a->cand[nx].res.lut + a->cand[nx].res.ff <= o2.max_lut),
+          "seed %d: after logic overflowing 2x, budget %ld (want %ld), candidate %d", seed, o2.max_lut, (long)(0.95 * lc / 2), nx);
+    auto_free(a);
+    free_model(m);
+}
+
 int main(void)
 {
     for (int seed = 1; seed <= 24; seed++) {
@@ -306,6 +341,7 @@ int main(void)
         test_explicit(seed);
     }
     for (int seed = 1; seed <= 4; seed++) test_split_wins(seed);
+    for (int seed = 1; seed <= 8; seed++) test_retry(seed);
     printf("unit: %d passed, %d failed\n", n_pass, n_fail);
     return n_fail ? 1 : 0;
 }
