@@ -17,6 +17,9 @@ model's test accuracy in float (Keras); run once, by hand (seeded; the .h5 files
     python3 -m venv /tmp/kv && /tmp/kv/bin/pip install keras jax h5py
     KERAS_BACKEND=jax /tmp/kv/bin/python bench/train_toptag20.py [OUTDIR] [--test-file F]
 
+--predict loads the two .h5 files from OUTDIR instead of training and writes Keras's float
+predictions on toptag20_in.txt (as rnnc reads it) to tests/keras/fixtures/toptag20_{lstm,gru}.out.txt
+(tests/keras/run.sh checks rnnc --float against them).
 --test-file F also writes the whole test set (2000 jets) to F and its labels to F.labels
 (rnnc --emulate on it gives the fixed-point accuracy: bench/results/toptag20.txt).
 """
@@ -108,13 +111,29 @@ def write_inputs(path, x):
             f.write(" ".join("%.6g" % v for v in seq.reshape(-1)) + "\n")
 
 
+def predict(keras, out):
+    """Keras's predictions on toptag20_in.txt, parsed as rnnc parses it (float32), %.17g."""
+    rows = [l.split() for l in open(os.path.join(out, "toptag20_in.txt")) if l.strip() and not l.startswith("#")]
+    x = np.array([[float(v) for v in r] for r in rows], dtype=np.float32).reshape(-1, T, F)
+    fix = os.path.join(ROOT, "tests", "keras", "fixtures")
+    for kind in ("lstm", "gru"):
+        m = keras.models.load_model(os.path.join(out, f"toptag_{kind}20.h5"), compile=False)
+        with open(os.path.join(fix, f"toptag20_{kind}.out.txt"), "w") as f:
+            for y in m.predict(x, verbose=0):
+                f.write(" ".join("%.17g" % v for v in y) + "\n")
+
+
 def main():
     import keras
     ap = argparse.ArgumentParser()
     ap.add_argument("outdir", nargs="?", default=os.path.join(ROOT, "examples"))
     ap.add_argument("--test-file")
+    ap.add_argument("--predict", action="store_true")
     a = ap.parse_args()
     out, test_file = a.outdir, a.test_file
+    if a.predict:
+        predict(keras, out)
+        return
     rng = np.random.default_rng(12)
     keras.utils.set_random_seed(12)
     xtr, ytr = dataset(rng, N_TRAIN)
