@@ -16,37 +16,62 @@
  * Pareto front of latency against resources, and a flow that does not fit or misses timing
  * takes the next smaller candidate (auto_next).
  *
- * Adding a second per-layer factor (e.g. the recurrent product's): a knob kind in KnobWhich,
- * its bound in knob_max and its setter in knob_set, its collection in auto_prepare. */
+ * A recurrent layer whose factor is open has a second knob, its recurrent_reuse_factor (h*U's):
+ * 0 first (not set: lower.c chooses the form, on iCE40-class parts the fused one), then h*U's
+ * factors from the largest; any of those is the split form (x*W on its own engine, off the
+ * recurrence), where the layer's reuse knob is x*W's factor, capped at x*W's products. Moves
+ * skip the values a cap makes equal. (A further per-layer factor: a kind in KnobWhich, its
+ * bound in knob_max, its value in knob_value, its collection in auto_prepare.) */
 #include "rnnc.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-static void knob_set(Knob *k, int v)
-{
-    k->layer->reuse = v;
-}
-
-/* The largest useful value: one multiplier for the layer's products per timestep. */
-static int knob_max(const Knob *k)
+/* The largest useful value: one multiplier for the products the knob's factor covers per
+ * timestep (x*W and h*U; h*U alone; x*W alone: split). */
+static int knob_max(const Knob *k, bool split)
 {
     const Layer *l = k->layer;
-    long long p = (long long)l->in_feat * l->gates * l->units;
-    if (layer_kind(l->kind)->recurrent) p += (long long)l->units * l->gates * l->units;
+    long long px = (long long)l->in_feat * l->gates * l->units, ph = (long long)l->units * l->gates * l->units;
+    bool rec = layer_kind(l->kind)->recurrent;
+    long long p = k->which == KNOB_RREUSE ? ph : split ? px : px + (rec ? ph : 0);
     return p > RNNC_MAX_RF ? RNNC_MAX_RF : p < 1 ? 1 : (int)p;
+}
+
+/* The factor knob k takes at knob indices idx: its value, a reuse knob's capped at x*W's
+ * products when its layer's recurrent knob asks for the split form. */
+static int knob_value(const AutoSearch *a, const int *idx, int k)
+{
+    const Knob *kn = &a->knob[k];
+    int v = kn->vals[idx[k]];
+    if (kn->which == KNOB_REUSE && kn->partner >= 0 && a->knob[kn->partner].vals[idx[kn->partner]] > 0) {
+        int px = knob_max(kn, true);
+        if (v > px) v = px;
+    }
+    return v;
+}
+
+/* Every knob's layer factor set to its value at idx. */
+void auto_set(AutoSearch *a, const int *idx)
+{
+    for (int k = 0; k < a->n_knobs; k++) {
+        int v = knob_value(a, idx, k);
+        if (a->knob[k].which == KNOB_RREUSE) a->knob[k].layer->rreuse = v;
+        else a->knob[k].layer->reuse = v;
+    }
 }
 
 /* Values from the largest factor down: multiplier counts 1..8, then ~25% more per step; the
  * factor is ceil(P / M), each distinct multiplier count once; 1 last. */
 static void knob_values(Knob *k)
 {
-    int p = knob_max(k);
-    k->vals = xcalloc(64, sizeof(int));
+    int p = knob_max(k, false);
+    k->vals = xcalloc(65, sizeof(int));
     k->n_vals = 0;
+    if (k->which == KNOB_RREUSE) k->vals[k->n_vals++] = 0; /* not set: lower.c's form */
     int last_m = 0;
-    for (double md = 1; k->n_vals < 63; md = md < 8 ? md + 1 : ceil(md * 1.25)) {
+    for (double md = 1; k->n_vals < 64; md = md < 8 ? md + 1 : ceil(md * 1.25)) {
         int m = md > p ? p : (int)md;
         int r = (p + m - 1) / m;
         int real_m = (p + r - 1) / r;
@@ -60,7 +85,7 @@ static void knob_values(Knob *k)
     k->vals[k->n_vals++] = 1;
 }
 
-static void add_knob(AutoSearch *a, Layer *l)
+static void add_knob(AutoSearch *a, Layer *l, KnobWhich which)
 {
     if (a->n_knobs >= a->cap_knobs) {
         a->cap_knobs = a->cap_knobs ? 2 * a->cap_knobs : 8;
@@ -69,7 +94,18 @@ static void add_knob(AutoSearch *a, Layer *l)
         free(a->knob);
         a->knob = nk;
     }
-    a->knob[a->n_knobs++] = (Knob){.layer = l, .which = KNOB_REUSE};
+    a->knob[a->n_knobs++] = (Knob){.layer = l, .which = which, .partner = -1};
+}
+
+/* A layer whose reuse factor is open: its knob, and a recurrent layer's recurrent_reuse_factor
+ * knob beside it unless that factor is given. */
+static void add_layer_knobs(AutoSearch *a, Layer *l)
+{
+    add_knob(a, l, KNOB_REUSE);
+    if (!layer_kind(l->kind)->recurrent || l->rreuse) return;
+    add_knob(a, l, KNOB_RREUSE);
+    a->knob[a->n_knobs - 2].partner = a->n_knobs - 1;
+    a->knob[a->n_knobs - 1].partner = a->n_knobs - 2;
 }
 
 AutoSearch *auto_prepare(Model *m)
@@ -80,9 +116,9 @@ AutoSearch *auto_prepare(Model *m)
         Layer *l = &m->layers[i];
         if (l->kind == L_BIDIRECTIONAL) {
             for (int d = 0; d < 2; d++)
-                if (l->dir[d]->reuse == 0) add_knob(a, l->dir[d]);
+                if (l->dir[d]->reuse == 0) add_layer_knobs(a, l->dir[d]);
         } else if (layer_kind(l->kind)->weighted && l->reuse == 0) {
-            add_knob(a, l);
+            add_layer_knobs(a, l);
         }
     }
     return a;
@@ -130,7 +166,7 @@ static int evaluate(AutoSearch *a, Model *m, const AutoOptions *o, const int *id
     Candidate *c = &a->cand[a->n_cand];
     c->idx = xcalloc((size_t)a->n_knobs + 1, sizeof(int));
     memcpy(c->idx, idx, (size_t)a->n_knobs * sizeof(int));
-    for (int k = 0; k < a->n_knobs; k++) knob_set(&a->knob[k], a->knob[k].vals[idx[k]]);
+    auto_set(a, idx);
     Netlist *n = lower_model(m, o->table_reg);
     n->family = o->family;
     Schedule *s = schedule_netlist(n, RNNC_II_SEQ);
@@ -181,6 +217,19 @@ static int best_candidate(const AutoSearch *a, const AutoOptions *o)
     return best < 0 ? 0 : best;
 }
 
+/* idx with knob k moved `steps` values down its list, counting only values that change the
+ * knob's (capped) factor; false when its list ends first. */
+static bool move_down(const AutoSearch *a, int *idx, int k, int steps)
+{
+    for (int s = 0; s < steps; s++) {
+        int before = knob_value(a, idx, k);
+        do {
+            if (++idx[k] >= a->knob[k].n_vals) return false;
+        } while (knob_value(a, idx, k) == before);
+    }
+    return true;
+}
+
 /* One greedy descent from the smallest design: per step the move (one knob one or two values
  * down) that improves the objective most, per resource added (per_area) or outright, among
  * those that fit; until none does or the area goal is met. */
@@ -193,9 +242,8 @@ static void descend(AutoSearch *a, Model *m, const AutoOptions *o, bool per_area
         double best_gain = 0;
         for (int k = 0; k < a->n_knobs; k++)
             for (int step = 1; step <= 2; step++) {
-                if (a->cand[cur].idx[k] + step >= a->knob[k].n_vals) break;
                 memcpy(idx, a->cand[cur].idx, (size_t)a->n_knobs * sizeof(int));
-                idx[k] += step;
+                if (!move_down(a, idx, k, step)) break;
                 int c = evaluate(a, m, o, idx);
                 const Candidate *cc = &a->cand[c], *cu = &a->cand[cur];
                 double d_obj = objective(o, cu) - objective(o, cc);
@@ -225,15 +273,18 @@ void auto_search(AutoSearch *a, Model *m, const AutoOptions *o)
 
 void auto_apply(AutoSearch *a, int c)
 {
-    for (int k = 0; k < a->n_knobs; k++) knob_set(&a->knob[k], a->knob[k].vals[a->cand[c].idx[k]]);
+    auto_set(a, a->cand[c].idx);
     a->chosen = c;
 }
 
 /* After candidate c failed on the part (meas: what synthesis counted, avail: the part's; NULL
- * when unknown): the budgets tightened where the measurement overflowed (scaled by the
- * prediction's error), else, for a design that did not pack or missed timing, to 90% of c's
- * LUTs; then the best untried candidate that fits them, or -1. */
-int auto_next(AutoSearch *a, AutoOptions *o, int c, const Resources *meas, const Resources *avail)
+ * when unknown; slow: it fitted but missed the clock): the budgets tightened where the
+ * measurement overflowed (scaled by the prediction's error; logic to 95% of the part), else,
+ * for a design that missed timing, to less logic than c's prediction (the next smaller
+ * candidate: the GRU(20)'s slot multiplexer misses 48 MHz by 2% at every factor that fits),
+ * for one that did not pack, to 90% of c's; then the best untried candidate that fits them,
+ * or -1. */
+int auto_next(AutoSearch *a, AutoOptions *o, int c, const Resources *meas, const Resources *avail, bool slow)
 {
     const Resources *p = &a->cand[c].res;
     bool tightened = false;
@@ -242,13 +293,14 @@ int auto_next(AutoSearch *a, AutoOptions *o, int c, const Resources *meas, const
         if (meas->bram > avail->bram && avail->bram >= 0) o->max_bram = avail->bram * p->bram / (meas->bram ? meas->bram : 1), tightened = true;
         double worst = logic_of(o, meas), pw = logic_of(o, p);
         if (avail->lut > 0 && worst > (double)avail->lut) {
-            o->max_lut = (long)((double)avail->lut * pw / worst);
+            /* 95% of the part: placing a design within a few cells of full is slow and often fails */
+            o->max_lut = (long)(0.95 * (double)avail->lut * pw / worst);
             o->lut_margin = 1.0;
             tightened = true;
         }
     }
-    if (!tightened) { /* it did not pack or missed timing: 10% less logic than c's prediction */
-        o->max_lut = (long)(0.9 * logic_of(o, p));
+    if (!tightened) {
+        o->max_lut = slow ? (long)ceil(logic_of(o, p)) - 1 : (long)(0.9 * logic_of(o, p));
         o->lut_margin = 1.0;
     }
     int best = -1;
@@ -274,19 +326,28 @@ bool auto_pareto(const AutoSearch *a, int i)
     return x->fits;
 }
 
-/* "layer=rf layer=rf" of candidate c */
+void auto_knob_name(const AutoSearch *a, int k, char *out, size_t len)
+{
+    snprintf(out, len, "%s%s", a->knob[k].layer->name, a->knob[k].which == KNOB_RREUSE ? ".recurrent" : "");
+}
+
+/* "layer=rf layer.recurrent=rrf layer=rf" of candidate c (a recurrent knob left unset: omitted) */
 void auto_describe(const AutoSearch *a, int c, char *out, size_t len)
 {
     out[0] = 0;
     for (int k = 0; k < a->n_knobs; k++) {
+        int v = auto_value(a, c, k);
+        if (a->knob[k].which == KNOB_RREUSE && v == 0) continue;
+        char name[RNNC_NAME_MAX + 16];
+        auto_knob_name(a, k, name, sizeof name);
         size_t u = strlen(out);
-        snprintf(out + u, len - u, "%s%s=%d", k ? " " : "", a->knob[k].layer->name, a->knob[k].vals[a->cand[c].idx[k]]);
+        snprintf(out + u, len - u, "%s%s=%d", u ? " " : "", name, v);
     }
 }
 
 int auto_value(const AutoSearch *a, int c, int k)
 {
-    return a->knob[k].vals[a->cand[c].idx[k]];
+    return knob_value(a, a->cand[c].idx, k);
 }
 
 void auto_free(AutoSearch *a)

@@ -75,9 +75,17 @@ static cJSON *search_json(const AutoSearch *a, const AutoOptions *o)
     cJSON_AddNumberToObject(b, "lut_margin", o->lut_margin);
     if (o->max_latency_cycles) cJSON_AddNumberToObject(j, "latency_cycles_goal", (double)o->max_latency_cycles);
     cJSON_AddNumberToObject(j, "candidates_evaluated", a->n_cand);
-    cJSON *rf = cJSON_AddObjectToObject(j, "reuse_factors");
-    for (int k = 0; k < a->n_knobs; k++)
-        cJSON_AddNumberToObject(rf, a->knob[k].layer->name, auto_value(a, a->chosen, k));
+    cJSON *rf = cJSON_AddObjectToObject(j, "reuse_factors"), *rrf = NULL;
+    for (int k = 0; k < a->n_knobs; k++) {
+        int v = auto_value(a, a->chosen, k);
+        if (a->knob[k].which == KNOB_REUSE) {
+            cJSON_AddNumberToObject(rf, a->knob[k].layer->name, v);
+            continue;
+        }
+        /* the split form's h*U factors, only where chosen (absent: lower.c chose the form) */
+        if (v && !rrf) rrf = cJSON_AddObjectToObject(j, "recurrent_reuse_factors");
+        if (v) cJSON_AddNumberToObject(rrf, a->knob[k].layer->name, v);
+    }
     cJSON_AddItemToObject(j, "predicted", res_totals_json(&a->cand[a->chosen].res));
     cJSON_AddBoolToObject(j, "predicted_fits", a->cand[a->chosen].fits);
     return j;
@@ -177,7 +185,8 @@ int auto_flow(Model *m, AutoSearch *a, AutoOptions *o, const FlowOptions *fo, co
         cJSON_AddItemToArray(attempts, at);
         a->cand[c].tried = true;
         if (rc != 0 || ok || a->n_knobs == 0) break;
-        int nx = attempt < RNNC_AUTO_ATTEMPTS ? auto_next(a, o, c, have ? &meas : NULL, have ? &avail : NULL) : -1;
+        bool slow = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(at, "fits")); /* fitted: missed the clock */
+        int nx = attempt < RNNC_AUTO_ATTEMPTS ? auto_next(a, o, c, have ? &meas : NULL, have ? &avail : NULL, slow) : -1;
         if (nx < 0) {
             fprintf(stderr, "rnnc: warning: the chosen design (%s) does not fit or misses timing, and no smaller "
                     "candidate is left to try (%d attempts)\n", f, attempt);
@@ -185,8 +194,8 @@ int auto_flow(Model *m, AutoSearch *a, AutoOptions *o, const FlowOptions *fo, co
         }
         char g[2048];
         auto_describe(a, nx, g, sizeof g);
-        fprintf(stderr, "rnnc: attempt %d (%s) does not fit or misses timing; budgets tightened from the measurement, "
-                "trying the next candidate: %s\n", attempt, f, g);
+        fprintf(stderr, "rnnc: attempt %d (%s) %s; trying the next candidate: %s\n", attempt, f,
+                slow ? "misses the clock, so a smaller design" : "does not fit: budgets tightened from the measurement", g);
         auto_apply(a, nx);
         c = nx;
         netlist_free(*n);
@@ -219,7 +228,7 @@ static void write_csv(const AutoSearch *a, const int *fr, int k, double mhz, con
 {
     FILE *f = xfopen_w(dir, "explore.csv");
     fprintf(f, "chosen,pareto,latency_cycles,ii_cycles,latency_us,dsp,lut,ff,bram,area,fits");
-    for (int j = 0; j < a->n_knobs; j++) fprintf(f, ",rf_%s", a->knob[j].layer->name);
+    for (int j = 0; j < a->n_knobs; j++) fprintf(f, ",%s_%s", a->knob[j].which == KNOB_RREUSE ? "rrf" : "rf", a->knob[j].layer->name);
     fprintf(f, "\n");
     for (int i = 0; i < a->n_cand; i++) {
         const Candidate *c = &a->cand[i];

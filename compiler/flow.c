@@ -50,7 +50,9 @@ static double step(const char *dir, const char *target, const char *what, const 
     double dt = now_s() - t0;
     if (rc != 0 && !strcmp(target, "pnr") &&
         (log_says(dir, log, "no BELs remaining") || log_says(dir, log, "Design uses more") ||
-         log_says(dir, log, "Unable to find legal placement"))) {
+         log_says(dir, log, "Unable to find legal placement") ||
+         /* nextpnr-ice40's analytic placer, when the packed cells exceed the device by a few */
+         log_says(dir, log, "Failed to expand region"))) {
         fprintf(stderr, "rnnc: [%s] the design does not fit the device (%.1f s)\n", target, dt);
         return -1;
     }

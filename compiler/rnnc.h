@@ -699,8 +699,16 @@ struct cJSON *res_json(const Netlist *n);                /* report.json "resourc
 struct cJSON *res_totals_json(const Resources *r);      /* {"dsp", "lut", "ff", "bram"} */
 
 /* ---- autoreuse.c: rnnc picks the reuse factors the model and command line leave open ---- */
-typedef enum { KNOB_REUSE } KnobWhich;         /* which per-layer factor a knob sets */
-typedef struct { Layer *layer; KnobWhich which; int n_vals, *vals; } Knob;  /* vals: largest first */
+/* which per-layer factor a knob sets: reuse_factor, or a recurrent layer's recurrent_reuse_factor
+ * (its vals start with 0, not set: lower.c's form; any other value is the split form, where the
+ * layer's reuse knob is x*W's factor, capped at x*W's products) */
+typedef enum { KNOB_REUSE, KNOB_RREUSE } KnobWhich;
+typedef struct {
+    Layer *layer;
+    KnobWhich which;
+    int partner;                        /* the index of the same layer's other knob, -1: none */
+    int n_vals, *vals;                  /* vals: the largest factor first */
+} Knob;
 typedef enum { OPT_LATENCY, OPT_THROUGHPUT, OPT_AREA } Objective;
 typedef struct {
     const char *family;                 /* resources.c */
@@ -730,10 +738,12 @@ AutoSearch *auto_prepare(Model *m);
 /* After quantize: search; the chosen candidate's factors are left set in the model. */
 void auto_search(AutoSearch *a, Model *m, const AutoOptions *o);
 void auto_apply(AutoSearch *a, int c);
-int auto_next(AutoSearch *a, AutoOptions *o, int c, const Resources *meas, const Resources *avail);
+void auto_set(AutoSearch *a, const int *idx);        /* every knob's factor at knob indices idx */
+int auto_next(AutoSearch *a, AutoOptions *o, int c, const Resources *meas, const Resources *avail, bool slow);
 bool auto_pareto(const AutoSearch *a, int i);
 void auto_describe(const AutoSearch *a, int c, char *out, size_t len);
-int auto_value(const AutoSearch *a, int c, int k);
+int auto_value(const AutoSearch *a, int c, int k);     /* the factor knob k gives candidate c */
+void auto_knob_name(const AutoSearch *a, int k, char *out, size_t len); /* "gru1", "gru1.recurrent" */
 void auto_free(AutoSearch *a);
 void netlist_free(Netlist *n);
 /* explore.c: the search's front ends. Budgets from the part (--target, --device) where not

@@ -9,6 +9,8 @@
 #   - `rnnc MODEL --emulate IN --float` matches Keras's predictions within 1e-5 (absolute);
 #   - `rnnc import MODEL -o M.json` round-trips: M.json gives the same fixed-point and float
 #     outputs as MODEL, and importing M.json again gives the same bytes.
+# The paper-size trained examples/toptag_{lstm,gru}20.h5: float outputs match Keras's
+# (fixtures/toptag20_*.out.txt, written by bench/train_toptag20.py --predict).
 # The reference model ../shared/models/model_toptag_gru.h5 (SKIP when absent): its float
 # outputs match Keras's own (fixtures/toptag.*), it simulates bit-exact in Icarus, and it takes
 # an hls4ml-style configuration. Then bad inputs: each must exit with status 2 and a message.
@@ -168,6 +170,11 @@ if run "import --precision --reuse" import lstm_basic.keras --precision 'ap_fixe
         bad "import --precision --reuse" "model defaults not in the output"
     fi
 fi
+
+# ---- the paper-size trained LSTM(20) and GRU(20) (examples/, bench/train_toptag20.py) ----
+for k in lstm gru; do
+    float_check "toptag_${k}20.h5" "toptag20_$k.out.txt" toptag20.in.txt "$ROOT/examples/toptag_${k}20.h5"
+done
 
 # ---- the reference model ----
 if [ -f "$TOPTAG" ]; then

@@ -10,7 +10,14 @@
  *   - area: the chosen design meets --latency-cycles and no evaluated candidate that meets it is
  *     smaller;
  *   - explicit factors kept: a layer's own reuse_factor is not a knob and keeps its value; a
- *     model default (reuse_factor at the top) leaves nothing to search.
+ *     model default (reuse_factor at the top) leaves nothing to search; a recurrent layer's own
+ *     recurrent_reuse_factor is not a knob (its reuse_factor still is) and keeps its value;
+ *   - the recurrent knob: every recurrent layer whose factor is open has one; a split candidate
+ *     (recurrent_reuse_factor chosen) wins where x*W dominates (16 features, 2 units) under a
+ *     budget of 40 multipliers on an iCE40-class part, with a lower latency than every fused
+ *     design that fits, and its factors lower to the latency the search predicted;
+ *   - the retry after place and route (auto_next): after a missed clock the best untried
+ *     candidate with less logic, after overflowing logic a budget scaled to 95% of the part.
  * Ends with "unit: N passed, M failed". */
 #include "rnnc.h"
 #include "unit_check.h"
@@ -47,19 +54,27 @@ static cJSON *vector(int n)
 
 /* A random model: recurrent layer + 1..2 dense; explicit: the first dense's reuse_factor set;
  * model_rf: a top-level reuse_factor. */
-static Model *random_model(int seed, bool explicit_layer, bool model_rf)
+typedef struct {
+    bool explicit_layer;        /* the first dense's reuse_factor set (2) */
+    bool model_rf;              /* a top-level reuse_factor (3) */
+    int rreuse;                 /* the recurrent layer's recurrent_reuse_factor (0: none) */
+    bool wide;                  /* 16 features, 2 units, 8 timesteps, a GRU or an LSTM */
+} ModelOpts;
+
+static Model *random_model(int seed, ModelOpts mo)
 {
     rng_state = (unsigned)seed * 2654435761u + 1;
     static const char *const kinds[] = {"gru", "lstm", "simple_rnn"};
-    int kind = irand(0, 2), gates = kind == 0 ? 3 : kind == 1 ? 4 : 1;
+    int kind = irand(0, mo.wide ? 1 : 2), gates = kind == 0 ? 3 : kind == 1 ? 4 : 1;
     int T = irand(3, 6), F = irand(2, 4), U = irand(2, 5), D = irand(2, 4);
+    if (mo.wide) T = 8, F = 16, U = 2;
     cJSON *root = cJSON_CreateObject();
     cJSON_AddNumberToObject(root, "rnnc", 1);
     cJSON_AddStringToObject(root, "name", "auto_test");
     cJSON *in = cJSON_AddObjectToObject(root, "input");
     cJSON_AddNumberToObject(in, "timesteps", T);
     cJSON_AddNumberToObject(in, "features", F);
-    if (model_rf) cJSON_AddNumberToObject(root, "reuse_factor", 3);
+    if (mo.model_rf) cJSON_AddNumberToObject(root, "reuse_factor", 3);
     cJSON *layers = cJSON_AddArrayToObject(root, "layers");
     cJSON *r = cJSON_CreateObject();
     cJSON_AddStringToObject(r, "type", kinds[kind]);
@@ -68,6 +83,7 @@ static Model *random_model(int seed, bool explicit_layer, bool model_rf)
     cJSON_AddItemToObject(r, "recurrent_kernel", matrix(U, gates * U));
     cJSON_AddItemToObject(r, "bias", kind == 0 ? matrix(2, gates * U) : vector(gates * U));
     if (kind == 2) cJSON_AddStringToObject(r, "activation", "tanh");
+    if (mo.rreuse) cJSON_AddNumberToObject(r, "recurrent_reuse_factor", mo.rreuse);
     cJSON_AddItemToArray(layers, r);
     int fan = U;
     for (int d = 0, nd = irand(1, 2); d < nd; d++) {
@@ -78,7 +94,7 @@ static Model *random_model(int seed, bool explicit_layer, bool model_rf)
         cJSON_AddStringToObject(l, "activation", d == nd - 1 ? "sigmoid" : "relu");
         cJSON_AddItemToObject(l, "kernel", matrix(fan, units));
         cJSON_AddItemToObject(l, "bias", vector(units));
-        if (explicit_layer && d == 0) cJSON_AddNumberToObject(l, "reuse_factor", 2);
+        if (mo.explicit_layer && d == 0) cJSON_AddNumberToObject(l, "reuse_factor", 2);
         cJSON_AddItemToArray(layers, l);
         fan = units;
     }
@@ -127,16 +143,22 @@ static Resources resources_now(Model *m, long *latency, long *ii)
     return r;
 }
 
-/* The best latency of every combination of knob values that fits (LONG_MAX: none). */
-static long exhaustive_best(AutoSearch *a, Model *m, const AutoOptions *o)
+/* The best latency of every combination of knob values that fits (-1: none); fused_only: with
+ * every recurrent knob unset (lower.c's form, fused on iCE40-class parts unless the reuse
+ * factor is 1). */
+static long exhaustive_best(AutoSearch *a, Model *m, const AutoOptions *o, bool fused_only)
 {
     int idx[8] = {0};
     long best = -1;
     for (;;) {
-        for (int k = 0; k < a->n_knobs; k++) a->knob[k].layer->reuse = a->knob[k].vals[idx[k]];
+        auto_set(a, idx);
+        bool skip = false;
+        for (int k = 0; k < a->n_knobs; k++)
+            if (a->knob[k].which == KNOB_RREUSE && fused_only && (idx[k] || a->knob[k].layer->reuse == 1)) skip = true;
         long lat, ii;
-        Resources r = resources_now(m, &lat, &ii);
-        if ((o->max_dsp < 0 || r.dsp <= o->max_dsp) && (o->max_bram < 0 || r.bram <= o->max_bram) && (best < 0 || lat < best))
+        Resources r = skip ? (Resources){0} : resources_now(m, &lat, &ii);
+        if (!skip && (o->max_dsp < 0 || r.dsp <= o->max_dsp) && (o->max_bram < 0 || r.bram <= o->max_bram) &&
+            (best < 0 || lat < best))
             best = lat;
         int k = 0;
         while (k < a->n_knobs && ++idx[k] == a->knob[k].n_vals) idx[k++] = 0;
@@ -147,11 +169,12 @@ static long exhaustive_best(AutoSearch *a, Model *m, const AutoOptions *o)
 
 static void test_budgets_and_latency(int seed)
 {
-    Model *m = random_model(seed, false, false);
+    Model *m = random_model(seed, (ModelOpts){0});
     AutoSearch *a = auto_prepare(m);
     check_model(m);
     quantize_model(m);
-    check(a->n_knobs >= 2, "seed %d: %d knobs (expected one per weighted layer)", seed, a->n_knobs);
+    int want = m->n_layers + 1; /* each weighted layer's, and the recurrent layer's second */
+    check(a->n_knobs == want, "seed %d: %d knobs (expected one per weighted layer and a recurrent one)", seed, a->n_knobs);
     AutoOptions big = options(-1, -1, OPT_LATENCY);
     auto_search(a, m, &big);
     Resources top = a->cand[a->chosen].res, small = a->cand[0].res;
@@ -159,7 +182,7 @@ static void test_budgets_and_latency(int seed)
     auto_free(a);
     free_model(m);
 
-    Model *m2 = random_model(seed, false, false);
+    Model *m2 = random_model(seed, (ModelOpts){0});
     a = auto_prepare(m2);
     check_model(m2);
     quantize_model(m2);
@@ -177,14 +200,14 @@ static void test_budgets_and_latency(int seed)
     for (int i = 0; i < a->n_cand; i++)
         if (a->cand[i].fits && a->cand[i].latency < c->latency) better = true;
     check(!better, "seed %d: an evaluated candidate that fits has a lower latency than the chosen one", seed);
-    long best = exhaustive_best(a, m2, &o);
+    long best = exhaustive_best(a, m2, &o, false);
     check(best > 0 && c->latency <= best + best / 10, "seed %d: chosen latency %ld, exhaustive best %ld", seed, c->latency,
           best);
 
     /* throughput: no evaluated candidate that fits has a lower II */
     auto_free(a);
     free_model(m2);
-    Model *m3 = random_model(seed, false, false);
+    Model *m3 = random_model(seed, (ModelOpts){0});
     a = auto_prepare(m3);
     check_model(m3);
     quantize_model(m3);
@@ -199,7 +222,7 @@ static void test_budgets_and_latency(int seed)
     long goal = (a->cand[0].latency + chosen_latency) / 2;
     auto_free(a);
     free_model(m3);
-    Model *m4 = random_model(seed, false, false);
+    Model *m4 = random_model(seed, (ModelOpts){0});
     a = auto_prepare(m4);
     check_model(m4);
     quantize_model(m4);
@@ -218,7 +241,7 @@ static void test_budgets_and_latency(int seed)
 
 static void test_explicit(int seed)
 {
-    Model *m = random_model(seed, true, false);
+    Model *m = random_model(seed, (ModelOpts){.explicit_layer = true});
     AutoSearch *a = auto_prepare(m);
     check_model(m);
     quantize_model(m);
@@ -231,11 +254,84 @@ static void test_explicit(int seed)
           seed, m->layers[1].reuse, knob_on_explicit);
     auto_free(a);
     free_model(m);
-    Model *m2 = random_model(seed, false, true);
+    Model *m2 = random_model(seed, (ModelOpts){.model_rf = true});
     a = auto_prepare(m2);
     check(a->n_knobs == 0, "seed %d: model default reuse_factor, yet %d knobs", seed, a->n_knobs);
     auto_free(a);
     free_model(m2);
+
+    /* the recurrent layer's recurrent_reuse_factor given (1: valid for every size): its reuse
+     * factor is still searched, the recurrent one kept */
+    Model *m3 = random_model(seed, (ModelOpts){.rreuse = 1});
+    a = auto_prepare(m3);
+    check_model(m3);
+    quantize_model(m3);
+    bool rknob = false, xknob = false;
+    for (int k = 0; k < a->n_knobs; k++) {
+        if (a->knob[k].which == KNOB_RREUSE) rknob = true;
+        if (a->knob[k].layer == &m3->layers[0] && a->knob[k].which == KNOB_REUSE) xknob = true;
+    }
+    AutoOptions o3 = options(6, -1, OPT_LATENCY);
+    auto_search(a, m3, &o3);
+    check(!rknob && xknob && m3->layers[0].rreuse == 1, "seed %d: explicit recurrent_reuse_factor 1 became %d "
+          "(recurrent knob %d, reuse knob %d)", seed, m3->layers[0].rreuse, rknob, xknob);
+    auto_free(a);
+    free_model(m3);
+}
+
+/* x*W dominates (16 features, 2 units): the split form (x*W off the recurrence) wins under a
+ * budget of 40 multipliers on an iCE40-class part, where lower.c alone keeps the cell fused. */
+static void test_split_wins(int seed)
+{
+    Model *m = random_model(seed, (ModelOpts){.wide = true});
+    AutoSearch *a = auto_prepare(m);
+    check_model(m);
+    quantize_model(m);
+    AutoOptions o = options(40, -1, OPT_LATENCY);
+    auto_search(a, m, &o);
+    const Candidate *c = &a->cand[a->chosen];
+    int rrf = m->layers[0].rreuse;
+    long lat, ii;
+    Resources r = resources_now(m, &lat, &ii);
+    long fused = exhaustive_best(a, m, &o, true);
+    check(rrf > 0 && c->fits && r.dsp <= 40 && lat == c->latency && fused > 0 && c->latency < fused,
+          "seed %d: %s: recurrent_reuse_factor %d chosen, latency %ld (lowered: %ld, DSP %ld), best fused %ld", seed,
+          m->layers[0].kind == L_LSTM ? "lstm" : "gru", rrf, c->latency, lat, r.dsp, fused);
+    auto_free(a);
+    free_model(m);
+}
+
+/* The retry after place and route (auto_next): a design that missed the clock is followed by
+ * an untried candidate with less predicted logic (LUT + FF on iCE40) and the best latency
+ * among those; one whose synthesized logic overflowed the part by one scaled to 95% of it. */
+static void test_retry(int seed)
+{
+    Model *m = random_model(seed, (ModelOpts){0});
+    AutoSearch *a = auto_prepare(m);
+    check_model(m);
+    quantize_model(m);
+    AutoOptions o = options(-1, -1, OPT_LATENCY);
+    auto_search(a, m, &o);
+    int c = a->chosen;
+    a->cand[c].tried = true;
+    double lc = (double)(a->cand[c].res.lut + a->cand[c].res.ff);
+    int nx = auto_next(a, &o, c, NULL, NULL, true);
+    bool ok = nx < 0 || (nx != c && !a->cand[nx].tried && (double)(a->cand[nx].res.lut + a->cand[nx].res.ff) < lc);
+    for (int i = 0; ok && nx >= 0 && i < a->n_cand; i++)
+        if (!a->cand[i].tried && a->cand[i].res.lut + a->cand[i].res.ff < lc && a->cand[i].latency < a->cand[nx].latency)
+            ok = false;
+    check(ok && (nx >= 0 || a->n_cand == 1), "seed %d: after a missed clock, candidate %d (logic %ld) after %d (logic %.0f)",
+          seed, nx, nx >= 0 ? a->cand[nx].res.lut + a->cand[nx].res.ff : -1, c, lc);
+    /* synthesized at twice the predicted logic, on a part of exactly the predicted logic */
+    Resources meas = a->cand[c].res, avail = {.dsp = -1, .lut = (long)lc, .ff = (long)lc, .bram = -1};
+    meas.lut *= 2;
+    meas.ff *= 2;
+    AutoOptions o2 = options(-1, -1, OPT_LATENCY);
+    nx = auto_next(a, &o2, c, &meas, &avail, false);
+    check(o2.max_lut == (long)(0.95 * lc / 2) && (nx < 0 || a->cand[nx].res.lut + a->cand[nx].res.ff <= o2.max_lut),
+          "seed %d: after logic overflowing 2x, budget %ld (want %ld), candidate %d", seed, o2.max_lut, (long)(0.95 * lc / 2), nx);
+    auto_free(a);
+    free_model(m);
 }
 
 int main(void)
@@ -244,6 +340,8 @@ int main(void)
         test_budgets_and_latency(seed);
         test_explicit(seed);
     }
+    for (int seed = 1; seed <= 4; seed++) test_split_wins(seed);
+    for (int seed = 1; seed <= 8; seed++) test_retry(seed);
     printf("unit: %d passed, %d failed\n", n_pass, n_fail);
     return n_fail ? 1 : 0;
 }
