@@ -21,6 +21,8 @@
 # the RTL against its emulator bit for bit and cycle for cycle) and the RTL's outputs must be
 # hls4ml's, every one. The saturating-accum cases (NAME.model_sat) likewise (rnnc_sat_sum,
 # hls4ml's order), without the check that rnnc's numerics differ (they need not on them).
+# Every case (all granularities) also through --sim: Icarus by default, Verilator with
+# HLS4ML_SIMULATOR=verilator (bench/hls4ml_rtl.sh).
 # Ends with "hls4ml: N passed, M failed".
 #
 # usage: tests/hls4ml/numerics.sh [-v]     (RNNC=build/asan/rnnc for the sanitized build)
@@ -211,6 +213,33 @@ if command -v iverilog >/dev/null; then
             fail=$((fail + 1))
             echo "FAIL  $name ${b#*.} in RTL: $*"
         fi
+    done
+fi
+
+# Every case in RTL: the same designs through --sim (rnnc checks the RTL against its emulator bit
+# for bit and the latency and II as predicted), their printed outputs hls4ml's own values.
+# HLS4ML_SIMULATOR: icarus (default, `make test`) or verilator (bench/hls4ml_rtl.sh: about 25 s a
+# design); HLS4ML_RTL=0 skips this part.
+SIMULATOR=${HLS4ML_SIMULATOR:-icarus}
+if [ "${HLS4ML_RTL:-1}" != 0 ] && command -v "$( [ "$SIMULATOR" = icarus ] && echo iverilog || echo verilator)" >/dev/null; then
+    for out in "$FIX"/*.out.txt; do
+        b=$(basename "$out" .out.txt)
+        name=${b%%.*}
+        case $name in gru_classic | simple_rnn) continue ;; esac
+        if "$RNNC" "$FIX/$name.h5" --config "$FIX/$b.json" --numerics hls4ml --sim "$FIX/$name.in.txt" \
+            --simulator "$SIMULATOR" -o "$TMP/all_$b" >"$TMP/out" 2>"$TMP/err"; then
+            set -- $(identical "$out" "$TMP/out")
+        else
+            set -- "rnnc --sim failed: $(grep -v 'note:' "$TMP/err" | head -n 1 | cut -c1-200)"
+        fi
+        if [ "$#" = 2 ] && [ "$1" = "$2" ]; then
+            pass=$((pass + 1))
+            [ "$VERBOSE" = 1 ] && echo "ok    $name ${b#*.} in RTL ($SIMULATOR): $1/$2 values identical to hls4ml's"
+        else
+            fail=$((fail + 1))
+            echo "FAIL  $name ${b#*.} in RTL ($SIMULATOR): $*"
+        fi
+        rm -rf "$TMP/all_$b"
     done
 fi
 
