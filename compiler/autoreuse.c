@@ -7,7 +7,7 @@
  * (lower.c, plan.c, schedule.c: its latency and II exactly) and costed (resources.c).
  *
  * The search starts from the smallest design (every knob at its largest factor) and moves one
- * knob at a time one or two values down the list, taking the move that improves the objective
+ * knob at a time up to DESCENT_REACH (4) values down the list, taking the move that improves the objective
  * most per unit of resources added (a second descent: most outright), while the predicted
  * resources fit the budget (the part,
  * with a margin on LUT/FF, or --max-dsp/--max-lut/--max-bram). Objectives: latency (lowest
@@ -230,18 +230,26 @@ static bool move_down(const AutoSearch *a, int *idx, int k, int steps)
     return true;
 }
 
-/* One greedy descent from the smallest design: per step the move (one knob one or two values
- * down) that improves the objective most, per resource added (per_area) or outright, among
+/* How far one move reaches down a knob's list: latency is not monotonic in one factor (a
+ * cell's overlapped steps wait for h and the x beat, docs/architecture.md), so a descent that
+ * looked only one or two values ahead stopped at such a bump (18% above the best fused design
+ * on tests/unit/test_auto.c's wide models). */
+#define DESCENT_REACH 4
+
+/* One greedy descent from the smallest design: per step the move (one knob 1..DESCENT_REACH
+ * values down) that improves the objective most, per resource added (per_area) or outright, among
  * those that fit; until none does or the area goal is met. */
-static void descend(AutoSearch *a, Model *m, const AutoOptions *o, bool per_area)
+static void descend(AutoSearch *a, Model *m, const AutoOptions *o, bool per_area, bool from_split)
 {
     int *idx = xcalloc((size_t)a->n_knobs + 1, sizeof(int));
+    for (int k = 0; from_split && k < a->n_knobs; k++)
+        if (a->knob[k].which == KNOB_RREUSE && a->knob[k].n_vals > 1) idx[k] = 1;
     int cur = evaluate(a, m, o, idx);
     while (a->cand[cur].fits && !goal_met(o, &a->cand[cur])) {
         int best = -1;
         double best_gain = 0;
-        for (int k = 0; k < a->n_knobs; k++)
-            for (int step = 1; step <= 2; step++) {
+        for (int k = 0; k < a->n_knobs; k++) {
+            for (int step = 1; step <= DESCENT_REACH; step++) {
                 memcpy(idx, a->cand[cur].idx, (size_t)a->n_knobs * sizeof(int));
                 if (!move_down(a, idx, k, step)) break;
                 int c = evaluate(a, m, o, idx);
@@ -251,6 +259,7 @@ static void descend(AutoSearch *a, Model *m, const AutoOptions *o, bool per_area
                 double gain = per_area ? d_obj / fmax(cc->area - cu->area, 1e-9) : d_obj;
                 if (best < 0 || gain > best_gain) best = c, best_gain = gain;
             }
+        }
         if (best < 0) break;
         cur = best;
         a->path_len++;
@@ -258,15 +267,23 @@ static void descend(AutoSearch *a, Model *m, const AutoOptions *o, bool per_area
     free(idx);
 }
 
-/* Two descents (best gain per resource, best gain outright); then the best of all evaluated
- * candidates. */
+/* Two descents (best gain per resource, best gain outright), two more from the split form where
+ * a layer has a recurrent knob; then the best of all evaluated candidates. */
 void auto_search(AutoSearch *a, Model *m, const AutoOptions *o)
 {
     a->opts = o;
     for (int k = 0; k < a->n_knobs; k++) knob_values(&a->knob[k]);
     a->path_len = 0;
-    descend(a, m, o, true);
-    descend(a, m, o, false);
+    descend(a, m, o, true, false);
+    descend(a, m, o, false, false);
+    /* and from the split form's smallest design (every recurrent knob at its largest h*U
+     * factor): fused -> split pays only together with x*W's factor, which one move cannot do */
+    bool any_split = false;
+    for (int k = 0; k < a->n_knobs; k++) any_split |= a->knob[k].which == KNOB_RREUSE;
+    if (any_split) {
+        descend(a, m, o, true, true);
+        descend(a, m, o, false, true);
+    }
     a->chosen = best_candidate(a, o);
     auto_apply(a, a->chosen);
 }
@@ -371,4 +388,49 @@ void netlist_free(Netlist *n)
     }
     free(n->eng);
     free(n);
+}
+
+/* The tables a search may shrink: a layer's whose size the model left at the default, larger
+ * than 256 entries, under rnnc's numerics (hls4ml's keep hls4ml's sizes). */
+static bool table_shrinkable(const Layer *l)
+{
+    return !l->table_size_given && l->table_size > 256 && l->numerics != NUM_HLS4ML;
+}
+
+/* When even the chosen (smallest) design does not fit the block RAM, the default-sized activation tables
+ * are halved (down to 256 entries, where the top-tagging models stay within 0.011 of float)
+ * and the search runs again, the knobs opened afresh: block RAM for tables is what the small
+ * parts run out of first. A note says so; table_size in the model keeps a size. Returns
+ * whether it searched again (*pa is then a new search). */
+bool auto_shrink_tables(AutoSearch **pa, Model *m, const AutoOptions *o)
+{
+    AutoSearch *a = *pa;
+    const Candidate *c = a->n_cand ? &a->cand[a->chosen] : NULL;
+    if (!c || c->fits || o->max_bram < 0 || c->res.bram <= o->max_bram) return false; /* not the tables */
+    Layer *ls[2 * RNNC_MAX_LAYERS];
+    int n = 0, size = 0;
+    for (int i = 0; i < m->n_layers; i++) {
+        Layer *l = &m->layers[i];
+        if (l->kind == L_BIDIRECTIONAL) {
+            ls[n++] = l->dir[0];
+            ls[n++] = l->dir[1];
+        } else {
+            ls[n++] = l;
+        }
+    }
+    bool any = false;
+    for (int i = 0; i < n; i++) any |= table_shrinkable(ls[i]);
+    if (!any) return false;
+    for (int i = 0; i < n; i++)
+        if (table_shrinkable(ls[i])) size = ls[i]->table_size /= 2;
+    for (int k = 0; k < a->n_knobs; k++) { /* open the knobs again */
+        if (a->knob[k].which == KNOB_RREUSE) a->knob[k].layer->rreuse = 0;
+        else a->knob[k].layer->reuse = 0;
+    }
+    auto_free(a);
+    *pa = auto_prepare(m);
+    auto_search(*pa, m, o);
+    fprintf(stderr, "rnnc: note: no design fits with %d-entry activation tables: the tables the model leaves "
+                    "at their default size now have %d entries (set table_size to keep a size)\n", 2 * size, size);
+    return true;
 }

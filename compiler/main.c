@@ -446,6 +446,7 @@ int main(int argc, char **argv)
         auto_budgets(ao, &opt.flow, table_reg, opt.latency_us);
         if (opt.res_family && !opt.flow.target) ao->family = opt.res_family;
         auto_search(as, m, ao);
+        while (auto_shrink_tables(&as, m, ao)) continue;
         if (opt.explore) return run_explore(m, as, ao, &opt.flow, opt.out_dir, opt.synth_k);
         auto_announce(as, ao);
     }

@@ -392,6 +392,7 @@ static void parse_layer_options(const Parser *p, const Model *m, const cJSON *ob
         int n = want_int(p, it, kp, 2, RNNC_MAX_TABLE);
         if (n & (n - 1)) jerr(p, kp, "expected a power of two in 2..%d, got %d", RNNC_MAX_TABLE, n);
         l->table_size = n;
+        l->table_size_given = true;
     }
     key_path(kp, path, "precision");
     if ((it = get(obj, "precision"))) parse_layer_precision(p, it, kp, &l->ty, &l->explicit_ty, l);

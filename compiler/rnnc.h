@@ -106,6 +106,7 @@ typedef struct Layer {
                                  * the split form (reuse then is x*W's); 0 = not given: lower.c
                                  * chooses the form and the factors (lower_cell) */
     int table_size;
+    bool table_size_given; /* set by the model (or a config), not the default: the search keeps it */
     SoftmaxImpl softmax_impl;   /* softmax.implementation (hls4ml numerics; default stable) */
     struct {                    /* softmax's types under hls4ml numerics (model.json "softmax") */
         FxType exp_table, inv_table, inv_inp, accum;
@@ -745,6 +746,7 @@ void auto_describe(const AutoSearch *a, int c, char *out, size_t len);
 int auto_value(const AutoSearch *a, int c, int k);     /* the factor knob k gives candidate c */
 void auto_knob_name(const AutoSearch *a, int k, char *out, size_t len); /* "gru1", "gru1.recurrent" */
 void auto_free(AutoSearch *a);
+bool auto_shrink_tables(AutoSearch **pa, Model *m, const AutoOptions *o);
 void netlist_free(Netlist *n);
 /* explore.c: the search's front ends. Budgets from the part (--target, --device) where not
  * given; the design emitted into dir (with the search's record when a != NULL); the flow with

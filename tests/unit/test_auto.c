@@ -281,22 +281,30 @@ static void test_explicit(int seed)
 
 /* x*W dominates (16 features, 2 units): the split form (x*W off the recurrence) wins under a
  * budget of 40 multipliers on an iCE40-class part, where lower.c alone keeps the cell fused. */
-static void test_split_wins(int seed)
+static int split_wins; /* test_form_choice's budgets where the split form was the best */
+
+/* Split or fused, chosen by the search: on the wide models (x*W dominates) at several DSP
+ * budgets, the chosen latency is the exhaustive best over both forms, and the split form is
+ * chosen exactly where it is strictly better than every fused design that fits (main: it must
+ * be somewhere; with overlapped fused steps it no longer wins at every budget). */
+static void test_form_choice(int seed, long dsp)
 {
     Model *m = random_model(seed, (ModelOpts){.wide = true});
     AutoSearch *a = auto_prepare(m);
     check_model(m);
     quantize_model(m);
-    AutoOptions o = options(40, -1, OPT_LATENCY);
+    AutoOptions o = options(dsp, -1, OPT_LATENCY);
     auto_search(a, m, &o);
     const Candidate *c = &a->cand[a->chosen];
     int rrf = m->layers[0].rreuse;
     long lat, ii;
     Resources r = resources_now(m, &lat, &ii);
-    long fused = exhaustive_best(a, m, &o, true);
-    check(rrf > 0 && c->fits && r.dsp <= 40 && lat == c->latency && fused > 0 && c->latency < fused,
-          "seed %d: %s: recurrent_reuse_factor %d chosen, latency %ld (lowered: %ld, DSP %ld), best fused %ld", seed,
-          m->layers[0].kind == L_LSTM ? "lstm" : "gru", rrf, c->latency, lat, r.dsp, fused);
+    long fused = exhaustive_best(a, m, &o, true), all = exhaustive_best(a, m, &o, false);
+    bool split_better = all < fused;
+    split_wins += split_better;
+    check(c->fits && r.dsp <= dsp && lat == c->latency && c->latency == all && (rrf > 0) == split_better,
+          "seed %d, %ld DSP: %s: recurrent_reuse_factor %d chosen, latency %ld (lowered: %ld, DSP %ld), best fused %ld, "
+          "best %ld", seed, dsp, m->layers[0].kind == L_LSTM ? "lstm" : "gru", rrf, c->latency, lat, r.dsp, fused, all);
     auto_free(a);
     free_model(m);
 }
@@ -334,14 +342,55 @@ static void test_retry(int seed)
     free_model(m);
 }
 
+/* No design fits the block RAM budget with the default 1024-entry tables: the search halves the
+ * tables the model left at their default (never below 256) until one fits, and keeps a size the
+ * model gave. The budget is the smallest design's block RAM at 256 entries (the output layer's
+ * 1024). */
+static void test_shrink_tables(int seed)
+{
+    Model *m = random_model(seed, (ModelOpts){0});
+    check_model(m);
+    quantize_model(m);
+    for (int i = 0; i + 1 < m->n_layers; i++) m->layers[i].table_size = 256;
+    AutoSearch *a = auto_prepare(m);
+    AutoOptions big = options(-1, -1, OPT_LATENCY);
+    auto_search(a, m, &big);
+    long bram256 = -1;
+    for (int c = 0; c < a->n_cand; c++)
+        if (bram256 < 0 || a->cand[c].res.bram < bram256) bram256 = a->cand[c].res.bram;
+    auto_free(a);
+    Model *m2 = random_model(seed, (ModelOpts){0});
+    check_model(m2);
+    quantize_model(m2);
+    m2->layers[m2->n_layers - 1].table_size_given = true; /* the output layer keeps its 1024 */
+    a = auto_prepare(m2);
+    AutoOptions o = options(-1, bram256, OPT_LATENCY);
+    auto_search(a, m2, &o);
+    bool fit1024 = a->cand[a->chosen].fits;
+    int rounds = 0;
+    while (auto_shrink_tables(&a, m2, &o)) rounds++;
+    bool ok = a->cand[a->chosen].fits;
+    for (int i = 0; i + 1 < m2->n_layers; i++) ok &= m2->layers[i].table_size >= 256;
+    ok &= m2->layers[m2->n_layers - 1].table_size == 1024;
+    ok &= fit1024 ? rounds == 0 && m2->layers[0].table_size == 1024 : rounds > 0 && m2->layers[0].table_size < 1024;
+    check(ok, "seed %d: budget %ld BRAM, fits at 1024: %d, %d rounds, tables %d / last %d, fits %d", seed, o.max_bram,
+          fit1024, rounds, m2->layers[0].table_size, m2->layers[m2->n_layers - 1].table_size, a->cand[a->chosen].fits);
+    auto_free(a);
+    free_model(m);
+    free_model(m2);
+}
+
 int main(void)
 {
     for (int seed = 1; seed <= 24; seed++) {
         test_budgets_and_latency(seed);
         test_explicit(seed);
     }
-    for (int seed = 1; seed <= 4; seed++) test_split_wins(seed);
+    for (int seed = 1; seed <= 4; seed++)
+        for (long dsp = 12; dsp <= 40; dsp += 14) test_form_choice(seed, dsp);
+    check(split_wins > 0, "the split form was never the best choice (%d budgets)", split_wins);
     for (int seed = 1; seed <= 8; seed++) test_retry(seed);
+    for (int seed = 1; seed <= 8; seed++) test_shrink_tables(seed);
     printf("unit: %d passed, %d failed\n", n_pass, n_fail);
     return n_fail ? 1 : 0;
 }
