@@ -397,6 +397,23 @@ static bool table_shrinkable(const Layer *l)
     return !l->table_size_given && l->table_size > 256 && l->numerics != NUM_HLS4ML;
 }
 
+/* The shrinkable tables of the model's layers (a bidirectional layer's two directions): their
+ * count, and with apply each halved (*size: the new size). */
+static int model_tables(Model *m, bool apply, int *size)
+{
+    int n = 0;
+    for (int i = 0; i < m->n_layers; i++) {
+        Layer *l = &m->layers[i];
+        Layer *each[2] = {l->kind == L_BIDIRECTIONAL ? l->dir[0] : l, l->kind == L_BIDIRECTIONAL ? l->dir[1] : NULL};
+        for (int d = 0; d < 2 && each[d]; d++) {
+            if (!table_shrinkable(each[d])) continue;
+            n++;
+            if (apply) *size = each[d]->table_size /= 2;
+        }
+    }
+    return n;
+}
+
 /* When even the chosen (smallest) design does not fit the block RAM, the default-sized activation tables
  * are halved (down to 256 entries, where the top-tagging models stay within 0.011 of float)
  * and the search runs again, the knobs opened afresh: block RAM for tables is what the small
@@ -407,22 +424,9 @@ bool auto_shrink_tables(AutoSearch **pa, Model *m, const AutoOptions *o)
     AutoSearch *a = *pa;
     const Candidate *c = a->n_cand ? &a->cand[a->chosen] : NULL;
     if (!c || c->fits || o->max_bram < 0 || c->res.bram <= o->max_bram) return false; /* not the tables */
-    Layer *ls[2 * RNNC_MAX_LAYERS];
-    int n = 0, size = 0;
-    for (int i = 0; i < m->n_layers; i++) {
-        Layer *l = &m->layers[i];
-        if (l->kind == L_BIDIRECTIONAL) {
-            ls[n++] = l->dir[0];
-            ls[n++] = l->dir[1];
-        } else {
-            ls[n++] = l;
-        }
-    }
-    bool any = false;
-    for (int i = 0; i < n; i++) any |= table_shrinkable(ls[i]);
-    if (!any) return false;
-    for (int i = 0; i < n; i++)
-        if (table_shrinkable(ls[i])) size = ls[i]->table_size /= 2;
+    int size = 0;
+    if (!model_tables(m, false, &size)) return false;
+    model_tables(m, true, &size);
     for (int k = 0; k < a->n_knobs; k++) { /* open the knobs again */
         if (a->knob[k].which == KNOB_RREUSE) a->knob[k].layer->rreuse = 0;
         else a->knob[k].layer->reuse = 0;
