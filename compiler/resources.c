@@ -214,12 +214,25 @@ static void add_mvm(const CostTable *c, EngineResources *r, const Netlist *n, co
     plan_free(p);
 }
 
+/* DSPs of a serial lane's one multiplier (rnnc_*_cell_serial): gate x max(state, result,
+ * accum (GRU's r * hu)) bits, each one bit wider when unsigned. */
+static long serial_lane_dsps(const CostTable *c, const Layer *l)
+{
+    FxType R = l->ty.result, G = layer_gate_type(l);
+    int fr = R.w + !R.sgn, x = l->kind == L_LSTM ? fr : G.w + !G.sgn;
+    int y = l->kind == L_LSTM ? l->ty.state.w : l->ty.accum.w;
+    y = y > fr ? y : fr;
+    y = y > x ? y : x;
+    return product_dsps(c, y, x); /* the wider operand along dsp_a */
+}
+
 /* A cell's lanes: their multipliers, tables, state and multiplexers. */
 static void add_cell(const CostTable *c, EngineResources *r, const Engine *e)
 {
     const Layer *l = e->layer;
     double per_lane = c->dsp_lane[l->kind];
-    r->dsp += per_lane < 0 ? e->n_elem_mult : (long)(per_lane * e->lanes + 0.5);
+    if (e->lane_ii > 1) r->dsp += e->lanes * serial_lane_dsps(c, l);
+    else r->dsp += per_lane < 0 ? e->n_elem_mult : (long)(per_lane * e->lanes + 0.5);
     int gates = l->gates, aw = e->mvm.accum.w;
     int lane = l->kind == L_LSTM ? RES_LANE_LSTM : l->kind == L_GRU ? RES_LANE_GRU : RES_LANE_RNN;
     r->feat[lane] += (double)e->lanes * gates * aw;
