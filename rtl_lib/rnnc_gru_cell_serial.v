@@ -117,22 +117,22 @@ module rnnc_gru_cell_serial #(
     reg [ACC_W-1:0] xw_d [1:A+1];
     reg [ACC_W-1:0] hu_d [1:A];
     reg [R_W-1:0] h_d [1:A+1];
-    integer k;
+    integer dly;  // delay-line index
     always @(posedge clk) begin
         xw_d[1] <= xw_h;
         hu_d[1] <= hu_h;
         h_d[1] <= h_prev;
-        for (k = 2; k <= A + 1; k = k + 1) begin
-            xw_d[k] <= xw_d[k-1];
-            h_d[k] <= h_d[k-1];
+        for (dly = 2; dly <= A + 1; dly = dly + 1) begin
+            xw_d[dly] <= xw_d[dly-1];
+            h_d[dly] <= h_d[dly-1];
         end
-        for (k = 2; k <= A; k = k + 1) hu_d[k] <= hu_d[k-1];
+        for (dly = 2; dly <= A; dly = dly + 1) hu_d[dly] <= hu_d[dly-1];
     end
     // z from t+A to t+PP (PP - A registers)
     reg [G_W-1:0] z_d [1:PP-A];
     always @(posedge clk) begin
         z_d[1] <= gz;
-        for (k = 2; k <= PP - A; k = k + 1) z_d[k] <= z_d[k-1];
+        for (dly = 2; dly <= PP - A; dly = dly + 1) z_d[dly] <= z_d[dly-1];
     end
 
     // R- and G-typed values as signed operands: r (t+A), z (t+A+1 and t+PP), h_prev (t+A+1),
@@ -208,7 +208,7 @@ module rnnc_gru_cell_serial #(
     reg [G_W-1:0] hh_d [1:PP-2*A-2];        // hh from t+2A+3 to t+PP
     always @(posedge clk) begin
         hh_d[1] <= ghh;
-        for (k = 2; k <= PP - 2 * A - 2; k = k + 1) hh_d[k] <= hh_d[k-1];
+        for (dly = 2; dly <= PP - 2 * A - 2; dly = dly + 1) hh_d[dly] <= hh_d[dly-1];
         hh_q <= hh_p;
     end
     assign hh_p = hh_d[PP-2*A-2];
@@ -217,7 +217,7 @@ module rnnc_gru_cell_serial #(
     reg [ZH_W-1:0] zh_d [1:PP-A-1];
     always @(posedge clk) begin
         zh_d[1] <= m_r[ZH_W-1:0];
-        for (k = 2; k <= PP - A - 1; k = k + 1) zh_d[k] <= zh_d[k-1];
+        for (dly = 2; dly <= PP - A - 1; dly = dly + 1) zh_d[dly] <= zh_d[dly-1];
     end
 
     // ---- t+PP+1: p = hh * 2^G_F - z * hh (exact in P_W bits), h_new = cast_R(zh + p) ----

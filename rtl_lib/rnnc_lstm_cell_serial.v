@@ -125,10 +125,10 @@ module rnnc_lstm_cell_serial #(
 
     // c_prev to cycle t+A (A registers)
     reg [S_W-1:0] c_d [1:A];
-    integer k;
+    integer dly;  // delay-line index
     always @(posedge clk) begin
         c_d[1] <= c_prev;
-        for (k = 2; k <= A; k = k + 1) c_d[k] <= c_d[k-1];
+        for (dly = 2; dly <= A; dly = dly + 1) c_d[dly] <= c_d[dly-1];
     end
     // i and g to cycle t+A+1; o from t+A to t+OA (OA - A registers)
     reg [R_W-1:0] gi1, gg1;
@@ -137,7 +137,7 @@ module rnnc_lstm_cell_serial #(
         gi1 <= gi;
         gg1 <= gg;
         o_d[1] <= go;
-        for (k = 2; k <= OA - A; k = k + 1) o_d[k] <= o_d[k-1];
+        for (dly = 2; dly <= OA - A; dly = dly + 1) o_d[dly] <= o_d[dly-1];
     end
 
     // a = act(c_new) (cycle t+2A+3), delayed to t+OA
