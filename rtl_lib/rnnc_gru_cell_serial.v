@@ -113,27 +113,29 @@ module rnnc_gru_cell_serial #(
         .OFFSET(RACT_OFFSET), .INIT_FILE(RACT_FILE), .TABLE_W(RACT_TABLE_W), .TABLE_SIGNED(RACT_TABLE_SIGNED), .TABLE_REG(TABLE_REG)
     ) u_act_r (.clk(clk), .en(1'b1), .in_data(pre_r), .out_data(gr));
 
-    // xw_h to cycle t+A+1, hu_h and h_prev to t+A (A registers), h_prev once more to t+A+1
-    reg [ACC_W-1:0] xw_d [1:A+1];
-    reg [ACC_W-1:0] hu_d [1:A];
-    reg [R_W-1:0] h_d [1:A+1];
-    integer dly;  // delay-line index
+    // Delay lines as flat vectors (a memory of registers makes Yosys warn): NAME_l holds the
+    // source and its N delayed copies, NAME_l[k*W +: W] = the source k cycles ago.
+    // xw_h to cycle t+A+1, hu_h to t+A, h_prev to t+A+1
+    reg [(A+1)*ACC_W-1:0] xw_r;
+    reg [A*ACC_W-1:0] hu_r;
+    reg [(A+1)*R_W-1:0] h_r;
+    wire [(A+2)*ACC_W-1:0] xw_l = {xw_r, xw_h};
+    wire [(A+1)*ACC_W-1:0] hu_l = {hu_r, hu_h};
+    wire [(A+2)*R_W-1:0] h_l = {h_r, h_prev};
     always @(posedge clk) begin
-        xw_d[1] <= xw_h;
-        hu_d[1] <= hu_h;
-        h_d[1] <= h_prev;
-        for (dly = 2; dly <= A + 1; dly = dly + 1) begin
-            xw_d[dly] <= xw_d[dly-1];
-            h_d[dly] <= h_d[dly-1];
-        end
-        for (dly = 2; dly <= A; dly = dly + 1) hu_d[dly] <= hu_d[dly-1];
+        xw_r <= xw_l[(A+1)*ACC_W-1:0];
+        hu_r <= hu_l[A*ACC_W-1:0];
+        h_r <= h_l[(A+1)*R_W-1:0];
     end
+    wire [ACC_W-1:0] xw_a1 = xw_l[(A+1)*ACC_W +: ACC_W];  // t+A+1
+    wire [ACC_W-1:0] hu_a = hu_l[A*ACC_W +: ACC_W];       // t+A
+    wire [R_W-1:0] h_a1 = h_l[(A+1)*R_W +: R_W];          // t+A+1
     // z from t+A to t+PP (PP - A registers)
-    reg [G_W-1:0] z_d [1:PP-A];
-    always @(posedge clk) begin
-        z_d[1] <= gz;
-        for (dly = 2; dly <= PP - A; dly = dly + 1) z_d[dly] <= z_d[dly-1];
-    end
+    reg [(PP-A)*G_W-1:0] z_r;
+    wire [(PP-A+1)*G_W-1:0] z_l = {z_r, gz};
+    always @(posedge clk) z_r <= z_l[(PP-A)*G_W-1:0];
+    wire [G_W-1:0] z_a1 = z_l[G_W +: G_W];                // t+A+1
+    wire [G_W-1:0] z_pp = z_l[(PP-A)*G_W +: G_W];         // t+PP
 
     // R- and G-typed values as signed operands: r (t+A), z (t+A+1 and t+PP), h_prev (t+A+1),
     // hh (t+PP and t+PP+1)
@@ -143,27 +145,27 @@ module rnnc_gru_cell_serial #(
     wire [FR_W-1:0] eh;
     generate
         if (R_SIGNED != 0) begin : g_rs
-            assign eh = h_d[A+1];
+            assign eh = h_a1;
         end else begin : g_ru
-            assign eh = {1'b0, h_d[A+1]};
+            assign eh = {1'b0, h_a1};
         end
         if (G_SIGNED != 0) begin : g_gs
             assign er = gr;
-            assign ez1 = z_d[1];
-            assign ezp = z_d[PP-A];
+            assign ez1 = z_a1;
+            assign ezp = z_pp;
             assign ehh = hh_p;
             assign ehq = hh_q;
         end else begin : g_gu
             assign er = {1'b0, gr};
-            assign ez1 = {1'b0, z_d[1]};
-            assign ezp = {1'b0, z_d[PP-A]};
+            assign ez1 = {1'b0, z_a1};
+            assign ezp = {1'b0, z_pp};
             assign ehh = {1'b0, hh_p};
             assign ehq = {1'b0, hh_q};
         end
     endgenerate
 
     // ---- the shared multiplier: r * hu at t+A (default), z * h at t+A+1, z * hh at t+PP ----
-    wire [Y_W-1:0] hu_y = {{(Y_W - ACC_W){hu_d[A][ACC_W-1]}}, hu_d[A]};
+    wire [Y_W-1:0] hu_y = {{(Y_W - ACC_W){hu_a[ACC_W-1]}}, hu_a};
     wire [Y_W-1:0] h_y = {{(Y_W - FR_W){eh[FR_W-1]}}, eh};
     wire [Y_W-1:0] hh_y = {{(Y_W - FG_W){ehh[FG_W-1]}}, ehh};
     reg [FG_W-1:0] m_x;
@@ -189,7 +191,7 @@ module rnnc_gru_cell_serial #(
         .IN_W(RHU_W), .IN_F(G_F + ACC_F), .IN_SIGNED(1),
         .OUT_W(ACC_W), .OUT_F(ACC_F), .OUT_SIGNED(1), .ROUND(A_ROUND), .SATURATE(A_SATURATE)
     ) u_quant_rhu (.in_data(m_r[RHU_W-1:0]), .out_data(rhu_a));
-    wire [ACC_W:0] hh_sum = {xw_d[A+1][ACC_W-1], xw_d[A+1]} + {rhu_a[ACC_W-1], rhu_a};
+    wire [ACC_W:0] hh_sum = {xw_a1[ACC_W-1], xw_a1} + {rhu_a[ACC_W-1], rhu_a};
     wire [ACC_W-1:0] hh_cast;
     rnnc_quant #(
         .IN_W(ACC_W + 1), .IN_F(ACC_F), .IN_SIGNED(1),
@@ -205,20 +207,20 @@ module rnnc_gru_cell_serial #(
         .KIND(ACT_KIND), .TABLE_BITS(ACT_TABLE_BITS), .SCALE_SHIFT(ACT_SCALE_SHIFT),
         .OFFSET(ACT_OFFSET), .INIT_FILE(ACT_FILE), .TABLE_W(ACT_TABLE_W), .TABLE_SIGNED(ACT_TABLE_SIGNED), .TABLE_REG(TABLE_REG)
     ) u_act_hh (.clk(clk), .en(1'b1), .in_data(pre_hh), .out_data(ghh));
-    reg [G_W-1:0] hh_d [1:PP-2*A-2];        // hh from t+2A+3 to t+PP
+    localparam integer HH_N = PP - 2 * A - 2;   // hh from t+2A+2 to t+PP
+    reg [HH_N*G_W-1:0] hh_r;
+    wire [(HH_N+1)*G_W-1:0] hh_l = {hh_r, ghh};
     always @(posedge clk) begin
-        hh_d[1] <= ghh;
-        for (dly = 2; dly <= PP - 2 * A - 2; dly = dly + 1) hh_d[dly] <= hh_d[dly-1];
+        hh_r <= hh_l[HH_N*G_W-1:0];
         hh_q <= hh_p;
     end
-    assign hh_p = hh_d[PP-2*A-2];
+    assign hh_p = hh_l[HH_N*G_W +: G_W];
 
     // z * h_prev: in the product register at t+A+2, delayed to t+PP+1 (PP - A - 1 registers)
-    reg [ZH_W-1:0] zh_d [1:PP-A-1];
-    always @(posedge clk) begin
-        zh_d[1] <= m_r[ZH_W-1:0];
-        for (dly = 2; dly <= PP - A - 1; dly = dly + 1) zh_d[dly] <= zh_d[dly-1];
-    end
+    localparam integer ZH_N = PP - A - 1;
+    reg [ZH_N*ZH_W-1:0] zh_r;
+    wire [(ZH_N+1)*ZH_W-1:0] zh_l = {zh_r, m_r[ZH_W-1:0]};
+    always @(posedge clk) zh_r <= zh_l[ZH_N*ZH_W-1:0];
 
     // ---- t+PP+1: p = hh * 2^G_F - z * hh (exact in P_W bits), h_new = cast_R(zh + p) ----
     wire [P_W-1:0] hh_x = {{(P_W - FG_W){ehq[FG_W-1]}}, ehq};
@@ -226,7 +228,7 @@ module rnnc_gru_cell_serial #(
     rnnc_gru_blend #(
         .ZH_W(ZH_W), .P_W(P_W), .R_W(R_W), .R_F(R_F), .R_SIGNED(R_SIGNED), .R_ROUND(R_ROUND),
         .R_SATURATE(R_SATURATE), .REG(TABLE_REG), .ZH_F(G_F + R_F), .P_F(2 * G_F)
-    ) u_blend (.clk(clk), .zh(zh_d[PP-A-1]), .p(p), .h_new(h_new));
+    ) u_blend (.clk(clk), .zh(zh_l[ZH_N*ZH_W +: ZH_W]), .p(p), .h_new(h_new));
 
     // bits read in some cycles only: the delay line's, the product's above each width
     /* verilator lint_off UNUSEDSIGNAL */

@@ -123,21 +123,22 @@ module rnnc_lstm_cell_serial #(
         .OFFSET(RACT_OFFSET), .INIT_FILE(RACT_FILE), .TABLE_W(RACT_TABLE_W), .TABLE_SIGNED(RACT_TABLE_SIGNED), .TABLE_REG(TABLE_REG)
     ) u_act_o (.clk(clk), .en(1'b1), .in_data(pre_o), .out_data(go));
 
+    // Delay lines as flat vectors (a memory of registers makes Yosys warn): NAME_l holds the
+    // source and its N delayed copies, NAME_l[k*W +: W] = the source k cycles ago.
     // c_prev to cycle t+A (A registers)
-    reg [S_W-1:0] c_d [1:A];
-    integer dly;  // delay-line index
-    always @(posedge clk) begin
-        c_d[1] <= c_prev;
-        for (dly = 2; dly <= A; dly = dly + 1) c_d[dly] <= c_d[dly-1];
-    end
+    reg [A*S_W-1:0] c_r;
+    wire [(A+1)*S_W-1:0] c_l = {c_r, c_prev};
+    always @(posedge clk) c_r <= c_l[A*S_W-1:0];
+    wire [S_W-1:0] c_a = c_l[A*S_W +: S_W];
     // i and g to cycle t+A+1; o from t+A to t+OA (OA - A registers)
     reg [R_W-1:0] gi1, gg1;
-    reg [R_W-1:0] o_d [1:OA-A];
+    reg [(OA-A)*R_W-1:0] o_r;
+    wire [(OA-A+1)*R_W-1:0] o_l = {o_r, go};
+    wire [R_W-1:0] o_oa = o_l[(OA-A)*R_W +: R_W];
     always @(posedge clk) begin
         gi1 <= gi;
         gg1 <= gg;
-        o_d[1] <= go;
-        for (dly = 2; dly <= OA - A; dly = dly + 1) o_d[dly] <= o_d[dly-1];
+        o_r <= o_l[(OA-A)*R_W-1:0];
     end
 
     // a = act(c_new) (cycle t+2A+3), delayed to t+OA
@@ -159,19 +160,19 @@ module rnnc_lstm_cell_serial #(
             assign ei = gi1;
             assign ef = gf;
             assign eg = gg1;
-            assign eo = o_d[OA-A];
+            assign eo = o_oa;
             assign ea = ga_p;
         end else begin : g_ru
             assign ei = {1'b0, gi1};
             assign ef = {1'b0, gf};
             assign eg = {1'b0, gg1};
-            assign eo = {1'b0, o_d[OA-A]};
+            assign eo = {1'b0, o_oa};
             assign ea = {1'b0, ga_p};
         end
     endgenerate
 
     // ---- the shared multiplier: f * c at t+A (default), i * g at t+A+1, o * a at t+OA ----
-    wire [Y_W-1:0] c_y = {{(Y_W - S_W){c_d[A][S_W-1]}}, c_d[A]};
+    wire [Y_W-1:0] c_y = {{(Y_W - S_W){c_a[S_W-1]}}, c_a};
     wire [Y_W-1:0] g_y = {{(Y_W - FR_W){eg[FR_W-1]}}, eg};
     wire [Y_W-1:0] a_y = {{(Y_W - FR_W){ea[FR_W-1]}}, ea};
     reg [FR_W-1:0] m_x;
