@@ -54,8 +54,8 @@ static const CostTable cost_tables[] = {
      /* 75% of the cells: LUT + FF was under-predicted by up to 46% (before the refit above) where vectors sit in flip-flops
       * and operand multiplexers are wide (the trained GRU(20): 3775 predicted, 5507 synthesized,
       * 5253 / 5280 cells placed; bench/results/auto_ice40.txt); 70% until the serial lanes: the
-      * GRU(5) at reuse 33 with a serial lane, 3850 predicted (73% of the part), placed in 3871
-      * cells at 51.2 MHz (bench/results/serial_lane.txt), was the one design 70% kept out */
+      * GRU(5) at reuse 33 with a serial lane, 3850 predicted (73% of the part), placed in 3872
+      * cells at 49.7 MHz (bench/results/serial_lane.txt), was the one design 70% kept out */
      .lut_margin = 0.75, .lc_pack = true},
     {.family = "ecp5", .bram_cost = 64, .rom_bit_cost = 1.0 / 16, .ram_bit_cost = 1.0,
      .shape = {{512, 36}, {1024, 18}, {2048, 9}, {4096, 4}, {8192, 2}, {16384, 1}},
