@@ -518,7 +518,7 @@ static void mvm_mult_decl(Out *o, const MvmPlan *pl, const char *p, int m)
         w(o, "    reg [%d:0] %s_a_%d_gsel;\n", ly->k_w - 3, p, m);
     }
     if (rr) {
-        if (!pl->mux_split || pl->n_opg) w(o, "    reg [%d:0] %s_a_%d_p;\n", ot.w - 1, p, m);
+        if (!pl->mux_split) w(o, "    reg [%d:0] %s_a_%d_p;\n", ot.w - 1, p, m);
         w(o, "    reg [%d:0] %s_b_%d_p;\n    reg %s_en_%d_p, %s_first_%d_p;\n", wt.w - 1, p, m, p, m, p, m);
         if (mp->track) w(o, "    reg %s_last_%d_p;\n", p, m);
     }
@@ -533,8 +533,8 @@ static void mvm_mult_pipe(Out *o, const MvmPlan *pl, const char *p, int m, const
     const char *ps = rr ? "_p" : "";
     int kh = ly->k_lo + ly->k_w - 1, wh = ly->w_lo + ly->w_w - 1;
     w(o, "    always @(posedge clk) begin\n");
-    if (pl->n_opg) {
-        w(o, "        %s_a_%d%s <= %s_gop_%d;\n", p, m, ps, p, pl->opg[m]);
+    if (pl->n_opg) { /* split: the group's multiplexer has the extra stage's register */
+        if (!pl->mux_split) w(o, "        %s_a_%d%s <= %s_gop_%d;\n", p, m, ps, p, pl->opg[m]);
     } else if (pl->mux_split) {
         for (int g = 0; g < (pl->v->n_in + 3) / 4; g++) {
             w(o, "        %s_a_%d_g%d <= ", p, m, g);
@@ -552,7 +552,8 @@ static void mvm_mult_pipe(Out *o, const MvmPlan *pl, const char *p, int m, const
     w(o, "        %s_first_%d%s <= %s_f_%d[%d];\n", p, m, ps, p, m, ly->first);
     if (track) w(o, "        %s_last_%d%s <= %s_on_1 & %s_f_%d[%d];\n", p, m, ps, p, p, m, ly->last);
     if (rr) {
-        if (pl->mux_split && !pl->n_opg) w(o, "        %s_a_%d <= %s_a_%d_gv[%s_a_%d_gsel];\n", p, m, p, m, p, m);
+        if (pl->mux_split && pl->n_opg) w(o, "        %s_a_%d <= %s_gop_%d;\n", p, m, p, pl->opg[m]);
+        else if (pl->mux_split) w(o, "        %s_a_%d <= %s_a_%d_gv[%s_a_%d_gsel];\n", p, m, p, m, p, m);
         else w(o, "        %s_a_%d <= %s_a_%d_p;\n", p, m, p, m);
         w(o, "        %s_b_%d <= %s_b_%d_p;\n", p, m, p, m);
         w(o, "        %s_en_%d <= %s_en_%d_p;\n        %s_first_%d <= %s_first_%d_p;\n", p, m, p, m, p, m, p, m);

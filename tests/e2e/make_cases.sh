@@ -162,4 +162,9 @@ gen hls_gru_mixed      "T=4 F=3 IN=sym; gru u=3 ra=1 rs=1 pa=ap_fixed<24,8> po=a
 gen hls_gru_mixed_rf   "T=4 F=3 IN=sym; gru u=4 ra=1 rf=5 rs=1 pa=ap_fixed<22,8,AP_RND> po=ap_fixed<10,3>; gru u=2 ra=1 rf=3 rrf=2 rs=1 pa=ap_fixed<16,8> po=ap_fixed<16,4>"
 gen hls_gru_mixed_acts "T=3 F=2 IN=sym; gru u=3 ra=1 ract=linear act=relu rf=2 rs=1 pa=ap_fixed<18,6,AP_RND_CONV> po=ap_fixed<10,3>"
 gen hls_gru_bank       "T=4 F=3 RF=100000 IN=sym; gru u=3 ra=1 rs=1 pa=ap_fixed<20,8> po=ap_fixed<12,4>; gru u=2 ra=1 rs=1 pa=ap_fixed<18,6> po=ap_fixed<14,4>"
+# --- operand groups (ROM form): multipliers that read the same operands share one multiplexer
+#     over only those operands; run.sh also runs them with --table-reg (the split multiplexer) ---
+gen opg_gru    "T=3 F=5; gru u=6 ra=1 rf=5; dense u=2 rf=3"
+gen opg_dense  "T=2 F=16; dense u=3 rf=4 act=relu; dense u=2 rf=2"
+gen opg_lstm   "T=3 F=3; lstm u=4 rf=3 rs=1; simple_rnn u=3 rf=7"
 echo "wrote $((seed - 100)) cases to $OUT"
