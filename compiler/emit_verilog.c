@@ -503,13 +503,13 @@ static void mvm_mult_decl(Out *o, const MvmPlan *pl, const char *p, int m)
     if (mp->track) w(o, "    reg %s_last_%d, %s_last_%d_d1, %s_last_%d_d2;\n", p, m, p, m, p, m);
     else w(o, "    /* verilator lint_off UNUSEDSIGNAL */\n    wire unused_%s_last_%d = %s_f_%d[%d];\n"
               "    /* verilator lint_on UNUSEDSIGNAL */\n", p, m, p, m, ly->last);
+    if (pl->n_opg) /* the operand group's multiplexer selects by its leader's word (mvm_operand_group) */
+        w(o, "    /* verilator lint_off UNUSEDSIGNAL */\n    wire unused_%s_k_%d = ^%s_f_%d[%d:%d];\n"
+             "    /* verilator lint_on UNUSEDSIGNAL */\n", p, m, p, m, ly->k_lo + ly->k_w - 1, ly->k_lo);
     /* With the extra stage and more than 4 operands the multiplexer is split across it: groups
      * of 4 by the index's low bits into _g<i>, then the group by its high bits (a 26-way
      * multiplexer is 5 LUT levels, too many for 48 MHz on iCE40). Registers only: the values
      * and the timing are those of the one-stage multiplexer. */
-    if (pl->n_opg) /* the operand group's multiplexer selects by its leader's word (mvm_operand_groups) */
-        w(o, "    /* verilator lint_off UNUSEDSIGNAL */\n    wire unused_%s_k_%d = ^%s_f_%d[%d:%d];\n"
-             "    /* verilator lint_on UNUSEDSIGNAL */\n", p, m, p, m, ly->k_lo + ly->k_w - 1, ly->k_lo);
     int n_grp = (pl->v->n_in + 3) / 4;
     if (pl->mux_split && !pl->n_opg) {
         for (int g = 0; g < n_grp; g++) w(o, "    reg [%d:0] %s_a_%d_g%d;\n", ot.w - 1, p, m, g);

@@ -418,7 +418,7 @@ typedef struct {
     int n_sup, *sup;        /* the operands it reads, ascending: the multiplexer's inputs */
     int sel_w;              /* bits of the select (the index into sup), >= 1 */
     int *sel;               /* [rf] the select in each slot */
-    int n_members;
+    int n_members;          /* multipliers in the group */
 } OpGroup;
 
 typedef struct {
