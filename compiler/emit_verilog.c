@@ -448,6 +448,41 @@ static void mvm_runs(Out *o, const MvmPlan *pl, const char *p)
     w(o, "    wire %s_kfirst = %s_kf_d%d;\n    wire %s_klast = %s_kl_d%d;\n", p, p, nd, p, p, nd);
 }
 
+/* Operand group g's multiplexer <p>_gop_<g> (OpGroup): the group's operands, selected by the
+ * k field of its leader's word; split across the extra stage like the per-multiplier one
+ * (groups of 4 by the select's low bits, registered, then the group by its high bits), so a
+ * multiplier's operand register sees the value in the same cycle either way. */
+static void mvm_operand_group(Out *o, const MvmPlan *pl, const char *p, int g)
+{
+    const OpGroup *gr = &pl->grp[g];
+    int ow = pl->v->op_t.w, sw = gr->sel_w, lo = gr->lead * pl->rom_w + pl->lay.k_lo;
+    w(o, "    // operand group %d: %d multipliers (leader %d) on operands", g, gr->n_members, gr->lead);
+    for (int i = 0; i < gr->n_sup; i++) w(o, " %d", gr->sup[i]);
+    w(o, "\n    wire [%d:0] %s_gsel_%d = %s_word%s[%d:%d];\n", sw - 1, p, g, p, pl->rom_reg ? "_r" : "", lo + sw - 1, lo);
+    if (!pl->mux_split) {
+        w(o, "    wire [%d:0] %s_gv_%d [0:%d];\n", ow - 1, p, g, gr->n_sup - 1);
+        for (int i = 0; i < gr->n_sup; i++) w(o, "    assign %s_gv_%d[%d] = %s_op_%d;\n", p, g, i, p, gr->sup[i]);
+        w(o, "    wire [%d:0] %s_gop_%d = %s_gv_%d[%s_gsel_%d];\n", ow - 1, p, g, p, g, p, g);
+        return;
+    }
+    int n4 = (gr->n_sup + 3) / 4, lw = sw < 2 ? sw : 2;
+    w(o, "    wire [%d:0] %s_gq_%d [0:%d];\n", ow - 1, p, g, n4 - 1);
+    w(o, "    reg [%d:0] %s_gs_%d;\n", sw > 2 ? sw - 3 : 0, p, g);
+    for (int q = 0; q < n4; q++) w(o, "    reg [%d:0] %s_gq_%d_%d;\n    assign %s_gq_%d[%d] = %s_gq_%d_%d;\n", ow - 1, p, g,
+                                   q, p, g, q, p, g, q);
+    w(o, "    always @(posedge clk) begin\n");
+    for (int q = 0; q < n4; q++) {
+        int nmem = gr->n_sup - 4 * q < 4 ? gr->n_sup - 4 * q : 4;
+        w(o, "        %s_gq_%d_%d <= ", p, g, q);
+        for (int i = 1; i < nmem; i++)
+            w(o, "%s_gsel_%d[%d:0] == %d'd%d ? %s_op_%d : ", p, g, lw - 1, lw, i, p, gr->sup[4 * q + i]);
+        w(o, "%s_op_%d;\n", p, gr->sup[4 * q]);
+    }
+    if (sw > 2) w(o, "        %s_gs_%d <= %s_gsel_%d[%d:2];\n", p, g, p, g, sw - 1);
+    else w(o, "        %s_gs_%d <= 1'b0;\n", p, g);
+    w(o, "    end\n    wire [%d:0] %s_gop_%d = %s_gq_%d[%s_gs_%d];\n", ow - 1, p, g, p, g, p, g);
+}
+
 /* Multiplier m's word fields <p>_f_<m> (the RomLayout) and its registers' declarations. */
 static void mvm_mult_decl(Out *o, const MvmPlan *pl, const char *p, int m)
 {
@@ -468,12 +503,15 @@ static void mvm_mult_decl(Out *o, const MvmPlan *pl, const char *p, int m)
     if (mp->track) w(o, "    reg %s_last_%d, %s_last_%d_d1, %s_last_%d_d2;\n", p, m, p, m, p, m);
     else w(o, "    /* verilator lint_off UNUSEDSIGNAL */\n    wire unused_%s_last_%d = %s_f_%d[%d];\n"
               "    /* verilator lint_on UNUSEDSIGNAL */\n", p, m, p, m, ly->last);
+    if (pl->n_opg) /* the operand group's multiplexer selects by its leader's word (mvm_operand_group) */
+        w(o, "    /* verilator lint_off UNUSEDSIGNAL */\n    wire unused_%s_k_%d = ^%s_f_%d[%d:%d];\n"
+             "    /* verilator lint_on UNUSEDSIGNAL */\n", p, m, p, m, ly->k_lo + ly->k_w - 1, ly->k_lo);
     /* With the extra stage and more than 4 operands the multiplexer is split across it: groups
      * of 4 by the index's low bits into _g<i>, then the group by its high bits (a 26-way
      * multiplexer is 5 LUT levels, too many for 48 MHz on iCE40). Registers only: the values
      * and the timing are those of the one-stage multiplexer. */
     int n_grp = (pl->v->n_in + 3) / 4;
-    if (pl->mux_split) {
+    if (pl->mux_split && !pl->n_opg) {
         for (int g = 0; g < n_grp; g++) w(o, "    reg [%d:0] %s_a_%d_g%d;\n", ot.w - 1, p, m, g);
         w(o, "    wire [%d:0] %s_a_%d_gv [0:%d];\n", ot.w - 1, p, m, n_grp - 1);
         for (int g = 0; g < n_grp; g++) w(o, "    assign %s_a_%d_gv[%d] = %s_a_%d_g%d;\n", p, m, g, p, m, g);
@@ -495,7 +533,9 @@ static void mvm_mult_pipe(Out *o, const MvmPlan *pl, const char *p, int m, const
     const char *ps = rr ? "_p" : "";
     int kh = ly->k_lo + ly->k_w - 1, wh = ly->w_lo + ly->w_w - 1;
     w(o, "    always @(posedge clk) begin\n");
-    if (pl->mux_split) {
+    if (pl->n_opg) { /* split: the group's multiplexer has the extra stage's register */
+        if (!pl->mux_split) w(o, "        %s_a_%d%s <= %s_gop_%d;\n", p, m, ps, p, pl->opg[m]);
+    } else if (pl->mux_split) {
         for (int g = 0; g < (pl->v->n_in + 3) / 4; g++) {
             w(o, "        %s_a_%d_g%d <= ", p, m, g);
             int nmem = pl->v->n_in - 4 * g < 4 ? pl->v->n_in - 4 * g : 4;
@@ -512,7 +552,8 @@ static void mvm_mult_pipe(Out *o, const MvmPlan *pl, const char *p, int m, const
     w(o, "        %s_first_%d%s <= %s_f_%d[%d];\n", p, m, ps, p, m, ly->first);
     if (track) w(o, "        %s_last_%d%s <= %s_on_1 & %s_f_%d[%d];\n", p, m, ps, p, p, m, ly->last);
     if (rr) {
-        if (pl->mux_split) w(o, "        %s_a_%d <= %s_a_%d_gv[%s_a_%d_gsel];\n", p, m, p, m, p, m);
+        if (pl->mux_split && pl->n_opg) w(o, "        %s_a_%d <= %s_gop_%d;\n", p, m, p, pl->opg[m]);
+        else if (pl->mux_split) w(o, "        %s_a_%d <= %s_a_%d_gv[%s_a_%d_gsel];\n", p, m, p, m, p, m);
         else w(o, "        %s_a_%d <= %s_a_%d_p;\n", p, m, p, m);
         w(o, "        %s_b_%d <= %s_b_%d_p;\n", p, m, p, m);
         w(o, "        %s_en_%d <= %s_en_%d_p;\n        %s_first_%d <= %s_first_%d_p;\n", p, m, p, m, p, m, p, m);
@@ -727,6 +768,10 @@ static void mvm_serial(Out *o, const MvmPlan *pl, const MvmIn *in, MvmSigs *sg)
     Sig opv = sig("%s_opv", p);
     if (in->op_mem) {
         opv = sig("%s", in->op_mem);
+    } else if (pl->n_opg) {
+        w(o, "    // %d operand multiplexers for %d multipliers (multipliers reading the same operands share one)\n",
+          pl->n_opg, pl->n_mult);
+        for (int g = 0; g < pl->n_opg; g++) mvm_operand_group(o, pl, p, g);
     } else {
         w(o, "    wire [%d:0] %s_opv [0:%d];\n", pl->v->op_t.w - 1, p, pl->v->n_in - 1);
         for (int k = 0; k < pl->v->n_in; k++) w(o, "    assign %s_opv[%d] = %s_op_%d;\n", p, k, p, k);

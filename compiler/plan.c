@@ -175,6 +175,66 @@ static void plan_rom(MvmPlan *p)
     p->rom_w = p->form == MVM_ROM ? p->lay.width : p->lay.w_w;
 }
 
+/* ---- operand groups ---- */
+
+/* Multiplier m joins group g when they never read different operands in one slot; the group's
+ * operand sequence gk (-1: no member works in that slot) takes m's where it was free. */
+static bool join_group(const MvmPlan *p, int *gk, int m, bool commit)
+{
+    for (int s = 0; s < p->rf; s++) {
+        const RomWord *wd = plan_word(p, s, m);
+        if (wd->valid && gk[s] >= 0 && gk[s] != wd->k) return false;
+    }
+    for (int s = 0; s < p->rf && commit; s++)
+        if (plan_word(p, s, m)->valid) gk[s] = plan_word(p, s, m)->k;
+    return true;
+}
+
+/* The operand groups of the ROM form (OpGroup): first fit, in multiplier order, so the
+ * multipliers that run through the operands in step (output-major order: every multiplier
+ * whose products start at the same point of an output's terms) share one multiplexer, and each
+ * multiplexer spans only the operands its group reads. Operand delivery only: the registers
+ * after the multiplexer, and so the timing, are the ungrouped ones. */
+static void plan_operand_groups(MvmPlan *p)
+{
+    int rf = p->rf, n_in = p->v->n_in;
+    int *gk = xcalloc((size_t)p->n_mult * (size_t)rf, sizeof *gk); /* [group][slot] */
+    p->opg = xcalloc((size_t)p->n_mult, sizeof *p->opg);
+    p->grp = xcalloc((size_t)p->n_mult, sizeof *p->grp);
+    p->n_opg = 0;
+    for (int m = 0; m < p->n_mult; m++) {
+        int g = 0;
+        while (g < p->n_opg && !join_group(p, gk + (size_t)g * (size_t)rf, m, false)) g++;
+        if (g == p->n_opg) {
+            for (int s = 0; s < rf; s++) gk[(size_t)g * (size_t)rf + (size_t)s] = -1;
+            p->grp[p->n_opg++].lead = m;
+        }
+        join_group(p, gk + (size_t)g * (size_t)rf, m, true);
+        p->opg[m] = g;
+        p->grp[g].n_members++;
+    }
+    int *pos = xcalloc((size_t)n_in + 1, sizeof *pos);
+    for (int g = 0; g < p->n_opg; g++) {
+        OpGroup *gr = &p->grp[g];
+        const int *k = gk + (size_t)g * (size_t)rf;
+        memset(pos, 0, (size_t)n_in * sizeof *pos);
+        for (int s = 0; s < rf; s++)
+            if (k[s] >= 0) pos[k[s]] = 1;
+        gr->sup = xcalloc((size_t)n_in + 1, sizeof *gr->sup);
+        for (int i = 0; i < n_in; i++)
+            if (pos[i]) {
+                pos[i] = gr->n_sup;
+                gr->sup[gr->n_sup++] = i;
+            }
+        if (gr->n_sup == 0) gr->sup[gr->n_sup++] = 0; /* a multiplier with no work: operand 0 */
+        gr->sel_w = bits_for(gr->n_sup);
+        gr->sel = xcalloc((size_t)rf, sizeof *gr->sel);
+        for (int s = 0; s < rf; s++) gr->sel[s] = k[s] >= 0 ? pos[k[s]] : 0;
+    }
+    free(pos);
+    free(gk);
+}
+
 /* Direct form: the bias of each capture, in a register loaded as pc advances; its table of
  * bias_w-bit values is looked up in two registered stages when it is long and the captures
  * are at least 3 cycles apart (a 7-bit lookup is 4 LUT levels, too many for one cycle). */
@@ -257,6 +317,7 @@ MvmPlan *plan_mvm(const Mvm *v, const MvmPlanOpts *opt)
     }
     if (v->rf == 1) plan_parallel(p);
     else plan_rom(p);
+    if (p->form == MVM_ROM && !opt->op_mem) plan_operand_groups(p);
     /* Direct form: every output is one multiplier's single run and has no extra input, so the
      * bias joins at the capture, cast to the accumulator type there, and no adder tree (or its
      * registers) is needed; same timing as a one-stage tree. */
@@ -287,6 +348,12 @@ void plan_free(MvmPlan *p)
         free(p->out[j].part_idx);
     }
     for (int m = 0; m < p->n_mult; m++) free(p->mult[m].cap_out);
+    for (int g = 0; g < p->n_opg; g++) {
+        free(p->grp[g].sup);
+        free(p->grp[g].sel);
+    }
+    free(p->grp);
+    free(p->opg);
     free(p->out);
     free(p->mult);
     free(p->rom);
@@ -294,12 +361,16 @@ void plan_free(MvmPlan *p)
 }
 
 /* The bits the ROM file stores for multiplier m in slot s (rom_w of them): the whole word,
- * or only the weight when counters make the index and flags. */
+ * or only the weight when counters make the index and flags. With operand groups the k field
+ * holds the group's select in its leader's word and 0 in the others' (constant bits, which
+ * synthesis drops). */
 void plan_rom_bits(const MvmPlan *p, int s, int m, unsigned char *bits)
 {
     unsigned char word[256];
     if (p->lay.width > (int)sizeof word) BUG("ROM word of %d bits", p->lay.width);
-    rom_pack(&p->lay, plan_word(p, s, m), word);
+    RomWord wd = *plan_word(p, s, m);
+    if (p->n_opg) wd.k = p->grp[p->opg[m]].lead == m ? p->grp[p->opg[m]].sel[s] : 0;
+    rom_pack(&p->lay, &wd, word);
     memcpy(bits, word + (p->form == MVM_ROM ? 0 : p->lay.w_lo), (size_t)p->rom_w);
 }
 

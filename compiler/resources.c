@@ -207,7 +207,10 @@ static void add_mvm(const CostTable *c, EngineResources *r, const Netlist *n, co
     r->feat[RES_MULT_REGS] += (double)p->n_mult * (v->op_t.w + v->w_t.w) * (1 + p->rom_reg);
     r->feat[RES_ACC] += (double)p->n_mult * v->guard_w;
     for (int m = 0; p->rf > 1 && m < p->n_mult; m++) r->feat[RES_ACC] += (double)p->mult[m].n_regs * v->accum.w;
-    if (p->rf > 1 && !opt.op_mem) r->feat[RES_OPMUX] += (double)p->n_mult * v->n_in * v->op_t.w;
+    /* operand multiplexers: one per operand group over the operands it reads (plan.c), else
+     * one per multiplier over all of them */
+    for (int g = 0; g < p->n_opg; g++) r->feat[RES_OPMUX] += (double)p->grp[g].n_sup * v->op_t.w;
+    if (p->rf > 1 && !opt.op_mem && !p->n_opg) r->feat[RES_OPMUX] += (double)p->n_mult * v->n_in * v->op_t.w;
     for (int j = 0; j < v->n_out; j++) r->feat[RES_VECTOR] += (double)p->out[j].n_items * v->guard_w;
     if (p->rf > 1) {
         add_memory(c, r, p->rf, (long)p->n_mult * p->rom_w, true);

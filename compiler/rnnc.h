@@ -413,6 +413,17 @@ typedef struct {
     bool bias_staged;       /* direct: the bias looked up in two registered stages */
 } MultPlan;
 
+/* An operand group (MVM_ROM form, operands not from a memory): multipliers that read the same
+ * operand in every slot where more than one of them works share one operand multiplexer, and
+ * it spans only the operands the group reads (plan_operand_groups). */
+typedef struct {
+    int lead;               /* the multiplier whose ROM word's k field holds the group's select */
+    int n_sup, *sup;        /* the operands it reads, ascending: the multiplexer's inputs */
+    int sel_w;              /* bits of the select (the index into sup), >= 1 */
+    int *sel;               /* [rf] the select in each slot */
+    int n_members;          /* multipliers in the group */
+} OpGroup;
+
 typedef struct {
     bool table_reg;         /* slow part: a ROM output register and a MAC input stage */
     bool op_mem;            /* rf > 1: the operands are read from a memory */
@@ -432,6 +443,10 @@ typedef struct {
     RomWord *rom;           /* rf > 1: [slot][multiplier], plan_word() */
     int n_seg;              /* MVM_RUNS */
     RunSeg seg[MVM_MAX_RUN_SEGS];
+    int n_opg;              /* MVM_ROM: operand groups (0: operands from a memory, each
+                             * multiplier reads its own port) */
+    int *opg;               /* [n_mult] the operand group of each multiplier */
+    OpGroup *grp;           /* [n_opg] */
     MultPlan *mult;         /* [n_mult] */
     OutPlan *out;           /* [n_out] */
     int depth;              /* adder-tree stages, from the items */

@@ -171,4 +171,9 @@ gen serial_gru         "T=4 F=3; gru u=4 ra=1 rf=9 lm=1 rs=1; gru u=3 ra=1 rf=25
 gen serial_bank        "T=4 F=2 RF=100000; lstm u=3 lm=1 rs=1; gru u=4 ra=1 lm=1; dense u=1 act=sigmoid"
 gen serial_split       "T=3 F=3; lstm u=4 rf=6 rrf=8 lm=1 rs=1; gru u=3 ra=1 rf=4 rrf=5 lm=1; dense u=1"
 gen serial_bank_lstm   "T=4 F=2 RF=100000; lstm u=4 lm=1; dense u=1 act=sigmoid"
+# --- operand groups (ROM form): multipliers that read the same operands share one multiplexer
+#     over only those operands; run.sh also runs them with --table-reg (the split multiplexer) ---
+gen opg_gru    "T=3 F=5; gru u=6 ra=1 rf=5; dense u=2 rf=3"
+gen opg_dense  "T=2 F=16; dense u=3 rf=4 act=relu; dense u=2 rf=2"
+gen opg_lstm   "T=3 F=3; lstm u=4 rf=3 rs=1; simple_rnn u=3 rf=7"
 echo "wrote $((seed - 100)) cases to $OUT"

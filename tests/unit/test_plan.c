@@ -168,6 +168,44 @@ static void check_roundtrip(const char *id, const MvmPlan *p)
     check(bad == 0, "%s: %d ROM words do not round-trip", id, bad);
 }
 
+/* Operand groups (ROM form): every working multiplier's operand is what its group's
+ * multiplexer selects, read back from the ROM bits the file stores (the leader's k field);
+ * the other members store k = 0. Returns the number of wrong words. */
+static int groups_wrong(const MvmPlan *p)
+{
+    int bad = 0;
+    unsigned char bits[256];
+    for (int s = 0; s < p->rf && p->n_opg; s++)
+        for (int m = 0; m < p->n_mult; m++) {
+            const OpGroup *g = &p->grp[p->opg[m]];
+            plan_rom_bits(p, s, g->lead, bits);
+            int sel = rom_unpack(&p->lay, bits).k;
+            const RomWord *wd = plan_word(p, s, m);
+            if (sel >= 1 << g->sel_w || sel >= g->n_sup || (wd->valid && g->sup[sel] != wd->k)) bad++;
+            plan_rom_bits(p, s, m, bits);
+            if (m != g->lead && rom_unpack(&p->lay, bits).k != 0) bad++;
+        }
+    return bad;
+}
+
+static int n_grouped, n_shared;
+
+static void check_groups(const char *id, const MvmPlan *p, bool op_mem)
+{
+    check((p->n_opg > 0) == (p->form == MVM_ROM && !op_mem), "%s: %d operand groups in form %d", id, p->n_opg, p->form);
+    check(groups_wrong(p) == 0, "%s: %d words whose operand group selects another operand", id, groups_wrong(p));
+    n_grouped += p->n_opg > 0;
+    n_shared += p->n_opg > 0 && p->n_opg < p->n_mult;
+    if (p->n_opg && p->n_mult > 1 && n_shared == 1) { /* the check can fail: move one select */
+        OpGroup *g = &p->grp[0];
+        int keep = g->sel[0];
+        g->sel[0] = (keep + 1) % g->n_sup;
+        if (g->n_sup > 1 && plan_word(p, 0, g->lead)->valid)
+            check(groups_wrong(p) > 0, "%s: a wrong group select goes unnoticed", id);
+        g->sel[0] = keep;
+    }
+}
+
 /* The counted forms: what the counters emit_verilog.c prints make equals every word. */
 static void check_counters(const char *id, const Mvm *v, const MvmPlan *p)
 {
@@ -307,6 +345,7 @@ static void test_lowered(int n_models)
                 }
                 check_roundtrip(id, p);
                 check_counters(id, v, p);
+                check_groups(id, p, false);
                 check_timing(id, e, v, p, !h);
                 check_extras(id, e, v, p);
                 if (e->kind == ENG_CELL && !h) check_period(id, e, p);
@@ -483,8 +522,10 @@ int main(void)
     for (int f = 0; f < 4; f++) check(forms[f] > 0, "no product planned in form %d", f);
     check(split_rf > 0 && split_auto > 0, "split cells with reuse > 1: %d (%d chosen automatically)", split_rf, split_auto);
     check(overlapped > 0, "no cell with overlapped steps");
+    check(n_shared > 0, "no product with a shared operand multiplexer (%d grouped)", n_grouped);
     printf("plan forms: parallel %d, rom %d, regular %d, runs %d; split cells at reuse > 1: %d (%d automatic); "
            "overlapped cells %d\n", forms[0], forms[1], forms[2], forms[3], split_rf, split_auto, overlapped);
+    printf("operand groups: %d products grouped, %d with fewer multiplexers than multipliers\n", n_grouped, n_shared);
     printf("hls4ml's order: %d products at reuse 1, %d above\n", sat_forms[0], sat_forms[1]);
     printf("unit: %d passed, %d failed\n", n_pass, n_fail);
     return n_fail ? 1 : 0;
