@@ -58,7 +58,7 @@ const RomWord *plan_word(const MvmPlan *p, int slot, int m) { return &p->rom[(si
  * the weights (on iCE40 a 16-bit word fits one block RAM's width; with the fields it took two). */
 static bool is_regular(const Mvm *v)
 {
-    if (v->rf < 2 || v->n_in < 2 || v->rf % v->n_in || v->n_products % v->rf) return false;
+    if (v->place || v->rf < 2 || v->n_in < 2 || v->rf % v->n_in || v->n_products % v->rf) return false;
     for (int j = 0; j < v->n_out; j++) {
         const MvmOut *mo = &v->outs[j];
         if (mo->n_terms != v->n_in) return false;
@@ -136,36 +136,51 @@ static void plan_parallel(MvmPlan *p)
     }
 }
 
-/* rf > 1: product q (output-major) on multiplier q / rf in slot q % rf. A multiplier's run
- * of products for one output is one partial sum, captured (counted by pc) when it ends. */
+/* rf > 1: product q (output-major) on multiplier pos / rf in slot pos % rf, pos = mvm_pos(q)
+ * (q itself unless lower.c placed the products, plan_x_first). A multiplier's run of products
+ * for one output in consecutive slots is one partial sum, captured (counted by pc) when it ends;
+ * its captures are numbered in slot order. */
 static void plan_rom(MvmPlan *p)
 {
     const Mvm *v = p->v;
     int rf = p->rf;
-    p->rom = xcalloc((size_t)rf * (size_t)p->n_mult, sizeof *p->rom);
-    int **caps = xcalloc((size_t)p->n_mult, sizeof *caps);
-    for (int m = 0; m < p->n_mult; m++) caps[m] = xcalloc((size_t)rf + 1, sizeof **caps);
-    long q = 0;
+    size_t n_pos = (size_t)rf * (size_t)p->n_mult;
+    p->rom = xcalloc(n_pos, sizeof *p->rom);
+    int *out_at = xcalloc(n_pos, sizeof *out_at); /* position -> output */
+    long q0 = 0;
     for (int j = 0; j < v->n_out; j++) {
         const MvmOut *mo = &v->outs[j];
         OutPlan *op = &p->out[j];
         op->part_m = xcalloc((size_t)mo->n_terms + 1, sizeof *op->part_m);
         op->part_idx = xcalloc((size_t)mo->n_terms + 1, sizeof *op->part_idx);
-        for (int t = 0; t < mo->n_terms; t++, q++) {
-            int m = (int)(q / rf), s = (int)(q % rf);
-            RomWord *wd = &p->rom[(size_t)s * (size_t)p->n_mult + (size_t)m];
+        for (int t = 0; t < mo->n_terms; t++) {
+            long pos = mvm_pos(v, q0 + t);
+            if (pos < 0 || pos >= (long)n_pos || p->rom[(pos % rf) * p->n_mult + pos / rf].valid)
+                BUG("product %ld placed at %ld", q0 + t, pos);
+            RomWord *wd = &p->rom[(size_t)(pos % rf) * (size_t)p->n_mult + (size_t)(pos / rf)];
             wd->valid = true;
-            wd->first = t == 0 || s == 0;
-            wd->last = t == mo->n_terms - 1 || s == rf - 1;
+            wd->first = mvm_run_starts(v, q0, t);
+            wd->last = t == mo->n_terms - 1 || mvm_run_starts(v, q0, t + 1);
             wd->k = mo->terms[t].k;
             wd->w = aligned_weight(v, &mo->terms[t]);
-            if (wd->first) {
-                op->part_m[op->n_parts] = m;
-                op->part_idx[op->n_parts++] = p->mult[m].n_caps;
-                caps[m][p->mult[m].n_caps++] = j;
-            }
+            out_at[pos] = j;
+        }
+        q0 += mo->n_terms;
+    }
+    int **caps = xcalloc((size_t)p->n_mult, sizeof *caps);
+    for (int m = 0; m < p->n_mult; m++) {
+        caps[m] = xcalloc((size_t)rf + 1, sizeof **caps);
+        for (int s = 0; s < rf; s++) {
+            const RomWord *wd = plan_word(p, s, m);
+            if (!wd->valid || !wd->first) continue;
+            int j = out_at[(size_t)m * (size_t)rf + (size_t)s];
+            OutPlan *op = &p->out[j];
+            op->part_m[op->n_parts] = m;
+            op->part_idx[op->n_parts++] = p->mult[m].n_caps;
+            caps[m][p->mult[m].n_caps++] = j;
         }
     }
+    free(out_at);
     for (int m = 0; m < p->n_mult; m++) p->mult[m].cap_out = caps[m];
     free(caps);
     p->n_seg = 0;
@@ -303,6 +318,44 @@ void plan_rom_bits(const MvmPlan *p, int s, int m, unsigned char *bits)
     memcpy(bits, word + (p->form == MVM_ROM ? 0 : p->lay.w_lo), (size_t)p->rom_w);
 }
 
+/* The x-first placement of a fused cell's product (rf > 1; Mvm.place): every multiplier
+ * starts with a share of the x products (operands below n_a, which do not depend on the
+ * previous step), proportional to its slots, and then does h products, each in output-major
+ * order and every output's terms in order. An output's x and h products become separate
+ * partial sums (the adder tree adds them, exact: rnnc_mac sums cast products at the guard
+ * width), so the h reads of the next step move later by the x share (plan_cell_period).
+ * Returns the positions (mvm_pos), or NULL when there is nothing to move. */
+int *plan_x_first(const Mvm *v)
+{
+    long N = v->n_products, rf = v->rf, X = 0;
+    if (rf < 2 || v->n_a == 0 || v->n_a == v->n_in) return NULL;
+    for (int j = 0; j < v->n_out; j++)
+        for (int t = 0; t < v->outs[j].n_terms; t++) X += v->outs[j].terms[t].k < v->n_a;
+    if (X == 0 || X == N) return NULL;
+    int *place = xcalloc((size_t)N, sizeof *place);
+    long *x_end = xcalloc((size_t)v->n_mult, sizeof *x_end); /* multiplier m's x slots end */
+    for (int m = 0; m < v->n_mult; m++) {
+        long cap_end = (m + 1) * rf < N ? (m + 1) * rf : N; /* cumulative slots through m */
+        long x_before = X * (m * rf) / N, x_through = X * cap_end / N;
+        x_end[m] = m * rf + (x_through - x_before);
+    }
+    /* the x products fill [m rf, x_end[m]) in turn, the h products [x_end[m], (m + 1) rf) */
+    long q = 0, xm = 0, hm = 0, xpos = 0, hpos = x_end[0];
+    for (int j = 0; j < v->n_out; j++) {
+        for (int t = 0; t < v->outs[j].n_terms; t++, q++) {
+            if (v->outs[j].terms[t].k < v->n_a) {
+                while (xpos >= x_end[xm]) xpos = ++xm * rf;
+                place[q] = (int)xpos++;
+            } else {
+                while (hpos >= (hm + 1) * rf || hpos >= N) hpos = x_end[++hm];
+                place[q] = (int)hpos++;
+            }
+        }
+    }
+    free(x_end);
+    return place;
+}
+
 /* Captures into banks of bank_n words (output j to bank j / bank_n), one write port each: in
  * the direct form every output is captured two cycles after the slot of its last product, so
  * no two outputs of one bank may end in the same slot (on different multipliers). One
@@ -317,7 +370,7 @@ bool plan_banks_ok(const Mvm *v, int bank_n)
     bool ok = true;
     for (int j = 0; j < v->n_out && ok; j++) {
         q += v->outs[j].n_terms;
-        char *c = &seen[(size_t)((q - 1) % v->rf) * (size_t)nb + (size_t)(j / bank_n)];
+        char *c = &seen[(size_t)(mvm_pos(v, q - 1) % v->rf) * (size_t)nb + (size_t)(j / bank_n)];
         ok = !*c;
         *c = 1;
     }
