@@ -11,6 +11,8 @@
  *     predicted (Mvm.direct/depth/latency, Engine.ack_off);
  *   - when a cell's steps overlap (Engine.period), have the period the plan gives, every h
  *     read of the next step after this step's write of it;
+ *   - when a cell is placed x-first (Mvm.place), do every multiplier's x products before its
+ *     h products;
  *   - when a cell is banked (plan_cell_banked, one or several multipliers), capture every gate
  *     sum once and never two into one bank in the same slot (one write port per bank);
  *   - under hls4ml numerics with a saturating accum, sum in hls4ml's order (test_sat_order).
@@ -250,11 +252,37 @@ static void check_period(const char *id, const Engine *e, const MvmPlan *p)
     check(late == 0, "%s: %d reads of h before it is written", id, late);
 }
 
+static int x_first_cells;
+
+/* A cell placed x-first (Mvm.place, plan_x_first): on every multiplier no x product (operand
+ * below n_a) after an h product, and every multiplier with h products does some x first when
+ * there are x products enough to go round. Returns the number of problems. */
+static int check_x_first(const char *id, const MvmPlan *p)
+{
+    int bad = 0, n_x = 0;
+    for (int s = 0; s < p->rf; s++)
+        for (int m = 0; m < p->n_mult; m++) n_x += plan_word(p, s, m)->valid && plan_word(p, s, m)->k < p->v->n_a;
+    for (int m = 0; m < p->n_mult; m++) {
+        bool seen_h = false, x_first = false;
+        for (int s = 0; s < p->rf; s++) {
+            const RomWord *wd = plan_word(p, s, m);
+            if (!wd->valid) continue;
+            if (wd->k >= p->v->n_a) seen_h = true;
+            else if (seen_h) bad++;
+            else x_first = true;
+        }
+        if (seen_h && !x_first && n_x >= p->n_mult) bad++;
+    }
+    if (bad && !quiet) printf("  %s: %d x products after h products (or no x first)\n", id, bad);
+    return bad;
+}
+
 /* The compiler never frees a netlist (it exits); the test does, for LeakSanitizer. */
 static void free_mvm(Mvm *v)
 {
     for (int j = 0; j < v->n_out; j++) free(v->outs[j].terms);
     free(v->outs);
+    free(v->place);
 }
 
 static void free_model(Model *m, Netlist *n)
@@ -310,6 +338,20 @@ static void test_lowered(int n_models)
                 check_timing(id, e, v, p, !h);
                 check_extras(id, e, v, p);
                 if (e->kind == ENG_CELL && !h) check_period(id, e, p);
+                if (v->place) {
+                    x_first_cells++;
+                    check(check_x_first(id, p) == 0, "%s: not x-first", id);
+                    if (x_first_cells == 1) { /* the check can fail: an h product moved first */
+                        RomWord *a = (RomWord *)plan_word(p, 0, 0), *b = (RomWord *)plan_word(p, p->rf - 1, 0), t = *a;
+                        *a = *b;
+                        *b = t;
+                        quiet = true;
+                        check(check_x_first("mutated order", p) > 0, "an h product before x goes unnoticed");
+                        quiet = false;
+                        *b = *a;
+                        *a = t;
+                    }
+                }
                 if (e->kind == ENG_CELL && e->split && v->rf > 1) {
                     split_rf++;
                     split_auto += e->split_auto;
@@ -483,8 +525,10 @@ int main(void)
     for (int f = 0; f < 4; f++) check(forms[f] > 0, "no product planned in form %d", f);
     check(split_rf > 0 && split_auto > 0, "split cells with reuse > 1: %d (%d chosen automatically)", split_rf, split_auto);
     check(overlapped > 0, "no cell with overlapped steps");
+    check(x_first_cells > 0, "no cell placed x-first");
     printf("plan forms: parallel %d, rom %d, regular %d, runs %d; split cells at reuse > 1: %d (%d automatic); "
-           "overlapped cells %d\n", forms[0], forms[1], forms[2], forms[3], split_rf, split_auto, overlapped);
+           "overlapped cells %d (x-first %d)\n", forms[0], forms[1], forms[2], forms[3], split_rf, split_auto, overlapped,
+           x_first_cells);
     printf("hls4ml's order: %d products at reuse 1, %d above\n", sat_forms[0], sat_forms[1]);
     printf("unit: %d passed, %d failed\n", n_pass, n_fail);
     return n_fail ? 1 : 0;
