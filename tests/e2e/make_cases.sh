@@ -162,4 +162,11 @@ gen hls_gru_mixed      "T=4 F=3 IN=sym; gru u=3 ra=1 rs=1 pa=ap_fixed<24,8> po=a
 gen hls_gru_mixed_rf   "T=4 F=3 IN=sym; gru u=4 ra=1 rf=5 rs=1 pa=ap_fixed<22,8,AP_RND> po=ap_fixed<10,3>; gru u=2 ra=1 rf=3 rrf=2 rs=1 pa=ap_fixed<16,8> po=ap_fixed<16,4>"
 gen hls_gru_mixed_acts "T=3 F=2 IN=sym; gru u=3 ra=1 ract=linear act=relu rf=2 rs=1 pa=ap_fixed<18,6,AP_RND_CONV> po=ap_fixed<10,3>"
 gen hls_gru_bank       "T=4 F=3 RF=100000 IN=sym; gru u=3 ra=1 rs=1 pa=ap_fixed<20,8> po=ap_fixed<12,4>; gru u=2 ra=1 rs=1 pa=ap_fixed<18,6> po=ap_fixed<14,4>"
+# --- x*W first (issue 11): overlapped fused cells with adder trees at reuse factors that split
+#     outputs across multipliers; every multiplier does its share of the x products first, each
+#     output's x and h products in separate partial sums (plan_x_first); also with --table-reg ---
+gen xfirst_lstm  "T=5 F=4; lstm u=4 rf=12; dense u=1 act=sigmoid"
+gen xfirst_gru   "T=5 F=3; gru u=4 ra=1 rf=10; dense u=2"
+gen xfirst_rnn   "T=6 F=5; simple_rnn u=3 rf=4"
+gen xfirst_stack "T=4 F=6; lstm u=3 rf=7 rs=1; gru u=3 ra=1 rf=9"
 echo "wrote $((seed - 100)) cases to $OUT"
