@@ -420,6 +420,7 @@ static void cell_x_first(Netlist *n, Engine *e)
     if (!v->place) return;
     finish_mvm(v, n->fanin, n->table_reg);
     cell_timing(n, e, l);
+    e->ack_off = plan_last_x_read(v); /* the x beat is taken after its last read, early now */
     e->period = cell_period(n, e);
     if (!v->direct && cell_cycles(e) < cell_cycles(&before)) return;
     free(v->place);

@@ -292,6 +292,18 @@ MvmPlan *plan_mvm(const Mvm *v, const MvmPlanOpts *opt)
     return p;
 }
 
+/* The job cycle of the last read of an operand below n_a (x: the fused cell's input beat, read
+ * in place and taken in the next cycle), from the placement; -1 when there is none. With the
+ * x-first placement it comes long before the last slot. */
+int plan_last_x_read(const Mvm *v)
+{
+    long q = 0, last = -1;
+    for (int j = 0; j < v->n_out; j++)
+        for (int t = 0; t < v->outs[j].n_terms; t++, q++)
+            if (v->outs[j].terms[t].k < v->n_a && mvm_pos(v, q) % v->rf > last) last = mvm_pos(v, q) % v->rf;
+    return last < 0 ? -1 : PIPE_SLOT + (int)last + PIPE_ROM_READ + v->rom_reg;
+}
+
 void plan_free(MvmPlan *p)
 {
     if (!p) return;

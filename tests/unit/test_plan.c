@@ -198,9 +198,16 @@ static void check_timing(const char *id, const Engine *e, const Mvm *v, const Mv
     check(p->direct == v->direct, "%s: plan direct %d, lower.c %d", id, p->direct, v->direct);
     check(p->depth == v->depth, "%s: plan depth %d, lower.c %d", id, p->depth, v->depth);
     check(p->latency == v->latency, "%s: plan latency %d, lower.c %d", id, p->latency, v->latency);
-    if (first && e->ack_off) /* the input is taken in the cycle after its last read */
-        check(p->last_read == e->ack_off, "%s: last operand read in job cycle %d, ack_off %d", id, p->last_read,
-              e->ack_off);
+    if (first && e->ack_off) { /* the input is taken in the cycle after its last read */
+        int last = p->last_read;
+        if (v->place) { /* x-first: its last x read, from the words */
+            last = -1;
+            for (int s = 0; s < p->rf; s++)
+                for (int m = 0; m < p->n_mult; m++)
+                    if (plan_word(p, s, m)->valid && plan_word(p, s, m)->k < v->n_a) last = 2 + s + p->rom_reg;
+        }
+        check(last == e->ack_off, "%s: last input read in job cycle %d, ack_off %d", id, last, e->ack_off);
+    }
     int items = 0, caps = 0;
     for (int j = 0; j < v->n_out; j++)
         for (int i = 0; i < p->out[j].n_items; i++) items += p->out[j].items[i].kind == ITEM_PART || p->out[j].items[i].kind == ITEM_MAC;
