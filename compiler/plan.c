@@ -185,7 +185,7 @@ static void plan_rom(MvmPlan *p)
     free(caps);
     p->n_seg = 0;
     if (is_regular(v)) p->form = MVM_REGULAR;
-    else if ((p->n_seg = run_segments(p, p->seg)) > 0) p->form = MVM_RUNS;
+    else if (!v->place && (p->n_seg = run_segments(p, p->seg)) > 0) p->form = MVM_RUNS;
     else p->form = MVM_ROM;
     p->rom_w = p->form == MVM_ROM ? p->lay.width : p->lay.w_w;
 }
@@ -412,7 +412,8 @@ static int max_i(int a, int b) { return a > b ? a : b; }
  *     written in lane-slot order, so outputs reading early units may start first);
  *   - the next step's lanes read h (GRU) and c (LSTM) after this step wrote them;
  *   - direct form: a gate sum captured by step t+1 overwrites its register (or bank word) only
- *     after step t's lanes read it (a bank: not in the same cycle);
+ *     after step t's lanes read it (a bank: not in the same cycle); with adder trees, the
+ *     partial sums and the MACs' last runs likewise, the tree's depth earlier;
  *   - one tail at a time (P >= latency / 2).
  * Returns the engine's latency when the steps cannot overlap: the split form, return_sequences
  * (every step emits: the output register would be written while the last beat waits), GRU with
@@ -442,6 +443,24 @@ int plan_cell_period(const Engine *e, const MvmPlan *pl)
             int cap = pl->latency - R + s;              /* the capture is written at its end */
             int rd = e->cell_start + (j % u) / E;       /* the lanes read it at its end */
             P = max_i(P, rd - cap + (banked ? 1 : 0));
+        }
+    }
+    /* trees: the next step changes an output's tree inputs (a captured partial sum, or the MAC
+     * that keeps its multiplier's last run) only after this step's lanes read the sum, which
+     * the tree's depth stages sampled that many cycles before */
+    int acc_end = PIPE_SLOT + PIPE_ROM_READ + PIPE_OPERAND + 2 * pl->rom_reg + PIPE_MAC - 1; /* + slot: the MAC's write */
+    for (int m = 0; m < pl->n_mult && !pl->direct; m++) {
+        const MultPlan *mp = &pl->mult[m];
+        int i = 0, s_first = -1;
+        for (int s = 0; s < R; s++) {
+            const RomWord *wd = plan_word(pl, s, m);
+            if (!wd->valid) continue;
+            if (s_first < 0) s_first = s;
+            if (!wd->last) continue;
+            int j = mp->cap_out[i], in_mac = i == mp->n_caps - 1;
+            i++;
+            int wr = in_mac ? s_first + acc_end : s + acc_end + 1; /* the next step's write */
+            P = max_i(P, e->cell_start + (j % u) / E - pl->depth - wr);
         }
     }
     return P < L ? P : L;

@@ -169,4 +169,7 @@ gen xfirst_lstm  "T=5 F=4; lstm u=4 rf=12; dense u=1 act=sigmoid"
 gen xfirst_gru   "T=5 F=3; gru u=4 ra=1 rf=10; dense u=2"
 gen xfirst_rnn   "T=6 F=5; simple_rnn u=3 rf=4"
 gen xfirst_stack "T=4 F=6; lstm u=3 rf=7 rs=1; gru u=3 ra=1 rf=9"
+# the period bound by the tree rule (plan_cell_period: the next step's first product resets the
+# MAC holding a run whose sum the lanes have not read yet), with --table-reg
+gen xfirst_tree  "T=5 F=6; gru u=5 ra=1 rf=33; dense u=1 act=sigmoid"
 echo "wrote $((seed - 100)) cases to $OUT"
