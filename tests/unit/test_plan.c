@@ -10,7 +10,8 @@
  *   - have the direct form, adder-tree depth, latency and last operand read that lower.c
  *     predicted (Mvm.direct/depth/latency, Engine.ack_off);
  *   - when a cell's steps overlap (Engine.period), have the period the plan gives, every h
- *     read of the next step after this step's write of it;
+ *     read of the next step after this step's write of it, every partial sum of a tree kept
+ *     until this step's lanes read its sum;
  *   - when a cell is placed x-first (Mvm.place), do every multiplier's x products before its
  *     h products;
  *   - when a cell is banked (plan_cell_banked, one or several multipliers), capture every gate
@@ -257,6 +258,24 @@ static void check_period(const char *id, const Engine *e, const MvmPlan *p)
                 late++;
         }
     check(late == 0, "%s: %d reads of h before it is written", id, late);
+    /* adder trees: the next step writes a partial sum (its capture register, end of job cycle
+     * P + slot + 5 + 2 rom_reg; the MAC keeping a multiplier's last run: its first product,
+     * P + first slot + 4 + 2 rom_reg) no earlier than this step's lanes sample it through the
+     * tree (cell_start + unit / lanes - depth) */
+    int early = 0, u = e->layer->units;
+    for (int m = 0; m < p->n_mult && !p->direct; m++) {
+        int first = -1, i = 0;
+        for (int s = 0; s < p->rf; s++) {
+            const RomWord *wd = plan_word(p, s, m);
+            if (!wd->valid) continue;
+            if (first < 0) first = s;
+            if (!wd->last) continue;
+            int j = p->mult[m].cap_out[i], in_mac = i++ == p->mult[m].n_caps - 1;
+            int wr = P + (in_mac ? first : s + 1) + 4 + 2 * p->rom_reg;
+            early += wr < e->cell_start + (j % u) / e->lanes - p->depth;
+        }
+    }
+    check(early == 0, "%s: %d partial sums changed before the lanes read them", id, early);
 }
 
 static int x_first_cells;
