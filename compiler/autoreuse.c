@@ -20,7 +20,10 @@
  * 0 first (not set: lower.c chooses the form, on iCE40-class parts the fused one), then h*U's
  * factors from the largest; any of those is the split form (x*W on its own engine, off the
  * recurrence), where the layer's reuse knob is x*W's factor, capped at x*W's products. Moves
- * skip the values a cap makes equal. (A further per-layer factor: a kind in KnobWhich, its
+ * skip the values a cap makes equal. An LSTM or GRU (reset_after) layer whose lane_multipliers
+ * is open has a third knob: 1 first (each elementwise lane's three products on one multiplier,
+ * a unit every 3 cycles), then 3; on a part with few DSPs the multipliers that frees go to
+ * the matrix products. (A further per-layer factor: a kind in KnobWhich, its
  * bound in knob_max, its value in knob_value, its collection in auto_prepare.) */
 #include "rnnc.h"
 
@@ -58,6 +61,7 @@ void auto_set(AutoSearch *a, const int *idx)
     for (int k = 0; k < a->n_knobs; k++) {
         int v = knob_value(a, idx, k);
         if (a->knob[k].which == KNOB_RREUSE) a->knob[k].layer->rreuse = v;
+        else if (a->knob[k].which == KNOB_LANE) a->knob[k].layer->lane_mults = v;
         else a->knob[k].layer->reuse = v;
     }
 }
@@ -69,6 +73,11 @@ static void knob_values(Knob *k)
     int p = knob_max(k, false);
     k->vals = xcalloc(65, sizeof(int));
     k->n_vals = 0;
+    if (k->which == KNOB_LANE) { /* lane_multipliers: the smaller design first */
+        k->vals[k->n_vals++] = 1;
+        k->vals[k->n_vals++] = 3;
+        return;
+    }
     if (k->which == KNOB_RREUSE) k->vals[k->n_vals++] = 0; /* not set: lower.c's form */
     int last_m = 0;
     for (double md = 1; k->n_vals < 64; md = md < 8 ? md + 1 : ceil(md * 1.25)) {
@@ -102,10 +111,13 @@ static void add_knob(AutoSearch *a, Layer *l, KnobWhich which)
 static void add_layer_knobs(AutoSearch *a, Layer *l)
 {
     add_knob(a, l, KNOB_REUSE);
+    bool lanes = l->kind == L_LSTM || (l->kind == L_GRU && l->reset_after);
+    if (lanes && !l->lane_mults) add_knob(a, l, KNOB_LANE);
     if (!layer_kind(l->kind)->recurrent || l->rreuse) return;
     add_knob(a, l, KNOB_RREUSE);
-    a->knob[a->n_knobs - 2].partner = a->n_knobs - 1;
-    a->knob[a->n_knobs - 1].partner = a->n_knobs - 2;
+    int r = a->n_knobs - 1, f = r - 1 - (lanes && !l->lane_mults); /* the layer's reuse knob */
+    a->knob[f].partner = r;
+    a->knob[r].partner = f;
 }
 
 AutoSearch *auto_prepare(Model *m)
@@ -345,7 +357,8 @@ bool auto_pareto(const AutoSearch *a, int i)
 
 void auto_knob_name(const AutoSearch *a, int k, char *out, size_t len)
 {
-    snprintf(out, len, "%s%s", a->knob[k].layer->name, a->knob[k].which == KNOB_RREUSE ? ".recurrent" : "");
+    snprintf(out, len, "%s%s", a->knob[k].layer->name,
+             a->knob[k].which == KNOB_RREUSE ? ".recurrent" : a->knob[k].which == KNOB_LANE ? ".lane_multipliers" : "");
 }
 
 /* "layer=rf layer.recurrent=rrf layer=rf" of candidate c (a recurrent knob left unset: omitted) */
@@ -355,7 +368,7 @@ void auto_describe(const AutoSearch *a, int c, char *out, size_t len)
     for (int k = 0; k < a->n_knobs; k++) {
         int v = auto_value(a, c, k);
         if (a->knob[k].which == KNOB_RREUSE && v == 0) continue;
-        char name[RNNC_NAME_MAX + 16];
+        char name[RNNC_NAME_MAX + 24];
         auto_knob_name(a, k, name, sizeof name);
         size_t u = strlen(out);
         snprintf(out + u, len - u, "%s%s=%d", u ? " " : "", name, v);
@@ -430,6 +443,7 @@ bool auto_shrink_tables(AutoSearch **pa, Model *m, const AutoOptions *o)
     model_tables(m, true, &size);
     for (int k = 0; k < a->n_knobs; k++) { /* open the knobs again */
         if (a->knob[k].which == KNOB_RREUSE) a->knob[k].layer->rreuse = 0;
+        else if (a->knob[k].which == KNOB_LANE) a->knob[k].layer->lane_mults = 0;
         else a->knob[k].layer->reuse = 0;
     }
     auto_free(a);

@@ -39,6 +39,9 @@ static void check_weights(const Model *m, Layer *l, const char *where)
         user_error(f, "%s.reuse_factor: %d is more than the layer's %d %smultiplications per %s (the maximum "
                    "reuse factor here)", where, l->reuse, max_rf, l->rreuse ? "input (x*W: recurrent_reuse_factor is "
                    "given) " : "", l->in_seq ? "timestep" : "input");
+    if (l->lane_mults == 1 && l->kind == L_GRU && !l->reset_after)
+        user_error(f, "%s.lane_multipliers: 1 needs reset_after true (reset_after false keeps its lanes' 3 "
+                   "multipliers)", where);
     long long rmults = (long long)l->units * l->gates * l->units;
     if (l->rreuse > rmults)
         user_error(f, "%s.recurrent_reuse_factor: %d is more than the layer's %lld recurrent multiplications per "

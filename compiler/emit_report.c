@@ -34,6 +34,9 @@ void emit_report(const Netlist *n, const Schedule *s, const char *dir)
             cJSON_AddStringToObject(o, "form", e->split ? "split" : "fused");
             cJSON_AddNumberToObject(o, "input_reuse_factor", p->mvm.rf);
             cJSON_AddNumberToObject(o, "recurrent_reuse_factor", e->mvm.rf);
+            /* elementwise lanes (rtl_lib.md): units per lane, cycles between them */
+            cJSON_AddNumberToObject(o, "lanes", e->lanes);
+            cJSON_AddNumberToObject(o, "lane_unit_cycles", e->lane_ii);
         }
         cJSON_AddNumberToObject(o, "weight_bits", (double)e->weight_bits);
         cJSON_AddNumberToObject(o, "adder_tree_depth", e->mvm.outs ? e->mvm.depth : 0);

@@ -25,7 +25,8 @@ static const char *const lib_modules[] = {"rnnc_quant", "rnnc_product", "rnnc_ma
                                           "rnnc_flatten", "rnnc_reverse", "rnnc_rom", "rnnc_activation",
                                           "rnnc_lstm_cell", "rnnc_gru_blend", "rnnc_gru_cell",
                                           "rnnc_gru_reset", "rnnc_gru_update", "rnnc_stream_fork",
-                                          "rnnc_merge_add", "rnnc_sat_sum", "rnnc_mac_sat", NULL};
+                                          "rnnc_merge_add", "rnnc_sat_sum", "rnnc_mac_sat", "rnnc_lstm_cell_serial",
+                                          "rnnc_gru_cell_serial", NULL};
 
 static bool lib_needed(const Netlist *n, const char *mod)
 {
@@ -49,9 +50,12 @@ static bool lib_needed(const Netlist *n, const char *mod)
         if (!strcmp(mod, "rnnc_rom") && rf) return true;
         if (!strcmp(mod, "rnnc_flatten") && e->kind == ENG_FLATTEN) return true;
         if (!strcmp(mod, "rnnc_reverse") && e->kind == ENG_REVERSE) return true;
-        if (!strcmp(mod, "rnnc_lstm_cell") && e->kind == ENG_CELL && e->layer->kind == L_LSTM) return true;
+        bool serial = e->kind == ENG_CELL && e->lane_ii > 1;
+        if (!strcmp(mod, serial ? "rnnc_lstm_cell_serial" : "rnnc_lstm_cell") && e->kind == ENG_CELL &&
+            e->layer->kind == L_LSTM)
+            return true;
         bool gru = e->kind == ENG_CELL && e->layer->kind == L_GRU;
-        if (!strcmp(mod, "rnnc_gru_cell") && gru && e->layer->reset_after) return true;
+        if (!strcmp(mod, serial ? "rnnc_gru_cell_serial" : "rnnc_gru_cell") && gru && e->layer->reset_after) return true;
         if (!strcmp(mod, "rnnc_gru_blend") && gru) return true;
         if ((!strcmp(mod, "rnnc_gru_reset") || !strcmp(mod, "rnnc_gru_update")) && gru && !e->layer->reset_after)
             return true;

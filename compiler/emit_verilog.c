@@ -1065,11 +1065,18 @@ static void lane_input(Out *o, const Engine *e, const char *sel, const char *dst
 /* The decode "slot s of a phase whose slot 0 is at job cycle t0" (job cycle t0 + s), as
  * registers: a slot counter started a cycle early by the decode of job cycle t0 - 1 (t0 >= 2),
  * stopped after slot S - 1. No comparison or subtraction on cnt: on iCE40 those share carry
- * chains with the job counter, which the packer then splits into slow pieces. */
+ * chains with the job counter, which the packer then splits into slow pieces. Lanes with
+ * lane_ii > 1 (one multiplier each): slot s at job cycle t0 + lane_ii * s, held lane_ii cycles
+ * (serial_slot_decode). */
+static void serial_slot_decode(Out *o, const Engine *e, const char *name, int t0);
 static void slot_decode(Out *o, const Engine *e, const char *name, int t0)
 {
     int L = e->latency, S = e->slots, sw = clog2i(S) < 1 ? 1 : clog2i(S);
     char at[64];
+    if (e->lane_ii > 1) {
+        serial_slot_decode(o, e, name, t0);
+        return;
+    }
     if (t0 < 2 || t0 + S > L) BUG("slot phase at job cycle %d, %d slots, latency %d", t0, S, L);
     w(o, "    reg %s_on;\n    reg [%d:0] %s;\n", name, sw - 1, name);
     w(o, "    always @(posedge clk) begin\n");
@@ -1082,6 +1089,37 @@ static void slot_decode(Out *o, const Engine *e, const char *name, int t0)
     /* with one slot per lane the decode has no reader */
     w(o, "    /* verilator lint_off UNUSEDSIGNAL */\n    wire unused_%s = &{1'b0, %s_on, %s};\n"
          "    /* verilator lint_on UNUSEDSIGNAL */\n", name, name, name);
+}
+
+/* slot_decode's form for lanes that take a unit every K = lane_ii cycles: slot s from job
+ * cycle t0 + K * s for K cycles; NAME_go marks each slot's first cycle (a unit enters, a
+ * result is written). */
+static void serial_slot_decode(Out *o, const Engine *e, const char *name, int t0)
+{
+    int L = e->latency, S = e->slots, K = e->lane_ii, sw = clog2i(S) < 1 ? 1 : clog2i(S), pw = clog2i(K);
+    char at[64];
+    if (t0 < 2 || t0 + K * (S - 1) + 1 > L) BUG("slot phase at job cycle %d, %d slots of %d cycles, latency %d", t0, S, K, L);
+    w(o, "    reg %s_on;\n    reg [%d:0] %s;\n    reg [%d:0] %s_ph;\n", name, sw - 1, name, pw - 1, name);
+    w(o, "    always @(posedge clk) begin\n");
+    w(o, "        if (%s) begin\n            %s_on <= 1'b1;\n            %s <= %d'd0;\n            %s_ph <= %d'd0;\n",
+      job_at(at, sizeof at, e, t0 - 1), name, name, sw, name, pw);
+    w(o, "        end else if (%s_on) begin\n            if (%s_ph == %d'd%d) begin\n                %s_ph <= %d'd0;\n",
+      name, name, pw, K - 1, name, pw);
+    if (S > 1) w(o, "                %s <= %s + %d'd1;\n", name, name, sw);
+    w(o, "                if (%s == %d'd%d) %s_on <= 1'b0;\n            end else %s_ph <= %s_ph + %d'd1;\n        end\n",
+      name, sw, S - 1, name, name, name, pw);
+    w(o, "        if (rst) %s_on <= 1'b0;\n    end\n", name);
+    w(o, "    wire %s_go = %s_on && %s_ph == %d'd0;\n", name, name, name, pw);
+    w(o, "    /* verilator lint_off UNUSEDSIGNAL */\n    wire unused_%s = &{1'b0, %s_go, %s};\n"
+         "    /* verilator lint_on UNUSEDSIGNAL */\n", name, name, name);
+}
+
+/* The condition "slot phase NAME is in a slot's first cycle": NAME_on, or NAME_go for lanes
+ * that take a unit every lane_ii > 1 cycles. */
+static const char *slot_go(char *buf, size_t n, const Engine *e, const char *name)
+{
+    snprintf(buf, n, "%s_%s", name, e->lane_ii > 1 ? "go" : "on");
+    return buf;
 }
 
 /* ---- recurrent cells ---- */
@@ -1248,9 +1286,10 @@ static void cell_lane(Out *o, const Engine *e, const CellSigs *cs, int ln, const
         } else lane_mux(o, e, sel, dst, St.w, ln, cs->c);
         w(o, "    wire [%d:0] c_new_%d;\n", St.w - 1, ln);
         snprintf(more, sizeof more, ", .S_W(%d), .S_F(%d), .S_ROUND(%d), .S_SATURATE(%d)", St.w, fx_frac(St), St.q, fx_rtl_sat(St));
-        cell_open(o, e, "rnnc_lstm_cell", more, cs, true);
-        w(o, ") u_cell_%d (.clk(clk), .pre_i(l%d_pre_i), .pre_f(l%d_pre_f), .pre_g(l%d_pre_g), .pre_o(l%d_pre_o), "
-             ".c_prev(l%d_c_prev), .c_new(c_new_%d), .h_new(h_new_%d));\n", ln, ln, ln, ln, ln, ln, ln, ln);
+        cell_open(o, e, e->lane_ii > 1 ? "rnnc_lstm_cell_serial" : "rnnc_lstm_cell", more, cs, true);
+        w(o, ") u_cell_%d (.clk(clk), %s.pre_i(l%d_pre_i), .pre_f(l%d_pre_f), .pre_g(l%d_pre_g), .pre_o(l%d_pre_o), "
+             ".c_prev(l%d_c_prev), .c_new(c_new_%d), .h_new(h_new_%d));\n", ln, e->lane_ii > 1 ? ".in_valid(lane_go), " : "",
+          ln, ln, ln, ln, ln, ln, ln);
         break;
     default: /* GRU */
         for (int k = 0; k < (l->reset_after ? 4 : 2); k++) {
@@ -1265,9 +1304,10 @@ static void cell_lane(Out *o, const Engine *e, const CellSigs *cs, int ln, const
             if (!fx_equal(G, R)) /* hls4ml numerics: the gates in accum (else the cell's default, R) */
                 snprintf(more + k, sizeof more - (size_t)k, ", .G_W(%d), .G_F(%d), .G_SIGNED(%d), .G_ROUND(%d), "
                          ".G_SATURATE(%d)", G.w, fx_frac(G), G.sgn, G.q, fx_rtl_sat(G));
-            cell_open(o, e, "rnnc_gru_cell", more, cs, true);
-            w(o, ") u_cell_%d (.clk(clk), .pre_z(l%d_z), .pre_r(l%d_r), .xw_h(l%d_xw), .hu_h(l%d_hu), "
-                 ".h_prev(l%d_h_prev), .h_new(h_new_%d));\n", ln, ln, ln, ln, ln, ln, ln);
+            cell_open(o, e, e->lane_ii > 1 ? "rnnc_gru_cell_serial" : "rnnc_gru_cell", more, cs, true);
+            w(o, ") u_cell_%d (.clk(clk), %s.pre_z(l%d_z), .pre_r(l%d_r), .xw_h(l%d_xw), .hu_h(l%d_hu), "
+                 ".h_prev(l%d_h_prev), .h_new(h_new_%d));\n", ln, e->lane_ii > 1 ? ".in_valid(lane_go), " : "", ln, ln,
+              ln, ln, ln, ln);
         } else {
             cell_open(o, e, "rnnc_gru_update", "", cs, true);
             w(o, ") u_update_%d (.clk(clk), .pre_z(l%d_z), .pre_hh(l%d_hh), .h_prev(l%d_h_prev), .h_new(h_new_%d));\n",
@@ -1283,30 +1323,34 @@ static void cell_lane(Out *o, const Engine *e, const CellSigs *cs, int ln, const
  * slot. Split at reuse factor 1: one cell per unit, all units finish together. */
 static void cell_writeback(Out *o, const Engine *e, const CellSigs *cs)
 {
-    int u = e->layer->units, E = e->lanes, S = e->slots, sw = clog2i(S) < 1 ? 1 : clog2i(S);
+    int u = e->layer->units, E = e->lanes, S = e->slots, sw = clog2i(S) < 1 ? 1 : clog2i(S), K = e->lane_ii;
     FxType R = e->layer->ty.result, St = e->layer->ty.state;
+    char go[64];
     w(o, "\n    // ---- write-back\n");
     /* each unit's write happens in a known job cycle: its job flags are the head's or, from
      * the period on (overlapped steps), the tail's (job_flag) */
     if (e->layer->kind == L_LSTM) {
-        int c0 = e->cell_start + e->lane_reg + o->n->act_lat + 2;
+        /* c_new: A+2 cycles after a unit enters, A+3 in the serial lane */
+        int c0 = e->cell_start + e->lane_reg + o->n->act_lat + 2 + (K > 1);
         slot_decode(o, e, "cwslot", c0);
-        if (cs->banked) w(o, "    always @(posedge clk) if (cwslot_on) c_mem[cwslot] <= c_new_0;\n");
+        slot_go(go, sizeof go, e, "cwslot");
+        if (cs->banked) w(o, "    always @(posedge clk) if (%s) c_mem[cwslot] <= c_new_0;\n", go);
         for (int j = 0; j < u && !cs->banked; j++)
-            w(o, "    always @(posedge clk) if (rst) %s <= %d'd0; else if (cwslot_on && cwslot == %d'd%d) "
-                 "%s <= %s ? %d'd0 : c_new_%d;\n", cs->c[j].s, St.w, sw, j / E, cs->c[j].s,
-              job_flag(e, c0 + j / E, "last"), St.w, j % E);
+            w(o, "    always @(posedge clk) if (rst) %s <= %d'd0; else if (%s && cwslot == %d'd%d) "
+                 "%s <= %s ? %d'd0 : c_new_%d;\n", cs->c[j].s, St.w, go, sw, j / E, cs->c[j].s,
+              job_flag(e, c0 + K * (j / E), "last"), St.w, j % E);
     }
     if (!e->split || e->mvm.rf > 1) {
         int h0 = e->cell_start + e->lane_reg + e->cell_lat;
         slot_decode(o, e, "hwslot", h0);
+        slot_go(go, sizeof go, e, "hwslot");
         for (int j = 0; j < u; j++) {
             w(o, "    reg [%d:0] out_%d;\n", R.w - 1, j);
             w(o, "    always @(posedge clk) begin\n        if (rst) %s <= %d'd0;\n"
-                 "        else if (hwslot_on && hwslot == %d'd%d) %s <= %s ? %d'd0 : h_new_%d;\n",
-              cs->h[j].s, R.w, sw, j / E, cs->h[j].s, job_flag(e, h0 + j / E, "last"), R.w, j % E);
-            w(o, "        if (hwslot_on && hwslot == %d'd%d && %s) out_%d <= h_new_%d;\n    end\n", sw, j / E,
-              job_flag(e, h0 + j / E, "emit"), j, j % E);
+                 "        else if (%s && hwslot == %d'd%d) %s <= %s ? %d'd0 : h_new_%d;\n",
+              cs->h[j].s, R.w, go, sw, j / E, cs->h[j].s, job_flag(e, h0 + K * (j / E), "last"), R.w, j % E);
+            w(o, "        if (%s && hwslot == %d'd%d && %s) out_%d <= h_new_%d;\n    end\n", go, sw, j / E,
+              job_flag(e, h0 + K * (j / E), "emit"), j, j % E);
         }
         w(o, "    assign m_axis_tdata = {");
         for (int j = u - 1; j >= 0; j--) w(o, "out_%d%s", j, j ? ", " : "};\n");
@@ -1351,6 +1395,8 @@ static void emit_cell(Out *o, const Engine *e)
 
     w(o, "\n    // ---- update lanes: slots from job cycle %d, h_new %d cycles later\n", e->cell_start, e->cell_lat);
     slot_decode(o, e, "cslot", e->cell_start);
+    if (e->lane_ii > 1) /* the serial lanes' in_valid: a slot's first cycle, as their inputs (lane_reg) */
+        w(o, e->lane_reg ? "    reg lane_go;\n    always @(posedge clk) lane_go <= cslot_go;\n" : "    wire lane_go = cslot_go;\n");
     for (int ln = 0; ln < e->lanes; ln++) cell_lane(o, e, &cs, ln, "cslot");
     cell_writeback(o, e, &cs);
 

@@ -9,10 +9,11 @@
 
 #define WEIGHTED "units", "activation", "use_bias", "kernel", "bias", "precision", "reuse_factor", "table_size"
 #define RECURRENT "recurrent_kernel", "return_sequences", "go_backwards", "recurrent_reuse_factor"
+#define LANES "lane_multipliers"
 
 static const char *const keys_dense[] = {WEIGHTED, "softmax", NULL};
-static const char *const keys_lstm[] = {WEIGHTED, RECURRENT, "recurrent_activation", NULL};
-static const char *const keys_gru[] = {WEIGHTED, RECURRENT, "recurrent_activation", "reset_after", NULL};
+static const char *const keys_lstm[] = {WEIGHTED, RECURRENT, LANES, "recurrent_activation", NULL};
+static const char *const keys_gru[] = {WEIGHTED, RECURRENT, LANES, "recurrent_activation", "reset_after", NULL};
 static const char *const keys_rnn[] = {WEIGHTED, RECURRENT, NULL};
 static const char *const keys_none[] = {NULL};
 static const char *const keys_dropout[] = {"rate", NULL};

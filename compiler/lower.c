@@ -272,6 +272,29 @@ static void lower_gru_mvm2(Mvm *w, const Layer *l, int rf)
     }
 }
 
+/* Whether layer l's lanes put their three products on one multiplier (rnnc_lstm_cell_serial,
+ * rnnc_gru_cell_serial: a unit every 3 cycles): lane_multipliers 1, LSTM or GRU reset_after. */
+static bool lanes_serial(const Layer *l)
+{
+    return l->lane_mults == 1 && (l->kind == L_LSTM || (l->kind == L_GRU && l->reset_after));
+}
+
+/* A serial lane's timing (rtl_lib.md, rnnc_*_cell_serial), with A cycles per activation: a
+ * unit's first product at A, its last at OA (LSTM: o * a, the first cycle >= 2A+3 that is
+ * A+2 mod 3) or PP (GRU: z * hh, the first >= 2A+2 that is A+2 mod 3); returns h_new's cycle
+ * (the cell's latency) and sets *span = last - first. */
+static int serial_cell_lat(const Layer *l, int al, int table_reg, int *span)
+{
+    if (l->kind == L_LSTM) {
+        int oa = 2 * al + 3 + (3 - (al + 1) % 3) % 3;
+        *span = oa - al;
+        return oa + 1;
+    }
+    int pp = 2 * al + 2 + (3 - al % 3) % 3;
+    *span = pp - al;
+    return pp + 1 + 2 * table_reg;
+}
+
 /* The elementwise part's timing: the cells' latency (rtl_lib.md), the second GRU product's
  * start, the job cycle the lanes start and the engine's latency. */
 static void cell_timing(Netlist *n, Engine *e, const Layer *l)
@@ -294,8 +317,13 @@ static void cell_timing(Netlist *n, Engine *e, const Layer *l)
         tm = e->mvm2_start + e->mvm2.latency;                /* the update lanes start here */
         break;
     }
+    if (e->lane_ii > 1) {
+        e->cell_lat = serial_cell_lat(l, al, n->table_reg, &e->lane_span);
+        e->n_elem_mult = e->lanes;
+    }
     e->cell_start = tm;
-    e->latency = tm + e->lane_reg + e->slots + e->cell_lat;
+    /* the last slot enters lane_ii * (slots - 1) cycles after the first */
+    e->latency = tm + e->lane_reg + e->lane_ii * (e->slots - 1) + 1 + e->cell_lat;
 }
 
 /* ---- split or fused: the form of a recurrent cell (docs/architecture.md) ---- */
@@ -335,8 +363,9 @@ static int est_cell_step(const Netlist *n, const Layer *l, bool split, long rf, 
     bool dir, gru0 = l->kind == L_GRU && !l->reset_after;
     int lanes = cell_lanes(u, (int)rf, n->table_reg), S = (u + lanes - 1) / lanes, lreg = S > 1;
     long outs = (long)(gru0 ? 2 : l->gates) * u, prods = outs * (in + u) + (gru0 ? (long)in * u : 0);
-    int tm = est_mvm_latency(n, outs, in + u, rf, split, &dir), cl;
-    *mults = (prods + rf - 1) / rf + (l->kind == L_SIMPLE_RNN ? 0 : 3L * lanes);
+    int tm = est_mvm_latency(n, outs, in + u, rf, split, &dir), cl, span;
+    *mults = (prods + rf - 1) / rf + (l->kind == L_SIMPLE_RNN ? 0 : (lanes_serial(l) ? 1L : 3L) * lanes);
+    if (lanes_serial(l)) return tm + lreg + 3 * (S - 1) + 1 + serial_cell_lat(l, al, T, &span);
     switch (l->kind) {
     case L_LSTM: cl = 2 * al + 2 + T; break;
     case L_SIMPLE_RNN: cl = al; break;
@@ -452,6 +481,7 @@ static void lower_cell(Netlist *n, const Layer *l, FxType in_t, FxType *cur_t)
     e->slots = (u + e->lanes - 1) / e->lanes;
     /* with several slots the lane inputs pass a multiplexer: registered, one cycle */
     e->lane_reg = e->slots > 1 ? 1 : 0;
+    e->lane_ii = lanes_serial(l) ? 3 : 1;
     cell_timing(n, e, l);
     /* fused: x is read in place over the slots (no copy), the beat taken after the last read;
      * split: the xw beat is copied at the start (it is added at the end of the product) */

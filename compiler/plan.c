@@ -406,7 +406,11 @@ static int max_i(int a, int b) { return a > b ? a : b; }
 /* The period of a fused cell whose next step starts while this one drains (docs/architecture.md,
  * "Overlapped steps"): step t+1 starts P cycles after step t, the smallest P at which every
  * resource the two steps share is used in order:
- *   - the multipliers do one step's slots at a time (P >= rf), the lanes' slot phases too (S);
+ *   - the multipliers do one step's slots at a time (P >= rf), the lanes' slot phases too
+ *     (S slots, a unit every lane_ii cycles);
+ *   - lanes whose products share one multiplier (lane_ii 3): the next step's first product
+ *     after this step's last (units of one step are 3 cycles apart, so theirs never meet;
+ *     a later start, as under stalls, must not make them meet either);
  *   - the x beat is taken (ack_off) before the next job starts;
  *   - each read of h[k] by a product of step t+1 comes after step t wrote h[k] (units are
  *     written in lane-slot order, so outputs reading early units may start first);
@@ -421,16 +425,17 @@ static int max_i(int a, int b) { return a > b ? a : b; }
 int plan_cell_period(const Engine *e, const MvmPlan *pl)
 {
     const Layer *l = e->layer;
-    int L = e->latency, R = pl->rf, E = e->lanes, u = l->units, n_a = pl->v->n_a;
+    int L = e->latency, R = pl->rf, E = e->lanes, u = l->units, n_a = pl->v->n_a, K = e->lane_ii;
     if (e->split || e->emit_all || R < 2 || (l->kind == L_GRU && !l->reset_after)) return L;
-    int P = max_i(R, max_i(e->ack_off + 1, e->slots));
+    int P = max_i(R, max_i(e->ack_off + 1, K * e->slots));
     P = max_i(P, max_i(e->lane_reg + e->cell_lat + 1, (L + 1) / 2));
+    if (K > 1) P = max_i(P, K * (e->slots - 1) + e->lane_span + 1);
     int h_wr0 = e->cell_start + e->lane_reg + e->cell_lat; /* job cycle unit 0's h is written */
     for (int s = 0; s < R; s++) {
         int rd = PIPE_SLOT + s + PIPE_ROM_READ + pl->rom_reg; /* job cycle slot s's operand is read */
         for (int m = 0; m < pl->n_mult; m++) {
             const RomWord *wd = plan_word(pl, s, m);
-            if (wd->valid && wd->k >= n_a) P = max_i(P, h_wr0 + (wd->k - n_a) / E - rd + 1);
+            if (wd->valid && wd->k >= n_a) P = max_i(P, h_wr0 + K * ((wd->k - n_a) / E) - rd + 1);
         }
     }
     bool banked = pl->opt.banks > 0;
@@ -441,7 +446,7 @@ int plan_cell_period(const Engine *e, const MvmPlan *pl)
             if (!wd->valid || !wd->last) continue;
             int j = pl->mult[m].cap_out[i++];
             int cap = pl->latency - R + s;              /* the capture is written at its end */
-            int rd = e->cell_start + (j % u) / E;       /* the lanes read it at its end */
+            int rd = e->cell_start + K * ((j % u) / E); /* the lanes read it at its end */
             P = max_i(P, rd - cap + (banked ? 1 : 0));
         }
     }
@@ -460,7 +465,7 @@ int plan_cell_period(const Engine *e, const MvmPlan *pl)
             int j = mp->cap_out[i], in_mac = i == mp->n_caps - 1;
             i++;
             int wr = in_mac ? s_first + acc_end : s + acc_end + 1; /* the next step's write */
-            P = max_i(P, e->cell_start + (j % u) / E - pl->depth - wr);
+            P = max_i(P, e->cell_start + K * ((j % u) / E) - pl->depth - wr);
         }
     }
     return P < L ? P : L;

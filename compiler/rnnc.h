@@ -105,6 +105,9 @@ typedef struct Layer {
     int rreuse;                 /* recurrent layers: recurrent_reuse_factor, h*U's reuse factor in
                                  * the split form (reuse then is x*W's); 0 = not given: lower.c
                                  * chooses the form and the factors (lower_cell) */
+    int lane_mults;             /* LSTM, GRU reset_after: lane_multipliers, the multipliers of each
+                                 * elementwise lane: 3 (a unit every cycle) or 1 (its three products
+                                 * on one multiplier, a unit every 3 cycles); 0 = not given: 3 */
     int table_size;
     bool table_size_given; /* set by the model (or a config), not the default: the search keeps it */
     SoftmaxImpl softmax_impl;   /* softmax.implementation (hls4ml numerics; default stable) */
@@ -495,6 +498,9 @@ typedef struct {
     int cell_start;                      /* CELL: job cycle the first slot enters the cells */
     int lanes, slots;                    /* CELL: elementwise cells, units per cell */
     int lane_reg;                        /* CELL: 1 when the lane inputs are registered (slots > 1) */
+    int lane_ii;                         /* CELL: cycles between a lane's units: 1, or 3 when its
+                                          * products share one multiplier (rnnc_*_cell_serial) */
+    int lane_span;                       /* CELL, lane_ii > 1: a unit's first product -> its last */
     int mvm2_start;                      /* CELL GRU ra=0: cycle offset of mvm2's start */
     int sm_max_depth, sm_sum_depth;      /* SOFTMAX tree depths */
     bool sm_sat_order;                   /* SOFTMAX, hls4ml: the exp sum in nnet::reduce's order
@@ -711,7 +717,7 @@ struct cJSON *res_totals_json(const Resources *r);      /* {"dsp", "lut", "ff", 
 /* which per-layer factor a knob sets: reuse_factor, or a recurrent layer's recurrent_reuse_factor
  * (its vals start with 0, not set: lower.c's form; any other value is the split form, where the
  * layer's reuse knob is x*W's factor, capped at x*W's products) */
-typedef enum { KNOB_REUSE, KNOB_RREUSE } KnobWhich;
+typedef enum { KNOB_REUSE, KNOB_RREUSE, KNOB_LANE } KnobWhich; /* KNOB_LANE: lane_multipliers, 1 then 3 */
 typedef struct {
     Layer *layer;
     KnobWhich which;

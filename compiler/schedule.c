@@ -305,6 +305,9 @@ void dump_schedule(FILE *f, const Netlist *n, const Schedule *s)
         const Engine *p = e->split ? &n->eng[e->in[0].eng] : e; /* split: the proj computes x*W */
         fprintf(f, "form %s %s x_rf %d h_rf %d (%s)\n", e->name, e->split ? "split" : "fused", p->mvm.rf, e->mvm.rf,
                 e->layer->rreuse ? "recurrent_reuse_factor" : e->split_auto && e->layer->reuse > 1 ? "chosen" : "reuse_factor");
+        if (e->lane_ii > 1)
+            fprintf(f, "lanes %s: %d x %d slots, one multiplier each (a unit every %d cycles)\n", e->name, e->lanes,
+                    e->slots, e->lane_ii);
         if (e->period) fprintf(f, "overlap %s: next step %d cycles after a step's start (step latency %d)\n", e->name,
                                e->period, e->latency);
         if (e->mvm.place) fprintf(f, "x_first %s: every multiplier does its share of x*W first (plan_x_first)\n", e->name);

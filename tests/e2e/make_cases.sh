@@ -162,6 +162,15 @@ gen hls_gru_mixed      "T=4 F=3 IN=sym; gru u=3 ra=1 rs=1 pa=ap_fixed<24,8> po=a
 gen hls_gru_mixed_rf   "T=4 F=3 IN=sym; gru u=4 ra=1 rf=5 rs=1 pa=ap_fixed<22,8,AP_RND> po=ap_fixed<10,3>; gru u=2 ra=1 rf=3 rrf=2 rs=1 pa=ap_fixed<16,8> po=ap_fixed<16,4>"
 gen hls_gru_mixed_acts "T=3 F=2 IN=sym; gru u=3 ra=1 ract=linear act=relu rf=2 rs=1 pa=ap_fixed<18,6,AP_RND_CONV> po=ap_fixed<10,3>"
 gen hls_gru_bank       "T=4 F=3 RF=100000 IN=sym; gru u=3 ra=1 rs=1 pa=ap_fixed<20,8> po=ap_fixed<12,4>; gru u=2 ra=1 rs=1 pa=ap_fixed<18,6> po=ap_fixed<14,4>"
+# --- serial lanes (lane_multipliers 1): each lane's three elementwise products on one
+#     multiplier, a unit every 3 cycles; one slot per lane and several, overlapped steps (no
+#     return_sequences) and not, the banked form (one multiplier), the split form ---
+gen serial_lstm        "T=4 F=3; lstm u=5 rf=12 lm=1 rs=1; lstm u=3 rf=30 lm=1; dense u=2 act=sigmoid"
+gen serial_lstm_ov     "T=4 F=3; lstm u=4 rf=40 lm=1"
+gen serial_gru         "T=4 F=3; gru u=4 ra=1 rf=9 lm=1 rs=1; gru u=3 ra=1 rf=25 lm=1; dense u=2 act=tanh"
+gen serial_bank        "T=4 F=2 RF=100000; lstm u=3 lm=1 rs=1; gru u=4 ra=1 lm=1; dense u=1 act=sigmoid"
+gen serial_split       "T=3 F=3; lstm u=4 rf=6 rrf=8 lm=1 rs=1; gru u=3 ra=1 rf=4 rrf=5 lm=1; dense u=1"
+gen serial_bank_lstm   "T=4 F=2 RF=100000; lstm u=4 lm=1; dense u=1 act=sigmoid"
 # --- x*W first (issue 11): overlapped fused cells with adder trees at reuse factors that split
 #     outputs across multipliers; every multiplier does its share of the x products first, each
 #     output's x and h products in separate partial sums (plan_x_first); also with --table-reg ---
@@ -172,4 +181,6 @@ gen xfirst_stack "T=4 F=6; lstm u=3 rf=7 rs=1; gru u=3 ra=1 rf=9"
 # the period bound by the tree rule (plan_cell_period: the next step's first product resets the
 # MAC holding a run whose sum the lanes have not read yet), with --table-reg
 gen xfirst_tree  "T=5 F=6; gru u=5 ra=1 rf=33; dense u=1 act=sigmoid"
+# the same with a serial lane (lane_multipliers 1: a lane slot every 3 cycles), as on the UP5K
+gen xfirst_serial "T=5 F=6; gru u=5 ra=1 rf=33 lm=1; dense u=1 act=sigmoid"
 echo "wrote $((seed - 100)) cases to $OUT"

@@ -613,6 +613,9 @@ static void lstm_case(const char *name, LstmCfg c)
              "S_SATURATE=%d%s%s",
              c.acc.w, af, c.r.w, rf, c.r.sgn, c.r.q, c.r.o == O_SAT, c.s.w, sf, c.s.q, c.s.o == O_SAT, p1, p2);
     manifest_tr(name, "rnnc_lstm_cell", params, CELL_N, path);
+    char sname[300];
+    snprintf(sname, sizeof sname, "%s_serial", name); /* the one-multiplier form, same vectors */
+    manifest_tr(sname, "rnnc_lstm_cell_serial", params, CELL_N, path);
 }
 
 typedef struct {
@@ -673,6 +676,9 @@ static void gru_cell_case(const char *name, GruCfg c)
     fclose(f);
     gru_params(params, sizeof params, &c, true, true);
     manifest_tr(name, "rnnc_gru_cell", params, CELL_N, path);
+    char sname[300];
+    snprintf(sname, sizeof sname, "%s_serial", name); /* the one-multiplier form, same vectors */
+    manifest_tr(sname, "rnnc_gru_cell_serial", params, CELL_N, path);
 }
 
 /* rnnc_gru_reset: "valid pre_r h_prev expected_rh" */

@@ -3,7 +3,8 @@
 # set): verilator --lint-only -Wall of the module with those parameters, then the module's
 # testbench under iverilog -g2005 against the C-computed vectors (compiler/fixed.c). Then a
 # yosys synth_ice40 -dsp check that 16x16 products map to SB_MAC16 (rnnc_product, rnnc_mac,
-# rnnc_mac_sat, rnnc_lstm_cell, rnnc_gru_cell; the cells with TABLE_REG=0 and 1, with no
+# rnnc_mac_sat, rnnc_lstm_cell, rnnc_gru_cell and their _serial forms (one SB_MAC16 each);
+# the cells with TABLE_REG=0 and 1, with no
 # undriven net).
 # One line per case; the last line is "rtl: N passed, M failed"; exit status 1 on any failure.
 # Environment: RTL_TEST_DIR (build directory, default build/rtl-tests), RTL_JOBS (parallel
@@ -150,6 +151,9 @@ if [ -z "$FILTER" ] || [[ "yosys" == *"$FILTER"* ]]; then
             synth_cell_case rnnc_lstm_cell lstm_default "$tr" 3
             # TABLE_REG=1 (iCE40): (1 - z) * hh as hh * 2^R_F - z * hh, one SB_MAC16 fewer
             synth_cell_case rnnc_gru_cell gru_default "$tr" $((4 - tr))
+            # the one-multiplier forms: all three products in one SB_MAC16
+            synth_cell_case rnnc_lstm_cell_serial lstm_default "$tr" 1
+            synth_cell_case rnnc_gru_cell_serial gru_default "$tr" 1
         done
     fi
     read_all_case

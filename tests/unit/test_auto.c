@@ -173,8 +173,10 @@ static void test_budgets_and_latency(int seed)
     AutoSearch *a = auto_prepare(m);
     check_model(m);
     quantize_model(m);
-    int want = m->n_layers + 1; /* each weighted layer's, and the recurrent layer's second */
-    check(a->n_knobs == want, "seed %d: %d knobs (expected one per weighted layer and a recurrent one)", seed, a->n_knobs);
+    /* each weighted layer's, the recurrent layer's second, and an LSTM's or GRU's lanes' */
+    int want = m->n_layers + 1 + (m->layers[0].kind != L_SIMPLE_RNN);
+    check(a->n_knobs == want, "seed %d: %d knobs (expected one per weighted layer, a recurrent one and a lane one)", seed,
+          a->n_knobs);
     AutoOptions big = options(-1, -1, OPT_LATENCY);
     auto_search(a, m, &big);
     Resources top = a->cand[a->chosen].res, small = a->cand[0].res;
@@ -309,6 +311,76 @@ static void test_form_choice(int seed, long dsp)
     free_model(m);
 }
 
+/* A GRU(5) (reset_after) on 20 x 6 with Dense(8, relu) and Dense(1, sigmoid): the top-tagging
+ * GRU's shape (../shared/models/model_toptag_gru.h5). */
+static Model *gru5_model(void)
+{
+    rng_state = 12345;
+    cJSON *root = cJSON_CreateObject();
+    cJSON_AddNumberToObject(root, "rnnc", 1);
+    cJSON_AddStringToObject(root, "name", "gru5");
+    cJSON *in = cJSON_AddObjectToObject(root, "input");
+    cJSON_AddNumberToObject(in, "timesteps", 20);
+    cJSON_AddNumberToObject(in, "features", 6);
+    cJSON *layers = cJSON_AddArrayToObject(root, "layers");
+    cJSON *r = cJSON_CreateObject();
+    cJSON_AddStringToObject(r, "type", "gru");
+    cJSON_AddNumberToObject(r, "units", 5);
+    cJSON_AddItemToObject(r, "kernel", matrix(6, 15));
+    cJSON_AddItemToObject(r, "recurrent_kernel", matrix(5, 15));
+    cJSON_AddItemToObject(r, "bias", matrix(2, 15));
+    cJSON_AddItemToArray(layers, r);
+    for (int d = 0, fan = 5; d < 2; d++) {
+        cJSON *l = cJSON_CreateObject();
+        cJSON_AddStringToObject(l, "type", "dense");
+        cJSON_AddNumberToObject(l, "units", d ? 1 : 8);
+        cJSON_AddStringToObject(l, "activation", d ? "sigmoid" : "relu");
+        cJSON_AddItemToObject(l, "kernel", matrix(fan, d ? 1 : 8));
+        cJSON_AddItemToObject(l, "bias", vector(d ? 1 : 8));
+        cJSON_AddItemToArray(layers, l);
+        fan = 8;
+    }
+    char *text = cJSON_PrintUnformatted(root);
+    cJSON_Delete(root);
+    return parse_model_text("gru5.json", text, strlen(text));
+}
+
+/* The lane form (lane_multipliers): on the UP5K's 8 SB_MAC16 the GRU(5)'s lanes share one
+ * multiplier (1 DSP instead of 3) and the 2 freed go to h*U / x*W, which lowers the latency
+ * below every candidate with 3-multiplier lanes; with DSPs to spare the 3-multiplier lanes
+ * (a unit every cycle) win. */
+static void test_lane_choice(void)
+{
+    for (int big = 0; big < 2; big++) {
+        Model *m = gru5_model();
+        AutoSearch *a = auto_prepare(m);
+        check_model(m);
+        quantize_model(m);
+        AutoOptions o = options(big ? 64 : 8, -1, OPT_LATENCY);
+        auto_search(a, m, &o);
+        const Candidate *c = &a->cand[a->chosen];
+        long best3 = -1;
+        for (int i = 0; i < a->n_cand; i++) {
+            auto_apply(a, i);
+            if (a->cand[i].fits && m->layers[0].lane_mults == 3 && (best3 < 0 || a->cand[i].latency < best3))
+                best3 = a->cand[i].latency;
+        }
+        auto_apply(a, (int)(c - a->cand));
+        Netlist *n = lower_model(m, 1);
+        int mults = n->eng[0].n_mult, lm = m->layers[0].lane_mults;
+        netlist_free(n);
+        if (big)
+            check(lm == 3 && c->latency <= best3, "GRU(5), 64 DSP: lane_multipliers %d chosen (latency %ld, best with 3: %ld)",
+                  lm, c->latency, best3);
+        else
+            check(lm == 1 && mults > 3 && best3 > 0 && c->latency < best3,
+                  "GRU(5), 8 DSP: lane_multipliers %d, %d h*U multipliers, latency %ld (best with 3-multiplier lanes: %ld)",
+                  lm, mults, c->latency, best3);
+        auto_free(a);
+        free_model(m);
+    }
+}
+
 /* The retry after place and route (auto_next): a design that missed the clock is followed by
  * an untried candidate with less predicted logic (LUT + FF on iCE40) and the best latency
  * among those; one whose synthesized logic overflowed the part by one scaled to 95% of it. */
@@ -389,6 +461,7 @@ int main(void)
     for (int seed = 1; seed <= 4; seed++)
         for (long dsp = 12; dsp <= 40; dsp += 14) test_form_choice(seed, dsp);
     check(split_wins > 0, "the split form was never the best choice (%d budgets)", split_wins);
+    test_lane_choice();
     for (int seed = 1; seed <= 8; seed++) test_retry(seed);
     for (int seed = 1; seed <= 8; seed++) test_shrink_tables(seed);
     printf("unit: %d passed, %d failed\n", n_pass, n_fail);

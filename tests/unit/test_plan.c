@@ -261,7 +261,7 @@ static void check_period(const char *id, const Engine *e, const MvmPlan *p)
     /* adder trees: the next step writes a partial sum (its capture register, end of job cycle
      * P + slot + 5 + 2 rom_reg; the MAC keeping a multiplier's last run: its first product,
      * P + first slot + 4 + 2 rom_reg) no earlier than this step's lanes sample it through the
-     * tree (cell_start + unit / lanes - depth) */
+     * tree (cell_start + lane_ii * (unit / lanes) - depth) */
     int early = 0, u = e->layer->units;
     for (int m = 0; m < p->n_mult && !p->direct; m++) {
         int first = -1, i = 0;
@@ -272,7 +272,7 @@ static void check_period(const char *id, const Engine *e, const MvmPlan *p)
             if (!wd->last) continue;
             int j = p->mult[m].cap_out[i], in_mac = i++ == p->mult[m].n_caps - 1;
             int wr = P + (in_mac ? first : s + 1) + 4 + 2 * p->rom_reg;
-            early += wr < e->cell_start + (j % u) / e->lanes - p->depth;
+            early += wr < e->cell_start + e->lane_ii * ((j % u) / e->lanes) - p->depth;
         }
     }
     check(early == 0, "%s: %d partial sums changed before the lanes read them", id, early);
