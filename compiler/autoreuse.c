@@ -397,6 +397,7 @@ void netlist_free(Netlist *n)
         for (int j = 0; j < 2; j++) {
             for (int o = 0; v[j]->outs && o < v[j]->n_out; o++) free(v[j]->outs[o].terms);
             free(v[j]->outs);
+            free(v[j]->place);
         }
     }
     free(n->eng);

@@ -66,6 +66,14 @@ bool mvm_whole_runs(long n_out, int nt, long rf)
     return true;
 }
 
+/* Whether term t of an output whose first product is q0 starts a run: the first term, or
+ * one not in the slot after its predecessor's on the same multiplier. */
+bool mvm_run_starts(const Mvm *v, long q0, int t)
+{
+    long pos = mvm_pos(v, q0 + t);
+    return t == 0 || pos % v->rf == 0 || mvm_pos(v, q0 + t - 1) != pos - 1;
+}
+
 /* Items summed for output j: its partial products plus bias and extra when present. */
 static void finish_mvm(Mvm *v, int fanin, int rom_reg)
 {
@@ -85,17 +93,15 @@ static void finish_mvm(Mvm *v, int fanin, int rom_reg)
     if (v->rf > v->n_products) v->rf = v->n_products > 0 ? v->n_products : 1;
     v->n_mult = (v->n_products + v->rf - 1) / v->rf;
 
-    /* partials per output: with rf == 1 every term; otherwise the number of multipliers
-     * whose contiguous run of products touches the output */
-    int depth = 1, q = 0;
+    /* partials per output: with rf == 1 every term; otherwise its runs (terms in consecutive
+     * slots of one multiplier, mvm_run_starts) */
+    int depth = 1;
+    long q = 0;
     bool direct = v->rf > 1; /* every output one multiplier's single run, no extra input */
     for (int j = 0; j < v->n_out; j++) {
         const MvmOut *o = &v->outs[j];
-        int parts;
-        if (v->rf == 1 || o->n_terms == 0)
-            parts = o->n_terms;
-        else
-            parts = (q + o->n_terms - 1) / v->rf - q / v->rf + 1;
+        int parts = 0;
+        for (int t = 0; t < o->n_terms; t++) parts += v->rf == 1 || mvm_run_starts(v, q, t);
         q += o->n_terms;
         if (parts != 1 || o->extra >= 0) direct = false;
         /* in hls4ml's order with rf > 1 the bias starts the MAC's run (rnnc_mac_sat) */
@@ -424,6 +430,32 @@ static int cell_period(const Netlist *n, const Engine *e)
     return p < e->latency ? p : 0;
 }
 
+/* Cycles of a sequence through the cell: the last step starts steps - 1 periods in. */
+static long cell_cycles(const Engine *e) { return (long)(e->layer->in_steps - 1) * eng_period(e) + e->latency; }
+
+/* The x-first placement (plan_x_first) where it shortens the sequence: a fused cell whose
+ * steps overlap and whose outputs already have several partial sums (no direct form: its
+ * gate sums would leave the banks and registers, a cost small parts cannot pay), outside
+ * hls4ml's order under a saturating accum (each output one run, summed in hls4ml's order).
+ * The new partial sums may deepen the trees: the cell is timed again and the placement kept
+ * only when the sequence gets shorter. */
+static void cell_x_first(Netlist *n, Engine *e)
+{
+    const Layer *l = e->layer;
+    Mvm *v = &e->mvm;
+    if (!e->period || v->direct || v->sat_order) return;
+    Engine before = *e;
+    v->place = plan_x_first(v);
+    if (!v->place) return;
+    finish_mvm(v, n->fanin, n->table_reg);
+    cell_timing(n, e, l);
+    e->ack_off = plan_last_x_read(v); /* the x beat is taken after its last read, early now */
+    e->period = cell_period(n, e);
+    if (!v->direct && cell_cycles(e) < cell_cycles(&before)) return;
+    free(v->place);
+    *e = before;
+}
+
 static void lower_cell(Netlist *n, const Layer *l, FxType in_t, FxType *cur_t)
 {
     int u = l->units, cols = l->gates * u, rx, rh;
@@ -455,6 +487,7 @@ static void lower_cell(Netlist *n, const Layer *l, FxType in_t, FxType *cur_t)
      * split: the xw beat is copied at the start (it is added at the end of the product) */
     if (!split && e->mvm.rf > 1) e->ack_off = e->mvm.rf + 1 + e->mvm.rom_reg;
     e->period = cell_period(n, e);
+    cell_x_first(n, e);
     *cur_t = l->ty.result;
 }
 

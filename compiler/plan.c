@@ -58,7 +58,7 @@ const RomWord *plan_word(const MvmPlan *p, int slot, int m) { return &p->rom[(si
  * the weights (on iCE40 a 16-bit word fits one block RAM's width; with the fields it took two). */
 static bool is_regular(const Mvm *v)
 {
-    if (v->rf < 2 || v->n_in < 2 || v->rf % v->n_in || v->n_products % v->rf) return false;
+    if (v->place || v->rf < 2 || v->n_in < 2 || v->rf % v->n_in || v->n_products % v->rf) return false;
     for (int j = 0; j < v->n_out; j++) {
         const MvmOut *mo = &v->outs[j];
         if (mo->n_terms != v->n_in) return false;
@@ -136,41 +136,56 @@ static void plan_parallel(MvmPlan *p)
     }
 }
 
-/* rf > 1: product q (output-major) on multiplier q / rf in slot q % rf. A multiplier's run
- * of products for one output is one partial sum, captured (counted by pc) when it ends. */
+/* rf > 1: product q (output-major) on multiplier pos / rf in slot pos % rf, pos = mvm_pos(q)
+ * (q itself unless lower.c placed the products, plan_x_first). A multiplier's run of products
+ * for one output in consecutive slots is one partial sum, captured (counted by pc) when it ends;
+ * its captures are numbered in slot order. */
 static void plan_rom(MvmPlan *p)
 {
     const Mvm *v = p->v;
     int rf = p->rf;
-    p->rom = xcalloc((size_t)rf * (size_t)p->n_mult, sizeof *p->rom);
-    int **caps = xcalloc((size_t)p->n_mult, sizeof *caps);
-    for (int m = 0; m < p->n_mult; m++) caps[m] = xcalloc((size_t)rf + 1, sizeof **caps);
-    long q = 0;
+    size_t n_pos = (size_t)rf * (size_t)p->n_mult;
+    p->rom = xcalloc(n_pos, sizeof *p->rom);
+    int *out_at = xcalloc(n_pos, sizeof *out_at); /* position -> output */
+    long q0 = 0;
     for (int j = 0; j < v->n_out; j++) {
         const MvmOut *mo = &v->outs[j];
         OutPlan *op = &p->out[j];
         op->part_m = xcalloc((size_t)mo->n_terms + 1, sizeof *op->part_m);
         op->part_idx = xcalloc((size_t)mo->n_terms + 1, sizeof *op->part_idx);
-        for (int t = 0; t < mo->n_terms; t++, q++) {
-            int m = (int)(q / rf), s = (int)(q % rf);
-            RomWord *wd = &p->rom[(size_t)s * (size_t)p->n_mult + (size_t)m];
+        for (int t = 0; t < mo->n_terms; t++) {
+            long pos = mvm_pos(v, q0 + t);
+            if (pos < 0 || pos >= (long)n_pos || p->rom[(pos % rf) * p->n_mult + pos / rf].valid)
+                BUG("product %ld placed at %ld", q0 + t, pos);
+            RomWord *wd = &p->rom[(size_t)(pos % rf) * (size_t)p->n_mult + (size_t)(pos / rf)];
             wd->valid = true;
-            wd->first = t == 0 || s == 0;
-            wd->last = t == mo->n_terms - 1 || s == rf - 1;
+            wd->first = mvm_run_starts(v, q0, t);
+            wd->last = t == mo->n_terms - 1 || mvm_run_starts(v, q0, t + 1);
             wd->k = mo->terms[t].k;
             wd->w = aligned_weight(v, &mo->terms[t]);
-            if (wd->first) {
-                op->part_m[op->n_parts] = m;
-                op->part_idx[op->n_parts++] = p->mult[m].n_caps;
-                caps[m][p->mult[m].n_caps++] = j;
-            }
+            out_at[pos] = j;
+        }
+        q0 += mo->n_terms;
+    }
+    int **caps = xcalloc((size_t)p->n_mult, sizeof *caps);
+    for (int m = 0; m < p->n_mult; m++) {
+        caps[m] = xcalloc((size_t)rf + 1, sizeof **caps);
+        for (int s = 0; s < rf; s++) {
+            const RomWord *wd = plan_word(p, s, m);
+            if (!wd->valid || !wd->first) continue;
+            int j = out_at[(size_t)m * (size_t)rf + (size_t)s];
+            OutPlan *op = &p->out[j];
+            op->part_m[op->n_parts] = m;
+            op->part_idx[op->n_parts++] = p->mult[m].n_caps;
+            caps[m][p->mult[m].n_caps++] = j;
         }
     }
+    free(out_at);
     for (int m = 0; m < p->n_mult; m++) p->mult[m].cap_out = caps[m];
     free(caps);
     p->n_seg = 0;
     if (is_regular(v)) p->form = MVM_REGULAR;
-    else if ((p->n_seg = run_segments(p, p->seg)) > 0) p->form = MVM_RUNS;
+    else if (!v->place && (p->n_seg = run_segments(p, p->seg)) > 0) p->form = MVM_RUNS;
     else p->form = MVM_ROM;
     p->rom_w = p->form == MVM_ROM ? p->lay.width : p->lay.w_w;
 }
@@ -338,6 +353,18 @@ MvmPlan *plan_mvm(const Mvm *v, const MvmPlanOpts *opt)
     return p;
 }
 
+/* The job cycle of the last read of an operand below n_a (x: the fused cell's input beat, read
+ * in place and taken in the next cycle), from the placement; -1 when there is none. With the
+ * x-first placement it comes long before the last slot. */
+int plan_last_x_read(const Mvm *v)
+{
+    long q = 0, last = -1;
+    for (int j = 0; j < v->n_out; j++)
+        for (int t = 0; t < v->outs[j].n_terms; t++, q++)
+            if (v->outs[j].terms[t].k < v->n_a && mvm_pos(v, q) % v->rf > last) last = mvm_pos(v, q) % v->rf;
+    return last < 0 ? -1 : PIPE_SLOT + (int)last + PIPE_ROM_READ + v->rom_reg;
+}
+
 void plan_free(MvmPlan *p)
 {
     if (!p) return;
@@ -374,6 +401,44 @@ void plan_rom_bits(const MvmPlan *p, int s, int m, unsigned char *bits)
     memcpy(bits, word + (p->form == MVM_ROM ? 0 : p->lay.w_lo), (size_t)p->rom_w);
 }
 
+/* The x-first placement of a fused cell's product (rf > 1; Mvm.place): every multiplier
+ * starts with a share of the x products (operands below n_a, which do not depend on the
+ * previous step), proportional to its slots, and then does h products, each in output-major
+ * order and every output's terms in order. An output's x and h products become separate
+ * partial sums (the adder tree adds them, exact: rnnc_mac sums cast products at the guard
+ * width), so the h reads of the next step move later by the x share (plan_cell_period).
+ * Returns the positions (mvm_pos), or NULL when there is nothing to move. */
+int *plan_x_first(const Mvm *v)
+{
+    long N = v->n_products, rf = v->rf, X = 0;
+    if (rf < 2 || v->n_a == 0 || v->n_a == v->n_in) return NULL;
+    for (int j = 0; j < v->n_out; j++)
+        for (int t = 0; t < v->outs[j].n_terms; t++) X += v->outs[j].terms[t].k < v->n_a;
+    if (X == 0 || X == N) return NULL;
+    int *place = xcalloc((size_t)N, sizeof *place);
+    long *x_end = xcalloc((size_t)v->n_mult, sizeof *x_end); /* multiplier m's x slots end */
+    for (int m = 0; m < v->n_mult; m++) {
+        long cap_end = (m + 1) * rf < N ? (m + 1) * rf : N; /* cumulative slots through m */
+        long x_before = X * (m * rf) / N, x_through = X * cap_end / N;
+        x_end[m] = m * rf + (x_through - x_before);
+    }
+    /* the x products fill [m rf, x_end[m]) in turn, the h products [x_end[m], (m + 1) rf) */
+    long q = 0, xm = 0, hm = 0, xpos = 0, hpos = x_end[0];
+    for (int j = 0; j < v->n_out; j++) {
+        for (int t = 0; t < v->outs[j].n_terms; t++, q++) {
+            if (v->outs[j].terms[t].k < v->n_a) {
+                while (xpos >= x_end[xm]) xpos = ++xm * rf;
+                place[q] = (int)xpos++;
+            } else {
+                while (hpos >= (hm + 1) * rf || hpos >= N) hpos = x_end[++hm];
+                place[q] = (int)hpos++;
+            }
+        }
+    }
+    free(x_end);
+    return place;
+}
+
 /* Captures into banks of bank_n words (output j to bank j / bank_n), one write port each: in
  * the direct form every output is captured two cycles after the slot of its last product, so
  * no two outputs of one bank may end in the same slot (on different multipliers). One
@@ -388,7 +453,7 @@ bool plan_banks_ok(const Mvm *v, int bank_n)
     bool ok = true;
     for (int j = 0; j < v->n_out && ok; j++) {
         q += v->outs[j].n_terms;
-        char *c = &seen[(size_t)((q - 1) % v->rf) * (size_t)nb + (size_t)(j / bank_n)];
+        char *c = &seen[(size_t)(mvm_pos(v, q - 1) % v->rf) * (size_t)nb + (size_t)(j / bank_n)];
         ok = !*c;
         *c = 1;
     }
@@ -422,7 +487,8 @@ static int max_i(int a, int b) { return a > b ? a : b; }
  *     written in lane-slot order, so outputs reading early units may start first);
  *   - the next step's lanes read h (GRU) and c (LSTM) after this step wrote them;
  *   - direct form: a gate sum captured by step t+1 overwrites its register (or bank word) only
- *     after step t's lanes read it (a bank: not in the same cycle);
+ *     after step t's lanes read it (a bank: not in the same cycle); with adder trees, the
+ *     partial sums and the MACs' last runs likewise, the tree's depth earlier;
  *   - one tail at a time (P >= latency / 2).
  * Returns the engine's latency when the steps cannot overlap: the split form, return_sequences
  * (every step emits: the output register would be written while the last beat waits), GRU with
@@ -453,6 +519,24 @@ int plan_cell_period(const Engine *e, const MvmPlan *pl)
             int cap = pl->latency - R + s;              /* the capture is written at its end */
             int rd = e->cell_start + K * ((j % u) / E); /* the lanes read it at its end */
             P = max_i(P, rd - cap + (banked ? 1 : 0));
+        }
+    }
+    /* trees: the next step changes an output's tree inputs (a captured partial sum, or the MAC
+     * that keeps its multiplier's last run) only after this step's lanes read the sum, which
+     * the tree's depth stages sampled that many cycles before */
+    int acc_end = PIPE_SLOT + PIPE_ROM_READ + PIPE_OPERAND + 2 * pl->rom_reg + PIPE_MAC - 1; /* + slot: the MAC's write */
+    for (int m = 0; m < pl->n_mult && !pl->direct; m++) {
+        const MultPlan *mp = &pl->mult[m];
+        int i = 0, s_first = -1;
+        for (int s = 0; s < R; s++) {
+            const RomWord *wd = plan_word(pl, s, m);
+            if (!wd->valid) continue;
+            if (s_first < 0) s_first = s;
+            if (!wd->last) continue;
+            int j = mp->cap_out[i], in_mac = i == mp->n_caps - 1;
+            i++;
+            int wr = in_mac ? s_first + acc_end : s + acc_end + 1; /* the next step's write */
+            P = max_i(P, e->cell_start + K * ((j % u) / E) - pl->depth - wr);
         }
     }
     return P < L ? P : L;

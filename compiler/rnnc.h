@@ -365,7 +365,13 @@ typedef struct {
                          * (rnnc_sat_sum's chain) instead of an adder tree */
     int guard_w;        /* adder-tree width */
     FxType op_t, w_t;   /* common operand and weight types (exact alignment) */
+    int *place;         /* rf > 1: product q (output-major, terms in order) at position place[q]
+                         * (multiplier place / rf, slot place % rf); NULL: at q (lower.c's
+                         * x-first placement of a cell, plan_x_first) */
 } Mvm;
+/* The position of product q: its multiplier is the position / rf, its slot the position % rf. */
+static inline long mvm_pos(const Mvm *v, long q) { return v->place ? v->place[q] : q; }
+bool mvm_run_starts(const Mvm *v, long q0, int t); /* lower.c: term t of the output at q0 starts a run */
 
 /* ---- plan.c: how one Mvm is built (which multiplier does which product in which slot, the
  * schedule ROM's words, the captures, the adder trees); emit_verilog.c prints it ---- */
@@ -457,6 +463,8 @@ MvmPlan *plan_mvm(const Mvm *v, const MvmPlanOpts *opt);
 void plan_free(MvmPlan *p);
 const RomWord *plan_word(const MvmPlan *p, int slot, int m);
 void plan_rom_bits(const MvmPlan *p, int s, int m, unsigned char *bits); /* rom_w bits */
+int *plan_x_first(const Mvm *v); /* a fused cell's x products first on every multiplier (Mvm.place) */
+int plan_last_x_read(const Mvm *v); /* job cycle of the last read of an operand below n_a, or -1 */
 
 typedef enum { ENG_DENSE, ENG_CELL, ENG_FLATTEN, ENG_REVERSE, ENG_ACT, ENG_SOFTMAX, ENG_MERGE, ENG_BUFFER } EngineKind;
 #define ENG_KIND_COUNT (ENG_BUFFER + 1)      /* the last kind + 1 */

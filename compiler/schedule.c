@@ -310,6 +310,7 @@ void dump_schedule(FILE *f, const Netlist *n, const Schedule *s)
                     e->slots, e->lane_ii);
         if (e->period) fprintf(f, "overlap %s: next step %d cycles after a step's start (step latency %d)\n", e->name,
                                e->period, e->latency);
+        if (e->mvm.place) fprintf(f, "x_first %s: every multiplier does its share of x*W first (plan_x_first)\n", e->name);
     }
     fprintf(f, "output %s\n", n->out.eng == RNNC_INPUT ? "input" : n->eng[n->out.eng].name);
     fprintf(f, "latency_cycles %ld\nii_cycles %ld\n", s->latency_cycles, s->ii_cycles);

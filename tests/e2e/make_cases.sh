@@ -176,4 +176,16 @@ gen serial_bank_lstm   "T=4 F=2 RF=100000; lstm u=4 lm=1; dense u=1 act=sigmoid"
 gen opg_gru    "T=3 F=5; gru u=6 ra=1 rf=5; dense u=2 rf=3"
 gen opg_dense  "T=2 F=16; dense u=3 rf=4 act=relu; dense u=2 rf=2"
 gen opg_lstm   "T=3 F=3; lstm u=4 rf=3 rs=1; simple_rnn u=3 rf=7"
+# --- x*W first (issue 11): overlapped fused cells with adder trees at reuse factors that split
+#     outputs across multipliers; every multiplier does its share of the x products first, each
+#     output's x and h products in separate partial sums (plan_x_first); also with --table-reg ---
+gen xfirst_lstm  "T=5 F=4; lstm u=4 rf=12; dense u=1 act=sigmoid"
+gen xfirst_gru   "T=5 F=3; gru u=4 ra=1 rf=10; dense u=2"
+gen xfirst_rnn   "T=6 F=5; simple_rnn u=3 rf=4"
+gen xfirst_stack "T=4 F=6; lstm u=3 rf=7 rs=1; gru u=3 ra=1 rf=9"
+# the period bound by the tree rule (plan_cell_period: the next step's first product resets the
+# MAC holding a run whose sum the lanes have not read yet), with --table-reg
+gen xfirst_tree  "T=5 F=6; gru u=5 ra=1 rf=33; dense u=1 act=sigmoid"
+# the same with a serial lane (lane_multipliers 1: a lane slot every 3 cycles), as on the UP5K
+gen xfirst_serial "T=5 F=6; gru u=5 ra=1 rf=33 lm=1; dense u=1 act=sigmoid"
 echo "wrote $((seed - 100)) cases to $OUT"

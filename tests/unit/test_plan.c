@@ -10,7 +10,10 @@
  *   - have the direct form, adder-tree depth, latency and last operand read that lower.c
  *     predicted (Mvm.direct/depth/latency, Engine.ack_off);
  *   - when a cell's steps overlap (Engine.period), have the period the plan gives, every h
- *     read of the next step after this step's write of it;
+ *     read of the next step after this step's write of it, every partial sum of a tree kept
+ *     until this step's lanes read its sum;
+ *   - when a cell is placed x-first (Mvm.place), do every multiplier's x products before its
+ *     h products;
  *   - when a cell is banked (plan_cell_banked, one or several multipliers), capture every gate
  *     sum once and never two into one bank in the same slot (one write port per bank);
  *   - under hls4ml numerics with a saturating accum, sum in hls4ml's order (test_sat_order).
@@ -234,9 +237,16 @@ static void check_timing(const char *id, const Engine *e, const Mvm *v, const Mv
     check(p->direct == v->direct, "%s: plan direct %d, lower.c %d", id, p->direct, v->direct);
     check(p->depth == v->depth, "%s: plan depth %d, lower.c %d", id, p->depth, v->depth);
     check(p->latency == v->latency, "%s: plan latency %d, lower.c %d", id, p->latency, v->latency);
-    if (first && e->ack_off) /* the input is taken in the cycle after its last read */
-        check(p->last_read == e->ack_off, "%s: last operand read in job cycle %d, ack_off %d", id, p->last_read,
-              e->ack_off);
+    if (first && e->ack_off) { /* the input is taken in the cycle after its last read */
+        int last = p->last_read;
+        if (v->place) { /* x-first: its last x read, from the words */
+            last = -1;
+            for (int s = 0; s < p->rf; s++)
+                for (int m = 0; m < p->n_mult; m++)
+                    if (plan_word(p, s, m)->valid && plan_word(p, s, m)->k < v->n_a) last = 2 + s + p->rom_reg;
+        }
+        check(last == e->ack_off, "%s: last input read in job cycle %d, ack_off %d", id, last, e->ack_off);
+    }
     int items = 0, caps = 0;
     for (int j = 0; j < v->n_out; j++)
         for (int i = 0; i < p->out[j].n_items; i++) items += p->out[j].items[i].kind == ITEM_PART || p->out[j].items[i].kind == ITEM_MAC;
@@ -286,6 +296,49 @@ static void check_period(const char *id, const Engine *e, const MvmPlan *p)
                 late++;
         }
     check(late == 0, "%s: %d reads of h before it is written", id, late);
+    /* adder trees: the next step writes a partial sum (its capture register, end of job cycle
+     * P + slot + 5 + 2 rom_reg; the MAC keeping a multiplier's last run: its first product,
+     * P + first slot + 4 + 2 rom_reg) no earlier than this step's lanes sample it through the
+     * tree (cell_start + lane_ii * (unit / lanes) - depth) */
+    int early = 0, u = e->layer->units;
+    for (int m = 0; m < p->n_mult && !p->direct; m++) {
+        int first = -1, i = 0;
+        for (int s = 0; s < p->rf; s++) {
+            const RomWord *wd = plan_word(p, s, m);
+            if (!wd->valid) continue;
+            if (first < 0) first = s;
+            if (!wd->last) continue;
+            int j = p->mult[m].cap_out[i], in_mac = i++ == p->mult[m].n_caps - 1;
+            int wr = P + (in_mac ? first : s + 1) + 4 + 2 * p->rom_reg;
+            early += wr < e->cell_start + e->lane_ii * ((j % u) / e->lanes) - p->depth;
+        }
+    }
+    check(early == 0, "%s: %d partial sums changed before the lanes read them", id, early);
+}
+
+static int x_first_cells;
+
+/* A cell placed x-first (Mvm.place, plan_x_first): on every multiplier no x product (operand
+ * below n_a) after an h product, and every multiplier with h products does some x first when
+ * there are x products enough to go round. Returns the number of problems. */
+static int check_x_first(const char *id, const MvmPlan *p)
+{
+    int bad = 0, n_x = 0;
+    for (int s = 0; s < p->rf; s++)
+        for (int m = 0; m < p->n_mult; m++) n_x += plan_word(p, s, m)->valid && plan_word(p, s, m)->k < p->v->n_a;
+    for (int m = 0; m < p->n_mult; m++) {
+        bool seen_h = false, x_first = false;
+        for (int s = 0; s < p->rf; s++) {
+            const RomWord *wd = plan_word(p, s, m);
+            if (!wd->valid) continue;
+            if (wd->k >= p->v->n_a) seen_h = true;
+            else if (seen_h) bad++;
+            else x_first = true;
+        }
+        if (seen_h && !x_first && n_x >= p->n_mult) bad++;
+    }
+    if (bad && !quiet) printf("  %s: %d x products after h products (or no x first)\n", id, bad);
+    return bad;
 }
 
 /* The compiler never frees a netlist (it exits); the test does, for LeakSanitizer. */
@@ -293,6 +346,7 @@ static void free_mvm(Mvm *v)
 {
     for (int j = 0; j < v->n_out; j++) free(v->outs[j].terms);
     free(v->outs);
+    free(v->place);
 }
 
 static void free_model(Model *m, Netlist *n)
@@ -349,6 +403,20 @@ static void test_lowered(int n_models)
                 check_timing(id, e, v, p, !h);
                 check_extras(id, e, v, p);
                 if (e->kind == ENG_CELL && !h) check_period(id, e, p);
+                if (v->place) {
+                    x_first_cells++;
+                    check(check_x_first(id, p) == 0, "%s: not x-first", id);
+                    if (x_first_cells == 1) { /* the check can fail: an h product moved first */
+                        RomWord *a = (RomWord *)plan_word(p, 0, 0), *b = (RomWord *)plan_word(p, p->rf - 1, 0), t = *a;
+                        *a = *b;
+                        *b = t;
+                        quiet = true;
+                        check(check_x_first("mutated order", p) > 0, "an h product before x goes unnoticed");
+                        quiet = false;
+                        *b = *a;
+                        *a = t;
+                    }
+                }
                 if (e->kind == ENG_CELL && e->split && v->rf > 1) {
                     split_rf++;
                     split_auto += e->split_auto;
@@ -523,8 +591,10 @@ int main(void)
     check(split_rf > 0 && split_auto > 0, "split cells with reuse > 1: %d (%d chosen automatically)", split_rf, split_auto);
     check(overlapped > 0, "no cell with overlapped steps");
     check(n_shared > 0, "no product with a shared operand multiplexer (%d grouped)", n_grouped);
+    check(x_first_cells > 0, "no cell placed x-first");
     printf("plan forms: parallel %d, rom %d, regular %d, runs %d; split cells at reuse > 1: %d (%d automatic); "
-           "overlapped cells %d\n", forms[0], forms[1], forms[2], forms[3], split_rf, split_auto, overlapped);
+           "overlapped cells %d (x-first %d)\n", forms[0], forms[1], forms[2], forms[3], split_rf, split_auto, overlapped,
+           x_first_cells);
     printf("operand groups: %d products grouped, %d with fewer multiplexers than multipliers\n", n_grouped, n_shared);
     printf("hls4ml's order: %d products at reuse 1, %d above\n", sat_forms[0], sat_forms[1]);
     printf("unit: %d passed, %d failed\n", n_pass, n_fail);
