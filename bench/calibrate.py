@@ -95,7 +95,54 @@ def measured(stat, family):
     return {"lut": lut, "ff": ff, "dsp": dsp, "bram": bram}
 
 
+def attribute(netlist_path, top, family):
+    """Flip-flops and LUTs of a flat netlist (Yosys write_json) per engine instance (u_NAME):
+    a flip-flop by the name of the net on its output, a LUT by its output's name, else by the
+    engines of the cells it feeds or reads (a few rounds); "top" for the rest."""
+    mod = json.load(open(netlist_path))["modules"][top]
+    owner = {}
+    for name, net in mod["netnames"].items():
+        if net.get("hide_name") or "." not in name or not name.startswith("u_"):
+            continue
+        for b in net["bits"]:
+            if isinstance(b, int):
+                owner.setdefault(b, name.split(".")[0])
+    lut_p, ff_p = CELLS[family][0], CELLS[family][1]
+    cells = [(c["type"], c["connections"], c.get("port_directions", {})) for c in mod["cells"].values()]
+    kind = lambda t: "lut" if t.startswith(lut_p) else "ff" if t.startswith(ff_p) else None
+    outs = lambda conn, dirs: [b for p, bs in conn.items() if dirs.get(p) == "output" for b in bs if isinstance(b, int)]
+    ins = lambda conn, dirs: [b for p, bs in conn.items() if dirs.get(p) == "input" for b in bs if isinstance(b, int)]
+    where = [None] * len(cells)
+    for i, (t, conn, dirs) in enumerate(cells):
+        named = [owner[b] for b in outs(conn, dirs) if b in owner]
+        if named:
+            where[i] = named[0]
+    for _ in range(6):  # unnamed outputs: the owner of a net read, or of a net the output feeds
+        for i, (t, conn, dirs) in enumerate(cells):
+            if where[i] is None:
+                near = [owner[b] for b in ins(conn, dirs) if b in owner]
+                if near:
+                    where[i] = near[0]
+                    for b in outs(conn, dirs):
+                        owner.setdefault(b, near[0])
+        for i, (t, conn, dirs) in enumerate(cells):
+            if where[i] is not None:
+                for b in outs(conn, dirs):
+                    owner.setdefault(b, where[i])
+    count = {}
+    for i, (t, conn, dirs) in enumerate(cells):
+        k = kind(t)
+        if k:
+            e = count.setdefault(where[i] or "top", {"lut": 0, "ff": 0})
+            e[k] += 1
+    return count
+
+
 def main():
+    if sys.argv[1] == "--attribute":
+        json.dump(attribute(sys.argv[2], sys.argv[3], sys.argv[4]), sys.stdout, indent=1, sort_keys=True)
+        print()
+        return
     family, listing = sys.argv[1], sys.argv[2]
     rows = []
     for d in open(listing).read().split():

@@ -17,6 +17,7 @@
 # under a load of about 10): not part of make test.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT"  # the sweep's MODEL and FLAGS paths are relative to the repository
 FAMILY=${1:-ice40}
 B=$ROOT/build/calib/$FAMILY
 mkdir -p "$B"
@@ -56,11 +57,23 @@ while IFS='|' read -r name model flags skip; do
     if [ ! -s "$d.stat.json" ]; then
         [ -z "${CACHED:-}" ] || continue
         t0=$(date +%s)
-        if (cd "$d" && nice -n 10 timeout 900 "$YOSYS" -q -p "read_verilog -defer $(tr '\n' ' ' <files.f); hierarchy -top $top; $SYNTH -top $top; flatten; tee -q -o stat.json stat -json" >/dev/null 2>&1); then
+        # as the flow's synth/core.ys (compiler/emit_flow.c): on iCE40 in two halves with
+        # `check -assert` between them, so that Yosys 0.23's ice40_dsp leaving a used net
+        # without a driver stops the synthesis instead of silently turning the datapath into x
+        # (0 SB_MAC16; a dense layer at reuse 1 after a cell did that to gru6_rf12/gru6_split)
+        if [ "$FAMILY" = ice40 ]; then
+            run="$SYNTH -top $top -run begin:map_ram; check -assert; $SYNTH -top $top -run map_ram:"
+        else
+            run="$SYNTH -top $top"
+        fi
+        # the netlist too: bench/calibrate.py attributes each flip-flop and LUT to an engine
+        if (cd "$d" && nice -n 10 timeout "${TIMEOUT:-1800}" "$YOSYS" -q -l synth.log -p "read_verilog -defer $(tr '\n' ' ' <files.f); hierarchy -top $top; $run; flatten; tee -q -o stat.json stat -json; write_json netlist.json" >/dev/null 2>&1); then
+            python3 "$ROOT/bench/calibrate.py" --attribute "$d/netlist.json" "$top" "$FAMILY" >"$d.engines.json"
+            rm -f "$d/netlist.json"
             cp "$d/stat.json" "$d.stat.json"
             echo "calibrate: $name synthesized ($(($(date +%s) - t0)) s)" >&2
         else
-            echo "calibrate: $name: yosys failed" >&2
+            echo "calibrate: $name: yosys failed ($d/synth.log: $(grep -m1 -E 'ERROR|Warning: Wire' "$d/synth.log" 2>/dev/null))" >&2
             continue
         fi
     fi

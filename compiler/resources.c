@@ -318,6 +318,8 @@ cJSON *res_json(const Netlist *n)
         cJSON_AddNumberToObject(e, "lut", round(r.lut));
         cJSON_AddNumberToObject(e, "ff", round(r.ff));
         cJSON_AddNumberToObject(e, "bram", (double)r.bram);
+        cJSON *ef = cJSON_AddObjectToObject(e, "features"); /* calibrate.py's per-engine rows */
+        for (int k = 0; k < RES_FEATURES; k++) cJSON_AddNumberToObject(ef, res_feature_names[k], r.feat[k]);
         cJSON_AddItemToArray(engines, e);
         for (int k = 0; k < RES_FEATURES; k++) sum[k] += r.feat[k];
     }
