@@ -32,6 +32,8 @@ case $FAMILY in
     *) echo "calibrate.sh: FAMILY is ice40, xilinx or ecp5" >&2; exit 2 ;;
 esac
 YOSYS=${YOSYS:-yosys}
+# calibrate.py needs numpy: the first python3 that has it
+for PY in ${PYTHON:-} python3 /usr/bin/python3; do "$PY" -c "import numpy" 2>/dev/null && break; done
 : >"$B/designs.txt"
 while IFS='|' read -r name model flags skip; do
     name=${name//[[:space:]]/}
@@ -68,7 +70,7 @@ while IFS='|' read -r name model flags skip; do
         fi
         # the netlist too: bench/calibrate.py attributes each flip-flop and LUT to an engine
         if (cd "$d" && nice -n 10 timeout "${TIMEOUT:-1800}" "$YOSYS" -q -l synth.log -p "read_verilog -defer $(tr '\n' ' ' <files.f); hierarchy -top $top; $run; flatten; tee -q -o stat.json stat -json; write_json netlist.json" >/dev/null 2>&1); then
-            python3 "$ROOT/bench/calibrate.py" --attribute "$d/netlist.json" "$top" "$FAMILY" >"$d.engines.json"
+            "$PY" "$ROOT/bench/calibrate.py" --attribute "$d/netlist.json" "$top" "$FAMILY" >"$d.engines.json"
             rm -f "$d/netlist.json"
             cp "$d/stat.json" "$d.stat.json"
             echo "calibrate: $name synthesized ($(($(date +%s) - t0)) s)" >&2
@@ -79,6 +81,4 @@ while IFS='|' read -r name model flags skip; do
     fi
     echo "$d" >>"$B/designs.txt"
 done <"$ROOT/bench/calibrate_sweep.txt"
-# calibrate.py needs numpy: the first python3 that has it
-for PY in ${PYTHON:-} python3 /usr/bin/python3; do "$PY" -c "import numpy" 2>/dev/null && break; done
 CALIB_SYNTH="$($YOSYS -V | cut -d' ' -f1,2) $SYNTH" "$PY" "$ROOT/bench/calibrate.py" "$FAMILY" "$B/designs.txt"
