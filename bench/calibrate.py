@@ -138,13 +138,50 @@ def attribute(netlist_path, top, family):
     return count
 
 
+def engine_table(engines, names, coef):
+    """Per engine: LUT and FF predicted (its features and the rows) against the cells Yosys's
+    netlist attributes to it (bench/calibrate.sh's --attribute; "top": the glue between)."""
+    out = ["", "Per engine (flip-flops by the net they drive, LUTs by their output or neighbours):",
+           f"{'design.engine':44s} {'LUT p/m':>13s} {'err':>7s} {'FF p/m':>13s} {'err':>7s}"]
+    for name, top, eng, meas in engines:
+        if not meas:
+            continue
+        for e in eng:
+            inst = "u_" + e["module"][len(top) + 1:] if e["module"].startswith(top + "_") else e["module"]
+            m = meas.get(inst, {"lut": 0, "ff": 0})
+            if "features" not in e:
+                continue
+            x = np.array([e["features"][k] for k in names], dtype=float)
+            p = {k: float(x @ coef[k]) for k in ("lut", "ff")}
+            err = {k: 100 * (p[k] - m[k]) / max(m[k], 1) for k in p}
+            out.append(f"{name + '.' + inst[2:]:44s} {p['lut']:6.0f}/{m['lut']:<6d} {err['lut']:+6.1f}% "
+                       f"{p['ff']:6.0f}/{m['ff']:<6d} {err['ff']:+6.1f}%")
+        if "top" in meas:
+            out.append(f"{name + '.(top)':44s} {0:6d}/{meas['top']['lut']:<6d} {'':7s} {0:6d}/{meas['top']['ff']:<6d}")
+    return out
+
+
+def write_rows(path, family, coef):
+    """Replace FAMILY's .lut and .ff rows in compiler/resources.c (the entry's first of each)."""
+    text = open(path).read()
+    start = text.index(f'.family = "{family}"')
+    end = text.find(".family = ", start + 1)
+    end = len(text) if end < 0 else end
+    entry = text[start:end]
+    for what in ("lut", "ff"):
+        i = entry.index(f".{what} = {{") + len(f".{what} = {{")
+        j = entry.index("}", i)
+        entry = entry[:i] + ", ".join(f"{c:.4g}" for c in coef[what]) + entry[j:]
+    open(path, "w").write(text[:start] + entry + text[end:])
+
+
 def main():
     if sys.argv[1] == "--attribute":
         json.dump(attribute(sys.argv[2], sys.argv[3], sys.argv[4]), sys.stdout, indent=1, sort_keys=True)
         print()
         return
     family, listing = sys.argv[1], sys.argv[2]
-    rows = []
+    rows, engines = [], []
     for d in open(listing).read().split():
         stat, emit = load(d + ".stat.json"), load(os.path.join(d, "report.json"))
         if not stat or not emit or "resources" not in emit:
@@ -152,6 +189,7 @@ def main():
             continue
         res = emit["resources"]
         rows.append((os.path.basename(d), res["features"], res["predicted"], measured(stat, family)))
+        engines.append((os.path.basename(d), emit.get("top", ""), res.get("engines", []), load(d + ".engines.json")))
     if not rows:
         sys.exit("no designs")
     names = list(rows[0][1].keys())
@@ -196,6 +234,10 @@ def main():
         out.append("Xilinx counts as the flow's (compiler/flow.c): LUT = LUT1..LUT6 plus the LUTs of LUT RAMs and "
                    "shift registers (MUXF7/MUXF8 not counted), FF = FD*, DSP = DSP48E1, BRAM in RAMB18 "
                    "(a RAMB36 is two).")
+    out.extend(engine_table(engines, names, coef))
+    if os.environ.get("CALIB_WRITE"):
+        write_rows(os.environ["CALIB_WRITE"], family, coef)
+        print(f"calibrate: {family}'s rows written to {os.environ['CALIB_WRITE']}", file=sys.stderr)
     text = "\n".join(out)
     print(text)
     here = os.path.dirname(os.path.abspath(__file__))

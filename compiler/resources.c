@@ -199,14 +199,19 @@ static void add_tables(const CostTable *c, EngineResources *r, const Layer *l, A
 static void add_mvm(const CostTable *c, EngineResources *r, const Netlist *n, const Engine *e, const Mvm *v)
 {
     if (!v->outs || v->n_products == 0) return;
-    MvmPlanOpts opt = {.table_reg = n->table_reg != 0, .op_mem = e->vec_in};
+    /* the plan the emitter builds (emit_verilog.c): a dense engine takes its direct captures one
+     * at a time, a banked cell through its banks; neither keeps a register per capture */
+    bool banked = e->kind == ENG_CELL && v == &e->mvm && plan_cell_banked(e);
+    MvmPlanOpts opt = {.table_reg = n->table_reg != 0, .op_mem = e->vec_in, .serial = e->kind == ENG_DENSE,
+                       .banks = banked ? 4 : 0, .bank_n = banked ? e->layer->units : 0};
     MvmPlan *p = plan_mvm(v, &opt);
+    bool caller_takes = p->direct && (opt.serial || opt.banks);
     r->dsp += p->n_mult;
     r->feat[RES_MULT_REGS] += (double)p->n_mult * (v->op_t.w + v->w_t.w) * (1 + p->rom_reg);
     r->feat[RES_ACC] += (double)p->n_mult * v->guard_w;
     for (int m = 0; p->rf > 1 && m < p->n_mult; m++) r->feat[RES_ACC] += (double)p->mult[m].n_regs * v->accum.w;
     if (p->rf > 1 && !opt.op_mem) r->feat[RES_OPMUX] += (double)p->n_mult * v->n_in * v->op_t.w;
-    for (int j = 0; j < v->n_out; j++) r->feat[RES_VECTOR] += (double)p->out[j].n_items * v->guard_w;
+    for (int j = 0; j < v->n_out && !caller_takes; j++) r->feat[RES_VECTOR] += (double)p->out[j].n_items * v->guard_w;
     if (p->rf > 1) {
         add_memory(c, r, p->rf, (long)p->n_mult * p->rom_w, true);
         r->feat[RES_ROM_WORD] += (double)p->n_mult * p->rom_w * (1 + p->rom_reg);
@@ -286,6 +291,55 @@ Resources res_netlist(const Netlist *n, const char *family)
         t.ff += (long)lround(r.ff);
     }
     return t;
+}
+
+/* The cost tables' invariants (tests/unit/test_auto.c checks them): NULL when every table is
+ * consistent, else what is not. Block shapes deeper and narrower in turn; every cell kind has
+ * its lane DSPs (a dense layer: the netlist's); costs finite and non-negative; the features
+ * that hold no flip-flop (ROM and table bits in logic, LUT RAMs) cost none, a LUT RAM's LUTs
+ * count as LUTs; a logic margin in (0, 1]. */
+const char *res_check_tables(void)
+{
+    static char why[160];
+    size_t n = sizeof cost_tables / sizeof cost_tables[0];
+    for (size_t i = 0; i < n; i++) {
+        const CostTable *c = &cost_tables[i];
+        const char *bad = NULL;
+        for (size_t j = 0; j < i; j++)
+            if (!strcmp(cost_tables[j].family, c->family)) bad = "a second table of the family";
+        if (c->bram_cost <= 0 || c->rom_bit_cost <= 0 || c->ram_bit_cost <= 0) bad = "a memory cost <= 0";
+        if (!c->shape[0].depth) bad = "no block RAM shape";
+        for (int k = 1; k < 6 && c->shape[k].depth; k++)
+            if (c->shape[k].depth <= c->shape[k - 1].depth || c->shape[k].width >= c->shape[k - 1].width)
+                bad = "block RAM shapes not deeper and narrower in turn";
+        if (c->lutram[0].depth && c->lutram_cost <= 0) bad = "LUT RAM without a cost";
+        if (c->dsp_lane[L_LSTM] < 0 || c->dsp_lane[L_GRU] < 0 || c->dsp_lane[L_SIMPLE_RNN] < 0 || c->dsp_lane[L_DENSE] >= 0)
+            bad = "lane DSPs: a cell kind without its count, or a dense layer with one";
+        if (c->dsp_a < 2 || c->dsp_b < 2) bad = "DSP operand widths < 2";
+        for (int k = 0; k < RES_FEATURES; k++)
+            if (!isfinite(c->lut[k]) || !isfinite(c->ff[k]) || c->lut[k] < 0 || c->ff[k] < 0) bad = "a negative cost";
+        if (c->ff[RES_ROM_LOGIC] != 0 || c->ff[RES_TABLE_LOGIC] != 0 || c->ff[RES_LUTRAM] != 0)
+            bad = "flip-flops for ROM or table bits in logic, or for LUT RAMs";
+        if (c->lut[RES_LUTRAM] != 1) bad = "a LUT RAM's LUTs not counted once";
+        if (!(c->lut_margin > 0 && c->lut_margin <= 1)) bad = "a logic margin outside (0, 1]";
+        if (bad) {
+            snprintf(why, sizeof why, "cost table %s: %s", c->family, bad);
+            return why;
+        }
+    }
+    for (const char *const *t = (const char *const[]){"ice40", "ecp5", "xilinx", NULL}; *t; t++)
+        if (strcmp(cost_table(res_family(*t))->family, *t)) return "a target family without its cost table";
+    return NULL;
+}
+
+/* FAMILY's LUT and FF rows (false: no table of that name). */
+bool res_cost_rows(const char *family, double lut[RES_FEATURES], double ff[RES_FEATURES])
+{
+    const CostTable *c = cost_table(family);
+    if (strcmp(c->family, family)) return false;
+    memcpy(lut, c->lut, sizeof c->lut);
+    memcpy(ff, c->ff, sizeof c->ff);
+    return true;
 }
 
 double res_lut_margin(const char *family)

@@ -698,6 +698,8 @@ double res_lut_margin(const char *family);              /* fraction of a part's 
 bool res_lc_pack(const char *family);                   /* LUT + FF share the logic cells (iCE40) */
 struct cJSON *res_json(const Netlist *n);                /* report.json "resources" (n->family) */
 struct cJSON *res_totals_json(const Resources *r);      /* {"dsp", "lut", "ff", "bram"} */
+const char *res_check_tables(void);                     /* NULL: the cost tables are consistent */
+bool res_cost_rows(const char *family, double lut[RES_FEATURES], double ff[RES_FEATURES]);
 
 /* ---- autoreuse.c: rnnc picks the reuse factors the model and command line leave open ---- */
 /* which per-layer factor a knob sets: reuse_factor, or a recurrent layer's recurrent_reuse_factor
