@@ -195,6 +195,20 @@ static void add_tables(const CostTable *c, EngineResources *r, const Layer *l, A
     add_table(c, r, a == ACT_SOFTMAX ? table_exp(l) : table_for(l, a), count);
 }
 
+/* DSPs of the constant-weight products (reuse 1): Yosys's opt_expr turns a product by a
+ * positive power of two (1, 2, 4, ...) into a shift and drops one by 0, neither takes a DSP (the iCE40 GRU(4) at
+ * reuse 1: 110 SB_MAC16 for 112 products, two weights 1 and 16). */
+static long parallel_dsps(const MvmPlan *p)
+{
+    long n = 0;
+    for (int j = 0; j < p->v->n_out; j++)
+        for (int t = 0; t < p->out[j].n_terms; t++) {
+            wide_t w = p->out[j].w[t];
+            n += w != 0 && !(w > 0 && (w & (w - 1)) == 0); /* a zero weight: no product */
+        }
+    return n;
+}
+
 /* A product: its multipliers, datapath, operand multiplexer, adder tree and schedule ROM. */
 static void add_mvm(const CostTable *c, EngineResources *r, const Netlist *n, const Engine *e, const Mvm *v)
 {
@@ -206,7 +220,7 @@ static void add_mvm(const CostTable *c, EngineResources *r, const Netlist *n, co
                        .banks = banked ? 4 : 0, .bank_n = banked ? e->layer->units : 0};
     MvmPlan *p = plan_mvm(v, &opt);
     bool caller_takes = p->direct && (opt.serial || opt.banks);
-    r->dsp += p->n_mult;
+    r->dsp += p->form == MVM_PARALLEL ? parallel_dsps(p) : p->n_mult;
     r->feat[RES_MULT_REGS] += (double)p->n_mult * (v->op_t.w + v->w_t.w) * (1 + p->rom_reg);
     r->feat[RES_ACC] += (double)p->n_mult * v->guard_w;
     for (int m = 0; p->rf > 1 && m < p->n_mult; m++) r->feat[RES_ACC] += (double)p->mult[m].n_regs * v->accum.w;
