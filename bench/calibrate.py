@@ -40,21 +40,37 @@ def nnls(a, b):
     return x / scale
 
 
-def minimax_nnls(a, b):
-    """Non-negative x with the largest |a x - b| small: NNLS, then iteratively reweighted NNLS
-    that weighs the worst rows up (damped; the best iterate is kept)."""
-    x = nnls(a, b)
-    best, best_err = x, np.abs(a @ x - b).max()
+def minimax_nnls(a, b, focus=None, keep=0.3):
+    """Non-negative x with the largest |a x - b| over the focus rows small: NNLS, then
+    iteratively reweighted NNLS that weighs the worst focus rows up (damped; the best iterate is
+    kept). The other rows (per-engine ones) keep weight `keep`: they tie each feature's cost to
+    the engines that have it, so that a cost is not borrowed from another engine's."""
+    focus = np.ones(len(b), dtype=bool) if focus is None else focus
+    base = np.where(focus, 1.0, keep)
+    x = nnls(a * np.sqrt(base)[:, None], b * np.sqrt(base))
+    best, best_err = x, np.abs(a @ x - b)[focus].max()
     v = np.ones(len(b))
     for _ in range(200):
-        r = np.abs(a @ x - b)
+        r = np.abs(a @ x - b) * focus
         v = 0.7 * v + 0.3 * (r / max(r.max(), 1e-12)) ** 2
         v /= v.max()
-        x = nnls(a * np.sqrt(v)[:, None], b * np.sqrt(v))
-        err = np.abs(a @ x - b).max()
+        u = np.where(focus, v, keep)
+        x = nnls(a * np.sqrt(u)[:, None], b * np.sqrt(u))
+        err = np.abs(a @ x - b)[focus].max()
         if err < best_err:
             best, best_err = x, err
     return best
+
+
+def engine_rows(engines, names):
+    """Per-engine rows (features, measured LUT and FF) from the attributed netlists."""
+    rows = []
+    for name, top, eng, meas in engines:
+        for e in eng if meas else ():
+            inst = "u_" + e["module"][len(top) + 1:] if e["module"].startswith(top + "_") else e["module"]
+            if "features" in e and inst in meas:
+                rows.append(([e["features"][k] for k in names], meas[inst]))
+    return rows
 
 
 def load(path):
@@ -79,6 +95,8 @@ XILINX_LUTRAM = {"RAM32M": 4, "RAM64M": 4, "RAM32M16": 8, "RAM64M8": 8, "RAM32X1
 
 # ROM and table bits kept in logic are LUTs (their read register is rom_word_bits), LUT RAMs are LUTs
 NO_COST = {"lut": (), "ff": ("rom_logic_bits", "lutram_luts", "table_logic_bits")}
+# the per-engine rows' relative error is against at least this many cells
+ENGINE_FLOOR = 200.0
 # a LUT RAM's LUTs are counted as LUTs as they are
 FIXED = {"lut": {"lutram_luts": 1.0}, "ff": {}}
 
@@ -129,12 +147,25 @@ def attribute(netlist_path, top, family):
             if where[i] is not None:
                 for b in outs(conn, dirs):
                     owner.setdefault(b, where[i])
+    # the public name of each bit (for the flip-flops' registers)
+    bitname = {}
+    for name, net in mod["netnames"].items():
+        if not net.get("hide_name"):
+            for b in net["bits"]:
+                if isinstance(b, int) and (b not in bitname or len(name) < len(bitname[b])):
+                    bitname[b] = name
     count = {}
     for i, (t, conn, dirs) in enumerate(cells):
         k = kind(t)
         if k:
-            e = count.setdefault(where[i] or "top", {"lut": 0, "ff": 0})
+            e = count.setdefault(where[i] or "top", {"lut": 0, "ff": 0, "regs": {}})
             e[k] += 1
+            if k == "ff":
+                q = [bitname.get(b, "?") for b in outs(conn, dirs)]
+                reg = q[0] if q else "?"
+                e["regs"][reg] = e["regs"].get(reg, 0) + 1
+    for e in count.values():  # the registers of most flip-flops
+        e["regs"] = dict(sorted(e["regs"].items(), key=lambda r: -r[1])[:40])
     return count
 
 
@@ -196,15 +227,22 @@ def main():
     a = np.array([[r[1][k] for k in names] for r in rows], dtype=float)
     out = []
     coef = {}
+    erows = engine_rows(engines, names) if os.environ.get("CALIB_ENGINES", "1") != "0" else []
+    ea = np.array([r[0] for r in erows], dtype=float).reshape(len(erows), len(names))
     for what in ("lut", "ff"):
         b = np.array([r[3][what] for r in rows], dtype=float)
-        w = 1.0 / np.maximum(b, 1.0)  # relative error
+        eb = np.array([r[1][what] for r in erows], dtype=float)
+        # relative error; an engine's against at least ENGINE_FLOOR cells (a small engine's
+        # few cells would otherwise weigh as much as a whole design)
+        w = np.concatenate([1.0 / np.maximum(b, 1.0), 1.0 / np.maximum(eb, ENGINE_FLOOR)])
+        aa, bb = np.vstack([a, ea]), np.concatenate([b, eb])
+        focus = np.arange(len(bb)) < len(b)
         # features that cannot cost this resource are left out of its fit (cost 0), features of
         # a known cost (FIXED) too, their part taken off the measurement first
         fixed = np.array([FIXED[what].get(k, 0.0) for k in names])
         use = np.array([k not in NO_COST[what] and k not in FIXED[what] for k in names])
         coef[what] = fixed.copy()
-        coef[what][use] = minimax_nnls((a * w[:, None])[:, use], (b - a @ fixed) * w)
+        coef[what][use] = minimax_nnls((aa * w[:, None])[:, use], (bb - aa @ fixed) * w, focus)
     out.append(f"cost table for {family} (compiler/resources.c), features {', '.join(names)}:")
     for what in ("lut", "ff"):
         out.append(f"     .{what} = {{" + ", ".join(f"{c:.4g}" for c in coef[what]) + "},")
