@@ -66,7 +66,7 @@ def engine_rows(engines, names):
     """Per-engine rows (features, measured LUT and FF) from the attributed netlists."""
     rows = []
     for name, top, eng, meas in engines:
-        for e in eng if meas else ():
+        for e in eng if meas and meas.get("attribution") == 3 else ():
             inst = "u_" + e["module"][len(top) + 1:] if e["module"].startswith(top + "_") else e["module"]
             if "features" in e and inst in meas:
                 rows.append(([e["features"][k] for k in names], meas[inst]))
@@ -119,8 +119,11 @@ def attribute(netlist_path, top, family):
     engines of the cells it feeds or reads (a few rounds); "top" for the rest."""
     mod = json.load(open(netlist_path))["modules"][top]
     owner = {}
+    # a net between two engines carries the producer's name and the consumer's input port's
+    # (u_X.s_axis_tdata, u_X.s_vec_data): the producer owns it
+    into = lambda name: name.split(".")[1].startswith(("s_axis_", "s_vec_", "m_axis_tready"))
     for name, net in mod["netnames"].items():
-        if net.get("hide_name") or "." not in name or not name.startswith("u_"):
+        if net.get("hide_name") or "." not in name or not name.startswith("u_") or into(name):
             continue
         for b in net["bits"]:
             if isinstance(b, int):
@@ -132,7 +135,10 @@ def attribute(netlist_path, top, family):
     ins = lambda conn, dirs: [b for p, bs in conn.items() if dirs.get(p) == "input" for b in bs if isinstance(b, int)]
     where = [None] * len(cells)
     for i, (t, conn, dirs) in enumerate(cells):
-        named = [owner[b] for b in outs(conn, dirs) if b in owner]
+        # a flip-flop belongs to the engine that computes its D (its Q's names can be the
+        # reader's: a cell's output register is named by the dense layer that reads it)
+        d = [owner[b] for b in conn.get("D", []) if isinstance(b, int) and b in owner] if kind(t) == "ff" else []
+        named = d or [owner[b] for b in outs(conn, dirs) if b in owner]
         if named:
             where[i] = named[0]
     for _ in range(6):  # unnamed outputs: the owner of a net read, or of a net the output feeds
@@ -152,7 +158,9 @@ def attribute(netlist_path, top, family):
     for name, net in mod["netnames"].items():
         if not net.get("hide_name"):
             for b in net["bits"]:
-                if isinstance(b, int) and (b not in bitname or len(name) < len(bitname[b])):
+                if isinstance(b, int) and (b not in bitname or (name.startswith("u_") and not into(name),
+                                                                len(name)) < (bitname[b].startswith("u_") and not
+                                                                              into(bitname[b]), len(bitname[b]))):
                     bitname[b] = name
     count = {}
     for i, (t, conn, dirs) in enumerate(cells):
@@ -166,6 +174,7 @@ def attribute(netlist_path, top, family):
                 e["regs"][reg] = e["regs"].get(reg, 0) + 1
     for e in count.values():  # the registers of most flip-flops
         e["regs"] = dict(sorted(e["regs"].items(), key=lambda r: -r[1])[:40])
+    count["attribution"] = 3  # a flip-flop by its D, producers own the nets between engines
     return count
 
 
@@ -208,6 +217,11 @@ def write_rows(path, family, coef):
 
 def main():
     if sys.argv[1] == "--attribute":
+        import gzip
+        import shutil
+        keep = os.path.dirname(os.path.abspath(sys.argv[2])) + ".netlist.json.gz"
+        with open(sys.argv[2], "rb") as src, gzip.open(keep, "wb") as dst:
+            shutil.copyfileobj(src, dst)  # kept (D.netlist.json.gz) for a later re-attribution
         json.dump(attribute(sys.argv[2], sys.argv[3], sys.argv[4]), sys.stdout, indent=1, sort_keys=True)
         print()
         return
