@@ -13,13 +13,16 @@
 # A synthesis already done (build/calib/FAMILY/NAME.stat.json) is kept: after a change to
 # resources.c, re-running re-emits the designs and refits without synthesizing (delete the
 # .stat.json files after a change to the RTL). ONLY="name1 name2" restricts the sweep; CACHED=1
-# takes only the designs already synthesized. Slow (Xilinx: 29 minutes on this 2-core machine
+# takes only the designs already synthesized; WRITE=1 writes the fitted rows into
+# compiler/resources.c (then rebuild, and the unit tests compare them with the results file);
+# CALIB_DIR puts the designs elsewhere (default build/calib). Each netlist is kept
+# (NAME.netlist.json.gz): a change to the attribution re-runs it without synthesizing. Slow (Xilinx: 29 minutes on this 2-core machine
 # under a load of about 10): not part of make test.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"  # the sweep's MODEL and FLAGS paths are relative to the repository
 FAMILY=${1:-ice40}
-B=$ROOT/build/calib/$FAMILY
+B=${CALIB_DIR:-$ROOT/build/calib}/$FAMILY
 mkdir -p "$B"
 make -s -C "$ROOT"
 RNNC=$ROOT/build/rnnc
@@ -79,6 +82,12 @@ while IFS='|' read -r name model flags skip; do
             continue
         fi
     fi
+    # re-attribute from the kept netlist after a change to calibrate.py's attribution
+    if [ -s "$d.netlist.json.gz" ] && [ "$d.netlist.json.gz" -nt "$d.engines.json" -o "$ROOT/bench/calibrate.py" -nt "$d.engines.json" ]; then
+        gzip -dc "$d.netlist.json.gz" >"$d/netlist.json"
+        "$PY" "$ROOT/bench/calibrate.py" --attribute "$d/netlist.json" "$top" "$FAMILY" >"$d.engines.json"
+        rm -f "$d/netlist.json"
+    fi
     echo "$d" >>"$B/designs.txt"
 done <"$ROOT/bench/calibrate_sweep.txt"
-CALIB_SYNTH="$($YOSYS -V | cut -d' ' -f1,2) $SYNTH" "$PY" "$ROOT/bench/calibrate.py" "$FAMILY" "$B/designs.txt"
+CALIB_WRITE=${WRITE:+$ROOT/compiler/resources.c} CALIB_SYNTH="$($YOSYS -V | cut -d' ' -f1,2) $SYNTH" "$PY" "$ROOT/bench/calibrate.py" "$FAMILY" "$B/designs.txt"

@@ -224,6 +224,10 @@ static void add_mvm(const CostTable *c, EngineResources *r, const Netlist *n, co
     r->feat[RES_MULT_REGS] += (double)p->n_mult * (v->op_t.w + v->w_t.w) * (1 + p->rom_reg);
     r->feat[RES_ACC] += (double)p->n_mult * v->guard_w;
     for (int m = 0; p->rf > 1 && m < p->n_mult; m++) r->feat[RES_ACC] += (double)p->mult[m].n_regs * v->accum.w;
+    /* a dense engine's direct captures: per multiplier the captured sum, its strobe and index
+     * delayed to the activation's output (emit_verilog.c dense_direct_act) */
+    for (int m = 0; caller_takes && opt.serial && m < p->n_mult; m++)
+        r->feat[RES_ACC] += v->accum.w + (double)(n->act_lat + 1) * (p->mult[m].cap_w + 1);
     if (p->rf > 1 && !opt.op_mem) r->feat[RES_OPMUX] += (double)p->n_mult * v->n_in * v->op_t.w;
     for (int j = 0; j < v->n_out && !caller_takes; j++) r->feat[RES_VECTOR] += (double)p->out[j].n_items * v->guard_w;
     if (p->rf > 1) {
@@ -267,8 +271,18 @@ EngineResources res_engine(const Netlist *n, int i, const char *family)
     if (!e->vec_out) r.feat[RES_VECTOR] += (double)e->out_n * e->out_t.w;
     if (e->vec_in) add_memory_ports(c, &r, e->in_n, e->in_t.w, false, e->mvm.n_mult); /* a read port per multiplier */
     switch (e->kind) {
-    case ENG_CELL: add_cell(c, &r, e); break;
-    case ENG_DENSE: add_tables(c, &r, e->layer, e->act_none ? ACT_LINEAR : e->act, e->mvm.direct ? e->mvm.n_mult : e->out_n); break;
+    case ENG_CELL:
+        add_cell(c, &r, e);
+        if (e->split) r.feat[RES_VECTOR] += (double)e->in_n * e->in_t.w; /* x_reg: the projection's sums */
+        break;
+    case ENG_DENSE: {
+        ActKind a = e->act_none ? ACT_LINEAR : e->act;
+        int acts = e->mvm.direct ? e->mvm.n_mult : e->out_n;
+        add_tables(c, &r, e->layer, a, acts);
+        /* a cast (linear, relu) registers its input with TABLE_REG (rnnc_activation g_in_reg) */
+        if ((a == ACT_LINEAR || a == ACT_RELU) && n->table_reg) r.feat[RES_ACT] += (double)acts * (e->mvm.accum.w + 1);
+        break;
+    }
     case ENG_ACT: add_tables(c, &r, e->layer, e->act, e->in_n); break;
     case ENG_SOFTMAX: {
         /* hls4ml's legacy: an exp and a reciprocal table per output, both table_size entries,
@@ -279,6 +293,7 @@ EngineResources res_engine(const Netlist *n, int i, const char *family)
             break;
         }
         r.dsp += e->n_elem_mult * product_dsps(c, table_exp(e->layer)->out.w, table_inv(e->layer)->out.w);
+        r.feat[RES_VECTOR] += (double)e->in_n * e->in_t.w; /* x_reg */
         add_tables(c, &r, e->layer, ACT_SOFTMAX, e->in_n);
         add_table(c, &r, table_inv(e->layer), 1); /* 1 / sum */
         break;
