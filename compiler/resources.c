@@ -49,8 +49,8 @@ static const CostTable cost_tables[] = {
       * LSTM: f * c, i * g, o * a */
      .dsp_lane = {[L_LSTM] = 3, [L_GRU] = 3, [L_SIMPLE_RNN] = 0, [L_DENSE] = -1},
      .dsp_a = 16, .dsp_b = 16, .dsp_y_min = 11,
-     .lut = {60.79, 0, 0, 0, 0.4271, 0, 4.671, 1.063, 0, 0.09427, 0.4879, 1.376, 0.9369, 1, 0},
-     .ff = {104.4, 0.04987, 0.3408, 0, 0.7172, 0, 4.681, 0, 0, 0, 0, 0.1239, 1.399, 0, 0},
+     .lut = {108.1, 0.1365, 0.1312, 0.1377, 0.4649, 0.2064, 4.943, 0, 0.366, 0.09314, 0, 0.3162, 0, 1, 0, 35.91},
+     .ff = {0, 0, 0.1695, 0.01178, 0.6, 0.2168, 5.457, 0, 0.2012, 0, 0, 0.6299, 0.735, 0, 0, 233.7},
      /* 70% of the cells: LUT + FF was under-predicted by up to 46% (before the refit above) where vectors sit in flip-flops
       * and operand multiplexers are wide (the trained GRU(20): 3775 predicted, 5507 synthesized,
       * 5253 / 5280 cells placed; bench/results/auto_ice40.txt) */
@@ -60,8 +60,8 @@ static const CostTable cost_tables[] = {
      .dsp_lane = {[L_LSTM] = 3, [L_GRU] = 3, [L_SIMPLE_RNN] = 0, [L_DENSE] = -1},
      .dsp_a = 18, .dsp_b = 18, .dsp_y_min = 1,
      /* not calibrated on ECP5 yet: iCE40's memory costs, LUT4 and FF rows */
-     .lut = {60.79, 0, 0, 0, 0.4271, 0, 4.671, 1.063, 0, 0.09427, 0.4879, 1.376, 0.9369, 1, 0},
-     .ff = {104.4, 0.04987, 0.3408, 0, 0.7172, 0, 4.681, 0, 0, 0, 0, 0.1239, 1.399, 0, 0},
+     .lut = {108.1, 0.1365, 0.1312, 0.1377, 0.4649, 0.2064, 4.943, 0, 0.366, 0.09314, 0, 0.3162, 0, 1, 0, 35.91},
+     .ff = {0, 0, 0.1695, 0.01178, 0.6, 0.2168, 5.457, 0, 0.2012, 0, 0, 0.6299, 0.735, 0, 0, 233.7},
      .lut_margin = 0.85},
     /* block RAM in RAMB18 (a RAMB36 is two, at about their cost): synth_xilinx's memory_libmap
      * costs (brams_xc4v.txt, lutrams_xc5v.txt, -logic-cost-rom 1/64) */
@@ -71,15 +71,15 @@ static const CostTable cost_tables[] = {
      .dsp_lane = {[L_LSTM] = 3, [L_GRU] = 3, [L_SIMPLE_RNN] = 0, [L_DENSE] = -1},
      .dsp_a = 25, .dsp_b = 18, .dsp_y_min = 9,
      /* bench/calibrate.sh xilinx: 24 designs (bench/results/resources_xilinx.txt) */
-     .lut = {18.47, 0.8712, 0, 0.4567, 0.6564, 0.04356, 2.442, 0.8466, 0, 0, 0, 0, 0.2328, 1, 0},
-     .ff = {20.03, 0.02284, 0, 0, 0.9967, 0, 1.029, 0.1943, 0, 0, 1.646, 0, 1.38, 0, 0},
+     .lut = {18.47, 0.8712, 0, 0.4567, 0.6564, 0.04356, 2.442, 0.8466, 0, 0, 0, 0, 0.2328, 1, 0, 0},
+     .ff = {20.03, 0.02284, 0, 0, 0.9967, 0, 1.029, 0.1943, 0, 0, 1.646, 0, 1.38, 0, 0, 0},
      .lut_margin = 0.9},
 };
 
 const char *const res_feature_names[RES_FEATURES] = {
     "engine", "mult_reg_bits", "acc_bits", "operand_mux_bits", "vector_bits", "lstm_lane_bits", "gru_lane_bits",
     "rnn_lane_bits", "lane_mux_bits", "rom_logic_bits", "rom_word_bits", "activation_bits", "cell_sum_bits",
-    "lutram_luts", "table_logic_bits",
+    "lutram_luts", "table_logic_bits", "serial_engine",
 };
 
 static const CostTable *cost_table(const char *family)
@@ -231,6 +231,7 @@ static void add_mvm(const CostTable *c, EngineResources *r, const Netlist *n, co
     if (p->rf > 1 && !opt.op_mem) r->feat[RES_OPMUX] += (double)p->n_mult * v->n_in * v->op_t.w;
     for (int j = 0; j < v->n_out && !caller_takes; j++) r->feat[RES_VECTOR] += (double)p->out[j].n_items * v->guard_w;
     if (p->rf > 1) {
+        r->feat[RES_SERIAL] = 1; /* an engine with a product at rf > 1: its slot counter, flag pipelines */
         add_memory(c, r, p->rf, (long)p->n_mult * p->rom_w, true);
         r->feat[RES_ROM_WORD] += (double)p->n_mult * p->rom_w * (1 + p->rom_reg);
     }
