@@ -199,8 +199,11 @@ def engine_table(engines, names, coef):
     netlist attributes to it (bench/calibrate.sh's --attribute; "top": the glue between)."""
     out = ["", "Per engine (flip-flops by the net they drive, LUTs by their output or neighbours):",
            f"{'design.engine':44s} {'LUT p/m':>13s} {'err':>7s} {'FF p/m':>13s} {'err':>7s}"]
+    left = [name for name, top, eng, meas in engines if not meas or meas.get("attribution") != 3]
+    if left:
+        out.insert(1, "(not listed, synthesized before the attribution by D: " + ", ".join(left) + ")")
     for name, top, eng, meas in engines:
-        if not meas:
+        if not meas or meas.get("attribution") != 3:
             continue
         for e in eng:
             inst = "u_" + e["module"][len(top) + 1:] if e["module"].startswith(top + "_") else e["module"]
