@@ -13,12 +13,16 @@
 # A synthesis already done (build/calib/FAMILY/NAME.stat.json) is kept: after a change to
 # resources.c, re-running re-emits the designs and refits without synthesizing (delete the
 # .stat.json files after a change to the RTL). ONLY="name1 name2" restricts the sweep; CACHED=1
-# takes only the designs already synthesized. Slow (Xilinx: 29 minutes on this 2-core machine
+# takes only the designs already synthesized; WRITE=1 writes the fitted rows into
+# compiler/resources.c (then rebuild, and the unit tests compare them with the results file);
+# CALIB_DIR puts the designs elsewhere (default build/calib). Each netlist is kept
+# (NAME.netlist.json.gz): a change to the attribution re-runs it without synthesizing. Slow (Xilinx: 29 minutes on this 2-core machine
 # under a load of about 10): not part of make test.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT"  # the sweep's MODEL and FLAGS paths are relative to the repository
 FAMILY=${1:-ice40}
-B=$ROOT/build/calib/$FAMILY
+B=${CALIB_DIR:-$ROOT/build/calib}/$FAMILY
 mkdir -p "$B"
 make -s -C "$ROOT"
 RNNC=$ROOT/build/rnnc
@@ -31,6 +35,8 @@ case $FAMILY in
     *) echo "calibrate.sh: FAMILY is ice40, xilinx or ecp5" >&2; exit 2 ;;
 esac
 YOSYS=${YOSYS:-yosys}
+# calibrate.py needs numpy: the first python3 that has it
+for PY in ${PYTHON:-} python3 /usr/bin/python3; do "$PY" -c "import numpy" 2>/dev/null && break; done
 : >"$B/designs.txt"
 while IFS='|' read -r name model flags skip; do
     name=${name//[[:space:]]/}
@@ -56,16 +62,32 @@ while IFS='|' read -r name model flags skip; do
     if [ ! -s "$d.stat.json" ]; then
         [ -z "${CACHED:-}" ] || continue
         t0=$(date +%s)
-        if (cd "$d" && nice -n 10 timeout 900 "$YOSYS" -q -p "read_verilog -defer $(tr '\n' ' ' <files.f); hierarchy -top $top; $SYNTH -top $top; flatten; tee -q -o stat.json stat -json" >/dev/null 2>&1); then
+        # as the flow's synth/core.ys (compiler/emit_flow.c): on iCE40 in two halves with
+        # `check -assert` between them, so that Yosys 0.23's ice40_dsp leaving a used net
+        # without a driver stops the synthesis instead of silently turning the datapath into x
+        # (0 SB_MAC16; a dense layer at reuse 1 after a cell did that to gru6_rf12/gru6_split)
+        if [ "$FAMILY" = ice40 ]; then
+            run="$SYNTH -top $top -run begin:map_ram; check -assert; $SYNTH -top $top -run map_ram:"
+        else
+            run="$SYNTH -top $top"
+        fi
+        # the netlist too: bench/calibrate.py attributes each flip-flop and LUT to an engine
+        if (cd "$d" && nice -n 10 timeout "${TIMEOUT:-1800}" "$YOSYS" -q -l synth.log -p "read_verilog -defer $(tr '\n' ' ' <files.f); hierarchy -top $top; $run; flatten; tee -q -o stat.json stat -json; write_json netlist.json" >/dev/null 2>&1); then
+            "$PY" "$ROOT/bench/calibrate.py" --attribute "$d/netlist.json" "$top" "$FAMILY" >"$d.engines.json"
+            rm -f "$d/netlist.json"
             cp "$d/stat.json" "$d.stat.json"
             echo "calibrate: $name synthesized ($(($(date +%s) - t0)) s)" >&2
         else
-            echo "calibrate: $name: yosys failed" >&2
+            echo "calibrate: $name: yosys failed ($d/synth.log: $(grep -m1 -E 'ERROR|Warning: Wire' "$d/synth.log" 2>/dev/null))" >&2
             continue
         fi
     fi
+    # re-attribute from the kept netlist after a change to calibrate.py's attribution
+    if [ -s "$d.netlist.json.gz" ] && [ "$d.netlist.json.gz" -nt "$d.engines.json" -o "$ROOT/bench/calibrate.py" -nt "$d.engines.json" ]; then
+        gzip -dc "$d.netlist.json.gz" >"$d/netlist.json"
+        "$PY" "$ROOT/bench/calibrate.py" --attribute "$d/netlist.json" "$top" "$FAMILY" >"$d.engines.json"
+        rm -f "$d/netlist.json"
+    fi
     echo "$d" >>"$B/designs.txt"
 done <"$ROOT/bench/calibrate_sweep.txt"
-# calibrate.py needs numpy: the first python3 that has it
-for PY in ${PYTHON:-} python3 /usr/bin/python3; do "$PY" -c "import numpy" 2>/dev/null && break; done
-CALIB_SYNTH="$($YOSYS -V | cut -d' ' -f1,2) $SYNTH" "$PY" "$ROOT/bench/calibrate.py" "$FAMILY" "$B/designs.txt"
+CALIB_WRITE=${WRITE:+$ROOT/compiler/resources.c} CALIB_SYNTH="$($YOSYS -V | cut -d' ' -f1,2) $SYNTH" "$PY" "$ROOT/bench/calibrate.py" "$FAMILY" "$B/designs.txt"

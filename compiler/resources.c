@@ -34,6 +34,7 @@ typedef struct {
     int lutram_cost;            /* memory_libmap's cost of one */
     double dsp_lane[L_KIND_COUNT]; /* DSPs per elementwise lane of a cell of this kind (<0: the netlist's count) */
     int dsp_a, dsp_b, dsp_y_min;  /* Yosys mul2dsp: the DSP's operand widths, the smallest product kept in one */
+    bool pow2_shift;            /* a constant product by a positive power of two becomes a shift, no DSP */
     double lut[RES_FEATURES], ff[RES_FEATURES];
     double lut_margin;          /* the fraction of the part's LUTs a candidate may use */
     bool lc_pack;               /* a logic cell holds a LUT and a flip-flop that Yosys/nextpnr seldom pair
@@ -48,22 +49,24 @@ static const CostTable cost_tables[] = {
      /* GRU: 3 with TABLE_REG, which iCE40 designs always have ((1 - z) * hh as hh * 2^F - z * hh);
       * LSTM: f * c, i * g, o * a */
      .dsp_lane = {[L_LSTM] = 3, [L_GRU] = 3, [L_SIMPLE_RNN] = 0, [L_DENSE] = -1},
-     .dsp_a = 16, .dsp_b = 16, .dsp_y_min = 11,
-     .lut = {60.79, 0, 0, 0, 0.4271, 0, 4.671, 1.063, 0, 0.09427, 0.4879, 1.376, 0.9369, 1, 0},
-     .ff = {104.4, 0.04987, 0.3408, 0, 0.7172, 0, 4.681, 0, 0, 0, 0, 0.1239, 1.399, 0, 0},
-     /* 75% of the cells: LUT + FF was under-predicted by up to 46% (before the refit above) where vectors sit in flip-flops
-      * and operand multiplexers are wide (the trained GRU(20): 3775 predicted, 5507 synthesized,
-      * 5253 / 5280 cells placed; bench/results/auto_ice40.txt); 70% until the serial lanes: the
-      * GRU(5) at reuse 33 with a serial lane, 3850 predicted (73% of the part), placed in 3872
-      * cells at 49.7 MHz (bench/results/serial_lane.txt), was the one design 70% kept out */
+     .dsp_a = 16, .dsp_b = 16, .dsp_y_min = 11, .pow2_shift = true,
+     .lut = {108.1, 0.1365, 0.1312, 0.1377, 0.4649, 0.2064, 4.943, 0, 0.366, 0.09314, 0, 0.3162, 0, 1, 0, 35.91},
+     .ff = {0, 0, 0.1695, 0.01178, 0.6, 0.2168, 5.457, 0, 0.2012, 0, 0, 0.6299, 0.735, 0, 0, 233.7},
+     /* 75% of the cells: with these rows the no-flag choices for the GRU(5), LSTM(20) and GRU(20)
+      * are the same for every margin from 0.62 to 0.83 and fit; at 0.84 the GRU(20) takes dense1 at
+      * 640 (predicted 4433 LUT + FF, synthesized 5507: 64 outputs in flip-flops, off the sweep;
+      * 5253 / 5280 cells, did not place). 0.75 leaves the sweep's worst error (14%) and the board
+      * top room (docs/resources.md); 0.70 before kept out the GRU(5) at reuse 33 with a serial
+      * lane (3850 predicted before the refit, placed in 3872 cells at 49.7 MHz) */
      .lut_margin = 0.75, .lc_pack = true},
-    {.family = "ecp5", .bram_cost = 64, .rom_bit_cost = 1.0 / 16, .ram_bit_cost = 1.0,
+    {.family = "ecp5", .bram_cost = 128, .rom_bit_cost = 1.0 / 16, .ram_bit_cost = 1.0,
      .shape = {{512, 36}, {1024, 18}, {2048, 9}, {4096, 4}, {8192, 2}, {16384, 1}},
      .dsp_lane = {[L_LSTM] = 3, [L_GRU] = 3, [L_SIMPLE_RNN] = 0, [L_DENSE] = -1},
-     .dsp_a = 18, .dsp_b = 18, .dsp_y_min = 1,
-     /* not calibrated on ECP5 yet: iCE40's memory costs, LUT4 and FF rows */
-     .lut = {60.79, 0, 0, 0, 0.4271, 0, 4.671, 1.063, 0, 0.09427, 0.4879, 1.376, 0.9369, 1, 0},
-     .ff = {104.4, 0.04987, 0.3408, 0, 0.7172, 0, 4.681, 0, 0, 0, 0, 0.1239, 1.399, 0, 0},
+     .dsp_a = 18, .dsp_b = 18, .dsp_y_min = 1, .pow2_shift = true, /* as iCE40: not measured */
+     /* DP16KD cost 128 (ecp5/brams.txt; block RAM exact on 8 of 10 designs); not calibrated on
+      * ECP5 yet otherwise: iCE40's ROM/RAM bit costs and LUT4/FF rows, no TRELLIS_DPR16X4 */
+     .lut = {108.1, 0.1365, 0.1312, 0.1377, 0.4649, 0.2064, 4.943, 0, 0.366, 0.09314, 0, 0.3162, 0, 1, 0, 35.91},
+     .ff = {0, 0, 0.1695, 0.01178, 0.6, 0.2168, 5.457, 0, 0.2012, 0, 0, 0.6299, 0.735, 0, 0, 233.7},
      .lut_margin = 0.85},
     /* block RAM in RAMB18 (a RAMB36 is two, at about their cost): synth_xilinx's memory_libmap
      * costs (brams_xc4v.txt, lutrams_xc5v.txt, -logic-cost-rom 1/64) */
@@ -72,16 +75,16 @@ static const CostTable cost_tables[] = {
      .lutram = {{32, 6}, {64, 3}}, .lutram_cost = 8,
      .dsp_lane = {[L_LSTM] = 3, [L_GRU] = 3, [L_SIMPLE_RNN] = 0, [L_DENSE] = -1},
      .dsp_a = 25, .dsp_b = 18, .dsp_y_min = 9,
-     /* bench/calibrate.sh xilinx: 24 designs (bench/results/resources_xilinx.txt) */
-     .lut = {18.47, 0.8712, 0, 0.4567, 0.6564, 0.04356, 2.442, 0.8466, 0, 0, 0, 0, 0.2328, 1, 0},
-     .ff = {20.03, 0.02284, 0, 0, 0.9967, 0, 1.029, 0.1943, 0, 0, 1.646, 0, 1.38, 0, 0},
+     /* bench/calibrate.sh xilinx: 29 designs (bench/results/resources_xilinx.txt) */
+     .lut = {65.7, 0.6925, 0, 0.3899, 0.5493, 0, 2.565, 0, 0.07044, 0.001045, 1.013, 0, 0, 1, 0.07516, 0},
+     .ff = {64.91, 0, 0.1064, 0.1131, 0.8421, 0.0156, 1.859, 0, 0.314, 0, 0.833, 0, 0.1318, 0, 0, 113.7},
      .lut_margin = 0.9},
 };
 
 const char *const res_feature_names[RES_FEATURES] = {
     "engine", "mult_reg_bits", "acc_bits", "operand_mux_bits", "vector_bits", "lstm_lane_bits", "gru_lane_bits",
     "rnn_lane_bits", "lane_mux_bits", "rom_logic_bits", "rom_word_bits", "activation_bits", "cell_sum_bits",
-    "lutram_luts", "table_logic_bits",
+    "lutram_luts", "table_logic_bits", "serial_engine",
 };
 
 static const CostTable *cost_table(const char *family)
@@ -197,22 +200,46 @@ static void add_tables(const CostTable *c, EngineResources *r, const Layer *l, A
     add_table(c, r, a == ACT_SOFTMAX ? table_exp(l) : table_for(l, a), count);
 }
 
+/* DSPs of the constant-weight products (reuse 1): none for a weight 0; on iCE40 none for a
+ * positive power of two either (1, 2, 4, ...: a shift; the GRU(4) at reuse 1: 110 SB_MAC16 for
+ * 112 products, two weights 1 and 16), while synth_xilinx keeps those in DSP48E1s (112). */
+static long parallel_dsps(const CostTable *c, const MvmPlan *p)
+{
+    long n = 0;
+    for (int j = 0; j < p->v->n_out; j++)
+        for (int t = 0; t < p->out[j].n_terms; t++) {
+            wide_t w = p->out[j].w[t];
+            n += w != 0 && !(c->pow2_shift && w > 0 && (w & (w - 1)) == 0);
+        }
+    return n;
+}
+
 /* A product: its multipliers, datapath, operand multiplexer, adder tree and schedule ROM. */
 static void add_mvm(const CostTable *c, EngineResources *r, const Netlist *n, const Engine *e, const Mvm *v)
 {
     if (!v->outs || v->n_products == 0) return;
-    MvmPlanOpts opt = {.table_reg = n->table_reg != 0, .op_mem = e->vec_in};
+    /* the plan the emitter builds (emit_verilog.c): a dense engine takes its direct captures one
+     * at a time, a banked cell through its banks; neither keeps a register per capture */
+    bool banked = e->kind == ENG_CELL && v == &e->mvm && plan_cell_banked(e);
+    MvmPlanOpts opt = {.table_reg = n->table_reg != 0, .op_mem = e->vec_in, .serial = e->kind == ENG_DENSE,
+                       .banks = banked ? 4 : 0, .bank_n = banked ? e->layer->units : 0};
     MvmPlan *p = plan_mvm(v, &opt);
-    r->dsp += p->n_mult;
+    bool caller_takes = p->direct && (opt.serial || opt.banks);
+    r->dsp += p->form == MVM_PARALLEL ? parallel_dsps(c, p) : p->n_mult;
     r->feat[RES_MULT_REGS] += (double)p->n_mult * (v->op_t.w + v->w_t.w) * (1 + p->rom_reg);
     r->feat[RES_ACC] += (double)p->n_mult * v->guard_w;
     for (int m = 0; p->rf > 1 && m < p->n_mult; m++) r->feat[RES_ACC] += (double)p->mult[m].n_regs * v->accum.w;
+    /* a dense engine's direct captures: per multiplier the captured sum, its strobe and index
+     * delayed to the activation's output (emit_verilog.c dense_direct_act) */
+    for (int m = 0; caller_takes && opt.serial && m < p->n_mult; m++)
+        r->feat[RES_ACC] += v->accum.w + (double)(n->act_lat + 1) * (p->mult[m].cap_w + 1);
     /* operand multiplexers: one per operand group over the operands it reads (plan.c), else
      * one per multiplier over all of them */
     for (int g = 0; g < p->n_opg; g++) r->feat[RES_OPMUX] += (double)p->grp[g].n_sup * v->op_t.w;
     if (p->rf > 1 && !opt.op_mem && !p->n_opg) r->feat[RES_OPMUX] += (double)p->n_mult * v->n_in * v->op_t.w;
-    for (int j = 0; j < v->n_out; j++) r->feat[RES_VECTOR] += (double)p->out[j].n_items * v->guard_w;
+    for (int j = 0; j < v->n_out && !caller_takes; j++) r->feat[RES_VECTOR] += (double)p->out[j].n_items * v->guard_w;
     if (p->rf > 1) {
+        r->feat[RES_SERIAL] = 1; /* an engine with a product at rf > 1: its slot counter, flag pipelines */
         add_memory(c, r, p->rf, (long)p->n_mult * p->rom_w, true);
         r->feat[RES_ROM_WORD] += (double)p->n_mult * p->rom_w * (1 + p->rom_reg);
     }
@@ -266,8 +293,18 @@ EngineResources res_engine(const Netlist *n, int i, const char *family)
     if (!e->vec_out) r.feat[RES_VECTOR] += (double)e->out_n * e->out_t.w;
     if (e->vec_in) add_memory_ports(c, &r, e->in_n, e->in_t.w, false, e->mvm.n_mult); /* a read port per multiplier */
     switch (e->kind) {
-    case ENG_CELL: add_cell(c, &r, e); break;
-    case ENG_DENSE: add_tables(c, &r, e->layer, e->act_none ? ACT_LINEAR : e->act, e->mvm.direct ? e->mvm.n_mult : e->out_n); break;
+    case ENG_CELL:
+        add_cell(c, &r, e);
+        if (e->split) r.feat[RES_VECTOR] += (double)e->in_n * e->in_t.w; /* x_reg: the projection's sums */
+        break;
+    case ENG_DENSE: {
+        ActKind a = e->act_none ? ACT_LINEAR : e->act;
+        int acts = e->mvm.direct ? e->mvm.n_mult : e->out_n;
+        add_tables(c, &r, e->layer, a, acts);
+        /* a cast (linear, relu) registers its input with TABLE_REG (rnnc_activation g_in_reg) */
+        if ((a == ACT_LINEAR || a == ACT_RELU) && n->table_reg) r.feat[RES_ACT] += (double)acts * (e->mvm.accum.w + 1);
+        break;
+    }
     case ENG_ACT: add_tables(c, &r, e->layer, e->act, e->in_n); break;
     case ENG_SOFTMAX: {
         /* hls4ml's legacy: an exp and a reciprocal table per output, both table_size entries,
@@ -278,6 +315,7 @@ EngineResources res_engine(const Netlist *n, int i, const char *family)
             break;
         }
         r.dsp += e->n_elem_mult * product_dsps(c, table_exp(e->layer)->out.w, table_inv(e->layer)->out.w);
+        r.feat[RES_VECTOR] += (double)e->in_n * e->in_t.w; /* x_reg */
         add_tables(c, &r, e->layer, ACT_SOFTMAX, e->in_n);
         add_table(c, &r, table_inv(e->layer), 1); /* 1 / sum */
         break;
@@ -304,6 +342,55 @@ Resources res_netlist(const Netlist *n, const char *family)
         t.ff += (long)lround(r.ff);
     }
     return t;
+}
+
+/* The cost tables' invariants (tests/unit/test_auto.c checks them): NULL when every table is
+ * consistent, else what is not. Block shapes deeper and narrower in turn; every cell kind has
+ * its lane DSPs (a dense layer: the netlist's); costs finite and non-negative; the features
+ * that hold no flip-flop (ROM and table bits in logic, LUT RAMs) cost none, a LUT RAM's LUTs
+ * count as LUTs; a logic margin in (0, 1]. */
+const char *res_check_tables(void)
+{
+    static char why[160];
+    size_t n = sizeof cost_tables / sizeof cost_tables[0];
+    for (size_t i = 0; i < n; i++) {
+        const CostTable *c = &cost_tables[i];
+        const char *bad = NULL;
+        for (size_t j = 0; j < i; j++)
+            if (!strcmp(cost_tables[j].family, c->family)) bad = "a second table of the family";
+        if (c->bram_cost <= 0 || c->rom_bit_cost <= 0 || c->ram_bit_cost <= 0) bad = "a memory cost <= 0";
+        if (!c->shape[0].depth) bad = "no block RAM shape";
+        for (int k = 1; k < 6 && c->shape[k].depth; k++)
+            if (c->shape[k].depth <= c->shape[k - 1].depth || c->shape[k].width >= c->shape[k - 1].width)
+                bad = "block RAM shapes not deeper and narrower in turn";
+        if (c->lutram[0].depth && c->lutram_cost <= 0) bad = "LUT RAM without a cost";
+        if (c->dsp_lane[L_LSTM] < 0 || c->dsp_lane[L_GRU] < 0 || c->dsp_lane[L_SIMPLE_RNN] < 0 || c->dsp_lane[L_DENSE] >= 0)
+            bad = "lane DSPs: a cell kind without its count, or a dense layer with one";
+        if (c->dsp_a < 2 || c->dsp_b < 2) bad = "DSP operand widths < 2";
+        for (int k = 0; k < RES_FEATURES; k++)
+            if (!isfinite(c->lut[k]) || !isfinite(c->ff[k]) || c->lut[k] < 0 || c->ff[k] < 0) bad = "a negative cost";
+        if (c->ff[RES_ROM_LOGIC] != 0 || c->ff[RES_TABLE_LOGIC] != 0 || c->ff[RES_LUTRAM] != 0)
+            bad = "flip-flops for ROM or table bits in logic, or for LUT RAMs";
+        if (c->lut[RES_LUTRAM] != 1) bad = "a LUT RAM's LUTs not counted once";
+        if (!(c->lut_margin > 0 && c->lut_margin <= 1)) bad = "a logic margin outside (0, 1]";
+        if (bad) {
+            snprintf(why, sizeof why, "cost table %s: %s", c->family, bad);
+            return why;
+        }
+    }
+    for (const char *const *t = (const char *const[]){"ice40", "ecp5", "xilinx", NULL}; *t; t++)
+        if (strcmp(cost_table(res_family(*t))->family, *t)) return "a target family without its cost table";
+    return NULL;
+}
+
+/* FAMILY's LUT and FF rows (false: no table of that name). */
+bool res_cost_rows(const char *family, double lut[RES_FEATURES], double ff[RES_FEATURES])
+{
+    const CostTable *c = cost_table(family);
+    if (strcmp(c->family, family)) return false;
+    memcpy(lut, c->lut, sizeof c->lut);
+    memcpy(ff, c->ff, sizeof c->ff);
+    return true;
 }
 
 double res_lut_margin(const char *family)
@@ -336,6 +423,8 @@ cJSON *res_json(const Netlist *n)
         cJSON_AddNumberToObject(e, "lut", round(r.lut));
         cJSON_AddNumberToObject(e, "ff", round(r.ff));
         cJSON_AddNumberToObject(e, "bram", (double)r.bram);
+        cJSON *ef = cJSON_AddObjectToObject(e, "features"); /* calibrate.py's per-engine rows */
+        for (int k = 0; k < RES_FEATURES; k++) cJSON_AddNumberToObject(ef, res_feature_names[k], r.feat[k]);
         cJSON_AddItemToArray(engines, e);
         for (int k = 0; k < RES_FEATURES; k++) sum[k] += r.feat[k];
     }

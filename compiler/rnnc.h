@@ -716,7 +716,7 @@ struct cJSON *onnx_tree(const char *path, const KerasOptions *opt);
 /* ---- resources.c: predicted DSP, LUT, FF and block RAM per engine for a device family
  * (ice40, ecp5, xilinx), from the netlist and each product's plan (docs/resources.md) ---- */
 enum { RES_ENGINE, RES_MULT_REGS, RES_ACC, RES_OPMUX, RES_VECTOR, RES_LANE_LSTM, RES_LANE_GRU, RES_LANE_RNN, RES_LANE_MUX,
-       RES_ROM_LOGIC, RES_ROM_WORD, RES_ACT, RES_SUM_REGS, RES_LUTRAM, RES_TABLE_LOGIC, RES_FEATURES };
+       RES_ROM_LOGIC, RES_ROM_WORD, RES_ACT, RES_SUM_REGS, RES_LUTRAM, RES_TABLE_LOGIC, RES_SERIAL, RES_FEATURES };
 extern const char *const res_feature_names[RES_FEATURES];
 typedef struct { long dsp, bram; double lut, ff; double feat[RES_FEATURES]; } EngineResources;
 typedef struct { long dsp, lut, ff, bram; } Resources;
@@ -727,6 +727,8 @@ double res_lut_margin(const char *family);              /* fraction of a part's 
 bool res_lc_pack(const char *family);                   /* LUT + FF share the logic cells (iCE40) */
 struct cJSON *res_json(const Netlist *n);                /* report.json "resources" (n->family) */
 struct cJSON *res_totals_json(const Resources *r);      /* {"dsp", "lut", "ff", "bram"} */
+const char *res_check_tables(void);                     /* NULL: the cost tables are consistent */
+bool res_cost_rows(const char *family, double lut[RES_FEATURES], double ff[RES_FEATURES]);
 
 /* ---- autoreuse.c: rnnc picks the reuse factors the model and command line leave open ---- */
 /* which per-layer factor a knob sets: reuse_factor, or a recurrent layer's recurrent_reuse_factor

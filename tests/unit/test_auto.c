@@ -452,8 +452,51 @@ static void test_shrink_tables(int seed)
     free_model(m2);
 }
 
+/* The cost tables hold together (resources.c's res_check_tables), and each family's LUT and FF
+ * rows are the ones its calibration printed (bench/results/resources_FAMILY.txt, "%.4g"). */
+static void test_cost_tables(void)
+{
+    const char *why = res_check_tables();
+    check(!why, "%s", why ? why : "");
+    char root[4096];
+    snprintf(root, sizeof root, "%s", __FILE__); /* ROOT/tests/unit/test_auto.c */
+    char *cut = strstr(root, "tests/unit/");
+    if (!cut) return;
+    *cut = 0;
+    const char *families[] = {"ice40", "xilinx", "ecp5"};
+    for (int f = 0; f < 3; f++) {
+        char path[4200], line[2048];
+        snprintf(path, sizeof path, "%sbench/results/resources_%s.txt", root, families[f]);
+        FILE *in = fopen(path, "r");
+        if (!in) {
+            check(f == 2, "%s missing", path); /* ECP5: only where its calibration ran */
+            continue;
+        }
+        double row[2][RES_FEATURES];
+        check(res_cost_rows(families[f], row[0], row[1]), "no cost table for %s", families[f]);
+        int rows = 0;
+        while (fgets(line, sizeof line, in)) {
+            int which = strstr(line, ".lut = {") ? 0 : strstr(line, ".ff = {") ? 1 : -1;
+            if (which < 0) continue;
+            rows++;
+            char *p = strchr(line, '{') + 1;
+            for (int k = 0; k < RES_FEATURES; k++) {
+                char mine[32];
+                size_t len = strcspn(p, ",}");
+                snprintf(mine, sizeof mine, "%.4g", row[which][k]);
+                check(strlen(mine) == len && !strncmp(mine, p, len), "%s: %s row, %s: resources.c %s, calibrated %.*s",
+                      families[f], which ? "ff" : "lut", res_feature_names[k], mine, (int)len, p);
+                p += len + (p[len] == ',' ? 2 : 0);
+            }
+        }
+        fclose(in);
+        check(rows == 2, "%s: %d cost rows, expected lut and ff", path, rows);
+    }
+}
+
 int main(void)
 {
+    test_cost_tables();
     for (int seed = 1; seed <= 24; seed++) {
         test_budgets_and_latency(seed);
         test_explicit(seed);
