@@ -52,13 +52,13 @@ static const CostTable cost_tables[] = {
      .dsp_a = 16, .dsp_b = 16, .dsp_y_min = 11, .pow2_shift = true,
      .lut = {108.1, 0.1365, 0.1312, 0.1377, 0.4649, 0.2064, 4.943, 0, 0.366, 0.09314, 0, 0.3162, 0, 1, 0, 35.91},
      .ff = {0, 0, 0.1695, 0.01178, 0.6, 0.2168, 5.457, 0, 0.2012, 0, 0, 0.6299, 0.735, 0, 0, 233.7},
-     /* 75% of the cells: with these rows the no-flag choices for the GRU(5), LSTM(20) and GRU(20)
-      * are the same for every margin from 0.62 to 0.83 and fit; at 0.84 the GRU(20) takes dense1 at
-      * 640 (predicted 4433 LUT + FF, synthesized 5507: 64 outputs in flip-flops, off the sweep;
-      * 5253 / 5280 cells, did not place). 0.75 leaves the sweep's worst error (14%) and the board
-      * top room (docs/resources.md); 0.70 before kept out the GRU(5) at reuse 33 with a serial
-      * lane (3850 predicted before the refit, placed in 3872 cells at 49.7 MHz) */
-     .lut_margin = 0.75, .lc_pack = true},
+     /* 78% of the cells: with these rows the no-flag choices for the GRU(5), LSTM(20) and GRU(20)
+      * fit; at 0.84 the GRU(20) takes dense1 at 640 (predicted 4433 LUT + FF, synthesized 5507:
+      * 64 outputs in flip-flops, off the sweep; 5253 / 5280 cells, did not place). 0.75 kept out
+      * the GRU(5) at reuse 33 with a serial lane and x-first products: predicted 1944 LUT + 2149
+      * FF (77.5%), synthesized 2021 + 2123, placed in 3938 cells at 51.9 MHz (969 cycles; the
+      * search took reuse 55, 1343 cycles). docs/resources.md, "The iCE40 logic margin" */
+     .lut_margin = 0.78, .lc_pack = true},
     {.family = "ecp5", .bram_cost = 128, .rom_bit_cost = 1.0 / 16, .ram_bit_cost = 1.0,
      .shape = {{512, 36}, {1024, 18}, {2048, 9}, {4096, 4}, {8192, 2}, {16384, 1}},
      .dsp_lane = {[L_LSTM] = 3, [L_GRU] = 3, [L_SIMPLE_RNN] = 0, [L_DENSE] = -1},
