@@ -1032,7 +1032,11 @@ typedef struct {
     Sig bank;               /* when unit is NULL */
 } LaneSrc;
 
-/* A lane input: unit s*E+l's value at slot s. */
+/* A lane input: unit s*E+l's value at slot s, registered. The select is the slot decode's
+ * one-hot register (slot_decode), so the multiplexer is an AND-OR of flip-flop outputs: on
+ * iCE40 three LUT levels for 20 slots where a binary select takes five (the GRU(20) cell's
+ * critical path). Outside the slots every select bit is 0 and the input 0: the lanes' results
+ * are written back only in their slots. */
 static void lane_mux(Out *o, const Engine *e, const char *sel, const char *dst, int width, int lane, const Sig *src)
 {
     int S = e->slots, E = e->lanes, u = e->layer->units;
@@ -1041,13 +1045,10 @@ static void lane_mux(Out *o, const Engine *e, const char *sel, const char *dst, 
         w(o, "    always @* %s = %s;\n", dst, src[lane].s);
         return;
     }
-    w(o, "    always @(posedge clk) begin\n        case (%s)\n", sel);
-    for (int s = 0; s < S; s++) {
-        int j = s * E + lane;
-        if (j >= u) continue;
-        w(o, "        %d'd%d: %s <= %s;\n", clog2i(S), s, dst, src[j].s);
-    }
-    w(o, "        default: %s <= %s;\n        endcase\n    end\n", dst, src[lane].s);
+    w(o, "    always @(posedge clk)\n        %s <= ", dst);
+    for (int s = 0; s < S && s * E + lane < u; s++)
+        w(o, "%s{%d{%s_oh[%d]}} & %s", s ? "\n            | " : "", width, sel, s, src[s * E + lane].s);
+    w(o, ";\n");
 }
 
 /* A lane input read from a bank (memory) at the slot: registered like lane_mux's. */
@@ -1063,25 +1064,30 @@ static void lane_input(Out *o, const Engine *e, const char *sel, const char *dst
 }
 
 /* The decode "slot s of a phase whose slot 0 is at job cycle t0" (job cycle t0 + s), as
- * registers: a slot counter started a cycle early by the decode of job cycle t0 - 1 (t0 >= 2),
- * stopped after slot S - 1. No comparison or subtraction on cnt: on iCE40 those share carry
- * chains with the job counter, which the packer then splits into slow pieces. */
+ * registers started a cycle early by the decode of job cycle t0 - 1 (t0 >= 2): NAME_oh, one-hot
+ * (bit s set in slot s, a shift register: the lane multiplexers' selects and the write
+ * enables straight from flip-flops), and the binary slot counter NAME (memory addresses),
+ * stopped after slot S - 1 (NAME_on). No comparison or subtraction on cnt: on iCE40 those
+ * share carry chains with the job counter, which the packer then splits into slow pieces. */
 static void slot_decode(Out *o, const Engine *e, const char *name, int t0)
 {
     int L = e->latency, S = e->slots, sw = clog2i(S) < 1 ? 1 : clog2i(S);
     char at[64];
     if (t0 < 2 || t0 + S > L) BUG("slot phase at job cycle %d, %d slots, latency %d", t0, S, L);
-    w(o, "    reg %s_on;\n    reg [%d:0] %s;\n", name, sw - 1, name);
+    job_at(at, sizeof at, e, t0 - 1);
+    w(o, "    reg %s_on;\n    reg [%d:0] %s;\n    reg [%d:0] %s_oh;\n", name, sw - 1, name, S - 1, name);
     w(o, "    always @(posedge clk) begin\n");
-    w(o, "        if (%s) begin\n            %s_on <= 1'b1;\n            %s <= %d'd0;\n", job_at(at, sizeof at, e, t0 - 1), name,
-      name, sw);
+    w(o, "        if (%s) begin\n            %s_on <= 1'b1;\n            %s <= %d'd0;\n", at, name, name, sw);
     w(o, "        end else if (%s_on) begin\n", name);
     if (S > 1) w(o, "            %s <= %s + %d'd1;\n", name, name, sw);
     w(o, "            if (%s == %d'd%d) %s_on <= 1'b0;\n        end\n", name, sw, S - 1, name);
-    w(o, "        if (rst) %s_on <= 1'b0;\n    end\n", name);
-    /* with one slot per lane the decode has no reader */
-    w(o, "    /* verilator lint_off UNUSEDSIGNAL */\n    wire unused_%s = &{1'b0, %s_on, %s};\n"
-         "    /* verilator lint_on UNUSEDSIGNAL */\n", name, name, name);
+    if (S > 1) w(o, "        %s_oh <= {%s_oh[%d:0], %s};\n", name, name, S - 2, at);
+    else w(o, "        %s_oh <= %s;\n", name, at);
+    w(o, "        if (rst) begin\n            %s_on <= 1'b0;\n            %s_oh <= %d'd0;\n        end\n    end\n", name,
+      name, S);
+    /* a phase may use only some of the forms */
+    w(o, "    /* verilator lint_off UNUSEDSIGNAL */\n    wire unused_%s = &{1'b0, %s_on, %s, %s_oh};\n"
+         "    /* verilator lint_on UNUSEDSIGNAL */\n", name, name, name, name);
 }
 
 /* ---- recurrent cells ---- */
@@ -1205,8 +1211,7 @@ static void cell_reset_phase(Out *o, const Engine *e, CellSigs *cs, char **extra
     }
     slot_decode(o, e, "rwslot", lat + e->lane_reg + o->n->act_lat + 1);
     for (int j = 0; j < u; j++)
-        w(o, "    always @(posedge clk) if (rwslot_on && rwslot == %d'd%d) %s <= rh_lane_%d;\n",
-          clog2i(e->slots) < 1 ? 1 : clog2i(e->slots), j / E, cs->rh[j].s, j % E);
+        w(o, "    always @(posedge clk) if (rwslot_oh[%d]) %s <= rh_lane_%d;\n", j / E, cs->rh[j].s, j % E);
     char **ops = xcalloc((size_t)u + 1, sizeof *ops);
     for (int k = 0; k < u; k++) ops[k] = xstrdup(cs->rh[k].s);
     MvmIn in = {.pfx = "mw", .off = e->mvm2_start, .extra = extra, .op = ops};
@@ -1283,7 +1288,7 @@ static void cell_lane(Out *o, const Engine *e, const CellSigs *cs, int ln, const
  * slot. Split at reuse factor 1: one cell per unit, all units finish together. */
 static void cell_writeback(Out *o, const Engine *e, const CellSigs *cs)
 {
-    int u = e->layer->units, E = e->lanes, S = e->slots, sw = clog2i(S) < 1 ? 1 : clog2i(S);
+    int u = e->layer->units, E = e->lanes, S = e->slots;
     FxType R = e->layer->ty.result, St = e->layer->ty.state;
     w(o, "\n    // ---- write-back\n");
     /* each unit's write happens in a known job cycle: its job flags are the head's or, from
@@ -1293,8 +1298,8 @@ static void cell_writeback(Out *o, const Engine *e, const CellSigs *cs)
         slot_decode(o, e, "cwslot", c0);
         if (cs->banked) w(o, "    always @(posedge clk) if (cwslot_on) c_mem[cwslot] <= c_new_0;\n");
         for (int j = 0; j < u && !cs->banked; j++)
-            w(o, "    always @(posedge clk) if (rst) %s <= %d'd0; else if (cwslot_on && cwslot == %d'd%d) "
-                 "%s <= %s ? %d'd0 : c_new_%d;\n", cs->c[j].s, St.w, sw, j / E, cs->c[j].s,
+            w(o, "    always @(posedge clk) if (rst) %s <= %d'd0; else if (cwslot_oh[%d]) "
+                 "%s <= %s ? %d'd0 : c_new_%d;\n", cs->c[j].s, St.w, j / E, cs->c[j].s,
               job_flag(e, c0 + j / E, "last"), St.w, j % E);
     }
     if (!e->split || e->mvm.rf > 1) {
@@ -1303,9 +1308,9 @@ static void cell_writeback(Out *o, const Engine *e, const CellSigs *cs)
         for (int j = 0; j < u; j++) {
             w(o, "    reg [%d:0] out_%d;\n", R.w - 1, j);
             w(o, "    always @(posedge clk) begin\n        if (rst) %s <= %d'd0;\n"
-                 "        else if (hwslot_on && hwslot == %d'd%d) %s <= %s ? %d'd0 : h_new_%d;\n",
-              cs->h[j].s, R.w, sw, j / E, cs->h[j].s, job_flag(e, h0 + j / E, "last"), R.w, j % E);
-            w(o, "        if (hwslot_on && hwslot == %d'd%d && %s) out_%d <= h_new_%d;\n    end\n", sw, j / E,
+                 "        else if (hwslot_oh[%d]) %s <= %s ? %d'd0 : h_new_%d;\n",
+              cs->h[j].s, R.w, j / E, cs->h[j].s, job_flag(e, h0 + j / E, "last"), R.w, j % E);
+            w(o, "        if (hwslot_oh[%d] && %s) out_%d <= h_new_%d;\n    end\n", j / E,
               job_flag(e, h0 + j / E, "emit"), j, j % E);
         }
         w(o, "    assign m_axis_tdata = {");
