@@ -1064,17 +1064,22 @@ static void lane_input(Out *o, const Engine *e, const char *sel, const char *dst
 }
 
 /* The decode "slot s of a phase whose slot 0 is at job cycle t0" (job cycle t0 + s), as
- * registers started a cycle early by the decode of job cycle t0 - 1 (t0 >= 2): NAME_oh, one-hot
- * (bit s set in slot s, a shift register: the lane multiplexers' selects and the write
- * enables straight from flip-flops), and the binary slot counter NAME (memory addresses),
- * stopped after slot S - 1 (NAME_on). No comparison or subtraction on cnt: on iCE40 those
- * share carry chains with the job counter, which the packer then splits into slow pieces. */
+ * registers started a cycle early by job cycle t0 - 1 (t0 >= 2): NAME_oh, one-hot (bit s set
+ * in slot s, a shift register: the lane multiplexers' selects and the write enables straight
+ * from flip-flops), and the binary slot counter NAME (memory addresses), stopped after slot
+ * S - 1 (NAME_on). Job cycle t0 - 1 is itself a register (NAME_go, the decode of t0 - 2) when
+ * t0 >= 3: the 11-bit equality on cnt and the phase's first-slot logic were one path on the
+ * UP5K. No comparison or subtraction on cnt: on iCE40 those share carry chains with the job
+ * counter, which the packer then splits into slow pieces. */
 static void slot_decode(Out *o, const Engine *e, const char *name, int t0)
 {
     int L = e->latency, S = e->slots, sw = clog2i(S) < 1 ? 1 : clog2i(S);
     char at[64];
     if (t0 < 2 || t0 + S > L) BUG("slot phase at job cycle %d, %d slots, latency %d", t0, S, L);
-    job_at(at, sizeof at, e, t0 - 1);
+    if (t0 >= 3) {
+        w(o, "    reg %s_go;\n    always @(posedge clk) %s_go <= !rst && %s;\n", name, name, job_at(at, sizeof at, e, t0 - 2));
+        snprintf(at, sizeof at, "%s_go", name);
+    } else job_at(at, sizeof at, e, t0 - 1);
     w(o, "    reg %s_on;\n    reg [%d:0] %s;\n    reg [%d:0] %s_oh;\n", name, sw - 1, name, S - 1, name);
     w(o, "    always @(posedge clk) begin\n");
     w(o, "        if (%s) begin\n            %s_on <= 1'b1;\n            %s <= %d'd0;\n", at, name, name, sw);
