@@ -1077,7 +1077,11 @@ typedef struct {
     Sig bank;               /* when unit is NULL */
 } LaneSrc;
 
-/* A lane input: unit s*E+l's value at slot s. */
+/* A lane input: unit s*E+l's value at slot s, registered. The select is the slot decode's
+ * one-hot register (slot_decode), so the multiplexer is an AND-OR of flip-flop outputs: on
+ * iCE40 three LUT levels for 20 slots where a binary select takes five (the GRU(20) cell's
+ * critical path). Outside the slots every select bit is 0 and the input 0: the lanes' results
+ * are written back only in their slots. */
 static void lane_mux(Out *o, const Engine *e, const char *sel, const char *dst, int width, int lane, const Sig *src)
 {
     int S = e->slots, E = e->lanes, u = e->layer->units;
@@ -1086,13 +1090,10 @@ static void lane_mux(Out *o, const Engine *e, const char *sel, const char *dst, 
         w(o, "    always @* %s = %s;\n", dst, src[lane].s);
         return;
     }
-    w(o, "    always @(posedge clk) begin\n        case (%s)\n", sel);
-    for (int s = 0; s < S; s++) {
-        int j = s * E + lane;
-        if (j >= u) continue;
-        w(o, "        %d'd%d: %s <= %s;\n", clog2i(S), s, dst, src[j].s);
-    }
-    w(o, "        default: %s <= %s;\n        endcase\n    end\n", dst, src[lane].s);
+    w(o, "    always @(posedge clk)\n        %s <= ", dst);
+    for (int s = 0; s < S && s * E + lane < u; s++)
+        w(o, "%s{%d{%s_oh[%d]}} & %s", s ? "\n            | " : "", width, sel, s, src[s * E + lane].s);
+    w(o, ";\n");
 }
 
 /* A lane input read from a bank (memory) at the slot: registered like lane_mux's. */
@@ -1108,11 +1109,15 @@ static void lane_input(Out *o, const Engine *e, const char *sel, const char *dst
 }
 
 /* The decode "slot s of a phase whose slot 0 is at job cycle t0" (job cycle t0 + s), as
- * registers: a slot counter started a cycle early by the decode of job cycle t0 - 1 (t0 >= 2),
- * stopped after slot S - 1. No comparison or subtraction on cnt: on iCE40 those share carry
- * chains with the job counter, which the packer then splits into slow pieces. Lanes with
- * lane_ii > 1 (one multiplier each): slot s at job cycle t0 + lane_ii * s, held lane_ii cycles
- * (serial_slot_decode). */
+ * registers started a cycle early by job cycle t0 - 1 (t0 >= 2): NAME_oh, one-hot (bit s set
+ * in slot s, a shift register: the lane multiplexers' selects and the write enables straight
+ * from flip-flops), and the binary slot counter NAME (memory addresses), stopped after slot
+ * S - 1 (NAME_on). Job cycle t0 - 1 is itself a register (NAME_go, the decode of t0 - 2) when
+ * t0 >= 3: the 11-bit equality on cnt and the phase's first-slot logic were one path on the
+ * UP5K. No comparison or subtraction on cnt: on iCE40 those share carry chains with the job
+ * counter, which the packer then splits into slow pieces.
+ * Lanes with lane_ii > 1 (one multiplier each): slot s from job cycle t0 + lane_ii * s, held
+ * lane_ii cycles (serial_slot_decode). */
 static void serial_slot_decode(Out *o, const Engine *e, const char *name, int t0);
 static void slot_decode(Out *o, const Engine *e, const char *name, int t0)
 {
@@ -1123,40 +1128,59 @@ static void slot_decode(Out *o, const Engine *e, const char *name, int t0)
         return;
     }
     if (t0 < 2 || t0 + S > L) BUG("slot phase at job cycle %d, %d slots, latency %d", t0, S, L);
-    w(o, "    reg %s_on;\n    reg [%d:0] %s;\n", name, sw - 1, name);
+    if (t0 >= 3) {
+        w(o, "    reg %s_go;\n    always @(posedge clk) %s_go <= !rst && %s;\n", name, name, job_at(at, sizeof at, e, t0 - 2));
+        snprintf(at, sizeof at, "%s_go", name);
+    } else job_at(at, sizeof at, e, t0 - 1);
+    w(o, "    reg %s_on;\n    reg [%d:0] %s;\n    reg [%d:0] %s_oh;\n", name, sw - 1, name, S - 1, name);
     w(o, "    always @(posedge clk) begin\n");
-    w(o, "        if (%s) begin\n            %s_on <= 1'b1;\n            %s <= %d'd0;\n", job_at(at, sizeof at, e, t0 - 1), name,
-      name, sw);
+    w(o, "        if (%s) begin\n            %s_on <= 1'b1;\n            %s <= %d'd0;\n", at, name, name, sw);
     w(o, "        end else if (%s_on) begin\n", name);
     if (S > 1) w(o, "            %s <= %s + %d'd1;\n", name, name, sw);
     w(o, "            if (%s == %d'd%d) %s_on <= 1'b0;\n        end\n", name, sw, S - 1, name);
-    w(o, "        if (rst) %s_on <= 1'b0;\n    end\n", name);
-    /* with one slot per lane the decode has no reader */
-    w(o, "    /* verilator lint_off UNUSEDSIGNAL */\n    wire unused_%s = &{1'b0, %s_on, %s};\n"
-         "    /* verilator lint_on UNUSEDSIGNAL */\n", name, name, name);
+    if (S > 1) w(o, "        %s_oh <= {%s_oh[%d:0], %s};\n", name, name, S - 2, at);
+    else w(o, "        %s_oh <= %s;\n", name, at);
+    w(o, "        if (rst) begin\n            %s_on <= 1'b0;\n            %s_oh <= %d'd0;\n        end\n    end\n", name,
+      name, S);
+    /* a phase may use only some of the forms */
+    w(o, "    /* verilator lint_off UNUSEDSIGNAL */\n    wire unused_%s = &{1'b0, %s_on, %s, %s_oh};\n"
+         "    /* verilator lint_on UNUSEDSIGNAL */\n", name, name, name, name);
 }
 
 /* slot_decode's form for lanes that take a unit every K = lane_ii cycles: slot s from job
- * cycle t0 + K * s for K cycles; NAME_go marks each slot's first cycle (a unit enters, a
- * result is written). */
+ * cycle t0 + K * s for K cycles (NAME_oh bit s set in them, the lane multiplexers' select);
+ * NAME_go marks each slot's first cycle (a unit enters, a result is written). */
 static void serial_slot_decode(Out *o, const Engine *e, const char *name, int t0)
 {
     int L = e->latency, S = e->slots, K = e->lane_ii, sw = clog2i(S) < 1 ? 1 : clog2i(S), pw = clog2i(K);
     char at[64];
     if (t0 < 2 || t0 + K * (S - 1) + 1 > L) BUG("slot phase at job cycle %d, %d slots of %d cycles, latency %d", t0, S, K, L);
-    w(o, "    reg %s_on;\n    reg [%d:0] %s;\n    reg [%d:0] %s_ph;\n", name, sw - 1, name, pw - 1, name);
+    w(o, "    reg %s_on;\n    reg [%d:0] %s;\n    reg [%d:0] %s_ph;\n    reg [%d:0] %s_oh;\n", name, sw - 1, name, pw - 1,
+      name, S - 1, name);
     w(o, "    always @(posedge clk) begin\n");
-    w(o, "        if (%s) begin\n            %s_on <= 1'b1;\n            %s <= %d'd0;\n            %s_ph <= %d'd0;\n",
-      job_at(at, sizeof at, e, t0 - 1), name, name, sw, name, pw);
+    w(o, "        if (%s) begin\n            %s_on <= 1'b1;\n            %s <= %d'd0;\n            %s_ph <= %d'd0;\n"
+         "            %s_oh <= %d'd1;\n",
+      job_at(at, sizeof at, e, t0 - 1), name, name, sw, name, pw, name, S);
     w(o, "        end else if (%s_on) begin\n            if (%s_ph == %d'd%d) begin\n                %s_ph <= %d'd0;\n",
       name, name, pw, K - 1, name, pw);
-    if (S > 1) w(o, "                %s <= %s + %d'd1;\n", name, name, sw);
+    if (S > 1) w(o, "                %s <= %s + %d'd1;\n                %s_oh <= {%s_oh[%d:0], 1'b0};\n", name, name, sw,
+                 name, name, S - 2);
+    else w(o, "                %s_oh <= 1'b0;\n", name);
     w(o, "                if (%s == %d'd%d) %s_on <= 1'b0;\n            end else %s_ph <= %s_ph + %d'd1;\n        end\n",
       name, sw, S - 1, name, name, name, pw);
-    w(o, "        if (rst) %s_on <= 1'b0;\n    end\n", name);
+    w(o, "        if (rst) begin\n            %s_on <= 1'b0;\n            %s_oh <= %d'd0;\n        end\n    end\n", name, name, S);
     w(o, "    wire %s_go = %s_on && %s_ph == %d'd0;\n", name, name, name, pw);
-    w(o, "    /* verilator lint_off UNUSEDSIGNAL */\n    wire unused_%s = &{1'b0, %s_go, %s};\n"
-         "    /* verilator lint_on UNUSEDSIGNAL */\n", name, name, name);
+    w(o, "    /* verilator lint_off UNUSEDSIGNAL */\n    wire unused_%s = &{1'b0, %s_go, %s, %s_oh};\n"
+         "    /* verilator lint_on UNUSEDSIGNAL */\n", name, name, name, name);
+}
+
+/* The condition "slot phase NAME is in the first cycle of slot k" (the write enables): its
+ * one-hot bit, and NAME_go for lanes that take a unit every lane_ii > 1 cycles. */
+static const char *slot_hit(char *buf, size_t n, const Engine *e, const char *name, int k)
+{
+    if (e->lane_ii > 1) snprintf(buf, n, "%s_go && %s_oh[%d]", name, name, k);
+    else snprintf(buf, n, "%s_oh[%d]", name, k);
+    return buf;
 }
 
 /* The condition "slot phase NAME is in a slot's first cycle": NAME_on, or NAME_go for lanes
@@ -1288,8 +1312,7 @@ static void cell_reset_phase(Out *o, const Engine *e, CellSigs *cs, char **extra
     }
     slot_decode(o, e, "rwslot", lat + e->lane_reg + o->n->act_lat + 1);
     for (int j = 0; j < u; j++)
-        w(o, "    always @(posedge clk) if (rwslot_on && rwslot == %d'd%d) %s <= rh_lane_%d;\n",
-          clog2i(e->slots) < 1 ? 1 : clog2i(e->slots), j / E, cs->rh[j].s, j % E);
+        w(o, "    always @(posedge clk) if (rwslot_oh[%d]) %s <= rh_lane_%d;\n", j / E, cs->rh[j].s, j % E);
     char **ops = xcalloc((size_t)u + 1, sizeof *ops);
     for (int k = 0; k < u; k++) ops[k] = xstrdup(cs->rh[k].s);
     MvmIn in = {.pfx = "mw", .off = e->mvm2_start, .extra = extra, .op = ops};
@@ -1368,9 +1391,9 @@ static void cell_lane(Out *o, const Engine *e, const CellSigs *cs, int ln, const
  * slot. Split at reuse factor 1: one cell per unit, all units finish together. */
 static void cell_writeback(Out *o, const Engine *e, const CellSigs *cs)
 {
-    int u = e->layer->units, E = e->lanes, S = e->slots, sw = clog2i(S) < 1 ? 1 : clog2i(S), K = e->lane_ii;
+    int u = e->layer->units, E = e->lanes, S = e->slots, K = e->lane_ii;
     FxType R = e->layer->ty.result, St = e->layer->ty.state;
-    char go[64];
+    char go[64], hit[64];
     w(o, "\n    // ---- write-back\n");
     /* each unit's write happens in a known job cycle: its job flags are the head's or, from
      * the period on (overlapped steps), the tail's (job_flag) */
@@ -1381,20 +1404,20 @@ static void cell_writeback(Out *o, const Engine *e, const CellSigs *cs)
         slot_go(go, sizeof go, e, "cwslot");
         if (cs->banked) w(o, "    always @(posedge clk) if (%s) c_mem[cwslot] <= c_new_0;\n", go);
         for (int j = 0; j < u && !cs->banked; j++)
-            w(o, "    always @(posedge clk) if (rst) %s <= %d'd0; else if (%s && cwslot == %d'd%d) "
-                 "%s <= %s ? %d'd0 : c_new_%d;\n", cs->c[j].s, St.w, go, sw, j / E, cs->c[j].s,
-              job_flag(e, c0 + K * (j / E), "last"), St.w, j % E);
+            w(o, "    always @(posedge clk) if (rst) %s <= %d'd0; else if (%s) "
+                 "%s <= %s ? %d'd0 : c_new_%d;\n", cs->c[j].s, St.w, slot_hit(hit, sizeof hit, e, "cwslot", j / E),
+              cs->c[j].s, job_flag(e, c0 + K * (j / E), "last"), St.w, j % E);
     }
     if (!e->split || e->mvm.rf > 1) {
         int h0 = e->cell_start + e->lane_reg + e->cell_lat;
         slot_decode(o, e, "hwslot", h0);
-        slot_go(go, sizeof go, e, "hwslot");
         for (int j = 0; j < u; j++) {
             w(o, "    reg [%d:0] out_%d;\n", R.w - 1, j);
             w(o, "    always @(posedge clk) begin\n        if (rst) %s <= %d'd0;\n"
-                 "        else if (%s && hwslot == %d'd%d) %s <= %s ? %d'd0 : h_new_%d;\n",
-              cs->h[j].s, R.w, go, sw, j / E, cs->h[j].s, job_flag(e, h0 + K * (j / E), "last"), R.w, j % E);
-            w(o, "        if (%s && hwslot == %d'd%d && %s) out_%d <= h_new_%d;\n    end\n", go, sw, j / E,
+                 "        else if (%s) %s <= %s ? %d'd0 : h_new_%d;\n",
+              cs->h[j].s, R.w, slot_hit(hit, sizeof hit, e, "hwslot", j / E), cs->h[j].s,
+              job_flag(e, h0 + K * (j / E), "last"), R.w, j % E);
+            w(o, "        if (%s && %s) out_%d <= h_new_%d;\n    end\n", hit,
               job_flag(e, h0 + K * (j / E), "emit"), j, j % E);
         }
         w(o, "    assign m_axis_tdata = {");

@@ -21,7 +21,8 @@
 // tail, job cycles PERIOD..LATENCY-1, by tcnt (tcnt == jc - PERIOD while tail_on), with the
 // job's emits and s_last copied to tail_emit and tail_last when the head ends. One tail at a
 // time (LATENCY <= 2 * PERIOD). An emitting job starts only when the output register is free
-// and no emitting job is in its tail (it would write the output the other has not yet sent).
+// and no emitting job is in its tail (it would write the output the other has not yet sent);
+// those two are one register (out_held), so start stays a single LUT4 with the tail.
 `resetall
 `timescale 1ns / 1ps
 `default_nettype none
@@ -68,6 +69,7 @@ module rnnc_job_ctrl #(
 
     wire [31:0] cnt32 = {{(32 - CNT_W){1'b0}}, cnt};
     wire free;
+    wire m_valid_next;  // m_valid's next value
     wire head_done;     // the head's last job cycle (the whole job's without overlap)
     reg busy_r;
     assign busy = LATENCY > 1 ? busy_r : 1'b0;
@@ -90,6 +92,12 @@ module rnnc_job_ctrl #(
         if (OVERLAP != 0) begin : g_overlap
             // head_end: job cycle P-1 (the head's last); done: job cycle LATENCY-1 of the tail
             reg head_end, done_r, tail_on_r, tail_emit_r, tail_last_r;
+            // out_held == m_valid || (tail_on_r && tail_emit_r), as a register of its own
+            // (from the next values of both), so start is one LUT4 of s_valid, busy, emits
+            // and out_held: start fans out to the whole engine (a 48 MHz path on iCE40)
+            reg out_held;
+            wire tail_on_next = !rst && (head_end || (tail_on_r && !done_r));
+            wire tail_emit_next = head_end ? job_emit : tail_emit_r;
             reg [CNT_W-1:0] tcnt_r;
             wire [31:0] tcnt32 = {{(32 - CNT_W){1'b0}}, tcnt_r};
             assign done = done_r;
@@ -99,19 +107,16 @@ module rnnc_job_ctrl #(
             assign tail_emit = tail_emit_r;
             assign tail_last = tail_last_r;
             assign head_done = head_end;
-            assign free = !(emits && (m_valid || (tail_on_r && tail_emit_r)));
+            assign free = !(emits && out_held);
             always @(posedge clk) begin
                 head_end <= !rst && (P == 2 ? start : at_jc(P - 2));
                 done_r <= !rst && (LATENCY - 1 == P ? head_end : tail_on_r && tcnt32 == LATENCY - 2 - P);
-                if (rst) tail_on_r <= 1'b0;
-                else if (head_end) tail_on_r <= 1'b1;
-                else if (done_r) tail_on_r <= 1'b0;
+                tail_on_r <= tail_on_next;
+                out_held <= m_valid_next || (tail_on_next && tail_emit_next);
                 if (rst || head_end) tcnt_r <= {CNT_W{1'b0}};
                 else if (tail_on_r) tcnt_r <= tcnt_r + 1'b1;
-                if (head_end) begin
-                    tail_emit_r <= job_emit;
-                    tail_last_r <= job_last;
-                end
+                tail_emit_r <= tail_emit_next;
+                if (head_end) tail_last_r <= job_last;
             end
         end else if (LATENCY > 1) begin : g_done
             reg done_r;
@@ -134,6 +139,7 @@ module rnnc_job_ctrl #(
         end
     endgenerate
 
+    assign m_valid_next = !rst && ((done && done_emit) || (m_valid && !m_ready));
     wire done_last = LAST_ONE != 0 ? 1'b1 : LATENCY == 1 ? s_last : OVERLAP != 0 ? tail_last : job_last;
 
     always @(posedge clk) begin
@@ -146,9 +152,7 @@ module rnnc_job_ctrl #(
             job_emit <= emits;
             job_last <= s_last;
         end
-        if (rst) m_valid <= 1'b0;
-        else if (done && done_emit) m_valid <= 1'b1;
-        else if (m_valid && m_ready) m_valid <= 1'b0;
+        m_valid <= m_valid_next;
         if (done && done_emit) m_last <= done_last;
     end
 
