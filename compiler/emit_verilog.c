@@ -1108,86 +1108,68 @@ static void lane_input(Out *o, const Engine *e, const char *sel, const char *dst
     else bank_read(o, sel, dst, width, src->bank.s);
 }
 
-/* The decode "slot s of a phase whose slot 0 is at job cycle t0" (job cycle t0 + s), as
- * registers started a cycle early by job cycle t0 - 1 (t0 >= 2): NAME_oh, one-hot (bit s set
- * in slot s, a shift register: the lane multiplexers' selects and the write enables straight
- * from flip-flops), and the binary slot counter NAME (memory addresses), stopped after slot
- * S - 1 (NAME_on). Job cycle t0 - 1 is itself a register (NAME_go, the decode of t0 - 2) when
- * t0 >= 3: the 11-bit equality on cnt and the phase's first-slot logic were one path on the
- * UP5K. No comparison or subtraction on cnt: on iCE40 those share carry chains with the job
- * counter, which the packer then splits into slow pieces.
- * Lanes with lane_ii > 1 (one multiplier each): slot s from job cycle t0 + lane_ii * s, held
- * lane_ii cycles (serial_slot_decode). */
-static void serial_slot_decode(Out *o, const Engine *e, const char *name, int t0);
+/* The decode "slot s of a phase whose slot 0 is at job cycle t0" (job cycle t0 + K * s for K
+ * cycles, K = lane_ii: 1, or the cycles between a serial lane's units), as registers started a
+ * cycle early by job cycle t0 - 1 (t0 >= 2): NAME_oh, one-hot (bit s set in slot s: the lane
+ * multiplexers' selects and the write enables straight from flip-flops; with K = 1 a shift
+ * register of the start), and the binary slot counter NAME (memory addresses), stopped after
+ * slot S - 1 (NAME_on); with K > 1 also the cycle within a slot (NAME_ph) and NAME_first, a
+ * slot's first cycle (a unit enters, a result is written). Job cycle t0 - 1 is itself a
+ * register (NAME_go, the decode of t0 - 2) when t0 >= 3: the 11-bit equality on cnt and the
+ * phase's first-slot logic were one path on the UP5K. No comparison or subtraction on cnt: on
+ * iCE40 those share carry chains with the job counter, which the packer then splits into slow
+ * pieces. */
 static void slot_decode(Out *o, const Engine *e, const char *name, int t0)
 {
     int L = e->latency, S = e->slots, sw = clog2i(S) < 1 ? 1 : clog2i(S);
+    int K = e->lane_ii > 1 ? e->lane_ii : 1, pw = clog2i(K);
+    const char *ind = K > 1 ? "    " : ""; /* the slot's steps sit inside the phase's test */
     char at[64];
-    if (e->lane_ii > 1) {
-        serial_slot_decode(o, e, name, t0);
-        return;
-    }
-    if (t0 < 2 || t0 + S > L) BUG("slot phase at job cycle %d, %d slots, latency %d", t0, S, L);
+    if (t0 < 2 || t0 + K * (S - 1) + 1 > L) BUG("slot phase at job cycle %d, %d slots of %d cycles, latency %d", t0, S, K, L);
     if (t0 >= 3) {
         w(o, "    reg %s_go;\n    always @(posedge clk) %s_go <= !rst && %s;\n", name, name, job_at(at, sizeof at, e, t0 - 2));
         snprintf(at, sizeof at, "%s_go", name);
     } else job_at(at, sizeof at, e, t0 - 1);
-    w(o, "    reg %s_on;\n    reg [%d:0] %s;\n    reg [%d:0] %s_oh;\n", name, sw - 1, name, S - 1, name);
+    w(o, "    reg %s_on;\n    reg [%d:0] %s;\n", name, sw - 1, name);
+    if (K > 1) w(o, "    reg [%d:0] %s_ph;\n", pw - 1, name);
+    w(o, "    reg [%d:0] %s_oh;\n", S - 1, name);
     w(o, "    always @(posedge clk) begin\n");
     w(o, "        if (%s) begin\n            %s_on <= 1'b1;\n            %s <= %d'd0;\n", at, name, name, sw);
+    if (K > 1) w(o, "            %s_ph <= %d'd0;\n            %s_oh <= %d'd1;\n", name, pw, name, S);
     w(o, "        end else if (%s_on) begin\n", name);
-    if (S > 1) w(o, "            %s <= %s + %d'd1;\n", name, name, sw);
-    w(o, "            if (%s == %d'd%d) %s_on <= 1'b0;\n        end\n", name, sw, S - 1, name);
-    if (S > 1) w(o, "        %s_oh <= {%s_oh[%d:0], %s};\n", name, name, S - 2, at);
-    else w(o, "        %s_oh <= %s;\n", name, at);
+    if (K > 1) w(o, "            if (%s_ph == %d'd%d) begin\n                %s_ph <= %d'd0;\n", name, pw, K - 1, name, pw);
+    if (S > 1) w(o, "%s            %s <= %s + %d'd1;\n", ind, name, name, sw);
+    if (K > 1 && S > 1) w(o, "                %s_oh <= {%s_oh[%d:0], 1'b0};\n", name, name, S - 2);
+    else if (K > 1) w(o, "                %s_oh <= 1'b0;\n", name);
+    w(o, "%s            if (%s == %d'd%d) %s_on <= 1'b0;\n", ind, name, sw, S - 1, name);
+    if (K > 1) w(o, "            end else %s_ph <= %s_ph + %d'd1;\n", name, name, pw);
+    w(o, "        end\n");
+    if (K == 1 && S > 1) w(o, "        %s_oh <= {%s_oh[%d:0], %s};\n", name, name, S - 2, at);
+    else if (K == 1) w(o, "        %s_oh <= %s;\n", name, at);
     w(o, "        if (rst) begin\n            %s_on <= 1'b0;\n            %s_oh <= %d'd0;\n        end\n    end\n", name,
       name, S);
+    if (K > 1) w(o, "    wire %s_first = %s_on && %s_ph == %d'd0;\n", name, name, name, pw);
     /* a phase may use only some of the forms */
-    w(o, "    /* verilator lint_off UNUSEDSIGNAL */\n    wire unused_%s = &{1'b0, %s_on, %s, %s_oh};\n"
-         "    /* verilator lint_on UNUSEDSIGNAL */\n", name, name, name, name);
-}
-
-/* slot_decode's form for lanes that take a unit every K = lane_ii cycles: slot s from job
- * cycle t0 + K * s for K cycles (NAME_oh bit s set in them, the lane multiplexers' select);
- * NAME_go marks each slot's first cycle (a unit enters, a result is written). */
-static void serial_slot_decode(Out *o, const Engine *e, const char *name, int t0)
-{
-    int L = e->latency, S = e->slots, K = e->lane_ii, sw = clog2i(S) < 1 ? 1 : clog2i(S), pw = clog2i(K);
-    char at[64];
-    if (t0 < 2 || t0 + K * (S - 1) + 1 > L) BUG("slot phase at job cycle %d, %d slots of %d cycles, latency %d", t0, S, K, L);
-    w(o, "    reg %s_on;\n    reg [%d:0] %s;\n    reg [%d:0] %s_ph;\n    reg [%d:0] %s_oh;\n", name, sw - 1, name, pw - 1,
-      name, S - 1, name);
-    w(o, "    always @(posedge clk) begin\n");
-    w(o, "        if (%s) begin\n            %s_on <= 1'b1;\n            %s <= %d'd0;\n            %s_ph <= %d'd0;\n"
-         "            %s_oh <= %d'd1;\n",
-      job_at(at, sizeof at, e, t0 - 1), name, name, sw, name, pw, name, S);
-    w(o, "        end else if (%s_on) begin\n            if (%s_ph == %d'd%d) begin\n                %s_ph <= %d'd0;\n",
-      name, name, pw, K - 1, name, pw);
-    if (S > 1) w(o, "                %s <= %s + %d'd1;\n                %s_oh <= {%s_oh[%d:0], 1'b0};\n", name, name, sw,
-                 name, name, S - 2);
-    else w(o, "                %s_oh <= 1'b0;\n", name);
-    w(o, "                if (%s == %d'd%d) %s_on <= 1'b0;\n            end else %s_ph <= %s_ph + %d'd1;\n        end\n",
-      name, sw, S - 1, name, name, name, pw);
-    w(o, "        if (rst) begin\n            %s_on <= 1'b0;\n            %s_oh <= %d'd0;\n        end\n    end\n", name, name, S);
-    w(o, "    wire %s_go = %s_on && %s_ph == %d'd0;\n", name, name, name, pw);
-    w(o, "    /* verilator lint_off UNUSEDSIGNAL */\n    wire unused_%s = &{1'b0, %s_go, %s, %s_oh};\n"
-         "    /* verilator lint_on UNUSEDSIGNAL */\n", name, name, name, name);
+    char first[80] = "";
+    if (K > 1) snprintf(first, sizeof first, ", %s_first", name);
+    w(o, "    /* verilator lint_off UNUSEDSIGNAL */\n    wire unused_%s = &{1'b0, %s_on, %s, %s_oh%s};\n"
+         "    /* verilator lint_on UNUSEDSIGNAL */\n", name, name, name, name, first);
 }
 
 /* The condition "slot phase NAME is in the first cycle of slot k" (the write enables): its
- * one-hot bit, and NAME_go for lanes that take a unit every lane_ii > 1 cycles. */
+ * one-hot bit, and NAME_first for lanes that take a unit every lane_ii > 1 cycles. */
 static const char *slot_hit(char *buf, size_t n, const Engine *e, const char *name, int k)
 {
-    if (e->lane_ii > 1) snprintf(buf, n, "%s_go && %s_oh[%d]", name, name, k);
+    if (e->lane_ii > 1) snprintf(buf, n, "%s_first && %s_oh[%d]", name, name, k);
     else snprintf(buf, n, "%s_oh[%d]", name, k);
     return buf;
 }
 
-/* The condition "slot phase NAME is in a slot's first cycle": NAME_on, or NAME_go for lanes
+/* The condition "slot phase NAME is in a slot's first cycle": NAME_on, or NAME_first for lanes
  * that take a unit every lane_ii > 1 cycles. */
 static const char *slot_go(char *buf, size_t n, const Engine *e, const char *name)
 {
-    snprintf(buf, n, "%s_%s", name, e->lane_ii > 1 ? "go" : "on");
+    snprintf(buf, n, "%s_%s", name, e->lane_ii > 1 ? "first" : "on");
     return buf;
 }
 
@@ -1464,7 +1446,7 @@ static void emit_cell(Out *o, const Engine *e)
     w(o, "\n    // ---- update lanes: slots from job cycle %d, h_new %d cycles later\n", e->cell_start, e->cell_lat);
     slot_decode(o, e, "cslot", e->cell_start);
     if (e->lane_ii > 1) /* the serial lanes' in_valid: a slot's first cycle, as their inputs (lane_reg) */
-        w(o, e->lane_reg ? "    reg lane_go;\n    always @(posedge clk) lane_go <= cslot_go;\n" : "    wire lane_go = cslot_go;\n");
+        w(o, e->lane_reg ? "    reg lane_go;\n    always @(posedge clk) lane_go <= cslot_first;\n" : "    wire lane_go = cslot_first;\n");
     for (int ln = 0; ln < e->lanes; ln++) cell_lane(o, e, &cs, ln, "cslot");
     cell_writeback(o, e, &cs);
 
