@@ -46,7 +46,7 @@ static bool lib_needed(const Netlist *n, const char *mod)
         bool rf = (e->mvm.outs && e->mvm.rf > 1) || (e->mvm2.outs && e->mvm2.rf > 1);
         bool sat = e->mvm.sat_order || e->mvm2.sat_order;
         if (!strcmp(mod, "rnnc_mac") && rf && !sat) return true;
-        if (!strcmp(mod, "rnnc_mac_sat") && rf && sat) return true;
+        if (!strcmp(mod, "rnnc_mac_sat") && rf) return true; /* rnnc_mac is rnnc_mac_sat uncast */
         if (!strcmp(mod, "rnnc_rom") && rf) return true;
         if (!strcmp(mod, "rnnc_flatten") && e->kind == ENG_FLATTEN) return true;
         if (!strcmp(mod, "rnnc_reverse") && e->kind == ENG_REVERSE) return true;

@@ -1,13 +1,16 @@
-// rnnc_mac_sat: rnnc_product (to Q_W/Q_F) followed by an accumulator that casts after every
-// addition: hls4ml's order under a saturating accumulator (docs/numerics.md, "hls4ml
-// numerics", In RTL), where a run of products must start from the bias and each sum is cast.
+// rnnc_mac_sat: rnnc_product (to Q_W/Q_F) followed by an accumulator that starts each sum from
+// init and, with CAST_SUMS = 1 (the default), casts after every addition: hls4ml's order under a
+// saturating accumulator (docs/numerics.md, "hls4ml numerics", In RTL), where a run of products
+// must start from the bias and each sum is cast. With CAST_SUMS = 0 the sums wrap at ACC_W bits:
+// rnnc_mac is this module with CAST_SUMS = 0 and init = 0 (the library's one accumulator).
 //
 // One cycle after the product register: if (en_d) acc <= cast((first_d ? init : acc) + q),
 // en_d/first_d being en/first delayed one cycle, and init read in that cycle (the cycle after
 // first). cast is rnnc_quant to the product's own type (Q_W/Q_F signed, overflow mode
 // SATURATE; the fractional bits do not change, so only the overflow mode acts); acc holds the
 // cast value sign-extended to ACC_W bits. init must be a value of that type (ACC_W bits,
-// sign-extended). Operands presented in cycle t are in acc from cycle t+2, as in rnnc_mac.
+// sign-extended). CAST_SUMS = 0: acc <= (first_d ? init : acc) + sign_extend(q), wrapping at
+// ACC_W bits. Operands presented in cycle t are in acc from cycle t+2.
 // No rst port: en_d is unknown until the first clock edge, and acc until the first
 // accumulation with first = 1.
 `resetall
@@ -25,7 +28,8 @@ module rnnc_mac_sat #(
     parameter integer Q_F = 10,         // fractional bits of the cast product (and of acc)
     parameter integer ROUND = 0,        // product cast quantization: 0..6, as rnnc_quant
     parameter integer SATURATE = 1,     // overflow mode of the product cast and of every sum: O + 4 * N, as rnnc_quant
-    parameter integer ACC_W = 24        // width of init and acc, >= Q_W
+    parameter integer ACC_W = 24,       // width of init and acc, >= Q_W
+    parameter integer CAST_SUMS = 1     // 1: every sum cast to Q_W/Q_F (SATURATE); 0: sums wrap at ACC_W bits
 ) (
     input wire clk,
     input wire en,
@@ -36,8 +40,9 @@ module rnnc_mac_sat #(
     output reg [ACC_W-1:0] acc
 );
     initial begin
-        if (ACC_W < Q_W) begin
-            $display("ERROR: rnnc_mac_sat: ACC_W=%0d must be >= Q_W=%0d (instance %m)", ACC_W, Q_W);
+        if (ACC_W < Q_W || CAST_SUMS < 0 || CAST_SUMS > 1) begin
+            $display("ERROR: rnnc_mac_sat: ACC_W=%0d must be >= Q_W=%0d, CAST_SUMS=%0d 0 or 1 (instance %m)",
+                     ACC_W, Q_W, CAST_SUMS);
             $finish;
         end
     end
@@ -64,39 +69,66 @@ module rnnc_mac_sat #(
         .q(q)
     );
 
-    // the sum before its cast, one bit wider than acc
+    wire [ACC_W-1:0] q_ext;
     wire [ACC_W-1:0] start = first_d ? init : acc;
-    wire [ACC_W:0] s = {start[ACC_W-1], start} + {{(ACC_W + 1 - Q_W){q[Q_W-1]}}, q};
-    wire [Q_W-1:0] s_cast;
-
-    rnnc_quant #(
-        .IN_W(ACC_W + 1),
-        .IN_F(Q_F),
-        .IN_SIGNED(1),
-        .OUT_W(Q_W),
-        .OUT_F(Q_F),
-        .OUT_SIGNED(1),
-        .ROUND(0),
-        .SATURATE(SATURATE)
-    ) u_cast (
-        .in_data(s),
-        .out_data(s_cast)
-    );
-
-    wire [ACC_W-1:0] s_ext;
+    wire [ACC_W-1:0] next;      // acc after the addition of q
     generate
         if (ACC_W > Q_W) begin : g_ext
-            assign s_ext = {{(ACC_W - Q_W){s_cast[Q_W-1]}}, s_cast};
+            assign q_ext = {{(ACC_W - Q_W){q[Q_W-1]}}, q};
         end else begin : g_noext
-            assign s_ext = s_cast;
+            assign q_ext = q;
+        end
+        if (CAST_SUMS != 0) begin : g_cast
+            // the sum before its cast, one bit wider than acc
+            wire [ACC_W:0] s = {start[ACC_W-1], start} + {q_ext[ACC_W-1], q_ext};
+            wire [Q_W-1:0] s_cast;
+            rnnc_quant #(
+                .IN_W(ACC_W + 1),
+                .IN_F(Q_F),
+                .IN_SIGNED(1),
+                .OUT_W(Q_W),
+                .OUT_F(Q_F),
+                .OUT_SIGNED(1),
+                .ROUND(0),
+                .SATURATE(SATURATE)
+            ) u_cast (
+                .in_data(s),
+                .out_data(s_cast)
+            );
+            if (ACC_W > Q_W) begin : g_sext
+                assign next = {{(ACC_W - Q_W){s_cast[Q_W-1]}}, s_cast};
+            end else begin : g_snoext
+                assign next = s_cast;
+            end
+        end else begin : g_wrap
+            assign next = start + q_ext;
         end
     endgenerate
 
     always @(posedge clk) begin
         en_d <= en;
         first_d <= first;
-        if (en_d) acc <= s_ext;
+        if (en_d) acc <= next;
     end
+
+`ifdef FORMAL
+    // Properties (tests/formal/run.sh): the fixed latency of the control. en/first reach the
+    // accumulator one cycle after the product register: operands presented in cycle t are in acc
+    // from cycle t+2; without en_d, acc holds; with CAST_SUMS = 0 a sum starts from init on
+    // first_d and adds the product otherwise.
+    reg f_past_valid = 1'b0;
+    always @(posedge clk) f_past_valid <= 1'b1;
+    always @(posedge clk)
+        if (f_past_valid) begin
+            assert(en_d == $past(en) && first_d == $past(first));
+            if (!$past(en_d)) assert(acc == $past(acc));
+            else assert(acc == $past(next));
+            if ($past(en_d) && CAST_SUMS == 0) begin
+                if ($past(first_d)) assert(acc == $past(init) + $past(q_ext));
+                else assert(acc == $past(acc) + $past(q_ext));
+            end
+        end
+`endif
 
 endmodule
 
