@@ -161,6 +161,8 @@ static cJSON *flow_outcome(const char *dir, bool *ok, bool *have, Resources *mea
     if (met) cJSON_AddBoolToObject(out, "timing_met", cJSON_IsTrue(met));
     if (cJSON_IsNumber(fmax)) cJSON_AddNumberToObject(out, "fmax_mhz", fmax->valuedouble);
     if (cu) cJSON_AddItemToObject(out, "measured", cJSON_Duplicate(cu, true));
+    const cJSON *tries = cJSON_GetObjectItemCaseSensitive(impl, "pnr_attempts"); /* nextpnr's seeds */
+    if (tries) cJSON_AddItemToObject(out, "pnr_attempts", cJSON_Duplicate(tries, true));
     *ok = cJSON_IsTrue(fits) && (!met || cJSON_IsTrue(met));
     *have = cu != NULL;
     const char *lk = cJSON_GetObjectItemCaseSensitive(cu, "lut4") ? "lut4" : "lut";

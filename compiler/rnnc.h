@@ -622,6 +622,7 @@ typedef struct {
     const char *part;           /* xilinx: --part (flow_devices), or NULL: no fit check */
     double clock_mhz;
     const char *post_synth;     /* vector file for the post-synthesis simulation, or NULL */
+    int seed;                   /* nextpnr's --seed in DIR/Makefile (0: 1); run_flow sets the kept one */
 } FlowOptions;
 /* ---- parts.c: the devices and parts --target knows, in one table ----
  * iCE40/ECP5 devices (--device): sizes for the fit check and the default package (the board rnnc
@@ -657,6 +658,12 @@ typedef struct {
  * dir/logs/timing.txt. false when the netlist cannot be read or has no timed end. */
 bool timing_estimate(const char *dir, const char *rel, const char *top, const char *family, TimingEstimate *t);
 void emit_flow(const Netlist *n, const FlowOptions *fo, const char *dir);
+void emit_makefile(const Netlist *n, const FlowOptions *fo, const char *dir); /* DIR/Makefile alone */
+/* Place and route: a board top whose Fmax misses the clock by at most RNNC_SEED_MARGIN (a
+ * fraction of the clock) is placed again with the next nextpnr seeds, RNNC_PNR_SEEDS placements
+ * in all (seeds 1, 2, 3), before the flow gives up on it; the fastest is kept (docs/flow.md). */
+#define RNNC_PNR_SEEDS 3
+#define RNNC_SEED_MARGIN 0.08
 void emit_uart(const Netlist *n, const char *dir);    /* the portable UART front end (always) */
 #define RNNC_UART_SIM_CPB 8                            /* clocks per bit in the UART simulation */
 int run_flow(const Netlist *n, const Schedule *s, const FlowOptions *fo, const char *dir);
