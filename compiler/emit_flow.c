@@ -48,6 +48,20 @@ static Pll ice40_pll(double fin, double fout)
     return best;
 }
 
+/* The clocks a board top can run at: its oscillator (12 MHz iCE40, 25 MHz ECP5), or what its PLL
+ * makes: iCE40 16..275 MHz (the SB_PLL40 output range of the iCE40 data sheets, which icepll
+ * checks), ECP5 3.125..400 MHz (EHXPLLL's CLKOP, as ecppll and ecp5_pll below). Other targets
+ * have no board top. false with why (the range) when mhz is outside. */
+bool flow_clock_ok(const char *target, double mhz, char *why, size_t n)
+{
+    bool ice40 = !strcmp(target, "ice40"), ecp5 = !strcmp(target, "ecp5");
+    double osc = ice40 ? 12.0 : 25.0, lo = ice40 ? 16.0 : 3.125, hi = ice40 ? 275.0 : 400.0;
+    if ((!ice40 && !ecp5) || fabs(mhz - osc) < 1e-9 || (mhz >= lo && mhz <= hi)) return true;
+    snprintf(why, n, "the %s board top's PLL makes %g to %g MHz from its %g MHz oscillator (or the oscillator's own "
+             "%g MHz)", target, lo, hi, osc, osc);
+    return false;
+}
+
 /* ECP5 PLL (EHXPLLL, feedback from CLKOP): fout = fin / CLKI_DIV * CLKFB_DIV, with the phase
  * detector at >= 3.125 MHz, the VCO (fout * CLKOP_DIV) at 400..800 MHz (as ecppll). */
 typedef struct { int clki_div, clkfb_div, clkop_div; double fout, fvco; } Ecp5Pll;

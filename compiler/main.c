@@ -87,7 +87,8 @@ typedef struct {
     bool waves;                     /* --waves (with --sim) */
     long stall;                     /* --stall SEED, -1 without */
     FlowOptions flow;           /* --target and its switches */
-    const char *clock;
+    const char *clock;          /* --clock MHZ, or the MHz of a --config's ClockPeriod */
+    bool clock_from_config;     /* (then messages name ClockPeriod) */
     bool import;                /* rnnc import MODEL [-o OUT.json] */
     KerasOptions keras;         /* --weights, --config, --precision, --reuse, --timesteps */
     PrecisionOptions prec;      /* --precision auto, --calibrate, --max-error, --write-config */
@@ -102,12 +103,36 @@ typedef struct {
     int synth_k;                /* explore --synth K */
 } Options;
 
+/* Decimal digits with an optional leading '-' (strtol alone would take blanks and a '+'). */
 static int int_arg(const char *opt, const char *v, int lo, int hi)
 {
     char *end;
     long n = strtol(v, &end, 10);
-    if (!*v || *end || n < lo || n > hi) user_error(NULL, "%s: expected an integer in %d..%d, got '%s'", opt, lo, hi, v);
+    bool digits = (*v >= '0' && *v <= '9') || (*v == '-' && v[1] >= '0' && v[1] <= '9');
+    if (!digits || *end || n < lo || n > hi) user_error(NULL, "%s: expected an integer in %d..%d, got '%s'", opt, lo, hi, v);
     return (int)n;
+}
+
+/* A decimal number into *x: digits, '.', an exponent (strtod alone would also take blanks, hex,
+ * "inf" and "nan"). */
+static bool decimal_arg(const char *v, double *x)
+{
+    if (!((*v >= '0' && *v <= '9') || *v == '.' || *v == '-')) return false;
+    for (const char *p = v; *p; p++)
+        if (!strchr("0123456789.eE+-", *p)) return false;
+    char *end;
+    *x = strtod(v, &end);
+    return !*end; /* the callers' ranges reject an overflow's HUGE_VAL */
+}
+
+/* --clock MHZ (or a --config's ClockPeriod): 1..1000 MHz; the board tops' PLLs are narrower
+ * (flow_clock_ok, for the target). */
+static double clock_arg(const char *opt, const char *v)
+{
+    double mhz;
+    if (!decimal_arg(v, &mhz) || !(mhz >= 1.0 && mhz <= 1000.0))
+        user_error(NULL, "%s: expected a frequency in MHz between 1 and 1000, got '%s'", opt, v);
+    return mhz;
 }
 
 static void check_flow_options(Options *o);
@@ -130,9 +155,7 @@ static bool parse_auto_arg(Options *o, int argc, char **argv, int *i)
         o->res_family = v;
     }
     else if (!strcmp(a, "--latency-us")) {
-        char *end;
-        o->latency_us = strtod(v, &end);
-        if (!*v || *end || !(o->latency_us > 0 && o->latency_us < 1e9))
+        if (!decimal_arg(v, &o->latency_us) || !(o->latency_us > 0 && o->latency_us < 1e9))
             user_error(NULL, "--latency-us: expected a positive number of microseconds, got '%s'", v);
     } else if (!strcmp(a, "--optimize")) {
         if (!strcmp(v, "latency")) o->autoo.objective = OPT_LATENCY;
@@ -163,6 +186,7 @@ static void config_project(Options *o)
     if (pr.clock_ns > 0 && !o->clock && o->flow.target) {
         snprintf(clock, sizeof clock, "%.6g", 1000.0 / pr.clock_ns);
         o->clock = clock;
+        o->clock_from_config = true;
     }
 }
 
@@ -228,6 +252,7 @@ static Options parse_args(int argc, char **argv)
             o.flow.family = argv[++i];
         } else if (!strcmp(a, "--clock") && has_next) {
             o.clock = argv[++i];
+            (void)clock_arg("--clock", o.clock); /* now: a missing value is named as --clock's, not as a second model */
         } else if (!strcmp(a, "--post-synth") && has_next) {
             o.flow.post_synth = argv[++i];
         } else if (!strcmp(a, "--table-reg")) {
@@ -248,10 +273,8 @@ static Options parse_args(int argc, char **argv)
         } else if (!strcmp(a, "--calibrate") && has_next) {
             o.prec.calibrate = argv[++i];
         } else if (!strcmp(a, "--max-error") && has_next) {
-            char *end;
             const char *v = argv[++i];
-            o.prec.max_error = strtod(v, &end);
-            if (!*v || *end || !(o.prec.max_error > 0 && o.prec.max_error < 1e6))
+            if (!decimal_arg(v, &o.prec.max_error) || !(o.prec.max_error > 0 && o.prec.max_error < 1e6))
                 user_error(NULL, "--max-error: expected a positive number, got '%s'", v);
         } else if (!strcmp(a, "--write-config") && has_next) {
             o.prec.write_config = argv[++i];
@@ -371,18 +394,17 @@ static void check_flow_options(Options *o)
     }
     f->device = dev->name;
     if (!f->package) f->package = dev->package;
+    bool pkg = *f->package;
     for (const char *p = f->package; *p; p++)
-        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9')))
-            user_error(NULL, "--package: expected a package name like sg48, ct256 or CABGA381, got '%s'", f->package);
+        pkg = pkg && ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9'));
+    if (!pkg) user_error(NULL, "--package: expected a package name like sg48, ct256 or CABGA381, got '%s'", f->package);
     /* iCEBreaker: its 12 MHz oscillator times 4; ULX3S: its 25 MHz oscillator times 2 */
     /* Xilinx: 200 MHz, the rate the schedule's one-operation stages are built for (flow_devices) */
     f->clock_mhz = ecp5 ? 50.0 : !strcmp(f->target, "xilinx") ? flow_device("xilinx", f->part)->clock_mhz : 48.0;
-    if (o->clock) {
-        char *end;
-        f->clock_mhz = strtod(o->clock, &end);
-        if (*end || !(f->clock_mhz >= 1.0 && f->clock_mhz <= 1000.0))
-            user_error(NULL, "--clock: expected a frequency in MHz between 1 and 1000, got '%s'", o->clock);
-    }
+    const char *opt = o->clock_from_config ? "the --config's ClockPeriod (in MHz)" : "--clock";
+    if (o->clock) f->clock_mhz = clock_arg(opt, o->clock);
+    char why[200];
+    if (o->clock && !flow_clock_ok(f->target, f->clock_mhz, why, sizeof why)) user_error(NULL, "%s: %s, got '%s'", opt, why, o->clock);
 }
 
 static void print_emulation(const Model *m, const Vectors *v, bool use_float)

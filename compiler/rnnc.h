@@ -659,6 +659,8 @@ typedef struct {
 bool timing_estimate(const char *dir, const char *rel, const char *top, const char *family, TimingEstimate *t);
 void emit_flow(const Netlist *n, const FlowOptions *fo, const char *dir);
 void emit_makefile(const Netlist *n, const FlowOptions *fo, const char *dir); /* DIR/Makefile alone */
+/* mhz a clock the target's board top can run at (its PLL's range); else false, why says the range */
+bool flow_clock_ok(const char *target, double mhz, char *why, size_t n);
 /* Place and route: a board top whose Fmax misses the clock by at most RNNC_SEED_MARGIN (a
  * fraction of the clock) is placed again with the next nextpnr seeds, RNNC_PNR_SEEDS placements
  * in all (seeds 1, 2, 3), before the flow gives up on it; the fastest is kept (docs/flow.md). */

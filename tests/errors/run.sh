@@ -135,6 +135,30 @@ check "part_family_contradiction" "--family xc7 contradicts --part xcu250" "$TMP
     ok/tiny.json --target xilinx --part xcu250 --family xc7 -o "$TMP/out_part"
 check "part_without_target" "--part, --family, --clock and --post-synth go with --target" "$TMP/out_part" -- \
     ok/tiny.json --part xcu250 -o "$TMP/out_part"
+# the flow's numbers: decimal only (strtod/strtol alone take hex, blanks, '+'), a missing value
+# named as the option's, clocks the board top's PLL can make, a package name that is one
+check "clock_hex" "--clock: expected a frequency in MHz between 1 and 1000, got '0x30'" "$TMP/out_clk" -- \
+    ok/tiny.json --target ice40 --clock 0x30 -o "$TMP/out_clk"
+check "clock_value_missing" "--clock: expected a frequency in MHz between 1 and 1000, got '-o'" "$TMP/out_clk" -- \
+    ok/tiny.json --target ice40 --clock -o "$TMP/out_clk"
+check "clock_beyond_ice40_pll" "--clock: the ice40 board top's PLL makes 16 to 275 MHz from its 12 MHz oscillator" \
+    "$TMP/out_clk" -- ok/tiny.json --target ice40 --clock 300 -o "$TMP/out_clk"
+check "clock_below_ice40_pll" "the ice40 board top's PLL makes 16 to 275 MHz" "$TMP/out_clk" -- \
+    ok/tiny.json --target ice40 --clock 10 -o "$TMP/out_clk"
+check "clock_below_ecp5_pll" "--clock: the ecp5 board top's PLL makes 3.125 to 400 MHz from its 25 MHz oscillator" \
+    "$TMP/out_clk" -- ok/tiny.json --target ecp5 --clock 2 -o "$TMP/out_clk"
+check "clock_config_beyond_pll" "the --config's ClockPeriod (in MHz): the ice40 board top's PLL makes 16 to 275 MHz" \
+    "$TMP/out_clk" -- ok/tiny.json --config ok/config_clock_2ns.yml --target ice40 -o "$TMP/out_clk"
+check "package_empty" "--package: expected a package name like sg48, ct256 or CABGA381, got ''" "$TMP/out_clk" -- \
+    ok/tiny.json --target ice40 --package "" -o "$TMP/out_clk"
+check "max_bram_blank" "--max-bram: expected an integer in 0..1000000000, got ' 5'" "$TMP/out_opt" -- \
+    ok/tiny.json --reuse auto --max-bram " 5" -o "$TMP/out_opt"
+check "max_lut_plus" "--max-lut: expected an integer in 0..1000000000, got '+5'" "$TMP/out_opt" -- \
+    ok/tiny.json --reuse auto --max-lut +5 -o "$TMP/out_opt"
+check "latency_us_hex" "--latency-us: expected a positive number of microseconds, got '0x10'" "" -- \
+    ok/tiny.json --reuse auto --latency-us 0x10
+check "max_error_inf" "--max-error: expected a positive number, got 'inf'" "" -- \
+    ok/tiny.json --precision auto --calibrate vectors_empty.txt --max-error inf
 
 echo "errors: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
