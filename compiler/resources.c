@@ -51,8 +51,8 @@ static const CostTable cost_tables[] = {
       * LSTM: f * c, i * g, o * a */
      .dsp_lane = {[L_LSTM] = 3, [L_GRU] = 3, [L_SIMPLE_RNN] = 0, [L_DENSE] = -1},
      .dsp_a = 16, .dsp_b = 16, .dsp_y_min = 11, .pow2_shift = true,
-     .lut = {108.1, 0.1365, 0.1312, 0.1377, 0.4649, 0.2064, 4.943, 0, 0.366, 0.09314, 0, 0.3162, 0, 1, 0, 35.91, 0, 0},
-     .ff = {0, 0, 0.1695, 0.01178, 0.6, 0.2168, 5.457, 0, 0.2012, 0, 0, 0.6299, 0.735, 0, 0, 233.7, 0, 0},
+     .lut = {118.1, 0, 1.082, 0, 0.1619, 0, 4.183, 1.552, 0.4841, 0.05411, 0.4718, 0, 0, 1, 0, 0, 0.2891, 2.664, 0, 0},
+     .ff = {68.98, 0, 0.02308, 0.2501, 0.8967, 1.127, 5.714, 0, 0.2055, 0, 0, 0.419, 0, 0, 0, 93.72, 0, 2.732, 0, 0},
      /* 78% of the cells: with these rows the no-flag choices for the GRU(5), LSTM(20) and GRU(20)
       * fit; at 0.84 the GRU(20) takes dense1 at 640 (predicted 4433 LUT + FF, synthesized 5507:
       * 64 outputs in flip-flops, off the sweep; 5253 / 5280 cells, did not place). 0.75 kept out
@@ -66,8 +66,8 @@ static const CostTable cost_tables[] = {
      .dsp_a = 18, .dsp_b = 18, .dsp_y_min = 1, .pow2_shift = true, /* as iCE40: not measured */
      /* DP16KD cost 128 (ecp5/brams.txt; block RAM exact on 8 of 10 designs); not calibrated on
       * ECP5 yet otherwise: iCE40's ROM/RAM bit costs and LUT4/FF rows, no TRELLIS_DPR16X4 */
-     .lut = {108.1, 0.1365, 0.1312, 0.1377, 0.4649, 0.2064, 4.943, 0, 0.366, 0.09314, 0, 0.3162, 0, 1, 0, 35.91, 0, 0},
-     .ff = {0, 0, 0.1695, 0.01178, 0.6, 0.2168, 5.457, 0, 0.2012, 0, 0, 0.6299, 0.735, 0, 0, 233.7, 0, 0},
+     .lut = {108.1, 0.1365, 0.1312, 0.1377, 0.4649, 0.2064, 4.943, 0, 0.366, 0.09314, 0, 0.3162, 0, 1, 0, 35.91, 0, 0, 0, 0},
+     .ff = {0, 0, 0.1695, 0.01178, 0.6, 0.2168, 5.457, 0, 0.2012, 0, 0, 0.6299, 0.735, 0, 0, 233.7, 0, 0, 0, 0},
      .lut_margin = 0.85},
     /* block RAM in RAMB18 (a RAMB36 is two, at about their cost): synth_xilinx's memory_libmap
      * costs (brams_xc4v.txt, lutrams_xc5v.txt, -logic-cost-rom 1/64) */
@@ -77,8 +77,8 @@ static const CostTable cost_tables[] = {
      .dsp_lane = {[L_LSTM] = 3, [L_GRU] = 3, [L_SIMPLE_RNN] = 0, [L_DENSE] = -1},
      .dsp_a = 25, .dsp_b = 18, .dsp_y_min = 9,
      /* bench/calibrate.sh xilinx: 29 designs (bench/results/resources_xilinx.txt) */
-     .lut = {65.7, 0.6925, 0, 0.3899, 0.5493, 0, 2.565, 0, 0.07044, 0.001045, 1.013, 0, 0, 1, 0.07516, 0, 0, 0},
-     .ff = {64.91, 0, 0.1064, 0.1131, 0.8421, 0.0156, 1.859, 0, 0.314, 0, 0.833, 0, 0.1318, 0, 0, 113.7, 0, 0},
+     .lut = {44.01, 0, 0.527, 0, 0.04183, 0, 1.91, 6.744, 0, 0.07838, 1.424, 0.4613, 0, 1, 0.1196, 0, 1.662, 2.68, 0, 0},
+     .ff = {0, 0, 0.1427, 0, 0.8819, 0.2876, 0.9332, 0, 0.3399, 0, 0.8981, 0.223, 0, 0, 0, 141.1, 0.6206, 2.152, 0, 0},
      .lut_margin = 0.9},
 };
 
@@ -86,6 +86,7 @@ const char *const res_feature_names[RES_FEATURES] = {
     "engine", "mult_reg_bits", "acc_bits", "operand_mux_bits", "vector_bits", "lstm_lane_bits", "gru_lane_bits",
     "rnn_lane_bits", "lane_mux_bits", "rom_logic_bits", "rom_word_bits", "activation_bits", "cell_sum_bits",
     "lutram_luts", "table_logic_bits", "serial_engine", "tree_reg_bits", "serial_lane_bits",
+    "tree_add_bits", "part_bits",
 };
 
 static const CostTable *cost_table(const char *family)
@@ -245,7 +246,8 @@ static void add_mvm(const CostTable *c, EngineResources *r, const Netlist *n, co
     int op_regs = p->n_opg ? p->n_opg : p->n_mult;
     r->feat[RES_MULT_REGS] += ((double)p->n_mult * v->w_t.w + (double)op_regs * v->op_t.w) * (1 + p->rom_reg);
     r->feat[RES_ACC] += (double)p->n_mult * v->guard_w;
-    for (int m = 0; p->rf > 1 && m < p->n_mult; m++) r->feat[RES_ACC] += (double)p->mult[m].n_regs * v->accum.w;
+    /* the captured partial sums (x-first: several per multiplier) */
+    for (int m = 0; p->rf > 1 && m < p->n_mult; m++) r->feat[RES_PARTS] += (double)p->mult[m].n_regs * v->accum.w;
     /* a dense engine's direct captures: per multiplier the captured sum, its strobe and index
      * delayed to the activation's output (emit_verilog.c dense_direct_act) */
     for (int m = 0; caller_takes && opt.serial && m < p->n_mult; m++)
@@ -255,8 +257,9 @@ static void add_mvm(const CostTable *c, EngineResources *r, const Netlist *n, co
     for (int g = 0; g < p->n_opg; g++) r->feat[RES_OPMUX] += (double)p->grp[g].n_sup * v->op_t.w;
     if (p->rf > 1 && !opt.op_mem && !p->n_opg) r->feat[RES_OPMUX] += (double)p->n_mult * v->n_in * v->op_t.w;
     for (int j = 0; j < v->n_out && !caller_takes; j++) {
-        r->feat[RES_VECTOR] += (double)p->out[j].n_items * v->guard_w;
+        r->feat[RES_VECTOR] += (double)p->out[j].n_elems * v->guard_w; /* the tree's inputs (reuse 1: every product) */
         r->feat[RES_TREE_REGS] += tree_reg_bits(p, j);
+        if (!p->direct) r->feat[RES_TREE_ADD] += (double)(p->out[j].n_elems - 1) * v->guard_w; /* its adders */
     }
     if (p->rf > 1) {
         r->feat[RES_SERIAL] = 1; /* an engine with a product at rf > 1: its slot counter, flag pipelines */
