@@ -51,8 +51,8 @@ static const CostTable cost_tables[] = {
       * LSTM: f * c, i * g, o * a */
      .dsp_lane = {[L_LSTM] = 3, [L_GRU] = 3, [L_SIMPLE_RNN] = 0, [L_DENSE] = -1},
      .dsp_a = 16, .dsp_b = 16, .dsp_y_min = 11, .pow2_shift = true,
-     .lut = {118.1, 0, 1.082, 0, 0.1619, 0, 4.183, 1.552, 0.4841, 0.05411, 0.4718, 0, 0, 1, 0, 0, 0.2891, 2.664, 0, 0},
-     .ff = {68.98, 0, 0.02308, 0.2501, 0.8967, 1.127, 5.714, 0, 0.2055, 0, 0, 0.419, 0, 0, 0, 93.72, 0, 2.732, 0, 0},
+     .lut = {151.2, 0, 0.07029, 0.1473, 0.06715, 0.4995, 4.365, 0.391, 0.3843, 0.08697, 0.6929, 0, 0, 1, 0, 0, 0, 0.5087, 0.6054, 0.6049},
+     .ff = {0, 0, 0, 0.3268, 0.4477, 0.5299, 5.135, 0, 0.07798, 0, 0.3104, 0, 0.591, 0, 0, 252.3, 0.3478, 1.683, 0, 0.2719},
      /* 78% of the cells: with these rows the no-flag choices for the GRU(5), LSTM(20) and GRU(20)
       * fit; at 0.84 the GRU(20) takes dense1 at 640 (predicted 4433 LUT + FF, synthesized 5507:
       * 64 outputs in flip-flops, off the sweep; 5253 / 5280 cells, did not place). 0.75 kept out
@@ -66,8 +66,8 @@ static const CostTable cost_tables[] = {
      .dsp_a = 18, .dsp_b = 18, .dsp_y_min = 1, .pow2_shift = true, /* as iCE40: not measured */
      /* DP16KD cost 128 (ecp5/brams.txt; block RAM exact on 8 of 10 designs); not calibrated on
       * ECP5 yet otherwise: iCE40's ROM/RAM bit costs and LUT4/FF rows, no TRELLIS_DPR16X4 */
-     .lut = {108.1, 0.1365, 0.1312, 0.1377, 0.4649, 0.2064, 4.943, 0, 0.366, 0.09314, 0, 0.3162, 0, 1, 0, 35.91, 0, 0, 0, 0},
-     .ff = {0, 0, 0.1695, 0.01178, 0.6, 0.2168, 5.457, 0, 0.2012, 0, 0, 0.6299, 0.735, 0, 0, 233.7, 0, 0, 0, 0},
+     .lut = {151.2, 0, 0.07029, 0.1473, 0.06715, 0.4995, 4.365, 0.391, 0.3843, 0.08697, 0.6929, 0, 0, 1, 0, 0, 0, 0.5087, 0.6054, 0.6049},
+     .ff = {0, 0, 0, 0.3268, 0.4477, 0.5299, 5.135, 0, 0.07798, 0, 0.3104, 0, 0.591, 0, 0, 252.3, 0.3478, 1.683, 0, 0.2719},
      .lut_margin = 0.85},
     /* block RAM in RAMB18 (a RAMB36 is two, at about their cost): synth_xilinx's memory_libmap
      * costs (brams_xc4v.txt, lutrams_xc5v.txt, -logic-cost-rom 1/64) */
@@ -77,8 +77,8 @@ static const CostTable cost_tables[] = {
      .dsp_lane = {[L_LSTM] = 3, [L_GRU] = 3, [L_SIMPLE_RNN] = 0, [L_DENSE] = -1},
      .dsp_a = 25, .dsp_b = 18, .dsp_y_min = 9,
      /* bench/calibrate.sh xilinx: 29 designs (bench/results/resources_xilinx.txt) */
-     .lut = {44.01, 0, 0.527, 0, 0.04183, 0, 1.91, 6.744, 0, 0.07838, 1.424, 0.4613, 0, 1, 0.1196, 0, 1.662, 2.68, 0, 0},
-     .ff = {0, 0, 0.1427, 0, 0.8819, 0.2876, 0.9332, 0, 0.3399, 0, 0.8981, 0.223, 0, 0, 0, 141.1, 0.6206, 2.152, 0, 0},
+     .lut = {48.84, 0, 0.8101, 0, 0, 1.407, 1.346, 2.31, 0, 0.08587, 1.969, 0, 0, 1, 0.1097, 0, 0, 1.401, 1.013, 0.1819},
+     .ff = {0, 0, 0, 0, 0.5677, 0.03203, 1.986, 0, 0.2394, 0, 1.671, 0, 0, 0, 0, 197.5, 0.0128, 2.405, 0, 0.9553},
      .lut_margin = 0.9},
 };
 
@@ -373,7 +373,7 @@ Resources res_netlist(const Netlist *n, const char *family)
 /* The cost tables' invariants (tests/unit/test_auto.c checks them): NULL when every table is
  * consistent, else what is not. Block shapes deeper and narrower in turn; every cell kind has
  * its lane DSPs (a dense layer: the netlist's); costs finite and non-negative; the features
- * that hold no flip-flop (ROM and table bits in logic, LUT RAMs) cost none, a LUT RAM's LUTs
+ * that hold no flip-flop (ROM and table bits in logic, LUT RAMs, adder-tree adders) cost none, a LUT RAM's LUTs
  * count as LUTs; a logic margin in (0, 1]. */
 const char *res_check_tables(void)
 {
@@ -395,8 +395,8 @@ const char *res_check_tables(void)
         if (c->dsp_a < 2 || c->dsp_b < 2) bad = "DSP operand widths < 2";
         for (int k = 0; k < RES_FEATURES; k++)
             if (!isfinite(c->lut[k]) || !isfinite(c->ff[k]) || c->lut[k] < 0 || c->ff[k] < 0) bad = "a negative cost";
-        if (c->ff[RES_ROM_LOGIC] != 0 || c->ff[RES_TABLE_LOGIC] != 0 || c->ff[RES_LUTRAM] != 0)
-            bad = "flip-flops for ROM or table bits in logic, or for LUT RAMs";
+        if (c->ff[RES_ROM_LOGIC] != 0 || c->ff[RES_TABLE_LOGIC] != 0 || c->ff[RES_LUTRAM] != 0 || c->ff[RES_TREE_ADD] != 0)
+            bad = "flip-flops for ROM or table bits in logic, LUT RAMs or adders";
         if (c->lut[RES_LUTRAM] != 1) bad = "a LUT RAM's LUTs not counted once";
         if (!(c->lut_margin > 0 && c->lut_margin <= 1)) bad = "a logic margin outside (0, 1]";
         if (bad) {
