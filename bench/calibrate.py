@@ -109,8 +109,9 @@ XILINX_LUTRAM = {"RAM32M": 4, "RAM64M": 4, "RAM32M16": 8, "RAM64M8": 8, "RAM32X1
                  "SRL16E": 1, "SRLC32E": 1, "SRLC16E": 1}
 
 
-# ROM and table bits kept in logic are LUTs (their read register is rom_word_bits), LUT RAMs are LUTs
-NO_COST = {"lut": (), "ff": ("rom_logic_bits", "lutram_luts", "table_logic_bits")}
+# ROM and table bits kept in logic are LUTs (their read register is rom_word_bits), LUT RAMs are LUTs,
+# an adder tree's adders are LUTs (its registers are tree_reg_bits)
+NO_COST = {"lut": (), "ff": ("rom_logic_bits", "lutram_luts", "table_logic_bits", "tree_add_bits")}
 # the per-engine rows' relative error is against at least this many cells
 ENGINE_FLOOR = 200.0
 # a LUT RAM's LUTs are counted as LUTs as they are
@@ -282,6 +283,9 @@ def main():
         if not erows:  # the designs alone: Lawson's minimax too, the better of the two
             fits.append(lawson_nnls(am, bm))
         coef[what][use] = min(fits, key=lambda x: np.abs(am @ x - bm).max())
+    import time
+    out.append(f"bench/calibrate.sh {family}, {time.strftime('%Y-%m-%d %H:%M', time.gmtime())} UTC "
+               f"(rows fitted over the {len(rows)} designs below; CACHED=1 refits kept syntheses)")
     out.append(f"cost table for {family} (compiler/resources.c), features {', '.join(names)}:")
     for what in ("lut", "ff"):
         out.append(f"     .{what} = {{" + ", ".join(f"{c:.4g}" for c in coef[what]) + "},")

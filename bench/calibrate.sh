@@ -52,6 +52,20 @@ while IFS='|' read -r name model flags skip; do
         bench) m=$B/$arg ;;
         file) m=$ROOT/$arg ;;
         h5) m=$ROOT/$arg; [ -f "$m" ] || { echo "calibrate: $name: no $arg, skipped" >&2; continue; } ;;
+        # "set PATH LAYER.key=value ...": the .h5 imported, per-layer keys set (keys hls4ml's
+        # config has no name for: lane_multipliers; a search's choice fixed as a design)
+        set) [ -f "$ROOT/$arg" ] || { echo "calibrate: $name: no $arg, skipped" >&2; continue; }
+             m=$B/$name.json; "$RNNC" import "$ROOT/$arg" -o "$m"
+             python3 - "$m" $spec <<'PYEOF'
+import json, sys
+m = json.load(open(sys.argv[1]))
+for kv in sys.argv[2:]:
+    lk, v = kv.split("=")
+    layer, key = lk.split(".")
+    [l for l in m["layers"] if l["name"] == layer][0][key] = int(v)
+json.dump(m, open(sys.argv[1], "w"))
+PYEOF
+             ;;
         *) echo "calibrate: $name: unknown model kind $kind" >&2; exit 2 ;;
     esac
     d=$B/$name

@@ -10,7 +10,8 @@
  *          Yosys's memory_libmap does with the family's costs: the cheapest of block RAM (cost
  *          per block), LUT RAM (Xilinx, RAMs only) and soft logic (cost per bit);
  *   LUT/FF a linear model over a few features of each engine (datapath bits, operand
- *          multiplexers, vector registers and adder trees, lanes and their multiplexers, ROM
+ *          multiplexers and registers per operand group, vector registers, adder-tree inputs
+ *          and registered stages, lanes (serial lanes their own) and their multiplexers, ROM
  *          and table bits kept in logic, LUT RAMs), the per-feature costs fitted against Yosys
  *          by bench/calibrate.py (bench/calibrate.sh FAMILY re-derives the rows below).
  * The costs are data, one CostTable per family; the code is the same for every family. */
@@ -50,23 +51,23 @@ static const CostTable cost_tables[] = {
       * LSTM: f * c, i * g, o * a */
      .dsp_lane = {[L_LSTM] = 3, [L_GRU] = 3, [L_SIMPLE_RNN] = 0, [L_DENSE] = -1},
      .dsp_a = 16, .dsp_b = 16, .dsp_y_min = 11, .pow2_shift = true,
-     .lut = {108.1, 0.1365, 0.1312, 0.1377, 0.4649, 0.2064, 4.943, 0, 0.366, 0.09314, 0, 0.3162, 0, 1, 0, 35.91},
-     .ff = {0, 0, 0.1695, 0.01178, 0.6, 0.2168, 5.457, 0, 0.2012, 0, 0, 0.6299, 0.735, 0, 0, 233.7},
-     /* 78% of the cells: with these rows the no-flag choices for the GRU(5), LSTM(20) and GRU(20)
-      * fit; at 0.84 the GRU(20) takes dense1 at 640 (predicted 4433 LUT + FF, synthesized 5507:
-      * 64 outputs in flip-flops, off the sweep; 5253 / 5280 cells, did not place). 0.75 kept out
-      * the GRU(5) at reuse 33 with a serial lane and x-first products: predicted 1944 LUT + 2149
-      * FF (77.5%), synthesized 2021 + 2123, placed in 3938 cells at 51.9 MHz (969 cycles; the
-      * search took reuse 55, 1343 cycles). docs/resources.md, "The iCE40 logic margin" */
-     .lut_margin = 0.78, .lc_pack = true},
+     .lut = {121.2, 0, 0, 0.3747, 0.1798, 0.6443, 6.155, 1.975, 0.3096, 0.03222, 0.52, 0, 0, 1, 0, 0, 0, 0, 0.6222, 0.7007},
+     .ff = {0, 0, 0, 0.3815, 0.4371, 0, 5.477, 0, 0.2437, 0, 0.2895, 0, 0.1124, 0, 0, 223.3, 0.4203, 0.8, 0, 0.5587},
+     /* 82% of the cells: with these rows the no-flag choices for the GRU(5) (layer1 33, serial
+      * lane, x-first: predicted 4223 LUT + FF, 80.0%; synthesized 4130, placed in 3922 cells),
+      * the LSTM(20) (lstm1 520 serial, out 32: 4246, 80.4%) and the GRU(20) are the best
+      * latencies under any margin from 0.81 to 0.91; from 0.92 the GRU(20) takes dense1 at 640
+      * (predicted 4848, synthesized 5602, 5253 / 5280 cells: did not place; in the sweep as
+      * toptag_gru20_d640). docs/resources.md, "The iCE40 logic margin" */
+     .lut_margin = 0.82, .lc_pack = true},
     {.family = "ecp5", .bram_cost = 128, .rom_bit_cost = 1.0 / 16, .ram_bit_cost = 1.0,
      .shape = {{512, 36}, {1024, 18}, {2048, 9}, {4096, 4}, {8192, 2}, {16384, 1}},
      .dsp_lane = {[L_LSTM] = 3, [L_GRU] = 3, [L_SIMPLE_RNN] = 0, [L_DENSE] = -1},
      .dsp_a = 18, .dsp_b = 18, .dsp_y_min = 1, .pow2_shift = true, /* as iCE40: not measured */
      /* DP16KD cost 128 (ecp5/brams.txt; block RAM exact on 8 of 10 designs); not calibrated on
       * ECP5 yet otherwise: iCE40's ROM/RAM bit costs and LUT4/FF rows, no TRELLIS_DPR16X4 */
-     .lut = {108.1, 0.1365, 0.1312, 0.1377, 0.4649, 0.2064, 4.943, 0, 0.366, 0.09314, 0, 0.3162, 0, 1, 0, 35.91},
-     .ff = {0, 0, 0.1695, 0.01178, 0.6, 0.2168, 5.457, 0, 0.2012, 0, 0, 0.6299, 0.735, 0, 0, 233.7},
+     .lut = {121.2, 0, 0, 0.3747, 0.1798, 0.6443, 6.155, 1.975, 0.3096, 0.03222, 0.52, 0, 0, 1, 0, 0, 0, 0, 0.6222, 0.7007},
+     .ff = {0, 0, 0, 0.3815, 0.4371, 0, 5.477, 0, 0.2437, 0, 0.2895, 0, 0.1124, 0, 0, 223.3, 0.4203, 0.8, 0, 0.5587},
      .lut_margin = 0.85},
     /* block RAM in RAMB18 (a RAMB36 is two, at about their cost): synth_xilinx's memory_libmap
      * costs (brams_xc4v.txt, lutrams_xc5v.txt, -logic-cost-rom 1/64) */
@@ -76,15 +77,16 @@ static const CostTable cost_tables[] = {
      .dsp_lane = {[L_LSTM] = 3, [L_GRU] = 3, [L_SIMPLE_RNN] = 0, [L_DENSE] = -1},
      .dsp_a = 25, .dsp_b = 18, .dsp_y_min = 9,
      /* bench/calibrate.sh xilinx: 29 designs (bench/results/resources_xilinx.txt) */
-     .lut = {65.7, 0.6925, 0, 0.3899, 0.5493, 0, 2.565, 0, 0.07044, 0.001045, 1.013, 0, 0, 1, 0.07516, 0},
-     .ff = {64.91, 0, 0.1064, 0.1131, 0.8421, 0.0156, 1.859, 0, 0.314, 0, 0.833, 0, 0.1318, 0, 0, 113.7},
+     .lut = {48.84, 0, 0.8101, 0, 0, 1.407, 1.346, 2.31, 0, 0.08587, 1.969, 0, 0, 1, 0.1097, 0, 0, 1.401, 1.013, 0.1819},
+     .ff = {0, 0, 0, 0, 0.5677, 0.03203, 1.986, 0, 0.2394, 0, 1.671, 0, 0, 0, 0, 197.5, 0.0128, 2.405, 0, 0.9553},
      .lut_margin = 0.9},
 };
 
 const char *const res_feature_names[RES_FEATURES] = {
     "engine", "mult_reg_bits", "acc_bits", "operand_mux_bits", "vector_bits", "lstm_lane_bits", "gru_lane_bits",
     "rnn_lane_bits", "lane_mux_bits", "rom_logic_bits", "rom_word_bits", "activation_bits", "cell_sum_bits",
-    "lutram_luts", "table_logic_bits", "serial_engine",
+    "lutram_luts", "table_logic_bits", "serial_engine", "tree_reg_bits", "serial_lane_bits",
+    "tree_add_bits", "part_bits",
 };
 
 static const CostTable *cost_table(const char *family)
@@ -214,6 +216,19 @@ static long parallel_dsps(const CostTable *c, const MvmPlan *p)
     return n;
 }
 
+/* The registers of output j's adder tree (rnnc_adder_tree: depth stages of rnnc_sum_stage, each
+ * registering its groups' sums; the x-first placement gives the outputs more partial sums). */
+static double tree_reg_bits(const MvmPlan *p, int j)
+{
+    if (p->direct) return 0;
+    double bits = 0;
+    for (int d = 0, n = p->out[j].n_elems; d < p->depth; d++) {
+        n = (n + p->fanin - 1) / p->fanin;
+        bits += (double)n * p->v->guard_w;
+    }
+    return bits;
+}
+
 /* A product: its multipliers, datapath, operand multiplexer, adder tree and schedule ROM. */
 static void add_mvm(const CostTable *c, EngineResources *r, const Netlist *n, const Engine *e, const Mvm *v)
 {
@@ -226,9 +241,13 @@ static void add_mvm(const CostTable *c, EngineResources *r, const Netlist *n, co
     MvmPlan *p = plan_mvm(v, &opt);
     bool caller_takes = p->direct && (opt.serial || opt.banks);
     r->dsp += p->form == MVM_PARALLEL ? parallel_dsps(c, p) : p->n_mult;
-    r->feat[RES_MULT_REGS] += (double)p->n_mult * (v->op_t.w + v->w_t.w) * (1 + p->rom_reg);
+    /* the operand and weight registers; an operand group's members load the same operand in
+     * every slot, so synthesis keeps one operand register per group */
+    int op_regs = p->n_opg ? p->n_opg : p->n_mult;
+    r->feat[RES_MULT_REGS] += ((double)p->n_mult * v->w_t.w + (double)op_regs * v->op_t.w) * (1 + p->rom_reg);
     r->feat[RES_ACC] += (double)p->n_mult * v->guard_w;
-    for (int m = 0; p->rf > 1 && m < p->n_mult; m++) r->feat[RES_ACC] += (double)p->mult[m].n_regs * v->accum.w;
+    /* the captured partial sums (x-first: several per multiplier) */
+    for (int m = 0; p->rf > 1 && m < p->n_mult; m++) r->feat[RES_PARTS] += (double)p->mult[m].n_regs * v->accum.w;
     /* a dense engine's direct captures: per multiplier the captured sum, its strobe and index
      * delayed to the activation's output (emit_verilog.c dense_direct_act) */
     for (int m = 0; caller_takes && opt.serial && m < p->n_mult; m++)
@@ -237,7 +256,11 @@ static void add_mvm(const CostTable *c, EngineResources *r, const Netlist *n, co
      * one per multiplier over all of them */
     for (int g = 0; g < p->n_opg; g++) r->feat[RES_OPMUX] += (double)p->grp[g].n_sup * v->op_t.w;
     if (p->rf > 1 && !opt.op_mem && !p->n_opg) r->feat[RES_OPMUX] += (double)p->n_mult * v->n_in * v->op_t.w;
-    for (int j = 0; j < v->n_out && !caller_takes; j++) r->feat[RES_VECTOR] += (double)p->out[j].n_items * v->guard_w;
+    for (int j = 0; j < v->n_out && !caller_takes; j++) {
+        r->feat[RES_VECTOR] += (double)p->out[j].n_elems * v->guard_w; /* the tree's inputs (reuse 1: every product) */
+        r->feat[RES_TREE_REGS] += tree_reg_bits(p, j);
+        if (!p->direct) r->feat[RES_TREE_ADD] += (double)(p->out[j].n_elems - 1) * v->guard_w; /* its adders */
+    }
     if (p->rf > 1) {
         r->feat[RES_SERIAL] = 1; /* an engine with a product at rf > 1: its slot counter, flag pipelines */
         add_memory(c, r, p->rf, (long)p->n_mult * p->rom_w, true);
@@ -268,6 +291,9 @@ static void add_cell(const CostTable *c, EngineResources *r, const Engine *e)
     int gates = l->gates, aw = e->mvm.accum.w;
     int lane = l->kind == L_LSTM ? RES_LANE_LSTM : l->kind == L_GRU ? RES_LANE_GRU : RES_LANE_RNN;
     r->feat[lane] += (double)e->lanes * gates * aw;
+    /* a serial lane (rnnc_*_cell_serial): its operands' delay lines and the shared multiplier's
+     * operand selects, on top of the lane's */
+    if (e->lane_ii > 1) r->feat[RES_LANE_SERIAL] += (double)e->lanes * gates * aw;
     if (e->slots > 1) r->feat[RES_LANE_MUX] += (double)e->lanes * e->slots * gates * aw;
     r->feat[RES_LANE_MUX] += (double)l->units * (l->ty.result.w + (l->kind == L_LSTM ? l->ty.state.w : 0));
     int ract = l->kind == L_LSTM ? 3 : l->kind == L_GRU ? 2 : 0;
@@ -347,7 +373,7 @@ Resources res_netlist(const Netlist *n, const char *family)
 /* The cost tables' invariants (tests/unit/test_auto.c checks them): NULL when every table is
  * consistent, else what is not. Block shapes deeper and narrower in turn; every cell kind has
  * its lane DSPs (a dense layer: the netlist's); costs finite and non-negative; the features
- * that hold no flip-flop (ROM and table bits in logic, LUT RAMs) cost none, a LUT RAM's LUTs
+ * that hold no flip-flop (ROM and table bits in logic, LUT RAMs, adder-tree adders) cost none, a LUT RAM's LUTs
  * count as LUTs; a logic margin in (0, 1]. */
 const char *res_check_tables(void)
 {
@@ -369,8 +395,8 @@ const char *res_check_tables(void)
         if (c->dsp_a < 2 || c->dsp_b < 2) bad = "DSP operand widths < 2";
         for (int k = 0; k < RES_FEATURES; k++)
             if (!isfinite(c->lut[k]) || !isfinite(c->ff[k]) || c->lut[k] < 0 || c->ff[k] < 0) bad = "a negative cost";
-        if (c->ff[RES_ROM_LOGIC] != 0 || c->ff[RES_TABLE_LOGIC] != 0 || c->ff[RES_LUTRAM] != 0)
-            bad = "flip-flops for ROM or table bits in logic, or for LUT RAMs";
+        if (c->ff[RES_ROM_LOGIC] != 0 || c->ff[RES_TABLE_LOGIC] != 0 || c->ff[RES_LUTRAM] != 0 || c->ff[RES_TREE_ADD] != 0)
+            bad = "flip-flops for ROM or table bits in logic, LUT RAMs or adders";
         if (c->lut[RES_LUTRAM] != 1) bad = "a LUT RAM's LUTs not counted once";
         if (!(c->lut_margin > 0 && c->lut_margin <= 1)) bad = "a logic margin outside (0, 1]";
         if (bad) {

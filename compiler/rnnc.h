@@ -725,7 +725,8 @@ struct cJSON *onnx_tree(const char *path, const KerasOptions *opt);
 /* ---- resources.c: predicted DSP, LUT, FF and block RAM per engine for a device family
  * (ice40, ecp5, xilinx), from the netlist and each product's plan (docs/resources.md) ---- */
 enum { RES_ENGINE, RES_MULT_REGS, RES_ACC, RES_OPMUX, RES_VECTOR, RES_LANE_LSTM, RES_LANE_GRU, RES_LANE_RNN, RES_LANE_MUX,
-       RES_ROM_LOGIC, RES_ROM_WORD, RES_ACT, RES_SUM_REGS, RES_LUTRAM, RES_TABLE_LOGIC, RES_SERIAL, RES_FEATURES };
+       RES_ROM_LOGIC, RES_ROM_WORD, RES_ACT, RES_SUM_REGS, RES_LUTRAM, RES_TABLE_LOGIC, RES_SERIAL, RES_TREE_REGS,
+       RES_LANE_SERIAL, RES_TREE_ADD, RES_PARTS, RES_FEATURES };
 extern const char *const res_feature_names[RES_FEATURES];
 typedef struct { long dsp, bram; double lut, ff; double feat[RES_FEATURES]; } EngineResources;
 typedef struct { long dsp, lut, ff, bram; } Resources;
