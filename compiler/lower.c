@@ -279,18 +279,24 @@ static bool lanes_serial(const Layer *l)
     return l->lane_mults == 1 && (l->kind == L_LSTM || (l->kind == L_GRU && l->reset_after));
 }
 
+/* Whether a serial lane's products keep to cycles that let units enter lane_ii = 3 cycles apart
+ * (rnnc_*_cell_serial; ALIGN3): always for the LSTM; a GRU lane serving one unit per step
+ * (slots 1) has no second unit to meet, so its z * hh comes as soon as hh is there (2 cycles
+ * less per step). */
+static bool serial_align3(const Layer *l, int slots) { return l->kind == L_LSTM || slots > 1; }
+
 /* A serial lane's timing (rtl_lib.md, rnnc_*_cell_serial), with A cycles per activation: a
  * unit's first product at A, its last at OA (LSTM: o * a, the first cycle >= 2A+3 that is
- * A+2 mod 3) or PP (GRU: z * hh, the first >= 2A+2 that is A+2 mod 3); returns h_new's cycle
- * (the cell's latency) and sets *span = last - first. */
-static int serial_cell_lat(const Layer *l, int al, int table_reg, int *span)
+ * A+2 mod 3) or PP (GRU: z * hh, 2A+2, or with align3 the first >= 2A+2 that is A+2 mod 3);
+ * returns h_new's cycle (the cell's latency) and sets *span = last - first. */
+static int serial_cell_lat(const Layer *l, int al, int table_reg, bool align3, int *span)
 {
     if (l->kind == L_LSTM) {
         int oa = 2 * al + 3 + (3 - (al + 1) % 3) % 3;
         *span = oa - al;
         return oa + 1;
     }
-    int pp = 2 * al + 2 + (3 - al % 3) % 3;
+    int pp = 2 * al + 2 + (align3 ? (3 - al % 3) % 3 : 0);
     *span = pp - al;
     return pp + 1 + 2 * table_reg;
 }
@@ -318,7 +324,8 @@ static void cell_timing(Netlist *n, Engine *e, const Layer *l)
         break;
     }
     if (e->lane_ii > 1) {
-        e->cell_lat = serial_cell_lat(l, al, n->table_reg, &e->lane_span);
+        e->lane_align3 = serial_align3(l, e->slots);
+        e->cell_lat = serial_cell_lat(l, al, n->table_reg, e->lane_align3, &e->lane_span);
         e->n_elem_mult = e->lanes;
     }
     e->cell_start = tm;
@@ -365,7 +372,7 @@ static int est_cell_step(const Netlist *n, const Layer *l, bool split, long rf, 
     long outs = (long)(gru0 ? 2 : l->gates) * u, prods = outs * (in + u) + (gru0 ? (long)in * u : 0);
     int tm = est_mvm_latency(n, outs, in + u, rf, split, &dir), cl, span;
     *mults = (prods + rf - 1) / rf + (l->kind == L_SIMPLE_RNN ? 0 : (lanes_serial(l) ? 1L : 3L) * lanes);
-    if (lanes_serial(l)) return tm + lreg + 3 * (S - 1) + 1 + serial_cell_lat(l, al, T, &span);
+    if (lanes_serial(l)) return tm + lreg + 3 * (S - 1) + 1 + serial_cell_lat(l, al, T, serial_align3(l, S), &span);
     switch (l->kind) {
     case L_LSTM: cl = 2 * al + 2 + T; break;
     case L_SIMPLE_RNN: cl = al; break;

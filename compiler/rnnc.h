@@ -516,6 +516,9 @@ typedef struct {
     int lane_ii;                         /* CELL: cycles between a lane's units: 1, or 3 when its
                                           * products share one multiplier (rnnc_*_cell_serial) */
     int lane_span;                       /* CELL, lane_ii > 1: a unit's first product -> its last */
+    bool lane_align3;                    /* CELL, lane_ii > 1: a lane's products in cycles that keep
+                                          * units lane_ii apart apart (rnnc_gru_cell_serial's ALIGN3);
+                                          * false for a GRU lane of one unit per step (lower.c) */
     int mvm2_start;                      /* CELL GRU ra=0: cycle offset of mvm2's start */
     int sm_max_depth, sm_sum_depth;      /* SOFTMAX tree depths */
     bool sm_sat_order;                   /* SOFTMAX, hls4ml: the exp sum in nnet::reduce's order
