@@ -110,7 +110,7 @@ static void fx_params(Out *o, const char *pfx, FxType t, bool with_q)
 static void tree_inst(Out *o, const char *inst, int n_in, int width, int depth, bool max, const char *in, const char *out)
 {
     w(o, "    rnnc_adder_tree #(.N_IN(%d), .FANIN(%d), .W(%d), .DEPTH(%d), .OP(%d)) %s (.clk(clk), .in_flat(%s), "
-         ".out_data(%s));\n", n_in, RNNC_FANIN, width, depth, max, inst, in, out);
+         ".out_data(%s));\n", n_in, o->n->fanin, width, depth, max, inst, in, out);
 }
 
 /* ---- mem files ---- */

@@ -115,6 +115,7 @@ static void finish_mvm(Mvm *v, int fanin, int rom_reg)
     v->latency = (v->rf == 1 ? 1 : 4 + v->rf + 2 * v->rom_reg) + depth;
     /* guard: every item fits accum width + 1 (bias sums); the sum of n items needs clog2(n) */
     v->guard_w = v->accum.w + 2 + clog2i(max_terms + 3);
+    v->fanin = fanin;
 }
 
 static MvmOut *alloc_outs(int n)
@@ -700,11 +701,21 @@ void netlist_finish(Netlist *n)
     check_graph(n);
 }
 
-Netlist *lower_model(const Model *m, int table_reg)
+/* Operands an adder-tree stage sums between registers on a device family: a chain of 7 adds
+ * still meets 200 MHz on Xilinx's LUT6 fabric (rnnc's Fmax estimate of the GRU(20) at 198 DSP,
+ * bench/results/xstep.txt), one stage less per cell step; elsewhere (iCE40's LUT4 at 48 MHz,
+ * ECP5) 5. */
+int adder_fanin(const char *family) { return family && !strcmp(family, "xilinx") ? RNNC_FANIN_LUT6 : RNNC_FANIN; }
+
+Netlist *lower_model(const Model *m, int table_reg) { return lower_model_family(m, table_reg, NULL); }
+
+Netlist *lower_model_family(const Model *m, int table_reg, const char *family)
 {
     int cap = 0;
     for (int i = 0; i < m->n_layers; i++) cap += layer_kind(m->layers[i].kind)->max_engines;
     Netlist *n = netlist_new(m, table_reg, cap);
+    n->family = family;
+    n->fanin = adder_fanin(family);
     FxType cur_t = m->input_type;
     for (int i = 0; i < m->n_layers; i++) lower_layer(n, &m->layers[i], &cur_t);
     netlist_finish(n);

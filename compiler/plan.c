@@ -318,7 +318,7 @@ MvmPlan *plan_mvm(const Mvm *v, const MvmPlanOpts *opt)
     MvmPlan *p = xcalloc(1, sizeof *p);
     p->v = v;
     p->opt = *opt;
-    p->fanin = RNNC_FANIN;
+    p->fanin = v->fanin;
     p->n_mult = v->n_mult;
     p->rf = v->rf;
     p->slot_w = bits_for(v->rf);

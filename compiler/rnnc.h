@@ -364,6 +364,7 @@ typedef struct {
                          * order (bias, products, extra), cast after every addition
                          * (rnnc_sat_sum's chain) instead of an adder tree */
     int guard_w;        /* adder-tree width */
+    int fanin;          /* adder-tree stage: operands between registers (Netlist.fanin) */
     FxType op_t, w_t;   /* common operand and weight types (exact alignment) */
     int *place;         /* rf > 1: product q (output-major, terms in order) at position place[q]
                          * (multiplier place / rf, slot place % rf); NULL: at q (lower.c's
@@ -542,16 +543,21 @@ typedef struct Netlist {
     /* the reference outputs of one sequence for --sim (NULL: emulate_fixed of the model; a
      * hand-built netlist brings its own, tests/graph) */
     void (*reference)(const struct Netlist *n, const double *in, int64_t *out_raw);
-    int fanin;
+    int fanin;          /* adder-tree stage: operands between registers (adder_fanin) */
     int table_reg;      /* 1: activations register their table index (slow parts, e.g. iCE40) */
     int act_lat;        /* cycles per activation: 1 + table_reg */
     const char *family; /* the resource model's device family (resources.c; NULL: ice40) */
 } Netlist;
 
 #define RNNC_FANIN 5   /* adder-tree stage: at most this many operands between registers */
+#define RNNC_FANIN_LUT6 8 /* the same on Xilinx's LUT6 fabric (adder_fanin) */
 #define RNNC_SAT_ADDS 4 /* rnnc_sat_sum's chain: additions (each cast) between registers */
 
 Netlist *lower_model(const Model *m, int table_reg);
+/* lower_model for a device family (resources.c's names; NULL: ice40): Netlist.family, and the
+ * pipelining the family's fabric wants (adder_fanin) */
+Netlist *lower_model_family(const Model *m, int table_reg, const char *family);
+int adder_fanin(const char *family);
 /* Building blocks of lower_model, also for netlists built by hand (tests/graph): an empty
  * netlist with room for cap engines; an engine appended with its inputs (a bug past cap or
  * with an input that is not an earlier engine); a layer's DENSE (+ SOFTMAX) on stream in; a
