@@ -1223,6 +1223,7 @@ static void cell_state(Out *o, const Engine *e, CellSigs *cs)
               job_at(at, sizeof at, e, jc));
         }
     }
+    if (e->h_fwd) return; /* the products read h_fwd (cell_writeback) */
     w(o, "    wire [%d:0] h_state = {", u * R.w - 1);
     for (int j = u - 1; j >= 0; j--) w(o, "%s%s", cs->h[j].s, j ? ", " : "};\n");
 }
@@ -1403,6 +1404,9 @@ static void cell_writeback(Out *o, const Engine *e, const CellSigs *cs)
               job_flag(e, h0 + K * (j / E), "last"), R.w, j % E);
             w(o, "        if (%s && %s) out_%d <= h_new_%d;\n    end\n", hit,
               job_flag(e, h0 + K * (j / E), "emit"), j, j % E);
+            if (e->h_fwd)
+                w(o, "    assign h_fwd[%d:%d] = %s ? (%s ? %d'd0 : h_new_%d) : %s;\n", (j + 1) * R.w - 1, j * R.w, hit,
+                  job_flag(e, h0 + K * (j / E), "last"), R.w, j % E, cs->h[j].s);
         }
         w(o, "    assign m_axis_tdata = {");
         for (int j = u - 1; j >= 0; j--) w(o, "out_%d%s", j, j ? ", " : "};\n");
@@ -1432,7 +1436,9 @@ static void emit_cell(Out *o, const Engine *e)
     /* the products: x (fused: read in place) and h; split: the extras are the proj engine's xw */
     char **ops = xcalloc((size_t)v->n_in + 1, sizeof *ops), **extra = xcalloc((size_t)n_extra + 1, sizeof *extra);
     for (int k = 0; k < v->n_a; k++) ops[k] = elem("s_axis_tdata", k, e->in_t.w);
-    for (int k = 0; k < u; k++) ops[v->n_a + k] = elem("h_state", k, l->ty.result.w);
+    if (e->h_fwd) w(o, "    wire [%d:0] h_fwd; // h write-first: the value being written (cell_writeback)\n",
+                    u * l->ty.result.w - 1);
+    for (int k = 0; k < u; k++) ops[v->n_a + k] = elem(e->h_fwd ? "h_fwd" : "h_state", k, l->ty.result.w);
     for (int k = 0; k < n_extra && e->split; k++) extra[k] = elem("x_reg", k, l->ty.accum.w);
     MvmIn in = {.pfx = "mv", .off = 0, .banks = cs.banked ? 4 : 0, .bank_n = u, .op = ops, .extra = extra};
     MvmSigs sg = emit_mvm(o, v, &in);

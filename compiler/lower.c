@@ -425,6 +425,12 @@ static bool cell_form(const Netlist *n, const Layer *l, int *rx, int *rh)
     return false;
 }
 
+/* Whether an overlapped cell's products read h write-first (Engine.h_fwd: a multiplexer in
+ * front of the h operands, 1 cycle less per step): on Xilinx, where the Fmax estimate of the
+ * GRU(20) at 198 DSP stays over 200 MHz with it (bench/results/xstep.txt); not on the slower
+ * parts, whose operand paths are already their longest. */
+static bool cell_h_forward(const Netlist *n) { return n->family && !strcmp(n->family, "xilinx"); }
+
 /* The fused cell's next step may start before this one has written all of h: its period
  * from the products' plan (plan_cell_period), 0 when the steps do not overlap. */
 static int cell_period(const Netlist *n, const Engine *e)
@@ -494,7 +500,9 @@ static void lower_cell(Netlist *n, const Layer *l, FxType in_t, FxType *cur_t)
     /* fused: x is read in place over the slots (no copy), the beat taken after the last read;
      * split: the xw beat is copied at the start (it is added at the end of the product) */
     if (!split && e->mvm.rf > 1) e->ack_off = e->mvm.rf + 1 + e->mvm.rom_reg;
+    e->h_fwd = cell_h_forward(n);
     e->period = cell_period(n, e);
+    e->h_fwd = e->h_fwd && e->period; /* only overlapped steps read h so early */
     cell_x_first(n, e);
     *cur_t = l->ty.result;
 }

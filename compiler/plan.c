@@ -506,7 +506,7 @@ int plan_cell_period(const Engine *e, const MvmPlan *pl)
         int rd = PIPE_SLOT + s + PIPE_ROM_READ + pl->rom_reg; /* job cycle slot s's operand is read */
         for (int m = 0; m < pl->n_mult; m++) {
             const RomWord *wd = plan_word(pl, s, m);
-            if (wd->valid && wd->k >= n_a) P = max_i(P, h_wr0 + K * ((wd->k - n_a) / E) - rd + 1);
+            if (wd->valid && wd->k >= n_a) P = max_i(P, h_wr0 + K * ((wd->k - n_a) / E) - rd + !e->h_fwd);
         }
     }
     bool banked = pl->opt.banks > 0;

@@ -517,6 +517,10 @@ typedef struct {
     int lane_ii;                         /* CELL: cycles between a lane's units: 1, or 3 when its
                                           * products share one multiplier (rnnc_*_cell_serial) */
     int lane_span;                       /* CELL, lane_ii > 1: a unit's first product -> its last */
+    bool h_fwd;                          /* CELL, overlapped: the products read h write-first (the
+                                          * value being written in that cycle), so a step may read
+                                          * h[k] in the cycle the previous step writes it (lower.c,
+                                          * cell_h_forward: Xilinx) */
     bool lane_align3;                    /* CELL, lane_ii > 1: a lane's products in cycles that keep
                                           * units lane_ii apart apart (rnnc_gru_cell_serial's ALIGN3);
                                           * false for a GRU lane of one unit per step (lower.c) */
