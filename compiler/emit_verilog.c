@@ -110,7 +110,7 @@ static void fx_params(Out *o, const char *pfx, FxType t, bool with_q)
 static void tree_inst(Out *o, const char *inst, int n_in, int width, int depth, bool max, const char *in, const char *out)
 {
     w(o, "    rnnc_adder_tree #(.N_IN(%d), .FANIN(%d), .W(%d), .DEPTH(%d), .OP(%d)) %s (.clk(clk), .in_flat(%s), "
-         ".out_data(%s));\n", n_in, RNNC_FANIN, width, depth, max, inst, in, out);
+         ".out_data(%s));\n", n_in, o->n->fanin, width, depth, max, inst, in, out);
 }
 
 /* ---- mem files ---- */
@@ -1223,6 +1223,7 @@ static void cell_state(Out *o, const Engine *e, CellSigs *cs)
               job_at(at, sizeof at, e, jc));
         }
     }
+    if (e->h_fwd) return; /* the products read h_fwd (cell_writeback) */
     w(o, "    wire [%d:0] h_state = {", u * R.w - 1);
     for (int j = u - 1; j >= 0; j--) w(o, "%s%s", cs->h[j].s, j ? ", " : "};\n");
 }
@@ -1354,6 +1355,8 @@ static void cell_lane(Out *o, const Engine *e, const CellSigs *cs, int ln, const
             if (!fx_equal(G, R)) /* hls4ml numerics: the gates in accum (else the cell's default, R) */
                 snprintf(more + k, sizeof more - (size_t)k, ", .G_W(%d), .G_F(%d), .G_SIGNED(%d), .G_ROUND(%d), "
                          ".G_SATURATE(%d)", G.w, fx_frac(G), G.sgn, G.q, fx_rtl_sat(G));
+            if (e->lane_ii > 1 && !e->lane_align3) /* one unit per step: z * hh at 2A+2 */
+                snprintf(more + strlen(more), sizeof more - strlen(more), ", .ALIGN3(0)");
             cell_open(o, e, e->lane_ii > 1 ? "rnnc_gru_cell_serial" : "rnnc_gru_cell", more, cs, true);
             w(o, ") u_cell_%d (.clk(clk), %s.pre_z(l%d_z), .pre_r(l%d_r), .xw_h(l%d_xw), .hu_h(l%d_hu), "
                  ".h_prev(l%d_h_prev), .h_new(h_new_%d));\n", ln, e->lane_ii > 1 ? ".in_valid(lane_go), " : "", ln, ln,
@@ -1401,6 +1404,9 @@ static void cell_writeback(Out *o, const Engine *e, const CellSigs *cs)
               job_flag(e, h0 + K * (j / E), "last"), R.w, j % E);
             w(o, "        if (%s && %s) out_%d <= h_new_%d;\n    end\n", hit,
               job_flag(e, h0 + K * (j / E), "emit"), j, j % E);
+            if (e->h_fwd)
+                w(o, "    assign h_fwd[%d:%d] = %s ? (%s ? %d'd0 : h_new_%d) : %s;\n", (j + 1) * R.w - 1, j * R.w, hit,
+                  job_flag(e, h0 + K * (j / E), "last"), R.w, j % E, cs->h[j].s);
         }
         w(o, "    assign m_axis_tdata = {");
         for (int j = u - 1; j >= 0; j--) w(o, "out_%d%s", j, j ? ", " : "};\n");
@@ -1430,7 +1436,9 @@ static void emit_cell(Out *o, const Engine *e)
     /* the products: x (fused: read in place) and h; split: the extras are the proj engine's xw */
     char **ops = xcalloc((size_t)v->n_in + 1, sizeof *ops), **extra = xcalloc((size_t)n_extra + 1, sizeof *extra);
     for (int k = 0; k < v->n_a; k++) ops[k] = elem("s_axis_tdata", k, e->in_t.w);
-    for (int k = 0; k < u; k++) ops[v->n_a + k] = elem("h_state", k, l->ty.result.w);
+    if (e->h_fwd) w(o, "    wire [%d:0] h_fwd; // h write-first: the value being written (cell_writeback)\n",
+                    u * l->ty.result.w - 1);
+    for (int k = 0; k < u; k++) ops[v->n_a + k] = elem(e->h_fwd ? "h_fwd" : "h_state", k, l->ty.result.w);
     for (int k = 0; k < n_extra && e->split; k++) extra[k] = elem("x_reg", k, l->ty.accum.w);
     MvmIn in = {.pfx = "mv", .off = 0, .banks = cs.banked ? 4 : 0, .bank_n = u, .op = ops, .extra = extra};
     MvmSigs sg = emit_mvm(o, v, &in);

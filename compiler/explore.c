@@ -130,8 +130,7 @@ void emit_design(const Netlist *n, const Schedule *s, const FlowOptions *fo, con
 
 static Netlist *relower(Model *m, const AutoOptions *o, Schedule **s)
 {
-    Netlist *n = lower_model(m, o->table_reg);
-    n->family = o->family;
+    Netlist *n = lower_model_family(m, o->table_reg, o->family);
     *s = schedule_netlist(n, RNNC_II_SEQ);
     return n;
 }

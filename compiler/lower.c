@@ -115,6 +115,7 @@ static void finish_mvm(Mvm *v, int fanin, int rom_reg)
     v->latency = (v->rf == 1 ? 1 : 4 + v->rf + 2 * v->rom_reg) + depth;
     /* guard: every item fits accum width + 1 (bias sums); the sum of n items needs clog2(n) */
     v->guard_w = v->accum.w + 2 + clog2i(max_terms + 3);
+    v->fanin = fanin;
 }
 
 static MvmOut *alloc_outs(int n)
@@ -279,18 +280,24 @@ static bool lanes_serial(const Layer *l)
     return l->lane_mults == 1 && (l->kind == L_LSTM || (l->kind == L_GRU && l->reset_after));
 }
 
+/* Whether a serial lane's products keep to cycles that let units enter lane_ii = 3 cycles apart
+ * (rnnc_*_cell_serial; ALIGN3): always for the LSTM; a GRU lane serving one unit per step
+ * (slots 1) has no second unit to meet, so its z * hh comes as soon as hh is there (2 cycles
+ * less per step). */
+static bool serial_align3(const Layer *l, int slots) { return l->kind == L_LSTM || slots > 1; }
+
 /* A serial lane's timing (rtl_lib.md, rnnc_*_cell_serial), with A cycles per activation: a
  * unit's first product at A, its last at OA (LSTM: o * a, the first cycle >= 2A+3 that is
- * A+2 mod 3) or PP (GRU: z * hh, the first >= 2A+2 that is A+2 mod 3); returns h_new's cycle
- * (the cell's latency) and sets *span = last - first. */
-static int serial_cell_lat(const Layer *l, int al, int table_reg, int *span)
+ * A+2 mod 3) or PP (GRU: z * hh, 2A+2, or with align3 the first >= 2A+2 that is A+2 mod 3);
+ * returns h_new's cycle (the cell's latency) and sets *span = last - first. */
+static int serial_cell_lat(const Layer *l, int al, int table_reg, bool align3, int *span)
 {
     if (l->kind == L_LSTM) {
         int oa = 2 * al + 3 + (3 - (al + 1) % 3) % 3;
         *span = oa - al;
         return oa + 1;
     }
-    int pp = 2 * al + 2 + (3 - al % 3) % 3;
+    int pp = 2 * al + 2 + (align3 ? (3 - al % 3) % 3 : 0);
     *span = pp - al;
     return pp + 1 + 2 * table_reg;
 }
@@ -318,7 +325,8 @@ static void cell_timing(Netlist *n, Engine *e, const Layer *l)
         break;
     }
     if (e->lane_ii > 1) {
-        e->cell_lat = serial_cell_lat(l, al, n->table_reg, &e->lane_span);
+        e->lane_align3 = serial_align3(l, e->slots);
+        e->cell_lat = serial_cell_lat(l, al, n->table_reg, e->lane_align3, &e->lane_span);
         e->n_elem_mult = e->lanes;
     }
     e->cell_start = tm;
@@ -365,7 +373,7 @@ static int est_cell_step(const Netlist *n, const Layer *l, bool split, long rf, 
     long outs = (long)(gru0 ? 2 : l->gates) * u, prods = outs * (in + u) + (gru0 ? (long)in * u : 0);
     int tm = est_mvm_latency(n, outs, in + u, rf, split, &dir), cl, span;
     *mults = (prods + rf - 1) / rf + (l->kind == L_SIMPLE_RNN ? 0 : (lanes_serial(l) ? 1L : 3L) * lanes);
-    if (lanes_serial(l)) return tm + lreg + 3 * (S - 1) + 1 + serial_cell_lat(l, al, T, &span);
+    if (lanes_serial(l)) return tm + lreg + 3 * (S - 1) + 1 + serial_cell_lat(l, al, T, serial_align3(l, S), &span);
     switch (l->kind) {
     case L_LSTM: cl = 2 * al + 2 + T; break;
     case L_SIMPLE_RNN: cl = al; break;
@@ -416,6 +424,12 @@ static bool cell_form(const Netlist *n, const Layer *l, int *rx, int *rh)
     }
     return false;
 }
+
+/* Whether an overlapped cell's products read h write-first (Engine.h_fwd: a multiplexer in
+ * front of the h operands, 1 cycle less per step): on Xilinx, where the Fmax estimate of the
+ * GRU(20) at 198 DSP stays over 200 MHz with it (bench/results/xstep.txt); not on the slower
+ * parts, whose operand paths are already their longest. */
+static bool cell_h_forward(const Netlist *n) { return n->family && !strcmp(n->family, "xilinx"); }
 
 /* The fused cell's next step may start before this one has written all of h: its period
  * from the products' plan (plan_cell_period), 0 when the steps do not overlap. */
@@ -486,7 +500,9 @@ static void lower_cell(Netlist *n, const Layer *l, FxType in_t, FxType *cur_t)
     /* fused: x is read in place over the slots (no copy), the beat taken after the last read;
      * split: the xw beat is copied at the start (it is added at the end of the product) */
     if (!split && e->mvm.rf > 1) e->ack_off = e->mvm.rf + 1 + e->mvm.rom_reg;
+    e->h_fwd = cell_h_forward(n);
     e->period = cell_period(n, e);
+    e->h_fwd = e->h_fwd && e->period; /* only overlapped steps read h so early */
     cell_x_first(n, e);
     *cur_t = l->ty.result;
 }
@@ -693,11 +709,21 @@ void netlist_finish(Netlist *n)
     check_graph(n);
 }
 
-Netlist *lower_model(const Model *m, int table_reg)
+/* Operands an adder-tree stage sums between registers on a device family: a chain of 7 adds
+ * still meets 200 MHz on Xilinx's LUT6 fabric (rnnc's Fmax estimate of the GRU(20) at 198 DSP,
+ * bench/results/xstep.txt), one stage less per cell step; elsewhere (iCE40's LUT4 at 48 MHz,
+ * ECP5) 5. */
+int adder_fanin(const char *family) { return family && !strcmp(family, "xilinx") ? RNNC_FANIN_LUT6 : RNNC_FANIN; }
+
+Netlist *lower_model(const Model *m, int table_reg) { return lower_model_family(m, table_reg, NULL); }
+
+Netlist *lower_model_family(const Model *m, int table_reg, const char *family)
 {
     int cap = 0;
     for (int i = 0; i < m->n_layers; i++) cap += layer_kind(m->layers[i].kind)->max_engines;
     Netlist *n = netlist_new(m, table_reg, cap);
+    n->family = family;
+    n->fanin = adder_fanin(family);
     FxType cur_t = m->input_type;
     for (int i = 0; i < m->n_layers; i++) lower_layer(n, &m->layers[i], &cur_t);
     netlist_finish(n);

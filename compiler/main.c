@@ -472,8 +472,8 @@ int main(int argc, char **argv)
         if (opt.explore) return run_explore(m, as, ao, &opt.flow, opt.out_dir, opt.synth_k);
         auto_announce(as, ao);
     }
-    Netlist *n = lower_model(m, table_reg);
-    n->family = opt.res_family && !opt.flow.target ? opt.res_family : res_family(opt.flow.target);
+    Netlist *n = lower_model_family(m, table_reg, opt.res_family && !opt.flow.target ? opt.res_family
+                                                                                  : res_family(opt.flow.target));
     Schedule *s = schedule_netlist(n, RNNC_II_SEQ);
     if (opt.dump) dump_schedule(stdout, n, s);
 

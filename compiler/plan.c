@@ -318,7 +318,7 @@ MvmPlan *plan_mvm(const Mvm *v, const MvmPlanOpts *opt)
     MvmPlan *p = xcalloc(1, sizeof *p);
     p->v = v;
     p->opt = *opt;
-    p->fanin = RNNC_FANIN;
+    p->fanin = v->fanin;
     p->n_mult = v->n_mult;
     p->rf = v->rf;
     p->slot_w = bits_for(v->rf);
@@ -506,7 +506,7 @@ int plan_cell_period(const Engine *e, const MvmPlan *pl)
         int rd = PIPE_SLOT + s + PIPE_ROM_READ + pl->rom_reg; /* job cycle slot s's operand is read */
         for (int m = 0; m < pl->n_mult; m++) {
             const RomWord *wd = plan_word(pl, s, m);
-            if (wd->valid && wd->k >= n_a) P = max_i(P, h_wr0 + K * ((wd->k - n_a) / E) - rd + 1);
+            if (wd->valid && wd->k >= n_a) P = max_i(P, h_wr0 + K * ((wd->k - n_a) / E) - rd + !e->h_fwd);
         }
     }
     bool banked = pl->opt.banks > 0;

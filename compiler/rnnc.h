@@ -364,6 +364,7 @@ typedef struct {
                          * order (bias, products, extra), cast after every addition
                          * (rnnc_sat_sum's chain) instead of an adder tree */
     int guard_w;        /* adder-tree width */
+    int fanin;          /* adder-tree stage: operands between registers (Netlist.fanin) */
     FxType op_t, w_t;   /* common operand and weight types (exact alignment) */
     int *place;         /* rf > 1: product q (output-major, terms in order) at position place[q]
                          * (multiplier place / rf, slot place % rf); NULL: at q (lower.c's
@@ -516,6 +517,13 @@ typedef struct {
     int lane_ii;                         /* CELL: cycles between a lane's units: 1, or 3 when its
                                           * products share one multiplier (rnnc_*_cell_serial) */
     int lane_span;                       /* CELL, lane_ii > 1: a unit's first product -> its last */
+    bool h_fwd;                          /* CELL, overlapped: the products read h write-first (the
+                                          * value being written in that cycle), so a step may read
+                                          * h[k] in the cycle the previous step writes it (lower.c,
+                                          * cell_h_forward: Xilinx) */
+    bool lane_align3;                    /* CELL, lane_ii > 1: a lane's products in cycles that keep
+                                          * units lane_ii apart apart (rnnc_gru_cell_serial's ALIGN3);
+                                          * false for a GRU lane of one unit per step (lower.c) */
     int mvm2_start;                      /* CELL GRU ra=0: cycle offset of mvm2's start */
     int sm_max_depth, sm_sum_depth;      /* SOFTMAX tree depths */
     bool sm_sat_order;                   /* SOFTMAX, hls4ml: the exp sum in nnet::reduce's order
@@ -539,16 +547,21 @@ typedef struct Netlist {
     /* the reference outputs of one sequence for --sim (NULL: emulate_fixed of the model; a
      * hand-built netlist brings its own, tests/graph) */
     void (*reference)(const struct Netlist *n, const double *in, int64_t *out_raw);
-    int fanin;
+    int fanin;          /* adder-tree stage: operands between registers (adder_fanin) */
     int table_reg;      /* 1: activations register their table index (slow parts, e.g. iCE40) */
     int act_lat;        /* cycles per activation: 1 + table_reg */
     const char *family; /* the resource model's device family (resources.c; NULL: ice40) */
 } Netlist;
 
 #define RNNC_FANIN 5   /* adder-tree stage: at most this many operands between registers */
+#define RNNC_FANIN_LUT6 8 /* the same on Xilinx's LUT6 fabric (adder_fanin) */
 #define RNNC_SAT_ADDS 4 /* rnnc_sat_sum's chain: additions (each cast) between registers */
 
 Netlist *lower_model(const Model *m, int table_reg);
+/* lower_model for a device family (resources.c's names; NULL: ice40): Netlist.family, and the
+ * pipelining the family's fabric wants (adder_fanin) */
+Netlist *lower_model_family(const Model *m, int table_reg, const char *family);
+int adder_fanin(const char *family);
 /* Building blocks of lower_model, also for netlists built by hand (tests/graph): an empty
  * netlist with room for cap engines; an engine appended with its inputs (a bug past cap or
  * with an input that is not an earlier engine); a layer's DENSE (+ SOFTMAX) on stream in; a

@@ -12,15 +12,17 @@
 //   t+A+1:           multiplier <- z * h_prev                     (t+A+2, then delayed);
 //                    pre_hh = cast_A(xw_h + cast_A(rhu)) registered (t+A+2)
 //   t+A+2 .. t+2A+1: hh = act(pre_hh)                             (rnnc_activation)
-//   t+PP:            multiplier <- z * hh  (PP = the first cycle >= 2A+2 with PP = A+2 mod 3,
-//                    so the three products of units 3 cycles apart never meet: 6, or 7 with
-//                    TABLE_REG)
+//   t+PP:            multiplier <- z * hh  (ALIGN3 = 1: PP = the first cycle >= 2A+2 with
+//                    PP = A+2 mod 3, so the three products of units 3 cycles apart never meet:
+//                    6, or 7 with TABLE_REG; ALIGN3 = 0: PP = 2A+2, 4 or 6, for a lane that
+//                    serves one unit per step)
 //   t+PP+1:          p = hh * 2^G_F - z * hh; h_new = cast_R(zh + p) (rnnc_gru_blend: with
 //                    TABLE_REG both registered, then the sum)
-//                    -> h_new valid in cycle t+PP+1+2*TABLE_REG (t+7, or t+10 with TABLE_REG)
-// h_new holds the unit's value in that cycle only. Units must enter 3 cycles apart (or any
-// multiple of 3), or so far apart that the earlier one's z * hh (t+PP) precedes the later
-// one's r * hu (its t+A).
+//                    -> h_new valid in cycle t+PP+1+2*TABLE_REG (t+7, or t+10 with TABLE_REG;
+//                    ALIGN3 = 0: t+5, or t+8)
+// h_new holds the unit's value in that cycle only. With ALIGN3 = 1 units must enter 3 cycles
+// apart (or any multiple of 3), or so far apart that the earlier one's z * hh (t+PP) precedes
+// the later one's r * hu (its t+A); with ALIGN3 = 0 only the latter (PP - A + 1 cycles apart).
 // Widths: the multiplier is FG_W x max(ACC_W, FR_W, FG_W) bits, signed (one SB_MAC16 at 16
 // bits); each product is taken at its exact width, as in rnnc_gru_cell.
 `resetall
@@ -56,7 +58,8 @@ module rnnc_gru_cell_serial #(
     parameter integer ACT_TABLE_W = 0,      // its table's stored width (0: its output width); narrower entries are extended
     parameter integer ACT_TABLE_SIGNED = 0, // its table's stored entries are signed (sign-extended)
     parameter ACT_FILE = "",                // its table: $readmemh file
-    parameter integer TABLE_REG = 0         // activation latency A = 1 + TABLE_REG (rnnc_activation), 0 or 1
+    parameter integer TABLE_REG = 0,        // activation latency A = 1 + TABLE_REG (rnnc_activation), 0 or 1
+    parameter integer ALIGN3 = 1            // 1: z * hh in a cycle A+2 mod 3 (units 3 cycles apart), 0: at 2A+2
 
 ) (
     input wire clk,
@@ -69,7 +72,7 @@ module rnnc_gru_cell_serial #(
     output wire [R_W-1:0] h_new             // the unit's new h, type R (cycle t+PP+1+2*TABLE_REG)
 );
     localparam integer A = 1 + TABLE_REG;
-    localparam integer PP = 2 * A + 2 + (3 - A % 3) % 3;    // z * hh's cycle (see above)
+    localparam integer PP = 2 * A + 2 + (ALIGN3 != 0 ? (3 - A % 3) % 3 : 0);  // z * hh's cycle (see above)
     // R and G values as signed multiplier operands (one zero bit more when unsigned).
     localparam integer FR_W = R_SIGNED != 0 ? R_W : R_W + 1;
     localparam integer FG_W = G_SIGNED != 0 ? G_W : G_W + 1;
@@ -87,9 +90,9 @@ module rnnc_gru_cell_serial #(
     initial begin
         if (ACC_W < 1 || ACC_W > 128 || R_W < 1 || R_W > 64 || ACC_F < 0 || R_F < 0 ||
             R_SIGNED < 0 || R_SIGNED > 1 || G_W < 1 || G_W > 64 || G_F < 0 || G_SIGNED < 0 || G_SIGNED > 1 ||
-            HS_W > 256 || TABLE_REG < 0 || TABLE_REG > 1) begin
-            $display("ERROR: rnnc_gru_cell_serial: invalid parameters ACC_W=%0d ACC_F=%0d R_W=%0d R_F=%0d R_SIGNED=%0d G_W=%0d G_F=%0d G_SIGNED=%0d TABLE_REG=%0d (instance %m)",
-                     ACC_W, ACC_F, R_W, R_F, R_SIGNED, G_W, G_F, G_SIGNED, TABLE_REG);
+            HS_W > 256 || TABLE_REG < 0 || TABLE_REG > 1 || ALIGN3 < 0 || ALIGN3 > 1) begin
+            $display("ERROR: rnnc_gru_cell_serial: invalid parameters ACC_W=%0d ACC_F=%0d R_W=%0d R_F=%0d R_SIGNED=%0d G_W=%0d G_F=%0d G_SIGNED=%0d TABLE_REG=%0d ALIGN3=%0d (instance %m)",
+                     ACC_W, ACC_F, R_W, R_F, R_SIGNED, G_W, G_F, G_SIGNED, TABLE_REG, ALIGN3);
             $finish;
         end
     end
@@ -207,14 +210,18 @@ module rnnc_gru_cell_serial #(
         .KIND(ACT_KIND), .TABLE_BITS(ACT_TABLE_BITS), .SCALE_SHIFT(ACT_SCALE_SHIFT),
         .OFFSET(ACT_OFFSET), .INIT_FILE(ACT_FILE), .TABLE_W(ACT_TABLE_W), .TABLE_SIGNED(ACT_TABLE_SIGNED), .TABLE_REG(TABLE_REG)
     ) u_act_hh (.clk(clk), .en(1'b1), .in_data(pre_hh), .out_data(ghh));
-    localparam integer HH_N = PP - 2 * A - 2;   // hh from t+2A+2 to t+PP
-    reg [HH_N*G_W-1:0] hh_r;
-    wire [(HH_N+1)*G_W-1:0] hh_l = {hh_r, ghh};
-    always @(posedge clk) begin
-        hh_r <= hh_l[HH_N*G_W-1:0];
-        hh_q <= hh_p;
-    end
-    assign hh_p = hh_l[HH_N*G_W +: G_W];
+    localparam integer HH_N = PP - 2 * A - 2;   // hh from t+2A+2 to t+PP (none with ALIGN3 = 0)
+    generate
+        if (HH_N > 0) begin : g_hh_delay
+            reg [HH_N*G_W-1:0] hh_r;
+            wire [(HH_N+1)*G_W-1:0] hh_l = {hh_r, ghh};
+            always @(posedge clk) hh_r <= hh_l[HH_N*G_W-1:0];
+            assign hh_p = hh_l[HH_N*G_W +: G_W];
+        end else begin : g_hh_now
+            assign hh_p = ghh;
+        end
+    endgenerate
+    always @(posedge clk) hh_q <= hh_p;
 
     // z * h_prev: in the product register at t+A+2, delayed to t+PP+1 (PP - A - 1 registers)
     localparam integer ZH_N = PP - A - 1;

@@ -15,7 +15,9 @@
 #     once more with --table-reg; the hls_sat_* ones (make_hls_sat.py) saturate their accums
 #     mid-sum: rnnc's own numerics (one cast of the exact sum) must differ from them there;
 # (b) E2E_SEEDS random models from tests/gen_model.c, seeds 1..N, the first layer's kind cycled
-#     over lstm, gru, gru_ra0, simple_rnn, dense, also through Icarus;
+#     over lstm, gru, gru_ra0, simple_rnn, dense, also through Icarus; the even seeds and the
+#     forms with adder trees (xfirst_*, opg_*, serial_*, rf_*, ...) also pipelined for Xilinx
+#     (--resources xilinx: 8 operands per adder-tree stage, adder_fanin);
 # (c) a few models through Verilator (rnnc's default simulator): examples/toptag_lstm.json and
 #     small cases (among them the modes_* cases: every ap_fixed mode, accumulators wider than 64
 #     bits); these designs are also compiled by `iverilog -g2005`;
@@ -167,6 +169,8 @@ run_job() {
     case "$sim" in *-hls) sim="${sim%-hls}"; numerics="--numerics hls4ml" ;; esac
     # "icarus-tr": the same with --table-reg (every table index registered, as on iCE40)
     if [ "$sim" = icarus-tr ]; then sim=icarus; extra=--table-reg; fi
+    # "icarus-x": the same pipelined for Xilinx (--resources xilinx: wider adder-tree stages)
+    if [ "$sim" = icarus-x ]; then sim=icarus; extra="--resources xilinx"; fi
     # "...-waves": the same with --waves (the waveform file checked after the run)
     local waves=""
     case "$sim" in *-waves) sim="${sim%-waves}"; extra=--waves; waves="$dir/sim/waves.fst" ;; esac
@@ -365,6 +369,12 @@ if [ "${E2E_CASES:-1}" != 0 ] && [ -z "${E2E_CASE_GLOB:-}" ]; then
         job "case_${c}_stall" "$ROOT/tests/e2e/cases/$c.json" "$ROOT/tests/e2e/cases/$c.txt" icarus-stall
     done
     job stall_broken_dense_only "$ROOT/tests/e2e/cases/dense_only.json" "$ROOT/tests/e2e/cases/dense_only.txt" broken
+    # Xilinx's pipelining (adder_fanin: 8 operands per tree stage) on the forms with trees
+    for m in "$ROOT"/tests/e2e/cases/xfirst_*.json "$ROOT"/tests/e2e/cases/opg_*.json "$ROOT"/tests/e2e/cases/serial_*.json \
+        "$ROOT"/tests/e2e/cases/rf_*.json "$ROOT"/tests/e2e/cases/softmax_*.json "$ROOT"/tests/e2e/cases/split_*.json \
+        "$ROOT"/tests/e2e/cases/bidi_lstm_concat.json "$ROOT"/tests/e2e/cases/stack_three.json; do
+        job "case_$(basename "$m" .json)_x" "$m" "${m%.json}.txt" icarus-x
+    done
 fi
 # (b) random models, kinds cycled
 KINDS=(lstm gru gru_ra0 simple_rnn dense bidirectional)
@@ -373,6 +383,7 @@ for ((s = FIRST; s < FIRST + SEEDS; s++)); do
     "$GEN" "$s" "$WORK/models/seed$s.json" "$WORK/models/seed$s.txt" --kind "$k"
     job "seed${s}_$k" "$WORK/models/seed$s.json" "$WORK/models/seed$s.txt" icarus
     job "seed${s}_${k}_tr" "$WORK/models/seed$s.json" "$WORK/models/seed$s.txt" icarus-tr
+    [ $((s % 2)) = 0 ] && job "seed${s}_${k}_x" "$WORK/models/seed$s.json" "$WORK/models/seed$s.txt" icarus-x
 done
 
 # (j) random models under --numerics hls4ml: seeds 1..E2E_HLS_SEEDS, and seeds whose model ends

@@ -679,6 +679,10 @@ static void gru_cell_case(const char *name, GruCfg c)
     char sname[300];
     snprintf(sname, sizeof sname, "%s_serial", name); /* the one-multiplier form, same vectors */
     manifest_tr(sname, "rnnc_gru_cell_serial", params, CELL_N, path);
+    snprintf(sname, sizeof sname, "%s_serial1", name); /* a lane of one unit per step: z * hh at 2A+2 */
+    char p1[4200];
+    snprintf(p1, sizeof p1, "%s ALIGN3=0", params);
+    manifest_tr(sname, "rnnc_gru_cell_serial", p1, CELL_N, path);
 }
 
 /* rnnc_gru_reset: "valid pre_r h_prev expected_rh" */

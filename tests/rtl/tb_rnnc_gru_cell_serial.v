@@ -1,8 +1,9 @@
 // tb_rnnc_gru_cell_serial: rnnc_gru_cell_serial against rnnc_gru_cell's vectors (gen_vectors.c):
-// "valid pre_z pre_r xw_h hu_h h_prev expected_h_new". Line k is presented in cycle 3k with
-// in_valid (a new unit every 3 cycles; valid = 0 is a bubble: in_valid = 0 and every input x;
-// between units every input is x too). For every valid line, h_new must match in cycle
-// 3k+PP+1+2*TABLE_REG (A = 1 + TABLE_REG; PP as in the module).
+// "valid pre_z pre_r xw_h hu_h h_prev expected_h_new". Line k is presented in cycle SP*k with
+// in_valid (a new unit every SP cycles: 3, or with ALIGN3 = 0 the module's least spacing
+// PP-A+1 = A+3; valid = 0 is a bubble: in_valid = 0 and every input x; between units every
+// input is x too). For every valid line, h_new must match in cycle SP*k+PP+1+2*TABLE_REG
+// (A = 1 + TABLE_REG; PP as in the module).
 `resetall
 `timescale 1ns / 1ps
 `default_nettype none
@@ -33,12 +34,15 @@ module tb_rnnc_gru_cell_serial #(
     parameter integer ACT_OFFSET = 512,     // as rnnc_gru_cell_serial
     parameter ACT_FILE = "",                // as rnnc_gru_cell_serial
     parameter integer TABLE_REG = 0,        // as rnnc_gru_cell_serial
+    parameter integer ALIGN3 = 1,           // as rnnc_gru_cell_serial
     parameter integer TB_N = 1,             // number of cycles (vector lines)
     parameter TB_FILE = "",                 // vector file
     parameter TB_CASE = ""                  // case name for messages
 );
     localparam integer A = 1 + TABLE_REG;   // activation latency
-    localparam integer LAT = 2 * A + 3 + (3 - A % 3) % 3 + 2 * TABLE_REG;  // h_new latency
+    localparam integer PP = 2 * A + 2 + (ALIGN3 != 0 ? (3 - A % 3) % 3 : 0);
+    localparam integer LAT = PP + 1 + 2 * TABLE_REG;  // h_new latency
+    localparam integer SP = ALIGN3 != 0 ? 3 : PP - A + 1;  // cycles between units
 
     reg clk = 1'b0;
     reg in_valid;
@@ -66,7 +70,7 @@ module tb_rnnc_gru_cell_serial #(
         .RACT_KIND(RACT_KIND), .RACT_TABLE_BITS(RACT_TABLE_BITS), .RACT_SCALE_SHIFT(RACT_SCALE_SHIFT),
         .RACT_OFFSET(RACT_OFFSET), .RACT_FILE(RACT_FILE),
         .ACT_KIND(ACT_KIND), .ACT_TABLE_BITS(ACT_TABLE_BITS), .ACT_SCALE_SHIFT(ACT_SCALE_SHIFT),
-        .ACT_OFFSET(ACT_OFFSET), .ACT_FILE(ACT_FILE), .TABLE_REG(TABLE_REG)
+        .ACT_OFFSET(ACT_OFFSET), .ACT_FILE(ACT_FILE), .TABLE_REG(TABLE_REG), .ALIGN3(ALIGN3)
     ) dut (
         .clk(clk), .in_valid(in_valid), .pre_z(pre_z), .pre_r(pre_r), .xw_h(xw_h), .hu_h(hu_h), .h_prev(h_prev),
         .h_new(h_new)
@@ -76,9 +80,9 @@ module tb_rnnc_gru_cell_serial #(
         begin
             errors = errors + 1;
             if (errors <= 10)
-                $display("MISMATCH rnnc_gru_cell_serial %0s (ACC_W=%0d ACC_F=%0d R_W=%0d R_F=%0d R_SIGNED=%0d R_ROUND=%0d R_SATURATE=%0d A_ROUND=%0d A_SATURATE=%0d G_W=%0d G_F=%0d RACT_KIND=%0d ACT_KIND=%0d TABLE_REG=%0d) unit %0d (pre_z=%h pre_r=%h xw_h=%h hu_h=%h h_prev=%h): %0s expected %h got %h",
+                $display("MISMATCH rnnc_gru_cell_serial %0s (ACC_W=%0d ACC_F=%0d R_W=%0d R_F=%0d R_SIGNED=%0d R_ROUND=%0d R_SATURATE=%0d A_ROUND=%0d A_SATURATE=%0d G_W=%0d G_F=%0d RACT_KIND=%0d ACT_KIND=%0d TABLE_REG=%0d ALIGN3=%0d) unit %0d (pre_z=%h pre_r=%h xw_h=%h hu_h=%h h_prev=%h): %0s expected %h got %h",
                          TB_CASE, ACC_W, ACC_F, R_W, R_F, R_SIGNED, R_ROUND, R_SATURATE, A_ROUND, A_SATURATE, G_W, G_F,
-                         RACT_KIND, ACT_KIND, TABLE_REG, unit, v_z[unit], v_r[unit], v_xw[unit], v_hu[unit],
+                         RACT_KIND, ACT_KIND, TABLE_REG, ALIGN3, unit, v_z[unit], v_r[unit], v_xw[unit], v_hu[unit],
                          v_h[unit], what, expected, got);
         end
     endtask
@@ -105,10 +109,10 @@ module tb_rnnc_gru_cell_serial #(
             v_h[k] = t_h;
             e_h[k] = t_eh;
         end
-        // cycle 3k: present unit k (x in a bubble and between units); check the unit due
-        for (cyc = 0; cyc < 3 * TB_N + LAT; cyc = cyc + 1) begin
-            k = cyc / 3;
-            in_valid = cyc % 3 == 0 && k < TB_N && valid[k];
+        // cycle SP*k: present unit k (x in a bubble and between units); check the unit due
+        for (cyc = 0; cyc < SP * TB_N + LAT; cyc = cyc + 1) begin
+            k = cyc / SP;
+            in_valid = cyc % SP == 0 && k < TB_N && valid[k];
             if (in_valid) begin
                 pre_z = v_z[k];
                 pre_r = v_r[k];
@@ -123,8 +127,8 @@ module tb_rnnc_gru_cell_serial #(
                 h_prev = {R_W{1'bx}};
             end
             #1;
-            u = (cyc - LAT) / 3;
-            if (cyc >= LAT && (cyc - LAT) % 3 == 0 && u < TB_N && valid[u]) begin
+            u = (cyc - LAT) / SP;
+            if (cyc >= LAT && (cyc - LAT) % SP == 0 && u < TB_N && valid[u]) begin
                 checks = checks + 1;
                 if (h_new !== e_h[u]) fail("h_new at t+PP+1", u, e_h[u], h_new);
             end
