@@ -108,6 +108,10 @@ typedef struct Layer {
     int lane_mults;             /* LSTM, GRU reset_after: lane_multipliers, the multipliers of each
                                  * elementwise lane: 3 (a unit every cycle) or 1 (its three products
                                  * on one multiplier, a unit every 3 cycles); 0 = not given: 3 */
+    int share;                  /* recurrent layers: share_multipliers, 1: the dense engines after
+                                 * this layer's cell (return_sequences false) run on its matrix
+                                 * multipliers (lower_share); -1: false; 0 = not given: off,
+                                 * the reuse search may turn it on */
     int table_size;
     bool table_size_given; /* set by the model (or a config), not the default: the search keeps it */
     SoftmaxImpl softmax_impl;   /* softmax.implementation (hls4ml numerics; default stable) */
@@ -523,6 +527,12 @@ typedef struct {
     int n_mult;                          /* multipliers in the matrix products */
     int n_elem_mult;                     /* multipliers in the elementwise part */
     long weight_bits;
+    /* Shared multipliers (lower_share, docs/architecture.md "Shared multipliers"): a cell (the
+     * host) lends its matrix product's MACs to the DENSE engines after it (the guests): guest
+     * multiplier m runs on host MAC m, under a token passed host -> guest 1 -> .. -> host. */
+    int mac_owner;                       /* 0: not sharing; 1: the host; 2..: guest mac_owner - 1 */
+    int mac_host;                        /* sharing: the host's engine index */
+    int mac_owners;                      /* the host: 1 + its guests */
 } Engine;
 
 bool plan_cell_banked(const Engine *e);  /* plan.c: a cell's gate sums and c in memories */
@@ -549,6 +559,10 @@ typedef struct Netlist {
 #define RNNC_SAT_ADDS 4 /* rnnc_sat_sum's chain: additions (each cast) between registers */
 
 Netlist *lower_model(const Model *m, int table_reg);
+/* lower.c: the common MAC format of a sharing host's multiplier m (operand, weight; the accum
+ * is every sharer's); its sharers' engine indices into who (returns how many). */
+int share_mac_sharers(const Netlist *n, int host, int m, int *who, int max);
+void share_mac_types(const Netlist *n, int host, int m, FxType *op, FxType *wt, int *guard_w);
 /* Building blocks of lower_model, also for netlists built by hand (tests/graph): an empty
  * netlist with room for cap engines; an engine appended with its inputs (a bug past cap or
  * with an input that is not an earlier engine); a layer's DENSE (+ SOFTMAX) on stream in; a
