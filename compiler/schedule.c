@@ -354,6 +354,12 @@ void dump_schedule(FILE *f, const Netlist *n, const Schedule *s)
         if (e->period) fprintf(f, "overlap %s: next step %d cycles after a step's start (step latency %d)\n", e->name,
                                e->period, e->latency);
         if (e->mvm.place) fprintf(f, "x_first %s: every multiplier does its share of x*W first (plan_x_first)\n", e->name);
+        if (e->mac_owner == 1) {
+            fprintf(f, "share %s: its %d MACs also run", e->name, e->mvm.n_mult);
+            for (int g = i + 1; g < n->n; g++)
+                if (n->eng[g].mac_owner > 1 && n->eng[g].mac_host == i) fprintf(f, " %s (%d)", n->eng[g].name, n->eng[g].mvm.n_mult);
+            fprintf(f, " (share_multipliers)\n");
+        }
     }
     fprintf(f, "output %s\n", n->out.eng == RNNC_INPUT ? "input" : n->eng[n->out.eng].name);
     fprintf(f, "latency_cycles %ld\nii_cycles %ld\n", s->latency_cycles, s->ii_cycles);
