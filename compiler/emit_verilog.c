@@ -1955,11 +1955,16 @@ static void top_shared_mac(Out *o, const Netlist *n, int h, int m)
     for (int k = 0; k < c; k++) w(o, "(e%d_mac_en[%d] & e%d_mac_first[%d])%s", who[k] + 1, m, who[k] + 1, m, k < c - 1 ? " | " : ";\n");
     for (int ab = 0; ab < 2; ab++) {
         FxType ct = ab ? wt : ot;
+        for (int k = 0; k < c; k++) { /* each sharer's operand alone (a slice cannot be sliced) */
+            FxType t = ab ? n->eng[who[k]].mvm.w_t : n->eng[who[k]].mvm.op_t;
+            w(o, "    wire [%d:0] %s_%c%d = e%d_mac_%c[%d:%d];\n", t.w - 1, pre, ab ? 'b' : 'a', k, who[k] + 1,
+              ab ? 'b' : 'a', (m + 1) * t.w - 1, m * t.w);
+        }
         w(o, "    wire [%d:0] %s_%c = ", ct.w - 1, pre, ab ? 'b' : 'a');
         for (int k = 0; k < c; k++) {
             const Mvm *v = &n->eng[who[k]].mvm;
             FxType t = ab ? v->w_t : v->op_t;
-            snprintf(e, sizeof e, "e%d_mac_%c[%d:%d]", who[k] + 1, ab ? 'b' : 'a', (m + 1) * t.w - 1, m * t.w);
+            snprintf(e, sizeof e, "%s_%c%d", pre, ab ? 'b' : 'a', k);
             t.sgn = true;
             align(al, sizeof al, e, t, ct);
             w(o, "({%d{e%d_mac_en[%d]}} & %s)%s", ct.w, who[k] + 1, m, al, k < c - 1 ? " | " : ";\n");
