@@ -748,7 +748,8 @@ bool res_cost_rows(const char *family, double lut[RES_FEATURES], double ff[RES_F
 /* which per-layer factor a knob sets: reuse_factor, or a recurrent layer's recurrent_reuse_factor
  * (its vals start with 0, not set: lower.c's form; any other value is the split form, where the
  * layer's reuse knob is x*W's factor, capped at x*W's products) */
-typedef enum { KNOB_REUSE, KNOB_RREUSE, KNOB_LANE } KnobWhich; /* KNOB_LANE: lane_multipliers, 1 then 3 */
+typedef enum { KNOB_REUSE, KNOB_RREUSE, KNOB_LANE, KNOB_SHARE } KnobWhich; /* KNOB_LANE: lane_multipliers, 1 then 3;
+                                                                          * KNOB_SHARE: share_multipliers, off then on */
 typedef struct {
     Layer *layer;
     KnobWhich which;
