@@ -175,6 +175,8 @@ static void test_budgets_and_latency(int seed)
     quantize_model(m);
     /* each weighted layer's, the recurrent layer's second, and an LSTM's or GRU's lanes' */
     int want = m->n_layers + 1 + (m->layers[0].kind != L_SIMPLE_RNN);
+    for (int i = 0; i < m->n_layers; i++) /* share_multipliers: a recurrent layer without return_sequences */
+        want += layer_kind(m->layers[i].kind)->recurrent && !m->layers[i].return_sequences && !m->layers[i].share;
     check(a->n_knobs == want, "seed %d: %d knobs (expected one per weighted layer, a recurrent one and a lane one)", seed,
           a->n_knobs);
     AutoOptions big = options(-1, -1, OPT_LATENCY);
@@ -348,11 +350,12 @@ static Model *gru5_model(void)
 /* The lane form (lane_multipliers): on the UP5K's 8 SB_MAC16 the GRU(5)'s lanes share one
  * multiplier (1 DSP instead of 3) and the 2 freed go to h*U / x*W, which lowers the latency
  * below every candidate with 3-multiplier lanes; with DSPs to spare the 3-multiplier lanes
- * (a unit every cycle) win. */
+ * (a unit every cycle) win. Sharing forbidden here (share_multipliers false): test_share_choice. */
 static void test_lane_choice(void)
 {
     for (int big = 0; big < 2; big++) {
         Model *m = gru5_model();
+        m->layers[0].share = -1;
         AutoSearch *a = auto_prepare(m);
         check_model(m);
         quantize_model(m);
@@ -376,6 +379,46 @@ static void test_lane_choice(void)
             check(lm == 1 && mults > 3 && best3 > 0 && c->latency < best3,
                   "GRU(5), 8 DSP: lane_multipliers %d, %d h*U multipliers, latency %ld (best with 3-multiplier lanes: %ld)",
                   lm, mults, c->latency, best3);
+        auto_free(a);
+        free_model(m);
+    }
+}
+
+/* The search with the share_multipliers knob open, within 8 DSPs (no logic budget): the dense
+ * layers on the GRU(5)'s MACs free the 2 DSPs they had, and the design chosen is faster than the
+ * best without sharing, shares (the plan says so: host and guests marked), and its DSPs are the
+ * host's multipliers and lanes only; with sharing forbidden by the model the knob is absent. */
+static void test_share_choice(void)
+{
+    long no_share = -1;
+    for (int allow = 0; allow < 2; allow++) {
+        Model *m = gru5_model();
+        if (!allow) m->layers[0].share = -1;
+        AutoSearch *a = auto_prepare(m);
+        check_model(m);
+        quantize_model(m);
+        int share_knobs = 0;
+        for (int k = 0; k < a->n_knobs; k++) share_knobs += a->knob[k].which == KNOB_SHARE;
+        check(share_knobs == allow, "GRU(5): %d share_multipliers knobs (expected %d)", share_knobs, allow);
+        AutoOptions o = options(8, -1, OPT_LATENCY);
+        auto_search(a, m, &o);
+        const Candidate *c = &a->cand[a->chosen];
+        Netlist *n = lower_model(m, 1);
+        int guests = 0;
+        for (int i = 1; i < n->n; i++) guests += n->eng[i].mac_owner > 1 && n->eng[i].mac_host == 0;
+        if (!allow) {
+            no_share = c->latency;
+            check(guests == 0 && n->eng[0].mac_owner == 0, "GRU(5), sharing forbidden: %d guests", guests);
+        } else {
+            check(c->fits && c->latency < no_share && m->layers[0].share == 1 && n->eng[0].mac_owner == 1 &&
+                      guests == n->n - 1 && n->eng[0].mac_owners == n->n,
+                  "GRU(5), 8 DSP, sharing open: latency %ld (without: %ld), share %d, %d guests", c->latency, no_share,
+                  m->layers[0].share, guests);
+            long lane_dsp = n->eng[0].lane_ii > 1 ? n->eng[0].lanes : 3L * n->eng[0].lanes;
+            check(c->res.dsp == n->eng[0].n_mult + lane_dsp, "GRU(5) shared: %ld DSP predicted, host %d + lanes %ld",
+                  c->res.dsp, n->eng[0].n_mult, lane_dsp);
+        }
+        netlist_free(n);
         auto_free(a);
         free_model(m);
     }
@@ -505,6 +548,7 @@ int main(void)
         for (long dsp = 12; dsp <= 40; dsp += 14) test_form_choice(seed, dsp);
     check(split_wins > 0, "the split form was never the best choice (%d budgets)", split_wins);
     test_lane_choice();
+    test_share_choice();
     for (int seed = 1; seed <= 8; seed++) test_retry(seed);
     for (int seed = 1; seed <= 8; seed++) test_shrink_tables(seed);
     printf("unit: %d passed, %d failed\n", n_pass, n_fail);
