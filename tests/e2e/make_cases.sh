@@ -215,4 +215,6 @@ for i in 0 1 2 3 4 5 6 7; do
     [ $((i % 2)) = 1 ] && spec="$spec; dense u=$((1 + i % 3)) rf=$((2 + grf[7 - i])) act=sigmoid"
     gen "share_rf$i" "$spec"
 done
+# a sharing design small enough for tests/formal's bounded AXI-Stream proof of its top
+gen share_tiny "T=2 F=2; simple_rnn u=2 rf=2 sh=1; dense u=1 rf=2"
 echo "wrote $((seed - 100)) cases to $OUT"

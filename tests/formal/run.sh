@@ -89,6 +89,7 @@ MUTANTS=(
 TOPS=(
     "dense_only|24|2"
     "rnn_basic|26|1"
+    "share_tiny|30|1"
 )
 CUT='cutpoint t:$mul t:$mem* t:$add,$sub,$shl,$shr,$sshr,$sshl,$neg r:Y_WIDTH>=10 %i'
 
