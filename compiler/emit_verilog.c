@@ -485,7 +485,7 @@ static void mvm_operand_group(Out *o, const MvmPlan *pl, const char *p, int g)
 }
 
 /* Multiplier m's word fields <p>_f_<m> (the RomLayout) and its registers' declarations. */
-static void mvm_mult_decl(Out *o, const MvmPlan *pl, const char *p, int m)
+static void mvm_mult_decl(Out *o, const MvmPlan *pl, const char *p, int m, bool shared)
 {
     const RomLayout *ly = &pl->lay;
     int fw = ly->width, rw = pl->rom_w, rr = pl->rom_reg;
@@ -497,8 +497,10 @@ static void mvm_mult_decl(Out *o, const MvmPlan *pl, const char *p, int m)
           p, p, 1 + rr, p, rr ? "_r" : "", m * rw + rw - 1, m * rw);
     else
         w(o, "    wire [%d:0] %s_f_%d = %s_word%s[%d:%d];\n", fw - 1, p, m, p, rr ? "_r" : "", m * rw + fw - 1, m * rw);
-    w(o, "    reg [%d:0] %s_a_%d;\n    reg [%d:0] %s_b_%d;\n", ot.w - 1, p, m, wt.w - 1, p, m);
-    w(o, "    reg %s_en_%d, %s_first_%d;\n", p, m, p, m);
+    if (!shared) { /* shared: the top registers the MAC's operands (top_shared_mac) */
+        w(o, "    reg [%d:0] %s_a_%d;\n    reg [%d:0] %s_b_%d;\n", ot.w - 1, p, m, wt.w - 1, p, m);
+        w(o, "    reg %s_en_%d, %s_first_%d;\n", p, m, p, m);
+    }
     if (pl->v->sat_order) w(o, "    wire [%d:0] %s_init_%d; /* the bias of the run that starts (rnnc_mac_sat) */\n",
                             pl->v->guard_w - 1, p, m);
     if (mp->track) w(o, "    reg %s_last_%d, %s_last_%d_d1, %s_last_%d_d2;\n", p, m, p, m, p, m);
@@ -533,9 +535,27 @@ static void mvm_mult_pipe(Out *o, const MvmPlan *pl, const char *p, int m, const
     bool track = pl->mult[m].track, rr = pl->rom_reg;
     const char *ps = rr ? "_p" : "";
     int kh = ly->k_lo + ly->k_w - 1, wh = ly->w_lo + ly->w_w - 1;
+    /* the values the MAC's operand registers take next (a, b, en, first); shared: the top's
+     * registers take them (top_shared_mac), this engine keeps none */
+    char nx[4][MAX_EXPR];
+    if (rr) {
+        if (pl->mux_split && pl->n_opg) snprintf(nx[0], MAX_EXPR, "%s_gop_%d", p, pl->opg[m]);
+        else if (pl->mux_split) snprintf(nx[0], MAX_EXPR, "%s_a_%d_gv[%s_a_%d_gsel]", p, m, p, m);
+        else snprintf(nx[0], MAX_EXPR, "%s_a_%d_p", p, m);
+        snprintf(nx[1], MAX_EXPR, "%s_b_%d_p", p, m);
+        snprintf(nx[2], MAX_EXPR, "%s_en_%d_p", p, m);
+        snprintf(nx[3], MAX_EXPR, "%s_first_%d_p", p, m);
+    } else {
+        if (pl->n_opg) snprintf(nx[0], MAX_EXPR, "%s_gop_%d", p, pl->opg[m]);
+        else snprintf(nx[0], MAX_EXPR, "%s[%s_f_%d[%d:%d]]", opv, p, m, kh, ly->k_lo);
+        snprintf(nx[1], MAX_EXPR, "%s_f_%d[%d:%d]", p, m, wh, ly->w_lo);
+        snprintf(nx[2], MAX_EXPR, "%s_on_1 & %s_f_%d[%d]", p, p, m, ly->valid);
+        snprintf(nx[3], MAX_EXPR, "%s_f_%d[%d]", p, m, ly->first);
+    }
+    bool first_regs = !(shared && !rr); /* the first stage's four registers (the MAC's without rr) */
     w(o, "    always @(posedge clk) begin\n");
     if (pl->n_opg) { /* split: the group's multiplexer has the extra stage's register */
-        if (!pl->mux_split) w(o, "        %s_a_%d%s <= %s_gop_%d;\n", p, m, ps, p, pl->opg[m]);
+        if (!pl->mux_split && first_regs) w(o, "        %s_a_%d%s <= %s_gop_%d;\n", p, m, ps, p, pl->opg[m]);
     } else if (pl->mux_split) {
         for (int g = 0; g < (pl->v->n_in + 3) / 4; g++) {
             w(o, "        %s_a_%d_g%d <= ", p, m, g);
@@ -545,19 +565,21 @@ static void mvm_mult_pipe(Out *o, const MvmPlan *pl, const char *p, int m, const
             w(o, "%s[%d];\n", opv, 4 * g);
         }
         w(o, "        %s_a_%d_gsel <= %s_f_%d[%d:%d];\n", p, m, p, m, kh, ly->k_lo + 2);
-    } else {
+    } else if (first_regs) {
         w(o, "        %s_a_%d%s <= %s[%s_f_%d[%d:%d]];\n", p, m, ps, opv, p, m, kh, ly->k_lo);
     }
-    w(o, "        %s_b_%d%s <= %s_f_%d[%d:%d];\n", p, m, ps, p, m, wh, ly->w_lo);
-    w(o, "        %s_en_%d%s <= %s_on_1 & %s_f_%d[%d];\n", p, m, ps, p, p, m, ly->valid);
-    w(o, "        %s_first_%d%s <= %s_f_%d[%d];\n", p, m, ps, p, m, ly->first);
+    if (first_regs) {
+        w(o, "        %s_b_%d%s <= %s_f_%d[%d:%d];\n", p, m, ps, p, m, wh, ly->w_lo);
+        w(o, "        %s_en_%d%s <= %s_on_1 & %s_f_%d[%d];\n", p, m, ps, p, p, m, ly->valid);
+        w(o, "        %s_first_%d%s <= %s_f_%d[%d];\n", p, m, ps, p, m, ly->first);
+    }
     if (track) w(o, "        %s_last_%d%s <= %s_on_1 & %s_f_%d[%d];\n", p, m, ps, p, p, m, ly->last);
     if (rr) {
-        if (pl->mux_split && pl->n_opg) w(o, "        %s_a_%d <= %s_gop_%d;\n", p, m, p, pl->opg[m]);
-        else if (pl->mux_split) w(o, "        %s_a_%d <= %s_a_%d_gv[%s_a_%d_gsel];\n", p, m, p, m, p, m);
-        else w(o, "        %s_a_%d <= %s_a_%d_p;\n", p, m, p, m);
-        w(o, "        %s_b_%d <= %s_b_%d_p;\n", p, m, p, m);
-        w(o, "        %s_en_%d <= %s_en_%d_p;\n        %s_first_%d <= %s_first_%d_p;\n", p, m, p, m, p, m, p, m);
+        if (!shared) {
+            w(o, "        %s_a_%d <= %s;\n", p, m, nx[0]);
+            w(o, "        %s_b_%d <= %s_b_%d_p;\n", p, m, p, m);
+            w(o, "        %s_en_%d <= %s_en_%d_p;\n        %s_first_%d <= %s_first_%d_p;\n", p, m, p, m, p, m, p, m);
+        }
         if (track) w(o, "        %s_last_%d <= %s_last_%d_p;\n", p, m, p, m);
     }
     if (track) {
@@ -575,11 +597,11 @@ static void mvm_mult_pipe(Out *o, const MvmPlan *pl, const char *p, int m, const
           p, m, p, m, p, m, p, m, p, m);
         return;
     }
-    if (shared) { /* the shared MAC in the top (lower_share): its operands out, its sum in */
+    if (shared) { /* the shared MAC in the top (lower_share): the next operands out, its sum in */
         int gw = pl->v->guard_w;
-        w(o, "    assign mac_en[%d] = %s_en_%d;\n    assign mac_first[%d] = %s_first_%d;\n", m, p, m, m, p, m);
-        w(o, "    assign mac_a[%d:%d] = %s_a_%d;\n    assign mac_b[%d:%d] = %s_b_%d;\n", (m + 1) * ot.w - 1, m * ot.w, p, m,
-          (m + 1) * wt.w - 1, m * wt.w, p, m);
+        w(o, "    assign mac_en[%d] = %s;\n    assign mac_first[%d] = %s;\n", m, nx[2], m, nx[3]);
+        w(o, "    assign mac_a[%d:%d] = %s;\n    assign mac_b[%d:%d] = %s;\n", (m + 1) * ot.w - 1, m * ot.w, nx[0],
+          (m + 1) * wt.w - 1, m * wt.w, nx[1]);
         w(o, "    assign %s_acc_m%d = mac_acc[%d:%d];\n", p, m, (m + 1) * gw - 1, m * gw);
         return;
     }
@@ -786,7 +808,7 @@ static void mvm_serial(Out *o, const MvmPlan *pl, const MvmIn *in, MvmSigs *sg)
         for (int k = 0; k < pl->v->n_in; k++) w(o, "    assign %s_opv[%d] = %s_op_%d;\n", p, k, p, k);
     }
     for (int m = 0; m < pl->n_mult; m++) {
-        mvm_mult_decl(o, pl, p, m);
+        mvm_mult_decl(o, pl, p, m, in->shared);
         mvm_mult_pipe(o, pl, p, m, opv.s, in->shared);
         if (pl->mult[m].track) mvm_captures(o, pl, p, m, sg);
         if (pl->v->sat_order && pl->mult[m].track && !pl->direct) mvm_bias_reg(o, pl, p, m);
@@ -1949,9 +1971,9 @@ static void top_shared_mac(Out *o, const Netlist *n, int h, int m)
     share_mac_types(n, h, m, &ot, &wt, &gw);
     char pre[32], e[64], al[MAX_EXPR];
     snprintf(pre, sizeof pre, "sh%d_%d", h + 1, m);
-    w(o, "    wire %s_en = ", pre);
+    w(o, "    wire %s_en_n = ", pre);
     for (int k = 0; k < c; k++) w(o, "e%d_mac_en[%d]%s", who[k] + 1, m, k < c - 1 ? " | " : ";\n");
-    w(o, "    wire %s_first = ", pre);
+    w(o, "    wire %s_first_n = ", pre);
     for (int k = 0; k < c; k++) w(o, "(e%d_mac_en[%d] & e%d_mac_first[%d])%s", who[k] + 1, m, who[k] + 1, m, k < c - 1 ? " | " : ";\n");
     for (int ab = 0; ab < 2; ab++) {
         FxType ct = ab ? wt : ot;
@@ -1960,7 +1982,7 @@ static void top_shared_mac(Out *o, const Netlist *n, int h, int m)
             w(o, "    wire [%d:0] %s_%c%d = e%d_mac_%c[%d:%d];\n", t.w - 1, pre, ab ? 'b' : 'a', k, who[k] + 1,
               ab ? 'b' : 'a', (m + 1) * t.w - 1, m * t.w);
         }
-        w(o, "    wire [%d:0] %s_%c = ", ct.w - 1, pre, ab ? 'b' : 'a');
+        w(o, "    wire [%d:0] %s_%c_n = ", ct.w - 1, pre, ab ? 'b' : 'a');
         for (int k = 0; k < c; k++) {
             const Mvm *v = &n->eng[who[k]].mvm;
             FxType t = ab ? v->w_t : v->op_t;
@@ -1970,6 +1992,11 @@ static void top_shared_mac(Out *o, const Netlist *n, int h, int m)
             w(o, "({%d{e%d_mac_en[%d]}} & %s)%s", ct.w, who[k] + 1, m, al, k < c - 1 ? " | " : ";\n");
         }
     }
+    /* the MAC's operand registers (the sharers export their next values: no logic between
+     * these registers and the multiplier, as in an engine with a MAC of its own) */
+    w(o, "    reg %s_en, %s_first;\n    reg [%d:0] %s_a;\n    reg [%d:0] %s_b;\n", pre, pre, ot.w - 1, pre, wt.w - 1, pre);
+    w(o, "    always @(posedge clk) begin\n        %s_en <= %s_en_n;\n        %s_first <= %s_first_n;\n"
+         "        %s_a <= %s_a_n;\n        %s_b <= %s_b_n;\n    end\n", pre, pre, pre, pre, pre, pre, pre, pre);
     w(o, "    wire [%d:0] %s_acc;\n", gw - 1, pre);
     w(o, "    rnnc_mac #(.A_W(%d), .A_F(%d), .A_SIGNED(1), .B_W(%d), .B_F(%d), .B_SIGNED(1), .Q_W(%d), .Q_F(%d), "
          ".ROUND(%d), .SATURATE(%d), .ACC_W(%d)) u_%s_mac (.clk(clk), .en(%s_en), .first(%s_first), .a(%s_a), "
