@@ -283,13 +283,15 @@ static void add_cell(const CostTable *c, EngineResources *r, const Engine *e)
 }
 
 /* Shared multipliers (lower_share): a guest's multipliers are its host's MACs, counted there
- * (DSPs and accumulators) once. */
+ * (DSPs, accumulators, the operand registers in front of them) once. */
 static void add_shared_macs(EngineResources *r, const Netlist *n, int i)
 {
     const Engine *e = &n->eng[i];
     if (e->mac_owner < 2) return;
     r->dsp -= e->mvm.n_mult;
     r->feat[RES_ACC] -= (double)e->mvm.n_mult * e->mvm.guard_w;
+    /* its MAC operand registers too: the top's, one set per host MAC */
+    r->feat[RES_MULT_REGS] -= (double)e->mvm.n_mult * (e->mvm.op_t.w + e->mvm.w_t.w);
 }
 
 /* The host's operand selection in front of each shared MAC: an AND-OR of the sharers' operands
