@@ -1966,7 +1966,7 @@ static void top_token(Out *o, const Netlist *n, int h)
  * each sharer reads at its own width. */
 static void top_shared_mac(Out *o, const Netlist *n, int h, int m)
 {
-    int who[64], c = share_mac_sharers(n, h, m, who, 64), gw;
+    int who[RNNC_MAC_OWNERS_MAX], c = share_mac_sharers(n, h, m, who, RNNC_MAC_OWNERS_MAX), gw;
     FxType ot, wt, at = n->eng[h].mvm.accum;
     share_mac_types(n, h, m, &ot, &wt, &gw);
     char pre[32], e[64], al[MAX_EXPR];

@@ -717,7 +717,7 @@ static void lower_share(Netlist *n)
         for (int g = sole_reader(n, h); g >= 0; g = sole_reader(n, g)) {
             Engine *d = &n->eng[g];
             if (d->kind != ENG_DENSE || !share_mvm_ok(&d->mvm) || d->mvm.n_mult > e->mvm.n_mult ||
-                !fx_equal(d->mvm.accum, e->mvm.accum))
+                !fx_equal(d->mvm.accum, e->mvm.accum) || owners >= RNNC_MAC_OWNERS_MAX)
                 break;
             d->mac_owner = ++owners;
             d->mac_host = h;
@@ -741,7 +741,8 @@ int share_mac_sharers(const Netlist *n, int host, int m, int *who, int max)
  * every rnnc_mac), so each sharer's values align exactly. */
 void share_mac_types(const Netlist *n, int host, int m, FxType *op, FxType *wt, int *guard_w)
 {
-    int who[64], c = share_mac_sharers(n, host, m, who, 64), oi = 0, of = 0, wi = 0, wf = 0, gw = 0;
+    int who[RNNC_MAC_OWNERS_MAX], c = share_mac_sharers(n, host, m, who, RNNC_MAC_OWNERS_MAX);
+    int oi = 0, of = 0, wi = 0, wf = 0, gw = 0;
     for (int k = 0; k < c; k++) {
         const Mvm *v = &n->eng[who[k]].mvm;
         if (k == 0 || v->op_t.w - fx_frac(v->op_t) > oi) oi = v->op_t.w - fx_frac(v->op_t);

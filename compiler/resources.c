@@ -301,7 +301,7 @@ static double shared_mux_luts(const Netlist *n, int h)
 {
     double luts = 0;
     for (int m = 0; m < n->eng[h].mvm.n_mult; m++) {
-        int who[64], c = share_mac_sharers(n, h, m, who, 64), gw;
+        int who[RNNC_MAC_OWNERS_MAX], c = share_mac_sharers(n, h, m, who, RNNC_MAC_OWNERS_MAX), gw;
         FxType ot, wt;
         share_mac_types(n, h, m, &ot, &wt, &gw);
         luts += (double)(c - 1) * (ot.w + wt.w + 1);

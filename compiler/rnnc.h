@@ -532,7 +532,7 @@ typedef struct {
      * multiplier m runs on host MAC m, under a token passed host -> guest 1 -> .. -> host. */
     int mac_owner;                       /* 0: not sharing; 1: the host; 2..: guest mac_owner - 1 */
     int mac_host;                        /* sharing: the host's engine index */
-    int mac_owners;                      /* the host: 1 + its guests */
+    int mac_owners;                      /* the host: 1 + its guests, <= RNNC_MAC_OWNERS_MAX */
 } Engine;
 
 bool plan_cell_banked(const Engine *e);  /* plan.c: a cell's gate sums and c in memories */
@@ -558,6 +558,7 @@ typedef struct Netlist {
 #define RNNC_FANIN 5   /* adder-tree stage: at most this many operands between registers */
 #define RNNC_SAT_ADDS 4 /* rnnc_sat_sum's chain: additions (each cast) between registers */
 
+#define RNNC_MAC_OWNERS_MAX 32 /* a host and its guests (rnnc_mac_token's N) */
 Netlist *lower_model(const Model *m, int table_reg);
 /* lower.c: the common MAC format of a sharing host's multiplier m (operand, weight; the accum
  * is every sharer's); its sharers' engine indices into who (returns how many). */
