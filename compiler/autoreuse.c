@@ -62,6 +62,7 @@ void auto_set(AutoSearch *a, const int *idx)
         int v = knob_value(a, idx, k);
         if (a->knob[k].which == KNOB_RREUSE) a->knob[k].layer->rreuse = v;
         else if (a->knob[k].which == KNOB_LANE) a->knob[k].layer->lane_mults = v;
+        else if (a->knob[k].which == KNOB_SHARE) a->knob[k].layer->share = v;
         else a->knob[k].layer->reuse = v;
     }
 }
@@ -73,6 +74,11 @@ static void knob_values(Knob *k)
     int p = knob_max(k, false);
     k->vals = xcalloc(65, sizeof(int));
     k->n_vals = 0;
+    if (k->which == KNOB_SHARE) { /* share_multipliers: off (not given), then on */
+        k->vals[k->n_vals++] = 0;
+        k->vals[k->n_vals++] = 1;
+        return;
+    }
     if (k->which == KNOB_LANE) { /* lane_multipliers: the smaller design first */
         k->vals[k->n_vals++] = 1;
         k->vals[k->n_vals++] = 3;
@@ -113,9 +119,12 @@ static void add_layer_knobs(AutoSearch *a, Layer *l)
     add_knob(a, l, KNOB_REUSE);
     bool lanes = l->kind == L_LSTM || (l->kind == L_GRU && l->reset_after);
     if (lanes && !l->lane_mults) add_knob(a, l, KNOB_LANE);
-    if (!layer_kind(l->kind)->recurrent || l->rreuse) return;
+    bool rec = layer_kind(l->kind)->recurrent;
+    if (rec && !l->return_sequences && !l->share) add_knob(a, l, KNOB_SHARE);
+    bool share = a->knob[a->n_knobs - 1].which == KNOB_SHARE;
+    if (!rec || l->rreuse) return;
     add_knob(a, l, KNOB_RREUSE);
-    int r = a->n_knobs - 1, f = r - 1 - (lanes && !l->lane_mults); /* the layer's reuse knob */
+    int r = a->n_knobs - 1, f = r - 1 - (lanes && !l->lane_mults) - share; /* the layer's reuse knob */
     a->knob[f].partner = r;
     a->knob[r].partner = f;
 }
@@ -250,11 +259,13 @@ static bool move_down(const AutoSearch *a, int *idx, int k, int steps)
 /* One greedy descent from the smallest design: per step the move (one knob 1..DESCENT_REACH
  * values down) that improves the objective most, per resource added (per_area) or outright, among
  * those that fit; until none does or the area goal is met. */
-static void descend(AutoSearch *a, Model *m, const AutoOptions *o, bool per_area, bool from_split)
+static void descend(AutoSearch *a, Model *m, const AutoOptions *o, bool per_area, bool from_split, bool from_share)
 {
     int *idx = xcalloc((size_t)a->n_knobs + 1, sizeof(int));
     for (int k = 0; from_split && k < a->n_knobs; k++)
         if (a->knob[k].which == KNOB_RREUSE && a->knob[k].n_vals > 1) idx[k] = 1;
+    for (int k = 0; from_share && k < a->n_knobs; k++)
+        if (a->knob[k].which == KNOB_SHARE) idx[k] = 1;
     int cur = evaluate(a, m, o, idx);
     while (a->cand[cur].fits && !goal_met(o, &a->cand[cur])) {
         int best = -1;
@@ -285,15 +296,23 @@ void auto_search(AutoSearch *a, Model *m, const AutoOptions *o)
     a->opts = o;
     for (int k = 0; k < a->n_knobs; k++) knob_values(&a->knob[k]);
     a->path_len = 0;
-    descend(a, m, o, true, false);
-    descend(a, m, o, false, false);
+    descend(a, m, o, true, false, false);
+    descend(a, m, o, false, false, false);
     /* and from the split form's smallest design (every recurrent knob at its largest h*U
      * factor): fused -> split pays only together with x*W's factor, which one move cannot do */
     bool any_split = false;
     for (int k = 0; k < a->n_knobs; k++) any_split |= a->knob[k].which == KNOB_RREUSE;
     if (any_split) {
-        descend(a, m, o, true, true);
-        descend(a, m, o, false, true);
+        descend(a, m, o, true, true, false);
+        descend(a, m, o, false, true, false);
+    }
+    /* and with the dense layers after a cell on its multipliers (share_multipliers): turning it
+     * on alone only costs cycles; it pays when the multipliers it frees go to the cell */
+    bool any_share = false;
+    for (int k = 0; k < a->n_knobs; k++) any_share |= a->knob[k].which == KNOB_SHARE;
+    if (any_share) {
+        descend(a, m, o, true, false, true);
+        descend(a, m, o, false, false, true);
     }
     a->chosen = best_candidate(a, o);
     auto_apply(a, a->chosen);
@@ -357,7 +376,10 @@ bool auto_pareto(const AutoSearch *a, int i)
 void auto_knob_name(const AutoSearch *a, int k, char *out, size_t len)
 {
     snprintf(out, len, "%s%s", a->knob[k].layer->name,
-             a->knob[k].which == KNOB_RREUSE ? ".recurrent" : a->knob[k].which == KNOB_LANE ? ".lane_multipliers" : "");
+             a->knob[k].which == KNOB_RREUSE  ? ".recurrent"
+             : a->knob[k].which == KNOB_LANE  ? ".lane_multipliers"
+             : a->knob[k].which == KNOB_SHARE ? ".share_multipliers"
+                                              : "");
 }
 
 /* "layer=rf layer.recurrent=rrf layer=rf" of candidate c (a recurrent knob left unset: omitted) */
@@ -443,6 +465,7 @@ bool auto_shrink_tables(AutoSearch **pa, Model *m, const AutoOptions *o)
     for (int k = 0; k < a->n_knobs; k++) { /* open the knobs again */
         if (a->knob[k].which == KNOB_RREUSE) a->knob[k].layer->rreuse = 0;
         else if (a->knob[k].which == KNOB_LANE) a->knob[k].layer->lane_mults = 0;
+        else if (a->knob[k].which == KNOB_SHARE) a->knob[k].layer->share = 0;
         else a->knob[k].layer->reuse = 0;
     }
     auto_free(a);

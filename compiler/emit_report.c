@@ -43,6 +43,10 @@ void emit_report(const Netlist *n, const Schedule *s, const char *dir)
         cJSON_AddNumberToObject(o, "cycles_per_job", e->latency);
         /* job start -> the earliest next start (a cell whose steps overlap: less than a job) */
         cJSON_AddNumberToObject(o, "cycles_between_jobs", eng_period(e));
+        if (e->mac_owner) { /* shared multipliers (lower_share): whose MACs, and its turn (0: the host's) */
+            cJSON_AddStringToObject(o, "macs_of", n->eng[e->mac_host].name);
+            cJSON_AddNumberToObject(o, "mac_turn", e->mac_owner - 1);
+        }
         cJSON_AddItemToArray(engines, o);
         mults += e->n_mult;
         elem += e->n_elem_mult;

@@ -255,6 +255,7 @@ typedef struct {
     int banks, bank_n;      /* direct form (plan_banks_ok): the captures go to `banks`
                              * memories of bank_n words (output j to bank j / bank_n, address
                              * j % bank_n), read by the caller */
+    bool shared;            /* the MACs are outside (mac_* ports: lower_share) */
 } MvmIn;
 
 /* The signals emit_mvm defines, for its caller (free with mvm_sigs_free). */
@@ -484,7 +485,7 @@ static void mvm_operand_group(Out *o, const MvmPlan *pl, const char *p, int g)
 }
 
 /* Multiplier m's word fields <p>_f_<m> (the RomLayout) and its registers' declarations. */
-static void mvm_mult_decl(Out *o, const MvmPlan *pl, const char *p, int m)
+static void mvm_mult_decl(Out *o, const MvmPlan *pl, const char *p, int m, bool shared)
 {
     const RomLayout *ly = &pl->lay;
     int fw = ly->width, rw = pl->rom_w, rr = pl->rom_reg;
@@ -496,8 +497,10 @@ static void mvm_mult_decl(Out *o, const MvmPlan *pl, const char *p, int m)
           p, p, 1 + rr, p, rr ? "_r" : "", m * rw + rw - 1, m * rw);
     else
         w(o, "    wire [%d:0] %s_f_%d = %s_word%s[%d:%d];\n", fw - 1, p, m, p, rr ? "_r" : "", m * rw + fw - 1, m * rw);
-    w(o, "    reg [%d:0] %s_a_%d;\n    reg [%d:0] %s_b_%d;\n", ot.w - 1, p, m, wt.w - 1, p, m);
-    w(o, "    reg %s_en_%d, %s_first_%d;\n", p, m, p, m);
+    if (!shared) { /* shared: the top registers the MAC's operands (top_shared_mac) */
+        w(o, "    reg [%d:0] %s_a_%d;\n    reg [%d:0] %s_b_%d;\n", ot.w - 1, p, m, wt.w - 1, p, m);
+        w(o, "    reg %s_en_%d, %s_first_%d;\n", p, m, p, m);
+    }
     if (pl->v->sat_order) w(o, "    wire [%d:0] %s_init_%d; /* the bias of the run that starts (rnnc_mac_sat) */\n",
                             pl->v->guard_w - 1, p, m);
     if (mp->track) w(o, "    reg %s_last_%d, %s_last_%d_d1, %s_last_%d_d2;\n", p, m, p, m, p, m);
@@ -526,15 +529,33 @@ static void mvm_mult_decl(Out *o, const MvmPlan *pl, const char *p, int m)
 
 /* Multiplier m's operand multiplexer and weight, registered (twice on slow parts: <name>_p,
  * so the multiplexer does not share a cycle with the routing into the DSP). */
-static void mvm_mult_pipe(Out *o, const MvmPlan *pl, const char *p, int m, const char *opv)
+static void mvm_mult_pipe(Out *o, const MvmPlan *pl, const char *p, int m, const char *opv, bool shared)
 {
     const RomLayout *ly = &pl->lay;
     bool track = pl->mult[m].track, rr = pl->rom_reg;
     const char *ps = rr ? "_p" : "";
     int kh = ly->k_lo + ly->k_w - 1, wh = ly->w_lo + ly->w_w - 1;
+    /* the values the MAC's operand registers take next (a, b, en, first); shared: the top's
+     * registers take them (top_shared_mac), this engine keeps none */
+    char nx[4][MAX_EXPR];
+    if (rr) {
+        if (pl->mux_split && pl->n_opg) snprintf(nx[0], MAX_EXPR, "%s_gop_%d", p, pl->opg[m]);
+        else if (pl->mux_split) snprintf(nx[0], MAX_EXPR, "%s_a_%d_gv[%s_a_%d_gsel]", p, m, p, m);
+        else snprintf(nx[0], MAX_EXPR, "%s_a_%d_p", p, m);
+        snprintf(nx[1], MAX_EXPR, "%s_b_%d_p", p, m);
+        snprintf(nx[2], MAX_EXPR, "%s_en_%d_p", p, m);
+        snprintf(nx[3], MAX_EXPR, "%s_first_%d_p", p, m);
+    } else {
+        if (pl->n_opg) snprintf(nx[0], MAX_EXPR, "%s_gop_%d", p, pl->opg[m]);
+        else snprintf(nx[0], MAX_EXPR, "%s[%s_f_%d[%d:%d]]", opv, p, m, kh, ly->k_lo);
+        snprintf(nx[1], MAX_EXPR, "%s_f_%d[%d:%d]", p, m, wh, ly->w_lo);
+        snprintf(nx[2], MAX_EXPR, "%s_on_1 & %s_f_%d[%d]", p, p, m, ly->valid);
+        snprintf(nx[3], MAX_EXPR, "%s_f_%d[%d]", p, m, ly->first);
+    }
+    bool first_regs = !(shared && !rr); /* the first stage's four registers (the MAC's without rr) */
     w(o, "    always @(posedge clk) begin\n");
     if (pl->n_opg) { /* split: the group's multiplexer has the extra stage's register */
-        if (!pl->mux_split) w(o, "        %s_a_%d%s <= %s_gop_%d;\n", p, m, ps, p, pl->opg[m]);
+        if (!pl->mux_split && first_regs) w(o, "        %s_a_%d%s <= %s_gop_%d;\n", p, m, ps, p, pl->opg[m]);
     } else if (pl->mux_split) {
         for (int g = 0; g < (pl->v->n_in + 3) / 4; g++) {
             w(o, "        %s_a_%d_g%d <= ", p, m, g);
@@ -544,19 +565,21 @@ static void mvm_mult_pipe(Out *o, const MvmPlan *pl, const char *p, int m, const
             w(o, "%s[%d];\n", opv, 4 * g);
         }
         w(o, "        %s_a_%d_gsel <= %s_f_%d[%d:%d];\n", p, m, p, m, kh, ly->k_lo + 2);
-    } else {
+    } else if (first_regs) {
         w(o, "        %s_a_%d%s <= %s[%s_f_%d[%d:%d]];\n", p, m, ps, opv, p, m, kh, ly->k_lo);
     }
-    w(o, "        %s_b_%d%s <= %s_f_%d[%d:%d];\n", p, m, ps, p, m, wh, ly->w_lo);
-    w(o, "        %s_en_%d%s <= %s_on_1 & %s_f_%d[%d];\n", p, m, ps, p, p, m, ly->valid);
-    w(o, "        %s_first_%d%s <= %s_f_%d[%d];\n", p, m, ps, p, m, ly->first);
+    if (first_regs) {
+        w(o, "        %s_b_%d%s <= %s_f_%d[%d:%d];\n", p, m, ps, p, m, wh, ly->w_lo);
+        w(o, "        %s_en_%d%s <= %s_on_1 & %s_f_%d[%d];\n", p, m, ps, p, p, m, ly->valid);
+        w(o, "        %s_first_%d%s <= %s_f_%d[%d];\n", p, m, ps, p, m, ly->first);
+    }
     if (track) w(o, "        %s_last_%d%s <= %s_on_1 & %s_f_%d[%d];\n", p, m, ps, p, p, m, ly->last);
     if (rr) {
-        if (pl->mux_split && pl->n_opg) w(o, "        %s_a_%d <= %s_gop_%d;\n", p, m, p, pl->opg[m]);
-        else if (pl->mux_split) w(o, "        %s_a_%d <= %s_a_%d_gv[%s_a_%d_gsel];\n", p, m, p, m, p, m);
-        else w(o, "        %s_a_%d <= %s_a_%d_p;\n", p, m, p, m);
-        w(o, "        %s_b_%d <= %s_b_%d_p;\n", p, m, p, m);
-        w(o, "        %s_en_%d <= %s_en_%d_p;\n        %s_first_%d <= %s_first_%d_p;\n", p, m, p, m, p, m, p, m);
+        if (!shared) {
+            w(o, "        %s_a_%d <= %s;\n", p, m, nx[0]);
+            w(o, "        %s_b_%d <= %s_b_%d_p;\n", p, m, p, m);
+            w(o, "        %s_en_%d <= %s_en_%d_p;\n        %s_first_%d <= %s_first_%d_p;\n", p, m, p, m, p, m, p, m);
+        }
         if (track) w(o, "        %s_last_%d <= %s_last_%d_p;\n", p, m, p, m);
     }
     if (track) {
@@ -572,6 +595,14 @@ static void mvm_mult_pipe(Out *o, const MvmPlan *pl, const char *p, int m, const
              ".first(%s_first_%d), .init(%s_init_%d), .a(%s_a_%d), .b(%s_b_%d), .acc(%s_acc_m%d));\n",
           ot.w, fx_frac(ot), wt.w, fx_frac(wt), at.w, fx_frac(at), at.q, fx_rtl_sat(at), pl->v->guard_w, p, m, p, m,
           p, m, p, m, p, m, p, m, p, m);
+        return;
+    }
+    if (shared) { /* the shared MAC in the top (lower_share): the next operands out, its sum in */
+        int gw = pl->v->guard_w;
+        w(o, "    assign mac_en[%d] = %s;\n    assign mac_first[%d] = %s;\n", m, nx[2], m, nx[3]);
+        w(o, "    assign mac_a[%d:%d] = %s;\n    assign mac_b[%d:%d] = %s;\n", (m + 1) * ot.w - 1, m * ot.w, nx[0],
+          (m + 1) * wt.w - 1, m * wt.w, nx[1]);
+        w(o, "    assign %s_acc_m%d = mac_acc[%d:%d];\n", p, m, (m + 1) * gw - 1, m * gw);
         return;
     }
     w(o, "    rnnc_mac #(.A_W(%d), .A_F(%d), .A_SIGNED(1), .B_W(%d), .B_F(%d), .B_SIGNED(1), .Q_W(%d), "
@@ -777,8 +808,8 @@ static void mvm_serial(Out *o, const MvmPlan *pl, const MvmIn *in, MvmSigs *sg)
         for (int k = 0; k < pl->v->n_in; k++) w(o, "    assign %s_opv[%d] = %s_op_%d;\n", p, k, p, k);
     }
     for (int m = 0; m < pl->n_mult; m++) {
-        mvm_mult_decl(o, pl, p, m);
-        mvm_mult_pipe(o, pl, p, m, opv.s);
+        mvm_mult_decl(o, pl, p, m, in->shared);
+        mvm_mult_pipe(o, pl, p, m, opv.s, in->shared);
         if (pl->mult[m].track) mvm_captures(o, pl, p, m, sg);
         if (pl->v->sat_order && pl->mult[m].track && !pl->direct) mvm_bias_reg(o, pl, p, m);
         if (pl->v->sat_order && !pl->mult[m].track) {
@@ -906,6 +937,12 @@ static void module_open(Out *o, const Engine *e)
     if (!tables) w(o, "    /* verilator lint_on UNUSEDPARAM */\n");
     w(o, ") (\n");
     w(o, "    input  wire clk,\n    input  wire rst,\n");
+    if (e->mac_owner) { /* the matrix product's MACs, shared in the top (lower_share) */
+        int nm = e->mvm.n_mult;
+        w(o, "    output wire [%d:0] mac_en,\n    output wire [%d:0] mac_first,\n", nm - 1, nm - 1);
+        w(o, "    output wire [%d:0] mac_a,\n    output wire [%d:0] mac_b,\n    input  wire [%d:0] mac_acc,\n",
+          nm * e->mvm.op_t.w - 1, nm * e->mvm.w_t.w - 1, nm * e->mvm.guard_w - 1);
+    }
     w(o, "    input  wire s_axis_tvalid,\n    output wire s_axis_tready,\n");
     if (e->vec_in)
         w(o, "    input  wire s_vec_we,\n    input  wire [%d:0] s_vec_addr,\n    input  wire [%d:0] s_vec_data,\n",
@@ -1026,7 +1063,8 @@ static void emit_dense(Out *o, const Engine *e)
     const Mvm *v = &e->mvm;
     map_control(o, e, "1'b1", false);
     /* rf 1: s_axis_tdata read in the start cycle; rf > 1: held until taken */
-    MvmIn in = {.pfx = "mv", .off = 0, .serial = true, .op = elems_of("s_axis_tdata", v->n_in, e->in_t.w)};
+    MvmIn in = {.pfx = "mv", .off = 0, .serial = true, .op = elems_of("s_axis_tdata", v->n_in, e->in_t.w),
+                .shared = e->mac_owner > 0};
     if (e->vec_in) {
         /* the input vector arrives in this memory, converted to the operand type as written */
         char al[MAX_EXPR];
@@ -1440,7 +1478,8 @@ static void emit_cell(Out *o, const Engine *e)
                     u * l->ty.result.w - 1);
     for (int k = 0; k < u; k++) ops[v->n_a + k] = elem(e->h_fwd ? "h_fwd" : "h_state", k, l->ty.result.w);
     for (int k = 0; k < n_extra && e->split; k++) extra[k] = elem("x_reg", k, l->ty.accum.w);
-    MvmIn in = {.pfx = "mv", .off = 0, .banks = cs.banked ? 4 : 0, .bank_n = u, .op = ops, .extra = extra};
+    MvmIn in = {.pfx = "mv", .off = 0, .banks = cs.banked ? 4 : 0, .bank_n = u, .op = ops, .extra = extra,
+                .shared = e->mac_owner > 0};
     MvmSigs sg = emit_mvm(o, v, &in);
     if (e->period && plan_cell_period(e, sg.plan) != e->period)
         BUG("plan of %s: period %d, lower.c predicted %d", e->name, plan_cell_period(e, sg.plan), e->period);
@@ -1880,14 +1919,32 @@ static void top_engine(Out *o, const Netlist *n, int i)
     const Engine *e = &n->eng[i];
     char s[2][32];
     for (int j = 0; j < e->n_in; j++) reader_wires(n, e->in[j].eng, i, j, s[j], sizeof s[j]);
+    char sv[64], sr[64]; /* the input's valid and ready as the engine sees them */
+    snprintf(sv, sizeof sv, "%s_valid", s[0]);
+    snprintf(sr, sizeof sr, "%s_ready", s[0]);
+    if (e->mac_owner) { /* a sharer takes a beat only with the token (rnnc_mac_token's ok) */
+        int k = e->mac_owner - 1, h = e->mac_host + 1;
+        w(o, "    wire e%d_ok = tok%d_ok[%d];\n    wire e%d_s_ready;\n", i + 1, h, k, i + 1);
+        w(o, "    assign %s = e%d_s_ready & e%d_ok;\n", sr, i + 1, i + 1);
+        w(o, "    assign tok%d_hs[%d] = %s & %s & %s_last;\n    assign tok%d_v[%d] = st%d_valid;\n", h, k, sv, sr, s[0],
+          h, k, i + 1);
+        w(o, "    wire [%d:0] e%d_mac_en, e%d_mac_first;\n    wire [%d:0] e%d_mac_a;\n    wire [%d:0] e%d_mac_b;\n"
+             "    wire [%d:0] e%d_mac_acc;\n", e->mvm.n_mult - 1, i + 1, i + 1, e->mvm.n_mult * e->mvm.op_t.w - 1,
+          i + 1, e->mvm.n_mult * e->mvm.w_t.w - 1, i + 1, e->mvm.n_mult * e->mvm.guard_w - 1, i + 1);
+        snprintf(sv, sizeof sv, "%s_valid & e%d_ok", s[0], i + 1);
+        snprintf(sr, sizeof sr, "e%d_s_ready", i + 1);
+    }
     w(o, "    %s #(.MEM_PATH(MEM_PATH)) u_%s_%s (\n", e->name, e->layer->name, e->role);
     w(o, "        .clk(clk), .rst(rst),\n");
+    if (e->mac_owner)
+        w(o, "        .mac_en(e%d_mac_en), .mac_first(e%d_mac_first), .mac_a(e%d_mac_a), .mac_b(e%d_mac_b), "
+             ".mac_acc(e%d_mac_acc),\n", i + 1, i + 1, i + 1, i + 1, i + 1);
     if (e->vec_in)
-        w(o, "        .s_axis_tvalid(%s_valid), .s_axis_tready(%s_ready), .s_vec_we(%s_we), .s_vec_addr(%s_addr), "
-             ".s_vec_data(%s_data), .s_axis_tlast(%s_last),\n", s[0], s[0], s[0], s[0], s[0], s[0]);
+        w(o, "        .s_axis_tvalid(%s), .s_axis_tready(%s), .s_vec_we(%s_we), .s_vec_addr(%s_addr), "
+             ".s_vec_data(%s_data), .s_axis_tlast(%s_last),\n", sv, sr, s[0], s[0], s[0], s[0]);
     else
-        w(o, "        .s_axis_tvalid(%s_valid), .s_axis_tready(%s_ready), .s_axis_tdata(%s_data), .s_axis_tlast(%s_last),\n",
-          s[0], s[0], s[0], s[0]);
+        w(o, "        .s_axis_tvalid(%s), .s_axis_tready(%s), .s_axis_tdata(%s_data), .s_axis_tlast(%s_last),\n",
+          sv, sr, s[0], s[0]);
     if (e->n_in > 1)
         w(o, "        .s1_axis_tvalid(%s_valid), .s1_axis_tready(%s_ready), .s1_axis_tdata(%s_data), .s1_axis_tlast(%s_last),\n",
           s[1], s[1], s[1], s[1]);
@@ -1897,6 +1954,66 @@ static void top_engine(Out *o, const Netlist *n, int i)
     else
         w(o, "        .m_axis_tvalid(st%d_valid), .m_axis_tready(st%d_ready), .m_axis_tdata(st%d_data), .m_axis_tlast(st%d_last));\n",
           i + 1, i + 1, i + 1, i + 1);
+}
+
+/* A sharing host's token (rnnc_mac_token, wires tok<h>_*) before its engines. */
+static void top_token(Out *o, const Netlist *n, int h)
+{
+    int no = n->eng[h].mac_owners, k = h + 1;
+    w(o, "    // the MACs of %s, shared with the %d engine(s) after it (lower_share): whose turn\n", n->eng[h].name,
+      no - 1);
+    w(o, "    wire [%d:0] tok%d_hs, tok%d_v, tok%d_ok, tok%d_own;\n    wire tok%d_run;\n", no - 1, k, k, k, k, k);
+    w(o, "    /* verilator lint_off UNUSEDSIGNAL */\n    wire unused_tok%d = &{1'b0, tok%d_own, tok%d_run};\n"
+         "    /* verilator lint_on UNUSEDSIGNAL */\n", k, k, k);
+    w(o, "    rnnc_mac_token #(.N(%d)) u_tok%d (.clk(clk), .rst(rst), .hs_last(tok%d_hs), .valid(tok%d_v), "
+         ".ok(tok%d_ok), .own(tok%d_own), .run(tok%d_run));\n", no, k, k, k, k, k, k);
+}
+
+/* A sharing host's multiplier m: its sharers' operands, each aligned to the common format, OR-ed
+ * under their enables (the token lets one sharer use it at a time), into one rnnc_mac whose sum
+ * each sharer reads at its own width. */
+static void top_shared_mac(Out *o, const Netlist *n, int h, int m)
+{
+    int who[RNNC_MAC_OWNERS_MAX], c = share_mac_sharers(n, h, m, who, RNNC_MAC_OWNERS_MAX), gw;
+    FxType ot, wt, at = n->eng[h].mvm.accum;
+    share_mac_types(n, h, m, &ot, &wt, &gw);
+    char pre[32], e[64], al[MAX_EXPR];
+    snprintf(pre, sizeof pre, "sh%d_%d", h + 1, m);
+    w(o, "    wire %s_en_n = ", pre);
+    for (int k = 0; k < c; k++) w(o, "e%d_mac_en[%d]%s", who[k] + 1, m, k < c - 1 ? " | " : ";\n");
+    w(o, "    wire %s_first_n = ", pre);
+    for (int k = 0; k < c; k++) w(o, "(e%d_mac_en[%d] & e%d_mac_first[%d])%s", who[k] + 1, m, who[k] + 1, m, k < c - 1 ? " | " : ";\n");
+    for (int ab = 0; ab < 2; ab++) {
+        FxType ct = ab ? wt : ot;
+        for (int k = 0; k < c; k++) { /* each sharer's operand alone (a slice cannot be sliced) */
+            FxType t = ab ? n->eng[who[k]].mvm.w_t : n->eng[who[k]].mvm.op_t;
+            w(o, "    wire [%d:0] %s_%c%d = e%d_mac_%c[%d:%d];\n", t.w - 1, pre, ab ? 'b' : 'a', k, who[k] + 1,
+              ab ? 'b' : 'a', (m + 1) * t.w - 1, m * t.w);
+        }
+        w(o, "    wire [%d:0] %s_%c_n = ", ct.w - 1, pre, ab ? 'b' : 'a');
+        for (int k = 0; k < c; k++) {
+            const Mvm *v = &n->eng[who[k]].mvm;
+            FxType t = ab ? v->w_t : v->op_t;
+            snprintf(e, sizeof e, "%s_%c%d", pre, ab ? 'b' : 'a', k);
+            t.sgn = true;
+            align(al, sizeof al, e, t, ct);
+            w(o, "({%d{e%d_mac_en[%d]}} & %s)%s", ct.w, who[k] + 1, m, al, k < c - 1 ? " | " : ";\n");
+        }
+    }
+    /* the MAC's operand registers (the sharers export their next values: no logic between
+     * these registers and the multiplier, as in an engine with a MAC of its own) */
+    w(o, "    reg %s_en, %s_first;\n    reg [%d:0] %s_a;\n    reg [%d:0] %s_b;\n", pre, pre, ot.w - 1, pre, wt.w - 1, pre);
+    w(o, "    always @(posedge clk) begin\n        %s_en <= %s_en_n;\n        %s_first <= %s_first_n;\n"
+         "        %s_a <= %s_a_n;\n        %s_b <= %s_b_n;\n    end\n", pre, pre, pre, pre, pre, pre, pre, pre);
+    w(o, "    wire [%d:0] %s_acc;\n", gw - 1, pre);
+    w(o, "    rnnc_mac #(.A_W(%d), .A_F(%d), .A_SIGNED(1), .B_W(%d), .B_F(%d), .B_SIGNED(1), .Q_W(%d), .Q_F(%d), "
+         ".ROUND(%d), .SATURATE(%d), .ACC_W(%d)) u_%s_mac (.clk(clk), .en(%s_en), .first(%s_first), .a(%s_a), "
+         ".b(%s_b), .acc(%s_acc));\n", ot.w, fx_frac(ot), wt.w, fx_frac(wt), at.w, fx_frac(at), at.q, fx_rtl_sat(at), gw,
+      pre, pre, pre, pre, pre, pre);
+    for (int k = 0; k < c; k++) {
+        int g = n->eng[who[k]].mvm.guard_w;
+        w(o, "    assign e%d_mac_acc[%d:%d] = %s_acc[%d:0];\n", who[k] + 1, (m + 1) * g - 1, m * g, pre, g - 1);
+    }
 }
 
 static void top_header(Out *o, const Netlist *n, const Schedule *s)
@@ -1952,7 +2069,11 @@ static void emit_top(const Netlist *n, const Schedule *s, const char *dir)
     w(&o, "    assign st0_valid = s_axis_tvalid;\n    assign s_axis_tready = st0_ready;\n");
     w(&o, "    assign st0_data = s_axis_tdata;\n    assign st0_last = in_last;\n");
     top_forks(&o, n);
+    for (int i = 0; i < n->n; i++)
+        if (n->eng[i].mac_owner == 1) top_token(&o, n, i);
     for (int i = 0; i < n->n; i++) top_engine(&o, n, i);
+    for (int i = 0; i < n->n; i++)
+        for (int m = 0; n->eng[i].mac_owner == 1 && m < n->eng[i].mvm.n_mult; m++) top_shared_mac(&o, n, i, m);
     reader_wires(n, n->out.eng, n->n, 0, out, sizeof out);
     w(&o, "    assign m_axis_tvalid = %s_valid;\n    assign %s_ready = m_axis_tready;\n", out, out);
     w(&o, "    assign m_axis_tdata = %s_data;\n    assign m_axis_tlast = %s_last;\n", out, out);

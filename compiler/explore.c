@@ -75,11 +75,16 @@ static cJSON *search_json(const AutoSearch *a, const AutoOptions *o)
     cJSON_AddNumberToObject(b, "lut_margin", o->lut_margin);
     if (o->max_latency_cycles) cJSON_AddNumberToObject(j, "latency_cycles_goal", (double)o->max_latency_cycles);
     cJSON_AddNumberToObject(j, "candidates_evaluated", a->n_cand);
-    cJSON *rf = cJSON_AddObjectToObject(j, "reuse_factors"), *rrf = NULL, *lm = NULL;
+    cJSON *rf = cJSON_AddObjectToObject(j, "reuse_factors"), *rrf = NULL, *lm = NULL, *sh = NULL;
     for (int k = 0; k < a->n_knobs; k++) {
         int v = auto_value(a, a->chosen, k);
         if (a->knob[k].which == KNOB_REUSE) {
             cJSON_AddNumberToObject(rf, a->knob[k].layer->name, v);
+            continue;
+        }
+        if (a->knob[k].which == KNOB_SHARE) {
+            if (!sh) sh = cJSON_AddObjectToObject(j, "share_multipliers");
+            cJSON_AddBoolToObject(sh, a->knob[k].layer->name, v > 0);
             continue;
         }
         if (a->knob[k].which == KNOB_LANE) {
@@ -234,7 +239,7 @@ static void write_csv(const AutoSearch *a, const int *fr, int k, double mhz, con
 {
     FILE *f = xfopen_w(dir, "explore.csv");
     fprintf(f, "chosen,pareto,latency_cycles,ii_cycles,latency_us,dsp,lut,ff,bram,area,fits");
-    static const char *const knob_col[] = {[KNOB_REUSE] = "rf", [KNOB_RREUSE] = "rrf", [KNOB_LANE] = "lm"};
+    static const char *const knob_col[] = {[KNOB_REUSE] = "rf", [KNOB_RREUSE] = "rrf", [KNOB_LANE] = "lm", [KNOB_SHARE] = "sh"};
     for (int j = 0; j < a->n_knobs; j++) fprintf(f, ",%s_%s", knob_col[a->knob[j].which], a->knob[j].layer->name);
     fprintf(f, "\n");
     for (int i = 0; i < a->n_cand; i++) {

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #define WEIGHTED "units", "activation", "use_bias", "kernel", "bias", "precision", "reuse_factor", "table_size"
-#define RECURRENT "recurrent_kernel", "return_sequences", "go_backwards", "recurrent_reuse_factor"
+#define RECURRENT "recurrent_kernel", "return_sequences", "go_backwards", "recurrent_reuse_factor", "share_multipliers"
 #define LANES "lane_multipliers"
 
 static const char *const keys_dense[] = {WEIGHTED, "softmax", NULL};

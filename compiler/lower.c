@@ -709,6 +709,69 @@ void netlist_finish(Netlist *n)
     check_graph(n);
 }
 
+/* A product whose multipliers can be lent or borrowed: rnnc_mac instances (R > 1, not
+ * rnnc_mac_sat's hls4ml order). */
+static bool share_mvm_ok(const Mvm *v) { return v->rf > 1 && !v->sat_order && v->n_mult > 0; }
+
+/* The engine reading stream src, when it is exactly one engine's only input; else -1. */
+static int sole_reader(const Netlist *n, int src)
+{
+    Sink sk[2];
+    if (stream_sinks(n, src, sk, 2) != 1 || sk[0].eng >= n->n || n->eng[sk[0].eng].n_in != 1) return -1;
+    return sk[0].eng;
+}
+
+/* Shared multipliers (docs/architecture.md): each cell of a layer with share_multipliers 1 and
+ * return_sequences false, its product on MACs, lends them to the DENSE engines in the chain
+ * after it whose products have at most as many MACs of the same accum type. */
+static void lower_share(Netlist *n)
+{
+    for (int h = 0; h < n->n; h++) {
+        Engine *e = &n->eng[h];
+        if (e->kind != ENG_CELL || e->layer->share != 1 || e->emit_all || !share_mvm_ok(&e->mvm)) continue;
+        int owners = 1;
+        for (int g = sole_reader(n, h); g >= 0; g = sole_reader(n, g)) {
+            Engine *d = &n->eng[g];
+            if (d->kind != ENG_DENSE || !share_mvm_ok(&d->mvm) || d->mvm.n_mult > e->mvm.n_mult ||
+                !fx_equal(d->mvm.accum, e->mvm.accum) || owners >= RNNC_MAC_OWNERS_MAX)
+                break;
+            d->mac_owner = ++owners;
+            d->mac_host = h;
+        }
+        if (owners == 1) continue;
+        e->mac_owner = 1;
+        e->mac_host = h;
+        e->mac_owners = owners;
+    }
+}
+
+int share_mac_sharers(const Netlist *n, int host, int m, int *who, int max)
+{
+    int c = 0;
+    for (int i = host; i < n->n && c < max; i++)
+        if (n->eng[i].mac_owner && n->eng[i].mac_host == host && m < n->eng[i].mvm.n_mult) who[c++] = i;
+    return c;
+}
+
+/* The widest of the sharers' integer and fraction bits (operands and weights are signed in
+ * every rnnc_mac), so each sharer's values align exactly. */
+void share_mac_types(const Netlist *n, int host, int m, FxType *op, FxType *wt, int *guard_w)
+{
+    int who[RNNC_MAC_OWNERS_MAX], c = share_mac_sharers(n, host, m, who, RNNC_MAC_OWNERS_MAX);
+    int oi = 0, of = 0, wi = 0, wf = 0, gw = 0;
+    for (int k = 0; k < c; k++) {
+        const Mvm *v = &n->eng[who[k]].mvm;
+        if (k == 0 || v->op_t.w - fx_frac(v->op_t) > oi) oi = v->op_t.w - fx_frac(v->op_t);
+        if (k == 0 || fx_frac(v->op_t) > of) of = fx_frac(v->op_t);
+        if (k == 0 || v->w_t.w - fx_frac(v->w_t) > wi) wi = v->w_t.w - fx_frac(v->w_t);
+        if (k == 0 || fx_frac(v->w_t) > wf) wf = fx_frac(v->w_t);
+        if (v->guard_w > gw) gw = v->guard_w;
+    }
+    *op = (FxType){.w = oi + of, .i = oi, .sgn = true};
+    *wt = (FxType){.w = wi + wf, .i = wi, .sgn = true};
+    *guard_w = gw;
+}
+
 /* Operands an adder-tree stage sums between registers on a device family: a chain of 7 adds
  * still meets 200 MHz on Xilinx's LUT6 fabric (rnnc's Fmax estimate of the GRU(20) at 198 DSP,
  * bench/results/xstep.txt), one stage less per cell step; elsewhere (iCE40's LUT4 at 48 MHz,
@@ -727,5 +790,6 @@ Netlist *lower_model_family(const Model *m, int table_reg, const char *family)
     FxType cur_t = m->input_type;
     for (int i = 0; i < m->n_layers; i++) lower_layer(n, &m->layers[i], &cur_t);
     netlist_finish(n);
+    lower_share(n);
     return n;
 }

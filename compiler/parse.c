@@ -387,6 +387,11 @@ static void parse_layer_options(const Parser *p, const Model *m, const cJSON *ob
     if ((it = get(obj, "reuse_factor"))) l->reuse = want_int(p, it, kp, 1, MAX_RF);
     key_path(kp, path, "recurrent_reuse_factor");
     if ((it = get(obj, "recurrent_reuse_factor"))) l->rreuse = want_int(p, it, kp, 1, MAX_RF);
+    bool share = false;
+    if (get(obj, "share_multipliers")) {
+        opt_bool(p, obj, path, "share_multipliers", &share);
+        l->share = share ? 1 : -1;
+    }
     key_path(kp, path, "lane_multipliers");
     if ((it = get(obj, "lane_multipliers"))) {
         l->lane_mults = want_int(p, it, kp, 1, 3);

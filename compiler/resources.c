@@ -308,6 +308,33 @@ static void add_cell(const CostTable *c, EngineResources *r, const Engine *e)
     }
 }
 
+/* Shared multipliers (lower_share): a guest's multipliers are its host's MACs, counted there
+ * (DSPs, accumulators, the operand registers in front of them) once. */
+static void add_shared_macs(EngineResources *r, const Netlist *n, int i)
+{
+    const Engine *e = &n->eng[i];
+    if (e->mac_owner < 2) return;
+    r->dsp -= e->mvm.n_mult;
+    r->feat[RES_ACC] -= (double)e->mvm.n_mult * e->mvm.guard_w;
+    /* its MAC operand registers too: the top's, one set per host MAC */
+    r->feat[RES_MULT_REGS] -= (double)e->mvm.n_mult * (e->mvm.op_t.w + e->mvm.w_t.w);
+}
+
+/* The host's operand selection in front of each shared MAC: an AND-OR of the sharers' operands
+ * under their enables, about one LUT per operand and weight bit per sharer beyond the first
+ * (not calibrated: an estimate from the netlist's structure). */
+static double shared_mux_luts(const Netlist *n, int h)
+{
+    double luts = 0;
+    for (int m = 0; m < n->eng[h].mvm.n_mult; m++) {
+        int who[RNNC_MAC_OWNERS_MAX], c = share_mac_sharers(n, h, m, who, RNNC_MAC_OWNERS_MAX), gw;
+        FxType ot, wt;
+        share_mac_types(n, h, m, &ot, &wt, &gw);
+        luts += (double)(c - 1) * (ot.w + wt.w + 1);
+    }
+    return luts;
+}
+
 EngineResources res_engine(const Netlist *n, int i, const char *family)
 {
     const CostTable *c = cost_table(family);
@@ -350,10 +377,12 @@ EngineResources res_engine(const Netlist *n, int i, const char *family)
     case ENG_BUFFER: add_memory(c, &r, e->steps, (long)e->in_n * e->in_t.w, false); break;
     default: r.dsp += e->n_elem_mult; break;
     }
+    add_shared_macs(&r, n, i);
     for (int k = 0; k < RES_FEATURES; k++) {
         r.lut += c->lut[k] * r.feat[k];
         r.ff += c->ff[k] * r.feat[k];
     }
+    if (e->mac_owner == 1) r.lut += shared_mux_luts(n, i);
     return r;
 }
 

@@ -108,6 +108,10 @@ typedef struct Layer {
     int lane_mults;             /* LSTM, GRU reset_after: lane_multipliers, the multipliers of each
                                  * elementwise lane: 3 (a unit every cycle) or 1 (its three products
                                  * on one multiplier, a unit every 3 cycles); 0 = not given: 3 */
+    int share;                  /* recurrent layers: share_multipliers, 1: the dense engines after
+                                 * this layer's cell (return_sequences false) run on its matrix
+                                 * multipliers (lower_share); -1: false; 0 = not given: off,
+                                 * the reuse search may turn it on */
     int table_size;
     bool table_size_given; /* set by the model (or a config), not the default: the search keeps it */
     SoftmaxImpl softmax_impl;   /* softmax.implementation (hls4ml numerics; default stable) */
@@ -531,6 +535,12 @@ typedef struct {
     int n_mult;                          /* multipliers in the matrix products */
     int n_elem_mult;                     /* multipliers in the elementwise part */
     long weight_bits;
+    /* Shared multipliers (lower_share, docs/architecture.md "Shared multipliers"): a cell (the
+     * host) lends its matrix product's MACs to the DENSE engines after it (the guests): guest
+     * multiplier m runs on host MAC m, under a token passed host -> guest 1 -> .. -> host. */
+    int mac_owner;                       /* 0: not sharing; 1: the host; 2..: guest mac_owner - 1 */
+    int mac_host;                        /* sharing: the host's engine index */
+    int mac_owners;                      /* the host: 1 + its guests, <= RNNC_MAC_OWNERS_MAX */
 } Engine;
 
 bool plan_cell_banked(const Engine *e);  /* plan.c: a cell's gate sums and c in memories */
@@ -557,11 +567,16 @@ typedef struct Netlist {
 #define RNNC_FANIN_LUT6 8 /* the same on Xilinx's LUT6 fabric (adder_fanin) */
 #define RNNC_SAT_ADDS 4 /* rnnc_sat_sum's chain: additions (each cast) between registers */
 
+#define RNNC_MAC_OWNERS_MAX 32 /* a host and its guests (rnnc_mac_token's N) */
 Netlist *lower_model(const Model *m, int table_reg);
 /* lower_model for a device family (resources.c's names; NULL: ice40): Netlist.family, and the
  * pipelining the family's fabric wants (adder_fanin) */
 Netlist *lower_model_family(const Model *m, int table_reg, const char *family);
 int adder_fanin(const char *family);
+/* lower.c: the common MAC format of a sharing host's multiplier m (operand, weight; the accum
+ * is every sharer's); its sharers' engine indices into who (returns how many). */
+int share_mac_sharers(const Netlist *n, int host, int m, int *who, int max);
+void share_mac_types(const Netlist *n, int host, int m, FxType *op, FxType *wt, int *guard_w);
 /* Building blocks of lower_model, also for netlists built by hand (tests/graph): an empty
  * netlist with room for cap engines; an engine appended with its inputs (a bug past cap or
  * with an input that is not an earlier engine); a layer's DENSE (+ SOFTMAX) on stream in; a
@@ -757,7 +772,8 @@ bool res_cost_rows(const char *family, double lut[RES_FEATURES], double ff[RES_F
 /* which per-layer factor a knob sets: reuse_factor, or a recurrent layer's recurrent_reuse_factor
  * (its vals start with 0, not set: lower.c's form; any other value is the split form, where the
  * layer's reuse knob is x*W's factor, capped at x*W's products) */
-typedef enum { KNOB_REUSE, KNOB_RREUSE, KNOB_LANE } KnobWhich; /* KNOB_LANE: lane_multipliers, 1 then 3 */
+typedef enum { KNOB_REUSE, KNOB_RREUSE, KNOB_LANE, KNOB_SHARE } KnobWhich; /* KNOB_LANE: lane_multipliers, 1 then 3;
+                                                                          * KNOB_SHARE: share_multipliers, off then on */
 typedef struct {
     Layer *layer;
     KnobWhich which;

@@ -126,9 +126,15 @@ typedef struct {
     bool v, l, r;
 } Edge;
 
+/* A sharing host's token (rnnc_mac_token): own is the owner (0: the host, k: guest k) and
+ * run says the owner has taken its input's last beat; the owner may take a beat while !run,
+ * and once it has, its output valid passes the token on (the last guest's back to the host). */
+typedef struct { int own; bool run; } Token;
+
 typedef struct {
     const Netlist *n;
     EngState *st;
+    Token *tok;         /* per engine: the token of a sharing host (indexed by the host) */
     Edge *ed;           /* engine i's inputs at base[i].., then the design's output */
     int *base, n_ed;
     bool *pv, *pl, *pr; /* per stream: the producer's valid, last; ready (all branches) */
@@ -150,6 +156,36 @@ static void graph_init(SchedGraph *g, const Netlist *n)
     g->pv = xcalloc((size_t)n->n + 1, sizeof(bool));
     g->pl = xcalloc((size_t)n->n + 1, sizeof(bool));
     g->pr = xcalloc((size_t)n->n + 1, sizeof(bool));
+    g->tok = xcalloc((size_t)n->n + 1, sizeof *g->tok);
+}
+
+/* Engine i may take a beat (start a job) now: always, unless it shares MACs and does not hold
+ * their token. */
+static bool tok_ok(const SchedGraph *g, int i)
+{
+    const Engine *e = &g->n->eng[i];
+    const Token *t = &g->tok[e->mac_host];
+    return !e->mac_owner || (t->own == e->mac_owner - 1 && !t->run);
+}
+
+/* The tokens' registers at the end of a cycle (rnnc_mac_token): the owner's last beat taken,
+ * then its output valid passes the token on. */
+static void tok_step(SchedGraph *g)
+{
+    const Netlist *n = g->n;
+    for (int h = 0; h < n->n; h++) {
+        if (n->eng[h].mac_owner != 1) continue;
+        Token *t = &g->tok[h];
+        int o = -1; /* the owner's engine */
+        for (int i = h; i < n->n && o < 0; i++)
+            if (n->eng[i].mac_host == h && n->eng[i].mac_owner == t->own + 1) o = i;
+        const Edge *d = &g->ed[g->base[o]];
+        if (!t->run) t->run = d->v && d->r && d->l;
+        else if (g->pv[o + 1]) {
+            t->own = (t->own + 1) % n->eng[h].mac_owners;
+            t->run = false;
+        }
+    }
 }
 
 static void graph_free(SchedGraph *g)
@@ -160,6 +196,7 @@ static void graph_free(SchedGraph *g)
     free(g->pv);
     free(g->pl);
     free(g->pr);
+    free(g->tok);
 }
 
 /* One clock cycle: pv/pl[0] (the model input) set by the caller. Returns the output edge. */
@@ -177,7 +214,9 @@ static const Edge *graph_cycle(SchedGraph *g)
     }
     for (int i = 0; i < n->n; i++) {
         Edge *d = &g->ed[g->base[i]];
-        bool r = eng_ready(&n->eng[i], &g->st[i], d[0].l);
+        bool ok = tok_ok(g, i);
+        if (!ok) d[0].v = false; /* a sharer without the token sees no beat and takes none */
+        bool r = ok && eng_ready(&n->eng[i], &g->st[i], d[0].l);
         for (int j = 0; j < n->eng[i].n_in; j++) /* a join takes its beats together */
             d[j].r = r && (n->eng[i].n_in == 1 || d[1 - j].v);
     }
@@ -194,6 +233,7 @@ static const Edge *graph_cycle(SchedGraph *g)
         if (g->pv[d->src] && g->pr[d->src]) d->taken = false;
         else if (d->fork && d->v && d->r) d->taken = true;
     }
+    tok_step(g);
     return &g->ed[g->n_ed - 1];
 }
 
@@ -259,11 +299,13 @@ Schedule *schedule_netlist(const Netlist *n, int n_seq)
     long limit = 64L * (total_in + total_out + 16) * (n->n + 2), iter = 0;
     EngState *before = xcalloc((size_t)n->n + 1, sizeof *before);
     bool *taken = xcalloc((size_t)g.n_ed, sizeof *taken);
+    Token *tok = xcalloc((size_t)n->n + 1, sizeof *tok);
 
     for (long cyc = 0; beats_out < total_out; cyc++) {
         if (++iter > limit) BUG("schedule did not converge");
         memcpy(before, g.st, (size_t)n->n * sizeof *before);
         for (int k = 0; k < g.n_ed; k++) taken[k] = g.ed[k].taken;
+        memcpy(tok, g.tok, (size_t)n->n * sizeof *tok);
         g.pv[0] = beats_in < total_in;
         g.pl[0] = beats_in % m->timesteps == m->timesteps - 1;
         bool in_valid = g.pv[0];
@@ -276,8 +318,9 @@ Schedule *schedule_netlist(const Netlist *n, int n_seq)
             beats_out++;
             if (beats_out % out_per_seq == 0) sc->seq_end[beats_out / out_per_seq - 1] = cyc;
         }
-        if (quiet_cycle(&g, before, taken)) cyc += quiet_skip(n, g.st);
+        if (quiet_cycle(&g, before, taken) && !memcmp(tok, g.tok, (size_t)n->n * sizeof *tok)) cyc += quiet_skip(n, g.st);
     }
+    free(tok);
     free(before);
     free(taken);
     /* from the cycle the first beat is offered (cycle 0, the design idle) to the last output
@@ -311,6 +354,12 @@ void dump_schedule(FILE *f, const Netlist *n, const Schedule *s)
         if (e->period) fprintf(f, "overlap %s: next step %d cycles after a step's start (step latency %d)\n", e->name,
                                e->period, e->latency);
         if (e->mvm.place) fprintf(f, "x_first %s: every multiplier does its share of x*W first (plan_x_first)\n", e->name);
+        if (e->mac_owner == 1) {
+            fprintf(f, "share %s: its %d MACs also run", e->name, e->mvm.n_mult);
+            for (int g = i + 1; g < n->n; g++)
+                if (n->eng[g].mac_owner > 1 && n->eng[g].mac_host == i) fprintf(f, " %s (%d)", n->eng[g].name, n->eng[g].mvm.n_mult);
+            fprintf(f, " (share_multipliers)\n");
+        }
     }
     fprintf(f, "output %s\n", n->out.eng == RNNC_INPUT ? "input" : n->eng[n->out.eng].name);
     fprintf(f, "latency_cycles %ld\nii_cycles %ld\n", s->latency_cycles, s->ii_cycles);

@@ -188,4 +188,33 @@ gen xfirst_stack "T=4 F=6; lstm u=3 rf=7 rs=1; gru u=3 ra=1 rf=9"
 gen xfirst_tree  "T=5 F=6; gru u=5 ra=1 rf=33; dense u=1 act=sigmoid"
 # the same with a serial lane (lane_multipliers 1: a lane slot every 3 cycles), as on the UP5K
 gen xfirst_serial "T=5 F=6; gru u=5 ra=1 rf=33 lm=1; dense u=1 act=sigmoid"
+# --- shared multipliers (share_multipliers, lower_share): the dense engines after a cell with
+#     return_sequences false run on its matrix MACs, under a token (rnnc_mac_token); one and two
+#     guests, GRU, LSTM, SimpleRNN, split, serial-lane, banked and GRU reset_after=false hosts,
+#     guests with other weight types (aligned to the MAC's common format), fewer multipliers than
+#     the host, a memory link between guests; also with --table-reg ---
+gen share_gru        "T=5 F=3; gru u=4 ra=1 rf=10 sh=1; dense u=3 rf=4; dense u=2 rf=3 act=sigmoid"
+gen share_lstm       "T=4 F=3; lstm u=3 rf=8 sh=1; dense u=2 rf=3 act=tanh"
+gen share_rnn        "T=6 F=5; simple_rnn u=3 rf=4 sh=1; dense u=4 rf=2 act=relu"
+gen share_serial_gru "T=5 F=6; gru u=5 ra=1 rf=24 lm=1 sh=1; dense u=5 rf=5; dense u=1 rf=5 act=sigmoid"
+gen share_serial_lstm "T=4 F=2; lstm u=4 rf=16 lm=1 sh=1; dense u=3 rf=2; dense u=1 rf=3 act=sigmoid"
+gen share_split      "T=3 F=3; lstm u=4 rf=6 rrf=8 sh=1; dense u=2 rf=2"
+gen share_bank       "T=4 F=2 RF=100000; gru u=4 ra=1 sh=1; dense u=3; dense u=2 act=sigmoid"
+gen share_ra0        "T=4 F=3; gru u=3 ra=0 rf=9 sh=1; dense u=2 rf=3"
+gen share_prec       "T=4 F=3; gru u=3 ra=1 rf=6 sh=1 pw=ap_fixed<12,3>; dense u=3 rf=3 pw=ap_fixed<10,1>; dense u=2 rf=2 pw=ap_fixed<18,7>"
+gen share_stack      "T=4 F=2; lstm u=3 rf=5 rs=1; gru u=3 ra=1 rf=9 sh=1; dense u=2 rf=3; dense u=1 rf=2"
+# the same over a range of reuse factors (host, then each guest's): the guests' multiplier
+# counts below, equal to and (not shared then) above the host's
+kinds=(gru lstm simple_rnn gru lstm gru simple_rnn lstm)
+hrf=(2 3 5 7 11 16 6 13)
+grf=(1 2 3 4 6 9 2 5)
+for i in 0 1 2 3 4 5 6 7; do
+    k="${kinds[$i]}"
+    [ "$k" = gru ] && k="gru ra=1"
+    spec="T=$((3 + i % 3)) F=$((2 + i % 4)); $k u=$((2 + i % 4)) rf=${hrf[$i]} sh=1; dense u=$((2 + (i * 3) % 5)) rf=$((1 + grf[i]))"
+    [ $((i % 2)) = 1 ] && spec="$spec; dense u=$((1 + i % 3)) rf=$((2 + grf[7 - i])) act=sigmoid"
+    gen "share_rf$i" "$spec"
+done
+# a sharing design small enough for tests/formal's bounded AXI-Stream proof of its top
+gen share_tiny "T=2 F=2; simple_rnn u=2 rf=2 sh=1; dense u=1 rf=2"
 echo "wrote $((seed - 100)) cases to $OUT"

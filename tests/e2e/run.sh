@@ -339,6 +339,7 @@ if [ "${E2E_VERILATOR:-1}" != 0 ]; then
     job vl_bidi_gru_ave_seq "$ROOT/tests/e2e/cases/bidi_gru_ave_seq.json" "$ROOT/tests/e2e/cases/bidi_gru_ave_seq.txt" verilator
     job vl_modes_lstm_wide "$ROOT/tests/e2e/cases/modes_lstm_wide.json" "$ROOT/tests/e2e/cases/modes_lstm_wide.txt" verilator
     job vl_modes_gru_wide "$ROOT/tests/e2e/cases/modes_gru_wide.json" "$ROOT/tests/e2e/cases/modes_gru_wide.txt" verilator
+    job vl_share_serial_gru "$ROOT/tests/e2e/cases/share_serial_gru.json" "$ROOT/tests/e2e/cases/share_serial_gru.txt" verilator
     job vl_hls_legacy_satz "$ROOT/tests/e2e/cases/hls_legacy_satz.json" "$ROOT/tests/e2e/cases/hls_legacy_satz.txt" verilator-hls
 fi
 # (a) the hand-specified cases (E2E_CASES=0 skips them)
@@ -359,13 +360,14 @@ if [ "${E2E_CASES:-1}" != 0 ] && [ -z "${E2E_CASE_GLOB:-}" ]; then
     # softmax (its exp and 1/sum tables register their index like every other table), and the
     # split form at reuse factors > 1 (its proj reading in place), the serial lanes (their
     # activations' extra cycle moves the shared multiplier's turns), the operand groups (their
-    # multiplexers split across the extra stage), the x-first placements
+    # multiplexers split across the extra stage), the x-first placements, the shared multipliers
     for m in "$ROOT"/tests/e2e/cases/bank_*.json "$ROOT"/tests/e2e/cases/softmax_*.json "$ROOT"/tests/e2e/cases/split_*.json \
-        "$ROOT"/tests/e2e/cases/serial_*.json "$ROOT"/tests/e2e/cases/opg_*.json "$ROOT"/tests/e2e/cases/xfirst_*.json; do
+        "$ROOT"/tests/e2e/cases/serial_*.json "$ROOT"/tests/e2e/cases/opg_*.json "$ROOT"/tests/e2e/cases/xfirst_*.json \
+        "$ROOT"/tests/e2e/cases/share_*.json; do
         job "case_$(basename "$m" .json)_tr" "$m" "${m%.json}.txt" icarus-tr
     done
     # rnnc --sim --stall itself, and a broken design that the stall pass must catch
-    for c in stack_three bank_gru serial_gru xfirst_gru; do
+    for c in stack_three bank_gru serial_gru xfirst_gru share_gru share_serial_lstm; do
         job "case_${c}_stall" "$ROOT/tests/e2e/cases/$c.json" "$ROOT/tests/e2e/cases/$c.txt" icarus-stall
     done
     job stall_broken_dense_only "$ROOT/tests/e2e/cases/dense_only.json" "$ROOT/tests/e2e/cases/dense_only.txt" broken

@@ -185,13 +185,14 @@ if has yosys && has nextpnr-ice40 && has icepack && has iverilog; then
             [ "$rows" -gt 0 ] && [ "$rows" -eq "$(($(wc -l <"$C") - 1))" ] && ok "explore.csv parses ($rows candidates)" ||
                 bad "explore.csv" "$rows rows of $cols columns"
             # rf_NAME columns as NAME=N; rrf_NAME (recurrent_reuse_factor) as NAME.recurrent=N, unless 0 (not set);
-            # lm_NAME (lane_multipliers) as NAME.lane_multipliers=N
+            # lm_NAME (lane_multipliers) as NAME.lane_multipliers=N, sh_NAME as NAME.share_multipliers=N
             want=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) h[i] = $i }
                 NR > 1 && $1 == 1 { s = ""
                     for (i = 12; i <= NF; i++) {
                         n = substr(h[i], 4)
                         if (h[i] ~ /^rrf_/) { if ($i == 0) continue; n = substr(h[i], 5) ".recurrent" }
                         if (h[i] ~ /^lm_/) n = n ".lane_multipliers"
+                        if (h[i] ~ /^sh_/) n = n ".share_multipliers"
                         s = s (s == "" ? "" : " ") n "=" $i
                     }
                     print s }' "$C")

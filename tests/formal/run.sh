@@ -61,6 +61,8 @@ PROOFS=(
     "flatten_t3_w2|rnnc_flatten|rnnc_flatten|T=3 BW=2|prove|6"
     "reverse_t3_w2|rnnc_reverse|rnnc_reverse|T=3 BW=2|prove|8"
     "reverse_t4_w1|rnnc_reverse|rnnc_reverse|T=4 BW=1|prove|8"
+    "mac_token_n2|rnnc_mac_token|rnnc_mac_token|N=2|prove|4"
+    "mac_token_n3|rnnc_mac_token|rnnc_mac_token|N=3|prove|4"
     "job_l1|rnnc_job_ctrl|rnnc_job_ctrl|LATENCY=1 CNT_W=1|prove|6"
     "job_l3|rnnc_job_ctrl|rnnc_job_ctrl|LATENCY=3 CNT_W=2|prove|6"
     "job_l5_ack3_last1|rnnc_job_ctrl|rnnc_job_ctrl|LATENCY=5 ACK_OFF=3 LAST_ONE=1 CNT_W=3|prove|8"
@@ -78,6 +80,8 @@ MUTANTS=(
     "uart_tx_short_stop|rnnc_uart_tx|rnnc_uart_tx|CLKS_PER_BIT=4|s/nbit <= 4'd9;/nbit <= 4'd8;/|12"
     "flatten_ignores_ready|rnnc_flatten|rnnc_flatten|T=3 BW=2|s/assign s_axis_tready = !(m_axis_tvalid .. s_axis_tlast);/assign s_axis_tready = 1'b1;/|12"
     "reverse_off_by_one|rnnc_reverse|rnnc_reverse|T=3 BW=2|s/out_reg <= mem\[rd_idx - 1'b1\];/out_reg <= mem[rd_idx];/|12"
+    "mac_token_stranger|rnnc_mac_token|rnnc_mac_token|N=3|s/run <= 1'b1;/run <= 1'b1; else if (hs_last != 0) run <= 1'b1;/|12"
+    "mac_token_skips|rnnc_mac_token|rnnc_mac_token|N=3|s/own <= {own\[N-2:0\], own\[N-1\]};/own <= {own[0], own[N-1:1]};/|12"
     "job_late_done|rnnc_job_ctrl|rnnc_job_ctrl|LATENCY=4 CNT_W=3|s/at_jc(LATENCY - 2)/at_jc(LATENCY - 1)/|12"
     "tree_short|rnnc_adder_tree|rnnc_adder_tree rnnc_sum_stage rnnc_max_stage|N_IN=3 FANIN=2 W=3 DEPTH=2 OP=0|s/assign out_data = level\[off_at(DEPTH) +: W\];/assign out_data = level[off_at(DEPTH - 1) +: W];/|12"
     "mac_ignores_first|rnnc_mac_sat|rnnc_mac_sat rnnc_product rnnc_quant|A_W=4 A_F=2 B_W=4 B_F=2 Q_W=6 Q_F=3 ACC_W=8 CAST_SUMS=0|s/assign next = start + q_ext;/assign next = acc + q_ext;/|6"
@@ -88,6 +92,7 @@ MUTANTS=(
 TOPS=(
     "dense_only|24|2"
     "rnn_basic|26|1"
+    "share_tiny|30|1"
 )
 CUT='cutpoint t:$mul t:$mem* t:$add,$sub,$shl,$shr,$sshr,$sshl,$neg r:Y_WIDTH>=10 %i'
 

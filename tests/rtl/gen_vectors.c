@@ -1188,6 +1188,15 @@ static void fork_cases(void)
                shapes[i][1], i + 1);
 }
 
+/* rnnc_mac_token (self-checking): owners in a ring, host beats per sequence */
+static void mac_token_cases(void)
+{
+    static const int shapes[][2] = {{2, 1}, {2, 4}, {3, 3}, {5, 2}};
+    for (int i = 0; i < 4; i++)
+        printf("mac_token_n%d_t%d rnnc_mac_token N=%d TB_T=%d TB_SEED=%d\n", shapes[i][0], shapes[i][1], shapes[i][0],
+               shapes[i][1], i + 7);
+}
+
 /* op: 0 sum, 1 mul, 2 ave, 3 concat (nb elements of b; else nb = n) */
 static void merge_case(const char *name, int op, int n, int nb, FxType a, FxType b, FxType out)
 {
@@ -1253,6 +1262,7 @@ int main(int argc, char **argv)
     activation_cases();
     cell_cases();
     fork_cases();
+    mac_token_cases();
     merge_cases();
     return 0;
 }

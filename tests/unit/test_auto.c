@@ -175,6 +175,8 @@ static void test_budgets_and_latency(int seed)
     quantize_model(m);
     /* each weighted layer's, the recurrent layer's second, and an LSTM's or GRU's lanes' */
     int want = m->n_layers + 1 + (m->layers[0].kind != L_SIMPLE_RNN);
+    for (int i = 0; i < m->n_layers; i++) /* share_multipliers: a recurrent layer without return_sequences */
+        want += layer_kind(m->layers[i].kind)->recurrent && !m->layers[i].return_sequences && !m->layers[i].share;
     check(a->n_knobs == want, "seed %d: %d knobs (expected one per weighted layer, a recurrent one and a lane one)", seed,
           a->n_knobs);
     AutoOptions big = options(-1, -1, OPT_LATENCY);
@@ -348,11 +350,12 @@ static Model *gru5_model(void)
 /* The lane form (lane_multipliers): on the UP5K's 8 SB_MAC16 the GRU(5)'s lanes share one
  * multiplier (1 DSP instead of 3) and the 2 freed go to h*U / x*W, which lowers the latency
  * below every candidate with 3-multiplier lanes; with DSPs to spare the 3-multiplier lanes
- * (a unit every cycle) win. */
+ * (a unit every cycle) win. Sharing forbidden here (share_multipliers false): test_share_choice. */
 static void test_lane_choice(void)
 {
     for (int big = 0; big < 2; big++) {
         Model *m = gru5_model();
+        m->layers[0].share = -1;
         AutoSearch *a = auto_prepare(m);
         check_model(m);
         quantize_model(m);
@@ -376,6 +379,106 @@ static void test_lane_choice(void)
             check(lm == 1 && mults > 3 && best3 > 0 && c->latency < best3,
                   "GRU(5), 8 DSP: lane_multipliers %d, %d h*U multipliers, latency %ld (best with 3-multiplier lanes: %ld)",
                   lm, mults, c->latency, best3);
+        auto_free(a);
+        free_model(m);
+    }
+}
+
+/* Which engines share (lower_share, the plan data --dump schedule prints): the GRU(5) at reuse
+ * 33 (5 MACs) with its Dense(8) at rf r8 and Dense(1) at rf r1. A guest needs R > 1, at most the
+ * host's MACs and the host's accum type; the chain stops at the first dense that cannot; the
+ * host shares only with a guest, only with share_multipliers 1 and no return_sequences; each
+ * shared MAC's sharers are the host and the guests with a multiplier there; the common format is
+ * the widest of theirs. */
+static void test_share_plan(void)
+{
+    static const struct { int r8, r1, share, accum_w; int owners[3]; } cases[] = {
+        {40, 8, 1, 0, {1, 2, 3}},  /* two guests, 1 MAC each (Dense(8): 40 products) */
+        {8, 8, 1, 0, {1, 2, 3}},   /* Dense(8) on 5 MACs: as many as the host's */
+        {4, 8, 1, 0, {0, 0, 0}},   /* on 10 MACs: more than the host's, the chain stops at once */
+        {1, 8, 1, 0, {0, 0, 0}},   /* reuse 1: constant weights, no MACs */
+        {40, 1, 1, 0, {1, 2, 0}},  /* the second cannot: one guest */
+        {40, 8, 0, 0, {0, 0, 0}},  /* not asked */
+        {40, 8, -1, 0, {0, 0, 0}}, /* forbidden */
+        {40, 8, 1, 20, {0, 0, 0}}, /* the first dense's accum differs: none */
+    };
+    for (size_t t = 0; t < sizeof cases / sizeof cases[0]; t++) {
+        Model *m = gru5_model();
+        m->layers[0].reuse = 33;
+        m->layers[0].lane_mults = 1;
+        m->layers[0].share = cases[t].share;
+        m->layers[1].reuse = cases[t].r8;
+        m->layers[2].reuse = cases[t].r1;
+        check_model(m);
+        if (cases[t].accum_w) m->layers[1].ty.accum.w = cases[t].accum_w, m->layers[1].ty.accum.i += cases[t].accum_w - 16;
+        quantize_model(m);
+        Netlist *n = lower_model(m, 1);
+        int want[3];
+        memcpy(want, cases[t].owners, sizeof want);
+        bool ok = n->n == 3;
+        for (int i = 0; ok && i < 3; i++) ok = n->eng[i].mac_owner == want[i] && (!want[i] || n->eng[i].mac_host == 0);
+        int owners = want[2] ? 3 : want[1] ? 2 : 0;
+        ok = ok && (owners == 0 || n->eng[0].mac_owners == owners);
+        check(ok, "share plan case %zu: owners %d %d %d, expected %d %d %d", t, n->eng[0].mac_owner, n->eng[1].mac_owner,
+              n->eng[2].mac_owner, want[0], want[1], want[2]);
+        if (ok && owners) {
+            int who[8];
+            for (int mm = 0; mm < n->eng[0].mvm.n_mult; mm++) {
+                int c = share_mac_sharers(n, 0, mm, who, 8), exp = 1;
+                for (int g = 1; g < owners; g++) exp += mm < n->eng[g].mvm.n_mult;
+                check(c == exp && who[0] == 0, "share plan case %zu, MAC %d: %d sharers, expected %d", t, mm, c, exp);
+                FxType ot, wt;
+                int gw;
+                share_mac_types(n, 0, mm, &ot, &wt, &gw);
+                for (int k = 0; k < c; k++) {
+                    const Mvm *v = &n->eng[who[k]].mvm;
+                    check(fx_frac(ot) >= fx_frac(v->op_t) && ot.w - fx_frac(ot) >= v->op_t.w - fx_frac(v->op_t) &&
+                              fx_frac(wt) >= fx_frac(v->w_t) && wt.w - fx_frac(wt) >= v->w_t.w - fx_frac(v->w_t) &&
+                              gw >= v->guard_w,
+                          "share plan case %zu, MAC %d: common format narrower than sharer %d's", t, mm, who[k]);
+                }
+            }
+        }
+        netlist_free(n);
+        free_model(m);
+    }
+}
+
+/* The search with the share_multipliers knob open, within 8 DSPs (no logic budget): the dense
+ * layers on the GRU(5)'s MACs free the 2 DSPs they had, and the design chosen is faster than the
+ * best without sharing, shares (the plan says so: host and guests marked), and its DSPs are the
+ * host's multipliers and lanes only; with sharing forbidden by the model the knob is absent. */
+static void test_share_choice(void)
+{
+    long no_share = -1;
+    for (int allow = 0; allow < 2; allow++) {
+        Model *m = gru5_model();
+        if (!allow) m->layers[0].share = -1;
+        AutoSearch *a = auto_prepare(m);
+        check_model(m);
+        quantize_model(m);
+        int share_knobs = 0;
+        for (int k = 0; k < a->n_knobs; k++) share_knobs += a->knob[k].which == KNOB_SHARE;
+        check(share_knobs == allow, "GRU(5): %d share_multipliers knobs (expected %d)", share_knobs, allow);
+        AutoOptions o = options(8, -1, OPT_LATENCY);
+        auto_search(a, m, &o);
+        const Candidate *c = &a->cand[a->chosen];
+        Netlist *n = lower_model(m, 1);
+        int guests = 0;
+        for (int i = 1; i < n->n; i++) guests += n->eng[i].mac_owner > 1 && n->eng[i].mac_host == 0;
+        if (!allow) {
+            no_share = c->latency;
+            check(guests == 0 && n->eng[0].mac_owner == 0, "GRU(5), sharing forbidden: %d guests", guests);
+        } else {
+            check(c->fits && c->latency < no_share && m->layers[0].share == 1 && n->eng[0].mac_owner == 1 &&
+                      guests == n->n - 1 && n->eng[0].mac_owners == n->n,
+                  "GRU(5), 8 DSP, sharing open: latency %ld (without: %ld), share %d, %d guests", c->latency, no_share,
+                  m->layers[0].share, guests);
+            long lane_dsp = n->eng[0].lane_ii > 1 ? n->eng[0].lanes : 3L * n->eng[0].lanes;
+            check(c->res.dsp == n->eng[0].n_mult + lane_dsp, "GRU(5) shared: %ld DSP predicted, host %d + lanes %ld",
+                  c->res.dsp, n->eng[0].n_mult, lane_dsp);
+        }
+        netlist_free(n);
         auto_free(a);
         free_model(m);
     }
@@ -505,6 +608,8 @@ int main(void)
         for (long dsp = 12; dsp <= 40; dsp += 14) test_form_choice(seed, dsp);
     check(split_wins > 0, "the split form was never the best choice (%d budgets)", split_wins);
     test_lane_choice();
+    test_share_choice();
+    test_share_plan();
     for (int seed = 1; seed <= 8; seed++) test_retry(seed);
     for (int seed = 1; seed <= 8; seed++) test_shrink_tables(seed);
     printf("unit: %d passed, %d failed\n", n_pass, n_fail);
