@@ -72,7 +72,7 @@ export RNNC GEN WORK FLOAT_TOL ROOT
 mkdir -p "$WORK"
 cc -std=c11 -Wall -Wextra -Werror -O2 "$ROOT/tests/gen_model.c" -lm -o "$GEN"
 cc -std=c11 -Wall -Wextra -Werror -O2 "$ROOT/tests/e2e/wave_names.c" -lz -o "$ROOT/build/wave_names"
-rm -rf "$WORK/work" "$WORK/models" "$WORK/results"
+rm -rf "$WORK/work" "$WORK/models" "$WORK/results" "$WORK/times.txt"
 mkdir -p "$WORK/work" "$WORK/models" "$WORK/results"
 
 # True when every type in the model file is ap_fixed<16,6> or wider (I >= 6, F >= 10); a model
@@ -320,8 +320,10 @@ export -f stall_broken
 # run_line "NAME<TAB>MODEL<TAB>INPUT<TAB>SIMULATOR": one job of the list (paths may hold spaces).
 run_line() {
     local a b c d
+    local t0=$SECONDS
     IFS=$'\t' read -r a b c d <<<"$1"
     if [ "$d" = broken ]; then stall_broken "$a" "$b" "$c"; else run_job "$a" "$b" "$c" "$d"; fi
+    echo "$((SECONDS - t0)) $a" >>"$WORK/times.txt" # per-job seconds, to keep the suite's time in view
 }
 export -f run_line
 
