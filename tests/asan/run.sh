@@ -5,7 +5,7 @@
 # sanitizer report fails the run.
 set -uo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-make -s -C "$ROOT" asan >/dev/null || { echo "asan: 0 passed, 1 failed"; exit 1; }
+make -s -j2 -C "$ROOT" asan >/dev/null || { echo "asan: 0 passed, 1 failed"; exit 1; }
 RNNC=$ROOT/build/asan/rnnc
 export ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 W=$ROOT/build/asan-work

@@ -5,7 +5,8 @@
 # util.c, kinds.c), tests/unit/test_timing.c against the Xilinx timing estimate
 # (timing.c, util.c, files.c; cJSON) and tests/unit/test_auto.c against the reuse-factor search
 # (autoreuse.c, resources.c and the stages they run), runs each, then runs each again built with
-# ASan and UBSan.
+# ASan and UBSan (test_auto on 6 of its 24 random models there: UNIT_AUTO_SEEDS), each beside
+# its plain build.
 # Usage: tests/unit/run.sh [-v]   (-v prints the measured fixed-vs-float errors)
 # Ends with "unit: N passed, M failed"; exits non-zero on any failure.
 set -u
@@ -26,18 +27,32 @@ FLAGS="-std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-pro
 
 pass=0
 fail=0
-run() { # name, sources, extra flags...
+# build_run NAME SOURCES FLAGS...: builds and runs one test binary; its output in $OUT/NAME.log,
+# its build status in $OUT/NAME.build (0: built), its exit status in $OUT/NAME.rc
+build_run() {
     name=$1
     SRCS=$2
     shift 2
+    rm -f "$OUT/$name.build" "$OUT/$name.rc" "$OUT/$name.log"
     # shellcheck disable=SC2086
-    if ! $CC $FLAGS "$@" $SRCS -lcjson -lm -o "$OUT/$name"; then
+    if ! $CC $FLAGS "$@" $SRCS -lcjson -lm -o "$OUT/$name" 2>"$OUT/$name.cc"; then
+        echo 1 >"$OUT/$name.build"
+        return
+    fi
+    echo 0 >"$OUT/$name.build"
+    "$OUT/$name" ${VERBOSE:-} >"$OUT/$name.log" 2>&1
+    echo $? >"$OUT/$name.rc"
+}
+# collect NAME: prints one test binary's output and adds its counts
+collect() {
+    name=$1
+    if [ "$(cat "$OUT/$name.build" 2>/dev/null)" != 0 ]; then
+        cat "$OUT/$name.cc" 2>/dev/null
         echo "FAIL: $name does not build"
         fail=$((fail + 1))
         return
     fi
-    "$OUT/$name" ${VERBOSE:-} >"$OUT/$name.log" 2>&1
-    rc=$?
+    rc=$(cat "$OUT/$name.rc" 2>/dev/null || echo 1)
     grep -v '^unit:' "$OUT/$name.log"
     p=$(sed -n 's/^unit: \([0-9]*\) passed, \([0-9]*\) failed$/\1/p' "$OUT/$name.log")
     f=$(sed -n 's/^unit: \([0-9]*\) passed, \([0-9]*\) failed$/\2/p' "$OUT/$name.log")
@@ -57,20 +72,25 @@ run() { # name, sources, extra flags...
 
 VERBOSE=
 [ "${1:-}" = "-v" ] && VERBOSE=-v
-run test_numerics "$NUMERICS" -O2 -g
-VERBOSE=
-run test_plan "$PLAN" -O2 -g
-run test_timing "$TIMING" -O2 -g
-run test_auto "$AUTO" -O2 -g
 SAN="-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined"
 export ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
-# shellcheck disable=SC2086
-run test_numerics_asan "$NUMERICS" $SAN
-# shellcheck disable=SC2086
-run test_plan_asan "$PLAN" $SAN
-# shellcheck disable=SC2086
-run test_timing_asan "$TIMING" $SAN
-run test_auto_asan "$AUTO" $SAN
+# each test and its sanitized build side by side (two cores), the test binaries one after another
+for t in numerics plan timing auto; do
+    case $t in
+        numerics) SRCS=$NUMERICS ;;
+        plan) SRCS=$PLAN ;;
+        timing) SRCS=$TIMING ;;
+        auto) SRCS=$AUTO ;;
+    esac
+    # shellcheck disable=SC2086
+    build_run "test_$t" "$SRCS" -O2 -g &
+    # shellcheck disable=SC2086
+    (VERBOSE= && export UNIT_AUTO_SEEDS=6 && build_run "test_${t}_asan" "$SRCS" $SAN) & # test_auto: 6 of its 24 models
+    wait
+    VERBOSE=
+done
+for t in numerics plan timing auto; do collect "test_$t"; done
+for t in numerics plan timing auto; do collect "test_${t}_asan"; done
 
 echo "unit: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
