@@ -26,18 +26,22 @@ mkdir -p "$LOG"
 rm -f "$LOG/times.txt"
 total_pass=0
 total_fail=0
-# cpu_seconds: the CPU time (user + system) of every child this shell has waited for so far
-cpu_seconds() {
-    times | tail -n 1 | awk '{ t = 0; for (i = 1; i <= 2; i++) { split($i, a, /[ms]/); t += a[1] * 60 + a[2] } printf "%d", t }'
+# cpu_now: CPU (user + system, whole seconds) of every child this shell has waited for so far,
+# into CPU (`times` runs in this shell: in a command substitution it would count the subshell's)
+cpu_now() {
+    times >"$LOG/.times"
+    CPU=$(tail -n 1 "$LOG/.times" | awk '{ t = 0; for (i = 1; i <= 2; i++) { split($i, a, /[ms]/); t += a[1] * 60 + a[2] } printf "%d", t }')
 }
 suite() { # name, command...
     local name=$1 t0=$SECONDS c0
-    c0=$(cpu_seconds)
+    cpu_now
+    c0=$CPU
     shift
     echo "== $name"
     "$@" 2>&1 | tee "$LOG/$name.log"
     local rc=${PIPESTATUS[0]}
-    echo "$name: $((SECONDS - t0)) s, $(($(cpu_seconds) - c0)) s CPU" | tee -a "$LOG/times.txt"
+    cpu_now
+    echo "$name: $((SECONDS - t0)) s, $((CPU - c0)) s CPU" | tee -a "$LOG/times.txt"
     local line p f
     line=$(grep -E '^[a-z0-9-]+: [0-9]+ passed, [0-9]+ failed' "$LOG/$name.log" | tail -n 1)
     p=$(echo "$line" | sed -E 's/^[^:]*: ([0-9]+) passed.*/\1/')
