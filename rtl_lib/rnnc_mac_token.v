@@ -19,16 +19,10 @@ module rnnc_mac_token #(
     input wire rst,
     input wire [N-1:0] hs_last,     // owner k's input handshake with tlast (gated by ok[k])
     input wire [N-1:0] valid,       // owner k's m_axis_tvalid
-    output reg [N-1:0] ok,          // owner k may take a beat (run ? 0 : own, registered)
+    output wire [N-1:0] ok,         // owner k may take a beat
     output reg [N-1:0] own,
     output reg run
 );
-    // ok is a register of its own, loaded with what run ? 0 : own will be: the owners' valid
-    // and ready then start from a flip-flop (a LUT level less before the host cell's job start)
-    wire take_last = !run && |(own & hs_last);
-    wire pass_on = run && |(own & valid);
-    wire [N-1:0] own_next = pass_on ? {own[N-2:0], own[N-1]} : own;
-    wire run_next = run ? !pass_on : take_last;
     initial begin
         if (N < 2 || N > 32) begin
             $display("ERROR: rnnc_mac_token: N=%0d must be 2..32 (instance %m)", N);
@@ -36,15 +30,17 @@ module rnnc_mac_token #(
         end
     end
 
+    assign ok = run ? {N{1'b0}} : own;
+
     always @(posedge clk)
         if (rst) begin
             own <= {{(N - 1){1'b0}}, 1'b1};
             run <= 1'b0;
-            ok <= {{(N - 1){1'b0}}, 1'b1};
-        end else begin
-            own <= own_next;
-            run <= run_next;
-            ok <= run_next ? {N{1'b0}} : own_next;
+        end else if (!run) begin
+            if (|(own & hs_last)) run <= 1'b1;
+        end else if (|(own & valid)) begin
+            own <= {own[N-2:0], own[N-1]};
+            run <= 1'b0;
         end
 
 `ifdef FORMAL
@@ -59,7 +55,6 @@ module rnnc_mac_token #(
         assert(own != 0 && (own & (own - 1'b1)) == 0);
         assert((ok & ~own) == 0);
         assert(!run || ok == 0);
-        assert(ok == (run ? {N{1'b0}} : own));
     end
     always @(posedge clk)
         if (f_past_valid && !$past(rst)) begin
