@@ -158,24 +158,42 @@ done
 # design); HLS4ML_RTL=0 skips this part.
 SIMULATOR=${HLS4ML_SIMULATOR:-icarus}
 if [ "${HLS4ML_RTL:-1}" != 0 ] && command -v "$( [ "$SIMULATOR" = icarus ] && echo iverilog || echo verilator)" >/dev/null; then
-    for out in "$FIX"/*.out.txt; do
+    # sim_case OUT: one case through --sim; its verdict ("ok ..." or "FAIL ...") in $TMP/rtl_NAME
+    sim_case() {
+        local out=$1 b name
         b=$(basename "$out" .out.txt)
         name=${b%%.*}
-        case $name in gru_classic | simple_rnn) continue ;; esac
         if "$RNNC" "$FIX/$name.h5" --config "$FIX/$b.json" --numerics hls4ml --sim "$FIX/$name.in.txt" \
-            --simulator "$SIMULATOR" -o "$TMP/all_$b" >"$TMP/out" 2>"$TMP/err"; then
-            set -- $(identical "$out" "$TMP/out")
+            --simulator "$SIMULATOR" -o "$TMP/all_$b" >"$TMP/out_$b" 2>"$TMP/err_$b"; then
+            set -- $(identical "$out" "$TMP/out_$b")
         else
-            set -- "rnnc --sim failed: $(grep -v 'note:' "$TMP/err" | head -n 1 | cut -c1-200)"
+            set -- "rnnc --sim failed: $(grep -v 'note:' "$TMP/err_$b" | head -n 1 | cut -c1-200)"
         fi
-        if [ "$#" = 2 ] && [ "$1" = "$2" ] && grep -q 'bit-exact; .*(as predicted)' "$TMP/err"; then
-            pass=$((pass + 1))
-            [ "$VERBOSE" = 1 ] && echo "ok    $name ${b#*.} in RTL ($SIMULATOR): $1/$2 values identical to hls4ml's"
+        if [ "$#" = 2 ] && [ "$1" = "$2" ] && grep -q 'bit-exact; .*(as predicted)' "$TMP/err_$b"; then
+            echo "ok    $name ${b#*.} in RTL ($SIMULATOR): $1/$2 values identical to hls4ml's" >"$TMP/rtl_$b"
         else
-            fail=$((fail + 1))
-            echo "FAIL  $name ${b#*.} in RTL ($SIMULATOR): $*"
+            echo "FAIL  $name ${b#*.} in RTL ($SIMULATOR): $*" >"$TMP/rtl_$b"
         fi
         rm -rf "$TMP/all_$b"
+    }
+    # two at a time (two cores), the verdicts then read in order
+    cases=()
+    for out in "$FIX"/*.out.txt; do
+        b=$(basename "$out" .out.txt)
+        case ${b%%.*} in gru_classic | simple_rnn) continue ;; esac
+        cases+=("$b")
+        while [ "$(jobs -rp | wc -l)" -ge 2 ]; do wait -n; done
+        sim_case "$out" &
+    done
+    wait
+    for b in "${cases[@]}"; do
+        if grep -q '^ok ' "$TMP/rtl_$b" 2>/dev/null; then
+            pass=$((pass + 1))
+            [ "$VERBOSE" = 1 ] && cat "$TMP/rtl_$b"
+        else
+            fail=$((fail + 1))
+            cat "$TMP/rtl_$b" 2>/dev/null || echo "FAIL  $b in RTL ($SIMULATOR): no verdict"
+        fi
     done
 fi
 
