@@ -62,7 +62,7 @@ m = json.load(open(sys.argv[1]))
 for kv in sys.argv[2:]:
     lk, v = kv.split("=")
     layer, key = lk.split(".")
-    [l for l in m["layers"] if l["name"] == layer][0][key] = {"true": True, "false": False}.get(v) if v in ("true", "false") else int(v)
+    [l for l in m["layers"] if l["name"] == layer][0][key] = json.loads(v)  # 520, true
 json.dump(m, open(sys.argv[1], "w"))
 PYEOF
              ;;
