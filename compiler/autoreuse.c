@@ -22,8 +22,8 @@
  * recurrence), where the layer's reuse knob is x*W's factor, capped at x*W's products. Moves
  * skip the values a cap makes equal. An LSTM or GRU (reset_after) layer whose lane_multipliers
  * is open has a third knob: 1 first (each elementwise lane's three products on one multiplier,
- * a unit every 3 cycles), then 3; on a part with few DSPs the multipliers that frees go to
- * the matrix products. (A further per-layer factor: a kind in KnobWhich, its
+ * a unit every 3 cycles), for a GRU then 2 (a unit every cycle, z * h_prev in logic), then 3;
+ * on a part with few DSPs the multipliers that frees go to the matrix products. (A further per-layer factor: a kind in KnobWhich, its
  * bound in knob_max, its value in knob_value, its collection in auto_prepare.) */
 #include "rnnc.h"
 
@@ -79,8 +79,9 @@ static void knob_values(Knob *k)
         k->vals[k->n_vals++] = 1;
         return;
     }
-    if (k->which == KNOB_LANE) { /* lane_multipliers: the smaller design first */
+    if (k->which == KNOB_LANE) { /* lane_multipliers: the fewer multiplier blocks first */
         k->vals[k->n_vals++] = 1;
+        if (k->layer->kind == L_GRU) k->vals[k->n_vals++] = 2; /* z * h_prev in logic */
         k->vals[k->n_vals++] = 3;
         return;
     }

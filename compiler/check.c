@@ -42,6 +42,9 @@ static void check_weights(const Model *m, Layer *l, const char *where)
     if (l->lane_mults == 1 && l->kind == L_GRU && !l->reset_after)
         user_error(f, "%s.lane_multipliers: 1 needs reset_after true (reset_after false keeps its lanes' 3 "
                    "multipliers)", where);
+    if (l->lane_mults == 2 && !(l->kind == L_GRU && l->reset_after))
+        user_error(f, "%s.lane_multipliers: 2 (z * h_prev in logic) is for a GRU with reset_after true; "
+                   "expected 1 or 3", where);
     long long rmults = (long long)l->units * l->gates * l->units;
     if (l->rreuse > rmults)
         user_error(f, "%s.recurrent_reuse_factor: %d is more than the layer's %lld recurrent multiplications per "

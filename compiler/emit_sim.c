@@ -26,7 +26,7 @@ static const char *const lib_modules[] = {"rnnc_quant", "rnnc_product", "rnnc_ma
                                           "rnnc_lstm_cell", "rnnc_gru_blend", "rnnc_gru_cell",
                                           "rnnc_gru_reset", "rnnc_gru_update", "rnnc_stream_fork",
                                           "rnnc_merge_add", "rnnc_sat_sum", "rnnc_mac_sat", "rnnc_lstm_cell_serial",
-                                          "rnnc_gru_cell_serial", "rnnc_mac_token", NULL};
+                                          "rnnc_gru_cell_serial", "rnnc_mac_token", "rnnc_lut_mul", NULL};
 
 static bool lib_needed(const Netlist *n, const char *mod)
 {
@@ -57,6 +57,8 @@ static bool lib_needed(const Netlist *n, const char *mod)
             return true;
         bool gru = e->kind == ENG_CELL && e->layer->kind == L_GRU;
         if (!strcmp(mod, serial ? "rnnc_gru_cell_serial" : "rnnc_gru_cell") && gru && e->layer->reset_after) return true;
+        /* rnnc_gru_cell instantiates it (ZH_LUT; in a branch it may not take) */
+        if (!strcmp(mod, "rnnc_lut_mul") && gru && e->layer->reset_after && !serial) return true;
         if (!strcmp(mod, "rnnc_gru_blend") && gru) return true;
         if ((!strcmp(mod, "rnnc_gru_reset") || !strcmp(mod, "rnnc_gru_update")) && gru && !e->layer->reset_after)
             return true;

@@ -1395,6 +1395,9 @@ static void cell_lane(Out *o, const Engine *e, const CellSigs *cs, int ln, const
                          ".G_SATURATE(%d)", G.w, fx_frac(G), G.sgn, G.q, fx_rtl_sat(G));
             if (e->lane_ii > 1 && !e->lane_align3) /* one unit per step: z * hh at 2A+2 */
                 snprintf(more + strlen(more), sizeof more - strlen(more), ", .ALIGN3(0)");
+            if (e->zh_lut) /* z * h_prev in logic (lane_multipliers 2), z's rows as its table needs */
+                snprintf(more + strlen(more), sizeof more - strlen(more), ", .ZH_LUT(1), .Z_UBITS(%d)",
+                         act_ubits(l, l->ract));
             cell_open(o, e, e->lane_ii > 1 ? "rnnc_gru_cell_serial" : "rnnc_gru_cell", more, cs, true);
             w(o, ") u_cell_%d (.clk(clk), %s.pre_z(l%d_z), .pre_r(l%d_r), .xw_h(l%d_xw), .hu_h(l%d_hu), "
                  ".h_prev(l%d_h_prev), .h_new(h_new_%d));\n", ln, e->lane_ii > 1 ? ".in_valid(lane_go), " : "", ln, ln,

@@ -280,6 +280,18 @@ static bool lanes_serial(const Layer *l)
     return l->lane_mults == 1 && (l->kind == L_LSTM || (l->kind == L_GRU && l->reset_after));
 }
 
+/* Whether layer l's lanes compute z * h_prev in logic (rnnc_gru_cell ZH_LUT): lane_multipliers
+ * 2, a GRU with reset_after. The product waits for the blend anyway, so the lane's timing is
+ * the same; it takes one multiplier block fewer. */
+static bool lanes_zh_lut(const Layer *l) { return l->lane_mults == 2 && l->kind == L_GRU && l->reset_after; }
+
+/* Multiplier blocks per elementwise lane of layer l (a serial lane's one, else its products'). */
+static long lane_mults(const Layer *l)
+{
+    if (l->kind == L_SIMPLE_RNN) return 0;
+    return lanes_serial(l) ? 1 : lanes_zh_lut(l) ? 2 : 3;
+}
+
 /* Whether a serial lane's products keep to cycles that let units enter lane_ii = 3 cycles apart
  * (rnnc_*_cell_serial; ALIGN3): always for the LSTM; a GRU lane serving one unit per step
  * (slots 1) has no second unit to meet, so its z * hh comes as soon as hh is there (2 cycles
@@ -312,7 +324,7 @@ static void cell_timing(Netlist *n, Engine *e, const Layer *l)
     case L_LSTM: e->cell_lat = 2 * al + 2 + n->table_reg; e->n_elem_mult = 3 * e->lanes; break;
     case L_SIMPLE_RNN: e->cell_lat = al; break;
     default:
-        e->n_elem_mult = 3 * e->lanes;
+        e->n_elem_mult = (e->zh_lut ? 2 : 3) * e->lanes; /* zh_lut: z * h_prev in logic */
         if (l->reset_after) {
             e->cell_lat = 2 * al + 3 + 2 * n->table_reg;
             break;
@@ -372,7 +384,7 @@ static int est_cell_step(const Netlist *n, const Layer *l, bool split, long rf, 
     int lanes = cell_lanes(u, (int)rf, n->table_reg), S = (u + lanes - 1) / lanes, lreg = S > 1;
     long outs = (long)(gru0 ? 2 : l->gates) * u, prods = outs * (in + u) + (gru0 ? (long)in * u : 0);
     int tm = est_mvm_latency(n, outs, in + u, rf, split, &dir), cl, span;
-    *mults = (prods + rf - 1) / rf + (l->kind == L_SIMPLE_RNN ? 0 : (lanes_serial(l) ? 1L : 3L) * lanes);
+    *mults = (prods + rf - 1) / rf + lane_mults(l) * lanes;
     if (lanes_serial(l)) return tm + lreg + 3 * (S - 1) + 1 + serial_cell_lat(l, al, T, serial_align3(l, S), &span);
     switch (l->kind) {
     case L_LSTM: cl = 2 * al + 2 + T; break;
@@ -496,6 +508,7 @@ static void lower_cell(Netlist *n, const Layer *l, FxType in_t, FxType *cur_t)
     /* with several slots the lane inputs pass a multiplexer: registered, one cycle */
     e->lane_reg = e->slots > 1 ? 1 : 0;
     e->lane_ii = lanes_serial(l) ? 3 : 1;
+    e->zh_lut = lanes_zh_lut(l);
     cell_timing(n, e, l);
     /* fused: x is read in place over the slots (no copy), the beat taken after the last read;
      * split: the xw beat is copied at the start (it is added at the end of the product) */

@@ -395,7 +395,6 @@ static void parse_layer_options(const Parser *p, const Model *m, const cJSON *ob
     key_path(kp, path, "lane_multipliers");
     if ((it = get(obj, "lane_multipliers"))) {
         l->lane_mults = want_int(p, it, kp, 1, 3);
-        if (l->lane_mults == 2) jerr(p, kp, "expected 1 (the three elementwise products on one multiplier) or 3, got 2");
     }
     key_path(kp, path, "table_size");
     if ((it = get(obj, "table_size"))) {

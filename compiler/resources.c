@@ -37,6 +37,8 @@ typedef struct {
     int dsp_a, dsp_b, dsp_y_min;  /* Yosys mul2dsp: the DSP's operand widths, the smallest product kept in one */
     bool pow2_shift;            /* a constant product by a positive power of two becomes a shift, no DSP */
     double lut[RES_FEATURES], ff[RES_FEATURES];
+    double lut_mul_lut;         /* rnnc_lut_mul: LUTs per row bit (rows x (a's bits + 2)), from Yosys
+                                 * on 16 x 11 and 16 x 16 (docs/resources.md) */
     double lut_margin;          /* the fraction of the part's LUTs a candidate may use */
     bool lc_pack;               /* a logic cell holds a LUT and a flip-flop that Yosys/nextpnr seldom pair
                                  * (iCE40): LUT + FF must fit the cells */
@@ -61,7 +63,7 @@ static const CostTable cost_tables[] = {
       * the GRU(20) takes dense1 at 640 (predicted 4837, synthesized 5592, 5253 / 5280 cells:
       * did not place; in the sweep as toptag_gru20_d640). docs/resources.md, "The iCE40 logic
       * margin" */
-     .lut_margin = 0.82, .lc_pack = true},
+     .lut_mul_lut = 1.85, .lut_margin = 0.82, .lc_pack = true},
     {.family = "ecp5", .bram_cost = 128, .rom_bit_cost = 1.0 / 16, .ram_bit_cost = 1.0,
      .shape = {{512, 36}, {1024, 18}, {2048, 9}, {4096, 4}, {8192, 2}, {16384, 1}},
      .dsp_lane = {[L_LSTM] = 3, [L_GRU] = 3, [L_SIMPLE_RNN] = 0, [L_DENSE] = -1},
@@ -70,7 +72,7 @@ static const CostTable cost_tables[] = {
       * ECP5 yet otherwise: iCE40's ROM/RAM bit costs and LUT4/FF rows, no TRELLIS_DPR16X4 */
      .lut = {118.8, 0, 0, 0.3688, 0.2124, 0.9262, 6.336, 2.428, 0.2743, 0.0352, 0.5204, 0, 0, 1, 0, 0, 0, 0.8428, 0.5639, 0.6072},
      .ff = {0, 0, 0, 0.374, 0.5086, 0.324, 5.437, 0, 0.1546, 0, 0.2421, 0, 0, 0, 0, 235.7, 0.2138, 1.202, 0, 0.652},
-     .lut_margin = 0.85},
+     .lut_mul_lut = 1.85, .lut_margin = 0.85},
     /* block RAM in RAMB18 (a RAMB36 is two, at about their cost): synth_xilinx's memory_libmap
      * costs (brams_xc4v.txt, lutrams_xc5v.txt, -logic-cost-rom 1/64) */
     {.family = "xilinx", .bram_cost = 129, .rom_bit_cost = 1.0 / 64, .ram_bit_cost = 1.0,
@@ -81,7 +83,7 @@ static const CostTable cost_tables[] = {
      /* bench/calibrate.sh xilinx: 40 designs (bench/results/resources_xilinx.txt) */
      .lut = {26.59, 0, 0.6437, 0, 0, 1.241, 1.803, 3.599, 0, 0.112, 2.084, 0.2467, 0, 1, 0.1456, 0, 0, 1.015, 0.8535, 0.4174},
      .ff = {0, 0, 0, 0, 0.3829, 0.1183, 1.812, 0, 0.2025, 0, 1.823, 0, 0, 0, 0, 228, 0.3739, 1.96, 0, 1.081},
-     .lut_margin = 0.9},
+     .lut_mul_lut = 1.33, .lut_margin = 0.9},
 };
 
 const char *const res_feature_names[RES_FEATURES] = {
@@ -283,13 +285,42 @@ static long serial_lane_dsps(const CostTable *c, const Layer *l)
     return product_dsps(c, y, x); /* the wider operand along dsp_a */
 }
 
+/* rnnc_lut_mul's flip-flops, from its structure: the registered levels of its tree (level v:
+ * ceil(b_w / 2^v) nodes of a_w + 1 + 2^v bits) and the delay registers after them. */
+static double lut_mul_ffs(int a_w, int b_w, int lat)
+{
+    int d = 0;
+    while ((1 << d) < b_w) d++;
+    int regs = lat < d ? lat : d;
+    double ff = 0;
+    for (int v = 1; v <= d; v++)
+        if ((v * regs) / d > ((v - 1) * regs) / d) ff += (double)((b_w + (1 << v) - 1) >> v) * (a_w + 1 + (1 << v));
+    return ff + (double)(lat - regs) * (a_w + b_w);
+}
+
+/* A GRU lane's z * h_prev in logic (Engine.zh_lut): the product's DSPs off the lane's, the
+ * multiplier's LUTs and flip-flops on (its rows: z's bits, as rnnc_gru_cell takes them), the
+ * delay registers the DSP's product went through off. Added to the engine directly, not as a
+ * fitted feature. */
+static void add_zh_lut(const CostTable *c, EngineResources *r, const Engine *e, int table_reg)
+{
+    const Layer *l = e->layer;
+    FxType R = l->ty.result, G = layer_gate_type(l);
+    int a_w = R.w + !R.sgn, g_w = G.w + !G.sgn, ub = act_ubits(l, l->ract), lat = 4 + table_reg;
+    int b_w = ub > 0 && (ub < 2 ? 2 : ub) < G.w ? (ub < 2 ? 2 : ub) : g_w;
+    r->dsp -= e->lanes * product_dsps(c, a_w > g_w ? a_w : g_w, a_w > g_w ? g_w : a_w);
+    r->lut += e->lanes * c->lut_mul_lut * b_w * (a_w + 2);
+    r->ff += e->lanes * (lut_mul_ffs(a_w, b_w, lat) - (double)(a_w + g_w) * (lat - 1));
+}
+
 /* A cell's lanes: their multipliers, tables, state and multiplexers. */
-static void add_cell(const CostTable *c, EngineResources *r, const Engine *e)
+static void add_cell(const CostTable *c, EngineResources *r, const Engine *e, int table_reg)
 {
     const Layer *l = e->layer;
     double per_lane = c->dsp_lane[l->kind];
     if (e->lane_ii > 1) r->dsp += e->lanes * serial_lane_dsps(c, l);
     else r->dsp += per_lane < 0 ? e->n_elem_mult : (long)(per_lane * e->lanes + 0.5);
+    if (e->zh_lut) add_zh_lut(c, r, e, table_reg);
     int gates = l->gates, aw = e->mvm.accum.w;
     int lane = l->kind == L_LSTM ? RES_LANE_LSTM : l->kind == L_GRU ? RES_LANE_GRU : RES_LANE_RNN;
     r->feat[lane] += (double)e->lanes * gates * aw;
@@ -349,7 +380,7 @@ EngineResources res_engine(const Netlist *n, int i, const char *family)
     if (e->vec_in) add_memory_ports(c, &r, e->in_n, e->in_t.w, false, e->mvm.n_mult); /* a read port per multiplier */
     switch (e->kind) {
     case ENG_CELL:
-        add_cell(c, &r, e);
+        add_cell(c, &r, e, n->table_reg);
         if (e->split) r.feat[RES_VECTOR] += (double)e->in_n * e->in_t.w; /* x_reg: the projection's sums */
         break;
     case ENG_DENSE: {

@@ -107,7 +107,8 @@ typedef struct Layer {
                                  * chooses the form and the factors (lower_cell) */
     int lane_mults;             /* LSTM, GRU reset_after: lane_multipliers, the multipliers of each
                                  * elementwise lane: 3 (a unit every cycle) or 1 (its three products
-                                 * on one multiplier, a unit every 3 cycles); 0 = not given: 3 */
+                                 * on one multiplier, a unit every 3 cycles); GRU reset_after also 2
+                                 * (a unit every cycle, z * h_prev in logic); 0 = not given: 3 */
     int share;                  /* recurrent layers: share_multipliers, 1: the dense engines after
                                  * this layer's cell (return_sequences false) run on its matrix
                                  * multipliers (lower_share); -1: false; 0 = not given: off,
@@ -273,6 +274,9 @@ FxType layer_gate_type(const Layer *l);
 Table *table_for(const Layer *l, ActKind a);
 /* The same with entries cast to out (hls4ml numerics: a recurrent layer's gates in accum) */
 Table *table_for_out(const Layer *l, ActKind a, FxType out);
+/* The bits k with every output of activation a of layer l in [0, 2^k), read from its table
+ * (rnnc_gru_cell Z_UBITS); 0: no table (linear, relu) or a negative entry. */
+int act_ubits(const Layer *l, ActKind a);
 /* hls4ml numerics, softmax stable/latency (hls4ml.c): its exp table (entries cast to the softmax
  * accum) and reciprocal table, indexed by an unsigned bit pattern; in: the softmax's input type */
 Table *table_hls_exp(const Layer *l, FxType in);
@@ -521,6 +525,10 @@ typedef struct {
     int lane_ii;                         /* CELL: cycles between a lane's units: 1, or 3 when its
                                           * products share one multiplier (rnnc_*_cell_serial) */
     int lane_span;                       /* CELL, lane_ii > 1: a unit's first product -> its last */
+    bool zh_lut;                         /* CELL, GRU reset_after, lane_ii 1: each lane's z * h_prev
+                                          * in logic (rnnc_gru_cell ZH_LUT, rnnc_lut_mul over the
+                                          * cycles it waits anyway), one multiplier block fewer:
+                                          * lane_multipliers 2 */
     bool h_fwd;                          /* CELL, overlapped: the products read h write-first (the
                                           * value being written in that cycle), so a step may read
                                           * h[k] in the cycle the previous step writes it (lower.c,

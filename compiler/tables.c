@@ -140,6 +140,20 @@ Table *table_for_out(const Layer *l, ActKind a, FxType out)
     return get_table(kind, table_bits(l), 0, l->ty.table, out, l->numerics == NUM_HLS4ML);
 }
 
+int act_ubits(const Layer *l, ActKind a)
+{
+    const Table *t = table_for(l, a);
+    if (!t) return 0;
+    int64_t hi = 0;
+    for (int k = 0; k < t->n; k++) {
+        if (t->entries[k] < 0) return 0;
+        if (t->entries[k] > hi) hi = t->entries[k];
+    }
+    int b = 1;
+    while (b < 63 && hi >= (int64_t)1 << b) b++;
+    return b;
+}
+
 Table *table_exp(const Layer *l)
 {
     return get_table(T_EXP, table_bits(l), 0, l->ty.table, l->ty.table, false);

@@ -57,7 +57,10 @@ module rnnc_gru_cell #(
     parameter integer ACT_TABLE_W = 0,      // its table's stored width (0: its output width); narrower entries are extended
     parameter integer ACT_TABLE_SIGNED = 0, // its table's stored entries are signed (sign-extended)
     parameter ACT_FILE = "",                // its table: $readmemh file
-    parameter integer TABLE_REG = 0         // activation latency A = 1 + TABLE_REG (rnnc_activation), 0 or 1
+    parameter integer TABLE_REG = 0,        // activation latency A = 1 + TABLE_REG (rnnc_activation), 0 or 1
+    parameter integer ZH_LUT = 0,           // 1: z * h_prev in logic (rnnc_lut_mul over the cycles it waits anyway)
+    parameter integer Z_UBITS = 0           // with ZH_LUT: z lies in [0, 2^Z_UBITS), as its table's entries
+                                            // do (fewer rows); 0: any value of G
 ) (
     input wire clk,
     input wire [ACC_W-1:0] pre_z,           // update gate pre-activation (cycle t)
@@ -105,7 +108,7 @@ module rnnc_gru_cell #(
     ) u_act_r (.clk(clk), .en(1'b1), .in_data(pre_r), .out_data(gr));
 
     // TABLE_REG = 1: one more delay register for xw_h, hu_h, h_prev (ahead of xw1, hu1, h1)
-    // and, further down, for omz (omz4) and zh (zh6), as the activations take one more cycle.
+    // and, further down, for omz (omz5) and zh (zh6), as the activations take one more cycle.
     wire [ACC_W-1:0] xw0, hu0;                  // xw_h, hu_h, cycle t+A-1
     wire [R_W-1:0] h0;                          // h_prev, cycle t+A-1
     generate
@@ -170,34 +173,59 @@ module rnnc_gru_cell #(
             assign q1 = ONE - {{(OMZ_W - FG_W){ez[FG_W-1]}}, ez};
         end
     endgenerate
-    reg [ZH_W-1:0] zh2, zh3, zh4, zh5;          // z * h_prev, cycles t+A+1 .. t+A+4
     reg [Q_W-1:0] omz2, omz3, omz4;             // 1 - z (or z), cycles t+A+1 .. t+A+3
     reg [RHU_W-1:0] rhu2;                       // r * hu_h, cycle t+A+1
     always @(posedge clk) begin
-        zh2 <= $signed(ez) * $signed(eh);
         omz2 <= q1;
         rhu2 <= $signed(er) * $signed(hu1);
-        zh3 <= zh2;
-        zh4 <= zh3;
-        zh5 <= zh4;
         omz3 <= omz2;
         omz4 <= omz3;
     end
-    wire [ZH_W-1:0] zh_h;                       // z * h_prev, cycle t+2A+3 (at h_new)
     wire [Q_W-1:0] omz_p;                       // 1 - z (or z), cycle t+2A+2 (at p)
     generate
         if (TABLE_REG != 0) begin : g_treg_mid
-            reg [ZH_W-1:0] zh6;
             reg [Q_W-1:0] omz5;
-            always @(posedge clk) begin
-                zh6 <= zh5;
-                omz5 <= omz4;
-            end
-            assign zh_h = zh6;
+            always @(posedge clk) omz5 <= omz4;
             assign omz_p = omz5;
         end else begin : g_no_treg_mid
-            assign zh_h = zh5;
             assign omz_p = omz4;
+        end
+    endgenerate
+
+    // z * h_prev, needed at h_new only: ZH_LAT = 4 + TABLE_REG cycles after z (a multiplier
+    // block and delay registers, or with ZH_LUT rnnc_lut_mul spread over those cycles; z's low
+    // Z_UBITS bits as an unsigned operand when its values are known to fit them, fewer rows).
+    // (The table itself stays full width: see emit_verilog.c table_storage.)
+    localparam integer ZH_LAT = 4 + TABLE_REG;
+    localparam integer ZB_W = Z_UBITS < 2 ? 2 : Z_UBITS;
+    localparam integer Z_NARROW = (Z_UBITS > 0 && ZB_W < G_W) ? 1 : 0;
+    wire [ZH_W-1:0] zh_h;                       // z * h_prev, cycle t+2A+3 (at h_new)
+    generate
+        if (ZH_LUT == 0) begin : g_zh_dsp
+            reg [ZH_W-1:0] zh2, zh3, zh4, zh5;  // cycles t+A+1 .. t+A+4
+            always @(posedge clk) begin
+                zh2 <= $signed(ez) * $signed(eh);
+                zh3 <= zh2;
+                zh4 <= zh3;
+                zh5 <= zh4;
+            end
+            if (TABLE_REG != 0) begin : g_treg
+                reg [ZH_W-1:0] zh6;
+                always @(posedge clk) zh6 <= zh5;
+                assign zh_h = zh6;
+            end else begin : g_no_treg
+                assign zh_h = zh5;
+            end
+        end else if (Z_NARROW != 0) begin : g_zh_lut_narrow
+            wire [FR_W+ZB_W-1:0] zh_n;
+            rnnc_lut_mul #(
+                .A_W(FR_W), .B_W(ZB_W), .B_SIGNED(0), .LAT(ZH_LAT)
+            ) u_zh (.clk(clk), .a(eh), .b(gz[ZB_W-1:0]), .p(zh_n));
+            assign zh_h = {{(ZH_W - FR_W - ZB_W){zh_n[FR_W+ZB_W-1]}}, zh_n};
+        end else begin : g_zh_lut
+            rnnc_lut_mul #(
+                .A_W(FR_W), .B_W(FG_W), .B_SIGNED(1), .LAT(ZH_LAT)
+            ) u_zh (.clk(clk), .a(eh), .b(ez), .p(zh_h));
         end
     endgenerate
 

@@ -217,4 +217,7 @@ for i in 0 1 2 3 4 5 6 7; do
 done
 # a sharing design small enough for tests/formal's bounded AXI-Stream proof of its top
 gen share_tiny "T=2 F=2; simple_rnn u=2 rf=2 sh=1; dense u=1 rf=2"
+# --- z * h_prev in logic (lane_multipliers 2, rnnc_gru_cell ZH_LUT): lanes of several slots and
+#     of one, overlapped and not ---
+gen serial_zhlut "T=4 F=3; gru u=4 ra=1 rf=9 lm=2 rs=1; gru u=3 ra=1 rf=25 lm=2; dense u=2 act=tanh"
 echo "wrote $((seed - 100)) cases to $OUT"

@@ -291,6 +291,30 @@ static void product_case(const char *name, int a_w, int a_f, bool a_s, int b_w, 
     manifest(name, "rnnc_product", params, n, path);
 }
 
+/* rnnc_lut_mul: "a b expected", the exact product a * b (a signed, b signed or not) */
+static void lut_mul_case(const char *name, int a_w, int b_w, bool b_s, int lat)
+{
+    seed_from(name);
+    char vname[256], path[512], params[256];
+    snprintf(vname, sizeof vname, "%s.vec", name);
+    FILE *f = open_out(vname, path, sizeof path);
+    int n = 600;
+    for (int k = 0; k < n; k++) {
+        /* the extremes first: min * min, min * max, max * min */
+        wide_t a = k < 3 ? (k == 2 ? wmax(a_w, true) : wmin(a_w, true)) : rnd_val(a_w, true);
+        wide_t b = k < 3 ? (k == 0 ? wmin(b_w, b_s) : wmax(b_w, b_s)) : rnd_val(b_w, b_s);
+        phex(f, a, a_w);
+        fputc(' ', f);
+        phex(f, b, b_w);
+        fputc(' ', f);
+        phex(f, a * b, a_w + b_w);
+        fputc('\n', f);
+    }
+    fclose(f);
+    snprintf(params, sizeof params, "A_W=%d B_W=%d B_SIGNED=%d LAT=%d", a_w, b_w, b_s, lat);
+    manifest(name, "rnnc_lut_mul", params, n, path);
+}
+
 static void mac_case(const char *name, int a_w, int a_f, bool a_s, int b_w, int b_f, bool b_s,
                      int q_w, int q_f, int round, int sat, int acc_w)
 {
@@ -648,6 +672,21 @@ static int64_t gru_mix(const GruCfg *c, int64_t z, wide_t h, int64_t hh)
     return fx_cast((wide_t)z * h * ((wide_t)1 << (fm - gf - rf)) + (one - z) * hh * ((wide_t)1 << (fm - 2 * gf)), fm, c->r);
 }
 
+/* The bits k with every entry of table a in [0, 2^k) (rnnc_gru_cell Z_UBITS); 0: not a table,
+ * or a negative entry. */
+static int table_ubits(const Act *a)
+{
+    if (a->kind != 2) return 0;
+    int64_t hi = 0;
+    for (int k = 0; k < 1 << a->bits; k++) {
+        if (a->tab[k] < 0) return 0;
+        if (a->tab[k] > hi) hi = a->tab[k];
+    }
+    int b = 1;
+    while (b < 63 && hi >= (int64_t)1 << b) b++;
+    return b;
+}
+
 /* rnnc_gru_cell (reset_after = true): "valid pre_z pre_r xw_h hu_h h_prev expected_h_new" */
 static void gru_cell_case(const char *name, GruCfg c)
 {
@@ -683,6 +722,16 @@ static void gru_cell_case(const char *name, GruCfg c)
     char p1[4200];
     snprintf(p1, sizeof p1, "%s ALIGN3=0", params);
     manifest_tr(sname, "rnnc_gru_cell_serial", p1, CELL_N, path);
+    /* z * h_prev in logic: z's table's entries in Z_UBITS unsigned bits when none is negative
+     * (as emit_verilog.c passes them), and once with z at full width */
+    snprintf(sname, sizeof sname, "%s_zhlut", name);
+    snprintf(p1, sizeof p1, "%s ZH_LUT=1 Z_UBITS=%d", params, table_ubits(&c.ract));
+    manifest_tr(sname, "rnnc_gru_cell", p1, CELL_N, path);
+    if (!strcmp(name, "gru_after_default")) {
+        snprintf(sname, sizeof sname, "%s_zhlut_full", name);
+        snprintf(p1, sizeof p1, "%s ZH_LUT=1", params);
+        manifest_tr(sname, "rnnc_gru_cell", p1, CELL_N, path);
+    }
 }
 
 /* rnnc_gru_reset: "valid pre_r h_prev expected_rh" */
@@ -790,6 +839,14 @@ static void quant_cases(void)
 static void product_cases(void)
 {
     product_case("product_16x16", 16, 10, 1, 16, 10, 1, 16, 10, 0, 0);
+    /* logic products: every tree shape (B_W a power of two or not), registers spread over
+     * fewer stages than levels, and delays after them */
+    lut_mul_case("lut_mul_16x16_lat4", 16, 16, 1, 4);
+    lut_mul_case("lut_mul_16x11u_lat5", 16, 11, 0, 5);
+    lut_mul_case("lut_mul_17x17_lat2", 17, 17, 1, 2);
+    lut_mul_case("lut_mul_1x2_lat1", 1, 2, 1, 1);
+    lut_mul_case("lut_mul_9x3u_lat7", 9, 3, 0, 7);
+    lut_mul_case("lut_mul_32x24_lat3", 32, 24, 1, 3);
     product_case("product_s16_u8_rnd_sat", 16, 6, 1, 8, 7, 0, 24, 12, 1, 1);
     product_case("product_u8_u8_conv", 8, 8, 0, 8, 0, 0, 12, 4, 2, 0);
     product_case("product_33x33_conv_sat", 33, 20, 1, 33, 16, 1, 32, 30, 2, 1);

@@ -103,15 +103,21 @@ synth_case() {
 # synthesize with their 16x16 products in SB_MAC16 and no undriven net (yosys's check, with
 # -assert, right after DSP packing and at the end of synth_ice40 -dsp).
 # $1 module, $2 table prefix (lstm_default, gru_default), $3 TABLE_REG, $4 expected SB_MAC16
-# (exactly: more would be products split over several SB_MAC16).
+# (exactly: more would be products split over several SB_MAC16), $5 more parameters
+# ("NAME VALUE ...", optional), $6 a suffix for the case's name.
 synth_cell_case() {
-    local module="$1" tabs="$2" tr="$3" want="$4" name="yosys_$1" status=FAIL detail
+    local module="$1" tabs="$2" tr="$3" want="$4" more="${5:-}" name="yosys_$1${6:-}" status=FAIL detail
+    local -a extra=()
+    read -r -a extra <<< "$more"
+    local chp="" i
+    for ((i = 0; i + 1 < ${#extra[@]}; i += 2)); do chp="$chp -set ${extra[i]} ${extra[i+1]}"; done
     [ "$tr" -eq 0 ] || name="${name}_tr${tr}"
     local dir="$OUT/case/$name"
     mkdir -p "$dir"
     if yosys -q -l "$dir/yosys.log" -p "read_verilog $(printf '%s ' "$ROOT"/rtl_lib/rnnc_quant.v \
-            "$ROOT"/rtl_lib/rnnc_activation.v "$ROOT"/rtl_lib/rnnc_gru_blend.v "$ROOT/rtl_lib/$module.v"); \
-            chparam -set RACT_FILE \"$OUT/vec/${tabs}_sig.mem\" -set ACT_FILE \"$OUT/vec/${tabs}_tanh.mem\" -set TABLE_REG $tr $module; \
+            "$ROOT"/rtl_lib/rnnc_activation.v "$ROOT"/rtl_lib/rnnc_gru_blend.v "$ROOT"/rtl_lib/rnnc_lut_mul.v \
+            "$ROOT/rtl_lib/$module.v"); \
+            chparam -set RACT_FILE \"$OUT/vec/${tabs}_sig.mem\" -set ACT_FILE \"$OUT/vec/${tabs}_tanh.mem\" -set TABLE_REG $tr$chp $module; \
             synth_ice40 -dsp -top $module -run begin:map_ram; check -assert; \
             synth_ice40 -dsp -top $module -run map_ram:; check -assert; stat" > /dev/null 2>&1; then
         local n
@@ -151,6 +157,8 @@ if [ -z "$FILTER" ] || [[ "yosys" == *"$FILTER"* ]]; then
             synth_cell_case rnnc_lstm_cell lstm_default "$tr" 3
             # TABLE_REG=1 (iCE40): (1 - z) * hh as hh * 2^R_F - z * hh, one SB_MAC16 fewer
             synth_cell_case rnnc_gru_cell gru_default "$tr" $((4 - tr))
+            # z * h_prev in logic (lane_multipliers 2): one SB_MAC16 fewer, z's 11 bits as rows
+            synth_cell_case rnnc_gru_cell gru_default "$tr" $((3 - tr)) "ZH_LUT 1 Z_UBITS 11" _zhlut
             # the one-multiplier forms: all three products in one SB_MAC16
             synth_cell_case rnnc_lstm_cell_serial lstm_default "$tr" 1
             synth_cell_case rnnc_gru_cell_serial gru_default "$tr" 1

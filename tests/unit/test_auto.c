@@ -349,8 +349,10 @@ static Model *gru5_model(void)
 
 /* The lane form (lane_multipliers): on the UP5K's 8 SB_MAC16 the GRU(5)'s lanes share one
  * multiplier (1 DSP instead of 3) and the 2 freed go to h*U / x*W, which lowers the latency
- * below every candidate with 3-multiplier lanes; with DSPs to spare the 3-multiplier lanes
- * (a unit every cycle) win. Sharing forbidden here (share_multipliers false): test_share_choice. */
+ * below every candidate with 3-multiplier lanes; with DSPs to spare the lanes take a unit every
+ * cycle (3 multipliers, or 2 with z * h_prev in logic, whose freed DSP the matrix product may
+ * take) and are no slower than the best with 3. Sharing forbidden here (share_multipliers
+ * false): test_share_choice. */
 static void test_lane_choice(void)
 {
     for (int big = 0; big < 2; big++) {
@@ -373,7 +375,7 @@ static void test_lane_choice(void)
         int mults = n->eng[0].n_mult, lm = m->layers[0].lane_mults;
         netlist_free(n);
         if (big)
-            check(lm == 3 && c->latency <= best3, "GRU(5), 64 DSP: lane_multipliers %d chosen (latency %ld, best with 3: %ld)",
+            check(lm >= 2 && c->latency <= best3, "GRU(5), 64 DSP: lane_multipliers %d chosen (latency %ld, best with 3: %ld)",
                   lm, c->latency, best3);
         else
             check(lm == 1 && mults > 3 && best3 > 0 && c->latency < best3,
@@ -381,6 +383,37 @@ static void test_lane_choice(void)
                   lm, mults, c->latency, best3);
         auto_free(a);
         free_model(m);
+    }
+}
+
+/* lane_multipliers 2 (z * h_prev in logic) against 3, the GRU(5) at reuse 33 and 11 (1 and 2
+ * lanes): the same latency and II, one DSP fewer per lane, the multiplier's LUTs and more
+ * flip-flops on, and only the 2 marks the engine (zh_lut). */
+static void test_lane_zh_lut(void)
+{
+    static const int rfs[] = {33, 11};
+    for (size_t i = 0; i < sizeof rfs / sizeof rfs[0]; i++) {
+        long lat[2], ii[2];
+        Resources r[2];
+        int lanes = 0, marked = 0;
+        for (int k = 0; k < 2; k++) {
+            Model *m = gru5_model();
+            m->layers[0].reuse = rfs[i];
+            m->layers[0].lane_mults = k ? 2 : 3;
+            m->layers[0].share = -1;
+            check_model(m);
+            quantize_model(m);
+            r[k] = resources_now(m, &lat[k], &ii[k]);
+            Netlist *n = lower_model(m, 1);
+            lanes = n->eng[0].lanes;
+            marked += n->eng[0].zh_lut ? k + 1 : 10;
+            netlist_free(n);
+            free_model(m);
+        }
+        check(lat[0] == lat[1] && ii[0] == ii[1] && r[0].dsp - r[1].dsp == lanes && r[1].lut - r[0].lut > 150 * lanes &&
+                  r[1].ff > r[0].ff && marked == 12,
+              "GRU(5) at %d, %d lanes: lane_multipliers 3 / 2: latency %ld / %ld, DSP %ld / %ld, LUT %ld / %ld, FF %ld / %ld, "
+              "zh_lut marks %d", rfs[i], lanes, lat[0], lat[1], r[0].dsp, r[1].dsp, r[0].lut, r[1].lut, r[0].ff, r[1].ff, marked);
     }
 }
 
@@ -474,7 +507,7 @@ static void test_share_choice(void)
                       guests == n->n - 1 && n->eng[0].mac_owners == n->n,
                   "GRU(5), 8 DSP, sharing open: latency %ld (without: %ld), share %d, %d guests", c->latency, no_share,
                   m->layers[0].share, guests);
-            long lane_dsp = n->eng[0].lane_ii > 1 ? n->eng[0].lanes : 3L * n->eng[0].lanes;
+            long lane_dsp = n->eng[0].n_elem_mult; /* serial: 1 per lane; z * h_prev in logic: 2; else 3 */
             check(c->res.dsp == n->eng[0].n_mult + lane_dsp, "GRU(5) shared: %ld DSP predicted, host %d + lanes %ld",
                   c->res.dsp, n->eng[0].n_mult, lane_dsp);
         }
@@ -613,6 +646,7 @@ int main(void)
         for (long dsp = 12; dsp <= 40; dsp += 14) test_form_choice(seed, dsp);
     check(split_wins > 0, "the split form was never the best choice (%d budgets)", split_wins);
     test_lane_choice();
+    test_lane_zh_lut();
     test_share_choice();
     test_share_plan();
     for (int seed = 1; seed <= 8; seed++) test_retry(seed);
