@@ -106,11 +106,13 @@ static void fx_params(Out *o, const char *pfx, FxType t, bool with_q)
 }
 
 /* An rnnc_adder_tree reducing n_in values of `width` bits (`in`) to `out` in depth stages
- * (max: the signed maximum instead of the sum). */
-static void tree_inst(Out *o, const char *inst, int n_in, int width, int depth, bool max, const char *in, const char *out)
+ * (max: the signed maximum instead of the sum), its last stage loaded when ld (NULL: every
+ * cycle). */
+static void tree_inst(Out *o, const char *inst, int n_in, int width, int depth, bool max, const char *ld,
+                      const char *in, const char *out)
 {
-    w(o, "    rnnc_adder_tree #(.N_IN(%d), .FANIN(%d), .W(%d), .DEPTH(%d), .OP(%d)) %s (.clk(clk), .in_flat(%s), "
-         ".out_data(%s));\n", n_in, o->n->fanin, width, depth, max, inst, in, out);
+    w(o, "    rnnc_adder_tree #(.N_IN(%d), .FANIN(%d), .W(%d), .DEPTH(%d), .OP(%d)) %s (.clk(clk), .ld(%s), .in_flat(%s), "
+         ".out_data(%s));\n", n_in, o->n->fanin, width, depth, max, inst, ld ? ld : "1'b1", in, out);
 }
 
 /* ---- mem files ---- */
@@ -256,6 +258,7 @@ typedef struct {
                              * memories of bank_n words (output j to bank j / bank_n, address
                              * j % bank_n), read by the caller */
     bool shared;            /* the MACs are outside (mac_* ports: lower_share) */
+    const char *tree_ld;    /* the trees' last stages load when this is high (NULL: always) */
 } MvmIn;
 
 /* The signals emit_mvm defines, for its caller (free with mvm_sigs_free). */
@@ -871,7 +874,7 @@ static Sig mvm_tree(Out *o, const MvmPlan *pl, const MvmIn *in, int j)
         return acc;
     }
     w(o, "    wire [%d:0] %s;\n", G - 1, tout);
-    tree_inst(o, inst, op->n_elems, G, pl->depth, false, tin, tout);
+    tree_inst(o, inst, op->n_elems, G, pl->depth, false, in->tree_ld, tin, tout);
     w(o, "    wire [%d:0] %s;\n", at.w - 1, acc.s);
     w(o, "    rnnc_quant #(.IN_W(%d), .IN_F(%d), .IN_SIGNED(1), ", G, fx_frac(at));
     fx_params(o, "OUT_", at, true);
@@ -1483,6 +1486,12 @@ static void emit_cell(Out *o, const Engine *e)
     for (int k = 0; k < n_extra && e->split; k++) extra[k] = elem("x_reg", k, l->ty.accum.w);
     MvmIn in = {.pfx = "mv", .off = 0, .banks = cs.banked ? 4 : 0, .bank_n = u, .op = ops, .extra = extra,
                 .shared = e->mac_owner > 0};
+    if (e->tree_hold && !v->direct && !v->sat_order) { /* the last tree stages load in job cycle L_mv - 1 */
+        char at[64];
+        w(o, "    reg mv_tree_ld; // the gate sums' trees load their last stage (then hold it for the lanes)\n"
+             "    always @(posedge clk) mv_tree_ld <= !rst && %s;\n", job_at(at, sizeof at, e, v->latency - 2));
+        in.tree_ld = "mv_tree_ld";
+    }
     MvmSigs sg = emit_mvm(o, v, &in);
     if (e->period && plan_cell_period(e, sg.plan) != e->period)
         BUG("plan of %s: period %d, lower.c predicted %d", e->name, plan_cell_period(e, sg.plan), e->period);
@@ -1574,7 +1583,7 @@ static void softmax_exp_sum(Out *o, int N, FxType E, int SW, int ds)
         w(o, "%s%s", b, j ? ", " : "};\n");
     }
     w(o, "    wire [%d:0] s_sum;\n", SW - 1);
-    tree_inst(o, "u_s", N, SW, ds, false, "s_0", "s_sum");
+    tree_inst(o, "u_s", N, SW, ds, false, NULL, "s_0", "s_sum");
 }
 
 static void softmax_products(Out *o, const Engine *e, FxType T, FxType T2)
@@ -1620,7 +1629,7 @@ static void emit_softmax(Out *o, const Engine *e)
     w(o, "    // product; result written in job cycle %d\n", e->latency - 1);
     w(o, "    reg [%d:0] x_reg;\n    always @(posedge clk) if (start) x_reg <= s_axis_tdata;\n", N * A.w - 1);
     w(o, "    wire [%d:0] mx;\n", A.w - 1);
-    tree_inst(o, "u_mx", N, A.w, dm, true, "x_reg", "mx");
+    tree_inst(o, "u_mx", N, A.w, dm, true, NULL, "x_reg", "mx");
     char at[64], inst[32], in[32], out[64];
     w(o, "    wire exp_en = %s;\n", job_at(at, sizeof at, e, 2 + dm));
     w(o, "    wire inv_en = %s;\n", job_at(at, sizeof at, e, 2 + dm + al + ds));
@@ -1746,7 +1755,7 @@ static void emit_softmax_hls(Out *o, const Engine *e)
     w(o, "    // casts to accum and inv_inp, 1/sum lookup, product; result written in job cycle %d\n", e->latency - 1);
     softmax_hls_input(o, e);
     w(o, "    wire [%d:0] mx;\n", A.w - 1);
-    tree_inst(o, "u_mx", N, A.w, dm, true, "x_reg", "mx");
+    tree_inst(o, "u_mx", N, A.w, dm, true, NULL, "x_reg", "mx");
     char at[64], inst[32], in[32], out[64];
     w(o, "    wire exp_en = %s;\n", job_at(at, sizeof at, e, 2 + dm));
     w(o, "    wire inv_en = %s;\n", job_at(at, sizeof at, e, 2 + dm + al + ds));

@@ -514,6 +514,7 @@ static void lower_cell(Netlist *n, const Layer *l, FxType in_t, FxType *cur_t)
      * split: the xw beat is copied at the start (it is added at the end of the product) */
     if (!split && e->mvm.rf > 1) e->ack_off = e->mvm.rf + 1 + e->mvm.rom_reg;
     e->h_fwd = cell_h_forward(n);
+    e->tree_hold = !split && e->mvm.rf > 1 && !(l->kind == L_GRU && !l->reset_after);
     e->period = cell_period(n, e);
     e->h_fwd = e->h_fwd && e->period; /* only overlapped steps read h so early */
     cell_x_first(n, e);

@@ -488,7 +488,8 @@ static int max_i(int a, int b) { return a > b ? a : b; }
  *   - the next step's lanes read h (GRU) and c (LSTM) after this step wrote them;
  *   - direct form: a gate sum captured by step t+1 overwrites its register (or bank word) only
  *     after step t's lanes read it (a bank: not in the same cycle); with adder trees, the
- *     partial sums and the MACs' last runs likewise, the tree's depth earlier;
+ *     partial sums and the MACs' last runs likewise, the tree's depth earlier (tree_hold: the
+ *     trees hold the sums for the lanes, so after the first slot's read);
  *   - one tail at a time (P >= latency / 2).
  * Returns the engine's latency when the steps cannot overlap: the split form, return_sequences
  * (every step emits: the output register would be written while the last beat waits), GRU with
@@ -523,7 +524,9 @@ int plan_cell_period(const Engine *e, const MvmPlan *pl)
     }
     /* trees: the next step changes an output's tree inputs (a captured partial sum, or the MAC
      * that keeps its multiplier's last run) only after this step's lanes read the sum, which
-     * the tree's depth stages sampled that many cycles before */
+     * the tree's depth stages sampled that many cycles before; when the trees hold their sums
+     * (tree_hold: the last stage loaded once, as the lanes' first slot begins) after the first
+     * slot's read */
     int acc_end = PIPE_SLOT + PIPE_ROM_READ + PIPE_OPERAND + 2 * pl->rom_reg + PIPE_MAC - 1; /* + slot: the MAC's write */
     for (int m = 0; m < pl->n_mult && !pl->direct; m++) {
         const MultPlan *mp = &pl->mult[m];
@@ -536,7 +539,8 @@ int plan_cell_period(const Engine *e, const MvmPlan *pl)
             int j = mp->cap_out[i], in_mac = i == mp->n_caps - 1;
             i++;
             int wr = in_mac ? s_first + acc_end : s + acc_end + 1; /* the next step's write */
-            P = max_i(P, e->cell_start + K * ((j % u) / E) - pl->depth - wr);
+            int rd = e->cell_start + (e->tree_hold ? 0 : K * ((j % u) / E));
+            P = max_i(P, rd - pl->depth - wr);
         }
     }
     return P < L ? P : L;

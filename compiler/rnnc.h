@@ -525,6 +525,11 @@ typedef struct {
     int lane_ii;                         /* CELL: cycles between a lane's units: 1, or 3 when its
                                           * products share one multiplier (rnnc_*_cell_serial) */
     int lane_span;                       /* CELL, lane_ii > 1: a unit's first product -> its last */
+    bool tree_hold;                      /* CELL, fused, R > 1, adder trees: the gate sums' trees
+                                          * load their last stage once per step, when the sums are
+                                          * complete (rnnc_adder_tree ld), so the next step may
+                                          * overwrite their inputs while the lanes still read
+                                          * (plan_cell_period) */
     bool zh_lut;                         /* CELL, GRU reset_after, lane_ii 1: each lane's z * h_prev
                                           * in logic (rnnc_gru_cell ZH_LUT, rnnc_lut_mul over the
                                           * cycles it waits anyway), one multiplier block fewer:

@@ -5,7 +5,9 @@
 // in groups of FANIN consecutive values. out is the one value left after DEPTH stages: it
 // reflects in_flat DEPTH cycles earlier. DEPTH may exceed the stages needed (the tree is
 // padded with one-value stages, which only register), so every tree of a product can have
-// the product's common depth.
+// the product's common depth. The last stage of a sum tree loads only when ld (1'b1: every
+// cycle): a recurrent cell loads it once per step, when the sums are complete, so that its
+// lanes read them while the next step already overwrites the tree's inputs.
 `resetall
 `timescale 1ns / 1ps
 `default_nettype none
@@ -18,6 +20,7 @@ module rnnc_adder_tree #(
     parameter integer OP = 0        // 0: sum, 1: signed maximum
 ) (
     input wire clk,
+    input wire ld,                  // OP = 0: the last stage loads (1'b1: every cycle)
     input wire [N_IN*W-1:0] in_flat,
     output wire [W-1:0] out_data
 );
@@ -60,12 +63,20 @@ module rnnc_adder_tree #(
                     .clk(clk), .in_flat(level[off_at(d) +: n_at(d)*W]), .out_flat(level[off_at(d + 1) +: n_at(d + 1)*W]));
             end else begin : g_sum
                 rnnc_sum_stage #(.N_IN(n_at(d)), .FANIN(FANIN), .W(W)) u_stage (
-                    .clk(clk), .in_flat(level[off_at(d) +: n_at(d)*W]), .out_flat(level[off_at(d + 1) +: n_at(d + 1)*W]));
+                    .clk(clk), .en(d == DEPTH - 1 ? ld : 1'b1), .in_flat(level[off_at(d) +: n_at(d)*W]),
+                    .out_flat(level[off_at(d + 1) +: n_at(d + 1)*W]));
             end
         end
     endgenerate
 
     assign out_data = level[off_at(DEPTH) +: W];
+    generate
+        if (OP == 1) begin : g_no_ld
+            /* verilator lint_off UNUSEDSIGNAL */
+            wire unused_ld = ld;            // a max tree loads every cycle
+            /* verilator lint_on UNUSEDSIGNAL */
+        end
+    endgenerate
 
 `ifdef FORMAL
 `ifdef RNNC_FORMAL_rnnc_adder_tree
@@ -89,17 +100,26 @@ module rnnc_adder_tree #(
             f_reduce = a;
         end
     endfunction
+    // f_pipe[k]: stage k + 1's value; the last stage (of a sum tree) loads only when ld
     reg [DEPTH*W-1:0] f_pipe;
     reg [7:0] f_age = 8'd0;
+    reg f_loaded = 1'b0;                    // the last stage loaded once the pipe was full
+    wire f_ld = OP == 1 || ld;
     generate
         if (DEPTH > 1) begin : g_f_pipe
-            always @(posedge clk) f_pipe <= {f_pipe[(DEPTH-1)*W-1:0], f_reduce(in_flat)};
+            always @(posedge clk) begin
+                f_pipe[(DEPTH-1)*W-1:0] <= {f_pipe[(DEPTH-2)*W-1:0], f_reduce(in_flat)};
+                if (f_ld) f_pipe[(DEPTH-1)*W +: W] <= f_pipe[(DEPTH-2)*W +: W];
+            end
         end else begin : g_f_one
-            always @(posedge clk) f_pipe <= f_reduce(in_flat);
+            always @(posedge clk) if (f_ld) f_pipe <= f_reduce(in_flat);
         end
     endgenerate
-    always @(posedge clk) if (f_age < DEPTH) f_age <= f_age + 8'd1;
-    always @(*) if (f_age == DEPTH) assert(out_data == f_pipe[(DEPTH-1)*W +: W]);
+    always @(posedge clk) begin
+        if (f_age < DEPTH) f_age <= f_age + 8'd1;
+        if (f_ld && f_age >= DEPTH - 1) f_loaded <= 1'b1;
+    end
+    always @(*) if (f_loaded) assert(out_data == f_pipe[(DEPTH-1)*W +: W]);
 `endif
 `endif
 endmodule

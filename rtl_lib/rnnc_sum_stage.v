@@ -2,7 +2,8 @@
 //
 // The N_IN values of in_flat (value k in bits [k*W +: W]) are split into groups of FANIN
 // consecutive values (the last group may be smaller); output g is the sum of group g, wrapping
-// at W bits (the compiler sizes W so nothing wraps), registered. N_OUT = ceil(N_IN / FANIN).
+// at W bits (the compiler sizes W so nothing wraps), registered when en (1'b1: every cycle).
+// N_OUT = ceil(N_IN / FANIN).
 `resetall
 `timescale 1ns / 1ps
 `default_nettype none
@@ -13,6 +14,7 @@ module rnnc_sum_stage #(
     parameter integer W = 16        // width of every value (signed), >= 1
 ) (
     input wire clk,
+    input wire en,                  // load the outputs (1'b1: every cycle)
     input wire [N_IN*W-1:0] in_flat,
     output reg [((N_IN + FANIN - 1) / FANIN)*W-1:0] out_flat
 );
@@ -37,7 +39,7 @@ module rnnc_sum_stage #(
                 s = in_flat[LO*W +: W];
                 for (k = LO + 1; k < HI; k = k + 1) s = s + in_flat[k*W +: W];
             end
-            always @(posedge clk) out_flat[g*W +: W] <= s;
+            always @(posedge clk) if (en) out_flat[g*W +: W] <= s;
         end
     endgenerate
 

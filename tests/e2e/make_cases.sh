@@ -218,6 +218,8 @@ done
 # a sharing design small enough for tests/formal's bounded AXI-Stream proof of its top
 gen share_tiny "T=2 F=2; simple_rnn u=2 rf=2 sh=1; dense u=1 rf=2"
 # --- z * h_prev in logic (lane_multipliers 2, rnnc_gru_cell ZH_LUT): lanes of several slots and
-#     of one, overlapped and not ---
+#     of one, overlapped and not; and the UP5K GRU(5)'s shape, shared, where the trees holding
+#     their sums (tree_hold) bring the period down to the reuse factor ---
 gen serial_zhlut "T=4 F=3; gru u=4 ra=1 rf=9 lm=2 rs=1; gru u=3 ra=1 rf=25 lm=2; dense u=2 act=tanh"
+gen share_zhlut  "T=5 F=6; gru u=5 ra=1 rf=33 lm=2 sh=1; dense u=5 rf=25; dense u=1 rf=5 act=sigmoid"
 echo "wrote $((seed - 100)) cases to $OUT"

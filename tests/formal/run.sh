@@ -83,6 +83,7 @@ MUTANTS=(
     "mac_token_stranger|rnnc_mac_token|rnnc_mac_token|N=3|s/run <= 1'b1;/run <= 1'b1; else if (hs_last != 0) run <= 1'b1;/|12"
     "mac_token_skips|rnnc_mac_token|rnnc_mac_token|N=3|s/own <= {own\[N-2:0\], own\[N-1\]};/own <= {own[0], own[N-1:1]};/|12"
     "job_late_done|rnnc_job_ctrl|rnnc_job_ctrl|LATENCY=4 CNT_W=3|s/at_jc(LATENCY - 2)/at_jc(LATENCY - 1)/|12"
+    "tree_ignores_ld|rnnc_adder_tree|rnnc_adder_tree rnnc_sum_stage rnnc_max_stage|N_IN=3 FANIN=2 W=3 DEPTH=2 OP=0|s/.en(d == DEPTH - 1 ? ld : 1'b1)/.en(1'b1)/|12"
     "tree_short|rnnc_adder_tree|rnnc_adder_tree rnnc_sum_stage rnnc_max_stage|N_IN=3 FANIN=2 W=3 DEPTH=2 OP=0|s/assign out_data = level\[off_at(DEPTH) +: W\];/assign out_data = level[off_at(DEPTH - 1) +: W];/|12"
     "mac_ignores_first|rnnc_mac_sat|rnnc_mac_sat rnnc_product rnnc_quant|A_W=4 A_F=2 B_W=4 B_F=2 Q_W=6 Q_F=3 ACC_W=8 CAST_SUMS=0|s/assign next = start + q_ext;/assign next = acc + q_ext;/|6"
     "mac_ignores_en|rnnc_mac_sat|rnnc_mac_sat rnnc_product rnnc_quant|A_W=4 A_F=2 B_W=4 B_F=2 Q_W=5 Q_F=2 SATURATE=1 ACC_W=7|s/if (en_d) acc <= next;/acc <= next;/|6"

@@ -24,7 +24,7 @@ module tb_rnnc_adder_tree #(
     always #5 clk = ~clk;
 
     rnnc_adder_tree #(.N_IN(N_IN), .FANIN(FANIN), .W(W), .DEPTH(DEPTH), .OP(OP)) dut (
-        .clk(clk), .in_flat(in_flat), .out_data(out_data));
+        .clk(clk), .ld(1'b1), .in_flat(in_flat), .out_data(out_data));
 
     initial begin
         errors = 0;

@@ -21,7 +21,7 @@ module tb_rnnc_sum_stage #(
 
     always #5 clk = ~clk;
 
-    rnnc_sum_stage #(.N_IN(N_IN), .FANIN(FANIN), .W(W)) dut (.clk(clk), .in_flat(in_flat), .out_flat(out_flat));
+    rnnc_sum_stage #(.N_IN(N_IN), .FANIN(FANIN), .W(W)) dut (.clk(clk), .en(1'b1), .in_flat(in_flat), .out_flat(out_flat));
 
     initial begin
         errors = 0;

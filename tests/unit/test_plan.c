@@ -300,7 +300,9 @@ static void check_period(const char *id, const Engine *e, const MvmPlan *p)
     /* adder trees: the next step writes a partial sum (its capture register, end of job cycle
      * P + slot + 5 + 2 rom_reg; the MAC keeping a multiplier's last run: its first product,
      * P + first slot + 4 + 2 rom_reg) no earlier than this step's lanes sample it through the
-     * tree (cell_start + lane_ii * (unit / lanes) - depth) */
+     * tree (cell_start + lane_ii * (unit / lanes) - depth), or, when the trees hold the sums
+     * (tree_hold), than the trees' first stage samples it for their one load (cell_start -
+     * depth); and the next load (P + cell_start - 1) comes after the last lane slot's read */
     int early = 0, u = e->layer->units;
     for (int m = 0; m < p->n_mult && !p->direct; m++) {
         int first = -1, i = 0;
@@ -311,9 +313,13 @@ static void check_period(const char *id, const Engine *e, const MvmPlan *p)
             if (!wd->last) continue;
             int j = p->mult[m].cap_out[i], in_mac = i++ == p->mult[m].n_caps - 1;
             int wr = P + (in_mac ? first : s + 1) + 4 + 2 * p->rom_reg;
-            early += wr < e->cell_start + e->lane_ii * ((j % u) / e->lanes) - p->depth;
+            early += wr < e->cell_start + (e->tree_hold ? 0 : e->lane_ii * ((j % u) / e->lanes)) - p->depth;
         }
     }
+    if (e->tree_hold && !p->direct)
+        check(P + e->cell_start - 1 >= e->cell_start + e->lane_ii * (e->slots - 1), "%s: the trees load again "
+              "(job cycle %d) before the last lane slot (%d)", id, P + e->cell_start - 1,
+              e->cell_start + e->lane_ii * (e->slots - 1));
     check(early == 0, "%s: %d partial sums changed before the lanes read them", id, early);
 }
 
