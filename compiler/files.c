@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
@@ -151,12 +152,14 @@ void xfclose(FILE *f)
         }
     long size = ftell(f);
     bool earlier = ferror(f) != 0; /* a write failed before: errno is long gone */
+    struct statvfs fs;            /* ... so say whether the file system has filled up */
+    bool full = earlier && fstatvfs(fileno(f), &fs) == 0 && fs.f_bavail == 0;
     errno = 0;
     bool bad = fflush(f) != 0;
     int e = errno;
     bad = fclose(f) != 0 || bad;
     if (!e) e = errno;
-    if (earlier) user_error(path, "cannot write (disk full?)");
+    if (earlier) user_error(path, "cannot write: %s", full ? strerror(ENOSPC) : "a write failed (disk full?)");
     if (bad) user_error(path, "cannot write: %s", e ? strerror(e) : "write error");
     if (size > 0) bytes_written += size;
     if (bytes_written > RNNC_MAX_OUTPUT_BYTES)
