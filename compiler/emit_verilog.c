@@ -1486,7 +1486,7 @@ static void emit_cell(Out *o, const Engine *e)
     for (int k = 0; k < n_extra && e->split; k++) extra[k] = elem("x_reg", k, l->ty.accum.w);
     MvmIn in = {.pfx = "mv", .off = 0, .banks = cs.banked ? 4 : 0, .bank_n = u, .op = ops, .extra = extra,
                 .shared = e->mac_owner > 0};
-    if (e->tree_hold && !v->direct && !v->sat_order) { /* the last tree stages load in job cycle L_mv - 1 */
+    if (e->tree_hold) { /* the last tree stages load in job cycle L_mv - 1 */
         char at[64];
         w(o, "    reg mv_tree_ld; // the gate sums' trees load their last stage (then hold it for the lanes)\n"
              "    always @(posedge clk) mv_tree_ld <= !rst && %s;\n", job_at(at, sizeof at, e, v->latency - 2));

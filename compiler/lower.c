@@ -321,10 +321,9 @@ static void cell_timing(Netlist *n, Engine *e, const Layer *l)
     int al = n->act_lat; /* cycles per activation */
     int tm = e->mvm.latency;
     switch (l->kind) {
-    case L_LSTM: e->cell_lat = 2 * al + 2 + n->table_reg; e->n_elem_mult = 3 * e->lanes; break;
+    case L_LSTM: e->cell_lat = 2 * al + 2 + n->table_reg; break;
     case L_SIMPLE_RNN: e->cell_lat = al; break;
     default:
-        e->n_elem_mult = (e->zh_lut ? 2 : 3) * e->lanes; /* zh_lut: z * h_prev in logic */
         if (l->reset_after) {
             e->cell_lat = 2 * al + 3 + 2 * n->table_reg;
             break;
@@ -339,8 +338,8 @@ static void cell_timing(Netlist *n, Engine *e, const Layer *l)
     if (e->lane_ii > 1) {
         e->lane_align3 = serial_align3(l, e->slots);
         e->cell_lat = serial_cell_lat(l, al, n->table_reg, e->lane_align3, &e->lane_span);
-        e->n_elem_mult = e->lanes;
     }
+    e->n_elem_mult = (int)lane_mults(l) * e->lanes;
     e->cell_start = tm;
     /* the last slot enters lane_ii * (slots - 1) cycles after the first */
     e->latency = tm + e->lane_reg + e->lane_ii * (e->slots - 1) + 1 + e->cell_lat;
@@ -514,7 +513,10 @@ static void lower_cell(Netlist *n, const Layer *l, FxType in_t, FxType *cur_t)
      * split: the xw beat is copied at the start (it is added at the end of the product) */
     if (!split && e->mvm.rf > 1) e->ack_off = e->mvm.rf + 1 + e->mvm.rom_reg;
     e->h_fwd = cell_h_forward(n);
-    e->tree_hold = !split && e->mvm.rf > 1 && !(l->kind == L_GRU && !l->reset_after);
+    /* the gate sums' trees hold their sums for the lanes: a fused product with trees (not
+     * the direct form, not hls4ml's saturating order) whose lanes read only mvm's sums */
+    e->tree_hold = !split && e->mvm.rf > 1 && !e->mvm.direct && !e->mvm.sat_order &&
+                   !(l->kind == L_GRU && !l->reset_after);
     e->period = cell_period(n, e);
     e->h_fwd = e->h_fwd && e->period; /* only overlapped steps read h so early */
     cell_x_first(n, e);

@@ -307,7 +307,8 @@ static void add_zh_lut(const CostTable *c, EngineResources *r, const Engine *e, 
     const Layer *l = e->layer;
     FxType R = l->ty.result, G = layer_gate_type(l);
     int a_w = R.w + !R.sgn, g_w = G.w + !G.sgn, ub = act_ubits(l, l->ract), lat = 4 + table_reg;
-    int b_w = ub > 0 && (ub < 2 ? 2 : ub) < G.w ? (ub < 2 ? 2 : ub) : g_w;
+    int zb = ub < 2 ? 2 : ub;                    /* rnnc_gru_cell's ZB_W */
+    int b_w = ub > 0 && zb < G.w ? zb : g_w;     /* ... taken when narrower than z (Z_NARROW) */
     r->dsp -= e->lanes * product_dsps(c, a_w > g_w ? a_w : g_w, a_w > g_w ? g_w : a_w);
     r->lut += e->lanes * c->lut_mul_lut * b_w * (a_w + 2);
     r->ff += e->lanes * (lut_mul_ffs(a_w, b_w, lat) - (double)(a_w + g_w) * (lat - 1));
