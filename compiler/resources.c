@@ -53,16 +53,17 @@ static const CostTable cost_tables[] = {
       * LSTM: f * c, i * g, o * a */
      .dsp_lane = {[L_LSTM] = 3, [L_GRU] = 3, [L_SIMPLE_RNN] = 0, [L_DENSE] = -1},
      .dsp_a = 16, .dsp_b = 16, .dsp_y_min = 11, .pow2_shift = true,
-     .lut = {118.8, 0, 0, 0.3688, 0.2124, 0.9262, 6.336, 2.428, 0.2743, 0.0352, 0.5204, 0, 0, 1, 0, 0, 0, 0.8428, 0.5639, 0.6072},
-     .ff = {0, 0, 0, 0.374, 0.5086, 0.324, 5.437, 0, 0.1546, 0, 0.2421, 0, 0, 0, 0, 235.7, 0.2138, 1.202, 0, 0.652},
-     /* 82% of the cells: with these rows (refit with the shared-multiplier choices in the sweep)
-      * the no-flag choices for the GRU(5) (layer1 33, 3-multiplier lane, x-first, shared:
-      * predicted 4200 LUT + FF, 79.5%; synthesized 3907, placed in 3742 cells), the LSTM(20)
-      * (lstm1 520 shared, out 32: 4124, 78.1%) and the GRU(20) are the ones placed under any
-      * margin from 0.80 to 0.83; from 0.84 the GRU(5) takes designs not yet placed, from 0.92
-      * the GRU(20) takes dense1 at 640 (predicted 4837, synthesized 5592, 5253 / 5280 cells:
-      * did not place; in the sweep as toptag_gru20_d640). docs/resources.md, "The iCE40 logic
-      * margin" */
+     .lut = {88.48, 0, 0.4976, 0.8823, 0.1675, 1.465, 3.475, 1.041, 0.144, 0.07579, 0.4801, 0, 0.04537, 1, 0, 0, 0, 1.557, 0.362, 0.626},
+     .ff = {0, 0, 0, 0.6071, 0.4258, 0.601, 4.341, 0, 0.02355, 0, 0.2347, 0.6085, 1.477, 0, 0, 217.1, 0.09941, 3.646, 0, 0},
+     /* 82% of the cells: with these rows (refit after the counted forms' operand multiplexers
+      * were counted once) the no-flag choices for the GRU(5) (layer1 33, 3-multiplier lane,
+      * x-first, shared: predicted 4190 LUT + FF, 79.4%; synthesized 3907, placed in 3743
+      * cells), the LSTM(20) (lstm1 520 shared, out 32: 3300) and the GRU(20) (gru1 1560:
+      * 3717) are the ones placed. Under margins up to 0.92 the LSTM(20) and the GRU(20) keep
+      * them (the GRU(20) with dense1 at 640, which did not place, is now predicted 5274); the
+      * GRU(5) takes the output at reuse 3 or 2 from 0.84 (731, 730 cycles) and layer2 on the
+      * five MACs from 0.90 (714: placed in 4106 cells, 77.8%, but at 48.65 MHz, 1.4% over the
+      * clock, against 51.8). docs/resources.md, "The iCE40 logic margin" */
      .lut_mul_lut = 1.85, .lut_margin = 0.82, .lc_pack = true},
     {.family = "ecp5", .bram_cost = 128, .rom_bit_cost = 1.0 / 16, .ram_bit_cost = 1.0,
      .shape = {{512, 36}, {1024, 18}, {2048, 9}, {4096, 4}, {8192, 2}, {16384, 1}},
@@ -81,8 +82,8 @@ static const CostTable cost_tables[] = {
      .dsp_lane = {[L_LSTM] = 3, [L_GRU] = 3, [L_SIMPLE_RNN] = 0, [L_DENSE] = -1},
      .dsp_a = 25, .dsp_b = 18, .dsp_y_min = 9,
      /* bench/calibrate.sh xilinx: 40 designs (bench/results/resources_xilinx.txt) */
-     .lut = {26.59, 0, 0.6437, 0, 0, 1.241, 1.803, 3.599, 0, 0.112, 2.084, 0.2467, 0, 1, 0.1456, 0, 0, 1.015, 0.8535, 0.4174},
-     .ff = {0, 0, 0, 0, 0.3829, 0.1183, 1.812, 0, 0.2025, 0, 1.823, 0, 0, 0, 0, 228, 0.3739, 1.96, 0, 1.081},
+     .lut = {30.9, 0, 1.095, 0, 0, 2.308, 2.762, 2.289, 0, 0.09442, 1.693, 0.03779, 0, 1, 0.1367, 0, 0, 0.9275, 0.8203, 0.1354},
+     .ff = {0, 0, 0, 0, 0.3151, 0.8457, 3.029, 0, 0.2308, 0, 1.53, 0.1155, 0, 0, 0, 207, 0.2934, 1.893, 0, 1.053},
      .lut_mul_lut = 1.33, .lut_margin = 0.9},
 };
 
@@ -246,9 +247,14 @@ static void add_mvm(const CostTable *c, EngineResources *r, const Netlist *n, co
     bool caller_takes = p->direct && (opt.serial || opt.banks);
     r->dsp += p->form == MVM_PARALLEL ? parallel_dsps(c, p) : p->n_mult;
     /* the operand and weight registers; an operand group's members load the same operand in
-     * every slot, so synthesis keeps one operand register per group */
-    int op_regs = p->n_opg ? p->n_opg : p->n_mult;
-    r->feat[RES_MULT_REGS] += ((double)p->n_mult * v->w_t.w + (double)op_regs * v->op_t.w) * (1 + p->rom_reg);
+     * every slot, so synthesis keeps one operand register per group. In the counted forms
+     * (REGULAR, RUNS) every multiplier reads the operand the shared counter names: their
+     * multiplexers and registers are identical, and synthesis keeps one of each (opt_merge) */
+    bool counted = p->form == MVM_REGULAR || p->form == MVM_RUNS;
+    int op_regs = p->n_opg ? p->n_opg : counted && !opt.op_mem ? 1 : p->n_mult;
+    /* a guest of shared MACs (lower_share) feeds its host's MAC input registers, counted there */
+    int stages = 1 + p->rom_reg - (e->mac_owner >= 2);
+    r->feat[RES_MULT_REGS] += ((double)p->n_mult * v->w_t.w + (double)op_regs * v->op_t.w) * stages;
     r->feat[RES_ACC] += (double)p->n_mult * v->guard_w;
     /* the captured partial sums (x-first: several per multiplier) */
     for (int m = 0; p->rf > 1 && m < p->n_mult; m++) r->feat[RES_PARTS] += (double)p->mult[m].n_regs * v->accum.w;
@@ -256,10 +262,10 @@ static void add_mvm(const CostTable *c, EngineResources *r, const Netlist *n, co
      * delayed to the activation's output (emit_verilog.c dense_direct_act) */
     for (int m = 0; caller_takes && opt.serial && m < p->n_mult; m++)
         r->feat[RES_ACC] += v->accum.w + (double)(n->act_lat + 1) * (p->mult[m].cap_w + 1);
-    /* operand multiplexers: one per operand group over the operands it reads (plan.c), else
-     * one per multiplier over all of them */
+    /* operand multiplexers: one per operand group over the operands it reads (plan.c); the
+     * counted forms' one, over all of them */
     for (int g = 0; g < p->n_opg; g++) r->feat[RES_OPMUX] += (double)p->grp[g].n_sup * v->op_t.w;
-    if (p->rf > 1 && !opt.op_mem && !p->n_opg) r->feat[RES_OPMUX] += (double)p->n_mult * v->n_in * v->op_t.w;
+    if (p->rf > 1 && !opt.op_mem && !p->n_opg) r->feat[RES_OPMUX] += (double)v->n_in * v->op_t.w;
     for (int j = 0; j < v->n_out && !caller_takes; j++) {
         r->feat[RES_VECTOR] += (double)p->out[j].n_elems * v->guard_w; /* the tree's inputs (reuse 1: every product) */
         r->feat[RES_TREE_REGS] += tree_reg_bits(p, j);
@@ -343,15 +349,13 @@ static void add_cell(const CostTable *c, EngineResources *r, const Engine *e, in
 }
 
 /* Shared multipliers (lower_share): a guest's multipliers are its host's MACs, counted there
- * (DSPs, accumulators, the operand registers in front of them) once. */
+ * (DSPs, accumulators) once; the MAC input registers in front of them too (add_mvm). */
 static void add_shared_macs(EngineResources *r, const Netlist *n, int i)
 {
     const Engine *e = &n->eng[i];
     if (e->mac_owner < 2) return;
     r->dsp -= e->mvm.n_mult;
     r->feat[RES_ACC] -= (double)e->mvm.n_mult * e->mvm.guard_w;
-    /* its MAC operand registers too: the top's, one set per host MAC */
-    r->feat[RES_MULT_REGS] -= (double)e->mvm.n_mult * (e->mvm.op_t.w + e->mvm.w_t.w);
 }
 
 /* The host's operand selection in front of each shared MAC: an AND-OR of the sharers' operands
