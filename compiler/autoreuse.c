@@ -251,6 +251,18 @@ static bool move_down(const AutoSearch *a, int *idx, int k, int steps)
     return true;
 }
 
+/* idx with knob k moved `steps` values up its list (toward less hardware), as move_down. */
+static bool move_up(const AutoSearch *a, int *idx, int k, int steps)
+{
+    for (int s = 0; s < steps; s++) {
+        int before = knob_value(a, idx, k);
+        do {
+            if (--idx[k] < 0) return false;
+        } while (knob_value(a, idx, k) == before);
+    }
+    return true;
+}
+
 /* How far one move reaches down a knob's list: latency is not monotonic in one factor (a
  * cell's overlapped steps wait for h and the x beat, docs/architecture.md), so a descent that
  * looked only one or two values ahead stopped at such a bump (18% above the best fused design
@@ -290,6 +302,70 @@ static void descend(AutoSearch *a, Model *m, const AutoOptions *o, bool per_area
     free(idx);
 }
 
+/* How far a candidate is from fitting: the largest used fraction of a budgeted resource (the
+ * logic against its margin); at most 1 when it fits. */
+static double overflow(const AutoOptions *o, const Resources *r)
+{
+    double lut_cap = (double)o->max_lut * (o->lut_margin > 0 ? o->lut_margin : 1.0), f = 0;
+    if (o->max_dsp >= 0) f = fmax(f, (double)r->dsp / fmax((double)o->max_dsp, 0.5));
+    if (o->max_bram >= 0) f = fmax(f, (double)r->bram / fmax((double)o->max_bram, 0.5));
+    if (o->max_lut >= 0) f = fmax(f, logic_of(o, r) / fmax(lut_cap, 0.5));
+    return f;
+}
+
+/* Candidate c (knob k just moved down: faster, too big) made to fit by one-value moves of the
+ * other knobs, either way, each the one that brings the overflow down most while the objective
+ * stays below `bound`; the candidate that fits, or -1. */
+#define REPAIR_STEPS 8
+static int repair(AutoSearch *a, Model *m, const AutoOptions *o, int c, int k, double bound)
+{
+    int *idx = xcalloc((size_t)a->n_knobs + 1, sizeof(int));
+    for (int step = 0; step < REPAIR_STEPS && !a->cand[c].fits; step++) {
+        int best = -1;
+        double best_ov = overflow(o, &a->cand[c].res);
+        for (int j = 0; j < a->n_knobs; j++)
+            for (int dir = 0; j != k && dir < 2; dir++) {
+                memcpy(idx, a->cand[c].idx, (size_t)a->n_knobs * sizeof(int));
+                if (!(dir ? move_down(a, idx, j, 1) : move_up(a, idx, j, 1))) continue;
+                int t = evaluate(a, m, o, idx);
+                double ov = overflow(o, &a->cand[t].res);
+                if (objective(o, &a->cand[t]) < bound && ov < best_ov) best = t, best_ov = ov;
+            }
+        if (best < 0) break;
+        c = best;
+    }
+    free(idx);
+    return a->cand[c].fits ? c : -1;
+}
+
+/* From the best candidate: each knob moved down (1..DESCENT_REACH values) and, when that no
+ * longer fits, repaired by the other knobs; the best improvement, until none or POLISH_ROUNDS.
+ * A descent that spent the logic on a dense layer early cannot take the cell's faster factor
+ * by one move: that fits only with the dense layers and the lanes set back (the GRU(5) on the
+ * UP5K: layer1 55 -> 33 with layer2 9 -> 25 and lane_multipliers 2 -> 3). */
+#define POLISH_ROUNDS 8
+static void polish(AutoSearch *a, Model *m, const AutoOptions *o)
+{
+    int *idx = xcalloc((size_t)a->n_knobs + 1, sizeof(int));
+    for (int round = 0; round < POLISH_ROUNDS; round++) {
+        int cur = best_candidate(a, o), found = -1;
+        if (!a->cand[cur].fits) break;
+        double bound = objective(o, &a->cand[cur]);
+        for (int k = 0; k < a->n_knobs; k++)
+            for (int down = 1; down <= DESCENT_REACH; down++) {
+                memcpy(idx, a->cand[cur].idx, (size_t)a->n_knobs * sizeof(int));
+                if (!move_down(a, idx, k, down)) break;
+                int c = evaluate(a, m, o, idx);
+                if (objective(o, &a->cand[c]) >= bound) continue;
+                if (!a->cand[c].fits) c = repair(a, m, o, c, k, bound);
+                if (c >= 0) bound = objective(o, &a->cand[c]), found = c;
+            }
+        if (found < 0) break;
+        a->path_len++;
+    }
+    free(idx);
+}
+
 /* Two descents (best gain per resource, best gain outright), two more from the split form where
  * a layer has a recurrent knob; then the best of all evaluated candidates. */
 void auto_search(AutoSearch *a, Model *m, const AutoOptions *o)
@@ -315,6 +391,7 @@ void auto_search(AutoSearch *a, Model *m, const AutoOptions *o)
         descend(a, m, o, true, false, true);
         descend(a, m, o, false, false, true);
     }
+    if (o->objective != OPT_AREA) polish(a, m, o);
     a->chosen = best_candidate(a, o);
     auto_apply(a, a->chosen);
 }
