@@ -71,8 +71,8 @@ static const CostTable cost_tables[] = {
      .dsp_a = 18, .dsp_b = 18, .dsp_y_min = 1, .pow2_shift = true, /* as iCE40: not measured */
      /* DP16KD cost 128 (ecp5/brams.txt; block RAM exact on 8 of 10 designs); not calibrated on
       * ECP5 yet otherwise: iCE40's ROM/RAM bit costs and LUT4/FF rows, no TRELLIS_DPR16X4 */
-     .lut = {118.8, 0, 0, 0.3688, 0.2124, 0.9262, 6.336, 2.428, 0.2743, 0.0352, 0.5204, 0, 0, 1, 0, 0, 0, 0.8428, 0.5639, 0.6072},
-     .ff = {0, 0, 0, 0.374, 0.5086, 0.324, 5.437, 0, 0.1546, 0, 0.2421, 0, 0, 0, 0, 235.7, 0.2138, 1.202, 0, 0.652},
+     .lut = {88.48, 0, 0.4976, 0.8823, 0.1675, 1.465, 3.475, 1.041, 0.144, 0.07579, 0.4801, 0, 0.04537, 1, 0, 0, 0, 1.557, 0.362, 0.626},
+     .ff = {0, 0, 0, 0.6071, 0.4258, 0.601, 4.341, 0, 0.02355, 0, 0.2347, 0.6085, 1.477, 0, 0, 217.1, 0.09941, 3.646, 0, 0},
      .lut_mul_lut = 1.85, .lut_margin = 0.85},
     /* block RAM in RAMB18 (a RAMB36 is two, at about their cost): synth_xilinx's memory_libmap
      * costs (brams_xc4v.txt, lutrams_xc5v.txt, -logic-cost-rom 1/64) */
