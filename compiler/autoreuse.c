@@ -317,10 +317,10 @@ static double overflow(const AutoOptions *o, const Resources *r)
  * other knobs, either way, each the one that brings the overflow down most while the objective
  * stays below `bound`; the candidate that fits, or -1. */
 #define REPAIR_STEPS 8
-static int repair(AutoSearch *a, Model *m, const AutoOptions *o, int c, int k, double bound)
+static int repair(AutoSearch *a, Model *m, const AutoOptions *o, int c, int k, double bound, int cap)
 {
     int *idx = xcalloc((size_t)a->n_knobs + 1, sizeof(int));
-    for (int step = 0; step < REPAIR_STEPS && !a->cand[c].fits; step++) {
+    for (int step = 0; step < REPAIR_STEPS && !a->cand[c].fits && a->n_cand < cap; step++) {
         int best = -1;
         double best_ov = overflow(o, &a->cand[c].res);
         for (int j = 0; j < a->n_knobs; j++)
@@ -339,7 +339,9 @@ static int repair(AutoSearch *a, Model *m, const AutoOptions *o, int c, int k, d
 }
 
 /* From the best candidate: each knob moved down (1..DESCENT_REACH values) and, when that no
- * longer fits, repaired by the other knobs; the best improvement, until none or POLISH_ROUNDS.
+ * longer fits, repaired by the other knobs; the best improvement, until none or POLISH_ROUNDS,
+ * and at most as many new candidates as the descents evaluated (a 13-knob model on the
+ * xc7a35t: 7988 -> 11557, 4.3 -> 5.9 s; the paper's models: 60-200 more).
  * A descent that spent the logic on a dense layer early cannot take the cell's faster factor
  * by one move: that fits only with the dense layers and the lanes set back (the GRU(5) on the
  * UP5K: layer1 55 -> 33 with layer2 9 -> 25 and lane_multipliers 2 -> 3). */
@@ -347,17 +349,18 @@ static int repair(AutoSearch *a, Model *m, const AutoOptions *o, int c, int k, d
 static void polish(AutoSearch *a, Model *m, const AutoOptions *o)
 {
     int *idx = xcalloc((size_t)a->n_knobs + 1, sizeof(int));
-    for (int round = 0; round < POLISH_ROUNDS; round++) {
+    int cap = 2 * a->n_cand;
+    for (int round = 0; round < POLISH_ROUNDS && a->n_cand < cap; round++) {
         int cur = best_candidate(a, o), found = -1;
         if (!a->cand[cur].fits) break;
         double bound = objective(o, &a->cand[cur]);
         for (int k = 0; k < a->n_knobs; k++)
-            for (int down = 1; down <= DESCENT_REACH; down++) {
+            for (int down = 1; down <= DESCENT_REACH && a->n_cand < cap; down++) {
                 memcpy(idx, a->cand[cur].idx, (size_t)a->n_knobs * sizeof(int));
                 if (!move_down(a, idx, k, down)) break;
                 int c = evaluate(a, m, o, idx);
                 if (objective(o, &a->cand[c]) >= bound) continue;
-                if (!a->cand[c].fits) c = repair(a, m, o, c, k, bound);
+                if (!a->cand[c].fits) c = repair(a, m, o, c, k, bound, cap);
                 if (c >= 0) bound = objective(o, &a->cand[c]), found = c;
             }
         if (found < 0) break;
