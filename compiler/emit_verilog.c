@@ -257,6 +257,7 @@ typedef struct {
     int banks, bank_n;      /* direct form (plan_banks_ok): the captures go to `banks`
                              * memories of bank_n words (output j to bank j / bank_n, address
                              * j % bank_n), read by the caller */
+    bool bank_per_mult;     /* ... or one bank per multiplier, its captures in order */
     bool shared;            /* the MACs are outside (mac_* ports: lower_share) */
     const char *tree_ld;    /* the trees' last stages load when this is high (NULL: always) */
 } MvmIn;
@@ -268,7 +269,7 @@ typedef struct {
                              * takes the direct captures) */
     Sig *cap, *cap_valid, *cap_idx; /* [n_mult] direct: captured, biased, cast sum; its strobe
                                      * (a cycle, two after the run's last product); its index */
-    Sig bank[4];            /* banked: the memories */
+    Sig bank[PLAN_BANKS_MAX]; /* banked: the memories */
 } MvmSigs;
 
 static void mvm_sigs_free(MvmSigs *s)
@@ -768,6 +769,16 @@ static void mvm_banks(Out *o, const MvmPlan *pl, const MvmIn *in, MvmSigs *sg)
     const char *p = in->pfx;
     int nbk = in->banks, bn = in->bank_n;
     if (nbk > (int)(sizeof sg->bank / sizeof sg->bank[0])) BUG("%d banks", nbk);
+    if (in->bank_per_mult) { /* bank m: multiplier m's captures, at their index */
+        w(o, "    // captures into %d banks of %d words, one per multiplier (its captures in order)\n", nbk, bn);
+        for (int m = 0; m < nbk; m++) {
+            sg->bank[m] = sig("%s_bank_%d", p, m);
+            w(o, "    (* no_rw_check *) reg [%d:0] %s [0:%d];\n", pl->v->accum.w - 1, sg->bank[m].s, pl->mult[m].n_caps - 1);
+            w(o, "    always @(posedge clk) if (%s) %s[%s] <= %s;\n", sg->cap_valid[m].s, sg->bank[m].s, sg->cap_idx[m].s,
+              sg->cap[m].s);
+        }
+        return;
+    }
     int bw0 = clog2i(nbk) < 1 ? 1 : clog2i(nbk), aw0 = clog2i(bn) < 1 ? 1 : clog2i(bn);
     if (pl->n_mult > 1) {
         mvm_banks_multi(o, pl, in, sg, bw0, aw0);
@@ -886,7 +897,7 @@ static Sig mvm_tree(Out *o, const MvmPlan *pl, const MvmIn *in, int j)
 static MvmSigs emit_mvm(Out *o, const Mvm *v, const MvmIn *in)
 {
     MvmPlanOpts opt = {.table_reg = o->n->table_reg, .op_mem = in->op_mem != NULL, .serial = in->serial,
-                       .banks = in->banks, .bank_n = in->bank_n};
+                       .banks = in->banks, .bank_n = in->bank_n, .bank_per_mult = in->bank_per_mult};
     MvmSigs sg = {.plan = plan_mvm(v, &opt)};
     const MvmPlan *pl = sg.plan;
     if (pl->direct != v->direct || pl->depth != v->depth || pl->latency != v->latency)
@@ -1219,6 +1230,11 @@ static const char *slot_go(char *buf, size_t n, const Engine *e, const char *nam
 /* The signals of a cell engine. */
 typedef struct {
     bool banked;            /* plan_cell_banked */
+    bool per_mult;          /* banked, one bank per multiplier (plan_cell_opts) */
+    int n_bank, *bank_of, *addr_of; /* per_mult: the bank and address of output j (gate g of unit
+                                     * u: j = g * units + u) */
+    Sig bank[PLAN_BANKS_MAX];
+    int bank_depth[PLAN_BANKS_MAX];
     Sig *h, *c, *rh;        /* [units]: h state, c state (LSTM, not banked), r*h (GRU ra=0) */
     LaneSrc pre[4];         /* lane inputs from the products: LSTM i f g o; GRU z r (xw hu with
                              * reset_after); GRU reset_after=0 z, then hh; SimpleRNN the sum */
@@ -1276,8 +1292,22 @@ static void cell_unit_names(Out *o, const Engine *e, const MvmSigs *sg, CellSigs
     int u = l->units, A_w = l->ty.accum.w, n_src = l->kind == L_LSTM ? 4 : l->kind == L_GRU ? 2 + 2 * l->reset_after : 1;
     bool lstm = l->kind == L_LSTM, gru = l->kind == L_GRU;
     for (int g = 0; g < n_src; g++) {
-        if (cs->banked) cs->pre[g].bank = sg->bank[g];
-        else cs->pre[g].unit = new_sigs(u);
+        if (cs->banked && !cs->per_mult) cs->pre[g].bank = sg->bank[g];
+        else if (!cs->banked) cs->pre[g].unit = new_sigs(u);
+    }
+    if (cs->per_mult) {
+        const MvmPlan *pl = sg->plan;
+        cs->n_bank = pl->n_mult;
+        cs->bank_of = xcalloc((size_t)pl->v->n_out, sizeof *cs->bank_of);
+        cs->addr_of = xcalloc((size_t)pl->v->n_out, sizeof *cs->addr_of);
+        for (int j = 0; j < pl->v->n_out; j++) {
+            cs->bank_of[j] = pl->out[j].part_m[0];
+            cs->addr_of[j] = pl->out[j].part_idx[0];
+        }
+        for (int b = 0; b < cs->n_bank; b++) {
+            cs->bank[b] = sg->bank[b];
+            cs->bank_depth[b] = pl->mult[b].n_caps;
+        }
     }
     for (int j = 0; j < u && !cs->banked; j++) {
         if (l->kind == L_SIMPLE_RNN) cs->pre[0].unit[j] = sg->acc[j];
@@ -1347,15 +1377,79 @@ static void cell_reset_phase(Out *o, const Engine *e, CellSigs *cs, char **extra
     free_strs(ops, u);
 }
 
+/* Banks per multiplier: each bank's read port, its address the word of the gate that reads it
+ * in slot `sel` (a unit's gates sit in different banks: plan_cell_opts), read into pm_rd_<b>
+ * (registered, as bank_read). */
+static void per_mult_ports(Out *o, const Engine *e, const CellSigs *cs, const char *sel)
+{
+    int u = e->layer->units, n_g = e->mvm.n_out / u, sw = clog2i(e->slots) < 1 ? 1 : clog2i(e->slots);
+    w(o, "    // the gate sums' banks, one per multiplier: each read at the word its gate needs in the slot\n");
+    for (int b = 0; b < cs->n_bank; b++) {
+        int aw = clog2i(cs->bank_depth[b]) < 1 ? 1 : clog2i(cs->bank_depth[b]);
+        w(o, "    reg [%d:0] pm_ra_%d;\n    always @* begin\n        case (%s)\n", aw - 1, b, sel);
+        for (int unit = 0; unit < u; unit++)
+            for (int g = 0; g < n_g; g++)
+                if (cs->bank_of[g * u + unit] == b)
+                    w(o, "            %d'd%d: pm_ra_%d = %d'd%d;\n", sw, unit, b, aw, cs->addr_of[g * u + unit]);
+        w(o, "            default: pm_ra_%d = %d'd0;\n        endcase\n    end\n", b, aw);
+        w(o, "    reg [%d:0] pm_rd_%d;\n    always @(posedge clk) pm_rd_%d <= %s[pm_ra_%d];\n", e->mvm.accum.w - 1, b,
+          b, cs->bank[b].s, b);
+    }
+}
+
+/* Banks per multiplier: gate g's lane input, the read of the bank that holds it in the slot
+ * (the bank's number registered beside the read). */
+static void per_mult_input(Out *o, const Engine *e, const CellSigs *cs, const char *sel, const char *dst, int g)
+{
+    int u = e->layer->units, sw = clog2i(e->slots) < 1 ? 1 : clog2i(e->slots);
+    int bw = clog2i(cs->n_bank) < 1 ? 1 : clog2i(cs->n_bank);
+    w(o, "    reg [%d:0] %s_b;\n    always @(posedge clk)\n        case (%s)\n", bw - 1, dst, sel);
+    for (int unit = 0; unit < u; unit++) w(o, "            %d'd%d: %s_b <= %d'd%d;\n", sw, unit, dst, bw, cs->bank_of[g * u + unit]);
+    w(o, "            default: %s_b <= %d'd0;\n        endcase\n", dst, bw);
+    w(o, "    reg [%d:0] %s;\n    always @* begin\n        %s = pm_rd_0;\n        case (%s_b)\n", e->mvm.accum.w - 1, dst,
+      dst, dst);
+    for (int b = 1; b < cs->n_bank; b++) w(o, "            %d'd%d: %s = pm_rd_%d;\n", bw, b, dst, b);
+    w(o, "            default: ;\n        endcase\n    end\n");
+}
+
+/* Lane inputs registered twice (lane_reg 2: banks per multiplier, whose read is followed by
+ * the bank multiplexer): the first stage's name, DST_s1 (else DST itself) ... */
+static const char *stage1(const Engine *e, const char *dst, char *buf, size_t n)
+{
+    if (e->lane_reg < 2) return dst;
+    snprintf(buf, n, "%s_s1", dst);
+    return buf;
+}
+
+/* ... and the second stage, DST. */
+static void stage2(Out *o, const Engine *e, const char *dst, const char *s1, int width)
+{
+    if (e->lane_reg > 1) w(o, "    reg [%d:0] %s;\n    always @(posedge clk) %s <= %s;\n", width - 1, dst, dst, s1);
+}
+
+/* A gate sum's lane input: from the lane multiplexer, its gate's bank, or a multiplier's. */
+static void gate_input(Out *o, const Engine *e, const CellSigs *cs, const char *sel, const char *dst, int ln, int g)
+{
+    int A_w = e->layer->ty.accum.w;
+    char buf[80];
+    const char *s1 = stage1(e, dst, buf, sizeof buf);
+    if (e->mvm.accum.w != A_w) BUG("%s: gate sums of %d bits, lanes of %d", e->name, e->mvm.accum.w, A_w);
+    if (cs->per_mult) per_mult_input(o, e, cs, sel, s1, g);
+    else lane_input(o, e, sel, s1, A_w, ln, &cs->pre[g]);
+    stage2(o, e, dst, s1, A_w);
+}
+
 /* One lane's cell: h_new_<ln> from the lane inputs at slot `sel`. */
 static void cell_lane(Out *o, const Engine *e, const CellSigs *cs, int ln, const char *sel)
 {
     const Layer *l = e->layer;
     FxType R = l->ty.result, A = l->ty.accum, St = l->ty.state;
-    char dst[64], more[256];
+    char dst[64], more[256], buf[80];
+    const char *s1;
     static const char *const gru_in[4] = {"z", "r", "xw", "hu"};
     w(o, "    // lane %d: units %d, %d, ...\n", ln, ln, ln + e->lanes);
     w(o, "    wire [%d:0] h_new_%d;\n", R.w - 1, ln);
+    if (cs->per_mult) per_mult_ports(o, e, cs, sel);
     switch (l->kind) {
     case L_SIMPLE_RNN:
         snprintf(dst, sizeof dst, "l%d_pre", ln);
@@ -1368,14 +1462,16 @@ static void cell_lane(Out *o, const Engine *e, const CellSigs *cs, int ln, const
     case L_LSTM:
         for (int g = 0; g < 4; g++) {
             snprintf(dst, sizeof dst, "l%d_pre_%c", ln, "ifgo"[g]);
-            lane_input(o, e, sel, dst, A.w, ln, &cs->pre[g]);
+            gate_input(o, e, cs, sel, dst, ln, g);
         }
         snprintf(dst, sizeof dst, "l%d_c_prev", ln);
+        s1 = stage1(e, dst, buf, sizeof buf);
         if (cs->banked) {
             bank_read(o, sel, "l0_c_rd", St.w, "c_mem");
-            w(o, "    wire [%d:0] %s = %s ? %d'd0 : l0_c_rd;\n", St.w - 1, dst,
+            w(o, "    wire [%d:0] %s = %s ? %d'd0 : l0_c_rd;\n", St.w - 1, s1,
               eng_period(e) < e->latency ? "lane_first" : "job_first", St.w);
-        } else lane_mux(o, e, sel, dst, St.w, ln, cs->c);
+        } else lane_mux(o, e, sel, s1, St.w, ln, cs->c);
+        stage2(o, e, dst, s1, St.w);
         w(o, "    wire [%d:0] c_new_%d;\n", St.w - 1, ln);
         snprintf(more, sizeof more, ", .S_W(%d), .S_F(%d), .S_ROUND(%d), .S_SATURATE(%d)", St.w, fx_frac(St), St.q, fx_rtl_sat(St));
         cell_open(o, e, e->lane_ii > 1 ? "rnnc_lstm_cell_serial" : "rnnc_lstm_cell", more, cs, true);
@@ -1386,10 +1482,12 @@ static void cell_lane(Out *o, const Engine *e, const CellSigs *cs, int ln, const
     default: /* GRU */
         for (int k = 0; k < (l->reset_after ? 4 : 2); k++) {
             snprintf(dst, sizeof dst, "l%d_%s", ln, l->reset_after ? gru_in[k] : k ? "hh" : "z");
-            lane_input(o, e, sel, dst, A.w, ln, &cs->pre[k]);
+            gate_input(o, e, cs, sel, dst, ln, k);
         }
         snprintf(dst, sizeof dst, "l%d_h_prev", ln);
-        lane_mux(o, e, sel, dst, R.w, ln, cs->h);
+        s1 = stage1(e, dst, buf, sizeof buf);
+        lane_mux(o, e, sel, s1, R.w, ln, cs->h);
+        stage2(o, e, dst, s1, R.w);
         if (l->reset_after) {
             FxType G = layer_gate_type(l);
             int k = snprintf(more, sizeof more, ", .A_ROUND(%d), .A_SATURATE(%d)", A.q, fx_rtl_sat(A));
@@ -1474,7 +1572,9 @@ static void emit_cell(Out *o, const Engine *e)
     map_control(o, e, e->emit_all ? "1'b1" : "s_axis_tlast", !e->emit_all);
     if (e->split)
         w(o, "    reg [%d:0] x_reg;\n    always @(posedge clk) if (start) x_reg <= s_axis_tdata;\n", e->in_n * e->in_t.w - 1);
-    CellSigs cs = {.banked = plan_cell_banked(e), .h = new_sigs(u), .c = new_sigs(u), .rh = new_sigs(u)};
+    MvmPlanOpts bank_opt = plan_cell_opts(e, o->n->table_reg != 0);
+    CellSigs cs = {.banked = bank_opt.banks > 0, .per_mult = bank_opt.bank_per_mult, .h = new_sigs(u), .c = new_sigs(u),
+                   .rh = new_sigs(u)};
     cell_state(o, e, &cs);
 
     /* the products: x (fused: read in place) and h; split: the extras are the proj engine's xw */
@@ -1484,8 +1584,8 @@ static void emit_cell(Out *o, const Engine *e)
                     u * l->ty.result.w - 1);
     for (int k = 0; k < u; k++) ops[v->n_a + k] = elem(e->h_fwd ? "h_fwd" : "h_state", k, l->ty.result.w);
     for (int k = 0; k < n_extra && e->split; k++) extra[k] = elem("x_reg", k, l->ty.accum.w);
-    MvmIn in = {.pfx = "mv", .off = 0, .banks = cs.banked ? 4 : 0, .bank_n = u, .op = ops, .extra = extra,
-                .shared = e->mac_owner > 0};
+    MvmIn in = {.pfx = "mv", .off = 0, .banks = bank_opt.banks, .bank_n = bank_opt.bank_n,
+                .bank_per_mult = bank_opt.bank_per_mult, .op = ops, .extra = extra, .shared = e->mac_owner > 0};
     if (e->tree_hold) { /* the last tree stages load in job cycle L_mv - 1 */
         char at[64];
         w(o, "    reg mv_tree_ld; // the gate sums' trees load their last stage (then hold it for the lanes)\n"
@@ -1505,7 +1605,10 @@ static void emit_cell(Out *o, const Engine *e)
     w(o, "\n    // ---- update lanes: slots from job cycle %d, h_new %d cycles later\n", e->cell_start, e->cell_lat);
     slot_decode(o, e, "cslot", e->cell_start);
     if (e->lane_ii > 1) /* the serial lanes' in_valid: a slot's first cycle, as their inputs (lane_reg) */
-        w(o, e->lane_reg ? "    reg lane_go;\n    always @(posedge clk) lane_go <= cslot_first;\n" : "    wire lane_go = cslot_first;\n");
+        w(o, e->lane_reg > 1  ? "    reg lane_go_s1, lane_go;\n    always @(posedge clk) begin\n"
+                                "        lane_go_s1 <= cslot_first;\n        lane_go <= lane_go_s1;\n    end\n"
+             : e->lane_reg ? "    reg lane_go;\n    always @(posedge clk) lane_go <= cslot_first;\n"
+                           : "    wire lane_go = cslot_first;\n");
     for (int ln = 0; ln < e->lanes; ln++) cell_lane(o, e, &cs, ln, "cslot");
     cell_writeback(o, e, &cs);
 
@@ -1513,6 +1616,8 @@ static void emit_cell(Out *o, const Engine *e)
     free_strs(ops, v->n_in);
     free_strs(extra, n_extra);
     for (int g = 0; g < 4; g++) free(cs.pre[g].unit);
+    free(cs.bank_of);
+    free(cs.addr_of);
     free(cs.h);
     free(cs.c);
     free(cs.rh);

@@ -447,8 +447,7 @@ static bool cell_h_forward(const Netlist *n) { return n->family && !strcmp(n->fa
 static int cell_period(const Netlist *n, const Engine *e)
 {
     if (e->split || e->mvm.rf < 2) return 0;
-    bool banked = plan_cell_banked(e);
-    MvmPlanOpts opt = {.table_reg = n->table_reg, .banks = banked ? 4 : 0, .bank_n = e->layer->units};
+    MvmPlanOpts opt = plan_cell_opts(e, n->table_reg != 0);
     MvmPlan *pl = plan_mvm(&e->mvm, &opt);
     int p = plan_cell_period(e, pl);
     plan_free(pl);
@@ -504,9 +503,13 @@ static void lower_cell(Netlist *n, const Layer *l, FxType in_t, FxType *cur_t)
      * E = ceil(4u/RF) (at most 1/4). */
     e->lanes = cell_lanes(u, rh, n->table_reg);
     e->slots = (u + e->lanes - 1) / e->lanes;
-    /* with several slots the lane inputs pass a multiplexer: registered, one cycle */
-    e->lane_reg = e->slots > 1 ? 1 : 0;
+    /* with several slots the lane inputs pass a multiplexer: registered, one cycle; the gate
+     * sums in a bank per multiplier pass the bank's read and then a multiplexer of the banks:
+     * a second register (the read alone fed the activation's index, the iCE40 LSTM(20)'s
+     * critical path: 42.7 MHz with the multiplexer in it) */
     e->lane_ii = lanes_serial(l) ? 3 : 1;
+    e->lane_reg = e->slots > 1 ? 1 : 0;
+    if (e->lane_reg && plan_cell_opts(e, n->table_reg != 0).bank_per_mult) e->lane_reg = 2;
     e->zh_lut = lanes_zh_lut(l);
     cell_timing(n, e, l);
     /* fused: x is read in place over the slots (no copy), the beat taken after the last read;

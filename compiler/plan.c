@@ -339,7 +339,8 @@ MvmPlan *plan_mvm(const Mvm *v, const MvmPlanOpts *opt)
     p->direct = v->rf > 1;
     for (int j = 0; j < v->n_out; j++)
         if (p->out[j].n_parts != 1 || v->outs[j].extra >= 0) p->direct = false;
-    if (opt->banks && (!p->direct || !plan_banks_ok(v, opt->bank_n) || v->n_out != opt->banks * opt->bank_n))
+    if (opt->banks && opt->bank_per_mult ? !p->direct || opt->banks != p->n_mult
+        : opt->banks && (!p->direct || !plan_banks_ok(v, opt->bank_n) || v->n_out != opt->banks * opt->bank_n))
         BUG("banked captures of a %d-output product", v->n_out);
     plan_trees(p);
     /* with the extra stage and more than 4 operands the operand multiplexer is split across it */
@@ -461,15 +462,61 @@ bool plan_banks_ok(const Mvm *v, int bank_n)
     return ok;
 }
 
-/* Banked form of a cell (one lane, direct captures, plan_banks_ok): the gate sums and the
- * LSTM's c live in memories (block RAM on FPGAs) instead of per-unit registers; the lane reads
- * them at its slot with the same one-cycle latency as the lane multiplexer. */
+/* The multiplier whose single run computes output j (direct form). */
+static int direct_mult(const Mvm *v, int j)
+{
+    long q = 0;
+    for (int i = 0; i <= j; i++) q += v->outs[i].n_terms;
+    return (int)(mvm_pos(v, q - 1) / v->rf);
+}
+
+/* One bank per multiplier: each bank has one writer, so writes never meet; the lane reads a
+ * unit's gate sums (outputs u, u + units, ...) in one cycle, so they must sit in different
+ * multipliers. */
+static bool banks_per_mult_ok(const Mvm *v, int units)
+{
+    if (!v->direct || v->n_mult < 2 || v->n_mult > PLAN_BANKS_MAX || v->n_out % units) return false;
+    for (int u = 0; u < units; u++)
+        for (int g = 0; g < v->n_out / units; g++)
+            for (int h = 0; h < g; h++)
+                if (direct_mult(v, g * units + u) == direct_mult(v, h * units + u)) return false;
+    return true;
+}
+
+/* Banked form of a cell (one lane, direct captures): the gate sums and the LSTM's c live in
+ * memories (block RAM on FPGAs) instead of per-unit registers; the lane reads them at its slot
+ * with the same one-cycle latency as the lane multiplexer. The sums go to a bank per gate
+ * (plan_banks_ok: no two multipliers write a gate's bank in one cycle) or, where several
+ * multipliers end runs of one gate together (the LSTM(20) at reuse 416: five multipliers, four
+ * gates), to a bank per multiplier. */
 bool plan_cell_banked(const Engine *e)
 {
     const Layer *l = e->layer;
     const Mvm *v = &e->mvm;
     bool lstm = l->kind == L_LSTM, gru_ra = l->kind == L_GRU && l->reset_after;
-    return !e->split && v->direct && plan_banks_ok(v, l->units) && e->lanes == 1 && e->slots > 1 && (lstm || gru_ra);
+    return !e->split && v->direct && e->lanes == 1 && e->slots > 1 && (lstm || gru_ra) &&
+           (plan_banks_ok(v, l->units) || banks_per_mult_ok(v, l->units));
+}
+
+MvmPlanOpts plan_cell_opts(const Engine *e, bool table_reg)
+{
+    MvmPlanOpts opt = {.table_reg = table_reg};
+    if (!plan_cell_banked(e)) return opt;
+    const Mvm *v = &e->mvm;
+    int u = e->layer->units;
+    if (plan_banks_ok(v, u)) {
+        opt.banks = v->n_out / u;
+        opt.bank_n = u;
+        return opt;
+    }
+    int *caps = xcalloc((size_t)v->n_mult, sizeof *caps);
+    for (int j = 0; j < v->n_out; j++) caps[direct_mult(v, j)]++;
+    opt.bank_per_mult = true;
+    opt.banks = v->n_mult;
+    for (int m = 0; m < v->n_mult; m++)
+        if (caps[m] > opt.bank_n) opt.bank_n = caps[m];
+    free(caps);
+    return opt;
 }
 
 static int max_i(int a, int b) { return a > b ? a : b; }

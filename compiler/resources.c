@@ -241,9 +241,13 @@ static void add_mvm(const CostTable *c, EngineResources *r, const Netlist *n, co
     /* the plan the emitter builds (emit_verilog.c): a dense engine takes its direct captures one
      * at a time, a banked cell through its banks; neither keeps a register per capture */
     bool banked = e->kind == ENG_CELL && v == &e->mvm && plan_cell_banked(e);
-    MvmPlanOpts opt = {.table_reg = n->table_reg != 0, .op_mem = e->vec_in, .serial = e->kind == ENG_DENSE,
-                       .banks = banked ? 4 : 0, .bank_n = banked ? e->layer->units : 0};
+    MvmPlanOpts opt = {.table_reg = n->table_reg != 0};
+    if (banked) opt = plan_cell_opts(e, n->table_reg != 0);
+    opt.op_mem = e->vec_in;
+    opt.serial = e->kind == ENG_DENSE;
     MvmPlan *p = plan_mvm(v, &opt);
+    for (int b = 0; b < opt.banks; b++) /* the gate sums' banks */
+        add_memory(c, r, opt.bank_per_mult ? p->mult[b].n_caps : opt.bank_n, v->accum.w, false);
     bool caller_takes = p->direct && (opt.serial || opt.banks);
     r->dsp += p->form == MVM_PARALLEL ? parallel_dsps(c, p) : p->n_mult;
     /* the operand and weight registers; an operand group's members load the same operand in
@@ -342,10 +346,7 @@ static void add_cell(const CostTable *c, EngineResources *r, const Engine *e, in
     add_tables(c, r, l, l->act, act * e->lanes);
     /* the gate sums wait for the lanes in registers, or in the banks of the banked form */
     if (!plan_cell_banked(e)) r->feat[RES_SUM_REGS] += (double)(e->mvm.n_out + e->mvm2.n_out) * aw;
-    if (plan_cell_banked(e)) {
-        for (int g = 0; g < 4; g++) add_memory(c, r, l->units, aw, false);
-        if (l->kind == L_LSTM) add_memory(c, r, l->units, l->ty.state.w, false);
-    }
+    if (plan_cell_banked(e) && l->kind == L_LSTM) add_memory(c, r, l->units, l->ty.state.w, false); /* c_mem */
 }
 
 /* Shared multipliers (lower_share): a guest's multipliers are its host's MACs, counted there

@@ -444,6 +444,8 @@ typedef struct {
     bool op_mem;            /* rf > 1: the operands are read from a memory */
     bool serial;            /* the caller takes direct captures one at a time */
     int banks, bank_n;      /* the caller takes direct captures through banks of memories */
+    bool bank_per_mult;     /* ... one bank per multiplier (banks = n_mult), its captures in
+                             * order; else output j to bank j / bank_n, address j % bank_n */
 } MvmPlanOpts;
 
 typedef struct {
@@ -557,6 +559,8 @@ typedef struct {
 } Engine;
 
 bool plan_cell_banked(const Engine *e);  /* plan.c: a cell's gate sums and c in memories */
+#define PLAN_BANKS_MAX 8 /* banks of a cell's gate sums (one per multiplier: that many at most) */
+MvmPlanOpts plan_cell_opts(const Engine *e, bool table_reg); /* plan.c: the options of its plan */
 int plan_cell_period(const Engine *e, const MvmPlan *pl); /* plan.c: the overlapped step period */
 /* Job start -> the earliest next start of a MAP engine (its latency unless jobs overlap). */
 static inline int eng_period(const Engine *e) { return e->period ? e->period : e->latency; }

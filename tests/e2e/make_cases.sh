@@ -222,4 +222,12 @@ gen share_tiny "T=2 F=2; simple_rnn u=2 rf=2 sh=1; dense u=1 rf=2"
 #     their sums (tree_hold) bring the period down to the reuse factor ---
 gen serial_zhlut "T=4 F=3; gru u=4 ra=1 rf=9 lm=2 rs=1; gru u=3 ra=1 rf=25 lm=2; dense u=2 act=tanh"
 gen share_zhlut  "T=5 F=6; gru u=5 ra=1 rf=33 lm=2 sh=1; dense u=5 rf=25; dense u=1 rf=5 act=sigmoid"
+# --- gate sums in a bank per multiplier (plan_cell_opts): several multipliers end runs of one
+#     gate in the same slot, so a bank per gate would take two writes at once (the UP5K LSTM(20)
+#     at reuse 416: five multipliers, four gates); a multiplier with fewer captures, a serial
+#     lane, a GRU, and the multipliers shared with the dense layers after ---
+gen bank_mult_lstm   "T=4 F=2; lstm u=4 rf=18; dense u=2 act=sigmoid"
+gen bank_mult_serial "T=3 F=2; lstm u=5 rf=21 lm=1 rs=1; lstm u=4 rf=18; dense u=2"
+gen bank_mult_gru    "T=3 F=4; gru u=4 ra=1 rf=16; dense u=2 act=tanh"
+gen bank_mult_share  "T=4 F=2; lstm u=5 rf=21 sh=1; dense u=3 rf=5; dense u=1 rf=3 act=sigmoid"
 echo "wrote $((seed - 100)) cases to $OUT"

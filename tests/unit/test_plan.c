@@ -283,7 +283,7 @@ static void check_period(const char *id, const Engine *e, const MvmPlan *p)
     int P = e->period, L = e->latency, late = 0;
     if (!P) return;
     overlapped++;
-    MvmPlanOpts opt = {.table_reg = p->opt.table_reg, .banks = plan_cell_banked(e) ? 4 : 0, .bank_n = e->layer->units};
+    MvmPlanOpts opt = plan_cell_opts(e, p->opt.table_reg);
     MvmPlan *pb = plan_mvm(p->v, &opt);
     check(plan_cell_period(e, pb) == P, "%s: period %d, the plan's %d", id, P, plan_cell_period(e, pb));
     plan_free(pb);
@@ -444,17 +444,26 @@ static void test_lowered(int n_models)
  * and every output once. Returns the number of problems. */
 static int check_banks(const char *id, const MvmPlan *p, int u)
 {
-    int nb = p->v->n_out / u, bad = 0;
-    char *seen = xcalloc((size_t)p->rf * (size_t)nb, 1), *out = xcalloc((size_t)p->v->n_out, 1);
+    int nb = p->v->n_out / u, bad = 0, n_out = p->v->n_out;
+    bool per_mult = p->opt.bank_per_mult;
+    if (per_mult) nb = p->n_mult;
+    char *seen = xcalloc((size_t)p->rf * (size_t)nb, 1), *out = xcalloc((size_t)n_out, 1);
+    int *bank = xcalloc((size_t)n_out, sizeof *bank);
     for (int m = 0; m < p->n_mult; m++)
         for (int s = 0, i = 0; s < p->rf; s++) {
             if (!plan_word(p, s, m)->last) continue;
             int j = p->mult[m].cap_out[i++];
-            char *c = &seen[(size_t)s * (size_t)nb + (size_t)(j / u)];
+            /* a bank per gate: output j's is j / units; per multiplier: the one that captures it */
+            bank[j] = per_mult ? m : j / u;
+            char *c = &seen[(size_t)s * (size_t)nb + (size_t)bank[j]];
             if (*c || out[j]) bad++;
             *c = out[j] = 1;
         }
-    for (int j = 0; j < p->v->n_out; j++) bad += !out[j];
+    for (int j = 0; j < n_out; j++) bad += !out[j];
+    /* the lane reads a unit's gate sums in one cycle: each from another bank */
+    for (int j = 0; j < n_out; j++)
+        for (int k = j % u; k < j; k += u) bad += out[j] && out[k] && bank[j] == bank[k];
+    free(bank);
     if (bad && !quiet) printf("FAIL %s: %d bank write conflicts or missing captures\n", id, bad);
     free(seen);
     free(out);
@@ -466,7 +475,7 @@ static int check_banks(const char *id, const MvmPlan *p, int u)
  * the seeds must reach several multipliers banked. */
 static void test_banked(int n_models)
 {
-    int banked_multi = 0, mutated = 0;
+    int banked_multi = 0, banked_per_mult = 0, mutated = 0;
     for (int seed = 1; seed <= n_models; seed++) {
         rng_state = 0x51afd7ed558ccd6dULL * (uint64_t)seed;
         Model *m = rand_model(seed % 5 == 1 || seed % 5 == 2 ? seed : seed - seed % 5 + 1);
@@ -478,8 +487,9 @@ static void test_banked(int n_models)
         if (e->kind == ENG_CELL && plan_cell_banked(e)) {
             char id[256];
             snprintf(id, sizeof id, "seed %d %s rf %d banked on %d", seed, e->name, l->reuse, e->mvm.n_mult);
-            MvmPlanOpts opt = {.table_reg = seed & 1, .banks = 4, .bank_n = l->units};
+            MvmPlanOpts opt = plan_cell_opts(e, seed & 1);
             MvmPlan *p = plan_mvm(&e->mvm, &opt);
+            banked_per_mult += opt.bank_per_mult;
             check(check_banks(id, p, l->units) == 0, "%s: captures do not fit the banks", id);
             if (p->n_mult > 1 && !mutated) { /* the check can fail: two captures in one slot */
                 MvmPlan *q = plan_mvm(&e->mvm, &opt);
@@ -496,7 +506,8 @@ static void test_banked(int n_models)
         free_model(m, n);
     }
     check(banked_multi > 0, "no cell banked on several multipliers among %d seeds", n_models);
-    printf("plan banked cells on several multipliers: %d\n", banked_multi);
+    check(banked_per_mult > 0, "no cell banked per multiplier among %d seeds", n_models);
+    printf("plan banked cells on several multipliers: %d (a bank per multiplier: %d)\n", banked_multi, banked_per_mult);
 }
 
 /* Random words of random layouts round-trip. */
