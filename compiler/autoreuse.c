@@ -166,9 +166,12 @@ static double area_of(const AutoOptions *o, const Resources *r)
     return ((double)r->lut + 50.0 * (double)r->dsp + 100.0 * (double)r->bram) / 5280.0;
 }
 
+/* The logic a candidate may use: the LUT budget times its margin. */
+static double logic_cap(const AutoOptions *o) { return (double)o->max_lut * (o->lut_margin > 0 ? o->lut_margin : 1.0); }
+
 static bool fits(const AutoOptions *o, const Resources *r)
 {
-    double lut_cap = (double)o->max_lut * (o->lut_margin > 0 ? o->lut_margin : 1.0);
+    double lut_cap = logic_cap(o);
     return (o->max_dsp < 0 || r->dsp <= o->max_dsp) && (o->max_bram < 0 || r->bram <= o->max_bram) &&
            (o->max_lut < 0 || logic_of(o, r) <= lut_cap);
 }
@@ -306,7 +309,7 @@ static void descend(AutoSearch *a, Model *m, const AutoOptions *o, bool per_area
  * logic against its margin); at most 1 when it fits. */
 static double overflow(const AutoOptions *o, const Resources *r)
 {
-    double lut_cap = (double)o->max_lut * (o->lut_margin > 0 ? o->lut_margin : 1.0), f = 0;
+    double lut_cap = logic_cap(o), f = 0;
     if (o->max_dsp >= 0) f = fmax(f, (double)r->dsp / fmax((double)o->max_dsp, 0.5));
     if (o->max_bram >= 0) f = fmax(f, (double)r->bram / fmax((double)o->max_bram, 0.5));
     if (o->max_lut >= 0) f = fmax(f, logic_of(o, r) / fmax(lut_cap, 0.5));

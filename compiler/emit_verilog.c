@@ -1230,11 +1230,9 @@ static const char *slot_go(char *buf, size_t n, const Engine *e, const char *nam
 /* The signals of a cell engine. */
 typedef struct {
     bool banked;            /* plan_cell_banked */
-    bool per_mult;          /* banked, one bank per multiplier (plan_cell_opts) */
-    int n_bank, *bank_of, *addr_of; /* per_mult: the bank and address of output j (gate g of unit
-                                     * u: j = g * units + u) */
-    Sig bank[PLAN_BANKS_MAX];
-    int bank_depth[PLAN_BANKS_MAX];
+    const MvmSigs *pm;      /* banked, one bank per multiplier (plan_cell_opts): the product's
+                             * signals; output j (gate g of unit u: j = g * units + u) sits in bank
+                             * plan->out[j].part_m[0], at word part_idx[0] */
     Sig *h, *c, *rh;        /* [units]: h state, c state (LSTM, not banked), r*h (GRU ra=0) */
     LaneSrc pre[4];         /* lane inputs from the products: LSTM i f g o; GRU z r (xw hu with
                              * reset_after); GRU reset_after=0 z, then hh; SimpleRNN the sum */
@@ -1292,23 +1290,10 @@ static void cell_unit_names(Out *o, const Engine *e, const MvmSigs *sg, CellSigs
     int u = l->units, A_w = l->ty.accum.w, n_src = l->kind == L_LSTM ? 4 : l->kind == L_GRU ? 2 + 2 * l->reset_after : 1;
     bool lstm = l->kind == L_LSTM, gru = l->kind == L_GRU;
     for (int g = 0; g < n_src; g++) {
-        if (cs->banked && !cs->per_mult) cs->pre[g].bank = sg->bank[g];
-        else if (!cs->banked) cs->pre[g].unit = new_sigs(u);
+        if (!cs->banked) cs->pre[g].unit = new_sigs(u);
+        else if (!sg->plan->opt.bank_per_mult) cs->pre[g].bank = sg->bank[g];
     }
-    if (cs->per_mult) {
-        const MvmPlan *pl = sg->plan;
-        cs->n_bank = pl->n_mult;
-        cs->bank_of = xcalloc((size_t)pl->v->n_out, sizeof *cs->bank_of);
-        cs->addr_of = xcalloc((size_t)pl->v->n_out, sizeof *cs->addr_of);
-        for (int j = 0; j < pl->v->n_out; j++) {
-            cs->bank_of[j] = pl->out[j].part_m[0];
-            cs->addr_of[j] = pl->out[j].part_idx[0];
-        }
-        for (int b = 0; b < cs->n_bank; b++) {
-            cs->bank[b] = sg->bank[b];
-            cs->bank_depth[b] = pl->mult[b].n_caps;
-        }
-    }
+    if (cs->banked && sg->plan->opt.bank_per_mult) cs->pm = sg;
     for (int j = 0; j < u && !cs->banked; j++) {
         if (l->kind == L_SIMPLE_RNN) cs->pre[0].unit[j] = sg->acc[j];
         for (int g = 0; g < 4 && lstm; g++) {
@@ -1380,35 +1365,37 @@ static void cell_reset_phase(Out *o, const Engine *e, CellSigs *cs, char **extra
 /* Banks per multiplier: each bank's read port, its address the word of the gate that reads it
  * in slot `sel` (a unit's gates sit in different banks: plan_cell_opts), read into pm_rd_<b>
  * (registered, as bank_read). */
-static void per_mult_ports(Out *o, const Engine *e, const CellSigs *cs, const char *sel)
+static void per_mult_ports(Out *o, const Engine *e, const MvmSigs *pm, const char *sel)
 {
-    int u = e->layer->units, n_g = e->mvm.n_out / u, sw = clog2i(e->slots) < 1 ? 1 : clog2i(e->slots);
+    const MvmPlan *pl = pm->plan;
+    int u = e->layer->units, n_g = pl->v->n_out / u, sw = clog2i(e->slots) < 1 ? 1 : clog2i(e->slots);
     w(o, "    // the gate sums' banks, one per multiplier: each read at the word its gate needs in the slot\n");
-    for (int b = 0; b < cs->n_bank; b++) {
-        int aw = clog2i(cs->bank_depth[b]) < 1 ? 1 : clog2i(cs->bank_depth[b]);
+    for (int b = 0; b < pl->n_mult; b++) {
+        int aw = clog2i(pl->mult[b].n_caps) < 1 ? 1 : clog2i(pl->mult[b].n_caps);
         w(o, "    reg [%d:0] pm_ra_%d;\n    always @* begin\n        case (%s)\n", aw - 1, b, sel);
         for (int unit = 0; unit < u; unit++)
             for (int g = 0; g < n_g; g++)
-                if (cs->bank_of[g * u + unit] == b)
-                    w(o, "            %d'd%d: pm_ra_%d = %d'd%d;\n", sw, unit, b, aw, cs->addr_of[g * u + unit]);
+                if (pl->out[g * u + unit].part_m[0] == b)
+                    w(o, "            %d'd%d: pm_ra_%d = %d'd%d;\n", sw, unit, b, aw, pl->out[g * u + unit].part_idx[0]);
         w(o, "            default: pm_ra_%d = %d'd0;\n        endcase\n    end\n", b, aw);
-        w(o, "    reg [%d:0] pm_rd_%d;\n    always @(posedge clk) pm_rd_%d <= %s[pm_ra_%d];\n", e->mvm.accum.w - 1, b,
-          b, cs->bank[b].s, b);
+        w(o, "    reg [%d:0] pm_rd_%d;\n    always @(posedge clk) pm_rd_%d <= %s[pm_ra_%d];\n", pl->v->accum.w - 1, b,
+          b, pm->bank[b].s, b);
     }
 }
 
 /* Banks per multiplier: gate g's lane input, the read of the bank that holds it in the slot
  * (the bank's number registered beside the read). */
-static void per_mult_input(Out *o, const Engine *e, const CellSigs *cs, const char *sel, const char *dst, int g)
+static void per_mult_input(Out *o, const Engine *e, const MvmPlan *pl, const char *sel, const char *dst, int g)
 {
     int u = e->layer->units, sw = clog2i(e->slots) < 1 ? 1 : clog2i(e->slots);
-    int bw = clog2i(cs->n_bank) < 1 ? 1 : clog2i(cs->n_bank);
+    int bw = clog2i(pl->n_mult) < 1 ? 1 : clog2i(pl->n_mult);
     w(o, "    reg [%d:0] %s_b;\n    always @(posedge clk)\n        case (%s)\n", bw - 1, dst, sel);
-    for (int unit = 0; unit < u; unit++) w(o, "            %d'd%d: %s_b <= %d'd%d;\n", sw, unit, dst, bw, cs->bank_of[g * u + unit]);
+    for (int unit = 0; unit < u; unit++)
+        w(o, "            %d'd%d: %s_b <= %d'd%d;\n", sw, unit, dst, bw, pl->out[g * u + unit].part_m[0]);
     w(o, "            default: %s_b <= %d'd0;\n        endcase\n", dst, bw);
-    w(o, "    reg [%d:0] %s;\n    always @* begin\n        %s = pm_rd_0;\n        case (%s_b)\n", e->mvm.accum.w - 1, dst,
+    w(o, "    reg [%d:0] %s;\n    always @* begin\n        %s = pm_rd_0;\n        case (%s_b)\n", pl->v->accum.w - 1, dst,
       dst, dst);
-    for (int b = 1; b < cs->n_bank; b++) w(o, "            %d'd%d: %s = pm_rd_%d;\n", bw, b, dst, b);
+    for (int b = 1; b < pl->n_mult; b++) w(o, "            %d'd%d: %s = pm_rd_%d;\n", bw, b, dst, b);
     w(o, "            default: ;\n        endcase\n    end\n");
 }
 
@@ -1434,7 +1421,7 @@ static void gate_input(Out *o, const Engine *e, const CellSigs *cs, const char *
     char buf[80];
     const char *s1 = stage1(e, dst, buf, sizeof buf);
     if (e->mvm.accum.w != A_w) BUG("%s: gate sums of %d bits, lanes of %d", e->name, e->mvm.accum.w, A_w);
-    if (cs->per_mult) per_mult_input(o, e, cs, sel, s1, g);
+    if (cs->pm) per_mult_input(o, e, cs->pm->plan, sel, s1, g);
     else lane_input(o, e, sel, s1, A_w, ln, &cs->pre[g]);
     stage2(o, e, dst, s1, A_w);
 }
@@ -1449,7 +1436,7 @@ static void cell_lane(Out *o, const Engine *e, const CellSigs *cs, int ln, const
     static const char *const gru_in[4] = {"z", "r", "xw", "hu"};
     w(o, "    // lane %d: units %d, %d, ...\n", ln, ln, ln + e->lanes);
     w(o, "    wire [%d:0] h_new_%d;\n", R.w - 1, ln);
-    if (cs->per_mult) per_mult_ports(o, e, cs, sel);
+    if (cs->pm) per_mult_ports(o, e, cs->pm, sel);
     switch (l->kind) {
     case L_SIMPLE_RNN:
         snprintf(dst, sizeof dst, "l%d_pre", ln);
@@ -1573,8 +1560,7 @@ static void emit_cell(Out *o, const Engine *e)
     if (e->split)
         w(o, "    reg [%d:0] x_reg;\n    always @(posedge clk) if (start) x_reg <= s_axis_tdata;\n", e->in_n * e->in_t.w - 1);
     MvmPlanOpts bank_opt = plan_cell_opts(e, o->n->table_reg != 0);
-    CellSigs cs = {.banked = bank_opt.banks > 0, .per_mult = bank_opt.bank_per_mult, .h = new_sigs(u), .c = new_sigs(u),
-                   .rh = new_sigs(u)};
+    CellSigs cs = {.banked = bank_opt.banks > 0, .h = new_sigs(u), .c = new_sigs(u), .rh = new_sigs(u)};
     cell_state(o, e, &cs);
 
     /* the products: x (fused: read in place) and h; split: the extras are the proj engine's xw */
@@ -1616,8 +1602,6 @@ static void emit_cell(Out *o, const Engine *e)
     free_strs(ops, v->n_in);
     free_strs(extra, n_extra);
     for (int g = 0; g < 4; g++) free(cs.pre[g].unit);
-    free(cs.bank_of);
-    free(cs.addr_of);
     free(cs.h);
     free(cs.c);
     free(cs.rh);

@@ -339,9 +339,11 @@ MvmPlan *plan_mvm(const Mvm *v, const MvmPlanOpts *opt)
     p->direct = v->rf > 1;
     for (int j = 0; j < v->n_out; j++)
         if (p->out[j].n_parts != 1 || v->outs[j].extra >= 0) p->direct = false;
-    if (opt->banks && opt->bank_per_mult ? !p->direct || opt->banks != p->n_mult
-        : opt->banks && (!p->direct || !plan_banks_ok(v, opt->bank_n) || v->n_out != opt->banks * opt->bank_n))
-        BUG("banked captures of a %d-output product", v->n_out);
+    if (opt->banks) {
+        bool fits = opt->bank_per_mult ? opt->banks == p->n_mult
+                                       : plan_banks_ok(v, opt->bank_n) && v->n_out == opt->banks * opt->bank_n;
+        if (!p->direct || !fits) BUG("banked captures of a %d-output product", v->n_out);
+    }
     plan_trees(p);
     /* with the extra stage and more than 4 operands the operand multiplexer is split across it */
     p->mux_split = p->rom_reg && !opt->op_mem && v->n_in > 4;
@@ -489,26 +491,22 @@ static bool banks_per_mult_ok(const Mvm *v, int units)
  * (plan_banks_ok: no two multipliers write a gate's bank in one cycle) or, where several
  * multipliers end runs of one gate together (the LSTM(20) at reuse 416: five multipliers, four
  * gates), to a bank per multiplier. */
-bool plan_cell_banked(const Engine *e)
-{
-    const Layer *l = e->layer;
-    const Mvm *v = &e->mvm;
-    bool lstm = l->kind == L_LSTM, gru_ra = l->kind == L_GRU && l->reset_after;
-    return !e->split && v->direct && e->lanes == 1 && e->slots > 1 && (lstm || gru_ra) &&
-           (plan_banks_ok(v, l->units) || banks_per_mult_ok(v, l->units));
-}
+bool plan_cell_banked(const Engine *e) { return plan_cell_opts(e, false).banks > 0; }
 
 MvmPlanOpts plan_cell_opts(const Engine *e, bool table_reg)
 {
     MvmPlanOpts opt = {.table_reg = table_reg};
-    if (!plan_cell_banked(e)) return opt;
+    const Layer *l = e->layer;
     const Mvm *v = &e->mvm;
-    int u = e->layer->units;
+    int u = l->units;
+    bool lstm = l->kind == L_LSTM, gru_ra = l->kind == L_GRU && l->reset_after;
+    if (e->split || !v->direct || e->lanes != 1 || e->slots < 2 || !(lstm || gru_ra)) return opt;
     if (plan_banks_ok(v, u)) {
         opt.banks = v->n_out / u;
         opt.bank_n = u;
         return opt;
     }
+    if (!banks_per_mult_ok(v, u)) return opt;
     int *caps = xcalloc((size_t)v->n_mult, sizeof *caps);
     for (int j = 0; j < v->n_out; j++) caps[direct_mult(v, j)]++;
     opt.bank_per_mult = true;
