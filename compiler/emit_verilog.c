@@ -1038,26 +1038,74 @@ static void dense_direct_act(Out *o, const Engine *e, const MvmSigs *sg, const A
         /* the captured sum registered, then its strobe and index delayed to the activation's output */
         w(o, "    reg [%d:0] cap_r_%d;\n    reg [%d:0] wv_%d;\n    reg [%d:0] wi_%d [0:%d];\n", e->mvm.accum.w - 1, m, A_lat,
           m, pcw - 1, m, A_lat);
-        w(o, "    always @(posedge clk) begin\n        cap_r_%d <= %s;\n        wv_%d[0] <= %s;\n"
-             "        wi_%d[0] <= %s;\n", m, sg->cap[m].s, m, sg->cap_valid[m].s, m, sg->cap_idx[m].s);
+        /* a memory link of several multipliers ORs the strobes into one write port
+         * (dense_link_out): they are taken only within a job (busy, job cycles 1 .. latency - 1,
+         * every capture's) and reset, so none is unknown when the first job follows reset (the
+         * product's pipeline is not reset) */
+        bool link = e->vec_out && pl->n_mult > 1;
+        const char *rs = link ? "!rst && " : "";
+        w(o, "    always @(posedge clk) begin\n        cap_r_%d <= %s;\n        wv_%d[0] <= %s%s;\n"
+             "        wi_%d[0] <= %s;\n", m, sg->cap[m].s, m, link ? "busy && " : "", sg->cap_valid[m].s, m, sg->cap_idx[m].s);
         for (int d = 1; d <= A_lat; d++)
-            w(o, "        wv_%d[%d] <= wv_%d[%d];\n        wi_%d[%d] <= wi_%d[%d];\n", m, d, m, d - 1, m, d, m, d - 1);
+            w(o, "        wv_%d[%d] <= %swv_%d[%d];\n        wi_%d[%d] <= wi_%d[%d];\n", m, d, rs, m, d - 1, m, d, m, d - 1);
         w(o, "    end\n");
     }
 }
 
-/* Direct form's outputs: a memory link (one multiplier, captures in output order: the
- * activated sums go out as writes) or a register per output. */
+/* A memory link's writes (plan_link_ok): multiplier m's activated sums, strobes and output
+ * indices delayed by m cycles, so no two meet, then one write port: the strobes ORed, the
+ * address (the multiplier's first output plus its capture index) and data AND-ORed. */
+static void dense_link_out(Out *o, const Engine *e, const MvmPlan *pl)
+{
+    int A_lat = o->n->act_lat, aw = vec_addr_w(e->out_n), M = pl->n_mult;
+    if (M == 1) { /* captures in output order: the activated sums go out as writes */
+        if (pl->mult[0].n_caps != e->out_n || aw != pl->mult[0].cap_w) BUG("memory link of %d captures", pl->mult[0].n_caps);
+        for (int i = 0; i < pl->mult[0].n_caps; i++)
+            if (pl->mult[0].cap_out[i] != i) BUG("capture %d is output %d", i, pl->mult[0].cap_out[i]);
+        w(o, "    assign m_vec_we = wv_0[%d];\n    assign m_vec_addr = wi_0[%d];\n    assign m_vec_data = y_0;\n", A_lat, A_lat);
+        return;
+    }
+    w(o, "\n    // ---- memory link: multiplier m's writes m cycles later, through one port\n");
+    for (int m = 0; m < M; m++) {
+        const MultPlan *mp = &pl->mult[m];
+        for (int i = 0; i < mp->n_caps; i++)
+            if (mp->cap_out[i] != mp->cap_out[0] + i) BUG("link: capture %d of multiplier %d is output %d", i, m, mp->cap_out[i]);
+        w(o, "    wire lk_we_%d;\n    wire [%d:0] lk_addr_%d;\n    wire [%d:0] lk_data_%d;\n", m, aw - 1, m, e->out_t.w - 1, m);
+        if (mp->cap_w > aw) BUG("link: capture index of %d bits, address of %d", mp->cap_w, aw);
+        char idx[MAX_EXPR], wi[64];
+        snprintf(wi, sizeof wi, "wi_%d[%d]", m, A_lat);
+        if (mp->cap_w < aw) snprintf(wi, sizeof wi, "{%d'd0, wi_%d[%d]}", aw - mp->cap_w, m, A_lat);
+        snprintf(idx, sizeof idx, "%d'd%d + %s", aw, mp->cap_out[0], wi);
+        if (m == 0) {
+            w(o, "    assign lk_we_0 = wv_0[%d];\n    assign lk_addr_0 = %s;\n    assign lk_data_0 = y_0;\n", A_lat, idx);
+            continue;
+        }
+        w(o, "    reg lk_wd_%d [0:%d];\n    reg [%d:0] lk_ad_%d [0:%d];\n    reg [%d:0] lk_dd_%d [0:%d];\n", m, m - 1, aw - 1,
+          m, m - 1, e->out_t.w - 1, m, m - 1);
+        /* the strobes reset (as wv_m): the address and data AND-OR would carry an unknown one
+         * into a valid write */
+        w(o, "    always @(posedge clk) begin\n        lk_wd_%d[0] <= !rst && wv_%d[%d];\n        lk_ad_%d[0] <= %s;\n"
+             "        lk_dd_%d[0] <= y_%d;\n", m, m, A_lat, m, idx, m, m);
+        for (int d = 1; d < m; d++)
+            w(o, "        lk_wd_%d[%d] <= !rst && lk_wd_%d[%d];\n        lk_ad_%d[%d] <= lk_ad_%d[%d];\n        lk_dd_%d[%d] <= lk_dd_%d[%d];\n", m,
+              d, m, d - 1, m, d, m, d - 1, m, d, m, d - 1);
+        w(o, "    end\n    assign lk_we_%d = lk_wd_%d[%d];\n    assign lk_addr_%d = lk_ad_%d[%d];\n    assign lk_data_%d = lk_dd_%d[%d];\n",
+          m, m, m - 1, m, m, m - 1, m, m, m - 1);
+    }
+    w(o, "    assign m_vec_we = ");
+    for (int m = 0; m < M; m++) w(o, "lk_we_%d%s", m, m + 1 < M ? " | " : ";\n");
+    w(o, "    assign m_vec_addr = ");
+    for (int m = 0; m < M; m++) w(o, "({%d{lk_we_%d}} & lk_addr_%d)%s", aw, m, m, m + 1 < M ? " | " : ";\n");
+    w(o, "    assign m_vec_data = ");
+    for (int m = 0; m < M; m++) w(o, "({%d{lk_we_%d}} & lk_data_%d)%s", e->out_t.w, m, m, m + 1 < M ? " | " : ";\n");
+}
+
+/* Direct form's outputs: a memory link (dense_link_out) or a register per output. */
 static void dense_direct_out(Out *o, const Engine *e, const MvmPlan *pl)
 {
     int A_lat = o->n->act_lat;
     if (e->vec_out) {
-        if (pl->n_mult != 1 || pl->mult[0].n_caps != e->out_n || vec_addr_w(e->out_n) != pl->mult[0].cap_w)
-            BUG("memory link from a %d-multiplier dense", pl->n_mult);
-        for (int i = 0; i < pl->mult[0].n_caps; i++)
-            if (pl->mult[0].cap_out[i] != i) BUG("capture %d is output %d", i, pl->mult[0].cap_out[i]);
-        w(o, "    assign m_vec_we = wv_0[%d];\n    assign m_vec_addr = wi_0[%d];\n    assign m_vec_data = y_0;\n", A_lat,
-          A_lat);
+        dense_link_out(o, e, pl);
         return;
     }
     for (int m = 0; m < pl->n_mult; m++) {

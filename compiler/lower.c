@@ -705,20 +705,23 @@ static void check_graph(const Netlist *n)
 
 void netlist_finish(Netlist *n)
 {
-    /* Memory links: a dense that produces its outputs one at a time (one multiplier, direct
-     * form) feeding only a dense that reads its input in place (reuse factor > 1) passes the
-     * vector through a memory in the consumer (block RAM on FPGAs) instead of an output
-     * register of out_n elements and an out_n-way operand multiplexer. Same cycles: each
-     * element is written when its register would have been, and the consumer's operand
-     * register becomes the memory's read register. */
+    /* Memory links: a dense that produces its outputs one at a time (direct form, one
+     * multiplier or several whose writes never meet: plan_link_ok) feeding only a dense that
+     * reads its input in place (reuse factor > 1) passes the vector through a memory in the
+     * consumer (block RAM on FPGAs) instead of an output register of out_n elements and an
+     * out_n-way operand multiplexer. Each element is written when its register would have
+     * been, multiplier m's m cycles later (so the job ends n_mult - 1 cycles later), and the
+     * consumer's operand register becomes the memory's read register. */
     for (int i = 0; i < n->n; i++) {
         Engine *e = &n->eng[i];
         Sink sk[2];
         if (stream_sinks(n, i, sk, 2) != 1 || sk[0].eng == n->n) continue;
         Engine *nx = &n->eng[sk[0].eng];
-        if (e->kind == ENG_DENSE && !e->act_none && e->mvm.direct && e->mvm.n_mult == 1 && nx->kind == ENG_DENSE &&
-            nx->mvm.rf > 1 && nx->in_n > 1)
+        if (e->kind == ENG_DENSE && !e->act_none && plan_link_ok(&e->mvm) && nx->kind == ENG_DENSE &&
+            nx->mvm.rf > 1 && nx->in_n > 1) {
             e->vec_out = nx->vec_in = true;
+            e->latency += e->mvm.n_mult - 1;
+        }
     }
     for (int i = 0; i < n->n; i++) {
         Engine *e = &n->eng[i];

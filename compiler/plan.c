@@ -464,6 +464,28 @@ bool plan_banks_ok(const Mvm *v, int bank_n)
     return ok;
 }
 
+/* Whether a direct product's outputs can leave through one write port (a memory link): multiplier
+ * m's captures delayed by m cycles (emit_verilog.c dense_direct_out) never meet another's, and
+ * each multiplier captures a contiguous block of outputs in order, so the write address is the
+ * block's base plus the capture index. */
+bool plan_link_ok(const Mvm *v)
+{
+    if (!v->direct || v->rf < 2) return false;
+    long span = v->rf + v->n_mult;
+    char *taken = xcalloc((size_t)span, 1); /* [slot + m]: a write there */
+    long q = 0, prev = -1;
+    bool ok = true;
+    for (int j = 0; j < v->n_out && ok; j++) {
+        q += v->outs[j].n_terms;
+        long pos = mvm_pos(v, q - 1), at = pos % v->rf + pos / v->rf;
+        ok = pos > prev && !taken[at]; /* output-major: each multiplier's outputs in slot order */
+        taken[at] = 1;
+        prev = pos;
+    }
+    free(taken);
+    return ok;
+}
+
 /* The multiplier whose single run computes output j (direct form). */
 static int direct_mult(const Mvm *v, int j)
 {

@@ -510,6 +510,73 @@ static void test_banked(int n_models)
     printf("plan banked cells on several multipliers: %d (a bank per multiplier: %d)\n", banked_multi, banked_per_mult);
 }
 
+/* A memory link's writes, walked from the plan's words: capture i of multiplier m (its i-th
+ * word with the last flag, in slot s) is written at s + m to address cap_out[0] + i, which
+ * must be output cap_out[i]; no two writes in one cycle and every output once. Returns the
+ * number of problems. */
+static int check_link(const char *id, const MvmPlan *p)
+{
+    int n_out = p->v->n_out, bad = 0;
+    char *at = xcalloc((size_t)(p->rf + p->n_mult), 1), *out = xcalloc((size_t)n_out, 1);
+    for (int m = 0; m < p->n_mult; m++)
+        for (int s = 0, i = 0; s < p->rf; s++) {
+            if (!plan_word(p, s, m)->last) continue;
+            int j = p->mult[m].cap_out[i];
+            bad += at[s + m] || out[j] || j != p->mult[m].cap_out[0] + i;
+            at[s + m] = out[j] = 1;
+            i++;
+        }
+    for (int j = 0; j < n_out; j++) bad += !out[j];
+    if (bad && !quiet) printf("FAIL %s: %d link write conflicts, misplaced or missing outputs\n", id, bad);
+    free(at);
+    free(out);
+    return bad;
+}
+
+/* Dense layers in direct form at random reuse factors (multiples of their input count): where
+ * plan_link_ok says the outputs can leave through one write port, the plan's writes must not
+ * meet; the seeds must reach links of several multipliers and refusals. */
+static void test_link(int n_models)
+{
+    int linked = 0, refused = 0, mutated = 0;
+    for (int seed = 1; seed <= n_models; seed++) {
+        rng_state = 0x2545f4914f6cdd1dULL * (uint64_t)seed;
+        Model *m = rand_model(seed - seed % 5 + 5); /* kinds[0]: a dense layer */
+        Layer *l = m->layers;
+        l->reuse = l->in_feat * rnd(1, l->units);
+        Netlist *n = lower_model(m, seed & 1);
+        const Mvm *v = &n->eng[0].mvm;
+        if (v->direct && v->n_mult > 1) {
+            char id[256];
+            snprintf(id, sizeof id, "seed %d: %d inputs, %d outputs at rf %d on %d", seed, l->in_feat, l->units, v->rf, v->n_mult);
+            MvmPlanOpts opt = {.table_reg = seed & 1, .serial = true};
+            MvmPlan *p = plan_mvm(v, &opt);
+            if (plan_link_ok(v)) {
+                linked++;
+                check(check_link(id, p) == 0, "%s: the link's writes meet", id);
+                if (!mutated && p->mult[1].n_caps > 0) { /* the check can fail: an output captured twice */
+                    int keep = p->mult[1].cap_out[0];
+                    p->mult[1].cap_out[0] = p->mult[0].cap_out[0];
+                    quiet = true;
+                    check(check_link("mutated link", p) > 0, "a misplaced link write goes unnoticed");
+                    quiet = false;
+                    p->mult[1].cap_out[0] = keep;
+                    mutated = 1;
+                }
+            } else {
+                refused++;
+                quiet = true;
+                check(check_link(id, p) > 0, "%s: refused, but its writes never meet", id);
+                quiet = false;
+            }
+            plan_free(p);
+        }
+        free_model(m, n);
+    }
+    check(linked > 0 && refused > 0, "links of several multipliers: %d, refused: %d", linked, refused);
+    printf("plan memory links of several multipliers: %d (refused: %d)\n", linked, refused);
+}
+
 /* Random words of random layouts round-trip. */
 static void test_words(void)
 {
@@ -604,6 +671,7 @@ int main(void)
     test_words();
     test_lowered(400);
     test_banked(400);
+    test_link(400);
     test_sat_order(300);
     /* the seeds must reach every form, or the test proves less than it says */
     for (int f = 0; f < 4; f++) check(forms[f] > 0, "no product planned in form %d", f);
