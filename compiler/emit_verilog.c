@@ -260,6 +260,8 @@ typedef struct {
     bool bank_per_mult;     /* ... or one bank per multiplier, its captures in order */
     bool shared;            /* the MACs are outside (mac_* ports: lower_share) */
     const char *tree_ld;    /* the trees' last stages load when this is high (NULL: always) */
+    bool reset_strobes;     /* the slot and capture strobes reset (a memory link of several
+                             * multipliers ORs them into one write port: dense_link_out) */
 } MvmIn;
 
 /* The signals emit_mvm defines, for its caller (free with mvm_sigs_free). */
@@ -351,6 +353,7 @@ static void mvm_rom_file(Out *o, const MvmPlan *pl, const char *fname)
 /* The slot counter (slot s addressed in job cycle off+1+s) and the schedule ROM. */
 static void mvm_slots(Out *o, const MvmPlan *pl, const MvmIn *in, const char *fname)
 {
+    const char *rs = in->reset_strobes ? "!rst && " : "";
     const char *p = in->pfx;
     int sb = pl->slot_w, rf = pl->rf, width = pl->n_mult * pl->rom_w;
     char buf[MAX_EXPR];
@@ -367,10 +370,10 @@ static void mvm_slots(Out *o, const MvmPlan *pl, const MvmIn *in, const char *fn
     if (pl->rom_reg) {
         /* slow parts: the ROM's output gets a register of its own before the operand mux */
         w(o, "    reg [%d:0] %s_word_r;\n    reg %s_on_0;\n    reg %s_on_1;\n", width - 1, p, p, p);
-        w(o, "    always @(posedge clk) begin\n        %s_on_0 <= %s_on;\n        %s_on_1 <= %s_on_0;\n"
-             "        %s_word_r <= %s_word;\n    end\n", p, p, p, p, p, p);
+        w(o, "    always @(posedge clk) begin\n        %s_on_0 <= %s%s_on;\n        %s_on_1 <= %s%s_on_0;\n"
+             "        %s_word_r <= %s_word;\n    end\n", p, rs, p, p, rs, p, p, p);
     } else {
-        w(o, "    reg %s_on_1;\n    always @(posedge clk) %s_on_1 <= %s_on;\n", p, p, p);
+        w(o, "    reg %s_on_1;\n    always @(posedge clk) %s_on_1 <= %s%s_on;\n", p, p, rs, p);
     }
 }
 
@@ -533,7 +536,7 @@ static void mvm_mult_decl(Out *o, const MvmPlan *pl, const char *p, int m, bool 
 
 /* Multiplier m's operand multiplexer and weight, registered (twice on slow parts: <name>_p,
  * so the multiplexer does not share a cycle with the routing into the DSP). */
-static void mvm_mult_pipe(Out *o, const MvmPlan *pl, const char *p, int m, const char *opv, bool shared)
+static void mvm_mult_pipe(Out *o, const MvmPlan *pl, const char *p, int m, const char *opv, bool shared, bool reset_strobes)
 {
     const RomLayout *ly = &pl->lay;
     bool track = pl->mult[m].track, rr = pl->rom_reg;
@@ -577,18 +580,19 @@ static void mvm_mult_pipe(Out *o, const MvmPlan *pl, const char *p, int m, const
         w(o, "        %s_en_%d%s <= %s_on_1 & %s_f_%d[%d];\n", p, m, ps, p, p, m, ly->valid);
         w(o, "        %s_first_%d%s <= %s_f_%d[%d];\n", p, m, ps, p, m, ly->first);
     }
-    if (track) w(o, "        %s_last_%d%s <= %s_on_1 & %s_f_%d[%d];\n", p, m, ps, p, p, m, ly->last);
+    const char *rs = reset_strobes ? "!rst && " : "";
+    if (track) w(o, "        %s_last_%d%s <= %s%s_on_1 & %s_f_%d[%d];\n", p, m, ps, rs, p, p, m, ly->last);
     if (rr) {
         if (!shared) {
             w(o, "        %s_a_%d <= %s;\n", p, m, nx[0]);
             w(o, "        %s_b_%d <= %s_b_%d_p;\n", p, m, p, m);
             w(o, "        %s_en_%d <= %s_en_%d_p;\n        %s_first_%d <= %s_first_%d_p;\n", p, m, p, m, p, m, p, m);
         }
-        if (track) w(o, "        %s_last_%d <= %s_last_%d_p;\n", p, m, p, m);
+        if (track) w(o, "        %s_last_%d <= %s%s_last_%d_p;\n", p, m, rs, p, m);
     }
     if (track) {
-        w(o, "        %s_last_%d_d1 <= %s_last_%d;\n", p, m, p, m);
-        w(o, "        %s_last_%d_d2 <= %s_last_%d_d1;\n", p, m, p, m);
+        w(o, "        %s_last_%d_d1 <= %s%s_last_%d;\n", p, m, rs, p, m);
+        w(o, "        %s_last_%d_d2 <= %s%s_last_%d_d1;\n", p, m, rs, p, m);
     }
     w(o, "    end\n");
     FxType ot = pl->v->op_t, wt = pl->v->w_t, at = pl->v->accum;
@@ -823,7 +827,7 @@ static void mvm_serial(Out *o, const MvmPlan *pl, const MvmIn *in, MvmSigs *sg)
     }
     for (int m = 0; m < pl->n_mult; m++) {
         mvm_mult_decl(o, pl, p, m, in->shared);
-        mvm_mult_pipe(o, pl, p, m, opv.s, in->shared);
+        mvm_mult_pipe(o, pl, p, m, opv.s, in->shared, in->reset_strobes);
         if (pl->mult[m].track) mvm_captures(o, pl, p, m, sg);
         if (pl->v->sat_order && pl->mult[m].track && !pl->direct) mvm_bias_reg(o, pl, p, m);
         if (pl->v->sat_order && !pl->mult[m].track) {
@@ -1039,13 +1043,11 @@ static void dense_direct_act(Out *o, const Engine *e, const MvmSigs *sg, const A
         w(o, "    reg [%d:0] cap_r_%d;\n    reg [%d:0] wv_%d;\n    reg [%d:0] wi_%d [0:%d];\n", e->mvm.accum.w - 1, m, A_lat,
           m, pcw - 1, m, A_lat);
         /* a memory link of several multipliers ORs the strobes into one write port
-         * (dense_link_out): they are taken only within a job (busy, job cycles 1 .. latency - 1,
-         * every capture's) and reset, so none is unknown when the first job follows reset (the
-         * product's pipeline is not reset) */
-        bool link = e->vec_out && pl->n_mult > 1;
-        const char *rs = link ? "!rst && " : "";
+         * (dense_link_out): they are reset, like the product's (MvmIn.reset_strobes), so none is
+         * unknown, or left over from power-up, when the first job follows reset */
+        const char *rs = e->vec_out && pl->n_mult > 1 ? "!rst && " : "";
         w(o, "    always @(posedge clk) begin\n        cap_r_%d <= %s;\n        wv_%d[0] <= %s%s;\n"
-             "        wi_%d[0] <= %s;\n", m, sg->cap[m].s, m, link ? "busy && " : "", sg->cap_valid[m].s, m, sg->cap_idx[m].s);
+             "        wi_%d[0] <= %s;\n", m, sg->cap[m].s, m, rs, sg->cap_valid[m].s, m, sg->cap_idx[m].s);
         for (int d = 1; d <= A_lat; d++)
             w(o, "        wv_%d[%d] <= %swv_%d[%d];\n        wi_%d[%d] <= wi_%d[%d];\n", m, d, rs, m, d - 1, m, d, m, d - 1);
         w(o, "    end\n");
@@ -1126,7 +1128,7 @@ static void emit_dense(Out *o, const Engine *e)
     map_control(o, e, "1'b1", false);
     /* rf 1: s_axis_tdata read in the start cycle; rf > 1: held until taken */
     MvmIn in = {.pfx = "mv", .off = 0, .serial = true, .op = elems_of("s_axis_tdata", v->n_in, e->in_t.w),
-                .shared = e->mac_owner > 0};
+                .shared = e->mac_owner > 0, .reset_strobes = e->vec_out && v->n_mult > 1};
     if (e->vec_in) {
         /* the input vector arrives in this memory, converted to the operand type as written */
         char al[MAX_EXPR];
