@@ -703,6 +703,15 @@ static void check_graph(const Netlist *n)
         BUG("netlist: the output stream is not the model's output");
 }
 
+/* Whether a memory link from dense e pays: its delay lines (multiplier m: m stages of output,
+ * address and strobe bits, dense_link_out) hold no more bits than the output register they
+ * replace. Ten multipliers of one output each would take 45 stages for 10 outputs. */
+static bool link_pays(const Engine *e)
+{
+    long m = e->mvm.n_mult, stage = e->out_t.w + clog2i(e->out_n) + 1;
+    return m * (m - 1) / 2 * stage <= (long)e->out_n * e->out_t.w;
+}
+
 void netlist_finish(Netlist *n)
 {
     /* Memory links: a dense that produces its outputs one at a time (direct form, one
@@ -717,7 +726,7 @@ void netlist_finish(Netlist *n)
         Sink sk[2];
         if (stream_sinks(n, i, sk, 2) != 1 || sk[0].eng == n->n) continue;
         Engine *nx = &n->eng[sk[0].eng];
-        if (e->kind == ENG_DENSE && !e->act_none && plan_link_ok(&e->mvm) && nx->kind == ENG_DENSE &&
+        if (e->kind == ENG_DENSE && !e->act_none && plan_link_ok(&e->mvm) && link_pays(e) && nx->kind == ENG_DENSE &&
             nx->mvm.rf > 1 && nx->in_n > 1) {
             e->vec_out = nx->vec_in = true;
             e->latency += e->mvm.n_mult - 1;

@@ -230,11 +230,11 @@ gen bank_mult_lstm   "T=4 F=2; lstm u=4 rf=18; dense u=2 act=sigmoid"
 gen bank_mult_serial "T=3 F=2; lstm u=5 rf=21 lm=1 rs=1; lstm u=4 rf=18; dense u=2"
 gen bank_mult_gru    "T=3 F=4; gru u=4 ra=1 rf=16; dense u=2 act=tanh"
 gen bank_mult_share  "T=4 F=2; lstm u=5 rf=21 sh=1; dense u=3 rf=5; dense u=1 rf=3 act=sigmoid"
-# --- memory links from several multipliers (plan_link_ok): a dense in direct form on 2, 3 and 9
+# --- memory links from several multipliers (plan_link_ok): a dense in direct form on 2, 3, 4 and 5
 #     multipliers writes its outputs into the next dense's memory through one port, multiplier
 #     m's writes m cycles later; one of them a guest of a cell's shared multipliers ---
 gen bank_link_two   "T=3 F=2; dense u=6 rf=6 act=relu; dense u=3 rf=2"
 gen bank_link_tanh  "T=3 F=4; dense u=8 rf=8 act=tanh; dense u=5 rf=7 act=sigmoid; dense u=2 rf=5"
-gen bank_link_wide  "T=2 F=2; dense u=9 rf=2 act=relu; dense u=2 rf=4"
+gen bank_link_wide  "T=2 F=5; dense u=20 rf=20 act=relu; dense u=2 rf=8"
 gen bank_link_share "T=4 F=2; lstm u=4 rf=8 sh=1; dense u=6 rf=8 act=relu; dense u=2 rf=3"
 echo "wrote $((seed - 100)) cases to $OUT"
