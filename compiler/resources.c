@@ -53,26 +53,26 @@ static const CostTable cost_tables[] = {
       * LSTM: f * c, i * g, o * a */
      .dsp_lane = {[L_LSTM] = 3, [L_GRU] = 3, [L_SIMPLE_RNN] = 0, [L_DENSE] = -1},
      .dsp_a = 16, .dsp_b = 16, .dsp_y_min = 11, .pow2_shift = true,
-     .lut = {88.48, 0, 0.4976, 0.8823, 0.1675, 1.465, 3.475, 1.041, 0.144, 0.07579, 0.4801, 0, 0.04537, 1, 0, 0, 0, 1.557, 0.362, 0.626},
-     .ff = {0, 0, 0, 0.6071, 0.4258, 0.601, 4.341, 0, 0.02355, 0, 0.2347, 0.6085, 1.477, 0, 0, 217.1, 0.09941, 3.646, 0, 0},
-     /* 82% of the cells: with these rows (refit after the counted forms' operand multiplexers
-      * were counted once) the no-flag choices for the GRU(5) (layer1 33, 3-multiplier lane,
-      * x-first, shared: predicted 4190 LUT + FF, 79.4%; synthesized 3907, placed in 3743
-      * cells), the LSTM(20) (lstm1 520 shared, out 32: 3300) and the GRU(20) (gru1 1560:
-      * 3717) are the ones placed. Under margins up to 0.92 the LSTM(20) and the GRU(20) keep
-      * them (the GRU(20) with dense1 at 640, which did not place, is now predicted 5274); the
-      * GRU(5) takes the output at reuse 3 or 2 from 0.84 (731, 730 cycles) and layer2 on the
-      * five MACs from 0.90 (714: placed in 4106 cells, 77.8%, but at 48.65 MHz, 1.4% over the
-      * clock, against 51.8). docs/resources.md, "The iCE40 logic margin" */
-     .lut_mul_lut = 1.85, .lut_margin = 0.82, .lc_pack = true},
+     .lut = {20.53, 0, 0.7354, 1.529, 0.3856, 0.8815, 2.771, 1.126, 0, 0.06885, 0.3589, 0.341, 0, 1, 0, 0, 0, 2.34, 0, 0.4926},
+     .ff = {0, 0, 0, 0.3152, 0.4804, 0.4861, 4.784, 0, 0.4261, 0, 0.3969, 0.4583, 1.115, 0, 0, 161.6, 0, 3.759, 0, 0},
+     /* 75% of the cells (docs/resources.md, "The iCE40 logic margin"): these rows are refit on
+      * fresh syntheses (session 17: six designs whose RTL had changed since theirs, the bank
+      * multiplexer of per-multiplier banks a feature) and predict more logic for the shared
+      * designs. The candidates between 75% and 82% (the GRU(5) with its output at reuse 2 or 3,
+      * 730 and 731 cycles; the LSTM(20) with dense1 640 on two shared MACs, 9202 and 9235)
+      * place but miss 48 MHz (45.5, 47.2, 43.6 MHz: one more sharer on a MAC's operand
+      * selection), and the LSTM(20)'s run took 14 minutes to fall back; at 75% the choices are
+      * the GRU(5)'s 734 (51.8 MHz), the LSTM(20)'s 9874 and the GRU(20)'s 32133 (dense1 640
+      * through a two-multiplier memory link: 3647 cells, 51.4 MHz) */
+     .lut_mul_lut = 1.85, .lut_margin = 0.75, .lc_pack = true},
     {.family = "ecp5", .bram_cost = 128, .rom_bit_cost = 1.0 / 16, .ram_bit_cost = 1.0,
      .shape = {{512, 36}, {1024, 18}, {2048, 9}, {4096, 4}, {8192, 2}, {16384, 1}},
      .dsp_lane = {[L_LSTM] = 3, [L_GRU] = 3, [L_SIMPLE_RNN] = 0, [L_DENSE] = -1},
      .dsp_a = 18, .dsp_b = 18, .dsp_y_min = 1, .pow2_shift = true, /* as iCE40: not measured */
      /* DP16KD cost 128 (ecp5/brams.txt; block RAM exact on 8 of 10 designs); not calibrated on
       * ECP5 yet otherwise: iCE40's ROM/RAM bit costs and LUT4/FF rows, no TRELLIS_DPR16X4 */
-     .lut = {88.48, 0, 0.4976, 0.8823, 0.1675, 1.465, 3.475, 1.041, 0.144, 0.07579, 0.4801, 0, 0.04537, 1, 0, 0, 0, 1.557, 0.362, 0.626},
-     .ff = {0, 0, 0, 0.6071, 0.4258, 0.601, 4.341, 0, 0.02355, 0, 0.2347, 0.6085, 1.477, 0, 0, 217.1, 0.09941, 3.646, 0, 0},
+     .lut = {20.53, 0, 0.7354, 1.529, 0.3856, 0.8815, 2.771, 1.126, 0, 0.06885, 0.3589, 0.341, 0, 1, 0, 0, 0, 2.34, 0, 0.4926},
+     .ff = {0, 0, 0, 0.3152, 0.4804, 0.4861, 4.784, 0, 0.4261, 0, 0.3969, 0.4583, 1.115, 0, 0, 161.6, 0, 3.759, 0, 0},
      .lut_mul_lut = 1.85, .lut_margin = 0.85},
     /* block RAM in RAMB18 (a RAMB36 is two, at about their cost): synth_xilinx's memory_libmap
      * costs (brams_xc4v.txt, lutrams_xc5v.txt, -logic-cost-rom 1/64) */
@@ -339,6 +339,9 @@ static void add_cell(const CostTable *c, EngineResources *r, const Engine *e, in
      * operand selects, on top of the lane's */
     if (e->lane_ii > 1) r->feat[RES_LANE_SERIAL] += (double)e->lanes * gates * aw;
     if (e->slots > 1) r->feat[RES_LANE_MUX] += (double)e->lanes * e->slots * gates * aw;
+    /* gate sums in a bank per multiplier (lane_reg 2): each gate input selects its bank's read,
+     * registered, like the slot multiplexer above */
+    if (e->lane_reg == 2) r->feat[RES_LANE_MUX] += (double)e->lanes * e->mvm.n_mult * gates * aw;
     r->feat[RES_LANE_MUX] += (double)l->units * (l->ty.result.w + (l->kind == L_LSTM ? l->ty.state.w : 0));
     int ract = l->kind == L_LSTM ? 3 : l->kind == L_GRU ? 2 : 0;
     int act = l->kind == L_LSTM ? 2 : 1;
