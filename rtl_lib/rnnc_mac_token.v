@@ -30,25 +30,17 @@ module rnnc_mac_token #(
         end
     end
 
-    // ok is (run ? 0 : own), kept in a register of its own loaded from the next state: the same
-    // value in every cycle, but the owners' start logic (a long path on a full iCE40) begins at
-    // a flip-flop instead of a LUT behind two
-    wire take = !run && |(own & hs_last);
-    wire pass = run && |(own & valid);
-    wire run_next = take || (run && !pass);
-    wire [N-1:0] own_next = pass ? {own[N-2:0], own[N-1]} : own;
-    reg [N-1:0] ok_r;
-    assign ok = ok_r;
+    assign ok = run ? {N{1'b0}} : own;
 
     always @(posedge clk)
         if (rst) begin
             own <= {{(N - 1){1'b0}}, 1'b1};
             run <= 1'b0;
-            ok_r <= {{(N - 1){1'b0}}, 1'b1};
-        end else begin
-            own <= own_next;
-            run <= run_next;
-            ok_r <= run_next ? {N{1'b0}} : own_next;
+        end else if (!run) begin
+            if (|(own & hs_last)) run <= 1'b1;
+        end else if (|(own & valid)) begin
+            own <= {own[N-2:0], own[N-1]};
+            run <= 1'b0;
         end
 
 `ifdef FORMAL
@@ -63,7 +55,6 @@ module rnnc_mac_token #(
         assert(own != 0 && (own & (own - 1'b1)) == 0);
         assert((ok & ~own) == 0);
         assert(!run || ok == 0);
-        assert(ok == (run ? {N{1'b0}} : own)); /* the registered ok is the state's function */
     end
     always @(posedge clk)
         if (f_past_valid && !$past(rst)) begin
