@@ -56,7 +56,7 @@ static const CostTable cost_tables[] = {
      .lut = {20.53, 0, 0.7354, 1.529, 0.3856, 0.8815, 2.771, 1.126, 0, 0.06885, 0.3589, 0.341, 0, 1, 0, 0, 0, 2.34, 0, 0.4926},
      .ff = {0, 0, 0, 0.3152, 0.4804, 0.4861, 4.784, 0, 0.4261, 0, 0.3969, 0.4583, 1.115, 0, 0, 161.6, 0, 3.759, 0, 0},
      /* 75% of the cells (docs/resources.md, "The iCE40 logic margin"): these rows are refit on
-      * fresh syntheses (session 17: six designs whose RTL had changed since theirs, the bank
+      * fresh syntheses (session 17: three designs whose RTL had changed since theirs, the bank
       * multiplexer of per-multiplier banks a feature) and predict more logic for the shared
       * designs. The candidates between 75% and 82% (the GRU(5) with its output at reuse 2 or 3,
       * 730 and 731 cycles; the LSTM(20) with dense1 640 on two shared MACs, 9202 and 9235)
