@@ -489,6 +489,9 @@ static void mvm_operand_group(Out *o, const MvmPlan *pl, const char *p, int g)
     if (sw > 2) w(o, "        %s_gs_%d <= %s_gsel_%d[%d:2];\n", p, g, p, g, sw - 1);
     else w(o, "        %s_gs_%d <= 1'b0;\n", p, g);
     w(o, "    end\n    wire [%d:0] %s_gop_%d = %s_gq_%d[%s_gs_%d];\n", ow - 1, p, g, p, g, p, g);
+    if (gr->n_sup == 1) /* one operand: nothing to select (the select field keeps its one bit) */
+        w(o, "    /* verilator lint_off UNUSEDSIGNAL */\n    wire unused_%s_gsel_%d = ^%s_gsel_%d;\n"
+             "    /* verilator lint_on UNUSEDSIGNAL */\n", p, g, p, g);
 }
 
 /* Multiplier m's word fields <p>_f_<m> (the RomLayout) and its registers' declarations. */

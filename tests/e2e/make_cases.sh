@@ -237,4 +237,7 @@ gen bank_link_two   "T=3 F=2; dense u=6 rf=6 act=relu; dense u=3 rf=2"
 gen bank_link_tanh  "T=3 F=4; dense u=8 rf=8 act=tanh; dense u=5 rf=7 act=sigmoid; dense u=2 rf=5"
 gen bank_link_wide  "T=2 F=5; dense u=20 rf=20 act=relu; dense u=2 rf=8"
 gen bank_link_share "T=4 F=2; lstm u=4 rf=8 sh=1; dense u=6 rf=8 act=relu; dense u=2 rf=3"
+# --- an operand group of one operand (its select field unused) with --table-reg's split
+#     multiplexer: the last dense reads operand 4 alone on one multiplier ---
+gen opg_one_operand "T=3 F=4; dense u=8 rf=8 act=tanh; dense u=5 rf=7 act=sigmoid; dense u=2 rf=3"
 echo "wrote $((seed - 100)) cases to $OUT"
