@@ -462,22 +462,30 @@ static long cell_cycles(const Engine *e) { return (long)(e->layer->in_steps - 1)
  * gate sums would leave the banks and registers, a cost small parts cannot pay), outside
  * hls4ml's order under a saturating accum (each output one run, summed in hls4ml's order).
  * The new partial sums may deepen the trees: the cell is timed again and the placement kept
- * only when the sequence gets shorter. */
+ * only when the sequence gets shorter; of the two placements (the tails of split h runs where
+ * they fall, or last on their multiplier), the shorter, the first on a tie. */
 static void cell_x_first(Netlist *n, Engine *e)
 {
     const Layer *l = e->layer;
     Mvm *v = &e->mvm;
     if (!e->period || v->direct || v->sat_order) return;
-    Engine before = *e;
-    v->place = plan_x_first(v);
-    if (!v->place) return;
-    finish_mvm(v, n->fanin, n->table_reg);
-    cell_timing(n, e, l);
-    e->ack_off = plan_last_x_read(v); /* the x beat is taken after its last read, early now */
-    e->period = cell_period(n, e);
-    if (!v->direct && cell_cycles(e) < cell_cycles(&before)) return;
-    free(v->place);
-    *e = before;
+    Engine orig = *e, best = *e;
+    for (int tails_last = 0; tails_last < 2; tails_last++) {
+        *e = orig;
+        v->place = plan_x_first(v, tails_last);
+        if (!v->place) break;
+        finish_mvm(v, n->fanin, n->table_reg);
+        cell_timing(n, e, l);
+        e->ack_off = plan_last_x_read(v); /* the x beat is taken after its last read, early now */
+        e->period = cell_period(n, e);
+        if (!v->direct && cell_cycles(e) < cell_cycles(&best)) {
+            free(best.mvm.place);
+            best = *e;
+        } else {
+            free(v->place);
+        }
+    }
+    *e = best;
 }
 
 static void lower_cell(Netlist *n, const Layer *l, FxType in_t, FxType *cur_t)

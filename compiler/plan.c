@@ -404,6 +404,40 @@ void plan_rom_bits(const MvmPlan *p, int s, int m, unsigned char *bits)
     memcpy(bits, word + (p->form == MVM_ROM ? 0 : p->lay.w_lo), (size_t)p->rom_w);
 }
 
+/* Within each multiplier's h slots, the pieces of outputs whose h run began on the previous
+ * multiplier (a tail: its first h operand is not the output's first) moved after the others.
+ * A tail reads late units' h first, so at the start of the slots it holds the next step back
+ * (plan_cell_period); each piece stays one run, so the partial sums are the same. */
+static void h_tails_last(const Mvm *v, int *place, const long *x_end)
+{
+    long N = v->n_products, rf = v->rf;
+    long *at = xcalloc((size_t)(v->n_mult * rf), sizeof *at); /* position -> product + 1 */
+    bool *tail = xcalloc((size_t)N, sizeof *tail), *first = xcalloc((size_t)N, sizeof *first);
+    for (long q = 0, j = 0, t = 0; q < N; q++, t++) {
+        if (t == v->outs[j].n_terms) j++, t = 0;
+        at[place[q]] = q + 1;
+        first[q] = t == 0;
+        /* an h term whose predecessor is an h term of the same output on another multiplier */
+        tail[q] = t > 0 && v->outs[j].terms[t].k >= v->n_a && v->outs[j].terms[t - 1].k >= v->n_a &&
+                  place[q - 1] / rf != place[q] / rf;
+    }
+    for (int m = 0; m < v->n_mult; m++) {
+        long end = (m + 1) * rf < N ? (m + 1) * rf : N, next = x_end[m];
+        for (int pass = 0; pass < 2; pass++) { /* the heads and whole runs, then the tails */
+            bool in_tail = false;
+            for (long pos = x_end[m]; pos < end; pos++) {
+                long q = at[pos] - 1;
+                if (q < 0) continue;
+                if (pos == x_end[m] || first[q] || at[pos - 1] - 1 != q - 1) in_tail = tail[q]; /* a piece starts */
+                if (in_tail == (pass == 1)) place[q] = (int)next++;
+            }
+        }
+    }
+    free(first);
+    free(tail);
+    free(at);
+}
+
 /* The x-first placement of a fused cell's product (rf > 1; Mvm.place): every multiplier
  * starts with a share of the x products (operands below n_a, which do not depend on the
  * previous step), proportional to its slots, and then does h products, each in output-major
@@ -411,7 +445,7 @@ void plan_rom_bits(const MvmPlan *p, int s, int m, unsigned char *bits)
  * partial sums (the adder tree adds them, exact: rnnc_mac sums cast products at the guard
  * width), so the h reads of the next step move later by the x share (plan_cell_period).
  * Returns the positions (mvm_pos), or NULL when there is nothing to move. */
-int *plan_x_first(const Mvm *v)
+int *plan_x_first(const Mvm *v, bool tails_last)
 {
     long N = v->n_products, rf = v->rf, X = 0;
     if (rf < 2 || v->n_a == 0 || v->n_a == v->n_in) return NULL;
@@ -438,6 +472,7 @@ int *plan_x_first(const Mvm *v)
             }
         }
     }
+    if (tails_last) h_tails_last(v, place, x_end);
     free(x_end);
     return place;
 }

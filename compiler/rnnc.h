@@ -474,7 +474,7 @@ MvmPlan *plan_mvm(const Mvm *v, const MvmPlanOpts *opt);
 void plan_free(MvmPlan *p);
 const RomWord *plan_word(const MvmPlan *p, int slot, int m);
 void plan_rom_bits(const MvmPlan *p, int s, int m, unsigned char *bits); /* rom_w bits */
-int *plan_x_first(const Mvm *v); /* a fused cell's x products first on every multiplier (Mvm.place) */
+int *plan_x_first(const Mvm *v, bool tails_last); /* a fused cell's x products first on every multiplier (Mvm.place) */
 int plan_last_x_read(const Mvm *v); /* job cycle of the last read of an operand below n_a, or -1 */
 
 typedef enum { ENG_DENSE, ENG_CELL, ENG_FLATTEN, ENG_REVERSE, ENG_ACT, ENG_SOFTMAX, ENG_MERGE, ENG_BUFFER } EngineKind;

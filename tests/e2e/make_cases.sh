@@ -240,4 +240,7 @@ gen bank_link_share "T=4 F=2; lstm u=4 rf=8 sh=1; dense u=6 rf=8 act=relu; dense
 # --- an operand group of one operand (its select field unused) with --table-reg's split
 #     multiplexer: the last dense reads operand 4 alone on one multiplier ---
 gen opg_one_operand "T=3 F=4; dense u=8 rf=8 act=tanh; dense u=5 rf=7 act=sigmoid; dense u=2 rf=3"
+# --- x-first with the tails of split h runs last on their multiplier (plan_x_first): the UP5K
+#     GRU(5)'s shape on six MACs at reuse 28, whose steps then start 29 cycles apart, not 33 ---
+gen xfirst_tails "T=5 F=6; gru u=5 ra=1 rf=28 lm=2 sh=1; dense u=5 rf=5; dense u=1 rf=2 act=sigmoid"
 echo "wrote $((seed - 100)) cases to $OUT"
