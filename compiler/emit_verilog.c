@@ -1025,6 +1025,10 @@ static void free_strs(char **s, int n)
     free(s);
 }
 
+/* Whether dense e's memory link merges several multipliers' writes into its one port
+ * (dense_link_out): their strobes, and the product's, are then reset (MvmIn.reset_strobes). */
+static bool link_merges(const Engine *e) { return e->vec_out && e->mvm.n_mult > 1; }
+
 /* Direct form: one activation per multiplier, applied to each sum as it is captured; the
  * result goes to its output register act_lat cycles later (same timing as the tree form).
  * Defines y_<m> (activated), wv_<m>[act_lat] (its strobe) and wi_<m>[act_lat] (its index). */
@@ -1048,7 +1052,7 @@ static void dense_direct_act(Out *o, const Engine *e, const MvmSigs *sg, const A
         /* a memory link of several multipliers ORs the strobes into one write port
          * (dense_link_out): they are reset, like the product's (MvmIn.reset_strobes), so none is
          * unknown, or left over from power-up, when the first job follows reset */
-        const char *rs = e->vec_out && pl->n_mult > 1 ? "!rst && " : "";
+        const char *rs = link_merges(e) ? "!rst && " : "";
         w(o, "    always @(posedge clk) begin\n        cap_r_%d <= %s;\n        wv_%d[0] <= %s%s;\n"
              "        wi_%d[0] <= %s;\n", m, sg->cap[m].s, m, rs, sg->cap_valid[m].s, m, sg->cap_idx[m].s);
         for (int d = 1; d <= A_lat; d++)
@@ -1063,7 +1067,7 @@ static void dense_direct_act(Out *o, const Engine *e, const MvmSigs *sg, const A
 static void dense_link_out(Out *o, const Engine *e, const MvmPlan *pl)
 {
     int A_lat = o->n->act_lat, aw = vec_addr_w(e->out_n), M = pl->n_mult;
-    if (M == 1) { /* captures in output order: the activated sums go out as writes */
+    if (!link_merges(e)) { /* one multiplier, captures in output order: the activated sums go out as writes */
         if (pl->mult[0].n_caps != e->out_n || aw != pl->mult[0].cap_w) BUG("memory link of %d captures", pl->mult[0].n_caps);
         for (int i = 0; i < pl->mult[0].n_caps; i++)
             if (pl->mult[0].cap_out[i] != i) BUG("capture %d is output %d", i, pl->mult[0].cap_out[i]);
@@ -1131,7 +1135,7 @@ static void emit_dense(Out *o, const Engine *e)
     map_control(o, e, "1'b1", false);
     /* rf 1: s_axis_tdata read in the start cycle; rf > 1: held until taken */
     MvmIn in = {.pfx = "mv", .off = 0, .serial = true, .op = elems_of("s_axis_tdata", v->n_in, e->in_t.w),
-                .shared = e->mac_owner > 0, .reset_strobes = e->vec_out && v->n_mult > 1};
+                .shared = e->mac_owner > 0, .reset_strobes = link_merges(e)};
     if (e->vec_in) {
         /* the input vector arrives in this memory, converted to the operand type as written */
         char al[MAX_EXPR];

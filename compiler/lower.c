@@ -711,14 +711,18 @@ static void check_graph(const Netlist *n)
         BUG("netlist: the output stream is not the model's output");
 }
 
-/* Whether a memory link from dense e pays: its delay lines (multiplier m: m stages of output,
- * address and strobe bits, dense_link_out) hold no more bits than the output register they
- * replace. Ten multipliers of one output each would take 45 stages for 10 outputs. */
-static bool link_pays(const Engine *e)
+/* The bits of a memory link's delay lines from dense e (dense_link_out): multiplier m's
+ * writes wait m stages of output, address and strobe bits. */
+long link_delay_bits(const Engine *e)
 {
     long m = e->mvm.n_mult, stage = e->out_t.w + clog2i(e->out_n) + 1;
-    return m * (m - 1) / 2 * stage <= (long)e->out_n * e->out_t.w;
+    return m * (m - 1) / 2 * stage;
 }
+
+/* Whether a memory link from dense e pays: its delay lines hold no more bits than the output
+ * register they replace (ten multipliers of one output each would take 45 stages for 10
+ * outputs). */
+static bool link_pays(const Engine *e) { return link_delay_bits(e) <= (long)e->out_n * e->out_t.w; }
 
 void netlist_finish(Netlist *n)
 {

@@ -500,7 +500,7 @@ bool plan_banks_ok(const Mvm *v, int bank_n)
 }
 
 /* Whether a direct product's outputs can leave through one write port (a memory link): multiplier
- * m's captures delayed by m cycles (emit_verilog.c dense_direct_out) never meet another's, and
+ * m's captures delayed by m cycles (emit_verilog.c dense_link_out) never meet another's, and
  * each multiplier captures a contiguous block of outputs in order, so the write address is the
  * block's base plus the capture index. */
 bool plan_link_ok(const Mvm *v)

@@ -386,10 +386,9 @@ EngineResources res_engine(const Netlist *n, int i, const char *family)
     add_mvm(c, &r, n, e, &e->mvm);
     add_mvm(c, &r, n, e, &e->mvm2);
     if (!e->vec_out) r.feat[RES_VECTOR] += (double)e->out_n * e->out_t.w;
-    if (e->vec_out && e->mvm.n_mult > 1) { /* the link's delay lines (multiplier m: m stages), its write port's AND-OR */
-        double bits = e->out_t.w + clog2i(e->out_n) + 1, M = e->mvm.n_mult;
-        r.feat[RES_VECTOR] += bits * M * (M - 1) / 2;
-        r.feat[RES_OPMUX] += bits * M;
+    if (e->vec_out && e->mvm.n_mult > 1) { /* the link's delay lines, its write port's AND-OR */
+        r.feat[RES_VECTOR] += (double)link_delay_bits(e);
+        r.feat[RES_OPMUX] += (double)(e->out_t.w + clog2i(e->out_n) + 1) * e->mvm.n_mult;
     }
     if (e->vec_in) add_memory_ports(c, &r, e->in_n, e->in_t.w, false, e->mvm.n_mult); /* a read port per multiplier */
     switch (e->kind) {

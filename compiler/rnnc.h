@@ -566,6 +566,7 @@ int plan_cell_period(const Engine *e, const MvmPlan *pl); /* plan.c: the overlap
 static inline int eng_period(const Engine *e) { return e->period ? e->period : e->latency; }
 bool plan_banks_ok(const Mvm *v, int bank_n); /* plan.c: captures into banks, one write each a cycle */
 bool plan_link_ok(const Mvm *v); /* plan.c: direct captures through one write port (memory link) */
+long link_delay_bits(const Engine *e); /* lower.c: a memory link's delay-line bits (0: one multiplier) */
 
 typedef struct Netlist {
     const Model *model;
