@@ -378,6 +378,37 @@ static void mvm_slots(Out *o, const MvmPlan *pl, const MvmIn *in, const char *fn
 }
 
 /* REGULAR: the operand index follows the slot (k = slot mod n_in), delayed like the word. */
+/* REGULAR with pair rows (MvmPlan.pair_from): a row counter beside k, and per multiplier the
+ * flags <p>_kfirst_<m>, <p>_klast_<m> that also end a run at n_a - 1 and start one at n_a in
+ * its pair rows (plan_counted_word). */
+static void mvm_pair_flags(Out *o, const MvmPlan *pl, const char *p)
+{
+    int nd = 1 + pl->rom_reg, kb = pl->lay.k_w, n_in = pl->v->n_in, n_a = pl->v->n_a, rows = pl->rf / n_in;
+    int rb = clog2i(rows + 1) < 1 ? 1 : clog2i(rows + 1);
+    bool counted = false; /* a multiplier whose pair rows start inside its rows: the row counter */
+    for (int m = 0; m < pl->n_mult; m++) counted |= pl->pair_from - m * rows > 0 && pl->pair_from - m * rows < rows;
+    w(o, "    // pair rows: an x run and an h run (a GRU unit's xh and hu), from row %d on\n", pl->pair_from);
+    w(o, "    wire %s_kxlast = %s_k_d%d == %d'd%d;\n    wire %s_kxfirst = %s_k_d%d == %d'd%d;\n", p, p, nd, kb, n_a - 1,
+      p, p, nd, kb, n_a);
+    for (int m = 0; m < pl->n_mult; m++) {
+        int from = pl->pair_from - m * rows; /* multiplier m's first pair row */
+        char pair[64];
+        if (from <= 0) snprintf(pair, sizeof pair, "1'b1");
+        else if (from >= rows) snprintf(pair, sizeof pair, "1'b0");
+        else snprintf(pair, sizeof pair, "%s_row_d%d >= %d'd%d", p, nd, rb, from);
+        w(o, "    wire %s_kfirst_%d = %s_kfirst || (%s && %s_kxfirst);\n", p, m, p, pair, p);
+        w(o, "    wire %s_klast_%d = %s_klast || (%s && %s_kxlast);\n", p, m, p, pair, p);
+    }
+    if (!counted) return;
+    w(o, "    reg [%d:0] %s_row;\n", rb - 1, p);
+    for (int d = 1; d <= nd; d++) w(o, "    reg [%d:0] %s_row_d%d;\n", rb - 1, p, d);
+    w(o, "    always @(posedge clk) begin\n        if (%s_go) %s_row <= %d'd0;\n", p, p, rb);
+    w(o, "        else if (%s_on && %s_k == %d'd%d) %s_row <= %s_row + %d'd1;\n", p, p, kb, n_in - 1, p, p, rb);
+    w(o, "        %s_row_d1 <= %s_row;\n", p, p);
+    for (int d = 2; d <= nd; d++) w(o, "        %s_row_d%d <= %s_row_d%d;\n", p, d, p, d - 1);
+    w(o, "    end\n");
+}
+
 static void mvm_regular(Out *o, const MvmPlan *pl, const char *p)
 {
     int nd = 1 + pl->rom_reg, kb = pl->lay.k_w, n_in = pl->v->n_in;
@@ -391,6 +422,7 @@ static void mvm_regular(Out *o, const MvmPlan *pl, const char *p)
     w(o, "    end\n");
     w(o, "    wire %s_kfirst = %s_k_d%d == %d'd0;\n    wire %s_klast = %s_k_d%d == %d'd%d;\n", p, p, nd, kb, p, p, nd,
       kb, n_in - 1);
+    if (pl->pair_from >= 0) mvm_pair_flags(o, pl, p);
 }
 
 /* RUNS: the fields of segment i as chains on <p>_seg ("this") and on the next segment. */
@@ -503,8 +535,13 @@ static void mvm_mult_decl(Out *o, const MvmPlan *pl, const char *p, int m, bool 
     const MultPlan *mp = &pl->mult[m];
     w(o, "    // multiplier %d: %d partial sums\n", m, mp->n_caps);
     if (pl->form != MVM_ROM) /* the fields in layout order: valid, first, last, k, w */
-        w(o, "    wire [%d:0] %s_f_%d = {1'b1, %s_kfirst, %s_klast, %s_k_d%d, %s_word%s[%d:%d]};\n", fw - 1, p, m, p,
-          p, p, 1 + rr, p, rr ? "_r" : "", m * rw + rw - 1, m * rw);
+    {
+        char fl[2][48]; /* the first and last flags: shared, or the multiplier's with pair rows */
+        snprintf(fl[0], sizeof fl[0], pl->pair_from >= 0 ? "%s_kfirst_%d" : "%s_kfirst", p, m);
+        snprintf(fl[1], sizeof fl[1], pl->pair_from >= 0 ? "%s_klast_%d" : "%s_klast", p, m);
+        w(o, "    wire [%d:0] %s_f_%d = {1'b1, %s, %s, %s_k_d%d, %s_word%s[%d:%d]};\n", fw - 1, p, m, fl[0], fl[1], p,
+          1 + rr, p, rr ? "_r" : "", m * rw + rw - 1, m * rw);
+    }
     else
         w(o, "    wire [%d:0] %s_f_%d = %s_word%s[%d:%d];\n", fw - 1, p, m, p, rr ? "_r" : "", m * rw + fw - 1, m * rw);
     if (!shared) { /* shared: the top registers the MAC's operands (top_shared_mac) */

@@ -474,6 +474,7 @@ static void cell_x_first(Netlist *n, Engine *e)
         *e = orig;
         v->place = plan_x_first(v, tails_last);
         if (!v->place) break;
+        v->placement = PLACE_X_FIRST;
         finish_mvm(v, n->fanin, n->table_reg);
         cell_timing(n, e, l);
         e->ack_off = plan_last_x_read(v); /* the x beat is taken after its last read, early now */
@@ -486,6 +487,55 @@ static void cell_x_first(Netlist *n, Engine *e)
         }
     }
     *e = best;
+}
+
+/* The cell's timing from its product's placement: the lane registers, the step's latency, when
+ * the x beat is taken, the overlap of steps. */
+static void cell_plan_timing(Netlist *n, Engine *e)
+{
+    const Layer *l = e->layer;
+    e->lane_reg = e->slots > 1 ? 1 : 0;
+    if (e->lane_reg && plan_cell_opts(e, n->table_reg != 0).bank_per_mult) e->lane_reg = 2;
+    cell_timing(n, e, l);
+    /* fused: x is read in place over the slots (no copy), the beat taken after the last read;
+     * split: the xw beat is copied at the start (it is added at the end of the product) */
+    if (!e->split && e->mvm.rf > 1) e->ack_off = e->mvm.rf + 1 + e->mvm.rom_reg;
+    e->h_fwd = cell_h_forward(n);
+    /* the gate sums' trees hold their sums for the lanes: a fused product with trees (not
+     * the direct form, not hls4ml's saturating order) whose lanes read only mvm's sums */
+    e->tree_hold = !e->split && e->mvm.rf > 1 && !e->mvm.direct && !e->mvm.sat_order &&
+                   !(l->kind == L_GRU && !l->reset_after);
+    e->period = cell_period(n, e);
+    e->h_fwd = e->h_fwd && e->period; /* only overlapped steps read h so early */
+}
+
+/* Operand multiplexers of the cell's product (the ROM form's groups; the counted forms and
+ * operands from a memory: one or none, counted as one). */
+static int cell_operand_muxes(const Netlist *n, const Engine *e)
+{
+    MvmPlanOpts opt = plan_cell_opts(e, n->table_reg != 0);
+    MvmPlan *pl = plan_mvm(&e->mvm, &opt);
+    int muxes = pl->n_opg ? pl->n_opg : 1;
+    plan_free(pl);
+    return muxes;
+}
+
+/* The paired placement (plan_pair_runs: a GRU's xh and hu of a unit in adjacent slots) where
+ * the x-first one was not taken and it saves operand multiplexers without lengthening the
+ * sequence: the 3-MAC GRU(20) at reuse 520 keeps one multiplexer instead of two. */
+static void cell_pair_runs(Netlist *n, Engine *e)
+{
+    Mvm *v = &e->mvm;
+    if (e->split || v->place || v->rf < 2 || v->sat_order) return;
+    Engine orig = *e;
+    v->place = plan_pair_runs(v);
+    if (!v->place) return;
+    v->placement = PLACE_PAIRED;
+    finish_mvm(v, n->fanin, n->table_reg);
+    cell_plan_timing(n, e);
+    if (cell_operand_muxes(n, e) < cell_operand_muxes(n, &orig) && cell_cycles(e) <= cell_cycles(&orig)) return;
+    free(v->place);
+    *e = orig;
 }
 
 static void lower_cell(Netlist *n, const Layer *l, FxType in_t, FxType *cur_t)
@@ -516,21 +566,10 @@ static void lower_cell(Netlist *n, const Layer *l, FxType in_t, FxType *cur_t)
      * a second register (the read alone fed the activation's index, the iCE40 LSTM(20)'s
      * critical path: 42.7 MHz with the multiplexer in it) */
     e->lane_ii = lanes_serial(l) ? 3 : 1;
-    e->lane_reg = e->slots > 1 ? 1 : 0;
-    if (e->lane_reg && plan_cell_opts(e, n->table_reg != 0).bank_per_mult) e->lane_reg = 2;
     e->zh_lut = lanes_zh_lut(l);
-    cell_timing(n, e, l);
-    /* fused: x is read in place over the slots (no copy), the beat taken after the last read;
-     * split: the xw beat is copied at the start (it is added at the end of the product) */
-    if (!split && e->mvm.rf > 1) e->ack_off = e->mvm.rf + 1 + e->mvm.rom_reg;
-    e->h_fwd = cell_h_forward(n);
-    /* the gate sums' trees hold their sums for the lanes: a fused product with trees (not
-     * the direct form, not hls4ml's saturating order) whose lanes read only mvm's sums */
-    e->tree_hold = !split && e->mvm.rf > 1 && !e->mvm.direct && !e->mvm.sat_order &&
-                   !(l->kind == L_GRU && !l->reset_after);
-    e->period = cell_period(n, e);
-    e->h_fwd = e->h_fwd && e->period; /* only overlapped steps read h so early */
+    cell_plan_timing(n, e);
     cell_x_first(n, e);
+    cell_pair_runs(n, e);
     *cur_t = l->ty.result;
 }
 

@@ -68,6 +68,36 @@ static bool is_regular(const Mvm *v)
     return true;
 }
 
+/* The word a counter makes in the regular form: slot s of multiplier m reads operand s mod
+ * n_in; a run starts at operand 0 and ends at n_in - 1, and in the rows from pair_from on
+ * (pair_from < 0: none) also ends at n_a - 1 and starts again at n_a. */
+RomWord plan_counted_word(const MvmPlan *p, int s, int m)
+{
+    int n_in = p->v->n_in, n_a = p->v->n_a, k = s % n_in;
+    bool pair = p->pair_from >= 0 && m * (p->rf / n_in) + s / n_in >= p->pair_from;
+    return (RomWord){.valid = true, .k = k, .first = k == 0 || (pair && k == n_a), .last = k == n_in - 1 || (pair && k == n_a - 1)};
+}
+
+/* A paired placement (plan_pair_runs) whose words are those of the regular form with pair rows
+ * from some row on: that row, else -1. Every slot must be busy (the counters have no idle
+ * slot) and every multiplier must hold whole rows. */
+static int paired_rows(MvmPlan *p)
+{
+    const Mvm *v = p->v;
+    if (v->n_in < 2 || v->n_a < 1 || p->rf % v->n_in || v->n_products != (long)p->rf * p->n_mult) return -1;
+    int rows_m = p->rf / v->n_in, rows = rows_m * p->n_mult;
+    p->pair_from = rows;
+    for (int r = rows - 1; r >= 0 && plan_word(p, (r % rows_m) * v->n_in + v->n_a, r / rows_m)->first; r--)
+        p->pair_from = r;
+    for (int m = 0; m < p->n_mult; m++)
+        for (int s = 0; s < p->rf; s++) {
+            RomWord c = plan_counted_word(p, s, m);
+            const RomWord *wd = plan_word(p, s, m);
+            if (wd->valid != c.valid || wd->first != c.first || wd->last != c.last || wd->k != c.k) return -1;
+        }
+    return p->pair_from < rows ? p->pair_from : -1;
+}
+
 static bool same_fields(const RomWord *a, const RomWord *b)
 {
     return a->valid == b->valid && a->first == b->first && a->last == b->last && a->k == b->k;
@@ -184,7 +214,8 @@ static void plan_rom(MvmPlan *p)
     for (int m = 0; m < p->n_mult; m++) p->mult[m].cap_out = caps[m];
     free(caps);
     p->n_seg = 0;
-    if (is_regular(v)) p->form = MVM_REGULAR;
+    p->pair_from = v->placement == PLACE_PAIRED ? paired_rows(p) : -1;
+    if (is_regular(v) || p->pair_from >= 0) p->form = MVM_REGULAR;
     else if (!v->place && (p->n_seg = run_segments(p, p->seg)) > 0) p->form = MVM_RUNS;
     else p->form = MVM_ROM;
     p->rom_w = p->form == MVM_ROM ? p->lay.width : p->lay.w_w;
@@ -317,6 +348,7 @@ MvmPlan *plan_mvm(const Mvm *v, const MvmPlanOpts *opt)
 {
     MvmPlan *p = xcalloc(1, sizeof *p);
     p->v = v;
+    p->pair_from = -1;
     p->opt = *opt;
     p->fanin = v->fanin;
     p->n_mult = v->n_mult;
@@ -474,6 +506,46 @@ int *plan_x_first(const Mvm *v, bool tails_last)
     }
     if (tails_last) h_tails_last(v, place, x_end);
     free(x_end);
+    return place;
+}
+
+/* Output j's terms are exactly the operands [k0, k0 + n) in order. */
+static bool whole_range(const MvmOut *o, int k0, int n)
+{
+    if (o->n_terms != n) return false;
+    for (int t = 0; t < n; t++)
+        if (o->terms[t].k != k0 + t) return false;
+    return true;
+}
+
+/* The paired placement of a product (rf > 1; Mvm.place): the i-th output over exactly the x
+ * operands [0, n_a) is followed at once by the i-th over exactly the h operands [n_a, n_in)
+ * (a GRU with reset_after: its xh and hu of one unit), the other outputs in order. A pair then
+ * runs through the operands as a whole row does, so multipliers that hold such pairs read the
+ * same operand in every slot as those that hold rows, and share their operand multiplexer
+ * (plan_operand_groups); each output stays one run. Returns NULL when no output pairs. */
+int *plan_pair_runs(const Mvm *v)
+{
+    if (v->rf < 2 || v->n_a == 0 || v->n_a == v->n_in) return NULL;
+    int *partner = xcalloc((size_t)v->n_out, sizeof *partner); /* x output: its h output + 1; h: -1 */
+    int *xs = xcalloc((size_t)v->n_out, sizeof *xs), nx = 0, nh = 0;
+    long *q0 = xcalloc((size_t)v->n_out + 1, sizeof *q0);      /* output j's first product */
+    for (int j = 0; j < v->n_out; j++) {
+        q0[j + 1] = q0[j] + v->outs[j].n_terms;
+        if (whole_range(&v->outs[j], 0, v->n_a)) xs[nx++] = j;
+    }
+    for (int j = 0; j < v->n_out && nh < nx; j++)
+        if (whole_range(&v->outs[j], v->n_a, v->n_in - v->n_a)) partner[xs[nh++]] = j + 1, partner[j] = -1;
+    int *place = NULL;
+    for (int j = 0, pos = 0; j < v->n_out && nh; j++) {
+        if (!place) place = xcalloc((size_t)v->n_products, sizeof *place);
+        if (partner[j] < 0) continue; /* placed after its x output */
+        for (long q = q0[j]; q < q0[j + 1]; q++) place[q] = pos++;
+        for (long q = partner[j] ? q0[partner[j] - 1] : 0; partner[j] && q < q0[partner[j]]; q++) place[q] = pos++;
+    }
+    free(q0);
+    free(xs);
+    free(partner);
     return place;
 }
 

@@ -351,6 +351,10 @@ typedef struct {
     int extra;          /* index of an accum-typed extra input added in the tree, or -1 */
 } MvmOut;
 
+/* A product's placement (Mvm.place): output-major (NULL), x-first (plan_x_first), or a GRU's xh
+ * and hu of a unit paired (plan_pair_runs). */
+typedef enum { PLACE_OUTPUT_MAJOR, PLACE_X_FIRST, PLACE_PAIRED } MvmPlacement;
+
 /* A matrix-vector multiply over operands [0, n_in): operands [0, n_a) have type ta and use
  * weights of type wa, operands [n_a, n_in) type tb with weights of type wb. */
 typedef struct {
@@ -377,6 +381,7 @@ typedef struct {
     int *place;         /* rf > 1: product q (output-major, terms in order) at position place[q]
                          * (multiplier place / rf, slot place % rf); NULL: at q (lower.c's
                          * x-first placement of a cell, plan_x_first) */
+    MvmPlacement placement; /* what place holds */
 } Mvm;
 /* The position of product q: its multiplier is the position / rf, its slot the position % rf. */
 static inline long mvm_pos(const Mvm *v, long q) { return v->place ? v->place[q] : q; }
@@ -458,6 +463,9 @@ typedef struct {
     RomLayout lay;
     int rom_w;              /* bits per multiplier in the ROM file */
     RomWord *rom;           /* rf > 1: [slot][multiplier], plan_word() */
+    int pair_from;          /* MVM_REGULAR of a paired placement (plan_pair_runs): from this row on
+                             * (rf / n_in rows per multiplier, in multiplier order) each row is an
+                             * x run and an h run, first and last also at n_a and n_a - 1; -1: none */
     int n_seg;              /* MVM_RUNS */
     RunSeg seg[MVM_MAX_RUN_SEGS];
     int n_opg;              /* MVM_ROM: operand groups (0: operands from a memory, each
@@ -473,8 +481,10 @@ typedef struct {
 MvmPlan *plan_mvm(const Mvm *v, const MvmPlanOpts *opt);
 void plan_free(MvmPlan *p);
 const RomWord *plan_word(const MvmPlan *p, int slot, int m);
+RomWord plan_counted_word(const MvmPlan *p, int s, int m); /* MVM_REGULAR: the word its counters make */
 void plan_rom_bits(const MvmPlan *p, int s, int m, unsigned char *bits); /* rom_w bits */
 int *plan_x_first(const Mvm *v, bool tails_last); /* a fused cell's x products first on every multiplier (Mvm.place) */
+int *plan_pair_runs(const Mvm *v); /* a GRU's xh and hu of one unit in adjacent slots (Mvm.place) */
 int plan_last_x_read(const Mvm *v); /* job cycle of the last read of an operand below n_a, or -1 */
 
 typedef enum { ENG_DENSE, ENG_CELL, ENG_FLATTEN, ENG_REVERSE, ENG_ACT, ENG_SOFTMAX, ENG_MERGE, ENG_BUFFER } EngineKind;

@@ -353,7 +353,9 @@ void dump_schedule(FILE *f, const Netlist *n, const Schedule *s)
                     e->slots, e->lane_ii);
         if (e->period) fprintf(f, "overlap %s: next step %d cycles after a step's start (step latency %d)\n", e->name,
                                e->period, e->latency);
-        if (e->mvm.place) fprintf(f, "x_first %s: every multiplier does its share of x*W first (plan_x_first)\n", e->name);
+        if (e->mvm.placement == PLACE_PAIRED)
+            fprintf(f, "paired %s: a unit's xh and hu products in adjacent slots (plan_pair_runs)\n", e->name);
+        if (e->mvm.placement == PLACE_X_FIRST) fprintf(f, "x_first %s: every multiplier does its share of x*W first (plan_x_first)\n", e->name);
         if (e->mac_owner == 1) {
             fprintf(f, "share %s: its %d MACs also run", e->name, e->mvm.n_mult);
             for (int g = i + 1; g < n->n; g++)

@@ -243,4 +243,12 @@ gen opg_one_operand "T=3 F=4; dense u=8 rf=8 act=tanh; dense u=5 rf=7 act=sigmoi
 # --- x-first with the tails of split h runs last on their multiplier (plan_x_first): the UP5K
 #     GRU(5)'s shape on six MACs at reuse 28, whose steps then start 29 cycles apart, not 33 ---
 gen xfirst_tails "T=5 F=6; gru u=5 ra=1 rf=28 lm=2 sh=1; dense u=5 rf=5; dense u=1 rf=2 act=sigmoid"
+# --- a GRU's xh and hu of one unit in adjacent slots (plan_pair_runs), so every multiplier walks
+#     the operands as over a whole row: the regular form with pair rows from some row on (their
+#     first and last flags from a row counter), one operand multiplexer; several multipliers, the
+#     pair rows starting inside a multiplier's rows, shared MACs, a serial lane ---
+gen paired_gru   "T=4 F=3; gru u=4 ra=1 rf=42; dense u=2 act=tanh"
+gen paired_four  "T=3 F=4; gru u=4 ra=1 rf=24 rs=1; dense u=3 act=relu"
+gen paired_six   "T=3 F=3; gru u=4 ra=1 rf=14 rs=1; dense u=3 act=relu"
+gen paired_share "T=3 F=3; gru u=4 ra=1 rf=42 lm=1 sh=1; dense u=3 rf=6; dense u=1 rf=3 act=sigmoid"
 echo "wrote $((seed - 100)) cases to $OUT"
