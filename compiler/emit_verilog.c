@@ -388,6 +388,15 @@ static void mvm_pair_flags(Out *o, const MvmPlan *pl, const char *p)
     bool counted = false; /* a multiplier whose pair rows start inside its rows: the row counter */
     for (int m = 0; m < pl->n_mult; m++) counted |= pl->pair_from - m * rows > 0 && pl->pair_from - m * rows < rows;
     w(o, "    // pair rows: an x run and an h run (a GRU unit's xh and hu), from row %d on\n", pl->pair_from);
+    if (counted) {
+        w(o, "    reg [%d:0] %s_row;\n", rb - 1, p);
+        for (int d = 1; d <= nd; d++) w(o, "    reg [%d:0] %s_row_d%d;\n", rb - 1, p, d);
+        w(o, "    always @(posedge clk) begin\n        if (%s_go) %s_row <= %d'd0;\n", p, p, rb);
+        w(o, "        else if (%s_on && %s_k == %d'd%d) %s_row <= %s_row + %d'd1;\n", p, p, kb, n_in - 1, p, p, rb);
+        w(o, "        %s_row_d1 <= %s_row;\n", p, p);
+        for (int d = 2; d <= nd; d++) w(o, "        %s_row_d%d <= %s_row_d%d;\n", p, d, p, d - 1);
+        w(o, "    end\n");
+    }
     w(o, "    wire %s_kxlast = %s_k_d%d == %d'd%d;\n    wire %s_kxfirst = %s_k_d%d == %d'd%d;\n", p, p, nd, kb, n_a - 1,
       p, p, nd, kb, n_a);
     for (int m = 0; m < pl->n_mult; m++) {
@@ -399,14 +408,6 @@ static void mvm_pair_flags(Out *o, const MvmPlan *pl, const char *p)
         w(o, "    wire %s_kfirst_%d = %s_kfirst || (%s && %s_kxfirst);\n", p, m, p, pair, p);
         w(o, "    wire %s_klast_%d = %s_klast || (%s && %s_kxlast);\n", p, m, p, pair, p);
     }
-    if (!counted) return;
-    w(o, "    reg [%d:0] %s_row;\n", rb - 1, p);
-    for (int d = 1; d <= nd; d++) w(o, "    reg [%d:0] %s_row_d%d;\n", rb - 1, p, d);
-    w(o, "    always @(posedge clk) begin\n        if (%s_go) %s_row <= %d'd0;\n", p, p, rb);
-    w(o, "        else if (%s_on && %s_k == %d'd%d) %s_row <= %s_row + %d'd1;\n", p, p, kb, n_in - 1, p, p, rb);
-    w(o, "        %s_row_d1 <= %s_row;\n", p, p);
-    for (int d = 2; d <= nd; d++) w(o, "        %s_row_d%d <= %s_row_d%d;\n", p, d, p, d - 1);
-    w(o, "    end\n");
 }
 
 static void mvm_regular(Out *o, const MvmPlan *pl, const char *p)
