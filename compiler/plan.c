@@ -71,7 +71,7 @@ static bool is_regular(const Mvm *v)
 /* The word a counter makes in the regular form: slot s of multiplier m reads operand s mod
  * n_in; a run starts at operand 0 and ends at n_in - 1, and in the rows from pair_from on
  * (pair_from < 0: none) also ends at n_a - 1 and starts again at n_a. */
-RomWord plan_counted_word(const MvmPlan *p, int s, int m)
+static RomWord counted_word(const MvmPlan *p, int s, int m)
 {
     int n_in = p->v->n_in, n_a = p->v->n_a, k = s % n_in;
     bool pair = p->pair_from >= 0 && m * (p->rf / n_in) + s / n_in >= p->pair_from;
@@ -91,7 +91,7 @@ static int paired_rows(MvmPlan *p)
         p->pair_from = r;
     for (int m = 0; m < p->n_mult; m++)
         for (int s = 0; s < p->rf; s++) {
-            RomWord c = plan_counted_word(p, s, m);
+            RomWord c = counted_word(p, s, m);
             const RomWord *wd = plan_word(p, s, m);
             if (wd->valid != c.valid || wd->first != c.first || wd->last != c.last || wd->k != c.k) return -1;
         }
@@ -536,12 +536,12 @@ int *plan_pair_runs(const Mvm *v)
     }
     for (int j = 0; j < v->n_out && nh < nx; j++)
         if (whole_range(&v->outs[j], v->n_a, v->n_in - v->n_a)) partner[xs[nh++]] = j + 1, partner[j] = -1;
-    int *place = NULL;
-    for (int j = 0, pos = 0; j < v->n_out && nh; j++) {
-        if (!place) place = xcalloc((size_t)v->n_products, sizeof *place);
+    int *place = nh ? xcalloc((size_t)v->n_products, sizeof *place) : NULL;
+    for (int j = 0, pos = 0; place && j < v->n_out; j++) {
         if (partner[j] < 0) continue; /* placed after its x output */
         for (long q = q0[j]; q < q0[j + 1]; q++) place[q] = pos++;
-        for (long q = partner[j] ? q0[partner[j] - 1] : 0; partner[j] && q < q0[partner[j]]; q++) place[q] = pos++;
+        if (partner[j] > 0)
+            for (long q = q0[partner[j] - 1]; q < q0[partner[j]]; q++) place[q] = pos++;
     }
     free(q0);
     free(xs);

@@ -481,7 +481,6 @@ typedef struct {
 MvmPlan *plan_mvm(const Mvm *v, const MvmPlanOpts *opt);
 void plan_free(MvmPlan *p);
 const RomWord *plan_word(const MvmPlan *p, int slot, int m);
-RomWord plan_counted_word(const MvmPlan *p, int s, int m); /* MVM_REGULAR: the word its counters make */
 void plan_rom_bits(const MvmPlan *p, int s, int m, unsigned char *bits); /* rom_w bits */
 int *plan_x_first(const Mvm *v, bool tails_last); /* a fused cell's x products first on every multiplier (Mvm.place) */
 int *plan_pair_runs(const Mvm *v); /* a GRU's xh and hu of one unit in adjacent slots (Mvm.place) */
