@@ -377,7 +377,6 @@ static void mvm_slots(Out *o, const MvmPlan *pl, const MvmIn *in, const char *fn
     }
 }
 
-/* REGULAR: the operand index follows the slot (k = slot mod n_in), delayed like the word. */
 /* REGULAR with pair rows (MvmPlan.pair_from): a row counter beside k, and per multiplier the
  * flags <p>_kfirst_<m>, <p>_klast_<m> that also end a run at n_a - 1 and start one at n_a in
  * its pair rows (plan.c counted_word). */
@@ -410,6 +409,7 @@ static void mvm_pair_flags(Out *o, const MvmPlan *pl, const char *p)
     }
 }
 
+/* REGULAR: the operand index follows the slot (k = slot mod n_in), delayed like the word. */
 static void mvm_regular(Out *o, const MvmPlan *pl, const char *p)
 {
     int nd = 1 + pl->rom_reg, kb = pl->lay.k_w, n_in = pl->v->n_in;

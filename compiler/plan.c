@@ -51,26 +51,14 @@ const RomWord *plan_word(const MvmPlan *p, int slot, int m) { return &p->rom[(si
 
 /* ---- schedule forms ---- */
 
-/* A regular schedule: every output takes all operands in order (0 .. n_in-1) and every
- * multiplier does exactly rf products starting at an output boundary (rf a multiple of n_in,
- * the product count a multiple of rf). Then operand index and first/last/valid flags are the
- * same for all multipliers and follow the slot, so counters make them and the ROM holds only
- * the weights (on iCE40 a 16-bit word fits one block RAM's width; with the fields it took two). */
-static bool is_regular(const Mvm *v)
-{
-    if (v->place || v->rf < 2 || v->n_in < 2 || v->rf % v->n_in || v->n_products % v->rf) return false;
-    for (int j = 0; j < v->n_out; j++) {
-        const MvmOut *mo = &v->outs[j];
-        if (mo->n_terms != v->n_in) return false;
-        for (int t = 0; t < mo->n_terms; t++)
-            if (mo->terms[t].k != t) return false;
-    }
-    return true;
-}
-
-/* The word a counter makes in the regular form: slot s of multiplier m reads operand s mod
- * n_in; a run starts at operand 0 and ends at n_in - 1, and in the rows from pair_from on
- * (pair_from < 0: none) also ends at n_a - 1 and starts again at n_a. */
+/* A regular schedule: every multiplier does exactly rf products (rf a multiple of n_in, every
+ * slot busy) and its slot s reads operand s mod n_in, so each row of n_in slots is one output
+ * over all operands in order. Then operand index and first/last/valid flags are the same for
+ * all multipliers and follow the slot, so counters make them and the ROM holds only the weights
+ * (on iCE40 a 16-bit word fits one block RAM's width; with the fields it took two). With pair
+ * rows (a paired placement, plan_pair_runs: a GRU's xh and hu of one unit) a row from pair_from
+ * on (rows in multiplier order) is an x run and an h run: its flags also end a run at n_a - 1
+ * and start one at n_a, and a row counter tells each multiplier where its pair rows begin. */
 static RomWord counted_word(const MvmPlan *p, int s, int m)
 {
     int n_in = p->v->n_in, n_a = p->v->n_a, k = s % n_in;
@@ -78,24 +66,29 @@ static RomWord counted_word(const MvmPlan *p, int s, int m)
     return (RomWord){.valid = true, .k = k, .first = k == 0 || (pair && k == n_a), .last = k == n_in - 1 || (pair && k == n_a - 1)};
 }
 
-/* A paired placement (plan_pair_runs) whose words are those of the regular form with pair rows
- * from some row on: that row, else -1. Every slot must be busy (the counters have no idle
- * slot) and every multiplier must hold whole rows. */
-static int paired_rows(MvmPlan *p)
+/* Whether every word is the counters' (counted_word); sets pair_from (-1: no pair rows). Pair
+ * rows are the trailing rows whose operand n_a starts a run, when the operands have an x part
+ * and an h part (0 < n_a < n_in). */
+static bool counted_words(MvmPlan *p)
 {
     const Mvm *v = p->v;
-    if (v->n_in < 2 || v->n_a < 1 || p->rf % v->n_in || v->n_products != (long)p->rf * p->n_mult) return -1;
-    int rows_m = p->rf / v->n_in, rows = rows_m * p->n_mult;
-    p->pair_from = rows;
-    for (int r = rows - 1; r >= 0 && plan_word(p, (r % rows_m) * v->n_in + v->n_a, r / rows_m)->first; r--)
-        p->pair_from = r;
+    p->pair_from = -1;
+    if (p->rf < 2 || v->n_in < 2 || p->rf % v->n_in || v->n_products != (long)p->rf * p->n_mult) return false;
+    int rows_m = p->rf / v->n_in, rows = rows_m * p->n_mult, from = rows;
+    while (v->n_a > 0 && v->n_a < v->n_in && from > 0 &&
+           plan_word(p, ((from - 1) % rows_m) * v->n_in + v->n_a, (from - 1) / rows_m)->first)
+        from--;
+    p->pair_from = from < rows ? from : -1;
     for (int m = 0; m < p->n_mult; m++)
         for (int s = 0; s < p->rf; s++) {
             RomWord c = counted_word(p, s, m);
             const RomWord *wd = plan_word(p, s, m);
-            if (wd->valid != c.valid || wd->first != c.first || wd->last != c.last || wd->k != c.k) return -1;
+            if (wd->valid != c.valid || wd->first != c.first || wd->last != c.last || wd->k != c.k) {
+                p->pair_from = -1;
+                return false;
+            }
         }
-    return p->pair_from < rows ? p->pair_from : -1;
+    return true;
 }
 
 static bool same_fields(const RomWord *a, const RomWord *b)
@@ -214,8 +207,7 @@ static void plan_rom(MvmPlan *p)
     for (int m = 0; m < p->n_mult; m++) p->mult[m].cap_out = caps[m];
     free(caps);
     p->n_seg = 0;
-    p->pair_from = v->placement == PLACE_PAIRED ? paired_rows(p) : -1;
-    if (is_regular(v) || p->pair_from >= 0) p->form = MVM_REGULAR;
+    if (counted_words(p)) p->form = MVM_REGULAR;
     else if (!v->place && (p->n_seg = run_segments(p, p->seg)) > 0) p->form = MVM_RUNS;
     else p->form = MVM_ROM;
     p->rom_w = p->form == MVM_ROM ? p->lay.width : p->lay.w_w;

@@ -379,9 +379,9 @@ typedef struct {
     int fanin;          /* adder-tree stage: operands between registers (Netlist.fanin) */
     FxType op_t, w_t;   /* common operand and weight types (exact alignment) */
     int *place;         /* rf > 1: product q (output-major, terms in order) at position place[q]
-                         * (multiplier place / rf, slot place % rf); NULL: at q (lower.c's
-                         * x-first placement of a cell, plan_x_first) */
-    MvmPlacement placement; /* what place holds */
+                         * (multiplier place / rf, slot place % rf); NULL: at q */
+    MvmPlacement placement; /* what place holds: lower.c's x-first (plan_x_first) or paired
+                             * (plan_pair_runs) placement of a cell */
 } Mvm;
 /* The position of product q: its multiplier is the position / rf, its slot the position % rf. */
 static inline long mvm_pos(const Mvm *v, long q) { return v->place ? v->place[q] : q; }
@@ -463,9 +463,9 @@ typedef struct {
     RomLayout lay;
     int rom_w;              /* bits per multiplier in the ROM file */
     RomWord *rom;           /* rf > 1: [slot][multiplier], plan_word() */
-    int pair_from;          /* MVM_REGULAR of a paired placement (plan_pair_runs): from this row on
-                             * (rf / n_in rows per multiplier, in multiplier order) each row is an
-                             * x run and an h run, first and last also at n_a and n_a - 1; -1: none */
+    int pair_from;          /* MVM_REGULAR: from this row on (rf / n_in rows per multiplier, in
+                             * multiplier order) each row is an x run and an h run, first and last
+                             * also at n_a and n_a - 1 (a paired placement, plan_pair_runs); -1: none */
     int n_seg;              /* MVM_RUNS */
     RunSeg seg[MVM_MAX_RUN_SEGS];
     int n_opg;              /* MVM_ROM: operand groups (0: operands from a memory, each
