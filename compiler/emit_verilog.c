@@ -328,15 +328,27 @@ static void mvm_parallel(Out *o, const MvmPlan *pl, const char *p)
     }
 }
 
-/* The ROM file: hex, one word per line, exactly rf lines, multiplier 0 in the low bits. */
-static void mvm_rom_file(Out *o, const MvmPlan *pl, const char *fname)
+/* The schedule ROM's words kept in block RAM (rnnc_rom BLOCK_DEPTH; the rest its tail). */
+static long mvm_rom_block(const Out *o, const MvmPlan *pl)
+{
+    return res_rom_block_depth(o->n->family, pl->rf, (long)pl->n_mult * pl->rom_w, pl->rom_reg);
+}
+
+/* The ROM file(s): hex, one word per line, multiplier 0 in the low bits; slots 0..block-1 in
+ * fname, a tail's in tail_name. */
+static void mvm_rom_file(Out *o, const MvmPlan *pl, const char *fname, const char *tail_name)
 {
     char rel[300];
-    snprintf(rel, sizeof rel, "mem/%s", fname);
-    FILE *mf = xfopen_w(o->dir, rel);
+    long block = mvm_rom_block(o, pl);
     int rw = pl->rom_w, width = pl->n_mult * rw, digits = (width + 3) / 4;
     unsigned char *bits = xcalloc((size_t)width + 4, 1);
+    FILE *mf = NULL;
     for (int s = 0; s < pl->rf; s++) {
+        if (s == 0 || s == block) {
+            if (mf) xfclose(mf);
+            snprintf(rel, sizeof rel, "mem/%s", s == 0 ? fname : tail_name);
+            mf = xfopen_w(o->dir, rel);
+        }
         for (int m = 0; m < pl->n_mult; m++) plan_rom_bits(pl, s, m, bits + (size_t)m * (size_t)rw);
         for (int d = digits - 1; d >= 0; d--) {
             int nib = 0;
@@ -351,7 +363,7 @@ static void mvm_rom_file(Out *o, const MvmPlan *pl, const char *fname)
 }
 
 /* The slot counter (slot s addressed in job cycle off+1+s) and the schedule ROM. */
-static void mvm_slots(Out *o, const MvmPlan *pl, const MvmIn *in, const char *fname)
+static void mvm_slots(Out *o, const MvmPlan *pl, const MvmIn *in, const char *fname, const char *tail_name)
 {
     const char *rs = in->reset_strobes ? "!rst && " : "";
     const char *p = in->pfx;
@@ -365,8 +377,10 @@ static void mvm_slots(Out *o, const MvmPlan *pl, const MvmIn *in, const char *fn
     w(o, "        if (%s_go) %s_slot <= %d'd0;\n        else if (%s_on) %s_slot <= %s_slot + %d'd1;\n    end\n", p, p, sb, p,
       p, p, sb);
     w(o, "    wire [%d:0] %s_word;\n", width - 1, p);
-    w(o, "    rnnc_rom #(.WIDTH(%d), .DEPTH(%d), .ADDR_W(%d), .INIT_FILE({MEM_PATH, \"%s\"})) u_%s_rom "
-         "(.clk(clk), .addr(%s_slot), .data(%s_word));\n", width, rf, sb, fname, p, p, p);
+    long block = mvm_rom_block(o, pl);
+    w(o, "    rnnc_rom #(.WIDTH(%d), .DEPTH(%d), .ADDR_W(%d), .INIT_FILE({MEM_PATH, \"%s\"})", width, rf, sb, fname);
+    if (block < rf) w(o, ", .BLOCK_DEPTH(%ld), .TAIL_FILE({MEM_PATH, \"%s\"})", block, tail_name);
+    w(o, ") u_%s_rom (.clk(clk), .addr(%s_slot), .data(%s_word));\n", p, p, p);
     if (pl->rom_reg) {
         /* slow parts: the ROM's output gets a register of its own before the operand mux */
         w(o, "    reg [%d:0] %s_word_r;\n    reg %s_on_0;\n    reg %s_on_1;\n", width - 1, p, p, p);
@@ -849,10 +863,11 @@ static void mvm_banks(Out *o, const MvmPlan *pl, const MvmIn *in, MvmSigs *sg)
 static void mvm_serial(Out *o, const MvmPlan *pl, const MvmIn *in, MvmSigs *sg)
 {
     const char *p = in->pfx;
-    char fname[240];
+    char fname[240], tail_name[260];
     snprintf(fname, sizeof fname, "%s_%s.mem", o->e->name, p);
-    mvm_rom_file(o, pl, fname);
-    mvm_slots(o, pl, in, fname);
+    snprintf(tail_name, sizeof tail_name, "%s_%s_tail.mem", o->e->name, p);
+    mvm_rom_file(o, pl, fname, tail_name);
+    mvm_slots(o, pl, in, fname, tail_name);
     if (pl->form == MVM_REGULAR) mvm_regular(o, pl, p);
     if (pl->form == MVM_RUNS) mvm_runs(o, pl, p);
     Sig opv = sig("%s_opv", p);

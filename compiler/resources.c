@@ -166,6 +166,31 @@ static void add_memory(const CostTable *c, EngineResources *r, long depth, long 
     add_memory_ports(c, r, depth, width, rom, 1);
 }
 
+/* Whether memory_libmap puts a ROM of depth x width in block RAM (add_memory_as's choice). */
+static bool rom_in_blocks(const CostTable *c, long depth, long width)
+{
+    return (double)(bram_blocks(c, depth, width) * c->bram_cost) < floor((double)depth * width * c->rom_bit_cost);
+}
+
+/* The words of a product's schedule ROM (rf words of width bits) kept in block RAM, the rest
+ * in logic (rnnc_rom's tail): rf itself, or the largest multiple of a block's depth below rf
+ * when the words past it are at most RNNC_ROM_TAIL (one LUT4 per bit) and cost whole blocks
+ * (the GRU(20)'s three multipliers at reuse 520: 6 blocks and 8 words in logic, not 9). Only
+ * behind a registered ROM output (rom_reg), which keeps the part choice off the operand path. */
+long res_rom_block_depth(const char *family, long rf, long width, bool rom_reg)
+{
+    const CostTable *c = cost_table(family ? family : "ice40");
+    long best = rf, best_blocks = bram_blocks(c, rf, width);
+    if (!rom_reg || !rom_in_blocks(c, rf, width)) return rf;
+    for (int i = 0; i < 6 && c->shape[i].depth; i++) {
+        long lo = rf / c->shape[i].depth * c->shape[i].depth, tail = rf - lo;
+        if (lo == 0 || tail == 0 || tail > RNNC_ROM_TAIL || rom_in_blocks(c, tail, width)) continue;
+        long b = bram_blocks(c, lo, width);
+        if (b < best_blocks || (b == best_blocks && best < rf && lo > best)) best = lo, best_blocks = b;
+    }
+    return best;
+}
+
 /* The bits of a table's entries that vary (synthesis drops the constant ones). */
 static int table_width(const Table *t)
 {
@@ -279,8 +304,10 @@ static void add_mvm(const CostTable *c, EngineResources *r, const Netlist *n, co
     }
     if (p->rf > 1) {
         r->feat[RES_SERIAL] = 1; /* an engine with a product at rf > 1: its slot counter, flag pipelines */
-        add_memory(c, r, p->rf, (long)p->n_mult * p->rom_w, true);
-        r->feat[RES_ROM_WORD] += (double)p->n_mult * p->rom_w * (1 + p->rom_reg);
+        long width = (long)p->n_mult * p->rom_w, block = res_rom_block_depth(n->family, p->rf, width, p->rom_reg);
+        add_memory(c, r, block, width, true);
+        add_memory(c, r, p->rf - block, width, true); /* the tail in logic, and its word register */
+        r->feat[RES_ROM_WORD] += (double)width * (1 + p->rom_reg + (block < p->rf));
     }
     plan_free(p);
 }

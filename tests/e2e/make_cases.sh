@@ -251,4 +251,13 @@ gen paired_gru   "T=4 F=3; gru u=4 ra=1 rf=42; dense u=2 act=tanh"
 gen paired_four  "T=3 F=4; gru u=4 ra=1 rf=24 rs=1; dense u=3 act=relu"
 gen paired_six   "T=3 F=3; gru u=4 ra=1 rf=14 rs=1; dense u=3 act=relu"
 gen paired_share "T=3 F=3; gru u=4 ra=1 rf=42 lm=1 sh=1; dense u=3 rf=6; dense u=1 rf=3 act=sigmoid"
+# --- a schedule ROM a few words past its block RAMs (res_rom_block_depth): those words in logic
+#     (rnnc_rom's tail) behind the registered ROM output of --table-reg; a dense on one multiplier
+#     (260 words: 256 + 4), a dense in the ROM form (three multipliers, the last with 20
+#     products), a paired GRU in the regular form (three multipliers, 272 words), and a dense on
+#     a cell's shared MACs ---
+gen rom_tail_dense "T=2 F=20; dense u=13 rf=260 act=relu; dense u=2 rf=13"
+gen rom_tail_rom   "T=2 F=20; dense u=27 rf=260 act=tanh; dense u=2 rf=27"
+gen rom_tail_pair  "T=2 F=1; gru u=16 ra=1 rf=272; dense u=2 act=sigmoid"
+gen rom_tail_share "T=2 F=4; lstm u=8 rf=264 sh=1; dense u=33 rf=264 act=relu; dense u=1 rf=33 act=sigmoid"
 echo "wrote $((seed - 100)) cases to $OUT"

@@ -366,10 +366,11 @@ if [ "${E2E_CASES:-1}" != 0 ] && [ -z "${E2E_CASE_GLOB:-}" ]; then
     # softmax (its exp and 1/sum tables register their index like every other table), and the
     # split form at reuse factors > 1 (its proj reading in place), the serial lanes (their
     # activations' extra cycle moves the shared multiplier's turns), the operand groups (their
-    # multiplexers split across the extra stage), the x-first placements, the shared multipliers
+    # multiplexers split across the extra stage), the x-first and paired placements, the shared
+    # multipliers, the schedule ROMs with a tail in logic (only behind --table-reg's ROM register)
     for m in "$ROOT"/tests/e2e/cases/bank_*.json "$ROOT"/tests/e2e/cases/softmax_*.json "$ROOT"/tests/e2e/cases/split_*.json \
         "$ROOT"/tests/e2e/cases/serial_*.json "$ROOT"/tests/e2e/cases/opg_*.json "$ROOT"/tests/e2e/cases/xfirst_*.json \
-        "$ROOT"/tests/e2e/cases/share_*.json; do
+        "$ROOT"/tests/e2e/cases/share_*.json "$ROOT"/tests/e2e/cases/paired_*.json "$ROOT"/tests/e2e/cases/rom_tail_*.json; do
         job "case_$(basename "$m" .json)_tr" "$m" "${m%.json}.txt" icarus-tr
     done
     # rnnc --sim --stall itself, and a broken design that the stall pass must catch

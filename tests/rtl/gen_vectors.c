@@ -426,25 +426,30 @@ static void stage_case(const char *name, bool is_max, int n_in, int fanin, int w
 
 /* ---- rnnc_rom ---- */
 
-static void rom_case(const char *name, int width, int depth, int addr_w)
+/* A ROM of depth words; block < depth: words block.. in a second file (rnnc_rom's tail). */
+static void rom_case(const char *name, int width, int depth, int addr_w, int block)
 {
     seed_from(name);
-    char mname[256], mpath[512], vname[256], path[512], params[1024];
+    char mname[256], mpath[512], tname[256], tpath[512], vname[256], path[512], params[1400];
     snprintf(mname, sizeof mname, "%s.mem", name);
+    snprintf(tname, sizeof tname, "%s_tail.mem", name);
     FILE *m = open_out(mname, mpath, sizeof mpath);
+    FILE *t = block < depth ? open_out(tname, tpath, sizeof tpath) : NULL;
     wide_t *mem = zalloc((size_t)depth, sizeof *mem);
     for (int k = 0; k < depth; k++) {
         mem[k] = rnd_val(width, false);
-        phex(m, mem[k], width);
-        fputc('\n', m);
+        phex(k < block ? m : t, mem[k], width);
+        fputc('\n', k < block ? m : t);
     }
     fclose(m);
+    if (t) fclose(t);
     snprintf(vname, sizeof vname, "%s.vec", name);
     FILE *f = open_out(vname, path, sizeof path);
     int n = 300;
     for (int k = 0; k < n; k++) {
         int addr = rndint(1 << addr_w);
         if (rndint(4) == 0) addr = rndint(depth);
+        if (block < depth && rndint(4) == 0) addr = block + rndint(depth - block + 1); /* the tail, one past */
         phex(f, addr, addr_w);
         fputc(' ', f);
         phex(f, addr < depth ? mem[addr] : 0, width);
@@ -452,7 +457,9 @@ static void rom_case(const char *name, int width, int depth, int addr_w)
     }
     fclose(f);
     free(mem);
-    snprintf(params, sizeof params, "WIDTH=%d DEPTH=%d ADDR_W=%d INIT_FILE=\"%s\"", width, depth, addr_w, mpath);
+    int len = snprintf(params, sizeof params, "WIDTH=%d DEPTH=%d ADDR_W=%d INIT_FILE=\"%s\"", width, depth, addr_w, mpath);
+    if (block < depth)
+        snprintf(params + len, sizeof params - (size_t)len, " BLOCK_DEPTH=%d TAIL_FILE=\"%s\"", block, tpath);
     manifest(name, "rnnc_rom", params, n, path);
 }
 
@@ -1037,11 +1044,15 @@ static void stage_cases(void)
             stage_case(name, true, sets[i][0], sets[i][1], sets[i][2]);
         }
     }
-    rom_case("rom_16x16", 16, 16, 4);
-    rom_case("rom_8x5_a3", 8, 5, 3);
-    rom_case("rom_12x5_a6", 12, 5, 6);
-    rom_case("rom_33x64", 33, 64, 6);
-    rom_case("rom_1x2", 1, 2, 1);
+    rom_case("rom_16x16", 16, 16, 4, 16);
+    rom_case("rom_8x5_a3", 8, 5, 3, 5);
+    rom_case("rom_12x5_a6", 12, 5, 6, 5);
+    rom_case("rom_33x64", 33, 64, 6, 64);
+    rom_case("rom_1x2", 1, 2, 1, 2);
+    rom_case("rom_tail_48x520", 48, 520, 10, 512);  /* the GRU(20)'s three multipliers at reuse 520 */
+    rom_case("rom_tail_32x780", 32, 780, 10, 768);  /* a tail after three 256-word blocks */
+    rom_case("rom_tail_7x21_a6", 7, 21, 6, 16);     /* a tail of 5 words, addresses past the ROM */
+    rom_case("rom_tail_5x17", 5, 17, 5, 16);        /* a tail of one word */
 }
 
 static const FxType *table_type(int which)

@@ -662,9 +662,54 @@ static void test_cost_tables(void)
     }
 }
 
+/* iCE40 block RAMs of a depth x width ROM (SB_RAM40_4K: 256x16, 512x8, 1024x4, 2048x2), an
+ * oracle beside resources.c's own. */
+static long ice40_blocks(long depth, long width)
+{
+    long best = -1;
+    for (long d = 256, w = 16; d <= 2048; d *= 2, w /= 2) {
+        long b = (depth + d - 1) / d * ((width + w - 1) / w);
+        if (best < 0 || b < best) best = b;
+    }
+    return best;
+}
+
+/* res_rom_block_depth: the anchors (the GRU(20)'s 520-word ROM of three multipliers), and over
+ * every depth to 2100 and six widths: a tail only behind a ROM register, at most RNNC_ROM_TAIL
+ * words, at an index rnnc_rom accepts (the block a multiple of 2^clog2(tail)), saving blocks;
+ * and no split left out that would save a block of a ROM in block RAM. */
+static void test_rom_block_depth(void)
+{
+    check(res_rom_block_depth("ice40", 520, 48, true) == 512, "520 x 48: %ld", res_rom_block_depth("ice40", 520, 48, true));
+    check(res_rom_block_depth("ice40", 780, 32, true) == 768, "780 x 32");
+    check(res_rom_block_depth("ice40", 520, 48, false) == 520, "520 x 48 without the ROM register");
+    check(res_rom_block_depth("ice40", 416, 80, true) == 416, "416 x 80: a tail of 160");
+    check(res_rom_block_depth("ice40", 260, 16, true) == 256, "260 x 16");
+    const long widths[] = {16, 24, 32, 48, 64, 72};
+    int bad = 0, splits = 0;
+    for (long rf = 1; rf <= 2100; rf++)
+        for (int i = 0; i < 6; i++) {
+            long w = widths[i], b = res_rom_block_depth("ice40", rf, w, true), tail = rf - b;
+            if (b < rf) {
+                splits++;
+                long pow = 1;
+                while (pow < tail) pow *= 2;
+                bad += tail > RNNC_ROM_TAIL || b % pow != 0 || ice40_blocks(b, w) >= ice40_blocks(rf, w) ||
+                       res_rom_block_depth("ice40", rf, w, false) != rf;
+            } else if (ice40_blocks(rf, w) * 64 < rf * w / 16) { /* in block RAM: no saving left out */
+                for (long d = 256; d <= 2048; d *= 2) {
+                    long lo = rf / d * d;
+                    bad += lo > 0 && rf - lo > 0 && rf - lo <= RNNC_ROM_TAIL && ice40_blocks(lo, w) < ice40_blocks(rf, w);
+                }
+            }
+        }
+    check(bad == 0 && splits > 0, "res_rom_block_depth: %d bad choices, %d splits", bad, splits);
+}
+
 int main(void)
 {
     test_cost_tables();
+    test_rom_block_depth();
     /* the exhaustive cross-check of the search dominates the time (0.4 s a model, 4 s under
      * ASan): UNIT_AUTO_SEEDS lowers the 24 random models (tests/unit/run.sh: 6 under ASan) */
     const char *env_seeds = getenv("UNIT_AUTO_SEEDS");
