@@ -22,7 +22,7 @@
 
 static const char *const lib_modules[] = {"rnnc_quant", "rnnc_product", "rnnc_mac", "rnnc_sum_stage",
                                           "rnnc_max_stage", "rnnc_adder_tree", "rnnc_job_ctrl",
-                                          "rnnc_flatten", "rnnc_reverse", "rnnc_rom", "rnnc_activation",
+                                          "rnnc_flatten", "rnnc_reverse", "rnnc_rom", "rnnc_rom_split", "rnnc_activation",
                                           "rnnc_lstm_cell", "rnnc_gru_blend", "rnnc_gru_cell",
                                           "rnnc_gru_reset", "rnnc_gru_update", "rnnc_stream_fork",
                                           "rnnc_merge_add", "rnnc_sat_sum", "rnnc_mac_sat", "rnnc_lstm_cell_serial",
@@ -35,6 +35,7 @@ static bool lib_needed(const Netlist *n, const char *mod)
                                          "rnnc_adder_tree", "rnnc_job_ctrl", "rnnc_activation", NULL};
     for (int i = 0; always[i]; i++)
         if (!strcmp(mod, always[i])) return true;
+    if (!strcmp(mod, "rnnc_rom_split")) return res_rom_split_used(n);
     for (int i = RNNC_INPUT; i < n->n; i++) {
         Sink sk[2];
         if (!strcmp(mod, "rnnc_stream_fork") && stream_sinks(n, i, sk, 2) > 1) return true;

@@ -378,9 +378,12 @@ static void mvm_slots(Out *o, const MvmPlan *pl, const MvmIn *in, const char *fn
       p, p, sb);
     w(o, "    wire [%d:0] %s_word;\n", width - 1, p);
     long block = mvm_rom_block(o, pl);
-    w(o, "    rnnc_rom #(.WIDTH(%d), .DEPTH(%d), .ADDR_W(%d), .INIT_FILE({MEM_PATH, \"%s\"})", width, rf, sb, fname);
-    if (block < rf) w(o, ", .BLOCK_DEPTH(%ld), .TAIL_FILE({MEM_PATH, \"%s\"})", block, tail_name);
-    w(o, ") u_%s_rom (.clk(clk), .addr(%s_slot), .data(%s_word));\n", p, p, p);
+    if (block < rf)
+        w(o, "    rnnc_rom_split #(.WIDTH(%d), .DEPTH(%d), .ADDR_W(%d), .BLOCK_DEPTH(%ld), .INIT_FILE({MEM_PATH, \"%s\"}), "
+             ".TAIL_FILE({MEM_PATH, \"%s\"}))", width, rf, sb, block, fname, tail_name);
+    else
+        w(o, "    rnnc_rom #(.WIDTH(%d), .DEPTH(%d), .ADDR_W(%d), .INIT_FILE({MEM_PATH, \"%s\"}))", width, rf, sb, fname);
+    w(o, " u_%s_rom (.clk(clk), .addr(%s_slot), .data(%s_word));\n", p, p, p);
     if (pl->rom_reg) {
         /* slow parts: the ROM's output gets a register of its own before the operand mux */
         w(o, "    reg [%d:0] %s_word_r;\n    reg %s_on_0;\n    reg %s_on_1;\n", width - 1, p, p, p);

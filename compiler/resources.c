@@ -173,7 +173,7 @@ static bool rom_in_blocks(const CostTable *c, long depth, long width)
 }
 
 /* The words of a product's schedule ROM (rf words of width bits) kept in block RAM, the rest
- * in logic (rnnc_rom's tail): rf itself, or the largest multiple of a block's depth below rf
+ * in logic (rnnc_rom_split): rf itself, or the largest multiple of a block's depth below rf
  * when the words past it are at most RNNC_ROM_TAIL (one LUT4 per bit) and cost whole blocks
  * (the GRU(20)'s three multipliers at reuse 520: 6 blocks and 8 words in logic, not 9). Only
  * behind a registered ROM output (rom_reg), which keeps the part choice off the operand path. */
@@ -261,17 +261,42 @@ static double tree_reg_bits(const MvmPlan *p, int j)
     return bits;
 }
 
-/* A product: its multipliers, datapath, operand multiplexer, adder tree and schedule ROM. */
-static void add_mvm(const CostTable *c, EngineResources *r, const Netlist *n, const Engine *e, const Mvm *v)
+/* The options of the plan the emitter builds for product v of engine e (emit_verilog.c): a
+ * dense engine takes its direct captures one at a time, a banked cell through its banks;
+ * neither keeps a register per capture. */
+static MvmPlanOpts mvm_opts(const Netlist *n, const Engine *e, const Mvm *v)
 {
-    if (!v->outs || v->n_products == 0) return;
-    /* the plan the emitter builds (emit_verilog.c): a dense engine takes its direct captures one
-     * at a time, a banked cell through its banks; neither keeps a register per capture */
     bool banked = e->kind == ENG_CELL && v == &e->mvm && plan_cell_banked(e);
     MvmPlanOpts opt = {.table_reg = n->table_reg != 0};
     if (banked) opt = plan_cell_opts(e, n->table_reg != 0);
     opt.op_mem = e->vec_in;
     opt.serial = e->kind == ENG_DENSE;
+    return opt;
+}
+
+/* Whether a product's schedule ROM has a tail in logic (rnnc_rom_split). */
+static bool mvm_rom_split(const Netlist *n, const Engine *e, const Mvm *v)
+{
+    if (!v->outs || v->n_products == 0 || v->rf < 2) return false;
+    MvmPlanOpts opt = mvm_opts(n, e, v);
+    MvmPlan *p = plan_mvm(v, &opt);
+    bool split = p->rf > 1 && res_rom_block_depth(n->family, p->rf, (long)p->n_mult * p->rom_w, p->rom_reg) < p->rf;
+    plan_free(p);
+    return split;
+}
+
+bool res_rom_split_used(const Netlist *n)
+{
+    for (int i = 0; i < n->n; i++)
+        if (mvm_rom_split(n, &n->eng[i], &n->eng[i].mvm) || mvm_rom_split(n, &n->eng[i], &n->eng[i].mvm2)) return true;
+    return false;
+}
+
+/* A product: its multipliers, datapath, operand multiplexer, adder tree and schedule ROM. */
+static void add_mvm(const CostTable *c, EngineResources *r, const Netlist *n, const Engine *e, const Mvm *v)
+{
+    if (!v->outs || v->n_products == 0) return;
+    MvmPlanOpts opt = mvm_opts(n, e, v);
     MvmPlan *p = plan_mvm(v, &opt);
     for (int b = 0; b < opt.banks; b++) /* the gate sums' banks */
         add_memory(c, r, opt.bank_per_mult ? p->mult[b].n_caps : opt.bank_n, v->accum.w, false);

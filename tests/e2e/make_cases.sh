@@ -252,7 +252,7 @@ gen paired_four  "T=3 F=4; gru u=4 ra=1 rf=24 rs=1; dense u=3 act=relu"
 gen paired_six   "T=3 F=3; gru u=4 ra=1 rf=14 rs=1; dense u=3 act=relu"
 gen paired_share "T=3 F=3; gru u=4 ra=1 rf=42 lm=1 sh=1; dense u=3 rf=6; dense u=1 rf=3 act=sigmoid"
 # --- a schedule ROM a few words past its block RAMs (res_rom_block_depth): those words in logic
-#     (rnnc_rom's tail) behind the registered ROM output of --table-reg; a dense on one multiplier
+#     (rnnc_rom_split) behind the registered ROM output of --table-reg; a dense on one multiplier
 #     (260 words: 256 + 4), a dense in the ROM form (three multipliers, the last with 20
 #     products), a paired GRU in the regular form (three multipliers, 272 words), and a dense on
 #     a cell's shared MACs ---

@@ -426,7 +426,7 @@ static void stage_case(const char *name, bool is_max, int n_in, int fanin, int w
 
 /* ---- rnnc_rom ---- */
 
-/* A ROM of depth words; block < depth: words block.. in a second file (rnnc_rom's tail). */
+/* A ROM of depth words; block < depth: rnnc_rom_split, words block.. in a second file. */
 static void rom_case(const char *name, int width, int depth, int addr_w, int block)
 {
     seed_from(name);
@@ -460,7 +460,7 @@ static void rom_case(const char *name, int width, int depth, int addr_w, int blo
     int len = snprintf(params, sizeof params, "WIDTH=%d DEPTH=%d ADDR_W=%d INIT_FILE=\"%s\"", width, depth, addr_w, mpath);
     if (block < depth)
         snprintf(params + len, sizeof params - (size_t)len, " BLOCK_DEPTH=%d TAIL_FILE=\"%s\"", block, tpath);
-    manifest(name, "rnnc_rom", params, n, path);
+    manifest(name, block < depth ? "rnnc_rom_split" : "rnnc_rom", params, n, path);
 }
 
 /* ---- rnnc_activation ---- */

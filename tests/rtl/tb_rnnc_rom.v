@@ -9,8 +9,6 @@ module tb_rnnc_rom #(
     parameter integer DEPTH = 16,       // as rnnc_rom
     parameter integer ADDR_W = 4,       // as rnnc_rom
     parameter INIT_FILE = "",           // as rnnc_rom
-    parameter integer BLOCK_DEPTH = DEPTH, // as rnnc_rom
-    parameter TAIL_FILE = "",           // as rnnc_rom
     parameter integer TB_N = 1,         // number of vectors
     parameter TB_FILE = "",             // vector file
     parameter TB_CASE = ""              // case name for messages
@@ -23,8 +21,7 @@ module tb_rnnc_rom #(
 
     always #5 clk = ~clk;
 
-    rnnc_rom #(.WIDTH(WIDTH), .DEPTH(DEPTH), .ADDR_W(ADDR_W), .INIT_FILE(INIT_FILE), .BLOCK_DEPTH(BLOCK_DEPTH),
-               .TAIL_FILE(TAIL_FILE))
+    rnnc_rom #(.WIDTH(WIDTH), .DEPTH(DEPTH), .ADDR_W(ADDR_W), .INIT_FILE(INIT_FILE))
         dut (.clk(clk), .addr(addr), .data(data));
 
     initial begin
@@ -46,8 +43,8 @@ module tb_rnnc_rom #(
             if (data !== expected) begin
                 errors = errors + 1;
                 if (errors <= 10)
-                    $display("MISMATCH rnnc_rom %0s (WIDTH=%0d DEPTH=%0d ADDR_W=%0d BLOCK_DEPTH=%0d) vector %0d: addr=%h expected %h got %h",
-                             TB_CASE, WIDTH, DEPTH, ADDR_W, BLOCK_DEPTH, k, addr, expected, data);
+                    $display("MISMATCH rnnc_rom %0s (WIDTH=%0d DEPTH=%0d ADDR_W=%0d) vector %0d: addr=%h expected %h got %h",
+                             TB_CASE, WIDTH, DEPTH, ADDR_W, k, addr, expected, data);
             end
         end
         if (errors == 0) $display("RESULT PASS %0d vectors", TB_N);
