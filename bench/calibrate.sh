@@ -15,6 +15,8 @@
 # .stat.json files after a change to the RTL). ONLY="name1 name2" restricts the sweep; CACHED=1
 # takes only the designs already synthesized; WRITE=1 writes the fitted rows into
 # compiler/resources.c (then rebuild, and the unit tests compare them with the results file);
+# KEEP=1 evaluates the rows resources.c holds instead of the fit (the refit's worst errors in
+# the header);
 # CALIB_DIR puts the designs elsewhere (default build/calib). Each netlist is kept
 # (NAME.netlist.json.gz): a change to the attribution re-runs it without synthesizing. Slow (Xilinx: 29 minutes on this 2-core machine
 # under a load of about 10): not part of make test.
@@ -104,4 +106,4 @@ PYEOF
     fi
     echo "$d" >>"$B/designs.txt"
 done <"$ROOT/bench/calibrate_sweep.txt"
-CALIB_WRITE=${WRITE:+$ROOT/compiler/resources.c} CALIB_SYNTH="$($YOSYS -V | cut -d' ' -f1,2) $SYNTH" "$PY" "$ROOT/bench/calibrate.py" "$FAMILY" "$B/designs.txt"
+CALIB_WRITE=${WRITE:+$ROOT/compiler/resources.c} CALIB_KEEP=${KEEP:+$ROOT/compiler/resources.c} CALIB_SYNTH="$($YOSYS -V | cut -d' ' -f1,2) $SYNTH" "$PY" "$ROOT/bench/calibrate.py" "$FAMILY" "$B/designs.txt"
