@@ -494,21 +494,6 @@ void auto_free(AutoSearch *a)
     free(a);
 }
 
-/* A netlist and what lower_model allocated for it. */
-void netlist_free(Netlist *n)
-{
-    for (int i = 0; i < n->n; i++) {
-        Mvm *v[2] = {&n->eng[i].mvm, &n->eng[i].mvm2};
-        for (int j = 0; j < 2; j++) {
-            for (int o = 0; v[j]->outs && o < v[j]->n_out; o++) free(v[j]->outs[o].terms);
-            free(v[j]->outs);
-            free(v[j]->place);
-        }
-    }
-    free(n->eng);
-    free(n);
-}
-
 /* The tables a search may shrink: a layer's whose size the model left at the default, larger
  * than 256 entries, under rnnc's numerics (hls4ml's keep hls4ml's sizes). */
 static bool table_shrinkable(const Layer *l)

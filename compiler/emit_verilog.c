@@ -568,6 +568,7 @@ static void mvm_mult_decl(Out *o, const MvmPlan *pl, const char *p, int m, bool 
     }
     if (pl->v->sat_order) w(o, "    wire [%d:0] %s_init_%d; /* the bias of the run that starts (rnnc_mac_sat) */\n",
                             pl->v->guard_w - 1, p, m);
+    if (mp->track && pl->v->share_reg) w(o, "    reg %s_last_%d_ds; // the shared MAC's input stage (top_shared_mac)\n", p, m);
     if (mp->track) w(o, "    reg %s_last_%d, %s_last_%d_d1, %s_last_%d_d2;\n", p, m, p, m, p, m);
     else w(o, "    /* verilator lint_off UNUSEDSIGNAL */\n    wire unused_%s_last_%d = %s_f_%d[%d];\n"
               "    /* verilator lint_on UNUSEDSIGNAL */\n", p, m, p, m, ly->last);
@@ -648,7 +649,11 @@ static void mvm_mult_pipe(Out *o, const MvmPlan *pl, const char *p, int m, const
         }
         if (track) w(o, "        %s_last_%d <= %s%s_last_%d_p;\n", p, m, rs, p, m);
     }
-    if (track) {
+    if (track && pl->v->share_reg) { /* the sum comes a cycle later through the shared MAC's stage */
+        w(o, "        %s_last_%d_d1 <= %s%s_last_%d;\n", p, m, rs, p, m);
+        w(o, "        %s_last_%d_ds <= %s%s_last_%d_d1;\n", p, m, rs, p, m);
+        w(o, "        %s_last_%d_d2 <= %s%s_last_%d_ds;\n", p, m, rs, p, m);
+    } else if (track) {
         w(o, "        %s_last_%d_d1 <= %s%s_last_%d;\n", p, m, rs, p, m);
         w(o, "        %s_last_%d_d2 <= %s%s_last_%d_d1;\n", p, m, rs, p, m);
     }
@@ -2193,16 +2198,35 @@ static void top_shared_mac(Out *o, const Netlist *n, int h, int m)
     share_mac_types(n, h, m, &ot, &wt, &gw);
     char pre[32], e[64], al[MAX_EXPR];
     snprintf(pre, sizeof pre, "sh%d_%d", h + 1, m);
-    w(o, "    wire %s_en_n = ", pre);
-    for (int k = 0; k < c; k++) w(o, "e%d_mac_en[%d]%s", who[k] + 1, m, k < c - 1 ? " | " : ";\n");
-    w(o, "    wire %s_first_n = ", pre);
-    for (int k = 0; k < c; k++) w(o, "(e%d_mac_en[%d] & e%d_mac_first[%d])%s", who[k] + 1, m, who[k] + 1, m, k < c - 1 ? " | " : ";\n");
+    bool stage = n->eng[h].mvm.share_reg; /* slow parts: each sharer's values registered first */
+    if (stage) {
+        /* (a cycle each job counts) so that only the AND-OR lies between a register and the
+         * MAC's input register in the DSP */
+        w(o, "    reg [%d:0] %s_ens, %s_firsts;\n", c - 1, pre, pre);
+        w(o, "    always @(posedge clk) begin\n");
+        for (int k = 0; k < c; k++)
+            w(o, "        %s_ens[%d] <= e%d_mac_en[%d];\n        %s_firsts[%d] <= e%d_mac_first[%d];\n", pre, k,
+              who[k] + 1, m, pre, k, who[k] + 1, m);
+        w(o, "    end\n");
+        w(o, "    wire %s_en_n = |%s_ens;\n    wire %s_first_n = |(%s_ens & %s_firsts);\n", pre, pre, pre, pre, pre);
+    } else {
+        w(o, "    wire %s_en_n = ", pre);
+        for (int k = 0; k < c; k++) w(o, "e%d_mac_en[%d]%s", who[k] + 1, m, k < c - 1 ? " | " : ";\n");
+        w(o, "    wire %s_first_n = ", pre);
+        for (int k = 0; k < c; k++)
+            w(o, "(e%d_mac_en[%d] & e%d_mac_first[%d])%s", who[k] + 1, m, who[k] + 1, m, k < c - 1 ? " | " : ";\n");
+    }
     for (int ab = 0; ab < 2; ab++) {
         FxType ct = ab ? wt : ot;
         for (int k = 0; k < c; k++) { /* each sharer's operand alone (a slice cannot be sliced) */
             FxType t = ab ? n->eng[who[k]].mvm.w_t : n->eng[who[k]].mvm.op_t;
-            w(o, "    wire [%d:0] %s_%c%d = e%d_mac_%c[%d:%d];\n", t.w - 1, pre, ab ? 'b' : 'a', k, who[k] + 1,
-              ab ? 'b' : 'a', (m + 1) * t.w - 1, m * t.w);
+            char ab_c = ab ? 'b' : 'a';
+            if (stage)
+                w(o, "    reg [%d:0] %s_%c%d;\n    always @(posedge clk) %s_%c%d <= e%d_mac_%c[%d:%d];\n", t.w - 1, pre,
+                  ab_c, k, pre, ab_c, k, who[k] + 1, ab_c, (m + 1) * t.w - 1, m * t.w);
+            else
+                w(o, "    wire [%d:0] %s_%c%d = e%d_mac_%c[%d:%d];\n", t.w - 1, pre, ab_c, k, who[k] + 1, ab_c,
+                  (m + 1) * t.w - 1, m * t.w);
         }
         w(o, "    wire [%d:0] %s_%c_n = ", ct.w - 1, pre, ab ? 'b' : 'a');
         for (int k = 0; k < c; k++) {
@@ -2211,7 +2235,8 @@ static void top_shared_mac(Out *o, const Netlist *n, int h, int m)
             snprintf(e, sizeof e, "%s_%c%d", pre, ab ? 'b' : 'a', k);
             t.sgn = true;
             align(al, sizeof al, e, t, ct);
-            w(o, "({%d{e%d_mac_en[%d]}} & %s)%s", ct.w, who[k] + 1, m, al, k < c - 1 ? " | " : ";\n");
+            if (stage) w(o, "({%d{%s_ens[%d]}} & %s)%s", ct.w, pre, k, al, k < c - 1 ? " | " : ";\n");
+            else w(o, "({%d{e%d_mac_en[%d]}} & %s)%s", ct.w, who[k] + 1, m, al, k < c - 1 ? " | " : ";\n");
         }
     }
     /* the MAC's operand registers (the sharers export their next values: no logic between

@@ -112,7 +112,7 @@ static void finish_mvm(Mvm *v, int fanin, int rom_reg)
     v->depth = depth;
     v->direct = direct;
     v->rom_reg = v->rf > 1 ? rom_reg : 0;
-    v->latency = (v->rf == 1 ? 1 : 4 + v->rf + 2 * v->rom_reg) + depth;
+    v->latency = (v->rf == 1 ? 1 : 4 + v->rf + 2 * v->rom_reg + v->share_reg) + depth;
     /* guard: every item fits accum width + 1 (bias sums); the sum of n items needs clog2(n) */
     v->guard_w = v->accum.w + 2 + clog2i(max_terms + 3);
     v->fanin = fanin;
@@ -175,7 +175,23 @@ Engine *netlist_add(Netlist *n, EngineKind kind, const Layer *l, const char *rol
     e->layer = l;
     snprintf(e->role, sizeof e->role, "%s", role);
     snprintf(e->name, sizeof e->name, "%s_%s_%s", n->model->name, l->name, role);
+    e->mvm.share_reg = n->share_hint && n->share_hint[n->n - 1];
     return e;
+}
+
+/* A netlist and what lower_model allocated for it. */
+void netlist_free(Netlist *n)
+{
+    for (int i = 0; i < n->n; i++) {
+        Mvm *v[2] = {&n->eng[i].mvm, &n->eng[i].mvm2};
+        for (int j = 0; j < 2; j++) {
+            for (int o = 0; v[j]->outs && o < v[j]->n_out; o++) free(v[j]->outs[o].terms);
+            free(v[j]->outs);
+            free(v[j]->place);
+        }
+    }
+    free(n->eng);
+    free(n);
 }
 
 /* An engine appended to the design's output stream, which it then produces (a chain). */
@@ -231,7 +247,8 @@ static void lower_cell_mvm(Mvm *v, const Layer *l, FxType in_t, bool split, int 
     bool gru = l->kind == L_GRU;
     const int64_t *b_in = l->qbias, *b_rec = gru && l->reset_after ? l->qrbias : NULL;
     *v = (Mvm){.n_a = nx, .n_in = nx + u, .ta = in_t, .wa = l->ty.weight, .tb = l->ty.result, .wb = l->ty.rweight,
-               .accum = l->ty.accum, .rf = rf, .sat_order = hls4ml_sat_order(l)};
+               .accum = l->ty.accum, .rf = rf, .sat_order = hls4ml_sat_order(l),
+               .share_reg = v->share_reg};
     int mvm_gates = gru && !l->reset_after ? 2 : l->gates;
     v->n_out = split || !gru ? mvm_gates * u : l->reset_after ? 4 * u : 3 * u;
     v->outs = alloc_outs(v->n_out);
@@ -862,16 +879,40 @@ int adder_fanin(const char *family) { return family && !strcmp(family, "xilinx")
 
 Netlist *lower_model(const Model *m, int table_reg) { return lower_model_family(m, table_reg, NULL); }
 
-Netlist *lower_model_family(const Model *m, int table_reg, const char *family)
+static Netlist *lower_once(const Model *m, int table_reg, const char *family, const bool *share_hint)
 {
     int cap = 0;
     for (int i = 0; i < m->n_layers; i++) cap += layer_kind(m->layers[i].kind)->max_engines;
     Netlist *n = netlist_new(m, table_reg, cap);
+    n->share_hint = share_hint;
     n->family = family;
     n->fanin = adder_fanin(family);
     FxType cur_t = m->input_type;
     for (int i = 0; i < m->n_layers; i++) lower_layer(n, &m->layers[i], &cur_t);
     netlist_finish(n);
     lower_share(n);
+    return n;
+}
+
+/* The netlist of model m, and on slow parts (table_reg: iCE40) where lower_share finds shared
+ * MACs, lowered once more with share_reg on their products (the stage before the shared MACs
+ * costs a cycle per job, which every engine's timing then counts; who shares does not depend
+ * on it). Xilinx keeps its shared MACs without the stage (200 MHz met without it, and the
+ * stage's flip-flops are thousands there). */
+Netlist *lower_model_family(const Model *m, int table_reg, const char *family)
+{
+    Netlist *n = lower_once(m, table_reg, family, NULL);
+    bool *hint = xcalloc((size_t)n->n + 1, sizeof *hint);
+    bool any = false;
+    for (int i = 0; i < n->n; i++) any |= hint[i] = table_reg && n->eng[i].mac_owner > 0;
+    if (any) {
+        int count = n->n;
+        netlist_free(n);
+        n = lower_once(m, table_reg, family, hint);
+        for (int i = 0; i < n->n; i++)
+            if (n->n != count || hint[i] != (n->eng[i].mac_owner > 0)) BUG("lower_share differs with share_reg");
+        n->share_hint = NULL;
+    }
+    free(hint);
     return n;
 }

@@ -375,7 +375,7 @@ MvmPlan *plan_mvm(const Mvm *v, const MvmPlanOpts *opt)
         p->latency = PIPE_PRODUCT + p->depth;
     } else {
         p->last_read = PIPE_SLOT + (p->rf - 1) + PIPE_ROM_READ + p->rom_reg;
-        p->latency = p->last_read + PIPE_OPERAND + p->rom_reg + PIPE_MAC + p->depth;
+        p->latency = p->last_read + PIPE_OPERAND + p->rom_reg + PIPE_MAC + v->share_reg + p->depth;
     }
     return p;
 }
@@ -693,7 +693,7 @@ int plan_cell_period(const Engine *e, const MvmPlan *pl)
      * the tree's depth stages sampled that many cycles before; when the trees hold their sums
      * (tree_hold: the last stage loaded once, as the lanes' first slot begins) after the first
      * slot's read */
-    int acc_end = PIPE_SLOT + PIPE_ROM_READ + PIPE_OPERAND + 2 * pl->rom_reg + PIPE_MAC - 1; /* + slot: the MAC's write */
+    int acc_end = PIPE_SLOT + PIPE_ROM_READ + PIPE_OPERAND + 2 * pl->rom_reg + PIPE_MAC + pl->v->share_reg - 1; /* + slot: the MAC's write */
     for (int m = 0; m < pl->n_mult && !pl->direct; m++) {
         const MultPlan *mp = &pl->mult[m];
         int i = 0, s_first = -1;

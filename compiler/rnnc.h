@@ -371,6 +371,9 @@ typedef struct {
     int latency;        /* start cycle -> cycle the accum values are available */
     int rom_reg;        /* rf > 1 on slow parts: a register after the schedule ROM, and one
                          * more between the operand multiplexer and the MAC */
+    int share_reg;      /* 1 on MACs shared with other engines (lower_share): the top registers
+                         * each sharer's operand, weight and flags before their AND-OR into the
+                         * MAC, one cycle more per job (timing: bench/results/share_stage_probe.txt) */
     bool direct;        /* rf > 1, each output a single run without extra: no adder tree */
     bool sat_order;     /* hls4ml numerics, saturating accum: each output summed in hls4ml's
                          * order (bias, products, extra), cast after every addition
@@ -589,6 +592,8 @@ typedef struct Netlist {
     int table_reg;      /* 1: activations register their table index (slow parts, e.g. iCE40) */
     int act_lat;        /* cycles per activation: 1 + table_reg */
     const char *family; /* the resource model's device family (resources.c; NULL: ice40) */
+    const bool *share_hint; /* lowering only: engine i's MACs are shared (lower_model_family's
+                             * second pass; its products then have share_reg) */
 } Netlist;
 
 #define RNNC_FANIN 5   /* adder-tree stage: at most this many operands between registers */
@@ -600,6 +605,7 @@ Netlist *lower_model(const Model *m, int table_reg);
 /* lower_model for a device family (resources.c's names; NULL: ice40): Netlist.family, and the
  * pipelining the family's fabric wants (adder_fanin) */
 Netlist *lower_model_family(const Model *m, int table_reg, const char *family);
+void netlist_free(Netlist *n);                          /* a netlist and what lowering allocated for it */
 int adder_fanin(const char *family);
 /* lower.c: the common MAC format of a sharing host's multiplier m (operand, weight; the accum
  * is every sharer's); its sharers' engine indices into who (returns how many). */
@@ -848,7 +854,6 @@ int auto_value(const AutoSearch *a, int c, int k);     /* the factor knob k give
 void auto_knob_name(const AutoSearch *a, int k, char *out, size_t len); /* "gru1", "gru1.recurrent" */
 void auto_free(AutoSearch *a);
 bool auto_shrink_tables(AutoSearch **pa, Model *m, const AutoOptions *o);
-void netlist_free(Netlist *n);
 /* explore.c: the search's front ends. Budgets from the part (--target, --device) where not
  * given; the design emitted into dir (with the search's record when a != NULL); the flow with
  * up to RNNC_AUTO_ATTEMPTS candidates; rnnc explore. */

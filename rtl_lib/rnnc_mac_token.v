@@ -30,7 +30,10 @@ module rnnc_mac_token #(
         end
     end
 
-    assign ok = run ? {N{1'b0}} : own;
+    // ok is run ? 0 : own, kept in a register of its own (its next value from the same
+    // conditions as own's and run's): the owners' start logic then begins at a flip-flop
+    reg [N-1:0] ok_r;
+    assign ok = ok_r;
 
     always @(posedge clk)
         if (rst) begin
@@ -43,6 +46,11 @@ module rnnc_mac_token #(
             run <= 1'b0;
         end
 
+    always @(posedge clk)
+        if (rst) ok_r <= {{(N - 1){1'b0}}, 1'b1};
+        else if (!run) ok_r <= |(own & hs_last) ? {N{1'b0}} : own;
+        else ok_r <= |(own & valid) ? {own[N-2:0], own[N-1]} : {N{1'b0}};
+
 `ifdef FORMAL
     // Properties (tests/formal/run.sh): exactly one owner at all times; at most one owner may
     // take a beat, and only the owner; the token moves only to the next owner, only after the
@@ -53,6 +61,7 @@ module rnnc_mac_token #(
     always @(*) if (!f_past_valid) assume(rst);
     always @(*) if (f_past_valid) begin
         assert(own != 0 && (own & (own - 1'b1)) == 0);
+        assert(ok == (run ? {N{1'b0}} : own)); // the register holds what it stands for
         assert((ok & ~own) == 0);
         assert(!run || ok == 0);
     end

@@ -82,6 +82,7 @@ MUTANTS=(
     "reverse_off_by_one|rnnc_reverse|rnnc_reverse|T=3 BW=2|s/out_reg <= mem\[rd_idx - 1'b1\];/out_reg <= mem[rd_idx];/|12"
     "mac_token_stranger|rnnc_mac_token|rnnc_mac_token|N=3|s/run <= 1'b1;/run <= 1'b1; else if (hs_last != 0) run <= 1'b1;/|12"
     "mac_token_skips|rnnc_mac_token|rnnc_mac_token|N=3|s/own <= {own\[N-2:0\], own\[N-1\]};/own <= {own[0], own[N-1:1]};/|12"
+    "mac_token_ok_reset|rnnc_mac_token|rnnc_mac_token|N=3|s/if (rst) ok_r <= {{(N - 1){1'b0}}, 1'b1};/if (rst) ok_r <= {N{1'b0}};/|12"
     "job_late_done|rnnc_job_ctrl|rnnc_job_ctrl|LATENCY=4 CNT_W=3|s/at_jc(LATENCY - 2)/at_jc(LATENCY - 1)/|12"
     "tree_ignores_ld|rnnc_adder_tree|rnnc_adder_tree rnnc_sum_stage rnnc_max_stage|N_IN=3 FANIN=2 W=3 DEPTH=2 OP=0|s/.en(d == DEPTH - 1 ? ld : 1'b1)/.en(1'b1)/|12"
     "tree_short|rnnc_adder_tree|rnnc_adder_tree rnnc_sum_stage rnnc_max_stage|N_IN=3 FANIN=2 W=3 DEPTH=2 OP=0|s/assign out_data = level\[off_at(DEPTH) +: W\];/assign out_data = level[off_at(DEPTH - 1) +: W];/|12"
