@@ -10,8 +10,7 @@
 # Multiplications per sequence count every product: the gates' (units x gates x (inputs +
 # units) per step), the 3 elementwise ones per unit and step, the dense layers'.
 # Placed and simulated figures: bench/results/noflag_ice40.txt, xcu250_auto.txt (where a pick
-# misses the clock in place and route, the flow's fallback differs from the row: the GRU(20)u's
-# 11,335-cycle pick places at 42.9 MHz, the flow ends at 11,972 cycles).
+# misses the clock in place and route, the flow's fallback differs from the row).
 # usage: bench/targets.sh   (writes bench/results/targets.txt)
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
