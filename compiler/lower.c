@@ -902,7 +902,7 @@ static Netlist *lower_once(const Model *m, int table_reg, const char *family, co
 Netlist *lower_model_family(const Model *m, int table_reg, const char *family)
 {
     Netlist *n = lower_once(m, table_reg, family, NULL);
-    bool *hint = xcalloc((size_t)n->n + 1, sizeof *hint);
+    bool *hint = xcalloc((size_t)n->cap + 1, sizeof *hint); /* netlist_add reads it up to cap */
     bool any = false;
     for (int i = 0; i < n->n; i++) any |= hint[i] = table_reg && n->eng[i].mac_owner > 0;
     if (any) {
