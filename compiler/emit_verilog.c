@@ -328,18 +328,12 @@ static void mvm_parallel(Out *o, const MvmPlan *pl, const char *p)
     }
 }
 
-/* The schedule ROM's words kept in block RAM (rnnc_rom BLOCK_DEPTH; the rest its tail). */
-static long mvm_rom_block(const Out *o, const MvmPlan *pl)
-{
-    return res_rom_block_depth(o->n->family, pl->rf, (long)pl->n_mult * pl->rom_w, pl->rom_reg);
-}
-
 /* The ROM file(s): hex, one word per line, multiplier 0 in the low bits; slots 0..block-1 in
  * fname, a tail's in tail_name. */
 static void mvm_rom_file(Out *o, const MvmPlan *pl, const char *fname, const char *tail_name)
 {
     char rel[300];
-    long block = mvm_rom_block(o, pl);
+    long block = res_plan_rom_block(o->n->family, pl); /* words past it: the tail's file */
     int rw = pl->rom_w, width = pl->n_mult * rw, digits = (width + 3) / 4;
     unsigned char *bits = xcalloc((size_t)width + 4, 1);
     FILE *mf = NULL;
@@ -377,7 +371,7 @@ static void mvm_slots(Out *o, const MvmPlan *pl, const MvmIn *in, const char *fn
     w(o, "        if (%s_go) %s_slot <= %d'd0;\n        else if (%s_on) %s_slot <= %s_slot + %d'd1;\n    end\n", p, p, sb, p,
       p, p, sb);
     w(o, "    wire [%d:0] %s_word;\n", width - 1, p);
-    long block = mvm_rom_block(o, pl);
+    long block = res_plan_rom_block(o->n->family, pl);
     if (block < rf)
         w(o, "    rnnc_rom_split #(.WIDTH(%d), .DEPTH(%d), .ADDR_W(%d), .BLOCK_DEPTH(%ld), .INIT_FILE({MEM_PATH, \"%s\"}), "
              ".TAIL_FILE({MEM_PATH, \"%s\"}))", width, rf, sb, block, fname, tail_name);
@@ -649,13 +643,11 @@ static void mvm_mult_pipe(Out *o, const MvmPlan *pl, const char *p, int m, const
         }
         if (track) w(o, "        %s_last_%d <= %s%s_last_%d_p;\n", p, m, rs, p, m);
     }
-    if (track && pl->v->share_reg) { /* the sum comes a cycle later through the shared MAC's stage */
+    if (track) { /* with the share stage the sum comes a cycle later: _ds between d1 and d2 */
+        const char *before_d2 = pl->v->share_reg ? "ds" : "d1";
         w(o, "        %s_last_%d_d1 <= %s%s_last_%d;\n", p, m, rs, p, m);
-        w(o, "        %s_last_%d_ds <= %s%s_last_%d_d1;\n", p, m, rs, p, m);
-        w(o, "        %s_last_%d_d2 <= %s%s_last_%d_ds;\n", p, m, rs, p, m);
-    } else if (track) {
-        w(o, "        %s_last_%d_d1 <= %s%s_last_%d;\n", p, m, rs, p, m);
-        w(o, "        %s_last_%d_d2 <= %s%s_last_%d_d1;\n", p, m, rs, p, m);
+        if (pl->v->share_reg) w(o, "        %s_last_%d_ds <= %s%s_last_%d_d1;\n", p, m, rs, p, m);
+        w(o, "        %s_last_%d_d2 <= %s%s_last_%d_%s;\n", p, m, rs, p, m, before_d2);
     }
     w(o, "    end\n");
     FxType ot = pl->v->op_t, wt = pl->v->w_t, at = pl->v->accum;

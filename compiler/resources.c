@@ -187,6 +187,12 @@ long res_rom_block_depth(const char *family, long rf, long width, bool rom_reg)
     return best;
 }
 
+/* res_rom_block_depth for plan p's schedule ROM (its multipliers' words side by side). */
+long res_plan_rom_block(const char *family, const MvmPlan *p)
+{
+    return res_rom_block_depth(family, p->rf, (long)p->n_mult * p->rom_w, p->rom_reg);
+}
+
 /* The bits of a table's entries that vary (synthesis drops the constant ones). */
 static int table_width(const Table *t)
 {
@@ -276,7 +282,7 @@ static bool mvm_rom_split(const Netlist *n, const Engine *e, const Mvm *v)
     if (!v->outs || v->n_products == 0 || v->rf < 2) return false;
     MvmPlanOpts opt = mvm_opts(n, e, v);
     MvmPlan *p = plan_mvm(v, &opt);
-    bool split = p->rf > 1 && res_rom_block_depth(n->family, p->rf, (long)p->n_mult * p->rom_w, p->rom_reg) < p->rf;
+    bool split = p->rf > 1 && res_plan_rom_block(n->family, p) < p->rf;
     plan_free(p);
     return split;
 }
@@ -325,7 +331,7 @@ static void add_mvm(const CostTable *c, EngineResources *r, const Netlist *n, co
     }
     if (p->rf > 1) {
         r->feat[RES_SERIAL] = 1; /* an engine with a product at rf > 1: its slot counter, flag pipelines */
-        long width = (long)p->n_mult * p->rom_w, block = res_rom_block_depth(n->family, p->rf, width, p->rom_reg);
+        long width = (long)p->n_mult * p->rom_w, block = res_plan_rom_block(n->family, p);
         add_memory(c, r, block, width, true);
         add_memory(c, r, p->rf - block, width, true); /* the tail in logic, and its word register */
         r->feat[RES_ROM_WORD] += (double)width * (1 + p->rom_reg + (block < p->rf));

@@ -797,6 +797,7 @@ EngineResources res_engine(const Netlist *n, int i, const char *family);
 Resources res_netlist(const Netlist *n, const char *family);
 #define RNNC_ROM_TAIL 16 /* words of a schedule ROM past its block RAMs kept in logic (res_rom_block_depth) */
 long res_rom_block_depth(const char *family, long rf, long width, bool rom_reg);
+long res_plan_rom_block(const char *family, const MvmPlan *p); /* ... of plan p's schedule ROM */
 bool res_rom_split_used(const Netlist *n);             /* some schedule ROM is an rnnc_rom_split */
 double res_lut_margin(const char *family);              /* fraction of a part's LUTs to plan for */
 bool res_lc_pack(const char *family);                   /* LUT + FF share the logic cells (iCE40) */
