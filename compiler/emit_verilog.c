@@ -135,13 +135,13 @@ static char *table_file(const Netlist *n, const Layer *l, const char *what)
 }
 
 /* The table file: one hex entry per line, the low `width` bits of each raw entry. */
-static void write_table(const char *dir, const char *file, const Table *t, int width)
+static void write_table(const char *dir, const char *file, const Table *t, int width, int from)
 {
     char rel[256];
     snprintf(rel, sizeof rel, "mem/%s", file);
     FILE *f = xfopen_w(dir, rel);
     int digits = (width + 3) / 4;
-    for (int k = 0; k < t->n; k++) {
+    for (int k = from; k < t->n; k++) {
         uint64_t bits = (uint64_t)t->entries[k] & (width == 64 ? ~0ull : ((1ull << width) - 1));
         fprintf(f, "%0*llx\n", digits, (unsigned long long)bits);
     }
@@ -152,19 +152,22 @@ static void write_table(const char *dir, const char *file, const Table *t, int w
 typedef struct {
     int kind, bits, shift, offset;
     int tw, tsigned;    /* stored entry width and extension (rnnc_activation TABLE_W, TABLE_SIGNED) */
+    bool mirror;        /* the file holds the upper half (rnnc_activation TABLE_MIRROR, table_mirror) */
+    uint64_t mask, entry0;
     char file[200];
 } ActParams;
 
-/* The narrowest storage of a table's raw entries when some are negative: stored signed,
- * rnnc_activation sign-extends them back to the output width (a tanh table's copies of the
- * sign bit are not constant, so synthesis cannot drop them itself). Tables with no negative
+/* The narrowest storage of a table's raw entries k >= from (all, or a mirrored table's upper
+ * half) when some are negative: stored signed, rnnc_activation sign-extends them back to the
+ * output width (a tanh table's copies of the sign bit are not constant, so synthesis cannot
+ * drop them itself). Tables with no negative
  * entry stay full width: their constant-zero upper bits are dropped by synthesis anyway, and
  * Yosys 0.23's ice40_dsp pass crashes when a multiplier operand has zero bits it can see
  * before memory mapping (a narrow sigmoid feeding the GRU cell's z * h). */
-static void table_storage(const Table *t, int *tw, int *tsigned)
+static void table_storage(const Table *t, int from, int *tw, int *tsigned)
 {
     int64_t lo = 0, hi = 0;
-    for (int k = 0; k < t->n; k++) {
+    for (int k = from; k < t->n; k++) {
         if (t->entries[k] < lo) lo = t->entries[k];
         if (t->entries[k] > hi) hi = t->entries[k];
     }
@@ -183,10 +186,12 @@ static void table_storage(const Table *t, int *tw, int *tsigned)
 static ActParams table_act_params(Out *o, const Layer *l, const char *what, const Table *t)
 {
     ActParams p = {.kind = 2, .bits = clog2i(t->n), .shift = t->scale_shift, .offset = t->offset};
-    table_storage(t, &p.tw, &p.tsigned);
+    p.mirror = res_table_mirror(o->n->family, t, &p.mask, &p.entry0);
+    int from = p.mirror ? t->offset : 0;
+    table_storage(t, from, &p.tw, &p.tsigned);
     char *fn = table_file(o->n, l, what);
     snprintf(p.file, sizeof p.file, "%s", fn);
-    write_table(o->dir, fn, t, p.tw);
+    write_table(o->dir, fn, t, p.tw, from);
     free(fn);
     return p;
 }
@@ -206,6 +211,9 @@ static void act_inst_params(Out *o, const char *pfx, const ActParams *p)
       pfx, p->kind, pfx, p->bits, pfx, p->shift, pfx, p->offset, pfx,
       *pfx ? "FILE" : "INIT_FILE", p->file);
     if (p->kind == 2) w(o, ", .%sTABLE_W(%d), .%sTABLE_SIGNED(%d)", pfx, p->tw, pfx, p->tsigned);
+    if (p->mirror)
+        w(o, ", .%sTABLE_MIRROR(1), .%sMIRROR_MASK(64'h%llx), .%sMIRROR_ENTRY0(64'h%llx)", pfx, pfx,
+          (unsigned long long)p->mask, pfx, (unsigned long long)p->entry0);
 }
 
 /* An rnnc_activation instance (the only writer of one): input of type in (raw bits), output

@@ -193,11 +193,11 @@ long res_plan_rom_block(const char *family, const MvmPlan *p)
     return res_rom_block_depth(family, p->rf, (long)p->n_mult * p->rom_w, p->rom_reg);
 }
 
-/* The bits of a table's entries that vary (synthesis drops the constant ones). */
-static int table_width(const Table *t)
+/* The bits of a table's entries k >= from that vary (synthesis drops the constant ones). */
+static int table_width(const Table *t, int from)
 {
     int64_t lo = 0, hi = 0;
-    for (int k = 0; k < t->n; k++) {
+    for (int k = from; k < t->n; k++) {
         if (t->entries[k] < lo) lo = t->entries[k];
         if (t->entries[k] > hi) hi = t->entries[k];
     }
@@ -220,13 +220,35 @@ static long product_dsps(const CostTable *c, int a, int b)
     return n;
 }
 
+/* Whether table t is stored mirrored on family c (rnnc_activation TABLE_MIRROR): where its
+ * entries allow it (table_mirror) and its upper half takes fewer block RAMs than the whole
+ * table, or fewer bits of logic, in the same kind of memory. A half that would move from block
+ * RAM into logic saves blocks but costs LUTs: on Xilinx a RAMB18 holds a 1024-entry table
+ * whole, and memory_libmap keeps a 512-entry one in LUTs. */
+static bool table_mirrored(const CostTable *c, const Table *t, uint64_t *mask, uint64_t *entry0)
+{
+    if (!table_mirror(t, mask, entry0)) return false;
+    long n = t->n, half = n - t->offset;
+    int w = table_width(t, 0), hw = table_width(t, t->offset);
+    bool blocks = rom_in_blocks(c, n, w);
+    if (blocks != rom_in_blocks(c, half, hw)) return false;
+    return !blocks || bram_blocks(c, half, hw) < bram_blocks(c, n, w);
+}
+
+bool res_table_mirror(const char *family, const Table *t, uint64_t *mask, uint64_t *entry0)
+{
+    return table_mirrored(cost_table(family ? family : "ice40"), t, mask, entry0);
+}
+
 /* count copies of table t (tables.c's cache) */
 static void add_table(const CostTable *c, EngineResources *r, const Table *t, int count)
 {
     if (!t || count <= 0) return;
-    int w = table_width(t);
+    uint64_t mask, entry0;
+    int from = table_mirrored(c, t, &mask, &entry0) ? t->offset : 0; /* mirrored: the upper half stored */
+    int w = table_width(t, from);
     r->feat[RES_ACT] += (double)count * (clog2i(t->n) + t->out.w);
-    for (int i = 0; i < count; i++) add_memory_as(c, r, t->n, w, true, 1, RES_TABLE_LOGIC);
+    for (int i = 0; i < count; i++) add_memory_as(c, r, t->n - from, w, true, 1, RES_TABLE_LOGIC);
 }
 
 /* count activation tables of activation a of layer l (softmax: its exp table) */

@@ -290,6 +290,11 @@ int64_t hls_legacy_one(const Layer *l);
 Table *table_exp(const Layer *l);       /* softmax numerator */
 Table *table_inv(const Layer *l);       /* softmax reciprocal */
 int64_t table_lookup(const Table *t, wide_t raw, int frac);
+/* Whether t's lower half mirrors its upper half bit for bit (rnnc_activation TABLE_MIRROR, half
+ * the storage): t centred (offset n/2, n >= 8) and entry offset - k equal to entry offset + k XOR
+ * *mask (the same out.w-bit mask for every 0 < k < n/2); *entry0: entry 0, which has no mirror.
+ * Sigmoid and tanh with truncated entries do (1 - s and -s truncated are the complements). */
+bool table_mirror(const Table *t, uint64_t *mask, uint64_t *entry0);
 
 /* ---- emulate.c: the fixed-point and float models of the network ---- */
 /* Runs one sequence; in: [timesteps][features] reals. out gets out_steps*out_feat values
@@ -798,6 +803,9 @@ Resources res_netlist(const Netlist *n, const char *family);
 #define RNNC_ROM_TAIL 16 /* words of a schedule ROM past its block RAMs kept in logic (res_rom_block_depth) */
 long res_rom_block_depth(const char *family, long rf, long width, bool rom_reg);
 long res_plan_rom_block(const char *family, const MvmPlan *p); /* ... of plan p's schedule ROM */
+/* Whether table t is stored as its mirrored upper half on family (rnnc_activation TABLE_MIRROR;
+ * table_mirror's mask and entry 0): where that takes fewer block RAMs or less logic. */
+bool res_table_mirror(const char *family, const Table *t, uint64_t *mask, uint64_t *entry0);
 bool res_rom_split_used(const Netlist *n);             /* some schedule ROM is an rnnc_rom_split */
 double res_lut_margin(const char *family);              /* fraction of a part's LUTs to plan for */
 bool res_lc_pack(const char *family);                   /* LUT + FF share the logic cells (iCE40) */

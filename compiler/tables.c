@@ -176,3 +176,16 @@ int64_t table_lookup(const Table *t, wide_t raw, int frac)
     if (idx > t->n - 1) idx = t->n - 1;
     return t->entries[(int)idx];
 }
+
+bool table_mirror(const Table *t, uint64_t *mask, uint64_t *entry0)
+{
+    int n = t->n, off = t->offset, w = t->out.w;
+    if (n < 8 || off != n / 2 || w < 1 || w > 64) return false;
+    uint64_t bits = w == 64 ? ~0ull : (1ull << w) - 1;
+    uint64_t m = ((uint64_t)t->entries[off - 1] ^ (uint64_t)t->entries[off + 1]) & bits;
+    for (int k = 2; k < off; k++)
+        if ((((uint64_t)t->entries[off - k] ^ (uint64_t)t->entries[off + k]) & bits) != m) return false;
+    *mask = m;
+    *entry0 = (uint64_t)t->entries[0] & bits;
+    return true;
+}

@@ -11,6 +11,13 @@
 // Same index as numerics.md: index = clamp(trunc0(v * S) - lo * S, 0, N - 1) with
 // S = 2^SCALE_SHIFT, OFFSET = -lo * S. With the default INIT_FILE = "" the table holds zeros
 // (so every tool can elaborate the defaults; the compiler always passes a file).
+// TABLE_MIRROR = 1 (a table centred on 0, OFFSET = N/2, N >= 8): the file holds only the upper half,
+// entries OFFSET .. N-1 (N/2 lines), and the lower half is read from it: entry OFFSET - k is
+// entry OFFSET + k XOR MIRROR_MASK for 0 < k < N/2, and entry 0 (no mirror) is MIRROR_ENTRY0.
+// The compiler uses it only where every entry of the table obeys that rule (tables.c,
+// table_mirror: sigmoid and tanh with truncated entries do), so the values are the full table's
+// and the block RAM half. The read address is |trunc0(in * S)| (the same one carry chain as the
+// full index), the XOR one LUT level after the read.
 // TABLE_REG = 0: one cycle (in_data and en in cycle t, out_data loaded at the end of cycle t).
 // TABLE_REG = 1: two cycles, for slow parts: the table index (KIND 2) or the input (KIND 0, 1)
 // is registered first, together with en, and the table read (or the cast) follows in the next
@@ -35,7 +42,10 @@ module rnnc_activation #(
     parameter INIT_FILE = "",           // table file for $readmemh: 2^TABLE_BITS hex lines (KIND 2)
     parameter integer TABLE_W = 0,      // stored entry width, 1..OUT_W (0: OUT_W) (KIND 2)
     parameter integer TABLE_SIGNED = 0, // 1: stored entries are sign-extended, 0: zero-extended (KIND 2)
-    parameter integer TABLE_REG = 0     // 1: index (or input) registered first, latency 2; 0: latency 1
+    parameter integer TABLE_REG = 0,    // 1: index (or input) registered first, latency 2; 0: latency 1
+    parameter integer TABLE_MIRROR = 0, // 1: INIT_FILE holds the upper half, the lower half mirrors it (KIND 2)
+    parameter [63:0] MIRROR_MASK = 64'd0, // TABLE_MIRROR: entry OFFSET - k = entry OFFSET + k ^ this (low OUT_W bits)
+    parameter [63:0] MIRROR_ENTRY0 = 64'd0  // TABLE_MIRROR: entry 0 (low OUT_W bits)
 ) (
     input wire clk,
     input wire en,
@@ -46,9 +56,10 @@ module rnnc_activation #(
 
     initial begin
         if (KIND < 0 || KIND > 2 || (KIND == 2 && (TABLE_BITS < 1 || TABLE_BITS > 24 || OFFSET < 0)) ||
-            TABLE_REG < 0 || TABLE_REG > 1 || TABLE_W < 0 || TABLE_W > OUT_W) begin
-            $display("ERROR: rnnc_activation: invalid parameters KIND=%0d TABLE_BITS=%0d OFFSET=%0d TABLE_REG=%0d TABLE_W=%0d (instance %m)",
-                     KIND, TABLE_BITS, OFFSET, TABLE_REG, TABLE_W);
+            TABLE_REG < 0 || TABLE_REG > 1 || TABLE_W < 0 || TABLE_W > OUT_W || TABLE_MIRROR < 0 || TABLE_MIRROR > 1 ||
+            (KIND == 2 && TABLE_MIRROR != 0 && (TABLE_BITS < 3 || OFFSET != (1 << (TABLE_BITS - 1))))) begin
+            $display("ERROR: rnnc_activation: invalid parameters KIND=%0d TABLE_BITS=%0d OFFSET=%0d TABLE_REG=%0d TABLE_W=%0d TABLE_MIRROR=%0d (instance %m)",
+                     KIND, TABLE_BITS, OFFSET, TABLE_REG, TABLE_W, TABLE_MIRROR);
             $finish;
         end
     end
@@ -96,7 +107,12 @@ module rnnc_activation #(
                 end
                 assign inc = 1'b0;
             end
-            wire [TABLE_BITS-1:0] idx;
+            // The read address (A_W bits: the full index, or with TABLE_MIRROR the index into
+            // the upper half), and with TABLE_MIRROR whether the entry read is mirrored (flip) or
+            // is entry 0 (bottom).
+            localparam integer A_W = TABLE_MIRROR != 0 ? TABLE_BITS - 1 : TABLE_BITS;
+            wire [A_W-1:0] addr;
+            wire flip, bottom;
             if (OFFSET == N / 2 && TABLE_BITS >= 2) begin : g_centered
                 // Tables centred on 0 (sigmoid, tanh, hard_sigmoid): t = fl + inc lies in
                 // [-N/2, N/2) exactly when fl does (inc is 1 only for negative values, and
@@ -110,11 +126,27 @@ module rnnc_activation #(
                 end else begin : g_same
                     assign fle = fl;
                 end
-                wire [TABLE_BITS-1:0] t = fle[TABLE_BITS-1:0] + {{(TABLE_BITS - 1){1'b0}}, inc};
                 wire [FE_W-TABLE_BITS:0] hi = fle[FE_W-1:TABLE_BITS-1];
                 wire in_range = (&hi) | ~(|hi);
-                assign idx = in_range ? {~t[TABLE_BITS-1], t[TABLE_BITS-2:0]} :
-                             fle[FE_W-1] ? {TABLE_BITS{1'b0}} : {TABLE_BITS{1'b1}};
+                wire neg = fle[FE_W-1];
+                if (TABLE_MIRROR != 0) begin : g_half
+                    // |t| in TABLE_BITS - 1 bits: fl + inc when fl >= 0 (inc is 0 then), and
+                    // -(fl + inc) = ~fl + ~inc when fl < 0: one increment of fl ^ neg
+                    wire [A_W-1:0] mag = (fle[A_W-1:0] ^ {A_W{neg}}) + {{(A_W - 1){1'b0}}, inc ^ neg};
+                    // t = -N/2 (or below the range): entry 0; t = 0 from a negative fl (fl = -1
+                    // with inc): entry N/2 itself, not mirrored. Both read fl, beside the chain.
+                    wire t_bottom = ~(|fle[A_W-1:0]) & ~inc;
+                    wire t_zero = (&fle[A_W-1:0]) & inc;
+                    assign bottom = neg & (~in_range | t_bottom);
+                    assign flip = neg & in_range & ~t_bottom & ~t_zero;
+                    assign addr = neg | in_range ? mag : {A_W{1'b1}};
+                end else begin : g_full_index
+                    wire [TABLE_BITS-1:0] t = fle[TABLE_BITS-1:0] + {{(TABLE_BITS - 1){1'b0}}, inc};
+                    assign addr = in_range ? {~t[TABLE_BITS-1], t[TABLE_BITS-2:0]} :
+                                  neg ? {TABLE_BITS{1'b0}} : {TABLE_BITS{1'b1}};
+                    assign flip = 1'b0;
+                    assign bottom = 1'b0;
+                end
             end else begin : g_general
                 wire [U_W:0] fl_x = {{(U_W - F_W){fl[F_W-1]}}, fl, inc};
                 localparam [255:0] OFF_V = offset_bits(OFFSET);
@@ -126,40 +158,71 @@ module rnnc_activation #(
                 /* verilator lint_on UNUSEDSIGNAL */
                 wire neg = u[U_W-1];
                 wire over = |u[U_W-2:TABLE_BITS];
-                assign idx = neg ? {TABLE_BITS{1'b0}} : over ? {TABLE_BITS{1'b1}} : u[TABLE_BITS-1:0];
+                assign addr = neg ? {TABLE_BITS{1'b0}} : over ? {TABLE_BITS{1'b1}} : u[TABLE_BITS-1:0];
+                assign flip = 1'b0;
+                assign bottom = 1'b0;
             end
 
-            reg [TW-1:0] mem [0:N-1];
+            reg [TW-1:0] mem [0:(1 << A_W)-1];
             // No file (the default): still elaborates, e.g. yosys reading every file.
             if (INIT_FILE != "") begin : g_init
                 initial $readmemh(INIT_FILE, mem);
             end else begin : g_zero
                 integer k;
-                initial for (k = 0; k < N; k = k + 1) mem[k] = {TW{1'b0}};
+                initial for (k = 0; k < (1 << A_W); k = k + 1) mem[k] = {TW{1'b0}};
             end
-            wire [TABLE_BITS-1:0] rd_idx;   // the read address, in the cycle the read happens
-            wire rd_en;
+            wire [A_W-1:0] rd_addr;   // the read address, in the cycle the read happens
+            wire rd_en, rd_flip, rd_bottom;
             if (TABLE_REG != 0) begin : g_idx_reg
                 // the index and en registered: the table read gets a cycle of its own
-                reg [TABLE_BITS-1:0] idx_r;
-                reg en_r;
+                reg [A_W-1:0] addr_r;
+                reg en_r, flip_r, bottom_r;
                 always @(posedge clk) begin
-                    idx_r <= idx;
+                    addr_r <= addr;
                     en_r <= en;
+                    flip_r <= flip;
+                    bottom_r <= bottom;
                 end
-                assign rd_idx = idx_r;
+                assign rd_addr = addr_r;
                 assign rd_en = en_r;
+                assign rd_flip = flip_r;
+                assign rd_bottom = bottom_r;
             end else begin : g_idx_comb
-                assign rd_idx = idx;
+                assign rd_addr = addr;
                 assign rd_en = en;
+                assign rd_flip = flip;
+                assign rd_bottom = bottom;
             end
-            if (TW < OUT_W) begin : g_narrow
-                // the read register holds the stored bits; the extension is wiring
+            if (TABLE_MIRROR != 0) begin : g_mirror_out
+                // the stored bits, then the extension, the mirror's XOR or entry 0
                 reg [TW-1:0] rd_q;
-                always @(posedge clk) if (rd_en) rd_q <= mem[rd_idx];
+                reg flip_q, bottom_q;
+                always @(posedge clk)
+                    if (rd_en) begin
+                        rd_q <= mem[rd_addr];
+                        flip_q <= rd_flip;
+                        bottom_q <= rd_bottom;
+                    end
+                wire [OUT_W-1:0] ext;
+                if (TW < OUT_W) begin : g_ext_q
+                    assign ext = {{(OUT_W - TW){TABLE_SIGNED != 0 ? rd_q[TW-1] : 1'b0}}, rd_q};
+                end else begin : g_same_q
+                    assign ext = rd_q;
+                end
+                always @* out_data = bottom_q ? MIRROR_ENTRY0[OUT_W-1:0] : ext ^ (flip_q ? MIRROR_MASK[OUT_W-1:0] : {OUT_W{1'b0}});
+            end else if (TW < OUT_W) begin : g_narrow
+                // the read register holds the stored bits; the extension is wiring
+                /* verilator lint_off UNUSEDSIGNAL */
+                wire unused_mirror = rd_flip | rd_bottom;  // 0 without TABLE_MIRROR
+                /* verilator lint_on UNUSEDSIGNAL */
+                reg [TW-1:0] rd_q;
+                always @(posedge clk) if (rd_en) rd_q <= mem[rd_addr];
                 always @* out_data = {{(OUT_W - TW){TABLE_SIGNED != 0 ? rd_q[TW-1] : 1'b0}}, rd_q};
             end else begin : g_full
-                always @(posedge clk) if (rd_en) out_data <= mem[rd_idx];
+                /* verilator lint_off UNUSEDSIGNAL */
+                wire unused_mirror = rd_flip | rd_bottom;  // 0 without TABLE_MIRROR
+                /* verilator lint_on UNUSEDSIGNAL */
+                always @(posedge clk) if (rd_en) out_data <= mem[rd_addr];
             end
         end else begin : g_cast
             wire [IN_W-1:0] xi;     // in_data, registered first when TABLE_REG

@@ -49,6 +49,9 @@ module rnnc_gru_cell #(
     parameter integer RACT_OFFSET = 512,    // its table: index of input 0
     parameter integer RACT_TABLE_W = 0,     // its table's stored width (0: its output width); narrower entries are extended
     parameter integer RACT_TABLE_SIGNED = 0,// its table's stored entries are signed (sign-extended)
+    parameter integer RACT_TABLE_MIRROR = 0, // its table: the upper half only, mirrored (rnnc_activation TABLE_MIRROR)
+    parameter [63:0] RACT_MIRROR_MASK = 64'd0, // ... entry OFFSET - k = entry OFFSET + k ^ this
+    parameter [63:0] RACT_MIRROR_ENTRY0 = 64'd0, // ... entry 0
     parameter RACT_FILE = "",               // its table: $readmemh file
     parameter integer ACT_KIND = 2,         // candidate activation: 0 linear, 1 relu, 2 table
     parameter integer ACT_TABLE_BITS = 10,  // its table: log2 of the entries
@@ -56,6 +59,9 @@ module rnnc_gru_cell #(
     parameter integer ACT_OFFSET = 512,     // its table: index of input 0
     parameter integer ACT_TABLE_W = 0,      // its table's stored width (0: its output width); narrower entries are extended
     parameter integer ACT_TABLE_SIGNED = 0, // its table's stored entries are signed (sign-extended)
+    parameter integer ACT_TABLE_MIRROR = 0, // its table: the upper half only, mirrored (rnnc_activation TABLE_MIRROR)
+    parameter [63:0] ACT_MIRROR_MASK = 64'd0, // ... entry OFFSET - k = entry OFFSET + k ^ this
+    parameter [63:0] ACT_MIRROR_ENTRY0 = 64'd0, // ... entry 0
     parameter ACT_FILE = "",                // its table: $readmemh file
     parameter integer TABLE_REG = 0,        // activation latency A = 1 + TABLE_REG (rnnc_activation), 0 or 1
     parameter integer ZH_LUT = 0,           // 1: z * h_prev in logic (rnnc_lut_mul over the cycles it waits anyway)
@@ -98,13 +104,13 @@ module rnnc_gru_cell #(
         .IN_W(ACC_W), .IN_F(ACC_F), .IN_SIGNED(1),
         .OUT_W(G_W), .OUT_F(G_F), .OUT_SIGNED(G_SIGNED), .ROUND(G_ROUND), .SATURATE(G_SATURATE),
         .KIND(RACT_KIND), .TABLE_BITS(RACT_TABLE_BITS), .SCALE_SHIFT(RACT_SCALE_SHIFT),
-        .OFFSET(RACT_OFFSET), .INIT_FILE(RACT_FILE), .TABLE_W(RACT_TABLE_W), .TABLE_SIGNED(RACT_TABLE_SIGNED), .TABLE_REG(TABLE_REG)
+        .OFFSET(RACT_OFFSET), .INIT_FILE(RACT_FILE), .TABLE_W(RACT_TABLE_W), .TABLE_SIGNED(RACT_TABLE_SIGNED), .TABLE_MIRROR(RACT_TABLE_MIRROR), .MIRROR_MASK(RACT_MIRROR_MASK), .MIRROR_ENTRY0(RACT_MIRROR_ENTRY0), .TABLE_REG(TABLE_REG)
     ) u_act_z (.clk(clk), .en(1'b1), .in_data(pre_z), .out_data(gz));
     rnnc_activation #(
         .IN_W(ACC_W), .IN_F(ACC_F), .IN_SIGNED(1),
         .OUT_W(G_W), .OUT_F(G_F), .OUT_SIGNED(G_SIGNED), .ROUND(G_ROUND), .SATURATE(G_SATURATE),
         .KIND(RACT_KIND), .TABLE_BITS(RACT_TABLE_BITS), .SCALE_SHIFT(RACT_SCALE_SHIFT),
-        .OFFSET(RACT_OFFSET), .INIT_FILE(RACT_FILE), .TABLE_W(RACT_TABLE_W), .TABLE_SIGNED(RACT_TABLE_SIGNED), .TABLE_REG(TABLE_REG)
+        .OFFSET(RACT_OFFSET), .INIT_FILE(RACT_FILE), .TABLE_W(RACT_TABLE_W), .TABLE_SIGNED(RACT_TABLE_SIGNED), .TABLE_MIRROR(RACT_TABLE_MIRROR), .MIRROR_MASK(RACT_MIRROR_MASK), .MIRROR_ENTRY0(RACT_MIRROR_ENTRY0), .TABLE_REG(TABLE_REG)
     ) u_act_r (.clk(clk), .en(1'b1), .in_data(pre_r), .out_data(gr));
 
     // TABLE_REG = 1: one more delay register for xw_h, hu_h, h_prev (ahead of xw1, hu1, h1)
@@ -249,7 +255,7 @@ module rnnc_gru_cell #(
         .IN_W(ACC_W), .IN_F(ACC_F), .IN_SIGNED(1),
         .OUT_W(G_W), .OUT_F(G_F), .OUT_SIGNED(G_SIGNED), .ROUND(G_ROUND), .SATURATE(G_SATURATE),
         .KIND(ACT_KIND), .TABLE_BITS(ACT_TABLE_BITS), .SCALE_SHIFT(ACT_SCALE_SHIFT),
-        .OFFSET(ACT_OFFSET), .INIT_FILE(ACT_FILE), .TABLE_W(ACT_TABLE_W), .TABLE_SIGNED(ACT_TABLE_SIGNED), .TABLE_REG(TABLE_REG)
+        .OFFSET(ACT_OFFSET), .INIT_FILE(ACT_FILE), .TABLE_W(ACT_TABLE_W), .TABLE_SIGNED(ACT_TABLE_SIGNED), .TABLE_MIRROR(ACT_TABLE_MIRROR), .MIRROR_MASK(ACT_MIRROR_MASK), .MIRROR_ENTRY0(ACT_MIRROR_ENTRY0), .TABLE_REG(TABLE_REG)
     ) u_act_hh (.clk(clk), .en(1'b1), .in_data(pre_hh3), .out_data(ghh));
 
     // ---- t+2A+2: p = omz * hh (exact, registered) ----

@@ -27,6 +27,9 @@ module rnnc_gru_reset #(
     parameter integer RACT_OFFSET = 512,    // its table: index of input 0
     parameter integer RACT_TABLE_W = 0,     // its table's stored width (0: its output width); narrower entries are extended
     parameter integer RACT_TABLE_SIGNED = 0,// its table's stored entries are signed (sign-extended)
+    parameter integer RACT_TABLE_MIRROR = 0, // its table: the upper half only, mirrored (rnnc_activation TABLE_MIRROR)
+    parameter [63:0] RACT_MIRROR_MASK = 64'd0, // ... entry OFFSET - k = entry OFFSET + k ^ this
+    parameter [63:0] RACT_MIRROR_ENTRY0 = 64'd0, // ... entry 0
     parameter RACT_FILE = "",               // its table: $readmemh file
     parameter integer TABLE_REG = 0         // activation latency A = 1 + TABLE_REG (rnnc_activation), 0 or 1
 ) (
@@ -54,7 +57,7 @@ module rnnc_gru_reset #(
         .IN_W(ACC_W), .IN_F(ACC_F), .IN_SIGNED(1),
         .OUT_W(R_W), .OUT_F(R_F), .OUT_SIGNED(R_SIGNED), .ROUND(R_ROUND), .SATURATE(R_SATURATE),
         .KIND(RACT_KIND), .TABLE_BITS(RACT_TABLE_BITS), .SCALE_SHIFT(RACT_SCALE_SHIFT),
-        .OFFSET(RACT_OFFSET), .INIT_FILE(RACT_FILE), .TABLE_W(RACT_TABLE_W), .TABLE_SIGNED(RACT_TABLE_SIGNED), .TABLE_REG(TABLE_REG)
+        .OFFSET(RACT_OFFSET), .INIT_FILE(RACT_FILE), .TABLE_W(RACT_TABLE_W), .TABLE_SIGNED(RACT_TABLE_SIGNED), .TABLE_MIRROR(RACT_TABLE_MIRROR), .MIRROR_MASK(RACT_MIRROR_MASK), .MIRROR_ENTRY0(RACT_MIRROR_ENTRY0), .TABLE_REG(TABLE_REG)
     ) u_act_r (.clk(clk), .en(1'b1), .in_data(pre_r), .out_data(gr));
 
     // TABLE_REG = 1: one more delay register for h_prev, as the activation takes one more cycle.

@@ -44,6 +44,9 @@ module rnnc_lstm_cell_serial #(
     parameter integer RACT_OFFSET = 512,    // its table: index of input 0
     parameter integer RACT_TABLE_W = 0,     // its table's stored width (0: its output width); narrower entries are extended
     parameter integer RACT_TABLE_SIGNED = 0,// its table's stored entries are signed (sign-extended)
+    parameter integer RACT_TABLE_MIRROR = 0, // its table: the upper half only, mirrored (rnnc_activation TABLE_MIRROR)
+    parameter [63:0] RACT_MIRROR_MASK = 64'd0, // ... entry OFFSET - k = entry OFFSET + k ^ this
+    parameter [63:0] RACT_MIRROR_ENTRY0 = 64'd0, // ... entry 0
     parameter RACT_FILE = "",               // its table: $readmemh file
     parameter integer ACT_KIND = 2,         // activation (g, and of c): 0 linear, 1 relu, 2 table
     parameter integer ACT_TABLE_BITS = 10,  // its table (for g and for c): log2 of the entries
@@ -51,6 +54,9 @@ module rnnc_lstm_cell_serial #(
     parameter integer ACT_OFFSET = 512,     // its table: index of input 0
     parameter integer ACT_TABLE_W = 0,      // its table's stored width (0: its output width); narrower entries are extended
     parameter integer ACT_TABLE_SIGNED = 0, // its table's stored entries are signed (sign-extended)
+    parameter integer ACT_TABLE_MIRROR = 0, // its table: the upper half only, mirrored (rnnc_activation TABLE_MIRROR)
+    parameter [63:0] ACT_MIRROR_MASK = 64'd0, // ... entry OFFSET - k = entry OFFSET + k ^ this
+    parameter [63:0] ACT_MIRROR_ENTRY0 = 64'd0, // ... entry 0
     parameter ACT_FILE = "",                // its table: $readmemh file
     parameter integer TABLE_REG = 0         // activation latency A = 1 + TABLE_REG (rnnc_activation), 0 or 1
 
@@ -102,25 +108,25 @@ module rnnc_lstm_cell_serial #(
         .IN_W(ACC_W), .IN_F(ACC_F), .IN_SIGNED(1),
         .OUT_W(R_W), .OUT_F(R_F), .OUT_SIGNED(R_SIGNED), .ROUND(R_ROUND), .SATURATE(R_SATURATE),
         .KIND(RACT_KIND), .TABLE_BITS(RACT_TABLE_BITS), .SCALE_SHIFT(RACT_SCALE_SHIFT),
-        .OFFSET(RACT_OFFSET), .INIT_FILE(RACT_FILE), .TABLE_W(RACT_TABLE_W), .TABLE_SIGNED(RACT_TABLE_SIGNED), .TABLE_REG(TABLE_REG)
+        .OFFSET(RACT_OFFSET), .INIT_FILE(RACT_FILE), .TABLE_W(RACT_TABLE_W), .TABLE_SIGNED(RACT_TABLE_SIGNED), .TABLE_MIRROR(RACT_TABLE_MIRROR), .MIRROR_MASK(RACT_MIRROR_MASK), .MIRROR_ENTRY0(RACT_MIRROR_ENTRY0), .TABLE_REG(TABLE_REG)
     ) u_act_i (.clk(clk), .en(1'b1), .in_data(pre_i), .out_data(gi));
     rnnc_activation #(
         .IN_W(ACC_W), .IN_F(ACC_F), .IN_SIGNED(1),
         .OUT_W(R_W), .OUT_F(R_F), .OUT_SIGNED(R_SIGNED), .ROUND(R_ROUND), .SATURATE(R_SATURATE),
         .KIND(RACT_KIND), .TABLE_BITS(RACT_TABLE_BITS), .SCALE_SHIFT(RACT_SCALE_SHIFT),
-        .OFFSET(RACT_OFFSET), .INIT_FILE(RACT_FILE), .TABLE_W(RACT_TABLE_W), .TABLE_SIGNED(RACT_TABLE_SIGNED), .TABLE_REG(TABLE_REG)
+        .OFFSET(RACT_OFFSET), .INIT_FILE(RACT_FILE), .TABLE_W(RACT_TABLE_W), .TABLE_SIGNED(RACT_TABLE_SIGNED), .TABLE_MIRROR(RACT_TABLE_MIRROR), .MIRROR_MASK(RACT_MIRROR_MASK), .MIRROR_ENTRY0(RACT_MIRROR_ENTRY0), .TABLE_REG(TABLE_REG)
     ) u_act_f (.clk(clk), .en(1'b1), .in_data(pre_f), .out_data(gf));
     rnnc_activation #(
         .IN_W(ACC_W), .IN_F(ACC_F), .IN_SIGNED(1),
         .OUT_W(R_W), .OUT_F(R_F), .OUT_SIGNED(R_SIGNED), .ROUND(R_ROUND), .SATURATE(R_SATURATE),
         .KIND(ACT_KIND), .TABLE_BITS(ACT_TABLE_BITS), .SCALE_SHIFT(ACT_SCALE_SHIFT),
-        .OFFSET(ACT_OFFSET), .INIT_FILE(ACT_FILE), .TABLE_W(ACT_TABLE_W), .TABLE_SIGNED(ACT_TABLE_SIGNED), .TABLE_REG(TABLE_REG)
+        .OFFSET(ACT_OFFSET), .INIT_FILE(ACT_FILE), .TABLE_W(ACT_TABLE_W), .TABLE_SIGNED(ACT_TABLE_SIGNED), .TABLE_MIRROR(ACT_TABLE_MIRROR), .MIRROR_MASK(ACT_MIRROR_MASK), .MIRROR_ENTRY0(ACT_MIRROR_ENTRY0), .TABLE_REG(TABLE_REG)
     ) u_act_g (.clk(clk), .en(1'b1), .in_data(pre_g), .out_data(gg));
     rnnc_activation #(
         .IN_W(ACC_W), .IN_F(ACC_F), .IN_SIGNED(1),
         .OUT_W(R_W), .OUT_F(R_F), .OUT_SIGNED(R_SIGNED), .ROUND(R_ROUND), .SATURATE(R_SATURATE),
         .KIND(RACT_KIND), .TABLE_BITS(RACT_TABLE_BITS), .SCALE_SHIFT(RACT_SCALE_SHIFT),
-        .OFFSET(RACT_OFFSET), .INIT_FILE(RACT_FILE), .TABLE_W(RACT_TABLE_W), .TABLE_SIGNED(RACT_TABLE_SIGNED), .TABLE_REG(TABLE_REG)
+        .OFFSET(RACT_OFFSET), .INIT_FILE(RACT_FILE), .TABLE_W(RACT_TABLE_W), .TABLE_SIGNED(RACT_TABLE_SIGNED), .TABLE_MIRROR(RACT_TABLE_MIRROR), .MIRROR_MASK(RACT_MIRROR_MASK), .MIRROR_ENTRY0(RACT_MIRROR_ENTRY0), .TABLE_REG(TABLE_REG)
     ) u_act_o (.clk(clk), .en(1'b1), .in_data(pre_o), .out_data(go));
 
     // Delay lines as flat vectors (a memory of registers makes Yosys warn): NAME_l holds the
@@ -214,7 +220,7 @@ module rnnc_lstm_cell_serial #(
         .IN_W(S_W), .IN_F(S_F), .IN_SIGNED(1),
         .OUT_W(R_W), .OUT_F(R_F), .OUT_SIGNED(R_SIGNED), .ROUND(R_ROUND), .SATURATE(R_SATURATE),
         .KIND(ACT_KIND), .TABLE_BITS(ACT_TABLE_BITS), .SCALE_SHIFT(ACT_SCALE_SHIFT),
-        .OFFSET(ACT_OFFSET), .INIT_FILE(ACT_FILE), .TABLE_W(ACT_TABLE_W), .TABLE_SIGNED(ACT_TABLE_SIGNED), .TABLE_REG(TABLE_REG)
+        .OFFSET(ACT_OFFSET), .INIT_FILE(ACT_FILE), .TABLE_W(ACT_TABLE_W), .TABLE_SIGNED(ACT_TABLE_SIGNED), .TABLE_MIRROR(ACT_TABLE_MIRROR), .MIRROR_MASK(ACT_MIRROR_MASK), .MIRROR_ENTRY0(ACT_MIRROR_ENTRY0), .TABLE_REG(TABLE_REG)
     ) u_act_c (.clk(clk), .en(1'b1), .in_data(c_new), .out_data(ga));
 
     // ---- t+OA+1: h_new = cast_R(o * a) from the product register ----

@@ -154,6 +154,8 @@ typedef struct {
     int64_t *tab;
     char file[512];
     int tw, tsigned;    /* table stored tw bits wide (0: out.w), sign-extended when tsigned */
+    int mirror;         /* the file holds the upper half (TABLE_MIRROR) ... */
+    uint64_t mask, entry0; /* ... entry off - k = entry off + k ^ mask, entry 0 */
 } Act;
 
 static double act_fn(int fn, double x)
@@ -503,13 +505,52 @@ static Act narrow_act(const char *name, Act a)
     return a;
 }
 
+/* The same table stored as its upper half (rnnc_activation TABLE_MIRROR), narrow when narrow,
+ * written as NAME.mem; the vectors still come from the whole table (act_eval), so the module
+ * must rebuild every lower entry. Exits when the table does not mirror (a bad case). */
+static Act mirror_act(const char *name, Act a, bool narrow)
+{
+    int n = 1 << a.bits, off = a.off;
+    uint64_t bits = (uint64_t)maskw(a.out.w);
+    a.mirror = 1;
+    a.mask = ((uint64_t)a.tab[off - 1] ^ (uint64_t)a.tab[off + 1]) & bits;
+    a.entry0 = (uint64_t)a.tab[0] & bits;
+    for (int k = 1; k < off; k++)
+        if ((((uint64_t)a.tab[off - k] ^ (uint64_t)a.tab[off + k]) & bits) != a.mask) {
+            fprintf(stderr, "gen_vectors: %s: entry %d does not mirror entry %d\n", name, off - k, off + k);
+            exit(1);
+        }
+    int64_t lo = 0, hi = 0;
+    for (int k = off; k < n; k++) {
+        if (a.tab[k] < lo) lo = a.tab[k];
+        if (a.tab[k] > hi) hi = a.tab[k];
+    }
+    a.tsigned = lo < 0;
+    a.tw = 0;
+    if (narrow) {
+        a.tw = 1;
+        while (a.tw < a.out.w && (a.tsigned ? lo < -((int64_t)1 << (a.tw - 1)) || hi >= ((int64_t)1 << (a.tw - 1))
+                                              : hi >= ((int64_t)1 << a.tw)))
+            a.tw++;
+    }
+    char fname[256];
+    snprintf(fname, sizeof fname, "%s.mem", name);
+    FILE *f = open_out(fname, a.file, sizeof a.file);
+    for (int k = off; k < n; k++) {
+        phex(f, a.tab[k], a.tw ? a.tw : a.out.w);
+        fputc('\n', f);
+    }
+    fclose(f);
+    return a;
+}
+
 static void activation_case(const char *name, int in_w, int in_f, bool in_s, Act a)
 {
     seed_from(name);
     char vname[256], path[512], params[2048], ap[1024];
     snprintf(vname, sizeof vname, "%s.vec", name);
     FILE *f = open_out(vname, path, sizeof path);
-    int n = 600, known = 0;
+    int n = a.mirror ? 3000 : 600, known = 0; /* mirrored: most bins on both sides */
     int64_t out = 0;
     for (int k = 0; k < n; k++) {
         int en = rndint(100) < 80;
@@ -525,7 +566,11 @@ static void activation_case(const char *name, int in_w, int in_f, bool in_s, Act
         fputc('\n', f);
     }
     fclose(f);
-    if (a.kind == 2)
+    if (a.kind == 2 && a.mirror)
+        snprintf(ap, sizeof ap, "KIND=2 TABLE_BITS=%d SCALE_SHIFT=%d OFFSET=%d INIT_FILE=\"%s\" TABLE_W=%d TABLE_SIGNED=%d "
+                 "TABLE_MIRROR=1 MIRROR_MASK=64'h%llx MIRROR_ENTRY0=64'h%llx", a.bits, a.ss, a.off, a.file, a.tw, a.tsigned,
+                 (unsigned long long)a.mask, (unsigned long long)a.entry0);
+    else if (a.kind == 2)
         snprintf(ap, sizeof ap, "KIND=2 TABLE_BITS=%d SCALE_SHIFT=%d OFFSET=%d INIT_FILE=\"%s\" TABLE_W=%d TABLE_SIGNED=%d",
                  a.bits, a.ss, a.off, a.file, a.tw, a.tsigned);
     else
@@ -1104,6 +1149,19 @@ static void activation_cases(void)
     activation_case("act_tanh_256_tw", 16, 10, true, a);
     a = narrow_act("act_tanh_8_tw", table_act("act_tanh_8_w", FN_TANH, 3, mk(8, 6, true, 1, 1), *t12, 0, 0));
     activation_case("act_tanh_8_tw", 18, 8, true, a);
+    /* the upper half stored, the lower one mirrored (TABLE_MIRROR): sigmoid (mask 2^F - 1),
+     * tanh (mask all ones, entry 0 = -1), full width or narrow, the smallest table (8 entries),
+     * a negative scale shift, and an input narrower than the index */
+    a = mirror_act("act_sigmoid_1024_mir", table_act("act_sigmoid_1024_m", FN_SIGMOID, 10, mk(16, 10, true, 0, 0), *t18, 0, 0), false);
+    activation_case("act_sigmoid_1024_mir", 16, 10, true, a);
+    a = mirror_act("act_tanh_256_mir", table_act("act_tanh_256_m", FN_TANH, 8, mk(16, 10, true, 0, 0), *t18, 0, 0), true);
+    activation_case("act_tanh_256_mir", 16, 10, true, a);
+    a = mirror_act("act_tanh_8_mir", table_act("act_tanh_8_m", FN_TANH, 3, mk(8, 6, true, 0, 1), *t18, 0, 0), false);
+    activation_case("act_tanh_8_mir", 18, 8, true, a);
+    a = mirror_act("act_sigmoid_8_mir", table_act("act_sigmoid_8_m", FN_SIGMOID, 3, mk(16, 10, true, 0, 0), *t18, 0, 0), true);
+    activation_case("act_sigmoid_8_mir_negshift", 16, 10, true, a);
+    a = mirror_act("act_tanh_1024_mir", table_act("act_tanh_1024_m", FN_TANH, 10, mk(16, 10, true, 0, 0), *t18, 0, 0), true);
+    activation_case("act_tanh_1024_mir_narrow_in", 9, 5, true, a);
 }
 
 static void cell_cases(void)

@@ -23,6 +23,9 @@ module tb_rnnc_activation #(
     parameter integer TABLE_REG = 0,    // as rnnc_activation
     parameter integer TABLE_W = 0,      // as rnnc_activation
     parameter integer TABLE_SIGNED = 0, // as rnnc_activation
+    parameter integer TABLE_MIRROR = 0, // as rnnc_activation
+    parameter [63:0] MIRROR_MASK = 64'd0,   // as rnnc_activation
+    parameter [63:0] MIRROR_ENTRY0 = 64'd0, // as rnnc_activation
     parameter integer TB_N = 1,         // number of vectors
     parameter TB_FILE = "",             // vector file
     parameter TB_CASE = ""              // case name for messages
@@ -46,7 +49,8 @@ module tb_rnnc_activation #(
         .IN_W(IN_W), .IN_F(IN_F), .IN_SIGNED(IN_SIGNED), .OUT_W(OUT_W), .OUT_F(OUT_F),
         .OUT_SIGNED(OUT_SIGNED), .ROUND(ROUND), .SATURATE(SATURATE), .KIND(KIND),
         .TABLE_BITS(TABLE_BITS), .SCALE_SHIFT(SCALE_SHIFT), .OFFSET(OFFSET), .INIT_FILE(INIT_FILE),
-        .TABLE_REG(TABLE_REG), .TABLE_W(TABLE_W), .TABLE_SIGNED(TABLE_SIGNED)
+        .TABLE_REG(TABLE_REG), .TABLE_W(TABLE_W), .TABLE_SIGNED(TABLE_SIGNED),
+        .TABLE_MIRROR(TABLE_MIRROR), .MIRROR_MASK(MIRROR_MASK), .MIRROR_ENTRY0(MIRROR_ENTRY0)
     ) dut (.clk(clk), .en(en), .in_data(in_data), .out_data(out_data));
 
     initial begin

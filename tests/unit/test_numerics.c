@@ -451,6 +451,48 @@ static Layer table_layer(int n)
     return l;
 }
 
+/* table_mirror (rnnc_activation TABLE_MIRROR): the lower half of a truncated sigmoid or tanh is
+ * its upper half's complement, and every other table is refused (a wrong mirror would be a
+ * wrong table in the RTL). */
+static void test_table_mirror(void)
+{
+    uint64_t mask = 0, e0 = 0;
+    Layer l = table_layer(1024);
+    const Table *sg = table_for(&l, ACT_SIGMOID), *th = table_for(&l, ACT_TANH);
+    check(table_mirror(sg, &mask, &e0), "a truncated sigmoid mirrors");
+    CHECK_EQ((long long)mask, 0x3ff, "sigmoid: 1 - s truncated is (2^F - 1) - s, the low F bits complemented");
+    CHECK_EQ((long long)e0, sg->entries[0], "sigmoid: entry 0");
+    check(table_mirror(th, &mask, &e0), "a truncated tanh mirrors");
+    CHECK_EQ((long long)mask, 0xffff, "tanh: -t truncated is ~t");
+    CHECK_EQ((long long)e0, 0xfc00, "tanh: entry 0 = -1 (16 bits)");
+    int bad = 0;
+    for (int k = 1; k < 512; k++)
+        bad += ((sg->entries[512 - k] ^ sg->entries[512 + k]) & 0xffff) != 0x3ff ||
+               ((th->entries[512 - k] ^ th->entries[512 + k]) & 0xffff) != 0xffff;
+    CHECK_EQ(bad, 0, "the rule holds entry by entry");
+    check(!table_mirror(table_for(&l, ACT_HARD_SIGMOID), &mask, &e0), "hard_sigmoid: exact entries, no mirror");
+    check(!table_mirror(table_exp(&l), &mask, &e0), "exp: not centred");
+    Layer lr = table_layer(1024);
+    lr.ty.table = fix(18, 8);
+    lr.ty.table.q = Q_RND;
+    lr.ty.result.q = Q_RND; /* rounded entries: 1 - s rounds to 2^F - s, not a complement */
+    check(!table_mirror(table_for(&lr, ACT_SIGMOID), &mask, &e0), "rounded sigmoid: no mirror");
+    Layer l8 = table_layer(8), l4 = table_layer(4);
+    check(table_mirror(table_for(&l8, ACT_TANH), &mask, &e0), "8 entries: the smallest mirrored table");
+    check(!table_mirror(table_for(&l4, ACT_TANH), &mask, &e0), "4 entries: too small");
+    /* one entry off breaks it */
+    Table t = *sg;
+    int64_t *e = xcalloc((size_t)t.n, sizeof *e);
+    memcpy(e, sg->entries, (size_t)t.n * sizeof *e);
+    t.entries = e;
+    e[100] += 1;
+    check(!table_mirror(&t, &mask, &e0), "a changed lower entry: no mirror");
+    e[100] -= 1;
+    e[511 + 1 + 300] ^= 4;
+    check(!table_mirror(&t, &mask, &e0), "a changed upper entry: no mirror");
+    free(e);
+}
+
 static void test_tables(void)
 {
     Layer l = table_layer(1024);
@@ -1084,6 +1126,7 @@ int main(int argc, char **argv)
     test_ap_fixed_table();
     test_trunc0();
     test_tables();
+    test_table_mirror();
     test_dense_exact();
     test_simple_rnn_exact();
     test_lstm_exact();
