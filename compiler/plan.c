@@ -208,7 +208,9 @@ static void plan_rom(MvmPlan *p)
     free(caps);
     p->n_seg = 0;
     if (counted_words(p)) p->form = MVM_REGULAR;
-    else if (!v->place && (p->n_seg = run_segments(p, p->seg)) > 0) p->form = MVM_RUNS;
+    /* runs also under a placement: an x-first cell whose multipliers hold whole rows walks
+     * their x runs, then their h runs, in step (the GRU(5) at reuse 33: 0 x 6 x 3, 6 x 5 x 3) */
+    else if ((p->n_seg = run_segments(p, p->seg)) > 0) p->form = MVM_RUNS;
     else p->form = MVM_ROM;
     p->rom_w = p->form == MVM_ROM ? p->lay.width : p->lay.w_w;
 }

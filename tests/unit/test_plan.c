@@ -51,6 +51,11 @@ static int64_t *rand_raw(int n, int w, int zero_pct)
 }
 
 /* A one-layer model with random shape, types and reuse factor. */
+/* When > 0: every recurrent model's reuse factor holds this many whole rows ([x; h] of an
+ * output) per multiplier and no recurrent_reuse_factor, so x-first cells walk whole x runs,
+ * then whole h runs (the runs form with a placement). */
+static int rows_per_mult;
+
 static Model *rand_model(int seed)
 {
     static const LayerKind kinds[] = {L_DENSE, L_LSTM, L_GRU, L_GRU, L_SIMPLE_RNN};
@@ -88,6 +93,10 @@ static Model *rand_model(int seed)
     int rprod = l->units * cols;
     const int rpicks[] = {1, 2, 3, l->units, rprod / 3 + 1, rprod};
     if (l->kind != L_DENSE && rnd(0, 2) == 0) l->rreuse = rpicks[rnd(0, 5)];
+    if (rows_per_mult > 0 && l->kind != L_DENSE) {
+        l->reuse = rows_per_mult * (l->in_feat + l->units);
+        l->rreuse = 0;
+    }
     /* the model's ends, which lower.c's graph check holds the first and last engines to */
     m->timesteps = l->in_steps;
     m->features = l->in_feat;
@@ -327,7 +336,7 @@ static void check_period(const char *id, const Engine *e, const MvmPlan *p)
     check(early == 0, "%s: %d partial sums changed before the lanes read them", id, early);
 }
 
-static int x_first_cells, paired_cells, paired_counted;
+static int x_first_cells, x_first_runs, paired_cells, paired_counted;
 
 /* A cell placed x-first (Mvm.place, plan_x_first): on every multiplier no x product (operand
  * below n_a) after an h product, and every multiplier with h products does some x first when
@@ -421,6 +430,7 @@ static void test_lowered(int n_models)
                 }
                 if (v->placement == PLACE_X_FIRST) {
                     x_first_cells++;
+                    x_first_runs += p->form == MVM_RUNS; /* whole rows on every multiplier: x runs, then h runs */
                     check(check_x_first(id, p) == 0, "%s: not x-first", id);
                     if (x_first_cells == 1) { /* the check can fail: an h product moved first */
                         RomWord *a = (RomWord *)plan_word(p, 0, 0), *b = (RomWord *)plan_word(p, p->rf - 1, 0), t = *a;
@@ -722,6 +732,8 @@ int main(void)
 {
     test_words();
     test_lowered(400);
+    for (rows_per_mult = 2; rows_per_mult <= 3; rows_per_mult++) test_lowered(100);
+    rows_per_mult = 0;
     test_banked(400);
     test_link(400);
     test_paired(400);
@@ -732,9 +744,10 @@ int main(void)
     check(overlapped > 0, "no cell with overlapped steps");
     check(n_shared > 0, "no product with a shared operand multiplexer (%d grouped)", n_grouped);
     check(x_first_cells > 0, "no cell placed x-first");
+    check(x_first_runs > 0, "no x-first cell in the runs form (%d x-first)", x_first_cells);
     printf("plan forms: parallel %d, rom %d, regular %d, runs %d; split cells at reuse > 1: %d (%d automatic); "
-           "overlapped cells %d (x-first %d)\n", forms[0], forms[1], forms[2], forms[3], split_rf, split_auto, overlapped,
-           x_first_cells);
+           "overlapped cells %d (x-first %d, %d of them in the runs form)\n", forms[0], forms[1], forms[2], forms[3],
+           split_rf, split_auto, overlapped, x_first_cells, x_first_runs);
     printf("operand groups: %d products grouped, %d with fewer multiplexers than multipliers\n", n_grouped, n_shared);
     printf("hls4ml's order: %d products at reuse 1, %d above\n", sat_forms[0], sat_forms[1]);
     printf("unit: %d passed, %d failed\n", n_pass, n_fail);
