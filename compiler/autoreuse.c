@@ -518,19 +518,40 @@ static int model_tables(Model *m, bool apply, int *size)
     return n;
 }
 
-/* When even the chosen (smallest) design does not fit the block RAM, the default-sized activation tables
- * are halved (down to 256 entries, where the top-tagging models stay within 0.011 of float)
- * and the search runs again, the knobs opened afresh: block RAM for tables is what the small
- * parts run out of first. A note says so; table_size in the model keeps a size. Returns
- * whether it searched again (*pa is then a new search). */
+/* The layers whose table_mirror the model leaves open (a bidirectional layer's two directions):
+ * their count, and with apply each turned on. */
+static int model_mirrors(Model *m, bool apply)
+{
+    int n = 0;
+    for (int i = 0; i < m->n_layers; i++) {
+        Layer *l = &m->layers[i];
+        Layer *each[3] = {l, l->kind == L_BIDIRECTIONAL ? l->dir[0] : NULL, l->kind == L_BIDIRECTIONAL ? l->dir[1] : NULL};
+        for (int d = 0; d < 3; d++) {
+            if (!each[d] || each[d]->table_mirror != 0) continue;
+            n++;
+            if (apply) each[d]->table_mirror = 1;
+        }
+    }
+    return n;
+}
+
+/* When even the chosen (smallest) design does not fit the block RAM, the sigmoid and tanh
+ * tables are first stored as mirrored halves (table_mirror, where the model leaves it open:
+ * the same values in fewer blocks, about 19 LUTs a table), then the default-sized tables are
+ * halved (down to 256 entries, where the top-tagging models stay within 0.011 of float), and
+ * each time the search runs again, the knobs opened afresh: block RAM for tables is what the
+ * small parts run out of first. A note says so; table_size and table_mirror in the model keep
+ * theirs. Returns whether it searched again (*pa is then a new search). */
 bool auto_shrink_tables(AutoSearch **pa, Model *m, const AutoOptions *o)
 {
     AutoSearch *a = *pa;
     const Candidate *c = a->n_cand ? &a->cand[a->chosen] : NULL;
     if (!c || c->fits || o->max_bram < 0 || c->res.bram <= o->max_bram) return false; /* not the tables */
     int size = 0;
-    if (!model_tables(m, false, &size)) return false;
-    model_tables(m, true, &size);
+    bool mirror = model_mirrors(m, false) > 0;
+    if (mirror) model_mirrors(m, true);
+    else if (!model_tables(m, false, &size)) return false;
+    else model_tables(m, true, &size);
     for (int k = 0; k < a->n_knobs; k++) { /* open the knobs again */
         if (a->knob[k].which == KNOB_RREUSE) a->knob[k].layer->rreuse = 0;
         else if (a->knob[k].which == KNOB_LANE) a->knob[k].layer->lane_mults = 0;
@@ -540,7 +561,11 @@ bool auto_shrink_tables(AutoSearch **pa, Model *m, const AutoOptions *o)
     auto_free(a);
     *pa = auto_prepare(m);
     auto_search(*pa, m, o);
-    fprintf(stderr, "rnnc: note: no design fits with %d-entry activation tables: the tables the model leaves "
-                    "at their default size now have %d entries (set table_size to keep a size)\n", 2 * size, size);
+    if (mirror)
+        fprintf(stderr, "rnnc: note: no design fits the block RAM with whole activation tables: the sigmoid and tanh "
+                        "tables are now stored as mirrored halves (set table_mirror to decide)\n");
+    else
+        fprintf(stderr, "rnnc: note: no design fits with %d-entry activation tables: the tables the model leaves "
+                        "at their default size now have %d entries (set table_size to keep a size)\n", 2 * size, size);
     return true;
 }

@@ -160,10 +160,10 @@ typedef struct {
 /* The narrowest storage of a table's raw entries k >= from (all, or a mirrored table's upper
  * half) when some are negative: stored signed, rnnc_activation sign-extends them back to the
  * output width (a tanh table's copies of the sign bit are not constant, so synthesis cannot
- * drop them itself). Tables with no negative
- * entry stay full width: their constant-zero upper bits are dropped by synthesis anyway, and
- * Yosys 0.23's ice40_dsp pass crashes when a multiplier operand has zero bits it can see
- * before memory mapping (a narrow sigmoid feeding the GRU cell's z * h). */
+ * drop them itself). Entries with none negative stay full width: their constant-zero upper
+ * bits are dropped by synthesis anyway, and Yosys 0.23's ice40_dsp pass crashes when a
+ * multiplier operand has zero bits it can see before memory mapping (a narrow sigmoid feeding
+ * the GRU cell's z * h). */
 static void table_storage(const Table *t, int from, int *tw, int *tsigned)
 {
     int64_t lo = 0, hi = 0;
@@ -186,7 +186,7 @@ static void table_storage(const Table *t, int from, int *tw, int *tsigned)
 static ActParams table_act_params(Out *o, const Layer *l, const char *what, const Table *t)
 {
     ActParams p = {.kind = 2, .bits = clog2i(t->n), .shift = t->scale_shift, .offset = t->offset};
-    p.mirror = res_table_mirror(o->n->family, t, &p.mask, &p.entry0);
+    p.mirror = l->table_mirror > 0 && res_table_mirror(o->n->family, t, &p.mask, &p.entry0);
     int from = p.mirror ? t->offset : 0;
     table_storage(t, from, &p.tw, &p.tsigned);
     char *fn = table_file(o->n, l, what);

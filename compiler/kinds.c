@@ -7,7 +7,8 @@
 
 #include <string.h>
 
-#define WEIGHTED "units", "activation", "use_bias", "kernel", "bias", "precision", "reuse_factor", "table_size"
+#define WEIGHTED "units", "activation", "use_bias", "kernel", "bias", "precision", "reuse_factor", "table_size", \
+                 "table_mirror"
 #define RECURRENT "recurrent_kernel", "return_sequences", "go_backwards", "recurrent_reuse_factor", "share_multipliers"
 #define LANES "lane_multipliers"
 
@@ -17,7 +18,7 @@ static const char *const keys_gru[] = {WEIGHTED, RECURRENT, LANES, "recurrent_ac
 static const char *const keys_rnn[] = {WEIGHTED, RECURRENT, NULL};
 static const char *const keys_none[] = {NULL};
 static const char *const keys_dropout[] = {"rate", NULL};
-static const char *const keys_activation[] = {"activation", "precision", "table_size", "softmax", NULL};
+static const char *const keys_activation[] = {"activation", "precision", "table_size", "table_mirror", "softmax", NULL};
 static const char *const keys_bidirectional[] = {"merge_mode", "return_sequences", "forward", "backward", "precision", NULL};
 
 #define RECURRENT_ENGINES "[REVERSE when go_backwards] + [PROJ (a DENSE) in the split form] + CELL"

@@ -392,6 +392,11 @@ static void parse_layer_options(const Parser *p, const Model *m, const cJSON *ob
         opt_bool(p, obj, path, "share_multipliers", &share);
         l->share = share ? 1 : -1;
     }
+    bool mirror = false;
+    if (get(obj, "table_mirror")) {
+        opt_bool(p, obj, path, "table_mirror", &mirror);
+        l->table_mirror = mirror ? 1 : -1;
+    }
     key_path(kp, path, "lane_multipliers");
     if ((it = get(obj, "lane_multipliers"))) {
         l->lane_mults = want_int(p, it, kp, 1, 3);

@@ -240,14 +240,22 @@ bool res_table_mirror(const char *family, const Table *t, uint64_t *mask, uint64
     return table_mirrored(cost_table(family ? family : "ice40"), t, mask, entry0);
 }
 
-/* count copies of table t (tables.c's cache) */
-static void add_table(const CostTable *c, EngineResources *r, const Table *t, int count)
+/* count copies of table t (tables.c's cache), stored mirrored where mirror (the layer's
+ * table_mirror) and table_mirrored allow: the upper half, and per copy a LUT per output bit
+ * for the XOR or entry 0 after the read and a few for the read address and flags (measured
+ * 17-20 per 16-bit table on the iCE40 calibration designs), and the flags' 4 flip-flops (2
+ * without --table-reg); added directly, not fitted */
+static void add_table(const CostTable *c, EngineResources *r, const Table *t, int count, bool mirror)
 {
     if (!t || count <= 0) return;
     uint64_t mask, entry0;
-    int from = table_mirrored(c, t, &mask, &entry0) ? t->offset : 0; /* mirrored: the upper half stored */
+    int from = mirror && table_mirrored(c, t, &mask, &entry0) ? t->offset : 0;
     int w = table_width(t, from);
     r->feat[RES_ACT] += (double)count * (clog2i(t->n) + t->out.w);
+    if (from) {
+        r->lut += (double)count * (t->out.w + 3);
+        r->ff += (double)count * 4;
+    }
     for (int i = 0; i < count; i++) add_memory_as(c, r, t->n - from, w, true, 1, RES_TABLE_LOGIC);
 }
 
@@ -255,7 +263,7 @@ static void add_table(const CostTable *c, EngineResources *r, const Table *t, in
 static void add_tables(const CostTable *c, EngineResources *r, const Layer *l, ActKind a, int count)
 {
     if (a == ACT_LINEAR || a == ACT_RELU || count <= 0) return;
-    add_table(c, r, a == ACT_SOFTMAX ? table_exp(l) : table_for(l, a), count);
+    add_table(c, r, a == ACT_SOFTMAX ? table_exp(l) : table_for(l, a), count, l->table_mirror > 0);
 }
 
 /* DSPs of the constant-weight products (reuse 1): none for a weight 0; on iCE40 none for a
@@ -506,7 +514,7 @@ EngineResources res_engine(const Netlist *n, int i, const char *family)
         r.dsp += e->n_elem_mult * product_dsps(c, table_exp(e->layer)->out.w, table_inv(e->layer)->out.w);
         r.feat[RES_VECTOR] += (double)e->in_n * e->in_t.w; /* x_reg */
         add_tables(c, &r, e->layer, ACT_SOFTMAX, e->in_n);
-        add_table(c, &r, table_inv(e->layer), 1); /* 1 / sum */
+        add_table(c, &r, table_inv(e->layer), 1, e->layer->table_mirror > 0); /* 1 / sum */
         break;
     }
     case ENG_REVERSE:

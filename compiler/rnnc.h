@@ -115,6 +115,11 @@ typedef struct Layer {
                                  * the reuse search may turn it on */
     int table_size;
     bool table_size_given; /* set by the model (or a config), not the default: the search keeps it */
+    int table_mirror;           /* table_mirror, 1: a sigmoid or tanh table whose lower half mirrors
+                                 * its upper half is stored as that half where this takes fewer block
+                                 * RAMs (rnnc_activation TABLE_MIRROR, res_table_mirror; about 19
+                                 * LUTs per table); -1: false; 0 = not given: off, the reuse search
+                                 * turns it on when the block RAM is what does not fit */
     SoftmaxImpl softmax_impl;   /* softmax.implementation (hls4ml numerics; default stable) */
     struct {                    /* softmax's types under hls4ml numerics (model.json "softmax") */
         FxType exp_table, inv_table, inv_inp, accum;

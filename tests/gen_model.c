@@ -22,8 +22,8 @@
  * forward and backward directions are the next two layers, recurrent; its keys rs, mm
  * (merge mode concat, sum, mul, ave), name, po/p (the merged result type)). Layer keys: u (units),
  * act, ract, rs, gb, ra (0/1), bias=0 (use_bias false), rf (number or "max"), rrf (recurrent_reuse_factor),
- * lm (lane_multipliers), sh (share_multipliers: 1 true, -1 false), ts (table
- * size), p (precision string), pw pr pb pa ps po pt (precision object keys weight,
+ * lm (lane_multipliers), sh (share_multipliers: 1 true, -1 false), tm (table_mirror: 1 true,
+ * -1 false), ts (table size), p (precision string), pw pr pb pa ps po pt (precision object keys weight,
  * recurrent_weight, bias, accum, state, result, table), rate, name, sm (the "softmax" object's
  * implementation: stable, latency or legacy), smi (its input type).
  * Global keys: T, F, P (model precision), RF (model reuse factor), IP (input precision),
@@ -60,6 +60,7 @@ typedef struct {
     int rrf;   /* recurrent_reuse_factor, 0: omit */
     int lm;    /* lane_multipliers, 0: omit (--spec only) */
     int sh;    /* share_multipliers: 1 true, -1 false, 0: omit (--spec only) */
+    int tm;    /* table_mirror: 1 true, -1 false, 0: omit (--spec only) */
     int ts;    /* 0: omit */
     char sm[128]; /* "softmax" object (--hls4ml), "" to omit */
     char prec[STR];
@@ -455,6 +456,7 @@ static void spec_model(Model *M, char *spec, uint64_t seed) {
             else if (!strcmp(k, "rrf")) L->rrf = parse_int(v, k);
             else if (!strcmp(k, "lm")) L->lm = parse_int(v, k);
             else if (!strcmp(k, "sh")) L->sh = parse_int(v, k);
+            else if (!strcmp(k, "tm")) L->tm = parse_int(v, k);
             else if (!strcmp(k, "ts")) L->ts = parse_int(v, k);
             else if (!strcmp(k, "p")) copy(L->prec, v);
             else if (!strcmp(k, "pw")) copy(L->pk[P_WEIGHT], v);
@@ -559,6 +561,7 @@ static void print_model(FILE *f, const Model *M) {
         if (L->lm) fprintf(f, ", \"lane_multipliers\": %d", L->lm);
         if (L->sh) fprintf(f, ", \"share_multipliers\": %s", L->sh > 0 ? "true" : "false");
         if (L->ts) fprintf(f, ", \"table_size\": %d", L->ts);
+        if (L->tm) fprintf(f, ", \"table_mirror\": %s", L->tm > 0 ? "true" : "false");
         if (L->sm[0]) fprintf(f, ", \"softmax\": %s", L->sm);
         if (L->prec[0]) fprintf(f, ", \"precision\": \"%s\"", L->prec);
         int any = 0;

@@ -260,4 +260,18 @@ gen rom_tail_dense "T=2 F=20; dense u=13 rf=260 act=relu; dense u=2 rf=13"
 gen rom_tail_rom   "T=2 F=20; dense u=27 rf=260 act=tanh; dense u=2 rf=27"
 gen rom_tail_pair  "T=2 F=1; gru u=16 ra=1 rf=272; dense u=2 act=sigmoid"
 gen rom_tail_share "T=2 F=4; lstm u=8 rf=264 sh=1; dense u=33 rf=264 act=relu; dense u=1 rf=33 act=sigmoid"
+# --- activation tables stored as their upper halves, the lower halves mirrored (table_mirror:
+#     rnnc_activation TABLE_MIRROR, where that saves block RAM or logic: 1024 and 4096 entries in
+#     block RAM, 64 and 128 in logic; 256 stays whole on iCE40): every cell kind and lane form
+#     (parallel, serial, z * h_prev in logic, GRU without reset_after), dense and activation
+#     layers, a bidirectional layer, shared MACs, and hls4ml's numerics ---
+gen mirror_lstm        "T=4 F=3; lstm u=3 rf=6 tm=1; dense u=2 act=sigmoid tm=1"
+gen mirror_lstm_serial "T=3 F=3; lstm u=4 rf=14 lm=1 tm=1 ts=4096"
+gen mirror_gru         "T=4 F=3; gru u=3 ra=1 rf=4 tm=1; dense u=2 act=tanh tm=1 ts=64"
+gen mirror_gru_zh      "T=3 F=2; gru u=4 ra=1 rf=6 lm=2 tm=1"
+gen mirror_gru_ra0     "T=4 F=2; gru u=3 ra=0 tm=1; activation act=sigmoid tm=1"
+gen mirror_gru_share   "T=3 F=3; gru u=3 ra=1 rf=12 lm=1 tm=1 sh=1; dense u=2 rf=3 act=sigmoid tm=1"
+gen mirror_bidi        "T=3 F=2; bidirectional mm=concat; gru u=2 ra=1 tm=1; lstm u=2 tm=1; dense u=2 act=sigmoid"
+gen mirror_rnn         "T=3 F=2; simple_rnn u=3 act=tanh tm=1 ts=128"
+gen hls_mirror_gru     "T=4 F=3 IN=sym; gru u=3 ra=1 rs=1 tm=1 pa=ap_fixed<24,8> po=ap_fixed<12,4>"
 echo "wrote $((seed - 100)) cases to $OUT"

@@ -367,10 +367,12 @@ if [ "${E2E_CASES:-1}" != 0 ] && [ -z "${E2E_CASE_GLOB:-}" ]; then
     # split form at reuse factors > 1 (its proj reading in place), the serial lanes (their
     # activations' extra cycle moves the shared multiplier's turns), the operand groups (their
     # multiplexers split across the extra stage), the x-first and paired placements, the shared
-    # multipliers, the schedule ROMs with a tail in logic (only behind --table-reg's ROM register)
+    # multipliers, the schedule ROMs with a tail in logic (only behind --table-reg's ROM register),
+    # the mirrored tables (their address and flags registered with the index)
     for m in "$ROOT"/tests/e2e/cases/bank_*.json "$ROOT"/tests/e2e/cases/softmax_*.json "$ROOT"/tests/e2e/cases/split_*.json \
         "$ROOT"/tests/e2e/cases/serial_*.json "$ROOT"/tests/e2e/cases/opg_*.json "$ROOT"/tests/e2e/cases/xfirst_*.json \
-        "$ROOT"/tests/e2e/cases/share_*.json "$ROOT"/tests/e2e/cases/paired_*.json "$ROOT"/tests/e2e/cases/rom_tail_*.json; do
+        "$ROOT"/tests/e2e/cases/share_*.json "$ROOT"/tests/e2e/cases/paired_*.json "$ROOT"/tests/e2e/cases/rom_tail_*.json \
+        "$ROOT"/tests/e2e/cases/mirror_*.json; do
         job "case_$(basename "$m" .json)_tr" "$m" "${m%.json}.txt" icarus-tr
     done
     # rnnc --sim --stall itself, and a broken design that the stall pass must catch
@@ -381,7 +383,8 @@ if [ "${E2E_CASES:-1}" != 0 ] && [ -z "${E2E_CASE_GLOB:-}" ]; then
     # Xilinx's pipelining (adder_fanin: 8 operands per tree stage) on the forms with trees
     for m in "$ROOT"/tests/e2e/cases/xfirst_*.json "$ROOT"/tests/e2e/cases/opg_*.json "$ROOT"/tests/e2e/cases/serial_*.json \
         "$ROOT"/tests/e2e/cases/rf_*.json "$ROOT"/tests/e2e/cases/softmax_*.json "$ROOT"/tests/e2e/cases/split_*.json \
-        "$ROOT"/tests/e2e/cases/bidi_lstm_concat.json "$ROOT"/tests/e2e/cases/stack_three.json; do
+        "$ROOT"/tests/e2e/cases/bidi_lstm_concat.json "$ROOT"/tests/e2e/cases/stack_three.json \
+        "$ROOT"/tests/e2e/cases/mirror_*.json; do
         job "case_$(basename "$m" .json)_x" "$m" "${m%.json}.txt" icarus-x
     done
 fi
