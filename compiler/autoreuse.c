@@ -518,8 +518,8 @@ static int model_tables(Model *m, bool apply, int *size)
     return n;
 }
 
-/* The layers whose table_mirror the model leaves open (a bidirectional layer's two directions):
- * their count, and with apply each turned on. */
+/* The layers with a sigmoid or tanh table whose table_mirror the model leaves open (a
+ * bidirectional layer's two directions): their count, and with apply each turned on. */
 static int model_mirrors(Model *m, bool apply)
 {
     int n = 0;
@@ -528,6 +528,8 @@ static int model_mirrors(Model *m, bool apply)
         Layer *each[3] = {l, l->kind == L_BIDIRECTIONAL ? l->dir[0] : NULL, l->kind == L_BIDIRECTIONAL ? l->dir[1] : NULL};
         for (int d = 0; d < 3; d++) {
             if (!each[d] || each[d]->table_mirror != 0) continue;
+            bool rec = each[d]->kind == L_LSTM || each[d]->kind == L_GRU;
+            if (!table_for(each[d], each[d]->act) && !(rec && table_for(each[d], each[d]->ract))) continue;
             n++;
             if (apply) each[d]->table_mirror = 1;
         }

@@ -586,6 +586,8 @@ static void test_retry(int seed)
  * tables the model left at their default (never below 256) until one fits, and keeps a size the
  * model gave. The budget is the smallest design's block RAM at 256 entries (the output layer's
  * 1024). */
+static int mirror_rounds; /* test_mirror_first seeds that fit only with the mirrors */
+
 static void test_shrink_tables(int seed)
 {
     Model *m = random_model(seed, (ModelOpts){0});
@@ -615,6 +617,42 @@ static void test_shrink_tables(int seed)
     ok &= fit1024 ? rounds == 0 && m2->layers[0].table_size == 1024 : rounds > 0 && m2->layers[0].table_size < 1024;
     check(ok, "seed %d: budget %ld BRAM, fits at 1024: %d, %d rounds, tables %d / last %d, fits %d", seed, o.max_bram,
           fit1024, rounds, m2->layers[0].table_size, m2->layers[m2->n_layers - 1].table_size, a->cand[a->chosen].fits);
+    auto_free(a);
+    free_model(m);
+    free_model(m2);
+}
+
+/* The smallest design fits the block RAM only with the tables mirrored (table_mirror): the first
+ * round turns the mirrors on and keeps the 1024 entries; a layer that sets table_mirror false
+ * keeps whole tables. The budget is the smallest design's block RAM with every mirror on. */
+static void test_mirror_first(int seed)
+{
+    Model *m = random_model(seed, (ModelOpts){0});
+    check_model(m);
+    quantize_model(m);
+    for (int i = 0; i < m->n_layers; i++) m->layers[i].table_mirror = 1;
+    AutoSearch *a = auto_prepare(m);
+    AutoOptions big = options(-1, -1, OPT_LATENCY);
+    auto_search(a, m, &big);
+    long bram_m = -1;
+    for (int c = 0; c < a->n_cand; c++)
+        if (bram_m < 0 || a->cand[c].res.bram < bram_m) bram_m = a->cand[c].res.bram;
+    auto_free(a);
+    Model *m2 = random_model(seed, (ModelOpts){0});
+    check_model(m2);
+    quantize_model(m2);
+    a = auto_prepare(m2);
+    AutoOptions o = options(-1, bram_m, OPT_LATENCY);
+    auto_search(a, m2, &o);
+    bool fit_whole = a->cand[a->chosen].fits;
+    int rounds = 0, mirrored = 0;
+    while (auto_shrink_tables(&a, m2, &o)) rounds++;
+    for (int i = 0; i < m2->n_layers; i++) mirrored += m2->layers[i].table_mirror > 0;
+    bool ok = a->cand[a->chosen].fits && m2->layers[0].table_size == 1024;
+    ok &= fit_whole ? rounds == 0 && mirrored == 0 : rounds == 1 && mirrored > 0;
+    check(ok, "seed %d: budget %ld BRAM, fits whole: %d, %d rounds, %d layers mirrored, tables %d, fits %d", seed,
+          o.max_bram, fit_whole, rounds, mirrored, m2->layers[0].table_size, a->cand[a->chosen].fits);
+    if (!fit_whole) mirror_rounds++;
     auto_free(a);
     free_model(m);
     free_model(m2);
@@ -729,6 +767,8 @@ int main(void)
     test_polish();
     for (int seed = 1; seed <= 8; seed++) test_retry(seed);
     for (int seed = 1; seed <= 8; seed++) test_shrink_tables(seed);
+    for (int seed = 1; seed <= 8; seed++) test_mirror_first(seed);
+    check(mirror_rounds > 0, "no seed needed the mirrored tables (the test proves nothing)");
     printf("unit: %d passed, %d failed\n", n_pass, n_fail);
     return n_fail ? 1 : 0;
 }
