@@ -479,29 +479,41 @@ static wide_t act_input(const Act *a, int in_w, int in_f, bool in_s)
     return from_bits((u128)v, in_w, in_s);
 }
 
+/* The narrowest storage of entries from .. n-1 of table a: signed when one is negative
+ * (a->tsigned), a->tw bits (unsigned: the bits of the largest). */
+static void narrowest(Act *a, int from, int n)
+{
+    int64_t lo = 0, hi = 0;
+    for (int k = from; k < n; k++) {
+        if (a->tab[k] < lo) lo = a->tab[k];
+        if (a->tab[k] > hi) hi = a->tab[k];
+    }
+    a->tsigned = lo < 0;
+    a->tw = 1;
+    while (a->tw < a->out.w && (a->tsigned ? lo < -((int64_t)1 << (a->tw - 1)) || hi >= ((int64_t)1 << (a->tw - 1))
+                                            : hi >= ((int64_t)1 << a->tw)))
+        a->tw++;
+}
+
+/* Entries from .. n-1 of table a written as NAME.mem, a->tw bits each (0: the output width). */
+static void write_entries(const char *name, Act *a, int from, int n)
+{
+    char fname[256];
+    snprintf(fname, sizeof fname, "%s.mem", name);
+    FILE *f = open_out(fname, a->file, sizeof a->file);
+    for (int k = from; k < n; k++) {
+        phex(f, a->tab[k], a->tw ? a->tw : a->out.w);
+        fputc('\n', f);
+    }
+    fclose(f);
+}
+
 /* The same table stored at its narrowest width (unsigned when no entry is negative), written
  * as NAME.mem: rnnc_activation's TABLE_W / TABLE_SIGNED must extend it back exactly. */
 static Act narrow_act(const char *name, Act a)
 {
-    int64_t lo = 0, hi = 0;
-    int n = 1 << a.bits;
-    for (int k = 0; k < n; k++) {
-        if (a.tab[k] < lo) lo = a.tab[k];
-        if (a.tab[k] > hi) hi = a.tab[k];
-    }
-    a.tsigned = lo < 0;
-    a.tw = 1;
-    while (a.tw < a.out.w && (a.tsigned ? lo < -((int64_t)1 << (a.tw - 1)) || hi >= ((int64_t)1 << (a.tw - 1))
-                                          : hi >= ((int64_t)1 << a.tw)))
-        a.tw++;
-    char fname[256];
-    snprintf(fname, sizeof fname, "%s.mem", name);
-    FILE *f = open_out(fname, a.file, sizeof a.file);
-    for (int k = 0; k < n; k++) {
-        phex(f, a.tab[k], a.tw);
-        fputc('\n', f);
-    }
-    fclose(f);
+    narrowest(&a, 0, 1 << a.bits);
+    write_entries(name, &a, 0, 1 << a.bits);
     return a;
 }
 
@@ -520,27 +532,9 @@ static Act mirror_act(const char *name, Act a, bool narrow)
             fprintf(stderr, "gen_vectors: %s: entry %d does not mirror entry %d\n", name, off - k, off + k);
             exit(1);
         }
-    int64_t lo = 0, hi = 0;
-    for (int k = off; k < n; k++) {
-        if (a.tab[k] < lo) lo = a.tab[k];
-        if (a.tab[k] > hi) hi = a.tab[k];
-    }
-    a.tsigned = lo < 0;
-    a.tw = 0;
-    if (narrow) {
-        a.tw = 1;
-        while (a.tw < a.out.w && (a.tsigned ? lo < -((int64_t)1 << (a.tw - 1)) || hi >= ((int64_t)1 << (a.tw - 1))
-                                              : hi >= ((int64_t)1 << a.tw)))
-            a.tw++;
-    }
-    char fname[256];
-    snprintf(fname, sizeof fname, "%s.mem", name);
-    FILE *f = open_out(fname, a.file, sizeof a.file);
-    for (int k = off; k < n; k++) {
-        phex(f, a.tab[k], a.tw ? a.tw : a.out.w);
-        fputc('\n', f);
-    }
-    fclose(f);
+    narrowest(&a, off, n);
+    if (!narrow) a.tw = 0;
+    write_entries(name, &a, off, n);
     return a;
 }
 

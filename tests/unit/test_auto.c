@@ -588,24 +588,42 @@ static void test_retry(int seed)
  * 1024). */
 static int mirror_rounds; /* test_mirror_first seeds that fit only with the mirrors */
 
-static void test_shrink_tables(int seed)
+static void tables_256(Model *m) /* every layer's tables but the output layer's at 256 entries */
+{
+    for (int i = 0; i + 1 < m->n_layers; i++) m->layers[i].table_size = 256;
+}
+
+static void mirror_all(Model *m) /* every layer's tables mirrored */
+{
+    for (int i = 0; i < m->n_layers; i++) m->layers[i].table_mirror = 1;
+}
+
+/* The smallest block RAM of any candidate of seed's model, changed by tweak first. */
+static long smallest_bram(int seed, void (*tweak)(Model *))
 {
     Model *m = random_model(seed, (ModelOpts){0});
     check_model(m);
     quantize_model(m);
-    for (int i = 0; i + 1 < m->n_layers; i++) m->layers[i].table_size = 256;
+    tweak(m);
     AutoSearch *a = auto_prepare(m);
     AutoOptions big = options(-1, -1, OPT_LATENCY);
     auto_search(a, m, &big);
-    long bram256 = -1;
+    long bram = -1;
     for (int c = 0; c < a->n_cand; c++)
-        if (bram256 < 0 || a->cand[c].res.bram < bram256) bram256 = a->cand[c].res.bram;
+        if (bram < 0 || a->cand[c].res.bram < bram) bram = a->cand[c].res.bram;
     auto_free(a);
+    free_model(m);
+    return bram;
+}
+
+static void test_shrink_tables(int seed)
+{
+    long bram256 = smallest_bram(seed, tables_256);
     Model *m2 = random_model(seed, (ModelOpts){0});
     check_model(m2);
     quantize_model(m2);
     m2->layers[m2->n_layers - 1].table_size_given = true; /* the output layer keeps its 1024 */
-    a = auto_prepare(m2);
+    AutoSearch *a = auto_prepare(m2);
     AutoOptions o = options(-1, bram256, OPT_LATENCY);
     auto_search(a, m2, &o);
     bool fit1024 = a->cand[a->chosen].fits;
@@ -618,7 +636,6 @@ static void test_shrink_tables(int seed)
     check(ok, "seed %d: budget %ld BRAM, fits at 1024: %d, %d rounds, tables %d / last %d, fits %d", seed, o.max_bram,
           fit1024, rounds, m2->layers[0].table_size, m2->layers[m2->n_layers - 1].table_size, a->cand[a->chosen].fits);
     auto_free(a);
-    free_model(m);
     free_model(m2);
 }
 
@@ -627,21 +644,11 @@ static void test_shrink_tables(int seed)
  * keeps whole tables. The budget is the smallest design's block RAM with every mirror on. */
 static void test_mirror_first(int seed)
 {
-    Model *m = random_model(seed, (ModelOpts){0});
-    check_model(m);
-    quantize_model(m);
-    for (int i = 0; i < m->n_layers; i++) m->layers[i].table_mirror = 1;
-    AutoSearch *a = auto_prepare(m);
-    AutoOptions big = options(-1, -1, OPT_LATENCY);
-    auto_search(a, m, &big);
-    long bram_m = -1;
-    for (int c = 0; c < a->n_cand; c++)
-        if (bram_m < 0 || a->cand[c].res.bram < bram_m) bram_m = a->cand[c].res.bram;
-    auto_free(a);
+    long bram_m = smallest_bram(seed, mirror_all);
     Model *m2 = random_model(seed, (ModelOpts){0});
     check_model(m2);
     quantize_model(m2);
-    a = auto_prepare(m2);
+    AutoSearch *a = auto_prepare(m2);
     AutoOptions o = options(-1, bram_m, OPT_LATENCY);
     auto_search(a, m2, &o);
     bool fit_whole = a->cand[a->chosen].fits;
@@ -654,7 +661,6 @@ static void test_mirror_first(int seed)
           o.max_bram, fit_whole, rounds, mirrored, m2->layers[0].table_size, a->cand[a->chosen].fits);
     if (!fit_whole) mirror_rounds++;
     auto_free(a);
-    free_model(m);
     free_model(m2);
 }
 
