@@ -501,9 +501,9 @@ static bool table_shrinkable(const Layer *l)
     return !l->table_size_given && l->table_size > 256 && l->numerics != NUM_HLS4ML;
 }
 
-/* The shrinkable tables of the model's layers (a bidirectional layer's two directions): their
- * count, and with apply each halved (*size: the new size). */
-static int model_tables(Model *m, bool apply, int *size)
+/* The shrinkable tables of the model's layers (a bidirectional layer's two directions), each
+ * halved (*size: the new size); their count. */
+static int model_tables(Model *m, int *size)
 {
     int n = 0;
     for (int i = 0; i < m->n_layers; i++) {
@@ -512,26 +512,26 @@ static int model_tables(Model *m, bool apply, int *size)
         for (int d = 0; d < 2 && each[d]; d++) {
             if (!table_shrinkable(each[d])) continue;
             n++;
-            if (apply) *size = each[d]->table_size /= 2;
+            *size = each[d]->table_size /= 2;
         }
     }
     return n;
 }
 
 /* The layers with a sigmoid or tanh table whose table_mirror the model leaves open (a
- * bidirectional layer's two directions): their count, and with apply each turned on. */
-static int model_mirrors(Model *m, bool apply)
+ * bidirectional layer's two directions), each turned on; their count. */
+static int model_mirrors(Model *m)
 {
     int n = 0;
     for (int i = 0; i < m->n_layers; i++) {
         Layer *l = &m->layers[i];
-        Layer *each[3] = {l, l->kind == L_BIDIRECTIONAL ? l->dir[0] : NULL, l->kind == L_BIDIRECTIONAL ? l->dir[1] : NULL};
-        for (int d = 0; d < 3; d++) {
-            if (!each[d] || each[d]->table_mirror != 0) continue;
+        Layer *each[2] = {l->kind == L_BIDIRECTIONAL ? l->dir[0] : l, l->kind == L_BIDIRECTIONAL ? l->dir[1] : NULL};
+        for (int d = 0; d < 2 && each[d]; d++) {
             bool rec = each[d]->kind == L_LSTM || each[d]->kind == L_GRU;
-            if (!table_for(each[d], each[d]->act) && !(rec && table_for(each[d], each[d]->ract))) continue;
+            bool tables = table_for(each[d], each[d]->act) || (rec && table_for(each[d], each[d]->ract));
+            if (each[d]->table_mirror != 0 || !tables) continue;
             n++;
-            if (apply) each[d]->table_mirror = 1;
+            each[d]->table_mirror = 1;
         }
     }
     return n;
@@ -550,10 +550,8 @@ bool auto_shrink_tables(AutoSearch **pa, Model *m, const AutoOptions *o)
     const Candidate *c = a->n_cand ? &a->cand[a->chosen] : NULL;
     if (!c || c->fits || o->max_bram < 0 || c->res.bram <= o->max_bram) return false; /* not the tables */
     int size = 0;
-    bool mirror = model_mirrors(m, false) > 0;
-    if (mirror) model_mirrors(m, true);
-    else if (!model_tables(m, false, &size)) return false;
-    else model_tables(m, true, &size);
+    bool mirror = model_mirrors(m) > 0; /* first the mirrors, then smaller tables */
+    if (!mirror && !model_tables(m, &size)) return false;
     for (int k = 0; k < a->n_knobs; k++) { /* open the knobs again */
         if (a->knob[k].which == KNOB_RREUSE) a->knob[k].layer->rreuse = 0;
         else if (a->knob[k].which == KNOB_LANE) a->knob[k].layer->lane_mults = 0;
