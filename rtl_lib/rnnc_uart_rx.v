@@ -29,17 +29,18 @@ module rnnc_uart_rx #(
     output reg m_axis_tvalid,
     input wire m_axis_tready
 );
-    // Cycle counter width: holds CLKS_PER_BIT - 1.
-    localparam integer CNT_W = CLKS_PER_BIT <= 2 ? 1 : $clog2(CLKS_PER_BIT);
-    localparam integer CPB_M1 = CLKS_PER_BIT - 1;
-    localparam integer HALF_M1 = CLKS_PER_BIT / 2 - 1;
-    localparam [CNT_W-1:0] CNT_BIT = CPB_M1[CNT_W-1:0];   // one bit time, counting down to 0
-    localparam [CNT_W-1:0] CNT_HALF = HALF_M1[CNT_W-1:0]; // edge to the middle of the start bit
-
-    localparam [1:0] S_IDLE = 2'd0;     // line idle, waiting for a falling edge
-    localparam [1:0] S_START = 2'd1;    // in the start bit, waiting for its middle
-    localparam [1:0] S_DATA = 2'd2;     // in the data bits
-    localparam [1:0] S_STOP = 2'd3;     // in the stop bit (or waiting for the line to go high)
+    // The state is one-hot, the sample point (at_sample) a register of its own, and the data
+    // bits are counted down past 0 to -1, the sign bit marking the eighth: every enable is one
+    // LUT of flip-flops. On a nearly full iCE40 the placer may spread this small module far
+    // apart, and the old decode's three LUT levels with their routes were the design's
+    // critical path. The cycle counter counts up and is cleared, as rnnc_job_ctrl's: a
+    // counter loaded with other constants gets the loads merged into its carry chain's LUTs,
+    // which the packer splits into slow pieces.
+    localparam integer CNT_W = $clog2(CLKS_PER_BIT);
+    localparam integer CPB_M2 = CLKS_PER_BIT - 2;
+    localparam integer HALF_M2 = CLKS_PER_BIT / 2 - 2;
+    localparam [CNT_W-1:0] CNT_BIT = CPB_M2[CNT_W-1:0];    // a bit time: at_sample rises CLKS_PER_BIT cycles after the last
+    localparam [CNT_W-1:0] CNT_HALF = HALF_M2[CNT_W-1:0];  // edge to the middle of the start bit
 
     initial begin
         if (CLKS_PER_BIT < 4) begin
@@ -51,74 +52,64 @@ module rnnc_uart_rx #(
 
     // Control registers.
     reg rx_meta, rx_sync;   // synchronizer (reset to idle high: no false start after reset)
-    reg [1:0] state;
-    reg [CNT_W-1:0] cnt;    // cycles left to the next sample point
-    reg at_sample;          // cnt == 0, kept as a register: keeps the compare off the control path
-    reg [2:0] nbit;         // data bits received so far (mod 8)
+    reg s_idle;             // line idle, waiting for a falling edge
+    reg s_start;            // in the start bit, waiting for its middle
+    reg s_data;             // in the data bits
+    reg s_stop;             // in the stop bit (or waiting for the line to go high)
+    reg [CNT_W-1:0] cnt;    // cycles since the last sample point (or the start bit's edge), less one
+    reg at_sample;          // the sample point: cnt reached CNT_HALF (start bit) or CNT_BIT a cycle ago
+    reg [3:0] nbit;         // data bits still to sample after the next, less one; -1 at the eighth
     reg brk;                // in S_STOP after a framing error: wait for rx high
     // Datapath.
     reg [7:0] shift;        // data bits, shifted in from the top (LSB first on the line)
+    wire last_bit = nbit[3];
 
     always @(posedge clk) begin
         rx_meta <= rx;
         rx_sync <= rx_meta;
         if (m_axis_tvalid && m_axis_tready) m_axis_tvalid <= 1'b0;
-        case (state)
-            S_IDLE: begin
-                brk <= 1'b0;
-                if (!rx_sync) begin
-                    state <= S_START;
-                    cnt <= CNT_HALF;
-                    at_sample <= 1'b0;
-                end
-            end
-            S_START: begin
-                if (!at_sample) begin
-                    cnt <= cnt - 1'b1;
-                    at_sample <= cnt == 1;
-                end else if (rx_sync) state <= S_IDLE;     // glitch, not a start bit
-                else begin
-                    state <= S_DATA;
-                    cnt <= CNT_BIT;
-                    at_sample <= 1'b0;
-                    nbit <= 3'd0;
-                end
-            end
-            S_DATA: begin
-                if (!at_sample) begin
-                    cnt <= cnt - 1'b1;
-                    at_sample <= cnt == 1;
-                end else begin
-                    shift <= {rx_sync, shift[7:1]};
-                    nbit <= nbit + 1'b1;
-                    cnt <= CNT_BIT;
-                    at_sample <= 1'b0;
-                    if (nbit == 3'd7) state <= S_STOP;
-                end
-            end
-            default: begin  // S_STOP
-                if (brk) begin
-                    if (rx_sync) state <= S_IDLE;
-                end else if (!at_sample) begin
-                    cnt <= cnt - 1'b1;
-                    at_sample <= cnt == 1;
-                end else if (rx_sync) begin
-                    state <= S_IDLE;
-                    // Deliver unless the previous byte is still held (then drop the new one).
-                    if (!m_axis_tvalid || m_axis_tready) begin
-                        m_axis_tdata <= shift;
-                        m_axis_tvalid <= 1'b1;
-                    end
-                end else brk <= 1'b1;  // framing error: drop the byte
-            end
-        endcase
+        // the counter: cleared while idle and at each sample point
+        if (s_idle || at_sample) cnt <= {CNT_W{1'b0}};
+        else cnt <= cnt + 1'b1;
+        at_sample <= !s_idle && cnt == (s_start ? CNT_HALF : CNT_BIT);
+        // the data bits: counted from the start bit's middle, shifted in at each data sample
+        if (s_start) nbit <= 4'd6;
+        else if (s_data && at_sample) nbit <= nbit - 1'b1;
+        if (s_data && at_sample) shift <= {rx_sync, shift[7:1]};
+        // the states
+        if (s_idle && !rx_sync) begin
+            s_idle <= 1'b0;
+            s_start <= 1'b1;
+        end
+        if (s_start && at_sample) begin
+            s_start <= 1'b0;
+            if (rx_sync) s_idle <= 1'b1;    // glitch, not a start bit
+            else s_data <= 1'b1;
+        end
+        if (s_data && at_sample && last_bit) begin
+            s_data <= 1'b0;
+            s_stop <= 1'b1;
+        end
+        brk <= s_stop && (brk || (at_sample && !rx_sync)); // framing error: drop the byte
+        if (s_stop && rx_sync && (brk || at_sample)) begin
+            s_stop <= 1'b0;
+            s_idle <= 1'b1;
+        end
+        // Deliver at the stop bit's middle unless the previous byte is still held (then drop the new one).
+        if (s_stop && !brk && at_sample && rx_sync && (!m_axis_tvalid || m_axis_tready)) begin
+            m_axis_tdata <= shift;
+            m_axis_tvalid <= 1'b1;
+        end
         if (rst) begin
             rx_meta <= 1'b1;
             rx_sync <= 1'b1;
-            state <= S_IDLE;
+            s_idle <= 1'b1;
+            s_start <= 1'b0;
+            s_data <= 1'b0;
+            s_stop <= 1'b0;
             cnt <= {CNT_W{1'b0}};
             at_sample <= 1'b0;
-            nbit <= 3'd0;
+            nbit <= 4'd0;
             brk <= 1'b0;
             m_axis_tvalid <= 1'b0;
         end
@@ -148,8 +139,13 @@ module rnnc_uart_rx #(
     always @(posedge clk)
         if (f_past_valid && !$past(rst) && m_axis_tvalid && !($past(m_axis_tvalid && !m_axis_tready)) &&
             (!$past(m_axis_tvalid) || m_axis_tdata != $past(m_axis_tdata)))
-            assert($past(state) == S_STOP && $past(at_sample) && !$past(brk) && $past(rx_sync) &&
+            assert($past(s_stop) && $past(at_sample) && !$past(brk) && $past(rx_sync) &&
                    m_axis_tdata == $past(shift));
+    // the state is one-hot from the first reset on
+    reg f_reset_seen = 1'b0;
+    always @(posedge clk) if (rst) f_reset_seen <= 1'b1;
+    always @(*)
+        if (f_reset_seen) assert({2'b0, s_idle} + {2'b0, s_start} + {2'b0, s_data} + {2'b0, s_stop} == 3'd1);
 `undef RNNC_ASSUME
 `endif
 

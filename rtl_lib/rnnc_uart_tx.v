@@ -21,9 +21,14 @@ module rnnc_uart_tx #(
     output reg tx
 );
     // Cycle counter width: holds CLKS_PER_BIT - 1.
-    localparam integer CNT_W = CLKS_PER_BIT <= 2 ? 1 : $clog2(CLKS_PER_BIT);
-    localparam integer CPB_M1 = CLKS_PER_BIT - 1;
-    localparam [CNT_W-1:0] CNT_BIT = CPB_M1[CNT_W-1:0];   // one bit time, counting down to 0
+    // The two counters count down past 0 to -1, and their sign bits are the events (bit_end,
+    // nbit_zero): no compare sits between a counter and the logic it enables, so every control
+    // path is one LUT from flip-flops. On a nearly full iCE40 the placer may spread this small
+    // module far apart, and a compare's second LUT level with its routes was the design's
+    // critical path (5-6 ns a route at 48 MHz).
+    localparam integer CNT_W = CLKS_PER_BIT <= 2 ? 1 : $clog2(CLKS_PER_BIT - 1);
+    localparam integer CPB_M2 = CLKS_PER_BIT - 2;
+    localparam [CNT_W:0] CNT_LOAD = CPB_M2[CNT_W:0];   // one bit time: CLKS_PER_BIT - 1 decrements to -1
 
     initial begin
         if (CLKS_PER_BIT < 2) begin
@@ -33,48 +38,32 @@ module rnnc_uart_tx #(
         end
     end
 
-    // Control registers.
-    reg busy;
-    reg [CNT_W-1:0] cnt;    // cycles left in the current bit
-    reg [3:0] nbit;         // bits still to send after the current one
-    // cnt == 0 and nbit == 0 kept as registers: s_axis_tready is then one LUT from flip-flops
-    // (it drives the enables of the buffer in front).
-    reg bit_end, nbit_zero;
-    // Datapath: the data bits still to send, then the stop bit (shifted in from the top).
+    reg [CNT_W:0] cnt;      // cycles left in the current bit, less one; -1 (sign set) in its last cycle
+    reg [4:0] nbit;         // bits still to send after the current one, less one; -1 when none
     reg [8:0] frame;
+    wire bit_end = cnt[CNT_W];
+    wire nbit_zero = nbit[4];
 
-    wire last = busy && bit_end && nbit_zero;
-    assign s_axis_tready = !busy || last;
+    // when idle, bit_end and nbit_zero are both set (from reset, and at the end of a stop bit)
+    assign s_axis_tready = bit_end && nbit_zero;
+    wire take = s_axis_tvalid && s_axis_tready;
+    wire next_bit = bit_end && !nbit_zero;
 
     always @(posedge clk) begin
-        if (s_axis_tvalid && s_axis_tready) begin
-            busy <= 1'b1;
+        if (take || next_bit) cnt <= CNT_LOAD;
+        else if (!bit_end) cnt <= cnt - 1'b1;
+        if (take) begin
             tx <= 1'b0;     // start bit
             frame <= {1'b1, s_axis_tdata};
-            nbit <= 4'd9;
-            nbit_zero <= 1'b0;
-            cnt <= CNT_BIT;
-            bit_end <= 1'b0;
-        end else if (busy) begin
-            if (!bit_end) begin
-                cnt <= cnt - 1'b1;
-                bit_end <= cnt == 1;
-            end else if (nbit_zero) busy <= 1'b0;   // end of the stop bit; tx stays high
-            else begin
-                tx <= frame[0];
-                frame <= {1'b1, frame[8:1]};
-                nbit <= nbit - 1'b1;
-                nbit_zero <= nbit == 4'd1;
-                cnt <= CNT_BIT;
-                bit_end <= 1'b0;
-            end
-        end
+            nbit <= 5'd8;
+        end else if (next_bit) begin
+            tx <= frame[0];
+            frame <= {1'b1, frame[8:1]};
+            nbit <= nbit - 1'b1;
+        end   // at the end of the stop bit nothing changes: tx stays high, the module is idle
         if (rst) begin
-            busy <= 1'b0;
-            cnt <= {CNT_W{1'b0}};
-            bit_end <= 1'b1;
-            nbit <= 4'd0;
-            nbit_zero <= 1'b1;
+            cnt <= {1'b1, {CNT_W{1'b0}}};
+            nbit <= 5'b10000;
             tx <= 1'b1;
         end
     end
@@ -109,18 +98,18 @@ module rnnc_uart_tx #(
         if (rst) f_t <= 16'd0;
     end
     wire [15:0] f_bit = (f_t - 16'd1) / CLKS_PER_BIT;         // bit of the frame on the line
-    wire [15:0] f_left = CPB_M1 - (f_t - 16'd1) % CLKS_PER_BIT;  // cycles left in that bit
+    wire [15:0] f_left = CLKS_PER_BIT - 1 - (f_t - 16'd1) % CLKS_PER_BIT;  // cycles left in that bit
     wire [9:0] f_frame = {1'b1, f_data, 1'b0};
     wire [17:0] f_rest = {9'h1ff, 1'b1, f_data} >> f_bit;       // what frame holds at bit f_bit
     always @(*)
         if (f_past_valid) begin
-            assert(f_t <= F_FRAME && busy == (f_t != 16'd0));
+            assert(f_t <= F_FRAME);
             assert(s_axis_tready == (f_t == 16'd0 || f_t == F_FRAME));
             if (f_t == 16'd0) assert(tx);
             else begin
                 assert(tx == f_frame[f_bit]);
-                assert(cnt == f_left[CNT_W-1:0] && bit_end == (cnt == 0));
-                assert(nbit == 4'd9 - f_bit[3:0] && nbit_zero == (nbit == 4'd0));
+                assert(bit_end == (f_left == 0) && (bit_end || cnt == f_left[CNT_W:0] - 1'b1));
+                assert(nbit_zero == (f_bit == 9) && (nbit_zero || nbit == 5'd8 - f_bit[4:0]));
                 assert(frame == f_rest[8:0]);
             end
         end
