@@ -110,17 +110,23 @@ static void emit_uart_top(const Netlist *n, const char *dir)
     fprintf(f, "    parameter MEM_PATH = \"mem/\"     // where the $readmemh tables are\n) (\n");
     fprintf(f, "    input  wire clk,\n    input  wire rst,\n    input  wire uart_rx,\n    output wire uart_tx,\n"
                "    output reg  activity\n);\n");
-    fprintf(f, "    wire [7:0] rx_byte;\n    wire rx_valid, rx_ready;\n");
+    fprintf(f, "    wire [7:0] rx_byte, deser_byte;\n    wire rx_valid, rx_ready, deser_valid, deser_ready, slice_rx_last;\n");
     fprintf(f, "    wire out_valid, out_ready, out_last;\n");
     fprintf(f, "    wire [7:0] ser_byte, tx_byte;\n    wire ser_valid, ser_ready, tx_valid, tx_ready, slice_tx_last;\n");
     fprintf(f, "    rnnc_uart_rx #(.CLKS_PER_BIT(CLKS_PER_BIT)) u_rx (.clk(clk), .rst(rst), .rx(uart_rx), "
                ".m_axis_tdata(rx_byte), .m_axis_tvalid(rx_valid), .m_axis_tready(rx_ready));\n");
-    /* register slices around the core: no ready path runs from the core into the UART logic */
+    /* a register slice between the receiver and the deserializer (the receiver's valid, held
+     * until ready, would otherwise loop through the deserializer's handshake in one cycle: the
+     * critical path of a UP5K GRU(5) placement), and register slices around the core: no ready
+     * path runs from the core into the UART logic */
+    fprintf(f, "    rnnc_skid_buffer #(.WIDTH(8)) u_slice_rx (.clk(clk), .rst(rst), .s_axis_tdata(rx_byte), "
+               ".s_axis_tlast(1'b0), .s_axis_tvalid(rx_valid), .s_axis_tready(rx_ready), .m_axis_tdata(deser_byte), "
+               ".m_axis_tlast(slice_rx_last), .m_axis_tvalid(deser_valid), .m_axis_tready(deser_ready));\n");
     fprintf(f, "    wire [%d:0] rx_beat, core_in;\n    wire [%d:0] core_out, tx_beat;\n", ib - 1, ob - 1);
     fprintf(f, "    wire rx_beat_valid, rx_beat_ready, core_in_valid, core_in_ready, core_out_valid, core_out_ready;\n");
     fprintf(f, "    wire core_out_last, tx_beat_valid, tx_beat_ready, slice_in_last, slice_out_last;\n");
-    fprintf(f, "    rnnc_beat_deserializer #(.WIDTH(%d)) u_deser (.clk(clk), .rst(rst), .s_axis_tdata(rx_byte), "
-               ".s_axis_tvalid(rx_valid), .s_axis_tready(rx_ready), .m_axis_tdata(rx_beat[%d:0]), "
+    fprintf(f, "    rnnc_beat_deserializer #(.WIDTH(%d)) u_deser (.clk(clk), .rst(rst), .s_axis_tdata(deser_byte), "
+               ".s_axis_tvalid(deser_valid), .s_axis_tready(deser_ready), .m_axis_tdata(rx_beat[%d:0]), "
                ".m_axis_tvalid(rx_beat_valid), .m_axis_tready(rx_beat_ready));\n", ib, ib - 1);
     fprintf(f, "    rnnc_skid_buffer #(.WIDTH(%d)) u_slice_in (.clk(clk), .rst(rst), .s_axis_tdata(rx_beat[%d:0]), "
                ".s_axis_tlast(1'b0), .s_axis_tvalid(rx_beat_valid), .s_axis_tready(rx_beat_ready), "
@@ -148,7 +154,7 @@ static void emit_uart_top(const Netlist *n, const char *dir)
                ".s_axis_tvalid(tx_valid), .s_axis_tready(tx_ready), .tx(uart_tx));\n");
     fprintf(f, "    always @(posedge clk)\n        if (rst) activity <= 1'b0;\n"
                "        else if (out_valid && out_ready) activity <= ~activity;\n");
-    fprintf(f, "    /* verilator lint_off UNUSEDSIGNAL */\n    wire unused_last = &{1'b0, out_last, slice_tx_last};\n    /* verilator lint_on UNUSEDSIGNAL */\n");
+    fprintf(f, "    /* verilator lint_off UNUSEDSIGNAL */\n    wire unused_last = &{1'b0, out_last, slice_rx_last, slice_tx_last};\n    /* verilator lint_on UNUSEDSIGNAL */\n");
     fprintf(f, "endmodule\n\n`resetall\n");
     xfclose(f);
 }

@@ -6,9 +6,12 @@
 // with tvalid && tready. The beat is held in an output register until taken. The first
 // NBYTES-1 bytes of a beat go to a separate assembly register and are always accepted, so the
 // next beat's bytes keep coming in while a beat waits; only its last byte waits (s_axis_tready
-// low) until the output register is free. s_axis_tready = 1 for those bytes, otherwise
-// !m_axis_tvalid || m_axis_tready (a combinational path from m_axis_tready), so a free-running
-// consumer takes one beat per NBYTES cycles. Storage: WIDTH + 8*(NBYTES-1) flops.
+// low) until the output register is empty. s_axis_tready = 1 for those bytes, otherwise
+// !m_axis_tvalid: a register's, with no path from m_axis_tready (in the board top the UART
+// receiver's handshake otherwise ran through this module's output side), and a free-running
+// consumer still takes one beat per NBYTES cycles (its beat leaves a cycle after it came, before
+// the next beat's last byte). With one byte a beat (NBYTES = 1), !m_axis_tvalid ||
+// m_axis_tready, for a beat every cycle. Storage: WIDTH + 8*(NBYTES-1) flops.
 //
 // The byte position is lost if a byte is lost; rst brings it back to the first byte of a beat.
 `resetall
@@ -38,10 +41,9 @@ module rnnc_beat_deserializer #(
         end
     end
 
-    wire out_free = !m_axis_tvalid || m_axis_tready;
-
     generate
         if (NBYTES == 1) begin : g_one
+            wire out_free = !m_axis_tvalid || m_axis_tready;
             assign s_axis_tready = out_free;
             always @(posedge clk) begin
                 if (m_axis_tvalid && m_axis_tready) m_axis_tvalid <= 1'b0;
@@ -65,20 +67,23 @@ module rnnc_beat_deserializer #(
             // hundreds of flops) are then one LUT from flip-flops
             reg at_last;
             wire [8*NBYTES-1:0] full = {s_axis_tdata, asm_q};
-            assign s_axis_tready = !at_last || out_free;
+            assign s_axis_tready = !at_last || !m_axis_tvalid;
+            // a byte into the assembly register (take_mid: the 8 * LAST flip-flops' enable, one
+            // LUT of two flip-flops) or the beat's last byte out (take_last)
+            wire take_mid = s_axis_tvalid && !at_last;
+            wire take_last = s_axis_tvalid && at_last && !m_axis_tvalid;
             always @(posedge clk) begin
                 if (m_axis_tvalid && m_axis_tready) m_axis_tvalid <= 1'b0;
-                if (s_axis_tvalid && s_axis_tready) begin
-                    if (at_last) begin
-                        m_axis_tdata <= full[WIDTH-1:0];
-                        m_axis_tvalid <= 1'b1;
-                        idx <= {IDX_W{1'b0}};
-                        at_last <= 1'b0;
-                    end else begin
-                        asm_q <= full[8*NBYTES-1:8];
-                        idx <= idx + 1'b1;
-                        at_last <= idx + 1'b1 == IDX_LAST;
-                    end
+                if (take_last) begin
+                    m_axis_tdata <= full[WIDTH-1:0];
+                    m_axis_tvalid <= 1'b1;
+                    idx <= {IDX_W{1'b0}};
+                    at_last <= 1'b0;
+                end
+                if (take_mid) begin
+                    asm_q <= full[8*NBYTES-1:8];
+                    idx <= idx + 1'b1;
+                    at_last <= idx + 1'b1 == IDX_LAST;
                 end
                 if (rst) begin
                     idx <= {IDX_W{1'b0}};

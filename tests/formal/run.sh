@@ -74,7 +74,7 @@ MUTANTS=(
     "skid_loses_beat|rnnc_skid_buffer|rnnc_skid_buffer|WIDTH=4|s/skid_valid <= 1'b1; /skid_valid <= 1'b0; /|12"
     "skid_drops_valid|rnnc_skid_buffer|rnnc_skid_buffer|WIDTH=4|s/wire out_free = !m_axis_tvalid .. m_axis_tready;/wire out_free = 1'b1;/|12"
     "ser_byte_order|rnnc_beat_serializer|rnnc_beat_serializer|WIDTH=16|s/sh <= sh >> 8;/sh <= sh << 8;/|12"
-    "deser_ignores_ready|rnnc_beat_deserializer|rnnc_beat_deserializer|WIDTH=16|s/assign s_axis_tready = !at_last .. out_free;/assign s_axis_tready = 1'b1;/|12"
+    "deser_ignores_ready|rnnc_beat_deserializer|rnnc_beat_deserializer|WIDTH=16|s/assign s_axis_tready = !at_last .. !m_axis_tvalid;/assign s_axis_tready = 1'b1;/|12"
     "fork_offers_twice|rnnc_stream_fork|rnnc_stream_fork|N=2 WIDTH=2|s/assign m_axis_tvalid = {N{s_axis_tvalid}} \& ~taken;/assign m_axis_tvalid = {N{s_axis_tvalid}};/|12"
     "merge_one_sided|rnnc_merge_add|rnnc_merge_add rnnc_quant|N=1 A_W=3 A_F=0 B_W=3 B_F=0 OUT_W=4 OUT_F=0|s/assign s1_axis_tready = s0_axis_tvalid \&\& !m_axis_tvalid;/assign s1_axis_tready = !m_axis_tvalid;/|12"
     "uart_tx_short_stop|rnnc_uart_tx|rnnc_uart_tx|CLKS_PER_BIT=4|s/nbit <= 5'd8;/nbit <= 5'd7;/|12"
