@@ -501,15 +501,24 @@ static bool table_shrinkable(const Layer *l)
     return !l->table_size_given && l->table_size > 256 && l->numerics != NUM_HLS4ML;
 }
 
-/* The shrinkable tables of the model's layers (a bidirectional layer's two directions), each
- * halved (*size: the new size); their count. */
+/* The layers that hold tables among layer i of m: itself, or a bidirectional layer's two
+ * directions; their count. */
+static int table_layers(Model *m, int i, Layer *each[2])
+{
+    Layer *l = &m->layers[i];
+    bool bidi = l->kind == L_BIDIRECTIONAL;
+    each[0] = bidi ? l->dir[0] : l;
+    each[1] = bidi ? l->dir[1] : NULL;
+    return bidi ? 2 : 1;
+}
+
+/* The shrinkable tables of the model's layers, each halved (*size: the new size); their count. */
 static int model_tables(Model *m, int *size)
 {
     int n = 0;
     for (int i = 0; i < m->n_layers; i++) {
-        Layer *l = &m->layers[i];
-        Layer *each[2] = {l->kind == L_BIDIRECTIONAL ? l->dir[0] : l, l->kind == L_BIDIRECTIONAL ? l->dir[1] : NULL};
-        for (int d = 0; d < 2 && each[d]; d++) {
+        Layer *each[2];
+        for (int d = 0, nd = table_layers(m, i, each); d < nd; d++) {
             if (!table_shrinkable(each[d])) continue;
             n++;
             *size = each[d]->table_size /= 2;
@@ -518,20 +527,20 @@ static int model_tables(Model *m, int *size)
     return n;
 }
 
-/* The layers with a sigmoid or tanh table whose table_mirror the model leaves open (a
- * bidirectional layer's two directions), each turned on; their count. */
+/* The layers with a sigmoid or tanh table whose table_mirror the model leaves open, each
+ * turned on; their count. */
 static int model_mirrors(Model *m)
 {
     int n = 0;
     for (int i = 0; i < m->n_layers; i++) {
-        Layer *l = &m->layers[i];
-        Layer *each[2] = {l->kind == L_BIDIRECTIONAL ? l->dir[0] : l, l->kind == L_BIDIRECTIONAL ? l->dir[1] : NULL};
-        for (int d = 0; d < 2 && each[d]; d++) {
-            bool rec = each[d]->kind == L_LSTM || each[d]->kind == L_GRU;
-            bool tables = table_for(each[d], each[d]->act) || (rec && table_for(each[d], each[d]->ract));
-            if (each[d]->table_mirror != 0 || !tables) continue;
+        Layer *each[2];
+        for (int d = 0, nd = table_layers(m, i, each); d < nd; d++) {
+            Layer *l = each[d];
+            bool rec = l->kind == L_LSTM || l->kind == L_GRU;
+            bool tables = table_for(l, l->act) || (rec && table_for(l, l->ract));
+            if (l->table_mirror != 0 || !tables) continue;
             n++;
-            each[d]->table_mirror = 1;
+            l->table_mirror = 1;
         }
     }
     return n;
