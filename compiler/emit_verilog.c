@@ -186,7 +186,7 @@ static void table_storage(const Table *t, int from, int *tw, int *tsigned)
 static ActParams table_act_params(Out *o, const Layer *l, const char *what, const Table *t)
 {
     ActParams p = {.kind = 2, .bits = clog2i(t->n), .shift = t->scale_shift, .offset = t->offset};
-    p.mirror = l->table_mirror > 0 && res_table_mirror(o->n->family, t, &p.mask, &p.entry0);
+    p.mirror = res_table_mirror(o->n->family, l, t, &p.mask, &p.entry0);
     int from = p.mirror ? t->offset : 0;
     table_storage(t, from, &p.tw, &p.tsigned);
     char *fn = table_file(o->n, l, what);

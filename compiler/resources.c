@@ -221,14 +221,15 @@ static long product_dsps(const CostTable *c, int a, int b)
     return n;
 }
 
-/* Whether table t is stored mirrored on family c (rnnc_activation TABLE_MIRROR): where its
- * entries allow it (table_mirror) and its upper half takes fewer block RAMs than the whole
+/* Whether table t of layer l is stored mirrored on family c (rnnc_activation TABLE_MIRROR):
+ * where the layer asks for it (table_mirror > 0, the model's or the reuse search's), its
+ * entries allow it (table_mirror()) and its upper half takes fewer block RAMs than the whole
  * table, or fewer bits of logic, in the same kind of memory. A half that would move from block
  * RAM into logic saves blocks but costs LUTs: on Xilinx a RAMB18 holds a 1024-entry table
  * whole, and memory_libmap keeps a 512-entry one in LUTs. */
-static bool table_mirrored(const CostTable *c, const Table *t, uint64_t *mask, uint64_t *entry0)
+static bool table_mirrored(const CostTable *c, const Layer *l, const Table *t, uint64_t *mask, uint64_t *entry0)
 {
-    if (!table_mirror(t, mask, entry0)) return false;
+    if (l->table_mirror <= 0 || !table_mirror(t, mask, entry0)) return false;
     long n = t->n, half = n - t->offset;
     int w = table_width(t, 0), hw = table_width(t, t->offset);
     bool blocks = rom_in_blocks(c, n, w);
@@ -236,21 +237,21 @@ static bool table_mirrored(const CostTable *c, const Table *t, uint64_t *mask, u
     return !blocks || bram_blocks(c, half, hw) < bram_blocks(c, n, w);
 }
 
-bool res_table_mirror(const char *family, const Table *t, uint64_t *mask, uint64_t *entry0)
+bool res_table_mirror(const char *family, const Layer *l, const Table *t, uint64_t *mask, uint64_t *entry0)
 {
-    return table_mirrored(cost_table(family ? family : "ice40"), t, mask, entry0);
+    return table_mirrored(cost_table(family ? family : "ice40"), l, t, mask, entry0);
 }
 
-/* count copies of table t (tables.c's cache), stored mirrored where mirror (the layer's
- * table_mirror) and table_mirrored allow: the upper half, and per copy a LUT per output bit
+/* count copies of table t of layer l (tables.c's cache), stored mirrored where table_mirrored
+ * says so: the upper half, and per copy a LUT per output bit
  * for the XOR or entry 0 after the read and a few for the read address and flags (measured
  * 17-20 per 16-bit table on the iCE40 calibration designs), and the flags' 4 flip-flops (2
  * without --table-reg); added directly, not fitted */
-static void add_table(const CostTable *c, EngineResources *r, const Table *t, int count, bool mirror)
+static void add_table(const CostTable *c, EngineResources *r, const Layer *l, const Table *t, int count)
 {
     if (!t || count <= 0) return;
     uint64_t mask, entry0;
-    int from = mirror && table_mirrored(c, t, &mask, &entry0) ? t->offset : 0;
+    int from = table_mirrored(c, l, t, &mask, &entry0) ? t->offset : 0;
     int w = table_width(t, from);
     r->feat[RES_ACT] += (double)count * (clog2i(t->n) + t->out.w);
     if (from) {
@@ -264,7 +265,7 @@ static void add_table(const CostTable *c, EngineResources *r, const Table *t, in
 static void add_tables(const CostTable *c, EngineResources *r, const Layer *l, ActKind a, int count)
 {
     if (a == ACT_LINEAR || a == ACT_RELU || count <= 0) return;
-    add_table(c, r, a == ACT_SOFTMAX ? table_exp(l) : table_for(l, a), count, l->table_mirror > 0);
+    add_table(c, r, l, a == ACT_SOFTMAX ? table_exp(l) : table_for(l, a), count);
 }
 
 /* DSPs of the constant-weight products (reuse 1): none for a weight 0; on iCE40 none for a
@@ -515,7 +516,7 @@ EngineResources res_engine(const Netlist *n, int i, const char *family)
         r.dsp += e->n_elem_mult * product_dsps(c, table_exp(e->layer)->out.w, table_inv(e->layer)->out.w);
         r.feat[RES_VECTOR] += (double)e->in_n * e->in_t.w; /* x_reg */
         add_tables(c, &r, e->layer, ACT_SOFTMAX, e->in_n);
-        add_table(c, &r, table_inv(e->layer), 1, e->layer->table_mirror > 0); /* 1 / sum */
+        add_table(c, &r, e->layer, table_inv(e->layer), 1); /* 1 / sum */
         break;
     }
     case ENG_REVERSE:

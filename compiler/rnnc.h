@@ -808,9 +808,10 @@ Resources res_netlist(const Netlist *n, const char *family);
 #define RNNC_ROM_TAIL 16 /* words of a schedule ROM past its block RAMs kept in logic (res_rom_block_depth) */
 long res_rom_block_depth(const char *family, long rf, long width, bool rom_reg);
 long res_plan_rom_block(const char *family, const MvmPlan *p); /* ... of plan p's schedule ROM */
-/* Whether table t is stored as its mirrored upper half on family (rnnc_activation TABLE_MIRROR;
- * table_mirror's mask and entry 0): where that takes fewer block RAMs or less logic. */
-bool res_table_mirror(const char *family, const Table *t, uint64_t *mask, uint64_t *entry0);
+/* Whether table t of layer l is stored as its mirrored upper half on family (rnnc_activation
+ * TABLE_MIRROR; table_mirror's mask and entry 0): where l's table_mirror is on and that takes
+ * fewer block RAMs or less logic. The emitter and the resource model both ask it. */
+bool res_table_mirror(const char *family, const Layer *l, const Table *t, uint64_t *mask, uint64_t *entry0);
 bool res_rom_split_used(const Netlist *n);             /* some schedule ROM is an rnnc_rom_split */
 double res_lut_margin(const char *family);              /* fraction of a part's LUTs to plan for */
 bool res_lc_pack(const char *family);                   /* LUT + FF share the logic cells (iCE40) */
