@@ -964,7 +964,7 @@ static Sig mvm_tree(Out *o, const MvmPlan *pl, const MvmIn *in, int j)
 /* Print the plan of product v; returns the signals it defines. */
 static MvmSigs emit_mvm(Out *o, const Mvm *v, const MvmIn *in)
 {
-    MvmPlanOpts opt = {.table_reg = o->n->table_reg, .op_mem = in->op_mem != NULL, .serial = in->serial,
+    MvmPlanOpts opt = {.op_mem = in->op_mem != NULL, .serial = in->serial,
                        .banks = in->banks, .bank_n = in->bank_n, .bank_per_mult = in->bank_per_mult};
     MvmSigs sg = {.plan = plan_mvm(v, &opt)};
     const MvmPlan *pl = sg.plan;
@@ -1677,7 +1677,7 @@ static void emit_cell(Out *o, const Engine *e)
     map_control(o, e, e->emit_all ? "1'b1" : "s_axis_tlast", !e->emit_all);
     if (e->split)
         w(o, "    reg [%d:0] x_reg;\n    always @(posedge clk) if (start) x_reg <= s_axis_tdata;\n", e->in_n * e->in_t.w - 1);
-    MvmPlanOpts bank_opt = plan_cell_opts(e, o->n->table_reg != 0);
+    MvmPlanOpts bank_opt = plan_cell_opts(e);
     CellSigs cs = {.banked = bank_opt.banks > 0, .h = new_sigs(u), .c = new_sigs(u), .rh = new_sigs(u)};
     cell_state(o, e, &cs);
 

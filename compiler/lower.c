@@ -75,8 +75,21 @@ bool mvm_run_starts(const Mvm *v, long q0, int t)
 }
 
 /* Items summed for output j: its partial products plus bias and extra when present. */
-static void finish_mvm(Mvm *v, int fanin, int rom_reg)
+/* The register after a product's schedule ROM (rom_reg) on slow parts (table_reg: iCE40), kept
+ * off the operand path there. A shared MAC's product (share_reg) does without it when its ROM
+ * is at most RNNC_ROM_TAIL words (in logic: no block RAM output to register) and its operand
+ * multiplexer at most 8 wide (3 LUT levels): the share stage then registers the multiplexer's
+ * output before the routing into the DSP. Saves 2 cycles of the product's latency (the dense
+ * layers a recurrent cell hosts: 4 cycles of the UP5K GRU(5)). */
+static int mvm_rom_reg(const Netlist *n, const Mvm *v)
 {
+    if (!n->table_reg || v->rf < 2) return 0;
+    return !(v->share_reg && v->rf <= RNNC_ROM_TAIL && v->n_in <= 8);
+}
+
+static void finish_mvm(const Netlist *n, Mvm *v)
+{
+    int fanin = n->fanin;
     v->op_t = v->n_a == v->n_in ? common_type(v->ta, v->ta)
             : v->n_a == 0       ? common_type(v->tb, v->tb)
                                 : common_type(v->ta, v->tb);
@@ -111,7 +124,7 @@ static void finish_mvm(Mvm *v, int fanin, int rom_reg)
     }
     v->depth = depth;
     v->direct = direct;
-    v->rom_reg = v->rf > 1 ? rom_reg : 0;
+    v->rom_reg = mvm_rom_reg(n, v);
     v->latency = (v->rf == 1 ? 1 : 4 + v->rf + 2 * v->rom_reg + v->share_reg) + depth;
     /* guard: every item fits accum width + 1 (bias sums); the sum of n items needs clog2(n) */
     v->guard_w = v->accum.w + 2 + clog2i(max_terms + 3);
@@ -232,7 +245,7 @@ static void lower_proj(Netlist *n, const Layer *l, FxType in_t, int rf)
     p->in_t = in_t;
     p->out_n = l->gates * l->units;
     p->out_t = l->ty.accum;
-    finish_mvm(&p->mvm, n->fanin, n->table_reg);
+    finish_mvm(n, &p->mvm);
     p->latency = p->mvm.latency + n->act_lat + (p->mvm.direct ? 1 : 0);
     if (p->mvm.rf > 1) p->ack_off = p->mvm.rf + 1 + p->mvm.rom_reg;
 }
@@ -346,7 +359,7 @@ static void cell_timing(Netlist *n, Engine *e, const Layer *l)
             break;
         }
         lower_gru_mvm2(&e->mvm2, l, e->mvm.rf);
-        finish_mvm(&e->mvm2, n->fanin, n->table_reg);
+        finish_mvm(n, &e->mvm2);
         e->mvm2_start = tm + e->lane_reg + e->slots + al + 1; /* rh of the last slot banked */
         e->cell_lat = al + 1 + 2 * n->table_reg;           /* rnnc_gru_update */
         tm = e->mvm2_start + e->mvm2.latency;                /* the update lanes start here */
@@ -461,10 +474,10 @@ static bool cell_h_forward(const Netlist *n) { return n->family && !strcmp(n->fa
 
 /* The fused cell's next step may start before this one has written all of h: its period
  * from the products' plan (plan_cell_period), 0 when the steps do not overlap. */
-static int cell_period(const Netlist *n, const Engine *e)
+static int cell_period(const Engine *e)
 {
     if (e->split || e->mvm.rf < 2) return 0;
-    MvmPlanOpts opt = plan_cell_opts(e, n->table_reg != 0);
+    MvmPlanOpts opt = plan_cell_opts(e);
     MvmPlan *pl = plan_mvm(&e->mvm, &opt);
     int p = plan_cell_period(e, pl);
     plan_free(pl);
@@ -492,10 +505,10 @@ static void cell_x_first(Netlist *n, Engine *e)
         v->place = plan_x_first(v, tails_last);
         if (!v->place) break;
         v->placement = PLACE_X_FIRST;
-        finish_mvm(v, n->fanin, n->table_reg);
+        finish_mvm(n, v);
         cell_timing(n, e, l);
         e->ack_off = plan_last_x_read(v); /* the x beat is taken after its last read, early now */
-        e->period = cell_period(n, e);
+        e->period = cell_period(e);
         if (!v->direct && cell_cycles(e) < cell_cycles(&best)) {
             free(best.mvm.place);
             best = *e;
@@ -512,7 +525,7 @@ static void cell_plan_timing(Netlist *n, Engine *e)
 {
     const Layer *l = e->layer;
     e->lane_reg = e->slots > 1 ? 1 : 0;
-    if (e->lane_reg && plan_cell_opts(e, n->table_reg != 0).bank_per_mult) e->lane_reg = 2;
+    if (e->lane_reg && plan_cell_opts(e).bank_per_mult) e->lane_reg = 2;
     cell_timing(n, e, l);
     /* fused: x is read in place over the slots (no copy), the beat taken after the last read;
      * split: the xw beat is copied at the start (it is added at the end of the product) */
@@ -522,15 +535,15 @@ static void cell_plan_timing(Netlist *n, Engine *e)
      * the direct form, not hls4ml's saturating order) whose lanes read only mvm's sums */
     e->tree_hold = !e->split && e->mvm.rf > 1 && !e->mvm.direct && !e->mvm.sat_order &&
                    !(l->kind == L_GRU && !l->reset_after);
-    e->period = cell_period(n, e);
+    e->period = cell_period(e);
     e->h_fwd = e->h_fwd && e->period; /* only overlapped steps read h so early */
 }
 
 /* Operand multiplexers of the cell's product (the ROM form's groups; the counted forms and
  * operands from a memory: one or none, counted as one). */
-static int cell_operand_muxes(const Netlist *n, const Engine *e)
+static int cell_operand_muxes(const Engine *e)
 {
-    MvmPlanOpts opt = plan_cell_opts(e, n->table_reg != 0);
+    MvmPlanOpts opt = plan_cell_opts(e);
     MvmPlan *pl = plan_mvm(&e->mvm, &opt);
     int muxes = pl->n_opg ? pl->n_opg : 1;
     plan_free(pl);
@@ -548,9 +561,9 @@ static void cell_pair_runs(Netlist *n, Engine *e)
     v->place = plan_pair_runs(v);
     if (!v->place) return;
     v->placement = PLACE_PAIRED;
-    finish_mvm(v, n->fanin, n->table_reg);
+    finish_mvm(n, v);
     cell_plan_timing(n, e);
-    if (cell_operand_muxes(n, e) < cell_operand_muxes(n, &orig) && cell_cycles(e) <= cell_cycles(&orig)) return;
+    if (cell_operand_muxes(e) < cell_operand_muxes(&orig) && cell_cycles(e) <= cell_cycles(&orig)) return;
     free(v->place);
     *e = orig;
 }
@@ -569,7 +582,7 @@ static void lower_cell(Netlist *n, const Layer *l, FxType in_t, FxType *cur_t)
     e->out_n = u;
     e->out_t = l->ty.result;
     lower_cell_mvm(&e->mvm, l, in_t, split, rh);
-    finish_mvm(&e->mvm, n->fanin, n->table_reg);
+    finish_mvm(n, &e->mvm);
 
     /* Elementwise lanes: with reuse factor RF (h*U's in the split form) each of E cells
      * serves S = ceil(u/E) units in turn, E = ceil(16u/RF) (so the elementwise phase stays
@@ -594,7 +607,7 @@ PortRef lower_dense(Netlist *n, const Layer *l, FxType in_t, PortRef in)
 {
     Engine *e = netlist_add(n, ENG_DENSE, l, "dense", 1, &in);
     lower_dense_mvm(&e->mvm, l, in_t, l->qbias, l->reuse);
-    finish_mvm(&e->mvm, n->fanin, n->table_reg);
+    finish_mvm(n, &e->mvm);
     e->in_n = l->in_feat;
     e->in_t = in_t;
     e->out_n = l->units;

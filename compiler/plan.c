@@ -349,7 +349,7 @@ MvmPlan *plan_mvm(const Mvm *v, const MvmPlanOpts *opt)
     p->rf = v->rf;
     p->slot_w = bits_for(v->rf);
     p->lay = rom_layout(bits_for(v->n_in), v->w_t.w);
-    p->rom_reg = v->rf > 1 && opt->table_reg;
+    p->rom_reg = v->rom_reg;
     p->mult = xcalloc((size_t)p->n_mult + 1, sizeof *p->mult);
     p->out = xcalloc((size_t)v->n_out + 1, sizeof *p->out);
     for (int j = 0; j < v->n_out; j++) {
@@ -614,11 +614,11 @@ static bool banks_per_mult_ok(const Mvm *v, int units)
  * (plan_banks_ok: no two multipliers write a gate's bank in one cycle) or, where several
  * multipliers end runs of one gate together (the LSTM(20) at reuse 416: five multipliers, four
  * gates), to a bank per multiplier. */
-bool plan_cell_banked(const Engine *e) { return plan_cell_opts(e, false).banks > 0; }
+bool plan_cell_banked(const Engine *e) { return plan_cell_opts(e).banks > 0; }
 
-MvmPlanOpts plan_cell_opts(const Engine *e, bool table_reg)
+MvmPlanOpts plan_cell_opts(const Engine *e)
 {
-    MvmPlanOpts opt = {.table_reg = table_reg};
+    MvmPlanOpts opt = {0};
     const Layer *l = e->layer;
     const Mvm *v = &e->mvm;
     int u = l->units;

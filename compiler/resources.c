@@ -298,11 +298,10 @@ static double tree_reg_bits(const MvmPlan *p, int j)
 /* The options of the plan the emitter builds for product v of engine e (emit_verilog.c): a
  * dense engine takes its direct captures one at a time, a banked cell through its banks;
  * neither keeps a register per capture. */
-static MvmPlanOpts mvm_opts(const Netlist *n, const Engine *e, const Mvm *v)
+static MvmPlanOpts mvm_opts(const Engine *e, const Mvm *v)
 {
     bool banked = e->kind == ENG_CELL && v == &e->mvm && plan_cell_banked(e);
-    MvmPlanOpts opt = {.table_reg = n->table_reg != 0};
-    if (banked) opt = plan_cell_opts(e, n->table_reg != 0);
+    MvmPlanOpts opt = banked ? plan_cell_opts(e) : (MvmPlanOpts){0};
     opt.op_mem = e->vec_in;
     opt.serial = e->kind == ENG_DENSE;
     return opt;
@@ -312,7 +311,7 @@ static MvmPlanOpts mvm_opts(const Netlist *n, const Engine *e, const Mvm *v)
 static bool mvm_rom_split(const Netlist *n, const Engine *e, const Mvm *v)
 {
     if (!v->outs || v->n_products == 0 || v->rf < 2) return false;
-    MvmPlanOpts opt = mvm_opts(n, e, v);
+    MvmPlanOpts opt = mvm_opts(e, v);
     MvmPlan *p = plan_mvm(v, &opt);
     bool split = p->rf > 1 && res_plan_rom_block(n->family, p) < p->rf;
     plan_free(p);
@@ -330,7 +329,7 @@ bool res_rom_split_used(const Netlist *n)
 static void add_mvm(const CostTable *c, EngineResources *r, const Netlist *n, const Engine *e, const Mvm *v)
 {
     if (!v->outs || v->n_products == 0) return;
-    MvmPlanOpts opt = mvm_opts(n, e, v);
+    MvmPlanOpts opt = mvm_opts(e, v);
     MvmPlan *p = plan_mvm(v, &opt);
     for (int b = 0; b < opt.banks; b++) /* the gate sums' banks */
         add_memory(c, r, opt.bank_per_mult ? p->mult[b].n_caps : opt.bank_n, v->accum.w, false);

@@ -379,7 +379,7 @@ typedef struct {
     int n_products;
     int depth;          /* adder-tree stages */
     int latency;        /* start cycle -> cycle the accum values are available */
-    int rom_reg;        /* rf > 1 on slow parts: a register after the schedule ROM, and one
+    int rom_reg;        /* rf > 1 on slow parts (mvm_rom_reg): a register after the schedule ROM, and one
                          * more between the operand multiplexer and the MAC */
     int share_reg;      /* 1 on MACs shared with other engines (lower_share): the top registers
                          * each sharer's operand, weight and flags before their AND-OR into the
@@ -458,7 +458,6 @@ typedef struct {
 } OpGroup;
 
 typedef struct {
-    bool table_reg;         /* slow part: a ROM output register and a MAC input stage */
     bool op_mem;            /* rf > 1: the operands are read from a memory */
     bool serial;            /* the caller takes direct captures one at a time */
     int banks, bank_n;      /* the caller takes direct captures through banks of memories */
@@ -582,7 +581,7 @@ typedef struct {
 
 bool plan_cell_banked(const Engine *e);  /* plan.c: a cell's gate sums and c in memories */
 #define PLAN_BANKS_MAX 8 /* banks of a cell's gate sums (one per multiplier: that many at most) */
-MvmPlanOpts plan_cell_opts(const Engine *e, bool table_reg); /* plan.c: the options of its plan */
+MvmPlanOpts plan_cell_opts(const Engine *e); /* plan.c: the options of its plan */
 int plan_cell_period(const Engine *e, const MvmPlan *pl); /* plan.c: the overlapped step period */
 /* Job start -> the earliest next start of a MAP engine (its latency unless jobs overlap). */
 static inline int eng_period(const Engine *e) { return e->period ? e->period : e->latency; }

@@ -296,7 +296,7 @@ static void check_period(const char *id, const Engine *e, const MvmPlan *p)
     int P = e->period, L = e->latency, late = 0;
     if (!P) return;
     overlapped++;
-    MvmPlanOpts opt = plan_cell_opts(e, p->opt.table_reg);
+    MvmPlanOpts opt = plan_cell_opts(e);
     MvmPlan *pb = plan_mvm(p->v, &opt);
     check(plan_cell_period(e, pb) == P, "%s: period %d, the plan's %d", id, P, plan_cell_period(e, pb));
     plan_free(pb);
@@ -402,7 +402,7 @@ static void test_lowered(int n_models)
                 if (v->n_out == 0) continue;
                 char id[256];
                 snprintf(id, sizeof id, "seed %d %s %s rf %d", seed, e->name, h ? "mvm2" : "mvm", v->rf);
-                MvmPlanOpts opt = {.table_reg = table_reg, .serial = e->kind == ENG_DENSE};
+                MvmPlanOpts opt = {.serial = e->kind == ENG_DENSE};
                 MvmPlan *p = plan_mvm(v, &opt);
                 forms[p->form]++;
                 check(check_coverage(id, v, p) == 0, "%s: products not covered exactly once", id);
@@ -505,7 +505,7 @@ static void test_banked(int n_models)
         if (e->kind == ENG_CELL && plan_cell_banked(e)) {
             char id[256];
             snprintf(id, sizeof id, "seed %d %s rf %d banked on %d", seed, e->name, l->reuse, e->mvm.n_mult);
-            MvmPlanOpts opt = plan_cell_opts(e, seed & 1);
+            MvmPlanOpts opt = plan_cell_opts(e);
             MvmPlan *p = plan_mvm(&e->mvm, &opt);
             banked_per_mult += opt.bank_per_mult;
             check(check_banks(id, p, l->units) == 0, "%s: captures do not fit the banks", id);
@@ -547,7 +547,7 @@ static void test_paired(int n_models)
         if (e->kind == ENG_CELL && v->placement == PLACE_PAIRED) {
             char id[256];
             snprintf(id, sizeof id, "seed %d %s rf %d paired on %d", seed, e->name, v->rf, v->n_mult);
-            MvmPlanOpts opt = plan_cell_opts(e, seed & 1);
+            MvmPlanOpts opt = plan_cell_opts(e);
             MvmPlan *p = plan_mvm(v, &opt);
             paired_cells++;
             paired_counted += p->form == MVM_REGULAR;
@@ -611,7 +611,7 @@ static void test_link(int n_models)
         if (v->direct && v->n_mult > 1) {
             char id[256];
             snprintf(id, sizeof id, "seed %d: %d inputs, %d outputs at rf %d on %d", seed, l->in_feat, l->units, v->rf, v->n_mult);
-            MvmPlanOpts opt = {.table_reg = seed & 1, .serial = true};
+            MvmPlanOpts opt = {.serial = true};
             MvmPlan *p = plan_mvm(v, &opt);
             if (plan_link_ok(v)) {
                 linked++;
@@ -713,7 +713,7 @@ static void test_sat_order(int n_models)
                 if (v->n_out == 0) continue;
                 char id[256];
                 snprintf(id, sizeof id, "sat seed %d %s %s rf %d", seed, e->name, h ? "mvm2" : "mvm", v->rf);
-                MvmPlanOpts opt = {.table_reg = table_reg, .serial = e->kind == ENG_DENSE};
+                MvmPlanOpts opt = {.serial = e->kind == ENG_DENSE};
                 MvmPlan *p = plan_mvm(v, &opt);
                 check(check_coverage(id, v, p) == 0, "%s: products not covered exactly once", id);
                 check_timing(id, e, v, p, !h);
