@@ -43,6 +43,8 @@ static const char *job_at(char *buf, size_t n, const Engine *e, int jc)
 {
     int L = e->latency, P = eng_period(e), cw = clog2i(L + 1) < 1 ? 1 : clog2i(L + 1);
     if (jc < 1 || jc > L - 1) BUG("job cycle %d of a %d-cycle job", jc, L);
+    /* a first step's head ends at first_period, and cnt rests there: no head decode after it */
+    if (e->first_period && jc >= e->first_period && jc < P) BUG("%s: head job cycle %d after the first step's period %d", e->name, jc, e->first_period);
     /* overlapped jobs: the tail (job cycles P..L-1) has a counter of its own, tcnt == jc - P */
     if (jc >= P) snprintf(buf, n, jc == P ? "(tail_on && tcnt == %d'd%d)" : "tcnt == %d'd%d", cw, jc - P);
     else if (jc == 1) snprintf(buf, n, "(busy && cnt == %d'd0)", cw);
@@ -376,6 +378,8 @@ static void mvm_slots(Out *o, const MvmPlan *pl, const MvmIn *in, const char *fn
     w(o, "    reg %s_on;\n    reg [%d:0] %s_slot;\n", p, sb - 1, p);
     w(o, "    always @(posedge clk) begin\n        if (rst) %s_on <= 1'b0;\n", p);
     w(o, "        else if (%s_go) %s_on <= 1'b1;\n        else if (%s_slot == %d'd%d) %s_on <= 1'b0;\n", p, p, p, sb, rf - 1, p);
+    if (pl->v->first_skip) /* a first step stops after its x slots (plan_first_period) */
+        w(o, "        else if (ctrl_first && %s_slot == %d'd%d) %s_on <= 1'b0;\n", p, sb, pl->x_stop, p);
     w(o, "        if (%s_go) %s_slot <= %d'd0;\n        else if (%s_on) %s_slot <= %s_slot + %d'd1;\n    end\n", p, p, sb, p,
       p, p, sb);
     w(o, "    wire [%d:0] %s_word;\n", width - 1, p);
@@ -761,12 +765,31 @@ static Sig mvm_direct_cap(Out *o, const MvmPlan *pl, const char *p, int m)
     return sig("%s_cap_%d", p, m);
 }
 
+/* A first-step-skipping product (plan_first_period): the first flags of the jobs whose
+ * captures are not all taken, two at most, in a queue each multiplier with h runs reads. */
+static void mvm_first_queue(Out *o, const char *p)
+{
+    w(o, "    // the first flags of the last two jobs: a first step's multipliers capture their x runs only\n");
+    w(o, "    reg [1:0] %s_fq;\n    reg %s_fq_wr;\n    always @(posedge clk) begin\n", p, p);
+    w(o, "        if (rst) %s_fq_wr <= 1'b0;\n        else if (start) %s_fq_wr <= !%s_fq_wr;\n", p, p, p);
+    w(o, "        if (start) %s_fq[%s_fq_wr] <= ctrl_start_first;\n    end\n", p, p);
+}
+
+/* With the queue: multiplier m's job is a first step (skip), whose captures end after its
+ * x runs (wrap); its h runs' registers then read 0. */
+static bool mvm_skips(const MvmPlan *pl, int m)
+{
+    const MultPlan *mp = &pl->mult[m];
+    return pl->v->first_skip && mp->track && mp->x_caps >= 1 && mp->x_caps < mp->n_caps;
+}
+
 /* Multiplier m's captures: pc counts its partial sums, n per job, back to 0 after the last;
  * n_regs registers <p>_part_<m>_<i> hold them for the trees. */
 static void mvm_captures(Out *o, const MvmPlan *pl, const char *p, int m, MvmSigs *sg)
 {
     const MultPlan *mp = &pl->mult[m];
     int pcw = mp->cap_w, capw = pl->direct ? pl->v->accum.w : pl->v->guard_w;
+    bool skips = mvm_skips(pl, m);
     w(o, "    reg [%d:0] %s_pc_%d;\n", pcw - 1, p, m);
     for (int i = 0; i < mp->n_regs; i++) w(o, "    reg [%d:0] %s_part_%d_%d;\n", capw - 1, p, m, i);
     Sig cap = sig("%s_acc_m%d", p, m);
@@ -776,14 +799,32 @@ static void mvm_captures(Out *o, const MvmPlan *pl, const char *p, int m, MvmSig
         sg->cap_valid[m] = sig("%s_last_%d_d2", p, m);
         sg->cap_idx[m] = sig("%s_pc_%d", p, m);
     }
+    if (skips) {
+        w(o, "    reg %s_fq_rd_%d;\n    wire %s_xend_%d = %s_fq[%s_fq_rd_%d] && %s_pc_%d == %d'd%d;\n", p, m, p, m, p, p, m, p,
+          m, pcw, mp->x_caps - 1);
+        w(o, "    wire %s_wrap_%d = %s_pc_%d == %d'd%d || %s_xend_%d;\n", p, m, p, m, pcw, mp->n_caps - 1, p, m);
+    }
     w(o, "    always @(posedge clk) begin\n");
     w(o, "        if (rst) %s_pc_%d <= %d'd0;\n", p, m, pcw);
     w(o, "        else if (%s_last_%d_d2) begin\n", p, m);
-    w(o, "            %s_pc_%d <= %s_pc_%d == %d'd%d ? %d'd0 : %s_pc_%d + %d'd1;\n", p, m, p, m, pcw,
-      mp->n_caps - 1, pcw, p, m, pcw);
-    for (int i = 0; i < mp->n_regs; i++)
+    if (skips)
+        w(o, "            %s_pc_%d <= %s_wrap_%d ? %d'd0 : %s_pc_%d + %d'd1;\n", p, m, p, m, pcw, p, m, pcw);
+    else
+        w(o, "            %s_pc_%d <= %s_pc_%d == %d'd%d ? %d'd0 : %s_pc_%d + %d'd1;\n", p, m, p, m, pcw,
+          mp->n_caps - 1, pcw, p, m, pcw);
+    for (int i = 0; i < mp->n_regs; i++) {
         w(o, "            if (%s_pc_%d == %d'd%d) %s_part_%d_%d <= %s;\n", p, m, pcw, i, p, m, i, cap.s);
+        if (skips && i >= mp->x_caps) w(o, "            if (%s_xend_%d) %s_part_%d_%d <= %d'd0;\n", p, m, p, m, i, capw);
+    }
     w(o, "        end\n    end\n");
+    if (!skips) return;
+    /* the queue's next job once this one's captures end; the MAC's kept run (its last, an h
+     * run) reads 0 from a first step's last x capture to the next job's first capture */
+    w(o, "    reg %s_zmac_%d;\n    always @(posedge clk) begin\n", p, m);
+    w(o, "        if (rst) %s_fq_rd_%d <= 1'b0;\n        else if (%s_last_%d_d2 && %s_wrap_%d) %s_fq_rd_%d <= !%s_fq_rd_%d;\n", p, m,
+      p, m, p, m, p, m, p, m);
+    w(o, "        if (rst) %s_zmac_%d <= 1'b0;\n        else if (%s_last_%d_d2) %s_zmac_%d <= %s_xend_%d;\n    end\n", p, m, p, m, p,
+      m, p, m);
 }
 
 /* Banked on several multipliers: each multiplier's capture index names the bank and address
@@ -889,6 +930,7 @@ static void mvm_serial(Out *o, const MvmPlan *pl, const MvmIn *in, MvmSigs *sg)
         w(o, "    wire [%d:0] %s_opv [0:%d];\n", pl->v->op_t.w - 1, p, pl->v->n_in - 1);
         for (int k = 0; k < pl->v->n_in; k++) w(o, "    assign %s_opv[%d] = %s_op_%d;\n", p, k, p, k);
     }
+    if (pl->v->first_skip) mvm_first_queue(o, p);
     for (int m = 0; m < pl->n_mult; m++) {
         mvm_mult_decl(o, pl, p, m, in->shared);
         mvm_mult_pipe(o, pl, p, m, opv.s, in->shared, in->reset_strobes);
@@ -912,7 +954,10 @@ static void mvm_item(Out *o, const MvmPlan *pl, const MvmIn *in, int j, const Tr
     switch (it->kind) {
     case ITEM_PRODUCTS: snprintf(buf, len, "%s_pe_%d", p, j); break;
     case ITEM_PART: snprintf(buf, len, "%s_part_%d_%d", p, it->m, it->idx); break;
-    case ITEM_MAC: snprintf(buf, len, "%s_acc_m%d", p, it->m); break;
+    case ITEM_MAC: /* a first step's MAC holds no h run of its own: zero (mvm_captures) */
+        if (mvm_skips(pl, it->m)) snprintf(buf, len, "(%s_zmac_%d ? %d'd0 : %s_acc_m%d)", p, it->m, pl->v->guard_w, p, it->m);
+        else snprintf(buf, len, "%s_acc_m%d", p, it->m);
+        break;
     case ITEM_BIAS: lit(buf, len, G, pl->v->outs[j].bias); break;
     case ITEM_ZERO: lit(buf, len, G, 0); break;
     case ITEM_EXTRA: {
@@ -1052,17 +1097,19 @@ static void map_control(Out *o, const Engine *e, const char *emits, bool last_on
           eng_period(e));
     else w(o, "\n    // ---- control: one job at a time, result after %d cycles\n", L);
     w(o, "    wire start, busy, done, job_emit, job_last, done_emit;\n    wire [%d:0] cnt;\n", cw - 1);
-    char period[32] = "";
+    char period[64] = "";
     if (eng_period(e) < L) snprintf(period, sizeof period, ", .PERIOD(%d)", eng_period(e));
-    w(o, "    wire tail_on, tail_emit, tail_last;\n    wire [%d:0] tcnt;\n", cw - 1);
+    if (e->first_period) snprintf(period, sizeof period, ", .PERIOD(%d), .FIRST_PERIOD(%d)", eng_period(e), e->first_period);
+    w(o, "    wire tail_on, tail_emit, tail_last, ctrl_first, ctrl_start_first;\n    wire [%d:0] tcnt;\n", cw - 1);
     w(o, "    rnnc_job_ctrl #(.LATENCY(%d), .ACK_OFF(%d), .LAST_ONE(%d), .CNT_W(%d)%s) u_ctrl (.clk(clk), .rst(rst),\n"
          "        .s_valid(s_axis_tvalid), .s_ready(s_axis_tready), .s_last(s_axis_tlast), .emits(%s),\n"
          "        .m_valid(m_axis_tvalid), .m_ready(m_axis_tready), .m_last(m_axis_tlast), .start(start), .busy(busy),\n"
          "        .cnt(cnt), .done(done), .job_emit(job_emit), .job_last(job_last), .done_emit(done_emit)",
       L, e->ack_off, last_one, cw, period, emits);
-    w(o, ",\n        .tail_on(tail_on), .tcnt(tcnt), .tail_emit(tail_emit), .tail_last(tail_last));\n");
+    w(o, ",\n        .tail_on(tail_on), .tcnt(tcnt), .tail_emit(tail_emit), .tail_last(tail_last), .job_first(ctrl_first),\n"
+         "        .start_first(ctrl_start_first));\n");
     /* not every engine reads every one */
-    w(o, "    /* verilator lint_off UNUSEDSIGNAL */\n    wire unused_ctrl = &{1'b0, start, busy, cnt, done, job_emit, job_last, done_emit, tail_on, tcnt, tail_emit, tail_last};\n"
+    w(o, "    /* verilator lint_off UNUSEDSIGNAL */\n    wire unused_ctrl = &{1'b0, start, busy, cnt, done, job_emit, job_last, done_emit, tail_on, tcnt, tail_emit, tail_last, ctrl_first, ctrl_start_first};\n"
          "    /* verilator lint_on UNUSEDSIGNAL */\n");
 }
 

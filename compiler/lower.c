@@ -568,6 +568,18 @@ static void cell_pair_runs(Netlist *n, Engine *e)
     *e = orig;
 }
 
+/* A sequence's first step without its h products where the plan allows it (plan_first_period):
+ * its period and latency are J = period - first_period shorter. */
+static void cell_first_skip(Engine *e)
+{
+    if (e->split || e->mvm.rf < 2) return;
+    MvmPlanOpts opt = plan_cell_opts(e);
+    MvmPlan *pl = plan_mvm(&e->mvm, &opt);
+    e->first_period = plan_first_period(e, pl);
+    plan_free(pl);
+    e->mvm.first_skip = e->first_period > 0;
+}
+
 static void lower_cell(Netlist *n, const Layer *l, FxType in_t, FxType *cur_t)
 {
     int u = l->units, cols = l->gates * u, rx, rh;
@@ -600,6 +612,7 @@ static void lower_cell(Netlist *n, const Layer *l, FxType in_t, FxType *cur_t)
     cell_plan_timing(n, e);
     cell_x_first(n, e);
     cell_pair_runs(n, e);
+    cell_first_skip(e);
     *cur_t = l->ty.result;
 }
 

@@ -291,6 +291,32 @@ static void plan_direct_bias(MvmPlan *p, MultPlan *mp)
     mp->bias_staged = mp->n_caps > 16 && min_run >= 3;
 }
 
+/* Per multiplier, its runs of x terms only before any run with h terms (x_caps), -1 when a run
+ * mixes them or an x run comes after an h run. */
+static void plan_x_runs(MvmPlan *p)
+{
+    p->x_stop = -1;
+    for (int m = 0; m < p->n_mult; m++) {
+        MultPlan *mp = &p->mult[m];
+        bool run_x = false, run_h = false, seen_h = false;
+        mp->x_caps = 0;
+        for (int s = 0; s < p->rf && mp->x_caps >= 0; s++) {
+            const RomWord *wd = plan_word(p, s, m);
+            if (!wd->valid) continue;
+            if (wd->first) run_x = run_h = false;
+            if (wd->k < p->v->n_a) run_x = true;
+            else run_h = true;
+            if (!wd->last) continue;
+            if ((run_x && run_h) || (run_x && seen_h)) mp->x_caps = -1;
+            else if (run_x) {
+                mp->x_caps++;
+                if (s > p->x_stop) p->x_stop = s;
+            }
+            seen_h |= run_h;
+        }
+    }
+}
+
 /* The items each output's adder tree sums, the registers of captured partial sums, and the
  * tree depth that follows from them. */
 static void plan_trees(MvmPlan *p)
@@ -370,6 +396,10 @@ MvmPlan *plan_mvm(const Mvm *v, const MvmPlanOpts *opt)
                                        : plan_banks_ok(v, opt->bank_n) && v->n_out == opt->banks * opt->bank_n;
         if (!p->direct || !fits) BUG("banked captures of a %d-output product", v->n_out);
     }
+    p->x_stop = -1;
+    if (p->form == MVM_PARALLEL)
+        for (int m = 0; m < p->n_mult; m++) p->mult[m].x_caps = -1;
+    else plan_x_runs(p);
     plan_trees(p);
     /* with the extra stage and more than 4 operands the operand multiplexer is split across it */
     p->mux_split = p->rom_reg && !opt->op_mem && v->n_in > 4;
@@ -712,4 +742,68 @@ int plan_cell_period(const Engine *e, const MvmPlan *pl)
         }
     }
     return P < L ? P : L;
+}
+
+/* The last slot of each run of multiplier m that ends in a capture, in order; returns the count. */
+static int run_ends(const MvmPlan *pl, int m, int *ends)
+{
+    int n = 0;
+    for (int s = 0; s < pl->rf; s++) {
+        const RomWord *wd = plan_word(pl, s, m);
+        if (wd->valid && wd->last) ends[n++] = s;
+    }
+    return n;
+}
+
+/* The first step without h products (docs/architecture.md): a sequence's first step reads
+ * h = 0, so an x-first cell may end that step's head after its x runs, at P0 < P, and run its
+ * tail J = P - P0 cycles early (rnnc_job_ctrl FIRST_PERIOD). Returns P0, or 0 where it does not
+ * apply. It applies to an overlapped GRU (reset_after, one unit a cycle, h not forwarded) in
+ * trees whose multipliers each do their x runs, then their h runs, none mixing the two, and
+ * P0 is the smallest job cycle at which:
+ *   - the x beat was taken (ack_off) and every x slot issued (the slots then stop: the h runs
+ *     never end, so nothing of them is captured), no h run ending before the stop;
+ *   - the last x run's partial sum is written before the tree samples it, J early;
+ *   - the previous job (the last step of the sequence before) has left its tail before this
+ *     one enters its own (one tail at a time: P0 >= L - P);
+ *   - two jobs' captures at most are outstanding (the queue of first flags has two);
+ *   - its h partial sums are cleared (at its last x capture) after the job before sampled them;
+ *   - the step's decodes after its products (tree, lanes, write-back) are all in the tail.
+ * The other orderings of plan_cell_period hold shifted by J on both sides. Sequences of one
+ * step (every job a first one) are excluded. */
+int plan_first_period(const Engine *e, const MvmPlan *pl)
+{
+    const Layer *l = e->layer;
+    int P = e->period, L = e->latency;
+    if (!P || l->kind != L_GRU || !l->reset_after || e->lane_ii != 1 || e->h_fwd || pl->direct || pl->v->sat_order ||
+        l->in_steps < 2 || pl->form == MVM_PARALLEL)
+        return 0;
+    int acc_end = PIPE_SLOT + PIPE_ROM_READ + PIPE_OPERAND + 2 * pl->rom_reg + PIPE_MAC + pl->v->share_reg - 1;
+    int *ends = xcalloc((size_t)pl->rf + 1, sizeof *ends);
+    int x_stop = -1, h_first_end = pl->rf, cx = 0, cx_min = 1 << 30, cn = 0;
+    bool ok = true;
+    for (int m = 0; m < pl->n_mult && ok; m++) {
+        const MultPlan *mp = &pl->mult[m];
+        int n = run_ends(pl, m, ends);
+        if (n == 0) continue;
+        ok = mp->x_caps >= 1 && n == mp->n_caps;
+        if (!ok) break;
+        x_stop = max_i(x_stop, ends[mp->x_caps - 1]);
+        if (mp->x_caps < n && ends[mp->x_caps] < h_first_end) h_first_end = ends[mp->x_caps];
+        cx = max_i(cx, ends[mp->x_caps - 1] + acc_end + 1);
+        if (mp->x_caps < n && ends[mp->x_caps - 1] + acc_end + 1 < cx_min) cx_min = ends[mp->x_caps - 1] + acc_end + 1;
+        cn = max_i(cn, ends[n - 1] + acc_end + 1);
+    }
+    free(ends);
+    if (!ok || x_stop < 0 || h_first_end <= x_stop) return 0;
+    int P0 = max_i(e->ack_off + 1, max_i(x_stop + 2, L - P));
+    P0 = max_i(P0, P - (e->cell_start - pl->depth - 1 - cx)); /* the tree samples J early */
+    /* a first step clears its h partial sums at its last x capture: after the job before it
+     * (P earlier at least) sampled its own for the last unit's lanes */
+    int rd_last = e->cell_start + (e->tree_hold ? 0 : (l->units - 1) / e->lanes) - pl->depth;
+    if (P0 >= P || cx >= 2 * P0 || cn >= P + P0 || P + cx_min <= rd_last) return 0;
+    /* the step's own decodes (the trees' load, the lanes' and write-back's phases: a cycle or two
+     * before) must lie in the tail, which the first step runs J early */
+    if ((pl->latency < e->cell_start ? pl->latency : e->cell_start) - 2 < P) return 0;
+    return P0;
 }

@@ -381,6 +381,8 @@ typedef struct {
     int latency;        /* start cycle -> cycle the accum values are available */
     int rom_reg;        /* rf > 1 on slow parts (mvm_rom_reg): a register after the schedule ROM, and one
                          * more between the operand multiplexer and the MAC */
+    bool first_skip;    /* an x-first cell whose first step skips its h runs (lower.c
+                         * cell_first_skip, plan_first_period) */
     int share_reg;      /* 1 on MACs shared with other engines (lower_share): the top registers
                          * each sharer's operand, weight and flags before their AND-OR into the
                          * MAC, one cycle more per job (timing: bench/results/share_stage_probe.txt) */
@@ -442,6 +444,8 @@ typedef struct {
     int cap_w;              /* bits of the capture index pc */
     bool track;             /* captures are counted (direct, or more than one) */
     int n_regs;             /* capture registers in the product (the rest: MAC or caller) */
+    int x_caps;             /* its leading runs of x terms only (plan_x_runs; -1: a run mixes
+                             * x and h, or an x run follows an h run) */
     int bias_w;             /* direct: the bias table's signed width */
     bool bias_staged;       /* direct: the bias looked up in two registered stages */
 } MultPlan;
@@ -472,6 +476,7 @@ typedef struct {
     bool direct;            /* no adder trees: each output one multiplier's capture */
     bool mux_split;         /* the operand multiplexer split in groups of 4 across the extra stage */
     int fanin, n_mult, rf, slot_w, rom_reg;
+    int x_stop;             /* the last slot of any multiplier's x runs (plan_x_runs; -1: none) */
     RomLayout lay;
     int rom_w;              /* bits per multiplier in the ROM file */
     RomWord *rom;           /* rf > 1: [slot][multiplier], plan_word() */
@@ -536,6 +541,8 @@ typedef struct {
     int period;                          /* CELL: job start -> the earliest next start when the
                                           * next step overlaps this one's drain (< latency;
                                           * plan_cell_period), else 0: one job at a time */
+    int first_period;                    /* CELL: a sequence's first step's period, its h products
+                                          * skipped (plan_first_period), else 0 */
     int ack_off;                         /* >0: reads s_axis_tdata in place and takes the beat
                                           * (tready) this many cycles after the job starts */
     bool vec_out, vec_in;                /* the output vector goes to the next engine through a
@@ -581,10 +588,13 @@ typedef struct {
 
 bool plan_cell_banked(const Engine *e);  /* plan.c: a cell's gate sums and c in memories */
 #define PLAN_BANKS_MAX 8 /* banks of a cell's gate sums (one per multiplier: that many at most) */
-MvmPlanOpts plan_cell_opts(const Engine *e); /* plan.c: the options of its plan */
+MvmPlanOpts plan_cell_opts(const Engine *e);
+int plan_first_period(const Engine *e, const MvmPlan *pl); /* plan.c: 0, or the first step's shorter period */ /* plan.c: the options of its plan */
 int plan_cell_period(const Engine *e, const MvmPlan *pl); /* plan.c: the overlapped step period */
 /* Job start -> the earliest next start of a MAP engine (its latency unless jobs overlap). */
 static inline int eng_period(const Engine *e) { return e->period ? e->period : e->latency; }
+/* cycles a sequence's first step saves (period and latency both that much shorter) */
+static inline int eng_first_skip(const Engine *e) { return e->first_period ? e->period - e->first_period : 0; }
 bool plan_banks_ok(const Mvm *v, int bank_n); /* plan.c: captures into banks, one write each a cycle */
 bool plan_link_ok(const Mvm *v); /* plan.c: direct captures through one write port (memory link) */
 long link_delay_bits(const Engine *e); /* lower.c: a memory link's delay-line bits (0: one multiplier) */

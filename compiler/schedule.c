@@ -30,9 +30,17 @@ typedef struct {
     bool m_valid, m_last;
     bool job_emit, job_last;
     bool t_emit, t_last;    /* the older job's */
+    bool mid_seq;           /* MAP: the next beat is not a sequence's first */
+    bool job_first;         /* MAP: the newest job's beat was (a first step: eng_first_skip) */
     bool draining;          /* REVERSE */
     int remaining;          /* REVERSE: beats still to send after the current one */
 } EngState;
+
+/* The newest job's latency: a sequence's first step may be shorter (plan_first_period). */
+static long job_len(const Engine *e, const EngState *s)
+{
+    return e->latency - (s->job_first ? eng_first_skip(e) : 0);
+}
 
 static bool emits(const Engine *e, bool in_last)
 {
@@ -56,7 +64,7 @@ static bool eng_ready(const Engine *e, const EngState *s, bool in_last)
     case ENG_BUFFER: return !s->draining;
     default:
         /* in-place readers take the beat when they are done reading it */
-        if (e->ack_off) return s->cnt == e->latency - e->ack_off;
+        if (e->ack_off) return s->cnt == job_len(e, s) - e->ack_off;
         return can_start(e, s, in_last);
     }
 }
@@ -106,7 +114,9 @@ static void eng_step(const Engine *e, EngState *s, bool hs_in, bool valid_in, bo
                 s->t_emit = s->job_emit;
                 s->t_last = s->job_last;
             }
-            s->cnt = e->latency - 1;
+            s->job_first = !s->mid_seq;
+            s->mid_seq = !in_last;
+            s->cnt = job_len(e, s) - 1;
             s->job_emit = emits(e, in_last);
             s->job_last = in_last;
         } else if (s->cnt > 0) {
@@ -249,7 +259,8 @@ static long quiet_skip(const Netlist *n, EngState *st)
         long c = st[i].cnt, head = e->latency - eng_period(e);
         if (e->kind == ENG_FLATTEN || e->kind == ENG_REVERSE || e->kind == ENG_BUFFER || c == 0) continue;
         long k = 1; /* the largest count <= c with a behaviour of its own */
-        if (e->ack_off && e->latency - e->ack_off <= c && e->latency - e->ack_off > k) k = e->latency - e->ack_off;
+        long ack = job_len(e, &st[i]) - e->ack_off;
+        if (e->ack_off && ack <= c && ack > k) k = ack;
         if (head > k && head <= c) k = head; /* the head ends: the next job may start */
         if (skip < 0 || c - k < skip) skip = c - k;
         if (st[i].tcnt > 0 && st[i].tcnt - 1 < skip) skip = st[i].tcnt - 1;
@@ -353,6 +364,9 @@ void dump_schedule(FILE *f, const Netlist *n, const Schedule *s)
                     e->slots, e->lane_ii);
         if (e->period) fprintf(f, "overlap %s: next step %d cycles after a step's start (step latency %d)\n", e->name,
                                e->period, e->latency);
+        if (e->first_period)
+            fprintf(f, "first_step %s: a sequence's first step skips its h products: next step %d cycles after its start "
+                       "(step latency %d) (plan_first_period)\n", e->name, e->first_period, e->latency - eng_first_skip(e));
         if (e->mvm.placement == PLACE_PAIRED)
             fprintf(f, "paired %s: a unit's xh and hu products in adjacent slots (plan_pair_runs)\n", e->name);
         if (e->mvm.placement == PLACE_X_FIRST) fprintf(f, "x_first %s: every multiplier does its share of x*W first (plan_x_first)\n", e->name);

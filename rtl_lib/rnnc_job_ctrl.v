@@ -23,6 +23,13 @@
 // time (LATENCY <= 2 * PERIOD). An emitting job starts only when the output register is free
 // and no emitting job is in its tail (it would write the output the other has not yet sent);
 // those two are one register (out_held), so start stays a single LUT4 with the tail.
+// A sequence's first step (FIRST_PERIOD > 0: the job whose beat follows reset or an s_last)
+// may have a shorter head, job cycles 0..FIRST_PERIOD-1 (an x-first GRU cell skips its h
+// products there, h being 0); its tail then starts at FIRST_PERIOD, so every tail cycle, done
+// included, comes PERIOD - FIRST_PERIOD cycles early. cnt rests at FIRST_PERIOD-1 after such a
+// head: the engine decodes no head job cycle from FIRST_PERIOD on (emit_verilog.c checks).
+// FIRST_PERIOD >= LATENCY - PERIOD keeps one tail at a time (the job before is out of its tail).
+// job_first is the running job's flag, start_first a start of such a job.
 `resetall
 `timescale 1ns / 1ps
 `default_nettype none
@@ -32,7 +39,8 @@ module rnnc_job_ctrl #(
     parameter integer ACK_OFF = 0,  // 0: input taken at start; else the job cycle it is taken, 2..LATENCY-1
     parameter integer LAST_ONE = 0, // 1: every output beat is a last one
     parameter integer CNT_W = 2,    // cnt width: >= clog2(LATENCY + 1), <= 31
-    parameter integer PERIOD = 0    // 0: LATENCY; else job start -> earliest next start, overlapped
+    parameter integer PERIOD = 0,   // 0: LATENCY; else job start -> earliest next start, overlapped
+    parameter integer FIRST_PERIOD = 0 // 0: PERIOD; else a sequence's first job's head, 3..PERIOD-1, >= LATENCY-PERIOD
 ) (
     input wire clk,
     input wire rst,
@@ -53,16 +61,20 @@ module rnnc_job_ctrl #(
     output wire tail_on,            // PERIOD < LATENCY: a job is in job cycles PERIOD..LATENCY-1
     output wire [CNT_W-1:0] tcnt,   // its job cycle - PERIOD
     output wire tail_emit,          // its emits and s_last
-    output wire tail_last
+    output wire tail_last,
+    output reg job_first,           // the running job's beat was a sequence's first
+    output wire start_first         // start, of such a job
 );
     localparam integer P = PERIOD == 0 ? LATENCY : PERIOD;
     localparam integer OVERLAP = P < LATENCY ? 1 : 0;
     initial begin
         if (LATENCY < 1 || CNT_W < 1 || CNT_W > 31 || (1 << CNT_W) < LATENCY + 1 ||
             (ACK_OFF != 0 && (ACK_OFF < 2 || ACK_OFF > LATENCY - 1)) || LAST_ONE < 0 || LAST_ONE > 1 ||
-            P > LATENCY || (OVERLAP != 0 && (P < 2 || 2 * P < LATENCY || ACK_OFF > P - 1))) begin
-            $display("ERROR: rnnc_job_ctrl: invalid parameters LATENCY=%0d ACK_OFF=%0d LAST_ONE=%0d CNT_W=%0d PERIOD=%0d (instance %m)",
-                     LATENCY, ACK_OFF, LAST_ONE, CNT_W, PERIOD);
+            P > LATENCY || (OVERLAP != 0 && (P < 2 || 2 * P < LATENCY || ACK_OFF > P - 1)) ||
+            (FIRST_PERIOD != 0 && (OVERLAP == 0 || FIRST_PERIOD < 3 || FIRST_PERIOD >= P || ACK_OFF > FIRST_PERIOD - 1 ||
+                                    FIRST_PERIOD < LATENCY - P))) begin
+            $display("ERROR: rnnc_job_ctrl: invalid parameters LATENCY=%0d ACK_OFF=%0d LAST_ONE=%0d CNT_W=%0d PERIOD=%0d FIRST_PERIOD=%0d (instance %m)",
+                     LATENCY, ACK_OFF, LAST_ONE, CNT_W, PERIOD, FIRST_PERIOD);
             $finish;
         end
     end
@@ -73,6 +85,8 @@ module rnnc_job_ctrl #(
     wire head_done;     // the head's last job cycle (the whole job's without overlap)
     reg busy_r;
     assign busy = LATENCY > 1 ? busy_r : 1'b0;
+    reg next_first;     // the next beat is a sequence's first
+    assign start_first = start && next_first;
 
     // "job cycle jc" (1 <= jc <= LATENCY - 1), as engines decode it
     function at_jc(input integer jc);
@@ -109,7 +123,8 @@ module rnnc_job_ctrl #(
             assign head_done = head_end;
             assign free = !(emits && out_held);
             always @(posedge clk) begin
-                head_end <= !rst && (P == 2 ? start : at_jc(P - 2));
+                if (FIRST_PERIOD != 0) head_end <= !rst && (job_first ? at_jc(FIRST_PERIOD - 2) : at_jc(P - 2));
+                else head_end <= !rst && (P == 2 ? start : at_jc(P - 2));
                 done_r <= !rst && (LATENCY - 1 == P ? head_end : tail_on_r && tcnt32 == LATENCY - 2 - P);
                 tail_on_r <= tail_on_next;
                 out_held <= m_valid_next || (tail_on_next && tail_emit_next);
@@ -151,7 +166,10 @@ module rnnc_job_ctrl #(
         if (start) begin
             job_emit <= emits;
             job_last <= s_last;
+            job_first <= next_first;
         end
+        if (rst) next_first <= 1'b1;
+        else if (start) next_first <= s_last;
         m_valid <= m_valid_next;
         if (done && done_emit) m_last <= done_last;
     end

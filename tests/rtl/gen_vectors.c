@@ -1068,6 +1068,16 @@ static void job_ctrl_cases(void)
                  over[i][2], cw, over[i][3]);
         printf("%s rnnc_job_ctrl %s TB_N=3000 TB_FILE=\"\"\n", name, params);
     }
+    /* ... with a sequence's first job shorter (FIRST_PERIOD): latency, ack, last_one, period, first */
+    static const int first[][5] = {{9, 0, 0, 5, 4}, {56, 20, 0, 33, 23}, {16, 0, 1, 15, 5}, {30, 4, 0, 18, 12}};
+    for (size_t i = 0; i < sizeof first / sizeof first[0]; i++) {
+        int lat = first[i][0], cw = clog2_int(lat + 1);
+        char name[64], params[160];
+        snprintf(name, sizeof name, "job_ctrl_l%d_a%d_o%d_p%d_f%d", lat, first[i][1], first[i][2], first[i][3], first[i][4]);
+        snprintf(params, sizeof params, "LATENCY=%d ACK_OFF=%d LAST_ONE=%d CNT_W=%d PERIOD=%d FIRST_PERIOD=%d", lat,
+                 first[i][1], first[i][2], cw, first[i][3], first[i][4]);
+        printf("%s rnnc_job_ctrl %s TB_N=3000 TB_FILE=\"\"\n", name, params);
+    }
 }
 
 static void stage_cases(void)

@@ -14,6 +14,7 @@ module tb_rnnc_job_ctrl #(
     parameter integer LAST_ONE = 0,     // as rnnc_job_ctrl
     parameter integer CNT_W = 2,        // as rnnc_job_ctrl
     parameter integer PERIOD = 0,       // as rnnc_job_ctrl
+    parameter integer FIRST_PERIOD = 0, // as rnnc_job_ctrl
     parameter integer TB_N = 1000,      // cycles
     parameter TB_FILE = "",             // (no vector file)
     parameter TB_CASE = ""              // case name for messages
@@ -22,8 +23,14 @@ module tb_rnnc_job_ctrl #(
     reg s_valid = 1'b0, s_last = 1'b0, emits = 1'b0, m_ready = 1'b0;
     wire s_ready, m_valid, m_last, start, busy, done, job_emit, job_last, done_emit;
     wire [CNT_W-1:0] cnt, tcnt;
-    wire tail_on, tail_emit, tail_last;
+    wire tail_on, tail_emit, tail_last, job_first, start_first;
     localparam integer P = PERIOD == 0 ? LATENCY : PERIOD;
+    // a sequence's first job (FIRST_PERIOD): its head ends at FIRST_PERIOD, its tail runs J early;
+    // the model keeps the newest job's age and its first flag, and the tail's age as a normal
+    // job's (na: age + J for a first job)
+    localparam integer J = FIRST_PERIOD == 0 ? 0 : P - FIRST_PERIOD;
+    reg e_first, x_nf;
+    integer hp, na;
     integer tage, tl_age;
     reg t_emit, t_last, x_tail_emits, x_free, tl_emit;
     integer age, k, errors, jobs, outs, seed;
@@ -32,11 +39,12 @@ module tb_rnnc_job_ctrl #(
 
     always #5 clk = ~clk;
 
-    rnnc_job_ctrl #(.LATENCY(LATENCY), .ACK_OFF(ACK_OFF), .LAST_ONE(LAST_ONE), .CNT_W(CNT_W), .PERIOD(PERIOD)) dut (
+    rnnc_job_ctrl #(.LATENCY(LATENCY), .ACK_OFF(ACK_OFF), .LAST_ONE(LAST_ONE), .CNT_W(CNT_W), .PERIOD(PERIOD),
+                    .FIRST_PERIOD(FIRST_PERIOD)) dut (
         .clk(clk), .rst(rst), .s_valid(s_valid), .s_ready(s_ready), .s_last(s_last), .emits(emits),
         .m_valid(m_valid), .m_ready(m_ready), .m_last(m_last), .start(start), .busy(busy), .cnt(cnt),
         .done(done), .job_emit(job_emit), .job_last(job_last), .done_emit(done_emit), .tail_on(tail_on),
-        .tcnt(tcnt), .tail_emit(tail_emit), .tail_last(tail_last));
+        .tcnt(tcnt), .tail_emit(tail_emit), .tail_last(tail_last), .job_first(job_first), .start_first(start_first));
     // (tail_last is checked through m_last)
     wire unused_tb = &{1'b0, tail_last, job_emit, job_last, done_emit};
 
@@ -62,21 +70,25 @@ module tb_rnnc_job_ctrl #(
         e_mlast = 1'b0;
         e_emit = 1'b0;
         e_last = 1'b0;
+        e_first = 1'b0;
+        x_nf = 1'b1;
         @(posedge clk);
         #1 rst = 1'b0;
         for (k = 0; k < TB_N; k = k + 1) begin
             m_ready = ($random(seed) & 3) != 0;
             #1;
             // the model
-            x_busy = age >= 1 && age <= P - 1;
-            x_tail_emits = age >= P && age <= LATENCY - 1 && e_emit;
+            hp = e_first && FIRST_PERIOD != 0 ? FIRST_PERIOD : P;
+            na = age >= hp ? age + (hp == P ? 0 : J) : 0;
+            x_busy = age >= 1 && age <= hp - 1;
+            x_tail_emits = na >= P && na <= LATENCY - 1 && e_emit;
             x_free = !(emits && (e_mvalid || x_tail_emits));
             x_start = s_valid && !x_busy && x_free;
-            x_done = LATENCY == 1 ? x_start : age == LATENCY - 1 || tage == LATENCY - 1;
+            x_done = LATENCY == 1 ? x_start : (hp == P ? age : na) == LATENCY - 1 || tage == LATENCY - 1;
             x_ready = ACK_OFF == 0 ? !x_busy && x_free : age == ACK_OFF;
             // the job in its tail (overlapped jobs), if any
-            tl_age = age >= P && age <= LATENCY - 1 ? age : tage >= P && tage <= LATENCY - 1 ? tage : 0;
-            tl_emit = age >= P && age <= LATENCY - 1 ? e_emit : t_emit;
+            tl_age = na >= P && na <= LATENCY - 1 ? na : tage >= P && tage <= LATENCY - 1 ? tage : 0;
+            tl_emit = na >= P && na <= LATENCY - 1 ? e_emit : t_emit;
             if (P < LATENCY) begin
                 if (tail_on !== (tl_age != 0)) fail("tail_on");
                 if (tl_age != 0 && tcnt !== tl_age - P) fail("tcnt");
@@ -89,6 +101,8 @@ module tb_rnnc_job_ctrl #(
             if (s_ready !== x_ready) fail("s_ready");
             if (m_valid !== e_mvalid) fail("m_valid");
             if (e_mvalid && m_last !== e_mlast) fail("m_last");
+            if (start_first !== (x_start && x_nf)) fail("start_first");
+            if (x_busy && job_first !== e_first) fail("job_first");
             @(posedge clk);
             // the model's registers
             if (x_done && (LATENCY == 1 ? emits : tage == LATENCY - 1 ? t_emit : e_emit)) begin
@@ -97,14 +111,16 @@ module tb_rnnc_job_ctrl #(
                 e_mvalid = 1'b1;
             end else if (e_mvalid && m_ready) e_mvalid = 1'b0;
             if (tage < (1 << 20)) tage = tage + 1;
-            if (x_start && age >= P && age <= LATENCY - 1) begin // the running job goes on in its tail
-                tage = age + 1;
+            if (x_start && na >= P && na <= LATENCY - 1) begin // the running job goes on in its tail
+                tage = na + 1;
                 t_emit = e_emit;
                 t_last = e_last;
             end
             if (x_start) begin
                 e_emit = emits;
                 e_last = s_last;
+                e_first = x_nf;
+                x_nf = s_last;
                 age = 1;
                 jobs = jobs + 1;
             end else if (age < (1 << 20)) age = age + 1;

@@ -336,7 +336,42 @@ static void check_period(const char *id, const Engine *e, const MvmPlan *p)
     check(early == 0, "%s: %d partial sums changed before the lanes read them", id, early);
 }
 
-static int x_first_cells, x_first_runs, paired_cells, paired_counted;
+static int x_first_cells, x_first_runs, paired_cells, paired_counted, first_skips;
+
+/* A first step without h products (plan_first_period): the period against the job's other
+ * bounds, every multiplier's x runs before its h runs with no run mixing them, no h run ending
+ * in the slots a first step issues (up to the last x slot), and the step's later decodes all in
+ * the tail that the first step runs early. */
+static void check_first_skip(const char *id, const Engine *e, const MvmPlan *p)
+{
+    int P = e->period, P0 = e->first_period, L = e->latency, n_a = p->v->n_a, x_stop = -1;
+    first_skips++;
+    check(e->layer->kind == L_GRU && e->layer->reset_after && e->layer->in_steps >= 2, "%s: a first step skip where none applies", id);
+    check(P0 >= 3 && P0 < P && P0 > e->ack_off && P0 >= L - P, "%s: first period %d (period %d, latency %d, ack %d)", id, P0, P, L, e->ack_off);
+    check(p->v->first_skip, "%s: the product does not know its first step skips", id);
+    for (int m = 0; m < p->n_mult; m++) {
+        bool seen_h = false, run_x = false, run_h = false;
+        for (int s = 0; s < p->rf; s++) {
+            const RomWord *wd = plan_word(p, s, m);
+            if (!wd->valid) continue;
+            if (wd->first) run_x = run_h = false;
+            run_x |= wd->k < n_a;
+            run_h |= wd->k >= n_a;
+            if (!wd->last) continue;
+            check(!(run_x && run_h) && !(run_x && seen_h), "%s: multiplier %d's run ending in slot %d mixes x and h", id, m, s);
+            if (run_x && s > x_stop) x_stop = s;
+            seen_h |= run_h;
+        }
+    }
+    check(x_stop == p->x_stop, "%s: last x slot %d, the plan says %d", id, x_stop, p->x_stop);
+    for (int m = 0; m < p->n_mult; m++)
+        for (int s = 0; s <= x_stop; s++) {
+            const RomWord *wd = plan_word(p, s, m);
+            check(!(wd->valid && wd->last && wd->k >= n_a), "%s: an h run ends in slot %d of a first step", id, s);
+        }
+    int first_decode = (p->latency < e->cell_start ? p->latency : e->cell_start) - 2;
+    check(first_decode >= P, "%s: a decode in job cycle %d, before the tail (%d)", id, first_decode, P);
+}
 
 /* A cell placed x-first (Mvm.place, plan_x_first): on every multiplier no x product (operand
  * below n_a) after an h product, and every multiplier with h products does some x first when
@@ -424,6 +459,7 @@ static void test_lowered(int n_models)
                 check_timing(id, e, v, p, !h);
                 check_extras(id, e, v, p);
                 if (e->kind == ENG_CELL && !h) check_period(id, e, p);
+                if (e->kind == ENG_CELL && !h && e->first_period) check_first_skip(id, e, p);
                 if (v->placement == PLACE_PAIRED) {
                     paired_cells++;
                     paired_counted += p->form == MVM_REGULAR;
@@ -742,6 +778,8 @@ int main(void)
     for (int f = 0; f < 4; f++) check(forms[f] > 0, "no product planned in form %d", f);
     check(split_rf > 0 && split_auto > 0, "split cells with reuse > 1: %d (%d chosen automatically)", split_rf, split_auto);
     check(overlapped > 0, "no cell with overlapped steps");
+    check(first_skips > 0, "no cell whose first step skips its h products");
+    printf("plan first-step skips: %d cells\n", first_skips);
     check(n_shared > 0, "no product with a shared operand multiplexer (%d grouped)", n_grouped);
     check(x_first_cells > 0, "no cell placed x-first");
     check(x_first_runs > 0, "no x-first cell in the runs form (%d x-first)", x_first_cells);
