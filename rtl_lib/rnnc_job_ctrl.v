@@ -212,8 +212,37 @@ module rnnc_job_ctrl #(
             if (f_jc == LATENCY - 1) f_ran <= 1'b1;
         end
     end
-    wire f_cur_emit = LATENCY == 1 ? emits : f_emit;   // the emits of the job at done
-    wire f_cur_last = LATENCY == 1 ? s_last : f_last;
+    // overlapped jobs: the newest job's head cycle f_hd (1..its head length - 1; 0: no job in
+    // its head) and first flag; the job in its tail, f_tj: its job cycle as a job of PERIOD
+    // counts it (P..LATENCY-1; a first job's tail comes J cycles early); f_rest: cnt's rest
+    localparam integer F_FP = FIRST_PERIOD == 0 ? P : FIRST_PERIOD;
+    reg [7:0] f_hd = 8'd0, f_tj = 8'd0, f_rest = 8'd0;
+    reg f_first = 1'b0, f_nf = 1'b1, f_temit = 1'b0, f_tlast = 1'b0;
+    wire [7:0] f_hp = f_first ? F_FP : P;
+    wire f_head_end = f_hd != 8'd0 && f_hd == f_hp - 8'd1;
+    always @(posedge clk)
+        if (rst) begin
+            f_hd <= 8'd0;
+            f_tj <= 8'd0;
+            f_nf <= 1'b1;
+            f_rest <= 8'd0;
+        end else begin
+            if (start) begin
+                f_hd <= 8'd1;
+                f_first <= f_nf;
+                f_nf <= s_last;
+            end else if (f_head_end) begin
+                f_hd <= 8'd0;
+                f_rest <= f_hp - 8'd1;
+            end else if (f_hd != 8'd0) f_hd <= f_hd + 8'd1;
+            if (f_head_end) begin
+                f_tj <= P;
+                f_temit <= f_emit;
+                f_tlast <= f_last;
+            end else if (f_tj != 8'd0) f_tj <= f_tj == LATENCY - 1 ? 8'd0 : f_tj + 8'd1;
+        end
+    wire f_cur_emit = LATENCY == 1 ? emits : OVERLAP != 0 ? f_temit : f_emit;   // the emits of the job at done
+    wire f_cur_last = LATENCY == 1 ? s_last : OVERLAP != 0 ? f_tlast : f_last;
     // reset: idle, nothing offered, nothing taken in place, in the next cycle
     always @(posedge clk)
         if (f_past_valid && $past(rst)) assert(!m_valid && !busy && (LATENCY == 1 || !done) && (ACK_OFF == 0 || !s_ready));
@@ -221,7 +250,7 @@ module rnnc_job_ctrl #(
     // reset, LATENCY-1 after a job), done in job cycle LATENCY-1 (start itself for LATENCY 1),
     // the engine's sampled job_emit/job_last are the job's; no job starts while one runs
     always @(*)
-        if (f_past_valid) begin
+        if (f_past_valid && OVERLAP == 0) begin
             assert(f_jc < LATENCY || (LATENCY == 1 && f_jc == 0));
             assert(busy == (f_jc != 8'd0));
             if (busy) assert(!start);
@@ -242,6 +271,39 @@ module rnnc_job_ctrl #(
             // an emitting job runs only while the output register is free
             if (f_jc != 8'd0 && f_emit) assert(!m_valid);
         end
+    // overlapped: busy and cnt cover the newest job's head (cnt rests at its last head cycle),
+    // tail_on, tcnt and the tail's flags the job in its tail, done its last cycle; a head ends
+    // only with no other job in its tail (or in that tail's last cycle); the first flags; the
+    // input as above, free also of an emitting job in its tail; an emitting job in its head or
+    // tail runs only while the output register is free
+    always @(*)
+        if (f_past_valid && OVERLAP != 0) begin
+            assert(busy == (f_hd != 8'd0));
+            if (busy) assert(!start);
+            if (f_hd != 8'd0) begin
+                assert({{(32 - CNT_W){1'b0}}, cnt} == f_hd - 32'd1 && job_emit == f_emit && job_last == f_last);
+                if (FIRST_PERIOD != 0) assert(job_first == f_first);
+            end else begin
+                assert({{(32 - CNT_W){1'b0}}, cnt} == {24'd0, f_rest});
+            end
+            assert(tail_on == (f_tj != 8'd0));
+            if (f_tj != 8'd0) assert({{(32 - CNT_W){1'b0}}, tcnt} == f_tj - P && tail_emit == f_temit && tail_last == f_tlast);
+            assert(done == (f_tj == LATENCY - 1));
+            if (done) assert(done_emit == f_temit);
+            // (the newest job started once the other had entered its tail)
+            if (f_hd != 8'd0 && f_tj != 8'd0) assert(f_tj >= P + f_hd);
+            if (f_head_end) assert(f_tj == 8'd0 || f_tj == LATENCY - 1);
+            assert(start_first == (start && f_nf));
+            if (ACK_OFF == 0) begin
+                assert(s_ready == (!busy && !(emits && (m_valid || (f_tj != 8'd0 && f_temit)))) && (s_valid && s_ready) == start);
+            end else begin
+                assert(s_ready == (f_hd == ACK_OFF));
+                assert(!s_ready || s_valid);
+            end
+            if (f_hd != 8'd0 && f_emit) assert(!m_valid);
+            if (f_tj != 8'd0 && f_temit) assert(!m_valid);
+            assert(f_hd < f_hp && f_tj < LATENCY);
+        end
     // output: m_valid rises the cycle after done of an emitting job, with m_last = its s_last
     // (1 with LAST_ONE), stays, unchanged, until m_ready takes it, and nothing else sets it
     always @(posedge clk)
@@ -255,7 +317,10 @@ module rnnc_job_ctrl #(
     always @(posedge clk)
         if (rst) f_held <= 2'd0;
         else f_held <= f_held + (start && emits) - (m_valid && m_ready);
-    always @(*) if (f_past_valid) assert(f_held == {1'b0, f_jc != 8'd0 && f_emit} + {1'b0, m_valid});
+    always @(*)
+        if (f_past_valid)
+            assert(f_held == (OVERLAP != 0 ? {1'b0, f_hd != 8'd0 && f_emit} + {1'b0, f_tj != 8'd0 && f_temit}
+                                          : {1'b0, f_jc != 8'd0 && f_emit}) + {1'b0, m_valid});
 `undef RNNC_ASSUME
 `endif
 `endif

@@ -66,6 +66,9 @@ PROOFS=(
     "job_l1|rnnc_job_ctrl|rnnc_job_ctrl|LATENCY=1 CNT_W=1|prove|6"
     "job_l3|rnnc_job_ctrl|rnnc_job_ctrl|LATENCY=3 CNT_W=2|prove|6"
     "job_l5_ack3_last1|rnnc_job_ctrl|rnnc_job_ctrl|LATENCY=5 ACK_OFF=3 LAST_ONE=1 CNT_W=3|prove|8"
+    "job_l7_p4|rnnc_job_ctrl|rnnc_job_ctrl|LATENCY=7 CNT_W=3 PERIOD=4|bmc|24"
+    "job_l7_ack2_p4_f3|rnnc_job_ctrl|rnnc_job_ctrl|LATENCY=7 ACK_OFF=2 CNT_W=3 PERIOD=4 FIRST_PERIOD=3|bmc|24"
+    "job_l9_p5_f4_last1|rnnc_job_ctrl|rnnc_job_ctrl|LATENCY=9 LAST_ONE=1 CNT_W=4 PERIOD=5 FIRST_PERIOD=4|bmc|24"
     "tree_sum_n3_f2_d2|rnnc_adder_tree|rnnc_adder_tree rnnc_sum_stage rnnc_max_stage|N_IN=3 FANIN=2 W=3 DEPTH=2 OP=0|prove|4"
     "tree_max_n4_f3_d3|rnnc_adder_tree|rnnc_adder_tree rnnc_sum_stage rnnc_max_stage|N_IN=4 FANIN=3 W=2 DEPTH=3 OP=1|prove|5"
 )
@@ -84,6 +87,7 @@ MUTANTS=(
     "mac_token_skips|rnnc_mac_token|rnnc_mac_token|N=3|s/own <= {own\[N-2:0\], own\[N-1\]};/own <= {own[0], own[N-1:1]};/|12"
     "mac_token_ok_reset|rnnc_mac_token|rnnc_mac_token|N=3|s/if (rst) ok_r <= {{(N - 1){1'b0}}, 1'b1};/if (rst) ok_r <= {N{1'b0}};/|12"
     "job_late_done|rnnc_job_ctrl|rnnc_job_ctrl|LATENCY=4 CNT_W=3|s/at_jc(LATENCY - 2)/at_jc(LATENCY - 1)/|12"
+    "job_first_head_long|rnnc_job_ctrl|rnnc_job_ctrl|LATENCY=7 CNT_W=3 PERIOD=4 FIRST_PERIOD=3|s/at_jc(FIRST_PERIOD - 2)/at_jc(FIRST_PERIOD - 1)/|16"
     "tree_ignores_ld|rnnc_adder_tree|rnnc_adder_tree rnnc_sum_stage rnnc_max_stage|N_IN=3 FANIN=2 W=3 DEPTH=2 OP=0|s/.en(d == DEPTH - 1 ? ld : 1'b1)/.en(1'b1)/|12"
     "tree_short|rnnc_adder_tree|rnnc_adder_tree rnnc_sum_stage rnnc_max_stage|N_IN=3 FANIN=2 W=3 DEPTH=2 OP=0|s/assign out_data = level\[off_at(DEPTH) +: W\];/assign out_data = level[off_at(DEPTH - 1) +: W];/|12"
     "mac_ignores_first|rnnc_mac_sat|rnnc_mac_sat rnnc_product rnnc_quant|A_W=4 A_F=2 B_W=4 B_F=2 Q_W=6 Q_F=3 ACC_W=8 CAST_SUMS=0|s/assign next = start + q_ext;/assign next = acc + q_ext;/|6"
