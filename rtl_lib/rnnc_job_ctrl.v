@@ -293,7 +293,7 @@ module rnnc_job_ctrl #(
             // (the newest job started once the other had entered its tail)
             if (f_hd != 8'd0 && f_tj != 8'd0) assert(f_tj >= P + f_hd);
             if (f_head_end) assert(f_tj == 8'd0 || f_tj == LATENCY - 1);
-            assert(start_first == (start && f_nf));
+            assert(next_first == f_nf && start_first == (start && f_nf));
             if (ACK_OFF == 0) begin
                 assert(s_ready == (!busy && !(emits && (m_valid || (f_tj != 8'd0 && f_temit)))) && (s_valid && s_ready) == start);
             end else begin

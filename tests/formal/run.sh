@@ -66,9 +66,9 @@ PROOFS=(
     "job_l1|rnnc_job_ctrl|rnnc_job_ctrl|LATENCY=1 CNT_W=1|prove|6"
     "job_l3|rnnc_job_ctrl|rnnc_job_ctrl|LATENCY=3 CNT_W=2|prove|6"
     "job_l5_ack3_last1|rnnc_job_ctrl|rnnc_job_ctrl|LATENCY=5 ACK_OFF=3 LAST_ONE=1 CNT_W=3|prove|8"
-    "job_l7_p4|rnnc_job_ctrl|rnnc_job_ctrl|LATENCY=7 CNT_W=3 PERIOD=4|bmc|24"
-    "job_l7_ack2_p4_f3|rnnc_job_ctrl|rnnc_job_ctrl|LATENCY=7 ACK_OFF=2 CNT_W=3 PERIOD=4 FIRST_PERIOD=3|bmc|24"
-    "job_l9_p5_f4_last1|rnnc_job_ctrl|rnnc_job_ctrl|LATENCY=9 LAST_ONE=1 CNT_W=4 PERIOD=5 FIRST_PERIOD=4|bmc|24"
+    "job_l7_p4|rnnc_job_ctrl|rnnc_job_ctrl|LATENCY=7 CNT_W=3 PERIOD=4|prove|10"
+    "job_l7_ack2_p4_f3|rnnc_job_ctrl|rnnc_job_ctrl|LATENCY=7 ACK_OFF=2 CNT_W=3 PERIOD=4 FIRST_PERIOD=3|prove|10"
+    "job_l9_p5_f4_last1|rnnc_job_ctrl|rnnc_job_ctrl|LATENCY=9 LAST_ONE=1 CNT_W=4 PERIOD=5 FIRST_PERIOD=4|prove|10"
     "tree_sum_n3_f2_d2|rnnc_adder_tree|rnnc_adder_tree rnnc_sum_stage rnnc_max_stage|N_IN=3 FANIN=2 W=3 DEPTH=2 OP=0|prove|4"
     "tree_max_n4_f3_d3|rnnc_adder_tree|rnnc_adder_tree rnnc_sum_stage rnnc_max_stage|N_IN=4 FANIN=3 W=2 DEPTH=3 OP=1|prove|5"
 )
