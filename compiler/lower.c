@@ -77,14 +77,16 @@ bool mvm_run_starts(const Mvm *v, long q0, int t)
 /* Items summed for output j: its partial products plus bias and extra when present. */
 /* The register after a product's schedule ROM (rom_reg) on slow parts (table_reg: iCE40), kept
  * off the operand path there. A shared MAC's product (share_reg) does without it when its ROM
- * is at most RNNC_ROM_TAIL words (in logic: no block RAM output to register) and its operand
- * multiplexer at most 8 wide (3 LUT levels): the share stage then registers the multiplexer's
- * output before the routing into the DSP. Saves 2 cycles of the product's latency (the dense
- * layers a recurrent cell hosts: 4 cycles of the UP5K GRU(5)). */
+ * is in logic (no block RAM output to register; its widest layout counted) and its operand
+ * multiplexer at most 12 wide (4 LUT levels): the share stage then registers the multiplexer's
+ * output before the routing into the DSP. Saves 2 cycles of the product's latency: the UP5K
+ * GRU(5)'s cell and the two dense layers it hosts, 709 to 703 cycles (695 with the first step's
+ * skip), 52.4 MHz. */
 static int mvm_rom_reg(const Netlist *n, const Mvm *v)
 {
     if (!n->table_reg || v->rf < 2) return 0;
-    return !(v->share_reg && v->rf <= RNNC_ROM_TAIL && v->n_in <= 8);
+    long width = (long)v->n_mult * rom_layout(clog2i(v->n_in) < 1 ? 1 : clog2i(v->n_in), v->w_t.w).width;
+    return !(v->share_reg && v->n_in <= 12 && res_rom_in_logic(n->family, v->rf, width));
 }
 
 static void finish_mvm(const Netlist *n, Mvm *v)

@@ -169,6 +169,11 @@ static bool rom_in_blocks(const CostTable *c, long depth, long width)
     return (double)(bram_blocks(c, depth, width) * c->bram_cost) < floor((double)depth * width * c->rom_bit_cost);
 }
 
+bool res_rom_in_logic(const char *family, long depth, long width)
+{
+    return !rom_in_blocks(cost_table(family ? family : "ice40"), depth, width);
+}
+
 /* The words of a product's schedule ROM (rf words of width bits) kept in block RAM, the rest
  * in logic (rnnc_rom_split): rf itself, or the largest multiple of a block's depth below rf
  * when the words past it are at most RNNC_ROM_TAIL (one LUT4 per bit) and cost whole blocks

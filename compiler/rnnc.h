@@ -816,6 +816,7 @@ EngineResources res_engine(const Netlist *n, int i, const char *family);
 Resources res_netlist(const Netlist *n, const char *family);
 #define RNNC_ROM_TAIL 16 /* words of a schedule ROM past its block RAMs kept in logic (res_rom_block_depth) */
 long res_rom_block_depth(const char *family, long rf, long width, bool rom_reg);
+bool res_rom_in_logic(const char *family, long depth, long width); /* memory_libmap keeps it out of block RAM */
 long res_plan_rom_block(const char *family, const MvmPlan *p); /* ... of plan p's schedule ROM */
 /* Whether table t of layer l is stored as its mirrored upper half on family (rnnc_activation
  * TABLE_MIRROR; table_mirror's mask and entry 0): where l's table_mirror is on and that takes

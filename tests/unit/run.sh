@@ -1,12 +1,12 @@
 #!/bin/sh
 # run.sh: builds tests/unit/test_numerics.c against the numerics sources (fixed.c, tables.c, hls4ml.c,
-# emulate.c, util.c, kinds.c; lower.c and plan.c, which hls4ml.c's RTL checks use),
-# tests/unit/test_plan.c against the product plan (plan.c, lower.c, hls4ml.c, tables.c, fixed.c,
-# util.c, kinds.c), tests/unit/test_timing.c against the Xilinx timing estimate
-# (timing.c, util.c, files.c; cJSON) and tests/unit/test_auto.c against the reuse-factor search
-# (autoreuse.c, resources.c and the stages they run), runs each, then runs each again built with
-# ASan and UBSan (test_auto on 6 of its 24 random models there: UNIT_AUTO_SEEDS), each beside
-# its plain build.
+# emulate.c, util.c, kinds.c; lower.c, plan.c and resources.c, which hls4ml.c's RTL checks use),
+# tests/unit/test_plan.c against the product plan (plan.c, lower.c, resources.c for the ROM
+# register, hls4ml.c, tables.c, fixed.c, util.c, kinds.c), tests/unit/test_timing.c against
+# the Xilinx timing estimate (timing.c, util.c, files.c; cJSON) and tests/unit/test_auto.c
+# against the reuse-factor search (autoreuse.c, resources.c and the stages they run), runs
+# each, then runs each again built with ASan and UBSan (test_auto on 6 of its 24 random models
+# there: UNIT_AUTO_SEEDS), each beside its plain build.
 # Usage: tests/unit/run.sh [-v]   (-v prints the measured fixed-vs-float errors)
 # Ends with "unit: N passed, M failed"; exits non-zero on any failure.
 set -u
@@ -14,9 +14,9 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 CC=${CC:-cc}
 OUT=${BUILD:-$ROOT/build}/unit
 mkdir -p "$OUT"
-NUMERICS="$ROOT/tests/unit/test_numerics.c $ROOT/compiler/fixed.c $ROOT/compiler/tables.c $ROOT/compiler/lower.c $ROOT/compiler/plan.c
+NUMERICS="$ROOT/tests/unit/test_numerics.c $ROOT/compiler/fixed.c $ROOT/compiler/tables.c $ROOT/compiler/lower.c $ROOT/compiler/plan.c $ROOT/compiler/resources.c
       $ROOT/compiler/emulate.c $ROOT/compiler/hls4ml.c $ROOT/compiler/util.c $ROOT/compiler/kinds.c"
-PLAN="$ROOT/tests/unit/test_plan.c $ROOT/compiler/plan.c $ROOT/compiler/lower.c $ROOT/compiler/hls4ml.c $ROOT/compiler/tables.c
+PLAN="$ROOT/tests/unit/test_plan.c $ROOT/compiler/plan.c $ROOT/compiler/lower.c $ROOT/compiler/resources.c $ROOT/compiler/hls4ml.c $ROOT/compiler/tables.c
       $ROOT/compiler/fixed.c $ROOT/compiler/util.c $ROOT/compiler/kinds.c"
 TIMING="$ROOT/tests/unit/test_timing.c $ROOT/compiler/timing.c $ROOT/compiler/util.c $ROOT/compiler/files.c -lcjson"
 AUTO="$ROOT/tests/unit/test_auto.c $ROOT/compiler/autoreuse.c $ROOT/compiler/resources.c $ROOT/compiler/plan.c
