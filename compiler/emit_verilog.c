@@ -775,21 +775,13 @@ static void mvm_first_queue(Out *o, const char *p)
     w(o, "        if (start) %s_fq[%s_fq_wr] <= ctrl_start_first;\n    end\n", p, p);
 }
 
-/* With the queue: multiplier m's job is a first step (skip), whose captures end after its
- * x runs (wrap); its h runs' registers then read 0. */
-static bool mvm_skips(const MvmPlan *pl, int m)
-{
-    const MultPlan *mp = &pl->mult[m];
-    return pl->v->first_skip && mp->track && mp->x_caps >= 1 && mp->x_caps < mp->n_caps;
-}
-
 /* Multiplier m's captures: pc counts its partial sums, n per job, back to 0 after the last;
  * n_regs registers <p>_part_<m>_<i> hold them for the trees. */
 static void mvm_captures(Out *o, const MvmPlan *pl, const char *p, int m, MvmSigs *sg)
 {
     const MultPlan *mp = &pl->mult[m];
     int pcw = mp->cap_w, capw = pl->direct ? pl->v->accum.w : pl->v->guard_w;
-    bool skips = mvm_skips(pl, m);
+    bool skips = plan_mult_skips(pl, m); /* a first step's captures wrap after the x runs (xend) */
     w(o, "    reg [%d:0] %s_pc_%d;\n", pcw - 1, p, m);
     for (int i = 0; i < mp->n_regs; i++) w(o, "    reg [%d:0] %s_part_%d_%d;\n", capw - 1, p, m, i);
     Sig cap = sig("%s_acc_m%d", p, m);
@@ -955,7 +947,7 @@ static void mvm_item(Out *o, const MvmPlan *pl, const MvmIn *in, int j, const Tr
     case ITEM_PRODUCTS: snprintf(buf, len, "%s_pe_%d", p, j); break;
     case ITEM_PART: snprintf(buf, len, "%s_part_%d_%d", p, it->m, it->idx); break;
     case ITEM_MAC: /* a first step's MAC holds no h run of its own: zero (mvm_captures) */
-        if (mvm_skips(pl, it->m)) snprintf(buf, len, "(%s_zmac_%d ? %d'd0 : %s_acc_m%d)", p, it->m, pl->v->guard_w, p, it->m);
+        if (plan_mult_skips(pl, it->m)) snprintf(buf, len, "(%s_zmac_%d ? %d'd0 : %s_acc_m%d)", p, it->m, pl->v->guard_w, p, it->m);
         else snprintf(buf, len, "%s_acc_m%d", p, it->m);
         break;
     case ITEM_BIAS: lit(buf, len, G, pl->v->outs[j].bias); break;
@@ -1099,7 +1091,7 @@ static void map_control(Out *o, const Engine *e, const char *emits, bool last_on
     w(o, "    wire start, busy, done, job_emit, job_last, done_emit;\n    wire [%d:0] cnt;\n", cw - 1);
     char period[64] = "";
     if (eng_period(e) < L) snprintf(period, sizeof period, ", .PERIOD(%d)", eng_period(e));
-    if (e->first_period) snprintf(period, sizeof period, ", .PERIOD(%d), .FIRST_PERIOD(%d)", eng_period(e), e->first_period);
+    if (e->first_period) snprintf(period + strlen(period), sizeof period - strlen(period), ", .FIRST_PERIOD(%d)", e->first_period);
     w(o, "    wire tail_on, tail_emit, tail_last, ctrl_first, ctrl_start_first;\n    wire [%d:0] tcnt;\n", cw - 1);
     w(o, "    rnnc_job_ctrl #(.LATENCY(%d), .ACK_OFF(%d), .LAST_ONE(%d), .CNT_W(%d)%s) u_ctrl (.clk(clk), .rst(rst),\n"
          "        .s_valid(s_axis_tvalid), .s_ready(s_axis_tready), .s_last(s_axis_tlast), .emits(%s),\n"

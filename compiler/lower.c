@@ -74,7 +74,6 @@ bool mvm_run_starts(const Mvm *v, long q0, int t)
     return t == 0 || pos % v->rf == 0 || mvm_pos(v, q0 + t - 1) != pos - 1;
 }
 
-/* Items summed for output j: its partial products plus bias and extra when present. */
 /* The register after a product's schedule ROM (rom_reg) on slow parts (table_reg: iCE40), kept
  * off the operand path there. A shared MAC's product (share_reg) does without it when its ROM
  * is in logic (no block RAM output to register; its widest layout counted) and its operand
@@ -89,6 +88,7 @@ static int mvm_rom_reg(const Netlist *n, const Mvm *v)
     return !(v->share_reg && v->n_in <= 12 && res_rom_in_logic(n->family, v->rf, width));
 }
 
+/* Items summed for output j: its partial products plus bias and extra when present. */
 static void finish_mvm(const Netlist *n, Mvm *v)
 {
     int fanin = n->fanin;

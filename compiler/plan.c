@@ -292,14 +292,14 @@ static void plan_direct_bias(MvmPlan *p, MultPlan *mp)
 }
 
 /* Per multiplier, its runs of x terms only before any run with h terms (x_caps), -1 when a run
- * mixes them or an x run comes after an h run. */
+ * mixes them or an x run comes after an h run (or the products are parallel); x_stop. */
 static void plan_x_runs(MvmPlan *p)
 {
     p->x_stop = -1;
     for (int m = 0; m < p->n_mult; m++) {
         MultPlan *mp = &p->mult[m];
         bool run_x = false, run_h = false, seen_h = false;
-        mp->x_caps = 0;
+        mp->x_caps = p->form == MVM_PARALLEL ? -1 : 0;
         for (int s = 0; s < p->rf && mp->x_caps >= 0; s++) {
             const RomWord *wd = plan_word(p, s, m);
             if (!wd->valid) continue;
@@ -396,10 +396,7 @@ MvmPlan *plan_mvm(const Mvm *v, const MvmPlanOpts *opt)
                                        : plan_banks_ok(v, opt->bank_n) && v->n_out == opt->banks * opt->bank_n;
         if (!p->direct || !fits) BUG("banked captures of a %d-output product", v->n_out);
     }
-    p->x_stop = -1;
-    if (p->form == MVM_PARALLEL)
-        for (int m = 0; m < p->n_mult; m++) p->mult[m].x_caps = -1;
-    else plan_x_runs(p);
+    plan_x_runs(p);
     plan_trees(p);
     /* with the extra stage and more than 4 operands the operand multiplexer is split across it */
     p->mux_split = p->rom_reg && !opt->op_mem && v->n_in > 4;
@@ -744,6 +741,14 @@ int plan_cell_period(const Engine *e, const MvmPlan *pl)
     return P < L ? P : L;
 }
 
+/* Under a first-step skip (Mvm.first_skip) multiplier m's captures of a first step end after
+ * its x runs: it has both x and h runs (and counts its captures). */
+bool plan_mult_skips(const MvmPlan *pl, int m)
+{
+    const MultPlan *mp = &pl->mult[m];
+    return pl->v->first_skip && mp->track && mp->x_caps >= 1 && mp->x_caps < mp->n_caps;
+}
+
 /* The last slot of each run of multiplier m that ends in a capture, in order; returns the count. */
 static int run_ends(const MvmPlan *pl, int m, int *ends)
 {
@@ -780,15 +785,14 @@ int plan_first_period(const Engine *e, const MvmPlan *pl)
         return 0;
     int acc_end = PIPE_SLOT + PIPE_ROM_READ + PIPE_OPERAND + 2 * pl->rom_reg + PIPE_MAC + pl->v->share_reg - 1;
     int *ends = xcalloc((size_t)pl->rf + 1, sizeof *ends);
-    int x_stop = -1, h_first_end = pl->rf, cx = 0, cx_min = 1 << 30, cn = 0;
+    int x_stop = pl->x_stop, h_first_end = pl->rf, cx = 0, cx_min = 1 << 30, cn = 0;
     bool ok = true;
     for (int m = 0; m < pl->n_mult && ok; m++) {
         const MultPlan *mp = &pl->mult[m];
         int n = run_ends(pl, m, ends);
         if (n == 0) continue;
-        ok = mp->x_caps >= 1 && n == mp->n_caps;
+        ok = mp->x_caps >= 1;
         if (!ok) break;
-        x_stop = max_i(x_stop, ends[mp->x_caps - 1]);
         if (mp->x_caps < n && ends[mp->x_caps] < h_first_end) h_first_end = ends[mp->x_caps];
         cx = max_i(cx, ends[mp->x_caps - 1] + acc_end + 1);
         if (mp->x_caps < n && ends[mp->x_caps - 1] + acc_end + 1 < cx_min) cx_min = ends[mp->x_caps - 1] + acc_end + 1;

@@ -368,8 +368,8 @@ static void add_mvm(const CostTable *c, EngineResources *r, const Netlist *n, co
     /* a first step without h products (plan_first_period): the first flags' queue, and per
      * multiplier with h runs its queue pointer, the wrap after its x runs on the capture index
      * and the kept run's mask flag (the GRU(5) core: 51 LUT4 and 15 FF measured, 37 and 13 here) */
-    for (int m = 0; v->first_skip && m < p->n_mult; m++)
-        if (p->mult[m].track && p->mult[m].x_caps >= 1 && p->mult[m].x_caps < p->mult[m].n_caps) {
+    for (int m = 0; m < p->n_mult; m++)
+        if (plan_mult_skips(p, m)) {
             r->lut += p->mult[m].cap_w + 4;
             r->ff += 2;
         }
