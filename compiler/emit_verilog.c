@@ -1421,17 +1421,14 @@ static void cell_state(Out *o, const Engine *e, CellSigs *cs)
     }
     if (lstm && cs->banked) {
         /* c in a memory: it cannot be cleared by rst, so the first step of a sequence (after
-         * rst or after a last step) reads c_prev as 0 instead */
+         * rst or after a last step: rnnc_job_ctrl's job_first) reads c_prev as 0 instead */
         w(o, "    (* no_rw_check *) reg [%d:0] c_mem [0:%d];\n", St.w - 1, u - 1);
-        w(o, "    reg next_first, job_first;\n    always @(posedge clk) begin\n");
-        w(o, "        if (rst) next_first <= 1'b1;\n        else if (start) next_first <= s_axis_tlast;\n");
-        w(o, "        if (start) job_first <= next_first;\n    end\n");
         if (eng_period(e) < e->latency) {
             /* overlapped steps: the next start (from the period on) overwrites job_first while
              * the lanes still read c; a copy taken in the head holds it for them */
             char at[64];
             int jc = e->cell_start < eng_period(e) - 1 ? e->cell_start : eng_period(e) - 1;
-            w(o, "    reg lane_first;\n    always @(posedge clk) if (%s) lane_first <= job_first;\n",
+            w(o, "    reg lane_first;\n    always @(posedge clk) if (%s) lane_first <= ctrl_first;\n",
               job_at(at, sizeof at, e, jc));
         }
     }
@@ -1613,7 +1610,7 @@ static void cell_lane(Out *o, const Engine *e, const CellSigs *cs, int ln, const
         if (cs->banked) {
             bank_read(o, sel, "l0_c_rd", St.w, "c_mem");
             w(o, "    wire [%d:0] %s = %s ? %d'd0 : l0_c_rd;\n", St.w - 1, s1,
-              eng_period(e) < e->latency ? "lane_first" : "job_first", St.w);
+              eng_period(e) < e->latency ? "lane_first" : "ctrl_first", St.w);
         } else lane_mux(o, e, sel, s1, St.w, ln, cs->c);
         stage2(o, e, dst, s1, St.w);
         w(o, "    wire [%d:0] c_new_%d;\n", St.w - 1, ln);
