@@ -521,6 +521,21 @@ static void cell_x_first(Netlist *n, Engine *e)
     *e = best;
 }
 
+/* Early lanes (plan_lane_start): a direct product's lanes start once the gate sums of their
+ * first units are captured and this step's products are done with the h they write, not
+ * after the product's last slot; the step is that much shorter. */
+static void cell_early_lanes(Engine *e)
+{
+    const Layer *l = e->layer;
+    if (e->split || e->mvm.rf < 2 || !e->mvm.direct || (l->kind == L_GRU && !l->reset_after)) return;
+    MvmPlanOpts opt = plan_cell_opts(e);
+    MvmPlan *pl = plan_mvm(&e->mvm, &opt);
+    int start = plan_lane_start(e, pl, e->cell_start);
+    plan_free(pl);
+    e->latency -= e->cell_start - start;
+    e->cell_start = start;
+}
+
 /* The cell's timing from its product's placement: the lane registers, the step's latency, when
  * the x beat is taken, the overlap of steps. */
 static void cell_plan_timing(Netlist *n, Engine *e)
@@ -537,6 +552,7 @@ static void cell_plan_timing(Netlist *n, Engine *e)
      * the direct form, not hls4ml's saturating order) whose lanes read only mvm's sums */
     e->tree_hold = !e->split && e->mvm.rf > 1 && !e->mvm.direct && !e->mvm.sat_order &&
                    !(l->kind == L_GRU && !l->reset_after);
+    cell_early_lanes(e);
     e->period = cell_period(e);
     e->h_fwd = e->h_fwd && e->period; /* only overlapped steps read h so early */
 }

@@ -741,6 +741,36 @@ int plan_cell_period(const Engine *e, const MvmPlan *pl)
     return P < L ? P : L;
 }
 
+/* The earliest job cycle a direct product's lanes may start (Engine.cell_start; docs/
+ * architecture.md, "Early lanes"): a lane slot may come before the product ends, once
+ *   - every gate sum it reads was captured (written by the end of the cycle before its read:
+ *     the capture register or bank word), and
+ *   - every h it writes was read by this step's products for the last time (h_fwd: the
+ *     products see a write in its own cycle, so the write comes a cycle after that read).
+ * Never later than `latest` (the product's end) and never before job cycle 2 (slot_decode). */
+int plan_lane_start(const Engine *e, const MvmPlan *pl, int latest)
+{
+    int R = pl->rf, K = e->lane_ii, E = e->lanes, u = e->layer->units, n_a = pl->v->n_a;
+    int start = 2;
+    if (!pl->direct) return latest;
+    for (int m = 0; m < pl->n_mult; m++) {
+        int i = 0;
+        for (int s = 0; s < R; s++) {
+            const RomWord *wd = plan_word(pl, s, m);
+            if (!wd->valid) continue;
+            if (wd->k >= n_a) { /* this step reads h[k] here; the lanes write it later */
+                int rd = PIPE_SLOT + s + PIPE_ROM_READ + pl->rom_reg, k = wd->k - n_a;
+                start = max_i(start, rd + e->h_fwd - e->lane_reg - e->cell_lat - K * (k / E));
+            }
+            if (!wd->last) continue;
+            int j = pl->mult[m].cap_out[i++];
+            int cap = pl->latency - R + s; /* the capture is written at its end */
+            start = max_i(start, cap + 1 - K * ((j % u) / E));
+        }
+    }
+    return start < latest ? start : latest;
+}
+
 /* Under a first-step skip (Mvm.first_skip) multiplier m's captures of a first step end after
  * its x runs: it has both x and h runs (and counts its captures). */
 bool plan_mult_skips(const MvmPlan *pl, int m)

@@ -549,7 +549,8 @@ typedef struct {
                                           * memory it owns, written element by element (m_vec_*
                                           * / s_vec_* ports instead of tdata); see lower.c */
     int cell_lat;                        /* CELL: unit in (cycle t) -> h_new valid (t+cell_lat) */
-    int cell_start;                      /* CELL: job cycle the first slot enters the cells */
+    int cell_start;                      /* CELL: job cycle the first slot enters the cells (direct
+                                          * form: before the product ends, plan_lane_start) */
     int lanes, slots;                    /* CELL: elementwise cells, units per cell */
     int lane_reg;                        /* CELL: 1 when the lane inputs are registered (slots > 1) */
     int lane_ii;                         /* CELL: cycles between a lane's units: 1, or 3 when its
@@ -592,6 +593,7 @@ MvmPlanOpts plan_cell_opts(const Engine *e); /* plan.c: the options of its plan 
 int plan_first_period(const Engine *e, const MvmPlan *pl); /* plan.c: 0, or the first step's shorter period */
 bool plan_mult_skips(const MvmPlan *pl, int m); /* plan.c: multiplier m's captures end early in a first step */
 int plan_cell_period(const Engine *e, const MvmPlan *pl); /* plan.c: the overlapped step period */
+int plan_lane_start(const Engine *e, const MvmPlan *pl, int latest); /* plan.c: a direct product's lanes' earliest start */
 /* Job start -> the earliest next start of a MAP engine (its latency unless jobs overlap). */
 static inline int eng_period(const Engine *e) { return e->period ? e->period : e->latency; }
 /* cycles a sequence's first step saves (period and latency both that much shorter) */

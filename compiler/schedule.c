@@ -367,6 +367,9 @@ void dump_schedule(FILE *f, const Netlist *n, const Schedule *s)
         if (e->first_period)
             fprintf(f, "first_step %s: a sequence's first step skips its h products: next step %d cycles after its start "
                        "(step latency %d) (plan_first_period)\n", e->name, e->first_period, e->latency - eng_first_skip(e));
+        if (e->cell_start < e->mvm.latency)
+            fprintf(f, "early_lanes %s: lanes from job cycle %d, the product ends in %d (plan_lane_start)\n", e->name,
+                    e->cell_start, e->mvm.latency);
         if (e->mvm.placement == PLACE_PAIRED)
             fprintf(f, "paired %s: a unit's xh and hu products in adjacent slots (plan_pair_runs)\n", e->name);
         if (e->mvm.placement == PLACE_X_FIRST) fprintf(f, "x_first %s: every multiplier does its share of x*W first (plan_x_first)\n", e->name);

@@ -35,6 +35,9 @@
 # (j) E2E_HLS_SEEDS (default 6) random models of `gen_model --hls4ml` (lstm, gru, dense cycled),
 #     and six seeds ending in hls4ml's softmax, with `--numerics hls4ml` (its emulator, RTL and C
 #     reference, every output bit), seed 4 in Verilator, the rest in Icarus;
+# (k) E2E_FIRST_SKIP (default 8) random GRU models whose first step skips its h products, and
+# (l) E2E_EARLY_LANES (default 8) random direct-form cells whose lanes start before their
+#     product ends, each plain and with --table-reg;
 # (i) every design runs a second time under random stalls: the bench --sim built is re-run (no
 #     rebuild) with +stall=SEED, SEED derived from the case name; the outputs must be the
 #     no-stall run's, in order, none lost or repeated, no AXI-Stream violation on m_axis, and the
@@ -435,6 +438,41 @@ if [ "${E2E_FIRST_SKIP:-8}" != 0 ]; then
     done
     if [ "$found" -lt "${E2E_FIRST_SKIP:-8}" ]; then
         echo "FAIL first-step models: only $found of 120 random specs skip their first step's h products"
+        exit 1
+    fi
+fi
+
+# (l) early lanes (plan_lane_start): random LSTM, GRU (reset_after) and SimpleRNN models at a
+# reuse factor of whole rows (the direct form), kept when the lanes start before the product
+# ends (plain or --table-reg; one in three with a serial lane); each runs plain and with
+# --table-reg (stalls too)
+if [ "${E2E_EARLY_LANES:-8}" != 0 ]; then
+    found=0
+    EK=(lstm "gru ra=1" simple_rnn)
+    for s in $(seq 1 120); do
+        [ "$found" -ge "${E2E_EARLY_LANES:-8}" ] && break
+        RANDOM=$((s * 7907))
+        T=$((2 + RANDOM % 7)) F=$((2 + RANDOM % 6)) U=$((2 + RANDOM % 6))
+        kind=${EK[$((s % 3))]}
+        G=4
+        [ "$kind" = simple_rnn ] && G=1
+        RF=$(((F + U) * (1 + RANDOM % (G * U))))
+        LM=""
+        [ "$kind" != simple_rnn ] && [ $((RANDOM % 3)) = 0 ] && LM=" lm=1"
+        spec="T=$T F=$F IN=sym N=4 NAME=early$s; $kind u=$U rf=$RF$LM; dense u=2 act=sigmoid rf=2"
+        "$GEN" "$s" "$WORK/models/early$s.json" "$WORK/models/early$s.txt" --spec "$spec"
+        early=0
+        for tr in "" --table-reg; do
+            "$RNNC" "$WORK/models/early$s.json" $tr --dump schedule -o "$WORK/models/early$s.d" 2>/dev/null |
+                grep -q '^early_lanes' && early=1
+        done
+        [ "$early" = 1 ] || continue
+        found=$((found + 1))
+        job "early${s}" "$WORK/models/early$s.json" "$WORK/models/early$s.txt" icarus
+        job "early${s}_tr" "$WORK/models/early$s.json" "$WORK/models/early$s.txt" icarus-tr
+    done
+    if [ "$found" -lt "${E2E_EARLY_LANES:-8}" ]; then
+        echo "FAIL early-lane models: only $found of 120 random specs start their lanes before the product ends"
         exit 1
     fi
 fi

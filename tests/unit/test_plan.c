@@ -373,6 +373,41 @@ static void check_first_skip(const char *id, const Engine *e, const MvmPlan *p)
     check(first_decode >= P, "%s: a decode in job cycle %d, before the tail (%d)", id, first_decode, P);
 }
 
+/* Early lanes (plan_lane_start): a direct cell's lanes read each gate sum after its capture
+ * and write each h after this step's products last read it, no later than the product's end,
+ * and as early as that allows (one of the rules is tight, or the start is job cycle 2 or the
+ * product's end); the latency counts from that start. */
+static int early_lanes, early_cells;
+static void check_early_lanes(const char *id, const Engine *e)
+{
+    MvmPlanOpts opt = plan_cell_opts(e);
+    MvmPlan *p = plan_mvm(&e->mvm, &opt);
+    int R = p->rf, K = e->lane_ii, E = e->lanes, u = e->layer->units, n_a = p->v->n_a, c0 = e->cell_start;
+    int h0 = c0 + e->lane_reg + e->cell_lat;
+    bool tight = c0 == 2 || c0 == p->latency;
+    early_cells++;
+    early_lanes += c0 < p->latency;
+    check(c0 >= 2 && c0 <= p->latency, "%s: lanes start in job cycle %d, the product ends in %d", id, c0, p->latency);
+    check(e->latency == c0 + e->lane_reg + K * (e->slots - 1) + 1 + e->cell_lat, "%s: latency %d, lanes from %d", id,
+          e->latency, c0);
+    for (int m = 0; m < p->n_mult; m++)
+        for (int s = 0, i = 0; s < R; s++) {
+            const RomWord *wd = plan_word(p, s, m);
+            if (!wd->valid) continue;
+            if (wd->k >= n_a) {
+                int rd = 2 + s + p->rom_reg, wr = h0 + K * ((wd->k - n_a) / E); /* plan.c's PIPE_ stages */
+                check(wr >= rd + e->h_fwd, "%s: h[%d] written in job cycle %d, read in %d", id, wd->k - n_a, wr, rd);
+                tight |= wr == rd || wr == rd + 1;
+            }
+            if (!wd->last) continue;
+            int j = p->mult[m].cap_out[i++], cap = p->latency - R + s, rd = c0 + K * ((j % u) / E);
+            check(cap < rd, "%s: gate sum %d captured in job cycle %d, read in %d", id, j, cap, rd);
+            tight |= cap == rd - 1;
+        }
+    check(tight, "%s: lanes from job cycle %d could start earlier", id, c0);
+    plan_free(p);
+}
+
 /* A cell placed x-first (Mvm.place, plan_x_first): on every multiplier no x product (operand
  * below n_a) after an h product, and every multiplier with h products does some x first when
  * there are x products enough to go round. Returns the number of problems. */
@@ -460,6 +495,9 @@ static void test_lowered(int n_models)
                 check_extras(id, e, v, p);
                 if (e->kind == ENG_CELL && !h) check_period(id, e, p);
                 if (e->kind == ENG_CELL && !h && e->first_period) check_first_skip(id, e, p);
+                if (e->kind == ENG_CELL && !h && !e->split && v->rf > 1 && v->direct &&
+                    !(e->layer->kind == L_GRU && !e->layer->reset_after))
+                    check_early_lanes(id, e);
                 if (v->placement == PLACE_PAIRED) {
                     paired_cells++;
                     paired_counted += p->form == MVM_REGULAR;
@@ -778,6 +816,8 @@ int main(void)
     for (int f = 0; f < 4; f++) check(forms[f] > 0, "no product planned in form %d", f);
     check(split_rf > 0 && split_auto > 0, "split cells with reuse > 1: %d (%d chosen automatically)", split_rf, split_auto);
     check(overlapped > 0, "no cell with overlapped steps");
+    check(early_lanes > 0, "no direct cell whose lanes start before its product ends");
+    printf("plan early lanes: %d of %d direct cells\n", early_lanes, early_cells);
     check(first_skips > 0, "no cell whose first step skips its h products");
     printf("plan first-step skips: %d cells\n", first_skips);
     check(n_shared > 0, "no product with a shared operand multiplexer (%d grouped)", n_grouped);
