@@ -586,6 +586,24 @@ static void cell_pair_runs(Netlist *n, Engine *e)
     *e = orig;
 }
 
+/* The unit-order placement (plan_unit_rows) of a direct cell where its lanes then start early
+ * enough to shorten the sequence (plan_lane_start: output-major, an early unit's last gate
+ * often ends a multiplier's step) and its gate sums stay in banks if they were. */
+static void cell_unit_rows(Netlist *n, Engine *e)
+{
+    Mvm *v = &e->mvm;
+    if (e->split || v->place || !v->direct || v->sat_order) return;
+    Engine orig = *e;
+    v->place = plan_unit_rows(v, e->layer->units);
+    if (!v->place) return;
+    v->placement = PLACE_UNIT_ROWS;
+    finish_mvm(n, v);
+    cell_plan_timing(n, e);
+    if (v->direct && plan_cell_banked(e) == plan_cell_banked(&orig) && cell_cycles(e) < cell_cycles(&orig)) return;
+    free(v->place);
+    *e = orig;
+}
+
 /* A sequence's first step without its h products where the plan allows it (plan_first_period):
  * its period and latency are J = period - first_period shorter. */
 static void cell_first_skip(Engine *e)
@@ -630,6 +648,7 @@ static void lower_cell(Netlist *n, const Layer *l, FxType in_t, FxType *cur_t)
     cell_plan_timing(n, e);
     cell_x_first(n, e);
     cell_pair_runs(n, e);
+    cell_unit_rows(n, e);
     cell_first_skip(e);
     *cur_t = l->ty.result;
 }

@@ -539,6 +539,29 @@ static bool whole_range(const MvmOut *o, int k0, int n)
     return true;
 }
 
+/* The unit-order placement of a cell's product (Mvm.place): its rows (every output over all
+ * operands in order, G per unit, output j = g * units + unit) taken unit by unit, a unit's
+ * gates in turn, and dealt to the multipliers in rotation, whole rows at a time. The units'
+ * gate sums are then captured in unit order over the step, the order the lanes read them in,
+ * so the lanes may start early (plan_lane_start); a unit's gates sit on different multipliers
+ * (G <= multipliers) or at one position on consecutive ones. NULL unless every output is a
+ * whole row and the rows fit the multipliers' slots. */
+int *plan_unit_rows(const Mvm *v, int units)
+{
+    int n = v->n_in, rows = v->n_out, rf = v->rf;
+    if (rf < 2 || rf % n || units < 1 || rows % units || rows / units < 2) return NULL;
+    for (int j = 0; j < rows; j++)
+        if (!whole_range(&v->outs[j], 0, n)) return NULL;
+    int G = rows / units, n_mult = (int)((v->n_products + rf - 1) / rf);
+    if ((long)(rf / n) * n_mult < rows) return NULL;
+    int *place = xcalloc((size_t)v->n_products, sizeof *place);
+    for (int j = 0; j < rows; j++) {
+        int r = (j % units) * G + j / units; /* the row's turn */
+        for (int t = 0; t < n; t++) place[(long)j * n + t] = (r % n_mult) * rf + (r / n_mult) * n + t;
+    }
+    return place;
+}
+
 /* The paired placement of a product (rf > 1; Mvm.place): the i-th output over exactly the x
  * operands [0, n_a) is followed at once by the i-th over exactly the h operands [n_a, n_in)
  * (a GRU with reset_after: its xh and hu of one unit), the other outputs in order. A pair then

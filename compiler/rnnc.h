@@ -361,9 +361,9 @@ typedef struct {
     int extra;          /* index of an accum-typed extra input added in the tree, or -1 */
 } MvmOut;
 
-/* A product's placement (Mvm.place): output-major (NULL), x-first (plan_x_first), or a GRU's xh
- * and hu of a unit paired (plan_pair_runs). */
-typedef enum { PLACE_OUTPUT_MAJOR, PLACE_X_FIRST, PLACE_PAIRED } MvmPlacement;
+/* A product's placement (Mvm.place): output-major (NULL), x-first (plan_x_first), a GRU's xh
+ * and hu of a unit paired (plan_pair_runs), or a cell's rows in unit order (plan_unit_rows). */
+typedef enum { PLACE_OUTPUT_MAJOR, PLACE_X_FIRST, PLACE_PAIRED, PLACE_UNIT_ROWS } MvmPlacement;
 
 /* A matrix-vector multiply over operands [0, n_in): operands [0, n_a) have type ta and use
  * weights of type wa, operands [n_a, n_in) type tb with weights of type wb. */
@@ -395,8 +395,8 @@ typedef struct {
     FxType op_t, w_t;   /* common operand and weight types (exact alignment) */
     int *place;         /* rf > 1: product q (output-major, terms in order) at position place[q]
                          * (multiplier place / rf, slot place % rf); NULL: at q */
-    MvmPlacement placement; /* what place holds: lower.c's x-first (plan_x_first) or paired
-                             * (plan_pair_runs) placement of a cell */
+    MvmPlacement placement; /* what place holds: lower.c's x-first (plan_x_first), paired
+                             * (plan_pair_runs) or unit-order (plan_unit_rows) placement of a cell */
 } Mvm;
 /* The position of product q: its multiplier is the position / rf, its slot the position % rf. */
 static inline long mvm_pos(const Mvm *v, long q) { return v->place ? v->place[q] : q; }
@@ -501,6 +501,7 @@ const RomWord *plan_word(const MvmPlan *p, int slot, int m);
 void plan_rom_bits(const MvmPlan *p, int s, int m, unsigned char *bits); /* rom_w bits */
 int *plan_x_first(const Mvm *v, bool tails_last); /* a fused cell's x products first on every multiplier (Mvm.place) */
 int *plan_pair_runs(const Mvm *v); /* a GRU's xh and hu of one unit in adjacent slots (Mvm.place) */
+int *plan_unit_rows(const Mvm *v, int units); /* a cell's rows unit by unit, dealt to the multipliers in turn (Mvm.place) */
 int plan_last_x_read(const Mvm *v); /* job cycle of the last read of an operand below n_a, or -1 */
 
 typedef enum { ENG_DENSE, ENG_CELL, ENG_FLATTEN, ENG_REVERSE, ENG_ACT, ENG_SOFTMAX, ENG_MERGE, ENG_BUFFER } EngineKind;

@@ -408,6 +408,25 @@ static void check_early_lanes(const char *id, const Engine *e)
     plan_free(p);
 }
 
+/* A cell placed in unit order (plan_unit_rows): every output one run (the direct form), and the
+ * units complete (their last gate sum captured) in unit order. Returns the number of problems. */
+static int unit_rows_cells;
+static int check_unit_rows(const char *id, const Engine *e, const MvmPlan *p)
+{
+    int u = e->layer->units, bad = !p->direct, *done = xcalloc((size_t)u, sizeof *done);
+    unit_rows_cells++;
+    for (int m = 0; m < p->n_mult; m++)
+        for (int s = 0, i = 0; s < p->rf; s++)
+            if (plan_word(p, s, m)->valid && plan_word(p, s, m)->last) {
+                int j = p->mult[m].cap_out[i++];
+                if (s > done[j % u]) done[j % u] = s;
+            }
+    for (int k = 1; k < u; k++) bad += done[k] < done[k - 1];
+    if (bad && !quiet) printf("FAIL %s: units not completed in order (or not direct)\n", id);
+    free(done);
+    return bad;
+}
+
 /* A cell placed x-first (Mvm.place, plan_x_first): on every multiplier no x product (operand
  * below n_a) after an h product, and every multiplier with h products does some x first when
  * there are x products enough to go round. Returns the number of problems. */
@@ -495,6 +514,21 @@ static void test_lowered(int n_models)
                 check_extras(id, e, v, p);
                 if (e->kind == ENG_CELL && !h) check_period(id, e, p);
                 if (e->kind == ENG_CELL && !h && e->first_period) check_first_skip(id, e, p);
+                if (v->placement == PLACE_UNIT_ROWS) {
+                    check(check_unit_rows(id, e, p) == 0, "%s: unit order", id);
+                    if (unit_rows_cells == 1) { /* the check can fail: the first and last captures swapped */
+                        MultPlan *mp = &p->mult[0];
+                        int keep = mp->cap_out[0];
+                        mp->cap_out[0] = mp->cap_out[mp->n_caps - 1];
+                        mp->cap_out[mp->n_caps - 1] = keep;
+                        quiet = true;
+                        check(check_unit_rows("mutated captures", e, p) > 0, "units out of order go unnoticed");
+                        quiet = false;
+                        mp->cap_out[mp->n_caps - 1] = mp->cap_out[0];
+                        mp->cap_out[0] = keep;
+                        unit_rows_cells--;
+                    }
+                }
                 if (e->kind == ENG_CELL && !h && !e->split && v->rf > 1 && v->direct &&
                     !(e->layer->kind == L_GRU && !e->layer->reset_after))
                     check_early_lanes(id, e);
@@ -816,6 +850,8 @@ int main(void)
     for (int f = 0; f < 4; f++) check(forms[f] > 0, "no product planned in form %d", f);
     check(split_rf > 0 && split_auto > 0, "split cells with reuse > 1: %d (%d chosen automatically)", split_rf, split_auto);
     check(overlapped > 0, "no cell with overlapped steps");
+    check(unit_rows_cells > 0, "no cell placed in unit order");
+    printf("plan unit-order cells: %d\n", unit_rows_cells);
     check(early_lanes > 0, "no direct cell whose lanes start before its product ends");
     printf("plan early lanes: %d of %d direct cells\n", early_lanes, early_cells);
     check(first_skips > 0, "no cell whose first step skips its h products");
