@@ -544,9 +544,13 @@ static void cell_plan_timing(Netlist *n, Engine *e)
     e->lane_reg = e->slots > 1 ? 1 : 0;
     if (e->lane_reg && plan_cell_opts(e).bank_per_mult) e->lane_reg = 2;
     cell_timing(n, e, l);
-    /* fused: x is read in place over the slots (no copy), the beat taken after the last read;
+    /* fused: x is read in place over the slots (no copy), the beat taken in the cycle of its
+     * last read (in the direct form the last row's x slots, the row's h slots after them);
      * split: the xw beat is copied at the start (it is added at the end of the product) */
-    if (!e->split && e->mvm.rf > 1) e->ack_off = e->mvm.rf + 1 + e->mvm.rom_reg;
+    if (!e->split && e->mvm.rf > 1) {
+        int last = plan_last_x_read(&e->mvm);
+        e->ack_off = last > 0 ? last : e->mvm.rf + 1 + e->mvm.rom_reg;
+    }
     e->h_fwd = cell_h_forward(n);
     /* the gate sums' trees hold their sums for the lanes: a fused product with trees (not
      * the direct form, not hls4ml's saturating order) whose lanes read only mvm's sums */

@@ -252,7 +252,7 @@ static void check_timing(const char *id, const Engine *e, const Mvm *v, const Mv
     check(p->latency == v->latency, "%s: plan latency %d, lower.c %d", id, p->latency, v->latency);
     if (first && e->ack_off) { /* the input is taken in the cycle after its last read */
         int last = p->last_read;
-        if (v->placement == PLACE_X_FIRST) { /* its last x read, from the words */
+        if (e->kind == ENG_CELL && !e->split) { /* a fused cell: its last x read, from the words */
             last = -1;
             for (int s = 0; s < p->rf; s++)
                 for (int m = 0; m < p->n_mult; m++)
