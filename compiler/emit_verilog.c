@@ -432,6 +432,34 @@ static void mvm_pair_flags(Out *o, const MvmPlan *pl, const char *p)
     }
 }
 
+/* REGULAR: whether multiplier m (or, m < 0, any) is short: fewer rows than rf / n_in, idle after them. */
+static bool regular_short(const MvmPlan *pl, int m)
+{
+    if (pl->form != MVM_REGULAR) return false;
+    for (int i = 0; i < pl->n_mult; i++)
+        if ((m < 0 || i == m) && pl->mult[i].rows < pl->rf / pl->v->n_in) return true;
+    return false;
+}
+
+/* REGULAR with short multipliers: the row counter beside k (<p>_row_d<nd>, aligned with k's
+ * delayed copy); multiplier m works while it is below its rows (<p>_rowok_<m>). */
+static void mvm_short_rows(Out *o, const MvmPlan *pl, const char *p)
+{
+    int nd = 1 + pl->rom_reg, kb = pl->lay.k_w, n_in = pl->v->n_in, rows = pl->rf / n_in;
+    int rb = clog2i(rows + 1) < 1 ? 1 : clog2i(rows + 1);
+    w(o, "    // short multipliers: a row counter; each works its own rows, then idles\n");
+    w(o, "    reg [%d:0] %s_row;\n", rb - 1, p);
+    for (int d = 1; d <= nd; d++) w(o, "    reg [%d:0] %s_row_d%d;\n", rb - 1, p, d);
+    w(o, "    always @(posedge clk) begin\n        if (%s_go) %s_row <= %d'd0;\n", p, p, rb);
+    w(o, "        else if (%s_on && %s_k == %d'd%d) %s_row <= %s_row + %d'd1;\n", p, p, kb, n_in - 1, p, p, rb);
+    w(o, "        %s_row_d1 <= %s_row;\n", p, p);
+    for (int d = 2; d <= nd; d++) w(o, "        %s_row_d%d <= %s_row_d%d;\n", p, d, p, d - 1);
+    w(o, "    end\n");
+    for (int m = 0; m < pl->n_mult; m++)
+        if (regular_short(pl, m))
+            w(o, "    wire %s_rowok_%d = %s_row_d%d < %d'd%d;\n", p, m, p, nd, rb, pl->mult[m].rows);
+}
+
 /* REGULAR: the operand index follows the slot (k = slot mod n_in), delayed like the word. */
 static void mvm_regular(Out *o, const MvmPlan *pl, const char *p)
 {
@@ -447,6 +475,7 @@ static void mvm_regular(Out *o, const MvmPlan *pl, const char *p)
     w(o, "    wire %s_kfirst = %s_k_d%d == %d'd0;\n    wire %s_klast = %s_k_d%d == %d'd%d;\n", p, p, nd, kb, p, p, nd,
       kb, n_in - 1);
     if (pl->pair_from >= 0) mvm_pair_flags(o, pl, p);
+    if (regular_short(pl, -1)) mvm_short_rows(o, pl, p);
 }
 
 /* RUNS: the fields of segment i as chains on <p>_seg ("this") and on the next segment. */
@@ -560,10 +589,16 @@ static void mvm_mult_decl(Out *o, const MvmPlan *pl, const char *p, int m, bool 
     w(o, "    // multiplier %d: %d partial sums\n", m, mp->n_caps);
     if (pl->form != MVM_ROM) /* the fields in layout order: valid, first, last, k, w */
     {
-        char fl[2][48]; /* the first and last flags: shared, or the multiplier's with pair rows */
-        snprintf(fl[0], sizeof fl[0], pl->pair_from >= 0 ? "%s_kfirst_%d" : "%s_kfirst", p, m);
-        snprintf(fl[1], sizeof fl[1], pl->pair_from >= 0 ? "%s_klast_%d" : "%s_klast", p, m);
-        w(o, "    wire [%d:0] %s_f_%d = {1'b1, %s, %s, %s_k_d%d, %s_word%s[%d:%d]};\n", fw - 1, p, m, fl[0], fl[1], p,
+        char fl[3][64]; /* valid, first, last: shared, the multiplier's with pair rows, or a short one's */
+        snprintf(fl[0], sizeof fl[0], "1'b1");
+        snprintf(fl[1], sizeof fl[1], pl->pair_from >= 0 ? "%s_kfirst_%d" : "%s_kfirst", p, m);
+        snprintf(fl[2], sizeof fl[2], pl->pair_from >= 0 ? "%s_klast_%d" : "%s_klast", p, m);
+        if (regular_short(pl, m)) {
+            snprintf(fl[0], sizeof fl[0], "%s_rowok_%d", p, m);
+            snprintf(fl[1], sizeof fl[1], "%s_kfirst && %s_rowok_%d", p, p, m);
+            snprintf(fl[2], sizeof fl[2], "%s_klast && %s_rowok_%d", p, p, m);
+        }
+        w(o, "    wire [%d:0] %s_f_%d = {%s, %s, %s, %s_k_d%d, %s_word%s[%d:%d]};\n", fw - 1, p, m, fl[0], fl[1], fl[2], p,
           1 + rr, p, rr ? "_r" : "", m * rw + rw - 1, m * rw);
     }
     else

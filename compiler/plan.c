@@ -73,17 +73,32 @@ static bool counted_words(MvmPlan *p)
 {
     const Mvm *v = p->v;
     p->pair_from = -1;
-    if (p->rf < 2 || v->n_in < 2 || p->rf % v->n_in || v->n_products != (long)p->rf * p->n_mult) return false;
+    if (p->rf < 2 || v->n_in < 2 || p->rf % v->n_in) return false;
     int rows_m = p->rf / v->n_in, rows = rows_m * p->n_mult, from = rows;
+    /* each multiplier's rows: its busy slots, whole rows from slot 0 (a short multiplier, the
+     * last ones of an uneven split, idles after them: a row counter tells it, emit_verilog.c) */
+    bool short_m = false;
+    for (int m = 0; m < p->n_mult; m++) {
+        int busy = 0;
+        while (busy < p->rf && plan_word(p, busy, m)->valid) busy++;
+        if (busy % v->n_in) return false;
+        p->mult[m].rows = busy / v->n_in;
+        short_m |= busy < p->rf;
+    }
     while (v->n_a > 0 && v->n_a < v->n_in && from > 0 &&
            plan_word(p, ((from - 1) % rows_m) * v->n_in + v->n_a, (from - 1) / rows_m)->first)
         from--;
     p->pair_from = from < rows ? from : -1;
+    if (short_m && p->pair_from >= 0) { /* pair rows on short multipliers: not counted */
+        p->pair_from = -1;
+        return false;
+    }
     for (int m = 0; m < p->n_mult; m++)
         for (int s = 0; s < p->rf; s++) {
             RomWord c = counted_word(p, s, m);
             const RomWord *wd = plan_word(p, s, m);
-            if (wd->valid != c.valid || wd->first != c.first || wd->last != c.last || wd->k != c.k) {
+            if (s >= p->mult[m].rows * v->n_in) c = (RomWord){0}; /* idle: every later word invalid */
+            if (wd->valid != c.valid || (c.valid && (wd->first != c.first || wd->last != c.last || wd->k != c.k))) {
                 p->pair_from = -1;
                 return false;
             }

@@ -448,6 +448,8 @@ typedef struct {
                              * x and h, or an x run follows an h run) */
     int bias_w;             /* direct: the bias table's signed width */
     bool bias_staged;       /* direct: the bias looked up in two registered stages */
+    int rows;               /* MVM_REGULAR: its rows (n_in slots each) from slot 0; fewer than
+                             * rf / n_in on a short multiplier, idle in the slots after them */
 } MultPlan;
 
 /* An operand group (MVM_ROM form, operands not from a memory): multipliers that read the same
