@@ -400,6 +400,22 @@ static void mvm_slots(Out *o, const MvmPlan *pl, const MvmIn *in, const char *fn
     }
 }
 
+/* REGULAR: the row counter beside k, <p>_row, and its copies delayed like k's (<p>_row_d<nd>:
+ * the row of the word in use). Returns its width. */
+static int mvm_row_counter(Out *o, const MvmPlan *pl, const char *p)
+{
+    int nd = 1 + pl->rom_reg, kb = pl->lay.k_w, n_in = pl->v->n_in, rows = pl->rf / n_in;
+    int rb = clog2i(rows + 1) < 1 ? 1 : clog2i(rows + 1);
+    w(o, "    reg [%d:0] %s_row;\n", rb - 1, p);
+    for (int d = 1; d <= nd; d++) w(o, "    reg [%d:0] %s_row_d%d;\n", rb - 1, p, d);
+    w(o, "    always @(posedge clk) begin\n        if (%s_go) %s_row <= %d'd0;\n", p, p, rb);
+    w(o, "        else if (%s_on && %s_k == %d'd%d) %s_row <= %s_row + %d'd1;\n", p, p, kb, n_in - 1, p, p, rb);
+    w(o, "        %s_row_d1 <= %s_row;\n", p, p);
+    for (int d = 2; d <= nd; d++) w(o, "        %s_row_d%d <= %s_row_d%d;\n", p, d, p, d - 1);
+    w(o, "    end\n");
+    return rb;
+}
+
 /* REGULAR with pair rows (MvmPlan.pair_from): a row counter beside k, and per multiplier the
  * flags <p>_kfirst_<m>, <p>_klast_<m> that also end a run at n_a - 1 and start one at n_a in
  * its pair rows (plan.c counted_word). */
@@ -410,15 +426,7 @@ static void mvm_pair_flags(Out *o, const MvmPlan *pl, const char *p)
     bool counted = false; /* a multiplier whose pair rows start inside its rows: the row counter */
     for (int m = 0; m < pl->n_mult; m++) counted |= pl->pair_from - m * rows > 0 && pl->pair_from - m * rows < rows;
     w(o, "    // pair rows: an x run and an h run (a GRU unit's xh and hu), from row %d on\n", pl->pair_from);
-    if (counted) {
-        w(o, "    reg [%d:0] %s_row;\n", rb - 1, p);
-        for (int d = 1; d <= nd; d++) w(o, "    reg [%d:0] %s_row_d%d;\n", rb - 1, p, d);
-        w(o, "    always @(posedge clk) begin\n        if (%s_go) %s_row <= %d'd0;\n", p, p, rb);
-        w(o, "        else if (%s_on && %s_k == %d'd%d) %s_row <= %s_row + %d'd1;\n", p, p, kb, n_in - 1, p, p, rb);
-        w(o, "        %s_row_d1 <= %s_row;\n", p, p);
-        for (int d = 2; d <= nd; d++) w(o, "        %s_row_d%d <= %s_row_d%d;\n", p, d, p, d - 1);
-        w(o, "    end\n");
-    }
+    if (counted) mvm_row_counter(o, pl, p);
     w(o, "    wire %s_kxlast = %s_k_d%d == %d'd%d;\n    wire %s_kxfirst = %s_k_d%d == %d'd%d;\n", p, p, nd, kb, n_a - 1,
       p, p, nd, kb, n_a);
     for (int m = 0; m < pl->n_mult; m++) {
@@ -445,19 +453,11 @@ static bool regular_short(const MvmPlan *pl, int m)
  * delayed copy); multiplier m works while it is below its rows (<p>_rowok_<m>). */
 static void mvm_short_rows(Out *o, const MvmPlan *pl, const char *p)
 {
-    int nd = 1 + pl->rom_reg, kb = pl->lay.k_w, n_in = pl->v->n_in, rows = pl->rf / n_in;
-    int rb = clog2i(rows + 1) < 1 ? 1 : clog2i(rows + 1);
     w(o, "    // short multipliers: a row counter; each works its own rows, then idles\n");
-    w(o, "    reg [%d:0] %s_row;\n", rb - 1, p);
-    for (int d = 1; d <= nd; d++) w(o, "    reg [%d:0] %s_row_d%d;\n", rb - 1, p, d);
-    w(o, "    always @(posedge clk) begin\n        if (%s_go) %s_row <= %d'd0;\n", p, p, rb);
-    w(o, "        else if (%s_on && %s_k == %d'd%d) %s_row <= %s_row + %d'd1;\n", p, p, kb, n_in - 1, p, p, rb);
-    w(o, "        %s_row_d1 <= %s_row;\n", p, p);
-    for (int d = 2; d <= nd; d++) w(o, "        %s_row_d%d <= %s_row_d%d;\n", p, d, p, d - 1);
-    w(o, "    end\n");
+    int rb = mvm_row_counter(o, pl, p);
     for (int m = 0; m < pl->n_mult; m++)
         if (regular_short(pl, m))
-            w(o, "    wire %s_rowok_%d = %s_row_d%d < %d'd%d;\n", p, m, p, nd, rb, pl->mult[m].rows);
+            w(o, "    wire %s_rowok_%d = %s_row_d%d < %d'd%d;\n", p, m, p, 1 + pl->rom_reg, rb, pl->mult[m].rows);
 }
 
 /* REGULAR: the operand index follows the slot (k = slot mod n_in), delayed like the word. */
