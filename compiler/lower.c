@@ -474,13 +474,19 @@ static bool cell_form(const Netlist *n, const Layer *l, int *rx, int *rh)
  * parts, whose operand paths are already their longest. */
 static bool cell_h_forward(const Netlist *n) { return n->family && !strcmp(n->family, "xilinx"); }
 
+/* The plan the emitter builds for the cell's product (its options: plan_cell_opts). */
+static MvmPlan *cell_plan(const Engine *e)
+{
+    MvmPlanOpts opt = plan_cell_opts(e);
+    return plan_mvm(&e->mvm, &opt);
+}
+
 /* The fused cell's next step may start before this one has written all of h: its period
  * from the products' plan (plan_cell_period), 0 when the steps do not overlap. */
 static int cell_period(const Engine *e)
 {
     if (e->split || e->mvm.rf < 2) return 0;
-    MvmPlanOpts opt = plan_cell_opts(e);
-    MvmPlan *pl = plan_mvm(&e->mvm, &opt);
+    MvmPlan *pl = cell_plan(e);
     int p = plan_cell_period(e, pl);
     plan_free(pl);
     return p < e->latency ? p : 0;
@@ -489,38 +495,6 @@ static int cell_period(const Engine *e)
 /* Cycles of a sequence through the cell: the last step starts steps - 1 periods in. */
 static long cell_cycles(const Engine *e) { return (long)(e->layer->in_steps - 1) * eng_period(e) + e->latency; }
 
-/* The x-first placement (plan_x_first) where it shortens the sequence: a fused cell whose
- * steps overlap and whose outputs already have several partial sums (no direct form: its
- * gate sums would leave the banks and registers, a cost small parts cannot pay), outside
- * hls4ml's order under a saturating accum (each output one run, summed in hls4ml's order).
- * The new partial sums may deepen the trees: the cell is timed again and the placement kept
- * only when the sequence gets shorter; of the two placements (the tails of split h runs where
- * they fall, or last on their multiplier), the shorter, the first on a tie. */
-static void cell_x_first(Netlist *n, Engine *e)
-{
-    const Layer *l = e->layer;
-    Mvm *v = &e->mvm;
-    if (!e->period || v->direct || v->sat_order) return;
-    Engine orig = *e, best = *e;
-    for (int tails_last = 0; tails_last < 2; tails_last++) {
-        *e = orig;
-        v->place = plan_x_first(v, tails_last);
-        if (!v->place) break;
-        v->placement = PLACE_X_FIRST;
-        finish_mvm(n, v);
-        cell_timing(n, e, l);
-        e->ack_off = plan_last_x_read(v); /* the x beat is taken after its last read, early now */
-        e->period = cell_period(e);
-        if (!v->direct && cell_cycles(e) < cell_cycles(&best)) {
-            free(best.mvm.place);
-            best = *e;
-        } else {
-            free(v->place);
-        }
-    }
-    *e = best;
-}
-
 /* Early lanes (plan_lane_start): a direct product's lanes start once the gate sums of their
  * first units are captured and this step's products are done with the h they write, not
  * after the product's last slot; the step is that much shorter. */
@@ -528,8 +502,7 @@ static void cell_early_lanes(Engine *e)
 {
     const Layer *l = e->layer;
     if (e->split || e->mvm.rf < 2 || !e->mvm.direct || (l->kind == L_GRU && !l->reset_after)) return;
-    MvmPlanOpts opt = plan_cell_opts(e);
-    MvmPlan *pl = plan_mvm(&e->mvm, &opt);
+    MvmPlan *pl = cell_plan(e);
     int start = plan_lane_start(e, pl, e->cell_start);
     plan_free(pl);
     e->latency -= e->cell_start - start;
@@ -547,10 +520,7 @@ static void cell_plan_timing(Netlist *n, Engine *e)
     /* fused: x is read in place over the slots (no copy), the beat taken in the cycle of its
      * last read (in the direct form the last row's x slots, the row's h slots after them);
      * split: the xw beat is copied at the start (it is added at the end of the product) */
-    if (!e->split && e->mvm.rf > 1) {
-        int last = plan_last_x_read(&e->mvm);
-        e->ack_off = last > 0 ? last : e->mvm.rf + 1 + e->mvm.rom_reg;
-    }
+    if (!e->split && e->mvm.rf > 1) e->ack_off = plan_last_x_read(&e->mvm);
     e->h_fwd = cell_h_forward(n);
     /* the gate sums' trees hold their sums for the lanes: a fused product with trees (not
      * the direct form, not hls4ml's saturating order) whose lanes read only mvm's sums */
@@ -561,12 +531,40 @@ static void cell_plan_timing(Netlist *n, Engine *e)
     e->h_fwd = e->h_fwd && e->period; /* only overlapped steps read h so early */
 }
 
+/* The x-first placement (plan_x_first) where it shortens the sequence: a fused cell whose
+ * steps overlap and whose outputs already have several partial sums (no direct form: its
+ * gate sums would leave the banks and registers, a cost small parts cannot pay), outside
+ * hls4ml's order under a saturating accum (each output one run, summed in hls4ml's order).
+ * The new partial sums may deepen the trees: the cell is timed again and the placement kept
+ * only when the sequence gets shorter; of the two placements (the tails of split h runs where
+ * they fall, or last on their multiplier), the shorter, the first on a tie. */
+static void cell_x_first(Netlist *n, Engine *e)
+{
+    Mvm *v = &e->mvm;
+    if (!e->period || v->direct || v->sat_order) return;
+    Engine orig = *e, best = *e;
+    for (int tails_last = 0; tails_last < 2; tails_last++) {
+        *e = orig;
+        v->place = plan_x_first(v, tails_last);
+        if (!v->place) break;
+        v->placement = PLACE_X_FIRST;
+        finish_mvm(n, v);
+        cell_plan_timing(n, e); /* the x beat now taken early, after its last read */
+        if (!v->direct && cell_cycles(e) < cell_cycles(&best)) {
+            free(best.mvm.place);
+            best = *e;
+        } else {
+            free(v->place);
+        }
+    }
+    *e = best;
+}
+
 /* Operand multiplexers of the cell's product (the ROM form's groups; the counted forms and
  * operands from a memory: one or none, counted as one). */
 static int cell_operand_muxes(const Engine *e)
 {
-    MvmPlanOpts opt = plan_cell_opts(e);
-    MvmPlan *pl = plan_mvm(&e->mvm, &opt);
+    MvmPlan *pl = cell_plan(e);
     int muxes = pl->n_opg ? pl->n_opg : 1;
     plan_free(pl);
     return muxes;
@@ -613,8 +611,7 @@ static void cell_unit_rows(Netlist *n, Engine *e)
 static void cell_first_skip(Engine *e)
 {
     if (e->split || e->mvm.rf < 2) return;
-    MvmPlanOpts opt = plan_cell_opts(e);
-    MvmPlan *pl = plan_mvm(&e->mvm, &opt);
+    MvmPlan *pl = cell_plan(e);
     e->first_period = plan_first_period(e, pl);
     plan_free(pl);
     e->mvm.first_skip = e->first_period > 0;

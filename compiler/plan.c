@@ -379,6 +379,15 @@ static void plan_trees(MvmPlan *p)
  * accumulates (MAC). With rf == 1 one registered product per term (PRODUCT). */
 enum { PIPE_SLOT = 1, PIPE_ROM_READ = 1, PIPE_OPERAND = 1, PIPE_MAC = 2, PIPE_PRODUCT = 1 };
 
+/* The job cycle slot s's operand is read (the in-place input, h, or a memory's port). */
+static int slot_read(int rom_reg, int s) { return PIPE_SLOT + s + PIPE_ROM_READ + rom_reg; }
+
+/* The job cycle a MAC writes the sum of the product issued in slot 0 (add the slot). */
+static int acc_end(const MvmPlan *pl)
+{
+    return PIPE_SLOT + PIPE_ROM_READ + PIPE_OPERAND + 2 * pl->rom_reg + PIPE_MAC + pl->v->share_reg - 1;
+}
+
 MvmPlan *plan_mvm(const Mvm *v, const MvmPlanOpts *opt)
 {
     MvmPlan *p = xcalloc(1, sizeof *p);
@@ -418,7 +427,7 @@ MvmPlan *plan_mvm(const Mvm *v, const MvmPlanOpts *opt)
     if (v->rf == 1) {
         p->latency = PIPE_PRODUCT + p->depth;
     } else {
-        p->last_read = PIPE_SLOT + (p->rf - 1) + PIPE_ROM_READ + p->rom_reg;
+        p->last_read = slot_read(p->rom_reg, p->rf - 1);
         p->latency = p->last_read + PIPE_OPERAND + p->rom_reg + PIPE_MAC + v->share_reg + p->depth;
     }
     return p;
@@ -433,7 +442,7 @@ int plan_last_x_read(const Mvm *v)
     for (int j = 0; j < v->n_out; j++)
         for (int t = 0; t < v->outs[j].n_terms; t++, q++)
             if (v->outs[j].terms[t].k < v->n_a && mvm_pos(v, q) % v->rf > last) last = mvm_pos(v, q) % v->rf;
-    return last < 0 ? -1 : PIPE_SLOT + (int)last + PIPE_ROM_READ + v->rom_reg;
+    return last < 0 ? -1 : slot_read(v->rom_reg, (int)last);
 }
 
 void plan_free(MvmPlan *p)
@@ -707,6 +716,15 @@ MvmPlanOpts plan_cell_opts(const Engine *e)
 
 static int max_i(int a, int b) { return a > b ? a : b; }
 
+/* Direct form: the job cycle output j's capture (in slot s, its run's last) is written. */
+static int capture_at(const MvmPlan *pl, int s) { return pl->latency - pl->rf + s; }
+
+/* The job cycle the lanes read output j's gate sum (its unit's lane slot). */
+static int lane_read(const Engine *e, int j)
+{
+    return e->cell_start + e->lane_ii * ((j % e->layer->units) / e->lanes);
+}
+
 /* The period of a fused cell whose next step starts while this one drains (docs/architecture.md,
  * "Overlapped steps"): step t+1 starts P cycles after step t, the smallest P at which every
  * resource the two steps share is used in order:
@@ -730,14 +748,14 @@ static int max_i(int a, int b) { return a > b ? a : b; }
 int plan_cell_period(const Engine *e, const MvmPlan *pl)
 {
     const Layer *l = e->layer;
-    int L = e->latency, R = pl->rf, E = e->lanes, u = l->units, n_a = pl->v->n_a, K = e->lane_ii;
+    int L = e->latency, R = pl->rf, E = e->lanes, n_a = pl->v->n_a, K = e->lane_ii;
     if (e->split || e->emit_all || R < 2 || (l->kind == L_GRU && !l->reset_after)) return L;
     int P = max_i(R, max_i(e->ack_off + 1, K * e->slots));
     P = max_i(P, max_i(e->lane_reg + e->cell_lat + 1, (L + 1) / 2));
     if (K > 1) P = max_i(P, K * (e->slots - 1) + e->lane_span + 1);
     int h_wr0 = e->cell_start + e->lane_reg + e->cell_lat; /* job cycle unit 0's h is written */
     for (int s = 0; s < R; s++) {
-        int rd = PIPE_SLOT + s + PIPE_ROM_READ + pl->rom_reg; /* job cycle slot s's operand is read */
+        int rd = slot_read(pl->rom_reg, s);
         for (int m = 0; m < pl->n_mult; m++) {
             const RomWord *wd = plan_word(pl, s, m);
             if (wd->valid && wd->k >= n_a) P = max_i(P, h_wr0 + K * ((wd->k - n_a) / E) - rd + !e->h_fwd);
@@ -750,9 +768,7 @@ int plan_cell_period(const Engine *e, const MvmPlan *pl)
             const RomWord *wd = plan_word(pl, s, m);
             if (!wd->valid || !wd->last) continue;
             int j = pl->mult[m].cap_out[i++];
-            int cap = pl->latency - R + s;              /* the capture is written at its end */
-            int rd = e->cell_start + K * ((j % u) / E); /* the lanes read it at its end */
-            P = max_i(P, rd - cap + (banked ? 1 : 0));
+            P = max_i(P, lane_read(e, j) - capture_at(pl, s) + (banked ? 1 : 0));
         }
     }
     /* trees: the next step changes an output's tree inputs (a captured partial sum, or the MAC
@@ -760,7 +776,7 @@ int plan_cell_period(const Engine *e, const MvmPlan *pl)
      * the tree's depth stages sampled that many cycles before; when the trees hold their sums
      * (tree_hold: the last stage loaded once, as the lanes' first slot begins) after the first
      * slot's read */
-    int acc_end = PIPE_SLOT + PIPE_ROM_READ + PIPE_OPERAND + 2 * pl->rom_reg + PIPE_MAC + pl->v->share_reg - 1; /* + slot: the MAC's write */
+    int wr0 = acc_end(pl);
     for (int m = 0; m < pl->n_mult && !pl->direct; m++) {
         const MultPlan *mp = &pl->mult[m];
         int i = 0, s_first = -1;
@@ -771,8 +787,8 @@ int plan_cell_period(const Engine *e, const MvmPlan *pl)
             if (!wd->last) continue;
             int j = mp->cap_out[i], in_mac = i == mp->n_caps - 1;
             i++;
-            int wr = in_mac ? s_first + acc_end : s + acc_end + 1; /* the next step's write */
-            int rd = e->cell_start + (e->tree_hold ? 0 : K * ((j % u) / E));
+            int wr = in_mac ? s_first + wr0 : s + wr0 + 1; /* the next step's write */
+            int rd = e->tree_hold ? e->cell_start : lane_read(e, j);
             P = max_i(P, rd - pl->depth - wr);
         }
     }
@@ -788,7 +804,7 @@ int plan_cell_period(const Engine *e, const MvmPlan *pl)
  * Never later than `latest` (the product's end) and never before job cycle 2 (slot_decode). */
 int plan_lane_start(const Engine *e, const MvmPlan *pl, int latest)
 {
-    int R = pl->rf, K = e->lane_ii, E = e->lanes, u = e->layer->units, n_a = pl->v->n_a;
+    int R = pl->rf, K = e->lane_ii, E = e->lanes, n_a = pl->v->n_a;
     int start = 2;
     if (!pl->direct) return latest;
     for (int m = 0; m < pl->n_mult; m++) {
@@ -797,13 +813,12 @@ int plan_lane_start(const Engine *e, const MvmPlan *pl, int latest)
             const RomWord *wd = plan_word(pl, s, m);
             if (!wd->valid) continue;
             if (wd->k >= n_a) { /* this step reads h[k] here; the lanes write it later */
-                int rd = PIPE_SLOT + s + PIPE_ROM_READ + pl->rom_reg, k = wd->k - n_a;
-                start = max_i(start, rd + e->h_fwd - e->lane_reg - e->cell_lat - K * (k / E));
+                int k = wd->k - n_a;
+                start = max_i(start, slot_read(pl->rom_reg, s) + e->h_fwd - e->lane_reg - e->cell_lat - K * (k / E));
             }
             if (!wd->last) continue;
             int j = pl->mult[m].cap_out[i++];
-            int cap = pl->latency - R + s; /* the capture is written at its end */
-            start = max_i(start, cap + 1 - K * ((j % u) / E));
+            start = max_i(start, capture_at(pl, s) + 1 - (lane_read(e, j) - e->cell_start));
         }
     }
     return start < latest ? start : latest;
@@ -851,7 +866,7 @@ int plan_first_period(const Engine *e, const MvmPlan *pl)
     if (!P || l->kind != L_GRU || !l->reset_after || e->lane_ii != 1 || e->h_fwd || pl->direct || pl->v->sat_order ||
         l->in_steps < 2 || pl->form == MVM_PARALLEL)
         return 0;
-    int acc_end = PIPE_SLOT + PIPE_ROM_READ + PIPE_OPERAND + 2 * pl->rom_reg + PIPE_MAC + pl->v->share_reg - 1;
+    int wr0 = acc_end(pl);
     int *ends = xcalloc((size_t)pl->rf + 1, sizeof *ends);
     int x_stop = pl->x_stop, h_first_end = pl->rf, cx = 0, cx_min = 1 << 30, cn = 0;
     bool ok = true;
@@ -862,9 +877,9 @@ int plan_first_period(const Engine *e, const MvmPlan *pl)
         ok = mp->x_caps >= 1;
         if (!ok) break;
         if (mp->x_caps < n && ends[mp->x_caps] < h_first_end) h_first_end = ends[mp->x_caps];
-        cx = max_i(cx, ends[mp->x_caps - 1] + acc_end + 1);
-        if (mp->x_caps < n && ends[mp->x_caps - 1] + acc_end + 1 < cx_min) cx_min = ends[mp->x_caps - 1] + acc_end + 1;
-        cn = max_i(cn, ends[n - 1] + acc_end + 1);
+        cx = max_i(cx, ends[mp->x_caps - 1] + wr0 + 1);
+        if (mp->x_caps < n && ends[mp->x_caps - 1] + wr0 + 1 < cx_min) cx_min = ends[mp->x_caps - 1] + wr0 + 1;
+        cn = max_i(cn, ends[n - 1] + wr0 + 1);
     }
     free(ends);
     if (!ok || x_stop < 0 || h_first_end <= x_stop) return 0;
@@ -872,7 +887,7 @@ int plan_first_period(const Engine *e, const MvmPlan *pl)
     P0 = max_i(P0, P - (e->cell_start - pl->depth - 1 - cx)); /* the tree samples J early */
     /* a first step clears its h partial sums at its last x capture: after the job before it
      * (P earlier at least) sampled its own for the last unit's lanes */
-    int rd_last = e->cell_start + (e->tree_hold ? 0 : (l->units - 1) / e->lanes) - pl->depth;
+    int rd_last = (e->tree_hold ? e->cell_start : lane_read(e, l->units - 1)) - pl->depth;
     if (P0 >= P || cx >= 2 * P0 || cn >= P + P0 || P + cx_min <= rd_last) return 0;
     /* the step's own decodes (the trees' load, the lanes' and write-back's phases: a cycle or two
      * before) must lie in the tail, which the first step runs J early */
