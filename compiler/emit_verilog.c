@@ -338,22 +338,14 @@ static void mvm_parallel(Out *o, const MvmPlan *pl, const char *p)
     }
 }
 
-/* The ROM file(s): hex, one word per line, multiplier 0 in the low bits; slots 0..block-1 in
- * fname, a tail's in tail_name. */
-static void mvm_rom_file(Out *o, const MvmPlan *pl, const char *fname, const char *tail_name)
+/* Plan p's slots from..to-1 as hex lines of width bits (multiplier 0 in the low bits, the bits
+ * past p's words zero). */
+static void rom_lines(FILE *mf, const MvmPlan *p, int from, int to, int width)
 {
-    char rel[300];
-    long block = res_plan_rom_block(o->n->family, pl); /* words past it: the tail's file */
-    int rw = pl->rom_w, width = pl->n_mult * rw, digits = (width + 3) / 4;
+    int rw = p->rom_w, digits = (width + 3) / 4;
     unsigned char *bits = xcalloc((size_t)width + 4, 1);
-    FILE *mf = NULL;
-    for (int s = 0; s < pl->rf; s++) {
-        if (s == 0 || s == block) {
-            if (mf) xfclose(mf);
-            snprintf(rel, sizeof rel, "mem/%s", s == 0 ? fname : tail_name);
-            mf = xfopen_w(o->dir, rel);
-        }
-        for (int m = 0; m < pl->n_mult; m++) plan_rom_bits(pl, s, m, bits + (size_t)m * (size_t)rw);
+    for (int s = from; s < to; s++) {
+        for (int m = 0; m < p->n_mult; m++) plan_rom_bits(p, s, m, bits + (size_t)m * (size_t)rw);
         for (int d = digits - 1; d >= 0; d--) {
             int nib = 0;
             for (int b = 0; b < 4; b++)
@@ -363,7 +355,75 @@ static void mvm_rom_file(Out *o, const MvmPlan *pl, const char *fname, const cha
         fputc('\n', mf);
     }
     free(bits);
+}
+
+/* <p>_slot (sb bits) zero-extended to aw bits. */
+static const char *zext(char *buf, size_t len, const char *p, int sb, int aw)
+{
+    if (aw > sb) snprintf(buf, len, "{%d'd0, %s_slot}", aw - sb, p);
+    else snprintf(buf, len, "%s_slot", p);
+    return buf;
+}
+
+/* The product's ROM words in the host's ROM (lower_share_roms): a guest's, or a host's lent. */
+static bool rom_borrowed(const Out *o, const MvmPlan *pl) { return pl->v == &o->e->mvm && o->e->rom_base; }
+static bool rom_lent(const Out *o, const MvmPlan *pl) { return pl->v == &o->e->mvm && o->e->rom_depth; }
+
+/* The ROM file(s): hex, one word per line, multiplier 0 in the low bits; slots 0..block-1 in
+ * fname, a tail's in tail_name; a host's file goes on with its guests' words at their bases. */
+static void mvm_rom_file(Out *o, const MvmPlan *pl, const char *fname, const char *tail_name)
+{
+    char rel[300];
+    long block = res_plan_rom_block(o->n->family, pl); /* words past it: the tail's file */
+    int width = pl->n_mult * pl->rom_w;
+    if (rom_borrowed(o, pl)) return;
+    snprintf(rel, sizeof rel, "mem/%s", fname);
+    FILE *mf = xfopen_w(o->dir, rel);
+    rom_lines(mf, pl, 0, (int)block, width);
+    for (int g = 0; rom_lent(o, pl) && g < o->n->n; g++) {
+        const Engine *d = &o->n->eng[g];
+        if (!d->rom_base || d->mac_host != (int)(o->e - o->n->eng)) continue;
+        MvmPlanOpts opt = plan_engine_opts(d, &d->mvm);
+        MvmPlan *gp = plan_mvm(&d->mvm, &opt);
+        rom_lines(mf, gp, 0, gp->rf, width);
+        plan_free(gp);
+    }
     xfclose(mf);
+    if (block < pl->rf) {
+        snprintf(rel, sizeof rel, "mem/%s", tail_name);
+        mf = xfopen_w(o->dir, rel);
+        rom_lines(mf, pl, (int)block, pl->rf, width);
+        xfclose(mf);
+    }
+}
+
+/* The schedule ROM instance (the host's or the product's own), its word <p>_word. */
+static void mvm_rom(Out *o, const MvmPlan *pl, const char *p, const char *fname, const char *tail_name)
+{
+    int sb = pl->slot_w, rf = pl->rf, width = pl->n_mult * pl->rom_w;
+    char buf[96];
+    w(o, "    wire [%d:0] %s_word;\n", width - 1, p);
+    if (rom_borrowed(o, pl)) { /* the host's ROM, addressed while this product runs */
+        int aw = clog2i(o->n->eng[o->e->mac_host].rom_depth);
+        w(o, "    assign rom_rd = %s_on;\n    assign rom_addr = %d'd%d + %s;\n", p, aw, o->e->rom_base,
+          zext(buf, sizeof buf, p, sb, aw));
+        w(o, "    assign %s_word = rom_data;\n", p);
+        return;
+    }
+    long block = res_plan_rom_block(o->n->family, pl);
+    if (block < rf)
+        w(o, "    rnnc_rom_split #(.WIDTH(%d), .DEPTH(%d), .ADDR_W(%d), .BLOCK_DEPTH(%ld), .INIT_FILE({MEM_PATH, \"%s\"}), "
+             ".TAIL_FILE({MEM_PATH, \"%s\"}))", width, rf, sb, block, fname, tail_name);
+    else if (rom_lent(o, pl)) { /* its guests' words after its own (lower_share_roms) */
+        int depth = o->e->rom_depth, aw = clog2i(depth);
+        w(o, "    wire [%d:0] %s_rom_addr = rom_g_rd ? rom_g_addr : %s;\n", aw - 1, p, zext(buf, sizeof buf, p, sb, aw));
+        w(o, "    assign rom_g_data = %s_word;\n", p);
+        w(o, "    rnnc_rom #(.WIDTH(%d), .DEPTH(%d), .ADDR_W(%d), .INIT_FILE({MEM_PATH, \"%s\"}))", width, depth, aw, fname);
+        w(o, " u_%s_rom (.clk(clk), .addr(%s_rom_addr), .data(%s_word));\n", p, p, p);
+        return;
+    } else
+        w(o, "    rnnc_rom #(.WIDTH(%d), .DEPTH(%d), .ADDR_W(%d), .INIT_FILE({MEM_PATH, \"%s\"}))", width, rf, sb, fname);
+    w(o, " u_%s_rom (.clk(clk), .addr(%s_slot), .data(%s_word));\n", p, p, p);
 }
 
 /* The slot counter (slot s addressed in job cycle off+1+s) and the schedule ROM. */
@@ -382,14 +442,7 @@ static void mvm_slots(Out *o, const MvmPlan *pl, const MvmIn *in, const char *fn
         w(o, "        else if (ctrl_first && %s_slot == %d'd%d) %s_on <= 1'b0;\n", p, sb, pl->x_stop, p);
     w(o, "        if (%s_go) %s_slot <= %d'd0;\n        else if (%s_on) %s_slot <= %s_slot + %d'd1;\n    end\n", p, p, sb, p,
       p, p, sb);
-    w(o, "    wire [%d:0] %s_word;\n", width - 1, p);
-    long block = res_plan_rom_block(o->n->family, pl);
-    if (block < rf)
-        w(o, "    rnnc_rom_split #(.WIDTH(%d), .DEPTH(%d), .ADDR_W(%d), .BLOCK_DEPTH(%ld), .INIT_FILE({MEM_PATH, \"%s\"}), "
-             ".TAIL_FILE({MEM_PATH, \"%s\"}))", width, rf, sb, block, fname, tail_name);
-    else
-        w(o, "    rnnc_rom #(.WIDTH(%d), .DEPTH(%d), .ADDR_W(%d), .INIT_FILE({MEM_PATH, \"%s\"}))", width, rf, sb, fname);
-    w(o, " u_%s_rom (.clk(clk), .addr(%s_slot), .data(%s_word));\n", p, p, p);
+    mvm_rom(o, pl, p, fname, tail_name);
     if (pl->rom_reg) {
         /* slow parts: the ROM's output gets a register of its own before the operand mux */
         w(o, "    reg [%d:0] %s_word_r;\n    reg %s_on_0;\n    reg %s_on_1;\n", width - 1, p, p, p);
@@ -1071,6 +1124,16 @@ static void header(Out *o, const char *what)
 /* Address width of a memory link's vector of n elements. */
 static int vec_addr_w(int n) { return clog2i(n) < 1 ? 1 : clog2i(n); }
 
+/* The bits of one word of engine e's schedule ROM (its matrix product's plan). */
+static int rom_word_w(const Engine *e)
+{
+    MvmPlanOpts opt = plan_engine_opts(e, &e->mvm);
+    MvmPlan *p = plan_mvm(&e->mvm, &opt);
+    int width = p->n_mult * p->rom_w;
+    plan_free(p);
+    return width;
+}
+
 static void module_open(Out *o, const Engine *e)
 {
     int inb = e->in_n * e->in_t.w, outb = e->out_n * e->out_t.w;
@@ -1097,6 +1160,12 @@ static void module_open(Out *o, const Engine *e)
         w(o, "    output wire [%d:0] mac_a,\n    output wire [%d:0] mac_b,\n    input  wire [%d:0] mac_acc,\n",
           nm * e->mvm.op_t.w - 1, nm * e->mvm.w_t.w - 1, nm * e->mvm.guard_w - 1);
     }
+    if (e->rom_depth) /* its schedule ROM, lent to its guests (lower_share_roms) */
+        w(o, "    input  wire rom_g_rd,\n    input  wire [%d:0] rom_g_addr,\n    output wire [%d:0] rom_g_data,\n",
+          clog2i(e->rom_depth) - 1, rom_word_w(e) - 1);
+    if (e->rom_base) /* its words, in its host's schedule ROM */
+        w(o, "    output wire rom_rd,\n    output wire [%d:0] rom_addr,\n    input  wire [%d:0] rom_data,\n",
+          clog2i(o->n->eng[e->mac_host].rom_depth) - 1, rom_word_w(e) - 1);
     w(o, "    input  wire s_axis_tvalid,\n    output wire s_axis_tready,\n");
     if (e->vec_in)
         w(o, "    input  wire s_vec_we,\n    input  wire [%d:0] s_vec_addr,\n    input  wire [%d:0] s_vec_data,\n",
@@ -2224,11 +2293,23 @@ static void top_engine(Out *o, const Netlist *n, int i)
         snprintf(sv, sizeof sv, "%s_valid & e%d_ok", s[0], i + 1);
         snprintf(sr, sizeof sr, "e%d_s_ready", i + 1);
     }
+    if (e->rom_depth)
+        w(o, "    wire e%d_rom_g_rd;\n    wire [%d:0] e%d_rom_g_addr;\n    wire [%d:0] e%d_rom_g_data;\n", i + 1,
+          clog2i(e->rom_depth) - 1, i + 1, rom_word_w(e) - 1, i + 1);
+    if (e->rom_base)
+        w(o, "    wire e%d_rom_rd;\n    wire [%d:0] e%d_rom_addr;\n", i + 1, clog2i(n->eng[e->mac_host].rom_depth) - 1,
+          i + 1);
     w(o, "    %s #(.MEM_PATH(MEM_PATH)) u_%s_%s (\n", e->name, e->layer->name, e->role);
     w(o, "        .clk(clk), .rst(rst),\n");
     if (e->mac_owner)
         w(o, "        .mac_en(e%d_mac_en), .mac_first(e%d_mac_first), .mac_a(e%d_mac_a), .mac_b(e%d_mac_b), "
              ".mac_acc(e%d_mac_acc),\n", i + 1, i + 1, i + 1, i + 1, i + 1);
+    if (e->rom_depth)
+        w(o, "        .rom_g_rd(e%d_rom_g_rd), .rom_g_addr(e%d_rom_g_addr), .rom_g_data(e%d_rom_g_data),\n", i + 1,
+          i + 1, i + 1);
+    if (e->rom_base)
+        w(o, "        .rom_rd(e%d_rom_rd), .rom_addr(e%d_rom_addr), .rom_data(e%d_rom_g_data[%d:0]),\n", i + 1, i + 1,
+          e->mac_host + 1, rom_word_w(e) - 1);
     if (e->vec_in)
         w(o, "        .s_axis_tvalid(%s), .s_axis_tready(%s), .s_vec_we(%s_we), .s_vec_addr(%s_addr), "
              ".s_vec_data(%s_data), .s_axis_tlast(%s_last),\n", sv, sr, s[0], s[0], s[0], s[0]);
@@ -2244,6 +2325,27 @@ static void top_engine(Out *o, const Netlist *n, int i)
     else
         w(o, "        .m_axis_tvalid(st%d_valid), .m_axis_tready(st%d_ready), .m_axis_tdata(st%d_data), .m_axis_tlast(st%d_last));\n",
           i + 1, i + 1, i + 1, i + 1);
+}
+
+/* A host's schedule ROM lent to its guests (lower_share_roms): the address of the one that
+ * runs (they never run together). */
+static void top_rom_lends(Out *o, const Netlist *n, int h)
+{
+    int aw = clog2i(n->eng[h].rom_depth), hw = rom_word_w(&n->eng[h]), used = 0;
+    w(o, "    // the schedule ROM of %s, lent to the engine(s) after it whose words it holds\n", n->eng[h].name);
+    w(o, "    assign e%d_rom_g_rd = 1'b0", h + 1);
+    for (int g = h + 1; g < n->n; g++)
+        if (n->eng[g].rom_base && n->eng[g].mac_host == h) w(o, " | e%d_rom_rd", g + 1);
+    w(o, ";\n    assign e%d_rom_g_addr = %d'd0", h + 1, aw);
+    for (int g = h + 1; g < n->n; g++)
+        if (n->eng[g].rom_base && n->eng[g].mac_host == h) {
+            w(o, " | ({%d{e%d_rom_rd}} & e%d_rom_addr)", aw, g + 1, g + 1);
+            if (rom_word_w(&n->eng[g]) > used) used = rom_word_w(&n->eng[g]);
+        }
+    w(o, ";\n");
+    if (used < hw)
+        w(o, "    /* verilator lint_off UNUSEDSIGNAL */\n    wire unused_rom%d = &{1'b0, e%d_rom_g_data[%d:%d]};\n"
+             "    /* verilator lint_on UNUSEDSIGNAL */\n", h + 1, h + 1, hw - 1, used);
 }
 
 /* A sharing host's token (rnnc_mac_token, wires tok<h>_*) before its engines. */
@@ -2384,6 +2486,8 @@ static void emit_top(const Netlist *n, const Schedule *s, const char *dir)
     for (int i = 0; i < n->n; i++) top_engine(&o, n, i);
     for (int i = 0; i < n->n; i++)
         for (int m = 0; n->eng[i].mac_owner == 1 && m < n->eng[i].mvm.n_mult; m++) top_shared_mac(&o, n, i, m);
+    for (int i = 0; i < n->n; i++)
+        if (n->eng[i].rom_depth) top_rom_lends(&o, n, i);
     reader_wires(n, n->out.eng, n->n, 0, out, sizeof out);
     w(&o, "    assign m_axis_tvalid = %s_valid;\n    assign %s_ready = m_axis_tready;\n", out, out);
     w(&o, "    assign m_axis_tdata = %s_data;\n    assign m_axis_tlast = %s_last;\n", out, out);

@@ -908,6 +908,45 @@ static void lower_share(Netlist *n)
     }
 }
 
+/* Whether product v of engine e has one schedule ROM of rf words (no tail in logic: not
+ * rnnc_rom_split), in block RAM if blocks; its plan's word width into width. */
+static bool rom_whole(const Netlist *n, const Engine *e, const Mvm *v, bool blocks, long *width)
+{
+    if (!v->outs || v->n_products == 0 || v->rf < 2) return false;
+    MvmPlanOpts opt = plan_engine_opts(e, v);
+    MvmPlan *p = plan_mvm(v, &opt);
+    *width = (long)p->n_mult * p->rom_w;
+    bool ok = p->form != MVM_PARALLEL && res_plan_rom_block(n->family, p) == p->rf &&
+              (!blocks || !res_rom_in_logic(n->family, p->rf, *width));
+    plan_free(p);
+    return ok;
+}
+
+/* Shared ROMs (docs/architecture.md "Shared multipliers"): a guest's schedule ROM words go
+ * into the block RAM of its host's ROM where that has room past the host's own words (the
+ * UP5K LSTM(20)'s 7-multiplier ROM uses 312 of each block's 512 words) and the guest's word
+ * is no wider: the guest addresses the host's ROM while it runs (its slot counter and the
+ * host's never run together: the guest reads what the host wrote), and its own ROM (blocks,
+ * or logic where it is small) goes. */
+static void lower_share_roms(Netlist *n)
+{
+    for (int h = 0; h < n->n; h++) {
+        Engine *e = &n->eng[h];
+        long hw, gw;
+        if (e->mac_owner != 1 || !rom_whole(n, e, &e->mvm, true, &hw)) continue;
+        long depth = e->mvm.rf;
+        for (int g = h + 1; g < n->n; g++) {
+            Engine *d = &n->eng[g];
+            if (d->mac_owner < 2 || d->mac_host != h || !rom_whole(n, d, &d->mvm, false, &gw) || gw > hw ||
+                !res_rom_room(n->family, depth, hw, d->mvm.rf))
+                continue;
+            d->rom_base = (int)depth;
+            depth += d->mvm.rf;
+        }
+        if (depth > e->mvm.rf) e->rom_depth = (int)depth;
+    }
+}
+
 int share_mac_sharers(const Netlist *n, int host, int m, int *who, int max)
 {
     int c = 0;
@@ -955,6 +994,7 @@ static Netlist *lower_once(const Model *m, int table_reg, const char *family, co
     for (int i = 0; i < m->n_layers; i++) lower_layer(n, &m->layers[i], &cur_t);
     netlist_finish(n);
     lower_share(n);
+    lower_share_roms(n);
     return n;
 }
 

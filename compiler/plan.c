@@ -714,6 +714,18 @@ MvmPlanOpts plan_cell_opts(const Engine *e)
     return opt;
 }
 
+/* The options of the plan the emitter builds for product v of engine e (emit_verilog.c): a
+ * dense engine takes its direct captures one at a time, a banked cell through its banks;
+ * neither keeps a register per capture. */
+MvmPlanOpts plan_engine_opts(const Engine *e, const Mvm *v)
+{
+    bool banked = e->kind == ENG_CELL && v == &e->mvm && plan_cell_banked(e);
+    MvmPlanOpts opt = banked ? plan_cell_opts(e) : (MvmPlanOpts){0};
+    opt.op_mem = e->vec_in;
+    opt.serial = e->kind == ENG_DENSE;
+    return opt;
+}
+
 static int max_i(int a, int b) { return a > b ? a : b; }
 
 /* Direct form: the job cycle output j's capture (in slot s, its run's last) is written. */

@@ -174,6 +174,14 @@ bool res_rom_in_logic(const char *family, long depth, long width)
     return !rom_in_blocks(cost_table(family ? family : "ice40"), depth, width);
 }
 
+/* Whether a schedule ROM of depth x width in block RAM takes more words in the blocks it
+ * already uses (the words past its depth are free there: lower_share_roms). */
+bool res_rom_room(const char *family, long depth, long width, long more)
+{
+    const CostTable *c = cost_table(family ? family : "ice40");
+    return rom_in_blocks(c, depth, width) && bram_blocks(c, depth + more, width) == bram_blocks(c, depth, width);
+}
+
 /* The words of a product's schedule ROM (rf words of width bits) kept in block RAM, the rest
  * in logic (rnnc_rom_split): rf itself, or the largest multiple of a block's depth below rf
  * when the words past it are at most RNNC_ROM_TAIL (one LUT4 per bit) and cost whole blocks
@@ -300,23 +308,11 @@ static double tree_reg_bits(const MvmPlan *p, int j)
     return bits;
 }
 
-/* The options of the plan the emitter builds for product v of engine e (emit_verilog.c): a
- * dense engine takes its direct captures one at a time, a banked cell through its banks;
- * neither keeps a register per capture. */
-static MvmPlanOpts mvm_opts(const Engine *e, const Mvm *v)
-{
-    bool banked = e->kind == ENG_CELL && v == &e->mvm && plan_cell_banked(e);
-    MvmPlanOpts opt = banked ? plan_cell_opts(e) : (MvmPlanOpts){0};
-    opt.op_mem = e->vec_in;
-    opt.serial = e->kind == ENG_DENSE;
-    return opt;
-}
-
 /* Whether a product's schedule ROM has a tail in logic (rnnc_rom_split). */
 static bool mvm_rom_split(const Netlist *n, const Engine *e, const Mvm *v)
 {
     if (!v->outs || v->n_products == 0 || v->rf < 2) return false;
-    MvmPlanOpts opt = mvm_opts(e, v);
+    MvmPlanOpts opt = plan_engine_opts(e, v);
     MvmPlan *p = plan_mvm(v, &opt);
     bool split = p->rf > 1 && res_plan_rom_block(n->family, p) < p->rf;
     plan_free(p);
@@ -334,7 +330,7 @@ bool res_rom_split_used(const Netlist *n)
 static void add_mvm(const CostTable *c, EngineResources *r, const Netlist *n, const Engine *e, const Mvm *v)
 {
     if (!v->outs || v->n_products == 0) return;
-    MvmPlanOpts opt = mvm_opts(e, v);
+    MvmPlanOpts opt = plan_engine_opts(e, v);
     MvmPlan *p = plan_mvm(v, &opt);
     for (int b = 0; b < opt.banks; b++) /* the gate sums' banks */
         add_memory(c, r, opt.bank_per_mult ? p->mult[b].n_caps : opt.bank_n, v->accum.w, false);
@@ -380,8 +376,14 @@ static void add_mvm(const CostTable *c, EngineResources *r, const Netlist *n, co
     if (p->rf > 1) {
         r->feat[RES_SERIAL] = 1; /* an engine with a product at rf > 1: its slot counter, flag pipelines */
         long width = (long)p->n_mult * p->rom_w, block = res_plan_rom_block(n->family, p);
-        add_memory(c, r, block, width, true);
-        add_memory(c, r, p->rf - block, width, true); /* the tail in logic, and its word register */
+        bool lent = v == &e->mvm && e->rom_depth, borrowed = v == &e->mvm && e->rom_base;
+        if (lent) /* its guests' words too (lower_share_roms), in the same blocks; the address */
+            block = e->rom_depth, r->lut += clog2i(block); /* multiplexer, */
+        if (borrowed) /* and a guest's offset adder */
+            r->lut += clog2i(e->rom_base + p->rf);
+        else
+            add_memory(c, r, block, width, true);
+        add_memory(c, r, p->rf - block > 0 ? p->rf - block : 0, width, true); /* the tail in logic, and its word register */
         r->feat[RES_ROM_WORD] += (double)width * (1 + p->rom_reg + (block < p->rf));
     }
     plan_free(p);

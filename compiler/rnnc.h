@@ -588,11 +588,16 @@ typedef struct {
     int mac_owner;                       /* 0: not sharing; 1: the host; 2..: guest mac_owner - 1 */
     int mac_host;                        /* sharing: the host's engine index */
     int mac_owners;                      /* the host: 1 + its guests, <= RNNC_MAC_OWNERS_MAX */
+    int rom_base;                        /* a guest whose schedule ROM words lie in its host's ROM,
+                                          * from this word on (lower_share_roms), else 0 */
+    int rom_depth;                       /* the host: its schedule ROM's words with its guests'
+                                          * (0: none lent; the ROM holds its own rf words) */
 } Engine;
 
 bool plan_cell_banked(const Engine *e);  /* plan.c: a cell's gate sums and c in memories */
 #define PLAN_BANKS_MAX 8 /* banks of a cell's gate sums (one per multiplier: that many at most) */
 MvmPlanOpts plan_cell_opts(const Engine *e); /* plan.c: the options of its plan */
+MvmPlanOpts plan_engine_opts(const Engine *e, const Mvm *v); /* plan.c: the options of product v's plan */
 int plan_first_period(const Engine *e, const MvmPlan *pl); /* plan.c: 0, or the first step's shorter period */
 bool plan_mult_skips(const MvmPlan *pl, int m); /* plan.c: multiplier m's captures end early in a first step */
 int plan_cell_period(const Engine *e, const MvmPlan *pl); /* plan.c: the overlapped step period */
@@ -822,6 +827,7 @@ EngineResources res_engine(const Netlist *n, int i, const char *family);
 Resources res_netlist(const Netlist *n, const char *family);
 #define RNNC_ROM_TAIL 16 /* words of a schedule ROM past its block RAMs kept in logic (res_rom_block_depth) */
 long res_rom_block_depth(const char *family, long rf, long width, bool rom_reg);
+bool res_rom_room(const char *family, long depth, long width, long more); /* more words in its blocks */
 bool res_rom_in_logic(const char *family, long depth, long width); /* memory_libmap keeps it out of block RAM */
 long res_plan_rom_block(const char *family, const MvmPlan *p); /* ... of plan p's schedule ROM */
 /* Whether table t of layer l is stored as its mirrored upper half on family (rnnc_activation

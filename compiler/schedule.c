@@ -381,6 +381,13 @@ void dump_schedule(FILE *f, const Netlist *n, const Schedule *s)
                 if (n->eng[g].mac_owner > 1 && n->eng[g].mac_host == i) fprintf(f, " %s (%d)", n->eng[g].name, n->eng[g].mvm.n_mult);
             fprintf(f, " (share_multipliers)\n");
         }
+        if (e->rom_depth) {
+            fprintf(f, "share_rom %s: its schedule ROM (%d words) also holds", e->name, e->rom_depth);
+            for (int g = i + 1; g < n->n; g++)
+                if (n->eng[g].rom_base && n->eng[g].mac_host == i)
+                    fprintf(f, " %s's (%d words from %d)", n->eng[g].name, n->eng[g].mvm.rf, n->eng[g].rom_base);
+            fprintf(f, " (lower_share_roms)\n");
+        }
     }
     fprintf(f, "output %s\n", n->out.eng == RNNC_INPUT ? "input" : n->eng[n->out.eng].name);
     fprintf(f, "latency_cycles %ld\nii_cycles %ld\n", s->latency_cycles, s->ii_cycles);

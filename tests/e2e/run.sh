@@ -35,9 +35,11 @@
 # (j) E2E_HLS_SEEDS (default 6) random models of `gen_model --hls4ml` (lstm, gru, dense cycled),
 #     and six seeds ending in hls4ml's softmax, with `--numerics hls4ml` (its emulator, RTL and C
 #     reference, every output bit), seed 4 in Verilator, the rest in Icarus;
-# (k) E2E_FIRST_SKIP (default 8) random GRU models whose first step skips its h products, and
+# (k) E2E_FIRST_SKIP (default 8) random GRU models whose first step skips its h products,
 # (l) E2E_EARLY_LANES (default 8) random direct-form cells whose lanes start before their
-#     product ends, each plain and with --table-reg;
+#     product ends, and
+# (m) E2E_SHARE_ROMS (default 6) random sharing designs whose guests' ROM words lie in the
+#     host's ROM, each plain and with --table-reg;
 # (i) every design runs a second time under random stalls: the bench --sim built is re-run (no
 #     rebuild) with +stall=SEED, SEED derived from the case name; the outputs must be the
 #     no-stall run's, in order, none lost or repeated, no AXI-Stream violation on m_axis, and the
@@ -464,6 +466,22 @@ early_spec() {
     echo "T=$T F=$F IN=sym N=4 NAME=early$s; $kind u=$U rf=$RF$LM; dense u=2 act=sigmoid rf=2"
 }
 random_group early "${E2E_EARLY_LANES:-8}" early_lanes early_spec "start their lanes before the product ends"
+
+# (m) shared ROMs (lower_share_roms): random LSTM, GRU (reset_after) and SimpleRNN models
+# sharing their MACs with one or two dense layers, kept when a guest's schedule ROM words go
+# into the free words of the cell's ROM blocks
+rom_spec() {
+    local s=$1 T F U RF G=4 kinds=(lstm "gru ra=1" simple_rnn) kind D1 D2=""
+    RANDOM=$((s * 7901))
+    T=$((2 + RANDOM % 3)) F=$((3 + RANDOM % 4)) U=$((6 + RANDOM % 7))
+    kind=${kinds[$((s % 3))]}
+    [ "$kind" = simple_rnn ] && G=1
+    RF=$((G * U * (F + U) / (2 + RANDOM % 3) + RANDOM % 9))
+    D1="dense u=$((6 + RANDOM % 12)) act=relu rf=$((8 + RANDOM % 48))"
+    [ $((RANDOM % 2)) = 1 ] && D2="; dense u=$((1 + RANDOM % 3)) act=sigmoid rf=$((2 + RANDOM % 8))"
+    echo "T=$T F=$F IN=sym N=4 NAME=srom$s; $kind u=$U rf=$RF sh=1; $D1$D2"
+}
+random_group srom "${E2E_SHARE_ROMS:-6}" share_rom rom_spec "put a guest's ROM words into the host's ROM"
 
 xargs -d '\n' -n 1 -P "$JOBS" bash -c 'run_line "$1"' _ <"$JOBLIST" || true
 

@@ -485,6 +485,61 @@ static void test_share_plan(void)
     }
 }
 
+/* Engine e's schedule ROM word width (its matrix product's plan). */
+static long rom_width(const Engine *e)
+{
+    MvmPlanOpts opt = plan_engine_opts(e, &e->mvm);
+    MvmPlan *p = plan_mvm(&e->mvm, &opt);
+    long w = (long)p->n_mult * p->rom_w;
+    plan_free(p);
+    return w;
+}
+
+/* Shared ROMs (lower_share_roms) on the GRU(5) sharing its MACs, over host and guest reuse
+ * factors: a guest's words follow the host's (and the guest before it) with no gap, are no
+ * wider, and stay in the host's blocks; a guest left out would not have fitted there. Some
+ * cases must share. */
+static void test_share_roms(void)
+{
+    static const int host_rf[] = {33, 55, 83, 110, 165}, guest_rf[] = {8, 10, 20, 40};
+    int shared = 0, cases = 0;
+    for (size_t a = 0; a < sizeof host_rf / sizeof host_rf[0]; a++)
+        for (size_t b = 0; b < sizeof guest_rf / sizeof guest_rf[0]; b++) {
+            Model *m = gru5_model();
+            m->layers[0].reuse = host_rf[a];
+            m->layers[0].lane_mults = 1;
+            m->layers[0].share = 1;
+            m->layers[1].reuse = guest_rf[b];
+            m->layers[2].reuse = 8;
+            check_model(m);
+            quantize_model(m);
+            Netlist *n = lower_model(m, 1);
+            const Engine *h = &n->eng[0];
+            long hw = h->mac_owner == 1 ? rom_width(h) : 0, depth = h->mvm.rf;
+            for (int g = 1; g < n->n && hw; g++) {
+                const Engine *d = &n->eng[g];
+                if (d->mac_owner < 2) continue;
+                cases++;
+                bool fits = rom_width(d) <= hw && res_rom_room(n->family, h->mvm.rf, hw, depth + d->mvm.rf - h->mvm.rf);
+                if (d->rom_base) {
+                    shared++;
+                    check(d->rom_base == depth && fits, "shared ROM, host rf %d guest rf %d: %s at %d (expected %ld), %s",
+                          host_rf[a], guest_rf[b], d->name, d->rom_base, depth, fits ? "fits" : "does not fit");
+                    depth += d->mvm.rf;
+                } else {
+                    check(!fits || d->mvm.rf < 2, "shared ROM, host rf %d guest rf %d: %s would fit at %ld", host_rf[a],
+                          guest_rf[b], d->name, depth);
+                }
+            }
+            check(h->rom_depth == (depth > h->mvm.rf ? depth : 0), "shared ROM, host rf %d guest rf %d: depth %d, expected %ld",
+                  host_rf[a], guest_rf[b], h->rom_depth, depth);
+            netlist_free(n);
+            free_model(m);
+        }
+    check(shared > 0, "no guest's ROM in its host's among %d sharing guests", cases);
+    printf("auto shared ROMs: %d of %d sharing guests\n", shared, cases);
+}
+
 /* The search with the share_multipliers knob open, within 8 DSPs (no logic budget): the dense
  * layers on the GRU(5)'s MACs free the 2 DSPs they had, and the design chosen is faster than the
  * best without sharing, shares (the plan says so: host and guests marked), and its DSPs are the
@@ -770,6 +825,7 @@ int main(void)
     test_lane_zh_lut();
     test_share_choice();
     test_share_plan();
+    test_share_roms();
     test_polish();
     for (int seed = 1; seed <= 8; seed++) test_retry(seed);
     for (int seed = 1; seed <= 8; seed++) test_shrink_tables(seed);
