@@ -1253,64 +1253,72 @@ static void dense_direct_act(Out *o, const Engine *e, const MvmSigs *sg, const A
         /* the captured sum registered, then its strobe and index delayed to the activation's output */
         w(o, "    reg [%d:0] cap_r_%d;\n    reg [%d:0] wv_%d;\n    reg [%d:0] wi_%d [0:%d];\n", e->mvm.accum.w - 1, m, A_lat,
           m, pcw - 1, m, A_lat);
-        /* a memory link of several multipliers ORs the strobes into one write port
-         * (dense_link_out): they are reset, like the product's (MvmIn.reset_strobes), so none is
-         * unknown, or left over from power-up, when the first job follows reset */
-        const char *rs = link_merges(e) ? "!rst && " : "";
-        w(o, "    always @(posedge clk) begin\n        cap_r_%d <= %s;\n        wv_%d[0] <= %s%s;\n"
-             "        wi_%d[0] <= %s;\n", m, sg->cap[m].s, m, rs, sg->cap_valid[m].s, m, sg->cap_idx[m].s);
+        w(o, "    always @(posedge clk) begin\n        cap_r_%d <= %s;\n        wv_%d[0] <= %s;\n"
+             "        wi_%d[0] <= %s;\n", m, sg->cap[m].s, m, sg->cap_valid[m].s, m, sg->cap_idx[m].s);
         for (int d = 1; d <= A_lat; d++)
-            w(o, "        wv_%d[%d] <= %swv_%d[%d];\n        wi_%d[%d] <= wi_%d[%d];\n", m, d, rs, m, d - 1, m, d, m, d - 1);
+            w(o, "        wv_%d[%d] <= wv_%d[%d];\n        wi_%d[%d] <= wi_%d[%d];\n", m, d, m, d - 1, m, d, m, d - 1);
         w(o, "    end\n");
     }
 }
 
-/* A memory link's writes (plan_link_ok): multiplier m's activated sums, strobes and output
- * indices delayed by m cycles, so no two meet, then one write port: the strobes ORed, the
- * address (the multiplier's first output plus its capture index) and data AND-ORed. */
+/* A memory link from one multiplier (captures in output order): the activated sums go out as
+ * writes. Several: dense_link_chain. */
 static void dense_link_out(Out *o, const Engine *e, const MvmPlan *pl)
 {
-    int A_lat = o->n->act_lat, aw = vec_addr_w(e->out_n), M = pl->n_mult;
-    if (!link_merges(e)) { /* one multiplier, captures in output order: the activated sums go out as writes */
-        if (pl->mult[0].n_caps != e->out_n || aw != pl->mult[0].cap_w) BUG("memory link of %d captures", pl->mult[0].n_caps);
-        for (int i = 0; i < pl->mult[0].n_caps; i++)
-            if (pl->mult[0].cap_out[i] != i) BUG("capture %d is output %d", i, pl->mult[0].cap_out[i]);
-        w(o, "    assign m_vec_we = wv_0[%d];\n    assign m_vec_addr = wi_0[%d];\n    assign m_vec_data = y_0;\n", A_lat, A_lat);
-        return;
-    }
-    w(o, "\n    // ---- memory link: multiplier m's writes m cycles later, through one port\n");
+    int A_lat = o->n->act_lat, aw = vec_addr_w(e->out_n);
+    if (pl->mult[0].n_caps != e->out_n || aw != pl->mult[0].cap_w) BUG("memory link of %d captures", pl->mult[0].n_caps);
+    for (int i = 0; i < pl->mult[0].n_caps; i++)
+        if (pl->mult[0].cap_out[i] != i) BUG("capture %d is output %d", i, pl->mult[0].cap_out[i]);
+    w(o, "    assign m_vec_we = wv_0[%d];\n    assign m_vec_addr = wi_0[%d];\n    assign m_vec_data = y_0;\n", A_lat, A_lat);
+}
+
+/* A memory link of several multipliers (link_merges): the captured sums go down a chain of
+ * one position per multiplier. Position m loads multiplier m's capture (its sum, its output's
+ * address, a valid bit) or else takes position m+1's; position 0 enters the engine's one
+ * activation, whose result is the link's write. Multiplier m's sum thus reaches the activation
+ * m cycles after its capture and is written m cycles later, as plan_link_ok times it. A load
+ * never lands on a sum in transit: that sum and the loaded one would be written in the same
+ * cycle, which plan_link_ok excludes. One activation (one table) instead of n_mult. */
+static void dense_link_chain(Out *o, const Engine *e, const MvmSigs *sg, const ActParams *ap)
+{
+    const MvmPlan *pl = sg->plan;
+    int A_lat = o->n->act_lat, aw = vec_addr_w(e->out_n), M = pl->n_mult, W = e->mvm.accum.w;
+    w(o, "\n    // ---- memory link: the captured sums down a chain, position 0 into the activation,\n"
+         "    // multiplier m's written m cycles after its capture\n");
     for (int m = 0; m < M; m++) {
         const MultPlan *mp = &pl->mult[m];
         for (int i = 0; i < mp->n_caps; i++)
             if (mp->cap_out[i] != mp->cap_out[0] + i) BUG("link: capture %d of multiplier %d is output %d", i, m, mp->cap_out[i]);
-        w(o, "    wire lk_we_%d;\n    wire [%d:0] lk_addr_%d;\n    wire [%d:0] lk_data_%d;\n", m, aw - 1, m, e->out_t.w - 1, m);
         if (mp->cap_w > aw) BUG("link: capture index of %d bits, address of %d", mp->cap_w, aw);
-        char idx[MAX_EXPR], wi[64];
-        snprintf(wi, sizeof wi, "wi_%d[%d]", m, A_lat);
-        if (mp->cap_w < aw) snprintf(wi, sizeof wi, "{%d'd0, wi_%d[%d]}", aw - mp->cap_w, m, A_lat);
-        snprintf(idx, sizeof idx, "%d'd%d + %s", aw, mp->cap_out[0], wi);
-        if (m == 0) {
-            w(o, "    assign lk_we_0 = wv_0[%d];\n    assign lk_addr_0 = %s;\n    assign lk_data_0 = y_0;\n", A_lat, idx);
-            continue;
-        }
-        w(o, "    reg lk_wd_%d [0:%d];\n    reg [%d:0] lk_ad_%d [0:%d];\n    reg [%d:0] lk_dd_%d [0:%d];\n", m, m - 1, aw - 1,
-          m, m - 1, e->out_t.w - 1, m, m - 1);
-        /* the strobes reset (as wv_m): the address and data AND-OR would carry an unknown one
-         * into a valid write */
-        w(o, "    always @(posedge clk) begin\n        lk_wd_%d[0] <= !rst && wv_%d[%d];\n        lk_ad_%d[0] <= %s;\n"
-             "        lk_dd_%d[0] <= y_%d;\n", m, m, A_lat, m, idx, m, m);
-        for (int d = 1; d < m; d++)
-            w(o, "        lk_wd_%d[%d] <= !rst && lk_wd_%d[%d];\n        lk_ad_%d[%d] <= lk_ad_%d[%d];\n        lk_dd_%d[%d] <= lk_dd_%d[%d];\n", m,
-              d, m, d - 1, m, d, m, d - 1, m, d, m, d - 1);
-        w(o, "    end\n    assign lk_we_%d = lk_wd_%d[%d];\n    assign lk_addr_%d = lk_ad_%d[%d];\n    assign lk_data_%d = lk_dd_%d[%d];\n",
-          m, m, m - 1, m, m, m - 1, m, m, m - 1);
+        w(o, "    reg [%d:0] ch_d_%d;\n    reg [%d:0] ch_a_%d;\n    reg ch_v_%d;\n", W - 1, m, aw - 1, m, m);
     }
-    w(o, "    assign m_vec_we = ");
-    for (int m = 0; m < M; m++) w(o, "lk_we_%d%s", m, m + 1 < M ? " | " : ";\n");
-    w(o, "    assign m_vec_addr = ");
-    for (int m = 0; m < M; m++) w(o, "({%d{lk_we_%d}} & lk_addr_%d)%s", aw, m, m, m + 1 < M ? " | " : ";\n");
-    w(o, "    assign m_vec_data = ");
-    for (int m = 0; m < M; m++) w(o, "({%d{lk_we_%d}} & lk_data_%d)%s", e->out_t.w, m, m, m + 1 < M ? " | " : ";\n");
+    w(o, "    always @(posedge clk) begin\n");
+    for (int m = 0; m < M; m++) {
+        const MultPlan *mp = &pl->mult[m];
+        char idx[MAX_EXPR];
+        if (mp->cap_w < aw) snprintf(idx, sizeof idx, "{%d'd0, %s}", aw - mp->cap_w, sg->cap_idx[m].s);
+        else snprintf(idx, sizeof idx, "%s", sg->cap_idx[m].s);
+        w(o, "        if (%s) begin\n            ch_d_%d <= %s;\n            ch_a_%d <= %d'd%d + %s;\n        end",
+          sg->cap_valid[m].s, m, sg->cap[m].s, m, aw, mp->n_caps ? mp->cap_out[0] : 0, idx);
+        if (m + 1 < M)
+            w(o, " else begin\n            ch_d_%d <= ch_d_%d;\n            ch_a_%d <= ch_a_%d;\n        end\n", m, m + 1, m,
+              m + 1);
+        else
+            w(o, "\n");
+        /* the valid bits reset: the chain's first loads after reset must not meet a stale one */
+        if (m + 1 < M) w(o, "        ch_v_%d <= !rst && (%s || ch_v_%d);\n", m, sg->cap_valid[m].s, m + 1);
+        else w(o, "        ch_v_%d <= !rst && %s;\n", m, sg->cap_valid[m].s);
+    }
+    w(o, "    end\n");
+    w(o, "    wire [%d:0] y_0;\n", e->out_t.w - 1);
+    act_inst(o, ap, signed_of(W, fx_frac(e->mvm.accum)), e->out_t, "u_act_0", "ch_v_0", "ch_d_0", "y_0");
+    /* the strobe and address delayed to the activation's output: the write */
+    w(o, "    reg [%d:1] lk_v;\n", A_lat);
+    for (int d = 1; d <= A_lat; d++) w(o, "    reg [%d:0] lk_a_%d;\n", aw - 1, d);
+    w(o, "    always @(posedge clk) begin\n        lk_v[1] <= !rst && ch_v_0;\n        lk_a_1 <= ch_a_0;\n");
+    for (int d = 2; d <= A_lat; d++) w(o, "        lk_v[%d] <= !rst && lk_v[%d];\n        lk_a_%d <= lk_a_%d;\n", d, d - 1, d, d - 1);
+    w(o, "    end\n    assign m_vec_we = lk_v[%d];\n    assign m_vec_addr = lk_a_%d;\n    assign m_vec_data = y_0;\n", A_lat,
+      A_lat);
 }
 
 /* Direct form's outputs: a memory link (dense_link_out) or a register per output. */
@@ -1352,7 +1360,9 @@ static void emit_dense(Out *o, const Engine *e)
     MvmSigs sg = emit_mvm(o, v, &in);
     /* the projections and pre-softmax sums only cast (KIND 0) */
     ActParams ap = act_params(o, e->layer, e->act_none ? ACT_LINEAR : e->act);
-    if (sg.plan->direct) {
+    if (sg.plan->direct && link_merges(e)) {
+        dense_link_chain(o, e, &sg, &ap);
+    } else if (sg.plan->direct) {
         dense_direct_act(o, e, &sg, &ap);
         dense_direct_out(o, e, sg.plan);
     } else {
@@ -2290,6 +2300,9 @@ static void top_engine(Out *o, const Netlist *n, int i)
         w(o, "    wire [%d:0] e%d_mac_en, e%d_mac_first;\n    wire [%d:0] e%d_mac_a;\n    wire [%d:0] e%d_mac_b;\n"
              "    wire [%d:0] e%d_mac_acc;\n", e->mvm.n_mult - 1, i + 1, i + 1, e->mvm.n_mult * e->mvm.op_t.w - 1,
           i + 1, e->mvm.n_mult * e->mvm.w_t.w - 1, i + 1, e->mvm.n_mult * e->mvm.guard_w - 1, i + 1);
+        if (e->host_weights) /* its weights reach the MACs through the host's registers */
+            w(o, "    /* verilator lint_off UNUSEDSIGNAL */\n    wire unused_b%d = &{1'b0, e%d_mac_b};\n"
+                 "    /* verilator lint_on UNUSEDSIGNAL */\n", i + 1, i + 1);
         snprintf(sv, sizeof sv, "%s_valid & e%d_ok", s[0], i + 1);
         snprintf(sr, sizeof sr, "e%d_s_ready", i + 1);
     }
@@ -2394,6 +2407,7 @@ static void top_shared_mac(Out *o, const Netlist *n, int h, int m)
         for (int k = 0; k < c; k++) { /* each sharer's operand alone (a slice cannot be sliced) */
             FxType t = ab ? n->eng[who[k]].mvm.w_t : n->eng[who[k]].mvm.op_t;
             char ab_c = ab ? 'b' : 'a';
+            if (ab && n->eng[who[k]].host_weights) continue; /* the host's weight is its weight */
             if (stage)
                 w(o, "    reg [%d:0] %s_%c%d;\n    always @(posedge clk) %s_%c%d <= e%d_mac_%c[%d:%d];\n", t.w - 1, pre,
                   ab_c, k, pre, ab_c, k, who[k] + 1, ab_c, (m + 1) * t.w - 1, m * t.w);
@@ -2408,8 +2422,19 @@ static void top_shared_mac(Out *o, const Netlist *n, int h, int m)
             snprintf(e, sizeof e, "%s_%c%d", pre, ab ? 'b' : 'a', k);
             t.sgn = true;
             align(al, sizeof al, e, t, ct);
-            if (stage) w(o, "({%d{%s_ens[%d]}} & %s)%s", ct.w, pre, k, al, k < c - 1 ? " | " : ";\n");
-            else w(o, "({%d{e%d_mac_en[%d]}} & %s)%s", ct.w, who[k] + 1, m, al, k < c - 1 ? " | " : ";\n");
+            const char *sep = k < c - 1 ? " | " : ";\n";
+            if (ab && n->eng[who[k]].host_weights) {
+                if (k == c - 1) w(o, "{%d{1'b0}};\n", ct.w); /* ends the OR; its term is the host's */
+                continue;
+            }
+            char en[MAX_EXPR];
+            int len = 0;
+            for (int q = 0; q < c; q++) /* the host's weight serves the guests with host_weights */
+                if (q == k || (ab && k == 0 && n->eng[who[q]].host_weights))
+                    len += stage ? snprintf(en + len, sizeof en - (size_t)len, "%s%s_ens[%d]", len ? " | " : "", pre, q)
+                                 : snprintf(en + len, sizeof en - (size_t)len, "%se%d_mac_en[%d]", len ? " | " : "",
+                                            who[q] + 1, m);
+            w(o, "({%d{%s}} & %s)%s", ct.w, en, al, sep);
         }
     }
     /* the MAC's operand registers (the sharers export their next values: no logic between

@@ -831,18 +831,18 @@ static void check_graph(const Netlist *n)
         BUG("netlist: the output stream is not the model's output");
 }
 
-/* The bits of a memory link's delay lines from dense e (dense_link_out): multiplier m's
- * writes wait m stages of output, address and strobe bits. */
-long link_delay_bits(const Engine *e)
+/* The bits of a memory link's chain from dense e (emit_verilog.c dense_link_chain): beyond
+ * the first, a position of captured sum, address and valid bit per multiplier. */
+static long link_chain_bits(const Engine *e)
 {
-    long m = e->mvm.n_mult, stage = e->out_t.w + clog2i(e->out_n) + 1;
-    return m * (m - 1) / 2 * stage;
+    long m = e->mvm.n_mult, aw = clog2i(e->out_n) < 1 ? 1 : clog2i(e->out_n);
+    return (m - 1) * (e->mvm.accum.w + aw + 1);
 }
 
-/* Whether a memory link from dense e pays: its delay lines hold no more bits than the output
- * register they replace (ten multipliers of one output each would take 45 stages for 10
+/* Whether a memory link from dense e pays: its chain holds no more bits than the output
+ * register it replaces (ten multipliers of one output each would take 9 positions for 10
  * outputs). */
-static bool link_pays(const Engine *e) { return link_delay_bits(e) <= (long)e->out_n * e->out_t.w; }
+static bool link_pays(const Engine *e) { return link_chain_bits(e) <= (long)e->out_n * e->out_t.w; }
 
 void netlist_finish(Netlist *n)
 {
@@ -910,12 +910,13 @@ static void lower_share(Netlist *n)
 
 /* Whether product v of engine e has one schedule ROM of rf words (no tail in logic: not
  * rnnc_rom_split), in block RAM if blocks; its plan's word width into width. */
-static bool rom_whole(const Netlist *n, const Engine *e, const Mvm *v, bool blocks, long *width)
+static bool rom_whole(const Netlist *n, const Engine *e, const Mvm *v, bool blocks, long *width, bool *regular)
 {
     if (!v->outs || v->n_products == 0 || v->rf < 2) return false;
     MvmPlanOpts opt = plan_engine_opts(e, v);
     MvmPlan *p = plan_mvm(v, &opt);
     *width = (long)p->n_mult * p->rom_w;
+    *regular = p->form == MVM_REGULAR;
     bool ok = p->form != MVM_PARALLEL && res_plan_rom_block(n->family, p) == p->rf &&
               (!blocks || !res_rom_in_logic(n->family, p->rf, *width));
     plan_free(p);
@@ -933,15 +934,20 @@ static void lower_share_roms(Netlist *n)
     for (int h = 0; h < n->n; h++) {
         Engine *e = &n->eng[h];
         long hw, gw;
-        if (e->mac_owner != 1 || !rom_whole(n, e, &e->mvm, true, &hw)) continue;
+        bool h_reg, g_reg;
+        if (e->mac_owner != 1 || !rom_whole(n, e, &e->mvm, true, &hw, &h_reg)) continue;
         long depth = e->mvm.rf;
         for (int g = h + 1; g < n->n; g++) {
             Engine *d = &n->eng[g];
-            if (d->mac_owner < 2 || d->mac_host != h || !rom_whole(n, d, &d->mvm, false, &gw) || gw > hw ||
+            if (d->mac_owner < 2 || d->mac_host != h || !rom_whole(n, d, &d->mvm, false, &gw, &g_reg) || gw > hw ||
                 !res_rom_room(n->family, depth, hw, d->mvm.rf))
                 continue;
             d->rom_base = (int)depth;
             depth += d->mvm.rf;
+            /* REGULAR words are the weights alone, multiplier m's at bits m*w: the host's
+             * weight registers, loaded from the same ROM word through the same stages, hold the
+             * guest's weights in the guest's cycles */
+            d->host_weights = h_reg && g_reg && fx_equal(d->mvm.w_t, e->mvm.w_t) && d->mvm.rom_reg == e->mvm.rom_reg;
         }
         if (depth > e->mvm.rf) e->rom_depth = (int)depth;
     }

@@ -344,14 +344,23 @@ static void add_mvm(const CostTable *c, EngineResources *r, const Netlist *n, co
     int op_regs = p->n_opg ? p->n_opg : counted && !opt.op_mem ? 1 : p->n_mult;
     /* a guest of shared MACs (lower_share) feeds its host's MAC input registers, counted there */
     int stages = 1 + p->rom_reg - (e->mac_owner >= 2);
-    r->feat[RES_MULT_REGS] += ((double)p->n_mult * v->w_t.w + (double)op_regs * v->op_t.w) * stages;
+    bool host_w = v == &e->mvm && e->host_weights; /* its weight registers unused: the host's serve */
+    r->feat[RES_MULT_REGS] += ((host_w ? 0.0 : (double)p->n_mult * v->w_t.w) + (double)op_regs * v->op_t.w) * stages;
     r->feat[RES_ACC] += (double)p->n_mult * v->guard_w;
     /* the captured partial sums (x-first: several per multiplier) */
     for (int m = 0; p->rf > 1 && m < p->n_mult; m++) r->feat[RES_PARTS] += (double)p->mult[m].n_regs * v->accum.w;
     /* a dense engine's direct captures: per multiplier the captured sum, its strobe and index
-     * delayed to the activation's output (emit_verilog.c dense_direct_act) */
-    for (int m = 0; caller_takes && opt.serial && m < p->n_mult; m++)
+     * delayed to the activation's output (emit_verilog.c dense_direct_act); a memory link's
+     * chain instead (dense_link_chain): per multiplier a position of sum, address and valid
+     * bit (and its load-or-shift multiplexer), one strobe and address delayed */
+    bool chain = v == &e->mvm && e->vec_out && p->n_mult > 1;
+    for (int m = 0; caller_takes && opt.serial && !chain && m < p->n_mult; m++)
         r->feat[RES_ACC] += v->accum.w + (double)(n->act_lat + 1) * (p->mult[m].cap_w + 1);
+    if (caller_takes && opt.serial && chain) {
+        int aw = clog2i(e->out_n) < 1 ? 1 : clog2i(e->out_n);
+        r->feat[RES_ACC] += (double)p->n_mult * (v->accum.w + aw + 1) + (double)n->act_lat * (aw + 1);
+        r->feat[RES_OPMUX] += (double)(p->n_mult - 1) * (v->accum.w + aw);
+    }
     /* operand multiplexers: one per operand group over the operands it reads (plan.c); the
      * counted forms' one, over all of them */
     for (int g = 0; g < p->n_opg; g++) r->feat[RES_OPMUX] += (double)p->grp[g].n_sup * v->op_t.w;
@@ -384,7 +393,7 @@ static void add_mvm(const CostTable *c, EngineResources *r, const Netlist *n, co
         else
             add_memory(c, r, block, width, true);
         add_memory(c, r, p->rf - block > 0 ? p->rf - block : 0, width, true); /* the tail in logic, and its word register */
-        r->feat[RES_ROM_WORD] += (double)width * (1 + p->rom_reg + (block < p->rf));
+        if (!host_w) r->feat[RES_ROM_WORD] += (double)width * (1 + p->rom_reg + (block < p->rf));
     }
     plan_free(p);
 }
@@ -478,7 +487,9 @@ static double shared_mux_luts(const Netlist *n, int h)
         int who[RNNC_MAC_OWNERS_MAX], c = share_mac_sharers(n, h, m, who, RNNC_MAC_OWNERS_MAX), gw;
         FxType ot, wt;
         share_mac_types(n, h, m, &ot, &wt, &gw);
-        luts += (double)(c - 1) * (ot.w + wt.w + 1);
+        int own_w = 0; /* the sharers beyond the host with weights of their own */
+        for (int k = 1; k < c; k++) own_w += !n->eng[who[k]].host_weights;
+        luts += (double)(c - 1) * (ot.w + 1) + (double)own_w * wt.w;
     }
     return luts;
 }
@@ -490,7 +501,8 @@ static double shared_stage_ffs(const Netlist *n, int h)
     double ffs = 0;
     for (int m = 0; m < n->eng[h].mvm.n_mult; m++) {
         int who[RNNC_MAC_OWNERS_MAX], c = share_mac_sharers(n, h, m, who, RNNC_MAC_OWNERS_MAX);
-        for (int k = 0; k < c; k++) ffs += n->eng[who[k]].mvm.op_t.w + n->eng[who[k]].mvm.w_t.w + 2;
+        for (int k = 0; k < c; k++) /* a guest with the host's weights registers none of its own */
+            ffs += n->eng[who[k]].mvm.op_t.w + (n->eng[who[k]].host_weights ? 0 : n->eng[who[k]].mvm.w_t.w) + 2;
     }
     return ffs;
 }
@@ -504,10 +516,6 @@ EngineResources res_engine(const Netlist *n, int i, const char *family)
     add_mvm(c, &r, n, e, &e->mvm);
     add_mvm(c, &r, n, e, &e->mvm2);
     if (!e->vec_out) r.feat[RES_VECTOR] += (double)e->out_n * e->out_t.w;
-    if (e->vec_out && e->mvm.n_mult > 1) { /* the link's delay lines, its write port's AND-OR */
-        r.feat[RES_VECTOR] += (double)link_delay_bits(e);
-        r.feat[RES_OPMUX] += (double)(e->out_t.w + clog2i(e->out_n) + 1) * e->mvm.n_mult;
-    }
     if (e->vec_in) add_memory_ports(c, &r, e->in_n, e->in_t.w, false, e->mvm.n_mult); /* a read port per multiplier */
     switch (e->kind) {
     case ENG_CELL:
@@ -516,7 +524,7 @@ EngineResources res_engine(const Netlist *n, int i, const char *family)
         break;
     case ENG_DENSE: {
         ActKind a = e->act_none ? ACT_LINEAR : e->act;
-        int acts = e->mvm.direct ? e->mvm.n_mult : e->out_n;
+        int acts = e->vec_out ? 1 : e->mvm.direct ? e->mvm.n_mult : e->out_n; /* a link: one (its chain's) */
         add_tables(c, &r, e->layer, a, acts);
         /* a cast (linear, relu) registers its input with TABLE_REG (rnnc_activation g_in_reg) */
         if ((a == ACT_LINEAR || a == ACT_RELU) && n->table_reg) r.feat[RES_ACT] += (double)acts * (e->mvm.accum.w + 1);

@@ -592,6 +592,9 @@ typedef struct {
                                           * from this word on (lower_share_roms), else 0 */
     int rom_depth;                       /* the host: its schedule ROM's words with its guests'
                                           * (0: none lent; the ROM holds its own rf words) */
+    bool host_weights;                   /* a guest with rom_base whose weights the host's pipeline
+                                          * delivers too (both REGULAR, one weight type): the
+                                          * shared MACs take the host's weight register for it */
 } Engine;
 
 bool plan_cell_banked(const Engine *e);  /* plan.c: a cell's gate sums and c in memories */
@@ -608,7 +611,6 @@ static inline int eng_period(const Engine *e) { return e->period ? e->period : e
 static inline int eng_first_skip(const Engine *e) { return e->first_period ? e->period - e->first_period : 0; }
 bool plan_banks_ok(const Mvm *v, int bank_n); /* plan.c: captures into banks, one write each a cycle */
 bool plan_link_ok(const Mvm *v); /* plan.c: direct captures through one write port (memory link) */
-long link_delay_bits(const Engine *e); /* lower.c: a memory link's delay-line bits (0: one multiplier) */
 
 typedef struct Netlist {
     const Model *model;
