@@ -1454,24 +1454,30 @@ static void slot_decode(Out *o, const Engine *e, const char *name, int t0)
         snprintf(at, sizeof at, "%s_go", name);
     } else job_at(at, sizeof at, e, t0 - 1);
     w(o, "    reg %s_on;\n    reg [%d:0] %s;\n", name, sw - 1, name);
-    if (K > 1) w(o, "    reg [%d:0] %s_ph;\n", pw - 1, name);
+    /* with K > 1, NAME_first (NAME_on && NAME_ph == 0) is a register of its own, loaded with
+     * that condition's next value: the write enables of h and c then start at a flip-flop (the
+     * UP5K LSTM(20) at reuse 312 missed 48 MHz on the decode of NAME_ph into them) */
+    if (K > 1) w(o, "    reg [%d:0] %s_ph;\n    reg %s_first;\n", pw - 1, name, name);
     w(o, "    reg [%d:0] %s_oh;\n", S - 1, name);
     w(o, "    always @(posedge clk) begin\n");
     w(o, "        if (%s) begin\n            %s_on <= 1'b1;\n            %s <= %d'd0;\n", at, name, name, sw);
-    if (K > 1) w(o, "            %s_ph <= %d'd0;\n            %s_oh <= %d'd1;\n", name, pw, name, S);
+    if (K > 1) w(o, "            %s_ph <= %d'd0;\n            %s_oh <= %d'd1;\n            %s_first <= 1'b1;\n", name, pw, name, S, name);
     w(o, "        end else if (%s_on) begin\n", name);
     if (K > 1) w(o, "            if (%s_ph == %d'd%d) begin\n                %s_ph <= %d'd0;\n", name, pw, K - 1, name, pw);
     if (S > 1) w(o, "%s            %s <= %s + %d'd1;\n", ind, name, name, sw);
     if (K > 1 && S > 1) w(o, "                %s_oh <= {%s_oh[%d:0], 1'b0};\n", name, name, S - 2);
     else if (K > 1) w(o, "                %s_oh <= 1'b0;\n", name);
     w(o, "%s            if (%s == %d'd%d) %s_on <= 1'b0;\n", ind, name, sw, S - 1, name);
-    if (K > 1) w(o, "            end else %s_ph <= %s_ph + %d'd1;\n", name, name, pw);
+    if (K > 1) w(o, "                %s_first <= %s != %d'd%d;\n", name, name, sw, S - 1);
+    if (K > 1) w(o, "            end else begin\n                %s_ph <= %s_ph + %d'd1;\n                %s_first <= 1'b0;\n"
+                    "            end\n", name, name, pw, name);
     w(o, "        end\n");
+    if (K > 1) w(o, "        else %s_first <= 1'b0;\n", name);
     if (K == 1 && S > 1) w(o, "        %s_oh <= {%s_oh[%d:0], %s};\n", name, name, S - 2, at);
     else if (K == 1) w(o, "        %s_oh <= %s;\n", name, at);
-    w(o, "        if (rst) begin\n            %s_on <= 1'b0;\n            %s_oh <= %d'd0;\n        end\n    end\n", name,
-      name, S);
-    if (K > 1) w(o, "    wire %s_first = %s_on && %s_ph == %d'd0;\n", name, name, name, pw);
+    w(o, "        if (rst) begin\n            %s_on <= 1'b0;\n            %s_oh <= %d'd0;\n", name, name, S);
+    if (K > 1) w(o, "            %s_first <= 1'b0;\n", name);
+    w(o, "        end\n    end\n");
     /* a phase may use only some of the forms */
     char first[80] = "";
     if (K > 1) snprintf(first, sizeof first, ", %s_first", name);
