@@ -1638,20 +1638,28 @@ static void cell_reset_phase(Out *o, const Engine *e, CellSigs *cs, char **extra
 
 /* Banks per multiplier: each bank's read port, its address the word of the gate that reads it
  * in slot `sel` (a unit's gates sit in different banks: plan_cell_opts), read into pm_rd_<b>
- * (registered, as bank_read). */
+ * (registered, as bank_read). The address is an OR of the slot's one-hot bits (<sel>_oh, one
+ * lane: slot = unit), each bit over the slots whose word has it set, 0 outside the slots: on
+ * the UP5K LSTM(20) at reuse 312 a case on the binary slot took four LUT levels before the
+ * block RAM's address. */
 static void per_mult_ports(Out *o, const Engine *e, const MvmSigs *pm, const char *sel)
 {
     const MvmPlan *pl = pm->plan;
-    int u = e->layer->units, n_g = pl->v->n_out / u, sw = clog2i(e->slots) < 1 ? 1 : clog2i(e->slots);
+    int u = e->layer->units, n_g = pl->v->n_out / u;
+    if (e->lanes != 1 || e->slots != u) BUG("banks per multiplier with %d lanes of %d slots", e->lanes, e->slots);
     w(o, "    // the gate sums' banks, one per multiplier: each read at the word its gate needs in the slot\n");
     for (int b = 0; b < pl->n_mult; b++) {
         int aw = clog2i(pl->mult[b].n_caps) < 1 ? 1 : clog2i(pl->mult[b].n_caps);
-        w(o, "    reg [%d:0] pm_ra_%d;\n    always @* begin\n        case (%s)\n", aw - 1, b, sel);
-        for (int unit = 0; unit < u; unit++)
-            for (int g = 0; g < n_g; g++)
-                if (pl->out[g * u + unit].part_m[0] == b)
-                    w(o, "            %d'd%d: pm_ra_%d = %d'd%d;\n", sw, unit, b, aw, pl->out[g * u + unit].part_idx[0]);
-        w(o, "            default: pm_ra_%d = %d'd0;\n        endcase\n    end\n", b, aw);
+        w(o, "    wire [%d:0] pm_ra_%d;\n", aw - 1, b);
+        for (int bit = 0; bit < aw; bit++) {
+            int terms = 0;
+            w(o, "    assign pm_ra_%d[%d] = 1'b0", b, bit);
+            for (int unit = 0; unit < u; unit++)
+                for (int g = 0; g < n_g; g++)
+                    if (pl->out[g * u + unit].part_m[0] == b && (pl->out[g * u + unit].part_idx[0] >> bit & 1))
+                        w(o, "%s%s_oh[%d]", terms++ % 8 == 7 ? "\n        | " : " | ", sel, unit);
+            w(o, ";\n");
+        }
         w(o, "    reg [%d:0] pm_rd_%d;\n    always @(posedge clk) pm_rd_%d <= %s[pm_ra_%d];\n", pl->v->accum.w - 1, b,
           b, pm->bank[b].s, b);
     }
