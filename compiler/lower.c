@@ -831,18 +831,17 @@ static void check_graph(const Netlist *n)
         BUG("netlist: the output stream is not the model's output");
 }
 
-/* The bits of a memory link's chain from dense e (emit_verilog.c dense_link_chain): beyond
- * the first, a position of captured sum, address and valid bit per multiplier. */
-static long link_chain_bits(const Engine *e)
+/* Whether a memory link from dense e pays. It saves the output register (out_n x out_w bits)
+ * and the consumer's operand multiplexer, and costs n_mult - 1 cycles; it is taken where the
+ * outputs per multiplier are many against that: n(n-1)/2 stages of output, address and
+ * strobe bits (the delay lines links had before their chain, dense_link_chain) at most the
+ * output register's bits. Two multipliers of 32 outputs, not ten of one; not the GRU(5)'s
+ * Dense(8) on five multipliers, whose link would cost 4 of its 695 cycles for 128 bits. */
+static bool link_pays(const Engine *e)
 {
-    long m = e->mvm.n_mult, aw = clog2i(e->out_n) < 1 ? 1 : clog2i(e->out_n);
-    return (m - 1) * (e->mvm.accum.w + aw + 1);
+    long m = e->mvm.n_mult, stage = e->out_t.w + clog2i(e->out_n) + 1;
+    return m * (m - 1) / 2 * stage <= (long)e->out_n * e->out_t.w;
 }
-
-/* Whether a memory link from dense e pays: its chain holds no more bits than the output
- * register it replaces (ten multipliers of one output each would take 9 positions for 10
- * outputs). */
-static bool link_pays(const Engine *e) { return link_chain_bits(e) <= (long)e->out_n * e->out_t.w; }
 
 void netlist_finish(Netlist *n)
 {
