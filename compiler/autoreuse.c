@@ -87,9 +87,18 @@ static void knob_values(Knob *k)
     }
     if (k->which == KNOB_RREUSE) k->vals[k->n_vals++] = 0; /* not set: lower.c's form */
     int last_m = 0;
+    const Layer *l = k->layer;
+    /* a dense layer's factors in whole rows (each output's products on one multiplier, one
+     * after another): the regular schedule, its ROM the weights alone (lower_share_roms can then
+     * put it in a host's ROM), no flags; at most n_in - 1 cycles more than ceil(P / M). Past a
+     * row per multiplier, ceil(P / M) again (rows split). */
+    int n_rows = l->gates * l->units, n_in = n_rows > 0 && p % n_rows == 0 ? p / n_rows : 0;
+    bool rows = k->which == KNOB_REUSE && n_in > 1;
     for (double md = 1; k->n_vals < 64; md = md < 8 ? md + 1 : ceil(md * 1.25)) {
         int m = md > p ? p : (int)md;
         int r = (p + m - 1) / m;
+        if (rows && m <= n_rows && hls4ml_reuse_keeps_order(l, (n_rows + m - 1) / m * n_in))
+            r = (n_rows + m - 1) / m * n_in;
         int real_m = (p + r - 1) / r;
         /* hls4ml numerics with a saturating accum: only factors that keep hls4ml's order */
         if (real_m > last_m && r > 1 && hls4ml_reuse_keeps_order(k->layer, r)) {

@@ -175,6 +175,7 @@ static long exhaustive_over(AutoSearch *a, Model *m, const AutoOptions *o, bool 
     return best;
 }
 
+static int whole_rows_knobs; /* factors that whole rows moved off ceil(P / M) */
 static void test_budgets_and_latency(int seed)
 {
     Model *m = random_model(seed, (ModelOpts){0});
@@ -187,6 +188,21 @@ static void test_budgets_and_latency(int seed)
         want += layer_kind(m->layers[i].kind)->recurrent && !m->layers[i].return_sequences && !m->layers[i].share;
     check(a->n_knobs == want, "seed %d: %d knobs (expected one per weighted layer, a recurrent one and a lane one)", seed,
           a->n_knobs);
+    /* reuse knobs in whole rows while there is a row per multiplier (knob_values) */
+    for (int k = 0; k < a->n_knobs; k++) {
+        const Layer *l = a->knob[k].layer;
+        int rows = l->gates * l->units, n_in = l->in_feat + (layer_kind(l->kind)->recurrent ? l->units : 0);
+        for (int v = 0; a->knob[k].which == KNOB_REUSE && v < a->knob[k].n_vals; v++) {
+            int r = a->knob[k].vals[v], mults = (rows * n_in + r - 1) / r;
+            if (r > 1 && mults < rows) check(r % n_in == 0, "seed %d: %s's factor %d not whole rows of %d", seed, l->name, r, n_in);
+        }
+        /* ... so a factor ceil(P / M) of part rows (M below 8 and the rows) is not in the list */
+        for (int mm = 2; a->knob[k].which == KNOB_REUSE && mm < rows && mm <= 8; mm++) {
+            int plain = (rows * n_in + mm - 1) / mm, listed = 0;
+            for (int v = 0; v < a->knob[k].n_vals; v++) listed |= a->knob[k].vals[v] == plain;
+            if (plain % n_in) whole_rows_knobs++, check(!listed, "seed %d: %s lists %d, part rows", seed, l->name, plain);
+        }
+    }
     AutoOptions big = options(-1, -1, OPT_LATENCY);
     auto_search(a, m, &big);
     Resources top = a->cand[a->chosen].res, small = a->cand[0].res;
@@ -818,6 +834,8 @@ int main(void)
         test_budgets_and_latency(seed);
         test_explicit(seed);
     }
+    check(whole_rows_knobs > 0, "no reuse factor moved to whole rows among the seeds' knobs");
+    printf("auto whole-row factors off ceil(P / M): %d\n", whole_rows_knobs);
     for (int seed = 1; seed <= 4; seed++)
         for (long dsp = 12; dsp <= 40; dsp += 14) test_form_choice(seed, dsp);
     check(split_wins > 0, "the split form was never the best choice (%d budgets)", split_wins);
