@@ -453,7 +453,9 @@ static void add_cell(const CostTable *c, EngineResources *r, const Engine *e, in
     /* a serial lane (rnnc_*_cell_serial): its operands' delay lines and the shared multiplier's
      * operand selects, on top of the lane's */
     if (e->lane_ii > 1) r->feat[RES_LANE_SERIAL] += (double)e->lanes * gates * aw;
-    if (e->slots > 1) r->feat[RES_LANE_MUX] += (double)e->lanes * e->slots * gates * aw;
+    /* the slot multiplexer over the gate sums' registers; a banked cell reads its banks instead
+     * (their read registers: below) */
+    if (e->slots > 1 && e->lane_reg != 2) r->feat[RES_LANE_MUX] += (double)e->lanes * e->slots * gates * aw;
     /* gate sums in a bank per multiplier (lane_reg 2): each gate input selects its bank's read,
      * registered, like the slot multiplexer above */
     if (e->lane_reg == 2) r->feat[RES_LANE_MUX] += (double)e->lanes * e->mvm.n_mult * gates * aw;
