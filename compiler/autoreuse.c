@@ -325,10 +325,15 @@ static double overflow(const AutoOptions *o, const Resources *r)
     return f;
 }
 
-/* Candidate c (knob k just moved down: faster, too big) made to fit by one-value moves of the
- * other knobs, either way, each the one that brings the overflow down most while the objective
- * stays below `bound`; the candidate that fits, or -1. */
+/* Candidate c (knob k just moved down: faster, too big) made to fit by moves of the other
+ * knobs, one or two values either way (REPAIR_REACH), each the one that brings the overflow
+ * down most while the objective stays below `bound`; the candidate that fits, or -1. */
 #define REPAIR_STEPS 8
+/* Moves of one or two values: two where one value alone grows the overflow and the next
+ * shrinks it (a dense layer on all of its host's MACs puts its words in the host's ROM blocks,
+ * lower_share_roms; on one MAC fewer it needs blocks of its own: the UP5K LSTM(20) at lstm1
+ * 312 with dense1 220 needs 36 block RAMs, with 200 30) */
+#define REPAIR_REACH 2
 static int repair(AutoSearch *a, Model *m, const AutoOptions *o, int c, int k, double bound, int cap)
 {
     int *idx = xcalloc((size_t)a->n_knobs + 1, sizeof(int));
@@ -336,9 +341,10 @@ static int repair(AutoSearch *a, Model *m, const AutoOptions *o, int c, int k, d
         int best = -1;
         double best_ov = overflow(o, &a->cand[c].res);
         for (int j = 0; j < a->n_knobs; j++)
-            for (int dir = 0; j != k && dir < 2; dir++) {
+            for (int dir = 0; j != k && dir < 2 * REPAIR_REACH; dir++) {
                 memcpy(idx, a->cand[c].idx, (size_t)a->n_knobs * sizeof(int));
-                if (!(dir ? move_down(a, idx, j, 1) : move_up(a, idx, j, 1))) continue;
+                int steps = 1 + dir / 2;
+                if (!(dir % 2 ? move_down(a, idx, j, steps) : move_up(a, idx, j, steps))) continue;
                 int t = evaluate(a, m, o, idx);
                 double ov = overflow(o, &a->cand[t].res);
                 if (objective(o, &a->cand[t]) < bound && ov < best_ov) best = t, best_ov = ov;
