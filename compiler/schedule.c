@@ -385,7 +385,8 @@ void dump_schedule(FILE *f, const Netlist *n, const Schedule *s)
             fprintf(f, "share_rom %s: its schedule ROM (%d words) also holds", e->name, e->rom_depth);
             for (int g = i + 1; g < n->n; g++)
                 if (n->eng[g].rom_base && n->eng[g].mac_host == i)
-                    fprintf(f, " %s's (%d words from %d)", n->eng[g].name, n->eng[g].mvm.rf, n->eng[g].rom_base);
+                    fprintf(f, " %s's (%d words from %d%s)", n->eng[g].name, n->eng[g].mvm.rf, n->eng[g].rom_base,
+                            n->eng[g].host_weights ? ", the host's weight registers" : "");
             fprintf(f, " (lower_share_roms)\n");
         }
     }

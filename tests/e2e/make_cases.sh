@@ -274,4 +274,8 @@ gen mirror_gru_share   "T=3 F=3; gru u=3 ra=1 rf=12 lm=1 tm=1 sh=1; dense u=2 rf
 gen mirror_bidi        "T=3 F=2; bidirectional mm=concat; gru u=2 ra=1 tm=1; lstm u=2 tm=1; dense u=2 act=sigmoid"
 gen mirror_rnn         "T=3 F=2; simple_rnn u=3 act=tanh tm=1 ts=128"
 gen hls_mirror_gru     "T=4 F=3 IN=sym; gru u=3 ra=1 rs=1 tm=1 pa=ap_fixed<24,8> po=ap_fixed<12,4>"
+# --- a shared ROM whose guest takes the host's weight registers (lower_share_roms,
+#     host_weights: both in whole rows, the regular form; plain, where neither has a ROM
+#     register): the cell's 4 MACs and 96 of its ROM's 256 words, the dense layer's 32 after ---
+gen share_rom_hw       "T=3 F=4; lstm u=8 rf=96 sh=1; dense u=16 rf=32 act=relu; dense u=2 rf=4 act=sigmoid"
 echo "wrote $((seed - 100)) cases to $OUT"
