@@ -2388,6 +2388,52 @@ static void top_token(Out *o, const Netlist *n, int h)
          ".ok(tok%d_ok), .own(tok%d_own), .run(tok%d_run));\n", no, k, k, k, k, k, k);
 }
 
+/* Sharer k's enable at MAC m, as the AND-OR reads it: its share-stage register or its engine's
+ * mac_en; for the host's weight (ab 1, k 0), OR-ed with those of the guests whose weights the
+ * host's register holds (Engine.host_weights). */
+static void sharer_enable(char *en, size_t len, const Netlist *n, int m, const int *who, int c, int k, int ab,
+                          bool stage, const char *pre)
+{
+    size_t at = 0;
+    en[0] = 0;
+    for (int q = 0; q < c && at < len; q++)
+        if (q == k || (ab && k == 0 && n->eng[who[q]].host_weights)) {
+            int wrote = stage ? snprintf(en + at, len - at, "%s%s_ens[%d]", at ? " | " : "", pre, q)
+                              : snprintf(en + at, len - at, "%se%d_mac_en[%d]", at ? " | " : "", who[q] + 1, m);
+            at += wrote > 0 ? (size_t)wrote : 0;
+        }
+}
+
+/* MAC m's operand (ab 0) or weight (ab 1) input: each sharer's value (registered in the share
+ * stage), aligned to the common format ct, AND-ed with its enable and OR-ed into <pre>_a_n or
+ * <pre>_b_n. A guest with host_weights has no term: the host's weight serves it. */
+static void shared_and_or(Out *o, const Netlist *n, int m, const int *who, int c, int ab, bool stage, const char *pre,
+                          FxType ct)
+{
+    char ab_c = ab ? 'b' : 'a', e[64], al[MAX_EXPR], en[MAX_EXPR];
+    for (int k = 0; k < c; k++) { /* each sharer's operand alone (a slice cannot be sliced) */
+        FxType t = ab ? n->eng[who[k]].mvm.w_t : n->eng[who[k]].mvm.op_t;
+        if (ab && n->eng[who[k]].host_weights) continue;
+        if (stage)
+            w(o, "    reg [%d:0] %s_%c%d;\n    always @(posedge clk) %s_%c%d <= e%d_mac_%c[%d:%d];\n", t.w - 1, pre, ab_c,
+              k, pre, ab_c, k, who[k] + 1, ab_c, (m + 1) * t.w - 1, m * t.w);
+        else
+            w(o, "    wire [%d:0] %s_%c%d = e%d_mac_%c[%d:%d];\n", t.w - 1, pre, ab_c, k, who[k] + 1, ab_c,
+              (m + 1) * t.w - 1, m * t.w);
+    }
+    w(o, "    wire [%d:0] %s_%c_n =", ct.w - 1, pre, ab_c);
+    for (int k = 0, terms = 0; k < c; k++) {
+        if (ab && n->eng[who[k]].host_weights) continue;
+        FxType t = ab ? n->eng[who[k]].mvm.w_t : n->eng[who[k]].mvm.op_t;
+        snprintf(e, sizeof e, "%s_%c%d", pre, ab_c, k);
+        t.sgn = true;
+        align(al, sizeof al, e, t, ct);
+        sharer_enable(en, sizeof en, n, m, who, c, k, ab, stage, pre);
+        w(o, "%s({%d{%s}} & %s)", terms++ ? " | " : " ", ct.w, en, al);
+    }
+    w(o, ";\n");
+}
+
 /* A sharing host's multiplier m: its sharers' operands, each aligned to the common format, OR-ed
  * under their enables (the token lets one sharer use it at a time), into one rnnc_mac whose sum
  * each sharer reads at its own width. */
@@ -2396,7 +2442,7 @@ static void top_shared_mac(Out *o, const Netlist *n, int h, int m)
     int who[RNNC_MAC_OWNERS_MAX], c = share_mac_sharers(n, h, m, who, RNNC_MAC_OWNERS_MAX), gw;
     FxType ot, wt, at = n->eng[h].mvm.accum;
     share_mac_types(n, h, m, &ot, &wt, &gw);
-    char pre[32], e[64], al[MAX_EXPR];
+    char pre[32];
     snprintf(pre, sizeof pre, "sh%d_%d", h + 1, m);
     bool stage = n->eng[h].mvm.share_reg; /* slow parts: each sharer's values registered first */
     if (stage) {
@@ -2416,41 +2462,8 @@ static void top_shared_mac(Out *o, const Netlist *n, int h, int m)
         for (int k = 0; k < c; k++)
             w(o, "(e%d_mac_en[%d] & e%d_mac_first[%d])%s", who[k] + 1, m, who[k] + 1, m, k < c - 1 ? " | " : ";\n");
     }
-    for (int ab = 0; ab < 2; ab++) {
-        FxType ct = ab ? wt : ot;
-        for (int k = 0; k < c; k++) { /* each sharer's operand alone (a slice cannot be sliced) */
-            FxType t = ab ? n->eng[who[k]].mvm.w_t : n->eng[who[k]].mvm.op_t;
-            char ab_c = ab ? 'b' : 'a';
-            if (ab && n->eng[who[k]].host_weights) continue; /* the host's weight is its weight */
-            if (stage)
-                w(o, "    reg [%d:0] %s_%c%d;\n    always @(posedge clk) %s_%c%d <= e%d_mac_%c[%d:%d];\n", t.w - 1, pre,
-                  ab_c, k, pre, ab_c, k, who[k] + 1, ab_c, (m + 1) * t.w - 1, m * t.w);
-            else
-                w(o, "    wire [%d:0] %s_%c%d = e%d_mac_%c[%d:%d];\n", t.w - 1, pre, ab_c, k, who[k] + 1, ab_c,
-                  (m + 1) * t.w - 1, m * t.w);
-        }
-        w(o, "    wire [%d:0] %s_%c_n = ", ct.w - 1, pre, ab ? 'b' : 'a');
-        for (int k = 0; k < c; k++) {
-            const Mvm *v = &n->eng[who[k]].mvm;
-            FxType t = ab ? v->w_t : v->op_t;
-            snprintf(e, sizeof e, "%s_%c%d", pre, ab ? 'b' : 'a', k);
-            t.sgn = true;
-            align(al, sizeof al, e, t, ct);
-            const char *sep = k < c - 1 ? " | " : ";\n";
-            if (ab && n->eng[who[k]].host_weights) {
-                if (k == c - 1) w(o, "{%d{1'b0}};\n", ct.w); /* ends the OR; its term is the host's */
-                continue;
-            }
-            char en[MAX_EXPR];
-            int len = 0;
-            for (int q = 0; q < c; q++) /* the host's weight serves the guests with host_weights */
-                if (q == k || (ab && k == 0 && n->eng[who[q]].host_weights))
-                    len += stage ? snprintf(en + len, sizeof en - (size_t)len, "%s%s_ens[%d]", len ? " | " : "", pre, q)
-                                 : snprintf(en + len, sizeof en - (size_t)len, "%se%d_mac_en[%d]", len ? " | " : "",
-                                            who[q] + 1, m);
-            w(o, "({%d{%s}} & %s)%s", ct.w, en, al, sep);
-        }
-    }
+    shared_and_or(o, n, m, who, c, 0, stage, pre, ot);
+    shared_and_or(o, n, m, who, c, 1, stage, pre, wt);
     /* the MAC's operand registers (the sharers export their next values: no logic between
      * these registers and the multiplier, as in an engine with a MAC of its own) */
     w(o, "    reg %s_en, %s_first;\n    reg [%d:0] %s_a;\n    reg [%d:0] %s_b;\n", pre, pre, ot.w - 1, pre, wt.w - 1, pre);
