@@ -53,8 +53,8 @@ static const CostTable cost_tables[] = {
       * LSTM: f * c, i * g, o * a */
      .dsp_lane = {[L_LSTM] = 3, [L_GRU] = 3, [L_SIMPLE_RNN] = 0, [L_DENSE] = -1},
      .dsp_a = 16, .dsp_b = 16, .dsp_y_min = 11, .pow2_shift = true,
-     .lut = {20.53, 0, 0.7354, 1.529, 0.3856, 0.8815, 2.771, 1.126, 0, 0.06885, 0.3589, 0.341, 0, 1, 0, 0, 0, 2.34, 0, 0.4926},
-     .ff = {0, 0, 0, 0.3152, 0.4804, 0.4861, 4.784, 0, 0.4261, 0, 0.3969, 0.4583, 1.115, 0, 0, 161.6, 0, 3.759, 0, 0},
+     .lut = {85.15, 0, 0.6776, 1.263, 0.301, 1.462, 2.33, 0.8299, 0, 0.09339, 0.4336, 0, 0.01685, 1, 0, 0, 0, 1.423, 0.006246, 0.6278},
+     .ff = {0, 0, 0.02297, 0, 0.73, 0.8249, 3.018, 0, 0.5017, 0, 0.3807, 0.04833, 0.07306, 0, 0, 198.9, 0, 4.946, 0, 0},
      /* 94% of the cells (docs/resources.md, "The iCE40 logic margin"): these rows are session
       * 17's fit (kept over session 18's and 19's refits, which let in candidates that then
       * missed 48 MHz). The margin was 0.75 while the shared candidates missed the clock, 0.82
