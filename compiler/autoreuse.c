@@ -88,10 +88,11 @@ static void knob_values(Knob *k)
     if (k->which == KNOB_RREUSE) k->vals[k->n_vals++] = 0; /* not set: lower.c's form */
     int last_m = 0;
     const Layer *l = k->layer;
-    /* a dense layer's factors in whole rows (each output's products on one multiplier, one
-     * after another): the regular schedule, its ROM the weights alone (lower_share_roms can then
-     * put it in a host's ROM), no flags; at most n_in - 1 cycles more than ceil(P / M). Past a
-     * row per multiplier, ceil(P / M) again (rows split). */
+    /* a reuse knob's factors in whole rows (each output's products, over all gates, on one
+     * multiplier one after another): the regular schedule (its ROM the weights alone, which
+     * lower_share_roms can put in a host's ROM; no flags), a cell's banks and early lanes; at
+     * most n_in - 1 cycles more than ceil(P / M). Past a row per multiplier, ceil(P / M) again
+     * (rows split). */
     int n_rows = l->gates * l->units, n_in = n_rows > 0 && p % n_rows == 0 ? p / n_rows : 0;
     bool rows = k->which == KNOB_REUSE && n_in > 1;
     for (double md = 1; k->n_vals < 64; md = md < 8 ? md + 1 : ceil(md * 1.25)) {

@@ -401,7 +401,7 @@ static void mvm_rom_file(Out *o, const MvmPlan *pl, const char *fname, const cha
 static void mvm_rom(Out *o, const MvmPlan *pl, const char *p, const char *fname, const char *tail_name)
 {
     int sb = pl->slot_w, rf = pl->rf, width = pl->n_mult * pl->rom_w;
-    char buf[96];
+    char buf[96], addr[64];
     w(o, "    wire [%d:0] %s_word;\n", width - 1, p);
     if (rom_borrowed(o, pl)) { /* the host's ROM, addressed while this product runs */
         int aw = clog2i(o->n->eng[o->e->mac_host].rom_depth);
@@ -411,19 +411,21 @@ static void mvm_rom(Out *o, const MvmPlan *pl, const char *p, const char *fname,
         return;
     }
     long block = res_plan_rom_block(o->n->family, pl);
-    if (block < rf)
+    snprintf(addr, sizeof addr, "%s_slot", p);
+    if (block < rf) {
         w(o, "    rnnc_rom_split #(.WIDTH(%d), .DEPTH(%d), .ADDR_W(%d), .BLOCK_DEPTH(%ld), .INIT_FILE({MEM_PATH, \"%s\"}), "
              ".TAIL_FILE({MEM_PATH, \"%s\"}))", width, rf, sb, block, fname, tail_name);
-    else if (rom_lent(o, pl)) { /* its guests' words after its own (lower_share_roms) */
-        int depth = o->e->rom_depth, aw = clog2i(depth);
-        w(o, "    wire [%d:0] %s_rom_addr = rom_g_rd ? rom_g_addr : %s;\n", aw - 1, p, zext(buf, sizeof buf, p, sb, aw));
-        w(o, "    assign rom_g_data = %s_word;\n", p);
+    } else {
+        int depth = rf, aw = sb;
+        if (rom_lent(o, pl)) { /* its guests' words after its own (lower_share_roms) */
+            depth = o->e->rom_depth, aw = clog2i(depth);
+            snprintf(addr, sizeof addr, "%s_rom_addr", p);
+            w(o, "    wire [%d:0] %s = rom_g_rd ? rom_g_addr : %s;\n", aw - 1, addr, zext(buf, sizeof buf, p, sb, aw));
+            w(o, "    assign rom_g_data = %s_word;\n", p);
+        }
         w(o, "    rnnc_rom #(.WIDTH(%d), .DEPTH(%d), .ADDR_W(%d), .INIT_FILE({MEM_PATH, \"%s\"}))", width, depth, aw, fname);
-        w(o, " u_%s_rom (.clk(clk), .addr(%s_rom_addr), .data(%s_word));\n", p, p, p);
-        return;
-    } else
-        w(o, "    rnnc_rom #(.WIDTH(%d), .DEPTH(%d), .ADDR_W(%d), .INIT_FILE({MEM_PATH, \"%s\"}))", width, rf, sb, fname);
-    w(o, " u_%s_rom (.clk(clk), .addr(%s_slot), .data(%s_word));\n", p, p, p);
+    }
+    w(o, " u_%s_rom (.clk(clk), .addr(%s), .data(%s_word));\n", p, addr, p);
 }
 
 /* The slot counter (slot s addressed in job cycle off+1+s) and the schedule ROM. */
@@ -1229,9 +1231,6 @@ static void free_strs(char **s, int n)
     free(s);
 }
 
-/* Whether dense e's memory link merges several multipliers' writes into its one port
- * (dense_link_out): their strobes, and the product's, are then reset (MvmIn.reset_strobes). */
-static bool link_merges(const Engine *e) { return e->vec_out && e->mvm.n_mult > 1; }
 
 /* Direct form: one activation per multiplier, applied to each sum as it is captured; the
  * result goes to its output register act_lat cycles later (same timing as the tree form).
@@ -1272,7 +1271,7 @@ static void dense_link_out(Out *o, const Engine *e, const MvmPlan *pl)
     w(o, "    assign m_vec_we = wv_0[%d];\n    assign m_vec_addr = wi_0[%d];\n    assign m_vec_data = y_0;\n", A_lat, A_lat);
 }
 
-/* A memory link of several multipliers (link_merges): the captured sums go down a chain of
+/* A memory link of several multipliers (eng_link_chain): the captured sums go down a chain of
  * one position per multiplier. Position m loads multiplier m's capture (its sum, its output's
  * address, a valid bit) or else takes position m+1's; position 0 enters the engine's one
  * activation, whose result is the link's write. Multiplier m's sum thus reaches the activation
@@ -1347,7 +1346,7 @@ static void emit_dense(Out *o, const Engine *e)
     map_control(o, e, "1'b1", false);
     /* rf 1: s_axis_tdata read in the start cycle; rf > 1: held until taken */
     MvmIn in = {.pfx = "mv", .off = 0, .serial = true, .op = elems_of("s_axis_tdata", v->n_in, e->in_t.w),
-                .shared = e->mac_owner > 0, .reset_strobes = link_merges(e)};
+                .shared = e->mac_owner > 0, .reset_strobes = eng_link_chain(e)};
     if (e->vec_in) {
         /* the input vector arrives in this memory, converted to the operand type as written */
         char al[MAX_EXPR];
@@ -1360,7 +1359,7 @@ static void emit_dense(Out *o, const Engine *e)
     MvmSigs sg = emit_mvm(o, v, &in);
     /* the projections and pre-softmax sums only cast (KIND 0) */
     ActParams ap = act_params(o, e->layer, e->act_none ? ACT_LINEAR : e->act);
-    if (sg.plan->direct && link_merges(e)) {
+    if (sg.plan->direct && eng_link_chain(e)) {
         dense_link_chain(o, e, &sg, &ap);
     } else if (sg.plan->direct) {
         dense_direct_act(o, e, &sg, &ap);

@@ -474,10 +474,10 @@ static bool cell_form(const Netlist *n, const Layer *l, int *rx, int *rh)
  * parts, whose operand paths are already their longest. */
 static bool cell_h_forward(const Netlist *n) { return n->family && !strcmp(n->family, "xilinx"); }
 
-/* The plan the emitter builds for the cell's product (its options: plan_cell_opts). */
+/* The plan the emitter builds for the cell's product (its options: plan_engine_opts). */
 static MvmPlan *cell_plan(const Engine *e)
 {
-    MvmPlanOpts opt = plan_cell_opts(e);
+    MvmPlanOpts opt = plan_engine_opts(e, &e->mvm);
     return plan_mvm(&e->mvm, &opt);
 }
 

@@ -56,8 +56,9 @@ static const CostTable cost_tables[] = {
      .lut = {85.15, 0, 0.6776, 1.263, 0.301, 1.462, 2.33, 0.8299, 0, 0.09339, 0.4336, 0, 0.01685, 1, 0, 0, 0, 1.423, 0.006246, 0.6278},
      .ff = {0, 0, 0.02297, 0, 0.73, 0.8249, 3.018, 0, 0.5017, 0, 0.3807, 0.04833, 0.07306, 0, 0, 198.9, 0, 4.946, 0, 0},
      /* 94% of the cells (docs/resources.md, "The iCE40 logic margin"): these rows are session
-      * 17's fit (kept over session 18's and 19's refits, which let in candidates that then
-      * missed 48 MHz). The margin was 0.75 while the shared candidates missed the clock, 0.82
+      * 24's refit (session 17's until then, kept over session 18's and 19's refits, which let in
+      * candidates that then missed 48 MHz; session 24's left every no-flag choice as it was).
+      * The margin was 0.75 while the shared candidates missed the clock, 0.82
       * from the share stage (session 19) on, 0.94 since session 21: the shared designs are
       * over-predicted by about 10%, and the no-flag choices at 0.94 place and meet 48 MHz
       * at the first attempt (the GRU(5) at 713 cycles, the LSTM(20) at 9224, the GRU(20) at
@@ -353,7 +354,7 @@ static void add_mvm(const CostTable *c, EngineResources *r, const Netlist *n, co
      * delayed to the activation's output (emit_verilog.c dense_direct_act); a memory link's
      * chain instead (dense_link_chain): per multiplier a position of sum, address and valid
      * bit (and its load-or-shift multiplexer), one strobe and address delayed */
-    bool chain = v == &e->mvm && e->vec_out && p->n_mult > 1;
+    bool chain = v == &e->mvm && eng_link_chain(e);
     for (int m = 0; caller_takes && opt.serial && !chain && m < p->n_mult; m++)
         r->feat[RES_ACC] += v->accum.w + (double)(n->act_lat + 1) * (p->mult[m].cap_w + 1);
     if (caller_takes && opt.serial && chain) {
@@ -385,14 +386,18 @@ static void add_mvm(const CostTable *c, EngineResources *r, const Netlist *n, co
     if (p->rf > 1) {
         r->feat[RES_SERIAL] = 1; /* an engine with a product at rf > 1: its slot counter, flag pipelines */
         long width = (long)p->n_mult * p->rom_w, block = res_plan_rom_block(n->family, p);
-        bool lent = v == &e->mvm && e->rom_depth, borrowed = v == &e->mvm && e->rom_base;
-        if (lent) /* its guests' words too (lower_share_roms), in the same blocks; the address */
-            block = e->rom_depth, r->lut += clog2i(block); /* multiplexer, */
-        if (borrowed) /* and a guest's offset adder */
+        /* shared ROMs (lower_share_roms): a host's holds its guests' words too, in the same
+         * blocks, behind an address multiplexer; a guest's words are there, its address an
+         * offset adder */
+        if (v == &e->mvm && e->rom_base) {
             r->lut += clog2i(e->rom_base + p->rf);
-        else
+        } else if (v == &e->mvm && e->rom_depth) {
+            add_memory(c, r, e->rom_depth, width, true);
+            r->lut += clog2i(e->rom_depth);
+        } else {
             add_memory(c, r, block, width, true);
-        add_memory(c, r, p->rf - block > 0 ? p->rf - block : 0, width, true); /* the tail in logic, and its word register */
+            add_memory(c, r, p->rf - block, width, true); /* the tail in logic, and its word register */
+        }
         if (!host_w) r->feat[RES_ROM_WORD] += (double)width * (1 + p->rom_reg + (block < p->rf));
     }
     plan_free(p);

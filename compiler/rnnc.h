@@ -611,6 +611,9 @@ static inline int eng_period(const Engine *e) { return e->period ? e->period : e
 static inline int eng_first_skip(const Engine *e) { return e->first_period ? e->period - e->first_period : 0; }
 bool plan_banks_ok(const Mvm *v, int bank_n); /* plan.c: captures into banks, one write each a cycle */
 bool plan_link_ok(const Mvm *v); /* plan.c: direct captures through one write port (memory link) */
+/* A memory link from several multipliers: its captures go down a chain into one activation
+ * (emit_verilog.c dense_link_chain), its strobes reset. */
+static inline bool eng_link_chain(const Engine *e) { return e->vec_out && e->mvm.n_mult > 1; }
 
 typedef struct Netlist {
     const Model *model;
