@@ -10,6 +10,7 @@
  * latency derived here equal lower.c's prediction). */
 #include "rnnc.h"
 
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -727,6 +728,7 @@ MvmPlanOpts plan_engine_opts(const Engine *e, const Mvm *v)
 }
 
 static int max_i(int a, int b) { return a > b ? a : b; }
+static int min_i(int a, int b) { return a < b ? a : b; }
 
 /* Direct form: the job cycle output j's capture (in slot s, its run's last) is written. */
 static int capture_at(const MvmPlan *pl, int s) { return pl->latency - pl->rf + s; }
@@ -805,6 +807,47 @@ int plan_cell_period(const Engine *e, const MvmPlan *pl)
         }
     }
     return P < L ? P : L;
+}
+
+/* The recurrence floor of an overlapped cell (docs/architecture.md, "The recurrence floor").
+ * Unit k's h may be read by the next step from job cycle avail(k) = its write + !h_fwd; its rows'
+ * last h read is f(k), the first read of h[k] g(k). Every unit's rows read every h, so for the
+ * unit whose h is read first (g = a) and the unit whose rows end last (f = b), the period P must
+ * cover O + f - g for both, with O = min_k (avail(k) - f(k)), the pipeline from a read to the h
+ * it feeds: 2 (P - O) >= b - a >= ceil(n_h / n_mult) - 1 for any order of the same products on
+ * the same multipliers and stages. (The multipliers' own bound, ceil(n_all / n_mult), is apart.) */
+LoopFloor plan_loop_floor(const Engine *e, const MvmPlan *pl)
+{
+    int U = e->layer->units, n_a = pl->v->n_a, K = e->lane_ii, E = e->lanes;
+    int *first = xcalloc((size_t)U, sizeof *first), *last = xcalloc((size_t)U, sizeof *last);
+    for (int k = 0; k < U; k++) first[k] = INT_MAX, last[k] = INT_MIN;
+    LoopFloor lf = { .first = INT_MAX, .last = INT_MIN };
+    for (int m = 0; m < pl->n_mult; m++)
+        for (int s = 0, i = 0; s < pl->rf; s++) {
+            const RomWord *wd = plan_word(pl, s, m);
+            if (!wd->valid) continue;
+            int rd = slot_read(pl->rom_reg, s), unit = pl->mult[m].cap_out[min_i(i, pl->mult[m].n_caps - 1)] % U;
+            i += wd->last;
+            lf.n_all++;
+            if (wd->k < n_a) continue;
+            lf.n_h++;
+            first[wd->k - n_a] = min_i(first[wd->k - n_a], rd);
+            last[unit] = max_i(last[unit], rd);
+            lf.first = min_i(lf.first, rd);
+            lf.last = max_i(lf.last, rd);
+        }
+    int h_wr0 = e->cell_start + e->lane_reg + e->cell_lat;
+    lf.overhead = INT_MAX;
+    for (int k = 0; k < U; k++) {
+        int avail = h_wr0 + K * (k / E) + !e->h_fwd;
+        if (last[k] != INT_MIN) lf.overhead = min_i(lf.overhead, avail - last[k]);
+        if (first[k] != INT_MAX) lf.rule = max_i(lf.rule, avail - first[k]);
+    }
+    int slots = (lf.n_h + pl->n_mult - 1) / pl->n_mult;
+    lf.floor = lf.n_h ? lf.overhead + slots / 2 : 0; /* ceil((slots - 1) / 2) */
+    free(first);
+    free(last);
+    return lf;
 }
 
 /* The earliest job cycle a direct product's lanes may start (Engine.cell_start; docs/

@@ -605,6 +605,17 @@ int plan_first_period(const Engine *e, const MvmPlan *pl); /* plan.c: 0, or the 
 bool plan_mult_skips(const MvmPlan *pl, int m); /* plan.c: multiplier m's captures end early in a first step */
 int plan_cell_period(const Engine *e, const MvmPlan *pl); /* plan.c: the overlapped step period */
 int plan_lane_start(const Engine *e, const MvmPlan *pl, int latest); /* plan.c: a direct product's lanes' earliest start */
+/* plan.c: the recurrence floor of a fused cell's step (plan_loop_floor) */
+typedef struct {
+    int n_all, n_h;     /* products per step, h products among them */
+    int first, last;    /* job cycles of the step's first and last h read */
+    int overhead;       /* O: the fewest cycles from a unit's rows' last h read to its h's first
+                         * read by the next step (the product, tree and lane stages) */
+    int rule;           /* the period the h reads of this order need: max over units of
+                         * (next step's first read of its h allowed) - (this step's first read) */
+    int floor;          /* O + ceil((ceil(n_h / n_mult) - 1) / 2): any order on these multipliers */
+} LoopFloor;
+LoopFloor plan_loop_floor(const Engine *e, const MvmPlan *pl);
 /* Job start -> the earliest next start of a MAP engine (its latency unless jobs overlap). */
 static inline int eng_period(const Engine *e) { return e->period ? e->period : e->latency; }
 /* cycles a sequence's first step saves (period and latency both that much shorter) */

@@ -342,6 +342,22 @@ Schedule *schedule_netlist(const Netlist *n, int n_seq)
     return sc;
 }
 
+/* An overlapped cell's recurrence floor (plan_loop_floor): how close its period is to what
+ * any order of its h products on the same multipliers and stages could reach. */
+static void dump_loop_floor(FILE *f, const Engine *e)
+{
+    MvmPlanOpts opt = plan_engine_opts(e, &e->mvm);
+    MvmPlan *pl = plan_mvm(&e->mvm, &opt);
+    LoopFloor lf = plan_loop_floor(e, pl);
+    int busy = (lf.n_all + pl->n_mult - 1) / pl->n_mult;
+    fprintf(f, "loop %s: %d h products of %d in job cycles %d..%d, h read again %d cycles after its rows' last read (O); "
+               "this order needs P >= %d, any order on %d multipliers P >= O + %d = %d (plan_loop_floor), "
+               "their slots P >= %d\n",
+            e->name, lf.n_h, lf.n_all, lf.first, lf.last, lf.overhead, lf.rule, pl->n_mult, lf.floor - lf.overhead,
+            lf.floor, busy);
+    plan_free(pl);
+}
+
 void dump_schedule(FILE *f, const Netlist *n, const Schedule *s)
 {
     fprintf(f, "# engine                          kind       mult  rf  depth  mvm_lat  latency  inputs\n");
@@ -364,6 +380,7 @@ void dump_schedule(FILE *f, const Netlist *n, const Schedule *s)
                     e->slots, e->lane_ii);
         if (e->period) fprintf(f, "overlap %s: next step %d cycles after a step's start (step latency %d)\n", e->name,
                                e->period, e->latency);
+        if (e->period) dump_loop_floor(f, e);
         if (e->first_period)
             fprintf(f, "first_step %s: a sequence's first step skips its h products: next step %d cycles after its start "
                        "(step latency %d) (plan_first_period)\n", e->name, e->first_period, e->latency - eng_first_skip(e));

@@ -292,7 +292,7 @@ static void check_extras(const char *id, const Engine *e, const Mvm *v, const Mv
     free(seen);
 }
 
-static int forms[4], split_rf, split_auto, overlapped;
+static int forms[4], split_rf, split_auto, overlapped, floor_gap;
 
 /* An overlapped cell (Engine.period): the period is plan_cell_period's on the plan the emitter
  * builds, the next step's slots follow this one's and its beat is taken first, one tail at a
@@ -317,6 +317,14 @@ static void check_period(const char *id, const Engine *e, const MvmPlan *p)
                 late++;
         }
     check(late == 0, "%s: %d reads of h before it is written", id, late);
+    /* the recurrence floor: this order's h bound is one of P's, and no order of the same
+     * products beats the floor (every unit's rows read every h) */
+    LoopFloor lf = plan_loop_floor(e, p);
+    check(lf.n_h > 0 && lf.n_all >= lf.n_h && lf.overhead > 0 && P >= lf.rule && lf.rule >= lf.floor &&
+          P * p->n_mult >= lf.n_all,
+          "%s: loop floor: %d h products, O %d, rule %d, floor %d, period %d", id, lf.n_h, lf.overhead, lf.rule,
+          lf.floor, P);
+    floor_gap += P - lf.floor;
     /* adder trees: the next step writes a partial sum (its capture register, end of job cycle
      * P + slot + 5 + 2 rom_reg; the MAC keeping a multiplier's last run: its first product,
      * P + first slot + 4 + 2 rom_reg) no earlier than this step's lanes sample it through the
@@ -860,6 +868,7 @@ int main(void)
     for (int f = 0; f < 4; f++) check(forms[f] > 0, "no product planned in form %d", f);
     check(split_rf > 0 && split_auto > 0, "split cells with reuse > 1: %d (%d chosen automatically)", split_rf, split_auto);
     check(overlapped > 0, "no cell with overlapped steps");
+    printf("plan overlapped cells: periods %d cycles above their recurrence floors in all\n", floor_gap);
     check(short_idle > 0, "no regular product with a short multiplier");
     printf("plan regular products' idle slots on short multipliers: %ld\n", short_idle);
     check(unit_rows_cells > 0, "no cell placed in unit order");
