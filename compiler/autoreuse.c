@@ -68,7 +68,10 @@ void auto_set(AutoSearch *a, const int *idx)
 }
 
 /* Values from the largest factor down: multiplier counts 1..8, then ~25% more per step; the
- * factor is ceil(P / M), each distinct multiplier count once; 1 last. */
+ * factor is ceil(P / M), each distinct multiplier count once; every factor from KNOB_EVERY_R
+ * down (there 25% more multipliers would skip factors: the xcu250 GRU(20)'s 9, 174
+ * multipliers, between 10 and 8); 1 last. */
+#define KNOB_EVERY_R 16
 static void knob_values(Knob *k)
 {
     int p = knob_max(k, false);
@@ -95,9 +98,11 @@ static void knob_values(Knob *k)
      * (rows split). */
     int n_rows = l->gates * l->units, n_in = n_rows > 0 && p % n_rows == 0 ? p / n_rows : 0;
     bool rows = k->which == KNOB_REUSE && n_in > 1;
-    for (double md = 1; k->n_vals < 64; md = md < 8 ? md + 1 : ceil(md * 1.25)) {
+    for (double md = 1, next; k->n_vals < 64; md = next) {
         int m = md > p ? p : (int)md;
         int r = (p + m - 1) / m;
+        next = md < 8 ? md + 1 : ceil(md * 1.25);
+        if (r <= KNOB_EVERY_R && r > 1) next = fmin(next, ceil((double)p / (r - 1))); /* every r from here */
         if (rows && m <= n_rows && hls4ml_reuse_keeps_order(l, (n_rows + m - 1) / m * n_in))
             r = (n_rows + m - 1) / m * n_in;
         int real_m = (p + r - 1) / r;

@@ -536,18 +536,20 @@ static void cell_plan_timing(Netlist *n, Engine *e)
  * gate sums would leave the banks and registers, a cost small parts cannot pay), outside
  * hls4ml's order under a saturating accum (each output one run, summed in hls4ml's order).
  * The new partial sums may deepen the trees: the cell is timed again and the placement kept
- * only when the sequence gets shorter; of the two placements (the tails of split h runs where
- * they fall, or last on their multiplier), the shorter, the first on a tie. */
+ * only when the sequence gets shorter; of the four placements (x shares proportional to the
+ * slots or even; the tails of split h runs where they fall, or last on their multiplier), the
+ * shortest, the first on a tie. */
 static void cell_x_first(Netlist *n, Engine *e)
 {
     Mvm *v = &e->mvm;
     if (!e->period || v->direct || v->sat_order) return;
     Engine orig = *e, best = *e;
-    for (int tails_last = 0; tails_last < 2; tails_last++) {
+    for (int variant = 0; variant < 4; variant++) {
         *e = orig;
-        v->place = plan_x_first(v, tails_last);
+        v->place = plan_x_first(v, variant & 1, variant >= 2);
         if (!v->place) break;
         v->placement = PLACE_X_FIRST;
+        v->x_even = variant >= 2;
         finish_mvm(n, v);
         cell_plan_timing(n, e); /* the x beat now taken early, after its last read */
         if (!v->direct && cell_cycles(e) < cell_cycles(&best)) {

@@ -516,14 +516,32 @@ static void h_tails_last(const Mvm *v, int *place, const long *x_end)
     free(at);
 }
 
+/* x_end[m] (plan_x_first, even): multiplier m's x slots end after X / n_mult of them, the
+ * remainder one more each on the first ones (full ones); a short last multiplier (N - m rf
+ * slots) with fewer slots than that does x only, and the others share the rest so. */
+static void x_even_shares(int n_mult, long rf, long N, long X, long *x_end)
+{
+    long last_slots = N - (long)(n_mult - 1) * rf, sharers = n_mult;
+    if (n_mult > 1 && last_slots < X / n_mult) {
+        x_end[n_mult - 1] = N;
+        X -= last_slots;
+        sharers--;
+    }
+    long each = X / sharers, left = X - each * sharers;
+    for (int m = 0; m < sharers; m++) x_end[m] = m * rf + each + (m < left ? 1 : 0); /* m < left: full */
+}
+
 /* The x-first placement of a fused cell's product (rf > 1; Mvm.place): every multiplier
  * starts with a share of the x products (operands below n_a, which do not depend on the
- * previous step), proportional to its slots, and then does h products, each in output-major
- * order and every output's terms in order. An output's x and h products become separate
- * partial sums (the adder tree adds them, exact: rnnc_mac sums cast products at the guard
- * width), so the h reads of the next step move later by the x share (plan_cell_period).
- * Returns the positions (mvm_pos), or NULL when there is nothing to move. */
-int *plan_x_first(const Mvm *v, bool tails_last)
+ * previous step), proportional to its slots (even false), or the same count on every
+ * multiplier, the remainder one more each on the first ones (even true: every multiplier's h
+ * products then start in the same slot, the shortest span of h reads; plan_loop_floor), and
+ * then does h products, each in output-major order and every output's terms in order. An
+ * output's x and h products become separate partial sums (the adder tree adds them, exact:
+ * rnnc_mac sums cast products at the guard width), so the h reads of the next step move later
+ * by the x share (plan_cell_period). Returns the positions (mvm_pos), or NULL when there is
+ * nothing to move. */
+int *plan_x_first(const Mvm *v, bool tails_last, bool even)
 {
     long N = v->n_products, rf = v->rf, X = 0;
     if (rf < 2 || v->n_a == 0 || v->n_a == v->n_in) return NULL;
@@ -532,7 +550,8 @@ int *plan_x_first(const Mvm *v, bool tails_last)
     if (X == 0 || X == N) return NULL;
     int *place = xcalloc((size_t)N, sizeof *place);
     long *x_end = xcalloc((size_t)v->n_mult, sizeof *x_end); /* multiplier m's x slots end */
-    for (int m = 0; m < v->n_mult; m++) {
+    if (even) x_even_shares(v->n_mult, rf, N, X, x_end);
+    for (int m = 0; m < v->n_mult && !even; m++) {
         long cap_end = (m + 1) * rf < N ? (m + 1) * rf : N; /* cumulative slots through m */
         long x_before = X * (m * rf) / N, x_through = X * cap_end / N;
         x_end[m] = m * rf + (x_through - x_before);

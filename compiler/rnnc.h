@@ -397,6 +397,7 @@ typedef struct {
                          * (multiplier place / rf, slot place % rf); NULL: at q */
     MvmPlacement placement; /* what place holds: lower.c's x-first (plan_x_first), paired
                              * (plan_pair_runs) or unit-order (plan_unit_rows) placement of a cell */
+    bool x_even;        /* x-first with the same x count on every multiplier (plan_x_first even) */
 } Mvm;
 /* The position of product q: its multiplier is the position / rf, its slot the position % rf. */
 static inline long mvm_pos(const Mvm *v, long q) { return v->place ? v->place[q] : q; }
@@ -501,7 +502,7 @@ MvmPlan *plan_mvm(const Mvm *v, const MvmPlanOpts *opt);
 void plan_free(MvmPlan *p);
 const RomWord *plan_word(const MvmPlan *p, int slot, int m);
 void plan_rom_bits(const MvmPlan *p, int s, int m, unsigned char *bits); /* rom_w bits */
-int *plan_x_first(const Mvm *v, bool tails_last); /* a fused cell's x products first on every multiplier (Mvm.place) */
+int *plan_x_first(const Mvm *v, bool tails_last, bool even); /* a fused cell's x products first on every multiplier (Mvm.place) */
 int *plan_pair_runs(const Mvm *v); /* a GRU's xh and hu of one unit in adjacent slots (Mvm.place) */
 int *plan_unit_rows(const Mvm *v, int units); /* a cell's rows unit by unit, dealt to the multipliers in turn (Mvm.place) */
 int plan_last_x_read(const Mvm *v); /* job cycle of the last read of an operand below n_a, or -1 */

@@ -391,7 +391,9 @@ void dump_schedule(FILE *f, const Netlist *n, const Schedule *s)
             fprintf(f, "paired %s: a unit's xh and hu products in adjacent slots (plan_pair_runs)\n", e->name);
         if (e->mvm.placement == PLACE_UNIT_ROWS)
             fprintf(f, "unit_rows %s: rows unit by unit, dealt to the multipliers in turn (plan_unit_rows)\n", e->name);
-        if (e->mvm.placement == PLACE_X_FIRST) fprintf(f, "x_first %s: every multiplier does its share of x*W first (plan_x_first)\n", e->name);
+        if (e->mvm.placement == PLACE_X_FIRST)
+            fprintf(f, "x_first %s: every multiplier does %s of x*W first (plan_x_first)\n", e->name,
+                    e->mvm.x_even ? "an even share" : "its share");
         if (e->mac_owner == 1) {
             fprintf(f, "share %s: its %d MACs also run", e->name, e->mvm.n_mult);
             for (int g = i + 1; g < n->n; g++)

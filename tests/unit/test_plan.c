@@ -351,7 +351,27 @@ static void check_period(const char *id, const Engine *e, const MvmPlan *p)
     check(early == 0, "%s: %d partial sums changed before the lanes read them", id, early);
 }
 
-static int x_first_cells, x_first_runs, paired_cells, paired_counted, first_skips;
+static int x_first_cells, x_first_runs, x_even_cells, paired_cells, paired_counted, first_skips;
+
+/* An x-first cell with even shares (plan_x_first even): the multipliers that do h products
+ * do x products in counts at most one apart, so their h runs start within a slot of each other
+ * (a multiplier may do x only, where the last one is short). Returns 1 when they are further apart. */
+static int check_x_even(const char *id, const MvmPlan *p)
+{
+    int lo = p->rf, hi = 0;
+    for (int m = 0; m < p->n_mult; m++) {
+        int xs = 0, hs = 0;
+        for (int s = 0; s < p->rf; s++) {
+            const RomWord *wd = plan_word(p, s, m);
+            if (wd->valid) wd->k < p->v->n_a ? xs++ : hs++;
+        }
+        if (!hs) continue;
+        lo = xs < lo ? xs : lo;
+        hi = xs > hi ? xs : hi;
+    }
+    if (hi > lo + 1 && !quiet) printf("  %s: x shares from %d to %d\n", id, lo, hi);
+    return hi > lo + 1;
+}
 
 /* A first step without h products (plan_first_period): the period against the job's other
  * bounds, every multiplier's x runs before its h runs with no run mixing them, no h run ending
@@ -558,6 +578,10 @@ static void test_lowered(int n_models)
                     x_first_cells++;
                     x_first_runs += p->form == MVM_RUNS; /* whole rows on every multiplier: x runs, then h runs */
                     check(check_x_first(id, p) == 0, "%s: not x-first", id);
+                    if (v->x_even) {
+                        x_even_cells++;
+                        check(check_x_even(id, p) == 0, "%s: x shares not even", id);
+                    }
                     if (x_first_cells == 1) { /* the check can fail: an h product moved first */
                         RomWord *a = (RomWord *)plan_word(p, 0, 0), *b = (RomWord *)plan_word(p, p->rf - 1, 0), t = *a;
                         *a = *b;
@@ -880,6 +904,8 @@ int main(void)
     check(n_shared > 0, "no product with a shared operand multiplexer (%d grouped)", n_grouped);
     check(x_first_cells > 0, "no cell placed x-first");
     check(x_first_runs > 0, "no x-first cell in the runs form (%d x-first)", x_first_cells);
+    check(x_even_cells > 0, "no x-first cell with even x shares (%d x-first)", x_first_cells);
+    printf("plan x-first cells with even x shares: %d\n", x_even_cells);
     printf("plan forms: parallel %d, rom %d, regular %d, runs %d; split cells at reuse > 1: %d (%d automatic); "
            "overlapped cells %d (x-first %d, %d of them in the runs form)\n", forms[0], forms[1], forms[2], forms[3],
            split_rf, split_auto, overlapped, x_first_cells, x_first_runs);
