@@ -20,17 +20,10 @@ B=$ROOT/build/bench/lstm20_7mac
 OUT=$ROOT/bench/results/lstm20_7mac.txt
 make -s -C "$ROOT"
 mkdir -p "$B"
-"$RNNC" import "$ROOT/examples/toptag_lstm20.h5" -o "$B/imported.json" >/dev/null
-python3 - "$B/imported.json" "$B/lstm20_7mac.json" <<'PY'
-import json, sys
-m = json.load(open(sys.argv[1]))
-keys = {"lstm1": {"reuse_factor": 312, "lane_multipliers": 1, "share_multipliers": True},
-        "dense1": {"reuse_factor": 200}, "out": {"reuse_factor": 32}}
-for layer in m["layers"]:
-    layer.update(keys.get(layer["name"], {}))
-    layer.update({"table_size": 512, "table_mirror": True})
-json.dump(m, open(sys.argv[2], "w"))
-PY
+# shellcheck source=bench/fixed_design.sh
+. "$ROOT/bench/fixed_design.sh"
+fixed_design "$RNNC" "$ROOT/examples/toptag_lstm20.h5" "$B/lstm20_7mac.json" lstm1=312 lstm1.lane_multipliers=1 \
+    lstm1.share_multipliers=true dense1=200 out=32 '*.table_size=512' '*.table_mirror=true'
 field() { grep -o "\"$2\":[[:space:]]*[0-9.a-z]*" "$1" | head -n 1 | sed "s/.*:[[:space:]]*//"; }
 {
     echo "UP5K LSTM(20) on 7 MACs + a serial lane (bench/lstm20_7mac.sh) at $(git -C "$ROOT" rev-parse --short HEAD)"

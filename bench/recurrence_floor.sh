@@ -20,24 +20,9 @@ B=$ROOT/build/bench/recurrence_floor
 make -s -C "$ROOT"
 mkdir -p "$B"
 
-# fixed MODEL OUT.json FACTORS...: MODEL imported, with the reuse factors of bench/results/
-# targets.txt's "chosen factors" column (layer=R, layer.key=V)
-fixed() {
-    local model=$1 json=$2
-    shift 2
-    "$RNNC" import "$model" -o "$B/imported.json" >/dev/null
-    python3 - "$B/imported.json" "$json" "$@" <<'PY'
-import json, sys
-m = json.load(open(sys.argv[1]))
-for kv in sys.argv[3:]:
-    key, value = kv.split("=")
-    name, _, field = key.partition(".")
-    for layer in m["layers"]:
-        if layer["name"] == name:
-            layer[field or "reuse_factor"] = bool(int(value)) if field == "share_multipliers" else int(value)
-json.dump(m, open(sys.argv[2], "w"))
-PY
-}
+# shellcheck source=bench/fixed_design.sh
+. "$ROOT/bench/fixed_design.sh"
+fixed() { fixed_design "$RNNC" "$@"; } # MODEL OUT.json SETTINGS...: targets.txt's chosen factors
 
 max() { echo $(($1 > $2 ? $1 : $2)); }
 

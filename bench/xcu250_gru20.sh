@@ -19,16 +19,10 @@ B=$ROOT/build/bench/xcu250_gru20
 OUT=$ROOT/bench/results/xcu250_gru20.txt
 make -s -C "$ROOT"
 mkdir -p "$B"
-"$RNNC" import "$ROOT/examples/toptag_gru20.h5" -o "$B/imported.json" >/dev/null
-python3 - "$B/imported.json" "$B/xcu250_gru20.json" <<'PY'
-import json, sys
-m = json.load(open(sys.argv[1]))
-keys = {"gru1": {"reuse_factor": 9, "lane_multipliers": 1, "share_multipliers": True},
-        "dense1": {"reuse_factor": 8}, "out": {"reuse_factor": 2}}
-for layer in m["layers"]:
-    layer.update(keys.get(layer["name"], {}))
-json.dump(m, open(sys.argv[2], "w"))
-PY
+# shellcheck source=bench/fixed_design.sh
+. "$ROOT/bench/fixed_design.sh"
+fixed_design "$RNNC" "$ROOT/examples/toptag_gru20.h5" "$B/xcu250_gru20.json" gru1=9 gru1.lane_multipliers=1 \
+    gru1.share_multipliers=true dense1=8 out=2
 field() { grep -o "\"$2\":[[:space:]]*[0-9.a-z]*" "$1" | head -n 1 | sed "s/.*:[[:space:]]*//"; }
 {
     echo "xcu250 GRU(20), 198-DSP budget, fixed design (bench/xcu250_gru20.sh) at $(git -C "$ROOT" rev-parse --short HEAD)"
