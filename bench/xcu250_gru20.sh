@@ -3,8 +3,7 @@
 # <= 285 cycles, II <= 220, <= 30,000 LUT) as a fixed design: examples/toptag_gru20.h5 imported,
 # then the factors `rnnc examples/toptag_gru20.h5 --target xilinx --part xcu250 --max-dsp 198`
 # picks (session 25):
-#   gru1: reuse 9 (174 MACs; x-first with even x shares; one-stage MACs, mac_lat 1: steps every
-#         14 cycles), one-unit serial
+#   gru1: reuse 9 (174 MACs; x-first with even x shares, steps every 15 cycles), one-unit serial
 #         lanes (lane_multipliers 1: 20 DSPs), share_multipliers on;
 #   dense1: reuse 8 and out: reuse 2, both on gru1's MACs.
 # The script fixes it, so that its figures do not move with the search. It synthesizes the core
