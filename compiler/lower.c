@@ -88,18 +88,6 @@ static int mvm_rom_reg(const Netlist *n, const Mvm *v)
     return !(v->share_reg && v->n_in <= 12 && res_rom_in_logic(n->family, v->rf, width));
 }
 
-/* The MAC's stages (Mvm.mac_lat, rnnc_mac's PROD_REG): 2, the exact product registered and
- * then added; 1 on Xilinx, where a DSP48 multiplies and accumulates in one stage at 200 MHz
- * (one cycle off every job and every recurrent step), when the product's cast to the accum
- * type is a plain truncation that wraps (no rounding adder, no saturation between the two) and
- * the sums are not in hls4ml's saturating order (rnnc_mac_sat's cast after each addition). */
-static int mvm_mac_lat(const Netlist *n, const Mvm *v)
-{
-    bool xilinx = n->family && !strcmp(n->family, "xilinx");
-    bool plain = v->accum.q == 0 && fx_rtl_sat(v->accum) == 0;
-    return xilinx && plain && !v->sat_order ? 1 : 2;
-}
-
 /* Items summed for output j: its partial products plus bias and extra when present. */
 static void finish_mvm(const Netlist *n, Mvm *v)
 {
@@ -139,8 +127,7 @@ static void finish_mvm(const Netlist *n, Mvm *v)
     v->depth = depth;
     v->direct = direct;
     v->rom_reg = mvm_rom_reg(n, v);
-    v->mac_lat = mvm_mac_lat(n, v);
-    v->latency = (v->rf == 1 ? 1 : 2 + v->mac_lat + v->rf + 2 * v->rom_reg + v->share_reg) + depth;
+    v->latency = (v->rf == 1 ? 1 : 4 + v->rf + 2 * v->rom_reg + v->share_reg) + depth;
     /* guard: every item fits accum width + 1 (bias sums); the sum of n items needs clog2(n) */
     v->guard_w = v->accum.w + 2 + clog2i(max_terms + 3);
     v->fanin = fanin;

@@ -379,8 +379,6 @@ typedef struct {
     int n_products;
     int depth;          /* adder-tree stages */
     int latency;        /* start cycle -> cycle the accum values are available */
-    int mac_lat;        /* rf > 1: the MAC's stages (mvm_mac_lat; rnnc_mac PROD_REG): 2, the product
-                         * registered, then the sum; 1 on Xilinx (the DSP48 does both in one) */
     int rom_reg;        /* rf > 1 on slow parts (mvm_rom_reg): a register after the schedule ROM, and one
                          * more between the operand multiplexer and the MAC */
     bool first_skip;    /* an x-first cell whose first step skips its h runs (lower.c
