@@ -550,12 +550,14 @@ int *plan_x_first(const Mvm *v, bool tails_last, bool even)
     if (X == 0 || X == N) return NULL;
     int *place = xcalloc((size_t)N, sizeof *place);
     long *x_end = xcalloc((size_t)v->n_mult, sizeof *x_end); /* multiplier m's x slots end */
-    if (even) x_even_shares(v->n_mult, rf, N, X, x_end);
-    for (int m = 0; m < v->n_mult && !even; m++) {
-        long cap_end = (m + 1) * rf < N ? (m + 1) * rf : N; /* cumulative slots through m */
-        long x_before = X * (m * rf) / N, x_through = X * cap_end / N;
-        x_end[m] = m * rf + (x_through - x_before);
-    }
+    if (even)
+        x_even_shares(v->n_mult, rf, N, X, x_end);
+    else
+        for (int m = 0; m < v->n_mult; m++) {
+            long cap_end = (m + 1) * rf < N ? (m + 1) * rf : N; /* cumulative slots through m */
+            long x_before = X * (m * rf) / N, x_through = X * cap_end / N;
+            x_end[m] = m * rf + (x_through - x_before);
+        }
     /* the x products fill [m rf, x_end[m]) in turn, the h products [x_end[m], (m + 1) rf) */
     long q = 0, xm = 0, hm = 0, xpos = 0, hpos = x_end[0];
     for (int j = 0; j < v->n_out; j++) {
@@ -781,19 +783,12 @@ static int lane_read(const Engine *e, int j)
 int plan_cell_period(const Engine *e, const MvmPlan *pl)
 {
     const Layer *l = e->layer;
-    int L = e->latency, R = pl->rf, E = e->lanes, n_a = pl->v->n_a, K = e->lane_ii;
+    int L = e->latency, R = pl->rf, K = e->lane_ii;
     if (e->split || e->emit_all || R < 2 || (l->kind == L_GRU && !l->reset_after)) return L;
     int P = max_i(R, max_i(e->ack_off + 1, K * e->slots));
     P = max_i(P, max_i(e->lane_reg + e->cell_lat + 1, (L + 1) / 2));
     if (K > 1) P = max_i(P, K * (e->slots - 1) + e->lane_span + 1);
-    int h_wr0 = e->cell_start + e->lane_reg + e->cell_lat; /* job cycle unit 0's h is written */
-    for (int s = 0; s < R; s++) {
-        int rd = slot_read(pl->rom_reg, s);
-        for (int m = 0; m < pl->n_mult; m++) {
-            const RomWord *wd = plan_word(pl, s, m);
-            if (wd->valid && wd->k >= n_a) P = max_i(P, h_wr0 + K * ((wd->k - n_a) / E) - rd + !e->h_fwd);
-        }
-    }
+    P = max_i(P, plan_loop_floor(e, pl).rule); /* the next step's h reads after this one's writes */
     bool banked = pl->opt.banks > 0;
     for (int m = 0; m < pl->n_mult && pl->direct; m++) {
         int i = 0;
