@@ -665,7 +665,8 @@ static void mvm_mult_decl(Out *o, const MvmPlan *pl, const char *p, int m, bool 
     if (pl->v->sat_order) w(o, "    wire [%d:0] %s_init_%d; /* the bias of the run that starts (rnnc_mac_sat) */\n",
                             pl->v->guard_w - 1, p, m);
     if (mp->track && pl->v->share_reg) w(o, "    reg %s_last_%d_ds; // the shared MAC's input stage (top_shared_mac)\n", p, m);
-    if (mp->track) w(o, "    reg %s_last_%d, %s_last_%d_d1, %s_last_%d_d2;\n", p, m, p, m, p, m);
+    if (mp->track && pl->v->mac_lat > 1) w(o, "    reg %s_last_%d_d1;\n", p, m);
+    if (mp->track) w(o, "    reg %s_last_%d, %s_last_%d_d2;\n", p, m, p, m);
     else w(o, "    /* verilator lint_off UNUSEDSIGNAL */\n    wire unused_%s_last_%d = %s_f_%d[%d];\n"
               "    /* verilator lint_on UNUSEDSIGNAL */\n", p, m, p, m, ly->last);
     if (pl->n_opg) /* the operand group's multiplexer selects by its leader's word (mvm_operand_group) */
@@ -745,11 +746,13 @@ static void mvm_mult_pipe(Out *o, const MvmPlan *pl, const char *p, int m, const
         }
         if (track) w(o, "        %s_last_%d <= %s%s_last_%d_p;\n", p, m, rs, p, m);
     }
-    if (track) { /* with the share stage the sum comes a cycle later: _ds between d1 and d2 */
-        const char *before_d2 = pl->v->share_reg ? "ds" : "d1";
-        w(o, "        %s_last_%d_d1 <= %s%s_last_%d;\n", p, m, rs, p, m);
-        if (pl->v->share_reg) w(o, "        %s_last_%d_ds <= %s%s_last_%d_d1;\n", p, m, rs, p, m);
-        w(o, "        %s_last_%d_d2 <= %s%s_last_%d_%s;\n", p, m, rs, p, m, before_d2);
+    if (track) { /* with the share stage the sum comes a cycle later: _ds between d1 and d2;
+                  * with a one-stage MAC (mac_lat 1) a cycle earlier: no d1 */
+        bool d1 = pl->v->mac_lat > 1;
+        const char *before_ds = d1 ? "_d1" : "";
+        if (d1) w(o, "        %s_last_%d_d1 <= %s%s_last_%d;\n", p, m, rs, p, m);
+        if (pl->v->share_reg) w(o, "        %s_last_%d_ds <= %s%s_last_%d%s;\n", p, m, rs, p, m, before_ds);
+        w(o, "        %s_last_%d_d2 <= %s%s_last_%d%s;\n", p, m, rs, p, m, pl->v->share_reg ? "_ds" : before_ds);
     }
     w(o, "    end\n");
     FxType ot = pl->v->op_t, wt = pl->v->w_t, at = pl->v->accum;
@@ -771,10 +774,10 @@ static void mvm_mult_pipe(Out *o, const MvmPlan *pl, const char *p, int m, const
         return;
     }
     w(o, "    rnnc_mac #(.A_W(%d), .A_F(%d), .A_SIGNED(1), .B_W(%d), .B_F(%d), .B_SIGNED(1), .Q_W(%d), "
-         ".Q_F(%d), .ROUND(%d), .SATURATE(%d), .ACC_W(%d)) u_%s_mac_%d (.clk(clk), .en(%s_en_%d), "
+         ".Q_F(%d), .ROUND(%d), .SATURATE(%d), .ACC_W(%d), .PROD_REG(%d)) u_%s_mac_%d (.clk(clk), .en(%s_en_%d), "
          ".first(%s_first_%d), .a(%s_a_%d), .b(%s_b_%d), .acc(%s_acc_m%d));\n",
-      ot.w, fx_frac(ot), wt.w, fx_frac(wt), at.w, fx_frac(at), at.q, fx_rtl_sat(at), pl->v->guard_w, p, m, p, m, p,
-      m, p, m, p, m, p, m);
+      ot.w, fx_frac(ot), wt.w, fx_frac(wt), at.w, fx_frac(at), at.q, fx_rtl_sat(at), pl->v->guard_w,
+      pl->v->mac_lat - 1, p, m, p, m, p, m, p, m, p, m, p, m);
 }
 
 /* bias_next_<m> = the bias of capture pc + 1, as chains of conditionals, not a case:
@@ -2470,9 +2473,9 @@ static void top_shared_mac(Out *o, const Netlist *n, int h, int m)
          "        %s_a <= %s_a_n;\n        %s_b <= %s_b_n;\n    end\n", pre, pre, pre, pre, pre, pre, pre, pre);
     w(o, "    wire [%d:0] %s_acc;\n", gw - 1, pre);
     w(o, "    rnnc_mac #(.A_W(%d), .A_F(%d), .A_SIGNED(1), .B_W(%d), .B_F(%d), .B_SIGNED(1), .Q_W(%d), .Q_F(%d), "
-         ".ROUND(%d), .SATURATE(%d), .ACC_W(%d)) u_%s_mac (.clk(clk), .en(%s_en), .first(%s_first), .a(%s_a), "
-         ".b(%s_b), .acc(%s_acc));\n", ot.w, fx_frac(ot), wt.w, fx_frac(wt), at.w, fx_frac(at), at.q, fx_rtl_sat(at), gw,
-      pre, pre, pre, pre, pre, pre);
+         ".ROUND(%d), .SATURATE(%d), .ACC_W(%d), .PROD_REG(%d)) u_%s_mac (.clk(clk), .en(%s_en), .first(%s_first), "
+         ".a(%s_a), .b(%s_b), .acc(%s_acc));\n", ot.w, fx_frac(ot), wt.w, fx_frac(wt), at.w, fx_frac(at), at.q,
+      fx_rtl_sat(at), gw, n->eng[h].mvm.mac_lat - 1, pre, pre, pre, pre, pre, pre);
     for (int k = 0; k < c; k++) {
         int g = n->eng[who[k]].mvm.guard_w;
         w(o, "    assign e%d_mac_acc[%d:%d] = %s_acc[%d:0];\n", who[k] + 1, (m + 1) * g - 1, m * g, pre, g - 1);

@@ -88,6 +88,18 @@ static int mvm_rom_reg(const Netlist *n, const Mvm *v)
     return !(v->share_reg && v->n_in <= 12 && res_rom_in_logic(n->family, v->rf, width));
 }
 
+/* The MAC's stages (Mvm.mac_lat, rnnc_mac's PROD_REG): 2, the exact product registered and
+ * then added; 1 where the part's DSP multiplies and accumulates in one stage at its clock
+ * (Netlist.mac_one_stage, res_mac_one_stage: UltraScale+), one cycle off every job and every
+ * recurrent step, when the product's cast to the accum type is a plain truncation that wraps
+ * (no rounding adder, no saturation between the two) and the sums are not in hls4ml's
+ * saturating order (rnnc_mac_sat's cast after each addition). */
+static int mvm_mac_lat(const Netlist *n, const Mvm *v)
+{
+    bool plain = v->accum.q == 0 && fx_rtl_sat(v->accum) == 0;
+    return n->mac_one_stage && plain && !v->sat_order ? 1 : 2;
+}
+
 /* Items summed for output j: its partial products plus bias and extra when present. */
 static void finish_mvm(const Netlist *n, Mvm *v)
 {
@@ -127,7 +139,8 @@ static void finish_mvm(const Netlist *n, Mvm *v)
     v->depth = depth;
     v->direct = direct;
     v->rom_reg = mvm_rom_reg(n, v);
-    v->latency = (v->rf == 1 ? 1 : 4 + v->rf + 2 * v->rom_reg + v->share_reg) + depth;
+    v->mac_lat = mvm_mac_lat(n, v);
+    v->latency = (v->rf == 1 ? 1 : 2 + v->mac_lat + v->rf + 2 * v->rom_reg + v->share_reg) + depth;
     /* guard: every item fits accum width + 1 (bias sums); the sum of n items needs clog2(n) */
     v->guard_w = v->accum.w + 2 + clog2i(max_terms + 3);
     v->fanin = fanin;
@@ -987,15 +1000,17 @@ void share_mac_types(const Netlist *n, int host, int m, FxType *op, FxType *wt, 
  * ECP5) 5. */
 int adder_fanin(const char *family) { return family && !strcmp(family, "xilinx") ? RNNC_FANIN_LUT6 : RNNC_FANIN; }
 
-Netlist *lower_model(const Model *m, int table_reg) { return lower_model_family(m, table_reg, NULL); }
+Netlist *lower_model(const Model *m, int table_reg) { return lower_model_family(m, table_reg, NULL, false); }
 
-static Netlist *lower_once(const Model *m, int table_reg, const char *family, const bool *share_hint)
+static Netlist *lower_once(const Model *m, int table_reg, const char *family, bool mac_one_stage,
+                           const bool *share_hint)
 {
     int cap = 0;
     for (int i = 0; i < m->n_layers; i++) cap += layer_kind(m->layers[i].kind)->max_engines;
     Netlist *n = netlist_new(m, table_reg, cap);
     n->share_hint = share_hint;
     n->family = family;
+    n->mac_one_stage = mac_one_stage;
     n->fanin = adder_fanin(family);
     FxType cur_t = m->input_type;
     for (int i = 0; i < m->n_layers; i++) lower_layer(n, &m->layers[i], &cur_t);
@@ -1010,16 +1025,16 @@ static Netlist *lower_once(const Model *m, int table_reg, const char *family, co
  * costs a cycle per job, which every engine's timing then counts; who shares does not depend
  * on it). Xilinx keeps its shared MACs without the stage (200 MHz met without it, and the
  * stage's flip-flops are thousands there). */
-Netlist *lower_model_family(const Model *m, int table_reg, const char *family)
+Netlist *lower_model_family(const Model *m, int table_reg, const char *family, bool mac_one_stage)
 {
-    Netlist *n = lower_once(m, table_reg, family, NULL);
+    Netlist *n = lower_once(m, table_reg, family, mac_one_stage, NULL);
     bool *hint = xcalloc((size_t)n->cap + 1, sizeof *hint); /* netlist_add reads it up to cap */
     bool any = false;
     for (int i = 0; i < n->n; i++) any |= hint[i] = table_reg && n->eng[i].mac_owner > 0;
     if (any) {
         int count = n->n;
         netlist_free(n);
-        n = lower_once(m, table_reg, family, hint);
+        n = lower_once(m, table_reg, family, mac_one_stage, hint);
         for (int i = 0; i < n->n; i++)
             if (n->n != count || hint[i] != (n->eng[i].mac_owner > 0)) BUG("lower_share differs with share_reg");
         n->share_hint = NULL;

@@ -54,6 +54,7 @@ static void usage(FILE *f)
             "  --reuse auto                     the same search for any command\n"
             "  --max-dsp N, --max-lut N, --max-bram N  budgets (default: the --target part's)\n"
             "  --resources ice40|ecp5|xilinx    the resource model's family in report.json without --target\n"
+            "  --resources xilinx --family xcup the design for UltraScale+ (one-stage MACs) without --target\n"
             "  --optimize latency|throughput|area  the objective (area: the smallest design meeting\n"
             "                                   --latency-cycles N or --latency-us X)\n"
             "\n"
@@ -339,6 +340,12 @@ static void check_xilinx_part(FlowOptions *f)
     f->family = d->family;
 }
 
+static void check_xilinx_family(const FlowOptions *f)
+{
+    if (f->family && strcmp(f->family, "xc7") && strcmp(f->family, "xcup"))
+        user_error(NULL, "--family: expected xc7 or xcup, got '%s'", f->family);
+}
+
 /* --reuse auto, the budgets and the objective; rnnc explore */
 static void check_auto_options(Options *o)
 {
@@ -362,8 +369,11 @@ static void check_flow_options(Options *o)
 {
     FlowOptions *f = &o->flow;
     if (!f->target) {
-        if (f->device || f->package || f->family || f->part || o->clock || f->post_synth)
-            user_error(NULL, "--device, --package, --part, --family, --clock and --post-synth go with --target");
+        if (f->device || f->package || f->part || o->clock || f->post_synth)
+            user_error(NULL, "--device, --package, --part, --clock and --post-synth go with --target");
+        if (f->family && !(o->res_family && !strcmp(o->res_family, "xilinx")))
+            user_error(NULL, "--family goes with --target xilinx or --resources xilinx");
+        check_xilinx_family(f);
         return;
     }
     if (strcmp(f->target, "ice40") && strcmp(f->target, "generic") && strcmp(f->target, "xilinx") && strcmp(f->target, "ecp5"))
@@ -380,8 +390,7 @@ static void check_flow_options(Options *o)
     if (f->family && strcmp(f->target, "xilinx")) user_error(NULL, "--family is for --target xilinx");
     check_xilinx_part(f);
     if (!f->family) f->family = "xc7";
-    if (strcmp(f->family, "xc7") && strcmp(f->family, "xcup"))
-        user_error(NULL, "--family: expected xc7 or xcup, got '%s'", f->family);
+    check_xilinx_family(f);
     /* device and its default package (the boards rnnc has pin files for): flow_devices */
     const char *family = ecp5 ? "ecp5" : "ice40"; /* generic and xilinx keep the iCE40 defaults */
     const Device *dev = flow_device(family, f->device);
@@ -466,14 +475,17 @@ int main(int argc, char **argv)
     bool searching = opt.explore || opt.reuse_auto || (opt.flow.target && as->n_knobs > 0);
     if (searching) {
         auto_budgets(ao, &opt.flow, table_reg, opt.latency_us);
-        if (opt.res_family && !opt.flow.target) ao->family = opt.res_family;
+        if (opt.res_family && !opt.flow.target) {
+            ao->family = opt.res_family;
+            ao->mac_one_stage = res_mac_one_stage(opt.res_family, opt.flow.family);
+        }
         auto_search(as, m, ao);
         while (auto_shrink_tables(&as, m, ao)) continue;
         if (opt.explore) return run_explore(m, as, ao, &opt.flow, opt.out_dir, opt.synth_k);
         auto_announce(as, ao);
     }
-    Netlist *n = lower_model_family(m, table_reg, opt.res_family && !opt.flow.target ? opt.res_family
-                                                                                  : res_family(opt.flow.target));
+    const char *target = opt.res_family && !opt.flow.target ? opt.res_family : opt.flow.target;
+    Netlist *n = lower_model_family(m, table_reg, res_family(target), res_mac_one_stage(target, opt.flow.family));
     Schedule *s = schedule_netlist(n, RNNC_II_SEQ);
     if (opt.dump) dump_schedule(stdout, n, s);
 

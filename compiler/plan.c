@@ -378,7 +378,7 @@ static void plan_trees(MvmPlan *p)
  * read (ROM_READ), optionally registered again (rom_reg), the operand multiplexer and weight
  * are registered (OPERAND), optionally once more (rom_reg), then rnnc_mac multiplies and
  * accumulates (MAC). With rf == 1 one registered product per term (PRODUCT). */
-enum { PIPE_SLOT = 1, PIPE_ROM_READ = 1, PIPE_OPERAND = 1, PIPE_MAC = 2, PIPE_PRODUCT = 1 };
+enum { PIPE_SLOT = 1, PIPE_ROM_READ = 1, PIPE_OPERAND = 1, PIPE_PRODUCT = 1 }; /* the MAC's: Mvm.mac_lat */
 
 /* The job cycle slot s's operand is read (the in-place input, h, or a memory's port). */
 static int slot_read(int rom_reg, int s) { return PIPE_SLOT + s + PIPE_ROM_READ + rom_reg; }
@@ -386,7 +386,7 @@ static int slot_read(int rom_reg, int s) { return PIPE_SLOT + s + PIPE_ROM_READ 
 /* The job cycle a MAC writes the sum of the product issued in slot 0 (add the slot). */
 static int acc_end(const MvmPlan *pl)
 {
-    return PIPE_SLOT + PIPE_ROM_READ + PIPE_OPERAND + 2 * pl->rom_reg + PIPE_MAC + pl->v->share_reg - 1;
+    return PIPE_SLOT + PIPE_ROM_READ + PIPE_OPERAND + 2 * pl->rom_reg + pl->v->mac_lat + pl->v->share_reg - 1;
 }
 
 MvmPlan *plan_mvm(const Mvm *v, const MvmPlanOpts *opt)
@@ -429,7 +429,7 @@ MvmPlan *plan_mvm(const Mvm *v, const MvmPlanOpts *opt)
         p->latency = PIPE_PRODUCT + p->depth;
     } else {
         p->last_read = slot_read(p->rom_reg, p->rf - 1);
-        p->latency = p->last_read + PIPE_OPERAND + p->rom_reg + PIPE_MAC + v->share_reg + p->depth;
+        p->latency = p->last_read + PIPE_OPERAND + p->rom_reg + v->mac_lat + v->share_reg + p->depth;
     }
     return p;
 }

@@ -109,6 +109,18 @@ const char *res_family(const char *target)
     return "ice40";
 }
 
+/* Whether the MACs of a design for target (Xilinx: synthesis family xfamily, xc7 or xcup)
+ * multiply and accumulate in one stage (Netlist.mac_one_stage; rnnc_mac PROD_REG 0). Only on
+ * UltraScale+: there the DSP48E2's multiply and 48-bit add meet the clock in one stage (the
+ * xcu250 GRU(20) keeps its 214.5 MHz estimate, 5,504 FF fewer, a cycle off each recurrent
+ * step). On xc7 the accumulate's carry chain after an unregistered DSP48E1 multiply becomes the
+ * critical path (the flow suite's tiny GRU on the xc7a35t: 158 to 144 MHz); iCE40's and ECP5's
+ * multipliers are slower still. */
+bool res_mac_one_stage(const char *target, const char *xfamily)
+{
+    return target && !strcmp(target, "xilinx") && xfamily && !strcmp(xfamily, "xcup");
+}
+
 /* Blocks of the cheapest configuration for depth x width. */
 static long bram_blocks(const CostTable *c, long depth, long width)
 {

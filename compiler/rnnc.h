@@ -379,6 +379,8 @@ typedef struct {
     int n_products;
     int depth;          /* adder-tree stages */
     int latency;        /* start cycle -> cycle the accum values are available */
+    int mac_lat;        /* rf > 1: the MAC's stages (mvm_mac_lat; rnnc_mac PROD_REG): 2, the product
+                         * registered, then the sum; 1 on Xilinx (the DSP48 does both in one) */
     int rom_reg;        /* rf > 1 on slow parts (mvm_rom_reg): a register after the schedule ROM, and one
                          * more between the operand multiplexer and the MAC */
     bool first_skip;    /* an x-first cell whose first step skips its h runs (lower.c
@@ -639,6 +641,7 @@ typedef struct Netlist {
     int table_reg;      /* 1: activations register their table index (slow parts, e.g. iCE40) */
     int act_lat;        /* cycles per activation: 1 + table_reg */
     const char *family; /* the resource model's device family (resources.c; NULL: ice40) */
+    bool mac_one_stage; /* the part's DSPs multiply and accumulate in one stage (res_mac_one_stage) */
     const bool *share_hint; /* lowering only: engine i's MACs are shared (lower_model_family's
                              * second pass; its products then have share_reg) */
 } Netlist;
@@ -650,8 +653,8 @@ typedef struct Netlist {
 #define RNNC_MAC_OWNERS_MAX 32 /* a host and its guests (rnnc_mac_token's N) */
 Netlist *lower_model(const Model *m, int table_reg);
 /* lower_model for a device family (resources.c's names; NULL: ice40): Netlist.family, and the
- * pipelining the family's fabric wants (adder_fanin) */
-Netlist *lower_model_family(const Model *m, int table_reg, const char *family);
+ * pipelining the family's fabric wants (adder_fanin); mac_one_stage: res_mac_one_stage */
+Netlist *lower_model_family(const Model *m, int table_reg, const char *family, bool mac_one_stage);
 void netlist_free(Netlist *n);                          /* a netlist and what lowering allocated for it */
 int adder_fanin(const char *family);
 /* lower.c: the common MAC format of a sharing host's multiplier m (operand, weight; the accum
@@ -840,6 +843,7 @@ extern const char *const res_feature_names[RES_FEATURES];
 typedef struct { long dsp, bram; double lut, ff; double feat[RES_FEATURES]; } EngineResources;
 typedef struct { long dsp, lut, ff, bram; } Resources;
 const char *res_family(const char *target);             /* --target -> cost-table family */
+bool res_mac_one_stage(const char *target, const char *xfamily); /* a one-stage MAC (Netlist.mac_one_stage) */
 EngineResources res_engine(const Netlist *n, int i, const char *family);
 Resources res_netlist(const Netlist *n, const char *family);
 #define RNNC_ROM_TAIL 16 /* words of a schedule ROM past its block RAMs kept in logic (res_rom_block_depth) */
@@ -874,6 +878,7 @@ typedef struct {
 typedef enum { OPT_LATENCY, OPT_THROUGHPUT, OPT_AREA } Objective;
 typedef struct {
     const char *family;                 /* resources.c */
+    bool mac_one_stage;                 /* Netlist.mac_one_stage (res_mac_one_stage) */
     long max_dsp, max_lut, max_bram;    /* budgets (-1: none); LUT also bounds FF */
     double lut_margin;                  /* the fraction of max_lut planned for (0: all) */
     Objective objective;

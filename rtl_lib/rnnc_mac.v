@@ -2,7 +2,8 @@
 //
 // One cycle after the product register: if (en_d) acc <= (first_d ? 0 : acc) + sign_extend(q),
 // en_d/first_d being en/first delayed one cycle. Operands presented in cycle t are in acc from
-// cycle t+2. The accumulator wraps at ACC_W bits (the compiler sizes ACC_W so it never does).
+// cycle t+2 (t+1 with PROD_REG = 0, where en/first act in their own cycle). The accumulator wraps
+// at ACC_W bits (the compiler sizes ACC_W so it never does).
 // No rst port (as specified): en_d is unknown until the first clock edge, and acc until the
 // first accumulation with first = 1. It is rnnc_mac_sat with its sums uncast (CAST_SUMS = 0)
 // starting from 0: one accumulator in the library, with its formal properties there.
@@ -21,7 +22,8 @@ module rnnc_mac #(
     parameter integer Q_F = 10,         // fractional bits of the cast product (and of acc)
     parameter integer ROUND = 0,        // product cast quantization: 0..6, as rnnc_quant
     parameter integer SATURATE = 0,     // product cast overflow: O + 4 * N, as rnnc_quant
-    parameter integer ACC_W = 24        // accumulator width, >= Q_W
+    parameter integer ACC_W = 24,       // accumulator width, >= Q_W
+    parameter integer PROD_REG = 1      // 1: acc 2 cycles after a, b; 0: 1 cycle (no product register)
 ) (
     input wire clk,
     input wire en,
@@ -42,7 +44,8 @@ module rnnc_mac #(
         .ROUND(ROUND),
         .SATURATE(SATURATE),
         .ACC_W(ACC_W),
-        .CAST_SUMS(0)
+        .CAST_SUMS(0),
+        .PROD_REG(PROD_REG)
     ) u_mac (
         .clk(clk),
         .en(en),

@@ -10,7 +10,9 @@
 // SATURATE; the fractional bits do not change, so only the overflow mode acts); acc holds the
 // cast value sign-extended to ACC_W bits. init must be a value of that type (ACC_W bits,
 // sign-extended). CAST_SUMS = 0: acc <= (first_d ? init : acc) + sign_extend(q), wrapping at
-// ACC_W bits. Operands presented in cycle t are in acc from cycle t+2.
+// ACC_W bits. Operands presented in cycle t are in acc from cycle t+2. PROD_REG = 0: no
+// product register, en_d/first_d are en/first themselves, and acc holds the sum from cycle t+1
+// (on Xilinx: the DSP48's multiply and accumulate in one stage, a cycle off every recurrence).
 // No rst port: en_d is unknown until the first clock edge, and acc until the first
 // accumulation with first = 1.
 `resetall
@@ -29,7 +31,8 @@ module rnnc_mac_sat #(
     parameter integer ROUND = 0,        // product cast quantization: 0..6, as rnnc_quant
     parameter integer SATURATE = 1,     // overflow mode of the product cast and of every sum: O + 4 * N, as rnnc_quant
     parameter integer ACC_W = 24,       // width of init and acc, >= Q_W
-    parameter integer CAST_SUMS = 1     // 1: every sum cast to Q_W/Q_F (SATURATE); 0: sums wrap at ACC_W bits
+    parameter integer CAST_SUMS = 1,    // 1: every sum cast to Q_W/Q_F (SATURATE); 0: sums wrap at ACC_W bits
+    parameter integer PROD_REG = 1      // 1: the product registered (acc 2 cycles after a, b); 0: not (1 cycle)
 ) (
     input wire clk,
     input wire en,
@@ -48,8 +51,8 @@ module rnnc_mac_sat #(
     end
 
     wire [Q_W-1:0] q;
-    reg en_d;
-    reg first_d;
+    wire en_d;      // en and first in the cycle q holds their product
+    wire first_d;
 
     rnnc_product #(
         .A_W(A_W),
@@ -61,7 +64,8 @@ module rnnc_mac_sat #(
         .OUT_W(Q_W),
         .OUT_F(Q_F),
         .ROUND(ROUND),
-        .SATURATE(SATURATE)
+        .SATURATE(SATURATE),
+        .REG(PROD_REG)
     ) u_product (
         .clk(clk),
         .a(a),
@@ -105,11 +109,23 @@ module rnnc_mac_sat #(
         end
     endgenerate
 
-    always @(posedge clk) begin
-        en_d <= en;
-        first_d <= first;
+    generate
+        if (PROD_REG != 0) begin : g_ctl_reg
+            reg en_r, first_r;
+            always @(posedge clk) begin
+                en_r <= en;
+                first_r <= first;
+            end
+            assign en_d = en_r;
+            assign first_d = first_r;
+        end else begin : g_ctl_now
+            assign en_d = en;
+            assign first_d = first;
+        end
+    endgenerate
+
+    always @(posedge clk)
         if (en_d) acc <= next;
-    end
 
 `ifdef FORMAL
     // Properties (tests/formal/run.sh): the fixed latency of the control. en/first reach the
@@ -120,7 +136,8 @@ module rnnc_mac_sat #(
     always @(posedge clk) f_past_valid <= 1'b1;
     always @(posedge clk)
         if (f_past_valid) begin
-            assert(en_d == $past(en) && first_d == $past(first));
+            if (PROD_REG != 0) assert(en_d == $past(en) && first_d == $past(first));
+            else assert(en_d == en && first_d == first);
             if (!$past(en_d)) assert(acc == $past(acc));
             else assert(acc == $past(next));
             if ($past(en_d) && CAST_SUMS == 0) begin

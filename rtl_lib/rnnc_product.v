@@ -3,7 +3,9 @@
 // p <= a * b has A_F + B_F fractional bits and no reset, so the register can be absorbed into
 // a DSP block (SB_MAC16, DSP48). When both operands are signed the multiplier is exactly
 // A_W x B_W; an unsigned operand is zero-extended by one bit (signed x unsigned); two unsigned
-// operands use an unsigned A_W x B_W multiplier. a, b presented in cycle t give q in cycle t+1.
+// operands use an unsigned A_W x B_W multiplier. a, b presented in cycle t give q in cycle t+1;
+// with REG = 0, in cycle t (the caller registers what follows: rnnc_mac_sat's accumulator, so
+// that a DSP48 takes the multiply and the accumulate in one stage).
 `resetall
 `timescale 1ns / 1ps
 `default_nettype none
@@ -18,7 +20,8 @@ module rnnc_product #(
     parameter integer OUT_W = 16,       // width of q (signed), 1..128
     parameter integer OUT_F = 10,       // fractional bits of q
     parameter integer ROUND = 0,        // q's quantization: 0..6, as rnnc_quant
-    parameter integer SATURATE = 0      // q's overflow: O + 4 * N, as rnnc_quant
+    parameter integer SATURATE = 0,     // q's overflow: O + 4 * N, as rnnc_quant
+    parameter integer REG = 1           // 1: the exact product registered (q a cycle after a, b); 0: not
 ) (
     input wire clk,
     input wire [A_W-1:0] a,
@@ -42,10 +45,17 @@ module rnnc_product #(
     end
 
     reg [P_W-1:0] p;
+    /* verilator lint_off UNUSEDSIGNAL */
+    wire unused_clk = REG == 0 && clk; // clk drives nothing without the register
+    /* verilator lint_on UNUSEDSIGNAL */
 
     generate
         if (BOTH_U != 0) begin : g_unsigned
-            always @(posedge clk) p <= a * b;
+            if (REG != 0) begin : g_reg
+                always @(posedge clk) p <= a * b;
+            end else begin : g_comb
+                always @(*) p = a * b;
+            end
         end else begin : g_signed
             wire [EA_W-1:0] ae;
             wire [EB_W-1:0] be;
@@ -59,7 +69,11 @@ module rnnc_product #(
             end else begin : g_bu
                 assign be = {1'b0, b};
             end
-            always @(posedge clk) p <= $signed(ae) * $signed(be);
+            if (REG != 0) begin : g_reg
+                always @(posedge clk) p <= $signed(ae) * $signed(be);
+            end else begin : g_comb
+                always @(*) p = $signed(ae) * $signed(be);
+            end
         end
     endgenerate
 

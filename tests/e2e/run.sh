@@ -17,7 +17,8 @@
 # (b) E2E_SEEDS random models from tests/gen_model.c, seeds 1..N, the first layer's kind cycled
 #     over lstm, gru, gru_ra0, simple_rnn, dense, also through Icarus; the even seeds and the
 #     forms with adder trees (xfirst_*, opg_*, serial_*, rf_*, ...) also pipelined for Xilinx
-#     (--resources xilinx: 8 operands per adder-tree stage, adder_fanin);
+#     (--resources xilinx: 8 operands per adder-tree stage, adder_fanin), the cases and every
+#     other even seed for UltraScale+ (--family xcup: one-stage MACs too, res_mac_one_stage);
 # (c) a few small models through Verilator (rnnc's default simulator), among them the modes_*
 #     cases (every ap_fixed mode, accumulators wider than 64 bits); these designs are also
 #     compiled by `iverilog -g2005`; the shipped reuse-1 examples/toptag_lstm.json runs in
@@ -177,6 +178,8 @@ run_job() {
     if [ "$sim" = icarus-tr ]; then sim=icarus; extra=--table-reg; fi
     # "icarus-x": the same pipelined for Xilinx (--resources xilinx: wider adder-tree stages)
     if [ "$sim" = icarus-x ]; then sim=icarus; extra="--resources xilinx"; fi
+    # "icarus-xu": for UltraScale+ (--family xcup: also one-stage MACs, res_mac_one_stage)
+    if [ "$sim" = icarus-xu ]; then sim=icarus; extra="--resources xilinx --family xcup"; fi
     # "...-waves": the same with --waves (the waveform file checked after the run)
     local waves=""
     case "$sim" in *-waves) sim="${sim%-waves}"; extra=--waves; waves="$dir/sim/waves.fst" ;; esac
@@ -385,12 +388,14 @@ if [ "${E2E_CASES:-1}" != 0 ] && [ -z "${E2E_CASE_GLOB:-}" ]; then
         job "case_${c}_stall" "$ROOT/tests/e2e/cases/$c.json" "$ROOT/tests/e2e/cases/$c.txt" icarus-stall
     done
     job stall_broken_dense_only "$ROOT/tests/e2e/cases/dense_only.json" "$ROOT/tests/e2e/cases/dense_only.txt" broken
-    # Xilinx's pipelining (adder_fanin: 8 operands per tree stage) on the forms with trees
+    # Xilinx's pipelining (adder_fanin: 8 operands per tree stage) on the forms with trees, for
+    # UltraScale+ (one-stage MACs too; xc7's two-stage MACs are every other job's, and the even
+    # random seeds alternate the two families)
     for m in "$ROOT"/tests/e2e/cases/xfirst_*.json "$ROOT"/tests/e2e/cases/opg_*.json "$ROOT"/tests/e2e/cases/serial_*.json \
         "$ROOT"/tests/e2e/cases/rf_*.json "$ROOT"/tests/e2e/cases/softmax_*.json "$ROOT"/tests/e2e/cases/split_*.json \
         "$ROOT"/tests/e2e/cases/bidi_lstm_concat.json "$ROOT"/tests/e2e/cases/stack_three.json \
         "$ROOT"/tests/e2e/cases/mirror_*.json; do
-        job "case_$(basename "$m" .json)_x" "$m" "${m%.json}.txt" icarus-x
+        job "case_$(basename "$m" .json)_xu" "$m" "${m%.json}.txt" icarus-xu
     done
 fi
 # (b) random models, kinds cycled
@@ -400,7 +405,8 @@ for ((s = FIRST; s < FIRST + SEEDS; s++)); do
     "$GEN" "$s" "$WORK/models/seed$s.json" "$WORK/models/seed$s.txt" --kind "$k"
     job "seed${s}_$k" "$WORK/models/seed$s.json" "$WORK/models/seed$s.txt" icarus
     job "seed${s}_${k}_tr" "$WORK/models/seed$s.json" "$WORK/models/seed$s.txt" icarus-tr
-    [ $((s % 2)) = 0 ] && job "seed${s}_${k}_x" "$WORK/models/seed$s.json" "$WORK/models/seed$s.txt" icarus-x
+    [ $((s % 4)) = 2 ] && job "seed${s}_${k}_x" "$WORK/models/seed$s.json" "$WORK/models/seed$s.txt" icarus-x
+    [ $((s % 4)) = 0 ] && job "seed${s}_${k}_xu" "$WORK/models/seed$s.json" "$WORK/models/seed$s.txt" icarus-xu
 done
 
 # (j) random models under --numerics hls4ml: seeds 1..E2E_HLS_SEEDS, and seeds whose model ends

@@ -133,8 +133,12 @@ check "part_not_xilinx" "--part is for --target xilinx" "$TMP/out_part" -- \
     ok/tiny.json --target ice40 --part xc7a35t -o "$TMP/out_part"
 check "part_family_contradiction" "--family xc7 contradicts --part xcu250" "$TMP/out_part" -- \
     ok/tiny.json --target xilinx --part xcu250 --family xc7 -o "$TMP/out_part"
-check "part_without_target" "--part, --family, --clock and --post-synth go with --target" "$TMP/out_part" -- \
+check "part_without_target" "--part, --clock and --post-synth go with --target" "$TMP/out_part" -- \
     ok/tiny.json --part xcu250 -o "$TMP/out_part"
+check "family_without_xilinx" "--family goes with --target xilinx or --resources xilinx" "$TMP/out_part" -- \
+    ok/tiny.json --family xcup -o "$TMP/out_part"
+check "family_with_resources_bad" "--family: expected xc7 or xcup, got 'xc9'" "$TMP/out_part" -- \
+    ok/tiny.json --resources xilinx --family xc9 -o "$TMP/out_part"
 # the flow's numbers: decimal only (strtod/strtol alone take hex, blanks, '+'), a missing value
 # named as the option's, clocks the board top's PLL can make, a package name that is one
 check "clock_hex" "--clock: expected a frequency in MHz between 1 and 1000, got '0x30'" "$TMP/out_clk" -- \

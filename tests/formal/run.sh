@@ -57,6 +57,8 @@ PROOFS=(
     "mac_s4|rnnc_mac|rnnc_mac rnnc_mac_sat rnnc_product rnnc_quant|A_W=4 A_F=2 B_W=4 B_F=2 Q_W=6 Q_F=3 ACC_W=8|prove|4"
     "mac_u5_sat|rnnc_mac|rnnc_mac rnnc_mac_sat rnnc_product rnnc_quant|A_W=5 A_F=1 A_SIGNED=0 B_W=3 B_F=0 Q_W=4 Q_F=1 SATURATE=1 ROUND=1 ACC_W=6|prove|4"
     "macsat_s4|rnnc_mac_sat|rnnc_mac_sat rnnc_product rnnc_quant|A_W=4 A_F=2 B_W=4 B_F=2 Q_W=5 Q_F=2 SATURATE=1 ACC_W=7|prove|4"
+    "mac_s4_noreg|rnnc_mac|rnnc_mac rnnc_mac_sat rnnc_product rnnc_quant|A_W=4 A_F=2 B_W=4 B_F=2 Q_W=6 Q_F=3 ACC_W=8 PROD_REG=0|prove|4"
+    "macsat_s4_noreg|rnnc_mac_sat|rnnc_mac_sat rnnc_product rnnc_quant|A_W=4 A_F=2 B_W=4 B_F=2 Q_W=5 Q_F=2 SATURATE=1 ACC_W=7 PROD_REG=0|prove|4"
     "flatten_t2_w3|rnnc_flatten|rnnc_flatten|T=2 BW=3|prove|6"
     "flatten_t3_w2|rnnc_flatten|rnnc_flatten|T=3 BW=2|prove|6"
     "reverse_t3_w2|rnnc_reverse|rnnc_reverse|T=3 BW=2|prove|8"
@@ -92,6 +94,7 @@ MUTANTS=(
     "tree_short|rnnc_adder_tree|rnnc_adder_tree rnnc_sum_stage rnnc_max_stage|N_IN=3 FANIN=2 W=3 DEPTH=2 OP=0|s/assign out_data = level\[off_at(DEPTH) +: W\];/assign out_data = level[off_at(DEPTH - 1) +: W];/|12"
     "mac_ignores_first|rnnc_mac_sat|rnnc_mac_sat rnnc_product rnnc_quant|A_W=4 A_F=2 B_W=4 B_F=2 Q_W=6 Q_F=3 ACC_W=8 CAST_SUMS=0|s/assign next = start + q_ext;/assign next = acc + q_ext;/|6"
     "mac_ignores_en|rnnc_mac_sat|rnnc_mac_sat rnnc_product rnnc_quant|A_W=4 A_F=2 B_W=4 B_F=2 Q_W=5 Q_F=2 SATURATE=1 ACC_W=7|s/if (en_d) acc <= next;/acc <= next;/|6"
+    "mac_noreg_ignores_en|rnnc_mac_sat|rnnc_mac_sat rnnc_product rnnc_quant|A_W=4 A_F=2 B_W=4 B_F=2 Q_W=5 Q_F=2 SATURATE=1 ACC_W=7 PROD_REG=0|s/if (en_d) acc <= next;/acc <= next;/|6"
 )
 # e2e cases whose emitted top gets the bounded AXI-Stream proof: CASE | DEPTH | COVER (output
 # beats that must be reachable within DEPTH)

@@ -317,8 +317,11 @@ static void lut_mul_case(const char *name, int a_w, int b_w, bool b_s, int lat)
     manifest(name, "rnnc_lut_mul", params, n, path);
 }
 
+/* rnnc_mac: one line per cycle "en first a b check expected_acc"; acc after the edge of cycle k
+ * adds the product of cycle k-1 under en/first of cycle k-1 (prod_reg 1), or of cycle k itself
+ * (prod_reg 0: PROD_REG = 0, no product register) */
 static void mac_case(const char *name, int a_w, int a_f, bool a_s, int b_w, int b_f, bool b_s,
-                     int q_w, int q_f, int round, int sat, int acc_w)
+                     int q_w, int q_f, int round, int sat, int acc_w, int prod_reg)
 {
     seed_from(name);
     char vname[256], path[512], params[1024];
@@ -333,7 +336,12 @@ static void mac_case(const char *name, int a_w, int a_f, bool a_s, int b_w, int 
     for (int k = 0; k < n; k++) {
         int en = rndint(100) < 75, first = rndint(100) < 20;
         wide_t a = rnd_val(a_w, a_s), b = rnd_val(b_w, b_s);
-        if (k > 0 && prev_en) {
+        if (!prod_reg) { /* this cycle's product and flags act at this cycle's edge */
+            prev_en = en;
+            prev_first = first;
+            prev_q = fx_cast(a * b, a_f + b_f, t);
+        }
+        if ((k > 0 || !prod_reg) && prev_en) {
             acc = from_bits((u128)((prev_first ? 0 : acc) + prev_q), acc_w, true);
             if (prev_first) known = 1;
         }
@@ -350,8 +358,8 @@ static void mac_case(const char *name, int a_w, int a_f, bool a_s, int b_w, int 
     }
     fclose(f);
     snprintf(params, sizeof params,
-             "A_W=%d A_F=%d A_SIGNED=%d B_W=%d B_F=%d B_SIGNED=%d Q_W=%d Q_F=%d ROUND=%d SATURATE=%d ACC_W=%d",
-             a_w, a_f, a_s, b_w, b_f, b_s, q_w, q_f, round, sat, acc_w);
+             "A_W=%d A_F=%d A_SIGNED=%d B_W=%d B_F=%d B_SIGNED=%d Q_W=%d Q_F=%d ROUND=%d SATURATE=%d ACC_W=%d "
+             "PROD_REG=%d", a_w, a_f, a_s, b_w, b_f, b_s, q_w, q_f, round, sat, acc_w, prod_reg);
     manifest(name, "rnnc_mac", params, n, path);
 }
 
@@ -899,17 +907,21 @@ static void product_cases(void)
     product_case("product_1x5u_sat", 1, 0, 1, 5, 2, 0, 4, 3, 0, 1);
     product_case("product_18x18_rnd", 18, 8, 1, 18, 8, 1, 18, 8, 1, 0);
     product_case("product_u16_s16_left_sat", 16, 10, 0, 16, 10, 1, 16, 24, 0, 1);
-    mac_case("mac_16x16", 16, 10, 1, 16, 10, 1, 16, 10, 0, 0, 24);
+    mac_case("mac_16x16", 16, 10, 1, 16, 10, 1, 16, 10, 0, 0, 24, 1);
     mac_sat_case("macsat_8x8_sat", 8, 4, 8, 5, 8, 4, O_SAT, 12);     /* products and sums saturate often */
     mac_sat_case("macsat_10x8_sym", 10, 6, 8, 6, 9, 5, O_SAT_SYM, 9);
     mac_sat_case("macsat_12x12_zero", 12, 8, 12, 8, 10, 6, O_SAT_ZERO, 16);
     mac_sat_case("macsat_16x16_wrapn", 16, 10, 16, 10, 12, 8, O_WRAP + 4 * 2, 20);
-    mac_case("mac_q_eq_acc_rnd_sat", 12, 6, 1, 10, 4, 0, 14, 6, 1, 1, 14);
-    mac_case("mac_u_u_conv", 9, 3, 0, 7, 7, 0, 10, 2, 2, 0, 13);
-    mac_case("mac_33x33_sat", 33, 16, 1, 33, 16, 1, 32, 16, 2, 1, 40);
+    mac_case("mac_q_eq_acc_rnd_sat", 12, 6, 1, 10, 4, 0, 14, 6, 1, 1, 14, 1);
+    mac_case("mac_u_u_conv", 9, 3, 0, 7, 7, 0, 10, 2, 2, 0, 13, 1);
+    mac_case("mac_33x33_sat", 33, 16, 1, 33, 16, 1, 32, 16, 2, 1, 40, 1);
     product_case("product_64x64_rnd_sat", 64, 40, 1, 64, 30, 1, 64, 40, 1, 1);
     product_case("product_64x16_conv", 64, 20, 1, 16, 10, 1, 48, 24, 2, 0);
-    mac_case("mac_64x64", 64, 40, 1, 64, 30, 1, 64, 40, 0, 0, 72);
+    mac_case("mac_64x64", 64, 40, 1, 64, 30, 1, 64, 40, 0, 0, 72, 1);
+    /* without the product register (Xilinx: multiply and accumulate in one DSP48 stage) */
+    mac_case("mac_16x16_noreg", 16, 10, 1, 16, 10, 1, 16, 10, 0, 0, 24, 0);
+    mac_case("mac_u_u_conv_noreg", 9, 3, 0, 7, 7, 0, 10, 2, 2, 0, 13, 0);
+    mac_case("mac_33x33_sat_noreg", 33, 16, 1, 33, 16, 1, 32, 16, 2, 1, 40, 0);
 }
 
 /* ---- rnnc_adder_tree ---- */

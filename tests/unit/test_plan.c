@@ -326,8 +326,8 @@ static void check_period(const char *id, const Engine *e, const MvmPlan *p)
           lf.floor, P);
     floor_gap += P - lf.floor;
     /* adder trees: the next step writes a partial sum (its capture register, end of job cycle
-     * P + slot + 5 + 2 rom_reg; the MAC keeping a multiplier's last run: its first product,
-     * P + first slot + 4 + 2 rom_reg) no earlier than this step's lanes sample it through the
+     * P + slot + 3 + mac_lat + 2 rom_reg; the MAC keeping a multiplier's last run: its first product,
+     * P + first slot + 2 + mac_lat + 2 rom_reg) no earlier than this step's lanes sample it through the
      * tree (cell_start + lane_ii * (unit / lanes) - depth), or, when the trees hold the sums
      * (tree_hold), than the trees' first stage samples it for their one load (cell_start -
      * depth); and the next load (P + cell_start - 1) comes after the last lane slot's read */
@@ -340,7 +340,7 @@ static void check_period(const char *id, const Engine *e, const MvmPlan *p)
             if (first < 0) first = s;
             if (!wd->last) continue;
             int j = p->mult[m].cap_out[i], in_mac = i++ == p->mult[m].n_caps - 1;
-            int wr = P + (in_mac ? first : s + 1) + 4 + 2 * p->rom_reg;
+            int wr = P + (in_mac ? first : s + 1) + 2 + p->v->mac_lat + 2 * p->rom_reg;
             early += wr < e->cell_start + (e->tree_hold ? 0 : e->lane_ii * ((j % u) / e->lanes)) - p->depth;
         }
     }
@@ -520,8 +520,9 @@ static void test_lowered(int n_models)
         rng_state = 0x9e3779b97f4a7c15ULL * (uint64_t)seed;
         Model *m = rand_model(seed);
         int table_reg = seed & 1;
-        /* every fourth model pipelined for Xilinx (adder_fanin: wider tree stages) */
-        Netlist *n = lower_model_family(m, table_reg, seed % 4 == 0 ? "xilinx" : NULL);
+        /* every fourth model pipelined for Xilinx (adder_fanin: wider tree stages), every other
+         * of those for UltraScale+ (one-stage MACs) */
+        Netlist *n = lower_model_family(m, table_reg, seed % 4 == 0 ? "xilinx" : NULL, seed % 8 == 4);
         for (int i = 0; i < n->n; i++) {
             const Engine *e = &n->eng[i];
             for (int h = 0; h < 2; h++) {
