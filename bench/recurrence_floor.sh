@@ -58,7 +58,7 @@ row() {
     echo "matrix products (elementwise products in LUTs)"
     echo
     echo "design    latency    P rule   O  mult  floor    budget  floor@b  II@floor(b)  lat@floor(b)"
-    row GRU20x "$ROOT/examples/toptag_gru20.h5" 20 198 --reuse auto --max-dsp 198 --resources xilinx
+    row GRU20x "$ROOT/examples/toptag_gru20.h5" 20 198 --reuse auto --max-dsp 198 --resources xilinx --family xcup
     # the UP5K no-flag picks (bench/results/targets.txt), fixed: the search needs the flow's part
     fixed "$ROOT/../shared/models/model_toptag_gru.h5" "$B/gru5.json" layer1=33 layer1.lane_multipliers=3 \
         layer1.share_multipliers=1 layer2=5 output_sigmoid=2

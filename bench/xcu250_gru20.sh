@@ -3,8 +3,9 @@
 # <= 285 cycles, II <= 220, <= 30,000 LUT) as a fixed design: examples/toptag_gru20.h5 imported,
 # then the factors `rnnc examples/toptag_gru20.h5 --target xilinx --part xcu250 --max-dsp 198`
 # picks (session 25):
-#   gru1: reuse 9 (174 MACs; x-first with even x shares, steps every 15 cycles), one-unit serial
-#         lanes (lane_multipliers 1: 20 DSPs), share_multipliers on;
+#   gru1: reuse 9 (174 MACs; x-first with even x shares; one-stage MACs and one-unit serial
+#         lanes whose candidate table reads its input unregistered, both UltraScale+ only: steps
+#         every 13 cycles), lane_multipliers 1 (20 DSPs), share_multipliers on;
 #   dense1: reuse 8 and out: reuse 2, both on gru1's MACs.
 # The script fixes it, so that its figures do not move with the search. It synthesizes the core
 # for the xcu250 (Yosys synth_xilinx -family xcup, rnnc's Fmax estimate), prints the loop line
@@ -25,7 +26,7 @@ fixed_design "$RNNC" "$ROOT/examples/toptag_gru20.h5" "$B/xcu250_gru20.json" gru
 field() { grep -o "\"$2\":[[:space:]]*[0-9.a-z]*" "$1" | head -n 1 | sed "s/.*:[[:space:]]*//"; }
 {
     echo "xcu250 GRU(20), 198-DSP budget, fixed design (bench/xcu250_gru20.sh) at $(git -C "$ROOT" rev-parse --short HEAD)"
-    "$RNNC" "$B/xcu250_gru20.json" --resources xilinx --dump schedule -o "$B/dump" 2>&1 | grep -E "^(overlap|loop|x_first) " |
+    "$RNNC" "$B/xcu250_gru20.json" --resources xilinx --family xcup --dump schedule -o "$B/dump" 2>&1 | grep -E "^(overlap|loop|x_first) " |
         sed 's/^/  /'
     "$RNNC" "$B/xcu250_gru20.json" --target xilinx --part xcu250 -o "$B/flow" >"$B/flow.log" 2>&1 || { tail -n 20 "$B/flow.log"; exit 1; }
     grep -E "core alone|fits:|predicted \(resources" "$B/flow.log" | sed 's/^ */  /'
@@ -35,8 +36,8 @@ field() { grep -o "\"$2\":[[:space:]]*[0-9.a-z]*" "$1" | head -n 1 | sed "s/.*:[
     bound=$(((20 * (60 * 26 + 60) + 1280 + 64 + 197) / 198))
     printf "  latency %s cycles, II %s; 198-DSP bound %s, ratio %.2f (targets: <= 285, II <= 220)\n" "$lat" "$ii" "$bound" \
         "$(echo "$lat / $bound" | bc -l)"
-    "$RNNC" "$B/xcu250_gru20.json" --resources xilinx --sim "$ROOT/examples/toptag20_in.txt" -o "$B/sim" 2>&1 |
+    "$RNNC" "$B/xcu250_gru20.json" --resources xilinx --family xcup --sim "$ROOT/examples/toptag20_in.txt" -o "$B/sim" 2>&1 |
         grep -E "bit-exact|differ" | sed 's/^/  Verilator: /'
-    "$RNNC" "$B/xcu250_gru20.json" --resources xilinx --sim "$ROOT/examples/toptag20_in.txt" --stall 5 -o "$B/sim_stall" 2>&1 |
+    "$RNNC" "$B/xcu250_gru20.json" --resources xilinx --family xcup --sim "$ROOT/examples/toptag20_in.txt" --stall 5 -o "$B/sim_stall" 2>&1 |
         grep -E "bit-exact|differ" | sed 's/^/  Verilator: /'
 } | tee "$OUT"

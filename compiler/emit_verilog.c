@@ -1767,6 +1767,8 @@ static void cell_lane(Out *o, const Engine *e, const CellSigs *cs, int ln, const
                          ".G_SATURATE(%d)", G.w, fx_frac(G), G.sgn, G.q, fx_rtl_sat(G));
             if (e->lane_ii > 1 && !e->lane_align3) /* one unit per step: z * hh at 2A+2 */
                 snprintf(more + strlen(more), sizeof more - strlen(more), ", .ALIGN3(0)");
+            if (e->lane_ii > 1 && e->lane_hh_direct) /* pre_hh unregistered: z * hh from 2A+1 */
+                snprintf(more + strlen(more), sizeof more - strlen(more), ", .PRE_HH_REG(0)");
             if (e->zh_lut) /* z * h_prev in logic (lane_multipliers 2), z's rows as its table needs */
                 snprintf(more + strlen(more), sizeof more - strlen(more), ", .ZH_LUT(1), .Z_UBITS(%d)",
                          act_ubits(l, l->ract));

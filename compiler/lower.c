@@ -343,18 +343,31 @@ static long lane_mults(const Layer *l)
  * less per step). */
 static bool serial_align3(const Layer *l, int slots) { return l->kind == L_LSTM || slots > 1; }
 
+/* Whether a serial GRU lane's candidate table reads xw + r * hu unregistered, straight from
+ * the product register (rnnc_gru_cell_serial PRE_HH_REG 0, Engine.lane_hh_direct): where the
+ * part's DSPs multiply and accumulate in one stage (Netlist.mac_one_stage: a fabric fast enough
+ * for an add before a table's read) and the accum casts are plain truncations that wrap (no
+ * rounding adder or saturation on that path). */
+static bool serial_hh_direct(const Netlist *n, const Layer *l)
+{
+    FxType a = l->ty.accum;
+    return n->mac_one_stage && l->kind == L_GRU && l->reset_after && a.q == 0 && fx_rtl_sat(a) == 0;
+}
+
 /* A serial lane's timing (rtl_lib.md, rnnc_*_cell_serial), with A cycles per activation: a
  * unit's first product at A, its last at OA (LSTM: o * a, the first cycle >= 2A+3 that is
- * A+2 mod 3) or PP (GRU: z * hh, 2A+2, or with align3 the first >= 2A+2 that is A+2 mod 3);
- * returns h_new's cycle (the cell's latency) and sets *span = last - first. */
-static int serial_cell_lat(const Layer *l, int al, int table_reg, bool align3, int *span)
+ * A+2 mod 3) or PP (GRU: z * hh, 2A+2 (2A+1 with hh_direct), or with align3 the first such
+ * cycle that is A+2 mod 3); returns h_new's cycle (the cell's latency) and sets *span = last -
+ * first. */
+static int serial_cell_lat(const Layer *l, int al, int table_reg, bool align3, bool hh_direct, int *span)
 {
     if (l->kind == L_LSTM) {
         int oa = 2 * al + 3 + (3 - (al + 1) % 3) % 3;
         *span = oa - al;
         return oa + 1;
     }
-    int pp = 2 * al + 2 + (align3 ? (3 - al % 3) % 3 : 0);
+    int pb = 2 * al + 2 - hh_direct;
+    int pp = pb + (align3 ? ((al + 2 - pb) % 3 + 3) % 3 : 0);
     *span = pp - al;
     return pp + 1 + 2 * table_reg;
 }
@@ -382,7 +395,8 @@ static void cell_timing(Netlist *n, Engine *e, const Layer *l)
     }
     if (e->lane_ii > 1) {
         e->lane_align3 = serial_align3(l, e->slots);
-        e->cell_lat = serial_cell_lat(l, al, n->table_reg, e->lane_align3, &e->lane_span);
+        e->lane_hh_direct = serial_hh_direct(n, l);
+        e->cell_lat = serial_cell_lat(l, al, n->table_reg, e->lane_align3, e->lane_hh_direct, &e->lane_span);
     }
     e->n_elem_mult = (int)lane_mults(l) * e->lanes;
     e->cell_start = tm;
@@ -429,7 +443,8 @@ static int est_cell_step(const Netlist *n, const Layer *l, bool split, long rf, 
     long outs = (long)(gru0 ? 2 : l->gates) * u, prods = outs * (in + u) + (gru0 ? (long)in * u : 0);
     int tm = est_mvm_latency(n, outs, in + u, rf, split, &dir), cl, span;
     *mults = (prods + rf - 1) / rf + lane_mults(l) * lanes;
-    if (lanes_serial(l)) return tm + lreg + 3 * (S - 1) + 1 + serial_cell_lat(l, al, T, serial_align3(l, S), &span);
+    if (lanes_serial(l))
+        return tm + lreg + 3 * (S - 1) + 1 + serial_cell_lat(l, al, T, serial_align3(l, S), serial_hh_direct(n, l), &span);
     switch (l->kind) {
     case L_LSTM: cl = 2 * al + 2 + T; break;
     case L_SIMPLE_RNN: cl = al; break;

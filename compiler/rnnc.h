@@ -578,6 +578,9 @@ typedef struct {
     bool lane_align3;                    /* CELL, lane_ii > 1: a lane's products in cycles that keep
                                           * units lane_ii apart apart (rnnc_gru_cell_serial's ALIGN3);
                                           * false for a GRU lane of one unit per step (lower.c) */
+    bool lane_hh_direct;                 /* CELL GRU, lane_ii > 1: the candidate's table reads
+                                          * xw + r * hu unregistered (rnnc_gru_cell_serial
+                                          * PRE_HH_REG 0; serial_hh_direct) */
     int mvm2_start;                      /* CELL GRU ra=0: cycle offset of mvm2's start */
     int sm_max_depth, sm_sum_depth;      /* SOFTMAX tree depths */
     bool sm_sat_order;                   /* SOFTMAX, hls4ml: the exp sum in nnet::reduce's order

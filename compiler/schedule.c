@@ -389,6 +389,9 @@ void dump_schedule(FILE *f, const Netlist *n, const Schedule *s)
                     e->cell_start, e->mvm.latency);
         if (e->mvm.placement == PLACE_PAIRED)
             fprintf(f, "paired %s: a unit's xh and hu products in adjacent slots (plan_pair_runs)\n", e->name);
+        if (e->lane_ii > 1 && e->lane_hh_direct)
+            fprintf(f, "hh_direct %s: the serial lanes' candidate tables read xw + r * hu unregistered, z * hh %d cycles "
+                       "after r * hu (serial_hh_direct)\n", e->name, e->lane_span);
         if (e->mvm.placement == PLACE_UNIT_ROWS)
             fprintf(f, "unit_rows %s: rows unit by unit, dealt to the multipliers in turn (plan_unit_rows)\n", e->name);
         if (e->mvm.placement == PLACE_X_FIRST)

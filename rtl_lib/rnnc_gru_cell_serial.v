@@ -19,7 +19,12 @@
 //   t+PP+1:          p = hh * 2^G_F - z * hh; h_new = cast_R(zh + p) (rnnc_gru_blend: with
 //                    TABLE_REG both registered, then the sum)
 //                    -> h_new valid in cycle t+PP+1+2*TABLE_REG (t+7, or t+10 with TABLE_REG;
-//                    ALIGN3 = 0: t+5, or t+8)
+//                    ALIGN3 = 0: t+5, or t+9)
+// PRE_HH_REG = 0 leaves pre_hh unregistered: the candidate's activation reads
+// cast_A(xw_h + cast_A(rhu)) from the product register in t+A+1, hh comes a cycle earlier and
+// PP's lower limit is 2A+1 (ALIGN3 = 1: 3, or 7 with TABLE_REG; ALIGN3 = 0: 3 or 5). The same
+// values; the add and the casts then lie between the product register and the table's read
+// (for fast fabrics, with casts that truncate and wrap: UltraScale+).
 // h_new holds the unit's value in that cycle only. With ALIGN3 = 1 units must enter 3 cycles
 // apart (or any multiple of 3), or so far apart that the earlier one's z * hh (t+PP) precedes
 // the later one's r * hu (its t+A); with ALIGN3 = 0 only the latter (PP - A + 1 cycles apart).
@@ -65,7 +70,8 @@ module rnnc_gru_cell_serial #(
     parameter [63:0] ACT_MIRROR_ENTRY0 = 64'd0, // ... entry 0
     parameter ACT_FILE = "",                // its table: $readmemh file
     parameter integer TABLE_REG = 0,        // activation latency A = 1 + TABLE_REG (rnnc_activation), 0 or 1
-    parameter integer ALIGN3 = 1            // 1: z * hh in a cycle A+2 mod 3 (units 3 cycles apart), 0: at 2A+2
+    parameter integer ALIGN3 = 1,           // 1: z * hh in a cycle A+2 mod 3 (units 3 cycles apart), 0: at 2A+2
+    parameter integer PRE_HH_REG = 1        // 1: pre_hh registered, 0: the candidate's table reads it unregistered
 
 ) (
     input wire clk,
@@ -78,7 +84,8 @@ module rnnc_gru_cell_serial #(
     output wire [R_W-1:0] h_new             // the unit's new h, type R (cycle t+PP+1+2*TABLE_REG)
 );
     localparam integer A = 1 + TABLE_REG;
-    localparam integer PP = 2 * A + 2 + (ALIGN3 != 0 ? (3 - A % 3) % 3 : 0);  // z * hh's cycle (see above)
+    localparam integer PB = 2 * A + 1 + PRE_HH_REG;  // hh's first cycle
+    localparam integer PP = PB + (ALIGN3 != 0 ? ((A + 2 - PB) % 3 + 3) % 3 : 0);  // z * hh's cycle (see above)
     // R and G values as signed multiplier operands (one zero bit more when unsigned).
     localparam integer FR_W = R_SIGNED != 0 ? R_W : R_W + 1;
     localparam integer FG_W = G_SIGNED != 0 ? G_W : G_W + 1;
@@ -96,9 +103,9 @@ module rnnc_gru_cell_serial #(
     initial begin
         if (ACC_W < 1 || ACC_W > 128 || R_W < 1 || R_W > 64 || ACC_F < 0 || R_F < 0 ||
             R_SIGNED < 0 || R_SIGNED > 1 || G_W < 1 || G_W > 64 || G_F < 0 || G_SIGNED < 0 || G_SIGNED > 1 ||
-            HS_W > 256 || TABLE_REG < 0 || TABLE_REG > 1 || ALIGN3 < 0 || ALIGN3 > 1) begin
-            $display("ERROR: rnnc_gru_cell_serial: invalid parameters ACC_W=%0d ACC_F=%0d R_W=%0d R_F=%0d R_SIGNED=%0d G_W=%0d G_F=%0d G_SIGNED=%0d TABLE_REG=%0d ALIGN3=%0d (instance %m)",
-                     ACC_W, ACC_F, R_W, R_F, R_SIGNED, G_W, G_F, G_SIGNED, TABLE_REG, ALIGN3);
+            HS_W > 256 || TABLE_REG < 0 || TABLE_REG > 1 || ALIGN3 < 0 || ALIGN3 > 1 || PRE_HH_REG < 0 || PRE_HH_REG > 1) begin
+            $display("ERROR: rnnc_gru_cell_serial: invalid parameters ACC_W=%0d ACC_F=%0d R_W=%0d R_F=%0d R_SIGNED=%0d G_W=%0d G_F=%0d G_SIGNED=%0d TABLE_REG=%0d ALIGN3=%0d PRE_HH_REG=%0d (instance %m)",
+                     ACC_W, ACC_F, R_W, R_F, R_SIGNED, G_W, G_F, G_SIGNED, TABLE_REG, ALIGN3, PRE_HH_REG);
             $finish;
         end
     end
@@ -194,7 +201,7 @@ module rnnc_gru_cell_serial #(
     (* keep *) reg [M_W-1:0] m_r;           // the product, registered
     always @(posedge clk) m_r <= $signed(m_x) * $signed(m_y);
 
-    // ---- t+A+1: pre_hh = cast_A(xw_h + cast_A(rhu)), registered ----
+    // ---- t+A+1: pre_hh = cast_A(xw_h + cast_A(rhu)), registered (or not: PRE_HH_REG) ----
     wire [ACC_W-1:0] rhu_a;
     rnnc_quant #(
         .IN_W(RHU_W), .IN_F(G_F + ACC_F), .IN_SIGNED(1),
@@ -206,17 +213,25 @@ module rnnc_gru_cell_serial #(
         .IN_W(ACC_W + 1), .IN_F(ACC_F), .IN_SIGNED(1),
         .OUT_W(ACC_W), .OUT_F(ACC_F), .OUT_SIGNED(1), .ROUND(A_ROUND), .SATURATE(A_SATURATE)
     ) u_quant_hh (.in_data(hh_sum), .out_data(hh_cast));
-    reg [ACC_W-1:0] pre_hh;
-    always @(posedge clk) pre_hh <= hh_cast;
+    wire [ACC_W-1:0] pre_hh;
+    generate
+        if (PRE_HH_REG != 0) begin : g_pre_hh_reg
+            reg [ACC_W-1:0] pre_hh_r;
+            always @(posedge clk) pre_hh_r <= hh_cast;
+            assign pre_hh = pre_hh_r;
+        end else begin : g_pre_hh_direct
+            assign pre_hh = hh_cast;
+        end
+    endgenerate
 
-    // ---- t+A+2 .. t+2A+1: hh = act(pre_hh); delayed to t+PP and t+PP+1 ----
+    // ---- t+A+1+PRE_HH_REG .. t+PB-1: hh = act(pre_hh); delayed to t+PP and t+PP+1 ----
     rnnc_activation #(
         .IN_W(ACC_W), .IN_F(ACC_F), .IN_SIGNED(1),
         .OUT_W(G_W), .OUT_F(G_F), .OUT_SIGNED(G_SIGNED), .ROUND(G_ROUND), .SATURATE(G_SATURATE),
         .KIND(ACT_KIND), .TABLE_BITS(ACT_TABLE_BITS), .SCALE_SHIFT(ACT_SCALE_SHIFT),
         .OFFSET(ACT_OFFSET), .INIT_FILE(ACT_FILE), .TABLE_W(ACT_TABLE_W), .TABLE_SIGNED(ACT_TABLE_SIGNED), .TABLE_MIRROR(ACT_TABLE_MIRROR), .MIRROR_MASK(ACT_MIRROR_MASK), .MIRROR_ENTRY0(ACT_MIRROR_ENTRY0), .TABLE_REG(TABLE_REG)
     ) u_act_hh (.clk(clk), .en(1'b1), .in_data(pre_hh), .out_data(ghh));
-    localparam integer HH_N = PP - 2 * A - 2;   // hh from t+2A+2 to t+PP (none with ALIGN3 = 0)
+    localparam integer HH_N = PP - PB;          // hh from t+PB to t+PP (none with ALIGN3 = 0)
     generate
         if (HH_N > 0) begin : g_hh_delay
             reg [HH_N*G_W-1:0] hh_r;

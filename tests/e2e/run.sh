@@ -41,6 +41,9 @@
 #     product ends, and
 # (m) E2E_SHARE_ROMS (default 6) random sharing designs whose guests' ROM words lie in the
 #     host's ROM, each plain and with --table-reg;
+# (n) E2E_XCUP_LANES (default 6) random GRU models with serial lanes for UltraScale+ (--family
+#     xcup: the candidate's table reads xw + r * hu unregistered, one-stage MACs), each plain and
+#     with --table-reg;
 # (i) every design runs a second time under random stalls: the bench --sim built is re-run (no
 #     rebuild) with +stall=SEED, SEED derived from the case name; the outputs must be the
 #     no-stall run's, in order, none lost or repeated, no AXI-Stream violation on m_axis, and the
@@ -180,6 +183,7 @@ run_job() {
     if [ "$sim" = icarus-x ]; then sim=icarus; extra="--resources xilinx"; fi
     # "icarus-xu": for UltraScale+ (--family xcup: also one-stage MACs, res_mac_one_stage)
     if [ "$sim" = icarus-xu ]; then sim=icarus; extra="--resources xilinx --family xcup"; fi
+    if [ "$sim" = icarus-xu-tr ]; then sim=icarus; extra="--resources xilinx --family xcup --table-reg"; fi
     # "...-waves": the same with --waves (the waveform file checked after the run)
     local waves=""
     case "$sim" in *-waves) sim="${sim%-waves}"; extra=--waves; waves="$dir/sim/waves.fst" ;; esac
@@ -423,6 +427,8 @@ done
 # Random-spec groups: of seeds 1..120, the first WANT whose model's `--dump schedule` (plain or
 # --table-reg) has a line starting with KEY, each run plain and with --table-reg (stalls too);
 # fewer than WANT fails the suite (the feature went out of reach). SPECFN SEED prints the spec.
+# RG_FAMILY (set for one call): the family flags of the dumps and jobs (the UltraScale+ group's
+# "--resources xilinx --family xcup", its jobs icarus-xu plain and with --table-reg).
 random_group() {
     local name=$1 want=$2 key=$3 specfn=$4 why=$5 found=0 s tr hit
     [ "$want" = 0 ] && return 0
@@ -431,13 +437,19 @@ random_group() {
         "$GEN" "$s" "$WORK/models/$name$s.json" "$WORK/models/$name$s.txt" --spec "$("$specfn" "$s")"
         hit=0
         for tr in "" --table-reg; do
-            "$RNNC" "$WORK/models/$name$s.json" $tr --dump schedule -o "$WORK/models/$name$s.d" 2>/dev/null |
+            # shellcheck disable=SC2086
+            "$RNNC" "$WORK/models/$name$s.json" $tr ${RG_FAMILY:-} --dump schedule -o "$WORK/models/$name$s.d" 2>/dev/null |
                 grep -q "^$key" && hit=1
         done
         [ "$hit" = 1 ] || continue
         found=$((found + 1))
-        job "$name${s}" "$WORK/models/$name$s.json" "$WORK/models/$name$s.txt" icarus
-        job "$name${s}_tr" "$WORK/models/$name$s.json" "$WORK/models/$name$s.txt" icarus-tr
+        if [ -n "${RG_FAMILY:-}" ]; then
+            job "$name${s}" "$WORK/models/$name$s.json" "$WORK/models/$name$s.txt" icarus-xu
+            job "$name${s}_tr" "$WORK/models/$name$s.json" "$WORK/models/$name$s.txt" icarus-xu-tr
+        else
+            job "$name${s}" "$WORK/models/$name$s.json" "$WORK/models/$name$s.txt" icarus
+            job "$name${s}_tr" "$WORK/models/$name$s.json" "$WORK/models/$name$s.txt" icarus-tr
+        fi
     done
     if [ "$found" -lt "$want" ]; then
         echo "FAIL $name models: only $found of 120 random specs $why"
@@ -488,6 +500,21 @@ rom_spec() {
     echo "T=$T F=$F IN=sym N=4 NAME=srom$s; $kind u=$U rf=$RF sh=1; $D1$D2"
 }
 random_group srom "${E2E_SHARE_ROMS:-6}" share_rom rom_spec "put a guest's ROM words into the host's ROM"
+
+# (n) UltraScale+'s serial GRU lanes (serial_hh_direct: the candidate's table reads xw + r * hu
+# unregistered, beside one-stage MACs): random GRU(reset_after) models with one-multiplier lanes at random
+# reuse factors (lanes of one unit per step and of several), half with the dense layer on the
+# cell's MACs, through --resources xilinx --family xcup plain and with --table-reg
+xcup_spec() {
+    local s=$1 T F U RF SH=""
+    RANDOM=$((s * 7901))
+    T=$((2 + RANDOM % 7)) F=$((2 + RANDOM % 6)) U=$((2 + RANDOM % 6))
+    RF=$((1 + RANDOM % ((F + U) * U)))
+    [ $((RANDOM % 2)) = 1 ] && SH=" sh=1"
+    echo "T=$T F=$F IN=sym N=4 NAME=xcup$s; gru u=$U ra=1 rf=$RF lm=1$SH; dense u=2 act=sigmoid rf=2"
+}
+RG_FAMILY="--resources xilinx --family xcup" random_group xcup "${E2E_XCUP_LANES:-6}" hh_direct xcup_spec \
+    "read pre_hh unregistered on UltraScale+"
 
 xargs -d '\n' -n 1 -P "$JOBS" bash -c 'run_line "$1"' _ <"$JOBLIST" || true
 

@@ -776,6 +776,12 @@ static void gru_cell_case(const char *name, GruCfg c)
     char p1[4200];
     snprintf(p1, sizeof p1, "%s ALIGN3=0", params);
     manifest_tr(sname, "rnnc_gru_cell_serial", p1, CELL_N, path);
+    /* pre_hh unregistered (UltraScale+), units 3 apart and one per step */
+    for (int align3 = 1; align3 >= 0; align3--) {
+        snprintf(sname, sizeof sname, "%s_serial%s_nopre", name, align3 ? "" : "1");
+        snprintf(p1, sizeof p1, "%s ALIGN3=%d PRE_HH_REG=0", params, align3);
+        manifest_tr(sname, "rnnc_gru_cell_serial", p1, CELL_N, path);
+    }
     /* z * h_prev in logic: z's table's entries in Z_UBITS unsigned bits when none is negative
      * (as emit_verilog.c passes them), and once with z at full width */
     snprintf(sname, sizeof sname, "%s_zhlut", name);

@@ -35,12 +35,14 @@ module tb_rnnc_gru_cell_serial #(
     parameter ACT_FILE = "",                // as rnnc_gru_cell_serial
     parameter integer TABLE_REG = 0,        // as rnnc_gru_cell_serial
     parameter integer ALIGN3 = 1,           // as rnnc_gru_cell_serial
+    parameter integer PRE_HH_REG = 1,       // as rnnc_gru_cell_serial
     parameter integer TB_N = 1,             // number of cycles (vector lines)
     parameter TB_FILE = "",                 // vector file
     parameter TB_CASE = ""                  // case name for messages
 );
     localparam integer A = 1 + TABLE_REG;   // activation latency
-    localparam integer PP = 2 * A + 2 + (ALIGN3 != 0 ? (3 - A % 3) % 3 : 0);
+    localparam integer PB = 2 * A + 1 + PRE_HH_REG;
+    localparam integer PP = PB + (ALIGN3 != 0 ? ((A + 2 - PB) % 3 + 3) % 3 : 0);
     localparam integer LAT = PP + 1 + 2 * TABLE_REG;  // h_new latency
     localparam integer SP = ALIGN3 != 0 ? 3 : PP - A + 1;  // cycles between units
 
@@ -70,7 +72,8 @@ module tb_rnnc_gru_cell_serial #(
         .RACT_KIND(RACT_KIND), .RACT_TABLE_BITS(RACT_TABLE_BITS), .RACT_SCALE_SHIFT(RACT_SCALE_SHIFT),
         .RACT_OFFSET(RACT_OFFSET), .RACT_FILE(RACT_FILE),
         .ACT_KIND(ACT_KIND), .ACT_TABLE_BITS(ACT_TABLE_BITS), .ACT_SCALE_SHIFT(ACT_SCALE_SHIFT),
-        .ACT_OFFSET(ACT_OFFSET), .ACT_FILE(ACT_FILE), .TABLE_REG(TABLE_REG), .ALIGN3(ALIGN3)
+        .ACT_OFFSET(ACT_OFFSET), .ACT_FILE(ACT_FILE), .TABLE_REG(TABLE_REG), .ALIGN3(ALIGN3),
+        .PRE_HH_REG(PRE_HH_REG)
     ) dut (
         .clk(clk), .in_valid(in_valid), .pre_z(pre_z), .pre_r(pre_r), .xw_h(xw_h), .hu_h(hu_h), .h_prev(h_prev),
         .h_new(h_new)
@@ -80,9 +83,9 @@ module tb_rnnc_gru_cell_serial #(
         begin
             errors = errors + 1;
             if (errors <= 10)
-                $display("MISMATCH rnnc_gru_cell_serial %0s (ACC_W=%0d ACC_F=%0d R_W=%0d R_F=%0d R_SIGNED=%0d R_ROUND=%0d R_SATURATE=%0d A_ROUND=%0d A_SATURATE=%0d G_W=%0d G_F=%0d RACT_KIND=%0d ACT_KIND=%0d TABLE_REG=%0d ALIGN3=%0d) unit %0d (pre_z=%h pre_r=%h xw_h=%h hu_h=%h h_prev=%h): %0s expected %h got %h",
+                $display("MISMATCH rnnc_gru_cell_serial %0s (ACC_W=%0d ACC_F=%0d R_W=%0d R_F=%0d R_SIGNED=%0d R_ROUND=%0d R_SATURATE=%0d A_ROUND=%0d A_SATURATE=%0d G_W=%0d G_F=%0d RACT_KIND=%0d ACT_KIND=%0d TABLE_REG=%0d ALIGN3=%0d PRE_HH_REG=%0d) unit %0d (pre_z=%h pre_r=%h xw_h=%h hu_h=%h h_prev=%h): %0s expected %h got %h",
                          TB_CASE, ACC_W, ACC_F, R_W, R_F, R_SIGNED, R_ROUND, R_SATURATE, A_ROUND, A_SATURATE, G_W, G_F,
-                         RACT_KIND, ACT_KIND, TABLE_REG, ALIGN3, unit, v_z[unit], v_r[unit], v_xw[unit], v_hu[unit],
+                         RACT_KIND, ACT_KIND, TABLE_REG, ALIGN3, PRE_HH_REG, unit, v_z[unit], v_r[unit], v_xw[unit], v_hu[unit],
                          v_h[unit], what, expected, got);
         end
     endtask
