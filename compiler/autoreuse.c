@@ -207,7 +207,7 @@ static int evaluate(AutoSearch *a, Model *m, const AutoOptions *o, const int *id
     c->idx = xcalloc((size_t)a->n_knobs + 1, sizeof(int));
     memcpy(c->idx, idx, (size_t)a->n_knobs * sizeof(int));
     auto_set(a, idx);
-    Netlist *n = lower_model_family(m, o->table_reg, o->family, o->mac_one_stage);
+    Netlist *n = lower_model_family(m, o->table_reg, o->family, o->ultrascale);
     Schedule *s = schedule_netlist(n, RNNC_II_SEQ);
     c->latency = s->latency_cycles;
     c->ii = s->ii_cycles;

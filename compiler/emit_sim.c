@@ -20,7 +20,7 @@
 
 #include <string.h>
 
-static const char *const lib_modules[] = {"rnnc_quant", "rnnc_product", "rnnc_mac", "rnnc_sum_stage",
+static const char *const lib_modules[] = {"rnnc_quant", "rnnc_product", "rnnc_mac", "rnnc_add2", "rnnc_sum_stage",
                                           "rnnc_max_stage", "rnnc_adder_tree", "rnnc_job_ctrl",
                                           "rnnc_flatten", "rnnc_reverse", "rnnc_rom", "rnnc_rom_split", "rnnc_activation",
                                           "rnnc_lstm_cell", "rnnc_gru_blend", "rnnc_gru_cell",
@@ -30,8 +30,9 @@ static const char *const lib_modules[] = {"rnnc_quant", "rnnc_product", "rnnc_ma
 
 static bool lib_needed(const Netlist *n, const char *mod)
 {
-    /* every design: rnnc_adder_tree instantiates both stages (one in a branch it does not take) */
-    static const char *const always[] = {"rnnc_quant", "rnnc_product", "rnnc_sum_stage", "rnnc_max_stage",
+    /* every design: rnnc_adder_tree instantiates both stages (one in a branch it does not take),
+     * rnnc_sum_stage its CHAIN form's adders */
+    static const char *const always[] = {"rnnc_quant", "rnnc_product", "rnnc_add2", "rnnc_sum_stage", "rnnc_max_stage",
                                          "rnnc_adder_tree", "rnnc_job_ctrl", "rnnc_activation", NULL};
     for (int i = 0; always[i]; i++)
         if (!strcmp(mod, always[i])) return true;

@@ -113,8 +113,9 @@ static void fx_params(Out *o, const char *pfx, FxType t, bool with_q)
 static void tree_inst(Out *o, const char *inst, int n_in, int width, int depth, bool max, const char *ld,
                       const char *in, const char *out)
 {
-    w(o, "    rnnc_adder_tree #(.N_IN(%d), .FANIN(%d), .W(%d), .DEPTH(%d), .OP(%d)) %s (.clk(clk), .ld(%s), .in_flat(%s), "
-         ".out_data(%s));\n", n_in, o->n->fanin, width, depth, max, inst, ld ? ld : "1'b1", in, out);
+    w(o, "    rnnc_adder_tree #(.N_IN(%d), .FANIN(%d), .W(%d), .DEPTH(%d), .OP(%d)%s) %s (.clk(clk), .ld(%s), "
+         ".in_flat(%s), .out_data(%s));\n", n_in, o->n->fanin, width, depth, max,
+      o->n->tree_chain && !max ? ", .CHAIN(1)" : "", inst, ld ? ld : "1'b1", in, out);
 }
 
 /* ---- mem files ---- */

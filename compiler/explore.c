@@ -18,7 +18,7 @@ static const char *const objective_names[] = {"latency", "throughput", "area"};
 void auto_budgets(AutoOptions *o, const FlowOptions *fo, int table_reg, double latency_us)
 {
     o->family = res_family(fo->target);
-    o->mac_one_stage = res_mac_one_stage(fo->target, fo->family);
+    o->ultrascale = res_ultrascale(fo->target, fo->family);
     o->table_reg = table_reg;
     const Device *d = NULL;
     if (fo->target && (!strcmp(fo->target, "ice40") || !strcmp(fo->target, "ecp5")))
@@ -136,7 +136,7 @@ void emit_design(const Netlist *n, const Schedule *s, const FlowOptions *fo, con
 
 static Netlist *relower(Model *m, const AutoOptions *o, Schedule **s)
 {
-    Netlist *n = lower_model_family(m, o->table_reg, o->family, o->mac_one_stage);
+    Netlist *n = lower_model_family(m, o->table_reg, o->family, o->ultrascale);
     *s = schedule_netlist(n, RNNC_II_SEQ);
     return n;
 }

@@ -90,14 +90,14 @@ static int mvm_rom_reg(const Netlist *n, const Mvm *v)
 
 /* The MAC's stages (Mvm.mac_lat, rnnc_mac's PROD_REG): 2, the exact product registered and
  * then added; 1 where the part's DSP multiplies and accumulates in one stage at its clock
- * (Netlist.mac_one_stage, res_mac_one_stage: UltraScale+), one cycle off every job and every
+ * (Netlist.ultrascale: UltraScale+'s DSP48E2), one cycle off every job and every
  * recurrent step, when the product's cast to the accum type is a plain truncation that wraps
  * (no rounding adder, no saturation between the two) and the sums are not in hls4ml's
  * saturating order (rnnc_mac_sat's cast after each addition). */
 static int mvm_mac_lat(const Netlist *n, const Mvm *v)
 {
     bool plain = v->accum.q == 0 && fx_rtl_sat(v->accum) == 0;
-    return n->mac_one_stage && plain && !v->sat_order ? 1 : 2;
+    return n->ultrascale && plain && !v->sat_order ? 1 : 2;
 }
 
 /* Items summed for output j: its partial products plus bias and extra when present. */
@@ -344,14 +344,13 @@ static long lane_mults(const Layer *l)
 static bool serial_align3(const Layer *l, int slots) { return l->kind == L_LSTM || slots > 1; }
 
 /* Whether a serial GRU lane's candidate table reads xw + r * hu unregistered, straight from
- * the product register (rnnc_gru_cell_serial PRE_HH_REG 0, Engine.lane_hh_direct): where the
- * part's DSPs multiply and accumulate in one stage (Netlist.mac_one_stage: a fabric fast enough
- * for an add before a table's read) and the accum casts are plain truncations that wrap (no
- * rounding adder or saturation on that path). */
+ * the product register (rnnc_gru_cell_serial PRE_HH_REG 0, Engine.lane_hh_direct): on
+ * UltraScale+'s fabric (Netlist.ultrascale: fast enough for an add before a table's read) with
+ * accum casts that are plain truncations that wrap (no rounding adder or saturation there). */
 static bool serial_hh_direct(const Netlist *n, const Layer *l)
 {
     FxType a = l->ty.accum;
-    return n->mac_one_stage && l->kind == L_GRU && l->reset_after && a.q == 0 && fx_rtl_sat(a) == 0;
+    return n->ultrascale && l->kind == L_GRU && l->reset_after && a.q == 0 && fx_rtl_sat(a) == 0;
 }
 
 /* A serial lane's timing (rtl_lib.md, rnnc_*_cell_serial), with A cycles per activation: a
@@ -1017,7 +1016,7 @@ int adder_fanin(const char *family) { return family && !strcmp(family, "xilinx")
 
 Netlist *lower_model(const Model *m, int table_reg) { return lower_model_family(m, table_reg, NULL, false); }
 
-static Netlist *lower_once(const Model *m, int table_reg, const char *family, bool mac_one_stage,
+static Netlist *lower_once(const Model *m, int table_reg, const char *family, bool ultrascale,
                            const bool *share_hint)
 {
     int cap = 0;
@@ -1025,8 +1024,9 @@ static Netlist *lower_once(const Model *m, int table_reg, const char *family, bo
     Netlist *n = netlist_new(m, table_reg, cap);
     n->share_hint = share_hint;
     n->family = family;
-    n->mac_one_stage = mac_one_stage;
+    n->ultrascale = ultrascale;
     n->fanin = adder_fanin(family);
+    n->tree_chain = ultrascale;
     FxType cur_t = m->input_type;
     for (int i = 0; i < m->n_layers; i++) lower_layer(n, &m->layers[i], &cur_t);
     netlist_finish(n);
@@ -1040,16 +1040,16 @@ static Netlist *lower_once(const Model *m, int table_reg, const char *family, bo
  * costs a cycle per job, which every engine's timing then counts; who shares does not depend
  * on it). Xilinx keeps its shared MACs without the stage (200 MHz met without it, and the
  * stage's flip-flops are thousands there). */
-Netlist *lower_model_family(const Model *m, int table_reg, const char *family, bool mac_one_stage)
+Netlist *lower_model_family(const Model *m, int table_reg, const char *family, bool ultrascale)
 {
-    Netlist *n = lower_once(m, table_reg, family, mac_one_stage, NULL);
+    Netlist *n = lower_once(m, table_reg, family, ultrascale, NULL);
     bool *hint = xcalloc((size_t)n->cap + 1, sizeof *hint); /* netlist_add reads it up to cap */
     bool any = false;
     for (int i = 0; i < n->n; i++) any |= hint[i] = table_reg && n->eng[i].mac_owner > 0;
     if (any) {
         int count = n->n;
         netlist_free(n);
-        n = lower_once(m, table_reg, family, mac_one_stage, hint);
+        n = lower_once(m, table_reg, family, ultrascale, hint);
         for (int i = 0; i < n->n; i++)
             if (n->n != count || hint[i] != (n->eng[i].mac_owner > 0)) BUG("lower_share differs with share_reg");
         n->share_hint = NULL;

@@ -477,7 +477,7 @@ int main(int argc, char **argv)
         auto_budgets(ao, &opt.flow, table_reg, opt.latency_us);
         if (opt.res_family && !opt.flow.target) {
             ao->family = opt.res_family;
-            ao->mac_one_stage = res_mac_one_stage(opt.res_family, opt.flow.family);
+            ao->ultrascale = res_ultrascale(opt.res_family, opt.flow.family);
         }
         auto_search(as, m, ao);
         while (auto_shrink_tables(&as, m, ao)) continue;
@@ -485,7 +485,7 @@ int main(int argc, char **argv)
         auto_announce(as, ao);
     }
     const char *target = opt.res_family && !opt.flow.target ? opt.res_family : opt.flow.target;
-    Netlist *n = lower_model_family(m, table_reg, res_family(target), res_mac_one_stage(target, opt.flow.family));
+    Netlist *n = lower_model_family(m, table_reg, res_family(target), res_ultrascale(target, opt.flow.family));
     Schedule *s = schedule_netlist(n, RNNC_II_SEQ);
     if (opt.dump) dump_schedule(stdout, n, s);
 

@@ -641,10 +641,14 @@ typedef struct Netlist {
      * hand-built netlist brings its own, tests/graph) */
     void (*reference)(const struct Netlist *n, const double *in, int64_t *out_raw);
     int fanin;          /* adder-tree stage: operands between registers (adder_fanin) */
+    bool tree_chain;    /* adder-tree stages as two-input adders on carry chains (rnnc_sum_stage CHAIN;
+                         * UltraScale+: Yosys's compressor for 4+ values takes ~3x the LUTs, and a
+                         * chained 8-value stage meets its clock) */
     int table_reg;      /* 1: activations register their table index (slow parts, e.g. iCE40) */
     int act_lat;        /* cycles per activation: 1 + table_reg */
     const char *family; /* the resource model's device family (resources.c; NULL: ice40) */
-    bool mac_one_stage; /* the part's DSPs multiply and accumulate in one stage (res_mac_one_stage) */
+    bool ultrascale;    /* UltraScale+'s fabric (res_ultrascale): one-stage MACs (mvm_mac_lat), serial GRU
+                         * lanes' pre_hh unregistered (serial_hh_direct), chained tree stages */
     const bool *share_hint; /* lowering only: engine i's MACs are shared (lower_model_family's
                              * second pass; its products then have share_reg) */
 } Netlist;
@@ -656,8 +660,8 @@ typedef struct Netlist {
 #define RNNC_MAC_OWNERS_MAX 32 /* a host and its guests (rnnc_mac_token's N) */
 Netlist *lower_model(const Model *m, int table_reg);
 /* lower_model for a device family (resources.c's names; NULL: ice40): Netlist.family, and the
- * pipelining the family's fabric wants (adder_fanin); mac_one_stage: res_mac_one_stage */
-Netlist *lower_model_family(const Model *m, int table_reg, const char *family, bool mac_one_stage);
+ * pipelining the family's fabric wants (adder_fanin); ultrascale: res_ultrascale */
+Netlist *lower_model_family(const Model *m, int table_reg, const char *family, bool ultrascale);
 void netlist_free(Netlist *n);                          /* a netlist and what lowering allocated for it */
 int adder_fanin(const char *family);
 /* lower.c: the common MAC format of a sharing host's multiplier m (operand, weight; the accum
@@ -846,7 +850,7 @@ extern const char *const res_feature_names[RES_FEATURES];
 typedef struct { long dsp, bram; double lut, ff; double feat[RES_FEATURES]; } EngineResources;
 typedef struct { long dsp, lut, ff, bram; } Resources;
 const char *res_family(const char *target);             /* --target -> cost-table family */
-bool res_mac_one_stage(const char *target, const char *xfamily); /* a one-stage MAC (Netlist.mac_one_stage) */
+bool res_ultrascale(const char *target, const char *xfamily); /* UltraScale+'s fabric (Netlist.ultrascale) */
 EngineResources res_engine(const Netlist *n, int i, const char *family);
 Resources res_netlist(const Netlist *n, const char *family);
 #define RNNC_ROM_TAIL 16 /* words of a schedule ROM past its block RAMs kept in logic (res_rom_block_depth) */
@@ -881,7 +885,7 @@ typedef struct {
 typedef enum { OPT_LATENCY, OPT_THROUGHPUT, OPT_AREA } Objective;
 typedef struct {
     const char *family;                 /* resources.c */
-    bool mac_one_stage;                 /* Netlist.mac_one_stage (res_mac_one_stage) */
+    bool ultrascale;                 /* Netlist.ultrascale (res_ultrascale) */
     long max_dsp, max_lut, max_bram;    /* budgets (-1: none); LUT also bounds FF */
     double lut_margin;                  /* the fraction of max_lut planned for (0: all) */
     Objective objective;

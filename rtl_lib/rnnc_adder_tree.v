@@ -17,7 +17,8 @@ module rnnc_adder_tree #(
     parameter integer FANIN = 5,    // values reduced per group in each stage, >= 2
     parameter integer W = 16,       // width of every value (signed), >= 1
     parameter integer DEPTH = 1,    // registered stages, >= 1; ceil(N_IN / FANIN^DEPTH) == 1
-    parameter integer OP = 0        // 0: sum, 1: signed maximum
+    parameter integer OP = 0,       // 0: sum, 1: signed maximum
+    parameter integer CHAIN = 0     // OP = 0: rnnc_sum_stage's CHAIN (two-input adders on carry chains)
 ) (
     input wire clk,
     input wire ld,                  // OP = 0: the last stage loads (1'b1: every cycle)
@@ -45,9 +46,10 @@ module rnnc_adder_tree #(
     endfunction
 
     initial begin
-        if (N_IN < 1 || FANIN < 2 || W < 1 || DEPTH < 1 || OP < 0 || OP > 1 || n_at(DEPTH) != 1) begin
-            $display("ERROR: rnnc_adder_tree: invalid parameters N_IN=%0d FANIN=%0d W=%0d DEPTH=%0d OP=%0d (instance %m)",
-                     N_IN, FANIN, W, DEPTH, OP);
+        if (N_IN < 1 || FANIN < 2 || W < 1 || DEPTH < 1 || OP < 0 || OP > 1 || n_at(DEPTH) != 1 || CHAIN < 0 ||
+            CHAIN > 1) begin
+            $display("ERROR: rnnc_adder_tree: invalid parameters N_IN=%0d FANIN=%0d W=%0d DEPTH=%0d OP=%0d CHAIN=%0d (instance %m)",
+                     N_IN, FANIN, W, DEPTH, OP, CHAIN);
             $finish;
         end
     end
@@ -62,7 +64,7 @@ module rnnc_adder_tree #(
                 rnnc_max_stage #(.N_IN(n_at(d)), .FANIN(FANIN), .W(W)) u_stage (
                     .clk(clk), .in_flat(level[off_at(d) +: n_at(d)*W]), .out_flat(level[off_at(d + 1) +: n_at(d + 1)*W]));
             end else begin : g_sum
-                rnnc_sum_stage #(.N_IN(n_at(d)), .FANIN(FANIN), .W(W)) u_stage (
+                rnnc_sum_stage #(.N_IN(n_at(d)), .FANIN(FANIN), .W(W), .CHAIN(CHAIN)) u_stage (
                     .clk(clk), .en(d == DEPTH - 1 ? ld : 1'b1), .in_flat(level[off_at(d) +: n_at(d)*W]),
                     .out_flat(level[off_at(d + 1) +: n_at(d + 1)*W]));
             end

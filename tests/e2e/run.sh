@@ -18,7 +18,7 @@
 #     over lstm, gru, gru_ra0, simple_rnn, dense, also through Icarus; the even seeds and the
 #     forms with adder trees (xfirst_*, opg_*, serial_*, rf_*, ...) also pipelined for Xilinx
 #     (--resources xilinx: 8 operands per adder-tree stage, adder_fanin), the cases and every
-#     other even seed for UltraScale+ (--family xcup: one-stage MACs too, res_mac_one_stage);
+#     other even seed for UltraScale+ (--family xcup: one-stage MACs too, res_ultrascale);
 # (c) a few small models through Verilator (rnnc's default simulator), among them the modes_*
 #     cases (every ap_fixed mode, accumulators wider than 64 bits); these designs are also
 #     compiled by `iverilog -g2005`; the shipped reuse-1 examples/toptag_lstm.json runs in
@@ -181,7 +181,7 @@ run_job() {
     if [ "$sim" = icarus-tr ]; then sim=icarus; extra=--table-reg; fi
     # "icarus-x": the same pipelined for Xilinx (--resources xilinx: wider adder-tree stages)
     if [ "$sim" = icarus-x ]; then sim=icarus; extra="--resources xilinx"; fi
-    # "icarus-xu": for UltraScale+ (--family xcup: also one-stage MACs, res_mac_one_stage)
+    # "icarus-xu": for UltraScale+ (--family xcup: also one-stage MACs, res_ultrascale)
     if [ "$sim" = icarus-xu ]; then sim=icarus; extra="--resources xilinx --family xcup"; fi
     if [ "$sim" = icarus-xu-tr ]; then sim=icarus; extra="--resources xilinx --family xcup --table-reg"; fi
     # "...-waves": the same with --waves (the waveform file checked after the run)

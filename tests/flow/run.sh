@@ -351,7 +351,7 @@ if has yosys && [ -s "$W/xilinx/report.json" ]; then
     # --table-reg only adds registers: never a longer critical path
     awk -v a="$ft" -v b="$f" 'BEGIN { exit !(a >= b) }' && ok "--table-reg estimated no slower ($ft >= $f MHz)" ||
         bad "--table-reg" "$ft MHz, without $f MHz"
-    # UltraScale+: one-stage MACs (res_mac_one_stage), a cycle off each job, still 200 MHz
+    # UltraScale+: one-stage MACs (res_ultrascale), a cycle off each job, still 200 MHz
     if finished xup; then
         U="$W/xup/report.json" lx=$(jget "$P" totals latency_cycles) lu=$(jget "$W/xup/report.json" totals latency_cycles)
         grep -q "PROD_REG(0)" "$W"/xup/rtl/flow_tiny_gru_0_cell.v && ! grep -q "PROD_REG(0)" "$W"/xpart/rtl/flow_tiny_gru_0_cell.v &&

@@ -403,7 +403,7 @@ static void mac_sat_case(const char *name, int a_w, int a_f, int b_w, int b_f, i
 
 /* ---- rnnc_sum_stage, rnnc_max_stage ---- */
 
-static void stage_case(const char *name, bool is_max, int n_in, int fanin, int w)
+static void stage_case(const char *name, bool is_max, int n_in, int fanin, int w, int chain)
 {
     seed_from(name);
     char vname[256], path[512], params[256];
@@ -430,7 +430,7 @@ static void stage_case(const char *name, bool is_max, int n_in, int fanin, int w
     free(x);
     free(y);
     fclose(f);
-    snprintf(params, sizeof params, "N_IN=%d FANIN=%d W=%d", n_in, fanin, w);
+    snprintf(params, sizeof params, "N_IN=%d FANIN=%d W=%d%s", n_in, fanin, w, chain ? " CHAIN=1" : "");
     manifest(name, is_max ? "rnnc_max_stage" : "rnnc_sum_stage", params, n, path);
 }
 
@@ -932,7 +932,7 @@ static void product_cases(void)
 
 /* ---- rnnc_adder_tree ---- */
 
-static void tree_case(const char *name, int op, int n_in, int fanin, int w, int depth)
+static void tree_case(const char *name, int op, int n_in, int fanin, int w, int depth, int chain)
 {
     seed_from(name);
     char vname[256], path[512], params[256];
@@ -954,8 +954,34 @@ static void tree_case(const char *name, int op, int n_in, int fanin, int w, int 
     }
     free(x);
     fclose(f);
-    snprintf(params, sizeof params, "N_IN=%d FANIN=%d W=%d DEPTH=%d OP=%d", n_in, fanin, w, depth, op);
+    snprintf(params, sizeof params, "N_IN=%d FANIN=%d W=%d DEPTH=%d OP=%d%s", n_in, fanin, w, depth, op,
+             chain ? " CHAIN=1" : "");
     manifest(name, "rnnc_adder_tree", params, n, path);
+}
+
+/* ---- rnnc_add2 ---- */
+
+static void add2_case(const char *name, int w)
+{
+    seed_from(name);
+    char vname[256], path[512], params[64];
+    snprintf(vname, sizeof vname, "%s.vec", name);
+    FILE *f = open_out(vname, path, sizeof path);
+    int n = 300;
+    for (int k = 0; k < n; k++) {
+        int mode = rndint(8); /* sometimes both at one extreme */
+        wide_t a = mode == 0 ? wmin(w, true) : mode == 1 ? wmax(w, true) : rnd_val(w, true);
+        wide_t b = mode == 0 ? wmin(w, true) : mode == 1 ? wmax(w, true) : rnd_val(w, true);
+        phex(f, a, w);
+        fputc(' ', f);
+        phex(f, b, w);
+        fputc(' ', f);
+        phex(f, from_bits((u128)(a + b), w, true), w);
+        fputc('\n', f);
+    }
+    fclose(f);
+    snprintf(params, sizeof params, "W=%d", w);
+    manifest(name, "rnnc_add2", params, n, path);
 }
 
 /* N_IN x FANIN x W x DEPTH (the least depth and padded ones), sums and maxima */
@@ -969,8 +995,17 @@ static void tree_cases(void)
             if (op && i % 3 == 1) continue;
             snprintf(name, sizeof name, "tree_%s_%d_%d_%d_d%d", op ? "max" : "sum", sets[i][0], sets[i][1], sets[i][2],
                      sets[i][3]);
-            tree_case(name, op, sets[i][0], sets[i][1], sets[i][2], sets[i][3]);
+            tree_case(name, op, sets[i][0], sets[i][1], sets[i][2], sets[i][3], 0);
         }
+    /* sum trees of two-input adders (rnnc_sum_stage CHAIN), FANIN 8 as on Xilinx */
+    static const int chains[][4] = {{8, 8, 23, 1}, {33, 8, 23, 2}, {7, 8, 16, 1}, {26, 5, 24, 3}, {1, 8, 9, 1}};
+    for (size_t i = 0; i < sizeof chains / sizeof chains[0]; i++) {
+        snprintf(name, sizeof name, "tree_chain_%d_%d_%d_d%d", chains[i][0], chains[i][1], chains[i][2], chains[i][3]);
+        tree_case(name, 0, chains[i][0], chains[i][1], chains[i][2], chains[i][3], 1);
+    }
+    add2_case("add2_w1", 1);
+    add2_case("add2_w23", 23);
+    add2_case("add2_w64", 64);
 }
 
 /* ---- rnnc_sat_sum: hls4ml's order, a cast to the accumulator after every addition ---- */
@@ -1105,10 +1140,13 @@ static void stage_cases(void)
     char name[64];
     for (size_t i = 0; i < sizeof sets / sizeof sets[0]; i++) {
         snprintf(name, sizeof name, "sum_%d_%d_%d", sets[i][0], sets[i][1], sets[i][2]);
-        stage_case(name, false, sets[i][0], sets[i][1], sets[i][2]);
+        stage_case(name, false, sets[i][0], sets[i][1], sets[i][2], 0);
+        /* the same sums as trees of two-input adders (rnnc_add2), other vectors */
+        snprintf(name, sizeof name, "sum_%d_%d_%d_chain", sets[i][0], sets[i][1], sets[i][2]);
+        stage_case(name, false, sets[i][0], sets[i][1], sets[i][2], 1);
         if (i % 2 == 0 || i == 1) {
             snprintf(name, sizeof name, "max_%d_%d_%d", sets[i][0], sets[i][1], sets[i][2]);
-            stage_case(name, true, sets[i][0], sets[i][1], sets[i][2]);
+            stage_case(name, true, sets[i][0], sets[i][1], sets[i][2], 0);
         }
     }
     rom_case("rom_16x16", 16, 16, 4, 16);

@@ -11,6 +11,7 @@ module tb_rnnc_adder_tree #(
     parameter integer W = 16,           // as rnnc_adder_tree
     parameter integer DEPTH = 1,        // as rnnc_adder_tree
     parameter integer OP = 0,           // as rnnc_adder_tree
+    parameter integer CHAIN = 0,        // as rnnc_adder_tree
     parameter integer TB_N = 1,         // number of vectors
     parameter TB_FILE = "",             // vector file
     parameter TB_CASE = ""              // case name for messages
@@ -23,7 +24,7 @@ module tb_rnnc_adder_tree #(
 
     always #5 clk = ~clk;
 
-    rnnc_adder_tree #(.N_IN(N_IN), .FANIN(FANIN), .W(W), .DEPTH(DEPTH), .OP(OP)) dut (
+    rnnc_adder_tree #(.N_IN(N_IN), .FANIN(FANIN), .W(W), .DEPTH(DEPTH), .OP(OP), .CHAIN(CHAIN)) dut (
         .clk(clk), .ld(1'b1), .in_flat(in_flat), .out_data(out_data));
 
     initial begin

@@ -8,6 +8,7 @@ module tb_rnnc_sum_stage #(
     parameter integer N_IN = 4,         // as rnnc_sum_stage
     parameter integer FANIN = 2,        // as rnnc_sum_stage
     parameter integer W = 16,           // as rnnc_sum_stage
+    parameter integer CHAIN = 0,        // as rnnc_sum_stage
     parameter integer TB_N = 1,         // number of vectors
     parameter TB_FILE = "",             // vector file
     parameter TB_CASE = ""              // case name for messages
@@ -21,7 +22,7 @@ module tb_rnnc_sum_stage #(
 
     always #5 clk = ~clk;
 
-    rnnc_sum_stage #(.N_IN(N_IN), .FANIN(FANIN), .W(W)) dut (.clk(clk), .en(1'b1), .in_flat(in_flat), .out_flat(out_flat));
+    rnnc_sum_stage #(.N_IN(N_IN), .FANIN(FANIN), .W(W), .CHAIN(CHAIN)) dut (.clk(clk), .en(1'b1), .in_flat(in_flat), .out_flat(out_flat));
 
     initial begin
         errors = 0;
@@ -42,8 +43,8 @@ module tb_rnnc_sum_stage #(
             if (out_flat !== expected) begin
                 errors = errors + 1;
                 if (errors <= 10)
-                    $display("MISMATCH rnnc_sum_stage %0s (N_IN=%0d FANIN=%0d W=%0d) vector %0d: in_flat=%h expected %h got %h",
-                             TB_CASE, N_IN, FANIN, W, k, in_flat, expected, out_flat);
+                    $display("MISMATCH rnnc_sum_stage %0s (N_IN=%0d FANIN=%0d W=%0d CHAIN=%0d) vector %0d: in_flat=%h expected %h got %h",
+                             TB_CASE, N_IN, FANIN, W, CHAIN, k, in_flat, expected, out_flat);
             end
         end
         if (errors == 0) $display("RESULT PASS %0d vectors", TB_N);
