@@ -12,6 +12,9 @@ void emit_report(const Netlist *n, const Schedule *s, const char *dir)
     cJSON_AddStringToObject(root, "model", m->name);
     cJSON_AddStringToObject(root, "top", m->name);
     cJSON_AddNumberToObject(root, "adder_fanin", n->fanin);
+    /* UltraScale+'s stages (res_ultrascale): one-stage MACs, serial GRU lanes' pre_hh
+     * unregistered, chained tree stages */
+    cJSON_AddBoolToObject(root, "ultrascale", n->ultrascale);
     cJSON *engines = cJSON_AddArrayToObject(root, "engines");
     long mults = 0, elem = 0, wbits = 0;
     for (int i = 0; i < n->n; i++) {

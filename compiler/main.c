@@ -54,7 +54,7 @@ static void usage(FILE *f)
             "  --reuse auto                     the same search for any command\n"
             "  --max-dsp N, --max-lut N, --max-bram N  budgets (default: the --target part's)\n"
             "  --resources ice40|ecp5|xilinx    the resource model's family in report.json without --target\n"
-            "  --resources xilinx --family xcup the design for UltraScale+ (one-stage MACs) without --target\n"
+            "  --resources xilinx --family xcup the design for UltraScale+ (its shorter stages) without --target\n"
             "  --optimize latency|throughput|area  the objective (area: the smallest design meeting\n"
             "                                   --latency-cycles N or --latency-us X)\n"
             "\n"
