@@ -26,7 +26,8 @@ static const char *const lib_modules[] = {"rnnc_quant", "rnnc_product", "rnnc_ma
                                           "rnnc_lstm_cell", "rnnc_gru_blend", "rnnc_gru_cell",
                                           "rnnc_gru_reset", "rnnc_gru_update", "rnnc_stream_fork",
                                           "rnnc_merge_add", "rnnc_sat_sum", "rnnc_mac_sat", "rnnc_lstm_cell_serial",
-                                          "rnnc_gru_cell_serial", "rnnc_mac_token", "rnnc_lut_mul", NULL};
+                                          "rnnc_gru_cell_serial", "rnnc_mac_token", "rnnc_lut_mul", "rnnc_write_first",
+                                          NULL};
 
 static bool lib_needed(const Netlist *n, const char *mod)
 {
@@ -44,6 +45,7 @@ static bool lib_needed(const Netlist *n, const char *mod)
     for (int i = 0; i < n->n; i++) {
         const Engine *e = &n->eng[i];
         if (!strcmp(mod, "rnnc_merge_add") && e->kind == ENG_MERGE) return true;
+        if (!strcmp(mod, "rnnc_write_first") && e->kind == ENG_CELL && e->h_fwd) return true;
         if (!strcmp(mod, "rnnc_mac_token") && e->mac_owner == 1) return true;
         if (!strcmp(mod, "rnnc_sat_sum") && (e->mvm.sat_order || e->mvm2.sat_order || e->sm_sat_order)) return true;
         bool rf = (e->mvm.outs && e->mvm.rf > 1) || (e->mvm2.outs && e->mvm2.rf > 1);

@@ -1820,9 +1820,10 @@ static void cell_writeback(Out *o, const Engine *e, const CellSigs *cs)
               job_flag(e, h0 + K * (j / E), "last"), R.w, j % E);
             w(o, "        if (%s && %s) out_%d <= h_new_%d;\n    end\n", hit,
               job_flag(e, h0 + K * (j / E), "emit"), j, j % E);
-            if (e->h_fwd)
-                w(o, "    assign h_fwd[%d:%d] = %s ? (%s ? %d'd0 : h_new_%d) : %s;\n", (j + 1) * R.w - 1, j * R.w, hit,
-                  job_flag(e, h0 + K * (j / E), "last"), R.w, j % E, cs->h[j].s);
+            if (e->h_fwd) /* a module of its own: one multiplexer per word for every reader (rnnc_write_first) */
+                w(o, "    rnnc_write_first #(.W(%d)) u_h_fwd_%d (.we(%s), .clear(%s), .d(h_new_%d), .state(%s), "
+                     ".q(h_fwd[%d:%d]));\n", R.w, j, hit, job_flag(e, h0 + K * (j / E), "last"), j % E, cs->h[j].s,
+                  (j + 1) * R.w - 1, j * R.w);
         }
         w(o, "    assign m_axis_tdata = {");
         for (int j = u - 1; j >= 0; j--) w(o, "out_%d%s", j, j ? ", " : "};\n");

@@ -959,6 +959,31 @@ static void tree_case(const char *name, int op, int n_in, int fanin, int w, int 
     manifest(name, "rnnc_adder_tree", params, n, path);
 }
 
+/* ---- rnnc_write_first ---- */
+
+static void write_first_case(const char *name, int w)
+{
+    seed_from(name);
+    char vname[256], path[512], params[64];
+    snprintf(vname, sizeof vname, "%s.vec", name);
+    FILE *f = open_out(vname, path, sizeof path);
+    int n = 300;
+    for (int k = 0; k < n; k++) {
+        int we = rndint(2), clear = rndint(2);
+        wide_t d = rnd_val(w, true), state = rnd_val(w, true);
+        fprintf(f, "%d %d ", we, clear);
+        phex(f, d, w);
+        fputc(' ', f);
+        phex(f, state, w);
+        fputc(' ', f);
+        phex(f, we ? (clear ? 0 : d) : state, w);
+        fputc('\n', f);
+    }
+    fclose(f);
+    snprintf(params, sizeof params, "W=%d", w);
+    manifest(name, "rnnc_write_first", params, n, path);
+}
+
 /* ---- rnnc_add2 ---- */
 
 static void add2_case(const char *name, int w)
@@ -1006,6 +1031,9 @@ static void tree_cases(void)
     add2_case("add2_w1", 1);
     add2_case("add2_w23", 23);
     add2_case("add2_w64", 64);
+    write_first_case("write_first_w1", 1);
+    write_first_case("write_first_w16", 16);
+    write_first_case("write_first_w40", 40);
 }
 
 /* ---- rnnc_sat_sum: hls4ml's order, a cast to the accumulator after every addition ---- */
