@@ -18,7 +18,6 @@ static const char *const objective_names[] = {"latency", "throughput", "area"};
 void auto_budgets(AutoOptions *o, const FlowOptions *fo, int table_reg, double latency_us)
 {
     o->family = res_family(fo->target);
-    o->ultrascale = res_ultrascale(fo->target, fo->family);
     o->table_reg = table_reg;
     const Device *d = NULL;
     if (fo->target && (!strcmp(fo->target, "ice40") || !strcmp(fo->target, "ecp5")))

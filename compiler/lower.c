@@ -88,16 +88,19 @@ static int mvm_rom_reg(const Netlist *n, const Mvm *v)
     return !(v->share_reg && v->n_in <= 12 && res_rom_in_logic(n->family, v->rf, width));
 }
 
+/* Whether a cast to t is a bit slice: a truncation that wraps (no rounding adder, no
+ * saturation), so that the stages UltraScale+ merges (mvm_mac_lat, serial_hh_direct) take no
+ * logic for it. */
+static bool cast_is_slice(FxType t) { return t.q == 0 && fx_rtl_sat(t) == 0; }
+
 /* The MAC's stages (Mvm.mac_lat, rnnc_mac's PROD_REG): 2, the exact product registered and
  * then added; 1 where the part's DSP multiplies and accumulates in one stage at its clock
  * (Netlist.ultrascale: UltraScale+'s DSP48E2), one cycle off every job and every
- * recurrent step, when the product's cast to the accum type is a plain truncation that wraps
- * (no rounding adder, no saturation between the two) and the sums are not in hls4ml's
- * saturating order (rnnc_mac_sat's cast after each addition). */
+ * recurrent step, when the product's cast to the accum type is a bit slice and the sums are
+ * not in hls4ml's saturating order (rnnc_mac_sat's cast after each addition). */
 static int mvm_mac_lat(const Netlist *n, const Mvm *v)
 {
-    bool plain = v->accum.q == 0 && fx_rtl_sat(v->accum) == 0;
-    return n->ultrascale && plain && !v->sat_order ? 1 : 2;
+    return n->ultrascale && cast_is_slice(v->accum) && !v->sat_order ? 1 : 2;
 }
 
 /* Items summed for output j: its partial products plus bias and extra when present. */
@@ -346,11 +349,10 @@ static bool serial_align3(const Layer *l, int slots) { return l->kind == L_LSTM 
 /* Whether a serial GRU lane's candidate table reads xw + r * hu unregistered, straight from
  * the product register (rnnc_gru_cell_serial PRE_HH_REG 0, Engine.lane_hh_direct): on
  * UltraScale+'s fabric (Netlist.ultrascale: fast enough for an add before a table's read) with
- * accum casts that are plain truncations that wrap (no rounding adder or saturation there). */
+ * accum casts that are bit slices. */
 static bool serial_hh_direct(const Netlist *n, const Layer *l)
 {
-    FxType a = l->ty.accum;
-    return n->ultrascale && l->kind == L_GRU && l->reset_after && a.q == 0 && fx_rtl_sat(a) == 0;
+    return n->ultrascale && l->kind == L_GRU && l->reset_after && cast_is_slice(l->ty.accum);
 }
 
 /* A serial lane's timing (rtl_lib.md, rnnc_*_cell_serial), with A cycles per activation: a
@@ -1026,7 +1028,7 @@ static Netlist *lower_once(const Model *m, int table_reg, const char *family, bo
     n->family = family;
     n->ultrascale = ultrascale;
     n->fanin = adder_fanin(family);
-    n->tree_chain = ultrascale;
+    n->tree_chain = ultrascale; /* rnnc_sum_stage CHAIN: on xc7 its timing was not measured */
     FxType cur_t = m->input_type;
     for (int i = 0; i < m->n_layers; i++) lower_layer(n, &m->layers[i], &cur_t);
     netlist_finish(n);

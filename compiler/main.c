@@ -473,18 +473,17 @@ int main(int argc, char **argv)
     int table_reg = opt.table_reg || (opt.flow.target && !strcmp(opt.flow.target, "ice40"));
     AutoOptions *ao = &opt.autoo;
     bool searching = opt.explore || opt.reuse_auto || (opt.flow.target && as->n_knobs > 0);
+    /* the family the design is for: --target's, or without one --resources F's */
+    const char *target = opt.res_family && !opt.flow.target ? opt.res_family : opt.flow.target;
     if (searching) {
         auto_budgets(ao, &opt.flow, table_reg, opt.latency_us);
-        if (opt.res_family && !opt.flow.target) {
-            ao->family = opt.res_family;
-            ao->ultrascale = res_ultrascale(opt.res_family, opt.flow.family);
-        }
+        ao->family = res_family(target);
+        ao->ultrascale = res_ultrascale(target, opt.flow.family);
         auto_search(as, m, ao);
         while (auto_shrink_tables(&as, m, ao)) continue;
         if (opt.explore) return run_explore(m, as, ao, &opt.flow, opt.out_dir, opt.synth_k);
         auto_announce(as, ao);
     }
-    const char *target = opt.res_family && !opt.flow.target ? opt.res_family : opt.flow.target;
     Netlist *n = lower_model_family(m, table_reg, res_family(target), res_ultrascale(target, opt.flow.family));
     Schedule *s = schedule_netlist(n, RNNC_II_SEQ);
     if (opt.dump) dump_schedule(stdout, n, s);

@@ -380,7 +380,7 @@ typedef struct {
     int depth;          /* adder-tree stages */
     int latency;        /* start cycle -> cycle the accum values are available */
     int mac_lat;        /* rf > 1: the MAC's stages (mvm_mac_lat; rnnc_mac PROD_REG): 2, the product
-                         * registered, then the sum; 1 on Xilinx (the DSP48 does both in one) */
+                         * registered, then the sum; 1 on UltraScale+ (the DSP48E2 does both in one) */
     int rom_reg;        /* rf > 1 on slow parts (mvm_rom_reg): a register after the schedule ROM, and one
                          * more between the operand multiplexer and the MAC */
     bool first_skip;    /* an x-first cell whose first step skips its h runs (lower.c
@@ -885,7 +885,7 @@ typedef struct {
 typedef enum { OPT_LATENCY, OPT_THROUGHPUT, OPT_AREA } Objective;
 typedef struct {
     const char *family;                 /* resources.c */
-    bool ultrascale;                 /* Netlist.ultrascale (res_ultrascale) */
+    bool ultrascale;                    /* Netlist.ultrascale (res_ultrascale) */
     long max_dsp, max_lut, max_bram;    /* budgets (-1: none); LUT also bounds FF */
     double lut_margin;                  /* the fraction of max_lut planned for (0: all) */
     Objective objective;

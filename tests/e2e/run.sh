@@ -427,10 +427,10 @@ done
 # Random-spec groups: of seeds 1..120, the first WANT whose model's `--dump schedule` (plain or
 # --table-reg) has a line starting with KEY, each run plain and with --table-reg (stalls too);
 # fewer than WANT fails the suite (the feature went out of reach). SPECFN SEED prints the spec.
-# RG_FAMILY (set for one call): the family flags of the dumps and jobs (the UltraScale+ group's
-# "--resources xilinx --family xcup", its jobs icarus-xu plain and with --table-reg).
+# RG_XCUP=1 (set for one call): the group's dumps and jobs for UltraScale+ (--resources xilinx
+# --family xcup; its jobs icarus-xu and icarus-xu-tr).
 random_group() {
-    local name=$1 want=$2 key=$3 specfn=$4 why=$5 found=0 s tr hit
+    local name=$1 want=$2 key=$3 specfn=$4 why=$5 found=0 s tr hit sim=icarus${RG_XCUP:+-xu}
     [ "$want" = 0 ] && return 0
     for s in $(seq 1 120); do
         [ "$found" -ge "$want" ] && break
@@ -438,18 +438,13 @@ random_group() {
         hit=0
         for tr in "" --table-reg; do
             # shellcheck disable=SC2086
-            "$RNNC" "$WORK/models/$name$s.json" $tr ${RG_FAMILY:-} --dump schedule -o "$WORK/models/$name$s.d" 2>/dev/null |
+            "$RNNC" "$WORK/models/$name$s.json" $tr ${RG_XCUP:+--resources xilinx --family xcup} --dump schedule -o "$WORK/models/$name$s.d" 2>/dev/null |
                 grep -q "^$key" && hit=1
         done
         [ "$hit" = 1 ] || continue
         found=$((found + 1))
-        if [ -n "${RG_FAMILY:-}" ]; then
-            job "$name${s}" "$WORK/models/$name$s.json" "$WORK/models/$name$s.txt" icarus-xu
-            job "$name${s}_tr" "$WORK/models/$name$s.json" "$WORK/models/$name$s.txt" icarus-xu-tr
-        else
-            job "$name${s}" "$WORK/models/$name$s.json" "$WORK/models/$name$s.txt" icarus
-            job "$name${s}_tr" "$WORK/models/$name$s.json" "$WORK/models/$name$s.txt" icarus-tr
-        fi
+        job "$name${s}" "$WORK/models/$name$s.json" "$WORK/models/$name$s.txt" "$sim"
+        job "$name${s}_tr" "$WORK/models/$name$s.json" "$WORK/models/$name$s.txt" "$sim-tr"
     done
     if [ "$found" -lt "$want" ]; then
         echo "FAIL $name models: only $found of 120 random specs $why"
@@ -513,7 +508,7 @@ xcup_spec() {
     [ $((RANDOM % 2)) = 1 ] && SH=" sh=1"
     echo "T=$T F=$F IN=sym N=4 NAME=xcup$s; gru u=$U ra=1 rf=$RF lm=1$SH; dense u=2 act=sigmoid rf=2"
 }
-RG_FAMILY="--resources xilinx --family xcup" random_group xcup "${E2E_XCUP_LANES:-6}" hh_direct xcup_spec \
+RG_XCUP=1 random_group xcup "${E2E_XCUP_LANES:-6}" hh_direct xcup_spec \
     "read pre_hh unregistered on UltraScale+"
 
 xargs -d '\n' -n 1 -P "$JOBS" bash -c 'run_line "$1"' _ <"$JOBLIST" || true
