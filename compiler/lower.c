@@ -144,8 +144,11 @@ static void finish_mvm(const Netlist *n, Mvm *v)
     v->rom_reg = mvm_rom_reg(n, v);
     v->mac_lat = mvm_mac_lat(n, v);
     v->latency = (v->rf == 1 ? 1 : 2 + v->mac_lat + v->rf + 2 * v->rom_reg + v->share_reg) + depth;
-    /* guard: every item fits accum width + 1 (bias sums); the sum of n items needs clog2(n) */
-    v->guard_w = v->accum.w + 2 + clog2i(max_terms + 3);
+    /* guard: every item fits accum width + 1 (bias sums); the sum of n items needs clog2(n).
+     * Where the sum's cast to accum is a bit slice, its low accum.w bits are all the cast keeps,
+     * and they do not depend on higher bits: sums (the MACs' too) wrap at accum's width. */
+    bool wraps = cast_is_slice(v->accum) && !v->sat_order;
+    v->guard_w = wraps ? v->accum.w : v->accum.w + 2 + clog2i(max_terms + 3);
     v->fanin = fanin;
 }
 

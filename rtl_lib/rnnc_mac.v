@@ -3,7 +3,8 @@
 // One cycle after the product register: if (en_d) acc <= (first_d ? 0 : acc) + sign_extend(q),
 // en_d/first_d being en/first delayed one cycle. Operands presented in cycle t are in acc from
 // cycle t+2 (t+1 with PROD_REG = 0, where en/first act in their own cycle). The accumulator wraps
-// at ACC_W bits (the compiler sizes ACC_W so it never does).
+// at ACC_W bits (the compiler sizes ACC_W so that it never does, or so that the sum's cast keeps
+// only its low ACC_W bits, where wrapping changes nothing).
 // No rst port (as specified): en_d is unknown until the first clock edge, and acc until the
 // first accumulation with first = 1. It is rnnc_mac_sat with its sums uncast (CAST_SUMS = 0)
 // starting from 0: one accumulator in the library, with its formal properties there.
