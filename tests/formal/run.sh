@@ -92,7 +92,7 @@ MUTANTS=(
     "job_first_head_long|rnnc_job_ctrl|rnnc_job_ctrl|LATENCY=7 CNT_W=3 PERIOD=4 FIRST_PERIOD=3|s/at_jc(FIRST_PERIOD - 2)/at_jc(FIRST_PERIOD - 1)/|16"
     "tree_ignores_ld|rnnc_adder_tree|rnnc_adder_tree rnnc_sum_stage rnnc_max_stage|N_IN=3 FANIN=2 W=3 DEPTH=2 OP=0|s/.en(d == DEPTH - 1 ? ld : 1'b1)/.en(1'b1)/|12"
     "tree_short|rnnc_adder_tree|rnnc_adder_tree rnnc_sum_stage rnnc_max_stage|N_IN=3 FANIN=2 W=3 DEPTH=2 OP=0|s/assign out_data = level\[off_at(DEPTH) +: W\];/assign out_data = level[off_at(DEPTH - 1) +: W];/|12"
-    "mac_ignores_first|rnnc_mac_sat|rnnc_mac_sat rnnc_product rnnc_quant|A_W=4 A_F=2 B_W=4 B_F=2 Q_W=6 Q_F=3 ACC_W=8 CAST_SUMS=0|s/assign next = start + q_ext;/assign next = acc + q_ext;/|6"
+    "mac_ignores_first|rnnc_mac_sat|rnnc_mac_sat rnnc_product rnnc_quant|A_W=4 A_F=2 B_W=4 B_F=2 Q_W=6 Q_F=3 ACC_W=8 CAST_SUMS=0|s/assign next = q_ext - ~start - 1'b1;/assign next = q_ext - ~acc - 1'b1;/|6"
     "mac_ignores_en|rnnc_mac_sat|rnnc_mac_sat rnnc_product rnnc_quant|A_W=4 A_F=2 B_W=4 B_F=2 Q_W=5 Q_F=2 SATURATE=1 ACC_W=7|s/if (en_d) acc <= next;/acc <= next;/|6"
     "mac_noreg_ignores_en|rnnc_mac_sat|rnnc_mac_sat rnnc_product rnnc_quant|A_W=4 A_F=2 B_W=4 B_F=2 Q_W=5 Q_F=2 SATURATE=1 ACC_W=7 PROD_REG=0|s/if (en_d) acc <= next;/acc <= next;/|6"
 )
