@@ -43,12 +43,26 @@ static const char *job_at(char *buf, size_t n, const Engine *e, int jc)
 {
     int L = e->latency, P = eng_period(e), cw = clog2i(L + 1) < 1 ? 1 : clog2i(L + 1);
     if (jc < 1 || jc > L - 1) BUG("job cycle %d of a %d-cycle job", jc, L);
-    /* a first step's head ends at first_period, and cnt rests there: no head decode after it */
+    /* a first step's head ends at first_period, and cnt rests there: no head decode after it
+     * (but job_end_at's) */
     if (e->first_period && jc >= e->first_period && jc < P) BUG("%s: head job cycle %d after the first step's period %d", e->name, jc, e->first_period);
     /* overlapped jobs: the tail (job cycles P..L-1) has a counter of its own, tcnt == jc - P */
     if (jc >= P) snprintf(buf, n, jc == P ? "(tail_on && tcnt == %d'd%d)" : "tcnt == %d'd%d", cw, jc - P);
     else if (jc == 1) snprintf(buf, n, "(busy && cnt == %d'd0)", cw);
     else snprintf(buf, n, "cnt == %d'd%d", cw, jc - 1);
+    return buf;
+}
+
+/* The same for a decode of what follows a step's products (the trees' load, the lanes' and
+ * write-back's phases): a first step (plan_first_period) runs all that J = P - P0 cycles early,
+ * in the tail by itself (its counter starts J early) and from the head where it lies there
+ * (plan_first_period keeps it at job cycle 2 or later). */
+static const char *job_end_at(char *buf, size_t n, const Engine *e, int jc)
+{
+    int P = eng_period(e), J = eng_first_skip(e), cw = clog2i(e->latency + 1) < 1 ? 1 : clog2i(e->latency + 1);
+    if (!J || jc >= P) return job_at(buf, n, e, jc);
+    if (jc - J < 2) BUG("%s: job cycle %d is %d in a first step", e->name, jc, jc - J);
+    snprintf(buf, n, "(ctrl_first ? cnt == %d'd%d : cnt == %d'd%d)", cw, jc - J - 1, cw, jc - 1);
     return buf;
 }
 
@@ -885,6 +899,12 @@ static void mvm_captures(Out *o, const MvmPlan *pl, const char *p, int m, MvmSig
         sg->cap_valid[m] = sig("%s_last_%d_d2", p, m);
         sg->cap_idx[m] = sig("%s_pc_%d", p, m);
     }
+    /* a capture; with a stray (an h run a first step issues: plan_mult_strays) the one after
+     * a first step's last x capture is dropped */
+    bool stray = plan_mult_strays(pl, m) > 0;
+    char capv[64];
+    snprintf(capv, sizeof capv, stray ? "%s_capv_%d" : "%s_last_%d_d2", p, m);
+    if (stray) w(o, "    reg %s_stray_%d;\n    wire %s = %s_last_%d_d2 && !%s_stray_%d;\n", p, m, capv, p, m, p, m);
     if (skips) {
         w(o, "    reg %s_fq_rd_%d;\n    wire %s_xend_%d = %s_fq[%s_fq_rd_%d] && %s_pc_%d == %d'd%d;\n", p, m, p, m, p, p, m, p,
           m, pcw, mp->x_caps - 1);
@@ -892,25 +912,36 @@ static void mvm_captures(Out *o, const MvmPlan *pl, const char *p, int m, MvmSig
     }
     w(o, "    always @(posedge clk) begin\n");
     w(o, "        if (rst) %s_pc_%d <= %d'd0;\n", p, m, pcw);
-    w(o, "        else if (%s_last_%d_d2) begin\n", p, m);
+    w(o, "        else if (%s) begin\n", capv);
     if (skips)
         w(o, "            %s_pc_%d <= %s_wrap_%d ? %d'd0 : %s_pc_%d + %d'd1;\n", p, m, p, m, pcw, p, m, pcw);
     else
         w(o, "            %s_pc_%d <= %s_pc_%d == %d'd%d ? %d'd0 : %s_pc_%d + %d'd1;\n", p, m, p, m, pcw,
           mp->n_caps - 1, pcw, p, m, pcw);
-    for (int i = 0; i < mp->n_regs; i++) {
+    int cleared = skips ? mp->x_caps : mp->n_regs; /* a first step's last x capture clears the rest */
+    for (int i = 0; i < cleared && i < mp->n_regs; i++)
         w(o, "            if (%s_pc_%d == %d'd%d) %s_part_%d_%d <= %s;\n", p, m, pcw, i, p, m, i, cap.s);
-        if (skips && i >= mp->x_caps) w(o, "            if (%s_xend_%d) %s_part_%d_%d <= %d'd0;\n", p, m, p, m, i, capw);
-    }
     w(o, "        end\n    end\n");
+    /* written apart, the clear a synchronous reset before the enable (one LUT per bit inside
+     * the block above: FDRE's R, not a multiplexer, on Xilinx) */
+    for (int i = cleared; i < mp->n_regs; i++)
+        w(o, "    always @(posedge clk)\n        if (%s && %s_xend_%d) %s_part_%d_%d <= %d'd0;\n"
+             "        else if (%s && %s_pc_%d == %d'd%d) %s_part_%d_%d <= %s;\n", capv, p, m, p, m, i, capw, capv, p, m, pcw,
+          i, p, m, i, cap.s);
     if (!skips) return;
     /* the queue's next job once this one's captures end; the MAC's kept run (its last, an h
-     * run) reads 0 from a first step's last x capture to the next job's first capture */
-    w(o, "    reg %s_zmac_%d;\n    always @(posedge clk) begin\n", p, m);
-    w(o, "        if (rst) %s_fq_rd_%d <= 1'b0;\n        else if (%s_last_%d_d2 && %s_wrap_%d) %s_fq_rd_%d <= !%s_fq_rd_%d;\n", p, m,
-      p, m, p, m, p, m, p, m);
-    w(o, "        if (rst) %s_zmac_%d <= 1'b0;\n        else if (%s_last_%d_d2) %s_zmac_%d <= %s_xend_%d;\n    end\n", p, m, p, m, p,
-      m, p, m);
+     * run) reads 0 from a first step's last x capture to the next job's first capture where
+     * the MAC would hold the x run's sum then (plan_mult_zmac) */
+    bool zmac = plan_mult_zmac(pl, m);
+    if (zmac) w(o, "    reg %s_zmac_%d;\n", p, m);
+    w(o, "    always @(posedge clk) begin\n");
+    w(o, "        if (rst) %s_fq_rd_%d <= 1'b0;\n        else if (%s && %s_wrap_%d) %s_fq_rd_%d <= !%s_fq_rd_%d;\n", p, m,
+      capv, p, m, p, m, p, m);
+    if (zmac) w(o, "        if (rst) %s_zmac_%d <= 1'b0;\n        else if (%s) %s_zmac_%d <= %s_xend_%d;\n", p, m, capv, p, m, p, m);
+    if (stray)
+        w(o, "        if (rst) %s_stray_%d <= 1'b0;\n        else if (%s_last_%d_d2) %s_stray_%d <= %s && %s_xend_%d;\n", p, m, p,
+          m, p, m, capv, p, m);
+    w(o, "    end\n");
 }
 
 /* Banked on several multipliers: each multiplier's capture index names the bank and address
@@ -1041,7 +1072,7 @@ static void mvm_item(Out *o, const MvmPlan *pl, const MvmIn *in, int j, const Tr
     case ITEM_PRODUCTS: snprintf(buf, len, "%s_pe_%d", p, j); break;
     case ITEM_PART: snprintf(buf, len, "%s_part_%d_%d", p, it->m, it->idx); break;
     case ITEM_MAC: /* a first step's MAC holds no h run of its own: zero (mvm_captures) */
-        if (plan_mult_skips(pl, it->m)) snprintf(buf, len, "(%s_zmac_%d ? %d'd0 : %s_acc_m%d)", p, it->m, pl->v->guard_w, p, it->m);
+        if (plan_mult_zmac(pl, it->m)) snprintf(buf, len, "(%s_zmac_%d ? %d'd0 : %s_acc_m%d)", p, it->m, pl->v->guard_w, p, it->m);
         else snprintf(buf, len, "%s_acc_m%d", p, it->m);
         break;
     case ITEM_BIAS: lit(buf, len, G, pl->v->outs[j].bias); break;
@@ -1453,9 +1484,9 @@ static void slot_decode(Out *o, const Engine *e, const char *name, int t0)
     char at[64];
     if (t0 < 2 || t0 + K * (S - 1) + 1 > L) BUG("slot phase at job cycle %d, %d slots of %d cycles, latency %d", t0, S, K, L);
     if (t0 >= 3) {
-        w(o, "    reg %s_go;\n    always @(posedge clk) %s_go <= !rst && %s;\n", name, name, job_at(at, sizeof at, e, t0 - 2));
+        w(o, "    reg %s_go;\n    always @(posedge clk) %s_go <= !rst && %s;\n", name, name, job_end_at(at, sizeof at, e, t0 - 2));
         snprintf(at, sizeof at, "%s_go", name);
-    } else job_at(at, sizeof at, e, t0 - 1);
+    } else job_end_at(at, sizeof at, e, t0 - 1);
     w(o, "    reg %s_on;\n    reg [%d:0] %s;\n", name, sw - 1, name);
     /* with K > 1, NAME_first (NAME_on && NAME_ph == 0) is a register of its own, loaded with
      * that condition's next value: the write enables of h and c then start at a flip-flop (the
@@ -1863,7 +1894,7 @@ static void emit_cell(Out *o, const Engine *e)
     if (e->tree_hold) { /* the last tree stages load in job cycle L_mv - 1 */
         char at[64];
         w(o, "    reg mv_tree_ld; // the gate sums' trees load their last stage (then hold it for the lanes)\n"
-             "    always @(posedge clk) mv_tree_ld <= !rst && %s;\n", job_at(at, sizeof at, e, v->latency - 2));
+             "    always @(posedge clk) mv_tree_ld <= !rst && %s;\n", job_end_at(at, sizeof at, e, v->latency - 2));
         in.tree_ld = "mv_tree_ld";
     }
     MvmSigs sg = emit_mvm(o, v, &in);

@@ -912,32 +912,63 @@ static int run_ends(const MvmPlan *pl, int m, int *ends)
     return n;
 }
 
+/* Under a first-step skip, multiplier m's h runs that end by the step's last slot (x_stop):
+ * the step issues them, and mvm_captures drops their captures (its stray flag); at most one
+ * (plan_first_period). */
+int plan_mult_strays(const MvmPlan *pl, int m)
+{
+    const MultPlan *mp = &pl->mult[m];
+    if (!plan_mult_skips(pl, m)) return 0;
+    int *ends = xcalloc((size_t)pl->rf + 1, sizeof *ends), n = run_ends(pl, m, ends), k = 0;
+    for (int i = mp->x_caps; i < n; i++) k += ends[i] <= pl->x_stop;
+    free(ends);
+    return k;
+}
+
+/* Under a first-step skip, whether multiplier m's MAC still holds its last x run's sum when
+ * the trees read its kept run (its last, an h run): the step issues none of its products after
+ * that x run (one would start an h run, and h is 0 in a first step, so the MAC would hold 0).
+ * Such a kept run is masked (mvm_item's zmac) from the last x capture to the next job's first. */
+bool plan_mult_zmac(const MvmPlan *pl, int m)
+{
+    if (!plan_mult_skips(pl, m)) return false;
+    int *ends = xcalloc((size_t)pl->rf + 1, sizeof *ends);
+    run_ends(pl, m, ends);
+    int last_x = ends[pl->mult[m].x_caps - 1];
+    free(ends);
+    for (int s = last_x + 1; s <= pl->x_stop; s++)
+        if (plan_word(pl, s, m)->valid) return false;
+    return true;
+}
+
 /* The first step without h products (docs/architecture.md): a sequence's first step reads
  * h = 0, so an x-first cell may end that step's head after its x runs, at P0 < P, and run its
  * tail J = P - P0 cycles early (rnnc_job_ctrl FIRST_PERIOD). Returns P0, or 0 where it does not
- * apply. It applies to an overlapped GRU (reset_after, one unit a cycle, h not forwarded) in
- * trees whose multipliers each do their x runs, then their h runs, none mixing the two, and
- * P0 is the smallest job cycle at which:
+ * apply. It applies to an overlapped GRU (reset_after) in trees whose multipliers each do
+ * their x runs, then their h runs, none mixing the two, and P0 is the smallest job cycle at
+ * which:
  *   - the x beat was taken (ack_off) and every x slot issued (the slots then stop: the h runs
- *     never end, so nothing of them is captured), no h run ending before the stop;
+ *     never end, so nothing of them is captured), at most one h run a multiplier ending
+ *     before the stop (its capture dropped: plan_mult_strays);
  *   - the last x run's partial sum is written before the tree samples it, J early;
  *   - the previous job (the last step of the sequence before) has left its tail before this
  *     one enters its own (one tail at a time: P0 >= L - P);
  *   - two jobs' captures at most are outstanding (the queue of first flags has two);
  *   - its h partial sums are cleared (at its last x capture) after the job before sampled them;
- *   - the step's decodes after its products (tree, lanes, write-back) are all in the tail.
+ *   - the step's decodes after its products (tree, lanes, write-back) that lie in the head,
+ *     J early in a first step (job_at), are still in it at job cycle 2 or later.
  * The other orderings of plan_cell_period hold shifted by J on both sides. Sequences of one
  * step (every job a first one) are excluded. */
 int plan_first_period(const Engine *e, const MvmPlan *pl)
 {
     const Layer *l = e->layer;
     int P = e->period, L = e->latency;
-    if (!P || l->kind != L_GRU || !l->reset_after || e->lane_ii != 1 || e->h_fwd || pl->direct || pl->v->sat_order ||
+    if (!P || l->kind != L_GRU || !l->reset_after || pl->direct || pl->v->sat_order ||
         l->in_steps < 2 || pl->form == MVM_PARALLEL)
         return 0;
     int wr0 = acc_end(pl);
     int *ends = xcalloc((size_t)pl->rf + 1, sizeof *ends);
-    int x_stop = pl->x_stop, h_first_end = pl->rf, cx = 0, cx_min = 1 << 30, cn = 0;
+    int x_stop = pl->x_stop, cx = 0, cx_min = 1 << 30, cn = 0;
     bool ok = true;
     for (int m = 0; m < pl->n_mult && ok; m++) {
         const MultPlan *mp = &pl->mult[m];
@@ -945,13 +976,13 @@ int plan_first_period(const Engine *e, const MvmPlan *pl)
         if (n == 0) continue;
         ok = mp->x_caps >= 1;
         if (!ok) break;
-        if (mp->x_caps < n && ends[mp->x_caps] < h_first_end) h_first_end = ends[mp->x_caps];
+        if (mp->x_caps + 1 < n && ends[mp->x_caps + 1] <= x_stop) ok = false; /* two strays */
         cx = max_i(cx, ends[mp->x_caps - 1] + wr0 + 1);
         if (mp->x_caps < n && ends[mp->x_caps - 1] + wr0 + 1 < cx_min) cx_min = ends[mp->x_caps - 1] + wr0 + 1;
         cn = max_i(cn, ends[n - 1] + wr0 + 1);
     }
     free(ends);
-    if (!ok || x_stop < 0 || h_first_end <= x_stop) return 0;
+    if (!ok || x_stop < 0) return 0;
     int P0 = max_i(e->ack_off + 1, max_i(x_stop + 2, L - P));
     P0 = max_i(P0, P - (e->cell_start - pl->depth - 1 - cx)); /* the tree samples J early */
     /* a first step clears its h partial sums at its last x capture: after the job before it
@@ -959,7 +990,7 @@ int plan_first_period(const Engine *e, const MvmPlan *pl)
     int rd_last = (e->tree_hold ? e->cell_start : lane_read(e, l->units - 1)) - pl->depth;
     if (P0 >= P || cx >= 2 * P0 || cn >= P + P0 || P + cx_min <= rd_last) return 0;
     /* the step's own decodes (the trees' load, the lanes' and write-back's phases: a cycle or two
-     * before) must lie in the tail, which the first step runs J early */
-    if ((pl->latency < e->cell_start ? pl->latency : e->cell_start) - 2 < P) return 0;
+     * before) come J early in a first step: from its head where they lie in the head */
+    if ((pl->latency < e->cell_start ? pl->latency : e->cell_start) - 2 - (P - P0) < 2) return 0;
     return P0;
 }

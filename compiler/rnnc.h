@@ -609,6 +609,8 @@ MvmPlanOpts plan_cell_opts(const Engine *e); /* plan.c: the options of its plan 
 MvmPlanOpts plan_engine_opts(const Engine *e, const Mvm *v); /* plan.c: the options of product v's plan */
 int plan_first_period(const Engine *e, const MvmPlan *pl); /* plan.c: 0, or the first step's shorter period */
 bool plan_mult_skips(const MvmPlan *pl, int m); /* plan.c: multiplier m's captures end early in a first step */
+int plan_mult_strays(const MvmPlan *pl, int m); /* plan.c: its h runs a first step issues, 0 or 1 */
+bool plan_mult_zmac(const MvmPlan *pl, int m);  /* plan.c: its kept run masked after a first step's x runs */
 int plan_cell_period(const Engine *e, const MvmPlan *pl); /* plan.c: the overlapped step period */
 int plan_lane_start(const Engine *e, const MvmPlan *pl, int latest); /* plan.c: a direct product's lanes' earliest start */
 /* plan.c: the recurrence floor of a fused cell's step (plan_loop_floor) */

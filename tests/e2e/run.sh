@@ -44,6 +44,8 @@
 # (n) E2E_XCUP_LANES (default 6) random GRU models with serial lanes for UltraScale+ (--family
 #     xcup: the candidate's table reads xw + r * hu unregistered, one-stage MACs), each plain and
 #     with --table-reg;
+# (o) E2E_FIRST_LANES (default 4) random GRU models with serial lanes whose first step skips its
+#     h products, and as many for UltraScale+, each plain and with --table-reg;
 # (i) every design runs a second time under random stalls: the bench --sim built is re-run (no
 #     rebuild) with +stall=SEED, SEED derived from the case name; the outputs must be the
 #     no-stall run's, in order, none lost or repeated, no AXI-Stream violation on m_axis, and the
@@ -510,6 +512,14 @@ xcup_spec() {
 }
 RG_XCUP=1 random_group xcup "${E2E_XCUP_LANES:-6}" hh_direct xcup_spec \
     "read pre_hh unregistered on UltraScale+"
+
+# (o) the first step without h products in cells with serial lanes (lm=1: a unit every 3
+# cycles), on UltraScale+ too (write-first h, head decodes J early, stray h runs): random
+# GRU(reset_after) models at first_spec's reuse factors, kept when rnnc skips the first step
+first_lane_spec() { first_spec "$1" | sed 's/ ra=1 / ra=1 lm=1 /; s/NAME=first/NAME=flane/'; }
+random_group flane "${E2E_FIRST_LANES:-4}" first_step first_lane_spec "skip their first step with serial lanes"
+RG_XCUP=1 random_group flxu "${E2E_FIRST_LANES:-4}" first_step first_lane_spec \
+    "skip their first step with serial lanes on UltraScale+"
 
 xargs -d '\n' -n 1 -P "$JOBS" bash -c 'run_line "$1"' _ <"$JOBLIST" || true
 

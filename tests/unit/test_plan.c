@@ -374,9 +374,10 @@ static int check_x_even(const char *id, const MvmPlan *p)
 }
 
 /* A first step without h products (plan_first_period): the period against the job's other
- * bounds, every multiplier's x runs before its h runs with no run mixing them, no h run ending
- * in the slots a first step issues (up to the last x slot), and the step's later decodes all in
- * the tail that the first step runs early. */
+ * bounds, every multiplier's x runs before its h runs with no run mixing them, at most one h
+ * run a multiplier ending in the slots a first step issues (up to the last x slot), the one
+ * plan_mult_strays counts (its capture dropped), and the step's later decodes, J = P - P0
+ * cycles early in a first step, at job cycle 2 or later. */
 static void check_first_skip(const char *id, const Engine *e, const MvmPlan *p)
 {
     int P = e->period, P0 = e->first_period, L = e->latency, n_a = p->v->n_a, x_stop = -1;
@@ -399,13 +400,18 @@ static void check_first_skip(const char *id, const Engine *e, const MvmPlan *p)
         }
     }
     check(x_stop == p->x_stop, "%s: last x slot %d, the plan says %d", id, x_stop, p->x_stop);
-    for (int m = 0; m < p->n_mult; m++)
+    for (int m = 0; m < p->n_mult; m++) {
+        int strays = 0;
         for (int s = 0; s <= x_stop; s++) {
             const RomWord *wd = plan_word(p, s, m);
-            check(!(wd->valid && wd->last && wd->k >= n_a), "%s: an h run ends in slot %d of a first step", id, s);
+            strays += wd->valid && wd->last && wd->k >= n_a;
         }
+        check(strays <= 1 && strays == plan_mult_strays(p, m), "%s: multiplier %d: %d h runs end in a first step, plan says %d",
+              id, m, strays, plan_mult_strays(p, m));
+    }
     int first_decode = (p->latency < e->cell_start ? p->latency : e->cell_start) - 2;
-    check(first_decode >= P, "%s: a decode in job cycle %d, before the tail (%d)", id, first_decode, P);
+    check(first_decode >= P || first_decode - (P - P0) >= 2, "%s: a decode in job cycle %d, %d in a first step", id,
+          first_decode, first_decode - (P - P0));
 }
 
 /* Early lanes (plan_lane_start): a direct cell's lanes read each gate sum after its capture
