@@ -252,8 +252,10 @@ static int check_counters(const char *id, const Mvm *v, const MvmPlan *p)
     return bad;
 }
 
+static int wrap_sums, timed_sums; /* products whose sums wrap at accum's width, of all checked */
 static void check_timing(const char *id, const Engine *e, const Mvm *v, const MvmPlan *p, bool first)
 {
+    timed_sums++;
     check(p->direct == v->direct, "%s: plan direct %d, lower.c %d", id, p->direct, v->direct);
     check(p->depth == v->depth, "%s: plan depth %d, lower.c %d", id, p->depth, v->depth);
     check(p->latency == v->latency, "%s: plan latency %d, lower.c %d", id, p->latency, v->latency);
@@ -267,6 +269,14 @@ static void check_timing(const char *id, const Engine *e, const Mvm *v, const Mv
         }
         check(last == e->ack_off, "%s: last input read in job cycle %d, ack_off %d", id, last, e->ack_off);
     }
+    /* the sums' width: accum's where its cast keeps their low bits (truncate, wrap), else with
+     * guard bits for every term (lower.c) */
+    int max_terms = 0;
+    for (int j = 0; j < v->n_out; j++) max_terms = v->outs[j].n_terms > max_terms ? v->outs[j].n_terms : max_terms;
+    bool slice = v->accum.q == 0 && fx_rtl_sat(v->accum) == 0 && !v->sat_order;
+    wrap_sums += slice;
+    check(slice ? v->guard_w == v->accum.w : v->guard_w >= v->accum.w + 1 + clog2i(max_terms + 1),
+          "%s: sums %d bits wide, accum %d, %d terms, cast %s", id, v->guard_w, v->accum.w, max_terms, slice ? "a slice" : "not a slice");
     int items = 0, caps = 0;
     for (int j = 0; j < v->n_out; j++)
         for (int i = 0; i < p->out[j].n_items; i++) items += p->out[j].items[i].kind == ITEM_PART || p->out[j].items[i].kind == ITEM_MAC;
@@ -908,6 +918,7 @@ int main(void)
     printf("plan early lanes: %d of %d direct cells\n", early_lanes, early_cells);
     check(first_skips > 0, "no cell whose first step skips its h products");
     printf("plan first-step skips: %d cells\n", first_skips);
+    printf("plan sums wrapping at accum's width: %d of %d products (the others with guard bits)\n", wrap_sums, timed_sums);
     check(n_shared > 0, "no product with a shared operand multiplexer (%d grouped)", n_grouped);
     check(x_first_cells > 0, "no cell placed x-first");
     check(x_first_runs > 0, "no x-first cell in the runs form (%d x-first)", x_first_cells);
