@@ -918,13 +918,13 @@ static void mvm_captures(Out *o, const MvmPlan *pl, const char *p, int m, MvmSig
     else
         w(o, "            %s_pc_%d <= %s_pc_%d == %d'd%d ? %d'd0 : %s_pc_%d + %d'd1;\n", p, m, p, m, pcw,
           mp->n_caps - 1, pcw, p, m, pcw);
-    int cleared = skips ? mp->x_caps : mp->n_regs; /* a first step's last x capture clears the rest */
-    for (int i = 0; i < cleared && i < mp->n_regs; i++)
+    int first_h = skips ? mp->x_caps : mp->n_regs; /* from it on, cleared by a first step's last x capture */
+    for (int i = 0; i < first_h && i < mp->n_regs; i++)
         w(o, "            if (%s_pc_%d == %d'd%d) %s_part_%d_%d <= %s;\n", p, m, pcw, i, p, m, i, cap.s);
     w(o, "        end\n    end\n");
-    /* written apart, the clear a synchronous reset before the enable (one LUT per bit inside
-     * the block above: FDRE's R, not a multiplexer, on Xilinx) */
-    for (int i = cleared; i < mp->n_regs; i++)
+    /* the h partial sums apart, their clear a synchronous reset ahead of the enable: Xilinx's
+     * FDRE R (inside the block above it took a LUT per bit) */
+    for (int i = first_h; i < mp->n_regs; i++)
         w(o, "    always @(posedge clk)\n        if (%s && %s_xend_%d) %s_part_%d_%d <= %d'd0;\n"
              "        else if (%s && %s_pc_%d == %d'd%d) %s_part_%d_%d <= %s;\n", capv, p, m, p, m, i, capw, capv, p, m, pcw,
           i, p, m, i, cap.s);

@@ -956,7 +956,8 @@ bool plan_mult_zmac(const MvmPlan *pl, int m)
  *   - two jobs' captures at most are outstanding (the queue of first flags has two);
  *   - its h partial sums are cleared (at its last x capture) after the job before sampled them;
  *   - the step's decodes after its products (tree, lanes, write-back) that lie in the head,
- *     J early in a first step (job_at), are still in it at job cycle 2 or later.
+ *     J early in a first step (emit_verilog.c job_end_at), are still in it at job cycle 2 or
+ *     later.
  * The other orderings of plan_cell_period hold shifted by J on both sides. Sequences of one
  * step (every job a first one) are excluded. */
 int plan_first_period(const Engine *e, const MvmPlan *pl)
