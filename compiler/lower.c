@@ -641,10 +641,14 @@ static void cell_unit_rows(Netlist *n, Engine *e)
 }
 
 /* A sequence's first step without its h products where the plan allows it (plan_first_period):
- * its period and latency are J = period - first_period shorter. */
-static void cell_first_skip(Engine *e)
+ * its period and latency are J = period - first_period shorter. Not with write-first h on
+ * 7-series: there the kept runs' masks (plan_mult_zmac) enter the adder trees' compressors on
+ * their critical path (xc7a35t, the tiny GRU at reuse 4 with --table-reg: 184.6 -> 161.3 MHz
+ * for one cycle less; bench/xilinx_timing.sh); UltraScale+ adds them through its chained
+ * stages (the xcu250 GRU(20): 211.6 MHz, 5 cycles less). */
+static void cell_first_skip(const Netlist *n, Engine *e)
 {
-    if (e->split || e->mvm.rf < 2) return;
+    if (e->split || e->mvm.rf < 2 || (e->h_fwd && !n->ultrascale)) return;
     MvmPlan *pl = cell_plan(e);
     e->first_period = plan_first_period(e, pl);
     plan_free(pl);
@@ -684,7 +688,7 @@ static void lower_cell(Netlist *n, const Layer *l, FxType in_t, FxType *cur_t)
     cell_x_first(n, e);
     cell_pair_runs(n, e);
     cell_unit_rows(n, e);
-    cell_first_skip(e);
+    cell_first_skip(n, e);
     *cur_t = l->ty.result;
 }
 
