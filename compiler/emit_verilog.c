@@ -36,12 +36,15 @@ static void w(Out *o, const char *fmt, ...)
     va_end(ap);
 }
 
+/* The width of rnnc_job_ctrl's cnt (and tcnt) for engine e's jobs: enough for its latency. */
+static int job_cnt_w(const Engine *e) { return clog2i(e->latency + 1) < 1 ? 1 : clog2i(e->latency + 1); }
+
 /* The expression "this is job cycle jc" (1 <= jc <= L - 1; the start cycle is job cycle 0):
  * cnt == jc - 1 while busy. cnt rests at 0 after reset and at L - 1 after a job, so only the
  * value 0 needs busy beside it. */
 static const char *job_at(char *buf, size_t n, const Engine *e, int jc)
 {
-    int L = e->latency, P = eng_period(e), cw = clog2i(L + 1) < 1 ? 1 : clog2i(L + 1);
+    int L = e->latency, P = eng_period(e), cw = job_cnt_w(e);
     if (jc < 1 || jc > L - 1) BUG("job cycle %d of a %d-cycle job", jc, L);
     /* a first step's head ends at first_period, and cnt rests there: no head decode after it
      * (but job_end_at's) */
@@ -59,7 +62,7 @@ static const char *job_at(char *buf, size_t n, const Engine *e, int jc)
  * (plan_first_period keeps it at job cycle 2 or later). */
 static const char *job_end_at(char *buf, size_t n, const Engine *e, int jc)
 {
-    int P = eng_period(e), J = eng_first_skip(e), cw = clog2i(e->latency + 1) < 1 ? 1 : clog2i(e->latency + 1);
+    int P = eng_period(e), J = eng_first_skip(e), cw = job_cnt_w(e);
     if (!J || jc >= P) return job_at(buf, n, e, jc);
     if (jc - J < 2) BUG("%s: job cycle %d is %d in a first step", e->name, jc, jc - J);
     snprintf(buf, n, "(ctrl_first ? cnt == %d'd%d : cnt == %d'd%d)", cw, jc - J - 1, cw, jc - 1);
@@ -1224,7 +1227,7 @@ static void module_close(Out *o) { w(o, "\nendmodule\n\n`resetall\n"); }
  * output beat is a last one. Defines start, busy, cnt, done, job_emit, job_last, done_emit. */
 static void map_control(Out *o, const Engine *e, const char *emits, bool last_one)
 {
-    int L = e->latency, cw = clog2i(L + 1) < 1 ? 1 : clog2i(L + 1);
+    int L = e->latency, cw = job_cnt_w(e);
     if (eng_period(e) < L)
         w(o, "\n    // ---- control: result after %d cycles; the next job may start %d cycles after this one\n", L,
           eng_period(e));
@@ -2090,7 +2093,7 @@ static void softmax_hls_input(Out *o, const Engine *e)
 static void emit_softmax_legacy(Out *o, const Engine *e)
 {
     const Layer *l = e->layer;
-    int N = e->out_n, al = o->n->act_lat, L = e->latency, cw = clog2i(L + 1) < 1 ? 1 : clog2i(L + 1);
+    int N = e->out_n, al = o->n->act_lat, L = e->latency, cw = job_cnt_w(e);
     FxType A = l->sm.input, T = l->ty.table, R = e->out_t;
     int DW = A.w + 1, SW = T.w + 2;         /* x_j - x_i; acc + term, signed */
     if (L != N + 3 + 2 * al) BUG("legacy softmax %s: latency %d, expected %d", e->name, L, N + 3 + 2 * al);

@@ -90,18 +90,19 @@ static int mvm_rom_reg(const Netlist *n, const Mvm *v)
 
 /* Whether a cast to t is a bit slice: a truncation that wraps (no rounding adder, no
  * saturation), so that the stages UltraScale+ merges (mvm_mac_lat, serial_hh_direct) take no
- * logic for it. */
+ * logic for it, and a sum cast so keeps only its low bits (mvm_sums_wrap). */
 static bool cast_is_slice(FxType t) { return t.q == 0 && fx_rtl_sat(t) == 0; }
+
+/* Whether product v's products and sums are cast to accum as bit slices, and only once, after
+ * the sum (not in hls4ml's saturating order, rnnc_mac_sat's cast after each addition): its
+ * sums may then wrap at accum's width (guard_w), and a one-stage MAC has no cast to fit. */
+static bool mvm_sums_wrap(const Mvm *v) { return cast_is_slice(v->accum) && !v->sat_order; }
 
 /* The MAC's stages (Mvm.mac_lat, rnnc_mac's PROD_REG): 2, the exact product registered and
  * then added; 1 where the part's DSP multiplies and accumulates in one stage at its clock
  * (Netlist.ultrascale: UltraScale+'s DSP48E2), one cycle off every job and every
- * recurrent step, when the product's cast to the accum type is a bit slice and the sums are
- * not in hls4ml's saturating order (rnnc_mac_sat's cast after each addition). */
-static int mvm_mac_lat(const Netlist *n, const Mvm *v)
-{
-    return n->ultrascale && cast_is_slice(v->accum) && !v->sat_order ? 1 : 2;
-}
+ * recurrent step, when the sums wrap (mvm_sums_wrap: no cast logic between the two). */
+static int mvm_mac_lat(const Netlist *n, const Mvm *v) { return n->ultrascale && mvm_sums_wrap(v) ? 1 : 2; }
 
 /* Items summed for output j: its partial products plus bias and extra when present. */
 static void finish_mvm(const Netlist *n, Mvm *v)
@@ -147,8 +148,7 @@ static void finish_mvm(const Netlist *n, Mvm *v)
     /* guard: every item fits accum width + 1 (bias sums); the sum of n items needs clog2(n).
      * Where the sum's cast to accum is a bit slice, its low accum.w bits are all the cast keeps,
      * and they do not depend on higher bits: sums (the MACs' too) wrap at accum's width. */
-    bool wraps = cast_is_slice(v->accum) && !v->sat_order;
-    v->guard_w = wraps ? v->accum.w : v->accum.w + 2 + clog2i(max_terms + 3);
+    v->guard_w = mvm_sums_wrap(v) ? v->accum.w : v->accum.w + 2 + clog2i(max_terms + 3);
     v->fanin = fanin;
 }
 

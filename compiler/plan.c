@@ -912,15 +912,21 @@ static int run_ends(const MvmPlan *pl, int m, int *ends)
     return n;
 }
 
-/* Under a first-step skip, multiplier m's h runs that end by the step's last slot (x_stop):
- * the step issues them, and mvm_captures drops their captures (its stray flag); at most one
- * (plan_first_period). */
+/* Of a multiplier's n runs ending in slots ends[], its h runs (those after its x_caps x runs)
+ * that end by a first step's last slot (x_stop): the step issues them. */
+static int runs_strayed(const MvmPlan *pl, const MultPlan *mp, const int *ends, int n)
+{
+    int k = 0;
+    for (int i = mp->x_caps; i < n; i++) k += ends[i] <= pl->x_stop;
+    return k;
+}
+
+/* Under a first-step skip, multiplier m's h runs a first step issues (runs_strayed):
+ * mvm_captures drops their captures (its stray flag); at most one (plan_first_period). */
 int plan_mult_strays(const MvmPlan *pl, int m)
 {
-    const MultPlan *mp = &pl->mult[m];
     if (!plan_mult_skips(pl, m)) return 0;
-    int *ends = xcalloc((size_t)pl->rf + 1, sizeof *ends), n = run_ends(pl, m, ends), k = 0;
-    for (int i = mp->x_caps; i < n; i++) k += ends[i] <= pl->x_stop;
+    int *ends = xcalloc((size_t)pl->rf + 1, sizeof *ends), k = runs_strayed(pl, &pl->mult[m], ends, run_ends(pl, m, ends));
     free(ends);
     return k;
 }
@@ -977,7 +983,7 @@ int plan_first_period(const Engine *e, const MvmPlan *pl)
         if (n == 0) continue;
         ok = mp->x_caps >= 1;
         if (!ok) break;
-        if (mp->x_caps + 1 < n && ends[mp->x_caps + 1] <= x_stop) ok = false; /* two strays */
+        if (runs_strayed(pl, mp, ends, n) > 1) ok = false;
         cx = max_i(cx, ends[mp->x_caps - 1] + wr0 + 1);
         if (mp->x_caps < n && ends[mp->x_caps - 1] + wr0 + 1 < cx_min) cx_min = ends[mp->x_caps - 1] + wr0 + 1;
         cn = max_i(cn, ends[n - 1] + wr0 + 1);
