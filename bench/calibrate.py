@@ -101,6 +101,7 @@ CELLS = {
     "ice40": (("SB_LUT4",), ("SB_DFF",), ("SB_MAC16",), ("SB_RAM40_4K",)),
     "ecp5": (("LUT4",), ("TRELLIS_FF",), ("MULT18X18D",), ("DP16KD",)),
     "xilinx": (("LUT",), ("FD",), ("DSP48",), ("RAMB18",)),
+    "xcup": (("LUT",), ("FD",), ("DSP48",), ("RAMB18",)),  # UltraScale+: DSP48E2, RAMB18E2
 }
 # Xilinx: LUTs of the LUT RAMs and shift registers, counted as LUTs (compiler/flow.c's
 # xilinx_fits, as Vivado's "CLB LUTs"); a RAMB36 is two RAMB18 (the model's unit)
@@ -124,7 +125,7 @@ def measured(stat, family):
     cells = design["num_cells_by_type"]
     count = lambda prefixes: sum(n for c, n in cells.items() if c.startswith(prefixes))
     lut, ff, dsp, bram = (count(p) for p in CELLS[family])
-    if family == "xilinx":
+    if family in ("xilinx", "xcup"):
         lut += sum(k * cells.get(c, 0) for c, k in XILINX_LUTRAM.items())
         bram += 2 * count(("RAMB36",))
     return {"lut": lut, "ff": ff, "dsp": dsp, "bram": bram}
@@ -358,9 +359,9 @@ def main():
                f"{os.environ.get('CALIB_SYNTH', 'Yosys')}. Predicted: DSP and block RAM as resources.c "
                "counts them, LUT and FF with the rows above plus what resources.c adds outside them "
                "(mirrored tables, rnnc_lut_mul, the shared MACs' selection and stage): as the search counts them.")
-    if family == "xilinx":
+    if family in ("xilinx", "xcup"):
         out.append("Xilinx counts as the flow's (compiler/flow.c): LUT = LUT1..LUT6 plus the LUTs of LUT RAMs and "
-                   "shift registers (MUXF7/MUXF8 not counted), FF = FD*, DSP = DSP48E1, BRAM in RAMB18 "
+                   "shift registers (MUXF7/MUXF8 not counted), FF = FD*, DSP = DSP48E1 or DSP48E2, BRAM in RAMB18 "
                    "(a RAMB36 is two).")
     out.extend(engine_table(engines, names, coef))
     if os.environ.get("CALIB_WRITE") and not os.environ.get("CALIB_KEEP"):

@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # bench/calibrate.sh [FAMILY]: re-derives the resource model's LUT/FF cost table
-# (compiler/resources.c) for FAMILY (ice40, default; xilinx; ecp5) from Yosys, and measures
+# (compiler/resources.c) for FAMILY (ice40, default; xilinx, the 7 series; xcup, UltraScale+;
+# ecp5) from Yosys, and measures
 # how well the whole model (DSP, block RAM, LUT, FF) predicts.
 #
 # Designs: bench/calibrate_sweep.txt (GRU, LSTM, SimpleRNN and dense models, reuse 1 .. max,
 # fused, split and banked cells, table_reg on and off; on iCE40 every design has table_reg, as
 # the flow builds them). Each is emitted with --resources FAMILY and its core synthesized by
-# Yosys alone, as the flow's core synthesis runs it (synth_ice40 -dsp, synth_xilinx -family xc7,
-# synth_ecp5; no place and route), one at a time under nice. bench/calibrate.py then fits the
+# Yosys alone, as the flow's core synthesis runs it (synth_ice40 -dsp, synth_xilinx -family xc7
+# or xcup, synth_ecp5; no place and route), one at a time under nice. bench/calibrate.py then fits the
 # per-feature costs (features from each design's report.json), prints the rows for resources.c
 # and the table of predicted against measured (bench/results/resources_FAMILY.txt).
 # A synthesis already done (build/calib/FAMILY/NAME.stat.json) is kept: after a change to
@@ -33,9 +34,13 @@ cc -std=c11 -O2 -o "$B/gen_model" "$ROOT/tests/gen_model.c" -lm
 case $FAMILY in
     ice40) SYNTH="synth_ice40 -dsp"; EXTRA=--table-reg ;;
     xilinx) SYNTH="synth_xilinx -family xc7"; EXTRA= ;;
+    # UltraScale+: the designs lowered for it (--family xcup: one-stage MACs, its serial lanes)
+    xcup) SYNTH="synth_xilinx -family xcup"; EXTRA="--family xcup" ;;
     ecp5) SYNTH="synth_ecp5"; EXTRA= ;;
-    *) echo "calibrate.sh: FAMILY is ice40, xilinx or ecp5" >&2; exit 2 ;;
+    *) echo "calibrate.sh: FAMILY is ice40, xilinx, xcup or ecp5" >&2; exit 2 ;;
 esac
+# the resource model's family (--resources): xcup is Xilinx's, with its own cost rows
+RES=$FAMILY; [ "$FAMILY" = xcup ] && RES=xilinx
 YOSYS=${YOSYS:-yosys}
 # calibrate.py needs numpy: the first python3 that has it
 for PY in ${PYTHON:-} python3 /usr/bin/python3; do "$PY" -c "import numpy" 2>/dev/null && break; done
@@ -46,7 +51,7 @@ while IFS='|' read -r name model flags skip; do
     # NAME_tr is NAME with --table-reg: the same design on iCE40
     if [ "$FAMILY" = ice40 ] && [ "${name%_tr}" != "$name" ]; then continue; fi
     # a fourth column "skip FAMILY ...: why" leaves the design out on those families
-    case " ${skip%%:*} " in *" $FAMILY "*) echo "calibrate: $name: left out on $FAMILY:${skip#*:}" >&2; continue ;; esac
+    case " ${skip%%:*} " in *" $FAMILY "*|*" $RES "*) echo "calibrate: $name: left out on $FAMILY:${skip#*:}" >&2; continue ;; esac
     if [ -n "${ONLY:-}" ] && ! echo " $ONLY " | grep -q " $name "; then continue; fi
     read -r kind arg spec <<<"$model"
     case $kind in
@@ -73,7 +78,7 @@ PYEOF
     d=$B/$name
     rm -rf "$d"
     # shellcheck disable=SC2086
-    "$RNNC" "$m" $flags $EXTRA --resources "$FAMILY" -o "$d" >/dev/null
+    "$RNNC" "$m" $flags $EXTRA --resources "$RES" -o "$d" >/dev/null
     top=$(python3 -c "import json; print(json.load(open('$d/report.json'))['top'])")
     if [ ! -s "$d.stat.json" ]; then
         [ -z "${CACHED:-}" ] || continue

@@ -746,13 +746,13 @@ static void test_cost_tables(void)
     char *cut = strstr(root, "tests/unit/");
     if (!cut) return;
     *cut = 0;
-    const char *families[] = {"ice40", "xilinx", "ecp5"};
-    for (int f = 0; f < 3; f++) {
+    const char *families[] = {"ice40", "xilinx", "xcup", "ecp5"};
+    for (int f = 0; f < 4; f++) {
         char path[4200], line[2048];
         snprintf(path, sizeof path, "%sbench/results/resources_%s.txt", root, families[f]);
         FILE *in = fopen(path, "r");
         if (!in) {
-            check(f == 2, "%s missing", path); /* ECP5: only where its calibration ran */
+            check(f == 3, "%s missing", path); /* ECP5: only where its calibration ran */
             continue;
         }
         double row[2][RES_FEATURES];
