@@ -23,6 +23,7 @@
 #include "unit_check.h"
 
 #include <cjson/cJSON.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -777,6 +778,41 @@ static void test_cost_tables(void)
     }
 }
 
+/* A Xilinx design for UltraScale+ (Netlist.ultrascale) takes the xcup table's LUT and FF rows,
+ * any other the xilinx table's: on the same netlist, flipping the flag moves every engine's
+ * prediction by exactly its features times the rows' difference (the terms outside the rows
+ * are the same in both tables), and leaves an iCE40 prediction as it was. */
+static void test_xcup_rows(int seed)
+{
+    double lut[2][RES_FEATURES], ff[2][RES_FEATURES];
+    check(res_cost_rows("xilinx", lut[0], ff[0]) && res_cost_rows("xcup", lut[1], ff[1]), "no xilinx or xcup rows");
+    Model *m = random_model(seed, (ModelOpts){0});
+    m->reuse = 1 + seed % 4; /* a cell with adder trees and schedule ROMs from reuse 2 on */
+    check_model(m);
+    quantize_model(m);
+    Netlist *n = lower_model_family(m, seed % 2, "xilinx", true);
+    for (int i = 0; i < n->n; i++) {
+        EngineResources r[2], c[2];
+        for (int u = 0; u < 2; u++) {
+            n->ultrascale = u;
+            r[u] = res_engine(n, i, "xilinx");
+            c[u] = res_engine(n, i, "ice40");
+        }
+        check(!memcmp(r[0].feat, r[1].feat, sizeof r[0].feat), "seed %d engine %d: features moved with the flag", seed, i);
+        double dl = 0, df = 0;
+        for (int k = 0; k < RES_FEATURES; k++) {
+            dl += r[0].feat[k] * (lut[1][k] - lut[0][k]);
+            df += r[0].feat[k] * (ff[1][k] - ff[0][k]);
+        }
+        check(fabs(r[1].lut - r[0].lut - dl) < 1e-6 && fabs(r[1].ff - r[0].ff - df) < 1e-6,
+              "seed %d engine %d: xcup - xilinx LUT %.3f FF %.3f, rows' difference %.3f / %.3f", seed, i,
+              r[1].lut - r[0].lut, r[1].ff - r[0].ff, dl, df);
+        check(c[0].lut == c[1].lut && c[0].ff == c[1].ff, "seed %d engine %d: iCE40's prediction moved", seed, i);
+    }
+    netlist_free(n);
+    free_model(m);
+}
+
 /* iCE40 block RAMs of a depth x width ROM (SB_RAM40_4K: 256x16, 512x8, 1024x4, 2048x2), an
  * oracle beside resources.c's own. */
 static long ice40_blocks(long depth, long width)
@@ -824,6 +860,7 @@ static void test_rom_block_depth(void)
 int main(void)
 {
     test_cost_tables();
+    for (int seed = 1; seed <= 8; seed++) test_xcup_rows(seed);
     test_rom_block_depth();
     /* the exhaustive cross-check of the search dominates the time (0.4 s a model, 4 s under
      * ASan): UNIT_AUTO_SEEDS lowers the 24 random models (tests/unit/run.sh: 6 under ASan) */
