@@ -128,6 +128,8 @@ def measured(stat, family):
     if family in ("xilinx", "xcup"):
         lut += sum(k * cells.get(c, 0) for c, k in XILINX_LUTRAM.items())
         bram += 2 * count(("RAMB36",))
+    if family == "ecp5":  # as compiler/flow.c counts them: a carry cell (CCU2C) is two LUT4s, a LUT RAM
+        lut += 2 * cells.get("CCU2C", 0) + 4 * cells.get("TRELLIS_DPR16X4", 0)  # (16 x 4) four
     return {"lut": lut, "ff": ff, "dsp": dsp, "bram": bram}
 
 

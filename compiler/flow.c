@@ -488,6 +488,9 @@ int run_flow(const Netlist *n, const Schedule *s, const FlowOptions *fo, const c
         int dsp = cells_with_prefix(cells, "DSP") + cells_with_prefix(cells, "MULT18");
         int bram = cells_with_prefix(cells, "RAMB") + cells_with_prefix(cells, "DP16KD");
         int lut = cells_with_prefix(cells, "LUT");
+        /* ECP5: a carry cell takes a slice's two LUT4s, a 16 x 4 LUT RAM four (resources.c's
+         * ecp5 table and bench/calibrate.py count them so too) */
+        if (ecp5) lut += 2 * cell_count(cells, "CCU2C") + 4 * cell_count(cells, "TRELLIS_DPR16X4");
         int ff = cells_with_prefix(cells, "FD") + cells_with_prefix(cells, "TRELLIS_FF");
         cJSON *cu = cJSON_AddObjectToObject(impl, "core_utilization");
         cJSON_AddNumberToObject(cu, "lut", lut);

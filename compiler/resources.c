@@ -66,12 +66,17 @@ static const CostTable cost_tables[] = {
      .lut_mul_lut = 1.85, .lut_margin = 0.94, .lc_pack = true},
     {.family = "ecp5", .bram_cost = 128, .rom_bit_cost = 1.0 / 16, .ram_bit_cost = 1.0,
      .shape = {{512, 36}, {1024, 18}, {2048, 9}, {4096, 4}, {8192, 2}, {16384, 1}},
+     /* TRELLIS_DPR16X4 (ecp5/lutrams.txt: cost 4, RAMs only): the gate-sum banks and vector
+      * memories Yosys puts there, not in a DP16KD */
+     .lutram = {{16, 4}}, .lutram_cost = 4,
      .dsp_lane = {[L_LSTM] = 3, [L_GRU] = 3, [L_SIMPLE_RNN] = 0, [L_DENSE] = -1},
      .dsp_a = 18, .dsp_b = 18, .dsp_y_min = 1, .pow2_shift = true, /* as iCE40: not measured */
-     /* DP16KD cost 128 (ecp5/brams.txt; block RAM exact on 8 of 10 designs); not calibrated on
-      * ECP5 yet otherwise: iCE40's ROM/RAM bit costs and LUT4/FF rows, no TRELLIS_DPR16X4 */
-     .lut = {20.53, 0, 0.7354, 1.529, 0.3856, 0.8815, 2.771, 1.126, 0, 0.06885, 0.3589, 0.341, 0, 1, 0, 0, 0, 2.34, 0, 0.4926},
-     .ff = {0, 0, 0, 0.3152, 0.4804, 0.4861, 4.784, 0, 0.4261, 0, 0.3969, 0.4583, 1.115, 0, 0, 161.6, 0, 3.759, 0, 0},
+     /* DP16KD cost 128 (ecp5/brams.txt), Yosys's default logic costs; LUT/FF rows from
+      * bench/calibrate.sh ecp5 (session 28: 49 designs, bench/results/resources_ecp5.txt; LUT
+      * counts a carry cell CCU2C as two LUT4s, as the flow does). The rows fit worse than
+      * iCE40's (37% worst LUT error): synth_ecp5 builds multiplexers from PFUMX/L6MUX21 as well */
+     .lut = {12.81, 0, 1.955, 2.26, 0, 0, 2.528, 0, 0.7303, 0, 1.737, 0, 0, 1, 0, 0, 0, 3.296, 0, 0},
+     .ff = {0, 0.6419, 0.02324, 0.1119, 0.5469, 1.045, 4.199, 0, 0.3156, 0, 0.5241, 0, 0, 0, 0, 223.4, 0, 1.915, 0, 0.883},
      .lut_mul_lut = 1.85, .lut_margin = 0.85},
     /* block RAM in RAMB18 (a RAMB36 is two, at about their cost): synth_xilinx's memory_libmap
      * costs (brams_xc4v.txt, lutrams_xc5v.txt, -logic-cost-rom 1/64) */
