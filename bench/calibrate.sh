@@ -19,7 +19,8 @@
 # KEEP=1 evaluates the rows resources.c holds instead of the fit (the refit's worst errors in
 # the header);
 # CALIB_DIR puts the designs elsewhere (default build/calib). Each netlist is kept
-# (NAME.netlist.json.gz): a change to the attribution re-runs it without synthesizing. Slow (Xilinx: 29 minutes on this 2-core machine
+# (NAME.netlist.json.gz): a change to the attribution re-runs it without synthesizing. Slow: about
+# 11 minutes a family on this 2-core machine (session 28, two families at once; Xilinx took 29
 # under a load of about 10): not part of make test.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
