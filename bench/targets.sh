@@ -5,8 +5,8 @@
 #   the trained GRU(5) (../shared/models/model_toptag_gru.h5) and the paper-size LSTM(20)
 #   (examples/toptag_lstm20.h5) on the iCE40 UP5K, no flag: bound = multiplications / 8 DSP;
 #   the paper-size GRU(20) (examples/toptag_gru20.h5) on the xcu250 with --max-dsp 198:
-#   bound = multiplications / 198; and, with no issue-11 target, the GRU(20) on the UP5K, no flag
-#   ("GRU(20)u", bound = multiplications / 8).
+#   bound = multiplications / 198, and with --max-lut 30000 as well ("GRU(20)l"); and, with no
+#   issue-11 target, the GRU(20) on the UP5K, no flag ("GRU(20)u", bound = multiplications / 8).
 # Multiplications per sequence count every product: the gates' (units x gates x (inputs +
 # units) per step), the 3 elementwise ones per unit and step, the dense layers'.
 # Placed and simulated figures: bench/results/noflag_ice40.txt, xcu250_auto.txt (where a pick
@@ -45,6 +45,10 @@ row() {
     [ -f "$GRU5" ] && row "GRU(5)" "$GRU5" 3630 8 700 --target ice40
     row "LSTM(20)" "$ROOT/examples/toptag_lstm20.h5" 44144 8 7200 --target ice40
     row "GRU(20)" "$ROOT/examples/toptag_gru20.h5" 33744 198 285 --target xilinx --part xcu250 --max-dsp 198
+    # the same with issue 11's LUT target as a budget too (the search's own choice under both;
+    # its synthesis: bench/results/xcu250_auto.txt)
+    row "GRU(20)l" "$ROOT/examples/toptag_gru20.h5" 33744 198 285 --target xilinx --part xcu250 --max-dsp 198 \
+        --max-lut 30000
     # no issue-11 target: the same GRU(20) on the UP5K, no flag (issue 12: fits, 48 MHz)
     row "GRU(20)u" "$ROOT/examples/toptag_gru20.h5" 33744 8 - --target ice40
 } | tee "$OUT"
