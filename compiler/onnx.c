@@ -321,6 +321,7 @@ static void const_binary(Ox *o, const char *op)
         double x = a->v[a->n == 1 ? 0 : i], y = b->v[b->n == 1 ? 0 : i];
         r->v[i] = op[0] == 'A' ? x + y : op[0] == 'S' ? x - y : op[0] == 'M' ? x * y : y != 0 ? x / y : 0;
         if (op[0] == 'D' && floor(x) == x && floor(y) == y) r->v[i] = trunc(r->v[i]);
+        if (!isfinite(r->v[i])) oerr(o, "%s of two constants overflows (%g and %g)", op, x, y);
     }
 }
 
@@ -782,10 +783,16 @@ static void dense(Ox *o, const Val *x, const Val *W, bool trans, double alpha, c
     L->k = dalloc(in * out);
     L->b = dalloc(out);
     for (long i = 0; i < in; i++)
-        for (long j = 0; j < out; j++) L->k[i * out + j] = alpha * W->v[trans ? j * in + i : i * out + j];
+        for (long j = 0; j < out; j++) {
+            L->k[i * out + j] = alpha * W->v[trans ? j * in + i : i * out + j];
+            if (!isfinite(L->k[i * out + j])) oerr(o, "alpha (%g) times the weights is not finite", alpha);
+        }
     if (C) {
         if (C->n != out && C->n != 1) oerr(o, "the bias has %ld values, expected %ld", C->n, out);
-        for (long j = 0; j < out; j++) L->b[j] = beta * C->v[C->n == 1 ? 0 : j];
+        for (long j = 0; j < out; j++) {
+            L->b[j] = beta * C->v[C->n == 1 ? 0 : j];
+            if (!isfinite(L->b[j])) oerr(o, "beta (%g) times the bias is not finite", beta);
+        }
         L->has_bias = true;
     }
     layer_out(o, x, (int)out);
@@ -1661,6 +1668,28 @@ static void model_name(const char *path, char *out)
     safe_name(stem, "model", out);
 }
 
+/* Every weight and bias of L (and of its directions) finite: the values a graph holds are checked
+ * as they are read, but folding can still overflow (Gemm's alpha * W and beta * C, a GRU's
+ * two biases summed, an unrolled recurrence's biases added). */
+static void check_finite_layer(const Ox *o, const OLayer *L, const char *name)
+{
+    if (L->fw) {
+        check_finite_layer(o, L->fw, name);
+        check_finite_layer(o, L->bw, name);
+        return;
+    }
+    if (!L->k) return;
+    long cols = (long)L->gates * L->units;
+    const struct { const double *v; long n; const char *what; } part[] = {
+        {L->k, (long)L->in_feat * cols, "kernel"}, {L->rk, L->rk ? (long)L->units * cols : 0, "recurrent kernel"},
+        {L->b, cols, "bias"}, {L->rb, L->rb ? cols : 0, "recurrent bias"}};
+    for (size_t p = 0; p < sizeof part / sizeof part[0]; p++)
+        for (long i = 0; i < part[p].n; i++)
+            if (!isfinite(part[p].v[i]))
+                user_error(o->file, "layer '%s': its %s holds a value that is not finite once the graph's constants "
+                           "are folded (an overflow of Gemm's alpha or beta, or of summed biases)", name, part[p].what);
+}
+
 static cJSON *build_tree(const Ox *o, int feat)
 {
     cJSON *tree = cJSON_CreateObject();
@@ -1673,7 +1702,10 @@ static cJSON *build_tree(const Ox *o, int feat)
     cJSON_AddNumberToObject(in, "features", feat);
     cJSON_AddStringToObject(tree, "precision", "ap_fixed<16,6>");
     cJSON *layers = cJSON_AddArrayToObject(tree, "layers");
-    for (int i = 0; i < o->nl; i++) cJSON_AddItemToArray(layers, layer_json(&o->L[i], false));
+    for (int i = 0; i < o->nl; i++) {
+        check_finite_layer(o, &o->L[i], o->L[i].name);
+        cJSON_AddItemToArray(layers, layer_json(&o->L[i], false));
+    }
     return tree;
 }
 

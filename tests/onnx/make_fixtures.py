@@ -20,14 +20,16 @@ package's reference evaluator where onnxruntime lacks the form: layout=1).
 Writes fixtures/NAME.onnx, NAME.in.txt (rnnc's vector format, one sequence a row) and
 NAME.out.txt (onnxruntime's float outputs), and fixtures/bad_*.onnx for the error tests.
 usage: python3 tests/onnx/make_fixtures.py     (needs numpy, onnx, onnxruntime)
+       python3 tests/onnx/make_fixtures.py --derived   (only the bad files derived from committed
+                                                        fixtures: numpy and onnx)
 """
 import json
 import os
+import sys
 import zlib
 
 import numpy as np
 import onnx
-import onnxruntime as ort
 from onnx import TensorProto, helper, numpy_helper
 from onnx.reference import ReferenceEvaluator
 
@@ -454,7 +456,37 @@ def write_vectors(path, rows):
             f.write(" ".join(fmt(v) for v in r) + "\n")
 
 
+def derived_bad():
+    """Malformed files derived from committed fixtures (needs only onnx and numpy): values that are
+    finite as read but not once folded (found by tools/fuzz.sh as aborts, session 28)."""
+    m = onnx.load(os.path.join(OUT, "lstm_last.onnx"))  # Gemm's beta NaN
+    gemm_node = [n for n in m.graph.node if n.op_type == "Gemm"][0]
+    [a for a in gemm_node.attribute if a.name == "beta"][0].f = float("nan")
+    onnx.save(m, os.path.join(OUT, "bad_gemm_nan.onnx"))
+    m = onnx.load(os.path.join(OUT, "lstm_last.onnx"))  # Gemm's alpha infinite
+    gemm_node = [n for n in m.graph.node if n.op_type == "Gemm"][0]
+    [a for a in gemm_node.attribute if a.name == "alpha"][0].f = float("inf")
+    onnx.save(m, os.path.join(OUT, "bad_gemm_inf.onnx"))
+    # the LSTM's bias as doubles near the largest: each finite, the two halves' sum is not
+    m = onnx.load(os.path.join(OUT, "lstm_last.onnx"))
+    b = [t for t in m.graph.initializer if t.name.endswith("_B")][0]
+    b.CopyFrom(numpy_helper.from_array(np.full(tuple(b.dims), 1e308, np.float64), b.name))
+    onnx.save(m, os.path.join(OUT, "bad_bias_sum.onnx"))
+    # the Gemm's weights a Mul of two constants whose product overflows
+    m = onnx.load(os.path.join(OUT, "lstm_last.onnx"))
+    w = [t for t in m.graph.initializer if t.name == "fc.weight"][0]
+    m.graph.initializer.remove(w)
+    m.graph.initializer.extend([numpy_helper.from_array(np.full(tuple(w.dims), 1e200, np.float64), "fc.weight_a"),
+                                numpy_helper.from_array(np.array(1e200, np.float64), "fc.weight_b")])
+    m.graph.node.insert(0, helper.make_node("Mul", ["fc.weight_a", "fc.weight_b"], ["fc.weight"], name="/fc/Mul"))
+    onnx.save(m, os.path.join(OUT, "bad_const_mul.onnx"))
+
+
 def main():
+    if sys.argv[1:] == ["--derived"]:
+        derived_bad()
+        return
+    import onnxruntime as ort  # here: --derived needs none
     os.makedirs(OUT, exist_ok=True)
     rng = np.random.default_rng(20261202)
     for name, (build, _) in MODELS.items():
@@ -486,6 +518,7 @@ def main():
     onnx.save(m, os.path.join(OUT, "bad_dynt.onnx"))
     with open(os.path.join(OUT, "bad_text.onnx"), "w") as f:
         f.write("this is not an ONNX model\n")
+    derived_bad()
 
 
 if __name__ == "__main__":
