@@ -101,8 +101,8 @@ CELLS = {
     "ice40": (("SB_LUT4",), ("SB_DFF",), ("SB_MAC16",), ("SB_RAM40_4K",)),
     "ecp5": (("LUT4",), ("TRELLIS_FF",), ("MULT18X18D",), ("DP16KD",)),
     "xilinx": (("LUT",), ("FD",), ("DSP48",), ("RAMB18",)),
-    "xcup": (("LUT",), ("FD",), ("DSP48",), ("RAMB18",)),  # UltraScale+: DSP48E2, RAMB18E2
 }
+CELLS["xcup"] = CELLS["xilinx"]  # UltraScale+: DSP48E2, RAMB18E2
 # Xilinx: LUTs of the LUT RAMs and shift registers, counted as LUTs (compiler/flow.c's
 # xilinx_fits, as Vivado's "CLB LUTs"); a RAMB36 is two RAMB18 (the model's unit)
 XILINX_LUTRAM = {"RAM32M": 4, "RAM64M": 4, "RAM32M16": 8, "RAM64M8": 8, "RAM32X1D": 2, "RAM64X1D": 2,
