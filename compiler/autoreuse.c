@@ -161,11 +161,19 @@ AutoSearch *auto_prepare(Model *m)
     return a;
 }
 
-/* The logic the LUT budget bounds: LUT and FF each, or their sum where they share the cells. */
+long auto_ff_cap(const AutoOptions *o)
+{
+    if (o->max_lut < 0) return -1;
+    return (long)((double)o->max_lut * (o->ff_per_lut > 0 ? o->ff_per_lut : 1.0));
+}
+
+/* The logic the LUT budget bounds, in LUTs: LUT and FF each (FFs per the budget's FFs per LUT:
+ * a Xilinx region of N LUTs has 2N FFs), or their sum where they share the cells (iCE40). */
 static double logic_of(const AutoOptions *o, const Resources *r)
 {
-    bool pack = o->family && res_lc_pack(o->family);
-    return pack ? (double)(r->lut + r->ff) : (double)(r->lut > r->ff ? r->lut : r->ff);
+    if (o->family && res_lc_pack(o->family)) return (double)(r->lut + r->ff);
+    double ff_as_lut = (double)r->ff / (o->ff_per_lut > 0 ? o->ff_per_lut : 1.0);
+    return fmax((double)r->lut, ff_as_lut);
 }
 
 /* The sum of the used fractions of each budgeted resource; without budgets LUT equivalents

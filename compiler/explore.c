@@ -15,9 +15,12 @@
 
 static const char *const objective_names[] = {"latency", "throughput", "area"};
 
-void auto_budgets(AutoOptions *o, const FlowOptions *fo, int table_reg, double latency_us)
+/* The search's family (TARGET: --target's, or without one --resources F's) and budgets: the
+ * flags', else --target's part's. */
+void auto_budgets(AutoOptions *o, const FlowOptions *fo, const char *target, int table_reg, double latency_us)
 {
-    o->family = res_family(fo->target);
+    o->family = res_family(target);
+    o->ultrascale = res_ultrascale(target, fo->family);
     o->table_reg = table_reg;
     const Device *d = NULL;
     if (fo->target && (!strcmp(fo->target, "ice40") || !strcmp(fo->target, "ecp5")))
@@ -29,13 +32,15 @@ void auto_budgets(AutoOptions *o, const FlowOptions *fo, int table_reg, double l
     if (d && o->max_dsp < 0) o->max_dsp = d->dsp;
     if (d && o->max_bram < 0) o->max_bram = xilinx ? 2L * d->bram : d->bram; /* Xilinx: RAMB18 (36 kbit halves) */
     if (d && o->max_lut < 0) o->max_lut = d->lut;
+    /* FFs per LUT: the part's, else the family's (every 7-series and UltraScale+ slice has 2) */
+    o->ff_per_lut = d ? (double)part_ff(d) / (double)d->lut : o->family && !strcmp(o->family, "xilinx") ? 2.0 : 1.0;
     if (latency_us > 0) o->max_latency_cycles = (long)(latency_us * (fo->clock_mhz > 0 ? fo->clock_mhz : 100.0));
 }
 
 static void budget_text(const AutoOptions *o, const Resources *r, char *out, size_t len)
 {
     char b[4][48];
-    long have[4] = {r->dsp, r->lut, r->ff, r->bram}, cap[4] = {o->max_dsp, o->max_lut, o->max_lut, o->max_bram};
+    long have[4] = {r->dsp, r->lut, r->ff, r->bram}, cap[4] = {o->max_dsp, o->max_lut, auto_ff_cap(o), o->max_bram};
     for (int i = 0; i < 4; i++) {
         if (cap[i] >= 0) snprintf(b[i], sizeof b[i], "%ld/%ld", have[i], cap[i]);
         else snprintf(b[i], sizeof b[i], "%ld", have[i]);
@@ -71,6 +76,7 @@ static cJSON *search_json(const AutoSearch *a, const AutoOptions *o)
     cJSON *b = cJSON_AddObjectToObject(j, "budgets");
     if (o->max_dsp >= 0) cJSON_AddNumberToObject(b, "dsp", (double)o->max_dsp);
     if (o->max_lut >= 0) cJSON_AddNumberToObject(b, "lut", (double)o->max_lut);
+    if (o->max_lut >= 0) cJSON_AddNumberToObject(b, "ff", (double)auto_ff_cap(o));
     if (o->max_bram >= 0) cJSON_AddNumberToObject(b, "bram", (double)o->max_bram);
     cJSON_AddNumberToObject(b, "lut_margin", o->lut_margin);
     if (o->max_latency_cycles) cJSON_AddNumberToObject(j, "latency_cycles_goal", (double)o->max_latency_cycles);

@@ -476,9 +476,7 @@ int main(int argc, char **argv)
     /* the family the design is for: --target's, or without one --resources F's */
     const char *target = opt.res_family && !opt.flow.target ? opt.res_family : opt.flow.target;
     if (searching) {
-        auto_budgets(ao, &opt.flow, table_reg, opt.latency_us);
-        ao->family = res_family(target);
-        ao->ultrascale = res_ultrascale(target, opt.flow.family);
+        auto_budgets(ao, &opt.flow, target, table_reg, opt.latency_us);
         auto_search(as, m, ao);
         while (auto_shrink_tables(&as, m, ao)) continue;
         if (opt.explore) return run_explore(m, as, ao, &opt.flow, opt.out_dir, opt.synth_k);

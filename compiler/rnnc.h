@@ -888,7 +888,8 @@ typedef enum { OPT_LATENCY, OPT_THROUGHPUT, OPT_AREA } Objective;
 typedef struct {
     const char *family;                 /* resources.c */
     bool ultrascale;                    /* Netlist.ultrascale (res_ultrascale) */
-    long max_dsp, max_lut, max_bram;    /* budgets (-1: none); LUT also bounds FF */
+    long max_dsp, max_lut, max_bram;    /* budgets (-1: none); LUT also bounds FF (auto_ff_cap) */
+    double ff_per_lut;                  /* FFs the LUT budget brings along (a Xilinx slice: 2; 0: 1) */
     double lut_margin;                  /* the fraction of max_lut planned for (0: all) */
     Objective objective;
     long max_latency_cycles;            /* OPT_AREA: the latency to meet */
@@ -926,7 +927,8 @@ bool auto_shrink_tables(AutoSearch **pa, Model *m, const AutoOptions *o);
  * given; the design emitted into dir (with the search's record when a != NULL); the flow with
  * up to RNNC_AUTO_ATTEMPTS candidates; rnnc explore. */
 #define RNNC_AUTO_ATTEMPTS 3
-void auto_budgets(AutoOptions *o, const FlowOptions *fo, int table_reg, double latency_us);
+long auto_ff_cap(const AutoOptions *o); /* autoreuse.c: the FFs max_lut allows (-1: none) */
+void auto_budgets(AutoOptions *o, const FlowOptions *fo, const char *target, int table_reg, double latency_us);
 void auto_announce(const AutoSearch *a, const AutoOptions *o);
 void emit_design(const Netlist *n, const Schedule *s, const FlowOptions *fo, const char *dir, const AutoSearch *a);
 int auto_flow(Model *m, AutoSearch *a, AutoOptions *o, const FlowOptions *fo, const char *dir, Netlist **n,

@@ -857,11 +857,59 @@ static void test_rom_block_depth(void)
     check(bad == 0 && splits > 0, "res_rom_block_depth: %d bad choices, %d splits", bad, splits);
 }
 
+/* On Xilinx a LUT budget of L brings 2L FFs (a slice's 8 LUTs and 16 FFs): the search bounds FF by
+ * max_lut * ff_per_lut. Take the fastest candidate of an unbounded search whose FFs outnumber its
+ * LUTs and budget exactly its LUTs and half its FFs: the search must then choose that latency or
+ * better, within both caps, and no evaluated candidate within them may be faster. */
+static int ff_bound_cases;
+static void test_xilinx_ff_budget(int seed)
+{
+    Model *m = random_model(seed, (ModelOpts){0});
+    AutoSearch *a = auto_prepare(m);
+    check_model(m);
+    quantize_model(m);
+    AutoOptions o = {.family = "xilinx", .max_dsp = -1, .max_lut = -1, .max_bram = -1, .objective = OPT_LATENCY};
+    auto_search(a, m, &o);
+    long lat_x = -1, cap = 0;
+    for (int i = 0; i < a->n_cand; i++) {
+        const Resources *r = &a->cand[i].res;
+        if (r->ff > r->lut && (lat_x < 0 || a->cand[i].latency < lat_x))
+            lat_x = a->cand[i].latency, cap = r->lut > (r->ff + 1) / 2 ? r->lut : (r->ff + 1) / 2;
+    }
+    auto_free(a);
+    free_model(m);
+    if (lat_x < 0) return;
+    Model *m2 = random_model(seed, (ModelOpts){0});
+    a = auto_prepare(m2);
+    check_model(m2);
+    quantize_model(m2);
+    AutoOptions b = o;
+    b.max_lut = cap, b.ff_per_lut = 2.0, b.lut_margin = 1.0;
+    check(auto_ff_cap(&b) == 2 * cap, "seed %d: FF cap %ld for LUT budget %ld", seed, auto_ff_cap(&b), cap);
+    auto_search(a, m2, &b);
+    const Candidate *c = &a->cand[a->chosen];
+    check(c->fits && c->res.lut <= cap && c->res.ff <= 2 * cap && c->latency <= lat_x,
+          "seed %d: LUT budget %ld: chose %ld cycles with %ld LUT, %ld FF (a candidate of %ld cycles fits)", seed, cap,
+          c->latency, c->res.lut, c->res.ff, lat_x);
+    for (int i = 0; i < a->n_cand; i++) {
+        const Candidate *x = &a->cand[i];
+        bool within = x->res.lut <= cap && x->res.ff <= 2 * cap;
+        check(!(within && x->latency < c->latency), "seed %d: candidate %d (%ld cycles, %ld LUT, %ld FF) fits, faster", seed, i,
+              x->latency, x->res.lut, x->res.ff);
+    }
+    ff_bound_cases++;
+    auto_free(a);
+    free_model(m2);
+}
+
 int main(void)
 {
     test_cost_tables();
     for (int seed = 1; seed <= 8; seed++) test_xcup_rows(seed);
     test_rom_block_depth();
+    for (int seed = 1; seed <= 8; seed++) test_xilinx_ff_budget(seed);
+    check(ff_bound_cases > 0, "no seed had a candidate with more FFs than LUTs (the FF budget test proves nothing)");
+    printf("auto FF budgets checked: %d\n", ff_bound_cases);
     /* the exhaustive cross-check of the search dominates the time (0.4 s a model, 4 s under
      * ASan): UNIT_AUTO_SEEDS lowers the 24 random models (tests/unit/run.sh: 6 under ASan) */
     const char *env_seeds = getenv("UNIT_AUTO_SEEDS");
