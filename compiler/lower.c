@@ -501,10 +501,17 @@ static bool cell_form(const Netlist *n, const Layer *l, int *rx, int *rh)
 }
 
 /* Whether an overlapped cell's products read h write-first (Engine.h_fwd: a multiplexer in
- * front of the h operands, 1 cycle less per step): on Xilinx, where the Fmax estimate of the
- * GRU(20) at 198 DSP stays over 200 MHz with it (bench/results/xstep.txt); not on the slower
- * parts, whose operand paths are already their longest. */
-static bool cell_h_forward(const Netlist *n) { return n->family && !strcmp(n->family, "xilinx"); }
+ * front of the h operands, 1 cycle less per step): on UltraScale+, where the Fmax estimate of
+ * the GRU(20) at 198 DSP stays over 200 MHz with it (bench/results/xstep.txt), and on xc7 with
+ * table_reg; without it the h being written (the GRU's elementwise product out of its DSP48E1,
+ * the blend's carry chain, the selection, the operand multiplexer) was every overlapped xc7
+ * design's critical path: 147-177 MHz with it, 185-193 without (bench/results/
+ * xilinx_timing.md, docs/flow.md). Not on the slower parts, whose operand paths are already
+ * their longest. */
+static bool cell_h_forward(const Netlist *n)
+{
+    return n->family && !strcmp(n->family, "xilinx") && (n->ultrascale || n->table_reg);
+}
 
 /* The plan the emitter builds for the cell's product (its options: plan_engine_opts). */
 static MvmPlan *cell_plan(const Engine *e)
@@ -641,14 +648,15 @@ static void cell_unit_rows(Netlist *n, Engine *e)
 }
 
 /* A sequence's first step without its h products where the plan allows it (plan_first_period):
- * its period and latency are J = period - first_period shorter. Not with write-first h on
- * 7-series: there the kept runs' masks (plan_mult_zmac) enter the adder trees' compressors on
+ * its period and latency are J = period - first_period shorter. Not on 7-series: there the
+ * kept runs' masks (plan_mult_zmac) enter the adder trees' compressors on
  * their critical path (xc7a35t, the tiny GRU at reuse 4 with --table-reg: 184.6 -> 161.3 MHz
  * for one cycle less; bench/xilinx_timing.sh); UltraScale+ adds them through its chained
  * stages (the xcu250 GRU(20): 211.6 MHz, 5 cycles less). */
 static void cell_first_skip(const Netlist *n, Engine *e)
 {
-    if (e->split || e->mvm.rf < 2 || (e->h_fwd && !n->ultrascale)) return;
+    bool xc7 = n->family && !strcmp(n->family, "xilinx") && !n->ultrascale;
+    if (e->split || e->mvm.rf < 2 || xc7) return;
     MvmPlan *pl = cell_plan(e);
     e->first_period = plan_first_period(e, pl);
     plan_free(pl);

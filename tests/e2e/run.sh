@@ -17,7 +17,8 @@
 # (b) E2E_SEEDS random models from tests/gen_model.c, seeds 1..N, the first layer's kind cycled
 #     over lstm, gru, gru_ra0, simple_rnn, dense, also through Icarus; the even seeds and the
 #     forms with adder trees (xfirst_*, opg_*, serial_*, rf_*, ...) also pipelined for Xilinx
-#     (--resources xilinx: 8 operands per adder-tree stage, adder_fanin), the cases and every
+#     (--resources xilinx: 8 operands per adder-tree stage, adder_fanin; every fourth of them
+#     with --table-reg too, xc7's write-first h: cell_h_forward), the cases and every
 #     other even seed for UltraScale+ (--family xcup: one-stage MACs too, res_ultrascale);
 # (c) a few small models through Verilator (rnnc's default simulator), among them the modes_*
 #     cases (every ap_fixed mode, accumulators wider than 64 bits); these designs are also
@@ -46,6 +47,8 @@
 #     with --table-reg;
 # (o) E2E_FIRST_LANES (default 4) random GRU models with serial lanes whose first step skips its
 #     h products, and as many for UltraScale+, each plain and with --table-reg;
+# (p) E2E_XC7_OVERLAP (default 4) random LSTM, GRU and SimpleRNN models whose steps overlap on
+#     xc7 (--resources xilinx), plain and with --table-reg (write-first h);
 # (i) every design runs a second time under random stalls: the bench --sim built is re-run (no
 #     rebuild) with +stall=SEED, SEED derived from the case name; the outputs must be the
 #     no-stall run's, in order, none lost or repeated, no AXI-Stream violation on m_axis, and the
@@ -183,6 +186,8 @@ run_job() {
     if [ "$sim" = icarus-tr ]; then sim=icarus; extra=--table-reg; fi
     # "icarus-x": the same pipelined for Xilinx (--resources xilinx: wider adder-tree stages)
     if [ "$sim" = icarus-x ]; then sim=icarus; extra="--resources xilinx"; fi
+    # "icarus-x-tr": xc7 with --table-reg (two-stage MACs with write-first h: cell_h_forward)
+    if [ "$sim" = icarus-x-tr ]; then sim=icarus; extra="--resources xilinx --table-reg"; fi
     # "icarus-xu": for UltraScale+ (--family xcup: also one-stage MACs, res_ultrascale)
     if [ "$sim" = icarus-xu ]; then sim=icarus; extra="--resources xilinx --family xcup"; fi
     if [ "$sim" = icarus-xu-tr ]; then sim=icarus; extra="--resources xilinx --family xcup --table-reg"; fi
@@ -412,6 +417,7 @@ for ((s = FIRST; s < FIRST + SEEDS; s++)); do
     job "seed${s}_$k" "$WORK/models/seed$s.json" "$WORK/models/seed$s.txt" icarus
     job "seed${s}_${k}_tr" "$WORK/models/seed$s.json" "$WORK/models/seed$s.txt" icarus-tr
     [ $((s % 4)) = 2 ] && job "seed${s}_${k}_x" "$WORK/models/seed$s.json" "$WORK/models/seed$s.txt" icarus-x
+    [ $((s % 8)) = 2 ] && job "seed${s}_${k}_xtr" "$WORK/models/seed$s.json" "$WORK/models/seed$s.txt" icarus-x-tr
     [ $((s % 4)) = 0 ] && job "seed${s}_${k}_xu" "$WORK/models/seed$s.json" "$WORK/models/seed$s.txt" icarus-xu
 done
 
@@ -430,9 +436,11 @@ done
 # --table-reg) has a line starting with KEY, each run plain and with --table-reg (stalls too);
 # fewer than WANT fails the suite (the feature went out of reach). SPECFN SEED prints the spec.
 # RG_XCUP=1 (set for one call): the group's dumps and jobs for UltraScale+ (--resources xilinx
-# --family xcup; its jobs icarus-xu and icarus-xu-tr).
+# --family xcup; its jobs icarus-xu and icarus-xu-tr); RG_XC7=1 for xc7 (--resources xilinx;
+# icarus-x and icarus-x-tr).
 random_group() {
-    local name=$1 want=$2 key=$3 specfn=$4 why=$5 found=0 s tr hit sim=icarus${RG_XCUP:+-xu}
+    local name=$1 want=$2 key=$3 specfn=$4 why=$5 found=0 s tr hit sim=icarus${RG_XCUP:+-xu}${RG_XC7:+-x}
+    local fam=${RG_XCUP:+--resources xilinx --family xcup}${RG_XC7:+--resources xilinx}
     [ "$want" = 0 ] && return 0
     for s in $(seq 1 120); do
         [ "$found" -ge "$want" ] && break
@@ -440,7 +448,7 @@ random_group() {
         hit=0
         for tr in "" --table-reg; do
             # shellcheck disable=SC2086
-            "$RNNC" "$WORK/models/$name$s.json" $tr ${RG_XCUP:+--resources xilinx --family xcup} --dump schedule -o "$WORK/models/$name$s.d" 2>/dev/null |
+            "$RNNC" "$WORK/models/$name$s.json" $tr $fam --dump schedule -o "$WORK/models/$name$s.d" 2>/dev/null |
                 grep -q "^$key" && hit=1
         done
         [ "$hit" = 1 ] || continue
@@ -512,6 +520,22 @@ xcup_spec() {
 }
 RG_XCUP=1 random_group xcup "${E2E_XCUP_LANES:-6}" hh_direct xcup_spec \
     "read pre_hh unregistered on UltraScale+"
+
+# (p) xc7's overlapped cells: write-first h with --table-reg only (cell_h_forward: without it
+# the forwarded h's path from the blend's DSP to the operand register set the Fmax estimate,
+# 147-177 MHz against 185-193 without it): random LSTM, GRU (reset_after) and SimpleRNN models at
+# random reuse factors, kept when their steps overlap, plain (h from its register) and with
+# --table-reg (h write-first)
+xc7_spec() {
+    local s=$1 T F U RF G=4 kinds=(lstm "gru ra=1" simple_rnn) kind
+    RANDOM=$((s * 7883))
+    T=$((2 + RANDOM % 7)) F=$((2 + RANDOM % 6)) U=$((2 + RANDOM % 6))
+    kind=${kinds[$((s % 3))]}
+    [ "$kind" = simple_rnn ] && G=1
+    RF=$((2 + RANDOM % (G * U * (F + U) / 2)))
+    echo "T=$T F=$F IN=sym N=4 NAME=xc7$s; $kind u=$U rf=$RF; dense u=2 act=sigmoid rf=2"
+}
+RG_XC7=1 random_group xc7 "${E2E_XC7_OVERLAP:-4}" overlap xc7_spec "overlap their steps on xc7"
 
 # (o) the first step without h products in cells with serial lanes (lm=1: a unit every 3
 # cycles), on UltraScale+ too (write-first h, head decodes J early, stray h runs): random
