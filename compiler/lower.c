@@ -1043,7 +1043,7 @@ static Netlist *lower_once(const Model *m, int table_reg, const char *family, bo
     n->family = family;
     n->ultrascale = ultrascale;
     n->fanin = adder_fanin(family);
-    n->tree_chain = ultrascale; /* rnnc_sum_stage CHAIN: on xc7 its timing was not measured */
+    n->tree_chain = family && !strcmp(family, "xilinx"); /* rnnc_sum_stage CHAIN (rnnc.h) */
     FxType cur_t = m->input_type;
     for (int i = 0; i < m->n_layers; i++) lower_layer(n, &m->layers[i], &cur_t);
     netlist_finish(n);

@@ -644,8 +644,9 @@ typedef struct Netlist {
     void (*reference)(const struct Netlist *n, const double *in, int64_t *out_raw);
     int fanin;          /* adder-tree stage: operands between registers (adder_fanin) */
     bool tree_chain;    /* adder-tree stages as two-input adders on carry chains (rnnc_sum_stage CHAIN;
-                         * UltraScale+: Yosys's compressor for 4+ values takes ~3x the LUTs, and a
-                         * chained 8-value stage meets its clock) */
+                         * Xilinx: Yosys's compressor for 4+ values takes ~3x the LUTs; a chained
+                         * 8-value stage meets UltraScale+'s clock, and on xc7 it is faster than
+                         * the compressor: bench/results/xilinx_timing.md) */
     int table_reg;      /* 1: activations register their table index (slow parts, e.g. iCE40) */
     int act_lat;        /* cycles per activation: 1 + table_reg */
     const char *family; /* the resource model's device family (resources.c; NULL: ice40) */
