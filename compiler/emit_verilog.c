@@ -124,14 +124,14 @@ static void fx_params(Out *o, const char *pfx, FxType t, bool with_q)
     if (with_q) w(o, ", .ROUND(%d), .SATURATE(%d)", t.q, fx_rtl_sat(t));
 }
 
-/* An rnnc_adder_tree reducing n_in values of `width` bits (`in`) to `out` in depth stages
- * (max: the signed maximum instead of the sum), its last stage loaded when ld (NULL: every
- * cycle). */
-static void tree_inst(Out *o, const char *inst, int n_in, int width, int depth, bool max, const char *ld,
+/* An rnnc_adder_tree reducing n_in values of `width` bits (`in`) to `out` in depth stages of
+ * fanin operands (max: the signed maximum instead of the sum), its last stage loaded when ld
+ * (NULL: every cycle). */
+static void tree_inst(Out *o, const char *inst, int n_in, int fanin, int width, int depth, bool max, const char *ld,
                       const char *in, const char *out)
 {
     w(o, "    rnnc_adder_tree #(.N_IN(%d), .FANIN(%d), .W(%d), .DEPTH(%d), .OP(%d)%s) %s (.clk(clk), .ld(%s), "
-         ".in_flat(%s), .out_data(%s));\n", n_in, o->n->fanin, width, depth, max,
+         ".in_flat(%s), .out_data(%s));\n", n_in, fanin, width, depth, max,
       o->n->tree_chain && !max ? ", .CHAIN(1)" : "", inst, ld ? ld : "1'b1", in, out);
 }
 
@@ -1118,7 +1118,7 @@ static Sig mvm_tree(Out *o, const MvmPlan *pl, const MvmIn *in, int j)
         return acc;
     }
     w(o, "    wire [%d:0] %s;\n", G - 1, tout);
-    tree_inst(o, inst, op->n_elems, G, pl->depth, false, in->tree_ld, tin, tout);
+    tree_inst(o, inst, op->n_elems, pl->fanin, G, pl->depth, false, in->tree_ld, tin, tout);
     w(o, "    wire [%d:0] %s;\n", at.w - 1, acc.s);
     w(o, "    rnnc_quant #(.IN_W(%d), .IN_F(%d), .IN_SIGNED(1), ", G, fx_frac(at));
     fx_params(o, "OUT_", at, true);
@@ -1994,7 +1994,7 @@ static void softmax_exp_sum(Out *o, int N, FxType E, int SW, int ds)
         w(o, "%s%s", b, j ? ", " : "};\n");
     }
     w(o, "    wire [%d:0] s_sum;\n", SW - 1);
-    tree_inst(o, "u_s", N, SW, ds, false, NULL, "s_0", "s_sum");
+    tree_inst(o, "u_s", N, o->n->fanin, SW, ds, false, NULL, "s_0", "s_sum");
 }
 
 static void softmax_products(Out *o, const Engine *e, FxType T, FxType T2)
@@ -2040,7 +2040,7 @@ static void emit_softmax(Out *o, const Engine *e)
     w(o, "    // product; result written in job cycle %d\n", e->latency - 1);
     w(o, "    reg [%d:0] x_reg;\n    always @(posedge clk) if (start) x_reg <= s_axis_tdata;\n", N * A.w - 1);
     w(o, "    wire [%d:0] mx;\n", A.w - 1);
-    tree_inst(o, "u_mx", N, A.w, dm, true, NULL, "x_reg", "mx");
+    tree_inst(o, "u_mx", N, o->n->fanin, A.w, dm, true, NULL, "x_reg", "mx");
     char at[64], inst[32], in[32], out[64];
     w(o, "    wire exp_en = %s;\n", job_at(at, sizeof at, e, 2 + dm));
     w(o, "    wire inv_en = %s;\n", job_at(at, sizeof at, e, 2 + dm + al + ds));
@@ -2166,7 +2166,7 @@ static void emit_softmax_hls(Out *o, const Engine *e)
     w(o, "    // casts to accum and inv_inp, 1/sum lookup, product; result written in job cycle %d\n", e->latency - 1);
     softmax_hls_input(o, e);
     w(o, "    wire [%d:0] mx;\n", A.w - 1);
-    tree_inst(o, "u_mx", N, A.w, dm, true, NULL, "x_reg", "mx");
+    tree_inst(o, "u_mx", N, o->n->fanin, A.w, dm, true, NULL, "x_reg", "mx");
     char at[64], inst[32], in[32], out[64];
     w(o, "    wire exp_en = %s;\n", job_at(at, sizeof at, e, 2 + dm));
     w(o, "    wire inv_en = %s;\n", job_at(at, sizeof at, e, 2 + dm + al + ds));

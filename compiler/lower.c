@@ -104,10 +104,20 @@ static bool mvm_sums_wrap(const Mvm *v) { return cast_is_slice(v->accum) && !v->
  * recurrent step, when the sums wrap (mvm_sums_wrap: no cast logic between the two). */
 static int mvm_mac_lat(const Netlist *n, const Mvm *v) { return n->ultrascale && mvm_sums_wrap(v) ? 1 : 2; }
 
+/* Operands per adder-tree stage of a product at reuse rf: the netlist's (adder_fanin), but 4
+ * on xc7 where the tree sums MAC registers (rf > 1): a chained 8-value stage is three adders
+ * deep, the 7-series critical path (184.6-194.6 MHz estimated), and two adders deep meet 200
+ * (208.9-210.3; docs/flow.md). At rf 1 the products enter the tree unregistered, that path is
+ * the same either way (188.0 MHz), and a deeper tree only adds cycles. */
+static int mvm_fanin(const Netlist *n, long rf)
+{
+    bool xc7 = n->family && !strcmp(n->family, "xilinx") && !n->ultrascale;
+    return xc7 && rf > 1 ? RNNC_FANIN_XC7_MAC : n->fanin;
+}
+
 /* Items summed for output j: its partial products plus bias and extra when present. */
 static void finish_mvm(const Netlist *n, Mvm *v)
 {
-    int fanin = n->fanin;
     v->op_t = v->n_a == v->n_in ? common_type(v->ta, v->ta)
             : v->n_a == 0       ? common_type(v->tb, v->tb)
                                 : common_type(v->ta, v->tb);
@@ -123,6 +133,7 @@ static void finish_mvm(const Netlist *n, Mvm *v)
     if (v->rf < 1) v->rf = 1;
     if (v->rf > v->n_products) v->rf = v->n_products > 0 ? v->n_products : 1;
     v->n_mult = (v->n_products + v->rf - 1) / v->rf;
+    int fanin = mvm_fanin(n, v->rf);
 
     /* partials per output: with rf == 1 every term; otherwise its runs (terms in consecutive
      * slots of one multiplier, mvm_run_starts) */
@@ -430,7 +441,7 @@ static int est_mvm_latency(const Netlist *n, long n_out, int nt, long rf, bool e
         long parts = rf == 1 ? nt : (q + nt - 1) / rf - q / rf + 1;
         q += nt;
         if (parts != 1) dir = false;
-        int d = tree_levels((int)parts + 1 + extra, n->fanin);
+        int d = tree_levels((int)parts + 1 + extra, mvm_fanin(n, rf));
         if (d > depth) depth = d;
     }
     *direct = dir;
@@ -1027,8 +1038,8 @@ void share_mac_types(const Netlist *n, int host, int m, FxType *op, FxType *wt, 
 
 /* Operands an adder-tree stage sums between registers on a device family: a chain of 7 adds
  * still meets 200 MHz on Xilinx's LUT6 fabric (rnnc's Fmax estimate of the GRU(20) at 198 DSP,
- * bench/results/xstep.txt), one stage less per cell step; elsewhere (iCE40's LUT4 at 48 MHz,
- * ECP5) 5. */
+ * bench/results/xstep.txt), one stage less per cell step (xc7's sums of MACs: 4, mvm_fanin);
+ * elsewhere (iCE40's LUT4 at 48 MHz, ECP5) 5. */
 int adder_fanin(const char *family) { return family && !strcmp(family, "xilinx") ? RNNC_FANIN_LUT6 : RNNC_FANIN; }
 
 Netlist *lower_model(const Model *m, int table_reg) { return lower_model_family(m, table_reg, NULL, false); }

@@ -658,6 +658,7 @@ typedef struct Netlist {
 
 #define RNNC_FANIN 5   /* adder-tree stage: at most this many operands between registers */
 #define RNNC_FANIN_LUT6 8 /* the same on Xilinx's LUT6 fabric (adder_fanin) */
+#define RNNC_FANIN_XC7_MAC 4 /* the same for sums of MACs on xc7 (lower.c mvm_fanin) */
 #define RNNC_SAT_ADDS 4 /* rnnc_sat_sum's chain: additions (each cast) between registers */
 
 #define RNNC_MAC_OWNERS_MAX 32 /* a host and its guests (rnnc_mac_token's N) */
