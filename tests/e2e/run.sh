@@ -408,6 +408,10 @@ if [ "${E2E_CASES:-1}" != 0 ] && [ -z "${E2E_CASE_GLOB:-}" ]; then
         "$ROOT"/tests/e2e/cases/mirror_*.json; do
         job "case_$(basename "$m" .json)_xu" "$m" "${m%.json}.txt" icarus-xu
     done
+    # xc7's trees of MAC sums, 4 values a stage (lower.c mvm_fanin), on the x-first forms
+    for m in "$ROOT"/tests/e2e/cases/xfirst_*.json "$ROOT"/tests/e2e/cases/rf_model_*.json; do
+        job "case_$(basename "$m" .json)_x" "$m" "${m%.json}.txt" icarus-x
+    done
 fi
 # (b) random models, kinds cycled
 KINDS=(lstm gru gru_ra0 simple_rnn dense bidirectional)
