@@ -488,10 +488,11 @@ static void flow_ice40(const FlowOptions *fo, const char *dir, const cJSON *cell
                         cJSON_GetObjectItem(impl, "seconds"), warnings, pr);
 }
 
-/* Every target but iCE40: the core's LUTs, FFs, DSPs and block RAMs; Xilinx's fit against the part and
- * Fmax estimate; ECP5's fit against the device, then place and route where nextpnr-ecp5 is. */
+/* Every target but iCE40: the core's LUTs, FFs, DSPs and block RAMs; Xilinx's fit against the
+ * part and Fmax estimate; ECP5's fit against the device, then place and route where
+ * nextpnr-ecp5 is. */
 static void flow_lut_cells(const Netlist *n, const FlowOptions *fo, const char *dir, const cJSON *cells,
-                              cJSON *impl, cJSON *warnings, char *core_line, size_t line_n, PnrResult *pr)
+                           cJSON *impl, cJSON *warnings, char *core_line, size_t line_n, PnrResult *pr)
 {
     bool ecp5 = !strcmp(fo->target, "ecp5");
     int dsp = cells_with_prefix(cells, "DSP") + cells_with_prefix(cells, "MULT18");
