@@ -660,10 +660,11 @@ static void cell_unit_rows(Netlist *n, Engine *e)
 
 /* A sequence's first step without its h products where the plan allows it (plan_first_period):
  * its period and latency are J = period - first_period shorter. Not on 7-series: there the
- * kept runs' masks (plan_mult_zmac) enter the adder trees' compressors on
- * their critical path (xc7a35t, the tiny GRU at reuse 4 with --table-reg: 184.6 -> 161.3 MHz
- * for one cycle less; bench/xilinx_timing.sh); UltraScale+ adds them through its chained
- * stages (the xcu250 GRU(20): 211.6 MHz, 5 cycles less). */
+ * kept runs' masks (plan_mult_zmac) enter the adder trees on their critical path (xc7a35t, the
+ * tiny GRU at reuse 4 with --table-reg: 184.6 -> 161.3 MHz for one cycle less, compressor
+ * trees; session 29, chained trees of 4: the GRU(5) at reuse 8, 210.3 -> 189.8 MHz for two
+ * cycles less; bench/xilinx_timing.sh); UltraScale+ adds them through its chained stages (the
+ * xcu250 GRU(20): 211.6 MHz, 5 cycles less). */
 static void cell_first_skip(const Netlist *n, Engine *e)
 {
     bool xc7 = n->family && !strcmp(n->family, "xilinx") && !n->ultrascale;
