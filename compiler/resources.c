@@ -137,14 +137,14 @@ const char *res_family(const char *target)
 }
 
 /* Whether a design for target (Xilinx: synthesis family xfamily, xc7 or xcup) is for
- * UltraScale+'s fabric (Netlist.ultrascale), fast enough for three stages that lowering
- * shortens there: one-stage MACs (mvm_mac_lat: the multiply and the accumulate in one cycle; the
- * xcu250 GRU(20) keeps its 214.5 MHz estimate, 5,504 FF fewer, a cycle off each recurrent
- * step) and a serial GRU lane's pre_hh unregistered (serial_hh_direct); adder-tree stages of
- * two-input adders on carry chains (Netlist.tree_chain) are on both Xilinx families. On xc7
- * the accumulate's carry chain
- * after an unregistered DSP48E1 multiply became the critical path (the flow suite's tiny GRU on
- * the xc7a35t: 158 to 144 MHz); iCE40's and ECP5's fabrics are slower still. */
+ * UltraScale+'s fabric (Netlist.ultrascale), fast enough for two stages that lowering shortens
+ * there: one-stage MACs (mvm_mac_lat: the multiply and the accumulate in one cycle; the xcu250
+ * GRU(20) keeps its 214.5 MHz estimate, 5,504 FF fewer, a cycle off each recurrent step) and a
+ * serial GRU lane's pre_hh unregistered (serial_hh_direct). (Adder-tree stages of two-input
+ * adders on carry chains, Netlist.tree_chain, are on both Xilinx families.) On xc7 the
+ * accumulate's carry chain after an unregistered DSP48E1 multiply became the critical path (the
+ * flow suite's tiny GRU on the xc7a35t: 158 to 144 MHz); iCE40's and ECP5's fabrics are slower
+ * still. */
 bool res_ultrascale(const char *target, const char *xfamily)
 {
     return target && !strcmp(target, "xilinx") && xfamily && !strcmp(xfamily, "xcup");
