@@ -163,17 +163,15 @@ AutoSearch *auto_prepare(Model *m)
 
 long auto_ff_cap(const AutoOptions *o)
 {
-    if (o->max_lut < 0) return -1;
-    return (long)((double)o->max_lut * (o->ff_per_lut > 0 ? o->ff_per_lut : 1.0));
+    return o->max_lut < 0 ? -1 : o->max_lut * res_ff_per_lut(o->family);
 }
 
-/* The logic the LUT budget bounds, in LUTs: LUT and FF each (FFs per the budget's FFs per LUT:
+/* The logic the LUT budget bounds, in LUTs: LUT and FF each (FFs at the family's FFs per LUT:
  * a Xilinx region of N LUTs has 2N FFs), or their sum where they share the cells (iCE40). */
 static double logic_of(const AutoOptions *o, const Resources *r)
 {
     if (o->family && res_lc_pack(o->family)) return (double)(r->lut + r->ff);
-    double ff_as_lut = (double)r->ff / (o->ff_per_lut > 0 ? o->ff_per_lut : 1.0);
-    return fmax((double)r->lut, ff_as_lut);
+    return fmax((double)r->lut, (double)r->ff / res_ff_per_lut(o->family));
 }
 
 /* The sum of the used fractions of each budgeted resource; without budgets LUT equivalents

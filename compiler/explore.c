@@ -32,8 +32,6 @@ void auto_budgets(AutoOptions *o, const FlowOptions *fo, const char *target, int
     if (d && o->max_dsp < 0) o->max_dsp = d->dsp;
     if (d && o->max_bram < 0) o->max_bram = xilinx ? 2L * d->bram : d->bram; /* Xilinx: RAMB18 (36 kbit halves) */
     if (d && o->max_lut < 0) o->max_lut = d->lut;
-    /* FFs per LUT: the part's, else the family's (every 7-series and UltraScale+ slice has 2) */
-    o->ff_per_lut = d ? (double)part_ff(d) / (double)d->lut : o->family && !strcmp(o->family, "xilinx") ? 2.0 : 1.0;
     if (latency_us > 0) o->max_latency_cycles = (long)(latency_us * (fo->clock_mhz > 0 ? fo->clock_mhz : 100.0));
 }
 

@@ -104,6 +104,10 @@ static bool mvm_sums_wrap(const Mvm *v) { return cast_is_slice(v->accum) && !v->
  * recurrent step, when the sums wrap (mvm_sums_wrap: no cast logic between the two). */
 static int mvm_mac_lat(const Netlist *n, const Mvm *v) { return n->ultrascale && mvm_sums_wrap(v) ? 1 : 2; }
 
+/* A design for Xilinx (xc7 or, with Netlist.ultrascale, UltraScale+), and for xc7 alone. */
+static bool for_xilinx(const Netlist *n) { return n->family && !strcmp(n->family, "xilinx"); }
+static bool for_xc7(const Netlist *n) { return for_xilinx(n) && !n->ultrascale; }
+
 /* Operands per adder-tree stage of a product at reuse rf: the netlist's (adder_fanin), but 4
  * on xc7 where the tree sums MAC registers (rf > 1): a chained 8-value stage is three adders
  * deep, the 7-series critical path (184.6-194.6 MHz estimated), and two adders deep meet 200
@@ -111,8 +115,7 @@ static int mvm_mac_lat(const Netlist *n, const Mvm *v) { return n->ultrascale &&
  * the same either way (188.0 MHz), and a deeper tree only adds cycles. */
 static int mvm_fanin(const Netlist *n, long rf)
 {
-    bool xc7 = n->family && !strcmp(n->family, "xilinx") && !n->ultrascale;
-    return xc7 && rf > 1 ? RNNC_FANIN_XC7_MAC : n->fanin;
+    return for_xc7(n) && rf > 1 ? RNNC_FANIN_XC7_MAC : n->fanin;
 }
 
 /* Items summed for output j: its partial products plus bias and extra when present. */
@@ -521,7 +524,7 @@ static bool cell_form(const Netlist *n, const Layer *l, int *rx, int *rh)
  * their longest. */
 static bool cell_h_forward(const Netlist *n)
 {
-    return n->family && !strcmp(n->family, "xilinx") && (n->ultrascale || n->table_reg);
+    return for_xilinx(n) && (n->ultrascale || n->table_reg);
 }
 
 /* The plan the emitter builds for the cell's product (its options: plan_engine_opts). */
@@ -667,8 +670,7 @@ static void cell_unit_rows(Netlist *n, Engine *e)
  * xcu250 GRU(20): 211.6 MHz, 5 cycles less). */
 static void cell_first_skip(const Netlist *n, Engine *e)
 {
-    bool xc7 = n->family && !strcmp(n->family, "xilinx") && !n->ultrascale;
-    if (e->split || e->mvm.rf < 2 || xc7) return;
+    if (e->split || e->mvm.rf < 2 || for_xc7(n)) return;
     MvmPlan *pl = cell_plan(e);
     e->first_period = plan_first_period(e, pl);
     plan_free(pl);
@@ -1055,7 +1057,7 @@ static Netlist *lower_once(const Model *m, int table_reg, const char *family, bo
     n->family = family;
     n->ultrascale = ultrascale;
     n->fanin = adder_fanin(family);
-    n->tree_chain = family && !strcmp(family, "xilinx"); /* rnnc_sum_stage CHAIN (rnnc.h) */
+    n->tree_chain = for_xilinx(n); /* rnnc_sum_stage CHAIN (rnnc.h) */
     FxType cur_t = m->input_type;
     for (int i = 0; i < m->n_layers; i++) lower_layer(n, &m->layers[i], &cur_t);
     netlist_finish(n);

@@ -40,6 +40,7 @@ typedef struct {
     double lut_mul_lut;         /* rnnc_lut_mul: LUTs per row bit (rows x (a's bits + 2)), from Yosys
                                  * on 16 x 11 and 16 x 16 (docs/resources.md) */
     double lut_margin;          /* the fraction of the part's LUTs a candidate may use */
+    int ff_per_lut;             /* flip-flops beside each LUT (a Xilinx slice: 8 LUTs, 16 FFs; 0: 1) */
     bool lc_pack;               /* a logic cell holds a LUT and a flip-flop that Yosys/nextpnr seldom pair
                                  * (iCE40): LUT + FF must fit the cells */
 } CostTable;
@@ -53,7 +54,7 @@ typedef struct {
     .shape = {{512, 36}, {1024, 18}, {2048, 9}, {4096, 4}, {8192, 2}, {16384, 1}},                     \
     .lutram = {{32, 6}, {64, 3}}, .lutram_cost = 8,                                                    \
     .dsp_lane = {[L_LSTM] = 3, [L_GRU] = 3, [L_SIMPLE_RNN] = 0, [L_DENSE] = -1},                        \
-    .lut_mul_lut = 1.33, .lut_margin = 0.9
+    .lut_mul_lut = 1.33, .lut_margin = 0.9, .ff_per_lut = 2
 
 /* The cost tables. LUT/FF rows: bench/calibrate.sh FAMILY prints them (fitted over the designs
  * of bench/calibrate_sweep.txt); bench/results/resources_FAMILY.txt: predicted against measured. */
@@ -684,6 +685,12 @@ double res_lut_margin(const char *family)
 bool res_lc_pack(const char *family)
 {
     return cost_table(family)->lc_pack;
+}
+
+int res_ff_per_lut(const char *family)
+{
+    int k = cost_table(family)->ff_per_lut;
+    return k > 0 ? k : 1;
 }
 
 /* report.json's "resources": the family, the predicted totals and per engine its prediction

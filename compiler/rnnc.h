@@ -869,6 +869,7 @@ bool res_table_mirror(const char *family, const Layer *l, const Table *t, uint64
 bool res_rom_split_used(const Netlist *n);             /* some schedule ROM is an rnnc_rom_split */
 double res_lut_margin(const char *family);              /* fraction of a part's LUTs to plan for */
 bool res_lc_pack(const char *family);                   /* LUT + FF share the logic cells (iCE40) */
+int res_ff_per_lut(const char *family);                 /* FFs beside each LUT (Xilinx 2, else 1) */
 struct cJSON *res_json(const Netlist *n);                /* report.json "resources" (n->family) */
 struct cJSON *res_totals_json(const Resources *r);      /* {"dsp", "lut", "ff", "bram"} */
 const char *res_check_tables(void);                     /* NULL: the cost tables are consistent */
@@ -891,7 +892,6 @@ typedef struct {
     const char *family;                 /* resources.c */
     bool ultrascale;                    /* Netlist.ultrascale (res_ultrascale) */
     long max_dsp, max_lut, max_bram;    /* budgets (-1: none); LUT also bounds FF (auto_ff_cap) */
-    double ff_per_lut;                  /* FFs the LUT budget brings along (a Xilinx slice: 2; 0: 1) */
     double lut_margin;                  /* the fraction of max_lut planned for (0: all) */
     Objective objective;
     long max_latency_cycles;            /* OPT_AREA: the latency to meet */
@@ -929,7 +929,7 @@ bool auto_shrink_tables(AutoSearch **pa, Model *m, const AutoOptions *o);
  * given; the design emitted into dir (with the search's record when a != NULL); the flow with
  * up to RNNC_AUTO_ATTEMPTS candidates; rnnc explore. */
 #define RNNC_AUTO_ATTEMPTS 3
-long auto_ff_cap(const AutoOptions *o); /* autoreuse.c: the FFs max_lut allows (-1: none) */
+long auto_ff_cap(const AutoOptions *o); /* autoreuse.c: the FFs max_lut allows (res_ff_per_lut; -1: none) */
 void auto_budgets(AutoOptions *o, const FlowOptions *fo, const char *target, int table_reg, double latency_us);
 void auto_announce(const AutoSearch *a, const AutoOptions *o);
 void emit_design(const Netlist *n, const Schedule *s, const FlowOptions *fo, const char *dir, const AutoSearch *a);

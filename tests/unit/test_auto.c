@@ -858,7 +858,7 @@ static void test_rom_block_depth(void)
 }
 
 /* On Xilinx a LUT budget of L brings 2L FFs (a slice's 8 LUTs and 16 FFs): the search bounds FF by
- * max_lut * ff_per_lut. Take the fastest candidate of an unbounded search whose FFs outnumber its
+ * max_lut * res_ff_per_lut. Take the fastest candidate of an unbounded search whose FFs outnumber its
  * LUTs and budget exactly its LUTs and half its FFs: the search must then choose that latency or
  * better, within both caps, and no evaluated candidate within them may be faster. */
 static int ff_bound_cases;
@@ -884,7 +884,7 @@ static void test_xilinx_ff_budget(int seed)
     check_model(m2);
     quantize_model(m2);
     AutoOptions b = o;
-    b.max_lut = cap, b.ff_per_lut = 2.0, b.lut_margin = 1.0;
+    b.max_lut = cap, b.lut_margin = 1.0;
     check(auto_ff_cap(&b) == 2 * cap, "seed %d: FF cap %ld for LUT budget %ld", seed, auto_ff_cap(&b), cap);
     auto_search(a, m2, &b);
     const Candidate *c = &a->cand[a->chosen];
