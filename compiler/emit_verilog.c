@@ -6,7 +6,7 @@
  * and the printed plan (plan.c) of every matrix product: its ROM, counters, captures and
  * trees. Nothing here decides how a product is built. Timing is the contract lower.c computes:
  *   job accepted in cycle c (start); matrix product i started at c + off
- *   rf == 1: products registered at c+off+1, tree output at c+off+1+depth
+ *   rf == 1: products registered at c+off+R (Mvm.prod_reg), tree output at c+off+R+depth
  *   rf > 1:  ROM address = slot s at c+off+1+s, fields at +2, operands at +3, accumulated at +5;
  *            every partial sum valid at c+off+4+rf, tree output at c+off+4+rf+depth
  *   result written at the end of cycle c+L-1, visible from c+L.
@@ -345,10 +345,12 @@ static void mvm_parallel(Out *o, const MvmPlan *pl, const char *p)
         }
         w(o, "    wire [%d:0] %s_p_%d;\n    wire [%d:0] %s_pe_%d;\n", nt * at.w - 1, p, j, nt * G - 1, p, j);
         w(o, "    generate for (%s_i = 0; %s_i < %d; %s_i = %s_i + 1) begin : g_%s_%d\n", p, p, nt, p, p, p, j);
+        char reg[16] = ""; /* rnnc_product's default REG is 1 */
+        if (v->prod_reg != 1) snprintf(reg, sizeof reg, ", .REG(%d)", v->prod_reg);
         w(o, "        rnnc_product #(.A_W(%d), .A_F(%d), .A_SIGNED(1), .B_W(%d), .B_F(%d), .B_SIGNED(1), "
-             ".OUT_W(%d), .OUT_F(%d), .ROUND(%d), .SATURATE(%d)) u_p (.clk(clk), .a(%s_ops[(%d + %s_i) * %d +: %d]), "
+             ".OUT_W(%d), .OUT_F(%d), .ROUND(%d), .SATURATE(%d)%s) u_p (.clk(clk), .a(%s_ops[(%d + %s_i) * %d +: %d]), "
              ".b(%s_w_%d[%s_i * %d +: %d]), .q(%s_p_%d[%s_i * %d +: %d]));\n",
-          ot.w, fx_frac(ot), wt.w, fx_frac(wt), at.w, fx_frac(at), at.q, fx_rtl_sat(at), p, k0, p, ot.w, ot.w, p, j, p,
+          ot.w, fx_frac(ot), wt.w, fx_frac(wt), at.w, fx_frac(at), at.q, fx_rtl_sat(at), reg, p, k0, p, ot.w, ot.w, p, j, p,
           wt.w, wt.w, p, j, p, at.w, at.w);
         w(o, "        assign %s_pe_%d[%s_i * %d +: %d] = {{%d{%s_p_%d[%s_i * %d + %d]}}, %s_p_%d[%s_i * %d +: %d]};\n",
           p, j, p, G, G, G - at.w, p, j, p, at.w, at.w - 1, p, j, p, at.w, at.w);

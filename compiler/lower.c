@@ -108,15 +108,17 @@ static int mvm_mac_lat(const Netlist *n, const Mvm *v) { return n->ultrascale &&
 static bool for_xilinx(const Netlist *n) { return n->family && !strcmp(n->family, "xilinx"); }
 static bool for_xc7(const Netlist *n) { return for_xilinx(n) && !n->ultrascale; }
 
+/* The registers after each product at rf 1 (Mvm.prod_reg, rnnc_product's REG): 1, and 2 on
+ * xc7, where Yosys puts the second in the DSP48E1's PREG: with the product in MREG alone it
+ * leaves through the DSP's ALU 1.69 ns after the clock, and the tree's first adders after it
+ * missed 200 MHz (188.0 MHz estimated on the tiny GRU at reuse 1; 210.3 with both). */
+static int mvm_prod_reg(const Netlist *n, long rf) { return rf == 1 && for_xc7(n) ? 2 : 1; }
+
 /* Operands per adder-tree stage of a product at reuse rf: the netlist's (adder_fanin), but 4
- * on xc7 where the tree sums MAC registers (rf > 1): a chained 8-value stage is three adders
- * deep, the 7-series critical path (184.6-194.6 MHz estimated), and two adders deep meet 200
- * (208.9-210.3; docs/flow.md). At rf 1 the products enter the tree unregistered, that path is
- * the same either way (188.0 MHz), and a deeper tree only adds cycles. */
-static int mvm_fanin(const Netlist *n, long rf)
-{
-    return for_xc7(n) && rf > 1 ? RNNC_FANIN_XC7_MAC : n->fanin;
-}
+ * on xc7, where a chained 8-value stage is three adders deep, the 7-series critical path from
+ * a MAC's or a product's register (184.6-194.6 MHz estimated), and two adders deep meet 200
+ * (208.9-210.3; docs/flow.md). */
+static int mvm_fanin(const Netlist *n) { return for_xc7(n) ? RNNC_FANIN_XC7 : n->fanin; }
 
 /* Items summed for output j: its partial products plus bias and extra when present. */
 static void finish_mvm(const Netlist *n, Mvm *v)
@@ -136,7 +138,7 @@ static void finish_mvm(const Netlist *n, Mvm *v)
     if (v->rf < 1) v->rf = 1;
     if (v->rf > v->n_products) v->rf = v->n_products > 0 ? v->n_products : 1;
     v->n_mult = (v->n_products + v->rf - 1) / v->rf;
-    int fanin = mvm_fanin(n, v->rf);
+    int fanin = mvm_fanin(n);
 
     /* partials per output: with rf == 1 every term; otherwise its runs (terms in consecutive
      * slots of one multiplier, mvm_run_starts) */
@@ -158,7 +160,8 @@ static void finish_mvm(const Netlist *n, Mvm *v)
     v->direct = direct;
     v->rom_reg = mvm_rom_reg(n, v);
     v->mac_lat = mvm_mac_lat(n, v);
-    v->latency = (v->rf == 1 ? 1 : 2 + v->mac_lat + v->rf + 2 * v->rom_reg + v->share_reg) + depth;
+    v->prod_reg = mvm_prod_reg(n, v->rf);
+    v->latency = (v->rf == 1 ? v->prod_reg : 2 + v->mac_lat + v->rf + 2 * v->rom_reg + v->share_reg) + depth;
     /* guard: every item fits accum width + 1 (bias sums); the sum of n items needs clog2(n).
      * Where the sum's cast to accum is a bit slice, its low accum.w bits are all the cast keeps,
      * and they do not depend on higher bits: sums (the MACs' too) wrap at accum's width. */
@@ -444,11 +447,11 @@ static int est_mvm_latency(const Netlist *n, long n_out, int nt, long rf, bool e
         long parts = rf == 1 ? nt : (q + nt - 1) / rf - q / rf + 1;
         q += nt;
         if (parts != 1) dir = false;
-        int d = tree_levels((int)parts + 1 + extra, mvm_fanin(n, rf));
+        int d = tree_levels((int)parts + 1 + extra, mvm_fanin(n));
         if (d > depth) depth = d;
     }
     *direct = dir;
-    return (int)(rf == 1 ? 1 : 4 + rf + 2 * n->table_reg) + depth;
+    return (int)(rf == 1 ? mvm_prod_reg(n, rf) : 4 + rf + 2 * n->table_reg) + depth;
 }
 
 /* A cell's estimated cycles per timestep (cell_timing's rule) and multipliers (matrix and
@@ -1041,7 +1044,7 @@ void share_mac_types(const Netlist *n, int host, int m, FxType *op, FxType *wt, 
 
 /* Operands an adder-tree stage sums between registers on a device family: a chain of 7 adds
  * still meets 200 MHz on Xilinx's LUT6 fabric (rnnc's Fmax estimate of the GRU(20) at 198 DSP,
- * bench/results/xstep.txt), one stage less per cell step (xc7's sums of MACs: 4, mvm_fanin);
+ * bench/results/xstep.txt), one stage less per cell step (xc7's products' sums: 4, mvm_fanin);
  * elsewhere (iCE40's LUT4 at 48 MHz, ECP5) 5. */
 int adder_fanin(const char *family) { return family && !strcmp(family, "xilinx") ? RNNC_FANIN_LUT6 : RNNC_FANIN; }
 

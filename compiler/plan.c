@@ -377,8 +377,8 @@ static void plan_trees(MvmPlan *p)
  * job cycle 0 starts the slot counter, slot s addresses the ROM in cycle 1 + s, the word is
  * read (ROM_READ), optionally registered again (rom_reg), the operand multiplexer and weight
  * are registered (OPERAND), optionally once more (rom_reg), then rnnc_mac multiplies and
- * accumulates (MAC). With rf == 1 one registered product per term (PRODUCT). */
-enum { PIPE_SLOT = 1, PIPE_ROM_READ = 1, PIPE_OPERAND = 1, PIPE_PRODUCT = 1 }; /* the MAC's: Mvm.mac_lat */
+ * accumulates (MAC). With rf == 1 one product per term, registered prod_reg times. */
+enum { PIPE_SLOT = 1, PIPE_ROM_READ = 1, PIPE_OPERAND = 1 }; /* the MAC's: Mvm.mac_lat; rf 1's: Mvm.prod_reg */
 
 /* The job cycle slot s's operand is read (the in-place input, h, or a memory's port). */
 static int slot_read(int rom_reg, int s) { return PIPE_SLOT + s + PIPE_ROM_READ + rom_reg; }
@@ -426,7 +426,7 @@ MvmPlan *plan_mvm(const Mvm *v, const MvmPlanOpts *opt)
     /* with the extra stage and more than 4 operands the operand multiplexer is split across it */
     p->mux_split = p->rom_reg && !opt->op_mem && v->n_in > 4;
     if (v->rf == 1) {
-        p->latency = PIPE_PRODUCT + p->depth;
+        p->latency = v->prod_reg + p->depth;
     } else {
         p->last_read = slot_read(p->rom_reg, p->rf - 1);
         p->latency = p->last_read + PIPE_OPERAND + p->rom_reg + v->mac_lat + v->share_reg + p->depth;

@@ -381,6 +381,8 @@ typedef struct {
     int latency;        /* start cycle -> cycle the accum values are available */
     int mac_lat;        /* rf > 1: the MAC's stages (mvm_mac_lat; rnnc_mac PROD_REG): 2, the product
                          * registered, then the sum; 1 on UltraScale+ (the DSP48E2 does both in one) */
+    int prod_reg;       /* rf == 1: the registers after each product (mvm_prod_reg; rnnc_product
+                         * REG): 1, or 2 on xc7 (the DSP48E1's MREG and PREG) */
     int rom_reg;        /* rf > 1 on slow parts (mvm_rom_reg): a register after the schedule ROM, and one
                          * more between the operand multiplexer and the MAC */
     bool first_skip;    /* an x-first cell whose first step skips its h runs (lower.c
@@ -658,7 +660,7 @@ typedef struct Netlist {
 
 #define RNNC_FANIN 5   /* adder-tree stage: at most this many operands between registers */
 #define RNNC_FANIN_LUT6 8 /* the same on Xilinx's LUT6 fabric (adder_fanin) */
-#define RNNC_FANIN_XC7_MAC 4 /* the same for sums of MACs on xc7 (lower.c mvm_fanin) */
+#define RNNC_FANIN_XC7 4 /* the same for products' sums on xc7 (lower.c mvm_fanin) */
 #define RNNC_SAT_ADDS 4 /* rnnc_sat_sum's chain: additions (each cast) between registers */
 
 #define RNNC_MAC_OWNERS_MAX 32 /* a host and its guests (rnnc_mac_token's N) */

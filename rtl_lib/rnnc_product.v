@@ -5,7 +5,9 @@
 // A_W x B_W; an unsigned operand is zero-extended by one bit (signed x unsigned); two unsigned
 // operands use an unsigned A_W x B_W multiplier. a, b presented in cycle t give q in cycle t+1;
 // with REG = 0, in cycle t (the caller registers what follows: rnnc_mac_sat's accumulator, so
-// that a DSP48 takes the multiply and the accumulate in one stage).
+// that a DSP48 takes the multiply and the accumulate in one stage); with REG = 2, in cycle t+2
+// (the exact product registered twice: a DSP48E1's MREG and PREG, whose output leaves the DSP
+// without the ALU's delay).
 `resetall
 `timescale 1ns / 1ps
 `default_nettype none
@@ -21,7 +23,7 @@ module rnnc_product #(
     parameter integer OUT_F = 10,       // fractional bits of q
     parameter integer ROUND = 0,        // q's quantization: 0..6, as rnnc_quant
     parameter integer SATURATE = 0,     // q's overflow: O + 4 * N, as rnnc_quant
-    parameter integer REG = 1           // 1: the exact product registered (q a cycle after a, b); 0: not
+    parameter integer REG = 1           // 1: the exact product registered (q a cycle after a, b); 0: not; 2: twice
 ) (
     input wire clk,
     input wire [A_W-1:0] a,
@@ -37,9 +39,9 @@ module rnnc_product #(
 
     initial begin
         if (A_W < 1 || A_W > 128 || B_W < 1 || B_W > 128 || A_F < 0 || B_F < 0 ||
-            A_SIGNED < 0 || A_SIGNED > 1 || B_SIGNED < 0 || B_SIGNED > 1) begin
-            $display("ERROR: rnnc_product: invalid parameters A_W=%0d A_F=%0d B_W=%0d B_F=%0d (instance %m)",
-                     A_W, A_F, B_W, B_F);
+            A_SIGNED < 0 || A_SIGNED > 1 || B_SIGNED < 0 || B_SIGNED > 1 || REG < 0 || REG > 2) begin
+            $display("ERROR: rnnc_product: invalid parameters A_W=%0d A_F=%0d B_W=%0d B_F=%0d REG=%0d (instance %m)",
+                     A_W, A_F, B_W, B_F, REG);
             $finish;
         end
     end
@@ -51,7 +53,13 @@ module rnnc_product #(
 
     generate
         if (BOTH_U != 0) begin : g_unsigned
-            if (REG != 0) begin : g_reg
+            if (REG == 2) begin : g_reg2
+                reg [P_W-1:0] m;
+                always @(posedge clk) begin
+                    m <= a * b;
+                    p <= m;
+                end
+            end else if (REG != 0) begin : g_reg
                 always @(posedge clk) p <= a * b;
             end else begin : g_comb
                 always @(*) p = a * b;
@@ -69,7 +77,13 @@ module rnnc_product #(
             end else begin : g_bu
                 assign be = {1'b0, b};
             end
-            if (REG != 0) begin : g_reg
+            if (REG == 2) begin : g_reg2
+                reg [P_W-1:0] m;
+                always @(posedge clk) begin
+                    m <= $signed(ae) * $signed(be);
+                    p <= m;
+                end
+            end else if (REG != 0) begin : g_reg
                 always @(posedge clk) p <= $signed(ae) * $signed(be);
             end else begin : g_comb
                 always @(*) p = $signed(ae) * $signed(be);

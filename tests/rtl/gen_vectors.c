@@ -268,8 +268,8 @@ static void quant_case(const char *name, int in_w, int in_f, bool in_s, int out_
 
 /* ---- rnnc_product, rnnc_mac ---- */
 
-static void product_case(const char *name, int a_w, int a_f, bool a_s, int b_w, int b_f, bool b_s,
-                         int out_w, int out_f, int round, int sat)
+static void product_case_reg(const char *name, int a_w, int a_f, bool a_s, int b_w, int b_f, bool b_s,
+                             int out_w, int out_f, int round, int sat, int reg)
 {
     seed_from(name);
     char vname[256], path[512], params[1024];
@@ -288,9 +288,16 @@ static void product_case(const char *name, int a_w, int a_f, bool a_s, int b_w, 
     }
     fclose(f);
     snprintf(params, sizeof params,
-             "A_W=%d A_F=%d A_SIGNED=%d B_W=%d B_F=%d B_SIGNED=%d OUT_W=%d OUT_F=%d ROUND=%d SATURATE=%d",
-             a_w, a_f, a_s, b_w, b_f, b_s, out_w, out_f, round, sat);
+             "A_W=%d A_F=%d A_SIGNED=%d B_W=%d B_F=%d B_SIGNED=%d OUT_W=%d OUT_F=%d ROUND=%d SATURATE=%d REG=%d",
+             a_w, a_f, a_s, b_w, b_f, b_s, out_w, out_f, round, sat, reg);
     manifest(name, "rnnc_product", params, n, path);
+}
+
+/* the product registered once (rnnc_product's default REG) */
+static void product_case(const char *name, int a_w, int a_f, bool a_s, int b_w, int b_f, bool b_s,
+                         int out_w, int out_f, int round, int sat)
+{
+    product_case_reg(name, a_w, a_f, a_s, b_w, b_f, b_s, out_w, out_f, round, sat, 1);
 }
 
 /* rnnc_lut_mul: "a b expected", the exact product a * b (a signed, b signed or not) */
@@ -923,6 +930,10 @@ static void product_cases(void)
     mac_case("mac_33x33_sat", 33, 16, 1, 33, 16, 1, 32, 16, 2, 1, 40, 1);
     product_case("product_64x64_rnd_sat", 64, 40, 1, 64, 30, 1, 64, 40, 1, 1);
     product_case("product_64x16_conv", 64, 20, 1, 16, 10, 1, 48, 24, 2, 0);
+    /* registered twice (xc7 at reuse 1: MREG and PREG) */
+    product_case_reg("product_16x16_reg2", 16, 10, 1, 16, 10, 1, 16, 10, 0, 0, 2);
+    product_case_reg("product_s16_u8_rnd_sat_reg2", 16, 6, 1, 8, 7, 0, 24, 12, 1, 1, 2);
+    product_case_reg("product_u8_u8_conv_reg2", 8, 8, 0, 8, 0, 0, 12, 4, 2, 0, 2);
     mac_case("mac_64x64", 64, 40, 1, 64, 30, 1, 64, 40, 0, 0, 72, 1);
     /* without the product register (Xilinx: multiply and accumulate in one DSP48 stage) */
     mac_case("mac_16x16_noreg", 16, 10, 1, 16, 10, 1, 16, 10, 0, 0, 24, 0);
