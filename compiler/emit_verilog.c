@@ -1823,6 +1823,9 @@ static void cell_lane(Out *o, const Engine *e, const CellSigs *cs, int ln, const
 }
 
 /* Write-back: h_new (and c_new) of slot s is valid cell_lat cycles after the slot entered.
+ * A sequence's last step clears the state through the flip-flops' synchronous reset (set or
+ * reset ahead of the enable: a Xilinx FDRE's R), not a multiplexer on h_new: that multiplexer
+ * was the last LUT of xc7's critical path at the largest reuse (184.9-193.0 to 210.3 MHz).
  * Reuse factor > 1 (fused or split): the product has read h long before the write-back, so
  * each unit's h goes straight to the state (and, for an emitting step, to the output) in its
  * slot. Split at reuse factor 1: one cell per unit, all units finish together. */
@@ -1841,19 +1844,19 @@ static void cell_writeback(Out *o, const Engine *e, const CellSigs *cs)
         slot_go(go, sizeof go, e, "cwslot");
         if (cs->banked) w(o, "    always @(posedge clk) if (%s) c_mem[cwslot] <= c_new_0;\n", go);
         for (int j = 0; j < u && !cs->banked; j++)
-            w(o, "    always @(posedge clk) if (rst) %s <= %d'd0; else if (%s) "
-                 "%s <= %s ? %d'd0 : c_new_%d;\n", cs->c[j].s, St.w, slot_hit(hit, sizeof hit, e, "cwslot", j / E),
-              cs->c[j].s, job_flag(e, c0 + K * (j / E), "last"), St.w, j % E);
+            w(o, "    always @(posedge clk) if (rst || %s && %s) %s <= %d'd0; else if (%s) %s <= c_new_%d;\n",
+              slot_hit(hit, sizeof hit, e, "cwslot", j / E), job_flag(e, c0 + K * (j / E), "last"), cs->c[j].s, St.w,
+              hit, cs->c[j].s, j % E);
     }
     if (!e->split || e->mvm.rf > 1) {
         int h0 = e->cell_start + e->lane_reg + e->cell_lat;
         slot_decode(o, e, "hwslot", h0);
         for (int j = 0; j < u; j++) {
             w(o, "    reg [%d:0] out_%d;\n", R.w - 1, j);
-            w(o, "    always @(posedge clk) begin\n        if (rst) %s <= %d'd0;\n"
-                 "        else if (%s) %s <= %s ? %d'd0 : h_new_%d;\n",
-              cs->h[j].s, R.w, slot_hit(hit, sizeof hit, e, "hwslot", j / E), cs->h[j].s,
-              job_flag(e, h0 + K * (j / E), "last"), R.w, j % E);
+            w(o, "    always @(posedge clk) begin\n        if (rst || %s && %s) %s <= %d'd0;\n"
+                 "        else if (%s) %s <= h_new_%d;\n",
+              slot_hit(hit, sizeof hit, e, "hwslot", j / E), job_flag(e, h0 + K * (j / E), "last"), cs->h[j].s, R.w,
+              hit, cs->h[j].s, j % E);
             w(o, "        if (%s && %s) out_%d <= h_new_%d;\n    end\n", hit,
               job_flag(e, h0 + K * (j / E), "emit"), j, j % E);
             if (e->h_fwd) /* a module of its own: one multiplexer per word for every reader (rnnc_write_first) */
@@ -1869,8 +1872,8 @@ static void cell_writeback(Out *o, const Engine *e, const CellSigs *cs)
     w(o, "    wire [%d:0] h_final = {", u * R.w - 1);
     for (int j = u - 1; j >= 0; j--) w(o, "h_new_%d%s", j, j ? ", " : "};\n");
     for (int j = 0; j < u; j++)
-        w(o, "    always @(posedge clk) if (rst) %s <= %d'd0; else if (done) %s <= job_last ? %d'd0 : h_final[%d:%d];\n",
-          cs->h[j].s, R.w, cs->h[j].s, R.w, (j + 1) * R.w - 1, j * R.w);
+        w(o, "    always @(posedge clk) if (rst || done && job_last) %s <= %d'd0; else if (done) %s <= h_final[%d:%d];\n",
+          cs->h[j].s, R.w, cs->h[j].s, (j + 1) * R.w - 1, j * R.w);
     w(o, "    reg [%d:0] out_reg;\n    assign m_axis_tdata = out_reg;\n", u * R.w - 1);
     w(o, "    always @(posedge clk) if (done && done_emit) out_reg <= h_final;\n");
 }
