@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # bench/xilinx_timing.sh: rnnc's Xilinx Fmax estimate (docs/flow.md, "Timing estimate") on a few
 # designs: reuse 1 against larger reuse factors, without and with --table-reg, 7-series and
-# UltraScale+. Prints a Markdown table (last run: bench/results/xilinx_timing.md). A few minutes.
+# UltraScale+; the top-tagging LSTM(20) at reuse 8 and its largest. Prints a Markdown table
+# (last run: bench/results/xilinx_timing.md). A few minutes.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 B=$ROOT/build/xilinx_timing
@@ -44,3 +45,7 @@ run gru5_max "$GRU5" 100000 xc7a35t
 run gru5_max_treg "$GRU5" 100000 xc7a35t --table-reg
 run tiny_1_zu "$TINY" 1 xczu9eg
 run gru5_8_u250 "$GRU5" 8 xcu250
+LSTM=$ROOT/examples/toptag_lstm.json
+run lstm_8 "$LSTM" 8 xc7a200t
+run lstm_max "$LSTM" 1000000 xc7a35t
+run lstm_8_u250 "$LSTM" 8 xcu250

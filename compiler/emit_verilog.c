@@ -1782,6 +1782,8 @@ static void cell_lane(Out *o, const Engine *e, const CellSigs *cs, int ln, const
         stage2(o, e, dst, s1, St.w);
         w(o, "    wire [%d:0] c_new_%d;\n", St.w - 1, ln);
         snprintf(more, sizeof more, ", .S_W(%d), .S_F(%d), .S_ROUND(%d), .S_SATURATE(%d)", St.w, fx_frac(St), St.q, fx_rtl_sat(St));
+        if (e->lane_ii == 1 && e->oa_reg != o->n->table_reg) /* rnnc_lstm_cell's default: TABLE_REG */
+            snprintf(more + strlen(more), sizeof more - strlen(more), ", .OA_REG(%d)", e->oa_reg);
         cell_open(o, e, e->lane_ii > 1 ? "rnnc_lstm_cell_serial" : "rnnc_lstm_cell", more, cs, true);
         w(o, ") u_cell_%d (.clk(clk), %s.pre_i(l%d_pre_i), .pre_f(l%d_pre_f), .pre_g(l%d_pre_g), .pre_o(l%d_pre_o), "
              ".c_prev(l%d_c_prev), .c_new(c_new_%d), .h_new(h_new_%d));\n", ln, e->lane_ii > 1 ? ".in_valid(lane_go), " : "",

@@ -393,6 +393,18 @@ static int serial_cell_lat(const Layer *l, int al, int table_reg, bool align3, b
     return pp + 1 + 2 * table_reg;
 }
 
+/* Whether an LSTM lane at reuse rf registers o * act(c) before h's cast (rnnc_lstm_cell
+ * OA_REG), a cycle a step: with --table-reg, and on Xilinx, where the unregistered DSP48
+ * after the table's block RAM read was the critical path, into h's register on xc7 and, at rf
+ * > 1, into the write-first selection and the operand multiplexers (the LSTM of
+ * examples/toptag_lstm.json: xc7 at reuse 1, 8 and the largest 151.0, 151.0 and 135.9 MHz,
+ * 215.1 with it; UltraScale+ at reuse 8 and the largest 183.1 and 153.8, 230.6 and 258.2).
+ * On UltraScale+ at reuse 1 h goes straight to its register, 251.6 MHz without it. */
+static int lstm_oa_reg(const Netlist *n, long rf)
+{
+    return n->table_reg || (for_xilinx(n) && (!n->ultrascale || rf > 1));
+}
+
 /* The elementwise part's timing: the cells' latency (rtl_lib.md), the second GRU product's
  * start, the job cycle the lanes start and the engine's latency. */
 static void cell_timing(Netlist *n, Engine *e, const Layer *l)
@@ -400,7 +412,10 @@ static void cell_timing(Netlist *n, Engine *e, const Layer *l)
     int al = n->act_lat; /* cycles per activation */
     int tm = e->mvm.latency;
     switch (l->kind) {
-    case L_LSTM: e->cell_lat = 2 * al + 2 + n->table_reg; break;
+    case L_LSTM:
+        e->oa_reg = lstm_oa_reg(n, e->mvm.rf);
+        e->cell_lat = 2 * al + 2 + e->oa_reg;
+        break;
     case L_SIMPLE_RNN: e->cell_lat = al; break;
     default:
         if (l->reset_after) {
@@ -467,7 +482,7 @@ static int est_cell_step(const Netlist *n, const Layer *l, bool split, long rf, 
     if (lanes_serial(l))
         return tm + lreg + 3 * (S - 1) + 1 + serial_cell_lat(l, al, T, serial_align3(l, S), serial_hh_direct(n, l), &span);
     switch (l->kind) {
-    case L_LSTM: cl = 2 * al + 2 + T; break;
+    case L_LSTM: cl = 2 * al + 2 + lstm_oa_reg(n, rf); break;
     case L_SIMPLE_RNN: cl = al; break;
     default:
         if (l->reset_after) {

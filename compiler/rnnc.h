@@ -557,6 +557,9 @@ typedef struct {
                                           * memory it owns, written element by element (m_vec_*
                                           * / s_vec_* ports instead of tdata); see lower.c */
     int cell_lat;                        /* CELL: unit in (cycle t) -> h_new valid (t+cell_lat) */
+    int oa_reg;                          /* CELL, LSTM's parallel lanes: o * act(c) registered
+                                          * before h's cast (lower.c lstm_oa_reg, rnnc_lstm_cell
+                                          * OA_REG) */
     int cell_start;                      /* CELL: job cycle the first slot enters the cells (direct
                                           * form: before the product ends, plan_lane_start) */
     int lanes, slots;                    /* CELL: elementwise cells, units per cell */

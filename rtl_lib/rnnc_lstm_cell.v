@@ -11,9 +11,11 @@
 //   t+A+1:          c_new = cast_S(fc + ig) registered   -> c_new valid in cycle t+A+2; o delayed
 //   t+A+2 .. t+2A+1: a = act(c_new)                      (rnnc_activation with the ACT_* table,
 //                                                         indexed from type S); o delayed
-//   t+2A+2:         h_new = cast_R(o * a) combinational  -> h_new valid in cycle t+2A+2+TABLE_REG
-//                   (with TABLE_REG the product o * a is registered before the cast)
-// (TABLE_REG = 0: c_new valid in cycle t+3, h_new in cycle t+4.)
+//   t+2A+2:         h_new = cast_R(o * a) combinational  -> h_new valid in cycle t+2A+2+OA_REG
+//                   (with OA_REG, by default TABLE_REG, the product o * a is registered before
+//                   the cast: a multiplier fed by the table's block RAM then ends at a register,
+//                   Xilinx's DSP48 at 200 MHz)
+// (TABLE_REG = 0, OA_REG = 0: c_new valid in cycle t+3, h_new in cycle t+4.)
 // Widths: every product is exact (R operands are signed, zero-extended by one bit when R is
 // unsigned); fc (R_F + S_F fractional bits) and ig (2 R_F) are aligned to R_F + max(R_F, S_F)
 // fractional bits and added with one bit of headroom, so the only rounding is cast_S.
@@ -54,7 +56,8 @@ module rnnc_lstm_cell #(
     parameter [63:0] ACT_MIRROR_MASK = 64'd0, // ... entry OFFSET - k = entry OFFSET + k ^ this
     parameter [63:0] ACT_MIRROR_ENTRY0 = 64'd0, // ... entry 0
     parameter ACT_FILE = "",                // its table: $readmemh file
-    parameter integer TABLE_REG = 0         // activation latency A = 1 + TABLE_REG (rnnc_activation), 0 or 1
+    parameter integer TABLE_REG = 0,        // activation latency A = 1 + TABLE_REG (rnnc_activation), 0 or 1
+    parameter integer OA_REG = TABLE_REG    // 1: o * a registered before h's cast (h_new a cycle later), 0 or 1
 ) (
     input wire clk,
     input wire [ACC_W-1:0] pre_i,           // input gate pre-activation (cycle t)
@@ -63,7 +66,7 @@ module rnnc_lstm_cell #(
     input wire [ACC_W-1:0] pre_o,           // output gate pre-activation (cycle t)
     input wire [S_W-1:0] c_prev,            // the unit's previous c, type S (cycle t)
     output reg [S_W-1:0] c_new,             // the unit's new c, type S (cycle t+A+2, A = 1 + TABLE_REG)
-    output wire [R_W-1:0] h_new             // the unit's new h, type R (cycle t+2A+2+TABLE_REG)
+    output wire [R_W-1:0] h_new             // the unit's new h, type R (cycle t+2A+2+OA_REG)
 );
     // R values as signed multiplier operands (one zero bit more when R is unsigned).
     localparam integer FR_W = R_SIGNED != 0 ? R_W : R_W + 1;
@@ -82,9 +85,9 @@ module rnnc_lstm_cell #(
     initial begin
         if (ACC_W < 1 || ACC_W > 128 || R_W < 1 || R_W > 64 || S_W < 1 || S_W > 64 ||
             ACC_F < 0 || R_F < 0 || S_F < 0 || R_SIGNED < 0 || R_SIGNED > 1 || SUM_W > 256 ||
-            TABLE_REG < 0 || TABLE_REG > 1) begin
-            $display("ERROR: rnnc_lstm_cell: invalid parameters ACC_W=%0d R_W=%0d R_F=%0d R_SIGNED=%0d S_W=%0d S_F=%0d TABLE_REG=%0d (instance %m)",
-                     ACC_W, R_W, R_F, R_SIGNED, S_W, S_F, TABLE_REG);
+            TABLE_REG < 0 || TABLE_REG > 1 || OA_REG < 0 || OA_REG > 1) begin
+            $display("ERROR: rnnc_lstm_cell: invalid parameters ACC_W=%0d R_W=%0d R_F=%0d R_SIGNED=%0d S_W=%0d S_F=%0d TABLE_REG=%0d OA_REG=%0d (instance %m)",
+                     ACC_W, R_W, R_F, R_SIGNED, S_W, S_F, TABLE_REG, OA_REG);
             $finish;
         end
     end
@@ -200,12 +203,12 @@ module rnnc_lstm_cell #(
         .OFFSET(ACT_OFFSET), .INIT_FILE(ACT_FILE), .TABLE_W(ACT_TABLE_W), .TABLE_SIGNED(ACT_TABLE_SIGNED), .TABLE_MIRROR(ACT_TABLE_MIRROR), .MIRROR_MASK(ACT_MIRROR_MASK), .MIRROR_ENTRY0(ACT_MIRROR_ENTRY0), .TABLE_REG(TABLE_REG)
     ) u_act_c (.clk(clk), .en(1'b1), .in_data(c_new), .out_data(ga));
 
-    // ---- t+2A+2: h_new = cast_R(o * a), combinational; with TABLE_REG the product is
+    // ---- t+2A+2: h_new = cast_R(o * a), combinational; with OA_REG the product is
     // registered first (h_new one cycle later) so the multiplier has a stage of its own ----
     wire [OA_W-1:0] oa = $signed(eo) * $signed(ea);
     wire [OA_W-1:0] oa_h;
     generate
-        if (TABLE_REG != 0) begin : g_oa_reg
+        if (OA_REG != 0) begin : g_oa_reg
             reg [OA_W-1:0] oa_r;
             always @(posedge clk) oa_r <= oa;
             assign oa_h = oa_r;

@@ -698,6 +698,8 @@ static void lstm_case(const char *name, LstmCfg c)
              "S_SATURATE=%d%s%s",
              c.acc.w, af, c.r.w, rf, c.r.sgn, c.r.q, c.r.o == O_SAT, c.s.w, sf, c.s.q, c.s.o == O_SAT, p1, p2);
     manifest_tr(name, "rnnc_lstm_cell", params, CELL_N, path);
+    /* o * a registered without the table register (Xilinx: lower.c lstm_oa_reg) */
+    printf("%s_oa1 rnnc_lstm_cell %s TABLE_REG=0 OA_REG=1 TB_N=%d TB_FILE=\"%s\"\n", name, params, CELL_N, path);
     char sname[300];
     snprintf(sname, sizeof sname, "%s_serial", name); /* the one-multiplier form, same vectors */
     manifest_tr(sname, "rnnc_lstm_cell_serial", params, CELL_N, path);

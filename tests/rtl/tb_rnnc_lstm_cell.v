@@ -1,8 +1,8 @@
 // tb_rnnc_lstm_cell: rnnc_lstm_cell against the vectors of gen_vectors.c, one line per cycle:
 // "valid pre_i pre_f pre_g pre_o c_prev expected_c_new expected_h_new". Line k is presented in
 // cycle k (a new unit every cycle; valid = 0 is a bubble: every input is x in that cycle).
-// For every valid line, c_new must match in cycle k+A+2 and h_new in cycle k+2A+2
-// (A = 1 + TABLE_REG: k+3 and k+4 with TABLE_REG = 0).
+// For every valid line, c_new must match in cycle k+A+2 and h_new in cycle k+2A+2+OA_REG
+// (A = 1 + TABLE_REG: k+3 and k+4 with TABLE_REG = 0 and OA_REG = 0).
 `resetall
 `timescale 1ns / 1ps
 `default_nettype none
@@ -30,13 +30,14 @@ module tb_rnnc_lstm_cell #(
     parameter integer ACT_OFFSET = 512,     // as rnnc_lstm_cell
     parameter ACT_FILE = "",                // as rnnc_lstm_cell
     parameter integer TABLE_REG = 0,        // as rnnc_lstm_cell
+    parameter integer OA_REG = TABLE_REG,   // as rnnc_lstm_cell
     parameter integer TB_N = 1,             // number of cycles (vector lines)
     parameter TB_FILE = "",                 // vector file
     parameter TB_CASE = ""                  // case name for messages
 );
     localparam integer A = 1 + TABLE_REG;   // activation latency
     localparam integer LAT_C = A + 2;       // c_new latency
-    localparam integer LAT_H = 2 * A + 2 + TABLE_REG;   // h_new latency
+    localparam integer LAT_H = 2 * A + 2 + OA_REG;      // h_new latency
 
     reg clk = 1'b0;
     reg [ACC_W-1:0] pre_i, pre_f, pre_g, pre_o;
@@ -65,7 +66,7 @@ module tb_rnnc_lstm_cell #(
         .RACT_KIND(RACT_KIND), .RACT_TABLE_BITS(RACT_TABLE_BITS), .RACT_SCALE_SHIFT(RACT_SCALE_SHIFT),
         .RACT_OFFSET(RACT_OFFSET), .RACT_FILE(RACT_FILE),
         .ACT_KIND(ACT_KIND), .ACT_TABLE_BITS(ACT_TABLE_BITS), .ACT_SCALE_SHIFT(ACT_SCALE_SHIFT),
-        .ACT_OFFSET(ACT_OFFSET), .ACT_FILE(ACT_FILE), .TABLE_REG(TABLE_REG)
+        .ACT_OFFSET(ACT_OFFSET), .ACT_FILE(ACT_FILE), .TABLE_REG(TABLE_REG), .OA_REG(OA_REG)
     ) dut (
         .clk(clk), .pre_i(pre_i), .pre_f(pre_f), .pre_g(pre_g), .pre_o(pre_o), .c_prev(c_prev),
         .c_new(c_new), .h_new(h_new)
@@ -75,9 +76,9 @@ module tb_rnnc_lstm_cell #(
         begin
             errors = errors + 1;
             if (errors <= 10)
-                $display("MISMATCH rnnc_lstm_cell %0s (ACC_W=%0d ACC_F=%0d R_W=%0d R_F=%0d R_SIGNED=%0d R_ROUND=%0d R_SATURATE=%0d S_W=%0d S_F=%0d S_ROUND=%0d S_SATURATE=%0d RACT_KIND=%0d ACT_KIND=%0d TABLE_REG=%0d) unit %0d (pre_i=%h pre_f=%h pre_g=%h pre_o=%h c_prev=%h): %0s expected %h got %h",
+                $display("MISMATCH rnnc_lstm_cell %0s (ACC_W=%0d ACC_F=%0d R_W=%0d R_F=%0d R_SIGNED=%0d R_ROUND=%0d R_SATURATE=%0d S_W=%0d S_F=%0d S_ROUND=%0d S_SATURATE=%0d RACT_KIND=%0d ACT_KIND=%0d TABLE_REG=%0d OA_REG=%0d) unit %0d (pre_i=%h pre_f=%h pre_g=%h pre_o=%h c_prev=%h): %0s expected %h got %h",
                          TB_CASE, ACC_W, ACC_F, R_W, R_F, R_SIGNED, R_ROUND, R_SATURATE, S_W, S_F, S_ROUND,
-                         S_SATURATE, RACT_KIND, ACT_KIND, TABLE_REG, unit, v_i[unit], v_f[unit], v_g[unit],
+                         S_SATURATE, RACT_KIND, ACT_KIND, TABLE_REG, OA_REG, unit, v_i[unit], v_f[unit], v_g[unit],
                          v_o[unit], v_c[unit], what, expected, got);
         end
     endtask
