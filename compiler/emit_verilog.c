@@ -1825,9 +1825,10 @@ static void cell_lane(Out *o, const Engine *e, const CellSigs *cs, int ln, const
 }
 
 /* Write-back: h_new (and c_new) of slot s is valid cell_lat cycles after the slot entered.
- * A sequence's last step clears the state through the flip-flops' synchronous reset (set or
- * reset ahead of the enable: a Xilinx FDRE's R), not a multiplexer on h_new: that multiplexer
- * was the last LUT of xc7's critical path at the largest reuse (184.9-193.0 to 210.3 MHz).
+ * A sequence's last step clears the state through the flip-flops' synchronous reset (taken
+ * ahead of the enable, as a Xilinx FDRE's R), not through a multiplexer on h_new: that
+ * multiplexer was the last LUT of xc7's critical path at the largest reuse (184.9-193.0 MHz;
+ * 210.3 without it).
  * Reuse factor > 1 (fused or split): the product has read h long before the write-back, so
  * each unit's h goes straight to the state (and, for an emitting step, to the output) in its
  * slot. Split at reuse factor 1: one cell per unit, all units finish together. */

@@ -54,10 +54,10 @@ module rnnc_product #(
     generate
         if (BOTH_U != 0) begin : g_unsigned
             if (REG == 2) begin : g_reg2
-                reg [P_W-1:0] m;
+                reg [P_W-1:0] p_first;      // the product's first register (MREG)
                 always @(posedge clk) begin
-                    m <= a * b;
-                    p <= m;
+                    p_first <= a * b;
+                    p <= p_first;
                 end
             end else if (REG != 0) begin : g_reg
                 always @(posedge clk) p <= a * b;
@@ -78,10 +78,10 @@ module rnnc_product #(
                 assign be = {1'b0, b};
             end
             if (REG == 2) begin : g_reg2
-                reg [P_W-1:0] m;
+                reg [P_W-1:0] p_first;      // the product's first register (MREG)
                 always @(posedge clk) begin
-                    m <= $signed(ae) * $signed(be);
-                    p <= m;
+                    p_first <= $signed(ae) * $signed(be);
+                    p <= p_first;
                 end
             end else if (REG != 0) begin : g_reg
                 always @(posedge clk) p <= $signed(ae) * $signed(be);
