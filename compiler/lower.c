@@ -114,7 +114,7 @@ static bool for_xc7(const Netlist *n) { return for_xilinx(n) && !n->ultrascale; 
  * missed 200 MHz (188.0 MHz estimated on the tiny GRU at reuse 1; 210.3 with both). */
 static int mvm_prod_reg(const Netlist *n, long rf) { return rf == 1 && for_xc7(n) ? 2 : 1; }
 
-/* Operands per adder-tree stage of a product at reuse rf: the netlist's (adder_fanin), but 4
+/* Operands per adder-tree stage of a product (at any reuse): the netlist's (adder_fanin), but 4
  * on xc7, where a chained 8-value stage is three adders deep, the 7-series critical path from
  * a MAC's or a product's register (184.6-194.6 MHz estimated), and two adders deep meet 200
  * (208.9-210.3; docs/flow.md). */
