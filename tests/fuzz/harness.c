@@ -5,7 +5,8 @@
  *
  * Each test case comes from AFL's shared memory (__AFL_FUZZ_TESTCASE_BUF) and runs the passes
  * main.c runs for that format, without a new process:
- *   json     model.json -> parse, check, quantize, lower, schedule, dump the schedule
+ *   json     model.json -> parse, check, quantize, lower (for the family, UltraScale+ or not and
+ *            --table-reg or not that the case's hash picks: lowerings[]), schedule, dump the schedule
  *   emit     the same, and every 10th case emits the design into a tmpfs directory
  *   vectors  an IN.txt for the fixed model FIXED -> read_vectors, emulate (fixed and float)
  *   config   an hls4ml configuration for the fixed model FIXED -> apply, then as json
@@ -100,13 +101,36 @@ static void write_case(const char *path, const unsigned char *buf, size_t len)
     }
 }
 
+/* The lowerings a case is compiled for, one per case (case_lowering): each family's own paths in
+ * lower.c and plan.c (Xilinx's registered products and LSTM lanes, UltraScale+'s one-stage MACs
+ * and first-step skip with write-first h, ECP5's and iCE40's trees), with and without --table-reg. */
+static const struct {
+    int table_reg;
+    const char *family;
+    bool ultrascale;
+} lowerings[] = {
+    {0, "ice40", false},  {1, "ice40", false},  {0, "xilinx", false}, {1, "xilinx", false},
+    {0, "xilinx", true},  {1, "xilinx", true},  {0, "ecp5", false},   {1, "ecp5", false},
+};
+static unsigned lowering; /* this case's entry of lowerings[] */
+
+/* FNV-1a of the case's bytes: the same case always takes the same lowering (AFL sees a stable
+ * target), and a mutation moves it to another as often as not. */
+static unsigned case_lowering(const unsigned char *buf, size_t len)
+{
+    unsigned h = 2166136261u;
+    for (size_t i = 0; i < len; i++) h = (h ^ buf[i]) * 16777619u;
+    return h % (sizeof lowerings / sizeof lowerings[0]);
+}
+
 /* check, quantize, lower, schedule (and emit every 10th time with emit) */
 static void compile(Model *m, bool emit, const char *out_dir, FILE *null)
 {
     static unsigned count;
     check_model(m);
     quantize_model(m);
-    Netlist *n = lower_model(m, 0);
+    Netlist *n = lower_model_family(m, lowerings[lowering].table_reg, lowerings[lowering].family,
+                                    lowerings[lowering].ultrascale);
     Schedule *s = schedule_netlist(n, RNNC_II_SEQ);
     dump_schedule(null, n, s);
     if (emit && count++ % 10 == 0) {
@@ -526,6 +550,10 @@ static void one_case(const char *fmt, const unsigned char *buf, size_t len, cons
 static void run_case(const char *fmt, const unsigned char *buf, size_t len, const char *file, const char *fixed,
                      Model *fixed_model, FILE *null, const char *out_dir, bool verbose)
 {
+    lowering = case_lowering(buf, len);
+    if (verbose)
+        fprintf(stderr, "harness: lowered for %s%s%s\n", lowerings[lowering].family,
+                lowerings[lowering].ultrascale ? " (UltraScale+)" : "", lowerings[lowering].table_reg ? ", --table-reg" : "");
     if (setjmp(back) == 0) {
         on_user_error(jump_back);
         one_case(fmt, buf, len, file, fixed, fixed_model, null, out_dir);
