@@ -767,12 +767,15 @@ static void mvm_mult_pipe(Out *o, const MvmPlan *pl, const char *p, int m, const
         if (track) w(o, "        %s_last_%d <= %s%s_last_%d_p;\n", p, m, rs, p, m);
     }
     if (track) { /* with the share stage the sum comes a cycle later: _ds between d1 and d2;
-                  * with a one-stage MAC (mac_lat 1) a cycle earlier: no d1 */
+                  * with a one-stage MAC (mac_lat 1) a cycle earlier: no d1. d2 always resets:
+                  * a flip-flop with a reset ends the chain last -> d1 -> d2 that Xilinx synthesis
+                  * would otherwise pack into an SRL16E, whose 1.5 ns clock-to-out (0.3 for a
+                  * flip-flop) began the xc7 critical path into the captures' enables */
         bool d1 = pl->v->mac_lat > 1;
         const char *before_ds = d1 ? "_d1" : "";
         if (d1) w(o, "        %s_last_%d_d1 <= %s%s_last_%d;\n", p, m, rs, p, m);
         if (pl->v->share_reg) w(o, "        %s_last_%d_ds <= %s%s_last_%d%s;\n", p, m, rs, p, m, before_ds);
-        w(o, "        %s_last_%d_d2 <= %s%s_last_%d%s;\n", p, m, rs, p, m, pl->v->share_reg ? "_ds" : before_ds);
+        w(o, "        %s_last_%d_d2 <= !rst && %s_last_%d%s;\n", p, m, p, m, pl->v->share_reg ? "_ds" : before_ds);
     }
     w(o, "    end\n");
     FxType ot = pl->v->op_t, wt = pl->v->w_t, at = pl->v->accum;
@@ -923,10 +926,18 @@ static void mvm_captures(Out *o, const MvmPlan *pl, const char *p, int m, MvmSig
     else
         w(o, "            %s_pc_%d <= %s_pc_%d == %d'd%d ? %d'd0 : %s_pc_%d + %d'd1;\n", p, m, p, m, pcw,
           mp->n_caps - 1, pcw, p, m, pcw);
+    w(o, "        end\n");
+    /* the captures themselves without rst on their enable (from a high-fanout input it took
+     * three LUT levels to the xc7 capture registers' CE): every job writes every partial sum
+     * before the trees read it, so one taken during a reset is never read */
     int first_h = skips ? mp->x_caps : mp->n_regs; /* from it on, cleared by a first step's last x capture */
-    for (int i = 0; i < first_h && i < mp->n_regs; i++)
-        w(o, "            if (%s_pc_%d == %d'd%d) %s_part_%d_%d <= %s;\n", p, m, pcw, i, p, m, i, cap.s);
-    w(o, "        end\n    end\n");
+    if (first_h > 0 && mp->n_regs > 0) {
+        w(o, "        if (%s) begin\n", capv);
+        for (int i = 0; i < first_h && i < mp->n_regs; i++)
+            w(o, "            if (%s_pc_%d == %d'd%d) %s_part_%d_%d <= %s;\n", p, m, pcw, i, p, m, i, cap.s);
+        w(o, "        end\n");
+    }
+    w(o, "    end\n");
     /* the h partial sums apart, their clear a synchronous reset ahead of the enable: Xilinx's
      * FDRE R (inside the block above it took a LUT per bit) */
     for (int i = first_h; i < mp->n_regs; i++)

@@ -74,16 +74,34 @@ bool mvm_run_starts(const Mvm *v, long q0, int t)
     return t == 0 || pos % v->rf == 0 || mvm_pos(v, q0 + t - 1) != pos - 1;
 }
 
+/* A design for Xilinx (xc7 or, with Netlist.ultrascale, UltraScale+), and for xc7 alone. */
+static bool for_xilinx(const Netlist *n) { return n->family && !strcmp(n->family, "xilinx"); }
+static bool for_xc7(const Netlist *n) { return for_xilinx(n) && !n->ultrascale; }
+
 /* The register after a product's schedule ROM (rom_reg) on slow parts (table_reg: iCE40), kept
  * off the operand path there. A shared MAC's product (share_reg) does without it when its ROM
  * is in logic (no block RAM output to register; its widest layout counted) and its operand
  * multiplexer at most 12 wide (4 LUT levels): the share stage then registers the multiplexer's
  * output before the routing into the DSP. Saves 2 cycles of the product's latency: the UP5K
  * GRU(5)'s cell and the two dense layers it hosts, 709 to 703 cycles (695 with the first step's
- * skip), 52.4 MHz. */
+ * skip), 52.4 MHz.
+ * On Xilinx, where the block RAM's words select the operands (MVM_ROM in block RAM: an irregular
+ * placement, such as x-first on a few multipliers; the unregistered block RAM output, 2.5 ns,
+ * into the operand multiplexer was the critical path of the LSTM(20) at reuse 512 on xc7: 160.4
+ * MHz) or a multiplier reads more than RNNC_XILINX_MUX_REG operands (two levels of LUT6, MUXF7
+ * and MUXF8 from a high-fanout select: its output dense layer at reuse 64, 64 operands, 196 MHz):
+ * with the register the multiplexer is split across it (MvmPlan.mux_split). The counted forms'
+ * ROM holds only weights, which go straight into the DSP, and the xcu250 GRU(20)'s ROM of 9
+ * words is in logic. */
 static int mvm_rom_reg(const Netlist *n, const Mvm *v)
 {
-    if (!n->table_reg || v->rf < 2) return 0;
+    if (v->rf < 2) return 0;
+    if (for_xilinx(n) && !n->table_reg) {
+        MvmShape sh = plan_shape(v);
+        long width = (long)v->n_mult * rom_layout(clog2i(v->n_in) < 1 ? 1 : clog2i(v->n_in), v->w_t.w).width;
+        return (sh.form == MVM_ROM && !res_rom_in_logic(n->family, v->rf, width)) || sh.mux_w > RNNC_XILINX_MUX_REG;
+    }
+    if (!n->table_reg) return 0;
     long width = (long)v->n_mult * rom_layout(clog2i(v->n_in) < 1 ? 1 : clog2i(v->n_in), v->w_t.w).width;
     return !(v->share_reg && v->n_in <= 12 && res_rom_in_logic(n->family, v->rf, width));
 }
@@ -104,9 +122,6 @@ static bool mvm_sums_wrap(const Mvm *v) { return cast_is_slice(v->accum) && !v->
  * recurrent step, when the sums wrap (mvm_sums_wrap: no cast logic between the two). */
 static int mvm_mac_lat(const Netlist *n, const Mvm *v) { return n->ultrascale && mvm_sums_wrap(v) ? 1 : 2; }
 
-/* A design for Xilinx (xc7 or, with Netlist.ultrascale, UltraScale+), and for xc7 alone. */
-static bool for_xilinx(const Netlist *n) { return n->family && !strcmp(n->family, "xilinx"); }
-static bool for_xc7(const Netlist *n) { return for_xilinx(n) && !n->ultrascale; }
 
 /* The registers after each product at rf 1 (Mvm.prod_reg, rnnc_product's REG): 1, and 2 on
  * xc7, where Yosys puts the second in the DSP48E1's PREG: with the product in MREG alone it
@@ -158,15 +173,15 @@ static void finish_mvm(const Netlist *n, Mvm *v)
     }
     v->depth = depth;
     v->direct = direct;
-    v->rom_reg = mvm_rom_reg(n, v);
     v->mac_lat = mvm_mac_lat(n, v);
     v->prod_reg = mvm_prod_reg(n, v->rf);
-    v->latency = (v->rf == 1 ? v->prod_reg : 2 + v->mac_lat + v->rf + 2 * v->rom_reg + v->share_reg) + depth;
     /* guard: every item fits accum width + 1 (bias sums); the sum of n items needs clog2(n).
      * Where the sum's cast to accum is a bit slice, its low accum.w bits are all the cast keeps,
      * and they do not depend on higher bits: sums (the MACs' too) wrap at accum's width. */
     v->guard_w = mvm_sums_wrap(v) ? v->accum.w : v->accum.w + 2 + clog2i(max_terms + 3);
     v->fanin = fanin;
+    v->rom_reg = mvm_rom_reg(n, v); /* from the plan's form: after the fields it reads */
+    v->latency = (v->rf == 1 ? v->prod_reg : 2 + v->mac_lat + v->rf + 2 * v->rom_reg + v->share_reg) + depth;
 }
 
 static MvmOut *alloc_outs(int n)

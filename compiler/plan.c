@@ -434,6 +434,29 @@ MvmPlan *plan_mvm(const Mvm *v, const MvmPlanOpts *opt)
     return p;
 }
 
+/* The form product v's plan takes (plan_rom: it depends on the placement, not on the options or
+ * the ROM register) and its widest operand multiplexer (the most operands one multiplier reads),
+ * for lowering to choose the ROM register by (mvm_rom_reg). */
+MvmShape plan_shape(const Mvm *v)
+{
+    if (v->rf < 2) return (MvmShape){.form = MVM_PARALLEL, .mux_w = 1};
+    MvmPlan *p = plan_mvm(v, &(MvmPlanOpts){0});
+    MvmShape sh = {.form = p->form};
+    bool *reads = xcalloc((size_t)v->n_in + 1, sizeof *reads);
+    for (int m = 0; m < p->n_mult; m++) {
+        memset(reads, 0, (size_t)v->n_in * sizeof *reads);
+        int n = 0;
+        for (int s = 0; s < p->rf; s++) {
+            const RomWord *wd = plan_word(p, s, m);
+            if (wd->valid && !reads[wd->k]) reads[wd->k] = true, n++;
+        }
+        if (n > sh.mux_w) sh.mux_w = n;
+    }
+    free(reads);
+    plan_free(p);
+    return sh;
+}
+
 /* The job cycle of the last read of an operand below n_a (x: the fused cell's input beat, read
  * in place and taken in the next cycle), from the placement; -1 when there is none. With the
  * x-first placement it comes long before the last slot. */

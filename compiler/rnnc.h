@@ -510,6 +510,8 @@ int *plan_x_first(const Mvm *v, bool tails_last, bool even); /* a fused cell's x
 int *plan_pair_runs(const Mvm *v); /* a GRU's xh and hu of one unit in adjacent slots (Mvm.place) */
 int *plan_unit_rows(const Mvm *v, int units); /* a cell's rows unit by unit, dealt to the multipliers in turn (Mvm.place) */
 int plan_last_x_read(const Mvm *v); /* job cycle of the last read of an operand below n_a, or -1 */
+typedef struct { MvmForm form; int mux_w; } MvmShape; /* mux_w: the most operands a multiplier reads */
+MvmShape plan_shape(const Mvm *v);  /* the form plan_mvm gives v (MVM_PARALLEL at rf 1) */
 
 typedef enum { ENG_DENSE, ENG_CELL, ENG_FLATTEN, ENG_REVERSE, ENG_ACT, ENG_SOFTMAX, ENG_MERGE, ENG_BUFFER } EngineKind;
 #define ENG_KIND_COUNT (ENG_BUFFER + 1)      /* the last kind + 1 */
@@ -664,6 +666,7 @@ typedef struct Netlist {
 #define RNNC_FANIN 5   /* adder-tree stage: at most this many operands between registers */
 #define RNNC_FANIN_LUT6 8 /* the same on Xilinx's LUT6 fabric (adder_fanin) */
 #define RNNC_FANIN_XC7 4 /* the same for products' sums on xc7 (lower.c mvm_fanin) */
+#define RNNC_XILINX_MUX_REG 32 /* wider operand multiplexers take the ROM register on Xilinx (lower.c mvm_rom_reg) */
 #define RNNC_SAT_ADDS 4 /* rnnc_sat_sum's chain: additions (each cast) between registers */
 
 #define RNNC_MAC_OWNERS_MAX 32 /* a host and its guests (rnnc_mac_token's N) */

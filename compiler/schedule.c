@@ -412,6 +412,10 @@ void dump_schedule(FILE *f, const Netlist *n, const Schedule *s)
             fprintf(f, " (lower_share_roms)\n");
         }
     }
+    for (int i = 0; i < n->n && !n->table_reg; i++) /* with --table-reg (iCE40) every schedule ROM has it */
+        if (n->eng[i].mvm.rom_reg)
+            fprintf(f, "rom_reg %s: its schedule ROM's words registered before they select the operands "
+                       "(mvm_rom_reg)\n", n->eng[i].name);
     fprintf(f, "output %s\n", n->out.eng == RNNC_INPUT ? "input" : n->eng[n->out.eng].name);
     fprintf(f, "latency_cycles %ld\nii_cycles %ld\n", s->latency_cycles, s->ii_cycles);
     for (int k = 0; k < s->n_seq; k++)

@@ -49,6 +49,8 @@
 #     h products, and as many for UltraScale+, each plain and with --table-reg;
 # (p) E2E_XC7_OVERLAP (default 4) random LSTM, GRU and SimpleRNN models whose steps overlap on
 #     xc7 (--resources xilinx), plain and with --table-reg (write-first h);
+# (q) E2E_XILINX_ROM_REG (default 3) random models whose schedule ROM is registered on xc7
+#     without --table-reg (mvm_rom_reg), and as many on UltraScale+, plain and with --table-reg;
 # (i) every design runs a second time under random stalls: the bench --sim built is re-run (no
 #     rebuild) with +stall=SEED, SEED derived from the case name; the outputs must be the
 #     no-stall run's, in order, none lost or repeated, no AXI-Stream violation on m_axis, and the
@@ -540,6 +542,25 @@ xc7_spec() {
     echo "T=$T F=$F IN=sym N=4 NAME=xc7$s; $kind u=$U rf=$RF; dense u=2 act=sigmoid rf=2"
 }
 RG_XC7=1 random_group xc7 "${E2E_XC7_OVERLAP:-4}" overlap xc7_spec "overlap their steps on xc7"
+
+# (q) the schedule ROM's register on Xilinx without --table-reg (mvm_rom_reg: the words of an
+# irregular placement select the operands from block RAM, or a multiplier reads more than
+# RNNC_XILINX_MUX_REG operands; the multiplexer is then split across the register): random LSTM,
+# GRU (reset_after) and SimpleRNN cells of 10-16 units at reuse factors of 250-499 (words of a
+# block RAM on several multipliers), a dense layer of 33-48 units and a last one whose
+# multipliers read all of them, on xc7 and UltraScale+, kept when one of them takes the register
+xrom_spec() {
+    local s=$1 T F U RF D kinds=(lstm "gru ra=1" simple_rnn) kind
+    RANDOM=$((s * 7877))
+    T=$((2 + RANDOM % 3)) F=$((4 + RANDOM % 3)) U=$((10 + RANDOM % 7)) D=$((33 + RANDOM % 16))
+    kind=${kinds[$((s % 3))]}
+    RF=$((250 + RANDOM % 250))
+    echo "T=$T F=$F IN=sym N=3 NAME=xrom$s; $kind u=$U rf=$RF; dense u=$D act=relu rf=$((U * (1 + RANDOM % 8))); dense u=2 act=sigmoid rf=$D"
+}
+RG_XC7=1 random_group xrom "${E2E_XILINX_ROM_REG:-3}" rom_reg xrom_spec "register their schedule ROM on xc7"
+xromu_spec() { xrom_spec "$1" | sed 's/NAME=xrom/NAME=xromu/'; }
+RG_XCUP=1 random_group xromu "${E2E_XILINX_ROM_REG:-3}" rom_reg xromu_spec \
+    "register their schedule ROM on UltraScale+"
 
 # (o) the first step without h products in cells with serial lanes (lm=1: a unit every 3
 # cycles), on UltraScale+ too (write-first h, head decodes J early, stray h runs): random
