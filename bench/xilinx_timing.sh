@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # bench/xilinx_timing.sh: rnnc's Xilinx Fmax estimate (docs/flow.md, "Timing estimate") on a few
 # designs: reuse 1 against larger reuse factors, without and with --table-reg, 7-series and
-# UltraScale+; the top-tagging LSTM(20) at reuse 8 and its largest. Prints a Markdown table
-# (last run: bench/results/xilinx_timing.md). A few minutes.
+# UltraScale+; the top-tagging LSTM(20) at reuse 8, 128, 512 and its largest, the trained GRU(20)
+# at 128, 512 and its largest (the middle of bench/sweep.sh). Prints a Markdown table (last run:
+# bench/results/xilinx_timing.md). About 6 minutes.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 B=$ROOT/build/xilinx_timing
@@ -49,3 +50,11 @@ LSTM=$ROOT/examples/toptag_lstm.json
 run lstm_8 "$LSTM" 8 xc7a200t
 run lstm_max "$LSTM" 1000000 xc7a35t
 run lstm_8_u250 "$LSTM" 8 xcu250
+run lstm_128 "$LSTM" 128 xc7a35t
+run lstm_512 "$LSTM" 512 xc7a35t
+GRU20=$B/toptag_gru20.json # the trained GRU(20) with a model-level reuse factor for with_rf
+"$RNNC" import "$ROOT/examples/toptag_gru20.h5" -o "$B/gru20_import.json" >/dev/null
+sed 's/^  "precision": \(.*\),$/  "precision": \1,\n  "reuse_factor": 1,/' "$B/gru20_import.json" >"$GRU20"
+run gru20_128 "$GRU20" 128 xc7a35t
+run gru20_512 "$GRU20" 512 xc7a35t
+run gru20_max "$GRU20" 100000 xc7a35t
