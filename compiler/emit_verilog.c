@@ -966,7 +966,11 @@ static void mvm_captures(Out *o, const MvmPlan *pl, const char *p, int m, MvmSig
 /* Banked on several multipliers: each multiplier's capture index names the bank and address
  * of the output it captures (a small constant table); at most one multiplier writes a bank in
  * a cycle (plan_banks_ok), so each bank has one write port, its address and data chosen by
- * which multiplier writes it. */
+ * which multiplier writes it. Where a multiplier's captures are 2 cycles apart or more
+ * (MultPlan.cap_gap) the table's output is registered: the index moves at a capture and the
+ * next capture comes a cycle after the register has caught up (on xc7 the table, the bank's
+ * selection and its write decode were 4 LUT levels from the index: 172.8 MHz for a GRU(19) at
+ * its largest reuse). */
 static void mvm_banks_multi(Out *o, const MvmPlan *pl, const MvmIn *in, MvmSigs *sg, int bw, int aw)
 {
     const char *p = in->pfx;
@@ -975,13 +979,14 @@ static void mvm_banks_multi(Out *o, const MvmPlan *pl, const MvmIn *in, MvmSigs 
       M, nbk, bn, bn, bn);
     for (int m = 0; m < M; m++) {
         const MultPlan *mp = &pl->mult[m];
+        const char *as = mp->cap_gap ? "<=" : "=";
         w(o, "    reg [%d:0] %s_wb_%d;\n    reg [%d:0] %s_wa_%d;\n", bw - 1, p, m, aw - 1, p, m);
-        w(o, "    always @* begin\n        case (%s)\n", sg->cap_idx[m].s);
+        w(o, "    always @%s begin\n        case (%s)\n", mp->cap_gap ? "(posedge clk)" : "*", sg->cap_idx[m].s);
         for (int i = 0; i < mp->n_caps; i++)
-            w(o, "            %d'd%d: begin %s_wb_%d = %d'd%d; %s_wa_%d = %d'd%d; end\n", mp->cap_w, i, p, m, bw,
-              mp->cap_out[i] / bn, p, m, aw, mp->cap_out[i] % bn);
-        w(o, "            default: begin %s_wb_%d = %d'd0; %s_wa_%d = %d'd0; end\n        endcase\n    end\n", p, m, bw, p,
-          m, aw);
+            w(o, "            %d'd%d: begin %s_wb_%d %s %d'd%d; %s_wa_%d %s %d'd%d; end\n", mp->cap_w, i, p, m, as, bw,
+              mp->cap_out[i] / bn, p, m, as, aw, mp->cap_out[i] % bn);
+        w(o, "            default: begin %s_wb_%d %s %d'd0; %s_wa_%d %s %d'd0; end\n        endcase\n    end\n", p, m, as,
+          bw, p, m, as, aw);
     }
     for (int b = 0; b < nbk; b++) {
         sg->bank[b] = sig("%s_bank_%d", p, b);

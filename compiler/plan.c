@@ -305,6 +305,7 @@ static void plan_direct_bias(MvmPlan *p, MultPlan *mp)
     }
     mp->bias_w = nb;
     mp->bias_staged = mp->n_caps > 16 && min_run >= 3;
+    mp->cap_gap = min_run >= 2;
 }
 
 /* Per multiplier, its runs of x terms only before any run with h terms (x_caps), -1 when a run

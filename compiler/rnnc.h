@@ -453,6 +453,8 @@ typedef struct {
                              * x and h, or an x run follows an h run) */
     int bias_w;             /* direct: the bias table's signed width */
     bool bias_staged;       /* direct: the bias looked up in two registered stages */
+    bool cap_gap;           /* direct: its captures at least 2 cycles apart (a bank's address
+                             * from the capture index may be registered: mvm_banks_multi) */
     int rows;               /* MVM_REGULAR: its rows (n_in slots each) from slot 0; fewer than
                              * rf / n_in on a short multiplier, idle in the slots after them */
 } MultPlan;
