@@ -95,15 +95,12 @@ static bool for_xc7(const Netlist *n) { return for_xilinx(n) && !n->ultrascale; 
  * words is in logic. */
 static int mvm_rom_reg(const Netlist *n, const Mvm *v)
 {
-    if (v->rf < 2) return 0;
-    if (for_xilinx(n) && !n->table_reg) {
-        MvmShape sh = plan_shape(v);
-        long width = (long)v->n_mult * rom_layout(clog2i(v->n_in) < 1 ? 1 : clog2i(v->n_in), v->w_t.w).width;
-        return (sh.form == MVM_ROM && !res_rom_in_logic(n->family, v->rf, width)) || sh.mux_w > RNNC_XILINX_MUX_REG;
-    }
-    if (!n->table_reg) return 0;
+    if (v->rf < 2 || (!n->table_reg && !for_xilinx(n))) return 0;
     long width = (long)v->n_mult * rom_layout(clog2i(v->n_in) < 1 ? 1 : clog2i(v->n_in), v->w_t.w).width;
-    return !(v->share_reg && v->n_in <= 12 && res_rom_in_logic(n->family, v->rf, width));
+    bool in_logic = res_rom_in_logic(n->family, v->rf, width);
+    if (n->table_reg) return !(v->share_reg && v->n_in <= 12 && in_logic);
+    MvmShape sh = plan_shape(v);
+    return (sh.form == MVM_ROM && !in_logic) || sh.mux_w > RNNC_XILINX_MUX_REG;
 }
 
 /* Whether a cast to t is a bit slice: a truncation that wraps (no rounding adder, no
@@ -121,7 +118,6 @@ static bool mvm_sums_wrap(const Mvm *v) { return cast_is_slice(v->accum) && !v->
  * (Netlist.ultrascale: UltraScale+'s DSP48E2), one cycle off every job and every
  * recurrent step, when the sums wrap (mvm_sums_wrap: no cast logic between the two). */
 static int mvm_mac_lat(const Netlist *n, const Mvm *v) { return n->ultrascale && mvm_sums_wrap(v) ? 1 : 2; }
-
 
 /* The registers after each product at rf 1 (Mvm.prod_reg, rnnc_product's REG): 1, and 2 on
  * xc7, where Yosys puts the second in the DSP48E1's PREG: with the product in MREG alone it
