@@ -803,13 +803,13 @@ static void mvm_mult_pipe(Out *o, const MvmPlan *pl, const char *p, int m, const
       pl->v->mac_lat - 1, p, m, p, m, p, m, p, m, p, m, p, m);
 }
 
-/* bias_next_<m> = the bias of capture pc + 1, as chains of conditionals, not a case:
- * synthesis keeps them in logic (a case this size becomes a ROM, and block RAM is what small
- * parts run out of). Staged: 16-entry groups on pc's low bits, then the group, ready 2 cycles
- * after pc moves. A group is a case: 16 entries stay in LUTs on every part (the GRU(20) at its
- * largest reuse: 29 block RAMs on the UP5K either way), and as chains of conditionals Yosys
- * mapped them on xc7 into three LUT levels of decodes shared from pc (fanout 45) into the
- * registers' set pins, 190.2 MHz against 202.0 as cases. */
+/* bias_next_<m> = the bias of capture pc + 1. Unstaged, a chain of conditionals, not a case:
+ * synthesis keeps it in logic (a case of the whole table may become a ROM, and block RAM is
+ * what small parts run out of). Staged: 16-entry groups on pc's low bits, then
+ * the group, ready 2 cycles after pc moves; each group is a case, which 16 entries keep in LUTs
+ * on every part (the GRU(20) at its largest reuse: 29 block RAMs on the UP5K either way), where
+ * as chains of conditionals Yosys mapped them on xc7 into three LUT levels of decodes shared
+ * from pc (fanout 45) into the registers' set pins: 190.2 MHz against 202.0 as cases. */
 static void mvm_bias_next(Out *o, const MvmPlan *pl, const char *p, int m)
 {
     const MultPlan *mp = &pl->mult[m];

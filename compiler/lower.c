@@ -88,8 +88,9 @@ static bool for_xc7(const Netlist *n) { return for_xilinx(n) && !n->ultrascale; 
  * On Xilinx, where the block RAM's words select the operands (MVM_ROM in block RAM: an irregular
  * placement, such as x-first on a few multipliers; the unregistered block RAM output, 2.5 ns,
  * into the operand multiplexer was the critical path of the LSTM(20) at reuse 512 on xc7: 160.4
- * MHz) or a multiplier reads more than RNNC_XILINX_MUX_REG operands (two levels of LUT6, MUXF7
- * and MUXF8 from a high-fanout select: its output dense layer at reuse 64, 64 operands, 196 MHz):
+ * MHz) or an operand multiplexer spans more than RNNC_XILINX_MUX_REG operands (two levels of LUT6,
+ * MUXF7 and MUXF8 from a high-fanout select: the LSTM(20)'s output layer at reuse 128, one
+ * multiplier reading its 64 operands, 196.1 MHz):
  * with the register the multiplexer is split across it (MvmPlan.mux_split). The counted forms'
  * ROM holds only weights, which go straight into the DSP, and the xcu250 GRU(20)'s ROM of 9
  * words is in logic. */

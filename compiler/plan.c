@@ -293,7 +293,8 @@ static void plan_operand_groups(MvmPlan *p)
 
 /* Direct form: the bias of each capture, in a register loaded as pc advances; its table of
  * bias_w-bit values is looked up in two registered stages when it is long and the captures
- * are at least 3 cycles apart (a 7-bit lookup is 4 LUT levels, too many for one cycle). */
+ * are at least 3 cycles apart (a 7-bit lookup is 4 LUT levels, too many for one cycle); with
+ * captures at least 2 cycles apart (cap_gap) a bank's address may be registered too. */
 static void plan_direct_bias(MvmPlan *p, MultPlan *mp)
 {
     const Mvm *v = p->v;
@@ -436,15 +437,19 @@ MvmPlan *plan_mvm(const Mvm *v, const MvmPlanOpts *opt)
 }
 
 /* The form product v's plan takes (plan_rom: it depends on the placement, not on the options or
- * the ROM register) and its widest operand multiplexer (the most operands one multiplier reads),
- * for lowering to choose the ROM register by (mvm_rom_reg). */
+ * the ROM register) and its widest operand multiplexer: in the ROM form its operand groups'
+ * (plan_operand_groups: a group shares one), otherwise the most operands one multiplier reads
+ * (the counters' k, the same in every multiplier's slot); for lowering to choose the ROM
+ * register by (mvm_rom_reg). */
 MvmShape plan_shape(const Mvm *v)
 {
     if (v->rf < 2) return (MvmShape){.form = MVM_PARALLEL, .mux_w = 1};
     MvmPlan *p = plan_mvm(v, &(MvmPlanOpts){0});
     MvmShape sh = {.form = p->form};
+    for (int g = 0; g < p->n_opg; g++)
+        if (p->grp[g].n_sup > sh.mux_w) sh.mux_w = p->grp[g].n_sup;
     bool *reads = xcalloc((size_t)v->n_in + 1, sizeof *reads);
-    for (int m = 0; m < p->n_mult; m++) {
+    for (int m = 0; m < p->n_mult && !p->n_opg; m++) {
         memset(reads, 0, (size_t)v->n_in * sizeof *reads);
         int n = 0;
         for (int s = 0; s < p->rf; s++) {
