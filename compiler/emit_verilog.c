@@ -288,6 +288,9 @@ typedef struct {
     bool bank_per_mult;     /* ... or one bank per multiplier, its captures in order */
     bool shared;            /* the MACs are outside (mac_* ports: lower_share) */
     const char *tree_ld;    /* the trees' last stages load when this is high (NULL: always) */
+    const char *tree_ld_early; /* ... those of outputs j with j % units < early_units when this is
+                                * (a wavefront's early group: Engine.wave_units) */
+    int early_units, units;
     bool reset_strobes;     /* the slot and capture strobes reset (a memory link of several
                              * multipliers ORs them into one write port: dense_link_out) */
 } MvmIn;
@@ -1139,7 +1142,8 @@ static Sig mvm_tree(Out *o, const MvmPlan *pl, const MvmIn *in, int j)
         return acc;
     }
     w(o, "    wire [%d:0] %s;\n", G - 1, tout);
-    tree_inst(o, inst, op->n_elems, pl->fanin, G, pl->depth, false, in->tree_ld, tin, tout);
+    const char *ld = in->tree_ld_early && j % in->units < in->early_units ? in->tree_ld_early : in->tree_ld;
+    tree_inst(o, inst, op->n_elems, pl->fanin, G, pl->depth, false, ld, tin, tout);
     w(o, "    wire [%d:0] %s;\n", at.w - 1, acc.s);
     w(o, "    rnnc_quant #(.IN_W(%d), .IN_F(%d), .IN_SIGNED(1), ", G, fx_frac(at));
     fx_params(o, "OUT_", at, true);
@@ -1766,6 +1770,17 @@ static void gate_input(Out *o, const Engine *e, const CellSigs *cs, const char *
     stage2(o, e, dst, s1, A_w);
 }
 
+/* A wavefront's early group (Engine.wave_units: with one slot a lane, lane ln is unit ln) has
+ * its own phases, wave_lead cycles before the others': the lanes' (cslot_e), h's and c's
+ * write-back (hwslot_e, cwslot_e), the trees' load (mv_tree_ld_e). */
+static bool lane_early(const Engine *e, int unit) { return unit < e->wave_units; }
+
+/* The in_valid connection of serial lane ln: its group's lane_go. */
+static const char *lane_valid(const Engine *e, int ln)
+{
+    return lane_early(e, ln) ? ".in_valid(lane_go_e), " : ".in_valid(lane_go), ";
+}
+
 /* One lane's cell: h_new_<ln> from the lane inputs at slot `sel`. */
 static void cell_lane(Out *o, const Engine *e, const CellSigs *cs, int ln, const char *sel)
 {
@@ -1805,7 +1820,7 @@ static void cell_lane(Out *o, const Engine *e, const CellSigs *cs, int ln, const
             snprintf(more + strlen(more), sizeof more - strlen(more), ", .OA_REG(%d)", e->oa_reg);
         cell_open(o, e, e->lane_ii > 1 ? "rnnc_lstm_cell_serial" : "rnnc_lstm_cell", more, cs, true);
         w(o, ") u_cell_%d (.clk(clk), %s.pre_i(l%d_pre_i), .pre_f(l%d_pre_f), .pre_g(l%d_pre_g), .pre_o(l%d_pre_o), "
-             ".c_prev(l%d_c_prev), .c_new(c_new_%d), .h_new(h_new_%d));\n", ln, e->lane_ii > 1 ? ".in_valid(lane_go), " : "",
+             ".c_prev(l%d_c_prev), .c_new(c_new_%d), .h_new(h_new_%d));\n", ln, e->lane_ii > 1 ? lane_valid(e, ln) : "",
           ln, ln, ln, ln, ln, ln, ln);
         break;
     default: /* GRU */
@@ -1832,7 +1847,7 @@ static void cell_lane(Out *o, const Engine *e, const CellSigs *cs, int ln, const
                          act_ubits(l, l->ract));
             cell_open(o, e, e->lane_ii > 1 ? "rnnc_gru_cell_serial" : "rnnc_gru_cell", more, cs, true);
             w(o, ") u_cell_%d (.clk(clk), %s.pre_z(l%d_z), .pre_r(l%d_r), .xw_h(l%d_xw), .hu_h(l%d_hu), "
-                 ".h_prev(l%d_h_prev), .h_new(h_new_%d));\n", ln, e->lane_ii > 1 ? ".in_valid(lane_go), " : "", ln, ln,
+                 ".h_prev(l%d_h_prev), .h_new(h_new_%d));\n", ln, e->lane_ii > 1 ? lane_valid(e, ln) : "", ln, ln,
               ln, ln, ln, ln);
         } else {
             cell_open(o, e, "rnnc_gru_update", "", cs, true);
@@ -1840,6 +1855,52 @@ static void cell_lane(Out *o, const Engine *e, const CellSigs *cs, int ln, const
               ln, ln, ln, ln, ln);
         }
         break;
+    }
+}
+
+/* The units of a write-back phase: a wavefront's early group, or the rest (all without one). */
+static bool phase_unit(const Engine *e, int early, int j) { return lane_early(e, j) == (early != 0); }
+
+/* c_new's write-back of the units of one phase (phase_unit): A+2 cycles after a unit enters, A+3
+ * in the serial lane. */
+static void cell_write_c(Out *o, const Engine *e, const CellSigs *cs, int early)
+{
+    int u = e->layer->units, E = e->lanes, K = e->lane_ii;
+    FxType St = e->layer->ty.state;
+    char go[64], hit[64], name[16];
+    int c0 = e->cell_start - (early ? e->wave_lead : 0) + e->lane_reg + o->n->act_lat + 2 + (K > 1);
+    snprintf(name, sizeof name, "cwslot%s", early ? "_e" : "");
+    slot_decode(o, e, name, c0);
+    slot_go(go, sizeof go, e, name);
+    if (cs->banked) w(o, "    always @(posedge clk) if (%s) c_mem[%s] <= c_new_0;\n", go, name);
+    for (int j = 0; j < u && !cs->banked; j++)
+        if (phase_unit(e, early, j))
+            w(o, "    always @(posedge clk) if (rst || %s && %s) %s <= %d'd0; else if (%s) %s <= c_new_%d;\n",
+              slot_hit(hit, sizeof hit, e, name, j / E), job_flag(e, c0 + K * (j / E), "last"), cs->c[j].s, St.w,
+              hit, cs->c[j].s, j % E);
+}
+
+/* h_new's write-back of the units of one phase (phase_unit), and the output register. */
+static void cell_write_h(Out *o, const Engine *e, const CellSigs *cs, int early)
+{
+    int u = e->layer->units, E = e->lanes, K = e->lane_ii;
+    FxType R = e->layer->ty.result;
+    char hit[64], name[16];
+    int h0 = e->cell_start - (early ? e->wave_lead : 0) + e->lane_reg + e->cell_lat;
+    snprintf(name, sizeof name, "hwslot%s", early ? "_e" : "");
+    slot_decode(o, e, name, h0);
+    for (int j = 0; j < u; j++) {
+        if (!phase_unit(e, early, j)) continue;
+        w(o, "    reg [%d:0] out_%d;\n", R.w - 1, j);
+        w(o, "    always @(posedge clk) begin\n        if (rst || %s && %s) %s <= %d'd0;\n"
+             "        else if (%s) %s <= h_new_%d;\n",
+          slot_hit(hit, sizeof hit, e, name, j / E), job_flag(e, h0 + K * (j / E), "last"), cs->h[j].s, R.w,
+          hit, cs->h[j].s, j % E);
+        w(o, "        if (%s && %s) out_%d <= h_new_%d;\n    end\n", hit, job_flag(e, h0 + K * (j / E), "emit"), j, j % E);
+        if (e->h_fwd) /* a module of its own: one multiplexer per word for every reader (rnnc_write_first) */
+            w(o, "    rnnc_write_first #(.W(%d)) u_h_fwd_%d (.we(%s), .clear(%s), .d(h_new_%d), .state(%s), "
+                 ".q(h_fwd[%d:%d]));\n", R.w, j, hit, job_flag(e, h0 + K * (j / E), "last"), j % E, cs->h[j].s,
+              (j + 1) * R.w - 1, j * R.w);
     }
 }
 
@@ -1853,43 +1914,22 @@ static void cell_lane(Out *o, const Engine *e, const CellSigs *cs, int ln, const
  * slot. Split at reuse factor 1: one cell per unit, all units finish together. */
 static void cell_writeback(Out *o, const Engine *e, const CellSigs *cs)
 {
-    int u = e->layer->units, E = e->lanes, S = e->slots, K = e->lane_ii;
-    FxType R = e->layer->ty.result, St = e->layer->ty.state;
-    char go[64], hit[64];
+    int u = e->layer->units;
+    FxType R = e->layer->ty.result;
     w(o, "\n    // ---- write-back\n");
     /* each unit's write happens in a known job cycle: its job flags are the head's or, from
-     * the period on (overlapped steps), the tail's (job_flag) */
-    if (e->layer->kind == L_LSTM) {
-        /* c_new: A+2 cycles after a unit enters, A+3 in the serial lane */
-        int c0 = e->cell_start + e->lane_reg + o->n->act_lat + 2 + (K > 1);
-        slot_decode(o, e, "cwslot", c0);
-        slot_go(go, sizeof go, e, "cwslot");
-        if (cs->banked) w(o, "    always @(posedge clk) if (%s) c_mem[cwslot] <= c_new_0;\n", go);
-        for (int j = 0; j < u && !cs->banked; j++)
-            w(o, "    always @(posedge clk) if (rst || %s && %s) %s <= %d'd0; else if (%s) %s <= c_new_%d;\n",
-              slot_hit(hit, sizeof hit, e, "cwslot", j / E), job_flag(e, c0 + K * (j / E), "last"), cs->c[j].s, St.w,
-              hit, cs->c[j].s, j % E);
+     * the period on (overlapped steps), the tail's (job_flag); a wavefront's early group
+     * writes wave_lead cycles before the others, through phases of its own */
+    for (int early = 0; early < 1 + (e->wave_units > 0); early++) {
+        if (e->layer->kind == L_LSTM) cell_write_c(o, e, cs, early);
+        if (!e->split || e->mvm.rf > 1) cell_write_h(o, e, cs, early);
     }
     if (!e->split || e->mvm.rf > 1) {
-        int h0 = e->cell_start + e->lane_reg + e->cell_lat;
-        slot_decode(o, e, "hwslot", h0);
-        for (int j = 0; j < u; j++) {
-            w(o, "    reg [%d:0] out_%d;\n", R.w - 1, j);
-            w(o, "    always @(posedge clk) begin\n        if (rst || %s && %s) %s <= %d'd0;\n"
-                 "        else if (%s) %s <= h_new_%d;\n",
-              slot_hit(hit, sizeof hit, e, "hwslot", j / E), job_flag(e, h0 + K * (j / E), "last"), cs->h[j].s, R.w,
-              hit, cs->h[j].s, j % E);
-            w(o, "        if (%s && %s) out_%d <= h_new_%d;\n    end\n", hit,
-              job_flag(e, h0 + K * (j / E), "emit"), j, j % E);
-            if (e->h_fwd) /* a module of its own: one multiplexer per word for every reader (rnnc_write_first) */
-                w(o, "    rnnc_write_first #(.W(%d)) u_h_fwd_%d (.we(%s), .clear(%s), .d(h_new_%d), .state(%s), "
-                     ".q(h_fwd[%d:%d]));\n", R.w, j, hit, job_flag(e, h0 + K * (j / E), "last"), j % E, cs->h[j].s,
-                  (j + 1) * R.w - 1, j * R.w);
-        }
         w(o, "    assign m_axis_tdata = {");
         for (int j = u - 1; j >= 0; j--) w(o, "out_%d%s", j, j ? ", " : "};\n");
         return;
     }
+    int S = e->slots, E = e->lanes;
     if (S > 1 || E != u) BUG("split cells have one slot");
     w(o, "    wire [%d:0] h_final = {", u * R.w - 1);
     for (int j = u - 1; j >= 0; j--) w(o, "h_new_%d%s", j, j ? ", " : "};\n");
@@ -1927,6 +1967,14 @@ static void emit_cell(Out *o, const Engine *e)
              "    always @(posedge clk) mv_tree_ld <= !rst && %s;\n", job_end_at(at, sizeof at, e, v->latency - 2));
         in.tree_ld = "mv_tree_ld";
     }
+    if (e->tree_hold && e->wave_units) { /* a wavefront's early group: wave_lead cycles before */
+        char at[64];
+        w(o, "    reg mv_tree_ld_e; // the early units' trees (wavefront)\n"
+             "    always @(posedge clk) mv_tree_ld_e <= !rst && %s;\n", job_end_at(at, sizeof at, e, v->latency - e->wave_lead - 2));
+        in.tree_ld_early = "mv_tree_ld_e";
+        in.early_units = e->wave_units;
+        in.units = l->units;
+    }
     MvmSigs sg = emit_mvm(o, v, &in);
     if (e->period && plan_cell_period(e, sg.plan) != e->period)
         BUG("plan of %s: period %d, lower.c predicted %d", e->name, plan_cell_period(e, sg.plan), e->period);
@@ -1944,6 +1992,11 @@ static void emit_cell(Out *o, const Engine *e)
                                 "        lane_go_s1 <= cslot_first;\n        lane_go <= lane_go_s1;\n    end\n"
              : e->lane_reg ? "    reg lane_go;\n    always @(posedge clk) lane_go <= cslot_first;\n"
                            : "    wire lane_go = cslot_first;\n");
+    if (e->wave_units) { /* one slot a lane: no lane registers (lane_reg 0) */
+        w(o, "    // the early units' lanes (wavefront): from job cycle %d\n", e->cell_start - e->wave_lead);
+        slot_decode(o, e, "cslot_e", e->cell_start - e->wave_lead);
+        if (e->lane_ii > 1) w(o, "    wire lane_go_e = cslot_e_first;\n");
+    }
     for (int ln = 0; ln < e->lanes; ln++) cell_lane(o, e, &cs, ln, "cslot");
     cell_writeback(o, e, &cs);
 

@@ -150,6 +150,7 @@ static void finish_mvm(const Netlist *n, Mvm *v)
     if (v->rf < 1) v->rf = 1;
     if (v->rf > v->n_products) v->rf = v->n_products > 0 ? v->n_products : 1;
     v->n_mult = (v->n_products + v->rf - 1) / v->rf;
+    if (v->n_mult < v->n_mult_set) v->n_mult = v->n_mult_set;
     int fanin = mvm_fanin(n);
 
     /* partials per output: with rf == 1 every term; otherwise its runs (terms in consecutive
@@ -242,14 +243,31 @@ Engine *netlist_add(Netlist *n, EngineKind kind, const Layer *l, const char *rol
     return e;
 }
 
+/* A deep copy of a product's outputs (their terms too). */
+static MvmOut *copy_outs(const Mvm *v)
+{
+    MvmOut *o = alloc_outs(v->n_out);
+    for (int j = 0; j < v->n_out; j++) {
+        o[j] = v->outs[j];
+        o[j].terms = xcalloc((size_t)v->outs[j].n_terms + 1, sizeof *o[j].terms);
+        memcpy(o[j].terms, v->outs[j].terms, (size_t)v->outs[j].n_terms * sizeof *o[j].terms);
+    }
+    return o;
+}
+
+static void free_outs(MvmOut *o, int n)
+{
+    for (int j = 0; o && j < n; j++) free(o[j].terms);
+    free(o);
+}
+
 /* A netlist and what lower_model allocated for it. */
 void netlist_free(Netlist *n)
 {
     for (int i = 0; i < n->n; i++) {
         Mvm *v[2] = {&n->eng[i].mvm, &n->eng[i].mvm2};
         for (int j = 0; j < 2; j++) {
-            for (int o = 0; v[j]->outs && o < v[j]->n_out; o++) free(v[j]->outs[o].terms);
-            free(v[j]->outs);
+            free_outs(v[j]->outs, v[j]->n_out);
             free(v[j]->place);
         }
     }
@@ -566,11 +584,11 @@ static MvmPlan *cell_plan(const Engine *e)
 
 /* The fused cell's next step may start before this one has written all of h: its period
  * from the products' plan (plan_cell_period), 0 when the steps do not overlap. */
-static int cell_period(const Engine *e)
+static int cell_period(const Engine *e, const MvmPlan *plan)
 {
     if (e->split || e->mvm.rf < 2) return 0;
-    MvmPlan *pl = cell_plan(e);
-    int p = plan_cell_period(e, pl);
+    MvmPlan *pl = plan ? NULL : cell_plan(e);
+    int p = plan_cell_period(e, plan ? plan : pl);
     plan_free(pl);
     return p < e->latency ? p : 0;
 }
@@ -592,9 +610,9 @@ static void cell_early_lanes(Engine *e)
     e->cell_start = start;
 }
 
-/* The cell's timing from its product's placement: the lane registers, the step's latency, when
- * the x beat is taken, the overlap of steps. */
-static void cell_plan_timing(Netlist *n, Engine *e)
+/* The cell's timing from its product's placement but the overlap of steps: the lane registers,
+ * the step's latency, when the x beat is taken. */
+static void cell_lane_timing(Netlist *n, Engine *e)
 {
     const Layer *l = e->layer;
     e->lane_reg = e->slots > 1 ? 1 : 0;
@@ -610,8 +628,21 @@ static void cell_plan_timing(Netlist *n, Engine *e)
     e->tree_hold = !e->split && e->mvm.rf > 1 && !e->mvm.direct && !e->mvm.sat_order &&
                    !(l->kind == L_GRU && !l->reset_after);
     cell_early_lanes(e);
-    e->period = cell_period(e);
-    e->h_fwd = e->h_fwd && e->period; /* only overlapped steps read h so early */
+}
+
+/* The overlap of steps (Engine.period), from the cell's product plan pl (NULL: built here). */
+static void cell_overlap(Netlist *n, Engine *e, const MvmPlan *pl)
+{
+    e->period = cell_period(e, pl);
+    e->h_fwd = cell_h_forward(n) && e->period; /* only overlapped steps read h so early */
+}
+
+/* The cell's timing from its product's placement: the lane registers, the step's latency, when
+ * the x beat is taken, the overlap of steps. */
+static void cell_plan_timing(Netlist *n, Engine *e)
+{
+    cell_lane_timing(n, e);
+    cell_overlap(n, e, NULL);
 }
 
 /* The x-first placement (plan_x_first) where it shortens the sequence: a fused cell whose
@@ -707,6 +738,155 @@ static void cell_first_skip(const Netlist *n, Engine *e)
     e->mvm.first_skip = e->first_period > 0;
 }
 
+#define RNNC_WAVE_PLACED 4 /* wavefronts placed (cell_wave): the predicted shortest */
+#define RNNC_WAVE_BUILT 2  /* ... of which built and timed: the shortest, then the least logic */
+
+/* A wavefront to try: its slots a step, bands, the sequence's cycles the h reads' rule predicts,
+ * and once placed its product's outputs (their terms reordered), positions and logic. */
+typedef struct { int rf; WaveBands b; long cycles; MvmOut *outs; int *place; long logic; } WaveTry;
+
+static int wave_try_cmp(const void *a, const void *b)
+{
+    const WaveTry *x = a, *y = b;
+    if (x->cycles != y->cycles) return x->cycles < y->cycles ? -1 : 1;
+    if (x->logic != y->logic) return x->logic < y->logic ? -1 : 1;
+    return x->rf != y->rf ? x->rf - y->rf : x->b.early - y->b.early;
+}
+
+/* Runs of n terms in bands of w slots, one more where a run starts mid-band. */
+static int wave_runs(int n, int w) { return w < 1 ? n : (n + w - 1) / w + (n % w != 0); }
+
+/* The tree stages a wavefront adds (an estimate from its bands): an early row's h in [xs, sa], a
+ * late row's in [sa + 1, R), x in [0, xs), and the bias. */
+static int wave_deeper(const Mvm *v, int units, const WaveBands *b, int R)
+{
+    int nx = v->n_a, x_runs = wave_runs(nx, b->xs);
+    int items_early = wave_runs(units, b->sa - b->xs + 1) + x_runs + 1;
+    int items_late = wave_runs(units, R - 1 - b->sa) + x_runs + 1;
+    int items = items_early > items_late ? items_early : items_late;
+    int d = mvm_sum_depth(items, v->fanin, false) - v->depth;
+    return d > 0 ? d : 0;
+}
+
+/* The wavefronts (plan_wave_bands) on the cell's multipliers at R slots a step (rf .. rf + 4) and
+ * each size of the early group, predicted shorter than `over`: (steps - 1) x max(R, the h reads'
+ * rule, with the tree stages the bands may add) plus the step's latency, which grows with R; the
+ * shortest first. Returns how many (at most max). */
+static int wave_tries(const Engine *e, int overhead, long over, WaveTry *tries, int max)
+{
+    const Mvm *v = &e->mvm;
+    int U = e->layer->units, n = 0, cap = 5 * U;
+    WaveTry *all = xcalloc((size_t)cap, sizeof *all);
+    WaveCounts counts = plan_wave_counts(v, U);
+    for (int R = v->rf; R <= v->rf + 4; R++) {
+        for (int early = 1; early < U; early++) {
+            WaveBands b;
+            if (!plan_wave_bands(&counts, v->n_mult, R, early, overhead, &b)) continue;
+            int rule = overhead + wave_deeper(v, U, &b, R) + (b.sa - b.xs > R - 1 - b.hb ? b.sa - b.xs : R - 1 - b.hb);
+            long cycles = (long)(e->layer->in_steps - 1) * (rule > R ? rule : R) + e->latency + (R - v->rf);
+            if (cycles < over && n < cap) all[n++] = (WaveTry){.rf = R, .b = b, .cycles = cycles};
+        }
+    }
+    free(counts.pair);
+    qsort(all, (size_t)n, sizeof *all, wave_try_cmp);
+    if (n > max) n = max;
+    memcpy(tries, all, (size_t)n * sizeof *tries);
+    free(all);
+    return n;
+}
+
+/* Places wavefront t on a copy of v's outputs (plan_wave reorders their terms): t's outs, place
+ * and logic (plan_place_logic); false when it does not fit. */
+static bool wave_place(const Mvm *v, int units, WaveTry *t)
+{
+    Mvm w = *v;
+    w.outs = copy_outs(v);
+    w.rf = t->rf;
+    w.place = plan_wave(&w, units, &t->b);
+    if (!w.place) {
+        free_outs(w.outs, w.n_out);
+        return false;
+    }
+    t->outs = w.outs;
+    t->place = w.place;
+    t->logic = plan_place_logic(&w);
+    return true;
+}
+
+/* Cell e with the placed wavefront t (its outputs and positions, taken); false when the steps do
+ * not overlap or the early group cannot lead. */
+static bool wave_apply(Netlist *n, Engine *e, WaveTry *t)
+{
+    Mvm *v = &e->mvm;
+    v->outs = t->outs;
+    v->place = t->place;
+    t->outs = NULL, t->place = NULL;
+    int used = 0; /* multipliers the placement leaves idle at the end go */
+    for (long q = 0; q < v->n_products; q++)
+        if (v->place[q] / t->rf + 1 > used) used = v->place[q] / t->rf + 1;
+    v->rf = t->rf;
+    v->n_mult_set = used;
+    v->placement = PLACE_WAVE;
+    v->x_even = false;
+    v->first_skip = false;
+    e->first_period = 0;
+    finish_mvm(n, v);
+    e->wave_units = t->b.early;
+    e->wave_lead = 0;
+    cell_lane_timing(n, e); /* the lanes' timing (cell_start), then the lead from it */
+    MvmPlan *pl = cell_plan(e);
+    e->wave_lead = plan_wave_lead(e, pl, cell_h_forward(n));
+    cell_overlap(n, e, pl);
+    plan_free(pl);
+    return e->period > 0 && e->wave_lead > 0;
+}
+
+/* The wavefront (plan_wave, docs/architecture.md "The wavefront") where it shortens the
+ * sequence: an overlapped fused cell whose gate sums' trees hold them for one lane per unit.
+ * Its multipliers stay (or fewer: those the placement leaves idle go); their slots a step may
+ * grow (room for the bands). An early group of units has its products done first and its h read
+ * first by the next step, which then starts before the late group's h is written. It replaces
+ * the first-step skip, so it is kept only when the sequence gets shorter than with the skip. Of
+ * the few the rule predicts shortest, placed, the few with the least logic (plan_place_logic:
+ * the placements differ most in their operand multiplexers) are built; of those the shortest
+ * sequence, then the fewest multipliers, then the least logic. */
+static void cell_wave(Netlist *n, Engine *e)
+{
+    Mvm *v = &e->mvm;
+    if (!e->period || !e->tree_hold || e->slots != 1 || e->split || v->n_a == 0 || v->rf < 2) return;
+    long best_cycles = cell_cycles(e) - eng_first_skip(e), best_logic = 0;
+    WaveTry tries[RNNC_WAVE_PLACED];
+    int n_try = wave_tries(e, plan_wave_overhead(e), best_cycles, tries, RNNC_WAVE_PLACED), n_placed = 0;
+    for (int i = 0; i < n_try; i++)
+        if (wave_place(v, e->layer->units, &tries[i])) tries[n_placed++] = tries[i];
+    qsort(tries, (size_t)n_placed, sizeof *tries, wave_try_cmp);
+    Engine orig = *e, best = *e;
+    for (int i = 0; i < n_placed; i++) {
+        if (i >= RNNC_WAVE_BUILT) {
+            free_outs(tries[i].outs, v->n_out);
+            free(tries[i].place);
+            continue;
+        }
+        *e = orig;
+        long logic = tries[i].logic;
+        bool ok = wave_apply(n, e, &tries[i]), taken = best.mvm.outs != orig.mvm.outs;
+        long cycles = cell_cycles(e);
+        if (ok && (cycles < best_cycles ||
+                   (taken && cycles == best_cycles &&
+                    (v->n_mult < best.mvm.n_mult || (v->n_mult == best.mvm.n_mult && logic < best_logic))))) {
+            if (taken) free_outs(best.mvm.outs, best.mvm.n_out), free(best.mvm.place);
+            best = *e;
+            best_cycles = cycles;
+            best_logic = logic;
+        } else {
+            free_outs(v->outs, v->n_out);
+            free(v->place);
+        }
+    }
+    *e = best;
+    if (best.mvm.outs != orig.mvm.outs) free_outs(orig.mvm.outs, orig.mvm.n_out), free(orig.mvm.place);
+}
+
 static void lower_cell(Netlist *n, const Layer *l, FxType in_t, FxType *cur_t)
 {
     int u = l->units, cols = l->gates * u, rx, rh;
@@ -741,6 +921,7 @@ static void lower_cell(Netlist *n, const Layer *l, FxType in_t, FxType *cur_t)
     cell_pair_runs(n, e);
     cell_unit_rows(n, e);
     cell_first_skip(n, e);
+    cell_wave(n, e);
     *cur_t = l->ty.result;
 }
 

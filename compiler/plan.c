@@ -14,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+static int max_i(int a, int b) { return a > b ? a : b; }
+static int min_i(int a, int b) { return a < b ? a : b; }
 static int bits_for(long n) { return clog2i(n) < 1 ? 1 : clog2i(n); }
 
 /* ---- ROM words ---- */
@@ -637,6 +639,273 @@ int *plan_unit_rows(const Mvm *v, int units)
     return place;
 }
 
+/* ---- the wavefront (docs/architecture.md, "The wavefront") ---- */
+
+/* What term t of output j reads, and whose row it is (output j's unit: j % units): */
+enum { WAVE_X, WAVE_EARLY_A, WAVE_EARLY_B, WAVE_LATE_A, WAVE_LATE_B, WAVE_CLASSES };
+/* x; an early row's h of an early unit (A) or of a late one (B); a late row's h of either */
+static int wave_class(const Mvm *v, int units, int early, int j, int t)
+{
+    int k = v->outs[j].terms[t].k;
+    if (k < v->n_a) return WAVE_X;
+    bool late_row = j % units >= early, late_h = k - v->n_a >= early;
+    return late_row ? (late_h ? WAVE_LATE_B : WAVE_LATE_A) : (late_h ? WAVE_EARLY_B : WAVE_EARLY_A);
+}
+
+/* A cell product's h products by (row's unit, h's unit), and its x products, for every size of
+ * the early group at once (plan_wave_bands). */
+WaveCounts plan_wave_counts(const Mvm *v, int units)
+{
+    WaveCounts c = {.units = units, .pair = xcalloc((size_t)units * (size_t)units + 1, sizeof *c.pair)};
+    for (int j = 0; j < v->n_out; j++)
+        for (int t = 0; t < v->outs[j].n_terms; t++) {
+            int k = v->outs[j].terms[t].k - v->n_a;
+            if (k < 0) c.x++;
+            else c.pair[(j % units) * units + k]++;
+        }
+    return c;
+}
+
+/* Products of each class (wave_class) with `early` units in the early group. */
+static void wave_counts(const WaveCounts *c, int early, long *n)
+{
+    int U = c->units;
+    for (int i = 0; i < WAVE_CLASSES; i++) n[i] = 0;
+    n[WAVE_X] = c->x;
+    for (int u = 0; u < U; u++)
+        for (int k = 0; k < U; k++)
+            n[u >= early ? (k >= early ? WAVE_LATE_B : WAVE_LATE_A) : (k >= early ? WAVE_EARLY_B : WAVE_EARLY_A)] +=
+                c->pair[u * U + k];
+}
+
+/* The bands of a wavefront (plan_wave) with `early` units in the early group: x in slots
+ * [0, xs), xs = ceil(x products / multipliers); the early rows' h in [xs, sa], those of late
+ * units from hb on; a late row's h of an early unit from xs, of a late unit from hb. An early
+ * unit's h is then next read from slot xs and written O (overhead) after sa, a late unit's next
+ * read from hb and written O after rf - 1: the h reads need P >= O + max(sa - xs, rf - 1 - hb).
+ * Of the bands whose room fits the products (counted by band: [xs, hb) takes early rows' A
+ * first, the rest spills into [hb, sa] after their B), the one with the least such P (the
+ * smallest sa on a tie); false when none fits. */
+bool plan_wave_bands(const WaveCounts *c, int M, int R, int early, int overhead, WaveBands *b)
+{
+    long n[WAVE_CLASSES];
+    if (R < 2 || early < 1 || early >= c->units || M < 1) return false;
+    wave_counts(c, early, n);
+    if (n[WAVE_X] == 0 || n[WAVE_EARLY_A] + n[WAVE_EARLY_B] == 0 || n[WAVE_LATE_A] + n[WAVE_LATE_B] == 0) return false;
+    int xs = (int)((n[WAVE_X] + M - 1) / M), best = INT_MAX;
+    for (int hb = xs; hb < R; hb++)
+        for (int sa = hb; sa < R; sa++) {
+            long a1 = (long)(hb - xs) * M, a2 = (long)(sa + 1 - hb) * M, late = (long)(R - 1 - sa) * M;
+            long spill = n[WAVE_EARLY_A] > a1 ? n[WAVE_EARLY_A] - a1 : 0;
+            long a1_left = a1 - (n[WAVE_EARLY_A] - spill), a2_left = a2 - n[WAVE_EARLY_B] - spill;
+            if (a2_left < 0 || n[WAVE_LATE_B] > a2_left + late || n[WAVE_LATE_A] + n[WAVE_LATE_B] > a1_left + a2_left + late)
+                continue;
+            int need = overhead + (sa - xs > R - 1 - hb ? sa - xs : R - 1 - hb);
+            if (need < best) best = need, *b = (WaveBands){.early = early, .xs = xs, .hb = hb, .sa = sa};
+        }
+    return best < INT_MAX;
+}
+
+/* The terms of each output left to place, by class (wave_class), in term order. */
+typedef struct { int *t[WAVE_CLASSES], n[WAVE_CLASSES], next[WAVE_CLASSES]; } WaveLeft;
+
+static bool wave_has(const WaveLeft *left, int j, int c) { return j >= 0 && left[j].next[c] < left[j].n[c]; }
+
+/* The output whose term of one of `classes` (-1 ends) goes next, and that class (*cls): class by
+ * class, `cur`'s (its run goes on), else `row`'s (the multiplier's row), else the first output's
+ * with one left (first[c]: none before it has; for x, the first of the outputs whose h is all
+ * placed before the others); with run_first, cur's and row's of any class before the others'.
+ * -1 when none has. */
+static int wave_pick(const WaveLeft *left, int *first, int n_out, int cur, int row, const int *classes, bool run_first,
+                     int *cls)
+{
+    for (int i = 0; classes[i] >= 0 && run_first; i++)
+        if (wave_has(left, cur, *cls = classes[i])) return cur;
+    for (int i = 0; classes[i] >= 0 && run_first; i++)
+        if (wave_has(left, row, *cls = classes[i])) return row;
+    for (int i = 0; classes[i] >= 0; i++) {
+        int c = *cls = classes[i];
+        if (wave_has(left, cur, c)) return cur;
+        if (wave_has(left, row, c)) return row;
+        while (first[c] < n_out && !wave_has(left, first[c], c)) first[c]++;
+        for (int j = first[c]; j < n_out && c == WAVE_X; j++) {
+            bool h_left = false;
+            for (int ch = WAVE_EARLY_A; ch < WAVE_CLASSES; ch++) h_left |= wave_has(left, j, ch);
+            if (wave_has(left, j, c) && !h_left) return j;
+        }
+        if (first[c] < n_out) return first[c];
+    }
+    return -1;
+}
+
+/* The classes slot s of a wavefront takes (-1 ends): x before xs; an early row's A in [xs, hb),
+ * where none is left a late row's A; from hb to sa an early row's B or A while any B is left or
+ * more A than [xs, hb) has room for (`early`), else a late row's; after sa a late row's, then x. */
+static const int *wave_zone(const WaveBands *b, int s, bool early)
+{
+    static const int x[] = {WAVE_X, -1}, a1[] = {WAVE_EARLY_A, WAVE_LATE_A, -1}, a2[] = {WAVE_EARLY_B, WAVE_EARLY_A, -1},
+                     late[] = {WAVE_LATE_B, WAVE_LATE_A, WAVE_X, -1};
+    return s < b->xs ? x : s < b->hb ? a1 : s <= b->sa && early ? a2 : late;
+}
+
+/* Output j's terms in the order of their positions (pos, by term), and pos with them: each run
+ * (consecutive slots of one multiplier) is then consecutive terms. */
+static void wave_sort_terms(MvmOut *o, int *pos)
+{
+    for (int a = 1; a < o->n_terms; a++)
+        for (int b = a; b > 0 && pos[b - 1] > pos[b]; b--) {
+            Term tt = o->terms[b];
+            o->terms[b] = o->terms[b - 1], o->terms[b - 1] = tt;
+            int tp = pos[b];
+            pos[b] = pos[b - 1], pos[b - 1] = tp;
+        }
+}
+
+/* The wavefront placement of a fused cell's product (rf > 1; Mvm.place; bands from
+ * plan_wave_bands). Multiplier by multiplier, slot by slot, each slot takes a term of the
+ * classes its band allows (wave_zone, wave_pick): the multiplier's row is the next row with h
+ * left (early rows first) and its x comes first, so that x and h go on in one run where they
+ * can. Every output's terms are then reordered by position (the sums are exact, so the order of
+ * a product's terms is free: each run becomes consecutive terms). Returns the positions, NULL
+ * when a term finds no slot (v's terms then unchanged). */
+int *plan_wave(Mvm *v, int units, const WaveBands *b)
+{
+    int M = v->n_mult, R = v->rf, n_out = v->n_out;
+    WaveLeft *left = xcalloc((size_t)n_out, sizeof *left);
+    int **pos = xcalloc((size_t)n_out, sizeof *pos);
+    long placed = 0, early_a = 0, early_b = 0;
+    for (int j = 0; j < n_out; j++) {
+        pos[j] = xcalloc((size_t)v->outs[j].n_terms + 1, sizeof **pos);
+        for (int c = 0; c < WAVE_CLASSES; c++) left[j].t[c] = xcalloc((size_t)v->outs[j].n_terms + 1, sizeof(int));
+        for (int t = 0; t < v->outs[j].n_terms; t++) {
+            int c = wave_class(v, units, b->early, j, t);
+            left[j].t[c][left[j].n[c]++] = t;
+            early_a += c == WAVE_EARLY_A;
+            early_b += c == WAVE_EARLY_B;
+        }
+    }
+    static const int row_classes[] = {WAVE_EARLY_A, WAVE_EARLY_B, WAVE_LATE_A, WAVE_LATE_B, -1};
+    int first[WAVE_CLASSES] = {0};
+    for (int m = 0; m < M; m++)
+        for (int s = 0, cur = -1, row = -1, c; s < R; s++) {
+            if (s == 0) row = cur = wave_pick(left, first, n_out, -1, -1, row_classes, false, &c);
+            if (s == b->xs) cur = row; /* the row's h goes on from its x */
+            long room_a = (long)(M - 1 - m) * (b->hb - b->xs); /* [xs, hb) on the multipliers after m */
+            bool early = early_b > 0 || early_a > room_a; /* [hb, sa] still for the early rows */
+            int j = wave_pick(left, first, n_out, cur, row, wave_zone(b, s, early), early && s >= b->hb && s <= b->sa, &c);
+            cur = j;
+            if (j < 0) continue;
+            pos[j][left[j].t[c][left[j].next[c]++]] = m * R + s;
+            early_a -= c == WAVE_EARLY_A;
+            early_b -= c == WAVE_EARLY_B;
+            placed++;
+        }
+    int *place = NULL;
+    if (placed == v->n_products) {
+        place = xcalloc((size_t)v->n_products + 1, sizeof *place);
+        for (int j = 0, q = 0; j < n_out; q += v->outs[j].n_terms, j++) {
+            wave_sort_terms(&v->outs[j], pos[j]);
+            memcpy(place + q, pos[j], (size_t)v->outs[j].n_terms * sizeof *place);
+        }
+    }
+    for (int j = 0; j < n_out; j++) {
+        for (int c = 0; c < WAVE_CLASSES; c++) free(left[j].t[c]);
+        free(pos[j]);
+    }
+    free(pos);
+    free(left);
+    return place;
+}
+
+/* A multiplier's operand sequence (plan_place_logic), ordered for finding the equal ones. */
+typedef struct { const int *k; int n; } SeqRef;
+static int seq_cmp(const void *a, const void *b)
+{
+    const SeqRef *x = a, *y = b;
+    for (int i = 0; i < x->n; i++)
+        if (x->k[i] != y->k[i]) return x->k[i] < y->k[i] ? -1 : 1;
+    return 0;
+}
+
+/* A measure of the logic a placement of v costs, from its positions alone (no plan): the operands
+ * of each distinct operand sequence (multipliers that read the same sequence share a multiplexer,
+ * plan_operand_groups) and the runs of every output (its partial sums: captures and tree items). */
+long plan_place_logic(const Mvm *v)
+{
+    int M = v->n_mult, R = v->rf;
+    int *seq = xcalloc((size_t)M * (size_t)R + 1, sizeof *seq); /* [m][s]: operand + 1, 0 idle */
+    long logic = 0;
+    for (int j = 0, q = 0; j < v->n_out; q += v->outs[j].n_terms, j++)
+        for (int t = 0; t < v->outs[j].n_terms; t++) {
+            seq[mvm_pos(v, q + t)] = v->outs[j].terms[t].k + 1;
+            logic += mvm_run_starts(v, q, t);
+        }
+    SeqRef *ref = xcalloc((size_t)M + 1, sizeof *ref);
+    for (int m = 0; m < M; m++) ref[m] = (SeqRef){seq + (size_t)m * R, R};
+    qsort(ref, (size_t)M, sizeof *ref, seq_cmp);
+    bool *seen = xcalloc((size_t)v->n_in + 1, sizeof *seen);
+    for (int m = 0; m < M; m++) {
+        if (m && !seq_cmp(&ref[m], &ref[m - 1])) continue; /* read by an earlier multiplier */
+        memset(seen, 0, (size_t)v->n_in * sizeof *seen);
+        for (int s = 0; s < R; s++) {
+            int k = ref[m].k[s] - 1;
+            if (k >= 0 && !seen[k]) seen[k] = true, logic++;
+        }
+    }
+    free(seen);
+    free(ref);
+    free(seq);
+    return logic;
+}
+
+/* O of a cell with one lane per unit (plan_loop_floor) whose rows end in the product's last slot:
+ * the cycles from that slot's read to the first cycle the next step may read the h it feeds. */
+int plan_wave_overhead(const Engine *e)
+{
+    return e->cell_start + e->lane_reg + e->cell_lat + !e->h_fwd - slot_read(e->mvm.rom_reg, e->mvm.rf - 1);
+}
+
+/* The last slot of each run of multiplier m that ends in a capture, in order; returns the count. */
+static int run_ends(const MvmPlan *pl, int m, int *ends)
+{
+    int n = 0;
+    for (int s = 0; s < pl->rf; s++) {
+        const RomWord *wd = plan_word(pl, s, m);
+        if (wd->valid && wd->last) ends[n++] = s;
+    }
+    return n;
+}
+
+/* How many cycles a wavefront's early group (units [0, e->wave_units)) leads the others: as many
+ * as its gate sums are done before the product's (each item of its trees: a multiplier's last run,
+ * read from the MAC, R - 1 - its last slot; a captured run a cycle less, the capture's), but no
+ * more than lets its h be written after this step's last read of it (h_fwd: the write-first read
+ * in the cycle of the write would see the new value, a cycle more). */
+int plan_wave_lead(const Engine *e, const MvmPlan *pl, bool h_fwd)
+{
+    const Mvm *v = pl->v;
+    int U = e->layer->units, n_a = v->n_a, lead = INT_MAX;
+    int h0 = e->cell_start + e->lane_reg + e->cell_lat; /* the late group's h write */
+    int *ends = xcalloc((size_t)pl->rf + 1, sizeof *ends);
+    for (int j = 0; j < v->n_out; j++) {
+        const OutPlan *op = &pl->out[j];
+        for (int i = 0; i < op->n_items && j % U < e->wave_units; i++) {
+            const TreeItem *it = &op->items[i];
+            if (it->kind != ITEM_PART && it->kind != ITEM_MAC) continue;
+            int n = run_ends(pl, it->m, ends), s = it->kind == ITEM_MAC ? ends[n - 1] : ends[it->idx];
+            lead = min_i(lead, pl->rf - 1 - s - (it->kind == ITEM_PART));
+        }
+    }
+    free(ends);
+    for (int m = 0; m < pl->n_mult; m++)
+        for (int s = 0; s < pl->rf; s++) {
+            const RomWord *wd = plan_word(pl, s, m);
+            if (wd->valid && wd->k >= n_a && wd->k - n_a < e->wave_units)
+                lead = min_i(lead, h0 - e->lane_ii * ((wd->k - n_a) / e->lanes) - slot_read(pl->rom_reg, s) - h_fwd);
+        }
+    return lead == INT_MAX ? 0 : max_i(0, lead);
+}
+
 /* The paired placement of a product (rf > 1; Mvm.place): the i-th output over exactly the x
  * operands [0, n_a) is followed at once by the i-th over exactly the h operands [n_a, n_in)
  * (a GRU with reset_after: its xh and hu of one unit), the other outputs in order. A pair then
@@ -777,16 +1046,18 @@ MvmPlanOpts plan_engine_opts(const Engine *e, const Mvm *v)
     return opt;
 }
 
-static int max_i(int a, int b) { return a > b ? a : b; }
-static int min_i(int a, int b) { return a < b ? a : b; }
 
 /* Direct form: the job cycle output j's capture (in slot s, its run's last) is written. */
 static int capture_at(const MvmPlan *pl, int s) { return pl->latency - pl->rf + s; }
 
+/* Cycles before cell_start that unit k's lanes start (a wavefront's early group: Engine.wave_units). */
+static int unit_lead(const Engine *e, int k) { return k < e->wave_units ? e->wave_lead : 0; }
+
 /* The job cycle the lanes read output j's gate sum (its unit's lane slot). */
 static int lane_read(const Engine *e, int j)
 {
-    return e->cell_start + e->lane_ii * ((j % e->layer->units) / e->lanes);
+    int k = j % e->layer->units;
+    return e->cell_start - unit_lead(e, k) + e->lane_ii * (k / e->lanes);
 }
 
 /* The period of a fused cell whose next step starts while this one drains (docs/architecture.md,
@@ -845,7 +1116,7 @@ int plan_cell_period(const Engine *e, const MvmPlan *pl)
             int j = mp->cap_out[i], in_mac = i == mp->n_caps - 1;
             i++;
             int wr = in_mac ? s_first + wr0 : s + wr0 + 1; /* the next step's write */
-            int rd = e->tree_hold ? e->cell_start : lane_read(e, j);
+            int rd = e->tree_hold ? e->cell_start - unit_lead(e, j % l->units) : lane_read(e, j);
             P = max_i(P, rd - pl->depth - wr);
         }
     }
@@ -882,7 +1153,7 @@ LoopFloor plan_loop_floor(const Engine *e, const MvmPlan *pl)
     int h_wr0 = e->cell_start + e->lane_reg + e->cell_lat;
     lf.overhead = INT_MAX;
     for (int k = 0; k < U; k++) {
-        int avail = h_wr0 + K * (k / E) + !e->h_fwd;
+        int avail = h_wr0 - unit_lead(e, k) + K * (k / E) + !e->h_fwd;
         if (last[k] != INT_MIN) lf.overhead = min_i(lf.overhead, avail - last[k]);
         if (first[k] != INT_MAX) lf.rule = max_i(lf.rule, avail - first[k]);
     }
@@ -930,16 +1201,6 @@ bool plan_mult_skips(const MvmPlan *pl, int m)
     return pl->v->first_skip && mp->track && mp->x_caps >= 1 && mp->x_caps < mp->n_caps;
 }
 
-/* The last slot of each run of multiplier m that ends in a capture, in order; returns the count. */
-static int run_ends(const MvmPlan *pl, int m, int *ends)
-{
-    int n = 0;
-    for (int s = 0; s < pl->rf; s++) {
-        const RomWord *wd = plan_word(pl, s, m);
-        if (wd->valid && wd->last) ends[n++] = s;
-    }
-    return n;
-}
 
 /* Of a multiplier's n runs ending in slots ends[], its h runs (those after its x_caps x runs)
  * that end by a first step's last slot (x_stop): the step issues them. */
@@ -999,7 +1260,7 @@ int plan_first_period(const Engine *e, const MvmPlan *pl)
 {
     const Layer *l = e->layer;
     int P = e->period, L = e->latency;
-    if (!P || l->kind != L_GRU || !l->reset_after || pl->direct || pl->v->sat_order ||
+    if (!P || e->wave_units || l->kind != L_GRU || !l->reset_after || pl->direct || pl->v->sat_order ||
         l->in_steps < 2 || pl->form == MVM_PARALLEL)
         return 0;
     int wr0 = acc_end(pl);

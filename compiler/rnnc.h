@@ -362,8 +362,9 @@ typedef struct {
 } MvmOut;
 
 /* A product's placement (Mvm.place): output-major (NULL), x-first (plan_x_first), a GRU's xh
- * and hu of a unit paired (plan_pair_runs), or a cell's rows in unit order (plan_unit_rows). */
-typedef enum { PLACE_OUTPUT_MAJOR, PLACE_X_FIRST, PLACE_PAIRED, PLACE_UNIT_ROWS } MvmPlacement;
+ * and hu of a unit paired (plan_pair_runs), a cell's rows in unit order (plan_unit_rows), or a
+ * wavefront (plan_wave: an early group of units done first, its h read first). */
+typedef enum { PLACE_OUTPUT_MAJOR, PLACE_X_FIRST, PLACE_PAIRED, PLACE_UNIT_ROWS, PLACE_WAVE } MvmPlacement;
 
 /* A matrix-vector multiply over operands [0, n_in): operands [0, n_a) have type ta and use
  * weights of type wa, operands [n_a, n_in) type tb with weights of type wb. */
@@ -375,7 +376,9 @@ typedef struct {
     MvmOut *outs;
     int rf;             /* reuse factor: each multiplier does up to rf products per job */
     /* derived by lower.c */
-    int n_mult;         /* ceil(products / rf) */
+    int n_mult;         /* ceil(products / rf), or n_mult_set where that is more */
+    int n_mult_set;     /* > 0: at least this many multipliers, rf slots each (a wavefront's room:
+                         * the multipliers of a smaller rf, spare slots in every step; plan_wave) */
     int n_products;
     int depth;          /* adder-tree stages */
     int latency;        /* start cycle -> cycle the accum values are available */
@@ -511,6 +514,14 @@ void plan_rom_bits(const MvmPlan *p, int s, int m, unsigned char *bits); /* rom_
 int *plan_x_first(const Mvm *v, bool tails_last, bool even); /* a fused cell's x products first on every multiplier (Mvm.place) */
 int *plan_pair_runs(const Mvm *v); /* a GRU's xh and hu of one unit in adjacent slots (Mvm.place) */
 int *plan_unit_rows(const Mvm *v, int units); /* a cell's rows unit by unit, dealt to the multipliers in turn (Mvm.place) */
+/* The wavefront's slot bands (plan_wave): x products in slots [0, xs), the early group's h products
+ * in [xs, sa] (those reading the late group's h from hb on), the late group's rows in [hb, rf). */
+typedef struct { int early, xs, hb, sa; } WaveBands;
+typedef struct { int units; long x, *pair; } WaveCounts; /* x products; pair[row's unit * units + h's unit]: h products */
+WaveCounts plan_wave_counts(const Mvm *v, int units); /* free pair */
+bool plan_wave_bands(const WaveCounts *c, int n_mult, int rf, int early, int overhead, WaveBands *b); /* the best fitting */
+int *plan_wave(Mvm *v, int units, const WaveBands *b); /* Mvm.place (v's terms reordered), NULL if it does not fit */
+long plan_place_logic(const Mvm *v); /* the operand multiplexers' inputs and partial sums of v's placement */
 int plan_last_x_read(const Mvm *v); /* job cycle of the last read of an operand below n_a, or -1 */
 typedef struct { MvmForm form; int mux_w; } MvmShape; /* mux_w: the most operands a multiplier reads */
 MvmShape plan_shape(const Mvm *v);  /* the form plan_mvm gives v (MVM_PARALLEL at rf 1) */
@@ -555,6 +566,11 @@ typedef struct {
                                           * plan_cell_period), else 0: one job at a time */
     int first_period;                    /* CELL: a sequence's first step's period, its h products
                                           * skipped (plan_first_period), else 0 */
+    int wave_units;                      /* CELL, a wavefront (PLACE_WAVE): units [0, wave_units)
+                                          * are the early group, whose gate sums are done first
+                                          * (their trees load, their lanes start and their h is
+                                          * written wave_lead cycles before the others'); else 0 */
+    int wave_lead;
     int ack_off;                         /* >0: reads s_axis_tdata in place and takes the beat
                                           * (tready) this many cycles after the job starts */
     bool vec_out, vec_in;                /* the output vector goes to the next engine through a
@@ -621,6 +637,8 @@ bool plan_mult_skips(const MvmPlan *pl, int m); /* plan.c: multiplier m's captur
 int plan_mult_strays(const MvmPlan *pl, int m); /* plan.c: its h runs a first step issues, 0 or 1 */
 bool plan_mult_zmac(const MvmPlan *pl, int m);  /* plan.c: its kept run masked after a first step's x runs */
 int plan_cell_period(const Engine *e, const MvmPlan *pl); /* plan.c: the overlapped step period */
+int plan_wave_lead(const Engine *e, const MvmPlan *pl, bool h_fwd); /* plan.c: cycles a wavefront's early group leads */
+int plan_wave_overhead(const Engine *e); /* plan.c: O of a cell with one lane per unit */
 int plan_lane_start(const Engine *e, const MvmPlan *pl, int latest); /* plan.c: a direct product's lanes' earliest start */
 /* plan.c: the recurrence floor of a fused cell's step (plan_loop_floor) */
 typedef struct {

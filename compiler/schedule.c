@@ -394,6 +394,9 @@ void dump_schedule(FILE *f, const Netlist *n, const Schedule *s)
                        "after r * hu (serial_hh_direct)\n", e->name, e->lane_span);
         if (e->mvm.placement == PLACE_UNIT_ROWS)
             fprintf(f, "unit_rows %s: rows unit by unit, dealt to the multipliers in turn (plan_unit_rows)\n", e->name);
+        if (e->mvm.placement == PLACE_WAVE)
+            fprintf(f, "wave %s: units 0..%d first, their lanes %d cycles early; %d slots a step on %d multipliers "
+                       "(plan_wave)\n", e->name, e->wave_units - 1, e->wave_lead, e->mvm.rf, e->mvm.n_mult);
         if (e->mvm.placement == PLACE_X_FIRST)
             fprintf(f, "x_first %s: every multiplier does %s of x*W first (plan_x_first)\n", e->name,
                     e->mvm.x_even ? "an even share" : "its share");

@@ -570,6 +570,23 @@ random_group flane "${E2E_FIRST_LANES:-4}" first_step first_lane_spec "skip thei
 RG_XCUP=1 random_group flxu "${E2E_FIRST_LANES:-4}" first_step first_lane_spec \
     "skip their first step with serial lanes on UltraScale+"
 
+# (r) wavefronts (plan_wave: an early group of units done first, its lanes and h writes earlier,
+# its h read first by the next step): random GRU (reset_after, serial or parallel lanes), LSTM
+# and SimpleRNN cells of 3-10 units at reuse factors of 3-16 (one lane per unit), sometimes with
+# the dense layer on the cell's MACs, on the default target and UltraScale+, kept when rnnc
+# chooses a wavefront
+wave_spec() {
+    local s=$1 T F U RF SH="" kinds=("gru ra=1 lm=1" "gru ra=1" "lstm lm=1" lstm simple_rnn) kind
+    RANDOM=$((s * 7933))
+    T=$((2 + RANDOM % 5)) F=$((2 + RANDOM % 5)) U=$((3 + RANDOM % 8)) RF=$((3 + RANDOM % 14))
+    kind=${kinds[$((s % 5))]}
+    [ $((RANDOM % 3)) = 1 ] && SH=" sh=1" # the dense layer on the cell's MACs
+    echo "T=$T F=$F IN=sym N=4 NAME=wave$s; $kind u=$U rf=$RF$SH; dense u=2 act=sigmoid rf=2"
+}
+random_group wave "${E2E_WAVE:-6}" wave wave_spec "take a wavefront"
+wavexu_spec() { wave_spec "$1" | sed 's/NAME=wave/NAME=wavexu/'; }
+RG_XCUP=1 random_group wavexu "${E2E_WAVE:-6}" wave wavexu_spec "take a wavefront on UltraScale+"
+
 xargs -d '\n' -n 1 -P "$JOBS" bash -c 'run_line "$1"' _ <"$JOBLIST" || true
 
 passed=0

@@ -322,7 +322,8 @@ static void check_period(const char *id, const Engine *e, const MvmPlan *p)
     for (int s = 0; s < p->rf; s++)
         for (int m = 0; m < p->n_mult; m++) {
             const RomWord *wd = plan_word(p, s, m);
-            int rd = P + s + 2 + p->rom_reg, wr = L - e->slots + (wd->k - p->v->n_a) / e->lanes;
+            int k = wd->k - p->v->n_a, rd = P + s + 2 + p->rom_reg;
+            int wr = L - e->slots + k / e->lanes - (k >= 0 && k < e->wave_units ? e->wave_lead : 0);
             if (wd->valid && wd->k >= p->v->n_a && (e->h_fwd ? rd < wr : rd <= wr))
                 late++;
         }
@@ -351,7 +352,8 @@ static void check_period(const char *id, const Engine *e, const MvmPlan *p)
             if (!wd->last) continue;
             int j = p->mult[m].cap_out[i], in_mac = i++ == p->mult[m].n_caps - 1;
             int wr = P + (in_mac ? first : s + 1) + 2 + p->v->mac_lat + 2 * p->rom_reg;
-            early += wr < e->cell_start + (e->tree_hold ? 0 : e->lane_ii * ((j % u) / e->lanes)) - p->depth;
+            int lead = j % u < e->wave_units ? e->wave_lead : 0; /* a wavefront's early group */
+            early += wr < e->cell_start - lead + (e->tree_hold ? 0 : e->lane_ii * ((j % u) / e->lanes)) - p->depth;
         }
     }
     if (e->tree_hold && !p->direct)
@@ -361,7 +363,36 @@ static void check_period(const char *id, const Engine *e, const MvmPlan *p)
     check(early == 0, "%s: %d partial sums changed before the lanes read them", id, early);
 }
 
-static int x_first_cells, x_first_runs, x_even_cells, paired_cells, paired_counted, first_skips;
+static int x_first_cells, x_first_runs, x_even_cells, paired_cells, paired_counted, first_skips, wave_cells;
+
+/* A wavefront (plan_wave; Engine.wave_units, wave_lead): the early group's trees load and its lanes
+ * start wave_lead cycles before the others'; so every partial sum of an early unit's gate is final by
+ * then (a multiplier's last run, read from its MAC: wave_lead <= R - 1 - its last slot; a captured
+ * run a cycle later), and this step reads an early unit's h (job cycle slot + 2 + rom_reg) no later
+ * than the cycle its new h is written (cell_start - wave_lead + cell_lat, one lane slot each), and
+ * before it with h_fwd (the write-first read would see the new value). Returns the violations. */
+static int check_wave(const char *id, const Engine *e, const MvmPlan *p)
+{
+    int bad = 0, u = e->layer->units, n_a = p->v->n_a;
+    if (e->slots != 1 || e->lane_reg || e->wave_lead < 1 || e->wave_units < 1 || e->wave_units >= u || e->first_period) bad++;
+    for (int m = 0; m < p->n_mult; m++) {
+        int i = 0, last = -1;
+        for (int s = 0; s < p->rf; s++)
+            if (plan_word(p, s, m)->valid) last = s;
+        for (int s = 0; s < p->rf; s++) {
+            const RomWord *wd = plan_word(p, s, m);
+            if (!wd->valid) continue;
+            int j = p->mult[m].cap_out[i], k = wd->k - n_a;
+            if (wd->last) i++;
+            if (wd->last && j % u < e->wave_units) /* the run's sum: in the MAC if it is the last */
+                bad += e->wave_lead > p->rf - 1 - s - (s != last);
+            int wr = e->cell_start - e->wave_lead + e->cell_lat, rd = s + 2 + p->rom_reg;
+            if (k >= 0 && k < e->wave_units) bad += e->h_fwd ? rd >= wr : rd > wr;
+        }
+    }
+    if (!quiet) check(bad == 0, "%s: wavefront: %d partial sums or h reads out of time", id, bad);
+    return bad;
+}
 
 /* An x-first cell with even shares (plan_x_first even): the multipliers that do h products
  * do x products in counts at most one apart, so their h runs start within a slot of each other
@@ -569,6 +600,17 @@ static void test_lowered(int n_models)
                 check_extras(id, e, v, p);
                 if (e->kind == ENG_CELL && !h) check_period(id, e, p);
                 if (e->kind == ENG_CELL && !h && e->first_period) check_first_skip(id, e, p);
+                if (v->placement == PLACE_WAVE) {
+                    check(e->kind == ENG_CELL && !h, "%s: a wavefront on a product that is not a cell's", id);
+                    check_wave(id, e, p);
+                    if (wave_cells++ == 0) { /* the check can fail: a lead of one cycle more */
+                        Engine longer = *e;
+                        longer.wave_lead = p->rf;
+                        quiet = true;
+                        check(check_wave("mutated lead", &longer, p) > 0, "a wavefront's lead too long goes unnoticed");
+                        quiet = false;
+                    }
+                }
                 if (v->placement == PLACE_UNIT_ROWS) {
                     check(check_unit_rows(id, e, p) == 0, "%s: unit order", id);
                     if (unit_rows_cells == 1) { /* the check can fail: the first and last captures swapped */
@@ -918,6 +960,8 @@ int main(void)
     printf("plan early lanes: %d of %d direct cells\n", early_lanes, early_cells);
     check(first_skips > 0, "no cell whose first step skips its h products");
     printf("plan first-step skips: %d cells\n", first_skips);
+    check(wave_cells > 0, "no cell in a wavefront");
+    printf("plan wavefronts: %d cells\n", wave_cells);
     printf("plan sums wrapping at accum's width: %d of %d products (the others with guard bits)\n", wrap_sums, timed_sums);
     check(n_shared > 0, "no product with a shared operand multiplexer (%d grouped)", n_grouped);
     check(x_first_cells > 0, "no cell placed x-first");
