@@ -27,7 +27,7 @@ fixed_design "$RNNC" "$ROOT/examples/toptag_gru20.h5" "$B/xcu250_gru20.json" gru
 field() { grep -o "\"$2\":[[:space:]]*[0-9.a-z]*" "$1" | head -n 1 | sed "s/.*:[[:space:]]*//"; }
 {
     echo "xcu250 GRU(20), 198-DSP budget, fixed design (bench/xcu250_gru20.sh) at $(git -C "$ROOT" rev-parse --short HEAD)"
-    "$RNNC" "$B/xcu250_gru20.json" --resources xilinx --family xcup --dump schedule -o "$B/dump" 2>&1 | grep -E "^(overlap|loop|x_first|first_step) " |
+    "$RNNC" "$B/xcu250_gru20.json" --resources xilinx --family xcup --dump schedule -o "$B/dump" 2>&1 | grep -E "^(overlap|loop|x_first|first_step|wave) " |
         sed 's/^/  /'
     "$RNNC" "$B/xcu250_gru20.json" --target xilinx --part xcu250 -o "$B/flow" >"$B/flow.log" 2>&1 || { tail -n 20 "$B/flow.log"; exit 1; }
     grep -E "core alone|fits:|predicted \(resources" "$B/flow.log" | sed 's/^ */  /'
