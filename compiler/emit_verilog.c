@@ -1127,12 +1127,25 @@ static Sig mvm_tree(Out *o, const MvmPlan *pl, const MvmIn *in, int j)
         w(o, "    wire [%d:0] %s = %s_part_%d_%d;\n", at.w - 1, acc.s, p, op->items[0].m, op->items[0].idx);
         return acc;
     }
-    char (*items)[MAX_EXPR] = xcalloc((size_t)op->n_items, sizeof *items);
+    char (*items)[MAX_EXPR] = xcalloc((size_t)op->n_items + 1, sizeof *items);
     for (int i = 0; i < op->n_items; i++) mvm_item(o, pl, in, j, &op->items[i], items[i], MAX_EXPR);
-    w(o, "    wire [%d:0] %s_t_%d_0 = {", op->n_elems * G - 1, p, j);
-    for (int i = op->n_items - 1; i >= 0; i--) w(o, "%s%s", items[i], i ? ", " : "};\n");
-    free(items);
     char inst[64], tin[64], tout[64];
+    int first = 0, n_elems = op->n_elems;
+    if (op->n_pre) { /* Mvm.pre_sum: the items final early summed ahead, every cycle, into one */
+        w(o, "    wire [%d:0] %s_tp_%d_0 = {", op->n_pre * G - 1, p, j);
+        for (int i = op->n_pre - 1; i >= 0; i--) w(o, "%s%s", items[i], i ? ", " : "};\n");
+        snprintf(inst, sizeof inst, "u_%s_tp_%d", p, j);
+        snprintf(tin, sizeof tin, "%s_tp_%d_0", p, j);
+        snprintf(tout, sizeof tout, "%s_tp_%d", p, j);
+        w(o, "    wire [%d:0] %s;\n", G - 1, tout);
+        tree_inst(o, inst, op->n_pre, pl->fanin, G, op->pre_depth, false, NULL, tin, tout);
+        first = op->n_pre - 1; /* the pre-sum takes the place of the last pre item */
+        snprintf(items[first], MAX_EXPR, "%s", tout);
+        n_elems = op->n_elems - op->n_pre + 1;
+    }
+    w(o, "    wire [%d:0] %s_t_%d_0 = {", n_elems * G - 1, p, j);
+    for (int i = op->n_items - 1; i >= first; i--) w(o, "%s%s", items[i], i > first ? ", " : "};\n");
+    free(items);
     snprintf(inst, sizeof inst, "u_%s_t_%d", p, j);
     snprintf(tin, sizeof tin, "%s_t_%d_0", p, j);
     snprintf(tout, sizeof tout, "%s_t_%d", p, j);
@@ -1143,7 +1156,7 @@ static Sig mvm_tree(Out *o, const MvmPlan *pl, const MvmIn *in, int j)
     }
     w(o, "    wire [%d:0] %s;\n", G - 1, tout);
     const char *ld = in->tree_ld_early && j % in->units < in->early_units ? in->tree_ld_early : in->tree_ld;
-    tree_inst(o, inst, op->n_elems, pl->fanin, G, pl->depth, false, ld, tin, tout);
+    tree_inst(o, inst, n_elems, pl->fanin, G, pl->depth, false, ld, tin, tout);
     w(o, "    wire [%d:0] %s;\n", at.w - 1, acc.s);
     w(o, "    rnnc_quant #(.IN_W(%d), .IN_F(%d), .IN_SIGNED(1), ", G, fx_frac(at));
     fx_params(o, "OUT_", at, true);

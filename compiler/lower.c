@@ -169,6 +169,8 @@ static void finish_mvm(const Netlist *n, Mvm *v)
         int d = mvm_sum_depth(items, fanin, v->sat_order);
         if (d > depth) depth = d;
     }
+    v->fanin = fanin;
+    if (v->pre_sum && !direct && v->rf > 1) depth = plan_pre_depth(v); /* from the slots its items end in */
     v->depth = depth;
     v->direct = direct;
     v->mac_lat = mvm_mac_lat(n, v);
@@ -177,7 +179,6 @@ static void finish_mvm(const Netlist *n, Mvm *v)
      * Where the sum's cast to accum is a bit slice, its low accum.w bits are all the cast keeps,
      * and they do not depend on higher bits: sums (the MACs' too) wrap at accum's width. */
     v->guard_w = mvm_sums_wrap(v) ? v->accum.w : v->accum.w + 2 + clog2i(max_terms + 3);
-    v->fanin = fanin;
     v->rom_reg = mvm_rom_reg(n, v); /* from the plan's form: after the fields it reads */
     v->latency = (v->rf == 1 ? v->prod_reg : 2 + v->mac_lat + v->rf + 2 * v->rom_reg + v->share_reg) + depth;
 }
@@ -756,13 +757,12 @@ static int wave_try_cmp(const void *a, const void *b)
 /* Runs of n terms in bands of w slots, one more where a run starts mid-band. */
 static int wave_runs(int n, int w) { return w < 1 ? n : (n + w - 1) / w + (n % w != 0); }
 
-/* The tree stages a wavefront adds (an estimate from its bands): an early row's h in [xs, sa], a
- * late row's in [sa + 1, R), x in [0, xs), and the bias. */
+/* The tree stages a wavefront adds (an estimate from its bands): the runs of an early row's h in
+ * [xs, sa] or a late row's in [sa + 1, R), and the pre-sum of the x runs and the bias (Mvm.pre_sum). */
 static int wave_deeper(const Mvm *v, int units, const WaveBands *b, int R)
 {
-    int nx = v->n_a, x_runs = wave_runs(nx, b->xs);
-    int items_early = wave_runs(units, b->sa - b->xs + 1) + x_runs + 1;
-    int items_late = wave_runs(units, R - 1 - b->sa) + x_runs + 1;
+    int items_early = wave_runs(units, b->sa - b->xs + 1) + 1;
+    int items_late = wave_runs(units, R - 1 - b->sa) + 1;
     int items = items_early > items_late ? items_early : items_late;
     int d = mvm_sum_depth(items, v->fanin, false) - v->depth;
     return d > 0 ? d : 0;
@@ -827,6 +827,7 @@ static bool wave_apply(Netlist *n, Engine *e, WaveTry *t)
     v->rf = t->rf;
     v->n_mult_set = used;
     v->placement = PLACE_WAVE;
+    v->pre_sum = true;
     v->x_even = false;
     v->first_skip = false;
     e->first_period = 0;

@@ -337,6 +337,101 @@ static void plan_x_runs(MvmPlan *p)
     }
 }
 
+/* Cycles (in slots, from the MAC's sum of slot 0) after which tree item it of a plan is final: a
+ * run kept in its MAC when its last slot is done, a captured run a cycle later, constants never
+ * late (INT_MIN), an extra input at the end (INT_MAX). */
+static int item_final(const MvmPlan *p, const TreeItem *it)
+{
+    if (it->kind == ITEM_BIAS || it->kind == ITEM_ZERO) return INT_MIN;
+    if (it->kind != ITEM_PART && it->kind != ITEM_MAC) return INT_MAX;
+    int i = 0, last = -1;
+    for (int s = 0; s < p->rf; s++) {
+        const RomWord *wd = plan_word(p, s, it->m);
+        if (!wd->valid || !wd->last) continue;
+        last = s;
+        if (it->kind == ITEM_PART && i++ == it->idx) return s + 1;
+    }
+    return last;
+}
+
+/* Of n tree items final at fin[] (INT_MIN: constants), those a pre-sum takes: final dp cycles or
+ * more before the latest, where dp (1 or 2) is the stages their own tree needs; only when the
+ * last tree (their sum and the others) is then shallower than one over all items. Sets *n_pre (0:
+ * none) and *dp; returns the last tree's depth. */
+static int pre_split(const int *fin, int n, int fanin, int *n_pre, int *dp)
+{
+    int depth = mvm_sum_depth(n, fanin, false), latest = INT_MIN;
+    *n_pre = 0, *dp = 0;
+    for (int i = 0; i < n; i++)
+        if (fin[i] > latest) latest = fin[i];
+    for (int d = 1; d <= 2 && !*n_pre; d++) {
+        int c = 0;
+        for (int i = 0; i < n; i++) c += fin[i] == INT_MIN || fin[i] <= latest - d;
+        if (c < 2 || mvm_sum_depth(c, fanin, false) > d || mvm_sum_depth(n - c + 1, fanin, false) >= depth) continue;
+        *n_pre = c, *dp = d;
+        depth = mvm_sum_depth(n - c + 1, fanin, false);
+    }
+    return depth;
+}
+
+/* Output j's pre-sum (Mvm.pre_sum, pre_split): its items move first (OutPlan.n_pre) and their
+ * captures are marked (MultPlan.cap_pre). Returns the last tree's depth. */
+static int plan_pre_sum(MvmPlan *p, int j)
+{
+    OutPlan *op = &p->out[j];
+    int n = op->n_items, *fin = xcalloc((size_t)n + 1, sizeof *fin), dp;
+    for (int i = 0; i < n; i++) fin[i] = item_final(p, &op->items[i]);
+    int depth = pre_split(fin, n, p->fanin, &op->n_pre, &dp), latest = INT_MIN;
+    op->pre_depth = dp;
+    for (int i = 0; i < n; i++)
+        if (fin[i] > latest) latest = fin[i];
+    TreeItem *sorted = xcalloc((size_t)n + 1, sizeof *sorted);
+    for (int i = 0, a = 0, b = op->n_pre; i < n && op->n_pre; i++) {
+        const TreeItem *it = &op->items[i];
+        bool pre = fin[i] == INT_MIN || fin[i] <= latest - dp;
+        sorted[pre ? a++ : b++] = *it;
+        if (pre && (it->kind == ITEM_PART || it->kind == ITEM_MAC)) /* its capture (the MAC's: the last) */
+            p->mult[it->m].cap_pre[it->kind == ITEM_PART ? it->idx : p->mult[it->m].n_caps - 1] = true;
+    }
+    if (op->n_pre) memcpy(op->items, sorted, (size_t)n * sizeof *sorted);
+    free(sorted);
+    free(fin);
+    return depth;
+}
+
+/* The trees' depth of a product with pre-sums (Mvm.pre_sum), from its positions alone (no plan):
+ * plan_pre_sum's, each output's items its runs (final as item_final: the multiplier's last run in
+ * its MAC, the others captured a cycle later), the bias and the extra input. */
+int plan_pre_depth(const Mvm *v)
+{
+    int R = v->rf, depth = 1, *last = xcalloc((size_t)v->n_mult + 1, sizeof *last);
+    for (long q = 0; q < v->n_products; q++) {
+        long pos = mvm_pos(v, q);
+        if (pos % R > last[pos / R]) last[pos / R] = (int)(pos % R);
+    }
+    int max_terms = 0;
+    for (int j = 0; j < v->n_out; j++)
+        if (v->outs[j].n_terms > max_terms) max_terms = v->outs[j].n_terms;
+    int *fin = xcalloc((size_t)max_terms + 3, sizeof *fin);
+    for (int j = 0, q = 0; j < v->n_out; q += v->outs[j].n_terms, j++) {
+        const MvmOut *o = &v->outs[j];
+        int n = 0, n_pre, dp;
+        for (int t = 0; t < o->n_terms; t++) {
+            if (t + 1 < o->n_terms && !mvm_run_starts(v, q, t + 1)) continue; /* not a run's end */
+            long pos = mvm_pos(v, q + t);
+            int s = (int)(pos % R);
+            fin[n++] = s + (s != last[pos / R]);
+        }
+        if (o->bias != 0 || n == 0) fin[n++] = INT_MIN;
+        if (o->extra >= 0) fin[n++] = INT_MAX;
+        int d = pre_split(fin, n, v->fanin, &n_pre, &dp);
+        if (d > depth) depth = d;
+    }
+    free(fin);
+    free(last);
+    return depth;
+}
+
 /* The items each output's adder tree sums, the registers of captured partial sums, and the
  * tree depth that follows from them. */
 static void plan_trees(MvmPlan *p)
@@ -345,6 +440,7 @@ static void plan_trees(MvmPlan *p)
     for (int m = 0; m < p->n_mult && p->form != MVM_PARALLEL; m++) {
         MultPlan *mp = &p->mult[m];
         mp->cap_w = bits_for(mp->n_caps);
+        mp->cap_pre = xcalloc((size_t)mp->n_caps + 1, sizeof *mp->cap_pre);
         mp->track = p->direct || mp->n_caps > 1;
         if (!mp->track) continue;
         mp->n_regs = p->direct ? mp->n_caps : mp->n_caps - 1; /* the last one stays in the MAC */
@@ -372,7 +468,7 @@ static void plan_trees(MvmPlan *p)
             memmove(op->items + 1, op->items, (size_t)(op->n_items - 1 - (mo->extra >= 0)) * sizeof *op->items);
             op->items[0] = b;
         }
-        int d = mvm_sum_depth(op->n_elems, p->fanin, v->sat_order);
+        int d = v->pre_sum ? plan_pre_sum(p, j) : mvm_sum_depth(op->n_elems, p->fanin, v->sat_order);
         if (d > p->depth) p->depth = d;
     }
 }
@@ -486,7 +582,7 @@ void plan_free(MvmPlan *p)
         free(p->out[j].part_m);
         free(p->out[j].part_idx);
     }
-    for (int m = 0; m < p->n_mult; m++) free(p->mult[m].cap_out);
+    for (int m = 0; m < p->n_mult; m++) free(p->mult[m].cap_out), free(p->mult[m].cap_pre);
     for (int g = 0; g < p->n_opg; g++) {
         free(p->grp[g].sup);
         free(p->grp[g].sel);
@@ -878,7 +974,8 @@ static int run_ends(const MvmPlan *pl, int m, int *ends)
 
 /* How many cycles a wavefront's early group (units [0, e->wave_units)) leads the others: as many
  * as its gate sums are done before the product's (each item of its trees: a multiplier's last run,
- * read from the MAC, R - 1 - its last slot; a captured run a cycle less, the capture's), but no
+ * read from the MAC, R - 1 - its last slot; a captured run a cycle less, the capture's; a
+ * pre-sum's item its pre_depth less, item_final), but no
  * more than lets its h be written after this step's last read of it (h_fwd: the write-first read
  * in the cycle of the write would see the new value, a cycle more). */
 int plan_wave_lead(const Engine *e, const MvmPlan *pl, bool h_fwd)
@@ -886,17 +983,13 @@ int plan_wave_lead(const Engine *e, const MvmPlan *pl, bool h_fwd)
     const Mvm *v = pl->v;
     int U = e->layer->units, n_a = v->n_a, lead = INT_MAX;
     int h0 = e->cell_start + e->lane_reg + e->cell_lat; /* the late group's h write */
-    int *ends = xcalloc((size_t)pl->rf + 1, sizeof *ends);
     for (int j = 0; j < v->n_out; j++) {
         const OutPlan *op = &pl->out[j];
         for (int i = 0; i < op->n_items && j % U < e->wave_units; i++) {
-            const TreeItem *it = &op->items[i];
-            if (it->kind != ITEM_PART && it->kind != ITEM_MAC) continue;
-            int n = run_ends(pl, it->m, ends), s = it->kind == ITEM_MAC ? ends[n - 1] : ends[it->idx];
-            lead = min_i(lead, pl->rf - 1 - s - (it->kind == ITEM_PART));
+            int fin = item_final(pl, &op->items[i]); /* a pre-sum's items are sampled pre_depth earlier */
+            if (fin != INT_MIN) lead = min_i(lead, pl->rf - 1 - fin - (i < op->n_pre ? op->pre_depth : 0));
         }
     }
-    free(ends);
     for (int m = 0; m < pl->n_mult; m++)
         for (int s = 0; s < pl->rf; s++) {
             const RomWord *wd = plan_word(pl, s, m);
@@ -1101,7 +1194,7 @@ int plan_cell_period(const Engine *e, const MvmPlan *pl)
     }
     /* trees: the next step changes an output's tree inputs (a captured partial sum, or the MAC
      * that keeps its multiplier's last run) only after this step's lanes read the sum, which
-     * the tree's depth stages sampled that many cycles before; when the trees hold their sums
+     * the tree's depth stages (and a pre-sum's, Mvm.pre_sum) sampled that many cycles before; when the trees hold their sums
      * (tree_hold: the last stage loaded once, as the lanes' first slot begins) after the first
      * slot's read */
     int wr0 = acc_end(pl);
@@ -1117,7 +1210,8 @@ int plan_cell_period(const Engine *e, const MvmPlan *pl)
             i++;
             int wr = in_mac ? s_first + wr0 : s + wr0 + 1; /* the next step's write */
             int rd = e->tree_hold ? e->cell_start - unit_lead(e, j % l->units) : lane_read(e, j);
-            P = max_i(P, rd - pl->depth - wr);
+            int pre = mp->cap_pre && mp->cap_pre[i - 1] ? pl->out[j].pre_depth : 0; /* sampled that much earlier */
+            P = max_i(P, rd - pl->depth - pre - wr);
         }
     }
     return P < L ? P : L;

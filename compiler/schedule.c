@@ -344,6 +344,19 @@ Schedule *schedule_netlist(const Netlist *n, int n_seq)
 
 /* An overlapped cell's recurrence floor (plan_loop_floor): how close its period is to what
  * any order of its h products on the same multipliers and stages could reach. */
+/* A wavefront's line: its early group, lead, slots and pre-sums (plan_wave, Mvm.pre_sum). */
+static void dump_wave(FILE *f, const Engine *e)
+{
+    MvmPlanOpts opt = plan_engine_opts(e, &e->mvm);
+    MvmPlan *pl = plan_mvm(&e->mvm, &opt);
+    int pre = 0;
+    for (int j = 0; j < e->mvm.n_out; j++) pre += pl->out[j].n_pre > 0;
+    fprintf(f, "wave %s: units 0..%d first, their lanes %d cycles early; %d slots a step on %d multipliers; "
+               "%d outputs with a pre-sum, trees %d stage%s (plan_wave)\n", e->name, e->wave_units - 1, e->wave_lead,
+            e->mvm.rf, e->mvm.n_mult, pre, pl->depth, pl->depth > 1 ? "s" : "");
+    plan_free(pl);
+}
+
 static void dump_loop_floor(FILE *f, const Engine *e)
 {
     MvmPlanOpts opt = plan_engine_opts(e, &e->mvm);
@@ -394,9 +407,7 @@ void dump_schedule(FILE *f, const Netlist *n, const Schedule *s)
                        "after r * hu (serial_hh_direct)\n", e->name, e->lane_span);
         if (e->mvm.placement == PLACE_UNIT_ROWS)
             fprintf(f, "unit_rows %s: rows unit by unit, dealt to the multipliers in turn (plan_unit_rows)\n", e->name);
-        if (e->mvm.placement == PLACE_WAVE)
-            fprintf(f, "wave %s: units 0..%d first, their lanes %d cycles early; %d slots a step on %d multipliers "
-                       "(plan_wave)\n", e->name, e->wave_units - 1, e->wave_lead, e->mvm.rf, e->mvm.n_mult);
+        if (e->mvm.placement == PLACE_WAVE) dump_wave(f, e);
         if (e->mvm.placement == PLACE_X_FIRST)
             fprintf(f, "x_first %s: every multiplier does %s of x*W first (plan_x_first)\n", e->name,
                     e->mvm.x_even ? "an even share" : "its share");

@@ -350,10 +350,11 @@ static void check_period(const char *id, const Engine *e, const MvmPlan *p)
             if (!wd->valid) continue;
             if (first < 0) first = s;
             if (!wd->last) continue;
-            int j = p->mult[m].cap_out[i], in_mac = i++ == p->mult[m].n_caps - 1;
+            int j = p->mult[m].cap_out[i], in_mac = i == p->mult[m].n_caps - 1;
+            int pre = p->mult[m].cap_pre && p->mult[m].cap_pre[i++] ? p->out[j].pre_depth : 0; /* a pre-sum's: earlier */
             int wr = P + (in_mac ? first : s + 1) + 2 + p->v->mac_lat + 2 * p->rom_reg;
             int lead = j % u < e->wave_units ? e->wave_lead : 0; /* a wavefront's early group */
-            early += wr < e->cell_start - lead + (e->tree_hold ? 0 : e->lane_ii * ((j % u) / e->lanes)) - p->depth;
+            early += wr < e->cell_start - lead + (e->tree_hold ? 0 : e->lane_ii * ((j % u) / e->lanes)) - p->depth - pre;
         }
     }
     if (e->tree_hold && !p->direct)
@@ -364,6 +365,33 @@ static void check_period(const char *id, const Engine *e, const MvmPlan *p)
 }
 
 static int x_first_cells, x_first_runs, x_even_cells, paired_cells, paired_counted, first_skips, wave_cells;
+
+/* A pre-sum (Mvm.pre_sum; OutPlan.n_pre, pre_depth) adds items that are final pre_depth cycles or
+ * more before the output's latest (a run kept in its MAC: its last slot; a captured one: a cycle
+ * after), in a tree of at most pre_depth stages. Returns the outputs where it does not. */
+static int check_pre_sums(const MvmPlan *p)
+{
+    int bad = 0, *ends = xcalloc((size_t)p->rf + 1, sizeof *ends);
+    for (int j = 0; j < p->v->n_out; j++) {
+        const OutPlan *op = &p->out[j];
+        int latest = -1, pre_latest = -1;
+        for (int i = 0; i < op->n_items; i++) {
+            const TreeItem *it = &op->items[i];
+            if (it->kind != ITEM_PART && it->kind != ITEM_MAC) continue;
+            int n = 0;
+            for (int s = 0; s < p->rf; s++)
+                if (plan_word(p, s, it->m)->valid && plan_word(p, s, it->m)->last) ends[n++] = s;
+            int fin = it->kind == ITEM_MAC ? ends[n - 1] : ends[it->idx] + 1;
+            if (fin > latest) latest = fin;
+            if (i < op->n_pre && fin > pre_latest) pre_latest = fin;
+        }
+        if (op->n_pre && (op->n_pre < 2 || op->pre_depth < 1 || pre_latest > latest - op->pre_depth ||
+                          op->n_pre > (op->pre_depth == 1 ? p->fanin : p->fanin * p->fanin)))
+            bad++;
+    }
+    free(ends);
+    return bad;
+}
 
 /* A wavefront (plan_wave; Engine.wave_units, wave_lead): the early group's trees load and its lanes
  * start wave_lead cycles before the others'; so every partial sum of an early unit's gate is final by
@@ -383,13 +411,15 @@ static int check_wave(const char *id, const Engine *e, const MvmPlan *p)
             const RomWord *wd = plan_word(p, s, m);
             if (!wd->valid) continue;
             int j = p->mult[m].cap_out[i], k = wd->k - n_a;
+            int pre = wd->last && p->mult[m].cap_pre[i] ? p->out[j].pre_depth : 0; /* a pre-sum samples it earlier */
             if (wd->last) i++;
             if (wd->last && j % u < e->wave_units) /* the run's sum: in the MAC if it is the last */
-                bad += e->wave_lead > p->rf - 1 - s - (s != last);
+                bad += e->wave_lead > p->rf - 1 - s - (s != last) - pre;
             int wr = e->cell_start - e->wave_lead + e->cell_lat, rd = s + 2 + p->rom_reg;
             if (k >= 0 && k < e->wave_units) bad += e->h_fwd ? rd >= wr : rd > wr;
         }
     }
+    bad += check_pre_sums(p);
     if (!quiet) check(bad == 0, "%s: wavefront: %d partial sums or h reads out of time", id, bad);
     return bad;
 }
