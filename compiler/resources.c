@@ -99,8 +99,8 @@ static const CostTable cost_tables[] = {
       * outside the rows taken off; again in session 30 (reuse 1's products registered twice,
       * the write-back's clear in the flip-flops' reset, the LSTM lanes' o * act(c) registered:
       * session 29's rows 22.1% / 17.4% off, the refit 10.8% / 15.7%) */
-     .lut = {79.59, 0, 0.1288, 0.4637, 0, 0, 1.38, 0, 0.327, 0.01092, 0.6855, 0.2968, 0.05974, 1, 0.06033, 0, 0.563, 1.576, 0.4782, 0.2422},
-     .ff = {0, 0, 0, 0.3524, 0.6172, 0.5713, 1.842, 0, 0.2943, 0, 0.8918, 0, 0, 0, 0, 168.7, 0.5439, 1.576, 0, 0.5493}},
+     .lut = {92.25, 0, 0.1031, 0.3948, 0, 0.1936, 1.198, 0, 0.3198, 0.004433, 0.9016, 0.1016, 0.1756, 1, 0.06218, 0, 0.6238, 1.497, 0.4795, 0.2671},
+     .ff = {0, 0, 0, 0.4134, 0.6398, 0.8334, 1.936, 0, 0.2742, 0, 0.8245, 0.05941, 0, 0, 0, 158.9, 0.4679, 1.853, 0, 0.6156}},
     /* UltraScale+ (a Xilinx design with Netlist.ultrascale): the LUT/FF rows of its own sweep
      * (bench/calibrate.sh xcup: synth_xilinx -family xcup over the 49 designs lowered for it, with
      * one-stage MACs and chained tree stages; bench/results/resources_xcup.txt; session 28, where
@@ -109,8 +109,8 @@ static const CostTable cost_tables[] = {
      * rest as xc7's (XILINX_SHARED).
      * DSP48E2: 27 x 18 */
     {.family = "xcup", XILINX_SHARED, .dsp_a = 27, .dsp_b = 18, .dsp_y_min = 9,
-     .lut = {56.33, 0, 0.3152, 0.6057, 0, 0.335, 2.891, 0.7954, 0.4689, 0.009122, 0.3449, 0.7704, 0, 1, 0.0792, 0, 0.792, 0.8138, 0.4238, 0.3431},
-     .ff = {21.44, 0, 1.853, 0.5097, 0.4736, 1.943, 2.778, 0.9033, 0.2221, 0, 0.6356, 0.4303, 0.7109, 0, 0, 107.5, 0.2925, 0.9252, 0, 0.23}},
+     .lut = {77.9, 0, 0.06904, 0.5801, 0.105, 1.721, 4.027, 3.231, 0.3741, 0.004216, 0.6273, 0.1775, 0, 1, 0.08305, 8.323, 0.2236, 0.4092, 0.5651, 0.09502},
+     .ff = {79.04, 0, 1.501, 0.4552, 0.6133, 2.314, 2.907, 0, 0.1972, 0, 1.44, 0, 0.859, 0, 0, 66.71, 0, 0.3089, 0, 0}},
 };
 
 const char *const res_feature_names[RES_FEATURES] = {
