@@ -834,13 +834,14 @@ static int wave_pick(const WaveLeft *left, int *first, int n_out, int cur, int r
     return -1;
 }
 
-/* The classes slot s of a wavefront takes (-1 ends): x before xs; an early row's A in [xs, hb),
- * where none is left a late row's A; from hb to sa an early row's B or A while any B is left or
- * more A than [xs, hb) has room for (`early`), else a late row's; after sa a late row's, then x. */
+/* The classes slot s of a wavefront takes (-1 ends): x before xs (all of it fits there, and the x
+ * beat is taken after its last read); an early row's A in [xs, hb), where none is left a late
+ * row's A; from hb to sa an early row's B or A while any B is left or more A than [xs, hb) has
+ * room for (`early`), else a late row's; after sa a late row's. */
 static const int *wave_zone(const WaveBands *b, int s, bool early)
 {
     static const int x[] = {WAVE_X, -1}, a1[] = {WAVE_EARLY_A, WAVE_LATE_A, -1}, a2[] = {WAVE_EARLY_B, WAVE_EARLY_A, -1},
-                     late[] = {WAVE_LATE_B, WAVE_LATE_A, WAVE_X, -1};
+                     late[] = {WAVE_LATE_B, WAVE_LATE_A, -1};
     return s < b->xs ? x : s < b->hb ? a1 : s <= b->sa && early ? a2 : late;
 }
 

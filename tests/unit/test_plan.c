@@ -967,6 +967,72 @@ static void test_sat_order(int n_models)
           sat_forms[1]);
 }
 
+/* plan_wave on synthetic cell products (every unit's G rows over nx x operands and U h operands,
+ * seeded shapes, every band plan_wave_bands finds on M multipliers of R slots): every product
+ * placed once, x in [0, xs), an early unit's h from xs on, a late unit's h from hb on, an early
+ * row's products by sa; each output's terms in the order of their positions (runs consecutive)
+ * and the same multiset of operands and weights as before. Returns the placements checked. */
+static int test_wave_place(int n_shapes)
+{
+    int placed = 0;
+    for (int seed = 1; seed <= n_shapes; seed++) {
+        rng_state = 0x6a09e667f3bcc909ULL * (uint64_t)seed;
+        int U = rnd(2, 12), nx = rnd(1, 6), G = rnd(1, 4), R = rnd(3, 14);
+        Mvm v = {.n_a = nx, .n_in = nx + U, .n_out = G * U, .rf = R};
+        v.outs = xcalloc((size_t)v.n_out, sizeof *v.outs);
+        for (int j = 0; j < v.n_out; j++) {
+            bool x_only = G > 2 && j / U == 2 && rnd(0, 1); /* a GRU's xh: x only */
+            v.outs[j].n_terms = x_only ? nx : nx + U;
+            v.outs[j].terms = xcalloc((size_t)v.outs[j].n_terms, sizeof *v.outs[j].terms);
+            for (int t = 0; t < v.outs[j].n_terms; t++) v.outs[j].terms[t] = (Term){.k = t, .w = 1000 * j + t};
+            v.n_products += v.outs[j].n_terms;
+        }
+        v.n_mult = (int)((v.n_products + R - 1) / R) + rnd(0, 3);
+        WaveCounts c = plan_wave_counts(&v, U);
+        for (int early = 1; early < U; early++) {
+            WaveBands b;
+            if (!plan_wave_bands(&c, v.n_mult, R, early, 7, &b)) continue;
+            Mvm w = v;
+            w.outs = xcalloc((size_t)v.n_out, sizeof *w.outs);
+            for (int j = 0; j < v.n_out; j++) {
+                w.outs[j] = v.outs[j];
+                w.outs[j].terms = xcalloc((size_t)v.outs[j].n_terms, sizeof *w.outs[j].terms);
+                memcpy(w.outs[j].terms, v.outs[j].terms, (size_t)v.outs[j].n_terms * sizeof *w.outs[j].terms);
+            }
+            w.place = plan_wave(&w, U, &b);
+            int bad = 0;
+            char *used = xcalloc((size_t)w.n_mult * (size_t)R, 1);
+            for (int j = 0, q = 0; w.place && j < w.n_out; q += w.outs[j].n_terms, j++) {
+                long wsum = 0, ksum = 0;
+                for (int t = 0; t < w.outs[j].n_terms; t++) {
+                    int pos = w.place[q + t], slot = pos % R, k = w.outs[j].terms[t].k - nx;
+                    int e1 = pos < 0 || pos >= w.n_mult * R || used[pos]++;
+                    int e2 = t > 0 && pos <= w.place[q + t - 1];              /* terms by position */
+                    int e3 = k >= 0 && slot < (k < early ? b.xs : b.hb);     /* h not before its band */
+                    int e4 = j % U < early && slot > b.sa;                  /* an early row done by sa */
+                    int e5 = k < 0 && slot >= b.xs;                         /* x in [0, xs) */
+                    bad += e1 + e2 + e3 + e4 + e5;
+                    wsum += (long)w.outs[j].terms[t].w, ksum += w.outs[j].terms[t].k;
+                }
+                long wsum0 = 0, ksum0 = 0;
+                for (int t = 0; t < v.outs[j].n_terms; t++) wsum0 += (long)v.outs[j].terms[t].w, ksum0 += v.outs[j].terms[t].k;
+                bad += wsum != wsum0 || ksum != ksum0;
+            }
+            placed += w.place != NULL;
+            check(bad == 0, "wave placement, seed %d, early %d (xs %d hb %d sa %d): %d products out of place", seed, early,
+                  b.xs, b.hb, b.sa, bad);
+            free(used);
+            free(w.place);
+            for (int j = 0; j < w.n_out; j++) free(w.outs[j].terms);
+            free(w.outs);
+        }
+        free(c.pair);
+        for (int j = 0; j < v.n_out; j++) free(v.outs[j].terms);
+        free(v.outs);
+    }
+    return placed;
+}
+
 int main(void)
 {
     test_words();
@@ -990,6 +1056,9 @@ int main(void)
     printf("plan early lanes: %d of %d direct cells\n", early_lanes, early_cells);
     check(first_skips > 0, "no cell whose first step skips its h products");
     printf("plan first-step skips: %d cells\n", first_skips);
+    int wave_placed = test_wave_place(300);
+    check(wave_placed > 100, "wave placements of synthetic products: %d", wave_placed);
+    printf("plan wave placements of synthetic products: %d\n", wave_placed);
     check(wave_cells > 0, "no cell in a wavefront");
     printf("plan wavefronts: %d cells\n", wave_cells);
     printf("plan sums wrapping at accum's width: %d of %d products (the others with guard bits)\n", wrap_sums, timed_sums);
