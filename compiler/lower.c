@@ -739,7 +739,7 @@ static void cell_first_skip(const Netlist *n, Engine *e)
     e->mvm.first_skip = e->first_period > 0;
 }
 
-#define RNNC_WAVE_PLACED 4 /* wavefronts placed (cell_wave): the predicted shortest */
+#define RNNC_WAVE_PLACED 3 /* wavefronts placed (cell_wave): the predicted shortest */
 #define RNNC_WAVE_BUILT 2  /* ... of which built and timed: the shortest, then the least logic */
 
 /* A wavefront to try: its slots a step, bands, the sequence's cycles the h reads' rule predicts,
