@@ -521,8 +521,9 @@ void plan_rom_bits(const MvmPlan *p, int s, int m, unsigned char *bits); /* rom_
 int *plan_x_first(const Mvm *v, bool tails_last, bool even); /* a fused cell's x products first on every multiplier (Mvm.place) */
 int *plan_pair_runs(const Mvm *v); /* a GRU's xh and hu of one unit in adjacent slots (Mvm.place) */
 int *plan_unit_rows(const Mvm *v, int units); /* a cell's rows unit by unit, dealt to the multipliers in turn (Mvm.place) */
-/* The wavefront's slot bands (plan_wave): x products in slots [0, xs), the early group's h products
- * in [xs, sa] (those reading the late group's h from hb on), the late group's rows in [hb, rf). */
+/* The wavefront's slot bands (plan_wave), with units [0, early) the early group: x products in
+ * slots [0, xs); the early rows' h products in [xs, sa], those reading a late unit's h from hb
+ * on; the late rows' from xs (an early unit's h) or hb (a late unit's) to the last slot. */
 typedef struct { int early, xs, hb, sa; } WaveBands;
 typedef struct { int units; long x, *pair; } WaveCounts; /* x products; pair[row's unit * units + h's unit]: h products */
 WaveCounts plan_wave_counts(const Mvm *v, int units); /* free pair */
