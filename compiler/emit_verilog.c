@@ -1131,7 +1131,7 @@ static Sig mvm_tree(Out *o, const MvmPlan *pl, const MvmIn *in, int j)
     for (int i = 0; i < op->n_items; i++) mvm_item(o, pl, in, j, &op->items[i], items[i], MAX_EXPR);
     char inst[64], tin[64], tout[64];
     int first = 0, n_elems = op->n_elems;
-    if (op->n_pre) { /* Mvm.pre_sum: the items final early summed ahead, every cycle, into one */
+    if (op->n_pre) { /* mvm_pre_sum: the items final early summed ahead, every cycle, into one */
         w(o, "    wire [%d:0] %s_tp_%d_0 = {", op->n_pre * G - 1, p, j);
         for (int i = op->n_pre - 1; i >= 0; i--) w(o, "%s%s", items[i], i ? ", " : "};\n");
         snprintf(inst, sizeof inst, "u_%s_tp_%d", p, j);

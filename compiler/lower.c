@@ -170,7 +170,7 @@ static void finish_mvm(const Netlist *n, Mvm *v)
         if (d > depth) depth = d;
     }
     v->fanin = fanin;
-    if (v->pre_sum && !direct && v->rf > 1) depth = plan_pre_depth(v); /* from the slots its items end in */
+    if (mvm_pre_sum(v) && !direct && v->rf > 1) depth = plan_pre_depth(v); /* from the slots its items end in */
     v->depth = depth;
     v->direct = direct;
     v->mac_lat = mvm_mac_lat(n, v);
@@ -758,7 +758,7 @@ static int wave_try_cmp(const void *a, const void *b)
 static int wave_runs(int n, int w) { return w < 1 ? n : (n + w - 1) / w + (n % w != 0); }
 
 /* The tree stages a wavefront adds (an estimate from its bands): the runs of an early row's h in
- * [xs, sa] or a late row's in [sa + 1, R), and the pre-sum of the x runs and the bias (Mvm.pre_sum). */
+ * [xs, sa] or a late row's in [sa + 1, R), and the pre-sum of the x runs and the bias (mvm_pre_sum). */
 static int wave_deeper(const Mvm *v, int units, const WaveBands *b, int R)
 {
     int items_early = wave_runs(units, b->sa - b->xs + 1) + 1;
@@ -827,7 +827,6 @@ static bool wave_apply(Netlist *n, Engine *e, WaveTry *t)
     v->rf = t->rf;
     v->n_mult_set = used;
     v->placement = PLACE_WAVE;
-    v->pre_sum = true;
     v->x_even = false;
     v->first_skip = false;
     e->first_period = 0;
@@ -836,7 +835,7 @@ static bool wave_apply(Netlist *n, Engine *e, WaveTry *t)
     e->wave_lead = 0;
     cell_lane_timing(n, e); /* the lanes' timing (cell_start), then the lead from it */
     MvmPlan *pl = cell_plan(e);
-    e->wave_lead = plan_wave_lead(e, pl, cell_h_forward(n));
+    e->wave_lead = plan_wave_lead(e, pl); /* h_fwd as cell_lane_timing set it */
     cell_overlap(n, e, pl);
     plan_free(pl);
     return e->period > 0 && e->wave_lead > 0;

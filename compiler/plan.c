@@ -337,6 +337,17 @@ static void plan_x_runs(MvmPlan *p)
     }
 }
 
+/* The last slot of each run of multiplier m that ends in a capture, in order; returns the count. */
+static int run_ends(const MvmPlan *pl, int m, int *ends)
+{
+    int n = 0;
+    for (int s = 0; s < pl->rf; s++) {
+        const RomWord *wd = plan_word(pl, s, m);
+        if (wd->valid && wd->last) ends[n++] = s;
+    }
+    return n;
+}
+
 /* Cycles (in slots, from the MAC's sum of slot 0) after which tree item it of a plan is final: a
  * run kept in its MAC when its last slot is done, a captured run a cycle later, constants never
  * late (INT_MIN), an extra input at the end (INT_MAX). */
@@ -344,21 +355,17 @@ static int item_final(const MvmPlan *p, const TreeItem *it)
 {
     if (it->kind == ITEM_BIAS || it->kind == ITEM_ZERO) return INT_MIN;
     if (it->kind != ITEM_PART && it->kind != ITEM_MAC) return INT_MAX;
-    int i = 0, last = -1;
-    for (int s = 0; s < p->rf; s++) {
-        const RomWord *wd = plan_word(p, s, it->m);
-        if (!wd->valid || !wd->last) continue;
-        last = s;
-        if (it->kind == ITEM_PART && i++ == it->idx) return s + 1;
-    }
-    return last;
+    int *ends = xcalloc((size_t)p->rf + 1, sizeof *ends), n = run_ends(p, it->m, ends);
+    int fin = it->kind == ITEM_MAC ? ends[n - 1] : ends[it->idx] + 1;
+    free(ends);
+    return fin;
 }
 
-/* Of n tree items final at fin[] (INT_MIN: constants), those a pre-sum takes: final dp cycles or
- * more before the latest, where dp (1 or 2) is the stages their own tree needs; only when the
- * last tree (their sum and the others) is then shallower than one over all items. Sets *n_pre (0:
- * none) and *dp; returns the last tree's depth. */
-static int pre_split(const int *fin, int n, int fanin, int *n_pre, int *dp)
+/* Of n tree items final at fin[] (INT_MIN: constants), those a pre-sum takes (pre[i], when pre is
+ * not NULL): final dp cycles or more before the latest, where dp (1 or 2) is the stages their own
+ * tree needs; only when the last tree (their sum and the others) is then shallower than one over
+ * all items. Sets *n_pre (0: none) and *dp; returns the last tree's depth. */
+static int pre_split(const int *fin, int n, int fanin, bool *pre, int *n_pre, int *dp)
 {
     int depth = mvm_sum_depth(n, fanin, false), latest = INT_MIN;
     *n_pre = 0, *dp = 0;
@@ -371,35 +378,34 @@ static int pre_split(const int *fin, int n, int fanin, int *n_pre, int *dp)
         *n_pre = c, *dp = d;
         depth = mvm_sum_depth(n - c + 1, fanin, false);
     }
+    for (int i = 0; i < n && pre; i++) pre[i] = *n_pre && (fin[i] == INT_MIN || fin[i] <= latest - *dp);
     return depth;
 }
 
-/* Output j's pre-sum (Mvm.pre_sum, pre_split): its items move first (OutPlan.n_pre) and their
+/* Output j's pre-sum (mvm_pre_sum, pre_split): its items move first (OutPlan.n_pre) and their
  * captures are marked (MultPlan.cap_pre). Returns the last tree's depth. */
 static int plan_pre_sum(MvmPlan *p, int j)
 {
     OutPlan *op = &p->out[j];
-    int n = op->n_items, *fin = xcalloc((size_t)n + 1, sizeof *fin), dp;
+    int n = op->n_items, *fin = xcalloc((size_t)n + 1, sizeof *fin);
+    bool *pre = xcalloc((size_t)n + 1, sizeof *pre);
     for (int i = 0; i < n; i++) fin[i] = item_final(p, &op->items[i]);
-    int depth = pre_split(fin, n, p->fanin, &op->n_pre, &dp), latest = INT_MIN;
-    op->pre_depth = dp;
-    for (int i = 0; i < n; i++)
-        if (fin[i] > latest) latest = fin[i];
+    int depth = pre_split(fin, n, p->fanin, pre, &op->n_pre, &op->pre_depth);
     TreeItem *sorted = xcalloc((size_t)n + 1, sizeof *sorted);
-    for (int i = 0, a = 0, b = op->n_pre; i < n && op->n_pre; i++) {
+    for (int i = 0, a = 0, b = op->n_pre; i < n; i++) {
         const TreeItem *it = &op->items[i];
-        bool pre = fin[i] == INT_MIN || fin[i] <= latest - dp;
-        sorted[pre ? a++ : b++] = *it;
-        if (pre && (it->kind == ITEM_PART || it->kind == ITEM_MAC)) /* its capture (the MAC's: the last) */
+        sorted[pre[i] ? a++ : b++] = *it;
+        if (pre[i] && (it->kind == ITEM_PART || it->kind == ITEM_MAC)) /* its capture (the MAC's: the last) */
             p->mult[it->m].cap_pre[it->kind == ITEM_PART ? it->idx : p->mult[it->m].n_caps - 1] = true;
     }
-    if (op->n_pre) memcpy(op->items, sorted, (size_t)n * sizeof *sorted);
+    memcpy(op->items, sorted, (size_t)n * sizeof *sorted);
     free(sorted);
+    free(pre);
     free(fin);
     return depth;
 }
 
-/* The trees' depth of a product with pre-sums (Mvm.pre_sum), from its positions alone (no plan):
+/* The trees' depth of a product with pre-sums (mvm_pre_sum), from its positions alone (no plan):
  * plan_pre_sum's, each output's items its runs (final as item_final: the multiplier's last run in
  * its MAC, the others captured a cycle later), the bias and the extra input. */
 int plan_pre_depth(const Mvm *v)
@@ -424,7 +430,7 @@ int plan_pre_depth(const Mvm *v)
         }
         if (o->bias != 0 || n == 0) fin[n++] = INT_MIN;
         if (o->extra >= 0) fin[n++] = INT_MAX;
-        int d = pre_split(fin, n, v->fanin, &n_pre, &dp);
+        int d = pre_split(fin, n, v->fanin, NULL, &n_pre, &dp);
         if (d > depth) depth = d;
     }
     free(fin);
@@ -468,7 +474,7 @@ static void plan_trees(MvmPlan *p)
             memmove(op->items + 1, op->items, (size_t)(op->n_items - 1 - (mo->extra >= 0)) * sizeof *op->items);
             op->items[0] = b;
         }
-        int d = v->pre_sum ? plan_pre_sum(p, j) : mvm_sum_depth(op->n_elems, p->fanin, v->sat_order);
+        int d = mvm_pre_sum(v) ? plan_pre_sum(p, j) : mvm_sum_depth(op->n_elems, p->fanin, v->sat_order);
         if (d > p->depth) p->depth = d;
     }
 }
@@ -962,28 +968,23 @@ int plan_wave_overhead(const Engine *e)
     return e->cell_start + e->lane_reg + e->cell_lat + !e->h_fwd - slot_read(e->mvm.rom_reg, e->mvm.rf - 1);
 }
 
-/* The last slot of each run of multiplier m that ends in a capture, in order; returns the count. */
-static int run_ends(const MvmPlan *pl, int m, int *ends)
+
+/* The earliest job cycle the lanes (unit k's phase) may start and still write h[k] after this step's
+ * read of it in slot s (h_fwd: the products see a write in its own cycle, so a cycle later). */
+static int lanes_after_read(const Engine *e, const MvmPlan *pl, int k, int s)
 {
-    int n = 0;
-    for (int s = 0; s < pl->rf; s++) {
-        const RomWord *wd = plan_word(pl, s, m);
-        if (wd->valid && wd->last) ends[n++] = s;
-    }
-    return n;
+    return slot_read(pl->rom_reg, s) + e->h_fwd - e->lane_reg - e->cell_lat - e->lane_ii * (k / e->lanes);
 }
 
 /* How many cycles a wavefront's early group (units [0, e->wave_units)) leads the others: as many
  * as its gate sums are done before the product's (each item of its trees: a multiplier's last run,
  * read from the MAC, R - 1 - its last slot; a captured run a cycle less, the capture's; a
  * pre-sum's item its pre_depth less, item_final), but no
- * more than lets its h be written after this step's last read of it (h_fwd: the write-first read
- * in the cycle of the write would see the new value, a cycle more). */
-int plan_wave_lead(const Engine *e, const MvmPlan *pl, bool h_fwd)
+ * more than lets its h be written after this step's last read of it (lanes_after_read). */
+int plan_wave_lead(const Engine *e, const MvmPlan *pl)
 {
     const Mvm *v = pl->v;
     int U = e->layer->units, n_a = v->n_a, lead = INT_MAX;
-    int h0 = e->cell_start + e->lane_reg + e->cell_lat; /* the late group's h write */
     for (int j = 0; j < v->n_out; j++) {
         const OutPlan *op = &pl->out[j];
         for (int i = 0; i < op->n_items && j % U < e->wave_units; i++) {
@@ -995,7 +996,7 @@ int plan_wave_lead(const Engine *e, const MvmPlan *pl, bool h_fwd)
         for (int s = 0; s < pl->rf; s++) {
             const RomWord *wd = plan_word(pl, s, m);
             if (wd->valid && wd->k >= n_a && wd->k - n_a < e->wave_units)
-                lead = min_i(lead, h0 - e->lane_ii * ((wd->k - n_a) / e->lanes) - slot_read(pl->rom_reg, s) - h_fwd);
+                lead = min_i(lead, e->cell_start - lanes_after_read(e, pl, wd->k - n_a, s));
         }
     return lead == INT_MAX ? 0 : max_i(0, lead);
 }
@@ -1195,7 +1196,7 @@ int plan_cell_period(const Engine *e, const MvmPlan *pl)
     }
     /* trees: the next step changes an output's tree inputs (a captured partial sum, or the MAC
      * that keeps its multiplier's last run) only after this step's lanes read the sum, which
-     * the tree's depth stages (and a pre-sum's, Mvm.pre_sum) sampled that many cycles before; when the trees hold their sums
+     * the tree's depth stages (and a pre-sum's, mvm_pre_sum) sampled that many cycles before; when the trees hold their sums
      * (tree_hold: the last stage loaded once, as the lanes' first slot begins) after the first
      * slot's read */
     int wr0 = acc_end(pl);
@@ -1259,6 +1260,7 @@ LoopFloor plan_loop_floor(const Engine *e, const MvmPlan *pl)
     return lf;
 }
 
+
 /* The earliest job cycle a direct product's lanes may start (Engine.cell_start; docs/
  * architecture.md, "Early lanes"): a lane slot may come before the product ends, once
  *   - every gate sum it reads was captured (written by the end of the cycle before its read:
@@ -1268,7 +1270,7 @@ LoopFloor plan_loop_floor(const Engine *e, const MvmPlan *pl)
  * Never later than `latest` (the product's end) and never before job cycle 2 (slot_decode). */
 int plan_lane_start(const Engine *e, const MvmPlan *pl, int latest)
 {
-    int R = pl->rf, K = e->lane_ii, E = e->lanes, n_a = pl->v->n_a;
+    int R = pl->rf, n_a = pl->v->n_a;
     int start = 2;
     if (!pl->direct) return latest;
     for (int m = 0; m < pl->n_mult; m++) {
@@ -1276,10 +1278,7 @@ int plan_lane_start(const Engine *e, const MvmPlan *pl, int latest)
         for (int s = 0; s < R; s++) {
             const RomWord *wd = plan_word(pl, s, m);
             if (!wd->valid) continue;
-            if (wd->k >= n_a) { /* this step reads h[k] here; the lanes write it later */
-                int k = wd->k - n_a;
-                start = max_i(start, slot_read(pl->rom_reg, s) + e->h_fwd - e->lane_reg - e->cell_lat - K * (k / E));
-            }
+            if (wd->k >= n_a) start = max_i(start, lanes_after_read(e, pl, wd->k - n_a, s)); /* the lanes write h[k] later */
             if (!wd->last) continue;
             int j = pl->mult[m].cap_out[i++];
             start = max_i(start, capture_at(pl, s) + 1 - (lane_read(e, j) - e->cell_start));

@@ -403,12 +403,14 @@ typedef struct {
     int *place;         /* rf > 1: product q (output-major, terms in order) at position place[q]
                          * (multiplier place / rf, slot place % rf); NULL: at q */
     MvmPlacement placement; /* what place holds: lower.c's x-first (plan_x_first), paired
-                             * (plan_pair_runs) or unit-order (plan_unit_rows) placement of a cell */
+                             * (plan_pair_runs), unit-order (plan_unit_rows) or wavefront
+                             * (plan_wave) placement of a cell */
     bool x_even;        /* x-first with the same x count on every multiplier (plan_x_first even) */
-    bool pre_sum;       /* a wavefront's trees: each output's items that are final a stage or more
-                         * before its latest are summed ahead (OutPlan.n_pre), so that the last
-                         * stage takes their sum and the late items (plan_trees) */
 } Mvm;
+/* A wavefront's trees (PLACE_WAVE) have pre-sums: each output's items that are final a stage or
+ * more before its latest are summed ahead (OutPlan.n_pre), so that the last stage takes their sum
+ * and the late items (plan_trees). */
+static inline bool mvm_pre_sum(const Mvm *v) { return v->placement == PLACE_WAVE; }
 /* The position of product q: its multiplier is the position / rf, its slot the position % rf. */
 static inline long mvm_pos(const Mvm *v, long q) { return v->place ? v->place[q] : q; }
 bool mvm_run_starts(const Mvm *v, long q0, int t); /* lower.c: term t of the output at q0 starts a run */
@@ -447,7 +449,7 @@ typedef struct {
     int k0, n_terms;                    /* PARALLEL: operands k0 .. k0+n_terms-1 ... */
     wide_t *w;                          /* ... times these weights (at w_t) */
     int n_items, cap_items, n_elems;    /* tree items; n_elems: tree inputs (products count) */
-    int n_pre, pre_depth;               /* Mvm.pre_sum: items [0, n_pre) summed ahead by a tree of
+    int n_pre, pre_depth;               /* mvm_pre_sum: items [0, n_pre) summed ahead by a tree of
                                          * pre_depth stages (loaded every cycle), their sum an input
                                          * of the last tree with the others; 0: one tree */
     TreeItem *items;
@@ -464,7 +466,7 @@ typedef struct {
     bool bias_staged;       /* direct: the bias looked up in two registered stages */
     bool cap_gap;           /* direct: its captures at least 2 cycles apart (a bank's address
                              * from the capture index may be registered: mvm_banks_multi) */
-    bool *cap_pre;          /* [n_caps] Mvm.pre_sum: capture i is an item of its output's pre-sum */
+    bool *cap_pre;          /* [n_caps] mvm_pre_sum: capture i is an item of its output's pre-sum */
     int rows;               /* MVM_REGULAR: its rows (n_in slots each) from slot 0; fewer than
                              * rf / n_in on a short multiplier, idle in the slots after them */
 } MultPlan;
@@ -530,7 +532,7 @@ WaveCounts plan_wave_counts(const Mvm *v, int units); /* free pair */
 bool plan_wave_bands(const WaveCounts *c, int n_mult, int rf, int early, int overhead, WaveBands *b); /* the best fitting */
 int *plan_wave(Mvm *v, int units, const WaveBands *b); /* Mvm.place (v's terms reordered), NULL if it does not fit */
 long plan_place_logic(const Mvm *v); /* the operand multiplexers' inputs and partial sums of v's placement */
-int plan_pre_depth(const Mvm *v); /* the trees' depth with pre-sums (Mvm.pre_sum), from the positions */
+int plan_pre_depth(const Mvm *v); /* the trees' depth with pre-sums (mvm_pre_sum), from the positions */
 int plan_last_x_read(const Mvm *v); /* job cycle of the last read of an operand below n_a, or -1 */
 typedef struct { MvmForm form; int mux_w; } MvmShape; /* mux_w: the most operands a multiplier reads */
 MvmShape plan_shape(const Mvm *v);  /* the form plan_mvm gives v (MVM_PARALLEL at rf 1) */
@@ -646,7 +648,7 @@ bool plan_mult_skips(const MvmPlan *pl, int m); /* plan.c: multiplier m's captur
 int plan_mult_strays(const MvmPlan *pl, int m); /* plan.c: its h runs a first step issues, 0 or 1 */
 bool plan_mult_zmac(const MvmPlan *pl, int m);  /* plan.c: its kept run masked after a first step's x runs */
 int plan_cell_period(const Engine *e, const MvmPlan *pl); /* plan.c: the overlapped step period */
-int plan_wave_lead(const Engine *e, const MvmPlan *pl, bool h_fwd); /* plan.c: cycles a wavefront's early group leads */
+int plan_wave_lead(const Engine *e, const MvmPlan *pl); /* plan.c: cycles a wavefront's early group leads */
 int plan_wave_overhead(const Engine *e); /* plan.c: O of a cell with one lane per unit */
 int plan_lane_start(const Engine *e, const MvmPlan *pl, int latest); /* plan.c: a direct product's lanes' earliest start */
 /* plan.c: the recurrence floor of a fused cell's step (plan_loop_floor) */

@@ -344,7 +344,7 @@ Schedule *schedule_netlist(const Netlist *n, int n_seq)
 
 /* An overlapped cell's recurrence floor (plan_loop_floor): how close its period is to what
  * any order of its h products on the same multipliers and stages could reach. */
-/* A wavefront's line: its early group, lead, slots and pre-sums (plan_wave, Mvm.pre_sum). */
+/* A wavefront's line: its early group, lead, slots and pre-sums (plan_wave, mvm_pre_sum). */
 static void dump_wave(FILE *f, const Engine *e)
 {
     MvmPlanOpts opt = plan_engine_opts(e, &e->mvm);

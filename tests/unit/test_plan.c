@@ -366,7 +366,7 @@ static void check_period(const char *id, const Engine *e, const MvmPlan *p)
 
 static int x_first_cells, x_first_runs, x_even_cells, paired_cells, paired_counted, first_skips, wave_cells;
 
-/* A pre-sum (Mvm.pre_sum; OutPlan.n_pre, pre_depth) adds items that are final pre_depth cycles or
+/* A pre-sum (mvm_pre_sum; OutPlan.n_pre, pre_depth) adds items that are final pre_depth cycles or
  * more before the output's latest (a run kept in its MAC: its last slot; a captured one: a cycle
  * after), in a tree of at most pre_depth stages. Returns the outputs where it does not. */
 static int check_pre_sums(const MvmPlan *p)
