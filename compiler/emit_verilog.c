@@ -290,7 +290,7 @@ typedef struct {
     const char *tree_ld;    /* the trees' last stages load when this is high (NULL: always) */
     const char *tree_ld_early; /* ... those of outputs j with j % units < early_units when this is
                                 * (a wavefront's early group: Engine.wave_units) */
-    int early_units, units;
+    int early_units, units, early_lead; /* ... wave_lead slots before the others' */
     bool reset_strobes;     /* the slot and capture strobes reset (a memory link of several
                              * multipliers ORs them into one write port: dense_link_out) */
 } MvmIn;
@@ -905,7 +905,8 @@ static void mvm_captures(Out *o, const MvmPlan *pl, const char *p, int m, MvmSig
     int pcw = mp->cap_w, capw = pl->direct ? pl->v->accum.w : pl->v->guard_w;
     bool skips = plan_mult_skips(pl, m); /* a first step's captures wrap after the x runs (xend) */
     w(o, "    reg [%d:0] %s_pc_%d;\n", pcw - 1, p, m);
-    for (int i = 0; i < mp->n_regs; i++) w(o, "    reg [%d:0] %s_part_%d_%d;\n", capw - 1, p, m, i);
+    for (int i = 0; i < mp->n_regs; i++)
+        if (!mp->cap_mac[i]) w(o, "    reg [%d:0] %s_part_%d_%d;\n", capw - 1, p, m, i);
     Sig cap = sig("%s_acc_m%d", p, m);
     if (pl->direct) {
         cap = mvm_direct_cap(o, pl, p, m);
@@ -940,14 +941,15 @@ static void mvm_captures(Out *o, const MvmPlan *pl, const char *p, int m, MvmSig
     if (first_h > 0 && mp->n_regs > 0) {
         w(o, "        if (%s) begin\n", capv);
         for (int i = 0; i < first_h && i < mp->n_regs; i++)
-            w(o, "            if (%s_pc_%d == %d'd%d) %s_part_%d_%d <= %s;\n", p, m, pcw, i, p, m, i, cap.s);
+            if (!mp->cap_mac[i]) /* read from the MAC (ITEM_CAP_MAC) */
+                w(o, "            if (%s_pc_%d == %d'd%d) %s_part_%d_%d <= %s;\n", p, m, pcw, i, p, m, i, cap.s);
         w(o, "        end\n");
     }
     w(o, "    end\n");
     /* the h partial sums apart, their clear a synchronous reset ahead of the enable: Xilinx's
      * FDRE R (inside the block above it took a LUT per bit) */
     for (int i = first_h; i < mp->n_regs; i++)
-        w(o, "    always @(posedge clk)\n        if (%s && %s_xend_%d) %s_part_%d_%d <= %d'd0;\n"
+        if (!mp->cap_mac[i]) w(o, "    always @(posedge clk)\n        if (%s && %s_xend_%d) %s_part_%d_%d <= %d'd0;\n"
              "        else if (%s && %s_pc_%d == %d'd%d) %s_part_%d_%d <= %s;\n", capv, p, m, p, m, i, capw, capv, p, m, pcw,
           i, p, m, i, cap.s);
     if (!skips) return;
@@ -1098,6 +1100,7 @@ static void mvm_item(Out *o, const MvmPlan *pl, const MvmIn *in, int j, const Tr
     switch (it->kind) {
     case ITEM_PRODUCTS: snprintf(buf, len, "%s_pe_%d", p, j); break;
     case ITEM_PART: snprintf(buf, len, "%s_part_%d_%d", p, it->m, it->idx); break;
+    case ITEM_CAP_MAC: snprintf(buf, len, "%s_acc_m%d", p, it->m); break; /* in its capture cycle */
     case ITEM_MAC: /* a first step's MAC holds no h run of its own: zero (mvm_captures) */
         if (plan_mult_zmac(pl, it->m)) snprintf(buf, len, "(%s_zmac_%d ? %d'd0 : %s_acc_m%d)", p, it->m, pl->v->guard_w, p, it->m);
         else snprintf(buf, len, "%s_acc_m%d", p, it->m);
@@ -1168,7 +1171,8 @@ static Sig mvm_tree(Out *o, const MvmPlan *pl, const MvmIn *in, int j)
 static MvmSigs emit_mvm(Out *o, const Mvm *v, const MvmIn *in)
 {
     MvmPlanOpts opt = {.op_mem = in->op_mem != NULL, .serial = in->serial,
-                       .banks = in->banks, .bank_n = in->bank_n, .bank_per_mult = in->bank_per_mult};
+                       .banks = in->banks, .bank_n = in->bank_n, .bank_per_mult = in->bank_per_mult,
+                       .units = in->units, .wave_units = in->early_units, .wave_lead = in->early_lead};
     MvmSigs sg = {.plan = plan_mvm(v, &opt)};
     const MvmPlan *pl = sg.plan;
     if (pl->direct != v->direct || pl->depth != v->depth || pl->latency != v->latency)
@@ -1987,6 +1991,7 @@ static void emit_cell(Out *o, const Engine *e)
         in.tree_ld_early = "mv_tree_ld_e";
         in.early_units = e->wave_units;
         in.units = l->units;
+        in.early_lead = e->wave_lead;
     }
     MvmSigs sg = emit_mvm(o, v, &in);
     if (e->period && plan_cell_period(e, sg.plan) != e->period)

@@ -754,24 +754,12 @@ static int wave_try_cmp(const void *a, const void *b)
     return x->rf != y->rf ? x->rf - y->rf : x->b.early - y->b.early;
 }
 
-/* Runs of n terms in bands of w slots, one more where a run starts mid-band. */
-static int wave_runs(int n, int w) { return w < 1 ? n : (n + w - 1) / w + (n % w != 0); }
-
-/* The tree stages a wavefront adds (an estimate from its bands): the runs of an early row's h in
- * [xs, sa] or a late row's in [sa + 1, R), and the pre-sum of the x runs and the bias (mvm_pre_sum). */
-static int wave_deeper(const Mvm *v, int units, const WaveBands *b, int R)
-{
-    int items_early = wave_runs(units, b->sa - b->xs + 1) + 1;
-    int items_late = wave_runs(units, R - 1 - b->sa) + 1;
-    int items = items_early > items_late ? items_early : items_late;
-    int d = mvm_sum_depth(items, v->fanin, false) - v->depth;
-    return d > 0 ? d : 0;
-}
-
 /* The wavefronts (plan_wave_bands) on the cell's multipliers at R slots a step (rf .. rf + 4) and
  * each size of the early group, predicted shorter than `over`: (steps - 1) x max(R, the h reads'
- * rule, with the tree stages the bands may add) plus the step's latency, which grows with R; the
- * shortest first. Returns how many (at most max). */
+ * rule) plus the step's latency, which grows with R; the shortest first. The rule assumes the
+ * trees keep their stages: the pre-sums (mvm_pre_sum) take the items final early, and the early
+ * trees read their latest captured runs from the MACs (plan_mac_reads). Returns how many (at most
+ * max). */
 static int wave_tries(const Engine *e, int overhead, long over, WaveTry *tries, int max)
 {
     const Mvm *v = &e->mvm;
@@ -782,7 +770,7 @@ static int wave_tries(const Engine *e, int overhead, long over, WaveTry *tries, 
         for (int early = 1; early < U; early++) {
             WaveBands b;
             if (!plan_wave_bands(&counts, v->n_mult, R, early, overhead, &b)) continue;
-            int rule = overhead + wave_deeper(v, U, &b, R) + (b.sa - b.xs > R - 1 - b.hb ? b.sa - b.xs : R - 1 - b.hb);
+            int rule = overhead + (b.sa - b.xs > R - 1 - b.hb ? b.sa - b.xs : R - 1 - b.hb);
             long cycles = (long)(e->layer->in_steps - 1) * (rule > R ? rule : R) + e->latency + (R - v->rf);
             if (cycles < over && n < cap) all[n++] = (WaveTry){.rf = R, .b = b, .cycles = cycles};
         }

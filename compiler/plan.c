@@ -354,9 +354,9 @@ static int run_ends(const MvmPlan *pl, int m, int *ends)
 static int item_final(const MvmPlan *p, const TreeItem *it)
 {
     if (it->kind == ITEM_BIAS || it->kind == ITEM_ZERO) return INT_MIN;
-    if (it->kind != ITEM_PART && it->kind != ITEM_MAC) return INT_MAX;
+    if (it->kind != ITEM_PART && it->kind != ITEM_MAC && it->kind != ITEM_CAP_MAC) return INT_MAX;
     int *ends = xcalloc((size_t)p->rf + 1, sizeof *ends), n = run_ends(p, it->m, ends);
-    int fin = it->kind == ITEM_MAC ? ends[n - 1] : ends[it->idx] + 1;
+    int fin = it->kind == ITEM_MAC ? ends[n - 1] : ends[it->idx] + (it->kind == ITEM_PART);
     free(ends);
     return fin;
 }
@@ -447,6 +447,7 @@ static void plan_trees(MvmPlan *p)
         MultPlan *mp = &p->mult[m];
         mp->cap_w = bits_for(mp->n_caps);
         mp->cap_pre = xcalloc((size_t)mp->n_caps + 1, sizeof *mp->cap_pre);
+        mp->cap_mac = xcalloc((size_t)mp->n_caps + 1, sizeof *mp->cap_mac);
         mp->track = p->direct || mp->n_caps > 1;
         if (!mp->track) continue;
         mp->n_regs = p->direct ? mp->n_caps : mp->n_caps - 1; /* the last one stays in the MAC */
@@ -477,6 +478,29 @@ static void plan_trees(MvmPlan *p)
         int d = mvm_pre_sum(v) ? plan_pre_sum(p, j) : mvm_sum_depth(op->n_elems, p->fanin, v->sat_order);
         if (d > p->depth) p->depth = d;
     }
+}
+
+/* A wavefront's early trees load wave_lead slots early (MvmPlanOpts), in the cycle a captured run
+ * ending in slot R - 1 - wave_lead is captured: the last tree (not a pre-sum's, loaded every
+ * cycle) reads such a run from its MAC then (ITEM_CAP_MAC), which holds it that cycle only, and
+ * its capture register goes (MultPlan.cap_mac). A register would hold it a cycle later. */
+static void plan_mac_reads(MvmPlan *p)
+{
+    const MvmPlanOpts *o = &p->opt;
+    if (o->wave_units < 1 || o->wave_lead < 1 || p->direct || p->rf < 2) return;
+    int *ends = xcalloc((size_t)p->rf + 1, sizeof *ends);
+    for (int j = 0; j < p->v->n_out; j++) {
+        OutPlan *op = &p->out[j];
+        for (int i = op->n_pre; i < op->n_items && j % o->units < o->wave_units; i++) {
+            TreeItem *it = &op->items[i];
+            if (it->kind != ITEM_PART) continue;
+            run_ends(p, it->m, ends);
+            if (ends[it->idx] != p->rf - 1 - o->wave_lead) continue;
+            it->kind = ITEM_CAP_MAC;
+            p->mult[it->m].cap_mac[it->idx] = true;
+        }
+    }
+    free(ends);
 }
 
 /* Pipeline stages of a product with rf > 1 (the timing contract, docs/architecture.md):
@@ -529,6 +553,7 @@ MvmPlan *plan_mvm(const Mvm *v, const MvmPlanOpts *opt)
     }
     plan_x_runs(p);
     plan_trees(p);
+    plan_mac_reads(p);
     /* with the extra stage and more than 4 operands the operand multiplexer is split across it */
     p->mux_split = p->rom_reg && !opt->op_mem && v->n_in > 4;
     if (v->rf == 1) {
@@ -588,7 +613,7 @@ void plan_free(MvmPlan *p)
         free(p->out[j].part_m);
         free(p->out[j].part_idx);
     }
-    for (int m = 0; m < p->n_mult; m++) free(p->mult[m].cap_out), free(p->mult[m].cap_pre);
+    for (int m = 0; m < p->n_mult; m++) free(p->mult[m].cap_out), free(p->mult[m].cap_pre), free(p->mult[m].cap_mac);
     for (int g = 0; g < p->n_opg; g++) {
         free(p->grp[g].sup);
         free(p->grp[g].sel);
@@ -977,10 +1002,11 @@ static int lanes_after_read(const Engine *e, const MvmPlan *pl, int k, int s)
 }
 
 /* How many cycles a wavefront's early group (units [0, e->wave_units)) leads the others: as many
- * as its gate sums are done before the product's (each item of its trees: a multiplier's last run,
- * read from the MAC, R - 1 - its last slot; a captured run a cycle less, the capture's; a
- * pre-sum's item its pre_depth less, item_final), but no
- * more than lets its h be written after this step's last read of it (lanes_after_read). */
+ * as its gate sums are done before the product's (each item of its trees: a run read from its
+ * MAC, R - 1 - its last slot, also a captured run of the last tree, which the load then reads from
+ * its MAC in its capture cycle where that is the load's (plan_mac_reads); a pre-sum's captured run
+ * a cycle less, and its pre_depth less; item_final), but no more than lets its h be written after
+ * this step's last read of it (lanes_after_read). `pl` may be planned with any lead. */
 int plan_wave_lead(const Engine *e, const MvmPlan *pl)
 {
     const Mvm *v = pl->v;
@@ -989,6 +1015,7 @@ int plan_wave_lead(const Engine *e, const MvmPlan *pl)
         const OutPlan *op = &pl->out[j];
         for (int i = 0; i < op->n_items && j % U < e->wave_units; i++) {
             int fin = item_final(pl, &op->items[i]); /* a pre-sum's items are sampled pre_depth earlier */
+            if (i >= op->n_pre && op->items[i].kind == ITEM_PART) fin--; /* the load may read it from its MAC */
             if (fin != INT_MIN) lead = min_i(lead, pl->rf - 1 - fin - (i < op->n_pre ? op->pre_depth : 0));
         }
     }
@@ -1138,6 +1165,8 @@ MvmPlanOpts plan_engine_opts(const Engine *e, const Mvm *v)
     MvmPlanOpts opt = banked ? plan_cell_opts(e) : (MvmPlanOpts){0};
     opt.op_mem = e->vec_in;
     opt.serial = e->kind == ENG_DENSE;
+    if (e->kind == ENG_CELL && v == &e->mvm && e->wave_units)
+        opt.units = e->layer->units, opt.wave_units = e->wave_units, opt.wave_lead = e->wave_lead;
     return opt;
 }
 

@@ -398,8 +398,9 @@ static void add_mvm(const CostTable *c, EngineResources *r, const Netlist *n, co
      * two-stage MACs whose exact products Yosys registers in fabric flip-flops, count one (the
      * xcu250 GRU(20): 5,504 FF fewer synthesized, 174 x 32 = 5,568 here); a guest's are its host's */
     if (p->rf > 1 && v->mac_lat == 1 && e->mac_owner < 2) r->ff -= (double)p->n_mult * (v->op_t.w + v->w_t.w);
-    /* the captured partial sums (x-first: several per multiplier) */
-    for (int m = 0; p->rf > 1 && m < p->n_mult; m++) r->feat[RES_PARTS] += (double)p->mult[m].n_regs * v->accum.w;
+    /* the captured partial sums (x-first: several per multiplier; not those read from the MAC) */
+    for (int m = 0; p->rf > 1 && m < p->n_mult; m++)
+        for (int i = 0; i < p->mult[m].n_regs; i++) r->feat[RES_PARTS] += p->mult[m].cap_mac[i] ? 0 : v->accum.w;
     /* a dense engine's direct captures: per multiplier the captured sum, its strobe and index
      * delayed to the activation's output (emit_verilog.c dense_direct_act); a memory link's
      * chain instead (dense_link_chain): per multiplier a position of sum, address and valid

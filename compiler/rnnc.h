@@ -440,8 +440,10 @@ typedef struct { int k0, len, cnt; } RunSeg;   /* cnt runs k0, k0+1, .., k0+len-
 #define MVM_MAX_RUN_SEGS 4
 
 /* An adder-tree item: all products of the output (PARALLEL), capture idx of multiplier m
- * (PART: a register; MAC: the last one, still in the MAC), the bias, extra input idx, or 0. */
-typedef enum { ITEM_PRODUCTS, ITEM_PART, ITEM_MAC, ITEM_BIAS, ITEM_EXTRA, ITEM_ZERO } TreeItemKind;
+ * (PART: a register; MAC: the last one, still in the MAC; CAP_MAC: read from the MAC in the cycle
+ * it would be captured, which is the cycle its tree loads: plan_mac_reads), the bias, extra input
+ * idx, or 0. */
+typedef enum { ITEM_PRODUCTS, ITEM_PART, ITEM_MAC, ITEM_CAP_MAC, ITEM_BIAS, ITEM_EXTRA, ITEM_ZERO } TreeItemKind;
 typedef struct { TreeItemKind kind; int m, idx; } TreeItem;
 
 typedef struct {
@@ -467,6 +469,7 @@ typedef struct {
     bool cap_gap;           /* direct: its captures at least 2 cycles apart (a bank's address
                              * from the capture index may be registered: mvm_banks_multi) */
     bool *cap_pre;          /* [n_caps] mvm_pre_sum: capture i is an item of its output's pre-sum */
+    bool *cap_mac;          /* [n_caps] capture i is read from the MAC (ITEM_CAP_MAC): no register */
     int rows;               /* MVM_REGULAR: its rows (n_in slots each) from slot 0; fewer than
                              * rf / n_in on a short multiplier, idle in the slots after them */
 } MultPlan;
@@ -488,6 +491,9 @@ typedef struct {
     int banks, bank_n;      /* the caller takes direct captures through banks of memories */
     bool bank_per_mult;     /* ... one bank per multiplier (banks = n_mult), its captures in
                              * order; else output j to bank j / bank_n, address j % bank_n */
+    int units, wave_units;  /* a wavefront (Engine.wave_units): outputs j with j % units <
+                             * wave_units load their trees wave_lead slots before the others */
+    int wave_lead;
 } MvmPlanOpts;
 
 typedef struct {

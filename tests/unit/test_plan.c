@@ -279,7 +279,10 @@ static void check_timing(const char *id, const Engine *e, const Mvm *v, const Mv
           "%s: sums %d bits wide, accum %d, %d terms, cast %s", id, v->guard_w, v->accum.w, max_terms, slice ? "a slice" : "not a slice");
     int items = 0, caps = 0;
     for (int j = 0; j < v->n_out; j++)
-        for (int i = 0; i < p->out[j].n_items; i++) items += p->out[j].items[i].kind == ITEM_PART || p->out[j].items[i].kind == ITEM_MAC;
+        for (int i = 0; i < p->out[j].n_items; i++) {
+            TreeItemKind k = p->out[j].items[i].kind;
+            items += k == ITEM_PART || k == ITEM_MAC || k == ITEM_CAP_MAC;
+        }
     for (int m = 0; m < p->n_mult && p->form != MVM_PARALLEL; m++) caps += p->mult[m].n_caps;
     check(items == caps, "%s: %d partial sums in the trees, %d captured", id, items, caps);
 }
@@ -364,7 +367,7 @@ static void check_period(const char *id, const Engine *e, const MvmPlan *p)
     check(early == 0, "%s: %d partial sums changed before the lanes read them", id, early);
 }
 
-static int x_first_cells, x_first_runs, x_even_cells, paired_cells, paired_counted, first_skips, wave_cells;
+static int x_first_cells, x_first_runs, x_even_cells, paired_cells, paired_counted, first_skips, wave_cells, wave_mac_reads;
 
 /* A pre-sum (mvm_pre_sum; OutPlan.n_pre, pre_depth) adds items that are final pre_depth cycles or
  * more before the output's latest (a run kept in its MAC: its last slot; a captured one: a cycle
@@ -377,11 +380,11 @@ static int check_pre_sums(const MvmPlan *p)
         int latest = -1, pre_latest = -1;
         for (int i = 0; i < op->n_items; i++) {
             const TreeItem *it = &op->items[i];
-            if (it->kind != ITEM_PART && it->kind != ITEM_MAC) continue;
+            if (it->kind != ITEM_PART && it->kind != ITEM_MAC && it->kind != ITEM_CAP_MAC) continue;
             int n = 0;
             for (int s = 0; s < p->rf; s++)
                 if (plan_word(p, s, it->m)->valid && plan_word(p, s, it->m)->last) ends[n++] = s;
-            int fin = it->kind == ITEM_MAC ? ends[n - 1] : ends[it->idx] + 1;
+            int fin = it->kind == ITEM_MAC ? ends[n - 1] : ends[it->idx] + (it->kind == ITEM_PART); /* CAP_MAC: from its MAC */
             if (fin > latest) latest = fin;
             if (i < op->n_pre && fin > pre_latest) pre_latest = fin;
         }
@@ -394,11 +397,14 @@ static int check_pre_sums(const MvmPlan *p)
 }
 
 /* A wavefront (plan_wave; Engine.wave_units, wave_lead): the early group's trees load and its lanes
- * start wave_lead cycles before the others'; so every partial sum of an early unit's gate is final by
- * then (a multiplier's last run, read from its MAC: wave_lead <= R - 1 - its last slot; a captured
- * run a cycle later), and this step reads an early unit's h (job cycle slot + 2 + rom_reg) no later
- * than the cycle its new h is written (cell_start - wave_lead + cell_lat, one lane slot each), and
- * before it with h_fwd (the write-first read would see the new value). Returns the violations. */
+ * start wave_lead cycles before the others', for slot L = R - 1 - wave_lead; so every partial sum
+ * of an early unit's gate is final by then (a multiplier's last run, read from its MAC: its last
+ * slot <= L; a captured run a cycle later, or in L itself when the tree reads it from the MAC in
+ * that cycle, its capture's: cap_mac, only there and only for early units; a pre-sum's item
+ * pre_depth cycles before), and this step reads an early unit's h (job cycle slot + 2 + rom_reg)
+ * no later than the cycle its new h is written (cell_start - wave_lead + cell_lat, one lane slot
+ * each), and before it with h_fwd (the write-first read would see the new value). Returns the
+ * violations. */
 static int check_wave(const char *id, const Engine *e, const MvmPlan *p)
 {
     int bad = 0, u = e->layer->units, n_a = p->v->n_a;
@@ -412,9 +418,12 @@ static int check_wave(const char *id, const Engine *e, const MvmPlan *p)
             if (!wd->valid) continue;
             int j = p->mult[m].cap_out[i], k = wd->k - n_a;
             int pre = wd->last && p->mult[m].cap_pre[i] ? p->out[j].pre_depth : 0; /* a pre-sum samples it earlier */
+            bool from_mac = wd->last && p->mult[m].cap_mac[i], early = j % u < e->wave_units;
             if (wd->last) i++;
-            if (wd->last && j % u < e->wave_units) /* the run's sum: in the MAC if it is the last */
-                bad += e->wave_lead > p->rf - 1 - s - (s != last) - pre;
+            if (wd->last && early) /* the run's sum: in the MAC if it is the last or read in its capture cycle */
+                bad += e->wave_lead > p->rf - 1 - s - (s != last && !from_mac) - pre;
+            bad += from_mac && (!early || pre || s != p->rf - 1 - e->wave_lead);
+            wave_mac_reads += from_mac && !quiet;
             int wr = e->cell_start - e->wave_lead + e->cell_lat, rd = s + 2 + p->rom_reg;
             if (k >= 0 && k < e->wave_units) bad += e->h_fwd ? rd >= wr : rd > wr;
         }
@@ -607,7 +616,8 @@ static void test_lowered(int n_models)
                 if (v->n_out == 0) continue;
                 char id[256];
                 snprintf(id, sizeof id, "seed %d %s %s rf %d", seed, e->name, h ? "mvm2" : "mvm", v->rf);
-                MvmPlanOpts opt = {.serial = e->kind == ENG_DENSE};
+                MvmPlanOpts opt = {.serial = e->kind == ENG_DENSE}, eng = plan_engine_opts(e, v);
+                opt.units = eng.units, opt.wave_units = eng.wave_units, opt.wave_lead = eng.wave_lead; /* plan_mac_reads */
                 MvmPlan *p = plan_mvm(v, &opt);
                 forms[p->form]++;
                 check(check_coverage(id, v, p) == 0, "%s: products not covered exactly once", id);
@@ -1059,8 +1069,8 @@ int main(void)
     int wave_placed = test_wave_place(300);
     check(wave_placed > 100, "wave placements of synthetic products: %d", wave_placed);
     printf("plan wave placements of synthetic products: %d\n", wave_placed);
-    check(wave_cells > 0, "no cell in a wavefront");
-    printf("plan wavefronts: %d cells\n", wave_cells);
+    check(wave_cells > 0 && wave_mac_reads > 0, "no cell in a wavefront, or none reads a capture from its MAC");
+    printf("plan wavefronts: %d cells, %d captured runs read from their MACs\n", wave_cells, wave_mac_reads);
     printf("plan sums wrapping at accum's width: %d of %d products (the others with guard bits)\n", wrap_sums, timed_sums);
     check(n_shared > 0, "no product with a shared operand multiplexer (%d grouped)", n_grouped);
     check(x_first_cells > 0, "no cell placed x-first");
