@@ -342,21 +342,25 @@ Schedule *schedule_netlist(const Netlist *n, int n_seq)
     return sc;
 }
 
-/* An overlapped cell's recurrence floor (plan_loop_floor): how close its period is to what
- * any order of its h products on the same multipliers and stages could reach. */
-/* A wavefront's line: its early group, lead, slots and pre-sums (plan_wave, mvm_pre_sum). */
+/* A wavefront's line: its early group, lead, slots, pre-sums and the captured runs its early
+ * trees read from the MACs (plan_wave, mvm_pre_sum, plan_mac_reads). */
 static void dump_wave(FILE *f, const Engine *e)
 {
     MvmPlanOpts opt = plan_engine_opts(e, &e->mvm);
     MvmPlan *pl = plan_mvm(&e->mvm, &opt);
-    int pre = 0;
+    int pre = 0, mac_reads = 0;
     for (int j = 0; j < e->mvm.n_out; j++) pre += pl->out[j].n_pre > 0;
+    for (int m = 0; m < pl->n_mult; m++)
+        for (int i = 0; i < pl->mult[m].n_caps; i++) mac_reads += pl->mult[m].cap_mac[i];
     fprintf(f, "wave %s: units 0..%d first, their lanes %d cycles early; %d slots a step on %d multipliers; "
-               "%d outputs with a pre-sum, trees %d stage%s (plan_wave)\n", e->name, e->wave_units - 1, e->wave_lead,
-            e->mvm.rf, e->mvm.n_mult, pre, pl->depth, pl->depth > 1 ? "s" : "");
+               "%d outputs with a pre-sum, trees %d stage%s, %d captured runs read from their MACs (plan_wave)\n",
+            e->name, e->wave_units - 1, e->wave_lead, e->mvm.rf, e->mvm.n_mult, pre, pl->depth, pl->depth > 1 ? "s" : "",
+            mac_reads);
     plan_free(pl);
 }
 
+/* An overlapped cell's recurrence floor (plan_loop_floor): how close its period is to what
+ * any order of its h products on the same multipliers and stages could reach. */
 static void dump_loop_floor(FILE *f, const Engine *e)
 {
     MvmPlanOpts opt = plan_engine_opts(e, &e->mvm);

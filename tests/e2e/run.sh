@@ -586,6 +586,14 @@ wave_spec() {
 random_group wave "${E2E_WAVE:-6}" wave wave_spec "take a wavefront"
 wavexu_spec() { wave_spec "$1" | sed 's/NAME=wave/NAME=wavexu/'; }
 RG_XCUP=1 random_group wavexu "${E2E_WAVE:-6}" wave wavexu_spec "take a wavefront on UltraScale+"
+# ... and wavefronts whose early trees read captured runs from the MACs (plan_mac_reads), other
+# seeds of the same specs
+wavemac_spec() { wave_spec "$(($1 + 200))" | sed "s/NAME=wave[0-9]*/NAME=wavemac$1/"; }
+random_group wavemac "${E2E_WAVE_MAC:-2}" "wave.* [1-9][0-9]* captured runs" wavemac_spec \
+    "read captured runs from their MACs"
+wavemxu_spec() { wavemac_spec "$1" | sed 's/NAME=wavemac/NAME=wavemxu/'; }
+RG_XCUP=1 random_group wavemxu "${E2E_WAVE_MAC:-2}" "wave.* [1-9][0-9]* captured runs" wavemxu_spec \
+    "read captured runs from their MACs on UltraScale+"
 
 xargs -d '\n' -n 1 -P "$JOBS" bash -c 'run_line "$1"' _ <"$JOBLIST" || true
 
