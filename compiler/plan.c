@@ -194,14 +194,18 @@ static void plan_rom(MvmPlan *p)
         OutPlan *op = &p->out[j];
         op->part_m = xcalloc((size_t)mo->n_terms + 1, sizeof *op->part_m);
         op->part_idx = xcalloc((size_t)mo->n_terms + 1, sizeof *op->part_idx);
+        RomWord *prev = NULL;
         for (int t = 0; t < mo->n_terms; t++) {
             long pos = mvm_pos(v, q0 + t);
-            if (pos < 0 || pos >= (long)n_pos || p->rom[(pos % rf) * p->n_mult + pos / rf].valid)
-                BUG("product %ld placed at %ld", q0 + t, pos);
-            RomWord *wd = &p->rom[(size_t)(pos % rf) * (size_t)p->n_mult + (size_t)(pos / rf)];
+            if (pos < 0 || pos >= (long)n_pos) BUG("product %ld placed at %ld", q0 + t, pos);
+            int slot = (int)pos % rf; /* (as mvm_run_starts, without its divisions: this loop is hot) */
+            RomWord *wd = &p->rom[(size_t)slot * (size_t)p->n_mult + (size_t)((int)pos / rf)];
+            if (wd->valid) BUG("product %ld placed at %ld", q0 + t, pos);
             wd->valid = true;
-            wd->first = mvm_run_starts(v, q0, t);
-            wd->last = t == mo->n_terms - 1 || mvm_run_starts(v, q0, t + 1);
+            wd->first = t == 0 || slot == 0 || mvm_pos(v, q0 + t - 1) != pos - 1;
+            if (prev) prev->last = wd->first;
+            wd->last = t == mo->n_terms - 1;
+            prev = wd;
             wd->k = mo->terms[t].k;
             wd->w = aligned_weight(v, &mo->terms[t]);
             out_at[pos] = j;
@@ -348,6 +352,19 @@ static int run_ends(const MvmPlan *pl, int m, int *ends)
     return n;
 }
 
+/* The last slot of multiplier m's run idx (its capture index; -1: its last run), -1 if none. */
+static int run_end(const MvmPlan *pl, int m, int idx)
+{
+    int end = -1;
+    for (int s = 0, n = 0; s < pl->rf; s++) {
+        const RomWord *wd = plan_word(pl, s, m);
+        if (!wd->valid || !wd->last) continue;
+        if (n++ == idx) return s;
+        end = s;
+    }
+    return idx < 0 ? end : -1;
+}
+
 /* Cycles (in slots, from the MAC's sum of slot 0) after which tree item it of a plan is final: a
  * run kept in its MAC when its last slot is done, a captured run a cycle later, constants never
  * late (INT_MIN), an extra input at the end (INT_MAX). */
@@ -355,10 +372,7 @@ static int item_final(const MvmPlan *p, const TreeItem *it)
 {
     if (it->kind == ITEM_BIAS || it->kind == ITEM_ZERO) return INT_MIN;
     if (it->kind != ITEM_PART && it->kind != ITEM_MAC && it->kind != ITEM_CAP_MAC) return INT_MAX;
-    int *ends = xcalloc((size_t)p->rf + 1, sizeof *ends), n = run_ends(p, it->m, ends);
-    int fin = it->kind == ITEM_MAC ? ends[n - 1] : ends[it->idx] + (it->kind == ITEM_PART);
-    free(ends);
-    return fin;
+    return it->kind == ITEM_MAC ? run_end(p, it->m, -1) : run_end(p, it->m, it->idx) + (it->kind == ITEM_PART);
 }
 
 /* Of n tree items final at fin[] (INT_MIN: constants), those a pre-sum takes (pre[i], when pre is
@@ -488,19 +502,15 @@ static void plan_mac_reads(MvmPlan *p)
 {
     const MvmPlanOpts *o = &p->opt;
     if (o->wave_units < 1 || o->wave_lead < 1 || p->direct || p->rf < 2) return;
-    int *ends = xcalloc((size_t)p->rf + 1, sizeof *ends);
     for (int j = 0; j < p->v->n_out; j++) {
         OutPlan *op = &p->out[j];
         for (int i = op->n_pre; i < op->n_items && j % o->units < o->wave_units; i++) {
             TreeItem *it = &op->items[i];
-            if (it->kind != ITEM_PART) continue;
-            run_ends(p, it->m, ends);
-            if (ends[it->idx] != p->rf - 1 - o->wave_lead) continue;
+            if (it->kind != ITEM_PART || run_end(p, it->m, it->idx) != p->rf - 1 - o->wave_lead) continue;
             it->kind = ITEM_CAP_MAC;
             p->mult[it->m].cap_mac[it->idx] = true;
         }
     }
-    free(ends);
 }
 
 /* Pipeline stages of a product with rf > 1 (the timing contract, docs/architecture.md):
@@ -540,6 +550,7 @@ MvmPlan *plan_mvm(const Mvm *v, const MvmPlanOpts *opt)
     if (v->rf == 1) plan_parallel(p);
     else plan_rom(p);
     if (p->form == MVM_ROM && !opt->op_mem) plan_operand_groups(p);
+    if (opt->shape_only) return p; /* plan_shape: the form and the operand groups are known */
     /* Direct form: every output is one multiplier's single run and has no extra input, so the
      * bias joins at the capture, cast to the accumulator type there, and no adder tree (or its
      * registers) is needed; same timing as a one-stage tree. */
@@ -573,7 +584,7 @@ MvmPlan *plan_mvm(const Mvm *v, const MvmPlanOpts *opt)
 MvmShape plan_shape(const Mvm *v)
 {
     if (v->rf < 2) return (MvmShape){.form = MVM_PARALLEL, .mux_w = 1};
-    MvmPlan *p = plan_mvm(v, &(MvmPlanOpts){0});
+    MvmPlan *p = plan_mvm(v, &(MvmPlanOpts){.shape_only = true});
     MvmShape sh = {.form = p->form};
     for (int g = 0; g < p->n_opg; g++)
         if (p->grp[g].n_sup > sh.mux_w) sh.mux_w = p->grp[g].n_sup;

@@ -494,6 +494,8 @@ typedef struct {
     int units, wave_units;  /* a wavefront (Engine.wave_units): outputs j with j % units <
                              * wave_units load their trees wave_lead slots before the others */
     int wave_lead;
+    bool shape_only;        /* plan_shape: the words, form and operand groups only (no captures,
+                             * trees or latency) */
 } MvmPlanOpts;
 
 typedef struct {
