@@ -948,10 +948,12 @@ static void mvm_captures(Out *o, const MvmPlan *pl, const char *p, int m, MvmSig
     w(o, "    end\n");
     /* the h partial sums apart, their clear a synchronous reset ahead of the enable: Xilinx's
      * FDRE R (inside the block above it took a LUT per bit) */
-    for (int i = first_h; i < mp->n_regs; i++)
-        if (!mp->cap_mac[i]) w(o, "    always @(posedge clk)\n        if (%s && %s_xend_%d) %s_part_%d_%d <= %d'd0;\n"
+    for (int i = first_h; i < mp->n_regs; i++) {
+        if (mp->cap_mac[i]) continue; /* read from the MAC (ITEM_CAP_MAC) */
+        w(o, "    always @(posedge clk)\n        if (%s && %s_xend_%d) %s_part_%d_%d <= %d'd0;\n"
              "        else if (%s && %s_pc_%d == %d'd%d) %s_part_%d_%d <= %s;\n", capv, p, m, p, m, i, capw, capv, p, m, pcw,
           i, p, m, i, cap.s);
+    }
     if (!skips) return;
     /* the queue's next job once this one's captures end; the MAC's kept run (its last, an h
      * run) reads 0 from a first step's last x capture to the next job's first capture where

@@ -98,19 +98,22 @@ static const CostTable cost_tables[] = {
       * from its register: session 28's rows were 38.7% off on LUTs there) with the terms
       * outside the rows taken off; again in session 30 (reuse 1's products registered twice,
       * the write-back's clear in the flip-flops' reset, the LSTM lanes' o * act(c) registered:
-      * session 29's rows 22.1% / 17.4% off, the refit 10.8% / 15.7%) */
-     .lut = {92.25, 0, 0.1031, 0.3948, 0, 0.1936, 1.198, 0, 0.3198, 0.004433, 0.9016, 0.1016, 0.1756, 1, 0.06218, 0, 0.6238, 1.497, 0.4795, 0.2671},
-     .ff = {0, 0, 0, 0.4134, 0.6398, 0.8334, 1.936, 0, 0.2742, 0, 0.8245, 0.05941, 0, 0, 0, 158.9, 0.4679, 1.853, 0, 0.6156}},
+      * session 29's rows 22.1% / 17.4% off, the refit 10.8% / 15.7%); and in session 33 (the
+      * wavefronts' early trees read captured runs from the MACs, their capture registers gone:
+      * the rows before 12.6% / 23.3% off, the refit 10.6% / 15.9%) */
+     .lut = {94.05, 0, 0.01332, 0.3961, 0, 0.1423, 1.181, 0, 0.3168, 0.004494, 0.9143, 0.1471, 0.1858, 1, 0.06237, 0, 0.4412, 1.529, 0.6042, 0.2495},
+     .ff = {0, 0, 0, 0.3645, 0.6447, 0.9671, 1.824, 0, 0.2908, 0, 0.9649, 0, 0, 0, 0, 157.1, 0.4911, 0.8607, 0, 0.5932}},
     /* UltraScale+ (a Xilinx design with Netlist.ultrascale): the LUT/FF rows of its own sweep
      * (bench/calibrate.sh xcup: synth_xilinx -family xcup over the 49 designs lowered for it, with
      * one-stage MACs and chained tree stages; bench/results/resources_xcup.txt; session 28, where
      * xc7's rows had been 70% over on the xcu250 pick; refitted in session 30, session 28's rows
-     * 19.2% / 17.8% off on its designs, the refit 10.8% / 15.1%, issue 11's picks unchanged); the
-     * rest as xc7's (XILINX_SHARED).
+     * 19.2% / 17.8% off on its designs, the refit 10.8% / 15.1%, issue 11's picks unchanged;
+     * again in session 33, the captured runs read from the MACs: the rows before 12.5% / 30.7%
+     * off, the refit 9.6% / 15.4%); the rest as xc7's (XILINX_SHARED).
      * DSP48E2: 27 x 18 */
     {.family = "xcup", XILINX_SHARED, .dsp_a = 27, .dsp_b = 18, .dsp_y_min = 9,
-     .lut = {77.9, 0, 0.06904, 0.5801, 0.105, 1.721, 4.027, 3.231, 0.3741, 0.004216, 0.6273, 0.1775, 0, 1, 0.08305, 8.323, 0.2236, 0.4092, 0.5651, 0.09502},
-     .ff = {79.04, 0, 1.501, 0.4552, 0.6133, 2.314, 2.907, 0, 0.1972, 0, 1.44, 0, 0.859, 0, 0, 66.71, 0, 0.3089, 0, 0}},
+     .lut = {80.74, 0, 0, 0.5873, 0.1143, 1.655, 3.868, 2.842, 0.3796, 0.004515, 0.6543, 0.2579, 0.0873, 1, 0.08276, 0, 0.07725, 0.2328, 0.6373, 0.06234},
+     .ff = {36.15, 0, 1.761, 0.3403, 0.5899, 2.226, 2.896, 0, 0.2429, 0, 1.213, 0, 0.9376, 0, 0, 116.9, 0, 0, 0, 0}},
 };
 
 const char *const res_feature_names[RES_FEATURES] = {
