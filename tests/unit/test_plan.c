@@ -367,6 +367,18 @@ static void check_period(const char *id, const Engine *e, const MvmPlan *p)
     check(early == 0, "%s: %d partial sums changed before the lanes read them", id, early);
 }
 
+/* plan_shape's plan (MvmPlanOpts.shape_only: words, form and operand groups, then no more) has
+ * the form and operand groups of the whole plan with the same options. */
+static void check_shape_only(const char *id, const Mvm *v)
+{
+    MvmPlan *whole = plan_mvm(v, &(MvmPlanOpts){0}), *shape = plan_mvm(v, &(MvmPlanOpts){.shape_only = true});
+    bool same = whole->form == shape->form && whole->n_opg == shape->n_opg;
+    for (int g = 0; same && g < whole->n_opg; g++) same = whole->grp[g].n_sup == shape->grp[g].n_sup;
+    check(same, "%s: the shape-only plan's form or operand groups differ from the whole plan's", id);
+    plan_free(whole);
+    plan_free(shape);
+}
+
 static int x_first_cells, x_first_runs, x_even_cells, paired_cells, paired_counted, first_skips, wave_cells, wave_mac_reads;
 
 /* A pre-sum (mvm_pre_sum; OutPlan.n_pre, pre_depth) adds items that are final pre_depth cycles or
@@ -634,6 +646,7 @@ static void test_lowered(int n_models)
                     mutated = true;
                 }
                 check_roundtrip(id, p);
+                check_shape_only(id, v);
                 check_counters(id, v, p);
                 check_groups(id, p, false);
                 check_timing(id, e, v, p, !h);
