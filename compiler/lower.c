@@ -71,7 +71,7 @@ bool mvm_whole_runs(long n_out, int nt, long rf)
 bool mvm_run_starts(const Mvm *v, long q0, int t)
 {
     long pos = mvm_pos(v, q0 + t);
-    return t == 0 || pos % v->rf == 0 || mvm_pos(v, q0 + t - 1) != pos - 1;
+    return t == 0 || (int)pos % v->rf == 0 || mvm_pos(v, q0 + t - 1) != pos - 1; /* positions fit an int */
 }
 
 /* A design for Xilinx (xc7 or, with Netlist.ultrascale, UltraScale+), and for xc7 alone. */

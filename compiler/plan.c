@@ -198,12 +198,11 @@ static void plan_rom(MvmPlan *p)
         for (int t = 0; t < mo->n_terms; t++) {
             long pos = mvm_pos(v, q0 + t);
             if (pos < 0 || pos >= (long)n_pos) BUG("product %ld placed at %ld", q0 + t, pos);
-            int slot = (int)pos % rf; /* (as mvm_run_starts, without its divisions: this loop is hot) */
-            RomWord *wd = &p->rom[(size_t)slot * (size_t)p->n_mult + (size_t)((int)pos / rf)];
+            RomWord *wd = &p->rom[(size_t)((int)pos % rf) * (size_t)p->n_mult + (size_t)((int)pos / rf)];
             if (wd->valid) BUG("product %ld placed at %ld", q0 + t, pos);
             wd->valid = true;
-            wd->first = t == 0 || slot == 0 || mvm_pos(v, q0 + t - 1) != pos - 1;
-            if (prev) prev->last = wd->first;
+            wd->first = mvm_run_starts(v, q0, t);
+            if (prev) prev->last = wd->first; /* a run ends where the next begins */
             wd->last = t == mo->n_terms - 1;
             prev = wd;
             wd->k = mo->terms[t].k;
@@ -366,8 +365,9 @@ static int run_end(const MvmPlan *pl, int m, int idx)
 }
 
 /* Cycles (in slots, from the MAC's sum of slot 0) after which tree item it of a plan is final: a
- * run kept in its MAC when its last slot is done, a captured run a cycle later, constants never
- * late (INT_MIN), an extra input at the end (INT_MAX). */
+ * run kept in its MAC, or read from it in its capture cycle (CAP_MAC), when its last slot is done,
+ * a captured run a cycle later, constants never late (INT_MIN), an extra input at the end
+ * (INT_MAX). */
 static int item_final(const MvmPlan *p, const TreeItem *it)
 {
     if (it->kind == ITEM_BIAS || it->kind == ITEM_ZERO) return INT_MIN;
