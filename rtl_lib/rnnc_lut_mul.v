@@ -9,7 +9,8 @@
 // added by a binary tree of D = clog2(B_W) levels; each node keeps only the bits its value
 // can take (A_W + 1 + 2^v at level v), and the low 2^v bits of a sum are the left node's. A
 // register follows the levels where LAT spreads its stages evenly (every level when
-// LAT >= D), and the rest of LAT delays the result.
+// LAT >= D), and the rest of LAT delays the result. LAT = 0: no register, p in the cycle of a,
+// b (rnnc_product LOGIC = 1 with REG = 0, where the accumulator after it is the register).
 `resetall
 `timescale 1ns / 1ps
 `default_nettype none
@@ -18,7 +19,7 @@ module rnnc_lut_mul #(
     parameter integer A_W = 16,         // width of a (two's complement), 1..64
     parameter integer B_W = 16,         // width of b, 2..64
     parameter integer B_SIGNED = 1,     // 1: b is two's complement, 0: unsigned
-    parameter integer LAT = 4           // cycles from a, b to p, 1..16
+    parameter integer LAT = 4           // cycles from a, b to p, 0..16
 ) (
     input wire clk,
     input wire [A_W-1:0] a,
@@ -47,12 +48,16 @@ module rnnc_lut_mul #(
 
     initial begin
         if (A_W < 1 || A_W > 64 || B_W < 2 || B_W > 64 || B_SIGNED < 0 || B_SIGNED > 1 ||
-            LAT < 1 || LAT > 16) begin
+            LAT < 0 || LAT > 16) begin
             $display("ERROR: rnnc_lut_mul: invalid parameters A_W=%0d B_W=%0d B_SIGNED=%0d LAT=%0d (instance %m)",
                      A_W, B_W, B_SIGNED, LAT);
             $finish;
         end
     end
+
+    /* verilator lint_off UNUSEDSIGNAL */
+    wire unused_clk = LAT == 0 && clk; // clk drives nothing without a register
+    /* verilator lint_on UNUSEDSIGNAL */
 
     // Node j of level v is g_level[v].g_node[j].node, A_W + 1 + 2^v bits.
     genvar v, j;

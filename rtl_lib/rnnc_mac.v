@@ -24,7 +24,8 @@ module rnnc_mac #(
     parameter integer ROUND = 0,        // product cast quantization: 0..6, as rnnc_quant
     parameter integer SATURATE = 0,     // product cast overflow: O + 4 * N, as rnnc_quant
     parameter integer ACC_W = 24,       // accumulator width, >= Q_W
-    parameter integer PROD_REG = 1      // 1: acc 2 cycles after a, b; 0: 1 cycle (no product register)
+    parameter integer PROD_REG = 1,     // 1: acc 2 cycles after a, b; 0: 1 cycle (no product register)
+    parameter integer LOGIC = 0         // 1: the product in logic (rnnc_product LOGIC), not a multiplier block
 ) (
     input wire clk,
     input wire en,
@@ -46,7 +47,8 @@ module rnnc_mac #(
         .SATURATE(SATURATE),
         .ACC_W(ACC_W),
         .CAST_SUMS(0),
-        .PROD_REG(PROD_REG)
+        .PROD_REG(PROD_REG),
+        .LOGIC(LOGIC)
     ) u_mac (
         .clk(clk),
         .en(en),

@@ -32,7 +32,8 @@ module rnnc_mac_sat #(
     parameter integer SATURATE = 1,     // overflow mode of the product cast and of every sum: O + 4 * N, as rnnc_quant
     parameter integer ACC_W = 24,       // width of init and acc, >= Q_W
     parameter integer CAST_SUMS = 1,    // 1: every sum cast to Q_W/Q_F (SATURATE); 0: sums wrap at ACC_W bits
-    parameter integer PROD_REG = 1      // 1: the product registered (acc 2 cycles after a, b); 0: not (1 cycle)
+    parameter integer PROD_REG = 1,     // 1: the product registered (acc 2 cycles after a, b); 0: not (1 cycle)
+    parameter integer LOGIC = 0         // 1: the product in logic (rnnc_product LOGIC), not a multiplier block
 ) (
     input wire clk,
     input wire en,
@@ -65,7 +66,8 @@ module rnnc_mac_sat #(
         .OUT_F(Q_F),
         .ROUND(ROUND),
         .SATURATE(SATURATE),
-        .REG(PROD_REG)
+        .REG(PROD_REG),
+        .LOGIC(LOGIC)
     ) u_product (
         .clk(clk),
         .a(a),

@@ -7,7 +7,9 @@
 // with REG = 0, in cycle t (the caller registers what follows: rnnc_mac_sat's accumulator, so
 // that a DSP48 takes the multiply and the accumulate in one stage); with REG = 2, in cycle t+2
 // (the exact product registered twice: a DSP48E1's MREG and PREG, whose output leaves the DSP
-// without the ALU's delay).
+// without the ALU's delay). LOGIC = 1: the same product and timing from rnnc_lut_mul (LUTs and
+// carry chains, never a multiplier block; LAT = REG, rows from the narrower operand), for the
+// multipliers a part's DSP budget leaves without a block (Mvm.n_logic).
 `resetall
 `timescale 1ns / 1ps
 `default_nettype none
@@ -23,7 +25,8 @@ module rnnc_product #(
     parameter integer OUT_F = 10,       // fractional bits of q
     parameter integer ROUND = 0,        // q's quantization: 0..6, as rnnc_quant
     parameter integer SATURATE = 0,     // q's overflow: O + 4 * N, as rnnc_quant
-    parameter integer REG = 1           // 1: the exact product registered (q a cycle after a, b); 0: not; 2: twice
+    parameter integer REG = 1,          // 1: the exact product registered (q a cycle after a, b); 0: not; 2: twice
+    parameter integer LOGIC = 0         // 1: the product in logic (rnnc_lut_mul), not a multiplier block
 ) (
     input wire clk,
     input wire [A_W-1:0] a,
@@ -39,58 +42,103 @@ module rnnc_product #(
 
     initial begin
         if (A_W < 1 || A_W > 128 || B_W < 1 || B_W > 128 || A_F < 0 || B_F < 0 ||
-            A_SIGNED < 0 || A_SIGNED > 1 || B_SIGNED < 0 || B_SIGNED > 1 || REG < 0 || REG > 2) begin
-            $display("ERROR: rnnc_product: invalid parameters A_W=%0d A_F=%0d B_W=%0d B_F=%0d REG=%0d (instance %m)",
-                     A_W, A_F, B_W, B_F, REG);
+            A_SIGNED < 0 || A_SIGNED > 1 || B_SIGNED < 0 || B_SIGNED > 1 || REG < 0 || REG > 2 ||
+            LOGIC < 0 || LOGIC > 1) begin
+            $display("ERROR: rnnc_product: invalid parameters A_W=%0d A_F=%0d B_W=%0d B_F=%0d REG=%0d LOGIC=%0d (instance %m)",
+                     A_W, A_F, B_W, B_F, REG, LOGIC);
             $finish;
         end
     end
 
-    reg [P_W-1:0] p;
     /* verilator lint_off UNUSEDSIGNAL */
-    wire unused_clk = REG == 0 && clk; // clk drives nothing without the register
+    wire unused_clk = REG == 0 && clk; // clk drives nothing without a register
     /* verilator lint_on UNUSEDSIGNAL */
-
+    // the operands as the multiplier sees them: two's complement, or both unsigned
+    wire [EA_W-1:0] ae;
+    wire [EB_W-1:0] be;
+    wire [P_W-1:0] p;       // the exact product, REG cycles after a, b
     generate
-        if (BOTH_U != 0) begin : g_unsigned
+        if (A_SIGNED != 0 || BOTH_U != 0) begin : g_a
+            assign ae = a;
+        end else begin : g_au
+            assign ae = {1'b0, a};
+        end
+        if (B_SIGNED != 0 || BOTH_U != 0) begin : g_b
+            assign be = b;
+        end else begin : g_bu
+            assign be = {1'b0, b};
+        end
+        if (LOGIC != 0) begin : g_logic
+            // rnnc_lut_mul: its a two's complement, its rows b's bits: the narrower operand is
+            // the rows, at least 2 of them (extended as the operand is); both unsigned: a zero bit
+            // on the other operand, unsigned rows, the low P_W bits of the product
+            localparam integer SWAP = EB_W > EA_W ? 1 : 0;
+            localparam integer RA_W = SWAP != 0 ? EB_W : EA_W;     // the other operand
+            localparam integer RB_W = SWAP != 0 ? EA_W : EB_W;     // the rows' operand
+            localparam integer LA_W = RA_W + BOTH_U;
+            localparam integer LB_W = RB_W < 2 ? 2 : RB_W;
+            wire [RA_W-1:0] ra;
+            wire [RB_W-1:0] rb;
+            if (SWAP != 0) begin : g_swap
+                assign ra = be;
+                assign rb = ae;
+            end else begin : g_keep
+                assign ra = ae;
+                assign rb = be;
+            end
+            wire [LA_W-1:0] la;
+            wire [LB_W-1:0] lb;
+            wire [LA_W+LB_W-1:0] lp;
+            if (BOTH_U != 0) begin : g_la_u
+                assign la = {1'b0, ra};
+            end else begin : g_la_s
+                assign la = ra;
+            end
+            if (RB_W < 2) begin : g_lb_ext
+                assign lb = {BOTH_U != 0 ? 1'b0 : rb[RB_W-1], rb};
+            end else begin : g_lb
+                assign lb = rb;
+            end
+            rnnc_lut_mul #(
+                .A_W(LA_W),
+                .B_W(LB_W),
+                .B_SIGNED(1 - BOTH_U),
+                .LAT(REG)
+            ) u_mul (
+                .clk(clk),
+                .a(la),
+                .b(lb),
+                .p(lp)
+            );
+            assign p = lp[P_W-1:0];
+            /* verilator lint_off UNUSEDSIGNAL */
+            wire unused_high = ^lp;    // the product's bits above P_W (extension) are its sign or 0
+            /* verilator lint_on UNUSEDSIGNAL */
+        end else begin : g_block
+            // the product where synthesis maps it to a multiplier block, its registers after it
+            wire [P_W-1:0] prod;
+            if (BOTH_U != 0) begin : g_unsigned
+                assign prod = ae * be;
+            end else begin : g_signed
+                assign prod = $signed(ae) * $signed(be);
+            end
             if (REG == 2) begin : g_reg2
-                reg [P_W-1:0] p_first;      // the product's first register (MREG)
+                reg [P_W-1:0] p_first;  // the product's first register (MREG)
+                reg [P_W-1:0] p_second;
                 always @(posedge clk) begin
-                    p_first <= a * b;
-                    p <= p_first;
+                    p_first <= prod;
+                    p_second <= p_first;
                 end
+                assign p = p_second;
             end else if (REG != 0) begin : g_reg
-                always @(posedge clk) p <= a * b;
+                reg [P_W-1:0] p_reg;
+                always @(posedge clk) p_reg <= prod;
+                assign p = p_reg;
             end else begin : g_comb
-                always @(*) p = a * b;
-            end
-        end else begin : g_signed
-            wire [EA_W-1:0] ae;
-            wire [EB_W-1:0] be;
-            if (A_SIGNED != 0) begin : g_as
-                assign ae = a;
-            end else begin : g_au
-                assign ae = {1'b0, a};
-            end
-            if (B_SIGNED != 0) begin : g_bs
-                assign be = b;
-            end else begin : g_bu
-                assign be = {1'b0, b};
-            end
-            if (REG == 2) begin : g_reg2
-                reg [P_W-1:0] p_first;      // the product's first register (MREG)
-                always @(posedge clk) begin
-                    p_first <= $signed(ae) * $signed(be);
-                    p <= p_first;
-                end
-            end else if (REG != 0) begin : g_reg
-                always @(posedge clk) p <= $signed(ae) * $signed(be);
-            end else begin : g_comb
-                always @(*) p = $signed(ae) * $signed(be);
+                assign p = prod;
             end
         end
     endgenerate
-
     rnnc_quant #(
         .IN_W(P_W),
         .IN_F(A_F + B_F),

@@ -268,6 +268,11 @@ static void quant_case(const char *name, int in_w, int in_f, bool in_s, int out_
 
 /* ---- rnnc_product, rnnc_mac ---- */
 
+/* LOGIC of the product and MAC cases being generated (1: the product in logic, rnnc_lut_mul),
+ * appended to their parameters when set */
+static int logic_products;
+static const char *logic_param(void) { return logic_products ? " LOGIC=1" : ""; }
+
 static void product_case_reg(const char *name, int a_w, int a_f, bool a_s, int b_w, int b_f, bool b_s,
                              int out_w, int out_f, int round, int sat, int reg)
 {
@@ -288,8 +293,8 @@ static void product_case_reg(const char *name, int a_w, int a_f, bool a_s, int b
     }
     fclose(f);
     snprintf(params, sizeof params,
-             "A_W=%d A_F=%d A_SIGNED=%d B_W=%d B_F=%d B_SIGNED=%d OUT_W=%d OUT_F=%d ROUND=%d SATURATE=%d REG=%d",
-             a_w, a_f, a_s, b_w, b_f, b_s, out_w, out_f, round, sat, reg);
+             "A_W=%d A_F=%d A_SIGNED=%d B_W=%d B_F=%d B_SIGNED=%d OUT_W=%d OUT_F=%d ROUND=%d SATURATE=%d REG=%d%s",
+             a_w, a_f, a_s, b_w, b_f, b_s, out_w, out_f, round, sat, reg, logic_param());
     manifest(name, "rnnc_product", params, n, path);
 }
 
@@ -366,7 +371,7 @@ static void mac_case(const char *name, int a_w, int a_f, bool a_s, int b_w, int 
     fclose(f);
     snprintf(params, sizeof params,
              "A_W=%d A_F=%d A_SIGNED=%d B_W=%d B_F=%d B_SIGNED=%d Q_W=%d Q_F=%d ROUND=%d SATURATE=%d ACC_W=%d "
-             "PROD_REG=%d", a_w, a_f, a_s, b_w, b_f, b_s, q_w, q_f, round, sat, acc_w, prod_reg);
+             "PROD_REG=%d%s", a_w, a_f, a_s, b_w, b_f, b_s, q_w, q_f, round, sat, acc_w, prod_reg, logic_param());
     manifest(name, "rnnc_mac", params, n, path);
 }
 
@@ -403,8 +408,8 @@ static void mac_sat_case(const char *name, int a_w, int a_f, int b_w, int b_f, i
         prev_q = fx_cast(a * b, a_f + b_f, t);
     }
     fclose(f);
-    snprintf(params, sizeof params, "A_W=%d A_F=%d B_W=%d B_F=%d Q_W=%d Q_F=%d SATURATE=%d ACC_W=%d", a_w, a_f, b_w,
-             b_f, q_w, q_f, sat, acc_w);
+    snprintf(params, sizeof params, "A_W=%d A_F=%d B_W=%d B_F=%d Q_W=%d Q_F=%d SATURATE=%d ACC_W=%d%s", a_w, a_f, b_w,
+             b_f, q_w, q_f, sat, acc_w, logic_param());
     manifest(name, "rnnc_mac_sat", params, n, path);
 }
 
@@ -941,6 +946,23 @@ static void product_cases(void)
     mac_case("mac_16x16_noreg", 16, 10, 1, 16, 10, 1, 16, 10, 0, 0, 24, 0);
     mac_case("mac_u_u_conv_noreg", 9, 3, 0, 7, 7, 0, 10, 2, 2, 0, 13, 0);
     mac_case("mac_33x33_sat_noreg", 33, 16, 1, 33, 16, 1, 32, 16, 2, 1, 40, 0);
+    /* the products in logic (LOGIC = 1, Mvm.n_logic): every signedness, the narrower operand
+     * either one (the rows), a 1-bit operand, registered 0, 1 and 2 times */
+    lut_mul_case("lut_mul_16x16_lat0", 16, 16, 1, 0);
+    lut_mul_case("lut_mul_7x5u_lat0", 7, 5, 0, 0);
+    logic_products = 1;
+    product_case("logic_product_16x16", 16, 10, 1, 16, 10, 1, 16, 10, 0, 0);
+    product_case("logic_product_s8_s16_sat", 8, 4, 1, 16, 10, 1, 12, 6, 1, 1);
+    product_case("logic_product_u16_s16_left_sat", 16, 10, 0, 16, 10, 1, 16, 24, 0, 1);
+    product_case("logic_product_1x5u_sat", 1, 0, 1, 5, 2, 0, 4, 3, 0, 1);
+    product_case_reg("logic_product_s16_u8_rnd_sat_reg2", 16, 6, 1, 8, 7, 0, 24, 12, 1, 1, 2);
+    product_case_reg("logic_product_u8_u9_conv_reg2", 8, 8, 0, 9, 0, 0, 12, 4, 2, 0, 2);
+    mac_case("logic_mac_16x16", 16, 10, 1, 16, 10, 1, 16, 10, 0, 0, 24, 1);
+    mac_case("logic_mac_16x16_noreg", 16, 10, 1, 16, 10, 1, 16, 10, 0, 0, 24, 0);
+    mac_case("logic_mac_u_u_conv_noreg", 9, 3, 0, 7, 7, 0, 10, 2, 2, 0, 13, 0);
+    mac_case("logic_mac_33x20_sat", 33, 16, 1, 20, 16, 1, 32, 16, 2, 1, 40, 1);
+    mac_sat_case("logic_macsat_10x8_sym", 10, 6, 8, 6, 9, 5, O_SAT_SYM, 9);
+    logic_products = 0;
 }
 
 /* ---- rnnc_adder_tree ---- */

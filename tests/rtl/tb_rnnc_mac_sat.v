@@ -14,6 +14,7 @@ module tb_rnnc_mac_sat #(
     parameter integer Q_F = 10,         // as rnnc_mac_sat
     parameter integer SATURATE = 1,     // as rnnc_mac_sat
     parameter integer ACC_W = 24,       // as rnnc_mac_sat
+    parameter integer LOGIC = 0,        // as rnnc_mac_sat
     parameter integer TB_N = 1,         // number of vectors
     parameter TB_FILE = "",             // vector file
     parameter TB_CASE = ""              // case name for messages
@@ -32,7 +33,7 @@ module tb_rnnc_mac_sat #(
 
     rnnc_mac_sat #(
         .A_W(A_W), .A_F(A_F), .A_SIGNED(1), .B_W(B_W), .B_F(B_F), .B_SIGNED(1),
-        .Q_W(Q_W), .Q_F(Q_F), .ROUND(0), .SATURATE(SATURATE), .ACC_W(ACC_W)
+        .Q_W(Q_W), .Q_F(Q_F), .ROUND(0), .SATURATE(SATURATE), .ACC_W(ACC_W), .LOGIC(LOGIC)
     ) dut (.clk(clk), .en(en), .first(first), .init(init), .a(a), .b(b), .acc(acc));
 
     initial begin

@@ -17,6 +17,7 @@ module tb_rnnc_product #(
     parameter integer ROUND = 0,        // as rnnc_product
     parameter integer SATURATE = 0,     // as rnnc_product
     parameter integer REG = 1,          // as rnnc_product, 1 or 2
+    parameter integer LOGIC = 0,        // as rnnc_product
     parameter integer TB_N = 1,         // number of vectors
     parameter TB_FILE = "",             // vector file
     parameter TB_CASE = ""              // case name for messages
@@ -34,7 +35,7 @@ module tb_rnnc_product #(
 
     rnnc_product #(
         .A_W(A_W), .A_F(A_F), .A_SIGNED(A_SIGNED), .B_W(B_W), .B_F(B_F), .B_SIGNED(B_SIGNED),
-        .OUT_W(OUT_W), .OUT_F(OUT_F), .ROUND(ROUND), .SATURATE(SATURATE), .REG(REG)
+        .OUT_W(OUT_W), .OUT_F(OUT_F), .ROUND(ROUND), .SATURATE(SATURATE), .REG(REG), .LOGIC(LOGIC)
     ) dut (.clk(clk), .a(a), .b(b), .q(q));
 
     initial begin
