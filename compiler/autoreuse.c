@@ -56,7 +56,7 @@ static int knob_value(const AutoSearch *a, const int *idx, int k)
 }
 
 /* Every knob's layer factor set to its value at idx. */
-void auto_set(AutoSearch *a, const int *idx)
+static void set_knobs(AutoSearch *a, const int *idx)
 {
     for (int k = 0; k < a->n_knobs; k++) {
         int v = knob_value(a, idx, k);
@@ -67,12 +67,20 @@ void auto_set(AutoSearch *a, const int *idx)
     }
 }
 
+/* A candidate's settings: its knobs (idx), and the logic multipliers its DSP budget gave each
+ * spill layer (idx[n_knobs + s], auto_spill). */
+void auto_set(AutoSearch *a, const int *idx)
+{
+    set_knobs(a, idx);
+    for (int s = 0; s < a->n_spill; s++) a->spill[s]->logic_mults = idx[a->n_knobs + s];
+}
+
 /* Values from the largest factor down: multiplier counts 1..8, then ~25% more per step; the
  * factor is ceil(P / M), each distinct multiplier count once; every factor from KNOB_EVERY_R
  * down (there 25% more multipliers would skip factors: the xcu250 GRU(20)'s 9, 174
  * multipliers, between 10 and 8); 1 last. */
 #define KNOB_EVERY_R 16
-static void knob_values(Knob *k)
+static void knob_values(Knob *k, bool plain)
 {
     int p = knob_max(k, false);
     k->vals = xcalloc(65, sizeof(int));
@@ -110,6 +118,14 @@ static void knob_values(Knob *k)
         if (real_m > last_m && r > 1 && hls4ml_reuse_keeps_order(k->layer, r)) {
             k->vals[k->n_vals++] = r;
             last_m = real_m;
+        }
+        /* plain: ceil(P / M) too, between whole-row factors (a spill layer's extra multipliers
+         * are logic ones; the xcu250 GRU(20)'s dense1 at 36, between 40 and 20) */
+        int rp = (p + m - 1) / m;
+        if (plain && rp < r && rp > 1 && (p + rp - 1) / rp > last_m && hls4ml_reuse_keeps_order(k->layer, rp) &&
+            k->n_vals < 64) {
+            k->vals[k->n_vals++] = rp;
+            last_m = (p + rp - 1) / rp;
         }
         if (m >= p) break;
     }
@@ -197,6 +213,63 @@ static bool fits(const AutoOptions *o, const Resources *r)
            (o->max_lut < 0 || logic_of(o, r) <= lut_cap);
 }
 
+/* The dense layers whose multipliers past the DSP budget the search may build in logic
+ * (auto_spill): logic_multipliers left open, under a DSP budget and a LUT budget the user gave
+ * (AutoOptions.logic_spill: on a family whose LUTs are plentiful beside its DSPs, Xilinx). */
+static void spill_prepare(AutoSearch *a, Model *m, const AutoOptions *o)
+{
+    a->n_spill = 0;
+    if (o->max_dsp < 0 || !o->logic_spill) return;
+    a->spill = xcalloc((size_t)m->n_layers + 1, sizeof *a->spill);
+    for (int i = 0; i < m->n_layers; i++)
+        if (m->layers[i].kind == L_DENSE && !m->layers[i].logic_mults_given) a->spill[a->n_spill++] = &m->layers[i];
+}
+
+/* The multipliers of n past the DSP budget, built in logic: each spill layer's dense engine
+ * (its own MACs, at reuse factor > 1) takes as many as it has, the one with the most first, until
+ * the DSPs fit; the counts into logic[] and the layers. false: n fits the DSPs, or its spill
+ * layers' multipliers are too few (nothing set). */
+static bool auto_spill(AutoSearch *a, const Netlist *n, const AutoOptions *o, const Resources *r, int *logic)
+{
+    long excess = r->dsp - o->max_dsp, room_all = 0;
+    if (a->n_spill == 0 || excess <= 0) return false;
+    int *room = xcalloc((size_t)a->n_spill, sizeof *room);
+    for (int i = 0; i < n->n; i++) {
+        const Engine *e = &n->eng[i];
+        for (int s = 0; s < a->n_spill; s++)
+            if (e->kind == ENG_DENSE && e->layer == a->spill[s] && e->mac_owner < 2 && e->mvm.rf > 1)
+                room[s] = e->mvm.n_mult, room_all += e->mvm.n_mult;
+    }
+    bool ok = room_all >= excess;
+    while (ok && excess > 0) {
+        int most = 0;
+        for (int s = 1; s < a->n_spill; s++)
+            if (room[s] > room[most]) most = s;
+        int take = room[most] < excess ? room[most] : (int)excess;
+        logic[most] = take;
+        a->spill[most]->logic_mults = take;
+        excess -= take;
+        room[most] = 0;
+    }
+    free(room);
+    return ok;
+}
+
+/* Candidate c's latency, II and resources, its settings applied: lowered, scheduled and costed;
+ * the netlist (auto_spill reads it). */
+static Netlist *measure(Candidate *c, Model *m, const AutoOptions *o)
+{
+    Netlist *n = lower_model_family(m, o->table_reg, o->family, o->ultrascale);
+    Schedule *s = schedule_netlist(n, RNNC_II_SEQ);
+    c->latency = s->latency_cycles;
+    c->ii = s->ii_cycles;
+    c->res = res_netlist(n, o->family);
+    free(s->seq_start);
+    free(s->seq_end);
+    free(s);
+    return n;
+}
+
 /* The candidate with these knob values (evaluated once: lower, schedule, resources). */
 static int evaluate(AutoSearch *a, Model *m, const AutoOptions *o, const int *idx)
 {
@@ -210,20 +283,15 @@ static int evaluate(AutoSearch *a, Model *m, const AutoOptions *o, const int *id
         a->cand = nc;
     }
     Candidate *c = &a->cand[a->n_cand];
-    c->idx = xcalloc((size_t)a->n_knobs + 1, sizeof(int));
+    c->idx = xcalloc((size_t)a->n_knobs + a->n_spill + 1, sizeof(int));
     memcpy(c->idx, idx, (size_t)a->n_knobs * sizeof(int));
-    auto_set(a, idx);
-    Netlist *n = lower_model_family(m, o->table_reg, o->family, o->ultrascale);
-    Schedule *s = schedule_netlist(n, RNNC_II_SEQ);
-    c->latency = s->latency_cycles;
-    c->ii = s->ii_cycles;
-    c->res = res_netlist(n, o->family);
+    auto_set(a, c->idx);
+    Netlist *n = measure(c, m, o);
+    bool spilled = auto_spill(a, n, o, &c->res, c->idx + a->n_knobs);
+    netlist_free(n);
+    if (spilled) netlist_free(measure(c, m, o)); /* with its logic multipliers (UltraScale+: MACs of 2 stages) */
     c->area = area_of(o, &c->res);
     c->fits = fits(o, &c->res);
-    netlist_free(n);
-    free(s->seq_start);
-    free(s->seq_end);
-    free(s);
     return a->n_cand++;
 }
 
@@ -404,7 +472,12 @@ static void polish(AutoSearch *a, Model *m, const AutoOptions *o)
 void auto_search(AutoSearch *a, Model *m, const AutoOptions *o)
 {
     a->opts = o;
-    for (int k = 0; k < a->n_knobs; k++) knob_values(&a->knob[k]);
+    spill_prepare(a, m, o);
+    for (int k = 0; k < a->n_knobs; k++) {
+        bool spill = false; /* a spill layer's reuse knob takes the plain factors too */
+        for (int s = 0; s < a->n_spill; s++) spill |= a->knob[k].which == KNOB_REUSE && a->knob[k].layer == a->spill[s];
+        knob_values(&a->knob[k], spill);
+    }
     a->path_len = 0;
     descend(a, m, o, true, false, false);
     descend(a, m, o, false, false, false);
@@ -505,6 +578,11 @@ void auto_describe(const AutoSearch *a, int c, char *out, size_t len)
         size_t u = strlen(out);
         snprintf(out + u, len - u, "%s%s=%d", u ? " " : "", name, v);
     }
+    for (int s = 0; s < a->n_spill; s++) {
+        int v = a->cand[c].idx[a->n_knobs + s];
+        size_t u = strlen(out);
+        if (v) snprintf(out + u, len - u, "%s%s.logic_multipliers=%d", u ? " " : "", a->spill[s]->name, v);
+    }
 }
 
 int auto_value(const AutoSearch *a, int c, int k)
@@ -518,6 +596,7 @@ void auto_free(AutoSearch *a)
     for (int k = 0; k < a->n_knobs; k++) free(a->knob[k].vals);
     free(a->cand);
     free(a->knob);
+    free(a->spill);
     free(a);
 }
 
@@ -594,6 +673,7 @@ bool auto_shrink_tables(AutoSearch **pa, Model *m, const AutoOptions *o)
         else if (a->knob[k].which == KNOB_SHARE) a->knob[k].layer->share = 0;
         else a->knob[k].layer->reuse = 0;
     }
+    for (int s = 0; s < a->n_spill; s++) a->spill[s]->logic_mults = 0;
     auto_free(a);
     *pa = auto_prepare(m);
     auto_search(*pa, m, o);

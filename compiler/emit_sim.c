@@ -32,9 +32,9 @@ static const char *const lib_modules[] = {"rnnc_quant", "rnnc_product", "rnnc_ma
 static bool lib_needed(const Netlist *n, const char *mod)
 {
     /* every design: rnnc_adder_tree instantiates both stages (one in a branch it does not take),
-     * rnnc_sum_stage its CHAIN form's adders */
-    static const char *const always[] = {"rnnc_quant", "rnnc_product", "rnnc_add2", "rnnc_sum_stage", "rnnc_max_stage",
-                                         "rnnc_adder_tree", "rnnc_job_ctrl", "rnnc_activation", NULL};
+     * rnnc_sum_stage its CHAIN form's adders, rnnc_product its LOGIC form's rnnc_lut_mul */
+    static const char *const always[] = {"rnnc_quant", "rnnc_product", "rnnc_lut_mul", "rnnc_add2", "rnnc_sum_stage",
+                                         "rnnc_max_stage", "rnnc_adder_tree", "rnnc_job_ctrl", "rnnc_activation", NULL};
     for (int i = 0; always[i]; i++)
         if (!strcmp(mod, always[i])) return true;
     if (!strcmp(mod, "rnnc_rom_split")) return res_rom_split_used(n);
@@ -61,8 +61,6 @@ static bool lib_needed(const Netlist *n, const char *mod)
             return true;
         bool gru = e->kind == ENG_CELL && e->layer->kind == L_GRU;
         if (!strcmp(mod, serial ? "rnnc_gru_cell_serial" : "rnnc_gru_cell") && gru && e->layer->reset_after) return true;
-        /* rnnc_gru_cell instantiates it (ZH_LUT; in a branch it may not take) */
-        if (!strcmp(mod, "rnnc_lut_mul") && gru && e->layer->reset_after && !serial) return true;
         if (!strcmp(mod, "rnnc_gru_blend") && gru) return true;
         if ((!strcmp(mod, "rnnc_gru_reset") || !strcmp(mod, "rnnc_gru_update")) && gru && !e->layer->reset_after)
             return true;

@@ -782,12 +782,14 @@ static void mvm_mult_pipe(Out *o, const MvmPlan *pl, const char *p, int m, const
     }
     w(o, "    end\n");
     FxType ot = pl->v->op_t, wt = pl->v->w_t, at = pl->v->accum;
+    /* the multipliers past the DSP blocks in logic (Mvm.n_logic): the same product and timing */
+    const char *logic = m >= pl->n_mult - pl->v->n_logic ? ", .LOGIC(1)" : "";
     w(o, "    wire [%d:0] %s_acc_m%d;\n", pl->v->guard_w - 1, p, m);
     if (pl->v->sat_order) { /* hls4ml's order: the run starts from its bias, every sum cast */
         w(o, "    rnnc_mac_sat #(.A_W(%d), .A_F(%d), .A_SIGNED(1), .B_W(%d), .B_F(%d), .B_SIGNED(1), .Q_W(%d), "
-             ".Q_F(%d), .ROUND(%d), .SATURATE(%d), .ACC_W(%d)) u_%s_mac_%d (.clk(clk), .en(%s_en_%d), "
+             ".Q_F(%d), .ROUND(%d), .SATURATE(%d), .ACC_W(%d)%s) u_%s_mac_%d (.clk(clk), .en(%s_en_%d), "
              ".first(%s_first_%d), .init(%s_init_%d), .a(%s_a_%d), .b(%s_b_%d), .acc(%s_acc_m%d));\n",
-          ot.w, fx_frac(ot), wt.w, fx_frac(wt), at.w, fx_frac(at), at.q, fx_rtl_sat(at), pl->v->guard_w, p, m, p, m,
+          ot.w, fx_frac(ot), wt.w, fx_frac(wt), at.w, fx_frac(at), at.q, fx_rtl_sat(at), pl->v->guard_w, logic, p, m, p, m,
           p, m, p, m, p, m, p, m, p, m);
         return;
     }
@@ -800,10 +802,10 @@ static void mvm_mult_pipe(Out *o, const MvmPlan *pl, const char *p, int m, const
         return;
     }
     w(o, "    rnnc_mac #(.A_W(%d), .A_F(%d), .A_SIGNED(1), .B_W(%d), .B_F(%d), .B_SIGNED(1), .Q_W(%d), "
-         ".Q_F(%d), .ROUND(%d), .SATURATE(%d), .ACC_W(%d), .PROD_REG(%d)) u_%s_mac_%d (.clk(clk), .en(%s_en_%d), "
+         ".Q_F(%d), .ROUND(%d), .SATURATE(%d), .ACC_W(%d), .PROD_REG(%d)%s) u_%s_mac_%d (.clk(clk), .en(%s_en_%d), "
          ".first(%s_first_%d), .a(%s_a_%d), .b(%s_b_%d), .acc(%s_acc_m%d));\n",
       ot.w, fx_frac(ot), wt.w, fx_frac(wt), at.w, fx_frac(at), at.q, fx_rtl_sat(at), pl->v->guard_w,
-      pl->v->mac_lat - 1, p, m, p, m, p, m, p, m, p, m, p, m);
+      pl->v->mac_lat - 1, logic, p, m, p, m, p, m, p, m, p, m, p, m);
 }
 
 /* bias_next_<m> = the bias of capture pc + 1. Unstaged, a chain of conditionals, not a case:

@@ -29,6 +29,8 @@ void auto_budgets(AutoOptions *o, const FlowOptions *fo, const char *target, int
         d = flow_device("xilinx", fo->part);
     bool xilinx = d && !strcmp(d->target, "xilinx");
     o->lut_margin = o->max_lut >= 0 ? 1.0 : res_lut_margin(o->family);
+    /* logic multipliers only where the user says how much logic they may take */
+    o->logic_spill = o->max_lut >= 0 && res_logic_spill(o->family);
     if (d && o->max_dsp < 0) o->max_dsp = d->dsp;
     if (d && o->max_bram < 0) o->max_bram = xilinx ? 2L * d->bram : d->bram; /* Xilinx: RAMB18 (36 kbit halves) */
     if (d && o->max_lut < 0) o->max_lut = d->lut;
@@ -79,7 +81,7 @@ static cJSON *search_json(const AutoSearch *a, const AutoOptions *o)
     cJSON_AddNumberToObject(b, "lut_margin", o->lut_margin);
     if (o->max_latency_cycles) cJSON_AddNumberToObject(j, "latency_cycles_goal", (double)o->max_latency_cycles);
     cJSON_AddNumberToObject(j, "candidates_evaluated", a->n_cand);
-    cJSON *rf = cJSON_AddObjectToObject(j, "reuse_factors"), *rrf = NULL, *lm = NULL, *sh = NULL;
+    cJSON *rf = cJSON_AddObjectToObject(j, "reuse_factors"), *rrf = NULL, *lm = NULL, *sh = NULL, *lg = NULL;
     for (int k = 0; k < a->n_knobs; k++) {
         int v = auto_value(a, a->chosen, k);
         if (a->knob[k].which == KNOB_REUSE) {
@@ -100,6 +102,11 @@ static cJSON *search_json(const AutoSearch *a, const AutoOptions *o)
         if (v && !rrf) rrf = cJSON_AddObjectToObject(j, "recurrent_reuse_factors");
         if (v) cJSON_AddNumberToObject(rrf, a->knob[k].layer->name, v);
     }
+    for (int s = 0, v; s < a->n_spill; s++) /* the multipliers past the DSP budget, in logic (auto_spill) */
+        if ((v = a->cand[a->chosen].idx[a->n_knobs + s]) > 0) {
+            if (!lg) lg = cJSON_AddObjectToObject(j, "logic_multipliers");
+            cJSON_AddNumberToObject(lg, a->spill[s]->name, v);
+        }
     cJSON_AddItemToObject(j, "predicted", res_totals_json(&a->cand[a->chosen].res));
     cJSON_AddBoolToObject(j, "predicted_fits", a->cand[a->chosen].fits);
     return j;
@@ -245,6 +252,7 @@ static void write_csv(const AutoSearch *a, const int *fr, int k, double mhz, con
     fprintf(f, "chosen,pareto,latency_cycles,ii_cycles,latency_us,dsp,lut,ff,bram,area,fits");
     static const char *const knob_col[] = {[KNOB_REUSE] = "rf", [KNOB_RREUSE] = "rrf", [KNOB_LANE] = "lm", [KNOB_SHARE] = "sh"};
     for (int j = 0; j < a->n_knobs; j++) fprintf(f, ",%s_%s", knob_col[a->knob[j].which], a->knob[j].layer->name);
+    for (int s = 0; s < a->n_spill; s++) fprintf(f, ",lg_%s", a->spill[s]->name); /* auto_spill's logic multipliers */
     fprintf(f, "\n");
     for (int i = 0; i < a->n_cand; i++) {
         const Candidate *c = &a->cand[i];
@@ -253,6 +261,7 @@ static void write_csv(const AutoSearch *a, const int *fr, int k, double mhz, con
         fprintf(f, "%d,%d,%ld,%ld,%.3f,%ld,%ld,%ld,%ld,%.4f,%d", i == a->chosen, on, c->latency, c->ii,
                 (double)c->latency / mhz, c->res.dsp, c->res.lut, c->res.ff, c->res.bram, c->area, c->fits);
         for (int j = 0; j < a->n_knobs; j++) fprintf(f, ",%d", auto_value(a, i, j));
+        for (int s = 0; s < a->n_spill; s++) fprintf(f, ",%d", c->idx[a->n_knobs + s]);
         fprintf(f, "\n");
     }
     xfclose(f);

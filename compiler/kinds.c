@@ -12,7 +12,7 @@
 #define RECURRENT "recurrent_kernel", "return_sequences", "go_backwards", "recurrent_reuse_factor", "share_multipliers"
 #define LANES "lane_multipliers"
 
-static const char *const keys_dense[] = {WEIGHTED, "softmax", NULL};
+static const char *const keys_dense[] = {WEIGHTED, "softmax", "logic_multipliers", NULL};
 static const char *const keys_lstm[] = {WEIGHTED, RECURRENT, LANES, "recurrent_activation", NULL};
 static const char *const keys_gru[] = {WEIGHTED, RECURRENT, LANES, "recurrent_activation", "reset_after", NULL};
 static const char *const keys_rnn[] = {WEIGHTED, RECURRENT, NULL};

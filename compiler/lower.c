@@ -117,8 +117,13 @@ static bool mvm_sums_wrap(const Mvm *v) { return cast_is_slice(v->accum) && !v->
 /* The MAC's stages (Mvm.mac_lat, rnnc_mac's PROD_REG): 2, the exact product registered and
  * then added; 1 where the part's DSP multiplies and accumulates in one stage at its clock
  * (Netlist.ultrascale: UltraScale+'s DSP48E2), one cycle off every job and every
- * recurrent step, when the sums wrap (mvm_sums_wrap: no cast logic between the two). */
-static int mvm_mac_lat(const Netlist *n, const Mvm *v) { return n->ultrascale && mvm_sums_wrap(v) ? 1 : 2; }
+ * recurrent step, when the sums wrap (mvm_sums_wrap: no cast logic between the two), and no
+ * multiplier is built in logic (Mvm.n_logic: its carry chains and the accumulator's in one
+ * stage, 168.5 MHz estimated on the xcu250 GRU(20)'s dense1). */
+static int mvm_mac_lat(const Netlist *n, const Mvm *v)
+{
+    return n->ultrascale && mvm_sums_wrap(v) && v->n_logic == 0 ? 1 : 2;
+}
 
 /* The registers after each product at rf 1 (Mvm.prod_reg, rnnc_product's REG): 1, and 2 on
  * xc7, where Yosys puts the second in the DSP48E1's PREG: with the product in MREG alone it
@@ -170,6 +175,7 @@ static void finish_mvm(const Netlist *n, Mvm *v)
         if (d > depth) depth = d;
     }
     v->fanin = fanin;
+    v->n_logic = v->rf > 1 ? (v->n_logic < v->n_mult ? v->n_logic : v->n_mult) : 0;
     if (mvm_pre_sum(v) && !direct && v->rf > 1) depth = plan_pre_depth(v); /* from the slots its items end in */
     v->depth = depth;
     v->direct = direct;
@@ -917,6 +923,7 @@ PortRef lower_dense(Netlist *n, const Layer *l, FxType in_t, PortRef in)
 {
     Engine *e = netlist_add(n, ENG_DENSE, l, "dense", 1, &in);
     lower_dense_mvm(&e->mvm, l, in_t, l->qbias, l->reuse);
+    e->mvm.n_logic = l->logic_mults; /* at most n_mult (finish_mvm) */
     finish_mvm(n, &e->mvm);
     e->in_n = l->in_feat;
     e->in_t = in_t;
@@ -1132,7 +1139,8 @@ void netlist_finish(Netlist *n)
 
 /* A product whose multipliers can be lent or borrowed: rnnc_mac instances (R > 1, not
  * rnnc_mac_sat's hls4ml order). */
-static bool share_mvm_ok(const Mvm *v) { return v->rf > 1 && !v->sat_order && v->n_mult > 0; }
+/* (a product with logic multipliers keeps its MACs: the user or the search asked for them) */
+static bool share_mvm_ok(const Mvm *v) { return v->rf > 1 && !v->sat_order && v->n_mult > 0 && v->n_logic == 0; }
 
 /* The engine reading stream src, when it is exactly one engine's only input; else -1. */
 static int sole_reader(const Netlist *n, int src)

@@ -401,6 +401,11 @@ static void parse_layer_options(const Parser *p, const Model *m, const cJSON *ob
     if ((it = get(obj, "lane_multipliers"))) {
         l->lane_mults = want_int(p, it, kp, 1, 3);
     }
+    key_path(kp, path, "logic_multipliers");
+    if ((it = get(obj, "logic_multipliers"))) {
+        l->logic_mults = want_int(p, it, kp, 0, MAX_RF);
+        l->logic_mults_given = true;
+    }
     key_path(kp, path, "table_size");
     if ((it = get(obj, "table_size"))) {
         int n = want_int(p, it, kp, 2, RNNC_MAX_TABLE);

@@ -43,6 +43,8 @@ typedef struct {
     int ff_per_lut;             /* flip-flops beside each LUT (a Xilinx slice: 8 LUTs, 16 FFs; 0: 1) */
     bool lc_pack;               /* a logic cell holds a LUT and a flip-flop that Yosys/nextpnr seldom pair
                                  * (iCE40): LUT + FF must fit the cells */
+    bool logic_spill;           /* the reuse search may build a dense layer's multipliers past the DSP
+                                 * budget in logic (auto_spill): LUTs are plentiful beside the DSPs */
 } CostTable;
 
 /* What xc7 and UltraScale+ share (lowering's memory choices, res_rom_in_logic and the like, take
@@ -54,7 +56,7 @@ typedef struct {
     .shape = {{512, 36}, {1024, 18}, {2048, 9}, {4096, 4}, {8192, 2}, {16384, 1}},                     \
     .lutram = {{32, 6}, {64, 3}}, .lutram_cost = 8,                                                    \
     .dsp_lane = {[L_LSTM] = 3, [L_GRU] = 3, [L_SIMPLE_RNN] = 0, [L_DENSE] = -1},                        \
-    .lut_mul_lut = 1.33, .lut_margin = 0.9, .ff_per_lut = 2
+    .lut_mul_lut = 1.33, .lut_margin = 0.9, .ff_per_lut = 2, .logic_spill = true
 
 /* The cost tables. LUT/FF rows: bench/calibrate.sh FAMILY prints them (fitted over the designs
  * of bench/calibrate_sweep.txt); bench/results/resources_FAMILY.txt: predicted against measured. */
@@ -376,6 +378,18 @@ bool res_rom_split_used(const Netlist *n)
     return false;
 }
 
+/* The multipliers built in logic (Mvm.n_logic, rnnc_product LOGIC): their DSPs off; rnnc_lut_mul's
+ * LUTs on (rows: the narrower operand's bits, as rnnc_product takes them), and the accumulator
+ * the DSP held, in fabric (an adder and its register per bit). Added to the engine directly,
+ * not as a fitted feature. */
+static void add_logic_mults(const CostTable *c, EngineResources *r, const Mvm *v)
+{
+    int rows = v->op_t.w < v->w_t.w ? v->op_t.w : v->w_t.w, cols = v->op_t.w + v->w_t.w - rows;
+    r->dsp -= v->n_logic;
+    r->lut += v->n_logic * (c->lut_mul_lut * rows * (cols + 2) + v->guard_w);
+    r->ff += (double)v->n_logic * v->guard_w;
+}
+
 /* A product: its multipliers, datapath, operand multiplexer, adder tree and schedule ROM. */
 static void add_mvm(const CostTable *c, EngineResources *r, const Netlist *n, const Engine *e, const Mvm *v)
 {
@@ -386,6 +400,7 @@ static void add_mvm(const CostTable *c, EngineResources *r, const Netlist *n, co
         add_memory(c, r, opt.bank_per_mult ? p->mult[b].n_caps : opt.bank_n, v->accum.w, false);
     bool caller_takes = p->direct && (opt.serial || opt.banks);
     r->dsp += p->form == MVM_PARALLEL ? parallel_dsps(c, p) : p->n_mult;
+    if (p->form != MVM_PARALLEL) add_logic_mults(c, r, v);
     /* the operand and weight registers; an operand group's members load the same operand in
      * every slot, so synthesis keeps one operand register per group. In the counted forms
      * (REGULAR, RUNS) every multiplier reads the operand the shared counter names: their
@@ -693,6 +708,11 @@ double res_lut_margin(const char *family)
 bool res_lc_pack(const char *family)
 {
     return cost_table(family)->lc_pack;
+}
+
+bool res_logic_spill(const char *family)
+{
+    return cost_table(family)->logic_spill;
 }
 
 int res_ff_per_lut(const char *family)

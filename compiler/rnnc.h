@@ -115,6 +115,10 @@ typedef struct Layer {
                                  * the reuse search may turn it on */
     int table_size;
     bool table_size_given; /* set by the model (or a config), not the default: the search keeps it */
+    int logic_mults;            /* dense: logic_multipliers, how many of its multipliers (at reuse
+                                 * factor > 1) are built in logic, not DSP blocks (Mvm.n_logic) */
+    bool logic_mults_given;     /* set by the model: the search keeps it (else it may put the
+                                 * multipliers past a DSP budget there: auto_spill) */
     int table_mirror;           /* table_mirror, 1: a sigmoid or tanh table whose lower half mirrors
                                  * its upper half is stored as that half where this takes fewer block
                                  * RAMs (rnnc_activation TABLE_MIRROR, res_table_mirror; about 19
@@ -377,6 +381,9 @@ typedef struct {
     int rf;             /* reuse factor: each multiplier does up to rf products per job */
     /* derived by lower.c */
     int n_mult;         /* ceil(products / rf), or n_mult_set where that is more */
+    int n_logic;        /* rf > 1: multipliers [n_mult - n_logic, n_mult) are built in logic
+                         * (rnnc_product LOGIC, rnnc_lut_mul), the others in DSP blocks; the
+                         * same product and timing (a dense layer's logic_multipliers) */
     int n_mult_set;     /* > 0: at least this many multipliers, rf slots each (a wavefront's room:
                          * the multipliers of a smaller rf, spare slots in every step; plan_wave) */
     int n_products;
@@ -916,6 +923,7 @@ bool res_table_mirror(const char *family, const Layer *l, const Table *t, uint64
 bool res_rom_split_used(const Netlist *n);             /* some schedule ROM is an rnnc_rom_split */
 double res_lut_margin(const char *family);              /* fraction of a part's LUTs to plan for */
 bool res_lc_pack(const char *family);                   /* LUT + FF share the logic cells (iCE40) */
+bool res_logic_spill(const char *family);               /* multipliers past a DSP budget may go to logic */
 int res_ff_per_lut(const char *family);                 /* FFs beside each LUT (Xilinx 2, else 1) */
 struct cJSON *res_json(const Netlist *n);                /* report.json "resources" (n->family) */
 struct cJSON *res_totals_json(const Resources *r);      /* {"dsp", "lut", "ff", "bram"} */
@@ -943,9 +951,13 @@ typedef struct {
     Objective objective;
     long max_latency_cycles;            /* OPT_AREA: the latency to meet */
     int table_reg;
+    bool logic_spill;                   /* the multipliers past max_dsp may be built in logic
+                                         * (auto_spill): --max-lut given, a family with
+                                         * res_logic_spill */
 } AutoOptions;
 typedef struct {
-    int *idx;                           /* per knob, an index into its vals */
+    int *idx;                           /* per knob, an index into its vals; then per spill layer
+                                         * its logic multipliers (auto_spill) */
     long latency, ii;
     Resources res;
     double area;                        /* used fractions of the budgets, summed */
@@ -958,13 +970,15 @@ typedef struct {
     Candidate *cand;
     int chosen, path_len;
     const AutoOptions *opts;            /* the search's (auto_search) */
+    int n_spill;                        /* dense layers that may take logic multipliers (auto_spill) */
+    Layer **spill;
 } AutoSearch;
 /* Before check_model: the layers whose factor is open (none when the model default is set). */
 AutoSearch *auto_prepare(Model *m);
 /* After quantize: search; the chosen candidate's factors are left set in the model. */
 void auto_search(AutoSearch *a, Model *m, const AutoOptions *o);
 void auto_apply(AutoSearch *a, int c);
-void auto_set(AutoSearch *a, const int *idx);        /* every knob's factor at knob indices idx */
+void auto_set(AutoSearch *a, const int *idx);        /* a candidate's idx: its knobs' factors and logic multipliers */
 int auto_next(AutoSearch *a, AutoOptions *o, int c, const Resources *meas, const Resources *avail, bool slow);
 bool auto_pareto(const AutoSearch *a, int i);
 void auto_describe(const AutoSearch *a, int c, char *out, size_t len);

@@ -22,7 +22,7 @@
  * forward and backward directions are the next two layers, recurrent; its keys rs, mm
  * (merge mode concat, sum, mul, ave), name, po/p (the merged result type)). Layer keys: u (units),
  * act, ract, rs, gb, ra (0/1), bias=0 (use_bias false), rf (number or "max"), rrf (recurrent_reuse_factor),
- * lm (lane_multipliers), sh (share_multipliers: 1 true, -1 false), tm (table_mirror: 1 true,
+ * lm (lane_multipliers), lg (logic_multipliers), sh (share_multipliers: 1 true, -1 false), tm (table_mirror: 1 true,
  * -1 false), ts (table size), p (precision string), pw pr pb pa ps po pt (precision object keys weight,
  * recurrent_weight, bias, accum, state, result, table), rate, name, sm (the "softmax" object's
  * implementation: stable, latency or legacy), smi (its input type).
@@ -59,6 +59,7 @@ typedef struct {
     int rf;    /* 0: omit; -1: the maximum */
     int rrf;   /* recurrent_reuse_factor, 0: omit */
     int lm;    /* lane_multipliers, 0: omit (--spec only) */
+    int lg;    /* logic_multipliers (dense), 0: omit (--spec only) */
     int sh;    /* share_multipliers: 1 true, -1 false, 0: omit (--spec only) */
     int tm;    /* table_mirror: 1 true, -1 false, 0: omit (--spec only) */
     int ts;    /* 0: omit */
@@ -455,6 +456,7 @@ static void spec_model(Model *M, char *spec, uint64_t seed) {
             else if (!strcmp(k, "rf")) L->rf = !strcmp(v, "max") ? -1 : parse_int(v, k);
             else if (!strcmp(k, "rrf")) L->rrf = parse_int(v, k);
             else if (!strcmp(k, "lm")) L->lm = parse_int(v, k);
+            else if (!strcmp(k, "lg")) L->lg = parse_int(v, k);
             else if (!strcmp(k, "sh")) L->sh = parse_int(v, k);
             else if (!strcmp(k, "tm")) L->tm = parse_int(v, k);
             else if (!strcmp(k, "ts")) L->ts = parse_int(v, k);
@@ -559,6 +561,7 @@ static void print_model(FILE *f, const Model *M) {
         if (L->rf) fprintf(f, ", \"reuse_factor\": %d", L->rf < 0 ? max_rf(L) : L->rf);
         if (L->rrf) fprintf(f, ", \"recurrent_reuse_factor\": %d", L->rrf);
         if (L->lm) fprintf(f, ", \"lane_multipliers\": %d", L->lm);
+        if (L->lg) fprintf(f, ", \"logic_multipliers\": %d", L->lg);
         if (L->sh) fprintf(f, ", \"share_multipliers\": %s", L->sh > 0 ? "true" : "false");
         if (L->ts) fprintf(f, ", \"table_size\": %d", L->ts);
         if (L->tm) fprintf(f, ", \"table_mirror\": %s", L->tm > 0 ? "true" : "false");

@@ -51,6 +51,8 @@
 #     xc7 (--resources xilinx), plain and with --table-reg (write-first h);
 # (q) E2E_XILINX_ROM_REG (default 3) random models whose schedule ROM is registered on xc7
 #     without --table-reg (mvm_rom_reg), and as many on UltraScale+, plain and with --table-reg;
+# (s) E2E_LOGIC (default 3) random models whose dense layers build multipliers in logic
+#     (logic_multipliers), and as many for UltraScale+, plain and with --table-reg;
 # (i) every design runs a second time under random stalls: the bench --sim built is re-run (no
 #     rebuild) with +stall=SEED, SEED derived from the case name; the outputs must be the
 #     no-stall run's, in order, none lost or repeated, no AXI-Stream violation on m_axis, and the
@@ -267,6 +269,19 @@ run_job() {
             missing=$((missing + $(grep 'rnnc_activation #(' "$f" | grep -vc 'TABLE_REG(1)' || true)))
         done
         if [ "$missing" != 0 ]; then fail "--table-reg: $missing rnnc_activation instances without TABLE_REG(1)"; return 0; fi
+    fi
+    # logic_multipliers: the model's count of MACs built in logic is the emitted RTL's (the
+    # dump's "logic" lines: what the schedule and resources took)
+    if grep -q '"logic_multipliers"' "$model"; then
+        local want_logic have_logic
+        # shellcheck disable=SC2086
+        want_logic=$("$RNNC" "$model" $extra --dump schedule -o "$dir.logic" 2>/dev/null |
+            sed -n 's/^logic_mults [^:]*: \([0-9]*\) of.*/\1/p' | awk '{s += $1} END {print s + 0}')
+        have_logic=$(cat "$dir"/rtl/*.v | grep -c 'rnnc_mac.*\.LOGIC(1)' || true)
+        if [ "$want_logic" = 0 ] || [ "$have_logic" != "$want_logic" ]; then
+            fail "logic_multipliers: $have_logic MACs in logic in the RTL, the schedule says $want_logic"
+            return 0
+        fi
     fi
     if ! (cd "$dir" && verilator --lint-only -Wall --top-module "$top" -f files.f) >"$dir.lint" 2>&1; then
         fail "verilator --lint-only -Wall: $(grep -m1 -E '%(Warning|Error)' "$dir.lint" | cut -c1-160)"
@@ -594,6 +609,31 @@ random_group wavemac "${E2E_WAVE_MAC:-2}" "wave.* [1-9][0-9]* captured runs" wav
 wavemxu_spec() { wavemac_spec "$1" | sed 's/NAME=wavemac/NAME=wavemxu/'; }
 RG_XCUP=1 random_group wavemxu "${E2E_WAVE_MAC:-2}" "wave.* [1-9][0-9]* captured runs" wavemxu_spec \
     "read captured runs from their MACs on UltraScale+"
+
+# (s) multipliers in logic (logic_multipliers: rnnc_product LOGIC, rnnc_lut_mul): random models
+# whose dense layers build some or all of their multipliers in logic, at random reuse factors,
+# weights narrower or wider than the operands (rnnc_product's rows from the narrower), after a
+# recurrent cell or not, a layer in hls4ml's saturating order (rnnc_mac_sat) now and then; on the
+# default target and UltraScale+ (two-stage MACs there: mvm_mac_lat), plain and with --table-reg
+logic_spec() {
+    local s=$1 T F U D RF kinds=(lstm "gru ra=1" simple_rnn) pre="" in2 w pa=""
+    RANDOM=$((s * 7867))
+    T=$((2 + RANDOM % 3)) F=$((2 + RANDOM % 5)) U=$((2 + RANDOM % 5)) D=$((2 + RANDOM % 9))
+    in2=$((F * T))
+    if [ $((s % 2)) = 1 ]; then
+        pre="${kinds[$((s % 3))]} u=$U rf=$((1 + RANDOM % 12)); "
+        in2=$U
+    else
+        pre="flatten; "
+    fi
+    w=$((4 + RANDOM % 14))
+    [ $((RANDOM % 4)) = 0 ] && pa=" pa=ap_fixed<20,8,AP_TRN,AP_SAT>"
+    RF=$((2 + RANDOM % (in2 * D - 1)))
+    echo "T=$T F=$F IN=sym N=4 NAME=logic$s; ${pre}dense u=$D act=relu rf=$RF lg=$((1 + RANDOM % 6)) pw=ap_fixed<$w,2>$pa; dense u=2 act=sigmoid rf=$((2 + RANDOM % (2 * D - 1))) lg=$((RANDOM % 2))"
+}
+random_group logic "${E2E_LOGIC:-3}" logic_mults logic_spec "build multipliers in logic"
+logicxu_spec() { logic_spec "$1" | sed 's/NAME=logic/NAME=logicxu/'; }
+RG_XCUP=1 random_group logicxu "${E2E_LOGIC:-3}" logic_mults logicxu_spec "build multipliers in logic on UltraScale+"
 
 xargs -d '\n' -n 1 -P "$JOBS" bash -c 'run_line "$1"' _ <"$JOBLIST" || true
 
