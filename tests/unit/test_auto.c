@@ -902,6 +902,58 @@ static void test_xilinx_ff_budget(int seed)
     free_model(m2);
 }
 
+/* Multipliers past the DSP budget in logic (auto_spill), UltraScale+ with a LUT budget given: no
+ * candidate's DSPs pass the budget where it fits; each candidate's logic counts, applied and
+ * lowered, are its dense engines' (at most their multipliers) and give its latency, DSPs and
+ * LUTs; the spill only happens over the DSPs. Without logic_spill (no --max-lut) none. */
+static int spill_chosen, spill_cands;
+static void test_logic_spill(int seed)
+{
+    for (int allow = 0; allow < 2; allow++) {
+        Model *m = random_model(seed, (ModelOpts){0});
+        AutoSearch *a = auto_prepare(m);
+        check_model(m);
+        quantize_model(m);
+        AutoOptions o = {.family = "xcup", .ultrascale = true, .max_dsp = 4 + seed % 5, .max_lut = 100000,
+                         .max_bram = -1, .lut_margin = 1.0, .objective = seed % 2 ? OPT_THROUGHPUT : OPT_LATENCY,
+                         .logic_spill = allow};
+        auto_search(a, m, &o);
+        for (int i = 0; i < a->n_cand; i++) {
+            const Candidate *c = &a->cand[i];
+            int logic = 0;
+            for (int s = 0; s < a->n_spill; s++) logic += c->idx[a->n_knobs + s];
+            check(allow || logic == 0, "seed %d: candidate %d has %d logic multipliers without logic_spill", seed, i, logic);
+            check(!c->fits || c->res.dsp <= o.max_dsp, "seed %d: candidate %d fits with %ld DSP > %ld", seed, i, c->res.dsp,
+                  o.max_dsp);
+            if (!logic) continue;
+            spill_cands++;
+            auto_apply(a, i);
+            Netlist *n = lower_model_family(m, 0, o.family, o.ultrascale);
+            Schedule *sc = schedule_netlist(n, RNNC_II_SEQ);
+            Resources r = res_netlist(n, o.family);
+            int built = 0;
+            for (int e = 0; e < n->n; e++) {
+                const Engine *en = &n->eng[e];
+                built += en->mvm.n_logic;
+                check(en->mvm.n_logic <= en->mvm.n_mult && (en->mvm.n_logic == 0 || en->kind == ENG_DENSE),
+                      "seed %d: engine %s has %d of %d multipliers in logic", seed, en->name, en->mvm.n_logic, en->mvm.n_mult);
+            }
+            check(built == logic && r.dsp == c->res.dsp && r.lut == c->res.lut && sc->latency_cycles == c->latency &&
+                      r.dsp == o.max_dsp,
+                  "seed %d: candidate %d: %d logic multipliers, built %d; DSP %ld / %ld (budget %ld), LUT %ld / %ld, "
+                  "latency %ld / %ld", seed, i, logic, built, r.dsp, c->res.dsp, o.max_dsp, r.lut, c->res.lut,
+                  sc->latency_cycles, c->latency);
+            netlist_free(n);
+            free(sc->seq_start);
+            free(sc->seq_end);
+            free(sc);
+        }
+        for (int s = 0; s < a->n_spill; s++) spill_chosen += a->cand[a->chosen].idx[a->n_knobs + s] > 0;
+        auto_free(a);
+        free_model(m);
+    }
+}
+
 int main(void)
 {
     test_cost_tables();
@@ -924,6 +976,10 @@ int main(void)
     for (int seed = 1; seed <= 4; seed++)
         for (long dsp = 12; dsp <= 40; dsp += 14) test_form_choice(seed, dsp);
     check(split_wins > 0, "the split form was never the best choice (%d budgets)", split_wins);
+    for (int seed = 1; seed <= 8; seed++) test_logic_spill(seed);
+    check(spill_cands > 0 && spill_chosen > 0, "logic spill: %d candidates, %d chosen (the test proves nothing)", spill_cands,
+          spill_chosen);
+    printf("auto logic multipliers: %d candidates, %d chosen\n", spill_cands, spill_chosen);
     test_lane_choice();
     test_lane_zh_lut();
     test_share_choice();
