@@ -4,7 +4,8 @@
 // en_d/first_d being en/first delayed one cycle. Operands presented in cycle t are in acc from
 // cycle t+2 (t+1 with PROD_REG = 0, where en/first act in their own cycle). The accumulator wraps
 // at ACC_W bits (the compiler sizes ACC_W so that it never does, or so that the sum's cast keeps
-// only its low ACC_W bits, where wrapping changes nothing).
+// only its low ACC_W bits, where wrapping changes nothing). IN_REG = 1: en, first, a and b pass
+// a register of the instance first, and everything above is a cycle later.
 // No rst port (as specified): en_d is unknown until the first clock edge, and acc until the
 // first accumulation with first = 1. It is rnnc_mac_sat with its sums uncast (CAST_SUMS = 0)
 // starting from 0: one accumulator in the library, with its formal properties there.
@@ -25,7 +26,8 @@ module rnnc_mac #(
     parameter integer SATURATE = 0,     // product cast overflow: O + 4 * N, as rnnc_quant
     parameter integer ACC_W = 24,       // accumulator width, >= Q_W
     parameter integer PROD_REG = 1,     // 1: acc 2 cycles after a, b; 0: 1 cycle (no product register)
-    parameter integer LOGIC = 0         // 1: the product in logic (rnnc_product LOGIC), not a multiplier block
+    parameter integer LOGIC = 0,        // 1: the product in logic (rnnc_product LOGIC), not a multiplier block
+    parameter integer IN_REG = 0        // 1: en, first, a, b registered here first (everything a cycle later)
 ) (
     input wire clk,
     input wire en,
@@ -34,6 +36,35 @@ module rnnc_mac #(
     input wire [B_W-1:0] b,
     output wire [ACC_W-1:0] acc
 );
+    // IN_REG = 1: the operand registers in the instance, so that each MAC keeps its own (synthesis
+    // merges equal registers within a module: one operand register shared by the rows of every
+    // multiplier in logic set the xcu250 GRU(20)'s Fmax estimate, 195.0 MHz at fanout 330)
+    wire en_i, first_i;
+    wire [A_W-1:0] a_i;
+    wire [B_W-1:0] b_i;
+    generate
+        if (IN_REG != 0) begin : g_in_reg
+            reg en_r, first_r;
+            reg [A_W-1:0] a_r;
+            reg [B_W-1:0] b_r;
+            always @(posedge clk) begin
+                en_r <= en;
+                first_r <= first;
+                a_r <= a;
+                b_r <= b;
+            end
+            assign en_i = en_r;
+            assign first_i = first_r;
+            assign a_i = a_r;
+            assign b_i = b_r;
+        end else begin : g_in_now
+            assign en_i = en;
+            assign first_i = first;
+            assign a_i = a;
+            assign b_i = b;
+        end
+    endgenerate
+
     rnnc_mac_sat #(
         .A_W(A_W),
         .A_F(A_F),
@@ -51,11 +82,11 @@ module rnnc_mac #(
         .LOGIC(LOGIC)
     ) u_mac (
         .clk(clk),
-        .en(en),
-        .first(first),
+        .en(en_i),
+        .first(first_i),
         .init({ACC_W{1'b0}}),
-        .a(a),
-        .b(b),
+        .a(a_i),
+        .b(b_i),
         .acc(acc)
     );
 
