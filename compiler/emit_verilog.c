@@ -657,6 +657,16 @@ static void mvm_operand_group(Out *o, const MvmPlan *pl, const char *p, int g)
              "    /* verilator lint_on UNUSEDSIGNAL */\n", p, g, p, g);
 }
 
+/* Whether multiplier m's MAC registers its own inputs (rnnc_mac IN_REG): a multiplier in logic
+ * (Mvm.n_logic) of an engine with MACs of its own, outside hls4ml's order. Its a, b, en and first
+ * are then wires carrying the values the engine's registers would take: synthesis merges equal
+ * registers within the engine, and one operand register fanned out to the rows of every logic
+ * multiplier (330 loads) set the xcu250 GRU(20)'s Fmax estimate. */
+static bool mac_in_reg(const MvmPlan *pl, int m, bool shared)
+{
+    return !shared && !pl->v->sat_order && m >= pl->n_mult - pl->v->n_logic;
+}
+
 /* Multiplier m's word fields <p>_f_<m> (the RomLayout) and its registers' declarations. */
 static void mvm_mult_decl(Out *o, const MvmPlan *pl, const char *p, int m, bool shared)
 {
@@ -682,8 +692,9 @@ static void mvm_mult_decl(Out *o, const MvmPlan *pl, const char *p, int m, bool 
     else
         w(o, "    wire [%d:0] %s_f_%d = %s_word%s[%d:%d];\n", fw - 1, p, m, p, rr ? "_r" : "", m * rw + fw - 1, m * rw);
     if (!shared) { /* shared: the top registers the MAC's operands (top_shared_mac) */
-        w(o, "    reg [%d:0] %s_a_%d;\n    reg [%d:0] %s_b_%d;\n", ot.w - 1, p, m, wt.w - 1, p, m);
-        w(o, "    reg %s_en_%d, %s_first_%d;\n", p, m, p, m);
+        const char *kind = mac_in_reg(pl, m, shared) ? "wire" : "reg";
+        w(o, "    %s [%d:0] %s_a_%d;\n    %s [%d:0] %s_b_%d;\n", kind, ot.w - 1, p, m, kind, wt.w - 1, p, m);
+        w(o, "    %s %s_en_%d, %s_first_%d;\n", kind, p, m, p, m);
     }
     if (pl->v->sat_order) w(o, "    wire [%d:0] %s_init_%d; /* the bias of the run that starts (rnnc_mac_sat) */\n",
                             pl->v->guard_w - 1, p, m);
@@ -739,6 +750,12 @@ static void mvm_mult_pipe(Out *o, const MvmPlan *pl, const char *p, int m, const
         snprintf(nx[3], MAX_EXPR, "%s_f_%d[%d]", p, m, ly->first);
     }
     bool first_regs = !(shared && !rr); /* the first stage's four registers (the MAC's without rr) */
+    bool inside = mac_in_reg(pl, m, shared); /* the MAC's own registers take the last stage's values */
+    if (inside) {
+        w(o, "    assign %s_a_%d = %s;\n    assign %s_b_%d = %s;\n", p, m, nx[0], p, m, nx[1]);
+        w(o, "    assign %s_en_%d = %s;\n    assign %s_first_%d = %s;\n", p, m, nx[2], p, m, nx[3]);
+        if (!rr) first_regs = false;
+    }
     w(o, "    always @(posedge clk) begin\n");
     if (pl->n_opg) { /* split: the group's multiplexer has the extra stage's register */
         if (!pl->mux_split && first_regs) w(o, "        %s_a_%d%s <= %s_gop_%d;\n", p, m, ps, p, pl->opg[m]);
@@ -762,7 +779,7 @@ static void mvm_mult_pipe(Out *o, const MvmPlan *pl, const char *p, int m, const
     const char *rs = reset_strobes ? "!rst && " : "";
     if (track) w(o, "        %s_last_%d%s <= %s%s_on_1 & %s_f_%d[%d];\n", p, m, ps, rs, p, p, m, ly->last);
     if (rr) {
-        if (!shared) {
+        if (!shared && !inside) {
             w(o, "        %s_a_%d <= %s;\n", p, m, nx[0]);
             w(o, "        %s_b_%d <= %s_b_%d_p;\n", p, m, p, m);
             w(o, "        %s_en_%d <= %s_en_%d_p;\n        %s_first_%d <= %s_first_%d_p;\n", p, m, p, m, p, m, p, m);
@@ -783,7 +800,8 @@ static void mvm_mult_pipe(Out *o, const MvmPlan *pl, const char *p, int m, const
     w(o, "    end\n");
     FxType ot = pl->v->op_t, wt = pl->v->w_t, at = pl->v->accum;
     /* the multipliers past the DSP blocks in logic (Mvm.n_logic): the same product and timing */
-    const char *logic = m >= pl->n_mult - pl->v->n_logic ? ", .LOGIC(1)" : "";
+    const char *logic = !(m >= pl->n_mult - pl->v->n_logic) ? "" : mac_in_reg(pl, m, shared) ? ", .LOGIC(1), .IN_REG(1)"
+                                                                                               : ", .LOGIC(1)";
     w(o, "    wire [%d:0] %s_acc_m%d;\n", pl->v->guard_w - 1, p, m);
     if (pl->v->sat_order) { /* hls4ml's order: the run starts from its bias, every sum cast */
         w(o, "    rnnc_mac_sat #(.A_W(%d), .A_F(%d), .A_SIGNED(1), .B_W(%d), .B_F(%d), .B_SIGNED(1), .Q_W(%d), "

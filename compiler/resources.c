@@ -379,15 +379,15 @@ bool res_rom_split_used(const Netlist *n)
 }
 
 /* The multipliers built in logic (Mvm.n_logic, rnnc_product LOGIC): their DSPs off; rnnc_lut_mul's
- * LUTs on (rows: the narrower operand's bits, as rnnc_product takes them), and the accumulator
- * the DSP held, in fabric (an adder and its register per bit). Added to the engine directly,
- * not as a fitted feature. */
+ * LUTs on (rows: the narrower operand's bits, as rnnc_product takes them), the accumulator the
+ * DSP held, in fabric (an adder and its register per bit), and the operand register of its own
+ * (rnnc_mac IN_REG). Added to the engine directly, not as a fitted feature. */
 static void add_logic_mults(const CostTable *c, EngineResources *r, const Mvm *v)
 {
     int rows = v->op_t.w < v->w_t.w ? v->op_t.w : v->w_t.w, cols = v->op_t.w + v->w_t.w - rows;
     r->dsp -= v->n_logic;
     r->lut += v->n_logic * (c->lut_mul_lut * rows * (cols + 2) + v->guard_w);
-    r->ff += (double)v->n_logic * v->guard_w;
+    r->ff += (double)v->n_logic * (v->guard_w + v->op_t.w);
 }
 
 /* A product: its multipliers, datapath, operand multiplexer, adder tree and schedule ROM. */
