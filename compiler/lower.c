@@ -117,13 +117,10 @@ static bool mvm_sums_wrap(const Mvm *v) { return cast_is_slice(v->accum) && !v->
 /* The MAC's stages (Mvm.mac_lat, rnnc_mac's PROD_REG): 2, the exact product registered and
  * then added; 1 where the part's DSP multiplies and accumulates in one stage at its clock
  * (Netlist.ultrascale: UltraScale+'s DSP48E2), one cycle off every job and every
- * recurrent step, when the sums wrap (mvm_sums_wrap: no cast logic between the two), and no
- * multiplier is built in logic (Mvm.n_logic: its carry chains and the accumulator's in one
- * stage, 168.5 MHz estimated on the xcu250 GRU(20)'s dense1). */
-static int mvm_mac_lat(const Netlist *n, const Mvm *v)
-{
-    return n->ultrascale && mvm_sums_wrap(v) && v->n_logic == 0 ? 1 : 2;
-}
+ * recurrent step, when the sums wrap (mvm_sums_wrap: no cast logic between the two). A
+ * multiplier in logic (Mvm.n_logic) then has its operand register inside its tree (rnnc_mac
+ * IN_REG, rnnc_product PRE_REG): its last levels and the accumulator's adder in one stage. */
+static int mvm_mac_lat(const Netlist *n, const Mvm *v) { return n->ultrascale && mvm_sums_wrap(v) ? 1 : 2; }
 
 /* The registers after each product at rf 1 (Mvm.prod_reg, rnnc_product's REG): 1, and 2 on
  * xc7, where Yosys puts the second in the DSP48E1's PREG: with the product in MREG alone it

@@ -11,6 +11,11 @@
 // register follows the levels where LAT spreads its stages evenly (every level when
 // LAT >= D), and the rest of LAT delays the result. LAT = 0: no register, p in the cycle of a,
 // b (rnnc_product LOGIC = 1 with REG = 0, where the accumulator after it is the register).
+// TAIL = 1: the levels are spread over LAT + 1 stages and the last is left to the consumer (p
+// comes from the last register through the tree's last levels; rnnc_product PRE_REG without REG,
+// where the accumulator's adder follows), as far as the levels allow; p still in cycle t+LAT.
+// HEAD = 1: the first register right after level 1 (the rows and their first sums: the caller's
+// operand multiplexer shares that cycle, rnnc_product PRE_REG), the others spread over the rest.
 `resetall
 `timescale 1ns / 1ps
 `default_nettype none
@@ -19,7 +24,9 @@ module rnnc_lut_mul #(
     parameter integer A_W = 16,         // width of a (two's complement), 1..64
     parameter integer B_W = 16,         // width of b, 2..64
     parameter integer B_SIGNED = 1,     // 1: b is two's complement, 0: unsigned
-    parameter integer LAT = 4           // cycles from a, b to p, 0..16
+    parameter integer LAT = 4,          // cycles from a, b to p, 0..16
+    parameter integer TAIL = 0,         // 1: the tree's last stage unregistered (see above)
+    parameter integer HEAD = 0          // 1: the first register after level 1 (see above)
 ) (
     input wire clk,
     input wire [A_W-1:0] a,
@@ -28,7 +35,11 @@ module rnnc_lut_mul #(
 );
     localparam integer P_W = A_W + B_W;
     localparam integer D = clog2(B_W);              // tree levels
-    localparam integer REGS = LAT < D ? LAT : D;    // registers inside the tree
+    localparam integer REGS = LAT < D - TAIL ? LAT : D - TAIL;  // registers inside the tree
+    localparam integer H = HEAD != 0 && REGS > 0 ? 1 : 0; // the head register after level 1
+    localparam integer R2 = REGS - H;               // the others, over levels H+1 .. D
+    localparam integer D2 = D - H;
+    localparam integer SEG = R2 + TAIL;             // stages those levels are spread over
 
     function integer clog2(input integer n);
         integer k;
@@ -43,14 +54,16 @@ module rnnc_lut_mul #(
     endfunction
     // whether level v (1..D) ends in a register
     function integer reg_after(input integer v);
-        reg_after = (v * REGS) / D > ((v - 1) * REGS) / D ? 1 : 0;
+        if (H != 0 && v == 1) reg_after = 1;
+        else if (D2 == 0) reg_after = 0;
+        else reg_after = ((v - H) * SEG) / D2 > ((v - H - 1) * SEG) / D2 && ((v - H) * SEG) / D2 <= R2 ? 1 : 0;
     endfunction
 
     initial begin
         if (A_W < 1 || A_W > 64 || B_W < 2 || B_W > 64 || B_SIGNED < 0 || B_SIGNED > 1 ||
-            LAT < 0 || LAT > 16) begin
-            $display("ERROR: rnnc_lut_mul: invalid parameters A_W=%0d B_W=%0d B_SIGNED=%0d LAT=%0d (instance %m)",
-                     A_W, B_W, B_SIGNED, LAT);
+            LAT < 0 || LAT > 16 || TAIL < 0 || TAIL > 1 || HEAD < 0 || HEAD > 1) begin
+            $display("ERROR: rnnc_lut_mul: invalid parameters A_W=%0d B_W=%0d B_SIGNED=%0d LAT=%0d TAIL=%0d HEAD=%0d (instance %m)",
+                     A_W, B_W, B_SIGNED, LAT, TAIL, HEAD);
             $finish;
         end
     end

@@ -36,32 +36,23 @@ module rnnc_mac #(
     input wire [B_W-1:0] b,
     output wire [ACC_W-1:0] acc
 );
-    // IN_REG = 1: the operand registers in the instance, so that each MAC keeps its own (synthesis
+    // IN_REG = 1: the inputs' register in the instance, so that each MAC keeps its own (synthesis
     // merges equal registers within a module: one operand register shared by the rows of every
-    // multiplier in logic set the xcu250 GRU(20)'s Fmax estimate, 195.0 MHz at fanout 330)
+    // multiplier in logic set the xcu250 GRU(20)'s Fmax estimate, 195.0 MHz at fanout 330); a
+    // and b's inside the product (rnnc_product PRE_REG: in logic, within its tree)
     wire en_i, first_i;
-    wire [A_W-1:0] a_i;
-    wire [B_W-1:0] b_i;
     generate
         if (IN_REG != 0) begin : g_in_reg
             reg en_r, first_r;
-            reg [A_W-1:0] a_r;
-            reg [B_W-1:0] b_r;
             always @(posedge clk) begin
                 en_r <= en;
                 first_r <= first;
-                a_r <= a;
-                b_r <= b;
             end
             assign en_i = en_r;
             assign first_i = first_r;
-            assign a_i = a_r;
-            assign b_i = b_r;
         end else begin : g_in_now
             assign en_i = en;
             assign first_i = first;
-            assign a_i = a;
-            assign b_i = b;
         end
     endgenerate
 
@@ -79,14 +70,15 @@ module rnnc_mac #(
         .ACC_W(ACC_W),
         .CAST_SUMS(0),
         .PROD_REG(PROD_REG),
-        .LOGIC(LOGIC)
+        .LOGIC(LOGIC),
+        .PRE_REG(IN_REG)
     ) u_mac (
         .clk(clk),
         .en(en_i),
         .first(first_i),
         .init({ACC_W{1'b0}}),
-        .a(a_i),
-        .b(b_i),
+        .a(a),
+        .b(b),
         .acc(acc)
     );
 

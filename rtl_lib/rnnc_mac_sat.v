@@ -33,7 +33,8 @@ module rnnc_mac_sat #(
     parameter integer ACC_W = 24,       // width of init and acc, >= Q_W
     parameter integer CAST_SUMS = 1,    // 1: every sum cast to Q_W/Q_F (SATURATE); 0: sums wrap at ACC_W bits
     parameter integer PROD_REG = 1,     // 1: the product registered (acc 2 cycles after a, b); 0: not (1 cycle)
-    parameter integer LOGIC = 0         // 1: the product in logic (rnnc_product LOGIC), not a multiplier block
+    parameter integer LOGIC = 0,        // 1: the product in logic (rnnc_product LOGIC), not a multiplier block
+    parameter integer PRE_REG = 0       // 1: a and b taken a cycle before en and first (rnnc_product PRE_REG)
 ) (
     input wire clk,
     input wire en,
@@ -67,7 +68,8 @@ module rnnc_mac_sat #(
         .ROUND(ROUND),
         .SATURATE(SATURATE),
         .REG(PROD_REG),
-        .LOGIC(LOGIC)
+        .LOGIC(LOGIC),
+        .PRE_REG(PRE_REG)
     ) u_product (
         .clk(clk),
         .a(a),

@@ -9,7 +9,10 @@
 // (the exact product registered twice: a DSP48E1's MREG and PREG, whose output leaves the DSP
 // without the ALU's delay). LOGIC = 1: the same product and timing from rnnc_lut_mul (LUTs and
 // carry chains, never a multiplier block; LAT = REG, rows from the narrower operand), for the
-// multipliers a part's DSP budget leaves without a block (Mvm.n_logic).
+// multipliers a part's DSP budget leaves without a block (Mvm.n_logic). PRE_REG = 1: one
+// register more, in front (q a cycle later); in logic it sits inside the tree, after its first
+// level (rnnc_lut_mul LAT = REG + 1, HEAD; with REG = 0 its last levels left to the caller's
+// adder: TAIL), so that a MAC's operand register costs its product little depth.
 `resetall
 `timescale 1ns / 1ps
 `default_nettype none
@@ -26,7 +29,8 @@ module rnnc_product #(
     parameter integer ROUND = 0,        // q's quantization: 0..6, as rnnc_quant
     parameter integer SATURATE = 0,     // q's overflow: O + 4 * N, as rnnc_quant
     parameter integer REG = 1,          // 1: the exact product registered (q a cycle after a, b); 0: not; 2: twice
-    parameter integer LOGIC = 0         // 1: the product in logic (rnnc_lut_mul), not a multiplier block
+    parameter integer LOGIC = 0,        // 1: the product in logic (rnnc_lut_mul), not a multiplier block
+    parameter integer PRE_REG = 0       // 1: a register more, in front of the product (see above)
 ) (
     input wire clk,
     input wire [A_W-1:0] a,
@@ -43,7 +47,7 @@ module rnnc_product #(
     initial begin
         if (A_W < 1 || A_W > 128 || B_W < 1 || B_W > 128 || A_F < 0 || B_F < 0 ||
             A_SIGNED < 0 || A_SIGNED > 1 || B_SIGNED < 0 || B_SIGNED > 1 || REG < 0 || REG > 2 ||
-            LOGIC < 0 || LOGIC > 1) begin
+            LOGIC < 0 || LOGIC > 1 || PRE_REG < 0 || PRE_REG > 1) begin
             $display("ERROR: rnnc_product: invalid parameters A_W=%0d A_F=%0d B_W=%0d B_F=%0d REG=%0d LOGIC=%0d (instance %m)",
                      A_W, A_F, B_W, B_F, REG, LOGIC);
             $finish;
@@ -51,7 +55,7 @@ module rnnc_product #(
     end
 
     /* verilator lint_off UNUSEDSIGNAL */
-    wire unused_clk = REG == 0 && clk; // clk drives nothing without a register
+    wire unused_clk = REG == 0 && PRE_REG == 0 && clk; // clk drives nothing without a register
     /* verilator lint_on UNUSEDSIGNAL */
     // the operands as the multiplier sees them: two's complement, or both unsigned
     wire [EA_W-1:0] ae;
@@ -103,7 +107,9 @@ module rnnc_product #(
                 .A_W(LA_W),
                 .B_W(LB_W),
                 .B_SIGNED(1 - BOTH_U),
-                .LAT(REG)
+                .LAT(REG + PRE_REG),
+                .TAIL(REG == 0 && PRE_REG != 0 ? 1 : 0),
+                .HEAD(PRE_REG)
             ) u_mul (
                 .clk(clk),
                 .a(la),
@@ -116,11 +122,27 @@ module rnnc_product #(
             /* verilator lint_on UNUSEDSIGNAL */
         end else begin : g_block
             // the product where synthesis maps it to a multiplier block, its registers after it
+            // (PRE_REG: the operands' before it)
             wire [P_W-1:0] prod;
+            wire [EA_W-1:0] am;
+            wire [EB_W-1:0] bm;
+            if (PRE_REG != 0) begin : g_pre
+                reg [EA_W-1:0] a_r;
+                reg [EB_W-1:0] b_r;
+                always @(posedge clk) begin
+                    a_r <= ae;
+                    b_r <= be;
+                end
+                assign am = a_r;
+                assign bm = b_r;
+            end else begin : g_now
+                assign am = ae;
+                assign bm = be;
+            end
             if (BOTH_U != 0) begin : g_unsigned
-                assign prod = ae * be;
+                assign prod = am * bm;
             end else begin : g_signed
-                assign prod = $signed(ae) * $signed(be);
+                assign prod = $signed(am) * $signed(bm);
             end
             if (REG == 2) begin : g_reg2
                 reg [P_W-1:0] p_first;  // the product's first register (MREG)

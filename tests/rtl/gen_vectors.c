@@ -308,7 +308,15 @@ static void product_case(const char *name, int a_w, int a_f, bool a_s, int b_w, 
 }
 
 /* rnnc_lut_mul: "a b expected", the exact product a * b (a signed, b signed or not) */
+static void lut_mul_case_tail(const char *name, int a_w, int b_w, bool b_s, int lat, int tail);
 static void lut_mul_case(const char *name, int a_w, int b_w, bool b_s, int lat)
+{
+    lut_mul_case_tail(name, a_w, b_w, b_s, lat, 0);
+}
+
+/* ... with TAIL (bit 0: the tree's last stage left unregistered) and HEAD (bit 1: the first
+ * register after level 1) */
+static void lut_mul_case_tail(const char *name, int a_w, int b_w, bool b_s, int lat, int tail)
 {
     seed_from(name);
     char vname[256], path[512], params[256];
@@ -327,7 +335,8 @@ static void lut_mul_case(const char *name, int a_w, int b_w, bool b_s, int lat)
         fputc('\n', f);
     }
     fclose(f);
-    snprintf(params, sizeof params, "A_W=%d B_W=%d B_SIGNED=%d LAT=%d", a_w, b_w, b_s, lat);
+    snprintf(params, sizeof params, "A_W=%d B_W=%d B_SIGNED=%d LAT=%d TAIL=%d HEAD=%d", a_w, b_w, b_s, lat, tail & 1,
+             tail >> 1);
     manifest(name, "rnnc_lut_mul", params, n, path);
 }
 
@@ -960,6 +969,14 @@ static void product_cases(void)
      * either one (the rows), a 1-bit operand, registered 0, 1 and 2 times */
     lut_mul_case("lut_mul_16x16_lat0", 16, 16, 1, 0);
     lut_mul_case("lut_mul_7x5u_lat0", 7, 5, 0, 0);
+    lut_mul_case_tail("lut_mul_16x16_lat1_tail", 16, 16, 1, 1, 1);  /* a register after level 2 of 4 */
+    lut_mul_case_tail("lut_mul_16x11u_lat2_tail", 16, 11, 0, 2, 1);
+    lut_mul_case_tail("lut_mul_9x2_lat1_tail", 9, 2, 1, 1, 1);      /* one level: the register after it */
+    lut_mul_case_tail("lut_mul_12x12_lat6_tail", 12, 12, 1, 6, 1);  /* more stages than levels */
+    lut_mul_case_tail("lut_mul_16x16_lat1_head_tail", 16, 16, 1, 1, 3); /* rnnc_product PRE_REG, REG 0 */
+    lut_mul_case_tail("lut_mul_16x16_lat2_head", 16, 16, 1, 2, 2);      /* ... REG 1 */
+    lut_mul_case_tail("lut_mul_13x9u_lat3_head", 13, 9, 0, 3, 2);
+    lut_mul_case_tail("lut_mul_5x2_lat1_head_tail", 5, 2, 1, 1, 3);    /* one level */
     logic_products = 1;
     product_case("logic_product_16x16", 16, 10, 1, 16, 10, 1, 16, 10, 0, 0);
     product_case("logic_product_s8_s16_sat", 8, 4, 1, 16, 10, 1, 12, 6, 1, 1);

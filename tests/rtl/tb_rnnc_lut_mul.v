@@ -9,6 +9,8 @@ module tb_rnnc_lut_mul #(
     parameter integer B_W = 16,         // as rnnc_lut_mul
     parameter integer B_SIGNED = 1,     // as rnnc_lut_mul
     parameter integer LAT = 4,          // as rnnc_lut_mul
+    parameter integer TAIL = 0,         // as rnnc_lut_mul
+    parameter integer HEAD = 0,         // as rnnc_lut_mul
     parameter integer TB_N = 1,         // number of vectors
     parameter TB_FILE = "",             // vector file
     parameter TB_CASE = ""              // case name for messages
@@ -23,7 +25,7 @@ module tb_rnnc_lut_mul #(
 
     always #5 clk = ~clk;
 
-    rnnc_lut_mul #(.A_W(A_W), .B_W(B_W), .B_SIGNED(B_SIGNED), .LAT(LAT)) dut (.clk(clk), .a(a), .b(b), .p(p));
+    rnnc_lut_mul #(.A_W(A_W), .B_W(B_W), .B_SIGNED(B_SIGNED), .LAT(LAT), .TAIL(TAIL), .HEAD(HEAD)) dut (.clk(clk), .a(a), .b(b), .p(p));
 
     initial begin
         errors = 0;
