@@ -613,8 +613,8 @@ RG_XCUP=1 random_group wavemxu "${E2E_WAVE_MAC:-2}" "wave.* [1-9][0-9]* captured
 # (s) multipliers in logic (logic_multipliers: rnnc_product LOGIC, rnnc_lut_mul): random models
 # whose dense layers build some or all of their multipliers in logic, at random reuse factors,
 # weights narrower or wider than the operands (rnnc_product's rows from the narrower), after a
-# recurrent cell or not, a layer in hls4ml's saturating order (rnnc_mac_sat) now and then; on the
-# default target and UltraScale+ (two-stage MACs there: mvm_mac_lat), plain and with --table-reg
+# recurrent cell or not, a saturating accumulator now and then; on the default target and
+# UltraScale+ (one-stage MACs there, their input register inside the tree), plain and with --table-reg
 logic_spec() {
     local s=$1 T F U D RF kinds=(lstm "gru ra=1" simple_rnn) pre="" in2 w pa=""
     RANDOM=$((s * 7867))
