@@ -432,8 +432,8 @@ void dump_schedule(FILE *f, const Netlist *n, const Schedule *s)
     }
     for (int i = 0; i < n->n; i++)
         if (n->eng[i].mvm.n_logic)
-            fprintf(f, "logic_mults %s: %d of its %d multipliers in logic, not DSP blocks (logic_multipliers; MACs of %d "
-                       "stages)\n", n->eng[i].name, n->eng[i].mvm.n_logic, n->eng[i].mvm.n_mult, n->eng[i].mvm.mac_lat);
+            fprintf(f, "logic_mults %s: %d of its %d multipliers in logic, not DSP blocks (logic_multipliers; "
+                       "%d-stage MACs)\n", n->eng[i].name, n->eng[i].mvm.n_logic, n->eng[i].mvm.n_mult, n->eng[i].mvm.mac_lat);
     for (int i = 0; i < n->n && !n->table_reg; i++) /* with --table-reg (iCE40) every schedule ROM has it */
         if (n->eng[i].mvm.rom_reg)
             fprintf(f, "rom_reg %s: its schedule ROM's words registered before they select the operands "
