@@ -39,23 +39,7 @@ module rnnc_mac #(
     // IN_REG = 1: the inputs' register in the instance, so that each MAC keeps its own (synthesis
     // merges equal registers within a module: one operand register shared by the rows of every
     // multiplier in logic set the xcu250 GRU(20)'s Fmax estimate, 195.0 MHz at fanout 330); a
-    // and b's inside the product (rnnc_product PRE_REG: in logic, within its tree)
-    wire en_i, first_i;
-    generate
-        if (IN_REG != 0) begin : g_in_reg
-            reg en_r, first_r;
-            always @(posedge clk) begin
-                en_r <= en;
-                first_r <= first;
-            end
-            assign en_i = en_r;
-            assign first_i = first_r;
-        end else begin : g_in_now
-            assign en_i = en;
-            assign first_i = first;
-        end
-    endgenerate
-
+    // and b's inside the product (rnnc_mac_sat, rnnc_product PRE_REG: in logic, within its tree)
     rnnc_mac_sat #(
         .A_W(A_W),
         .A_F(A_F),
@@ -74,8 +58,8 @@ module rnnc_mac #(
         .PRE_REG(IN_REG)
     ) u_mac (
         .clk(clk),
-        .en(en_i),
-        .first(first_i),
+        .en(en),
+        .first(first),
         .init({ACC_W{1'b0}}),
         .a(a),
         .b(b),

@@ -13,6 +13,8 @@
 // ACC_W bits. Operands presented in cycle t are in acc from cycle t+2. PROD_REG = 0: no
 // product register, en_d/first_d are en/first themselves, and acc holds the sum from cycle t+1
 // (on Xilinx: the DSP48's multiply and accumulate in one stage, a cycle off every recurrence).
+// PRE_REG = 1: a register more in front (rnnc_product PRE_REG), en and first delayed with it:
+// everything a cycle later.
 // No rst port: en_d is unknown until the first clock edge, and acc until the first
 // accumulation with first = 1.
 `resetall
@@ -34,7 +36,7 @@ module rnnc_mac_sat #(
     parameter integer CAST_SUMS = 1,    // 1: every sum cast to Q_W/Q_F (SATURATE); 0: sums wrap at ACC_W bits
     parameter integer PROD_REG = 1,     // 1: the product registered (acc 2 cycles after a, b); 0: not (1 cycle)
     parameter integer LOGIC = 0,        // 1: the product in logic (rnnc_product LOGIC), not a multiplier block
-    parameter integer PRE_REG = 0       // 1: a and b taken a cycle before en and first (rnnc_product PRE_REG)
+    parameter integer PRE_REG = 0       // 1: a register more in front of the product (rnnc_product PRE_REG), en and first delayed with it
 ) (
     input wire clk,
     input wire en,
@@ -117,8 +119,17 @@ module rnnc_mac_sat #(
         end
     endgenerate
 
+    localparam integer CTL_D = (PROD_REG != 0 ? 1 : 0) + PRE_REG; // en/first to the cycle q holds their product
     generate
-        if (PROD_REG != 0) begin : g_ctl_reg
+        if (CTL_D == 2) begin : g_ctl_reg2
+            reg [1:0] en_r, first_r;
+            always @(posedge clk) begin
+                en_r <= {en_r[0], en};
+                first_r <= {first_r[0], first};
+            end
+            assign en_d = en_r[1];
+            assign first_d = first_r[1];
+        end else if (CTL_D == 1) begin : g_ctl_reg
             reg en_r, first_r;
             always @(posedge clk) begin
                 en_r <= en;
@@ -140,12 +151,16 @@ module rnnc_mac_sat #(
     // accumulator one cycle after the product register: operands presented in cycle t are in acc
     // from cycle t+2; without en_d, acc holds; with CAST_SUMS = 0 a sum starts from init on
     // first_d and adds the product otherwise.
-    reg f_past_valid = 1'b0;
-    always @(posedge clk) f_past_valid <= 1'b1;
+    reg f_past_valid = 1'b0, f_past2_valid = 1'b0;
+    always @(posedge clk) begin
+        f_past_valid <= 1'b1;
+        f_past2_valid <= f_past_valid;
+    end
     always @(posedge clk)
         if (f_past_valid) begin
-            if (PROD_REG != 0) assert(en_d == $past(en) && first_d == $past(first));
-            else assert(en_d == en && first_d == first);
+            if (CTL_D == 2 && f_past2_valid) assert(en_d == $past(en, 2) && first_d == $past(first, 2));
+            else if (CTL_D == 1) assert(en_d == $past(en) && first_d == $past(first));
+            else if (CTL_D == 0) assert(en_d == en && first_d == first);
             if (!$past(en_d)) assert(acc == $past(acc));
             else assert(acc == $past(next));
             if ($past(en_d) && CAST_SUMS == 0) begin
