@@ -120,7 +120,7 @@ static void knob_values(Knob *k, bool plain)
             last_m = real_m;
         }
         /* plain: ceil(P / M) too, between whole-row factors (a spill layer's extra multipliers
-         * are logic ones; the xcu250 GRU(20)'s dense1 at 36, between 40 and 20) */
+         * are logic ones: the xcu250 GRU(20)'s dense1 takes 37 and 30 between 40 and 20) */
         int rp = (p + m - 1) / m;
         if (plain && rp < r && rp > 1 && (p + rp - 1) / rp > last_m && hls4ml_reuse_keeps_order(k->layer, rp) &&
             k->n_vals < 64) {
@@ -226,11 +226,11 @@ static void spill_prepare(AutoSearch *a, Model *m, const AutoOptions *o)
 }
 
 /* The multipliers of n past the DSP budget, built in logic: each spill layer's dense engine
- * (its own MACs, at reuse factor > 1, in the ROM form: in the counted forms every multiplier reads
- * one multiplexer, whose output into the rows of 20 logic multipliers, 481 loads, kept the
- * xcu250 GRU(20) at dense1 40 below 200 MHz: 198.2) takes as many as it has, the one with the most first, until
- * the DSPs fit; the counts into logic[] and the layers. false: n fits the DSPs, or its spill
- * layers' multipliers are too few (nothing set). */
+ * (its own MACs, at reuse factor > 1, in the ROM form) takes as many as it has, the one with the
+ * most first, until the DSPs fit; the counts into logic[] and the layers. false: n fits the
+ * DSPs, or its spill layers' multipliers are too few (nothing set). Not the counted forms:
+ * there every multiplier reads one multiplexer, whose output into the rows of 20 logic
+ * multipliers (481 loads) kept the xcu250 GRU(20) at dense1 40 below 200 MHz (198.2). */
 static bool auto_spill(AutoSearch *a, const Netlist *n, const AutoOptions *o, const Resources *r, int *logic)
 {
     long excess = r->dsp - o->max_dsp, room_all = 0;
@@ -292,7 +292,7 @@ static int evaluate(AutoSearch *a, Model *m, const AutoOptions *o, const int *id
     Netlist *n = measure(c, m, o);
     bool spilled = auto_spill(a, n, o, &c->res, c->idx + a->n_knobs);
     netlist_free(n);
-    if (spilled) netlist_free(measure(c, m, o)); /* with its logic multipliers (UltraScale+: MACs of 2 stages) */
+    if (spilled) netlist_free(measure(c, m, o)); /* again, with its logic multipliers */
     c->area = area_of(o, &c->res);
     c->fits = fits(o, &c->res);
     return a->n_cand++;

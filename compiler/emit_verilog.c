@@ -657,14 +657,16 @@ static void mvm_operand_group(Out *o, const MvmPlan *pl, const char *p, int g)
              "    /* verilator lint_on UNUSEDSIGNAL */\n", p, g, p, g);
 }
 
-/* Whether multiplier m's MAC registers its own inputs (rnnc_mac IN_REG): a multiplier in logic
- * (Mvm.n_logic) of an engine with MACs of its own, outside hls4ml's order. Its a, b, en and first
- * are then wires carrying the values the engine's registers would take: synthesis merges equal
- * registers within the engine, and one operand register fanned out to the rows of every logic
- * multiplier (330 loads) set the xcu250 GRU(20)'s Fmax estimate. */
+/* Whether multiplier m is built in logic (Mvm.n_logic: the last ones); whether its MAC registers
+ * its own inputs (rnnc_mac IN_REG): one in logic, of an engine with MACs of its own, outside
+ * hls4ml's order. Its a, b, en and first are then wires carrying the values the engine's
+ * registers would take: synthesis merges equal registers within the engine, and one operand
+ * register fanned out to the rows of every logic multiplier (330 loads) set the xcu250
+ * GRU(20)'s Fmax estimate. */
+static bool mult_in_logic(const MvmPlan *pl, int m) { return m >= pl->n_mult - pl->v->n_logic; }
 static bool mac_in_reg(const MvmPlan *pl, int m, bool shared)
 {
-    return !shared && !pl->v->sat_order && m >= pl->n_mult - pl->v->n_logic;
+    return !shared && !pl->v->sat_order && mult_in_logic(pl, m);
 }
 
 /* Multiplier m's word fields <p>_f_<m> (the RomLayout) and its registers' declarations. */
@@ -800,8 +802,9 @@ static void mvm_mult_pipe(Out *o, const MvmPlan *pl, const char *p, int m, const
     w(o, "    end\n");
     FxType ot = pl->v->op_t, wt = pl->v->w_t, at = pl->v->accum;
     /* the multipliers past the DSP blocks in logic (Mvm.n_logic): the same product and timing */
-    const char *logic = !(m >= pl->n_mult - pl->v->n_logic) ? "" : mac_in_reg(pl, m, shared) ? ", .LOGIC(1), .IN_REG(1)"
-                                                                                               : ", .LOGIC(1)";
+    const char *logic = !mult_in_logic(pl, m)     ? ""
+                        : mac_in_reg(pl, m, shared) ? ", .LOGIC(1), .IN_REG(1)"
+                                                    : ", .LOGIC(1)";
     w(o, "    wire [%d:0] %s_acc_m%d;\n", pl->v->guard_w - 1, p, m);
     if (pl->v->sat_order) { /* hls4ml's order: the run starts from its bias, every sum cast */
         w(o, "    rnnc_mac_sat #(.A_W(%d), .A_F(%d), .A_SIGNED(1), .B_W(%d), .B_F(%d), .B_SIGNED(1), .Q_W(%d), "
