@@ -378,16 +378,40 @@ bool res_rom_split_used(const Netlist *n)
     return false;
 }
 
+/* rnnc_lut_mul's flip-flops, from its structure: the levels its LAT, TAIL and HEAD register (its
+ * reg_after; level v: ceil(b_w / 2^v) nodes of a_w + 1 + 2^v bits) and the delay registers
+ * after them. */
+static double lut_mul_ffs(int a_w, int b_w, int lat, int tail, int head)
+{
+    int d = 0;
+    while ((1 << d) < b_w) d++;
+    int regs = lat < d - tail ? lat : d - tail, h = head && regs > 0, r2 = regs - h, d2 = d - h, seg = r2 + tail;
+    double ff = 0;
+    for (int v = 1; v <= d; v++) {
+        int u = v - h;
+        bool reg = (h && v == 1) || (d2 > 0 && u > 0 && (u * seg) / d2 > ((u - 1) * seg) / d2 && (u * seg) / d2 <= r2);
+        if (reg) ff += (double)((b_w + (1 << v) - 1) >> v) * (a_w + 1 + (1 << v));
+    }
+    return ff + (double)(lat - regs) * (a_w + b_w);
+}
+
+/* rnnc_lut_mul's LUTs: its rows times the other operand's bits + 2, times the family's cost */
+static double lut_mul_luts(const CostTable *c, int a_w, int b_w) { return c->lut_mul_lut * b_w * (a_w + 2); }
+
 /* The multipliers built in logic (Mvm.n_logic, rnnc_product LOGIC): their DSPs off; rnnc_lut_mul's
- * LUTs on (rows: the narrower operand's bits, as rnnc_product takes them), the accumulator the
- * DSP held, in fabric (an adder and its register per bit), and the operand register of its own
- * (rnnc_mac IN_REG). Added to the engine directly, not as a fitted feature. */
+ * LUTs and flip-flops on (rows: the narrower operand's bits, as rnnc_product takes them; outside
+ * hls4ml's order its register in front inside the tree, rnnc_mac PRE_REG: HEAD, and TAIL at
+ * one-stage MACs), less the product register the rows count on two-stage MACs; the accumulator
+ * the DSP held, in fabric (an adder and its register per bit). Added to the engine directly,
+ * not as a fitted feature. */
 static void add_logic_mults(const CostTable *c, EngineResources *r, const Mvm *v)
 {
     int rows = v->op_t.w < v->w_t.w ? v->op_t.w : v->w_t.w, cols = v->op_t.w + v->w_t.w - rows;
+    int pre = !v->sat_order, lat = v->mac_lat - 1 + pre;
+    double ffs = lut_mul_ffs(cols, rows, lat, pre && v->mac_lat == 1, pre) - (double)(v->mac_lat - 1) * (cols + rows);
     r->dsp -= v->n_logic;
-    r->lut += v->n_logic * (c->lut_mul_lut * rows * (cols + 2) + v->guard_w);
-    r->ff += (double)v->n_logic * (v->guard_w + v->op_t.w);
+    r->lut += v->n_logic * (lut_mul_luts(c, cols, rows) + v->guard_w);
+    r->ff += v->n_logic * (ffs + v->guard_w);
 }
 
 /* A product: its multipliers, datapath, operand multiplexer, adder tree and schedule ROM. */
@@ -400,7 +424,7 @@ static void add_mvm(const CostTable *c, EngineResources *r, const Netlist *n, co
         add_memory(c, r, opt.bank_per_mult ? p->mult[b].n_caps : opt.bank_n, v->accum.w, false);
     bool caller_takes = p->direct && (opt.serial || opt.banks);
     r->dsp += p->form == MVM_PARALLEL ? parallel_dsps(c, p) : p->n_mult;
-    if (p->form != MVM_PARALLEL) add_logic_mults(c, r, v);
+    add_logic_mults(c, r, v); /* none at rf 1 (finish_mvm) */
     /* the operand and weight registers; an operand group's members load the same operand in
      * every slot, so synthesis keeps one operand register per group. In the counted forms
      * (REGULAR, RUNS) every multiplier reads the operand the shared counter names: their
@@ -484,19 +508,6 @@ static long serial_lane_dsps(const CostTable *c, const Layer *l)
     return product_dsps(c, y, x); /* the wider operand along dsp_a */
 }
 
-/* rnnc_lut_mul's flip-flops, from its structure: the registered levels of its tree (level v:
- * ceil(b_w / 2^v) nodes of a_w + 1 + 2^v bits) and the delay registers after them. */
-static double lut_mul_ffs(int a_w, int b_w, int lat)
-{
-    int d = 0;
-    while ((1 << d) < b_w) d++;
-    int regs = lat < d ? lat : d;
-    double ff = 0;
-    for (int v = 1; v <= d; v++)
-        if ((v * regs) / d > ((v - 1) * regs) / d) ff += (double)((b_w + (1 << v) - 1) >> v) * (a_w + 1 + (1 << v));
-    return ff + (double)(lat - regs) * (a_w + b_w);
-}
-
 /* A GRU lane's z * h_prev in logic (Engine.zh_lut): the product's DSPs off the lane's, the
  * multiplier's LUTs and flip-flops on (its rows: z's bits, as rnnc_gru_cell takes them), the
  * delay registers the DSP's product went through off. Added to the engine directly, not as a
@@ -509,8 +520,8 @@ static void add_zh_lut(const CostTable *c, EngineResources *r, const Engine *e, 
     int zb = ub < 2 ? 2 : ub;                    /* rnnc_gru_cell's ZB_W */
     int b_w = ub > 0 && zb < G.w ? zb : g_w;     /* ... taken when narrower than z (Z_NARROW) */
     r->dsp -= e->lanes * product_dsps(c, a_w > g_w ? a_w : g_w, a_w > g_w ? g_w : a_w);
-    r->lut += e->lanes * c->lut_mul_lut * b_w * (a_w + 2);
-    r->ff += e->lanes * (lut_mul_ffs(a_w, b_w, lat) - (double)(a_w + g_w) * (lat - 1));
+    r->lut += e->lanes * lut_mul_luts(c, a_w, b_w);
+    r->ff += e->lanes * (lut_mul_ffs(a_w, b_w, lat, 0, 0) - (double)(a_w + g_w) * (lat - 1));
 }
 
 /* A cell's lanes: their multipliers, tables, state and multiplexers. */
