@@ -658,13 +658,13 @@ static void mvm_operand_group(Out *o, const MvmPlan *pl, const char *p, int g)
 }
 
 /* Whether multiplier m is built in logic (Mvm.n_logic: the last ones); whether its MAC registers
- * its own inputs (rnnc_mac IN_REG): one in logic, of an engine with MACs of its own, outside
+ * its own inputs (rnnc_mac PRE_REG): one in logic, of an engine with MACs of its own, outside
  * hls4ml's order. Its a, b, en and first are then wires carrying the values the engine's
  * registers would take: synthesis merges equal registers within the engine, and one operand
  * register fanned out to the rows of every logic multiplier (330 loads) set the xcu250
  * GRU(20)'s Fmax estimate. */
 static bool mult_in_logic(const MvmPlan *pl, int m) { return m >= pl->n_mult - pl->v->n_logic; }
-static bool mac_in_reg(const MvmPlan *pl, int m, bool shared)
+static bool mac_pre_reg(const MvmPlan *pl, int m, bool shared)
 {
     return !shared && !pl->v->sat_order && mult_in_logic(pl, m);
 }
@@ -694,7 +694,7 @@ static void mvm_mult_decl(Out *o, const MvmPlan *pl, const char *p, int m, bool 
     else
         w(o, "    wire [%d:0] %s_f_%d = %s_word%s[%d:%d];\n", fw - 1, p, m, p, rr ? "_r" : "", m * rw + fw - 1, m * rw);
     if (!shared) { /* shared: the top registers the MAC's operands (top_shared_mac) */
-        const char *kind = mac_in_reg(pl, m, shared) ? "wire" : "reg";
+        const char *kind = mac_pre_reg(pl, m, shared) ? "wire" : "reg";
         w(o, "    %s [%d:0] %s_a_%d;\n    %s [%d:0] %s_b_%d;\n", kind, ot.w - 1, p, m, kind, wt.w - 1, p, m);
         w(o, "    %s %s_en_%d, %s_first_%d;\n", kind, p, m, p, m);
     }
@@ -752,7 +752,7 @@ static void mvm_mult_pipe(Out *o, const MvmPlan *pl, const char *p, int m, const
         snprintf(nx[3], MAX_EXPR, "%s_f_%d[%d]", p, m, ly->first);
     }
     bool first_regs = !(shared && !rr); /* the first stage's four registers (the MAC's without rr) */
-    bool inside = mac_in_reg(pl, m, shared); /* the MAC's own registers take the last stage's values */
+    bool inside = mac_pre_reg(pl, m, shared); /* the MAC's own registers take the last stage's values */
     if (inside) {
         w(o, "    assign %s_a_%d = %s;\n    assign %s_b_%d = %s;\n", p, m, nx[0], p, m, nx[1]);
         w(o, "    assign %s_en_%d = %s;\n    assign %s_first_%d = %s;\n", p, m, nx[2], p, m, nx[3]);
@@ -803,7 +803,7 @@ static void mvm_mult_pipe(Out *o, const MvmPlan *pl, const char *p, int m, const
     FxType ot = pl->v->op_t, wt = pl->v->w_t, at = pl->v->accum;
     /* the multipliers past the DSP blocks in logic (Mvm.n_logic): the same product and timing */
     const char *logic = !mult_in_logic(pl, m)     ? ""
-                        : mac_in_reg(pl, m, shared) ? ", .LOGIC(1), .IN_REG(1)"
+                        : mac_pre_reg(pl, m, shared) ? ", .LOGIC(1), .PRE_REG(1)"
                                                     : ", .LOGIC(1)";
     w(o, "    wire [%d:0] %s_acc_m%d;\n", pl->v->guard_w - 1, p, m);
     if (pl->v->sat_order) { /* hls4ml's order: the run starts from its bias, every sum cast */

@@ -119,7 +119,7 @@ static bool mvm_sums_wrap(const Mvm *v) { return cast_is_slice(v->accum) && !v->
  * (Netlist.ultrascale: UltraScale+'s DSP48E2), one cycle off every job and every
  * recurrent step, when the sums wrap (mvm_sums_wrap: no cast logic between the two). A
  * multiplier in logic (Mvm.n_logic) then has its operand register inside its tree (rnnc_mac
- * IN_REG, rnnc_product PRE_REG): its last levels and the accumulator's adder in one stage. */
+ * PRE_REG): its last levels and the accumulator's adder in one stage. */
 static int mvm_mac_lat(const Netlist *n, const Mvm *v) { return n->ultrascale && mvm_sums_wrap(v) ? 1 : 2; }
 
 /* The registers after each product at rf 1 (Mvm.prod_reg, rnnc_product's REG): 1, and 2 on

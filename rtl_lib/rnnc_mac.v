@@ -4,7 +4,7 @@
 // en_d/first_d being en/first delayed one cycle. Operands presented in cycle t are in acc from
 // cycle t+2 (t+1 with PROD_REG = 0, where en/first act in their own cycle). The accumulator wraps
 // at ACC_W bits (the compiler sizes ACC_W so that it never does, or so that the sum's cast keeps
-// only its low ACC_W bits, where wrapping changes nothing). IN_REG = 1: en, first, a and b pass
+// only its low ACC_W bits, where wrapping changes nothing). PRE_REG = 1: en, first, a and b pass
 // a register of the instance first, and everything above is a cycle later.
 // No rst port (as specified): en_d is unknown until the first clock edge, and acc until the
 // first accumulation with first = 1. It is rnnc_mac_sat with its sums uncast (CAST_SUMS = 0)
@@ -27,7 +27,7 @@ module rnnc_mac #(
     parameter integer ACC_W = 24,       // accumulator width, >= Q_W
     parameter integer PROD_REG = 1,     // 1: acc 2 cycles after a, b; 0: 1 cycle (no product register)
     parameter integer LOGIC = 0,        // 1: the product in logic (rnnc_product LOGIC), not a multiplier block
-    parameter integer IN_REG = 0        // 1: en, first, a, b registered here first (everything a cycle later)
+    parameter integer PRE_REG = 0       // 1: en, first, a, b registered here first (everything a cycle later)
 ) (
     input wire clk,
     input wire en,
@@ -36,7 +36,7 @@ module rnnc_mac #(
     input wire [B_W-1:0] b,
     output wire [ACC_W-1:0] acc
 );
-    // IN_REG = 1: the inputs' register in the instance, so that each MAC keeps its own (synthesis
+    // PRE_REG = 1: the inputs' register in the instance, so that each MAC keeps its own (synthesis
     // merges equal registers within a module: one operand register shared by the rows of every
     // multiplier in logic set the xcu250 GRU(20)'s Fmax estimate, 195.0 MHz at fanout 330); a
     // and b's inside the product (rnnc_mac_sat, rnnc_product PRE_REG: in logic, within its tree)
@@ -55,7 +55,7 @@ module rnnc_mac #(
         .CAST_SUMS(0),
         .PROD_REG(PROD_REG),
         .LOGIC(LOGIC),
-        .PRE_REG(IN_REG)
+        .PRE_REG(PRE_REG)
     ) u_mac (
         .clk(clk),
         .en(en),

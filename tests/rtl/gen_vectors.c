@@ -272,8 +272,8 @@ static void quant_case(const char *name, int in_w, int in_f, bool in_s, int out_
  * appended to their parameters when set */
 static int logic_products;
 static const char *logic_param(void) { return logic_products ? " LOGIC=1" : ""; }
-/* IN_REG of the MAC cases being generated (1: the inputs registered in the instance first) */
-static int mac_in_reg;
+/* PRE_REG of the MAC cases being generated (1: the inputs registered in the instance first) */
+static int mac_pre_reg;
 
 static void product_case_reg(const char *name, int a_w, int a_f, bool a_s, int b_w, int b_f, bool b_s,
                              int out_w, int out_f, int round, int sat, int reg)
@@ -353,7 +353,7 @@ static void mac_case(const char *name, int a_w, int a_f, bool a_s, int b_w, int 
     FxType t = mk(q_w, q_f, true, round, sat);
     int n = 800;
     /* cycle model: after edge k, acc uses en/first/product of cycle k-1; the MAC's inputs of cycle
-     * k are those given in cycle k - mac_in_reg (IN_REG: the instance's registers first; before
+     * k are those given in cycle k - mac_pre_reg (PRE_REG: the instance's registers first; before
      * the first of them took a value, en is unknown, as is acc until a run starts) */
     int prev_en = 0, prev_first = 0, known = 0, held = 0, in_en = 0, in_first = 0;
     int64_t prev_q = 0;
@@ -361,9 +361,9 @@ static void mac_case(const char *name, int a_w, int a_f, bool a_s, int b_w, int 
     for (int k = 0; k < n; k++) {
         int en_g = rndint(100) < 75, first_g = rndint(100) < 20;
         wide_t a_g = rnd_val(a_w, a_s), b_g = rnd_val(b_w, b_s);
-        int en = mac_in_reg ? in_en : en_g, first = mac_in_reg ? in_first : first_g;
-        wide_t a = mac_in_reg ? in_a : a_g, b = mac_in_reg ? in_b : b_g;
-        if (mac_in_reg && !held) en = 0, known = 0; /* the register's first value is unknown */
+        int en = mac_pre_reg ? in_en : en_g, first = mac_pre_reg ? in_first : first_g;
+        wide_t a = mac_pre_reg ? in_a : a_g, b = mac_pre_reg ? in_b : b_g;
+        if (mac_pre_reg && !held) en = 0, known = 0; /* the register's first value is unknown */
         if (!prod_reg) { /* this cycle's product and flags act at this cycle's edge */
             prev_en = en;
             prev_first = first;
@@ -373,7 +373,7 @@ static void mac_case(const char *name, int a_w, int a_f, bool a_s, int b_w, int 
             acc = from_bits((u128)((prev_first ? 0 : acc) + prev_q), acc_w, true);
             if (prev_first) known = 1;
         }
-        if (mac_in_reg && k == 1 && prod_reg) known = 0; /* the unknown en of cycle 0 reached acc */
+        if (mac_pre_reg && k == 1 && prod_reg) known = 0; /* the unknown en of cycle 0 reached acc */
         fprintf(f, "%d %d ", en_g, first_g);
         phex(f, a_g, a_w);
         fputc(' ', f);
@@ -390,7 +390,7 @@ static void mac_case(const char *name, int a_w, int a_f, bool a_s, int b_w, int 
     snprintf(params, sizeof params,
              "A_W=%d A_F=%d A_SIGNED=%d B_W=%d B_F=%d B_SIGNED=%d Q_W=%d Q_F=%d ROUND=%d SATURATE=%d ACC_W=%d "
              "PROD_REG=%d%s%s", a_w, a_f, a_s, b_w, b_f, b_s, q_w, q_f, round, sat, acc_w, prod_reg, logic_param(),
-             mac_in_reg ? " IN_REG=1" : "");
+             mac_pre_reg ? " PRE_REG=1" : "");
     manifest(name, "rnnc_mac", params, n, path);
 }
 
@@ -989,12 +989,12 @@ static void product_cases(void)
     mac_case("logic_mac_u_u_conv_noreg", 9, 3, 0, 7, 7, 0, 10, 2, 2, 0, 13, 0);
     mac_case("logic_mac_33x20_sat", 33, 16, 1, 20, 16, 1, 32, 16, 2, 1, 40, 1);
     mac_sat_case("logic_macsat_10x8_sym", 10, 6, 8, 6, 9, 5, O_SAT_SYM, 9);
-    mac_in_reg = 1; /* an engine's logic MACs, their operand registers their own */
-    mac_case("logic_mac_16x16_inreg", 16, 10, 1, 16, 10, 1, 16, 10, 0, 0, 24, 1);
-    mac_case("logic_mac_16x16_noreg_inreg", 16, 10, 1, 16, 10, 1, 16, 10, 0, 0, 24, 0);
+    mac_pre_reg = 1; /* an engine's logic MACs, their operand registers their own */
+    mac_case("logic_mac_16x16_prereg", 16, 10, 1, 16, 10, 1, 16, 10, 0, 0, 24, 1);
+    mac_case("logic_mac_16x16_noreg_prereg", 16, 10, 1, 16, 10, 1, 16, 10, 0, 0, 24, 0);
     logic_products = 0;
-    mac_case("mac_u_u_conv_inreg", 9, 3, 0, 7, 7, 0, 10, 2, 2, 0, 13, 1);
-    mac_in_reg = 0;
+    mac_case("mac_u_u_conv_prereg", 9, 3, 0, 7, 7, 0, 10, 2, 2, 0, 13, 1);
+    mac_pre_reg = 0;
 }
 
 /* ---- rnnc_adder_tree ---- */

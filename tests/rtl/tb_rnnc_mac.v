@@ -18,7 +18,7 @@ module tb_rnnc_mac #(
     parameter integer ACC_W = 24,       // as rnnc_mac
     parameter integer PROD_REG = 1,     // as rnnc_mac
     parameter integer LOGIC = 0,        // as rnnc_mac
-    parameter integer IN_REG = 0,       // as rnnc_mac
+    parameter integer PRE_REG = 0,       // as rnnc_mac
     parameter integer TB_N = 1,         // number of vectors
     parameter TB_FILE = "",             // vector file
     parameter TB_CASE = ""              // case name for messages
@@ -37,7 +37,7 @@ module tb_rnnc_mac #(
     rnnc_mac #(
         .A_W(A_W), .A_F(A_F), .A_SIGNED(A_SIGNED), .B_W(B_W), .B_F(B_F), .B_SIGNED(B_SIGNED),
         .Q_W(Q_W), .Q_F(Q_F), .ROUND(ROUND), .SATURATE(SATURATE), .ACC_W(ACC_W), .PROD_REG(PROD_REG), .LOGIC(LOGIC),
-        .IN_REG(IN_REG)
+        .PRE_REG(PRE_REG)
     ) dut (.clk(clk), .en(en), .first(first), .a(a), .b(b), .acc(acc));
 
     initial begin
