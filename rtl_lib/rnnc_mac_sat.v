@@ -121,22 +121,19 @@ module rnnc_mac_sat #(
 
     localparam integer CTL_D = (PROD_REG != 0 ? 1 : 0) + PRE_REG; // en/first to the cycle q holds their product
     generate
-        if (CTL_D == 2) begin : g_ctl_reg2
-            reg [1:0] en_r, first_r;
+        if (CTL_D > 0) begin : g_ctl_reg
+            reg [CTL_D-1:0] en_r, first_r;  // en_r[i]: en i + 1 cycles ago
+            integer i;
             always @(posedge clk) begin
-                en_r <= {en_r[0], en};
-                first_r <= {first_r[0], first};
+                en_r[0] <= en;
+                first_r[0] <= first;
+                for (i = 1; i < CTL_D; i = i + 1) begin
+                    en_r[i] <= en_r[i-1];
+                    first_r[i] <= first_r[i-1];
+                end
             end
-            assign en_d = en_r[1];
-            assign first_d = first_r[1];
-        end else if (CTL_D == 1) begin : g_ctl_reg
-            reg en_r, first_r;
-            always @(posedge clk) begin
-                en_r <= en;
-                first_r <= first;
-            end
-            assign en_d = en_r;
-            assign first_d = first_r;
+            assign en_d = en_r[CTL_D-1];
+            assign first_d = first_r[CTL_D-1];
         end else begin : g_ctl_now
             assign en_d = en;
             assign first_d = first;
@@ -158,9 +155,9 @@ module rnnc_mac_sat #(
     end
     always @(posedge clk)
         if (f_past_valid) begin
-            if (CTL_D == 2 && f_past2_valid) assert(en_d == $past(en, 2) && first_d == $past(first, 2));
-            else if (CTL_D == 1) assert(en_d == $past(en) && first_d == $past(first));
-            else if (CTL_D == 0) assert(en_d == en && first_d == first);
+            if (CTL_D == 0) assert(en_d == en && first_d == first);
+            else if (CTL_D == 1 || f_past2_valid)
+                assert(en_d == $past(en, CTL_D > 0 ? CTL_D : 1) && first_d == $past(first, CTL_D > 0 ? CTL_D : 1));
             if (!$past(en_d)) assert(acc == $past(acc));
             else assert(acc == $past(next));
             if ($past(en_d) && CAST_SUMS == 0) begin

@@ -48,8 +48,8 @@ module rnnc_product #(
         if (A_W < 1 || A_W > 128 || B_W < 1 || B_W > 128 || A_F < 0 || B_F < 0 ||
             A_SIGNED < 0 || A_SIGNED > 1 || B_SIGNED < 0 || B_SIGNED > 1 || REG < 0 || REG > 2 ||
             LOGIC < 0 || LOGIC > 1 || PRE_REG < 0 || PRE_REG > 1) begin
-            $display("ERROR: rnnc_product: invalid parameters A_W=%0d A_F=%0d B_W=%0d B_F=%0d REG=%0d LOGIC=%0d (instance %m)",
-                     A_W, A_F, B_W, B_F, REG, LOGIC);
+            $display("ERROR: rnnc_product: invalid parameters A_W=%0d A_F=%0d B_W=%0d B_F=%0d REG=%0d LOGIC=%0d PRE_REG=%0d (instance %m)",
+                     A_W, A_F, B_W, B_F, REG, LOGIC, PRE_REG);
             $finish;
         end
     end

@@ -97,7 +97,7 @@ MUTANTS=(
     "mac_ignores_first|rnnc_mac_sat|rnnc_mac_sat rnnc_product rnnc_quant|A_W=4 A_F=2 B_W=4 B_F=2 Q_W=6 Q_F=3 ACC_W=8 CAST_SUMS=0|s/assign next = q_ext - ~start - 1'b1;/assign next = q_ext - ~acc - 1'b1;/|6"
     "mac_ignores_en|rnnc_mac_sat|rnnc_mac_sat rnnc_product rnnc_quant|A_W=4 A_F=2 B_W=4 B_F=2 Q_W=5 Q_F=2 SATURATE=1 ACC_W=7|s/if (en_d) acc <= next;/acc <= next;/|6"
     "mac_noreg_ignores_en|rnnc_mac_sat|rnnc_mac_sat rnnc_product rnnc_quant|A_W=4 A_F=2 B_W=4 B_F=2 Q_W=5 Q_F=2 SATURATE=1 ACC_W=7 PROD_REG=0|s/if (en_d) acc <= next;/acc <= next;/|6"
-    "mac_prereg_short|rnnc_mac_sat|rnnc_mac_sat rnnc_product rnnc_quant rnnc_lut_mul|A_W=4 A_F=2 B_W=4 B_F=2 Q_W=6 Q_F=3 ACC_W=8 CAST_SUMS=0 PRE_REG=1 LOGIC=1|s/assign en_d = en_r\[1\];/assign en_d = en_r[0];/|6"
+    "mac_prereg_short|rnnc_mac_sat|rnnc_mac_sat rnnc_product rnnc_quant rnnc_lut_mul|A_W=4 A_F=2 B_W=4 B_F=2 Q_W=6 Q_F=3 ACC_W=8 CAST_SUMS=0 PRE_REG=1 LOGIC=1|s/assign en_d = en_r\[CTL_D-1\];/assign en_d = en_r[0];/|6"
 )
 # e2e cases whose emitted top gets the bounded AXI-Stream proof: CASE | DEPTH | COVER (output
 # beats that must be reachable within DEPTH)
